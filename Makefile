@@ -1,0 +1,65 @@
+# postdrop: one entry point. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SAM_VENV := .tools/sam
+SAM    := $(SAM_VENV)/bin/sam
+ARGS   ?=
+
+.PHONY: help setup test test-fast lint fmt schemas bench run up validate build clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml scripts/find-python
+	@python=$$(scripts/find-python) || exit 1; \
+	  echo "postdrop: making $(VENV) with $$python"; \
+	  [[ -x $(PY) ]] || "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## make .venv (Python 3.13) and install postdrop with its dev tools
+
+test: $(STAMP) ## run the whole test suite (unit, integration on moto, pipeline on moto server)
+	$(PY) -m pytest $(ARGS)
+
+test-fast: $(STAMP) ## the tests without the pipeline runs
+	$(PY) -m pytest -m 'not pipeline' $(ARGS)
+
+lint: $(STAMP) ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared tools functions tests bench
+
+fmt: $(STAMP) ## format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+schemas: $(STAMP) ## regenerate schemas/*.json from the models
+	$(PY) -m postdrop_tools.schemas --write
+
+bench: $(STAMP) ## parse speed and import time beside their baselines, in one run
+	$(PY) bench/run.py $(ARGS)
+
+run: $(STAMP) ## the whole pipeline on the embedded emulator over events/posts/
+	$(VENV)/bin/postdrop run $(ARGS)
+
+up: $(STAMP) ## a local stack that processes whatever any S3 client drops, until Ctrl-C
+	$(VENV)/bin/postdrop up $(ARGS)
+
+$(SAM):
+	@python=$$(scripts/find-python) || exit 1; "$$python" -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip aws-sam-cli
+
+validate: $(SAM) ## sam validate --lint (sam lives in its own tool venv: it pins boto3)
+	$(SAM) validate --lint --region us-east-1
+
+build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64)
+	$(SAM) build
+
+clean: ## remove the venvs and build output
+	rm -rf $(VENV) .tools .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,242 @@
+"""The post body: Markdown (with raw HTML) rendered by CommonMark, then read as HTML.
+
+The body of a producer's post has up to four parts, in this order:
+
+    > digest                    -> summary (a lead blockquote)
+    article HTML / Markdown     -> sections, text, html, images
+    <https://original/url>      -> source.url (``<>`` when there is none)
+    [back](..)｜[home](//host/)   -> links
+
+and ``（文章来源：X）`` inside the article names the source (source.name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyromark
+from selectolax.lexbor import LexborHTMLParser
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
+
+__all__ = ["Body", "read_body", "render_markdown"]
+
+_MARKDOWN_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+_DROPPED_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LEAF_BLOCKS = frozenset({"p", "li", "pre", "dt", "dd", "td", "th", "caption", "figcaption", "address"})
+_CONTAINERS = frozenset(
+    {
+        "div", "center", "section", "article", "main", "header", "footer", "aside", "blockquote", "figure",
+        "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "details", "summary", "nav", "body",
+    }
+)  # fmt: skip
+_BREAK = "\u2029"  # stands for <br> while text is read, so soft wraps and breaks stay distinct
+_SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
+_LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
+_SAFE_URL = re.compile(r"(?:https?:)?//|[^:/?#]*(?:[/?#]|$)", re.IGNORECASE)
+# A bold-only paragraph is a section heading, unless it reads as a bold lead sentence.
+_MAX_HEADING_CHARS = 60
+_SENTENCE_END = ("。", ".", "；", ";", "：", ":")
+
+
+@dataclass(slots=True)
+class Body:
+    summary: str | None = None
+    sections: list[tuple[str | None, list[str]]] = field(default_factory=list)
+    html: str = ""
+    source_name: str | None = None
+    source_url: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+
+def render_markdown(markdown: str) -> str:
+    """CommonMark to HTML; raw HTML passes through (it is sanitized later)."""
+    return pyromark.html(markdown, options=_MARKDOWN_OPTIONS)
+
+
+def is_safe_url(url: str) -> bool:
+    """http(s), protocol-relative or relative: never javascript:, data: or other schemes."""
+    return bool(url) and _SAFE_URL.match(url.strip()) is not None
+
+
+def _clean(text: str) -> str:
+    """Collapse white space (full-width indents and non-breaking spaces included)."""
+    return " ".join(text.split())
+
+
+def _text(node: LexborNode) -> str:
+    return _clean(node.text(deep=True))
+
+
+def _significant(nodes: list[LexborNode]) -> list[LexborNode]:
+    return [n for n in nodes if n.tag != "-comment" and not (n.tag == "-text" and not (n.text_content or "").strip())]
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    return list(node.iter(include_text=True))
+
+
+def read_body(html: str, warnings: list[str]) -> Body:
+    """Split rendered body HTML into the parts of a post."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(_DROPPED_TAGS)
+    root = tree.body
+    out = Body()
+    if root is None:
+        return out
+    nodes = _significant(_children(root))
+    if nodes and nodes[0].tag == "blockquote":
+        out.summary = "\n".join(p for p in _paragraphs_of(nodes[0]) if p) or None
+        nodes = nodes[1:]
+    nodes = _take_trailer(nodes, out, warnings)
+    nodes = _take_source_name(nodes, out)
+    out.html = "".join(n.html or "" for n in nodes)
+    for node in nodes:
+        for img in [node] if node.tag == "img" else node.css("img"):
+            src = (img.attributes.get("src") or "").strip()
+            if src and src not in out.images:
+                if is_safe_url(src):
+                    out.images.append(src)
+                else:
+                    warnings.append(f"dropped an image with an unsafe URL scheme: {src[:60]!r}")
+    for br in root.css("br"):
+        br.replace_with(_BREAK)
+    out.sections = _sections(nodes)
+    return out
+
+
+# --- trailer: source URL line and back links --------------------------------------------
+
+
+def _link_only(node: LexborNode) -> list[LexborNode] | None:
+    """The links of a paragraph made only of links and separators, else None."""
+    if node.tag != "p":
+        return None
+    links = []
+    for child in _children(node):
+        if child.tag == "a":
+            links.append(child)
+        elif child.tag == "-text":
+            if any(ch not in _LINK_SEPARATORS for ch in child.text_content or ""):
+                return None
+        elif child.tag not in ("br", "-comment"):
+            return None
+    return links or None
+
+
+def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str]) -> list[LexborNode]:
+    end = len(nodes)
+    found: list[list[LexborNode]] = []
+    while end > 0:
+        node = nodes[end - 1]
+        if node.tag == "p" and _text(node) == "<>":  # the producer's empty source URL line
+            found.append([])
+            end -= 1
+            continue
+        links = _link_only(node)
+        if links is None:
+            break
+        found.append(links)
+        end -= 1
+    for links in reversed(found):
+        for a in links:
+            href = (a.attributes.get("href") or "").strip()
+            text = _text(a)
+            if out.source_url is None and href == text and href.lower().startswith(("http://", "https://")):
+                out.source_url = href
+            elif href and is_safe_url(href):
+                out.links.append((text or href, href))
+            else:
+                warnings.append(f"dropped a back link with an empty or unsafe target: {href[:60]!r}")
+    return nodes[:end]
+
+
+def _take_source_name(nodes: list[LexborNode], out: Body) -> list[LexborNode]:
+    for i in range(len(nodes) - 1, -1, -1):
+        node = nodes[i]
+        if node.tag != "p":
+            continue
+        text = _text(node)
+        match = _SOURCE_NAME.fullmatch(text)
+        if match:
+            out.source_name = match["name"]
+            return nodes[:i] + nodes[i + 1 :]
+    return nodes
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _is_bold_heading(node: LexborNode, text: str) -> bool:
+    inner = _significant(_children(node))
+    if len(inner) != 1 or inner[0].tag not in ("strong", "b"):
+        return False
+    return len(text) <= _MAX_HEADING_CHARS and not text.endswith(_SENTENCE_END)
+
+
+def _split_breaks(text: str) -> list[str]:
+    if _BREAK not in text:
+        return [_clean(text)] if text.strip() else []
+    return [c for c in (_clean(part) for part in text.split(_BREAK)) if c]
+
+
+def _paragraphs_of(node: LexborNode) -> list[str]:
+    return [text for kind, text in _blocks([node]) if kind == "p"]
+
+
+def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
+    """Flatten nodes into ("h", heading) and ("p", paragraph) blocks, in document order."""
+    blocks: list[tuple[str, str]] = []
+    inline: list[str] = []
+
+    def flush() -> None:
+        if inline:
+            blocks.extend(("p", p) for p in _split_breaks("".join(inline)))
+            inline.clear()
+
+    def walk(node: LexborNode) -> None:
+        tag = node.tag
+        if tag in _HEADINGS:
+            flush()
+            heading = _clean(node.text(deep=True).replace(_BREAK, " "))
+            if heading:
+                blocks.append(("h", heading))
+        elif tag in _LEAF_BLOCKS:
+            flush()
+            raw = node.text(deep=True)
+            heading = _clean(raw.replace(_BREAK, " "))
+            if tag == "p" and heading and _is_bold_heading(node, heading):
+                blocks.append(("h", heading))
+            else:
+                blocks.extend(("p", p) for p in _split_breaks(raw))
+        elif tag in _CONTAINERS:
+            flush()
+            for child in _children(node):
+                walk(child)
+            flush()
+        elif tag == "-text":
+            inline.append(node.text_content or "")
+        elif tag not in ("-comment", "hr", "img"):
+            inline.append(node.text(deep=True))
+
+    for node in nodes:
+        walk(node)
+    flush()
+    return blocks
+
+
+def _sections(nodes: list[LexborNode]) -> list[tuple[str | None, list[str]]]:
+    sections: list[tuple[str | None, list[str]]] = []
+    for kind, text in _blocks(nodes):
+        if kind == "h":
+            sections.append((text, []))
+        elif sections:
+            sections[-1][1].append(text)
+        else:
+            sections.append((None, [text]))
+    return sections

@@ -1,0 +1,125 @@
+"""Jekyll front matter: the ``---`` fenced YAML block at the top of a post.
+
+The producer writes front matter by string concatenation and never escapes a title, so a
+block that is not valid YAML but is plain ``key: value`` lines is recovered line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from postdrop.exceptions import PostRejected
+
+__all__ = ["FrontMatter", "split_front_matter"]
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """Safe YAML, except that timestamps stay strings: dates.py reads them with the post's zone."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
+_QUOTED_TITLE = re.compile(r'^title[ \t]*:[ \t]*"(?P<raw>.*)"[ \t]*$', re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    data: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line of the file where the body starts
+
+
+def _first_line(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
+    """Split ``text`` into front matter and body; raise PostRejected when there is none."""
+    start = 0
+    while True:  # skip leading blank lines (Jekyll would not; the producer sometimes writes one)
+        line = _first_line(text, start)
+        if line.strip() or start + len(line) >= len(text):
+            break
+        start += len(line) + 1
+    skipped = text.count("\n", 0, start)
+    if line.rstrip() != "---":
+        raise PostRejected(
+            f"no front matter: line {skipped + 1} should be '---' to open the YAML block, found {line.strip()[:40]!r}"
+        )
+    if skipped:
+        warnings.append(f"skipped {skipped} blank line(s) before the front matter (Jekyll would not read it)")
+    open_line = skipped + 1
+    block_start = start + len(line) + 1
+    closing = _CLOSING_FENCE.search(text, block_start) if block_start <= len(text) else None
+    if closing is None:
+        raise PostRejected(f"front matter opened at line {open_line} is never closed with a '---' line")
+    block = text[block_start : closing.start()]
+    body_start = closing.end() + 1
+    body_line = open_line + block.count("\n") + 2
+    data = _load(block, open_line + 1, warnings)
+    return FrontMatter(data=data, body=text[body_start:], body_line=body_line)
+
+
+def _load(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
+    try:
+        data = yaml.load(block, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        recovered = _recover(block)
+        if recovered is None:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {first_line + mark.line}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise PostRejected(
+                f"front matter is not valid YAML{where} ({problem}) nor plain 'key: value' lines"
+            ) from None
+        warnings.append("front matter is not valid YAML; recovered it line by line as 'key: value'")
+        return recovered
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PostRejected(
+            f"front matter at line {first_line} is a YAML {type(data).__name__}, not a mapping of keys to values"
+        )
+    if "\\" in block:
+        _keep_title_backslashes(block, data, warnings)
+    return {str(key): value for key, value in data.items()}
+
+
+def _keep_title_backslashes(block: str, data: dict[Any, Any], warnings: list[str]) -> None:
+    """The producer never escapes: a backslash in its double-quoted title is a literal backslash."""
+    match = _QUOTED_TITLE.search(block)
+    if match and "\\" in match["raw"] and data.get("title") != match["raw"]:
+        data["title"] = match["raw"]
+        warnings.append("title: kept backslashes literally (the producer does not escape them)")
+
+
+def _recover(block: str) -> dict[str, Any] | None:
+    """Read a block of unindented ``key: value`` lines; None when it is anything else."""
+    data: dict[str, Any] = {}
+    for line in block.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        data[match["key"]] = _recover_value(match["value"] or "")
+    return data or None
+
+
+def _recover_value(raw: str) -> Any:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return raw[1:-1]  # the producer's quotes, taken literally
+    try:
+        value = yaml.load(raw, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError:
+        return raw
+    return raw if isinstance(value, dict) else value

@@ -1,0 +1,39 @@
+"""Identity from the object key: post_id, slug and the file name parts."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from postdrop.exceptions import PostRejected
+
+__all__ = ["POSTS_PREFIX", "filename_of", "post_id_of", "slug_of"]
+
+POSTS_PREFIX = "posts/"
+_JEKYLL_NAME = re.compile(r"\d{4}-\d{2}-\d{2}-(?P<slug>.+)")
+
+
+def filename_of(key: str) -> str:
+    return posixpath.basename(key)
+
+
+def _stem(name: str) -> str:
+    stem, _ext = posixpath.splitext(name)
+    return stem or name
+
+
+def post_id_of(key: str) -> str:
+    """The key under ``posts/`` without its extension: ``posts/a/b.md`` -> ``a/b``."""
+    if not key or not key.strip("/"):
+        raise PostRejected("the object key is empty")
+    rest = key[len(POSTS_PREFIX) :] if key.startswith(POSTS_PREFIX) else key
+    head, name = posixpath.split(rest.strip("/"))
+    stem = _stem(name)
+    return f"{head}/{stem}" if head else stem
+
+
+def slug_of(key: str) -> str:
+    """Jekyll's rule: ``YYYY-MM-DD-slug.ext`` gives ``slug``; any other name gives its stem."""
+    stem = _stem(filename_of(key))
+    match = _JEKYLL_NAME.fullmatch(stem)
+    return match["slug"] if match else stem

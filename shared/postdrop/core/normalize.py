@@ -1,0 +1,169 @@
+"""parse_post: one post file's bytes in, a NormalizedPost out (or PostRejected)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from typing import Any
+
+from postdrop.core.body import read_body, render_markdown
+from postdrop.core.dates import date_from_filename, parse_date
+from postdrop.core.decode import decode_text
+from postdrop.core.frontmatter import split_front_matter
+from postdrop.core.keys import filename_of, post_id_of, slug_of
+from postdrop.core.sanitize import sanitize_html
+from postdrop.exceptions import PostRejected
+from postdrop.model import Link, NormalizedPost, Section, Source
+
+__all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
+
+DEFAULT_ZONE = "Asia/Shanghai"
+EXCERPT_CHARS = 120
+TITLE_CHARS = 60
+_NAMED_KEYS = frozenset({"layout", "title", "date", "categories", "category", "tags", "tag"})
+_HTML_SUFFIXES = (".html", ".htm")
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+# Fields a reader sees; ingestion metadata (key, post_id, warnings) stays out of the hash.
+_HASHED = ("schema_version", "slug", "title", "published_at", "layout", "categories", "tags", "summary",
+           "sections", "text", "html", "source", "links", "images", "extra")  # fmt: skip
+
+
+def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> NormalizedPost:
+    """Normalize one post file. Pure: no AWS, no I/O.
+
+    ``key`` is the decoded object key; ``default_zone`` is the IANA zone of dates written
+    without an offset. Raises PostRejected, with a one-sentence reason, for input that
+    cannot be a post.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"parse_post takes bytes, not {type(data).__name__}")
+    warnings: list[str] = []
+    post_id = post_id_of(key)
+    text = decode_text(bytes(data), warnings)
+    front = split_front_matter(text, warnings)
+    meta = front.data
+
+    html = front.body if key.lower().endswith(_HTML_SUFFIXES) else render_markdown(front.body)
+    body = read_body(html, warnings)
+    paragraphs = [p for _heading, paras in body.sections for p in paras]
+    lines = [line for heading, paras in body.sections for line in ([heading] if heading else []) + paras]
+    plain = "\n".join(lines)
+    if not plain:
+        warnings.append("the article body has no text")
+
+    slug = slug_of(key)
+    headings = [h for h, _ in body.sections if h]
+    title = _title(meta.get("title"), [body.summary, *headings[:1], *paragraphs[:1], slug], warnings)
+    fields: dict[str, Any] = {
+        "post_id": post_id,
+        "slug": slug,
+        "key": key,
+        "title": title,
+        "published_at": _published_at(meta, filename_of(key), default_zone, warnings),
+        "layout": None if meta.get("layout") is None else str(meta["layout"]),
+        "categories": _jekyll_list(meta, "categories", "category", warnings),
+        "tags": _jekyll_list(meta, "tags", "tag", warnings),
+        "summary": body.summary,
+        "sections": [Section(heading=h, paragraphs=p) for h, p in body.sections],
+        "text": plain,
+        "char_count": len(plain) - plain.count("\n"),
+        "excerpt": _excerpt(plain),
+        "html": sanitize_html(body.html),
+        "source": Source(name=body.source_name, url=body.source_url),
+        "links": [Link(text=t, href=h) for t, h in body.links],
+        "images": body.images,
+        "extra": {k: _jsonable(v) for k, v in meta.items() if k not in _NAMED_KEYS},
+        "warnings": warnings,
+    }
+    fields["content_hash"] = content_hash_of(fields)
+    return NormalizedPost.model_validate(fields)
+
+
+def content_hash_of(fields: dict[str, Any]) -> str:
+    """sha256 over what a reader sees, in a canonical JSON form."""
+    payload = {name: fields.get(name) for name in _HASHED}
+    payload["schema_version"] = "1"
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_model_json)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _model_json(value: Any) -> Any:
+    return value.model_dump(mode="json")
+
+
+def _title(raw: Any, fallbacks: list[str | None], warnings: list[str]) -> str:
+    title = "" if raw is None else " ".join(str(raw).split())
+    if title:
+        return title
+    for candidate in fallbacks:
+        if candidate and candidate.strip():
+            first = _SENTENCE.match(candidate.strip())
+            derived = (first.group(0) if first else candidate).strip()
+            if len(derived) > TITLE_CHARS:
+                derived = derived[: TITLE_CHARS - 1].rstrip() + "…"
+            warnings.append(f"title is missing or empty; derived {derived!r} from the body")
+            return derived
+    raise PostRejected("title is missing or empty and the post has no text to derive one from")
+
+
+def _published_at(meta: dict[str, Any], filename: str, zone: str, warnings: list[str]) -> str | None:
+    raw = meta.get("date")
+    if raw is not None and str(raw).strip():
+        parsed = parse_date(str(raw), zone)
+        if parsed is not None:
+            return parsed.isoformat()
+        problem = f"date {str(raw).strip()!r} holds no usable date"
+    else:
+        problem = "front matter has no date"
+    from_name = date_from_filename(filename, zone)
+    if from_name is not None:
+        warnings.append(f"{problem}; took {from_name.date().isoformat()} from the file name")
+        return from_name.isoformat()
+    warnings.append(f"{problem} and the file name has none; published_at is null")
+    return None
+
+
+def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: list[str]) -> list[str]:
+    """Jekyll's rule: a string is split on white space; a list is kept; the singular key adds one."""
+    values: list[str] = []
+    for name in (plural, singular):
+        raw = meta.get(name)
+        if raw is None:
+            continue
+        if isinstance(raw, str):
+            items: list[Any] = raw.split() if name == plural else [raw.strip()]
+        elif isinstance(raw, list):
+            items = raw
+        else:
+            items = [raw]
+            if isinstance(raw, dict):
+                warnings.append(f"{name}: a mapping is not a list; kept its text")
+        for item in items:
+            text = " ".join(str(item).split()) if item is not None else ""
+            if text and text not in values:
+                values.append(text)
+    return values
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _jsonable(value: Any) -> Any:
+    """Front-matter values as JSON can carry them (YAML also has sets, bytes, odd floats)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)

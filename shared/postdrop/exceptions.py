@@ -1,0 +1,28 @@
+"""Typed errors of postdrop. Only the handlers decide what becomes a retry or a dead letter."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "PostRejected", "PostdropError", "TransientError"]
+
+
+class PostdropError(Exception):
+    """Base of every error postdrop raises on purpose."""
+
+
+class PostRejected(PostdropError, ValueError):
+    """The input cannot be a post. Data, not a crash: it becomes a REJECTED record.
+
+    ``reason`` is one human sentence naming what is wrong and where (field, line).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ConfigError(PostdropError):
+    """The function's environment is missing or has a bad setting."""
+
+
+class TransientError(PostdropError):
+    """A downstream service failed in a way a retry can fix (throttling, timeouts)."""

@@ -1,0 +1,81 @@
+"""The `postdrop` command. Each verb is a small function; errors are one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+__all__ = ["main"]
+
+EXIT_REJECTED = 2
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"postdrop: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from postdrop import PostRejected, parse_post
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fail(f"{args.file}: cannot read: {exc.strerror or exc}")
+    key = args.key or f"posts/{path.name}"
+    try:
+        post = parse_post(data, key, default_zone=args.zone)
+    except PostRejected as exc:
+        return _fail(f"{args.file}: {exc.reason}", EXIT_REJECTED)
+    sys.stdout.write(post.model_dump_json(indent=2) + "\n")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from postdrop_tools.run import run_command
+
+    return run_command(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="postdrop", description="Normalize Jekyll-style posts dropped into S3.")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser("parse", help="print the NormalizedPost JSON of one post file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--key", help="the object key to parse it as (default: posts/<file name>)")
+    p.add_argument("--zone", default="Asia/Shanghai", help="zone of dates written without an offset")
+    p.set_defaults(func=cmd_parse)
+
+    _add_pipeline_verbs(verbs)
+    return parser
+
+
+def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    try:
+        from postdrop_tools import run as _run  # noqa: F401
+    except ImportError:  # the parse verb works without the AWS tooling installed
+        return
+    r = verbs.add_parser("run", help="the whole pipeline on the embedded emulator")
+    r.add_argument("dir", nargs="?", default="events/posts", metavar="DIR", help="folder of post files to drop")
+    r.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
+    r.set_defaults(func=cmd_run)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
