@@ -1,0 +1,32 @@
+"""Shared test fixtures: paths, the third-party corpus (read in place, never copied), samples."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS = REPO / "events"
+SAMPLES = EVENTS / "posts"
+CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus" / "posts"))
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+
+
+def sample_files() -> list[Path]:
+    return sorted(p for p in SAMPLES.iterdir() if p.is_file())
+
+
+requires_corpus = pytest.mark.skipif(
+    not corpus_files(),
+    reason=f"the real post corpus is not at {CORPUS} (set POSTDROP_CORPUS); it is third-party text, never copied here",
+)
+
+
+def post(front: str, body: str = "<p>Body text.</p>\n") -> bytes:
+    """A post in the producer's shape, for tests that need one small file."""
+    return f"---\n{front.strip()}\n---\n{body}".encode()

@@ -1,0 +1,78 @@
+"""The body: sections, summary, source, links, images; nothing structural leaks into text."""
+
+from __future__ import annotations
+
+from postdrop import parse_post
+from tests.conftest import post
+
+MEDIA = (
+    "<p>　　第一段，&ldquo;引号&rdquo; &amp; 实体。</p><!-- hidden comment --><p><strong>小标题一</strong></p>"
+    "<p>第二段<br/>换行后</p><script>alert('x')</script><style>p{}</style>"
+    '<center><img src="https://img.example.org/a.png" alt="a" onerror="x()"></center>'
+    '<p class="em_media">（文章来源：示例<span><a href="http://q.example.org/">日</a></span>报）</p>\n\n'
+    "<https://news.example.org/1.html>\n\n"
+    "[返回示例新闻](//posts.example.org/category/x.html)｜[返回首页](//posts.example.org/)"
+)
+
+
+def test_media_html_post() -> None:
+    got = parse_post(post('title: "t"', MEDIA), "posts/a.md")
+    assert [s.model_dump() for s in got.sections] == [
+        {"heading": None, "paragraphs": ["第一段，“引号” & 实体。"]},
+        {"heading": "小标题一", "paragraphs": ["第二段", "换行后"]},
+    ]
+    assert got.text == "第一段，“引号” & 实体。\n小标题一\n第二段\n换行后"
+    assert got.source.model_dump() == {"name": "示例日报", "url": "https://news.example.org/1.html"}
+    assert [(link.text, link.href) for link in got.links] == [
+        ("返回示例新闻", "//posts.example.org/category/x.html"),
+        ("返回首页", "//posts.example.org/"),
+    ]
+    assert got.images == ["https://img.example.org/a.png"]
+    for leaked in ("alert", "hidden comment", "文章来源", "返回", "news.example.org", "p{}"):
+        assert leaked not in got.text
+        assert leaked not in got.html
+    assert "onerror" not in got.html
+
+
+def test_digest_lead_becomes_summary() -> None:
+    got = parse_post(post("title: t", "> 这是摘要。\n\n<p>正文。</p>\n\n<>\n"), "posts/a.md")
+    assert got.summary == "这是摘要。"
+    assert got.text == "正文。"
+    assert got.source.url is None
+
+
+def test_back_links_on_two_lines_with_relative_targets() -> None:
+    got = parse_post(
+        post("title: t", "正文。\n\n<http://e.example.org/1>\n\n[返回新闻](../emnews/)\n[返回首页](./)\n"), "posts/a.md"
+    )
+    assert [link.href for link in got.links] == ["../emnews/", "./"]
+    assert got.source.url == "http://e.example.org/1"
+    assert got.text == "正文。"
+
+
+def test_markdown_body_headings_lists_and_images() -> None:
+    body = "## 一\n\n段落 *强调*。\n\n- 甲\n- 乙\n\n# 二\n\n![图](https://img.example.org/b.png)\n\n```\ncode\n```\n"
+    got = parse_post(post("title: t", body), "posts/a.md")
+    assert [(s.heading, s.paragraphs) for s in got.sections] == [("一", ["段落 强调。", "甲", "乙"]), ("二", ["code"])]
+    assert got.images == ["https://img.example.org/b.png"]
+    assert "<h2>一</h2>" in got.html and "<em>强调</em>" in got.html
+
+
+def test_unsafe_link_and_image_targets_are_dropped_with_a_warning() -> None:
+    body = '<p>x<img src="javascript:alert(1)"></p>\n\n[返回](javascript:alert(1))\n'
+    got = parse_post(post("title: t", body), "posts/a.md")
+    assert got.images == [] and got.links == []
+    assert len([w for w in got.warnings if "unsafe" in w]) == 2
+    assert "javascript" not in got.html
+
+
+def test_excerpt_and_char_count() -> None:
+    long = "字" * 300
+    got = parse_post(post("title: t", f"{long}\n\n第二段\n"), "posts/a.md")
+    assert got.char_count == 303
+    assert len(got.excerpt) == 120 and got.excerpt.endswith("…")
+
+
+def test_html_file_is_read_as_html_not_markdown() -> None:
+    got = parse_post(post("title: t", "<p>a *not emphasis*</p>\n\n    <p>not code</p>\n"), "posts/a.html")
+    assert got.text == "a *not emphasis*\nnot code"

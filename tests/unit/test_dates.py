@@ -1,0 +1,46 @@
+"""Dates: every form the producer writes, always ISO 8601 with the offset kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from postdrop import parse_post
+from tests.conftest import post
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2021-12-08 10:46:18 +0800", "2021-12-08T10:46:18+08:00"),
+        ("2021-12-08 10:46:18 +08:00", "2021-12-08T10:46:18+08:00"),
+        ("2021-12-08T10:46:18Z", "2021-12-08T10:46:18+00:00"),
+        ("2021-12-08 10:46:18 -0530", "2021-12-08T10:46:18-05:30"),
+        ("2021-12-08 10:46:18", "2021-12-08T10:46:18+08:00"),  # naive: the producer's zone
+        ("2021-12-08 10:46", "2021-12-08T10:46:00+08:00"),
+        ("2021-12-08", "2021-12-08T00:00:00+08:00"),
+        ("2021-12-08 10:46:18.250 +0800", "2021-12-08T10:46:18.250000+08:00"),
+        ('"2021-12-08 10:46:18 +0800"', "2021-12-08T10:46:18+08:00"),
+    ],
+)
+def test_date_forms(date: str, expected: str) -> None:
+    got = parse_post(post(f"title: t\ndate: {date}"), "posts/x.md")
+    assert got.published_at == expected
+    assert not got.warnings
+
+
+def test_the_default_zone_is_configurable() -> None:
+    got = parse_post(post("title: t\ndate: 2021-12-08 10:46:18"), "posts/x.md", default_zone="Europe/London")
+    assert got.published_at == "2021-12-08T10:46:18+00:00"
+
+
+@pytest.mark.parametrize("date", ["date:  +0800", "date: 2021-13-45 10:00:00", "date: soon", ""])
+def test_an_unusable_date_falls_back_to_the_file_name(date: str) -> None:
+    got = parse_post(post(f"title: t\n{date}"), "posts/2022-05-26-abc.md")
+    assert got.published_at == "2022-05-26T00:00:00+08:00"
+    assert any("from the file name" in w for w in got.warnings)
+
+
+def test_no_date_anywhere_is_null_with_a_warning() -> None:
+    got = parse_post(post("title: t\ndate:  +0800"), "posts/-202205262391921712.md")
+    assert got.published_at is None
+    assert any("published_at is null" in w for w in got.warnings)

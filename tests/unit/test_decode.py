@@ -1,0 +1,61 @@
+"""Bytes in: encodings and line ends give the same post; what is not text is rejected."""
+
+from __future__ import annotations
+
+import pytest
+
+from postdrop import PostRejected, parse_post
+from tests.conftest import post
+
+SAMPLE = post('title: "汇率小幅走高"\ndate: 2026-03-04 10:46:18 +0800', "第一段。\n\n第二段。\n")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        SAMPLE,
+        b"\xef\xbb\xbf" + SAMPLE,
+        SAMPLE.replace(b"\n", b"\r\n"),
+        SAMPLE.replace(b"\n", b"\r"),
+        SAMPLE.replace(b"\n---\n", b"\r\n---\n", 1),  # mixed
+        SAMPLE.decode().encode("gb18030"),
+        SAMPLE.decode().encode("gbk"),
+        SAMPLE.decode().encode("utf-16"),
+    ],
+    ids=["utf8", "utf8-bom", "crlf", "cr", "mixed", "gb18030", "gbk", "utf16-bom"],
+)
+def test_encodings_and_line_ends_give_the_same_post(variant: bytes) -> None:
+    expected = parse_post(SAMPLE, "posts/a.md")
+    got = parse_post(variant, "posts/a.md")
+    assert got.content_hash == expected.content_hash
+    assert got.title == "汇率小幅走高"
+    assert got.text == "第一段。\n第二段。"
+
+
+def test_gb18030_is_said_in_a_warning() -> None:
+    got = parse_post(SAMPLE.decode().encode("gb18030"), "posts/a.md")
+    assert any("GB18030" in w for w in got.warnings)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (SAMPLE[:20] + b"\x00\x01\x02" + SAMPLE[20:], "NUL byte at byte 20 (line 2)"),
+        (b"\xff\xfe-\x00-\x00-", "UTF-16"),
+        (b"---\ntitle: x\n---\n\x80\xff\xfe abc", "neither UTF-8 nor GB18030"),
+        (b"---\n" + bytes(range(1, 32)) * 8 + b"\n---\n", "control characters"),
+    ],
+)
+def test_bytes_that_are_not_text_are_rejected_with_where(data: bytes, fragment: str) -> None:
+    with pytest.raises(PostRejected) as info:
+        parse_post(data, "posts/a.md")
+    assert fragment in info.value.reason
+    assert isinstance(info.value, ValueError)
+
+
+def test_a_stray_control_character_is_removed_with_a_warning() -> None:
+    got = parse_post(SAMPLE.replace("第一段".encode(), "第\x08一段".encode()), "posts/a.md")
+    assert got.text.startswith("第一段")
+    assert any("control character" in w and "line 5" in w for w in got.warnings)

@@ -1,0 +1,87 @@
+"""Front matter as Jekyll reads it, plus recovery of the producer's unescaped titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from postdrop import PostRejected, parse_post
+from tests.conftest import post
+
+
+def test_leading_blank_lines_are_tolerated_with_a_warning() -> None:
+    got = parse_post(b"\n\n" + post('title: "t"'), "posts/a.md")
+    assert got.title == "t"
+    assert any("skipped 2 blank line(s)" in w for w in got.warnings)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"just text\n", "no front matter: line 1 should be '---'"),
+        (b"\n\nplain\n", "no front matter: line 3"),
+        (b"---\ntitle: x\nbody never closed\n", "opened at line 1 is never closed"),
+        (b"---\n- a\n- b\n---\nbody", "is a YAML list, not a mapping"),
+        (b"---\njust a scalar\n---\nbody", "is a YAML str, not a mapping"),
+        (b"---\ntitle: x\n  nested: [unclosed\n---\nbody", "not valid YAML at line 3"),
+    ],
+)
+def test_files_that_cannot_be_posts_are_rejected_saying_which_and_where(data: bytes, fragment: str) -> None:
+    with pytest.raises(PostRejected) as info:
+        parse_post(data, "posts/a.md")
+    assert fragment in info.value.reason
+
+
+@pytest.mark.parametrize(
+    ("title_line", "expected"),
+    [
+        ('title: "分析师称"稳中求进"仍是主基调"', '分析师称"稳中求进"仍是主基调'),
+        ('title: "He said "no" twice"', 'He said "no" twice'),
+        ('title: "a "quoted": colon"', 'a "quoted": colon'),
+        ('title: "path C:\\new\\table"', "path C:\\new\\table"),
+        ('title: "bad escape \\d here"', "bad escape \\d here"),
+    ],
+)
+def test_unescaped_titles_come_out_as_the_producer_meant(title_line: str, expected: str) -> None:
+    got = parse_post(
+        post(f"layout: post\n{title_line}\ndate: 2026-03-06 16:20:00 +0800\ncategories: emnews"), "posts/a.md"
+    )
+    assert got.title == expected
+    assert got.categories == ["emnews"]
+    assert got.published_at == "2026-03-06T16:20:00+08:00"
+    assert got.warnings
+
+
+def test_unknown_keys_go_to_extra_as_given() -> None:
+    got = parse_post(
+        post("title: t\nauthor: 某某\nweight: 3\ndraft: false\nmeta: {a: [1, 2]}\nwhen: 2026-01-01"), "posts/a.md"
+    )
+    assert got.extra == {"author": "某某", "weight": 3, "draft": False, "meta": {"a": [1, 2]}, "when": "2026-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("front", "categories", "tags"),
+    [
+        ("categories: emnews\ntags: 滚动新闻", ["emnews"], ["滚动新闻"]),
+        ("categories: a b\ntags: x  y", ["a", "b"], ["x", "y"]),
+        ("categories: [a b, c]\ntags: [x]", ["a b", "c"], ["x"]),
+        ("category: solo one\ntag: t1", ["solo one"], ["t1"]),
+        ("categories: a\ncategory: b\ntags: [1, 2.5]", ["a", "b"], ["1", "2.5"]),
+        ("categories: a a\ntags:", ["a"], []),
+    ],
+)
+def test_categories_and_tags_follow_jekyll(front: str, categories: list[str], tags: list[str]) -> None:
+    got = parse_post(post(f"title: t\n{front}"), "posts/a.md")
+    assert (got.categories, got.tags) == (categories, tags)
+
+
+@pytest.mark.parametrize("title", ['title: ""', "title:", "", "title: '   '"])
+def test_a_missing_title_is_derived_with_a_warning(title: str) -> None:
+    got = parse_post(post(title, "> 据报道，某公司今日宣布扩产。后续还有更多。\n\n<p>正文。</p>\n"), "posts/a.md")
+    assert got.title == "据报道，某公司今日宣布扩产。"
+    assert any("title is missing" in w for w in got.warnings)
+
+
+def test_a_post_with_no_title_and_no_text_takes_its_slug() -> None:
+    got = parse_post(b"---\n---\n", "posts/2026-01-01-hello.md")
+    assert got.title == "hello"
+    assert got.text == ""

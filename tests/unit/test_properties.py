@@ -1,0 +1,118 @@
+"""Property-based tests: generated posts round-trip; no input raises anything but PostRejected."""
+
+from __future__ import annotations
+
+import random
+import string
+from datetime import datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postdrop import PostRejected, parse_post
+from tests.conftest import corpus_files
+
+_WORD_ALPHABET = string.ascii_letters + string.digits + "中文新闻财经滚动"
+word = st.text(alphabet=_WORD_ALPHABET, min_size=1, max_size=12)
+# Producer titles: any printable text on one line, quotes and backslashes included, unescaped.
+title = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\x85"),
+        min_size=1,
+        max_size=60,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+paragraph = (
+    st.text(alphabet=_WORD_ALPHABET + "，。！？ ", min_size=1, max_size=80)
+    .map(lambda s: " ".join(s.split()))
+    .filter(lambda s: bool(s) and not s[0].isdigit())
+)
+
+
+@st.composite
+def producer_post(draw: st.DrawFn) -> dict[str, object]:
+    return {
+        "title": draw(title),
+        "date": draw(st.datetimes(min_value=datetime(1990, 1, 1))).replace(microsecond=0),
+        "categories": draw(st.lists(word, min_size=1, max_size=3, unique=True)),
+        "tags": draw(st.lists(word, min_size=1, max_size=3, unique=True)),
+        "paragraphs": draw(st.lists(paragraph, min_size=1, max_size=5)),
+        "url": draw(st.sampled_from(["", "https://news.example.org/a/1.html"])),
+        "html": draw(st.booleans()),
+    }
+
+
+def _write(p: dict[str, object]) -> bytes:
+    paragraphs = p["paragraphs"]
+    assert isinstance(paragraphs, list)
+    body = "".join(f"<p>{x}</p>" for x in paragraphs) if p["html"] else "\n\n".join(paragraphs)
+    date = p["date"]
+    return (
+        f'---\nlayout: post\ntitle: "{p["title"]}"\ndate: {date:%Y-%m-%d %H:%M:%S} +0800\n'
+        f"categories: {' '.join(p['categories'])}\ntags: {' '.join(p['tags'])}\n---\n"  # type: ignore[arg-type]
+        f"{body}\n\n<{p['url']}>\n\n[返回新闻](//posts.example.org/emnews/)｜[返回首页](//posts.example.org/)"
+    ).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(producer_post())
+def test_generated_producer_posts_round_trip(p: dict[str, object]) -> None:
+    got = parse_post(_write(p), "posts/2026-01-01-x.md")
+    assert got.title == p["title"]
+    assert got.published_at == f"{p['date']:%Y-%m-%dT%H:%M:%S}+08:00"
+    assert got.categories == p["categories"]
+    assert got.tags == p["tags"]
+    assert got.text == "\n".join(p["paragraphs"])  # type: ignore[arg-type]
+    assert got.source.url == (p["url"] or None)
+    assert [link.href for link in got.links] == ["//posts.example.org/emnews/", "//posts.example.org/"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=2048))
+def test_random_bytes_only_ever_raise_post_rejected(data: bytes) -> None:
+    try:
+        parse_post(data, "posts/x.md")
+    except PostRejected as exc:
+        assert exc.reason and "\n" not in exc.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=512).map(lambda b: b"---\n" + b))
+def test_random_front_matter_only_ever_raises_post_rejected(data: bytes) -> None:
+    try:
+        parse_post(data, "posts/x.md")
+    except PostRejected as exc:
+        assert exc.reason
+
+
+_CORPUS = [p.read_bytes() for p in corpus_files()] or [b"---\ntitle: t\n---\n<p>x</p>\n"]
+
+
+def _mutate(data: bytes, rng: random.Random) -> bytes:
+    buf = bytearray(data)
+    for _ in range(rng.randint(1, 12)):
+        op = rng.randrange(4)
+        pos = rng.randrange(len(buf) + 1)
+        if op == 0 and buf:
+            del buf[pos : pos + rng.randint(1, 40)]
+        elif op == 1:
+            buf[pos:pos] = rng.choice([b"---\n", b'"', b"\\", b"\x00", b"\xff", b"<p>", b"\r", b": ", b"\t", b">"])
+        elif op == 2 and buf:
+            buf[min(pos, len(buf) - 1)] = rng.randrange(256)
+        else:
+            buf[pos:pos] = buf[rng.randrange(len(buf) + 1) :][:60]
+    return bytes(buf)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(_CORPUS))), st.integers(min_value=0, max_value=2**32))
+def test_mutated_corpus_files_only_ever_raise_post_rejected(index: int, seed: int) -> None:
+    data = _mutate(_CORPUS[index], random.Random(seed))
+    try:
+        got = parse_post(data, "posts/2022-01-01-x.md")
+    except PostRejected as exc:
+        assert exc.reason
+    else:
+        assert got.title and got.content_hash
