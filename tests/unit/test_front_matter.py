@@ -85,3 +85,16 @@ def test_a_post_with_no_title_and_no_text_takes_its_slug() -> None:
     got = parse_post(b"---\n---\n", "posts/2026-01-01-hello.md")
     assert got.title == "hello"
     assert got.text == ""
+
+
+@pytest.mark.parametrize(
+    ("front", "title", "tags"),
+    [
+        ("title: yes\ntags: 00", "yes", ["00"]),
+        ("title: 1.10\ntags: on off", "1.10", ["on", "off"]),
+        ("title: null\ntags: 2022", "null", ["2022"]),
+    ],
+)
+def test_text_fields_keep_the_text_written_not_a_yaml_type(front: str, title: str, tags: list[str]) -> None:
+    got = parse_post(post(front), "posts/a.md")
+    assert (got.title, got.tags) == (title, tags)

@@ -27,6 +27,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
+TEXT_KEYS = ("title", "layout", "categories", "category", "tags", "tag")
 _QUOTED_TITLE = re.compile(r'^title[ \t]*:[ \t]*"(?P<raw>.*)"[ \t]*$', re.MULTILINE)
 
 
@@ -91,7 +92,18 @@ def _load(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
         )
     if "\\" in block:
         _keep_title_backslashes(block, data, warnings)
+    _keep_text_scalars(block, data)
     return {str(key): value for key, value in data.items()}
+
+
+def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:
+    """Text fields stay the text written: ``tags: 00`` is "00", ``title: yes`` is "yes", not 0 or True."""
+    for name in TEXT_KEYS:
+        value = data.get(name)
+        if isinstance(value, bool | int | float) or (value is None and name in data):
+            match = re.search(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)
+            if match and not match[1].startswith("#"):
+                data[name] = match[1]
 
 
 def _keep_title_backslashes(block: str, data: dict[Any, Any], warnings: list[str]) -> None:
