@@ -7,7 +7,7 @@ import re
 
 from postdrop.exceptions import PostRejected
 
-__all__ = ["POSTS_PREFIX", "filename_of", "post_id_of", "slug_of"]
+__all__ = ["POSTS_PREFIX", "POST_SUFFIXES", "filename_of", "key_problem", "post_id_of", "slug_of"]
 
 POSTS_PREFIX = "posts/"
 _JEKYLL_NAME = re.compile(r"\d{4}-\d{2}-\d{2}-(?P<slug>.+)")
@@ -37,3 +37,20 @@ def slug_of(key: str) -> str:
     stem = _stem(filename_of(key))
     match = _JEKYLL_NAME.fullmatch(stem)
     return match["slug"] if match else stem
+
+
+POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a post, before anything is read; None when it can."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in key):
+        return "the object key holds control characters"
+    if not key.startswith(POSTS_PREFIX):
+        return f"the object key is outside {POSTS_PREFIX}"
+    if ".." in key.split("/"):
+        return "the object key has a '..' segment"
+    if not key.lower().endswith(POST_SUFFIXES):
+        ext = posixpath.splitext(key)[1] or "no extension"
+        return f"not a post file type ({ext}): postdrop reads {', '.join(POST_SUFFIXES)}"
+    return None

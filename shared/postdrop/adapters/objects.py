@@ -1,0 +1,57 @@
+"""Reading post objects from the bucket, with a size cap that is checked without reading more."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["ObjectBody", "ObjectGone", "ObjectTooLarge", "read_object"]
+
+_TOTAL = re.compile(r"/(\d+)$")
+_GONE = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
+
+
+class ObjectGone(Exception):
+    """The object (or that version of it) no longer exists."""
+
+
+class ObjectTooLarge(Exception):
+    def __init__(self, size: int, cap: int) -> None:
+        super().__init__(f"the object is {size} bytes; the cap is {cap} bytes")
+        self.size = size
+        self.cap = cap
+
+
+class ObjectBody(NamedTuple):
+    data: bytes
+    size: int
+    etag: str | None
+    version_id: str | None
+
+
+def read_object(client: S3Client, bucket: str, key: str, version_id: str | None, max_bytes: int) -> ObjectBody:
+    """One GetObject of at most ``max_bytes + 1`` bytes: enough to know whether the cap is exceeded."""
+    request = {"Bucket": bucket, "Key": key, "Range": f"bytes=0-{max_bytes}"}
+    if version_id:
+        request["VersionId"] = version_id
+    try:
+        response = client.get_object(**request)  # type: ignore[arg-type]
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in _GONE:
+            raise ObjectGone(f"s3://{bucket}/{key} is gone ({code})") from exc
+        if code == "InvalidRange":  # an empty object has no byte 0
+            return ObjectBody(b"", 0, None, version_id)
+        raise
+    total = _TOTAL.search(response.get("ContentRange") or "")
+    size = int(total.group(1)) if total else int(response.get("ContentLength", 0))
+    if size > max_bytes:
+        response["Body"].close()
+        raise ObjectTooLarge(size, max_bytes)
+    data = response["Body"].read()
+    return ObjectBody(data, size, (response.get("ETag") or "").strip('"') or None, response.get("VersionId"))

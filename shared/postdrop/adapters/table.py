@@ -1,0 +1,194 @@
+"""PostsTable: one item per post_id, written conditionally so the newest S3 change wins.
+
+Item shape (the stored form; mapped explicitly from envelopes in ``item_for``):
+
+    post_id (pk)  record_type  POST | REJECTED | DELETED
+    seq           the S3 sequencer, left-padded: string order is S3's order
+    key, bucket, version_id, etag, sequencer, updated_at
+    POST:         content_hash, title, published_at, published_utc, category (the first,
+                  for the ByCategory index), categories, tags, source_url, post (JSON)
+    REJECTED:     reason, content_hash (of the reason)
+    pending       "1" from the write until its notification went out (or was not needed)
+    prev_*        record_type, content_hash and reason of the record this one replaced
+
+A write is one UpdateItem with ``attribute_not_exists(post_id) OR seq < :seq`` that returns
+the old item, so "created, updated, unchanged, stale or replayed" is known without a read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from postdrop.envelope import Envelope
+
+__all__ = ["RecordType", "WriteOutcome", "clear_pending", "item_for", "previous_of", "write_record"]
+
+RecordType = Literal["POST", "REJECTED", "DELETED"]
+MAX_ITEM_BYTES = 400 * 1024
+TRANSACTION_LIMIT = 100
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """written: the change is now stored. Else why not: stale (older than stored) or replay (same change)."""
+
+    status: Literal["written", "stale", "replay"]
+    old: dict[str, Any] | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _utc(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    return datetime.fromisoformat(iso).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def item_for(envelope: Envelope) -> dict[str, Any]:
+    """The stored item for an envelope (without the bookkeeping ``write_record`` adds)."""
+    change = envelope.change
+    item: dict[str, Any] = {
+        "post_id": envelope.post_id,
+        "seq": change.order,
+        "sequencer": change.sequencer,
+        "key": change.key,
+        "bucket": change.bucket,
+        "version_id": change.version_id,
+        "etag": change.etag,
+        "updated_at": _now(),
+    }
+    if envelope.action == "upsert" and envelope.post is not None:
+        post = envelope.post
+        item |= {
+            "record_type": "POST",
+            "content_hash": post.content_hash,
+            "title": post.title,
+            "published_at": post.published_at,
+            "published_utc": _utc(post.published_at),
+            "category": post.categories[0] if post.categories else None,
+            "categories": post.categories,
+            "tags": post.tags,
+            "source_url": post.source.url,
+            "post": post.model_dump_json(),
+        }
+    elif envelope.action == "reject":
+        reason = envelope.reason or "rejected"
+        item |= {
+            "record_type": "REJECTED",
+            "reason": reason,
+            "content_hash": hashlib.sha256(reason.encode()).hexdigest(),
+        }
+    else:
+        item |= {"record_type": "DELETED"}
+    return {k: v for k, v in item.items() if v is not None and v != []}
+
+
+def _to_dynamo(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def _from_dynamo(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()} if item else None
+
+
+_STORED = (
+    "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type", "content_hash",
+    "title", "published_at", "published_utc", "category", "categories", "tags", "source_url", "post", "reason",
+    "pending",
+)  # fmt: skip
+# What the write replaced, kept on the item so a retried record can still tell created from updated.
+_PREVIOUS = ("record_type", "content_hash", "reason")
+_NONE = "-"
+
+
+def previous_of(item: dict[str, Any]) -> dict[str, Any]:
+    """The record a stored item replaced, as the item remembers it."""
+    return {name: item[f"prev_{name}"] for name in _PREVIOUS if item.get(f"prev_{name}", _NONE) != _NONE}
+
+
+def write_record(client: DynamoDBClient, table: str, item: dict[str, Any]) -> WriteOutcome:
+    """Store ``item`` unless the table already holds this change or a newer one.
+
+    One UpdateItem: it sets the new attributes, removes the ones the new record lacks,
+    remembers what it replaced (``prev_*``) and marks the change ``pending`` until
+    ``clear_pending`` confirms its notification went out.
+    """
+    values = {**item, "pending": "1"}
+    size = len(json.dumps(_to_dynamo(values), ensure_ascii=False).encode())
+    if size > MAX_ITEM_BYTES:
+        raise ValueError(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
+    names = {f"#{n}": n for n in (*_STORED, *(f"prev_{p}" for p in _PREVIOUS))}
+    sets = [f"#prev_{p} = if_not_exists(#{p}, :none)" for p in _PREVIOUS]
+    sets += [f"#{n} = :{n}" for n in _STORED if n in values]
+    removes = [f"#{n}" for n in _STORED if n not in values]
+    attribute_values = {f":{n}": _serializer.serialize(values[n]) for n in _STORED if n in values}
+    attribute_values[":none"] = {"S": _NONE}
+    try:
+        response = client.update_item(
+            TableName=table,
+            Key={"post_id": {"S": item["post_id"]}},
+            UpdateExpression=f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else ""),
+            ConditionExpression="attribute_not_exists(post_id) OR #seq < :seq",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=attribute_values,
+            ReturnValues="ALL_OLD",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        old = _from_dynamo(exc.response.get("Item"))  # type: ignore[arg-type]
+        same = old is not None and old.get("seq") == item["seq"]
+        return WriteOutcome("replay" if same else "stale", old)
+    return WriteOutcome("written", _from_dynamo(response.get("Attributes")))
+
+
+def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> int:
+    """Remove ``pending`` from items whose notification went out, if still at that seq. Returns calls made."""
+    calls = 0
+    latest: dict[str, str] = {}
+    for post_id, seq in published:
+        latest[post_id] = max(seq, latest.get(post_id, ""))
+    pairs = list(latest.items())
+    for start in range(0, len(pairs), TRANSACTION_LIMIT):
+        chunk = pairs[start : start + TRANSACTION_LIMIT]
+        updates = [_clear_update(table, post_id, seq) for post_id, seq in chunk]
+        try:
+            client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[misc]
+            calls += 1
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            calls += 1  # a newer change got in between: clear one by one, skipping those
+            for update in updates:
+                calls += 1
+                try:
+                    client.update_item(**update)  # type: ignore[arg-type]
+                except ClientError as inner:
+                    if inner.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                        raise
+    return calls
+
+
+def _clear_update(table: str, post_id: str, seq: str) -> dict[str, Any]:
+    return {
+        "TableName": table,
+        "Key": {"post_id": {"S": post_id}},
+        "UpdateExpression": "REMOVE pending",
+        "ConditionExpression": "seq = :seq",
+        "ExpressionAttributeValues": {":seq": {"S": seq}},
+    }

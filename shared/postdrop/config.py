@@ -1,0 +1,54 @@
+"""Settings of each function, read from its environment on first use (never at import)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from postdrop.exceptions import ConfigError
+
+__all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]
+
+DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> _Settings:
+        source = dict(os.environ if env is None else env)
+        try:
+            return cls.model_validate(source)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+            )
+            raise ConfigError(f"{cls.__name__} from the environment: {problems}") from None
+
+
+class ParseSettings(_Settings):
+    store_queue_url: str = Field(alias="STORE_QUEUE_URL", min_length=1)
+    max_object_bytes: int = Field(DEFAULT_MAX_OBJECT_BYTES, alias="MAX_OBJECT_BYTES", gt=0)
+    default_zone: str = Field("Asia/Shanghai", alias="POSTDROP_TIMEZONE", min_length=1)
+
+
+class StoreSettings(_Settings):
+    table_name: str = Field(alias="POSTS_TABLE", min_length=1)
+    topic_arn: str = Field(alias="POSTS_TOPIC_ARN", pattern=r"^arn:aws[\w-]*:sns:")
+
+
+@cache
+def parse_settings() -> ParseSettings:
+    settings = ParseSettings.from_env()
+    assert isinstance(settings, ParseSettings)  # noqa: S101 - narrows the classmethod's type
+    return settings
+
+
+@cache
+def store_settings() -> StoreSettings:
+    settings = StoreSettings.from_env()
+    assert isinstance(settings, StoreSettings)  # noqa: S101
+    return settings

@@ -1,0 +1,117 @@
+"""StoreFunction's logic: envelopes in, conditional writes, then one notification per real change.
+
+Order per record: write (marking the item ``pending`` and remembering what it replaced), publish,
+then clear ``pending``. A publish that fails leaves ``pending`` and fails the record, so
+SQS redelivers it; the redelivered record finds the same change stored ("replay") with
+its notification still pending, and publishes it again. A replay with nothing pending is a
+no-op: one notification per change, and ``notification_id`` lets subscribers drop the
+rare duplicate (a crash between publish and clear).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from postdrop import aws
+from postdrop.adapters.table import clear_pending, item_for, previous_of, write_record
+from postdrop.adapters.topic import publish_notifications
+from postdrop.envelope import Envelope
+from postdrop.notification import EventType, Notification, notification_id
+from postdrop.observability import MetricUnit, logger, metrics
+
+if TYPE_CHECKING:
+    from postdrop.config import StoreSettings
+
+__all__ = ["StoreBatch", "event_type_for", "notification_for"]
+
+
+def event_type_for(envelope: Envelope, old: dict[str, Any] | None) -> EventType | None:
+    """What a written change means to subscribers; None when it changes nothing they see."""
+    old_type = old.get("record_type") if old else None
+    if envelope.action == "delete":
+        return "post.deleted" if old_type == "POST" else None
+    if envelope.action == "reject":
+        same = old_type == "REJECTED" and old is not None and old.get("reason") == envelope.reason
+        return None if same else "post.rejected"
+    if old_type != "POST":
+        return "post.created"
+    assert envelope.post is not None  # noqa: S101 - an upsert always carries its post
+    return None if old is not None and old.get("content_hash") == envelope.post.content_hash else "post.updated"
+
+
+def notification_for(envelope: Envelope, event_type: EventType) -> Notification:
+    change = envelope.change
+    fields: dict[str, Any] = {
+        "notification_id": notification_id(envelope.post_id, change.sequencer, event_type),
+        "event_type": event_type,
+        "post_id": envelope.post_id,
+        "key": change.key,
+        "sequencer": change.sequencer,
+        "reason": envelope.reason,
+    }
+    post = envelope.post
+    if post is not None and envelope.action == "upsert":
+        fields |= {
+            "title": post.title,
+            "published_at": post.published_at,
+            "categories": post.categories,
+            "tags": post.tags,
+            "source_name": post.source.name,
+            "source_url": post.source.url,
+            "excerpt": post.excerpt,
+            "content_hash": post.content_hash,
+        }
+    return Notification.model_validate(fields)
+
+
+@dataclass(slots=True)
+class StoreBatch:
+    """One SQS batch: write each record as it comes, publish together, then clear together."""
+
+    settings: StoreSettings
+    to_publish: list[tuple[str, str, Notification]] = field(default_factory=list)  # (record id, seq, n)
+    to_clear: list[tuple[str, str]] = field(default_factory=list)  # (post_id, seq) needing no notification
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0}
+    )
+
+    def write(self, record_id: str, envelope: Envelope) -> None:
+        """Write one envelope; raises (failing only this record) when DynamoDB does."""
+        logger.set_correlation_id(envelope.change.key)
+        item = item_for(envelope)
+        outcome = write_record(aws.dynamodb(), self.settings.table_name, item)
+        if outcome.status == "stale":
+            self.counts["stale"] += 1
+            return
+        if outcome.status == "written":
+            old = outcome.old
+        else:  # the same change again: finish what an earlier try left pending, if anything
+            self.counts["replayed"] += 1
+            if not (outcome.old or {}).get("pending"):
+                return
+            old = previous_of(outcome.old or {})
+        event_type = event_type_for(envelope, old)
+        if outcome.status == "written":
+            self.counts["stored" if event_type else "unchanged"] += 1
+        if event_type is None:
+            self.to_clear.append((envelope.post_id, item["seq"]))
+        else:
+            self.to_publish.append((record_id, item["seq"], notification_for(envelope, event_type)))
+
+    def finish(self) -> set[str]:
+        """Publish what was written, clear it from the items; return the record ids to retry."""
+        failed_ids: set[str] = set()
+        if self.to_publish:
+            notifications = [n for _, _, n in self.to_publish]
+            failed_ids = publish_notifications(aws.sns(), self.settings.topic_arn, notifications)
+        retry = {rid for rid, _, n in self.to_publish if n.notification_id in failed_ids}
+        published = [(n.post_id, seq) for _, seq, n in self.to_publish if n.notification_id not in failed_ids]
+        self.counts["notified"] += len(published)
+        if published or self.to_clear:
+            clear_pending(aws.dynamodb(), self.settings.table_name, published + self.to_clear)
+        if retry:
+            logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
+        metrics.add_metric(name="stored", unit=MetricUnit.Count, value=self.counts["stored"])
+        metrics.add_metric(name="notified", unit=MetricUnit.Count, value=len(published))
+        return retry

@@ -1,0 +1,81 @@
+"""The embedded emulator: moto server on 127.0.0.1 at a free port, stopped when done (Ctrl-C too)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["LOCAL_CREDENTIALS", "Emulator", "emulator"]
+
+HOST = "127.0.0.1"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "postdrop-local",
+    "AWS_SECRET_ACCESS_KEY": "postdrop-local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+@dataclass(frozen=True)
+class Emulator:
+    endpoint: str
+    account: str = ACCOUNT
+    region: str = REGION
+
+    def env(self) -> dict[str, str]:
+        """What any AWS SDK or CLI needs to talk to this emulator instead of AWS."""
+        return {**LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited at start (code {process.returncode})")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310 - loopback only
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"moto server did not answer on {endpoint} within {timeout:.0f}s")
+
+
+@contextlib.contextmanager
+def emulator(port: int | None = None, timeout: float = 30.0) -> Iterator[Emulator]:
+    """Start moto server on loopback; always stop it, also on KeyboardInterrupt."""
+    port = port or _free_port()
+    endpoint = f"http://{HOST}:{port}"
+    env = {**os.environ, **LOCAL_CREDENTIALS}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        _wait_ready(endpoint, process, timeout)
+        yield Emulator(endpoint=endpoint)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

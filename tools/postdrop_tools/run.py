@@ -1,0 +1,188 @@
+"""`postdrop run`: the whole pipeline on the embedded emulator, over a folder of post files.
+
+Emulator up, the template's resources created, every file dropped into the bucket under
+posts/, the S3 events delivered to the real handlers until the queues drain, then the
+table and the topic's deliveries read back to say what happened to each file.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from postdrop_tools.emulator import emulator
+from postdrop_tools.pipeline import Pipeline
+from postdrop_tools.stack import LocalStack, provision
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["RunReport", "drain_queue", "drop_files", "run_command", "run_pipeline", "tap_topic"]
+
+CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
+
+
+@dataclass
+class RunReport:
+    dropped: int = 0
+    stored: int = 0
+    rejected: int = 0
+    deleted: int = 0
+    notified: int = 0
+    lost: int = 0
+    seconds: float = 0.0
+    events: dict[str, int] = field(default_factory=dict)
+    subscriber: int = 0
+    reasons: dict[str, str] = field(default_factory=dict)
+    lost_keys: list[str] = field(default_factory=list)
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def content_type(path: Path) -> str:
+    guessed = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "text/plain"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def post_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def drop_files(stack: LocalStack, folder: Path, files: list[Path], on_drop: Any = None) -> dict[str, Path]:
+    """Upload each file under posts/ (its path below ``folder`` kept); returns key -> file."""
+    s3 = stack.client("s3")
+    bucket = stack.ref("PostsBucket")
+    keys = {}
+    for path in files:
+        key = "posts/" + path.relative_to(folder).as_posix()
+        s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(), ContentType=content_type(path))
+        keys[key] = path
+        if on_drop:
+            on_drop(1)
+    return keys
+
+
+def tap_topic(stack: LocalStack, name: str = "tap", filter_policy: dict[str, Any] | None = None) -> str:
+    """A queue subscribed to PostsTopic (raw delivery), to read what subscribers receive."""
+    sqs = stack.client("sqs")
+    url = sqs.create_queue(QueueName=f"postdrop-local-{name}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = {"RawMessageDelivery": "true"}
+    if filter_policy:
+        attributes["FilterPolicy"] = json.dumps(filter_policy)
+    stack.client("sns").subscribe(TopicArn=stack.ref("PostsTopic"), Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    return str(url)
+
+
+def drain_queue(stack: LocalStack, url: str) -> list[dict[str, Any]]:
+    """Every message now in the queue, parsed and deleted."""
+    sqs = stack.client("sqs")
+    bodies: list[dict[str, Any]] = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return bodies
+        for message in messages:
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def scan_table(stack: LocalStack) -> list[dict[str, Any]]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    items = []
+    paginator = stack.client("dynamodb").get_paginator("scan")
+    for page in paginator.paginate(TableName=stack.ref("PostsTable")):
+        items += [{k: deserializer.deserialize(v) for k, v in item.items()} for item in page["Items"]]
+    return items
+
+
+def run_pipeline(folder: Path, *, progress: bool = False) -> RunReport:
+    """Drop every file of ``folder`` into a fresh local stack and report what became of each."""
+    from postdrop.core.keys import post_id_of
+
+    files = post_files(folder)
+    started = time.perf_counter()
+    with emulator() as emu:
+        stack = provision(emu)
+        tap = tap_topic(stack)
+        bar = _progress(len(files), progress)
+        pipeline = Pipeline(stack, on_parsed=bar.update if bar else None)
+        keys = drop_files(stack, folder, files)
+        pipeline.drain()
+        if bar:
+            bar.close()
+        items = {item["post_id"]: item for item in scan_table(stack)}
+        notifications = drain_queue(stack, tap)
+        subscriber = drain_queue(stack, stack.ref("ExampleSubscriberQueue"))
+    report = RunReport(dropped=len(keys), seconds=round(time.perf_counter() - started, 2))
+    for key in keys:
+        item = items.get(post_id_of(key))
+        kind = item.get("record_type") if item else None
+        if kind == "POST" and item is not None and item.get("key") == key:
+            report.stored += 1
+        elif kind == "REJECTED" and item is not None:
+            report.rejected += 1
+            report.reasons[key] = str(item.get("reason"))
+        else:
+            report.lost += 1
+            report.lost_keys.append(key)
+    report.deleted = sum(1 for item in items.values() if item.get("record_type") == "DELETED")
+    report.notified = len(notifications)
+    report.events = dict(Counter(n["event_type"] for n in notifications))
+    report.subscriber = len(subscriber)
+    return report
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="parsed", unit="file", file=sys.stderr, leave=False)
+
+
+def _summary(folder: Path, report: RunReport) -> str:
+    events = ", ".join(f"{k} {v}" for k, v in sorted(report.events.items())) or "none"
+    lines = [
+        f"postdrop run: {report.dropped} file(s) from {folder} dropped into the local bucket under posts/",
+        f"  stored    {report.stored}",
+        f"  rejected  {report.rejected}",
+    ]
+    lines += [f"            {key}: {reason}" for key, reason in sorted(report.reasons.items())]
+    lines += [
+        f"  deleted   {report.deleted}",
+        f"  notified  {report.notified}  ({events})",
+        f"            the example subscriber (category emnews, created/updated) received {report.subscriber}",
+        f"  lost      {report.lost}" + (f"  {', '.join(report.lost_keys)}" if report.lost_keys else ""),
+        f"  seconds   {report.seconds}",
+    ]
+    return "\n".join(lines)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        print(f"postdrop: {folder}: not a folder of post files", file=sys.stderr)
+        return 1
+    report = run_pipeline(folder, progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        public = report.public()
+        print(
+            json.dumps(
+                {k: public[k] for k in ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds")}
+                | {"events": report.events, "reasons": report.reasons},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(_summary(folder, report))
+    return 0 if report.lost == 0 else 1

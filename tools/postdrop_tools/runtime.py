@@ -1,0 +1,139 @@
+"""A Docker-free Lambda runtime: the real handler modules, called in this process.
+
+Each function's module is loaded from its CodeUri the way Lambda does (its folder first
+on the path, the layer's package importable), with the environment the template gives it
+and the emulator's endpoint. Async invocations get Lambda's retries and on-failure
+destination; SQS event sources get batches and partial batch failure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from postdrop_tools.template import REPO
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from postdrop_tools.stack import FunctionSpec, LocalStack
+
+__all__ = ["LambdaContext", "LocalFunction", "configure_environment"]
+
+QUIET = {
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+@dataclass
+class LambdaContext:
+    """What Lambda passes as ``context``, enough for Powertools."""
+
+    function_name: str
+    timeout_s: int
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    aws_request_id: str = ""
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+
+    def __post_init__(self) -> None:
+        self.aws_request_id = self.aws_request_id or str(uuid.uuid4())
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self._deadline = time.monotonic() + self.timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None, *, quiet: bool = True) -> None:
+    """Give this process the functions' environment, pointed at the emulator."""
+    env: dict[str, str] = {}
+    for fn in stack.functions.values():
+        env.update(fn.env)
+    env.update(stack.emulator.env())
+    if quiet:
+        env.update(QUIET)
+    env.update(extra or {})
+    os.environ.update(env)
+    from postdrop import aws, config
+
+    aws.reset()
+    config.parse_settings.cache_clear()
+    config.store_settings.cache_clear()
+
+
+class LocalFunction:
+    """One function of the template, loaded from its folder."""
+
+    def __init__(self, spec: FunctionSpec) -> None:
+        self.spec = spec
+        self.handler = self._load()
+        self.invocations = 0
+
+    def _load(self) -> Callable[[dict[str, Any], Any], Any]:
+        module_name, _, attribute = self.spec.handler.rpartition(".")
+        folder = REPO / self.spec.code_uri
+        path = Path(folder, *module_name.split(".")).with_suffix(".py")
+        unique = f"_postdrop_fn_{self.spec.logical}"
+        module = sys.modules.get(unique)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(unique, path)
+            assert spec is not None and spec.loader is not None  # noqa: S101
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[unique] = module
+            spec.loader.exec_module(module)
+        return getattr(_as_module(module), attribute)  # type: ignore[no-any-return]
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        """A synchronous invoke (RequestResponse): the handler's result, or its exception."""
+        self.invocations += 1
+        context = LambdaContext(function_name=self.spec.logical, timeout_s=self.spec.timeout)
+        return self.handler(event, context)
+
+    def invoke_async(self, event: dict[str, Any], send_to_dlq: Callable[[str, str], None]) -> bool:
+        """An async invoke (Event): retried as Lambda retries, then sent to the on-failure destination."""
+        error: Exception | None = None
+        for _attempt in range(self.spec.retries + 1):
+            try:
+                self.invoke(event)
+                return True
+            except Exception as exc:
+                error = exc
+        if self.spec.on_failure_queue and error is not None:
+            send_to_dlq(self.spec.on_failure_queue, json.dumps(_destination_record(self.spec, event, error)))
+        return False
+
+
+def _as_module(module: ModuleType) -> ModuleType:
+    return module
+
+
+def _destination_record(spec: FunctionSpec, event: dict[str, Any], error: Exception) -> dict[str, Any]:
+    """The shape of a Lambda on-failure destination record."""
+    return {
+        "version": "1.0",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{spec.logical}:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": spec.retries + 1,
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": str(error), "errorType": type(error).__name__},
+    }

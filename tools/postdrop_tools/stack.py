@@ -1,0 +1,197 @@
+"""The local stack: what template.yaml declares, created on the emulator.
+
+Buckets, queues (dead-letter queues first), tables, topics and subscriptions come from the
+template's resources; each function's S3 events become a bucket notification to a local
+queue, which the runner turns into invocations, as Lambda's S3 trigger would.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+from postdrop_tools.template import Template, load_template
+
+if TYPE_CHECKING:
+    from postdrop_tools.emulator import Emulator
+
+__all__ = ["FunctionSpec", "LocalStack", "provision"]
+
+STACK = "postdrop-local"
+
+
+@dataclass
+class FunctionSpec:
+    logical: str
+    code_uri: str
+    handler: str
+    env: dict[str, str]
+    timeout: int
+    retries: int = 2
+    on_failure_queue: str | None = None  # URL
+    s3_queue: str | None = None  # URL of the queue that gets this function's S3 notifications
+    sqs_source: str | None = None  # URL of an SQS event source
+    batch_size: int = 10
+
+
+@dataclass
+class LocalStack:
+    template: Template
+    emulator: Emulator
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        return boto3.client(  # type: ignore[call-overload]
+            service,
+            endpoint_url=self.emulator.endpoint,
+            region_name=self.emulator.region,
+            aws_access_key_id="postdrop-local",
+            aws_secret_access_key="postdrop-local",  # noqa: S106 - the emulator's fixed local key
+        )
+
+    def ref(self, logical: str, attribute: str = "Ref") -> str:
+        return self.template.physical[logical][attribute]
+
+    def outputs(self) -> dict[str, str]:
+        outputs = self.template.body.get("Outputs") or {}
+        return {name: str(self.template.resolve(spec["Value"])) for name, spec in outputs.items()}
+
+
+def _queue_order(queues: dict[str, dict[str, Any]]) -> list[str]:
+    """Dead-letter targets before the queues that name them."""
+
+    def depends(logical: str) -> set[str]:
+        redrive = (queues[logical].get("Properties") or {}).get("RedrivePolicy") or {}
+        target = redrive.get("deadLetterTargetArn")
+        return {target["Fn::GetAtt"][0]} if isinstance(target, dict) and "Fn::GetAtt" in target else set()
+
+    return sorted(queues, key=lambda q: (len(depends(q)), q))
+
+
+def _create_queues(stack: LocalStack) -> None:
+    sqs = stack.client("sqs")
+    t = stack.template
+    queues = t.of_type("AWS::SQS::Queue")
+    for logical in _queue_order(queues):
+        props = t.resolve(queues[logical].get("Properties") or {})
+        name = f"{STACK}-{logical}"
+        attributes = {
+            k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds") if k in props
+        }
+        if "RedrivePolicy" in props:
+            attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        t.physical[logical] = {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
+
+
+def _create_buckets(stack: LocalStack) -> None:
+    s3 = stack.client("s3")
+    t = stack.template
+    for logical, spec in t.of_type("AWS::S3::Bucket").items():
+        props = t.resolve(spec.get("Properties") or {})
+        name = props.get("BucketName") or f"{STACK}-{logical}".lower()
+        s3.create_bucket(Bucket=name)
+        if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        t.physical[logical] = {"Ref": name, "Arn": f"arn:aws:s3:::{name}"}
+
+
+def _create_tables(stack: LocalStack) -> None:
+    ddb = stack.client("dynamodb")
+    t = stack.template
+    for logical, spec in t.of_type("AWS::DynamoDB::Table").items():
+        props = t.resolve(spec.get("Properties") or {})
+        name = props.get("TableName") or f"{STACK}-{logical}"
+        request: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        arn = ddb.create_table(**request)["TableDescription"]["TableArn"]
+        t.physical[logical] = {"Ref": name, "Arn": arn}
+
+
+def _create_topics(stack: LocalStack) -> None:
+    sns = stack.client("sns")
+    t = stack.template
+    for logical in t.of_type("AWS::SNS::Topic"):
+        arn = sns.create_topic(Name=f"{STACK}-{logical}")["TopicArn"]
+        t.physical[logical] = {"Ref": arn, "TopicArn": arn, "TopicName": f"{STACK}-{logical}"}
+    for logical, spec in t.of_type("AWS::SNS::Subscription").items():
+        props = t.resolve(spec["Properties"])
+        attributes = {}
+        if "FilterPolicy" in props:
+            policy = props["FilterPolicy"]
+            attributes["FilterPolicy"] = policy if isinstance(policy, str) else json.dumps(policy)
+            attributes["FilterPolicyScope"] = props.get("FilterPolicyScope", "MessageAttributes")
+        if props.get("RawMessageDelivery"):
+            attributes["RawMessageDelivery"] = "true"
+        arn = sns.subscribe(
+            TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"], Attributes=attributes
+        )["SubscriptionArn"]
+        t.physical[logical] = {"Ref": arn}
+
+
+def _functions(stack: LocalStack) -> None:
+    t = stack.template
+    sqs = stack.client("sqs")
+    s3 = stack.client("s3")
+    global_props = (t.body.get("Globals") or {}).get("Function") or {}
+    notifications: dict[str, list[dict[str, Any]]] = {}
+    for logical, spec in t.of_type("AWS::Serverless::Function").items():
+        props = spec["Properties"]
+        fn = FunctionSpec(
+            logical=logical,
+            code_uri=props["CodeUri"],
+            handler=props["Handler"],
+            env=t.function_env(logical),
+            timeout=int(props.get("Timeout", global_props.get("Timeout", 3))),
+        )
+        invoke = props.get("EventInvokeConfig") or {}
+        fn.retries = int(invoke.get("MaximumRetryAttempts", 2))
+        on_failure = ((invoke.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+        if on_failure:
+            fn.on_failure_queue = t.physical[on_failure["Fn::GetAtt"][0]]["Ref"]
+        for event in (props.get("Events") or {}).values():
+            event_props = event.get("Properties") or {}
+            if event["Type"] == "S3":
+                if fn.s3_queue is None:
+                    name = f"{STACK}-{logical}-s3-events"
+                    fn.s3_queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+                arn = sqs.get_queue_attributes(QueueUrl=fn.s3_queue, AttributeNames=["QueueArn"])["Attributes"]
+                rules = (((event_props.get("Filter") or {}).get("S3Key") or {}).get("Rules")) or []
+                config: dict[str, Any] = {"QueueArn": arn["QueueArn"], "Events": [event_props["Events"]]}
+                if rules:
+                    config["Filter"] = {
+                        "Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}
+                    }
+                bucket = t.resolve(event_props["Bucket"])
+                notifications.setdefault(bucket, []).append(config)
+            elif event["Type"] == "SQS":
+                fn.sqs_source = t.physical[event_props["Queue"]["Fn::GetAtt"][0]]["Ref"]
+                fn.batch_size = int(event_props.get("BatchSize", 10))
+        stack.functions[logical] = fn
+    for bucket, configs in notifications.items():
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": configs}
+        )
+
+
+def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> LocalStack:
+    """Create everything template.yaml declares on the emulator and return where it is."""
+    template = load_template(stack=STACK, account=emulator.account, region=emulator.region)
+    template.parameters.update(parameters or {})
+    stack = LocalStack(template=template, emulator=emulator)
+    _create_queues(stack)
+    _create_buckets(stack)
+    _create_tables(stack)
+    _create_topics(stack)
+    _functions(stack)
+    return stack
