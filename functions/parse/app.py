@@ -6,13 +6,14 @@ Lambda's async retries, then ParseDLQ, keep the event.
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from postdrop.config import parse_settings
 from postdrop.ingest import ingest_event
 from postdrop.observability import logger, metrics, tracer
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 @logger.inject_lambda_context(clear_state=True)

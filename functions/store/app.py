@@ -6,16 +6,18 @@ is redelivered (and, after maxReceiveCount, lands in StoreDLQ).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from postdrop.config import store_settings
 from postdrop.envelope import Envelope
 from postdrop.observability import logger, metrics, tracer
 from postdrop.store import StoreBatch
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -35,6 +37,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
     with processor(records=event["Records"], handler=write):
         processor.process()
-    failures = {item["itemIdentifier"] for item in processor.response()["batchItemFailures"]}
+    failures = {str(item["itemIdentifier"]) for item in processor.response()["batchItemFailures"]}
     failures |= batch.finish()
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(failures)]}

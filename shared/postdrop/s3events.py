@@ -7,11 +7,13 @@ Keys in S3 events are URL-encoded (``+`` is a space): they are decoded here, onc
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["S3Change", "order_key", "s3_changes"]
 

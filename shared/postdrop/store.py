@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from postdrop import aws
 from postdrop.adapters.table import clear_pending, item_for, previous_of, write_record
 from postdrop.adapters.topic import publish_notifications
-from postdrop.envelope import Envelope
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
     from postdrop.config import StoreSettings
+    from postdrop.envelope import Envelope
 
 __all__ = ["StoreBatch", "event_type_for", "notification_for"]
 

@@ -43,6 +43,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_command(args)
 
 
+def cmd_invoke(args: argparse.Namespace) -> int:
+    from postdrop_tools.invoke import invoke_command
+
+    return invoke_command(args)
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from postdrop_tools.up import up_command
+
+    return up_command(args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="postdrop", description="Normalize Jekyll-style posts dropped into S3.")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -66,6 +78,17 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     r.add_argument("dir", nargs="?", default="events/posts", metavar="DIR", help="folder of post files to drop")
     r.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     r.set_defaults(func=cmd_run)
+
+    i = verbs.add_parser("invoke", help="sam local invoke without Docker: one handler, one event, on the emulator")
+    i.add_argument("function", metavar="FUNCTION", help="ParseFunction or StoreFunction")
+    i.add_argument("event", metavar="EVENT_FILE", help="an event JSON file, e.g. events/s3-put.json")
+    i.add_argument("--env-vars", default="events/env.json", help="environment overrides (sam's env.json format)")
+    i.set_defaults(func=cmd_invoke)
+
+    u = verbs.add_parser("up", help="a local stack that processes what any S3 client drops, until Ctrl-C")
+    u.add_argument("--port", type=int, default=4566, help="the emulator's port on 127.0.0.1 (0: any free port)")
+    u.add_argument("--json", action="store_true", help="also print each notification's JSON")
+    u.set_defaults(func=cmd_up)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,9 +50,8 @@ def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"moto server exited at start (code {process.returncode})")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310 - loopback only
-                return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310
+            return  # answered: up (loopback only)
         time.sleep(0.1)
     raise RuntimeError(f"moto server did not answer on {endpoint} within {timeout:.0f}s")
 

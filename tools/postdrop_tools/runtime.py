@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.template import REPO
@@ -96,7 +95,7 @@ class LocalFunction:
             module = importlib.util.module_from_spec(spec)
             sys.modules[unique] = module
             spec.loader.exec_module(module)
-        return getattr(_as_module(module), attribute)  # type: ignore[no-any-return]
+        return getattr(module, attribute)  # type: ignore[no-any-return]
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """A synchronous invoke (RequestResponse): the handler's result, or its exception."""
@@ -116,10 +115,6 @@ class LocalFunction:
         if self.spec.on_failure_queue and error is not None:
             send_to_dlq(self.spec.on_failure_queue, json.dumps(_destination_record(self.spec, event, error)))
         return False
-
-
-def _as_module(module: ModuleType) -> ModuleType:
-    return module
 
 
 def _destination_record(spec: FunctionSpec, event: dict[str, Any], error: Exception) -> dict[str, Any]:

@@ -94,9 +94,9 @@ def _create_buckets(stack: LocalStack) -> None:
     for logical, spec in t.of_type("AWS::S3::Bucket").items():
         props = t.resolve(spec.get("Properties") or {})
         name = props.get("BucketName") or f"{STACK}-{logical}".lower()
+        # Left unversioned on purpose: the emulator sends no event for a delete marker, so a
+        # versioned local bucket would never tell the pipeline that a post was deleted.
         s3.create_bucket(Bucket=name)
-        if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
-            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         t.physical[logical] = {"Ref": name, "Arn": f"arn:aws:s3:::{name}"}
 
 

@@ -168,7 +168,7 @@ def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str,
         chunk = pairs[start : start + TRANSACTION_LIMIT]
         updates = [_clear_update(table, post_id, seq) for post_id, seq in chunk]
         try:
-            client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[misc]
+            client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[typeddict-item]
             calls += 1
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
@@ -177,7 +177,7 @@ def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str,
             for update in updates:
                 calls += 1
                 try:
-                    client.update_item(**update)  # type: ignore[arg-type]
+                    client.update_item(**update)
                 except ClientError as inner:
                     if inner.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                         raise

@@ -1,0 +1,55 @@
+"""`postdrop up`: the local stack stays up; whatever any S3 client drops is processed as it arrives.
+
+    aws s3 cp post.md s3://BUCKET/posts/ --endpoint-url http://127.0.0.1:4566
+
+Each notification is printed as subscribers receive it. Ctrl-C stops the emulator cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from postdrop_tools.emulator import emulator
+from postdrop_tools.pipeline import Pipeline
+from postdrop_tools.run import drain_queue, tap_topic
+from postdrop_tools.stack import provision
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["up_command"]
+
+
+def up_command(args: argparse.Namespace) -> int:
+    try:
+        with emulator(port=args.port or None) as emu:
+            stack = provision(emu)
+            tap = tap_topic(stack, "up-tap")
+            pipeline = Pipeline(stack)
+            bucket = stack.ref("PostsBucket")
+            print(
+                f"postdrop up: local stack on {emu.endpoint}\n"
+                f"  bucket    {bucket}   (drop files under posts/)\n"
+                f"  table     {stack.ref('PostsTable')}\n"
+                f"  topic     {stack.ref('PostsTopic')}\n"
+                f"  credentials: AWS_ACCESS_KEY_ID=postdrop-local AWS_SECRET_ACCESS_KEY=postdrop-local "
+                f"AWS_DEFAULT_REGION={emu.region}\n"
+                f"  try:      aws s3 cp events/posts/2026-03-02-NW0001.md s3://{bucket}/posts/ "
+                f"--endpoint-url {emu.endpoint}\n"
+                "Ctrl-C stops it.",
+                flush=True,
+            )
+            while True:
+                if not pipeline.pump():
+                    time.sleep(0.2)
+                for notification in drain_queue(stack, tap):
+                    title = notification.get("title") or notification.get("reason") or ""
+                    print(f"{notification['event_type']:14} {notification['key']}  {title}", flush=True)
+                    if args.json:
+                        print(json.dumps(notification, ensure_ascii=False), flush=True)
+    except KeyboardInterrupt:
+        print("postdrop up: stopped", file=sys.stderr)
+        return 0
