@@ -30,13 +30,15 @@ LOCAL_CREDENTIALS = {
 
 @dataclass(frozen=True)
 class Emulator:
-    endpoint: str
+    """Where the local AWS is. ``endpoint`` None means in-process moto (``mock_aws``), for tests."""
+
+    endpoint: str | None
     account: str = ACCOUNT
     region: str = REGION
 
     def env(self) -> dict[str, str]:
         """What any AWS SDK or CLI needs to talk to this emulator instead of AWS."""
-        return {**LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint}
+        return {**LOCAL_CREDENTIALS, **({"AWS_ENDPOINT_URL": self.endpoint} if self.endpoint else {})}
 
 
 def _free_port() -> int:

@@ -1,0 +1,79 @@
+"""ParseFunction on moto: keys decoded once, limits, wrapped events, rejections as envelopes."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from postdrop import config
+from postdrop.config import ParseSettings, StoreSettings
+from postdrop.exceptions import ConfigError
+from tests.conftest import post
+from tests.integration.conftest import as_json, s3_event
+
+if TYPE_CHECKING:
+    from tests.integration.conftest import Harness
+
+BODY = post('title: "t"\ncategories: emnews', "<p>x</p>\n")
+
+
+def parse(h: Harness, event: dict[str, Any]) -> list[dict[str, Any]]:
+    h.pipeline.functions["ParseFunction"].invoke(event)
+    return [json.loads(b) for b in h.envelopes_sent()]
+
+
+@pytest.mark.parametrize("key", ["posts/a b+c.md", "posts/市场 快讯.md", "posts/2026/x%y.md"])
+def test_keys_are_decoded_once(harness: Harness, key: str) -> None:
+    harness.put(key, BODY)
+    (env,) = parse(harness, s3_event(harness.bucket, key, "01"))
+    assert env["action"] == "upsert"
+    assert env["change"]["key"] == key
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("posts/photo.jpg", "not a post file type (.jpg)"),
+        ("drafts/a.md", "outside posts/"),
+        ("posts/../etc/a.md", "'..' segment"),
+    ],
+)
+def test_keys_that_cannot_be_posts_are_rejected_before_any_read(harness: Harness, key: str, reason: str) -> None:
+    (env,) = parse(harness, s3_event(harness.bucket, key, "01"))  # nothing was even uploaded
+    assert env["action"] == "reject"
+    assert reason in str(env["reason"])
+
+
+def test_an_object_over_the_size_cap_is_rejected_unread(harness: Harness) -> None:
+    os.environ["MAX_OBJECT_BYTES"] = "2048"
+    config.parse_settings.cache_clear()
+    harness.put("posts/big.md", BODY + b"x" * 5000)
+    (env,) = parse(harness, s3_event(harness.bucket, "posts/big.md", "01"))
+    assert env["action"] == "reject"
+    assert "the cap is 2048 bytes" in str(env["reason"])
+
+
+def test_wrapped_events_give_the_same_envelope(harness: Harness) -> None:
+    harness.put("posts/w.md", BODY)
+    direct = s3_event(harness.bucket, "posts/w.md", "01")
+    in_sqs = {"Records": [{"eventSource": "aws:sqs", "body": as_json(direct)}]}
+    from_dlq = {"Records": [{"eventSource": "aws:sqs", "body": as_json({"requestPayload": direct})}]}
+    envelopes = [parse(harness, e)[0] for e in (direct, in_sqs, from_dlq)]
+    assert envelopes[0] == envelopes[1] == envelopes[2]
+
+
+def test_the_s3_test_event_does_nothing(harness: Harness) -> None:
+    event = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": harness.bucket}
+    assert parse(harness, event) == []
+
+
+def test_settings_name_what_is_missing() -> None:
+    with pytest.raises(ConfigError, match="STORE_QUEUE_URL"):
+        ParseSettings.from_env({})
+    with pytest.raises(ConfigError, match="POSTS_TOPIC_ARN"):
+        StoreSettings.from_env({"POSTS_TABLE": "t", "POSTS_TOPIC_ARN": "not-an-arn"})
+    with pytest.raises(ConfigError, match="MAX_OBJECT_BYTES"):
+        ParseSettings.from_env({"STORE_QUEUE_URL": "u", "MAX_OBJECT_BYTES": "-1"})

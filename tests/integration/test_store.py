@@ -1,0 +1,156 @@
+"""StoreFunction on moto: newest wins, replays are no-ops, one notification per real change."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from postdrop import aws
+from tests.conftest import post
+from tests.integration.conftest import s3_event
+
+if TYPE_CHECKING:
+    from tests.integration.conftest import Harness
+
+KEY = "posts/2026-03-01-story.md"
+V1 = post('title: "第一版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>一。</p>\n")
+V2 = post('title: "第二版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>二。</p>\n")
+
+
+def envelope(h: Harness, key: str, body: bytes | None, sequencer: str) -> str:
+    """Put the object (or not, for a delete) and let ParseFunction make its envelope."""
+    if body is not None:
+        h.put(key, body)
+    name = "ObjectCreated:Put" if body is not None else "ObjectRemoved:Delete"
+    h.pipeline.functions["ParseFunction"].invoke(s3_event(h.bucket, key, sequencer, name))
+    (sent,) = h.envelopes_sent()
+    return sent
+
+
+def events(h: Harness) -> list[str]:
+    return [n["event_type"] for n in h.notifications()]
+
+
+def test_a_new_post_is_stored_and_announced_once_even_when_replayed(harness: Harness) -> None:
+    env = envelope(harness, KEY, V1, "0001")
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}  # S3 delivered it twice
+    item = harness.items()["2026-03-01-story"]
+    assert item["record_type"] == "POST" and item["title"] == "第一版"
+    assert "pending" not in item
+    assert json.loads(item["post"])["text"] == "一。"
+    assert events(harness) == ["post.created"]
+
+
+def test_an_update_announces_post_updated(harness: Harness) -> None:
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    harness.store_envelopes(envelope(harness, KEY, V2, "0002"))
+    assert harness.items()["2026-03-01-story"]["title"] == "第二版"
+    assert events(harness) == ["post.created", "post.updated"]
+
+
+def test_out_of_order_the_newest_sequencer_wins(harness: Harness) -> None:
+    old, new = envelope(harness, KEY, V1, "00A1"), envelope(harness, KEY, V2, "000000B2")  # padded compare
+    harness.store_envelopes(new)
+    harness.store_envelopes(old)
+    assert harness.items()["2026-03-01-story"]["title"] == "第二版"
+    assert events(harness) == ["post.created"]
+
+
+def test_same_content_under_a_newer_sequencer_is_silent_but_moves_the_order(harness: Harness) -> None:
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    harness.store_envelopes(envelope(harness, KEY, V1, "0003"))
+    assert harness.items()["2026-03-01-story"]["sequencer"] == "0003"
+    # a late, older, different version can no longer win
+    harness.store_envelopes(envelope(harness, KEY, V2, "0002"))
+    assert harness.items()["2026-03-01-story"]["title"] == "第一版"
+    assert events(harness) == ["post.created"]
+
+
+def test_a_delete_tombstones_the_post_and_announces_it(harness: Harness) -> None:
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    harness.store_envelopes(envelope(harness, KEY, None, "0002"))
+    item = harness.items()["2026-03-01-story"]
+    assert item["record_type"] == "DELETED" and "post" not in item and "title" not in item
+    assert events(harness) == ["post.created", "post.deleted"]
+
+
+def test_a_late_delete_is_ignored(harness: Harness) -> None:
+    delete = envelope(harness, KEY, None, "0001")
+    harness.store_envelopes(envelope(harness, KEY, V1, "0002"))
+    harness.store_envelopes(delete)
+    assert harness.items()["2026-03-01-story"]["record_type"] == "POST"
+    assert events(harness) == ["post.created"]
+
+
+def test_a_late_create_cannot_resurrect_a_deleted_post(harness: Harness) -> None:
+    create = envelope(harness, KEY, V1, "0001")
+    harness.store_envelopes(envelope(harness, KEY, None, "0002"))
+    harness.store_envelopes(create)
+    assert harness.items()["2026-03-01-story"]["record_type"] == "DELETED"
+    assert events(harness) == []  # nothing was ever visible
+
+
+def test_a_rejected_file_gets_a_record_and_one_notification(harness: Harness) -> None:
+    key = "posts/broken.md"
+    harness.store_envelopes(envelope(harness, key, b"no front matter here\n", "0001"))
+    harness.store_envelopes(envelope(harness, key, b"no front matter here\n", "0002"))  # dropped again
+    item = harness.items()["broken"]
+    assert item["record_type"] == "REJECTED"
+    assert item["reason"].startswith("no front matter: line 1")
+    (note,) = harness.notifications()
+    assert note["event_type"] == "post.rejected" and note["reason"] == item["reason"]
+    # the file itself stays in the bucket
+    assert harness.stack.client("s3").get_object(Bucket=harness.bucket, Key=key)["Body"].read()
+
+
+def _fail_once(operation: str, code: str = "ThrottlingException") -> dict[str, int]:
+    """Make the next call of ``operation`` fail at the client, as AWS would when throttling."""
+    state = {"left": 1, "failed": 0}
+
+    def hook(**_: Any) -> None:
+        if state["left"]:
+            state["left"] -= 1
+            state["failed"] += 1
+            raise ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
+
+    service = "sns" if operation == "PublishBatch" else "dynamodb"
+    client = aws.sns() if service == "sns" else aws.dynamodb()
+    client.meta.events.register(f"before-call.{service}.{operation}", hook)
+    return state
+
+
+def test_a_failed_publish_after_the_write_is_published_on_the_retry(harness: Harness) -> None:
+    env = envelope(harness, KEY, V1, "0001")
+    state = _fail_once("PublishBatch")
+    first = harness.store_envelopes(env)
+    assert state["failed"] == 1
+    assert first == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert harness.items()["2026-03-01-story"]["pending"] == "1"
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it
+    assert "pending" not in harness.items()["2026-03-01-story"]
+    notes = harness.notifications()
+    assert [n["event_type"] for n in notes] == ["post.created"]  # created, not lost nor doubled
+
+
+def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
+    good = envelope(harness, KEY, V1, "0001")
+    other = envelope(harness, "posts/other.md", V2, "0001")
+    state = _fail_once("UpdateItem")  # the first write is throttled past botocore's retries
+    result = harness.store_envelopes("not an envelope", good, other)
+    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+    assert state["failed"] == 1
+    assert "m0" in failed  # the poison message
+    assert len(failed) == 2  # and the throttled one, not the third
+    assert len(harness.items()) == 1
+
+
+def test_subscribers_filter_by_message_attributes(harness: Harness) -> None:
+    sports = post('title: "t"\ncategories: sports\ntags: 体育', "<p>x</p>\n")
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"), envelope(harness, "posts/s.md", sports, "0001"))
+    received = harness.queue("ExampleSubscriberQueue")
+    assert [n["post_id"] for n in received] == ["2026-03-01-story"]  # category emnews only
+    everything = harness.notifications()
+    assert sorted(n["post_id"] for n in everything) == ["2026-03-01-story", "s"]
