@@ -56,10 +56,10 @@ $(SAM):
 	$(SAM_VENV)/bin/pip install --quiet --upgrade pip aws-sam-cli
 
 validate: $(SAM) ## sam validate --lint (sam lives in its own tool venv: it pins boto3)
-	$(SAM) validate --lint --region us-east-1
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region us-east-1
 
 build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64)
-	$(SAM) build
+	SAM_CLI_TELEMETRY=0 $(SAM) build
 
 clean: ## remove the venvs and build output
 	rm -rf $(VENV) .tools .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
