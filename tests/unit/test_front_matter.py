@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postdrop import PostRejected, parse_post
+from postdrop.core.frontmatter import _fast_load, _load_yaml
 from tests.conftest import post
 
 
@@ -98,3 +101,35 @@ def test_a_post_with_no_title_and_no_text_takes_its_slug() -> None:
 def test_text_fields_keep_the_text_written_not_a_yaml_type(front: str, title: str, tags: list[str]) -> None:
     got = parse_post(post(front), "posts/a.md")
     assert (got.title, got.tags) == (title, tags)
+
+
+_fast_value = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30).map(
+        lambda s: '"' + s + '"'
+    ),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"),
+        min_size=1,
+        max_size=30,
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "layout", "date", "categories", "tags", "tag"]), _fast_value),
+                min_size=1, max_size=6))  # fmt: skip
+def test_the_fast_reader_and_libyaml_agree_whenever_the_fast_reader_answers(lines: list[tuple[str, str]]) -> None:
+    block = "\n".join(f"{key}: {value}" for key, value in lines)
+    fast = _fast_load(block)
+    if fast is None:
+        return
+    slow = _load_yaml(block, 2, [])
+    assert fast == slow
+
+
+def test_the_producers_block_takes_the_fast_reader() -> None:
+    block = 'layout: post\ntitle: "离岸人民币"\ndate: 2021-12-08 10:46:18 +0800\ncategories: emnews\ntags: 东财滚动新闻'
+    assert _fast_load(block) == {
+        "layout": "post", "title": "离岸人民币", "date": "2021-12-08 10:46:18 +0800", "categories": "emnews",
+        "tags": "东财滚动新闻",
+    }  # fmt: skip

@@ -41,6 +41,7 @@ _SAFE_URL = re.compile(r"(?:https?:)?//|[^:/?#]*(?:[/?#]|$)", re.IGNORECASE)
 # A bold-only paragraph is a section heading, unless it reads as a bold lead sentence.
 _MAX_HEADING_CHARS = 60
 _SENTENCE_END = ("。", ".", "；", ";", "：", ":")
+_SOURCE_NAME_WINDOW = 3
 
 
 @dataclass(slots=True)
@@ -90,24 +91,34 @@ def read_body(html: str, warnings: list[str]) -> Body:
     if root is None:
         return out
     nodes = _significant(_children(root))
+    everything = nodes
     if nodes and nodes[0].tag == "blockquote":
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0]) if p) or None
         nodes = nodes[1:]
     nodes = _take_trailer(nodes, out, warnings)
     nodes = _take_source_name(nodes, out)
+    kept = {n.mem_id for n in nodes}
+    lifted = [n for n in everything if n.mem_id not in kept]
     out.html = "".join(n.html or "" for n in nodes)
-    for node in nodes:
-        for img in [node] if node.tag == "img" else node.css("img"):
-            src = (img.attributes.get("src") or "").strip()
-            if src and src not in out.images:
-                if is_safe_url(src):
-                    out.images.append(src)
-                else:
-                    warnings.append(f"dropped an image with an unsafe URL scheme: {src[:60]!r}")
+    _take_images(root, lifted, out, warnings)
     for br in root.css("br"):
         br.replace_with(_BREAK)
     out.sections = _sections(nodes)
     return out
+
+
+def _take_images(root: LexborNode, lifted: list[LexborNode], out: Body, warnings: list[str]) -> None:
+    """Image sources of the article, in document order, without those of the lifted parts."""
+    skip = {img.mem_id for node in lifted for img in ([node] if node.tag == "img" else node.css("img"))}
+    for img in root.css("img"):
+        if img.mem_id in skip:
+            continue
+        src = (img.attributes.get("src") or "").strip()
+        if src and src not in out.images:
+            if is_safe_url(src):
+                out.images.append(src)
+            else:
+                warnings.append(f"dropped an image with an unsafe URL scheme: {src[:60]!r}")
 
 
 # --- trailer: source URL line and back links --------------------------------------------
@@ -157,7 +168,8 @@ def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str]) -> li
 
 
 def _take_source_name(nodes: list[LexborNode], out: Body) -> list[LexborNode]:
-    for i in range(len(nodes) - 1, -1, -1):
+    """The producer ends the article with its source line; look at its last few blocks only."""
+    for i in range(len(nodes) - 1, max(-1, len(nodes) - 1 - _SOURCE_NAME_WINDOW), -1):
         node = nodes[i]
         if node.tag != "p":
             continue
@@ -173,10 +185,10 @@ def _take_source_name(nodes: list[LexborNode], out: Body) -> list[LexborNode]:
 
 
 def _is_bold_heading(node: LexborNode, text: str) -> bool:
-    inner = _significant(_children(node))
-    if len(inner) != 1 or inner[0].tag not in ("strong", "b"):
+    if len(text) > _MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
         return False
-    return len(text) <= _MAX_HEADING_CHARS and not text.endswith(_SENTENCE_END)
+    inner = _significant(_children(node))
+    return len(inner) == 1 and inner[0].tag in ("strong", "b")
 
 
 def _split_breaks(text: str) -> list[str]:

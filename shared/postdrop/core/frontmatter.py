@@ -27,7 +27,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
-TEXT_KEYS = ("title", "layout", "categories", "category", "tags", "tag")
+TEXT_KEYS = ("title", "layout", "date", "categories", "category", "tags", "tag")
 _QUOTED_TITLE = re.compile(r'^title[ \t]*:[ \t]*"(?P<raw>.*)"[ \t]*$', re.MULTILINE)
 
 
@@ -70,7 +70,41 @@ def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
     return FrontMatter(data=data, body=text[body_start:], body_line=body_line)
 
 
+# The producer's own block (layout, title, date, categories, tags as single-line text) is
+# read without the YAML machinery: for these keys and these value forms YAML's answer is the
+# text itself (the text keys keep what was written; dates are read by dates.py). Anything
+# else, or any line that does not fit, goes to libyaml. tests/unit/test_front_matter.py
+# checks that both readers agree on such blocks.
+_FAST_LINE = re.compile(
+    r"(?P<key>title|layout|date|categories|category|tags|tag)[ \t]*:[ \t]+"
+    r"(?:\"(?P<quoted>[^\"\\]*)\"|(?P<plain>[^\s\"'\[\]{}#&*!|>%@`,?:-][^\n]*?))[ \t]*"
+)
+_NOT_PLAIN = re.compile(r": | #|^(?:null|Null|NULL|~)$")
+
+
+def _fast_load(block: str) -> dict[str, Any] | None:
+    data: dict[str, Any] = {}
+    for line in block.split("\n"):
+        if not line.strip():
+            continue
+        match = _FAST_LINE.fullmatch(line)
+        if match is None:
+            return None
+        plain = match["plain"]
+        if plain is not None and _NOT_PLAIN.search(plain):
+            return None
+        data[match["key"]] = match["quoted"] if plain is None else plain
+    return data
+
+
 def _load(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
+    fast = _fast_load(block)
+    if fast is not None:
+        return fast
+    return _load_yaml(block, first_line, warnings)
+
+
+def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
     try:
         data = yaml.load(block, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
@@ -101,9 +135,9 @@ def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:
     for name in TEXT_KEYS:
         value = data.get(name)
         if isinstance(value, bool | int | float) or (value is None and name in data):
-            match = re.search(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)
-            if match and not match[1].startswith("#"):
-                data[name] = match[1]
+            written = re.findall(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)
+            if written and not written[-1].startswith("#"):  # YAML keeps the last of repeated keys
+                data[name] = written[-1]
 
 
 def _keep_title_backslashes(block: str, data: dict[Any, Any], warnings: list[str]) -> None:

@@ -15,7 +15,7 @@ from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
 from postdrop.core.sanitize import sanitize_html
 from postdrop.exceptions import PostRejected
-from postdrop.model import Link, NormalizedPost, Section, Source
+from postdrop.model import NormalizedPost
 
 __all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
 
@@ -66,13 +66,13 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
         "categories": _jekyll_list(meta, "categories", "category", warnings),
         "tags": _jekyll_list(meta, "tags", "tag", warnings),
         "summary": body.summary,
-        "sections": [Section(heading=h, paragraphs=p) for h, p in body.sections],
+        "sections": [{"heading": h, "paragraphs": p} for h, p in body.sections],
         "text": plain,
         "char_count": len(plain) - plain.count("\n"),
         "excerpt": _excerpt(plain),
         "html": sanitize_html(body.html),
-        "source": Source(name=body.source_name, url=body.source_url),
-        "links": [Link(text=t, href=h) for t, h in body.links],
+        "source": {"name": body.source_name, "url": body.source_url},
+        "links": [{"text": t, "href": h} for t, h in body.links],
         "images": body.images,
         "extra": {k: _jsonable(v) for k, v in meta.items() if k not in _NAMED_KEYS},
         "warnings": warnings,
@@ -82,15 +82,11 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
 
 
 def content_hash_of(fields: dict[str, Any]) -> str:
-    """sha256 over what a reader sees, in a canonical JSON form."""
+    """sha256 over what a reader sees (the fields in _HASHED, as JSON data), in a canonical JSON form."""
     payload = {name: fields.get(name) for name in _HASHED}
     payload["schema_version"] = "1"
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_model_json)
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _model_json(value: Any) -> Any:
-    return value.model_dump(mode="json")
 
 
 def _title(raw: Any, fallbacks: list[str | None], warnings: list[str]) -> str:
