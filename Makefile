@@ -7,9 +7,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SAM_VENV := .tools/sam
 SAM    := $(SAM_VENV)/bin/sam
+CFN_LINT := $(SAM_VENV)/bin/cfn-lint
+CHECKOV := .tools/checkov/bin/checkov
+PIP_AUDIT := .tools/audit/bin/pip-audit
 ARGS   ?=
 
-.PHONY: help setup test test-fast lint fmt schemas bench run up validate build clean
+.PHONY: help setup test test-fast lint fmt security schemas bench run up validate build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,10 +33,24 @@ test: $(STAMP) ## run the whole test suite (unit, integration on moto, pipeline 
 test-fast: $(STAMP) ## the tests without the pipeline runs
 	$(PY) -m pytest -m 'not pipeline' $(ARGS)
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) $(SAM) ## ruff, mypy and cfn-lint on template.yaml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared tools functions tests bench
+	$(CFN_LINT) template.yaml
+
+security: $(STAMP) $(CHECKOV) $(PIP_AUDIT) ## checkov on the template, bandit on the code, pip-audit where it can reach its database
+	$(CHECKOV) -f template.yaml --framework cloudformation --compact --quiet --skip-download
+	$(VENV)/bin/bandit -q -r shared functions tools
+	scripts/audit-dependencies $(PIP_AUDIT) shared/requirements.txt
+
+$(CHECKOV):
+	@python=$$(scripts/find-python) || exit 1; "$$python" -m venv .tools/checkov
+	.tools/checkov/bin/pip install --quiet --upgrade pip checkov
+
+$(PIP_AUDIT):
+	@python=$$(scripts/find-python) || exit 1; "$$python" -m venv .tools/audit
+	.tools/audit/bin/pip install --quiet --upgrade pip pip-audit
 
 fmt: $(STAMP) ## format and fix what ruff can
 	$(VENV)/bin/ruff format .

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from pydantic import ValidationError
 
 from postdrop.config import store_settings
 from postdrop.envelope import Envelope
@@ -30,7 +31,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
     def write(record: SQSRecord) -> None:
         try:
-            batch.write(record.message_id, Envelope.model_validate_json(record.body))
+            envelope = Envelope.model_validate_json(record.body)
+        except ValidationError as exc:  # its text quotes the input: log where, never what
+            where = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
+            logger.error("not an envelope", extra={"message_id": record.message_id, "fields": where[:10]})
+            raise ValueError(f"message {record.message_id} is not an envelope") from None
+        try:
+            batch.write(record.message_id, envelope)
         except Exception:
             logger.exception("record failed; SQS will redeliver it", extra={"message_id": record.message_id})
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -18,7 +19,7 @@ class _Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> _Settings:
+    def from_env(cls, env: dict[str, str] | None = None) -> Self:
         source = dict(os.environ if env is None else env)
         try:
             return cls.model_validate(source)
@@ -42,13 +43,9 @@ class StoreSettings(_Settings):
 
 @cache
 def parse_settings() -> ParseSettings:
-    settings = ParseSettings.from_env()
-    assert isinstance(settings, ParseSettings)  # noqa: S101 - narrows the classmethod's type
-    return settings
+    return ParseSettings.from_env()
 
 
 @cache
 def store_settings() -> StoreSettings:
-    settings = StoreSettings.from_env()
-    assert isinstance(settings, StoreSettings)  # noqa: S101
-    return settings
+    return StoreSettings.from_env()

@@ -36,8 +36,8 @@ def event_type_for(envelope: Envelope, old: dict[str, Any] | None) -> EventType 
         return None if same else "post.rejected"
     if old_type != "POST":
         return "post.created"
-    assert envelope.post is not None  # noqa: S101 - an upsert always carries its post
-    return None if old is not None and old.get("content_hash") == envelope.post.content_hash else "post.updated"
+    new_hash = envelope.post.content_hash if envelope.post is not None else None
+    return None if old is not None and old.get("content_hash") == new_hash else "post.updated"
 
 
 def notification_for(envelope: Envelope, event_type: EventType) -> Notification:

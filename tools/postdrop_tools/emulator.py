@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
+import subprocess  # starts moto server, a fixed argument list  # nosec B404
 import sys
 import time
 import urllib.request
@@ -20,9 +20,9 @@ __all__ = ["LOCAL_CREDENTIALS", "Emulator", "emulator"]
 HOST = "127.0.0.1"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-LOCAL_CREDENTIALS = {
+LOCAL_CREDENTIALS = {  # the emulator's fixed local credentials: not a secret
     "AWS_ACCESS_KEY_ID": "postdrop-local",
-    "AWS_SECRET_ACCESS_KEY": "postdrop-local",
+    "AWS_SECRET_ACCESS_KEY": "postdrop-local",  # nosec B105
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
 }
@@ -52,7 +52,7 @@ def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"moto server exited at start (code {process.returncode})")
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310  # nosec B310
             return  # answered: up (loopback only)
         time.sleep(0.1)
     raise RuntimeError(f"moto server did not answer on {endpoint} within {timeout:.0f}s")
@@ -64,7 +64,7 @@ def emulator(port: int | None = None, timeout: float = 30.0) -> Iterator[Emulato
     port = port or _free_port()
     endpoint = f"http://{HOST}:{port}"
     env = {**os.environ, **LOCAL_CREDENTIALS}
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # our own interpreter and fixed arguments  # nosec B603
         [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -91,7 +91,8 @@ class LocalFunction:
         module = sys.modules.get(unique)
         if module is None:
             spec = importlib.util.spec_from_file_location(unique, path)
-            assert spec is not None and spec.loader is not None  # noqa: S101
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {self.spec.handler} from {path}")
             module = importlib.util.module_from_spec(spec)
             sys.modules[unique] = module
             spec.loader.exec_module(module)

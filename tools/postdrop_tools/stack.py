@@ -49,7 +49,7 @@ class LocalStack:
             endpoint_url=self.emulator.endpoint,
             region_name=self.emulator.region,
             aws_access_key_id="postdrop-local",
-            aws_secret_access_key="postdrop-local",  # noqa: S106 - the emulator's fixed local key
+            aws_secret_access_key="postdrop-local",  # noqa: S106  # the emulator's fixed local key  # nosec B106
         )
 
     def ref(self, logical: str, attribute: str = "Ref") -> str:
@@ -98,6 +98,14 @@ def _create_buckets(stack: LocalStack) -> None:
         # versioned local bucket would never tell the pipeline that a post was deleted.
         s3.create_bucket(Bucket=name)
         t.physical[logical] = {"Ref": name, "Arn": f"arn:aws:s3:::{name}"}
+
+
+def _create_keys(stack: LocalStack) -> None:
+    kms = stack.client("kms")
+    for logical, spec in stack.template.of_type("AWS::KMS::Key").items():
+        description = (spec.get("Properties") or {}).get("Description", logical)
+        meta = kms.create_key(Description=str(description))["KeyMetadata"]
+        stack.template.physical[logical] = {"Ref": meta["KeyId"], "Arn": meta["Arn"]}
 
 
 def _create_tables(stack: LocalStack) -> None:
@@ -191,6 +199,7 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     stack = LocalStack(template=template, emulator=emulator)
     _create_queues(stack)
     _create_buckets(stack)
+    _create_keys(stack)
     _create_tables(stack)
     _create_topics(stack)
     _functions(stack)

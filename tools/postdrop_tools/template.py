@@ -129,6 +129,6 @@ class Template:
 
 
 def load_template(path: Path = TEMPLATE, *, stack: str, account: str, region: str) -> Template:
-    body = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
+    body = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506  # a SafeLoader  # nosec B506
     pseudo = {"AWS::StackName": stack, "AWS::AccountId": account, "AWS::Region": region, "AWS::Partition": "aws"}
     return Template(body=body, pseudo=pseudo)

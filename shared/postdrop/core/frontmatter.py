@@ -53,9 +53,8 @@ def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
         start += len(line) + 1
     skipped = text.count("\n", 0, start)
     if line.rstrip() != "---":
-        raise PostRejected(
-            f"no front matter: line {skipped + 1} should be '---' to open the YAML block, found {line.strip()[:40]!r}"
-        )
+        # The reason names the line, not its text: reasons are stored and logged, bodies never are.
+        raise PostRejected(f"no front matter: line {skipped + 1} should be '---' to open the YAML block")
     if skipped:
         warnings.append(f"skipped {skipped} blank line(s) before the front matter (Jekyll would not read it)")
     open_line = skipped + 1
@@ -106,7 +105,7 @@ def _load(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
 
 def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
     try:
-        data = yaml.load(block, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(block, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader  # nosec B506
     except yaml.YAMLError as exc:
         recovered = _recover(block)
         if recovered is None:
@@ -165,7 +164,7 @@ def _recover_value(raw: str) -> Any:
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
         return raw[1:-1]  # the producer's quotes, taken literally
     try:
-        value = yaml.load(raw, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        value = yaml.load(raw, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader  # nosec B506
     except yaml.YAMLError:
         return raw
     return raw if isinstance(value, dict) else value
