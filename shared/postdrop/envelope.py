@@ -1,20 +1,53 @@
 """The message from ParseFunction to StoreFunction: one per object change.
 
-upsert carries the NormalizedPost, reject carries the reason, delete carries neither.
-Each carries what identifies the S3 change (bucket, key, version, etag, sequencer), which
-is what ordering and idempotency are keyed on downstream.
+upsert carries the post's head (what the table indexes and the notification says) and
+either the whole NormalizedPost or, for a post too large for an SQS message or a
+DynamoDB item, ``post_ref``: where ParseFunction archived its JSON in S3. reject carries
+the reason; delete carries neither. Each carries what identifies the S3 change (bucket,
+key, version, etag, sequencer): ordering and idempotency are keyed on it downstream.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
-__all__ = ["Envelope"]
+__all__ = ["INLINE_POST_BYTES", "Envelope", "PostHead"]
+
+# A post whose JSON is larger goes to S3: an SQS message holds 256 KB, a DynamoDB item 400 KB.
+INLINE_POST_BYTES = 200 * 1024
+
+
+class PostHead(BaseModel):
+    """The part of a post the table indexes and subscribers are told, whatever its size."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    published_at: str | None
+    categories: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    source_name: str | None = None
+    source_url: str | None = None
+    excerpt: str = ""
+    content_hash: str
+
+    @classmethod
+    def of(cls, post: NormalizedPost) -> Self:
+        return cls(
+            title=post.title,
+            published_at=post.published_at,
+            categories=post.categories,
+            tags=post.tags,
+            source_name=post.source.name,
+            source_url=post.source.url,
+            excerpt=post.excerpt,
+            content_hash=post.content_hash,
+        )
 
 
 class Envelope(BaseModel):
@@ -23,5 +56,15 @@ class Envelope(BaseModel):
     action: Literal["upsert", "reject", "delete"]
     post_id: str
     change: S3Change
+    head: PostHead | None = None
     post: NormalizedPost | None = None
+    post_ref: str | None = Field(default=None, description="s3://bucket/key of the post's JSON when not inline")
     reason: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if self.action == "upsert" and (self.head is None or (self.post is None) == (self.post_ref is None)):
+            raise ValueError("an upsert carries a head and exactly one of post and post_ref")
+        if self.action == "reject" and not self.reason:
+            raise ValueError("a reject carries its reason")
+        return self

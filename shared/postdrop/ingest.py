@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop import aws
-from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, read_object
+from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, read_object, write_archive
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
 from postdrop.core.normalize import parse_post
-from postdrop.envelope import Envelope
+from postdrop.envelope import INLINE_POST_BYTES, Envelope, PostHead
 from postdrop.exceptions import PostRejected
 from postdrop.observability import MetricUnit, logger, metrics
 from postdrop.s3events import S3Change, s3_changes
 
 if TYPE_CHECKING:
     from postdrop.config import ParseSettings
+    from postdrop.model import NormalizedPost
 
-__all__ = ["IngestResult", "envelope_for", "ingest_event"]
+__all__ = ["ARCHIVE_PREFIX", "IngestResult", "envelope_for", "ingest_event", "upsert_envelope"]
 
 
 @dataclass(slots=True)
@@ -66,7 +67,22 @@ def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
         post = parse_post(body.data, change.key, default_zone=settings.default_zone)
     except PostRejected as exc:
         return Envelope(action="reject", post_id=post_id, change=change, reason=exc.reason)
-    return Envelope(action="upsert", post_id=post.post_id, change=change, post=post)
+    return upsert_envelope(post, change)
+
+
+ARCHIVE_PREFIX = "archive/posts/"  # outside posts/: writing here never triggers ParseFunction
+
+
+def upsert_envelope(post: NormalizedPost, change: S3Change) -> Envelope:
+    """Inline the post when it fits a message and an item; else archive it in S3 and point to it."""
+    head = PostHead.of(post)
+    body = post.model_dump_json()
+    if len(body.encode()) <= INLINE_POST_BYTES:
+        return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post=post)
+    key = f"{ARCHIVE_PREFIX}{post.post_id}/{post.content_hash}.json"
+    ref = write_archive(aws.s3(), change.bucket, key, body)
+    logger.info("large post archived", extra={"key": change.key, "post_ref": ref, "bytes": len(body)})
+    return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post_ref=ref)
 
 
 def ingest_event(event: Any, settings: ParseSettings) -> IngestResult:

@@ -36,7 +36,7 @@ def event_type_for(envelope: Envelope, old: dict[str, Any] | None) -> EventType 
         return None if same else "post.rejected"
     if old_type != "POST":
         return "post.created"
-    new_hash = envelope.post.content_hash if envelope.post is not None else None
+    new_hash = envelope.head.content_hash if envelope.head is not None else None
     return None if old is not None and old.get("content_hash") == new_hash else "post.updated"
 
 
@@ -50,18 +50,9 @@ def notification_for(envelope: Envelope, event_type: EventType) -> Notification:
         "sequencer": change.sequencer,
         "reason": envelope.reason,
     }
-    post = envelope.post
-    if post is not None and envelope.action == "upsert":
-        fields |= {
-            "title": post.title,
-            "published_at": post.published_at,
-            "categories": post.categories,
-            "tags": post.tags,
-            "source_name": post.source.name,
-            "source_url": post.source.url,
-            "excerpt": post.excerpt,
-            "content_hash": post.content_hash,
-        }
+    head = envelope.head
+    if head is not None and envelope.action == "upsert":
+        fields |= head.model_dump()
     return Notification.model_validate(fields)
 
 

@@ -154,3 +154,29 @@ def test_subscribers_filter_by_message_attributes(harness: Harness) -> None:
     assert [n["post_id"] for n in received] == ["2026-03-01-story"]  # category emnews only
     everything = harness.notifications()
     assert sorted(n["post_id"] for n in everything) == ["2026-03-01-story", "s"]
+
+
+def test_a_1mb_post_goes_through_whole(harness: Harness) -> None:
+    paragraph = "这是一段很长的正文，用来测试大文件。" * 20
+    body = "".join(f"<p>{i} {paragraph}</p>" for i in range(1500)).encode()
+    data = post('title: "大文件"\ncategories: emnews\ntags: 滚动新闻', body.decode())
+    assert len(data) > 1024 * 1024
+    env = envelope(harness, "posts/big.md", data, "0001")
+    assert len(env.encode()) < 256 * 1024  # the envelope fits an SQS message
+    assert json.loads(env)["post_ref"].startswith(f"s3://{harness.bucket}/archive/posts/big/")
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}
+    item = harness.items()["big"]
+    assert "post" not in item and item["title"] == "大文件"
+    bucket, _, key = item["post_ref"].removeprefix("s3://").partition("/")
+    archived = json.loads(harness.stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
+    assert len(archived["sections"][0]["paragraphs"]) == 1500  # whole
+    assert archived["content_hash"] == item["content_hash"]
+    (note,) = harness.notifications()
+    assert note["event_type"] == "post.created" and len(json.dumps(note)) < 2048
+    # the archive write did not trigger a parse
+    parse_events = harness.stack.functions["ParseFunction"].s3_queue
+    assert parse_events is not None
+    from postdrop_tools.run import drain_queue
+
+    keys = [r["s3"]["object"]["key"] for m in drain_queue(harness.stack, parse_events) for r in m.get("Records", [])]
+    assert all(not k.startswith("archive/") for k in keys)

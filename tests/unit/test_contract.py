@@ -89,3 +89,10 @@ def test_cli_parse_missing_file_is_one_line() -> None:
     result = _cli("parse", "no/such/file.md")
     assert result.returncode == 1
     assert result.stderr.startswith("postdrop: no/such/file.md: cannot read")
+
+
+def test_the_sqs_event_file_is_in_step_with_the_envelope_it_shows() -> None:
+    from postdrop_tools.events import sqs_store_event
+
+    committed = json.loads((REPO / "events" / "sqs-store.json").read_text(encoding="utf-8"))
+    assert committed == sqs_store_event(), "events/sqs-store.json drifted: run python -m postdrop_tools.events"

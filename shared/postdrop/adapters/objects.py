@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-__all__ = ["ObjectBody", "ObjectGone", "ObjectTooLarge", "read_object"]
+__all__ = ["ObjectBody", "ObjectGone", "ObjectTooLarge", "read_object", "write_archive"]
 
 _TOTAL = re.compile(r"/(\d+)$")
 _GONE = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
@@ -55,3 +55,9 @@ def read_object(client: S3Client, bucket: str, key: str, version_id: str | None,
         raise ObjectTooLarge(size, max_bytes)
     data = response["Body"].read()
     return ObjectBody(data, size, (response.get("ETag") or "").strip('"') or None, response.get("VersionId"))
+
+
+def write_archive(client: S3Client, bucket: str, key: str, body: str) -> str:
+    """Store a large post's JSON (content-addressed by its caller, so a retry rewrites the same object)."""
+    client.put_object(Bucket=bucket, Key=key, Body=body.encode(), ContentType="application/json")
+    return f"s3://{bucket}/{key}"

@@ -6,7 +6,8 @@ Item shape (the stored form; mapped explicitly from envelopes in ``item_for``):
     seq           the S3 sequencer, left-padded: string order is S3's order
     key, bucket, version_id, etag, sequencer, updated_at
     POST:         content_hash, title, published_at, published_utc, category (the first,
-                  for the ByCategory index), categories, tags, source_url, post (JSON)
+                  for the ByCategory index), categories, tags, source_url, and either
+                  post (the NormalizedPost JSON) or post_ref (s3://… of it, for large posts)
     REJECTED:     reason, content_hash (of the reason)
     pending       "1" from the write until its notification went out (or was not needed)
     prev_*        record_type, content_hash and reason of the record this one replaced
@@ -71,19 +72,20 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
         "etag": change.etag,
         "updated_at": _now(),
     }
-    if envelope.action == "upsert" and envelope.post is not None:
-        post = envelope.post
+    if envelope.action == "upsert" and envelope.head is not None:
+        head = envelope.head
         item |= {
             "record_type": "POST",
-            "content_hash": post.content_hash,
-            "title": post.title,
-            "published_at": post.published_at,
-            "published_utc": _utc(post.published_at),
-            "category": post.categories[0] if post.categories else None,
-            "categories": post.categories,
-            "tags": post.tags,
-            "source_url": post.source.url,
-            "post": post.model_dump_json(),
+            "content_hash": head.content_hash,
+            "title": head.title,
+            "published_at": head.published_at,
+            "published_utc": _utc(head.published_at),
+            "category": head.categories[0] if head.categories else None,
+            "categories": head.categories,
+            "tags": head.tags,
+            "source_url": head.source_url,
+            "post": envelope.post.model_dump_json() if envelope.post is not None else None,
+            "post_ref": envelope.post_ref,
         }
     elif envelope.action == "reject":
         reason = envelope.reason or "rejected"
@@ -107,7 +109,8 @@ def _from_dynamo(item: dict[str, Any] | None) -> dict[str, Any] | None:
 
 _STORED = (
     "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type", "content_hash",
-    "title", "published_at", "published_utc", "category", "categories", "tags", "source_url", "post", "reason",
+    "title", "published_at", "published_utc", "category", "categories", "tags", "source_url", "post", "post_ref",
+    "reason",
     "pending",
 )  # fmt: skip
 # What the write replaced, kept on the item so a retried record can still tell created from updated.

@@ -1,0 +1,58 @@
+"""Regenerate events/sqs-store.json: an SQS event as `sam local generate-event sqs
+receive-message` shapes it, whose body is the envelope ParseFunction makes of a sample.
+
+    .venv/bin/python -m postdrop_tools.events
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from postdrop import parse_post
+from postdrop.ingest import upsert_envelope
+from postdrop.s3events import S3Change
+from postdrop_tools.template import REPO
+
+SAMPLE = "2026-03-02-NW0001.md"
+BUCKET = "postdrop-local-posts-123456789012-us-east-1"
+
+
+def sqs_store_event() -> dict[str, object]:
+    key = f"posts/{SAMPLE}"
+    post = parse_post((REPO / "events" / "posts" / SAMPLE).read_bytes(), key)
+    change = S3Change(
+        bucket=BUCKET, key=key, kind="created", event_name="ObjectCreated:Put", sequencer="0A1B2C3D4E5F678901",
+        size=1024, etag="0123456789abcdef0123456789abcdef", event_time="1970-01-01T00:00:00.000Z",
+    )  # fmt: skip
+    body = upsert_envelope(post, change).model_dump_json()
+    return {
+        "Records": [
+            {
+                "messageId": "19dd0b57-b21e-4ac1-bd88-01bbb068cb78",
+                "receiptHandle": "MessageReceiptHandle",
+                "body": body,
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1523232000000",
+                    "SenderId": "123456789012",
+                    "ApproximateFirstReceiveTimestamp": "1523232000001",
+                },
+                "messageAttributes": {},
+                "md5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:postdrop-local-StoreQueue",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+
+
+def main() -> None:
+    path = REPO / "events" / "sqs-store.json"
+    path.write_text(json.dumps(sqs_store_event(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
