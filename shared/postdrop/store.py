@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop import aws
+from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import clear_pending, item_for, previous_of, write_record
 from postdrop.adapters.topic import publish_notifications
 from postdrop.notification import EventType, Notification, notification_id
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from postdrop.config import StoreSettings
     from postdrop.envelope import Envelope
 
-__all__ = ["StoreBatch", "event_type_for", "notification_for"]
+__all__ = ["StoreBatch", "dead_letter_last_attempts", "event_type_for", "notification_for"]
 
 
 def event_type_for(envelope: Envelope, old: dict[str, Any] | None) -> EventType | None:
@@ -106,3 +107,30 @@ class StoreBatch:
         metrics.add_metric(name="stored", unit=MetricUnit.Count, value=self.counts["stored"])
         metrics.add_metric(name="notified", unit=MetricUnit.Count, value=len(published))
         return retry
+
+
+def dead_letter_last_attempts(
+    records: list[dict[str, Any]], failed: set[str], reasons: dict[str, str], settings: StoreSettings
+) -> set[str]:
+    """Move failed records on their last receive to StoreDLQ with their reason; return those still failing.
+
+    Without this, SQS's redrive would move them too, but without saying why.
+    """
+    if not settings.dlq_url or not failed:
+        return failed
+    last = [
+        r for r in records
+        if r["messageId"] in failed
+        and int((r.get("attributes") or {}).get("ApproximateReceiveCount", "1")) >= settings.max_receive
+    ]  # fmt: skip
+    still = set(failed)
+    for record in last:
+        reason = reasons.get(record["messageId"], "failed on every receive")
+        try:
+            dead_letter(aws.sqs(), settings.dlq_url, record["body"], reason, record["messageId"])
+        except Exception:
+            logger.exception("could not dead-letter the record", extra={"message_id": record["messageId"]})
+            continue
+        logger.error("record dead-lettered", extra={"message_id": record["messageId"], "reason": reason})
+        still.discard(record["messageId"])
+    return still

@@ -180,3 +180,16 @@ def test_a_1mb_post_goes_through_whole(harness: Harness) -> None:
 
     keys = [r["s3"]["object"]["key"] for m in drain_queue(harness.stack, parse_events) for r in m.get("Records", [])]
     assert all(not k.startswith("archive/") for k in keys)
+
+
+def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: Harness) -> None:
+    sqs = harness.stack.client("sqs")
+    sqs.send_message(QueueUrl=harness.stack.ref("StoreQueue"), MessageBody='{"action": "upsert"}')
+    harness.pipeline.drain()
+    messages = sqs.receive_message(
+        QueueUrl=harness.stack.ref("StoreDLQ"), MessageAttributeNames=["All"], MaxNumberOfMessages=10
+    )["Messages"]
+    assert len(messages) == 1
+    assert messages[0]["Body"] == '{"action": "upsert"}'
+    assert messages[0]["MessageAttributes"]["reason"]["StringValue"].startswith("not an envelope")
+    assert harness.queue("StoreQueue") == []

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from postdrop.envelope import Envelope
 
-__all__ = ["MAX_BATCH_BYTES", "EnvelopeTooLarge", "send_envelopes"]
+__all__ = ["MAX_BATCH_BYTES", "EnvelopeTooLarge", "dead_letter", "send_envelopes"]
 
 MAX_ENTRIES = 10
 MAX_BATCH_BYTES = 256 * 1024 - 1024  # SQS counts the whole batch; keep a little room
@@ -55,3 +55,15 @@ def send_envelopes(client: SQSClient, queue_url: str, envelopes: Sequence[Envelo
             keys = ", ".join(envelopes[int(f["Id"])].change.key for f in failed)
             raise TransientError(f"StoreQueue did not take {len(failed)} envelope(s): {keys}")
     return calls
+
+
+def dead_letter(client: SQSClient, dlq_url: str, body: str, reason: str, message_id: str) -> None:
+    """Put a message that keeps failing into its dead-letter queue, saying why."""
+    client.send_message(
+        QueueUrl=dlq_url,
+        MessageBody=body,
+        MessageAttributes={
+            "reason": {"DataType": "String", "StringValue": reason[:1000] or "unknown"},
+            "original_message_id": {"DataType": "String", "StringValue": message_id},
+        },
+    )
