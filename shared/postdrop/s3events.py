@@ -15,9 +15,10 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["S3Change", "order_key", "s3_changes"]
+__all__ = ["BACKFILL_FLAG", "S3Change", "order_key", "s3_changes"]
 
 SEQUENCER_WIDTH = 32
+BACKFILL_FLAG = "postdropBackfill"  # a record field only `postdrop backfill` sets
 
 
 class S3Change(BaseModel):
@@ -34,6 +35,8 @@ class S3Change(BaseModel):
     etag: str | None = None
     version_id: str | None = None
     event_time: str | None = None
+    # Set by `postdrop backfill`: re-read this object at the stored sequencer (may rewrite the same change).
+    backfill: bool = False
 
     @property
     def order(self) -> str:
@@ -59,6 +62,7 @@ def _from_s3_record(record: dict[str, Any]) -> S3Change:
         etag=(obj.get("eTag") or "").strip('"') or None,
         version_id=obj.get("versionId"),
         event_time=record.get("eventTime"),
+        backfill=bool(record.get(BACKFILL_FLAG)),
     )
 
 

@@ -72,7 +72,7 @@ class StoreBatch:
         """Write one envelope; raises (failing only this record) when DynamoDB does."""
         logger.set_correlation_id(envelope.change.key)
         item = item_for(envelope)
-        outcome = write_record(aws.dynamodb(), self.settings.table_name, item)
+        outcome = write_record(aws.dynamodb(), self.settings.table_name, item, same_change=envelope.change.backfill)
         if outcome.status == "stale":
             self.counts["stale"] += 1
             return

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from postdrop_tools.target import Target
 
 __all__ = ["main"]
 
@@ -55,6 +59,52 @@ def cmd_up(args: argparse.Namespace) -> int:
     return up_command(args)
 
 
+def _target(args: argparse.Namespace) -> Target:
+    from postdrop_tools.target import Target
+
+    return Target.deployed(args.stack, args.region) if args.stack else Target.local(args.endpoint)
+
+
+def cmd_drop(args: argparse.Namespace) -> int:
+    from postdrop_tools.ops import drop
+
+    report = drop(_target(args), [Path(p) for p in args.paths], progress=sys.stderr.isatty())
+    for name, why in report.skipped.items():
+        print(f"postdrop: skipped {name}: {why}", file=sys.stderr)
+    print(f"dropped {len(report.dropped)} file(s) into the bucket under posts/")
+    return 0 if not report.skipped else 1
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from postdrop_tools.ops import backfill
+
+    count = backfill(_target(args), args.prefix, progress=sys.stderr.isatty())
+    print(f"sent {count} object(s) under {args.prefix} through the parse path")
+    return 0
+
+
+def cmd_redrive(args: argparse.Namespace) -> int:
+    from postdrop_tools.ops import redrive
+
+    target = _target(args)
+    for which in ["parse", "store"] if args.which == "both" else [args.which]:
+        print(f"redrove {redrive(target, which)} message(s) from the {which} DLQ")
+    return 0
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    from postdrop_tools.ops import tail
+
+    policy = json.loads(args.filter) if args.filter else None
+
+    def emit(notification: dict[str, object]) -> None:
+        print(json.dumps(notification, ensure_ascii=False), flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        tail(_target(args), policy, emit, seconds=args.seconds)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="postdrop", description="Normalize Jekyll-style posts dropped into S3.")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -90,6 +140,30 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     u.add_argument("--json", action="store_true", help="also print each notification's JSON")
     u.set_defaults(func=cmd_up)
 
+    from postdrop_tools.target import DEFAULT_ENDPOINT
+
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--stack", help="act on this deployed stack instead of the local one")
+    where.add_argument("--region", help="the deployed stack's region (default: your AWS config)")
+    where.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help="the local stack of `postdrop up`")
+
+    d = verbs.add_parser("drop", parents=[where], help="upload post files or folders under posts/")
+    d.add_argument("paths", nargs="+", metavar="PATH")
+    d.set_defaults(func=cmd_drop)
+
+    b = verbs.add_parser("backfill", parents=[where], help="re-run every object in the bucket through parsing")
+    b.add_argument("--prefix", default="posts/", help="only objects under this prefix")
+    b.set_defaults(func=cmd_backfill)
+
+    r2 = verbs.add_parser("redrive", parents=[where], help="move dead letters back for another try")
+    r2.add_argument("which", nargs="?", choices=["parse", "store", "both"], default="both")
+    r2.set_defaults(func=cmd_redrive)
+
+    t = verbs.add_parser("tail", parents=[where], help="print notifications as they arrive (Ctrl-C stops)")
+    t.add_argument("--filter", help='an SNS filter policy, e.g. \'{"category": ["emnews"]}\'')
+    t.add_argument("--seconds", type=float, help="stop after this long")
+    t.set_defaults(func=cmd_tail)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -98,6 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except Exception as exc:  # a user sees one line, never a traceback
+        from postdrop_tools.target import TargetError
+
+        if isinstance(exc, TargetError | FileNotFoundError | ValueError):
+            return _fail(str(exc))
+        raise
 
 
 if __name__ == "__main__":

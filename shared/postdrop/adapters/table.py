@@ -123,12 +123,15 @@ def previous_of(item: dict[str, Any]) -> dict[str, Any]:
     return {name: item[f"prev_{name}"] for name in _PREVIOUS if item.get(f"prev_{name}", _NONE) != _NONE}
 
 
-def write_record(client: DynamoDBClient, table: str, item: dict[str, Any]) -> WriteOutcome:
+def write_record(
+    client: DynamoDBClient, table: str, item: dict[str, Any], *, same_change: bool = False
+) -> WriteOutcome:
     """Store ``item`` unless the table already holds this change or a newer one.
 
     One UpdateItem: it sets the new attributes, removes the ones the new record lacks,
     remembers what it replaced (``prev_*``) and marks the change ``pending`` until
-    ``clear_pending`` confirms its notification went out.
+    ``clear_pending`` confirms its notification went out. ``same_change`` (backfill) also
+    lets it rewrite the change the table already holds, e.g. after a parser fix.
     """
     values = {**item, "pending": "1"}
     size = len(json.dumps(_to_dynamo(values), ensure_ascii=False).encode())
@@ -145,7 +148,7 @@ def write_record(client: DynamoDBClient, table: str, item: dict[str, Any]) -> Wr
             TableName=table,
             Key={"post_id": {"S": item["post_id"]}},
             UpdateExpression=f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else ""),
-            ConditionExpression="attribute_not_exists(post_id) OR #seq < :seq",
+            ConditionExpression=f"attribute_not_exists(post_id) OR #seq {'<=' if same_change else '<'} :seq",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=attribute_values,
             ReturnValues="ALL_OLD",

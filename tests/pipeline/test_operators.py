@@ -1,0 +1,119 @@
+"""Operator verbs against a local stack on moto server, as `postdrop up` runs it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from postdrop_tools.emulator import emulator
+from postdrop_tools.ops import backfill, drop, redrive, safe_key, tail
+from postdrop_tools.pipeline import Pipeline
+from postdrop_tools.run import drain_queue, scan_table, tap_topic
+from postdrop_tools.stack import provision
+from postdrop_tools.target import Target, TargetError
+from tests.conftest import SAMPLES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from postdrop_tools.stack import LocalStack
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture(scope="module")
+def up() -> Iterator[tuple[LocalStack, Pipeline, str, Target]]:
+    with emulator() as emu:
+        stack = provision(emu)
+        tap = tap_topic(stack)
+        yield stack, Pipeline(stack), tap, Target.local(str(emu.endpoint))
+
+
+def test_safe_keys() -> None:
+    assert safe_key("a\\b/./c d.md") == "posts/a/b/c d.md"
+    with pytest.raises(ValueError, match="below"):
+        safe_key("../x.md")
+    with pytest.raises(ValueError, match="control"):
+        safe_key("x\x07.md")
+
+
+def test_drop_then_backfill_is_idempotent_and_redrive_returns_dead_letters(
+    up: tuple[LocalStack, Pipeline, str, Target], tmp_path: Path
+) -> None:
+    stack, pipeline, tap, target = up
+    # drop: a folder, kept below posts/
+    folder = tmp_path / "drop"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a post.md").write_bytes((SAMPLES / "2026-03-02-NW0001.md").read_bytes())
+    (folder / "b.md").write_bytes((SAMPLES / "2026-03-03-0002.md").read_bytes())
+    report = drop(target, [folder])
+    assert sorted(report.dropped) == ["posts/b.md", "posts/sub/a post.md"]
+    pipeline.drain()
+    assert sorted(n["event_type"] for n in drain_queue(stack, tap)) == ["post.created", "post.created"]
+
+    # backfill: every object through parsing again; nothing changed, so nobody is told
+    assert backfill(target) == 2
+    pipeline.drain()
+    assert drain_queue(stack, tap) == []
+    items = {i["post_id"]: i for i in scan_table(stack)}
+    assert {"b", "sub/a post"} <= set(items)
+
+    # after a parser fix the stored form differs (simulated: an older hash): backfill updates it
+    stack.client("dynamodb").update_item(
+        TableName=target.table, Key={"post_id": {"S": "b"}}, UpdateExpression="SET content_hash = :h",
+        ExpressionAttributeValues={":h": {"S": "from-an-older-parser"}},
+    )  # fmt: skip
+    backfill(target)
+    pipeline.drain()
+    assert [(n["event_type"], n["post_id"]) for n in drain_queue(stack, tap)] == [("post.updated", "b")]
+    assert {i["post_id"]: i for i in scan_table(stack)}["b"]["content_hash"] == items["b"]["content_hash"]
+
+    # redrive: dead letters go back and are processed
+    sqs = stack.client("sqs")
+    envelope_body = _an_envelope(stack, pipeline, "posts/c.md")
+    sqs.send_message(QueueUrl=target.store_dlq, MessageBody=envelope_body)
+    assert redrive(target, "store") == 1
+    assert drain_queue(stack, target.store_dlq) == []
+    pipeline.drain()
+    assert [n["key"] for n in drain_queue(stack, tap)] == ["posts/c.md"]
+
+
+def _an_envelope(stack: LocalStack, pipeline: Pipeline, key: str) -> str:
+    """An envelope ParseFunction made, taken off StoreQueue before StoreFunction saw it."""
+    stack.client("s3").put_object(
+        Bucket=stack.ref("PostsBucket"), Key=key, Body=(SAMPLES / "2026-03-04-0003.md").read_bytes()
+    )
+    parse = pipeline.functions["ParseFunction"]
+    while not pipeline._pump_s3(parse):
+        pass
+    (body,) = [json.dumps(m) for m in drain_queue(stack, stack.ref("StoreQueue"))]
+    return body
+
+
+def test_tail_prints_what_its_filter_lets_through(up: tuple[LocalStack, Pipeline, str, Target]) -> None:
+    stack, pipeline, tap, target = up
+    seen: list[dict[str, Any]] = []
+    thread = threading.Thread(target=tail, args=(target, {"category": ["notes"]}, seen.append), kwargs={"seconds": 4})
+    thread.start()
+    try:
+        import time
+
+        time.sleep(1.5)  # subscribed by now
+        drop(target, [SAMPLES / "2026-03-05-reading-notes.md", SAMPLES / "2026-03-06-0004.md"])
+        pipeline.drain()
+    finally:
+        thread.join()
+    drain_queue(stack, tap)
+    assert [n["post_id"] for n in seen] == ["2026-03-05-reading-notes"]
+    # and it cleaned up after itself
+    queues = stack.client("sqs").list_queues().get("QueueUrls", [])
+    assert not [q for q in queues if "postdrop-tail-" in q]
+
+
+def test_no_local_stack_is_a_clear_error() -> None:
+    with pytest.raises(TargetError, match="start one with `make up`"):
+        Target.local("http://127.0.0.1:9")

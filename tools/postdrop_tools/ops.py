@@ -1,0 +1,184 @@
+"""Operator verbs: drop, backfill, redrive, tail. Each takes a Target and reports what it did."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus
+
+from postdrop.core.keys import POSTS_PREFIX, post_id_of
+from postdrop.s3events import BACKFILL_FLAG
+from postdrop_tools.run import content_type
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from pathlib import Path
+
+    from postdrop_tools.target import Target
+
+__all__ = ["backfill", "drop", "redrive", "safe_key", "tail"]
+
+
+class UnsafeName(ValueError):
+    pass
+
+
+def safe_key(relative: str) -> str:
+    """The object key for a file's path below what was dropped: posts/<path>, with / separators."""
+    parts = [p for p in relative.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise UnsafeName(f"{relative!r}: not a path below the dropped folder")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in relative):
+        raise UnsafeName(f"{relative!r}: control characters in the name")
+    return POSTS_PREFIX + "/".join(parts)
+
+
+def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                yield file, file.relative_to(path).as_posix()
+        elif path.is_file():
+            yield path, path.name
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+
+
+def _bar(total: int, desc: str, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+
+
+@dataclass
+class DropReport:
+    dropped: list[str]
+    skipped: dict[str, str]
+
+
+def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropReport:
+    """Upload files (folders recursively) under posts/ with safe keys and text content types."""
+    files = list(_files(paths))
+    s3 = target.client("s3")
+    report = DropReport(dropped=[], skipped={})
+    bar = _bar(len(files), "dropped", progress)
+    for file, relative in files:
+        try:
+            key = safe_key(relative)
+        except UnsafeName as exc:
+            report.skipped[str(file)] = str(exc)
+            continue
+        s3.put_object(Bucket=target.bucket, Key=key, Body=file.read_bytes(), ContentType=content_type(file))
+        report.dropped.append(key)
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    return report
+
+
+def _stored_sequencer(target: Target, key: str) -> str:
+    """The sequencer the table holds for ``key`` ("0" when none): backfill re-reads at that change."""
+    response = target.client("dynamodb").get_item(
+        TableName=target.table, Key={"post_id": {"S": post_id_of(key)}}, ProjectionExpression="sequencer, #k",
+        ExpressionAttributeNames={"#k": "key"},
+    )  # fmt: skip
+    item = response.get("Item") or {}
+    if item.get("key", {}).get("S") == key and "sequencer" in item:
+        return str(item["sequencer"]["S"])
+    return "0"
+
+
+def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = False) -> int:
+    """Send every object under ``prefix`` through the parse path again. Idempotent: an unchanged post
+    stays silent; one whose normalized form changed (a parser fix) is stored and announced as updated."""
+    s3 = target.client("s3")
+    keys: list[dict[str, Any]] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=prefix):
+        keys += page.get("Contents", [])
+    bar = _bar(len(keys), "backfilled", progress)
+    for obj in keys:
+        record = {
+            "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+            "eventTime": obj["LastModified"].isoformat(), BACKFILL_FLAG: True,
+            "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": target.bucket, "arn": f"arn:aws:s3:::{target.bucket}"},
+                   "object": {"key": quote_plus(obj["Key"], safe="/"), "size": obj["Size"],
+                              "eTag": obj["ETag"].strip('"'), "sequencer": _stored_sequencer(target, obj["Key"])}},
+        }  # fmt: skip
+        target.deliver_to_parse({"Records": [record]})
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    return len(keys)
+
+
+def _drain(target: Target, url: str) -> Iterator[dict[str, Any]]:
+    sqs = target.client("sqs")
+    while messages := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
+    ).get("Messages", []):
+        yield from messages
+
+
+def redrive(target: Target, which: str) -> int:
+    """Move dead letters back for another try; each leaves its DLQ only after it was re-sent."""
+    sqs = target.client("sqs")
+    dlq = target.parse_dlq if which == "parse" else target.store_dlq
+    moved = 0
+    for message in _drain(target, dlq):
+        if which == "store":
+            sqs.send_message(QueueUrl=target.store_queue, MessageBody=message["Body"])
+        else:  # a Lambda on-failure destination record: the S3 event is its requestPayload
+            body = json.loads(message["Body"])
+            target.deliver_to_parse(body.get("requestPayload", body))
+        sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+        moved += 1
+    return moved
+
+
+def tail(
+    target: Target,
+    filter_policy: dict[str, Any] | None,
+    emit: Callable[[dict[str, Any]], None],
+    *,
+    seconds: float | None = None,
+) -> int:
+    """Subscribe a temporary queue to the topic, hand each notification to ``emit``; clean up after."""
+    sqs, sns = target.client("sqs"), target.client("sns")
+    name = f"postdrop-tail-{uuid.uuid4().hex[:8]}"
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                       "Resource": arn, "Condition": {"ArnEquals": {"aws:SourceArn": target.topic_arn}}}],
+    }  # fmt: skip
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    attributes = {"RawMessageDelivery": "true"}
+    if filter_policy:
+        attributes["FilterPolicy"] = json.dumps(filter_policy)
+    subscription = sns.subscribe(TopicArn=target.topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    seen = 0
+    deadline = None if seconds is None else time.monotonic() + seconds
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            wait = 1 if deadline is None else max(0, min(1, int(deadline - time.monotonic())))
+            for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get(
+                "Messages", []
+            ):
+                emit(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                seen += 1
+            if target.endpoint:
+                time.sleep(0.2)  # the emulator answers at once; do not spin
+    finally:
+        sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+        sqs.delete_queue(QueueUrl=url)
+    return seen
