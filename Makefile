@@ -12,7 +12,7 @@ CHECKOV := .tools/checkov/bin/checkov
 PIP_AUDIT := .tools/audit/bin/pip-audit
 ARGS   ?=
 
-.PHONY: help setup test test-fast lint fmt security schemas bench run up validate build clean
+.PHONY: help setup test test-fast lint fmt security schemas bench soak run up validate build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,3 +80,6 @@ build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64)
 
 clean: ## remove the venvs and build output
 	rm -rf $(VENV) .tools .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+soak: $(STAMP) ## the delivery guarantees under replays, disorder and faults: 200 posts (prints the figures)
+	$(VENV)/bin/postdrop soak --posts 200 --updates 3 --deletes 0.1 --replay 2 --shuffle --fault-rate 0.1 --seed 7 $(ARGS)

@@ -105,6 +105,12 @@ def cmd_tail(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_soak(args: argparse.Namespace) -> int:
+    from postdrop_tools.soak import soak_command
+
+    return soak_command(args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="postdrop", description="Normalize Jekyll-style posts dropped into S3.")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -163,6 +169,17 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     t.add_argument("--filter", help='an SNS filter policy, e.g. \'{"category": ["emnews"]}\'')
     t.add_argument("--seconds", type=float, help="stop after this long")
     t.set_defaults(func=cmd_tail)
+
+    s = verbs.add_parser("soak", help="prove nothing is lost, doubled or stale under replays, disorder and faults")
+    s.add_argument("--posts", type=int, default=30)
+    s.add_argument("--updates", type=int, default=3, help="versions written of each post")
+    s.add_argument("--deletes", type=float, default=0.1, help="fraction of posts deleted at the end")
+    s.add_argument("--replay", type=int, default=2, help="deliveries of every S3 event")
+    s.add_argument("--shuffle", action="store_true", help="deliver the events in random order")
+    s.add_argument("--fault-rate", type=float, default=0.1, help="fraction of writes and publishes throttled")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_soak)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +34,25 @@ class Pipeline:
     _sequence: int = 0
     parse_failures: int = 0
 
+    calls: Counter[str] = field(default_factory=Counter)
+
     def __post_init__(self) -> None:
         configure_environment(self.stack, quiet=self.quiet)
         self.functions = {name: LocalFunction(spec) for name, spec in self.stack.functions.items()}
         self.sqs = self.stack.client("sqs")
+        self._count_handler_calls()
+
+    def _count_handler_calls(self) -> None:
+        """Count the AWS calls postdrop's own code makes (the handlers' clients), by operation."""
+        from postdrop import aws
+
+        for client in (aws.s3(), aws.sqs(), aws.dynamodb(), aws.sns()):
+            service = client.meta.service_model.service_name
+
+            def count(model: Any, _service: str = service, **_: Any) -> None:
+                self.calls[f"{_service}.{model.name}"] += 1
+
+            client.meta.events.register("before-call", count)
 
     def _next_sequencer(self) -> str:
         self._sequence += 1

@@ -41,6 +41,11 @@ class RunReport:
     subscriber: int = 0
     reasons: dict[str, str] = field(default_factory=dict)
     lost_keys: list[str] = field(default_factory=list)
+    calls: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def calls_per_stored_post(self) -> float:
+        return round(sum(self.calls.values()) / max(1, self.stored + self.rejected), 2)
 
     def public(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,10 +125,11 @@ def run_pipeline(folder: Path, *, progress: bool = False) -> RunReport:
         pipeline.drain()
         if bar:
             bar.close()
+        calls = dict(sorted(pipeline.calls.items()))
         items = {item["post_id"]: item for item in scan_table(stack)}
         notifications = drain_queue(stack, tap)
         subscriber = drain_queue(stack, stack.ref("ExampleSubscriberQueue"))
-    report = RunReport(dropped=len(keys), seconds=round(time.perf_counter() - started, 2))
+    report = RunReport(dropped=len(keys), seconds=round(time.perf_counter() - started, 2), calls=calls)
     for key in keys:
         item = items.get(post_id_of(key))
         kind = item.get("record_type") if item else None
@@ -163,6 +169,9 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"  notified  {report.notified}  ({events})",
         f"            the example subscriber (category emnews, created/updated) received {report.subscriber}",
         f"  lost      {report.lost}" + (f"  {', '.join(report.lost_keys)}" if report.lost_keys else ""),
+        f"  calls     {report.calls_per_stored_post} AWS calls per post by postdrop's code ("
+        + ", ".join(f"{k} {v}" for k, v in report.calls.items())
+        + ")",
         f"  seconds   {report.seconds}",
     ]
     return "\n".join(lines)
@@ -175,14 +184,10 @@ def run_command(args: argparse.Namespace) -> int:
         return 1
     report = run_pipeline(folder, progress=not args.json and sys.stderr.isatty())
     if args.json:
-        public = report.public()
-        print(
-            json.dumps(
-                {k: public[k] for k in ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds")}
-                | {"events": report.events, "reasons": report.reasons},
-                ensure_ascii=False,
-            )
-        )
+        public = report.public() | {"calls_per_post": report.calls_per_stored_post}
+        fields = ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds")
+        more = ("events", "reasons", "calls", "calls_per_post")
+        print(json.dumps({k: public[k] for k in fields + more}, ensure_ascii=False))
     else:
         print(_summary(folder, report))
     return 0 if report.lost == 0 else 1

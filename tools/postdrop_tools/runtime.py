@@ -102,7 +102,13 @@ class LocalFunction:
         """A synchronous invoke (RequestResponse): the handler's result, or its exception."""
         self.invocations += 1
         context = LambdaContext(function_name=self.spec.logical, timeout_s=self.spec.timeout)
-        return self.handler(event, context)
+        try:
+            return self.handler(event, context)
+        finally:
+            if os.environ.get("POWERTOOLS_METRICS_DISABLED") == "true":
+                from postdrop.observability import metrics
+
+                metrics.clear_metrics()  # with metrics off they are never flushed; do not let them pile up
 
     def invoke_async(self, event: dict[str, Any], send_to_dlq: Callable[[str, str], None]) -> bool:
         """An async invoke (Event): retried as Lambda retries, then sent to the on-failure destination."""
