@@ -91,18 +91,9 @@ def harness() -> Iterator[Harness]:
 
 def s3_event(bucket: str, key: str, sequencer: str, name: str = "ObjectCreated:Put") -> dict[str, Any]:
     """An S3 notification record as S3 sends it (key URL-encoded with + for spaces)."""
-    from urllib.parse import quote_plus
+    from postdrop_tools.events import s3_event as make
 
-    return {
-        "Records": [
-            {
-                "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
-                "eventTime": "2026-03-01T00:00:00.000Z", "eventName": name,
-                "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-                       "object": {"key": quote_plus(key, safe="/"), "size": 1, "sequencer": sequencer}},
-            }
-        ]
-    }  # fmt: skip
+    return make(bucket, key, sequencer, name, size=1)
 
 
 def as_json(value: Any) -> str:

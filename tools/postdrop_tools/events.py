@@ -1,5 +1,6 @@
-"""Regenerate events/sqs-store.json: an SQS event as `sam local generate-event sqs
-receive-message` shapes it, whose body is the envelope ParseFunction makes of a sample.
+"""Events as AWS shapes them: S3 notification records (for the soak, backfill and tests),
+and events/sqs-store.json, an SQS event as `sam local generate-event sqs receive-message`
+shapes it whose body is the envelope ParseFunction makes of a sample. Regenerate it with
 
     .venv/bin/python -m postdrop_tools.events
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
+from urllib.parse import quote_plus
 
 from postdrop import parse_post
 from postdrop.ingest import upsert_envelope
@@ -15,6 +18,29 @@ from postdrop.s3events import S3Change
 from postdrop_tools.template import REPO
 
 SAMPLE = "2026-03-02-NW0001.md"
+
+
+def s3_event(
+    bucket: str, key: str, sequencer: str, name: str = "ObjectCreated:Put", *, backfill: bool = False, **fields: Any
+) -> dict[str, Any]:
+    """An S3 notification event of one record, key URL-encoded as S3 encodes it (+ for a space).
+
+    ``fields`` go into the record's ``object`` (size, eTag, versionId); ``backfill`` sets
+    the record-level flag of `postdrop backfill`.
+    """
+    from postdrop.s3events import BACKFILL_FLAG
+
+    record: dict[str, Any] = {
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+        "eventTime": fields.pop("eventTime", "2026-01-01T00:00:00.000Z"), "eventName": name,
+        "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+               "object": {"key": quote_plus(key, safe="/"), "sequencer": sequencer, **fields}},
+    }  # fmt: skip
+    if backfill:
+        record[BACKFILL_FLAG] = True
+    return {"Records": [record]}
+
+
 BUCKET = "postdrop-local-posts-123456789012-us-east-1"
 
 

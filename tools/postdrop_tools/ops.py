@@ -8,10 +8,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
 
 from postdrop.core.keys import POSTS_PREFIX, post_id_of
-from postdrop.s3events import BACKFILL_FLAG
+from postdrop_tools.events import s3_event
 from postdrop_tools.run import content_type
 
 if TYPE_CHECKING:
@@ -104,14 +103,11 @@ def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = Fal
         keys += page.get("Contents", [])
     bar = _bar(len(keys), "backfilled", progress)
     for obj in keys:
-        record = {
-            "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-            "eventTime": obj["LastModified"].isoformat(), BACKFILL_FLAG: True,
-            "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": target.bucket, "arn": f"arn:aws:s3:::{target.bucket}"},
-                   "object": {"key": quote_plus(obj["Key"], safe="/"), "size": obj["Size"],
-                              "eTag": obj["ETag"].strip('"'), "sequencer": _stored_sequencer(target, obj["Key"])}},
-        }  # fmt: skip
-        target.deliver_to_parse({"Records": [record]})
+        event = s3_event(
+            target.bucket, obj["Key"], _stored_sequencer(target, obj["Key"]), size=obj["Size"],
+            eTag=obj["ETag"].strip('"'), eventTime=obj["LastModified"].isoformat(), backfill=True,
+        )  # fmt: skip
+        target.deliver_to_parse(event)
         if bar:
             bar.update(1)
     if bar:

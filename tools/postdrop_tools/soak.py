@@ -21,9 +21,9 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
 
 from postdrop_tools.emulator import emulator
+from postdrop_tools.events import s3_event
 from postdrop_tools.faults import FaultInjector
 from postdrop_tools.ops import redrive
 from postdrop_tools.pipeline import Pipeline
@@ -135,22 +135,12 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
 
 
 def _event(bucket: str, change: Change) -> dict[str, Any]:
-    obj: dict[str, Any] = {"key": quote_plus(change.key, safe="/"), "sequencer": change.sequencer}
-    if change.kind == "put":
-        obj |= {"size": change.size, "eTag": change.etag}
-        if change.version_id:
-            obj["versionId"] = change.version_id
-    name = "ObjectCreated:Put" if change.kind == "put" else "ObjectRemoved:DeleteMarkerCreated"
-    return {
-        "Records": [
-            {
-                "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
-                "eventTime": "2026-01-01T00:00:00.000Z", "eventName": name,
-                "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-                       "object": obj},
-            }
-        ]
-    }  # fmt: skip
+    if change.kind == "delete":
+        return s3_event(bucket, change.key, change.sequencer, "ObjectRemoved:DeleteMarkerCreated")
+    event = s3_event(bucket, change.key, change.sequencer, size=change.size, eTag=change.etag)
+    if change.version_id:  # the exact version this change wrote: the soak's bucket is versioned
+        event["Records"][0]["s3"]["object"]["versionId"] = change.version_id
+    return event
 
 
 def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[str, Any]], report: SoakReport) -> None:
