@@ -6,6 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples every run (a red build is then a real regression, not a new
+# draw); `HYPOTHESIS_PROFILE=thorough make test` searches much harder, locally.
+settings.register_profile("default", max_examples=300)
+settings.register_profile("ci", max_examples=300, derandomize=True, print_blob=True)
+settings.register_profile("thorough", max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = REPO / "events"

@@ -115,7 +115,7 @@ _fast_value = st.one_of(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["title", "layout", "date", "categories", "tags", "tag"]), _fast_value),
                 min_size=1, max_size=6))  # fmt: skip
 def test_the_fast_reader_and_libyaml_agree_whenever_the_fast_reader_answers(lines: list[tuple[str, str]]) -> None:

@@ -56,7 +56,7 @@ def _write(p: dict[str, object]) -> bytes:
     ).encode()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(producer_post())
 def test_generated_producer_posts_round_trip(p: dict[str, object]) -> None:
     got = parse_post(_write(p), "posts/2026-01-01-x.md")
@@ -69,7 +69,7 @@ def test_generated_producer_posts_round_trip(p: dict[str, object]) -> None:
     assert [link.href for link in got.links] == ["//posts.example.org/emnews/", "//posts.example.org/"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(st.binary(max_size=2048))
 def test_random_bytes_only_ever_raise_post_rejected(data: bytes) -> None:
     try:
@@ -78,7 +78,7 @@ def test_random_bytes_only_ever_raise_post_rejected(data: bytes) -> None:
         assert exc.reason and "\n" not in exc.reason
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.binary(max_size=512).map(lambda b: b"---\n" + b))
 def test_random_front_matter_only_ever_raises_post_rejected(data: bytes) -> None:
     try:
@@ -106,7 +106,7 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(buf)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(_CORPUS))), st.integers(min_value=0, max_value=2**32))
 def test_mutated_corpus_files_only_ever_raise_post_rejected(index: int, seed: int) -> None:
     data = _mutate(_CORPUS[index], random.Random(seed))

@@ -156,13 +156,15 @@ def _recover(block: str) -> dict[str, Any] | None:
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None:
             return None
-        data[match["key"]] = _recover_value(match["value"] or "")
+        data[match["key"]] = _recover_value(match["value"] or "", text=match["key"] in TEXT_KEYS)
     return data or None
 
 
-def _recover_value(raw: str) -> Any:
+def _recover_value(raw: str, *, text: bool) -> Any:
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
         return raw[1:-1]  # the producer's quotes, taken literally
+    if text:  # the text keys keep what was written, as on the YAML path
+        return raw or None
     try:
         value = yaml.load(raw, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader  # nosec B506
     except yaml.YAMLError:
