@@ -17,9 +17,13 @@ __all__ = ["EventType", "Notification", "notification_id"]
 EventType = Literal["post.created", "post.updated", "post.deleted", "post.rejected"]
 
 
-def notification_id(post_id: str, sequencer: str, event_type: str) -> str:
-    """Stable across retries of the same change, so subscribers can drop a rare duplicate."""
-    return hashlib.sha256(f"{post_id}\x1f{sequencer}\x1f{event_type}".encode()).hexdigest()[:32]
+def notification_id(post_id: str, sequencer: str, event_type: str, content: str = "") -> str:
+    """Stable across retries of the same change, so subscribers can drop a rare duplicate.
+
+    ``content`` (the content hash, or the rejection reason) tells apart two announcements of
+    one S3 change, as a backfill after a parser fix makes.
+    """
+    return hashlib.sha256(f"{post_id}\x1f{sequencer}\x1f{event_type}\x1f{content}".encode()).hexdigest()[:32]
 
 
 class Notification(BaseModel):

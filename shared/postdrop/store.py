@@ -44,7 +44,12 @@ def event_type_for(envelope: Envelope, old: dict[str, Any] | None) -> EventType 
 def notification_for(envelope: Envelope, event_type: EventType) -> Notification:
     change = envelope.change
     fields: dict[str, Any] = {
-        "notification_id": notification_id(envelope.post_id, change.sequencer, event_type),
+        "notification_id": notification_id(
+            envelope.post_id,
+            change.sequencer,
+            event_type,
+            envelope.head.content_hash if envelope.head is not None else (envelope.reason or ""),
+        ),
         "event_type": event_type,
         "post_id": envelope.post_id,
         "key": change.key,
