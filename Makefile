@@ -75,8 +75,9 @@ $(SAM):
 validate: $(SAM) ## sam validate --lint (sam lives in its own tool venv: it pins boto3)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region us-east-1
 
-build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64)
-	SAM_CLI_TELEMETRY=0 $(SAM) build
+build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64; sam needs python3.13 on PATH)
+	@python=$$(scripts/find-python) || exit 1; \
+	  PATH="$$(dirname "$$python"):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build
 
 clean: ## remove the venvs and build output
 	rm -rf $(VENV) .tools .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
