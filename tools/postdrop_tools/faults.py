@@ -40,7 +40,7 @@ class FaultInjector:
     calls: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)  # noqa: S311  # nosec B311 - a reproducible fault schedule
+        self._rng = random.Random(self.seed)  # noqa: S311  # a reproducible fault schedule  # nosec B311
 
     def attach(self, client: Any, operations: list[str]) -> None:
         service = client.meta.service_model.service_name

@@ -186,7 +186,7 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
 
 
 def run_soak(config: SoakConfig) -> SoakReport:
-    rng = random.Random(config.seed)  # noqa: S311  # nosec B311 - a reproducible workload
+    rng = random.Random(config.seed)  # noqa: S311  # a reproducible workload  # nosec B311
     started = time.perf_counter()
     report = SoakReport(posts=config.posts, versions=config.posts * config.updates)
     with emulator() as emu:
