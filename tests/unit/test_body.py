@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from postdrop import parse_post
 from tests.conftest import post
 
@@ -76,3 +78,11 @@ def test_excerpt_and_char_count() -> None:
 def test_html_file_is_read_as_html_not_markdown() -> None:
     got = parse_post(post("title: t", "<p>a *not emphasis*</p>\n\n    <p>not code</p>\n"), "posts/a.html")
     assert got.text == "a *not emphasis*\nnot code"
+
+
+@pytest.mark.parametrize(
+    "body", ["<div>" * 5000 + "深", ">" * 5000 + " 深", "<blockquote>" * 3000 + "深", "<table><tr><td>" * 2000 + "深"]
+)
+def test_hostile_nesting_is_read_not_crashed_on(body: str) -> None:
+    got = parse_post(post("title: t", body), "posts/a.md")
+    assert "深" in got.text + (got.summary or "")

@@ -133,3 +133,11 @@ def test_the_producers_block_takes_the_fast_reader() -> None:
         "layout": "post", "title": "离岸人民币", "date": "2021-12-08 10:46:18 +0800", "categories": "emnews",
         "tags": "东财滚动新闻",
     }  # fmt: skip
+
+
+def test_a_yaml_alias_bomb_is_rejected_not_expanded() -> None:
+    lines = ["title: t", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 9):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [{', '.join(['*' + chr(96 + i)] * 10)}]")
+    with pytest.raises(PostRejected, match="more than 10000 values"):
+        parse_post(post("\n".join(lines)), "posts/a.md")

@@ -211,7 +211,13 @@ def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
             blocks.extend(("p", p) for p in _split_breaks("".join(inline)))
             inline.clear()
 
-    def walk(node: LexborNode) -> None:
+    # An explicit stack, not recursion: a hostile file may nest thousands of levels deep.
+    stack: list[LexborNode | None] = list(reversed(nodes))  # None: the end of a container
+    while stack:
+        node = stack.pop()
+        if node is None:
+            flush()
+            continue
         tag = node.tag
         if tag in _HEADINGS:
             flush()
@@ -228,16 +234,12 @@ def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
                 blocks.extend(("p", p) for p in _split_breaks(raw))
         elif tag in _CONTAINERS:
             flush()
-            for child in _children(node):
-                walk(child)
-            flush()
+            stack.append(None)
+            stack.extend(reversed(_children(node)))
         elif tag == "-text":
             inline.append(node.text_content or "")
         elif tag not in ("-comment", "hr", "img"):
             inline.append(node.text(deep=True))
-
-    for node in nodes:
-        walk(node)
     flush()
     return blocks
 

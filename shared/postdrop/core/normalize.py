@@ -22,6 +22,7 @@ __all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
 DEFAULT_ZONE = "Asia/Shanghai"
 EXCERPT_CHARS = 120
 TITLE_CHARS = 60
+MAX_EXTRA_VALUES = 10_000
 _NAMED_KEYS = frozenset({"layout", "title", "date", "categories", "category", "tags", "tag"})
 _HTML_SUFFIXES = (".html", ".htm")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
@@ -74,7 +75,7 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
         "source": {"name": body.source_name, "url": body.source_url},
         "links": [{"text": t, "href": h} for t, h in body.links],
         "images": body.images,
-        "extra": {k: _jsonable(v) for k, v in meta.items() if k not in _NAMED_KEYS},
+        "extra": _extra(meta),
         "warnings": warnings,
     }
     fields["content_hash"] = content_hash_of(fields)
@@ -150,16 +151,28 @@ def _excerpt(text: str) -> str:
     return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
-def _jsonable(value: Any) -> Any:
-    """Front-matter values as JSON can carry them (YAML also has sets, bytes, odd floats)."""
+def _extra(meta: dict[str, Any]) -> dict[str, Any]:
+    budget = [MAX_EXTRA_VALUES]
+    return {k: _jsonable(v, budget) for k, v in meta.items() if k not in _NAMED_KEYS}
+
+
+def _jsonable(value: Any, budget: list[int]) -> Any:
+    """Front-matter values as JSON can carry them (YAML also has sets, bytes, odd floats).
+
+    YAML aliases can make a small block expand into an enormous tree ("billion laughs"):
+    copying stops, and the file is rejected, past MAX_EXTRA_VALUES values.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise PostRejected(f"front matter holds more than {MAX_EXTRA_VALUES} values (YAML aliases expanding?)")
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v, budget) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, budget) for v in value]
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return str(value)
