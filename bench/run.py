@@ -101,6 +101,26 @@ def bench_import(rounds: int) -> list[Row]:
     return [Row(name, "ms", statistics.median(samples[name]), "import pydantic", base) for name in cases]
 
 
+def bench_cold_start(rounds: int) -> list[Row]:
+    """Import each handler as Lambda does (its folder and the layer first on the path, only a
+    region set) beside the floor any handler pays for the mandated packages."""
+    floor = "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel"
+    handlers = {
+        name: f"import sys; sys.path[:0] = [{str(REPO / 'functions' / name)!r}, {str(REPO / 'shared')!r}]; import app"
+        for name in ("parse", "store")
+    }
+    samples: dict[str, list[float]] = {name: [] for name in [*handlers, "floor"]}
+    for _ in range(rounds):
+        samples["floor"].append(_import_ms(floor))
+        for name, statement in handlers.items():
+            samples[name].append(_import_ms(statement))
+    base = statistics.median(samples["floor"])
+    return [
+        Row(f"cold start: import {name} handler", "ms", statistics.median(samples[name]), "mandated pkgs", base)
+        for name in handlers
+    ]
+
+
 def _table(rows: list[Row]) -> str:
     lines = [f"{'what':44} {'postdrop':>12} {'baseline':>26} {'ratio':>8}"]
     for r in rows:
@@ -116,7 +136,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    rows = [bench_parse(args.rounds), *bench_import(args.rounds)]
+    rows = [bench_parse(args.rounds), *bench_import(args.rounds), *bench_cold_start(args.rounds)]
     machine = f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
     if args.json:
         print(json.dumps({"machine": machine, "rows": [asdict(r) | {"ratio": r.ratio} for r in rows]}, indent=2))
