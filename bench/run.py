@@ -86,39 +86,32 @@ def _import_ms(statement: str) -> float:
     return float(out.stdout)
 
 
-def bench_import(rounds: int) -> list[Row]:
-    floor = "import pydantic; from pydantic import BaseModel"
-    cases = {
-        "import postdrop (lazy API)": "import postdrop",
-        "import postdrop + parse core": "import postdrop; postdrop.parse_post",
-    }
+def _import_rows(rounds: int, floor: tuple[str, str], cases: dict[str, str], label: str) -> list[Row]:
+    """Median import time of each case beside the floor's, measured alternately in fresh processes."""
     samples: dict[str, list[float]] = {name: [] for name in [*cases, "floor"]}
     for _ in range(rounds):
-        samples["floor"].append(_import_ms(floor))
+        samples["floor"].append(_import_ms(floor[1]))
         for name, statement in cases.items():
             samples[name].append(_import_ms(statement))
     base = statistics.median(samples["floor"])
-    return [Row(name, "ms", statistics.median(samples[name]), "import pydantic", base) for name in cases]
+    return [Row(label.format(name), "ms", statistics.median(samples[name]), floor[0], base) for name in cases]
+
+
+def bench_import(rounds: int) -> list[Row]:
+    cases = {"postdrop (lazy API)": "import postdrop", "postdrop + parse core": "import postdrop; postdrop.parse_post"}
+    floor = ("import pydantic", "import pydantic; from pydantic import BaseModel")
+    return _import_rows(rounds, floor, cases, "import {}")
 
 
 def bench_cold_start(rounds: int) -> list[Row]:
     """Import each handler as Lambda does (its folder and the layer first on the path, only a
     region set) beside the floor any handler pays for the mandated packages."""
-    floor = "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel"
-    handlers = {
+    cases = {
         name: f"import sys; sys.path[:0] = [{str(REPO / 'functions' / name)!r}, {str(REPO / 'shared')!r}]; import app"
         for name in ("parse", "store")
     }
-    samples: dict[str, list[float]] = {name: [] for name in [*handlers, "floor"]}
-    for _ in range(rounds):
-        samples["floor"].append(_import_ms(floor))
-        for name, statement in handlers.items():
-            samples[name].append(_import_ms(statement))
-    base = statistics.median(samples["floor"])
-    return [
-        Row(f"cold start: import {name} handler", "ms", statistics.median(samples[name]), "mandated pkgs", base)
-        for name in handlers
-    ]
+    floor = ("mandated pkgs", "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel")
+    return _import_rows(rounds, floor, cases, "cold start: import {} handler")
 
 
 def _table(rows: list[Row]) -> str:

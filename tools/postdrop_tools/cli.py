@@ -126,10 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    try:
-        from postdrop_tools import run as _run  # noqa: F401
-    except ImportError:  # the parse verb works without the AWS tooling installed
-        return
+    """The verbs that need the emulator or AWS; their modules load only when one runs."""
     r = verbs.add_parser("run", help="the whole pipeline on the embedded emulator")
     r.add_argument("dir", nargs="?", default="events/posts", metavar="DIR", help="folder of post files to drop")
     r.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
@@ -146,7 +143,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     u.add_argument("--json", action="store_true", help="also print each notification's JSON")
     u.set_defaults(func=cmd_up)
 
-    from postdrop_tools.target import DEFAULT_ENDPOINT
+    from postdrop_tools.emulator import DEFAULT_ENDPOINT
 
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--stack", help="act on this deployed stack instead of the local one")

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["LOCAL_CREDENTIALS", "Emulator", "emulator"]
+__all__ = ["DEFAULT_ENDPOINT", "LOCAL_CREDENTIALS", "Emulator", "emulator"]
 
 HOST = "127.0.0.1"
+DEFAULT_ENDPOINT = f"http://{HOST}:4566"  # where `postdrop up` listens unless told otherwise
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 LOCAL_CREDENTIALS = {  # the emulator's fixed local credentials: not a secret

@@ -32,7 +32,6 @@ class Pipeline:
     on_parsed: Callable[[int], None] | None = None
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
-    parse_failures: int = 0
 
     calls: Counter[str] = field(default_factory=Counter)
 
@@ -76,8 +75,7 @@ class Pipeline:
             body = json.loads(message["Body"])
             if "Records" in body:  # S3's test event carries none
                 event = self._stamp(body)
-                if not fn.invoke_async(event, self._send_to_dlq):
-                    self.parse_failures += 1
+                fn.invoke_async(event, self._send_to_dlq)  # a failure ends in ParseDLQ, as in Lambda
                 if self.on_parsed:
                     self.on_parsed(len(event["Records"]))
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -81,7 +81,6 @@ class LocalFunction:
     def __init__(self, spec: FunctionSpec) -> None:
         self.spec = spec
         self.handler = self._load()
-        self.invocations = 0
 
     def _load(self) -> Callable[[dict[str, Any], Any], Any]:
         module_name, _, attribute = self.spec.handler.rpartition(".")
@@ -100,7 +99,6 @@ class LocalFunction:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """A synchronous invoke (RequestResponse): the handler's result, or its exception."""
-        self.invocations += 1
         context = LambdaContext(function_name=self.spec.logical, timeout_s=self.spec.timeout)
         try:
             return self.handler(event, context)

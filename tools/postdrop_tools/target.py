@@ -14,13 +14,11 @@ from typing import Any
 
 import boto3
 
-from postdrop_tools.emulator import ACCOUNT, LOCAL_CREDENTIALS, REGION
+from postdrop_tools.emulator import ACCOUNT, DEFAULT_ENDPOINT, LOCAL_CREDENTIALS, REGION
 from postdrop_tools.stack import STACK
 from postdrop_tools.template import load_template
 
 __all__ = ["DEFAULT_ENDPOINT", "Target", "TargetError"]
-
-DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 
 
 class TargetError(Exception):
