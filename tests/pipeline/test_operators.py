@@ -117,3 +117,16 @@ def test_tail_prints_what_its_filter_lets_through(up: tuple[LocalStack, Pipeline
 def test_no_local_stack_is_a_clear_error() -> None:
     with pytest.raises(TargetError, match="start one with `make up`"):
         Target.local("http://127.0.0.1:9")
+
+
+def test_up_refuses_a_busy_port() -> None:
+    import socket
+
+    from postdrop_tools.emulator import EmulatorError, emulator
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(EmulatorError, match="in use"), emulator(port=port):
+            pass

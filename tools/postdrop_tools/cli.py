@@ -187,9 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except Exception as exc:  # a user sees one line, never a traceback
+        from postdrop_tools.emulator import EmulatorError
         from postdrop_tools.target import TargetError
 
-        if isinstance(exc, TargetError | FileNotFoundError | ValueError):
+        if isinstance(exc, TargetError | EmulatorError | FileNotFoundError | ValueError):
             return _fail(str(exc))
         raise
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["DEFAULT_ENDPOINT", "LOCAL_CREDENTIALS", "Emulator", "emulator"]
+__all__ = ["DEFAULT_ENDPOINT", "LOCAL_CREDENTIALS", "Emulator", "EmulatorError", "emulator"]
 
 HOST = "127.0.0.1"
 DEFAULT_ENDPOINT = f"http://{HOST}:4566"  # where `postdrop up` listens unless told otherwise
@@ -27,6 +27,10 @@ LOCAL_CREDENTIALS = {  # the emulator's fixed local credentials: not a secret
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
 }
+
+
+class EmulatorError(RuntimeError):
+    """moto server did not come up."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,17 @@ class Emulator:
         return {**LOCAL_CREDENTIALS, **({"AWS_ENDPOINT_URL": self.endpoint} if self.endpoint else {})}
 
 
+def _ensure_free(port: int) -> None:
+    """Refuse a busy port up front: another server there would answer in moto's place."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError as exc:
+            raise EmulatorError(
+                f"{HOST}:{port} is in use (another `postdrop up`?): stop it, or pass --port 0 for any free port"
+            ) from exc
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -52,16 +67,20 @@ def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"moto server exited at start (code {process.returncode})")
+            raise EmulatorError(
+                f"moto server exited at start (code {process.returncode}): is {endpoint} in use? try --port 0"
+            )
         with contextlib.suppress(OSError), urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310  # nosec B310
             return  # answered: up (loopback only)
         time.sleep(0.1)
-    raise RuntimeError(f"moto server did not answer on {endpoint} within {timeout:.0f}s")
+    raise EmulatorError(f"moto server did not answer on {endpoint} within {timeout:.0f}s")
 
 
 @contextlib.contextmanager
 def emulator(port: int | None = None, timeout: float = 30.0) -> Iterator[Emulator]:
     """Start moto server on loopback; always stop it, also on KeyboardInterrupt."""
+    if port:
+        _ensure_free(port)
     port = port or _free_port()
     endpoint = f"http://{HOST}:{port}"
     env = {**os.environ, **LOCAL_CREDENTIALS}
