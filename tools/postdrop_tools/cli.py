@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from postdrop_tools.emulator import EmulatorError
         from postdrop_tools.target import TargetError
 
-        if isinstance(exc, TargetError | EmulatorError | FileNotFoundError | ValueError):
+        if isinstance(exc, TargetError | EmulatorError | TimeoutError | FileNotFoundError | ValueError):
             return _fail(str(exc))
         raise
 
