@@ -13,16 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from postdrop import aws
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import clear_pending, item_for, previous_of, write_record
 from postdrop.adapters.topic import publish_notifications
+from postdrop.envelope import Envelope
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
     from postdrop.config import StoreSettings
-    from postdrop.envelope import Envelope
 
 __all__ = ["StoreBatch", "dead_letter_last_attempts", "event_type_for", "notification_for"]
 
@@ -69,9 +71,26 @@ class StoreBatch:
     settings: StoreSettings
     to_publish: list[tuple[str, str, Notification]] = field(default_factory=list)  # (record id, seq, n)
     to_clear: list[tuple[str, str]] = field(default_factory=list)  # (post_id, seq) needing no notification
+    reasons: dict[str, str] = field(default_factory=dict)  # record id -> why it failed
     counts: dict[str, int] = field(
         default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0}
     )
+
+    def write_message(self, record_id: str, body: str) -> None:
+        """Write one SQS message's envelope; raise (failing only this record) with its reason noted."""
+        try:
+            envelope = Envelope.model_validate_json(body)
+        except ValidationError as exc:  # its text quotes the input: log where, never what
+            where = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
+            logger.error("not an envelope", extra={"message_id": record_id, "fields": where[:10]})
+            self.reasons[record_id] = f"not an envelope (fields: {', '.join(where[:10])})"
+            raise ValueError(self.reasons[record_id]) from None
+        try:
+            self.write(record_id, envelope)
+        except Exception as exc:
+            logger.exception("record failed; SQS will redeliver it", extra={"message_id": record_id})
+            self.reasons[record_id] = f"{type(exc).__name__}: {exc}"
+            raise
 
     def write(self, record_id: str, envelope: Envelope) -> None:
         """Write one envelope; raises (failing only this record) when DynamoDB does."""
@@ -96,17 +115,26 @@ class StoreBatch:
         else:
             self.to_publish.append((record_id, item["seq"], notification_for(envelope, event_type)))
 
-    def finish(self) -> set[str]:
-        """Publish what was written, clear it from the items; return the record ids to retry."""
-        failed_ids: set[str] = set()
+    def finish(self, records: list[dict[str, Any]], failed: set[str]) -> set[str]:
+        """Publish, clear the pending marks, dead-letter last attempts; return the record ids to retry."""
+        unpublished = self._publish()
+        self.reasons |= unpublished
+        return dead_letter_last_attempts(records, failed | set(unpublished), self.reasons, self.settings)
+
+    def _publish(self) -> dict[str, str]:
+        """Publish what was written, clear it from the items; return the record ids to retry, with why."""
+        failed_ids: dict[str, str] = {}
         if self.to_publish:
             notifications = [n for _, _, n in self.to_publish]
             failed_ids = publish_notifications(aws.sns(), self.settings.topic_arn, notifications)
-        retry = {rid for rid, _, n in self.to_publish if n.notification_id in failed_ids}
+        retry = {rid: failed_ids[n.notification_id] for rid, _, n in self.to_publish if n.notification_id in failed_ids}
         published = [(n.post_id, seq) for _, seq, n in self.to_publish if n.notification_id not in failed_ids]
         self.counts["notified"] += len(published)
         if published or self.to_clear:
-            clear_pending(aws.dynamodb(), self.settings.table_name, published + self.to_clear)
+            try:
+                clear_pending(aws.dynamodb(), self.settings.table_name, published + self.to_clear)
+            except Exception:
+                logger.exception("could not clear pending marks; a replay of those changes may notify again")
         if retry:
             logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
         metrics.add_metric(name="stored", unit=MetricUnit.Count, value=self.counts["stored"])

@@ -46,12 +46,13 @@ class Harness:
     def queue(self, logical: str) -> list[dict[str, Any]]:
         return drain_queue(self.stack, self.stack.ref(logical))
 
-    def store_envelopes(self, *bodies: str) -> dict[str, Any]:
+    def store_envelopes(self, *bodies: str, receive_count: int = 1) -> dict[str, Any]:
         """Invoke StoreFunction directly with an SQS event holding these message bodies."""
+        attributes = {"ApproximateReceiveCount": str(receive_count)}
         records = [
-            {"messageId": f"m{i}", "receiptHandle": f"r{i}", "body": body, "attributes": {}, "messageAttributes": {},
-             "md5OfBody": "", "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q",
-             "awsRegion": "us-east-1"}
+            {"messageId": f"m{i}", "receiptHandle": f"r{i}", "body": body, "attributes": attributes,
+             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+             "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q"}
             for i, body in enumerate(bodies)
         ]  # fmt: skip
         result: dict[str, Any] = self.pipeline.functions["StoreFunction"].invoke({"Records": records})

@@ -193,3 +193,14 @@ def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: 
     assert messages[0]["Body"] == '{"action": "upsert"}'
     assert messages[0]["MessageAttributes"]["reason"]["StringValue"].startswith("not an envelope")
     assert harness.queue("StoreQueue") == []
+
+
+def test_a_publish_failing_on_the_last_receive_is_dead_lettered_with_why(harness: Harness) -> None:
+    env = envelope(harness, KEY, V1, "0001")
+    _fail_once("PublishBatch")
+    assert harness.store_envelopes(env, receive_count=5) == {"batchItemFailures": []}  # moved, not retried
+    (dead,) = harness.stack.client("sqs").receive_message(
+        QueueUrl=harness.stack.ref("StoreDLQ"), MessageAttributeNames=["All"]
+    )["Messages"]
+    assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("SNS PublishBatch failed")
+    assert harness.items()["2026-03-01-story"]["pending"] == "1"  # a redrive will publish it

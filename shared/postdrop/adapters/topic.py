@@ -16,10 +16,10 @@ __all__ = ["publish_notifications"]
 MAX_ENTRIES = 10
 
 
-def publish_notifications(client: SNSClient, topic_arn: str, notifications: Sequence[Notification]) -> set[str]:
-    """Publish each notification once; return the ids SNS did not accept (the caller retries them)."""
+def publish_notifications(client: SNSClient, topic_arn: str, notifications: Sequence[Notification]) -> dict[str, str]:
+    """Publish each notification once; return the ids SNS did not accept, with why (the caller retries them)."""
     unique = list({n.notification_id: n for n in notifications}.values())
-    failed: set[str] = set()
+    failed: dict[str, str] = {}
     for start in range(0, len(unique), MAX_ENTRIES):
         chunk = unique[start : start + MAX_ENTRIES]
         try:
@@ -34,8 +34,11 @@ def publish_notifications(client: SNSClient, topic_arn: str, notifications: Sequ
                     for n in chunk
                 ],
             )
-        except Exception:
-            failed.update(n.notification_id for n in chunk)
+        except Exception as exc:
+            failed.update((n.notification_id, f"SNS PublishBatch failed: {exc}") for n in chunk)
             continue
-        failed.update(entry["Id"] for entry in response.get("Failed") or [])
+        for entry in response.get("Failed") or []:
+            failed[entry["Id"]] = (
+                f"SNS refused the notification: {entry.get('Code')} {entry.get('Message', '')}".strip()
+            )
     return failed
