@@ -12,9 +12,6 @@ import json
 from typing import Any
 from urllib.parse import quote_plus
 
-from postdrop import parse_post
-from postdrop.ingest import upsert_envelope
-from postdrop.s3events import S3Change
 from postdrop_tools.template import REPO
 
 SAMPLE = "2026-03-02-NW0001.md"
@@ -45,6 +42,10 @@ BUCKET = "postdrop-local-posts-123456789012-us-east-1"
 
 
 def sqs_store_event() -> dict[str, object]:
+    from postdrop import parse_post
+    from postdrop.ingest import upsert_envelope
+    from postdrop.s3events import S3Change
+
     key = f"posts/{SAMPLE}"
     post = parse_post((REPO / "events" / "posts" / SAMPLE).read_bytes(), key)
     change = S3Change(

@@ -69,7 +69,9 @@ def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None
     env.update(extra or {})
     os.environ.update(env)
     from postdrop import aws, config
+    from postdrop.observability import logger
 
+    logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))  # it may exist from before this call
     aws.reset()
     config.parse_settings.cache_clear()
     config.store_settings.cache_clear()
