@@ -129,7 +129,7 @@ class StoreBatch:
             failed_ids = publish_notifications(aws.sns(), self.settings.topic_arn, notifications)
         retry = {rid: failed_ids[n.notification_id] for rid, _, n in self.to_publish if n.notification_id in failed_ids}
         published = [(n.post_id, seq) for _, seq, n in self.to_publish if n.notification_id not in failed_ids]
-        self.counts["notified"] += len(published)
+        self.counts["notified"] = len(published)
         if published or self.to_clear:
             try:
                 clear_pending(aws.dynamodb(), self.settings.table_name, published + self.to_clear)
@@ -137,8 +137,8 @@ class StoreBatch:
                 logger.exception("could not clear pending marks; a replay of those changes may notify again")
         if retry:
             logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
-        metrics.add_metric(name="stored", unit=MetricUnit.Count, value=self.counts["stored"])
-        metrics.add_metric(name="notified", unit=MetricUnit.Count, value=len(published))
+        for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
         return retry
 
 

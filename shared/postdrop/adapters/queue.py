@@ -41,20 +41,17 @@ def _batches(bodies: Sequence[str]) -> list[list[tuple[int, str]]]:
     return batches
 
 
-def send_envelopes(client: SQSClient, queue_url: str, envelopes: Sequence[Envelope]) -> int:
-    """Send every envelope; raise TransientError naming any that SQS did not take. Returns calls made."""
+def send_envelopes(client: SQSClient, queue_url: str, envelopes: Sequence[Envelope]) -> None:
+    """Send every envelope; raise TransientError naming any that SQS did not take."""
     bodies = [e.model_dump_json() for e in envelopes]
-    calls = 0
     for batch in _batches(bodies):
         response = client.send_message_batch(
             QueueUrl=queue_url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in batch]
         )
-        calls += 1
         failed = response.get("Failed") or []
         if failed:
             keys = ", ".join(envelopes[int(f["Id"])].change.key for f in failed)
             raise TransientError(f"StoreQueue did not take {len(failed)} envelope(s): {keys}")
-    return calls
 
 
 def dead_letter(client: SQSClient, dlq_url: str, body: str, reason: str, message_id: str) -> None:

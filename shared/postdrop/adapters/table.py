@@ -133,15 +133,15 @@ def write_record(
     ``clear_pending`` confirms its notification went out. ``same_change`` (backfill) also
     lets it rewrite the change the table already holds, e.g. after a parser fix.
     """
-    values = {**item, "pending": "1"}
-    size = len(json.dumps(_to_dynamo(values), ensure_ascii=False).encode())
+    encoded = _to_dynamo({**item, "pending": "1"})  # serialized once: for the size check and the request
+    size = len(json.dumps(encoded, ensure_ascii=False).encode())
     if size > MAX_ITEM_BYTES:
         raise ValueError(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
     names = {f"#{n}": n for n in (*_STORED, *(f"prev_{p}" for p in _PREVIOUS))}
     sets = [f"#prev_{p} = if_not_exists(#{p}, :none)" for p in _PREVIOUS]
-    sets += [f"#{n} = :{n}" for n in _STORED if n in values]
-    removes = [f"#{n}" for n in _STORED if n not in values]
-    attribute_values = {f":{n}": _serializer.serialize(values[n]) for n in _STORED if n in values}
+    sets += [f"#{n} = :{n}" for n in _STORED if n in encoded]
+    removes = [f"#{n}" for n in _STORED if n not in encoded]
+    attribute_values = {f":{n}": encoded[n] for n in _STORED if n in encoded}
     attribute_values[":none"] = {"S": _NONE}
     try:
         response = client.update_item(
@@ -163,9 +163,8 @@ def write_record(
     return WriteOutcome("written", _from_dynamo(response.get("Attributes")))
 
 
-def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> int:
-    """Remove ``pending`` from items whose notification went out, if still at that seq. Returns calls made."""
-    calls = 0
+def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> None:
+    """Remove ``pending`` from items whose notification went out, if still at that seq."""
     latest: dict[str, str] = {}
     for post_id, seq in published:
         latest[post_id] = max(seq, latest.get(post_id, ""))
@@ -175,19 +174,15 @@ def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str,
         updates = [_clear_update(table, post_id, seq) for post_id, seq in chunk]
         try:
             client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[typeddict-item]
-            calls += 1
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
-            calls += 1  # a newer change got in between: clear one by one, skipping those
-            for update in updates:
-                calls += 1
+            for update in updates:  # a newer change got in between: clear one by one, skipping those
                 try:
                     client.update_item(**update)
                 except ClientError as inner:
                     if inner.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                         raise
-    return calls
 
 
 def _clear_update(table: str, post_id: str, seq: str) -> dict[str, Any]:
