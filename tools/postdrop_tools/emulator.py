@@ -10,12 +10,12 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["DEFAULT_ENDPOINT", "LOCAL_CREDENTIALS", "Emulator", "EmulatorError", "emulator"]
+__all__ = ["DEFAULT_ENDPOINT", "LOCAL_CREDENTIALS", "Emulator", "EmulatorError", "emulator", "local_client"]
 
 HOST = "127.0.0.1"
 DEFAULT_ENDPOINT = f"http://{HOST}:4566"  # where `postdrop up` listens unless told otherwise
@@ -44,6 +44,19 @@ class Emulator:
     def env(self) -> dict[str, str]:
         """What any AWS SDK or CLI needs to talk to this emulator instead of AWS."""
         return {**LOCAL_CREDENTIALS, **({"AWS_ENDPOINT_URL": self.endpoint} if self.endpoint else {})}
+
+
+def local_client(service: str, endpoint: str | None) -> Any:
+    """A boto3 client for the emulator at ``endpoint`` (None: in-process moto under ``mock_aws``)."""
+    import boto3
+
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
 
 
 def _ensure_free(port: int) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.core.keys import POSTS_PREFIX, post_id_of
 from postdrop_tools.events import s3_event
-from postdrop_tools.run import content_type
+from postdrop_tools.run import content_type, subscribe_queue
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -149,18 +149,7 @@ def tail(
     """Subscribe a temporary queue to the topic, hand each notification to ``emit``; clean up after."""
     sqs, sns = target.client("sqs"), target.client("sns")
     name = f"postdrop-tail-{uuid.uuid4().hex[:8]}"
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
-                       "Resource": arn, "Condition": {"ArnEquals": {"aws:SourceArn": target.topic_arn}}}],
-    }  # fmt: skip
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
-    attributes = {"RawMessageDelivery": "true"}
-    if filter_policy:
-        attributes["FilterPolicy"] = json.dumps(filter_policy)
-    subscription = sns.subscribe(TopicArn=target.topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, filter_policy)
     seen = 0
     deadline = None if seconds is None else time.monotonic() + seconds
     try:
@@ -175,6 +164,6 @@ def tail(
             if target.endpoint:
                 time.sleep(0.2)  # the emulator answers at once; do not spin
     finally:
-        sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+        sns.unsubscribe(SubscriptionArn=subscription)
         sqs.delete_queue(QueueUrl=url)
     return seen

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.emulator import emulator
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.stack import LocalStack, provision
+from postdrop_tools.stack import LocalStack, local_name, provision
 
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["RunReport", "drain_queue", "drop_files", "run_command", "run_pipeline", "tap_topic"]
+__all__ = ["RunReport", "drain_queue", "drop_files", "run_command", "run_pipeline", "subscribe_queue", "tap_topic"]
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
 
@@ -74,16 +74,33 @@ def drop_files(stack: LocalStack, folder: Path, files: list[Path], on_drop: Any 
     return keys
 
 
-def tap_topic(stack: LocalStack, name: str = "tap", filter_policy: dict[str, Any] | None = None) -> str:
-    """A queue subscribed to PostsTopic (raw delivery), to read what subscribers receive."""
-    sqs = stack.client("sqs")
-    url = sqs.create_queue(QueueName=f"postdrop-local-{name}")["QueueUrl"]
+def subscribe_queue(
+    sqs: Any, sns: Any, topic_arn: str, queue_name: str, filter_policy: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """A queue subscribed to ``topic_arn`` with raw delivery, as a subscriber would make it.
+
+    Its policy lets only that topic send to it. Returns the queue URL and the subscription ARN.
+    """
+    url = str(sqs.create_queue(QueueName=queue_name)["QueueUrl"])
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                       "Resource": arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}],
+    }  # fmt: skip
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
     attributes = {"RawMessageDelivery": "true"}
     if filter_policy:
         attributes["FilterPolicy"] = json.dumps(filter_policy)
-    stack.client("sns").subscribe(TopicArn=stack.ref("PostsTopic"), Protocol="sqs", Endpoint=arn, Attributes=attributes)
-    return str(url)
+    subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    return url, str(subscription["SubscriptionArn"])
+
+
+def tap_topic(stack: LocalStack, name: str = "tap", filter_policy: dict[str, Any] | None = None) -> str:
+    """A queue subscribed to PostsTopic, to read what subscribers receive."""
+    return subscribe_queue(
+        stack.client("sqs"), stack.client("sns"), stack.ref("PostsTopic"), local_name(name), filter_policy
+    )[0]
 
 
 def drain_queue(stack: LocalStack, url: str) -> list[dict[str, Any]]:

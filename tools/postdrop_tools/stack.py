@@ -11,16 +11,25 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
+from postdrop_tools.emulator import local_client
 from postdrop_tools.template import Template, load_template
 
 if TYPE_CHECKING:
     from postdrop_tools.emulator import Emulator
 
-__all__ = ["FunctionSpec", "LocalStack", "provision"]
+__all__ = ["FunctionSpec", "LocalStack", "local_name", "provision", "s3_events_queue"]
 
 STACK = "postdrop-local"
+
+
+def local_name(logical: str, suffix: str = "") -> str:
+    """The name a template resource gets on the emulator: one rule for the stack and the operator verbs."""
+    return f"{STACK}-{logical}{suffix}"
+
+
+def s3_events_queue(function: str) -> str:
+    """The local queue that stands in for a function's S3 trigger."""
+    return local_name(function, "-s3-events")
 
 
 @dataclass
@@ -44,13 +53,7 @@ class LocalStack:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        return boto3.client(  # type: ignore[call-overload]
-            service,
-            endpoint_url=self.emulator.endpoint,
-            region_name=self.emulator.region,
-            aws_access_key_id="postdrop-local",
-            aws_secret_access_key="postdrop-local",  # noqa: S106  # the emulator's fixed local key  # nosec B106
-        )
+        return local_client(service, self.emulator.endpoint)
 
     def ref(self, logical: str, attribute: str = "Ref") -> str:
         return self.template.physical[logical][attribute]
@@ -77,7 +80,7 @@ def _create_queues(stack: LocalStack) -> None:
     queues = t.of_type("AWS::SQS::Queue")
     for logical in _queue_order(queues):
         props = t.resolve(queues[logical].get("Properties") or {})
-        name = f"{STACK}-{logical}"
+        name = local_name(logical)
         attributes = {
             k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds") if k in props
         }
@@ -93,7 +96,7 @@ def _create_buckets(stack: LocalStack) -> None:
     t = stack.template
     for logical, spec in t.of_type("AWS::S3::Bucket").items():
         props = t.resolve(spec.get("Properties") or {})
-        name = props.get("BucketName") or f"{STACK}-{logical}".lower()
+        name = props.get("BucketName") or local_name(logical).lower()
         # Left unversioned on purpose: the emulator sends no event for a delete marker, so a
         # versioned local bucket would never tell the pipeline that a post was deleted.
         s3.create_bucket(Bucket=name)
@@ -113,7 +116,7 @@ def _create_tables(stack: LocalStack) -> None:
     t = stack.template
     for logical, spec in t.of_type("AWS::DynamoDB::Table").items():
         props = t.resolve(spec.get("Properties") or {})
-        name = props.get("TableName") or f"{STACK}-{logical}"
+        name = props.get("TableName") or local_name(logical)
         request: dict[str, Any] = {
             "TableName": name,
             "AttributeDefinitions": props["AttributeDefinitions"],
@@ -130,8 +133,8 @@ def _create_topics(stack: LocalStack) -> None:
     sns = stack.client("sns")
     t = stack.template
     for logical in t.of_type("AWS::SNS::Topic"):
-        arn = sns.create_topic(Name=f"{STACK}-{logical}")["TopicArn"]
-        t.physical[logical] = {"Ref": arn, "TopicArn": arn, "TopicName": f"{STACK}-{logical}"}
+        arn = sns.create_topic(Name=local_name(logical))["TopicArn"]
+        t.physical[logical] = {"Ref": arn, "TopicArn": arn, "TopicName": local_name(logical)}
     for logical, spec in t.of_type("AWS::SNS::Subscription").items():
         props = t.resolve(spec["Properties"])
         attributes = {}
@@ -171,8 +174,7 @@ def _functions(stack: LocalStack) -> None:
             event_props = event.get("Properties") or {}
             if event["Type"] == "S3":
                 if fn.s3_queue is None:
-                    name = f"{STACK}-{logical}-s3-events"
-                    fn.s3_queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+                    fn.s3_queue = sqs.create_queue(QueueName=s3_events_queue(logical))["QueueUrl"]
                 arn = sqs.get_queue_attributes(QueueUrl=fn.s3_queue, AttributeNames=["QueueArn"])["Attributes"]
                 rules = (((event_props.get("Filter") or {}).get("S3Key") or {}).get("Rules")) or []
                 config: dict[str, Any] = {"QueueArn": arn["QueueArn"], "Events": [event_props["Events"]]}

@@ -14,8 +14,8 @@ from typing import Any
 
 import boto3
 
-from postdrop_tools.emulator import ACCOUNT, DEFAULT_ENDPOINT, LOCAL_CREDENTIALS, REGION
-from postdrop_tools.stack import STACK
+from postdrop_tools.emulator import ACCOUNT, DEFAULT_ENDPOINT, REGION, local_client
+from postdrop_tools.stack import STACK, local_name, s3_events_queue
 from postdrop_tools.template import load_template
 
 __all__ = ["DEFAULT_ENDPOINT", "Target", "TargetError"]
@@ -40,13 +40,7 @@ class Target:
 
     def client(self, service: str) -> Any:
         if self.endpoint:
-            return boto3.client(  # type: ignore[call-overload]
-                service,
-                endpoint_url=self.endpoint,
-                region_name=REGION,
-                aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            )
+            return local_client(service, self.endpoint)
         return boto3.client(service, region_name=self.region)  # type: ignore[call-overload]
 
     def deliver_to_parse(self, event: dict[str, Any]) -> None:
@@ -72,9 +66,9 @@ class Target:
         template = load_template(stack=STACK, account=ACCOUNT, region=REGION)
         bucket_props = template.resolve(template.resources["PostsBucket"].get("Properties") or {})
         target = cls(
-            bucket=bucket_props.get("BucketName") or f"{STACK}-postsbucket",
-            table=f"{STACK}-PostsTable",
-            topic_arn=f"arn:aws:sns:{REGION}:{ACCOUNT}:{STACK}-PostsTopic",
+            bucket=bucket_props.get("BucketName") or local_name("PostsBucket").lower(),
+            table=local_name("PostsTable"),
+            topic_arn=f"arn:aws:sns:{REGION}:{ACCOUNT}:{local_name('PostsTopic')}",
             store_queue="",
             store_dlq="",
             parse_dlq="",
@@ -88,10 +82,10 @@ class Target:
             return str(sqs.get_queue_url(QueueName=name)["QueueUrl"])
 
         try:
-            target.store_queue = url(f"{STACK}-StoreQueue")
-            target.store_dlq = url(f"{STACK}-StoreDLQ")
-            target.parse_dlq = url(f"{STACK}-ParseDLQ")
-            target.parse_events = url(f"{STACK}-ParseFunction-s3-events")
+            target.store_queue = url(local_name("StoreQueue"))
+            target.store_dlq = url(local_name("StoreDLQ"))
+            target.parse_dlq = url(local_name("ParseDLQ"))
+            target.parse_events = url(s3_events_queue("ParseFunction"))
         except sqs.exceptions.QueueDoesNotExist as exc:
             raise TargetError(f"{endpoint} is not running postdrop's local stack (start it with `make up`)") from exc
         return target
