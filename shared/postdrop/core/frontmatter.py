@@ -35,7 +35,6 @@ _QUOTED_TITLE = re.compile(r'^title[ \t]*:[ \t]*"(?P<raw>.*)"[ \t]*$', re.MULTIL
 class FrontMatter:
     data: dict[str, Any]
     body: str
-    body_line: int  # 1-based line of the file where the body starts
 
 
 def _first_line(text: str, start: int) -> str:
@@ -63,10 +62,8 @@ def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
     if closing is None:
         raise PostRejected(f"front matter opened at line {open_line} is never closed with a '---' line")
     block = text[block_start : closing.start()]
-    body_start = closing.end() + 1
-    body_line = open_line + block.count("\n") + 2
     data = _load(block, open_line + 1, warnings)
-    return FrontMatter(data=data, body=text[body_start:], body_line=body_line)
+    return FrontMatter(data=data, body=text[closing.end() + 1 :])
 
 
 # The producer's own block (layout, title, date, categories, tags as single-line text) is
