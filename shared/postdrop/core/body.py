@@ -34,6 +34,9 @@ _CONTAINERS = frozenset(
         "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "details", "summary", "nav", "body",
     }
 )  # fmt: skip
+_MAY_HOLD_DROPPED = re.compile("<(?:" + "|".join(_DROPPED_TAGS) + ")", re.IGNORECASE)
+_MAY_HOLD_IMG = re.compile("<im", re.IGNORECASE)  # <image> is parsed as <img>
+_MAY_HOLD_BR = re.compile("</?br", re.IGNORECASE)  # </br> is parsed as <br>
 _BREAK = "\u2029"  # stands for <br> while text is read, so soft wraps and breaks stay distinct
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
@@ -83,9 +86,14 @@ def _children(node: LexborNode) -> list[LexborNode]:
 
 
 def read_body(html: str, warnings: list[str]) -> Body:
-    """Split rendered body HTML into the parts of a post."""
+    """Split rendered body HTML into the parts of a post.
+
+    Every selector query costs a few microseconds, so each one runs only when the
+    markup can hold what it looks for (most posts have no <br>, <script> or <img>).
+    """
     tree = LexborHTMLParser(html)
-    tree.strip_tags(_DROPPED_TAGS)
+    if _MAY_HOLD_DROPPED.search(html):
+        tree.strip_tags(_DROPPED_TAGS)
     root = tree.body
     out = Body()
     if root is None:
@@ -97,21 +105,23 @@ def read_body(html: str, warnings: list[str]) -> Body:
         nodes = nodes[1:]
     nodes = _take_trailer(nodes, out, warnings)
     nodes = _take_source_name(nodes, out)
-    kept = {n.mem_id for n in nodes}
-    lifted = [n for n in everything if n.mem_id not in kept]
     out.html = "".join(n.html or "" for n in nodes)
-    _take_images(root, lifted, out, warnings)
-    for br in root.css("br"):
-        br.replace_with(_BREAK)
+    if _MAY_HOLD_IMG.search(html):
+        kept = {n.mem_id for n in nodes}
+        lifted = {n.mem_id for n in everything if n.mem_id not in kept}
+        _take_images(root, lifted, out, warnings)
+    if _MAY_HOLD_BR.search(html):
+        for br in root.css("br"):
+            br.replace_with(_BREAK)
     out.sections = _sections(nodes)
     return out
 
 
-def _take_images(root: LexborNode, lifted: list[LexborNode], out: Body, warnings: list[str]) -> None:
+def _take_images(root: LexborNode, lifted: set[int], out: Body, warnings: list[str]) -> None:
     """Image sources of the article, in document order, without those of the lifted parts."""
-    skip = {img.mem_id for node in lifted for img in ([node] if node.tag == "img" else node.css("img"))}
+    root_id = root.mem_id
     for img in root.css("img"):
-        if img.mem_id in skip:
+        if lifted and _top_level_of(img, root_id) in lifted:
             continue
         src = (img.attributes.get("src") or "").strip()
         if src and src not in out.images:
@@ -119,6 +129,14 @@ def _take_images(root: LexborNode, lifted: list[LexborNode], out: Body, warnings
                 out.images.append(src)
             else:
                 warnings.append(f"dropped an image with an unsafe URL scheme: {src[:60]!r}")
+
+
+def _top_level_of(node: LexborNode, root_id: int) -> int:
+    """The mem_id of the child of the root that holds ``node``."""
+    parent = node.parent
+    while parent is not None and parent.mem_id != root_id:
+        node, parent = parent, parent.parent
+    return node.mem_id
 
 
 # --- trailer: source URL line and back links --------------------------------------------
@@ -145,7 +163,7 @@ def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str]) -> li
     found: list[list[LexborNode]] = []
     while end > 0:
         node = nodes[end - 1]
-        if node.tag == "p" and _text(node) == "<>":  # the producer's empty source URL line
+        if node.tag == "p" and node.text(deep=True).strip() == "<>":  # the producer's empty source URL line
             found.append([])
             end -= 1
             continue
@@ -227,8 +245,11 @@ def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
         elif tag in _LEAF_BLOCKS:
             flush()
             raw = node.text(deep=True)
-            heading = _clean(raw.replace(_BREAK, " "))
-            if tag == "p" and heading and _is_bold_heading(node, heading):
+            if tag == "p" and _BREAK not in raw:
+                text = _clean(raw)
+                if text:
+                    blocks.append(("h" if _is_bold_heading(node, text) else "p", text))
+            elif tag == "p" and (heading := _clean(raw.replace(_BREAK, " "))) and _is_bold_heading(node, heading):
                 blocks.append(("h", heading))
             else:
                 blocks.extend(("p", p) for p in _split_breaks(raw))

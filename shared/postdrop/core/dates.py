@@ -24,6 +24,7 @@ def zone(name: str) -> tzinfo:
     return ZoneInfo(name)
 
 
+@cache
 def _offset(tz: str) -> timezone:
     if tz in ("Z", "z"):
         return UTC

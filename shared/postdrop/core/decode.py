@@ -11,6 +11,9 @@ __all__ = ["decode_text"]
 
 # C0 controls other than tab, LF, FF and CR, plus DEL. A few are repaired; many mean binary.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+# The same characters as bytes. In UTF-8 and GB18030 they are only ever themselves (no
+# multi-byte sequence holds a byte below 0x20 or 0x7F), so bytes without any are clean text.
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _MAX_CONTROL_RATIO = 0.01
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -55,6 +58,9 @@ def decode_text(data: bytes, warnings: list[str]) -> str:
     text = _decode_bytes(data, warnings)
     if "\r" in text:
         text = _NEWLINES.sub("\n", text)
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and len(data.translate(None, _CONTROL_BYTES)) == len(data):
+        return text  # the common case, checked at C speed: no stray control characters
     first = _CONTROL.search(text)
     if first is not None:
         controls = _CONTROL.findall(text)

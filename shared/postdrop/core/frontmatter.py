@@ -73,9 +73,10 @@ def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
 # checks that both readers agree on such blocks.
 _FAST_LINE = re.compile(
     r"(?P<key>title|layout|date|categories|category|tags|tag)[ \t]*:[ \t]+"
-    r"(?:\"(?P<quoted>[^\"\\]*)\"|(?P<plain>[^\s\"'\[\]{}#&*!|>%@`,?:-][^\n]*?))[ \t]*"
+    r"(?:\"(?P<quoted>[^\"\\]*)\""
+    # a plain scalar that YAML reads as its text: not null/~, no ': ' or ' #' inside
+    r"|(?!(?:null|Null|NULL|~)[ \t]*$)(?P<plain>[^\s\"'\[\]{}#&*!|>%@`,?:-](?:(?!: | #)[^\n])*?))[ \t]*"
 )
-_NOT_PLAIN = re.compile(r": | #|^(?:null|Null|NULL|~)$")
 
 
 def _fast_load(block: str) -> dict[str, Any] | None:
@@ -87,8 +88,6 @@ def _fast_load(block: str) -> dict[str, Any] | None:
         if match is None:
             return None
         plain = match["plain"]
-        if plain is not None and _NOT_PLAIN.search(plain):
-            return None
         data[match["key"]] = match["quoted"] if plain is None else plain
     return data
 

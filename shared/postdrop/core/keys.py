@@ -14,12 +14,13 @@ _JEKYLL_NAME = re.compile(r"\d{4}-\d{2}-\d{2}-(?P<slug>.+)")
 
 
 def filename_of(key: str) -> str:
-    return posixpath.basename(key)
+    return key.rpartition("/")[2]
 
 
 def _stem(name: str) -> str:
-    stem, _ext = posixpath.splitext(name)
-    return stem or name
+    """``name`` without its extension, as posixpath.splitext cuts it (``.md`` has none)."""
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 and name[:dot].strip(".") else name
 
 
 def post_id_of(key: str) -> str:
@@ -27,7 +28,8 @@ def post_id_of(key: str) -> str:
     if not key or not key.strip("/"):
         raise PostRejected("the object key is empty")
     rest = key[len(POSTS_PREFIX) :] if key.startswith(POSTS_PREFIX) else key
-    head, name = posixpath.split(rest.strip("/"))
+    head, _, name = rest.strip("/").rpartition("/")
+    head = head.rstrip("/")
     stem = _stem(name)
     return f"{head}/{stem}" if head else stem
 

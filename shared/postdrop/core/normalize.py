@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from typing import Any
+
+import orjson
 
 from postdrop.core.body import read_body, render_markdown
 from postdrop.core.dates import date_from_filename, parse_date
@@ -83,11 +84,26 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
 
 
 def content_hash_of(fields: dict[str, Any]) -> str:
-    """sha256 over what a reader sees (the fields in _HASHED, as JSON data), in a canonical JSON form."""
+    """sha256 over what a reader sees (the fields in _HASHED, as JSON data), in a canonical JSON form.
+
+    The form is compact UTF-8 JSON with sorted keys, written by orjson. It is byte for byte
+    what ``json.dumps(..., ensure_ascii=False, sort_keys=True, separators=(",", ":"))``
+    writes for text, lists, integers and floats, except floats with a negative exponent
+    (``1e-7``, where json writes ``1e-07``); hashes made before orjson still match.
+    """
     payload = {name: fields.get(name) for name in _HASHED}
     payload["schema_version"] = "1"
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    try:
+        canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # integers past 64 bits in front matter: only the stdlib writes them
+        canonical = _stdlib_canonical(payload)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _stdlib_canonical(payload: dict[str, Any]) -> bytes:
+    import json  # noqa: PLC0415 - only front matter with integers past 64 bits comes here
+
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def _title(raw: Any, fallbacks: list[str | None], warnings: list[str]) -> str:
