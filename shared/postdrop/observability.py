@@ -12,5 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 __all__ = ["MetricUnit", "logger", "metrics", "tracer"]
 
 logger = Logger(service="postdrop")
-tracer = Tracer(service="postdrop")
+# Only botocore is patched: it is the one library postdrop calls out with. Patching "all"
+# would import requests, httplib, sqlite3 and MySQL hooks at every cold start for nothing.
+tracer = Tracer(service="postdrop", patch_modules=("botocore",))
 metrics = Metrics(namespace="Postdrop", service="postdrop")

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
-
-import yaml
 
 from postdrop.exceptions import PostRejected
 
 __all__ = ["FrontMatter", "split_front_matter"]
 
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+@cache
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its safe loader, imported on first use: the producer's own front matter
+    never needs them (see _fast_load), so most cold starts skip PyYAML's ~25 ms import."""
+    import yaml  # noqa: PLC0415
 
-class _Loader(_BaseLoader):  # type: ignore[misc]
-    """Safe YAML, except that timestamps stay strings: dates.py reads them with the post's zone."""
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    class Loader(base):  # type: ignore[misc,valid-type]
+        """Safe YAML, except that timestamps stay strings: dates.py reads them with the post's zone."""
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    return yaml, Loader
+
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
@@ -100,8 +106,9 @@ def _load(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
 
 
 def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, Any]:
+    yaml, loader = _yaml()
     try:
-        data = yaml.load(block, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader  # nosec B506
+        data = yaml.load(block, Loader=loader)  # loader is a SafeLoader  # nosec B506
     except yaml.YAMLError as exc:
         recovered = _recover(block)
         if recovered is None:
@@ -161,8 +168,9 @@ def _recover_value(raw: str, *, text: bool) -> Any:
         return raw[1:-1]  # the producer's quotes, taken literally
     if text:  # the text keys keep what was written, as on the YAML path
         return raw or None
+    yaml, loader = _yaml()
     try:
-        value = yaml.load(raw, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader  # nosec B506
+        value = yaml.load(raw, Loader=loader)  # loader is a SafeLoader  # nosec B506
     except yaml.YAMLError:
         return raw
     return raw if isinstance(value, dict) else value
