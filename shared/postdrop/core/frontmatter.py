@@ -24,7 +24,7 @@ def _yaml() -> tuple[Any, Any]:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc,valid-type]
+    class Loader(base):  # type: ignore[misc]
         """Safe YAML, except that timestamps stay strings: dates.py reads them with the post's zone."""
 
     Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
