@@ -58,6 +58,15 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     assert report.events == {"post.created": good, "post.rejected": len(JUNK)}
     emnews = sum(1 for p in posts if "categories: emnews" in p.read_text(encoding="utf-8")) + len(ODD_NAMES)
     assert report.subscriber == emnews
+    # and the AWS calls of postdrop's code are the batched happy path (counts are exact)
+    unread = 2  # .png and .jpg are rejected by their key, before any GetObject
+    assert report.calls["s3.GetObject"] == report.dropped - unread
+    assert report.calls["sqs.SendMessageBatch"] == report.invocations["ParseFunction"] == report.dropped
+    assert report.calls["dynamodb.UpdateItem"] == report.dropped  # one conditional write, no read before it
+    assert report.calls["sns.PublishBatch"] <= report.invocations["StoreFunction"]
+    assert "sns.Publish" not in report.calls and "dynamodb.GetItem" not in report.calls
+    assert report.calls_per_stored_post <= 3.5
+    assert report.cost["usd_per_1000_posts"] == pytest.approx(sum(report.cost["breakdown"].values()), abs=1e-5)
 
 
 @pytest.mark.parametrize(

@@ -30,28 +30,38 @@ class Pipeline:
     stack: LocalStack
     quiet: bool = True
     on_parsed: Callable[[int], None] | None = None
+    # logical name -> a handler to run instead of the template's (the benchmarks' baselines)
+    handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = field(default_factory=dict)
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
 
     calls: Counter[str] = field(default_factory=Counter)
+    entries: Counter[str] = field(default_factory=Counter)  # the entries of batch calls
 
     def __post_init__(self) -> None:
         configure_environment(self.stack, quiet=self.quiet)
-        self.functions = {name: LocalFunction(spec) for name, spec in self.stack.functions.items()}
+        self.functions = {
+            name: LocalFunction(spec, self.handlers.get(name)) for name, spec in self.stack.functions.items()
+        }
         self.sqs = self.stack.client("sqs")
         self._count_handler_calls()
 
     def _count_handler_calls(self) -> None:
-        """Count the AWS calls postdrop's own code makes (the handlers' clients), by operation."""
+        """Count the AWS calls postdrop's own code makes (the handlers' clients), by operation,
+        and the entries of each batch call (what SNS and DynamoDB bill by)."""
         from postdrop import aws
 
         for client in (aws.s3(), aws.sqs(), aws.dynamodb(), aws.sns()):
             service = client.meta.service_model.service_name
 
-            def count(model: Any, _service: str = service, **_: Any) -> None:
-                self.calls[f"{_service}.{model.name}"] += 1
+            def count(model: Any, params: dict[str, Any], _service: str = service, **_: Any) -> None:
+                operation = f"{_service}.{model.name}"
+                self.calls[operation] += 1
+                batch = params.get("Entries") or params.get("PublishBatchRequestEntries") or params.get("TransactItems")
+                if batch is not None:
+                    self.entries[operation] += len(batch)
 
-            client.meta.events.register("before-call", count)
+            client.meta.events.register("before-parameter-build", count)
 
     def _next_sequencer(self) -> str:
         self._sequence += 1

@@ -16,12 +16,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postdrop_tools.cost import CostEstimate, estimate_cost
 from postdrop_tools.emulator import emulator
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import LocalStack, local_name, provision
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
 __all__ = ["RunReport", "drain_queue", "drop_files", "run_command", "run_pipeline", "subscribe_queue", "tap_topic"]
 
@@ -36,19 +38,27 @@ class RunReport:
     deleted: int = 0
     notified: int = 0
     lost: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run: emulator up, stack made, drops, drain, read back, emulator down
+    pipeline_seconds: float = 0.0  # from the first drop until every queue stayed empty
     events: dict[str, int] = field(default_factory=dict)
     subscriber: int = 0
     reasons: dict[str, str] = field(default_factory=dict)
     lost_keys: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
+    invocations: dict[str, int] = field(default_factory=dict)
+    cost: dict[str, Any] = field(default_factory=dict)
 
     @property
     def calls_per_stored_post(self) -> float:
         return round(sum(self.calls.values()) / max(1, self.stored + self.rejected), 2)
 
+    @property
+    def posts_per_second(self) -> float:
+        """Drop to notification: posts through the pipeline per second of pipeline time."""
+        return round(self.dropped / self.pipeline_seconds, 1) if self.pipeline_seconds else 0.0
+
     def public(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"calls_per_post": self.calls_per_stored_post, "posts_per_second": self.posts_per_second}
 
 
 def content_type(path: Path) -> str:
@@ -127,8 +137,13 @@ def scan_table(stack: LocalStack) -> list[dict[str, Any]]:
     return items
 
 
-def run_pipeline(folder: Path, *, progress: bool = False) -> RunReport:
-    """Drop every file of ``folder`` into a fresh local stack and report what became of each."""
+def run_pipeline(
+    folder: Path, *, progress: bool = False, handlers: dict[str, Callable[[dict[str, Any], Any], Any]] | None = None
+) -> RunReport:
+    """Drop every file of ``folder`` into a fresh local stack and report what became of each.
+
+    ``handlers`` replaces functions' handlers by logical name (the benchmarks' baselines).
+    """
     from postdrop.core.keys import post_id_of
 
     files = post_files(folder)
@@ -137,16 +152,22 @@ def run_pipeline(folder: Path, *, progress: bool = False) -> RunReport:
         stack = provision(emu)
         tap = tap_topic(stack)
         bar = _progress(len(files), progress)
-        pipeline = Pipeline(stack, on_parsed=bar.update if bar else None)
+        pipeline = Pipeline(stack, on_parsed=bar.update if bar else None, handlers=handlers or {})
+        first_drop = time.perf_counter()
         keys = drop_files(stack, folder, files)
         pipeline.drain()
+        pipeline_seconds = time.perf_counter() - first_drop
         if bar:
             bar.close()
-        calls = dict(sorted(pipeline.calls.items()))
         items = {item["post_id"]: item for item in scan_table(stack)}
         notifications = drain_queue(stack, tap)
         subscriber = drain_queue(stack, stack.ref("ExampleSubscriberQueue"))
-    report = RunReport(dropped=len(keys), seconds=round(time.perf_counter() - started, 2), calls=calls)
+    report = RunReport(
+        dropped=len(keys),
+        seconds=round(time.perf_counter() - started, 2),
+        pipeline_seconds=round(pipeline_seconds, 2),
+        calls=dict(sorted(pipeline.calls.items())),
+    )
     for key in keys:
         item = items.get(post_id_of(key))
         kind = item.get("record_type") if item else None
@@ -162,7 +183,22 @@ def run_pipeline(folder: Path, *, progress: bool = False) -> RunReport:
     report.notified = len(notifications)
     report.events = dict(Counter(n["event_type"] for n in notifications))
     report.subscriber = len(subscriber)
+    report.invocations = {name: len(fn.durations_ms) for name, fn in pipeline.functions.items()}
+    report.cost = estimate_cost(
+        posts=report.dropped,
+        calls=report.calls,
+        entries=dict(pipeline.entries),
+        invocations={name: fn.durations_ms for name, fn in pipeline.functions.items()},
+        memory_mb={name: fn.spec.memory_mb for name, fn in pipeline.functions.items()},
+        item_kb=_mean_item_kb(items.values()),
+    ).public()
     return report
+
+
+def _mean_item_kb(items: Any) -> float:
+    """Mean size of the stored items, as DynamoDB counts it (names and values, UTF-8), in KB."""
+    sizes = [len(json.dumps(item, ensure_ascii=False, default=str).encode()) for item in items]
+    return sum(sizes) / len(sizes) / 1024 if sizes else 1.0
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -189,7 +225,10 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"  calls     {report.calls_per_stored_post} AWS calls per post by postdrop's code ("
         + ", ".join(f"{k} {v}" for k, v in report.calls.items())
         + ")",
-        f"  seconds   {report.seconds}",
+        f"  seconds   {report.seconds}  (drop to notification {report.pipeline_seconds} s: "
+        f"{report.posts_per_second} posts/s)",
+        f"  cost      {CostEstimate(**report.cost).line()}" if report.cost else "  cost      -",
+        "            (measured calls and durations, AWS list prices; see postdrop_tools/cost.py)",
     ]
     return "\n".join(lines)
 
@@ -201,9 +240,9 @@ def run_command(args: argparse.Namespace) -> int:
         return 1
     report = run_pipeline(folder, progress=not args.json and sys.stderr.isatty())
     if args.json:
-        public = report.public() | {"calls_per_post": report.calls_per_stored_post}
-        fields = ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds")
-        more = ("events", "reasons", "calls", "calls_per_post")
+        public = report.public()
+        fields = ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds", "pipeline_seconds")
+        more = ("posts_per_second", "events", "reasons", "calls", "calls_per_post", "invocations", "cost")
         print(json.dumps({k: public[k] for k in fields + more}, ensure_ascii=False))
     else:
         print(_summary(folder, report))

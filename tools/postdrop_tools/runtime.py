@@ -78,11 +78,13 @@ def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None
 
 
 class LocalFunction:
-    """One function of the template, loaded from its folder."""
+    """One function of the template, loaded from its folder (or given ``handler`` instead,
+    as the benchmarks give baseline handlers). Each invocation's duration is kept, in ms."""
 
-    def __init__(self, spec: FunctionSpec) -> None:
+    def __init__(self, spec: FunctionSpec, handler: Callable[[dict[str, Any], Any], Any] | None = None) -> None:
         self.spec = spec
-        self.handler = self._load()
+        self.handler = handler or self._load()
+        self.durations_ms: list[float] = []
 
     def _load(self) -> Callable[[dict[str, Any], Any], Any]:
         module_name, _, attribute = self.spec.handler.rpartition(".")
@@ -101,10 +103,14 @@ class LocalFunction:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """A synchronous invoke (RequestResponse): the handler's result, or its exception."""
-        context = LambdaContext(function_name=self.spec.logical, timeout_s=self.spec.timeout)
+        context = LambdaContext(
+            function_name=self.spec.logical, timeout_s=self.spec.timeout, memory_limit_in_mb=self.spec.memory_mb
+        )
+        started = time.perf_counter()
         try:
             return self.handler(event, context)
         finally:
+            self.durations_ms.append((time.perf_counter() - started) * 1000)
             if os.environ.get("POWERTOOLS_METRICS_DISABLED") == "true":
                 from postdrop.observability import metrics
 

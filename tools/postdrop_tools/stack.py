@@ -39,6 +39,7 @@ class FunctionSpec:
     handler: str
     env: dict[str, str]
     timeout: int
+    memory_mb: int = 128
     retries: int = 2
     on_failure_queue: str | None = None  # URL
     s3_queue: str | None = None  # URL of the queue that gets this function's S3 notifications
@@ -164,6 +165,7 @@ def _functions(stack: LocalStack) -> None:
             handler=props["Handler"],
             env=t.function_env(logical),
             timeout=int(props.get("Timeout", global_props.get("Timeout", 3))),
+            memory_mb=int(props.get("MemorySize", global_props.get("MemorySize", 128))),
         )
         invoke = props.get("EventInvokeConfig") or {}
         fn.retries = int(invoke.get("MaximumRetryAttempts", 2))

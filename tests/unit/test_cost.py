@@ -1,0 +1,42 @@
+"""The cost estimate of `postdrop run`: AWS's pricing rules applied to counted work."""
+
+from __future__ import annotations
+
+import pytest
+
+from postdrop_tools.cost import PRICES, estimate_cost
+
+
+def test_each_service_is_priced_by_its_own_unit() -> None:
+    # Given 10 posts: 10 parses of 100.2 ms, one store batch of 50 ms, 2.5 KB items
+    estimate = estimate_cost(
+        posts=10,
+        calls={"s3.GetObject": 10, "sqs.SendMessageBatch": 10, "dynamodb.UpdateItem": 10, "sns.PublishBatch": 1},
+        entries={"sns.PublishBatch": 10, "dynamodb.TransactWriteItems": 10},
+        invocations={"ParseFunction": [100.2] * 10, "StoreFunction": [50.0]},
+        memory_mb={"ParseFunction": 1024, "StoreFunction": 512},
+        item_kb=2.5,
+    )
+    # Then Lambda bills whole ms per GB, DynamoDB 3 WRU per write and 6 per transactional one,
+    # SNS each entry of a batch, SQS the sends plus the poller's receive and delete
+    lam = 11 * PRICES["lambda_request"] + (10 * 101 / 1000 * 1.0 + 50 / 1000 * 0.5) * PRICES["lambda_gb_second_arm64"]
+    expected = {
+        "lambda": lam,
+        "s3": 10 * PRICES["s3_put"] + 10 * PRICES["s3_get"],
+        "sqs": (10 + 2) * PRICES["sqs_request"],
+        "dynamodb": (10 * 3 + 10 * 6) * PRICES["dynamodb_write_unit"],
+        "sns": 10 * PRICES["sns_publish"],
+    }
+    # scaled to 1,000 posts
+    assert estimate.breakdown == pytest.approx({k: v * 100 for k, v in expected.items()}, abs=1e-6)
+    assert estimate.usd_per_1000_posts == pytest.approx(sum(expected.values()) * 100, abs=1e-5)
+    assert "per 1,000 posts" in estimate.line() and estimate.prices_as_of in estimate.line()
+
+
+def test_a_read_before_each_write_is_billed() -> None:
+    base = {"posts": 1, "entries": {}, "invocations": {}, "memory_mb": {}, "item_kb": 5.0}
+    with_read = estimate_cost(calls={"dynamodb.GetItem": 1, "dynamodb.PutItem": 1}, **base)  # type: ignore[arg-type]
+    without = estimate_cost(calls={"dynamodb.PutItem": 1}, **base)  # type: ignore[arg-type]
+    assert with_read.breakdown["dynamodb"] - without.breakdown["dynamodb"] == pytest.approx(
+        2 * PRICES["dynamodb_read_unit"] * 1000, abs=1e-9
+    )

@@ -1,0 +1,88 @@
+"""What a run would cost on AWS, scaled to 1,000 posts, from what the local pipeline counted.
+
+Inputs are measured, not assumed: the AWS calls postdrop's code made (and the entries in
+each batch call), each handler invocation's duration, the functions' MemorySize from the
+template, and the size of the items written. Prices are AWS's published on-demand prices
+for us-east-1 (arm64 Lambda), copied on PRICES_AS_OF; they change, so the date is printed
+with every estimate. Left out, because they are small or depend on the account: free
+tiers, CloudWatch Logs and metrics, X-Ray traces, KMS requests (SNS and DynamoDB cache
+their data keys), data transfer, storage over time.
+
+Durations come from this machine against the local emulator, so the Lambda figure is an
+estimate of the order of magnitude, not a bill.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["PRICES", "PRICES_AS_OF", "CostEstimate", "estimate_cost"]
+
+PRICES_AS_OF = "2025-06-01"
+PRICES = {  # USD, us-east-1
+    "lambda_request": 0.20 / 1e6,
+    "lambda_gb_second_arm64": 0.0000133334,
+    "s3_put": 0.005 / 1e3,  # the producer's upload
+    "s3_get": 0.0004 / 1e3,
+    "sqs_request": 0.40 / 1e6,  # standard queue, per request (up to 64 KB)
+    "dynamodb_write_unit": 0.625 / 1e6,  # on-demand WRU: 1 KB of item per write, 2 in a transaction
+    "dynamodb_read_unit": 0.125 / 1e6,  # on-demand RRU: 4 KB of item per strongly consistent read
+    "sns_publish": 0.50 / 1e6,  # per message published (a batch bills each entry); SNS to SQS is free
+}
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    usd_per_1000_posts: float
+    breakdown: dict[str, float]
+    prices_as_of: str = PRICES_AS_OF
+    region: str = "us-east-1"
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        parts = ", ".join(f"{name} ${usd:.4f}" for name, usd in self.breakdown.items())
+        return f"${self.usd_per_1000_posts:.4f} per 1,000 posts ({parts}; {self.region} prices of {self.prices_as_of})"
+
+
+def estimate_cost(
+    *,
+    posts: int,
+    calls: dict[str, int],
+    entries: dict[str, int],
+    invocations: dict[str, list[float]],
+    memory_mb: dict[str, int],
+    item_kb: float,
+) -> CostEstimate:
+    """The cost of this run's work, scaled to 1,000 posts.
+
+    ``calls`` and ``entries`` are keyed "service.Operation"; ``invocations`` maps a function
+    to the duration of each of its invocations in ms; ``item_kb`` is the mean item size.
+    """
+    p = PRICES
+    lambda_usd = 0.0
+    for function, durations in invocations.items():
+        gb = memory_mb.get(function, 128) / 1024
+        billed_seconds = sum(math.ceil(ms) for ms in durations) / 1000  # Lambda bills by the ms
+        lambda_usd += len(durations) * p["lambda_request"] + billed_seconds * gb * p["lambda_gb_second_arm64"]
+    store_batches = sum(len(d) for f, d in invocations.items() if "Store" in f)
+    # Lambda's SQS poller receives each batch and deletes it: about two requests per batch.
+    sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * store_batches
+    units = math.ceil(item_kb)
+    writes = calls.get("dynamodb.UpdateItem", 0) + calls.get("dynamodb.PutItem", 0)
+    write_units = writes * units + entries.get("dynamodb.TransactWriteItems", 0) * 2 * units
+    read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)
+    published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
+    breakdown = {
+        "lambda": lambda_usd,
+        "s3": posts * p["s3_put"] + calls.get("s3.GetObject", 0) * p["s3_get"],
+        "sqs": sqs_requests * p["sqs_request"],
+        "dynamodb": write_units * p["dynamodb_write_unit"] + read_units * p["dynamodb_read_unit"],
+        "sns": published * p["sns_publish"],
+    }
+    scale = 1000 / max(1, posts)
+    scaled = {name: round(usd * scale, 6) for name, usd in breakdown.items()}
+    return CostEstimate(usd_per_1000_posts=round(sum(scaled.values()), 6), breakdown=scaled)
