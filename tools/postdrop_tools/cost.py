@@ -73,7 +73,9 @@ def estimate_cost(
     sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * store_batches
     units = math.ceil(item_kb)
     writes = calls.get("dynamodb.UpdateItem", 0) + calls.get("dynamodb.PutItem", 0)
-    write_units = writes * units + entries.get("dynamodb.TransactWriteItems", 0) * 2 * units
+    write_units = (
+        writes + entries.get("dynamodb.BatchExecuteStatement", 0) + 2 * entries.get("dynamodb.TransactWriteItems", 0)
+    ) * units
     read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
     breakdown = {

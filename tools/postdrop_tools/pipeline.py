@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
     from postdrop_tools.stack import LocalStack
 
-__all__ = ["Pipeline"]
+__all__ = ["Pipeline", "sqs_record"]
+
+# The list parameter of each batch call postdrop makes (SQS, SNS, PartiQL, transactions).
+_BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "Statements", "TransactItems")
 
 
 @dataclass
@@ -57,7 +60,7 @@ class Pipeline:
             def count(model: Any, params: dict[str, Any], _service: str = service, **_: Any) -> None:
                 operation = f"{_service}.{model.name}"
                 self.calls[operation] += 1
-                batch = params.get("Entries") or params.get("PublishBatchRequestEntries") or params.get("TransactItems")
+                batch = next((params[k] for k in _BATCH_PARAMETERS if k in params), None)
                 if batch is not None:
                     self.entries[operation] += len(batch)
 
@@ -102,7 +105,7 @@ class Pipeline:
         if not messages:
             return 0
         arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        event = {"Records": [_sqs_record(m, arn) for m in messages]}
+        event = {"Records": [sqs_record(m, arn) for m in messages]}
         try:
             result = fn.invoke(event) or {}
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
@@ -141,7 +144,7 @@ class Pipeline:
                 time.sleep(0.05)
 
 
-def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
     """The record shape Lambda's SQS event source delivers."""
     return {
         "messageId": message["MessageId"],

@@ -196,9 +196,21 @@ def run_pipeline(
 
 
 def _mean_item_kb(items: Any) -> float:
-    """Mean size of the stored items, as DynamoDB counts it (names and values, UTF-8), in KB."""
-    sizes = [len(json.dumps(item, ensure_ascii=False, default=str).encode()) for item in items]
+    """Mean size of the stored items as DynamoDB counts it (names and values), in KB."""
+    sizes = [sum(len(name.encode()) + _value_bytes(value) for name, value in item.items()) for item in items]
     return sum(sizes) / len(sizes) / 1024 if sizes else 1.0
+
+
+def _value_bytes(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3's Binary
+        return len(value.value)
+    if isinstance(value, dict):
+        return 3 + sum(len(k.encode()) + 1 + _value_bytes(v) for k, v in value.items())
+    if isinstance(value, list | set):
+        return 3 + sum(1 + _value_bytes(v) for v in value)
+    return len(str(value))  # numbers, booleans
 
 
 def _progress(total: int, enabled: bool) -> Any:

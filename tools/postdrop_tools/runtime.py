@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from postdrop_tools.stack import FunctionSpec, LocalStack
 
-__all__ = ["LambdaContext", "LocalFunction", "configure_environment"]
+__all__ = ["LambdaContext", "LocalFunction", "configure_environment", "function_environment"]
 
 QUIET = {
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -58,16 +58,20 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None, *, quiet: bool = True) -> None:
-    """Give this process the functions' environment, pointed at the emulator."""
+def function_environment(stack: LocalStack, *, quiet: bool = True) -> dict[str, str]:
+    """The functions' environment as the template gives it, pointed at the emulator."""
     env: dict[str, str] = {}
     for fn in stack.functions.values():
         env.update(fn.env)
     env.update(stack.emulator.env())
     if quiet:
         env.update(QUIET)
-    env.update(extra or {})
-    os.environ.update(env)
+    return env
+
+
+def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None, *, quiet: bool = True) -> None:
+    """Give this process the functions' environment, pointed at the emulator."""
+    os.environ.update(function_environment(stack, quiet=quiet) | (extra or {}))
     from postdrop import aws, config
     from postdrop.observability import logger
 

@@ -7,7 +7,10 @@ Item shape (the stored form; mapped explicitly from envelopes in ``item_for``):
     key, bucket, version_id, etag, sequencer, updated_at
     POST:         content_hash, title, published_at, published_utc, category (the first,
                   for the ByCategory index), categories, tags, source_url, and either
-                  post (the NormalizedPost JSON) or post_ref (s3://… of it, for large posts)
+                  post_zlib (the NormalizedPost JSON, zlib-compressed: a quarter of the
+                  size, so a quarter of the write units) or post_ref (s3://… of it, for
+                  large posts). Items written before postdrop compressed hold ``post``
+                  (the JSON as text); ``stored_post_json`` reads both.
     REJECTED:     reason, content_hash (of the reason)
     pending       "1" from the write until its notification went out (or was not needed)
     prev_*        record_type, content_hash and reason of the record this one replaced
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,16 +31,19 @@ from typing import TYPE_CHECKING, Any, Literal
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from postdrop.exceptions import TransientError
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from postdrop.envelope import Envelope
 
-__all__ = ["RecordType", "WriteOutcome", "clear_pending", "item_for", "previous_of", "write_record"]
+__all__ = ["RecordType", "WriteOutcome", "clear_pending", "item_for", "previous_of", "stored_post_json", "write_record"]
 
 RecordType = Literal["POST", "REJECTED", "DELETED"]
 MAX_ITEM_BYTES = 400 * 1024
-TRANSACTION_LIMIT = 100
+ZLIB_LEVEL = 6
+STATEMENT_BATCH_LIMIT = 25
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -84,7 +91,7 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
             "categories": head.categories,
             "tags": head.tags,
             "source_url": head.source_url,
-            "post": envelope.post.model_dump_json() if envelope.post is not None else None,
+            "post_zlib": _compress(envelope.post.model_dump_json()) if envelope.post is not None else None,
             "post_ref": envelope.post_ref,
         }
     elif envelope.action == "reject":
@@ -99,6 +106,26 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
     return {k: v for k, v in item.items() if v is not None and v != []}
 
 
+def _compress(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), ZLIB_LEVEL)
+
+
+def stored_post_json(item: dict[str, Any]) -> str | None:
+    """The NormalizedPost JSON an item holds inline (None for post_ref items and non-posts)."""
+    packed = item.get("post_zlib")
+    if packed is not None:
+        return zlib.decompress(bytes(getattr(packed, "value", packed))).decode("utf-8")
+    legacy = item.get("post")
+    return str(legacy) if legacy is not None else None
+
+
+def _bytes_as_text(value: Any) -> str:
+    """For the size estimate: a binary value counts its length."""
+    if isinstance(value, bytes | bytearray):
+        return "b" * len(value)
+    raise TypeError(f"{type(value).__name__} is not a DynamoDB value")
+
+
 def _to_dynamo(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in item.items()}
 
@@ -109,7 +136,8 @@ def _from_dynamo(item: dict[str, Any] | None) -> dict[str, Any] | None:
 
 _STORED = (
     "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type", "content_hash",
-    "title", "published_at", "published_utc", "category", "categories", "tags", "source_url", "post", "post_ref",
+    "title", "published_at", "published_utc", "category", "categories", "tags", "source_url", "post_zlib", "post",
+    "post_ref",
     "reason",
     "pending",
 )  # fmt: skip
@@ -134,7 +162,7 @@ def write_record(
     lets it rewrite the change the table already holds, e.g. after a parser fix.
     """
     encoded = _to_dynamo({**item, "pending": "1"})  # serialized once: for the size check and the request
-    size = len(json.dumps(encoded, ensure_ascii=False).encode())
+    size = len(json.dumps(encoded, ensure_ascii=False, default=_bytes_as_text).encode())
     if size > MAX_ITEM_BYTES:
         raise ValueError(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
     names = {f"#{n}": n for n in (*_STORED, *(f"prev_{p}" for p in _PREVIOUS))}
@@ -164,32 +192,29 @@ def write_record(
 
 
 def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> None:
-    """Remove ``pending`` from items whose notification went out, if still at that seq."""
+    """Remove ``pending`` from items whose notification went out, if still at that seq.
+
+    PartiQL's BatchExecuteStatement: up to 25 conditional updates in one call, each billed
+    as a plain write. (TransactWriteItems, used before, bills every item twice, and the
+    clears need no all-or-nothing: each is independent.) An item a newer change got to
+    first fails its condition and keeps its own mark. Raises TransientError when some
+    clears could not be made, after one more try of those.
+    """
     latest: dict[str, str] = {}
     for post_id, seq in published:
         latest[post_id] = max(seq, latest.get(post_id, ""))
-    pairs = list(latest.items())
-    for start in range(0, len(pairs), TRANSACTION_LIMIT):
-        chunk = pairs[start : start + TRANSACTION_LIMIT]
-        updates = [_clear_update(table, post_id, seq) for post_id, seq in chunk]
-        try:
-            client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[typeddict-item]
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            for update in updates:  # a newer change got in between: clear one by one, skipping those
-                try:
-                    client.update_item(**update)
-                except ClientError as inner:
-                    if inner.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                        raise
-
-
-def _clear_update(table: str, post_id: str, seq: str) -> dict[str, Any]:
-    return {
-        "TableName": table,
-        "Key": {"post_id": {"S": post_id}},
-        "UpdateExpression": "REMOVE pending",
-        "ConditionExpression": "seq = :seq",
-        "ExpressionAttributeValues": {":seq": {"S": seq}},
-    }
+    statement = f'UPDATE "{table}" REMOVE "pending" WHERE "post_id" = ? AND "seq" = ?'
+    todo = [{"Statement": statement, "Parameters": [{"S": post_id}, {"S": seq}]} for post_id, seq in latest.items()]
+    for _attempt in range(2):
+        failed = []
+        for start in range(0, len(todo), STATEMENT_BATCH_LIMIT):
+            chunk = todo[start : start + STATEMENT_BATCH_LIMIT]
+            responses = client.batch_execute_statement(Statements=chunk)["Responses"]  # type: ignore[arg-type]
+            failed += [
+                stmt for stmt, answer in zip(chunk, responses, strict=True)
+                if answer.get("Error", {}).get("Code") not in (None, "ConditionalCheckFailed")
+            ]  # fmt: skip
+        if not failed:
+            return
+        todo = failed
+    raise TransientError(f"could not clear the pending mark of {len(todo)} item(s)")

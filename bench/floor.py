@@ -1,0 +1,62 @@
+"""The floor of the throughput figure: postdrop's AWS calls with no processing between them.
+
+The same calls, per post and per batch, as postdrop's handlers make on the happy path:
+GetObject and one SendMessageBatch per S3 event; one UpdateItem per record, one
+PublishBatch and one TransactWriteItems per store batch. Nothing is parsed, validated
+or serialized beyond what the calls need, so `postdrop run` beside this run shows what
+postdrop's own work costs in throughput.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+from urllib.parse import unquote_plus
+
+from postdrop import aws
+
+__all__ = ["HANDLERS"]
+
+
+def parse_handler(event: dict[str, Any], _context: Any) -> None:
+    entries: list[Any] = []
+    for i, record in enumerate(event["Records"]):
+        bucket = record["s3"]["bucket"]["name"]
+        key = unquote_plus(record["s3"]["object"]["key"])
+        body = aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read()
+        entries.append({"Id": str(i), "MessageBody": json.dumps({"key": key, "bytes": len(body)})})
+    aws.sqs().send_message_batch(QueueUrl=os.environ["STORE_QUEUE_URL"], Entries=entries)
+
+
+def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+    table, topic = os.environ["POSTS_TABLE"], os.environ["POSTS_TOPIC_ARN"]
+    post_ids = []
+    for record in event["Records"]:
+        key = json.loads(record["body"])["key"]
+        post_id = key.removeprefix("posts/").rsplit(".", 1)[0]
+        aws.dynamodb().update_item(
+            TableName=table,
+            Key={"post_id": {"S": post_id}},
+            UpdateExpression="SET record_type = :t, #k = :k, pending = :p",
+            ExpressionAttributeNames={"#k": "key"},
+            ExpressionAttributeValues={":t": {"S": "POST"}, ":k": {"S": key}, ":p": {"BOOL": True}},
+        )
+        post_ids.append(post_id)
+    aws.sns().publish_batch(
+        TopicArn=topic,
+        PublishBatchRequestEntries=[
+            {"Id": str(i), "Message": json.dumps({"post_id": p, "event_type": "post.created"})}
+            for i, p in enumerate(post_ids)
+        ],
+    )
+    aws.dynamodb().transact_write_items(
+        TransactItems=[
+            {"Update": {"TableName": table, "Key": {"post_id": {"S": p}}, "UpdateExpression": "REMOVE pending"}}
+            for p in post_ids
+        ]
+    )
+    return {"batchItemFailures": []}
+
+
+HANDLERS: dict[str, Any] = {"ParseFunction": parse_handler, "StoreFunction": store_handler}

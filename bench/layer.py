@@ -1,0 +1,52 @@
+"""A copy of what Lambda loads, for the cold-start and memory figures: the layer and the functions.
+
+`sam build` makes the layer from shared/ (requirements.txt into python/, the package
+beside them) for arm64; this builds the same for this machine in .bench/, so imports are
+measured against the layer's packages only, not the dev venv (which holds moto, requests
+and more that Lambda never sees). As `make build` ships it, every module carries
+bytecode compiled with unchecked hashes, which a read-only /opt and /var/task can use
+whatever the zip did to file times.
+"""
+
+from __future__ import annotations
+
+import compileall
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["FUNCTIONS", "LAYER", "build"]
+
+REPO = Path(__file__).resolve().parents[1]
+ROOT = REPO / ".bench"
+LAYER = ROOT / "layer" / "python"
+FUNCTIONS = ROOT / "functions"
+_REQUIREMENTS = REPO / "shared" / "requirements.txt"
+
+
+def build(*, bytecode: bool = True) -> Path:
+    """The layer folder (installed once per requirements.txt), with today's postdrop and handlers."""
+    stamp = ROOT / "layer" / ".requirements"
+    wanted = _REQUIREMENTS.read_text(encoding="utf-8")
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != wanted:
+        shutil.rmtree(ROOT / "layer", ignore_errors=True)
+        print("bench: installing the layer's requirements into .bench/layer (once)", file=sys.stderr)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+             "--target", str(LAYER), "-r", str(_REQUIREMENTS)],
+            check=True,
+        )  # fmt: skip
+        compileall.compile_dir(LAYER, quiet=1, force=True, invalidation_mode=_UNCHECKED)
+        stamp.write_text(wanted, encoding="utf-8")
+    shutil.rmtree(LAYER / "postdrop", ignore_errors=True)
+    shutil.copytree(REPO / "shared" / "postdrop", LAYER / "postdrop", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(FUNCTIONS, ignore_errors=True)
+    shutil.copytree(REPO / "functions", FUNCTIONS, ignore=shutil.ignore_patterns("__pycache__"))
+    if bytecode:
+        for folder in (LAYER / "postdrop", FUNCTIONS):
+            compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=_UNCHECKED)
+    return LAYER
+
+
+_UNCHECKED = compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH  # type: ignore[attr-defined]

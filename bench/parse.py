@@ -1,0 +1,65 @@
+"""Parse CPU per post: parse_post beside the naive normalizer, alternating, in one process.
+
+    python -m bench.parse [--rounds N]    prints {"postdrop_us": ..., "naive_us": ..., "files": ...}
+
+bench/run.py starts this twice: with the environment the template gives the functions
+(GLIBC_TUNABLES among it), and with none, because glibc reads its tunables only when a
+process starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus" / "posts"))
+
+__all__ = ["CORPUS", "corpus_files", "measure"]
+
+
+def corpus_files() -> list[Path]:
+    """The corpus (all files, as they are), or the project's own samples where it is absent."""
+    if CORPUS.is_dir():
+        return sorted(CORPUS.glob("*.md"))
+    print(f"bench: corpus not at {CORPUS}; using events/posts", file=sys.stderr)
+    return sorted((REPO / "events" / "posts").glob("2*.md"))
+
+
+def _per_post_us(fn: Callable[[bytes, str], object], docs: list[tuple[bytes, str]], repeat: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for data, key in docs:
+            fn(data, key)
+    return (time.perf_counter() - start) / (repeat * len(docs)) * 1e6
+
+
+def measure(rounds: int) -> dict[str, float]:
+    """Median µs per post of each, over ``rounds`` rounds in which they alternate."""
+    from bench.naive import naive_normalize
+    from postdrop import parse_post
+
+    docs = [(p.read_bytes(), f"posts/{p.name}") for p in corpus_files()]
+    for data, key in docs:  # warm both, and prove the naive one handles every file
+        parse_post(data, key)
+        naive_normalize(data, key)
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(_per_post_us(parse_post, docs, 3))
+        theirs.append(_per_post_us(naive_normalize, docs, 3))
+    return {"postdrop_us": statistics.median(ours), "naive_us": statistics.median(theirs), "files": len(docs)}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=7)
+    print(json.dumps(measure(parser.parse_args().rounds)))
