@@ -59,7 +59,7 @@ fmt: $(STAMP) ## format and fix what ruff can
 schemas: $(STAMP) ## regenerate schemas/*.json from the models
 	$(PY) -m postdrop_tools.schemas --write
 
-bench: $(STAMP) ## parse speed and import time beside their baselines, in one run
+bench: $(STAMP) ## parse CPU, cold start, AWS calls, cost, throughput, memory beside their baselines (ARGS=--json, --quick)
 	$(PY) bench/run.py $(ARGS)
 
 run: $(STAMP) ## the whole pipeline on the embedded emulator over events/posts/
@@ -75,12 +75,16 @@ $(SAM):
 validate: $(SAM) ## sam validate --lint (sam lives in its own tool venv: it pins boto3)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region us-east-1
 
-build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64; sam needs python3.13 on PATH)
+build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64), then bytecode for every module
 	@python=$$(scripts/find-python) || exit 1; \
-	  PATH="$$(dirname "$$python"):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build
+	  PATH="$$(dirname "$$python"):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build && \
+	  "$$python" -m compileall -q -f --invalidation-mode unchecked-hash .aws-sam/build
+# Lambda's /opt and /var/task are read-only: a module without usable bytecode is compiled
+# again at every cold start. unchecked-hash .pyc files are used whatever the zip did to
+# file times (timestamp-checked ones can go stale by the zip's 2-second rounding).
 
 clean: ## remove the venvs and build output
-	rm -rf $(VENV) .tools .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tools .aws-sam .bench .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 soak: $(STAMP) ## the delivery guarantees under replays, disorder and faults: 200 posts (prints the figures)
 	$(VENV)/bin/postdrop soak --posts 200 --updates 3 --deletes 0.1 --replay 2 --shuffle --fault-rate 0.1 --seed 7 $(ARGS)
