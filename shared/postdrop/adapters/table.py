@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from postdrop.exceptions import TransientError
-
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -43,7 +41,7 @@ __all__ = ["RecordType", "WriteOutcome", "clear_pending", "item_for", "previous_
 RecordType = Literal["POST", "REJECTED", "DELETED"]
 MAX_ITEM_BYTES = 400 * 1024
 ZLIB_LEVEL = 6
-STATEMENT_BATCH_LIMIT = 25
+TRANSACTION_LIMIT = 100
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -194,27 +192,35 @@ def write_record(
 def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> None:
     """Remove ``pending`` from items whose notification went out, if still at that seq.
 
-    PartiQL's BatchExecuteStatement: up to 25 conditional updates in one call, each billed
-    as a plain write. (TransactWriteItems, used before, bills every item twice, and the
-    clears need no all-or-nothing: each is independent.) An item a newer change got to
-    first fails its condition and keeps its own mark. Raises TransientError when some
-    clears could not be made, after one more try of those.
+    One TransactWriteItems per 100 items. (PartiQL's BatchExecuteStatement would bill each
+    clear once instead of twice, but the emulator evaluates every statement over the whole
+    table: at 300 posts a batch's clears took 0.6 s and `postdrop run` fell to 3 posts/s.)
     """
     latest: dict[str, str] = {}
     for post_id, seq in published:
         latest[post_id] = max(seq, latest.get(post_id, ""))
-    statement = f'UPDATE "{table}" REMOVE "pending" WHERE "post_id" = ? AND "seq" = ?'
-    todo = [{"Statement": statement, "Parameters": [{"S": post_id}, {"S": seq}]} for post_id, seq in latest.items()]
-    for _attempt in range(2):
-        failed = []
-        for start in range(0, len(todo), STATEMENT_BATCH_LIMIT):
-            chunk = todo[start : start + STATEMENT_BATCH_LIMIT]
-            responses = client.batch_execute_statement(Statements=chunk)["Responses"]  # type: ignore[arg-type]
-            failed += [
-                stmt for stmt, answer in zip(chunk, responses, strict=True)
-                if answer.get("Error", {}).get("Code") not in (None, "ConditionalCheckFailed")
-            ]  # fmt: skip
-        if not failed:
-            return
-        todo = failed
-    raise TransientError(f"could not clear the pending mark of {len(todo)} item(s)")
+    pairs = list(latest.items())
+    for start in range(0, len(pairs), TRANSACTION_LIMIT):
+        chunk = pairs[start : start + TRANSACTION_LIMIT]
+        updates = [_clear_update(table, post_id, seq) for post_id, seq in chunk]
+        try:
+            client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[typeddict-item]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            for update in updates:  # a newer change got in between: clear one by one, skipping those
+                try:
+                    client.update_item(**update)
+                except ClientError as inner:
+                    if inner.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                        raise
+
+
+def _clear_update(table: str, post_id: str, seq: str) -> dict[str, Any]:
+    return {
+        "TableName": table,
+        "Key": {"post_id": {"S": post_id}},
+        "UpdateExpression": "REMOVE pending",
+        "ConditionExpression": "seq = :seq",
+        "ExpressionAttributeValues": {":seq": {"S": seq}},
+    }
