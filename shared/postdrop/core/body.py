@@ -34,9 +34,6 @@ _CONTAINERS = frozenset(
         "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "details", "summary", "nav", "body",
     }
 )  # fmt: skip
-_MAY_HOLD_DROPPED = re.compile("<(?:" + "|".join(_DROPPED_TAGS) + ")", re.IGNORECASE)
-_MAY_HOLD_IMG = re.compile("<im", re.IGNORECASE)  # <image> is parsed as <img>
-_MAY_HOLD_BR = re.compile("</?br", re.IGNORECASE)  # </br> is parsed as <br>
 _BREAK = "\u2029"  # stands for <br> while text is read, so soft wraps and breaks stay distinct
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
@@ -88,12 +85,11 @@ def _children(node: LexborNode) -> list[LexborNode]:
 def read_body(html: str, warnings: list[str]) -> Body:
     """Split rendered body HTML into the parts of a post.
 
-    Every selector query costs a few microseconds, so each one runs only when the
-    markup can hold what it looks for (most posts have no <br>, <script> or <img>).
+    Elements are found by tag name (lexbor's getElementsByTagName), not by CSS selector:
+    a selector is compiled on every query, which costs more than the search.
     """
     tree = LexborHTMLParser(html)
-    if _MAY_HOLD_DROPPED.search(html):
-        tree.strip_tags(_DROPPED_TAGS)
+    tree.strip_tags(_DROPPED_TAGS)
     root = tree.body
     out = Body()
     if root is None:
@@ -106,21 +102,23 @@ def read_body(html: str, warnings: list[str]) -> Body:
     nodes = _take_trailer(nodes, out, warnings)
     nodes = _take_source_name(nodes, out)
     out.html = "".join(n.html or "" for n in nodes)
-    if _MAY_HOLD_IMG.search(html):
+    images = tree.tags("img")
+    if images:
         kept = {n.mem_id for n in nodes}
         lifted = {n.mem_id for n in everything if n.mem_id not in kept}
-        _take_images(root, lifted, out, warnings)
-    if _MAY_HOLD_BR.search(html):
-        for br in root.css("br"):
-            br.replace_with(_BREAK)
+        _take_images(images, root, lifted, out, warnings)
+    for br in tree.tags("br"):
+        br.replace_with(_BREAK)
     out.sections = _sections(nodes)
     return out
 
 
-def _take_images(root: LexborNode, lifted: set[int], out: Body, warnings: list[str]) -> None:
+def _take_images(
+    images: list[LexborNode], root: LexborNode, lifted: set[int], out: Body, warnings: list[str]
+) -> None:
     """Image sources of the article, in document order, without those of the lifted parts."""
     root_id = root.mem_id
-    for img in root.css("img"):
+    for img in images:
         if lifted and _top_level_of(img, root_id) in lifted:
             continue
         src = (img.attributes.get("src") or "").strip()
