@@ -1,6 +1,6 @@
 """Parse CPU per post: parse_post beside the naive normalizer, alternating, in one process.
 
-    python -m bench.parse [--rounds N]    prints {"postdrop_us": ..., "naive_us": ..., "files": ...}
+    python -m bench.parse [--rounds N]    prints {"postdrop_us", "naive_us", "floor_us", "files"}
 
 bench/run.py starts this twice: with the environment the template gives the functions
 (GLIBC_TUNABLES among it), and with none, because glibc reads its tunables only when a
@@ -44,19 +44,26 @@ def _per_post_us(fn: Callable[[bytes, str], object], docs: list[tuple[bytes, str
 
 
 def measure(rounds: int) -> dict[str, float]:
-    """Median µs per post of each, over ``rounds`` rounds in which they alternate."""
+    """Median µs per post of parse_post, the naive normalizer and the library floor
+    (bench/parse_floor.py), over ``rounds`` rounds in which they alternate."""
     from bench.naive import naive_normalize
+    from bench.parse_floor import floor_parse
     from postdrop import parse_post
 
     docs = [(p.read_bytes(), f"posts/{p.name}") for p in corpus_files()]
-    for data, key in docs:  # warm both, and prove the naive one handles every file
-        parse_post(data, key)
-        naive_normalize(data, key)
-    ours, theirs = [], []
+    contenders: dict[str, Callable[[bytes, str], object]] = {
+        "postdrop_us": parse_post,
+        "naive_us": naive_normalize,
+        "floor_us": floor_parse,
+    }
+    for data, key in docs:  # warm each, and prove each handles every file
+        for fn in contenders.values():
+            fn(data, key)
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(rounds):
-        ours.append(_per_post_us(parse_post, docs, 3))
-        theirs.append(_per_post_us(naive_normalize, docs, 3))
-    return {"postdrop_us": statistics.median(ours), "naive_us": statistics.median(theirs), "files": len(docs)}
+        for name, fn in contenders.items():
+            samples[name].append(_per_post_us(fn, docs, 3))
+    return {name: statistics.median(values) for name, values in samples.items()} | {"files": len(docs)}
 
 
 if __name__ == "__main__":
