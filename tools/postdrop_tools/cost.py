@@ -76,6 +76,7 @@ def estimate_cost(
     write_units = (
         writes + entries.get("dynamodb.BatchExecuteStatement", 0) + 2 * entries.get("dynamodb.TransactWriteItems", 0)
     ) * units
+    write_units += writes  # the ByCategory index: its projection is small, one unit per item written
     read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
     breakdown = {
