@@ -113,9 +113,7 @@ def read_body(html: str, warnings: list[str]) -> Body:
     return out
 
 
-def _take_images(
-    images: list[LexborNode], root: LexborNode, lifted: set[int], out: Body, warnings: list[str]
-) -> None:
+def _take_images(images: list[LexborNode], root: LexborNode, lifted: set[int], out: Body, warnings: list[str]) -> None:
     """Image sources of the article, in document order, without those of the lifted parts."""
     root_id = root.mem_id
     for img in images:
