@@ -16,17 +16,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["FUNCTIONS", "LAYER", "build"]
+__all__ = ["FUNCTIONS", "LAYER", "SOURCE", "build"]
 
 REPO = Path(__file__).resolve().parents[1]
 ROOT = REPO / ".bench"
 LAYER = ROOT / "layer" / "python"
 FUNCTIONS = ROOT / "functions"
+SOURCE = ROOT / "source"  # postdrop and the functions again, without bytecode, to put first on the path
 _REQUIREMENTS = REPO / "shared" / "requirements.txt"
 
 
-def build(*, bytecode: bool = True) -> Path:
-    """The layer folder (installed once per requirements.txt), with today's postdrop and handlers."""
+def build() -> Path:
+    """The layer folder (installed once per requirements.txt), with today's postdrop and
+    handlers compiled; SOURCE holds the same code without bytecode."""
     stamp = ROOT / "layer" / ".requirements"
     wanted = _REQUIREMENTS.read_text(encoding="utf-8")
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != wanted:
@@ -39,13 +41,14 @@ def build(*, bytecode: bool = True) -> Path:
         )  # fmt: skip
         compileall.compile_dir(LAYER, quiet=1, force=True, invalidation_mode=_UNCHECKED)
         stamp.write_text(wanted, encoding="utf-8")
-    shutil.rmtree(LAYER / "postdrop", ignore_errors=True)
-    shutil.copytree(REPO / "shared" / "postdrop", LAYER / "postdrop", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.rmtree(FUNCTIONS, ignore_errors=True)
-    shutil.copytree(REPO / "functions", FUNCTIONS, ignore=shutil.ignore_patterns("__pycache__"))
-    if bytecode:
-        for folder in (LAYER / "postdrop", FUNCTIONS):
-            compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=_UNCHECKED)
+    no_pyc = shutil.ignore_patterns("__pycache__")
+    for target, source in ((LAYER / "postdrop", REPO / "shared" / "postdrop"), (FUNCTIONS, REPO / "functions"),
+                           (SOURCE / "postdrop", REPO / "shared" / "postdrop"),
+                           (SOURCE / "functions", REPO / "functions")):  # fmt: skip
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target, ignore=no_pyc)
+    for folder in (LAYER / "postdrop", FUNCTIONS):
+        compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=_UNCHECKED)
     return LAYER
 
 
