@@ -60,7 +60,7 @@ schemas: $(STAMP) ## regenerate schemas/*.json from the models
 	$(PY) -m postdrop_tools.schemas --write
 
 bench: $(STAMP) ## parse CPU, cold start, AWS calls, cost, throughput, memory beside their baselines (ARGS=--json, --quick)
-	$(PY) bench/run.py $(ARGS)
+	@$(PY) bench/run.py $(ARGS)
 
 run: $(STAMP) ## the whole pipeline on the embedded emulator over events/posts/
 	$(VENV)/bin/postdrop run $(ARGS)
