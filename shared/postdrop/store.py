@@ -1,11 +1,11 @@
 """StoreFunction's logic: envelopes in, conditional writes, then one notification per real change.
 
 Order per record: write (marking the item ``pending`` and remembering what it replaced), publish,
-then clear ``pending``. A publish that fails leaves ``pending`` and fails the record, so
-SQS redelivers it; the redelivered record finds the same change stored ("replay") with
-its notification still pending, and publishes it again. A replay with nothing pending is a
+then put a published marker for the change. A publish that fails leaves no marker and fails
+the record, so SQS redelivers it; the redelivered record finds the same change stored
+("replay") without a marker, and publishes it again. A replay whose marker exists is a
 no-op: one notification per change, and ``notification_id`` lets subscribers drop the
-rare duplicate (a crash between publish and clear).
+rare duplicate (a crash between publish and marker).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from postdrop import aws
 from postdrop.adapters.queue import dead_letter
-from postdrop.adapters.table import clear_pending, item_for, previous_of, write_record
+from postdrop.adapters.table import item_for, mark_published, previous_of, was_published, write_record
 from postdrop.adapters.topic import publish_notifications
 from postdrop.envelope import Envelope
 from postdrop.notification import EventType, Notification, notification_id
@@ -66,11 +66,10 @@ def notification_for(envelope: Envelope, event_type: EventType) -> Notification:
 
 @dataclass(slots=True)
 class StoreBatch:
-    """One SQS batch: write each record as it comes, publish together, then clear together."""
+    """One SQS batch: write each record as it comes, publish together, then mark together."""
 
     settings: StoreSettings
     to_publish: list[tuple[str, str, Notification]] = field(default_factory=list)  # (record id, seq, n)
-    to_clear: list[tuple[str, str]] = field(default_factory=list)  # (post_id, seq) needing no notification
     reasons: dict[str, str] = field(default_factory=dict)  # record id -> why it failed
     counts: dict[str, int] = field(
         default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0}
@@ -102,27 +101,26 @@ class StoreBatch:
             return
         if outcome.status == "written":
             old = outcome.old
-        else:  # the same change again: finish what an earlier try left pending, if anything
+        else:  # the same change again: finish what an earlier try left undone, if anything
             self.counts["replayed"] += 1
-            if not (outcome.old or {}).get("pending"):
+            stored = outcome.old or {}
+            if not stored.get("pending") or was_published(aws.dynamodb(), self.settings.table_name, *_change(item)):
                 return
-            old = previous_of(outcome.old or {})
+            old = previous_of(stored)
         event_type = event_type_for(envelope, old)
         if outcome.status == "written":
             self.counts["stored" if event_type else "unchanged"] += 1
-        if event_type is None:
-            self.to_clear.append((envelope.post_id, item["seq"]))
-        else:
+        if event_type is not None:
             self.to_publish.append((record_id, item["seq"], notification_for(envelope, event_type)))
 
     def finish(self, records: list[dict[str, Any]], failed: set[str]) -> set[str]:
-        """Publish, clear the pending marks, dead-letter last attempts; return the record ids to retry."""
+        """Publish, mark what went out, dead-letter last attempts; return the record ids to retry."""
         unpublished = self._publish()
         self.reasons |= unpublished
         return dead_letter_last_attempts(records, failed | set(unpublished), self.reasons, self.settings)
 
     def _publish(self) -> dict[str, str]:
-        """Publish what was written, clear it from the items; return the record ids to retry, with why."""
+        """Publish what was written, mark it published; return the record ids to retry, with why."""
         failed_ids: dict[str, str] = {}
         if self.to_publish:
             notifications = [n for _, _, n in self.to_publish]
@@ -130,16 +128,20 @@ class StoreBatch:
         retry = {rid: failed_ids[n.notification_id] for rid, _, n in self.to_publish if n.notification_id in failed_ids}
         published = [(n.post_id, seq) for _, seq, n in self.to_publish if n.notification_id not in failed_ids]
         self.counts["notified"] = len(published)
-        if published or self.to_clear:
+        if published:
             try:
-                clear_pending(aws.dynamodb(), self.settings.table_name, published + self.to_clear)
+                mark_published(aws.dynamodb(), self.settings.table_name, published)
             except Exception:
-                logger.exception("could not clear pending marks; a replay of those changes may notify again")
+                logger.exception("could not mark notifications published; a replay of those changes may notify again")
         if retry:
             logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
         for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
         return retry
+
+
+def _change(item: dict[str, Any]) -> tuple[str, str]:
+    return item["post_id"], item["seq"]
 
 
 def dead_letter_last_attempts(

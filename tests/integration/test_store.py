@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from postdrop import aws
 from postdrop.adapters.table import stored_post_json
+from postdrop_tools.run import scan_table
 from tests.conftest import post
 from tests.integration.conftest import s3_event
 
@@ -40,7 +41,7 @@ def test_a_new_post_is_stored_and_announced_once_even_when_replayed(harness: Har
     assert harness.store_envelopes(env) == {"batchItemFailures": []}  # S3 delivered it twice
     item = harness.items()["2026-03-01-story"]
     assert item["record_type"] == "POST" and item["title"] == "第一版"
-    assert "pending" not in item
+    assert harness.published() == ["2026-03-01-story"]  # its notification is marked as out
     assert json.loads(stored_post_json(item) or "")["text"] == "一。"
     assert "post" not in item and len(item["post_zlib"].value) < len(stored_post_json(item) or "")
     assert events(harness) == ["post.created"]
@@ -130,11 +131,25 @@ def test_a_failed_publish_after_the_write_is_published_on_the_retry(harness: Har
     first = harness.store_envelopes(env)
     assert state["failed"] == 1
     assert first == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
-    assert harness.items()["2026-03-01-story"]["pending"] == "1"
+    assert harness.published() == []
     assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it
-    assert "pending" not in harness.items()["2026-03-01-story"]
+    assert harness.published() == ["2026-03-01-story"]
     notes = harness.notifications()
     assert [n["event_type"] for n in notes] == ["post.created"]  # created, not lost nor doubled
+
+
+def test_an_item_written_before_markers_existed_replays_as_it_did(harness: Harness) -> None:
+    # Given a change stored and announced by a version that cleared `pending` instead of marking
+    env = envelope(harness, KEY, V1, "0001")
+    harness.store_envelopes(env)
+    table = harness.stack.ref("PostsTable")
+    dynamodb = harness.stack.client("dynamodb")
+    for marker in [i for i in scan_table(harness.stack, markers=True) if i["post_id"].startswith("/published/")]:
+        dynamodb.delete_item(TableName=table, Key={"post_id": {"S": marker["post_id"]}})
+    dynamodb.update_item(TableName=table, Key={"post_id": {"S": "2026-03-01-story"}}, UpdateExpression="REMOVE pending")
+    # When S3 delivers it again, Then nothing more is announced
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}
+    assert events(harness) == ["post.created"]
 
 
 def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
@@ -205,4 +220,4 @@ def test_a_publish_failing_on_the_last_receive_is_dead_lettered_with_why(harness
         QueueUrl=harness.stack.ref("StoreDLQ"), MessageAttributeNames=["All"]
     )["Messages"]
     assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("SNS PublishBatch failed")
-    assert harness.items()["2026-03-01-story"]["pending"] == "1"  # a redrive will publish it
+    assert harness.published() == []  # a redrive will publish it

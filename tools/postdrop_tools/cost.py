@@ -77,7 +77,8 @@ def estimate_cost(
         writes + entries.get("dynamodb.BatchExecuteStatement", 0) + 2 * entries.get("dynamodb.TransactWriteItems", 0)
     ) * units
     write_units += writes  # the ByCategory index: its projection is small, one unit per item written
-    read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)
+    write_units += entries.get("dynamodb.BatchWriteItem", 0)  # published markers: one small item each
+    read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)  # (a marker read costs less)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
     breakdown = {
         "lambda": lambda_usd,

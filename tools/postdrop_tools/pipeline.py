@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Pipeline", "sqs_record"]
 
-# The list parameter of each batch call postdrop makes (SQS, SNS, PartiQL, transactions).
+# The list parameter of each batch call postdrop makes (SQS, SNS, transactions); BatchWriteItem's
+# entries are the requests of its one table.
 _BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "Statements", "TransactItems")
 
 
@@ -61,6 +62,8 @@ class Pipeline:
                 operation = f"{_service}.{model.name}"
                 self.calls[operation] += 1
                 batch = next((params[k] for k in _BATCH_PARAMETERS if k in params), None)
+                if "RequestItems" in params:
+                    batch = [r for requests in params["RequestItems"].values() for r in requests]
                 if batch is not None:
                     self.entries[operation] += len(batch)
 

@@ -126,14 +126,21 @@ def drain_queue(stack: LocalStack, url: str) -> list[dict[str, Any]]:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def scan_table(stack: LocalStack) -> list[dict[str, Any]]:
+def scan_table(stack: LocalStack, *, markers: bool = False) -> list[dict[str, Any]]:
+    """Every post record of PostsTable (POST, REJECTED, DELETED); published markers too if asked."""
     from boto3.dynamodb.types import TypeDeserializer
+
+    from postdrop.adapters.table import MARKER_PREFIX
 
     deserializer = TypeDeserializer()
     items = []
     paginator = stack.client("dynamodb").get_paginator("scan")
     for page in paginator.paginate(TableName=stack.ref("PostsTable")):
-        items += [{k: deserializer.deserialize(v) for k, v in item.items()} for item in page["Items"]]
+        items += [
+            {k: deserializer.deserialize(v) for k, v in item.items()}
+            for item in page["Items"]
+            if markers or not item["post_id"]["S"].startswith(MARKER_PREFIX)
+        ]
     return items
 
 

@@ -201,7 +201,7 @@ def run_soak(config: SoakConfig) -> SoakReport:
         faults = FaultInjector(config.fault_rate, config.seed)
         from postdrop import aws
 
-        faults.attach(aws.dynamodb(), ["UpdateItem", "TransactWriteItems"])
+        faults.attach(aws.dynamodb(), ["UpdateItem", "BatchWriteItem"])
         faults.attach(aws.sns(), ["PublishBatch"])
 
         changes = _generate(stack, config, rng)

@@ -12,17 +12,22 @@ Item shape (the stored form; mapped explicitly from envelopes in ``item_for``):
                   large posts). Items written before postdrop compressed hold ``post``
                   (the JSON as text); ``stored_post_json`` reads both.
     REJECTED:     reason, content_hash (of the reason)
-    pending       "1" from the write until its notification went out (or was not needed)
+    pending       "1" on every write: the change may still owe a notification. It is known
+                  to be out once the change's published marker exists (``mark_published``);
+                  items written before markers existed had ``pending`` removed instead.
     prev_*        record_type, content_hash and reason of the record this one replaced
 
 A write is one UpdateItem with ``attribute_not_exists(post_id) OR seq < :seq`` that returns
 the old item, so "created, updated, unchanged, stale or replayed" is known without a read.
+Published markers (``/published/<post_id>/<seq>``, record_type PUBLISHED, expiring) say
+which changes' notifications went out; only a replay reads one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,17 +36,24 @@ from typing import TYPE_CHECKING, Any, Literal
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from postdrop.exceptions import TransientError
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from postdrop.envelope import Envelope
 
-__all__ = ["RecordType", "WriteOutcome", "clear_pending", "item_for", "previous_of", "stored_post_json", "write_record"]
+__all__ = [
+    "MARKER_PREFIX", "RecordType", "WriteOutcome", "item_for", "mark_published", "marker_key", "previous_of",
+    "stored_post_json", "was_published", "write_record",
+]  # fmt: skip
 
 RecordType = Literal["POST", "REJECTED", "DELETED"]
 MAX_ITEM_BYTES = 400 * 1024
 ZLIB_LEVEL = 6
-TRANSACTION_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
+MARKER_PREFIX = "/published/"
+MARKER_DAYS = 15  # longer than SQS keeps a message (14 days at most): no redelivery outlives its marker
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -155,8 +167,8 @@ def write_record(
     """Store ``item`` unless the table already holds this change or a newer one.
 
     One UpdateItem: it sets the new attributes, removes the ones the new record lacks,
-    remembers what it replaced (``prev_*``) and marks the change ``pending`` until
-    ``clear_pending`` confirms its notification went out. ``same_change`` (backfill) also
+    remembers what it replaced (``prev_*``) and marks the change ``pending`` (a replay then
+    asks ``was_published``). ``same_change`` (backfill) also
     lets it rewrite the change the table already holds, e.g. after a parser fix.
     """
     encoded = _to_dynamo({**item, "pending": "1"})  # serialized once: for the size check and the request
@@ -189,38 +201,38 @@ def write_record(
     return WriteOutcome("written", _from_dynamo(response.get("Attributes")))
 
 
-def clear_pending(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> None:
-    """Remove ``pending`` from items whose notification went out, if still at that seq.
+def mark_published(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> None:
+    """Record that the notifications of these changes (post_id, seq) went out.
 
-    One TransactWriteItems per 100 items. (PartiQL's BatchExecuteStatement would bill each
-    clear once instead of twice, but the emulator evaluates every statement over the whole
-    table: at 300 posts a batch's clears took 0.6 s and `postdrop run` fell to 3 posts/s.)
+    One small marker item per change (key ``/published/<post_id>/<seq>``: no post_id starts
+    with "/"), put in batches of 25 and expiring after MARKER_DAYS through the table's TTL.
+    A marker costs one write unit; clearing the post item's own mark, as postdrop did
+    before, rewrote the whole item inside a transaction, billed twice. Raises
+    TransientError when DynamoDB leaves some unwritten after a few tries.
     """
-    latest: dict[str, str] = {}
-    for post_id, seq in published:
-        latest[post_id] = max(seq, latest.get(post_id, ""))
-    pairs = list(latest.items())
-    for start in range(0, len(pairs), TRANSACTION_LIMIT):
-        chunk = pairs[start : start + TRANSACTION_LIMIT]
-        updates = [_clear_update(table, post_id, seq) for post_id, seq in chunk]
-        try:
-            client.transact_write_items(TransactItems=[{"Update": u} for u in updates])  # type: ignore[typeddict-item]
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            for update in updates:  # a newer change got in between: clear one by one, skipping those
-                try:
-                    client.update_item(**update)
-                except ClientError as inner:
-                    if inner.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                        raise
+    expires = str(int(datetime.now(UTC).timestamp()) + MARKER_DAYS * 86400)
+    requests: list[Any] = [
+        {"PutRequest": {"Item": {"post_id": {"S": marker_key(post_id, seq)}, "record_type": {"S": "PUBLISHED"},
+                                 "seq": {"S": seq}, "expires_at": {"N": expires}}}}
+        for post_id, seq in dict.fromkeys(published)
+    ]  # fmt: skip
+    for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+        todo = requests[start : start + BATCH_WRITE_LIMIT]
+        for attempt in range(4):
+            left = client.batch_write_item(RequestItems={table: todo}).get("UnprocessedItems", {}).get(table) or []
+            if not left:
+                break
+            todo = list(left)
+            time.sleep(0.05 * 2**attempt)
+        else:
+            raise TransientError(f"DynamoDB left {len(todo)} published marker(s) unwritten")
 
 
-def _clear_update(table: str, post_id: str, seq: str) -> dict[str, Any]:
-    return {
-        "TableName": table,
-        "Key": {"post_id": {"S": post_id}},
-        "UpdateExpression": "REMOVE pending",
-        "ConditionExpression": "seq = :seq",
-        "ExpressionAttributeValues": {":seq": {"S": seq}},
-    }
+def was_published(client: DynamoDBClient, table: str, post_id: str, seq: str) -> bool:
+    """Whether the notification of this change went out (its marker exists)."""
+    key = {"post_id": {"S": marker_key(post_id, seq)}}
+    return "Item" in client.get_item(TableName=table, Key=key, ConsistentRead=True)
+
+
+def marker_key(post_id: str, seq: str) -> str:
+    return f"{MARKER_PREFIX}{post_id}/{seq}"
