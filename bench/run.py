@@ -109,13 +109,12 @@ def _import_ms(statement: str, path: list[Path], *, lambda_env: Path | None) -> 
     return float(out.stdout)
 
 
-def cold_start_rows(rounds: int) -> list[Row]:
+def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
     """Each handler's import beside the floor, alternating, in two environments: as Lambda
     sets it (LAMBDA_TASK_ROOT: tracing on, the X-Ray SDK loaded on its Lambda path) and with
     only the region set, as issue #6 words it (outside Lambda tracing is off, and postdrop
     then never imports the X-Ray SDK). Also the parse handler with postdrop's own modules
     as source only, to show what shipping bytecode is worth."""
-    lay = layer.build()
     in_lambda = {"lambda": layer.FUNCTIONS, "region": None}
     cases: dict[str, tuple[str, list[Path], Path | None]] = {
         f"floor-{env}": (FLOOR_IMPORT, [lay], root) for env, root in in_lambda.items()
@@ -170,7 +169,7 @@ def throughput_rows(corpus: list[Path], posts: int) -> tuple[list[Row], dict[str
 
 
 def memory_rows(corpus: list[Path]) -> tuple[list[Row], dict[str, Any]]:
-    layer.build()
+    """Runs the handlers from the layer folder ``layer.build()`` made (bench/memory.py)."""
     on_corpus = memory.peak_rss(corpus)
     with tempfile.TemporaryDirectory() as tmp:
         largest = memory.peak_rss([memory.largest_post(Path(tmp), corpus, MAX_OBJECT_BYTES - 1024)])
@@ -232,7 +231,8 @@ def main() -> None:
         args.rounds, args.posts = 3, 200
     started = time.perf_counter()
     corpus = corpus_files()
-    rows = parse_rows(args.rounds) + cold_start_rows(2 * args.rounds)  # imports are noisier: twice the samples
+    lay = layer.build()  # once: the imports and the memory processes load from it
+    rows = parse_rows(args.rounds) + cold_start_rows(2 * args.rounds, lay)  # imports are noisier: twice the samples
     more: dict[str, Any] = {}
     for name, (group, detail) in (
         ("calls", calls_rows(corpus)),

@@ -9,6 +9,7 @@ key, version, etag, sequencer): ordering and idempotency are keyed on it downstr
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,7 +19,8 @@ from postdrop.s3events import S3Change  # noqa: TC001
 
 __all__ = ["INLINE_POST_BYTES", "Envelope", "PostHead"]
 
-# A post whose JSON is larger goes to S3: an SQS message holds 256 KB, a DynamoDB item 400 KB.
+# An envelope whose JSON is larger sends its post to S3: an SQS message holds 256 KB, a
+# DynamoDB item 400 KB.
 INLINE_POST_BYTES = 200 * 1024
 
 
@@ -68,3 +70,8 @@ class Envelope(BaseModel):
         if self.action == "reject" and not self.reason:
             raise ValueError("a reject carries its reason")
         return self
+
+    @cached_property
+    def body(self) -> str:
+        """The message body (its JSON), made once: ParseFunction sizes it, then sends it."""
+        return self.model_dump_json()

@@ -74,11 +74,13 @@ ARCHIVE_PREFIX = "archive/posts/"  # outside posts/: writing here never triggers
 
 
 def upsert_envelope(post: NormalizedPost, change: S3Change) -> Envelope:
-    """Inline the post when it fits a message and an item; else archive it in S3 and point to it."""
+    """Inline the post when the envelope fits a message and an item; else archive the post in
+    S3 and point to it. The inline envelope's JSON is made once, here, and sent as it is."""
     head = PostHead.of(post)
+    inline = Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post=post)
+    if len(inline.body.encode()) <= INLINE_POST_BYTES:
+        return inline
     body = post.model_dump_json()
-    if len(body.encode()) <= INLINE_POST_BYTES:
-        return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post=post)
     key = f"{ARCHIVE_PREFIX}{post.post_id}/{post.content_hash}.json"
     ref = write_archive(aws.s3(), change.bucket, key, body)
     logger.info("large post archived", extra={"key": change.key, "post_ref": ref, "bytes": len(body)})

@@ -104,7 +104,9 @@ class StoreBatch:
         else:  # the same change again: finish what an earlier try left undone, if anything
             self.counts["replayed"] += 1
             stored = outcome.old or {}
-            if not stored.get("pending") or was_published(aws.dynamodb(), self.settings.table_name, *_change(item)):
+            if not stored.get("pending") or was_published(
+                aws.dynamodb(), self.settings.table_name, envelope.post_id, item["seq"]
+            ):
                 return
             old = previous_of(stored)
         event_type = event_type_for(envelope, old)
@@ -138,10 +140,6 @@ class StoreBatch:
         for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
         return retry
-
-
-def _change(item: dict[str, Any]) -> tuple[str, str]:
-    return item["post_id"], item["seq"]
 
 
 def dead_letter_last_attempts(

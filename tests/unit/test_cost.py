@@ -14,6 +14,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
         calls={"s3.GetObject": 10, "sqs.SendMessageBatch": 10, "dynamodb.UpdateItem": 10, "sns.PublishBatch": 1},
         entries={"sns.PublishBatch": 10, "dynamodb.TransactWriteItems": 10},
         invocations={"ParseFunction": [100.2] * 10, "StoreFunction": [50.0]},
+        polled_batches=1,  # the store batch, from StoreQueue
         memory_mb={"ParseFunction": 1024, "StoreFunction": 512},
         item_kb=2.5,
     )
@@ -34,7 +35,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
 
 
 def test_a_read_before_each_write_is_billed() -> None:
-    base = {"posts": 1, "entries": {}, "invocations": {}, "memory_mb": {}, "item_kb": 5.0}
+    base = {"posts": 1, "entries": {}, "invocations": {}, "polled_batches": 0, "memory_mb": {}, "item_kb": 5.0}
     with_read = estimate_cost(calls={"dynamodb.GetItem": 1, "dynamodb.PutItem": 1}, **base)  # type: ignore[arg-type]
     without = estimate_cost(calls={"dynamodb.PutItem": 1}, **base)  # type: ignore[arg-type]
     assert with_read.breakdown["dynamodb"] - without.breakdown["dynamodb"] == pytest.approx(

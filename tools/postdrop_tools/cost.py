@@ -54,13 +54,15 @@ def estimate_cost(
     calls: dict[str, int],
     entries: dict[str, int],
     invocations: dict[str, list[float]],
+    polled_batches: int,
     memory_mb: dict[str, int],
     item_kb: float,
 ) -> CostEstimate:
     """The cost of this run's work, scaled to 1,000 posts.
 
     ``calls`` and ``entries`` are keyed "service.Operation"; ``invocations`` maps a function
-    to the duration of each of its invocations in ms; ``item_kb`` is the mean item size.
+    to the duration of each of its invocations in ms; ``polled_batches`` counts the invocations
+    Lambda's SQS event source made; ``item_kb`` is the mean item size.
     """
     p = PRICES
     lambda_usd = 0.0
@@ -68,14 +70,11 @@ def estimate_cost(
         gb = memory_mb.get(function, 128) / 1024
         billed_seconds = sum(math.ceil(ms) for ms in durations) / 1000  # Lambda bills by the ms
         lambda_usd += len(durations) * p["lambda_request"] + billed_seconds * gb * p["lambda_gb_second_arm64"]
-    store_batches = sum(len(d) for f, d in invocations.items() if "Store" in f)
     # Lambda's SQS poller receives each batch and deletes it: about two requests per batch.
-    sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * store_batches
+    sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * polled_batches
     units = math.ceil(item_kb)
     writes = calls.get("dynamodb.UpdateItem", 0) + calls.get("dynamodb.PutItem", 0)
-    write_units = (
-        writes + entries.get("dynamodb.BatchExecuteStatement", 0) + 2 * entries.get("dynamodb.TransactWriteItems", 0)
-    ) * units
+    write_units = (writes + 2 * entries.get("dynamodb.TransactWriteItems", 0)) * units
     write_units += writes  # the ByCategory index: its projection is small, one unit per item written
     write_units += entries.get("dynamodb.BatchWriteItem", 0)  # published markers: one small item each
     read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)  # (a marker read costs less)

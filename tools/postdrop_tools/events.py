@@ -52,7 +52,7 @@ def sqs_store_event() -> dict[str, object]:
         bucket=BUCKET, key=key, kind="created", event_name="ObjectCreated:Put", sequencer="0A1B2C3D4E5F678901",
         size=1024, etag="0123456789abcdef0123456789abcdef", event_time="1970-01-01T00:00:00.000Z",
     )  # fmt: skip
-    body = upsert_envelope(post, change).model_dump_json()
+    body = upsert_envelope(post, change).body
     return {
         "Records": [
             {

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Pipeline", "sqs_record"]
 
-# The list parameter of each batch call postdrop makes (SQS, SNS, transactions); BatchWriteItem's
-# entries are the requests of its one table.
-_BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "Statements", "TransactItems")
+# The list parameter of each batch call (SQS, SNS, transactions); BatchWriteItem's entries
+# are the requests of its one table.
+_BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "TransactItems")
 
 
 @dataclass

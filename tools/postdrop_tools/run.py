@@ -196,6 +196,7 @@ def run_pipeline(
         calls=report.calls,
         entries=dict(pipeline.entries),
         invocations={name: fn.durations_ms for name, fn in pipeline.functions.items()},
+        polled_batches=sum(len(fn.durations_ms) for fn in pipeline.functions.values() if fn.spec.sqs_source),
         memory_mb={name: fn.spec.memory_mb for name, fn in pipeline.functions.items()},
         item_kb=_mean_item_kb(items.values()),
     ).public()
@@ -203,21 +204,11 @@ def run_pipeline(
 
 
 def _mean_item_kb(items: Any) -> float:
-    """Mean size of the stored items as DynamoDB counts it (names and values), in KB."""
-    sizes = [sum(len(name.encode()) + _value_bytes(value) for name, value in item.items()) for item in items]
+    """Mean size of the stored items as DynamoDB counts them, in KB."""
+    from postdrop.adapters.table import item_bytes
+
+    sizes = [item_bytes(item) for item in items]
     return sum(sizes) / len(sizes) / 1024 if sizes else 1.0
-
-
-def _value_bytes(value: Any) -> int:
-    if isinstance(value, str):
-        return len(value.encode())
-    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3's Binary
-        return len(value.value)
-    if isinstance(value, dict):
-        return 3 + sum(len(k.encode()) + 1 + _value_bytes(v) for k, v in value.items())
-    if isinstance(value, list | set):
-        return 3 + sum(1 + _value_bytes(v) for v in value)
-    return len(str(value))  # numbers, booleans
 
 
 def _progress(total: int, enabled: bool) -> Any:

@@ -43,7 +43,7 @@ def _batches(bodies: Sequence[str]) -> list[list[tuple[int, str]]]:
 
 def send_envelopes(client: SQSClient, queue_url: str, envelopes: Sequence[Envelope]) -> None:
     """Send every envelope; raise TransientError naming any that SQS did not take."""
-    bodies = [e.model_dump_json() for e in envelopes]
+    bodies = [e.body for e in envelopes]
     for batch in _batches(bodies):
         response = client.send_message_batch(
             QueueUrl=queue_url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in batch]

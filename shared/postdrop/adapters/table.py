@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from postdrop.envelope import Envelope
 
 __all__ = [
-    "MARKER_PREFIX", "RecordType", "WriteOutcome", "item_for", "mark_published", "marker_key", "previous_of",
-    "stored_post_json", "was_published", "write_record",
+    "MARKER_PREFIX", "RecordType", "WriteOutcome", "item_bytes", "item_for", "mark_published", "marker_key",
+    "previous_of", "stored_post_json", "was_published", "write_record",
 ]  # fmt: skip
 
 RecordType = Literal["POST", "REJECTED", "DELETED"]
@@ -129,11 +129,22 @@ def stored_post_json(item: dict[str, Any]) -> str | None:
     return str(legacy) if legacy is not None else None
 
 
+def item_bytes(item: dict[str, Any]) -> int:
+    """An item's size as a JSON estimate of what DynamoDB counts (names and values, UTF-8;
+    a binary value counts its length): over, never under, the billed size."""
+    return _encoded_bytes(_to_dynamo(item))
+
+
+def _encoded_bytes(encoded: dict[str, Any]) -> int:
+    return len(json.dumps(encoded, ensure_ascii=False, default=_bytes_as_text).encode())
+
+
 def _bytes_as_text(value: Any) -> str:
-    """For the size estimate: a binary value counts its length."""
     if isinstance(value, bytes | bytearray):
         return "b" * len(value)
-    raise TypeError(f"{type(value).__name__} is not a DynamoDB value")
+    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3's Binary, as a scan returns it
+        return "b" * len(value.value)
+    return str(value)  # a number (Decimal)
 
 
 def _to_dynamo(item: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +183,7 @@ def write_record(
     lets it rewrite the change the table already holds, e.g. after a parser fix.
     """
     encoded = _to_dynamo({**item, "pending": "1"})  # serialized once: for the size check and the request
-    size = len(json.dumps(encoded, ensure_ascii=False, default=_bytes_as_text).encode())
+    size = _encoded_bytes(encoded)
     if size > MAX_ITEM_BYTES:
         raise ValueError(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
     names = {f"#{n}": n for n in (*_STORED, *(f"prev_{p}" for p in _PREVIOUS))}
@@ -213,7 +224,7 @@ def mark_published(client: DynamoDBClient, table: str, published: list[tuple[str
     expires = str(int(datetime.now(UTC).timestamp()) + MARKER_DAYS * 86400)
     requests: list[Any] = [
         {"PutRequest": {"Item": {"post_id": {"S": marker_key(post_id, seq)}, "record_type": {"S": "PUBLISHED"},
-                                 "seq": {"S": seq}, "expires_at": {"N": expires}}}}
+                                 "expires_at": {"N": expires}}}}
         for post_id, seq in dict.fromkeys(published)
     ]  # fmt: skip
     for start in range(0, len(requests), BATCH_WRITE_LIMIT):
