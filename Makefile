@@ -10,22 +10,44 @@ SAM    := $(SAM_VENV)/bin/sam
 CFN_LINT := $(SAM_VENV)/bin/cfn-lint
 CHECKOV := .tools/checkov/bin/checkov
 PIP_AUDIT := .tools/audit/bin/pip-audit
+UV_VENV := .tools/uv
+UV     := $(UV_VENV)/bin/uv
 ARGS   ?=
+# uv uses the interpreter scripts/find-python picks; it never downloads one of its own.
+export UV_PYTHON_DOWNLOADS := never
+# shared/requirements.txt, the layer's pins, is this command's output (from uv.lock).
+LAYER_EXPORT = $(UV) export --frozen --no-dev --extra lambda --no-emit-project --format requirements-txt --quiet
 
-.PHONY: help setup test test-fast lint fmt security schemas bench soak run up validate build clean
+.PHONY: help setup lock lock-check test test-fast lint fmt security schemas bench soak run up validate build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml scripts/find-python
+# .venv is installed from uv.lock exactly (versions and hashes); --locked refuses a lock
+# that no longer matches pyproject.toml (then: make lock).
+$(STAMP): pyproject.toml uv.lock scripts/find-python | $(UV)
 	@python=$$(scripts/find-python) || exit 1; \
-	  echo "postdrop: making $(VENV) with $$python"; \
-	  [[ -x $(PY) ]] || "$$python" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	  echo "postdrop: installing $(VENV) from uv.lock with $$python"; \
+	  $(UV) sync --quiet --locked --extra dev --extra lambda --python "$$python"
 	@touch $(STAMP)
 
-setup: $(STAMP) ## make .venv (Python 3.13) and install postdrop with its dev tools
+setup: $(STAMP) ## make .venv (Python 3.13) from uv.lock: postdrop, its layer's libraries, its dev tools
+
+$(UV): scripts/uv-requirements.txt
+	@python=$$(scripts/find-python) || exit 1; [[ -x $(UV_VENV)/bin/pip ]] || "$$python" -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet --require-hashes -r scripts/uv-requirements.txt
+	@touch $(UV)
+
+lock: $(UV) ## update the locks on purpose: uv.lock to the newest versions pyproject.toml allows, then shared/requirements.txt
+	$(UV) lock --upgrade
+	$(LAYER_EXPORT) > shared/requirements.txt
+	@echo "postdrop: uv.lock and shared/requirements.txt updated; review the diff, then make test"
+
+lock-check: $(UV) ## fail when uv.lock or shared/requirements.txt disagree with pyproject.toml
+	@$(UV) lock --check || { echo "postdrop: uv.lock does not match pyproject.toml; run make lock" >&2; exit 1; }
+	@$(LAYER_EXPORT) | diff -u shared/requirements.txt - \
+	  || { echo "postdrop: shared/requirements.txt is not uv.lock's export; run make lock" >&2; exit 1; }
+	@echo "postdrop: uv.lock and shared/requirements.txt match pyproject.toml"
 
 test: $(STAMP) ## run the whole test suite (unit, integration on moto, pipeline on moto server)
 	$(PY) -m pytest $(ARGS)
@@ -39,10 +61,11 @@ lint: $(STAMP) $(SAM) ## ruff, mypy and cfn-lint on template.yaml
 	$(VENV)/bin/mypy shared tools functions tests bench
 	$(CFN_LINT) template.yaml
 
-security: $(STAMP) $(CHECKOV) $(PIP_AUDIT) ## checkov on the template, bandit on the code, pip-audit where it can reach its database
+security: $(STAMP) $(CHECKOV) $(PIP_AUDIT) ## checkov on the template, bandit on the code, pip-audit over both locks where it can reach its database
 	$(CHECKOV) -f template.yaml --framework cloudformation --compact --quiet --skip-download
 	$(VENV)/bin/bandit -q -r shared functions tools
-	scripts/audit-dependencies $(PIP_AUDIT) shared/requirements.txt
+	$(UV) export --frozen --extra dev --extra lambda --no-emit-project --format requirements-txt --quiet > .tools/dev-requirements.txt
+	scripts/audit-dependencies $(PIP_AUDIT) shared/requirements.txt .tools/dev-requirements.txt
 
 $(CHECKOV):
 	@python=$$(scripts/find-python) || exit 1; "$$python" -m venv .tools/checkov
@@ -75,9 +98,10 @@ $(SAM):
 validate: $(SAM) ## sam validate --lint (sam lives in its own tool venv: it pins boto3)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region us-east-1
 
-build: $(SAM) ## sam build (layer from shared/, python3.13 on arm64), then bytecode for every module
+build: $(SAM) $(UV) ## sam build (the layer from shared/requirements.txt, hash-checked arm64 wheels), then bytecode for every module
 	@python=$$(scripts/find-python) || exit 1; \
-	  PATH="$$(dirname "$$python"):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build && \
+	  PATH="$$(dirname "$$python"):$$PATH" SAM_CLI_TELEMETRY=0 POSTDROP_UV="$(abspath $(UV))" POSTDROP_PYTHON="$$python" \
+	  $(SAM) build && \
 	  "$$python" -m compileall -q -f --invalidation-mode unchecked-hash .aws-sam/build
 # Lambda's /opt and /var/task are read-only: a module without usable bytecode is compiled
 # again at every cold start. unchecked-hash .pyc files are used whatever the zip did to

@@ -1,7 +1,8 @@
 """A copy of what Lambda loads, for the cold-start and memory figures: the layer and the functions.
 
 `sam build` makes the layer from shared/ (requirements.txt into python/, the package
-beside them) for arm64; this builds the same for this machine in .bench/, so imports are
+beside them) for arm64 (shared/Makefile); this builds the same for this machine in .bench/,
+with the same hash-checked pins, so imports are
 measured against the layer's packages only, not the dev venv (which holds moto, requests
 and more that Lambda never sees). As `make build` ships it, every module carries
 bytecode compiled with unchecked hashes, which a read-only /opt and /var/task can use
@@ -24,6 +25,7 @@ LAYER = ROOT / "layer" / "python"
 FUNCTIONS = ROOT / "functions"
 SOURCE = ROOT / "source"  # postdrop and the functions again, without bytecode, to put first on the path
 _REQUIREMENTS = REPO / "shared" / "requirements.txt"
+_UV = REPO / ".tools" / "uv" / "bin" / "uv"  # installed by the Makefile, as for `make build`
 
 
 def build() -> Path:
@@ -35,8 +37,8 @@ def build() -> Path:
         shutil.rmtree(ROOT / "layer", ignore_errors=True)
         print("bench: installing the layer's requirements into .bench/layer (once)", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "--target", str(LAYER), "-r", str(_REQUIREMENTS)],
+            [str(_UV), "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "--no-config",
+             "--python", sys.executable, "--target", str(LAYER), "-r", str(_REQUIREMENTS)],
             check=True,
         )  # fmt: skip
         compileall.compile_dir(LAYER, quiet=1, force=True, invalidation_mode=_UNCHECKED)
