@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postdrop import parse_post
+from postdrop.core.body import is_safe_url
 from tests.conftest import post
 
 MEDIA = (
@@ -86,3 +87,25 @@ def test_html_file_is_read_as_html_not_markdown() -> None:
 def test_hostile_nesting_is_read_not_crashed_on(body: str) -> None:
     got = parse_post(post("title: t", body), "posts/a.md")
     assert "深" in got.text + (got.summary or "")
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.com/a.png", True),
+        ("HTTP://example.com/", True),
+        ("//cdn.example.com/a.png", True),
+        ("/img/a.png", True),
+        ("a.png?x=1:2", True),
+        ("java\\0script:alert(1)", True),  # not a scheme to a browser: a relative path, as the sanitizer keeps it
+        ("javascript:alert(1)", False),
+        (" \x0e javascript:alert(1)", False),  # leading C0 controls and spaces are ignored
+        ("jav\tascript:alert(1)", False),  # tabs and newlines are removed anywhere
+        ("data:image/png;base64,AAAA", False),
+        ("vbscript:msgbox(1)", False),
+        ("mailto:a@example.com", False),
+        ("", False),
+    ],
+)
+def test_is_safe_url_reads_the_scheme_as_a_browser_does(url: str, safe: bool) -> None:
+    assert is_safe_url(url) is safe

@@ -37,7 +37,11 @@ _CONTAINERS = frozenset(
 _BREAK = "\u2029"  # stands for <br> while text is read, so soft wraps and breaks stay distinct
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
-_SAFE_URL = re.compile(r"(?:https?:)?//|[^:/?#]*(?:[/?#]|$)", re.IGNORECASE)
+# A URL's scheme as a browser reads it (WHATWG URL): leading C0 controls and spaces are
+# ignored, tabs and newlines removed anywhere; without a scheme the URL is relative.
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_URL_EDGE = "".join(map(chr, range(0x21)))
+_URL_INVISIBLE = str.maketrans("", "", "\t\n\r")
 # A bold-only paragraph is a section heading, unless it reads as a bold lead sentence.
 _MAX_HEADING_CHARS = 60
 _SENTENCE_END = ("。", ".", "；", ";", "：", ":")
@@ -61,8 +65,14 @@ def render_markdown(markdown: str) -> str:
 
 
 def is_safe_url(url: str) -> bool:
-    """http(s), protocol-relative or relative: never javascript:, data: or other schemes."""
-    return bool(url) and _SAFE_URL.match(url.strip()) is not None
+    """http(s), protocol-relative or relative, as a browser resolves it: never javascript:,
+    data: or other schemes. The same rule as the sanitizer's, so ``images`` and ``links``
+    name exactly the URLs ``html`` keeps."""
+    cleaned = url.strip(_URL_EDGE).translate(_URL_INVISIBLE)
+    if not cleaned:
+        return False
+    scheme = _SCHEME.match(cleaned)
+    return scheme is None or scheme.group(1).lower() in ("http", "https")
 
 
 def _clean(text: str) -> str:
