@@ -3,6 +3,7 @@
 - Tags: text structure, lists, tables, links, images, quotes, code. No script, style,
   iframe, object, embed, form, input, svg or math: their content is dropped whole.
 - Attributes: href on links; src, alt, title, width, height on images; table spans.
+  ``lang`` and ``title`` on every allowed tag (nh3's generic attributes: text, never a URL).
   No event handlers, no style, no class or id (they belong to the source site).
 - URLs: http, https and mailto, or relative; never javascript:, vbscript: or data:.
 - Links get rel="noopener noreferrer nofollow"; comments are stripped.
@@ -14,7 +15,7 @@ from functools import cache
 
 import nh3
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "sanitize_html"]
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "GENERIC_ATTRIBUTES", "sanitize_html"]
 
 ALLOWED_TAGS = frozenset(
     {
@@ -31,6 +32,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
 }
+GENERIC_ATTRIBUTES = frozenset({"lang", "title"})  # nh3 keeps these on any tag it keeps
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTENT_DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"})
 
