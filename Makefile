@@ -39,12 +39,13 @@ $(UV): scripts/uv-requirements.txt
 	@touch $(UV)
 
 lock: $(UV) ## update the locks on purpose: uv.lock to the newest versions pyproject.toml allows, then shared/requirements.txt
-	$(UV) lock --upgrade
+	@python=$$(scripts/find-python) || exit 1; $(UV) lock --upgrade --python "$$python"
 	$(LAYER_EXPORT) > shared/requirements.txt
 	@echo "postdrop: uv.lock and shared/requirements.txt updated; review the diff, then make test"
 
 lock-check: $(UV) ## fail when uv.lock or shared/requirements.txt disagree with pyproject.toml
-	@$(UV) lock --check || { echo "postdrop: uv.lock does not match pyproject.toml; run make lock" >&2; exit 1; }
+	@python=$$(scripts/find-python) || exit 1; \
+	  $(UV) lock --check --python "$$python" || { echo "postdrop: uv.lock does not match pyproject.toml; run make lock" >&2; exit 1; }
 	@$(LAYER_EXPORT) | diff -u shared/requirements.txt - \
 	  || { echo "postdrop: shared/requirements.txt is not uv.lock's export; run make lock" >&2; exit 1; }
 	@echo "postdrop: uv.lock and shared/requirements.txt match pyproject.toml"
