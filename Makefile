@@ -59,7 +59,7 @@ test-fast: $(STAMP) ## the tests without the pipeline runs
 lint: $(STAMP) $(SAM) ## ruff, mypy and cfn-lint on template.yaml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared tools functions tests bench
+	$(VENV)/bin/mypy shared tools functions tests bench examples
 	$(CFN_LINT) template.yaml
 
 security: $(STAMP) $(CHECKOV) $(PIP_AUDIT) ## checkov on the template, bandit on the code, pip-audit over both locks where it can reach its database

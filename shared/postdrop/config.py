@@ -39,6 +39,9 @@ class ParseSettings(_Settings):
 class StoreSettings(_Settings):
     table_name: str = Field(alias="POSTS_TABLE", min_length=1)
     topic_arn: str = Field(alias="POSTS_TOPIC_ARN", pattern=r"^arn:aws[\w-]*:sns:")
+    # Notifications over SNS's 256 KB are stored here, under PAYLOAD_PREFIX, for subscribers to read.
+    payload_bucket: str = Field(alias="PAYLOAD_BUCKET", min_length=1)
+    payload_prefix: str = Field("payloads/", alias="PAYLOAD_PREFIX")
     # On a record's last receive, StoreFunction moves it to StoreDLQ itself, with its reason.
     dlq_url: str | None = Field(None, alias="STORE_DLQ_URL")
     max_receive: int = Field(5, alias="STORE_MAX_RECEIVE", ge=1)

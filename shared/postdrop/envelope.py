@@ -72,6 +72,11 @@ class Envelope(BaseModel):
         return self
 
     @cached_property
+    def post_json(self) -> str | None:
+        """The inline post's JSON, made once: the item stores it, the notification carries it."""
+        return self.post.model_dump_json() if self.post is not None else None
+
+    @cached_property
     def body(self) -> str:
         """The message body (its JSON), made once: ParseFunction sizes it, then sends it."""
         return self.model_dump_json()

@@ -1,18 +1,33 @@
 """Notification v1: what subscribers of PostsTopic receive, one per real change.
 
-The body is a compact summary (subscribers fetch the full post from the table by
-post_id). Message attributes carry what subscribers filter on without code:
-``event_type`` (String), ``category`` and ``tags`` (String.Array), ``source`` (String).
+Machine subscribers (SQS, Lambda, HTTP/S, Firehose) get the notification as JSON, with the
+whole NormalizedPost under ``post`` for created and updated posts. A message that would pass
+SNS's 256 KB is offloaded the way AWS's SNS and SQS Extended Client libraries do it: the JSON
+goes to S3 and the message is a ``PayloadS3Pointer`` with the ``ExtendedPayloadSize``
+attribute, so those libraries read the whole notification without code of ours. Email
+subscribers get a readable text (SNS per-protocol messages, ``MessageStructure: json``).
+Message attributes carry what subscribers filter on without code: ``event_type`` (String),
+``category`` and ``tags`` (String.Array), ``source`` (String).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-__all__ = ["EventType", "Notification", "notification_id"]
+from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
+
+__all__ = [
+    "POINTER_CLASS", "SIZE_ATTRIBUTE", "EventType", "Notification", "NotificationMessage", "PayloadPointer",
+    "S3Location", "notification_id", "pointer_message",
+]  # fmt: skip
+
+# The payload-offloading convention of AWS's SNS/SQS Extended Client libraries (Java and Python).
+POINTER_CLASS = "software.amazon.payloadoffloading.PayloadS3Pointer"
+SIZE_ATTRIBUTE = "ExtendedPayloadSize"
 
 EventType = Literal["post.created", "post.updated", "post.deleted", "post.rejected"]
 
@@ -44,11 +59,28 @@ class Notification(BaseModel):
     reason: str | None = Field(default=None, description="Why the file was rejected (post.rejected only).")
     content_hash: str | None = None
     sequencer: str
+    post: NormalizedPost | None = Field(
+        default=None,
+        description="The whole post (post.created and post.updated). Publishers splice it in as JSON text.",
+    )
+
+    def email_text(self) -> str:
+        """What an email subscriber reads: title, date, excerpt, source link; never JSON."""
+        lines = [self.title or self.post_id, f"{self.event_type} · {self.published_at or 'no date'}", ""]
+        if self.event_type == "post.rejected":
+            lines += [f"The file {self.key} was rejected: {self.reason}"]
+        elif self.event_type == "post.deleted":
+            lines += [f"The post {self.post_id} was removed ({self.key})."]
+        else:
+            lines += [self.excerpt or ""]
+        source = self.source_url or self.source_name
+        if source:
+            lines += ["", f"Source: {source}"]
+        lines += ["", f"post_id: {self.post_id}", f"notification_id: {self.notification_id}"]
+        return "\n".join(lines)
 
     def message_attributes(self) -> dict[str, Any]:
         """SNS message attributes; empty values are left out (SNS refuses them)."""
-        import json  # noqa: PLC0415
-
         attributes: dict[str, Any] = {"event_type": {"DataType": "String", "StringValue": self.event_type}}
         if self.categories:
             attributes["category"] = {"DataType": "String.Array", "StringValue": json.dumps(self.categories)}
@@ -57,3 +89,20 @@ class Notification(BaseModel):
         if self.source_name:
             attributes["source"] = {"DataType": "String", "StringValue": self.source_name}
         return attributes
+
+
+class S3Location(BaseModel):
+    s3BucketName: str
+    s3Key: str
+
+
+class PayloadPointer(RootModel[tuple[Literal["software.amazon.payloadoffloading.PayloadS3Pointer"], S3Location]]):
+    """An offloaded notification: the Notification JSON is the S3 object it names."""
+
+
+class NotificationMessage(RootModel[Notification | PayloadPointer]):
+    """A PostsTopic message body: a Notification, or (over 256 KB) a pointer to one in S3."""
+
+
+def pointer_message(bucket: str, key: str) -> str:
+    return json.dumps([POINTER_CLASS, {"s3BucketName": bucket, "s3Key": key}], separators=(",", ":"))

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from postdrop import aws
+from postdrop.adapters.objects import read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import item_for, mark_published, previous_of, was_published, write_record
-from postdrop.adapters.topic import publish_notifications
+from postdrop.adapters.topic import Outgoing, publish_notifications
 from postdrop.envelope import Envelope
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
@@ -69,7 +70,7 @@ class StoreBatch:
     """One SQS batch: write each record as it comes, publish together, then mark together."""
 
     settings: StoreSettings
-    to_publish: list[tuple[str, str, Notification]] = field(default_factory=list)  # (record id, seq, n)
+    to_publish: list[tuple[str, str, Outgoing]] = field(default_factory=list)  # (record id, seq, notification)
     reasons: dict[str, str] = field(default_factory=dict)  # record id -> why it failed
     counts: dict[str, int] = field(
         default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0}
@@ -113,7 +114,23 @@ class StoreBatch:
         if outcome.status == "written":
             self.counts["stored" if event_type else "unchanged"] += 1
         if event_type is not None:
-            self.to_publish.append((record_id, item["seq"], notification_for(envelope, event_type)))
+            self.to_publish.append((record_id, item["seq"], self._outgoing(envelope, event_type)))
+
+    def _outgoing(self, envelope: Envelope, event_type: EventType) -> Outgoing:
+        """The notification, with the post for created and updated (read from its archive when large)."""
+        notification = notification_for(envelope, event_type)
+        if event_type not in ("post.created", "post.updated"):
+            return Outgoing(notification)
+        if envelope.post_ref is not None:
+            ref = envelope.post_ref
+            return Outgoing(notification, load_post=lambda: read_archive(aws.s3(), ref))
+        return Outgoing(notification, post_json=envelope.post_json)
+
+    def _offload(self, notification_id: str, body: str) -> tuple[str, str]:
+        """Store a notification too large for SNS where its subscribers read it; return (bucket, key)."""
+        key = f"{self.settings.payload_prefix}{notification_id}.json"
+        write_archive(aws.s3(), self.settings.payload_bucket, key, body)
+        return self.settings.payload_bucket, key
 
     def finish(self, records: list[dict[str, Any]], failed: set[str]) -> set[str]:
         """Publish, mark what went out, dead-letter last attempts; return the record ids to retry."""
@@ -125,10 +142,11 @@ class StoreBatch:
         """Publish what was written, mark it published; return the record ids to retry, with why."""
         failed_ids: dict[str, str] = {}
         if self.to_publish:
-            notifications = [n for _, _, n in self.to_publish]
-            failed_ids = publish_notifications(aws.sns(), self.settings.topic_arn, notifications)
-        retry = {rid: failed_ids[n.notification_id] for rid, _, n in self.to_publish if n.notification_id in failed_ids}
-        published = [(n.post_id, seq) for _, seq, n in self.to_publish if n.notification_id not in failed_ids]
+            outgoing = [o for _, _, o in self.to_publish]
+            failed_ids = publish_notifications(aws.sns(), self.settings.topic_arn, outgoing, self._offload)
+        sent = [(rid, seq, o.notification) for rid, seq, o in self.to_publish]
+        retry = {rid: failed_ids[n.notification_id] for rid, _, n in sent if n.notification_id in failed_ids}
+        published = [(n.post_id, seq) for _, seq, n in sent if n.notification_id not in failed_ids]
         self.counts["notified"] = len(published)
         if published:
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -188,15 +188,21 @@ def test_a_1mb_post_goes_through_whole(harness: Harness) -> None:
     archived = json.loads(harness.stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
     assert len(archived["sections"][0]["paragraphs"]) == 1500  # whole
     assert archived["content_hash"] == item["content_hash"]
-    (note,) = harness.notifications()
-    assert note["event_type"] == "post.created" and len(json.dumps(note)) < 2048
+    # the notification is over SNS's 256 KB: subscribers get a payload-offloading pointer to it, whole
+    (pointer,) = harness.notifications()
+    pointer_class, where = cast("list[Any]", pointer)
+    assert pointer_class == "software.amazon.payloadoffloading.PayloadS3Pointer"
+    assert where["s3BucketName"] == harness.bucket and where["s3Key"].startswith("payloads/")
+    s3 = harness.stack.client("s3")
+    note = json.loads(s3.get_object(Bucket=where["s3BucketName"], Key=where["s3Key"])["Body"].read())
+    assert note["event_type"] == "post.created" and note["post"] == archived
     # the archive write did not trigger a parse
     parse_events = harness.stack.functions["ParseFunction"].s3_queue
     assert parse_events is not None
     from postdrop_tools.run import drain_queue
 
     keys = [r["s3"]["object"]["key"] for m in drain_queue(harness.stack, parse_events) for r in m.get("Records", [])]
-    assert all(not k.startswith("archive/") for k in keys)
+    assert all(not k.startswith(("archive/", "payloads/")) for k in keys)
 
 
 def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: Harness) -> None:

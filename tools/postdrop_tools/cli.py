@@ -101,7 +101,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
         print(json.dumps(notification, ensure_ascii=False), flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        tail(_target(args), policy, emit, seconds=args.seconds)
+        tail(_target(args), policy, emit, seconds=args.seconds, whole=args.post)
     return 0
 
 
@@ -165,6 +165,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     t = verbs.add_parser("tail", parents=[where], help="print notifications as they arrive (Ctrl-C stops)")
     t.add_argument("--filter", help='an SNS filter policy, e.g. \'{"category": ["emnews"]}\'')
     t.add_argument("--seconds", type=float, help="stop after this long")
+    t.add_argument("--post", action="store_true", help="print the whole post too (offloaded ones read from S3)")
     t.set_defaults(func=cmd_tail)
 
     s = verbs.add_parser("soak", help="prove nothing is lost, doubled or stale under replays, disorder and faults")

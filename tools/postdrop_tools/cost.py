@@ -24,12 +24,12 @@ PRICES_AS_OF = "2025-06-01"
 PRICES = {  # USD, us-east-1
     "lambda_request": 0.20 / 1e6,
     "lambda_gb_second_arm64": 0.0000133334,
-    "s3_put": 0.005 / 1e3,  # the producer's upload
+    "s3_put": 0.005 / 1e3,  # the producer's upload; archived posts and offloaded notifications
     "s3_get": 0.0004 / 1e3,
     "sqs_request": 0.40 / 1e6,  # standard queue, per request (up to 64 KB)
     "dynamodb_write_unit": 0.625 / 1e6,  # on-demand WRU: 1 KB of item per write, 2 in a transaction
     "dynamodb_read_unit": 0.125 / 1e6,  # on-demand RRU: 4 KB of item per strongly consistent read
-    "sns_publish": 0.50 / 1e6,  # per message published (a batch bills each entry); SNS to SQS is free
+    "sns_publish": 0.50 / 1e6,  # per 64 KB chunk of each message published (a batch bills each entry); to SQS free
 }
 
 
@@ -57,12 +57,15 @@ def estimate_cost(
     polled_batches: int,
     memory_mb: dict[str, int],
     item_kb: float,
+    publish_chunks: int | None = None,
 ) -> CostEstimate:
     """The cost of this run's work, scaled to 1,000 posts.
 
     ``calls`` and ``entries`` are keyed "service.Operation"; ``invocations`` maps a function
     to the duration of each of its invocations in ms; ``polled_batches`` counts the invocations
-    Lambda's SQS event source made; ``item_kb`` is the mean item size.
+    Lambda's SQS event source made; ``item_kb`` is the mean item size; ``publish_chunks``
+    the 64 KB chunks of the messages published (SNS's billing unit; one per entry if not given).
+    Offloaded notifications add their S3 PutObject, and a subscriber's GetObject of each.
     """
     p = PRICES
     lambda_usd = 0.0
@@ -79,9 +82,12 @@ def estimate_cost(
     write_units += entries.get("dynamodb.BatchWriteItem", 0)  # published markers: one small item each
     read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)  # (a marker read costs less)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
+    if publish_chunks is not None:
+        published = publish_chunks + calls.get("sns.Publish", 0)
+    puts = posts + calls.get("s3.PutObject", 0)
     breakdown = {
         "lambda": lambda_usd,
-        "s3": posts * p["s3_put"] + calls.get("s3.GetObject", 0) * p["s3_get"],
+        "s3": puts * p["s3_put"] + calls.get("s3.GetObject", 0) * p["s3_get"],
         "sqs": sqs_requests * p["sqs_request"],
         "dynamodb": write_units * p["dynamodb_write_unit"] + read_units * p["dynamodb_read_unit"],
         "sns": published * p["sns_publish"],

@@ -145,8 +145,13 @@ def tail(
     emit: Callable[[dict[str, Any]], None],
     *,
     seconds: float | None = None,
+    whole: bool = False,
 ) -> int:
-    """Subscribe a temporary queue to the topic, hand each notification to ``emit``; clean up after."""
+    """Subscribe a temporary queue to the topic, hand each notification to ``emit``; clean up after.
+
+    An offloaded notification (over 256 KB) is read through its pointer in S3. Without
+    ``whole`` the post itself is left out of what is emitted (the head is what a tail shows).
+    """
     sqs, sns = target.client("sqs"), target.client("sns")
     name = f"postdrop-tail-{uuid.uuid4().hex[:8]}"
     url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, filter_policy)
@@ -158,7 +163,10 @@ def tail(
             for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get(
                 "Messages", []
             ):
-                emit(json.loads(message["Body"]))
+                notification = read_notification(target.client("s3"), message["Body"])
+                if not whole:
+                    notification.pop("post", None)
+                emit(notification)
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 seen += 1
             if target.endpoint:
@@ -167,3 +175,15 @@ def tail(
         sns.unsubscribe(SubscriptionArn=subscription)
         sqs.delete_queue(QueueUrl=url)
     return seen
+
+
+def read_notification(s3: Any, body: str) -> dict[str, Any]:
+    """A PostsTopic message as a subscriber reads it: the notification, or the one its pointer names."""
+    from postdrop.notification import POINTER_CLASS
+
+    message = json.loads(body)
+    if isinstance(message, list) and len(message) == 2 and message[0] == POINTER_CLASS:
+        where = message[1]
+        stored = s3.get_object(Bucket=where["s3BucketName"], Key=where["s3Key"])["Body"].read()
+        return dict(json.loads(stored))
+    return dict(message)

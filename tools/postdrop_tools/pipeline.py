@@ -27,6 +27,7 @@ __all__ = ["Pipeline", "sqs_record"]
 # The list parameter of each batch call (SQS, SNS, transactions); BatchWriteItem's entries
 # are the requests of its one table.
 _BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "TransactItems")
+SNS_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Pipeline:
 
     calls: Counter[str] = field(default_factory=Counter)
     entries: Counter[str] = field(default_factory=Counter)  # the entries of batch calls
+    publish_chunks: int = 0  # SNS bills each 64 KB of a published message as one request
 
     def __post_init__(self) -> None:
         configure_environment(self.stack, quiet=self.quiet)
@@ -66,6 +68,8 @@ class Pipeline:
                     batch = [r for requests in params["RequestItems"].values() for r in requests]
                 if batch is not None:
                     self.entries[operation] += len(batch)
+                if operation == "sns.PublishBatch":
+                    self.publish_chunks += sum(-(-len(e["Message"].encode()) // SNS_CHUNK) for e in batch or [])
 
             client.meta.events.register("before-parameter-build", count)
 

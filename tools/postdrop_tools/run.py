@@ -199,6 +199,7 @@ def run_pipeline(
         polled_batches=sum(len(fn.durations_ms) for fn in pipeline.functions.values() if fn.spec.sqs_source),
         memory_mb={name: fn.spec.memory_mb for name, fn in pipeline.functions.items()},
         item_kb=_mean_item_kb(items.values()),
+        publish_chunks=pipeline.publish_chunks,
     ).public()
     return report
 

@@ -18,10 +18,10 @@ def _models() -> dict[str, type[BaseModel]]:
 
     models: dict[str, type[BaseModel]] = {"normalized-post.v1.json": NormalizedPost}
     try:
-        from postdrop.notification import Notification
+        from postdrop.notification import NotificationMessage
     except ImportError:  # pragma: no cover - before the notification contract exists
         return models
-    models["notification.v1.json"] = Notification
+    models["notification.v1.json"] = NotificationMessage
     return models
 
 

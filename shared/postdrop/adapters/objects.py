@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-__all__ = ["ObjectBody", "ObjectGone", "ObjectTooLarge", "read_object", "write_archive"]
+__all__ = ["ObjectBody", "ObjectGone", "ObjectTooLarge", "read_archive", "read_object", "write_archive"]
 
 _TOTAL = re.compile(r"/(\d+)$")
 _GONE = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
@@ -58,6 +58,13 @@ def read_object(client: S3Client, bucket: str, key: str, version_id: str | None,
 
 
 def write_archive(client: S3Client, bucket: str, key: str, body: str) -> str:
-    """Store a large post's JSON (content-addressed by its caller, so a retry rewrites the same object)."""
+    """Store a large post's or notification's JSON (its caller names it by content or by
+    notification_id, so a retry rewrites the same object); return its s3:// address."""
     client.put_object(Bucket=bucket, Key=key, Body=body.encode(), ContentType="application/json")
     return f"s3://{bucket}/{key}"
+
+
+def read_archive(client: S3Client, ref: str) -> str:
+    """The JSON ``write_archive`` stored at ``ref`` (s3://bucket/key)."""
+    bucket, _, key = ref.removeprefix("s3://").partition("/")
+    return client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")

@@ -101,7 +101,7 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
             "categories": head.categories,
             "tags": head.tags,
             "source_url": head.source_url,
-            "post_zlib": _compress(envelope.post.model_dump_json()) if envelope.post is not None else None,
+            "post_zlib": _compress(envelope.post_json) if envelope.post_json is not None else None,
             "post_ref": envelope.post_ref,
         }
     elif envelope.action == "reject":

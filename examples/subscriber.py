@@ -1,0 +1,59 @@
+"""A PostsTopic subscriber that reads every notification whole, with AWS's SQS Extended Client.
+
+postdrop publishes each notification with the whole post under ``post``. A notification
+over SNS's 256 KB is stored in S3 and the message is the payload-offloading pointer
+(``software.amazon.payloadoffloading.PayloadS3Pointer`` with the ``ExtendedPayloadSize``
+attribute) that AWS's Extended Client libraries, Python and Java, follow by themselves, so
+this subscriber has no postdrop code in it: subscribe a queue to PostsTopic with raw message
+delivery (the attributes must reach the queue), give the subscriber s3:GetObject on the
+stack's PayloadLocation, and receive.
+
+    pip install boto3 amazon-sqs-extended-client
+    python examples/subscriber.py QUEUE_URL [--endpoint-url http://127.0.0.1:4566] [--seconds 20]
+
+Leave the client's ``delete_payload_from_s3`` off: every subscriber reads the same payload
+(the bucket's lifecycle removes payloads after 15 days).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import sqs_extended_client  # noqa: F401 - teaches boto3's SQS client to follow S3 pointers
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+def notifications(queue_url: str, *, endpoint_url: str | None = None, seconds: float = 20) -> Iterator[dict[str, Any]]:
+    """Each notification on the queue, whole, until the queue stays empty for ``seconds``."""
+    session = boto3.session.Session()
+    sqs: Any = session.client("sqs", endpoint_url=endpoint_url)
+    sqs.s3_client = session.client("s3", endpoint_url=endpoint_url)  # where the pointers are followed
+    idle_until = time.monotonic() + seconds
+    while time.monotonic() < idle_until:
+        wait = max(0, min(5, int(idle_until - time.monotonic())))
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait)
+        for message in messages.get("Messages", []):
+            yield json.loads(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            idle_until = time.monotonic() + seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("queue_url")
+    parser.add_argument("--endpoint-url", help="the local stack's endpoint (postdrop up prints it)")
+    parser.add_argument("--seconds", type=float, default=20, help="stop once the queue is empty this long")
+    args = parser.parse_args()
+    for n in notifications(args.queue_url, endpoint_url=args.endpoint_url, seconds=args.seconds):
+        post = n.get("post") or {}
+        print(f"{n['event_type']} {n['post_id']}: {n.get('title')!r}, {len(post.get('text', ''))} characters of text")
+
+
+if __name__ == "__main__":
+    main()

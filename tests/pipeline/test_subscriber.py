@@ -1,0 +1,86 @@
+"""A subscriber that knows nothing of postdrop gets whole posts: AWS's SQS Extended Client, on `postdrop up`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from postdrop_tools.emulator import LOCAL_CREDENTIALS, emulator
+from postdrop_tools.ops import drop, read_notification
+from postdrop_tools.pipeline import Pipeline
+from postdrop_tools.run import subscribe_queue
+from postdrop_tools.stack import provision
+from postdrop_tools.target import Target
+from tests.conftest import REPO, SAMPLES, post
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import ModuleType
+
+pytestmark = pytest.mark.pipeline
+
+
+def _example() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("subscriber", REPO / "examples" / "subscriber.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _large_post() -> bytes:
+    paragraph = "这是一段很长的正文，用来测试订阅者收到完整的大文章。" * 20
+    body = "".join(f"<p>{i} {paragraph}</p>\n" for i in range(1900))
+    data = post('title: "大文章"\ncategories: emnews\ndate: 2026-03-09 08:00:00 +0800', body)
+    assert len(data) > 1100 * 1024
+    return data
+
+
+def test_extended_client_subscriber_receives_small_and_large_posts_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = SAMPLES / "2026-03-02-NW0001.md"
+    large = tmp_path / "2026-03-09-large.md"
+    large.write_bytes(_large_post())
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with emulator() as emu:
+        # Given a queue subscribed to PostsTopic with raw delivery, as a subscriber makes one
+        stack = provision(emu)
+        sqs, sns = stack.client("sqs"), stack.client("sns")
+        queue, _ = subscribe_queue(sqs, sns, stack.ref("PostsTopic"), "postdrop-local-extended-subscriber")
+        target = Target.local(str(emu.endpoint))
+        # When a small and a 1.1 MB post are dropped into the bucket
+        assert sorted(drop(target, [small, large]).dropped) == [
+            "posts/2026-03-02-NW0001.md",
+            "posts/2026-03-09-large.md",
+        ]
+        Pipeline(stack).drain()
+        # Then the Extended Client reads both notifications whole, the large one through its pointer
+        received: dict[str, dict[str, Any]] = {
+            n["post_id"]: n for n in _example().notifications(queue, endpoint_url=emu.endpoint, seconds=1)
+        }
+        assert set(received) == {"2026-03-02-NW0001", "2026-03-09-large"}
+        big = received["2026-03-09-large"]
+        assert big["event_type"] == "post.created" and big["title"] == "大文章"
+        assert (
+            len(big["post"]["sections"][0]["paragraphs"]) == 1900 and big["post"]["content_hash"] == big["content_hash"]
+        )
+        assert received["2026-03-02-NW0001"]["post"]["title"] == received["2026-03-02-NW0001"]["title"]
+        payloads = stack.client("s3").list_objects_v2(Bucket=stack.ref("PostsBucket"), Prefix="payloads/")
+        assert [o["Size"] for o in payloads.get("Contents", [])] and len(payloads["Contents"]) == 1  # only the large
+
+
+def test_tail_prints_whole_posts_following_the_pointer() -> None:
+    with emulator() as emu:
+        stack = provision(emu)
+        bucket = stack.ref("PostsBucket")
+        s3 = stack.client("s3")
+        s3.put_object(Bucket=bucket, Key="payloads/n1.json", Body=json.dumps({"post_id": "p", "post": {"text": "x"}}))
+        pointer = json.dumps(["software.amazon.payloadoffloading.PayloadS3Pointer",
+                              {"s3BucketName": bucket, "s3Key": "payloads/n1.json"}])  # fmt: skip
+        assert read_notification(s3, pointer) == {"post_id": "p", "post": {"text": "x"}}
+        assert read_notification(s3, '{"post_id": "q"}') == {"post_id": "q"}

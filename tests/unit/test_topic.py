@@ -1,0 +1,84 @@
+"""What PostsTopic is sent: per-protocol entries, offloading past 256 KB, batches within SNS's limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from postdrop.adapters.topic import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, Outgoing, _batches, entry_for
+from postdrop.notification import POINTER_CLASS, SIZE_ATTRIBUTE, Notification
+
+
+def _notification(**fields: object) -> Notification:
+    base = {"notification_id": "n1", "event_type": "post.created", "post_id": "2026-03-02-a", "key": "posts/a.md",
+            "title": "标题", "published_at": "2026-03-02T08:00:00+08:00", "categories": ["emnews"],
+            "excerpt": "摘要", "source_url": "https://example.com/a", "sequencer": "01",
+            "content_hash": "h"}  # fmt: skip
+    return Notification.model_validate(base | fields)
+
+
+def _no_offload(notification_id: str, body: str) -> tuple[str, str]:
+    raise AssertionError("nothing this small is offloaded")
+
+
+def test_a_small_notification_carries_the_post_for_machines_and_text_for_email() -> None:
+    # Given a created post, When its entry is made
+    post = {"title": "标题", "text": "正文"}
+    entry, size = entry_for(Outgoing(_notification(), post_json=json.dumps(post, ensure_ascii=False)), _no_offload)
+    # Then SQS, Lambda and HTTP subscribers get the JSON with the post, email a readable text
+    assert entry["MessageStructure"] == "json" and entry["Subject"].isascii()
+    message = json.loads(entry["Message"])
+    assert json.loads(message["default"])["post"] == post
+    assert json.loads(message["default"])["title"] == "标题"
+    email = message["email"]
+    assert (
+        email.startswith("标题\npost.created · 2026-03-02T08:00:00+08:00") and "Source: https://example.com/a" in email
+    )
+    assert not email.lstrip().startswith("{")
+    assert entry["MessageAttributes"]["event_type"]["StringValue"] == "post.created"
+    assert SIZE_ATTRIBUTE not in entry["MessageAttributes"] and size < MAX_MESSAGE_BYTES
+
+
+def test_a_notification_over_the_limit_is_offloaded_with_the_extended_clients_pointer() -> None:
+    stored: dict[str, str] = {}
+
+    def offload(notification_id: str, body: str) -> tuple[str, str]:
+        stored[notification_id] = body
+        return "bucket", f"payloads/{notification_id}.json"
+
+    big = json.dumps({"text": "字" * 100_000}, ensure_ascii=False)  # 300 KB of UTF-8
+    entry, size = entry_for(Outgoing(_notification(), load_post=lambda: big), offload)
+    message = json.loads(entry["Message"])
+    assert json.loads(message["default"]) == [POINTER_CLASS, {"s3BucketName": "bucket", "s3Key": "payloads/n1.json"}]
+    assert entry["MessageAttributes"][SIZE_ATTRIBUTE] == {"DataType": "Number",
+                                                          "StringValue": str(len(stored["n1"].encode()))}  # fmt: skip
+    assert json.loads(stored["n1"])["post"]["text"] == "字" * 100_000
+    assert "标题" in message["email"] and size < 2048  # email subscribers still get the readable text
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ([100] * 10, [10]),
+        ([100] * 11, [10, 1]),
+        ([MAX_BATCH_BYTES // 2] * 3, [2, 1]),
+        ([MAX_BATCH_BYTES // 2 + 1] * 2, [1, 1]),
+        ([MAX_MESSAGE_BYTES, 1, 1], [1, 2]),
+        ([], []),
+    ],
+)
+def test_batches_hold_ten_entries_and_256_kb_at_most(sizes: list[int], expected: list[int]) -> None:
+    entries = [({"Id": str(i)}, size) for i, size in enumerate(sizes)]
+    assert [len(batch) for batch in _batches(entries)] == expected
+
+
+@pytest.mark.parametrize(
+    ("event_type", "fields", "expected"),
+    [
+        ("post.rejected", {"reason": "no front matter: line 1"}, "was rejected: no front matter: line 1"),
+        ("post.deleted", {}, "was removed (posts/a.md)"),
+    ],
+)
+def test_email_text_of_other_changes(event_type: str, fields: dict[str, str], expected: str) -> None:
+    assert expected in _notification(event_type=event_type, **fields).email_text()
