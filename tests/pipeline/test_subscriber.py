@@ -14,7 +14,7 @@ from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.run import subscribe_queue
 from postdrop_tools.stack import provision
 from postdrop_tools.target import Target
-from tests.conftest import REPO, SAMPLES, post
+from tests.conftest import REPO, SAMPLES, corpus_files, post
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,7 +42,7 @@ def _large_post() -> bytes:
 def test_extended_client_subscriber_receives_small_and_large_posts_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    small = SAMPLES / "2026-03-02-NW0001.md"
+    small = (corpus_files() or [SAMPLES / "2026-03-02-NW0001.md"])[0]  # a real corpus post where it is at hand
     large = tmp_path / "2026-03-09-large.md"
     large.write_bytes(_large_post())
     for name, value in LOCAL_CREDENTIALS.items():
@@ -54,22 +54,21 @@ def test_extended_client_subscriber_receives_small_and_large_posts_whole(
         queue, _ = subscribe_queue(sqs, sns, stack.ref("PostsTopic"), "postdrop-local-extended-subscriber")
         target = Target.local(str(emu.endpoint))
         # When a small and a 1.1 MB post are dropped into the bucket
-        assert sorted(drop(target, [small, large]).dropped) == [
-            "posts/2026-03-02-NW0001.md",
-            "posts/2026-03-09-large.md",
-        ]
+        dropped = drop(target, [small, large]).dropped
+        assert sorted(dropped) == sorted([f"posts/{small.name}", "posts/2026-03-09-large.md"])
         Pipeline(stack).drain()
         # Then the Extended Client reads both notifications whole, the large one through its pointer
         received: dict[str, dict[str, Any]] = {
             n["post_id"]: n for n in _example().notifications(queue, endpoint_url=emu.endpoint, seconds=1)
         }
-        assert set(received) == {"2026-03-02-NW0001", "2026-03-09-large"}
+        assert set(received) == {small.stem, "2026-03-09-large"}
         big = received["2026-03-09-large"]
         assert big["event_type"] == "post.created" and big["title"] == "大文章"
         assert (
             len(big["post"]["sections"][0]["paragraphs"]) == 1900 and big["post"]["content_hash"] == big["content_hash"]
         )
-        assert received["2026-03-02-NW0001"]["post"]["title"] == received["2026-03-02-NW0001"]["title"]
+        assert received[small.stem]["post"]["title"] == received[small.stem]["title"]
+        assert received[small.stem]["post"]["text"]
         payloads = stack.client("s3").list_objects_v2(Bucket=stack.ref("PostsBucket"), Prefix="payloads/")
         assert [o["Size"] for o in payloads.get("Contents", [])] and len(payloads["Contents"]) == 1  # only the large
 
