@@ -1,7 +1,9 @@
-"""ParseFunction: S3 object changes in (direct, or wrapped in SQS), envelopes out to StoreQueue.
+"""ParseFunction: S3 object changes in (S3 notifications direct or inside SQS/SNS, EventBridge,
+S3 Batch Operations), envelopes out to StoreQueue.
 
-Rejected files never raise: they become envelopes. Anything else that fails raises, so
-Lambda's async retries, then ParseDLQ, keep the event.
+Rejected files never raise: they become envelopes. An event that carries no S3 change, and
+anything else that fails, raises, so Lambda's async retries, then ParseDLQ, keep the event.
+A Batch Operations invocation is answered in its own format, per task.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from postdrop.config import parse_settings
-from postdrop.ingest import ingest_event
+from postdrop.ingest import ingest_batch_job, ingest_event
 from postdrop.observability import logger, metrics, tracer
+from postdrop.s3events import batch_job
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -21,5 +24,8 @@ if TYPE_CHECKING:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = parse_settings()
-    result = ingest_event(event, settings)
-    return result.summary()
+    job = batch_job(event)
+    if job is not None:
+        response, _ = ingest_batch_job(job, settings)
+        return response
+    return ingest_event(event, settings).summary()

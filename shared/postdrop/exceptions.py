@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "PostRejected", "PostdropError", "TransientError"]
+__all__ = ["ConfigError", "EventNotUnderstood", "PostRejected", "PostdropError", "TransientError"]
 
 
 class PostdropError(Exception):
@@ -26,3 +26,8 @@ class ConfigError(PostdropError):
 
 class TransientError(PostdropError):
     """A downstream service failed in a way a retry can fix (throttling, timeouts)."""
+
+
+class EventNotUnderstood(PostdropError, ValueError):
+    """An invocation event that carries no S3 change postdrop knows; the message says which
+    record and what it is. The invocation fails, so Lambda's retries and ParseDLQ keep it."""

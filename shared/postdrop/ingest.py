@@ -18,13 +18,18 @@ from postdrop.core.normalize import parse_post
 from postdrop.envelope import INLINE_POST_BYTES, Envelope, PostHead
 from postdrop.exceptions import PostRejected
 from postdrop.observability import MetricUnit, logger, metrics
-from postdrop.s3events import S3Change, s3_changes
+from postdrop.s3events import S3Change, read_event
 
 if TYPE_CHECKING:
     from postdrop.config import ParseSettings
     from postdrop.model import NormalizedPost
+    from postdrop.s3events import BatchJob
 
-__all__ = ["ARCHIVE_PREFIX", "IngestResult", "envelope_for", "ingest_event", "upsert_envelope"]
+__all__ = ["ARCHIVE_PREFIX", "IngestResult", "envelope_for", "ingest_batch_job", "ingest_event", "upsert_envelope"]
+
+# S3 answers these when a retry can succeed; Batch Operations retries TemporaryFailure tasks.
+_TRANSIENT_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling",
+                              "ThrottlingException", "RequestLimitExceeded", "503", "500"})  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -33,6 +38,7 @@ class IngestResult:
     rejected: int = 0
     deleted: int = 0
     vanished: int = 0
+    ignored: int = 0
     envelopes: list[Envelope] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -41,6 +47,7 @@ class IngestResult:
             "rejected": self.rejected,
             "deleted": self.deleted,
             "vanished": self.vanished,
+            "ignored": self.ignored,
             "keys": [e.change.key for e in self.envelopes],
         }
 
@@ -60,8 +67,11 @@ def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
         body = read_object(aws.s3(), change.bucket, change.key, change.version_id, settings.max_object_bytes)
     except ObjectTooLarge as exc:
         return Envelope(action="reject", post_id=post_id, change=change, reason=str(exc))
-    except ObjectGone:
-        logger.warning("object gone before it was read; its delete event records it", extra={"key": change.key})
+    except ObjectGone as exc:
+        if exc.code == "NoSuchVersion":  # the event names a version the bucket does not hold
+            logger.warning("the version the event names does not exist; nothing to parse", extra={"reason": str(exc)})
+        else:
+            logger.warning("object gone before it was read; its delete event records it", extra={"key": change.key})
         return None
     try:
         post = parse_post(body.data, change.key, default_zone=settings.default_zone)
@@ -87,24 +97,70 @@ def upsert_envelope(post: NormalizedPost, change: S3Change) -> Envelope:
     return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post_ref=ref)
 
 
+def _count(result: IngestResult, envelope: Envelope) -> None:
+    if envelope.action == "upsert":
+        result.parsed += 1
+    elif envelope.action == "reject":
+        result.rejected += 1
+        logger.info("rejected", extra={"key": envelope.change.key, "reason": envelope.reason})
+    else:
+        result.deleted += 1
+    result.envelopes.append(envelope)
+
+
 def ingest_event(event: Any, settings: ParseSettings) -> IngestResult:
-    result = IngestResult()
-    for change in s3_changes(event):
+    """Every S3 change of an event to StoreQueue. Raises EventNotUnderstood for a shape that holds none."""
+    intake = read_event(event)
+    result = IngestResult(ignored=len(intake.ignored))
+    for what in intake.ignored:
+        logger.info("ignored: changes no post", extra={"what": what})
+    for change in intake.changes:
         logger.set_correlation_id(change.key)
         envelope = envelope_for(change, settings)
         if envelope is None:
             result.vanished += 1
             continue
-        if envelope.action == "upsert":
-            result.parsed += 1
-        elif envelope.action == "reject":
-            result.rejected += 1
-            logger.info("rejected", extra={"key": change.key, "reason": envelope.reason})
-        else:
-            result.deleted += 1
-        result.envelopes.append(envelope)
+        _count(result, envelope)
     if result.envelopes:
         send_envelopes(aws.sqs(), settings.store_queue_url, result.envelopes)
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
     return result
+
+
+def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> tuple[dict[str, Any], IngestResult]:
+    """An S3 Batch Operations invocation: each task's object through parsing again (a backfill),
+    answered per task: Succeeded, TemporaryFailure (a retry can fix it) or PermanentFailure."""
+    result = IngestResult()
+    outcome: dict[str, tuple[str, str]] = {}
+    sent: list[tuple[str, Envelope]] = []
+    for task_id, change in job.tasks:
+        logger.set_correlation_id(change.key)
+        try:
+            envelope = envelope_for(change, settings)
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+            transient = code in _TRANSIENT_CODES or type(exc).__name__ in ("ConnectTimeoutError", "ReadTimeoutError")
+            logger.exception("task failed", extra={"task_id": task_id})
+            outcome[task_id] = ("TemporaryFailure" if transient else "PermanentFailure", f"{type(exc).__name__}: {exc}")
+            continue
+        if envelope is None:
+            result.vanished += 1
+            what = f"version {change.version_id} does not exist" if change.version_id else "the object does not exist"
+            outcome[task_id] = ("PermanentFailure", f"{change.key}: {what}")
+            continue
+        _count(result, envelope)
+        sent.append((task_id, envelope))
+    if sent:
+        try:
+            send_envelopes(aws.sqs(), settings.store_queue_url, [e for _, e in sent])
+        except Exception as exc:
+            logger.exception("could not send the envelopes; Batch Operations retries these tasks")
+            outcome |= {task_id: ("TemporaryFailure", f"could not reach StoreQueue: {exc}") for task_id, _ in sent}
+    for task_id, envelope in sent:
+        said = "parsed" if envelope.action == "upsert" else f"rejected: {envelope.reason}"
+        outcome.setdefault(task_id, ("Succeeded", f"{envelope.change.key}: {said}"))
+    metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
+    metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
+    results = [(task_id, *outcome[task_id]) for task_id, _ in job.tasks]
+    return job.response(results), result

@@ -18,7 +18,14 @@ from pydantic import ValidationError
 from postdrop import aws
 from postdrop.adapters.objects import read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
-from postdrop.adapters.table import item_for, mark_published, previous_of, was_published, write_record
+from postdrop.adapters.table import (
+    item_for,
+    mark_published,
+    previous_of,
+    stored_sequencer,
+    was_published,
+    write_record,
+)  # fmt: skip
 from postdrop.adapters.topic import Outgoing, publish_notifications
 from postdrop.envelope import Envelope
 from postdrop.notification import EventType, Notification, notification_id
@@ -95,6 +102,13 @@ class StoreBatch:
     def write(self, record_id: str, envelope: Envelope) -> None:
         """Write one envelope; raises (failing only this record) when DynamoDB does."""
         logger.set_correlation_id(envelope.change.key)
+        if envelope.change.backfill and not envelope.change.sequencer:  # a Batch Operations task
+            sequencer = stored_sequencer(
+                aws.dynamodb(), self.settings.table_name, envelope.post_id, envelope.change.key
+            )
+            envelope = envelope.model_copy(
+                update={"change": envelope.change.model_copy(update={"sequencer": sequencer})}
+            )
         item = item_for(envelope)
         outcome = write_record(aws.dynamodb(), self.settings.table_name, item, same_change=envelope.change.backfill)
         if outcome.status == "stale":

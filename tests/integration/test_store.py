@@ -227,3 +227,46 @@ def test_a_publish_failing_on_the_last_receive_is_dead_lettered_with_why(harness
     )["Messages"]
     assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("SNS PublishBatch failed")
     assert harness.published() == []  # a redrive will publish it
+
+
+def _batch_task(h: Harness, key: str) -> tuple[dict[str, Any], str]:
+    """ParseFunction's answer to a Batch Operations task over ``key``, and the envelope it sent."""
+    job = {"invocationSchemaVersion": "2.0", "invocationId": "inv", "job": {"id": "j"},
+           "tasks": [{"taskId": "t1", "s3Key": key, "s3VersionId": None, "s3Bucket": h.bucket}]}  # fmt: skip
+    answer: dict[str, Any] = h.pipeline.functions["ParseFunction"].invoke(job)
+    (sent,) = h.envelopes_sent()
+    return answer, sent
+
+
+def test_a_batch_operations_task_rereads_the_object_at_the_stored_change(harness: Harness) -> None:
+    # Given a post stored and announced from its S3 event
+    assert harness.store_envelopes(envelope(harness, KEY, V1, "0A01")) == {"batchItemFailures": []}
+    assert events(harness) == ["post.created"]
+    # When Batch Operations runs ParseFunction over the unchanged object
+    answer, sent = _batch_task(harness, KEY)
+    assert answer["results"] == [{"taskId": "t1", "resultCode": "Succeeded", "resultString": f"{KEY}: parsed"}]
+    assert json.loads(sent)["change"]["sequencer"] == ""  # the store takes the sequencer the table holds
+    assert harness.store_envelopes(sent) == {"batchItemFailures": []}
+    # Then nothing is rewritten and nobody is told: the same change, the same content
+    assert events(harness) == []
+    assert harness.items()["2026-03-01-story"]["sequencer"] == "0A01"
+
+
+def test_a_batch_operations_task_over_an_object_the_table_lacks_creates_it(harness: Harness) -> None:
+    harness.put("posts/never-seen.md", V1)
+    _, sent = _batch_task(harness, "posts/never-seen.md")
+    assert harness.store_envelopes(sent) == {"batchItemFailures": []}
+    assert events(harness) == ["post.created"]
+    # and a real event of that object afterwards still wins over the backfill
+    assert harness.store_envelopes(envelope(harness, "posts/never-seen.md", V2, "0001")) == {"batchItemFailures": []}
+    assert events(harness) == ["post.updated"]
+
+
+def test_a_batch_operations_task_whose_object_is_gone_fails_permanently(harness: Harness) -> None:
+    task = {"taskId": "t1", "s3Key": "posts/gone.md", "s3VersionId": None, "s3Bucket": harness.bucket}
+    job = {"invocationSchemaVersion": "2.0", "invocationId": "inv", "tasks": [task]}
+    answer = harness.pipeline.functions["ParseFunction"].invoke(job)
+    assert answer["results"] == [
+        {"taskId": "t1", "resultCode": "PermanentFailure", "resultString": "posts/gone.md: the object does not exist"}
+    ]
+    assert harness.envelopes_sent() == []

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,6 +77,12 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
         ("ParseFunction", "s3-put-rejected.json", {"rejected": 1, "keys": ["posts/not-a-post.md"]}),
         ("ParseFunction", "s3-delete.json", {"deleted": 1, "keys": ["posts/2026-03-02-NW0001.md"]}),
         ("StoreFunction", "sqs-store.json", {"batchItemFailures": []}),
+        ("ParseFunction", "eventbridge-object-created.json", {"parsed": 1, "keys": ["posts/2026-03-04-0003.md"]}),
+        (
+            "ParseFunction",
+            "s3-batch-invocation.json",
+            {"invocationSchemaVersion": "2.0", "treatMissingKeysAs": "PermanentFailure"},
+        ),
     ],
 )
 def test_every_event_file_goes_through_its_handler(function: str, event: str, expected: dict[str, object]) -> None:
@@ -84,7 +91,8 @@ def test_every_event_file_goes_through_its_handler(function: str, event: str, ex
 
 
 def test_every_event_file_is_covered() -> None:
-    covered = {"s3-put.json", "s3-put-rejected.json", "s3-delete.json", "sqs-store.json", "env.json"}
+    covered = {"s3-put.json", "s3-put-rejected.json", "s3-delete.json", "sqs-store.json", "env.json",
+               "eventbridge-object-created.json", "s3-batch-invocation.json"}  # fmt: skip
     assert {p.name for p in EVENTS.glob("*.json")} == covered
 
 
@@ -97,3 +105,74 @@ def test_postdrop_run_json_on_the_samples() -> None:
         "dropped": 7, "stored": 6, "rejected": 1, "deleted": 0, "notified": 7, "lost": 0, "seconds": 0,
     }  # fmt: skip
     assert "Traceback" not in result.stderr
+
+
+def test_a_batch_operations_invocation_is_answered_per_task() -> None:
+    result = invoke_event(
+        "ParseFunction", json.loads((EVENTS / "s3-batch-invocation.json").read_text(encoding="utf-8"))
+    )
+    assert [(r["taskId"], r["resultCode"]) for r in result["results"]] == [
+        ("dGFza2lkZ29lc2hlcmUK", "Succeeded"),
+        ("dGFza2lkZ29lc2hlcmUL", "Succeeded"),
+    ]
+    assert result["results"][0]["resultString"] == "posts/2026-03-05-reading-notes.md: parsed"
+    assert result["results"][1]["resultString"].startswith("posts/not-a-post.md: rejected: no front matter")
+
+
+AWS_EVENTS = REPO.parent / "shared" / "aws-events"
+# What each third-party fixture is, by what ParseFunction must make of it (read in place, never copied).
+FIXTURE_OUTCOMES: dict[str, dict[str, Any]] = {
+    "docs-s3-test-event.json": {"ignored": 1},
+    "powertools-s3Event.json": {"parsed": 1},
+    "powertools-s3EventDecodedKey.json": {"vanished": 1},  # a made-up versionId: that version does not exist
+    "powertools-s3EventDeleteObject.json": {"deleted": 1},
+    "powertools-s3EventGlacier.json": {"parsed": 1},
+    "powertools-s3SqsEvent.json": {"vanished": 1},  # a made-up versionId
+    "powertools-s3EventBridgeNotificationObjectCreatedEvent.json": {"parsed": 1},
+    "powertools-s3EventBridgeNotificationObjectDeletedEvent.json": {"deleted": 1},
+    "powertools-s3EventBridgeNotificationObjectExpiredEvent.json": {"deleted": 1},
+    "powertools-s3EventBridgeNotificationObjectRestoreCompletedEvent.json": {"ignored": 1},
+    "sam-s3-put.json": {"parsed": 1},
+    "sam-s3-delete.json": {"deleted": 1},
+    "sam-sqs-wrapping-s3-put.json": {"parsed": 1},
+    "powertools-s3BatchOperationEventSchemaV1.json": {"results": ["PermanentFailure"]},  # version "1" does not exist
+    "powertools-s3BatchOperationEventSchemaV2.json": {"results": ["Succeeded"]},
+    "sam-s3-batch-invocation.json": {"results": ["PermanentFailure"]},  # its made-up version does not exist
+    "powertools-snsEvent.json": {"fails": "is not JSON ('Hello from SNS!')"},
+    "powertools-snsSqsEvent.json": {"fails": "carries no S3 change"},
+    "powertools-sqsDlqTriggerEvent.json": {"fails": "is not JSON ('hello world')"},
+    "powertools-sqsEvent.json": {"fails": "is not JSON"},
+    "sam-sns-notification.json": {"fails": "is not JSON ('example message')"},
+    "sam-sqs-receive-message.json": {"fails": "is not JSON ('Hello from SQS!')"},
+}
+
+
+@pytest.mark.skipif(not AWS_EVENTS.is_dir(), reason=f"the third-party event fixtures are not at {AWS_EVENTS}")
+@pytest.mark.parametrize("name", sorted(FIXTURE_OUTCOMES))
+def test_every_aws_event_fixture_through_postdrop_invoke(name: str) -> None:
+    """Each fixture is processed (every S3 change counted), answered in Batch Operations' format,
+    or fails with one sentence naming the record and what it is: never a silent zero."""
+    postdrop = Path(sys.executable).parent / "postdrop"
+    result = subprocess.run(
+        [str(postdrop), "invoke", "ParseFunction", str(AWS_EVENTS / name)],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )  # fmt: skip
+    expected = FIXTURE_OUTCOMES[name]
+    assert "Traceback" not in result.stderr
+    if "fails" in expected:
+        assert result.returncode == 1
+        (line,) = [line for line in result.stderr.splitlines() if line.startswith("postdrop: ")]
+        assert "record 0" in line and str(expected["fails"]) in line
+        return
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)  # the result alone: log lines go to stderr
+    if "results" in expected:
+        assert [r["resultCode"] for r in answer["results"]] == expected["results"]
+        return
+    counted = {k: answer[k] for k in ("parsed", "rejected", "deleted", "vanished", "ignored") if answer[k]}
+    assert counted == expected
+
+
+def test_every_aws_event_fixture_is_named() -> None:
+    if AWS_EVENTS.is_dir():
+        assert {p.name for p in AWS_EVENTS.glob("*.json")} == set(FIXTURE_OUTCOMES)

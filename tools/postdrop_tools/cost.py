@@ -65,7 +65,7 @@ def estimate_cost(
     to the duration of each of its invocations in ms; ``polled_batches`` counts the invocations
     Lambda's SQS event source made; ``item_kb`` is the mean item size; ``publish_chunks``
     the 64 KB chunks of the messages published (SNS's billing unit; one per entry if not given).
-    Offloaded notifications add their S3 PutObject, and a subscriber's GetObject of each.
+    Offloaded notifications and archived posts add their S3 PutObject; archive reads their GetObject.
     """
     p = PRICES
     lambda_usd = 0.0

@@ -9,11 +9,12 @@ resource's name); its result is printed as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus
 
 from postdrop_tools.emulator import emulator
 from postdrop_tools.runtime import LocalFunction, configure_environment
@@ -37,18 +38,27 @@ def _env_overrides(function: str, env_file: Path) -> dict[str, str]:
 
 
 def _prepare_s3_objects(stack: LocalStack, event: dict[str, Any], posts: Path) -> None:
-    """Point the event's records at the local bucket and upload the objects they name."""
+    """Point top-level S3 records at the local bucket, then upload from ``posts`` every object a
+    created change of the event names, whatever wraps it (SQS, SNS, EventBridge, Batch Operations).
+    An event that carries no S3 change uploads nothing: the handler says what it is."""
+    from postdrop.exceptions import EventNotUnderstood
+    from postdrop.s3events import batch_job, read_event
+
     s3 = stack.client("s3")
     bucket = stack.ref("PostsBucket")
     for record in event.get("Records") or []:
-        if record.get("eventSource") != "aws:s3":
-            continue
-        record["s3"]["bucket"]["name"] = bucket
-        record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
-        key = unquote_plus(record["s3"]["object"]["key"])
-        source = posts / key.removeprefix("posts/")
-        if record.get("eventName", "").startswith("ObjectCreated") and source.is_file():
-            s3.put_object(Bucket=bucket, Key=key, Body=source.read_bytes())
+        if record.get("eventSource") == "aws:s3":
+            record["s3"]["bucket"]["name"] = bucket
+            record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
+    try:
+        job = batch_job(event)
+        changes = [change for _, change in job.tasks] if job else read_event(event).changes
+    except EventNotUnderstood:
+        return
+    for change in changes:
+        source = posts / change.key.removeprefix("posts/")
+        if change.kind == "created" and change.bucket == bucket and source.is_file():
+            s3.put_object(Bucket=bucket, Key=change.key, Body=source.read_bytes())
 
 
 def invoke_event(
@@ -72,9 +82,15 @@ def invoke_command(args: argparse.Namespace) -> int:
         print(f"postdrop: {path}: not a readable JSON event ({exc})", file=sys.stderr)
         return 1
     try:
-        result = invoke_event(args.function, event, env_file=Path(args.env_vars))
+        # as sam local invoke does: the function's log lines on stderr, its result alone on stdout
+        with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="No application metrics to publish")
+            result = invoke_event(args.function, event, env_file=Path(args.env_vars))
     except KeyError as exc:
         print(f"postdrop: {exc.args[0]}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the handler failed, as the invocation would in Lambda: one line, no traceback
+        print(f"postdrop: {args.function} failed on {path}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

@@ -84,14 +84,9 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
 
 def _stored_sequencer(target: Target, key: str) -> str:
     """The sequencer the table holds for ``key`` ("0" when none): backfill re-reads at that change."""
-    response = target.client("dynamodb").get_item(
-        TableName=target.table, Key={"post_id": {"S": post_id_of(key)}}, ProjectionExpression="sequencer, #k",
-        ExpressionAttributeNames={"#k": "key"},
-    )  # fmt: skip
-    item = response.get("Item") or {}
-    if item.get("key", {}).get("S") == key and "sequencer" in item:
-        return str(item["sequencer"]["S"])
-    return "0"
+    from postdrop.adapters.table import stored_sequencer
+
+    return stored_sequencer(target.client("dynamodb"), target.table, post_id_of(key), key)
 
 
 def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = False) -> int:

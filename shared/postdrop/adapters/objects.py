@@ -17,7 +17,11 @@ _GONE = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
 
 
 class ObjectGone(Exception):
-    """The object (or that version of it) no longer exists."""
+    """The object (or that version of it) does not exist; ``code`` is S3's (NoSuchKey, NoSuchVersion)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class ObjectTooLarge(Exception):
@@ -44,7 +48,8 @@ def read_object(client: S3Client, bucket: str, key: str, version_id: str | None,
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in _GONE:
-            raise ObjectGone(f"s3://{bucket}/{key} is gone ({code})") from exc
+            what = f"version {version_id} of s3://{bucket}/{key}" if code == "NoSuchVersion" else f"s3://{bucket}/{key}"
+            raise ObjectGone(f"{what} does not exist ({code})", code) from exc
         if code == "InvalidRange":  # an empty object has no byte 0
             return ObjectBody(b"", 0, None, version_id)
         raise

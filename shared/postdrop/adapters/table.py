@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MARKER_PREFIX", "RecordType", "WriteOutcome", "item_bytes", "item_for", "mark_published", "marker_key",
-    "previous_of", "stored_post_json", "was_published", "write_record",
+    "previous_of", "stored_post_json", "stored_sequencer", "was_published", "write_record",
 ]  # fmt: skip
 
 RecordType = Literal["POST", "REJECTED", "DELETED"]
@@ -247,3 +247,16 @@ def was_published(client: DynamoDBClient, table: str, post_id: str, seq: str) ->
 
 def marker_key(post_id: str, seq: str) -> str:
     return f"{MARKER_PREFIX}{post_id}/{seq}"
+
+
+def stored_sequencer(client: DynamoDBClient, table: str, post_id: str, key: str) -> str:
+    """The sequencer the table holds for the object ``key`` ("0" when none): a backfill re-reads
+    the object at that change, so an unchanged post stays silent and a newer change still wins."""
+    response = client.get_item(
+        TableName=table, Key={"post_id": {"S": post_id}}, ProjectionExpression="sequencer, #k",
+        ExpressionAttributeNames={"#k": "key"}, ConsistentRead=True,
+    )  # fmt: skip
+    item = response.get("Item") or {}
+    if item.get("key", {}).get("S") == key and "sequencer" in item:
+        return str(item["sequencer"]["S"])
+    return "0"
