@@ -13,7 +13,12 @@ from typing import Any
 
 from postdrop.exceptions import PostRejected
 
-__all__ = ["FrontMatter", "split_front_matter"]
+__all__ = ["MAX_VALUES", "FrontMatter", "split_front_matter"]
+
+# Front matter is a handful of keys; YAML aliases can make a 300-byte block stand for millions
+# of values ("billion laughs"). The loaded data shares the aliased parts, so its expanded size is
+# counted without expanding it, and a block past this is rejected before any key is read.
+MAX_VALUES = 10_000
 
 
 @cache
@@ -122,6 +127,7 @@ def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, An
         return recovered
     if data is None:
         return {}
+    _check_expansion(data, first_line)
     if not isinstance(data, dict):
         raise PostRejected(
             f"front matter at line {first_line} is a YAML {type(data).__name__}, not a mapping of keys to values"
@@ -174,3 +180,35 @@ def _recover_value(raw: str, *, text: bool) -> Any:
     except yaml.YAMLError:
         return raw
     return raw if isinstance(value, dict) else value
+
+
+def _check_expansion(data: Any, first_line: int) -> None:
+    """Reject YAML whose aliases expand past MAX_VALUES values, or that refers to itself;
+    linear in the data as loaded (each shared part is counted once, times its uses)."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        ident = id(value)
+        if ident in sizes:
+            return sizes[ident]
+        if ident in in_progress:
+            raise PostRejected(f"front matter at line {first_line} refers to itself (a recursive YAML alias)")
+        in_progress.add(ident)
+        items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
+        total = 1
+        for key, item in items:
+            total += size(key) + size(item) if key is not None else size(item)
+            if total > MAX_VALUES:
+                break
+        in_progress.discard(ident)
+        sizes[ident] = total
+        if total > MAX_VALUES:
+            raise PostRejected(
+                f"front matter at line {first_line} expands to more than {MAX_VALUES} values (YAML aliases?)"
+            )
+        return total
+
+    size(data)

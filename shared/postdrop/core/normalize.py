@@ -14,6 +14,7 @@ from postdrop.core.dates import date_from_filename, parse_date
 from postdrop.core.decode import decode_text
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
+from postdrop.core.limits import check_nesting
 from postdrop.core.sanitize import sanitize_html
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -47,7 +48,9 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
     front = split_front_matter(text, warnings)
     meta = front.data
 
-    html = front.body if key.lower().endswith(_HTML_SUFFIXES) else render_markdown(front.body)
+    is_html = key.lower().endswith(_HTML_SUFFIXES)
+    html = front.body if is_html else render_markdown(front.body)
+    check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
     body = read_body(html, warnings)
     paragraphs = [p for _heading, paras in body.sections for p in paras]
     lines = [line for heading, paras in body.sections for line in ([heading] if heading else []) + paras]
