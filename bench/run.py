@@ -30,7 +30,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench import layer, memory, pipelines  # noqa: E402
+from bench import hostile, layer, memory, pipelines  # noqa: E402
 from bench.parse import corpus_files  # noqa: E402
 
 FLOOR_IMPORT = "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel"
@@ -185,6 +185,24 @@ def memory_rows(corpus: list[Path]) -> tuple[list[Row], dict[str, Any]]:
     return rows, {"corpus": on_corpus, "largest_post": largest, "memory_size_mb": _memory_sizes()}
 
 
+def hostile_rows() -> tuple[list[Row], dict[str, Any]]:
+    """The worst of the hostile fixtures beside ParseFunction's limits (bench/hostile.py)."""
+    figures = hostile.worst_case()
+    memory_mb = _memory_sizes()["ParseFunction"]
+    timeout_s = float(
+        _template().resources["ParseFunction"]["Properties"].get("Timeout") or _function_globals()["Timeout"]
+    )
+    cpu_budget = timeout_s * memory_mb / hostile.LAMBDA_MB_PER_VCPU
+    rejected = "all rejected" if figures["all_rejected"] else "NOT all rejected"
+    met = figures["worst_cpu_s"] <= 0.25 * cpu_budget and figures["all_rejected"]
+    cpu = Row(f"hostile files ({len(figures['fixtures'])}, {rejected}): worst CPU before rejection", "s",
+              figures["worst_cpu_s"], f"{timeout_s:.0f} s at {memory_mb} MB's CPU", cpu_budget,
+              "<= 0.25x the budget", met)  # fmt: skip
+    rss = Row("hostile files: worst peak RSS", "MiB", figures["worst_peak_mib"], "ParseFunction MemorySize",
+              memory_mb, "<= 0.5x", figures["worst_peak_mib"] <= 0.5 * memory_mb)  # fmt: skip
+    return [cpu, rss], figures
+
+
 def _memory_sizes() -> dict[str, int]:
     t = _template()
     default = int(_function_globals().get("MemorySize", 128))
@@ -238,6 +256,7 @@ def main() -> None:
         ("calls", calls_rows(corpus)),
         ("throughput", throughput_rows(corpus, args.posts)),
         ("memory", memory_rows(corpus)),
+        ("hostile", hostile_rows()),
     ):
         rows += group
         more[name] = detail

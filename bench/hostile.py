@@ -1,0 +1,51 @@
+"""The hostile fixtures of tests/unit/test_hostile.py, each in a fresh process: the CPU seconds
+parse_post spends before it rejects the file, and the process's peak RSS, beside the limits of
+ParseFunction (its Timeout at the CPU share its MemorySize buys, and the MemorySize itself).
+
+Lambda gives a function CPU in proportion to its memory: a whole vCPU at 1,769 MB, so 256 MB is
+about 0.145 of one, and 30 s there is about 4.3 s of one core's time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LAMBDA_MB_PER_VCPU", "worst_case"]
+
+LAMBDA_MB_PER_VCPU = 1769
+_CHILD = """
+import json, resource, sys, time
+from postdrop import PostRejected, parse_post
+key, data = sys.argv[1], sys.stdin.buffer.read()
+start = time.process_time()
+try:
+    parse_post(data, key)
+    outcome = "read"
+except PostRejected:
+    outcome = "rejected"
+cpu = time.process_time() - start
+peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"cpu_s": cpu, "peak_mib": peak_mib, "outcome": outcome}))
+"""
+
+
+def worst_case() -> dict[str, Any]:
+    """Each fixture's CPU, peak RSS and outcome; and the worst CPU and RSS over them."""
+    repo = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(repo))
+    from tests.unit.test_hostile import HOSTILE
+
+    figures: dict[str, dict[str, Any]] = {}
+    for name, (data, key, _) in HOSTILE.items():
+        done = subprocess.run([sys.executable, "-c", _CHILD, key], input=data, capture_output=True, check=True)
+        figures[name] = json.loads(done.stdout)
+    return {
+        "fixtures": figures,
+        "worst_cpu_s": max(f["cpu_s"] for f in figures.values()),
+        "worst_peak_mib": max(f["peak_mib"] for f in figures.values()),
+        "all_rejected": all(f["outcome"] == "rejected" for f in figures.values()),
+    }
