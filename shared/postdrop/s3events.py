@@ -205,13 +205,15 @@ def _s3_record(record: dict[str, Any], where: str, intake: Intake) -> None:
         return
     if not name.startswith(_CREATED + _REMOVED):
         raise EventNotUnderstood(f"{where}: an S3 event {name!r} postdrop does not know")
+    if not obj.get("sequencer"):  # S3 always sends one; without it the change has no place in the key's order
+        raise EventNotUnderstood(f"{where}: an S3 {name} record of {key} without a sequencer, which S3 always sends")
     intake.changes.append(
         S3Change(
             bucket=s3["bucket"]["name"],
             key=key,
             kind="created" if name.startswith(_CREATED) else "removed",
             event_name=name,
-            sequencer=obj.get("sequencer") or "0",
+            sequencer=obj["sequencer"],
             size=obj.get("size"),
             etag=(obj.get("eTag") or "").strip('"') or None,
             version_id=obj.get("versionId"),
@@ -235,6 +237,8 @@ def _eventbridge(event: dict[str, Any], where: str, intake: Intake) -> None:
     kind = _EVENTBRIDGE.get(kind_of)
     if kind is None:
         raise EventNotUnderstood(f"{where}: an EventBridge S3 event {kind_of!r} postdrop does not know")
+    if not obj.get("sequencer"):
+        raise EventNotUnderstood(f"{where}: an EventBridge {kind_of!r} event of {key} without a sequencer")
     reason = detail.get("deletion-type") or detail.get("reason") or ""
     intake.changes.append(
         S3Change(
@@ -242,7 +246,7 @@ def _eventbridge(event: dict[str, Any], where: str, intake: Intake) -> None:
             key=key,
             kind=kind,
             event_name=f"EventBridge:{kind_of}" + (f":{reason}" if reason else ""),
-            sequencer=obj.get("sequencer") or "0",
+            sequencer=obj["sequencer"],
             size=obj.get("size"),
             etag=(obj.get("etag") or "").strip('"') or None,
             version_id=obj.get("version-id"),

@@ -85,6 +85,7 @@ def test_events_that_change_no_post_are_counted_as_ignored(event: dict[str, Any]
         ({"hello": "world"}, "is an object with hello, which carries no S3 change"),
         (s3_event(BUCKET, "posts/a.md", "01", "ObjectSomething:New"), "an S3 event 'ObjectSomething:New'"),
         (_eventbridge("Object Teleported"), "an EventBridge S3 event 'Object Teleported'"),
+        (s3_event(BUCKET, "posts/a.md", ""), "record of posts/a.md without a sequencer, which S3 always sends"),
         ([1, 2], "is list [1, 2], not an event"),
         (_sqs(json.dumps({"invocationSchemaVersion": "2.0", "tasks": []})), "Batch Operations invocation"),
     ],
