@@ -18,7 +18,7 @@ __all__ = ["LAMBDA_MB_PER_VCPU", "worst_case"]
 
 LAMBDA_MB_PER_VCPU = 1769
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from postdrop import PostRejected, parse_post
 key, data = sys.argv[1], sys.stdin.buffer.read()
 start = time.process_time()
@@ -28,7 +28,9 @@ try:
 except PostRejected:
     outcome = "rejected"
 cpu = time.process_time() - start
-peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process's own peak (ru_maxrss would carry the forking parent's across exec)
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+peak_mib = int(hwm.split()[1]) / 1024
 print(json.dumps({"cpu_s": cpu, "peak_mib": peak_mib, "outcome": outcome}))
 """
 

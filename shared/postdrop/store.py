@@ -140,7 +140,7 @@ class StoreBatch:
             return Outgoing(notification, load_post=lambda: read_archive(aws.s3(), ref))
         return Outgoing(notification, post_json=envelope.post_json)
 
-    def _offload(self, notification_id: str, body: str) -> tuple[str, str]:
+    def _offload(self, notification_id: str, body: bytes) -> tuple[str, str]:
         """Store a notification too large for SNS where its subscribers read it; return (bucket, key)."""
         key = f"{self.settings.payload_prefix}{notification_id}.json"
         write_archive(aws.s3(), self.settings.payload_bucket, key, body)

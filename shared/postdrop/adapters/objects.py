@@ -62,10 +62,11 @@ def read_object(client: S3Client, bucket: str, key: str, version_id: str | None,
     return ObjectBody(data, size, (response.get("ETag") or "").strip('"') or None, response.get("VersionId"))
 
 
-def write_archive(client: S3Client, bucket: str, key: str, body: str) -> str:
+def write_archive(client: S3Client, bucket: str, key: str, body: str | bytes) -> str:
     """Store a large post's or notification's JSON (its caller names it by content or by
     notification_id, so a retry rewrites the same object); return its s3:// address."""
-    client.put_object(Bucket=bucket, Key=key, Body=body.encode(), ContentType="application/json")
+    data = body.encode() if isinstance(body, str) else body
+    client.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
     return f"s3://{bucket}/{key}"
 
 

@@ -57,24 +57,31 @@ def _per_protocol(default: str, email: str) -> str:
     return json.dumps({"default": default, "email": email}, ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_for(outgoing: Outgoing, offload: Callable[[str, str], tuple[str, str]]) -> tuple[dict[str, Any], int]:
-    """The PublishBatch entry for one notification and its size as SNS counts it."""
+def entry_for(outgoing: Outgoing, offload: Callable[[str, bytes], tuple[str, str]]) -> tuple[dict[str, Any], int]:
+    """The PublishBatch entry for one notification and its size as SNS counts it.
+
+    A body longer than the limit in characters is offloaded without building the message
+    that could not be sent: a large post is then held about twice (text and UTF-8), not five times.
+    """
     n = outgoing.notification
     body, email = outgoing.body(), n.email_text()
     entry: dict[str, Any] = {
         "Id": n.notification_id,
-        "Message": _per_protocol(body, email),
         "MessageStructure": "json",
         "Subject": f"postdrop: {n.event_type}",  # SNS takes ASCII only here; the title is in the text
         "MessageAttributes": n.message_attributes(),
     }
-    size = _entry_bytes(entry)
-    if size > MAX_MESSAGE_BYTES:
-        bucket, key = offload(n.notification_id, body)
-        entry["Message"] = _per_protocol(pointer_message(bucket, key), email)
-        entry["MessageAttributes"][SIZE_ATTRIBUTE] = {"DataType": "Number", "StringValue": str(len(body.encode()))}
+    if len(body) <= MAX_MESSAGE_BYTES:  # it may fit: measure the message itself
+        entry["Message"] = _per_protocol(body, email)
         size = _entry_bytes(entry)
-    return entry, size
+        if size <= MAX_MESSAGE_BYTES:
+            return entry, size
+    data = body.encode()
+    del body
+    bucket, key = offload(n.notification_id, data)
+    entry["Message"] = _per_protocol(pointer_message(bucket, key), email)
+    entry["MessageAttributes"][SIZE_ATTRIBUTE] = {"DataType": "Number", "StringValue": str(len(data))}
+    return entry, _entry_bytes(entry)
 
 
 def _batches(entries: list[tuple[dict[str, Any], int]]) -> list[list[dict[str, Any]]]:
@@ -96,11 +103,11 @@ def publish_notifications(
     client: SNSClient,
     topic_arn: str,
     outgoing: Sequence[Outgoing],
-    offload: Callable[[str, str], tuple[str, str]],
+    offload: Callable[[str, bytes], tuple[str, str]],
 ) -> dict[str, str]:
     """Publish each notification once; return the ids SNS did not accept, with why (the caller retries them).
 
-    ``offload(notification_id, json)`` stores an oversized notification and returns its
+    ``offload(notification_id, json_bytes)`` stores an oversized notification and returns its
     (bucket, key); entries are built one at a time, so one large post is in memory at once.
     """
     unique = list({o.notification.notification_id: o for o in outgoing}.values())
