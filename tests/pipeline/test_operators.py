@@ -130,3 +130,39 @@ def test_up_refuses_a_busy_port() -> None:
         port = busy.getsockname()[1]
         with pytest.raises(EmulatorError, match="in use"), emulator(port=port):
             pass
+
+
+def test_backfill_through_batch_operations_is_idempotent_and_reports_every_task(
+    up: tuple[LocalStack, Pipeline, str, Target],
+) -> None:
+    from postdrop_tools.batchjob import create_job_request, invalid_request
+
+    stack, pipeline, tap, target = up
+    s3 = stack.client("s3")
+    # Given posts already stored and announced
+    for name in ("2026-03-04-0003.md", "2026-03-06-0004.md"):
+        s3.put_object(Bucket=target.bucket, Key=f"batch/{name}", Body=(SAMPLES / name).read_bytes())
+    drop(target, [SAMPLES / "2026-03-04-0003.md", SAMPLES / "not-a-post.md"])
+    pipeline.drain()
+    drain_queue(stack, tap)
+    # When a backfill job runs over posts/ (the runner does Batch Operations' part)
+    job_id = target.start_backfill_job("posts/")
+    pipeline.drain()
+    status = target.job_status(job_id)
+    # Then every object was a task, the rejected file too; nothing changed, so nobody is told
+    assert status is not None and status.status == "Complete"
+    assert status.total >= 2 and status.succeeded == status.total and status.failed == 0
+    assert drain_queue(stack, tap) == []
+    # and the completion report is in the bucket, one row per task, as Batch Operations writes it
+    folder = status.report.removeprefix(f"s3://{target.bucket}/") if status.report else ""
+    manifest = json.loads(s3.get_object(Bucket=target.bucket, Key=f"{folder}manifest.json")["Body"].read())
+    (result,) = manifest["Results"]
+    rows = s3.get_object(Bucket=target.bucket, Key=result["Key"])["Body"].read().decode().splitlines()
+    assert len(rows) == status.total and all(",succeeded," in row for row in rows)
+    assert any("posts/not-a-post.md" in row and "rejected" in row for row in rows)
+    assert not any(",batch/" in row for row in rows)  # only the manifest's prefix
+    # The deployed request is what S3 Control takes
+    request = create_job_request(account="123456789012", bucket="b", function_arn="arn:aws:lambda:us-east-1:"
+                                 "123456789012:function:f", role_arn="arn:aws:iam::123456789012:role/r")  # fmt: skip
+    assert invalid_request(request) is None
+    assert "Unknown parameter" in (invalid_request(request | {"Bogus": 1}) or "")

@@ -76,11 +76,18 @@ def cmd_drop(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    from postdrop_tools.ops import backfill
+    from postdrop_tools.ops import backfill, backfill_job
 
-    count = backfill(_target(args), args.prefix, progress=sys.stderr.isatty())
-    print(f"sent {count} object(s) under {args.prefix} through the parse path")
-    return 0
+    if args.direct:
+        count = backfill(_target(args), args.prefix, progress=sys.stderr.isatty())
+        print(f"sent {count} object(s) under {args.prefix} through the parse path")
+        return 0
+    status = backfill_job(_target(args), args.prefix, progress=sys.stderr.isatty())
+    print(
+        f"Batch Operations job {status.job_id}: {status.status}, {status.total} task(s) over {args.prefix}: "
+        f"{status.succeeded} succeeded, {status.failed} failed; report {status.report}"
+    )
+    return 0 if status.status == "Complete" and not status.failed else 1
 
 
 def cmd_redrive(args: argparse.Namespace) -> int:
@@ -154,8 +161,13 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     d.add_argument("paths", nargs="+", metavar="PATH")
     d.set_defaults(func=cmd_drop)
 
-    b = verbs.add_parser("backfill", parents=[where], help="re-run every object in the bucket through parsing")
+    b = verbs.add_parser(
+        "backfill", parents=[where], help="re-run every object through parsing, as an S3 Batch Operations job"
+    )
     b.add_argument("--prefix", default="posts/", help="only objects under this prefix")
+    b.add_argument(
+        "--direct", action="store_true", help="send each object from here instead of an S3 Batch Operations job"
+    )
     b.set_defaults(func=cmd_backfill)
 
     r2 = verbs.add_parser("redrive", parents=[where], help="move dead letters back for another try")

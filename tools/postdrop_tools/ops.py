@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Any
 from postdrop.core.keys import POSTS_PREFIX, post_id_of
 from postdrop_tools.events import s3_event
 from postdrop_tools.run import content_type, subscribe_queue
+from postdrop_tools.target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
+    from postdrop_tools.batchjob import JobStatus
     from postdrop_tools.target import Target
 
-__all__ = ["backfill", "drop", "redrive", "safe_key", "tail"]
+__all__ = ["backfill", "backfill_job", "drop", "read_notification", "redrive", "safe_key", "tail"]
 
 
 class UnsafeName(ValueError):
@@ -108,6 +110,34 @@ def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = Fal
     if bar:
         bar.close()
     return len(keys)
+
+
+def backfill_job(
+    target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = False, timeout: float = 86400.0, poll: float = 1.0
+) -> JobStatus:
+    """Backfill through S3 Batch Operations: create the job, follow it to its end, return its counts.
+
+    Same semantics as ``backfill``: each task re-reads its object at the change the table holds.
+    """
+    job_id = target.start_backfill_job(prefix)
+    bar = None
+    deadline = time.monotonic() + timeout
+    while True:
+        status = target.job_status(job_id)
+        if status is not None:
+            if bar is None and progress and status.total:
+                bar = _bar(status.total, "tasks", progress)
+            if bar is not None:
+                bar.n = status.succeeded + status.failed
+                bar.refresh()
+            if status.done:
+                break
+        if time.monotonic() > deadline:
+            raise TargetError(f"the Batch Operations job {job_id} did not finish within {timeout:.0f}s")
+        time.sleep(poll)  # a job's progress is only ever polled (DescribeJob)
+    if bar is not None:
+        bar.close()
+    return status
 
 
 def _drain(target: Target, url: str) -> Iterator[dict[str, Any]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.runtime import LocalFunction, configure_environment
+from postdrop_tools.stack import batch_jobs_queue
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,6 +51,7 @@ class Pipeline:
             name: LocalFunction(spec, self.handlers.get(name)) for name, spec in self.stack.functions.items()
         }
         self.sqs = self.stack.client("sqs")
+        self.batch_jobs = self.sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"]
         self._count_handler_calls()
 
     def _count_handler_calls(self) -> None:
@@ -127,9 +129,23 @@ class Pipeline:
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
 
+    def _pump_batch_jobs(self) -> int:
+        """Do the part of S3 Batch Operations for each job the CLI created (batchjob.run_locally)."""
+        from postdrop_tools.batchjob import run_locally
+
+        messages = self.sqs.receive_message(QueueUrl=self.batch_jobs, MaxNumberOfMessages=1).get("Messages", [])
+        for message in messages:
+            job = json.loads(message["Body"])
+            request = job["request"]
+            function = self.functions[request["Operation"]["LambdaInvoke"]["FunctionArn"].rpartition(":")[2]]
+            bucket = request["ManifestGenerator"]["S3JobManifestGenerator"]["SourceBucket"].rpartition(":")[2]
+            self.sqs.delete_message(QueueUrl=self.batch_jobs, ReceiptHandle=message["ReceiptHandle"])
+            run_locally(self.stack.client("s3"), request, job["job_id"], function.invoke, bucket=bucket)
+        return len(messages)
+
     def pump(self) -> int:
         """One round over every event source; returns how many messages it handled."""
-        handled = 0
+        handled = self._pump_batch_jobs()
         for fn in self.functions.values():
             if fn.spec.s3_queue:
                 handled += self._pump_s3(fn)

@@ -17,7 +17,7 @@ from postdrop_tools.template import Template, load_template
 if TYPE_CHECKING:
     from postdrop_tools.emulator import Emulator
 
-__all__ = ["FunctionSpec", "LocalStack", "local_name", "provision", "s3_events_queue"]
+__all__ = ["FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue"]
 
 STACK = "postdrop-local"
 
@@ -30,6 +30,11 @@ def local_name(logical: str, suffix: str = "") -> str:
 def s3_events_queue(function: str) -> str:
     """The local queue that stands in for a function's S3 trigger."""
     return local_name(function, "-s3-events")
+
+
+def batch_jobs_queue() -> str:
+    """The local queue that stands in for S3 Control's CreateJob (the runner does the jobs)."""
+    return local_name("S3BatchOperations", "-jobs")
 
 
 @dataclass
@@ -207,4 +212,5 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _create_tables(stack)
     _create_topics(stack)
     _functions(stack)
+    stack.client("sqs").create_queue(QueueName=batch_jobs_queue())
     return stack
