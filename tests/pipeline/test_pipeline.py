@@ -176,3 +176,36 @@ def test_every_aws_event_fixture_through_postdrop_invoke(name: str) -> None:
 def test_every_aws_event_fixture_is_named() -> None:
     if AWS_EVENTS.is_dir():
         assert {p.name for p in AWS_EVENTS.glob("*.json")} == set(FIXTURE_OUTCOMES)
+
+
+def test_the_eventbridge_choice_runs_the_same_pipeline() -> None:
+    """NotificationSource=EventBridge: the bucket sends EventBridge events, the template's rule
+    (prefix posts/) brings them to ParseFunction, and posts are stored, rejected and deleted alike."""
+    from postdrop_tools.emulator import emulator
+    from postdrop_tools.pipeline import Pipeline
+    from postdrop_tools.run import drain_queue, scan_table, tap_topic
+    from postdrop_tools.stack import provision
+
+    with emulator() as emu:
+        # Given the stack deployed with the EventBridge choice
+        stack = provision(emu, {"NotificationSource": "EventBridge"})
+        tap, pipeline, s3 = tap_topic(stack), Pipeline(stack), stack.client("s3")
+        bucket = stack.ref("PostsBucket")
+        assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
+        # When posts are dropped, one outside posts/, and one is deleted again
+        s3.put_object(
+            Bucket=bucket, Key="posts/2026-03-02-NW0001.md", Body=(SAMPLES / "2026-03-02-NW0001.md").read_bytes()
+        )
+        s3.put_object(Bucket=bucket, Key="posts/not-a-post.md", Body=(SAMPLES / "not-a-post.md").read_bytes())
+        s3.put_object(
+            Bucket=bucket, Key="drafts/2026-03-03-0002.md", Body=(SAMPLES / "2026-03-03-0002.md").read_bytes()
+        )
+        pipeline.drain()
+        first = sorted(n["event_type"] for n in drain_queue(stack, tap))
+        s3.delete_object(Bucket=bucket, Key="posts/2026-03-02-NW0001.md")
+        pipeline.drain()
+        # Then the rule's events went through ParseFunction as S3's notifications do
+        assert first == ["post.created", "post.rejected"]
+        assert [n["event_type"] for n in drain_queue(stack, tap)] == ["post.deleted"]
+        records = {item["post_id"]: item["record_type"] for item in scan_table(stack)}
+        assert records == {"2026-03-02-NW0001": "DELETED", "not-a-post": "REJECTED"}

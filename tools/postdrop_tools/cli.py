@@ -148,6 +148,10 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     u = verbs.add_parser("up", help="a local stack that processes what any S3 client drops, until Ctrl-C")
     u.add_argument("--port", type=int, default=4566, help="the emulator's port on 127.0.0.1 (0: any free port)")
     u.add_argument("--json", action="store_true", help="also print each notification's JSON")
+    u.add_argument(
+        "--notifications", choices=["S3", "EventBridge"], default="S3",
+        help="the template's NotificationSource: S3 notifications (default) or EventBridge events",
+    )  # fmt: skip
     u.set_defaults(func=cmd_up)
 
     from postdrop_tools.emulator import DEFAULT_ENDPOINT

@@ -80,9 +80,13 @@ class Pipeline:
         return f"{int(time.time() * 1000):012X}{self._sequence:08X}"
 
     def _stamp(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Sequencers in arrival order: moto leaves them out of S3 records and gives every
+        EventBridge event the same one."""
         for record in body.get("Records") or []:
             obj = record.get("s3", {}).get("object", {})
             obj.setdefault("sequencer", self._next_sequencer())
+        if "detail-type" in body:
+            body.setdefault("detail", {}).setdefault("object", {})["sequencer"] = self._next_sequencer()
         return body
 
     def _send_to_dlq(self, queue_url: str, body: str) -> None:
@@ -95,7 +99,7 @@ class Pipeline:
         messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         for message in messages:
             body = json.loads(message["Body"])
-            if "Records" in body:  # S3's test event carries none
+            if "Records" in body or "detail-type" in body:  # S3's test event carries no change
                 event = self._stamp(body)
                 fn.invoke_async(event, self._send_to_dlq)  # a failure ends in ParseDLQ, as in Lambda
                 if self.on_parsed:

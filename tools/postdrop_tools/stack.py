@@ -1,8 +1,10 @@
 """The local stack: what template.yaml declares, created on the emulator.
 
 Buckets, queues (dead-letter queues first), tables, topics and subscriptions come from the
-template's resources; each function's S3 events become a bucket notification to a local
-queue, which the runner turns into invocations, as Lambda's S3 trigger would.
+template's resources. A bucket's notifications to a function become notifications to a local
+queue, which the runner turns into invocations, as Lambda's S3 trigger would; with
+NotificationSource=EventBridge the bucket sends EventBridge events instead, and the template's
+rule is created on the emulator with that same queue as its target.
 """
 
 from __future__ import annotations
@@ -101,8 +103,8 @@ def _create_buckets(stack: LocalStack) -> None:
     s3 = stack.client("s3")
     t = stack.template
     for logical, spec in t.of_type("AWS::S3::Bucket").items():
-        props = t.resolve(spec.get("Properties") or {})
-        name = props.get("BucketName") or local_name(logical).lower()
+        given = (spec.get("Properties") or {}).get("BucketName")  # (its notifications name functions: later)
+        name = t.resolve(given) if given else local_name(logical).lower()
         # Left unversioned on purpose: the emulator sends no event for a delete marker, so a
         # versioned local bucket would never tell the pipeline that a post was deleted.
         s3.create_bucket(Bucket=name)
@@ -158,10 +160,7 @@ def _create_topics(stack: LocalStack) -> None:
 
 def _functions(stack: LocalStack) -> None:
     t = stack.template
-    sqs = stack.client("sqs")
-    s3 = stack.client("s3")
     global_props = (t.body.get("Globals") or {}).get("Function") or {}
-    notifications: dict[str, list[dict[str, Any]]] = {}
     for logical, spec in t.of_type("AWS::Serverless::Function").items():
         props = spec["Properties"]
         fn = FunctionSpec(
@@ -179,26 +178,53 @@ def _functions(stack: LocalStack) -> None:
             fn.on_failure_queue = t.physical[on_failure["Fn::GetAtt"][0]]["Ref"]
         for event in (props.get("Events") or {}).values():
             event_props = event.get("Properties") or {}
-            if event["Type"] == "S3":
-                if fn.s3_queue is None:
-                    fn.s3_queue = sqs.create_queue(QueueName=s3_events_queue(logical))["QueueUrl"]
-                arn = sqs.get_queue_attributes(QueueUrl=fn.s3_queue, AttributeNames=["QueueArn"])["Attributes"]
-                rules = (((event_props.get("Filter") or {}).get("S3Key") or {}).get("Rules")) or []
-                config: dict[str, Any] = {"QueueArn": arn["QueueArn"], "Events": [event_props["Events"]]}
-                if rules:
-                    config["Filter"] = {
-                        "Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}
-                    }
-                bucket = t.resolve(event_props["Bucket"])
-                notifications.setdefault(bucket, []).append(config)
-            elif event["Type"] == "SQS":
+            if event["Type"] == "SQS":
                 fn.sqs_source = t.physical[event_props["Queue"]["Fn::GetAtt"][0]]["Ref"]
                 fn.batch_size = int(event_props.get("BatchSize", 10))
         stack.functions[logical] = fn
-    for bucket, configs in notifications.items():
-        s3.put_bucket_notification_configuration(
-            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": configs}
-        )
+        t.physical[logical] = {"Ref": logical, "Arn": f"arn:aws:lambda:{t.pseudo['AWS::Region']}:"
+                                                     f"{t.pseudo['AWS::AccountId']}:function:{logical}"}  # fmt: skip
+
+
+def _event_queue(stack: LocalStack, function_arn: str) -> str:
+    """The ARN of the local queue standing in for a function's S3 or EventBridge trigger."""
+    fn = stack.functions[function_arn.rpartition(":")[2]]
+    sqs = stack.client("sqs")
+    if fn.s3_queue is None:
+        fn.s3_queue = sqs.create_queue(QueueName=s3_events_queue(fn.logical))["QueueUrl"]
+    return str(sqs.get_queue_attributes(QueueUrl=fn.s3_queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def _notifications(stack: LocalStack) -> None:
+    """Each bucket's NotificationConfiguration, with functions replaced by their local queues;
+    each EventBridge rule, with its function targets replaced the same way."""
+    t = stack.template
+    s3 = stack.client("s3")
+    for logical, spec in t.of_type("AWS::S3::Bucket").items():
+        config = t.resolve((spec.get("Properties") or {}).get("NotificationConfiguration") or {})
+        local: dict[str, Any] = {}
+        if (config.get("EventBridgeConfiguration") or {}).get("EventBridgeEnabled"):
+            local["EventBridgeConfiguration"] = {}
+        queues = []
+        for lambda_config in config.get("LambdaConfigurations") or []:
+            queue: dict[str, Any] = {"QueueArn": _event_queue(stack, lambda_config["Function"]),
+                                     "Events": [lambda_config["Event"]]}  # fmt: skip
+            rules = ((lambda_config.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+            if rules:
+                queue["Filter"] = {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}
+            queues.append(queue)
+        if queues:
+            local["QueueConfigurations"] = queues
+        if local:
+            s3.put_bucket_notification_configuration(Bucket=t.physical[logical]["Ref"], NotificationConfiguration=local)
+    events = stack.client("events")
+    for logical, spec in t.of_type("AWS::Events::Rule").items():
+        props = t.resolve(spec["Properties"])
+        name = local_name(logical)
+        arn = events.put_rule(Name=name, EventPattern=json.dumps(props["EventPattern"]))["RuleArn"]
+        targets = [{"Id": target["Id"], "Arn": _event_queue(stack, target["Arn"])} for target in props["Targets"]]
+        events.put_targets(Rule=name, Targets=targets)
+        t.physical[logical] = {"Ref": name, "Arn": arn}
 
 
 def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> LocalStack:
@@ -212,5 +238,6 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _create_tables(stack)
     _create_topics(stack)
     _functions(stack)
+    _notifications(stack)
     stack.client("sqs").create_queue(QueueName=batch_jobs_queue())
     return stack

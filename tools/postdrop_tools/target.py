@@ -105,9 +105,9 @@ class Target:
                 f"no local stack at {endpoint}: start one with `make up` (or pass --stack NAME for a deployed one)"
             ) from exc
         template = load_template(stack=STACK, account=ACCOUNT, region=REGION)
-        bucket_props = template.resolve(template.resources["PostsBucket"].get("Properties") or {})
+        bucket_name = (template.resources["PostsBucket"].get("Properties") or {}).get("BucketName")
         target = cls(
-            bucket=bucket_props.get("BucketName") or local_name("PostsBucket").lower(),
+            bucket=template.resolve(bucket_name) if bucket_name else local_name("PostsBucket").lower(),
             table=local_name("PostsTable"),
             topic_arn=f"arn:aws:sns:{REGION}:{ACCOUNT}:{local_name('PostsTopic')}",
             store_queue="",

@@ -26,7 +26,7 @@ __all__ = ["up_command"]
 def up_command(args: argparse.Namespace) -> int:
     try:
         with emulator(port=args.port or None) as emu:
-            stack = provision(emu)
+            stack = provision(emu, {"NotificationSource": args.notifications})
             tap = tap_topic(stack, "up-tap")
             pipeline = Pipeline(stack)
             bucket = stack.ref("PostsBucket")
