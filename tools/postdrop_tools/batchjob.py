@@ -83,7 +83,8 @@ def invalid_request(request: dict[str, Any]) -> str | None:
     from botocore.validate import ParamValidator
 
     shape = botocore.session.get_session().get_service_model("s3control").operation_model("CreateJob").input_shape
-    assert shape is not None  # noqa: S101 - CreateJob has an input
+    if shape is None:  # pragma: no cover - CreateJob has had an input shape since S3 Control began
+        return "botocore knows no input of S3 Control's CreateJob"
     report = ParamValidator().validate(request, shape)
     return report.generate_report() if report.has_errors() else None
 
