@@ -40,8 +40,8 @@ __all__ = ["StoreBatch", "dead_letter_last_attempts", "event_type_for", "notific
 def event_type_for(envelope: Envelope, old: dict[str, Any] | None) -> EventType | None:
     """What a written change means to subscribers; None when it changes nothing they see."""
     old_type = old.get("record_type") if old else None
-    if envelope.action == "delete":
-        return "post.deleted" if old_type == "POST" else None
+    if envelope.action == "delete":  # subscribers told of a post or of a rejection hear that it is gone
+        return "post.deleted" if old_type in ("POST", "REJECTED") else None
     if envelope.action == "reject":
         same = old_type == "REJECTED" and old is not None and old.get("reason") == envelope.reason
         return None if same else "post.rejected"

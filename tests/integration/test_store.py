@@ -72,6 +72,16 @@ def test_same_content_under_a_newer_sequencer_is_silent_but_moves_the_order(harn
     assert events(harness) == ["post.created"]
 
 
+def test_a_rejected_file_deleted_is_announced_gone(harness: Harness) -> None:
+    # Given a file subscribers were told is rejected
+    harness.store_envelopes(envelope(harness, KEY, b"no front matter here\n", "0001"))
+    # When it is deleted
+    harness.store_envelopes(envelope(harness, KEY, None, "0002"))
+    # Then they are told it is gone, as for a post
+    assert events(harness) == ["post.rejected", "post.deleted"]
+    assert harness.items()["2026-03-01-story"]["record_type"] == "DELETED"
+
+
 def test_a_delete_tombstones_the_post_and_announces_it(harness: Harness) -> None:
     harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
     harness.store_envelopes(envelope(harness, KEY, None, "0002"))
