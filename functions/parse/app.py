@@ -26,6 +26,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = parse_settings()
     job = batch_job(event)
     if job is not None:
-        response, _ = ingest_batch_job(job, settings)
-        return response
+        return ingest_batch_job(job, settings)
     return ingest_event(event, settings).summary()

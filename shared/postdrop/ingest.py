@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
 from postdrop import aws
 from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, read_object, write_archive
 from postdrop.adapters.queue import send_envelopes
@@ -128,7 +131,7 @@ def ingest_event(event: Any, settings: ParseSettings) -> IngestResult:
     return result
 
 
-def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> tuple[dict[str, Any], IngestResult]:
+def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> dict[str, Any]:
     """An S3 Batch Operations invocation: each task's object through parsing again (a backfill),
     answered per task: Succeeded, TemporaryFailure (a retry can fix it) or PermanentFailure."""
     result = IngestResult()
@@ -139,8 +142,9 @@ def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> tuple[dict[str, 
         try:
             envelope = envelope_for(change, settings)
         except Exception as exc:
-            code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
-            transient = code in _TRANSIENT_CODES or type(exc).__name__ in ("ConnectTimeoutError", "ReadTimeoutError")
+            code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
+            # connect and read timeouts, refused or dropped connections: a retry can succeed
+            transient = code in _TRANSIENT_CODES or isinstance(exc, BotoConnectionError | HTTPClientError)
             logger.exception("task failed", extra={"task_id": task_id})
             outcome[task_id] = ("TemporaryFailure" if transient else "PermanentFailure", f"{type(exc).__name__}: {exc}")
             continue
@@ -162,5 +166,4 @@ def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> tuple[dict[str, 
         outcome.setdefault(task_id, ("Succeeded", f"{envelope.change.key}: {said}"))
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
-    results = [(task_id, *outcome[task_id]) for task_id, _ in job.tasks]
-    return job.response(results), result
+    return job.response([(task_id, *outcome[task_id]) for task_id, _ in job.tasks])

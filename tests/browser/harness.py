@@ -142,6 +142,7 @@ class Chromium:
 
     def _check_batch(self, outputs: Sequence[Output]) -> list[Finding]:
         url = f"{BASE}page/{self.pages_loaded}"  # a new address each time: no load is taken for another
+        label = outputs[0].label if len(outputs) == 1 else f"batch {url}"
         self._batch = batch = _Batch(outputs, url)
         try:
             self.pages_loaded += 1
@@ -149,12 +150,10 @@ class Chromium:
             probe = self._probe([src for output in outputs for src in output.images])
         except Exception as exc:  # the page was left: a navigation nothing answered with 204
             self._batch = None
-            label = outputs[0].label if len(outputs) == 1 else f"batch {url}"
             return [Finding(label, "navigation", f"{exc}; requests: {batch.requests[-3:]}")]
         self.elements_probed += probe["elements"]
         self._page.title()  # one more round trip: requests the probe set off are routed before it returns
         self._batch = None
-        label = outputs[0].label if len(outputs) == 1 else f"batch {url}"
         findings = [Finding(label, "script", source) for source in batch.scripts]
         findings += [Finding(outputs[int(post)].label, "url", where) for post, where in probe["dangerous"]]
         images = {_defragment(u) for u in probe["images"]}  # resolved by the browser, encoded as it requests them

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from postdrop.adapters.table import stored_sequencer
 from postdrop.core.keys import POSTS_PREFIX, post_id_of
 from postdrop_tools.events import s3_event
 from postdrop_tools.run import content_type, subscribe_queue
@@ -84,13 +85,6 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
     return report
 
 
-def _stored_sequencer(target: Target, key: str) -> str:
-    """The sequencer the table holds for ``key`` ("0" when none): backfill re-reads at that change."""
-    from postdrop.adapters.table import stored_sequencer
-
-    return stored_sequencer(target.client("dynamodb"), target.table, post_id_of(key), key)
-
-
 def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = False) -> int:
     """Send every object under ``prefix`` through the parse path again. Idempotent: an unchanged post
     stays silent; one whose normalized form changed (a parser fix) is stored and announced as updated."""
@@ -99,9 +93,11 @@ def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = Fal
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=prefix):
         keys += page.get("Contents", [])
     bar = _bar(len(keys), "backfilled", progress)
+    dynamodb = target.client("dynamodb")
     for obj in keys:
         event = s3_event(
-            target.bucket, obj["Key"], _stored_sequencer(target, obj["Key"]), size=obj["Size"],
+            target.bucket, obj["Key"], stored_sequencer(dynamodb, target.table, post_id_of(obj["Key"]), obj["Key"]),
+            size=obj["Size"],
             eTag=obj["ETag"].strip('"'), eventTime=obj["LastModified"].isoformat(), backfill=True,
         )  # fmt: skip
         target.deliver_to_parse(event)
