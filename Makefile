@@ -13,6 +13,8 @@ PIP_AUDIT := .tools/audit/bin/pip-audit
 UV_VENV := .tools/uv
 UV     := $(UV_VENV)/bin/uv
 ARGS   ?=
+SEEDS  ?= 1# make soak SEEDS=20: that many seeds, from 7 on
+SOAK_POSTS ?= 200
 # uv uses the interpreter scripts/find-python picks; it never downloads one of its own.
 export UV_PYTHON_DOWNLOADS := never
 # shared/requirements.txt, the layer's pins, is this command's output (from uv.lock).
@@ -111,5 +113,5 @@ build: $(SAM) $(UV) ## sam build (the layer from shared/requirements.txt, hash-c
 clean: ## remove the venvs and build output
 	rm -rf $(VENV) .tools .aws-sam .bench .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-soak: $(STAMP) ## the delivery guarantees under replays, disorder and faults: 200 posts (prints the figures)
-	$(VENV)/bin/postdrop soak --posts 200 --updates 3 --deletes 0.1 --replay 2 --shuffle --fault-rate 0.1 --seed 7 $(ARGS)
+soak: $(STAMP) ## the delivery guarantees under replays, disorder and every fault kind: 200 posts, SEEDS=N seeds (prints the figures)
+	$(VENV)/bin/postdrop soak --posts $(SOAK_POSTS) --updates 3 --deletes 0.1 --replay 2 --shuffle --fault-rate 0.1 --seed 7 --seeds $(SEEDS) $(ARGS)

@@ -1,25 +1,21 @@
 """StoreFunction: a batch of envelopes from StoreQueue in; items written, notifications out.
 
-Partial batch failure: a record that fails is reported in batchItemFailures and only it
-is redelivered; on its last receive it is moved to StoreDLQ with the reason it failed.
+Partial batch failure: only the records that failed are reported in batchItemFailures and
+redelivered by SQS, until the queue's maxReceiveCount moves them to StoreDLQ. A record that
+can never be stored goes to StoreDLQ at once, with its reason.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
-
 from postdrop.config import store_settings
+from postdrop.exceptions import PermanentFailure
 from postdrop.observability import logger, metrics, tracer
 from postdrop.store import StoreBatch
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
-
-# Every failed record is reported, even all of them: StoreBatch.finish dead-letters last attempts.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -27,12 +23,17 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     batch = StoreBatch(store_settings())
-
-    def write(record: SQSRecord) -> None:
-        batch.write_message(record.message_id, record.body)
-
-    with processor(records=event["Records"], handler=write):
-        processor.process()
-    failed = {str(item["itemIdentifier"]) for item in processor.response()["batchItemFailures"]}
-    retry = batch.finish(event["Records"], failed)
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(retry)]}
+    failed: set[str] = set()
+    for record in event["Records"]:
+        message_id = record["messageId"]
+        try:
+            batch.write_message(message_id, record["body"])
+        except PermanentFailure as exc:
+            logger.error("record can never be stored", extra={"message_id": message_id, "reason": exc.reason})
+            if not batch.dead_letter(record, exc.reason):
+                failed.add(message_id)
+        except Exception:
+            logger.exception("record failed; SQS will redeliver it", extra={"message_id": message_id})
+            failed.add(message_id)
+    failed |= set(batch.publish())
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(failed)]}

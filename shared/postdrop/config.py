@@ -42,9 +42,9 @@ class StoreSettings(_Settings):
     # Notifications over SNS's 256 KB are stored here, under PAYLOAD_PREFIX, for subscribers to read.
     payload_bucket: str = Field(alias="PAYLOAD_BUCKET", min_length=1)
     payload_prefix: str = Field("payloads/", alias="PAYLOAD_PREFIX")
-    # On a record's last receive, StoreFunction moves it to StoreDLQ itself, with its reason.
+    # A record that can never be stored goes here at once, with its reason (StoreQueue's
+    # maxReceiveCount alone decides when a failing one stops being retried).
     dlq_url: str | None = Field(None, alias="STORE_DLQ_URL")
-    max_receive: int = Field(5, alias="STORE_MAX_RECEIVE", ge=1)
 
 
 @cache

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "EventNotUnderstood", "PostRejected", "PostdropError", "TransientError"]
+__all__ = [
+    "ConfigError",
+    "EventNotUnderstood",
+    "PermanentFailure",
+    "PostRejected",
+    "PostdropError",
+    "TransientError",
+]
 
 
 class PostdropError(Exception):
@@ -31,3 +38,12 @@ class TransientError(PostdropError):
 class EventNotUnderstood(PostdropError, ValueError):
     """An invocation event that carries no S3 change postdrop knows; the message says which
     record and what it is. The invocation fails, so Lambda's retries and ParseDLQ keep it."""
+
+
+class PermanentFailure(PostdropError):
+    """A record no retry can store (not an envelope, an item DynamoDB cannot hold): StoreFunction
+    moves it to StoreDLQ at once, with ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from postdrop import aws
-from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, read_object, write_archive
+from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, current_version, read_object, write_archive
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
 from postdrop.core.normalize import parse_post
@@ -62,7 +62,16 @@ def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
     except PostRejected:
         post_id = change.key or "(empty key)"
     if change.kind == "removed":
-        return Envelope(action="delete", post_id=post_id, change=change)
+        if change.made_a_delete_marker:
+            return Envelope(action="delete", post_id=post_id, change=change)
+        # A permanent delete: of the current version, of an older one, or of a delete marker
+        # (which restores the version below it). The event cannot tell which: ask S3.
+        current = current_version(aws.s3(), change.bucket, change.key)
+        if current is None:
+            return Envelope(action="delete", post_id=post_id, change=change)
+        version_id, etag = current
+        logger.info("a version was removed; the key still holds one", extra={"key": change.key, "version": version_id})
+        change = change.model_copy(update={"version_id": version_id, "etag": etag})
     problem = key_problem(change.key)
     if problem is not None:
         return Envelope(action="reject", post_id=post_id, change=change, reason=problem)

@@ -32,13 +32,11 @@ SIZE_ATTRIBUTE = "ExtendedPayloadSize"
 EventType = Literal["post.created", "post.updated", "post.deleted", "post.rejected"]
 
 
-def notification_id(post_id: str, sequencer: str, event_type: str, content: str = "") -> str:
-    """Stable across retries of the same change, so subscribers can drop a rare duplicate.
-
-    ``content`` (the content hash, or the rejection reason) tells apart two announcements of
-    one S3 change, as a backfill after a parser fix makes.
-    """
-    return hashlib.sha256(f"{post_id}\x1f{sequencer}\x1f{event_type}\x1f{content}".encode()).hexdigest()[:32]
+def notification_id(post_id: str, revision: str, record_type: str, content: str = "") -> str:
+    """Names the state announced, not the attempt: the post, the revision at which it began to
+    show it, what it shows (record type, content hash). Every announcement of one state, by
+    any retry or any record, carries the same id, so subscribers can drop a duplicate by it."""
+    return hashlib.sha256(f"{post_id}\x1f{revision}\x1f{record_type}\x1f{content}".encode()).hexdigest()[:32]
 
 
 class Notification(BaseModel):
@@ -59,6 +57,10 @@ class Notification(BaseModel):
     reason: str | None = Field(default=None, description="Why the file was rejected (post.rejected only).")
     content_hash: str | None = None
     sequencer: str
+    revision: int = Field(
+        default=0,
+        description="Grows with every state of the post: the notification with the highest revision is current.",
+    )
     post: NormalizedPost | None = Field(
         default=None,
         description="The whole post (post.created and post.updated). Publishers splice it in as JSON text.",

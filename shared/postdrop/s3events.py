@@ -57,6 +57,13 @@ class S3Change(BaseModel):
     def order(self) -> str:
         return order_key(self.sequencer)
 
+    @property
+    def made_a_delete_marker(self) -> bool:
+        """A removal that left a delete marker current: the key reads as gone, S3 need not be asked.
+        Any other removal (a permanent delete of a version, or of a delete marker) may leave an
+        object under the key."""
+        return self.kind == "removed" and any(m in self.event_name for m in ("DeleteMarkerCreated", "Delete Marker"))
+
 
 def order_key(sequencer: str) -> str:
     """S3 sequencers compare as hex strings of equal length: left-pad, then compare."""

@@ -40,12 +40,9 @@ class Harness:
     def items(self) -> dict[str, dict[str, Any]]:
         return {item["post_id"]: item for item in scan_table(self.stack)}
 
-    def published(self) -> list[str]:
-        """The post_ids whose change has a published marker, sorted."""
-        from postdrop.adapters.table import MARKER_PREFIX
-
-        markers = [i["post_id"] for i in scan_table(self.stack, markers=True) if i["post_id"].startswith(MARKER_PREFIX)]
-        return sorted(m.removeprefix(MARKER_PREFIX).rsplit("/", 1)[0] for m in markers)
+    def told(self) -> dict[str, str]:
+        """post_id -> the record type subscribers were last told, for the posts told anything."""
+        return {pid: str(item["told"]["record_type"]) for pid, item in self.items().items() if "told" in item}
 
     def notifications(self) -> list[dict[str, Any]]:
         return drain_queue(self.stack, self.tap)

@@ -28,7 +28,7 @@ def test_verify_passes_when_the_table_and_notifications_match_the_model(harness:
     assert report.stored == 1 and report.notified == 1
 
 
-def test_verify_counts_stale_missing_duplicate_and_lost(harness: Harness) -> None:
+def test_verify_counts_each_broken_invariant(harness: Harness) -> None:
     _store(harness, "v1", "0001")
     told = harness.notifications()
     model = [
@@ -37,6 +37,35 @@ def test_verify_counts_stale_missing_duplicate_and_lost(harness: Harness) -> Non
         Change("posts/soak/never-stored.md", "put", "0001", "x"),
     ]
     report = SoakReport()
-    verify(harness.stack, model, told + told, report)  # and every notification delivered twice
-    assert (report.stale, report.missing_notifications, report.lost, report.duplicate_notifications) == (1, 1, 1, 1)
-    assert not report.ok
+    verify(harness.stack, model, told, report)
+    assert (report.stale, report.missing_notifications, report.lost, report.silent_drops) == (1, 1, 1, 1)
+    assert report.duplicates_uncaught == 0 and not report.ok
+
+
+def test_verify_tells_a_redelivery_from_a_duplicate_a_subscriber_cannot_catch(harness: Harness) -> None:
+    _store(harness, "v1", "0001")
+    (note,) = harness.notifications()
+    model = [Change(KEY, "put", "0001", "v1")]
+    redelivered = SoakReport()
+    verify(harness.stack, model, [note, note], redelivered)  # the same notification_id twice: dropped by it
+    assert redelivered.duplicate_deliveries == 1 and redelivered.ok
+    renamed = SoakReport()  # the same state again under another id and a later revision
+    verify(harness.stack, model, [note, {**note, "notification_id": "other", "revision": 9}], renamed)
+    assert renamed.duplicates_uncaught == 1 and not renamed.ok
+
+
+def test_verify_knows_which_twin_a_post_shows_and_what_versions_s3_reads(harness: Harness) -> None:
+    html = KEY.removesuffix(".md") + ".html"
+    harness.put(html, post('title: "twin"\ncategories: emnews'))
+    harness.pipeline.functions["ParseFunction"].invoke(s3_event(harness.bucket, html, "0001"))
+    harness.store_envelopes(*harness.envelopes_sent())
+    _store(harness, "v1", "0002")
+    notes = harness.notifications()
+    both = [Change(html, "put", "0001", "twin", version_id="h1"), Change(KEY, "put", "0002", "v1", version_id="m1")]
+    report = SoakReport()
+    verify(harness.stack, both, notes, report)
+    assert report.ok, report.problems  # .md shows before .html
+    removed = [*both, Change(KEY, "remove", "0003", None, version_id="m1")]  # x.md's only version, for good
+    report = SoakReport()
+    verify(harness.stack, removed, notes, report)
+    assert report.stale == 1 and report.silent_drops == 1  # the model now expects the twin

@@ -9,7 +9,6 @@ from botocore.exceptions import ClientError
 
 from postdrop import aws
 from postdrop.adapters.table import stored_post_json
-from postdrop_tools.run import scan_table
 from tests.conftest import post
 from tests.integration.conftest import s3_event
 
@@ -25,6 +24,8 @@ def envelope(h: Harness, key: str, body: bytes | None, sequencer: str) -> str:
     """Put the object (or not, for a delete) and let ParseFunction make its envelope."""
     if body is not None:
         h.put(key, body)
+    else:
+        h.delete(key)
     name = "ObjectCreated:Put" if body is not None else "ObjectRemoved:Delete"
     h.pipeline.functions["ParseFunction"].invoke(s3_event(h.bucket, key, sequencer, name))
     (sent,) = h.envelopes_sent()
@@ -41,7 +42,7 @@ def test_a_new_post_is_stored_and_announced_once_even_when_replayed(harness: Har
     assert harness.store_envelopes(env) == {"batchItemFailures": []}  # S3 delivered it twice
     item = harness.items()["2026-03-01-story"]
     assert item["record_type"] == "POST" and item["title"] == "第一版"
-    assert harness.published() == ["2026-03-01-story"]  # its notification is marked as out
+    assert harness.told() == {"2026-03-01-story": "POST"}  # its notification is recorded as out
     assert json.loads(stored_post_json(item) or "")["text"] == "一。"
     assert "post" not in item and len(item["post_zlib"].value) < len(stored_post_json(item) or "")
     assert events(harness) == ["post.created"]
@@ -141,25 +142,35 @@ def test_a_failed_publish_after_the_write_is_published_on_the_retry(harness: Har
     first = harness.store_envelopes(env)
     assert state["failed"] == 1
     assert first == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
-    assert harness.published() == []
+    assert harness.told() == {}
     assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it
-    assert harness.published() == ["2026-03-01-story"]
+    assert harness.told() == {"2026-03-01-story": "POST"}
     notes = harness.notifications()
     assert [n["event_type"] for n in notes] == ["post.created"]  # created, not lost nor doubled
 
 
-def test_an_item_written_before_markers_existed_replays_as_it_did(harness: Harness) -> None:
-    # Given a change stored and announced by a version that cleared `pending` instead of marking
-    env = envelope(harness, KEY, V1, "0001")
-    harness.store_envelopes(env)
-    table = harness.stack.ref("PostsTable")
-    dynamodb = harness.stack.client("dynamodb")
-    for marker in [i for i in scan_table(harness.stack, markers=True) if i["post_id"].startswith("/published/")]:
-        dynamodb.delete_item(TableName=table, Key={"post_id": {"S": marker["post_id"]}})
-    dynamodb.update_item(TableName=table, Key={"post_id": {"S": "2026-03-01-story"}}, UpdateExpression="REMOVE pending")
-    # When S3 delivers it again, Then nothing more is announced
-    assert harness.store_envelopes(env) == {"batchItemFailures": []}
-    assert events(harness) == ["post.created"]
+def _legacy_item(h: Harness, key: str, body: bytes, sequencer: str) -> None:
+    """The item an earlier postdrop left for ``key``: no files, no rev, no told, a pending mark."""
+    env = json.loads(envelope(h, key, body, sequencer))
+    table, db = h.stack.ref("PostsTable"), h.stack.client("dynamodb")
+    item = {"post_id": {"S": env["post_id"]}, "seq": {"S": sequencer.rjust(32, "0")}, "sequencer": {"S": sequencer},
+            "key": {"S": key}, "bucket": {"S": h.bucket}, "record_type": {"S": "POST"}, "pending": {"S": "1"},
+            "content_hash": {"S": env["head"]["content_hash"]}, "title": {"S": env["head"]["title"]},
+            "post": {"S": json.dumps(env["post"], ensure_ascii=False)}, "prev_record_type": {"S": "-"}}  # fmt: skip
+    db.put_item(TableName=table, Item=item)
+
+
+def test_an_item_an_earlier_version_wrote_counts_as_told(harness: Harness) -> None:
+    # Given an item written and announced by an earlier postdrop
+    _legacy_item(harness, KEY, V1, "0001")
+    # When S3 delivers its change again, Then nothing more is announced
+    assert harness.store_envelopes(envelope(harness, KEY, V1, "0001")) == {"batchItemFailures": []}
+    assert events(harness) == []
+    # and a newer change is an update of what subscribers were told, in today's shape
+    assert harness.store_envelopes(envelope(harness, KEY, V2, "0002")) == {"batchItemFailures": []}
+    assert events(harness) == ["post.updated"]
+    item = harness.items()["2026-03-01-story"]
+    assert item["title"] == "第二版" and "pending" not in item and "post" not in item and "prev_record_type" not in item
 
 
 def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
@@ -169,9 +180,14 @@ def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
     result = harness.store_envelopes("not an envelope", good, other)
     failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
     assert state["failed"] == 1
-    assert "m0" in failed  # the poison message
-    assert len(failed) == 2  # and the throttled one, not the third
+    assert failed == {"m1"}  # the throttled one is retried, not the third
     assert len(harness.items()) == 1
+    # the poison message can never be stored: it is in StoreDLQ at once, with why
+    (dead,) = harness.stack.client("sqs").receive_message(
+        QueueUrl=harness.stack.ref("StoreDLQ"), MessageAttributeNames=["All"]
+    )["Messages"]
+    assert dead["Body"] == "not an envelope"
+    assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("not an envelope")
 
 
 def test_subscribers_filter_by_message_attributes(harness: Harness) -> None:
@@ -228,15 +244,26 @@ def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: 
     assert harness.queue("StoreQueue") == []
 
 
-def test_a_publish_failing_on_the_last_receive_is_dead_lettered_with_why(harness: Harness) -> None:
+def test_a_publish_that_keeps_failing_is_left_to_the_queues_redrive(harness: Harness) -> None:
+    # Given a record whose publish fails on every receive
     env = envelope(harness, KEY, V1, "0001")
-    _fail_once("PublishBatch")
-    assert harness.store_envelopes(env, receive_count=5) == {"batchItemFailures": []}  # moved, not retried
-    (dead,) = harness.stack.client("sqs").receive_message(
-        QueueUrl=harness.stack.ref("StoreDLQ"), MessageAttributeNames=["All"]
-    )["Messages"]
-    assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("SNS PublishBatch failed")
-    assert harness.published() == []  # a redrive will publish it
+    client = aws.sns()
+
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, "PublishBatch")
+
+    client.meta.events.register("before-call.sns.PublishBatch", refuse)
+    try:
+        # When it is received for the last time, Then StoreFunction still only fails it
+        assert harness.store_envelopes(env, receive_count=99) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+        # and the queue's maxReceiveCount is what moves it to StoreDLQ
+        harness.stack.client("sqs").send_message(QueueUrl=harness.stack.ref("StoreQueue"), MessageBody=env)
+        harness.pipeline.drain()
+    finally:
+        client.meta.events.unregister("before-call.sns.PublishBatch", refuse)
+    dead = harness.queue("StoreDLQ")  # with the envelope of the put's own S3 event, which failed alike
+    assert json.loads(env) in dead and {m["post_id"] for m in dead} == {"2026-03-01-story"}
+    assert harness.told() == {}  # a redrive will announce it
 
 
 def _batch_task(h: Harness, key: str) -> tuple[dict[str, Any], str]:

@@ -190,8 +190,9 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     s.add_argument("--deletes", type=float, default=0.1, help="fraction of posts deleted at the end")
     s.add_argument("--replay", type=int, default=2, help="deliveries of every S3 event")
     s.add_argument("--shuffle", action="store_true", help="deliver the events in random order")
-    s.add_argument("--fault-rate", type=float, default=0.1, help="fraction of writes and publishes throttled")
+    s.add_argument("--fault-rate", type=float, default=0.1, help="fraction of calls failed, per kind of fault")
     s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--seeds", type=int, default=1, help="run this many seeds, from --seed on")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_soak)
 

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from postdrop_tools.faults import ProcessDied
 from postdrop_tools.runtime import LocalFunction, configure_environment
 from postdrop_tools.stack import batch_jobs_queue
 
@@ -122,6 +123,8 @@ class Pipeline:
         try:
             result = fn.invoke(event) or {}
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        except ProcessDied:  # no answer at all: the batch reappears after the queue's visibility timeout
+            return len(messages)
         except Exception:
             failed = {m["MessageId"] for m in messages}
         for message in messages:
@@ -157,8 +160,20 @@ class Pipeline:
                 handled += self._pump_sqs(fn)
         return handled
 
+    def in_flight(self) -> int:
+        """Messages received from a function's queue and neither deleted nor visible again yet."""
+        total = 0
+        for fn in self.functions.values():
+            if fn.spec.sqs_source:
+                attributes = self.sqs.get_queue_attributes(
+                    QueueUrl=fn.spec.sqs_source, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+                )["Attributes"]
+                total += int(attributes.get("ApproximateNumberOfMessagesNotVisible", "0"))
+        return total
+
     def drain(self, timeout: float = 600.0, idle_rounds: int = 3) -> None:
-        """Pump until every source stayed empty for ``idle_rounds`` rounds in a row."""
+        """Pump until every source stayed empty for ``idle_rounds`` rounds in a row, with no
+        message in flight (one a dead invocation left waits out its visibility timeout)."""
         deadline = time.monotonic() + timeout
         idle = 0
         while idle < idle_rounds:
@@ -166,6 +181,9 @@ class Pipeline:
                 raise TimeoutError(f"the pipeline did not drain within {timeout:.0f}s")
             if self.pump():
                 idle = 0
+            elif self.in_flight():
+                idle = 0
+                time.sleep(0.1)
             else:
                 idle += 1
                 time.sleep(0.05)

@@ -1,22 +1,34 @@
 """`postdrop soak`: prove the delivery guarantees on the embedded emulator.
 
-N synthetic posts in the producer's formats, U versions of each, a fraction F deleted;
-every S3 event delivered R times (shuffled when asked); a fraction P of DynamoDB writes
-and SNS publishes answered with throttling errors at the client. The pipeline runs until
-its queues drain, the DLQs are redriven once, and then the table and a subscriber queue
-are read for real and checked against an independent model of what must be true:
+The workload, in a versioned bucket: N posts of U versions each, in the producer's formats;
+a fraction of them junk (never a post), some with a twin (``x.html`` beside ``x.md``: one
+post_id) or a stray (``x.jpg`` beside: rejected for its type); some lose an older version
+for good, some are deleted (a delete marker), and some of those restored (the marker
+removed). Every S3 event is delivered R times, shuffled when asked. At the real clients,
+a fraction P of calls fail each way AWS fails: throttled before sending; applied and then the
+answer lost (GetObject, SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch
+``Failed`` (PublishBatch, SendMessageBatch); the process dying right after a write or a
+publish (its batch reappears after the visibility timeout). The pipeline runs until its
+queues drain, the DLQs are redriven once, and the table and a subscriber queue are read for
+real and checked against a model of S3 and of the precedence rule that is written here
+again, independently of the code under test:
 
-- lost: a dropped key with no item at all
-- stale: an item not at its key's newest change (wrong record type or sequencer or title)
-- duplicate_notifications: deliveries of a notification_id already delivered
-- missing_notifications: keys whose newest notification does not announce their newest state
+- lost: a post with changes and no item at all
+- stale: an item not showing what its files' newest states say (record type, file, title)
+- silent_drops: a file whose newest change the item does not hold (its entry in ``files``)
+- missing_notifications: posts whose newest notification (by revision) is not their state
+- duplicates_uncaught: two notifications of one state under different notification_ids,
+  which a subscriber deduplicating by notification_id would process twice
 - dlq: messages left in the dead-letter queues after the redrive
+(duplicate_deliveries, the same notification_id again, is allowed: subscribers drop those.)
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
+import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -37,6 +49,9 @@ if TYPE_CHECKING:
 __all__ = ["Change", "SoakConfig", "SoakReport", "run_soak", "verify"]
 
 FORMATS = ("media", "digest", "plain", "markdown")
+# The precedence rule as the README states it: post file types in this order, then other files.
+PRECEDENCE = (".md", ".markdown", ".html", ".htm", ".txt")
+VISIBILITY_SECONDS = 1  # StoreQueue's 180 s, scaled down so a dead invocation's batch returns soon
 
 
 @dataclass(frozen=True)
@@ -49,14 +64,19 @@ class SoakConfig:
     fault_rate: float = 0.1
     seed: int = 1
     junk: float = 0.05  # keys whose every version is not a post (they must end REJECTED)
+    twins: float = 0.15  # posts with an x.html beside x.md
+    strays: float = 0.1  # posts with an x.jpg beside x.md
+    version_deletes: float = 0.15  # files that lose an older version for good
+    restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
 
 
 @dataclass(frozen=True)
 class Change:
-    """One change the model knows of: what was done to a key, in S3's order."""
+    """One change the model knows of, in S3's order: ``put`` a version, ``delete`` (a delete
+    marker), or ``remove`` one version for good (``version_id``; a delete marker too)."""
 
     key: str
-    kind: str  # put | delete
+    kind: str  # put | delete | remove
     sequencer: str
     title: str | None  # the title a reader must see for a put of a valid post
     junk: bool = False
@@ -67,6 +87,7 @@ class Change:
 
 @dataclass
 class SoakReport:
+    seed: int = 0
     posts: int = 0
     versions: int = 0
     events_delivered: int = 0
@@ -76,8 +97,10 @@ class SoakReport:
     notified: int = 0
     lost: int = 0
     stale: int = 0
-    duplicate_notifications: int = 0
+    silent_drops: int = 0
     missing_notifications: int = 0
+    duplicates_uncaught: int = 0
+    duplicate_deliveries: int = 0
     dlq: int = 0
     seconds: float = 0.0
     faults_injected: dict[str, int] = field(default_factory=dict)
@@ -86,7 +109,7 @@ class SoakReport:
 
     @property
     def ok(self) -> bool:
-        bad = (self.lost, self.stale, self.duplicate_notifications, self.missing_notifications, self.dlq)
+        bad = (self.lost, self.stale, self.silent_drops, self.missing_notifications, self.duplicates_uncaught, self.dlq)
         return not any(bad)
 
 
@@ -112,83 +135,152 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
     s3 = stack.client("s3")
     bucket = stack.ref("PostsBucket")
     changes: list[Change] = []
-    sequence = 0
+
+    def record(key: str, kind: str, title: str | None, junk: bool, version_id: str | None, **more: Any) -> None:
+        changes.append(Change(key, kind, f"{len(changes) + 1:016X}", title, junk, version_id, **more))
+
     for i in range(config.posts):
-        key = f"posts/soak/2026-01-01-p{i:05d}.md"
-        junk = rng.random() < config.junk
+        stem = f"posts/soak/2026-01-01-p{i:05d}"
+        files = [(f"{stem}.md", rng.random() < config.junk)]
+        if rng.random() < config.twins:
+            files.append((f"{stem}.html", False))
+        if rng.random() < config.strays:
+            files.append((f"{stem}.jpg", True))
         fmt = rng.choice(FORMATS)
-        for v in range(config.updates):
-            sequence += 1
-            token = f"{i}-{v}-{rng.randrange(10**9)}"
-            title = f"浸泡 {i} 第{v}版 {token}"
-            data = f"not a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token)
-            put = s3.put_object(Bucket=bucket, Key=key, Body=data)
-            changes.append(
-                Change(key, "put", f"{sequence:016X}", None if junk else title, junk,
-                       put.get("VersionId"), len(data), put["ETag"].strip('"'))
-            )  # fmt: skip
-        if rng.random() < config.deletes:
-            sequence += 1
-            s3.delete_object(Bucket=bucket, Key=key)
-            changes.append(Change(key, "delete", f"{sequence:016X}", None, junk))
+        for key, junk in files:
+            versions = []
+            for v in range(1 if key.endswith(".jpg") else config.updates):
+                token = f"{i}-{v}-{rng.randrange(10**9)}"
+                title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
+                data = f"not a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token)
+                put = s3.put_object(Bucket=bucket, Key=key, Body=data)
+                versions.append(put.get("VersionId"))
+                record(key, "put", None if junk else title, junk, put.get("VersionId"),
+                       size=len(data), etag=put["ETag"].strip('"'))  # fmt: skip
+            if len(versions) > 1 and rng.random() < config.version_deletes:  # an older version, for good
+                older = rng.choice(versions[:-1])
+                s3.delete_object(Bucket=bucket, Key=key, VersionId=older)
+                record(key, "remove", None, junk, older)
+            if rng.random() < config.deletes:
+                marker = s3.delete_object(Bucket=bucket, Key=key).get("VersionId")
+                record(key, "delete", None, junk, marker)
+                if marker and rng.random() < config.restores:  # the marker removed: the last version is back
+                    s3.delete_object(Bucket=bucket, Key=key, VersionId=marker)
+                    record(key, "remove", None, junk, marker)
     return changes
 
 
 def _event(bucket: str, change: Change) -> dict[str, Any]:
+    """The S3 event of a change, naming the exact version it made or removed."""
+    fields: dict[str, Any] = {"versionId": change.version_id} if change.version_id else {}
     if change.kind == "delete":
-        return s3_event(bucket, change.key, change.sequencer, "ObjectRemoved:DeleteMarkerCreated")
-    event = s3_event(bucket, change.key, change.sequencer, size=change.size, eTag=change.etag)
-    if change.version_id:  # the exact version this change wrote: the soak's bucket is versioned
-        event["Records"][0]["s3"]["object"]["versionId"] = change.version_id
-    return event
+        return s3_event(bucket, change.key, change.sequencer, "ObjectRemoved:DeleteMarkerCreated", **fields)
+    if change.kind == "remove":
+        return s3_event(bucket, change.key, change.sequencer, "ObjectRemoved:Delete", **fields)
+    return s3_event(bucket, change.key, change.sequencer, size=change.size, eTag=change.etag, **fields)
+
+
+def _rank(key: str) -> tuple[int, str]:
+    lower = key.lower()
+    return next((i for i, suffix in enumerate(PRECEDENCE) if lower.endswith(suffix)), len(PRECEDENCE)), key
+
+
+def _reads_as(changes: list[Change]) -> tuple[dict[str, Change | None], dict[str, str]]:
+    """Per key, the put S3 now reads it as (None: gone), and the sequencer of its newest change."""
+    stacks: dict[str, list[Change]] = defaultdict(list)
+    newest: dict[str, str] = {}
+    for change in changes:  # sequencers increase with the changes' order
+        newest[change.key] = change.sequencer
+        if change.kind == "remove":
+            stacks[change.key] = [c for c in stacks[change.key] if c.version_id != change.version_id]
+        else:
+            stacks[change.key].append(change)
+    return {key: (st[-1] if st and st[-1].kind == "put" else None) for key, st in stacks.items()}, newest
+
+
+def _state(note: dict[str, Any]) -> tuple[Any, ...]:
+    """What a notification says the post is: two alike under different ids are a duplicate."""
+    kind = note["event_type"]
+    if kind in ("post.created", "post.updated"):
+        return ("POST", note["key"], note.get("content_hash"))
+    return (kind, note["key"] if kind == "post.rejected" else None, note.get("reason"))
 
 
 def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[str, Any]], report: SoakReport) -> None:
     """Check the table and the subscriber's notifications against the model (``changes``)."""
     from postdrop.core.keys import post_id_of
 
-    newest: dict[str, Change] = {}
-    for change in changes:  # sequencers increase with the changes' order
-        newest[change.key] = change
+    reads_as, newest = _reads_as(changes)
     items = {item["post_id"]: item for item in scan_table(stack)}
-    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for n in notifications:
-        by_key[n["key"]].append(n)
-    counts = Counter(n["notification_id"] for n in notifications)
-    report.duplicate_notifications = sum(c - 1 for c in counts.values())
+    keys_of: dict[str, list[str]] = defaultdict(list)
+    for key in reads_as:
+        keys_of[post_id_of(key)].append(key)
+    deliveries = Counter(n["notification_id"] for n in notifications)
+    report.duplicate_deliveries = sum(c - 1 for c in deliveries.values())
     report.notified = len(notifications)
-    for key, final in newest.items():
-        item = items.get(post_id_of(key))
+    told: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # post_id -> notification_id -> it
+    for n in notifications:
+        told[n["post_id"]][n["notification_id"]] = n
+    for post_id, keys in sorted(keys_of.items()):
+        live = [k for k in keys if reads_as[k] is not None]
+        shows = reads_as[min(live, key=_rank)] if live else None
+        expected = "DELETED" if shows is None else ("REJECTED" if shows.junk else "POST")
+        item = items.get(post_id)
         if item is None:
             report.lost += 1
-            report.problems.append(f"lost: {key}")
+            report.problems.append(f"lost: {post_id}")
             continue
-        expected_type = "DELETED" if final.kind == "delete" else ("REJECTED" if final.junk else "POST")
-        at_newest = item.get("record_type") == expected_type and item.get("sequencer") == final.sequencer
-        if at_newest and expected_type == "POST":
-            at_newest = item.get("title") == final.title
-        if not at_newest:
+        ok = item.get("record_type") == expected
+        if ok and shows is not None:
+            ok = item.get("key") == shows.key and (expected != "POST" or item.get("title") == shows.title)
+        if not ok:
             report.stale += 1
-            report.problems.append(f"stale: {key}: {item.get('record_type')} at {item.get('sequencer')}")
-        told = sorted(by_key.get(key, []), key=lambda n: n["sequencer"].rjust(32, "0"))
-        if expected_type == "POST":
-            ok = bool(told) and told[-1]["sequencer"] == final.sequencer and told[-1]["title"] == final.title
-        elif expected_type == "REJECTED":
-            ok = bool(told) and told[-1]["event_type"] == "post.rejected"
+            report.problems.append(f"stale: {post_id}: {item.get('record_type')} of {item.get('key')}, not {expected}")
+        for key in keys:
+            entry = (item.get("files") or {}).get(key)
+            if entry is None or entry.get("sequencer") != newest[key]:
+                report.silent_drops += 1
+                report.problems.append(f"silent drop: {key}: the item holds no change at {newest[key]}")
+        ordered = sorted(told[post_id].values(), key=lambda n: int(n.get("revision", 0)))
+        report.duplicates_uncaught += sum(_state(a) == _state(b) for a, b in itertools.pairwise(ordered))
+        last = ordered[-1] if ordered else None
+        if expected == "POST":
+            ok = last is not None and last["event_type"] in ("post.created", "post.updated")
+            ok = ok and last is not None and shows is not None and last["title"] == shows.title
+        elif expected == "REJECTED":
+            ok = last is not None and last["event_type"] == "post.rejected"
         else:  # deleted: subscribers told of the post must also be told it is gone
-            ok = not told or told[-1]["event_type"] == "post.deleted"
+            ok = last is None or last["event_type"] == "post.deleted"
         if not ok:
             report.missing_notifications += 1
-            last = told[-1]["event_type"] if told else "nothing"
-            report.problems.append(f"missing notification: {key}: newest is {expected_type}, last told {last}")
+            said = last["event_type"] if last else "nothing"
+            report.problems.append(f"missing notification: {post_id}: it is {expected}, the newest told is {said}")
     kinds = Counter(item.get("record_type") for item in items.values())
     report.stored, report.deleted, report.rejected = kinds["POST"], kinds["DELETED"], kinds["REJECTED"]
+
+
+def _inject(config: SoakConfig) -> FaultInjector:
+    """Every fault kind at the handlers' real clients."""
+    from postdrop import aws
+
+    faults = FaultInjector(config.fault_rate, config.seed)
+    s3, sqs, dynamodb, sns = aws.s3(), aws.sqs(), aws.dynamodb(), aws.sns()
+    faults.throttle(dynamodb, ["UpdateItem"])
+    faults.throttle(sns, ["PublishBatch"])
+    for client, operations in ((s3, ["GetObject"]), (sqs, ["SendMessageBatch"]), (dynamodb, ["UpdateItem"]),
+                               (sns, ["PublishBatch"])):  # fmt: skip
+        faults.lose_responses(client, operations)
+    faults.fail_entries(sns, ["PublishBatch"])
+    faults.fail_entries(sqs, ["SendMessageBatch"])
+    faults.die_after(dynamodb, ["UpdateItem"])  # between a write and its publish
+    faults.die_after(sns, ["PublishBatch"])  # between a publish and recording it as told
+    return faults
 
 
 def run_soak(config: SoakConfig) -> SoakReport:
     rng = random.Random(config.seed)  # noqa: S311  # a reproducible workload  # nosec B311
     started = time.perf_counter()
-    report = SoakReport(posts=config.posts, versions=config.posts * config.updates)
+    report = SoakReport(seed=config.seed, posts=config.posts)
     with emulator() as emu:
         stack = provision(emu)
         s3 = stack.client("s3")
@@ -196,20 +288,20 @@ def run_soak(config: SoakConfig) -> SoakReport:
         # The soak delivers S3's events itself (each R times, in any order), naming exact versions.
         s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        sqs = stack.client("sqs")
+        sqs.set_queue_attributes(
+            QueueUrl=stack.ref("StoreQueue"), Attributes={"VisibilityTimeout": str(VISIBILITY_SECONDS)}
+        )
         tap = tap_topic(stack, "soak-subscriber")
         pipeline = Pipeline(stack)
-        faults = FaultInjector(config.fault_rate, config.seed)
-        from postdrop import aws
-
-        faults.attach(aws.dynamodb(), ["UpdateItem", "BatchWriteItem"])
-        faults.attach(aws.sns(), ["PublishBatch"])
+        faults = _inject(config)
 
         changes = _generate(stack, config, rng)
+        report.versions = sum(c.kind == "put" for c in changes)
         events = [_event(bucket, c) for c in changes for _ in range(config.replay)]
         if config.shuffle:
             rng.shuffle(events)
         parse_queue = stack.functions["ParseFunction"].s3_queue
-        sqs = stack.client("sqs")
         for start in range(0, len(events), 10):
             chunk = events[start : start + 10]
             sqs.send_message_batch(
@@ -223,24 +315,37 @@ def run_soak(config: SoakConfig) -> SoakReport:
         pipeline.drain(timeout=3600)
         report.dlq = len(drain_queue(stack, target.parse_dlq)) + len(drain_queue(stack, target.store_dlq))
         verify(stack, changes, drain_queue(stack, tap), report)
-        report.faults_injected = dict(faults.injected)
+        report.faults_injected = dict(sorted(faults.injected.items()))
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
 
+_COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "dlq")
+
+
 def soak_command(args: argparse.Namespace) -> int:
-    config = SoakConfig(
-        posts=args.posts, updates=args.updates, deletes=args.deletes, replay=args.replay,
-        shuffle=args.shuffle, fault_rate=args.fault_rate, seed=args.seed,
-    )  # fmt: skip
-    report = run_soak(config)
-    public = asdict(report)
-    if args.json:
-        print(json.dumps({k: v for k, v in public.items() if k != "problems"}, ensure_ascii=False))
-    else:
-        for name, value in public.items():
-            if name != "problems":
+    """One seed, or ``--seeds N`` seeds from ``--seed`` on: each one's figures, then the totals."""
+    reports = []
+    for seed in range(args.seed, args.seed + args.seeds):
+        config = SoakConfig(
+            posts=args.posts, updates=args.updates, deletes=args.deletes, replay=args.replay,
+            shuffle=args.shuffle, fault_rate=args.fault_rate, seed=seed,
+        )  # fmt: skip
+        report = run_soak(config)
+        reports.append(report)
+        public = {k: v for k, v in asdict(report).items() if k != "problems"}
+        if args.json:
+            print(json.dumps(public, ensure_ascii=False), flush=True)
+        elif args.seeds == 1:
+            for name, value in public.items():
                 print(f"  {name:24} {value}")
-    for problem in report.problems[:20]:
-        print(f"postdrop soak: {problem}", file=__import__("sys").stderr)
-    return 0 if report.ok else 1
+        else:
+            counts = " ".join(f"{name} {getattr(report, name)}" for name in _COUNTS)
+            print(f"  seed {seed}: {counts} · {report.events_delivered} events, "
+                  f"{sum(report.faults_injected.values())} faults, {report.seconds} s", flush=True)  # fmt: skip
+        for problem in report.problems[:20]:
+            print(f"postdrop soak: seed {seed}: {problem}", file=sys.stderr)
+    if args.seeds > 1:
+        totals = " ".join(f"{name} {sum(getattr(r, name) for r in reports)}" for name in _COUNTS)
+        print(f"  {len(reports)} seeds: {totals}")
+    return 0 if all(r.ok for r in reports) else 1

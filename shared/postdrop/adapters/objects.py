@@ -10,7 +10,9 @@ from botocore.exceptions import ClientError
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-__all__ = ["ObjectBody", "ObjectGone", "ObjectTooLarge", "read_archive", "read_object", "write_archive"]
+__all__ = [
+    "ObjectBody", "ObjectGone", "ObjectTooLarge", "current_version", "read_archive", "read_object", "write_archive",
+]  # fmt: skip
 
 _TOTAL = re.compile(r"/(\d+)$")
 _GONE = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
@@ -60,6 +62,18 @@ def read_object(client: S3Client, bucket: str, key: str, version_id: str | None,
         raise ObjectTooLarge(size, max_bytes)
     data = response["Body"].read()
     return ObjectBody(data, size, (response.get("ETag") or "").strip('"') or None, response.get("VersionId"))
+
+
+def current_version(client: S3Client, bucket: str, key: str) -> tuple[str | None, str | None] | None:
+    """(version id, etag) of the object ``key`` now reads as; None when it reads as gone (no
+    object, or a delete marker on top)."""
+    try:
+        response = client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code", "") in _GONE | {"NotFound", "405", "MethodNotAllowed"}:
+            return None
+        raise
+    return response.get("VersionId"), (response.get("ETag") or "").strip('"') or None
 
 
 def write_archive(client: S3Client, bucket: str, key: str, body: str | bytes) -> str:

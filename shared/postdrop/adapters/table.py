@@ -1,127 +1,64 @@
-"""PostsTable: one item per post_id, written conditionally so the newest S3 change wins.
+"""PostsTable's calls: conditional writes so the newest change of each file wins, and ``told``.
 
-Item shape (the stored form; mapped explicitly from envelopes in ``item_for``):
+The item's shape and what a change makes of it are in ``postdrop.item`` (pure). Here:
 
-    post_id (pk)  record_type  POST | REJECTED | DELETED
-    seq           the S3 sequencer, left-padded: string order is S3's order
-    key, bucket, version_id, etag, sequencer, updated_at
-    POST:         content_hash, title, published_at, published_utc, category (the first,
-                  for the ByCategory index), categories, tags, source_url, and either
-                  post_zlib (the NormalizedPost JSON, zlib-compressed: a quarter of the
-                  size, so a quarter of the write units) or post_ref (s3://… of it, for
-                  large posts). Items written before postdrop compressed hold ``post``
-                  (the JSON as text); ``stored_post_json`` reads both.
-    REJECTED:     reason, content_hash (of the reason)
-    pending       "1" on every write: the change may still owe a notification. It is known
-                  to be out once the change's published marker exists (``mark_published``);
-                  items written before markers existed had ``pending`` removed instead.
-    prev_*        record_type, content_hash and reason of the record this one replaced
+- ``write_first``: the common case in one UpdateItem. The post's only file (or a new post)
+  gets a newer change that shows something new; the condition says so, and the write
+  returns the item as it now is. When the condition fails, the item as it was comes back
+  with the error, so no read is needed to take the general path.
+- ``write_next``: the general path. The item ``next_item`` planned, written only if the
+  item is still at the ``rev`` it was planned from (optimistic concurrency).
+- ``mark_told``: after a publish succeeded, what subscribers were told; only ever forward.
 
-A write is one UpdateItem with ``attribute_not_exists(post_id) OR seq < :seq`` that returns
-the old item, so "created, updated, unchanged, stale or replayed" is known without a read.
-Published markers (``/published/<post_id>/<seq>``, record_type PUBLISHED, expiring) say
-which changes' notifications went out; only a replay reads one.
+Stored, each record compresses its post (``post_zlib``: the NormalizedPost JSON, zlib, a
+quarter of the size and so of the write units) or points to it (``post_ref``, s3://… of a
+large post). Items of earlier postdrop versions hold ``post`` (the JSON as text);
+``stored_post_json`` reads both.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import time
+import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from postdrop.exceptions import TransientError
+from postdrop.exceptions import PermanentFailure
+from postdrop.item import ITEM_FIELDS, entry_of, item_for
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from postdrop.envelope import Envelope
+    from postdrop.item import Shown
 
 __all__ = [
-    "MARKER_PREFIX", "RecordType", "WriteOutcome", "item_bytes", "item_for", "mark_published", "marker_key",
-    "previous_of", "stored_post_json", "stored_sequencer", "was_published", "write_record",
+    "MARKER_PREFIX", "Written", "item_bytes", "item_for", "mark_told", "stored_post_json",
+    "stored_sequencer", "write_first", "write_next",
 ]  # fmt: skip
 
-RecordType = Literal["POST", "REJECTED", "DELETED"]
 MAX_ITEM_BYTES = 400 * 1024
-ZLIB_LEVEL = 6
-BATCH_WRITE_LIMIT = 25
+# Earlier postdrop versions put one marker item per announced change under this prefix (they
+# expire through the table's TTL); scans skip them.
 MARKER_PREFIX = "/published/"
-MARKER_DAYS = 15  # longer than SQS keeps a message (14 days at most): no redelivery outlives its marker
+_PLACEHOLDER = re.compile(r"[#:]\w+")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
 @dataclass(frozen=True, slots=True)
-class WriteOutcome:
-    """written: the change is now stored. Else why not: stale (older than stored) or replay (same change)."""
+class Written:
+    """``written``: the write took effect. ``item``: the item as it now is (None: no item)."""
 
-    status: Literal["written", "stale", "replay"]
-    old: dict[str, Any] | None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _utc(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    return datetime.fromisoformat(iso).astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def item_for(envelope: Envelope) -> dict[str, Any]:
-    """The stored item for an envelope (without the bookkeeping ``write_record`` adds)."""
-    change = envelope.change
-    item: dict[str, Any] = {
-        "post_id": envelope.post_id,
-        "seq": change.order,
-        "sequencer": change.sequencer,
-        "key": change.key,
-        "bucket": change.bucket,
-        "version_id": change.version_id,
-        "etag": change.etag,
-        "updated_at": _now(),
-    }
-    if envelope.action == "upsert" and envelope.head is not None:
-        head = envelope.head
-        item |= {
-            "record_type": "POST",
-            "content_hash": head.content_hash,
-            "title": head.title,
-            "published_at": head.published_at,
-            "published_utc": _utc(head.published_at),
-            "category": head.categories[0] if head.categories else None,
-            "categories": head.categories,
-            "tags": head.tags,
-            "source_url": head.source_url,
-            "post_zlib": _compress(envelope.post_json) if envelope.post_json is not None else None,
-            "post_ref": envelope.post_ref,
-        }
-    elif envelope.action == "reject":
-        reason = envelope.reason or "rejected"
-        item |= {
-            "record_type": "REJECTED",
-            "reason": reason,
-            "content_hash": hashlib.sha256(reason.encode()).hexdigest(),
-        }
-    else:
-        item |= {"record_type": "DELETED"}
-    return {k: v for k, v in item.items() if v is not None and v != []}
-
-
-def _compress(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), ZLIB_LEVEL)
+    written: bool
+    item: dict[str, Any] | None
 
 
 def stored_post_json(item: dict[str, Any]) -> str | None:
-    """The NormalizedPost JSON an item holds inline (None for post_ref items and non-posts)."""
+    """The NormalizedPost JSON an item or record holds inline (None for post_ref and non-posts)."""
     packed = item.get("post_zlib")
     if packed is not None:
         return zlib.decompress(bytes(getattr(packed, "value", packed))).decode("utf-8")
@@ -155,108 +92,97 @@ def _from_dynamo(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: _deserializer.deserialize(v) for k, v in item.items()} if item else None
 
 
-_STORED = (
-    "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type", "content_hash",
-    "title", "published_at", "published_utc", "category", "categories", "tags", "source_url", "post_zlib", "post",
-    "post_ref",
-    "reason",
-    "pending",
-)  # fmt: skip
-# What the write replaced, kept on the item so a retried record can still tell created from updated.
-_PREVIOUS = ("record_type", "content_hash", "reason")
-_NONE = "-"
+def write_first(client: DynamoDBClient, table: str, record: dict[str, Any], *, same_change: bool = False) -> Written:
+    """Store ``record`` as the post's only file, if the item holds no other file, an older
+    change of this one (the same one too, for ``same_change``), and shows something else."""
+    item = {**record, "files": {record["key"]: entry_of(record)}}
+    changes = "attribute_exists(#content_hash)"  # a removal changes what a live post shows
+    values: dict[str, Any] = {":one": {"N": "1"}, ":zero": {"N": "0"}, ":seq": {"S": record["seq"]}}
+    if "content_hash" in record:
+        changes = "(attribute_not_exists(#content_hash) OR #content_hash <> :content_hash)"
+    condition = (
+        "attribute_not_exists(post_id) OR (attribute_exists(#files) AND size(#files) = :one"
+        f" AND #files.#file.#seq {'<=' if same_change else '<'} :seq AND {changes})"
+    )
+    counters = "#rev = if_not_exists(#rev, :zero) + :one, #since = if_not_exists(#rev, :zero) + :one"
+    return _update(client, table, item, condition=condition, values=values, names={"#file": record["key"]},
+                   counters=counters)  # fmt: skip
 
 
-def previous_of(item: dict[str, Any]) -> dict[str, Any]:
-    """The record a stored item replaced, as the item remembers it."""
-    return {name: item[f"prev_{name}"] for name in _PREVIOUS if item.get(f"prev_{name}", _NONE) != _NONE}
+def write_next(client: DynamoDBClient, table: str, item: dict[str, Any], planned_from: dict[str, Any]) -> Written:
+    """Store the item ``next_item`` planned, if the item is still the one it was planned from."""
+    if "rev" in planned_from:
+        condition, values = "#rev = :rev_was", {":rev_was": {"N": str(planned_from["rev"])}}
+    else:  # written by an earlier postdrop: no rev yet
+        condition, values = "attribute_not_exists(#rev) AND #seq = :seq_was", {":seq_was": {"S": planned_from["seq"]}}
+    return _update(client, table, item, condition=condition, values=values, names={}, counters="")
 
 
-def write_record(
-    client: DynamoDBClient, table: str, item: dict[str, Any], *, same_change: bool = False
-) -> WriteOutcome:
-    """Store ``item`` unless the table already holds this change or a newer one.
-
-    One UpdateItem: it sets the new attributes, removes the ones the new record lacks,
-    remembers what it replaced (``prev_*``) and marks the change ``pending`` (a replay then
-    asks ``was_published``). ``same_change`` (backfill) also
-    lets it rewrite the change the table already holds, e.g. after a parser fix.
-    """
-    encoded = _to_dynamo({**item, "pending": "1"})  # serialized once: for the size check and the request
-    size = _encoded_bytes(encoded)
+def _update(
+    client: DynamoDBClient, table: str, item: dict[str, Any], *, condition: str,
+    values: dict[str, Any], names: dict[str, str], counters: str,
+) -> Written:  # fmt: skip
+    """One UpdateItem: set the item's attributes, remove those it lacks, never touch ``told``."""
+    encoded = _to_dynamo({k: v for k, v in item.items() if k != "post_id"})
+    size = _encoded_bytes(encoded) + 64  # the key and the counters
     if size > MAX_ITEM_BYTES:
-        raise ValueError(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
-    names = {f"#{n}": n for n in (*_STORED, *(f"prev_{p}" for p in _PREVIOUS))}
-    sets = [f"#prev_{p} = if_not_exists(#{p}, :none)" for p in _PREVIOUS]
-    sets += [f"#{n} = :{n}" for n in _STORED if n in encoded]
-    removes = [f"#{n}" for n in _STORED if n not in encoded]
-    attribute_values = {f":{n}": encoded[n] for n in _STORED if n in encoded}
-    attribute_values[":none"] = {"S": _NONE}
+        raise PermanentFailure(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
+    fields = (*ITEM_FIELDS, "told") if "told" in encoded else ITEM_FIELDS  # told: only an earlier version's item
+    names = names | {f"#{n}": n for n in fields}
+    sets = [f"#{n} = :{n}" for n in fields if n in encoded and not (counters and n in ("rev", "since"))]
+    sets += [counters] if counters else []
+    removes = [f"#{n}" for n in ITEM_FIELDS if n not in encoded and not (counters and n in ("rev", "since"))]
+    attribute_values = values | {f":{n}": encoded[n] for n in fields if n in encoded}
+    expression = f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else "")
+    used = set(_PLACEHOLDER.findall(expression + " " + condition))
     try:
         response = client.update_item(
             TableName=table,
             Key={"post_id": {"S": item["post_id"]}},
-            UpdateExpression=f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else ""),
-            ConditionExpression=f"attribute_not_exists(post_id) OR #seq {'<=' if same_change else '<'} :seq",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=attribute_values,
-            ReturnValues="ALL_OLD",
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames={k: v for k, v in names.items() if k in used},
+            ExpressionAttributeValues={k: v for k, v in attribute_values.items() if k in used},
+            ReturnValues="ALL_NEW",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             raise
-        old = _from_dynamo(exc.response.get("Item"))  # type: ignore[arg-type]
-        same = old is not None and old.get("seq") == item["seq"]
-        return WriteOutcome("replay" if same else "stale", old)
-    return WriteOutcome("written", _from_dynamo(response.get("Attributes")))
+        return Written(False, _from_dynamo(exc.response.get("Item")))  # type: ignore[arg-type]
+    return Written(True, _from_dynamo(response.get("Attributes")))
 
 
-def mark_published(client: DynamoDBClient, table: str, published: list[tuple[str, str]]) -> None:
-    """Record that the notifications of these changes (post_id, seq) went out.
-
-    One small marker item per change (key ``/published/<post_id>/<seq>``: no post_id starts
-    with "/"), put in batches of 25 and expiring after MARKER_DAYS through the table's TTL.
-    A marker costs one write unit; clearing the post item's own mark, as postdrop did
-    before, rewrote the whole item inside a transaction, billed twice. Raises
-    TransientError when DynamoDB leaves some unwritten after a few tries.
-    """
-    expires = str(int(datetime.now(UTC).timestamp()) + MARKER_DAYS * 86400)
-    requests: list[Any] = [
-        {"PutRequest": {"Item": {"post_id": {"S": marker_key(post_id, seq)}, "record_type": {"S": "PUBLISHED"},
-                                 "expires_at": {"N": expires}}}}
-        for post_id, seq in dict.fromkeys(published)
-    ]  # fmt: skip
-    for start in range(0, len(requests), BATCH_WRITE_LIMIT):
-        todo = requests[start : start + BATCH_WRITE_LIMIT]
-        for attempt in range(4):
-            left = client.batch_write_item(RequestItems={table: todo}).get("UnprocessedItems", {}).get(table) or []
-            if not left:
-                break
-            todo = list(left)
-            time.sleep(0.05 * 2**attempt)
-        else:
-            raise TransientError(f"DynamoDB left {len(todo)} published marker(s) unwritten")
-
-
-def was_published(client: DynamoDBClient, table: str, post_id: str, seq: str) -> bool:
-    """Whether the notification of this change went out (its marker exists)."""
-    key = {"post_id": {"S": marker_key(post_id, seq)}}
-    return "Item" in client.get_item(TableName=table, Key=key, ConsistentRead=True)
-
-
-def marker_key(post_id: str, seq: str) -> str:
-    return f"{MARKER_PREFIX}{post_id}/{seq}"
+def mark_told(client: DynamoDBClient, table: str, post_id: str, what: Shown, since: int) -> None:
+    """Record that subscribers were told ``what`` (as of ``since``), unless told of a later state."""
+    told: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)}}
+    if what[1] is not None:
+        told["content_hash"] = {"S": what[1]}
+    try:
+        client.update_item(
+            TableName=table,
+            Key={"post_id": {"S": post_id}},
+            UpdateExpression="SET #told = :told",
+            ConditionExpression="attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)",
+            ExpressionAttributeNames={"#told": "told", "#since": "since"},
+            ExpressionAttributeValues={":told": {"M": told}, ":since": {"N": str(since)}},
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
 
 
 def stored_sequencer(client: DynamoDBClient, table: str, post_id: str, key: str) -> str:
     """The sequencer the table holds for the object ``key`` ("0" when none): a backfill re-reads
     the object at that change, so an unchanged post stays silent and a newer change still wins."""
     response = client.get_item(
-        TableName=table, Key={"post_id": {"S": post_id}}, ProjectionExpression="sequencer, #k",
-        ExpressionAttributeNames={"#k": "key"}, ConsistentRead=True,
+        TableName=table, Key={"post_id": {"S": post_id}}, ProjectionExpression="#files.#file, sequencer, #k",
+        ExpressionAttributeNames={"#files": "files", "#file": key, "#k": "key"}, ConsistentRead=True,
     )  # fmt: skip
-    item = response.get("Item") or {}
-    if item.get("key", {}).get("S") == key and "sequencer" in item:
-        return str(item["sequencer"]["S"])
+    item = _from_dynamo(response.get("Item")) or {}
+    entry = (item.get("files") or {}).get(key)
+    if entry is not None and "sequencer" in entry:
+        return str(entry["sequencer"])
+    if "files" not in item and item.get("key") == key and "sequencer" in item:
+        return str(item["sequencer"])
     return "0"

@@ -1,0 +1,190 @@
+"""The PostsTable item: its shape, which of its files it shows, and what a new change makes of it.
+
+One item per post_id. Several object keys can map to one post_id (``x.md`` and ``x.html``,
+or ``x.jpg`` beside ``x.md``), so the item keeps every file it has heard of under ``files``
+(key -> that file's newest change) and shows one of them at the top level:
+
+- the file shown is the live one (not deleted) of highest precedence: post file types in
+  the order of ``POST_SUFFIXES`` (.md, .markdown, .html, .htm, .txt), then any other file
+  (rejected for its type), ties by key. Precedence depends on keys alone, so the item
+  converges whatever order the changes arrive in; sequencers are compared per key only,
+  as S3 orders them.
+- a file not shown keeps its whole record inside its ``files`` entry (``record``), so the
+  post can show it again when the file above it goes away.
+- with no live file left the item is DELETED.
+
+Bookkeeping: ``rev`` counts the item's writes; ``since`` is the rev at which what the item
+shows (record type and content) last changed: a notification's ``revision``. ``told`` (set
+only after a publish succeeds) is what subscribers were last told; the next announcement is
+computed against it, never against the last write. Pure: no AWS here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from postdrop.core.keys import POST_SUFFIXES
+
+if TYPE_CHECKING:
+    from postdrop.envelope import Envelope
+
+__all__ = [
+    "FILE_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "RecordType", "Shown", "entry_of", "files_of", "item_for",
+    "next_item", "precedence", "shown", "told",
+]  # fmt: skip
+
+RecordType = Literal["POST", "REJECTED", "DELETED"]
+# One file's record: what the top level holds for the file it shows.
+RECORD_FIELDS = (
+    "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type", "content_hash",
+    "title", "published_at", "published_utc", "category", "categories", "tags", "source_name", "source_url",
+    "excerpt", "post_zlib", "post_ref", "reason",
+)  # fmt: skip
+# What a ``files`` entry holds of every file (its record too, for a live file not shown).
+FILE_FIELDS = ("seq", "sequencer", "record_type", "content_hash", "reason", "version_id")
+# Every attribute a write sets or removes (``told`` is written only when a publish succeeded).
+# ``post``, ``pending`` and ``prev_*`` are the shapes of earlier postdrop versions, removed on rewrite.
+ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "post", "pending", "prev_record_type",
+               "prev_content_hash", "prev_reason")  # fmt: skip
+
+ZLIB_LEVEL = 6
+Shown = tuple[str, str | None]  # (record_type, content_hash): what subscribers can see of a post
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _utc(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    return datetime.fromisoformat(iso).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def item_for(envelope: Envelope) -> dict[str, Any]:
+    """The record of one file's change: ``post_id`` and RECORD_FIELDS. An inline post is stored
+    zlib-compressed (``post_zlib``): a quarter of the size, so a quarter of the write units."""
+    change = envelope.change
+    record: dict[str, Any] = {
+        "post_id": envelope.post_id,
+        "seq": change.order,
+        "sequencer": change.sequencer,
+        "key": change.key,
+        "bucket": change.bucket,
+        "version_id": change.version_id,
+        "etag": change.etag,
+        "updated_at": _now(),
+    }
+    if envelope.action == "upsert" and envelope.head is not None:
+        head = envelope.head
+        record |= {
+            "record_type": "POST",
+            "content_hash": head.content_hash,
+            "title": head.title,
+            "published_at": head.published_at,
+            "published_utc": _utc(head.published_at),
+            "category": head.categories[0] if head.categories else None,
+            "categories": head.categories,
+            "tags": head.tags,
+            "source_name": head.source_name,
+            "source_url": head.source_url,
+            "excerpt": head.excerpt,
+            "post_zlib": zlib.compress(envelope.post_json.encode(), ZLIB_LEVEL) if envelope.post_json else None,
+            "post_ref": envelope.post_ref,
+        }
+    elif envelope.action == "reject":
+        reason = envelope.reason or "rejected"
+        record |= {
+            "record_type": "REJECTED",
+            "reason": reason,
+            "content_hash": hashlib.sha256(reason.encode()).hexdigest(),
+        }
+    else:
+        record |= {"record_type": "DELETED"}
+    return {k: v for k, v in record.items() if v is not None and v not in ([], "")}
+
+
+def entry_of(record: dict[str, Any]) -> dict[str, Any]:
+    return {name: record[name] for name in FILE_FIELDS if name in record}
+
+
+def precedence(key: str) -> tuple[int, str]:
+    """Lower shows first: post file types in POST_SUFFIXES order, then other files; ties by key."""
+    lower = key.lower()
+    rank = next((i for i, suffix in enumerate(POST_SUFFIXES) if lower.endswith(suffix)), len(POST_SUFFIXES))
+    return rank, key
+
+
+def files_of(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every file the item has heard of; an item of an earlier postdrop knew only its own."""
+    if "files" in item:
+        return {key: dict(entry) for key, entry in item["files"].items()}
+    return {item["key"]: entry_of(item)} if "key" in item and "seq" in item else {}
+
+
+def _records(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The whole record of every live file of the item."""
+    records = {}
+    for key, entry in files_of(item).items():
+        if entry.get("record_type") == "DELETED":
+            continue
+        if "record" in entry:
+            records[key] = {"post_id": item["post_id"], **entry["record"]}
+        elif item.get("key") == key:
+            records[key] = {"post_id": item["post_id"]} | {n: item[n] for n in RECORD_FIELDS if n in item}
+    return records
+
+
+def shown(item: dict[str, Any] | None) -> Shown:
+    if not item:
+        return ("DELETED", None)
+    record_type = str(item.get("record_type", "DELETED"))
+    return (record_type, None if record_type == "DELETED" else item.get("content_hash"))
+
+
+def told(item: dict[str, Any] | None) -> tuple[Shown, int]:
+    """What subscribers were last told of the item, and at which ``since``. An item of an
+    earlier postdrop (no ``rev``) counts as told what it shows: those versions announced on write."""
+    if not item:
+        return ("DELETED", None), 0
+    if "told" in item:
+        last = item["told"]
+        return (str(last["record_type"]), last.get("content_hash")), int(last["since"])
+    if "rev" not in item:
+        return shown(item), 0
+    return ("DELETED", None), 0
+
+
+def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool = False) -> dict[str, Any] | None:
+    """The item after one file's change, or None when it already holds that change or a newer one.
+
+    ``same_change`` (a backfill re-reading the object) rewrites a change already held when its
+    content differs, e.g. after a parser fix.
+    """
+    key = record["key"]
+    files = files_of(item)
+    held = files.get(key)
+    if held is not None:
+        newer = record["seq"] > held["seq"]
+        redone = same_change and record["seq"] == held["seq"] and record.get("content_hash") != held.get("content_hash")
+        if not (newer or redone):
+            return None
+    records = _records(item)
+    records.pop(key, None)
+    if record["record_type"] != "DELETED":
+        records[key] = record
+    files[key] = entry_of(record)
+    top = records[min(records, key=precedence)] if records else record
+    for other, other_record in records.items():
+        if other != top["key"]:
+            files[other] = entry_of(other_record) | {"record": {n: other_record[n] for n in RECORD_FIELDS
+                                                                if n in other_record}}  # fmt: skip
+    rev = int(item.get("rev", 0)) + 1
+    new = {"post_id": item["post_id"], **{n: top[n] for n in RECORD_FIELDS if n in top}, "files": files, "rev": rev}
+    new["since"] = rev if shown(new) != shown(item) or "since" not in item else int(item["since"])
+    if "rev" not in item:  # an earlier postdrop's item: it announced what it shows when it wrote it
+        new["told"] = {"record_type": shown(item)[0], "content_hash": shown(item)[1], "since": 0}
+    return new
