@@ -2,7 +2,7 @@
 
 The same calls, per post and per batch, as postdrop's handlers make on the happy path:
 GetObject and one SendMessageBatch per S3 event; one UpdateItem per record, one
-PublishBatch and one BatchWriteItem (the published markers) per store batch. Nothing is parsed, validated
+PublishBatch and one TransactWriteItems (what subscribers were told) per store batch. Nothing is parsed, validated
 or serialized beyond what the calls need, so `postdrop run` beside this run shows what
 postdrop's own work costs in throughput.
 """
@@ -50,9 +50,11 @@ def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
             for i, p in enumerate(post_ids)
         ],
     )
-    aws.dynamodb().batch_write_item(
-        RequestItems={table: [{"PutRequest": {"Item": {"post_id": {"S": f"/published/{p}/1"}}}} for p in post_ids]}
-    )
+    aws.dynamodb().transact_write_items(TransactItems=[
+        {"Update": {"TableName": table, "Key": {"post_id": {"S": p}}, "UpdateExpression": "SET told = :t",
+                    "ExpressionAttributeValues": {":t": {"M": {"since": {"N": "1"}}}}}}
+        for p in post_ids
+    ])  # fmt: skip
     return {"batchItemFailures": []}
 
 

@@ -171,16 +171,19 @@ class StoreBatch:
             outgoing = [a.outgoing for a in self.owed.values()]
             failed = publish_notifications(aws.sns(), self.settings.topic_arn, outgoing, self._offload)
         retry: dict[str, str] = {}
+        told: dict[str, tuple[Shown, int]] = {}
         for post_id, owed in self.owed.items():
             why = failed.get(owed.outgoing.notification.notification_id)
             if why is not None:
                 retry |= dict.fromkeys(owed.record_ids, why)
-                continue
-            self.counts["notified"] += 1
+            else:
+                told[post_id] = (owed.told, owed.since)
+        self.counts["notified"] = len(told)
+        if told:
             try:
-                mark_told(aws.dynamodb(), self.settings.table_name, post_id, owed.told, owed.since)
-            except Exception:  # the next record of this post announces it again, under the same id
-                logger.exception("could not record what subscribers were told", extra={"post_id": post_id})
+                mark_told(aws.dynamodb(), self.settings.table_name, told)
+            except Exception:  # the next record of those posts announces them again, under the same ids
+                logger.exception("could not record what subscribers were told", extra={"posts": len(told)})
         if retry:
             logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
         for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified

@@ -18,7 +18,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
         memory_mb={"ParseFunction": 1024, "StoreFunction": 512},
         item_kb=2.5,
     )
-    # Then Lambda bills whole ms per GB, DynamoDB 3 WRU per write (and 1 in the index) and 6 per transactional one,
+    # Then Lambda bills whole ms per GB, DynamoDB 3 WRU per write (and 1 in the index) and 6 per told mark,
     # SNS each entry of a batch, SQS the sends plus the poller's receive and delete
     lam = 11 * PRICES["lambda_request"] + (10 * 101 / 1000 * 1.0 + 50 / 1000 * 0.5) * PRICES["lambda_gb_second_arm64"]
     expected = {

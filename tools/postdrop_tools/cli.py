@@ -193,6 +193,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     s.add_argument("--fault-rate", type=float, default=0.1, help="fraction of calls failed, per kind of fault")
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--seeds", type=int, default=1, help="run this many seeds, from --seed on")
+    s.add_argument("--jobs", type=int, default=4, help="seeds run at once, each in its own process")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_soak)
 

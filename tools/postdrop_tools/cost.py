@@ -77,10 +77,10 @@ def estimate_cost(
     sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * polled_batches
     units = math.ceil(item_kb)
     writes = calls.get("dynamodb.UpdateItem", 0) + calls.get("dynamodb.PutItem", 0)
-    write_units = (writes + 2 * entries.get("dynamodb.TransactWriteItems", 0)) * units
+    write_units = writes * units  # DynamoDB bills a write by the whole item's size
     write_units += writes  # the ByCategory index: its projection is small, one unit per item written
-    write_units += entries.get("dynamodb.BatchWriteItem", 0)  # published markers: one small item each
-    read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)  # (a marker read costs less)
+    write_units += 2 * entries.get("dynamodb.TransactWriteItems", 0) * units  # "told" marks, billed twice
+    read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
     if publish_chunks is not None:
         published = publish_chunks + calls.get("sns.Publish", 0)

@@ -265,10 +265,10 @@ def _inject(config: SoakConfig) -> FaultInjector:
 
     faults = FaultInjector(config.fault_rate, config.seed)
     s3, sqs, dynamodb, sns = aws.s3(), aws.sqs(), aws.dynamodb(), aws.sns()
-    faults.throttle(dynamodb, ["UpdateItem"])
+    faults.throttle(dynamodb, ["UpdateItem", "TransactWriteItems"])
     faults.throttle(sns, ["PublishBatch"])
-    for client, operations in ((s3, ["GetObject"]), (sqs, ["SendMessageBatch"]), (dynamodb, ["UpdateItem"]),
-                               (sns, ["PublishBatch"])):  # fmt: skip
+    for client, operations in ((s3, ["GetObject"]), (sqs, ["SendMessageBatch"]),
+                               (dynamodb, ["UpdateItem", "TransactWriteItems"]), (sns, ["PublishBatch"])):  # fmt: skip
         faults.lose_responses(client, operations)
     faults.fail_entries(sns, ["PublishBatch"])
     faults.fail_entries(sqs, ["SendMessageBatch"])
@@ -294,6 +294,9 @@ def run_soak(config: SoakConfig) -> SoakReport:
         )
         tap = tap_topic(stack, "soak-subscriber")
         pipeline = Pipeline(stack)
+        from postdrop.observability import logger
+
+        logger.setLevel("CRITICAL")  # every fault is injected on purpose: its log lines would drown the figures
         faults = _inject(config)
 
         changes = _generate(stack, config, rng)
@@ -323,29 +326,39 @@ def run_soak(config: SoakConfig) -> SoakReport:
 _COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "dlq")
 
 
+def _line(report: SoakReport) -> str:
+    counts = " ".join(f"{name} {getattr(report, name)}" for name in _COUNTS)
+    faults = sum(report.faults_injected.values())
+    return f"  seed {report.seed}: {counts} · {report.events_delivered} events, {faults} faults, {report.seconds} s"
+
+
 def soak_command(args: argparse.Namespace) -> int:
-    """One seed, or ``--seeds N`` seeds from ``--seed`` on: each one's figures, then the totals."""
-    reports = []
-    for seed in range(args.seed, args.seed + args.seeds):
-        config = SoakConfig(
+    """One seed, or ``--seeds N`` seeds from ``--seed`` on (``--jobs`` at once, each in its own
+    process with its own emulator: a soak mostly waits out retries' backoff), then the totals."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    configs = [
+        SoakConfig(
             posts=args.posts, updates=args.updates, deletes=args.deletes, replay=args.replay,
             shuffle=args.shuffle, fault_rate=args.fault_rate, seed=seed,
-        )  # fmt: skip
-        report = run_soak(config)
-        reports.append(report)
-        public = {k: v for k, v in asdict(report).items() if k != "problems"}
-        if args.json:
-            print(json.dumps(public, ensure_ascii=False), flush=True)
-        elif args.seeds == 1:
-            for name, value in public.items():
-                print(f"  {name:24} {value}")
-        else:
-            counts = " ".join(f"{name} {getattr(report, name)}" for name in _COUNTS)
-            print(f"  seed {seed}: {counts} · {report.events_delivered} events, "
-                  f"{sum(report.faults_injected.values())} faults, {report.seconds} s", flush=True)  # fmt: skip
-        for problem in report.problems[:20]:
-            print(f"postdrop soak: seed {seed}: {problem}", file=sys.stderr)
-    if args.seeds > 1:
+        )
+        for seed in range(args.seed, args.seed + args.seeds)
+    ]  # fmt: skip
+    reports: list[SoakReport] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(configs)))) as pool:
+        for report in pool.map(run_soak, configs):
+            reports.append(report)
+            public = {k: v for k, v in asdict(report).items() if k != "problems"}
+            if args.json:
+                print(json.dumps(public, ensure_ascii=False), flush=True)
+            elif len(configs) == 1:
+                for name, value in public.items():
+                    print(f"  {name:24} {value}")
+            else:
+                print(_line(report), flush=True)
+            for problem in report.problems[:20]:
+                print(f"postdrop soak: seed {report.seed}: {problem}", file=sys.stderr)
+    if len(reports) > 1:
         totals = " ".join(f"{name} {sum(getattr(r, name) for r in reports)}" for name in _COUNTS)
         print(f"  {len(reports)} seeds: {totals}")
     return 0 if all(r.ok for r in reports) else 1

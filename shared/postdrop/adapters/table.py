@@ -8,7 +8,9 @@ The item's shape and what a change makes of it are in ``postdrop.item`` (pure). 
   with the error, so no read is needed to take the general path.
 - ``write_next``: the general path. The item ``next_item`` planned, written only if the
   item is still at the ``rev`` it was planned from (optimistic concurrency).
-- ``mark_told``: after a publish succeeded, what subscribers were told; only ever forward.
+- ``mark_told``: after a publish succeeded, what subscribers were told; only ever forward,
+  one transaction per batch (it bills twice the item's units, but it is one call, not one
+  per post).
 
 Stored, each record compresses its post (``post_zlib``: the NormalizedPost JSON, zlib, a
 quarter of the size and so of the write units) or points to it (``post_ref``, s3://… of a
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from postdrop.exceptions import PermanentFailure
+from postdrop.exceptions import PermanentFailure, TransientError
 from postdrop.item import ITEM_FIELDS, entry_of, item_for
 
 if TYPE_CHECKING:
@@ -41,6 +44,7 @@ __all__ = [
 ]  # fmt: skip
 
 MAX_ITEM_BYTES = 400 * 1024
+TRANSACTION_LIMIT = 100  # actions in one TransactWriteItems
 # Earlier postdrop versions put one marker item per announced change under this prefix (they
 # expire through the table's TTL); scans skip them.
 MARKER_PREFIX = "/published/"
@@ -153,23 +157,49 @@ def _update(
     return Written(True, _from_dynamo(response.get("Attributes")))
 
 
-def mark_told(client: DynamoDBClient, table: str, post_id: str, what: Shown, since: int) -> None:
-    """Record that subscribers were told ``what`` (as of ``since``), unless told of a later state."""
+def mark_told(client: DynamoDBClient, table: str, told: dict[str, tuple[Shown, int]]) -> None:
+    """Record what subscribers were told of each post (post_id -> (what, since)), in one
+    TransactWriteItems per 100 posts: a conditional update each, so ``told`` only moves
+    forward (a post told of a later state is left as it is). Raises TransientError when the
+    transaction keeps failing for another reason (a conflict, throttling)."""
+    pending = dict(told)
+    for attempt in range(4):
+        retry: dict[str, tuple[Shown, int]] = {}
+        names = list(pending)
+        for start in range(0, len(names), TRANSACTION_LIMIT):
+            chunk = names[start : start + TRANSACTION_LIMIT]
+            try:
+                actions: Any = [_told_update(table, p, *pending[p]) for p in chunk]
+                client.transact_write_items(TransactItems=actions)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                reasons: Any = exc.response.get("CancellationReasons") or [{}] * len(chunk)
+                retry |= {p: pending[p] for p, r in zip(chunk, reasons, strict=False)
+                          if r.get("Code") not in ("ConditionalCheckFailed",)}  # fmt: skip
+        if not retry:
+            return
+        pending = retry
+        time.sleep(0.05 * 2**attempt)
+    raise TransientError(f"could not record what subscribers were told of {len(pending)} post(s)")
+
+
+def _told_update(table: str, post_id: str, what: Shown, since: int) -> dict[str, Any]:
     told: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)}}
     if what[1] is not None:
         told["content_hash"] = {"S": what[1]}
-    try:
-        client.update_item(
-            TableName=table,
-            Key={"post_id": {"S": post_id}},
-            UpdateExpression="SET #told = :told",
-            ConditionExpression="attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)",
-            ExpressionAttributeNames={"#told": "told", "#since": "since"},
-            ExpressionAttributeValues={":told": {"M": told}, ":since": {"N": str(since)}},
-        )
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": {"post_id": {"S": post_id}},
+            "UpdateExpression": "SET #told = :told",
+            "ConditionExpression": (
+                "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)"
+            ),
+            "ExpressionAttributeNames": {"#told": "told", "#since": "since"},
+            "ExpressionAttributeValues": {":told": {"M": told}, ":since": {"N": str(since)}},
+        }
+    }
 
 
 def stored_sequencer(client: DynamoDBClient, table: str, post_id: str, key: str) -> str:
