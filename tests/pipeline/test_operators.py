@@ -62,9 +62,11 @@ def test_drop_then_backfill_is_idempotent_and_redrive_returns_dead_letters(
     items = {i["post_id"]: i for i in scan_table(stack)}
     assert {"b", "sub/a post"} <= set(items)
 
-    # after a parser fix the stored form differs (simulated: an older hash): backfill updates it
+    # after a parser fix the stored form differs (simulated: stored and told with an older hash): backfill updates it
     stack.client("dynamodb").update_item(
-        TableName=target.table, Key={"post_id": {"S": "b"}}, UpdateExpression="SET content_hash = :h",
+        TableName=target.table, Key={"post_id": {"S": "b"}},
+        UpdateExpression="SET content_hash = :h, #files.#key.content_hash = :h, told.content_hash = :h",
+        ExpressionAttributeNames={"#files": "files", "#key": "posts/b.md"},
         ExpressionAttributeValues={":h": {"S": "from-an-older-parser"}},
     )  # fmt: skip
     backfill(target)

@@ -1,0 +1,108 @@
+"""The item's decisions, table by table: precedence, what a change makes of an item, what is announced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from postdrop.item import next_item, precedence, shown, told
+from postdrop.store import event_type_for
+
+
+def record(key: str, seq: str, record_type: str = "POST", content_hash: str | None = "h1") -> dict[str, Any]:
+    out: dict[str, Any] = {"post_id": "x", "key": key, "seq": seq.rjust(32, "0"), "sequencer": seq,
+                           "record_type": record_type}  # fmt: skip
+    if record_type != "DELETED" and content_hash is not None:
+        out["content_hash"] = content_hash
+    return out
+
+
+def item_of(*records: dict[str, Any]) -> dict[str, Any]:
+    """The item those records make, applied in order to an empty one."""
+    item: dict[str, Any] = {"post_id": "x"}
+    for r in records:
+        item = next_item(item, r) or item
+    return item
+
+
+@pytest.mark.parametrize(
+    ("keys", "first"),
+    [
+        (["posts/x.html", "posts/x.md"], "posts/x.md"),
+        (["posts/x.txt", "posts/x.markdown", "posts/x.htm"], "posts/x.markdown"),
+        (["posts/x.jpg", "posts/x.txt"], "posts/x.txt"),  # any post type before a file rejected for its type
+        (["posts/x.MD", "posts/x.html"], "posts/x.MD"),  # suffixes compare without case
+        (["posts/x.png", "posts/x.jpg"], "posts/x.jpg"),  # then by key
+    ],
+)
+def test_precedence(keys: list[str], first: str) -> None:
+    assert min(keys, key=precedence) == first
+
+
+def test_a_change_the_item_holds_or_an_older_one_writes_nothing() -> None:
+    item = item_of(record("posts/x.md", "02"))
+    assert next_item(item, record("posts/x.md", "02")) is None  # the same change
+    assert next_item(item, record("posts/x.md", "01", content_hash="h0")) is None  # an older one
+    assert next_item(item, record("posts/x.md", "02", content_hash="h2"), same_change=True) is not None  # a backfill
+
+
+@pytest.mark.parametrize(
+    ("changes", "shows", "since"),
+    [
+        ([record("posts/x.md", "01")], ("POST", "posts/x.md"), 1),
+        ([record("posts/x.md", "01"), record("posts/x.md", "02")], ("POST", "posts/x.md"), 1),  # same content
+        ([record("posts/x.md", "01"), record("posts/x.md", "02", content_hash="h2")], ("POST", "posts/x.md"), 2),
+        ([record("posts/x.md", "01"), record("posts/x.jpg", "01", "REJECTED", "r")], ("POST", "posts/x.md"), 1),
+        ([record("posts/x.jpg", "01", "REJECTED", "r"), record("posts/x.md", "01")], ("POST", "posts/x.md"), 2),
+        (
+            [
+                record("posts/x.html", "01", content_hash="hh"),
+                record("posts/x.md", "01"),
+                record("posts/x.md", "02", "DELETED"),
+            ],
+            ("POST", "posts/x.html"),
+            3,
+        ),  # fmt: skip
+        ([record("posts/x.md", "01"), record("posts/x.md", "02", "DELETED")], ("DELETED", "posts/x.md"), 2),
+        ([record("posts/x.md", "02", "DELETED"), record("posts/x.md", "01")], ("DELETED", "posts/x.md"), 1),
+    ],
+)
+def test_what_the_item_shows_and_since_when(changes: list[dict[str, Any]], shows: tuple[str, str], since: int) -> None:
+    item = item_of(*changes)
+    assert (item["record_type"], item["key"]) == shows
+    assert item["since"] == since and item["rev"] >= since
+
+
+def test_a_file_not_shown_keeps_its_record_to_show_it_later() -> None:
+    item = item_of(record("posts/x.html", "01", content_hash="hh"), record("posts/x.md", "01"))
+    assert item["files"]["posts/x.html"]["record"]["content_hash"] == "hh"
+    assert "record" not in item["files"]["posts/x.md"]  # the shown file's record is the top level
+
+
+def test_an_item_an_earlier_version_wrote_counts_as_told_and_keeps_it() -> None:
+    legacy = {"post_id": "x", **{k: v for k, v in record("posts/x.md", "01").items() if k != "post_id"}}
+    assert told(legacy) == (("POST", "h1"), 0)
+    rewritten = next_item(legacy, record("posts/x.md", "02", content_hash="h2"))
+    assert rewritten is not None and told(rewritten) == (("POST", "h1"), 0) and shown(rewritten) == ("POST", "h2")
+
+
+@pytest.mark.parametrize(
+    ("was", "now", "event"),
+    [
+        (("DELETED", None), ("POST", "h"), "post.created"),
+        (("REJECTED", "r"), ("POST", "h"), "post.created"),
+        (("POST", "h"), ("POST", "h2"), "post.updated"),
+        (("POST", "h"), ("POST", "h"), None),
+        (("POST", "h"), ("REJECTED", "r"), "post.rejected"),
+        (("REJECTED", "r"), ("REJECTED", "r2"), "post.rejected"),
+        (("REJECTED", "r"), ("REJECTED", "r"), None),
+        (("POST", "h"), ("DELETED", None), "post.deleted"),
+        (("REJECTED", "r"), ("DELETED", None), "post.deleted"),
+        (("DELETED", None), ("DELETED", None), None),
+    ],
+)
+def test_the_event_is_what_changed_since_subscribers_were_told(
+    was: tuple[str, str | None], now: tuple[str, str | None], event: str | None
+) -> None:
+    assert event_type_for(was, now) == event
