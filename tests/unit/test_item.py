@@ -63,7 +63,7 @@ def test_a_change_the_item_holds_or_an_older_one_writes_nothing() -> None:
             ],
             ("POST", "posts/x.html"),
             3,
-        ),  # fmt: skip
+        ),
         ([record("posts/x.md", "01"), record("posts/x.md", "02", "DELETED")], ("DELETED", "posts/x.md"), 2),
         ([record("posts/x.md", "02", "DELETED"), record("posts/x.md", "01")], ("DELETED", "posts/x.md"), 1),
     ],
