@@ -93,7 +93,13 @@ class Notification(BaseModel):
         return attributes
 
 
+# The message shapes below describe the topic to subscribers (schemas/notification.v1.json);
+# StoreFunction never validates with them, so they are built only when first used.
+
+
 class S3Location(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     s3BucketName: str
     s3Key: str
 
@@ -101,9 +107,13 @@ class S3Location(BaseModel):
 class PayloadPointer(RootModel[tuple[Literal["software.amazon.payloadoffloading.PayloadS3Pointer"], S3Location]]):
     """An offloaded notification: the Notification JSON is the S3 object it names."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class NotificationMessage(RootModel[Notification | PayloadPointer]):
     """A PostsTopic message body: a Notification, or (over 256 KB) a pointer to one in S3."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def pointer_message(bucket: str, key: str) -> str:
