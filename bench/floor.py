@@ -11,31 +11,33 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from postdrop import aws
+if TYPE_CHECKING:
+    from postdrop.aws import Clients
 
 __all__ = ["HANDLERS"]
 
 
-def parse_handler(event: dict[str, Any], _context: Any) -> None:
+def parse_handler(clients: Clients, event: dict[str, Any], _context: Any) -> None:
     entries: list[Any] = []
     for i, record in enumerate(event["Records"]):
         bucket = record["s3"]["bucket"]["name"]
         key = unquote_plus(record["s3"]["object"]["key"])
-        body = aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read()
+        body = clients.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         entries.append({"Id": str(i), "MessageBody": json.dumps({"key": key, "bytes": len(body)})})
-    aws.sqs().send_message_batch(QueueUrl=os.environ["STORE_QUEUE_URL"], Entries=entries)
+    clients.sqs.send_message_batch(QueueUrl=os.environ["STORE_QUEUE_URL"], Entries=entries)
 
 
-def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dict[str, Any]:
     table, topic = os.environ["POSTS_TABLE"], os.environ["POSTS_TOPIC_ARN"]
     post_ids = []
     for record in event["Records"]:
         key = json.loads(record["body"])["key"]
         post_id = key.removeprefix("posts/").rsplit(".", 1)[0]
-        aws.dynamodb().update_item(
+        clients.dynamodb.update_item(
             TableName=table,
             Key={"post_id": {"S": post_id}},
             UpdateExpression="SET record_type = :t, #k = :k, pending = :p",
@@ -43,14 +45,14 @@ def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
             ExpressionAttributeValues={":t": {"S": "POST"}, ":k": {"S": key}, ":p": {"BOOL": True}},
         )
         post_ids.append(post_id)
-    aws.sns().publish_batch(
+    clients.sns.publish_batch(
         TopicArn=topic,
         PublishBatchRequestEntries=[
             {"Id": str(i), "Message": json.dumps({"post_id": p, "event_type": "post.created"})}
             for i, p in enumerate(post_ids)
         ],
     )
-    aws.dynamodb().transact_write_items(TransactItems=[
+    clients.dynamodb.transact_write_items(TransactItems=[
         {"Update": {"TableName": table, "Key": {"post_id": {"S": p}}, "UpdateExpression": "SET told = :t",
                     "ExpressionAttributeValues": {":t": {"M": {"since": {"N": "1"}}}}}}
         for p in post_ids
@@ -58,4 +60,8 @@ def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
     return {"batchItemFailures": []}
 
 
-HANDLERS: dict[str, Any] = {"ParseFunction": parse_handler, "StoreFunction": store_handler}
+# logical name -> makes the handler from the clients the local runner passes
+HANDLERS: dict[str, Any] = {
+    "ParseFunction": lambda clients: partial(parse_handler, clients),
+    "StoreFunction": lambda clients: partial(store_handler, clients),
+}

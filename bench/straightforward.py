@@ -11,39 +11,42 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from boto3.dynamodb.types import TypeSerializer
 
-from postdrop import aws
 from postdrop.core.normalize import parse_post
 from postdrop.exceptions import PostRejected
+
+if TYPE_CHECKING:
+    from postdrop.aws import Clients
 
 __all__ = ["HANDLERS"]
 
 _serialize = TypeSerializer().serialize
 
 
-def parse_handler(event: dict[str, Any], _context: Any) -> None:
+def parse_handler(clients: Clients, event: dict[str, Any], _context: Any) -> None:
     for record in event["Records"]:
         bucket = record["s3"]["bucket"]["name"]
         key = unquote_plus(record["s3"]["object"]["key"])
-        data = aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read()
+        data = clients.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         try:
             message = {"key": key, "post": parse_post(data, key).model_dump(mode="json")}
         except PostRejected as exc:
             message = {"key": key, "reason": str(exc)}
-        aws.sqs().send_message(QueueUrl=os.environ["STORE_QUEUE_URL"], MessageBody=json.dumps(message))
+        clients.sqs.send_message(QueueUrl=os.environ["STORE_QUEUE_URL"], MessageBody=json.dumps(message))
 
 
-def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dict[str, Any]:
     table, topic = os.environ["POSTS_TABLE"], os.environ["POSTS_TOPIC_ARN"]
     for record in event["Records"]:
         message = json.loads(record["body"])
         post = message.get("post")
         post_id = post["post_id"] if post else message["key"].removeprefix("posts/").rsplit(".", 1)[0]
-        old = aws.dynamodb().get_item(TableName=table, Key={"post_id": {"S": post_id}}).get("Item")
+        old = clients.dynamodb.get_item(TableName=table, Key={"post_id": {"S": post_id}}).get("Item")
         if post is None:
             item = {"post_id": post_id, "record_type": "REJECTED", "key": message["key"], "reason": message["reason"]}
             event_type = "post.rejected"
@@ -52,8 +55,8 @@ def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
                 continue  # unchanged
             item = {**post, "record_type": "POST"}
             event_type = "post.updated" if old else "post.created"
-        aws.dynamodb().put_item(TableName=table, Item={k: _serialize(v) for k, v in item.items() if v is not None})
-        aws.sns().publish(
+        clients.dynamodb.put_item(TableName=table, Item={k: _serialize(v) for k, v in item.items() if v is not None})
+        clients.sns.publish(
             TopicArn=topic,
             Message=json.dumps({"post_id": post_id, "event_type": event_type}),
             MessageAttributes={"event_type": {"DataType": "String", "StringValue": event_type}},
@@ -61,4 +64,8 @@ def store_handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
     return {"batchItemFailures": []}
 
 
-HANDLERS: dict[str, Any] = {"ParseFunction": parse_handler, "StoreFunction": store_handler}
+# logical name -> makes the handler from the clients the local runner passes
+HANDLERS: dict[str, Any] = {
+    "ParseFunction": lambda clients: partial(parse_handler, clients),
+    "StoreFunction": lambda clients: partial(store_handler, clients),
+}

@@ -10,21 +10,33 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from postdrop.aws import Clients
 from postdrop.config import parse_settings
 from postdrop.ingest import ingest_batch_job, ingest_event
 from postdrop.observability import logger, metrics, tracer
 from postdrop.s3events import batch_job
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = parse_settings()
-    job = batch_job(event)
-    if job is not None:
-        return ingest_batch_job(job, settings)
-    return ingest_event(event, settings).summary()
+def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The handler, calling AWS through ``clients`` (the local runner and tests pass their own)."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        settings = parse_settings()
+        job = batch_job(event)
+        if job is not None:
+            return ingest_batch_job(job, settings, clients)
+        return ingest_event(event, settings, clients).summary()
+
+    handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler  # as decorated
+    return handler
+
+
+lambda_handler = make_handler(Clients())  # at Lambda init; each client is made on first use

@@ -9,31 +9,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from postdrop.aws import Clients
 from postdrop.config import store_settings
 from postdrop.exceptions import PermanentFailure
 from postdrop.observability import logger, metrics, tracer
 from postdrop.store import StoreBatch
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    batch = StoreBatch(store_settings())
-    failed: set[str] = set()
-    for record in event["Records"]:
-        message_id = record["messageId"]
-        try:
-            batch.write_message(message_id, record["body"])
-        except PermanentFailure as exc:
-            logger.error("record can never be stored", extra={"message_id": message_id, "reason": exc.reason})
-            if not batch.dead_letter(record, exc.reason):
+def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The handler, calling AWS through ``clients`` (the local runner and tests pass their own)."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        batch = StoreBatch(store_settings(), clients)
+        failed: set[str] = set()
+        for record in event["Records"]:
+            message_id = record["messageId"]
+            try:
+                batch.write_message(message_id, record["body"])
+            except PermanentFailure as exc:
+                logger.error("record can never be stored", extra={"message_id": message_id, "reason": exc.reason})
+                if not batch.dead_letter(record, exc.reason):
+                    failed.add(message_id)
+            except Exception:
+                logger.exception("record failed; SQS will redeliver it", extra={"message_id": message_id})
                 failed.add(message_id)
-        except Exception:
-            logger.exception("record failed; SQS will redeliver it", extra={"message_id": message_id})
-            failed.add(message_id)
-    failed |= set(batch.publish())
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(failed)]}
+        failed |= set(batch.publish())
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(failed)]}
+
+    handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler  # as decorated
+    return handler
+
+
+lambda_handler = make_handler(Clients())  # at Lambda init; each client is made on first use

@@ -1,17 +1,21 @@
-"""boto3 clients, one per service, made on first use (cold starts pay only for what they call).
+"""The boto3 clients a function calls: one ``Clients`` per Lambda init, passed to the logic.
 
-All clients come from one boto3 session, so botocore reads its endpoint rules and data
-files once per process, not once per client: measured here, a second client from the same
-session takes ~12 ms, one from a new session ~130 ms. (boto3 sessions are not safe to share
+Each ``app.py`` makes its ``Clients`` when Lambda loads it and hands it to the logic it
+calls; nothing in postdrop reaches for a client of its own. The local runner, the soak,
+the benchmarks and the tests make theirs and pass them in, instrumented as they need
+(counting calls, injecting faults), so no hook depends on when it was attached.
+
+A client is made on first use (a cold start pays only for the services it calls), all of
+one ``Clients`` from one boto3 session, so botocore reads its endpoint rules and data
+files once: measured here, a second client from the same session takes ~12 ms, one from
+a new session ~130 ms. Clients read the endpoint (AWS_ENDPOINT_URL, for the emulator) and
+region from the environment when they are made. (boto3 sessions are not safe to share
 across threads; postdrop's handlers and tools make clients from one thread.)
-
-The emulator and the tests point them elsewhere with AWS_ENDPOINT_URL; ``reset()`` forgets
-them so the next call builds clients for the current environment.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,40 +24,36 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-__all__ = ["dynamodb", "reset", "s3", "sns", "sqs"]
+__all__ = ["Clients"]
 
 
-@cache
-def _session() -> Any:
-    import boto3  # noqa: PLC0415 - the parse core never needs it
+class Clients:
+    """S3, SQS, DynamoDB and SNS clients, each made on first use."""
 
-    return boto3.session.Session()
+    @cached_property
+    def _session(self) -> Any:
+        import boto3  # noqa: PLC0415 - the parse core never needs it
 
+        return boto3.session.Session()
 
-@cache
-def _client(service: str) -> Any:
-    from botocore.config import Config  # noqa: PLC0415
+    def _client(self, service: str) -> Any:
+        from botocore.config import Config  # noqa: PLC0415
 
-    config = Config(retries={"mode": "adaptive", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
-    return _session().client(service, config=config)
+        config = Config(retries={"mode": "adaptive", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
+        return self._session.client(service, config=config)
 
+    @cached_property
+    def s3(self) -> S3Client:
+        return self._client("s3")  # type: ignore[no-any-return]
 
-def s3() -> S3Client:
-    return _client("s3")  # type: ignore[no-any-return]
+    @cached_property
+    def sqs(self) -> SQSClient:
+        return self._client("sqs")  # type: ignore[no-any-return]
 
+    @cached_property
+    def dynamodb(self) -> DynamoDBClient:
+        return self._client("dynamodb")  # type: ignore[no-any-return]
 
-def sqs() -> SQSClient:
-    return _client("sqs")  # type: ignore[no-any-return]
-
-
-def dynamodb() -> DynamoDBClient:
-    return _client("dynamodb")  # type: ignore[no-any-return]
-
-
-def sns() -> SNSClient:
-    return _client("sns")  # type: ignore[no-any-return]
-
-
-def reset() -> None:
-    _client.cache_clear()
-    _session.cache_clear()
+    @cached_property
+    def sns(self) -> SNSClient:
+        return self._client("sns")  # type: ignore[no-any-return]

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from postdrop import aws
 from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, current_version, read_object, write_archive
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
@@ -24,6 +23,7 @@ from postdrop.observability import MetricUnit, logger, metrics
 from postdrop.s3events import S3Change, read_event
 
 if TYPE_CHECKING:
+    from postdrop.aws import Clients
     from postdrop.config import ParseSettings
     from postdrop.model import NormalizedPost
     from postdrop.s3events import BatchJob
@@ -55,7 +55,7 @@ class IngestResult:
         }
 
 
-def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
+def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) -> Envelope | None:
     """The envelope for one change; None only when the object vanished before it could be read."""
     try:
         post_id = post_id_of(change.key)
@@ -66,7 +66,7 @@ def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
             return Envelope(action="delete", post_id=post_id, change=change)
         # A permanent delete: of the current version, of an older one, or of a delete marker
         # (which restores the version below it). The event cannot tell which: ask S3.
-        current = current_version(aws.s3(), change.bucket, change.key)
+        current = current_version(clients.s3, change.bucket, change.key)
         if current is None:
             return Envelope(action="delete", post_id=post_id, change=change)
         version_id, etag = current
@@ -76,7 +76,7 @@ def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
     if problem is not None:
         return Envelope(action="reject", post_id=post_id, change=change, reason=problem)
     try:
-        body = read_object(aws.s3(), change.bucket, change.key, change.version_id, settings.max_object_bytes)
+        body = read_object(clients.s3, change.bucket, change.key, change.version_id, settings.max_object_bytes)
     except ObjectTooLarge as exc:
         return Envelope(action="reject", post_id=post_id, change=change, reason=str(exc))
     except ObjectGone as exc:
@@ -89,13 +89,13 @@ def envelope_for(change: S3Change, settings: ParseSettings) -> Envelope | None:
         post = parse_post(body.data, change.key, default_zone=settings.default_zone)
     except PostRejected as exc:
         return Envelope(action="reject", post_id=post_id, change=change, reason=exc.reason)
-    return upsert_envelope(post, change)
+    return upsert_envelope(post, change, clients)
 
 
 ARCHIVE_PREFIX = "archive/posts/"  # outside posts/: writing here never triggers ParseFunction
 
 
-def upsert_envelope(post: NormalizedPost, change: S3Change) -> Envelope:
+def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) -> Envelope:
     """Inline the post when the envelope fits a message and an item; else archive the post in
     S3 and point to it. The inline envelope's JSON is made once, here, and sent as it is."""
     head = PostHead.of(post)
@@ -104,7 +104,7 @@ def upsert_envelope(post: NormalizedPost, change: S3Change) -> Envelope:
         return inline
     body = post.model_dump_json()
     key = f"{ARCHIVE_PREFIX}{post.post_id}/{post.content_hash}.json"
-    ref = write_archive(aws.s3(), change.bucket, key, body)
+    ref = write_archive(clients.s3, change.bucket, key, body)
     logger.info("large post archived", extra={"key": change.key, "post_ref": ref, "bytes": len(body)})
     return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post_ref=ref)
 
@@ -120,7 +120,7 @@ def _count(result: IngestResult, envelope: Envelope) -> None:
     result.envelopes.append(envelope)
 
 
-def ingest_event(event: Any, settings: ParseSettings) -> IngestResult:
+def ingest_event(event: Any, settings: ParseSettings, clients: Clients) -> IngestResult:
     """Every S3 change of an event to StoreQueue. Raises EventNotUnderstood for a shape that holds none."""
     intake = read_event(event)
     result = IngestResult(ignored=len(intake.ignored))
@@ -128,19 +128,19 @@ def ingest_event(event: Any, settings: ParseSettings) -> IngestResult:
         logger.info("ignored: changes no post", extra={"what": what})
     for change in intake.changes:
         logger.set_correlation_id(change.key)
-        envelope = envelope_for(change, settings)
+        envelope = envelope_for(change, settings, clients)
         if envelope is None:
             result.vanished += 1
             continue
         _count(result, envelope)
     if result.envelopes:
-        send_envelopes(aws.sqs(), settings.store_queue_url, result.envelopes)
+        send_envelopes(clients.sqs, settings.store_queue_url, result.envelopes)
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
     return result
 
 
-def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> dict[str, Any]:
+def ingest_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:
     """An S3 Batch Operations invocation: each task's object through parsing again (a backfill),
     answered per task: Succeeded, TemporaryFailure (a retry can fix it) or PermanentFailure."""
     result = IngestResult()
@@ -149,7 +149,7 @@ def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> dict[str, Any]:
     for task_id, change in job.tasks:
         logger.set_correlation_id(change.key)
         try:
-            envelope = envelope_for(change, settings)
+            envelope = envelope_for(change, settings, clients)
         except Exception as exc:
             code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
             # connect and read timeouts, refused or dropped connections: a retry can succeed
@@ -166,7 +166,7 @@ def ingest_batch_job(job: BatchJob, settings: ParseSettings) -> dict[str, Any]:
         sent.append((task_id, envelope))
     if sent:
         try:
-            send_envelopes(aws.sqs(), settings.store_queue_url, [e for _, e in sent])
+            send_envelopes(clients.sqs, settings.store_queue_url, [e for _, e in sent])
         except Exception as exc:
             logger.exception("could not send the envelopes; Batch Operations retries these tasks")
             outcome |= {task_id: ("TemporaryFailure", f"could not reach StoreQueue: {exc}") for task_id, _ in sent}

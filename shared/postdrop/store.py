@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from postdrop import aws
 from postdrop.adapters.objects import read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import mark_told, stored_post_json, stored_sequencer, write_first, write_next
@@ -32,6 +31,7 @@ from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
+    from postdrop.aws import Clients
     from postdrop.config import StoreSettings
     from postdrop.item import Shown
 
@@ -87,6 +87,7 @@ class StoreBatch:
     """One SQS batch: write each record as it comes, publish together, then record what was told."""
 
     settings: StoreSettings
+    clients: Clients
     owed: dict[str, Announcement] = field(default_factory=dict)  # post_id -> its newest announcement
     counts: dict[str, int] = field(
         default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0}
@@ -104,7 +105,7 @@ class StoreBatch:
     def write(self, record_id: str, envelope: Envelope) -> None:
         """Write one envelope's change, then owe subscribers whatever they have not been told."""
         logger.set_correlation_id(envelope.change.key)
-        db, table = aws.dynamodb(), self.settings.table_name
+        db, table = self.clients.dynamodb, self.settings.table_name
         if envelope.change.backfill and not envelope.change.sequencer:  # a Batch Operations task
             sequencer = stored_sequencer(db, table, envelope.post_id, envelope.change.key)
             envelope = envelope.model_copy(
@@ -155,13 +156,13 @@ class StoreBatch:
         inline = stored_post_json(item)
         if inline is not None:
             return Outgoing(notification, post_json=inline)
-        ref = str(item["post_ref"])
-        return Outgoing(notification, load_post=lambda: read_archive(aws.s3(), ref))
+        ref, s3 = str(item["post_ref"]), self.clients.s3
+        return Outgoing(notification, load_post=lambda: read_archive(s3, ref))
 
     def _offload(self, notification_id: str, body: bytes) -> tuple[str, str]:
         """Store a notification too large for SNS where its subscribers read it; return (bucket, key)."""
         key = f"{self.settings.payload_prefix}{notification_id}.json"
-        write_archive(aws.s3(), self.settings.payload_bucket, key, body)
+        write_archive(self.clients.s3, self.settings.payload_bucket, key, body)
         return self.settings.payload_bucket, key
 
     def publish(self) -> dict[str, str]:
@@ -169,7 +170,7 @@ class StoreBatch:
         failed: dict[str, str] = {}
         if self.owed:
             outgoing = [a.outgoing for a in self.owed.values()]
-            failed = publish_notifications(aws.sns(), self.settings.topic_arn, outgoing, self._offload)
+            failed = publish_notifications(self.clients.sns, self.settings.topic_arn, outgoing, self._offload)
         retry: dict[str, str] = {}
         told: dict[str, tuple[Shown, int]] = {}
         for post_id, owed in self.owed.items():
@@ -181,7 +182,7 @@ class StoreBatch:
         self.counts["notified"] = len(told)
         if told:
             try:
-                mark_told(aws.dynamodb(), self.settings.table_name, told)
+                mark_told(self.clients.dynamodb, self.settings.table_name, told)
             except Exception:  # the next record of those posts announces them again, under the same ids
                 logger.exception("could not record what subscribers were told", extra={"posts": len(told)})
         if retry:
@@ -195,7 +196,7 @@ class StoreBatch:
         if not self.settings.dlq_url:
             return False
         try:
-            dead_letter(aws.sqs(), self.settings.dlq_url, record["body"], reason, record["messageId"])
+            dead_letter(self.clients.sqs, self.settings.dlq_url, record["body"], reason, record["messageId"])
         except Exception:
             logger.exception("could not dead-letter the record", extra={"message_id": record["messageId"]})
             return False

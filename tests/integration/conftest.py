@@ -87,9 +87,8 @@ def harness() -> Iterator[Harness]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        from postdrop import aws, config
+        from postdrop import config
 
-        aws.reset()
         config.parse_settings.cache_clear()
         config.store_settings.cache_clear()
 

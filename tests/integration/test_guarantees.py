@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from postdrop import aws
 from postdrop_tools.faults import FaultInjector, ProcessDied
 from tests.conftest import post
 from tests.integration.conftest import s3_event
@@ -65,9 +64,9 @@ def die_before_publish(harness: Harness) -> Iterator[dict[str, int]]:
             state["left"] -= 1
             raise ProcessDied("died before publishing")
 
-    aws.sns().meta.events.register("before-call.sns.PublishBatch", die)
+    harness.pipeline.clients.sns.meta.events.register("before-call.sns.PublishBatch", die)
     yield state
-    aws.sns().meta.events.unregister("before-call.sns.PublishBatch", die)
+    harness.pipeline.clients.sns.meta.events.unregister("before-call.sns.PublishBatch", die)
 
 
 # 1. An unannounced write must not poison the next notification.
@@ -99,7 +98,7 @@ def test_an_update_whose_publish_entry_failed_is_announced_by_a_later_copy(harne
     harness.store_envelopes(dropped(harness, KEY, version("一"), "0001"))
     harness.notifications()
     faults = FaultInjector(rate=1.0, seed=1, limit=1)  # seed 1 leaves out the first entry
-    faults.fail_entries(aws.sns(), ["PublishBatch"])
+    faults.fail_entries(harness.pipeline.clients.sns, ["PublishBatch"])
     v2 = dropped(harness, KEY, version("二"), "0002")
     other = dropped(harness, "posts/other.md", version("别的"), "0001")
     first = harness.store_envelopes(v2, other)
@@ -153,12 +152,13 @@ def test_a_backfill_whose_publish_fails_once_announces_the_fix_on_the_retry(harn
             refused["left"] -= 1
             raise ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, "PublishBatch")
 
-    aws.sns().meta.events.register("before-call.sns.PublishBatch", refuse)
+    sns = harness.pipeline.clients.sns
+    sns.meta.events.register("before-call.sns.PublishBatch", refuse)
     try:
         assert harness.store_envelopes(fixed)["batchItemFailures"]
         assert harness.store_envelopes(fixed) == {"batchItemFailures": []}  # SQS redelivers it
     finally:
-        aws.sns().meta.events.unregister("before-call.sns.PublishBatch", refuse)
+        sns.meta.events.unregister("before-call.sns.PublishBatch", refuse)
     (note,) = harness.notifications()
     assert note["event_type"] == "post.updated" and note["post"]["text"] == "修正后的正文"
 
@@ -167,7 +167,7 @@ def test_a_backfill_whose_write_response_is_lost_still_announces_the_fix(harness
     _stored_by_an_older_parser(harness)
     fixed = _backfill(harness)
     faults = FaultInjector(rate=1.0, seed=0, limit=1)  # the write is applied, its answer lost, botocore retries
-    faults.lose_responses(aws.dynamodb(), ["UpdateItem"])
+    faults.lose_responses(harness.pipeline.clients.dynamodb, ["UpdateItem"])
     assert harness.store_envelopes(fixed) == {"batchItemFailures": []}
     assert faults.injected == {"lost dynamodb.UpdateItem": 1}
     (note,) = harness.notifications()

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
-from postdrop import aws
 from postdrop.adapters.table import stored_post_json
 from tests.conftest import post
 from tests.integration.conftest import s3_event
@@ -120,7 +119,7 @@ def test_a_rejected_file_gets_a_record_and_one_notification(harness: Harness) ->
     assert harness.stack.client("s3").get_object(Bucket=harness.bucket, Key=key)["Body"].read()
 
 
-def _fail_once(operation: str, code: str = "ThrottlingException") -> dict[str, int]:
+def _fail_once(h: Harness, operation: str, code: str = "ThrottlingException") -> dict[str, int]:
     """Make the next call of ``operation`` fail at the client, as AWS would when throttling."""
     state = {"left": 1, "failed": 0}
 
@@ -131,14 +130,14 @@ def _fail_once(operation: str, code: str = "ThrottlingException") -> dict[str, i
             raise ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
 
     service = "sns" if operation == "PublishBatch" else "dynamodb"
-    client = aws.sns() if service == "sns" else aws.dynamodb()
+    client = h.pipeline.clients.sns if service == "sns" else h.pipeline.clients.dynamodb
     client.meta.events.register(f"before-call.{service}.{operation}", hook)
     return state
 
 
 def test_a_failed_publish_after_the_write_is_published_on_the_retry(harness: Harness) -> None:
     env = envelope(harness, KEY, V1, "0001")
-    state = _fail_once("PublishBatch")
+    state = _fail_once(harness, "PublishBatch")
     first = harness.store_envelopes(env)
     assert state["failed"] == 1
     assert first == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
@@ -176,7 +175,7 @@ def test_an_item_an_earlier_version_wrote_counts_as_told(harness: Harness) -> No
 def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
     good = envelope(harness, KEY, V1, "0001")
     other = envelope(harness, "posts/other.md", V2, "0001")
-    state = _fail_once("UpdateItem")  # the first write is throttled past botocore's retries
+    state = _fail_once(harness, "UpdateItem")  # the first write is throttled past botocore's retries
     result = harness.store_envelopes("not an envelope", good, other)
     failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
     assert state["failed"] == 1
@@ -247,7 +246,7 @@ def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: 
 def test_a_publish_that_keeps_failing_is_left_to_the_queues_redrive(harness: Harness) -> None:
     # Given a record whose publish fails on every receive
     env = envelope(harness, KEY, V1, "0001")
-    client = aws.sns()
+    client = harness.pipeline.clients.sns
 
     def refuse(**_: Any) -> None:
         raise ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, "PublishBatch")

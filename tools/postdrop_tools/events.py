@@ -43,6 +43,7 @@ BUCKET = "postdrop-local-posts-123456789012-us-east-1"
 
 def sqs_store_event() -> dict[str, object]:
     from postdrop import parse_post
+    from postdrop.aws import Clients
     from postdrop.ingest import upsert_envelope
     from postdrop.s3events import S3Change
 
@@ -52,7 +53,7 @@ def sqs_store_event() -> dict[str, object]:
         bucket=BUCKET, key=key, kind="created", event_name="ObjectCreated:Put", sequencer="0A1B2C3D4E5F678901",
         size=1024, etag="0123456789abcdef0123456789abcdef", event_time="1970-01-01T00:00:00.000Z",
     )  # fmt: skip
-    body = upsert_envelope(post, change).body
+    body = upsert_envelope(post, change, Clients()).body  # the sample is small: inline, no client is made
     return {
         "Records": [
             {

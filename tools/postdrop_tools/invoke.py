@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postdrop.aws import Clients
 from postdrop_tools.emulator import emulator
 from postdrop_tools.runtime import LocalFunction, configure_environment
 from postdrop_tools.stack import LocalStack, provision
@@ -71,7 +72,8 @@ def invoke_event(
             raise KeyError(f"{function} is not a function of template.yaml ({', '.join(stack.functions)})")
         configure_environment(stack, _env_overrides(function, env_file), quiet=True)
         _prepare_s3_objects(stack, event, posts)
-        return LocalFunction(stack.functions[function]).invoke(event)
+        # clients made now, for this emulator (a module loaded before keeps the clients it made)
+        return LocalFunction(stack.functions[function], clients=Clients()).invoke(event)
 
 
 def invoke_command(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from postdrop.aws import Clients
 from postdrop_tools.faults import ProcessDied
 from postdrop_tools.runtime import LocalFunction, configure_environment
 from postdrop_tools.stack import batch_jobs_queue
@@ -37,8 +38,8 @@ class Pipeline:
     stack: LocalStack
     quiet: bool = True
     on_parsed: Callable[[int], None] | None = None
-    # logical name -> a handler to run instead of the template's (the benchmarks' baselines)
-    handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = field(default_factory=dict)
+    # logical name -> makes a handler from clients, to run instead of the template's (the benchmarks' baselines)
+    handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]]] = field(default_factory=dict)
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
 
@@ -48,8 +49,10 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         configure_environment(self.stack, quiet=self.quiet)
+        self.clients = Clients()  # the handlers' clients: count calls or inject faults on these
         self.functions = {
-            name: LocalFunction(spec, self.handlers.get(name)) for name, spec in self.stack.functions.items()
+            name: LocalFunction(spec, make(self.clients) if (make := self.handlers.get(name)) else None, self.clients)
+            for name, spec in self.stack.functions.items()
         }
         self.sqs = self.stack.client("sqs")
         self.batch_jobs = self.sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"]
@@ -58,9 +61,7 @@ class Pipeline:
     def _count_handler_calls(self) -> None:
         """Count the AWS calls postdrop's own code makes (the handlers' clients), by operation,
         and the entries of each batch call (what SNS and DynamoDB bill by)."""
-        from postdrop import aws
-
-        for client in (aws.s3(), aws.sqs(), aws.dynamodb(), aws.sns()):
+        for client in (self.clients.s3, self.clients.sqs, self.clients.dynamodb, self.clients.sns):
             service = client.meta.service_model.service_name
 
             def count(model: Any, params: dict[str, Any], _service: str = service, **_: Any) -> None:

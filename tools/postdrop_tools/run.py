@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
+    from postdrop.aws import Clients
+
 __all__ = ["RunReport", "drain_queue", "drop_files", "run_command", "run_pipeline", "subscribe_queue", "tap_topic"]
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
@@ -145,7 +147,7 @@ def scan_table(stack: LocalStack, *, markers: bool = False) -> list[dict[str, An
 
 
 def run_pipeline(
-    folder: Path, *, progress: bool = False, handlers: dict[str, Callable[[dict[str, Any], Any], Any]] | None = None
+    folder: Path, *, progress: bool = False, handlers: dict[str, Callable[[Clients], Any]] | None = None
 ) -> RunReport:
     """Drop every file of ``folder`` into a fresh local stack and report what became of each.
 

@@ -24,6 +24,7 @@ from postdrop_tools.template import REPO
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from postdrop.aws import Clients
     from postdrop_tools.stack import FunctionSpec, LocalStack
 
 __all__ = ["LambdaContext", "LocalFunction", "configure_environment", "function_environment"]
@@ -72,25 +73,29 @@ def function_environment(stack: LocalStack, *, quiet: bool = True) -> dict[str, 
 def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None, *, quiet: bool = True) -> None:
     """Give this process the functions' environment, pointed at the emulator."""
     os.environ.update(function_environment(stack, quiet=quiet) | (extra or {}))
-    from postdrop import aws, config
+    from postdrop import config
     from postdrop.observability import logger
 
     logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))  # it may exist from before this call
-    aws.reset()
     config.parse_settings.cache_clear()
     config.store_settings.cache_clear()
 
 
 class LocalFunction:
     """One function of the template, loaded from its folder (or given ``handler`` instead,
-    as the benchmarks give baseline handlers). Each invocation's duration is kept, in ms."""
+    as the benchmarks give baseline handlers). With ``clients``, the handler calls AWS
+    through them (its module's ``make_handler``); without, through the module's own, as in
+    Lambda. Each invocation's duration is kept, in ms."""
 
-    def __init__(self, spec: FunctionSpec, handler: Callable[[dict[str, Any], Any], Any] | None = None) -> None:
+    def __init__(
+        self, spec: FunctionSpec, handler: Callable[[dict[str, Any], Any], Any] | None = None,
+        clients: Clients | None = None,
+    ) -> None:  # fmt: skip
         self.spec = spec
-        self.handler = handler or self._load()
+        self.handler = handler or self._load(clients)
         self.durations_ms: list[float] = []
 
-    def _load(self) -> Callable[[dict[str, Any], Any], Any]:
+    def _load(self, clients: Clients | None) -> Callable[[dict[str, Any], Any], Any]:
         module_name, _, attribute = self.spec.handler.rpartition(".")
         folder = REPO / self.spec.code_uri
         path = Path(folder, *module_name.split(".")).with_suffix(".py")
@@ -103,6 +108,8 @@ class LocalFunction:
             module = importlib.util.module_from_spec(spec)
             sys.modules[unique] = module
             spec.loader.exec_module(module)
+        if clients is not None:
+            return module.make_handler(clients)  # type: ignore[no-any-return]
         return getattr(module, attribute)  # type: ignore[no-any-return]
 
     def invoke(self, event: dict[str, Any]) -> Any:

@@ -46,6 +46,8 @@ from postdrop_tools.target import Target
 if TYPE_CHECKING:
     import argparse
 
+    from postdrop.aws import Clients
+
 __all__ = ["Change", "SoakConfig", "SoakReport", "run_soak", "verify"]
 
 FORMATS = ("media", "digest", "plain", "markdown")
@@ -259,12 +261,10 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
     report.stored, report.deleted, report.rejected = kinds["POST"], kinds["DELETED"], kinds["REJECTED"]
 
 
-def _inject(config: SoakConfig) -> FaultInjector:
+def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
     """Every fault kind at the handlers' real clients."""
-    from postdrop import aws
-
     faults = FaultInjector(config.fault_rate, config.seed)
-    s3, sqs, dynamodb, sns = aws.s3(), aws.sqs(), aws.dynamodb(), aws.sns()
+    s3, sqs, dynamodb, sns = clients.s3, clients.sqs, clients.dynamodb, clients.sns
     faults.throttle(dynamodb, ["UpdateItem", "TransactWriteItems"])
     faults.throttle(sns, ["PublishBatch"])
     for client, operations in ((s3, ["GetObject"]), (sqs, ["SendMessageBatch"]),
@@ -297,7 +297,7 @@ def run_soak(config: SoakConfig) -> SoakReport:
         from postdrop.observability import logger
 
         logger.setLevel("CRITICAL")  # every fault is injected on purpose: its log lines would drown the figures
-        faults = _inject(config)
+        faults = _inject(config, pipeline.clients)
 
         changes = _generate(stack, config, rng)
         report.versions = sum(c.kind == "put" for c in changes)
