@@ -1,7 +1,8 @@
 """Logger, Tracer and Metrics, created once and shared by both functions.
 
 Configured by the POWERTOOLS_* environment variables the template sets (service name,
-metrics namespace, log level). Post bodies never go into a log line: keys, ids and reasons do.
+metrics namespace, log level); nothing here overrides them. Post bodies never go into a
+log line: keys, ids and reasons do.
 
 Tracing follows Powertools' rule: on in Lambda, off outside it (no LAMBDA_TASK_ROOT),
 under `sam local`, and when POWERTOOLS_TRACE_DISABLED is true. Where it is off, the
@@ -58,12 +59,17 @@ class _Untraced(BaseProvider):
     def patch_all(self) -> None: ...
 
 
-logger = Logger(service="postdrop")
+# The template's environment names the service and the metrics namespace (Globals); these
+# are only what a process outside Lambda without that environment gets.
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME") or "postdrop"
+NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "Postdrop"
+
+logger = Logger(service=SERVICE)
 # Only botocore is patched: it is the one library postdrop calls out with. Patching "all"
 # would import requests, httplib, sqlite3 and MySQL hooks at every cold start for nothing.
 tracer = (
-    Tracer(service="postdrop", patch_modules=("botocore",))
+    Tracer(service=SERVICE, patch_modules=("botocore",))
     if tracing_enabled()
-    else Tracer(service="postdrop", disabled=True, provider=_Untraced())
+    else Tracer(service=SERVICE, disabled=True, provider=_Untraced())
 )
-metrics = Metrics(namespace="Postdrop", service="postdrop")
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -48,7 +47,7 @@ def test_keys_that_cannot_be_posts_are_rejected_before_any_read(harness: Harness
 
 
 def test_an_object_over_the_size_cap_is_rejected_unread(harness: Harness) -> None:
-    os.environ["MAX_OBJECT_BYTES"] = "2048"
+    harness.pipeline.functions["ParseFunction"].environment["MAX_OBJECT_BYTES"] = "2048"  # its configuration
     config.parse_settings.cache_clear()
     harness.put("posts/big.md", BODY + b"x" * 5000)
     (env,) = parse(harness, s3_event(harness.bucket, "posts/big.md", "01"))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
 from postdrop_tools.emulator import emulator
-from postdrop_tools.runtime import LocalFunction, configure_environment
+from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
 from postdrop_tools.stack import LocalStack, provision
 from postdrop_tools.template import REPO
 
@@ -70,10 +70,12 @@ def invoke_event(
         stack = provision(emu)
         if function not in stack.functions:
             raise KeyError(f"{function} is not a function of template.yaml ({', '.join(stack.functions)})")
-        configure_environment(stack, _env_overrides(function, env_file), quiet=True)
+        overrides = _env_overrides(function, env_file)
+        configure_environment(stack, overrides, quiet=True)
         _prepare_s3_objects(stack, event, posts)
         # clients made now, for this emulator (a module loaded before keeps the clients it made)
-        return LocalFunction(stack.functions[function], clients=Clients()).invoke(event)
+        quiet = process_environment(stack, quiet=True) | overrides
+        return LocalFunction(stack.functions[function], clients=Clients(), overrides=quiet).invoke(event)
 
 
 def invoke_command(args: argparse.Namespace) -> int:

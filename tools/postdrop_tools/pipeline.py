@@ -2,9 +2,10 @@
 
 S3 -> (bucket notification, a local queue) -> ParseFunction, invoked asynchronously with
 Lambda's retries and ParseDLQ; StoreQueue -> StoreFunction in batches with partial batch
-failure, failed records made visible again at once (and moved to StoreDLQ by the queue's
-own redrive policy). The emulator leaves ``sequencer`` out of S3 records; it is stamped
-here, in arrival order, as S3 stamps it per key.
+failure, failed records visible again after the queue's visibility timeout (the template's,
+scaled: stack.TIME_SCALE) and moved to StoreDLQ by the queue's own redrive policy. The
+emulator leaves ``sequencer`` out of S3 records; it is stamped here, in arrival order, as S3
+stamps it per key.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
 from postdrop_tools.faults import ProcessDied
-from postdrop_tools.runtime import LocalFunction, configure_environment
+from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
 from postdrop_tools.stack import batch_jobs_queue
 
 if TYPE_CHECKING:
@@ -50,10 +51,11 @@ class Pipeline:
     def __post_init__(self) -> None:
         configure_environment(self.stack, quiet=self.quiet)
         self.clients = Clients()  # the handlers' clients: count calls or inject faults on these
-        self.functions = {
-            name: LocalFunction(spec, make(self.clients) if (make := self.handlers.get(name)) else None, self.clients)
-            for name, spec in self.stack.functions.items()
-        }
+        quiet = process_environment(self.stack, quiet=self.quiet)
+        self.functions = {}
+        for name, spec in self.stack.functions.items():
+            make = self.handlers.get(name)
+            self.functions[name] = LocalFunction(spec, make(self.clients) if make else None, self.clients, quiet)
         self.sqs = self.stack.client("sqs")
         self.batch_jobs = self.sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"]
         self._count_handler_calls()
@@ -128,12 +130,8 @@ class Pipeline:
             return len(messages)
         except Exception:
             failed = {m["MessageId"] for m in messages}
-        for message in messages:
-            if message["MessageId"] in failed:
-                self.sqs.change_message_visibility(
-                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                )
-            else:
+        for message in messages:  # a failed record comes back after the queue's (scaled) visibility timeout
+            if message["MessageId"] not in failed:
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
 

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from postdrop.aws import Clients
     from postdrop_tools.stack import FunctionSpec, LocalStack
 
-__all__ = ["LambdaContext", "LocalFunction", "configure_environment", "function_environment"]
+__all__ = [
+    "LambdaContext", "LocalFunction", "configure_environment", "function_environment", "process_environment",
+]  # fmt: skip
 
 QUIET = {
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -60,19 +62,23 @@ class LambdaContext:
 
 
 def function_environment(stack: LocalStack, *, quiet: bool = True) -> dict[str, str]:
-    """The functions' environment as the template gives it, pointed at the emulator."""
+    """Every function's environment in one, pointed at the emulator: for a process that runs
+    all the handlers (bench/memory.py). The local runner gives each function its own."""
     env: dict[str, str] = {}
     for fn in stack.functions.values():
         env.update(fn.env)
-    env.update(stack.emulator.env())
-    if quiet:
-        env.update(QUIET)
-    return env
+    return env | process_environment(stack, quiet=quiet)
+
+
+def process_environment(stack: LocalStack, *, quiet: bool = True) -> dict[str, str]:
+    """What every local function and the tools share: the emulator's endpoint and credentials
+    and, when ``quiet``, Powertools' switches for a local run."""
+    return stack.emulator.env() | (QUIET if quiet else {})
 
 
 def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None, *, quiet: bool = True) -> None:
-    """Give this process the functions' environment, pointed at the emulator."""
-    os.environ.update(function_environment(stack, quiet=quiet) | (extra or {}))
+    """Point this process at the emulator; each function adds its own environment per invoke."""
+    os.environ.update(process_environment(stack, quiet=quiet) | (extra or {}))
     from postdrop import config
     from postdrop.observability import logger
 
@@ -89,9 +95,12 @@ class LocalFunction:
 
     def __init__(
         self, spec: FunctionSpec, handler: Callable[[dict[str, Any], Any], Any] | None = None,
-        clients: Clients | None = None,
+        clients: Clients | None = None, overrides: dict[str, str] | None = None,
     ) -> None:  # fmt: skip
         self.spec = spec
+        # During an invoke: the template's environment of this function alone, then ``overrides``
+        # (a local run's quiet switches, an env.json's values), over the process's own.
+        self.environment = spec.env | (overrides or {})
         self.handler = handler or self._load(clients)
         self.durations_ms: list[float] = []
 
@@ -117,11 +126,15 @@ class LocalFunction:
         context = LambdaContext(
             function_name=self.spec.logical, timeout_s=self.spec.timeout, memory_limit_in_mb=self.spec.memory_mb
         )
+        outside = os.environ.copy()
+        os.environ.update(self.environment)
         started = time.perf_counter()
         try:
             return self.handler(event, context)
         finally:
             self.durations_ms.append((time.perf_counter() - started) * 1000)
+            os.environ.clear()
+            os.environ.update(outside)
             if os.environ.get("POWERTOOLS_METRICS_DISABLED") == "true":
                 from postdrop.observability import metrics
 

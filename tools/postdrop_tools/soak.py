@@ -53,7 +53,6 @@ __all__ = ["Change", "SoakConfig", "SoakReport", "run_soak", "verify"]
 FORMATS = ("media", "digest", "plain", "markdown")
 # The precedence rule as the README states it: post file types in this order, then other files.
 PRECEDENCE = (".md", ".markdown", ".html", ".htm", ".txt")
-VISIBILITY_SECONDS = 1  # StoreQueue's 180 s, scaled down so a dead invocation's batch returns soon
 
 
 @dataclass(frozen=True)
@@ -289,9 +288,6 @@ def run_soak(config: SoakConfig) -> SoakReport:
         s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         sqs = stack.client("sqs")
-        sqs.set_queue_attributes(
-            QueueUrl=stack.ref("StoreQueue"), Attributes={"VisibilityTimeout": str(VISIBILITY_SECONDS)}
-        )
         tap = tap_topic(stack, "soak-subscriber")
         pipeline = Pipeline(stack)
         from postdrop.observability import logger

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue"]
 
 STACK = "postdrop-local"
+# The template's timings run this much faster locally: StoreQueue's 180 s visibility timeout
+# becomes 1 s, so a failed record comes back as it does in AWS, only sooner.
+TIME_SCALE = 1 / 180
 
 
 def local_name(logical: str, suffix: str = "") -> str:
@@ -89,9 +92,9 @@ def _create_queues(stack: LocalStack) -> None:
     for logical in _queue_order(queues):
         props = t.resolve(queues[logical].get("Properties") or {})
         name = local_name(logical)
-        attributes = {
-            k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds") if k in props
-        }
+        attributes = {k: str(props[k]) for k in ("MessageRetentionPeriod", "DelaySeconds") if k in props}
+        if "VisibilityTimeout" in props:
+            attributes["VisibilityTimeout"] = str(max(1, round(int(props["VisibilityTimeout"]) * TIME_SCALE)))
         if "RedrivePolicy" in props:
             attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
