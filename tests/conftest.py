@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # CI replays the same examples every run (a red build is then a real regression, not a new
 # draw); `HYPOTHESIS_PROFILE=thorough make test` searches much harder, locally.
@@ -38,3 +43,13 @@ requires_corpus = pytest.mark.skipif(
 def post(front: str, body: str = "<p>Body text.</p>\n") -> bytes:
     """A post in the producer's shape, for tests that need one small file."""
     return f"---\n{front.strip()}\n---\n{body}".encode()
+
+
+def eventually(check: Callable[[], Any], *, what: str, timeout: float = 30.0, every: float = 0.05) -> Any:
+    """Poll ``check`` until it returns something truthy (returned), or fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s")
+        time.sleep(every)
+    return result

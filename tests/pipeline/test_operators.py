@@ -14,7 +14,7 @@ from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.run import drain_queue, scan_table, tap_topic
 from postdrop_tools.stack import provision
 from postdrop_tools.target import Target, TargetError
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, eventually
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -90,8 +90,7 @@ def _an_envelope(stack: LocalStack, pipeline: Pipeline, key: str) -> str:
         Bucket=stack.ref("PostsBucket"), Key=key, Body=(SAMPLES / "2026-03-04-0003.md").read_bytes()
     )
     parse = pipeline.functions["ParseFunction"]
-    while not pipeline._pump_s3(parse):
-        pass
+    eventually(lambda: pipeline.pump_s3(parse), what="the put's S3 event")
     (body,) = [json.dumps(m) for m in drain_queue(stack, stack.ref("StoreQueue"))]
     return body
 
@@ -99,15 +98,19 @@ def _an_envelope(stack: LocalStack, pipeline: Pipeline, key: str) -> str:
 def test_tail_prints_what_its_filter_lets_through(up: tuple[LocalStack, Pipeline, str, Target]) -> None:
     stack, pipeline, tap, target = up
     seen: list[dict[str, Any]] = []
-    thread = threading.Thread(target=tail, args=(target, {"category": ["notes"]}, seen.append), kwargs={"seconds": 4})
+    subscribed, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(
+        target=tail, args=(target, {"category": ["notes"]}, seen.append),
+        kwargs={"seconds": 60, "subscribed": subscribed.set, "stop": stop},
+    )  # fmt: skip
     thread.start()
     try:
-        import time
-
-        time.sleep(1.5)  # subscribed by now
+        assert subscribed.wait(30), "tail never subscribed"
         drop(target, [SAMPLES / "2026-03-05-reading-notes.md", SAMPLES / "2026-03-06-0004.md"])
         pipeline.drain()
+        eventually(lambda: seen, what="the notes notification reaching tail")
     finally:
+        stop.set()
         thread.join()
     drain_queue(stack, tap)
     assert [n["post_id"] for n in seen] == ["2026-03-05-reading-notes"]

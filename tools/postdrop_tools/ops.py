@@ -16,6 +16,7 @@ from postdrop_tools.run import content_type, subscribe_queue
 from postdrop_tools.target import TargetError
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
@@ -167,19 +168,25 @@ def tail(
     *,
     seconds: float | None = None,
     whole: bool = False,
+    subscribed: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
     """Subscribe a temporary queue to the topic, hand each notification to ``emit``; clean up after.
 
     An offloaded notification (over 256 KB) is read through its pointer in S3. Without
     ``whole`` the post itself is left out of what is emitted (the head is what a tail shows).
+    It runs until ``seconds`` pass or ``stop`` is set; ``subscribed`` is called once the
+    queue is subscribed, so a caller knows from when on notifications reach it.
     """
     sqs, sns = target.client("sqs"), target.client("sns")
     name = f"postdrop-tail-{uuid.uuid4().hex[:8]}"
     url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, filter_policy)
+    if subscribed is not None:
+        subscribed()
     seen = 0
     deadline = None if seconds is None else time.monotonic() + seconds
     try:
-        while deadline is None or time.monotonic() < deadline:
+        while (deadline is None or time.monotonic() < deadline) and not (stop is not None and stop.is_set()):
             wait = 1 if deadline is None else max(0, min(1, int(deadline - time.monotonic())))
             for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get(
                 "Messages", []

@@ -96,7 +96,8 @@ class Pipeline:
     def _send_to_dlq(self, queue_url: str, body: str) -> None:
         self.sqs.send_message(QueueUrl=queue_url, MessageBody=body)
 
-    def _pump_s3(self, fn: LocalFunction) -> int:
+    def pump_s3(self, fn: LocalFunction) -> int:
+        """Deliver the S3 events waiting for ``fn`` (nothing else); return how many."""
         url = fn.spec.s3_queue
         if url is None:
             return 0
@@ -154,7 +155,7 @@ class Pipeline:
         handled = self._pump_batch_jobs()
         for fn in self.functions.values():
             if fn.spec.s3_queue:
-                handled += self._pump_s3(fn)
+                handled += self.pump_s3(fn)
             if fn.spec.sqs_source:
                 handled += self._pump_sqs(fn)
         return handled

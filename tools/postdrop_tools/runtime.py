@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postdrop_tools.stack import TIME_SCALE
 from postdrop_tools.template import REPO
 
 if TYPE_CHECKING:
@@ -143,7 +144,9 @@ class LocalFunction:
     def invoke_async(self, event: dict[str, Any], send_to_dlq: Callable[[str, str], None]) -> bool:
         """An async invoke (Event): retried as Lambda retries, then sent to the on-failure destination."""
         error: Exception | None = None
-        for _attempt in range(self.spec.retries + 1):
+        for attempt in range(self.spec.retries + 1):
+            if attempt:  # Lambda waits about a minute before the first retry, two before the second
+                time.sleep(60 * attempt * TIME_SCALE)
             try:
                 self.invoke(event)
                 return True
