@@ -8,6 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from postdrop.core.dates import DEFAULT_ZONE
 from postdrop.exceptions import ConfigError
 
 __all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]
@@ -33,7 +34,7 @@ class _Settings(BaseModel):
 class ParseSettings(_Settings):
     store_queue_url: str = Field(alias="STORE_QUEUE_URL", min_length=1)
     max_object_bytes: int = Field(DEFAULT_MAX_OBJECT_BYTES, alias="MAX_OBJECT_BYTES", gt=0)
-    default_zone: str = Field("Asia/Shanghai", alias="POSTDROP_TIMEZONE", min_length=1)
+    default_zone: str = Field(DEFAULT_ZONE, alias="POSTDROP_TIMEZONE", min_length=1)
 
 
 class StoreSettings(_Settings):

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from postdrop.core.keys import POST_SUFFIXES
+from postdrop.envelope import PostHead
 
 if TYPE_CHECKING:
     from postdrop.envelope import Envelope
@@ -37,11 +38,11 @@ __all__ = [
 ]  # fmt: skip
 
 RecordType = Literal["POST", "REJECTED", "DELETED"]
-# One file's record: what the top level holds for the file it shows.
+# One file's record: what the top level holds for the file it shows. The post's head is
+# PostHead's fields (one home for them: the envelope, the item and the notification).
 RECORD_FIELDS = (
-    "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type", "content_hash",
-    "title", "published_at", "published_utc", "category", "categories", "tags", "source_name", "source_url",
-    "excerpt", "post_zlib", "post_ref", "reason",
+    "seq", "sequencer", "key", "bucket", "version_id", "etag", "updated_at", "record_type",
+    *PostHead.model_fields, "published_utc", "category", "post_zlib", "post_ref", "reason",
 )  # fmt: skip
 # What a ``files`` entry holds of every file (its record too, for a live file not shown).
 FILE_FIELDS = ("seq", "sequencer", "record_type", "content_hash", "reason", "version_id")
@@ -80,18 +81,9 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
     }
     if envelope.action == "upsert" and envelope.head is not None:
         head = envelope.head
-        record |= {
-            "record_type": "POST",
-            "content_hash": head.content_hash,
-            "title": head.title,
-            "published_at": head.published_at,
-            "published_utc": _utc(head.published_at),
-            "category": head.categories[0] if head.categories else None,
-            "categories": head.categories,
-            "tags": head.tags,
-            "source_name": head.source_name,
-            "source_url": head.source_url,
-            "excerpt": head.excerpt,
+        record |= {"record_type": "POST", **head.model_dump()} | {
+            "published_utc": _utc(head.published_at),  # for the ByCategory index's sort key
+            "category": head.categories[0] if head.categories else None,  # its partition key
             "post_zlib": zlib.compress(envelope.post_json.encode(), ZLIB_LEVEL) if envelope.post_json else None,
             "post_ref": envelope.post_ref,
         }

@@ -24,7 +24,7 @@ from postdrop.adapters.objects import read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import mark_told, stored_post_json, stored_sequencer, write_first, write_next
 from postdrop.adapters.topic import Outgoing, publish_notifications
-from postdrop.envelope import Envelope
+from postdrop.envelope import Envelope, PostHead
 from postdrop.exceptions import PermanentFailure, TransientError
 from postdrop.item import item_for, next_item, shown, told
 from postdrop.notification import EventType, Notification, notification_id
@@ -64,11 +64,8 @@ def notification_for(item: dict[str, Any], event_type: EventType) -> Notificatio
         "revision": since,
         "reason": item.get("reason"),
     }
-    if now[0] == "POST":
-        fields |= {name: item.get(name) for name in (
-            "title", "published_at", "categories", "tags", "source_name", "source_url", "excerpt", "content_hash",
-        )}  # fmt: skip
-        fields = {k: v for k, v in fields.items() if v is not None}
+    if now[0] == "POST":  # the post's head, as the item holds it
+        fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
     return Notification.model_validate(fields)
 
 

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postdrop.core.dates import DEFAULT_ZONE
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
@@ -125,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("parse", help="print the NormalizedPost JSON of one post file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--key", help="the object key to parse it as (default: posts/<file name>)")
-    p.add_argument("--zone", default="Asia/Shanghai", help="zone of dates written without an offset")
+    p.add_argument("--zone", default=DEFAULT_ZONE, help="zone of dates written without an offset")
     p.set_defaults(func=cmd_parse)
 
     _add_pipeline_verbs(verbs)

@@ -6,7 +6,11 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
-__all__ = ["date_from_filename", "parse_date", "zone"]
+__all__ = ["DEFAULT_ZONE", "date_from_filename", "parse_date", "zone"]
+
+# The zone of dates written without an offset, unless configured (POSTDROP_TIMEZONE, the
+# template's DefaultTimezone): the first producer's. The Python code reads it from here.
+DEFAULT_ZONE = "Asia/Shanghai"
 
 _DATE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from postdrop.core.body import read_body, render_markdown
-from postdrop.core.dates import date_from_filename, parse_date
+from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date
 from postdrop.core.decode import decode_text
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
@@ -21,7 +21,6 @@ from postdrop.model import NormalizedPost
 
 __all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
 
-DEFAULT_ZONE = "Asia/Shanghai"
 EXCERPT_CHARS = 120
 TITLE_CHARS = 60
 MAX_EXTRA_VALUES = 10_000
