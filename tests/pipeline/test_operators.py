@@ -171,3 +171,24 @@ def test_backfill_through_batch_operations_is_idempotent_and_reports_every_task(
                                  "123456789012:function:f", role_arn="arn:aws:iam::123456789012:role/r")  # fmt: skip
     assert invalid_request(request) is None
     assert "Unknown parameter" in (invalid_request(request | {"Bogus": 1}) or "")
+
+
+def test_a_deployed_stack_is_read_by_its_outputs_as_the_local_one_is() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from postdrop_tools.template import load_template
+
+    template = load_template(stack="deployed", account="123456789012", region="us-east-1")
+    names = [name for name in template.body["Outputs"] if name != "ExampleSubscriberQueueUrl"]
+    body = {"Resources": {"Nothing": {"Type": "AWS::SNS::Topic"}},
+            "Outputs": {name: {"Value": f"value-of-{name}"} for name in names}}  # fmt: skip
+    with mock_aws():
+        boto3.client("cloudformation", region_name="us-east-1").create_stack(
+            StackName="deployed", TemplateBody=json.dumps(body)
+        )
+        target = Target.deployed("deployed", "us-east-1")
+    assert (target.bucket, target.topic_arn, target.store_dlq) == (
+        "value-of-PostsBucketName", "value-of-PostsTopicArn", "value-of-StoreDLQUrl",
+    )  # fmt: skip
+    assert target.parse_function == "value-of-ParseFunctionArn" and target.endpoint is None

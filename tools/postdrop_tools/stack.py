@@ -19,9 +19,14 @@ from postdrop_tools.template import Template, load_template
 if TYPE_CHECKING:
     from postdrop_tools.emulator import Emulator
 
-__all__ = ["FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue"]
+__all__ = [
+    "OUTPUTS_PARAMETER", "FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue",
+]  # fmt: skip
 
 STACK = "postdrop-local"
+# Where provision leaves what the stack is (the template's Outputs, resolved, and the local
+# queues that stand in for triggers), as CloudFormation's DescribeStacks tells a deployed one.
+OUTPUTS_PARAMETER = f"/{STACK}/outputs"
 # The template's timings run this much faster locally: StoreQueue's 180 s visibility timeout
 # becomes 1 s, so a failed record comes back as it does in AWS, only sooner.
 TIME_SCALE = 1 / 180
@@ -240,7 +245,31 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _create_keys(stack)
     _create_tables(stack)
     _create_topics(stack)
+    _roles(stack)
     _functions(stack)
     _notifications(stack)
     stack.client("sqs").create_queue(QueueName=batch_jobs_queue())
+    _publish_outputs(stack)
     return stack
+
+
+def _roles(stack: LocalStack) -> None:
+    """IAM roles are not created locally; each gets the ARN IAM would give it."""
+    t = stack.template
+    for logical in t.of_type("AWS::IAM::Role"):
+        name = local_name(logical)
+        t.physical[logical] = {"Ref": name, "Arn": f"arn:aws:iam::{t.pseudo['AWS::AccountId']}:role/{name}"}
+
+
+def _publish_outputs(stack: LocalStack) -> None:
+    """The template's Outputs, resolved against what was created, for other processes to read."""
+    t = stack.template
+    outputs = {name: str(t.resolve(output["Value"])) for name, output in (t.body.get("Outputs") or {}).items()}
+    sqs = stack.client("sqs")
+    local = {
+        "ParseFunctionEvents": sqs.get_queue_url(QueueName=s3_events_queue("ParseFunction"))["QueueUrl"],
+        "BatchJobs": sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"],
+    }
+    stack.client("ssm").put_parameter(
+        Name=OUTPUTS_PARAMETER, Type="String", Overwrite=True, Value=json.dumps({"outputs": outputs, "local": local})
+    )

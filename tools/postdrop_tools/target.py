@@ -1,7 +1,9 @@
 """Where the operator verbs act: the local stack of `postdrop up` (default) or a deployed one.
 
-Target.local("http://127.0.0.1:4566")   names as `postdrop up` creates them
-Target.deployed("postdrop")             physical ids from CloudFormation
+Target.local("http://127.0.0.1:4566")   the Outputs the local stack published when it was provisioned
+Target.deployed("postdrop")             the Outputs CloudFormation holds for the stack
+
+Both read the template's Outputs by the same names: nothing here rebuilds a name or an ARN.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from postdrop_tools.emulator import ACCOUNT, DEFAULT_ENDPOINT, REGION, local_client
-from postdrop_tools.stack import STACK, batch_jobs_queue, local_name, s3_events_queue
-from postdrop_tools.template import load_template
+from postdrop_tools.emulator import DEFAULT_ENDPOINT, local_client
+from postdrop_tools.stack import OUTPUTS_PARAMETER
 
 if TYPE_CHECKING:
     from postdrop_tools.batchjob import JobStatus
@@ -37,7 +38,7 @@ class Target:
     store_queue: str
     store_dlq: str
     parse_dlq: str
-    parse_function: str | None  # deployed: the function's name
+    parse_function: str | None  # deployed: the function (its ARN)
     parse_events: str | None  # local: the queue the emulator's S3 notifications go to
     endpoint: str | None = None
     region: str | None = None
@@ -96,7 +97,23 @@ class Target:
         return describe(self.client("s3control"), account, job_id)
 
     @classmethod
+    def from_outputs(cls, outputs: dict[str, str], **where: Any) -> Target:
+        """A stack as its template's Outputs name it (local or deployed: the same names)."""
+        return cls(
+            bucket=outputs["PostsBucketName"],
+            table=outputs["PostsTableName"],
+            topic_arn=outputs["PostsTopicArn"],
+            store_queue=outputs["StoreQueueUrl"],
+            store_dlq=outputs["StoreDLQUrl"],
+            parse_dlq=outputs["ParseDLQUrl"],
+            parse_function_arn=outputs.get("ParseFunctionArn"),
+            batch_role_arn=outputs.get("BatchOperationsRoleArn"),
+            **({"parse_function": None, "parse_events": None} | where),
+        )
+
+    @classmethod
     def local(cls, endpoint: str = DEFAULT_ENDPOINT) -> Target:
+        """The local stack `postdrop up` (or a test) provisioned, as it published itself."""
         try:
             with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2):  # noqa: S310  # nosec B310
                 pass
@@ -104,61 +121,28 @@ class Target:
             raise TargetError(
                 f"no local stack at {endpoint}: start one with `make up` (or pass --stack NAME for a deployed one)"
             ) from exc
-        template = load_template(stack=STACK, account=ACCOUNT, region=REGION)
-        bucket_name = (template.resources["PostsBucket"].get("Properties") or {}).get("BucketName")
-        target = cls(
-            bucket=template.resolve(bucket_name) if bucket_name else local_name("PostsBucket").lower(),
-            table=local_name("PostsTable"),
-            topic_arn=f"arn:aws:sns:{REGION}:{ACCOUNT}:{local_name('PostsTopic')}",
-            store_queue="",
-            store_dlq="",
-            parse_dlq="",
-            parse_function=None,
-            parse_events=None,
-            endpoint=endpoint,
-            parse_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:ParseFunction",
-            batch_role_arn=f"arn:aws:iam::{ACCOUNT}:role/{local_name('BatchOperationsRole')}",
-        )
-        sqs = target.client("sqs")
-
-        def url(name: str) -> str:
-            return str(sqs.get_queue_url(QueueName=name)["QueueUrl"])
-
+        ssm = local_client("ssm", endpoint)
         try:
-            target.store_queue = url(local_name("StoreQueue"))
-            target.store_dlq = url(local_name("StoreDLQ"))
-            target.parse_dlq = url(local_name("ParseDLQ"))
-            target.parse_events = url(s3_events_queue("ParseFunction"))
-            target.batch_jobs = url(batch_jobs_queue())
-        except sqs.exceptions.QueueDoesNotExist as exc:
+            published = json.loads(ssm.get_parameter(Name=OUTPUTS_PARAMETER)["Parameter"]["Value"])
+        except ssm.exceptions.ParameterNotFound as exc:
             raise TargetError(f"{endpoint} is not running postdrop's local stack (start it with `make up`)") from exc
-        return target
+        local = published["local"]
+        return cls.from_outputs(
+            published["outputs"], endpoint=endpoint, parse_events=local["ParseFunctionEvents"],
+            batch_jobs=local["BatchJobs"],
+        )  # fmt: skip
 
     @classmethod
     def deployed(cls, stack: str, region: str | None = None) -> Target:
         cfn = boto3.client("cloudformation", region_name=region)
         try:
-            resources = cfn.describe_stack_resources(StackName=stack)["StackResources"]
+            description = cfn.describe_stacks(StackName=stack)["Stacks"][0]
         except Exception as exc:  # botocore's errors: no credentials, no such stack, no network
             raise TargetError(f"cannot read stack {stack!r}: {exc}") from exc
-        ids = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
-        outputs = {
-            o["OutputKey"]: o["OutputValue"]
-            for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
-        }
-        missing = {"PostsBucket", "PostsTable", "PostsTopic", "StoreQueue", "StoreDLQ", "ParseDLQ"} - set(ids)
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in description.get("Outputs", [])}
+        missing = {"PostsBucketName", "PostsTableName", "PostsTopicArn", "StoreQueueUrl", "StoreDLQUrl",
+                   "ParseDLQUrl"} - set(outputs)  # fmt: skip
         if missing:
-            raise TargetError(f"stack {stack!r} is not a postdrop stack (no {', '.join(sorted(missing))})")
-        return cls(
-            bucket=ids["PostsBucket"],
-            table=ids["PostsTable"],
-            topic_arn=ids["PostsTopic"],
-            store_queue=ids["StoreQueue"],
-            store_dlq=ids["StoreDLQ"],
-            parse_dlq=ids["ParseDLQ"],
-            parse_function=ids.get("ParseFunction"),
-            parse_events=None,
-            region=region,
-            parse_function_arn=outputs.get("ParseFunctionArn"),
-            batch_role_arn=outputs.get("BatchOperationsRoleArn"),
-        )
+            raise TargetError(f"stack {stack!r} is not a postdrop stack (no output {', '.join(sorted(missing))})")
+        function = outputs.get("ParseFunctionArn")
+        return cls.from_outputs(outputs, region=region, parse_function=function)
