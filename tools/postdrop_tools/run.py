@@ -44,6 +44,7 @@ class RunReport:
     pipeline_seconds: float = 0.0  # from the first drop until every queue stayed empty
     events: dict[str, int] = field(default_factory=dict)
     subscriber: int = 0
+    subscriber_filter: dict[str, Any] = field(default_factory=dict)  # the template's ExampleSubscription policy
     reasons: dict[str, str] = field(default_factory=dict)
     lost_keys: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
@@ -192,6 +193,7 @@ def run_pipeline(
     report.notified = len(notifications)
     report.events = dict(Counter(n["event_type"] for n in notifications))
     report.subscriber = len(subscriber)
+    report.subscriber_filter = stack.template.resources["ExampleSubscription"]["Properties"]["FilterPolicy"]
     report.invocations = {name: len(fn.durations_ms) for name, fn in pipeline.functions.items()}
     report.cost = estimate_cost(
         posts=report.dropped,
@@ -222,6 +224,11 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, desc="parsed", unit="file", file=sys.stderr, leave=False)
 
 
+def _policy(policy: dict[str, Any]) -> str:
+    """A filter policy in a few words: ``event_type post.created|post.updated, category emnews``."""
+    return ", ".join(f"{name} {'|'.join(map(str, values))}" for name, values in policy.items())
+
+
 def _summary(folder: Path, report: RunReport) -> str:
     events = ", ".join(f"{k} {v}" for k, v in sorted(report.events.items())) or "none"
     lines = [
@@ -233,7 +240,7 @@ def _summary(folder: Path, report: RunReport) -> str:
     lines += [
         f"  deleted   {report.deleted}",
         f"  notified  {report.notified}  ({events})",
-        f"            the example subscriber (category emnews, created/updated) received {report.subscriber}",
+        f"            the example subscriber ({_policy(report.subscriber_filter)}) received {report.subscriber}",
         f"  lost      {report.lost}" + (f"  {', '.join(report.lost_keys)}" if report.lost_keys else ""),
         f"  calls     {report.calls_per_stored_post} AWS calls per post by postdrop's code ("
         + ", ".join(f"{k} {v}" for k, v in report.calls.items())
