@@ -57,9 +57,10 @@ class Row:
 
 
 def _template() -> Any:
+    from postdrop_tools.emulator import ACCOUNT, REGION
     from postdrop_tools.template import load_template
 
-    return load_template(stack="bench", account="123456789012", region="us-east-1")
+    return load_template(stack="bench", account=ACCOUNT, region=REGION)
 
 
 def _function_globals() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from moto import mock_aws
 
-from postdrop_tools.emulator import LOCAL_CREDENTIALS, Emulator
+from postdrop_tools.emulator import ACCOUNT, LOCAL_CREDENTIALS, REGION, Emulator
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.run import drain_queue, scan_table, tap_topic
 from postdrop_tools.stack import LocalStack, provision
@@ -55,8 +55,8 @@ class Harness:
         attributes = {"ApproximateReceiveCount": str(receive_count)}
         records = [
             {"messageId": f"m{i}", "receiptHandle": f"r{i}", "body": body, "attributes": attributes,
-             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
-             "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q"}
+             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": REGION,
+             "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"}
             for i, body in enumerate(bodies)
         ]  # fmt: skip
         result: dict[str, Any] = self.pipeline.functions["StoreFunction"].invoke({"Records": records})

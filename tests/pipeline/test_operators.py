@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from postdrop_tools.emulator import emulator
+from postdrop_tools.emulator import ACCOUNT, REGION, emulator
 from postdrop_tools.ops import backfill, drop, redrive, safe_key, tail
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.run import drain_queue, scan_table, tap_topic
@@ -167,8 +167,8 @@ def test_backfill_through_batch_operations_is_idempotent_and_reports_every_task(
     assert any("posts/not-a-post.md" in row and "rejected" in row for row in rows)
     assert not any(",batch/" in row for row in rows)  # only the manifest's prefix
     # The deployed request is what S3 Control takes
-    request = create_job_request(account="123456789012", bucket="b", function_arn="arn:aws:lambda:us-east-1:"
-                                 "123456789012:function:f", role_arn="arn:aws:iam::123456789012:role/r")  # fmt: skip
+    function_arn, role_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f", f"arn:aws:iam::{ACCOUNT}:role/r"
+    request = create_job_request(account=ACCOUNT, bucket="b", function_arn=function_arn, role_arn=role_arn)
     assert invalid_request(request) is None
     assert "Unknown parameter" in (invalid_request(request | {"Bogus": 1}) or "")
 
@@ -179,15 +179,15 @@ def test_a_deployed_stack_is_read_by_its_outputs_as_the_local_one_is() -> None:
 
     from postdrop_tools.template import load_template
 
-    template = load_template(stack="deployed", account="123456789012", region="us-east-1")
+    template = load_template(stack="deployed", account=ACCOUNT, region=REGION)
     names = [name for name in template.body["Outputs"] if name != "ExampleSubscriberQueueUrl"]
     body = {"Resources": {"Nothing": {"Type": "AWS::SNS::Topic"}},
             "Outputs": {name: {"Value": f"value-of-{name}"} for name in names}}  # fmt: skip
     with mock_aws():
-        boto3.client("cloudformation", region_name="us-east-1").create_stack(
+        boto3.client("cloudformation", region_name=REGION).create_stack(
             StackName="deployed", TemplateBody=json.dumps(body)
         )
-        target = Target.deployed("deployed", "us-east-1")
+        target = Target.deployed("deployed", REGION)
     assert (target.bucket, target.topic_arn, target.store_dlq) == (
         "value-of-PostsBucketName", "value-of-PostsTopicArn", "value-of-StoreDLQUrl",
     )  # fmt: skip

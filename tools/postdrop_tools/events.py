@@ -12,6 +12,7 @@ import json
 from typing import Any
 from urllib.parse import quote_plus
 
+from postdrop_tools.emulator import ACCOUNT, REGION
 from postdrop_tools.template import REPO
 
 SAMPLE = "2026-03-02-NW0001.md"
@@ -28,7 +29,7 @@ def s3_event(
     from postdrop.s3events import BACKFILL_FLAG
 
     record: dict[str, Any] = {
-        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
         "eventTime": fields.pop("eventTime", "2026-01-01T00:00:00.000Z"), "eventName": name,
         "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
                "object": {"key": quote_plus(key, safe="/"), "sequencer": sequencer, **fields}},
@@ -38,7 +39,7 @@ def s3_event(
     return {"Records": [record]}
 
 
-BUCKET = "postdrop-local-posts-123456789012-us-east-1"
+BUCKET = f"postdrop-local-posts-{ACCOUNT}-{REGION}"  # the template's bucket name, for the local stack
 
 
 def sqs_store_event() -> dict[str, object]:
@@ -63,14 +64,14 @@ def sqs_store_event() -> dict[str, object]:
                 "attributes": {
                     "ApproximateReceiveCount": "1",
                     "SentTimestamp": "1523232000000",
-                    "SenderId": "123456789012",
+                    "SenderId": ACCOUNT,
                     "ApproximateFirstReceiveTimestamp": "1523232000001",
                 },
                 "messageAttributes": {},
                 "md5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
                 "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:postdrop-local-StoreQueue",
-                "awsRegion": "us-east-1",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:postdrop-local-StoreQueue",
+                "awsRegion": REGION,
             }
         ]
     }

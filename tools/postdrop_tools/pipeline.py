@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
+from postdrop_tools.emulator import REGION
 from postdrop_tools.faults import ProcessDied
 from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
 from postdrop_tools.stack import batch_jobs_queue
@@ -200,5 +201,5 @@ def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
         "md5OfBody": message.get("MD5OfBody", ""),
         "eventSource": "aws:sqs",
         "eventSourceARN": queue_arn,
-        "awsRegion": "us-east-1",
+        "awsRegion": REGION,
     }

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postdrop_tools.emulator import ACCOUNT, REGION
 from postdrop_tools.stack import TIME_SCALE
 from postdrop_tools.template import REPO
 
@@ -54,7 +55,7 @@ class LambdaContext:
 
     def __post_init__(self) -> None:
         self.aws_request_id = self.aws_request_id or str(uuid.uuid4())
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
+        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
         self.log_group_name = f"/aws/lambda/{self.function_name}"
         self._deadline = time.monotonic() + self.timeout_s
 
@@ -164,7 +165,7 @@ def _destination_record(spec: FunctionSpec, event: dict[str, Any], error: Except
         "timestamp": datetime.now(UTC).isoformat(),
         "requestContext": {
             "requestId": str(uuid.uuid4()),
-            "functionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{spec.logical}:$LATEST",
+            "functionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{spec.logical}:$LATEST",
             "condition": "RetriesExhausted",
             "approximateInvokeCount": spec.retries + 1,
         },
