@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
 from postdrop.config import parse_settings
-from postdrop.ingest import ingest_batch_job, ingest_event
 from postdrop.observability import logger, metrics, tracer
+from postdrop.parse import parse_batch_job, parse_event
 from postdrop.s3events import batch_job
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
         settings = parse_settings()
         job = batch_job(event)
         if job is not None:
-            return ingest_batch_job(job, settings, clients)
-        return ingest_event(event, settings, clients).summary()
+            return parse_batch_job(job, settings, clients)
+        return parse_event(event, settings, clients).summary()
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler  # as decorated
     return handler

@@ -71,7 +71,7 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
     change = envelope.change
     record: dict[str, Any] = {
         "post_id": envelope.post_id,
-        "seq": change.order,
+        "seq": change.seq,
         "sequencer": change.sequencer,
         "key": change.key,
         "bucket": change.bucket,

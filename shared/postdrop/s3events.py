@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from postdrop.exceptions import EventNotUnderstood
 
 __all__ = [
-    "BACKFILL_FLAG", "BatchJob", "Intake", "S3Change", "batch_job", "order_key", "read_event", "s3_changes",
+    "BACKFILL_FLAG", "BatchJob", "Intake", "S3Change", "batch_job", "padded_sequencer", "read_event", "s3_changes",
 ]  # fmt: skip
 
 SEQUENCER_WIDTH = 32
@@ -54,8 +54,9 @@ class S3Change(BaseModel):
     backfill: bool = False
 
     @property
-    def order(self) -> str:
-        return order_key(self.sequencer)
+    def seq(self) -> str:
+        """The sequencer, left-padded so that strings compare in S3's order (the item's ``seq``)."""
+        return padded_sequencer(self.sequencer)
 
     @property
     def made_a_delete_marker(self) -> bool:
@@ -65,7 +66,7 @@ class S3Change(BaseModel):
         return self.kind == "removed" and any(m in self.event_name for m in ("DeleteMarkerCreated", "Delete Marker"))
 
 
-def order_key(sequencer: str) -> str:
+def padded_sequencer(sequencer: str) -> str:
     """S3 sequencers compare as hex strings of equal length: left-pad, then compare."""
     return sequencer.upper().rjust(SEQUENCER_WIDTH, "0")
 

@@ -45,7 +45,7 @@ BUCKET = f"postdrop-local-posts-{ACCOUNT}-{REGION}"  # the template's bucket nam
 def sqs_store_event() -> dict[str, object]:
     from postdrop import parse_post
     from postdrop.aws import Clients
-    from postdrop.ingest import upsert_envelope
+    from postdrop.parse import upsert_envelope
     from postdrop.s3events import S3Change
 
     key = f"posts/{SAMPLE}"

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
     from postdrop.s3events import BatchJob
 
-__all__ = ["ARCHIVE_PREFIX", "IngestResult", "envelope_for", "ingest_batch_job", "ingest_event", "upsert_envelope"]
+__all__ = ["ARCHIVE_PREFIX", "ParseResult", "envelope_for", "parse_batch_job", "parse_event", "upsert_envelope"]
 
 # S3 answers these when a retry can succeed; Batch Operations retries TemporaryFailure tasks.
 _TRANSIENT_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling",
@@ -36,7 +36,7 @@ _TRANSIENT_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError",
 
 
 @dataclass(slots=True)
-class IngestResult:
+class ParseResult:
     parsed: int = 0
     rejected: int = 0
     deleted: int = 0
@@ -109,7 +109,7 @@ def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) ->
     return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post_ref=ref)
 
 
-def _count(result: IngestResult, envelope: Envelope) -> None:
+def _count(result: ParseResult, envelope: Envelope) -> None:
     if envelope.action == "upsert":
         result.parsed += 1
     elif envelope.action == "reject":
@@ -120,10 +120,10 @@ def _count(result: IngestResult, envelope: Envelope) -> None:
     result.envelopes.append(envelope)
 
 
-def ingest_event(event: Any, settings: ParseSettings, clients: Clients) -> IngestResult:
+def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseResult:
     """Every S3 change of an event to StoreQueue. Raises EventNotUnderstood for a shape that holds none."""
     intake = read_event(event)
-    result = IngestResult(ignored=len(intake.ignored))
+    result = ParseResult(ignored=len(intake.ignored))
     for what in intake.ignored:
         logger.info("ignored: changes no post", extra={"what": what})
     for change in intake.changes:
@@ -140,10 +140,10 @@ def ingest_event(event: Any, settings: ParseSettings, clients: Clients) -> Inges
     return result
 
 
-def ingest_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:
+def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:
     """An S3 Batch Operations invocation: each task's object through parsing again (a backfill),
     answered per task: Succeeded, TemporaryFailure (a retry can fix it) or PermanentFailure."""
-    result = IngestResult()
+    result = ParseResult()
     outcome: dict[str, tuple[str, str]] = {}
     sent: list[tuple[str, Envelope]] = []
     for task_id, change in job.tasks:
