@@ -11,6 +11,7 @@ from botocore.stub import ANY, Stubber
 from postdrop.adapters.queue import MAX_BATCH_BYTES, _batches
 from postdrop.adapters.table import mark_told, write_first, write_next
 from postdrop.exceptions import PermanentFailure
+from postdrop_tools.emulator import REGION
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -21,7 +22,7 @@ RECORD = {"post_id": "x", "seq": "0" * 30 + "0A", "sequencer": "0A", "key": "pos
 
 @pytest.fixture
 def dynamodb() -> Iterator[tuple[Any, Stubber]]:
-    client = boto3.client("dynamodb", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url="http://127.0.0.1:9")  # never reached: stubbed
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
@@ -117,8 +118,8 @@ def test_the_general_write_is_conditional_on_the_rev_it_was_planned_from(dynamod
     planned = {**RECORD, "files": {}, "rev": 8, "since": 8}
     expected = {
         "TableName": "T", "Key": {"post_id": {"S": "x"}}, "UpdateExpression": ANY,
-        "ConditionExpression": "#rev = :rev_was", "ExpressionAttributeNames": ANY, "ExpressionAttributeValues": ANY, "ReturnValues": "ALL_NEW",
-        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        "ConditionExpression": "#rev = :rev_was", "ExpressionAttributeNames": ANY, "ExpressionAttributeValues": ANY,
+        "ReturnValues": "ALL_NEW", "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }  # fmt: skip
     stubber.add_response("update_item", {"Attributes": {"post_id": {"S": "x"}}}, expected)
     assert write_next(client, "T", planned, {"post_id": "x", "rev": 7}).written
