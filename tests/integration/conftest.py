@@ -11,8 +11,8 @@ import pytest
 from moto import mock_aws
 
 from postdrop_tools.emulator import ACCOUNT, LOCAL_CREDENTIALS, REGION, Emulator
+from postdrop_tools.local import drain_queue, scan_table, tap_topic
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.run import drain_queue, scan_table, tap_topic
 from postdrop_tools.stack import LocalStack, provision
 
 if TYPE_CHECKING:

@@ -224,7 +224,7 @@ def test_a_1mb_post_goes_through_whole(harness: Harness) -> None:
     # the archive write did not trigger a parse
     parse_events = harness.stack.functions["ParseFunction"].s3_queue
     assert parse_events is not None
-    from postdrop_tools.run import drain_queue
+    from postdrop_tools.local import drain_queue
 
     keys = [r["s3"]["object"]["key"] for m in drain_queue(harness.stack, parse_events) for r in m.get("Records", [])]
     assert all(not k.startswith(("archive/", "payloads/")) for k in keys)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from postdrop_tools.emulator import ACCOUNT, REGION, emulator
+from postdrop_tools.local import drain_queue, scan_table, tap_topic
 from postdrop_tools.ops import backfill, drop, redrive, safe_key, tail
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.run import drain_queue, scan_table, tap_topic
 from postdrop_tools.stack import provision
 from postdrop_tools.target import Target, TargetError
 from tests.conftest import SAMPLES, eventually

@@ -182,8 +182,8 @@ def test_the_eventbridge_choice_runs_the_same_pipeline() -> None:
     """NotificationSource=EventBridge: the bucket sends EventBridge events, the template's rule
     (prefix posts/) brings them to ParseFunction, and posts are stored, rejected and deleted alike."""
     from postdrop_tools.emulator import emulator
+    from postdrop_tools.local import drain_queue, scan_table, tap_topic
     from postdrop_tools.pipeline import Pipeline
-    from postdrop_tools.run import drain_queue, scan_table, tap_topic
     from postdrop_tools.stack import provision
 
     with emulator() as emu:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from postdrop_tools.emulator import LOCAL_CREDENTIALS, emulator
+from postdrop_tools.local import subscribe_queue
 from postdrop_tools.ops import drop, read_notification
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.run import subscribe_queue
 from postdrop_tools.stack import provision
 from postdrop_tools.target import Target
 from tests.conftest import REPO, SAMPLES, corpus_files, post

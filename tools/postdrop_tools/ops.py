@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from postdrop.adapters.table import stored_sequencer
 from postdrop.core.keys import POSTS_PREFIX, post_id_of
 from postdrop_tools.events import s3_event
-from postdrop_tools.run import content_type, subscribe_queue
+from postdrop_tools.local import content_type, subscribe_queue
 from postdrop_tools.target import TargetError
 
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ table and the topic's deliveries read back to say what happened to each file.
 from __future__ import annotations
 
 import json
-import mimetypes
 import sys
 import time
 from collections import Counter
@@ -18,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.cost import CostEstimate, estimate_cost
 from postdrop_tools.emulator import emulator
+from postdrop_tools.local import drain_queue, drop_files, post_files, scan_table, tap_topic
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.stack import LocalStack, local_name, provision
+from postdrop_tools.stack import provision
 
 if TYPE_CHECKING:
     import argparse
@@ -27,9 +27,7 @@ if TYPE_CHECKING:
 
     from postdrop.aws import Clients
 
-__all__ = ["RunReport", "drain_queue", "drop_files", "run_command", "run_pipeline", "subscribe_queue", "tap_topic"]
-
-CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
+__all__ = ["RunReport", "run_command", "run_pipeline"]
 
 
 @dataclass
@@ -62,89 +60,6 @@ class RunReport:
 
     def public(self) -> dict[str, Any]:
         return asdict(self) | {"calls_per_post": self.calls_per_stored_post, "posts_per_second": self.posts_per_second}
-
-
-def content_type(path: Path) -> str:
-    guessed = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "text/plain"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
-
-
-def post_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-
-
-def drop_files(stack: LocalStack, folder: Path, files: list[Path], on_drop: Any = None) -> dict[str, Path]:
-    """Upload each file under posts/ (its path below ``folder`` kept); returns key -> file."""
-    s3 = stack.client("s3")
-    bucket = stack.ref("PostsBucket")
-    keys = {}
-    for path in files:
-        key = "posts/" + path.relative_to(folder).as_posix()
-        s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(), ContentType=content_type(path))
-        keys[key] = path
-        if on_drop:
-            on_drop(1)
-    return keys
-
-
-def subscribe_queue(
-    sqs: Any, sns: Any, topic_arn: str, queue_name: str, filter_policy: dict[str, Any] | None = None
-) -> tuple[str, str]:
-    """A queue subscribed to ``topic_arn`` with raw delivery, as a subscriber would make it.
-
-    Its policy lets only that topic send to it. Returns the queue URL and the subscription ARN.
-    """
-    url = str(sqs.create_queue(QueueName=queue_name)["QueueUrl"])
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
-                       "Resource": arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}],
-    }  # fmt: skip
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
-    attributes = {"RawMessageDelivery": "true"}
-    if filter_policy:
-        attributes["FilterPolicy"] = json.dumps(filter_policy)
-    subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes)
-    return url, str(subscription["SubscriptionArn"])
-
-
-def tap_topic(stack: LocalStack, name: str = "tap", filter_policy: dict[str, Any] | None = None) -> str:
-    """A queue subscribed to PostsTopic, to read what subscribers receive."""
-    return subscribe_queue(
-        stack.client("sqs"), stack.client("sns"), stack.ref("PostsTopic"), local_name(name), filter_policy
-    )[0]
-
-
-def drain_queue(stack: LocalStack, url: str) -> list[dict[str, Any]]:
-    """Every message now in the queue, parsed and deleted."""
-    sqs = stack.client("sqs")
-    bodies: list[dict[str, Any]] = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            return bodies
-        for message in messages:
-            bodies.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def scan_table(stack: LocalStack, *, markers: bool = False) -> list[dict[str, Any]]:
-    """Every post record of PostsTable (POST, REJECTED, DELETED); published markers too if asked."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    from postdrop.adapters.table import MARKER_PREFIX
-
-    deserializer = TypeDeserializer()
-    items = []
-    paginator = stack.client("dynamodb").get_paginator("scan")
-    for page in paginator.paginate(TableName=stack.ref("PostsTable")):
-        items += [
-            {k: deserializer.deserialize(v) for k, v in item.items()}
-            for item in page["Items"]
-            if markers or not item["post_id"]["S"].startswith(MARKER_PREFIX)
-        ]
-    return items
 
 
 def run_pipeline(

@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 from postdrop_tools.emulator import emulator
 from postdrop_tools.events import s3_event
 from postdrop_tools.faults import FaultInjector
+from postdrop_tools.local import drain_queue, scan_table, tap_topic
 from postdrop_tools.ops import redrive
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.run import drain_queue, scan_table, tap_topic
 from postdrop_tools.stack import LocalStack, provision
 from postdrop_tools.target import Target
 

@@ -13,8 +13,8 @@ import time
 from typing import TYPE_CHECKING
 
 from postdrop_tools.emulator import emulator
+from postdrop_tools.local import drain_queue, tap_topic
 from postdrop_tools.pipeline import Pipeline
-from postdrop_tools.run import drain_queue, tap_topic
 from postdrop_tools.stack import provision
 
 if TYPE_CHECKING:
