@@ -161,33 +161,33 @@ class Pipeline:
                 handled += self._pump_sqs(fn)
         return handled
 
-    def in_flight(self) -> int:
-        """Messages received from a function's queue and neither deleted nor visible again yet."""
-        total = 0
+    def _sources(self) -> list[str]:
+        """Every queue the runner reads: S3 and EventBridge triggers, SQS event sources, batch jobs."""
+        urls = [self.batch_jobs]
         for fn in self.functions.values():
-            if fn.spec.sqs_source:
-                attributes = self.sqs.get_queue_attributes(
-                    QueueUrl=fn.spec.sqs_source, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
-                )["Attributes"]
-                total += int(attributes.get("ApproximateNumberOfMessagesNotVisible", "0"))
+            urls += [url for url in (fn.spec.s3_queue, fn.spec.sqs_source) if url]
+        return urls
+
+    def waiting(self) -> int:
+        """Messages in the runner's queues, visible or in flight (received, not yet deleted, as a
+        failed record is until its visibility timeout ends): 0 means nothing is left to run."""
+        total = 0
+        for url in self._sources():
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+            )["Attributes"]
+            total += sum(int(value) for value in attributes.values())
         return total
 
-    def drain(self, timeout: float = 600.0, idle_rounds: int = 3) -> None:
-        """Pump until every source stayed empty for ``idle_rounds`` rounds in a row, with no
-        message in flight (one a dead invocation left waits out its visibility timeout)."""
+    def drain(self, timeout: float = 600.0) -> None:
+        """Pump until the runner's queues hold nothing, visible or in flight. (The emulator puts
+        an S3 notification on its queue before the PutObject that caused it returns, so a drop
+        made before this call is already waiting here.)"""
         deadline = time.monotonic() + timeout
-        idle = 0
-        while idle < idle_rounds:
+        while self.pump() or self.waiting():
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the pipeline did not drain within {timeout:.0f}s")
-            if self.pump():
-                idle = 0
-            elif self.in_flight():
-                idle = 0
-                time.sleep(0.1)
-            else:
-                idle += 1
-                time.sleep(0.05)
+            time.sleep(0.02)
 
 
 def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
