@@ -165,3 +165,25 @@ def test_told_marks_go_in_one_transaction_and_a_later_told_is_left_alone(dynamod
 )
 def test_envelopes_go_in_batches_of_ten_and_the_sqs_byte_limit(sizes: list[int], expected: list[int]) -> None:
     assert [len(batch) for batch in _batches(["x" * n for n in sizes])] == expected
+
+
+def test_an_envelope_sqs_leaves_out_fails_the_send_naming_its_key() -> None:
+    from postdrop.adapters.queue import send_envelopes
+    from postdrop.envelope import Envelope
+    from postdrop.exceptions import TransientError
+    from postdrop.s3events import S3Change
+
+    def envelope(key: str) -> Envelope:
+        change = S3Change(bucket="b", key=key, kind="removed", event_name="ObjectRemoved:Delete", sequencer="01")
+        return Envelope(action="delete", post_id=key, change=change)
+
+    client = boto3.client("sqs", region_name=REGION, endpoint_url="http://127.0.0.1:9")
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "send_message_batch",
+            {"Successful": [{"Id": "0", "MessageId": "m", "MD5OfMessageBody": "x"}],
+             "Failed": [{"Id": "1", "SenderFault": False, "Code": "InternalError"}]},
+            {"QueueUrl": "q", "Entries": [{"Id": "0", "MessageBody": ANY}, {"Id": "1", "MessageBody": ANY}]},
+        )  # fmt: skip
+        with pytest.raises(TransientError, match=r"did not take 1 envelope.*: posts/b\.md$"):
+            send_envelopes(client, "q", [envelope("posts/a.md"), envelope("posts/b.md")])
