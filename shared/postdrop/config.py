@@ -1,4 +1,5 @@
-"""Settings of each function, read from its environment on first use (never at import)."""
+"""Settings of each function, read from its environment on first use (never at import), and
+again whenever the variables they read have other values."""
 
 from __future__ import annotations
 
@@ -48,11 +49,22 @@ class StoreSettings(_Settings):
     dlq_url: str | None = Field(None, alias="STORE_DLQ_URL")
 
 
-@cache
 def parse_settings() -> ParseSettings:
-    return ParseSettings.from_env()
+    return _read(ParseSettings, _variables(ParseSettings))  # type: ignore[return-value]
+
+
+def store_settings() -> StoreSettings:
+    return _read(StoreSettings, _variables(StoreSettings))  # type: ignore[return-value]
+
+
+def _variables(model: type[_Settings]) -> tuple[tuple[str, str], ...]:
+    """The environment variables ``model`` reads, as they are now."""
+    names = (field.alias for field in model.model_fields.values())
+    return tuple((name, os.environ[name]) for name in names if name and name in os.environ)
 
 
 @cache
-def store_settings() -> StoreSettings:
-    return StoreSettings.from_env()
+def _read(model: type[_Settings], variables: tuple[tuple[str, str], ...]) -> _Settings:
+    """Settings are read once per set of values: in Lambda once per init; locally again when a
+    function's environment differs, with no cache to clear by hand."""
+    return model.from_env(dict(variables))

@@ -87,10 +87,6 @@ def harness() -> Iterator[Harness]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        from postdrop import config
-
-        config.parse_settings.cache_clear()
-        config.store_settings.cache_clear()
 
 
 def s3_event(bucket: str, key: str, sequencer: str, name: str = "ObjectCreated:Put") -> dict[str, Any]:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from postdrop import config
 from postdrop.config import ParseSettings, StoreSettings
 from postdrop.exceptions import ConfigError
 from tests.conftest import post
@@ -48,7 +47,6 @@ def test_keys_that_cannot_be_posts_are_rejected_before_any_read(harness: Harness
 
 def test_an_object_over_the_size_cap_is_rejected_unread(harness: Harness) -> None:
     harness.pipeline.functions["ParseFunction"].environment["MAX_OBJECT_BYTES"] = "2048"  # its configuration
-    config.parse_settings.cache_clear()
     harness.put("posts/big.md", BODY + b"x" * 5000)
     (env,) = parse(harness, s3_event(harness.bucket, "posts/big.md", "01"))
     assert env["action"] == "reject"

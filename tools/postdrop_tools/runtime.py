@@ -81,12 +81,9 @@ def process_environment(stack: LocalStack, *, quiet: bool = True) -> dict[str, s
 def configure_environment(stack: LocalStack, extra: dict[str, str] | None = None, *, quiet: bool = True) -> None:
     """Point this process at the emulator; each function adds its own environment per invoke."""
     os.environ.update(process_environment(stack, quiet=quiet) | (extra or {}))
-    from postdrop import config
     from postdrop.observability import logger
 
     logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))  # it may exist from before this call
-    config.parse_settings.cache_clear()
-    config.store_settings.cache_clear()
 
 
 class LocalFunction:
