@@ -82,3 +82,27 @@ def test_batches_hold_ten_entries_and_256_kb_at_most(sizes: list[int], expected:
 )
 def test_email_text_of_other_changes(event_type: str, fields: dict[str, str], expected: str) -> None:
     assert expected in _notification(event_type=event_type, **fields).email_text()
+
+
+def test_publish_sends_one_batch_of_the_entries_and_returns_the_refused_ones_with_why() -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    from postdrop.adapters.topic import publish_notifications
+    from postdrop_tools.emulator import ACCOUNT, REGION
+
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:PostsTopic"
+    outgoing = [Outgoing(_notification(notification_id=f"n{i}"), post_json="{}") for i in (1, 2)]
+    entries = [entry_for(o, _no_offload)[0] for o in outgoing]
+    client = boto3.client("sns", region_name=REGION, endpoint_url="http://127.0.0.1:9")  # never reached: stubbed
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "publish_batch",
+            {"Successful": [{"Id": "n1", "MessageId": "m1"}],
+             "Failed": [{"Id": "n2", "Code": "InternalError", "Message": "try again", "SenderFault": False}]},
+            {"TopicArn": topic, "PublishBatchRequestEntries": entries},
+        )  # fmt: skip
+        failed = publish_notifications(client, topic, outgoing, _no_offload)
+        stubber.assert_no_pending_responses()
+    assert failed == {"n2": "SNS refused the notification: InternalError try again"}
+    assert [e["Id"] for e in entries] == ["n1", "n2"] and all(e["MessageStructure"] == "json" for e in entries)
