@@ -106,3 +106,24 @@ def test_the_event_is_what_changed_since_subscribers_were_told(
     was: tuple[str, str | None], now: tuple[str, str | None], event: str | None
 ) -> None:
     assert event_type_for(was, now) == event
+
+
+def test_every_attribute_a_record_can_have_is_one_a_write_sets_or_removes() -> None:
+    from postdrop.core.normalize import parse_post
+    from postdrop.envelope import Envelope, PostHead
+    from postdrop.item import ITEM_FIELDS, RECORD_FIELDS, item_for
+    from postdrop.s3events import S3Change
+    from tests.conftest import post as post_file
+
+    change = S3Change(bucket="b", key="posts/x.md", kind="created", event_name="ObjectCreated:Put", sequencer="01",
+                      etag="e", version_id="v")  # fmt: skip
+    full = post_file('title: "t"\ncategories: [a]\ntags: [b]\ndate: 2026-03-01 09:00:00 +0800\nsource: s')
+    parsed = parse_post(full, "posts/x.md")
+    envelopes = [
+        Envelope(action="upsert", post_id="x", change=change, head=PostHead.of(parsed), post=parsed),
+        Envelope(action="upsert", post_id="x", change=change, head=PostHead.of(parsed), post_ref="s3://b/k"),
+        Envelope(action="reject", post_id="x", change=change, reason="r"),
+        Envelope(action="delete", post_id="x", change=change),
+    ]
+    for envelope in envelopes:
+        assert set(item_for(envelope)) - {"post_id"} <= set(RECORD_FIELDS) <= set(ITEM_FIELDS)
