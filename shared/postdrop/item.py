@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from postdrop.core.keys import POST_SUFFIXES
 from postdrop.envelope import PostHead
@@ -33,11 +33,10 @@ if TYPE_CHECKING:
     from postdrop.envelope import Envelope
 
 __all__ = [
-    "FILE_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "RecordType", "Shown", "entry_of", "files_of", "item_for",
+    "FILE_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "item_for",
     "next_item", "precedence", "shown", "told",
 ]  # fmt: skip
 
-RecordType = Literal["POST", "REJECTED", "DELETED"]
 # One file's record: what the top level holds for the file it shows. The post's head is
 # PostHead's fields (one home for them: the envelope, the item and the notification).
 RECORD_FIELDS = (
@@ -176,7 +175,8 @@ def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool
                                                                 if n in other_record}}  # fmt: skip
     rev = int(item.get("rev", 0)) + 1
     new = {"post_id": item["post_id"], **{n: top[n] for n in RECORD_FIELDS if n in top}, "files": files, "rev": rev}
-    new["since"] = rev if shown(new) != shown(item) or "since" not in item else int(item["since"])
+    was = shown(item)
+    new["since"] = rev if shown(new) != was or "since" not in item else int(item["since"])
     if "rev" not in item:  # an earlier postdrop's item: it announced what it shows when it wrote it
-        new["told"] = {"record_type": shown(item)[0], "content_hash": shown(item)[1], "since": 0}
+        new["told"] = {"record_type": was[0], "content_hash": was[1], "since": 0}
     return new

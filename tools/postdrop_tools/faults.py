@@ -95,8 +95,6 @@ class FaultInjector:
 
             client.meta.events.register_first(f"before-send.{service}.{operation}", maybe)
 
-    attach = throttle  # the name earlier soaks used
-
     def lose_responses(self, client: Any, operations: list[str]) -> None:
         service = client.meta.service_model.service_name
         for operation in operations:

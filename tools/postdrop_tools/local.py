@@ -85,8 +85,8 @@ def drain_queue(stack: LocalStack, url: str) -> list[dict[str, Any]]:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def scan_table(stack: LocalStack, *, markers: bool = False) -> list[dict[str, Any]]:
-    """Every post record of PostsTable (POST, REJECTED, DELETED); published markers too if asked."""
+def scan_table(stack: LocalStack) -> list[dict[str, Any]]:
+    """Every post item of PostsTable (POST, REJECTED, DELETED), without earlier versions' markers."""
     from boto3.dynamodb.types import TypeDeserializer
 
     from postdrop.adapters.table import MARKER_PREFIX
@@ -98,6 +98,6 @@ def scan_table(stack: LocalStack, *, markers: bool = False) -> list[dict[str, An
         items += [
             {k: deserializer.deserialize(v) for k, v in item.items()}
             for item in page["Items"]
-            if markers or not item["post_id"]["S"].startswith(MARKER_PREFIX)
+            if not item["post_id"]["S"].startswith(MARKER_PREFIX)
         ]
     return items

@@ -31,7 +31,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from postdrop.exceptions import PermanentFailure, TransientError
-from postdrop.item import ITEM_FIELDS, entry_of, item_for
+from postdrop.item import ITEM_FIELDS, entry_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from postdrop.item import Shown
 
 __all__ = [
-    "MARKER_PREFIX", "Written", "item_bytes", "item_for", "mark_told", "stored_post_json",
+    "MARKER_PREFIX", "Written", "item_bytes", "mark_told", "stored_post_json",
     "stored_sequencer", "write_first", "write_next",
 ]  # fmt: skip
 
