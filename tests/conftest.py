@@ -26,6 +26,16 @@ SAMPLES = EVENTS / "posts"
 CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus" / "posts"))
 
 
+JEKYLL_WORLD = Path(os.environ.get("POSTDROP_JEKYLL_WORLD", REPO.parent / "shared" / "jekyll-world"))
+
+
+def jekyll_world_sites() -> dict[str, list[Path]]:
+    """The posts of each Jekyll site in ../shared/jekyll-world, by folder name."""
+    if not JEKYLL_WORLD.is_dir():
+        return {}
+    return {d.name: sorted(p for p in d.iterdir() if p.is_file()) for d in sorted(JEKYLL_WORLD.iterdir()) if d.is_dir()}
+
+
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -15,11 +16,12 @@ from postdrop.core.decode import decode_text
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
 from postdrop.core.limits import check_nesting
+from postdrop.core.liquid import Site, has_liquid, render_liquid
 from postdrop.core.sanitize import sanitize_html
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
 
-__all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
+__all__ = ["DEFAULT_ZONE", "Site", "content_hash_of", "parse_post"]
 
 EXCERPT_CHARS = 120
 TITLE_CHARS = 60
@@ -32,12 +34,12 @@ _HASHED = ("schema_version", "slug", "title", "published_at", "layout", "categor
            "sections", "text", "html", "source", "links", "images", "extra")  # fmt: skip
 
 
-def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> NormalizedPost:
+def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site: Site | None = None) -> NormalizedPost:
     """Normalize one post file. Pure: no AWS, no I/O.
 
     ``key`` is the decoded object key; ``default_zone`` is the IANA zone of dates written
-    without an offset. Raises PostRejected, with a one-sentence reason, for input that
-    cannot be a post.
+    without an offset; ``site`` is what the post's Liquid sees as ``site.*`` (empty by
+    default). Raises PostRejected, with a one-sentence reason, for input that cannot be a post.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"parse_post takes bytes, not {type(data).__name__}")
@@ -47,8 +49,17 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
     front = split_front_matter(text, warnings)
     meta = front.data
 
+    slug = slug_of(key)
+    published_at = _published_at(meta, filename_of(key), default_zone, warnings)
+    categories = _jekyll_list(meta, "categories", "category", warnings)
+    tags = _jekyll_list(meta, "tags", "tag", warnings)
+    source = front.body
+    if has_liquid(source):
+        page = {**meta, "slug": slug, "path": f"_posts/{filename_of(key)}", "categories": categories, "tags": tags}
+        page["date"] = datetime.fromisoformat(published_at) if published_at else None
+        source = render_liquid(source, page, site or Site(), warnings)
     is_html = key.lower().endswith(_HTML_SUFFIXES)
-    html = front.body if is_html else render_markdown(front.body)
+    html = source if is_html else render_markdown(source)
     check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
     body = read_body(html, warnings)
     paragraphs = [p for _heading, paras in body.sections for p in paras]
@@ -57,7 +68,6 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
     if not plain:
         warnings.append("the article body has no text")
 
-    slug = slug_of(key)
     headings = [h for h, _ in body.sections if h]
     title = _title(meta.get("title"), [body.summary, *headings[:1], *paragraphs[:1], slug], warnings)
     fields: dict[str, Any] = {
@@ -65,10 +75,10 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE) -> No
         "slug": slug,
         "key": key,
         "title": title,
-        "published_at": _published_at(meta, filename_of(key), default_zone, warnings),
+        "published_at": published_at,
         "layout": None if meta.get("layout") is None else str(meta["layout"]),
-        "categories": _jekyll_list(meta, "categories", "category", warnings),
-        "tags": _jekyll_list(meta, "tags", "tag", warnings),
+        "categories": categories,
+        "tags": tags,
         "summary": body.summary,
         "sections": [{"heading": h, "paragraphs": p} for h, p in body.sections],
         "text": plain,

@@ -1,0 +1,425 @@
+"""The Liquid step: a post's body rendered as Jekyll renders it, before Markdown.
+
+Jekyll runs Liquid over every post, then kramdown over the result. postdrop does the same,
+one post at a time with no site around it, on python-liquid (a Shopify/Jekyll-compatible
+Liquid that never reaches Python attributes, and bounds loops and output):
+
+- ``page.*`` is the post's front matter with Jekyll's own fields (title, date, slug, url,
+  categories, tags); ``site.*`` is the settings' ``url``, ``baseurl`` and ``title``.
+- Jekyll's tags as Jekyll means them: ``raw``; ``highlight LANG`` (a code block in that
+  language; ``linenos`` ignored); ``post_url`` and ``link`` (the URL Jekyll's default
+  permalink gives the target); ``include`` and ``include_relative`` render nothing, with a
+  warning (a post has no includes).
+- Jekyll's common filters (``relative_url``, ``absolute_url``, ``date_to_string``,
+  ``xml_escape``, ``slugify``, ``markdownify``, ``jsonify``, ...), beside Liquid's own.
+- What a single post cannot know (``site.posts``, ``site.data``, ...) is empty, with a warning.
+- An unknown tag or any Liquid error never rejects the post and never leaks syntax: the
+  broken part renders nothing and a warning names it and its line. Liquid's own limits
+  (loop iterations, output size, nesting) reject a post that would run away.
+
+python-liquid costs ~300 ms to import, so it is imported on the first post that has ``{%``
+or ``{{`` in its body; a post without them never pays for it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import html
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from postdrop.exceptions import PostRejected
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["MAX_LOOP_ITERATIONS", "MAX_OUTPUT_CHARS", "Site", "has_liquid", "post_url_of", "render_liquid"]
+
+MAX_LOOP_ITERATIONS = 100_000
+MAX_OUTPUT_CHARS = 20 * 1024 * 1024
+# site.* that a site has and one post cannot: empty, with a warning when a post reads them.
+SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections", "documents", "static_files")
+_JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{4})-(\d{1,2})-(\d{1,2})-([^/]+?)(?:\.[^./]+)?$")
+_HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
+_NOT_SLUG = re.compile(r"[^\w]+|_+")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What a post's Liquid sees of its site (Jekyll's site.url, site.baseurl, site.title)."""
+
+    url: str = ""
+    baseurl: str = ""
+    title: str = ""
+
+
+@dataclass(slots=True)
+class _Run:
+    """The post being rendered: its site, and the warnings its Liquid gives."""
+
+    site: Site
+    warnings: list[str]
+
+
+_run: contextvars.ContextVar[_Run] = contextvars.ContextVar("postdrop_liquid_run")
+
+
+def _site() -> Site:
+    run = _run.get(None)
+    return run.site if run is not None else Site()
+
+
+def has_liquid(text: str) -> bool:
+    return "{%" in text or "{{" in text
+
+
+def post_url_of(name: str, baseurl: str = "") -> str | None:
+    """The URL Jekyll's default permalink (``/:year/:month/:day/:title.html``) gives the post
+    file ``name`` (``2019-12-24-categories-and-tags`` or with its extension); None when the
+    name is not a dated post name. The target's categories are not known here, so they are
+    not in the URL (Jekyll puts them in front)."""
+    match = _JEKYLL_NAME.match(name.strip())
+    if match is None:
+        return None
+    year, month, day, slug = match.groups()
+    return f"{baseurl.rstrip('/')}/{year}/{int(month):02d}/{int(day):02d}/{slug}.html"
+
+
+def render_liquid(body: str, page: dict[str, Any], site: Site, warnings: list[str]) -> str:
+    """``body`` with its Liquid rendered; ``body`` itself when it has none."""
+    if not has_liquid(body):
+        return body
+    env, errors = _environment()
+    found: list[str] = []
+    token = _run.set(_Run(site, found))
+    try:
+        try:
+            template = env.from_string(body)
+            out = template.render(
+                page=_page_data(page, site), site=_SiteData(site), jekyll={"environment": "production"}
+            )
+        except errors.resource as exc:
+            raise PostRejected(f"Liquid in the body runs past postdrop's limits ({_first_line(exc)})") from None
+        except errors.base as exc:  # the lexer cannot split the body into tags at all
+            found.append(f"Liquid: {_first_line(exc)}; removed the Liquid markup and kept the text")
+            out = _strip_markup(body)
+    finally:
+        _run.reset(token)
+    warnings.extend(dict.fromkeys(found))
+    return str(out)
+
+
+def _first_line(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return str(message).split("\n", 1)[0]
+
+
+_MARKUP = re.compile(r"{%.*?%}|{{.*?}}|{%[^\n]*|{{[^\n]*", re.DOTALL)
+
+
+def _strip_markup(body: str) -> str:
+    return _MARKUP.sub("", body)
+
+
+def _note(message: str) -> None:
+    run = _run.get(None)
+    if run is not None:
+        run.warnings.append(message)
+
+
+def _line_of(token: Any) -> str:
+    source, index = getattr(token, "source", None), getattr(token, "start_index", -1)
+    if not isinstance(source, str) or index < 0:
+        return ""
+    return f" (body line {source.count(chr(10), 0, index) + 1})"
+
+
+class _SiteData(dict[str, Any]):
+    """site.*: the settings, plus empty collections that say so when read."""
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(url=site.url, baseurl=site.baseurl, title=site.title, time=datetime.now(UTC))
+        self.update({name: [] for name in SITE_COLLECTIONS})
+        self["data"] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in SITE_COLLECTIONS:
+            _note(f"Liquid: site.{key} is empty (one post has no site around it)")
+        return super().__getitem__(key)
+
+
+def _page_data(page: dict[str, Any], site: Site) -> dict[str, Any]:
+    data = dict(page)
+    name = data.get("path", "")
+    data.setdefault("url", post_url_of(str(name), site.baseurl) or "")
+    return data
+
+
+# --- the environment: built on first use, then shared by every post ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Errors:
+    base: type[Exception]
+    resource: type[Exception]
+
+
+@cache
+def _environment() -> tuple[Any, _Errors]:
+    import liquid  # noqa: PLC0415 - ~300 ms; only a post with Liquid in it gets here
+    from liquid.ast import Node  # noqa: PLC0415
+    from liquid.exceptions import LiquidError, ResourceLimitError  # noqa: PLC0415
+    from liquid.tag import Tag  # noqa: PLC0415
+    from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG  # noqa: PLC0415
+
+    class Environment(liquid.Environment):
+        """Jekyll's Liquid: lax about unknown filters; every error a warning of the post."""
+
+        loop_iteration_limit = MAX_LOOP_ITERATIONS
+        output_stream_limit = MAX_OUTPUT_CHARS
+        context_depth_limit = 30
+
+        def error(self, exc: Any, msg: str | None = None, token: Any = None) -> None:
+            if not isinstance(exc, LiquidError):
+                exc = exc(msg, token=token)
+            if isinstance(exc, ResourceLimitError):
+                raise exc
+            _note(f"Liquid: {exc.message}{_line_of(exc.token or token)}; it renders nothing")
+
+    def markup_of(stream: Any) -> str:
+        """The text of an inline tag after its name (Jekyll's tags read it themselves); the
+        stream is left on the tag's last token, as the parser expects."""
+        if stream.peek.kind != TOKEN_EXPRESSION:
+            return ""
+        next(stream)
+        return str(stream.current.value)
+
+    class TextNode(Node):
+        """A tag replaced by a fixed text, computed at parse time."""
+
+        __slots__ = ("text",)
+
+        def __init__(self, token: Any, text: str) -> None:
+            super().__init__(token)
+            self.text = text
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            if self.text:
+                buffer.write(self.text)
+            return len(self.text)
+
+    class InlineTag(Tag):
+        """A tag whose output depends only on its markup: ``render(markup, token)``."""
+
+        block = False
+        render: Callable[[str, Any], str]
+
+        def parse(self, stream: Any) -> Node:
+            token = stream.expect(TOKEN_TAG)
+            return TextNode(token, type(self).render(markup_of(stream), token))
+
+    class NoteNode(Node):
+        __slots__ = ("message",)
+
+        def __init__(self, token: Any, message: str) -> None:
+            super().__init__(token)
+            self.message = message
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            _note(self.message)
+            return 0
+
+    class UrlNode(Node):
+        """post_url / link: the target's URL, with the site's baseurl in front."""
+
+        __slots__ = ("kind", "target")
+
+        def __init__(self, token: Any, kind: str, target: str) -> None:
+            super().__init__(token)
+            self.kind, self.target = kind, target
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            base = _site().baseurl
+            url = _link_url(self.target, base) if self.kind == "link" else post_url_of(self.target, base)
+            if url is None:
+                _note(
+                    f"Liquid: {{% {self.kind} {self.target} %}} names no post{_line_of(self.token)}; it renders nothing"
+                )
+                return 0
+            buffer.write(url)
+            return len(url)
+
+    class PostUrlTag(Tag):
+        name = "post_url"
+        block = False
+
+        def parse(self, stream: Any) -> Node:
+            token = stream.expect(TOKEN_TAG)
+            return UrlNode(token, self.name, markup_of(stream).strip())
+
+    class LinkTag(PostUrlTag):
+        name = "link"
+
+    class IncludeTag(Tag):
+        name = "include"
+        block = False
+
+        def parse(self, stream: Any) -> Node:
+            token = stream.expect(TOKEN_TAG)
+            target = (markup_of(stream).split(None, 1) or [""])[0]
+            what = f"{{% {self.name} {target} %}}".replace("  ", " ")
+            return NoteNode(token, f"Liquid: {what} dropped: postdrop has no includes{_line_of(token)}")
+
+    class IncludeRelativeTag(IncludeTag):
+        name = "include_relative"
+
+    class UnknownTag(Tag):
+        """Any tag Jekyll's plugins may add (gist, ...): renders nothing, with a warning."""
+
+        name = TOKEN_ILLEGAL
+        block = False
+
+        def parse(self, stream: Any) -> Node:
+            token = stream.expect(TOKEN_TAG)
+            markup_of(stream)
+            return NoteNode(token, f"Liquid: unknown tag '{token.value}'{_line_of(token)}; it renders nothing")
+
+    class HighlightNode(Node):
+        __slots__ = ("block", "language")
+
+        def __init__(self, token: Any, language: str, block: Any) -> None:
+            super().__init__(token)
+            self.language, self.block = language, block
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            inner = context.get_buffer(buffer)
+            self.block.render(context, inner)
+            code = inner.getvalue().strip("\r\n")
+            out = _code_block(code, self.language)
+            buffer.write(out)
+            return len(out)
+
+    class HighlightTag(Tag):
+        name = "highlight"
+        end = "endhighlight"
+
+        def parse(self, stream: Any) -> Node:
+            from liquid.parser import get_parser  # noqa: PLC0415
+
+            token = stream.eat(TOKEN_TAG)
+            markup = ""
+            if stream.current.kind == TOKEN_EXPRESSION:
+                markup = str(next(stream).value)
+            match = _HIGHLIGHT.match(markup)
+            language = match.group(1).lower() if match else ""
+            block = get_parser(self.env).parse_block(stream, frozenset(("endhighlight", "end of expression")))
+            stream.expect(TOKEN_TAG, value="endhighlight")
+            return HighlightNode(token, language, block)
+
+    env = Environment(tolerance=liquid.Mode.WARN, strict_filters=False)
+    for tag in (PostUrlTag, LinkTag, IncludeTag, IncludeRelativeTag, HighlightTag):
+        env.add_tag(tag)
+    env.tags[TOKEN_ILLEGAL] = UnknownTag(env)
+    for name, func in _filters().items():
+        env.add_filter(name, func)
+    return env, _Errors(base=LiquidError, resource=ResourceLimitError)
+
+
+def _code_block(code: str, language: str) -> str:
+    """What Jekyll's highlight gives kramdown, in a form CommonMark keeps whole: a ``<pre>``
+    HTML block (it ends at ``</pre>``, blank lines and all), on lines of its own."""
+    attribute = f' class="language-{html.escape(language.replace("+", "-"))}"' if language else ""
+    return f"\n\n<pre><code{attribute}>{html.escape(code, quote=False)}</code></pre>\n\n"
+
+
+def _link_url(path: str, baseurl: str) -> str | None:
+    """``{% link %}``: a post by its default permalink, a collection document by
+    ``/:collection/:path.html``, a page by its own path with ``.html``."""
+    path = path.strip().lstrip("/")
+    if not path:
+        return None
+    if path.startswith("_posts/"):
+        return post_url_of(path, baseurl)
+    stem, dot, ext = path.rpartition(".")
+    target = stem if dot and ext.lower() in ("md", "markdown", "html", "htm") else path
+    if target.startswith("_"):
+        target = target[1:]
+    if target == "index" or target.endswith("/index"):
+        return f"{baseurl.rstrip('/')}/{target.removesuffix('index')}"
+    return f"{baseurl.rstrip('/')}/{target}.html"
+
+
+# --- Jekyll's filters ------------------------------------------------------------------------
+
+
+def _filters() -> dict[str, Callable[..., Any]]:
+    from postdrop.core.body import render_markdown  # noqa: PLC0415
+
+    return {
+        "relative_url": lambda v: _join_url(_site().baseurl, _text(v)),
+        "absolute_url": lambda v: _site().url.rstrip("/") + _join_url(_site().baseurl, _text(v)),
+        "date_to_string": lambda v, *a: _strftime(v, "%d %b %Y"),
+        "date_to_long_string": lambda v, *a: _strftime(v, "%d %B %Y"),
+        "date_to_xmlschema": lambda v: _strftime(v, "%Y-%m-%dT%H:%M:%S%:z"),
+        "date_to_rfc822": lambda v: _strftime(v, "%a, %d %b %Y %H:%M:%S %z"),
+        "xml_escape": lambda v: html.escape(_text(v)),
+        "cgi_escape": lambda v: urllib.parse.quote_plus(_text(v)),
+        "uri_escape": lambda v: urllib.parse.quote(_text(v), safe="!#$&'()*+,/:;=?@[]~"),
+        "slugify": lambda v, *a: _NOT_SLUG.sub("-", _text(v).lower()).strip("-"),
+        "markdownify": lambda v: render_markdown(_text(v)),
+        "smartify": _text,
+        "jsonify": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        "inspect": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        "number_of_words": lambda v, *a: len(_text(v).split()),
+        "normalize_whitespace": lambda v: " ".join(_text(v).split()),
+        "array_to_sentence_string": _sentence,
+        "group_by": lambda v, *a: [],
+        "group_by_exp": lambda v, *a: [],
+        "where_exp": lambda v, *a: [],
+        "sample": lambda v, *a: v[0] if isinstance(v, list) and v else v,
+        "push": lambda v, x: [*_items(v), x],
+        "unshift": lambda v, x: [x, *_items(v)],
+        "pop": lambda v, *a: _items(v)[:-1],
+        "shift": lambda v, *a: _items(v)[1:],
+    }
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _join_url(base: str, path: str) -> str:
+    if re.match(r"[a-z][a-z0-9+.-]*://", path, re.IGNORECASE):
+        return path
+    joined = "/".join(part.strip("/") for part in (base, path) if part.strip("/"))
+    return "/" + joined + ("/" if path.endswith("/") and joined else "")
+
+
+def _as_date(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _strftime(value: Any, fmt: str) -> str:
+    date = _as_date(value)
+    return date.strftime(fmt) if date is not None else _text(value)
+
+
+def _sentence(value: Any, connector: str = "and") -> str:
+    items = [_text(v) for v in _items(value)]
+    if len(items) <= 2:
+        return f" {connector} ".join(items)
+    return ", ".join(items[:-1]) + f", {connector} " + items[-1]

@@ -1,0 +1,89 @@
+"""Build a folder of post files as a Jekyll site and dump what Jekyll made of each post.
+
+The site is the folder's posts under ``_posts/`` with Jekyll's defaults (kramdown, GFM
+input, rouge), future and unpublished posts on. What a post asks of a site it does not
+have is stubbed: a plugin's tag renders nothing, each ``{% include %}`` is an empty file, each ``{% post_url %}`` and
+``{% link %}`` target that is not in the folder is a stub post or page (left out of the
+dump). A Liquid page writes every post as JSON: file name, title, date, categories, tags
+and the rendered content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+JEKYLL = shutil.which("jekyll")
+
+DUMP = """---
+layout: null
+---
+[{% for post in site.posts %}{% unless post.postdrop_stub %}{"name": {{ post.path | split: "/" | last | jsonify }},
+ "title": {{ post.title | jsonify }}, "categories": {{ post.categories | jsonify }},
+ "tags": {{ post.tags | jsonify }}, "date": {{ post.date | date: "%Y-%m-%dT%H:%M:%S%:z" | jsonify }},
+ "content": {{ post.content | jsonify }}},{% endunless %}{% endfor %}null]
+"""
+CONFIG = """title: postdrop differential
+future: true
+unpublished: true
+collections:
+  docs:
+    output: true
+"""
+_RAW = re.compile(r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}", re.DOTALL)
+_INCLUDE = re.compile(r"{%-?\s*include\s+([^\s%}]+)")
+_POST_URL = re.compile(r"{%-?\s*post_url\s+([^\s%}]+)")
+_LINK = re.compile(r"{%-?\s*link\s+([^\s%}]+)")
+_STUB_POST = "---\ntitle: stub\npostdrop_stub: true\n---\nstub\n"
+# Tags of plugins the sites use (jekyll-gist), stubbed: they render nothing, as postdrop does.
+PLUGIN_TAGS = ("gist",)
+_PLUGIN = "".join(
+    f"Liquid::Template.register_tag('{t}', Class.new(Liquid::Tag) {{ def render(_) = '' }})\n" for t in PLUGIN_TAGS
+)
+
+
+def build(posts: list[Path], site: Path) -> dict[str, dict[str, Any]]:
+    """Jekyll's reading of ``posts``, by file name."""
+    assert JEKYLL is not None
+    (site / "_posts").mkdir(parents=True)
+    names = {p.name for p in posts}
+    stems = {p.name.rsplit(".", 1)[0] for p in posts}
+    for path in posts:
+        shutil.copy(path, site / "_posts" / path.name)
+        _stub_targets(path.read_text(encoding="utf-8", errors="replace"), site, names, stems)
+    (site / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    (site / "_plugins").mkdir()
+    (site / "_plugins" / "stubs.rb").write_text(_PLUGIN, encoding="utf-8")
+    (site / "posts.json").write_text(DUMP, encoding="utf-8")
+    subprocess.run(
+        [JEKYLL, "build", "--quiet", "-s", str(site), "-d", str(site / "_site")],
+        check=True,
+        env={**os.environ, "TZ": "UTC"},
+        capture_output=True,
+    )
+    dumped = json.loads((site / "_site" / "posts.json").read_text(encoding="utf-8"))
+    return {post["name"]: post for post in dumped if post is not None}
+
+
+def _stub_targets(text: str, site: Path, names: set[str], stems: set[str]) -> None:
+    live = _RAW.sub("", text)
+    for name in _INCLUDE.findall(live):
+        target = site / "_includes" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+    for stem in _POST_URL.findall(live):
+        if stem not in stems:
+            (site / "_posts" / f"{stem}.md").write_text(_STUB_POST, encoding="utf-8")
+    for path in _LINK.findall(live):
+        if path.startswith("_posts/") and path.removeprefix("_posts/") in names:
+            continue
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_STUB_POST, encoding="utf-8")

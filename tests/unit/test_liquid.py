@@ -1,0 +1,114 @@
+"""The Liquid step: a post's Liquid rendered as Jekyll renders it, before Markdown."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from postdrop import NormalizedPost, PostRejected, parse_post
+from postdrop.core.liquid import Site, post_url_of
+from tests.conftest import REPO
+
+FRONT = "title: Liquid sample\ndate: 2021-03-04 05:06:07 +0000\ncategories: notes"
+
+
+def parse(body: str, *, site: Site | None = None, key: str = "posts/2021-03-04-liquid-sample.md") -> NormalizedPost:
+    return parse_post(f"---\n{FRONT}\n---\n{body}".encode(), key, site=site)
+
+
+def test_page_and_site_variables_and_url_filters() -> None:
+    got = parse(
+        "Read *{{ page.title }}* on {{ site.title }}: [here]({{ '/about/' | relative_url }}), "
+        "[there]({{ site.baseurl }}/x) and [abs]({{ 'y' | absolute_url }}).",
+        site=Site(url="https://blog.example.org", baseurl="/b", title="Example Blog"),
+    )
+    assert got.text == "Read Liquid sample on Example Blog: here, there and abs."
+    assert [link["href"] for link in _links(got.html)] == ["/b/about/", "/b/x", "https://blog.example.org/b/y"]
+
+
+def _links(html: str) -> list[dict[str, str]]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    return [{k: v or "" for k, v in a.attributes.items()} for a in LexborHTMLParser(html).css("a")]
+
+
+def test_raw_keeps_its_text_verbatim() -> None:
+    got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
+    assert got.text == "Write {{ page.title }} to show the title."
+
+
+def test_highlight_is_a_code_block_whose_lines_are_code() -> None:
+    got = parse(
+        "Before.\n\n{% highlight ruby linenos %}\n# not a heading\n<html>\n\ndef x = 1\n{% endhighlight %}\n\nAfter."
+    )
+    assert got.text.split("\n") == ["Before.", "# not a heading <html> def x = 1", "After."]
+    assert "<pre><code># not a heading\n&lt;html&gt;\n\ndef x = 1</code></pre>" in got.html
+    assert "<h1>" not in got.html
+
+
+def test_post_url_and_link_give_jekylls_default_permalinks() -> None:
+    got = parse(
+        "See [a]({% post_url 2019-12-24-categories-and-tags %}) [b]({% link _posts/2018-01-02-release.md %}) "
+        "[c]({% link _docs/history.md %}) [d]({% link about.md %})",
+        site=Site(baseurl="/blog"),
+    )
+    hrefs = [link["href"] for link in _links(got.html)]
+    assert hrefs == [
+        "/blog/2019/12/24/categories-and-tags.html",
+        "/blog/2018/01/02/release.html",
+        "/blog/docs/history.html",
+        "/blog/about.html",
+    ]
+    assert post_url_of("not-a-dated-name") is None
+
+
+def test_include_and_unknown_tags_render_nothing_with_a_warning() -> None:
+    got = parse("One {% include note.html text='x' %} two {% gist 5555251 %} three {% youtube abc %}{% endyoutube %}.")
+    assert got.text == "One two three ."
+    warnings = "\n".join(got.warnings)
+    assert "{% include note.html %} dropped: postdrop has no includes (body line 1)" in warnings
+    assert "unknown tag 'gist' (body line 1)" in warnings
+    assert "unknown tag 'endyoutube'" in warnings
+
+
+def test_a_liquid_error_is_a_warning_and_never_leaks_syntax() -> None:
+    got = parse("Kept {{ page.title | }} text, {% if %}hidden{% endif %} and {{ 1 | divided_by: 0 }}more.")
+    assert got.text == "Kept text, and more."
+    assert sum("Liquid:" in w for w in got.warnings) == 3
+
+
+def test_markup_the_lexer_cannot_read_is_removed_and_the_text_kept() -> None:
+    got = parse("Start {{ page.title }} then {% unclosed tag\n\nnext paragraph")
+    assert "{" not in got.text and "next paragraph" in got.text
+    assert any("removed the Liquid markup" in w for w in got.warnings)
+
+
+def test_site_data_a_post_cannot_have_is_empty_with_a_warning() -> None:
+    got = parse("Posts:{% for p in site.posts %} {{ p.title }}{% endfor %} done.")
+    assert got.text == "Posts: done."
+    assert "Liquid: site.posts is empty (one post has no site around it)" in got.warnings
+
+
+def test_jekyll_filters_on_page_data() -> None:
+    got = parse(
+        "{{ page.date | date_to_string }}; {{ page.date | date: '%Y' }}; {{ 'Hello, World!' | slugify }}; "
+        "{{ page.categories | jsonify }}; {{ '<b>' | xml_escape }}; {{ page.slug }}"
+    )
+    assert got.text == '04 Mar 2021; 2021; hello-world; ["notes"]; <b>; liquid-sample'
+
+
+def test_a_runaway_loop_is_rejected_within_liquids_limits() -> None:
+    with pytest.raises(PostRejected, match="Liquid in the body runs past postdrop's limits"):
+        parse("{% for a in (1..100000) %}{% for b in (1..100000) %}x{% endfor %}{% endfor %}")
+
+
+def test_a_post_without_liquid_never_imports_it() -> None:
+    code = (
+        "import sys; from postdrop import parse_post;"
+        "parse_post(b'---\\ntitle: t\\n---\\nplain *text* only', 'posts/a.md');"
+        "print('liquid' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO / "shared")
+    assert out.stdout.strip() == "False"
