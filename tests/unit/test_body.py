@@ -38,10 +38,25 @@ def test_media_html_post() -> None:
 
 
 def test_digest_lead_becomes_summary() -> None:
-    got = parse_post(post("title: t", "> 这是摘要。\n\n<p>正文。</p>\n\n<>\n"), "posts/a.md")
-    assert got.summary == "这是摘要。"
-    assert got.text == "正文。"
+    """The producer's digest: a lead blockquote whose opening the article repeats."""
+    digest = "这是一段摘要，正文的开头会一字不差地重复它的第一句。"
+    got = parse_post(post("title: t", f"> {digest}（示例）\n\n<p>{digest}正文继续。</p>\n\n<>\n"), "posts/a.md")
+    assert got.summary == f"{digest}（示例）"
+    assert got.text == f"{digest}正文继续。"
     assert got.source.url is None
+
+
+def test_an_ordinary_lead_blockquote_is_the_articles_own_text() -> None:
+    got = parse_post(post("title: t", "> An epigraph, quoted.\n\nThe article begins here.\n"), "posts/a.md")
+    assert got.summary is None
+    assert got.text == "An epigraph, quoted.\nThe article begins here."
+
+
+def test_links_without_a_source_line_before_them_stay_in_the_text() -> None:
+    body = "The article.\n\nDiscuss on [Hacker News](https://news.example.com/item?id=1)\n\n[Home](/)\n"
+    got = parse_post(post("title: t", body), "posts/a.md")
+    assert got.links == [] and got.source.url is None
+    assert got.text == "The article.\nDiscuss on Hacker News\nHome"
 
 
 def test_back_links_on_two_lines_with_relative_targets() -> None:
@@ -62,7 +77,7 @@ def test_markdown_body_headings_lists_and_images() -> None:
 
 
 def test_unsafe_link_and_image_targets_are_dropped_with_a_warning() -> None:
-    body = '<p>x<img src="javascript:alert(1)"></p>\n\n[返回](javascript:alert(1))\n'
+    body = '<p>x<img src="javascript:alert(1)"></p>\n\n<>\n\n[返回](javascript:alert(1))\n'
     got = parse_post(post("title: t", body), "posts/a.md")
     assert got.images == [] and got.links == []
     assert len([w for w in got.warnings if "unsafe" in w]) == 2

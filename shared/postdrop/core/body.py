@@ -46,6 +46,7 @@ _URL_INVISIBLE = str.maketrans("", "", "\t\n\r")
 _MAX_HEADING_CHARS = 60
 _SENTENCE_END = ("。", ".", "；", ";", "：", ":")
 _SOURCE_NAME_WINDOW = 3
+_DIGEST_PROBE = 20  # characters of a digest's opening (spaces aside) that the article repeats
 
 
 @dataclass(slots=True)
@@ -106,7 +107,7 @@ def read_body(html: str, warnings: list[str]) -> Body:
         return out
     nodes = _significant(_children(root))
     everything = nodes
-    if nodes and nodes[0].tag == "blockquote":
+    if nodes and nodes[0].tag == "blockquote" and _is_digest(nodes[0], nodes[1:]):
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0]) if p) or None
         nodes = nodes[1:]
     nodes = _take_trailer(nodes, out, warnings)
@@ -145,6 +146,15 @@ def _top_level_of(node: LexborNode, root_id: int) -> int:
     return node.mem_id
 
 
+def _is_digest(quote: LexborNode, rest: list[LexborNode]) -> bool:
+    """The producer's digest: a lead blockquote whose opening the article repeats. Any other
+    lead blockquote (an epigraph, an abstract) is the article's own."""
+    opening = "".join(_text(quote).split())[:_DIGEST_PROBE]
+    if not opening:
+        return False
+    return any(opening in "".join(_text(node).split()) for node in rest)
+
+
 # --- trailer: source URL line and back links --------------------------------------------
 
 
@@ -164,31 +174,40 @@ def _link_only(node: LexborNode) -> list[LexborNode] | None:
     return links or None
 
 
+def _is_source_line(node: LexborNode) -> bool:
+    """The producer's source URL line: ``<https://...>`` alone (an autolink), or ``<>``."""
+    if node.tag != "p":
+        return False
+    if node.text(deep=True).strip() == "<>":
+        return True
+    links = _link_only(node)
+    if links is None or len(links) != 1:
+        return False
+    href = (links[0].attributes.get("href") or "").strip()
+    return href == _text(links[0]) and href.lower().startswith(("http://", "https://"))
+
+
 def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str]) -> list[LexborNode]:
-    end = len(nodes)
-    found: list[list[LexborNode]] = []
-    while end > 0:
-        node = nodes[end - 1]
-        if node.tag == "p" and node.text(deep=True).strip() == "<>":  # the producer's empty source URL line
-            found.append([])
-            end -= 1
-            continue
-        links = _link_only(node)
-        if links is None:
-            break
-        found.append(links)
-        end -= 1
-    for links in reversed(found):
-        for a in links:
+    """The producer's trailer: its source URL line, then paragraphs of back links, at the end.
+    Paragraphs of links that no source line opens are the article's own."""
+    start = len(nodes)
+    while start > 0 and not _is_source_line(nodes[start - 1]) and _link_only(nodes[start - 1]) is not None:
+        start -= 1
+    if start == 0 or not _is_source_line(nodes[start - 1]):
+        return nodes
+    source, back = nodes[start - 1], nodes[start:]
+    links = _link_only(source)
+    if links:
+        out.source_url = (links[0].attributes.get("href") or "").strip()
+    for paragraph in back:
+        for a in _link_only(paragraph) or []:
             href = (a.attributes.get("href") or "").strip()
             text = _text(a)
-            if out.source_url is None and href == text and href.lower().startswith(("http://", "https://")):
-                out.source_url = href
-            elif href and is_safe_url(href):
+            if href and is_safe_url(href):
                 out.links.append((text or href, href))
             else:
                 warnings.append(f"dropped a back link with an empty or unsafe target: {href[:60]!r}")
-    return nodes[:end]
+    return nodes[: start - 1]
 
 
 def _take_source_name(nodes: list[LexborNode], out: Body) -> list[LexborNode]:
