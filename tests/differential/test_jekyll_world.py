@@ -17,6 +17,7 @@ MathJax delimiters (``\\[ \\]``, ``\\( \\)``) around kramdown's math are dropped
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -48,16 +49,11 @@ NOT_YET = frozenset(
         "Huxpro__huxpro.github.io/2017-12-12-halting-problem.md",
         "Huxpro__huxpro.github.io/2019-01-04-sf-lf-04-poly.md",
         "Huxpro__huxpro.github.io/2020-04-03-react-hooks-vue-composition.md",
-        "jekyll__jekyll/2013-05-06-jekyll-1-0-0-released.markdown",
-        "jekyll__jekyll/2013-07-14-jekyll-1-1-0-released.markdown",
         "jekyll__jekyll/2014-12-17-alfredxing-welcome-to-jekyll-core.md",
         "jekyll__jekyll/2016-10-06-jekyll-3-3-is-here.md",
         "jekyll__jekyll/2021-04-08-jekyll-3-9-1-released.markdown",
         "jekyll__jekyll/2023-01-29-jekyll-3-9-3-released.markdown",
-        "jekyll__minima/2016-05-19-codeblocks-ahoy.md",
-        "jekyll__minima/2016-05-20-my-example-post.md",
         "jekyll__minima/2016-05-20-this-post-demonstrates-post-content-styles.md",
-        "jekyll__minima/2016-05-20-welcome-to-jekyll.md",
         "kitian616__jekyll-TeXt-theme/2016-05-04-footnote.md",
         "kitian616__jekyll-TeXt-theme/2016-05-08-blockquotes.md",
         "kitian616__jekyll-TeXt-theme/2016-06-06-lists.md",
@@ -70,7 +66,6 @@ NOT_YET = frozenset(
         "kitian616__jekyll-TeXt-theme/2017-08-08-additional-styles.md",
         "kitian616__jekyll-TeXt-theme/2019-10-09-what-next.md",
         "mmistakes__jekyll-theme-basically-basic/2009-05-15-edge-case-nested-and-mixed-lists.md",
-        "mmistakes__jekyll-theme-basically-basic/2009-09-05-edge-case-no-yaml-title.md",
         "mmistakes__jekyll-theme-basically-basic/2013-01-05-markup-title-with-special-characters.md",
         "mmistakes__jekyll-theme-basically-basic/2013-01-09-markup-text-alignment.md",
         "mmistakes__jekyll-theme-basically-basic/2013-01-10-markup-image-alignment.md",
@@ -83,21 +78,9 @@ NOT_YET = frozenset(
         "seanh__jekyll-theme-oatcake/2019-08-02-quotes.md",
         "seanh__jekyll-theme-oatcake/2019-08-03-code-blocks.md",
         "seanh__jekyll-theme-oatcake/2019-08-04-typographic-symbols.md",
-        "seanh__jekyll-theme-oatcake/2019-08-05-kbd-and-samp.md",
         "seanh__jekyll-theme-oatcake/2019-08-06-footnotes.md",
-        "seanh__jekyll-theme-oatcake/2019-08-07-abbr-and-acronym.md",
-        "seanh__jekyll-theme-oatcake/2019-08-08-ins-del-and-mark.md",
-        "seanh__jekyll-theme-oatcake/2019-08-09-disclosure-boxes.md",
-        "seanh__jekyll-theme-oatcake/2019-08-12-html-entities-and-unicode.md",
-        "seanh__jekyll-theme-oatcake/2019-08-13-wide.md",
-        "seanh__jekyll-theme-oatcake/2019-08-14-gists.md",
-        "seanh__jekyll-theme-oatcake/2019-09-01-draft.md",
         "seanh__jekyll-theme-oatcake/2019-09-09-alert-boxes.md",
         "seanh__jekyll-theme-oatcake/2019-09-09-subtitles.md",
-        "seanh__jekyll-theme-oatcake/2019-12-22-drafts.md",
-        "seanh__jekyll-theme-oatcake/2019-12-24-categories-and-tags.md",
-        "seanh__jekyll-theme-oatcake/2019-12-24-example-category-post.md",
-        "seanh__jekyll-theme-oatcake/2019-12-24-example-tagged-post.md",
         "seanh__jekyll-theme-oatcake/2021-12-29-headings.md",
     }
 )
@@ -146,7 +129,7 @@ def _path_id(case: tuple[str, Path]) -> str:
 
 def _params() -> list[Any]:
     not_yet = pytest.mark.xfail(reason="not read as Jekyll reads it yet", strict=True)
-    return [pytest.param(c, id=_path_id(c), marks=[not_yet] if _path_id(c) in NOT_YET else []) for c in CASES]
+    return [pytest.param(c, id=_path_id(c), marks=[not_yet] if _path_id(c) in NOT_YET and not os.environ.get("JEKYLL_WORLD_ALL") else []) for c in CASES]
 
 
 @pytest.mark.parametrize("case", _params())
@@ -180,7 +163,8 @@ def _date_problems(path: Path, ours: str | None, theirs: str) -> list[str]:
     if ours is None:
         return [f"no date; Jekyll's is {theirs}"]
     ours_date, theirs_date = datetime.fromisoformat(ours), datetime.fromisoformat(theirs)
-    written = re.search(r"^date:.*(?:[+-]\d\d:?\d\d|Z)\s*$", path.read_text(encoding="utf-8", errors="replace"), re.M)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    written = re.search(r"^date:.*\d(?:\s*[+-]\d\d:?\d\d|Z)[\"']?\s*$", text, re.MULTILINE)
     if written:
         return [] if ours_date == theirs_date else [f"date {ours} is not the instant {theirs}"]
     if ours_date.replace(tzinfo=None) != theirs_date.replace(tzinfo=None):

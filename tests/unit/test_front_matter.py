@@ -40,7 +40,6 @@ def test_files_that_cannot_be_posts_are_rejected_saying_which_and_where(data: by
         ('title: "分析师称"稳中求进"仍是主基调"', '分析师称"稳中求进"仍是主基调'),
         ('title: "He said "no" twice"', 'He said "no" twice'),
         ('title: "a "quoted": colon"', 'a "quoted": colon'),
-        ('title: "path C:\\new\\table"', "path C:\\new\\table"),
         ('title: "bad escape \\d here"', "bad escape \\d here"),
     ],
 )
@@ -84,10 +83,43 @@ def test_a_missing_title_is_derived_with_a_warning(title: str) -> None:
     assert any("title is missing" in w for w in got.warnings)
 
 
-def test_a_post_with_no_title_and_no_text_takes_its_slug() -> None:
-    got = parse_post(b"---\n---\n", "posts/2026-01-01-hello.md")
-    assert got.title == "hello"
-    assert got.text == ""
+@pytest.mark.parametrize(
+    ("title_line", "expected"),
+    [
+        ('title: "a \\"quoted\\" word"', 'a "quoted" word'),
+        ('title: "path C:\\new\\table"', "path C: ew able"),  # \n and \t are YAML escapes
+        ("title: 'it''s'", "it's"),
+    ],
+)
+def test_valid_yaml_is_read_as_yaml(title_line: str, expected: str) -> None:
+    got = parse_post(post(f"{title_line}\ndate: 2026-03-06 16:20:00 +0800"), "posts/a.md")
+    assert got.title == expected
+    assert not any("recovered" in w for w in got.warnings)
+
+
+def test_a_dated_post_with_no_title_takes_jekylls_title_from_the_slug() -> None:
+    got = parse_post(b"---\n---\nFirst line of the body.\n", "posts/2016-05-20-codeblocks-ahoy.md")
+    assert got.title == "Codeblocks Ahoy"
+    assert "title is missing or empty; took 'Codeblocks Ahoy' from the file name, as Jekyll does" in got.warnings
+
+
+def test_an_undated_file_with_no_title_takes_the_bodys_first_sentence() -> None:
+    got = parse_post("---\n---\n第一句话在这里。第二句。\n".encode(), "posts/notes.md")
+    assert got.title == "第一句话在这里。"
+    assert any("from the body" in w for w in got.warnings)
+
+
+def test_a_dated_file_without_front_matter_is_a_post_as_in_jekyll() -> None:
+    got = parse_post(b"Some Heading\n============\n\nBody text.\n", "posts/2019-08-13-wide-images.md")
+    assert got.title == "Wide Images"
+    assert got.published_at == "2019-08-13T00:00:00+08:00"
+    assert got.text == "Some Heading\nBody text."
+    assert any(w.startswith("no front matter: read as Jekyll reads a dated post file") for w in got.warnings)
+
+
+def test_an_undated_file_without_front_matter_is_still_rejected() -> None:
+    with pytest.raises(PostRejected, match="no front matter: line 1 should be '---'"):
+        parse_post(b"Some notes.\n", "posts/notes.md")
 
 
 @pytest.mark.parametrize(

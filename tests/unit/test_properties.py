@@ -14,10 +14,12 @@ from tests.conftest import corpus_files
 
 _WORD_ALPHABET = string.ascii_letters + string.digits + "中文新闻财经滚动"
 word = st.text(alphabet=_WORD_ALPHABET, min_size=1, max_size=12)
-# Producer titles: any printable text on one line, quotes and backslashes included, unescaped.
+# Producer titles: any printable text on one line, quotes included, unescaped. Not backslashes:
+# where the block is still valid YAML they are YAML escapes, read as Jekyll reads them
+# (test_front_matter.py::test_valid_yaml_is_read_as_yaml).
 title = (
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\x85"),
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\x85\\"),
         min_size=1,
         max_size=60,
     )

@@ -1,7 +1,8 @@
 """Jekyll front matter: the ``---`` fenced YAML block at the top of a post.
 
-The producer writes front matter by string concatenation and never escapes a title, so a
-block that is not valid YAML but is plain ``key: value`` lines is recovered line by line.
+Valid YAML is read as YAML, as Jekyll reads it. The producer writes front matter by string
+concatenation and never escapes a title, so a block that is not valid YAML but is plain
+``key: value`` lines is recovered line by line.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ def _yaml() -> tuple[Any, Any]:
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
 TEXT_KEYS = ("title", "layout", "date", "categories", "category", "tags", "tag")
-_QUOTED_TITLE = re.compile(r'^title[ \t]*:[ \t]*"(?P<raw>.*)"[ \t]*$', re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,10 @@ def _first_line(text: str, start: int) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
-    """Split ``text`` into front matter and body; raise PostRejected when there is none."""
+def split_front_matter(text: str, warnings: list[str], *, required: bool = True) -> FrontMatter:
+    """Split ``text`` into front matter and body. Without front matter, raise PostRejected
+    when it is ``required``, else the whole text is the body (Jekyll reads a dated post
+    file without front matter as a post)."""
     start = 0
     while True:  # skip leading blank lines (Jekyll would not; the producer sometimes writes one)
         line = _first_line(text, start)
@@ -63,6 +65,9 @@ def split_front_matter(text: str, warnings: list[str]) -> FrontMatter:
         start += len(line) + 1
     skipped = text.count("\n", 0, start)
     if line.rstrip() != "---":
+        if not required:
+            warnings.append("no front matter: read as Jekyll reads a dated post file (title and date from its name)")
+            return FrontMatter(data={}, body=text)
         # The reason names the line, not its text: reasons are stored and logged, bodies never are.
         raise PostRejected(f"no front matter: line {skipped + 1} should be '---' to open the YAML block")
     if skipped:
@@ -132,8 +137,6 @@ def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, An
         raise PostRejected(
             f"front matter at line {first_line} is a YAML {type(data).__name__}, not a mapping of keys to values"
         )
-    if "\\" in block:
-        _keep_title_backslashes(block, data, warnings)
     _keep_text_scalars(block, data)
     return {str(key): value for key, value in data.items()}
 
@@ -146,14 +149,6 @@ def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:
             written = re.findall(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)
             if written and not written[-1].startswith("#"):  # YAML keeps the last of repeated keys
                 data[name] = written[-1]
-
-
-def _keep_title_backslashes(block: str, data: dict[Any, Any], warnings: list[str]) -> None:
-    """The producer never escapes: a backslash in its double-quoted title is a literal backslash."""
-    match = _QUOTED_TITLE.search(block)
-    if match and "\\" in match["raw"] and data.get("title") != match["raw"]:
-        data["title"] = match["raw"]
-        warnings.append("title: kept backslashes literally (the producer does not escape them)")
 
 
 def _recover(block: str) -> dict[str, Any] | None:

@@ -46,7 +46,8 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
     warnings: list[str] = []
     post_id = post_id_of(key)
     text = decode_text(bytes(data), warnings)
-    front = split_front_matter(text, warnings)
+    jekyll_name = date_from_filename(filename_of(key), default_zone) is not None
+    front = split_front_matter(text, warnings, required=not jekyll_name)
     meta = front.data
 
     slug = slug_of(key)
@@ -69,7 +70,8 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
         warnings.append("the article body has no text")
 
     headings = [h for h, _ in body.sections if h]
-    title = _title(meta.get("title"), [body.summary, *headings[:1], *paragraphs[:1], slug], warnings)
+    fallbacks = [] if jekyll_name else [body.summary, *headings[:1], *paragraphs[:1]]
+    title = _title(meta.get("title"), fallbacks, slug, warnings)
     fields: dict[str, Any] = {
         "post_id": post_id,
         "slug": slug,
@@ -118,7 +120,10 @@ def _stdlib_canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _title(raw: Any, fallbacks: list[str | None], warnings: list[str]) -> str:
+def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]) -> str:
+    """The front matter's title; else the first sentence of the first of ``fallbacks`` with
+    text (the producer's undated files); else Jekyll's title from the slug ("codeblocks-ahoy"
+    is "Codeblocks Ahoy"), which is what Jekyll gives every dated post file without one."""
     title = "" if raw is None else " ".join(str(raw).split())
     if title:
         return title
@@ -130,7 +135,11 @@ def _title(raw: Any, fallbacks: list[str | None], warnings: list[str]) -> str:
                 derived = derived[: TITLE_CHARS - 1].rstrip() + "…"
             warnings.append(f"title is missing or empty; derived {derived!r} from the body")
             return derived
-    raise PostRejected("title is missing or empty and the post has no text to derive one from")
+    derived = " ".join(word.capitalize() for word in slug.split("-") if word)
+    if not derived:
+        raise PostRejected("title is missing or empty, and neither the body nor the file name gives one")
+    warnings.append(f"title is missing or empty; took {derived!r} from the file name, as Jekyll does")
+    return derived
 
 
 def _published_at(meta: dict[str, Any], filename: str, zone: str, warnings: list[str]) -> str | None:
