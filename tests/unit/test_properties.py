@@ -19,7 +19,9 @@ word = st.text(alphabet=_WORD_ALPHABET, min_size=1, max_size=12)
 # (test_front_matter.py::test_valid_yaml_is_read_as_yaml).
 title = (
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\x85\\"),
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\x85\\"
+        ),
         min_size=1,
         max_size=60,
     )
