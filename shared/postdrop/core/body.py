@@ -16,15 +16,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pyromark
 from selectolax.lexbor import LexborHTMLParser
+
+from postdrop.core.kramdown import render_kramdown
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
 __all__ = ["Body", "read_body", "render_markdown"]
 
-_MARKDOWN_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _DROPPED_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LEAF_BLOCKS = frozenset({"p", "li", "pre", "dt", "dd", "td", "th", "caption", "figcaption", "address"})
@@ -61,8 +61,8 @@ class Body:
 
 
 def render_markdown(markdown: str) -> str:
-    """CommonMark to HTML; raw HTML passes through (it is sanitized later)."""
-    return pyromark.html(markdown, options=_MARKDOWN_OPTIONS)
+    """Markdown as Jekyll's kramdown reads it, to HTML; raw HTML passes through (it is sanitized later)."""
+    return render_kramdown(markdown)
 
 
 def is_safe_url(url: str) -> bool:

@@ -4,7 +4,9 @@
   iframe, object, embed, form, input, svg or math: their content is dropped whole.
 - Attributes: href on links; src, alt, title, width, height on images; table spans.
   ``lang`` and ``title`` on every allowed tag (nh3's generic attributes: text, never a URL).
-  No event handlers, no style, no class or id (they belong to the source site).
+  No event handlers, no style, no class or id (they belong to the source site), except
+  the classes that mark ``$$`` math (``<span class="math math-display">``): TeX source
+  a page can hand to MathJax or KaTeX.
 - URLs: http, https and mailto, or relative; never javascript:, vbscript: or data:.
 - Links get rel="noopener noreferrer nofollow"; comments are stripped.
 """
@@ -15,7 +17,14 @@ from functools import cache
 
 import nh3
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "GENERIC_ATTRIBUTES", "sanitize_html"]
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_CLASSES",
+    "ALLOWED_TAGS",
+    "ALLOWED_URL_SCHEMES",
+    "GENERIC_ATTRIBUTES",
+    "sanitize_html",
+]
 
 ALLOWED_TAGS = frozenset(
     {
@@ -33,6 +42,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 GENERIC_ATTRIBUTES = frozenset({"lang", "title"})  # nh3 keeps these on any tag it keeps
+ALLOWED_CLASSES = {"span": frozenset({"math", "math-display"})}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTENT_DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"})
 
@@ -44,6 +54,7 @@ def _cleaner() -> nh3.Cleaner:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(_CONTENT_DROPPED),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -1,0 +1,88 @@
+"""The kramdown dialect: what Jekyll's Markdown adds to CommonMark, read as kramdown reads it."""
+
+from __future__ import annotations
+
+from postdrop import NormalizedPost, parse_post
+from postdrop.core.kramdown import to_commonmark
+
+
+def parse(body: str) -> NormalizedPost:
+    return parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+
+
+def test_footnotes_markers_go_and_definitions_are_text() -> None:
+    got = parse(
+        "A claim[^1] and another[^note].\n\n[^1]: <https://example.org/source>\n[^note]: The note's own text.\n"
+    )
+    assert "[^" not in got.text
+    assert "A claim1 and another2." in got.text
+    assert "https://example.org/source" in got.text  # a definition that is an autolink is not lost
+    assert "The note’s own text." in got.text
+
+
+def test_math_keeps_its_tex_source_and_single_dollars_stay_dollars() -> None:
+    got = parse("Costs $5 and $10.\n\n$$\n\\mathbf{x}_{t-1} = a_{i} \\\\ b_{j}\n$$\n\nInline $$e^{i\\pi}$$ too.")
+    assert "Costs $5 and $10." in got.text
+    assert "\\mathbf{x}_{t-1} = a_{i} \\\\ b_{j}" in got.text
+    assert '<span class="math math-display">\n\\mathbf{x}_{t-1} = a_{i} \\\\ b_{j}\n</span>' in got.html
+    assert "Inline e^{i\\pi} too." in got.text
+
+
+def test_attribute_lists_and_extensions_never_reach_the_text() -> None:
+    body = (
+        "* TOC\n{:toc}\n\n## Heading {#custom-id}\n{: .no_toc}\n\nA paragraph.\n{: .text-center}\n\n"
+        '![img](/a.png){: width="64px"} and [a link](/x){:target="_blank"}\n\n'
+        '{::options parse_block_html="true" /}\n{::comment}\nhidden remark\n{:/comment}\n\n'
+        "{::nomarkdown}<p>raw kept</p>{:/nomarkdown}\n\nThe CSS here.\n\n*[CSS]: Cascading Style Sheets\n\n"
+        "Keep `{: .in-code}` as code.\n"
+    )
+    got = parse(body)
+    assert got.text.split("\n") == [
+        "Heading",
+        "A paragraph.",
+        "and a link",
+        "raw kept",
+        "The CSS here.",
+        "Keep {: .in-code} as code.",
+    ]
+    assert got.sections[0].heading == "Heading"
+
+
+def test_markdown_inside_an_html_block_with_markdown_1() -> None:
+    got = parse('<div class="note" markdown="1">\n**Note:** read *this* [link](/x).\n</div>\n')
+    assert got.text == "Note: read this link."
+    assert "<strong>Note:</strong>" in got.html and 'href="/x"' in got.html
+
+
+def test_an_html_table_with_blank_lines_stays_html() -> None:
+    table = "<table>\n  <tr>\n\n    <td>one</td>\n\n        <td>two</td>\n  </tr>\n</table>\n\nAfter."
+    got = parse(table)
+    assert got.text == "one\ntwo\nAfter."
+    assert "<pre>" not in got.html and "<td>two</td>" in got.html
+
+
+def test_a_table_without_a_header_row_is_a_table() -> None:
+    got = parse("| a | **b** |\n| c | d |\n\nAfter.")
+    assert got.text == "a\nb\nc\nd\nAfter."
+    assert got.html.count("<td>") == 4
+
+
+def test_emphasis_against_cjk_punctuation_closes_as_in_kramdown() -> None:
+    got = parse("**免责声明：**我之前很喜欢使用 Angular 1。又如 *注意：*这里，以及 `**代码：**不变`。")
+    assert got.text == "免责声明：我之前很喜欢使用 Angular 1。又如 注意：这里，以及 **代码：**不变。"
+    assert "<strong>免责声明：</strong>" in got.html and "<em>注意：</em>" in got.html
+
+
+def test_smart_punctuation_as_kramdown_writes_it() -> None:
+    got = parse('He said "yes" -- then --- it\'s done...')
+    assert got.text == "He said “yes” – then — it’s done…"
+
+
+def test_code_is_never_rewritten() -> None:
+    source = "```\n{: .class}\n*[CSS]: x\n| a |\n```\n"
+    assert to_commonmark(source) == source
+
+
+def test_the_producers_html_posts_pass_unchanged() -> None:
+    source = "<p>正文一。</p><p><strong>小标题</strong></p>\n\n<>\n\n[返回](//x/)｜[首页](//y/)"
+    assert to_commonmark(source) == source
