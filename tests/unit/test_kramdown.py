@@ -86,3 +86,24 @@ def test_code_is_never_rewritten() -> None:
 def test_the_producers_html_posts_pass_unchanged() -> None:
     source = "<p>正文一。</p><p><strong>小标题</strong></p>\n\n<>\n\n[返回](//x/)｜[首页](//y/)"
     assert to_commonmark(source) == source
+
+
+def test_kramdown_reads_these_as_its_own_syntax() -> None:
+    got = parse(
+        "- #### A heading item\nIts text, unindented.\n\n"
+        "<code>```sh</code> is a fence name.\n\n"
+        "`<<` and `>>` become <<guillemets>>.\n\n"
+        "This *does _not_ nest* and this **does __not__ either**.\n"
+    )
+    assert got.text.split("\n") == [
+        "A heading item",
+        "Its text, unindented.",
+        "```sh is a fence name.",
+        "<< and >> become «guillemets».",
+        "This does _not_ nest and this does __not__ either.",
+    ]
+
+
+def test_indented_code_is_never_rewritten() -> None:
+    source = 'Text.\n\n    ![x](y){:width="1"}\n    *[CSS]: kept\n'
+    assert to_commonmark(source) == source

@@ -34,6 +34,8 @@ _CONTAINERS = frozenset(
         "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "details", "summary", "nav", "body",
     }
 )  # fmt: skip
+_HOLDERS = frozenset({"li", "dd", "dt", "td", "th"})  # leaf blocks unless they hold blocks
+_BLOCK_TAGS = _HEADINGS | _LEAF_BLOCKS | _CONTAINERS
 _BREAK = "\u2029"  # stands for <br> while text is read, so soft wraps and breaks stay distinct
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
@@ -147,12 +149,12 @@ def _top_level_of(node: LexborNode, root_id: int) -> int:
 
 
 def _is_digest(quote: LexborNode, rest: list[LexborNode]) -> bool:
-    """The producer's digest: a lead blockquote whose opening the article repeats. Any other
+    """The producer's digest: a lead blockquote whose opening a paragraph of the article repeats. Any other
     lead blockquote (an epigraph, an abstract) is the article's own."""
     opening = "".join(_text(quote).split())[:_DIGEST_PROBE]
     if not opening:
         return False
-    return any(opening in "".join(_text(node).split()) for node in rest)
+    return any(opening in "".join(_text(node).split()) for node in rest if node.tag == "p")
 
 
 # --- trailer: source URL line and back links --------------------------------------------
@@ -267,7 +269,7 @@ def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
             heading = _clean(node.text(deep=True).replace(_BREAK, " "))
             if heading:
                 blocks.append(("h", heading))
-        elif tag in _LEAF_BLOCKS:
+        elif tag in _LEAF_BLOCKS and not (tag in _HOLDERS and _holds_blocks(node)):
             flush()
             raw = node.text(deep=True)
             if tag == "p" and _BREAK not in raw:
@@ -278,7 +280,7 @@ def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
                 blocks.append(("h", heading))
             else:
                 blocks.extend(("p", p) for p in _split_breaks(raw))
-        elif tag in _CONTAINERS:
+        elif tag in _CONTAINERS or tag in _HOLDERS:
             flush()
             stack.append(None)
             stack.extend(reversed(_children(node)))
@@ -288,6 +290,12 @@ def _blocks(nodes: list[LexborNode]) -> list[tuple[str, str]]:
             inline.append(node.text(deep=True))
     flush()
     return blocks
+
+
+def _holds_blocks(node: LexborNode) -> bool:
+    """A list item (or cell, definition) with paragraphs, headings or lists in it: its blocks
+    are read one by one, like a container's."""
+    return any(child.tag in _BLOCK_TAGS for child in node.iter())
 
 
 def _sections(nodes: list[LexborNode]) -> list[tuple[str | None, list[str]]]:

@@ -2,8 +2,8 @@
 
 postdrop renders Markdown with pulldown-cmark (pyromark). Its options give most of what
 kramdown adds to CommonMark: footnotes (definitions written ``[^1]: <https://...>`` too),
-``$$`` math (kept as TeX source), heading IDs ``{#id}``, definition lists and typographic
-quotes and dashes. What they do not give is handled here, on the Markdown source, outside
+``$$`` math (kept as TeX source), heading IDs ``{#id}``, definition lists, GFM task lists
+and typographic quotes and dashes. What they do not give is handled here, on the Markdown source, outside
 fenced code:
 
 - attribute lists (``{: .class}``, ``{:toc}``, span IALs after a link or image) and the
@@ -26,6 +26,7 @@ producer's HTML-in-Markdown posts pay for none of them.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 import pyromark
@@ -42,15 +43,16 @@ _BASE = (
     | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
     | pyromark.Options.ENABLE_DEFINITION_LIST
     | pyromark.Options.ENABLE_SMART_PUNCTUATION
+    | pyromark.Options.ENABLE_TASKLISTS
 )
 _WITH_MATH = _BASE | pyromark.Options.ENABLE_MATH
 _INLINE_MATH = re.compile(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_EXTENSION_BLOCK = re.compile(r"\{::(comment|nomarkdown)\b[^}]*\}(.*?)\{:/(?:\1)?\}", re.DOTALL)
+_EXTENSION_OPEN = re.compile(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
 _OPTIONS = re.compile(r"\{::options\b[^}]*/\}")
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
-_SPAN_IAL = re.compile(r"\{:(?![:/])[^}\n]*\}")
+_SPAN_IAL = re.compile(r"\{:(?![:/])[^}\n]{0,200}\}")
 _TOC_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*$")
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:.*$")
 _MARKDOWN_ATTR = re.compile(
@@ -63,10 +65,21 @@ _BLOCK_TAGS = (
     "form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul"
 )
 _HTML_BLOCK_OPEN = re.compile(rf"^ {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n(?:[ \t]*\n)+")
 _TABLE_ROW = re.compile(r"^ {0,3}\|")
 _DELIMITER_ROW = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-_EMPHASIS = re.compile(r"(?<![*\\])(\*\*|\*)(?![\s*])(.+?)(?<![\s*\\])\1(?!\*)")
+# The inline rewrites look this far along a line for a closing delimiter, so a hostile line of
+# openers costs linear time, not quadratic. kramdown's spans are far shorter.
+_SPAN = 400
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_HEADING_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
+_CODE_ELEMENT = re.compile(rf"<code\b[^>\n]{{0,200}}>.{{0,{_SPAN}}}?</code>", re.IGNORECASE)
+_GUILLEMET = re.compile(r"(?<!<)<<(?=[^\s<])|(?<=[^\s>])>>(?!>)")
+# An emphasis pair with no asterisk inside: each opener is tried only as far as the next
+# asterisk, so a line of openers costs linear time.
+_SAME_KIND = re.compile(r"(?<![*\\])(\*\*|\*)(?![\s*])([^*\n]+?)(?<![\s\\])\1(?!\*)")
+_EMPHASIS = _SAME_KIND
 
 
 def render_kramdown(markdown: str) -> str:
@@ -82,34 +95,54 @@ def render_kramdown(markdown: str) -> str:
 def to_commonmark(markdown: str) -> str:
     """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source."""
     if "{:" in markdown:
-        markdown = _OPTIONS.sub("", _EXTENSION_BLOCK.sub(_extension_content, markdown))
+        markdown = _OPTIONS.sub("", _extension_blocks(markdown))
     lines = markdown.split("\n")
-    code = _fenced(lines)
+    code = _code_lines(lines)
     if "{:" in markdown or "*[" in markdown:
         lines, code = _drop_attribute_lines(lines, code)
     if "markdown" in markdown:
         lines, code = _markdown_in_html(lines, code)
     if "|" in markdown:
         lines, code = _headerless_tables(lines, code)
+    if "#" in markdown:
+        lines = _heading_items(lines, code)
+    inline = [rewrite for trigger, rewrite in _INLINE_REWRITES if trigger(markdown)]
+    if inline:
+        lines = [line if is_code else _rewrite_inline(line, inline) for line, is_code in zip(lines, code, strict=True)]
     text = "\n".join(lines)
-    if "\n\n" in text and "<" in text:
+    if "<" in text and _BLANK_LINE.search(text):
         text = _join_html_blocks(text)
-    if "*" in text and _CJK.search(text):
-        lines = text.split("\n")
-        text = "\n".join(
-            line if is_code else _cjk_emphasis(line) for line, is_code in zip(lines, _fenced(lines), strict=True)
-        )
     return text
 
 
-def _extension_content(match: re.Match[str]) -> str:
-    return match.group(2) if match.group(1) == "nomarkdown" else ""
+def _rewrite_inline(line: str, rewrites: list[Callable[[str], str]]) -> str:
+    for rewrite in rewrites:
+        line = rewrite(line)
+    return line
 
 
-def _fenced(lines: list[str]) -> list[bool]:
-    """For each line, whether it is inside (or is a fence of) a fenced code block."""
+def _extension_blocks(text: str) -> str:
+    """``{::comment}...{:/comment}`` removed; ``{::nomarkdown}...{:/nomarkdown}`` its content.
+    One pass: an extension never closed is left as it is, and the search stops there."""
+    out: list[str] = []
+    pos = 0
+    while (match := _EXTENSION_OPEN.search(text, pos)) is not None:
+        name = match.group(1)
+        ends = [(i, len(mark)) for mark in (f"{{:/{name}}}", "{:/}") if (i := text.find(mark, match.end())) >= 0]
+        if not ends:
+            break
+        end, size = min(ends)
+        out += [text[pos : match.start()], text[match.end() : end] if name == "nomarkdown" else ""]
+        pos = end + size
+    return "".join(out) + text[pos:] if out else text
+
+
+def _code_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether it is code: inside (or a fence of) a fenced code block, or an
+    indented code block (four spaces after a blank line, outside a list)."""
     flags: list[bool] = []
     fence = ""
+    blank_before, in_list, indented = True, False, False
     for line in lines:
         if fence:
             flags.append(True)
@@ -117,10 +150,26 @@ def _fenced(lines: list[str]) -> list[bool]:
             if stripped.startswith(fence) and not stripped.strip(fence[0]):
                 fence = ""
             continue
+        blank = not line.strip()
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indented and (blank or indent >= 4):
+            flags.append(True)
+            continue
+        indented = False
         match = _FENCE.match(line)
         if match:
             fence = match.group(1)
-        flags.append(bool(match))
+            flags.append(True)
+        elif not blank and indent >= 4 and blank_before and not in_list:
+            indented = True
+            flags.append(True)
+        else:
+            if _LIST_ITEM.match(line):
+                in_list = True
+            elif not blank and indent == 0 and blank_before:
+                in_list = False
+            flags.append(False)
+        blank_before = blank
     return flags
 
 
@@ -200,11 +249,11 @@ def _join_html_blocks(text: str) -> str:
             continue
         end = _element_end(text, match.start(), match.group(1).lower())
         if end is None:
-            continue
+            break  # never closed: nor is anything after it joined (one scan, not one per line)
         element = text[match.start() : end]
-        if "\n\n" not in element or re.search(r"<(?:pre|textarea)\b|markdown\s*=", element, re.IGNORECASE):
+        if not _BLANK_LINE.search(element) or re.search(r"<(?:pre|textarea)\b|markdown\s*=", element, re.IGNORECASE):
             continue
-        pieces += [text[pos : match.start()], re.sub(r"\n[ \t]*(?=\n)", "", element)]
+        pieces += [text[pos : match.start()], _BLANK_LINE.sub("\n", element)]
         pos = end
     if not pieces:
         return text
@@ -214,14 +263,19 @@ def _join_html_blocks(text: str) -> str:
 def _element_end(text: str, start: int, tag: str) -> int | None:
     """The end of the element opened at ``start``: after its matching close tag."""
     depth = 0
-    for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", text[start:], re.IGNORECASE):
+    for match in _tag_pattern(tag).finditer(text, start):
         if match.group(1):
             depth -= 1
             if depth == 0:
-                return start + match.end()
+                return match.end()
         elif not match.group(0).endswith("/>"):
             depth += 1
     return None
+
+
+@cache
+def _tag_pattern(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
 
 
 def _headerless_tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -251,6 +305,53 @@ def _headerless_tables(lines: list[str], code: list[bool]) -> tuple[list[str], l
     return out, flags
 
 
+def _heading_items(lines: list[str], code: list[bool]) -> list[str]:
+    """``- #### Heading`` then unindented lines: kramdown keeps those lines in the list item
+    (lazily, as it does after any first line); CommonMark ends the item after a heading.
+    Indent them to the item's content, as kramdown reads them."""
+    out: list[str] = []
+    column = 0
+    for line, is_code in zip(lines, code, strict=True):
+        if is_code or not line.strip():
+            column = 0
+            out.append(line)
+            continue
+        match = _HEADING_ITEM.match(line)
+        if match:
+            column = len(match.group(1))
+            out.append(line)
+        elif column and not _LIST_ITEM.match(line) and not line.startswith(("\t", " " * column)):
+            out.append(" " * column + line.lstrip(" "))
+        else:
+            out.append(line)
+    return out
+
+
+def _code_element_backticks(line: str) -> str:
+    """Backticks inside an inline ``<code>`` element are its text (kramdown reads the element
+    as HTML); CommonMark would start code spans with them."""
+    return _CODE_ELEMENT.sub(lambda m: m.group(0).replace("`", "&#96;"), line)
+
+
+def _guillemets(line: str) -> str:
+    """kramdown's typographic ``<<`` and ``>>`` (not a blockquote's ``>>``)."""
+    return _outside_code_spans(line, lambda part: _GUILLEMET.sub(lambda m: "«" if m.group(0) == "<<" else "»", part))
+
+
+def _nested_emphasis(line: str) -> str:
+    """kramdown does not nest emphasis in emphasis of its kind: in ``*does _not_ work*`` and
+    ``**does __not__ work**`` the inner delimiters are text."""
+    return _outside_code_spans(line, lambda part: _SAME_KIND.sub(_escape_inner, part))
+
+
+def _escape_inner(match: re.Match[str]) -> str:
+    outer, inner = match.group(1), match.group(2)
+    twin = "__" if len(outer) == 2 else "_"
+    pattern = rf"(?<![\w_]){re.escape(twin)}(?!_)(\S(?:.*?\S)?){re.escape(twin)}(?![\w_])"
+    escaped = re.sub(pattern, lambda m: "\\_" * len(twin) + m.group(1) + "\\_" * len(twin), inner)
+    return outer + escaped + outer
+
+
 def _cjk_emphasis(line: str) -> str:
     """``*``/``**`` pairs that CommonMark leaves literal only because a CJK letter sits
     against punctuation at a delimiter, written as the HTML kramdown gives them."""
@@ -268,7 +369,11 @@ def _cjk_pair(match: re.Match[str]) -> str:
     closes = not _is_punctuation(inner[-1]) or after.isspace() or _is_punctuation(after)
     if opens and closes:
         return match.group(0)  # CommonMark reads this pair already
-    cjk_edge = (opens or _CJK.match(before)) and (closes or _CJK.match(after))
+    # markdown-it's cjk-friendly rule: a CJK character on either side of the delimiter lifts
+    # CommonMark's punctuation condition (kramdown has none).
+    cjk_edge = (opens or _CJK.match(before) or _CJK.match(inner[0])) and (
+        closes or _CJK.match(after) or _CJK.match(inner[-1])
+    )
     if not cjk_edge:
         return match.group(0)
     tag = "strong" if delimiter == "**" else "em"
@@ -279,3 +384,12 @@ def _is_punctuation(ch: str) -> bool:
     import unicodedata  # noqa: PLC0415 - only lines with CJK and * come here
 
     return unicodedata.category(ch)[0] in "PS"
+
+
+# Rewrites inside a line of text (never code), each with the test of the source that needs it.
+_INLINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
+    (lambda text: "<code" in text and "`" in text, _code_element_backticks),
+    (lambda text: "<<" in text or ">>" in text, _guillemets),
+    (lambda text: "*" in text and "_" in text, _nested_emphasis),
+    (lambda text: "*" in text and _CJK.search(text) is not None, _cjk_emphasis),
+)

@@ -119,7 +119,7 @@ def _first_line(exc: BaseException) -> str:
     return str(message).split("\n", 1)[0]
 
 
-_MARKUP = re.compile(r"{%.*?%}|{{.*?}}|{%[^\n]*|{{[^\n]*", re.DOTALL)
+_MARKUP = re.compile(r"{%.{0,2000}?%}|{{.{0,2000}?}}|{%[^\n]*|{{[^\n]*", re.DOTALL)
 
 
 def _strip_markup(body: str) -> str:
