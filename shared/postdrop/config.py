@@ -10,6 +10,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from postdrop.core.dates import DEFAULT_ZONE
+from postdrop.core.liquid import Site
 from postdrop.exceptions import ConfigError
 
 __all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]
@@ -36,6 +37,14 @@ class ParseSettings(_Settings):
     store_queue_url: str = Field(alias="STORE_QUEUE_URL", min_length=1)
     max_object_bytes: int = Field(DEFAULT_MAX_OBJECT_BYTES, alias="MAX_OBJECT_BYTES", gt=0)
     default_zone: str = Field(DEFAULT_ZONE, alias="POSTDROP_TIMEZONE", min_length=1)
+    # What a post's Liquid sees as site.url, site.baseurl and site.title (empty by default).
+    site_url: str = Field("", alias="POSTDROP_SITE_URL")
+    site_baseurl: str = Field("", alias="POSTDROP_SITE_BASEURL")
+    site_title: str = Field("", alias="POSTDROP_SITE_TITLE")
+
+    @property
+    def site(self) -> Site:
+        return Site(url=self.site_url, baseurl=self.site_baseurl, title=self.site_title)
 
 
 class StoreSettings(_Settings):

@@ -86,7 +86,7 @@ def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) ->
             logger.warning("object gone before it was read; its delete event records it", extra={"key": change.key})
         return None
     try:
-        post = parse_post(body.data, change.key, default_zone=settings.default_zone)
+        post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
     except PostRejected as exc:
         return Envelope(action="reject", post_id=post_id, change=change, reason=exc.reason)
     return upsert_envelope(post, change, clients)

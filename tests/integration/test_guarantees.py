@@ -114,9 +114,10 @@ def test_a_rejection_written_then_a_crash_is_announced_by_the_next_one(
     harness: Harness, die_before_publish: dict[str, int]
 ) -> None:
     die_before_publish["left"] = 1
+    unclosed = b"---\nfront matter never closed\n"
     with pytest.raises(ProcessDied):
-        harness.store_envelopes(dropped(harness, KEY, b"no front matter\n", "0001"))
-    harness.store_envelopes(dropped(harness, KEY, b"no front matter\n", "0002"))  # rejected for the same reason
+        harness.store_envelopes(dropped(harness, KEY, unclosed, "0001"))
+    harness.store_envelopes(dropped(harness, KEY, unclosed, "0002"))  # rejected for the same reason
     assert [event for event, _ in told(harness)] == ["post.rejected"]
 
 

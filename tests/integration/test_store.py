@@ -74,7 +74,7 @@ def test_same_content_under_a_newer_sequencer_is_silent_but_moves_the_order(harn
 
 def test_a_rejected_file_deleted_is_announced_gone(harness: Harness) -> None:
     # Given a file subscribers were told is rejected
-    harness.store_envelopes(envelope(harness, KEY, b"no front matter here\n", "0001"))
+    harness.store_envelopes(envelope(harness, KEY, b"---\nfront matter never closed\n", "0001"))
     # When it is deleted
     harness.store_envelopes(envelope(harness, KEY, None, "0002"))
     # Then they are told it is gone, as for a post
@@ -108,11 +108,11 @@ def test_a_late_create_cannot_resurrect_a_deleted_post(harness: Harness) -> None
 
 def test_a_rejected_file_gets_a_record_and_one_notification(harness: Harness) -> None:
     key = "posts/broken.md"
-    harness.store_envelopes(envelope(harness, key, b"no front matter here\n", "0001"))
-    harness.store_envelopes(envelope(harness, key, b"no front matter here\n", "0002"))  # dropped again
+    harness.store_envelopes(envelope(harness, key, b"---\nfront matter never closed\n", "0001"))
+    harness.store_envelopes(envelope(harness, key, b"---\nfront matter never closed\n", "0002"))  # dropped again
     item = harness.items()["broken"]
     assert item["record_type"] == "REJECTED"
-    assert item["reason"].startswith("no front matter: line 1")
+    assert item["reason"].startswith("front matter opened at line 1 is never closed")
     (note,) = harness.notifications()
     assert note["event_type"] == "post.rejected" and note["reason"] == item["reason"]
     # the file itself stays in the bucket

@@ -28,6 +28,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from postdrop import PostRejected, parse_post
+    from postdrop.core.liquid import Site
 
     path = Path(args.file)
     try:
@@ -36,7 +37,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return _fail(f"{args.file}: cannot read: {exc.strerror or exc}")
     key = args.key or f"posts/{path.name}"
     try:
-        post = parse_post(data, key, default_zone=args.zone)
+        site = Site(url=args.site_url, baseurl=args.site_baseurl, title=args.site_title)
+        post = parse_post(data, key, default_zone=args.zone, site=site)
     except PostRejected as exc:
         return _fail(f"{args.file}: {exc.reason}", EXIT_REJECTED)
     sys.stdout.write(post.model_dump_json(indent=2) + "\n")
@@ -128,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--key", help="the object key to parse it as (default: posts/<file name>)")
     p.add_argument("--zone", default=DEFAULT_ZONE, help="zone of dates written without an offset")
+    p.add_argument("--site-url", default="", help="site.url, as the post's Liquid sees it")
+    p.add_argument("--site-baseurl", default="", help="site.baseurl, as the post's Liquid sees it")
+    p.add_argument("--site-title", default="", help="site.title, as the post's Liquid sees it")
     p.set_defaults(func=cmd_parse)
 
     _add_pipeline_verbs(verbs)

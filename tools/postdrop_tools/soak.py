@@ -153,7 +153,7 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
             for v in range(1 if key.endswith(".jpg") else config.updates):
                 token = f"{i}-{v}-{rng.randrange(10**9)}"
                 title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
-                data = f"not a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token)
+                data = f"---\nnot a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token)
                 put = s3.put_object(Bucket=bucket, Key=key, Body=data)
                 versions.append(put.get("VersionId"))
                 record(key, "put", None if junk else title, junk, put.get("VersionId"),
