@@ -1,6 +1,8 @@
-"""Parse CPU per post: parse_post beside the naive normalizer, alternating, in one process.
+"""Parse CPU per post: parse_post beside its peers, the library floor and the naive
+normalizer, alternating, in one process, over the corpus and jekyll-world together.
 
-    python -m bench.parse [--rounds N]    prints {"postdrop_us", "naive_us", "floor_us", "files"}
+    python -m bench.parse [--rounds N]    prints {"postdrop_us", "naive_us", "floor_us",
+                                          "markdown_bleach_us", "markdown_it_nh3_us", "files"}
 
 bench/run.py starts this twice: with the environment the template gives the functions
 (GLIBC_TUNABLES among it), and with none, because glibc reads its tunables only when a
@@ -23,8 +25,9 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus" / "posts"))
+JEKYLL_WORLD = Path(os.environ.get("POSTDROP_JEKYLL_WORLD", REPO.parent / "shared" / "jekyll-world"))
 
-__all__ = ["CORPUS", "corpus_files", "measure"]
+__all__ = ["CORPUS", "corpus_files", "measure", "posts_to_parse"]
 
 
 def corpus_files() -> list[Path]:
@@ -33,6 +36,18 @@ def corpus_files() -> list[Path]:
         return sorted(CORPUS.glob("*.md"))
     print(f"bench: corpus not at {CORPUS}; using events/posts", file=sys.stderr)
     return sorted((REPO / "events" / "posts").glob("2*.md"))
+
+
+def jekyll_world_files() -> list[Path]:
+    if not JEKYLL_WORLD.is_dir():
+        print(f"bench: jekyll-world not at {JEKYLL_WORLD}; parse rows use the corpus alone", file=sys.stderr)
+        return []
+    return sorted(p for site in JEKYLL_WORLD.iterdir() if site.is_dir() for p in site.iterdir() if p.is_file())
+
+
+def posts_to_parse() -> list[Path]:
+    """The corpus and jekyll-world together: the first producer and nine ordinary blogs."""
+    return corpus_files() + jekyll_world_files()
 
 
 def _per_post_us(fn: Callable[[bytes, str], object], docs: list[tuple[bytes, str]], repeat: int) -> float:
@@ -44,17 +59,20 @@ def _per_post_us(fn: Callable[[bytes, str], object], docs: list[tuple[bytes, str
 
 
 def measure(rounds: int) -> dict[str, float]:
-    """Median µs per post of parse_post, the naive normalizer and the library floor
-    (bench/parse_floor.py), over ``rounds`` rounds in which they alternate."""
+    """Median µs per post of parse_post, its two peers (bench/peers.py), the library floor
+    (bench/parse_floor.py) and the naive normalizer, over ``rounds`` rounds in which they
+    alternate."""
     from bench.naive import naive_normalize
     from bench.parse_floor import floor_parse
+    from bench.peers import PEERS
     from postdrop import parse_post
 
-    docs = [(p.read_bytes(), f"posts/{p.name}") for p in corpus_files()]
+    docs = [(p.read_bytes(), f"posts/{p.name}") for p in posts_to_parse()]
     contenders: dict[str, Callable[[bytes, str], object]] = {
         "postdrop_us": parse_post,
         "naive_us": naive_normalize,
         "floor_us": floor_parse,
+        **PEERS,
     }
     for data, key in docs:  # warm each, and prove each handles every file
         for fn in contenders.values():

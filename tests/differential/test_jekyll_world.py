@@ -18,7 +18,6 @@ MathJax delimiters (``\\[ \\]``, ``\\( \\)``) around kramdown's math are dropped
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -39,14 +38,23 @@ pytestmark = [
     pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
 ]
 CASES = [(site, path) for site, posts in SITES.items() for path in posts]
-# Posts postdrop does not read as Jekyll does yet (issue #10 in progress): expected to fail,
-# and strict, so a post that starts agreeing must leave this list.
-NOT_YET = frozenset(
-    {
-        "jekyll__jekyll/2023-01-29-jekyll-3-9-3-released.markdown",
-        "seanh__jekyll-theme-oatcake/2019-08-01-basics.md",
-    }
-)
+# The differences kept on purpose, each listed in the README ("Where postdrop and Jekyll
+# differ"): the post, the check it is exempt from (for text, only the Jekyll blocks holding the
+# given words), and why.
+KEPT: dict[str, tuple[str, str, str]] = {
+    "jekyll__jekyll/2023-01-29-jekyll-3-9-3-released.markdown": (
+        "date",
+        "",
+        "'2023-01-29 18:30:22 2023 -0800' is malformed: Ruby's Time.parse drops its offset; postdrop "
+        "does not guess and takes the date in the file name, with a warning",
+    ),
+    "seanh__jekyll-theme-oatcake/2019-08-01-basics.md": (
+        "text",
+        "* Integer non orci",
+        "a list indented 2 spaces under an item indented 5: kramdown keeps it as the text "
+        "'* Integer ...' inside the deeper item, CommonMark (and its author) as a list",
+    ),
+}
 _TYPOGRAPHY = str.maketrans(
     {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "«": "<<", "»": ">>"}
 )
@@ -90,15 +98,7 @@ def _path_id(case: tuple[str, Path]) -> str:
     return f"{case[0]}/{case[1].name}"
 
 
-def _params() -> list[Any]:
-    not_yet = pytest.mark.xfail(reason="not read as Jekyll reads it yet", strict=True)
-    every = bool(os.environ.get("JEKYLL_WORLD_ALL"))  # run the NOT_YET posts as plain tests too
-    return [
-        pytest.param(c, id=_path_id(c), marks=[not_yet] if _path_id(c) in NOT_YET and not every else []) for c in CASES
-    ]
-
-
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", CASES, ids=[_path_id(c) for c in CASES])
 def test_postdrop_reads_the_post_as_jekyll_does(
     case: tuple[str, Path], jekyll: dict[str, dict[str, dict[str, Any]]]
 ) -> None:
@@ -112,8 +112,12 @@ def test_postdrop_reads_the_post_as_jekyll_does(
         problems.append(f"categories {ours.categories} != {theirs['categories']}")
     if ours.tags != theirs["tags"]:
         problems.append(f"tags {ours.tags} != {theirs['tags']}")
-    problems += _date_problems(path, ours.published_at, theirs["date"])
+    kept, words, _why = KEPT.get(_path_id(case), ("", "", ""))
+    if kept != "date":
+        problems += _date_problems(path, ours.published_at, theirs["date"])
     blocks, whole = jekyll_text(theirs["content"])
+    if kept == "text":
+        blocks = [b for b in blocks if words not in b]
     folded = _fold(ours.text)
     missing = [b for b in blocks if _fold(b) not in folded]
     if missing:
@@ -136,3 +140,7 @@ def _date_problems(path: Path, ours: str | None, theirs: str) -> list[str]:
     if ours_date.replace(tzinfo=None) != theirs_date.replace(tzinfo=None):
         return [f"date {ours} is not the wall clock of {theirs}"]
     return []
+
+
+def test_every_kept_difference_is_a_post_of_jekyll_world() -> None:
+    assert set(KEPT) <= {_path_id(c) for c in CASES}

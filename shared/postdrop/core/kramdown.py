@@ -26,7 +26,8 @@ producer's HTML-in-Markdown posts pay for none of them.
 from __future__ import annotations
 
 import re
-from functools import cache
+from bisect import bisect_right
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import pyromark
@@ -34,9 +35,9 @@ import pyromark
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["render_kramdown", "to_commonmark"]
+__all__ = ["PYROMARK_OPTIONS", "render_kramdown", "to_commonmark"]
 
-_BASE = (
+PYROMARK_OPTIONS = (
     pyromark.Options.ENABLE_TABLES
     | pyromark.Options.ENABLE_STRIKETHROUGH
     | pyromark.Options.ENABLE_FOOTNOTES
@@ -45,16 +46,22 @@ _BASE = (
     | pyromark.Options.ENABLE_SMART_PUNCTUATION
     | pyromark.Options.ENABLE_TASKLISTS
 )
-_WITH_MATH = _BASE | pyromark.Options.ENABLE_MATH
+_WITH_MATH = PYROMARK_OPTIONS | pyromark.Options.ENABLE_MATH
 _INLINE_MATH = re.compile(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Line patterns start with "\n" and are searched in "\n" + text: a literal first character
+# lets re skip ahead, where "^" with MULTILINE tries every position.
+_FENCE_RUN = re.compile(r"`{3,}|~{3,}")  # a fence when it starts its line
+_INDENTED = re.compile(r"\n[ \t]*\n((?:(?: {4}|\t)[^\n]*+(?:\n|$))++)")
+# a code span on one line (or a lone backtick run); 2,000 characters at most, so a line of
+# unclosed runs costs linear time
+_CODE_SPAN = re.compile(r"(`+)[^`\n](?:[^\n]{0,2000}?[^`\n])?\1(?!`)|`+")
 _EXTENSION_OPEN = re.compile(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
 _OPTIONS = re.compile(r"\{::options\b[^}]*/\}")
-_BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
+_BLOCK_IAL = re.compile(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
 _SPAN_IAL = re.compile(r"\{:(?![:/])[^}\n]{0,200}\}")
-_TOC_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*$")
-_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:.*$")
+_TOC = re.compile(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+_ABBREVIATION = re.compile(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 _MARKDOWN_ATTR = re.compile(
     r"^(?P<indent> {0,3})<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
     r"(?P<q>[\"']?)(?:1|block|span)(?P=q)(?P<after>[^>]*)>(?P<rest>.*)$"
@@ -64,7 +71,8 @@ _BLOCK_TAGS = (
     "address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|footer|"
     "form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul"
 )
-_HTML_BLOCK_OPEN = re.compile(rf"^ {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
+# after a newline (the text gets one in front): a literal first character lets re search fast
+_HTML_BLOCK_OPEN = re.compile(rf"\n {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n(?:[ \t]*\n)+")
 _TABLE_ROW = re.compile(r"^ {0,3}\|")
 _DELIMITER_ROW = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -72,21 +80,25 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 # The inline rewrites look this far along a line for a closing delimiter, so a hostile line of
 # openers costs linear time, not quadratic. kramdown's spans are far shorter.
 _SPAN = 400
+_STARS = re.compile(r"\*+")
+_MARKDOWN_ATTR_ANY = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
+# a row opening a block, with no delimiter row under it; searched in "\n\n" + text
+_HEADERLESS_ANY = re.compile(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
+_HEADING_ITEM_ANY = re.compile(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
 _CODE_ELEMENT = re.compile(rf"<code\b[^>\n]{{0,200}}>.{{0,{_SPAN}}}?</code>", re.IGNORECASE)
-_GUILLEMET = re.compile(r"(?<!<)<<(?=[^\s<])|(?<=[^\s>])>>(?!>)")
-# An emphasis pair with no asterisk inside: each opener is tried only as far as the next
-# asterisk, so a line of openers costs linear time.
-_SAME_KIND = re.compile(r"(?<![*\\])(\*\*|\*)(?![\s*])([^*\n]+?)(?<![\s\\])\1(?!\*)")
-_EMPHASIS = _SAME_KIND
+_GUILLEMET = re.compile(r"<<+|>>+")
+# an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
+# comes after it) so re can skip ahead, and the inside is possessive: linear time
+_EMPHASIS = re.compile(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
 
 
 def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
     source = to_commonmark(markdown)
     if "$$" not in source:
-        return pyromark.html(source, options=_BASE)
+        return pyromark.html(source, options=PYROMARK_OPTIONS)
     html = pyromark.html(source, options=_WITH_MATH)
     # pulldown-cmark reads $x$ as math too; kramdown does not: give those their dollars back.
     return _INLINE_MATH.sub(r"$\1$", html) if "math-inline" in html else html
@@ -96,29 +108,131 @@ def to_commonmark(markdown: str) -> str:
     """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source."""
     if "{:" in markdown:
         markdown = _OPTIONS.sub("", _extension_blocks(markdown))
-    lines = markdown.split("\n")
-    code = _code_lines(lines)
-    if "{:" in markdown or "*[" in markdown:
-        lines, code = _drop_attribute_lines(lines, code)
-    if "markdown" in markdown:
-        lines, code = _markdown_in_html(lines, code)
-    if "|" in markdown:
-        lines, code = _headerless_tables(lines, code)
-    if "#" in markdown:
-        lines = _heading_items(lines, code)
-    inline = [rewrite for trigger, rewrite in _INLINE_REWRITES if trigger(markdown)]
-    if inline:
-        lines = [line if is_code else _rewrite_inline(line, inline) for line, is_code in zip(lines, code, strict=True)]
-    text = "\n".join(lines)
-    if "<" in text and _BLANK_LINE.search(text):
-        text = _join_html_blocks(text)
-    return text
+    for needed, rewrite in _TEXT_REWRITES:
+        if needed(markdown):
+            markdown = rewrite(markdown)
+    by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
+    if by_line:
+        lines = markdown.split("\n")
+        code = _code_lines(markdown, lines)
+        for rewrite_lines in by_line:
+            lines, code = rewrite_lines(lines, code)
+        markdown = "\n".join(lines)
+    if "<" in markdown and _BLANK_LINE.search(markdown):
+        markdown = _join_html_blocks(markdown)
+    return markdown
 
 
-def _rewrite_inline(line: str, rewrites: list[Callable[[str], str]]) -> str:
-    for rewrite in rewrites:
-        line = rewrite(line)
-    return line
+# --- where the prose is: code is never rewritten --------------------------------------------
+
+
+class _Prose:
+    """The positions of a text that are prose: not in a fenced or indented code block, not in
+    a backtick code span. Code blocks are found once, code spans per line when asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.blocks = _code_blocks(text)
+        self._starts = [start for start, _ in self.blocks]
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+
+    def in_block(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self.blocks[i][1]
+
+    def at(self, pos: int) -> bool:
+        if self.in_block(pos):
+            return False
+        line = self.text.rfind("\n", 0, pos) + 1
+        spans = self._spans.get(line)
+        if spans is None:
+            end = self.text.find("\n", line)
+            spans = [m.span() for m in _CODE_SPAN.finditer(self.text, line, len(self.text) if end < 0 else end)]
+            self._spans[line] = spans
+        i = bisect_right(spans, (pos, len(self.text))) - 1
+        return not (i >= 0 and pos < spans[i][1])
+
+
+def _code_blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each fenced and indented code block, in order."""
+    blocks: list[tuple[int, int]] = []
+    opened: tuple[int, str] | None = None
+    lined = "\n" + text  # positions in it are one past those in text: a match's start is its line's
+    for match in _FENCE_RUN.finditer(lined) if "```" in text or "~~~" in text else ():
+        line_start = lined.rfind("\n", 0, match.start())
+        if match.start() - line_start > 4 or lined[line_start + 1 : match.start()].strip(" "):
+            continue  # not at the start of its line (after at most three spaces)
+        fence = match.group(0)
+        line_end = lined.find("\n", match.end())
+        info = lined[match.end() : len(lined) if line_end < 0 else line_end]
+        if opened is None:
+            if not (fence[0] == "`" and "`" in info):  # backticks in the info string: not a fence
+                opened = (line_start, fence)
+        elif fence[0] == opened[1][0] and len(fence) >= len(opened[1]) and not info.strip():
+            blocks.append((opened[0], match.end() - 1))
+            opened = None
+    if opened is not None:
+        blocks.append((opened[0], len(text)))
+    fenced = list(blocks)
+    padded = "\n\n" + text  # an indented block opens after a blank line, or at the start
+    for match in _INDENTED.finditer(padded):
+        start, end = match.start(1) - 2, match.end(1) - 2
+        if any(a <= start < b for a, b in fenced) or _in_list(text, start):
+            continue
+        blocks.append((start, end))
+    return sorted(blocks)
+
+
+def _in_list(text: str, start: int) -> bool:
+    """Whether the indented lines at ``start`` continue a list item (then they are not code):
+    the first line above them indented less than four columns is a list item or its text."""
+    pos = start
+    while pos > 0:
+        line_start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[line_start : pos - 1] if pos - 1 >= line_start else ""
+        pos = line_start
+        if not line.strip():
+            continue
+        indent = _indent(line)
+        if indent < 4:
+            return bool(_LIST_ITEM.match(line)) or indent >= 2
+    return False
+
+
+@lru_cache(maxsize=2)
+def _prose_of(text: str) -> _Prose:
+    """One text's prose, kept while rewrites that change nothing pass the same text on."""
+    return _Prose(text)
+
+
+def _sub_in_prose(
+    pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str, *, spans: bool = True
+) -> str:
+    """``pattern.sub(replace, text)`` where the match starts in prose; code keeps its text.
+    ``spans=False``: only code blocks are code (for a rewrite of backticks themselves)."""
+    prose: _Prose | None = None
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal prose
+        replaced = replace(match)
+        if replaced == match.group(0):
+            return replaced  # nothing to do: no need to know whether it is code
+        prose = prose or _prose_of(text)
+        keep = prose.in_block(match.start()) if not spans else not prose.at(match.start())
+        return match.group(0) if keep else replaced
+
+    return pattern.sub(one, text)
+
+
+def _code_lines(text: str, lines: list[str]) -> list[bool]:
+    """For each line of ``text``, whether it starts inside a code block."""
+    prose = _prose_of(text)
+    flags = []
+    pos = 0
+    for line in lines:
+        flags.append(prose.in_block(pos))
+        pos += len(line) + 1
+    return flags
 
 
 def _extension_blocks(text: str) -> str:
@@ -137,72 +251,23 @@ def _extension_blocks(text: str) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
-def _code_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it is code: inside (or a fence of) a fenced code block, or an
-    indented code block (four spaces after a blank line, outside a list)."""
-    flags: list[bool] = []
-    fence = ""
-    blank_before, in_list, indented = True, False, False
-    for line in lines:
-        if fence:
-            flags.append(True)
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
-            continue
-        blank = not line.strip()
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-        if indented and (blank or indent >= 4):
-            flags.append(True)
-            continue
-        indented = False
-        match = _FENCE.match(line)
-        if match:
-            fence = match.group(1)
-            flags.append(True)
-        elif not blank and indent >= 4 and blank_before and not in_list:
-            indented = True
-            flags.append(True)
-        else:
-            if _LIST_ITEM.match(line):
-                in_list = True
-            elif not blank and indent == 0 and blank_before:
-                in_list = False
-            flags.append(False)
-        blank_before = blank
-    return flags
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
 
 
-def _drop_attribute_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    out: list[str] = []
-    flags: list[bool] = []
-    for line, is_code in zip(lines, code, strict=True):
-        if is_code:
-            out.append(line)
-            flags.append(True)
-            continue
-        if _ABBREVIATION.match(line):
-            continue
-        if _BLOCK_IAL.match(line):
-            if "toc" in line and out and _TOC_ITEM.match(out[-1]):
-                out.pop()
-                flags.pop()
-            continue
-        out.append(_outside_code_spans(line, _drop_span_ials) if "{:" in line else line)
-        flags.append(False)
-    return out, flags
+def _drop_attributes(text: str) -> str:
+    """Attribute lists, a ``{:toc}`` list, and abbreviation definitions, out of the prose
+    (each line pattern is searched in "\n" + text, and removes the newline before the line)."""
+    lined = "\n" + text
+    for pattern, needed in ((_TOC, "TOC"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
+        if needed in lined:
+            lined = _sub_in_prose(pattern, _nothing, lined)
+    return lined[1:]
 
 
-def _drop_span_ials(text: str) -> str:
-    return _SPAN_IAL.sub("", text)
-
-
-def _outside_code_spans(line: str, rewrite: Callable[[str], str]) -> str:
-    """``rewrite`` applied to the parts of ``line`` outside backtick code spans."""
-    if "`" not in line:
-        return rewrite(line)
-    parts = re.split(r"(`+[^`]*?`+)", line)
-    return "".join(part if i % 2 else rewrite(part) for i, part in enumerate(parts))
+def _nothing(_match: re.Match[str]) -> str:
+    return ""
 
 
 def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -242,22 +307,24 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
 def _join_html_blocks(text: str) -> str:
     """Remove the blank lines inside a block-level HTML element that starts a line, so it stays
     one HTML block. An element with ``<pre>`` or ``<textarea>`` inside keeps its lines."""
+    text = "\n" + text
     pieces: list[str] = []
     pos = 0
     for match in _HTML_BLOCK_OPEN.finditer(text):
-        if match.start() < pos:
+        start = match.start() + 1  # the element, after the newline the search starts with
+        if start < pos:
             continue
-        end = _element_end(text, match.start(), match.group(1).lower())
+        end = _element_end(text, start, match.group(1).lower())
         if end is None:
             break  # never closed: nor is anything after it joined (one scan, not one per line)
-        element = text[match.start() : end]
+        element = text[start:end]
         if not _BLANK_LINE.search(element) or re.search(r"<(?:pre|textarea)\b|markdown\s*=", element, re.IGNORECASE):
             continue
-        pieces += [text[pos : match.start()], _BLANK_LINE.sub("\n", element)]
+        pieces += [text[pos:start], _BLANK_LINE.sub("\n", element)]
         pos = end
     if not pieces:
-        return text
-    return "".join(pieces) + text[pos:]
+        return text[1:]
+    return ("".join(pieces) + text[pos:])[1:]
 
 
 def _element_end(text: str, start: int, tag: str) -> int | None:
@@ -327,40 +394,52 @@ def _heading_items(lines: list[str], code: list[bool]) -> list[str]:
     return out
 
 
-def _code_element_backticks(line: str) -> str:
+def _code_element_backticks(text: str) -> str:
     """Backticks inside an inline ``<code>`` element are its text (kramdown reads the element
     as HTML); CommonMark would start code spans with them."""
-    return _CODE_ELEMENT.sub(lambda m: m.group(0).replace("`", "&#96;"), line)
+    return _sub_in_prose(_CODE_ELEMENT, lambda m: m.group(0).replace("`", "&#96;"), text, spans=False)
 
 
-def _guillemets(line: str) -> str:
+def _guillemets(text: str) -> str:
     """kramdown's typographic ``<<`` and ``>>`` (not a blockquote's ``>>``)."""
-    return _outside_code_spans(line, lambda part: _GUILLEMET.sub(lambda m: "«" if m.group(0) == "<<" else "»", part))
+    return _sub_in_prose(_GUILLEMET, _guillemet, text)
 
 
-def _nested_emphasis(line: str) -> str:
-    """kramdown does not nest emphasis in emphasis of its kind: in ``*does _not_ work*`` and
-    ``**does __not__ work**`` the inner delimiters are text."""
-    return _outside_code_spans(line, lambda part: _SAME_KIND.sub(_escape_inner, part))
+def _guillemet(match: re.Match[str]) -> str:
+    """``<<`` before a word, ``>>`` after one; longer runs and a line's ``>>`` prefix stay."""
+    text, run, start, end = match.string, match.group(0), match.start(), match.end()
+    if run == "<<" and end < len(text) and not text[end].isspace():
+        return "«"
+    if run == ">>" and start > 0 and not text[start - 1].isspace() and text[start - 1] != ">":
+        return "»"
+    return run
+
+
+def _emphasis(text: str) -> str:
+    """Emphasis pairs as kramdown reads them, in one pass: see _cjk_pair and _escape_inner."""
+    return _sub_in_prose(_EMPHASIS, _emphasis_pair, text)
+
+
+def _emphasis_pair(match: re.Match[str]) -> str:
+    cjk = _cjk_pair(match)
+    return cjk if cjk != match.group(0) else _escape_inner(match)
 
 
 def _escape_inner(match: re.Match[str]) -> str:
+    """kramdown does not nest emphasis in emphasis of its kind: in ``*does _not_ work*`` and
+    ``**does __not__ work**`` the inner delimiters are text."""
     outer, inner = match.group(1), match.group(2)
+    if "_" not in inner:
+        return match.group(0)
     twin = "__" if len(outer) == 2 else "_"
     pattern = rf"(?<![\w_]){re.escape(twin)}(?!_)(\S(?:.*?\S)?){re.escape(twin)}(?![\w_])"
     escaped = re.sub(pattern, lambda m: "\\_" * len(twin) + m.group(1) + "\\_" * len(twin), inner)
     return outer + escaped + outer
 
 
-def _cjk_emphasis(line: str) -> str:
-    """``*``/``**`` pairs that CommonMark leaves literal only because a CJK letter sits
-    against punctuation at a delimiter, written as the HTML kramdown gives them."""
-    if "*" not in line or not _CJK.search(line):
-        return line
-    return _outside_code_spans(line, lambda part: _EMPHASIS.sub(_cjk_pair, part))
-
-
 def _cjk_pair(match: re.Match[str]) -> str:
+    """A ``*``/``**`` pair that CommonMark leaves literal only because a CJK letter sits
+    against punctuation at a delimiter, written as the HTML kramdown gives it."""
     text = match.string
     delimiter, inner = match.group(1), match.group(2)
     before = text[match.start() - 1] if match.start() > 0 else " "
@@ -386,10 +465,34 @@ def _is_punctuation(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
-# Rewrites inside a line of text (never code), each with the test of the source that needs it.
-_INLINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
+def _heading_items_of(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    return _heading_items(lines, code), code
+
+
+def _has_cjk_delimiter(text: str) -> bool:
+    """A ``*`` run between a CJK character and anything not a space: where CommonMark's
+    flanking rule and kramdown's reading can differ."""
+    if "*" not in text or _CJK.search(text) is None:
+        return False
+    for match in _STARS.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if (_CJK.match(before) and not after.isspace()) or (_CJK.match(after) and not before.isspace()):
+            return True
+    return False
+
+
+# Each rewrite with the test of the whole source that says it has work to do: a substring
+# test first, then at most one search, so a post with none of these constructs pays for none.
+_TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
+    (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
     (lambda text: "<code" in text and "`" in text, _code_element_backticks),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
-    (lambda text: "*" in text and "_" in text, _nested_emphasis),
-    (lambda text: "*" in text and _CJK.search(text) is not None, _cjk_emphasis),
+    (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
+)
+# The rarer block constructs, read line by line.
+_LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
+    (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
+    (lambda text: "|" in text and _HEADERLESS_ANY.search("\n\n" + text) is not None, _headerless_tables),
+    (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items_of),
 )
