@@ -90,16 +90,16 @@ def parse_rows(rounds: int) -> list[Row]:
                   faster, peers[faster], "<= 0.20 (5x faster)")  # fmt: skip
         row.met = row.ratio <= 0.20
         rows.append(row)
-    env = got["functions' env"]
-    ours = statistics.median(r["postdrop_us"] for r in env)
+    functions = got["functions' env"]
+    ours = statistics.median(r["postdrop_us"] for r in functions)
     floor = Row("  beside its library calls alone (bench/parse_floor.py)", "µs", ours, "library floor",
-                statistics.median(r["floor_us"] for r in env), "<= 1.25x the floor")  # fmt: skip
+                statistics.median(r["floor_us"] for r in functions), "<= 1.25x the floor")  # fmt: skip
     floor.met = floor.ratio <= 1.25
     rows.append(floor)
     for name, key in PEERS.items():
-        rows.append(Row(f"  the peer {name}", "µs", ours, name, statistics.median(r[key] for r in env)))
-    rows.append(Row("  the naive frontmatter+bs4 (does less; reference)", "µs", ours, "frontmatter+bs4",
-                    statistics.median(r["naive_us"] for r in env)))  # fmt: skip
+        rows.append(Row(f"  beside the peer {name}", "µs", ours, name, statistics.median(r[key] for r in functions)))
+    rows.append(Row("  beside the naive frontmatter+bs4 (does less; reference)", "µs", ours, "frontmatter+bs4",
+                    statistics.median(r["naive_us"] for r in functions)))  # fmt: skip
     return rows
 
 
