@@ -32,6 +32,10 @@ HOSTILE = {
     "80,000 nested quotes": (_post("title: t", ">" * 80_000 + " x\n"), "posts/a.md", f"more than {MAX_DEPTH} deep"),
     "deep lists": (_post("title: t", "".join("  " * i + "- x\n" for i in range(1200))), "posts/a.md", "deep"),
     "nested spans in markdown": (_post("title: t", "<span>" * 20_000 + "x"), "posts/a.md", "deep"),
+    "200,000 one-word paragraphs": (_post("title: t", "x\n\n" * 200_000), "posts/a.md",
+                                    "more than 100,000 elements"),
+    "100,000 Liquid outputs": (_post("title: t", "{{ x }}" * 100_000), "posts/a.md",
+                               "Liquid tags and outputs, more than the 10,000 postdrop reads"),
     "many blocks just under the depth": (
         _post("title: t", ("<div>" * 500 + "x" + "</div>" * 500 + "\n") * 200), "posts/a.html", "too deeply for",
     ),

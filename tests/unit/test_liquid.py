@@ -112,3 +112,23 @@ def test_a_post_without_liquid_never_imports_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO / "shared")
     assert out.stdout.strip() == "False"
+
+
+def test_an_opener_never_closed_is_not_handed_to_the_lexer() -> None:
+    """python-liquid's lexer would search to the end of the body again from each unclosed
+    opener; postdrop removes the markup instead, in one pass."""
+    for body, what in [
+        ("Text {{ " * 5000, "an output '{{' at body line 1 is never closed"),
+        ("Text {% raw %}" * 5000, "a '{% raw %}' at body line 1 is never closed"),
+        ("Text\n{% if x", "a tag '{%' at body line 2 is never closed"),
+    ]:
+        got = parse(body)
+        assert "{" not in got.text and got.text.startswith("Text")
+        assert f"Liquid: {what}; removed the Liquid markup and kept the text" in got.warnings
+
+
+def test_liquid_warnings_stop_at_twenty_and_say_how_many_more() -> None:
+    got = parse("".join(f"{{% tag{i} %}}" for i in range(50)) + " text")
+    liquid = [w for w in got.warnings if w.startswith("Liquid:")]
+    assert len(liquid) == 21
+    assert liquid[-1] == "Liquid: 30 more problems like these"

@@ -28,9 +28,10 @@ import html
 import json
 import re
 import urllib.parse
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from postdrop.exceptions import PostRejected
@@ -38,9 +39,20 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["MAX_LOOP_ITERATIONS", "MAX_OUTPUT_CHARS", "Site", "has_liquid", "post_url_of", "render_liquid"]
+__all__ = [
+    "MAX_LIQUID_MARKUP",
+    "MAX_LOOP_ITERATIONS",
+    "MAX_OUTPUT_CHARS",
+    "Site",
+    "has_liquid",
+    "post_url_of",
+    "render_liquid",
+]
 
 MAX_LOOP_ITERATIONS = 100_000
+# python-liquid takes some 35 µs a tag or output; no post of an ordinary blog has 1,000.
+MAX_LIQUID_MARKUP = 10_000
+MAX_LIQUID_WARNINGS = 20  # then one line says how many more
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
 # site.* that a site has and one post cannot: empty, with a warning when a post reads them.
 SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections", "documents", "static_files")
@@ -94,6 +106,15 @@ def render_liquid(body: str, page: dict[str, Any], site: Site, warnings: list[st
     """``body`` with its Liquid rendered; ``body`` itself when it has none."""
     if not has_liquid(body):
         return body
+    markup = body.count("{%") + body.count("{{")
+    if markup > MAX_LIQUID_MARKUP:
+        raise PostRejected(
+            f"the body has {markup:,} Liquid tags and outputs, more than the {MAX_LIQUID_MARKUP:,} postdrop reads"
+        )
+    unclosed = _unclosed(body)
+    if unclosed:
+        warnings.append(f"Liquid: {unclosed}; removed the Liquid markup and kept the text")
+        return _strip_markup(body)
     env, errors = _environment()
     found: list[str] = []
     token = _run.set(_Run(site, found))
@@ -110,8 +131,25 @@ def render_liquid(body: str, page: dict[str, Any], site: Site, warnings: list[st
             out = _strip_markup(body)
     finally:
         _run.reset(token)
-    warnings.extend(dict.fromkeys(found))
+    distinct = list(dict.fromkeys(found))
+    warnings.extend(distinct[:MAX_LIQUID_WARNINGS])
+    if len(distinct) > MAX_LIQUID_WARNINGS:
+        warnings.append(f"Liquid: {len(distinct) - MAX_LIQUID_WARNINGS} more problems like these")
     return str(out)
+
+
+def _unclosed(body: str) -> str | None:
+    """What python-liquid's lexer would search for to the end of the body, again from each
+    opener (time quadratic in their number): an output, tag or raw block never closed. The
+    last opener of each kind decides: when it is closed, so is every one before it."""
+    for opener, closer, what in (("{{", "}}", "an output '{{'"), ("{%", "%}", "a tag '{%'")):
+        last = body.rfind(opener)
+        if last >= 0 and body.find(closer, last + 2) < 0:
+            return f"{what} at body line {body.count(chr(10), 0, last) + 1} is never closed"
+    raws = list(_RAW_OPEN.finditer(body)) if "raw" in body else []
+    if raws and _RAW_CLOSE.search(body, raws[-1].end()) is None:
+        return f"a '{{% raw %}}' at body line {body.count(chr(10), 0, raws[-1].start()) + 1} is never closed"
+    return None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -119,6 +157,8 @@ def _first_line(exc: BaseException) -> str:
     return str(message).split("\n", 1)[0]
 
 
+_RAW_OPEN = re.compile(r"{%-?\s*raw\s*-?%}")
+_RAW_CLOSE = re.compile(r"{%-?\s*endraw\s*-?%}")
 _MARKUP = re.compile(r"{%.{0,2000}?%}|{{.{0,2000}?}}|{%[^\n]*|{{[^\n]*", re.DOTALL)
 
 
@@ -136,7 +176,13 @@ def _line_of(token: Any) -> str:
     source, index = getattr(token, "source", None), getattr(token, "start_index", -1)
     if not isinstance(source, str) or index < 0:
         return ""
-    return f" (body line {source.count(chr(10), 0, index) + 1})"
+    return f" (body line {bisect_right(_newlines(source), index) + 1})"
+
+
+@lru_cache(maxsize=1)
+def _newlines(source: str) -> list[int]:
+    """Where the body's lines end: found once, so a body of many errors names each line in log time."""
+    return [m.start() for m in re.finditer("\n", source)]
 
 
 class _SiteData(dict[str, Any]):
