@@ -1,7 +1,7 @@
 """postdrop beside Jekyll, the reference reader of these files, over the real corpus.
 
-The corpus is built as a Jekyll site (in a temporary folder) whose Liquid page dumps
-every post as JSON; title, categories, tags, dates and the article's paragraphs are
+The corpus is built as a Jekyll site (jekyll_site.py, in a temporary folder) whose Liquid
+page dumps every post as JSON; title, categories, tags, dates and the article's paragraphs are
 compared with parse_post's. Where postdrop differs on purpose, the test says so:
 
 - Jekyll sees no front matter after a leading blank line (it renders the block as text);
@@ -16,11 +16,7 @@ compared with parse_post's. Where postdrop differs on purpose, the test says so:
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,45 +25,23 @@ from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
 from tests.conftest import corpus_files, requires_corpus
+from tests.differential.jekyll_site import JEKYLL, build
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-JEKYLL = shutil.which("jekyll")
 pytestmark = [
     requires_corpus,
     pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
 ]
 
-DUMP = """---
-layout: null
----
-[{% for post in site.posts %}{"name": {{ post.path | split: "/" | last | jsonify }},
- "title": {{ post.title | jsonify }}, "categories": {{ post.categories | jsonify }},
- "tags": {{ post.tags | jsonify }}, "date": {{ post.date | date: "%Y-%m-%dT%H:%M:%S%:z" | jsonify }},
- "content": {{ post.content | jsonify }}}{% unless forloop.last %},{% endunless %}{% endfor %}]
-"""
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "..."})
 _SOURCE_LINE = re.compile(r"^[（(](?:文章)?来源[：:].*[）)]$")
 
 
 @pytest.fixture(scope="module")
 def jekyll_posts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    site: Path = tmp_path_factory.mktemp("site")
-    (site / "_posts").mkdir()
-    for path in corpus_files():
-        shutil.copy(path, site / "_posts" / path.name)
-    (site / "_config.yml").write_text("title: postdrop differential\n", encoding="utf-8")
-    (site / "posts.json").write_text(DUMP, encoding="utf-8")
-    assert JEKYLL is not None
-    subprocess.run(
-        [JEKYLL, "build", "--quiet", "-s", str(site), "-d", str(site / "_site")],
-        check=True,
-        env={**os.environ, "TZ": "UTC"},
-        capture_output=True,
-    )
-    dumped = json.loads((site / "_site" / "posts.json").read_text(encoding="utf-8"))
-    return {post["name"]: post for post in dumped}
+    return build(corpus_files(), tmp_path_factory.mktemp("corpus") / "site")
 
 
 def _fold(text: str) -> str:
