@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus" / "posts"))
-JEKYLL_WORLD = Path(os.environ.get("POSTDROP_JEKYLL_WORLD", REPO.parent / "shared" / "jekyll-world"))
 
 __all__ = ["CORPUS", "corpus_files", "measure", "posts_to_parse"]
 
@@ -39,10 +38,13 @@ def corpus_files() -> list[Path]:
 
 
 def jekyll_world_files() -> list[Path]:
-    if not JEKYLL_WORLD.is_dir():
+    """The posts of ../shared/jekyll-world, found as the differential test finds them."""
+    from tests.conftest import JEKYLL_WORLD, jekyll_world_sites
+
+    sites = jekyll_world_sites()
+    if not sites:
         print(f"bench: jekyll-world not at {JEKYLL_WORLD}; parse rows use the corpus alone", file=sys.stderr)
-        return []
-    return sorted(p for site in JEKYLL_WORLD.iterdir() if site.is_dir() for p in site.iterdir() if p.is_file())
+    return [path for posts in sites.values() for path in posts]
 
 
 def posts_to_parse() -> list[Path]:

@@ -10,7 +10,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from postdrop.core.dates import DEFAULT_ZONE
-from postdrop.core.liquid import Site
+from postdrop.core.site import Site
 from postdrop.exceptions import ConfigError
 
 __all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from postdrop import NormalizedPost, PostRejected, parse_post
-from postdrop.core.liquid import Site, post_url_of
+from postdrop.core.liquid import post_url_of
+from postdrop.core.site import Site
 from tests.conftest import REPO
 
 FRONT = "title: Liquid sample\ndate: 2021-03-04 05:06:07 +0000\ncategories: notes"
@@ -105,13 +106,15 @@ def test_a_runaway_loop_is_rejected_within_liquids_limits() -> None:
 
 
 def test_a_post_without_liquid_never_imports_it() -> None:
+    """Neither python-liquid nor postdrop's Liquid step loads for such a post, nor with the
+    settings (which StoreFunction loads too)."""
     code = (
-        "import sys; from postdrop import parse_post;"
+        "import sys; from postdrop import parse_post; import postdrop.config;"
         "parse_post(b'---\\ntitle: t\\n---\\nplain *text* only', 'posts/a.md');"
-        "print('liquid' in sys.modules)"
+        "print('liquid' in sys.modules, 'postdrop.core.liquid' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO / "shared")
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
 
 
 def test_an_opener_never_closed_is_not_handed_to_the_lexer() -> None:

@@ -28,7 +28,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from postdrop import PostRejected, parse_post
-    from postdrop.core.liquid import Site
+    from postdrop.core.site import Site
 
     path = Path(args.file)
     try:

@@ -176,33 +176,38 @@ def _link_only(node: LexborNode) -> list[LexborNode] | None:
     return links or None
 
 
-def _is_source_line(node: LexborNode) -> bool:
-    """The producer's source URL line: ``<https://...>`` alone (an autolink), or ``<>``."""
+def _source_line(node: LexborNode, links: list[LexborNode] | None) -> str | None:
+    """The URL of the producer's source line (``<https://...>`` alone, an autolink), "" for its
+    ``<>`` (no source), None when ``node`` (whose ``_link_only`` is ``links``) is not one."""
     if node.tag != "p":
-        return False
-    if node.text(deep=True).strip() == "<>":
-        return True
-    links = _link_only(node)
-    if links is None or len(links) != 1:
-        return False
+        return None
+    if links is None:
+        return "" if node.text(deep=True).strip() == "<>" else None
     href = (links[0].attributes.get("href") or "").strip()
-    return href == _text(links[0]) and href.lower().startswith(("http://", "https://"))
+    if len(links) == 1 and href == _text(links[0]) and href.lower().startswith(("http://", "https://")):
+        return href
+    return None
 
 
 def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str]) -> list[LexborNode]:
     """The producer's trailer: its source URL line, then paragraphs of back links, at the end.
     Paragraphs of links that no source line opens are the article's own."""
+    back: list[list[LexborNode]] = []  # the back links, last paragraph first
     start = len(nodes)
-    while start > 0 and not _is_source_line(nodes[start - 1]) and _link_only(nodes[start - 1]) is not None:
+    while start > 0:
+        links = _link_only(nodes[start - 1])
+        url = _source_line(nodes[start - 1], links)
+        if url is not None:
+            break
+        if links is None:
+            return nodes
+        back.append(links)
         start -= 1
-    if start == 0 or not _is_source_line(nodes[start - 1]):
+    if start == 0:
         return nodes
-    source, back = nodes[start - 1], nodes[start:]
-    links = _link_only(source)
-    if links:
-        out.source_url = (links[0].attributes.get("href") or "").strip()
-    for paragraph in back:
-        for a in _link_only(paragraph) or []:
+    out.source_url = url or None
+    for paragraph in reversed(back):
+        for a in paragraph:
             href = (a.attributes.get("href") or "").strip()
             text = _text(a)
             if href and is_safe_url(href):

@@ -3,8 +3,8 @@
 postdrop renders Markdown with pulldown-cmark (pyromark). Its options give most of what
 kramdown adds to CommonMark: footnotes (definitions written ``[^1]: <https://...>`` too),
 ``$$`` math (kept as TeX source), heading IDs ``{#id}``, definition lists, GFM task lists
-and typographic quotes and dashes. What they do not give is handled here, on the Markdown source, outside
-fenced code:
+and typographic quotes and dashes. What they do not give is handled here, on the Markdown
+source, outside code (fenced and indented blocks, code spans):
 
 - attribute lists (``{: .class}``, ``{:toc}``, span IALs after a link or image) and the
   extensions ``{::options /}``, ``{::comment}``, ``{::nomarkdown}``: removed, their
@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
@@ -47,23 +47,46 @@ PYROMARK_OPTIONS = (
     | pyromark.Options.ENABLE_TASKLISTS
 )
 _WITH_MATH = PYROMARK_OPTIONS | pyromark.Options.ENABLE_MATH
-_INLINE_MATH = re.compile(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
+
+
+class _Lazy:
+    """A regular expression compiled on first use. Compiling this module's two dozen at import
+    cost every cold start of ParseFunction some 17 ms, and a post uses few of them."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Stands for ``re.compile(pattern, flags)``, compiled when first used."""
+    return cast("re.Pattern[str]", _Lazy(pattern, flags))
+
+
+_INLINE_MATH = _lazy(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
 
 # Line patterns start with "\n" and are searched in "\n" + text: a literal first character
 # lets re skip ahead, where "^" with MULTILINE tries every position.
-_FENCE_RUN = re.compile(r"`{3,}|~{3,}")  # a fence when it starts its line
-_INDENTED = re.compile(r"\n[ \t]*\n((?:(?: {4}|\t)[^\n]*+(?:\n|$))++)")
+_FENCE_RUN = _lazy(r"`{3,}|~{3,}")  # a fence when it starts its line
+_INDENTED = _lazy(r"\n[ \t]*\n((?:(?: {4}|\t)[^\n]*+(?:\n|$))++)")
 # a code span on one line (or a lone backtick run); 2,000 characters at most, so a line of
 # unclosed runs costs linear time
-_CODE_SPAN = re.compile(r"(`+)[^`\n](?:[^\n]{0,2000}?[^`\n])?\1(?!`)|`+")
-_EXTENSION_OPEN = re.compile(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
-_OPTIONS = re.compile(r"\{::options\b[^}]*/\}")
-_BLOCK_IAL = re.compile(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
-_SPAN_IAL = re.compile(r"\{:(?![:/])[^}\n]{0,200}\}")
-_TOC = re.compile(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
-_ABBREVIATION = re.compile(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
-_MARKDOWN_ATTR = re.compile(
-    r"^(?P<indent> {0,3})<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
+_CODE_SPAN = _lazy(r"(`+)[^`\n](?:[^\n]{0,2000}?[^`\n])?\1(?!`)|`+")
+_EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
+_OPTIONS = _lazy(r"\{::options\b[^}]*/\}")
+_BLOCK_IAL = _lazy(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
+_SPAN_IAL = _lazy(r"\{:(?![:/])[^}\n]{0,200}\}")
+_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+_ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
+_MARKDOWN_ATTR = _lazy(
+    r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
     r"(?P<q>[\"']?)(?:1|block|span)(?P=q)(?P<after>[^>]*)>(?P<rest>.*)$"
 )
 # CommonMark's type-6 HTML blocks: they end at a blank line; kramdown reads the element whole.
@@ -72,26 +95,28 @@ _BLOCK_TAGS = (
     "form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul"
 )
 # after a newline (the text gets one in front): a literal first character lets re search fast
-_HTML_BLOCK_OPEN = re.compile(rf"\n {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
-_BLANK_LINE = re.compile(r"\n(?:[ \t]*\n)+")
-_TABLE_ROW = re.compile(r"^ {0,3}\|")
-_DELIMITER_ROW = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-# The inline rewrites look this far along a line for a closing delimiter, so a hostile line of
-# openers costs linear time, not quadratic. kramdown's spans are far shorter.
+_HTML_BLOCK_OPEN = _lazy(rf"\n {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
+_BLANK_LINE = _lazy(r"\n(?:[ \t]*\n)+")
+_TABLE_ROW = _lazy(r"^ {0,3}\|")
+_DELIMITER_ROW = _lazy(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# CJK letters and punctuation, fullwidth forms: ranges, not a regex class (that one takes 5 ms
+# to compile, on every cold start)
+_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+# <code> elements are looked for this far along a line for their end, so a hostile line of
+# unclosed ones costs linear time, not quadratic. kramdown's are far shorter.
 _SPAN = 400
-_STARS = re.compile(r"\*+")
-_MARKDOWN_ATTR_ANY = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
+_STARS = _lazy(r"\*+")
+_MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
 # a row opening a block, with no delimiter row under it; searched in "\n\n" + text
-_HEADERLESS_ANY = re.compile(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
-_HEADING_ITEM_ANY = re.compile(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
-_HEADING_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
-_CODE_ELEMENT = re.compile(rf"<code\b[^>\n]{{0,200}}>.{{0,{_SPAN}}}?</code>", re.IGNORECASE)
-_GUILLEMET = re.compile(r"<<+|>>+")
+_HEADERLESS_ANY = _lazy(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
+_HEADING_ITEM_ANY = _lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
+_LIST_ITEM = _lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_HEADING_ITEM = _lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
+_CODE_ELEMENT = _lazy(rf"<code\b[^>\n]{{0,200}}>.{{0,{_SPAN}}}?</code>", re.IGNORECASE)
+_GUILLEMET = _lazy(r"<<+|>>+")
 # an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
 # comes after it) so re can skip ahead, and the inside is possessive: linear time
-_EMPHASIS = re.compile(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
+_EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
 
 
 def render_kramdown(markdown: str) -> str:
@@ -111,6 +136,8 @@ def to_commonmark(markdown: str) -> str:
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
+    if "<" in markdown and _BLANK_LINE.search(markdown):
+        markdown = _join_html_blocks(markdown)
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
     if by_line:
         lines = markdown.split("\n")
@@ -118,8 +145,6 @@ def to_commonmark(markdown: str) -> str:
         for rewrite_lines in by_line:
             lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
-    if "<" in markdown and _BLANK_LINE.search(markdown):
-        markdown = _join_html_blocks(markdown)
     return markdown
 
 
@@ -288,8 +313,7 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
             flags.append(is_code)
             continue
         tag = match["tag"]
-        # the attribute stays (the sanitizer drops it): it tells _join_html_blocks to keep the blank lines
-        out += [f'<{tag}{match["before"]} markdown="1"{match["after"]}>', ""]
+        out += [f"<{tag}{match['before']}{match['after']}>", ""]
         flags += [False, False]
         rest = match["rest"]
         if rest.strip():
@@ -306,7 +330,8 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
 
 def _join_html_blocks(text: str) -> str:
     """Remove the blank lines inside a block-level HTML element that starts a line, so it stays
-    one HTML block. An element with ``<pre>`` or ``<textarea>`` inside keeps its lines."""
+    one HTML block. An element with ``<pre>`` or ``<textarea>`` inside keeps its lines, and so
+    does one with ``markdown="1"`` (_markdown_in_html, after this, reads its content)."""
     text = "\n" + text
     pieces: list[str] = []
     pos = 0
@@ -372,7 +397,7 @@ def _headerless_tables(lines: list[str], code: list[bool]) -> tuple[list[str], l
     return out, flags
 
 
-def _heading_items(lines: list[str], code: list[bool]) -> list[str]:
+def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """``- #### Heading`` then unindented lines: kramdown keeps those lines in the list item
     (lazily, as it does after any first line); CommonMark ends the item after a heading.
     Indent them to the item's content, as kramdown reads them."""
@@ -391,7 +416,7 @@ def _heading_items(lines: list[str], code: list[bool]) -> list[str]:
             out.append(" " * column + line.lstrip(" "))
         else:
             out.append(line)
-    return out
+    return out, code  # one line out per line in: the code flags stand
 
 
 def _code_element_backticks(text: str) -> str:
@@ -450,9 +475,7 @@ def _cjk_pair(match: re.Match[str]) -> str:
         return match.group(0)  # CommonMark reads this pair already
     # markdown-it's cjk-friendly rule: a CJK character on either side of the delimiter lifts
     # CommonMark's punctuation condition (kramdown has none).
-    cjk_edge = (opens or _CJK.match(before) or _CJK.match(inner[0])) and (
-        closes or _CJK.match(after) or _CJK.match(inner[-1])
-    )
+    cjk_edge = (opens or _is_cjk(before) or _is_cjk(inner[0])) and (closes or _is_cjk(after) or _is_cjk(inner[-1]))
     if not cjk_edge:
         return match.group(0)
     tag = "strong" if delimiter == "**" else "em"
@@ -465,19 +488,18 @@ def _is_punctuation(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
-def _heading_items_of(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    return _heading_items(lines, code), code
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
 
 
 def _has_cjk_delimiter(text: str) -> bool:
     """A ``*`` run between a CJK character and anything not a space: where CommonMark's
     flanking rule and kramdown's reading can differ."""
-    if "*" not in text or _CJK.search(text) is None:
-        return False
     for match in _STARS.finditer(text):
         before = text[match.start() - 1] if match.start() else " "
         after = text[match.end()] if match.end() < len(text) else " "
-        if (_CJK.match(before) and not after.isspace()) or (_CJK.match(after) and not before.isspace()):
+        if (_is_cjk(before) and not after.isspace()) or (_is_cjk(after) and not before.isspace()):
             return True
     return False
 
@@ -494,5 +516,5 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text and _HEADERLESS_ANY.search("\n\n" + text) is not None, _headerless_tables),
-    (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items_of),
+    (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
 )

@@ -17,8 +17,9 @@ Liquid that never reaches Python attributes, and bounds loops and output):
   broken part renders nothing and a warning names it and its line. Liquid's own limits
   (loop iterations, output size, nesting) reject a post that would run away.
 
-python-liquid costs ~300 ms to import, so it is imported on the first post that has ``{%``
-or ``{{`` in its body; a post without them never pays for it.
+python-liquid costs ~300 ms to import, and this module some milliseconds, so both load on the
+first post that has ``{%`` or ``{{`` in its body (normalize.py imports this module there); a
+post without them never pays for either.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from postdrop.core.site import Site
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ __all__ = [
     "MAX_LIQUID_MARKUP",
     "MAX_LOOP_ITERATIONS",
     "MAX_OUTPUT_CHARS",
-    "Site",
+    "Site",  # from postdrop.core.site, where it lives
     "has_liquid",
     "post_url_of",
     "render_liquid",
@@ -59,15 +61,6 @@ SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections
 _JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{4})-(\d{1,2})-(\d{1,2})-([^/]+?)(?:\.[^./]+)?$")
 _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
 _NOT_SLUG = re.compile(r"[^\w]+|_+")
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """What a post's Liquid sees of its site (Jekyll's site.url, site.baseurl, site.title)."""
-
-    url: str = ""
-    baseurl: str = ""
-    title: str = ""
 
 
 @dataclass(slots=True)
@@ -102,8 +95,9 @@ def post_url_of(name: str, baseurl: str = "") -> str | None:
     return f"{baseurl.rstrip('/')}/{year}/{int(month):02d}/{int(day):02d}/{slug}.html"
 
 
-def render_liquid(body: str, page: dict[str, Any], site: Site, warnings: list[str]) -> str:
-    """``body`` with its Liquid rendered; ``body`` itself when it has none."""
+def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: list[str]) -> str:
+    """``body`` with its Liquid rendered; ``body`` itself when it has none. ``site`` None: an
+    empty one."""
     if not has_liquid(body):
         return body
     markup = body.count("{%") + body.count("{{")
@@ -115,7 +109,10 @@ def render_liquid(body: str, page: dict[str, Any], site: Site, warnings: list[st
     if unclosed:
         warnings.append(f"Liquid: {unclosed}; removed the Liquid markup and kept the text")
         return _strip_markup(body)
-    env, errors = _environment()
+    env = _environment()
+    from liquid.exceptions import LiquidError, ResourceLimitError  # noqa: PLC0415 - loaded by _environment
+
+    site = site or Site()
     found: list[str] = []
     token = _run.set(_Run(site, found))
     try:
@@ -124,9 +121,9 @@ def render_liquid(body: str, page: dict[str, Any], site: Site, warnings: list[st
             out = template.render(
                 page=_page_data(page, site), site=_SiteData(site), jekyll={"environment": "production"}
             )
-        except errors.resource as exc:
+        except ResourceLimitError as exc:
             raise PostRejected(f"Liquid in the body runs past postdrop's limits ({_first_line(exc)})") from None
-        except errors.base as exc:  # the lexer cannot split the body into tags at all
+        except LiquidError as exc:  # the lexer cannot split the body into tags at all
             found.append(f"Liquid: {_first_line(exc)}; removed the Liquid markup and kept the text")
             out = _strip_markup(body)
     finally:
@@ -190,8 +187,7 @@ class _SiteData(dict[str, Any]):
 
     def __init__(self, site: Site) -> None:
         super().__init__(url=site.url, baseurl=site.baseurl, title=site.title, time=datetime.now(UTC))
-        self.update({name: [] for name in SITE_COLLECTIONS})
-        self["data"] = {}
+        self.update({name: {} if name == "data" else [] for name in SITE_COLLECTIONS})
 
     def __getitem__(self, key: str) -> Any:
         if key in SITE_COLLECTIONS:
@@ -209,14 +205,8 @@ def _page_data(page: dict[str, Any], site: Site) -> dict[str, Any]:
 # --- the environment: built on first use, then shared by every post ------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Errors:
-    base: type[Exception]
-    resource: type[Exception]
-
-
 @cache
-def _environment() -> tuple[Any, _Errors]:
+def _environment() -> Any:
     import liquid  # noqa: PLC0415 - ~300 ms; only a post with Liquid in it gets here
     from liquid.ast import Node  # noqa: PLC0415
     from liquid.exceptions import LiquidError, ResourceLimitError  # noqa: PLC0415
@@ -244,30 +234,6 @@ def _environment() -> tuple[Any, _Errors]:
             return ""
         next(stream)
         return str(stream.current.value)
-
-    class TextNode(Node):
-        """A tag replaced by a fixed text, computed at parse time."""
-
-        __slots__ = ("text",)
-
-        def __init__(self, token: Any, text: str) -> None:
-            super().__init__(token)
-            self.text = text
-
-        def render_to_output(self, context: Any, buffer: Any) -> int:
-            if self.text:
-                buffer.write(self.text)
-            return len(self.text)
-
-    class InlineTag(Tag):
-        """A tag whose output depends only on its markup: ``render(markup, token)``."""
-
-        block = False
-        render: Callable[[str, Any], str]
-
-        def parse(self, stream: Any) -> Node:
-            token = stream.expect(TOKEN_TAG)
-            return TextNode(token, type(self).render(markup_of(stream), token))
 
     class NoteNode(Node):
         __slots__ = ("message",)
@@ -373,7 +339,7 @@ def _environment() -> tuple[Any, _Errors]:
     env.tags[TOKEN_ILLEGAL] = UnknownTag(env)
     for name, func in _filters().items():
         env.add_filter(name, func)
-    return env, _Errors(base=LiquidError, resource=ResourceLimitError)
+    return env
 
 
 def _code_block(code: str, language: str) -> str:

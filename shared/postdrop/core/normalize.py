@@ -6,7 +6,7 @@ import hashlib
 import math
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -16,12 +16,14 @@ from postdrop.core.decode import decode_text
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
 from postdrop.core.limits import check_nesting
-from postdrop.core.liquid import Site, has_liquid, render_liquid
 from postdrop.core.sanitize import sanitize_html
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
 
-__all__ = ["DEFAULT_ZONE", "Site", "content_hash_of", "parse_post"]
+if TYPE_CHECKING:
+    from postdrop.core.site import Site
+
+__all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
 
 EXCERPT_CHARS = 120
 TITLE_CHARS = 60
@@ -46,19 +48,22 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
     warnings: list[str] = []
     post_id = post_id_of(key)
     text = decode_text(bytes(data), warnings)
-    jekyll_name = date_from_filename(filename_of(key), default_zone) is not None
+    filename = filename_of(key)
+    jekyll_name = date_from_filename(filename, default_zone) is not None
     front = split_front_matter(text, warnings, required=not jekyll_name)
     meta = front.data
 
     slug = slug_of(key)
-    published_at = _published_at(meta, filename_of(key), default_zone, warnings)
+    published_at = _published_at(meta, filename, default_zone, warnings)
     categories = _jekyll_list(meta, "categories", "category", warnings)
     tags = _jekyll_list(meta, "tags", "tag", warnings)
     source = front.body
-    if has_liquid(source):
-        page = {**meta, "slug": slug, "path": f"_posts/{filename_of(key)}", "categories": categories, "tags": tags}
+    if "{%" in source or "{{" in source:  # the Liquid step loads on the first post that has Liquid
+        from postdrop.core.liquid import render_liquid  # noqa: PLC0415
+
+        page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags}
         page["date"] = datetime.fromisoformat(published_at) if published_at else None
-        source = render_liquid(source, page, site or Site(), warnings)
+        source = render_liquid(source, page, site, warnings)
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
     check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
