@@ -1,79 +1,127 @@
 """Settings of each function, read from its environment on first use (never at import), and
-again whenever the variables they read have other values."""
+again whenever the variables they read have other values.
+
+Plain dataclasses, each field naming its variable and how it is checked: a function's
+settings are a handful of strings, and a pydantic model of them cost each cold start some
+10 ms of schema building for nothing a dataclass cannot say.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
-from typing import Self
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any, Self
 
 from postdrop.core.dates import DEFAULT_ZONE
 from postdrop.core.site import Site
 from postdrop.exceptions import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 __all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]
 
 DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024
 
 
-class _Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+def _text(*, min_length: int = 0, pattern: str | None = None) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if len(value) < min_length:
+            raise ValueError(f"must be at least {min_length} character(s)")
+        if pattern is not None and not re.match(pattern, value):
+            raise ValueError(f"must match {pattern!r}")
+        return value
+
+    return check
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("must be a whole number") from None
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    return number
+
+
+def _variable(name: str, check: Callable[[str], Any] = str, default: Any = MISSING) -> Any:
+    """A field read from the environment variable ``name``, through ``check``."""
+    return field(default=default, metadata={"variable": name, "check": check})
+
+
+class _Settings:
+    @classmethod
+    def variables(cls) -> tuple[str, ...]:
+        """The environment variables these settings read."""
+        return tuple(f.metadata["variable"] for f in fields(cls))  # type: ignore[arg-type]
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Self:
-        source = dict(os.environ if env is None else env)
-        try:
-            return cls.model_validate(source)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
-            )
-            raise ConfigError(f"{cls.__name__} from the environment: {problems}") from None
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """The settings ``env`` (default: the process's environment) gives; ConfigError names
+        every variable that is missing or wrong."""
+        source = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        problems = []
+        for f in fields(cls):  # type: ignore[arg-type]
+            name = f.metadata["variable"]
+            if name not in source:
+                if f.default is MISSING:
+                    problems.append(f"{name}: required")
+                continue
+            try:
+                values[f.name] = f.metadata["check"](source[name])
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
+        if problems:
+            raise ConfigError(f"{cls.__name__} from the environment: {'; '.join(problems)}")
+        return cls(**values)
 
 
+@dataclass(frozen=True, slots=True)
 class ParseSettings(_Settings):
-    store_queue_url: str = Field(alias="STORE_QUEUE_URL", min_length=1)
-    max_object_bytes: int = Field(DEFAULT_MAX_OBJECT_BYTES, alias="MAX_OBJECT_BYTES", gt=0)
-    default_zone: str = Field(DEFAULT_ZONE, alias="POSTDROP_TIMEZONE", min_length=1)
+    store_queue_url: str = _variable("STORE_QUEUE_URL", _text(min_length=1))
+    max_object_bytes: int = _variable("MAX_OBJECT_BYTES", _positive_int, DEFAULT_MAX_OBJECT_BYTES)
+    default_zone: str = _variable("POSTDROP_TIMEZONE", _text(min_length=1), DEFAULT_ZONE)
     # What a post's Liquid sees as site.url, site.baseurl and site.title (empty by default).
-    site_url: str = Field("", alias="POSTDROP_SITE_URL")
-    site_baseurl: str = Field("", alias="POSTDROP_SITE_BASEURL")
-    site_title: str = Field("", alias="POSTDROP_SITE_TITLE")
+    site_url: str = _variable("POSTDROP_SITE_URL", default="")
+    site_baseurl: str = _variable("POSTDROP_SITE_BASEURL", default="")
+    site_title: str = _variable("POSTDROP_SITE_TITLE", default="")
 
     @property
     def site(self) -> Site:
         return Site(url=self.site_url, baseurl=self.site_baseurl, title=self.site_title)
 
 
+@dataclass(frozen=True, slots=True)
 class StoreSettings(_Settings):
-    table_name: str = Field(alias="POSTS_TABLE", min_length=1)
-    topic_arn: str = Field(alias="POSTS_TOPIC_ARN", pattern=r"^arn:aws[\w-]*:sns:")
+    table_name: str = _variable("POSTS_TABLE", _text(min_length=1))
+    topic_arn: str = _variable("POSTS_TOPIC_ARN", _text(pattern=r"^arn:aws[\w-]*:sns:"))
     # Notifications over SNS's 256 KB are stored here, under PAYLOAD_PREFIX, for subscribers to read.
-    payload_bucket: str = Field(alias="PAYLOAD_BUCKET", min_length=1)
-    payload_prefix: str = Field("payloads/", alias="PAYLOAD_PREFIX")
+    payload_bucket: str = _variable("PAYLOAD_BUCKET", _text(min_length=1))
+    payload_prefix: str = _variable("PAYLOAD_PREFIX", default="payloads/")
     # A record that can never be stored goes here at once, with its reason (StoreQueue's
     # maxReceiveCount alone decides when a failing one stops being retried).
-    dlq_url: str | None = Field(None, alias="STORE_DLQ_URL")
+    dlq_url: str | None = _variable("STORE_DLQ_URL", default=None)
 
 
 def parse_settings() -> ParseSettings:
-    return _read(ParseSettings, _variables(ParseSettings))  # type: ignore[return-value]
+    return _read(ParseSettings, _now(ParseSettings))  # type: ignore[no-any-return] # cache erases S
 
 
 def store_settings() -> StoreSettings:
-    return _read(StoreSettings, _variables(StoreSettings))  # type: ignore[return-value]
+    return _read(StoreSettings, _now(StoreSettings))  # type: ignore[no-any-return]
 
 
-def _variables(model: type[_Settings]) -> tuple[tuple[str, str], ...]:
-    """The environment variables ``model`` reads, as they are now."""
-    names = (field.alias for field in model.model_fields.values())
-    return tuple((name, os.environ[name]) for name in names if name and name in os.environ)
+def _now[S: _Settings](settings: type[S]) -> tuple[tuple[str, str], ...]:
+    """The environment variables ``settings`` reads, as they are now."""
+    return tuple((name, os.environ[name]) for name in settings.variables() if name in os.environ)
 
 
 @cache
-def _read(model: type[_Settings], variables: tuple[tuple[str, str], ...]) -> _Settings:
+def _read[S: _Settings](settings: type[S], variables: tuple[tuple[str, str], ...]) -> S:
     """Settings are read once per set of values: in Lambda once per init; locally again when a
     function's environment differs, with no cache to clear by hand."""
-    return model.from_env(dict(variables))
+    return settings.from_env(dict(variables))

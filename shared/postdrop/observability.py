@@ -4,11 +4,16 @@ Configured by the POWERTOOLS_* environment variables the template sets (service 
 metrics namespace, log level); nothing here overrides them. Post bodies never go into a
 log line: keys, ids and reasons do.
 
-Tracing follows Powertools' rule: on in Lambda, off outside it (no LAMBDA_TASK_ROOT),
-under `sam local`, and when POWERTOOLS_TRACE_DISABLED is true. Where it is off, the
-Tracer gets a provider that records nothing, so the process never imports the X-Ray SDK
-(which Powertools loads even for a disabled Tracer: 150-250 ms, and outside Lambda it
-also builds a botocore client for its sampler). In Lambda the Tracer is Powertools' own.
+Tracing needs no SDK by default. The template turns on Lambda's active tracing, so X-Ray
+records each invocation (and its init) from Lambda's side, and botocore itself passes the
+trace header (_X_AMZN_TRACE_ID) on every call, so SQS and SNS carry the trace from
+ParseFunction to StoreFunction. The X-Ray SDK, which Powertools' Tracer runs on, adds a
+subsegment per AWS call; it is in maintenance mode (end of support 2027-02-25) and costs
+each cold start some 35 ms, so it loads only where POSTDROP_XRAY_SDK is true (the
+template's XRaySdkTracing) and Powertools' own rule would trace: in Lambda, not under
+`sam local`, not with POWERTOOLS_TRACE_DISABLED. Elsewhere the Tracer gets a provider
+that records nothing, so the process never imports the SDK (which Powertools loads even
+for a disabled Tracer).
 """
 
 from __future__ import annotations
@@ -27,10 +32,15 @@ if TYPE_CHECKING:
 __all__ = ["MetricUnit", "logger", "metrics", "tracer", "tracing_enabled"]
 
 
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def tracing_enabled(env: dict[str, str] | os._Environ[str] = os.environ) -> bool:
-    """Powertools' rule for when its Tracer records anything."""
-    disabled = env.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in ("1", "true", "yes", "on")
-    return not disabled and bool(env.get("LAMBDA_TASK_ROOT")) and not env.get("AWS_SAM_LOCAL")
+    """Whether the Tracer records subsegments through the X-Ray SDK: asked for by
+    POSTDROP_XRAY_SDK, and where Powertools' rule would trace."""
+    in_lambda = bool(env.get("LAMBDA_TASK_ROOT")) and not env.get("AWS_SAM_LOCAL")
+    return _true(env.get("POSTDROP_XRAY_SDK")) and in_lambda and not _true(env.get("POWERTOOLS_TRACE_DISABLED"))
 
 
 class _NoSegment(BaseSegment):

@@ -1,4 +1,4 @@
-"""Tracing is Powertools' own in Lambda and costs nothing where Powertools turns it off."""
+"""The X-Ray SDK loads only where it is asked for (POSTDROP_XRAY_SDK) and Powertools would trace."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from tests.conftest import REPO
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({"LAMBDA_TASK_ROOT": "/var/task"}, True),
-        ({}, False),  # outside Lambda
-        ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_SAM_LOCAL": "true"}, False),
-        ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"}, False),
-        ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "false"}, True),
+        ({"LAMBDA_TASK_ROOT": "/var/task"}, False),  # the template's default: Lambda's own tracing only
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POSTDROP_XRAY_SDK": "false"}, False),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POSTDROP_XRAY_SDK": "true"}, True),
+        ({"POSTDROP_XRAY_SDK": "true"}, False),  # outside Lambda
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POSTDROP_XRAY_SDK": "true", "AWS_SAM_LOCAL": "true"}, False),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POSTDROP_XRAY_SDK": "true", "POWERTOOLS_TRACE_DISABLED": "true"}, False),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POSTDROP_XRAY_SDK": "true", "POWERTOOLS_TRACE_DISABLED": "false"}, True),
     ],
 )
-def test_tracing_follows_powertools_rule(env: dict[str, str], expected: bool) -> None:
+def test_the_sdk_traces_when_asked_for_in_lambda(env: dict[str, str], expected: bool) -> None:
     assert tracing_enabled(env) is expected
 
 
@@ -39,11 +41,16 @@ def _tracer_in_fresh_process(extra: dict[str, str]) -> str:
 
 
 def test_outside_lambda_the_x_ray_sdk_is_never_imported() -> None:
-    assert _tracer_in_fresh_process({}) == "handled True False"
+    assert _tracer_in_fresh_process({"POSTDROP_XRAY_SDK": "true"}) == "handled True False"
 
 
-def test_in_lambda_the_tracer_is_the_x_ray_one() -> None:
-    # POWERTOOLS_TRACE_DISABLED is not set: the handler runs inside an X-Ray subsegment
-    # (no daemon listens here; the SDK logs that the segment is missing and carries on)
-    result = _tracer_in_fresh_process({"LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse")})
+def test_in_lambda_by_default_the_x_ray_sdk_is_never_imported() -> None:
+    assert _tracer_in_fresh_process({"LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse")}) == "handled True False"
+
+
+def test_in_lambda_asked_for_the_tracer_is_the_x_ray_one() -> None:
+    # the handler runs inside an X-Ray subsegment (no daemon listens here; the SDK logs
+    # that the segment is missing and carries on)
+    task_root = str(REPO / "functions" / "parse")
+    result = _tracer_in_fresh_process({"LAMBDA_TASK_ROOT": task_root, "POSTDROP_XRAY_SDK": "true"})
     assert result == "handled False True"
