@@ -4,7 +4,8 @@ The emulator is started and the stack made as `postdrop run` makes them; the fil
 uploaded; ParseFunction's process then handles one S3 event per file, and
 StoreFunction's process the envelopes it queued, in batches of 10. Each process has only
 the layer and its function folder to import from (bench/layer.py) and the function's
-environment from the template (tracing loaded as in Lambda, but not sending). The floor
+environment from the template, with the local runner's quiet switches (so, as deployed by
+default, the X-Ray SDK is not loaded). The floor
 is a process that imports the mandated packages and handles nothing.
 """
 
