@@ -122,20 +122,18 @@ def _import_ms(statement: str, path: list[Path], *, env_extra: dict[str, str]) -
 
 # Where each handler is imported: as the template deploys it (in Lambda: LAMBDA_TASK_ROOT
 # set, the X-Ray SDK not asked for), with XRaySdkTracing=true (the SDK loads on its Lambda
-# path), and with only the region set, as issue #6 words it.
-_WHERE = {
-    "lambda": "as deployed, in Lambda",
-    "region": "region only",
-    "xray": "  with XRaySdkTracing=true",
+# path), and with only the region set, as issue #6 words it. name -> (row label, the
+# variables beside LAMBDA_TASK_ROOT, or None for no task root).
+_WHERE: dict[str, tuple[str, dict[str, str] | None]] = {
+    "lambda": ("as deployed, in Lambda", {}),
+    "region": ("region only", None),
+    "xray": ("  with XRaySdkTracing=true", {"POSTDROP_XRAY_SDK": "true"}),
 }
 
 
 def _where_env(where: str, task_root: Path) -> dict[str, str]:
-    return {
-        "lambda": {"LAMBDA_TASK_ROOT": str(task_root)},
-        "region": {},
-        "xray": {"LAMBDA_TASK_ROOT": str(task_root), "POSTDROP_XRAY_SDK": "true"},
-    }[where]
+    extra = _WHERE[where][1]
+    return {} if extra is None else {"LAMBDA_TASK_ROOT": str(task_root)} | extra
 
 
 def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
@@ -160,7 +158,7 @@ def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
     ms = {case: min(values) for case, values in samples.items()}
     rows = []
     for name in ("parse", "store"):
-        for where, label in _WHERE.items():
+        for where, (label, _) in _WHERE.items():
             what = label if where == "xray" else f"cold start: import {name} handler ({label})"
             row = Row(what, "ms", ms[f"{name}-{where}"], "mandated pkgs", ms["floor"])
             if where != "xray":  # an opt-in the template does not make: shown, not held to the target
