@@ -16,7 +16,11 @@ or ``x.jpg`` beside ``x.md``), so the item keeps every file it has heard of unde
 Bookkeeping: ``rev`` counts the item's writes; ``since`` is the rev at which what the item
 shows (record type and content) last changed: a notification's ``revision``. ``told`` (set
 only after a publish succeeds) is what subscribers were last told; the next announcement is
-computed against it, never against the last write. Pure: no AWS here.
+computed against it, never against the last write. ``announcing`` (set just before a
+publish) is what may have reached them since: a publish can take effect and the process die
+before ``told`` is recorded. While it is ahead of ``told`` it is unconfirmed, and a write
+that makes the item show something else keeps the record it announces (``record``), so a
+later record can announce it again, under the same id, before what follows. Pure: no AWS here.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILE_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "item_for",
-    "next_item", "precedence", "shown", "told",
+    "next_item", "precedence", "shown", "told", "unconfirmed",
 ]  # fmt: skip
 
 # One file's record: what the top level holds for the file it shows. The post's head is
@@ -45,7 +49,8 @@ RECORD_FIELDS = (
 )  # fmt: skip
 # What a ``files`` entry holds of every file (its record too, for a live file not shown).
 FILE_FIELDS = ("seq", "sequencer", "record_type", "content_hash", "reason", "version_id")
-# Every attribute a write sets or removes (``told`` is written only when a publish succeeded).
+# Every attribute a write sets or removes (``told`` is written only when a publish succeeded,
+# ``announcing`` just before a publish, and by a write that supersedes what it announces).
 # ``post``, ``pending`` and ``prev_*`` are the shapes of earlier postdrop versions, removed on rewrite.
 ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "post", "pending", "prev_record_type",
                "prev_content_hash", "prev_reason")  # fmt: skip
@@ -149,6 +154,15 @@ def told(item: dict[str, Any] | None) -> tuple[Shown, int]:
     return ("DELETED", None), 0
 
 
+def unconfirmed(item: dict[str, Any]) -> dict[str, Any] | None:
+    """What may have been announced and is not yet recorded as told: ``announcing`` while it is
+    ahead of ``told`` (its ``since`` greater). None when every announcement is confirmed."""
+    announcing = item.get("announcing")
+    if announcing is None or int(announcing["since"]) <= told(item)[1]:
+        return None
+    return dict(announcing)
+
+
 def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool = False) -> dict[str, Any] | None:
     """The item after one file's change, or None when it already holds that change or a newer one.
 
@@ -179,4 +193,11 @@ def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool
     new["since"] = rev if shown(new) != was or "since" not in item else int(item["since"])
     if "rev" not in item:  # an earlier postdrop's item: it announced what it shows when it wrote it
         new["told"] = {"record_type": was[0], "content_hash": was[1], "since": 0}
+    pending = unconfirmed(item)
+    since = int(item.get("since", 0))
+    if pending is not None and "record" not in pending and int(pending["since"]) == since != new["since"]:
+        # what may have gone out is superseded: keep its record, so it can be announced again
+        new["announcing"] = pending | {"record": {n: item[n] for n in RECORD_FIELDS if n in item}}
+    elif pending is None and "record" in item.get("announcing", {}):  # confirmed since: drop the copy
+        new["announcing"] = {k: v for k, v in item["announcing"].items() if k != "record"}
     return new

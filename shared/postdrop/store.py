@@ -3,10 +3,14 @@
 Per record: write the file's change into its post's item (``postdrop.item`` decides what the
 item becomes; a change the item already holds, or an older one, writes nothing). Then,
 whatever the write did, compare what the item shows with what subscribers were last told
-(``told``): when they differ, announce the difference, and once the publish succeeded,
-record it as told. So a crash or a lost response anywhere only delays an announcement: the
-redelivered record (or any later one) finds the item ahead of ``told`` and announces it,
-under the same ``notification_id`` (it names the state, not the attempt).
+(``told``): when they differ, announce the difference. The batch records what it is about to
+announce (``announcing``), publishes, then records it as told. So a crash or a lost response
+anywhere only delays an announcement: the redelivered record (or any later one) finds the
+item ahead of ``told`` and announces it, under the same ``notification_id`` (it names the
+state, not the attempt). And when the item has moved on from an announcement that may have
+gone out unrecorded, that record first announces it again (the same id), records it as told,
+and announces what follows relative to it: subscribers never miss a change because a publish
+took effect just before a crash.
 
 Failures have one owner each: a record that can never be stored (not an envelope, an item
 too large for DynamoDB) goes to StoreDLQ at once with its reason; any other failure fails
@@ -22,11 +26,18 @@ from pydantic import ValidationError
 
 from postdrop.adapters.objects import read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
-from postdrop.adapters.table import mark_told, stored_post_json, stored_sequencer, write_first, write_next
+from postdrop.adapters.table import (
+    mark_announcing,
+    mark_told,
+    stored_post_json,
+    stored_sequencer,
+    write_first,
+    write_next,
+)
 from postdrop.adapters.topic import Outgoing, publish_notifications
 from postdrop.envelope import Envelope, PostHead
 from postdrop.exceptions import PermanentFailure, TransientError
-from postdrop.item import item_for, next_item, shown, told
+from postdrop.item import item_for, next_item, shown, told, unconfirmed
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
@@ -126,6 +137,7 @@ class StoreBatch:
             self._owe(record_id, result.item, envelope, written=result.written)
 
     def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope, *, written: bool) -> None:
+        item = self._settle(item)
         was, _ = told(item)
         event_type = event_type_for(was, shown(item))
         if written:
@@ -141,20 +153,56 @@ class StoreBatch:
         earlier = owed.record_ids if owed is not None else []
         self.owed[item["post_id"]] = Announcement(since, shown(item), outgoing, [*earlier, record_id])
 
-    def _outgoing(self, item: dict[str, Any], envelope: Envelope, event_type: EventType) -> Outgoing:
+    def _settle(self, item: dict[str, Any]) -> dict[str, Any]:
+        """Announce again what may have gone out for a state the item no longer shows, and record
+        it as told; return the item as now told. Raises when either call fails (SQS retries)."""
+        pending = unconfirmed(item)
+        if pending is None or "record" not in pending:
+            return item
+        post_id, since = item["post_id"], int(pending["since"])
+        then = {"post_id": post_id, **pending["record"], "since": since}
+        outgoing = self._outgoing(then, None, pending["event_type"])
+        failed = publish_notifications(self.clients.sns, self.settings.topic_arn, [outgoing], self._offload)
+        if failed:
+            why = next(iter(failed.values()))
+            raise TransientError(f"{post_id}: could not announce again what it showed at {since}: {why}")
+        mark_told(self.clients.dynamodb, self.settings.table_name, {post_id: (shown(then), since)})
+        logger.info("announced again what may have gone out before a crash", extra={"post_id": post_id})
+        what = shown(then)
+        return item | {"told": {"record_type": what[0], "content_hash": what[1], "since": since}}
+
+    def _outgoing(self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType) -> Outgoing:
         """The notification, with the post for created and updated (read from its archive when large)."""
         notification = notification_for(item, event_type)
         if event_type not in ("post.created", "post.updated"):
             return Outgoing(notification)
-        head = envelope.head
-        carried = head is not None and item["key"] == envelope.change.key and item["content_hash"] == head.content_hash
-        if carried and envelope.post_json is not None:  # the post this record carried: no need to decompress
+        head = envelope.head if envelope is not None else None
+        carried = (envelope is not None and head is not None and item["key"] == envelope.change.key
+                   and item["content_hash"] == head.content_hash)  # fmt: skip
+        if carried and envelope is not None and envelope.post_json is not None:  # no need to decompress
             return Outgoing(notification, post_json=envelope.post_json)
         inline = stored_post_json(item)
         if inline is not None:
             return Outgoing(notification, post_json=inline)
         ref, s3 = str(item["post_ref"]), self.clients.s3
         return Outgoing(notification, load_post=lambda: read_archive(s3, ref))
+
+    def _mark_announcing(self) -> dict[str, str]:
+        """Record what the batch is about to announce; leave out (to retry) the posts that changed."""
+        owed = {p: (a.told, a.since, a.outgoing.notification.event_type) for p, a in self.owed.items()}
+        if not owed:
+            return {}
+        try:
+            changed = mark_announcing(self.clients.dynamodb, self.settings.table_name, owed)
+        except Exception:  # nothing is published: every record is retried
+            logger.exception("could not record what is about to be announced", extra={"posts": len(owed)})
+            changed, why = set(owed), "could not record what is about to be announced"
+        else:
+            why = "the post changed while it was being announced"
+        retry: dict[str, str] = {}
+        for post_id in changed:
+            retry |= dict.fromkeys(self.owed.pop(post_id).record_ids, why)
+        return retry
 
     def _offload(self, notification_id: str, body: bytes) -> tuple[str, str]:
         """Store a notification too large for SNS where its subscribers read it; return (bucket, key)."""
@@ -164,11 +212,11 @@ class StoreBatch:
 
     def publish(self) -> dict[str, str]:
         """Publish what is owed, record it as told; return the record ids to retry, with why."""
+        retry = self._mark_announcing()
         failed: dict[str, str] = {}
         if self.owed:
             outgoing = [a.outgoing for a in self.owed.values()]
             failed = publish_notifications(self.clients.sns, self.settings.topic_arn, outgoing, self._offload)
-        retry: dict[str, str] = {}
         told: dict[str, tuple[Shown, int]] = {}
         for post_id, owed in self.owed.items():
             why = failed.get(owed.outgoing.notification.notification_id)

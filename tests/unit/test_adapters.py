@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from postdrop.adapters.queue import MAX_BATCH_BYTES, _batches
-from postdrop.adapters.table import mark_told, write_first, write_next
+from postdrop.adapters.table import mark_announcing, mark_told, write_first, write_next
 from postdrop.exceptions import PermanentFailure
 from postdrop_tools.emulator import REGION
 
@@ -45,10 +45,13 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
         ),
         "ConditionExpression": (
             "attribute_not_exists(post_id) OR (attribute_exists(#files) AND size(#files) = :one AND "
-            "#files.#file.#seq < :seq AND (attribute_not_exists(#content_hash) OR #content_hash <> :content_hash))"
+            "#files.#file.#seq < :seq AND (attribute_not_exists(#content_hash) OR #content_hash <> :content_hash) AND "
+            "(attribute_not_exists(#announcing) OR #announcing.#since <= #told.#since))"  # else: the general path
         ),
         "ExpressionAttributeNames": {
             "#file": "posts/x.md",
+            "#announcing": "announcing",
+            "#told": "told",
             **{
                 f"#{n}": n
                 for n in (
@@ -151,6 +154,32 @@ def test_told_marks_go_in_one_transaction_and_a_later_told_is_left_alone(dynamod
     )  # fmt: skip
     stubber.add_response("transact_write_items", {}, {"TransactItems": [{"Update": update}]})  # only a, again
     mark_told(client, "T", {"a": (("POST", "h"), 3), "b": (("DELETED", None), 5)})
+
+
+def test_announcing_is_recorded_only_where_the_item_still_shows_it_and_bumps_rev(
+    dynamodb: tuple[Any, Stubber],
+) -> None:
+    client, stubber = dynamodb
+    update = {
+        "TableName": "T", "Key": {"post_id": {"S": "a"}},
+        "UpdateExpression": "SET #announcing = :announcing, #rev = #rev + :one",  # a write planned before replans
+        "ConditionExpression": (
+            "#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR "
+            "(attribute_exists(#told) AND #announcing.#since <= #told.#since))"
+        ),
+        "ExpressionAttributeNames": {"#announcing": "announcing", "#told": "told", "#since": "since", "#rev": "rev"},
+        "ExpressionAttributeValues": {
+            ":announcing": {"M": {"record_type": {"S": "DELETED"}, "since": {"N": "4"},
+                                  "event_type": {"S": "post.deleted"}}},
+            ":since": {"N": "4"}, ":one": {"N": "1"},
+        },
+    }  # fmt: skip
+    stubber.add_client_error(
+        "transact_write_items", "TransactionCanceledException", http_status_code=400,
+        expected_params={"TransactItems": [{"Update": update}]},
+        modeled_fields={"CancellationReasons": [{"Code": "ConditionalCheckFailed"}]},
+    )  # fmt: skip
+    assert mark_announcing(client, "T", {"a": (("DELETED", None), 4, "post.deleted")}) == {"a"}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from postdrop.item import next_item, precedence, shown, told
+from postdrop.item import next_item, precedence, shown, told, unconfirmed
 from postdrop.store import event_type_for
 
 
@@ -127,3 +127,33 @@ def test_every_attribute_a_record_can_have_is_one_a_write_sets_or_removes() -> N
     ]
     for envelope in envelopes:
         assert set(item_for(envelope)) - {"post_id"} <= set(RECORD_FIELDS) <= set(ITEM_FIELDS)
+
+
+def test_a_write_that_supersedes_an_unconfirmed_announcement_keeps_its_record() -> None:
+    item = item_of(record("posts/x.md", "1"), record("posts/x.md", "2", content_hash="h2"))
+    item["told"] = {"record_type": "POST", "content_hash": "h1", "since": 1}
+    item["announcing"] = {"record_type": "POST", "content_hash": "h2", "since": item["since"],
+                          "event_type": "post.updated"}  # fmt: skip
+    assert unconfirmed(item) == item["announcing"]
+    undone = next_item(item, record("posts/x.md", "3", content_hash="h1"))
+    assert undone is not None and shown(undone) == ("POST", "h1")
+    kept = undone["announcing"]
+    assert kept["since"] == item["since"] and kept["record"]["content_hash"] == "h2"
+    assert kept["record"]["sequencer"] == "2"  # the record announced, as it was
+    # once confirmed, the next write drops the copy and keeps the mark
+    confirmed = undone | {"told": {"record_type": "POST", "content_hash": "h2", "since": item["since"]}}
+    assert unconfirmed(confirmed) is None
+    later = next_item(confirmed, record("posts/x.md", "4", content_hash="h4"))
+    assert later is not None and "record" not in later["announcing"]
+
+
+def test_an_announcement_already_told_or_still_shown_keeps_no_record() -> None:
+    item = item_of(record("posts/x.md", "1"))
+    item["announcing"] = {"record_type": "POST", "content_hash": "h1", "since": item["since"], "event_type": "x"}
+    item["told"] = item["announcing"] | {}
+    assert unconfirmed(item) is None
+    after = next_item(item, record("posts/x.md", "2", content_hash="h2"))
+    assert after is not None and "announcing" not in after  # told: nothing to keep, nothing written
+    del item["told"]
+    same = next_item(item, record("posts/x.md", "2"))  # a newer change of the same content: it still shows it
+    assert same is not None and "announcing" not in same

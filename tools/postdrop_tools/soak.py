@@ -271,7 +271,7 @@ def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
         faults.lose_responses(client, operations)
     faults.fail_entries(sns, ["PublishBatch"])
     faults.fail_entries(sqs, ["SendMessageBatch"])
-    faults.die_after(dynamodb, ["UpdateItem"])  # between a write and its publish
+    faults.die_after(dynamodb, ["UpdateItem", "TransactWriteItems"])  # between a write, the publish, the mark
     faults.die_after(sns, ["PublishBatch"])  # between a publish and recording it as told
     return faults
 

@@ -8,9 +8,12 @@ The item's shape and what a change makes of it are in ``postdrop.item`` (pure). 
   with the error, so no read is needed to take the general path.
 - ``write_next``: the general path. The item ``next_item`` planned, written only if the
   item is still at the ``rev`` it was planned from (optimistic concurrency).
-- ``mark_told``: after a publish succeeded, what subscribers were told; only ever forward,
-  one transaction per batch (it bills twice the item's units, but it is one call, not one
-  per post).
+- ``mark_announcing``: just before a publish, what is about to be announced, if the item
+  still shows it; it bumps ``rev``, so a write planned before it plans again and keeps the
+  record it announces (``postdrop.item.next_item``).
+- ``mark_told``: after a publish succeeded, what subscribers were told; only ever forward.
+  Each is one transaction per batch (it bills twice the item's units, but it is one call,
+  not one per post).
 
 Stored, each record compresses its post (``post_zlib``: the NormalizedPost JSON, zlib, a
 quarter of the size and so of the write units) or points to it (``post_ref``, s3://… of a
@@ -34,12 +37,14 @@ from postdrop.exceptions import PermanentFailure, TransientError
 from postdrop.item import ITEM_FIELDS, entry_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from postdrop.item import Shown
 
 __all__ = [
-    "MARKER_PREFIX", "Written", "item_bytes", "mark_told", "stored_post_json",
+    "MARKER_PREFIX", "Written", "item_bytes", "mark_announcing", "mark_told", "stored_post_json",
     "stored_sequencer", "write_first", "write_next",
 ]  # fmt: skip
 
@@ -48,6 +53,7 @@ TRANSACTION_LIMIT = 100  # actions in one TransactWriteItems
 # Earlier postdrop versions put one marker item per announced change under this prefix (they
 # expire through the table's TTL); scans skip them.
 MARKER_PREFIX = "/published/"
+ONE = {"N": "1"}
 _PLACEHOLDER = re.compile(r"[#:]\w+")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -104,13 +110,14 @@ def write_first(client: DynamoDBClient, table: str, record: dict[str, Any], *, s
     values: dict[str, Any] = {":one": {"N": "1"}, ":zero": {"N": "0"}, ":seq": {"S": record["seq"]}}
     if "content_hash" in record:
         changes = "(attribute_not_exists(#content_hash) OR #content_hash <> :content_hash)"
+    settled = "(attribute_not_exists(#announcing) OR #announcing.#since <= #told.#since)"  # else: next_item
     condition = (
         "attribute_not_exists(post_id) OR (attribute_exists(#files) AND size(#files) = :one"
-        f" AND #files.#file.#seq {'<=' if same_change else '<'} :seq AND {changes})"
+        f" AND #files.#file.#seq {'<=' if same_change else '<'} :seq AND {changes} AND {settled})"
     )
     counters = "#rev = if_not_exists(#rev, :zero) + :one, #since = if_not_exists(#rev, :zero) + :one"
-    return _update(client, table, item, condition=condition, values=values, names={"#file": record["key"]},
-                   counters=counters)  # fmt: skip
+    names = {"#file": record["key"], "#announcing": "announcing", "#told": "told"}
+    return _update(client, table, item, condition=condition, values=values, names=names, counters=counters)
 
 
 def write_next(client: DynamoDBClient, table: str, item: dict[str, Any], planned_from: dict[str, Any]) -> Written:
@@ -126,12 +133,13 @@ def _update(
     client: DynamoDBClient, table: str, item: dict[str, Any], *, condition: str,
     values: dict[str, Any], names: dict[str, str], counters: str,
 ) -> Written:  # fmt: skip
-    """One UpdateItem: set the item's attributes, remove those it lacks, never touch ``told``."""
+    """One UpdateItem: set the item's attributes, remove those it lacks; ``told`` and
+    ``announcing`` are set only when the item holds them, never removed."""
     encoded = _to_dynamo({k: v for k, v in item.items() if k != "post_id"})
     size = _encoded_bytes(encoded) + 64  # the key and the counters
     if size > MAX_ITEM_BYTES:
         raise PermanentFailure(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
-    fields = (*ITEM_FIELDS, "told") if "told" in encoded else ITEM_FIELDS  # told: only an earlier version's item
+    fields = (*ITEM_FIELDS, *(n for n in ("told", "announcing") if n in encoded))
     names = names | {f"#{n}": n for n in fields}
     sets = [f"#{n} = :{n}" for n in fields if n in encoded and not (counters and n in ("rev", "since"))]
     sets += [counters] if counters else []
@@ -157,31 +165,65 @@ def _update(
     return Written(True, _from_dynamo(response.get("Attributes")))
 
 
+def mark_announcing(client: DynamoDBClient, table: str, owed: Mapping[str, tuple[Shown, int, str]]) -> set[str]:
+    """Record what is about to be announced of each post (post_id -> (what, since, event_type)),
+    where the item still shows it (``since``) and holds no other unconfirmed announcement.
+    Returns the posts where it does not: they changed meanwhile, so their records are retried."""
+    return _transact(client, {p: _announcing_update(table, p, *what) for p, what in owed.items()})
+
+
 def mark_told(client: DynamoDBClient, table: str, told: dict[str, tuple[Shown, int]]) -> None:
-    """Record what subscribers were told of each post (post_id -> (what, since)), in one
-    TransactWriteItems per 100 posts: a conditional update each, so ``told`` only moves
-    forward (a post told of a later state is left as it is). Raises TransientError when the
-    transaction keeps failing for another reason (a conflict, throttling)."""
-    pending = dict(told)
+    """Record what subscribers were told of each post (post_id -> (what, since)): only ever
+    forward (a post told of a later state is left as it is)."""
+    _transact(client, {p: _told_update(table, p, *what) for p, what in told.items()})
+
+
+def _transact(client: DynamoDBClient, actions: dict[str, dict[str, Any]]) -> set[str]:
+    """One conditional update per post, in a TransactWriteItems per 100 posts; returns the posts
+    whose condition failed. Raises TransientError when a transaction keeps failing for another
+    reason (a conflict, throttling)."""
+    pending, refused = dict(actions), set()
     for attempt in range(4):
-        retry: dict[str, tuple[Shown, int]] = {}
+        retry: dict[str, dict[str, Any]] = {}
         names = list(pending)
         for start in range(0, len(names), TRANSACTION_LIMIT):
             chunk = names[start : start + TRANSACTION_LIMIT]
             try:
-                actions: Any = [_told_update(table, p, *pending[p]) for p in chunk]
-                client.transact_write_items(TransactItems=actions)
+                client.transact_write_items(TransactItems=[pending[p] for p in chunk])  # type: ignore[misc]
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
                 reasons: Any = exc.response.get("CancellationReasons") or [{}] * len(chunk)
-                retry |= {p: pending[p] for p, r in zip(chunk, reasons, strict=False)
-                          if r.get("Code") not in ("ConditionalCheckFailed",)}  # fmt: skip
+                for post_id, reason in zip(chunk, reasons, strict=False):  # a cancelled one applies nothing
+                    if reason.get("Code") == "ConditionalCheckFailed":
+                        refused.add(post_id)
+                    else:  # fine itself ("None"), or a conflict or throttling: try again
+                        retry[post_id] = pending[post_id]
         if not retry:
-            return
+            return refused
         pending = retry
         time.sleep(0.05 * 2**attempt)
-    raise TransientError(f"could not record what subscribers were told of {len(pending)} post(s)")
+    raise TransientError(f"could not update {len(pending)} post(s) in a transaction")
+
+
+def _announcing_update(table: str, post_id: str, what: Shown, since: int, event_type: str) -> dict[str, Any]:
+    announcing: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)},
+                                  "event_type": {"S": event_type}}  # fmt: skip
+    if what[1] is not None:
+        announcing["content_hash"] = {"S": what[1]}
+    settled = "(attribute_exists(#told) AND #announcing.#since <= #told.#since)"
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": {"post_id": {"S": post_id}},
+            "UpdateExpression": "SET #announcing = :announcing, #rev = #rev + :one",
+            "ConditionExpression": (
+                f"#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR {settled})"
+            ),
+            "ExpressionAttributeNames": {f"#{n}": n for n in ("announcing", "told", "since", "rev")},
+            "ExpressionAttributeValues": {":announcing": {"M": announcing}, ":since": {"N": str(since)}, ":one": ONE},
+        }
+    }
 
 
 def _told_update(table: str, post_id: str, what: Shown, since: int) -> dict[str, Any]:
