@@ -276,23 +276,27 @@ def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
     return faults
 
 
-FEED_WINDOW = 40  # events waiting on ParseFunction's queue at most
+FEED_WINDOW = 40  # messages waiting on the pipeline's queues (S3 events and envelopes) at most
 
 
-def _feed(sqs: Any, queue: str | None, events: list[dict[str, Any]], pipeline: Pipeline) -> None:
-    """Put the events on ParseFunction's queue in their order, keeping a few dozen waiting while
-    the pipeline runs: moto's ReceiveMessage costs the square of the messages a queue holds, so
-    all of them at once would make the emulator, not postdrop, the soak's bottleneck."""
-    if queue is None:
-        raise RuntimeError("ParseFunction has no S3 queue in this stack")
+def _feed(sqs: Any, stack: LocalStack, events: list[dict[str, Any]], pipeline: Pipeline) -> None:
+    """Put the events on ParseFunction's queue in their order, keeping a few dozen messages
+    waiting in the pipeline while it runs: moto's ReceiveMessage costs the square of the
+    messages a queue holds, so all of them at once (or a backlog of envelopes on StoreQueue)
+    would make the emulator, not postdrop, the soak's bottleneck."""
+    parse_queue = stack.functions["ParseFunction"].s3_queue
+    queues = [url for url in (parse_queue, stack.functions["StoreFunction"].sqs_source) if url]
     sent = 0
     while sent < len(events):
-        attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
-        room = FEED_WINDOW - int(attributes["Attributes"]["ApproximateNumberOfMessages"])
-        for start in range(sent, min(len(events), sent + max(room, 0)), 10):
+        waiting = sum(
+            int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+                ["Attributes"]["ApproximateNumberOfMessages"])
+            for url in queues
+        )  # fmt: skip
+        for start in range(sent, min(len(events), sent + max(FEED_WINDOW - waiting, 0)), 10):
             chunk = events[start : min(start + 10, len(events))]
             entries = [{"Id": str(i), "MessageBody": json.dumps(e)} for i, e in enumerate(chunk)]
-            sqs.send_message_batch(QueueUrl=queue, Entries=entries)
+            sqs.send_message_batch(QueueUrl=parse_queue, Entries=entries)
             sent += len(chunk)
         pipeline.pump()
 
@@ -321,7 +325,7 @@ def run_soak(config: SoakConfig) -> SoakReport:
         events = [_event(bucket, c) for c in changes for _ in range(config.replay)]
         if config.shuffle:
             rng.shuffle(events)
-        _feed(sqs, stack.functions["ParseFunction"].s3_queue, events, pipeline)
+        _feed(sqs, stack, events, pipeline)
         report.events_delivered = len(events)
         pipeline.drain(timeout=3600)
         target = Target.local(str(emu.endpoint))
