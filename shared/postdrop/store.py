@@ -166,9 +166,9 @@ class StoreBatch:
         if failed:
             why = next(iter(failed.values()))
             raise TransientError(f"{post_id}: could not announce again what it showed at {since}: {why}")
-        mark_told(self.clients.dynamodb, self.settings.table_name, {post_id: (shown(then), since)})
-        logger.info("announced again what may have gone out before a crash", extra={"post_id": post_id})
         what = shown(then)
+        mark_told(self.clients.dynamodb, self.settings.table_name, {post_id: (what, since)})
+        logger.info("announced again what may have gone out before a crash", extra={"post_id": post_id})
         return item | {"told": {"record_type": what[0], "content_hash": what[1], "since": since}}
 
     def _outgoing(self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType) -> Outgoing:

@@ -206,42 +206,41 @@ def _transact(client: DynamoDBClient, actions: dict[str, dict[str, Any]]) -> set
     raise TransientError(f"could not update {len(pending)} post(s) in a transaction")
 
 
-def _announcing_update(table: str, post_id: str, what: Shown, since: int, event_type: str) -> dict[str, Any]:
-    announcing: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)},
-                                  "event_type": {"S": event_type}}  # fmt: skip
+def _state(what: Shown, since: int, **more: str) -> dict[str, Any]:
+    """A state as ``told`` and ``announcing`` hold it: record type, content hash, since."""
+    state: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)}}
     if what[1] is not None:
-        announcing["content_hash"] = {"S": what[1]}
-    settled = "(attribute_exists(#told) AND #announcing.#since <= #told.#since)"
+        state["content_hash"] = {"S": what[1]}
+    return state | {k: {"S": v} for k, v in more.items()}
+
+
+def _guarded(table: str, post_id: str, expression: str, condition: str, values: dict[str, Any]) -> dict[str, Any]:
+    """One conditional Update of a transaction; ``#name`` placeholders name attributes as written."""
+    used = set(_PLACEHOLDER.findall(f"{expression} {condition}"))
     return {
         "Update": {
             "TableName": table,
             "Key": {"post_id": {"S": post_id}},
-            "UpdateExpression": "SET #announcing = :announcing, #rev = #rev + :one",
-            "ConditionExpression": (
-                f"#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR {settled})"
-            ),
-            "ExpressionAttributeNames": {f"#{n}": n for n in ("announcing", "told", "since", "rev")},
-            "ExpressionAttributeValues": {":announcing": {"M": announcing}, ":since": {"N": str(since)}, ":one": ONE},
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {p: p[1:] for p in used if p.startswith("#")},
+            "ExpressionAttributeValues": values,
         }
     }
+
+
+def _announcing_update(table: str, post_id: str, what: Shown, since: int, event_type: str) -> dict[str, Any]:
+    settled = "(attribute_exists(#told) AND #announcing.#since <= #told.#since)"
+    condition = f"#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR {settled})"
+    values = {":announcing": {"M": _state(what, since, event_type=event_type)}, ":since": {"N": str(since)},
+              ":one": ONE}  # fmt: skip
+    return _guarded(table, post_id, "SET #announcing = :announcing, #rev = #rev + :one", condition, values)
 
 
 def _told_update(table: str, post_id: str, what: Shown, since: int) -> dict[str, Any]:
-    told: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)}}
-    if what[1] is not None:
-        told["content_hash"] = {"S": what[1]}
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": {"post_id": {"S": post_id}},
-            "UpdateExpression": "SET #told = :told",
-            "ConditionExpression": (
-                "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)"
-            ),
-            "ExpressionAttributeNames": {"#told": "told", "#since": "since"},
-            "ExpressionAttributeValues": {":told": {"M": told}, ":since": {"N": str(since)}},
-        }
-    }
+    condition = "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)"
+    values = {":told": {"M": _state(what, since)}, ":since": {"N": str(since)}}
+    return _guarded(table, post_id, "SET #told = :told", condition, values)
 
 
 def stored_sequencer(client: DynamoDBClient, table: str, post_id: str, key: str) -> str:
