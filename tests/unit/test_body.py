@@ -125,3 +125,24 @@ def test_hostile_nesting_is_rejected_not_crashed_on(body: str) -> None:
 )
 def test_is_safe_url_reads_the_scheme_as_a_browser_does(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe
+
+
+def test_line_breaks_outside_any_block_split_paragraphs() -> None:
+    """An HTML post of text and <br> at its top level, no <p>: each line is a paragraph."""
+    body = "first line<br>second line<br/><br>third, <b>bold</b> and <!-- x -->on"
+    got = parse_post(post('title: "t"', body), "posts/a.html")
+    assert got.text == "first line\nsecond line\nthird, bold and on"
+
+
+def test_blocks_end_text_and_a_bold_only_paragraph_is_a_heading() -> None:
+    body = (
+        "<div>lead<p><b>Part one</b><br></p>one &lt;two&gt; &amp;&nbsp;three</div>"
+        "<p><strong>Not</strong> a heading</p><p><strong>a</strong> <strong>b</strong></p>"
+        "<ul><li>item<ul><li>inner</li></ul></li></ul><h2>Two<br>lines</h2><xmp><p>kept</p></xmp>"
+    )
+    got = parse_post(post('title: "t"', body), "posts/a.html")
+    assert [(s.heading, s.paragraphs) for s in got.sections] == [
+        (None, ["lead"]),
+        ("Part one", ["one <two> & three", "Not a heading", "a b", "item", "inner"]),
+        ("Two lines", ["<p>kept</p>"]),
+    ]
