@@ -74,7 +74,7 @@ _INLINE_MATH = _lazy(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
 
 # Line patterns start with "\n" and are searched in "\n" + text: a literal first character
 # lets re skip ahead, where "^" with MULTILINE tries every position.
-_FENCE_RUN = _lazy(r"`{3,}|~{3,}")  # a fence when it starts its line
+_FENCE = _lazy(r"\n {0,3}(`{3,}|~{3,})")  # a fence, at the start of its line
 _INDENTED = _lazy(r"\n[ \t]*\n((?:(?: {4}|\t)[^\n]*+(?:\n|$))++)")
 # a code span on one line (or a lone backtick run); 2,000 characters at most, so a line of
 # unclosed runs costs linear time
@@ -102,6 +102,9 @@ _DELIMITER_ROW = _lazy(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*
 # CJK letters and punctuation, fullwidth forms: ranges, not a regex class (that one takes 5 ms
 # to compile, on every cold start)
 _CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+_CJK = bytearray(0x10000)  # 1 at each code point of _CJK_RANGES: one index, not four comparisons
+for _low, _high in _CJK_RANGES:
+    _CJK[_low : _high + 1] = b"\x01" * (_high + 1 - _low)
 # <code> elements are looked for this far along a line for their end, so a hostile line of
 # unclosed ones costs linear time, not quadratic. kramdown's are far shorter.
 _SPAN = 400
@@ -183,11 +186,8 @@ def _code_blocks(text: str) -> list[tuple[int, int]]:
     blocks: list[tuple[int, int]] = []
     opened: tuple[int, str] | None = None
     lined = "\n" + text  # positions in it are one past those in text: a match's start is its line's
-    for match in _FENCE_RUN.finditer(lined) if "```" in text or "~~~" in text else ():
-        line_start = lined.rfind("\n", 0, match.start())
-        if match.start() - line_start > 4 or lined[line_start + 1 : match.start()].strip(" "):
-            continue  # not at the start of its line (after at most three spaces)
-        fence = match.group(0)
+    for match in _FENCE.finditer(lined) if "```" in text or "~~~" in text else ():
+        line_start, fence = match.start(), match.group(1)
         line_end = lined.find("\n", match.end())
         info = lined[match.end() : len(lined) if line_end < 0 else line_end]
         if opened is None:
@@ -490,7 +490,7 @@ def _is_punctuation(ch: str) -> bool:
 
 def _is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return code < 0x10000 and _CJK[code] == 1
 
 
 def _has_cjk_delimiter(text: str) -> bool:
