@@ -36,7 +36,6 @@ _CONTAINERS = frozenset(
     }
 )  # fmt: skip
 _BLOCK_TAGS = _HEADINGS | _LEAF_BLOCKS | _CONTAINERS
-_BREAK = "\u2029"  # stands for <br> while text is read, so soft wraps and breaks stay distinct
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
 # A URL's scheme as a browser reads it (WHATWG URL): leading C0 controls and spaces are
@@ -52,8 +51,11 @@ _DIGEST_PROBE = 20  # characters of a digest's opening (spaces aside) that the a
 
 # Reading blocks from serialized HTML (lexbor's: every element closed; "<" and ">" escaped
 # in text and attribute values, except inside the raw-text elements below).
-_END, _HEADING_MARK, _BOLD_MARK = "\x00", "\x01", "\x03"  # never in the text: decode removes them
-_MARKS = str.maketrans("", "", _END + _HEADING_MARK + _BOLD_MARK)
+# Marks put in the text while it is read: the end of a block, the start of a heading or of a
+# bold-only paragraph, a <br>. Controls that are not white space (folding keeps them) and
+# that decode removes from every post.
+_END, _HEADING_MARK, _BREAK, _BOLD_MARK = "\x00", "\x01", "\x02", "\x03"
+_MARKS = str.maketrans("", "", _END + _HEADING_MARK + _BREAK + _BOLD_MARK)
 _RAW_TEXT = re.compile(r"<(xmp|plaintext|noembed|noframes)(?=[\s/>])[^>]*>(.*?)(?:</\1>|$)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING_OPEN = re.compile(r"<h[1-6](?=[\s/>])[^>]*>")
@@ -259,12 +261,6 @@ def _take_source_name(nodes: list[LexborNode], out: Body) -> list[LexborNode]:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _split_breaks(text: str) -> list[str]:
-    if _BREAK not in text:
-        return [_clean(text)] if text.strip() else []
-    return [c for c in (_clean(part) for part in text.split(_BREAK)) if c]
-
-
 def _paragraphs_of(html: str) -> list[str]:
     return [text for kind, text in _blocks(html) if kind == "p"]
 
@@ -278,7 +274,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     block: no walk over the tree's nodes (and no recursion: a hostile file may nest thousands
     of levels deep).
     """
-    if _END in html or _HEADING_MARK in html or _BOLD_MARK in html:
+    if _END in html or _HEADING_MARK in html or _BREAK in html or _BOLD_MARK in html:
         html = html.translate(_MARKS)
     if "<!--" in html:
         html = _COMMENT.sub("", html)
@@ -291,16 +287,25 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     html = _BLOCK_TAG.sub(_END, html)
     if "<br" in html:
         html = _BR.sub(_BREAK, html)
+    # white space folded once for the whole text, then around the marks
+    text = " ".join(_plain(html).split())
+    for mark in (_END, _BREAK):
+        if f" {mark}" in text or f"{mark} " in text:
+            text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
     blocks: list[tuple[str, str]] = []
-    for part in _plain(html).split(_END):
-        mark = part[:1]
-        if mark == _HEADING_MARK:
-            if heading := _clean(part[1:].replace(_BREAK, " ")):
-                blocks.append(("h", heading))
-        elif mark == _BOLD_MARK and _is_heading_text(whole := _clean(part[1:].replace(_BREAK, " "))):
-            blocks.append(("h", whole))
-        elif part and not part.isspace():
-            blocks.extend(("p", p) for p in _split_breaks(part.lstrip(_BOLD_MARK)))
+    for block in text.split(_END):
+        mark, paragraph = block[:1], block
+        if mark in (_HEADING_MARK, _BOLD_MARK):
+            whole = _clean(block[1:].replace(_BREAK, " "))
+            if mark == _HEADING_MARK or _is_heading_text(whole):
+                if whole:
+                    blocks.append(("h", whole))
+                continue
+            paragraph = block[1:].strip()
+        if _BREAK in paragraph:
+            blocks.extend(("p", line) for line in paragraph.split(_BREAK) if line)
+        elif paragraph:
+            blocks.append(("p", paragraph))
     return blocks
 
 

@@ -187,8 +187,14 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
 
 
 def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= EXCERPT_CHARS:
+    """The first EXCERPT_CHARS characters of the text, white space folded. Only the start of a
+    long text is folded: folding never makes a text longer."""
+    head = text[: 4 * EXCERPT_CHARS]
+    flat = " ".join(head.split())
+    while len(flat) <= EXCERPT_CHARS and len(head) < len(text):
+        head = text[: 4 * len(head)]
+        flat = " ".join(head.split())
+    if len(flat) <= EXCERPT_CHARS and len(head) == len(text):
         return flat
     return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
 
