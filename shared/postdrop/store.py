@@ -105,9 +105,8 @@ class StoreBatch:
         """Write one SQS message's envelope. Raises PermanentFailure (with where) or what failed."""
         try:
             envelope = Envelope.model_validate_json(body)
-        except ValidationError as exc:  # its text quotes the input: log where, never what
-            where = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
-            raise PermanentFailure(f"not an envelope (fields: {', '.join(where[:10])})") from None
+        except ValidationError as exc:
+            raise PermanentFailure(_not_an_envelope(exc)) from None
         self.write(record_id, envelope)
 
     def write(self, record_id: str, envelope: Envelope) -> None:
@@ -247,3 +246,12 @@ class StoreBatch:
             return False
         logger.error("record dead-lettered", extra={"message_id": record["messageId"], "reason": reason})
         return True
+
+
+def _not_an_envelope(exc: ValidationError) -> str:
+    """Why a body is not an envelope: where, never what (pydantic's text quotes the input)."""
+    errors = exc.errors(include_input=False, include_url=False)
+    if errors and errors[0]["type"] == "json_invalid":
+        return f"not an envelope: the body is not JSON ({errors[0].get('ctx', {}).get('error', 'unreadable')})"
+    where = sorted({".".join(map(str, e["loc"])) or "the body itself" for e in errors})
+    return f"not an envelope (fields: {', '.join(where[:10])})"

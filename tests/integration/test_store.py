@@ -186,7 +186,8 @@ def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
         QueueUrl=harness.stack.ref("StoreDLQ"), MessageAttributeNames=["All"]
     )["Messages"]
     assert dead["Body"] == "not an envelope"
-    assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("not an envelope")
+    reason = dead["MessageAttributes"]["reason"]["StringValue"]
+    assert reason.startswith("not an envelope: the body is not JSON (") and "line 1 column" in reason
 
 
 def test_subscribers_filter_by_message_attributes(harness: Harness) -> None:
