@@ -280,7 +280,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         html = _COMMENT.sub("", html)
     if _RAW_TEXT.search(html):
         html = _RAW_TEXT.sub(_escape_raw_text, html)
-    if "<strong" in html or "<b" in html:
+    if "<strong" in html or "<b>" in html or "<b " in html:
         html = _BOLD_ONLY.sub(_mark_bold, html)
     if "<h" in html:
         html = _HEADING_OPEN.sub(_END + _HEADING_MARK, html)
