@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess  # nosec B404
+import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,7 +21,6 @@ from tests.conftest import SAMPLES, eventually
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from postdrop_tools.stack import LocalStack
 
@@ -192,3 +194,30 @@ def test_a_deployed_stack_is_read_by_its_outputs_as_the_local_one_is() -> None:
         "value-of-PostsBucketName", "value-of-PostsTopicArn", "value-of-StoreDLQUrl",
     )  # fmt: skip
     assert target.parse_function == "value-of-ParseFunctionArn" and target.endpoint is None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's parent-death signal is Linux's")
+def test_the_emulator_stops_when_the_process_that_started_it_is_killed() -> None:
+    """A soak worker or `postdrop up` killed outright (SIGKILL: no finally runs) leaves no moto server."""
+    script = "from postdrop_tools.emulator import emulator\nwith emulator():\n    print('up', flush=True)\n    input()"
+    owner = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout is not None and owner.stdout.readline() == "up\n"
+        children = Path(f"/proc/{owner.pid}/task/{owner.pid}/children").read_text().split()
+        (server,) = (int(pid) for pid in children)
+        assert "moto.server" in Path(f"/proc/{server}/cmdline").read_text()
+        owner.kill()
+        owner.wait()
+        eventually(lambda: not _running(server), what=f"moto server {server} stopping with its owner", timeout=10)
+    finally:
+        owner.kill()
+        owner.wait()
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (gone, or a zombie nobody reaped yet, is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
