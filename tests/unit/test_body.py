@@ -146,3 +146,9 @@ def test_blocks_end_text_and_a_bold_only_paragraph_is_a_heading() -> None:
         ("Part one", ["one <two> & three", "Not a heading", "a b", "item", "inner"]),
         ("Two lines", ["<p>kept</p>"]),
     ]
+
+
+def test_control_characters_from_character_references_are_not_read_as_marks() -> None:
+    """The reader marks headings and breaks with controls; the post's own (&#1;) are dropped first."""
+    got = parse_post(post('title: "t"', "<p>&#1;not a heading&#2;one</p><p>&#3;two</p>"), "posts/a.html")
+    assert [(s.heading, s.paragraphs) for s in got.sections] == [(None, ["not a headingone", "two"])]

@@ -52,8 +52,9 @@ _DIGEST_PROBE = 20  # characters of a digest's opening (spaces aside) that the a
 # Reading blocks from serialized HTML (lexbor's: every element closed; "<" and ">" escaped
 # in text and attribute values, except inside the raw-text elements below).
 # Marks put in the text while it is read: the end of a block, the start of a heading or of a
-# bold-only paragraph, a <br>. Controls that are not white space (folding keeps them) and
-# that decode removes from every post.
+# bold-only paragraph, a <br>. Controls that are not white space (folding keeps them); decode
+# removes them from every post, and _blocks removes any that the HTML still holds (from a
+# character reference or a Liquid value) before it puts its own.
 _END, _HEADING_MARK, _BREAK, _BOLD_MARK = "\x00", "\x01", "\x02", "\x03"
 _MARKS = str.maketrans("", "", _END + _HEADING_MARK + _BREAK + _BOLD_MARK)
 _RAW_TEXT = re.compile(r"<(xmp|plaintext|noembed|noframes)(?=[\s/>])[^>]*>(.*?)(?:</\1>|$)", re.DOTALL)
