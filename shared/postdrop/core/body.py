@@ -27,15 +27,15 @@ if TYPE_CHECKING:
 __all__ = ["Body", "read_body", "render_markdown"]
 
 _DROPPED_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_LEAF_BLOCKS = frozenset({"p", "li", "pre", "dt", "dd", "td", "th", "caption", "figcaption", "address"})
-_CONTAINERS = frozenset(
+# Every tag that ends the text before it: headings, paragraphs and the other blocks, and
+# the containers that hold them.
+_BLOCK_TAGS = frozenset(
     {
-        "div", "center", "section", "article", "main", "header", "footer", "aside", "blockquote", "figure",
-        "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "details", "summary", "nav", "body",
+        "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "dt", "dd", "td", "th", "caption", "figcaption",
+        "address", "div", "center", "section", "article", "main", "header", "footer", "aside", "blockquote",
+        "figure", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "details", "summary", "nav", "body",
     }
 )  # fmt: skip
-_BLOCK_TAGS = _HEADINGS | _LEAF_BLOCKS | _CONTAINERS
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
 # A URL's scheme as a browser reads it (WHATWG URL): leading C0 controls and spaces are
@@ -279,8 +279,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         html = html.translate(_MARKS)
     if "<!--" in html:
         html = _COMMENT.sub("", html)
-    if _RAW_TEXT.search(html):
-        html = _RAW_TEXT.sub(_escape_raw_text, html)
+    html = _RAW_TEXT.sub(_escape_raw_text, html)
     if "<strong" in html or "<b>" in html or "<b " in html:
         html = _BOLD_ONLY.sub(_mark_bold, html)
     if "<h" in html:

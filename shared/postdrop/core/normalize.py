@@ -187,16 +187,17 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
 
 
 def _excerpt(text: str) -> str:
-    """The first EXCERPT_CHARS characters of the text, white space folded. Only the start of a
-    long text is folded: folding never makes a text longer."""
-    head = text[: 4 * EXCERPT_CHARS]
-    flat = " ".join(head.split())
-    while len(flat) <= EXCERPT_CHARS and len(head) < len(text):
-        head = text[: 4 * len(head)]
+    """The first EXCERPT_CHARS characters of the text, white space folded. Only as much of the
+    start is folded as it takes: folding never makes a text longer."""
+    size = 4 * EXCERPT_CHARS
+    while True:
+        head = text[:size]
         flat = " ".join(head.split())
-    if len(flat) <= EXCERPT_CHARS and len(head) == len(text):
-        return flat
-    return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+        if len(flat) > EXCERPT_CHARS:
+            return flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+        if len(head) == len(text):
+            return flat
+        size *= 4
 
 
 def _extra(meta: dict[str, Any]) -> dict[str, Any]:
