@@ -36,6 +36,10 @@ HOSTILE = {
                                     "more than 100,000 elements"),
     "100,000 Liquid outputs": (_post("title: t", "{{ x }}" * 100_000), "posts/a.md",
                                "Liquid tags and outputs, more than the 10,000 postdrop reads"),
+    "a million guillemets on one line": (_post("title: t", "<<a " * 1_000_000), "posts/a.md",
+                                         "more than 100,000 places for one kramdown rewrite"),
+    "half a million attribute lists on one line": (_post("title: t", "x{: .c} " * 500_000), "posts/a.md",
+                                                   "more than 100,000 places for one kramdown rewrite"),
     "many blocks just under the depth": (
         _post("title: t", ("<div>" * 500 + "x" + "</div>" * 500 + "\n") * 200), "posts/a.html", "too deeply for",
     ),

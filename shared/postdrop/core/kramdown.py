@@ -32,10 +32,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
+from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.exceptions import PostRejected
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["PYROMARK_OPTIONS", "render_kramdown", "to_commonmark"]
+__all__ = ["MAX_REWRITES", "PYROMARK_OPTIONS", "render_kramdown", "to_commonmark"]
+
+# Each place a rewrite looks at costs some microseconds of Python: a post has at most this many
+# for one rewrite (5 MB of "<<a " has 1.3 million), as it has at most MAX_ELEMENTS elements.
+MAX_REWRITES = MAX_ELEMENTS
 
 PYROMARK_OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -162,7 +169,9 @@ class _Prose:
         self.text = text
         self.blocks = _code_blocks(text)
         self._starts = [start for start, _ in self.blocks]
-        self._spans: dict[int, list[tuple[int, int]]] = {}
+        # the line last asked about: its start, its end (its newline), its code spans. Rewrites ask
+        # in order, so each line is searched once: a line of a million matches costs linear time.
+        self._line: tuple[int, int, list[tuple[int, int]]] = (0, -1, [])
 
     def in_block(self, pos: int) -> bool:
         i = bisect_right(self._starts, pos) - 1
@@ -171,12 +180,13 @@ class _Prose:
     def at(self, pos: int) -> bool:
         if self.in_block(pos):
             return False
-        line = self.text.rfind("\n", 0, pos) + 1
-        spans = self._spans.get(line)
-        if spans is None:
-            end = self.text.find("\n", line)
-            spans = [m.span() for m in _CODE_SPAN.finditer(self.text, line, len(self.text) if end < 0 else end)]
-            self._spans[line] = spans
+        start, end, spans = self._line
+        if not start <= pos <= end:
+            start = self.text.rfind("\n", 0, pos) + 1
+            end = self.text.find("\n", start)
+            end = len(self.text) if end < 0 else end
+            spans = [m.span() for m in _CODE_SPAN.finditer(self.text, start, end)]
+            self._line = (start, end, spans)
         i = bisect_right(spans, (pos, len(self.text))) - 1
         return not (i >= 0 and pos < spans[i][1])
 
@@ -236,9 +246,16 @@ def _sub_in_prose(
     """``pattern.sub(replace, text)`` where the match starts in prose; code keeps its text.
     ``spans=False``: only code blocks are code (for a rewrite of backticks themselves)."""
     prose: _Prose | None = None
+    places = 0
 
     def one(match: re.Match[str]) -> str:
-        nonlocal prose
+        nonlocal prose, places
+        places += 1
+        if places > MAX_REWRITES:
+            raise PostRejected(
+                f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (emphasis,"
+                " guillemets, attribute lists, line breaks, items); postdrop reads no more in one post"
+            )
         replaced = replace(match)
         if replaced == match.group(0):
             return replaced  # nothing to do: no need to know whether it is code
