@@ -135,3 +135,9 @@ def test_liquid_warnings_stop_at_twenty_and_say_how_many_more() -> None:
     liquid = [w for w in got.warnings if w.startswith("Liquid:")]
     assert len(liquid) == 21
     assert liquid[-1] == "Liquid: 30 more problems like these"
+
+
+def test_page_content_is_the_body_as_written() -> None:
+    body = b"---\ntitle: t\n---\nfour words {{ page.content | number_of_words }}\n"
+    got = parse_post(body, "posts/2020-01-01-t.md")
+    assert got.text == "four words 7"  # as Jekyll counts it: the Liquid as written is words too

@@ -5,7 +5,8 @@ one post at a time with no site around it, on python-liquid (a Shopify/Jekyll-co
 Liquid that never reaches Python attributes, and bounds loops and output):
 
 - ``page.*`` is the post's front matter with Jekyll's own fields (title, date, slug, url,
-  categories, tags); ``site.*`` is the settings' ``url``, ``baseurl`` and ``title``.
+  categories, tags, and content: the body as written, before Liquid); ``site.*`` is the
+  settings' ``url``, ``baseurl`` and ``title``.
 - Jekyll's tags as Jekyll means them: ``raw``; ``highlight LANG`` (a code block in that
   language; ``linenos`` ignored); ``post_url`` and ``link`` (the URL Jekyll's default
   permalink gives the target); ``include`` and ``include_relative`` render nothing, with a
@@ -119,7 +120,7 @@ def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: 
         try:
             template = env.from_string(body)
             out = template.render(
-                page=_page_data(page, site), site=_SiteData(site), jekyll={"environment": "production"}
+                page=_page_data(page, site, body), site=_SiteData(site), jekyll={"environment": "production"}
             )
         except ResourceLimitError as exc:
             raise PostRejected(f"Liquid in the body runs past postdrop's limits ({_first_line(exc)})") from None
@@ -195,8 +196,11 @@ class _SiteData(dict[str, Any]):
         return super().__getitem__(key)
 
 
-def _page_data(page: dict[str, Any], site: Site) -> dict[str, Any]:
+def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
+    """``page.*``: the front matter, Jekyll's fields, and (as Jekyll gives a post rendering
+    itself) ``content``, the body as written."""
     data = dict(page)
+    data.setdefault("content", body)
     name = data.get("path", "")
     data.setdefault("url", post_url_of(str(name), site.baseurl) or "")
     return data
