@@ -64,7 +64,8 @@ _MATH_DELIMITERS = re.compile(r"\\\[|\\\]|\\\(|\\\)")
 # Syntax that Jekyll's reading consumes: none of it may be in postdrop's text more often than in Jekyll's.
 SYNTAX = {
     "Liquid": re.compile(r"{%|%}|{{|}}"),
-    "kramdown": re.compile(r"{:|\[\^[^\]]*\]|^\*\[", re.MULTILINE),
+    # attribute lists, footnote marks, abbreviations, an end-of-block "^" line, a table's rule lines
+    "kramdown": re.compile(r"{:|\[\^[^\]]*\]|^\*\[|^[ \t]*\^[ \t]*$|^[ \t|+:]*(?:[-=—–][ \t|+:]*){3,}$", re.MULTILINE),
     "HTML": re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>"),
     "Markdown": re.compile(r"\*\*|__|\]\(|^#{1,6}[ \t]|^```|^~~~|^\|.*\|$|\$\$", re.MULTILINE),
 }

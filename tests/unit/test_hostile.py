@@ -40,6 +40,8 @@ HOSTILE = {
                                          "more than 100,000 places for one kramdown rewrite"),
     "half a million attribute lists on one line": (_post("title: t", "x{: .c} " * 500_000), "posts/a.md",
                                                    "more than 100,000 places for one kramdown rewrite"),
+    "a million kramdown line breaks": (_post("title: t", "a\\\\\n" * 1_000_000), "posts/a.md",
+                                       "more than 100,000 places for one kramdown rewrite"),
     "many blocks just under the depth": (
         _post("title: t", ("<div>" * 500 + "x" + "</div>" * 500 + "\n") * 200), "posts/a.html", "too deeply for",
     ),

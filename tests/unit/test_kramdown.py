@@ -107,3 +107,36 @@ def test_kramdown_reads_these_as_its_own_syntax() -> None:
 def test_indented_code_is_never_rewritten() -> None:
     source = 'Text.\n\n    ![x](y){:width="1"}\n    *[CSS]: kept\n'
     assert to_commonmark(source) == source
+
+
+def test_two_backslashes_at_a_line_end_break_the_line() -> None:
+    got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
+    # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)
+    assert got.text.split("\n") == ["one", "two\\", "three\\", "four\\", "end\\", "code\\\\"]
+
+
+def test_math_rows_and_tables_in_math_stay_tex() -> None:
+    got = parse("Rows:\n\n$$\n|x| + |y| \\\\\n\\mathbf{a}*b_1*c\n$$\n")
+    assert "|x| + |y| \\\\ \\mathbf{a}*b_1*c" in got.text
+    assert "<table>" not in got.html
+
+
+def test_a_caret_line_ends_the_block_before_it() -> None:
+    got = parse("A paragraph\n^\n\n* one\n^\n* two\n\n> quoted\n^\n\n    code one\n\n^\n    code two\n")
+    assert got.text.split("\n") == ["A paragraph", "one", "two", "quoted", "code one", "code two"]
+    assert got.html.count("<ul>") == 2 and got.html.count("<pre>") == 2 and "^" not in got.html
+
+
+def test_an_ordered_item_ends_a_paragraph_and_1_paren_is_text() -> None:
+    got = parse("In the year\n2024. It was.\n\nPara\n\n1. a\ncontinued\n2. b\n\n1) not an item\n")
+    assert got.text.split("\n") == ["In the year", "It was.", "Para", "a continued", "b", "1) not an item"]
+    assert "<li>a\ncontinued</li>" in got.html  # a list's own lines stay as they are: a tight list
+
+
+def test_rules_inside_a_table_are_not_rows() -> None:
+    got = parse(
+        "| h | i |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n|===|===|\n| f | g |\n\n| x |\n|===|\n| y |\n\n"
+        "|---+---|\n| j | k |\n|:--|--:|\n| 5 | 6 |\n|---\n| 7\n|===\n| z\n|---+---|\n"
+    )
+    assert got.text.split("\n") == ["h", "i", "1", "2", "3", "4", "f", "g", "x", "y", "j", "k", "5", "6", "7", "z"]
+    assert got.html.count("<table>") == 3 and got.html.count("</th>") == 2 + 1 + 2  # the second: an empty header

@@ -4,7 +4,7 @@ postdrop renders Markdown with pulldown-cmark (pyromark). Its options give most 
 kramdown adds to CommonMark: footnotes (definitions written ``[^1]: <https://...>`` too),
 ``$$`` math (kept as TeX source), heading IDs ``{#id}``, definition lists, GFM task lists
 and typographic quotes and dashes. What they do not give is handled here, on the Markdown
-source, outside code (fenced and indented blocks, code spans):
+source, outside code (fenced and indented blocks, code spans) and math (``$$...$$``):
 
 - attribute lists (``{: .class}``, ``{:toc}``, span IALs after a link or image) and the
   extensions ``{::options /}``, ``{::comment}``, ``{::nomarkdown}``: removed, their
@@ -18,6 +18,12 @@ source, outside code (fenced and indented blocks, code spans):
 - emphasis next to CJK text: ``**免责声明：**我之前`` is bold, as kramdown reads it; CommonMark's
   flanking rule cannot close ``**`` after punctuation that a CJK letter follows.
 - a single ``$`` is a dollar sign: kramdown's math is only ``$$...$$``.
+- two backslashes at the end of a line are a line break (CommonMark reads an escaped
+  backslash there); a line holding only ``^`` ends the block before it.
+- an ordered item ends the paragraph before it, whatever its number (CommonMark lets only
+  ``1.`` interrupt a paragraph), and ``1)`` is text, not a list item.
+- a table's ``|---|`` lines after its header start a new body, and a ``|===|`` line its
+  footer: kramdown reads them as rules; GFM would make them rows of dashes.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
 producer's HTML-in-Markdown posts pay for none of them.
@@ -116,6 +122,23 @@ for _low, _high in _CJK_RANGES:
 # unclosed ones costs linear time, not quadratic. kramdown's are far shorter.
 _SPAN = 400
 _STARS = _lazy(r"\*+")
+_MATH = _lazy(r"\$\$.*?\$\$", re.DOTALL)
+# an even run of backslashes before a line end: kramdown's line break after the escaped pairs
+_BACKSLASH_BREAK = _lazy(r"(?<!\\)(?:\\\\)+(?=\n)")
+# searched in "\n" + text: kramdown's end-of-block marker, "^" alone at the start of a line (of
+# a quote's line too); a "1)" item, which kramdown does not have; an ordered item's line
+_END_OF_BLOCK = _lazy(r"\n((?:>[ \t]?)*)\^[ \t]*(?=\n|$)")
+_PAREN_ITEM = _lazy(r"\n([ \t>]*\d{1,9})\)(?=[ \t\n]|$)")
+_NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
+_ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
+_CELL_BORDER = _lazy(r"(?<!\\)\|")
+_RULE_BORDER = _lazy(r"[|+]")
+_FOOTER_ROW = _lazy(r"^ {0,3}\|[|+: \t=]*=[|+: \t=]*$")
+# a footer line, or a rule line under two table lines (a header's delimiter row has one)
+_TABLE_RULE_ANY = _lazy(
+    r"\n {0,3}\|[^\n]*\n {0,3}\|[|+: \t=]*=[|+: \t=]*(?=\n|$)"
+    r"|\n {0,3}\|[^\n]*\n {0,3}\|[^\n]*\n {0,3}\|[ \t]*:?-+:?[ \t]*(?:[|+][|+:\t -]*)?(?=\n|$)"
+)
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
 # a row opening a block, with no delimiter row under it; searched in "\n\n" + text
 _HEADERLESS_ANY = _lazy(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
@@ -163,11 +186,14 @@ def to_commonmark(markdown: str) -> str:
 
 class _Prose:
     """The positions of a text that are prose: not in a fenced or indented code block, not in
-    a backtick code span. Code blocks are found once, code spans per line when asked."""
+    ``$$`` math, not in a backtick code span. Code blocks and math are found once, code spans
+    per line when asked."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.blocks = _code_blocks(text)
+        if "$$" in text:
+            self.blocks = _merged(self.blocks + _math_spans(text, self.blocks))
         self._starts = [start for start, _ in self.blocks]
         # the line last asked about: its start, its end (its newline), its code spans. Rewrites ask
         # in order, so each line is searched once: a line of a million matches costs linear time.
@@ -218,6 +244,37 @@ def _code_blocks(text: str) -> list[tuple[int, int]]:
     return sorted(blocks)
 
 
+def _math_spans(text: str, code: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of each ``$$...$$`` pair whose delimiters are outside ``code``."""
+    spans: list[tuple[int, int]] = []
+    starts = [start for start, _ in code]
+    opened: int | None = None
+    pos = text.find("$$")
+    while pos >= 0:
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and pos < code[i][1]:  # a "$$" in code is code
+            pos = text.find("$$", code[i][1])
+            continue
+        if opened is None:
+            opened = pos
+        else:
+            spans.append((opened, pos + 2))
+            opened = None
+        pos = text.find("$$", pos + 2)
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans as one, in order."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _in_list(text: str, start: int) -> bool:
     """Whether the indented lines at ``start`` continue a list item (then they are not code):
     the first line above them indented less than four columns is a list item or its text."""
@@ -241,10 +298,17 @@ def _prose_of(text: str) -> _Prose:
 
 
 def _sub_in_prose(
-    pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str, *, spans: bool = True
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str]], str],
+    text: str,
+    *,
+    spans: bool = True,
+    line: bool = False,
 ) -> str:
     """``pattern.sub(replace, text)`` where the match starts in prose; code keeps its text.
-    ``spans=False``: only code blocks are code (for a rewrite of backticks themselves)."""
+    ``spans=False``: only code blocks are code (for a rewrite of backticks themselves).
+    ``line``: the pattern matches a whole line from the newline before it: prose is asked
+    about the line's first character."""
     prose: _Prose | None = None
     places = 0
 
@@ -260,7 +324,8 @@ def _sub_in_prose(
         if replaced == match.group(0):
             return replaced  # nothing to do: no need to know whether it is code
         prose = prose or _prose_of(text)
-        keep = prose.in_block(match.start()) if not spans else not prose.at(match.start())
+        pos = match.start() + 1 if line else match.start()
+        keep = prose.in_block(pos) if not spans else not prose.at(pos)
         return match.group(0) if keep else replaced
 
     return pattern.sub(one, text)
@@ -387,9 +452,8 @@ def _tag_pattern(tag: str) -> re.Pattern[str]:
     return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
 
 
-def _headerless_tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """kramdown reads ``| a | b |`` lines with no delimiter row as a table of body rows; GFM
-    needs a header row: give it an empty one."""
+def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown's tables written as GFM's: each run of ``|`` lines that opens a block (_gfm_table)."""
     out: list[str] = []
     flags: list[bool] = []
     i = 0
@@ -403,15 +467,46 @@ def _headerless_tables(lines: list[str], code: list[bool]) -> tuple[list[str], l
         j = i
         while j < len(lines) and not code[j] and _TABLE_ROW.match(lines[j]):
             j += 1
-        rows = lines[i:j]
-        if not any(_DELIMITER_ROW.match(row) for row in rows):
-            cells = max(1, len(rows[0].strip().strip("|").split("|")))
-            out += ["|" + " |" * cells, "|" + "---|" * cells]
-            flags += [False, False]
+        rows = _gfm_table(lines[i:j])
         out += rows
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _gfm_table(rows: list[str]) -> list[str]:
+    """One kramdown table as a GFM one. kramdown reads rule lines (``|---|``, ``|--+--|``, ``|---``)
+    anywhere in a table: before the first row they mark nothing, the first after a row ends the
+    header, later ones start a new body; a ``|===|`` line starts the footer. GFM knows one
+    delimiter row, right under a one-row header: the header keeps its first row and gets a
+    delimiter of its width (with kramdown's alignments), the other rules go, and a table with
+    no rule under a row (kramdown's header-less table) gets an empty header."""
+    rules = [_DELIMITER_ROW.match(row) is not None or _FOOTER_ROW.match(row) is not None for row in rows]
+    lead = rules.index(False) if False in rules else len(rows)
+    rows, rules = rows[lead:], rules[lead:]
+    if not rows:
+        return []
+    cells = _cell_count(rows[0])
+    header = next((row for row, rule in zip(rows, rules, strict=True) if rule and _DELIMITER_ROW.match(row)), None)
+    if header is None:
+        top = ["|" + " |" * cells, "|" + "---|" * cells]
+    else:
+        top, rows, rules = [rows[0], _delimiter(header, cells)], rows[1:], rules[1:]
+    return top + [row for row, rule in zip(rows, rules, strict=True) if not rule]
+
+
+def _cell_count(row: str) -> int:
+    return max(1, len(_CELL_BORDER.split(row.strip().strip("|"))))
+
+
+def _delimiter(rule: str, cells: int) -> str:
+    """A GFM delimiter row ``cells`` wide, with the alignments a kramdown rule line gives."""
+    marks = []
+    for part in _RULE_BORDER.split(rule.strip().strip("|+")):
+        cell = part.strip()
+        left, right = cell.startswith(":"), len(cell) > 1 and cell.endswith(":")
+        marks.append(f"{':' if left else ''}---{':' if right else ''}")
+    return "|" + "|".join((marks + ["---"] * cells)[:cells]) + "|"
 
 
 def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -436,6 +531,44 @@ def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, code  # one line out per line in: the code flags stand
 
 
+def _end_of_blocks(text: str) -> str:
+    """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
+    ends the block above as kramdown's marker does (a paragraph, a list, an indented code
+    block), and neither the text nor the sanitized HTML keeps it."""
+    lined = _sub_in_prose(_END_OF_BLOCK, lambda match: f"\n{match.group(1)}<!-- -->", "\n" + text, line=True)
+    return lined[1:]
+
+
+def _paren_items(text: str) -> str:
+    """``1)`` opens no list item in kramdown: its ``)`` is escaped, so CommonMark reads text too."""
+    return _sub_in_prose(_PAREN_ITEM, lambda match: f"\n{match.group(1)}\\)", "\n" + text, line=True)[1:]
+
+
+def _ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown ends a paragraph at any ``N.`` item; CommonMark only at ``1.``: a blank line goes
+    between (not inside a list's own lines: a list item's lazy lines stay as they are)."""
+    out: list[str] = []
+    flags: list[bool] = []
+    text_above = False  # the lines above, back to a blank one, are a paragraph (not a list's)
+    for line, is_code in zip(lines, code, strict=True):
+        if is_code or not line.strip():
+            text_above = False
+            out.append(line)
+            flags.append(is_code)
+            continue
+        first = not out or not out[-1].strip() or flags[-1]
+        item = _ORDERED_ITEM.match(line) if line[:4].lstrip()[:1].isdigit() else None
+        if item is not None and text_above and int(item.group(1)) != 1:
+            out.append("")
+            flags.append(False)
+            first = True
+        if first:
+            text_above = _is_text_line(line)
+        out.append(line)
+        flags.append(False)
+    return out, flags
+
+
 def _code_element_backticks(text: str) -> str:
     """Backticks inside an inline ``<code>`` element are its text (kramdown reads the element
     as HTML); CommonMark would start code spans with them."""
@@ -455,6 +588,12 @@ def _guillemet(match: re.Match[str]) -> str:
     if run == ">>" and start > 0 and not text[start - 1].isspace() and text[start - 1] != ">":
         return "»"
     return run
+
+
+def _line_breaks(text: str) -> str:
+    """Two backslashes at a line's end are kramdown's line break (after any escaped pairs before
+    them); CommonMark's is one. An even run gives one up; an odd run reads the same in both."""
+    return _sub_in_prose(_BACKSLASH_BREAK, lambda match: match.group(0)[:-1], text)
 
 
 def _emphasis(text: str) -> str:
@@ -521,6 +660,36 @@ def _has_cjk_delimiter(text: str) -> bool:
     return False
 
 
+def _has_table_work(text: str) -> bool:
+    """A table with no header row, or with a rule line inside."""
+    if "|" not in text:
+        return False
+    return _HEADERLESS_ANY.search("\n\n" + text) is not None or _TABLE_RULE_ANY.search("\n" + text) is not None
+
+
+@lru_cache(maxsize=2)
+def _numbered_lines(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` has a ``1)`` line, and an ordered item right under a paragraph's line:
+    one search for both (each line start it tries costs about as much as the whole test)."""
+    lined = "\n" + text
+    paren = interrupt = False
+    for match in _NUMBERED_LINE.finditer(lined):
+        if match.group(2) == ")":
+            paren = True
+        elif not interrupt and ">" not in match.group(1) and len(match.group(1)) < 4:
+            interrupt = _is_text_line(lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()])
+        if paren and interrupt:
+            break
+    return paren, interrupt
+
+
+def _is_text_line(line: str) -> bool:
+    """A line that can open a paragraph: not blank, not a list item, quote, table row, heading,
+    HTML or indented code."""
+    stripped = line.lstrip()
+    return bool(stripped) and stripped[0] not in ">|#<" and _indent(line) < 4 and _LIST_ITEM.match(line) is None
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
@@ -528,10 +697,14 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "<code" in text and "`" in text, _code_element_backticks),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
+    (lambda text: "\\\\\n" in text, _line_breaks),
+    (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
+    (lambda text: _numbered_lines(text)[0], _paren_items),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
-    (lambda text: "|" in text and _HEADERLESS_ANY.search("\n\n" + text) is not None, _headerless_tables),
+    (_has_table_work, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
+    (lambda text: _numbered_lines(text)[1], _ordered_items),
 )
