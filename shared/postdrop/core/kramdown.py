@@ -122,7 +122,6 @@ for _low, _high in _CJK_RANGES:
 # unclosed ones costs linear time, not quadratic. kramdown's are far shorter.
 _SPAN = 400
 _STARS = _lazy(r"\*+")
-_MATH = _lazy(r"\$\$.*?\$\$", re.DOTALL)
 # an even run of backslashes before a line end: kramdown's line break after the escaped pairs
 _BACKSLASH_BREAK = _lazy(r"(?<!\\)(?:\\\\)+(?=\n)")
 # searched in "\n" + text: kramdown's end-of-block marker, "^" alone at the start of a line (of
@@ -303,12 +302,10 @@ def _sub_in_prose(
     text: str,
     *,
     spans: bool = True,
-    line: bool = False,
 ) -> str:
     """``pattern.sub(replace, text)`` where the match starts in prose; code keeps its text.
     ``spans=False``: only code blocks are code (for a rewrite of backticks themselves).
-    ``line``: the pattern matches a whole line from the newline before it: prose is asked
-    about the line's first character."""
+    A line pattern matches from the newline before its line: prose is asked about the line."""
     prose: _Prose | None = None
     places = 0
 
@@ -324,7 +321,7 @@ def _sub_in_prose(
         if replaced == match.group(0):
             return replaced  # nothing to do: no need to know whether it is code
         prose = prose or _prose_of(text)
-        pos = match.start() + 1 if line else match.start()
+        pos = match.start() + 1 if text.startswith("\n", match.start()) else match.start()
         keep = prose.in_block(pos) if not spans else not prose.at(pos)
         return match.group(0) if keep else replaced
 
@@ -535,13 +532,12 @@ def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
     block), and neither the text nor the sanitized HTML keeps it."""
-    lined = _sub_in_prose(_END_OF_BLOCK, lambda match: f"\n{match.group(1)}<!-- -->", "\n" + text, line=True)
-    return lined[1:]
+    return _sub_in_prose(_END_OF_BLOCK, lambda match: f"\n{match.group(1)}<!-- -->", "\n" + text)[1:]
 
 
 def _paren_items(text: str) -> str:
     """``1)`` opens no list item in kramdown: its ``)`` is escaped, so CommonMark reads text too."""
-    return _sub_in_prose(_PAREN_ITEM, lambda match: f"\n{match.group(1)}\\)", "\n" + text, line=True)[1:]
+    return _sub_in_prose(_PAREN_ITEM, lambda match: f"\n{match.group(1)}\\)", "\n" + text)[1:]
 
 
 def _ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
