@@ -20,7 +20,17 @@ computed against it, never against the last write. ``announcing`` (set just befo
 publish) is what may have reached them since: a publish can take effect and the process die
 before ``told`` is recorded. While it is ahead of ``told`` it is unconfirmed, and a write
 that makes the item show something else keeps the record it announces (``record``), so a
-later record can announce it again, under the same id, before what follows. Pure: no AWS here.
+later record can announce it again, under the same id, before what follows.
+
+What subscribers filter on follows the post: ``told`` and ``announcing`` hold, beside the
+state, its filter attributes (categories, tags, source: ``filters_of``), and ``announcing``
+the filters it was announced against (``previous``). A notification carries the filters of
+the state it announces and of the state subscribers were told before it, so a subscription
+that matched the post hears the change that takes it out of its filter.
+
+``origin`` is the file change (key, sequencer) that made the item show what it shows: a
+notification names it, so every delivery of one state is the same bytes, whichever later
+change of the same content (a re-upload, a replay) sends it. Pure: no AWS here.
 """
 
 from __future__ import annotations
@@ -37,8 +47,8 @@ if TYPE_CHECKING:
     from postdrop.envelope import Envelope
 
 __all__ = [
-    "FILE_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "item_for",
-    "next_item", "precedence", "shown", "told", "unconfirmed",
+    "FILE_FIELDS", "FILTER_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "filters_of",
+    "item_for", "next_item", "origin_of", "precedence", "shown", "state_of", "told", "told_state", "unconfirmed",
 ]  # fmt: skip
 
 # One file's record: what the top level holds for the file it shows. The post's head is
@@ -52,8 +62,11 @@ FILE_FIELDS = ("seq", "sequencer", "record_type", "content_hash", "reason", "ver
 # Every attribute a write sets or removes (``told`` is written only when a publish succeeded,
 # ``announcing`` just before a publish, and by a write that supersedes what it announces).
 # ``post``, ``pending`` and ``prev_*`` are the shapes of earlier postdrop versions, removed on rewrite.
-ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "post", "pending", "prev_record_type",
+ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "origin", "post", "pending", "prev_record_type",
                "prev_content_hash", "prev_reason")  # fmt: skip
+# What subscribers filter on (the message attributes category, tags and source), as a record,
+# a ``told`` state and an ``announcing`` state hold them; empty ones are left out.
+FILTER_FIELDS = ("categories", "tags", "source_name")
 
 ZLIB_LEVEL = 6
 Shown = tuple[str, str | None]  # (record_type, content_hash): what subscribers can see of a post
@@ -154,6 +167,51 @@ def told(item: dict[str, Any] | None) -> tuple[Shown, int]:
     return ("DELETED", None), 0
 
 
+def filters_of(record: dict[str, Any] | None) -> dict[str, Any]:
+    """The filter attributes a record or a state holds (a post's; none for a deletion)."""
+    if not record:
+        return {}
+    return {name: record[name] for name in FILTER_FIELDS if record.get(name)}
+
+
+def state_of(item: dict[str, Any]) -> dict[str, Any]:
+    """What the item shows as ``told`` and ``announcing`` hold a state: record type, content
+    hash, since, and the filter attributes subscribers match it by."""
+    record_type, content_hash = shown(item)
+    state: dict[str, Any] = {"record_type": record_type, "since": int(item.get("since", 0))}
+    if content_hash is not None:
+        state["content_hash"] = content_hash
+    return state | (filters_of(item) if record_type != "DELETED" else {})
+
+
+def told_state(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The state subscribers were last told, with its filter attributes (None: told nothing).
+    A ``told`` an earlier postdrop wrote has no filters; when it is still what the item shows,
+    they are the item's."""
+    if not item:
+        return None
+    (record_type, content_hash), since = told(item)
+    if "told" not in item and "rev" in item:
+        return None
+    state: dict[str, Any] = {"record_type": record_type, "since": since}
+    if content_hash is not None:
+        state["content_hash"] = content_hash
+    recorded = item.get("told", {})
+    if any(name in recorded for name in FILTER_FIELDS):
+        return state | filters_of(recorded)
+    if record_type != "DELETED" and (record_type, content_hash) == shown(item):
+        return state | filters_of(item)
+    return state
+
+
+def origin_of(item: dict[str, Any]) -> dict[str, str]:
+    """The file change that made the item show what it shows (an item of an earlier postdrop: its top file)."""
+    origin = item.get("origin")
+    if origin:
+        return {"key": str(origin["key"]), "sequencer": str(origin["sequencer"])}
+    return {"key": str(item.get("key", "")), "sequencer": str(item.get("sequencer", ""))}
+
+
 def unconfirmed(item: dict[str, Any]) -> dict[str, Any] | None:
     """What may have been announced and is not yet recorded as told: ``announcing`` while it is
     ahead of ``told`` (its ``since`` greater). None when every announcement is confirmed."""
@@ -191,13 +249,15 @@ def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool
     new = {"post_id": item["post_id"], **{n: top[n] for n in RECORD_FIELDS if n in top}, "files": files, "rev": rev}
     was = shown(item)
     new["since"] = rev if shown(new) != was or "since" not in item else int(item["since"])
+    new["origin"] = origin_of(item) if new["since"] == int(item.get("since", -1)) else origin_of(top)
     if "rev" not in item:  # an earlier postdrop's item: it announced what it shows when it wrote it
         new["told"] = {"record_type": was[0], "content_hash": was[1], "since": 0}
     pending = unconfirmed(item)
     since = int(item.get("since", 0))
     if pending is not None and "record" not in pending and int(pending["since"]) == since != new["since"]:
         # what may have gone out is superseded: keep its record, so it can be announced again
-        new["announcing"] = pending | {"record": {n: item[n] for n in RECORD_FIELDS if n in item}}
+        kept = {n: item[n] for n in RECORD_FIELDS if n in item} | {"origin": origin_of(item)}
+        new["announcing"] = pending | {"record": kept}
     elif pending is None and "record" in item.get("announcing", {}):  # confirmed since: drop the copy
         new["announcing"] = {k: v for k, v in item["announcing"].items() if k != "record"}
     return new

@@ -22,7 +22,7 @@ from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at 
 
 __all__ = [
     "POINTER_CLASS", "SIZE_ATTRIBUTE", "EventType", "Notification", "NotificationMessage", "PayloadPointer",
-    "S3Location", "notification_id", "pointer_message",
+    "Previous", "RecordType", "S3Location", "notification_id", "pointer_message",
 ]  # fmt: skip
 
 # The payload-offloading convention of AWS's SNS/SQS Extended Client libraries (Java and Python).
@@ -30,6 +30,7 @@ POINTER_CLASS = "software.amazon.payloadoffloading.PayloadS3Pointer"
 SIZE_ATTRIBUTE = "ExtendedPayloadSize"
 
 EventType = Literal["post.created", "post.updated", "post.deleted", "post.rejected"]
+RecordType = Literal["POST", "REJECTED", "DELETED"]
 
 
 def notification_id(post_id: str, revision: str, record_type: str, content: str = "") -> str:
@@ -37,6 +38,17 @@ def notification_id(post_id: str, revision: str, record_type: str, content: str 
     show it, what it shows (record type, content hash). Every announcement of one state, by
     any retry or any record, carries the same id, so subscribers can drop a duplicate by it."""
     return hashlib.sha256(f"{post_id}\x1f{revision}\x1f{record_type}\x1f{content}".encode()).hexdigest()[:32]
+
+
+class Previous(BaseModel):
+    """What subscribers were told of the post before this change, as filters see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    record_type: RecordType = Field(description="POST, REJECTED or DELETED: what the post was.")
+    categories: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    source_name: str | None = None
 
 
 class Notification(BaseModel):
@@ -61,6 +73,16 @@ class Notification(BaseModel):
         default=0,
         description="Grows with every state of the post: the notification with the highest revision is current.",
     )
+    previous: Previous | None = Field(
+        default=None,
+        description=(
+            "What subscribers were told of the post before this change (absent for its first"
+            " announcement). The message attributes category, tags and source carry the values of"
+            " both this state and the previous one, so a subscription that matched the post hears"
+            " the change that takes it out of its filter; categories, tags and source_name here are"
+            " the current ones."
+        ),
+    )
     post: NormalizedPost | None = Field(
         default=None,
         description="The whole post (post.created and post.updated). Publishers splice it in as JSON text.",
@@ -81,16 +103,37 @@ class Notification(BaseModel):
         lines += ["", f"post_id: {self.post_id}", f"notification_id: {self.notification_id}"]
         return "\n".join(lines)
 
+    def previous_state(self) -> dict[str, Any] | None:
+        """``previous`` as the table keeps it beside the announcement (empty values left out)."""
+        return None if self.previous is None else self.previous.model_dump(exclude_defaults=True)
+
     def message_attributes(self) -> dict[str, Any]:
-        """SNS message attributes; empty values are left out (SNS refuses them)."""
+        """SNS message attributes: what filter policies match, for this state and the previous
+        one together; empty values are left out (SNS refuses them). ``source`` is a String when
+        the two states name one source, a String.Array of both when the change moved it."""
+        before = self.previous or Previous(record_type="DELETED")
+        categories = _union(self.categories, before.categories)
+        tags = _union(self.tags, before.tags)
+        sources = _union([self.source_name or ""], [before.source_name or ""])
         attributes: dict[str, Any] = {"event_type": {"DataType": "String", "StringValue": self.event_type}}
-        if self.categories:
-            attributes["category"] = {"DataType": "String.Array", "StringValue": json.dumps(self.categories)}
-        if self.tags:
-            attributes["tags"] = {"DataType": "String.Array", "StringValue": json.dumps(self.tags)}
-        if self.source_name:
-            attributes["source"] = {"DataType": "String", "StringValue": self.source_name}
+        if categories:
+            attributes["category"] = {"DataType": "String.Array", "StringValue": _json(categories)}
+        if tags:
+            attributes["tags"] = {"DataType": "String.Array", "StringValue": _json(tags)}
+        if len(sources) == 1:
+            attributes["source"] = {"DataType": "String", "StringValue": sources[0]}
+        elif sources:
+            attributes["source"] = {"DataType": "String.Array", "StringValue": _json(sources)}
         return attributes
+
+
+def _union(now: list[str], before: list[str]) -> list[str]:
+    """The values of both lists, each once, in order, empty ones left out."""
+    return [value for value in dict.fromkeys([*now, *before]) if value]
+
+
+def _json(values: list[str]) -> str:
+    return json.dumps(values)
 
 
 # The message shapes below describe the topic to subscribers (schemas/notification.v1.json);

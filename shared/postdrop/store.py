@@ -37,7 +37,7 @@ from postdrop.adapters.table import (
 from postdrop.adapters.topic import Outgoing, publish_notifications
 from postdrop.envelope import Envelope, PostHead
 from postdrop.exceptions import PermanentFailure, TransientError
-from postdrop.item import item_for, next_item, shown, told, unconfirmed
+from postdrop.item import filters_of, item_for, next_item, origin_of, shown, state_of, told, told_state, unconfirmed
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
@@ -62,21 +62,29 @@ def event_type_for(was: Shown, now: Shown) -> EventType | None:
     return "post.deleted" if was[0] in ("POST", "REJECTED") else None
 
 
-def notification_for(item: dict[str, Any], event_type: EventType) -> Notification:
-    """The notification of what ``item`` shows, as of its ``since``."""
+def notification_for(item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None) -> Notification:
+    """The notification of what ``item`` shows, as of its ``since``, told after ``previous``
+    (the state subscribers were told before it, as ``told_state`` gives it; None: nothing).
+
+    Every field is a function of the state and of ``previous``: each delivery of one
+    announcement is the same bytes.
+    """
     now = shown(item)
     since = int(item.get("since", 0))
     fields: dict[str, Any] = {
         "notification_id": notification_id(item["post_id"], str(since), now[0], now[1] or ""),
         "event_type": event_type,
         "post_id": item["post_id"],
-        "key": item["key"],
-        "sequencer": item["sequencer"],
+        **origin_of(item),
         "revision": since,
         "reason": item.get("reason"),
     }
     if now[0] == "POST":  # the post's head, as the item holds it
         fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
+    elif now[0] == "REJECTED":  # what the rejected file's front matter said, where it could be read
+        fields |= filters_of(item)
+    if previous is not None:
+        fields["previous"] = {"record_type": previous["record_type"], **filters_of(previous)}
     return Notification.model_validate(fields)
 
 
@@ -85,7 +93,7 @@ class Announcement:
     """The newest announcement a batch owes for one post, and the records waiting on it."""
 
     since: int
-    told: Shown
+    state: dict[str, Any]  # what it announces, as ``announcing`` and then ``told`` hold it
     outgoing: Outgoing
     record_ids: list[str] = field(default_factory=list)
 
@@ -148,9 +156,11 @@ class StoreBatch:
         if owed is not None and owed.since >= since:
             owed.record_ids.append(record_id)
             return
-        outgoing = self._outgoing(item, envelope, event_type)
+        previous = told_state(item)
+        outgoing = self._outgoing(item, envelope, event_type, previous)
         earlier = owed.record_ids if owed is not None else []
-        self.owed[item["post_id"]] = Announcement(since, shown(item), outgoing, [*earlier, record_id])
+        state = state_of(item) | {"event_type": event_type, "previous": outgoing.notification.previous_state()}
+        self.owed[item["post_id"]] = Announcement(since, state, outgoing, [*earlier, record_id])
 
     def _settle(self, item: dict[str, Any]) -> dict[str, Any]:
         """Announce again what may have gone out for a state the item no longer shows, and record
@@ -160,19 +170,21 @@ class StoreBatch:
             return item
         post_id, since = item["post_id"], int(pending["since"])
         then = {"post_id": post_id, **pending["record"], "since": since}
-        outgoing = self._outgoing(then, None, pending["event_type"])
+        outgoing = self._outgoing(then, None, pending["event_type"], pending.get("previous"))
         failed = publish_notifications(self.clients.sns, self.settings.topic_arn, [outgoing], self._offload)
         if failed:
             why = next(iter(failed.values()))
             raise TransientError(f"{post_id}: could not announce again what it showed at {since}: {why}")
-        what = shown(then)
-        mark_told(self.clients.dynamodb, self.settings.table_name, {post_id: (what, since)})
+        now = state_of(then)
+        mark_told(self.clients.dynamodb, self.settings.table_name, {post_id: now})
         logger.info("announced again what may have gone out before a crash", extra={"post_id": post_id})
-        return item | {"told": {"record_type": what[0], "content_hash": what[1], "since": since}}
+        return item | {"told": now}
 
-    def _outgoing(self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType) -> Outgoing:
+    def _outgoing(
+        self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None
+    ) -> Outgoing:
         """The notification, with the post for created and updated (read from its archive when large)."""
-        notification = notification_for(item, event_type)
+        notification = notification_for(item, event_type, previous)
         if event_type not in ("post.created", "post.updated"):
             return Outgoing(notification)
         head = envelope.head if envelope is not None else None
@@ -188,7 +200,7 @@ class StoreBatch:
 
     def _mark_announcing(self) -> dict[str, str]:
         """Record what the batch is about to announce; leave out (to retry) the posts that changed."""
-        owed = {p: (a.told, a.since, a.outgoing.notification.event_type) for p, a in self.owed.items()}
+        owed = {p: a.state for p, a in self.owed.items()}
         if not owed:
             return {}
         try:
@@ -216,13 +228,13 @@ class StoreBatch:
         if self.owed:
             outgoing = [a.outgoing for a in self.owed.values()]
             failed = publish_notifications(self.clients.sns, self.settings.topic_arn, outgoing, self._offload)
-        told: dict[str, tuple[Shown, int]] = {}
+        told: dict[str, dict[str, Any]] = {}
         for post_id, owed in self.owed.items():
             why = failed.get(owed.outgoing.notification.notification_id)
             if why is not None:
                 retry |= dict.fromkeys(owed.record_ids, why)
             else:
-                told[post_id] = (owed.told, owed.since)
+                told[post_id] = owed.state
         self.counts["notified"] = len(told)
         if told:
             try:

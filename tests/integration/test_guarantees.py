@@ -284,6 +284,28 @@ def test_an_update_announced_just_before_a_crash_then_undone_is_announced(harnes
     ]  # fmt: skip
     assert notes[1]["notification_id"] == notes[2]["notification_id"]
     assert notes[2]["post"]["title"] == "二"  # announced again whole, from the record the item kept
+    assert notes[1] == notes[2]  # the same bytes: previous included, kept with the announcement
+    assert notes[3]["previous"]["record_type"] == "POST"
+
+
+def test_one_notification_id_is_always_one_body(harness: Harness) -> None:
+    # Given v2's post.updated went out and the process died before it was recorded as told
+    harness.store_envelopes(dropped(harness, KEY, version("一"), "0001"))
+    faults = FaultInjector(rate=1.0, seed=1, limit=1)
+    faults.die_after(harness.pipeline.clients.sns, ["PublishBatch"])
+    second = dropped(harness, KEY, version("二"), "0002")
+    with pytest.raises(ProcessDied):
+        harness.store_envelopes(second)
+    # When the same bytes are uploaded again (a newer sequencer) and stored, then v2's batch is redelivered
+    harness.store_envelopes(dropped(harness, KEY, version("二"), "0003"))
+    harness.store_envelopes(second)
+    # Then every delivery of one notification_id is the same notification, naming the change that made it
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for note in harness.notifications():
+        by_id.setdefault(note["notification_id"], []).append(note)
+    (copies,) = [notes for notes in by_id.values() if notes[0].get("title") == "二"]
+    assert len(copies) == 2 and copies[0] == copies[1]
+    assert copies[0]["sequencer"] == "0002"
 
 
 def test_a_crash_between_recording_an_announcement_and_publishing_it(versioned: Harness) -> None:

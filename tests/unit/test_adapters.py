@@ -37,7 +37,7 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
         "Key": {"post_id": {"S": "x"}},
         "UpdateExpression": (
             "SET #seq = :seq, #sequencer = :sequencer, #key = :key, #record_type = :record_type, "
-            "#title = :title, #content_hash = :content_hash, #files = :files, "
+            "#title = :title, #content_hash = :content_hash, #files = :files, #origin = :origin, "
             "#rev = if_not_exists(#rev, :zero) + :one, #since = if_not_exists(#rev, :zero) + :one "
             "REMOVE #bucket, #version_id, #etag, #updated_at, #published_at, #categories, #tags, #source_name, "
             "#source_url, #excerpt, #published_utc, #category, #post_zlib, #post_ref, #reason, #post, #pending, "
@@ -77,6 +77,7 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
                     "post_ref",
                     "reason",
                     "files",
+                    "origin",
                     "rev",
                     "since",
                     "post",
@@ -97,6 +98,7 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
             ":content_hash": {"S": "h1"},
             ":title": {"S": "t"},
             ":files": {"M": {"posts/x.md": entry}},
+            ":origin": {"M": {"key": {"S": "posts/x.md"}, "sequencer": {"S": "0A"}}},
         },
         "ReturnValues": "ALL_NEW",
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -141,7 +143,8 @@ def test_told_marks_go_in_one_transaction_and_a_later_told_is_left_alone(dynamod
         "ConditionExpression": "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)",
         "ExpressionAttributeNames": {"#told": "told", "#since": "since"},
         "ExpressionAttributeValues": {
-            ":told": {"M": {"record_type": {"S": "POST"}, "since": {"N": "3"}, "content_hash": {"S": "h"}}},
+            ":told": {"M": {"record_type": {"S": "POST"}, "since": {"N": "3"}, "content_hash": {"S": "h"},
+                            "categories": {"L": [{"S": "emnews"}]}}},  # what filters matched it by
             ":since": {"N": "3"},
         },
     }  # fmt: skip
@@ -153,7 +156,9 @@ def test_told_marks_go_in_one_transaction_and_a_later_told_is_left_alone(dynamod
         modeled_fields={"CancellationReasons": [{"Code": "None"}, {"Code": "ConditionalCheckFailed"}]},
     )  # fmt: skip
     stubber.add_response("transact_write_items", {}, {"TransactItems": [{"Update": update}]})  # only a, again
-    mark_told(client, "T", {"a": (("POST", "h"), 3), "b": (("DELETED", None), 5)})
+    told = {"a": {"record_type": "POST", "since": 3, "content_hash": "h", "categories": ["emnews"], "tags": []},
+            "b": {"record_type": "DELETED", "since": 5, "event_type": "post.deleted"}}  # fmt: skip
+    mark_told(client, "T", told)
 
 
 def test_announcing_is_recorded_only_where_the_item_still_shows_it_and_bumps_rev(
@@ -170,7 +175,8 @@ def test_announcing_is_recorded_only_where_the_item_still_shows_it_and_bumps_rev
         "ExpressionAttributeNames": {"#announcing": "announcing", "#told": "told", "#since": "since", "#rev": "rev"},
         "ExpressionAttributeValues": {
             ":announcing": {"M": {"record_type": {"S": "DELETED"}, "since": {"N": "4"},
-                                  "event_type": {"S": "post.deleted"}}},
+                                  "event_type": {"S": "post.deleted"},
+                                  "previous": {"M": {"record_type": {"S": "POST"}, "tags": {"L": [{"S": "t"}]}}}}},
             ":since": {"N": "4"}, ":one": {"N": "1"},
         },
     }  # fmt: skip
@@ -179,7 +185,9 @@ def test_announcing_is_recorded_only_where_the_item_still_shows_it_and_bumps_rev
         expected_params={"TransactItems": [{"Update": update}]},
         modeled_fields={"CancellationReasons": [{"Code": "ConditionalCheckFailed"}]},
     )  # fmt: skip
-    assert mark_announcing(client, "T", {"a": (("DELETED", None), 4, "post.deleted")}) == {"a"}
+    state = {"record_type": "DELETED", "since": 4, "event_type": "post.deleted",
+             "previous": {"record_type": "POST", "tags": ["t"]}}  # fmt: skip
+    assert mark_announcing(client, "T", {"a": state}) == {"a"}
 
 
 @pytest.mark.parametrize(

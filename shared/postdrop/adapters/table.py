@@ -34,14 +34,13 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from postdrop.exceptions import PermanentFailure, TransientError
-from postdrop.item import ITEM_FIELDS, entry_of
+from postdrop.item import ITEM_FIELDS, entry_of, origin_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from postdrop.item import Shown
 
 __all__ = [
     "MARKER_PREFIX", "Written", "item_bytes", "mark_announcing", "mark_told", "stored_post_json",
@@ -105,7 +104,7 @@ def _from_dynamo(item: dict[str, Any] | None) -> dict[str, Any] | None:
 def write_first(client: DynamoDBClient, table: str, record: dict[str, Any], *, same_change: bool = False) -> Written:
     """Store ``record`` as the post's only file, if the item holds no other file, an older
     change of this one (the same one too, for ``same_change``), and shows something else."""
-    item = {**record, "files": {record["key"]: entry_of(record)}}
+    item = {**record, "files": {record["key"]: entry_of(record)}, "origin": origin_of(record)}
     changes = "attribute_exists(#content_hash)"  # a removal changes what a live post shows
     values: dict[str, Any] = {":one": {"N": "1"}, ":zero": {"N": "0"}, ":seq": {"S": record["seq"]}}
     if "content_hash" in record:
@@ -165,17 +164,18 @@ def _update(
     return Written(True, _from_dynamo(response.get("Attributes")))
 
 
-def mark_announcing(client: DynamoDBClient, table: str, owed: Mapping[str, tuple[Shown, int, str]]) -> set[str]:
-    """Record what is about to be announced of each post (post_id -> (what, since, event_type)),
-    where the item still shows it (``since``) and holds no other unconfirmed announcement.
-    Returns the posts where it does not: they changed meanwhile, so their records are retried."""
-    return _transact(client, {p: _announcing_update(table, p, *what) for p, what in owed.items()})
+def mark_announcing(client: DynamoDBClient, table: str, owed: Mapping[str, dict[str, Any]]) -> set[str]:
+    """Record what is about to be announced of each post (post_id -> the ``announcing`` state:
+    ``postdrop.item.state_of``'s fields, ``event_type`` and ``previous``), where the item still
+    shows it (its ``since``) and holds no other unconfirmed announcement. Returns the posts where
+    it does not: they changed meanwhile, so their records are retried."""
+    return _transact(client, {p: _announcing_update(table, p, state) for p, state in owed.items()})
 
 
-def mark_told(client: DynamoDBClient, table: str, told: dict[str, tuple[Shown, int]]) -> None:
-    """Record what subscribers were told of each post (post_id -> (what, since)): only ever
-    forward (a post told of a later state is left as it is)."""
-    _transact(client, {p: _told_update(table, p, *what) for p, what in told.items()})
+def mark_told(client: DynamoDBClient, table: str, told: Mapping[str, dict[str, Any]]) -> None:
+    """Record what subscribers were told of each post (post_id -> the state, as ``state_of``
+    gives it): only ever forward (a post told of a later state is left as it is)."""
+    _transact(client, {p: _told_update(table, p, state) for p, state in told.items()})
 
 
 def _transact(client: DynamoDBClient, actions: dict[str, dict[str, Any]]) -> set[str]:
@@ -206,12 +206,11 @@ def _transact(client: DynamoDBClient, actions: dict[str, dict[str, Any]]) -> set
     raise TransientError(f"could not update {len(pending)} post(s) in a transaction")
 
 
-def _state(what: Shown, since: int, **more: str) -> dict[str, Any]:
-    """A state as ``told`` and ``announcing`` hold it: record type, content hash, since."""
-    state: dict[str, Any] = {"record_type": {"S": what[0]}, "since": {"N": str(since)}}
-    if what[1] is not None:
-        state["content_hash"] = {"S": what[1]}
-    return state | {k: {"S": v} for k, v in more.items()}
+def _state(state: Mapping[str, Any]) -> dict[str, Any]:
+    """A state as ``told`` and ``announcing`` hold it (record type, content hash, since, filter
+    attributes, what else it names), in DynamoDB's types."""
+    kept = {k: v for k, v in state.items() if v is not None and v not in ([], "", {})}
+    return {"M": _to_dynamo(kept)}
 
 
 def _guarded(table: str, post_id: str, expression: str, condition: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -229,17 +228,17 @@ def _guarded(table: str, post_id: str, expression: str, condition: str, values: 
     }
 
 
-def _announcing_update(table: str, post_id: str, what: Shown, since: int, event_type: str) -> dict[str, Any]:
+def _announcing_update(table: str, post_id: str, state: Mapping[str, Any]) -> dict[str, Any]:
     settled = "(attribute_exists(#told) AND #announcing.#since <= #told.#since)"
     condition = f"#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR {settled})"
-    values = {":announcing": {"M": _state(what, since, event_type=event_type)}, ":since": {"N": str(since)},
-              ":one": ONE}  # fmt: skip
+    values = {":announcing": _state(state), ":since": {"N": str(state["since"])}, ":one": ONE}
     return _guarded(table, post_id, "SET #announcing = :announcing, #rev = #rev + :one", condition, values)
 
 
-def _told_update(table: str, post_id: str, what: Shown, since: int) -> dict[str, Any]:
+def _told_update(table: str, post_id: str, state: Mapping[str, Any]) -> dict[str, Any]:
     condition = "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)"
-    values = {":told": {"M": _state(what, since)}, ":since": {"N": str(since)}}
+    told = {k: v for k, v in state.items() if k not in ("event_type", "previous", "record")}
+    values = {":told": _state(told), ":since": {"N": str(state["since"])}}
     return _guarded(table, post_id, "SET #told = :told", condition, values)
 
 

@@ -1,0 +1,147 @@
+"""Filtered subscribers hear every change of a post they matched, up to the change that takes it out.
+
+The rule, proven with real SNS filter policies (moto's SNS applies them) on subscriptions made
+the way subscribers make them: *a subscription filtered on any category, tag or source hears
+every change of every post that was ever inside its filter, up to and including the change that
+takes the post out.* Each case is a story of one post told through the real handlers; for every
+category, tag and source that appears in the story there is one subscription filtered on it, and
+what each receives is checked against the story as an unfiltered subscriber hears it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from postdrop_tools.local import drain_queue, subscribe_queue
+from tests.conftest import post
+from tests.integration.conftest import s3_event
+
+if TYPE_CHECKING:
+    from tests.integration.conftest import Harness
+
+ATTRIBUTES = {"category": "categories", "tags": "tags", "source": "source_name"}  # message attribute -> field
+
+
+def version(categories: str = "", tags: str = "", source: str = "", title: str = "标题") -> bytes:
+    front = f'title: "{title}"\ndate: 2026-03-01 09:00:00 +0800\ncategories: [{categories}]\ntags: [{tags}]'
+    body = "<p>正文。</p>\n" + (f"<p>（文章来源：{source}）</p>\n" if source else "")
+    return post(front, body)
+
+
+BROKEN = b"---\ntitle: never closed\n"  # rejected: its front matter is never closed
+
+
+@dataclass(frozen=True)
+class Put:
+    key: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Delete:
+    key: str
+
+
+MD, HTML = "posts/2026-03-01-story.md", "posts/2026-03-01-story.html"
+STORIES: dict[str, list[Put | Delete]] = {
+    "create": [Put(MD, version("partners", "a"))],
+    "update": [Put(MD, version("partners", "a")), Put(MD, version("partners", "a", title="新标题"))],
+    "category change": [Put(MD, version("partners", "a")), Put(MD, version("markets", "a"))],
+    "category added then removed": [
+        Put(MD, version("partners")), Put(MD, version("partners, markets")), Put(MD, version("markets")),
+    ],
+    "tag change": [Put(MD, version("partners", "a, b")), Put(MD, version("partners", "c"))],
+    "source change": [Put(MD, version(source="示例日报")), Put(MD, version(source="另一家报"))],
+    "source dropped": [Put(MD, version("partners", source="示例日报")), Put(MD, version("partners"))],
+    "delete": [Put(MD, version("partners", "a", "示例日报")), Delete(MD)],
+    "delete and restore": [Put(MD, version("partners", "a")), Delete(MD), Put(MD, version("markets", "b"))],
+    "reject after post": [Put(MD, version("partners", "a", "示例日报")), Put(MD, BROKEN)],
+    "reject, then a post again": [Put(MD, version("partners")), Put(MD, BROKEN), Put(MD, version("markets"))],
+    "twin files": [
+        Put(MD, version("partners", "a")), Put(HTML, version("markets", "b")), Delete(MD), Delete(HTML),
+    ],
+    "out and back in": [
+        Put(MD, version("partners")), Put(MD, version("markets")), Put(MD, version("other")),
+        Put(MD, version("partners")),
+    ],
+}  # fmt: skip
+
+
+def filters_of(notification: dict[str, Any] | None) -> set[tuple[str, str]]:
+    """(attribute, value) pairs the post matches in the state a notification announces."""
+    if notification is None or notification["event_type"] == "post.deleted":
+        return set()
+    pairs = {(a, v) for a, field in ATTRIBUTES.items() if field != "source_name" for v in notification.get(field, [])}
+    return pairs | ({("source", notification["source_name"])} if notification.get("source_name") else set())
+
+
+def tell(h: Harness, story: list[Put | Delete]) -> None:
+    """Each step through ParseFunction and StoreFunction, as S3 would deliver it."""
+    for n, step in enumerate(story, start=1):
+        if isinstance(step, Put):
+            h.put(step.key, step.body)
+            event = s3_event(h.bucket, step.key, f"{n:04X}")
+        else:
+            h.delete(step.key)
+            event = s3_event(h.bucket, step.key, f"{n:04X}", "ObjectRemoved:Delete")
+        h.pipeline.functions["ParseFunction"].invoke(event)
+        h.store_envelopes(*h.envelopes_sent())
+
+
+@pytest.mark.parametrize("name", list(STORIES))
+def test_a_filtered_subscriber_hears_every_change_of_a_post_it_matched(harness: Harness, name: str) -> None:
+    story = STORIES[name]
+    sqs, sns, topic = harness.stack.client("sqs"), harness.stack.client("sns"), harness.stack.ref("PostsTopic")
+    values = {(a, v) for step in story if isinstance(step, Put) for a, v in _written(step.body)}
+    queues = {pair: subscribe_queue(sqs, sns, topic, f"f{i}", {pair[0]: [pair[1]]})[0]
+              for i, pair in enumerate(sorted(values))}  # fmt: skip
+    tell(harness, story)
+
+    heard = sorted(harness.notifications(), key=lambda n: n["revision"])  # the unfiltered subscriber
+    assert heard, "the story was announced"
+    for before, now in zip([None, *heard], heard, strict=False):  # previous is what was told before, as filters see it
+        expected = None if before is None else {"record_type": _record_type(before), **_filters(before)}
+        assert now.get("previous") == expected, now
+    for pair, url in queues.items():
+        received = [n["notification_id"] for n in drain_queue(harness.stack, url)]
+        owed = [
+            now["notification_id"]
+            for before, now in zip([None, *heard], heard, strict=False)
+            if pair in filters_of(now) or pair in filters_of(before)
+        ]
+        assert sorted(received) == sorted(owed), f"{name}: the subscription on {pair} heard {received}, owed {owed}"
+
+
+def _written(body: bytes) -> set[tuple[str, str]]:
+    from postdrop import PostRejected, parse_post
+
+    try:
+        p = parse_post(body, MD)
+    except PostRejected:
+        return set()
+    pairs = {("category", c) for c in p.categories} | {("tags", t) for t in p.tags}
+    return pairs | ({("source", p.source.name)} if p.source.name else set())
+
+
+def _record_type(notification: dict[str, Any]) -> str:
+    return {"post.deleted": "DELETED", "post.rejected": "REJECTED"}.get(notification["event_type"], "POST")
+
+
+def _filters(notification: dict[str, Any]) -> dict[str, Any]:
+    """The filter fields of a state as ``previous`` names them: both lists always, a source when there is one."""
+    fields = {"categories": notification.get("categories", []), "tags": notification.get("tags", [])}
+    return fields | ({"source_name": notification["source_name"]} if notification.get("source_name") else {})
+
+
+def test_a_delete_carries_the_removed_posts_attributes_and_says_they_are_previous(harness: Harness) -> None:
+    # Given a post in a category, with a tag and a source, that subscribers were told of
+    tell(harness, [Put(MD, version("partners", "a", "示例日报")), Delete(MD)])
+    created, deleted = sorted(harness.notifications(), key=lambda n: n["revision"])
+    # Then its deletion says what it was, under previous, and nothing is current
+    assert deleted["event_type"] == "post.deleted"
+    assert deleted["previous"] == {"record_type": "POST", "categories": ["partners"], "tags": ["a"],
+                                   "source_name": "示例日报"}  # fmt: skip
+    assert deleted["categories"] == [] and "previous" not in created
