@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from postdrop.config import StoreSettings
     from postdrop.item import Shown
 
-__all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for"]
+__all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for", "outgoing_for"]
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
 
@@ -183,20 +183,7 @@ class StoreBatch:
     def _outgoing(
         self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None
     ) -> Outgoing:
-        """The notification, with the post for created and updated (read from its archive when large)."""
-        notification = notification_for(item, event_type, previous)
-        if event_type not in ("post.created", "post.updated"):
-            return Outgoing(notification)
-        head = envelope.head if envelope is not None else None
-        carried = (envelope is not None and head is not None and item["key"] == envelope.change.key
-                   and item["content_hash"] == head.content_hash)  # fmt: skip
-        if carried and envelope is not None and envelope.post_json is not None:  # no need to decompress
-            return Outgoing(notification, post_json=envelope.post_json)
-        inline = stored_post_json(item)
-        if inline is not None:
-            return Outgoing(notification, post_json=inline)
-        ref, s3 = str(item["post_ref"]), self.clients.s3
-        return Outgoing(notification, load_post=lambda: read_archive(s3, ref))
+        return outgoing_for(item, event_type, previous, self.clients.s3, envelope)
 
     def _mark_announcing(self) -> dict[str, str]:
         """Record what the batch is about to announce; leave out (to retry) the posts that changed."""
@@ -258,6 +245,31 @@ class StoreBatch:
             return False
         logger.error("record dead-lettered", extra={"message_id": record["messageId"], "reason": reason})
         return True
+
+
+def outgoing_for(
+    item: dict[str, Any],
+    event_type: EventType,
+    previous: dict[str, Any] | None,
+    s3: Any,
+    envelope: Envelope | None = None,
+) -> Outgoing:
+    """The notification of what ``item`` shows, with the post for created and updated: the
+    envelope's JSON when it carries this very post, else the item's, else read from its archive
+    (only when published). A replay builds the same one from the item and its ``told``."""
+    notification = notification_for(item, event_type, previous)
+    if event_type not in ("post.created", "post.updated"):
+        return Outgoing(notification)
+    head = envelope.head if envelope is not None else None
+    carried = (envelope is not None and head is not None and item["key"] == envelope.change.key
+               and item["content_hash"] == head.content_hash)  # fmt: skip
+    if carried and envelope is not None and envelope.post_json is not None:  # no need to decompress
+        return Outgoing(notification, post_json=envelope.post_json)
+    inline = stored_post_json(item)
+    if inline is not None:
+        return Outgoing(notification, post_json=inline)
+    ref = str(item["post_ref"])
+    return Outgoing(notification, load_post=lambda: read_archive(s3, ref))
 
 
 def _not_an_envelope(exc: ValidationError) -> str:

@@ -116,6 +116,67 @@ def cmd_tail(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_get(args: argparse.Namespace) -> int:
+    from postdrop_tools.read import get_item, post_json
+
+    target = _target(args)
+    item = get_item(target, args.post_id)
+    if item is None:
+        return _fail(f"no post {args.post_id!r} in {target.table} (post ids are keys under posts/ without extension)")
+    if args.item:
+        print(json.dumps(item, ensure_ascii=False, indent=2, default=_json_value))
+        return 0
+    record_type = item.get("record_type")
+    if record_type != "POST":
+        why = f": {item.get('reason')}" if record_type == "REJECTED" else ""
+        return _fail(f"{args.post_id} is {str(record_type).lower()}{why} (--item shows its record)")
+    print(json.dumps(json.loads(post_json(target, item)), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _json_value(value: object) -> object:
+    """A DynamoDB value JSON has no type for: numbers as numbers, binary as its length."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    data = getattr(value, "value", value)
+    if isinstance(data, bytes | bytearray):
+        return f"<{len(data)} bytes>"
+    return str(value)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from postdrop_tools.read import list_posts
+
+    posts = list_posts(_target(args), category=args.category, tag=args.tag, since=args.since)
+    shown = posts if args.limit <= 0 else posts[: args.limit]
+    for p in shown:
+        if args.json:
+            print(json.dumps(p, ensure_ascii=False, default=_json_value))
+        else:
+            labels = " ".join([*p.get("categories", []), *(f"#{t}" for t in p.get("tags", []))])
+            print(f"{p.get('published_at') or '(no date)':25} {p['post_id']}  {p.get('title', '')}  [{labels}]")
+    if len(shown) < len(posts):
+        print(f"postdrop: {len(posts) - len(shown)} more; --limit 0 lists them all", file=sys.stderr)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from postdrop_tools.replay import replay, subscription_target
+
+    target = _target(args)
+    if args.subscription:
+        queue, policy = subscription_target(target, args.subscription)
+    elif args.queue:
+        queue, policy = args.queue, json.loads(args.filter) if args.filter else None
+    else:
+        return _fail("say where to replay: --queue URL_OR_ARN [--filter POLICY], or --subscription ARN", 2)
+    report = replay(target, queue, policy, deleted=args.deleted, segments=args.segments)
+    print(report.line())
+    return 0
+
+
 def cmd_soak(args: argparse.Namespace) -> int:
     from postdrop_tools.soak import soak_command
 
@@ -190,6 +251,29 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     t.add_argument("--seconds", type=float, help="stop after this long")
     t.add_argument("--post", action="store_true", help="print the whole post too (offloaded ones read from S3)")
     t.set_defaults(func=cmd_tail)
+
+    g = verbs.add_parser("get", parents=[where], help="print a stored post's NormalizedPost JSON")
+    g.add_argument("post_id", metavar="POST_ID", help="the key under posts/ without its extension")
+    g.add_argument("--item", action="store_true", help="print the table's item instead (its state and bookkeeping)")
+    g.set_defaults(func=cmd_get)
+
+    ls = verbs.add_parser("list", parents=[where], help="the stored posts, newest first (a filtered table scan)")
+    ls.add_argument("--category", help="only posts with this category (any of theirs)")
+    ls.add_argument("--tag", help="only posts with this tag")
+    ls.add_argument("--since", help="only posts published at or after this date (2026-03-01, or an ISO time)")
+    ls.add_argument("--limit", type=int, default=50, help="print at most this many (default 50; 0: all)")
+    ls.add_argument("--json", action="store_true", help="one JSON object a line")
+    ls.set_defaults(func=cmd_list)
+
+    rp = verbs.add_parser(
+        "replay", parents=[where], help="send every post's last announcement to one subscriber's queue (catch-up)"
+    )
+    rp.add_argument("--queue", help="the subscriber's SQS queue URL or ARN")
+    rp.add_argument("--filter", help="an SNS filter policy: only the posts it selects (default: all)")
+    rp.add_argument("--subscription", help="an SQS subscription's ARN: its queue and its filter policy")
+    rp.add_argument("--deleted", action="store_true", help="send deletions too (default: only live posts)")
+    rp.add_argument("--segments", type=int, default=4, help="parallel scan segments (default 4)")
+    rp.set_defaults(func=cmd_replay)
 
     s = verbs.add_parser("soak", help="prove nothing is lost, doubled or stale under replays, disorder and faults")
     s.add_argument("--posts", type=int, default=30)

@@ -4,7 +4,8 @@ The emulator comes up with the template's resources; the objects an S3 event nam
 uploaded from events/posts/ (its bucket is taken to mean the local PostsBucket); the
 function's real handler is called in this process with the event and the environment of
 the template, overridden by events/env.json (an empty value there keeps the local
-resource's name); its result is printed as JSON.
+resource's name); its result is printed as JSON on stdout, and each notification the
+invocation published as one line on stderr.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
 from postdrop_tools.emulator import emulator
+from postdrop_tools.local import drain_queue, notification_line, tap_topic
 from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
 from postdrop_tools.stack import LocalStack, provision
 from postdrop_tools.template import REPO
@@ -75,7 +77,11 @@ def invoke_event(
         _prepare_s3_objects(stack, event, posts)
         # clients made now, for this emulator (a module loaded before keeps the clients it made)
         quiet = process_environment(stack, quiet=True) | overrides
-        return LocalFunction(stack.functions[function], clients=Clients(), overrides=quiet).invoke(event)
+        tap = tap_topic(stack, "invoke-tap")
+        result = LocalFunction(stack.functions[function], clients=Clients(), overrides=quiet).invoke(event)
+        for notification in drain_queue(stack, tap):  # what subscribers received, offloaded ones too
+            print(f"published: {notification_line(notification)}", file=sys.stderr)
+        return result
 
 
 def invoke_command(args: argparse.Namespace) -> int:

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
     from postdrop_tools.stack import LocalStack
 
-__all__ = ["content_type", "drain_queue", "drop_files", "post_files", "scan_table", "subscribe_queue", "tap_topic"]
+__all__ = [
+    "content_type", "drain_queue", "drop_files", "notification_line", "post_files", "read_notification", "scan_table",
+    "subscribe_queue", "tap_topic",
+]  # fmt: skip
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
 
@@ -73,16 +76,39 @@ def tap_topic(stack: LocalStack, name: str = "tap", filter_policy: dict[str, Any
 
 
 def drain_queue(stack: LocalStack, url: str) -> list[dict[str, Any]]:
-    """Every message now in the queue, parsed and deleted."""
-    sqs = stack.client("sqs")
+    """Every message now in the queue, parsed (an offloaded notification read through its
+    pointer) and deleted. A message that cannot be read stays in the queue, and the error says why."""
+    sqs, s3 = stack.client("sqs"), stack.client("s3")
     bodies: list[dict[str, Any]] = []
     while True:
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         if not messages:
             return bodies
         for message in messages:
-            bodies.append(json.loads(message["Body"]))
+            bodies.append(read_notification(s3, message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def read_notification(s3: Any, body: str) -> dict[str, Any]:
+    """A PostsTopic message as a subscriber reads it: the notification, or the one its pointer
+    names (AWS's payload-offloading convention: ``[class, {s3BucketName, s3Key}]``)."""
+    from postdrop.notification import POINTER_CLASS
+
+    message = json.loads(body)
+    if isinstance(message, list) and len(message) == 2 and message[0] == POINTER_CLASS:
+        where = message[1]
+        stored = s3.get_object(Bucket=where["s3BucketName"], Key=where["s3Key"])["Body"].read()
+        return dict(json.loads(stored))
+    return dict(message)
+
+
+def notification_line(notification: dict[str, Any]) -> str:
+    """One readable line for a notification, whatever its size: what happened, to which file, its title
+    (or why it was rejected), and what subscribers filter it by."""
+    what = notification.get("title") or notification.get("reason") or ""
+    filters = [*notification.get("categories", []), *(f"#{t}" for t in notification.get("tags", []))]
+    line = f"{notification.get('event_type', '?'):14} {notification.get('key', '?')}  {what}"
+    return line + (f"  [{' '.join(filters)}]" if filters else "")
 
 
 def scan_table(stack: LocalStack) -> list[dict[str, Any]]:

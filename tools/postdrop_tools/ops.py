@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from postdrop.adapters.table import stored_sequencer
 from postdrop.core.keys import POSTS_PREFIX, post_id_of
 from postdrop_tools.events import s3_event
-from postdrop_tools.local import content_type, subscribe_queue
+from postdrop_tools.local import content_type, read_notification, subscribe_queue
 from postdrop_tools.target import TargetError
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ def tail(
             for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get(
                 "Messages", []
             ):
-                notification = read_notification(target.client("s3"), message["Body"])
+                notification = read_notification(target.client("s3"), message["Body"])  # offloaded ones too
                 if not whole:
                     notification.pop("post", None)
                 emit(notification)
@@ -203,15 +203,3 @@ def tail(
         sns.unsubscribe(SubscriptionArn=subscription)
         sqs.delete_queue(QueueUrl=url)
     return seen
-
-
-def read_notification(s3: Any, body: str) -> dict[str, Any]:
-    """A PostsTopic message as a subscriber reads it: the notification, or the one its pointer names."""
-    from postdrop.notification import POINTER_CLASS
-
-    message = json.loads(body)
-    if isinstance(message, list) and len(message) == 2 and message[0] == POINTER_CLASS:
-        where = message[1]
-        stored = s3.get_object(Bucket=where["s3BucketName"], Key=where["s3Key"])["Body"].read()
-        return dict(json.loads(stored))
-    return dict(message)

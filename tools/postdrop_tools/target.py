@@ -45,6 +45,7 @@ class Target:
     batch_jobs: str | None = None  # local: the queue that stands in for S3 Control's CreateJob
     parse_function_arn: str | None = None
     batch_role_arn: str | None = None  # the template's BatchOperationsRole
+    payload_location: str | None = None  # s3://bucket/prefix/ of offloaded notifications
 
     def client(self, service: str) -> Any:
         if self.endpoint:
@@ -108,6 +109,7 @@ class Target:
             parse_dlq=outputs["ParseDLQUrl"],
             parse_function_arn=outputs.get("ParseFunctionArn"),
             batch_role_arn=outputs.get("BatchOperationsRoleArn"),
+            payload_location=outputs.get("PayloadLocation"),
             **({"parse_function": None, "parse_events": None} | where),
         )
 

@@ -2,7 +2,10 @@
 
     aws s3 cp post.md s3://BUCKET/posts/ --endpoint-url http://127.0.0.1:4566
 
-Each notification is printed as subscribers receive it. Ctrl-C stops the emulator cleanly.
+Each notification is printed as subscribers receive it, one line each whatever its size (an
+offloaded one is read through its pointer). Showing is never in the pipeline's way: a
+notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
+the emulator cleanly.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import time
 from typing import TYPE_CHECKING
 
 from postdrop_tools.emulator import emulator
-from postdrop_tools.local import drain_queue, tap_topic
+from postdrop_tools.local import drain_queue, notification_line, tap_topic
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
 
 if TYPE_CHECKING:
     import argparse
+
+    from postdrop_tools.stack import LocalStack
 
 __all__ = ["up_command"]
 
@@ -45,11 +50,23 @@ def up_command(args: argparse.Namespace) -> int:
             while True:
                 if not pipeline.pump():
                     time.sleep(0.2)
-                for notification in drain_queue(stack, tap):
-                    title = notification.get("title") or notification.get("reason") or ""
-                    print(f"{notification['event_type']:14} {notification['key']}  {title}", flush=True)
-                    if args.json:
-                        print(json.dumps(notification, ensure_ascii=False), flush=True)
+                _show(stack, tap, as_json=args.json)
     except KeyboardInterrupt:
         print("postdrop up: stopped", file=sys.stderr)
         return 0
+
+
+def _show(stack: LocalStack, tap: str, *, as_json: bool) -> None:
+    """Print what the tap queue holds; a failure to read or print one is said on stderr, never raised."""
+    try:
+        notifications = drain_queue(stack, tap)
+    except Exception as exc:  # the message stays in the tap queue; the pipeline is not touched
+        print(f"postdrop up: could not read a notification: {exc}", file=sys.stderr, flush=True)
+        return
+    for notification in notifications:
+        try:
+            print(notification_line(notification), flush=True)
+            if as_json:
+                print(json.dumps(notification, ensure_ascii=False), flush=True)
+        except Exception as exc:
+            print(f"postdrop up: could not show a notification: {exc}", file=sys.stderr, flush=True)

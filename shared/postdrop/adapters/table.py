@@ -237,7 +237,7 @@ def _announcing_update(table: str, post_id: str, state: Mapping[str, Any]) -> di
 
 def _told_update(table: str, post_id: str, state: Mapping[str, Any]) -> dict[str, Any]:
     condition = "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)"
-    told = {k: v for k, v in state.items() if k not in ("event_type", "previous", "record")}
+    told = {k: v for k, v in state.items() if k != "record"}  # event_type and previous: a replay says it again
     values = {":told": _state(told), ":since": {"N": str(state["since"])}}
     return _guarded(table, post_id, "SET #told = :told", condition, values)
 

@@ -1,0 +1,156 @@
+"""A subscriber's side on a local stack (moto server): read a stored post, list posts, catch up late.
+
+Everything goes through the CLI's own functions against `Target.local`, as `postdrop get`,
+`postdrop list` and `postdrop replay` run them against `make up` (or a deployed stack).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from postdrop import parse_post
+from postdrop_tools.cli import main
+from postdrop_tools.emulator import emulator
+from postdrop_tools.local import drain_queue, subscribe_queue
+from postdrop_tools.pipeline import Pipeline
+from postdrop_tools.read import get_item, list_posts, post_json
+from postdrop_tools.replay import matches, replay
+from postdrop_tools.stack import provision
+from postdrop_tools.target import Target
+from tests.conftest import post
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from postdrop_tools.stack import LocalStack
+
+pytestmark = pytest.mark.pipeline
+PARTNERS = {"category": ["partners"]}
+
+
+def story(n: int, categories: str, day: int = 1, title: str = "") -> bytes:
+    return post(f'title: "{title or f"第{n}篇"}"\ndate: 2026-03-{day:02d} 09:00:00 +0800\ncategories: [{categories}]',
+                f"<p>第{n}篇的正文。</p>\n")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[tuple[LocalStack, Pipeline, Target]]:
+    with emulator() as emu:
+        made = provision(emu)
+        yield made, Pipeline(made), Target.local(str(emu.endpoint))
+
+
+def drop(stack: LocalStack, files: Mapping[str, bytes | None]) -> None:
+    s3, bucket = stack.client("s3"), stack.ref("PostsBucket")
+    for key, data in files.items():
+        if data is None:
+            s3.delete_object(Bucket=bucket, Key=key)
+        else:
+            s3.put_object(Bucket=bucket, Key=key, Body=data)
+
+
+def test_get_prints_the_stored_post_and_list_finds_it_under_each_category(
+    stack: tuple[LocalStack, Pipeline, Target], capsys: pytest.CaptureFixture[str]
+) -> None:
+    made, pipeline, target = stack
+    drop(made, {"posts/2026-03-01-a.md": story(1, "markets, partners", 1),
+                "posts/2026-03-02-b.md": story(2, "partners", 2),
+                "posts/undated.md": post('title: "无日期"\ncategories: partners')})  # fmt: skip
+    pipeline.drain()
+    # get: the NormalizedPost as parse_post makes it
+    item = get_item(target, "2026-03-01-a")
+    assert item is not None
+    stored = json.loads(post_json(target, item))
+    assert stored == json.loads(parse_post(story(1, "markets, partners", 1), "posts/2026-03-01-a.md").model_dump_json())
+    assert main(["get", "2026-03-01-a", "--endpoint", str(target.endpoint)]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "第1篇"
+    assert main(["get", "nope", "--endpoint", str(target.endpoint)]) == 1
+    assert "no post 'nope'" in capsys.readouterr().err
+    # list: under its second category too, newest first, undated last; --since leaves older out
+    assert [p["post_id"] for p in list_posts(target, category="partners")] == [
+        "2026-03-02-b", "2026-03-01-a", "undated"]  # fmt: skip
+    assert [p["post_id"] for p in list_posts(target, category="markets")] == ["2026-03-01-a"]
+    assert [p["post_id"] for p in list_posts(target, category="partners", since="2026-03-02")] == ["2026-03-02-b"]
+    assert main(["list", "--category", "markets", "--endpoint", str(target.endpoint)]) == 0
+    assert "2026-03-01-a  第1篇  [markets partners]" in capsys.readouterr().out
+
+
+def subscriber_state(notifications: list[dict[str, Any]]) -> dict[str, str]:
+    """What a subscriber holds after folding notifications by revision: post_id -> content_hash of
+    the posts it has (live and inside its filter)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for n in notifications:
+        if n["post_id"] not in newest or n["revision"] >= newest[n["post_id"]]["revision"]:
+            newest[n["post_id"]] = n
+    return {pid: n["content_hash"] for pid, n in newest.items()
+            if n["event_type"] in ("post.created", "post.updated") and "partners" in n["categories"]}  # fmt: skip
+
+
+def test_a_late_subscriber_that_subscribes_then_replays_ends_with_the_tables_state(
+    stack: tuple[LocalStack, Pipeline, Target],
+) -> None:
+    made, pipeline, target = stack
+    before = {f"posts/2026-03-1{i}-late{i}.md": story(10 + i, "partners" if i % 2 else "markets", 10 + i)
+              for i in range(8)}  # fmt: skip
+    drop(made, before)
+    pipeline.drain()
+    # Given a subscriber that arrives now: it subscribes first, with its filter
+    sqs, sns = made.client("sqs"), made.client("sns")
+    queue, _ = subscribe_queue(sqs, sns, made.ref("PostsTopic"), "late-subscriber", PARTNERS)
+    # When changes flow while it replays: an update, a delete, one moved in, one moved out, a new one
+    changes: dict[str, bytes | None] = {
+        "posts/2026-03-11-late1.md": story(11, "partners", 11, title="改过的标题"),
+        "posts/2026-03-13-late3.md": None,
+        "posts/2026-03-12-late2.md": story(12, "markets, partners", 12),
+        "posts/2026-03-15-late5.md": story(15, "markets", 15),
+        "posts/2026-03-20-new.md": story(20, "partners", 20),
+    }
+    drop(made, changes)
+    flowing = threading.Thread(target=pipeline.drain)
+    flowing.start()
+    report = replay(target, queue, PARTNERS)
+    flowing.join()
+    # Then what it holds is exactly the table's current partners posts
+    table = {p["post_id"]: get_item(target, p["post_id"]) for p in list_posts(target, category="partners")}
+    expected = {pid: str(item["content_hash"]) for pid, item in table.items() if item}
+    received = drain_queue(made, queue)
+    assert subscriber_state(received) == expected
+    assert report.sent >= 1 and report.scanned >= len(before)
+    # and a replay into a queue with nothing else reproduces the settled state alone, byte for byte
+    fresh, _ = subscribe_queue(sqs, sns, made.ref("PostsTopic"), "fresh-subscriber", PARTNERS)
+    drain_queue(made, fresh)
+    replay(target, fresh, PARTNERS)
+    replayed = drain_queue(made, fresh)
+    assert subscriber_state(replayed) == expected
+    # the others are the announcements that took a post out of the filter, as the topic sent them
+    for n in replayed:
+        if n["post_id"] not in expected:
+            assert "partners" in n["previous"]["categories"] and "partners" not in n["categories"]
+
+
+def test_replay_of_a_post_that_was_told_sends_the_same_notification(stack: tuple[LocalStack, Pipeline, Target]) -> None:
+    made, pipeline, target = stack
+    sqs, sns = made.client("sqs"), made.client("sns")
+    live, _ = subscribe_queue(sqs, sns, made.ref("PostsTopic"), "live", {"category": ["same"]})
+    drop(made, {"posts/2026-04-01-same.md": story(30, "same", 1)})
+    pipeline.drain()
+    drop(made, {"posts/2026-04-01-same.md": story(31, "same, other", 1)})  # an update: previous is announced
+    pipeline.drain()
+    told = {n["notification_id"]: n for n in drain_queue(made, live)}
+    replay(target, live, {"category": ["same"]})
+    (again,) = drain_queue(made, live)
+    assert again == told[again["notification_id"]]
+
+
+def test_replay_refuses_a_condition_it_cannot_apply() -> None:
+    with pytest.raises(ValueError, match="numeric"):
+        matches({"category": [{"numeric": [">", 1]}]}, {})
+    assert matches({"category": [{"prefix": "part"}]}, {"category": {"DataType": "String.Array",
+                                                                    "StringValue": '["x", "partners"]'}})  # fmt: skip
+    assert not matches({"category": [{"anything-but": ["x"]}]}, {"category": {"DataType": "String.Array",
+                                                                             "StringValue": '["x"]'}})  # fmt: skip
+    assert matches({"source": [{"exists": False}]}, {})

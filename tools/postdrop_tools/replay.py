@@ -1,0 +1,224 @@
+"""`postdrop replay`: catch a late subscriber up with what PostsTopic has announced.
+
+For every post whose announcement is settled (what the item shows is what subscribers were
+told), replay sends that announcement to one SQS queue, as the topic delivers it with raw
+message delivery: the same body (the same ``notification_id``, ``revision`` and ``previous``;
+offloaded through the payload pointer when it passes 256 KB) and the same message attributes.
+Only the posts a filter policy selects are sent, when one is given (the subscription's own,
+with ``--subscription``). Deleted posts are left out unless asked for.
+
+A subscriber that subscribes first and replays second ends with the table's current state,
+whatever overlaps: a post that changes during the replay is announced on the topic too, and
+the subscriber keeps, per post, the notification with the highest ``revision``; a post whose
+announcement is still in flight is skipped here (the topic brings it).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from postdrop.adapters.topic import MAX_MESSAGE_BYTES
+from postdrop.item import shown
+from postdrop.notification import SIZE_ATTRIBUTE, pointer_message
+from postdrop.store import event_type_for, outgoing_for
+from postdrop_tools.read import SEGMENTS, scan_items
+from postdrop_tools.target import TargetError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from postdrop.notification import EventType
+    from postdrop_tools.target import Target
+
+__all__ = ["ReplayReport", "matches", "replay", "subscription_target"]
+
+MAX_BATCH = 10  # SendMessageBatch's entries
+MAX_BATCH_BYTES = 256 * 1024
+
+
+@dataclass
+class ReplayReport:
+    scanned: int = 0
+    sent: int = 0
+    filtered: int = 0  # announced, but the filter policy does not select it
+    deleted: int = 0  # announced as deleted, left out
+    in_flight: int = 0  # changed since its last announcement: the topic brings it
+    never_told: int = 0
+    offloaded: int = 0
+    calls: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.scanned / self.seconds if self.seconds else 0.0
+        return (f"replayed {self.sent} notification(s) of {self.scanned} post(s) in {self.seconds:.1f} s "
+                f"({rate:.0f} posts/s): {self.filtered} not selected by the filter, {self.deleted} deleted, "
+                f"{self.in_flight} in flight (the topic brings them), {self.offloaded} offloaded")  # fmt: skip
+
+
+def matches(policy: dict[str, Any], attributes: dict[str, Any]) -> bool:
+    """Whether an SNS filter policy (scope MessageAttributes) selects a message with these attributes.
+
+    Exact strings, ``prefix``, ``suffix``, ``anything-but``, ``equals-ignore-case`` and ``exists``;
+    an array attribute matches when any of its values does. Anything else is refused by name,
+    never guessed.
+    """
+    for name, conditions in policy.items():
+        if name.startswith("$") or not isinstance(conditions, list):
+            raise ValueError(f"the filter policy's {name!r} is not a list of conditions replay can apply")
+        attribute = attributes.get(name)
+        values = None
+        if attribute is not None:
+            raw = attribute["StringValue"]
+            values = [str(v) for v in json.loads(raw)] if attribute["DataType"] == "String.Array" else [raw]
+        if not any(_condition(c, values) for c in conditions):
+            return False
+    return True
+
+
+def _condition(condition: Any, values: list[str] | None) -> bool:
+    if isinstance(condition, str):
+        return values is not None and condition in values
+    known = ("exists", "prefix", "suffix", "equals-ignore-case", "anything-but")
+    if isinstance(condition, dict) and len(condition) == 1 and next(iter(condition)) in known:
+        (operator, operand), = condition.items()  # fmt: skip
+        if operator == "exists":
+            return (values is not None) == bool(operand)
+        if values is None:
+            return False
+        if operator == "prefix":
+            return any(v.startswith(operand) for v in values)
+        if operator == "suffix":
+            return any(v.endswith(operand) for v in values)
+        if operator == "equals-ignore-case":
+            return any(v.casefold() == str(operand).casefold() for v in values)
+        if operator == "anything-but" and not isinstance(operand, dict):
+            excluded = set(operand) if isinstance(operand, list) else {operand}
+            return any(v not in excluded for v in values)
+    raise ValueError(f"replay cannot apply the filter condition {json.dumps(condition)}")
+
+
+def subscription_target(target: Target, subscription_arn: str) -> tuple[str, dict[str, Any] | None]:
+    """The queue URL and filter policy of an SQS subscription to PostsTopic (raw delivery only)."""
+    try:
+        attributes = target.client("sns").get_subscription_attributes(SubscriptionArn=subscription_arn)["Attributes"]
+    except Exception as exc:
+        raise TargetError(f"cannot read subscription {subscription_arn}: {exc}") from exc
+    if attributes.get("Protocol") != "sqs" or attributes.get("TopicArn") != target.topic_arn:
+        raise TargetError(f"{subscription_arn} is not an SQS subscription to {target.topic_arn}")
+    if attributes.get("RawMessageDelivery", "false") != "true":
+        raise TargetError(f"{subscription_arn} has RawMessageDelivery off: replay sends what raw delivery sends")
+    if attributes.get("FilterPolicyScope", "MessageAttributes") != "MessageAttributes":
+        raise TargetError(f"{subscription_arn} filters on the message body: replay applies attribute policies only")
+    arn = attributes["Endpoint"]  # arn:aws:sqs:region:account:name
+    _, _, _, _, account, name = arn.split(":", 5)
+    url = target.client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+    policy = json.loads(attributes["FilterPolicy"]) if attributes.get("FilterPolicy") else None
+    return str(url), policy
+
+
+def queue_url(target: Target, queue: str) -> str:
+    """A queue URL, or the URL of the queue an ARN names."""
+    if not queue.startswith("arn:"):
+        return queue
+    _, _, _, _, account, name = queue.split(":", 5)
+    return str(target.client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
+
+
+def _announced(item: dict[str, Any]) -> tuple[EventType, dict[str, Any] | None] | None:
+    """How the item's settled state was announced (event type, previous), or None when what it
+    shows is not what subscribers were told (in flight) or it was never told."""
+    told = item.get("told")
+    if told is None or (str(told["record_type"]), told.get("content_hash")) != shown(item):
+        return None
+    if int(told["since"]) != int(item.get("since", 0)):
+        return None
+    previous = told.get("previous")
+    was = (str(previous["record_type"]) if previous else "DELETED", None)
+    # a told written before event types were kept: what the change was, from what came before it
+    event_type = told.get("event_type") or event_type_for(was, shown(item)) or "post.deleted"
+    return event_type, previous
+
+
+def replay(
+    target: Target, queue: str, policy: dict[str, Any] | None = None, *, deleted: bool = False,
+    segments: int = SEGMENTS, progress: Callable[[int], None] | None = None,
+) -> ReplayReport:  # fmt: skip
+    """Send the settled announcement of every post (that ``policy`` selects) to ``queue``."""
+    url = queue_url(target, queue)
+    if policy:
+        matches(policy, {})  # a condition replay cannot apply is refused before anything is sent
+    report, started = ReplayReport(), time.monotonic()
+    s3, sqs = target.client("s3"), target.client("sqs")
+    batch: list[dict[str, Any]] = []
+    batch_bytes = 0
+
+    def flush() -> None:
+        nonlocal batch, batch_bytes
+        if batch:
+            _send(sqs, url, batch, report)
+            batch, batch_bytes = [], 0
+
+    for item in scan_items(target, segments=segments):
+        report.scanned += 1
+        if progress:
+            progress(1)
+        announced = _announced(item)
+        if announced is None:
+            report.never_told += "told" not in item
+            report.in_flight += "told" in item
+            continue
+        event_type, previous = announced
+        if event_type == "post.deleted" and not deleted:
+            report.deleted += 1
+            continue
+        outgoing = outgoing_for(item, event_type, previous, s3)
+        attributes = outgoing.notification.message_attributes()
+        if policy and not matches(policy, attributes):
+            report.filtered += 1
+            continue
+        body = outgoing.body()
+        data = body.encode()
+        if len(data) > MAX_MESSAGE_BYTES:
+            body = _offload(target, outgoing.notification.notification_id, data)
+            attributes[SIZE_ATTRIBUTE] = {"DataType": "Number", "StringValue": str(len(data))}
+            report.offloaded += 1
+        entry = {"Id": str(len(batch)), "MessageBody": body, "MessageAttributes": attributes}
+        size = len(body.encode()) + sum(len(k) + len(v["StringValue"].encode()) for k, v in attributes.items())
+        if len(batch) == MAX_BATCH or batch_bytes + size > MAX_BATCH_BYTES:
+            flush()
+            entry["Id"] = "0"
+        batch.append(entry)
+        batch_bytes += size
+    flush()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _offload(target: Target, notification_id: str, data: bytes) -> str:
+    """Store the notification where StoreFunction stores it (the same key, the same bytes); the pointer."""
+    from postdrop.adapters.objects import write_archive
+
+    if not target.payload_location:
+        raise TargetError("the stack has no PayloadLocation output: cannot offload a large notification")
+    bucket, _, prefix = target.payload_location.removeprefix("s3://").partition("/")
+    key = f"{prefix}{notification_id}.json"
+    write_archive(target.client("s3"), bucket, key, data)
+    return pointer_message(bucket, key)
+
+
+def _send(sqs: Any, url: str, batch: list[dict[str, Any]], report: ReplayReport) -> None:
+    """SendMessageBatch, resending the entries it fails (a partial failure is normal) a few times."""
+    pending = batch
+    for attempt in range(5):
+        report.calls["sqs.SendMessageBatch"] = report.calls.get("sqs.SendMessageBatch", 0) + 1
+        response = sqs.send_message_batch(QueueUrl=url, Entries=pending)
+        report.sent += len(response.get("Successful", []))
+        failed = {f["Id"] for f in response.get("Failed", [])}
+        if not failed:
+            return
+        pending = [e for e in pending if e["Id"] in failed]
+        time.sleep(0.1 * 2**attempt)
+    raise TargetError(f"SQS kept refusing {len(pending)} message(s) of the replay: {response['Failed'][0]}")
