@@ -106,9 +106,12 @@ def notification_line(notification: dict[str, Any]) -> str:
     """One readable line for a notification, whatever its size: what happened, to which file, its title
     (or why it was rejected), and what subscribers filter it by."""
     what = notification.get("title") or notification.get("reason") or ""
-    filters = [*notification.get("categories", []), *(f"#{t}" for t in notification.get("tags", []))]
     line = f"{notification.get('event_type', '?'):14} {notification.get('key', '?')}  {what}"
-    return line + (f"  [{' '.join(filters)}]" if filters else "")
+    for label, state in (("", notification), ("was ", notification.get("previous") or {})):
+        filters = [*state.get("categories", []), *(f"#{t}" for t in state.get("tags", []))]
+        if filters:
+            return line + f"  [{label}{' '.join(filters)}]"
+    return line
 
 
 def scan_table(stack: LocalStack) -> list[dict[str, Any]]:
