@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILE_FIELDS", "FILTER_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "filters_of",
-    "item_for", "next_item", "origin_of", "precedence", "shown", "state_of", "told", "told_state", "unconfirmed",
+    "held_records", "item_for", "next_item", "origin_of", "precedence", "shown", "state_of", "told", "told_state",
+    "unconfirmed",
 ]  # fmt: skip
 
 # One file's record: what the top level holds for the file it shows. The post's head is
@@ -210,6 +211,15 @@ def origin_of(item: dict[str, Any]) -> dict[str, str]:
     if origin:
         return {"key": str(origin["key"]), "sequencer": str(origin["sequencer"])}
     return {"key": str(item.get("key", "")), "sequencer": str(item.get("sequencer", ""))}
+
+
+def held_records(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records the item holds in full, the one it shows last: the files it does not show,
+    the copy an unconfirmed announcement keeps, then its own top level. Each is the dict inside
+    the item, so a caller can move a record's post out of line in place."""
+    inner = [entry["record"] for entry in item.get("files", {}).values() if "record" in entry]
+    kept = item.get("announcing", {}).get("record")
+    return [*inner, *([kept] if kept else []), item]
 
 
 def unconfirmed(item: dict[str, Any]) -> dict[str, Any] | None:

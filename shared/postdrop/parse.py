@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, current_version, read_object, write_archive
+from postdrop.adapters.objects import (
+    ARCHIVE_PREFIX,
+    ObjectGone,
+    ObjectTooLarge,
+    current_version,
+    read_object,
+    write_archive,
+)
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
 from postdrop.core.normalize import parse_post
@@ -90,9 +97,6 @@ def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) ->
     except PostRejected as exc:
         return Envelope(action="reject", post_id=post_id, change=change, reason=exc.reason)
     return upsert_envelope(post, change, clients)
-
-
-ARCHIVE_PREFIX = "archive/posts/"  # outside posts/: writing here never triggers ParseFunction
 
 
 def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) -> Envelope:

@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from postdrop.adapters.objects import read_archive, write_archive
+from postdrop.adapters.objects import ARCHIVE_PREFIX, read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import (
+    MAX_ITEM_BYTES,
+    item_bytes,
     mark_announcing,
     mark_told,
     stored_post_json,
@@ -37,7 +39,18 @@ from postdrop.adapters.table import (
 from postdrop.adapters.topic import Outgoing, publish_notifications
 from postdrop.envelope import Envelope, PostHead
 from postdrop.exceptions import PermanentFailure, TransientError
-from postdrop.item import filters_of, item_for, next_item, origin_of, shown, state_of, told, told_state, unconfirmed
+from postdrop.item import (
+    filters_of,
+    held_records,
+    item_for,
+    next_item,
+    origin_of,
+    shown,
+    state_of,
+    told,
+    told_state,
+    unconfirmed,
+)
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
@@ -49,6 +62,9 @@ if TYPE_CHECKING:
 __all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for", "outgoing_for"]
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
+# A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
+# a larger one is archived, so an item's size follows the post it shows, not its files times it.
+HELD_INLINE_BYTES = 16 * 1024
 
 
 def event_type_for(was: Shown, now: Shown) -> EventType | None:
@@ -137,11 +153,34 @@ class StoreBatch:
                 held = result.item.get("files", {}).get(record["key"], result.item)
                 self.counts["replayed" if held.get("seq") == record["seq"] else "stale"] += 1
                 break
-            result = write_next(db, table, planned, result.item)
+            result = write_next(db, table, self._fit(planned), result.item)
         else:
             raise TransientError(f"{envelope.post_id}: the item kept changing during {WRITE_TRIES} tries")
         if result.item is not None:
             self._owe(record_id, result.item, envelope, written=result.written)
+
+    def _fit(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The item with its size bounded by the post it shows: the records it holds beside that
+        one (files it does not show, a kept copy) keep a post larger than HELD_INLINE_BYTES in the
+        archive, content-addressed as ParseFunction archives a large post, and hold ``post_ref``.
+        Should the item still pass DynamoDB's 400 KB, its own post goes there too; an item too
+        large after that can never be stored, and the write says so (PermanentFailure)."""
+        *held, top = held_records(item)
+        for record in held:
+            packed = record.get("post_zlib")
+            if packed is not None and len(bytes(getattr(packed, "value", packed))) > HELD_INLINE_BYTES:
+                self._archive(item["post_id"], record)
+        if "post_zlib" in top and item_bytes(item) > MAX_ITEM_BYTES - 1024:
+            self._archive(item["post_id"], top)
+        return item
+
+    def _archive(self, post_id: str, record: dict[str, Any]) -> None:
+        """Move a record's post to the archive; the record keeps where (``post_ref``)."""
+        key = f"{ARCHIVE_PREFIX}{post_id}/{record['content_hash']}.json"
+        text = stored_post_json(record) or ""
+        record["post_ref"] = write_archive(self.clients.s3, self.settings.payload_bucket, key, text)
+        del record["post_zlib"]
+        logger.info("a held post moved to the archive, to keep the item small", extra={"post_ref": key})
 
     def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope, *, written: bool) -> None:
         item = self._settle(item)

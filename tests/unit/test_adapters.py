@@ -149,7 +149,8 @@ def test_told_marks_go_in_one_transaction_and_a_later_told_is_left_alone(dynamod
         },
     }  # fmt: skip
     deleted = {**update, "Key": {"post_id": {"S": "b"}}, "ExpressionAttributeValues": {
-        ":told": {"M": {"record_type": {"S": "DELETED"}, "since": {"N": "5"}}}, ":since": {"N": "5"}}}  # fmt: skip
+        ":told": {"M": {"record_type": {"S": "DELETED"}, "since": {"N": "5"}, "event_type": {"S": "post.deleted"}}},
+        ":since": {"N": "5"}}}  # fmt: skip
     stubber.add_client_error(
         "transact_write_items", "TransactionCanceledException", http_status_code=400,
         expected_params={"TransactItems": [{"Update": update}, {"Update": deleted}]},
