@@ -52,6 +52,9 @@ def test_verify_tells_a_redelivery_from_a_duplicate_a_subscriber_cannot_catch(ha
     renamed = SoakReport()  # the same state again under another id and a later revision
     verify(harness.stack, model, [note, {**note, "notification_id": "other", "revision": 9}], renamed)
     assert renamed.duplicates_uncaught == 1 and not renamed.ok
+    reworded = SoakReport()  # the same notification_id again with another body: an idempotency key broken
+    verify(harness.stack, model, [note, {**note, "sequencer": "0003"}], reworded)
+    assert reworded.one_id_two_bodies == 1 and reworded.duplicates_uncaught == 0 and not reworded.ok
 
 
 def test_verify_knows_which_twin_a_post_shows_and_what_versions_s3_reads(harness: Harness) -> None:

@@ -1,17 +1,18 @@
 """`postdrop soak`: prove the delivery guarantees on the embedded emulator.
 
-The workload, in a versioned bucket: N posts of U versions each, in the producer's formats;
-a fraction of them junk (never a post), some with a twin (``x.html`` beside ``x.md``: one
-post_id) or a stray (``x.jpg`` beside: rejected for its type); some lose an older version
-for good, some are deleted (a delete marker), and some of those restored (the marker
-removed). Every S3 event is delivered R times, shuffled when asked. At the real clients,
-a fraction P of calls fail each way AWS fails: throttled before sending; applied and then the
-answer lost (GetObject, SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch
-``Failed`` (PublishBatch, SendMessageBatch); the process dying right after a write or a
-publish (its batch reappears after the visibility timeout). The pipeline runs until its
-queues drain, the DLQs are redriven once, and the table and a subscriber queue are read for
-real and checked against a model of S3 and of the precedence rule that is written here
-again, independently of the code under test:
+The workload, in a versioned bucket: N posts of U versions each, in the producer's formats; a
+fraction of them junk (never a post), some with a twin (``x.html`` beside ``x.md``: one
+post_id), some large (about 60 KB of text that does not compress, in three twins: an item near
+DynamoDB's limit unless what it holds beside its post is kept out of line) or a stray
+(``x.jpg`` beside: rejected for its type); some lose an older version for good, some are
+deleted (a delete marker), and some of those restored (the marker removed). Every S3 event is
+delivered R times, shuffled when asked. At the real clients, a fraction P of calls fail each
+way AWS fails: throttled before sending; applied and then the answer lost (GetObject,
+SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch ``Failed`` (PublishBatch,
+SendMessageBatch); the process dying right after a write or a publish (its batch reappears
+after the visibility timeout). The pipeline runs until its queues drain, the DLQs are redriven
+once, and the table and a subscriber queue are read for real and checked against a model of
+S3 and of the precedence rule that is written here again, independently of the code under test:
 
 - lost: a post with changes and no item at all
 - stale: an item not showing what its files' newest states say (record type, file, title)
@@ -19,6 +20,8 @@ again, independently of the code under test:
 - missing_notifications: posts whose newest notification (by revision) is not their state
 - duplicates_uncaught: two notifications of one state under different notification_ids,
   which a subscriber deduplicating by notification_id would process twice
+- one_id_two_bodies: one notification_id delivered with different bodies (the id is an
+  idempotency key downstream: every delivery of it must be the same notification)
 - dlq: messages left in the dead-letter queues after the redrive
 (duplicate_deliveries, the same notification_id again, is allowed: subscribers drop those.)
 """
@@ -66,6 +69,7 @@ class SoakConfig:
     seed: int = 1
     junk: float = 0.05  # keys whose every version is not a post (they must end REJECTED)
     twins: float = 0.15  # posts with an x.html beside x.md
+    large: float = 0.02  # posts of about 60 KB of incompressible text, as x.md, x.markdown and x.html
     strays: float = 0.1  # posts with an x.jpg beside x.md
     version_deletes: float = 0.15  # files that lose an older version for good
     restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
@@ -101,6 +105,7 @@ class SoakReport:
     silent_drops: int = 0
     missing_notifications: int = 0
     duplicates_uncaught: int = 0
+    one_id_two_bodies: int = 0
     duplicate_deliveries: int = 0
     dlq: int = 0
     seconds: float = 0.0
@@ -110,12 +115,12 @@ class SoakReport:
 
     @property
     def ok(self) -> bool:
-        bad = (self.lost, self.stale, self.silent_drops, self.missing_notifications, self.duplicates_uncaught, self.dlq)
-        return not any(bad)
+        return not any(getattr(self, name) for name in _COUNTS)
 
 
-def _post_text(rng: random.Random, fmt: str, title: str, token: str) -> bytes:
-    """A post in one of the producer's formats, unique by ``token``."""
+def _post_text(rng: random.Random, fmt: str, title: str, token: str, large: bool = False) -> bytes:
+    """A post in one of the producer's formats, unique by ``token``; ``large``: with about 60 KB
+    of random CJK text, which zlib cannot shrink much."""
     category = rng.choice(["emnews", "markets", "sitenews"])
     date = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 0{rng.randint(0, 9)}:1{rng.randint(0, 9)}:00"
     zone = rng.choice([" +0800", " +08:00", ""])
@@ -129,6 +134,9 @@ def _post_text(rng: random.Random, fmt: str, title: str, token: str) -> bytes:
         "plain": f"\n{para}\n\n<https://example.org/{token}>\n",
         "markdown": f"## 标题\n\n{para}\n\n- 要点 {token}\n",
     }[fmt]
+    if large:
+        noise = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(20_000))
+        body += "".join(f"\n\n<p>{noise[i : i + 400]}</p>" for i in range(0, len(noise), 400))
     return (head + body).encode()
 
 
@@ -143,7 +151,10 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
     for i in range(config.posts):
         stem = f"posts/soak/2026-01-01-p{i:05d}"
         files = [(f"{stem}.md", rng.random() < config.junk)]
-        if rng.random() < config.twins:
+        large = rng.random() < config.large
+        if large:
+            files += [(f"{stem}.markdown", False), (f"{stem}.html", False)]
+        elif rng.random() < config.twins:
             files.append((f"{stem}.html", False))
         if rng.random() < config.strays:
             files.append((f"{stem}.jpg", True))
@@ -153,7 +164,7 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
             for v in range(1 if key.endswith(".jpg") else config.updates):
                 token = f"{i}-{v}-{rng.randrange(10**9)}"
                 title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
-                data = f"---\nnot a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token)
+                data = f"---\nnot a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token, large)
                 put = s3.put_object(Bucket=bucket, Key=key, Body=data)
                 versions.append(put.get("VersionId"))
                 record(key, "put", None if junk else title, junk, put.get("VersionId"),
@@ -218,6 +229,13 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
         keys_of[post_id_of(key)].append(key)
     deliveries = Counter(n["notification_id"] for n in notifications)
     report.duplicate_deliveries = sum(c - 1 for c in deliveries.values())
+    bodies: dict[str, set[str]] = defaultdict(set)
+    for n in notifications:
+        bodies[n["notification_id"]].add(json.dumps(n, sort_keys=True, ensure_ascii=False))
+    for notification_id, seen in bodies.items():
+        if len(seen) > 1:
+            report.one_id_two_bodies += 1
+            report.problems.append(f"one id, {len(seen)} bodies: {notification_id}")
     report.notified = len(notifications)
     told: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # post_id -> notification_id -> it
     for n in notifications:
@@ -338,7 +356,7 @@ def run_soak(config: SoakConfig) -> SoakReport:
     return report
 
 
-_COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "dlq")
+_COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "one_id_two_bodies", "dlq")
 
 
 def _line(report: SoakReport) -> str:
