@@ -13,7 +13,7 @@ from postdrop.aws import Clients
 from postdrop.config import store_settings
 from postdrop.exceptions import PermanentFailure
 from postdrop.observability import logger, metrics, tracer
-from postdrop.store import StoreBatch
+from postdrop.store import StoreBatch, sqs_messages
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,7 +30,7 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         batch = StoreBatch(store_settings(), clients)
         failed: set[str] = set()
-        for record in event["Records"]:
+        for record in sqs_messages(event):  # anything but StoreQueue's messages fails the invocation, saying what
             message_id = record["messageId"]
             try:
                 batch.write_message(message_id, record["body"])

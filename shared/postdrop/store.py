@@ -38,7 +38,7 @@ from postdrop.adapters.table import (
 )
 from postdrop.adapters.topic import Outgoing, publish_notifications
 from postdrop.envelope import Envelope, PostHead
-from postdrop.exceptions import PermanentFailure, TransientError
+from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
 from postdrop.item import (
     filters_of,
     held_records,
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from postdrop.config import StoreSettings
     from postdrop.item import Shown
 
-__all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for", "outgoing_for"]
+__all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
 # A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
@@ -122,7 +122,7 @@ class StoreBatch:
     clients: Clients
     owed: dict[str, Announcement] = field(default_factory=dict)  # post_id -> its newest announcement
     counts: dict[str, int] = field(
-        default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0}
+        default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0, "offloaded": 0}
     )
 
     def write_message(self, record_id: str, body: str) -> None:
@@ -245,6 +245,7 @@ class StoreBatch:
         """Store a notification too large for SNS where its subscribers read it; return (bucket, key)."""
         key = f"{self.settings.payload_prefix}{notification_id}.json"
         write_archive(self.clients.s3, self.settings.payload_bucket, key, body)
+        self.counts["offloaded"] += 1
         return self.settings.payload_bucket, key
 
     def publish(self) -> dict[str, str]:
@@ -269,7 +270,7 @@ class StoreBatch:
                 logger.exception("could not record what subscribers were told", extra={"posts": len(told)})
         if retry:
             logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
-        for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified
+        for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified, offloaded
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
         return retry
 
@@ -284,6 +285,20 @@ class StoreBatch:
             return False
         logger.error("record dead-lettered", extra={"message_id": record["messageId"], "reason": reason})
         return True
+
+
+def sqs_messages(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The SQS records of a StoreFunction event; EventNotUnderstood naming the first record that is not one."""
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        raise EventNotUnderstood("StoreFunction takes SQS messages from StoreQueue; this event has no Records list")
+    for n, record in enumerate(records):
+        if not (isinstance(record, dict) and "messageId" in record and "body" in record):
+            source = record.get("eventSource", "unknown") if isinstance(record, dict) else type(record).__name__
+            raise EventNotUnderstood(
+                f"StoreFunction takes SQS messages from StoreQueue; record {n} is not one (eventSource {source})"
+            )
+    return records
 
 
 def outgoing_for(

@@ -1,4 +1,9 @@
-"""The `postdrop` command. Each verb is a small function; errors are one line, never a traceback."""
+"""The `postdrop` command. Each verb is a small function; errors are one line, never a traceback.
+
+Exit codes: 0 done; 1 failed (the line on stderr says why and what to do); 2 a post rejected
+(`parse`: the file cannot be a post, a contract since the first version); 64 a usage error
+(a verb, flag or value postdrop does not take); 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from postdrop.core.dates import DEFAULT_ZONE
 
@@ -18,7 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+EXIT_FAILED = 1
 EXIT_REJECTED = 2
+EXIT_USAGE = 64  # sysexits' EX_USAGE: apart from a rejection, which scripts have read as 2 since the first version
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -104,16 +111,40 @@ def cmd_redrive(args: argparse.Namespace) -> int:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
+    from postdrop_tools.local import notification_line
     from postdrop_tools.ops import tail
 
-    policy = json.loads(args.filter) if args.filter else None
+    policy = _policy(args.filter)
+    target = _target(args)
 
-    def emit(notification: dict[str, object]) -> None:
-        print(json.dumps(notification, ensure_ascii=False), flush=True)
+    def emit(notification: dict[str, Any]) -> None:
+        if args.json:
+            print(json.dumps(notification, ensure_ascii=False), flush=True)
+            return
+        print(notification_line(notification), flush=True)
+        for warning in (notification.get("post") or {}).get("warnings", []):
+            print(f"    warning: {warning}", flush=True)
+
+    def listening() -> None:
+        where = f"stack {args.stack}" if args.stack else target.endpoint
+        print(f"postdrop tail: listening to {target.topic_arn} ({where}); Ctrl-C stops", file=sys.stderr, flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        tail(_target(args), policy, emit, seconds=args.seconds, whole=args.post)
+        tail(target, policy, emit, seconds=args.seconds, whole=args.post or args.json, subscribed=listening)
     return 0
+
+
+def _policy(text: str | None) -> dict[str, Any] | None:
+    """A --filter value: an SNS filter policy as JSON (a usage error otherwise)."""
+    if not text:
+        return None
+    try:
+        policy = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f'--filter is not JSON ({exc}); e.g. --filter \'{{"category": ["emnews"]}}\'') from None
+    if not isinstance(policy, dict):
+        raise UsageError("--filter must be a JSON object of attribute -> conditions")
+    return policy
 
 
 def cmd_get(args: argparse.Namespace) -> int:
@@ -169,9 +200,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.subscription:
         queue, policy = subscription_target(target, args.subscription)
     elif args.queue:
-        queue, policy = args.queue, json.loads(args.filter) if args.filter else None
+        queue, policy = args.queue, _policy(args.filter)
     else:
-        return _fail("say where to replay: --queue URL_OR_ARN [--filter POLICY], or --subscription ARN", 2)
+        raise UsageError("say where to replay: --queue URL_OR_ARN [--filter POLICY], or --subscription ARN")
     report = replay(target, queue, policy, deleted=args.deleted, segments=args.segments)
     print(report.line())
     return 0
@@ -183,11 +214,55 @@ def cmd_soak(args: argparse.Namespace) -> int:
     return soak_command(args)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="postdrop", description="Normalize Jekyll-style posts dropped into S3.")
-    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+class UsageError(Exception):
+    """A verb, flag or value postdrop does not take: exit EXIT_USAGE."""
 
-    p = verbs.add_parser("parse", help="print the NormalizedPost JSON of one post file")
+
+class _Help(argparse.HelpFormatter):
+    """Each option's help ends with its default, where it has one worth saying."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line and their own exit code, and defaults in every --help."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"postdrop: {message} (see {self.prog} --help)\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("postdrop")
+    except PackageNotFoundError:  # run from a checkout without an install
+        return "unknown"
+
+
+def _verb(verbs: Any, name: str, *, help: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A verb whose --help opens with what it does (the line `postdrop --help` lists)."""
+    parser: argparse.ArgumentParser = verbs.add_parser(name, help=help, description=help, **kwargs)
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="postdrop", description="Normalize Jekyll-style posts dropped into S3.",
+        epilog="Exit codes: 0 done, 1 failed, 2 post rejected (parse), 64 usage error, 130 interrupted.",
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"postdrop {_version()}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=_Parser)
+
+    p = _verb(verbs, "parse", help="print the NormalizedPost JSON of one post file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--key", help="the object key to parse it as (default: posts/<file name>)")
     p.add_argument("--zone", default=DEFAULT_ZONE, help="zone of dates written without an offset")
@@ -200,20 +275,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     """The verbs that need the emulator or AWS; their modules load only when one runs."""
-    r = verbs.add_parser("run", help="the whole pipeline on the embedded emulator")
+    r = _verb(verbs, "run", help="the whole pipeline on the embedded emulator")
     r.add_argument("dir", nargs="?", default="events/posts", metavar="DIR", help="folder of post files to drop")
     r.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     r.set_defaults(func=cmd_run)
 
-    i = verbs.add_parser("invoke", help="sam local invoke without Docker: one handler, one event, on the emulator")
+    i = _verb(verbs, "invoke", help="sam local invoke without Docker: one handler, one event, on the emulator")
     i.add_argument("function", metavar="FUNCTION", help="ParseFunction or StoreFunction")
     i.add_argument("event", metavar="EVENT_FILE", help="an event JSON file, e.g. events/s3-put.json")
     i.add_argument("--env-vars", default="events/env.json", help="environment overrides (sam's env.json format)")
     i.set_defaults(func=cmd_invoke)
 
-    u = verbs.add_parser("up", help="a local stack that processes what any S3 client drops, until Ctrl-C")
+    u = _verb(verbs, "up", help="a local stack that processes what any S3 client drops, until Ctrl-C")
     u.add_argument("--port", type=int, default=4566, help="the emulator's port on 127.0.0.1 (0: any free port)")
     u.add_argument("--json", action="store_true", help="also print each notification's JSON")
     u.add_argument(
@@ -229,12 +304,12 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     where.add_argument("--region", help="the deployed stack's region (default: your AWS config)")
     where.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help="the local stack of `postdrop up`")
 
-    d = verbs.add_parser("drop", parents=[where], help="upload post files or folders under posts/")
+    d = _verb(verbs, "drop", parents=[where], help="upload post files or folders under posts/")
     d.add_argument("paths", nargs="+", metavar="PATH")
     d.set_defaults(func=cmd_drop)
 
-    b = verbs.add_parser(
-        "backfill", parents=[where], help="re-run every object through parsing, as an S3 Batch Operations job"
+    b = _verb(
+        verbs, "backfill", parents=[where], help="re-run every object through parsing, as an S3 Batch Operations job"
     )
     b.add_argument("--prefix", default="posts/", help="only objects under this prefix")
     b.add_argument(
@@ -242,22 +317,23 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     )
     b.set_defaults(func=cmd_backfill)
 
-    r2 = verbs.add_parser("redrive", parents=[where], help="move dead letters back for another try")
+    r2 = _verb(verbs, "redrive", parents=[where], help="move dead letters back for another try")
     r2.add_argument("which", nargs="?", choices=["parse", "store", "both"], default="both")
     r2.set_defaults(func=cmd_redrive)
 
-    t = verbs.add_parser("tail", parents=[where], help="print notifications as they arrive (Ctrl-C stops)")
+    t = _verb(verbs, "tail", parents=[where], help="print notifications as they arrive (Ctrl-C stops)")
     t.add_argument("--filter", help='an SNS filter policy, e.g. \'{"category": ["emnews"]}\'')
     t.add_argument("--seconds", type=float, help="stop after this long")
     t.add_argument("--post", action="store_true", help="print the whole post too (offloaded ones read from S3)")
+    t.add_argument("--json", action="store_true", help="one notification JSON a line, post included, for machines")
     t.set_defaults(func=cmd_tail)
 
-    g = verbs.add_parser("get", parents=[where], help="print a stored post's NormalizedPost JSON")
+    g = _verb(verbs, "get", parents=[where], help="print a stored post's NormalizedPost JSON")
     g.add_argument("post_id", metavar="POST_ID", help="the key under posts/ without its extension")
     g.add_argument("--item", action="store_true", help="print the table's item instead (its state and bookkeeping)")
     g.set_defaults(func=cmd_get)
 
-    ls = verbs.add_parser("list", parents=[where], help="the stored posts, newest first (a filtered table scan)")
+    ls = _verb(verbs, "list", parents=[where], help="the stored posts, newest first (a filtered table scan)")
     ls.add_argument("--category", help="only posts with this category (any of theirs)")
     ls.add_argument("--tag", help="only posts with this tag")
     ls.add_argument("--since", help="only posts published at or after this date (2026-03-01, or an ISO time)")
@@ -265,27 +341,30 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParse
     ls.add_argument("--json", action="store_true", help="one JSON object a line")
     ls.set_defaults(func=cmd_list)
 
-    rp = verbs.add_parser(
-        "replay", parents=[where], help="send every post's last announcement to one subscriber's queue (catch-up)"
+    rp = _verb(
+        verbs,
+        "replay",
+        parents=[where],
+        help="send every post's last announcement to one subscriber's queue (catch-up)",
     )
     rp.add_argument("--queue", help="the subscriber's SQS queue URL or ARN")
     rp.add_argument("--filter", help="an SNS filter policy: only the posts it selects (default: all)")
     rp.add_argument("--subscription", help="an SQS subscription's ARN: its queue and its filter policy")
     rp.add_argument("--deleted", action="store_true", help="send deletions too (default: only live posts)")
-    rp.add_argument("--segments", type=int, default=4, help="parallel scan segments (default 4)")
+    rp.add_argument("--segments", type=int, default=4, help="parallel scan segments")
     rp.set_defaults(func=cmd_replay)
 
-    s = verbs.add_parser("soak", help="prove nothing is lost, doubled or stale under replays, disorder and faults")
-    s.add_argument("--posts", type=int, default=30)
+    s = _verb(verbs, "soak", help="prove nothing is lost, doubled or stale under replays, disorder and faults")
+    s.add_argument("--posts", type=int, default=30, help="posts written per seed")
     s.add_argument("--updates", type=int, default=3, help="versions written of each post")
     s.add_argument("--deletes", type=float, default=0.1, help="fraction of posts deleted at the end")
     s.add_argument("--replay", type=int, default=2, help="deliveries of every S3 event")
     s.add_argument("--shuffle", action="store_true", help="deliver the events in random order")
     s.add_argument("--fault-rate", type=float, default=0.1, help="fraction of calls failed, per kind of fault")
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--seed", type=int, default=1, help="the first seed (the workload and the faults follow from it)")
     s.add_argument("--seeds", type=int, default=1, help="run this many seeds, from --seed on")
     s.add_argument("--jobs", type=int, default=4, help="seeds run at once, each in its own process")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="one JSON report a seed instead of the summary")
     s.set_defaults(func=cmd_soak)
 
 
@@ -296,12 +375,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except UsageError as exc:
+        return _fail(f"{exc} (see postdrop {args.verb} --help)", EXIT_USAGE)
     except Exception as exc:  # a user sees one line, never a traceback
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
         from postdrop_tools.emulator import EmulatorError
         from postdrop_tools.target import TargetError
 
+        if isinstance(exc, NoRegionError):
+            return _fail("no AWS region: pass --region REGION or set AWS_REGION (or AWS_DEFAULT_REGION)")
+        if isinstance(exc, NoCredentialsError):
+            return _fail("no AWS credentials: configure them (aws configure, AWS_PROFILE) or use the local stack")
         if isinstance(exc, TargetError | EmulatorError | TimeoutError | FileNotFoundError | ValueError):
             return _fail(str(exc))
+        if isinstance(exc, ClientError | BotoCoreError):
+            return _fail(f"AWS refused: {exc}")
         raise
 
 

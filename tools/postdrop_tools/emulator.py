@@ -64,6 +64,7 @@ def local_client(service: str, endpoint: str | None) -> Any:
 def _ensure_free(port: int) -> None:
     """Refuse a busy port up front: another server there would answer in moto's place."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a crashed run's TIME_WAIT is not "in use"
         try:
             sock.bind((HOST, port))
         except OSError as exc:

@@ -84,7 +84,25 @@ def invoke_event(
         return result
 
 
+def _function_names() -> list[str]:
+    """The template's functions, read from template.yaml without starting anything."""
+    import yaml
+
+    from postdrop_tools.template import TEMPLATE
+
+    class _Loader(yaml.SafeLoader):  # CloudFormation's short forms (!Ref, !Sub, ...) read as plain nodes
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    resources = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_Loader)["Resources"]  # noqa: S506  # nosec B506
+    return [name for name, spec in resources.items() if spec.get("Type") == "AWS::Serverless::Function"]
+
+
 def invoke_command(args: argparse.Namespace) -> int:
+    names = _function_names()
+    if args.function not in names:  # said before the emulator starts
+        print(f"postdrop: {args.function} is not a function of template.yaml ({', '.join(names)})", file=sys.stderr)
+        return 1
     path = Path(args.event)
     try:
         event = json.loads(path.read_text(encoding="utf-8"))
@@ -96,11 +114,9 @@ def invoke_command(args: argparse.Namespace) -> int:
         with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="No application metrics to publish")
             result = invoke_event(args.function, event, env_file=Path(args.env_vars))
-    except KeyError as exc:
-        print(f"postdrop: {exc.args[0]}", file=sys.stderr)
-        return 1
     except Exception as exc:  # the handler failed, as the invocation would in Lambda: one line, no traceback
-        print(f"postdrop: {args.function} failed on {path}: {exc}", file=sys.stderr)
+        why = f"{type(exc).__name__}: {exc}" if isinstance(exc, KeyError | AttributeError | TypeError) else str(exc)
+        print(f"postdrop: {args.function} failed on {path}: {why}", file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0

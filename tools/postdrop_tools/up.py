@@ -35,6 +35,7 @@ def up_command(args: argparse.Namespace) -> int:
             tap = tap_topic(stack, "up-tap")
             pipeline = Pipeline(stack)
             bucket = stack.ref("PostsBucket")
+            queue = stack.ref("ExampleSubscriberQueue")
             print(
                 f"postdrop up: local stack on {emu.endpoint}\n"
                 f"  bucket    {bucket}   (drop files under posts/)\n"
@@ -44,6 +45,9 @@ def up_command(args: argparse.Namespace) -> int:
                 f"AWS_DEFAULT_REGION={emu.region}\n"
                 f"  try:      aws s3 cp events/posts/2026-03-02-NW0001.md s3://{bucket}/posts/ "
                 f"--endpoint-url {emu.endpoint}\n"
+                f"  subscriber queue {queue}\n"
+                f"  read it:  python examples/subscriber.py {queue} --endpoint-url {emu.endpoint}\n"
+                f"  more:     postdrop tail, postdrop list, postdrop get POST_ID (docs/subscribers.md)\n"
                 "Ctrl-C stops it.",
                 flush=True,
             )

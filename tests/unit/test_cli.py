@@ -1,0 +1,54 @@
+"""The CLI's manners, as a person meets them: a version, help with defaults, distinct exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from postdrop.exceptions import EventNotUnderstood
+from postdrop.store import sqs_messages
+from postdrop_tools.cli import EXIT_REJECTED, EXIT_USAGE, main
+from tests.conftest import SAMPLES
+
+
+def test_version_and_help_say_what_postdrop_is(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0 and capsys.readouterr().out.startswith("postdrop ")
+    with pytest.raises(SystemExit):
+        main(["replay", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "send every post's last announcement" in text and "parallel scan segments (default: 4)" in text
+
+
+def test_usage_errors_and_rejections_have_their_own_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["bogus"])
+    assert usage.value.code == EXIT_USAGE
+    assert capsys.readouterr().err.count("\n") == 1  # one line
+    assert main(["tail", "--filter", "{not json", "--stack", "s", "--region", "us-east-1"]) == EXIT_USAGE
+    assert "--filter is not JSON" in capsys.readouterr().err
+    assert main(["parse", str(SAMPLES / "not-a-post.md")]) == EXIT_REJECTED == 2  # the contract since the first version
+
+
+def test_no_region_is_one_line_that_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/postdrop-test-config")
+    assert main(["list", "--stack", "postdrop"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "postdrop: no AWS region: pass --region REGION or set AWS_REGION (or AWS_DEFAULT_REGION)"
+
+
+def test_invoke_names_a_function_the_template_lacks_before_starting_anything(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["invoke", "FooFunction", "events/s3-put.json"]) == 1
+    assert "FooFunction is not a function of template.yaml (ParseFunction, StoreFunction)" in capsys.readouterr().err
+
+
+def test_store_function_says_what_an_event_is_when_it_is_not_its_own() -> None:
+    with pytest.raises(EventNotUnderstood, match="record 0 is not one \\(eventSource aws:s3\\)"):
+        sqs_messages({"Records": [{"eventSource": "aws:s3", "s3": {}}]})
+    assert sqs_messages({"Records": [{"messageId": "m", "body": "{}"}]}) == [{"messageId": "m", "body": "{}"}]
