@@ -52,11 +52,14 @@ lock-check: $(UV) ## fail when uv.lock or shared/requirements.txt disagree with 
 	  || { echo "postdrop: shared/requirements.txt is not uv.lock's export; run make lock" >&2; exit 1; }
 	@echo "postdrop: uv.lock and shared/requirements.txt match pyproject.toml"
 
-test: $(STAMP) ## run the whole test suite (unit, integration on moto, pipeline on moto server)
-	$(PY) -m pytest $(ARGS)
+# Every core runs tests (pytest-xdist), a test module to a worker so a module's stack is made once.
+XDIST ?= -n auto --dist loadscope
+
+test: $(STAMP) ## run the whole test suite (unit, integration on moto, pipeline on moto server), on every core
+	$(PY) -m pytest $(XDIST) $(ARGS)
 
 test-fast: $(STAMP) ## the tests without the pipeline runs
-	$(PY) -m pytest -m 'not pipeline' $(ARGS)
+	$(PY) -m pytest $(XDIST) -m 'not pipeline' $(ARGS)
 
 lint: $(STAMP) $(SAM) ## ruff, mypy and cfn-lint on template.yaml
 	$(VENV)/bin/ruff check .
