@@ -127,5 +127,5 @@ def list_posts(
         conditions.append("#published_utc >= :since")
         values[":since"] = {"S": _utc(since)}
     posts = list(scan_items(target, projection=LISTED, condition=" AND ".join(conditions), values=values))
-    posts.sort(key=lambda p: (p.get("published_utc") or "", p["post_id"]), reverse=True)
-    return sorted(posts, key=lambda p: "published_utc" not in p)  # stable: undated last, the rest as sorted
+    posts.sort(key=lambda p: ("published_utc" in p, p.get("published_utc", ""), p["post_id"]), reverse=True)
+    return posts

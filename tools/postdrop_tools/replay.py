@@ -112,15 +112,12 @@ def subscription_target(target: Target, subscription_arn: str) -> tuple[str, dic
         raise TargetError(f"{subscription_arn} has RawMessageDelivery off: replay sends what raw delivery sends")
     if attributes.get("FilterPolicyScope", "MessageAttributes") != "MessageAttributes":
         raise TargetError(f"{subscription_arn} filters on the message body: replay applies attribute policies only")
-    arn = attributes["Endpoint"]  # arn:aws:sqs:region:account:name
-    _, _, _, _, account, name = arn.split(":", 5)
-    url = target.client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
     policy = json.loads(attributes["FilterPolicy"]) if attributes.get("FilterPolicy") else None
-    return str(url), policy
+    return queue_url(target, attributes["Endpoint"]), policy
 
 
 def queue_url(target: Target, queue: str) -> str:
-    """A queue URL, or the URL of the queue an ARN names."""
+    """A queue URL, or the URL of the queue an ARN (arn:aws:sqs:region:account:name) names."""
     if not queue.startswith("arn:"):
         return queue
     _, _, _, _, account, name = queue.split(":", 5)
