@@ -203,7 +203,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
         queue, policy = args.queue, _policy(args.filter)
     else:
         raise UsageError("say where to replay: --queue URL_OR_ARN [--filter POLICY], or --subscription ARN")
-    report = replay(target, queue, policy, deleted=args.deleted, segments=args.segments)
+    bar = None
+    if sys.stderr.isatty():  # progress for a person; nothing for a script
+        from tqdm import tqdm
+
+        bar = tqdm(desc="scanned", unit="post", file=sys.stderr, leave=False)
+    try:
+        report = replay(target, queue, policy, deleted=args.deleted, segments=args.segments,
+                        progress=bar.update if bar else None)  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
     print(report.line())
     return 0
 

@@ -37,6 +37,7 @@ PRICES = {  # USD, us-east-1
 class CostEstimate:
     usd_per_1000_posts: float
     breakdown: dict[str, float]
+    write_units_per_post: float = 0.0  # DynamoDB write units a post pays, index and transactions included
     prices_as_of: str = PRICES_AS_OF
     region: str = "us-east-1"
 
@@ -94,4 +95,5 @@ def estimate_cost(
     }
     scale = 1000 / max(1, posts)
     scaled = {name: round(usd * scale, 6) for name, usd in breakdown.items()}
-    return CostEstimate(usd_per_1000_posts=round(sum(scaled.values()), 6), breakdown=scaled)
+    return CostEstimate(usd_per_1000_posts=round(sum(scaled.values()), 6), breakdown=scaled,
+                        write_units_per_post=round(write_units / max(1, posts), 2))  # fmt: skip
