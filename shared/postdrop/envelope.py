@@ -12,16 +12,18 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
-__all__ = ["INLINE_POST_BYTES", "Envelope", "PostHead"]
+__all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead"]
 
 # An envelope whose JSON is larger sends its post to S3: an SQS message holds 256 KB, a
 # DynamoDB item 400 KB.
 INLINE_POST_BYTES = 200 * 1024
+# DynamoDB's limit on a partition key value (post_id is the table's): a longer one fails every write.
+MAX_POST_ID_BYTES = 2048
 
 
 class PostHead(BaseModel):
@@ -62,6 +64,18 @@ class Envelope(BaseModel):
     post: NormalizedPost | None = None
     post_ref: str | None = Field(default=None, description="s3://bucket/key of the post's JSON when not inline")
     reason: str | None = None
+
+    @field_validator("post_id")
+    @classmethod
+    def _usable_post_id(cls, post_id: str) -> str:
+        """The table's key: an empty one or one past DynamoDB's key limit can never be written,
+        so such an envelope is not one (StoreFunction dead-letters it at once, with this reason)."""
+        if not post_id:
+            raise ValueError("post_id is empty: it names no post")
+        size = len(post_id.encode())
+        if size > MAX_POST_ID_BYTES:
+            raise ValueError(f"post_id is {size} bytes; DynamoDB keys hold {MAX_POST_ID_BYTES}")
+        return post_id
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

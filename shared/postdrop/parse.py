@@ -42,6 +42,7 @@ class ParseResult:
     deleted: int = 0
     vanished: int = 0
     ignored: int = 0
+    folders: int = 0  # keys ending in "/": folder markers, no post
     envelopes: list[Envelope] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -51,6 +52,7 @@ class ParseResult:
             "deleted": self.deleted,
             "vanished": self.vanished,
             "ignored": self.ignored,
+            "folders": self.folders,
             "keys": [e.change.key for e in self.envelopes],
         }
 
@@ -58,7 +60,7 @@ class ParseResult:
 def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) -> Envelope | None:
     """The envelope for one change; None only when the object vanished before it could be read."""
     try:
-        post_id = post_id_of(change.key)
+        post_id = post_id_of(change.key) or change.key
     except PostRejected:
         post_id = change.key or "(empty key)"
     if change.kind == "removed":
@@ -128,6 +130,9 @@ def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseR
         logger.info("ignored: changes no post", extra={"what": what})
     for change in intake.changes:
         logger.set_correlation_id(change.key)
+        if change.names_a_folder:
+            _folder(result, change)
+            continue
         envelope = envelope_for(change, settings, clients)
         if envelope is None:
             result.vanished += 1
@@ -135,9 +140,20 @@ def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseR
         _count(result, envelope)
     if result.envelopes:
         send_envelopes(clients.sqs, settings.store_queue_url, result.envelopes)
+    _add_metrics(result)
+    return result
+
+
+def _folder(result: ParseResult, change: S3Change) -> None:
+    """A folder marker (``posts/2024/``): no post, created or removed; counted and logged, never sent."""
+    result.folders += 1
+    logger.info("ignored: the key names a folder, not a post", extra={"key": change.key, "event": change.event_name})
+
+
+def _add_metrics(result: ParseResult) -> None:
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
-    return result
+    metrics.add_metric(name="folders", unit=MetricUnit.Count, value=result.folders)
 
 
 def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:
@@ -148,6 +164,10 @@ def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) ->
     sent: list[tuple[str, Envelope]] = []
     for task_id, change in job.tasks:
         logger.set_correlation_id(change.key)
+        if change.names_a_folder:
+            _folder(result, change)
+            outcome[task_id] = ("Succeeded", f"{change.key}: a folder, not a post; ignored")
+            continue
         try:
             envelope = envelope_for(change, settings, clients)
         except Exception as exc:
@@ -173,6 +193,5 @@ def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) ->
     for task_id, envelope in sent:
         said = "parsed" if envelope.action == "upsert" else f"rejected: {envelope.reason}"
         outcome.setdefault(task_id, ("Succeeded", f"{envelope.change.key}: {said}"))
-    metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
-    metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
+    _add_metrics(result)
     return job.response([(task_id, *outcome[task_id]) for task_id, _ in job.tasks])

@@ -59,6 +59,12 @@ class S3Change(BaseModel):
         return padded_sequencer(self.sequencer)
 
     @property
+    def names_a_folder(self) -> bool:
+        """The key ends in ``/``: the zero-byte "folder" consoles and sync tools create
+        (``posts/``, ``posts/2024/``). It names no file, so it is no post and removes none."""
+        return self.key.endswith("/")
+
+    @property
     def made_a_delete_marker(self) -> bool:
         """A removal that left a delete marker current: the key reads as gone, S3 need not be asked.
         Any other removal (a permanent delete of a version, or of a delete marker) may leave an
