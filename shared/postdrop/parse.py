@@ -7,6 +7,7 @@ raise, and Lambda's async retries and ParseDLQ take those.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from postdrop.adapters.objects import ObjectGone, ObjectTooLarge, current_version, read_object, write_archive
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
+from postdrop.core.limits import check_head
 from postdrop.core.normalize import parse_post
 from postdrop.envelope import INLINE_POST_BYTES, Envelope, PostHead
 from postdrop.exceptions import PostRejected
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
     from postdrop.s3events import BatchJob
 
-__all__ = ["ARCHIVE_PREFIX", "ParseResult", "envelope_for", "parse_batch_job", "parse_event", "upsert_envelope"]
+__all__ = [
+    "ARCHIVE_PREFIX", "ParseResult", "archive_key", "envelope_for", "parse_batch_job", "parse_event", "upsert_envelope",
+]  # fmt: skip
 
 # S3 answers these when a retry can succeed; Batch Operations retries TemporaryFailure tasks.
 _TRANSIENT_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling",
@@ -89,12 +93,29 @@ def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) ->
         return None
     try:
         post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
+        check_head(post)  # the head travels whole in every message: one past its caps could never be sent
     except PostRejected as exc:
-        return Envelope(action="reject", post_id=post_id, change=change, reason=exc.reason)
+        return Envelope(action="reject", post_id=post_id, change=change, reason=_sentence(exc.reason))
     return upsert_envelope(post, change, clients)
 
 
+def _sentence(reason: str) -> str:
+    """A reason as an envelope carries it: at most MAX_REASON_CHARS, so a reject always fits a message."""
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
+
+
 ARCHIVE_PREFIX = "archive/posts/"  # outside posts/: writing here never triggers ParseFunction
+MAX_KEY_BYTES = 1024  # S3's limit on an object key
+MAX_REASON_CHARS = 1000
+
+
+def archive_key(post: NormalizedPost) -> str:
+    """Where a large post's JSON is archived: under its post_id, or, when that would make a key
+    past S3's limit (a post_id near it), under the post_id's sha256."""
+    key = f"{ARCHIVE_PREFIX}{post.post_id}/{post.content_hash}.json"
+    if len(key.encode()) <= MAX_KEY_BYTES:
+        return key
+    return f"{ARCHIVE_PREFIX}{hashlib.sha256(post.post_id.encode()).hexdigest()}/{post.content_hash}.json"
 
 
 def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) -> Envelope:
@@ -105,8 +126,7 @@ def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) ->
     if len(inline.body.encode()) <= INLINE_POST_BYTES:
         return inline
     body = post.model_dump_json()
-    key = f"{ARCHIVE_PREFIX}{post.post_id}/{post.content_hash}.json"
-    ref = write_archive(clients.s3, change.bucket, key, body)
+    ref = write_archive(clients.s3, change.bucket, archive_key(post), body)
     logger.info("large post archived", extra={"key": change.key, "post_ref": ref, "bytes": len(body)})
     return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post_ref=ref)
 

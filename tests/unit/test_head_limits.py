@@ -1,0 +1,88 @@
+"""Inputs that can never be stored are rejected on the first attempt (#30): a head past its caps,
+or a large post whose archive key would pass S3's limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from postdrop import PostRejected, parse_post
+from postdrop.adapters.queue import MAX_BATCH_BYTES
+from postdrop.core.limits import (
+    MAX_SOURCE_NAME_CHARS,
+    MAX_SOURCE_URL_CHARS,
+    MAX_TERM_CHARS,
+    MAX_TERMS,
+    MAX_TITLE_CHARS,
+    check_head,
+)
+from postdrop.envelope import Envelope, PostHead
+from postdrop.model import NormalizedPost
+from postdrop.parse import MAX_KEY_BYTES, archive_key
+from postdrop.s3events import S3Change
+from tests.conftest import post
+
+WIDE = "\U0001f600"  # four bytes in UTF-8: the widest a character can be
+
+
+def _post(**fields: Any) -> NormalizedPost:
+    base: dict[str, Any] = {
+        "post_id": "a", "slug": "a", "key": "posts/a.md", "title": "t", "published_at": None, "text": "",
+        "char_count": 0, "excerpt": "", "html": "", "content_hash": "0" * 64,
+    }  # fmt: skip
+    return NormalizedPost.model_validate(base | fields)
+
+
+def test_a_head_at_every_cap_still_fits_one_sqs_message() -> None:
+    # Given a post at every cap, in four-byte characters, under a key at S3's limit
+    widest = _post(
+        title=WIDE * MAX_TITLE_CHARS,
+        categories=[f"{i:03}" + WIDE * (MAX_TERM_CHARS - 3) for i in range(MAX_TERMS)],
+        tags=[f"{i:03}" + WIDE * (MAX_TERM_CHARS - 3) for i in range(MAX_TERMS)],
+        source={"name": WIDE * MAX_SOURCE_NAME_CHARS, "url": "https://x/" + "%" * (MAX_SOURCE_URL_CHARS - 10)},
+        excerpt=WIDE * 120,
+    )
+    check_head(widest)
+    key = "posts/" + "k" * (MAX_KEY_BYTES - 9) + ".md"
+    change = S3Change(bucket="b" * 63, key=key, kind="created", event_name="ObjectCreated:Put", sequencer="F" * 32)
+    ref = f"s3://{'b' * 63}/{archive_key(widest)}"
+    # When it is archived, then the envelope that points to it fits a message, with room
+    envelope = Envelope(action="upsert", post_id=key, change=change, head=PostHead.of(widest), post_ref=ref)
+    assert len(envelope.body.encode()) < MAX_BATCH_BYTES // 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"),
+    [
+        ({"title": "标" * 100_000}, "the title is 100,000 characters long; postdrop takes titles of at most 2,000"),
+        (
+            {"categories": [f"c{i}" for i in range(MAX_TERMS + 1)]},
+            f"the post has 101 categories; postdrop takes at most {MAX_TERMS}",
+        ),
+        (
+            {"tags": ["ok", "t" * (MAX_TERM_CHARS + 1)]},
+            f"tag 2 is 101 characters long; postdrop takes at most {MAX_TERM_CHARS}",
+        ),
+        ({"source": {"name": "n" * 501}}, "the source name is 501 characters long"),
+        ({"source": {"url": "https://" + "u" * 5000}}, "the source URL is 5,008 characters long"),
+    ],
+    ids=["title", "categories", "tag", "source-name", "source-url"],
+)
+def test_a_head_past_a_cap_is_rejected_naming_which(fields: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(PostRejected) as info:
+        check_head(_post(**fields))
+    assert info.value.reason == fragment or info.value.reason.startswith(fragment)
+
+
+def test_the_caps_leave_real_heads_alone() -> None:
+    got = parse_post(post('title: "' + "长" * 496 + '"\ntags: ' + " ".join(f"t{i}" for i in range(41))), "posts/a.md")
+    check_head(got)
+
+
+def test_an_archive_key_stays_within_s3s_limit() -> None:
+    long_id = "文" * 330  # a key of about 1,000 bytes under posts/
+    assert len(archive_key(_post(post_id="big"))) < MAX_KEY_BYTES
+    assert archive_key(_post(post_id="big")).startswith("archive/posts/big/")
+    key = archive_key(_post(post_id=long_id))
+    assert len(key.encode()) <= MAX_KEY_BYTES and key.startswith("archive/posts/") and key.endswith(".json")
