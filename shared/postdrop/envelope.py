@@ -77,6 +77,15 @@ class Envelope(BaseModel):
             raise ValueError(f"post_id is {size} bytes; DynamoDB keys hold {MAX_POST_ID_BYTES}")
         return post_id
 
+    @field_validator("post_ref")
+    @classmethod
+    def _an_s3_address(cls, post_ref: str | None) -> str | None:
+        if post_ref is not None:
+            bucket, _, key = post_ref.removeprefix("s3://").partition("/")
+            if not post_ref.startswith("s3://") or not bucket or not key:
+                raise ValueError("post_ref is not an s3://bucket/key address")
+        return post_ref
+
     @model_validator(mode="after")
     def _complete(self) -> Self:
         if self.action == "upsert" and (self.head is None or (self.post is None) == (self.post_ref is None)):

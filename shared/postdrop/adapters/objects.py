@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from botocore.exceptions import ClientError
 
+from postdrop.exceptions import PermanentFailure
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
@@ -85,6 +87,19 @@ def write_archive(client: S3Client, bucket: str, key: str, body: str | bytes) ->
 
 
 def read_archive(client: S3Client, ref: str) -> str:
-    """The JSON ``write_archive`` stored at ``ref`` (s3://bucket/key)."""
+    """The JSON ``write_archive`` stored at ``ref`` (s3://bucket/key).
+
+    Raises PermanentFailure when there is no such object: no retry can bring it back (an archive
+    is written before the envelope naming it is sent, so a missing one was removed or never made).
+    """
     bucket, _, key = ref.removeprefix("s3://").partition("/")
-    return client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+    try:
+        response = client.get_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("NoSuchKey", "404"):
+            raise PermanentFailure(
+                f"the post's archive {ref} does not exist ({code}): the post it names cannot be read"
+            ) from exc
+        raise
+    return response["Body"].read().decode("utf-8")
