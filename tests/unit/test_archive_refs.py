@@ -8,7 +8,7 @@ import pytest
 from botocore.stub import Stubber
 from pydantic import ValidationError
 
-from postdrop.adapters.objects import read_archive
+from postdrop.adapters.objects import read_archive, require_archive
 from postdrop.envelope import Envelope
 from postdrop.exceptions import PermanentFailure
 from postdrop_tools.emulator import REGION
@@ -45,3 +45,15 @@ def test_other_archive_read_errors_are_left_to_retries() -> None:
         with pytest.raises(Exception) as info:
             read_archive(client, "s3://b/k")
     assert not isinstance(info.value, PermanentFailure)
+
+
+@pytest.mark.parametrize("code", ["404", "NoSuchKey"])
+def test_an_archive_can_be_required_before_an_item_points_to_it(code: str) -> None:
+    client = boto3.client("s3", region_name=REGION, endpoint_url="http://127.0.0.1:9")
+    with Stubber(client) as stubber:
+        stubber.add_response("head_object", {}, {"Bucket": "b", "Key": "archive/posts/a/h.json"})
+        stubber.add_client_error("head_object", service_error_code=code, http_status_code=404)
+        require_archive(client, "s3://b/archive/posts/a/h.json")
+        with pytest.raises(PermanentFailure) as info:
+            require_archive(client, "s3://b/archive/posts/a/h.json")
+    assert info.value.reason.startswith("the post's archive s3://b/archive/posts/a/h.json does not exist")

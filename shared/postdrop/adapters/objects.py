@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 __all__ = [
-    "ObjectBody", "ObjectGone", "ObjectTooLarge", "current_version", "read_archive", "read_object", "write_archive",
+    "ObjectBody", "ObjectGone", "ObjectTooLarge", "current_version", "read_archive", "read_object", "require_archive",
+    "write_archive",
 ]  # fmt: skip
 
 _TOTAL = re.compile(r"/(\d+)$")
@@ -86,6 +87,26 @@ def write_archive(client: S3Client, bucket: str, key: str, body: str | bytes) ->
     return f"s3://{bucket}/{key}"
 
 
+def _missing_archive(ref: str, exc: ClientError) -> PermanentFailure | None:
+    code = exc.response.get("Error", {}).get("Code", "")
+    if code in ("NoSuchKey", "404", "NotFound"):
+        return PermanentFailure(f"the post's archive {ref} does not exist ({code}): the post it names cannot be read")
+    return None
+
+
+def require_archive(client: S3Client, ref: str) -> None:
+    """Raise PermanentFailure when the archive ``ref`` names does not exist (one HeadObject): what
+    StoreFunction can ask before it writes an item that points to it."""
+    bucket, _, key = ref.removeprefix("s3://").partition("/")
+    try:
+        client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        missing = _missing_archive(ref, exc)
+        if missing is not None:
+            raise missing from exc
+        raise
+
+
 def read_archive(client: S3Client, ref: str) -> str:
     """The JSON ``write_archive`` stored at ``ref`` (s3://bucket/key).
 
@@ -96,10 +117,8 @@ def read_archive(client: S3Client, ref: str) -> str:
     try:
         response = client.get_object(Bucket=bucket, Key=key)
     except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code in ("NoSuchKey", "404"):
-            raise PermanentFailure(
-                f"the post's archive {ref} does not exist ({code}): the post it names cannot be read"
-            ) from exc
+        missing = _missing_archive(ref, exc)
+        if missing is not None:
+            raise missing from exc
         raise
     return response["Body"].read().decode("utf-8")
