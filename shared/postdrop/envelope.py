@@ -9,11 +9,13 @@ key, version, etag, sequencer): ordering and idempotency are keyed on it downstr
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from postdrop.core.limits import head_problem
 from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
@@ -31,14 +33,43 @@ class PostHead(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    title: str
+    title: str = Field(min_length=1)
     published_at: str | None
     categories: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     source_name: str | None = None
     source_url: str | None = None
     excerpt: str = ""
-    content_hash: str
+    content_hash: str = Field(min_length=1)
+
+    @field_validator("published_at")
+    @classmethod
+    def _iso_with_offset(cls, published_at: str | None) -> str | None:
+        """The table's ByCategory index sorts by it in UTC: it must read as an instant."""
+        if published_at is not None:
+            try:
+                when = datetime.fromisoformat(published_at)
+            except ValueError:
+                raise ValueError("published_at is not an ISO 8601 date and time") from None
+            if when.tzinfo is None:
+                raise ValueError("published_at has no UTC offset")
+        return published_at
+
+    @model_validator(mode="after")
+    def _within_caps(self) -> Self:
+        """The caps ParseFunction holds a head to (core.limits): past them it may not fit an item, an
+        index key or a message, on any receive."""
+        problem = head_problem(
+            self.title,
+            categories=self.categories,
+            tags=self.tags,
+            source_name=self.source_name,
+            source_url=self.source_url,
+            excerpt=self.excerpt,
+        )
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
     @classmethod
     def of(cls, post: NormalizedPost) -> Self:

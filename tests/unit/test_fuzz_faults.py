@@ -27,7 +27,7 @@ from postdrop.core.limits import check_head
 from postdrop.envelope import MAX_POST_ID_BYTES, Envelope, PostHead
 from postdrop.item import item_for
 from postdrop.s3events import S3Change
-from postdrop.store import _not_an_envelope
+from postdrop.store import _not_an_envelope, notification_for
 from tests.conftest import sample_files
 from tests.unit.encoded_posts import LONG, SHORT
 
@@ -170,7 +170,9 @@ VALID: list[dict[str, Any]] = [
 ]
 _JSON_LEAF = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _TEXT,
-    st.sampled_from(["", "x" * (MAX_POST_ID_BYTES + 1), "s3://", "s3://b", "upsert", "reject", "delete", "removed"]),
+    st.sampled_from(["", "s3://", "s3://b", "upsert", "reject", "delete", "removed", "2026-03-04",
+                     "2026-03-04T10:46:18"]),
+    st.integers(MAX_POST_ID_BYTES - 2, MAX_POST_ID_BYTES + 2).map(lambda n: "x" * n),
 )  # fmt: skip
 _JSON = st.recursive(_JSON_LEAF, lambda kids: st.lists(kids, max_size=3) | st.dictionaries(_TEXT, kids, max_size=3),
                      max_leaves=10)  # fmt: skip
@@ -223,5 +225,7 @@ def test_an_envelope_body_is_read_or_refused_with_a_reason(body: str) -> None:
         if envelope.post_ref is not None:
             bucket, _, key = envelope.post_ref.removeprefix("s3://").partition("/")
             assert bucket and key
-        item_for(envelope)  # the store's first step with it: pure, never raises
+        item = item_for(envelope)  # what the store writes, then announces: pure steps, never raising
+        if envelope.action != "delete":
+            notification_for(item | {"since": 1}, "post.created" if envelope.action == "upsert" else "post.rejected")
     assert time.monotonic() - started < PER_INPUT_SECONDS

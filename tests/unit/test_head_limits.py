@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from postdrop import PostRejected, parse_post
 from postdrop.adapters.queue import MAX_BATCH_BYTES
@@ -86,3 +87,29 @@ def test_an_archive_key_stays_within_s3s_limit() -> None:
     assert archive_key(_post(post_id="big")).startswith("archive/posts/big/")
     key = archive_key(_post(post_id=long_id))
     assert len(key.encode()) <= MAX_KEY_BYTES and key.startswith("archive/posts/") and key.endswith(".json")
+
+
+_CHANGE = {"bucket": "b", "key": "posts/a.md", "kind": "created", "event_name": "ObjectCreated:Put", "sequencer": "1"}
+_HEAD = {"title": "t", "published_at": "2026-03-04T10:46:18+08:00", "content_hash": "h"}
+
+
+@pytest.mark.parametrize(
+    ("head", "field"),
+    [
+        ({"published_at": "026-03-04T10:46:18+08:00"}, "head.published_at"),  # what the long fuzz run found
+        ({"published_at": "2026-03-04T10:46:18"}, "head.published_at"),
+        ({"title": ""}, "head.title"),
+        ({"content_hash": ""}, "head.content_hash"),
+        ({"title": "t" * (MAX_TITLE_CHARS + 1)}, "head"),
+        ({"categories": ["c" * (MAX_TERM_CHARS + 1)]}, "head"),
+        ({"excerpt": "e" * 1001}, "head"),
+    ],
+    ids=["not-iso", "no-offset", "no-title", "no-hash", "long-title", "long-category", "long-excerpt"],
+)
+def test_an_envelope_whose_head_cannot_be_stored_is_not_an_envelope(head: dict[str, Any], field: str) -> None:
+    # Given an upsert whose head StoreFunction would fail on, on every receive (item_for, an index key)
+    body = {"action": "upsert", "post_id": "a", "change": _CHANGE, "head": _HEAD | head, "post_ref": "s3://b/k"}
+    # Then it is not an envelope: StoreFunction dead-letters it at once
+    with pytest.raises(ValidationError) as info:
+        Envelope.model_validate(body)
+    assert [".".join(map(str, e["loc"])) for e in info.value.errors()] == [field]

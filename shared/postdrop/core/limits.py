@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
 
 __all__ = [
-    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS",
-    "MAX_TERM_CHARS", "MAX_TITLE_CHARS", "check_head", "check_nesting",
+    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS",
+    "MAX_TERMS", "MAX_TERM_CHARS", "MAX_TITLE_CHARS", "check_head", "check_nesting", "head_problem",
 ]  # fmt: skip
 
 MAX_TITLE_CHARS = 2_000
@@ -41,6 +41,7 @@ MAX_TERMS = 100  # categories, and tags, each
 MAX_TERM_CHARS = 100  # one category or tag (the first category is an index key: at most 2,048 bytes)
 MAX_SOURCE_NAME_CHARS = 500
 MAX_SOURCE_URL_CHARS = 4_096
+MAX_EXCERPT_CHARS = 1_000  # parse_post makes excerpts of 120 characters; an envelope's is held to this
 
 MAX_DEPTH = 512
 MAX_DEPTH_SUM = 10_000_000  # ~0.45 s on one core of the machine that measured it
@@ -95,31 +96,50 @@ def check_nesting(html: str, *, source_lines: bool) -> None:
             )
 
 
-def _terms(kind: str, singular: str, terms: list[str]) -> None:
+def _terms_problem(kind: str, singular: str, terms: list[str]) -> str | None:
     if len(terms) > MAX_TERMS:
-        raise PostRejected(f"the post has {len(terms):,} {kind}; postdrop takes at most {MAX_TERMS}")
+        return f"the post has {len(terms):,} {kind}; postdrop takes at most {MAX_TERMS}"
     for number, term in enumerate(terms, 1):
         if len(term) > MAX_TERM_CHARS:
-            raise PostRejected(
-                f"{singular} {number} is {len(term):,} characters long; postdrop takes at most {MAX_TERM_CHARS}"
-            )
+            return f"{singular} {number} is {len(term):,} characters long; postdrop takes at most {MAX_TERM_CHARS}"
+    return None
+
+
+def head_problem(
+    title: str,
+    *,
+    categories: list[str],
+    tags: list[str],
+    source_name: str | None,
+    source_url: str | None,
+    excerpt: str,
+) -> str | None:
+    """Which part of a head is past its cap, as a sentence; None when none is."""
+    if len(title) > MAX_TITLE_CHARS:
+        return f"the title is {len(title):,} characters long; postdrop takes titles of at most {MAX_TITLE_CHARS:,}"
+    problem = _terms_problem("categories", "category", categories) or _terms_problem("tags", "tag", tags)
+    if problem is not None:
+        return problem
+    name, url = source_name or "", source_url or ""
+    if len(name) > MAX_SOURCE_NAME_CHARS:
+        return f"the source name is {len(name):,} characters long; postdrop takes at most {MAX_SOURCE_NAME_CHARS}"
+    if len(url) > MAX_SOURCE_URL_CHARS:
+        return f"the source URL is {len(url):,} characters long; postdrop takes at most {MAX_SOURCE_URL_CHARS:,}"
+    if len(excerpt) > MAX_EXCERPT_CHARS:
+        return f"the excerpt is {len(excerpt):,} characters long; postdrop makes them of at most {MAX_EXCERPT_CHARS:,}"
+    return None
 
 
 def check_head(post: NormalizedPost) -> None:
     """Raise PostRejected when a part of ``post``'s head (what every envelope, item and notification
     carries whole) is past its cap, naming which."""
-    if len(post.title) > MAX_TITLE_CHARS:
-        raise PostRejected(
-            f"the title is {len(post.title):,} characters long; postdrop takes titles of at most {MAX_TITLE_CHARS:,}"
-        )
-    _terms("categories", "category", post.categories)
-    _terms("tags", "tag", post.tags)
-    name, url = post.source.name or "", post.source.url or ""
-    if len(name) > MAX_SOURCE_NAME_CHARS:
-        raise PostRejected(
-            f"the source name is {len(name):,} characters long; postdrop takes at most {MAX_SOURCE_NAME_CHARS}"
-        )
-    if len(url) > MAX_SOURCE_URL_CHARS:
-        raise PostRejected(
-            f"the source URL is {len(url):,} characters long; postdrop takes at most {MAX_SOURCE_URL_CHARS:,}"
-        )
+    problem = head_problem(
+        post.title,
+        categories=post.categories,
+        tags=post.tags,
+        source_name=post.source.name,
+        source_url=post.source.url,
+        excerpt=post.excerpt,
+    )
+    if problem is not None:
+        raise PostRejected(problem)
