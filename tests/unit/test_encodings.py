@@ -123,3 +123,19 @@ def test_utf8_posts_and_short_legacy_posts_never_import_the_detector() -> None:
         "assert 'charset_normalizer' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+@pytest.mark.parametrize("name", ["german", "chinese", "japanese", "russian"])
+@pytest.mark.parametrize("stray", [b"\xff", b"\xe9", b"\xe9\xe8"])
+def test_utf8_with_a_stray_byte_is_rejected_not_read_as_a_legacy_encoding(name: str, stray: bytes) -> None:
+    # Given a UTF-8 post with one or two bytes from another encoding pasted in
+    data = LONG[name][0].encode()
+    at = data.index(b"\n\n", len(data) // 2)
+    damaged = data[:at] + stray + data[at:]
+    # Then it is rejected, naming where, instead of every other letter becoming mojibake
+    with pytest.raises(PostRejected) as info:
+        decode_text(damaged, [])
+    line = damaged.count(b"\n", 0, at) + 1
+    assert info.value.reason.startswith(
+        f"the file is UTF-8 but for {len(stray)} byte(s) that are not, the first at byte {at} (line {line})"
+    )

@@ -5,7 +5,10 @@ How the encoding is told:
 1. A byte order mark says it: UTF-8, UTF-16 (LE or BE).
 2. Bytes that are valid UTF-8 are UTF-8 (legacy text is almost never valid UTF-8 by chance).
    NUL bytes without a UTF-16 mark mean binary: rejected.
-3. Anything else is taken for one of the legacy encodings producers still save in:
+3. UTF-8 with a few bytes that are not (a damaged file, or one pasted together from two
+   encodings: at least three well-formed UTF-8 sequences for each stray byte) is rejected,
+   naming the first: read in a legacy encoding, all its other letters would be mojibake.
+4. Anything else is taken for one of the legacy encodings producers still save in:
    GB18030/GBK (the first producer's), Big5, Shift_JIS, EUC-JP, EUC-KR, KOI8-R,
    Windows-1251 and Windows-1252 (Latin-1's superset). GB18030 cannot simply be tried and
    kept when it decodes: it decodes almost any bytes (a Latin-1 ``Grüße`` came out as
@@ -66,6 +69,14 @@ _CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _MAX_CONTROL_RATIO = 0.01
 _NEWLINES = re.compile(r"\r\n?")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+# A well-formed UTF-8 sequence of two to four bytes (RFC 3629: no overlong forms, no surrogates).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Legacy text holds at most about one chance UTF-8 sequence per two bytes that are not one (0.5 at
+# worst in the corpus read as GB18030); UTF-8 with a stray byte holds dozens per stray byte.
+_UTF8_DAMAGE_RATIO = 3
 
 # Below this many non-ASCII bytes the detector is not asked (measured on this project's
 # samples: it was wrong up to 38 of them, for EUC-JP and KOI8-R text cut short).
@@ -213,6 +224,14 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 def _decode_legacy(data: bytes, warnings: list[str], utf8_error: UnicodeDecodeError) -> str:
     """Decode bytes that are not UTF-8 (see the module docstring); PostRejected when it cannot be told."""
     evidence = len(_NON_ASCII.findall(data))
+    sequences = _UTF8_SEQUENCE.findall(data)
+    stray = evidence - sum(map(len, sequences))
+    if len(sequences) >= _UTF8_DAMAGE_RATIO * stray:  # UTF-8 text with a few bytes that are not
+        where = f"byte {utf8_error.start} (line {_line_of(data, utf8_error.start)})"
+        raise PostRejected(
+            f"the file is UTF-8 but for {stray} byte(s) that are not, the first at {where}: it is damaged or"
+            " mixes two encodings; save it as UTF-8 throughout"
+        )
     if evidence >= MIN_EVIDENCE_BYTES:
         detected = _detect(data)
         if detected is not None:
