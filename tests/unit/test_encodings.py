@@ -137,5 +137,5 @@ def test_utf8_with_a_stray_byte_is_rejected_not_read_as_a_legacy_encoding(name: 
         decode_text(damaged, [])
     line = damaged.count(b"\n", 0, at) + 1
     assert info.value.reason.startswith(
-        f"the file is UTF-8 but for {len(stray)} byte(s) that are not, the first at byte {at} (line {line})"
+        f"the file is UTF-8 but for {len(stray)} place(s) that are not, the first at byte {at} (line {line})"
     )
