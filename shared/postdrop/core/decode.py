@@ -31,11 +31,11 @@ How the encoding is told:
      flips every letter's case, Chinese read as KOI8-R or Windows-1252 hits symbols. Kana,
      Hangul, Cyrillic and Latin readings are more telling than Han alone (Korean bytes read as
      GB18030 are common Han characters; Han read as EUC-KR is rarely Hangul only), so when one
-     of those passes, Han-only readings are set aside. The detector is also asked for nothing
-     more when it finds no text in a longer file: this rule is then the one tried.
+     of those passes, Han-only readings are set aside. When the detector finds no text in a
+     longer file, this rule is tried too.
 
-   A post decoded from a legacy encoding gets a warning naming it (and, below
-   MIN_EVIDENCE_BYTES, how many bytes told it).
+   A post decoded from a legacy encoding gets a warning naming it (and, when the rule told it,
+   how many non-ASCII bytes it went by).
 
 Short texts: one reading that passes is taken, with that warning. Several that differ: when
 GB18030's is one of them and keeps to GB2312's 7,445 characters (short Chinese reads as Big5
