@@ -113,3 +113,44 @@ def test_an_envelope_whose_head_cannot_be_stored_is_not_an_envelope(head: dict[s
     with pytest.raises(ValidationError) as info:
         Envelope.model_validate(body)
     assert [".".join(map(str, e["loc"])) for e in info.value.errors()] == [field]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"key": ""}, "change.key"),  # found by the long fuzz run: KeyError 'key' on every receive
+        ({"sequencer": ""}, "change"),  # found by the long fuzz run: KeyError 'sequencer' on every receive
+        ({"bucket": ""}, "change.bucket"),
+    ],
+    ids=["no-key", "no-sequencer", "no-bucket"],
+)
+def test_an_envelope_whose_change_cannot_be_stored_is_not_an_envelope(change: dict[str, Any], field: str) -> None:
+    body = {"action": "reject", "post_id": "a", "change": _CHANGE | change, "reason": "r"}
+    with pytest.raises(ValidationError) as info:
+        Envelope.model_validate(body)
+    assert [".".join(map(str, e["loc"])) for e in info.value.errors()] == [field]
+
+
+def test_a_backfill_may_come_without_a_sequencer() -> None:
+    change = _CHANGE | {"sequencer": "", "backfill": True}
+    assert Envelope.model_validate({"action": "delete", "post_id": "a", "change": change}).change.sequencer == ""
+
+
+@pytest.mark.parametrize("where", ["s3", "eventbridge", "batch"])
+def test_an_event_naming_an_empty_key_is_not_understood(where: str) -> None:
+    from postdrop.exceptions import EventNotUnderstood
+    from postdrop.s3events import batch_job, read_event
+
+    s3 = {"bucket": {"name": "b"}, "object": {"key": "", "sequencer": "01"}}
+    events = {
+        "s3": {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": s3}]},
+        "eventbridge": {"source": "aws.s3", "detail-type": "Object Created",
+                        "detail": {"bucket": {"name": "b"}, "object": {"key": "", "sequencer": "01"}}},
+        "batch": {"invocationSchemaVersion": "2.0", "invocationId": "i",
+                  "tasks": [{"taskId": "t", "s3Key": "", "s3Bucket": "b"}]},
+    }  # fmt: skip
+    with pytest.raises(EventNotUnderstood):
+        if where == "batch":
+            batch_job(events[where])
+        else:
+            read_event(events[where])
