@@ -9,19 +9,23 @@ key, version, etag, sequencer): ordering and idempotency are keyed on it downstr
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from postdrop.core.limits import head_problem
 from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
-__all__ = ["INLINE_POST_BYTES", "Envelope", "PostHead"]
+__all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead"]
 
 # An envelope whose JSON is larger sends its post to S3: an SQS message holds 256 KB, a
 # DynamoDB item 400 KB.
 INLINE_POST_BYTES = 200 * 1024
+# DynamoDB's limit on a partition key value (post_id is the table's): a longer one fails every write.
+MAX_POST_ID_BYTES = 2048
 
 
 class PostHead(BaseModel):
@@ -29,14 +33,43 @@ class PostHead(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    title: str
+    title: str = Field(min_length=1)
     published_at: str | None
     categories: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     source_name: str | None = None
     source_url: str | None = None
     excerpt: str = ""
-    content_hash: str
+    content_hash: str = Field(min_length=1)
+
+    @field_validator("published_at")
+    @classmethod
+    def _iso_with_offset(cls, published_at: str | None) -> str | None:
+        """The table's ByCategory index sorts by it in UTC: it must read as an instant."""
+        if published_at is not None:
+            try:
+                when = datetime.fromisoformat(published_at)
+            except ValueError:
+                raise ValueError("published_at is not an ISO 8601 date and time") from None
+            if when.tzinfo is None:
+                raise ValueError("published_at has no UTC offset")
+        return published_at
+
+    @model_validator(mode="after")
+    def _within_caps(self) -> Self:
+        """The caps ParseFunction holds a head to (core.limits): past them it may not fit an item, an
+        index key or a message, on any receive."""
+        problem = head_problem(
+            self.title,
+            categories=self.categories,
+            tags=self.tags,
+            source_name=self.source_name,
+            source_url=self.source_url,
+            excerpt=self.excerpt,
+        )
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
     @classmethod
     def of(cls, post: NormalizedPost) -> Self:
@@ -62,6 +95,27 @@ class Envelope(BaseModel):
     post: NormalizedPost | None = None
     post_ref: str | None = Field(default=None, description="s3://bucket/key of the post's JSON when not inline")
     reason: str | None = None
+
+    @field_validator("post_id")
+    @classmethod
+    def _usable_post_id(cls, post_id: str) -> str:
+        """The table's key: an empty one or one past DynamoDB's key limit can never be written,
+        so such an envelope is not one (StoreFunction dead-letters it at once, with this reason)."""
+        if not post_id:
+            raise ValueError("post_id is empty: it names no post")
+        size = len(post_id.encode())
+        if size > MAX_POST_ID_BYTES:
+            raise ValueError(f"post_id is {size} bytes; DynamoDB keys hold {MAX_POST_ID_BYTES}")
+        return post_id
+
+    @field_validator("post_ref")
+    @classmethod
+    def _an_s3_address(cls, post_ref: str | None) -> str | None:
+        if post_ref is not None:
+            bucket, _, key = post_ref.removeprefix("s3://").partition("/")
+            if not post_ref.startswith("s3://") or not bucket or not key:
+                raise ValueError("post_ref is not an s3://bucket/key address")
+        return post_ref
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -17,12 +17,14 @@ from postdrop.adapters.objects import (
     ARCHIVE_PREFIX,
     ObjectGone,
     ObjectTooLarge,
+    archive_key,
     current_version,
     read_object,
     write_archive,
 )
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
+from postdrop.core.limits import check_head
 from postdrop.core.normalize import parse_post
 from postdrop.envelope import INLINE_POST_BYTES, Envelope, PostHead
 from postdrop.exceptions import PostRejected
@@ -35,7 +37,9 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
     from postdrop.s3events import BatchJob
 
-__all__ = ["ARCHIVE_PREFIX", "ParseResult", "envelope_for", "parse_batch_job", "parse_event", "upsert_envelope"]
+__all__ = [
+    "ARCHIVE_PREFIX", "ParseResult", "archive_key", "envelope_for", "parse_batch_job", "parse_event", "upsert_envelope",
+]  # fmt: skip
 
 # S3 answers these when a retry can succeed; Batch Operations retries TemporaryFailure tasks.
 _TRANSIENT_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling",
@@ -49,6 +53,7 @@ class ParseResult:
     deleted: int = 0
     vanished: int = 0
     ignored: int = 0
+    folders: int = 0  # keys ending in "/": folder markers, no post
     envelopes: list[Envelope] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -58,6 +63,7 @@ class ParseResult:
             "deleted": self.deleted,
             "vanished": self.vanished,
             "ignored": self.ignored,
+            "folders": self.folders,
             "keys": [e.change.key for e in self.envelopes],
         }
 
@@ -65,7 +71,7 @@ class ParseResult:
 def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) -> Envelope | None:
     """The envelope for one change; None only when the object vanished before it could be read."""
     try:
-        post_id = post_id_of(change.key)
+        post_id = post_id_of(change.key) or change.key
     except PostRejected:
         post_id = change.key or "(empty key)"
     if change.kind == "removed":
@@ -94,9 +100,18 @@ def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) ->
         return None
     try:
         post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
+        check_head(post)  # the head travels whole in every message: one past its caps could never be sent
     except PostRejected as exc:
-        return Envelope(action="reject", post_id=post_id, change=change, reason=exc.reason)
+        return Envelope(action="reject", post_id=post_id, change=change, reason=_sentence(exc.reason))
     return upsert_envelope(post, change, clients)
+
+
+def _sentence(reason: str) -> str:
+    """A reason as an envelope carries it: at most MAX_REASON_CHARS, so a reject always fits a message."""
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
+
+
+MAX_REASON_CHARS = 1000
 
 
 def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) -> Envelope:
@@ -107,8 +122,7 @@ def upsert_envelope(post: NormalizedPost, change: S3Change, clients: Clients) ->
     if len(inline.body.encode()) <= INLINE_POST_BYTES:
         return inline
     body = post.model_dump_json()
-    key = f"{ARCHIVE_PREFIX}{post.post_id}/{post.content_hash}.json"
-    ref = write_archive(clients.s3, change.bucket, key, body)
+    ref = write_archive(clients.s3, change.bucket, archive_key(post.post_id, post.content_hash), body)
     logger.info("large post archived", extra={"key": change.key, "post_ref": ref, "bytes": len(body)})
     return Envelope(action="upsert", post_id=post.post_id, change=change, head=head, post_ref=ref)
 
@@ -132,6 +146,9 @@ def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseR
         logger.info("ignored: changes no post", extra={"what": what})
     for change in intake.changes:
         logger.set_correlation_id(change.key)
+        if change.names_a_folder:
+            _folder(result, change)
+            continue
         envelope = envelope_for(change, settings, clients)
         if envelope is None:
             result.vanished += 1
@@ -139,9 +156,20 @@ def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseR
         _count(result, envelope)
     if result.envelopes:
         send_envelopes(clients.sqs, settings.store_queue_url, result.envelopes)
+    _add_metrics(result)
+    return result
+
+
+def _folder(result: ParseResult, change: S3Change) -> None:
+    """A folder marker (``posts/2024/``): no post, created or removed; counted and logged, never sent."""
+    result.folders += 1
+    logger.info("ignored: the key names a folder, not a post", extra={"key": change.key, "event": change.event_name})
+
+
+def _add_metrics(result: ParseResult) -> None:
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
-    return result
+    metrics.add_metric(name="folders", unit=MetricUnit.Count, value=result.folders)
 
 
 def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:
@@ -152,6 +180,10 @@ def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) ->
     sent: list[tuple[str, Envelope]] = []
     for task_id, change in job.tasks:
         logger.set_correlation_id(change.key)
+        if change.names_a_folder:
+            _folder(result, change)
+            outcome[task_id] = ("Succeeded", f"{change.key}: a folder, not a post; ignored")
+            continue
         try:
             envelope = envelope_for(change, settings, clients)
         except Exception as exc:
@@ -177,6 +209,5 @@ def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) ->
     for task_id, envelope in sent:
         said = "parsed" if envelope.action == "upsert" else f"rejected: {envelope.reason}"
         outcome.setdefault(task_id, ("Succeeded", f"{envelope.change.key}: {said}"))
-    metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
-    metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
+    _add_metrics(result)
     return job.response([(task_id, *outcome[task_id]) for task_id, _ in job.tasks])

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from postdrop.exceptions import EventNotUnderstood
 
@@ -41,8 +41,8 @@ class S3Change(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    bucket: str
-    key: str  # decoded
+    bucket: str = Field(min_length=1)
+    key: str = Field(min_length=1)  # decoded; S3 has no empty key, and the table keeps files by key
     kind: Literal["created", "removed"]
     event_name: str
     sequencer: str  # "" for a Batch Operations task: StoreFunction takes the one the table holds
@@ -53,10 +53,24 @@ class S3Change(BaseModel):
     # Set by `postdrop backfill` and Batch Operations: re-read this object at the stored sequencer.
     backfill: bool = False
 
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        """Only a backfill may come without a sequencer (StoreFunction takes the stored one): any other
+        change without one has no place in its key's order, on any receive."""
+        if not self.sequencer and not self.backfill:
+            raise ValueError("a change that is not a backfill has no sequencer")
+        return self
+
     @property
     def seq(self) -> str:
         """The sequencer, left-padded so that strings compare in S3's order (the item's ``seq``)."""
         return padded_sequencer(self.sequencer)
+
+    @property
+    def names_a_folder(self) -> bool:
+        """The key ends in ``/``: the zero-byte "folder" consoles and sync tools create
+        (``posts/``, ``posts/2024/``). It names no file, so it is no post and removes none."""
+        return self.key.endswith("/")
 
     @property
     def made_a_delete_marker(self) -> bool:
@@ -133,7 +147,7 @@ def batch_job(event: Any) -> BatchJob | None:
     tasks = []
     for i, task in enumerate(event["tasks"]):
         where = f"Batch Operations task {i}"
-        if not isinstance(task, dict) or "taskId" not in task or "s3Key" not in task:
+        if not isinstance(task, dict) or "taskId" not in task or not task.get("s3Key"):
             raise EventNotUnderstood(f"{where}: has no taskId or s3Key")
         bucket = task.get("s3Bucket") or str(task.get("s3BucketArn") or "").rpartition(":")[2]
         if not bucket:
@@ -205,7 +219,7 @@ def _s3_record(record: dict[str, Any], where: str, intake: Intake) -> None:
     name = str(record.get("eventName", ""))
     s3 = record.get("s3") or {}
     obj = s3.get("object") or {}
-    if "key" not in obj or "name" not in (s3.get("bucket") or {}):
+    if not obj.get("key") or not (s3.get("bucket") or {}).get("name"):
         raise EventNotUnderstood(f"{where}: an S3 record ({name or 'no eventName'}) without a bucket or key")
     key = unquote_plus(obj["key"])
     if name.startswith(_NO_CHANGE):
@@ -236,7 +250,7 @@ def _eventbridge(event: dict[str, Any], where: str, intake: Intake) -> None:
     detail = event.get("detail") or {}
     obj = detail.get("object") or {}
     bucket = (detail.get("bucket") or {}).get("name")
-    if "key" not in obj or not bucket:
+    if not obj.get("key") or not bucket:
         raise EventNotUnderstood(f"{where}: an EventBridge {kind_of!r} event without a bucket or key")
     key = unquote_plus(obj["key"])
     if kind_of in _EVENTBRIDGE_NO_CHANGE:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from postdrop.adapters.objects import ARCHIVE_PREFIX, read_archive, write_archive
+from postdrop.adapters.objects import archive_key, read_archive, write_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import (
     MAX_ITEM_BYTES,
@@ -176,7 +176,7 @@ class StoreBatch:
 
     def _archive(self, post_id: str, record: dict[str, Any]) -> None:
         """Move a record's post to the archive; the record keeps where (``post_ref``)."""
-        key = f"{ARCHIVE_PREFIX}{post_id}/{record['content_hash']}.json"
+        key = archive_key(post_id, str(record["content_hash"]))
         text = stored_post_json(record) or ""
         record["post_ref"] = write_archive(self.clients.s3, self.settings.payload_bucket, key, text)
         del record["post_zlib"]

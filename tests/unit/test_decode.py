@@ -44,7 +44,7 @@ def test_gb18030_is_said_in_a_warning() -> None:
         (b"  \n\n", "empty"),
         (SAMPLE[:20] + b"\x00\x01\x02" + SAMPLE[20:], "NUL byte at byte 20 (line 2)"),
         (b"\xff\xfe-\x00-\x00-", "UTF-16"),
-        (b"---\ntitle: x\n---\n\x80\xff\xfe abc", "neither UTF-8 nor GB18030"),
+        (b"---\ntitle: x\n---\n\x80\xff\xfe abc", "byte 17 (line 4) is not"),
         (b"---\n" + bytes(range(1, 32)) * 8 + b"\n---\n", "control characters"),
     ],
 )

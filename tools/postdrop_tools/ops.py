@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from postdrop.adapters.table import stored_sequencer
-from postdrop.core.keys import POSTS_PREFIX, post_id_of
+from postdrop.core.keys import POSTS_PREFIX, key_problem, post_id_of
 from postdrop_tools.events import s3_event
 from postdrop_tools.local import content_type, read_notification, subscribe_queue
 from postdrop_tools.target import TargetError
@@ -66,7 +66,12 @@ class DropReport:
 
 
 def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropReport:
-    """Upload files (folders recursively) under posts/ with safe keys and text content types."""
+    """Upload files (folders recursively) under posts/ with safe keys and text content types.
+
+    A file ParseFunction would reject unread (outside posts/, or not a post file type: a .jpg,
+    a file without an extension) is not uploaded: it is reported in ``skipped`` with why, so the
+    one who dropped it hears it here rather than from a REJECTED record, or from nothing at all.
+    """
     files = list(_files(paths))
     s3 = target.client("s3")
     report = DropReport(dropped=[], skipped={})
@@ -76,6 +81,10 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
             key = safe_key(relative)
         except UnsafeName as exc:
             report.skipped[str(file)] = str(exc)
+            continue
+        problem = key_problem(key)
+        if problem is not None:
+            report.skipped[str(file)] = f"{problem} (ParseFunction would reject {key} unread)"
             continue
         s3.put_object(Bucket=target.bucket, Key=key, Body=file.read_bytes(), ContentType=content_type(file))
         report.dropped.append(key)

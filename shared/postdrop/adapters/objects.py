@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from botocore.exceptions import ClientError
 
+from postdrop.exceptions import PermanentFailure
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 __all__ = [
-    "ARCHIVE_PREFIX",
-    "ObjectBody", "ObjectGone", "ObjectTooLarge", "current_version", "read_archive", "read_object", "write_archive",
+    "ARCHIVE_PREFIX", "MAX_KEY_BYTES",
+    "ObjectBody", "ObjectGone", "ObjectTooLarge", "archive_key", "current_version", "read_archive", "read_object",
+    "require_archive", "write_archive",
 ]  # fmt: skip
 
 _TOTAL = re.compile(r"/(\d+)$")
@@ -78,6 +82,16 @@ def current_version(client: S3Client, bucket: str, key: str) -> tuple[str | None
 
 
 ARCHIVE_PREFIX = "archive/posts/"  # outside posts/: writing here never triggers ParseFunction
+MAX_KEY_BYTES = 1024  # S3's limit on an object key
+
+
+def archive_key(post_id: str, content_hash: str) -> str:
+    """Where a post's JSON is archived, by content: under its post_id, or, when that would make a
+    key past S3's limit (a post_id near it), under the post_id's sha256."""
+    key = f"{ARCHIVE_PREFIX}{post_id}/{content_hash}.json"
+    if len(key.encode()) <= MAX_KEY_BYTES:
+        return key
+    return f"{ARCHIVE_PREFIX}{hashlib.sha256(post_id.encode()).hexdigest()}/{content_hash}.json"
 
 
 def write_archive(client: S3Client, bucket: str, key: str, body: str | bytes) -> str:
@@ -88,7 +102,38 @@ def write_archive(client: S3Client, bucket: str, key: str, body: str | bytes) ->
     return f"s3://{bucket}/{key}"
 
 
-def read_archive(client: S3Client, ref: str) -> str:
-    """The JSON ``write_archive`` stored at ``ref`` (s3://bucket/key)."""
+def _missing_archive(ref: str, exc: ClientError) -> PermanentFailure | None:
+    code = exc.response.get("Error", {}).get("Code", "")
+    if code in ("NoSuchKey", "404", "NotFound"):
+        return PermanentFailure(f"the post's archive {ref} does not exist ({code}): the post it names cannot be read")
+    return None
+
+
+def require_archive(client: S3Client, ref: str) -> None:
+    """Raise PermanentFailure when the archive ``ref`` names does not exist (one HeadObject): what
+    StoreFunction can ask before it writes an item that points to it."""
     bucket, _, key = ref.removeprefix("s3://").partition("/")
-    return client.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+    try:
+        client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        missing = _missing_archive(ref, exc)
+        if missing is not None:
+            raise missing from exc
+        raise
+
+
+def read_archive(client: S3Client, ref: str) -> str:
+    """The JSON ``write_archive`` stored at ``ref`` (s3://bucket/key).
+
+    Raises PermanentFailure when there is no such object: no retry can bring it back (an archive
+    is written before the envelope naming it is sent, so a missing one was removed or never made).
+    """
+    bucket, _, key = ref.removeprefix("s3://").partition("/")
+    try:
+        response = client.get_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        missing = _missing_archive(ref, exc)
+        if missing is not None:
+            raise missing from exc
+        raise
+    return response["Body"].read().decode("utf-8")

@@ -1,4 +1,14 @@
-"""Bounds checked before the HTML libraries see a body, so hostile input is rejected in time.
+"""Bounds a post must keep to: its head (check_head), so that it can always be stored, and the
+nesting of its body (check_nesting), so that it is read in time.
+
+The head (title, categories, tags, source) travels whole in every envelope, item and
+notification, even when the post itself is archived in S3: a 100,000-character title made
+every envelope of its post too large for SQS, on every attempt. Each part is capped, generously
+(the longest title in the corpus and the Jekyll sites postdrop is tested on is 496 characters,
+the most tags 41, the most categories 10, the longest category 27 characters), so that a head
+at every cap still fits an SQS message with room to spare; a post past a cap is rejected, saying which.
+
+Nesting: bounds checked before the HTML libraries see a body, so hostile input is rejected in time.
 
 lexbor (the body reader) and html5ever (nh3, the sanitizer) take time that grows faster than
 the input with nesting depth: 40,000 nested ``<div>`` cost 15 s of CPU, 80,000 nested ``>``
@@ -14,10 +24,24 @@ MAX_DEPTH (below that neither bound can be reached).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from postdrop.exceptions import PostRejected
 
-__all__ = ["MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "check_nesting"]
+if TYPE_CHECKING:
+    from postdrop.model import NormalizedPost
+
+__all__ = [
+    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS",
+    "MAX_TERMS", "MAX_TERM_CHARS", "MAX_TITLE_CHARS", "check_head", "check_nesting", "head_problem",
+]  # fmt: skip
+
+MAX_TITLE_CHARS = 2_000
+MAX_TERMS = 100  # categories, and tags, each
+MAX_TERM_CHARS = 100  # one category or tag (the first category is an index key: at most 2,048 bytes)
+MAX_SOURCE_NAME_CHARS = 500
+MAX_SOURCE_URL_CHARS = 4_096
+MAX_EXCERPT_CHARS = 1_000  # parse_post makes excerpts of 120 characters; an envelope's is held to this
 
 MAX_DEPTH = 512
 MAX_DEPTH_SUM = 10_000_000  # ~0.45 s on one core of the machine that measured it
@@ -70,3 +94,52 @@ def check_nesting(html: str, *, source_lines: bool) -> None:
                 f"the body nests elements more than {MAX_DEPTH} deep{where} (block quotes, lists or HTML);"
                 " browsers stop nesting there, and postdrop reads no deeper"
             )
+
+
+def _terms_problem(kind: str, singular: str, terms: list[str]) -> str | None:
+    if len(terms) > MAX_TERMS:
+        return f"the post has {len(terms):,} {kind}; postdrop takes at most {MAX_TERMS}"
+    for number, term in enumerate(terms, 1):
+        if len(term) > MAX_TERM_CHARS:
+            return f"{singular} {number} is {len(term):,} characters long; postdrop takes at most {MAX_TERM_CHARS}"
+    return None
+
+
+def head_problem(
+    title: str,
+    *,
+    categories: list[str],
+    tags: list[str],
+    source_name: str | None,
+    source_url: str | None,
+    excerpt: str,
+) -> str | None:
+    """Which part of a head is past its cap, as a sentence; None when none is."""
+    if len(title) > MAX_TITLE_CHARS:
+        return f"the title is {len(title):,} characters long; postdrop takes titles of at most {MAX_TITLE_CHARS:,}"
+    problem = _terms_problem("categories", "category", categories) or _terms_problem("tags", "tag", tags)
+    if problem is not None:
+        return problem
+    name, url = source_name or "", source_url or ""
+    if len(name) > MAX_SOURCE_NAME_CHARS:
+        return f"the source name is {len(name):,} characters long; postdrop takes at most {MAX_SOURCE_NAME_CHARS}"
+    if len(url) > MAX_SOURCE_URL_CHARS:
+        return f"the source URL is {len(url):,} characters long; postdrop takes at most {MAX_SOURCE_URL_CHARS:,}"
+    if len(excerpt) > MAX_EXCERPT_CHARS:
+        return f"the excerpt is {len(excerpt):,} characters long; postdrop makes them of at most {MAX_EXCERPT_CHARS:,}"
+    return None
+
+
+def check_head(post: NormalizedPost) -> None:
+    """Raise PostRejected when a part of ``post``'s head (what every envelope, item and notification
+    carries whole) is past its cap, naming which."""
+    problem = head_problem(
+        post.title,
+        categories=post.categories,
+        tags=post.tags,
+        source_name=post.source.name,
+        source_url=post.source.url,
+        excerpt=post.excerpt,
+    )
+    if problem is not None:
+        raise PostRejected(problem)
