@@ -95,6 +95,9 @@ class Envelope(BaseModel):
     post: NormalizedPost | None = None
     post_ref: str | None = Field(default=None, description="s3://bucket/key of the post's JSON when not inline")
     reason: str | None = None
+    # a reject's: what the rejected file's front matter files it under, where it could be read
+    categories: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
 
     @field_validator("post_id")
     @classmethod

@@ -111,6 +111,8 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
             "record_type": "REJECTED",
             "reason": reason,
             "content_hash": hashlib.sha256(reason.encode()).hexdigest(),
+            "categories": envelope.categories,  # as the file's front matter said, where it could be read
+            "tags": envelope.tags,
         }
     else:
         record |= {"record_type": "DELETED"}

@@ -32,6 +32,8 @@ def version(categories: str = "", tags: str = "", source: str = "", title: str =
 
 
 BROKEN = b"---\ntitle: never closed\n"  # rejected: its front matter is never closed
+# rejected for its title (past the head's cap), though its front matter files it under partners
+OVERLONG = post(f'title: "{"长" * 2001}"\ncategories: [partners]\ntags: [a]', "<p>正文。</p>\n")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ STORIES: dict[str, list[Put | Delete]] = {
     "delete and restore": [Put(MD, version("partners", "a")), Delete(MD), Put(MD, version("markets", "b"))],
     "reject after post": [Put(MD, version("partners", "a", "示例日报")), Put(MD, BROKEN)],
     "reject, then a post again": [Put(MD, version("partners")), Put(MD, BROKEN), Put(MD, version("markets"))],
+    "a new file rejected, its front matter read": [Put(MD, OVERLONG), Put(MD, version("markets"))],
+    "a post, then rejected with other filters": [Put(MD, version("markets", "b")), Put(MD, OVERLONG)],
     "twin files": [
         Put(MD, version("partners", "a")), Put(HTML, version("markets", "b")), Delete(MD), Delete(HTML),
     ],
@@ -71,7 +75,8 @@ STORIES: dict[str, list[Put | Delete]] = {
 
 
 def filters_of(notification: dict[str, Any] | None) -> set[tuple[str, str]]:
-    """(attribute, value) pairs the post matches in the state a notification announces."""
+    """(attribute, value) pairs the post matches in the state a notification announces (a rejection:
+    what the rejected file's front matter said)."""
     if notification is None or notification["event_type"] == "post.deleted":
         return set()
     pairs = {(a, v) for a, field in ATTRIBUTES.items() if field != "source_name" for v in notification.get(field, [])}
@@ -117,11 +122,15 @@ def test_a_filtered_subscriber_hears_every_change_of_a_post_it_matched(harness: 
 
 def _written(body: bytes) -> set[tuple[str, str]]:
     from postdrop import PostRejected, parse_post
+    from postdrop.core.limits import check_head
+    from postdrop.core.normalize import front_matter_filters
 
     try:
         p = parse_post(body, MD)
+        check_head(p)
     except PostRejected:
-        return set()
+        filed = front_matter_filters(body, MD)
+        return {("category", c) for c in filed.get("categories", [])} | {("tags", t) for t in filed.get("tags", [])}
     pairs = {("category", c) for c in p.categories} | {("tags", t) for t in p.tags}
     return pairs | ({("source", p.source.name)} if p.source.name else set())
 
@@ -145,3 +154,15 @@ def test_a_delete_carries_the_removed_posts_attributes_and_says_they_are_previou
     assert deleted["previous"] == {"record_type": "POST", "categories": ["partners"], "tags": ["a"],
                                    "source_name": "示例日报"}  # fmt: skip
     assert deleted["categories"] == [] and "previous" not in created
+
+
+def test_a_rejected_file_is_announced_to_the_subscribers_its_front_matter_names(harness: Harness) -> None:
+    # Given a subscriber of partners, and a new file whose front matter files it under partners
+    sqs, sns, topic = harness.stack.client("sqs"), harness.stack.client("sns"), harness.stack.ref("PostsTopic")
+    partners = subscribe_queue(sqs, sns, topic, "partners", {"category": ["partners"]})[0]
+    # When the file is rejected (its title is past the head's cap)
+    tell(harness, [Put(MD, OVERLONG)])
+    # Then that subscriber hears the rejection, which says what the file was filed under
+    (note,) = drain_queue(harness.stack, partners)
+    assert note["event_type"] == "post.rejected" and "title" in note["reason"]
+    assert note["categories"] == ["partners"] and note["tags"] == ["a"]

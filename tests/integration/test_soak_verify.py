@@ -72,3 +72,19 @@ def test_verify_knows_which_twin_a_post_shows_and_what_versions_s3_reads(harness
     report = SoakReport()
     verify(harness.stack, removed, notes, report)
     assert report.stale == 1 and report.silent_drops == 1  # the model now expects the twin
+
+
+def test_verify_counts_a_folder_key_the_table_made_an_item_of(harness: Harness) -> None:
+    _store(harness, "v1", "0001")
+    folder = "posts/soak/"
+    model = [Change(KEY, "put", "0001", "v1"), Change(folder, "put", "0002", None, junk=True)]
+    report = SoakReport()
+    verify(harness.stack, model, harness.notifications(), report)
+    assert report.ok, report.problems  # the folder is no post: nothing expected of it
+    harness.stack.client("dynamodb").put_item(
+        TableName=harness.stack.ref("PostsTable"),
+        Item={"post_id": {"S": "soak/"}, "key": {"S": folder}, "files": {"M": {folder: {"M": {}}}}},
+    )  # what a table that took the folder for a post would hold
+    report = SoakReport()
+    verify(harness.stack, model, [], report)
+    assert report.folders_stored == 1 and not report.ok

@@ -22,6 +22,8 @@ S3 and of the precedence rule that is written here again, independently of the c
   which a subscriber deduplicating by notification_id would process twice
 - one_id_two_bodies: one notification_id delivered with different bodies (the id is an
   idempotency key downstream: every delivery of it must be the same notification)
+- folders_stored: an item made of a folder key (``posts/soak/``, as consoles and sync tools
+  create them), which is no post and must be ignored
 - dlq: messages left in the dead-letter queues after the redrive
 (duplicate_deliveries, the same notification_id again, is allowed: subscribers drop those.)
 """
@@ -70,6 +72,8 @@ class SoakConfig:
     junk: float = 0.05  # keys whose every version is not a post (they must end REJECTED)
     twins: float = 0.15  # posts with an x.html beside x.md
     large: float = 0.02  # posts of about 60 KB of incompressible text, as x.md, x.markdown and x.html
+    folders: int = 3  # folder keys (zero bytes, ending in /) put and deleted among the posts
+    paired: float = 0.2  # events delivered two records to one event (ParseFunction then sends a batch of two)
     strays: float = 0.1  # posts with an x.jpg beside x.md
     version_deletes: float = 0.15  # files that lose an older version for good
     restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
@@ -106,6 +110,7 @@ class SoakReport:
     missing_notifications: int = 0
     duplicates_uncaught: int = 0
     one_id_two_bodies: int = 0
+    folders_stored: int = 0
     duplicate_deliveries: int = 0
     dlq: int = 0
     seconds: float = 0.0
@@ -148,7 +153,13 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
     def record(key: str, kind: str, title: str | None, junk: bool, version_id: str | None, **more: Any) -> None:
         changes.append(Change(key, kind, f"{len(changes) + 1:016X}", title, junk, version_id, **more))
 
+    folder_at = {rng.randrange(max(1, config.posts)): f"posts/soak/f{n}/" for n in range(config.folders)}
     for i in range(config.posts):
+        if i in folder_at:  # a console's "create folder", or a sync tool's, then its removal
+            put = s3.put_object(Bucket=bucket, Key=folder_at[i], Body=b"")
+            record(folder_at[i], "put", None, True, put.get("VersionId"), size=0, etag=put["ETag"].strip('"'))
+            marker = s3.delete_object(Bucket=bucket, Key=folder_at[i]).get("VersionId")
+            record(folder_at[i], "delete", None, True, marker)
         stem = f"posts/soak/2026-01-01-p{i:05d}"
         files = [(f"{stem}.md", rng.random() < config.junk)]
         large = rng.random() < config.large
@@ -222,8 +233,14 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
     """Check the table and the subscriber's notifications against the model (``changes``)."""
     from postdrop.core.keys import post_id_of
 
+    folders = [c for c in changes if c.key.endswith("/")]
+    changes = [c for c in changes if not c.key.endswith("/")]
     reads_as, newest = _reads_as(changes)
     items = {item["post_id"]: item for item in scan_table(stack)}
+    for folder in {c.key for c in folders}:
+        held = [pid for pid, item in items.items() if folder in (item.get("files") or {}) or item.get("key") == folder]
+        report.folders_stored += len(held)
+        report.problems += [f"folder stored: {folder} as {pid!r}" for pid in held]
     keys_of: dict[str, list[str]] = defaultdict(list)
     for key in reads_as:
         keys_of[post_id_of(key)].append(key)
@@ -297,6 +314,18 @@ def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
 FEED_WINDOW = 40  # messages waiting on the pipeline's queues (S3 events and envelopes) at most
 
 
+def _paired(events: list[dict[str, Any]], fraction: float, rng: random.Random) -> list[dict[str, Any]]:
+    """Some neighbours joined into one event of two records, as an event may hold: ParseFunction
+    then sends two envelopes in one SendMessageBatch, whose entries fail one by one."""
+    joined: list[dict[str, Any]] = []
+    for event in events:
+        if joined and len(joined[-1]["Records"]) == 1 and rng.random() < fraction:
+            joined[-1] = {"Records": [*joined[-1]["Records"], *event["Records"]]}
+        else:
+            joined.append(event)
+    return joined
+
+
 def _feed(sqs: Any, stack: LocalStack, events: list[dict[str, Any]], pipeline: Pipeline) -> None:
     """Put the events on ParseFunction's queue in their order, keeping a few dozen messages
     waiting in the pipeline while it runs: moto's ReceiveMessage costs the square of the
@@ -343,8 +372,9 @@ def run_soak(config: SoakConfig) -> SoakReport:
         events = [_event(bucket, c) for c in changes for _ in range(config.replay)]
         if config.shuffle:
             rng.shuffle(events)
+        events = _paired(events, config.paired, rng)
         _feed(sqs, stack, events, pipeline)
-        report.events_delivered = len(events)
+        report.events_delivered = sum(len(e["Records"]) for e in events)
         pipeline.drain(timeout=3600)
         target = Target.local(str(emu.endpoint))
         report.redriven = redrive(target, "parse") + redrive(target, "store")
@@ -356,7 +386,8 @@ def run_soak(config: SoakConfig) -> SoakReport:
     return report
 
 
-_COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "one_id_two_bodies", "dlq")
+_COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "one_id_two_bodies",
+           "folders_stored", "dlq")  # fmt: skip
 
 
 def _line(report: SoakReport) -> str:

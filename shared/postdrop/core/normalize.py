@@ -15,7 +15,7 @@ from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date
 from postdrop.core.decode import decode_text
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
-from postdrop.core.limits import check_nesting
+from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_nesting
 from postdrop.core.sanitize import sanitize_html
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -23,7 +23,7 @@ from postdrop.model import NormalizedPost
 if TYPE_CHECKING:
     from postdrop.core.site import Site
 
-__all__ = ["DEFAULT_ZONE", "content_hash_of", "parse_post"]
+__all__ = ["DEFAULT_ZONE", "content_hash_of", "front_matter_filters", "parse_post"]
 
 EXCERPT_CHARS = 120
 TITLE_CHARS = 60
@@ -100,6 +100,22 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
     }
     fields["content_hash"] = content_hash_of(fields)
     return NormalizedPost.model_validate(fields)
+
+
+def front_matter_filters(data: bytes, key: str) -> dict[str, list[str]]:
+    """The categories and tags a file's front matter names, as parse_post reads them, within the
+    head's caps; {} when it cannot be read. A rejected file's rejection is announced to the
+    subscribers its post would have concerned."""
+    warnings: list[str] = []
+    try:
+        text = decode_text(bytes(data), warnings)
+        jekyll_name = date_from_filename(filename_of(key), DEFAULT_ZONE) is not None
+        meta = split_front_matter(text, warnings, required=not jekyll_name).data
+        terms = {"categories": _jekyll_list(meta, "categories", "category", warnings),
+                 "tags": _jekyll_list(meta, "tags", "tag", warnings)}  # fmt: skip
+    except PostRejected:
+        return {}
+    return {name: [t[:MAX_TERM_CHARS] for t in values[:MAX_TERMS]] for name, values in terms.items() if values}
 
 
 def content_hash_of(fields: dict[str, Any]) -> str:
