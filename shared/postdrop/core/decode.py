@@ -17,8 +17,8 @@ How the encoding is told:
    - With at least MIN_EVIDENCE_BYTES of them (any post of a paragraph or more in a CJK or
      Cyrillic script), a detector decides: charset-normalizer, which weighs how plausible each
      decoding is as text of a language. It is imported only here, so UTF-8 posts never pay
-     for it: its import costs about 50 ms once per process, and a post-length file 0.5 to 3 ms
-     (a 4 MB one under a second).
+     for it: its import costs 40 to 90 ms once per process, and a post-length file 0.5 to 3 ms
+     (a 4 MB one about half a second).
    - With fewer (a title and a line, or Latin text with a few accented letters), detectors
      guess wrong (charset-normalizer reads a 12-character GB18030 post as Shift_JIS and short
      KOI8-R or Big5 text as Korean), so a rule decides: the file is read in each encoding, and
