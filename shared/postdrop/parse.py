@@ -24,7 +24,6 @@ from postdrop.adapters.objects import (
 )
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
-from postdrop.core.limits import check_head
 from postdrop.core.normalize import front_matter_filters, parse_post
 from postdrop.envelope import INLINE_POST_BYTES, Envelope, PostHead
 from postdrop.exceptions import PostRejected
@@ -100,8 +99,7 @@ def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) ->
         return None
     try:
         post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
-        check_head(post)  # the head travels whole in every message: one past its caps could never be sent
-    except PostRejected as exc:
+    except PostRejected as exc:  # a head past its caps too: parse_post checks it
         filters = front_matter_filters(body.data, change.key)  # its subscribers hear of it too
         return Envelope(action="reject", post_id=post_id, change=change, reason=_sentence(exc.reason), **filters)
     return upsert_envelope(post, change, clients)

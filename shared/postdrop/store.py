@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from postdrop.adapters.objects import archive_key, read_archive, write_archive
+from postdrop.adapters.objects import archive_key, read_archive, require_archive, write_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import (
     MAX_ITEM_BYTES,
@@ -142,6 +142,8 @@ class StoreBatch:
             envelope = envelope.model_copy(
                 update={"change": envelope.change.model_copy(update={"sequencer": sequencer})}
             )
+        if envelope.post_ref is not None:  # a post that is not where it says can never be announced: say so now
+            require_archive(self.clients.s3, envelope.post_ref)
         record = item_for(envelope)
         same_change = envelope.change.backfill
         result = write_first(db, table, record, same_change=same_change)
@@ -332,4 +334,5 @@ def _not_an_envelope(exc: ValidationError) -> str:
     if errors and errors[0]["type"] == "json_invalid":
         return f"not an envelope: the body is not JSON ({errors[0].get('ctx', {}).get('error', 'unreadable')})"
     where = sorted({".".join(map(str, e["loc"])) or "the body itself" for e in errors})
-    return f"not an envelope (fields: {', '.join(where[:10])})"
+    why = [e["msg"].removeprefix("Value error, ") for e in errors if e["type"] == "value_error"]  # ours: no input
+    return f"not an envelope (fields: {', '.join(where[:10])})" + (f": {'; '.join(why[:3])}" if why else "")

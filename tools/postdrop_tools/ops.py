@@ -101,7 +101,7 @@ def backfill(target: Target, prefix: str = POSTS_PREFIX, *, progress: bool = Fal
     s3 = target.client("s3")
     keys: list[dict[str, Any]] = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=prefix):
-        keys += page.get("Contents", [])
+        keys += [obj for obj in page.get("Contents", []) if not obj["Key"].endswith("/")]  # a folder is no post
     bar = _bar(len(keys), "backfilled", progress)
     dynamodb = target.client("dynamodb")
     for obj in keys:

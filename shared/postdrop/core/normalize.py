@@ -15,7 +15,7 @@ from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date
 from postdrop.core.decode import decode_text
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.keys import filename_of, post_id_of, slug_of
-from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_nesting
+from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_head, check_nesting
 from postdrop.core.sanitize import sanitize_html
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -99,7 +99,9 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
         "warnings": warnings,
     }
     fields["content_hash"] = content_hash_of(fields)
-    return NormalizedPost.model_validate(fields)
+    post = NormalizedPost.model_validate(fields)
+    check_head(post)  # the head travels whole in every message: one past its caps could never be sent
+    return post
 
 
 def front_matter_filters(data: bytes, key: str) -> dict[str, list[str]]:
