@@ -140,3 +140,43 @@ def test_rules_inside_a_table_are_not_rows() -> None:
     )
     assert got.text.split("\n") == ["h", "i", "1", "2", "3", "4", "f", "g", "x", "y", "j", "k", "5", "6", "7", "z"]
     assert got.html.count("<table>") == 3 and got.html.count("</th>") == 2 + 1 + 2  # the second: an empty header
+
+
+# --- code is sacred, and no rule destroys content ---------------------------------------------
+
+
+def test_an_attribute_list_inside_highlighted_code_is_code() -> None:
+    got = parse("{% highlight ruby %}\nh = {:love => 'lettuce'}\n{% endhighlight %}\n")
+    assert got.text == "h = {:love => 'lettuce'}"
+
+
+def test_indented_code_after_a_blank_line_is_never_rewritten() -> None:
+    got = parse("Intro:\n\n    h = {:love => 1}\n    *[CSS]: x\n    a <<b>> c\n")
+    assert got.text.split("\n") == ["Intro:", "h = {:love => 1} *[CSS]: x a <<b>> c"]
+    assert "<pre><code>h = {:love =&gt; 1}\n*[CSS]: x\na &lt;&lt;b&gt;&gt; c\n</code></pre>" in got.html
+
+
+def test_raw_code_elements_keep_their_text() -> None:
+    got = parse("Call <code>f({:a => 1})</code> and <kbd>--version</kbd> now.\n")
+    assert got.text == "Call f({:a => 1}) and --version now."
+
+
+def test_a_ragged_table_keeps_every_cell() -> None:
+    got = parse("| x |\n| y | z |\n\n| a | b |\n|---|---|\n| 1 | 2 | 3 |\n")
+    assert got.text.split("\n") == ["x", "y", "z", "a", "b", "1", "2", "3"]
+
+
+def test_a_broken_tag_in_an_html_block_is_text_and_swallows_nothing() -> None:
+    got = parse('<div>\n<b 가나 다="x>bold</b> text after\n\nmore text\n</div>\n\nNext para.\n')
+    assert got.text.split("\n") == ['<b 가나 다="x>bold</b> text after more text', "Next para."]
+
+
+def test_a_math_block_with_blank_lines_is_one_block_and_keeps_its_backslashes() -> None:
+    got = parse("$$\n\\begin{align}\na \\\\ b\n\nc \\, d\n\\end{align}\n$$\n\nAfter.\n")
+    assert got.text.split("\n") == ["\\begin{align} a \\\\ b c \\, d \\end{align}", "After."]
+    assert got.html.count("math-display") == 1
+
+
+def test_an_unpaired_double_dollar_stays_in_its_paragraph() -> None:
+    got = parse("It costs $$ 5.\n\nText{: .c} here.\n\nThen $$a\\\\\nb$$ too.\n")
+    assert got.text.split("\n") == ["It costs $$ 5.", "Text here.", "Then a\\\\ b too."]

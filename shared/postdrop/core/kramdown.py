@@ -32,13 +32,13 @@ producer's HTML-in-Markdown posts pay for none of them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
 from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.opaque import Masked, mask
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -59,7 +59,6 @@ PYROMARK_OPTIONS = (
     | pyromark.Options.ENABLE_SMART_PUNCTUATION
     | pyromark.Options.ENABLE_TASKLISTS
 )
-_WITH_MATH = PYROMARK_OPTIONS | pyromark.Options.ENABLE_MATH
 
 
 class _Lazy:
@@ -83,15 +82,8 @@ def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return cast("re.Pattern[str]", _Lazy(pattern, flags))
 
 
-_INLINE_MATH = _lazy(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
-
 # Line patterns start with "\n" and are searched in "\n" + text: a literal first character
 # lets re skip ahead, where "^" with MULTILINE tries every position.
-_FENCE = _lazy(r"\n {0,3}(`{3,}|~{3,})")  # a fence, at the start of its line
-_INDENTED = _lazy(r"\n[ \t]*\n((?:(?: {4}|\t)[^\n]*+(?:\n|$))++)")
-# a code span on one line (or a lone backtick run); 2,000 characters at most, so a line of
-# unclosed runs costs linear time
-_CODE_SPAN = _lazy(r"(`+)[^`\n](?:[^\n]{0,2000}?[^`\n])?\1(?!`)|`+")
 _EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
 _OPTIONS = _lazy(r"\{::options\b[^}]*/\}")
 _BLOCK_IAL = _lazy(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
@@ -140,11 +132,11 @@ _TABLE_RULE_ANY = _lazy(
 )
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
 # a row opening a block, with no delimiter row under it; searched in "\n\n" + text
+_TABLE_LINE = _lazy(r"\n(?:[ \t]*\n)?( {0,3}\|[^\n]*)")  # a table's line, after a blank line or not
 _HEADERLESS_ANY = _lazy(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
 _HEADING_ITEM_ANY = _lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
 _LIST_ITEM = _lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING_ITEM = _lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
-_CODE_ELEMENT = _lazy(rf"<code\b[^>\n]{{0,200}}>.{{0,{_SPAN}}}?</code>", re.IGNORECASE)
 _GUILLEMET = _lazy(r"<<+|>>+")
 # an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
 # comes after it) so re can skip ahead, and the inside is possessive: linear time
@@ -153,16 +145,21 @@ _EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
 
 def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
-    source = to_commonmark(markdown)
-    if "$$" not in source:
-        return pyromark.html(source, options=PYROMARK_OPTIONS)
-    html = pyromark.html(source, options=_WITH_MATH)
-    # pulldown-cmark reads $x$ as math too; kramdown does not: give those their dollars back.
-    return _INLINE_MATH.sub(r"$\1$", html) if "math-inline" in html else html
+    masked = mask(markdown)
+    source = masked.to_source(_rewrite(masked))
+    return masked.to_html(pyromark.html(source, options=PYROMARK_OPTIONS))
 
 
 def to_commonmark(markdown: str) -> str:
-    """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source."""
+    """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source; code and
+    math as written."""
+    masked = mask(markdown)
+    return masked.to_written(_rewrite(masked))
+
+
+def _rewrite(masked: Masked) -> str:
+    """The rewrites, over the source whose code and math are tokens (opaque.py)."""
+    markdown = masked.text
     if "{:" in markdown:
         markdown = _OPTIONS.sub("", _extension_blocks(markdown))
     for needed, rewrite in _TEXT_REWRITES:
@@ -173,170 +170,29 @@ def to_commonmark(markdown: str) -> str:
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
     if by_line:
         lines = markdown.split("\n")
-        code = _code_lines(markdown, lines)
+        code = masked.code_lines(lines)
         for rewrite_lines in by_line:
             lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
     return markdown
 
 
-# --- where the prose is: code is never rewritten --------------------------------------------
-
-
-class _Prose:
-    """The positions of a text that are prose: not in a fenced or indented code block, not in
-    ``$$`` math, not in a backtick code span. Code blocks and math are found once, code spans
-    per line when asked."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.blocks = _code_blocks(text)
-        if "$$" in text:
-            self.blocks = _merged(self.blocks + _math_spans(text, self.blocks))
-        self._starts = [start for start, _ in self.blocks]
-        # the line last asked about: its start, its end (its newline), its code spans. Rewrites ask
-        # in order, so each line is searched once: a line of a million matches costs linear time.
-        self._line: tuple[int, int, list[tuple[int, int]]] = (0, -1, [])
-
-    def in_block(self, pos: int) -> bool:
-        i = bisect_right(self._starts, pos) - 1
-        return i >= 0 and pos < self.blocks[i][1]
-
-    def at(self, pos: int) -> bool:
-        if self.in_block(pos):
-            return False
-        start, end, spans = self._line
-        if not start <= pos <= end:
-            start = self.text.rfind("\n", 0, pos) + 1
-            end = self.text.find("\n", start)
-            end = len(self.text) if end < 0 else end
-            spans = [m.span() for m in _CODE_SPAN.finditer(self.text, start, end)]
-            self._line = (start, end, spans)
-        i = bisect_right(spans, (pos, len(self.text))) - 1
-        return not (i >= 0 and pos < spans[i][1])
-
-
-def _code_blocks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each fenced and indented code block, in order."""
-    blocks: list[tuple[int, int]] = []
-    opened: tuple[int, str] | None = None
-    lined = "\n" + text  # positions in it are one past those in text: a match's start is its line's
-    for match in _FENCE.finditer(lined) if "```" in text or "~~~" in text else ():
-        line_start, fence = match.start(), match.group(1)
-        line_end = lined.find("\n", match.end())
-        info = lined[match.end() : len(lined) if line_end < 0 else line_end]
-        if opened is None:
-            if not (fence[0] == "`" and "`" in info):  # backticks in the info string: not a fence
-                opened = (line_start, fence)
-        elif fence[0] == opened[1][0] and len(fence) >= len(opened[1]) and not info.strip():
-            blocks.append((opened[0], match.end() - 1))
-            opened = None
-    if opened is not None:
-        blocks.append((opened[0], len(text)))
-    fenced = list(blocks)
-    padded = "\n\n" + text  # an indented block opens after a blank line, or at the start
-    for match in _INDENTED.finditer(padded):
-        start, end = match.start(1) - 2, match.end(1) - 2
-        if any(a <= start < b for a, b in fenced) or _in_list(text, start):
-            continue
-        blocks.append((start, end))
-    return sorted(blocks)
-
-
-def _math_spans(text: str, code: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, end) of each ``$$...$$`` pair whose delimiters are outside ``code``."""
-    spans: list[tuple[int, int]] = []
-    starts = [start for start, _ in code]
-    opened: int | None = None
-    pos = text.find("$$")
-    while pos >= 0:
-        i = bisect_right(starts, pos) - 1
-        if i >= 0 and pos < code[i][1]:  # a "$$" in code is code
-            pos = text.find("$$", code[i][1])
-            continue
-        if opened is None:
-            opened = pos
-        else:
-            spans.append((opened, pos + 2))
-            opened = None
-        pos = text.find("$$", pos + 2)
-    return spans
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping spans as one, in order."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start < out[-1][1]:
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return out
-
-
-def _in_list(text: str, start: int) -> bool:
-    """Whether the indented lines at ``start`` continue a list item (then they are not code):
-    the first line above them indented less than four columns is a list item or its text."""
-    pos = start
-    while pos > 0:
-        line_start = text.rfind("\n", 0, pos - 1) + 1
-        line = text[line_start : pos - 1] if pos - 1 >= line_start else ""
-        pos = line_start
-        if not line.strip():
-            continue
-        indent = _indent(line)
-        if indent < 4:
-            return bool(_LIST_ITEM.match(line)) or indent >= 2
-    return False
-
-
-@lru_cache(maxsize=2)
-def _prose_of(text: str) -> _Prose:
-    """One text's prose, kept while rewrites that change nothing pass the same text on."""
-    return _Prose(text)
-
-
-def _sub_in_prose(
-    pattern: re.Pattern[str],
-    replace: Callable[[re.Match[str]], str],
-    text: str,
-    *,
-    spans: bool = True,
-) -> str:
-    """``pattern.sub(replace, text)`` where the match starts in prose; code keeps its text.
-    ``spans=False``: only code blocks are code (for a rewrite of backticks themselves).
-    A line pattern matches from the newline before its line: prose is asked about the line."""
-    prose: _Prose | None = None
+def _sub_in_prose(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
+    """``pattern.sub(replace, text)`` over the masked source (code and math are tokens there),
+    looking at MAX_REWRITES places at most."""
     places = 0
 
     def one(match: re.Match[str]) -> str:
-        nonlocal prose, places
+        nonlocal places
         places += 1
         if places > MAX_REWRITES:
             raise PostRejected(
                 f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (emphasis,"
                 " guillemets, attribute lists, line breaks, items); postdrop reads no more in one post"
             )
-        replaced = replace(match)
-        if replaced == match.group(0):
-            return replaced  # nothing to do: no need to know whether it is code
-        prose = prose or _prose_of(text)
-        pos = match.start() + 1 if text.startswith("\n", match.start()) else match.start()
-        keep = prose.in_block(pos) if not spans else not prose.at(pos)
-        return match.group(0) if keep else replaced
+        return replace(match)
 
     return pattern.sub(one, text)
-
-
-def _code_lines(text: str, lines: list[str]) -> list[bool]:
-    """For each line of ``text``, whether it starts inside a code block."""
-    prose = _prose_of(text)
-    flags = []
-    pos = 0
-    for line in lines:
-        flags.append(prose.in_block(pos))
-        pos += len(line) + 1
-    return flags
 
 
 def _extension_blocks(text: str) -> str:
@@ -483,13 +339,24 @@ def _gfm_table(rows: list[str]) -> list[str]:
     rows, rules = rows[lead:], rules[lead:]
     if not rows:
         return []
-    cells = _cell_count(rows[0])
+    # kramdown gives every row the cells of the widest; GFM cuts rows to the header's width
+    cells = max(_cell_count(row) for row, rule in zip(rows, rules, strict=True) if not rule)
     header = next((row for row, rule in zip(rows, rules, strict=True) if rule and _DELIMITER_ROW.match(row)), None)
     if header is None:
         top = ["|" + " |" * cells, "|" + "---|" * cells]
     else:
-        top, rows, rules = [rows[0], _delimiter(header, cells)], rows[1:], rules[1:]
+        top, rows, rules = [_widened(rows[0], cells), _delimiter(header, cells)], rows[1:], rules[1:]
     return top + [row for row, rule in zip(rows, rules, strict=True) if not rule]
+
+
+def _widened(row: str, cells: int) -> str:
+    """A header row given empty cells up to ``cells``."""
+    missing = cells - _cell_count(row)
+    if missing <= 0:
+        return row
+    row = row.rstrip()
+    closed = row.endswith("|") and not row.endswith("\\|") and len(row.strip()) > 1
+    return (row if closed else row + " |") + " |" * missing
 
 
 def _cell_count(row: str) -> int:
@@ -563,12 +430,6 @@ def _ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
         out.append(line)
         flags.append(False)
     return out, flags
-
-
-def _code_element_backticks(text: str) -> str:
-    """Backticks inside an inline ``<code>`` element are its text (kramdown reads the element
-    as HTML); CommonMark would start code spans with them."""
-    return _sub_in_prose(_CODE_ELEMENT, lambda m: m.group(0).replace("`", "&#96;"), text, spans=False)
 
 
 def _guillemets(text: str) -> str:
@@ -660,7 +521,23 @@ def _has_table_work(text: str) -> bool:
     """A table with no header row, or with a rule line inside."""
     if "|" not in text:
         return False
-    return _HEADERLESS_ANY.search("\n\n" + text) is not None or _TABLE_RULE_ANY.search("\n" + text) is not None
+    return (
+        _HEADERLESS_ANY.search("\n\n" + text) is not None
+        or _TABLE_RULE_ANY.search("\n" + text) is not None
+        or _ragged(text)
+    )
+
+
+def _ragged(text: str) -> bool:
+    """A table with a row wider than its header row (GFM would cut that row's last cells)."""
+    width = 0
+    for match in _TABLE_LINE.finditer("\n" + text):
+        line = match.group(1)
+        if match.group(0).startswith("\n\n") or width == 0:
+            width = _cell_count(line)
+        elif _DELIMITER_ROW.match(line) is None and _cell_count(line) > width:
+            return True
+    return False
 
 
 @lru_cache(maxsize=2)
@@ -690,7 +567,6 @@ def _is_text_line(line: str) -> bool:
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
-    (lambda text: "<code" in text and "`" in text, _code_element_backticks),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
