@@ -180,3 +180,8 @@ def test_a_math_block_with_blank_lines_is_one_block_and_keeps_its_backslashes() 
 def test_an_unpaired_double_dollar_stays_in_its_paragraph() -> None:
     got = parse("It costs $$ 5.\n\nText{: .c} here.\n\nThen $$a\\\\\nb$$ too.\n")
     assert got.text.split("\n") == ["It costs $$ 5.", "Text here.", "Then a\\\\ b too."]
+
+
+def test_a_one_item_list_under_toc_is_navigation_whatever_it_says() -> None:
+    got = parse("* content\n{:toc}\n\n## First\n\nText.\n")
+    assert got.text.split("\n") == ["First", "Text."]

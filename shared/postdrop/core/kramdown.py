@@ -88,7 +88,8 @@ _EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
 _OPTIONS = _lazy(r"\{::options\b[^}]*/\}")
 _BLOCK_IAL = _lazy(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
 _SPAN_IAL = _lazy(r"\{:(?![:/])[^}\n]{0,200}\}")
-_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+# a one-item list under {:toc}: kramdown puts the table of contents in its place, whatever the item says
+_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 _MARKDOWN_ATTR = _lazy(
     r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
@@ -220,7 +221,7 @@ def _drop_attributes(text: str) -> str:
     """Attribute lists, a ``{:toc}`` list, and abbreviation definitions, out of the prose
     (each line pattern is searched in "\n" + text, and removes the newline before the line)."""
     lined = "\n" + text
-    for pattern, needed in ((_TOC, "TOC"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
+    for pattern, needed in ((_TOC, "toc"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _nothing, lined)
     return lined[1:]
