@@ -1,0 +1,156 @@
+"""postdrop beside Jekyll over kramdown's own test suite (../shared/kramdown-suite).
+
+Each case of kramdown's and kramdown-parser-gfm's suites is a post there; each folder is built
+as a Jekyll site (jekyll_site.py) and every post's ``text`` compared with Jekyll's rendering,
+both ways (compare.py): every text block Jekyll renders is in ``text``, every line of ``text``
+is in Jekyll's text, and no syntax leaks.
+
+KEPT lists the cases where postdrop differs on purpose, with the reason (docs/reading.md says
+the same). TODO lists the cases where postdrop does not yet read the post as kramdown does:
+they are expected to fail (strictly: a case that starts agreeing must leave the list).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postdrop import parse_post
+from tests.conftest import REPO
+from tests.differential.compare import text_problems
+from tests.differential.jekyll_site import JEKYLL, build
+
+SUITE = Path(os.environ.get("POSTDROP_KRAMDOWN_SUITE", REPO.parent / "shared" / "kramdown-suite"))
+FOLDERS = sorted(d for d in SUITE.iterdir() if d.is_dir()) if SUITE.is_dir() else []
+CASES = [(folder.name, path) for folder in FOLDERS for path in sorted(folder.glob("*.md"))]
+pytestmark = [
+    pytest.mark.skipif(not CASES, reason=f"kramdown's suite is not at {SUITE} (third-party text, never copied here)"),
+    pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
+]
+
+# Differences kept on purpose: the case and why.
+KEPT: dict[str, str] = {}
+
+# Cases postdrop does not read as kramdown does yet: the case and what differs.
+TODO: dict[str, str] = {
+    "kramdown__block/14-table-simple": (
+        "a '|' inside a code span or inline HTML does not split a kramdown cell; GFM splits it"
+    ),
+    "kramdown__block/14-table-header": (
+        "a table whose header has '||' and alignment-only rows: kramdown's rules, not GFM's"
+    ),
+    "kramdown__block/14-table-escaping": "a '|' inside a code span does not split a kramdown cell",
+    "kramdown__block/14-table-errors": (
+        "lines kramdown does not read as a table (rule lines alone, a row inside a paragraph) are tables to GFM"
+    ),
+    "kramdown__block/13-definition-list-too-much-space": (
+        "':' after two blank lines is text to kramdown, a definition to pulldown-cmark"
+    ),
+    "kramdown__block/13-definition-list-item-ial": (
+        "a {:.cls} that is not at the start of a definition is text to kramdown"
+    ),
+    "kramdown__block/12-extension-options3": "{::options ... /} whose value holds '}' is not removed",
+    "kramdown__block/12-extension-options": (
+        '{::options parse_block_html="true" /} changes how later HTML blocks are read; ignored'
+    ),
+    "kramdown__block/12-extension-nomarkdown": (
+        "{::nomarkdown} with attributes and block form: its content is raw output, not text"
+    ),
+    "kramdown__block/12-extension-ignored": (
+        "an unknown extension {::something} is kept as text by kramdown; postdrop removes it"
+    ),
+    "kramdown__block/12-extension-comment": "{::comment} in span form and with attributes",
+    "kramdown__block/10-ald-simple": "an attribute list definition {:id: ...} spanning quoted '}'",
+    "kramdown__block/09-html-xml": "XML-namespaced tags (<webgen:block>) are HTML to kramdown, text to CommonMark",
+    "kramdown__block/09-html-processing-instruction": (
+        "processing instructions <? ?> are kept as text by kramdown's output"
+    ),
+    "kramdown__block/09-html-parse-block-html": "a stray </div> kramdown prints as text",
+    "kramdown__block/09-html-parse-as-raw": 'content of raw HTML elements with markdown="0" / parse_block_html',
+    "kramdown__block/09-html-invalid-html-1": "a stray </div> kramdown prints as text",
+    "kramdown__block/09-html-cdata-section": "CDATA sections are kept as text by kramdown's output",
+    "kramdown__block/08-list-mixed": "a nested list under a lazy line: kramdown's list indentation rules",
+    "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
+    "kramdown__block/08-list-item-ial": "a {:.cls} that does not open a list item is text to kramdown",
+    "kramdown__block/07-horizontal-rule-error": (
+        "'---- ---' with text after is a paragraph to kramdown; a setext underline to CommonMark"
+    ),
+    "kramdown__block/06-codeblock-error": "an unclosed ~~~ fence is text to kramdown, code to the end to CommonMark",
+    "kramdown__block/04-header-setext-header": (
+        "setext underlines kramdown does not take (after several lines, after a quote, {#noid})"
+    ),
+    "kramdown__block/04-header-atx-header": "header ids kramdown does not take ({#9ab}, no space before {#id})",
+    "kramdown__block/03-paragraph-standalone-image": (
+        "an image alone in a paragraph becomes a <figure> whose alt text Jekyll prints"
+    ),
+    "kramdown__span/text-substitutions-entities": "an invalid entity reference and '\\&' as kramdown reads them",
+    "kramdown__span/math-normal": "inline $$ math spanning a line that kramdown reads as a list item",
+    "kramdown__span/ial-simple": "a span IAL with no element before it, and an escaped one, are text",
+    "kramdown__span/extension-options": "a span {::options /} leaves its spaces, and the text after it unconverted",
+    "kramdown__span/extension-nomarkdown": "span {::nomarkdown}: its content is raw output, not Markdown",
+    "kramdown__span/extension-comment": "span {::comment} forms and unbalanced closers",
+    "kramdown__span/escaped-chars-normal": "kramdown's escapes (\\>> stays '\\»' in CommonMark)",
+    "kramdown__span/autolinks-url-links": "autolinks: mailto: prefix and entities in URLs as kramdown prints them",
+    "kramdown__span/05-html-xml": "XML-namespaced span tags are HTML to kramdown",
+    "kramdown__span/05-html-normal": (
+        "processing instructions, an invalid tag and block tags inside a paragraph are text to kramdown"
+    ),
+    "kramdown__span/05-html-markdown-attr": 'markdown="0" / "span" on span elements: content not converted',
+    "kramdown__span/04-footnote-placement": "{:footnotes} placement marker",
+    "kramdown__span/04-footnote-definitions": "unused and repeated footnote definitions: kramdown drops them",
+    "kramdown__span/04-footnote-backlink-inline": "a table inside a footnote definition",
+    "kramdown__span/03-codespan-normal": "an escaped backtick closes no span; ' ` ` ' is literal",
+    "kramdown__span/02-emphasis-normal": "kramdown's emphasis rules inside words and URLs",
+    "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it",
+    "kramdown__span/02-emphasis-empty": "empty emphasis **** as kramdown leaves it",
+    "kramdown__span/01-link-reference": "link references with spaces and unknown references are text",
+    "kramdown__span/01-link-link-defs": "link definitions kramdown does not take (no URL, spaces) stay text",
+    "kramdown__span/01-link-latex-escaping": "a URL with '#' inside: kramdown's escaping",
+    "kramdown__span/01-link-inline": "inline links with spaces, nested brackets, parens in the URL",
+    "parser-gfm/strikethrough": "~one tilde~ is not strikethrough in kramdown-parser-gfm; pulldown-cmark strikes it",
+}
+
+
+def _case_id(case: tuple[str, Path]) -> str:
+    return f"{case[0]}/{case[1].name.removeprefix('2000-01-01-').removesuffix('.md')}"
+
+
+def _params() -> list[Any]:
+    params = []
+    for case in CASES:
+        case_id = _case_id(case)
+        marks = []
+        if case_id in KEPT:
+            marks.append(pytest.mark.skip(reason=f"kept apart on purpose: {KEPT[case_id]}"))
+        elif case_id in TODO:
+            marks.append(pytest.mark.xfail(reason=TODO[case_id], strict=True))
+        params.append(pytest.param(case, id=case_id, marks=marks))
+    return params
+
+
+@pytest.fixture(scope="module")
+def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, Any]]]:
+    return {
+        folder.name: build(sorted(folder.glob("*.md")), tmp_path_factory.mktemp(folder.name) / "site")
+        for folder in FOLDERS
+    }
+
+
+@pytest.mark.parametrize("case", _params())
+def test_postdrop_reads_the_case_as_jekyll_does(
+    case: tuple[str, Path], jekyll: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    folder, path = case
+    theirs = jekyll[folder][path.name]
+    ours = parse_post(path.read_bytes(), f"posts/{path.name}")
+    problems = text_problems(ours.text, theirs["content"])
+    assert not problems, "\n".join(problems)
+
+
+def test_every_listed_case_is_a_case_of_the_suite() -> None:
+    ids = {_case_id(c) for c in CASES}
+    assert set(KEPT) <= ids and set(TODO) <= ids
+    assert not set(KEPT) & set(TODO)
