@@ -54,17 +54,11 @@ KEPT: dict[str, tuple[str, str, str]] = {
 }
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
 TODO: dict[str, str] = {
-    "Gaohaoyang__gaohaoyang.github.io/2015-06-15-JavaScript-Object-Oriented.md": (
-        "an image whose URL has a space: kramdown takes it, CommonMark does not"
-    ),
     "Gaohaoyang__gaohaoyang.github.io/2015-04-22-baidu-ife-2-javascript.md": (
         "a table with '|' cells under an HTML block and rows kramdown reads as paragraphs"
     ),
     "jeffreytse__jekyll-theme-yat/2017-12-15-table-example.md": (
         "jekyll-spaceship's extended tables read as kramdown does (a header of '||', a line ending in '\\\\')"
-    ),
-    "jeffreytse__jekyll-theme-yat/2017-12-04-plantuml-example.md": (
-        "'<<' and '>>' in a code-less paragraph: kramdown's guillemets with no-break spaces"
     ),
     "jeffreytse__jekyll-theme-yat/2017-06-10-quick-mardown-example.md": (
         "a Pandoc-style simple table is a paragraph to kramdown; '----' under its header is a "
@@ -72,12 +66,6 @@ TODO: dict[str, str] = {
     ),
     "jeffreytse__jekyll-theme-yat/2016-01-01-another-test-markdown.md": (
         "kramdown's backslash escapes in text ('\\,' stays) and single-dollar TeX"
-    ),
-    "jeffreytse__jekyll-theme-yat/2015-02-28-test-markdown.md": (
-        "an emoji shortcode line ':+1:' after text, as kramdown keeps it"
-    ),
-    "jeffreytse__jekyll-theme-yat/2015-01-01-welcome-to-jekyll.md": (
-        "kramdown's backslash escapes: '\\,' in '$ ... $' stays as written"
     ),
     "mzlogin__mzlogin.github.io/2020-05-01-cdn-for-github-pages.md": "a '# ' line kramdown does not read as a heading",
 }

@@ -46,9 +46,6 @@ TODO: dict[str, str] = {
     "kramdown__block/14-table-errors": (
         "lines kramdown does not read as a table (rule lines alone, a row inside a paragraph) are tables to GFM"
     ),
-    "kramdown__block/13-definition-list-too-much-space": (
-        "':' after two blank lines is text to kramdown, a definition to pulldown-cmark"
-    ),
     "kramdown__block/13-definition-list-item-ial": (
         "a {:.cls} that is not at the start of a definition is text to kramdown"
     ),
@@ -86,13 +83,10 @@ TODO: dict[str, str] = {
     "kramdown__block/03-paragraph-standalone-image": (
         "an image alone in a paragraph becomes a <figure> whose alt text Jekyll prints"
     ),
-    "kramdown__span/text-substitutions-entities": "an invalid entity reference and '\\&' as kramdown reads them",
     "kramdown__span/math-normal": "inline $$ math spanning a line that kramdown reads as a list item",
-    "kramdown__span/ial-simple": "a span IAL with no element before it, and an escaped one, are text",
     "kramdown__span/extension-options": "a span {::options /} leaves its spaces, and the text after it unconverted",
     "kramdown__span/extension-nomarkdown": "span {::nomarkdown}: its content is raw output, not Markdown",
     "kramdown__span/extension-comment": "span {::comment} forms and unbalanced closers",
-    "kramdown__span/escaped-chars-normal": "kramdown's escapes (\\>> stays '\\»' in CommonMark)",
     "kramdown__span/autolinks-url-links": "autolinks: mailto: prefix and entities in URLs as kramdown prints them",
     "kramdown__span/05-html-xml": "XML-namespaced span tags are HTML to kramdown",
     "kramdown__span/05-html-normal": (

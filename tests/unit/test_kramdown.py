@@ -178,10 +178,43 @@ def test_a_math_block_with_blank_lines_is_one_block_and_keeps_its_backslashes() 
 
 
 def test_an_unpaired_double_dollar_stays_in_its_paragraph() -> None:
-    got = parse("It costs $$ 5.\n\nText{: .c} here.\n\nThen $$a\\\\\nb$$ too.\n")
+    got = parse("It costs $$ 5.\n\n*Text*{: .c} here.\n\nThen $$a\\\\\nb$$ too.\n")
     assert got.text.split("\n") == ["It costs $$ 5.", "Text here.", "Then a\\\\ b too."]
 
 
 def test_a_one_item_list_under_toc_is_navigation_whatever_it_says() -> None:
     got = parse("* content\n{:toc}\n\n## First\n\nText.\n")
     assert got.text.split("\n") == ["First", "Text."]
+
+
+def test_kramdown_escapes_tildes_colons_and_spaced_links() -> None:
+    got = parse(
+        "A \\, b \\; c \\& d \\* e.\n\nThis ~is~ text, ~~this~~ not.\n\n:smile: here\n\n"
+        "para\n\n\n: no definition\n\nsee [x](with spaces.html) now\n"
+    )
+    assert got.text.split("\n") == [
+        "A \\, b \\; c \\& d * e.",
+        "This ~is~ text, this not.",
+        ":smile: here",
+        "para",
+        ": no definition",
+        "see x now",
+    ]
+    assert 'href="with%20spaces.html"' in got.html or 'href="with spaces.html"' in got.html
+
+
+def test_a_span_ial_after_a_word_is_text_and_one_after_an_element_goes() -> None:
+    got = parse('This is an{: .ignored} span, *this*{: .x} and [l](/u){:target="_blank"\nrel="x"} not.\n')
+    assert got.text == "This is an{: .ignored} span, this and l not."
+
+
+def test_a_rule_line_under_a_paragraph_goes_on_with_it() -> None:
+    got = parse("one\n---- ---\n\ntwo\nlines\n=====\n\nHead\n---\n")
+    lines = got.text.split("\n")
+    assert lines[0].startswith("one ") and lines[1:] == ["two lines =====", "Head"]
+    assert got.html.count("<hr") == 0 and "<h2>Head</h2>" in got.html
+
+
+def test_an_html_block_ends_at_its_close_tag_and_holds_no_markdown() -> None:
+    got = parse("<div>\n  a ~ b :x: `c`\n\n  d\n</div>\nNext *para*.\n")
+    assert got.text.split("\n") == ["a ~ b :x: `c` d", "Next para."]

@@ -24,6 +24,11 @@ source, outside code (fenced and indented blocks, code spans) and math (``$$...$
   ``1.`` interrupt a paragraph), and ``1)`` is text, not a list item.
 - a table's ``|---|`` lines after its header start a new body, and a ``|===|`` line its
   footer: kramdown reads them as rules; GFM would make them rows of dashes.
+- kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (``\\,`` in TeX);
+  ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition, nor
+  is ``: x`` two blank lines under a paragraph; a link destination may hold spaces; a span
+  IAL belongs to the element before it (after a word it is text); a rule line or a setext
+  underline under a paragraph of several lines goes on with the paragraph.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
 producer's HTML-in-Markdown posts pay for none of them.
@@ -86,8 +91,10 @@ def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
 # lets re skip ahead, where "^" with MULTILINE tries every position.
 _EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
 _OPTIONS = _lazy(r"\{::options\b[^}]*/\}")
-_BLOCK_IAL = _lazy(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
-_SPAN_IAL = _lazy(r"\{:(?![:/])[^}\n]{0,200}\}")
+_BLOCK_IAL = _lazy(r"\n {0,3}(?:>[ \t]?)*\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")  # in a quote too
+# a span IAL: after the element it belongs to (a link, image, emphasis, code span, HTML element,
+# another IAL); it may wrap onto the next line. Anywhere else kramdown prints it as text.
+_SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])(?:[^}\n]|\n(?![ \t]*\n)){0,200}\}")
 # a one-item list under {:toc}: kramdown puts the table of contents in its place, whatever the item says
 _TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
@@ -138,7 +145,7 @@ _HEADERLESS_ANY = _lazy(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[
 _HEADING_ITEM_ANY = _lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
 _LIST_ITEM = _lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING_ITEM = _lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
-_GUILLEMET = _lazy(r"<<+|>>+")
+_GUILLEMET = _lazy(r"(?<!\\)(?:<<+|>>+)")
 # an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
 # comes after it) so re can skip ahead, and the inside is possessive: linear time
 _EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
@@ -564,6 +571,72 @@ def _is_text_line(line: str) -> bool:
     return bool(stripped) and stripped[0] not in ">|#<" and _indent(line) < 4 and _LIST_ITEM.match(line) is None
 
 
+# ASCII punctuation that kramdown does not escape: "\," is a backslash and a comma to it
+_FOREIGN_ESCAPE = _lazy(r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
+_SINGLE_TILDE = _lazy(r"(?<![~\\])~(?!~)")
+# searched in "\n" + text: a colon opening a line with no space after it (no definition to
+# kramdown), or a definition two blank lines or more under its term
+_STRAY_COLON = _lazy(r"\n( {0,3}):(?=[^- \t\n])|(\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t])")
+_DEFINITION = _lazy(r" {0,3}:[ \t]")
+# an inline link's or image's destination with a space in it and no title: kramdown takes it whole
+_SPACED_DESTINATION = _lazy(r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)[ \t]*\)")
+_BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
+
+
+def _kramdown_escapes(text: str) -> str:
+    """A backslash before ``% & , / ; ? @ ^`` is text to kramdown (a TeX ``\\,`` stays);
+    CommonMark would drop it: it gets a backslash of its own."""
+    return _sub_in_prose(_FOREIGN_ESCAPE, lambda m: f"{m.group(1)}\\\\{m.group(2)}", text)
+
+
+def _single_tildes(text: str) -> str:
+    """kramdown-parser-gfm strikes through ``~~`` only; ``~a~`` is text."""
+    return _sub_in_prose(_SINGLE_TILDE, lambda _m: "\\~", text)
+
+
+def _stray_colons(text: str) -> str:
+    """``:x`` opening a line is text, not a definition (kramdown's needs a space after the
+    colon), and so is ``: x`` under more than one blank line."""
+
+    def escape(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return f"\n{match.group(1)}\\:"
+        above = match.string[match.string.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if _DEFINITION.match(above):
+            return match.group(0)  # the next definition of the same term
+        return f"{match.group(2)}\\:"
+
+    return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
+
+
+def _spaced_destinations(text: str) -> str:
+    """``[a](with spaces.html)``: kramdown's link; CommonMark's only with the destination in ``<>``."""
+    return _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>)", text)
+
+
+def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A paragraph goes on over a rule line (``***``, ``---- ---``) in kramdown, and over a
+    setext underline under more than one line; CommonMark ends it there. The line is text:
+    its first character escaped."""
+    out: list[str] = []
+    run = 0  # lines of the paragraph above (0: none)
+    for line, is_code in zip(lines, code, strict=True):
+        if is_code or not line.strip():
+            run = 0
+            out.append(line)
+            continue
+        if run and _BREAK_LINE.match(line):
+            setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
+            if not setext or run > 1:
+                at = len(line) - len(line.lstrip())
+                out.append(f"{line[:at]}\\{line[at:]}")
+                run += 1
+                continue
+        run = run + 1 if (run or (_is_text_line(line) and not _BREAK_LINE.match(line))) else 0
+        out.append(line)
+    return out, code
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
@@ -573,6 +646,10 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
     (lambda text: _numbered_lines(text)[0], _paren_items),
+    (lambda text: "\\" in text and _FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
+    (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
+    (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (lambda text: "](" in text and _SPACED_DESTINATION.search(text) is not None, _spaced_destinations),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
@@ -580,4 +657,5 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (_has_table_work, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
+    (lambda text: "---" in text or "***" in text or "___" in text or "==" in text, _paragraph_breaks),
 )

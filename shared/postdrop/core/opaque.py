@@ -8,6 +8,9 @@ its place; the rewrites cannot see inside, whatever their patterns are.
 
 What is opaque, as kramdown's grammar has it:
 
+- HTML blocks: a block-level element opening a line, to its matching close tag, is read as
+  HTML (its blank lines go: CommonMark would end the block there; a blank line after it, as
+  kramdown ends it at the close tag); a "<" in it that kramdown reads as no tag is text;
 - blocks, found line by line: fenced code (``` and ~~~, closed: kramdown reads an unclosed
   fence as text); indented code (four columns, after a blank line, not inside a list item);
   ``$$ ... $$`` math standing alone between block boundaries (blank lines and all); an HTML
@@ -177,11 +180,13 @@ def mask(text: str) -> Masked:
             i += 1
             continue
         last_html = html_blocks.end(i, line)
-        if last_html is not None:  # an HTML block: only its raw elements are opaque
+        if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
-            block = _mask_spans("\n".join(lines[i : last_html + 1]), tokens, raw_only=True)
-            out.extend(_escape_broken_tags(block).split("\n"))
-            blank_before = False
+            block = _escape_broken_tags(_mask_spans("\n".join(lines[i : last_html + 1]), tokens, raw_only=True))
+            out.extend(tokens.source(part, block=True) for part in block.split("\n") if part.strip())
+            if last_html + 1 < n and lines[last_html + 1].strip():
+                out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
+            blank_before = True
             i = last_html + 1
             continue
         end = _block_end(lines, i, blank_before, out, prose, unclosed)
@@ -307,6 +312,13 @@ class _HtmlBlocks:
                 self.starts.append(pos)
                 pos += len(line) + 1
         self.closes: dict[str, dict[int, int]] = {}
+        self.markdown: list[int] | None = None  # where markdown="1" attributes are
+
+    def _markdown_between(self, start: int, end: int) -> bool:
+        if self.markdown is None:
+            self.markdown = [m.start() for m in _MARKDOWN_ATTR.finditer(self.text)]
+        k = bisect_left(self.markdown, start)
+        return k < len(self.markdown) and self.markdown[k] < end
 
     def end(self, i: int, line: str) -> int | None:
         """The last line of the HTML block opening at line ``i``, or None."""
@@ -318,9 +330,10 @@ class _HtmlBlocks:
         tag = match.group(1).lower()
         if tag not in self.closes:
             self.closes[tag] = _matched(self.text, tag)
-        close = self.closes[tag].get(self.starts[i] + match.start(1) - 1)
-        if close is None:
-            return None
+        start = self.starts[i] + match.start(1) - 1
+        close = self.closes[tag].get(start)
+        if close is None or self._markdown_between(start, close):
+            return None  # never closed, or Markdown inside (read by kramdown.py's rules)
         return bisect_right(self.starts, close - 1) - 1
 
 
