@@ -49,17 +49,9 @@ TODO: dict[str, str] = {
     "kramdown__block/13-definition-list-item-ial": (
         "a {:.cls} that is not at the start of a definition is text to kramdown"
     ),
-    "kramdown__block/12-extension-options3": "{::options ... /} whose value holds '}' is not removed",
     "kramdown__block/12-extension-options": (
         '{::options parse_block_html="true" /} changes how later HTML blocks are read; ignored'
     ),
-    "kramdown__block/12-extension-nomarkdown": (
-        "{::nomarkdown} with attributes and block form: its content is raw output, not text"
-    ),
-    "kramdown__block/12-extension-ignored": (
-        "an unknown extension {::something} is kept as text by kramdown; postdrop removes it"
-    ),
-    "kramdown__block/12-extension-comment": "{::comment} in span form and with attributes",
     "kramdown__block/10-ald-simple": "an attribute list definition {:id: ...} spanning quoted '}'",
     "kramdown__block/09-html-xml": "XML-namespaced tags (<webgen:block>) are HTML to kramdown, text to CommonMark",
     "kramdown__block/09-html-processing-instruction": (
@@ -75,7 +67,6 @@ TODO: dict[str, str] = {
     "kramdown__block/07-horizontal-rule-error": (
         "'---- ---' with text after is a paragraph to kramdown; a setext underline to CommonMark"
     ),
-    "kramdown__block/06-codeblock-error": "an unclosed ~~~ fence is text to kramdown, code to the end to CommonMark",
     "kramdown__block/04-header-setext-header": (
         "setext underlines kramdown does not take (after several lines, after a quote, {#noid})"
     ),
@@ -85,8 +76,6 @@ TODO: dict[str, str] = {
     ),
     "kramdown__span/math-normal": "inline $$ math spanning a line that kramdown reads as a list item",
     "kramdown__span/extension-options": "a span {::options /} leaves its spaces, and the text after it unconverted",
-    "kramdown__span/extension-nomarkdown": "span {::nomarkdown}: its content is raw output, not Markdown",
-    "kramdown__span/extension-comment": "span {::comment} forms and unbalanced closers",
     "kramdown__span/autolinks-url-links": "autolinks: mailto: prefix and entities in URLs as kramdown prints them",
     "kramdown__span/05-html-xml": "XML-namespaced span tags are HTML to kramdown",
     "kramdown__span/05-html-normal": (

@@ -218,3 +218,24 @@ def test_a_rule_line_under_a_paragraph_goes_on_with_it() -> None:
 def test_an_html_block_ends_at_its_close_tag_and_holds_no_markdown() -> None:
     got = parse("<div>\n  a ~ b :x: `c`\n\n  d\n</div>\nNext *para*.\n")
     assert got.text.split("\n") == ["a ~ b :x: `c` d", "Next para."]
+
+
+def test_extensions_as_kramdown_reads_them() -> None:
+    got = parse(
+        "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"
+        '{::nomarkdown}\nThis *is* raw\n{:/nomarkdown}\n\n{::nomarkdown type="latex"}\n\\item x\n{:/}\n\n'
+        '{::options syntax_highlighter_opts="{default_lang: ruby}" /}\n\n{::something}\nkept\n{:/something}\n\n'
+        "{::comment}\nnever closed\n"
+    )
+    assert got.text.split("\n") == [
+        "A b c.",
+        "This *is* raw",
+        "{::something} kept {:/something}",
+        "{::comment} never closed",
+    ]
+
+
+def test_a_fence_kramdown_does_not_read_as_one_is_text() -> None:
+    got = parse("~~~ two words\nnot code\n~~~\n\nthen\n\n```\nnever closed\n")
+    assert got.text.split("\n") == ["~~~ two words not code ~~~", "then", "``` never closed"]
+    assert "<pre>" not in got.html

@@ -89,9 +89,9 @@ def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 # Line patterns start with "\n" and are searched in "\n" + text: a literal first character
 # lets re skip ahead, where "^" with MULTILINE tries every position.
-_EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
-_OPTIONS = _lazy(r"\{::options\b[^}]*/\}")
-_BLOCK_IAL = _lazy(r"\n {0,3}(?:>[ \t]?)*\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")  # in a quote too
+_EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b(?:[^}\n\"']|\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'){0,200}+\}")
+_OPTIONS = _lazy(r"\{::options\b(?:[^}\"'/]|/(?!\})|\"[^\"]{0,200}\"|'[^']{0,200}'){0,300}+/\}")
+_BLOCK_IAL = _lazy(r"\n {0,3}(?:>[ \t]?)*\{:(?![:/])[^}\n]{0,200}\}[ \t]*(?=\n|$)")  # in a quote too
 # a span IAL: after the element it belongs to (a link, image, emphasis, code span, HTML element,
 # another IAL); it may wrap onto the next line. Anywhere else kramdown prints it as text.
 _SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])(?:[^}\n]|\n(?![ \t]*\n)){0,200}\}")
@@ -169,7 +169,7 @@ def _rewrite(masked: Masked) -> str:
     """The rewrites, over the source whose code and math are tokens (opaque.py)."""
     markdown = masked.text
     if "{:" in markdown:
-        markdown = _OPTIONS.sub("", _extension_blocks(markdown))
+        markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
@@ -203,20 +203,58 @@ def _sub_in_prose(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], s
     return pattern.sub(one, text)
 
 
-def _extension_blocks(text: str) -> str:
-    """``{::comment}...{:/comment}`` removed; ``{::nomarkdown}...{:/nomarkdown}`` its content.
-    One pass: an extension never closed is left as it is, and the search stops there."""
+def _extension_blocks(text: str, masked: Masked) -> str:
+    """kramdown's ``{::comment}`` (removed) and ``{::nomarkdown}`` (its content is output as
+    written: HTML, or nothing for another ``type``), as kramdown reads them: ``{::name /}``
+    stands alone; an opening alone on its line is a block, closed by ``{:/name}`` or ``{:/}``
+    alone on a line; any other is a span, closed by the first of them. One never closed is
+    text. One pass: a close searched for in vain is not searched for again."""
     out: list[str] = []
     pos = 0
-    while (match := _EXTENSION_OPEN.search(text, pos)) is not None:
-        name = match.group(1)
-        ends = [(i, len(mark)) for mark in (f"{{:/{name}}}", "{:/}") if (i := text.find(mark, match.end())) >= 0]
-        if not ends:
-            break
-        end, size = min(ends)
-        out += [text[pos : match.start()], text[match.end() : end] if name == "nomarkdown" else ""]
-        pos = end + size
+    search = 0
+    missing: set[tuple[str, bool]] = set()
+    while (match := _EXTENSION_OPEN.search(text, search)) is not None:
+        name, start = match.group(1), match.start()
+        search = match.end()
+        if match.group(0).endswith("/}"):
+            out.append(text[pos:start])
+            pos = search
+            continue
+        block = _alone_on_line(text, start, search)
+        if (name, block) in missing:
+            continue
+        closer = (_BLOCK_CLOSER if block else _SPAN_CLOSER)(name).search(text, search)
+        if closer is None:
+            missing.add((name, block))
+            continue
+        content = text[search : closer.start()]
+        out.append(text[pos:start])
+        if name == "nomarkdown" and not re.search(r"\btype\s*=\s*[\"']?(?!html)\w", match.group(0)):
+            written = match.group(0) + content + closer.group(0)
+            out.append(masked.raw(written, masked.to_written(content).strip("\n"), block=block))
+        pos = search = closer.end()
     return "".join(out) + text[pos:] if out else text
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """Whether only spaces stand around ``text[start:end]`` on its line (looking no further
+    than the spaces: a long line costs nothing)."""
+    before, after = start, end
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return (before == 0 or text[before - 1] == "\n") and (after == len(text) or text[after] == "\n")
+
+
+@cache
+def _BLOCK_CLOSER(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*\{{:/(?:{name})?\}}[ \t]*$", re.MULTILINE)
+
+
+@cache
+def _SPAN_CLOSER(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\{{:/(?:{name})?\}}")
 
 
 def _indent(line: str) -> int:

@@ -11,8 +11,9 @@ What is opaque, as kramdown's grammar has it:
 - HTML blocks: a block-level element opening a line, to its matching close tag, is read as
   HTML (its blank lines go: CommonMark would end the block there; a blank line after it, as
   kramdown ends it at the close tag); a "<" in it that kramdown reads as no tag is text;
-- blocks, found line by line: fenced code (``` and ~~~, closed: kramdown reads an unclosed
-  fence as text); indented code (four columns, after a blank line, not inside a list item);
+- blocks, found line by line: fenced code (``` and ~~~, closed, with one word or none after
+  the fence: kramdown reads any other fence line as text, and so it is escaped); indented
+  code (four columns, after a blank line, not inside a list item);
   ``$$ ... $$`` math standing alone between block boundaries (blank lines and all); an HTML
   ``<pre>``, ``<script>``, ``<style>`` or ``<textarea>`` element opening a line (Jekyll's
   ``{% highlight %}`` arrives as one);
@@ -83,6 +84,13 @@ class Masked:
     rendered: dict[str, str] = field(default_factory=dict)  # token -> the HTML it renders as
     written: dict[str, str] = field(default_factory=dict)  # token -> what it was in the source
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
+    tokens: _Tokens | None = None
+
+    def raw(self, written: str, out: str, *, block: bool = False) -> str:
+        """A token for ``written``, rendered as the HTML ``out`` (kramdown's {::nomarkdown})."""
+        if self.tokens is None:
+            self.tokens = _Tokens(self)
+        return self.tokens.rendered(written, out, block=block)
 
     def code_lines(self, lines: list[str]) -> list[bool]:
         """Whether each line is (a line of) an opaque block: line rewrites leave it alone."""
@@ -156,7 +164,7 @@ class _Tokens:
 def mask(text: str) -> Masked:
     """``text`` with its code and math replaced by tokens (see the module's docstring)."""
     masked = Masked(text)
-    tokens = _Tokens(masked)
+    tokens = masked.tokens = _Tokens(masked)
     if _PRIVATE.search(text):
         text = _PRIVATE.sub(lambda m: tokens.rendered(m.group(0), m.group(0)), text)
     lines = text.split("\n")
@@ -195,8 +203,14 @@ def mask(text: str) -> Masked:
             blank_before = False
             i += 1
             continue
-        flush()
         kind, last, head, tail = end
+        if kind == "text":  # escaped, so that CommonMark reads text too
+            at = len(line) - len(line.lstrip())
+            prose.append(f"{line[:at]}\\{line[at:]}")
+            blank_before = False
+            i += 1
+            continue
+        flush()
         if kind == "code":
             out.extend(tokens.source(lines[k], block=True) for k in range(i, last + 1))
         else:
@@ -228,16 +242,16 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
                 last = k
         return "code", last, "", ""
     fence = _FENCE.match(line)
-    if fence and (indent < 4 or listed) and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
+    if fence and (indent < 4 or listed):
         mark = fence.group(1)
-        if len(mark) >= unclosed.get(mark[0], 1 << 30):
-            return None
+        if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
+            return "text", i, "", ""  # a fence line kramdown does not read as one
         for k in range(i + 1, len(lines)):
             stripped = lines[k].strip()
             if stripped.startswith(mark) and not stripped.strip(mark[0]):
                 return "code", k, "", ""
         unclosed[mark[0]] = len(mark)
-        return None  # never closed: kramdown reads text
+        return "text", i, "", ""  # never closed: kramdown reads text
     if blank_before and indent < 4 and _MATH_OPEN.match(line):
         return _math_block(lines, i)
     raw = _RAW_BLOCK.match(line)
