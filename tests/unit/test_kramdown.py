@@ -239,3 +239,17 @@ def test_a_fence_kramdown_does_not_read_as_one_is_text() -> None:
     got = parse("~~~ two words\nnot code\n~~~\n\nthen\n\n```\nnever closed\n")
     assert got.text.split("\n") == ["~~~ two words not code ~~~", "then", "``` never closed"]
     assert "<pre>" not in got.html
+
+
+def test_code_spans_and_heading_ids_as_kramdown_reads_them() -> None:
+    got = parse(
+        "A ` literal and `` `x` `` and `in\\` it.\n\n# Header {#9ab}\n\n# Good {#ok}\n\n"
+        "See <https://example.com/~me/> and \\~tilde.\n"
+    )
+    assert got.text.split("\n") == [
+        "A ` literal and `x` and in\\ it.",
+        "Header {#9ab}",
+        "Good",
+        "See https://example.com/~me/ and ~tilde.",
+    ]
+    assert '<h1 id="ok">Good</h1>' in got.html or "<h1>Good</h1>" in got.html

@@ -610,26 +610,36 @@ def _is_text_line(line: str) -> bool:
 
 
 # ASCII punctuation that kramdown does not escape: "\," is a backslash and a comma to it
-_FOREIGN_ESCAPE = _lazy(r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
-_SINGLE_TILDE = _lazy(r"(?<![~\\])~(?!~)")
+# each after an autolink's alternative: in <https://...> a backslash is text and "~" no strike
+_AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|"
+_FOREIGN_ESCAPE = _lazy(_AUTOLINK + r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
+_SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)")
 # searched in "\n" + text: a colon opening a line with no space after it (no definition to
 # kramdown), or a definition two blank lines or more under its term
 _STRAY_COLON = _lazy(r"\n( {0,3}):(?=[^- \t\n])|(\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t])")
 _DEFINITION = _lazy(r" {0,3}:[ \t]")
 # an inline link's or image's destination with a space in it and no title: kramdown takes it whole
-_SPACED_DESTINATION = _lazy(r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)[ \t]*\)")
+_SPACED_DESTINATION = _lazy(
+    r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)\)"
+)
+# a heading's trailing attribute block; kramdown's is only " {#id}", an id starting with a letter
+_HEADING_ATTRIBUTES = _lazy(r"^( {0,3}#{1,6}[ \t][^\n]*?|[^\n]*?)(\{[^{}\n]*\})[ \t#]*$")
+_KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
+_SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
 
 def _kramdown_escapes(text: str) -> str:
     """A backslash before ``% & , / ; ? @ ^`` is text to kramdown (a TeX ``\\,`` stays);
     CommonMark would drop it: it gets a backslash of its own."""
-    return _sub_in_prose(_FOREIGN_ESCAPE, lambda m: f"{m.group(1)}\\\\{m.group(2)}", text)
+    return _sub_in_prose(
+        _FOREIGN_ESCAPE, lambda m: m.group(0) if m.group(2) is None else f"{m.group(1)}\\\\{m.group(2)}", text
+    )
 
 
 def _single_tildes(text: str) -> str:
     """kramdown-parser-gfm strikes through ``~~`` only; ``~a~`` is text."""
-    return _sub_in_prose(_SINGLE_TILDE, lambda _m: "\\~", text)
+    return _sub_in_prose(_SINGLE_TILDE, lambda m: "\\~" if m.group(0) == "~" else m.group(0), text)
 
 
 def _stray_colons(text: str) -> str:
@@ -649,7 +659,7 @@ def _stray_colons(text: str) -> str:
 
 def _spaced_destinations(text: str) -> str:
     """``[a](with spaces.html)``: kramdown's link; CommonMark's only with the destination in ``<>``."""
-    return _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>)", text)
+    return _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
 
 
 def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -675,6 +685,25 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
     return out, code
 
 
+def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A heading's ``{...}`` that is not kramdown's `` {#id}`` is text to kramdown: its brace
+    written as a character reference, so that pulldown-cmark takes no id, class or attribute."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if code[i] or not line.endswith(("}", "} ", "}#", "#")) or "{" not in line:
+            continue
+        atx = line.lstrip(" ").startswith("#")
+        setext = not atx and i + 1 < len(lines) and not code[i + 1] and _SETEXT.match(lines[i + 1]) is not None
+        match = _HEADING_ATTRIBUTES.match(line) if atx or setext else None
+        if match is None:
+            continue
+        head, block = match.group(1), match.group(2)
+        if _KRAMDOWN_HEADER_ID.fullmatch(head[-1:] + block) and len(head.strip(" #")) > 0:
+            continue
+        out[i] = f"{head}&#123;{line[len(head) + 1 :]}"  # pulldown-cmark reads "\\{" as attributes too
+    return out, code
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
@@ -696,4 +725,5 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (lambda text: "---" in text or "***" in text or "___" in text or "==" in text, _paragraph_breaks),
+    (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
 )

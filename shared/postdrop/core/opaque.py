@@ -18,7 +18,8 @@ What is opaque, as kramdown's grammar has it:
   ``<pre>``, ``<script>``, ``<style>`` or ``<textarea>`` element opening a line (Jekyll's
   ``{% highlight %}`` arrives as one);
 - spans, found within a paragraph: a code span (a backtick run to the next run of the same
-  length, its text stripped and not empty); kramdown's raw HTML span elements (``<code>``,
+  length, not empty; one space off each end of a longer run's; one backtick between spaces
+  is text); kramdown's raw HTML span elements (``<code>``,
   ``<kbd>``, ``<samp>``, ``<var>`` and the raw blocks above); ``$$ ... $$`` math.
 
 Code blocks are given back to the Markdown source before CommonMark renders it (pulldown-cmark
@@ -419,14 +420,23 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
                     continue
                 ticks, opener = ticks[1:], opener + 1
             if not runs:
-                for run in re.finditer(r"`+", text):
+                for run in re.finditer(r"`+", text):  # a closer may follow a backslash: code has no escapes
                     runs.setdefault(len(run.group(0)), []).append(run.start())
             starts = runs.get(len(ticks), [])
             k = bisect_right(starts, opener)
             close = starts[k] if k < len(starts) else -1
-            if close < 0 or close >= limit or not text[opener + len(ticks) : close].strip():
+            after = opener + len(ticks)
+            # one backtick between spaces is text to kramdown
+            spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
+            spaced = spaced and after < len(text) and text[after].isspace()
+            if spaced or close < 0 or close >= limit or not text[after:close].strip():
+                # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
+                pieces += [text[pos:opener], "\\`" * len(ticks)]
+                pos = opener + len(ticks)
                 continue
-            code = text[opener + len(ticks) : close].strip(" \t\n")
+            code = text[after:close]
+            if len(ticks) > 1:  # kramdown takes one space off each end
+                code = code.removeprefix(" ").removesuffix(" ")
             rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + len(ticks)], rendered)]
             pos = close + len(ticks)
