@@ -4,6 +4,8 @@ The comparison's own rules (not postdrop's): kramdown's typographic quotes and d
 to ASCII; footnote back-links (↩), rouge's line-number gutters and the table of contents
 kramdown generates for ``{:toc}`` are navigation, not text; MathJax delimiters
 (``\\[ \\]``, ``\\( \\)``) around kramdown's math are dropped; white space is folded away.
+What postdrop drops from every post on purpose (``<script>``, ``<style>`` and the other
+elements body.py drops: no script reaches a subscriber) is left out of Jekyll's text too.
 
 - forward: every text block Jekyll renders (paragraph, list item, heading, table cell,
   definition, caption, each line of code) is in postdrop's ``text``;
@@ -24,6 +26,7 @@ TYPOGRAPHY = str.maketrans(
 )
 _BLOCKS = "p, h1, h2, h3, h4, h5, h6, li, td, th, dt, dd, caption, figcaption, pre"
 _NAVIGATION = "a.reversefootnote, td.gutter, td.rouge-gutter, .lineno, #markdown-toc"
+_DROPPED = "script, style, noscript, template, iframe, object, embed, title, head"
 _MATH_DELIMITERS = re.compile(r"\\\[|\\\]|\\\(|\\\)")
 # Syntax that Jekyll's reading consumes: none of it may be in postdrop's text more often than in Jekyll's.
 SYNTAX = {
@@ -44,6 +47,7 @@ def jekyll_text(html: str) -> tuple[list[str], str]:
     tree = LexborHTMLParser(html)
     for node in tree.css(_NAVIGATION):
         node.decompose()
+    tree.strip_tags(_DROPPED.split(", "))
     blocks: list[str] = []
     for node in tree.css(_BLOCKS):
         if node.tag == "pre":

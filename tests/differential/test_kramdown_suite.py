@@ -39,9 +39,6 @@ TODO: dict[str, str] = {
     "kramdown__block/14-table-simple": (
         "a '|' inside a code span or inline HTML does not split a kramdown cell; GFM splits it"
     ),
-    "kramdown__block/14-table-header": (
-        "a table whose header has '||' and alignment-only rows: kramdown's rules, not GFM's"
-    ),
     "kramdown__block/14-table-escaping": "a '|' inside a code span does not split a kramdown cell",
     "kramdown__block/14-table-errors": (
         "lines kramdown does not read as a table (rule lines alone, a row inside a paragraph) are tables to GFM"

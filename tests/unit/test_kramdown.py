@@ -253,3 +253,24 @@ def test_code_spans_and_heading_ids_as_kramdown_reads_them() -> None:
         "See https://example.com/~me/ and ~tilde.",
     ]
     assert '<h1 id="ok">Good</h1>' in got.html or "<h1>Good</h1>" in got.html
+
+
+def test_kramdown_tables_without_leading_pipes_and_rules_with_empty_cells() -> None:
+    got = parse(
+        "cell 1 | cell 2 \\| continued\n\n| a | b\n+ :-: |\n| c | d\n|----|||\n| e | f\n\n"
+        "|no|table|here|\nparagraph\n\nSee <a>x | y</a> here.\n\nOne `a | b` cell.\n"
+    )
+    assert got.text.split("\n") == [
+        "cell 1",
+        "cell 2 | continued",
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "|no|table|here| paragraph",
+        "See x | y here.",
+        "One a | b cell.",
+    ]
+    assert got.html.count("<table>") == 2

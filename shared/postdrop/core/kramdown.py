@@ -110,8 +110,6 @@ _BLOCK_TAGS = (
 # after a newline (the text gets one in front): a literal first character lets re search fast
 _HTML_BLOCK_OPEN = _lazy(rf"\n {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
 _BLANK_LINE = _lazy(r"\n(?:[ \t]*\n)+")
-_TABLE_ROW = _lazy(r"^ {0,3}\|")
-_DELIMITER_ROW = _lazy(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # CJK letters and punctuation, fullwidth forms: ranges, not a regex class (that one takes 5 ms
 # to compile, on every cold start)
 _CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
@@ -131,17 +129,9 @@ _PAREN_ITEM = _lazy(r"\n([ \t>]*\d{1,9})\)(?=[ \t\n]|$)")
 _NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
+_HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
-_FOOTER_ROW = _lazy(r"^ {0,3}\|[|+: \t=]*=[|+: \t=]*$")
-# a footer line, or a rule line under two table lines (a header's delimiter row has one)
-_TABLE_RULE_ANY = _lazy(
-    r"\n {0,3}\|[^\n]*\n {0,3}\|[|+: \t=]*=[|+: \t=]*(?=\n|$)"
-    r"|\n {0,3}\|[^\n]*\n {0,3}\|[^\n]*\n {0,3}\|[ \t]*:?-+:?[ \t]*(?:[|+][|+:\t -]*)?(?=\n|$)"
-)
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
-# a row opening a block, with no delimiter row under it; searched in "\n\n" + text
-_TABLE_LINE = _lazy(r"\n(?:[ \t]*\n)?( {0,3}\|[^\n]*)")  # a table's line, after a blank line or not
-_HEADERLESS_ANY = _lazy(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
 _HEADING_ITEM_ANY = _lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
 _LIST_ITEM = _lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING_ITEM = _lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
@@ -352,25 +342,64 @@ def _tag_pattern(tag: str) -> re.Pattern[str]:
 
 
 def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """kramdown's tables written as GFM's: each run of ``|`` lines that opens a block (_gfm_table)."""
+    """kramdown's tables written as GFM's (_gfm_table). A table opens a block with a line that
+    has a ``|`` (not escaped, not in code: code spans are tokens here) and runs over the lines
+    that have one; it holds a row that is not a rule line, and a blank line (or the end) comes
+    after it. Lines that look like a table but are none are text: their pipes escaped."""
     out: list[str] = []
     flags: list[bool] = []
     i = 0
     while i < len(lines):
         starts_block = i == 0 or not lines[i - 1].strip()
-        if code[i] or not starts_block or not _TABLE_ROW.match(lines[i]):
+        if code[i] or not starts_block or not _opens_table(lines[i]):
             out.append(lines[i])
             flags.append(code[i])
             i += 1
             continue
         j = i
-        while j < len(lines) and not code[j] and _TABLE_ROW.match(lines[j]):
+        while j < len(lines) and not code[j] and _in_table(lines[j]):
             j += 1
-        rows = _gfm_table(lines[i:j])
+        run = lines[i:j]
+        ends_block = j == len(lines) or not lines[j].strip()
+        if ends_block and not all(_is_rule_row(row) for row in run):
+            indent = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
+            rows = [row if row.startswith(indent) else indent + row for row in _gfm_table(run)]
+        else:
+            rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
         out += rows
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _opens_table(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3 or not stripped or stripped[0] in "#><\t":
+        return False
+    return stripped[0] == "|" or (_LIST_ITEM.match(line) is None and _has_cell_border(line))
+
+
+def _in_table(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return bool(stripped) and (
+        stripped[0] == "|" or _has_cell_border(line) or (stripped[0] == "+" and _is_rule_row(line))
+    )
+
+
+def _has_cell_border(line: str) -> bool:
+    """A ``|`` that splits cells: not escaped, not in code (a token here), not inside an HTML
+    span element (kramdown counts none of those)."""
+    if _CELL_BORDER.search(line) is None:
+        return False
+    if "<" in line:
+        line = _HTML_SPAN.sub("", line)
+    return _CELL_BORDER.search(line) is not None
+
+
+def _is_rule_row(row: str) -> bool:
+    """A kramdown table's rule line: ``|``, ``+``, ``:``, ``-`` (or ``=``, a footer's) and spaces."""
+    stripped = row.strip()
+    return bool(stripped) and not stripped.strip("|+:-= \t") and ("-" in stripped or "=" in stripped)
 
 
 def _gfm_table(rows: list[str]) -> list[str]:
@@ -380,14 +409,14 @@ def _gfm_table(rows: list[str]) -> list[str]:
     delimiter row, right under a one-row header: the header keeps its first row and gets a
     delimiter of its width (with kramdown's alignments), the other rules go, and a table with
     no rule under a row (kramdown's header-less table) gets an empty header."""
-    rules = [_DELIMITER_ROW.match(row) is not None or _FOOTER_ROW.match(row) is not None for row in rows]
+    rules = [_is_rule_row(row) for row in rows]
     lead = rules.index(False) if False in rules else len(rows)
     rows, rules = rows[lead:], rules[lead:]
     if not rows:
         return []
     # kramdown gives every row the cells of the widest; GFM cuts rows to the header's width
     cells = max(_cell_count(row) for row, rule in zip(rows, rules, strict=True) if not rule)
-    header = next((row for row, rule in zip(rows, rules, strict=True) if rule and _DELIMITER_ROW.match(row)), None)
+    header = next((row for row, rule in zip(rows, rules, strict=True) if rule and "-" in row), None)
     if header is None:
         top = ["|" + " |" * cells, "|" + "---|" * cells]
     else:
@@ -414,6 +443,8 @@ def _delimiter(rule: str, cells: int) -> str:
     marks = []
     for part in _RULE_BORDER.split(rule.strip().strip("|+")):
         cell = part.strip()
+        if not cell:
+            continue  # "||": no cell of its own
         left, right = cell.startswith(":"), len(cell) > 1 and cell.endswith(":")
         marks.append(f"{':' if left else ''}---{':' if right else ''}")
     return "|" + "|".join((marks + ["---"] * cells)[:cells]) + "|"
@@ -563,29 +594,6 @@ def _has_cjk_delimiter(text: str) -> bool:
     return False
 
 
-def _has_table_work(text: str) -> bool:
-    """A table with no header row, or with a rule line inside."""
-    if "|" not in text:
-        return False
-    return (
-        _HEADERLESS_ANY.search("\n\n" + text) is not None
-        or _TABLE_RULE_ANY.search("\n" + text) is not None
-        or _ragged(text)
-    )
-
-
-def _ragged(text: str) -> bool:
-    """A table with a row wider than its header row (GFM would cut that row's last cells)."""
-    width = 0
-    for match in _TABLE_LINE.finditer("\n" + text):
-        line = match.group(1)
-        if match.group(0).startswith("\n\n") or width == 0:
-            width = _cell_count(line)
-        elif _DELIMITER_ROW.match(line) is None and _cell_count(line) > width:
-            return True
-    return False
-
-
 @lru_cache(maxsize=2)
 def _numbered_lines(text: str) -> tuple[bool, bool]:
     """Whether ``text`` has a ``1)`` line, and an ordered item right under a paragraph's line:
@@ -721,7 +729,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
-    (_has_table_work, _tables),
+    (lambda text: "|" in text, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (lambda text: "---" in text or "***" in text or "___" in text or "==" in text, _paragraph_breaks),
