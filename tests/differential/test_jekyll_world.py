@@ -57,15 +57,9 @@ TODO: dict[str, str] = {
     "Gaohaoyang__gaohaoyang.github.io/2015-04-22-baidu-ife-2-javascript.md": (
         "a table with '|' cells under an HTML block and rows kramdown reads as paragraphs"
     ),
-    "jeffreytse__jekyll-theme-yat/2017-12-15-table-example.md": (
-        "jekyll-spaceship's extended tables read as kramdown does (a header of '||', a line ending in '\\\\')"
-    ),
     "jeffreytse__jekyll-theme-yat/2017-06-10-quick-mardown-example.md": (
         "a Pandoc-style simple table is a paragraph to kramdown; '----' under its header is a "
         "setext underline to CommonMark"
-    ),
-    "jeffreytse__jekyll-theme-yat/2016-01-01-another-test-markdown.md": (
-        "kramdown's backslash escapes in text ('\\,' stays) and single-dollar TeX"
     ),
     "mzlogin__mzlogin.github.io/2020-05-01-cdn-for-github-pages.md": "a '# ' line kramdown does not read as a heading",
 }

@@ -274,3 +274,9 @@ def test_kramdown_tables_without_leading_pipes_and_rules_with_empty_cells() -> N
         "One a | b cell.",
     ]
     assert got.html.count("<table>") == 2
+
+
+def test_a_table_header_of_empty_cells_and_a_block_tag_in_a_cell() -> None:
+    got = parse("|: Title :|||\n|:--|:--|:--|\n| <div>x</div> | b | c\n")
+    assert got.text.split("\n") == [": Title :", "<div>x</div>", "b", "c"]
+    assert got.html.count("<th>") == 3

@@ -129,6 +129,7 @@ _PAREN_ITEM = _lazy(r"\n([ \t>]*\d{1,9})\)(?=[ \t\n]|$)")
 _NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
+_BLOCK_TAG_IN_CELL = _lazy(rf"<(?=/?(?:{_BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -364,6 +365,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         if ends_block and not all(_is_rule_row(row) for row in run):
             indent = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
             rows = [row if row.startswith(indent) else indent + row for row in _gfm_table(run)]
+            if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
+                rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
         else:
             rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
         out += rows
@@ -435,7 +438,13 @@ def _widened(row: str, cells: int) -> str:
 
 
 def _cell_count(row: str) -> int:
-    return max(1, len(_CELL_BORDER.split(row.strip().strip("|"))))
+    """The cells of a row as kramdown (and GFM) count them: ``|a|||`` has three."""
+    cells = _CELL_BORDER.split(row.strip())
+    if len(cells) > 1 and not cells[0].strip():
+        cells = cells[1:]  # the leading pipe
+    if len(cells) > 1 and not cells[-1].strip():
+        cells = cells[:-1]  # one trailing pipe
+    return max(1, len(cells))
 
 
 def _delimiter(rule: str, cells: int) -> str:
