@@ -54,9 +54,6 @@ KEPT: dict[str, tuple[str, str, str]] = {
 }
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
 TODO: dict[str, str] = {
-    "Gaohaoyang__gaohaoyang.github.io/2015-04-22-baidu-ife-2-javascript.md": (
-        "a table with '|' cells under an HTML block and rows kramdown reads as paragraphs"
-    ),
     "jeffreytse__jekyll-theme-yat/2017-06-10-quick-mardown-example.md": (
         "a Pandoc-style simple table is a paragraph to kramdown; '----' under its header is a "
         "setext underline to CommonMark"

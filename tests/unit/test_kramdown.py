@@ -280,3 +280,9 @@ def test_a_table_header_of_empty_cells_and_a_block_tag_in_a_cell() -> None:
     got = parse("|: Title :|||\n|:--|:--|:--|\n| <div>x</div> | b | c\n")
     assert got.text.split("\n") == [": Title :", "<div>x</div>", "b", "c"]
     assert got.html.count("<th>") == 3
+
+
+def test_a_table_inside_a_list_item_is_a_table() -> None:
+    got = parse("1. step\n    * `state` is:\n\n    x | y\n    0 | z\n\n2. next\n")
+    assert got.text.split("\n") == ["step", "state is:", "x", "y", "0", "z", "next"]
+    assert got.html.count("<table>") == 1

@@ -130,6 +130,7 @@ _NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
 _BLOCK_TAG_IN_CELL = _lazy(rf"<(?=/?(?:{_BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
+_ANY_ITEM = _lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")  # a list item at any depth, to its content
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -349,11 +350,21 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     after it. Lines that look like a table but are none are text: their pipes escaped."""
     out: list[str] = []
     flags: list[bool] = []
+    columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
     i = 0
     while i < len(lines):
+        line = lines[i]
+        if not code[i] and line.strip():
+            indent = _indent(line)
+            while columns and indent < columns[-1] and not (len(columns) == 1 and indent >= 4):
+                columns.pop()  # the line is no longer inside this item
+            item = _ANY_ITEM.match(line)
+            if item is not None:
+                columns.append(len(item.group(0).expandtabs(4)))
+        column = columns[-1] if columns else 0
         starts_block = i == 0 or not lines[i - 1].strip()
-        if code[i] or not starts_block or not _opens_table(lines[i]):
-            out.append(lines[i])
+        if code[i] or not starts_block or not _opens_table(line, column):
+            out.append(line)
             flags.append(code[i])
             i += 1
             continue
@@ -375,9 +386,11 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     return out, flags
 
 
-def _opens_table(line: str) -> bool:
+def _opens_table(line: str, column: int) -> bool:
+    """Whether ``line`` opens a table, in a list item whose content starts at ``column``."""
     stripped = line.lstrip(" ")
-    if len(line) - len(stripped) > 3 or not stripped or stripped[0] in "#><\t":
+    indent = len(line) - len(stripped)
+    if not (indent <= 3 or column <= indent <= column + 3) or not stripped or stripped[0] in "#><\t":
         return False
     return stripped[0] == "|" or (_LIST_ITEM.match(line) is None and _has_cell_border(line))
 
