@@ -374,8 +374,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         run = lines[i:j]
         ends_block = j == len(lines) or not lines[j].strip()
         if ends_block and not all(_is_rule_row(row) for row in run):
-            indent = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
-            rows = [row if row.startswith(indent) else indent + row for row in _gfm_table(run)]
+            margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
+            rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
             if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
                 rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
         else:
