@@ -54,10 +54,6 @@ KEPT: dict[str, tuple[str, str, str]] = {
 }
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
 TODO: dict[str, str] = {
-    "jeffreytse__jekyll-theme-yat/2017-06-10-quick-mardown-example.md": (
-        "a Pandoc-style simple table is a paragraph to kramdown; '----' under its header is a "
-        "setext underline to CommonMark"
-    ),
     "mzlogin__mzlogin.github.io/2020-05-01-cdn-for-github-pages.md": "a '# ' line kramdown does not read as a heading",
 }
 

@@ -61,9 +61,6 @@ TODO: dict[str, str] = {
     "kramdown__block/08-list-mixed": "a nested list under a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
     "kramdown__block/08-list-item-ial": "a {:.cls} that does not open a list item is text to kramdown",
-    "kramdown__block/07-horizontal-rule-error": (
-        "'---- ---' with text after is a paragraph to kramdown; a setext underline to CommonMark"
-    ),
     "kramdown__block/04-header-setext-header": (
         "setext underlines kramdown does not take (after several lines, after a quote, {#noid})"
     ),

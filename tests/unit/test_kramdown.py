@@ -286,3 +286,9 @@ def test_a_table_inside_a_list_item_is_a_table() -> None:
     got = parse("1. step\n    * `state` is:\n\n    x | y\n    0 | z\n\n2. next\n")
     assert got.text.split("\n") == ["step", "state is:", "x", "y", "0", "z", "next"]
     assert got.html.count("<table>") == 1
+
+
+def test_long_dash_runs_as_kramdown_writes_them() -> None:
+    got = parse("Keyword   Text\n--------  -----\nred       Sunsets\n\n---------- test\n")
+    assert got.text.split("\n") == ["Keyword Text ——– —– red Sunsets", "———- test"]
+    assert "<hr" not in got.html

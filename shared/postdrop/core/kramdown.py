@@ -656,6 +656,7 @@ _SPACED_DESTINATION = _lazy(
 _HEADING_ATTRIBUTES = _lazy(r"^( {0,3}#{1,6}[ \t][^\n]*?|[^\n]*?)(\{[^{}\n]*\})[ \t#]*$")
 _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_DASH_RUN = _lazy(r"-{4,}")
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
 
@@ -692,6 +693,23 @@ def _spaced_destinations(text: str) -> str:
     return _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
 
 
+def _kramdown_dashes(match: re.Match[str]) -> str:
+    """A run of dashes as kramdown's typography writes it: em dashes from the left, then an en
+    dash for two left over (pulldown-cmark spreads a long run differently)."""
+    ems, rest = divmod(len(match.group(0)), 3)
+    return "—" * ems + ("–" if rest == 2 else "-" * rest)
+
+
+def _long_dashes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """Runs of four dashes or more in a line of text, as kramdown's typography writes them (a
+    rule line, a table's rule or a setext underline is left alone)."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not code[i] and "----" in line and line.strip(" \t|+:=-") and not line.lstrip().startswith("<"):
+            out[i] = _DASH_RUN.sub(_kramdown_dashes, line)
+    return out, code
+
+
 def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """A paragraph goes on over a rule line (``***``, ``---- ---``) in kramdown, and over a
     setext underline under more than one line; CommonMark ends it there. The line is text:
@@ -707,7 +725,8 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
             if not setext or run > 1:
                 at = len(line) - len(line.lstrip())
-                out.append(f"{line[:at]}\\{line[at:]}")
+                dashes = not line.strip(" \t-")
+                out.append(_DASH_RUN.sub(_kramdown_dashes, line) if dashes else f"{line[:at]}\\{line[at:]}")
                 run += 1
                 continue
         run = run + 1 if (run or (_is_text_line(line) and not _BREAK_LINE.match(line))) else 0
@@ -756,4 +775,5 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (lambda text: "---" in text or "***" in text or "___" in text or "==" in text, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
+    (lambda text: "----" in text, _long_dashes),
 )
