@@ -53,9 +53,7 @@ KEPT: dict[str, tuple[str, str, str]] = {
     ),
 }
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
-TODO: dict[str, str] = {
-    "mzlogin__mzlogin.github.io/2020-05-01-cdn-for-github-pages.md": "a '# ' line kramdown does not read as a heading",
-}
+TODO: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

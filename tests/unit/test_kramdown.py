@@ -292,3 +292,8 @@ def test_long_dash_runs_as_kramdown_writes_them() -> None:
     got = parse("Keyword   Text\n--------  -----\nred       Sunsets\n\n---------- test\n")
     assert got.text.split("\n") == ["Keyword Text ——– —– red Sunsets", "———- test"]
     assert "<hr" not in got.html
+
+
+def test_a_fence_indented_inside_its_list_item_keeps_that_indentation_in_its_code() -> None:
+    got = parse("1. item\n\n    ```yaml\n    # x\n    a: 1\n    ```\n")
+    assert "<pre><code> # x\n a: 1\n</code></pre>" in got.html

@@ -52,6 +52,7 @@ _TOKEN = re.compile("[\U000ffffa\U000ffffb][\U00100000-\U0010fffd]{2}")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
+_ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
 _SPAN_OPEN = re.compile(r"(\\*)(?:(`+)|(\$\$))|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>", re.I)
@@ -212,7 +213,13 @@ def mask(text: str) -> Masked:
             i += 1
             continue
         flush()
-        if kind == "code":
+        if kind.startswith("fence:"):  # a fence indented inside its list item
+            # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
+            keep = " " * int(kind[6:])
+            for k in range(i, last + 1):
+                code_line = lines[k] if k in (i, last) or not lines[k].strip() else keep + lines[k]
+                out.append(tokens.source(code_line, block=True))
+        elif kind == "code":
             out.extend(tokens.source(lines[k], block=True) for k in range(i, last + 1))
         else:
             region = "\n".join(lines[i : last + 1])
@@ -250,6 +257,9 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
         for k in range(i + 1, len(lines)):
             stripped = lines[k].strip()
             if stripped.startswith(mark) and not stripped.strip(mark[0]):
+                column = _item_column(out, prose) if indent else None
+                if column is not None and 0 < indent - column <= 3:
+                    return f"fence:{indent - column}", k, "", ""
                 return "code", k, "", ""
         unclosed[mark[0]] = len(mark)
         return "text", i, "", ""  # never closed: kramdown reads text
@@ -311,6 +321,20 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
             if indent < 2:
                 return False  # a paragraph of the page, not an item's
     return False
+
+
+def _item_column(out: list[str], prose: list[str]) -> int | None:
+    """The content column of the list item the lines here belong to, or None (as _in_list)."""
+    for above in (prose, out):
+        for line in reversed(above[-300:]):
+            if not line.strip():
+                continue
+            item = _ITEM_CONTENT.match(line)
+            if item is not None:
+                return len(item.group(0).expandtabs(4))
+            if _columns(line) < 2:
+                return None
+    return None
 
 
 class _HtmlBlocks:
