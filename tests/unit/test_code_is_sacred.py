@@ -2,7 +2,7 @@
 
 Generated posts mix prose with every kind of code kramdown knows (fenced with ``` and ~~~,
 indented, ``{% highlight %}``, ``<pre>``, code spans, ``<code>`` and ``<kbd>`` elements), and the
-code holds every construct the reader rewrites elsewhere: attribute lists, extensions,
+code holds every construct the reader rewrites elsewhere (a fence inside a list item too): attribute lists, extensions,
 abbreviations, math, guillemets, emphasis, tables, rules, end-of-block marks, line breaks,
 items, HTML. Given such a post, when it is parsed, then each piece of code is in ``html`` as
 the text of a ``<code>`` element byte for byte, and in ``text`` (white space folded), as Jekyll
@@ -70,6 +70,9 @@ def _block(kind: str, lines: list[str]) -> tuple[str, str]:
         return f"~~~\n{code}\n~~~", code + "\n"
     if kind == "indented":  # after a paragraph: not the continuation of an item or definition
         return "Code:\n\n" + "\n".join("    " + line for line in lines), code + "\n"
+    if kind == "listed":  # a fence one column into its list item: kramdown keeps that column
+        inner = "\n".join("    " + line for line in lines)
+        return f"1. Item:\n\n    ```\n{inner}\n    ```", "\n".join(" " + line for line in lines) + "\n"
     if kind == "highlight":
         return f"{{% highlight ruby %}}\n{code}\n{{% endhighlight %}}", code
     return f"<pre><code>{_escape(code)}</code></pre>", code  # pre
@@ -85,7 +88,9 @@ def post_with_code(draw: st.DrawFn) -> tuple[str, list[str]]:
     codes: list[str] = []
     for _ in range(draw(st.integers(1, 4))):
         parts.append(draw(prose))
-        kind = draw(st.sampled_from(["backticks", "tildes", "indented", "highlight", "pre", "span", "element"]))
+        kind = draw(
+            st.sampled_from(["backticks", "tildes", "indented", "listed", "highlight", "pre", "span", "element"])
+        )
         lines = draw(code_lines)
         if kind == "span":
             code = lines[0].replace("`", "'")
