@@ -43,9 +43,6 @@ TODO: dict[str, str] = {
     "kramdown__block/14-table-errors": (
         "lines kramdown does not read as a table (rule lines alone, a row inside a paragraph) are tables to GFM"
     ),
-    "kramdown__block/13-definition-list-item-ial": (
-        "a {:.cls} that is not at the start of a definition is text to kramdown"
-    ),
     "kramdown__block/12-extension-options": (
         '{::options parse_block_html="true" /} changes how later HTML blocks are read; ignored'
     ),
@@ -60,7 +57,6 @@ TODO: dict[str, str] = {
     "kramdown__block/09-html-cdata-section": "CDATA sections are kept as text by kramdown's output",
     "kramdown__block/08-list-mixed": "a nested list under a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
-    "kramdown__block/08-list-item-ial": "a {:.cls} that does not open a list item is text to kramdown",
     "kramdown__block/04-header-setext-header": (
         "setext underlines kramdown does not take (after several lines, after a quote, {#noid})"
     ),
@@ -76,7 +72,6 @@ TODO: dict[str, str] = {
     ),
     "kramdown__span/05-html-markdown-attr": 'markdown="0" / "span" on span elements: content not converted',
     "kramdown__span/04-footnote-placement": "{:footnotes} placement marker",
-    "kramdown__span/04-footnote-definitions": "unused and repeated footnote definitions: kramdown drops them",
     "kramdown__span/04-footnote-backlink-inline": "a table inside a footnote definition",
     "kramdown__span/02-emphasis-normal": "kramdown's emphasis rules inside words and URLs",
     "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it",

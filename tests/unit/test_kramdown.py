@@ -297,3 +297,10 @@ def test_long_dash_runs_as_kramdown_writes_them() -> None:
 def test_a_fence_indented_inside_its_list_item_keeps_that_indentation_in_its_code() -> None:
     got = parse("1. item\n\n    ```yaml\n    # x\n    a: 1\n    ```\n")
     assert "<pre><code> # x\n a: 1\n</code></pre>" in got.html
+
+
+def test_item_ials_go_and_footnotes_never_referred_to_are_not_output() -> None:
+    got = parse(
+        "* {:.cls} first\n* another {:.cls}\n\nterm\n: {:.x} definition\n\nText[^a].\n\n[^a]: used\n[^b]: unused\n"
+    )
+    assert got.text.split("\n") == ["first", "another {:.cls}", "term", "definition", "Text1.", "1", "used"]

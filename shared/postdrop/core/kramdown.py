@@ -95,6 +95,7 @@ _BLOCK_IAL = _lazy(r"\n {0,3}(?:>[ \t]?)*\{:(?![:/])[^}\n]{0,200}\}[ \t]*(?=\n|$
 # a span IAL: after the element it belongs to (a link, image, emphasis, code span, HTML element,
 # another IAL); it may wrap onto the next line. Anywhere else kramdown prints it as text.
 _SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])(?:[^}\n]|\n(?![ \t]*\n)){0,200}\}")
+_ITEM_IAL = _lazy(r"(\n[ \t]*(?:[*+-]|\d{1,9}\.|:)[ \t]+)\{:(?![:/])[^}\n]{0,200}\}[ \t]*")
 # a one-item list under {:toc}: kramdown puts the table of contents in its place, whatever the item says
 _TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
@@ -131,6 +132,9 @@ _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
 _BLOCK_TAG_IN_CELL = _lazy(rf"<(?=/?(?:{_BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
 _ANY_ITEM = _lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")  # a list item at any depth, to its content
+_FOOTNOTE_REFERENCE = _lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">')
+_FOOTNOTE_DEFINITION = _lazy(r'<div class="footnote-definition" id="([^"]*)">')
+_DIV_TAG = _lazy(r"<(/?)div[\s>]")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -147,7 +151,33 @@ def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
     masked = mask(markdown)
     source = masked.to_source(_rewrite(masked))
-    return masked.to_html(pyromark.html(source, options=PYROMARK_OPTIONS))
+    html = pyromark.html(source, options=PYROMARK_OPTIONS)
+    if 'class="footnote-definition"' in html:
+        html = _unreferenced_footnotes(html)
+    return masked.to_html(html)
+
+
+def _unreferenced_footnotes(html: str) -> str:
+    """kramdown outputs no footnote that the text never refers to; pulldown-cmark outputs each
+    definition where it stands. (Rendered spans and raw HTML are tokens here: every <div> is
+    pulldown-cmark's own.)"""
+    referenced = set(_FOOTNOTE_REFERENCE.findall(html))
+    pieces: list[str] = []
+    pos = 0
+    for match in _FOOTNOTE_DEFINITION.finditer(html):
+        if match.start() < pos or match.group(1) in referenced:
+            continue
+        depth, end = 0, match.start()
+        for tag in _DIV_TAG.finditer(html, match.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end == match.start():
+            break  # never closed: pulldown-cmark closes what it opens, so this is no definition of its
+        pieces.append(html[pos : match.start()])
+        pos = end
+    return "".join(pieces) + html[pos:] if pieces else html
 
 
 def to_commonmark(markdown: str) -> str:
@@ -261,6 +291,8 @@ def _drop_attributes(text: str) -> str:
     for pattern, needed in ((_TOC, "toc"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _nothing, lined)
+    if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
+        lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
     return lined[1:]
 
 
