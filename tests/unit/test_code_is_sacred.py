@@ -6,7 +6,8 @@ and ``<kbd>`` elements), and the code holds every construct the reader rewrites 
 attribute lists, extensions, abbreviations, math, guillemets, emphasis, tables, rules,
 end-of-block marks, line breaks, items, HTML. Given such a post, when it is parsed, then each
 piece of code is in ``html`` as the text of a ``<code>`` element byte for byte, and in ``text``
-(white space folded), as Jekyll shows it. Liquid is not code to Jekyll (it runs first, inside code too): the code holds none.
+(white space folded), as Jekyll shows it. Liquid is not code to Jekyll (it runs first, inside
+code too): the code holds none.
 """
 
 from __future__ import annotations
