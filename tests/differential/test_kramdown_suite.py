@@ -32,7 +32,12 @@ pytestmark = [
 ]
 
 # Differences kept on purpose: the case and why.
-KEPT: dict[str, str] = {}
+KEPT: dict[str, str] = {
+    "kramdown__span/01-link-latex-escaping": (
+        "the post ends with a paragraph that is one autolink: postdrop reads it as the producer's"
+        " source line (source.url), not as text (DESIGN.md, the body's trailer)"
+    ),
+}
 
 # Cases postdrop does not read as kramdown does yet: the case and what differs.
 TODO: dict[str, str] = {
@@ -46,7 +51,6 @@ TODO: dict[str, str] = {
     "kramdown__block/12-extension-options": (
         '{::options parse_block_html="true" /} changes how later HTML blocks are read; ignored'
     ),
-    "kramdown__block/10-ald-simple": "an attribute list definition {:id: ...} spanning quoted '}'",
     "kramdown__block/09-html-xml": "XML-namespaced tags (<webgen:block>) are HTML to kramdown, text to CommonMark",
     "kramdown__block/09-html-processing-instruction": (
         "processing instructions <? ?> are kept as text by kramdown's output"
@@ -57,15 +61,11 @@ TODO: dict[str, str] = {
     "kramdown__block/09-html-cdata-section": "CDATA sections are kept as text by kramdown's output",
     "kramdown__block/08-list-mixed": "a nested list under a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
-    "kramdown__block/04-header-setext-header": (
-        "setext underlines kramdown does not take (after several lines, after a quote, {#noid})"
-    ),
     "kramdown__block/03-paragraph-standalone-image": (
         "an image alone in a paragraph becomes a <figure> whose alt text Jekyll prints"
     ),
     "kramdown__span/math-normal": "inline $$ math spanning a line that kramdown reads as a list item",
     "kramdown__span/extension-options": "a span {::options /} leaves its spaces, and the text after it unconverted",
-    "kramdown__span/autolinks-url-links": "autolinks: mailto: prefix and entities in URLs as kramdown prints them",
     "kramdown__span/05-html-xml": "XML-namespaced span tags are HTML to kramdown",
     "kramdown__span/05-html-normal": (
         "processing instructions, an invalid tag and block tags inside a paragraph are text to kramdown"
@@ -78,7 +78,6 @@ TODO: dict[str, str] = {
     "kramdown__span/02-emphasis-empty": "empty emphasis **** as kramdown leaves it",
     "kramdown__span/01-link-reference": "link references with spaces and unknown references are text",
     "kramdown__span/01-link-link-defs": "link definitions kramdown does not take (no URL, spaces) stay text",
-    "kramdown__span/01-link-latex-escaping": "a URL with '#' inside: kramdown's escaping",
     "kramdown__span/01-link-inline": "inline links with spaces, nested brackets, parens in the URL",
     "parser-gfm/strikethrough": "~one tilde~ is not strikethrough in kramdown-parser-gfm; pulldown-cmark strikes it",
 }

@@ -304,3 +304,15 @@ def test_item_ials_go_and_footnotes_never_referred_to_are_not_output() -> None:
         "* {:.cls} first\n* another {:.cls}\n\nterm\n: {:.x} definition\n\nText[^a].\n\n[^a]: used\n[^b]: unused\n"
     )
     assert got.text.split("\n") == ["first", "another {:.cls}", "term", "definition", "Text1.", "1", "used"]
+
+
+def test_autolinks_ald_lines_and_an_underline_under_a_quote_as_kramdown_reads_them() -> None:
+    got = parse(
+        "Mail <mailto:a_b@x.org> or <ü@x.de>, see <http://x.org/?a&amp;b=1>.\n\n"
+        "{:id: key='a}' }\n\n> Quoted.\nNot a Header\n-\n\nEnd.\n"
+    )
+    assert got.text.split("\n") == [
+        "Mail a_b@x.org or ü@x.de, see http://x.org/?a&b=1.",
+        "Quoted. Not a Header -",
+        "End.",
+    ]

@@ -91,7 +91,10 @@ def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
 # lets re skip ahead, where "^" with MULTILINE tries every position.
 _EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b(?:[^}\n\"']|\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'){0,200}+\}")
 _OPTIONS = _lazy(r"\{::options\b(?:[^}\"'/]|/(?!\})|\"[^\"]{0,200}\"|'[^']{0,200}'){0,300}+/\}")
-_BLOCK_IAL = _lazy(r"\n {0,3}(?:>[ \t]?)*\{:(?![:/])[^}\n]{0,200}\}[ \t]*(?=\n|$)")  # in a quote too
+# an IAL or ALD line (in a quote too); a quoted value may hold "}"
+_BLOCK_IAL = _lazy(
+    r"\n {0,3}(?:>[ \t]?)*\{:(?![:/])(?:[^}\n\"'\\]|\\.|\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'){0,200}+\}[ \t]*(?=\n|$)"
+)
 # a span IAL: after the element it belongs to (a link, image, emphasis, code span, HTML element,
 # another IAL); it may wrap onto the next line. Anywhere else kramdown prints it as text.
 _SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])(?:[^}\n]|\n(?![ \t]*\n)){0,200}\}")
@@ -688,6 +691,7 @@ _SPACED_DESTINATION = _lazy(
 _HEADING_ATTRIBUTES = _lazy(r"^( {0,3}#{1,6}[ \t][^\n]*?|[^\n]*?)(\{[^{}\n]*\})[ \t#]*$")
 _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
@@ -753,15 +757,18 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
             run = 0
             out.append(line)
             continue
-        if run and _BREAK_LINE.match(line):
+        if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
             if not setext or run > 1:
-                at = len(line) - len(line.lstrip())
-                dashes = not line.strip(" \t-")
-                out.append(_DASH_RUN.sub(_kramdown_dashes, line) if dashes else f"{line[:at]}\\{line[at:]}")
+                text = _DASH_RUN.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
+                if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
+                    at = len(text) - len(text.lstrip())
+                    text = f"{text[:at]}\\{text[at:]}"
+                out.append(text)
                 run += 1
                 continue
-        run = run + 1 if (run or (_is_text_line(line) and not _BREAK_LINE.match(line))) else 0
+        content = line.lstrip(" >") if line.lstrip().startswith(">") else line  # a quote's paragraph too
+        run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
 
@@ -785,6 +792,34 @@ def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], 
     return out, code
 
 
+_EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
+_ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
+_MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
+
+
+def _autolinks(text: str) -> str:
+    """kramdown's autolinks where CommonMark's differ: an e-mail address shows without its
+    ``mailto:`` and may be non-ASCII; character references in a URL are read in its text."""
+
+    def email(match: re.Match[str]) -> str:
+        address = match.group(2)
+        if match.group(1) is None and address.isascii():
+            return match.group(0)  # CommonMark's e-mail autolink already
+        return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', address)}](<mailto:{address}>)"
+
+    def entities(match: re.Match[str]) -> str:
+        import html  # noqa: PLC0415 - only posts with such a link come here
+
+        shown = html.unescape(match.group(1))
+        return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{match.group(1)}>)"
+
+    if "@" in text:
+        text = _sub_in_prose(_EMAIL_AUTOLINK, email, text)
+    if "&" in text:
+        text = _sub_in_prose(_ENTITY_AUTOLINK, entities, text)
+    return text
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
@@ -798,6 +833,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
     (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
     (lambda text: "](" in text and _SPACED_DESTINATION.search(text) is not None, _spaced_destinations),
+    (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
@@ -805,7 +841,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: "|" in text, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
-    (lambda text: "---" in text or "***" in text or "___" in text or "==" in text, _paragraph_breaks),
+    (lambda text: "-" in text or "*" in text or "_" in text or "=" in text, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
     (lambda text: "----" in text, _long_dashes),
 )
