@@ -316,3 +316,11 @@ def test_autolinks_ald_lines_and_an_underline_under_a_quote_as_kramdown_reads_th
         "Quoted. Not a Header -",
         "End.",
     ]
+
+
+def test_a_stray_close_tag_is_text_and_footnotes_placement_and_spaced_definitions() -> None:
+    got = parse(
+        "para\n\n</div>\n\n* here\n{:footnotes}\n\nSee [with spaces] and a[^1].\n\n"
+        '[with spaces]: with spaces.html "title"\n\n[^1]: Note.\n'
+    )
+    assert got.text.split("\n") == ["para", "</div>", "See with spaces and a1.", "1", "Note."]

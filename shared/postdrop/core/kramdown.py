@@ -99,8 +99,9 @@ _BLOCK_IAL = _lazy(
 # another IAL); it may wrap onto the next line. Anywhere else kramdown prints it as text.
 _SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])(?:[^}\n]|\n(?![ \t]*\n)){0,200}\}")
 _ITEM_IAL = _lazy(r"(\n[ \t]*(?:[*+-]|\d{1,9}\.|:)[ \t]+)\{:(?![:/])[^}\n]{0,200}\}[ \t]*")
-# a one-item list under {:toc}: kramdown puts the table of contents in its place, whatever the item says
-_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+# a one-item list under {:toc} or {:footnotes}: kramdown puts the table of contents (the footnotes)
+# in its place, whatever the item says
+_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*(?:toc|footnotes)[ \t]*\}[ \t]*(?=\n|$)")
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 _MARKDOWN_ATTR = _lazy(
     r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
@@ -291,7 +292,7 @@ def _drop_attributes(text: str) -> str:
     """Attribute lists, a ``{:toc}`` list, and abbreviation definitions, out of the prose
     (each line pattern is searched in "\n" + text, and removes the newline before the line)."""
     lined = "\n" + text
-    for pattern, needed in ((_TOC, "toc"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
+    for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _nothing, lined)
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
@@ -693,6 +694,11 @@ _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
+# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it)
+_SPACED_DEFINITION = _lazy(
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
+    r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
+)
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
 
@@ -725,8 +731,13 @@ def _stray_colons(text: str) -> str:
 
 
 def _spaced_destinations(text: str) -> str:
-    """``[a](with spaces.html)``: kramdown's link; CommonMark's only with the destination in ``<>``."""
-    return _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
+    """``[a](with spaces.html)`` and ``[id]: with spaces.html``: kramdown's links; CommonMark's
+    only with the destination in ``<>``."""
+    if "](" in text:
+        text = _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
+    if "]:" in text:
+        text = _sub_in_prose(_SPACED_DEFINITION, lambda m: f"{m.group(1)}<{m.group(2)}>{m.group(3)}", "\n" + text)[1:]
+    return text
 
 
 def _kramdown_dashes(match: re.Match[str]) -> str:
@@ -832,7 +843,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\" in text and _FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
     (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
-    (lambda text: "](" in text and _SPACED_DESTINATION.search(text) is not None, _spaced_destinations),
+    (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
 )
 # The rarer block constructs, read line by line.

@@ -62,6 +62,11 @@ _HTML_BLOCK_OPEN = re.compile(
     r"|audio|canvas|noscript|object|map|math|svg)(?=[\s/>]|$)",
     re.IGNORECASE,
 )
+_HTML_BLOCK_CLOSE = re.compile(
+    r" {0,3}</(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
+    r"footer|form|header|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)\s*>",
+    re.IGNORECASE,
+)
 _MARKDOWN_ATTR = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)", re.IGNORECASE)
 # kramdown's HTML tag, after XML's names: an attribute value is quoted or word characters only.
 # Anything else after "<" is text to kramdown (and a browser would read it as a tag, to the next ">").
@@ -187,6 +192,12 @@ def mask(text: str) -> Masked:
         if not line.strip():
             prose.append(line)
             blank_before = True
+            i += 1
+            continue
+        if html_blocks.stray_close(i, line):  # a close tag that closes nothing: text to kramdown
+            at = line.index("<")
+            prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+            blank_before = False
             i += 1
             continue
         last_html = html_blocks.end(i, line)
@@ -351,6 +362,7 @@ class _HtmlBlocks:
                 self.starts.append(pos)
                 pos += len(line) + 1
         self.closes: dict[str, dict[int, int]] = {}
+        self.closed: dict[str, set[int]] = {}  # the ends of the close tags some open tag matches
         self.markdown: list[int] | None = None  # where markdown="1" attributes are
 
     def _markdown_between(self, start: int, end: int) -> bool:
@@ -358,6 +370,20 @@ class _HtmlBlocks:
             self.markdown = [m.start() for m in _MARKDOWN_ATTR.finditer(self.text)]
         k = bisect_left(self.markdown, start)
         return k < len(self.markdown) and self.markdown[k] < end
+
+    def stray_close(self, i: int, line: str) -> bool:
+        """Whether line ``i`` opens with a block-level close tag that no open tag matches."""
+        if "</" not in line:
+            return False
+        match = _HTML_BLOCK_CLOSE.match(line)
+        if match is None:
+            return False
+        tag = match.group(1).lower()
+        if tag not in self.closes:
+            self.closes[tag] = _matched(self.text, tag)
+        if tag not in self.closed:
+            self.closed[tag] = set(self.closes[tag].values())
+        return self.starts[i] + match.end() not in self.closed[tag]
 
     def end(self, i: int, line: str) -> int | None:
         """The last line of the HTML block opening at line ``i``, or None."""
