@@ -1,37 +1,34 @@
 """kramdown, the Markdown Jekyll renders, read on CommonMark.
 
-postdrop renders Markdown with pulldown-cmark (pyromark). Its options give most of what
+postdrop renders Markdown with pulldown-cmark (pyromark). Its options give much of what
 kramdown adds to CommonMark: footnotes (definitions written ``[^1]: <https://...>`` too),
-``$$`` math (kept as TeX source), heading IDs ``{#id}``, definition lists, GFM task lists
-and typographic quotes and dashes. What they do not give is handled here, on the Markdown
-source, outside code (fenced and indented blocks, code spans) and math (``$$...$$``):
+heading IDs ``{#id}``, definition lists, GFM tables and task lists, typographic quotes and
+dashes. First, opaque.py hides what kramdown reads as code or math (and HTML blocks) behind
+tokens: no rule here can see inside them, and math is rendered there. The rest is handled
+here, on the Markdown source around the tokens:
 
-- attribute lists (``{: .class}``, ``{:toc}``, span IALs after a link or image) and the
-  extensions ``{::options /}``, ``{::comment}``, ``{::nomarkdown}``: removed, their
-  content kept where kramdown keeps it. A ``{:toc}`` list is navigation: dropped whole.
-- abbreviation definitions (``*[CSS]: Cascading Style Sheets``): removed (the text keeps
-  the abbreviation, as kramdown's ``<abbr>`` does).
+- attribute lists and ALDs (``{: .class}``, span IALs after the element they belong to;
+  after a word an IAL is text), ``{:toc}`` and ``{:footnotes}`` lists (navigation, dropped
+  whole), the extensions ``{::comment}``, ``{::nomarkdown}`` (content output as written)
+  and ``{::options /}``; abbreviation definitions (the text keeps the abbreviation).
 - ``markdown="1"`` on an HTML block: its content is read as Markdown.
-- an HTML block with blank lines inside stays one HTML block (CommonMark would end it at the
-  first blank line and read the rest as Markdown or indented code).
-- a table with no header row is a table.
+- kramdown's tables: a block opened by a line with a cell border (leading pipe or not),
+  header or not, ragged rows, rule and footer lines, inside list items too.
 - emphasis next to CJK text: ``**免责声明：**我之前`` is bold, as kramdown reads it; CommonMark's
   flanking rule cannot close ``**`` after punctuation that a CJK letter follows.
-- a single ``$`` is a dollar sign: kramdown's math is only ``$$...$$``.
-- two backslashes at the end of a line are a line break (CommonMark reads an escaped
-  backslash there); a line holding only ``^`` ends the block before it.
-- an ordered item ends the paragraph before it, whatever its number (CommonMark lets only
-  ``1.`` interrupt a paragraph), and ``1)`` is text, not a list item.
-- a table's ``|---|`` lines after its header start a new body, and a ``|===|`` line its
-  footer: kramdown reads them as rules; GFM would make them rows of dashes.
-- kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (``\\,`` in TeX);
-  ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition, nor
-  is ``: x`` two blank lines under a paragraph; a link destination may hold spaces; a span
-  IAL belongs to the element before it (after a word it is text); a rule line or a setext
-  underline under a paragraph of several lines goes on with the paragraph.
+- two backslashes at the end of a line are a line break; a line holding only ``^`` ends the
+  block before it; an ordered item ends the paragraph before it, whatever its number, and
+  ``1)`` is text.
+- kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (a TeX ``\\,``);
+  ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition,
+  nor is ``: x`` two blank lines under a paragraph; link destinations and definitions may
+  hold spaces; e-mail autolinks show without ``mailto:``; a heading's ``{...}`` other than
+  `` {#id}`` is text; a rule line or setext underline under a paragraph of several lines
+  goes on with the paragraph, and long dash runs read as kramdown's typography writes them.
+- after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
-producer's HTML-in-Markdown posts pay for none of them.
+producer's HTML-in-Markdown posts pay for few of them.
 """
 
 from __future__ import annotations
