@@ -696,6 +696,7 @@ _SPACED_DEFINITION = _lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
+_BREAK_LINE_ANY = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$", re.MULTILINE)
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
 
@@ -849,7 +850,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: "|" in text, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
-    (lambda text: "-" in text or "*" in text or "_" in text or "=" in text, _paragraph_breaks),
+    (lambda text: _BREAK_LINE_ANY.search(text) is not None, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
     (lambda text: "----" in text, _long_dashes),
 )

@@ -37,9 +37,13 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.exceptions import PostRejected
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["Masked", "mask"]
 
@@ -49,13 +53,14 @@ _DIGIT = 0x100000
 _BASE = 0xFFFD
 _PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
 _TOKEN = re.compile("[\U000ffffa\U000ffffb][\U00100000-\U0010fffd]{2}")
+_CANDIDATE = re.compile(r"^(?: {0,3}[`~$<\t]| {4})", re.MULTILINE)  # a line that may open an opaque block
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
 _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
-_SPAN_OPEN = re.compile(r"(\\*)(?:(`+)|(\$\$))|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>", re.I)
+_SPAN_OPEN = re.compile(r"(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>", re.I)
 _HTML_BLOCK_OPEN = re.compile(
     r" {0,3}<(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
     r"footer|form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video"
@@ -184,20 +189,23 @@ def mask(text: str) -> Masked:
             prose.clear()
 
     i, n = 0, len(lines)
-    blank_before = True
     unclosed: dict[str, int] = {}
     html_blocks = _HtmlBlocks(text, lines)
-    while i < n:
+    after_html = -1  # the line after an HTML block: a blank line goes before it
+    for c in _candidate_lines(text):  # lines in between are prose: the common case, taken whole
+        if c < i:
+            continue
+        prose.extend(lines[i:c])
+        i = c
         line = lines[i]
         if not line.strip():
             prose.append(line)
-            blank_before = True
             i += 1
             continue
+        blank_before = i in (0, after_html) or not lines[i - 1].strip()
         if html_blocks.stray_close(i, line):  # a close tag that closes nothing: text to kramdown
             at = line.index("<")
             prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
-            blank_before = False
             i += 1
             continue
         last_html = html_blocks.end(i, line)
@@ -207,20 +215,17 @@ def mask(text: str) -> Masked:
             out.extend(tokens.source(part, block=True) for part in block.split("\n") if part.strip())
             if last_html + 1 < n and lines[last_html + 1].strip():
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
-            blank_before = True
-            i = last_html + 1
+            i = after_html = last_html + 1
             continue
         end = _block_end(lines, i, blank_before, out, prose, unclosed)
         if end is None:
             prose.append(line)
-            blank_before = False
             i += 1
             continue
         kind, last, head, tail = end
         if kind == "text":  # escaped, so that CommonMark reads text too
             at = len(line) - len(line.lstrip())
             prose.append(f"{line[:at]}\\{line[at:]}")
-            blank_before = False
             i += 1
             continue
         flush()
@@ -236,11 +241,21 @@ def mask(text: str) -> Masked:
             region = "\n".join(lines[i : last + 1])
             body = region[len(head) : len(region) - len(tail)]
             out.append(head + tokens.rendered(body, _render_block(kind, body), block=True) + tail)
-        blank_before = kind == "code" and last > i and not lines[last].strip()
         i = last + 1
+    prose.extend(lines[i:])
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+def _candidate_lines(text: str) -> Iterator[int]:
+    """The numbers of the lines that may open an opaque block: those that start (after up to
+    three spaces) with one of ``` ` ~ $ < ``, a tab, or four spaces."""
+    line, pos = 0, 0
+    for match in _CANDIDATE.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        yield line
 
 
 def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
@@ -448,7 +463,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     text of an HTML block is not Markdown)."""
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
-    ends = [m.start() for m in _BLANK_LINE.finditer(text)]  # where paragraphs end
+    ends: list[int] | None = None  # where paragraphs end, found at the first span
     runs: dict[int, list[int]] = {}  # backtick runs by length: their starts
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
@@ -458,14 +473,18 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
         start = match.start()
         if start < pos:
             continue
-        limit = ends[i] if (i := bisect_right(ends, start)) < len(ends) else len(text)
-        slashes = match.group(1) or ""
-        opener = match.start() + len(slashes)
-        if raw_only and match.group(4) is None:
+        if raw_only and match.group(3) is None:
             continue
-        if match.group(2) is not None:  # backticks
-            ticks = match.group(2)
-            if len(slashes) % 2:  # an escaped backtick: the rest of the run may open a span
+        if ends is None:
+            ends = [m.start() for m in _BLANK_LINE.finditer(text)] if "\n" in text else []
+        limit = ends[i] if (i := bisect_right(ends, start)) < len(ends) else len(text)
+        opener = back = start
+        while back > 0 and text[back - 1] == "\\":
+            back -= 1
+        escaped = (start - back) % 2 == 1  # an odd run of backslashes before it
+        if match.group(1) is not None:  # backticks
+            ticks = match.group(1)
+            if escaped:  # an escaped backtick: the rest of the run may open a span
                 if len(ticks) == 1:
                     continue
                 ticks, opener = ticks[1:], opener + 1
@@ -490,8 +509,8 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + len(ticks)], rendered)]
             pos = close + len(ticks)
-        elif match.group(3) is not None:  # $$
-            if len(slashes) % 2:
+        elif match.group(2) is not None:  # $$
+            if escaped:
                 continue
             if dollars is None:
                 dollars = [m.start() for m in re.finditer(r"(?<!\\)\$\$", text)]
@@ -504,7 +523,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + 2], rendered)]
             pos = close + 2
         else:  # a raw HTML span element: its text is kept as written
-            tag = match.group(4).lower()
+            tag = match.group(3).lower()
             if tag not in closes:
                 closes[tag] = [m.end() for m in re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE)]
             k = bisect_left(closes[tag], match.end())
