@@ -80,13 +80,11 @@ TODO: dict[str, str] = {
         "a processing instruction and an invalid tag (<hR>) in a paragraph are text to kramdown"
     ),
     "kramdown__span/05-html-markdown-attr": 'markdown="0" and "span" on span elements: content not converted',
-    "kramdown__span/04-footnote-backlink-inline": "a table inside a footnote definition",
     "kramdown__span/02-emphasis-normal": (
         "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
     ),
     "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it ('*a *star')",
     "kramdown__span/02-emphasis-empty": "empty emphasis '****' as kramdown leaves it",
-    "kramdown__span/01-link-reference": "'[URL] [1]': kramdown allows a space between a link's text and its reference",
     "kramdown__span/01-link-link-defs": "a definition with no URL ('[4]: nourl' after another) stays text in kramdown",
     "kramdown__span/01-link-inline": "inline links with nested link text, parens in the URL, an empty title",
     "parser-gfm/strikethrough": (

@@ -324,3 +324,11 @@ def test_a_stray_close_tag_is_text_and_footnotes_placement_and_spaced_definition
         '[with spaces]: with spaces.html "title"\n\n[^1]: Note.\n'
     )
     assert got.text.split("\n") == ["para", "</div>", "See with spaces and a1.", "1", "Note."]
+
+
+def test_a_table_in_a_footnote_and_a_reference_after_a_space() -> None:
+    got = parse(
+        "See [the site] [s] and a note[^t].\n\n[s]: https://example.org\n\n[^t]:\n    | a | b |\n    | c | d |\n"
+    )
+    assert got.text.split("\n") == ["See the site and a note1.", "1", "a", "b", "c", "d"]
+    assert 'href="https://example.org"' in got.html and "<table>" in got.html

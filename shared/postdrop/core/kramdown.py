@@ -136,6 +136,7 @@ _ANY_ITEM = _lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")  # a list item at an
 _FOOTNOTE_REFERENCE = _lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">')
 _FOOTNOTE_DEFINITION = _lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = _lazy(r"<(/?)div[\s>]")
+_FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -394,8 +395,11 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
             item = _ANY_ITEM.match(line)
             if item is not None:
                 columns.append(len(item.group(0).expandtabs(4)))
+            elif _FOOTNOTE_OPEN.match(line):
+                columns.append(4)  # a footnote's content is indented four columns
         column = columns[-1] if columns else 0
-        starts_block = i == 0 or not lines[i - 1].strip()
+        # a block opens after a blank line, or under a footnote's label with nothing after it
+        starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
         if code[i] or not starts_block or not _opens_table(line, column):
             out.append(line)
             flags.append(code[i])
@@ -829,6 +833,25 @@ def _autolinks(text: str) -> str:
     return text
 
 
+_DEFINITION_LABEL = _lazy(r"^ {0,3}\[(?!\^)([^\]\n]{1,999})\]:", re.MULTILINE)
+_SPACED_REFERENCE = _lazy(r"(\[[^\[\]\n]{1,999}\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
+
+
+def _spaced_references(text: str) -> str:
+    """``[text] [id]``: kramdown allows white space (a line break too) between a link's text and
+    its reference; CommonMark does not. Joined where ``id`` is defined."""
+    labels = {" ".join(label.lower().split()) for label in _DEFINITION_LABEL.findall(text)}
+    if not labels:
+        return text
+
+    def join(match: re.Match[str]) -> str:
+        if " ".join(match.group(2).lower().split()) not in labels:
+            return match.group(0)
+        return f"{match.group(1)}[{match.group(2)}]"
+
+    return _sub_in_prose(_SPACED_REFERENCE, join, text)
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
@@ -843,6 +866,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
+    (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
