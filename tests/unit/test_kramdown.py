@@ -332,3 +332,8 @@ def test_a_table_in_a_footnote_and_a_reference_after_a_space() -> None:
     )
     assert got.text.split("\n") == ["See the site and a note1.", "1", "a", "b", "c", "d"]
     assert 'href="https://example.org"' in got.html and "<table>" in got.html
+
+
+def test_processing_instructions_and_cdata_are_text() -> None:
+    got = parse('<?xml version="1.0"?>\n\nInline <![CDATA[section]]> and <? a *PI* ?>.\n')
+    assert got.text.split("\n") == ["<?xml version=“1.0”?>", "Inline <![CDATA[section]]> and <? a PI ?>."]

@@ -852,6 +852,15 @@ def _spaced_references(text: str) -> str:
     return _sub_in_prose(_SPACED_REFERENCE, join, text)
 
 
+_XML_MARKUP = _lazy(r"<(?=\?|!\[CDATA\[)")
+
+
+def _xml_markup(text: str) -> str:
+    """A processing instruction (``<? ... ?>``) or a CDATA section is text to kramdown, and
+    Markdown inside it is read; CommonMark would pass it on as raw HTML."""
+    return _sub_in_prose(_XML_MARKUP, lambda _m: "&lt;", text)
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
@@ -867,6 +876,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
+    (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (

@@ -436,6 +436,8 @@ def _escape_broken_tags(block: str) -> str:
     a tag, and its attributes to the next ">" (or quote), swallowing the text after it."""
     if "<" not in block:
         return block
+    if "<?" in block or "<![CDATA[" in block:  # text to kramdown, in an HTML block too
+        block = block.replace("<?", "&lt;?").replace("<![CDATA[", "&lt;![CDATA[")
     opened: dict[str, int] = {}
     pieces: list[str] = []
     pos = 0
