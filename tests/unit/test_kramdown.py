@@ -337,3 +337,8 @@ def test_a_table_in_a_footnote_and_a_reference_after_a_space() -> None:
 def test_processing_instructions_and_cdata_are_text() -> None:
     got = parse('<?xml version="1.0"?>\n\nInline <![CDATA[section]]> and <? a *PI* ?>.\n')
     assert got.text.split("\n") == ["<?xml version=“1.0”?>", "Inline <![CDATA[section]]> and <? a PI ?>."]
+
+
+def test_an_xml_namespaced_tag_is_html() -> None:
+    got = parse("<webgen:block name=\"test\" />\n\nThis <some:url name:spac='x'>doit</some:url> test.\n")
+    assert got.text == "This doit test."

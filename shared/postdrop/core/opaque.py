@@ -19,8 +19,9 @@ What is opaque, as kramdown's grammar has it:
   ``{% highlight %}`` arrives as one);
 - spans, found within a paragraph: a code span (a backtick run to the next run of the same
   length, not empty; one space off each end of a longer run's; one backtick between spaces
-  is text); kramdown's raw HTML span elements (``<code>``,
-  ``<kbd>``, ``<samp>``, ``<var>`` and the raw blocks above); ``$$ ... $$`` math.
+  is text); an XML-namespaced tag (``<some:tag>``: HTML to kramdown, text to CommonMark);
+  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>`` and the raw
+  blocks above); ``$$ ... $$`` math.
 
 Code blocks are given back to the Markdown source before CommonMark renders it (pulldown-cmark
 reads fenced and indented code as kramdown does). Spans, math and raw HTML elements are
@@ -60,7 +61,11 @@ _MATH_OPEN = re.compile(r" {0,3}\$\$")
 _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
-_SPAN_OPEN = re.compile(r"(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>", re.I)
+_SPAN_OPEN = re.compile(
+    r"(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
+    r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)",  # an XML-namespaced tag
+    re.IGNORECASE,
+)
 _HTML_BLOCK_OPEN = re.compile(
     r" {0,3}<(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
     r"footer|form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video"
@@ -474,6 +479,10 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     for match in _SPAN_OPEN.finditer(text):
         start = match.start()
         if start < pos:
+            continue
+        if match.group(4) is not None:  # HTML to kramdown, text to CommonMark: kept as written
+            pieces += [text[pos:start], tokens.rendered(match.group(4), match.group(4))]
+            pos = match.end()
             continue
         if raw_only and match.group(3) is None:
             continue
