@@ -342,3 +342,9 @@ def test_processing_instructions_and_cdata_are_text() -> None:
 def test_an_xml_namespaced_tag_is_html() -> None:
     got = parse("<webgen:block name=\"test\" />\n\nThis <some:url name:spac='x'>doit</some:url> test.\n")
     assert got.text == "This doit test."
+
+
+def test_an_html_tags_attributes_are_kept_as_written() -> None:
+    got = parse('A <a href="/~me/a\\,b" title="`x` $$y$$">link</a> and ~5 and `code`.\n')
+    assert got.text == "A link and ~5 and code."
+    assert 'href="/~me/a\\,b"' in got.html and 'title="`x` $$y$$"' in got.html

@@ -677,8 +677,9 @@ def _is_text_line(line: str) -> bool:
 
 
 # ASCII punctuation that kramdown does not escape: "\," is a backslash and a comma to it
-# each after an autolink's alternative: in <https://...> a backslash is text and "~" no strike
-_AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|"
+# each after an autolink's alternative: in <https://...> a backslash is text and "~" no strike,
+# and in an HTML tag's attributes: what the post wrote is kept
+_AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|</?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?>|"
 _FOREIGN_ESCAPE = _lazy(_AUTOLINK + r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
 _SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)")
 # searched in "\n" + text: a colon opening a line with no space after it (no definition to

@@ -63,7 +63,8 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
 _SPAN_OPEN = re.compile(
     r"(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
-    r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)",  # an XML-namespaced tag
+    r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
+    r"|(<[A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>)",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
 _HTML_BLOCK_OPEN = re.compile(
@@ -479,6 +480,8 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     for match in _SPAN_OPEN.finditer(text):
         start = match.start()
         if start < pos:
+            continue
+        if match.group(5) is not None:
             continue
         if match.group(4) is not None:  # HTML to kramdown, text to CommonMark: kept as written
             pieces += [text[pos:start], tokens.rendered(match.group(4), match.group(4))]
