@@ -348,3 +348,8 @@ def test_an_html_tags_attributes_are_kept_as_written() -> None:
     got = parse('A <a href="/~me/a\\,b" title="`x` $$y$$">link</a> and ~5 and `code`.\n')
     assert got.text == "A link and ~5 and code."
     assert 'href="/~me/a\\,b"' in got.html and 'title="`x` $$y$$"' in got.html
+
+
+def test_a_definition_line_with_a_pipe_is_a_table_row_as_kramdown_reads_tables_first() -> None:
+    got = parse("Text.\n\n[^1]: a | b\n\n[x]: http://e.org/a|b\n")
+    assert got.text.split("\n") == ["Text.", "[^1]: a", "b", "[x]: http://e.org/a", "b"]

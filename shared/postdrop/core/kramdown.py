@@ -136,6 +136,7 @@ _ANY_ITEM = _lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")  # a list item at an
 _FOOTNOTE_REFERENCE = _lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">')
 _FOOTNOTE_DEFINITION = _lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = _lazy(r"<(/?)div[\s>]")
+_DEFINITION_ROW = _lazy(r"^([ \t]*)\[(?=[^\]\n]*\]:)")
 _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
@@ -415,6 +416,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
             rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
             if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
                 rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
+            # a row that looks like a footnote or link definition is a row: kramdown reads tables first
+            rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
         else:
             rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
         out += rows
