@@ -353,3 +353,9 @@ def test_an_html_tags_attributes_are_kept_as_written() -> None:
 def test_a_definition_line_with_a_pipe_is_a_table_row_as_kramdown_reads_tables_first() -> None:
     got = parse("Text.\n\n[^1]: a | b\n\n[x]: http://e.org/a|b\n")
     assert got.text.split("\n") == ["Text.", "[^1]: a", "b", "[x]: http://e.org/a", "b"]
+
+
+def test_tilde_runs_strike_through_as_kramdown_pairs_them() -> None:
+    got = parse("~~~This is another test~~~\n\nI ~~don't even~~~ have.\n")
+    assert got.text.split("\n") == ["~This is another test~", "I don’t even~ have."]
+    assert got.html.count("<del>") == 2

@@ -684,7 +684,7 @@ def _is_text_line(line: str) -> bool:
 # and in an HTML tag's attributes: what the post wrote is kept
 _AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|</?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?>|"
 _FOREIGN_ESCAPE = _lazy(_AUTOLINK + r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
-_SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)")
+_SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)|(?<![~\\])~{3,}")
 # searched in "\n" + text: a colon opening a line with no space after it (no definition to
 # kramdown), or a definition two blank lines or more under its term
 _STRAY_COLON = _lazy(r"\n( {0,3}):(?=[^- \t\n])|(\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t])")
@@ -717,8 +717,24 @@ def _kramdown_escapes(text: str) -> str:
 
 
 def _single_tildes(text: str) -> str:
-    """kramdown-parser-gfm strikes through ``~~`` only; ``~a~`` is text."""
-    return _sub_in_prose(_SINGLE_TILDE, lambda m: "\\~" if m.group(0) == "~" else m.group(0), text)
+    """kramdown-parser-gfm strikes through ``~~`` only: ``~a~`` is text, and a longer run
+    strikes with the two tildes next to the words (``~~~a~~~`` is ``~`` ~~a~~ ``~``)."""
+
+    def escape(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if run == "~":
+            return "\\~"
+        if not run.startswith("~") or len(run) < 3:
+            return run  # an autolink, a tag or "~~"
+        at, end, whole = match.start(), match.end(), match.string
+        opens = end < len(whole) and not whole[end].isspace()
+        closes = at > 0 and not whole[at - 1].isspace()
+        extra = "\\~" * (len(run) - 2)
+        if closes:
+            return "~~" + extra
+        return extra + "~~" if opens else run
+
+    return _sub_in_prose(_SINGLE_TILDE, escape, text)
 
 
 def _stray_colons(text: str) -> str:
