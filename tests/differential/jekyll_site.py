@@ -42,8 +42,9 @@ _INCLUDE = re.compile(r"{%-?\s*include\s+([^\s%}]+)")
 _POST_URL = re.compile(r"{%-?\s*post_url\s+([^\s%}]+)")
 _LINK = re.compile(r"{%-?\s*link\s+([^\s%}]+)")
 _STUB_POST = "---\ntitle: stub\npostdrop_stub: true\n---\nstub\n"
-# Tags of plugins the sites use (jekyll-gist), stubbed: they render nothing, as postdrop does.
-PLUGIN_TAGS = ("gist",)
+# Tags of plugins the sites use (jekyll-gist, jekyll-twitter-plugin), stubbed: they render
+# nothing, as postdrop does.
+PLUGIN_TAGS = ("gist", "twitter")
 _PLUGIN = "".join(
     f"Liquid::Template.register_tag('{t}', Class.new(Liquid::Tag) {{ def render(_) = '' }})\n" for t in PLUGIN_TAGS
 )

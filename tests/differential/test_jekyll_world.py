@@ -6,14 +6,11 @@ parse_post returns for the same file:
 - title, categories and tags are Jekyll's;
 - the date is the same instant where the post writes an offset, the same wall clock
   otherwise (Jekyll reads offset-less dates as UTC here, postdrop in its default zone);
-- every text block Jekyll renders (paragraph, list item, heading, table cell, definition,
-  caption, each line of code) is in ``text``, white space folded;
-- ``text`` holds no Liquid, kramdown, HTML or Markdown syntax that Jekyll's text lacks.
+- the text both ways (compare.py): every text block Jekyll renders is in ``text``, every
+  line of ``text`` is in Jekyll's text, and ``text`` holds no Liquid, kramdown, HTML or
+  Markdown syntax that Jekyll's text lacks.
 
-The comparison's own rules (not postdrop's): kramdown's typographic quotes and dashes fold
-to ASCII; footnote back-links (↩), rouge's line-number gutters and the table of contents
-kramdown generates for ``{:toc}`` are navigation, not text;
-MathJax delimiters (``\\[ \\]``, ``\\( \\)``) around kramdown's math are dropped.
+TODO lists the posts postdrop does not read as Jekyll does yet (expected to fail, strictly).
 """
 
 from __future__ import annotations
@@ -23,10 +20,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
 from tests.conftest import jekyll_world_sites
+from tests.differential.compare import TYPOGRAPHY, text_problems
 from tests.differential.jekyll_site import JEKYLL, build
 
 if TYPE_CHECKING:
@@ -55,20 +52,8 @@ KEPT: dict[str, tuple[str, str, str]] = {
         "'* Integer ...' inside the deeper item, CommonMark (and its author) as a list",
     ),
 }
-_TYPOGRAPHY = str.maketrans(
-    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "«": "<<", "»": ">>"}
-)
-_BLOCKS = "p, h1, h2, h3, h4, h5, h6, li, td, th, dt, dd, caption, figcaption, pre"
-_NAVIGATION = "a.reversefootnote, td.gutter, td.rouge-gutter, .lineno, #markdown-toc"
-_MATH_DELIMITERS = re.compile(r"\\\[|\\\]|\\\(|\\\)")
-# Syntax that Jekyll's reading consumes: none of it may be in postdrop's text more often than in Jekyll's.
-SYNTAX = {
-    "Liquid": re.compile(r"{%|%}|{{|}}"),
-    # attribute lists, footnote marks, abbreviations, an end-of-block "^" line, a table's rule lines
-    "kramdown": re.compile(r"{:|\[\^[^\]]*\]|^\*\[|^[ \t]*\^[ \t]*$|^[ \t|+:]*(?:[-=—–][ \t|+:]*){3,}$", re.MULTILINE),
-    "HTML": re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>"),
-    "Markdown": re.compile(r"\*\*|__|\]\(|^#{1,6}[ \t]|^```|^~~~|^\|.*\|$|\$\$", re.MULTILINE),
-}
+# Posts postdrop does not read as Jekyll does yet: the post and what differs.
+TODO: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -76,38 +61,32 @@ def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict
     return {site: build(posts, tmp_path_factory.mktemp(site) / "site") for site, posts in SITES.items()}
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", _MATH_DELIMITERS.sub("", text.translate(_TYPOGRAPHY)))
-
-
-def jekyll_text(html: str) -> tuple[list[str], str]:
-    """Jekyll's text blocks (innermost first-level text of each block element) and its whole text."""
-    tree = LexborHTMLParser(html)
-    for node in tree.css(_NAVIGATION):
-        node.decompose()
-    blocks: list[str] = []
-    for node in tree.css(_BLOCKS):
-        if node.tag == "pre":
-            blocks.extend(line for line in node.text(deep=True).split("\n") if line.strip())
-        else:
-            blocks.append(node.text(deep=True))
-    body = tree.body
-    return [b for b in blocks if b.strip()], body.text(deep=True) if body is not None else ""
-
-
 def _path_id(case: tuple[str, Path]) -> str:
     return f"{case[0]}/{case[1].name}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[_path_id(c) for c in CASES])
+def _params() -> list[Any]:
+    return [
+        pytest.param(
+            case,
+            id=_path_id(case),
+            marks=[pytest.mark.xfail(reason=TODO[_path_id(case)], strict=True)] if _path_id(case) in TODO else [],
+        )
+        for case in CASES
+    ]
+
+
+@pytest.mark.parametrize("case", _params())
 def test_postdrop_reads_the_post_as_jekyll_does(
     case: tuple[str, Path], jekyll: dict[str, dict[str, dict[str, Any]]]
 ) -> None:
     site, path = case
+    if path.name not in jekyll[site]:
+        pytest.skip("Jekyll reads no post from a file name without a date (postdrop does)")
     theirs = jekyll[site][path.name]
     ours = parse_post(path.read_bytes(), f"posts/{path.name}")
     problems = []
-    if ours.title != theirs["title"] and ours.title != theirs["title"].translate(_TYPOGRAPHY):
+    if ours.title != theirs["title"] and ours.title != theirs["title"].translate(TYPOGRAPHY):
         problems.append(f"title {ours.title!r} != {theirs['title']!r}")
     if ours.categories != theirs["categories"]:
         problems.append(f"categories {ours.categories} != {theirs['categories']}")
@@ -116,17 +95,7 @@ def test_postdrop_reads_the_post_as_jekyll_does(
     kept, words, _why = KEPT.get(_path_id(case), ("", "", ""))
     if kept != "date":
         problems += _date_problems(path, ours.published_at, theirs["date"])
-    blocks, whole = jekyll_text(theirs["content"])
-    if kept == "text":
-        blocks = [b for b in blocks if words not in b]
-    folded = _fold(ours.text)
-    missing = [b for b in blocks if _fold(b) not in folded]
-    if missing:
-        problems.append(f"{len(missing)} of {len(blocks)} Jekyll text blocks missing, first: {missing[:3]}")
-    for kind, pattern in SYNTAX.items():
-        extra = len(pattern.findall(ours.text)) - len(pattern.findall(whole))
-        if extra > 0:
-            problems.append(f"{extra} more {kind} syntax than Jekyll's text: {pattern.findall(ours.text)[:5]}")
+    problems += text_problems(ours.text, theirs["content"], kept_words=words if kept == "text" else "")
     assert not problems, "\n".join(problems)
 
 
@@ -144,4 +113,6 @@ def _date_problems(path: Path, ours: str | None, theirs: str) -> list[str]:
 
 
 def test_every_kept_difference_is_a_post_of_jekyll_world() -> None:
-    assert set(KEPT) <= {_path_id(c) for c in CASES}
+    ids = {_path_id(c) for c in CASES}
+    assert set(KEPT) <= ids and set(TODO) <= ids
+    assert not set(KEPT) & set(TODO)

@@ -140,3 +140,222 @@ def test_rules_inside_a_table_are_not_rows() -> None:
     )
     assert got.text.split("\n") == ["h", "i", "1", "2", "3", "4", "f", "g", "x", "y", "j", "k", "5", "6", "7", "z"]
     assert got.html.count("<table>") == 3 and got.html.count("</th>") == 2 + 1 + 2  # the second: an empty header
+
+
+# --- code is sacred, and no rule destroys content ---------------------------------------------
+
+
+def test_an_attribute_list_inside_highlighted_code_is_code() -> None:
+    got = parse("{% highlight ruby %}\nh = {:love => 'lettuce'}\n{% endhighlight %}\n")
+    assert got.text == "h = {:love => 'lettuce'}"
+
+
+def test_indented_code_after_a_blank_line_is_never_rewritten() -> None:
+    got = parse("Intro:\n\n    h = {:love => 1}\n    *[CSS]: x\n    a <<b>> c\n")
+    assert got.text.split("\n") == ["Intro:", "h = {:love => 1} *[CSS]: x a <<b>> c"]
+    assert "<pre><code>h = {:love =&gt; 1}\n*[CSS]: x\na &lt;&lt;b&gt;&gt; c\n</code></pre>" in got.html
+
+
+def test_raw_code_elements_keep_their_text() -> None:
+    got = parse("Call <code>f({:a => 1})</code> and <kbd>--version</kbd> now.\n")
+    assert got.text == "Call f({:a => 1}) and --version now."
+
+
+def test_a_ragged_table_keeps_every_cell() -> None:
+    got = parse("| x |\n| y | z |\n\n| a | b |\n|---|---|\n| 1 | 2 | 3 |\n")
+    assert got.text.split("\n") == ["x", "y", "z", "a", "b", "1", "2", "3"]
+
+
+def test_a_broken_tag_in_an_html_block_is_text_and_swallows_nothing() -> None:
+    got = parse('<div>\n<b 가나 다="x>bold</b> text after\n\nmore text\n</div>\n\nNext para.\n')
+    assert got.text.split("\n") == ['<b 가나 다="x>bold</b> text after more text', "Next para."]
+
+
+def test_a_math_block_with_blank_lines_is_one_block_and_keeps_its_backslashes() -> None:
+    got = parse("$$\n\\begin{align}\na \\\\ b\n\nc \\, d\n\\end{align}\n$$\n\nAfter.\n")
+    assert got.text.split("\n") == ["\\begin{align} a \\\\ b c \\, d \\end{align}", "After."]
+    assert got.html.count("math-display") == 1
+
+
+def test_an_unpaired_double_dollar_stays_in_its_paragraph() -> None:
+    got = parse("It costs $$ 5.\n\n*Text*{: .c} here.\n\nThen $$a\\\\\nb$$ too.\n")
+    assert got.text.split("\n") == ["It costs $$ 5.", "Text here.", "Then a\\\\ b too."]
+
+
+def test_a_one_item_list_under_toc_is_navigation_whatever_it_says() -> None:
+    got = parse("* content\n{:toc}\n\n## First\n\nText.\n")
+    assert got.text.split("\n") == ["First", "Text."]
+
+
+def test_kramdown_escapes_tildes_colons_and_spaced_links() -> None:
+    got = parse(
+        "A \\, b \\; c \\& d \\* e.\n\nThis ~is~ text, ~~this~~ not.\n\n:smile: here\n\n"
+        "para\n\n\n: no definition\n\nsee [x](with spaces.html) now\n"
+    )
+    assert got.text.split("\n") == [
+        "A \\, b \\; c \\& d * e.",
+        "This ~is~ text, this not.",
+        ":smile: here",
+        "para",
+        ": no definition",
+        "see x now",
+    ]
+    assert 'href="with%20spaces.html"' in got.html or 'href="with spaces.html"' in got.html
+
+
+def test_a_span_ial_after_a_word_is_text_and_one_after_an_element_goes() -> None:
+    got = parse('This is an{: .ignored} span, *this*{: .x} and [l](/u){:target="_blank"\nrel="x"} not.\n')
+    assert got.text == "This is an{: .ignored} span, this and l not."
+
+
+def test_a_rule_line_under_a_paragraph_goes_on_with_it() -> None:
+    got = parse("one\n---- ---\n\ntwo\nlines\n=====\n\nHead\n---\n")
+    lines = got.text.split("\n")
+    assert lines[0].startswith("one ") and lines[1:] == ["two lines =====", "Head"]
+    assert got.html.count("<hr") == 0 and "<h2>Head</h2>" in got.html
+
+
+def test_an_html_block_ends_at_its_close_tag_and_holds_no_markdown() -> None:
+    got = parse("<div>\n  a ~ b :x: `c`\n\n  d\n</div>\nNext *para*.\n")
+    assert got.text.split("\n") == ["a ~ b :x: `c` d", "Next para."]
+
+
+def test_extensions_as_kramdown_reads_them() -> None:
+    got = parse(
+        "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"
+        '{::nomarkdown}\nThis *is* raw\n{:/nomarkdown}\n\n{::nomarkdown type="latex"}\n\\item x\n{:/}\n\n'
+        '{::options syntax_highlighter_opts="{default_lang: ruby}" /}\n\n{::something}\nkept\n{:/something}\n\n'
+        "{::comment}\nnever closed\n"
+    )
+    assert got.text.split("\n") == [
+        "A b c.",
+        "This *is* raw",
+        "{::something} kept {:/something}",
+        "{::comment} never closed",
+    ]
+
+
+def test_a_fence_kramdown_does_not_read_as_one_is_text() -> None:
+    got = parse("~~~ two words\nnot code\n~~~\n\nthen\n\n```\nnever closed\n")
+    assert got.text.split("\n") == ["~~~ two words not code ~~~", "then", "``` never closed"]
+    assert "<pre>" not in got.html
+
+
+def test_code_spans_and_heading_ids_as_kramdown_reads_them() -> None:
+    got = parse(
+        "A ` literal and `` `x` `` and `in\\` it.\n\n# Header {#9ab}\n\n# Good {#ok}\n\n"
+        "See <https://example.com/~me/> and \\~tilde.\n"
+    )
+    assert got.text.split("\n") == [
+        "A ` literal and `x` and in\\ it.",
+        "Header {#9ab}",
+        "Good",
+        "See https://example.com/~me/ and ~tilde.",
+    ]
+    assert '<h1 id="ok">Good</h1>' in got.html or "<h1>Good</h1>" in got.html
+
+
+def test_kramdown_tables_without_leading_pipes_and_rules_with_empty_cells() -> None:
+    got = parse(
+        "cell 1 | cell 2 \\| continued\n\n| a | b\n+ :-: |\n| c | d\n|----|||\n| e | f\n\n"
+        "|no|table|here|\nparagraph\n\nSee <a>x | y</a> here.\n\nOne `a | b` cell.\n"
+    )
+    assert got.text.split("\n") == [
+        "cell 1",
+        "cell 2 | continued",
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "|no|table|here| paragraph",
+        "See x | y here.",
+        "One a | b cell.",
+    ]
+    assert got.html.count("<table>") == 2
+
+
+def test_a_table_header_of_empty_cells_and_a_block_tag_in_a_cell() -> None:
+    got = parse("|: Title :|||\n|:--|:--|:--|\n| <div>x</div> | b | c\n")
+    assert got.text.split("\n") == [": Title :", "<div>x</div>", "b", "c"]
+    assert got.html.count("<th>") == 3
+
+
+def test_a_table_inside_a_list_item_is_a_table() -> None:
+    got = parse("1. step\n    * `state` is:\n\n    x | y\n    0 | z\n\n2. next\n")
+    assert got.text.split("\n") == ["step", "state is:", "x", "y", "0", "z", "next"]
+    assert got.html.count("<table>") == 1
+
+
+def test_long_dash_runs_as_kramdown_writes_them() -> None:
+    got = parse("Keyword   Text\n--------  -----\nred       Sunsets\n\n---------- test\n")
+    assert got.text.split("\n") == ["Keyword Text ——– —– red Sunsets", "———- test"]
+    assert "<hr" not in got.html
+
+
+def test_a_fence_indented_inside_its_list_item_keeps_that_indentation_in_its_code() -> None:
+    got = parse("1. item\n\n    ```yaml\n    # x\n    a: 1\n    ```\n")
+    assert "<pre><code> # x\n a: 1\n</code></pre>" in got.html
+
+
+def test_item_ials_go_and_footnotes_never_referred_to_are_not_output() -> None:
+    got = parse(
+        "* {:.cls} first\n* another {:.cls}\n\nterm\n: {:.x} definition\n\nText[^a].\n\n[^a]: used\n[^b]: unused\n"
+    )
+    assert got.text.split("\n") == ["first", "another {:.cls}", "term", "definition", "Text1.", "1", "used"]
+
+
+def test_autolinks_ald_lines_and_an_underline_under_a_quote_as_kramdown_reads_them() -> None:
+    got = parse(
+        "Mail <mailto:a_b@x.org> or <ü@x.de>, see <http://x.org/?a&amp;b=1>.\n\n"
+        "{:id: key='a}' }\n\n> Quoted.\nNot a Header\n-\n\nEnd.\n"
+    )
+    assert got.text.split("\n") == [
+        "Mail a_b@x.org or ü@x.de, see http://x.org/?a&b=1.",
+        "Quoted. Not a Header -",
+        "End.",
+    ]
+
+
+def test_a_stray_close_tag_is_text_and_footnotes_placement_and_spaced_definitions() -> None:
+    got = parse(
+        "para\n\n</div>\n\n* here\n{:footnotes}\n\nSee [with spaces] and a[^1].\n\n"
+        '[with spaces]: with spaces.html "title"\n\n[^1]: Note.\n'
+    )
+    assert got.text.split("\n") == ["para", "</div>", "See with spaces and a1.", "1", "Note."]
+
+
+def test_a_table_in_a_footnote_and_a_reference_after_a_space() -> None:
+    got = parse(
+        "See [the site] [s] and a note[^t].\n\n[s]: https://example.org\n\n[^t]:\n    | a | b |\n    | c | d |\n"
+    )
+    assert got.text.split("\n") == ["See the site and a note1.", "1", "a", "b", "c", "d"]
+    assert 'href="https://example.org"' in got.html and "<table>" in got.html
+
+
+def test_processing_instructions_and_cdata_are_text() -> None:
+    got = parse('<?xml version="1.0"?>\n\nInline <![CDATA[section]]> and <? a *PI* ?>.\n')
+    assert got.text.split("\n") == ["<?xml version=“1.0”?>", "Inline <![CDATA[section]]> and <? a PI ?>."]
+
+
+def test_an_xml_namespaced_tag_is_html() -> None:
+    got = parse("<webgen:block name=\"test\" />\n\nThis <some:url name:spac='x'>doit</some:url> test.\n")
+    assert got.text == "This doit test."
+
+
+def test_an_html_tags_attributes_are_kept_as_written() -> None:
+    got = parse('A <a href="/~me/a\\,b" title="`x` $$y$$">link</a> and ~5 and `code`.\n')
+    assert got.text == "A link and ~5 and code."
+    assert 'href="/~me/a\\,b"' in got.html and 'title="`x` $$y$$"' in got.html
+
+
+def test_a_definition_line_with_a_pipe_is_a_table_row_as_kramdown_reads_tables_first() -> None:
+    got = parse("Text.\n\n[^1]: a | b\n\n[x]: http://e.org/a|b\n")
+    assert got.text.split("\n") == ["Text.", "[^1]: a", "b", "[x]: http://e.org/a", "b"]
+
+
+def test_tilde_runs_strike_through_as_kramdown_pairs_them() -> None:
+    got = parse("~~~This is another test~~~\n\nI ~~don't even~~~ have.\n")
+    assert got.text.split("\n") == ["~This is another test~", "I don’t even~ have."]
+    assert got.html.count("<del>") == 2

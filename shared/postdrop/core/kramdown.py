@@ -1,44 +1,46 @@
 """kramdown, the Markdown Jekyll renders, read on CommonMark.
 
-postdrop renders Markdown with pulldown-cmark (pyromark). Its options give most of what
+postdrop renders Markdown with pulldown-cmark (pyromark). Its options give much of what
 kramdown adds to CommonMark: footnotes (definitions written ``[^1]: <https://...>`` too),
-``$$`` math (kept as TeX source), heading IDs ``{#id}``, definition lists, GFM task lists
-and typographic quotes and dashes. What they do not give is handled here, on the Markdown
-source, outside code (fenced and indented blocks, code spans) and math (``$$...$$``):
+heading IDs ``{#id}``, definition lists, GFM tables and task lists, typographic quotes and
+dashes. First, opaque.py hides what kramdown reads as code or math (and HTML blocks) behind
+tokens: no rule here can see inside them, and math is rendered there. The rest is handled
+here, on the Markdown source around the tokens:
 
-- attribute lists (``{: .class}``, ``{:toc}``, span IALs after a link or image) and the
-  extensions ``{::options /}``, ``{::comment}``, ``{::nomarkdown}``: removed, their
-  content kept where kramdown keeps it. A ``{:toc}`` list is navigation: dropped whole.
-- abbreviation definitions (``*[CSS]: Cascading Style Sheets``): removed (the text keeps
-  the abbreviation, as kramdown's ``<abbr>`` does).
+- attribute lists and ALDs (``{: .class}``, span IALs after the element they belong to;
+  after a word an IAL is text), ``{:toc}`` and ``{:footnotes}`` lists (navigation, dropped
+  whole), the extensions ``{::comment}``, ``{::nomarkdown}`` (content output as written)
+  and ``{::options /}``; abbreviation definitions (the text keeps the abbreviation).
 - ``markdown="1"`` on an HTML block: its content is read as Markdown.
-- an HTML block with blank lines inside stays one HTML block (CommonMark would end it at the
-  first blank line and read the rest as Markdown or indented code).
-- a table with no header row is a table.
+- kramdown's tables: a block opened by a line with a cell border (leading pipe or not),
+  header or not, ragged rows, rule and footer lines, inside list items too.
 - emphasis next to CJK text: ``**免责声明：**我之前`` is bold, as kramdown reads it; CommonMark's
   flanking rule cannot close ``**`` after punctuation that a CJK letter follows.
-- a single ``$`` is a dollar sign: kramdown's math is only ``$$...$$``.
-- two backslashes at the end of a line are a line break (CommonMark reads an escaped
-  backslash there); a line holding only ``^`` ends the block before it.
-- an ordered item ends the paragraph before it, whatever its number (CommonMark lets only
-  ``1.`` interrupt a paragraph), and ``1)`` is text, not a list item.
-- a table's ``|---|`` lines after its header start a new body, and a ``|===|`` line its
-  footer: kramdown reads them as rules; GFM would make them rows of dashes.
+- two backslashes at the end of a line are a line break; a line holding only ``^`` ends the
+  block before it; an ordered item ends the paragraph before it, whatever its number, and
+  ``1)`` is text.
+- kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (a TeX ``\\,``);
+  ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition,
+  nor is ``: x`` two blank lines under a paragraph; link destinations and definitions may
+  hold spaces; e-mail autolinks show without ``mailto:``; a heading's ``{...}`` other than
+  `` {#id}`` is text; a rule line or setext underline under a paragraph of several lines
+  goes on with the paragraph, and long dash runs read as kramdown's typography writes them.
+- after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
-producer's HTML-in-Markdown posts pay for none of them.
+producer's HTML-in-Markdown posts pay for few of them.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
 from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.opaque import Masked, mask
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -59,7 +61,6 @@ PYROMARK_OPTIONS = (
     | pyromark.Options.ENABLE_SMART_PUNCTUATION
     | pyromark.Options.ENABLE_TASKLISTS
 )
-_WITH_MATH = PYROMARK_OPTIONS | pyromark.Options.ENABLE_MATH
 
 
 class _Lazy:
@@ -83,20 +84,21 @@ def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return cast("re.Pattern[str]", _Lazy(pattern, flags))
 
 
-_INLINE_MATH = _lazy(r'<span class="math math-inline">(.*?)</span>', re.DOTALL)
-
 # Line patterns start with "\n" and are searched in "\n" + text: a literal first character
 # lets re skip ahead, where "^" with MULTILINE tries every position.
-_FENCE = _lazy(r"\n {0,3}(`{3,}|~{3,})")  # a fence, at the start of its line
-_INDENTED = _lazy(r"\n[ \t]*\n((?:(?: {4}|\t)[^\n]*+(?:\n|$))++)")
-# a code span on one line (or a lone backtick run); 2,000 characters at most, so a line of
-# unclosed runs costs linear time
-_CODE_SPAN = _lazy(r"(`+)[^`\n](?:[^\n]{0,2000}?[^`\n])?\1(?!`)|`+")
-_EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b[^}\n]{0,200}\}")
-_OPTIONS = _lazy(r"\{::options\b[^}]*/\}")
-_BLOCK_IAL = _lazy(r"\n {0,3}\{:(?!:)[^}\n]{0,200}\}[ \t]*(?=\n|$)")
-_SPAN_IAL = _lazy(r"\{:(?![:/])[^}\n]{0,200}\}")
-_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+_EXTENSION_OPEN = _lazy(r"\{::(comment|nomarkdown)\b(?:[^}\n\"']|\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'){0,200}+\}")
+_OPTIONS = _lazy(r"\{::options\b(?:[^}\"'/]|/(?!\})|\"[^\"]{0,200}\"|'[^']{0,200}'){0,300}+/\}")
+# an IAL or ALD line (in a quote too); a quoted value may hold "}"
+_BLOCK_IAL = _lazy(
+    r"\n {0,3}(?:>[ \t]?)*\{:(?![:/])(?:[^}\n\"'\\]|\\.|\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'){0,200}+\}[ \t]*(?=\n|$)"
+)
+# a span IAL: after the element it belongs to (a link, image, emphasis, code span, HTML element,
+# another IAL); it may wrap onto the next line. Anywhere else kramdown prints it as text.
+_SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])(?:[^}\n]|\n(?![ \t]*\n)){0,200}\}")
+_ITEM_IAL = _lazy(r"(\n[ \t]*(?:[*+-]|\d{1,9}\.|:)[ \t]+)\{:(?![:/])[^}\n]{0,200}\}[ \t]*")
+# a one-item list under {:toc} or {:footnotes}: kramdown puts the table of contents (the footnotes)
+# in its place, whatever the item says
+_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*(?:toc|footnotes)[ \t]*\}[ \t]*(?=\n|$)")
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 _MARKDOWN_ATTR = _lazy(
     r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
@@ -110,8 +112,6 @@ _BLOCK_TAGS = (
 # after a newline (the text gets one in front): a literal first character lets re search fast
 _HTML_BLOCK_OPEN = _lazy(rf"\n {{0,3}}<({_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE | re.MULTILINE)
 _BLANK_LINE = _lazy(r"\n(?:[ \t]*\n)+")
-_TABLE_ROW = _lazy(r"^ {0,3}\|")
-_DELIMITER_ROW = _lazy(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # CJK letters and punctuation, fullwidth forms: ranges, not a regex class (that one takes 5 ms
 # to compile, on every cold start)
 _CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
@@ -131,21 +131,20 @@ _PAREN_ITEM = _lazy(r"\n([ \t>]*\d{1,9})\)(?=[ \t\n]|$)")
 _NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
+_BLOCK_TAG_IN_CELL = _lazy(rf"<(?=/?(?:{_BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
+_ANY_ITEM = _lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")  # a list item at any depth, to its content
+_FOOTNOTE_REFERENCE = _lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">')
+_FOOTNOTE_DEFINITION = _lazy(r'<div class="footnote-definition" id="([^"]*)">')
+_DIV_TAG = _lazy(r"<(/?)div[\s>]")
+_DEFINITION_ROW = _lazy(r"^([ \t]*)\[(?=[^\]\n]*\]:)")
+_FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
+_HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
-_FOOTER_ROW = _lazy(r"^ {0,3}\|[|+: \t=]*=[|+: \t=]*$")
-# a footer line, or a rule line under two table lines (a header's delimiter row has one)
-_TABLE_RULE_ANY = _lazy(
-    r"\n {0,3}\|[^\n]*\n {0,3}\|[|+: \t=]*=[|+: \t=]*(?=\n|$)"
-    r"|\n {0,3}\|[^\n]*\n {0,3}\|[^\n]*\n {0,3}\|[ \t]*:?-+:?[ \t]*(?:[|+][|+:\t -]*)?(?=\n|$)"
-)
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
-# a row opening a block, with no delimiter row under it; searched in "\n\n" + text
-_HEADERLESS_ANY = _lazy(r"\n[ \t]*\n {0,3}\|[^\n]*(?:\n(?! {0,3}\|?[ \t]*:?-+:?[ \t]*[|+])|$)")
 _HEADING_ITEM_ANY = _lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
 _LIST_ITEM = _lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING_ITEM = _lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
-_CODE_ELEMENT = _lazy(rf"<code\b[^>\n]{{0,200}}>.{{0,{_SPAN}}}?</code>", re.IGNORECASE)
-_GUILLEMET = _lazy(r"<<+|>>+")
+_GUILLEMET = _lazy(r"(?<!\\)(?:<<+|>>+)")
 # an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
 # comes after it) so re can skip ahead, and the inside is possessive: linear time
 _EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
@@ -153,18 +152,49 @@ _EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
 
 def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
-    source = to_commonmark(markdown)
-    if "$$" not in source:
-        return pyromark.html(source, options=PYROMARK_OPTIONS)
-    html = pyromark.html(source, options=_WITH_MATH)
-    # pulldown-cmark reads $x$ as math too; kramdown does not: give those their dollars back.
-    return _INLINE_MATH.sub(r"$\1$", html) if "math-inline" in html else html
+    masked = mask(markdown)
+    source = masked.to_source(_rewrite(masked))
+    html = pyromark.html(source, options=PYROMARK_OPTIONS)
+    if 'class="footnote-definition"' in html:
+        html = _unreferenced_footnotes(html)
+    return masked.to_html(html)
+
+
+def _unreferenced_footnotes(html: str) -> str:
+    """kramdown outputs no footnote that the text never refers to; pulldown-cmark outputs each
+    definition where it stands. (Rendered spans and raw HTML are tokens here: every <div> is
+    pulldown-cmark's own.)"""
+    referenced = set(_FOOTNOTE_REFERENCE.findall(html))
+    pieces: list[str] = []
+    pos = 0
+    for match in _FOOTNOTE_DEFINITION.finditer(html):
+        if match.start() < pos or match.group(1) in referenced:
+            continue
+        depth, end = 0, match.start()
+        for tag in _DIV_TAG.finditer(html, match.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end == match.start():
+            break  # never closed: pulldown-cmark closes what it opens, so this is no definition of its
+        pieces.append(html[pos : match.start()])
+        pos = end
+    return "".join(pieces) + html[pos:] if pieces else html
 
 
 def to_commonmark(markdown: str) -> str:
-    """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source."""
+    """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source; code and
+    math as written."""
+    masked = mask(markdown)
+    return masked.to_written(_rewrite(masked))
+
+
+def _rewrite(masked: Masked) -> str:
+    """The rewrites, over the source whose code and math are tokens (opaque.py)."""
+    markdown = masked.text
     if "{:" in markdown:
-        markdown = _OPTIONS.sub("", _extension_blocks(markdown))
+        markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
@@ -173,186 +203,83 @@ def to_commonmark(markdown: str) -> str:
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
     if by_line:
         lines = markdown.split("\n")
-        code = _code_lines(markdown, lines)
+        code = masked.code_lines(lines)
         for rewrite_lines in by_line:
             lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
     return markdown
 
 
-# --- where the prose is: code is never rewritten --------------------------------------------
-
-
-class _Prose:
-    """The positions of a text that are prose: not in a fenced or indented code block, not in
-    ``$$`` math, not in a backtick code span. Code blocks and math are found once, code spans
-    per line when asked."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.blocks = _code_blocks(text)
-        if "$$" in text:
-            self.blocks = _merged(self.blocks + _math_spans(text, self.blocks))
-        self._starts = [start for start, _ in self.blocks]
-        # the line last asked about: its start, its end (its newline), its code spans. Rewrites ask
-        # in order, so each line is searched once: a line of a million matches costs linear time.
-        self._line: tuple[int, int, list[tuple[int, int]]] = (0, -1, [])
-
-    def in_block(self, pos: int) -> bool:
-        i = bisect_right(self._starts, pos) - 1
-        return i >= 0 and pos < self.blocks[i][1]
-
-    def at(self, pos: int) -> bool:
-        if self.in_block(pos):
-            return False
-        start, end, spans = self._line
-        if not start <= pos <= end:
-            start = self.text.rfind("\n", 0, pos) + 1
-            end = self.text.find("\n", start)
-            end = len(self.text) if end < 0 else end
-            spans = [m.span() for m in _CODE_SPAN.finditer(self.text, start, end)]
-            self._line = (start, end, spans)
-        i = bisect_right(spans, (pos, len(self.text))) - 1
-        return not (i >= 0 and pos < spans[i][1])
-
-
-def _code_blocks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each fenced and indented code block, in order."""
-    blocks: list[tuple[int, int]] = []
-    opened: tuple[int, str] | None = None
-    lined = "\n" + text  # positions in it are one past those in text: a match's start is its line's
-    for match in _FENCE.finditer(lined) if "```" in text or "~~~" in text else ():
-        line_start, fence = match.start(), match.group(1)
-        line_end = lined.find("\n", match.end())
-        info = lined[match.end() : len(lined) if line_end < 0 else line_end]
-        if opened is None:
-            if not (fence[0] == "`" and "`" in info):  # backticks in the info string: not a fence
-                opened = (line_start, fence)
-        elif fence[0] == opened[1][0] and len(fence) >= len(opened[1]) and not info.strip():
-            blocks.append((opened[0], match.end() - 1))
-            opened = None
-    if opened is not None:
-        blocks.append((opened[0], len(text)))
-    fenced = list(blocks)
-    padded = "\n\n" + text  # an indented block opens after a blank line, or at the start
-    for match in _INDENTED.finditer(padded):
-        start, end = match.start(1) - 2, match.end(1) - 2
-        if any(a <= start < b for a, b in fenced) or _in_list(text, start):
-            continue
-        blocks.append((start, end))
-    return sorted(blocks)
-
-
-def _math_spans(text: str, code: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, end) of each ``$$...$$`` pair whose delimiters are outside ``code``."""
-    spans: list[tuple[int, int]] = []
-    starts = [start for start, _ in code]
-    opened: int | None = None
-    pos = text.find("$$")
-    while pos >= 0:
-        i = bisect_right(starts, pos) - 1
-        if i >= 0 and pos < code[i][1]:  # a "$$" in code is code
-            pos = text.find("$$", code[i][1])
-            continue
-        if opened is None:
-            opened = pos
-        else:
-            spans.append((opened, pos + 2))
-            opened = None
-        pos = text.find("$$", pos + 2)
-    return spans
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping spans as one, in order."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start < out[-1][1]:
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return out
-
-
-def _in_list(text: str, start: int) -> bool:
-    """Whether the indented lines at ``start`` continue a list item (then they are not code):
-    the first line above them indented less than four columns is a list item or its text."""
-    pos = start
-    while pos > 0:
-        line_start = text.rfind("\n", 0, pos - 1) + 1
-        line = text[line_start : pos - 1] if pos - 1 >= line_start else ""
-        pos = line_start
-        if not line.strip():
-            continue
-        indent = _indent(line)
-        if indent < 4:
-            return bool(_LIST_ITEM.match(line)) or indent >= 2
-    return False
-
-
-@lru_cache(maxsize=2)
-def _prose_of(text: str) -> _Prose:
-    """One text's prose, kept while rewrites that change nothing pass the same text on."""
-    return _Prose(text)
-
-
-def _sub_in_prose(
-    pattern: re.Pattern[str],
-    replace: Callable[[re.Match[str]], str],
-    text: str,
-    *,
-    spans: bool = True,
-) -> str:
-    """``pattern.sub(replace, text)`` where the match starts in prose; code keeps its text.
-    ``spans=False``: only code blocks are code (for a rewrite of backticks themselves).
-    A line pattern matches from the newline before its line: prose is asked about the line."""
-    prose: _Prose | None = None
+def _sub_in_prose(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
+    """``pattern.sub(replace, text)`` over the masked source (code and math are tokens there),
+    looking at MAX_REWRITES places at most."""
     places = 0
 
     def one(match: re.Match[str]) -> str:
-        nonlocal prose, places
+        nonlocal places
         places += 1
         if places > MAX_REWRITES:
             raise PostRejected(
                 f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (emphasis,"
                 " guillemets, attribute lists, line breaks, items); postdrop reads no more in one post"
             )
-        replaced = replace(match)
-        if replaced == match.group(0):
-            return replaced  # nothing to do: no need to know whether it is code
-        prose = prose or _prose_of(text)
-        pos = match.start() + 1 if text.startswith("\n", match.start()) else match.start()
-        keep = prose.in_block(pos) if not spans else not prose.at(pos)
-        return match.group(0) if keep else replaced
+        return replace(match)
 
     return pattern.sub(one, text)
 
 
-def _code_lines(text: str, lines: list[str]) -> list[bool]:
-    """For each line of ``text``, whether it starts inside a code block."""
-    prose = _prose_of(text)
-    flags = []
-    pos = 0
-    for line in lines:
-        flags.append(prose.in_block(pos))
-        pos += len(line) + 1
-    return flags
-
-
-def _extension_blocks(text: str) -> str:
-    """``{::comment}...{:/comment}`` removed; ``{::nomarkdown}...{:/nomarkdown}`` its content.
-    One pass: an extension never closed is left as it is, and the search stops there."""
+def _extension_blocks(text: str, masked: Masked) -> str:
+    """kramdown's ``{::comment}`` (removed) and ``{::nomarkdown}`` (its content is output as
+    written: HTML, or nothing for another ``type``), as kramdown reads them: ``{::name /}``
+    stands alone; an opening alone on its line is a block, closed by ``{:/name}`` or ``{:/}``
+    alone on a line; any other is a span, closed by the first of them. One never closed is
+    text. One pass: a close searched for in vain is not searched for again."""
     out: list[str] = []
     pos = 0
-    while (match := _EXTENSION_OPEN.search(text, pos)) is not None:
-        name = match.group(1)
-        ends = [(i, len(mark)) for mark in (f"{{:/{name}}}", "{:/}") if (i := text.find(mark, match.end())) >= 0]
-        if not ends:
-            break
-        end, size = min(ends)
-        out += [text[pos : match.start()], text[match.end() : end] if name == "nomarkdown" else ""]
-        pos = end + size
+    search = 0
+    missing: set[tuple[str, bool]] = set()
+    while (match := _EXTENSION_OPEN.search(text, search)) is not None:
+        name, start = match.group(1), match.start()
+        search = match.end()
+        if match.group(0).endswith("/}"):
+            out.append(text[pos:start])
+            pos = search
+            continue
+        block = _alone_on_line(text, start, search)
+        if (name, block) in missing:
+            continue
+        closer = (_BLOCK_CLOSER if block else _SPAN_CLOSER)(name).search(text, search)
+        if closer is None:
+            missing.add((name, block))
+            continue
+        content = text[search : closer.start()]
+        out.append(text[pos:start])
+        if name == "nomarkdown" and not re.search(r"\btype\s*=\s*[\"']?(?!html)\w", match.group(0)):
+            written = match.group(0) + content + closer.group(0)
+            out.append(masked.raw(written, masked.to_written(content).strip("\n"), block=block))
+        pos = search = closer.end()
     return "".join(out) + text[pos:] if out else text
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """Whether only spaces stand around ``text[start:end]`` on its line (looking no further
+    than the spaces: a long line costs nothing)."""
+    before, after = start, end
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return (before == 0 or text[before - 1] == "\n") and (after == len(text) or text[after] == "\n")
+
+
+@cache
+def _BLOCK_CLOSER(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*\{{:/(?:{name})?\}}[ \t]*$", re.MULTILINE)
+
+
+@cache
+def _SPAN_CLOSER(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\{{:/(?:{name})?\}}")
 
 
 def _indent(line: str) -> int:
@@ -364,9 +291,11 @@ def _drop_attributes(text: str) -> str:
     """Attribute lists, a ``{:toc}`` list, and abbreviation definitions, out of the prose
     (each line pattern is searched in "\n" + text, and removes the newline before the line)."""
     lined = "\n" + text
-    for pattern, needed in ((_TOC, "TOC"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
+    for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _nothing, lined)
+    if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
+        lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
     return lined[1:]
 
 
@@ -450,25 +379,83 @@ def _tag_pattern(tag: str) -> re.Pattern[str]:
 
 
 def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """kramdown's tables written as GFM's: each run of ``|`` lines that opens a block (_gfm_table)."""
+    """kramdown's tables written as GFM's (_gfm_table). A table opens a block with a line that
+    has a ``|`` (not escaped, not in code: code spans are tokens here) and runs over the lines
+    that have one; it holds a row that is not a rule line, and a blank line (or the end) comes
+    after it. Lines that look like a table but are none are text: their pipes escaped."""
     out: list[str] = []
     flags: list[bool] = []
+    columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
     i = 0
     while i < len(lines):
-        starts_block = i == 0 or not lines[i - 1].strip()
-        if code[i] or not starts_block or not _TABLE_ROW.match(lines[i]):
-            out.append(lines[i])
+        line = lines[i]
+        if not code[i] and line.strip():
+            indent = _indent(line)
+            while columns and indent < columns[-1] and not (len(columns) == 1 and indent >= 4):
+                columns.pop()  # the line is no longer inside this item
+            item = _ANY_ITEM.match(line)
+            if item is not None:
+                columns.append(len(item.group(0).expandtabs(4)))
+            elif _FOOTNOTE_OPEN.match(line):
+                columns.append(4)  # a footnote's content is indented four columns
+        column = columns[-1] if columns else 0
+        # a block opens after a blank line, or under a footnote's label with nothing after it
+        starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
+        if code[i] or not starts_block or not _opens_table(line, column):
+            out.append(line)
             flags.append(code[i])
             i += 1
             continue
         j = i
-        while j < len(lines) and not code[j] and _TABLE_ROW.match(lines[j]):
+        while j < len(lines) and not code[j] and _in_table(lines[j]):
             j += 1
-        rows = _gfm_table(lines[i:j])
+        run = lines[i:j]
+        ends_block = j == len(lines) or not lines[j].strip()
+        if ends_block and not all(_is_rule_row(row) for row in run):
+            margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
+            rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
+            if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
+                rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
+            # a row that looks like a footnote or link definition is a row: kramdown reads tables first
+            rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
+        else:
+            rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
         out += rows
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _opens_table(line: str, column: int) -> bool:
+    """Whether ``line`` opens a table, in a list item whose content starts at ``column``."""
+    stripped = line.lstrip(" ")
+    indent = len(line) - len(stripped)
+    if not (indent <= 3 or column <= indent <= column + 3) or not stripped or stripped[0] in "#><\t":
+        return False
+    return stripped[0] == "|" or (_LIST_ITEM.match(line) is None and _has_cell_border(line))
+
+
+def _in_table(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return bool(stripped) and (
+        stripped[0] == "|" or _has_cell_border(line) or (stripped[0] == "+" and _is_rule_row(line))
+    )
+
+
+def _has_cell_border(line: str) -> bool:
+    """A ``|`` that splits cells: not escaped, not in code (a token here), not inside an HTML
+    span element (kramdown counts none of those)."""
+    if _CELL_BORDER.search(line) is None:
+        return False
+    if "<" in line:
+        line = _HTML_SPAN.sub("", line)
+    return _CELL_BORDER.search(line) is not None
+
+
+def _is_rule_row(row: str) -> bool:
+    """A kramdown table's rule line: ``|``, ``+``, ``:``, ``-`` (or ``=``, a footer's) and spaces."""
+    stripped = row.strip()
+    return bool(stripped) and not stripped.strip("|+:-= \t") and ("-" in stripped or "=" in stripped)
 
 
 def _gfm_table(rows: list[str]) -> list[str]:
@@ -478,22 +465,39 @@ def _gfm_table(rows: list[str]) -> list[str]:
     delimiter row, right under a one-row header: the header keeps its first row and gets a
     delimiter of its width (with kramdown's alignments), the other rules go, and a table with
     no rule under a row (kramdown's header-less table) gets an empty header."""
-    rules = [_DELIMITER_ROW.match(row) is not None or _FOOTER_ROW.match(row) is not None for row in rows]
+    rules = [_is_rule_row(row) for row in rows]
     lead = rules.index(False) if False in rules else len(rows)
     rows, rules = rows[lead:], rules[lead:]
     if not rows:
         return []
-    cells = _cell_count(rows[0])
-    header = next((row for row, rule in zip(rows, rules, strict=True) if rule and _DELIMITER_ROW.match(row)), None)
+    # kramdown gives every row the cells of the widest; GFM cuts rows to the header's width
+    cells = max(_cell_count(row) for row, rule in zip(rows, rules, strict=True) if not rule)
+    header = next((row for row, rule in zip(rows, rules, strict=True) if rule and "-" in row), None)
     if header is None:
         top = ["|" + " |" * cells, "|" + "---|" * cells]
     else:
-        top, rows, rules = [rows[0], _delimiter(header, cells)], rows[1:], rules[1:]
+        top, rows, rules = [_widened(rows[0], cells), _delimiter(header, cells)], rows[1:], rules[1:]
     return top + [row for row, rule in zip(rows, rules, strict=True) if not rule]
 
 
+def _widened(row: str, cells: int) -> str:
+    """A header row given empty cells up to ``cells``."""
+    missing = cells - _cell_count(row)
+    if missing <= 0:
+        return row
+    row = row.rstrip()
+    closed = row.endswith("|") and not row.endswith("\\|") and len(row.strip()) > 1
+    return (row if closed else row + " |") + " |" * missing
+
+
 def _cell_count(row: str) -> int:
-    return max(1, len(_CELL_BORDER.split(row.strip().strip("|"))))
+    """The cells of a row as kramdown (and GFM) count them: ``|a|||`` has three."""
+    cells = _CELL_BORDER.split(row.strip())
+    if len(cells) > 1 and not cells[0].strip():
+        cells = cells[1:]  # the leading pipe
+    if len(cells) > 1 and not cells[-1].strip():
+        cells = cells[:-1]  # one trailing pipe
+    return max(1, len(cells))
 
 
 def _delimiter(rule: str, cells: int) -> str:
@@ -501,6 +505,8 @@ def _delimiter(rule: str, cells: int) -> str:
     marks = []
     for part in _RULE_BORDER.split(rule.strip().strip("|+")):
         cell = part.strip()
+        if not cell:
+            continue  # "||": no cell of its own
         left, right = cell.startswith(":"), len(cell) > 1 and cell.endswith(":")
         marks.append(f"{':' if left else ''}---{':' if right else ''}")
     return "|" + "|".join((marks + ["---"] * cells)[:cells]) + "|"
@@ -563,12 +569,6 @@ def _ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
         out.append(line)
         flags.append(False)
     return out, flags
-
-
-def _code_element_backticks(text: str) -> str:
-    """Backticks inside an inline ``<code>`` element are its text (kramdown reads the element
-    as HTML); CommonMark would start code spans with them."""
-    return _sub_in_prose(_CODE_ELEMENT, lambda m: m.group(0).replace("`", "&#96;"), text, spans=False)
 
 
 def _guillemets(text: str) -> str:
@@ -656,13 +656,6 @@ def _has_cjk_delimiter(text: str) -> bool:
     return False
 
 
-def _has_table_work(text: str) -> bool:
-    """A table with no header row, or with a rule line inside."""
-    if "|" not in text:
-        return False
-    return _HEADERLESS_ANY.search("\n\n" + text) is not None or _TABLE_RULE_ANY.search("\n" + text) is not None
-
-
 @lru_cache(maxsize=2)
 def _numbered_lines(text: str) -> tuple[bool, bool]:
     """Whether ``text`` has a ``1)`` line, and an ordered item right under a paragraph's line:
@@ -686,21 +679,232 @@ def _is_text_line(line: str) -> bool:
     return bool(stripped) and stripped[0] not in ">|#<" and _indent(line) < 4 and _LIST_ITEM.match(line) is None
 
 
+# ASCII punctuation that kramdown does not escape: "\," is a backslash and a comma to it
+# each after an autolink's alternative: in <https://...> a backslash is text and "~" no strike,
+# and in an HTML tag's attributes: what the post wrote is kept
+_AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|</?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?>|"
+_FOREIGN_ESCAPE = _lazy(_AUTOLINK + r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
+_SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)|(?<![~\\])~{3,}")
+# searched in "\n" + text: a colon opening a line with no space after it (no definition to
+# kramdown), or a definition two blank lines or more under its term
+_STRAY_COLON = _lazy(r"\n( {0,3}):(?=[^- \t\n])|(\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t])")
+_DEFINITION = _lazy(r" {0,3}:[ \t]")
+# an inline link's or image's destination with a space in it and no title: kramdown takes it whole
+_SPACED_DESTINATION = _lazy(
+    r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)\)"
+)
+# a heading's trailing attribute block; kramdown's is only " {#id}", an id starting with a letter
+_HEADING_ATTRIBUTES = _lazy(r"^( {0,3}#{1,6}[ \t][^\n]*?|[^\n]*?)(\{[^{}\n]*\})[ \t#]*$")
+_KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
+_SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
+_DASH_RUN = _lazy(r"-{4,}")
+# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it)
+_SPACED_DEFINITION = _lazy(
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
+    r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
+)
+_BREAK_LINE_ANY = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$", re.MULTILINE)
+_BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
+
+
+def _kramdown_escapes(text: str) -> str:
+    """A backslash before ``% & , / ; ? @ ^`` is text to kramdown (a TeX ``\\,`` stays);
+    CommonMark would drop it: it gets a backslash of its own."""
+    return _sub_in_prose(
+        _FOREIGN_ESCAPE, lambda m: m.group(0) if m.group(2) is None else f"{m.group(1)}\\\\{m.group(2)}", text
+    )
+
+
+def _single_tildes(text: str) -> str:
+    """kramdown-parser-gfm strikes through ``~~`` only: ``~a~`` is text, and a longer run
+    strikes with the two tildes next to the words (``~~~a~~~`` is ``~`` ~~a~~ ``~``)."""
+
+    def escape(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if run == "~":
+            return "\\~"
+        if not run.startswith("~") or len(run) < 3:
+            return run  # an autolink, a tag or "~~"
+        at, end, whole = match.start(), match.end(), match.string
+        opens = end < len(whole) and not whole[end].isspace()
+        closes = at > 0 and not whole[at - 1].isspace()
+        extra = "\\~" * (len(run) - 2)
+        if closes:
+            return "~~" + extra
+        return extra + "~~" if opens else run
+
+    return _sub_in_prose(_SINGLE_TILDE, escape, text)
+
+
+def _stray_colons(text: str) -> str:
+    """``:x`` opening a line is text, not a definition (kramdown's needs a space after the
+    colon), and so is ``: x`` under more than one blank line."""
+
+    def escape(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return f"\n{match.group(1)}\\:"
+        above = match.string[match.string.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if _DEFINITION.match(above):
+            return match.group(0)  # the next definition of the same term
+        return f"{match.group(2)}\\:"
+
+    return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
+
+
+def _spaced_destinations(text: str) -> str:
+    """``[a](with spaces.html)`` and ``[id]: with spaces.html``: kramdown's links; CommonMark's
+    only with the destination in ``<>``."""
+    if "](" in text:
+        text = _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
+    if "]:" in text:
+        text = _sub_in_prose(_SPACED_DEFINITION, lambda m: f"{m.group(1)}<{m.group(2)}>{m.group(3)}", "\n" + text)[1:]
+    return text
+
+
+def _kramdown_dashes(match: re.Match[str]) -> str:
+    """A run of dashes as kramdown's typography writes it: em dashes from the left, then an en
+    dash for two left over (pulldown-cmark spreads a long run differently)."""
+    ems, rest = divmod(len(match.group(0)), 3)
+    return "—" * ems + ("–" if rest == 2 else "-" * rest)
+
+
+def _long_dashes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """Runs of four dashes or more in a line of text, as kramdown's typography writes them (a
+    rule line, a table's rule or a setext underline is left alone)."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not code[i] and "----" in line and line.strip(" \t|+:=-") and not line.lstrip().startswith("<"):
+            out[i] = _DASH_RUN.sub(_kramdown_dashes, line)
+    return out, code
+
+
+def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A paragraph goes on over a rule line (``***``, ``---- ---``) in kramdown, and over a
+    setext underline under more than one line; CommonMark ends it there. The line is text:
+    its first character escaped."""
+    out: list[str] = []
+    run = 0  # lines of the paragraph above (0: none)
+    for line, is_code in zip(lines, code, strict=True):
+        if is_code or not line.strip():
+            run = 0
+            out.append(line)
+            continue
+        if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
+            setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
+            if not setext or run > 1:
+                text = _DASH_RUN.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
+                if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
+                    at = len(text) - len(text.lstrip())
+                    text = f"{text[:at]}\\{text[at:]}"
+                out.append(text)
+                run += 1
+                continue
+        content = line.lstrip(" >") if line.lstrip().startswith(">") else line  # a quote's paragraph too
+        run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
+        out.append(line)
+    return out, code
+
+
+def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A heading's ``{...}`` that is not kramdown's `` {#id}`` is text to kramdown: its brace
+    written as a character reference, so that pulldown-cmark takes no id, class or attribute."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if code[i] or not line.endswith(("}", "} ", "}#", "#")) or "{" not in line:
+            continue
+        atx = line.lstrip(" ").startswith("#")
+        setext = not atx and i + 1 < len(lines) and not code[i + 1] and _SETEXT.match(lines[i + 1]) is not None
+        match = _HEADING_ATTRIBUTES.match(line) if atx or setext else None
+        if match is None:
+            continue
+        head, block = match.group(1), match.group(2)
+        if _KRAMDOWN_HEADER_ID.fullmatch(head[-1:] + block) and len(head.strip(" #")) > 0:
+            continue
+        out[i] = f"{head}&#123;{line[len(head) + 1 :]}"  # pulldown-cmark reads "\\{" as attributes too
+    return out, code
+
+
+_EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
+_ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
+_MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
+
+
+def _autolinks(text: str) -> str:
+    """kramdown's autolinks where CommonMark's differ: an e-mail address shows without its
+    ``mailto:`` and may be non-ASCII; character references in a URL are read in its text."""
+
+    def email(match: re.Match[str]) -> str:
+        address = match.group(2)
+        if match.group(1) is None and address.isascii():
+            return match.group(0)  # CommonMark's e-mail autolink already
+        return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', address)}](<mailto:{address}>)"
+
+    def entities(match: re.Match[str]) -> str:
+        import html  # noqa: PLC0415 - only posts with such a link come here
+
+        shown = html.unescape(match.group(1))
+        return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{match.group(1)}>)"
+
+    if "@" in text:
+        text = _sub_in_prose(_EMAIL_AUTOLINK, email, text)
+    if "&" in text:
+        text = _sub_in_prose(_ENTITY_AUTOLINK, entities, text)
+    return text
+
+
+_DEFINITION_LABEL = _lazy(r"^ {0,3}\[(?!\^)([^\]\n]{1,999})\]:", re.MULTILINE)
+_SPACED_REFERENCE = _lazy(r"(\[[^\[\]\n]{1,999}\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
+
+
+def _spaced_references(text: str) -> str:
+    """``[text] [id]``: kramdown allows white space (a line break too) between a link's text and
+    its reference; CommonMark does not. Joined where ``id`` is defined."""
+    labels = {" ".join(label.lower().split()) for label in _DEFINITION_LABEL.findall(text)}
+    if not labels:
+        return text
+
+    def join(match: re.Match[str]) -> str:
+        if " ".join(match.group(2).lower().split()) not in labels:
+            return match.group(0)
+        return f"{match.group(1)}[{match.group(2)}]"
+
+    return _sub_in_prose(_SPACED_REFERENCE, join, text)
+
+
+_XML_MARKUP = _lazy(r"<(?=\?|!\[CDATA\[)")
+
+
+def _xml_markup(text: str) -> str:
+    """A processing instruction (``<? ... ?>``) or a CDATA section is text to kramdown, and
+    Markdown inside it is read; CommonMark would pass it on as raw HTML."""
+    return _sub_in_prose(_XML_MARKUP, lambda _m: "&lt;", text)
+
+
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
-    (lambda text: "<code" in text and "`" in text, _code_element_backticks),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
     (lambda text: _numbered_lines(text)[0], _paren_items),
+    (lambda text: "\\" in text and _FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
+    (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
+    (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (lambda text: "](" in text or "]:" in text, _spaced_destinations),
+    (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
+    (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
+    (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
-    (_has_table_work, _tables),
+    (lambda text: "|" in text, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
+    (lambda text: _BREAK_LINE_ANY.search(text) is not None, _paragraph_breaks),
+    (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
+    (lambda text: "----" in text, _long_dashes),
 )

@@ -1,0 +1,131 @@
+"""postdrop beside Jekyll over kramdown's own test suite (../shared/kramdown-suite).
+
+Each case of kramdown's and kramdown-parser-gfm's suites is a post there; each folder is built
+as a Jekyll site (jekyll_site.py) and every post's ``text`` compared with Jekyll's rendering,
+both ways (compare.py): every text block Jekyll renders is in ``text``, every line of ``text``
+is in Jekyll's text, and no syntax leaks.
+
+KEPT lists the cases where postdrop differs on purpose, with the reason (docs/reading.md says
+the same). TODO lists the cases where postdrop does not yet read the post as kramdown does:
+they are expected to fail (strictly: a case that starts agreeing must leave the list).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postdrop import parse_post
+from tests.conftest import REPO
+from tests.differential.compare import text_problems
+from tests.differential.jekyll_site import JEKYLL, build
+
+SUITE = Path(os.environ.get("POSTDROP_KRAMDOWN_SUITE", REPO.parent / "shared" / "kramdown-suite"))
+FOLDERS = sorted(d for d in SUITE.iterdir() if d.is_dir()) if SUITE.is_dir() else []
+CASES = [(folder.name, path) for folder in FOLDERS for path in sorted(folder.glob("*.md"))]
+pytestmark = [
+    pytest.mark.skipif(not CASES, reason=f"kramdown's suite is not at {SUITE} (third-party text, never copied here)"),
+    pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
+]
+
+# Differences kept on purpose: the case and why.
+KEPT: dict[str, str] = {
+    "kramdown__span/01-link-latex-escaping": (
+        "the post ends with a paragraph that is one autolink: postdrop reads it as the producer's"
+        " source line (source.url), not as text (DESIGN.md, the body's trailer)"
+    ),
+}
+
+# Cases postdrop does not read as kramdown does yet: the case and what differs.
+TODO: dict[str, str] = {
+    "kramdown__block/14-table-simple": (
+        "'<em>span | </em> here' in a row: kramdown splits the cells first, and the '</em>' that"
+        " closes nothing in its cell is text"
+    ),
+    "kramdown__block/14-table-escaping": (
+        "a code span opened in one table line and closed in the next: kramdown splits the lines into cells first"
+    ),
+    "kramdown__block/12-extension-options": (
+        '{::options parse_block_html="true" /} and footnote_nr: later HTML blocks parsed as '
+        "Markdown, footnotes numbered from 10; postdrop ignores options"
+    ),
+    "kramdown__block/09-html-parse-as-raw": (
+        "a <script> with text after its close tag on the line: kramdown ends the raw element there "
+        "and reads a <p> block after it"
+    ),
+    "kramdown__block/09-html-cdata-section": (
+        "a CDATA section inside a <kbd> element: kramdown escapes it there too; postdrop keeps the"
+        " raw element as written (the sanitizer then drops the section)"
+    ),
+    "kramdown__block/08-list-mixed": "a nested list after a lazy line: kramdown's list indentation rules",
+    "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
+    "kramdown__block/03-paragraph-standalone-image": (
+        "an image with the 'standalone' IAL becomes a <figure> whose <figcaption> is its alt text"
+    ),
+    "kramdown__span/math-normal": "inline $$ math whose second line kramdown reads as a list item ('+ 1$$')",
+    "kramdown__span/extension-options": (
+        'a span {::options parse_span_html="false" /}: the <span>\'s content is not converted'
+    ),
+    "kramdown__span/05-html-xml": "'<SoMe>doit</some>': kramdown matches tag names by case, so '</some>' is text",
+    "kramdown__span/05-html-normal": (
+        "an invalid tag (<hR>), a block tag (<p>) and a close tag that closes nothing inside a"
+        " paragraph are text to kramdown"
+    ),
+    "kramdown__span/05-html-markdown-attr": 'markdown="0" and "span" on span elements: content not converted',
+    "kramdown__span/02-emphasis-normal": (
+        "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
+    ),
+    "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it ('*a *star')",
+    "kramdown__span/02-emphasis-empty": "empty emphasis '****' as kramdown leaves it",
+    "kramdown__span/01-link-link-defs": "a definition with no URL ('[4]: nourl' after another) stays text in kramdown",
+    "kramdown__span/01-link-inline": "inline links with nested link text, parens in the URL, an empty title",
+    "parser-gfm/strikethrough": (
+        "strikethrough across emphasis ('~~is a *strike* through *test ~~with nesting~~ involved*"
+        " here~~'): kramdown-parser-gfm pairs the delimiters in another order"
+    ),
+}
+
+
+def _case_id(case: tuple[str, Path]) -> str:
+    return f"{case[0]}/{case[1].name.removeprefix('2000-01-01-').removesuffix('.md')}"
+
+
+def _params() -> list[Any]:
+    params = []
+    for case in CASES:
+        case_id = _case_id(case)
+        marks = []
+        if case_id in KEPT:
+            marks.append(pytest.mark.skip(reason=f"kept apart on purpose: {KEPT[case_id]}"))
+        elif case_id in TODO:
+            marks.append(pytest.mark.xfail(reason=TODO[case_id], strict=True))
+        params.append(pytest.param(case, id=case_id, marks=marks))
+    return params
+
+
+@pytest.fixture(scope="module")
+def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, Any]]]:
+    return {
+        folder.name: build(sorted(folder.glob("*.md")), tmp_path_factory.mktemp(folder.name) / "site")
+        for folder in FOLDERS
+    }
+
+
+@pytest.mark.parametrize("case", _params())
+def test_postdrop_reads_the_case_as_jekyll_does(
+    case: tuple[str, Path], jekyll: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    folder, path = case
+    theirs = jekyll[folder][path.name]
+    ours = parse_post(path.read_bytes(), f"posts/{path.name}")
+    problems = text_problems(ours.text, theirs["content"])
+    assert not problems, "\n".join(problems)
+
+
+def test_every_listed_case_is_a_case_of_the_suite() -> None:
+    ids = {_case_id(c) for c in CASES}
+    assert set(KEPT) <= ids and set(TODO) <= ids
+    assert not set(KEPT) & set(TODO)

@@ -1,0 +1,121 @@
+"""Code is sacred: no rule of the reader changes the inside of code, whatever it holds.
+
+Generated posts mix prose with every kind of code kramdown knows (fenced with ``` and ~~~,
+a fence inside a list item, indented, ``{% highlight %}``, ``<pre>``, code spans, ``<code>``
+and ``<kbd>`` elements), and the code holds every construct the reader rewrites elsewhere:
+attribute lists, extensions, abbreviations, math, guillemets, emphasis, tables, rules,
+end-of-block marks, line breaks, items, HTML. Given such a post, when it is parsed, then each
+piece of code is in ``html`` as the text of a ``<code>`` element byte for byte, and in ``text``
+(white space folded), as Jekyll shows it. Liquid is not code to Jekyll (it runs first, inside
+code too): the code holds none.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from postdrop import parse_post
+
+# What the reader rewrites outside code, each a piece a line of code may hold.
+CONSTRUCTS = [
+    "{: .cls}",
+    "{:toc}",
+    "h = {:love => 'lettuce'}",
+    "{::comment}x{:/comment}",
+    "{::nomarkdown}y{:/}",
+    '{::options parse_block_html="true" /}',
+    "*[CSS]: Cascading",
+    "$$x^2$$",
+    "$5 and $6",
+    "\\\\",
+    "a\\,b\\;c",
+    "<<a>>",
+    "**b** *i* _u_ __w__",
+    "~s~ ~~t~~",
+    "| a | b |",
+    "|---|---|",
+    "----",
+    "^",
+    "1) x",
+    "2. y",
+    "* z",
+    ": dd",
+    "[l](u v) [^1]",
+    "# h {#id}",
+    '<div markdown="1">',
+    "<b 가>",
+    "&amp; &copy;",
+    "--- -- ...",
+    "\"q\" 's'",
+]
+_WORDS = st.text(alphabet="abcxyz019 .,;:=+-*/\\()[]{}#!?'\"", min_size=1, max_size=12)
+piece = st.one_of(st.sampled_from(CONSTRUCTS), _WORDS)
+code_line = (
+    st.lists(piece, min_size=1, max_size=4)
+    .map(" ".join)
+    .map(str.strip)
+    .filter(lambda line: bool(line) and "{{" not in line and "{%" not in line)
+)
+code_lines = st.lists(code_line, min_size=1, max_size=4)
+prose = st.sampled_from(["Some text.", "A *word* and {: .x} more.", "| a |", "Term\n: def", "> quote"])
+
+
+def _block(kind: str, lines: list[str]) -> tuple[str, str]:
+    """The Markdown of a code block of ``kind``, and the code Jekyll shows for it."""
+    code = "\n".join(lines)
+    if kind == "backticks":
+        return f"```\n{code}\n```", code + "\n"
+    if kind == "tildes":
+        return f"~~~\n{code}\n~~~", code + "\n"
+    if kind == "indented":  # after a paragraph: not the continuation of an item or definition
+        return "Code:\n\n" + "\n".join("    " + line for line in lines), code + "\n"
+    if kind == "listed":  # a fence one column into its list item: kramdown keeps that column
+        inner = "\n".join("    " + line for line in lines)
+        return f"1. Item:\n\n    ```\n{inner}\n    ```", "\n".join(" " + line for line in lines) + "\n"
+    if kind == "highlight":
+        return f"{{% highlight ruby %}}\n{code}\n{{% endhighlight %}}", code
+    return f"<pre><code>{_escape(code)}</code></pre>", code  # pre
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@st.composite
+def post_with_code(draw: st.DrawFn) -> tuple[str, list[str]]:
+    parts: list[str] = []
+    codes: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        parts.append(draw(prose))
+        kind = draw(
+            st.sampled_from(["backticks", "tildes", "indented", "listed", "highlight", "pre", "span", "element"])
+        )
+        lines = draw(code_lines)
+        if kind == "span":
+            code = lines[0].replace("`", "'")
+            parts.append(f"Call `{code}` now.")
+            codes.append(code)
+        elif kind == "element":
+            code = lines[0]
+            parts.append(f"Press <kbd>{_escape(code)}</kbd> or <code>{_escape(code)}</code>.")
+            codes += [code]  # <kbd> is checked in text only
+        else:
+            lines = [line.replace("`", "'").replace("~", "-") for line in lines]
+            markdown, code = _block(kind, lines)
+            parts.append(markdown)
+            codes.append(code)
+    return "\n\n".join(parts) + "\n", codes
+
+
+@settings(deadline=None)
+@given(post_with_code())
+def test_code_in_html_and_text_is_as_written(case: tuple[str, list[str]]) -> None:
+    body, codes = case
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    folded_text = " ".join(got.text.split())
+    for code in codes:
+        assert code in shown, f"{code!r} is not the text of any <code> in {got.html!r}"
+        assert " ".join(code.split()) in folded_text
