@@ -35,7 +35,7 @@ pytestmark = [
     pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
 ]
 CASES = [(site, path) for site, posts in SITES.items() for path in posts]
-# The differences kept on purpose, each listed in the README ("Where postdrop and Jekyll
+# The differences kept on purpose, each listed in docs/reading.md ("Where postdrop and Jekyll
 # differ"): the post, the check it is exempt from (for text, only the Jekyll blocks holding the
 # given words), and why.
 KEPT: dict[str, tuple[str, str, str]] = {

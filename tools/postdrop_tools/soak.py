@@ -1,18 +1,19 @@
 """`postdrop soak`: prove the delivery guarantees on the embedded emulator.
 
 The workload, in a versioned bucket: N posts of U versions each, in the producer's formats; a
-fraction of them junk (never a post), some with a twin (``x.html`` beside ``x.md``: one
-post_id), some large (about 60 KB of text that does not compress, in three twins: an item near
-DynamoDB's limit unless what it holds beside its post is kept out of line) or a stray
-(``x.jpg`` beside: rejected for its type); some lose an older version for good, some are
-deleted (a delete marker), and some of those restored (the marker removed). Every S3 event is
-delivered R times, shuffled when asked. At the real clients, a fraction P of calls fail each
-way AWS fails: throttled before sending; applied and then the answer lost (GetObject,
-SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch ``Failed`` (PublishBatch,
-SendMessageBatch); the process dying right after a write or a publish (its batch reappears
-after the visibility timeout). The pipeline runs until its queues drain, the DLQs are redriven
-once, and the table and a subscriber queue are read for real and checked against a model of
-S3 and of the precedence rule that is written here again, independently of the code under test:
+fraction of them junk (never a post, or one whose 300 KB title could never be stored), some
+with a twin (``x.html`` beside ``x.md``: one post_id), some large (about 60 KB of text that
+does not compress, in three twins: an item near DynamoDB's limit unless what it holds beside
+its post is kept out of line) or a stray (``x.jpg`` beside: rejected for its type); some lose
+an older version for good, some are deleted (a delete marker), and some of those restored (the
+marker removed). Every S3 event is delivered R times, shuffled when asked. At the real clients,
+a fraction P of calls fail each way AWS fails: throttled before sending; applied and then the
+answer lost (GetObject, SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch
+``Failed`` (PublishBatch, SendMessageBatch); the process dying right after a write or a publish
+(its batch reappears after the visibility timeout). The pipeline runs until its queues drain,
+the DLQs are redriven once, and the table and a subscriber queue are read for real and checked
+against a model of S3 and of the precedence rule that is written here again, independently of
+the code under test:
 
 - lost: a post with changes and no item at all
 - stale: an item not showing what its files' newest states say (record type, file, title)
@@ -74,6 +75,7 @@ class SoakConfig:
     large: float = 0.02  # posts of about 60 KB of incompressible text, as x.md, x.markdown and x.html
     folders: int = 3  # folder keys (zero bytes, ending in /) put and deleted among the posts
     paired: float = 0.2  # events delivered two records to one event (ParseFunction then sends a batch of two)
+    unstorable: float = 0.5  # of the junk posts, those that parse but could never be stored (a 300 KB title)
     strays: float = 0.1  # posts with an x.jpg beside x.md
     version_deletes: float = 0.15  # files that lose an older version for good
     restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
@@ -162,6 +164,7 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
             record(folder_at[i], "delete", None, True, marker)
         stem = f"posts/soak/2026-01-01-p{i:05d}"
         files = [(f"{stem}.md", rng.random() < config.junk)]
+        unstorable = files[0][1] and rng.random() < config.unstorable
         large = rng.random() < config.large
         if large:
             files += [(f"{stem}.markdown", False), (f"{stem}.html", False)]
@@ -175,7 +178,10 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
             for v in range(1 if key.endswith(".jpg") else config.updates):
                 token = f"{i}-{v}-{rng.randrange(10**9)}"
                 title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
-                data = f"---\nnot a post {token}\n".encode() if junk else _post_text(rng, fmt, title, token, large)
+                data = _post_text(rng, fmt, title, token, large) if not junk else (
+                    _post_text(rng, fmt, "长" * 100_000, token) if unstorable and key.endswith(".md")
+                    else f"---\nnot a post {token}\n".encode()
+                )  # fmt: skip
                 put = s3.put_object(Bucket=bucket, Key=key, Body=data)
                 versions.append(put.get("VersionId"))
                 record(key, "put", None if junk else title, junk, put.get("VersionId"),
