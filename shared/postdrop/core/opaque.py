@@ -59,12 +59,15 @@ _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
 _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
+# Lines looked back at to tell whether indented lines continue a list item: each indented line
+# looks back, so this bounds a post of deep lists (one look-back each) to linear time.
+LOOK_BACK = 100
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
-_SPAN_OPEN = re.compile(
-    r"(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
+_SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
+    r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
     r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
-    r"|(<[A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>)",  # another tag: its attributes hold no span
+    r"|(<[A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
 _HTML_BLOCK_OPEN = re.compile(
@@ -181,6 +184,11 @@ class _Tokens:
 
 def mask(text: str) -> Masked:
     """``text`` with its code and math replaced by tokens (see the module's docstring)."""
+    if text.count("<") > 2 * MAX_ELEMENTS:  # each is a place to look at: more than the element cap can hold
+        raise PostRejected(
+            f"the body has more than {2 * MAX_ELEMENTS:,} '<' (tags or guillemets), more than its"
+            f" {MAX_ELEMENTS:,} elements can hold; postdrop reads no more in one post"
+        )
     masked = Masked(text)
     tokens = masked.tokens = _Tokens(masked)
     if _PRIVATE.search(text):
@@ -336,21 +344,23 @@ def _render_block(kind: str, body: str) -> str:
 
 
 def _columns(line: str) -> int:
+    """The line's indentation in columns (a tab to the next multiple of 4)."""
+    if "\t" not in line:  # the common case, without building the expanded line
+        return len(line) - len(line.lstrip())
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
 
 
 def _in_list(out: list[str], prose: list[str]) -> bool:
     """Whether indented lines here continue a list item (then they are not code): above them, a
-    list item comes before any line that starts at the margin. Looks back a few hundred lines."""
+    list item comes before any line that starts at the margin. Looks back LOOK_BACK lines."""
     for above in (prose, out):
-        for line in reversed(above[-300:]):
-            if not line.strip():
+        for line in reversed(above[-LOOK_BACK:]):
+            if not line or line.isspace():
                 continue
-            indent = _columns(line)
             if _LIST_ITEM.match(line):
                 return True
-            if indent < 2:
+            if _columns(line) < 2:
                 return False  # a paragraph of the page, not an item's
     return False
 
@@ -358,7 +368,7 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
 def _item_column(out: list[str], prose: list[str]) -> int | None:
     """The content column of the list item the lines here belong to, or None (as _in_list)."""
     for above in (prose, out):
-        for line in reversed(above[-300:]):
+        for line in reversed(above[-LOOK_BACK:]):
             if not line.strip():
                 continue
             item = _ITEM_CONTENT.match(line)
@@ -477,7 +487,12 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
     pos = 0
-    for match in _SPAN_OPEN.finditer(text):
+    for seen, match in enumerate(_SPAN_OPEN.finditer(text)):
+        if seen > MAX_ELEMENTS:  # each place costs some Python: a post has at most this many, as elements
+            raise PostRejected(
+                f"the body has more than {MAX_ELEMENTS:,} places where a code span, math or an HTML"
+                " element may open; postdrop reads no more in one post"
+            )
         start = match.start()
         if start < pos:
             continue
