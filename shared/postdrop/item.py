@@ -179,9 +179,9 @@ def filters_of(record: dict[str, Any] | None) -> dict[str, Any]:
 
 def state_of(item: dict[str, Any]) -> dict[str, Any]:
     """What the item shows as ``told`` and ``announcing`` hold a state: record type, content
-    hash, since, and the filter attributes subscribers match it by."""
+    hash, since, origin, and the filter attributes subscribers match it by."""
     record_type, content_hash = shown(item)
-    state: dict[str, Any] = {"record_type": record_type, "since": int(item.get("since", 0))}
+    state: dict[str, Any] = {"record_type": record_type, "since": int(item.get("since", 0)), "origin": origin_of(item)}
     if content_hash is not None:
         state["content_hash"] = content_hash
     return state | (filters_of(item) if record_type != "DELETED" else {})

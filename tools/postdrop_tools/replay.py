@@ -124,19 +124,19 @@ def queue_url(target: Target, queue: str) -> str:
     return str(target.client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
 
 
-def _announced(item: dict[str, Any]) -> tuple[EventType, dict[str, Any] | None] | None:
-    """How the item's settled state was announced (event type, previous), or None when what it
-    shows is not what subscribers were told (in flight) or it was never told."""
+def _announced(item: dict[str, Any]) -> tuple[dict[str, Any], EventType, dict[str, Any] | None] | None:
+    """The item as it was announced (at the revision and from the change subscribers were told
+    of), with its event type and previous; None when what it shows is not what they were told
+    (in flight) or it was never told. A post that changed and changed back shows what was told."""
     told = item.get("told")
     if told is None or (str(told["record_type"]), told.get("content_hash")) != shown(item):
         return None
-    if int(told["since"]) != int(item.get("since", 0)):
-        return None
+    then = item | {"since": int(told["since"])} | ({"origin": told["origin"]} if "origin" in told else {})
     previous = told.get("previous")
     was = (str(previous["record_type"]) if previous else "DELETED", None)
     # a told written before event types were kept: what the change was, from what came before it
     event_type = told.get("event_type") or event_type_for(was, shown(item)) or "post.deleted"
-    return event_type, previous
+    return then, event_type, previous
 
 
 def replay(
@@ -167,11 +167,11 @@ def replay(
             report.never_told += "told" not in item
             report.in_flight += "told" in item
             continue
-        event_type, previous = announced
+        then, event_type, previous = announced
         if event_type == "post.deleted" and not deleted:
             report.deleted += 1
             continue
-        outgoing = outgoing_for(item, event_type, previous, s3)
+        outgoing = outgoing_for(then, event_type, previous, s3)
         attributes = outgoing.notification.message_attributes()
         if policy and not matches(policy, attributes):
             report.filtered += 1

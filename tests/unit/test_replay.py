@@ -1,0 +1,32 @@
+"""What `postdrop replay` sends of an item: the announcement subscribers were told, as it was told."""
+
+from __future__ import annotations
+
+from postdrop_tools.replay import _announced
+
+TOLD = {"record_type": "POST", "content_hash": "a", "since": 1, "event_type": "post.created",
+        "origin": {"key": "posts/x.md", "sequencer": "01"}}  # fmt: skip
+
+
+def _item(**more: object) -> dict[str, object]:
+    return {"post_id": "x", "key": "posts/x.md", "sequencer": "03", "record_type": "POST", "content_hash": "a",
+            "since": 1, "told": TOLD} | more  # fmt: skip
+
+
+def test_a_settled_post_is_replayed_as_it_was_told() -> None:
+    announced = _announced(_item())
+    assert announced is not None
+    then, event_type, previous = announced
+    assert (then["since"], then["origin"], event_type, previous) == (1, TOLD["origin"], "post.created", None)
+
+
+def test_a_post_changed_and_changed_back_is_replayed_at_the_revision_subscribers_heard() -> None:
+    # Given a post that showed b (never announced) and shows a again, at a later revision: nothing new is owed
+    announced = _announced(_item(since=3, origin={"key": "posts/x.md", "sequencer": "03"}))
+    # Then replay sends a, as it was told: its revision and the change that made it
+    assert announced is not None and announced[0]["since"] == 1 and announced[0]["origin"]["sequencer"] == "01"
+
+
+def test_a_post_whose_change_is_still_being_announced_is_left_to_the_topic() -> None:
+    assert _announced(_item(content_hash="b", since=2)) is None
+    assert _announced({k: v for k, v in _item().items() if k != "told"}) is None
