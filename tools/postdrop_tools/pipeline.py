@@ -145,7 +145,7 @@ class Pipeline:
         for message in messages:
             job = json.loads(message["Body"])
             request = job["request"]
-            function = self.functions[request["Operation"]["LambdaInvoke"]["FunctionArn"].rpartition(":")[2]]
+            function = self.functions[request["Operation"]["LambdaInvoke"]["FunctionArn"].split(":")[6]]
             bucket = request["ManifestGenerator"]["S3JobManifestGenerator"]["SourceBucket"].rpartition(":")[2]
             self.sqs.delete_message(QueueUrl=self.batch_jobs, ReceiptHandle=message["ReceiptHandle"])
             run_locally(self.stack.client("s3"), request, job["job_id"], function.invoke, bucket=bucket)

@@ -258,7 +258,7 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
     for notification_id, seen in bodies.items():
         if len(seen) > 1:
             report.one_id_two_bodies += 1
-            report.problems.append(f"one id, {len(seen)} bodies: {notification_id}")
+            report.problems.append(f"one id, {len(seen)} bodies: {notification_id} ({_differing(seen)})")
     report.notified = len(notifications)
     told: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # post_id -> notification_id -> it
     for n in notifications:
@@ -390,6 +390,14 @@ def run_soak(config: SoakConfig) -> SoakReport:
         report.faults_injected = dict(sorted(faults.injected.items()))
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def _differing(bodies: set[str]) -> str:
+    """What differs between the bodies of one notification_id: each differing field's values."""
+    parsed = [json.loads(b) for b in sorted(bodies)]
+    fields = sorted({k for p in parsed for k in p if len({json.dumps(q.get(k), sort_keys=True) for q in parsed}) > 1})
+    shown = (" | ".join(json.dumps(p.get(k), ensure_ascii=False)[:200] for p in parsed) for k in fields)
+    return "; ".join(f"{k}: {values}" for k, values in zip(fields, shown, strict=True))
 
 
 _COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "one_id_two_bodies",

@@ -190,13 +190,14 @@ def _functions(stack: LocalStack) -> None:
                 fn.sqs_source = t.physical[event_props["Queue"]["Fn::GetAtt"][0]]["Ref"]
                 fn.batch_size = int(event_props.get("BatchSize", 10))
         stack.functions[logical] = fn
-        t.physical[logical] = {"Ref": logical, "Arn": f"arn:aws:lambda:{t.pseudo['AWS::Region']}:"
-                                                     f"{t.pseudo['AWS::AccountId']}:function:{logical}"}  # fmt: skip
+        arn = f"arn:aws:lambda:{t.pseudo['AWS::Region']}:{t.pseudo['AWS::AccountId']}:function:{logical}"
+        alias = props.get("AutoPublishAlias", global_props.get("AutoPublishAlias"))
+        t.physical[logical] = {"Ref": logical, "Arn": arn, "Alias": f"{arn}:{alias}" if alias else arn}
 
 
 def _event_queue(stack: LocalStack, function_arn: str) -> str:
     """The ARN of the local queue standing in for a function's S3 or EventBridge trigger."""
-    fn = stack.functions[function_arn.rpartition(":")[2]]
+    fn = stack.functions[function_arn.split(":")[6]]  # arn:aws:lambda:region:account:function:NAME[:alias]
     sqs = stack.client("sqs")
     if fn.s3_queue is None:
         fn.s3_queue = sqs.create_queue(QueueName=s3_events_queue(fn.logical))["QueueUrl"]

@@ -103,6 +103,8 @@ class Template:
             return self.pseudo[name]
         if name in (self.body.get("Parameters") or {}):
             return self.parameter(name)
+        if name.endswith(".Alias"):  # SAM's reference to a function's AutoPublishAlias
+            return self.physical[name.removesuffix(".Alias")]["Alias"]
         return self.physical[name]["Ref"]
 
     def _sub(self, arg: Any) -> str:
