@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from postdrop_tools.emulator import ACCOUNT, REGION, emulator
-from postdrop_tools.local import drain_queue, scan_table, tap_topic
+from postdrop_tools.local import drain_queue, new_dead_letters, scan_table, tap_topic
 from postdrop_tools.ops import backfill, drop, redrive, safe_key, tail
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
@@ -79,7 +79,13 @@ def test_drop_then_backfill_is_idempotent_and_redrive_returns_dead_letters(
     # redrive: dead letters go back and are processed
     sqs = stack.client("sqs")
     envelope_body = _an_envelope(stack, pipeline, "posts/c.md")
-    sqs.send_message(QueueUrl=target.store_dlq, MessageBody=envelope_body)
+    sqs.send_message(QueueUrl=target.store_dlq, MessageBody=envelope_body, MessageAttributes={
+        "reason": {"DataType": "String", "StringValue": "the item would pass 400 KB"}})  # fmt: skip
+    seen: set[str] = set()
+    assert new_dead_letters(stack, seen) == [  # what `postdrop up` prints; the message stays for the redrive
+        "dead-letter    posts/c.md  the item would pass 400 KB  (postdrop redrive store, after a fix)"
+    ]
+    assert new_dead_letters(stack, seen) == []  # said once
     assert redrive(target, "store") == 1
     assert drain_queue(stack, target.store_dlq) == []
     pipeline.drain()

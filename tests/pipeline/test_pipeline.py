@@ -51,6 +51,7 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     assert report.stored == good
     assert report.rejected == len(JUNK)
     assert set(report.reasons) == {f"posts/{name}" for name in JUNK}
+    assert "before the front matter" in report.warnings["posts/2026-03-04-0003.md"][0]  # what run prints
     assert "not a post file type (.png)" in report.reasons["posts/junk/image.png"]
     assert "empty" in report.reasons["posts/junk/empty.md"]
     assert "never closed" in report.reasons["posts/junk/unclosed.md"]

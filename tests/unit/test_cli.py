@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from postdrop.exceptions import EventNotUnderstood
 from postdrop.store import sqs_messages
 from postdrop_tools.cli import EXIT_REJECTED, EXIT_USAGE, main
+from postdrop_tools.local import dead_letter_line, notification_lines
 from tests.conftest import SAMPLES
 
 
@@ -52,3 +55,32 @@ def test_store_function_says_what_an_event_is_when_it_is_not_its_own() -> None:
     with pytest.raises(EventNotUnderstood, match="record 0 is not one \\(eventSource aws:s3\\)"):
         sqs_messages({"Records": [{"eventSource": "aws:s3", "s3": {}}]})
     assert sqs_messages({"Records": [{"messageId": "m", "body": "{}"}]}) == [{"messageId": "m", "body": "{}"}]
+
+
+def test_a_notification_line_is_followed_by_its_posts_warnings() -> None:
+    warnings = ["date dropped: 'soon' is not a date", "encoding guessed: cp1252"]
+    notification = {"event_type": "post.created", "key": "posts/a.md", "title": "A", "categories": ["news"],
+                    "post": {"warnings": warnings}}  # fmt: skip
+    assert notification_lines(notification) == [
+        "post.created   posts/a.md  A  [news]",
+        "    warning: date dropped: 'soon' is not a date",
+        "    warning: encoding guessed: cp1252",
+    ]
+    del notification["post"]  # a tail without the post, or a deletion: the line alone
+    assert notification_lines(notification) == ["post.created   posts/a.md  A  [news]"]
+
+
+def test_a_dead_letter_says_which_file_and_why() -> None:
+    failed = {  # a Lambda on-failure destination record, as ParseDLQ receives it
+        "requestPayload": {"Records": [{"s3": {"object": {"key": "posts/a.md"}}}]},
+        "responsePayload": {"errorMessage": "Task timed out after 30.00 seconds", "errorType": "Timeout"},
+    }
+    assert dead_letter_line("parse", {"Body": json.dumps(failed)}) == (
+        "dead-letter    posts/a.md  Task timed out after 30.00 seconds  (postdrop redrive parse, after a fix)"
+    )
+    envelope = {"post_id": "a", "change": {"key": "posts/a.md"}}  # maxReceiveCount moved it: no reason given
+    assert dead_letter_line("store", {"Body": json.dumps(envelope)}) == (
+        "dead-letter    posts/a.md  StoreFunction failed on every receive (maxReceiveCount)"
+        "  (postdrop redrive store, after a fix)"
+    )
+    assert "an envelope" in dead_letter_line("store", {"Body": "not json"})

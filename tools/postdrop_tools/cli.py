@@ -111,7 +111,7 @@ def cmd_redrive(args: argparse.Namespace) -> int:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from postdrop_tools.local import notification_line
+    from postdrop_tools.local import notification_lines
     from postdrop_tools.ops import tail
 
     policy = _policy(args.filter)
@@ -121,16 +121,16 @@ def cmd_tail(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(notification, ensure_ascii=False), flush=True)
             return
-        print(notification_line(notification), flush=True)
-        for warning in (notification.get("post") or {}).get("warnings", []):
-            print(f"    warning: {warning}", flush=True)
+        print("\n".join(notification_lines(notification)), flush=True)  # with the post's warnings
+        if args.post and notification.get("post") is not None:
+            print(json.dumps(notification["post"], ensure_ascii=False, indent=2), flush=True)
 
     def listening() -> None:
         where = f"stack {args.stack}" if args.stack else target.endpoint
         print(f"postdrop tail: listening to {target.topic_arn} ({where}); Ctrl-C stops", file=sys.stderr, flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        tail(target, policy, emit, seconds=args.seconds, whole=args.post or args.json, subscribed=listening)
+        tail(target, policy, emit, seconds=args.seconds, whole=True, subscribed=listening)
     return 0
 
 

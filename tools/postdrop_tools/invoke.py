@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
 from postdrop_tools.emulator import emulator
-from postdrop_tools.local import drain_queue, notification_line, tap_topic
+from postdrop_tools.local import drain_queue, notification_lines, tap_topic
 from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
 from postdrop_tools.stack import LocalStack, provision
 from postdrop_tools.template import REPO
@@ -80,7 +80,8 @@ def invoke_event(
         tap = tap_topic(stack, "invoke-tap")
         result = LocalFunction(stack.functions[function], clients=Clients(), overrides=quiet).invoke(event)
         for notification in drain_queue(stack, tap):  # what subscribers received, offloaded ones too
-            print(f"published: {notification_line(notification)}", file=sys.stderr)
+            first, *warnings = notification_lines(notification)
+            print("\n".join([f"published: {first}", *warnings]), file=sys.stderr)
         return result
 
 

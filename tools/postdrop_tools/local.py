@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from postdrop_tools.stack import LocalStack
 
 __all__ = [
-    "content_type", "drain_queue", "drop_files", "notification_line", "post_files", "read_notification", "scan_table",
+    "content_type", "dead_letter_line", "drain_queue", "drop_files", "new_dead_letters", "notification_line",
+    "notification_lines", "post_files", "read_notification", "scan_table",
     "subscribe_queue", "tap_topic",
 ]  # fmt: skip
 
@@ -112,6 +113,47 @@ def notification_line(notification: dict[str, Any]) -> str:
         if filters:
             return line + f"  [{label}{' '.join(filters)}]"
     return line
+
+
+def notification_lines(notification: dict[str, Any]) -> list[str]:
+    """``notification_line``, then one indented line per warning of its post (a date dropped,
+    an encoding guessed: what postdrop repaired or assumed), where the notification carries it."""
+    warnings = (notification.get("post") or {}).get("warnings") or []
+    return [notification_line(notification), *(f"    warning: {warning}" for warning in warnings)]
+
+
+def dead_letter_line(which: str, message: dict[str, Any]) -> str:
+    """One readable line for a message of ParseDLQ (a Lambda on-failure record: the S3 event and
+    the error) or StoreDLQ (an envelope, with the reason StoreFunction gave where it gave one)."""
+    try:
+        body = json.loads(message["Body"])
+    except ValueError:
+        body = {}
+    if which == "parse":
+        event = body.get("requestPayload") or {}
+        keys = [r.get("s3", {}).get("object", {}).get("key", "?") for r in event.get("Records") or []]
+        keys += [event["detail"]["object"]["key"]] if "detail" in event else []
+        reason = (body.get("responsePayload") or {}).get("errorMessage", "ParseFunction failed on every retry")
+        what = ", ".join(keys) or "an event"
+    else:
+        what = (body.get("change") or {}).get("key") or body.get("post_id") or "an envelope"
+        attribute = (message.get("MessageAttributes") or {}).get("reason") or {}
+        reason = attribute.get("StringValue") or "StoreFunction failed on every receive (maxReceiveCount)"
+    return f"dead-letter    {what}  {reason}  (postdrop redrive {which}, after a fix)"
+
+
+def new_dead_letters(stack: LocalStack, seen: set[str]) -> list[str]:
+    """A line for each message that reached ParseDLQ or StoreDLQ since ``seen`` (updated), left
+    where it is: looked at with a zero visibility timeout, so a redrive still finds it."""
+    sqs, lines = stack.client("sqs"), []
+    for which, logical in (("parse", "ParseDLQ"), ("store", "StoreDLQ")):
+        response = sqs.receive_message(QueueUrl=stack.ref(logical), MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                       MessageAttributeNames=["All"])  # fmt: skip
+        for message in response.get("Messages", []):
+            if message["MessageId"] not in seen:
+                seen.add(message["MessageId"])
+                lines.append(dead_letter_line(which, message))
+    return lines
 
 
 def scan_table(stack: LocalStack) -> list[dict[str, Any]]:

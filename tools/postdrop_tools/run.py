@@ -44,6 +44,7 @@ class RunReport:
     subscriber: int = 0
     subscriber_filter: dict[str, Any] = field(default_factory=dict)  # the template's ExampleSubscription policy
     reasons: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # key -> what was repaired or assumed
     lost_keys: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
     invocations: dict[str, int] = field(default_factory=dict)
@@ -105,6 +106,7 @@ def run_pipeline(
             report.lost += 1
             report.lost_keys.append(key)
     report.deleted = sum(1 for item in items.values() if item.get("record_type") == "DELETED")
+    report.warnings = {n["key"]: n["post"]["warnings"] for n in notifications if (n.get("post") or {}).get("warnings")}
     report.notified = len(notifications)
     report.events = dict(Counter(n["event_type"] for n in notifications))
     report.subscriber = len(subscriber)
@@ -152,6 +154,8 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"  rejected  {report.rejected}",
     ]
     lines += [f"            {key}: {reason}" for key, reason in sorted(report.reasons.items())]
+    lines += [f"  warnings  {len(report.warnings)} post(s) stored with something repaired or assumed"]
+    lines += [f"            {key}: {'; '.join(warnings)}" for key, warnings in sorted(report.warnings.items())]
     lines += [
         f"  deleted   {report.deleted}",
         f"  notified  {report.notified}  ({events})",
@@ -177,7 +181,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.json:
         public = report.public()
         fields = ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds", "pipeline_seconds")
-        more = ("posts_per_second", "events", "reasons", "calls", "calls_per_post", "invocations", "cost")
+        more = ("posts_per_second", "events", "reasons", "warnings", "calls", "calls_per_post", "invocations", "cost")
         print(json.dumps({k: public[k] for k in fields + more}, ensure_ascii=False))
     else:
         print(_summary(folder, report))

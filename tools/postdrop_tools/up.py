@@ -3,7 +3,8 @@
     aws s3 cp post.md s3://BUCKET/posts/ --endpoint-url http://127.0.0.1:4566
 
 Each notification is printed as subscribers receive it, one line each whatever its size (an
-offloaded one is read through its pointer). Showing is never in the pipeline's way: a
+offloaded one is read through its pointer), then the post's warnings; a file that failed every
+try is a ``dead-letter`` line with its reason and the DLQ it waits in. Showing is never in the pipeline's way: a
 notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
 the emulator cleanly.
 """
@@ -16,12 +17,13 @@ import time
 from typing import TYPE_CHECKING
 
 from postdrop_tools.emulator import emulator
-from postdrop_tools.local import drain_queue, notification_line, tap_topic
+from postdrop_tools.local import drain_queue, new_dead_letters, notification_lines, tap_topic
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from postdrop_tools.stack import LocalStack
 
@@ -51,10 +53,15 @@ def up_command(args: argparse.Namespace) -> int:
                 "Ctrl-C stops it.",
                 flush=True,
             )
+            dead: set[str] = set()
+            looked = 0.0
             while True:
                 if not pipeline.pump():
                     time.sleep(0.2)
                 _show(stack, tap, as_json=args.json)
+                if time.monotonic() - looked > 2:  # a file that failed every try: say so, and where it waits
+                    looked = time.monotonic()
+                    _say(lambda: new_dead_letters(stack, dead))
     except KeyboardInterrupt:
         print("postdrop up: stopped", file=sys.stderr)
         return 0
@@ -69,8 +76,17 @@ def _show(stack: LocalStack, tap: str, *, as_json: bool) -> None:
         return
     for notification in notifications:
         try:
-            print(notification_line(notification), flush=True)
+            print("\n".join(notification_lines(notification)), flush=True)
             if as_json:
                 print(json.dumps(notification, ensure_ascii=False), flush=True)
         except Exception as exc:
             print(f"postdrop up: could not show a notification: {exc}", file=sys.stderr, flush=True)
+
+
+def _say(lines: Callable[[], list[str]]) -> None:
+    """Print what ``lines`` returns; a failure to get or print them is one line on stderr."""
+    try:
+        for line in lines():
+            print(line, flush=True)
+    except Exception as exc:
+        print(f"postdrop up: could not read the dead-letter queues: {exc}", file=sys.stderr, flush=True)
