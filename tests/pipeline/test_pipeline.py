@@ -26,6 +26,7 @@ JUNK = {
     "junk/photo.jpg": b"\xff\xd8\xff\xe0",
 }
 ODD_NAMES = ["odd/with space.md", "odd/plus+sign.md", "odd/市场 快讯 2026.md"]
+WARNED = "odd/blank-line-first.md"  # stored with a warning (a blank line before its front matter), category emnews
 
 
 def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
@@ -40,25 +41,26 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     for name in ODD_NAMES:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(sample)
+    (tmp_path / WARNED).write_bytes((SAMPLES / "2026-03-04-0003.md").read_bytes())
 
     # When every file is dropped and the pipeline drains
     report = run_pipeline(tmp_path)
 
     # Then every post is stored once, every junk file rejected with its reason, nothing lost
-    good = len(posts) + len(ODD_NAMES)
+    good = len(posts) + len(ODD_NAMES) + 1
     assert report.dropped == good + len(JUNK)
     assert report.lost == 0, report.lost_keys
     assert report.stored == good
     assert report.rejected == len(JUNK)
     assert set(report.reasons) == {f"posts/{name}" for name in JUNK}
-    assert "before the front matter" in report.warnings["posts/2026-03-04-0003.md"][0]  # what run prints
+    assert "before the front matter" in report.warnings[f"posts/{WARNED}"][0]  # what run prints
     assert "not a post file type (.png)" in report.reasons["posts/junk/image.png"]
     assert "empty" in report.reasons["posts/junk/empty.md"]
     assert "never closed" in report.reasons["posts/junk/unclosed.md"]
     # and one notification each, the example subscriber seeing only its category
     assert report.notified == good + len(JUNK)
     assert report.events == {"post.created": good, "post.rejected": len(JUNK)}
-    emnews = sum(1 for p in posts if "categories: emnews" in p.read_text(encoding="utf-8")) + len(ODD_NAMES)
+    emnews = sum(1 for p in posts if "categories: emnews" in p.read_text(encoding="utf-8")) + len(ODD_NAMES) + 1
     assert report.subscriber == emnews
     # and the AWS calls of postdrop's code are the batched happy path (counts are exact)
     unread = 2  # .png and .jpg are rejected by their key, before any GetObject
