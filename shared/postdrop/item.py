@@ -36,6 +36,7 @@ change of the same content (a re-upload, a replay) sends it. Pure: no AWS here.
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILE_FIELDS", "FILTER_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "filters_of",
-    "held_records", "item_for", "next_item", "origin_of", "precedence", "shown", "state_of", "told", "told_state",
-    "unconfirmed",
+    "held_records", "item_for", "next_item", "origin_of", "precedence", "rejection_hash", "shown", "state_of", "told",
+    "told_state", "unconfirmed",
 ]  # fmt: skip
 
 # One file's record: what the top level holds for the file it shows. The post's head is
@@ -110,13 +111,22 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
         record |= {
             "record_type": "REJECTED",
             "reason": reason,
-            "content_hash": hashlib.sha256(reason.encode()).hexdigest(),
+            "content_hash": rejection_hash(reason, envelope.categories, envelope.tags),
             "categories": envelope.categories,  # as the file's front matter said, where it could be read
             "tags": envelope.tags,
         }
     else:
         record |= {"record_type": "DELETED"}
     return {k: v for k, v in record.items() if v is not None and v not in ([], "")}
+
+
+def rejection_hash(reason: str, categories: list[str], tags: list[str]) -> str:
+    """A rejection's content hash: over all its notification says (the reason, and the categories and
+    tags subscribers filter it by), so a rejection under other categories is a state of its own,
+    announced to them, and one notification_id is one body. Without filters it is the reason's
+    hash alone, as earlier postdrop versions wrote it."""
+    text = reason if not (categories or tags) else json.dumps([reason, categories, tags], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entry_of(record: dict[str, Any]) -> dict[str, Any]:

@@ -308,6 +308,28 @@ def test_one_notification_id_is_always_one_body(harness: Harness) -> None:
     assert copies[0]["sequencer"] == "0002"
 
 
+def test_one_notification_id_is_one_body_for_rejections_too(harness: Harness) -> None:
+    # Given a file rejected for one reason, whose front matter names a category
+    def unstorable(category: str) -> bytes:  # a title past its cap: rejected whatever else the file says
+        return post(f'title: "{"长" * 100_000}"\ndate: 2026-03-01 09:00:00 +0800\ncategories: {category}', "<p>正文</p>\n")
+
+    faults = FaultInjector(rate=1.0, seed=1, limit=1)
+    faults.die_after(harness.pipeline.clients.sns, ["PublishBatch"])
+    first = dropped(harness, KEY, unstorable("emnews"), "0001")
+    with pytest.raises(ProcessDied):  # its post.rejected went out; the process died before it was recorded
+        harness.store_envelopes(first)
+    # When a newer version is rejected for the same reason under another category, then the first is redelivered
+    harness.store_envelopes(dropped(harness, KEY, unstorable("markets"), "0002"))
+    harness.store_envelopes(first)
+    # Then each rejection is its own notification (subscribers of markets hear of theirs), and every
+    # delivery of one notification_id is the same body
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for note in harness.notifications():
+        by_id.setdefault(note["notification_id"], []).append(note)
+    assert all(notes == [notes[0]] * len(notes) for notes in by_id.values()), by_id
+    assert sorted({n["categories"][0] for notes in by_id.values() for n in notes}) == ["emnews", "markets"]
+
+
 def test_a_crash_between_recording_an_announcement_and_publishing_it(versioned: Harness) -> None:
     s3 = versioned.stack.client("s3")
     v1 = s3.put_object(Bucket=versioned.bucket, Key=KEY, Body=version("一"))["VersionId"]
