@@ -311,7 +311,8 @@ def test_one_notification_id_is_always_one_body(harness: Harness) -> None:
 def test_one_notification_id_is_one_body_for_rejections_too(harness: Harness) -> None:
     # Given a file rejected for one reason, whose front matter names a category
     def unstorable(category: str) -> bytes:  # a title past its cap: rejected whatever else the file says
-        return post(f'title: "{"长" * 100_000}"\ndate: 2026-03-01 09:00:00 +0800\ncategories: {category}', "<p>正文</p>\n")
+        head = f'title: "{"长" * 100_000}"\ndate: 2026-03-01 09:00:00 +0800\ncategories: {category}'
+        return post(head, "<p>正文</p>\n")
 
     faults = FaultInjector(rate=1.0, seed=1, limit=1)
     faults.die_after(harness.pipeline.clients.sns, ["PublishBatch"])
