@@ -7,15 +7,27 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from postdrop_tools.emulator import Emulator, emulator
 from postdrop_tools.invoke import invoke_event
 from postdrop_tools.run import run_pipeline
 from tests.conftest import EVENTS, REPO, SAMPLES, corpus_files
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    """One moto server for the invocations of this module, reset before each (a fresh stack each)."""
+    with emulator() as running:
+        yield running
+
 
 JUNK = {
     "junk/image.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
@@ -88,8 +100,10 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_every_event_file_goes_through_its_handler(function: str, event: str, expected: dict[str, object]) -> None:
-    result = invoke_event(function, json.loads((EVENTS / event).read_text(encoding="utf-8")))
+def test_every_event_file_goes_through_its_handler(
+    emu: Emulator, function: str, event: str, expected: dict[str, object]
+) -> None:
+    result = invoke_event(function, json.loads((EVENTS / event).read_text(encoding="utf-8")), emu=emu)
     assert {k: result[k] for k in expected} == expected
 
 
@@ -110,9 +124,9 @@ def test_postdrop_run_json_on_the_samples() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_a_batch_operations_invocation_is_answered_per_task() -> None:
+def test_a_batch_operations_invocation_is_answered_per_task(emu: Emulator) -> None:
     result = invoke_event(
-        "ParseFunction", json.loads((EVENTS / "s3-batch-invocation.json").read_text(encoding="utf-8"))
+        "ParseFunction", json.loads((EVENTS / "s3-batch-invocation.json").read_text(encoding="utf-8")), emu=emu
     )
     assert [(r["taskId"], r["resultCode"]) for r in result["results"]] == [
         ("dGFza2lkZ29lc2hlcmUK", "Succeeded"),
@@ -152,28 +166,44 @@ FIXTURE_OUTCOMES: dict[str, dict[str, Any]] = {
 
 @pytest.mark.skipif(not AWS_EVENTS.is_dir(), reason=f"the third-party event fixtures are not at {AWS_EVENTS}")
 @pytest.mark.parametrize("name", sorted(FIXTURE_OUTCOMES))
-def test_every_aws_event_fixture_through_postdrop_invoke(name: str) -> None:
+def test_every_aws_event_fixture_through_invoke(emu: Emulator, name: str) -> None:
     """Each fixture is processed (every S3 change counted), answered in Batch Operations' format,
-    or fails with one sentence naming the record and what it is: never a silent zero."""
-    postdrop = Path(sys.executable).parent / "postdrop"
-    result = subprocess.run(
-        [str(postdrop), "invoke", "ParseFunction", str(AWS_EVENTS / name)],
-        capture_output=True, text=True, cwd=REPO, check=False,
-    )  # fmt: skip
+    or fails with one sentence naming the record and what it is: never a silent zero. (What
+    `postdrop invoke` prints of each is the next test's.)"""
+    event = json.loads((AWS_EVENTS / name).read_text(encoding="utf-8"))
     expected = FIXTURE_OUTCOMES[name]
-    assert "Traceback" not in result.stderr
     if "fails" in expected:
-        assert result.returncode == 1
-        (line,) = [line for line in result.stderr.splitlines() if line.startswith("postdrop: ")]
-        assert "record 0" in line and str(expected["fails"]) in line
+        with pytest.raises(Exception, match="record 0") as failed:
+            invoke_event("ParseFunction", event, emu=emu)
+        assert str(expected["fails"]) in str(failed.value)
         return
-    assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout)  # the result alone: log lines go to stderr
+    answer = invoke_event("ParseFunction", event, emu=emu)
     if "results" in expected:
         assert [r["resultCode"] for r in answer["results"]] == expected["results"]
         return
     counted = {k: answer[k] for k in ("parsed", "rejected", "deleted", "vanished", "ignored") if answer[k]}
     assert counted == expected
+
+
+def test_postdrop_invoke_prints_the_result_alone_or_one_line_of_why(tmp_path: Path) -> None:
+    """`postdrop invoke` as a user runs it: the result as JSON on stdout, what was published and the
+    function's log lines on stderr; an event the function cannot take is one line and exit code 1."""
+    postdrop = Path(sys.executable).parent / "postdrop"
+    result = subprocess.run(
+        [str(postdrop), "invoke", "ParseFunction", str(EVENTS / "s3-put.json")],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["parsed"] == 1  # the result alone: log lines go to stderr
+    assert "Traceback" not in result.stderr
+    not_s3 = tmp_path / "sqs-hello.json"  # an SQS message whose body is no S3 event
+    not_s3.write_text(json.dumps({"Records": [{"eventSource": "aws:sqs", "messageId": "m1", "body": "hello"}]}))
+    result = subprocess.run(
+        [str(postdrop), "invoke", "ParseFunction", str(not_s3)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("postdrop: ")]
+    assert line.startswith(f"postdrop: ParseFunction failed on {not_s3}:") and "record 0" in line
 
 
 def test_every_aws_event_fixture_is_named() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
-from postdrop_tools.emulator import emulator
+from postdrop_tools.emulator import Emulator, emulator
 from postdrop_tools.local import drain_queue, notification_lines, tap_topic
 from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
 from postdrop_tools.stack import LocalStack, provision
@@ -65,24 +65,37 @@ def _prepare_s3_objects(stack: LocalStack, event: dict[str, Any], posts: Path) -
 
 
 def invoke_event(
-    function: str, event: dict[str, Any], *, env_file: Path = EVENTS / "env.json", posts: Path = EVENTS / "posts"
+    function: str,
+    event: dict[str, Any],
+    *,
+    env_file: Path = EVENTS / "env.json",
+    posts: Path = EVENTS / "posts",
+    emu: Emulator | None = None,
 ) -> Any:
-    """Invoke one function of the template on a fresh local stack; return the handler's result."""
-    with emulator() as emu:
-        stack = provision(emu)
-        if function not in stack.functions:
-            raise KeyError(f"{function} is not a function of template.yaml ({', '.join(stack.functions)})")
-        overrides = _env_overrides(function, env_file)
-        configure_environment(stack, overrides, quiet=True)
-        _prepare_s3_objects(stack, event, posts)
-        # clients made now, for this emulator (a module loaded before keeps the clients it made)
-        quiet = process_environment(stack, quiet=True) | overrides
-        tap = tap_topic(stack, "invoke-tap")
-        result = LocalFunction(stack.functions[function], clients=Clients(), overrides=quiet).invoke(event)
-        for notification in drain_queue(stack, tap):  # what subscribers received, offloaded ones too
-            first, *warnings = notification_lines(notification)
-            print("\n".join([f"published: {first}", *warnings]), file=sys.stderr)
-        return result
+    """Invoke one function of the template on a fresh local stack; return the handler's result.
+    The stack is made on ``emu`` once it is reset, when given (many invocations, one server)."""
+    with contextlib.nullcontext(emu) if emu is not None else emulator() as running:
+        if emu is not None:
+            running.reset()
+        return _invoke_on(running, function, event, env_file, posts)
+
+
+def _invoke_on(emu: Emulator, function: str, event: dict[str, Any], env_file: Path, posts: Path) -> Any:
+    """Provision the template on ``emu``, invoke ``function`` there with ``event``, print what it published."""
+    stack = provision(emu)
+    if function not in stack.functions:
+        raise KeyError(f"{function} is not a function of template.yaml ({', '.join(stack.functions)})")
+    overrides = _env_overrides(function, env_file)
+    configure_environment(stack, overrides, quiet=True)
+    _prepare_s3_objects(stack, event, posts)
+    # clients made now, for this emulator (a module loaded before keeps the clients it made)
+    quiet = process_environment(stack, quiet=True) | overrides
+    tap = tap_topic(stack, "invoke-tap")
+    result = LocalFunction(stack.functions[function], clients=Clients(), overrides=quiet).invoke(event)
+    for notification in drain_queue(stack, tap):  # what subscribers received, offloaded ones too
+        first, *warnings = notification_lines(notification)
+        print("\n".join([f"published: {first}", *warnings]), file=sys.stderr)
+    return result
 
 
 def _function_names() -> list[str]:
