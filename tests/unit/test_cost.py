@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postdrop_tools.cost import PRICES, estimate_cost
+from postdrop_tools.cost import PER_INVOCATION_LOG_BYTES, PRICES, estimate_cost
 
 
 def test_each_service_is_priced_by_its_own_unit() -> None:
@@ -27,6 +27,9 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
         "sqs": (10 + 2) * PRICES["sqs_request"],
         "dynamodb": (10 * 3 + 10 * 6 + 10) * PRICES["dynamodb_write_unit"],  # + the index, 1 unit a write
         "sns": 10 * PRICES["sns_publish"],
+        # 11 invocations' platform and metrics lines, CloudWatch Logs by the GiB; X-Ray records each invocation
+        "logs": 11 * PER_INVOCATION_LOG_BYTES / 2**30 * PRICES["logs_ingested_gb"],
+        "xray": 11 * PRICES["xray_trace"],
     }
     # scaled to 1,000 posts
     assert estimate.breakdown == pytest.approx({k: v * 100 for k, v in expected.items()}, abs=1e-6)
@@ -41,3 +44,13 @@ def test_a_read_before_each_write_is_billed() -> None:
     assert with_read.breakdown["dynamodb"] - without.breakdown["dynamodb"] == pytest.approx(
         2 * PRICES["dynamodb_read_unit"] * 1000, abs=1e-9
     )
+
+
+def test_log_lines_and_traces_are_billed_by_what_the_template_turns_on() -> None:
+    base = {"posts": 1, "calls": {}, "entries": {}, "invocations": {"ParseFunction": [10.0]}, "polled_batches": 0,
+            "memory_mb": {}, "item_kb": 1.0}  # fmt: skip
+    quiet = estimate_cost(**base, traced=0.0)  # type: ignore[arg-type]
+    chatty = estimate_cost(**base, log_bytes=2**30, traced=0.05)  # type: ignore[arg-type]  # a GiB of lines
+    assert quiet.breakdown["xray"] == 0.0
+    assert chatty.breakdown["xray"] == pytest.approx(1000 * 0.05 * PRICES["xray_trace"])
+    assert chatty.breakdown["logs"] - quiet.breakdown["logs"] == pytest.approx(1000 * PRICES["logs_ingested_gb"])

@@ -2,11 +2,19 @@
 
 Inputs are measured, not assumed: the AWS calls postdrop's code made (and the entries in
 each batch call), each handler invocation's duration, the functions' MemorySize from the
-template, and the size of the items written. Prices are AWS's published on-demand prices
-for us-east-1 (arm64 Lambda), copied on PRICES_AS_OF; they change, so the date is printed
-with every estimate. Left out, because they are small or depend on the account: free
-tiers, CloudWatch Logs and metrics, X-Ray traces, KMS requests (SNS and DynamoDB cache
-their data keys), data transfer, storage over time.
+template, the size of the items written, and the bytes postdrop's own log lines take at
+the template's default level (INFO). Prices are AWS's published on-demand prices for
+us-east-1 (arm64 Lambda), copied on PRICES_AS_OF; they change, so the date is printed with
+every estimate.
+
+Two lines are what the template's defaults cost beyond the calls: CloudWatch Logs ingestion
+(postdrop's lines, plus for every invocation Lambda's START/END/REPORT lines and Powertools'
+metrics line: PER_INVOCATION_LOG_BYTES) and X-Ray (``Tracing: Active``; X-Ray's default rule
+records the first request each second and 5 % of the rest, so a pipeline under one post a
+second, as most are, records every invocation: ``traced`` defaults to 1). Left out, because
+they are small, monthly rather than per post, or depend on the account: free tiers, the
+custom metrics' monthly charge, KMS requests (SNS and DynamoDB cache their data keys), data
+transfer, storage over time.
 
 Durations come from this machine against the local emulator, so the Lambda figure is an
 estimate of the order of magnitude, not a bill.
@@ -18,7 +26,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["PRICES", "PRICES_AS_OF", "CostEstimate", "estimate_cost"]
+__all__ = ["PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "CostEstimate", "estimate_cost"]
 
 PRICES_AS_OF = "2025-06-01"
 PRICES = {  # USD, us-east-1
@@ -30,7 +38,13 @@ PRICES = {  # USD, us-east-1
     "dynamodb_write_unit": 0.625 / 1e6,  # on-demand WRU: 1 KB of item per write, 2 in a transaction
     "dynamodb_read_unit": 0.125 / 1e6,  # on-demand RRU: 4 KB of item per strongly consistent read
     "sns_publish": 0.50 / 1e6,  # per 64 KB chunk of each message published (a batch bills each entry); to SQS free
+    "logs_ingested_gb": 0.50,  # CloudWatch Logs, standard class (Lambda's logs: the first tier)
+    "xray_trace": 5.00 / 1e6,  # X-Ray, per trace recorded
 }
+# Log bytes every invocation writes beyond postdrop's own lines: Lambda's START, END and REPORT
+# lines with its XRAY line (about 420 bytes) and Powertools' EMF metrics line (343 bytes for
+# ParseFunction's metrics, 457 for StoreFunction's, serialized): the larger, rounded up.
+PER_INVOCATION_LOG_BYTES = 900
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,8 @@ def estimate_cost(
     memory_mb: dict[str, int],
     item_kb: float,
     publish_chunks: int | None = None,
+    log_bytes: int = 0,
+    traced: float = 1.0,
 ) -> CostEstimate:
     """The cost of this run's work, scaled to 1,000 posts.
 
@@ -67,8 +83,10 @@ def estimate_cost(
     Lambda's SQS event source made; ``item_kb`` is the mean item size; ``publish_chunks``
     the 64 KB chunks of the messages published (SNS's billing unit; one per entry if not given).
     Offloaded notifications and archived posts add their S3 PutObject; archive reads their GetObject.
+    ``log_bytes`` counts postdrop's own log lines; ``traced`` is the share of invocations X-Ray records.
     """
     p = PRICES
+    runs = sum(len(durations) for durations in invocations.values())
     lambda_usd = 0.0
     for function, durations in invocations.items():
         gb = memory_mb.get(function, 128) / 1024
@@ -92,6 +110,8 @@ def estimate_cost(
         "sqs": sqs_requests * p["sqs_request"],
         "dynamodb": write_units * p["dynamodb_write_unit"] + read_units * p["dynamodb_read_unit"],
         "sns": published * p["sns_publish"],
+        "logs": (log_bytes + runs * PER_INVOCATION_LOG_BYTES) / 2**30 * p["logs_ingested_gb"],
+        "xray": traced * runs * p["xray_trace"],
     }
     scale = 1000 / max(1, posts)
     scaled = {name: round(usd * scale, 6) for name, usd in breakdown.items()}

@@ -48,6 +48,7 @@ class Pipeline:
     calls: Counter[str] = field(default_factory=Counter)
     entries: Counter[str] = field(default_factory=Counter)  # the entries of batch calls
     publish_chunks: int = 0  # SNS bills each 64 KB of a published message as one request
+    log_bytes: int = 0  # what postdrop's log lines at INFO would take in CloudWatch Logs
 
     def __post_init__(self) -> None:
         configure_environment(self.stack, quiet=self.quiet)
@@ -60,6 +61,7 @@ class Pipeline:
         self.sqs = self.stack.client("sqs")
         self.batch_jobs = self.sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"]
         self._count_handler_calls()
+        self._count_log_bytes()
 
     def _count_handler_calls(self) -> None:
         """Count the AWS calls postdrop's own code makes (the handlers' clients), by operation,
@@ -79,6 +81,26 @@ class Pipeline:
                     self.publish_chunks += sum(-(-len(e["Message"].encode()) // SNS_CHUNK) for e in batch or [])
 
             client.meta.events.register("before-parameter-build", count)
+
+    def _count_log_bytes(self) -> None:
+        """Count the bytes postdrop's log lines take at the template's default level (INFO), as
+        CloudWatch Logs would ingest them, whatever this run prints: its own output keeps the
+        level it had (a quiet run shows warnings only)."""
+        import logging
+
+        from postdrop.observability import logger
+
+        for handler in logger._logger.handlers:  # what is printed keeps the level the run asked for
+            handler.setLevel(max(handler.level, logger.log_level))
+        pipeline = self
+
+        class _Counter(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                pipeline.log_bytes += len(logger.registered_formatter.format(record).encode()) + 1
+
+        counter = _Counter(level=logging.INFO)
+        logger._logger.handlers = [h for h in logger._logger.handlers if type(h).__name__ != "_Counter"] + [counter]
+        logger.setLevel(min(logger.log_level, logging.INFO))
 
     def _next_sequencer(self) -> str:
         self._sequence += 1

@@ -47,6 +47,7 @@ class RunReport:
     warnings: dict[str, list[str]] = field(default_factory=dict)  # key -> what was repaired or assumed
     lost_keys: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
+    log_bytes: int = 0  # postdrop's own log lines at INFO, as CloudWatch Logs would ingest them
     invocations: dict[str, int] = field(default_factory=dict)
     cost: dict[str, Any] = field(default_factory=dict)
 
@@ -93,6 +94,7 @@ def run_pipeline(
         seconds=round(time.perf_counter() - started, 2),
         pipeline_seconds=round(pipeline_seconds, 2),
         calls=dict(sorted(pipeline.calls.items())),
+        log_bytes=pipeline.log_bytes,
     )
     for key in keys:
         item = items.get(post_id_of(key))
@@ -121,6 +123,7 @@ def run_pipeline(
         memory_mb={name: fn.spec.memory_mb for name, fn in pipeline.functions.items()},
         item_kb=_mean_item_kb(items.values()),
         publish_chunks=pipeline.publish_chunks,
+        log_bytes=pipeline.log_bytes,
     ).public()
     return report
 
