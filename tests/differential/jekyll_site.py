@@ -4,8 +4,10 @@ The site is the folder's posts under ``_posts/`` with Jekyll's defaults (kramdow
 input, rouge), future and unpublished posts on. What a post asks of a site it does not
 have is stubbed: a plugin's tag renders nothing, each ``{% include %}`` is an empty file, each ``{% post_url %}`` and
 ``{% link %}`` target that is not in the folder is a stub post or page (left out of the
-dump). A Liquid page writes every post as JSON: file name, title, date, categories, tags
-and the rendered content.
+dump). A Liquid page writes every post as JSON: file name, title, date, categories, tags,
+the rendered content, ``post.excerpt`` (rendered) and ``post.url``. A second build of the same
+folder with Jekyll's defaults (no future, no unpublished posts) says which posts Jekyll's
+default build publishes (``published``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ layout: null
 [{% for post in site.posts %}{% unless post.postdrop_stub %}{"name": {{ post.path | split: "/" | last | jsonify }},
  "title": {{ post.title | jsonify }}, "categories": {{ post.categories | jsonify }},
  "tags": {{ post.tags | jsonify }}, "date": {{ post.date | date: "%Y-%m-%dT%H:%M:%S%:z" | jsonify }},
+ "url": {{ post.url | jsonify }},{% capture excerpt %}{{ post.excerpt }}{% endcapture %}
+ "excerpt": {% if post.excerpt == nil %}null{% else %}{{ excerpt | jsonify }}{% endif %},
  "content": {{ post.content | jsonify }}},{% endunless %}{% endfor %}null]
+"""
+# The second build: Jekyll's defaults (future and unpublished off), the names of what it publishes.
+DEFAULT_CONFIG = "future: false\nunpublished: false\n"
+PUBLISHED = """---
+layout: null
+---
+[{% for post in site.posts %}{{ post.path | split: "/" | last | jsonify }},{% endfor %}null]
 """
 CONFIG = """title: postdrop differential
 future: true
@@ -51,7 +62,7 @@ _PLUGIN = "".join(
 
 
 def build(posts: list[Path], site: Path) -> dict[str, dict[str, Any]]:
-    """Jekyll's reading of ``posts``, by file name."""
+    """Jekyll's reading of ``posts``, by file name; ``published``: whether its default build publishes it."""
     assert JEKYLL is not None
     (site / "_posts").mkdir(parents=True)
     names = {p.name for p in posts}
@@ -63,14 +74,37 @@ def build(posts: list[Path], site: Path) -> dict[str, dict[str, Any]]:
     (site / "_plugins").mkdir()
     (site / "_plugins" / "stubs.rb").write_text(_PLUGIN, encoding="utf-8")
     (site / "posts.json").write_text(DUMP, encoding="utf-8")
+    (site / "published.json").write_text(PUBLISHED, encoding="utf-8")
+    (site / "_default.yml").write_text(DEFAULT_CONFIG, encoding="utf-8")
+    _jekyll(site, "_site", "_config.yml")
+    _jekyll(site, "_site_default", "_config.yml,_default.yml")
+    dumped = json.loads((site / "_site" / "posts.json").read_text(encoding="utf-8"))
+    published = set(json.loads((site / "_site_default" / "published.json").read_text(encoding="utf-8")))
+    return {post["name"]: {**post, "published": post["name"] in published} for post in dumped if post is not None}
+
+
+def _jekyll(site: Path, destination: str, config: str) -> None:
+    assert JEKYLL is not None
     subprocess.run(
-        [JEKYLL, "build", "--quiet", "-s", str(site), "-d", str(site / "_site")],
+        [
+            JEKYLL,
+            "build",
+            "--quiet",
+            "-s",
+            str(site),
+            "-d",
+            str(site / destination),
+            "--config",
+            _configs(site, config),
+        ],
         check=True,
         env={**os.environ, "TZ": "UTC"},
         capture_output=True,
     )
-    dumped = json.loads((site / "_site" / "posts.json").read_text(encoding="utf-8"))
-    return {post["name"]: post for post in dumped if post is not None}
+
+
+def _configs(site: Path, names: str) -> str:
+    return ",".join(str(site / name) for name in names.split(","))
 
 
 def _stub_targets(text: str, site: Path, names: set[str], stems: set[str]) -> None:

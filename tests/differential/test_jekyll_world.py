@@ -10,20 +10,27 @@ parse_post returns for the same file:
   line of ``text`` is in Jekyll's text, and ``text`` holds no Liquid, kramdown, HTML or
   Markdown syntax that Jekyll's text lacks.
 
+And Jekyll's own fields of each post (test_jekyll_fields_agree), with postdrop's default zone
+set to UTC, the zone Jekyll runs in here: ``jekyll_excerpt`` is the text of Jekyll's
+``post.excerpt``, ``url`` is ``post.url``, ``status`` is ``published`` exactly when Jekyll's
+default build (no future, no unpublished posts) publishes the post, and each heading has
+Jekyll's level and id.
+
 TODO lists the posts postdrop does not read as Jekyll does yet (expected to fail, strictly).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
 from tests.conftest import jekyll_world_sites
-from tests.differential.compare import TYPOGRAPHY, text_problems
+from tests.differential.compare import TYPOGRAPHY, fold, text_problems
 from tests.differential.jekyll_site import JEKYLL, build
 
 if TYPE_CHECKING:
@@ -54,6 +61,17 @@ KEPT: dict[str, tuple[str, str, str]] = {
 }
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
 TODO: dict[str, str] = {}
+# Jekyll's fields kept apart on purpose: the post, the field, and why (docs/reading.md).
+_CRLF = (
+    "CRLF line ends: Jekyll looks for its separator '\\n\\n' in the text as written, never finds it between "
+    "'\\r\\n' lines, and makes the whole post its excerpt; postdrop reads CRLF, CR and LF line ends as one post "
+    "(the same text, the same hash) and cuts at the first blank line"
+)
+KEPT_FIELDS: dict[str, dict[str, str]] = {
+    "poole__hyde/2012-02-06-whats-jekyll.md": {"excerpt": _CRLF},
+    "poole__hyde/2012-02-07-example-content.md": {"excerpt": _CRLF},
+    "poole__hyde/2013-12-28-introducing-hyde.md": {"excerpt": _CRLF},
+}
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +134,46 @@ def test_every_kept_difference_is_a_post_of_jekyll_world() -> None:
     ids = {_path_id(c) for c in CASES}
     assert set(KEPT) <= ids and set(TODO) <= ids
     assert not set(KEPT) & set(TODO)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=_path_id(c)) for c in CASES])
+def test_jekyll_fields_agree(case: tuple[str, Path], jekyll: dict[str, dict[str, dict[str, Any]]]) -> None:
+    site, path = case
+    if path.name not in jekyll[site]:
+        pytest.skip("Jekyll reads no post from a file name without a date (postdrop does)")
+    theirs = jekyll[site][path.name]
+    ours = parse_post(path.read_bytes(), f"posts/{path.name}", default_zone="UTC", now=datetime.now(UTC))
+    kept = KEPT_FIELDS.get(_path_id(case), {})
+    problems = []
+    if "excerpt" not in kept:
+        want = None if theirs["excerpt"] is None else fold(_text(theirs["excerpt"]))
+        got = None if ours.jekyll_excerpt is None else fold(ours.jekyll_excerpt)
+        if got != want:
+            problems.append(f"excerpt {ours.jekyll_excerpt!r}\n != Jekyll's {theirs['excerpt']!r}")
+    if "url" not in kept and ours.url != theirs["url"]:
+        problems.append(f"url {ours.url!r} != {theirs['url']!r}")
+    if "status" not in kept and (ours.status == "published") != theirs["published"]:
+        problems.append(f"status {ours.status!r}, but Jekyll's default build publishes it: {theirs['published']}")
+    if "headings" not in kept:
+        want_headings = _headings(theirs["content"])
+        got_headings = [(h.level, h.id) for h in ours.headings]
+        if got_headings != want_headings:
+            problems.append(f"headings {got_headings}\n != Jekyll's {want_headings}")
+    assert not problems, "\n".join(problems)
+
+
+def _text(html: str) -> str:
+    tree = LexborHTMLParser(html)
+    for node in tree.css("a.reversefootnote"):  # navigation, as compare.py counts it
+        node.decompose()
+    tree.strip_tags(["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"])
+    return tree.body.text(deep=True) if tree.body is not None else ""
+
+
+def _headings(html: str) -> list[tuple[int, str | None]]:
+    tree = LexborHTMLParser(html)
+    return [(int((h.tag or "h0")[1]), h.attributes.get("id")) for h in tree.css("h1, h2, h3, h4, h5, h6")]
+
+
+def test_every_kept_field_is_a_post_of_jekyll_world() -> None:
+    assert set(KEPT_FIELDS) <= {_path_id(c) for c in CASES}

@@ -1,0 +1,93 @@
+"""Jekyll's ``post.excerpt``, as plain text.
+
+Jekyll 4's rule (``Document#generate_excerpt``, ``Jekyll::Excerpt``): an ``excerpt`` in the
+front matter is the excerpt, as written. Otherwise the separator is the front matter's
+``excerpt_separator``, else the site's (default ``"\\n\\n"``, the first blank line); an empty
+one means no excerpt. The excerpt is the body as written up to the separator (all of it when
+the separator is not there; Jekyll's body starts after the blank lines that follow the front
+matter); when the body goes on, Liquid blocks opened in it and not closed
+are closed, and the reference-style link definitions from the rest that it uses are appended.
+Then it is rendered as the post is (Liquid, then Markdown) and its text taken.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["excerpt_source", "jekyll_excerpt", "plain_text"]
+
+_LIQUID_TAG = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.DOTALL)
+# Liquid's block tags (Jekyll's highlight among them): an excerpt that opens one is closed.
+_BLOCKS = frozenset({"if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "ifchanged", "highlight"})
+_LINK_DEFINITION = re.compile(r"^ {0,3}(?:(\[[^\]]+\])(:.+))$", re.MULTILINE)
+_DROPPED = re.compile(
+    r"<(script|style|noscript|template|iframe|object|embed|title|head)(?=[\s/>])[^>]*>.*?</\1\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_BLOCK_END = re.compile(
+    r"</(?:p|h[1-6]|li|dt|dd|pre|blockquote|div|tr|td|th|table|ul|ol|dl|figcaption|section|article)\s*>|<br\s*/?>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+_LEADING_BLANK_LINES = re.compile(r"\s*\n")
+# a footnote's number before its text: a list number in kramdown's HTML, not text
+_FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def excerpt_source(body: str, separator: str) -> str:
+    """The part of ``body`` (as written, before Liquid) that Jekyll renders as the excerpt."""
+    blank = _LEADING_BLANK_LINES.match(body)
+    if blank is not None:
+        body = body[blank.end() :]
+    head, _, tail = body.partition(separator)
+    if not tail:
+        return head
+    if "{%" in head:
+        head = _close_liquid_blocks(head)
+    definitions = [label + rest for label, rest in _LINK_DEFINITION.findall(tail) if label in head]
+    return head + "\n\n" + "\n".join(definitions) if definitions else head
+
+
+def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str]) -> str | None:
+    """The excerpt's text; None when the separator is empty (Jekyll makes none).
+
+    ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is."""
+    written = meta.get("excerpt")
+    if written is not None and written is not False:
+        return plain_text(str(written))
+    separator = meta.get("excerpt_separator")
+    separator = default_separator if separator is None or separator is False else str(separator)
+    if not separator:
+        return None
+    return plain_text(render(excerpt_source(body, separator)))
+
+
+def plain_text(html: str) -> str:
+    """The text of HTML: each block on a line, white space folded, what is not text dropped."""
+    if "<" not in html and "&" not in html:
+        return _lines(html)
+    if "<!--" in html:
+        html = _COMMENT.sub("", html)
+    html = _DROPPED.sub("", html)
+    if "footnote-definition-label" in html:
+        html = _FOOTNOTE_LABEL.sub("", html)
+    html = _BLOCK_END.sub("\n", html)
+    return _lines(unescape(_TAG.sub("", html)))
+
+
+def _lines(text: str) -> str:
+    return "\n".join(folded for line in text.split("\n") if (folded := " ".join(line.split())))
+
+
+def _close_liquid_blocks(head: str) -> str:
+    """Jekyll's ``sanctify_liquid_tags``: each block tag opened and never closed is closed at the end."""
+    for name in reversed(_LIQUID_TAG.findall(head)):
+        if name in _BLOCKS and not re.search(rf"{{%-?\s*end{name}.*?\s*-?%}}", head, re.DOTALL):
+            head += f"\n{{% end{name} %}}"
+    return head

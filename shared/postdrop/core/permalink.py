@@ -1,0 +1,146 @@
+"""A post's URL, as Jekyll 4 computes ``post.url``; absolute when the site's url is set.
+
+The template is the post's ``permalink`` when its front matter has one, else the site's
+(a style name: ``date``, Jekyll's default, ``pretty``, ``ordinal``, ``weekdate``, ``none``; or a
+template of its own). Each ``:placeholder`` is replaced by the post's value, percent-encoded
+as Jekyll's ``URL.escape_path`` does; the template's own text is kept as written. Then
+Jekyll's clean-up: a leading ``/``, ``..`` read as ``/``, ``./`` removed, runs of ``/``
+squeezed. The date parts are the post's date in the site's zone (Jekyll's ``timezone``;
+postdrop's default zone), as Jekyll reads every date in its own zone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from postdrop.core.site import Site
+
+__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "slugify"]
+
+STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+_MARKDOWN = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mkdown"})
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_PLAIN_PATH = re.compile(r"[a-zA-Z0-9./-]+")
+# RFC 3986 path characters (unreserved, sub-delims, ":", "@", "/") and "?": what
+# Addressable, under Jekyll's escape_path, leaves as written.
+_PATH_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?")
+_PRETTY_KEEP = frozenset("._~!$&'()+,;=@")
+_DATE_PARTS = {
+    "year": "%Y", "month": "%m", "day": "%d", "hour": "%H", "minute": "%M", "second": "%S",
+    "short_month": "%b", "long_month": "%B", "short_year": "%y", "w_year": "%G", "week": "%V",
+    "w_day": "%u", "short_day": "%a", "long_day": "%A", "y_day": "%j", "i_day": "", "i_month": "",
+}  # fmt: skip
+
+
+@cache
+def _keeps(ch: str, pretty: bool) -> bool:
+    """Jekyll's slug characters: letters, marks and decimal digits (and, pretty, a few more)."""
+    category = unicodedata.category(ch)
+    return category[0] in "LM" or category == "Nd" or (pretty and ch in _PRETTY_KEEP)
+
+
+def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
+    """Jekyll's ``Utils.slugify`` in its ``default`` and ``pretty`` modes: every run of other
+    characters is one ``-``, none at either end; lower case unless ``cased``."""
+    out: list[str] = []
+    for ch in text:
+        if _keeps(ch, pretty):
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    slug = "".join(out).strip("-") if out else ""
+    return slug if cased else slug.lower()
+
+
+def escape_path(value: str) -> str:
+    """Jekyll's ``URL.escape_path``: what a path may not hold, percent-encoded as UTF-8."""
+    if not value or _PLAIN_PATH.fullmatch(value):
+        return value
+    return "".join(ch if ch in _PATH_SAFE else "".join(f"%{b:02X}" for b in ch.encode()) for ch in value)
+
+
+def post_url(
+    meta: dict[str, Any], key: str, *, slug: str, categories: list[str], date: datetime | None, site: Site
+) -> str | None:
+    """Jekyll's ``post.url`` for the post (relative to the site), or None when the template
+    needs a date and the post has none (Jekyll reads no such file as a post).
+
+    ``date`` is the post's date in the site's zone; ``slug`` the file name's (Jekyll's
+    ``slug``: the front matter's when it has one)."""
+    own = meta.get("permalink")
+    own = own if isinstance(own, str) and own else None
+    template = own or STYLES.get(site.permalink, site.permalink)
+    stem = posixpath.splitext(key.rpartition("/")[2])[0]
+    values = _placeholders(meta, key, stem=stem, slug=slug, categories=categories, own=own)
+    for name in _PLACEHOLDER.findall(template):
+        if name in _DATE_PARTS or name.removesuffix("_") in _DATE_PARTS:
+            if date is None:
+                return None
+            break
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        for candidate in (name, name[:-1]) if name.endswith("_") else (name,):
+            if candidate in _DATE_PARTS and date is not None:  # (a template with date parts needs a date)
+                value = _date_part(date, candidate)
+            elif candidate in values:
+                value = values[candidate]
+            else:
+                continue
+            return escape_path(value) + match.group(0)[1 + len(candidate) :]
+        return match.group(0)  # Jekyll stops the build here; the text is kept
+
+    url = "/" + _PLACEHOLDER.sub(replace, template)
+    url = url.replace("..", "/").replace("./", "")
+    return re.sub(r"/{2,}", "/", url)
+
+
+def absolute_url(path: str, site: Site) -> str:
+    """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``)."""
+    base = site.baseurl.strip("/")
+    relative = f"/{base}{path}" if base else path
+    return site.url.rstrip("/") + relative if site.url else relative
+
+
+def _date_part(date: datetime, name: str) -> str:
+    if name == "i_day":
+        return str(date.day)
+    if name == "i_month":
+        return str(date.month)
+    return date.strftime(_DATE_PARTS[name])
+
+
+def _placeholders(
+    meta: dict[str, Any], key: str, *, stem: str, slug: str, categories: list[str], own: str | None
+) -> dict[str, str]:
+    written = meta.get("slug")
+    slug = str(written) if written is not None else slug.rstrip(".")
+    extension = posixpath.splitext(key)[1].lower()
+    output_ext = ".html" if extension in _MARKDOWN else extension
+    if own and not own.endswith("/"):
+        output_ext = posixpath.splitext(own.rpartition("/")[2])[1] or output_ext
+    lowered = list(dict.fromkeys(c.lower() for c in categories))
+    slugged = list(dict.fromkeys(slugify(c) for c in categories))
+    return {
+        "title": slugify(slug, pretty=True, cased=True),
+        "slug": slugify(slug),
+        "name": slugify(stem),
+        "path": f"/{stem}".rstrip("."),
+        "collection": "posts",
+        "output_ext": output_ext,
+        "categories": "/".join(lowered),
+        "slugified_categories": "/".join(slugged),
+    }
