@@ -79,10 +79,10 @@ class NormalizedPost(_Frozen):
     excerpt: str = Field(
         description="The first ~120 characters of text. Kept as it was; the excerpt the author chose is jekyll_excerpt."
     )
-    jekyll_excerpt: str | None = Field(
-        default=None,
+    jekyll_excerpt: str = Field(
+        default="",
         description="Jekyll's post.excerpt as plain text: the front matter's excerpt, else the body up to "
-        "excerpt_separator (default the first blank line); null when the separator is empty.",
+        "excerpt_separator (default the first blank line); empty when the separator is empty.",
     )
     url: str | None = Field(
         default=None,

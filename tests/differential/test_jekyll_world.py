@@ -26,12 +26,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
 from tests.conftest import jekyll_world_sites
-from tests.differential.compare import TYPOGRAPHY, fold, text_problems
-from tests.differential.jekyll_site import JEKYLL, build
+from tests.differential.compare import TYPOGRAPHY, text_problems
+from tests.differential.jekyll_site import JEKYLL, build, field_problems
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -143,36 +142,8 @@ def test_jekyll_fields_agree(case: tuple[str, Path], jekyll: dict[str, dict[str,
         pytest.skip("Jekyll reads no post from a file name without a date (postdrop does)")
     theirs = jekyll[site][path.name]
     ours = parse_post(path.read_bytes(), f"posts/{path.name}", default_zone="UTC", now=datetime.now(UTC))
-    kept = KEPT_FIELDS.get(_path_id(case), {})
-    problems = []
-    if "excerpt" not in kept:
-        want = None if theirs["excerpt"] is None else fold(_text(theirs["excerpt"]))
-        got = None if ours.jekyll_excerpt is None else fold(ours.jekyll_excerpt)
-        if got != want:
-            problems.append(f"excerpt {ours.jekyll_excerpt!r}\n != Jekyll's {theirs['excerpt']!r}")
-    if "url" not in kept and ours.url != theirs["url"]:
-        problems.append(f"url {ours.url!r} != {theirs['url']!r}")
-    if "status" not in kept and (ours.status == "published") != theirs["published"]:
-        problems.append(f"status {ours.status!r}, but Jekyll's default build publishes it: {theirs['published']}")
-    if "headings" not in kept:
-        want_headings = _headings(theirs["content"])
-        got_headings = [(h.level, h.id) for h in ours.headings]
-        if got_headings != want_headings:
-            problems.append(f"headings {got_headings}\n != Jekyll's {want_headings}")
+    problems = field_problems(ours, theirs, kept=KEPT_FIELDS.get(_path_id(case), {}))
     assert not problems, "\n".join(problems)
-
-
-def _text(html: str) -> str:
-    tree = LexborHTMLParser(html)
-    for node in tree.css("a.reversefootnote"):  # navigation, as compare.py counts it
-        node.decompose()
-    tree.strip_tags(["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"])
-    return tree.body.text(deep=True) if tree.body is not None else ""
-
-
-def _headings(html: str) -> list[tuple[int, str | None]]:
-    tree = LexborHTMLParser(html)
-    return [(int((h.tag or "h0")[1]), h.attributes.get("id")) for h in tree.css("h1, h2, h3, h4, h5, h6")]
 
 
 def test_every_kept_field_is_a_post_of_jekyll_world() -> None:

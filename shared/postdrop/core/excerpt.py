@@ -54,8 +54,8 @@ def excerpt_source(body: str, separator: str) -> str:
     return head + "\n\n" + "\n".join(definitions) if definitions else head
 
 
-def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str]) -> str | None:
-    """The excerpt's text; None when the separator is empty (Jekyll makes none).
+def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str]) -> str:
+    """The excerpt's text; empty when the separator is (Jekyll makes none).
 
     ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is."""
     written = meta.get("excerpt")
@@ -64,7 +64,7 @@ def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, rend
     separator = meta.get("excerpt_separator")
     separator = default_separator if separator is None or separator is False else str(separator)
     if not separator:
-        return None
+        return ""
     return plain_text(render(excerpt_source(body, separator)))
 
 
