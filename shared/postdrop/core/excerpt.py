@@ -71,18 +71,14 @@ def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, rend
 def plain_text(html: str) -> str:
     """The text of HTML: each block on a line, white space folded, what is not text dropped."""
     if "<" not in html and "&" not in html:
-        return _lines(html)
+        return " ".join(html.split())
     if "<!--" in html:
         html = _COMMENT.sub("", html)
     html = _DROPPED.sub("", html)
     if "footnote-definition-label" in html:
         html = _FOOTNOTE_LABEL.sub("", html)
-    html = _BLOCK_END.sub("\n", html)
-    return _lines(unescape(_TAG.sub("", html)))
-
-
-def _lines(text: str) -> str:
-    return "\n".join(folded for line in text.split("\n") if (folded := " ".join(line.split())))
+    text = unescape(_TAG.sub("", _BLOCK_END.sub("\x00", html.replace("\x00", ""))))
+    return "\n".join(folded for block in text.split("\x00") if (folded := " ".join(block.split())))
 
 
 def _close_liquid_blocks(head: str) -> str:
