@@ -44,9 +44,11 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
     converter: Counter[str] = Counter()
     out: list[Heading] = []
     depth, at = 0, 0
+    nested = any(f"<{name}" in html for name in _HTML_ONLY.split("|"))
     for match in _HEADING.finditer(html):
-        depth += _depth_change(html, at, match.start())
-        at = match.end()
+        if nested:
+            depth += _depth_change(html, at, match.start())
+            at = match.end()
         level, attrs, inner = int(match[1]), match[2] or "", match[3]
         raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
         text = " ".join(raw.split())

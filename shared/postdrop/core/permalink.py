@@ -38,6 +38,8 @@ _PLAIN_PATH = re.compile(r"[a-zA-Z0-9./-]+")
 # Addressable, under Jekyll's escape_path, leaves as written.
 _PATH_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?")
 _PRETTY_KEEP = frozenset("._~!$&'()+,;=@")
+_ASCII_DEFAULT = re.compile(r"[^A-Za-z0-9]+")
+_ASCII_PRETTY = re.compile(r"[^A-Za-z0-9._~!$&'()+,;=@]+")
 _DATE_PARTS = {
     "year": "%Y", "month": "%m", "day": "%d", "hour": "%H", "minute": "%M", "second": "%S",
     "short_month": "%b", "long_month": "%B", "short_year": "%y", "w_year": "%G", "week": "%V",
@@ -55,6 +57,9 @@ def _keeps(ch: str, pretty: bool) -> bool:
 def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
     """Jekyll's ``Utils.slugify`` in its ``default`` and ``pretty`` modes: every run of other
     characters is one ``-``, none at either end; lower case unless ``cased``."""
+    if text.isascii():
+        slug = (_ASCII_PRETTY if pretty else _ASCII_DEFAULT).sub("-", text).strip("-")
+        return slug if cased else slug.lower()
     out: list[str] = []
     for ch in text:
         if _keeps(ch, pretty):
@@ -84,7 +89,7 @@ def post_url(
     own = own if isinstance(own, str) and own else None
     template = own or STYLES.get(site.permalink, site.permalink)
     stem = posixpath.splitext(key.rpartition("/")[2])[0]
-    values = _placeholders(meta, key, stem=stem, slug=slug, categories=categories, own=own)
+    values = _Placeholders(meta, key, stem=stem, slug=slug, categories=categories, own=own)
     for name in _PLACEHOLDER.findall(template):
         if name in _DATE_PARTS or name.removesuffix("_") in _DATE_PARTS:
             if date is None:
@@ -123,24 +128,46 @@ def _date_part(date: datetime, name: str) -> str:
     return date.strftime(_DATE_PARTS[name])
 
 
-def _placeholders(
-    meta: dict[str, Any], key: str, *, stem: str, slug: str, categories: list[str], own: str | None
-) -> dict[str, str]:
-    written = meta.get("slug")
-    slug = str(written) if written is not None else slug.rstrip(".")
-    extension = posixpath.splitext(key)[1].lower()
-    output_ext = ".html" if extension in _MARKDOWN else extension
-    if own and not own.endswith("/"):
-        output_ext = posixpath.splitext(own.rpartition("/")[2])[1] or output_ext
-    lowered = list(dict.fromkeys(c.lower() for c in categories))
-    slugged = list(dict.fromkeys(slugify(c) for c in categories))
-    return {
-        "title": slugify(slug, pretty=True, cased=True),
-        "slug": slugify(slug),
-        "name": slugify(stem),
-        "path": f"/{stem}".rstrip("."),
-        "collection": "posts",
-        "output_ext": output_ext,
-        "categories": "/".join(lowered),
-        "slugified_categories": "/".join(slugged),
-    }
+class _Placeholders:
+    """A post's URL placeholders other than its date parts (Jekyll's UrlDrop), each made when asked for."""
+
+    _NAMES = frozenset(
+        {"title", "slug", "name", "path", "collection", "output_ext", "categories", "slugified_categories"}
+    )
+
+    def __init__(
+        self, meta: dict[str, Any], key: str, *, stem: str, slug: str, categories: list[str], own: str | None
+    ) -> None:
+        written = meta.get("slug")
+        self.slug = str(written) if written is not None else slug.rstrip(".")
+        self.meta, self.key, self.stem, self.categories, self.own = meta, key, stem, categories, own
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._NAMES
+
+    def __getitem__(self, name: str) -> str:
+        match name:
+            case "title":
+                return slugify(self.slug, pretty=True, cased=True)
+            case "slug":
+                return slugify(self.slug)
+            case "name":
+                return slugify(self.stem)
+            case "path":
+                return f"/{self.stem}".rstrip(".")
+            case "collection":
+                return "posts"
+            case "output_ext":
+                return self._output_ext()
+            case "categories":
+                return "/".join(dict.fromkeys(c.lower() for c in self.categories))
+            case _:
+                return "/".join(dict.fromkeys(slugify(c) for c in self.categories))
+
+    def _output_ext(self) -> str:
+        extension = posixpath.splitext(self.key)[1].lower()
+        if self.own and not self.own.endswith("/"):
+            own_ext = posixpath.splitext(self.own.rpartition("/")[2])[1]
+            if own_ext:
+                return own_ext
+        return ".html" if extension in _MARKDOWN else extension

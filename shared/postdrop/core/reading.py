@@ -29,44 +29,55 @@ __all__ = ["CHINESE_PER_MINUTE", "JAPANESE_PER_MINUTE", "WORDS_PER_MINUTE", "lan
 WORDS_PER_MINUTE = 238
 CHINESE_PER_MINUTE = 255
 JAPANESE_PER_MINUTE = 357
-_SAMPLE = 4_000  # characters of text that tell its script
+_SAMPLE = 1_000  # characters of text that tell its script
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-# Han (with its extensions and compatibility forms), kana, CJK punctuation and full-width forms
+# Runs of Han (with its extensions and compatibility forms), kana and full-width letters and digits
 _UNSPACED = re.compile(
     r"[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f\U00020000-\U0003134f]"
+    r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f\U00020000-\U0003134f]+"
 )
-_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
-_WORD = re.compile(r"[^\W_]", re.UNICODE)
-# The letters of each script told apart (by Unicode block); counted with one regex pass each.
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
+# A run between spaces made only of punctuation and symbols ("--", "|", "…", "，") is no word.
+_NOT_A_WORD = re.compile(r"\s[^\w\s]+(?=\s)")
+_ASCII = re.compile(r"[\x00-\x7f]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+# The letters of each script beyond ASCII, by Unicode block: (first, last) code points
 _SCRIPTS = {
-    "Latn": re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
-    "Grek": re.compile(r"[\u0370-\u03ff]"),
-    "Cyrl": re.compile(r"[\u0400-\u052f]"),
-    "Armn": re.compile(r"[\u0531-\u058f]"),
-    "Hebr": re.compile(r"[\u05d0-\u05ea]"),
-    "Arab": re.compile(r"[\u0620-\u064a\u066e-\u06d3]"),
-    "Deva": re.compile(r"[\u0900-\u097f]"),
-    "Beng": re.compile(r"[\u0980-\u09ff]"),
-    "Thai": re.compile(r"[\u0e01-\u0e4e]"),
-    "Geor": re.compile(r"[\u10a0-\u10ff]"),
-    "Hang": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"),
+    "Latn": ((0x00C0, 0x024F), (0x1E00, 0x1EFF)),
+    "Grek": ((0x0370, 0x03FF),),
+    "Cyrl": ((0x0400, 0x052F),),
+    "Armn": ((0x0531, 0x058F),),
+    "Hebr": ((0x05D0, 0x05EA),),
+    "Arab": ((0x0620, 0x064A), (0x066E, 0x06D3)),
+    "Deva": ((0x0900, 0x097F),),
+    "Beng": ((0x0980, 0x09FF),),
+    "Thai": ((0x0E01, 0x0E4E),),
+    "Geor": ((0x10A0, 0x10FF),),
+    "Hang": ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)),
 }
-_HAN = re.compile(r"[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_RUNS = {
+    script: re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]+")
+    for script, ranges in _SCRIPTS.items()
+}
+_HAN = re.compile(r"[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _SCRIPT_WEIGHT = 3  # a Han or kana character carries about as much as three letters of a spaced script
 
 
 def reading_of(text: str) -> tuple[int, int]:
     """(word_count, reading_minutes) of ``text``."""
-    unspaced = _UNSPACED.findall(text) if not text.isascii() else []
-    spaced = _UNSPACED.sub(" ", text) if unspaced else text
-    words = sum(1 for token in spaced.split() if _WORD.search(token))
+    unspaced = 0
+    if not text.isascii() and _UNSPACED.search(text):
+        spaced, runs = _UNSPACED.subn(" ", text)
+        unspaced = len(text) - len(spaced) + runs  # each run of characters became one space
+    else:
+        spaced = text
+    words = len(spaced.split()) - len(_NOT_A_WORD.findall(f" {spaced} "))
     if not words and not unspaced:
         return 0, 0
-    japanese = bool(unspaced) and _KANA.search(text) is not None
+    japanese = unspaced > 0 and _KANA.search(text) is not None
     per_minute = JAPANESE_PER_MINUTE if japanese else CHINESE_PER_MINUTE
-    minutes = words / WORDS_PER_MINUTE + len(unspaced) / per_minute
-    return words + len(unspaced), max(1, round(minutes))
+    minutes = words / WORDS_PER_MINUTE + unspaced / per_minute
+    return words + unspaced, max(1, round(minutes))
 
 
 def lang_of(meta: dict[str, Any], text: str) -> str | None:
@@ -77,13 +88,22 @@ def lang_of(meta: dict[str, Any], text: str) -> str | None:
         return written.strip().replace("_", "-")
     sample = text[:_SAMPLE]
     if sample.isascii():
-        return "und-Latn" if any(ch.isalpha() for ch in sample) else None
-    counts = {script: len(letters.findall(sample)) for script, letters in _SCRIPTS.items()}
-    best = max(counts, key=counts.__getitem__)
-    han, kana = len(_HAN.findall(sample)), len(_KANA.findall(sample))
+        return "und-Latn" if _ASCII_LETTER.search(sample) else None
+    han, kana = _letters(_HAN, sample), _letters(_KANA, sample)
     cjk = (han + kana) * _SCRIPT_WEIGHT
+    if cjk and cjk >= len(sample) - han - kana:  # outweighs whatever else the sample holds
+        return "ja" if kana * 10 >= han + kana else "zh"
+    rest = _ASCII.sub("", sample)  # what is not ASCII; ASCII other than spaces counts as Latin
+    counts = {script: _letters(runs, rest) for script, runs in _RUNS.items()}
+    counts["Latn"] += len(sample) - len(rest) - sample.count(" ") - sample.count("\n")
+    best = max(counts, key=counts.__getitem__)
     if cjk and cjk >= counts[best]:
         return "ja" if kana * 10 >= han + kana else "zh"
     if not counts[best]:
         return None
     return "ko" if best == "Hang" else f"und-{best}"
+
+
+def _letters(runs: re.Pattern[str], text: str) -> int:
+    """How many characters ``runs`` matches in ``text`` (a search first: most scripts are not there)."""
+    return sum(map(len, runs.findall(text))) if runs.search(text) else 0
