@@ -24,10 +24,11 @@ __all__ = ["Heading", "headings_of"]
 
 Heading = tuple[int, str, str | None]  # level, text, id
 
-_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
+_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)  # lexbor writes tags in lower case
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Elements Markdown never makes: a heading inside one was in an HTML block of the post.
 _HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|figure|center"
@@ -37,7 +38,7 @@ _HTML_ONLY_TAG = re.compile(rf"<(/?)(?:{_HTML_ONLY})(?=[\s>/])[^>]*>", re.IGNORE
 def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
     """The headings of ``html`` (the article as rendered), in order. ``source`` is what was
     rendered (after Liquid): its own HTML headings are told apart from Markdown's."""
-    if "<h" not in html and "<H" not in html:
+    if "<h" not in html:
         return []
     written = _written_in_html(source) if markdown else Counter()
     gfm: Counter[str] = Counter()
@@ -75,7 +76,7 @@ def _depth_change(html: str, start: int, end: int) -> int:
 
 def _written_in_html(source: str) -> Counter[tuple[int, str]]:
     """The headings ``source`` writes as HTML, as (level, text), counted."""
-    if "<h" not in source and "<H" not in source:
+    if not _SOURCE_OPEN.search(source):
         return Counter()
     if "<!--" in source:
         source = _COMMENT.sub("", source)

@@ -94,6 +94,8 @@ def parse_post(
     clean_html = sanitize_html(body.html)
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
+        if part == front.body:
+            return html  # the whole body is the excerpt: rendered already
         rendered = _liquid(part, page, site, [])
         return rendered if is_html else render_markdown(rendered)
 

@@ -33,6 +33,7 @@ STYLES = {
 }
 _MARKDOWN = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mkdown"})
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
+_SLASHES = re.compile(r"/{2,}")
 _PLAIN_PATH = re.compile(r"[a-zA-Z0-9./-]+")
 # RFC 3986 path characters (unreserved, sub-delims, ":", "@", "/") and "?": what
 # Addressable, under Jekyll's escape_path, leaves as written.
@@ -87,30 +88,40 @@ def post_url(
     ``slug``: the front matter's when it has one)."""
     own = meta.get("permalink")
     own = own if isinstance(own, str) and own else None
-    template = own or STYLES.get(site.permalink, site.permalink)
+    parts, needs_date = _template(own or STYLES.get(site.permalink, site.permalink))
+    if needs_date and date is None:
+        return None
     stem = posixpath.splitext(key.rpartition("/")[2])[0]
     values = _Placeholders(meta, key, stem=stem, slug=slug, categories=categories, own=own)
-    for name in _PLACEHOLDER.findall(template):
-        if name in _DATE_PARTS or name.removesuffix("_") in _DATE_PARTS:
-            if date is None:
-                return None
-            break
+    out = []
+    for text, name in parts:
+        if name is None:
+            out.append(text)
+        else:
+            value = _date_part(date, name) if date is not None and name in _DATE_PARTS else values[name]
+            out.append(escape_path(value) + text)
+    url = "/" + "".join(out)
+    url = url.replace("..", "/").replace("./", "")
+    return _SLASHES.sub("/", url)
 
-    def replace(match: re.Match[str]) -> str:
+
+@cache
+def _template(template: str) -> tuple[tuple[tuple[str, str | None], ...], bool]:
+    """``template`` as its parts, each literal text (name None) or a placeholder's name and the
+    text after it (the ``_`` Jekyll reads past), and whether it names a date part."""
+    parts: list[tuple[str, str | None]] = []
+    at, needs_date = 0, False
+    for match in _PLACEHOLDER.finditer(template):
         name = match.group(1)
         for candidate in (name, name[:-1]) if name.endswith("_") else (name,):
-            if candidate in _DATE_PARTS and date is not None:  # (a template with date parts needs a date)
-                value = _date_part(date, candidate)
-            elif candidate in values:
-                value = values[candidate]
-            else:
-                continue
-            return escape_path(value) + match.group(0)[1 + len(candidate) :]
-        return match.group(0)  # Jekyll stops the build here; the text is kept
-
-    url = "/" + _PLACEHOLDER.sub(replace, template)
-    url = url.replace("..", "/").replace("./", "")
-    return re.sub(r"/{2,}", "/", url)
+            if candidate in _DATE_PARTS or candidate in _Placeholders.NAMES:
+                parts.append((template[at : match.start()], None))
+                parts.append((match.group(0)[1 + len(candidate) :], candidate))
+                needs_date = needs_date or candidate in _DATE_PARTS
+                at = match.end()
+                break  # a name that is neither stops Jekyll's build; its text is kept
+    parts.append((template[at:], None))
+    return tuple(parts), needs_date
 
 
 def absolute_url(path: str, site: Site) -> str:
@@ -121,17 +132,25 @@ def absolute_url(path: str, site: Site) -> str:
 
 
 def _date_part(date: datetime, name: str) -> str:
-    if name == "i_day":
-        return str(date.day)
-    if name == "i_month":
-        return str(date.month)
-    return date.strftime(_DATE_PARTS[name])
+    match name:
+        case "year":
+            return f"{date.year:04d}"
+        case "month":
+            return f"{date.month:02d}"
+        case "day":
+            return f"{date.day:02d}"
+        case "i_day":
+            return str(date.day)
+        case "i_month":
+            return str(date.month)
+        case _:
+            return date.strftime(_DATE_PARTS[name])
 
 
 class _Placeholders:
     """A post's URL placeholders other than its date parts (Jekyll's UrlDrop), each made when asked for."""
 
-    _NAMES = frozenset(
+    NAMES = frozenset(
         {"title", "slug", "name", "path", "collection", "output_ext", "categories", "slugified_categories"}
     )
 
@@ -141,9 +160,6 @@ class _Placeholders:
         written = meta.get("slug")
         self.slug = str(written) if written is not None else slug.rstrip(".")
         self.meta, self.key, self.stem, self.categories, self.own = meta, key, stem, categories, own
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._NAMES
 
     def __getitem__(self, name: str) -> str:
         match name:

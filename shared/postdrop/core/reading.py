@@ -36,6 +36,7 @@ _UNSPACED = re.compile(
     r"[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f\U00020000-\U0003134f]+"
 )
+_BEYOND = re.compile("[\u2e80-\U0010ffff]")  # one range to test first: most texts have nothing past it
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
 # A run between spaces made only of punctuation and symbols ("--", "|", "…", "，") is no word.
 _NOT_A_WORD = re.compile(r"\s[^\w\s]+(?=\s)")
@@ -66,7 +67,7 @@ _SCRIPT_WEIGHT = 3  # a Han or kana character carries about as much as three let
 def reading_of(text: str) -> tuple[int, int]:
     """(word_count, reading_minutes) of ``text``."""
     unspaced = 0
-    if not text.isascii() and _UNSPACED.search(text):
+    if not text.isascii() and _BEYOND.search(text) and _UNSPACED.search(text):
         spaced, runs = _UNSPACED.subn(" ", text)
         unspaced = len(text) - len(spaced) + runs  # each run of characters became one space
     else:
