@@ -3,6 +3,7 @@ in tests/differential; these say the rules one at a time)."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,10 +15,6 @@ from postdrop.core.site import Site
 from tests.conftest import post
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-
-def _parse(front: str, body: str = "Body.\n", key: str = "posts/2026-05-01-a-post.md", **kw: object) -> object:
-    return parse_post(post(front, body), key, now=NOW, **kw)  # type: ignore[arg-type]
 
 
 # --- status ----------------------------------------------------------------------------------
@@ -213,6 +210,22 @@ def test_the_v1_excerpt_keeps_its_meaning() -> None:
 def test_an_html_post_excerpt_is_its_html_up_to_the_first_blank_line() -> None:
     got = parse_post(post("title: t", "<p>First <b>bold</b>.</p>\n\n<p>Second.</p>\n"), "posts/x.html")
     assert got.jekyll_excerpt == "First bold."
+
+
+def test_an_excerpt_with_many_definitions_and_open_tags_is_read_in_one_pass() -> None:
+    # Given a long first paragraph and thousands of definitions after it (Jekyll checks each one's
+    # label against the excerpt), When parsed, Then it takes well under a second
+    head = "[a] word " * 50_000
+    definitions = "".join(f"[a{i}]: https://example.com/{i}\n" for i in range(20_000))
+    start = time.process_time()
+    got = parse_post(post("title: t", f"{head}\n\n[a]: https://example.com/a\n{definitions}"), "posts/x.md")
+    assert time.process_time() - start < 2
+    assert got.jekyll_excerpt.startswith("a word a word")
+
+
+def test_script_in_an_excerpt_is_no_text() -> None:
+    got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
+    assert got.jekyll_excerpt == "Before after."
 
 
 # --- settings --------------------------------------------------------------------------------

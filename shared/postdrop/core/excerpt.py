@@ -13,8 +13,9 @@ Then it is rendered as the post is (Liquid, then Markdown) and its text taken.
 from __future__ import annotations
 
 import re
-from html import unescape
 from typing import TYPE_CHECKING, Any
+
+from selectolax.lexbor import LexborHTMLParser
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,20 +25,18 @@ __all__ = ["excerpt_source", "jekyll_excerpt", "plain_text"]
 _LIQUID_TAG = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.DOTALL)
 # Liquid's block tags (Jekyll's highlight among them): an excerpt that opens one is closed.
 _BLOCKS = frozenset({"if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "ifchanged", "highlight"})
+# every "[...]" of a text, from each "[" to the first "]" after it (overlapping)
+_BRACKETED = re.compile(r"(?=(\[[^\]]+\]))")
 _LINK_DEFINITION = re.compile(r"^ {0,3}(?:(\[[^\]]+\])(:.+))$", re.MULTILINE)
-_DROPPED = re.compile(
-    r"<(script|style|noscript|template|iframe|object|embed|title|head)(?=[\s/>])[^>]*>.*?</\1\s*>",
-    re.DOTALL | re.IGNORECASE,
-)
+_DROPPED = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
+_BREAK = "\ue000"  # a private-use character marks the end of each block while the text is read
 _BLOCK_END = re.compile(
     r"</(?:p|h[1-6]|li|dt|dd|pre|blockquote|div|tr|td|th|table|ul|ol|dl|figcaption|section|article)\s*>|<br\s*/?>",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"<[^>]*>")
 _LEADING_BLANK_LINES = re.compile(r"\s*\n")
 # a footnote's number before its text: a list number in kramdown's HTML, not text
 _FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def excerpt_source(body: str, separator: str) -> str:
@@ -50,8 +49,17 @@ def excerpt_source(body: str, separator: str) -> str:
         return head
     if "{%" in head:
         head = _close_liquid_blocks(head)
-    definitions = [label + rest for label, rest in _LINK_DEFINITION.findall(tail) if label in head]
+    definitions = _definitions_used(head, tail)
     return head + "\n\n" + "\n".join(definitions) if definitions else head
+
+
+def _definitions_used(head: str, tail: str) -> list[str]:
+    """The link definitions of ``tail`` whose ``[label]`` is in ``head`` (Jekyll's rule), found
+    through the set of every ``[...]`` in ``head``: one pass each, whatever their numbers."""
+    if "[" not in tail or "[" not in head:
+        return []
+    labels = set(_BRACKETED.findall(head))
+    return [label + rest for label, rest in _LINK_DEFINITION.findall(tail) if label in labels]
 
 
 def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str]) -> str:
@@ -72,18 +80,22 @@ def plain_text(html: str) -> str:
     """The text of HTML: each block on a line, white space folded, what is not text dropped."""
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
-    if "<!--" in html:
-        html = _COMMENT.sub("", html)
-    html = _DROPPED.sub("", html)
     if "footnote-definition-label" in html:
         html = _FOOTNOTE_LABEL.sub("", html)
-    text = unescape(_TAG.sub("", _BLOCK_END.sub("\x00", html.replace("\x00", ""))))
-    return "\n".join(folded for block in text.split("\x00") if (folded := " ".join(block.split())))
+    tree = LexborHTMLParser(_BLOCK_END.sub(_BREAK + r"\g<0>", html.replace(_BREAK, "")))
+    tree.strip_tags(_DROPPED)
+    text = tree.body.text(deep=True) if tree.body is not None else ""
+    return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
 
 
 def _close_liquid_blocks(head: str) -> str:
-    """Jekyll's ``sanctify_liquid_tags``: each block tag opened and never closed is closed at the end."""
-    for name in reversed(_LIQUID_TAG.findall(head)):
-        if name in _BLOCKS and not re.search(rf"{{%-?\s*end{name}.*?\s*-?%}}", head, re.DOTALL):
-            head += f"\n{{% end{name} %}}"
+    """Jekyll's ``sanctify_liquid_tags``: each block tag opened and never closed is closed at the end
+    (once a name: the closing tag added closes the name's other openings too, as in Jekyll)."""
+    tags = head[: head.rfind("%}") + 2]  # every "{%" read has a "%}" after it: one pass
+    done: set[str] = set()
+    for name in reversed(_LIQUID_TAG.findall(tags)):
+        if name in _BLOCKS and name not in done:
+            done.add(name)
+            if not re.search(rf"{{%-?\s*end{name}.*?\s*-?%}}", head, re.DOTALL):
+                head += f"\n{{% end{name} %}}"
     return head

@@ -29,7 +29,6 @@ _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNOREC
 _TAG = re.compile(r"<[^>]*>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Elements Markdown never makes: a heading inside one was in an HTML block of the post.
 _HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|figure|center"
 _HTML_ONLY_TAG = re.compile(rf"<(/?)(?:{_HTML_ONLY})(?=[\s>/])[^>]*>", re.IGNORECASE)
@@ -79,10 +78,21 @@ def _written_in_html(source: str) -> Counter[tuple[int, str]]:
     if not _SOURCE_OPEN.search(source):
         return Counter()
     if "<!--" in source:
-        source = _COMMENT.sub("", source)
+        source = _without_comments(source)
     return Counter(
         (int(m[1]), " ".join(unescape(_TAG.sub("", m[2])).split())) for m in _SOURCE_HEADING.finditer(source)
     )
+
+
+def _without_comments(source: str) -> str:
+    """``source`` without its HTML comments (one left open runs to the end), in one pass."""
+    out, at = [], 0
+    while (start := source.find("<!--", at)) >= 0:
+        out.append(source[at:start])
+        end = source.find("-->", start + 4)
+        at = len(source) if end < 0 else end + 3
+    out.append(source[at:])
+    return "".join(out)
 
 
 @cache

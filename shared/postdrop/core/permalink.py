@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def post_url(
     return _SLASHES.sub("/", url)
 
 
-@cache
+@lru_cache(maxsize=64)  # a front matter's permalink is any text: a few are kept, not all
 def _template(template: str) -> tuple[tuple[tuple[str, str | None], ...], bool]:
     """``template`` as its parts, each literal text (name None) or a placeholder's name and the
     text after it (the ``_`` Jekyll reads past), and whether it names a date part."""
