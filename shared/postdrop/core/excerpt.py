@@ -13,6 +13,7 @@ Then it is rendered as the post is (Liquid, then Markdown) and its text taken.
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -29,7 +30,9 @@ _BLOCKS = frozenset({"if", "unless", "for", "case", "capture", "comment", "raw",
 _BRACKETED = re.compile(r"(?=(\[[^\]]+\]))")
 _LINK_DEFINITION = re.compile(r"^ {0,3}(?:(\[[^\]]+\])(:.+))$", re.MULTILINE)
 _DROPPED = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
-_BREAK = "\ue000"  # a private-use character marks the end of each block while the text is read
+_BREAK = "\ue000"
+_DROPPED_OPEN = re.compile(rf"<(?:{'|'.join(_DROPPED)})(?=[\s/>])", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")  # a private-use character marks the end of each block while the text is read
 _BLOCK_END = re.compile(
     r"</(?:p|h[1-6]|li|dt|dd|pre|blockquote|div|tr|td|th|table|ul|ol|dl|figcaption|section|article)\s*>|<br\s*/?>",
     re.IGNORECASE,
@@ -82,7 +85,11 @@ def plain_text(html: str) -> str:
         return " ".join(html.split())
     if "footnote-definition-label" in html:
         html = _FOOTNOTE_LABEL.sub("", html)
-    tree = LexborHTMLParser(_BLOCK_END.sub(_BREAK + r"\g<0>", html.replace(_BREAK, "")))
+    html = html.replace(_BREAK, "")
+    if "<!--" not in html and not _DROPPED_OPEN.search(html):  # only tags to remove: no parser needed
+        text = unescape(_TAG.sub("", _BLOCK_END.sub(_BREAK, html)))
+        return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
+    tree = LexborHTMLParser(_BLOCK_END.sub(_BREAK + r"\g<0>", html))
     tree.strip_tags(_DROPPED)
     text = tree.body.text(deep=True) if tree.body is not None else ""
     return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))

@@ -44,7 +44,7 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
     converter: Counter[str] = Counter()
     out: list[Heading] = []
     depth, at = 0, 0
-    nested = any(f"<{name}" in html for name in _HTML_ONLY.split("|"))
+    nested = _HTML_ONLY_TAG.search(html) is not None
     for match in _HEADING.finditer(html):
         if nested:
             depth += _depth_change(html, at, match.start())

@@ -66,16 +66,14 @@ _SCRIPT_WEIGHT = 3  # a Han or kana character carries about as much as three let
 
 def reading_of(text: str) -> tuple[int, int]:
     """(word_count, reading_minutes) of ``text``."""
-    unspaced = 0
-    if not text.isascii() and _BEYOND.search(text) and _UNSPACED.search(text):
+    unspaced, spaced = 0, text
+    if not text.isascii() and _BEYOND.search(text):
         spaced, runs = _UNSPACED.subn(" ", text)
         unspaced = len(text) - len(spaced) + runs  # each run of characters became one space
-    else:
-        spaced = text
     words = len(spaced.split()) - len(_NOT_A_WORD.findall(f" {spaced} "))
     if not words and not unspaced:
         return 0, 0
-    japanese = unspaced > 0 and _KANA.search(text) is not None
+    japanese = unspaced > 0 and _KANA.search(text, 0, _SAMPLE * 2) is not None  # kana are all through Japanese
     per_minute = JAPANESE_PER_MINUTE if japanese else CHINESE_PER_MINUTE
     minutes = words / WORDS_PER_MINUTE + unspaced / per_minute
     return words + unspaced, max(1, round(minutes))
