@@ -13,6 +13,12 @@ stack's PayloadLocation, and receive.
 
 Leave the client's ``delete_payload_from_s3`` off: every subscriber reads the same payload
 (the bucket's lifecycle removes payloads after 15 days).
+
+The post's teaser is ``jekyll_excerpt`` (the excerpt its author chose, as Jekyll shows it);
+``excerpt`` keeps its first meaning, the first 120 characters of text. A post stored before
+the field existed has none until a backfill gives it one: fall back to ``excerpt`` then.
+Skip what is not ``published`` (``unpublished``, ``scheduled``, ``draft``) where only live
+posts belong; a message without ``status`` is from before it existed, and was published.
 """
 
 from __future__ import annotations
@@ -52,7 +58,13 @@ def main() -> None:
     args = parser.parse_args()
     for n in notifications(args.queue_url, endpoint_url=args.endpoint_url, seconds=args.seconds):
         post = n.get("post") or {}
-        print(f"{n['event_type']} {n['post_id']}: {n.get('title')!r}, {len(post.get('text', ''))} characters of text")
+        status = post.get("status", "published")
+        teaser = post.get("jekyll_excerpt") or post.get("excerpt") or ""
+        print(f"{n['event_type']} {n['post_id']} [{status}] {n.get('title')!r} {post.get('url') or ''}")
+        if teaser:
+            print(f"    {teaser[:200]}")
+        if post.get("reading_minutes"):
+            print(f"    {post['word_count']} words, {post['reading_minutes']} min, lang {post.get('lang')}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Self
 
 from postdrop.core.dates import DEFAULT_ZONE
-from postdrop.core.site import Site
+from postdrop.core.site import DEFAULT_EXCERPT_SEPARATOR, DEFAULT_PERMALINK, Site
 from postdrop.exceptions import ConfigError
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ def _positive_int(value: str) -> int:
     if number <= 0:
         raise ValueError("must be greater than 0")
     return number
+
+
+def _separator(value: str) -> str:
+    """An excerpt separator: ``\\n`` is a newline (an environment variable rarely holds one)."""
+    return value.replace("\\n", "\n")
 
 
 def _variable(name: str, check: Callable[[str], Any] = str, default: Any = MISSING) -> Any:
@@ -89,10 +94,20 @@ class ParseSettings(_Settings):
     site_url: str = _variable("POSTDROP_SITE_URL", default="")
     site_baseurl: str = _variable("POSTDROP_SITE_BASEURL", default="")
     site_title: str = _variable("POSTDROP_SITE_TITLE", default="")
+    # Jekyll's permalink (a style: date, pretty, ordinal, weekdate, none; or a template) and
+    # excerpt_separator: they make each post's url and jekyll_excerpt.
+    site_permalink: str = _variable("POSTDROP_SITE_PERMALINK", _text(min_length=1), DEFAULT_PERMALINK)
+    site_excerpt_separator: str = _variable("POSTDROP_SITE_EXCERPT_SEPARATOR", _separator, DEFAULT_EXCERPT_SEPARATOR)
 
     @property
     def site(self) -> Site:
-        return Site(url=self.site_url, baseurl=self.site_baseurl, title=self.site_title)
+        return Site(
+            url=self.site_url,
+            baseurl=self.site_baseurl,
+            title=self.site_title,
+            permalink=self.site_permalink,
+            excerpt_separator=self.site_excerpt_separator,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,8 @@ def test_normalized_post_has_every_contract_field() -> None:
     assert fields == {
         "schema_version", "post_id", "slug", "key", "title", "published_at", "layout", "categories", "tags",
         "summary", "sections", "text", "char_count", "excerpt", "html", "source", "links", "images", "extra",
-        "warnings", "content_hash",
+        "warnings", "content_hash", "jekyll_excerpt", "url", "status", "updated_at", "authors", "lang", "headings",
+        "image", "word_count", "reading_minutes",
     }  # fmt: skip
 
 

@@ -5,23 +5,28 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 
 from postdrop.core.body import read_body, render_markdown
-from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date
+from postdrop.core.byline import authors_of, updated_at_of
+from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
 from postdrop.core.decode import decode_text
+from postdrop.core.excerpt import jekyll_excerpt
 from postdrop.core.frontmatter import split_front_matter
+from postdrop.core.headings import headings_of
+from postdrop.core.image import image_of
 from postdrop.core.keys import filename_of, post_id_of, slug_of
 from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_head, check_nesting
+from postdrop.core.permalink import absolute_url, post_url
+from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
+from postdrop.core.site import Site
+from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
-
-if TYPE_CHECKING:
-    from postdrop.core.site import Site
 
 __all__ = ["DEFAULT_ZONE", "content_hash_of", "front_matter_filters", "parse_post"]
 
@@ -31,17 +36,29 @@ MAX_EXTRA_VALUES = 10_000
 _NAMED_KEYS = frozenset({"layout", "title", "date", "categories", "category", "tags", "tag"})
 _HTML_SUFFIXES = (".html", ".htm")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
-# Fields a reader sees; ingestion metadata (key, post_id, warnings) stays out of the hash.
+# Fields a reader sees; ingestion metadata (key, post_id, warnings) stays out of the hash, and so
+# does status, which the clock changes (a scheduled post becomes published with the same bytes).
 _HASHED = ("schema_version", "slug", "title", "published_at", "layout", "categories", "tags", "summary",
-           "sections", "text", "html", "source", "links", "images", "extra")  # fmt: skip
+           "sections", "text", "html", "source", "links", "images", "extra", "jekyll_excerpt", "url",
+           "updated_at", "authors", "lang", "headings", "image", "word_count", "reading_minutes")  # fmt: skip
 
 
-def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site: Site | None = None) -> NormalizedPost:
+def parse_post(
+    data: bytes,
+    key: str,
+    *,
+    default_zone: str = DEFAULT_ZONE,
+    site: Site | None = None,
+    now: datetime | None = None,
+) -> NormalizedPost:
     """Normalize one post file. Pure: no AWS, no I/O.
 
     ``key`` is the decoded object key; ``default_zone`` is the IANA zone of dates written
-    without an offset; ``site`` is what the post's Liquid sees as ``site.*`` (empty by
-    default). Raises PostRejected, with a one-sentence reason, for input that cannot be a post.
+    without an offset (and the site's zone, which a URL's date parts are in); ``site`` is the
+    site's settings (what the post's Liquid sees as ``site.*``, its permalink and excerpt
+    separator; Jekyll's defaults when None); ``now`` is the time a post dated after it is
+    ``scheduled`` at (default: the clock). Raises PostRejected, with a one-sentence reason,
+    for input that cannot be a post.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"parse_post takes bytes, not {type(data).__name__}")
@@ -57,13 +74,10 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
     published_at = _published_at(meta, filename, default_zone, warnings)
     categories = _jekyll_list(meta, "categories", "category", warnings)
     tags = _jekyll_list(meta, "tags", "tag", warnings)
-    source = front.body
-    if "{%" in source or "{{" in source:  # the Liquid step loads on the first post that has Liquid
-        from postdrop.core.liquid import render_liquid  # noqa: PLC0415
-
-        page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags}
-        page["date"] = datetime.fromisoformat(published_at) if published_at else None
-        source = render_liquid(source, page, site, warnings)
+    site = site or Site()
+    date = datetime.fromisoformat(published_at) if published_at else None
+    page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags, "date": date}
+    source = _liquid(front.body, page, site, warnings)
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
     check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
@@ -74,9 +88,21 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
     if not plain:
         warnings.append("the article body has no text")
 
-    headings = [h for h, _ in body.sections if h]
-    fallbacks = [] if jekyll_name else [body.summary, *headings[:1], *paragraphs[:1]]
+    section_heads = [h for h, _ in body.sections if h]
+    fallbacks = [] if jekyll_name else [body.summary, *section_heads[:1], *paragraphs[:1]]
     title = _title(meta.get("title"), fallbacks, slug, warnings)
+    clean_html = sanitize_html(body.html)
+
+    def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
+        if part == front.body:
+            return html  # the whole body is the excerpt: rendered already
+        rendered = _liquid(part, page, site, [])
+        return rendered if is_html else render_markdown(rendered)
+
+    in_zone = date.astimezone(zone(default_zone)) if date is not None else None
+    url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
+    words, minutes = reading_of(plain)
+    image = image_of(meta, clean_html, warnings)
     fields: dict[str, Any] = {
         "post_id": post_id,
         "slug": slug,
@@ -91,7 +117,20 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
         "text": plain,
         "char_count": len(plain) - plain.count("\n"),
         "excerpt": _excerpt(plain),
-        "html": sanitize_html(body.html),
+        "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render),
+        "url": None if url is None else absolute_url(url, site),
+        "status": status_of(key, meta, date, now or datetime.now(UTC)),
+        "updated_at": updated_at_of(meta, default_zone, warnings),
+        "authors": authors_of(meta),
+        "lang": lang_of(meta, plain),
+        "headings": [
+            {"level": level, "text": text, "id": ident}
+            for level, text, ident in headings_of(body.html, source, markdown=not is_html)
+        ],
+        "image": None if image is None else {"url": image[0], "alt": image[1]},
+        "word_count": words,
+        "reading_minutes": minutes,
+        "html": clean_html,
         "source": {"name": body.source_name, "url": body.source_url},
         "links": [{"text": t, "href": h} for t, h in body.links],
         "images": body.images,
@@ -102,6 +141,15 @@ def parse_post(data: bytes, key: str, *, default_zone: str = DEFAULT_ZONE, site:
     post = NormalizedPost.model_validate(fields)
     check_head(post)  # the head travels whole in every message: one past its caps could never be sent
     return post
+
+
+def _liquid(source: str, page: dict[str, Any], site: Site, warnings: list[str]) -> str:
+    """``source`` with its Liquid rendered (the Liquid step loads on the first post that has Liquid)."""
+    if "{%" not in source and "{{" not in source:
+        return source
+    from postdrop.core.liquid import render_liquid  # noqa: PLC0415
+
+    return render_liquid(source, page, site, warnings)
 
 
 def front_matter_filters(data: bytes, key: str) -> dict[str, list[str]]:

@@ -1,0 +1,108 @@
+"""Jekyll's ``post.excerpt``, as plain text.
+
+Jekyll 4's rule (``Document#generate_excerpt``, ``Jekyll::Excerpt``): an ``excerpt`` in the
+front matter is the excerpt, as written. Otherwise the separator is the front matter's
+``excerpt_separator``, else the site's (default ``"\\n\\n"``, the first blank line); an empty
+one means no excerpt. The excerpt is the body as written up to the separator (all of it when
+the separator is not there; Jekyll's body starts after the blank lines that follow the front
+matter); when the body goes on, Liquid blocks opened in it and not closed
+are closed, and the reference-style link definitions from the rest that it uses are appended.
+Then it is rendered as the post is (Liquid, then Markdown) and its text taken.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import TYPE_CHECKING, Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["excerpt_source", "jekyll_excerpt", "plain_text"]
+
+_LIQUID_TAG = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.DOTALL)
+# Liquid's block tags (Jekyll's highlight among them): an excerpt that opens one is closed.
+_BLOCKS = frozenset({"if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "ifchanged", "highlight"})
+# every "[...]" of a text, from each "[" to the first "]" after it (overlapping)
+_BRACKETED = re.compile(r"(?=(\[[^\]]+\]))")
+_LINK_DEFINITION = re.compile(r"^ {0,3}(?:(\[[^\]]+\])(:.+))$", re.MULTILINE)
+_DROPPED = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
+_BREAK = "\ue000"
+_DROPPED_OPEN = re.compile(rf"<(?:{'|'.join(_DROPPED)})(?=[\s/>])", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")  # a private-use character marks the end of each block while the text is read
+_BLOCK_END = re.compile(
+    r"</(?:p|h[1-6]|li|dt|dd|pre|blockquote|div|tr|td|th|table|ul|ol|dl|figcaption|section|article)\s*>|<br\s*/?>",
+    re.IGNORECASE,
+)
+_LEADING_BLANK_LINES = re.compile(r"\s*\n")
+# a footnote's number before its text: a list number in kramdown's HTML, not text
+_FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
+
+
+def excerpt_source(body: str, separator: str) -> str:
+    """The part of ``body`` (as written, before Liquid) that Jekyll renders as the excerpt."""
+    blank = _LEADING_BLANK_LINES.match(body)
+    if blank is not None:
+        body = body[blank.end() :]
+    head, _, tail = body.partition(separator)
+    if not tail:
+        return head
+    if "{%" in head:
+        head = _close_liquid_blocks(head)
+    definitions = _definitions_used(head, tail)
+    return head + "\n\n" + "\n".join(definitions) if definitions else head
+
+
+def _definitions_used(head: str, tail: str) -> list[str]:
+    """The link definitions of ``tail`` whose ``[label]`` is in ``head`` (Jekyll's rule), found
+    through the set of every ``[...]`` in ``head``: one pass each, whatever their numbers."""
+    if "[" not in tail or "[" not in head:
+        return []
+    labels = set(_BRACKETED.findall(head))
+    return [label + rest for label, rest in _LINK_DEFINITION.findall(tail) if label in labels]
+
+
+def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str]) -> str:
+    """The excerpt's text; empty when the separator is (Jekyll makes none).
+
+    ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is."""
+    written = meta.get("excerpt")
+    if written is not None and written is not False:
+        return plain_text(str(written))
+    separator = meta.get("excerpt_separator")
+    separator = default_separator if separator is None or separator is False else str(separator)
+    if not separator:
+        return ""
+    return plain_text(render(excerpt_source(body, separator)))
+
+
+def plain_text(html: str) -> str:
+    """The text of HTML: each block on a line, white space folded, what is not text dropped."""
+    if "<" not in html and "&" not in html:
+        return " ".join(html.split())
+    if "footnote-definition-label" in html:
+        html = _FOOTNOTE_LABEL.sub("", html)
+    html = html.replace(_BREAK, "")
+    if "<!--" not in html and not _DROPPED_OPEN.search(html):  # only tags to remove: no parser needed
+        text = unescape(_TAG.sub("", _BLOCK_END.sub(_BREAK, html)))
+        return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
+    tree = LexborHTMLParser(_BLOCK_END.sub(_BREAK + r"\g<0>", html))
+    tree.strip_tags(_DROPPED)
+    text = tree.body.text(deep=True) if tree.body is not None else ""
+    return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
+
+
+def _close_liquid_blocks(head: str) -> str:
+    """Jekyll's ``sanctify_liquid_tags``: each block tag opened and never closed is closed at the end
+    (once a name: the closing tag added closes the name's other openings too, as in Jekyll)."""
+    tags = head[: head.rfind("%}") + 2]  # every "{%" read has a "%}" after it: one pass
+    done: set[str] = set()
+    for name in reversed(_LIQUID_TAG.findall(tags)):
+        if name in _BLOCKS and name not in done:
+            done.add(name)
+            if not re.search(rf"{{%-?\s*end{name}.*?\s*-?%}}", head, re.DOTALL):
+                head += f"\n{{% end{name} %}}"
+    return head

@@ -1,0 +1,122 @@
+"""The article's headings (``<h1>``-``<h6>``): level, text, and the id Jekyll's kramdown gives each.
+
+A heading written with an id (kramdown's `` {#id}``, or an ``id`` attribute in HTML) keeps it.
+Otherwise, in a Markdown post, a heading written in Markdown gets the id of kramdown's GFM
+parser (Jekyll's default): its text lower-cased, every character that is not a letter, mark,
+digit, connector, ``-``, space or tab dropped, spaces and tabs made ``-``; the second heading
+with one id gets ``-1``, the third ``-2``. Inside an HTML element read as Markdown
+(``markdown="1"``) the GFM parser gives none, and kramdown's HTML converter gives its own:
+the text from its first ASCII letter on, only ASCII letters, digits, spaces and ``-`` kept,
+spaces made ``-``, lower-cased (``section`` when nothing is left), numbered apart. A heading
+written as HTML in the post, and every heading of an ``.html`` post, has no id unless it was
+written with one (kramdown leaves HTML as written).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import cache
+from html import unescape
+
+__all__ = ["Heading", "headings_of"]
+
+Heading = tuple[int, str, str | None]  # level, text, id
+
+_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)  # lexbor writes tags in lower case
+_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
+# Elements Markdown never makes: a heading inside one was in an HTML block of the post.
+_HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|figure|center"
+_HTML_ONLY_TAG = re.compile(rf"<(/?)(?:{_HTML_ONLY})(?=[\s>/])[^>]*>", re.IGNORECASE)
+
+
+def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
+    """The headings of ``html`` (the article as rendered), in order. ``source`` is what was
+    rendered (after Liquid): its own HTML headings are told apart from Markdown's."""
+    if "<h" not in html:
+        return []
+    written = _written_in_html(source) if markdown else Counter()
+    gfm: Counter[str] = Counter()
+    converter: Counter[str] = Counter()
+    out: list[Heading] = []
+    depth, at = 0, 0
+    nested = _HTML_ONLY_TAG.search(html) is not None
+    for match in _HEADING.finditer(html):
+        if nested:
+            depth += _depth_change(html, at, match.start())
+            at = match.end()
+        level, attrs, inner = int(match[1]), match[2] or "", match[3]
+        raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
+        text = " ".join(raw.split())
+        given = _ID.search(attrs)
+        if given is not None:
+            ident: str | None = unescape(next(g for g in given.groups() if g is not None))
+        elif not markdown or written[(level, text)] > 0:
+            written[(level, text)] -= 1
+            ident = None
+        elif depth > 0:
+            ident = _kramdown_id(raw.strip(), converter)
+        else:
+            ident = _gfm_id(raw.strip(), gfm)
+        out.append((level, text, ident))
+    return out
+
+
+def _depth_change(html: str, start: int, end: int) -> int:
+    change = 0
+    for tag in _HTML_ONLY_TAG.finditer(html, start, end):
+        change += -1 if tag[1] else 1
+    return change
+
+
+def _written_in_html(source: str) -> Counter[tuple[int, str]]:
+    """The headings ``source`` writes as HTML, as (level, text), counted."""
+    if not _SOURCE_OPEN.search(source):
+        return Counter()
+    if "<!--" in source:
+        source = _without_comments(source)
+    return Counter(
+        (int(m[1]), " ".join(unescape(_TAG.sub("", m[2])).split())) for m in _SOURCE_HEADING.finditer(source)
+    )
+
+
+def _without_comments(source: str) -> str:
+    """``source`` without its HTML comments (one left open runs to the end), in one pass."""
+    out, at = [], 0
+    while (start := source.find("<!--", at)) >= 0:
+        out.append(source[at:start])
+        end = source.find("-->", start + 4)
+        at = len(source) if end < 0 else end + 3
+    out.append(source[at:])
+    return "".join(out)
+
+
+@cache
+def _word(ch: str) -> bool:
+    """Ruby's ``\\p{Word}``: letters, marks, decimal digits, connector punctuation."""
+    category = unicodedata.category(ch)
+    return category[0] in "LM" or category in ("Nd", "Pc")
+
+
+def _gfm_id(text: str, counter: Counter[str]) -> str:
+    """kramdown-parser-gfm's ``generate_gfm_header_id``."""
+    base = "".join(ch for ch in text.lower() if ch in " \t-" or _word(ch)).replace(" ", "-").replace("\t", "-")
+    seen = counter[base]
+    counter[base] += 1
+    return f"{base}-{seen}" if seen else base
+
+
+_NOT_ASCII_LETTER_START = re.compile(r"^[^a-zA-Z]+")
+_NOT_ID = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def _kramdown_id(text: str, counter: Counter[str]) -> str:
+    """kramdown's HTML converter's ``generate_id``."""
+    base = _NOT_ID.sub("", _NOT_ASCII_LETTER_START.sub("", text)).replace(" ", "-").lower() or "section"
+    seen = counter[base]
+    counter[base] += 1
+    return f"{base}-{seen}" if seen else base

@@ -1,0 +1,189 @@
+"""A post's URL, as Jekyll 4 computes ``post.url``; absolute when the site's url is set.
+
+The template is the post's ``permalink`` when its front matter has one, else the site's
+(a style name: ``date``, Jekyll's default, ``pretty``, ``ordinal``, ``weekdate``, ``none``; or a
+template of its own). Each ``:placeholder`` is replaced by the post's value, percent-encoded
+as Jekyll's ``URL.escape_path`` does; the template's own text is kept as written. Then
+Jekyll's clean-up: a leading ``/``, ``..`` read as ``/``, ``./`` removed, runs of ``/``
+squeezed. The date parts are the post's date in the site's zone (Jekyll's ``timezone``;
+postdrop's default zone), as Jekyll reads every date in its own zone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from postdrop.core.site import Site
+
+__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "slugify"]
+
+STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+_MARKDOWN = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mkdown"})
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_SLASHES = re.compile(r"/{2,}")
+_PLAIN_PATH = re.compile(r"[a-zA-Z0-9./-]+")
+# RFC 3986 path characters (unreserved, sub-delims, ":", "@", "/") and "?": what
+# Addressable, under Jekyll's escape_path, leaves as written.
+_PATH_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?")
+_PRETTY_KEEP = frozenset("._~!$&'()+,;=@")
+_ASCII_DEFAULT = re.compile(r"[^A-Za-z0-9]+")
+_ASCII_PRETTY = re.compile(r"[^A-Za-z0-9._~!$&'()+,;=@]+")
+_DATE_PARTS = {
+    "year": "%Y", "month": "%m", "day": "%d", "hour": "%H", "minute": "%M", "second": "%S",
+    "short_month": "%b", "long_month": "%B", "short_year": "%y", "w_year": "%G", "week": "%V",
+    "w_day": "%u", "short_day": "%a", "long_day": "%A", "y_day": "%j", "i_day": "", "i_month": "",
+}  # fmt: skip
+
+
+@cache
+def _keeps(ch: str, pretty: bool) -> bool:
+    """Jekyll's slug characters: letters, marks and decimal digits (and, pretty, a few more)."""
+    category = unicodedata.category(ch)
+    return category[0] in "LM" or category == "Nd" or (pretty and ch in _PRETTY_KEEP)
+
+
+def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
+    """Jekyll's ``Utils.slugify`` in its ``default`` and ``pretty`` modes: every run of other
+    characters is one ``-``, none at either end; lower case unless ``cased``."""
+    if text.isascii():
+        slug = (_ASCII_PRETTY if pretty else _ASCII_DEFAULT).sub("-", text).strip("-")
+        return slug if cased else slug.lower()
+    out: list[str] = []
+    for ch in text:
+        if _keeps(ch, pretty):
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    slug = "".join(out).strip("-") if out else ""
+    return slug if cased else slug.lower()
+
+
+def escape_path(value: str) -> str:
+    """Jekyll's ``URL.escape_path``: what a path may not hold, percent-encoded as UTF-8."""
+    if not value or _PLAIN_PATH.fullmatch(value):
+        return value
+    return "".join(ch if ch in _PATH_SAFE else "".join(f"%{b:02X}" for b in ch.encode()) for ch in value)
+
+
+def post_url(
+    meta: dict[str, Any], key: str, *, slug: str, categories: list[str], date: datetime | None, site: Site
+) -> str | None:
+    """Jekyll's ``post.url`` for the post (relative to the site), or None when the template
+    needs a date and the post has none (Jekyll reads no such file as a post).
+
+    ``date`` is the post's date in the site's zone; ``slug`` the file name's (Jekyll's
+    ``slug``: the front matter's when it has one)."""
+    own = meta.get("permalink")
+    own = own if isinstance(own, str) and own else None
+    parts, needs_date = _template(own or STYLES.get(site.permalink, site.permalink))
+    if needs_date and date is None:
+        return None
+    stem = posixpath.splitext(key.rpartition("/")[2])[0]
+    values = _Placeholders(meta, key, stem=stem, slug=slug, categories=categories, own=own)
+    out = []
+    for text, name in parts:
+        if name is None:
+            out.append(text)
+        else:
+            value = _date_part(date, name) if date is not None and name in _DATE_PARTS else values[name]
+            out.append(escape_path(value) + text)
+    url = "/" + "".join(out)
+    url = url.replace("..", "/").replace("./", "")
+    return _SLASHES.sub("/", url)
+
+
+@lru_cache(maxsize=64)  # a front matter's permalink is any text: a few are kept, not all
+def _template(template: str) -> tuple[tuple[tuple[str, str | None], ...], bool]:
+    """``template`` as its parts, each literal text (name None) or a placeholder's name and the
+    text after it (the ``_`` Jekyll reads past), and whether it names a date part."""
+    parts: list[tuple[str, str | None]] = []
+    at, needs_date = 0, False
+    for match in _PLACEHOLDER.finditer(template):
+        name = match.group(1)
+        for candidate in (name, name[:-1]) if name.endswith("_") else (name,):
+            if candidate in _DATE_PARTS or candidate in _Placeholders.NAMES:
+                parts.append((template[at : match.start()], None))
+                parts.append((match.group(0)[1 + len(candidate) :], candidate))
+                needs_date = needs_date or candidate in _DATE_PARTS
+                at = match.end()
+                break  # a name that is neither stops Jekyll's build; its text is kept
+    parts.append((template[at:], None))
+    return tuple(parts), needs_date
+
+
+def absolute_url(path: str, site: Site) -> str:
+    """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``)."""
+    base = site.baseurl.strip("/")
+    relative = f"/{base}{path}" if base else path
+    return site.url.rstrip("/") + relative if site.url else relative
+
+
+def _date_part(date: datetime, name: str) -> str:
+    match name:
+        case "year":
+            return f"{date.year:04d}"
+        case "month":
+            return f"{date.month:02d}"
+        case "day":
+            return f"{date.day:02d}"
+        case "i_day":
+            return str(date.day)
+        case "i_month":
+            return str(date.month)
+        case _:
+            return date.strftime(_DATE_PARTS[name])
+
+
+class _Placeholders:
+    """A post's URL placeholders other than its date parts (Jekyll's UrlDrop), each made when asked for."""
+
+    NAMES = frozenset(
+        {"title", "slug", "name", "path", "collection", "output_ext", "categories", "slugified_categories"}
+    )
+
+    def __init__(
+        self, meta: dict[str, Any], key: str, *, stem: str, slug: str, categories: list[str], own: str | None
+    ) -> None:
+        written = meta.get("slug")
+        self.slug = str(written) if written is not None else slug.rstrip(".")
+        self.meta, self.key, self.stem, self.categories, self.own = meta, key, stem, categories, own
+
+    def __getitem__(self, name: str) -> str:
+        match name:
+            case "title":
+                return slugify(self.slug, pretty=True, cased=True)
+            case "slug":
+                return slugify(self.slug)
+            case "name":
+                return slugify(self.stem)
+            case "path":
+                return f"/{self.stem}".rstrip(".")
+            case "collection":
+                return "posts"
+            case "output_ext":
+                return self._output_ext()
+            case "categories":
+                return "/".join(dict.fromkeys(c.lower() for c in self.categories))
+            case _:
+                return "/".join(dict.fromkeys(slugify(c) for c in self.categories))
+
+    def _output_ext(self) -> str:
+        extension = posixpath.splitext(self.key)[1].lower()
+        if self.own and not self.own.endswith("/"):
+            own_ext = posixpath.splitext(self.own.rpartition("/")[2])[1]
+            if own_ext:
+                return own_ext
+        return ".html" if extension in _MARKDOWN else extension

@@ -1,0 +1,125 @@
+"""Jekyll's own fields of a post, on posts written here to reach every rule jekyll-world does not.
+
+Each site below is built with the real Jekyll (jekyll_site.py), once as written and once with
+Jekyll's defaults, and every post's ``jekyll_excerpt``, ``url``, ``status`` and heading ids are
+compared with Jekyll's ``post.excerpt``, ``post.url``, whether the default build publishes it,
+and the ids of its headings. postdrop reads each site with the same settings (``Site``) and
+its zone set to UTC, the zone Jekyll runs in here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from postdrop import parse_post
+from postdrop.core.site import Site
+from tests.differential.jekyll_site import JEKYLL, build, field_problems
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)")
+
+DEFAULTS: dict[str, str] = {
+    "2024-01-05-Hello, World!.md": (
+        "---\ntitle: Hello\ncategories: Tech News\n---\n"
+        "The [first] paragraph, with a *reference* link.\n\nThe second paragraph.\n\n[first]: https://example.com/1\n"
+    ),
+    "2024-02-10-你好-世界.md": (
+        "---\ntitle: 你好\ncategories: [博客, Big Data]\n---\n\n\n第一段，有两个句子。第二句。\n\n"
+        "## 简介\n\n文字。\n\n## 简介\n\n更多文字。\n\n## Intro: the *first* “part”\n\n## Intro -- again\n"
+    ),
+    "2999-01-01-from-the-future.md": "---\ntitle: Later\n---\nNot yet.\n",
+    "2024-03-01-dated-later.md": "---\ntitle: Later too\ndate: 2999-06-01 10:00:00 +0800\n---\nNot yet either.\n",
+    "2024-03-02-hidden.md": "---\ntitle: Hidden\npublished: false\n---\nNobody sees this.\n",
+    "2024-03-03-no-answer.md": "---\ntitle: Unsaid\npublished:\n---\nA published key with no value.\n",
+    "2024-03-04-said-yes.md": "---\ntitle: Yes\npublished: true\n---\nShown.\n",
+    "2024-03-05-own-permalink.md": (
+        "---\ntitle: Own\ncategories: [Data Science, data science, Ünïcode]\n"
+        "permalink: /blog/:categories/:title/\n---\nBody.\n"
+    ),
+    "2024-03-06-own-excerpt.md": (
+        '---\ntitle: Own excerpt\nexcerpt: "An <em>own</em> excerpt &amp; more"\n---\nThe body is not the excerpt.\n'
+    ),
+    "2024-03-07-more.md": (
+        "---\ntitle: More\nexcerpt_separator: <!--more-->\n---\nFirst paragraph.\n\n"
+        "{% if true %}Second, in a Liquid block.\n<!--more-->\nAfter the separator.{% endif %}\n"
+    ),
+    "2024-03-08-slugged.md": (
+        "---\ntitle: Slugged\nslug: Custom Slug!\npermalink: /:year/:i_month/:i_day/:slug:output_ext\n---\nBody.\n"
+    ),
+    "2024-03-09-late-evening.md": "---\ntitle: Offset\ndate: 2024-03-09 23:30:00 -0500\n---\nAcross midnight in UTC.\n",
+    "2024-03-10-no-excerpt.md": '---\ntitle: None\nexcerpt_separator: ""\n---\nNo excerpt at all.\n',
+    "2024-03-11-headings.md": (
+        "---\ntitle: Headings\n---\nLead.\n\n# Intro\n\n## Intro\n\n### Intro\n\n## Code `x_y` and *more*\n\n"
+        "## Custom {#my-id}\n\nSetext heading\n--------------\n\n"
+        '<div class="box" markdown="1">\n## 1. Inside a div\n\n## 1. Inside a div\n</div>\n\n'
+        "<h2>Written in HTML</h2>\n\n## Ampersand & <q>quote</q>\n"
+    ),
+    "2024-03-12-a-page.html": "---\ntitle: HTML\n---\n<p>An HTML post.</p>\n\n<h2>Its heading</h2>\n<p>More.</p>\n",
+    "2024-03-13-literal-style.md": "---\ntitle: Literal\npermalink: ordinal\n---\nA style name here is a path.\n",
+    "2024-03-14-week.md": (
+        "---\ntitle: Week\npermalink: /:year/W:week/:short_day/:long_month/:y_day/:title:output_ext\n---\nBody.\n"
+    ),
+    "2024-03-15-footnote.md": "---\ntitle: Note\n---\nA claim.[^1]\n\nMore.\n\n[^1]: The source.\n",
+    "2024-03-16-dotted....md": "---\ntitle: Dots\ncategory: One\n---\nTrailing dots in the name.\n",
+    "2024-03-17-extension.md": "---\ntitle: Ext\npermalink: /feeds/:title:output_ext/index.xml\n---\nBody.\n",
+    "2024-03-18-odd-category.md": (
+        '---\ntitle: Odd\ncategories: ["what?", "a#b", "x[1]", "100%"]\n---\nCategories URLs must escape.\n'
+    ),
+    "2024-03-19-date-wins.md": "---\ntitle: Date wins\ndate: 2024-05-01\n---\nIts own date.\n",
+}
+PRETTY: dict[str, str] = {
+    "2024-04-01-pretty.md": (
+        "---\ntitle: Pretty\ncategories: [Notes]\n---\nOne.\n\nTwo, still the excerpt.\n<!--more-->\nThree.\n"
+    ),
+    "2024-04-02-no-marker.md": "---\ntitle: No marker\n---\nAll of it.\n\nIs the excerpt.\n",
+    "2024-04-03-own-template.md": "---\ntitle: Own\npermalink: /:collection/:name:output_ext\n---\nBody.\n",
+}
+SITES: dict[str, tuple[dict[str, str], str, Site]] = {
+    "defaults": (DEFAULTS, "", Site()),
+    "pretty": (
+        PRETTY,
+        'permalink: pretty\nexcerpt_separator: "<!--more-->"\n',
+        Site(permalink="pretty", excerpt_separator="<!--more-->"),
+    ),
+}
+CASES = [(site, name) for site, (posts, _, _) in SITES.items() for name in posts]
+
+
+@pytest.fixture(scope="module")
+def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, Any]]]:
+    built = {}
+    for site, (posts, settings, _) in SITES.items():
+        folder: Path = tmp_path_factory.mktemp(f"own-{site}")
+        paths = []
+        for name, text in posts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            paths.append(folder / name)
+        built[site] = build(paths, folder / "site", settings)
+    return built
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{s}/{n}" for s, n in CASES])
+def test_jekyll_fields_agree_on_written_samples(
+    case: tuple[str, str], jekyll: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    site, name = case
+    posts, _, settings = SITES[site]
+    theirs = jekyll[site][name]
+    now = datetime.now(UTC)
+    ours = parse_post(posts[name].encode(), f"posts/{name}", default_zone="UTC", site=settings, now=now)
+    problems = field_problems(ours, theirs, kept={})
+    assert not problems, "\n".join(problems)
+
+
+def test_the_samples_reach_each_status() -> None:
+    now = datetime.now(UTC)
+    statuses = {
+        parse_post(text.encode(), f"posts/{name}", default_zone="UTC", now=now).status
+        for name, text in DEFAULTS.items()
+    }
+    assert statuses == {"published", "unpublished", "scheduled"}

@@ -1,0 +1,239 @@
+"""Jekyll's own fields of a post: jekyll_excerpt, url and status (Jekyll itself is the reference
+in tests/differential; these say the rules one at a time)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from postdrop import parse_post
+from postdrop.config import ParseSettings
+from postdrop.core.permalink import absolute_url, escape_path, slugify
+from postdrop.core.site import Site
+from tests.conftest import post
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "front", "status"),
+    [
+        ("posts/2026-05-01-a.md", "title: t", "published"),
+        ("posts/_drafts/2026-05-01-a.md", "title: t", "draft"),
+        ("posts/blog/drafts/a.md", "title: t\ndate: 2026-05-01", "draft"),
+        ("posts/2026-05-01-a.md", "title: t\npublished: false", "unpublished"),
+        ("posts/2026-05-01-a.md", "title: t\npublished:", "unpublished"),  # Jekyll's publisher: no value is no
+        ("posts/2026-05-01-a.md", "title: t\npublished: true", "published"),
+        ("posts/2026-05-01-a.md", 'title: t\npublished: "false"', "published"),  # a string is not false to Jekyll
+        ("posts/2026-05-01-a.md", "title: t\npublished: 0", "published"),  # nor is 0 (Ruby)
+        ("posts/2026-05-01-a.md", "title: t\ndate: 2026-06-01 12:00:01 +0000", "scheduled"),
+        ("posts/2026-05-01-a.md", "title: t\ndate: 2026-06-01 12:00:00 +0000", "published"),  # not after now
+        ("posts/2099-01-01-a.md", "title: t", "scheduled"),  # the file name's date
+        ("posts/_drafts/2099-01-01-a.md", "title: t\npublished: false", "draft"),  # the folder says first
+        ("posts/2099-01-01-a.md", "title: t\npublished: false", "unpublished"),  # then the author
+        ("posts/undated.md", "title: t", "published"),  # no date: nothing to wait for
+    ],
+)
+def test_status(key: str, front: str, status: str) -> None:
+    # Given a post file, When it is parsed at NOW, Then its status is Jekyll's reading of it
+    assert parse_post(post(front), key, now=NOW).status == status
+
+
+def test_a_scheduled_post_is_published_once_its_date_has_come_and_its_hash_does_not_move() -> None:
+    data = post("title: t\ndate: 2026-06-02 09:00:00 +0800")
+    before = parse_post(data, "posts/x.md", now=NOW)
+    after = parse_post(data, "posts/x.md", now=NOW + timedelta(days=1))
+    assert (before.status, after.status) == ("scheduled", "published")
+    assert before.content_hash == after.content_hash  # status is the clock's, not the content's
+
+
+# --- url -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pretty", "slug"),
+    [
+        ("Hello, World!", False, "hello-world"),
+        ("Hello, World!", True, "hello,-world!"),
+        ("  --Ünïcode  Title--  ", False, "ünïcode-title"),
+        ("市场 快讯", False, "市场-快讯"),
+        ("a_b.c~d", False, "a-b-c-d"),
+        ("a_b.c~d", True, "a_b.c~d"),
+        ("!!!", False, ""),
+    ],
+)
+def test_slugify_as_jekyll(text: str, pretty: bool, slug: str) -> None:
+    assert slugify(text, pretty=pretty) == slug
+
+
+def test_slugify_keeps_case_when_asked() -> None:
+    assert slugify("Hello World", pretty=True, cased=True) == "Hello-World"
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("plain/path-1.html", "plain/path-1.html"),
+        ("big data", "big%20data"),
+        ("市场", "%E5%B8%82%E5%9C%BA"),
+        ("a#b", "a%23b"),
+        ("x[1]", "x%5B1%5D"),
+        ("100%", "100%25"),
+        ("what?", "what?"),
+        ("it's(ok)", "it's(ok)"),
+    ],
+)
+def test_escape_path_as_jekyll(value: str, escaped: str) -> None:
+    assert escape_path(value) == escaped
+
+
+@pytest.mark.parametrize(
+    ("front", "key", "url"),
+    [
+        ("title: t", "posts/2026-05-01-a-post.md", "/2026/05/01/a-post.html"),
+        ("title: t\ncategories: News Tech", "posts/2026-05-01-a-post.md", "/news/tech/2026/05/01/a-post.html"),
+        ("title: t\ncategories: [Big Data, big data]", "posts/2026-05-01-x.md", "/big%20data/2026/05/01/x.html"),
+        ("title: t", "posts/2026-05-01-page.html", "/2026/05/01/page.html"),
+        ("title: t\npermalink: /about/", "posts/2026-05-01-x.md", "/about/"),
+        ("title: t\npermalink: /:title", "posts/2026-05-01-Mixed Case.md", "/Mixed-Case"),
+        ("title: t\nslug: Own Slug\npermalink: /:slug/", "posts/2026-05-01-x.md", "/own-slug/"),
+        ("title: t\npermalink: /:year/:i_month/:i_day/:name", "posts/2026-05-01-x.md", "/2026/5/1/2026-05-01-x"),
+        ("title: t\npermalink: /a/../b/./c//:title/", "posts/2026-05-01-x.md", "/a/b/c/x/"),
+        ("title: t\npermalink: pretty", "posts/2026-05-01-x.md", "/pretty"),  # a style name here is a path
+        ("title: t\npermalink: /:unknown/:title/", "posts/2026-05-01-x.md", "/:unknown/x/"),
+    ],
+)
+def test_url_as_jekyll(front: str, key: str, url: str) -> None:
+    assert parse_post(post(front), key, now=NOW).url == url
+
+
+def test_the_date_parts_are_in_the_sites_zone() -> None:
+    # 23:30 in New York is the next day in Shanghai (the default zone) and in UTC
+    data = post("title: t\ndate: 2026-05-01 23:30:00 -0400")
+    assert parse_post(data, "posts/x.md").url == "/2026/05/02/x.html"
+    assert parse_post(data, "posts/x.md", default_zone="America/New_York").url == "/2026/05/01/x.html"
+
+
+@pytest.mark.parametrize(
+    ("style", "url"),
+    [
+        ("date", "/notes/2026/05/01/a-post.html"),
+        ("pretty", "/notes/2026/05/01/a-post/"),
+        ("ordinal", "/notes/2026/121/a-post.html"),
+        ("weekdate", "/notes/2026/W18/Fri/a-post.html"),
+        ("none", "/notes/a-post.html"),
+        ("/blog/:year/:title/", "/blog/2026/a-post/"),
+    ],
+)
+def test_the_sites_permalink(style: str, url: str) -> None:
+    got = parse_post(post("title: t\ncategory: Notes"), "posts/2026-05-01-a-post.md", site=Site(permalink=style))
+    assert got.url == url
+
+
+@pytest.mark.parametrize(
+    ("site", "url"),
+    [
+        (Site(), "/x/"),
+        (Site(baseurl="/blog/"), "/blog/x/"),
+        (Site(url="https://example.com/"), "https://example.com/x/"),
+        (Site(url="https://example.com", baseurl="blog"), "https://example.com/blog/x/"),
+    ],
+)
+def test_absolute_url_under_the_sites_url_and_baseurl(site: Site, url: str) -> None:
+    assert absolute_url("/x/", site) == url
+
+
+def test_an_undated_post_has_no_url_when_its_permalink_needs_a_date() -> None:
+    assert parse_post(post("title: t"), "posts/undated.md").url is None
+    assert parse_post(post("title: t\npermalink: /:title/"), "posts/undated.md").url == "/undated/"
+
+
+def test_the_site_url_changes_the_hash() -> None:
+    data = post("title: t")
+    plain = parse_post(data, "posts/2026-05-01-x.md")
+    hosted = parse_post(data, "posts/2026-05-01-x.md", site=Site(url="https://example.com"))
+    assert hosted.url == "https://example.com/2026/05/01/x.html"
+    assert plain.content_hash != hosted.content_hash
+
+
+# --- jekyll_excerpt ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("front", "body", "excerpt"),
+    [
+        ("title: t", "First *paragraph*,\nin two lines.\n\nSecond.\n", "First paragraph, in two lines."),
+        ("title: t", "\n\n\nAfter blank lines.\n\nSecond.\n", "After blank lines."),  # Jekyll's body starts there
+        ("title: t", "Only one paragraph.\n", "Only one paragraph."),
+        ("title: t\nexcerpt: The <em>author's</em> own &amp; words", "Body.\n\nMore.\n", "The author's own & words"),
+        ("title: t\nexcerpt: Not *rendered*", "Body.\n", "Not *rendered*"),  # as Jekyll: as written
+        ("title: t\nexcerpt_separator: <!--more-->", "One.\n\nTwo.\n<!--more-->\nThree.\n", "One.\nTwo."),
+        ('title: t\nexcerpt_separator: ""', "One.\n\nTwo.\n", ""),
+        ("title: t", "See [the docs][d].\n\nMore.\n\n[d]: https://example.com/docs\n", "See the docs."),
+        ("title: t", "## A heading first\n\nThen text.\n", "A heading first"),
+    ],
+)
+def test_jekyll_excerpt(front: str, body: str, excerpt: str) -> None:
+    assert parse_post(post(front, body), "posts/2026-05-01-x.md").jekyll_excerpt == excerpt
+
+
+def test_the_excerpt_keeps_the_links_it_uses_defined_after_it() -> None:
+    got = parse_post(post("title: t", "See [the docs][d].\n\nMore.\n\n[d]: https://example.com/docs\n"), "posts/x.md")
+    assert got.jekyll_excerpt == "See the docs."
+    assert "[d]" not in got.jekyll_excerpt
+
+
+def test_a_liquid_block_cut_by_the_separator_is_closed() -> None:
+    body = "{% if true %}Inside the block.\n\nStill inside.{% endif %}\n"
+    got = parse_post(post("title: t", body), "posts/x.md")
+    assert got.jekyll_excerpt == "Inside the block."
+    assert not any("excerpt" in w for w in got.warnings)
+
+
+def test_the_sites_excerpt_separator() -> None:
+    site = Site(excerpt_separator="<!--more-->")
+    got = parse_post(post("title: t", "One.\n\nTwo.\n<!--more-->\nThree.\n"), "posts/x.md", site=site)
+    assert got.jekyll_excerpt == "One.\nTwo."
+
+
+def test_the_v1_excerpt_keeps_its_meaning() -> None:
+    got = parse_post(post("title: t\nexcerpt: Chosen.", "x " * 200), "posts/x.md")
+    assert got.jekyll_excerpt == "Chosen."
+    assert len(got.excerpt) == 120 and got.excerpt.startswith("x x")
+
+
+def test_an_html_post_excerpt_is_its_html_up_to_the_first_blank_line() -> None:
+    got = parse_post(post("title: t", "<p>First <b>bold</b>.</p>\n\n<p>Second.</p>\n"), "posts/x.html")
+    assert got.jekyll_excerpt == "First bold."
+
+
+def test_an_excerpt_with_many_definitions_and_open_tags_is_read_in_one_pass() -> None:
+    # Given a long first paragraph and thousands of definitions after it (Jekyll checks each one's
+    # label against the excerpt), When parsed, Then it takes well under a second
+    head = "[a] word " * 50_000
+    definitions = "".join(f"[a{i}]: https://example.com/{i}\n" for i in range(20_000))
+    start = time.process_time()
+    got = parse_post(post("title: t", f"{head}\n\n[a]: https://example.com/a\n{definitions}"), "posts/x.md")
+    assert time.process_time() - start < 2
+    assert got.jekyll_excerpt.startswith("a word a word")
+
+
+def test_script_in_an_excerpt_is_no_text() -> None:
+    got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
+    assert got.jekyll_excerpt == "Before after."
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def test_the_parse_settings_carry_the_sites_permalink_and_separator() -> None:
+    env = {"STORE_QUEUE_URL": "q", "POSTDROP_SITE_PERMALINK": "pretty", "POSTDROP_SITE_EXCERPT_SEPARATOR": "\\n---\\n"}
+    site = ParseSettings.from_env(env).site
+    assert (site.permalink, site.excerpt_separator) == ("pretty", "\n---\n")
+    default = ParseSettings.from_env({"STORE_QUEUE_URL": "q"}).site
+    assert (default.permalink, default.excerpt_separator) == ("date", "\n\n")
