@@ -52,6 +52,15 @@ def test_verify_tells_a_redelivery_from_a_duplicate_a_subscriber_cannot_catch(ha
     renamed = SoakReport()  # the same state again under another id and a later revision
     verify(harness.stack, model, [note, {**note, "notification_id": "other", "revision": 9}], renamed)
     assert renamed.duplicates_uncaught == 1 and not renamed.ok
+    rejected = {**note, "event_type": "post.rejected", "reason": "the title is past its cap", "categories": ["a"]}
+    moved = SoakReport()  # rejected again for the same reason under another category: a state of its own
+    verify(harness.stack, model, [rejected, {**rejected, "notification_id": "o", "revision": 9, "categories": ["b"]},
+                                  {**note, "notification_id": "p", "revision": 10}], moved)  # fmt: skip
+    assert moved.duplicates_uncaught == 0, moved.problems
+    again = SoakReport()
+    verify(harness.stack, model, [rejected, {**rejected, "notification_id": "o", "revision": 9},
+                                  {**note, "notification_id": "p", "revision": 10}], again)  # fmt: skip
+    assert again.duplicates_uncaught == 1 and "one state, two ids" in again.problems[0]
     reworded = SoakReport()  # the same notification_id again with another body: an idempotency key broken
     verify(harness.stack, model, [note, {**note, "sequencer": "0003"}], reworded)
     assert reworded.one_id_two_bodies == 1 and reworded.duplicates_uncaught == 0 and not reworded.ok

@@ -234,7 +234,9 @@ def _state(note: dict[str, Any]) -> tuple[Any, ...]:
     kind = note["event_type"]
     if kind in ("post.created", "post.updated"):
         return ("POST", note["key"], note.get("content_hash"))
-    return (kind, note["key"] if kind == "post.rejected" else None, note.get("reason"))
+    if kind == "post.rejected":  # the reason, and the categories and tags its subscribers filter it by
+        return (kind, note["key"], note.get("reason"), *(tuple(note.get(n) or ()) for n in ("categories", "tags")))
+    return (kind, None, note.get("reason"))
 
 
 def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[str, Any]], report: SoakReport) -> None:
@@ -286,7 +288,11 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
                 report.silent_drops += 1
                 report.problems.append(f"silent drop: {key}: the item holds no change at {newest[key]}")
         ordered = sorted(told[post_id].values(), key=lambda n: int(n.get("revision", 0)))
-        report.duplicates_uncaught += sum(_state(a) == _state(b) for a, b in itertools.pairwise(ordered))
+        for a, b in itertools.pairwise(ordered):
+            if _state(a) == _state(b):
+                report.duplicates_uncaught += 1
+                where = f"{a['event_type']} of {post_id} at revisions {a.get('revision')} and {b.get('revision')}"
+                report.problems.append(f"one state, two ids: {a['notification_id']}, {b['notification_id']} ({where})")
         last = ordered[-1] if ordered else None
         if expected == "POST":
             ok = last is not None and last["event_type"] in ("post.created", "post.updated")
