@@ -48,4 +48,6 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     return handler
 
 
-lambda_handler = make_handler(Clients())  # at Lambda init; each client is made on first use
+# Made at Lambda init, at a full core: every batch writes, publishes and hands S3 to the
+# notification (SQS, for dead letters only, is made on first use).
+lambda_handler = make_handler(Clients.at_init("dynamodb", "sns", "s3"))
