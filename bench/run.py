@@ -8,7 +8,7 @@ Every row holds postdrop's figure, its baseline's, postdrop/baseline, and the ta
 issue #6 with whether this run met it. Machines here are shared and noisy: postdrop and
 its baseline alternate round by round; parse figures are medians, import figures the
 fastest round (as timeit reports); call counts are exact. What each baseline is:
-bench/naive.py (parse), the mandated packages (imports and memory),
+bench/naive.py (parse), the mandated packages (imports, first invocation and memory),
 bench/straightforward.py (calls and cost), bench/floor.py (throughput).
 """
 
@@ -30,7 +30,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench import hostile, layer, memory, pipelines  # noqa: E402
+from bench import cpu_limit, first_invocation, hostile, layer, memory, pipelines  # noqa: E402
 from bench.parse import corpus_files  # noqa: E402
 
 FLOOR_IMPORT = "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel"
@@ -169,6 +169,25 @@ def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
     return rows
 
 
+def first_invocation_rows(rounds: int) -> tuple[list[Row], dict[str, Any]]:
+    """Each function's init plus first event, at its MemorySize's share of a core and at the
+    other function's, beside the floor (bench/first_invocation.py); the $ per cold start by
+    MemorySize is printed under the table."""
+    figures = first_invocation.measure(rounds, first_invocation.typical_post())
+    sizes = _memory_sizes()
+    deployed = {"parse": sizes["ParseFunction"], "store": sizes["StoreFunction"]}
+    rows = []
+    for name in ("parse", "store"):
+        for mb in sorted({deployed["parse"], deployed["store"]}, reverse=True):
+            share = cpu_limit.share_of(mb)
+            what = f"first invocation: {name} at {mb} MB ({share:.3f} core)"
+            row = Row(what, "ms", figures.total("postdrop", name, mb), "mandated pkgs", figures.floor(mb))
+            if mb == deployed[name]:
+                row.target, row.met = "<= 1.25x the floor", row.ratio <= 1.25
+            rows.append(row)
+    return rows, figures.public() | {"table": first_invocation.table(figures)}
+
+
 # --- 3. and 4. AWS calls, cost, throughput -------------------------------------------------
 
 
@@ -281,6 +300,7 @@ def main() -> None:
     rows = parse_rows(args.rounds) + cold_start_rows(2 * args.rounds, lay)  # imports are noisier: twice the samples
     more: dict[str, Any] = {}
     for name, (group, detail) in (
+        ("first_invocation", first_invocation_rows(3 if args.quick else 5)),
         ("calls", calls_rows(corpus)),
         ("throughput", throughput_rows(corpus, args.posts)),
         ("memory", memory_rows(corpus)),
@@ -297,6 +317,7 @@ def main() -> None:
     print(_table(rows))
     sizes = ", ".join(f"{k} {v} MB" for k, v in more["memory"]["memory_size_mb"].items())
     print(f"\nratio = postdrop / baseline. MemorySize in template.yaml (arm64): {sizes}.")
+    print(f"\n{more['first_invocation']['table']}")
     print(f"bench took {time.perf_counter() - started:.0f} s")
 
 

@@ -48,6 +48,8 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     return handler
 
 
-# Made at Lambda init, at a full core: every batch writes, publishes and hands S3 to the
-# notification (SQS, for dead letters only, is made on first use).
-lambda_handler = make_handler(Clients.at_init("dynamodb", "sns", "s3"))
+# At Lambda init, at a full core: the clients every batch calls, each call rehearsed once (see
+# Clients.at_init); S3 is only handed to the notification, SQS (dead letters) made on first use.
+lambda_handler = make_handler(
+    Clients.at_init(dynamodb=("update_item", "transact_write_items"), sns=("publish_batch",), s3=())
+)

@@ -27,6 +27,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sns import SNSClient
@@ -41,18 +43,19 @@ class Clients:
     """S3, SQS, DynamoDB and SNS clients, each made on first use (or at init: ``at_init``)."""
 
     @classmethod
-    def at_init(cls, *services: str) -> Clients:
-        """Clients for a handler module to make at load: in Lambda (LAMBDA_TASK_ROOT set),
-        ``services`` are made now, where init has a full core; anywhere else, on first use.
+    def at_init(cls, **rehearse: tuple[str, ...]) -> Clients:
+        """Clients for a handler module to make at load. In Lambda (LAMBDA_TASK_ROOT set), the
+        client of each service named is made now, where init has a full core, and each of the
+        operations given is called once, answered inside the process (no request leaves it):
+        botocore builds that operation's validator, serializer, endpoint rules, signer and
+        parser then, not in the first event. Anywhere else, each client is made on first use.
         A client that cannot be made now (no region, say) is left to its first use, which
         fails the invocation in the handler, where retries are decided."""
         clients = cls()
         if os.environ.get("LAMBDA_TASK_ROOT"):
-            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the parse core never needs it
-
-            for service in services:
-                with contextlib.suppress(BotoCoreError):
-                    getattr(clients, service)
+            for service, operations in rehearse.items():
+                with contextlib.suppress(Exception):  # a warm-up: whatever fails here, fails again in use
+                    _rehearse(getattr(clients, service), operations)
         return clients
 
     @cached_property
@@ -121,3 +124,61 @@ def _loader(data_path: str | None) -> Any:
 
     paths = [os.path.expanduser(os.path.expandvars(p)) for p in (data_path or "").split(os.pathsep) if p]
     return _OnlyPostdropServices(extra_search_paths=paths, file_loader=_PlainJSONFileLoader())
+
+
+# Parameters that pass validation, for each operation a handler rehearses at init.
+_REHEARSAL_PARAMETERS: dict[str, dict[str, Any]] = {
+    "get_object": {"Bucket": "postdrop-rehearsal", "Key": "posts/rehearsal.md"},
+    "send_message_batch": {
+        "QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/postdrop-rehearsal",
+        "Entries": [{"Id": "0", "MessageBody": "{}"}],
+    },
+    "update_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}},
+    "transact_write_items": {"TransactItems": [{"Put": {"TableName": "postdrop-rehearsal", "Item": {}}}]},
+    "publish_batch": {
+        "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
+        "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],
+    },
+}
+
+
+def _rehearse(client: Any, operations: tuple[str, ...]) -> None:
+    """Call each of ``operations`` once on ``client``, answered by a before-send hook (as
+    botocore's Stubber answers) with an empty success: the whole request path runs but the
+    network. The hook is removed before the client is used for real."""
+    from botocore.awsrequest import AWSResponse, HTTPHeaders  # noqa: PLC0415
+
+    protocol = client.meta.service_model.protocol
+
+    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
+        operation = event_name.rsplit(".", 1)[-1]
+        if protocol in ("query", "ec2"):
+            body = f"<{operation}Response><{operation}Result/></{operation}Response>".encode()
+        else:
+            body = b"{}" if protocol.startswith("json") or protocol == "rest-json" else b""
+        return AWSResponse(request.url, 200, HTTPHeaders(), _Raw(body))
+
+    events = client.meta.events
+    events.register("before-send", answer, unique_id="postdrop-rehearsal")
+    try:
+        for operation in operations:
+            getattr(client, operation)(**_REHEARSAL_PARAMETERS[operation])
+    finally:
+        events.unregister("before-send", unique_id="postdrop-rehearsal")
+
+
+class _Raw:
+    """The raw body of a rehearsal's answer, as urllib3's response offers it to botocore."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, amt: int | None = None, **_: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+    def close(self) -> None:
+        return None

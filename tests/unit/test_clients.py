@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import botocore.session
 import pytest
 
-from postdrop.aws import SERVICES, Clients, _loader
+from postdrop.aws import SERVICES, Clients, _loader, _rehearse
 from tests.conftest import REPO
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def test_outside_lambda_no_client_is_made_until_used(monkeypatch: pytest.MonkeyP
     # Given no LAMBDA_TASK_ROOT (tests, the local runner, tools)
     monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
     # When a handler module asks for its clients at init
-    clients = Clients.at_init("s3", "sqs")
+    clients = Clients.at_init(s3=(), sqs=())
     # Then nothing is made (nor a session) until a client is used
     assert _made(clients) == set()
     assert "_session" not in vars(clients)
@@ -40,7 +40,7 @@ def test_in_lambda_the_named_clients_are_made_at_init(monkeypatch: pytest.Monkey
     for name, value in _LOCAL.items():
         monkeypatch.setenv(name, value)
     # When
-    clients = Clients.at_init("s3", "sqs")
+    clients = Clients.at_init(s3=(), sqs=())
     # Then those two are made, from one session, and the others wait for first use
     assert _made(clients) == {"s3", "sqs"}
     assert clients.sns.meta.region_name == "us-east-1"
@@ -55,7 +55,7 @@ def test_in_lambda_a_client_that_cannot_be_made_waits_for_its_first_use(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     # When init asks for it, init still succeeds
-    clients = Clients.at_init("sqs")
+    clients = Clients.at_init(sqs=())
     assert _made(clients) == set()
     # Then the error comes at first use, inside the handler, where retries are decided
     from botocore.exceptions import NoRegionError
@@ -88,3 +88,40 @@ def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> 
     out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
                          capture_output=True, text=True, check=True)  # fmt: skip
     assert out.stdout.strip() == "True"
+
+
+_APPS_REHEARSE = {  # what functions/*/app.py rehearse, by service
+    "s3": ("get_object",),
+    "sqs": ("send_message_batch",),
+    "dynamodb": ("update_item", "transact_write_items"),
+    "sns": ("publish_batch",),
+}
+
+
+@pytest.mark.parametrize("service", sorted(_APPS_REHEARSE))
+def test_a_rehearsal_runs_each_operation_without_a_request(monkeypatch: pytest.MonkeyPatch, service: str) -> None:
+    # Given a client pointed where nothing listens
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    client = getattr(Clients(), service)
+    # When each operation is rehearsed, then each succeeds (answered in the process; a
+    # request would have failed to connect)
+    _rehearse(client, _APPS_REHEARSE[service])
+
+
+def test_after_a_rehearsal_calls_reach_the_service_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Given a client rehearsed at init, in Lambda's environment, on in-process moto
+    from moto import mock_aws
+
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        clients = Clients.at_init(s3=("get_object",))
+        assert _made(clients) == {"s3"}
+        # When it is called for real, then the service answers (no bucket), not the rehearsal
+        with pytest.raises(clients.s3.exceptions.NoSuchBucket):
+            clients.s3.get_object(Bucket="postdrop-rehearsal", Key="posts/rehearsal.md")
