@@ -48,14 +48,20 @@ class Clients:
         client of each service named is made now, where init has a full core, and each of the
         operations given is called once, answered inside the process (no request leaves it):
         botocore builds that operation's validator, serializer, endpoint rules, signer and
-        parser then, not in the first event. Anywhere else, each client is made on first use.
+        parser then, not in the first event (not with the X-Ray SDK on: it would trace them).
+        Anywhere else, each client is made on first use.
         A client that cannot be made now (no region, say) is left to its first use, which
         fails the invocation in the handler, where retries are decided."""
         clients = cls()
         if os.environ.get("LAMBDA_TASK_ROOT"):
+            from postdrop.observability import tracing_enabled  # noqa: PLC0415
+
+            traced = tracing_enabled()  # the X-Ray SDK would trace a rehearsal outside any segment
             for service, operations in rehearse.items():
                 with contextlib.suppress(Exception):  # a warm-up: whatever fails here, fails again in use
-                    _rehearse(getattr(clients, service), operations)
+                    client = getattr(clients, service)
+                    if not traced:
+                        _rehearse(client, operations)
         return clients
 
     @cached_property

@@ -125,3 +125,23 @@ def test_after_a_rehearsal_calls_reach_the_service_again(monkeypatch: pytest.Mon
         # When it is called for real, then the service answers (no bucket), not the rehearsal
         with pytest.raises(clients.s3.exceptions.NoSuchBucket):
             clients.s3.get_object(Bucket="postdrop-rehearsal", Key="posts/rehearsal.md")
+
+
+def test_with_the_x_ray_sdk_on_the_clients_are_made_but_not_rehearsed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given Lambda's environment with XRaySdkTracing=true (its Tracer would trace a rehearsal outside any segment)
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    monkeypatch.setenv("POSTDROP_XRAY_SDK", "true")
+    monkeypatch.delenv("AWS_SAM_LOCAL", raising=False)
+    monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    rehearsed: list[str] = []
+    monkeypatch.setattr("postdrop.aws._rehearse", lambda client, operations: rehearsed.extend(operations))
+    # When
+    clients = Clients.at_init(s3=("get_object",))
+    # Then the client is made at init, and nothing is rehearsed
+    assert _made(clients) == {"s3"}
+    assert rehearsed == []
