@@ -8,7 +8,7 @@ Every row holds postdrop's figure, its baseline's, postdrop/baseline, and the ta
 issue #6 with whether this run met it. Machines here are shared and noisy: postdrop and
 its baseline alternate round by round; parse figures are medians, import figures the
 fastest round (as timeit reports); call counts are exact. What each baseline is:
-bench/naive.py (parse), the mandated packages (imports and memory),
+bench/naive.py (parse), the mandated packages (imports, first invocation and memory),
 bench/straightforward.py (calls and cost), bench/floor.py (throughput).
 """
 
@@ -30,10 +30,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench import hostile, layer, memory, pipelines  # noqa: E402
+from bench import cpu_limit, first_invocation, hostile, layer, memory, pipelines  # noqa: E402
 from bench.parse import corpus_files  # noqa: E402
 
 FLOOR_IMPORT = "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel"
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}  # nowhere valid: not a secret
 MAX_OBJECT_BYTES = 5 * 1024 * 1024  # ParseFunction's size cap (MAX_OBJECT_BYTES)
 
 
@@ -115,15 +116,19 @@ def _import_ms(statement: str, path: list[Path], *, env_extra: dict[str, str]) -
     code = (f"import sys; sys.path[:0] = {[str(p) for p in path]!r}; import time; t = time.perf_counter(); "
             f"{statement}; print((time.perf_counter() - t) * 1000)")  # fmt: skip
     env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "1"}
+    # Lambda's environment always holds the function's credentials; without them, a handler
+    # that makes its clients at init (in Lambda) would wait on botocore's search for others.
+    env |= LOCAL_CREDENTIALS
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
                          env=env | env_extra)  # fmt: skip
     return float(out.stdout)
 
 
 # Where each handler is imported: as the template deploys it (in Lambda: LAMBDA_TASK_ROOT
-# set, the X-Ray SDK not asked for), with XRaySdkTracing=true (the SDK loads on its Lambda
-# path), and with only the region set, as issue #6 words it. name -> (row label, the
-# variables beside LAMBDA_TASK_ROOT, or None for no task root).
+# set, so the clients are made at init too, the X-Ray SDK not asked for), with
+# XRaySdkTracing=true (the SDK loads on its Lambda path), and with only the region set, as
+# issue #6 words it. name -> (row label, the variables beside LAMBDA_TASK_ROOT, or None for
+# no task root).
 _WHERE: dict[str, tuple[str, dict[str, str] | None]] = {
     "lambda": ("as deployed, in Lambda", {}),
     "region": ("region only", None),
@@ -167,6 +172,25 @@ def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
     rows.append(Row("  parse handler, bytecode shipped (as in Lambda)", "ms", ms["parse-lambda"],
                     "postdrop as source", ms["parse-source"]))  # fmt: skip
     return rows
+
+
+def first_invocation_rows(rounds: int) -> tuple[list[Row], dict[str, Any]]:
+    """Each function's init plus first event, at its MemorySize's share of a core and at the
+    other function's, beside the floor (bench/first_invocation.py); the $ per cold start by
+    MemorySize is printed under the table."""
+    figures = first_invocation.measure(rounds, first_invocation.typical_post())
+    sizes = _memory_sizes()
+    deployed = {"parse": sizes["ParseFunction"], "store": sizes["StoreFunction"]}
+    rows = []
+    for name in ("parse", "store"):
+        for mb in sorted({deployed["parse"], deployed["store"]}, reverse=True):
+            share = cpu_limit.share_of(mb)
+            what = f"first invocation: {name} at {mb} MB ({share:.3f} core)"
+            row = Row(what, "ms", figures.total("postdrop", name, mb), "mandated pkgs", figures.floor(mb))
+            if mb == deployed[name]:
+                row.target, row.met = "<= 1.25x the floor", row.ratio <= 1.25
+            rows.append(row)
+    return rows, figures.public() | {"table": first_invocation.table(figures)}
 
 
 # --- 3. and 4. AWS calls, cost, throughput -------------------------------------------------
@@ -281,6 +305,7 @@ def main() -> None:
     rows = parse_rows(args.rounds) + cold_start_rows(2 * args.rounds, lay)  # imports are noisier: twice the samples
     more: dict[str, Any] = {}
     for name, (group, detail) in (
+        ("first_invocation", first_invocation_rows(3 if args.quick else 5)),
         ("calls", calls_rows(corpus)),
         ("throughput", throughput_rows(corpus, args.posts)),
         ("memory", memory_rows(corpus)),
@@ -297,6 +322,7 @@ def main() -> None:
     print(_table(rows))
     sizes = ", ".join(f"{k} {v} MB" for k, v in more["memory"]["memory_size_mb"].items())
     print(f"\nratio = postdrop / baseline. MemorySize in template.yaml (arm64): {sizes}.")
+    print(f"\n{more['first_invocation']['table']}")
     print(f"bench took {time.perf_counter() - started:.0f} s")
 
 

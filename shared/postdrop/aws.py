@@ -5,36 +5,73 @@ calls; nothing in postdrop reaches for a client of its own. The local runner, th
 the benchmarks and the tests make theirs and pass them in, instrumented as they need
 (counting calls, injecting faults), so no hook depends on when it was attached.
 
-A client is made on first use (a cold start pays only for the services it calls), all of
-one ``Clients`` from one boto3 session, so botocore reads its endpoint rules and data
-files once: measured here, a second client from the same session takes ~12 ms, one from
-a new session ~130 ms. Clients read the endpoint (AWS_ENDPOINT_URL, for the emulator) and
-region from the environment when they are made. (boto3 sessions are not safe to share
-across threads; postdrop's handlers and tools make clients from one thread.)
+In Lambda, each function makes the clients it always calls at init (``Clients.at_init``):
+Lambda runs init at a full core, and the first event at the memory size's share of one
+(0.145 at 256 MB), where the same work takes about seven times as long. Elsewhere (tests,
+tools) and for the clients a function calls only sometimes, a client is made on first
+use. All clients of one ``Clients`` come from one boto3 session, so botocore reads its
+endpoint rules and data files once: measured here, a second client from the same session
+takes ~12 ms, one from a new session ~130 ms. The session's loader knows only the four
+services postdrop calls: botocore's own lists every folder of its data (some 450
+services, twice) to check a name before it loads a model. Clients read the endpoint
+(AWS_ENDPOINT_URL, for the emulator) and region from the environment when they are made.
+(boto3 sessions are not safe to share across threads; postdrop's handlers and tools make
+clients from one thread.)
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-__all__ = ["Clients"]
+__all__ = ["SERVICES", "Clients"]
+
+SERVICES = ("s3", "sqs", "dynamodb", "sns")  # every service postdrop calls
 
 
 class Clients:
-    """S3, SQS, DynamoDB and SNS clients, each made on first use."""
+    """S3, SQS, DynamoDB and SNS clients, each made on first use (or at init: ``at_init``)."""
+
+    @classmethod
+    def at_init(cls, **rehearse: tuple[str, ...]) -> Clients:
+        """Clients for a handler module to make at load. In Lambda (LAMBDA_TASK_ROOT set), the
+        client of each service named is made now, where init has a full core, and each of the
+        operations given is called once, answered inside the process (no request leaves it):
+        botocore builds that operation's validator, serializer, endpoint rules, signer and
+        parser then, not in the first event (not with the X-Ray SDK on: it would trace them).
+        Anywhere else, each client is made on first use.
+        A client that cannot be made now (no region, say) is left to its first use, which
+        fails the invocation in the handler, where retries are decided."""
+        clients = cls()
+        if os.environ.get("LAMBDA_TASK_ROOT"):
+            from postdrop.observability import tracing_enabled  # noqa: PLC0415
+
+            traced = tracing_enabled()  # the X-Ray SDK would trace a rehearsal outside any segment
+            for service, operations in rehearse.items():
+                with contextlib.suppress(Exception):  # a warm-up: whatever fails here, fails again in use
+                    client = getattr(clients, service)
+                    if not traced:
+                        _rehearse(client, operations)
+        return clients
 
     @cached_property
     def _session(self) -> Any:
         import boto3  # noqa: PLC0415 - the parse core never needs it
+        import botocore.session  # noqa: PLC0415
 
-        return boto3.session.Session()
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _loader(core.get_config_variable("data_path")))
+        return boto3.session.Session(botocore_session=core)
 
     def _client(self, service: str) -> Any:
         from botocore.config import Config  # noqa: PLC0415
@@ -57,3 +94,97 @@ class Clients:
     @cached_property
     def sns(self) -> SNSClient:
         return self._client("sns")  # type: ignore[no-any-return]
+
+
+def _loader(data_path: str | None) -> Any:
+    """botocore's data loader, as ``botocore.loaders.create_loader`` makes it, but
+
+    - it lists only SERVICES as available: loading a model checks the name against that
+      list, and botocore's own walks every service folder (some 450) to make it;
+    - it reads JSON into plain dicts, not OrderedDicts (which a dict's order made
+      redundant): a third of the time on the 1.2 MB of endpoints.json and the service
+      models each first client reads, the largest part of making it.
+    """
+    import json  # noqa: PLC0415
+
+    from botocore.exceptions import DataNotFoundError  # noqa: PLC0415
+    from botocore.loaders import JSONFileLoader, Loader  # noqa: PLC0415
+
+    class _PlainJSONFileLoader(JSONFileLoader):
+        def _load_file(self, full_path: str, open_method: Any) -> Any:
+            if not os.path.isfile(full_path):
+                return None
+            with open_method(full_path, "rb") as fp:
+                return json.loads(fp.read().decode("utf-8"))
+
+    class _OnlyPostdropServices(Loader):
+        def list_available_services(self, type_name: str) -> list[str]:
+            found = []
+            for service in SERVICES:
+                try:
+                    self.determine_latest_version(service, type_name)
+                except DataNotFoundError:
+                    continue
+                found.append(service)
+            return sorted(found)
+
+    paths = [os.path.expanduser(os.path.expandvars(p)) for p in (data_path or "").split(os.pathsep) if p]
+    return _OnlyPostdropServices(extra_search_paths=paths, file_loader=_PlainJSONFileLoader())
+
+
+# Parameters that pass validation, for each operation a handler rehearses at init.
+_REHEARSAL_PARAMETERS: dict[str, dict[str, Any]] = {
+    "get_object": {"Bucket": "postdrop-rehearsal", "Key": "posts/rehearsal.md"},
+    "send_message_batch": {
+        "QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/postdrop-rehearsal",
+        "Entries": [{"Id": "0", "MessageBody": "{}"}],
+    },
+    "update_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}},
+    "transact_write_items": {"TransactItems": [{"Put": {"TableName": "postdrop-rehearsal", "Item": {}}}]},
+    "publish_batch": {
+        "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
+        "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],
+    },
+}
+
+
+def _rehearse(client: Any, operations: tuple[str, ...]) -> None:
+    """Call each of ``operations`` once on ``client``, answered by a before-send hook (as
+    botocore's Stubber answers) with an empty success: the whole request path runs but the
+    network. The hook is removed before the client is used for real."""
+    from botocore.awsrequest import AWSResponse, HTTPHeaders  # noqa: PLC0415
+
+    protocol = client.meta.service_model.protocol
+
+    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
+        operation = event_name.rsplit(".", 1)[-1]
+        if protocol in ("query", "ec2"):
+            body = f"<{operation}Response><{operation}Result/></{operation}Response>".encode()
+        else:
+            body = b"{}" if protocol.startswith("json") or protocol == "rest-json" else b""
+        return AWSResponse(request.url, 200, HTTPHeaders(), _Raw(body))
+
+    events = client.meta.events
+    events.register("before-send", answer, unique_id="postdrop-rehearsal")
+    try:
+        for operation in operations:
+            getattr(client, operation)(**_REHEARSAL_PARAMETERS[operation])
+    finally:
+        events.unregister("before-send", unique_id="postdrop-rehearsal")
+
+
+class _Raw:
+    """The raw body of a rehearsal's answer, as urllib3's response offers it to botocore."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, amt: int | None = None, **_: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+    def close(self) -> None:
+        return None

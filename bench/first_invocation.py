@@ -1,0 +1,313 @@
+"""Each function's first invocation end to end, as deployed, at its memory size's CPU share.
+
+    python -m bench.first_invocation [--rounds N] [--against REF] [--json]
+
+What is measured: a fresh `python -S` process per function with only the bench's layer
+(bench/layer.py) and the function folder importable and the function's environment from
+the template (LAMBDA_TASK_ROOT set; log level, metrics and tracing as deployed), against a
+moto server on 127.0.0.1 that this module starts and stops, provisioned as `postdrop run`
+provisions it. Init is ``import app`` (the handler module and whatever it makes at load);
+then two invocations: the first event (the cold start's) and a second (warm). ParseFunction
+gets one S3 event per invocation for a corpus post just uploaded under a fresh key; StoreFunction
+the envelope each of those produced, one SQS record per invocation, so both do a real first
+write and publish every time.
+
+The model of Lambda's CPU: init runs at a full core (the issue's premise: Lambda boosts
+init), so it runs unlimited and counts as its CPU time, which is what an idle core would take
+(init waits on nothing but cached files; on this shared machine its wall time mostly
+measures the other jobs); each invocation runs at ``memory / 1769`` of one core
+(bench/cpu_limit.py says how it is held there) and counts as its wall time, the moto
+server's answers included. Interpreter start-up before ``import app``
+is in neither figure, for postdrop or the floor.
+
+The floor: a process that imports the mandated packages (boto3, aws-lambda-powertools,
+pydantic) and whose handler does nothing, measured the same way. A first invocation is
+held to 1.25x the floor.
+
+Cost: AWS bills init since August 2025, at the duration rate. $ per cold start is
+(init + first invocation) x MemorySize at arm64's us-east-1 price, plus the request.
+
+Rounds alternate every process kind (the floor, each function, each variant, at each
+share), and figures are medians, because this machine is shared. ``--against REF`` adds
+the functions and the postdrop package of a git ref (e.g. main) as a second variant, on the
+same layer, side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import cpu_limit, layer  # noqa: E402
+
+__all__ = ["MEMORY_SIZES", "Figures", "measure"]
+
+_CHILD = Path(__file__).with_name("first_child.py")
+MEMORY_SIZES = (128, 192, 256, 512)
+FUNCTIONS = {"parse": "ParseFunction", "store": "StoreFunction"}
+# arm64, us-east-1 list prices: duration per GB-second (first tier) and per request.
+USD_PER_GB_S = 0.0000133334
+USD_PER_REQUEST = 0.20 / 1_000_000
+_FLOOR_APP = """import boto3, pydantic, aws_lambda_powertools
+from pydantic import BaseModel
+
+
+def lambda_handler(event, context):
+    return None
+"""
+
+
+@dataclass
+class Figures:
+    """Medians in ms, by variant ("postdrop", or the --against ref) and function."""
+
+    method: str
+    rounds: int
+    post_bytes: int
+    floor_init: list[float] = field(default_factory=list)  # CPU ms (see the module's docstring)
+    floor_init_wall: list[float] = field(default_factory=list)
+    floor_event: dict[int, list[float]] = field(default_factory=dict)
+    init: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # CPU ms
+    init_wall: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    first: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
+    warm: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
+    first_cpu: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)  # of the wall above
+
+    def floor(self, memory_mb: int) -> float:
+        return statistics.median(self.floor_init) + statistics.median(self.floor_event[memory_mb])
+
+    def total(self, variant: str, function: str, memory_mb: int) -> float:
+        """Init at a full core, then the first invocation at the memory's share."""
+        return statistics.median(self.init[variant][function]) + statistics.median(
+            self.first[variant][function][memory_mb]
+        )
+
+    def cold_start_usd(self, variant: str, function: str, memory_mb: int) -> float:
+        seconds = self.total(variant, function, memory_mb) / 1000
+        return seconds * memory_mb / 1024 * USD_PER_GB_S + USD_PER_REQUEST
+
+    def warm_usd(self, variant: str, function: str, memory_mb: int) -> float:
+        seconds = statistics.median(self.warm[variant][function][memory_mb]) / 1000
+        return seconds * memory_mb / 1024 * USD_PER_GB_S + USD_PER_REQUEST
+
+    def public(self) -> dict[str, Any]:
+        med = statistics.median
+        out: dict[str, Any] = {
+            "method": self.method, "period_us": cpu_limit.PERIOD_US, "rounds": self.rounds,
+            "post_bytes": self.post_bytes, "floor_init_cpu_ms": med(self.floor_init),
+            "floor_init_wall_ms": med(self.floor_init_wall),
+            "floor_ms": {mb: self.floor(mb) for mb in self.floor_event}, "variants": {},
+        }  # fmt: skip
+        for variant, functions in self.init.items():
+            out["variants"][variant] = {
+                function: {
+                    "init_cpu_ms": med(samples),
+                    "init_wall_ms": med(self.init_wall[variant][function]),
+                    "by_memory_mb": {
+                        mb: {
+                            "first_event_ms": med(self.first[variant][function][mb]),
+                            "first_event_cpu_ms": med(self.first_cpu[variant][function][mb]),
+                            "warm_event_ms": med(self.warm[variant][function][mb]),
+                            "first_invocation_ms": self.total(variant, function, mb),
+                            "ratio_to_floor": self.total(variant, function, mb) / self.floor(mb),
+                            "usd_per_cold_start": self.cold_start_usd(variant, function, mb),
+                            "usd_per_warm_invocation": self.warm_usd(variant, function, mb),
+                        }
+                        for mb in self.first[variant][function]
+                    },
+                }
+                for function, samples in functions.items()
+            }
+        return out
+
+
+def _variant_path(ref: str) -> list[Path]:
+    """The postdrop package and functions of git ``ref``, compiled as the layer is, in .bench/against/."""
+    root = layer.ROOT / "against" / ref.replace("/", "_")
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    git = shutil.which("git") or "git"
+    archive = subprocess.run([git, "archive", ref, "shared/postdrop", "functions"], cwd=REPO,
+                             capture_output=True, check=True).stdout  # fmt: skip
+    with tempfile.TemporaryFile() as tmp:
+        tmp.write(archive)
+        tmp.seek(0)
+        with tarfile.open(fileobj=tmp) as tar:
+            tar.extractall(root, filter="data")
+    import compileall
+
+    for folder in (root / "shared", root / "functions"):
+        compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=layer._UNCHECKED)
+    return [root / "shared", root / "functions"]
+
+
+def _run_child(
+    function_dir: Path, paths: list[Path], events: list[dict[str, Any]], env: dict[str, str], memory_mb: int
+) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(events, f)
+    read_fd, write_fd = os.pipe()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-S", str(_CHILD), str(function_dir), ":".join(map(str, paths)), f.name, str(write_fd)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=env | {"BENCH_MEMORY_MB": str(memory_mb)}, pass_fds=(write_fd,),
+        )  # fmt: skip
+        os.close(write_fd)
+        with os.fdopen(read_fd, encoding="utf-8") as report:
+            ready = report.readline()
+            if ready.strip() != "init":
+                child.wait(timeout=60)
+                raise RuntimeError(f"{function_dir.name}: init failed: {child.stderr.read().strip()[-2000:]}")  # type: ignore[union-attr]
+            with cpu_limit.limited(child.pid, cpu_limit.share_of(memory_mb)):
+                assert child.stdin is not None
+                child.stdin.write("go\n")
+                child.stdin.flush()
+                line = report.readline()
+                child.wait(timeout=600)
+        if child.returncode != 0 or not line:
+            raise RuntimeError(f"{function_dir.name} failed: {child.stderr.read().strip()[-2000:]}")  # type: ignore[union-attr]
+        return json.loads(line)  # type: ignore[no-any-return]
+    finally:
+        os.unlink(f.name)
+
+
+def _check(function: str, result: Any) -> None:
+    """Each invocation did its job: the post queued, or stored with no failure."""
+    if function == "parse" and not (isinstance(result, dict) and result.get("parsed") == 1):
+        raise RuntimeError(f"parse handler did not queue the post: {result}")
+    if function == "store" and result != {"batchItemFailures": []}:
+        raise RuntimeError(f"store handler failed: {result}")
+
+
+def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
+    """Every kind of process, ``rounds`` times, alternating."""
+    from postdrop_tools.emulator import emulator
+    from postdrop_tools.events import s3_event
+    from postdrop_tools.pipeline import sqs_record
+    from postdrop_tools.runtime import process_environment
+    from postdrop_tools.stack import provision
+
+    lay = layer.build()
+    (layer.FUNCTIONS / "floor").mkdir(exist_ok=True)
+    (layer.FUNCTIONS / "floor" / "app.py").write_text(_FLOOR_APP, encoding="utf-8")
+    variants: dict[str, tuple[Path, list[Path]]] = {"postdrop": (layer.FUNCTIONS, [lay])}
+    if against:
+        shared, functions = _variant_path(against)
+        variants[against] = (functions, [shared, lay])
+    figures = Figures(method=cpu_limit.method(), rounds=rounds, post_bytes=post.stat().st_size)
+    body = post.read_bytes()
+    with emulator() as emu:
+        stack = provision(emu)
+        s3, sqs = stack.client("s3"), stack.client("sqs")
+        bucket, queue = stack.ref("PostsBucket"), stack.ref("StoreQueue")
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        base = process_environment(stack, quiet=False) | {"PATH": os.environ.get("PATH", "")}
+        base |= {k: v for k, v in os.environ.items() if k == "BENCH_PROFILE"}
+        envs = {
+            name: base | stack.functions[logical].env | {"LAMBDA_TASK_ROOT": str(layer.FUNCTIONS / name)}
+            for name, logical in FUNCTIONS.items()
+        }
+        sequence = 0
+        for _ in range(rounds):
+            for mb in MEMORY_SIZES:
+                floor = _run_child(layer.FUNCTIONS / "floor", [lay], [{}], base, mb)
+                figures.floor_init.append(floor["init_cpu_ms"])
+                figures.floor_init_wall.append(floor["init_wall_ms"])
+                figures.floor_event.setdefault(mb, []).append(floor["invocations"][0]["wall_ms"])
+                for variant, (functions_dir, paths) in variants.items():
+                    events = []
+                    for _ in range(2):
+                        sequence += 1
+                        key = f"posts/2026-01-01-bench-{sequence:06d}.md"
+                        s3.put_object(Bucket=bucket, Key=key, Body=body)
+                        events.append(s3_event(bucket, key, f"{sequence:016X}", size=len(body)))
+                    parse = _run_child(functions_dir / "parse", paths, events, envs["parse"], mb)
+                    records: list[dict[str, Any]] = []
+                    while len(records) < 2:
+                        messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+                        for m in messages.get("Messages", []):
+                            records.append(sqs_record(m, queue_arn))
+                            sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+                    store = _run_child(functions_dir / "store", paths, [{"Records": [r]} for r in records],
+                                       envs["store"], mb)  # fmt: skip
+                    for name, got in (("parse", parse), ("store", store)):
+                        for invocation in got["invocations"]:
+                            _check(name, invocation["result"])
+                        figures.init.setdefault(variant, {}).setdefault(name, []).append(got["init_cpu_ms"])
+                        figures.init_wall.setdefault(variant, {}).setdefault(name, []).append(got["init_wall_ms"])
+                        first, warm = got["invocations"]
+                        _add(figures.first, variant, name, mb, first["wall_ms"])
+                        _add(figures.first_cpu, variant, name, mb, first["cpu_ms"])
+                        _add(figures.warm, variant, name, mb, warm["wall_ms"])
+    return figures
+
+
+def _add(samples: dict[str, dict[str, dict[int, list[float]]]], variant: str, name: str, mb: int, ms: float) -> None:
+    samples.setdefault(variant, {}).setdefault(name, {}).setdefault(mb, []).append(ms)
+
+
+def typical_post() -> Path:
+    """The corpus post of median size: what a first event usually carries."""
+    from bench.parse import corpus_files
+
+    files = sorted(corpus_files(), key=lambda p: p.stat().st_size)
+    return files[len(files) // 2]
+
+
+def table(figures: Figures) -> str:
+    """The figures as text: per variant and function, init, first and warm invocation, the
+    total beside the floor, and $ per cold start, at each memory size."""
+    med = statistics.median
+    lines = [
+        f"first invocation, ms (medians of {figures.rounds} rounds): init at a full core (its CPU time), then each "
+        f"invocation at "
+        f"MemorySize/1769 of a core ({figures.method}, {cpu_limit.PERIOD_US // 1000} ms period); "
+        f"a {figures.post_bytes}-byte post",
+        f"{'':22} {'MB':>4} {'share':>6} {'init':>7} {'1st event':>9} {'(CPU)':>6} {'total':>7} {'floor':>7} "
+        f"{'ratio':>6} {'warm event':>10} {'$/cold start':>13} {'$/warm':>10}",
+    ]
+    for variant, functions in figures.init.items():
+        for function in functions:
+            for mb in MEMORY_SIZES:
+                lines.append(
+                    f"{variant + ' ' + function:22} {mb:>4} {cpu_limit.share_of(mb):>6.3f} "
+                    f"{med(figures.init[variant][function]):>7.0f} {med(figures.first[variant][function][mb]):>9.0f} "
+                    f"{med(figures.first_cpu[variant][function][mb]):>6.0f} "
+                    f"{figures.total(variant, function, mb):>7.0f} {figures.floor(mb):>7.0f} "
+                    f"{figures.total(variant, function, mb) / figures.floor(mb):>5.2f}x "
+                    f"{med(figures.warm[variant][function][mb]):>10.0f} "
+                    f"{figures.cold_start_usd(variant, function, mb):>13.3g} "
+                    f"{figures.warm_usd(variant, function, mb):>10.3g}"
+                )
+    floor = med(figures.floor_init)
+    lines.append(f"floor: the mandated packages' import, a handler that does nothing (init {floor:.0f} ms CPU)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--against", help="a git ref whose functions and postdrop package run beside this tree's")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = measure(args.rounds, typical_post(), args.against)
+    print(json.dumps(figures.public(), indent=2) if args.json else table(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Clients: made at init in Lambda, on first use elsewhere; botocore's loader knows postdrop's services only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import botocore.session
+import pytest
+
+from postdrop.aws import SERVICES, Clients, _loader, _rehearse
+from tests.conftest import REPO
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_LOCAL = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}  # not a secret
+
+
+def _made(clients: Clients) -> set[str]:
+    return {name for name in SERVICES if name in vars(clients)}
+
+
+def test_outside_lambda_no_client_is_made_until_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given no LAMBDA_TASK_ROOT (tests, the local runner, tools)
+    monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
+    # When a handler module asks for its clients at init
+    clients = Clients.at_init(s3=(), sqs=())
+    # Then nothing is made (nor a session) until a client is used
+    assert _made(clients) == set()
+    assert "_session" not in vars(clients)
+
+
+def test_in_lambda_the_named_clients_are_made_at_init(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Given Lambda's environment
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    # When
+    clients = Clients.at_init(s3=(), sqs=())
+    # Then those two are made, from one session, and the others wait for first use
+    assert _made(clients) == {"s3", "sqs"}
+    assert clients.sns.meta.region_name == "us-east-1"
+
+
+def test_in_lambda_a_client_that_cannot_be_made_waits_for_its_first_use(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given Lambda's environment without a region (SQS needs one)
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    # When init asks for it, init still succeeds
+    clients = Clients.at_init(sqs=())
+    assert _made(clients) == set()
+    # Then the error comes at first use, inside the handler, where retries are decided
+    from botocore.exceptions import NoRegionError
+
+    with pytest.raises(NoRegionError):
+        _ = clients.sqs
+
+
+def test_the_loader_lists_only_postdrops_services_and_reads_the_same_models() -> None:
+    # Given botocore's own loader and postdrop's
+    theirs = botocore.session.get_session().get_component("data_loader")
+    ours = _loader(None)
+    # Then only the four services are available, and each model reads the same
+    assert ours.list_available_services("service-2") == sorted(SERVICES)
+    for service in SERVICES:
+        for kind in ("service-2", "endpoint-rule-set-1"):
+            assert ours.load_service_model(service, kind) == theirs.load_service_model(service, kind)
+    assert ours.load_data("endpoints") == theirs.load_data("endpoints")
+
+
+def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> None:
+    # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import app; print('botocore.client' in sys.modules)"
+    env = {
+        "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse"),
+        "POWERTOOLS_METRICS_NAMESPACE": "Test", "STORE_QUEUE_URL": "http://127.0.0.1:9/q", **_LOCAL,
+    }  # fmt: skip
+    # When the handler module loads, then its clients are made (no request: nothing listens there)
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert out.stdout.strip() == "True"
+
+
+_APPS_REHEARSE = {  # what functions/*/app.py rehearse, by service
+    "s3": ("get_object",),
+    "sqs": ("send_message_batch",),
+    "dynamodb": ("update_item", "transact_write_items"),
+    "sns": ("publish_batch",),
+}
+
+
+@pytest.mark.parametrize("service", sorted(_APPS_REHEARSE))
+def test_a_rehearsal_runs_each_operation_without_a_request(monkeypatch: pytest.MonkeyPatch, service: str) -> None:
+    # Given a client pointed where nothing listens
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    client = getattr(Clients(), service)
+    # When each operation is rehearsed, then each succeeds (answered in the process; a
+    # request would have failed to connect)
+    _rehearse(client, _APPS_REHEARSE[service])
+
+
+def test_after_a_rehearsal_calls_reach_the_service_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Given a client rehearsed at init, in Lambda's environment, on in-process moto
+    from moto import mock_aws
+
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        clients = Clients.at_init(s3=("get_object",))
+        assert _made(clients) == {"s3"}
+        # When it is called for real, then the service answers (no bucket), not the rehearsal
+        with pytest.raises(clients.s3.exceptions.NoSuchBucket):
+            clients.s3.get_object(Bucket="postdrop-rehearsal", Key="posts/rehearsal.md")
+
+
+def test_with_the_x_ray_sdk_on_the_clients_are_made_but_not_rehearsed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given Lambda's environment with XRaySdkTracing=true (its Tracer would trace a rehearsal outside any segment)
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    monkeypatch.setenv("POSTDROP_XRAY_SDK", "true")
+    monkeypatch.delenv("AWS_SAM_LOCAL", raising=False)
+    monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    rehearsed: list[str] = []
+    monkeypatch.setattr("postdrop.aws._rehearse", lambda client, operations: rehearsed.extend(operations))
+    # When
+    clients = Clients.at_init(s3=("get_object",))
+    # Then the client is made at init, and nothing is rehearsed
+    assert _made(clients) == {"s3"}
+    assert rehearsed == []
