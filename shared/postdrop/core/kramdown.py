@@ -67,8 +67,6 @@ class _Lazy:
     """A regular expression compiled on first use. Compiling this module's two dozen at import
     cost every cold start of ParseFunction some 17 ms, and a post uses few of them."""
 
-    __slots__ = ("_compiled", "_source")
-
     def __init__(self, pattern: str, flags: int) -> None:
         self._source = (pattern, flags)
         self._compiled: re.Pattern[str] | None = None
@@ -76,7 +74,9 @@ class _Lazy:
     def __getattr__(self, name: str) -> Any:
         if self._compiled is None:
             self._compiled = re.compile(*self._source)
-        return getattr(self._compiled, name)
+        value = getattr(self._compiled, name)
+        setattr(self, name, value)  # the next lookup finds it on the object, without this call
+        return value
 
 
 def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -684,10 +684,11 @@ def _is_text_line(line: str) -> bool:
 # and in an HTML tag's attributes: what the post wrote is kept
 _AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|</?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?>|"
 _FOREIGN_ESCAPE = _lazy(_AUTOLINK + r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
+_ANY_FOREIGN_ESCAPE = _lazy(r"\\[%&,/;?@^]")  # what _FOREIGN_ESCAPE can rewrite: a search that skips ahead
 _SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)|(?<![~\\])~{3,}")
 # searched in "\n" + text: a colon opening a line with no space after it (no definition to
 # kramdown), or a definition two blank lines or more under its term
-_STRAY_COLON = _lazy(r"\n( {0,3}):(?=[^- \t\n])|(\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t])")
+_STRAY_COLON = _lazy(r"\n(?:( {0,3}):(?=[^- \t\n])|([ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t]))")
 _DEFINITION = _lazy(r" {0,3}:[ \t]")
 # an inline link's or image's destination with a space in it and no title: kramdown takes it whole
 _SPACED_DESTINATION = _lazy(
@@ -704,7 +705,8 @@ _SPACED_DEFINITION = _lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
-_BREAK_LINE_ANY = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$", re.MULTILINE)
+# searched in "\n" + text
+_BREAK_LINE_ANY = _lazy(r"\n {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*(?=\n|$)")
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
 
@@ -747,7 +749,7 @@ def _stray_colons(text: str) -> str:
         above = match.string[match.string.rfind("\n", 0, match.start()) + 1 : match.start()]
         if _DEFINITION.match(above):
             return match.group(0)  # the next definition of the same term
-        return f"{match.group(2)}\\:"
+        return f"\n{match.group(2)}\\:"
 
     return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
 
@@ -890,7 +892,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
     (lambda text: _numbered_lines(text)[0], _paren_items),
-    (lambda text: "\\" in text and _FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
+    (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
     (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
@@ -904,7 +906,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: "|" in text, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
-    (lambda text: _BREAK_LINE_ANY.search(text) is not None, _paragraph_breaks),
+    (lambda text: _BREAK_LINE_ANY.search("\n" + text) is not None, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
     (lambda text: "----" in text, _long_dashes),
 )

@@ -38,13 +38,11 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from operator import add
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.exceptions import PostRejected
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 __all__ = ["Masked", "mask"]
 
@@ -54,7 +52,10 @@ _DIGIT = 0x100000
 _BASE = 0xFFFD
 _PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
 _TOKEN = re.compile("[\U000ffffa\U000ffffb][\U00100000-\U0010fffd]{2}")
-_CANDIDATE = re.compile(r"^(?: {0,3}[`~$<\t]| {4})", re.MULTILINE)  # a line that may open an opaque block
+# a line that may open an opaque block: at the text's start, and after a newline (a literal first
+# character lets re skip ahead, where "^" with MULTILINE is tried at every position)
+_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}")
+_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4})")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
@@ -132,24 +133,32 @@ class Masked:
         return _TOKEN.sub(lambda m: self.written.get(m.group(0), m.group(0)), text)
 
     def to_html(self, rendered: str) -> str:
-        """CommonMark's HTML with the spans, math and raw elements rendered in."""
+        """CommonMark's HTML with the spans, math and raw elements rendered in. A raw HTML block
+        that CommonMark wrapped in a paragraph of its own comes out without the paragraph."""
         if _HTML_MARK not in rendered:
             return rendered
-
-        def one(match: re.Match[str]) -> str:
-            token = match.group(2) or match.group(0)
+        # one search for the tokens (their first character is a class re skips to), and the
+        # "<p>" and "</p>" around each looked at by hand: an alternation that also opens with
+        # "<p>" would be tried at every position of the HTML
+        pieces: list[str] = []
+        pos = 0
+        for match in _TOKEN.finditer(rendered):
+            token = match.group(0)
             out = self.rendered.get(token)
             if out is None:
-                return match.group(0)
-            if match.group(1) and token in self.blocks and not out.startswith("<span"):
-                return out  # a raw HTML block that CommonMark wrapped in a paragraph of its own
-            return match.group(0).replace(token, out)
-
-        return re.sub(
-            "(<p>)(" + _TOKEN.pattern + ")</p>|" + _TOKEN.pattern,
-            one,
-            rendered,
-        )
+                continue
+            start, end = match.start(), match.end()
+            if (
+                token in self.blocks
+                and rendered.startswith("</p>", end)
+                and start >= pos + 3
+                and rendered.startswith("<p>", start - 3)
+                and not out.startswith("<span")
+            ):
+                start, end = start - 3, end + 4
+            pieces += [rendered[pos:start], out]
+            pos = end
+        return "".join(pieces) + rendered[pos:] if pieces else rendered
 
 
 class _Tokens:
@@ -204,11 +213,11 @@ def mask(text: str) -> Masked:
 
     i, n = 0, len(lines)
     unclosed: dict[str, int] = {}
-    html_blocks = _HtmlBlocks(text, lines)
+    # where each line starts in text (and where the text ends, plus one): sums taken in C
+    starts = list(map(add, accumulate(map(len, lines), initial=0), range(n + 1)))
+    html_blocks = _HtmlBlocks(text, starts)
     after_html = -1  # the line after an HTML block: a blank line goes before it
-    for c in _candidate_lines(text):  # lines in between are prose: the common case, taken whole
-        if c < i:
-            continue
+    while (c := _next_candidate(text, starts, i)) < n:  # lines before it are prose: taken whole
         prose.extend(lines[i:c])
         i = c
         line = lines[i]
@@ -226,7 +235,8 @@ def mask(text: str) -> Masked:
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = _escape_broken_tags(_mask_spans("\n".join(lines[i : last_html + 1]), tokens, raw_only=True))
-            out.extend(tokens.source(part, block=True) for part in block.split("\n") if part.strip())
+            block = "\n".join(part for part in block.split("\n") if part.strip())
+            out.append(tokens.source(block, block=True))  # one token: its lines are one block
             if last_html + 1 < n and lines[last_html + 1].strip():
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
             i = after_html = last_html + 1
@@ -246,11 +256,10 @@ def mask(text: str) -> Masked:
         if kind.startswith("fence:"):  # a fence indented inside its list item
             # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
             keep = " " * int(kind[6:])
-            for k in range(i, last + 1):
-                code_line = lines[k] if k in (i, last) or not lines[k].strip() else keep + lines[k]
-                out.append(tokens.source(code_line, block=True))
-        elif kind == "code":
-            out.extend(tokens.source(lines[k], block=True) for k in range(i, last + 1))
+            code = [lines[k] if k in (i, last) or not lines[k].strip() else keep + lines[k] for k in range(i, last + 1)]
+            out.append(tokens.source("\n".join(code), block=True))
+        elif kind == "code":  # one token for the block: its lines go back to the source together
+            out.append(tokens.source("\n".join(lines[i : last + 1]), block=True))
         else:
             region = "\n".join(lines[i : last + 1])
             body = region[len(head) : len(region) - len(tail)]
@@ -262,14 +271,21 @@ def mask(text: str) -> Masked:
     return masked
 
 
-def _candidate_lines(text: str) -> Iterator[int]:
-    """The numbers of the lines that may open an opaque block: those that start (after up to
-    three spaces) with one of ``` ` ~ $ < ``, a tab, or four spaces."""
-    line, pos = 0, 0
-    for match in _CANDIDATE.finditer(text):
-        line += text.count("\n", pos, match.start())
-        pos = match.start()
-        yield line
+def _next_candidate(text: str, starts: list[int], i: int) -> int:
+    """The number of the first line from line ``i`` on that may open an opaque block (one that
+    starts, after up to three spaces, with one of ``` ` ~ $ < ``, a tab, or four spaces), or the
+    number of lines. One search from line ``i``: lines an opaque block took are not looked at."""
+    n = len(starts) - 1
+    if i >= n:
+        return n
+    if i == 0:
+        if _CANDIDATE.match(text):
+            return 0
+        i = 1
+        if i >= n:
+            return n
+    match = _NEXT_CANDIDATE.search(text, starts[i] - 1)  # from the newline that ends line i - 1
+    return n if match is None else bisect_left(starts, match.start() + 1)
 
 
 def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
@@ -384,14 +400,9 @@ class _HtmlBlocks:
     tag (blank lines and all); one without ``markdown="1"`` holds no Markdown. Each tag's opens
     and closes are matched once, in one pass over the text."""
 
-    def __init__(self, text: str, lines: list[str]) -> None:
+    def __init__(self, text: str, starts: list[int]) -> None:
         self.text = text
-        self.starts: list[int] = []
-        if "<" in text:
-            pos = 0
-            for line in lines:
-                self.starts.append(pos)
-                pos += len(line) + 1
+        self.starts = starts  # where each line starts in text
         self.closes: dict[str, dict[int, int]] = {}
         self.closed: dict[str, set[int]] = {}  # the ends of the close tags some open tag matches
         self.markdown: list[int] | None = None  # where markdown="1" attributes are
