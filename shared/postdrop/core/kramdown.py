@@ -389,19 +389,27 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not code[i] and line.strip():
-            indent = _indent(line)
-            while columns and indent < columns[-1] and not (len(columns) == 1 and indent >= 4):
-                columns.pop()  # the line is no longer inside this item
-            item = _ANY_ITEM.match(line)
-            if item is not None:
-                columns.append(len(item.group(0).expandtabs(4)))
-            elif _FOOTNOTE_OPEN.match(line):
-                columns.append(4)  # a footnote's content is indented four columns
+        stripped = "" if code[i] else line.lstrip()
+        if stripped:
+            if columns:
+                indent = _indent(line)
+                while columns and indent < columns[-1] and not (len(columns) == 1 and indent >= 4):
+                    columns.pop()  # the line is no longer inside this item
+            if stripped[0] in _ITEM_OR_FOOTNOTE:  # the regular expressions only where one may match
+                item = _ANY_ITEM.match(line)
+                if item is not None:
+                    columns.append(len(item.group(0).expandtabs(4)))
+                elif _FOOTNOTE_OPEN.match(line):
+                    columns.append(4)  # a footnote's content is indented four columns
+        if "|" not in stripped:  # no cell border: no table opens here (nor in code)
+            out.append(line)
+            flags.append(code[i])
+            i += 1
+            continue
         column = columns[-1] if columns else 0
         # a block opens after a blank line, or under a footnote's label with nothing after it
         starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
-        if code[i] or not starts_block or not _opens_table(line, column):
+        if not starts_block or not _opens_table(line, column):
             out.append(line)
             flags.append(code[i])
             i += 1
@@ -424,6 +432,9 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+_ITEM_OR_FOOTNOTE = frozenset("*+-0123456789[")  # what a list item or a footnote's label opens with
 
 
 def _opens_table(line: str, column: int) -> bool:

@@ -40,9 +40,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
+from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.exceptions import PostRejected
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["Masked", "mask"]
 
@@ -69,6 +73,16 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
     r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
     r"|(<[A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",  # another tag: its attributes hold no span
+    re.IGNORECASE,
+)
+# The same places, found by three searches that each skip ahead to their first character (a
+# class or a lookahead first is tried at every position, which on CJK text costs 5-10 ns a
+# character); _openers merges them as _SPAN_OPEN's one left-to-right scan would find them.
+_TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
+_SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
+    r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
+    r"|(/?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|([A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",
     re.IGNORECASE,
 )
 _HTML_BLOCK_OPEN = re.compile(
@@ -492,44 +506,41 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     text of an HTML block is not Markdown)."""
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
-    ends: list[int] | None = None  # where paragraphs end, found at the first span
+    limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
     runs: dict[int, list[int]] = {}  # backtick runs by length: their starts
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
     pos = 0
-    for seen, match in enumerate(_SPAN_OPEN.finditer(text)):
+    for seen, (start, end, kind, value) in enumerate(_openers(text, raw_only=raw_only)):
         if seen > MAX_ELEMENTS:  # each place costs some Python: a post has at most this many, as elements
             raise PostRejected(
                 f"the body has more than {MAX_ELEMENTS:,} places where a code span, math or an HTML"
                 " element may open; postdrop reads no more in one post"
             )
-        start = match.start()
-        if start < pos:
+        if start < pos or kind == "tag":
             continue
-        if match.group(5) is not None:
+        if kind == "ns":  # an XML-namespaced tag, HTML to kramdown, text to CommonMark: kept as written
+            pieces += [text[pos:start], tokens.rendered(value, value)]
+            pos = end
             continue
-        if match.group(4) is not None:  # HTML to kramdown, text to CommonMark: kept as written
-            pieces += [text[pos:start], tokens.rendered(match.group(4), match.group(4))]
-            pos = match.end()
+        if raw_only and kind != "raw":
             continue
-        if raw_only and match.group(3) is None:
-            continue
-        if ends is None:
-            ends = [m.start() for m in _BLANK_LINE.finditer(text)] if "\n" in text else []
-        limit = ends[i] if (i := bisect_right(ends, start)) < len(ends) else len(text)
+        if start >= limit:  # past the paragraph of the place before: the next blank line after this one
+            blank = _BLANK_LINE.search(text, start + 1)
+            limit = len(text) if blank is None else blank.start()
         opener = back = start
         while back > 0 and text[back - 1] == "\\":
             back -= 1
         escaped = (start - back) % 2 == 1  # an odd run of backslashes before it
-        if match.group(1) is not None:  # backticks
-            ticks = match.group(1)
+        if kind == "`":  # backticks
+            ticks = value
             if escaped:  # an escaped backtick: the rest of the run may open a span
                 if len(ticks) == 1:
                     continue
                 ticks, opener = ticks[1:], opener + 1
             if not runs:
-                for run in re.finditer(r"`+", text):  # a closer may follow a backslash: code has no escapes
+                for run in _TICKS.finditer(text):  # a closer may follow a backslash: code has no escapes
                     runs.setdefault(len(run.group(0)), []).append(run.start())
             starts = runs.get(len(ticks), [])
             k = bisect_right(starts, opener)
@@ -549,7 +560,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + len(ticks)], rendered)]
             pos = close + len(ticks)
-        elif match.group(2) is not None:  # $$
+        elif kind == "$":  # $$
             if escaped:
                 continue
             if dollars is None:
@@ -563,10 +574,10 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + 2], rendered)]
             pos = close + 2
         else:  # a raw HTML span element: its text is kept as written
-            tag = match.group(3).lower()
+            tag = value.lower()
             if tag not in closes:
                 closes[tag] = [m.end() for m in re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE)]
-            k = bisect_left(closes[tag], match.end())
+            k = bisect_left(closes[tag], end)
             close = closes[tag][k] if k < len(closes[tag]) else -1
             if close < 0:
                 continue
@@ -576,3 +587,43 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+def _openers(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, str]]:
+    """Where a span may open in ``text``, in order, as (start, end, kind, value): "`" (the
+    backtick run), "$" ("$$"), "raw" (a raw element's name), "ns" (an XML-namespaced tag, whole)
+    or "tag" (another tag, whose attributes hold no span). The places _SPAN_OPEN.finditer finds;
+    a text with more candidates than a post may have elements is scanned by _SPAN_OPEN itself,
+    one place at a time (the caller stops it past MAX_ELEMENTS)."""
+    ticks = 0 if raw_only else text.count("`")
+    dollars = 0 if raw_only else text.count("$$")
+    if ticks + dollars + text.count("<") > MAX_ELEMENTS:
+        for match in _SPAN_OPEN.finditer(text):
+            kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
+            yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
+        return
+    found: list[tuple[int, int, str, str]] = []
+    if ticks:
+        found += [(m.start(), m.end(), "`", m.group()) for m in _TICKS.finditer(text)]
+    if dollars:
+        at = text.find("$$")
+        while at >= 0:
+            found.append((at, at + 2, "$", "$$"))
+            at = text.find("$$", at + 2)
+    if "<" in text:
+        for m in _SPAN_TAG.finditer(text):
+            raw, namespaced, _other = m.groups()
+            if raw is not None:
+                found.append((m.start(), m.end(), "raw", raw))
+            else:
+                found.append((m.start(), m.end(), "ns" if namespaced is not None else "tag", m.group()))
+    if ticks or dollars:
+        found.sort()
+    scanned = 0  # one scan's matches do not overlap: a place inside an earlier one is none
+    for place in found:
+        if place[0] >= scanned:
+            scanned = place[1]
+            yield place
+
+
+_KINDS = ("`", "$", "raw", "ns", "tag")
