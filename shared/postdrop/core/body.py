@@ -279,7 +279,8 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         html = html.translate(_MARKS)
     if "<!--" in html:
         html = _COMMENT.sub("", html)
-    html = _RAW_TEXT.sub(_escape_raw_text, html)
+    if "<xmp" in html or "<plaintext" in html or "<noembed" in html or "<noframes" in html:
+        html = _RAW_TEXT.sub(_escape_raw_text, html)
     if "<strong" in html or "<b>" in html or "<b " in html:
         html = _BOLD_ONLY.sub(_mark_bold, html)
     if "<h" in html:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -45,7 +46,7 @@ from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["Masked", "mask"]
 
@@ -53,6 +54,8 @@ _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
 _DIGIT = 0x100000
 _BASE = 0xFFFD
+# the size of a four-byte string, less its characters and their terminator
+_WIDE_STRING_HEADER = sys.getsizeof("\U00010000") - 4 * 2
 _PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
 # each kind searched on its own: a literal first character is skipped to, a class is tried everywhere
 _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
@@ -220,7 +223,7 @@ def mask(text: str) -> Masked:
         )
     masked = Masked(text)
     tokens = masked.tokens = _Tokens(masked)
-    if _PRIVATE.search(text):
+    if _may_hold_planes_15_16(text) and _PRIVATE.search(text):
         text = _PRIVATE.sub(lambda m: tokens.rendered(m.group(0), m.group(0)), text)
     out: list[str] = []  # the masked text: whole lines, one or more an entry
     prose: list[str] = []  # the current run of prose (as out's entries), masked span by span at its end
@@ -293,6 +296,13 @@ def mask(text: str) -> Masked:
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+def _may_hold_planes_15_16(text: str) -> bool:
+    """False when ``text`` holds no character past U+FFFF, told from its size: CPython keeps a
+    string with one in four bytes a character, and the search for them is slow on CJK text
+    (a class tried at each character)."""
+    return not text.isascii() and sys.getsizeof(text) >= _WIDE_STRING_HEADER + 4 * (len(text) + 1)
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -576,7 +586,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     pos = 0
     for seen, (start, end, kind, value) in enumerate(_openers(text, raw_only=raw_only)):
         if seen > MAX_ELEMENTS:  # each place costs some Python: a post has at most this many, as elements
-            raise PostRejected(
+            raise PostRejected(  # (only _openers' slow path has more than that)
                 f"the body has more than {MAX_ELEMENTS:,} places where a code span, math or an HTML"
                 " element may open; postdrop reads no more in one post"
             )
@@ -651,7 +661,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     return "".join(pieces) + text[pos:]
 
 
-def _openers(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, str]]:
+def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]]:
     """Where a span may open in ``text``, in order, as (start, end, kind, value): "`" (the
     backtick run), "$" ("$$"), "raw" (a raw element's name), "ns" (an XML-namespaced tag, whole)
     or "tag" (another tag, whose attributes hold no span). The places _SPAN_OPEN.finditer finds;
@@ -660,10 +670,7 @@ def _openers(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, str]
     ticks = 0 if raw_only else text.count("`")
     dollars = 0 if raw_only else text.count("$$")
     if ticks + dollars + text.count("<") > MAX_ELEMENTS:
-        for match in _SPAN_OPEN.finditer(text):
-            kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
-            yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
-        return
+        return _each_opener(text)
     found: list[tuple[int, int, str, str]] = []
     if ticks:
         found += [(m.start(), m.end(), "`", m.group()) for m in _TICKS.finditer(text)]
@@ -679,13 +686,23 @@ def _openers(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, str]
                 found.append((m.start(), m.end(), "raw", raw))
             else:
                 found.append((m.start(), m.end(), "ns" if namespaced is not None else "tag", m.group()))
-    if ticks or dollars:
-        found.sort()
+    if not (ticks or dollars):
+        return found  # tags alone: one search's matches, in order, none inside another
+    found.sort()
+    places = []
     scanned = 0  # one scan's matches do not overlap: a place inside an earlier one is none
     for place in found:
         if place[0] >= scanned:
             scanned = place[1]
-            yield place
+            places.append(place)
+    return places
+
+
+def _each_opener(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """_openers' places found by _SPAN_OPEN itself, one at a time (for a text with very many)."""
+    for match in _SPAN_OPEN.finditer(text):
+        kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
+        yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
 
 
 _KINDS = ("`", "$", "raw", "ns", "tag")
