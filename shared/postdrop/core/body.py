@@ -294,7 +294,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         if f" {mark}" in text or f"{mark} " in text:
             text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
     blocks: list[tuple[str, str]] = []
-    for block in text.split(_END):
+    for block in filter(None, text.split(_END)):  # an empty block (tags back to back) holds nothing
         mark, paragraph = block[:1], block
         if mark in (_HEADING_MARK, _BOLD_MARK):
             whole = _clean(block[1:].replace(_BREAK, " "))
