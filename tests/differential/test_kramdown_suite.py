@@ -62,9 +62,6 @@ TODO: dict[str, str] = {
     ),
     "kramdown__block/08-list-mixed": "a nested list after a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
-    "kramdown__block/03-paragraph-standalone-image": (
-        "an image with the 'standalone' IAL becomes a <figure> whose <figcaption> is its alt text"
-    ),
     "kramdown__span/math-normal": "inline $$ math whose second line kramdown reads as a list item ('+ 1$$')",
     "kramdown__span/extension-options": (
         'a span {::options parse_span_html="false" /}: the <span>\'s content is not converted'

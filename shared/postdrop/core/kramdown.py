@@ -196,6 +196,8 @@ def _rewrite(masked: Masked) -> str:
     markdown = masked.text
     if "{:" in markdown:
         markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
+        if "standalone" in markdown:
+            markdown = _standalone_images(markdown, masked)
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
@@ -298,6 +300,34 @@ def _drop_attributes(text: str) -> str:
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
     return lined[1:]
+
+
+# searched in "\n" + text: a line of one image with a span IAL (and perhaps a block IAL under it)
+_IMAGE_LINE = _lazy(
+    r"\n {0,3}!\[([^\]\n]{0,1000})\]\([ \t]*([^\s()<>]{1,4000})[ \t]*\)\{:([^}\n]{0,200})\}[ \t]*"
+    r"(?:\n {0,3}\{:[^}\n]{0,200}\}[ \t]*)?(?=\n|$)"
+)
+_STANDALONE_REF = _lazy(r"(?:^|\s)standalone(?:\s|$)")
+
+
+def _standalone_images(text: str, masked: Masked) -> str:
+    """A paragraph that is one image whose attribute list names ``standalone``: kramdown writes a
+    ``<figure>`` with the image and its alt text as the ``<figcaption>``."""
+    import html  # noqa: PLC0415 - only a post with such an image comes here
+
+    def figure(match: re.Match[str]) -> str:
+        lined = match.string
+        above = lined.rfind("\n", 0, match.start())
+        alone_above = match.start() == 0 or not lined[above + 1 : match.start()].strip()
+        below = lined.find("\n", match.end() + 1)
+        alone_below = match.end() == len(lined) or not lined[match.end() + 1 : below if below >= 0 else None].strip()
+        if not (alone_above and alone_below and _STANDALONE_REF.search(match.group(3))):
+            return match.group(0)
+        alt, src = html.escape(match.group(1)), html.escape(match.group(2))
+        out = f'<figure><img src="{src}" alt="{alt}" /><figcaption>{alt}</figcaption></figure>'
+        return "\n" + masked.raw(match.group(0)[1:], out, block=True)
+
+    return _sub_in_prose(_IMAGE_LINE, figure, "\n" + text)[1:]
 
 
 def _nothing(_match: re.Match[str]) -> str:
