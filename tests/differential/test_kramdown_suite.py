@@ -71,7 +71,6 @@ TODO: dict[str, str] = {
         "an invalid tag (<hR>), a block tag (<p>) and a close tag that closes nothing inside a"
         " paragraph are text to kramdown"
     ),
-    "kramdown__span/05-html-markdown-attr": 'markdown="0" and "span" on span elements: content not converted',
     "kramdown__span/02-emphasis-normal": (
         "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
     ),

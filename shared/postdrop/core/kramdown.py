@@ -194,6 +194,8 @@ def to_commonmark(markdown: str) -> str:
 def _rewrite(masked: Masked) -> str:
     """The rewrites, over the source whose code and math are tokens (opaque.py)."""
     markdown = masked.text
+    if "markdown" in markdown and _SPAN_MARKDOWN_OFF.search(markdown) is not None:
+        markdown = _raw_span_elements(markdown, masked)
     if "{:" in markdown:
         markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
         if "standalone" in markdown:
@@ -300,6 +302,64 @@ def _drop_attributes(text: str) -> str:
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
     return lined[1:]
+
+
+# a span element with markdown="0": its content is not Markdown
+_SPAN_MARKDOWN_OFF = _lazy(
+    r"<([A-Za-z][\w-]{0,100})((?:\s[^<>]{0,2000}?)?)\s+markdown\s*=\s*([\"']?)0\3([^<>]{0,2000})>", re.IGNORECASE
+)
+# inside it, a tag, and an element whose markdown="1" (or "span", "block") turns Markdown back on
+_INNER_TAG = _lazy(r"</?[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>")
+_INNER_MARKDOWN_ON = _lazy(
+    r"<([A-Za-z][\w-]{0,100})\s[^<>]{0,2000}?markdown\s*=\s*[\"']?(?:1|span|block)\b[^<>]{0,2000}>", re.IGNORECASE
+)
+
+
+def _raw_span_elements(text: str, masked: Masked) -> str:
+    """``<span markdown="0">*text*</span>``: kramdown reads the element's content as text (a
+    ``<`` there is shown, not a tag's), but for the tags in it, and for an element in it whose
+    ``markdown="1"`` turns Markdown back on. Block-level elements are HTML blocks, not these."""
+    import html  # noqa: PLC0415 - only a post with such an element comes here
+
+    def raw(piece: str) -> str:
+        """A piece of the element (tags and text, no Markdown) as a token of its HTML."""
+        written = masked.to_written(piece)  # a code span in it is text too
+        out: list[str] = []
+        pos = 0
+        for tag in _INNER_TAG.finditer(written):
+            out += [html.escape(written[pos : tag.start()], quote=False), tag.group(0)]
+            pos = tag.end()
+        out.append(html.escape(written[pos:], quote=False))
+        return masked.raw(written, "".join(out))
+
+    pieces: list[str] = []
+    pos = 0
+    for match in _SPAN_MARKDOWN_OFF.finditer(text):
+        if match.start() < pos or match.group(1).lower() in _BLOCK_TAG_NAMES:
+            continue
+        name = match.group(1)
+        close = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(text, match.end())
+        blank = _BLANK_LINE.search(text, match.end())
+        if close is None or (blank is not None and blank.start() < close.start()):
+            continue
+        content = text[match.end() : close.start()]
+        opening = f"<{name}{match.group(2)}{match.group(4)}>"
+        inner: list[str] = []
+        at = 0
+        for on in _INNER_MARKDOWN_ON.finditer(content):  # Markdown again inside such an element
+            end = re.compile(rf"</{re.escape(on.group(1))}\s*>", re.IGNORECASE).search(content, on.end())
+            if on.start() < at or end is None:
+                continue
+            inner += [raw(content[at : on.start()]), content[on.start() : end.end()]]
+            at = end.end()
+        inner.append(raw(content[at:]))
+        pieces += [text[pos : match.start()], masked.raw(match.group(0), opening), *inner]
+        pieces.append(masked.raw(close.group(0), close.group(0)))
+        pos = close.end()
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+_BLOCK_TAG_NAMES = frozenset(_BLOCK_TAGS.split("|")) | {"h1", "h2", "h3", "h4", "h5", "h6", "pre"}
 
 
 # searched in "\n" + text: a line of one image with a span IAL (and perhaps a block IAL under it)
