@@ -48,10 +48,6 @@ TODO: dict[str, str] = {
     "kramdown__block/14-table-escaping": (
         "a code span opened in one table line and closed in the next: kramdown splits the lines into cells first"
     ),
-    "kramdown__block/12-extension-options": (
-        '{::options parse_block_html="true" /} and footnote_nr: later HTML blocks parsed as '
-        "Markdown, footnotes numbered from 10; postdrop ignores options"
-    ),
     "kramdown__block/09-html-parse-as-raw": (
         "a <script> with text after its close tag on the line: kramdown ends the raw element there "
         "and reads a <p> block after it"

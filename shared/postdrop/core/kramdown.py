@@ -154,11 +154,63 @@ _EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
 def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
     masked = mask(markdown)
+    first_footnote = _footnote_nr(masked.text) if "footnote_nr" in masked.text else 1
     source = masked.to_source(_rewrite(masked))
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
     if 'class="footnote-definition"' in html:
         html = _unreferenced_footnotes(html)
+        if first_footnote != 1:
+            html = _FOOTNOTE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_footnote - 1}", html)
     return masked.to_html(html)
+
+
+# {::options key="value" /}: each option's name and value
+_OPTION = _lazy(r"(\w+)\s*=\s*(?:\"([^\"]{0,200})\"|'([^']{0,200})'|(\S+?))(?=\s|/\})")
+# the number pulldown-cmark gives a footnote, at its reference and at its definition
+_FOOTNOTE_NUMBER = _lazy(r'(<sup class="footnote-(?:reference|definition-label)">(?:<a href="[^"]*">)?)(\d{1,9})(?=<)')
+
+
+def _options(text: str) -> list[tuple[int, dict[str, str]]]:
+    """The ``{::options /}`` extensions of the masked text: where each is, and what it sets."""
+    return [
+        (
+            match.start(),
+            {m.group(1): m.group(2) or m.group(3) or m.group(4) or "" for m in _OPTION.finditer(match.group(0))},
+        )
+        for match in _OPTIONS.finditer(text)
+    ]
+
+
+def _footnote_nr(text: str) -> int:
+    """The number kramdown gives the first footnote: 1, or what ``{::options footnote_nr /}`` says."""
+    number = 1
+    for _at, options in _options(text):
+        value = options.get("footnote_nr", "")
+        if value.isdigit() and 0 < int(value) < 1_000_000:
+            number = int(value)
+    return number
+
+
+def _block_html_option(text: str, masked: Masked) -> str:
+    """``{::options parse_block_html="true" /}``: the HTML blocks after it hold Markdown, as
+    with ``markdown="1"`` (which kramdown.py's line rewrites then read)."""
+    since = next((at for at, options in _options(text) if options.get("parse_block_html") == "true"), -1)
+    if since < 0:
+        return text
+
+    def markdown_on(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token not in masked.html_blocks:
+            return token
+        block = masked.source[token]
+        if _MARKDOWN_ATTR_ANY.search(block.split(">", 1)[0]) is not None:
+            return token
+        return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', block, count=1)
+
+    return text[:since] + _SOURCE_TOKEN_IN_TEXT.sub(markdown_on, text[since:])
+
+
+_SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
 
 
 def _unreferenced_footnotes(html: str) -> str:
@@ -197,6 +249,8 @@ def _rewrite(masked: Masked) -> str:
     if "markdown" in markdown and _SPAN_MARKDOWN_OFF.search(markdown) is not None:
         markdown = _raw_span_elements(markdown, masked)
     if "{:" in markdown:
+        if "{::options" in markdown and masked.html_blocks:
+            markdown = _block_html_option(markdown, masked)
         markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
         if "standalone" in markdown:
             markdown = _standalone_images(markdown, masked)

@@ -125,6 +125,7 @@ class Masked:
     rendered: dict[str, str] = field(default_factory=dict)  # token -> the HTML it renders as
     written: dict[str, str] = field(default_factory=dict)  # token -> what it was in the source
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
+    html_blocks: set[str] = field(default_factory=set)  # of those, the HTML blocks
     tokens: _Tokens | None = None
 
     def raw(self, written: str, out: str, *, block: bool = False) -> str:
@@ -260,7 +261,8 @@ def mask(text: str) -> Masked:
             flush()
             block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
             block = "\n".join(part for part in block.split("\n") if part.strip())
-            out.append(tokens.source(block, block=True))  # one token: its lines are one block
+            out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
+            masked.html_blocks.add(token)
             after = last_html + 1
             if last_html < size and _NON_SPACE.search(text, after, _line_end(text, after)) is not None:
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
