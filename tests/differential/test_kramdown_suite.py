@@ -59,9 +59,6 @@ TODO: dict[str, str] = {
     "kramdown__block/08-list-mixed": "a nested list after a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
     "kramdown__span/math-normal": "inline $$ math whose second line kramdown reads as a list item ('+ 1$$')",
-    "kramdown__span/extension-options": (
-        'a span {::options parse_span_html="false" /}: the <span>\'s content is not converted'
-    ),
     "kramdown__span/05-html-xml": "'<SoMe>doit</some>': kramdown matches tag names by case, so '</some>' is text",
     "kramdown__span/05-html-normal": (
         "an invalid tag (<hR>), a block tag (<p>) and a close tag that closes nothing inside a"

@@ -191,11 +191,17 @@ def _footnote_nr(text: str) -> int:
     return number
 
 
-def _block_html_option(text: str, masked: Masked) -> str:
-    """``{::options parse_block_html="true" /}``: the HTML blocks after it hold Markdown, as
-    with ``markdown="1"`` (which kramdown.py's line rewrites then read)."""
-    since = next((at for at, options in _options(text) if options.get("parse_block_html") == "true"), -1)
-    if since < 0:
+def _html_options(text: str, masked: Masked) -> str:
+    """``{::options parse_span_html="false" /}``: span elements after it hold text, as with
+    ``markdown="0"``; ``{::options parse_block_html="true" /}``: the HTML blocks after it hold
+    Markdown, as with ``markdown="1"`` (which kramdown.py's line rewrites then read)."""
+    options = _options(text)
+    no_span_html = next((at for at, values in options if values.get("parse_span_html") == "false"), -1)
+    if no_span_html >= 0:
+        text = _raw_span_elements(text, masked, since=no_span_html)
+        options = _options(text)
+    since = next((at for at, values in options if values.get("parse_block_html") == "true"), -1)
+    if since < 0 or not masked.html_blocks:
         return text
 
     def markdown_on(match: re.Match[str]) -> str:
@@ -249,8 +255,8 @@ def _rewrite(masked: Masked) -> str:
     if "markdown" in markdown and _SPAN_MARKDOWN_OFF.search(markdown) is not None:
         markdown = _raw_span_elements(markdown, masked)
     if "{:" in markdown:
-        if "{::options" in markdown and masked.html_blocks:
-            markdown = _block_html_option(markdown, masked)
+        if "{::options" in markdown:
+            markdown = _html_options(markdown, masked)
         markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
         if "standalone" in markdown:
             markdown = _standalone_images(markdown, masked)
@@ -369,10 +375,12 @@ _INNER_MARKDOWN_ON = _lazy(
 )
 
 
-def _raw_span_elements(text: str, masked: Masked) -> str:
+def _raw_span_elements(text: str, masked: Masked, since: int | None = None) -> str:
     """``<span markdown="0">*text*</span>``: kramdown reads the element's content as text (a
     ``<`` there is shown, not a tag's), but for the tags in it, and for an element in it whose
-    ``markdown="1"`` turns Markdown back on. Block-level elements are HTML blocks, not these."""
+    ``markdown="1"`` turns Markdown back on. Block-level elements are HTML blocks, not these.
+    ``since``: every span element from there on (``{::options parse_span_html="false" /}``)
+    that has no markdown attribute of its own."""
     import html  # noqa: PLC0415 - only a post with such an element comes here
 
     def raw(piece: str) -> str:
@@ -388,8 +396,11 @@ def _raw_span_elements(text: str, masked: Masked) -> str:
 
     pieces: list[str] = []
     pos = 0
-    for match in _SPAN_MARKDOWN_OFF.finditer(text):
+    found = _SPAN_MARKDOWN_OFF.finditer(text) if since is None else _SPAN_ELEMENT_OPEN.finditer(text, since)
+    for match in found:
         if match.start() < pos or match.group(1).lower() in _BLOCK_TAG_NAMES:
+            continue
+        if since is not None and (match.group(1).lower() in _VOID_TAG_NAMES or "markdown" in match.group(0)):
             continue
         name = match.group(1)
         close = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(text, match.end())
@@ -397,7 +408,7 @@ def _raw_span_elements(text: str, masked: Masked) -> str:
         if close is None or (blank is not None and blank.start() < close.start()):
             continue
         content = text[match.end() : close.start()]
-        opening = f"<{name}{match.group(2)}{match.group(4)}>"
+        opening = match.group(0) if since is not None else f"<{name}{match.group(2)}{match.group(4)}>"
         inner: list[str] = []
         at = 0
         for on in _INNER_MARKDOWN_ON.finditer(content):  # Markdown again inside such an element
@@ -414,6 +425,10 @@ def _raw_span_elements(text: str, masked: Masked) -> str:
 
 
 _BLOCK_TAG_NAMES = frozenset(_BLOCK_TAGS.split("|")) | {"h1", "h2", "h3", "h4", "h5", "h6", "pre"}
+_VOID_TAG_NAMES = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_SPAN_ELEMENT_OPEN = _lazy(r"<([A-Za-z][\w-]{0,100})(?:\s[^<>]{0,2000})?(?<!/)>")
 
 
 # searched in "\n" + text: a line of one image with a span IAL (and perhaps a block IAL under it)
