@@ -394,34 +394,58 @@ def _raw_span_elements(text: str, masked: Masked, since: int | None = None) -> s
         out.append(html.escape(written[pos:], quote=False))
         return masked.raw(written, "".join(out))
 
+    closes: dict[str, list[tuple[int, int]]] = {}  # by name: where its close tags are (one search a name)
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]  # where paragraphs end
+
+    def close_after(name: str, at: int) -> tuple[int, int] | None:
+        """The first close tag of ``name`` after ``at``, in the same paragraph."""
+        key = name.lower()
+        if key not in closes:
+            closes[key] = [(m.start(), m.end()) for m in _close_tag(key).finditer(text)]
+        found = closes[key]
+        k = bisect_left(found, (at, at))
+        if k == len(found):
+            return None
+        b = bisect_left(blanks, at)
+        return found[k] if b == len(blanks) or found[k][0] < blanks[b] else None
+
     pieces: list[str] = []
     pos = 0
+    places = 0
     found = _SPAN_MARKDOWN_OFF.finditer(text) if since is None else _SPAN_ELEMENT_OPEN.finditer(text, since)
     for match in found:
+        places += 1
+        if places > MAX_REWRITES:
+            raise PostRejected(
+                f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (HTML elements"
+                " whose content is text); postdrop reads no more in one post"
+            )
         if match.start() < pos or match.group(1).lower() in _BLOCK_TAG_NAMES:
             continue
         if since is not None and (match.group(1).lower() in _VOID_TAG_NAMES or "markdown" in match.group(0)):
             continue
-        name = match.group(1)
-        close = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(text, match.end())
-        blank = _BLANK_LINE.search(text, match.end())
-        if close is None or (blank is not None and blank.start() < close.start()):
+        close = close_after(match.group(1), match.end())
+        if close is None:
             continue
-        content = text[match.end() : close.start()]
-        opening = match.group(0) if since is not None else f"<{name}{match.group(2)}{match.group(4)}>"
+        opening = match.group(0) if since is not None else f"<{match.group(1)}{match.group(2)}{match.group(4)}>"
         inner: list[str] = []
-        at = 0
-        for on in _INNER_MARKDOWN_ON.finditer(content):  # Markdown again inside such an element
-            end = re.compile(rf"</{re.escape(on.group(1))}\s*>", re.IGNORECASE).search(content, on.end())
-            if on.start() < at or end is None:
+        at = match.end()
+        for on in _INNER_MARKDOWN_ON.finditer(text, match.end(), close[0]):  # Markdown again inside such one
+            end = close_after(on.group(1), on.end())
+            if on.start() < at or end is None or end[1] > close[0]:
                 continue
-            inner += [raw(content[at : on.start()]), content[on.start() : end.end()]]
-            at = end.end()
-        inner.append(raw(content[at:]))
+            inner += [raw(text[at : on.start()]), text[on.start() : end[1]]]
+            at = end[1]
+        inner.append(raw(text[at : close[0]]))
         pieces += [text[pos : match.start()], masked.raw(match.group(0), opening), *inner]
-        pieces.append(masked.raw(close.group(0), close.group(0)))
-        pos = close.end()
+        pieces.append(masked.raw(text[close[0] : close[1]], text[close[0] : close[1]]))
+        pos = close[1]
     return "".join(pieces) + text[pos:] if pieces else text
+
+
+@cache
+def _close_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE)
 
 
 _BLOCK_TAG_NAMES = frozenset(_BLOCK_TAGS.split("|")) | {"h1", "h2", "h3", "h4", "h5", "h6", "pre"}
