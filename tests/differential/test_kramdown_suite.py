@@ -48,10 +48,6 @@ TODO: dict[str, str] = {
     "kramdown__block/14-table-escaping": (
         "a code span opened in one table line and closed in the next: kramdown splits the lines into cells first"
     ),
-    "kramdown__block/12-extension-options": (
-        '{::options parse_block_html="true" /} and footnote_nr: later HTML blocks parsed as '
-        "Markdown, footnotes numbered from 10; postdrop ignores options"
-    ),
     "kramdown__block/09-html-parse-as-raw": (
         "a <script> with text after its close tag on the line: kramdown ends the raw element there "
         "and reads a <p> block after it"
@@ -62,19 +58,12 @@ TODO: dict[str, str] = {
     ),
     "kramdown__block/08-list-mixed": "a nested list after a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
-    "kramdown__block/03-paragraph-standalone-image": (
-        "an image with the 'standalone' IAL becomes a <figure> whose <figcaption> is its alt text"
-    ),
     "kramdown__span/math-normal": "inline $$ math whose second line kramdown reads as a list item ('+ 1$$')",
-    "kramdown__span/extension-options": (
-        'a span {::options parse_span_html="false" /}: the <span>\'s content is not converted'
-    ),
     "kramdown__span/05-html-xml": "'<SoMe>doit</some>': kramdown matches tag names by case, so '</some>' is text",
     "kramdown__span/05-html-normal": (
         "an invalid tag (<hR>), a block tag (<p>) and a close tag that closes nothing inside a"
         " paragraph are text to kramdown"
     ),
-    "kramdown__span/05-html-markdown-attr": 'markdown="0" and "span" on span elements: content not converted',
     "kramdown__span/02-emphasis-normal": (
         "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
     ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from postdrop import NormalizedPost, parse_post
+import pytest
+
+from postdrop import NormalizedPost, PostRejected, parse_post
 from postdrop.core.kramdown import to_commonmark
 
 
@@ -359,3 +361,36 @@ def test_tilde_runs_strike_through_as_kramdown_pairs_them() -> None:
     got = parse("~~~This is another test~~~\n\nI ~~don't even~~~ have.\n")
     assert got.text.split("\n") == ["~This is another test~", "I don’t even~ have."]
     assert got.html.count("<del>") == 2
+
+
+def test_a_standalone_image_is_a_figure_with_its_alt_text_as_caption() -> None:
+    got = parse("para\n\n![A cat](/cat.jpg){: .wide standalone}\n\n![inline](/x.png){: standalone} in text\n")
+    assert '<figure><img src="/cat.jpg" alt="A cat"><figcaption>A cat</figcaption></figure>' in got.html
+    assert got.text.split("\n") == ["para", "A cat", "in text"]
+    assert got.images == ["/cat.jpg", "/x.png"]
+
+
+def test_a_span_element_with_markdown_0_holds_text() -> None:
+    got = parse(
+        'A <span markdown="0">*raw* <http://x.org> `c`</span> and <b markdown="0">x <i markdown="1">*y*</i></b>.'
+    )
+    assert got.text == "A *raw* <http://x.org> `c` and x y."
+    assert "<em>y</em>" in got.html
+
+
+def test_options_change_how_later_html_and_footnotes_are_read() -> None:
+    body = (
+        "<div>\n*before*\n</div>\n\n"
+        '{::options parse_block_html="true" footnote_nr="7" /}\n\n'
+        "<div>\n*after*\n</div>\n\nSome text[^a].\n\n[^a]: The note.\n\n"
+        '{::options parse_span_html="false" /}\n\nA <span>*kept*</span>.\n'
+    )
+    got = parse(body)
+    assert "*before*" in got.text and "<em>after</em>" in got.html
+    assert "Some text7." in got.text
+    assert "A *kept*." in got.text
+
+
+def test_many_unclosed_text_elements_are_rejected_in_time() -> None:
+    with pytest.raises(PostRejected, match="more than 100,000"):
+        parse('{::options parse_span_html="false" /}\n\n' + "<span>x " * 150_000)

@@ -279,7 +279,8 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         html = html.translate(_MARKS)
     if "<!--" in html:
         html = _COMMENT.sub("", html)
-    html = _RAW_TEXT.sub(_escape_raw_text, html)
+    if "<xmp" in html or "<plaintext" in html or "<noembed" in html or "<noframes" in html:
+        html = _RAW_TEXT.sub(_escape_raw_text, html)
     if "<strong" in html or "<b>" in html or "<b " in html:
         html = _BOLD_ONLY.sub(_mark_bold, html)
     if "<h" in html:
@@ -293,7 +294,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         if f" {mark}" in text or f"{mark} " in text:
             text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
     blocks: list[tuple[str, str]] = []
-    for block in text.split(_END):
+    for block in filter(None, text.split(_END)):  # an empty block (tags back to back) holds nothing
         mark, paragraph = block[:1], block
         if mark in (_HEADING_MARK, _BOLD_MARK):
             whole = _clean(block[1:].replace(_BREAK, " "))

@@ -34,6 +34,7 @@ producer's HTML-in-Markdown posts pay for few of them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -67,8 +68,6 @@ class _Lazy:
     """A regular expression compiled on first use. Compiling this module's two dozen at import
     cost every cold start of ParseFunction some 17 ms, and a post uses few of them."""
 
-    __slots__ = ("_compiled", "_source")
-
     def __init__(self, pattern: str, flags: int) -> None:
         self._source = (pattern, flags)
         self._compiled: re.Pattern[str] | None = None
@@ -76,7 +75,9 @@ class _Lazy:
     def __getattr__(self, name: str) -> Any:
         if self._compiled is None:
             self._compiled = re.compile(*self._source)
-        return getattr(self._compiled, name)
+        value = getattr(self._compiled, name)
+        setattr(self, name, value)  # the next lookup finds it on the object, without this call
+        return value
 
 
 def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -153,11 +154,69 @@ _EMPHASIS = _lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
 def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
     masked = mask(markdown)
+    first_footnote = _footnote_nr(masked.text) if "footnote_nr" in masked.text else 1
     source = masked.to_source(_rewrite(masked))
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
     if 'class="footnote-definition"' in html:
         html = _unreferenced_footnotes(html)
+        if first_footnote != 1:
+            html = _FOOTNOTE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_footnote - 1}", html)
     return masked.to_html(html)
+
+
+# {::options key="value" /}: each option's name and value
+_OPTION = _lazy(r"(\w+)\s*=\s*(?:\"([^\"]{0,200})\"|'([^']{0,200})'|(\S+?))(?=\s|/\})")
+# the number pulldown-cmark gives a footnote, at its reference and at its definition
+_FOOTNOTE_NUMBER = _lazy(r'(<sup class="footnote-(?:reference|definition-label)">(?:<a href="[^"]*">)?)(\d{1,9})(?=<)')
+
+
+def _options(text: str) -> list[tuple[int, dict[str, str]]]:
+    """The ``{::options /}`` extensions of the masked text: where each is, and what it sets."""
+    return [
+        (
+            match.start(),
+            {m.group(1): m.group(2) or m.group(3) or m.group(4) or "" for m in _OPTION.finditer(match.group(0))},
+        )
+        for match in _OPTIONS.finditer(text)
+    ]
+
+
+def _footnote_nr(text: str) -> int:
+    """The number kramdown gives the first footnote: 1, or what ``{::options footnote_nr /}`` says."""
+    number = 1
+    for _at, options in _options(text):
+        value = options.get("footnote_nr", "")
+        if value.isdigit() and 0 < int(value) < 1_000_000:
+            number = int(value)
+    return number
+
+
+def _html_options(text: str, masked: Masked) -> str:
+    """``{::options parse_span_html="false" /}``: span elements after it hold text, as with
+    ``markdown="0"``; ``{::options parse_block_html="true" /}``: the HTML blocks after it hold
+    Markdown, as with ``markdown="1"`` (which kramdown.py's line rewrites then read)."""
+    options = _options(text)
+    no_span_html = next((at for at, values in options if values.get("parse_span_html") == "false"), -1)
+    if no_span_html >= 0:
+        text = _raw_span_elements(text, masked, since=no_span_html)
+        options = _options(text)
+    since = next((at for at, values in options if values.get("parse_block_html") == "true"), -1)
+    if since < 0 or not masked.html_blocks:
+        return text
+
+    def markdown_on(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token not in masked.html_blocks:
+            return token
+        block = masked.source[token]
+        if _MARKDOWN_ATTR_ANY.search(block.split(">", 1)[0]) is not None:
+            return token
+        return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', block, count=1)
+
+    return text[:since] + _SOURCE_TOKEN_IN_TEXT.sub(markdown_on, text[since:])
+
+
+_SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
 
 
 def _unreferenced_footnotes(html: str) -> str:
@@ -193,8 +252,14 @@ def to_commonmark(markdown: str) -> str:
 def _rewrite(masked: Masked) -> str:
     """The rewrites, over the source whose code and math are tokens (opaque.py)."""
     markdown = masked.text
+    if "markdown" in markdown and _SPAN_MARKDOWN_OFF.search(markdown) is not None:
+        markdown = _raw_span_elements(markdown, masked)
     if "{:" in markdown:
+        if "{::options" in markdown:
+            markdown = _html_options(markdown, masked)
         markdown = _OPTIONS.sub("", _extension_blocks(markdown, masked))
+        if "standalone" in markdown:
+            markdown = _standalone_images(markdown, masked)
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
@@ -299,6 +364,125 @@ def _drop_attributes(text: str) -> str:
     return lined[1:]
 
 
+# a span element with markdown="0": its content is not Markdown
+_SPAN_MARKDOWN_OFF = _lazy(
+    r"<([A-Za-z][\w-]{0,100})((?:\s[^<>]{0,2000}?)?)\s+markdown\s*=\s*([\"']?)0\3([^<>]{0,2000})>", re.IGNORECASE
+)
+# inside it, a tag, and an element whose markdown="1" (or "span", "block") turns Markdown back on
+_INNER_TAG = _lazy(r"</?[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>")
+_INNER_MARKDOWN_ON = _lazy(
+    r"<([A-Za-z][\w-]{0,100})\s[^<>]{0,2000}?markdown\s*=\s*[\"']?(?:1|span|block)\b[^<>]{0,2000}>", re.IGNORECASE
+)
+
+
+def _raw_span_elements(text: str, masked: Masked, since: int | None = None) -> str:
+    """``<span markdown="0">*text*</span>``: kramdown reads the element's content as text (a
+    ``<`` there is shown, not a tag's), but for the tags in it, and for an element in it whose
+    ``markdown="1"`` turns Markdown back on. Block-level elements are HTML blocks, not these.
+    ``since``: every span element from there on (``{::options parse_span_html="false" /}``)
+    that has no markdown attribute of its own."""
+    import html  # noqa: PLC0415 - only a post with such an element comes here
+
+    def raw(piece: str) -> str:
+        """A piece of the element (tags and text, no Markdown) as a token of its HTML."""
+        written = masked.to_written(piece)  # a code span in it is text too
+        out: list[str] = []
+        pos = 0
+        for tag in _INNER_TAG.finditer(written):
+            out += [html.escape(written[pos : tag.start()], quote=False), tag.group(0)]
+            pos = tag.end()
+        out.append(html.escape(written[pos:], quote=False))
+        return masked.raw(written, "".join(out))
+
+    closes: dict[str, list[tuple[int, int]]] = {}  # by name: where its close tags are (one search a name)
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]  # where paragraphs end
+
+    def close_after(name: str, at: int) -> tuple[int, int] | None:
+        """The first close tag of ``name`` after ``at``, in the same paragraph."""
+        key = name.lower()
+        if key not in closes:
+            closes[key] = [(m.start(), m.end()) for m in _close_tag(key).finditer(text)]
+        found = closes[key]
+        k = bisect_left(found, (at, at))
+        if k == len(found):
+            return None
+        b = bisect_left(blanks, at)
+        return found[k] if b == len(blanks) or found[k][0] < blanks[b] else None
+
+    pieces: list[str] = []
+    pos = 0
+    places = 0
+    found = _SPAN_MARKDOWN_OFF.finditer(text) if since is None else _SPAN_ELEMENT_OPEN.finditer(text, since)
+    for match in found:
+        places += 1
+        if places > MAX_REWRITES:
+            raise PostRejected(
+                f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (HTML elements"
+                " whose content is text); postdrop reads no more in one post"
+            )
+        if match.start() < pos or match.group(1).lower() in _BLOCK_TAG_NAMES:
+            continue
+        if since is not None and (match.group(1).lower() in _VOID_TAG_NAMES or "markdown" in match.group(0)):
+            continue
+        close = close_after(match.group(1), match.end())
+        if close is None:
+            continue
+        opening = match.group(0) if since is not None else f"<{match.group(1)}{match.group(2)}{match.group(4)}>"
+        inner: list[str] = []
+        at = match.end()
+        for on in _INNER_MARKDOWN_ON.finditer(text, match.end(), close[0]):  # Markdown again inside such one
+            end = close_after(on.group(1), on.end())
+            if on.start() < at or end is None or end[1] > close[0]:
+                continue
+            inner += [raw(text[at : on.start()]), text[on.start() : end[1]]]
+            at = end[1]
+        inner.append(raw(text[at : close[0]]))
+        pieces += [text[pos : match.start()], masked.raw(match.group(0), opening), *inner]
+        pieces.append(masked.raw(text[close[0] : close[1]], text[close[0] : close[1]]))
+        pos = close[1]
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+@cache
+def _close_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE)
+
+
+_BLOCK_TAG_NAMES = frozenset(_BLOCK_TAGS.split("|")) | {"h1", "h2", "h3", "h4", "h5", "h6", "pre"}
+_VOID_TAG_NAMES = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_SPAN_ELEMENT_OPEN = _lazy(r"<([A-Za-z][\w-]{0,100})(?:\s[^<>]{0,2000})?(?<!/)>")
+
+
+# searched in "\n" + text: a line of one image with a span IAL (and perhaps a block IAL under it)
+_IMAGE_LINE = _lazy(
+    r"\n {0,3}!\[([^\]\n]{0,1000})\]\([ \t]*([^\s()<>]{1,4000})[ \t]*\)\{:([^}\n]{0,200})\}[ \t]*"
+    r"(?:\n {0,3}\{:[^}\n]{0,200}\}[ \t]*)?(?=\n|$)"
+)
+_STANDALONE_REF = _lazy(r"(?:^|\s)standalone(?:\s|$)")
+
+
+def _standalone_images(text: str, masked: Masked) -> str:
+    """A paragraph that is one image whose attribute list names ``standalone``: kramdown writes a
+    ``<figure>`` with the image and its alt text as the ``<figcaption>``."""
+    import html  # noqa: PLC0415 - only a post with such an image comes here
+
+    def figure(match: re.Match[str]) -> str:
+        lined = match.string
+        above = lined.rfind("\n", 0, match.start())
+        alone_above = match.start() == 0 or not lined[above + 1 : match.start()].strip()
+        below = lined.find("\n", match.end() + 1)
+        alone_below = match.end() == len(lined) or not lined[match.end() + 1 : below if below >= 0 else None].strip()
+        if not (alone_above and alone_below and _STANDALONE_REF.search(match.group(3))):
+            return match.group(0)
+        alt, src = html.escape(match.group(1)), html.escape(match.group(2))
+        out = f'<figure><img src="{src}" alt="{alt}" /><figcaption>{alt}</figcaption></figure>'
+        return "\n" + masked.raw(match.group(0)[1:], out, block=True)
+
+    return _sub_in_prose(_IMAGE_LINE, figure, "\n" + text)[1:]
+
+
 def _nothing(_match: re.Match[str]) -> str:
     return ""
 
@@ -386,22 +570,40 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     out: list[str] = []
     flags: list[bool] = []
     columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
+    # the lines that matter outside list items: a cell border, or what may open an item or a footnote
+    wanted = [k for k, line in enumerate(lines) if ("|" in line or line[:1] in _ITEM_LEAD) and not code[k]]
     i = 0
     while i < len(lines):
+        if not columns:  # outside items, the lines up to the next wanted one go through as they are
+            k = bisect_left(wanted, i)
+            skip_to = wanted[k] if k < len(wanted) else len(lines)
+            if skip_to > i:
+                out += lines[i:skip_to]
+                flags += code[i:skip_to]
+                i = skip_to
+                continue
         line = lines[i]
-        if not code[i] and line.strip():
-            indent = _indent(line)
-            while columns and indent < columns[-1] and not (len(columns) == 1 and indent >= 4):
-                columns.pop()  # the line is no longer inside this item
-            item = _ANY_ITEM.match(line)
-            if item is not None:
-                columns.append(len(item.group(0).expandtabs(4)))
-            elif _FOOTNOTE_OPEN.match(line):
-                columns.append(4)  # a footnote's content is indented four columns
+        stripped = "" if code[i] else line.lstrip()
+        if stripped:
+            if columns:
+                indent = _indent(line)
+                while columns and indent < columns[-1] and not (len(columns) == 1 and indent >= 4):
+                    columns.pop()  # the line is no longer inside this item
+            if stripped[0] in _ITEM_OR_FOOTNOTE:  # the regular expressions only where one may match
+                item = _ANY_ITEM.match(line)
+                if item is not None:
+                    columns.append(len(item.group(0).expandtabs(4)))
+                elif _FOOTNOTE_OPEN.match(line):
+                    columns.append(4)  # a footnote's content is indented four columns
+        if "|" not in stripped:  # no cell border: no table opens here (nor in code)
+            out.append(line)
+            flags.append(code[i])
+            i += 1
+            continue
         column = columns[-1] if columns else 0
         # a block opens after a blank line, or under a footnote's label with nothing after it
         starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
-        if code[i] or not starts_block or not _opens_table(line, column):
+        if not starts_block or not _opens_table(line, column):
             out.append(line)
             flags.append(code[i])
             i += 1
@@ -424,6 +626,10 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+_ITEM_OR_FOOTNOTE = frozenset("*+-0123456789[")  # what a list item or a footnote's label opens with
+_ITEM_LEAD = _ITEM_OR_FOOTNOTE | {" ", "\t"}  # what a line that may be one starts with
 
 
 def _opens_table(line: str, column: int) -> bool:
@@ -684,10 +890,11 @@ def _is_text_line(line: str) -> bool:
 # and in an HTML tag's attributes: what the post wrote is kept
 _AUTOLINK = r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|</?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?>|"
 _FOREIGN_ESCAPE = _lazy(_AUTOLINK + r"(?<!\\)((?:\\\\)*)\\([%&,/;?@^])")
+_ANY_FOREIGN_ESCAPE = _lazy(r"\\[%&,/;?@^]")  # what _FOREIGN_ESCAPE can rewrite: a search that skips ahead
 _SINGLE_TILDE = _lazy(_AUTOLINK + r"(?<![~\\])~(?!~)|(?<![~\\])~{3,}")
 # searched in "\n" + text: a colon opening a line with no space after it (no definition to
 # kramdown), or a definition two blank lines or more under its term
-_STRAY_COLON = _lazy(r"\n( {0,3}):(?=[^- \t\n])|(\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t])")
+_STRAY_COLON = _lazy(r"\n(?:( {0,3}):(?=[^- \t\n])|([ \t]*\n[ \t]*\n(?:[ \t]*\n)* {0,3}):(?=[ \t]))")
 _DEFINITION = _lazy(r" {0,3}:[ \t]")
 # an inline link's or image's destination with a space in it and no title: kramdown takes it whole
 _SPACED_DESTINATION = _lazy(
@@ -704,7 +911,8 @@ _SPACED_DEFINITION = _lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
-_BREAK_LINE_ANY = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$", re.MULTILINE)
+# searched in "\n" + text
+_BREAK_LINE_ANY = _lazy(r"\n {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*(?=\n|$)")
 _BREAK_LINE = _lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
 
 
@@ -737,6 +945,12 @@ def _single_tildes(text: str) -> str:
     return _sub_in_prose(_SINGLE_TILDE, escape, text)
 
 
+def _colon_opens_a_line(text: str) -> bool:
+    """Whether a line starts with ``:`` after up to three spaces (what _STRAY_COLON needs): four
+    substring searches, far cheaper than the pattern tried at every line."""
+    return text.startswith((":", " :", "  :", "   :")) or any(f"\n{lead}:" in text for lead in ("", " ", "  ", "   "))
+
+
 def _stray_colons(text: str) -> str:
     """``:x`` opening a line is text, not a definition (kramdown's needs a space after the
     colon), and so is ``: x`` under more than one blank line."""
@@ -747,7 +961,7 @@ def _stray_colons(text: str) -> str:
         above = match.string[match.string.rfind("\n", 0, match.start()) + 1 : match.start()]
         if _DEFINITION.match(above):
             return match.group(0)  # the next definition of the same term
-        return f"{match.group(2)}\\:"
+        return f"\n{match.group(2)}\\:"
 
     return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
 
@@ -890,9 +1104,9 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
     (lambda text: _numbered_lines(text)[0], _paren_items),
-    (lambda text: "\\" in text and _FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
+    (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
-    (lambda text: ":" in text and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
@@ -904,7 +1118,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: "|" in text, _tables),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
-    (lambda text: _BREAK_LINE_ANY.search(text) is not None, _paragraph_breaks),
+    (lambda text: _BREAK_LINE_ANY.search("\n" + text) is not None, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
     (lambda text: "----" in text, _long_dashes),
 )

@@ -36,15 +36,17 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["Masked", "mask"]
 
@@ -52,9 +54,17 @@ _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
 _DIGIT = 0x100000
 _BASE = 0xFFFD
+# the size of a four-byte string, less its characters and their terminator
+_WIDE_STRING_HEADER = sys.getsizeof("\U00010000") - 4 * 2
 _PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
-_TOKEN = re.compile("[\U000ffffa\U000ffffb][\U00100000-\U0010fffd]{2}")
-_CANDIDATE = re.compile(r"^(?: {0,3}[`~$<\t]| {4})", re.MULTILINE)  # a line that may open an opaque block
+# each kind searched on its own: a literal first character is skipped to, a class is tried everywhere
+_SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
+_HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
+# a line that may open an opaque block: at the text's start, and after a newline (a literal first
+# character lets re skip ahead, where "^" with MULTILINE is tried at every position)
+_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}")
+_NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
+_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4})")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
@@ -68,6 +78,16 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
     r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
     r"|(<[A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",  # another tag: its attributes hold no span
+    re.IGNORECASE,
+)
+# The same places, found by three searches that each skip ahead to their first character (a
+# class or a lookahead first is tried at every position, which on CJK text costs 5-10 ns a
+# character); _openers merges them as _SPAN_OPEN's one left-to-right scan would find them.
+_TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
+_SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
+    r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
+    r"|(/?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|([A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",
     re.IGNORECASE,
 )
 _HTML_BLOCK_OPEN = re.compile(
@@ -105,6 +125,7 @@ class Masked:
     rendered: dict[str, str] = field(default_factory=dict)  # token -> the HTML it renders as
     written: dict[str, str] = field(default_factory=dict)  # token -> what it was in the source
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
+    html_blocks: set[str] = field(default_factory=set)  # of those, the HTML blocks
     tokens: _Tokens | None = None
 
     def raw(self, written: str, out: str, *, block: bool = False) -> str:
@@ -122,34 +143,42 @@ class Masked:
         """``text`` with the code blocks given back: the source CommonMark reads."""
         if _SOURCE_MARK not in text:
             return text
-        return _TOKEN.sub(lambda m: self.source.get(m.group(0), m.group(0)), text)
+        return _SOURCE_TOKEN.sub(lambda m: self.source.get(m.group(0), m.group(0)), text)
 
     def to_written(self, text: str) -> str:
         """``text`` with every token given back as it was written."""
         text = self.to_source(text)
         if _HTML_MARK not in text:
             return text
-        return _TOKEN.sub(lambda m: self.written.get(m.group(0), m.group(0)), text)
+        return _HTML_TOKEN.sub(lambda m: self.written.get(m.group(0), m.group(0)), text)
 
     def to_html(self, rendered: str) -> str:
-        """CommonMark's HTML with the spans, math and raw elements rendered in."""
+        """CommonMark's HTML with the spans, math and raw elements rendered in. A raw HTML block
+        that CommonMark wrapped in a paragraph of its own comes out without the paragraph."""
         if _HTML_MARK not in rendered:
             return rendered
-
-        def one(match: re.Match[str]) -> str:
-            token = match.group(2) or match.group(0)
+        # one search for the tokens (their first character is a class re skips to), and the
+        # "<p>" and "</p>" around each looked at by hand: an alternation that also opens with
+        # "<p>" would be tried at every position of the HTML
+        pieces: list[str] = []
+        pos = 0
+        for match in _HTML_TOKEN.finditer(rendered):  # the source tokens went back before CommonMark
+            token = match.group(0)
             out = self.rendered.get(token)
             if out is None:
-                return match.group(0)
-            if match.group(1) and token in self.blocks and not out.startswith("<span"):
-                return out  # a raw HTML block that CommonMark wrapped in a paragraph of its own
-            return match.group(0).replace(token, out)
-
-        return re.sub(
-            "(<p>)(" + _TOKEN.pattern + ")</p>|" + _TOKEN.pattern,
-            one,
-            rendered,
-        )
+                continue
+            start, end = match.start(), match.end()
+            if (
+                token in self.blocks
+                and rendered.startswith("</p>", end)
+                and start >= pos + 3
+                and rendered.startswith("<p>", start - 3)
+                and not out.startswith("<span")
+            ):
+                start, end = start - 3, end + 4
+            pieces += [rendered[pos:start], out]
+            pos = end
+        return "".join(pieces) + rendered[pos:] if pieces else rendered
 
 
 class _Tokens:
@@ -183,7 +212,11 @@ class _Tokens:
 
 
 def mask(text: str) -> Masked:
-    """``text`` with its code and math replaced by tokens (see the module's docstring)."""
+    """``text`` with its code and math replaced by tokens (see the module's docstring).
+
+    The text is read by offsets, not split into lines: a line is cut out only where a block may
+    open, and prose between such lines is taken whole, so a post of a million short lines costs
+    no million strings (nor twice as many)."""
     if text.count("<") > 2 * MAX_ELEMENTS:  # each is a place to look at: more than the element cap can hold
         raise PostRejected(
             f"the body has more than {2 * MAX_ELEMENTS:,} '<' (tags or guillemets), more than its"
@@ -191,148 +224,185 @@ def mask(text: str) -> Masked:
         )
     masked = Masked(text)
     tokens = masked.tokens = _Tokens(masked)
-    if _PRIVATE.search(text):
+    if _may_hold_planes_15_16(text) and _PRIVATE.search(text):
         text = _PRIVATE.sub(lambda m: tokens.rendered(m.group(0), m.group(0)), text)
-    lines = text.split("\n")
-    out: list[str] = []
-    prose: list[str] = []  # the lines of the current run of prose, masked span by span at its end
+    out: list[str] = []  # the masked text: whole lines, one or more an entry
+    prose: list[str] = []  # the current run of prose (as out's entries), masked span by span at its end
 
     def flush() -> None:
         if prose:
-            out.extend(_mask_spans("\n".join(prose), tokens).split("\n"))
+            out.append(_mask_spans("\n".join(prose), tokens))
             prose.clear()
 
-    i, n = 0, len(lines)
+    size = len(text)
+    pos = 0  # where the line the scan stands at starts; size + 1 past the last line
     unclosed: dict[str, int] = {}
-    html_blocks = _HtmlBlocks(text, lines)
-    after_html = -1  # the line after an HTML block: a blank line goes before it
-    for c in _candidate_lines(text):  # lines in between are prose: the common case, taken whole
-        if c < i:
-            continue
-        prose.extend(lines[i:c])
-        i = c
-        line = lines[i]
+    html_blocks = _HtmlBlocks(text)
+    after_html = -1  # where the line after an HTML block starts: a blank line goes before it
+    while (c := _next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
+        if c > pos:
+            prose.append(text[pos : c - 1])
+        pos = c
+        end = _line_end(text, pos)
+        line = text[pos:end]
         if not line.strip():
             prose.append(line)
-            i += 1
+            pos = end + 1
             continue
-        blank_before = i in (0, after_html) or not lines[i - 1].strip()
-        if html_blocks.stray_close(i, line):  # a close tag that closes nothing: text to kramdown
+        above = text.rfind("\n", 0, pos - 1) + 1  # where the line above starts
+        blank_before = pos in (0, after_html) or _NON_SPACE.search(text, above, pos - 1) is None
+        if html_blocks.stray_close(pos, line):  # a close tag that closes nothing: text to kramdown
             at = line.index("<")
             prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
-            i += 1
+            pos = end + 1
             continue
-        last_html = html_blocks.end(i, line)
+        last_html = html_blocks.end(pos, line)
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
-            block = _escape_broken_tags(_mask_spans("\n".join(lines[i : last_html + 1]), tokens, raw_only=True))
-            out.extend(tokens.source(part, block=True) for part in block.split("\n") if part.strip())
-            if last_html + 1 < n and lines[last_html + 1].strip():
+            block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
+            block = "\n".join(part for part in block.split("\n") if part.strip())
+            out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
+            masked.html_blocks.add(token)
+            after = last_html + 1
+            if last_html < size and _NON_SPACE.search(text, after, _line_end(text, after)) is not None:
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
-            i = after_html = last_html + 1
+            pos = after_html = after
             continue
-        end = _block_end(lines, i, blank_before, out, prose, unclosed)
-        if end is None:
+        block_end = _block_end(text, pos, line, blank_before, out, prose, unclosed)
+        if block_end is None:
             prose.append(line)
-            i += 1
+            pos = end + 1
             continue
-        kind, last, head, tail = end
+        kind, last, head, tail = block_end
         if kind == "text":  # escaped, so that CommonMark reads text too
             at = len(line) - len(line.lstrip())
             prose.append(f"{line[:at]}\\{line[at:]}")
-            i += 1
+            pos = end + 1
             continue
         flush()
+        region = text[pos:last]
         if kind.startswith("fence:"):  # a fence indented inside its list item
             # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
             keep = " " * int(kind[6:])
-            for k in range(i, last + 1):
-                code_line = lines[k] if k in (i, last) or not lines[k].strip() else keep + lines[k]
-                out.append(tokens.source(code_line, block=True))
-        elif kind == "code":
-            out.extend(tokens.source(lines[k], block=True) for k in range(i, last + 1))
+            code = region.split("\n")
+            code[1:-1] = [keep + code_line if code_line.strip() else code_line for code_line in code[1:-1]]
+            out.append(tokens.source("\n".join(code), block=True))
+        elif kind == "code":  # one token for the block: its lines go back to the source together
+            out.append(tokens.source(region, block=True))
         else:
-            region = "\n".join(lines[i : last + 1])
             body = region[len(head) : len(region) - len(tail)]
             out.append(head + tokens.rendered(body, _render_block(kind, body), block=True) + tail)
-        i = last + 1
-    prose.extend(lines[i:])
+        pos = last + 1
+    if pos <= size:
+        prose.append(text[pos:])
     flush()
     masked.text = "\n".join(out)
     return masked
 
 
-def _candidate_lines(text: str) -> Iterator[int]:
-    """The numbers of the lines that may open an opaque block: those that start (after up to
-    three spaces) with one of ``` ` ~ $ < ``, a tab, or four spaces."""
-    line, pos = 0, 0
-    for match in _CANDIDATE.finditer(text):
-        line += text.count("\n", pos, match.start())
-        pos = match.start()
-        yield line
+def _may_hold_planes_15_16(text: str) -> bool:
+    """False when ``text`` holds no character past U+FFFF, told from its size: CPython keeps a
+    string with one in four bytes a character, and the search for them is slow on CJK text
+    (a class tried at each character)."""
+    return not text.isascii() and sys.getsizeof(text) >= _WIDE_STRING_HEADER + 4 * (len(text) + 1)
+
+
+def _line_end(text: str, pos: int) -> int:
+    """Where the line that starts at ``pos`` ends (its newline, or the end of the text)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _next_candidate(text: str, pos: int) -> int:
+    """Where the first line from the one starting at ``pos`` on that may open an opaque block
+    starts (one that starts, after up to three spaces, with one of ``` ` ~ $ < ``, a tab, or
+    four spaces), or -1. One search: lines an opaque block took are not looked at."""
+    if pos > len(text):
+        return -1
+    if pos == 0 and _CANDIDATE.match(text):
+        return 0
+    match = _NEXT_CANDIDATE.search(text, max(pos - 1, 0))  # from the newline that ends the line before
+    return -1 if match is None else match.start() + 1
 
 
 def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
-    lines: list[str], i: int, blank_before: bool, out: list[str], prose: list[str], unclosed: dict[str, int]
+    text: str, pos: int, line: str, blank_before: bool, out: list[str], prose: list[str], unclosed: dict[str, int]
 ) -> tuple[str, int, str, str] | None:
-    """The opaque block opening at line ``i``: (kind, its last line, the text before it on its
-    first line, after it on its last), or None. ``unclosed``: for a fence character or a raw
-    tag, the shortest opening that found no close below it (nor will any opening after it)."""
-    line = lines[i]
+    """The opaque block opening at the line ``line`` that starts at ``pos``: (kind, where its
+    last line ends, the text before it on its first line, after it on its last), or None.
+    ``unclosed``: for a fence character or a raw tag, the shortest opening that found no close
+    below it (nor will any opening after it)."""
+    size = len(text)
+    first_end = pos + len(line)
     indent = _columns(line)
     listed = indent >= 4 and _in_list(out, prose)
     if blank_before and indent >= 4 and not listed:
-        last = i
-        for k in range(i + 1, len(lines)):
-            if lines[k].strip():
-                if _columns(lines[k]) < 4:
+        last = first_end
+        at = first_end + 1
+        while at <= size:
+            end = _line_end(text, at)
+            below = text[at:end]
+            if below.strip():
+                if _columns(below) < 4:
                     break
-                last = k
+                last = end
+            at = end + 1
         return "code", last, "", ""
     fence = _FENCE.match(line)
     if fence and (indent < 4 or listed):
         mark = fence.group(1)
         if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
-            return "text", i, "", ""  # a fence line kramdown does not read as one
-        for k in range(i + 1, len(lines)):
-            stripped = lines[k].strip()
-            if stripped.startswith(mark) and not stripped.strip(mark[0]):
-                column = _item_column(out, prose) if indent else None
-                if column is not None and 0 < indent - column <= 3:
-                    return f"fence:{indent - column}", k, "", ""
-                return "code", k, "", ""
+            return "text", first_end, "", ""  # a fence line kramdown does not read as one
+        close = _fence_close(mark).search(text, first_end)
+        if close is not None:
+            last = _line_end(text, close.start() + 1)
+            column = _item_column(out, prose) if indent else None
+            if column is not None and 0 < indent - column <= 3:
+                return f"fence:{indent - column}", last, "", ""
+            return "code", last, "", ""
         unclosed[mark[0]] = len(mark)
-        return "text", i, "", ""  # never closed: kramdown reads text
+        return "text", first_end, "", ""  # never closed: kramdown reads text
     if blank_before and indent < 4 and _MATH_OPEN.match(line):
-        return _math_block(lines, i)
+        return _math_block(text, pos, line)
     raw = _RAW_BLOCK.match(line)
     if raw:
-        close = f"</{raw.group(1).lower()}>"
-        if close in unclosed:
+        close_tag = f"</{raw.group(1).lower()}>"
+        if close_tag in unclosed:
             return None
-        for k in range(i, len(lines)):
-            at = lines[k].lower().find(close, raw.end() if k == i else 0)
-            if at >= 0:
-                tail = lines[k][at + len(close) :]
-                return "raw", k, "", tail
-        unclosed[close] = 0
+        at, start = pos, raw.end()
+        while at <= size:
+            end = _line_end(text, at)
+            below = text[at:end]
+            found = below.lower().find(close_tag, start)
+            if found >= 0:
+                return "raw", end, "", below[found + len(close_tag) :]
+            at, start = end + 1, 0
+        unclosed[close_tag] = 0
         return None
     return None
 
 
-def _math_block(lines: list[str], i: int) -> tuple[str, int, str, str] | None:
+@cache
+def _fence_close(mark: str) -> re.Pattern[str]:
+    """A line that closes a fence opened by ``mark``: the fence's character, as many times or
+    more, and white space only around (searched from the newline before it)."""
+    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[^\S\n]*(?=\n|\Z)")
+
+
+def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
     """``$$`` opening a block, to the next ``$$`` that ends its line and a block."""
-    first = lines[i]
     head = first[: first.index("$$")]
-    for k in range(i, len(lines)):
-        line = lines[k]
-        start = len(head) + 2 if k == i else 0
-        at = line.find("$$", start)
-        if at < 0:
-            continue
-        if line[at + 2 :].strip() or (k + 1 < len(lines) and lines[k + 1].strip()):
-            return None  # math inside a paragraph: inline, read with the spans
-        return "math", k, head, line[at + 2 :]
+    size = len(text)
+    at, start = pos, len(head) + 2
+    while at <= size:
+        end = _line_end(text, at)
+        line = text[at:end]
+        found = line.find("$$", start)
+        if found >= 0:
+            if line[found + 2 :].strip() or (end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))):
+                return None  # math inside a paragraph: inline, read with the spans
+            return "math", end, head, line[found + 2 :]
+        at, start = end + 1, 0
     return None
 
 
@@ -351,16 +421,51 @@ def _columns(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
+def _lines_back(above: list[str]) -> Iterator[tuple[str, int, int]]:
+    """The last LOOK_BACK lines of ``above`` (entries of one or more whole lines), last first,
+    each as (the entry, where the line starts in it, where it ends): read in place, not copied."""
+    left = LOOK_BACK
+    for entry in reversed(above):
+        end = len(entry)
+        while True:
+            start = entry.rfind("\n", 0, end) + 1
+            yield entry, start, end
+            left -= 1
+            if left == 0:
+                return
+            if start == 0:
+                break
+            end = start - 1
+
+
+def _blank_at(entry: str, start: int, end: int) -> bool:
+    """Whether the line ``entry[start:end]`` is blank, read in place."""
+    if start == 0 and end == len(entry):  # the entry is the line
+        return not entry or entry.isspace()
+    return _NON_SPACE.search(entry, start, end) is None
+
+
+def _at_margin(entry: str, start: int, end: int) -> bool:
+    """Whether the line ``entry[start:end]`` is indented less than two columns (``_columns < 2``),
+    from its first two characters: a tab first is four columns, two white space characters two."""
+    first = entry[start] if start < end else ""
+    if not first.isspace():
+        return True
+    if first == "\t":
+        return False
+    return not (start + 1 < end and entry[start + 1].isspace())
+
+
 def _in_list(out: list[str], prose: list[str]) -> bool:
     """Whether indented lines here continue a list item (then they are not code): above them, a
     list item comes before any line that starts at the margin. Looks back LOOK_BACK lines."""
     for above in (prose, out):
-        for line in reversed(above[-LOOK_BACK:]):
-            if not line or line.isspace():
+        for entry, start, end in _lines_back(above):
+            if _blank_at(entry, start, end):
                 continue
-            if _LIST_ITEM.match(line):
+            if _LIST_ITEM.match(entry, start, end):
                 return True
-            if _columns(line) < 2:
+            if _at_margin(entry, start, end):
                 return False  # a paragraph of the page, not an item's
     return False
 
@@ -368,13 +473,13 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
 def _item_column(out: list[str], prose: list[str]) -> int | None:
     """The content column of the list item the lines here belong to, or None (as _in_list)."""
     for above in (prose, out):
-        for line in reversed(above[-LOOK_BACK:]):
-            if not line.strip():
+        for entry, start, end in _lines_back(above):
+            if _blank_at(entry, start, end):
                 continue
-            item = _ITEM_CONTENT.match(line)
+            item = _ITEM_CONTENT.match(entry, start, end)
             if item is not None:
                 return len(item.group(0).expandtabs(4))
-            if _columns(line) < 2:
+            if _at_margin(entry, start, end):
                 return None
     return None
 
@@ -384,14 +489,8 @@ class _HtmlBlocks:
     tag (blank lines and all); one without ``markdown="1"`` holds no Markdown. Each tag's opens
     and closes are matched once, in one pass over the text."""
 
-    def __init__(self, text: str, lines: list[str]) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.starts: list[int] = []
-        if "<" in text:
-            pos = 0
-            for line in lines:
-                self.starts.append(pos)
-                pos += len(line) + 1
         self.closes: dict[str, dict[int, int]] = {}
         self.closed: dict[str, set[int]] = {}  # the ends of the close tags some open tag matches
         self.markdown: list[int] | None = None  # where markdown="1" attributes are
@@ -402,8 +501,8 @@ class _HtmlBlocks:
         k = bisect_left(self.markdown, start)
         return k < len(self.markdown) and self.markdown[k] < end
 
-    def stray_close(self, i: int, line: str) -> bool:
-        """Whether line ``i`` opens with a block-level close tag that no open tag matches."""
+    def stray_close(self, pos: int, line: str) -> bool:
+        """Whether ``line`` (starting at ``pos``) opens with a block-level close tag that no open tag matches."""
         if "</" not in line:
             return False
         match = _HTML_BLOCK_CLOSE.match(line)
@@ -414,10 +513,10 @@ class _HtmlBlocks:
             self.closes[tag] = _matched(self.text, tag)
         if tag not in self.closed:
             self.closed[tag] = set(self.closes[tag].values())
-        return self.starts[i] + match.end() not in self.closed[tag]
+        return pos + match.end() not in self.closed[tag]
 
-    def end(self, i: int, line: str) -> int | None:
-        """The last line of the HTML block opening at line ``i``, or None."""
+    def end(self, pos: int, line: str) -> int | None:
+        """Where the last line of the HTML block opening ``line`` (starting at ``pos``) ends, or None."""
         if "<" not in line:
             return None
         match = _HTML_BLOCK_OPEN.match(line)
@@ -426,11 +525,11 @@ class _HtmlBlocks:
         tag = match.group(1).lower()
         if tag not in self.closes:
             self.closes[tag] = _matched(self.text, tag)
-        start = self.starts[i] + match.start(1) - 1
+        start = pos + match.start(1) - 1
         close = self.closes[tag].get(start)
         if close is None or self._markdown_between(start, close):
             return None  # never closed, or Markdown inside (read by kramdown.py's rules)
-        return bisect_right(self.starts, close - 1) - 1
+        return _line_end(self.text, close - 1)
 
 
 def _matched(text: str, tag: str) -> dict[int, int]:
@@ -481,44 +580,41 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     text of an HTML block is not Markdown)."""
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
-    ends: list[int] | None = None  # where paragraphs end, found at the first span
+    limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
     runs: dict[int, list[int]] = {}  # backtick runs by length: their starts
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
     pos = 0
-    for seen, match in enumerate(_SPAN_OPEN.finditer(text)):
+    for seen, (start, end, kind, value) in enumerate(_openers(text, raw_only=raw_only)):
         if seen > MAX_ELEMENTS:  # each place costs some Python: a post has at most this many, as elements
-            raise PostRejected(
+            raise PostRejected(  # (only _openers' slow path has more than that)
                 f"the body has more than {MAX_ELEMENTS:,} places where a code span, math or an HTML"
                 " element may open; postdrop reads no more in one post"
             )
-        start = match.start()
-        if start < pos:
+        if start < pos or kind == "tag":
             continue
-        if match.group(5) is not None:
+        if kind == "ns":  # an XML-namespaced tag, HTML to kramdown, text to CommonMark: kept as written
+            pieces += [text[pos:start], tokens.rendered(value, value)]
+            pos = end
             continue
-        if match.group(4) is not None:  # HTML to kramdown, text to CommonMark: kept as written
-            pieces += [text[pos:start], tokens.rendered(match.group(4), match.group(4))]
-            pos = match.end()
+        if raw_only and kind != "raw":
             continue
-        if raw_only and match.group(3) is None:
-            continue
-        if ends is None:
-            ends = [m.start() for m in _BLANK_LINE.finditer(text)] if "\n" in text else []
-        limit = ends[i] if (i := bisect_right(ends, start)) < len(ends) else len(text)
+        if start >= limit:  # past the paragraph of the place before: the next blank line after this one
+            blank = _BLANK_LINE.search(text, start + 1)
+            limit = len(text) if blank is None else blank.start()
         opener = back = start
         while back > 0 and text[back - 1] == "\\":
             back -= 1
         escaped = (start - back) % 2 == 1  # an odd run of backslashes before it
-        if match.group(1) is not None:  # backticks
-            ticks = match.group(1)
+        if kind == "`":  # backticks
+            ticks = value
             if escaped:  # an escaped backtick: the rest of the run may open a span
                 if len(ticks) == 1:
                     continue
                 ticks, opener = ticks[1:], opener + 1
             if not runs:
-                for run in re.finditer(r"`+", text):  # a closer may follow a backslash: code has no escapes
+                for run in _TICKS.finditer(text):  # a closer may follow a backslash: code has no escapes
                     runs.setdefault(len(run.group(0)), []).append(run.start())
             starts = runs.get(len(ticks), [])
             k = bisect_right(starts, opener)
@@ -538,7 +634,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + len(ticks)], rendered)]
             pos = close + len(ticks)
-        elif match.group(2) is not None:  # $$
+        elif kind == "$":  # $$
             if escaped:
                 continue
             if dollars is None:
@@ -552,10 +648,10 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             pieces += [text[pos:opener], tokens.rendered(text[opener : close + 2], rendered)]
             pos = close + 2
         else:  # a raw HTML span element: its text is kept as written
-            tag = match.group(3).lower()
+            tag = value.lower()
             if tag not in closes:
                 closes[tag] = [m.end() for m in re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE)]
-            k = bisect_left(closes[tag], match.end())
+            k = bisect_left(closes[tag], end)
             close = closes[tag][k] if k < len(closes[tag]) else -1
             if close < 0:
                 continue
@@ -565,3 +661,50 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]]:
+    """Where a span may open in ``text``, in order, as (start, end, kind, value): "`" (the
+    backtick run), "$" ("$$"), "raw" (a raw element's name), "ns" (an XML-namespaced tag, whole)
+    or "tag" (another tag, whose attributes hold no span). The places _SPAN_OPEN.finditer finds;
+    a text with more candidates than a post may have elements is scanned by _SPAN_OPEN itself,
+    one place at a time (the caller stops it past MAX_ELEMENTS)."""
+    ticks = 0 if raw_only else text.count("`")
+    dollars = 0 if raw_only else text.count("$$")
+    if ticks + dollars + text.count("<") > MAX_ELEMENTS:
+        return _each_opener(text)
+    found: list[tuple[int, int, str, str]] = []
+    if ticks:
+        found += [(m.start(), m.end(), "`", m.group()) for m in _TICKS.finditer(text)]
+    if dollars:
+        at = text.find("$$")
+        while at >= 0:
+            found.append((at, at + 2, "$", "$$"))
+            at = text.find("$$", at + 2)
+    if "<" in text:
+        for m in _SPAN_TAG.finditer(text):
+            raw, namespaced, _other = m.groups()
+            if raw is not None:
+                found.append((m.start(), m.end(), "raw", raw))
+            else:
+                found.append((m.start(), m.end(), "ns" if namespaced is not None else "tag", m.group()))
+    if not (ticks or dollars):
+        return found  # tags alone: one search's matches, in order, none inside another
+    found.sort()
+    places = []
+    scanned = 0  # one scan's matches do not overlap: a place inside an earlier one is none
+    for place in found:
+        if place[0] >= scanned:
+            scanned = place[1]
+            places.append(place)
+    return places
+
+
+def _each_opener(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """_openers' places found by _SPAN_OPEN itself, one at a time (for a text with very many)."""
+    for match in _SPAN_OPEN.finditer(text):
+        kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
+        yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
+
+
+_KINDS = ("`", "$", "raw", "ns", "tag")

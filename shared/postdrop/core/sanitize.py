@@ -65,7 +65,7 @@ def _cleaner() -> nh3.Cleaner:
 
 def sanitize_html(html: str) -> str:
     """Return ``html`` with only the allow-listed tags, attributes and URL schemes."""
-    if len(html) > _LONG_TEXT:
+    if len(html) > 2 * _LONG_TEXT:  # shorter, it holds no run _TEXT_RUN splits
         html = _split_long_text(html)
     clean = _cleaner().clean(html).strip()
     # nh3 empties a class attribute that names no allowed class; an empty one says nothing
