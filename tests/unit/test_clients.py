@@ -117,6 +117,7 @@ def test_after_a_rehearsal_calls_reach_the_service_again(monkeypatch: pytest.Mon
 
     monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # in-process moto: no server another test left named
     for name, value in _LOCAL.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
