@@ -19,25 +19,10 @@ import json
 import os
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-
-class _Context:
-    """What Lambda passes as ``context``, enough for Powertools."""
-
-    def __init__(self, name: str, memory_mb: int) -> None:
-        self.function_name = name
-        self.memory_limit_in_mb = memory_mb
-        self.aws_request_id = str(uuid.uuid4())
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
-        self.log_group_name = f"/aws/lambda/{name}"
-        self.log_stream_name = "bench"
-        self.function_version = "$LATEST"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+from lambda_child import BenchContext  # type: ignore[import-not-found]  # run as a script: bench/ is its path
 
 
 def _clock() -> tuple[float, float]:
@@ -70,7 +55,7 @@ def main() -> None:
     report.write("init\n")
     report.flush()
     sys.stdin.readline()  # the parent has put this process under the CPU limit
-    context = _Context(Path(function_dir).name, int(os.environ.get("BENCH_MEMORY_MB", "128")))
+    context = BenchContext(Path(function_dir).name, int(os.environ.get("BENCH_MEMORY_MB", "128")))
     invocations = []
     for event in events:
         start_wall, start_cpu = _clock()

@@ -25,12 +25,12 @@ def _status_mib(field: str) -> float:
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-class _Context:
+class BenchContext:
     """What Lambda passes as ``context``, enough for Powertools."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, memory_mb: int = 128) -> None:
         self.function_name = name
-        self.memory_limit_in_mb = 128
+        self.memory_limit_in_mb = memory_mb
         self.aws_request_id = str(uuid.uuid4())
         self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
         self.log_group_name = f"/aws/lambda/{name}"
@@ -49,7 +49,7 @@ def main() -> None:
     import app  # type: ignore[import-not-found]
 
     imported = _status_mib("VmRSS")
-    context = _Context(Path(function_dir).name)
+    context = BenchContext(Path(function_dir).name)
     for event in events:
         app.lambda_handler(event, context)
     peak = _status_mib("VmHWM")

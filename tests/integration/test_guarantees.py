@@ -54,6 +54,14 @@ def shows(h: Harness, post_id: str = POST_ID) -> tuple[str, str | None, str | No
     return item["record_type"], item.get("key"), item.get("title")
 
 
+def _by_id(notes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Every delivery, grouped by notification_id."""
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for note in notes:
+        by_id.setdefault(note["notification_id"], []).append(note)
+    return by_id
+
+
 @pytest.fixture
 def die_before_publish(harness: Harness) -> Iterator[dict[str, int]]:
     """Set ``["left"] = 1``: the process dies once, between its writes and its next publish."""
@@ -300,9 +308,7 @@ def test_one_notification_id_is_always_one_body(harness: Harness) -> None:
     harness.store_envelopes(dropped(harness, KEY, version("二"), "0003"))
     harness.store_envelopes(second)
     # Then every delivery of one notification_id is the same notification, naming the change that made it
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for note in harness.notifications():
-        by_id.setdefault(note["notification_id"], []).append(note)
+    by_id = _by_id(harness.notifications())
     (copies,) = [notes for notes in by_id.values() if notes[0].get("title") == "二"]
     assert len(copies) == 2 and copies[0] == copies[1]
     assert copies[0]["sequencer"] == "0002"
@@ -324,9 +330,7 @@ def test_one_notification_id_is_one_body_for_rejections_too(harness: Harness) ->
     harness.store_envelopes(first)
     # Then each rejection is its own notification (subscribers of markets hear of theirs), and every
     # delivery of one notification_id is the same body
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for note in harness.notifications():
-        by_id.setdefault(note["notification_id"], []).append(note)
+    by_id = _by_id(harness.notifications())
     assert all(notes == [notes[0]] * len(notes) for notes in by_id.values()), by_id
     assert sorted({n["categories"][0] for notes in by_id.values() for n in notes}) == ["emnews", "markets"]
 
