@@ -52,8 +52,10 @@ lock-check: $(UV) ## fail when uv.lock or shared/requirements.txt disagree with 
 	  || { echo "postdrop: shared/requirements.txt is not uv.lock's export; run make lock" >&2; exit 1; }
 	@echo "postdrop: uv.lock and shared/requirements.txt match pyproject.toml"
 
-# Every core runs tests (pytest-xdist), a test module to a worker so a module's stack is made once.
-XDIST ?= -n auto --dist loadscope
+# Every core runs tests (pytest-xdist), a test module to a worker so a module's stack is made once;
+# one worker more than cores, as pipeline tests wait out the emulator's (scaled) visibility
+# timeouts; the modules marked `long` are dealt first (tests/conftest.py), the rest fill in.
+XDIST ?= -n $(shell echo $$(( $$(getconf _NPROCESSORS_ONLN) + 1 ))) --dist loadscope --no-loadscope-reorder
 
 test: $(STAMP) ## run the whole test suite (unit, integration on moto, pipeline on moto server), on every core
 	$(PY) -m pytest $(XDIST) $(ARGS)

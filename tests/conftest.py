@@ -29,6 +29,21 @@ CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus
 JEKYLL_WORLD = Path(os.environ.get("POSTDROP_JEKYLL_WORLD", REPO.parent / "shared" / "jekyll-world"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked ``long`` run first, the longest first; the rest keep their order.
+
+    `make test` deals whole modules to the workers in this order (``--dist loadscope
+    --no-loadscope-reorder``): a long module dealt last would keep one core busy while the
+    others wait, so the longest go out first and the short ones fill in at the end.
+    """
+    items.sort(key=lambda item: -_long_seconds(item))  # a stable sort: a module's tests stay in order
+
+
+def _long_seconds(item: pytest.Item) -> float:
+    mark = item.get_closest_marker("long")
+    return float(mark.kwargs["seconds"]) if mark else 0.0
+
+
 def jekyll_world_sites() -> dict[str, list[Path]]:
     """The posts of each Jekyll site in ../shared/jekyll-world, by folder name."""
     if not JEKYLL_WORLD.is_dir():

@@ -25,7 +25,7 @@ from tests.conftest import REPO, post
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long(seconds=100)]
 
 VECTORS_FILE = Path(os.environ.get("POSTDROP_XSS_VECTORS", REPO.parent / "shared" / "xss-vectors" / "vectors.txt"))
 CHROMIUM = chromium_path()

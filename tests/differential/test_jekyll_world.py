@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 SITES = jekyll_world_sites()
 pytestmark = [
+    pytest.mark.long(seconds=50),
     pytest.mark.skipif(not SITES, reason="../shared/jekyll-world is absent (third-party posts, never copied here)"),
     pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
 ]

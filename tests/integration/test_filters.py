@@ -19,6 +19,8 @@ from postdrop_tools.local import drain_queue, subscribe_queue
 from tests.conftest import post
 from tests.integration.conftest import s3_event
 
+pytestmark = pytest.mark.long(seconds=33)
+
 if TYPE_CHECKING:
     from tests.integration.conftest import Harness
 

@@ -18,6 +18,8 @@ from postdrop_tools.faults import FaultInjector, ProcessDied
 from tests.conftest import post
 from tests.integration.conftest import s3_event
 
+pytestmark = pytest.mark.long(seconds=35)
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, cast
 
+import pytest
 from botocore.exceptions import ClientError
 
 from postdrop.adapters.table import stored_post_json
 from tests.conftest import post
 from tests.integration.conftest import s3_event
+
+pytestmark = pytest.mark.long(seconds=40)
 
 if TYPE_CHECKING:
     from tests.integration.conftest import Harness

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from postdrop_tools.stack import LocalStack
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.long(seconds=22)]
 
 
 @pytest.fixture(scope="module")

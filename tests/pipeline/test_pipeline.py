@@ -19,7 +19,7 @@ from tests.conftest import EVENTS, REPO, SAMPLES, corpus_files
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.long(seconds=90)]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from postdrop_tools.soak import SoakConfig, run_soak
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.long(seconds=75)]
 
 
 def test_small_soak_loses_nothing_doubles_nothing_and_ends_at_the_newest() -> None:
