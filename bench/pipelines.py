@@ -56,8 +56,8 @@ def _folder(corpus: list[Path], posts: int) -> Iterator[Path]:
     try:
         for i in range(posts):
             source = corpus[i % len(corpus)]
-            target = tmp / f"batch{i // len(corpus):02d}" / source.name
-            target.parent.mkdir(exist_ok=True)
+            target = tmp / f"batch{i // len(corpus):02d}" / f"{i:05d}" / source.name  # blogs share file names
+            target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         yield tmp
     finally:

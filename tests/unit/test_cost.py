@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postdrop_tools.cost import PER_INVOCATION_LOG_BYTES, PRICES, estimate_cost
+from postdrop_tools.cost import PER_INVOCATION_LOG_BYTES, PRICES, estimate_cost, floor_cost
 
 
 def test_each_service_is_priced_by_its_own_unit() -> None:
@@ -54,3 +54,20 @@ def test_log_lines_and_traces_are_billed_by_what_the_template_turns_on() -> None
     assert quiet.breakdown["xray"] == 0.0
     assert chatty.breakdown["xray"] == pytest.approx(1000 * 0.05 * PRICES["xray_trace"])
     assert chatty.breakdown["logs"] - quiet.breakdown["logs"] == pytest.approx(1000 * PRICES["logs_ingested_gb"])
+
+
+def test_the_floor_is_the_calls_every_design_makes_and_each_post_writes_its_own_kb() -> None:
+    # Two posts of 0.5 KB and 2.2 KB compressed: 1 + 3 write units, billed per write
+    floor = floor_cost([0.5, 2.2], batch_size=10)
+    assert floor.write_units_per_post == 2.0
+    p = PRICES
+    per_post = {
+        "lambda": 1.1 * p["lambda_request"],  # ParseFunction per event, StoreFunction per batch of 10
+        "s3": p["s3_put"] + p["s3_get"],  # the producer's PUT, one GET
+        "sqs": 1.2 * p["sqs_request"],  # one message sent; the poller's receive and delete per batch
+        "dynamodb": 2 * p["dynamodb_write_unit"],
+        "sns": p["sns_publish"],
+    }
+    assert floor.breakdown == pytest.approx({k: 1000 * v for k, v in per_post.items()}, abs=1e-6)
+    assert floor.usd_per_1000_posts == pytest.approx(sum(floor.breakdown.values()), abs=1e-6)
+    assert "logs" not in floor.breakdown and "xray" not in floor.breakdown  # what a design turns on is its own cost

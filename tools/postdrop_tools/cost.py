@@ -26,7 +26,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "CostEstimate", "estimate_cost"]
+__all__ = ["PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "CostEstimate", "estimate_cost", "floor_cost"]
 
 PRICES_AS_OF = "2025-06-01"
 PRICES = {  # USD, us-east-1
@@ -117,3 +117,28 @@ def estimate_cost(
     scaled = {name: round(usd * scale, 6) for name, usd in breakdown.items()}
     return CostEstimate(usd_per_1000_posts=round(sum(scaled.values()), 6), breakdown=scaled,
                         write_units_per_post=round(write_units / max(1, posts), 2))  # fmt: skip
+
+
+def floor_cost(post_kbs: list[float], *, batch_size: int = 10) -> CostEstimate:
+    """What any design of this pipeline pays at the least, per 1,000 posts (#29's floor).
+
+    For each post: the producer's PUT, one GET, one write of the compressed post (``post_kbs``,
+    each post's size in KB: DynamoDB bills each write by its own KB), one publish, one SQS
+    message (sent, then received and deleted by Lambda's poller in batches of ``batch_size``),
+    and the Lambda requests (one per S3 event, one per batch). No duration, no index, no
+    bookkeeping, no logs or traces: a design pays the calls, nothing else here.
+    """
+    p = PRICES
+    posts = max(1, len(post_kbs))
+    write_units = sum(math.ceil(kb) for kb in post_kbs)
+    per_batch = 1 / batch_size
+    breakdown = {
+        "lambda": posts * (1 + per_batch) * p["lambda_request"],
+        "s3": posts * (p["s3_put"] + p["s3_get"]),
+        "sqs": posts * (1 + 2 * per_batch) * p["sqs_request"],
+        "dynamodb": write_units * p["dynamodb_write_unit"],
+        "sns": posts * p["sns_publish"],
+    }
+    scaled = {name: round(usd * 1000 / posts, 6) for name, usd in breakdown.items()}
+    return CostEstimate(usd_per_1000_posts=round(sum(scaled.values()), 6), breakdown=scaled,
+                        write_units_per_post=round(write_units / posts, 2))  # fmt: skip

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from postdrop_tools.cost import CostEstimate, estimate_cost
+from postdrop_tools.cost import CostEstimate, estimate_cost, floor_cost
 from postdrop_tools.emulator import emulator
 from postdrop_tools.local import drain_queue, drop_files, post_files, scan_table, tap_topic
 from postdrop_tools.pipeline import Pipeline
@@ -50,6 +51,7 @@ class RunReport:
     log_bytes: int = 0  # postdrop's own log lines at INFO, as CloudWatch Logs would ingest them
     invocations: dict[str, int] = field(default_factory=dict)
     cost: dict[str, Any] = field(default_factory=dict)
+    floor_cost: dict[str, Any] = field(default_factory=dict)  # the same posts at the physical floor (cost.floor_cost)
 
     @property
     def calls_per_stored_post(self) -> float:
@@ -125,7 +127,17 @@ def run_pipeline(
         publish_chunks=pipeline.publish_chunks,
         log_bytes=pipeline.log_bytes,
     ).public()
+    store = pipeline.functions.get("StoreFunction")
+    report.floor_cost = floor_cost(
+        _post_kbs(notifications), batch_size=store.spec.batch_size if store is not None else 10
+    ).public()
     return report
+
+
+def _post_kbs(notifications: list[dict[str, Any]]) -> list[float]:
+    """Each stored post's JSON compressed, in KB: the one write of it the floor makes."""
+    return [len(zlib.compress(json.dumps(n["post"], ensure_ascii=False).encode())) / 1024
+            for n in notifications if n.get("post")]  # fmt: skip
 
 
 def _mean_item_kb(items: Any) -> float:
@@ -171,6 +183,9 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"{report.posts_per_second} posts/s)",
         f"  cost      {CostEstimate(**report.cost).line()}" if report.cost else "  cost      -",
         "            (measured calls and durations, AWS list prices; see postdrop_tools/cost.py)",
+        f"  floor     ${report.floor_cost['usd_per_1000_posts']:.4f} per 1,000 posts: the calls any design makes"
+        if report.floor_cost
+        else "  floor     -",
     ]
     return "\n".join(lines)
 
@@ -184,7 +199,17 @@ def run_command(args: argparse.Namespace) -> int:
     if args.json:
         public = report.public()
         fields = ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds", "pipeline_seconds")
-        more = ("posts_per_second", "events", "reasons", "warnings", "calls", "calls_per_post", "invocations", "cost")
+        more = (
+            "posts_per_second",
+            "events",
+            "reasons",
+            "warnings",
+            "calls",
+            "calls_per_post",
+            "invocations",
+            "cost",
+            "floor_cost",
+        )
         print(json.dumps({k: public[k] for k in fields + more}, ensure_ascii=False))
     else:
         print(_summary(folder, report))
