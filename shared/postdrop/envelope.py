@@ -15,8 +15,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from postdrop.core.limits import head_problem
-from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
+from postdrop.core.limits import head_excerpt, head_problem
+from postdrop.model import NormalizedPost, Status  # noqa: TC001 - pydantic needs them at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
 __all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead"]
@@ -41,6 +41,12 @@ class PostHead(BaseModel):
     source_url: str | None = None
     excerpt: str = ""
     content_hash: str = Field(min_length=1)
+    # #27: Jekyll's own fields (each with a default: an envelope or item written before reads as it did)
+    jekyll_excerpt: str = Field(default="", description="The post's jekyll_excerpt, cut at MAX_HEAD_EXCERPT_CHARS.")
+    url: str | None = None
+    status: Status = Field(
+        default="published", description="As parsed; the item holds the effective one (scheduled turns published)."
+    )
 
     @field_validator("published_at")
     @classmethod
@@ -66,6 +72,8 @@ class PostHead(BaseModel):
             source_name=self.source_name,
             source_url=self.source_url,
             excerpt=self.excerpt,
+            url=self.url,
+            jekyll_excerpt=self.jekyll_excerpt,
         )
         if problem is not None:
             raise ValueError(problem)
@@ -82,6 +90,9 @@ class PostHead(BaseModel):
             source_url=post.source.url,
             excerpt=post.excerpt,
             content_hash=post.content_hash,
+            jekyll_excerpt=head_excerpt(post.jekyll_excerpt),
+            url=post.url,
+            status=post.status,
         )
 
 

@@ -51,6 +51,7 @@ from postdrop.item import (
     told_state,
     unconfirmed,
 )
+from postdrop.model import NormalizedPost
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
@@ -67,12 +68,33 @@ WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to
 HELD_INLINE_BYTES = 16 * 1024
 
 
+# The event type of a post that is not public, by its status (#27): no subscription filtered on
+# post.created or post.updated starts to receive posts that are not public.
+NOT_PUBLIC_EVENTS: dict[str, EventType] = {
+    "scheduled": "post.scheduled", "unpublished": "post.unpublished", "draft": "post.draft",
+}  # fmt: skip
+
+
+def _public(state: Shown) -> bool:
+    return state[0] == "POST" and state[2] == "published"
+
+
 def event_type_for(was: Shown, now: Shown) -> EventType | None:
-    """What subscribers told ``was`` must hear when the post now shows ``now``; None: nothing."""
+    """What subscribers told ``was`` must hear when the post now shows ``now``; None: nothing.
+
+    The public lifecycle: ``post.created`` when a post becomes public, ``post.updated`` while it
+    stays public, ``post.deleted`` when it stops being public (deleted, or its status moved:
+    the notification's ``status`` says which). A post that is not public is announced as
+    ``post.scheduled``, ``post.unpublished`` or ``post.draft``.
+    """
     if now == was:
         return None
     if now[0] == "POST":
-        return "post.updated" if was[0] == "POST" else "post.created"
+        if _public(now):
+            return "post.updated" if _public(was) else "post.created"
+        if _public(was):
+            return "post.deleted"
+        return NOT_PUBLIC_EVENTS[str(now[2])]
     if now[0] == "REJECTED":
         return "post.rejected"
     return "post.deleted" if was[0] in ("POST", "REJECTED") else None
@@ -88,6 +110,7 @@ def notification_for(item: dict[str, Any], event_type: EventType, previous: dict
     now = shown(item)
     since = int(item.get("since", 0))
     fields: dict[str, Any] = {
+        # since names the state (a status change moves it), so the id needs no status of its own
         "notification_id": notification_id(item["post_id"], str(since), now[0], now[1] or ""),
         "event_type": event_type,
         "post_id": item["post_id"],
@@ -314,18 +337,35 @@ def outgoing_for(
     envelope's JSON when it carries this very post, else the item's, else read from its archive
     (only when published). A replay builds the same one from the item and its ``told``."""
     notification = notification_for(item, event_type, previous)
-    if event_type not in ("post.created", "post.updated"):
+    if event_type not in POST_EVENTS:
         return Outgoing(notification)
+    status = item.get("status")  # the effective status: the post's own is the one it was parsed with
     head = envelope.head if envelope is not None else None
     carried = (envelope is not None and head is not None and item["key"] == envelope.change.key
                and item["content_hash"] == head.content_hash)  # fmt: skip
     if carried and envelope is not None and envelope.post_json is not None:  # no need to decompress
-        return Outgoing(notification, post_json=envelope.post_json)
+        return Outgoing(notification, post_json=_with_status(envelope.post_json, status))
     inline = stored_post_json(item)
     if inline is not None:
-        return Outgoing(notification, post_json=inline)
+        return Outgoing(notification, post_json=_with_status(inline, status))
     ref = str(item["post_ref"])
-    return Outgoing(notification, load_post=lambda: read_archive(s3, ref))
+    return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3, ref), status))
+
+
+# The notifications that carry the whole post: a post's own states, public or not.
+POST_EVENTS = frozenset({"post.created", "post.updated", *NOT_PUBLIC_EVENTS.values()})
+
+
+def _with_status(post_json: str, status: Any) -> str:
+    """The post's JSON with its ``status`` the item's effective one: a scheduled post whose date
+    has come is published, in the notification's ``post`` too. Only that one differs from the
+    parse (a status other than published is the parser's own), so only then is the JSON parsed."""
+    if status != "published" or '"status":"scheduled"' not in post_json:
+        return post_json
+    post = NormalizedPost.model_validate_json(post_json)
+    if post.status == status:
+        return post_json
+    return post.model_copy(update={"status": status}).model_dump_json()
 
 
 def _not_an_envelope(exc: ValidationError) -> str:
