@@ -19,13 +19,24 @@ from postdrop.core.limits import head_excerpt, head_problem
 from postdrop.model import NormalizedPost, Status  # noqa: TC001 - pydantic needs them at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
-__all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead"]
+__all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead", "Recheck"]
 
 # An envelope whose JSON is larger sends its post to S3: an SQS message holds 256 KB, a
 # DynamoDB item 400 KB.
 INLINE_POST_BYTES = 200 * 1024
 # DynamoDB's limit on a partition key value (post_id is the table's): a longer one fails every write.
 MAX_POST_ID_BYTES = 2048
+
+
+def _instant(name: str, value: str) -> str:
+    """``value`` when it is an ISO 8601 date and time with a UTC offset; else ValueError naming ``name``."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} is not an ISO 8601 date and time") from None
+    if when.tzinfo is None:
+        raise ValueError(f"{name} has no UTC offset")
+    return value
 
 
 class PostHead(BaseModel):
@@ -52,14 +63,7 @@ class PostHead(BaseModel):
     @classmethod
     def _iso_with_offset(cls, published_at: str | None) -> str | None:
         """The table's ByCategory index sorts by it in UTC: it must read as an instant."""
-        if published_at is not None:
-            try:
-                when = datetime.fromisoformat(published_at)
-            except ValueError:
-                raise ValueError("published_at is not an ISO 8601 date and time") from None
-            if when.tzinfo is None:
-                raise ValueError("published_at has no UTC offset")
-        return published_at
+        return published_at if published_at is None else _instant("published_at", published_at)
 
     @model_validator(mode="after")
     def _within_caps(self) -> Self:
@@ -148,3 +152,23 @@ class Envelope(BaseModel):
     def body(self) -> str:
         """The message body (its JSON), made once: ParseFunction sizes it, then sends it."""
         return self.model_dump_json()
+
+
+class Recheck(BaseModel):
+    """What a scheduled post's schedule sends StoreQueue at its date (EventBridge Scheduler's
+    Input): look at the post again, and publish it if its date has come (#27)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: Literal["recheck"]
+    post_id: str = Field(min_length=1)
+    due: str = Field(description="The post's date the schedule was made for (ISO 8601 with offset).")
+
+    @field_validator("due")
+    @classmethod
+    def _an_instant(cls, due: str) -> str:
+        return _instant("due", due)
+
+    @property
+    def due_at(self) -> datetime:
+        return datetime.fromisoformat(self.due)

@@ -20,24 +20,28 @@ the record, SQS redelivers it, and the queue's maxReceiveCount alone decides whe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from postdrop.adapters.objects import archive_key, read_archive, require_archive, write_archive
 from postdrop.adapters.queue import dead_letter
+from postdrop.adapters.schedules import delete_schedule, put_schedule
 from postdrop.adapters.table import (
     MAX_ITEM_BYTES,
     item_bytes,
     mark_announcing,
     mark_told,
+    read_item,
     stored_post_json,
     stored_sequencer,
     write_first,
     write_next,
 )
 from postdrop.adapters.topic import Outgoing, publish_notifications
-from postdrop.envelope import Envelope, PostHead
+from postdrop.core.status import due_of
+from postdrop.envelope import Envelope, PostHead, Recheck
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
 from postdrop.item import (
     filters_of,
@@ -45,6 +49,7 @@ from postdrop.item import (
     item_for,
     next_item,
     origin_of,
+    rechecked,
     shown,
     state_of,
     told,
@@ -153,8 +158,39 @@ class StoreBatch:
         try:
             envelope = Envelope.model_validate_json(body)
         except ValidationError as exc:
-            raise PermanentFailure(_not_an_envelope(exc)) from None
+            recheck = _recheck(body)  # a scheduled post's schedule, at its date
+            if recheck is None:
+                raise PermanentFailure(_not_an_envelope(exc)) from None
+            self.recheck(record_id, recheck)
+            return
         self.write(record_id, envelope)
+
+    def recheck(self, record_id: str, recheck: Recheck, now: datetime | None = None) -> None:
+        """A scheduled post's date has come: write its item as published (a new state, announced
+        as any change is). A late or second firing finds nothing to change and writes nothing; a
+        schedule for a date the post no longer has is ignored; one that fires before the post's
+        date fails, so SQS brings it back."""
+        logger.set_correlation_id(recheck.post_id)
+        db, table = self.clients.dynamodb, self.settings.table_name
+        for _ in range(WRITE_TRIES):
+            item = read_item(db, table, recheck.post_id)
+            if item is None:
+                return
+            at = now or datetime.now(UTC)
+            planned = rechecked(item, at)
+            if planned is None:
+                due = due_of(item.get("published_at"))
+                if item.get("status") == "scheduled" and due is not None and at < due <= recheck.due_at:
+                    raise TransientError(f"{recheck.post_id}: its schedule fired before the post's date ({due})")
+                self.counts["replayed"] += 1
+                self._owe(record_id, item, None, written=False)  # whatever is not yet told, as any record does
+                return
+            result = write_next(db, table, self._fit(planned), item)
+            if result.written and result.item is not None:
+                logger.info("a scheduled post's date has come", extra={"post_id": recheck.post_id})
+                self._owe(record_id, result.item, None, written=True)
+                return
+        raise TransientError(f"{recheck.post_id}: the item kept changing during {WRITE_TRIES} tries")
 
     def write(self, record_id: str, envelope: Envelope) -> None:
         """Write one envelope's change, then owe subscribers whatever they have not been told."""
@@ -207,7 +243,7 @@ class StoreBatch:
         del record["post_zlib"]
         logger.info("a held post moved to the archive, to keep the item small", extra={"post_ref": key})
 
-    def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope, *, written: bool) -> None:
+    def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope | None, *, written: bool) -> None:
         item = self._settle(item)
         was, _ = told(item)
         event_type = event_type_for(was, shown(item))
@@ -220,11 +256,26 @@ class StoreBatch:
         if owed is not None and owed.since >= since:
             owed.record_ids.append(record_id)
             return
+        self._keep_schedule(item, was)
         previous = told_state(item)
         outgoing = self._outgoing(item, envelope, event_type, previous)
         earlier = owed.record_ids if owed is not None else []
         state = state_of(item) | {"event_type": event_type, "previous": outgoing.notification.previous_state()}
         self.owed[item["post_id"]] = Announcement(since, state, outgoing, [*earlier, record_id])
+
+    def _keep_schedule(self, item: dict[str, Any], was: Shown) -> None:
+        """Before a post's state is announced: a scheduled post has its schedule at its date (made,
+        or moved); a post that subscribers were told was scheduled and is not now has none. Raises
+        when Scheduler fails: the record is retried, and nothing was announced."""
+        target = self.settings.schedules
+        if target is None:
+            return
+        due = due_of(item.get("published_at"))
+        if shown(item)[2] == "scheduled" and due is not None:
+            body = Recheck(action="recheck", post_id=item["post_id"], due=due.isoformat()).model_dump_json()
+            put_schedule(self.clients.scheduler, target, item["post_id"], due, body)
+        elif was[2] == "scheduled":
+            delete_schedule(self.clients.scheduler, target, item["post_id"])
 
     def _settle(self, item: dict[str, Any]) -> dict[str, Any]:
         """Announce again what may have gone out for a state the item no longer shows, and record
@@ -366,6 +417,14 @@ def _with_status(post_json: str, status: Any) -> str:
     if post.status == status:
         return post_json
     return post.model_copy(update={"status": status}).model_dump_json()
+
+
+def _recheck(body: str) -> Recheck | None:
+    """A schedule's recheck message, or None when the body is not one."""
+    try:
+        return Recheck.model_validate_json(body)
+    except ValidationError:
+        return None
 
 
 def _not_an_envelope(exc: ValidationError) -> str:
