@@ -15,6 +15,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from postdrop.core.changes import field_hashes
 from postdrop.core.limits import head_excerpt, head_problem
 from postdrop.model import NormalizedPost, Status  # noqa: TC001 - pydantic needs them at run time
 from postdrop.s3events import S3Change  # noqa: TC001
@@ -58,6 +59,8 @@ class PostHead(BaseModel):
     status: Status = Field(
         default="published", description="As parsed; the item holds the effective one (scheduled turns published)."
     )
+    # #27 item 4: what a post.updated says changed (core.changes); kept in ``told``, never in a notification
+    field_hashes: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("published_at")
     @classmethod
@@ -97,6 +100,7 @@ class PostHead(BaseModel):
             jekyll_excerpt=head_excerpt(post.jekyll_excerpt),
             url=post.url,
             status=post.status,
+            field_hashes=field_hashes(post),
         )
 
 

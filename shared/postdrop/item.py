@@ -210,11 +210,16 @@ def filters_of(record: dict[str, Any] | None) -> dict[str, Any]:
 
 def state_of(item: dict[str, Any]) -> dict[str, Any]:
     """What the item shows as ``told`` and ``announcing`` hold a state: record type, content
-    hash, since, origin, and the filter attributes subscribers match it by."""
+    hash, since, origin, the filter attributes subscribers match it by, the short hash of each
+    field of a post and the etag and version of the file change shown (#27, item 4)."""
     record_type, content_hash, _ = shown(item)
     state: dict[str, Any] = {"record_type": record_type, "since": int(item.get("since", 0)), "origin": origin_of(item)}
     if content_hash is not None:
         state["content_hash"] = content_hash
+    if record_type == "POST" and item.get("field_hashes"):  # what the next post.updated says changed
+        state["fields"] = dict(item["field_hashes"])
+    # the file's own change it shows: a later state of the same change is postdrop reading it anew
+    state |= {name: item[name] for name in ("etag", "version_id") if item.get(name) not in (None, "", "null")}
     return state | (filters_of(item) if record_type != "DELETED" else {})
 
 

@@ -87,6 +87,16 @@ class Notification(BaseModel):
         " unpublished or draft. On post.deleted, set when the post stopped being public without going away.",
     )
     sequencer: str
+    changed: list[str] | None = Field(
+        default=None,
+        description="post.updated: the fields that changed since the previous notification (title, body,"
+        " categories, ...; docs/subscribers.md). Absent when postdrop cannot tell (told before it kept them).",
+    )
+    cause: Literal["source", "reader"] | None = Field(
+        default=None,
+        description="post.updated: source when the author's file changed; reader when postdrop read the same"
+        " file anew (a backfill after a reader fix).",
+    )
     revision: int = Field(
         default=0,
         description="Grows with every state of the post: the notification with the highest revision is current.",

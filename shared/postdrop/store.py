@@ -40,6 +40,7 @@ from postdrop.adapters.table import (
     write_next,
 )
 from postdrop.adapters.topic import Outgoing, publish_notifications
+from postdrop.core.changes import changed_fields
 from postdrop.core.status import due_of
 from postdrop.envelope import Envelope, PostHead, Recheck
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
@@ -65,7 +66,9 @@ if TYPE_CHECKING:
     from postdrop.config import StoreSettings
     from postdrop.item import Shown
 
-__all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
+__all__ = [
+    "Announcement", "StoreBatch", "change_of", "event_type_for", "notification_for", "outgoing_for", "sqs_messages",
+]  # fmt: skip
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
 # A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
@@ -105,9 +108,12 @@ def event_type_for(was: Shown, now: Shown) -> EventType | None:
     return "post.deleted" if was[0] in ("POST", "REJECTED") else None
 
 
-def notification_for(item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None) -> Notification:
+def notification_for(
+    item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None, change: dict[str, Any] | None = None
+) -> Notification:
     """The notification of what ``item`` shows, as of its ``since``, told after ``previous``
-    (the state subscribers were told before it, as ``told_state`` gives it; None: nothing).
+    (the state subscribers were told before it, as ``told_state`` gives it; None: nothing), and
+    for a post.updated what changed (``change_of``, kept with the announcement).
 
     Every field is a function of the state and of ``previous``: each delivery of one
     announcement is the same bytes.
@@ -125,11 +131,33 @@ def notification_for(item: dict[str, Any], event_type: EventType, previous: dict
     }
     if now[0] == "POST":  # the post's head, as the item holds it
         fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
+        fields.pop("field_hashes", None)  # kept in told to say what changed; not for subscribers
     elif now[0] == "REJECTED":  # what the rejected file's front matter said, where it could be read
         fields |= filters_of(item)
     if previous is not None:
         fields["previous"] = {"record_type": previous["record_type"], **filters_of(previous)}
+    if change:
+        fields |= {name: change[name] for name in ("changed", "cause") if name in change}
     return Notification.model_validate(fields)
+
+
+def change_of(item: dict[str, Any], event_type: EventType) -> dict[str, Any] | None:
+    """What a post.updated says changed since what subscribers were told (``told``): ``changed``,
+    the fields whose short hash moved (absent when ``told`` predates the hashes), and ``cause``:
+    ``reader`` when the file change shown is the one told (the same sequencer, etag or version:
+    postdrop read the same bytes anew, a backfill after a reader fix), else ``source``."""
+    if event_type != "post.updated":
+        return None
+    last = item.get("told") or {}
+    was = last.get("origin") or {}
+    same_bytes = was.get("key") == item.get("key") and (
+        was.get("sequencer") == item.get("sequencer")
+        or any(last.get(n) not in (None, "", "null") and last.get(n) == item.get(n) for n in ("etag", "version_id"))
+    )
+    change: dict[str, Any] = {"cause": "reader" if same_bytes else "source"}
+    if last.get("fields") and item.get("field_hashes"):
+        change["changed"] = changed_fields(last["fields"], item["field_hashes"])
+    return change
 
 
 @dataclass(slots=True)
@@ -258,9 +286,12 @@ class StoreBatch:
             return
         self._keep_schedule(item, was)
         previous = told_state(item)
-        outgoing = self._outgoing(item, envelope, event_type, previous)
+        change = change_of(item, event_type)
+        outgoing = self._outgoing(item, envelope, event_type, previous, change)
         earlier = owed.record_ids if owed is not None else []
         state = state_of(item) | {"event_type": event_type, "previous": outgoing.notification.previous_state()}
+        if change is not None:  # kept with the announcement: announced again, it says the same
+            state["change"] = change
         self.owed[item["post_id"]] = Announcement(since, state, outgoing, [*earlier, record_id])
 
     def _keep_schedule(self, item: dict[str, Any], was: Shown) -> None:
@@ -285,7 +316,7 @@ class StoreBatch:
             return item
         post_id, since = item["post_id"], int(pending["since"])
         then = {"post_id": post_id, **pending["record"], "since": since}
-        outgoing = self._outgoing(then, None, pending["event_type"], pending.get("previous"))
+        outgoing = self._outgoing(then, None, pending["event_type"], pending.get("previous"), pending.get("change"))
         failed = publish_notifications(self.clients.sns, self.settings.topic_arn, [outgoing], self._offload)
         if failed:
             why = next(iter(failed.values()))
@@ -296,9 +327,10 @@ class StoreBatch:
         return item | {"told": now}
 
     def _outgoing(
-        self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None
-    ) -> Outgoing:
-        return outgoing_for(item, event_type, previous, self.clients.s3, envelope)
+        self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None,
+        change: dict[str, Any] | None = None,
+    ) -> Outgoing:  # fmt: skip
+        return outgoing_for(item, event_type, previous, self.clients.s3, envelope=envelope, change=change)
 
     def _mark_announcing(self) -> dict[str, str]:
         """Record what the batch is about to announce; leave out (to retry) the posts that changed."""
@@ -382,12 +414,14 @@ def outgoing_for(
     event_type: EventType,
     previous: dict[str, Any] | None,
     s3: Any,
+    *,
     envelope: Envelope | None = None,
+    change: dict[str, Any] | None = None,
 ) -> Outgoing:
     """The notification of what ``item`` shows, with the post for created and updated: the
     envelope's JSON when it carries this very post, else the item's, else read from its archive
     (only when published). A replay builds the same one from the item and its ``told``."""
-    notification = notification_for(item, event_type, previous)
+    notification = notification_for(item, event_type, previous, change)
     if event_type not in POST_EVENTS:
         return Outgoing(notification)
     status = item.get("status")  # the effective status: the post's own is the one it was parsed with
