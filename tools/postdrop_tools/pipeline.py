@@ -48,6 +48,7 @@ class Pipeline:
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
     _next_schedule_poll: float = 0.0
+    _scheduler: Any = None
 
     calls: Counter[str] = field(default_factory=Counter)
     entries: Counter[str] = field(default_factory=Counter)  # the entries of batch calls
@@ -189,7 +190,9 @@ class Pipeline:
         groups = [self.stack.ref(g) for g in self.stack.template.of_type("AWS::Scheduler::ScheduleGroup")]
         if not groups:
             return 0
-        scheduler, at = self.stack.client("scheduler"), now or datetime.now(UTC)
+        if self._scheduler is None:  # made once: a boto3 client costs tens of milliseconds
+            self._scheduler = self.stack.client("scheduler")
+        scheduler, at = self._scheduler, now or datetime.now(UTC)
         fired = 0
         for group in groups:
             for summary in scheduler.list_schedules(GroupName=group).get("Schedules", []):
