@@ -136,3 +136,47 @@ def test_a_schedule_that_fires_before_the_date_is_retried_and_writes_nothing(
     assert harness.store_envelopes(schedule["Target"]["Input"]) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert harness.items()[POST_ID]["rev"] == rev
     assert [n["event_type"] for n in _heard(harness)] == ["post.scheduled"]
+
+
+def _fail_once(client: Any, event: str) -> dict[str, int]:
+    left = {"left": 1}
+
+    def refuse(**_: Any) -> None:
+        if left["left"]:
+            left["left"] -= 1
+            raise ClientError({"Error": {"Code": "InternalServerException", "Message": "injected"}}, event)
+
+    client.meta.events.register(f"before-call.{event}", refuse)
+    return left
+
+
+def test_a_recheck_whose_publish_fails_is_announced_when_sqs_brings_it_back(harness: Harness) -> None:
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    _drop(harness, _dated(due), 1)
+    schedule = _schedule(harness)
+    assert schedule is not None
+    harness.notifications()
+    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.2)
+    # When the recheck is written but its publish fails, the record fails and nobody is told
+    left = _fail_once(harness.pipeline.clients.sns, "sns.PublishBatch")
+    recheck = schedule["Target"]["Input"]
+    assert harness.store_envelopes(recheck)["batchItemFailures"] and left["left"] == 0
+    assert _heard(harness) == []
+    # Then SQS redelivers it: the item is published already, and the announcement goes out, once
+    assert harness.store_envelopes(recheck) == {"batchItemFailures": []}
+    assert [(n["event_type"], n["status"]) for n in _heard(harness)] == [("post.created", "published")]
+    assert harness.store_envelopes(recheck) == {"batchItemFailures": []} and _heard(harness) == []
+
+
+def test_a_scheduler_failure_announces_nothing_until_the_schedule_is_made(harness: Harness) -> None:
+    # When Scheduler fails to make the schedule, the record fails before anything is announced
+    left = _fail_once(harness.pipeline.clients.scheduler, "scheduler.CreateSchedule")
+    harness.put(KEY, _dated("2099-03-01 09:00:00 +0800"))
+    harness.pipeline.functions["ParseFunction"].invoke(s3_event(harness.bucket, KEY, "0001"))
+    (sent,) = harness.envelopes_sent()
+    assert harness.store_envelopes(sent)["batchItemFailures"] and left["left"] == 0
+    assert _heard(harness) == [] and _schedule(harness) is None
+    # Then the redelivered record makes it, and subscribers hear the post is scheduled
+    assert harness.store_envelopes(sent) == {"batchItemFailures": []}
+    assert _schedule(harness) is not None
+    assert [n["event_type"] for n in _heard(harness)] == ["post.scheduled"]
