@@ -14,8 +14,9 @@ content (the clock changes it): a change of it is an event of its own, never a `
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import TYPE_CHECKING, Any
+
+from pydantic_core import to_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -50,14 +51,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
 _ORDER = {name: n for n, name in enumerate(FIELDS)}
 
 
+_PARTS = {part for parts in FIELDS.values() for part in parts}
+
+
 def _digest(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+    return hashlib.sha256(to_json(value)).hexdigest()[:8]
 
 
 def field_hashes(post: NormalizedPost) -> dict[str, str]:
-    """A short hash of each of FIELDS of ``post``."""
-    data = post.model_dump(mode="json", include={part for parts in FIELDS.values() for part in parts})
+    """A short hash of each of FIELDS of ``post`` (over its JSON, as pydantic writes it: a
+    mapping in ``extra`` reordered counts as changed)."""
+    data = post.model_dump(include=_PARTS)
     return {name: _digest([data.get(part) for part in parts]) for name, parts in FIELDS.items()}
 
 
