@@ -17,8 +17,14 @@ Leave the client's ``delete_payload_from_s3`` off: every subscriber reads the sa
 The post's teaser is ``jekyll_excerpt`` (the excerpt its author chose, as Jekyll shows it);
 ``excerpt`` keeps its first meaning, the first 120 characters of text. A post stored before
 the field existed has none until a backfill gives it one: fall back to ``excerpt`` then.
-Skip what is not ``published`` (``unpublished``, ``scheduled``, ``draft``) where only live
-posts belong; a message without ``status`` is from before it existed, and was published.
+
+Publication state: ``post.created``, ``post.updated`` and ``post.deleted`` are a post's public
+life. A post that is not public is announced as ``post.scheduled``, ``post.unpublished`` or
+``post.draft``; when it stops being public it is ``post.deleted`` with ``status`` saying what it
+is now (absent: the file is gone); a scheduled post is ``post.created`` when its date comes.
+A subscriber of live posts filters ``{"event_type": ["post.created", "post.updated",
+"post.deleted"]}`` (or on the ``status`` attribute) and never sees a draft. A message without
+``status`` is from before it existed, and was published.
 """
 
 from __future__ import annotations
@@ -58,9 +64,11 @@ def main() -> None:
     args = parser.parse_args()
     for n in notifications(args.queue_url, endpoint_url=args.endpoint_url, seconds=args.seconds):
         post = n.get("post") or {}
-        status = post.get("status", "published")
-        teaser = post.get("jekyll_excerpt") or post.get("excerpt") or ""
-        print(f"{n['event_type']} {n['post_id']} [{status}] {n.get('title')!r} {post.get('url') or ''}")
+        status = n.get("status") or ("published" if n["event_type"] in ("post.created", "post.updated") else "-")
+        teaser = n.get("jekyll_excerpt") or n.get("excerpt") or ""
+        print(f"{n['event_type']} {n['post_id']} [{status}] {n.get('title')!r} {n.get('url') or ''}")
+        if n["event_type"] == "post.deleted":
+            print("    gone" if status == "-" else f"    no longer public: {status}")
         if teaser:
             print(f"    {teaser[:200]}")
         if post.get("reading_minutes"):

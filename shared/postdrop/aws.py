@@ -11,7 +11,7 @@ Lambda runs init at a full core, and the first event at the memory size's share 
 tools) and for the clients a function calls only sometimes, a client is made on first
 use. All clients of one ``Clients`` come from one boto3 session, so botocore reads its
 endpoint rules and data files once: measured here, a second client from the same session
-takes ~12 ms, one from a new session ~130 ms. The session's loader knows only the four
+takes ~12 ms, one from a new session ~130 ms. The session's loader knows only the five
 services postdrop calls: botocore's own lists every folder of its data (some 450
 services, twice) to check a name before it loads a model. Clients read the endpoint
 (AWS_ENDPOINT_URL, for the emulator) and region from the environment when they are made.
@@ -36,11 +36,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SERVICES", "Clients"]
 
-SERVICES = ("s3", "sqs", "dynamodb", "sns")  # every service postdrop calls
+SERVICES = ("s3", "sqs", "dynamodb", "sns", "scheduler")  # every service postdrop calls
 
 
 class Clients:
-    """S3, SQS, DynamoDB and SNS clients, each made on first use (or at init: ``at_init``)."""
+    """S3, SQS, DynamoDB, SNS and EventBridge Scheduler clients, each made on first use (or at
+    init: ``at_init``)."""
 
     @classmethod
     def at_init(cls, **rehearse: tuple[str, ...]) -> Clients:
@@ -94,6 +95,11 @@ class Clients:
     @cached_property
     def sns(self) -> SNSClient:
         return self._client("sns")  # type: ignore[no-any-return]
+
+    @cached_property
+    def scheduler(self) -> Any:
+        """Only StoreFunction calls it, and only for a post whose date has not come."""
+        return self._client("scheduler")
 
 
 def _loader(data_path: str | None) -> Any:

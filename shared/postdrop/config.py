@@ -21,6 +21,8 @@ from postdrop.exceptions import ConfigError
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from postdrop.adapters.schedules import ScheduleTarget
+
 __all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]
 
 DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024
@@ -120,6 +122,23 @@ class StoreSettings(_Settings):
     # A record that can never be stored goes here at once, with its reason (StoreQueue's
     # maxReceiveCount alone decides when a failing one stops being retried).
     dlq_url: str | None = _variable("STORE_DLQ_URL", default=None)
+    # A scheduled post's one-time schedule (#27): its group, the StoreQueue it sends a recheck
+    # to, the role EventBridge Scheduler assumes for that, and the DLQ of failed deliveries.
+    # Without a group, no schedule is kept (a scheduled post is published by its next change).
+    schedule_group: str | None = _variable("SCHEDULE_GROUP", default=None)
+    store_queue_arn: str | None = _variable("STORE_QUEUE_ARN", _text(pattern=r"^arn:aws[\w-]*:sqs:"), None)
+    scheduler_role_arn: str | None = _variable("SCHEDULER_ROLE_ARN", _text(pattern=r"^arn:aws[\w-]*:iam:"), None)
+    schedule_dlq_arn: str | None = _variable("SCHEDULE_DLQ_ARN", default=None)
+
+    @property
+    def schedules(self) -> ScheduleTarget | None:
+        """Where scheduled posts' schedules go; None when the stack keeps none."""
+        if not (self.schedule_group and self.store_queue_arn and self.scheduler_role_arn):
+            return None
+        from postdrop.adapters.schedules import ScheduleTarget  # noqa: PLC0415 - botocore: StoreFunction's only
+
+        return ScheduleTarget(self.schedule_group, self.store_queue_arn, self.scheduler_role_arn,
+                              self.schedule_dlq_arn or None)  # fmt: skip
 
 
 def parse_settings() -> ParseSettings:

@@ -15,17 +15,29 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from postdrop.core.limits import head_problem
-from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
+from postdrop.core.changes import field_hashes
+from postdrop.core.limits import head_excerpt, head_problem
+from postdrop.model import NormalizedPost, Status  # noqa: TC001 - pydantic needs them at run time
 from postdrop.s3events import S3Change  # noqa: TC001
 
-__all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead"]
+__all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead", "Recheck"]
 
 # An envelope whose JSON is larger sends its post to S3: an SQS message holds 256 KB, a
 # DynamoDB item 400 KB.
 INLINE_POST_BYTES = 200 * 1024
 # DynamoDB's limit on a partition key value (post_id is the table's): a longer one fails every write.
 MAX_POST_ID_BYTES = 2048
+
+
+def _instant(name: str, value: str) -> str:
+    """``value`` when it is an ISO 8601 date and time with a UTC offset; else ValueError naming ``name``."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} is not an ISO 8601 date and time") from None
+    if when.tzinfo is None:
+        raise ValueError(f"{name} has no UTC offset")
+    return value
 
 
 class PostHead(BaseModel):
@@ -41,19 +53,20 @@ class PostHead(BaseModel):
     source_url: str | None = None
     excerpt: str = ""
     content_hash: str = Field(min_length=1)
+    # #27: Jekyll's own fields (each with a default: an envelope or item written before reads as it did)
+    jekyll_excerpt: str = Field(default="", description="The post's jekyll_excerpt, cut at MAX_HEAD_EXCERPT_CHARS.")
+    url: str | None = None
+    status: Status = Field(
+        default="published", description="As parsed; the item holds the effective one (scheduled turns published)."
+    )
+    # #27 item 4: what a post.updated says changed (core.changes); kept in ``told``, never in a notification
+    field_hashes: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("published_at")
     @classmethod
     def _iso_with_offset(cls, published_at: str | None) -> str | None:
         """The table's ByCategory index sorts by it in UTC: it must read as an instant."""
-        if published_at is not None:
-            try:
-                when = datetime.fromisoformat(published_at)
-            except ValueError:
-                raise ValueError("published_at is not an ISO 8601 date and time") from None
-            if when.tzinfo is None:
-                raise ValueError("published_at has no UTC offset")
-        return published_at
+        return published_at if published_at is None else _instant("published_at", published_at)
 
     @model_validator(mode="after")
     def _within_caps(self) -> Self:
@@ -66,6 +79,8 @@ class PostHead(BaseModel):
             source_name=self.source_name,
             source_url=self.source_url,
             excerpt=self.excerpt,
+            url=self.url,
+            jekyll_excerpt=self.jekyll_excerpt,
         )
         if problem is not None:
             raise ValueError(problem)
@@ -82,6 +97,10 @@ class PostHead(BaseModel):
             source_url=post.source.url,
             excerpt=post.excerpt,
             content_hash=post.content_hash,
+            jekyll_excerpt=head_excerpt(post.jekyll_excerpt),
+            url=post.url,
+            status=post.status,
+            field_hashes=field_hashes(post),
         )
 
 
@@ -137,3 +156,23 @@ class Envelope(BaseModel):
     def body(self) -> str:
         """The message body (its JSON), made once: ParseFunction sizes it, then sends it."""
         return self.model_dump_json()
+
+
+class Recheck(BaseModel):
+    """What a scheduled post's schedule sends StoreQueue at its date (EventBridge Scheduler's
+    Input): look at the post again, and publish it if its date has come (#27)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: Literal["recheck"]
+    post_id: str = Field(min_length=1)
+    due: str = Field(description="The post's date the schedule was made for (ISO 8601 with offset).")
+
+    @field_validator("due")
+    @classmethod
+    def _an_instant(cls, due: str) -> str:
+        return _instant("due", due)
+
+    @property
+    def due_at(self) -> datetime:
+        return datetime.fromisoformat(self.due)

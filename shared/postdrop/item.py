@@ -31,6 +31,11 @@ that matched the post hears the change that takes it out of its filter.
 ``origin`` is the file change (key, sequencer) that made the item show what it shows: a
 notification names it, so every delivery of one state is the same bytes, whichever later
 change of the same content (a re-upload, a replay) sends it. Pure: no AWS here.
+
+A post's state includes its *effective* publication status (#27): the parser's, except that a
+scheduled post is published once its date has come. The item holds it as ``status``, computed
+when a change is written (``item_for``, ``next_item``) and when the post's schedule fires
+(``rechecked``), never from the clock when it is read: a state, once written, stays the same.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from postdrop.core.keys import POST_SUFFIXES
+from postdrop.core.status import effective_status
 from postdrop.envelope import PostHead
 
 if TYPE_CHECKING:
@@ -49,8 +55,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILE_FIELDS", "FILTER_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "filters_of",
-    "held_records", "item_for", "next_item", "origin_of", "precedence", "rejection_hash", "shown", "state_of", "told",
-    "told_state", "unconfirmed",
+    "held_records", "item_for", "next_item", "origin_of", "precedence", "rechecked", "rejection_hash", "shown",
+    "state_of", "status_of_record", "told", "told_state", "unconfirmed",
 ]  # fmt: skip
 
 # One file's record: what the top level holds for the file it shows. The post's head is
@@ -66,12 +72,15 @@ FILE_FIELDS = ("seq", "sequencer", "record_type", "content_hash", "reason", "ver
 # ``post``, ``pending`` and ``prev_*`` are the shapes of earlier postdrop versions, removed on rewrite.
 ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "origin", "post", "pending", "prev_record_type",
                "prev_content_hash", "prev_reason")  # fmt: skip
-# What subscribers filter on (the message attributes category, tags and source), as a record,
-# a ``told`` state and an ``announcing`` state hold them; empty ones are left out.
-FILTER_FIELDS = ("categories", "tags", "source_name")
+# What subscribers filter on (the message attributes category, tags, source and status), as a
+# record, a ``told`` state and an ``announcing`` state hold them; empty ones are left out.
+FILTER_FIELDS = ("categories", "tags", "source_name", "status")
 
 ZLIB_LEVEL = 6
-Shown = tuple[str, str | None]  # (record_type, content_hash): what subscribers can see of a post
+# (record_type, content_hash, status): what subscribers can see of a post. status is a post's
+# effective publication status (None for a rejection or a deletion); a post written before
+# postdrop knew it is "published", as it was announced.
+Shown = tuple[str, str | None, str | None]
 
 
 def _now() -> str:
@@ -84,9 +93,10 @@ def _utc(iso: str | None) -> str | None:
     return datetime.fromisoformat(iso).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def item_for(envelope: Envelope) -> dict[str, Any]:
+def item_for(envelope: Envelope, now: datetime | None = None) -> dict[str, Any]:
     """The record of one file's change: ``post_id`` and RECORD_FIELDS. An inline post is stored
-    zlib-compressed (``post_zlib``): a quarter of the size, so a quarter of the write units."""
+    zlib-compressed (``post_zlib``): a quarter of the size, so a quarter of the write units.
+    A post's ``status`` is its effective status at ``now`` (default: the clock)."""
     change = envelope.change
     record: dict[str, Any] = {
         "post_id": envelope.post_id,
@@ -101,6 +111,7 @@ def item_for(envelope: Envelope) -> dict[str, Any]:
     if envelope.action == "upsert" and envelope.head is not None:
         head = envelope.head
         record |= {"record_type": "POST", **head.model_dump()} | {
+            "status": effective_status(head.status, head.published_at, now or datetime.now(UTC)),
             "published_utc": _utc(head.published_at),  # for the ByCategory index's sort key
             "category": head.categories[0] if head.categories else None,  # its partition key
             "post_zlib": zlib.compress(envelope.post_json.encode(), ZLIB_LEVEL) if envelope.post_json else None,
@@ -160,24 +171,34 @@ def _records(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return records
 
 
+def status_of_record(record: dict[str, Any]) -> str | None:
+    """A record's or a state's publication status: a post's (``published`` when written before
+    postdrop knew it), None for anything else."""
+    return str(record.get("status") or "published") if record.get("record_type") == "POST" else None
+
+
 def shown(item: dict[str, Any] | None) -> Shown:
     if not item:
-        return ("DELETED", None)
+        return ("DELETED", None, None)
     record_type = str(item.get("record_type", "DELETED"))
-    return (record_type, None if record_type == "DELETED" else item.get("content_hash"))
+    if record_type == "DELETED":
+        return (record_type, None, None)
+    return (record_type, item.get("content_hash"), status_of_record(item))
 
 
 def told(item: dict[str, Any] | None) -> tuple[Shown, int]:
     """What subscribers were last told of the item, and at which ``since``. An item of an
     earlier postdrop (no ``rev``) counts as told what it shows: those versions announced on write."""
     if not item:
-        return ("DELETED", None), 0
+        return ("DELETED", None, None), 0
     if "told" in item:
         last = item["told"]
-        return (str(last["record_type"]), last.get("content_hash")), int(last["since"])
+        record_type = str(last["record_type"])
+        content_hash = None if record_type == "DELETED" else last.get("content_hash")
+        return (record_type, content_hash, status_of_record(last)), int(last["since"])
     if "rev" not in item:
         return shown(item), 0
-    return ("DELETED", None), 0
+    return ("DELETED", None, None), 0
 
 
 def filters_of(record: dict[str, Any] | None) -> dict[str, Any]:
@@ -189,11 +210,16 @@ def filters_of(record: dict[str, Any] | None) -> dict[str, Any]:
 
 def state_of(item: dict[str, Any]) -> dict[str, Any]:
     """What the item shows as ``told`` and ``announcing`` hold a state: record type, content
-    hash, since, origin, and the filter attributes subscribers match it by."""
-    record_type, content_hash = shown(item)
+    hash, since, origin, the filter attributes subscribers match it by, the short hash of each
+    field of a post and the etag and version of the file change shown (#27, item 4)."""
+    record_type, content_hash, _ = shown(item)
     state: dict[str, Any] = {"record_type": record_type, "since": int(item.get("since", 0)), "origin": origin_of(item)}
     if content_hash is not None:
         state["content_hash"] = content_hash
+    if record_type == "POST" and item.get("field_hashes"):  # what the next post.updated says changed
+        state["fields"] = dict(item["field_hashes"])
+    # the file's own change it shows: a later state of the same change is postdrop reading it anew
+    state |= {name: item[name] for name in ("etag", "version_id") if item.get(name) not in (None, "", "null")}
     return state | (filters_of(item) if record_type != "DELETED" else {})
 
 
@@ -203,7 +229,8 @@ def told_state(item: dict[str, Any] | None) -> dict[str, Any] | None:
     they are the item's."""
     if not item:
         return None
-    (record_type, content_hash), since = told(item)
+    last, since = told(item)
+    record_type, content_hash, _ = last
     if "told" not in item and "rev" in item:
         return None
     state: dict[str, Any] = {"record_type": record_type, "since": since}
@@ -212,7 +239,7 @@ def told_state(item: dict[str, Any] | None) -> dict[str, Any] | None:
     recorded = item.get("told", {})
     if any(name in recorded for name in FILTER_FIELDS):
         return state | filters_of(recorded)
-    if record_type != "DELETED" and (record_type, content_hash) == shown(item):
+    if record_type != "DELETED" and last == shown(item):
         return state | filters_of(item)
     return state
 
@@ -243,11 +270,13 @@ def unconfirmed(item: dict[str, Any]) -> dict[str, Any] | None:
     return dict(announcing)
 
 
-def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool = False) -> dict[str, Any] | None:
+def next_item(
+    item: dict[str, Any], record: dict[str, Any], *, same_change: bool = False, now: datetime | None = None
+) -> dict[str, Any] | None:
     """The item after one file's change, or None when it already holds that change or a newer one.
 
     ``same_change`` (a backfill re-reading the object) rewrites a change already held when its
-    content differs, e.g. after a parser fix.
+    content differs, e.g. after a parser fix. The post shown gets its effective status at ``now``.
     """
     key = record["key"]
     files = files_of(item)
@@ -267,11 +296,34 @@ def next_item(item: dict[str, Any], record: dict[str, Any], *, same_change: bool
         if other != top["key"]:
             files[other] = entry_of(other_record) | {"record": {n: other_record[n] for n in RECORD_FIELDS
                                                                 if n in other_record}}  # fmt: skip
+    new = {"post_id": item["post_id"], **{n: top[n] for n in RECORD_FIELDS if n in top}, "files": files}
+    if new.get("record_type") == "POST" and new.get("status") == "scheduled":  # a held file's date may have come
+        new["status"] = effective_status("scheduled", new.get("published_at"), now or datetime.now(UTC))
+    return _advance(item, new, origin_of(top))
+
+
+def rechecked(item: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    """The item when its post's schedule fires at ``now``: the post it shows published, when it
+    is scheduled and its date has come; None when the schedule has nothing to change (the post
+    is public already, was deleted, moved to another date or is not due yet)."""
+    if item.get("record_type") != "POST" or item.get("status") != "scheduled":
+        return None
+    status = effective_status("scheduled", item.get("published_at"), now)
+    if status == "scheduled":
+        return None
+    new = {k: v for k, v in item.items() if k in (*RECORD_FIELDS, "post_id", "files")} | {"status": status}
+    return _advance(item, new, origin_of(item))
+
+
+def _advance(item: dict[str, Any], new: dict[str, Any], top_origin: dict[str, str]) -> dict[str, Any]:
+    """``new`` (what the item shows, and its files) with the item's bookkeeping carried on:
+    ``rev`` counts the write, ``since`` and ``origin`` move when what it shows moves, and an
+    announcement that may have gone out keeps its record when superseded."""
     rev = int(item.get("rev", 0)) + 1
-    new = {"post_id": item["post_id"], **{n: top[n] for n in RECORD_FIELDS if n in top}, "files": files, "rev": rev}
+    new["rev"] = rev
     was = shown(item)
     new["since"] = rev if shown(new) != was or "since" not in item else int(item["since"])
-    new["origin"] = origin_of(item) if new["since"] == int(item.get("since", -1)) else origin_of(top)
+    new["origin"] = origin_of(item) if new["since"] == int(item.get("since", -1)) else top_origin
     if "rev" not in item:  # an earlier postdrop's item: it announced what it shows when it wrote it
         new["told"] = {"record_type": was[0], "content_hash": was[1], "since": 0}
     pending = unconfirmed(item)

@@ -7,7 +7,7 @@ goes to S3 and the message is a ``PayloadS3Pointer`` with the ``ExtendedPayloadS
 attribute, so those libraries read the whole notification without code of ours. Email
 subscribers get a readable text (SNS per-protocol messages, ``MessageStructure: json``).
 Message attributes carry what subscribers filter on without code: ``event_type`` (String),
-``category`` and ``tags`` (String.Array), ``source`` (String).
+``category`` and ``tags`` (String.Array), ``source`` and ``status`` (String).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from postdrop.model import NormalizedPost  # noqa: TC001 - pydantic needs it at run time
+from postdrop.model import NormalizedPost, Status  # noqa: TC001 - pydantic needs them at run time
 
 __all__ = [
     "POINTER_CLASS", "SIZE_ATTRIBUTE", "EventType", "Notification", "NotificationMessage", "PayloadPointer",
@@ -29,7 +29,11 @@ __all__ = [
 POINTER_CLASS = "software.amazon.payloadoffloading.PayloadS3Pointer"
 SIZE_ATTRIBUTE = "ExtendedPayloadSize"
 
-EventType = Literal["post.created", "post.updated", "post.deleted", "post.rejected"]
+# post.created, post.updated and post.deleted are a post's public lifecycle; a post that is not
+# public (scheduled, unpublished, a draft) is announced as what it is (#27, docs/subscribers.md).
+EventType = Literal[
+    "post.created", "post.updated", "post.deleted", "post.rejected", "post.scheduled", "post.unpublished", "post.draft",
+]  # fmt: skip
 RecordType = Literal["POST", "REJECTED", "DELETED"]
 
 
@@ -49,6 +53,9 @@ class Previous(BaseModel):
     categories: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     source_name: str | None = None
+    status: Status | None = Field(
+        default=None, description="The post's publication status then (absent: not a post, or published)."
+    )
 
 
 class Notification(BaseModel):
@@ -68,7 +75,28 @@ class Notification(BaseModel):
     excerpt: str | None = None
     reason: str | None = Field(default=None, description="Why the file was rejected (post.rejected only).")
     content_hash: str | None = None
+    jekyll_excerpt: str | None = Field(
+        default=None,
+        description="The excerpt the author chose (Jekyll's post.excerpt as text), at most 1,000 characters here;"
+        " the post's own is whole.",
+    )
+    url: str | None = Field(default=None, description="Jekyll's post.url (absolute when the site's url is set).")
+    status: Status | None = Field(
+        default=None,
+        description="The post's publication status now: published, scheduled (its date has not come),"
+        " unpublished or draft. On post.deleted, set when the post stopped being public without going away.",
+    )
     sequencer: str
+    changed: list[str] | None = Field(
+        default=None,
+        description="post.updated: the fields that changed since the previous notification (title, body,"
+        " categories, ...; docs/subscribers.md). Absent when postdrop cannot tell (told before it kept them).",
+    )
+    cause: Literal["source", "reader"] | None = Field(
+        default=None,
+        description="post.updated: source when the author's file changed; reader when postdrop read the same"
+        " file anew (a backfill after a reader fix).",
+    )
     revision: int = Field(
         default=0,
         description="Grows with every state of the post: the notification with the highest revision is current.",
@@ -89,14 +117,21 @@ class Notification(BaseModel):
     )
 
     def email_text(self) -> str:
-        """What an email subscriber reads: title, date, excerpt, source link; never JSON."""
+        """What an email subscriber reads: title, date, the author's excerpt, the post's url, source
+        link; never JSON."""
         lines = [self.title or self.post_id, f"{self.event_type} · {self.published_at or 'no date'}", ""]
         if self.event_type == "post.rejected":
             lines += [f"The file {self.key} was rejected: {self.reason}"]
-        elif self.event_type == "post.deleted":
+        elif self.event_type == "post.deleted" and self.status is None:
             lines += [f"The post {self.post_id} was removed ({self.key})."]
+        elif self.event_type == "post.deleted":
+            lines += [f"The post {self.post_id} is no longer public: it is {self.status} ({self.key})."]
         else:
-            lines += [self.excerpt or ""]
+            lines += [self.jekyll_excerpt or self.excerpt or ""]
+            if self.status not in (None, "published"):
+                lines += ["", f"Not public yet: {self.status}."]
+        if self.url and self.event_type != "post.rejected":
+            lines += ["", self.url]
         source = self.source_url or self.source_name
         if source:
             lines += ["", f"Source: {source}"]
@@ -109,12 +144,16 @@ class Notification(BaseModel):
 
     def message_attributes(self) -> dict[str, Any]:
         """SNS message attributes: what filter policies match, for this state and the previous
-        one together; empty values are left out (SNS refuses them). ``source`` is a String when
-        the two states name one source, a String.Array of both when the change moved it."""
+        one together; empty values are left out (SNS refuses them). ``source`` and ``status``
+        are a String when the two states name one value, a String.Array of both when the change
+        moved it. A post told before postdrop knew its status was told it as published."""
         before = self.previous or Previous(record_type="DELETED")
         categories = _union(self.categories, before.categories)
         tags = _union(self.tags, before.tags)
         sources = _union([self.source_name or ""], [before.source_name or ""])
+        was = before.status or ("published" if before.record_type == "POST" else "")
+        now = self.status or ("published" if self.event_type in ("post.created", "post.updated") else "")
+        statuses = _union([now], [was])
         attributes: dict[str, Any] = {"event_type": {"DataType": "String", "StringValue": self.event_type}}
         if categories:
             attributes["category"] = {"DataType": "String.Array", "StringValue": _json(categories)}
@@ -124,6 +163,10 @@ class Notification(BaseModel):
             attributes["source"] = {"DataType": "String", "StringValue": sources[0]}
         elif sources:
             attributes["source"] = {"DataType": "String.Array", "StringValue": _json(sources)}
+        if len(statuses) == 1:
+            attributes["status"] = {"DataType": "String", "StringValue": statuses[0]}
+        elif statuses:
+            attributes["status"] = {"DataType": "String.Array", "StringValue": _json(statuses)}
         return attributes
 
 

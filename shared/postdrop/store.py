@@ -20,24 +20,29 @@ the record, SQS redelivers it, and the queue's maxReceiveCount alone decides whe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from postdrop.adapters.objects import archive_key, read_archive, require_archive, write_archive
 from postdrop.adapters.queue import dead_letter
+from postdrop.adapters.schedules import delete_schedule, put_schedule
 from postdrop.adapters.table import (
     MAX_ITEM_BYTES,
     item_bytes,
     mark_announcing,
     mark_told,
+    read_item,
     stored_post_json,
     stored_sequencer,
     write_first,
     write_next,
 )
 from postdrop.adapters.topic import Outgoing, publish_notifications
-from postdrop.envelope import Envelope, PostHead
+from postdrop.core.changes import changed_fields
+from postdrop.core.status import due_of
+from postdrop.envelope import Envelope, PostHead, Recheck
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
 from postdrop.item import (
     filters_of,
@@ -45,12 +50,14 @@ from postdrop.item import (
     item_for,
     next_item,
     origin_of,
+    rechecked,
     shown,
     state_of,
     told,
     told_state,
     unconfirmed,
 )
+from postdrop.model import NormalizedPost
 from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
@@ -59,7 +66,9 @@ if TYPE_CHECKING:
     from postdrop.config import StoreSettings
     from postdrop.item import Shown
 
-__all__ = ["Announcement", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
+__all__ = [
+    "Announcement", "StoreBatch", "change_of", "event_type_for", "notification_for", "outgoing_for", "sqs_messages",
+]  # fmt: skip
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
 # A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
@@ -67,20 +76,44 @@ WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to
 HELD_INLINE_BYTES = 16 * 1024
 
 
+# The event type of a post that is not public, by its status (#27): no subscription filtered on
+# post.created or post.updated starts to receive posts that are not public.
+NOT_PUBLIC_EVENTS: dict[str, EventType] = {
+    "scheduled": "post.scheduled", "unpublished": "post.unpublished", "draft": "post.draft",
+}  # fmt: skip
+
+
+def _public(state: Shown) -> bool:
+    return state[0] == "POST" and state[2] == "published"
+
+
 def event_type_for(was: Shown, now: Shown) -> EventType | None:
-    """What subscribers told ``was`` must hear when the post now shows ``now``; None: nothing."""
+    """What subscribers told ``was`` must hear when the post now shows ``now``; None: nothing.
+
+    The public lifecycle: ``post.created`` when a post becomes public, ``post.updated`` while it
+    stays public, ``post.deleted`` when it stops being public (deleted, or its status moved:
+    the notification's ``status`` says which). A post that is not public is announced as
+    ``post.scheduled``, ``post.unpublished`` or ``post.draft``.
+    """
     if now == was:
         return None
     if now[0] == "POST":
-        return "post.updated" if was[0] == "POST" else "post.created"
+        if _public(now):
+            return "post.updated" if _public(was) else "post.created"
+        if _public(was):
+            return "post.deleted"
+        return NOT_PUBLIC_EVENTS[str(now[2])]
     if now[0] == "REJECTED":
         return "post.rejected"
     return "post.deleted" if was[0] in ("POST", "REJECTED") else None
 
 
-def notification_for(item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None) -> Notification:
+def notification_for(
+    item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None, change: dict[str, Any] | None = None
+) -> Notification:
     """The notification of what ``item`` shows, as of its ``since``, told after ``previous``
-    (the state subscribers were told before it, as ``told_state`` gives it; None: nothing).
+    (the state subscribers were told before it, as ``told_state`` gives it; None: nothing), and
+    for a post.updated what changed (``change_of``, kept with the announcement).
 
     Every field is a function of the state and of ``previous``: each delivery of one
     announcement is the same bytes.
@@ -88,6 +121,7 @@ def notification_for(item: dict[str, Any], event_type: EventType, previous: dict
     now = shown(item)
     since = int(item.get("since", 0))
     fields: dict[str, Any] = {
+        # since names the state (a status change moves it), so the id needs no status of its own
         "notification_id": notification_id(item["post_id"], str(since), now[0], now[1] or ""),
         "event_type": event_type,
         "post_id": item["post_id"],
@@ -97,11 +131,33 @@ def notification_for(item: dict[str, Any], event_type: EventType, previous: dict
     }
     if now[0] == "POST":  # the post's head, as the item holds it
         fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
+        fields.pop("field_hashes", None)  # kept in told to say what changed; not for subscribers
     elif now[0] == "REJECTED":  # what the rejected file's front matter said, where it could be read
         fields |= filters_of(item)
     if previous is not None:
         fields["previous"] = {"record_type": previous["record_type"], **filters_of(previous)}
+    if change:
+        fields |= {name: change[name] for name in ("changed", "cause") if name in change}
     return Notification.model_validate(fields)
+
+
+def change_of(item: dict[str, Any], event_type: EventType) -> dict[str, Any] | None:
+    """What a post.updated says changed since what subscribers were told (``told``): ``changed``,
+    the fields whose short hash moved (absent when ``told`` predates the hashes), and ``cause``:
+    ``reader`` when the file change shown is the one told (the same sequencer, etag or version:
+    postdrop read the same bytes anew, a backfill after a reader fix), else ``source``."""
+    if event_type != "post.updated":
+        return None
+    last = item.get("told") or {}
+    was = last.get("origin") or {}
+    same_bytes = was.get("key") == item.get("key") and (
+        was.get("sequencer") == item.get("sequencer")
+        or any(last.get(n) not in (None, "", "null") and last.get(n) == item.get(n) for n in ("etag", "version_id"))
+    )
+    change: dict[str, Any] = {"cause": "reader" if same_bytes else "source"}
+    if last.get("fields") and item.get("field_hashes"):
+        change["changed"] = changed_fields(last["fields"], item["field_hashes"])
+    return change
 
 
 @dataclass(slots=True)
@@ -130,8 +186,39 @@ class StoreBatch:
         try:
             envelope = Envelope.model_validate_json(body)
         except ValidationError as exc:
-            raise PermanentFailure(_not_an_envelope(exc)) from None
+            recheck = _recheck(body)  # a scheduled post's schedule, at its date
+            if recheck is None:
+                raise PermanentFailure(_not_an_envelope(exc)) from None
+            self.recheck(record_id, recheck)
+            return
         self.write(record_id, envelope)
+
+    def recheck(self, record_id: str, recheck: Recheck, now: datetime | None = None) -> None:
+        """A scheduled post's date has come: write its item as published (a new state, announced
+        as any change is). A late or second firing finds nothing to change and writes nothing; a
+        schedule for a date the post no longer has is ignored; one that fires before the post's
+        date fails, so SQS brings it back."""
+        logger.set_correlation_id(recheck.post_id)
+        db, table = self.clients.dynamodb, self.settings.table_name
+        for _ in range(WRITE_TRIES):
+            item = read_item(db, table, recheck.post_id)
+            if item is None:
+                return
+            at = now or datetime.now(UTC)
+            planned = rechecked(item, at)
+            if planned is None:
+                due = due_of(item.get("published_at"))
+                if item.get("status") == "scheduled" and due is not None and at < due <= recheck.due_at:
+                    raise TransientError(f"{recheck.post_id}: its schedule fired before the post's date ({due})")
+                self.counts["replayed"] += 1
+                self._owe(record_id, item, None, written=False)  # whatever is not yet told, as any record does
+                return
+            result = write_next(db, table, self._fit(planned), item)
+            if result.written and result.item is not None:
+                logger.info("a scheduled post's date has come", extra={"post_id": recheck.post_id})
+                self._owe(record_id, result.item, None, written=True)
+                return
+        raise TransientError(f"{recheck.post_id}: the item kept changing during {WRITE_TRIES} tries")
 
     def write(self, record_id: str, envelope: Envelope) -> None:
         """Write one envelope's change, then owe subscribers whatever they have not been told."""
@@ -184,7 +271,7 @@ class StoreBatch:
         del record["post_zlib"]
         logger.info("a held post moved to the archive, to keep the item small", extra={"post_ref": key})
 
-    def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope, *, written: bool) -> None:
+    def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope | None, *, written: bool) -> None:
         item = self._settle(item)
         was, _ = told(item)
         event_type = event_type_for(was, shown(item))
@@ -197,11 +284,29 @@ class StoreBatch:
         if owed is not None and owed.since >= since:
             owed.record_ids.append(record_id)
             return
+        self._keep_schedule(item, was)
         previous = told_state(item)
-        outgoing = self._outgoing(item, envelope, event_type, previous)
+        change = change_of(item, event_type)
+        outgoing = self._outgoing(item, envelope, event_type, previous, change)
         earlier = owed.record_ids if owed is not None else []
         state = state_of(item) | {"event_type": event_type, "previous": outgoing.notification.previous_state()}
+        if change is not None:  # kept with the announcement: announced again, it says the same
+            state["change"] = change
         self.owed[item["post_id"]] = Announcement(since, state, outgoing, [*earlier, record_id])
+
+    def _keep_schedule(self, item: dict[str, Any], was: Shown) -> None:
+        """Before a post's state is announced: a scheduled post has its schedule at its date (made,
+        or moved); a post that subscribers were told was scheduled and is not now has none. Raises
+        when Scheduler fails: the record is retried, and nothing was announced."""
+        target = self.settings.schedules
+        if target is None:
+            return
+        due = due_of(item.get("published_at"))
+        if shown(item)[2] == "scheduled" and due is not None:
+            body = Recheck(action="recheck", post_id=item["post_id"], due=due.isoformat()).model_dump_json()
+            put_schedule(self.clients.scheduler, target, item["post_id"], due, body)
+        elif was[2] == "scheduled":
+            delete_schedule(self.clients.scheduler, target, item["post_id"])
 
     def _settle(self, item: dict[str, Any]) -> dict[str, Any]:
         """Announce again what may have gone out for a state the item no longer shows, and record
@@ -211,7 +316,7 @@ class StoreBatch:
             return item
         post_id, since = item["post_id"], int(pending["since"])
         then = {"post_id": post_id, **pending["record"], "since": since}
-        outgoing = self._outgoing(then, None, pending["event_type"], pending.get("previous"))
+        outgoing = self._outgoing(then, None, pending["event_type"], pending.get("previous"), pending.get("change"))
         failed = publish_notifications(self.clients.sns, self.settings.topic_arn, [outgoing], self._offload)
         if failed:
             why = next(iter(failed.values()))
@@ -222,9 +327,10 @@ class StoreBatch:
         return item | {"told": now}
 
     def _outgoing(
-        self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None
-    ) -> Outgoing:
-        return outgoing_for(item, event_type, previous, self.clients.s3, envelope)
+        self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None,
+        change: dict[str, Any] | None = None,
+    ) -> Outgoing:  # fmt: skip
+        return outgoing_for(item, event_type, previous, self.clients.s3, envelope=envelope, change=change)
 
     def _mark_announcing(self) -> dict[str, str]:
         """Record what the batch is about to announce; leave out (to retry) the posts that changed."""
@@ -308,24 +414,51 @@ def outgoing_for(
     event_type: EventType,
     previous: dict[str, Any] | None,
     s3: Any,
+    *,
     envelope: Envelope | None = None,
+    change: dict[str, Any] | None = None,
 ) -> Outgoing:
     """The notification of what ``item`` shows, with the post for created and updated: the
     envelope's JSON when it carries this very post, else the item's, else read from its archive
     (only when published). A replay builds the same one from the item and its ``told``."""
-    notification = notification_for(item, event_type, previous)
-    if event_type not in ("post.created", "post.updated"):
+    notification = notification_for(item, event_type, previous, change)
+    if event_type not in POST_EVENTS:
         return Outgoing(notification)
+    status = item.get("status")  # the effective status: the post's own is the one it was parsed with
     head = envelope.head if envelope is not None else None
     carried = (envelope is not None and head is not None and item["key"] == envelope.change.key
                and item["content_hash"] == head.content_hash)  # fmt: skip
     if carried and envelope is not None and envelope.post_json is not None:  # no need to decompress
-        return Outgoing(notification, post_json=envelope.post_json)
+        return Outgoing(notification, post_json=_with_status(envelope.post_json, status))
     inline = stored_post_json(item)
     if inline is not None:
-        return Outgoing(notification, post_json=inline)
+        return Outgoing(notification, post_json=_with_status(inline, status))
     ref = str(item["post_ref"])
-    return Outgoing(notification, load_post=lambda: read_archive(s3, ref))
+    return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3, ref), status))
+
+
+# The notifications that carry the whole post: a post's own states, public or not.
+POST_EVENTS = frozenset({"post.created", "post.updated", *NOT_PUBLIC_EVENTS.values()})
+
+
+def _with_status(post_json: str, status: Any) -> str:
+    """The post's JSON with its ``status`` the item's effective one: a scheduled post whose date
+    has come is published, in the notification's ``post`` too. Only that one differs from the
+    parse (a status other than published is the parser's own), so only then is the JSON parsed."""
+    if status != "published" or '"status":"scheduled"' not in post_json:
+        return post_json
+    post = NormalizedPost.model_validate_json(post_json)
+    if post.status == status:
+        return post_json
+    return post.model_copy(update={"status": status}).model_dump_json()
+
+
+def _recheck(body: str) -> Recheck | None:
+    """A schedule's recheck message, or None when the body is not one."""
+    try:
+        return Recheck.model_validate_json(body)
+    except ValidationError:
+        return None
 
 
 def _not_an_envelope(exc: ValidationError) -> str:

@@ -24,11 +24,16 @@ pytestmark = pytest.mark.long(seconds=33)
 if TYPE_CHECKING:
     from tests.integration.conftest import Harness
 
-ATTRIBUTES = {"category": "categories", "tags": "tags", "source": "source_name"}  # message attribute -> field
+# message attribute -> field
+ATTRIBUTES = {"category": "categories", "tags": "tags", "source": "source_name", "status": "status"}
+FUTURE = "2099-03-01 09:00:00 +0800"  # a scheduled post's date
 
 
-def version(categories: str = "", tags: str = "", source: str = "", title: str = "标题") -> bytes:
-    front = f'title: "{title}"\ndate: 2026-03-01 09:00:00 +0800\ncategories: [{categories}]\ntags: [{tags}]'
+def version(
+    categories: str = "", tags: str = "", source: str = "", title: str = "标题", *,
+    date: str = "2026-03-01 09:00:00 +0800", extra: str = "",
+) -> bytes:  # fmt: skip
+    front = f'title: "{title}"\ndate: {date}\ncategories: [{categories}]\ntags: [{tags}]\n{extra}'
     body = "<p>正文。</p>\n" + (f"<p>（文章来源：{source}）</p>\n" if source else "")
     return post(front, body)
 
@@ -73,15 +78,28 @@ STORIES: dict[str, list[Put | Delete]] = {
         Put(MD, version("partners")), Put(MD, version("markets")), Put(MD, version("other")),
         Put(MD, version("partners")),
     ],
+    # #27: publication state is a filter attribute and a state of its own
+    "scheduled": [Put(MD, version("partners", "a", date=FUTURE))],
+    "scheduled, then published": [Put(MD, version("partners", date=FUTURE)), Put(MD, version("partners"))],
+    "unpublished": [Put(MD, version("partners", "a")), Put(MD, version("partners", "a", extra="published: false"))],
+    "unpublished, edited, published again": [
+        Put(MD, version("partners")), Put(MD, version("partners", extra="published: false")),
+        Put(MD, version("partners", title="改", extra="published: false")), Put(MD, version("markets")),
+    ],
+    "published, then scheduled again, then deleted": [
+        Put(MD, version("partners")), Put(MD, version("partners", date=FUTURE)), Delete(MD),
+    ],
 }  # fmt: skip
 
 
 def filters_of(notification: dict[str, Any] | None) -> set[tuple[str, str]]:
     """(attribute, value) pairs the post matches in the state a notification announces (a rejection:
     what the rejected file's front matter said)."""
-    if notification is None or notification["event_type"] == "post.deleted":
+    if notification is None or _record_type(notification) == "DELETED":
         return set()
-    pairs = {(a, v) for a, field in ATTRIBUTES.items() if field != "source_name" for v in notification.get(field, [])}
+    lists = ("categories", "tags")
+    pairs = {(a, v) for a, field in ATTRIBUTES.items() if field in lists for v in notification.get(field, [])}
+    pairs |= {("status", notification["status"])} if notification.get("status") else set()
     return pairs | ({("source", notification["source_name"])} if notification.get("source_name") else set())
 
 
@@ -131,17 +149,21 @@ def _written(body: bytes) -> set[tuple[str, str]]:
     except PostRejected:
         filed = front_matter_filters(body, MD)
         return {("category", c) for c in filed.get("categories", [])} | {("tags", t) for t in filed.get("tags", [])}
-    pairs = {("category", c) for c in p.categories} | {("tags", t) for t in p.tags}
+    pairs = {("category", c) for c in p.categories} | {("tags", t) for t in p.tags} | {("status", p.status)}
     return pairs | ({("source", p.source.name)} if p.source.name else set())
 
 
 def _record_type(notification: dict[str, Any]) -> str:
+    """A post.deleted with a status is a post that stopped being public: it is still there."""
+    if notification["event_type"] == "post.deleted" and notification.get("status"):
+        return "POST"
     return {"post.deleted": "DELETED", "post.rejected": "REJECTED"}.get(notification["event_type"], "POST")
 
 
 def _filters(notification: dict[str, Any]) -> dict[str, Any]:
     """The filter fields of a state as ``previous`` names them: both lists always, a source when there is one."""
     fields = {"categories": notification.get("categories", []), "tags": notification.get("tags", [])}
+    fields |= {"status": notification["status"]} if notification.get("status") else {}
     return fields | ({"source_name": notification["source_name"]} if notification.get("source_name") else {})
 
 
@@ -152,7 +174,8 @@ def test_a_delete_carries_the_removed_posts_attributes_and_says_they_are_previou
     # Then its deletion says what it was, under previous, and nothing is current
     assert deleted["event_type"] == "post.deleted"
     assert deleted["previous"] == {"record_type": "POST", "categories": ["partners"], "tags": ["a"],
-                                   "source_name": "示例日报"}  # fmt: skip
+                                   "source_name": "示例日报", "status": "published"}  # fmt: skip
+    assert "status" not in deleted  # gone, not just out of public view
     assert deleted["categories"] == [] and "previous" not in created
 
 
@@ -166,3 +189,58 @@ def test_a_rejected_file_is_announced_to_the_subscribers_its_front_matter_names(
     (note,) = drain_queue(harness.stack, partners)
     assert note["event_type"] == "post.rejected" and "title" in note["reason"]
     assert note["categories"] == ["partners"] and note["tags"] == ["a"]
+
+
+def _subscribers(h: Harness, **policies: dict[str, list[str]]) -> dict[str, str]:
+    sqs, sns, topic = h.stack.client("sqs"), h.stack.client("sns"), h.stack.ref("PostsTopic")
+    return {name: subscribe_queue(sqs, sns, topic, name, policy)[0] for name, policy in policies.items()}
+
+
+def _heard(h: Harness, url: str) -> list[tuple[str, str | None]]:
+    notes = sorted(drain_queue(h.stack, url), key=lambda n: n["revision"])
+    return [(n["event_type"], n.get("status")) for n in notes]
+
+
+def test_a_scheduled_post_does_not_reach_a_subscriber_of_created_posts(harness: Harness) -> None:
+    # Given a subscriber of new posts and one of scheduled posts
+    queues = _subscribers(harness, created={"event_type": ["post.created"]},
+                          scheduled={"event_type": ["post.scheduled"]})  # fmt: skip
+    # When a post dated in the future is dropped
+    tell(harness, [Put(MD, version("partners", date=FUTURE))])
+    # Then only the subscriber of scheduled posts hears of it, as scheduled, with its url and excerpt
+    assert _heard(harness, queues["created"]) == []
+    (note,) = drain_queue(harness.stack, queues["scheduled"])
+    assert note["status"] == "scheduled" and note["post"]["status"] == "scheduled"
+    assert note["url"] == "/partners/2099/03/01/story.html" and note["jekyll_excerpt"] == "正文。"
+
+
+def test_unpublishing_a_post_tells_its_subscribers_it_is_gone_and_why(harness: Harness) -> None:
+    # Given a subscriber of the public lifecycle (created, updated, deleted) and a published post
+    queues = _subscribers(harness, live={"event_type": ["post.created", "post.updated", "post.deleted"]})
+    # When its author sets published: false, edits it while unpublished, then publishes it again
+    tell(harness, [
+        Put(MD, version("partners")), Put(MD, version("partners", extra="published: false")),
+        Put(MD, version("partners", title="改", extra="published: false")), Put(MD, version("partners", title="改")),
+    ])  # fmt: skip
+    # Then it hears the post created, deleted because unpublished, and created again: never the unpublished edit
+    assert _heard(harness, queues["live"]) == [
+        ("post.created", "published"), ("post.deleted", "unpublished"), ("post.created", "published"),
+    ]  # fmt: skip
+    notes = sorted(harness.notifications(), key=lambda n: n["revision"])
+    assert [n["event_type"] for n in notes] == ["post.created", "post.deleted", "post.unpublished", "post.created"]
+    gone = notes[1]
+    assert gone["previous"]["status"] == "published" and gone["title"] == "标题" and "post" not in gone
+
+
+def test_a_subscriber_filters_on_status_and_hears_the_change_that_takes_a_post_out(harness: Harness) -> None:
+    # Given a subscriber of published posts and one of scheduled posts
+    queues = _subscribers(harness, published={"status": ["published"]}, scheduled={"status": ["scheduled"]})
+    # When a post is published, then moved to a future date, then to the past again
+    tell(harness, [Put(MD, version("partners")), Put(MD, version("partners", date=FUTURE)),
+                   Put(MD, version("partners", title="改"))])  # fmt: skip
+    # Then the published subscriber hears it out (post.deleted, status scheduled) and back in
+    assert _heard(harness, queues["published"]) == [
+        ("post.created", "published"), ("post.deleted", "scheduled"), ("post.created", "published"),
+    ]  # fmt: skip
+    # and the scheduled one hears it in and out (previous.status says where it was)
+    assert _heard(harness, queues["scheduled"]) == [("post.deleted", "scheduled"), ("post.created", "published")]

@@ -74,3 +74,14 @@ def test_settings_name_what_is_missing() -> None:
         StoreSettings.from_env({"POSTS_TABLE": "t", "POSTS_TOPIC_ARN": "not-an-arn"})
     with pytest.raises(ConfigError, match="MAX_OBJECT_BYTES"):
         ParseSettings.from_env({"STORE_QUEUE_URL": "u", "MAX_OBJECT_BYTES": "-1"})
+
+
+def test_the_store_keeps_schedules_only_when_its_settings_name_where() -> None:
+    base = {"POSTS_TABLE": "t", "POSTS_TOPIC_ARN": "arn:aws:sns:us-east-1:1:t", "PAYLOAD_BUCKET": "b"}
+    assert StoreSettings.from_env(base).schedules is None  # a stack without a schedule group: none kept
+    full = base | {"SCHEDULE_GROUP": "g", "STORE_QUEUE_ARN": "arn:aws:sqs:us-east-1:1:q",
+                   "SCHEDULER_ROLE_ARN": "arn:aws:iam::1:role/r"}  # fmt: skip
+    target = StoreSettings.from_env(full).schedules
+    assert target is not None and (target.group, target.dlq_arn) == ("g", None)
+    with pytest.raises(ConfigError, match="SCHEDULER_ROLE_ARN"):
+        StoreSettings.from_env(full | {"SCHEDULER_ROLE_ARN": "role"})

@@ -40,7 +40,8 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
             "#title = :title, #content_hash = :content_hash, #files = :files, #origin = :origin, "
             "#rev = if_not_exists(#rev, :zero) + :one, #since = if_not_exists(#rev, :zero) + :one "
             "REMOVE #bucket, #version_id, #etag, #updated_at, #published_at, #categories, #tags, #source_name, "
-            "#source_url, #excerpt, #published_utc, #category, #post_zlib, #post_ref, #reason, #post, #pending, "
+            "#source_url, #excerpt, #jekyll_excerpt, #url, #status, #field_hashes, #published_utc, #category, "
+            "#post_zlib, #post_ref, #reason, #post, #pending, "
             "#prev_record_type, #prev_content_hash, #prev_reason"
         ),
         "ConditionExpression": (
@@ -71,6 +72,10 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
                     "source_url",
                     "excerpt",
                     "content_hash",
+                    "jekyll_excerpt",
+                    "url",
+                    "status",
+                    "field_hashes",
                     "published_utc",
                     "category",
                     "post_zlib",

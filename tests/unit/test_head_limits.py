@@ -12,11 +12,13 @@ from postdrop import PostRejected, parse_post
 from postdrop.adapters.objects import MAX_KEY_BYTES, archive_key
 from postdrop.adapters.queue import MAX_BATCH_BYTES
 from postdrop.core.limits import (
+    MAX_HEAD_EXCERPT_CHARS,
     MAX_SOURCE_NAME_CHARS,
     MAX_SOURCE_URL_CHARS,
     MAX_TERM_CHARS,
     MAX_TERMS,
     MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
     check_head,
 )
 from postdrop.envelope import Envelope, PostHead
@@ -43,8 +45,11 @@ def test_a_head_at_every_cap_still_fits_one_sqs_message() -> None:
         tags=[f"{i:03}" + WIDE * (MAX_TERM_CHARS - 3) for i in range(MAX_TERMS)],
         source={"name": WIDE * MAX_SOURCE_NAME_CHARS, "url": "https://x/" + "%" * (MAX_SOURCE_URL_CHARS - 10)},
         excerpt=WIDE * 120,
+        jekyll_excerpt=WIDE * 100_000,  # the post keeps it whole; its head carries the start
+        url="/" + "%E6" * ((MAX_URL_CHARS - 1) // 3),
     )
     check_head(widest)
+    assert len(PostHead.of(widest).jekyll_excerpt) == MAX_HEAD_EXCERPT_CHARS
     key = "posts/" + "k" * (MAX_KEY_BYTES - 9) + ".md"
     change = S3Change(bucket="b" * 63, key=key, kind="created", event_name="ObjectCreated:Put", sequencer="F" * 32)
     ref = f"s3://{'b' * 63}/{archive_key(widest.post_id, widest.content_hash)}"
@@ -67,8 +72,9 @@ def test_a_head_at_every_cap_still_fits_one_sqs_message() -> None:
         ),
         ({"source": {"name": "n" * 501}}, "the source name is 501 characters long"),
         ({"source": {"url": "https://" + "u" * 5000}}, "the source URL is 5,008 characters long"),
+        ({"url": "/" + "u" * MAX_URL_CHARS}, "the post's url is 8,193 characters long; postdrop takes at most 8,192"),
     ],
-    ids=["title", "categories", "tag", "source-name", "source-url"],
+    ids=["title", "categories", "tag", "source-name", "source-url", "url"],
 )
 def test_a_head_past_a_cap_is_rejected_naming_which(fields: dict[str, Any], fragment: str) -> None:
     with pytest.raises(PostRejected) as info:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from postdrop.item import next_item, precedence, shown, told, unconfirmed
+from postdrop.item import next_item, precedence, rechecked, shown, told, unconfirmed
 from postdrop.store import event_type_for
 
 
@@ -82,28 +82,40 @@ def test_a_file_not_shown_keeps_its_record_to_show_it_later() -> None:
 
 def test_an_item_an_earlier_version_wrote_counts_as_told_and_keeps_it() -> None:
     legacy = {"post_id": "x", **{k: v for k, v in record("posts/x.md", "01").items() if k != "post_id"}}
-    assert told(legacy) == (("POST", "h1"), 0)
+    assert told(legacy) == (("POST", "h1", "published"), 0)  # an earlier version announced it as published
     rewritten = next_item(legacy, record("posts/x.md", "02", content_hash="h2"))
-    assert rewritten is not None and told(rewritten) == (("POST", "h1"), 0) and shown(rewritten) == ("POST", "h2")
+    assert rewritten is not None and told(rewritten) == (("POST", "h1", "published"), 0)
+    assert shown(rewritten) == ("POST", "h2", "published")
 
 
 @pytest.mark.parametrize(
     ("was", "now", "event"),
     [
-        (("DELETED", None), ("POST", "h"), "post.created"),
-        (("REJECTED", "r"), ("POST", "h"), "post.created"),
-        (("POST", "h"), ("POST", "h2"), "post.updated"),
-        (("POST", "h"), ("POST", "h"), None),
-        (("POST", "h"), ("REJECTED", "r"), "post.rejected"),
-        (("REJECTED", "r"), ("REJECTED", "r2"), "post.rejected"),
-        (("REJECTED", "r"), ("REJECTED", "r"), None),
-        (("POST", "h"), ("DELETED", None), "post.deleted"),
-        (("REJECTED", "r"), ("DELETED", None), "post.deleted"),
-        (("DELETED", None), ("DELETED", None), None),
+        (("DELETED", None, None), ("POST", "h", "published"), "post.created"),
+        (("REJECTED", "r", None), ("POST", "h", "published"), "post.created"),
+        (("POST", "h", "published"), ("POST", "h2", "published"), "post.updated"),
+        (("POST", "h", "published"), ("POST", "h", "published"), None),
+        (("POST", "h", "published"), ("REJECTED", "r", None), "post.rejected"),
+        (("REJECTED", "r", None), ("REJECTED", "r2", None), "post.rejected"),
+        (("REJECTED", "r", None), ("REJECTED", "r", None), None),
+        (("POST", "h", "published"), ("DELETED", None, None), "post.deleted"),
+        (("REJECTED", "r", None), ("DELETED", None, None), "post.deleted"),
+        (("DELETED", None, None), ("DELETED", None, None), None),
+        # #27: a post that is not public is announced as what it is; leaving public is post.deleted
+        (("DELETED", None, None), ("POST", "h", "scheduled"), "post.scheduled"),
+        (("DELETED", None, None), ("POST", "h", "unpublished"), "post.unpublished"),
+        (("DELETED", None, None), ("POST", "h", "draft"), "post.draft"),
+        (("POST", "h", "scheduled"), ("POST", "h2", "scheduled"), "post.scheduled"),
+        (("POST", "h", "scheduled"), ("POST", "h", "published"), "post.created"),  # its date came
+        (("POST", "h", "draft"), ("POST", "h2", "published"), "post.created"),
+        (("POST", "h", "published"), ("POST", "h2", "unpublished"), "post.deleted"),
+        (("POST", "h", "published"), ("POST", "h2", "draft"), "post.deleted"),
+        (("POST", "h", "scheduled"), ("DELETED", None, None), "post.deleted"),
+        (("POST", "h", "unpublished"), ("REJECTED", "r", None), "post.rejected"),
     ],
 )
 def test_the_event_is_what_changed_since_subscribers_were_told(
-    was: tuple[str, str | None], now: tuple[str, str | None], event: str | None
+    was: tuple[str, str | None, str | None], now: tuple[str, str | None, str | None], event: str | None
 ) -> None:
     assert event_type_for(was, now) == event
 
@@ -136,7 +148,7 @@ def test_a_write_that_supersedes_an_unconfirmed_announcement_keeps_its_record() 
                           "event_type": "post.updated"}  # fmt: skip
     assert unconfirmed(item) == item["announcing"]
     undone = next_item(item, record("posts/x.md", "3", content_hash="h1"))
-    assert undone is not None and shown(undone) == ("POST", "h1")
+    assert undone is not None and shown(undone) == ("POST", "h1", "published")
     kept = undone["announcing"]
     assert kept["since"] == item["since"] and kept["record"]["content_hash"] == "h2"
     assert kept["record"]["sequencer"] == "2"  # the record announced, as it was
@@ -157,3 +169,44 @@ def test_an_announcement_already_told_or_still_shown_keeps_no_record() -> None:
     del item["told"]
     same = next_item(item, record("posts/x.md", "2"))  # a newer change of the same content: it still shows it
     assert same is not None and "announcing" not in same
+
+
+def _scheduled(seq: str, date: str, content_hash: str = "h1") -> dict[str, Any]:
+    return record("posts/x.md", seq, content_hash=content_hash) | {"status": "scheduled", "published_at": date}
+
+
+def test_a_scheduled_post_whose_date_has_come_is_written_as_published() -> None:
+    from datetime import UTC, datetime
+
+    # Given a scheduled record whose date is 10:00 UTC
+    before, after = datetime(2026, 3, 1, 9, 59, 59, tzinfo=UTC), datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    item = next_item({"post_id": "x"}, _scheduled("1", "2026-03-01T18:00:00+08:00"), now=before)
+    assert item is not None and shown(item) == ("POST", "h1", "scheduled")
+    # When its schedule fires too early, nothing changes; when at its date, it is published, a new state
+    assert rechecked(item, before) is None
+    due = rechecked(item, after)
+    assert due is not None and shown(due) == ("POST", "h1", "published") and due["since"] == item["rev"] + 1
+    assert due["origin"] == item["origin"] and due["files"] == item["files"]  # the same file change, now public
+    # and a late or second firing finds it public: nothing to write
+    assert rechecked(due, after) is None
+
+
+def test_a_recheck_that_supersedes_an_unconfirmed_announcement_keeps_its_record() -> None:
+    from datetime import UTC, datetime
+
+    item = next_item({"post_id": "x"}, _scheduled("1", "2026-03-01T10:00:00+00:00"),
+                     now=datetime(2026, 3, 1, tzinfo=UTC))  # fmt: skip
+    assert item is not None
+    item["announcing"] = {"record_type": "POST", "content_hash": "h1", "since": item["since"], "status": "scheduled",
+                          "event_type": "post.scheduled"}  # fmt: skip
+    due = rechecked(item, datetime(2026, 3, 1, 10, tzinfo=UTC))
+    assert due is not None and due["announcing"]["record"]["status"] == "scheduled"
+
+
+def test_a_new_change_writes_the_effective_status_of_the_post_it_shows() -> None:
+    from datetime import UTC, datetime
+
+    # a post parsed while scheduled, stored after its date: it is published when written
+    item = next_item({"post_id": "x"}, _scheduled("1", "2026-03-01T10:00:00+00:00"),
+                     now=datetime(2026, 3, 2, tzinfo=UTC))  # fmt: skip
+    assert item is not None and item["status"] == "published"

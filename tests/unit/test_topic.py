@@ -78,6 +78,8 @@ def test_batches_hold_ten_entries_and_256_kb_at_most(sizes: list[int], expected:
     [
         ("post.rejected", {"reason": "no front matter: line 1"}, "was rejected: no front matter: line 1"),
         ("post.deleted", {}, "was removed (posts/a.md)"),
+        ("post.deleted", {"status": "unpublished"}, "is no longer public: it is unpublished (posts/a.md)"),
+        ("post.scheduled", {"status": "scheduled"}, "Not public yet: scheduled."),
     ],
 )
 def test_email_text_of_other_changes(event_type: str, fields: dict[str, str], expected: str) -> None:
@@ -106,3 +108,34 @@ def test_publish_sends_one_batch_of_the_entries_and_returns_the_refused_ones_wit
         stubber.assert_no_pending_responses()
     assert failed == {"n2": "SNS refused the notification: InternalError try again"}
     assert [e["Id"] for e in entries] == ["n1", "n2"] and all(e["MessageStructure"] == "json" for e in entries)
+
+
+def test_the_email_shows_the_authors_excerpt_and_the_url() -> None:
+    # Given a post whose author chose an excerpt, with a url
+    note = _notification(jekyll_excerpt="作者的摘要", url="https://example.com/2026/03/02/a.html", status="published")
+    # Then the email shows that excerpt (not the first 120 characters) and the url
+    email = note.email_text()
+    assert "作者的摘要" in email and "摘要\n" not in email.replace("作者的摘要", "")
+    assert "https://example.com/2026/03/02/a.html" in email
+    # and a post without one (stored before the field) still shows its excerpt
+    assert "摘要" in _notification().email_text()
+
+
+@pytest.mark.parametrize(
+    ("status", "previous", "expected"),
+    [
+        ("published", None, {"DataType": "String", "StringValue": "published"}),
+        ("unpublished", {"record_type": "POST", "status": "published"},
+         {"DataType": "String.Array", "StringValue": '["unpublished", "published"]'}),
+        # a post told before postdrop knew its status was told it as published
+        ("scheduled", {"record_type": "POST"},
+         {"DataType": "String.Array", "StringValue": '["scheduled", "published"]'}),
+        (None, {"record_type": "REJECTED"}, None),
+    ],
+)  # fmt: skip
+def test_status_is_a_filter_attribute_of_both_states(
+    status: str | None, previous: dict[str, str] | None, expected: dict[str, str] | None
+) -> None:
+    event = "post.rejected" if status is None else "post.created"
+    attributes = _notification(event_type=event, status=status, previous=previous).message_attributes()
+    assert attributes.get("status") == expected

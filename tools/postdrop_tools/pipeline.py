@@ -3,7 +3,8 @@
 S3 -> (bucket notification, a local queue) -> ParseFunction, invoked asynchronously with
 Lambda's retries and ParseDLQ; StoreQueue -> StoreFunction in batches with partial batch
 failure, failed records visible again after the queue's visibility timeout (the template's,
-scaled: stack.TIME_SCALE) and moved to StoreDLQ by the queue's own redrive policy. The
+scaled: stack.TIME_SCALE) and moved to StoreDLQ by the queue's own redrive policy. A scheduled
+post's one-time schedule (kept by the emulator) sends its recheck to StoreQueue when due. The
 emulator leaves ``sequencer`` out of S3 records; it is stamped here, in arrival order, as S3
 stamps it per key.
 """
@@ -14,6 +15,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients
@@ -33,6 +35,7 @@ __all__ = ["Pipeline", "sqs_record"]
 # are the requests of its one table.
 _BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "TransactItems")
 SNS_CHUNK = 64 * 1024
+SCHEDULE_POLL = 0.5  # seconds between looks at the emulator's schedules (Scheduler fires to the minute or better)
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Pipeline:
     handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]]] = field(default_factory=dict)
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
+    _next_schedule_poll: float = 0.0
+    _scheduler: Any = None
 
     calls: Counter[str] = field(default_factory=Counter)
     entries: Counter[str] = field(default_factory=Counter)  # the entries of batch calls
@@ -173,9 +178,40 @@ class Pipeline:
             run_locally(self.stack.client("s3"), request, job["job_id"], function.invoke, bucket=bucket)
         return len(messages)
 
+    def fire_schedules(self, now: datetime | None = None) -> int:
+        """Do EventBridge Scheduler's part: each one-time schedule of the stack's groups whose time
+        has come sends its target (a queue) its input, then is deleted, as ActionAfterCompletion
+        DELETE does. Returns how many fired. Not more often than every SCHEDULE_POLL seconds
+        unless ``now`` is given."""
+        if now is None:
+            if time.monotonic() < self._next_schedule_poll:
+                return 0
+            self._next_schedule_poll = time.monotonic() + SCHEDULE_POLL
+        groups = [self.stack.ref(g) for g in self.stack.template.of_type("AWS::Scheduler::ScheduleGroup")]
+        if not groups:
+            return 0
+        if self._scheduler is None:  # made once: a boto3 client costs tens of milliseconds
+            self._scheduler = self.stack.client("scheduler")
+        scheduler, at = self._scheduler, now or datetime.now(UTC)
+        fired = 0
+        for group in groups:
+            for summary in scheduler.list_schedules(GroupName=group).get("Schedules", []):
+                schedule = scheduler.get_schedule(Name=summary["Name"], GroupName=group)
+                due = _one_time(schedule["ScheduleExpression"])
+                if due is None or due > at or schedule.get("State", "ENABLED") != "ENABLED":
+                    continue
+                target = schedule["Target"]
+                name = target["Arn"].rsplit(":", 1)[1]  # arn:aws:sqs:region:account:NAME
+                url = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+                self.sqs.send_message(QueueUrl=url, MessageBody=target.get("Input", "{}"))
+                if schedule.get("ActionAfterCompletion") == "DELETE":
+                    scheduler.delete_schedule(Name=summary["Name"], GroupName=group)
+                fired += 1
+        return fired
+
     def pump(self) -> int:
         """One round over every event source; returns how many messages it handled."""
-        handled = self._pump_batch_jobs()
+        handled = self._pump_batch_jobs() + self.fire_schedules()
         for fn in self.functions.values():
             if fn.spec.s3_queue:
                 handled += self.pump_s3(fn)
@@ -214,6 +250,13 @@ class Pipeline:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the pipeline did not drain within {timeout:.0f}s")
             time.sleep(0.02)
+
+
+def _one_time(expression: str) -> datetime | None:
+    """The time of an ``at(yyyy-mm-ddThh:mm:ss)`` expression (UTC, as postdrop writes them)."""
+    if not (expression.startswith("at(") and expression.endswith(")")):
+        return None
+    return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=UTC)
 
 
 def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:

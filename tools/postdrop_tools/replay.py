@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop.adapters.topic import MAX_MESSAGE_BYTES
-from postdrop.item import shown
+from postdrop.item import shown, status_of_record
+from postdrop.item import told as told_shown
 from postdrop.notification import SIZE_ATTRIBUTE, pointer_message
 from postdrop.store import event_type_for, outgoing_for
 from postdrop_tools.read import SEGMENTS, scan_items
@@ -129,11 +130,11 @@ def _announced(item: dict[str, Any]) -> tuple[dict[str, Any], EventType, dict[st
     of), with its event type and previous; None when what it shows is not what they were told
     (in flight) or it was never told. A post that changed and changed back shows what was told."""
     told = item.get("told")
-    if told is None or (str(told["record_type"]), told.get("content_hash")) != shown(item):
+    if told is None or told_shown(item)[0] != shown(item):
         return None
     then = item | {"since": int(told["since"])} | ({"origin": told["origin"]} if "origin" in told else {})
     previous = told.get("previous")
-    was = (str(previous["record_type"]) if previous else "DELETED", None)
+    was = (str(previous["record_type"]), None, status_of_record(previous)) if previous else ("DELETED", None, None)
     # a told written before event types were kept: what the change was, from what came before it
     event_type = told.get("event_type") or event_type_for(was, shown(item)) or "post.deleted"
     return then, event_type, previous
@@ -171,7 +172,7 @@ def replay(
         if event_type == "post.deleted" and not deleted:
             report.deleted += 1
             continue
-        outgoing = outgoing_for(then, event_type, previous, s3)
+        outgoing = outgoing_for(then, event_type, previous, s3, change=then["told"].get("change"))
         attributes = outgoing.notification.message_attributes()
         if policy and not matches(policy, attributes):
             report.filtered += 1

@@ -1,8 +1,9 @@
 """The local stack: what template.yaml declares, created on the emulator.
 
-Buckets, queues (dead-letter queues first), tables, topics and subscriptions come from the
-template's resources. A bucket's notifications to a function become notifications to a local
-queue, which the runner turns into invocations, as Lambda's S3 trigger would; with
+Buckets, queues (dead-letter queues first), tables, topics and subscriptions, and the
+schedule groups of scheduled posts, come from the template's resources. A bucket's
+notifications to a function become notifications to a local queue, which the runner turns
+into invocations, as Lambda's S3 trigger would; with
 NotificationSource=EventBridge the bucket sends EventBridge events instead, and the template's
 rule is created on the emulator with that same queue as its target.
 """
@@ -145,6 +146,20 @@ def _create_tables(stack: LocalStack) -> None:
         t.physical[logical] = {"Ref": name, "Arn": arn}
 
 
+def _create_schedule_groups(stack: LocalStack) -> None:
+    """EventBridge Scheduler's groups (moto keeps their schedules; the runner fires them when due)."""
+    t = stack.template
+    groups = t.of_type("AWS::Scheduler::ScheduleGroup")
+    if not groups:
+        return
+    scheduler = stack.client("scheduler")
+    for logical, spec in groups.items():
+        given = (spec.get("Properties") or {}).get("Name")
+        name = str(t.resolve(given)) if given else local_name(logical)
+        arn = scheduler.create_schedule_group(Name=name)["ScheduleGroupArn"]
+        t.physical[logical] = {"Ref": name, "Arn": arn}
+
+
 def _create_topics(stack: LocalStack) -> None:
     sns = stack.client("sns")
     t = stack.template
@@ -246,6 +261,7 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _create_keys(stack)
     _create_tables(stack)
     _create_topics(stack)
+    _create_schedule_groups(stack)
     _roles(stack)
     _functions(stack)
     _notifications(stack)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "MARKER_PREFIX", "Written", "item_bytes", "mark_announcing", "mark_told", "stored_post_json",
+    "MARKER_PREFIX", "Written", "item_bytes", "mark_announcing", "mark_told", "read_item", "stored_post_json",
     "stored_sequencer", "write_first", "write_next",
 ]  # fmt: skip
 
@@ -256,3 +256,9 @@ def stored_sequencer(client: DynamoDBClient, table: str, post_id: str, key: str)
     if "files" not in item and item.get("key") == key and "sequencer" in item:
         return str(item["sequencer"])
     return "0"
+
+
+def read_item(client: DynamoDBClient, table: str, post_id: str) -> dict[str, Any] | None:
+    """The post's item as it is now (a consistent read), None when there is none."""
+    response = client.get_item(TableName=table, Key={"post_id": {"S": post_id}}, ConsistentRead=True)
+    return _from_dynamo(response.get("Item"))

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
 
 __all__ = [
-    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS",
-    "MAX_TERMS", "MAX_TERM_CHARS", "MAX_TITLE_CHARS", "check_head", "check_nesting", "head_problem",
+    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEAD_EXCERPT_CHARS",
+    "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERM_CHARS", "MAX_TITLE_CHARS", "MAX_URL_CHARS",
+    "check_head", "check_nesting", "head_excerpt", "head_problem",
 ]  # fmt: skip
 
 MAX_TITLE_CHARS = 2_000
@@ -42,6 +43,13 @@ MAX_TERM_CHARS = 100  # one category or tag (the first category is an index key:
 MAX_SOURCE_NAME_CHARS = 500
 MAX_SOURCE_URL_CHARS = 4_096
 MAX_EXCERPT_CHARS = 1_000  # parse_post makes excerpts of 120 characters; an envelope's is held to this
+# Jekyll's excerpt is the author's: with no separator in the body it is the whole post. The head
+# (every envelope, item and notification) carries at most this much of it, cut with an ellipsis;
+# the post itself keeps it whole.
+MAX_HEAD_EXCERPT_CHARS = 1_000
+# A post's url (Jekyll's permalink, percent-encoded: ASCII). The longest in the corpus and
+# jekyll-world is under 200; only a permalink of many long non-ASCII categories comes near this.
+MAX_URL_CHARS = 8_192
 
 MAX_DEPTH = 512
 MAX_DEPTH_SUM = 10_000_000  # ~0.45 s on one core of the machine that measured it
@@ -123,6 +131,8 @@ def head_problem(
     source_name: str | None,
     source_url: str | None,
     excerpt: str,
+    url: str | None = None,
+    jekyll_excerpt: str = "",
 ) -> str | None:
     """Which part of a head is past its cap, as a sentence; None when none is."""
     if len(title) > MAX_TITLE_CHARS:
@@ -130,14 +140,29 @@ def head_problem(
     problem = _terms_problem("categories", "category", categories) or _terms_problem("tags", "tag", tags)
     if problem is not None:
         return problem
-    name, url = source_name or "", source_url or ""
+    name, source = source_name or "", source_url or ""
     if len(name) > MAX_SOURCE_NAME_CHARS:
         return f"the source name is {len(name):,} characters long; postdrop takes at most {MAX_SOURCE_NAME_CHARS}"
-    if len(url) > MAX_SOURCE_URL_CHARS:
-        return f"the source URL is {len(url):,} characters long; postdrop takes at most {MAX_SOURCE_URL_CHARS:,}"
+    if len(source) > MAX_SOURCE_URL_CHARS:
+        return f"the source URL is {len(source):,} characters long; postdrop takes at most {MAX_SOURCE_URL_CHARS:,}"
     if len(excerpt) > MAX_EXCERPT_CHARS:
         return f"the excerpt is {len(excerpt):,} characters long; postdrop makes them of at most {MAX_EXCERPT_CHARS:,}"
+    if len(url or "") > MAX_URL_CHARS:
+        return f"the post's url is {len(url or ''):,} characters long; postdrop takes at most {MAX_URL_CHARS:,}"
+    if len(jekyll_excerpt) > MAX_HEAD_EXCERPT_CHARS:
+        return (
+            f"the head's jekyll_excerpt is {len(jekyll_excerpt):,} characters long; a head carries at most"
+            f" {MAX_HEAD_EXCERPT_CHARS:,}"
+        )
     return None
+
+
+def head_excerpt(jekyll_excerpt: str) -> str:
+    """What a head carries of Jekyll's excerpt: all of it up to MAX_HEAD_EXCERPT_CHARS, else
+    its start and an ellipsis (the post keeps it whole)."""
+    if len(jekyll_excerpt) <= MAX_HEAD_EXCERPT_CHARS:
+        return jekyll_excerpt
+    return jekyll_excerpt[: MAX_HEAD_EXCERPT_CHARS - 1].rstrip() + "…"
 
 
 def check_head(post: NormalizedPost) -> None:
@@ -150,6 +175,7 @@ def check_head(post: NormalizedPost) -> None:
         source_name=post.source.name,
         source_url=post.source.url,
         excerpt=post.excerpt,
+        url=post.url,
     )
     if problem is not None:
         raise PostRejected(problem)

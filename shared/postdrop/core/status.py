@@ -6,16 +6,18 @@
   value: Jekyll's publisher reads a missing value as no);
 - ``scheduled``: the post's date is after ``now`` (Jekyll's ``future: false`` hides it);
 - ``published``: anything else, a post without a date too.
+
+That is the status at the parse. ``effective_status`` is what it is at a later moment: a
+scheduled post is published once its date has come (StoreFunction stores that, and
+announces the change when the date arrives: docs/item.md).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import datetime
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from datetime import datetime
-
-__all__ = ["DRAFT_FOLDERS", "Status", "status_of"]
+__all__ = ["DRAFT_FOLDERS", "Status", "due_of", "effective_status", "status_of"]
 
 Status = Literal["published", "unpublished", "scheduled", "draft"]
 DRAFT_FOLDERS = frozenset({"_drafts", "drafts"})
@@ -32,3 +34,19 @@ def status_of(key: str, meta: dict[str, Any], date: datetime | None, now: dateti
     if date is not None and int(date.timestamp()) > int(now.timestamp()):
         return "scheduled"
     return "published"
+
+
+def due_of(published_at: str | None) -> datetime | None:
+    """When a post dated ``published_at`` (ISO 8601 with offset) is due: its date, to the
+    second as Jekyll compares it (None without a date)."""
+    if not published_at:
+        return None
+    return datetime.fromisoformat(published_at).replace(microsecond=0)
+
+
+def effective_status(status: str, published_at: str | None, now: datetime) -> str:
+    """``status`` (as parsed) at ``now``: ``scheduled`` turns ``published`` once its date has come."""
+    due = due_of(published_at)
+    if status == "scheduled" and due is not None and int(due.timestamp()) <= int(now.timestamp()):
+        return "published"
+    return status

@@ -1,0 +1,71 @@
+"""What changed between two versions of a post, without keeping the old one (#27, item 4).
+
+Each field a subscriber may act on gets a short hash (``field_hashes``), carried in the post's
+head and kept in ``told`` beside the state subscribers were told; the next ``post.updated``
+lists the fields whose hash moved (``changed_fields``), so a search index re-embeds only the
+body when only the body changed. Eight hex digits a field: a change goes unseen only when its
+two hashes collide, about once in four billion changes of that field.
+
+``body`` is the article (its sections, text and HTML, and what is counted from them: characters,
+words, reading minutes); the rest are NormalizedPost's fields of those names. ``status`` is not
+content (the clock changes it): a change of it is an event of its own, never a ``post.updated``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from pydantic_core import to_json
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from postdrop.model import NormalizedPost
+
+__all__ = ["FIELDS", "changed_fields", "field_hashes"]
+
+# The name a subscriber reads in ``changed`` -> the NormalizedPost fields it covers, in the order listed.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "published_at": ("published_at",),
+    "updated_at": ("updated_at",),
+    "categories": ("categories",),
+    "tags": ("tags",),
+    "authors": ("authors",),
+    "summary": ("summary",),
+    "body": ("sections", "text", "html", "char_count", "word_count", "reading_minutes"),
+    "headings": ("headings",),
+    "excerpt": ("excerpt",),
+    "jekyll_excerpt": ("jekyll_excerpt",),
+    "url": ("url",),
+    "slug": ("slug",),
+    "lang": ("lang",),
+    "image": ("image",),
+    "images": ("images",),
+    "links": ("links",),
+    "source": ("source",),
+    "layout": ("layout",),
+    "extra": ("extra",),
+}
+_ORDER = {name: n for n, name in enumerate(FIELDS)}
+
+
+_PARTS = {part for parts in FIELDS.values() for part in parts}
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(to_json(value)).hexdigest()[:8]
+
+
+def field_hashes(post: NormalizedPost) -> dict[str, str]:
+    """A short hash of each of FIELDS of ``post`` (over its JSON, as pydantic writes it: a
+    mapping in ``extra`` reordered counts as changed)."""
+    data = post.model_dump(include=_PARTS)
+    return {name: _digest([data.get(part) for part in parts]) for name, parts in FIELDS.items()}
+
+
+def changed_fields(before: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
+    """The fields whose hash moved from ``before`` to ``now`` (one only in either counts), in FIELDS' order."""
+    names = {name for name in {*before, *now} if before.get(name) != now.get(name)}
+    return sorted(names, key=lambda name: (_ORDER.get(name, len(_ORDER)), name))
