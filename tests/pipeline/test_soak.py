@@ -10,7 +10,9 @@ pytestmark = [pytest.mark.pipeline, pytest.mark.long(seconds=75)]
 
 
 def test_small_soak_loses_nothing_doubles_nothing_and_ends_at_the_newest() -> None:
-    config = SoakConfig(posts=12, updates=3, deletes=0.25, replay=2, shuffle=True, fault_rate=0.1, seed=3)
+    config = SoakConfig(
+        posts=12, updates=3, deletes=0.25, replay=2, shuffle=True, fault_rate=0.1, seed=3, unpublished=0.3
+    )
     report = run_soak(config)
     assert report.problems == []
     assert report.ok
@@ -19,3 +21,5 @@ def test_small_soak_loses_nothing_doubles_nothing_and_ends_at_the_newest() -> No
     assert kinds >= {"throttled", "lost", "died"}  # the faults really happened, of each kind
     assert report.stored + report.deleted + report.rejected == 12  # one item per post, twins included
     assert report.notified >= report.stored
+    # posts saved with `published: false` were told as what they are, each way (never public, or leaving view)
+    assert report.events.get("post.unpublished", 0) >= 1, report.events

@@ -16,9 +16,11 @@ for real and checked against a model of S3 and of the precedence rule that is wr
 the code under test:
 
 - lost: a post with changes and no item at all
-- stale: an item not showing what its files' newest states say (record type, file, title)
+- stale: an item not showing what its files' newest states say (record type, file, title,
+  and whether the post is public: some versions are saved with ``published: false``)
 - silent_drops: a file whose newest change the item does not hold (its entry in ``files``)
-- missing_notifications: posts whose newest notification (by revision) is not their state
+- missing_notifications: posts whose newest notification (by revision) is not their state (a
+  post saved unpublished: ``post.unpublished``, or ``post.deleted`` with ``status`` when it was public)
 - duplicates_uncaught: two notifications of one state under different notification_ids,
   which a subscriber deduplicating by notification_id would process twice
 - one_id_two_bodies: one notification_id delivered with different bodies (the id is an
@@ -81,6 +83,7 @@ class SoakConfig:
     strays: float = 0.1  # posts with an x.jpg beside x.md
     version_deletes: float = 0.15  # files that lose an older version for good
     restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
+    unpublished: float = 0.1  # versions saved with `published: false`: a post leaving public view, or never in it
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Change:
     version_id: str | None = None
     size: int = 0
     etag: str = ""
+    public: bool = True  # False: saved with `published: false`
 
 
 @dataclass
@@ -119,6 +123,7 @@ class SoakReport:
     dlq: int = 0
     seconds: float = 0.0
     faults_injected: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)  # notifications by event_type, duplicates included
     redriven: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -127,13 +132,17 @@ class SoakReport:
         return not any(getattr(self, name) for name in _COUNTS)
 
 
-def _post_text(rng: random.Random, fmt: str, title: str, token: str, large: bool = False) -> bytes:
+def _post_text(
+    rng: random.Random, fmt: str, title: str, token: str, large: bool = False, *, public: bool = True
+) -> bytes:
     """A post in one of the producer's formats, unique by ``token``; ``large``: with about 60 KB
-    of random CJK text, which zlib cannot shrink much."""
+    of random CJK text, which zlib cannot shrink much; not ``public``: saved with `published: false`."""
     category = rng.choice(["emnews", "markets", "sitenews"])
     date = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 0{rng.randint(0, 9)}:1{rng.randint(0, 9)}:00"
     zone = rng.choice([" +0800", " +08:00", ""])
-    head = f'---\nlayout: post\ntitle: "{title}"\ndate: {date}{zone}\ncategories: {category}\ntags: 滚动新闻\n---\n'
+    hidden = "" if public else "published: false\n"
+    head = f'---\nlayout: post\ntitle: "{title}"\ndate: {date}{zone}\ncategories: {category}\ntags: 滚动新闻\n{hidden}'
+    head += "---\n"
     para = f"第{token}段：示例正文，用于浸泡测试。"
     body = {
         "media": f"<p>{para}</p><p><strong>小标题</strong></p><p>{para}二</p>"
@@ -158,6 +167,7 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
         changes.append(Change(key, kind, f"{len(changes) + 1:016X}", title, junk, version_id, **more))
 
     folder_at = {rng.randrange(max(1, config.posts)): f"posts/soak/f{n}/" for n in range(config.folders)}
+    hiding = random.Random(f"{config.seed}-unpublished")  # noqa: S311  # nosec B311  # its own stream: other draws stay
     for i in range(config.posts):
         if i in folder_at:  # a console's "create folder", or a sync tool's, then its removal
             put = s3.put_object(Bucket=bucket, Key=folder_at[i], Body=b"")
@@ -180,14 +190,15 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
             for v in range(1 if key.endswith(".jpg") else config.updates):
                 token = f"{i}-{v}-{rng.randrange(10**9)}"
                 title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
-                data = _post_text(rng, fmt, title, token, large) if not junk else (
+                public = hiding.random() >= config.unpublished
+                data = _post_text(rng, fmt, title, token, large, public=public) if not junk else (
                     _post_text(rng, fmt, "长" * 100_000, token) if unstorable and key.endswith(".md")
                     else f"---\nnot a post {token}\n".encode()
                 )  # fmt: skip
                 put = s3.put_object(Bucket=bucket, Key=key, Body=data)
                 versions.append(put.get("VersionId"))
                 record(key, "put", None if junk else title, junk, put.get("VersionId"),
-                       size=len(data), etag=put["ETag"].strip('"'))  # fmt: skip
+                       size=len(data), etag=put["ETag"].strip('"'), public=public or junk)  # fmt: skip
             if len(versions) > 1 and rng.random() < config.version_deletes:  # an older version, for good
                 older = rng.choice(versions[:-1])
                 s3.delete_object(Bucket=bucket, Key=key, VersionId=older)
@@ -236,6 +247,8 @@ def _state(note: dict[str, Any]) -> tuple[Any, ...]:
         return ("POST", note["key"], note.get("content_hash"))
     if kind == "post.rejected":  # the reason, and the categories and tags its subscribers filter it by
         return (kind, note["key"], note.get("reason"), *(tuple(note.get(n) or ()) for n in ("categories", "tags")))
+    if kind != "post.deleted" or note.get("status"):  # a post not public (post.unpublished, or one leaving view)
+        return (kind, note["key"], note.get("content_hash"), note.get("status"))
     return (kind, None, note.get("reason"))
 
 
@@ -264,6 +277,7 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
             report.one_id_two_bodies += 1
             report.problems.append(f"one id, {len(seen)} bodies: {notification_id} ({_differing(seen)})")
     report.notified = len(notifications)
+    report.events = dict(sorted(Counter(n["event_type"] for n in notifications).items()))
     told: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # post_id -> notification_id -> it
     for n in notifications:
         told[n["post_id"]][n["notification_id"]] = n
@@ -279,6 +293,7 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
         ok = item.get("record_type") == expected
         if ok and shows is not None:
             ok = item.get("key") == shows.key and (expected != "POST" or item.get("title") == shows.title)
+            ok = ok and (expected != "POST" or item.get("status") == ("published" if shows.public else "unpublished"))
         if not ok:
             report.stale += 1
             report.problems.append(f"stale: {post_id}: {item.get('record_type')} of {item.get('key')}, not {expected}")
@@ -294,9 +309,10 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
                 where = f"{a['event_type']} of {post_id} at revisions {a.get('revision')} and {b.get('revision')}"
                 report.problems.append(f"one state, two ids: {a['notification_id']}, {b['notification_id']} ({where})")
         last = ordered[-1] if ordered else None
-        if expected == "POST":
-            ok = last is not None and last["event_type"] in ("post.created", "post.updated")
-            ok = ok and last is not None and shows is not None and last["title"] == shows.title
+        if expected == "POST" and shows is not None:  # public: created or updated; else what took it out of view
+            wanted = ("post.created", "post.updated") if shows.public else ("post.unpublished", "post.deleted")
+            ok = last is not None and last["event_type"] in wanted and last["title"] == shows.title
+            ok = ok and last is not None and (shows.public or last.get("status") == "unpublished")
         elif expected == "REJECTED":
             ok = last is not None and last["event_type"] == "post.rejected"
         else:  # deleted: subscribers told of the post must also be told it is gone
