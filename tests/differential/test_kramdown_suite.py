@@ -56,7 +56,6 @@ TODO: dict[str, str] = {
         "a CDATA section inside a <kbd> element: kramdown escapes it there too; postdrop keeps the"
         " raw element as written (the sanitizer then drops the section)"
     ),
-    "kramdown__block/08-list-mixed": "a nested list after a lazy line: kramdown's list indentation rules",
     "kramdown__block/08-list-lazy-and-nested": "lazy lines and nesting: kramdown's list indentation rules",
     "kramdown__span/math-normal": "inline $$ math whose second line kramdown reads as a list item ('+ 1$$')",
     "kramdown__span/05-html-xml": "'<SoMe>doit</some>': kramdown matches tag names by case, so '</some>' is text",
@@ -69,7 +68,6 @@ TODO: dict[str, str] = {
     ),
     "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it ('*a *star')",
     "kramdown__span/02-emphasis-empty": "empty emphasis '****' as kramdown leaves it",
-    "kramdown__span/01-link-link-defs": "a definition with no URL ('[4]: nourl' after another) stays text in kramdown",
     "kramdown__span/01-link-inline": "inline links with nested link text, parens in the URL, an empty title",
     "parser-gfm/strikethrough": (
         "strikethrough across emphasis ('~~is a *strike* through *test ~~with nesting~~ involved*"

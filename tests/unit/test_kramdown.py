@@ -394,3 +394,16 @@ def test_options_change_how_later_html_and_footnotes_are_read() -> None:
 def test_many_unclosed_text_elements_are_rejected_in_time() -> None:
     with pytest.raises(PostRejected, match="more than 100,000"):
         parse('{::options parse_span_html="false" /}\n\n' + "<span>x " * 150_000)
+
+
+def test_white_space_after_an_item_marker_is_the_items_indentation_not_code() -> None:
+    got = parse("Mixed:\n\n* \t  \tsome text\n        * nested\n\nAfter.\n")
+    assert "<code>" not in got.html
+    assert got.text.split("\n") == ["Mixed:", "some text", "nested", "After."]
+
+
+def test_the_last_definition_of_a_label_wins_and_indented_lines_under_definitions_are_code() -> None:
+    got = parse("[1]: first.url\n [1]: last.url\n    [2]: nourl\n\nSee [1] and [2].\n")
+    assert 'href="last.url"' in got.html and "first.url" not in got.html
+    assert "<code>[2]: nourl\n</code>" in got.html
+    assert "See 1 and [2]." in got.text

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pyromark
 
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.opaque import Masked, mask
+from postdrop.core.opaque import Masked, after_definition, mask
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -740,6 +740,46 @@ def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, code  # one line out per line in: the code flags stand
 
 
+# searched in "\n" + text: a list item whose marker a tab or five spaces follow
+_WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)(?: {0,4}\t| {5})")
+_WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.))([ \t]+)(?=\S)")
+
+
+def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown counts all the white space after a list item's marker into the item's indentation
+    (a tab to the next multiple of four): the first line's text is never code, and the item's
+    lines are those indented as far as its text. CommonMark reads five columns or more after the
+    marker as indented code. Such an item is written with one space after its marker, and the
+    lines indented to its text are moved left by as much."""
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        match = None if code[i] else _WIDE_ITEM.match(lines[i])
+        if match is None:
+            i += 1
+            continue
+        marker = match.group(1).expandtabs(4)
+        text_column = len((match.group(1) + match.group(2)).expandtabs(4))  # kramdown's indentation
+        shift = text_column - (len(marker) + 1)  # CommonMark's, with one space after the marker
+        if shift < 4:  # four columns or fewer after the marker: CommonMark reads the same
+            i += 1
+            continue
+        out[i] = marker + " " + lines[i][match.end() :]
+        i += 1
+        blank_above = False
+        while i < len(lines) and not code[i]:  # the item's lines: indented to its text, or lazy
+            line = lines[i]
+            if not line.strip():
+                blank_above = True
+            elif _indent(line) >= text_column:
+                out[i] = " " * (_indent(line) - shift) + line.lstrip(" \t")
+                blank_above = False
+            elif blank_above or _LIST_ITEM.match(line):
+                break
+            i += 1
+    return out, code
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -1086,6 +1126,28 @@ def _spaced_references(text: str) -> str:
     return _sub_in_prose(_SPACED_REFERENCE, join, text)
 
 
+def _shadowed_definitions(text: str) -> str:
+    """Of two link definitions with one label, kramdown keeps the last, CommonMark the first: the
+    earlier ones get a label no reference has (a definition is never shown). Only definitions
+    that open a block are definitions to either reader; one in a paragraph is its text."""
+    found: dict[str, list[re.Match[str]]] = {}
+    for match in _DEFINITION_LABEL.finditer(text):
+        found.setdefault(" ".join(match.group(1).lower().split()), []).append(match)
+    shadowed = []
+    for matches in found.values():
+        if len(matches) < 2:
+            continue
+        read = [m for m in matches if after_definition(text, m.start())]
+        shadowed += [m.start(1) for m in read[:-1]]
+    if not shadowed:
+        return text
+    pieces, pos = [], 0
+    for at in sorted(shadowed):
+        pieces += [text[pos:at], "\u2063shadowed\u2063"]
+        pos = at
+    return "".join(pieces) + text[pos:]
+
+
 _XML_MARKUP = _lazy(r"<(?=\?|!\[CDATA\[)")
 
 
@@ -1110,12 +1172,14 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
+    (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text, _tables),
+    (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (lambda text: _BREAK_LINE_ANY.search("\n" + text) is not None, _paragraph_breaks),
