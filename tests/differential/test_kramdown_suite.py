@@ -12,18 +12,19 @@ they are expected to fail (strictly: a case that starts agreeing must leave the 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from postdrop import parse_post
-from tests.conftest import REPO
+from tests.conftest import KRAMDOWN_SUITE
 from tests.differential.compare import text_problems
 from tests.differential.jekyll_site import JEKYLL, build
 
-SUITE = Path(os.environ.get("POSTDROP_KRAMDOWN_SUITE", REPO.parent / "shared" / "kramdown-suite"))
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SUITE = KRAMDOWN_SUITE
 FOLDERS = sorted(d for d in SUITE.iterdir() if d.is_dir()) if SUITE.is_dir() else []
 CASES = [(folder.name, path) for folder in FOLDERS for path in sorted(folder.glob("*.md"))]
 pytestmark = [

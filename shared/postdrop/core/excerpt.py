@@ -76,7 +76,25 @@ def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, rend
     separator = default_separator if separator is None or separator is False else str(separator)
     if not separator:
         return ""
-    return plain_text(render(excerpt_source(body, separator)))
+    source = excerpt_source(body, separator)
+    if _is_plain(source):  # what rendering it would give: its paragraphs' text as written
+        return "\n".join(text for paragraph in source.split("\n\n") if (text := " ".join(paragraph.split())))
+    return plain_text(render(source))
+
+
+def _is_plain(source: str) -> bool:
+    """Whether ``source`` reads as its own text, whatever Liquid, kramdown and pulldown-cmark do:
+    words and sentence punctuation only (no character that Liquid, Markdown, HTML or typography
+    reads), no line that opens a block other than a paragraph, and no hard line break. Most
+    excerpts (a first paragraph of prose) are; they need not be rendered to be read."""
+    if not _PLAIN_CHARACTERS.fullmatch(source) or "  \n" in source or "--" in source or "..." in source:
+        return False
+    return _LINE_OPENS_BLOCK.search(source) is None
+
+
+_PLAIN_CHARACTERS = re.compile(r"[\w \n,.;:?!%/@()+=，。、；：？！（）《》「」『』【】—…·]*")
+# a line that does not open with a word character, or opens an ordered item
+_LINE_OPENS_BLOCK = re.compile(r"^(?:[^\w\n]|_|\d+[.)])", re.MULTILINE)
 
 
 def plain_text(html: str) -> str:

@@ -1060,6 +1060,20 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
     return out, code
 
 
+def _break_line_under_text(text: str) -> bool:
+    """Whether a rule line or setext underline stands right under a line that is not blank: where
+    _paragraph_breaks may have work (a rule between blank lines, the common one, needs none)."""
+    lined = "\n" + text
+    for match in _BREAK_LINE_ANY.finditer(lined):
+        above = lined.rfind("\n", 0, match.start()) + 1
+        if _NON_SPACE.search(lined, above, match.start()) is not None:
+            return True
+    return False
+
+
+_NON_SPACE = _lazy(r"\S")
+
+
 def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """A heading's ``{...}`` that is not kramdown's `` {#id}`` is text to kramdown: its brace
     written as a character reference, so that pulldown-cmark takes no id, class or attribute."""
@@ -1182,7 +1196,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
-    (lambda text: _BREAK_LINE_ANY.search("\n" + text) is not None, _paragraph_breaks),
+    (_break_line_under_text, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
     (lambda text: "----" in text, _long_dashes),
 )
