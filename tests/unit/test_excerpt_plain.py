@@ -10,8 +10,8 @@ from postdrop.core.body import render_markdown
 from postdrop.core.excerpt import _is_plain, jekyll_excerpt, plain_text
 
 # plain characters, and a few of each kind the reader gives a meaning to
-PLAIN = "ab Z9 \n,.;:?!%/@()+=，。、：？（）《》—…·中文"
-ALPHABET = st.sampled_from([*PLAIN, "\n\n", "  \n", "--", "...", "*", "_", "1.", "#", "'", "<", "&", "\\"])
+PLAIN = "ab Z9 \n,.;:?!%/@()+=-“”，。、：？（）《》—…·中文"
+ALPHABET = st.sampled_from([*PLAIN, "\n\n", "> ", "  \n", "--", "...", "*", "_", "1.", "#", "'", "<", "&", "\\"])
 
 
 @settings(deadline=None, max_examples=300)
@@ -25,5 +25,6 @@ def test_a_plain_excerpt_reads_as_rendering_it_would(source: str) -> None:
 
 def test_prose_is_plain_and_markdown_is_not() -> None:
     assert _is_plain("A first paragraph, plain: 100% prose (no marks).\n第二行，中文。")
-    for marked in ("*a*", "1. item", "- item", "a  \nb", "a -- b", "so...", "it's", "    code", "{{ x }}", "<b>x</b>"):
-        assert not _is_plain(marked), marked
+    marked = ("*a*", "_a_", "1. item", "- item", "a  \nb", "a -- b", "so...", "it's", "    code", "{{ x }}", "<b>x</b>")
+    for source in marked:
+        assert not _is_plain(source), source
