@@ -407,3 +407,9 @@ def test_the_last_definition_of_a_label_wins_and_indented_lines_under_definition
     assert 'href="last.url"' in got.html and "first.url" not in got.html
     assert "<code>[2]: nourl\n</code>" in got.html
     assert "See 1 and [2]." in got.text
+
+
+def test_a_line_that_opens_a_block_ends_the_paragraph_a_span_may_pair_in() -> None:
+    got = parse("With $$1\n+ 1$$ in between, and `a\n- b` too.\n")
+    assert got.text.split("\n") == ["With $$1", "1$$ in between, and `a", "b` too."]
+    assert "math" not in got.html and "<code>" not in got.html

@@ -114,6 +114,10 @@ _KRAMDOWN_TAG = re.compile(
     rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+# where kramdown's paragraph ends (kramdown-parser-gfm's rule): a blank line, or a line that opens
+# a list item, an ATX heading, a definition or a fenced code block. (A quote's line too, but a
+# quote's own lines each open with ">": those are left to the blank lines.)
+_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?=\n)| {0,3}(?:[*+-][ \t]|\d{1,9}\.[ \t]|#{1,6}[ \t]|:[ \t]|```|~~~))")
 # a link definition's line (kramdown's: the URL may have spaces), and a title alone on its line
 _LINK_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\n\]]{1,999}\]:[ \t]*\S")
 _LINK_TITLE = re.compile(r"[ \t]*(?:\"[^\n]*\"|'[^\n]*')[ \t]*")
@@ -606,7 +610,7 @@ def _escape_broken_tags(block: str) -> str:
 
 def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     """Code spans, raw HTML span elements and ``$$`` math in a run of prose lines: each within
-    its paragraph (a blank line ends every span). ``raw_only``: raw HTML elements only (the
+    its paragraph (a blank line, or a line that opens another block, ends every span). ``raw_only``: raw HTML elements only (the
     text of an HTML block is not Markdown)."""
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
@@ -630,9 +634,9 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             continue
         if raw_only and kind != "raw":
             continue
-        if start >= limit:  # past the paragraph of the place before: the next blank line after this one
-            blank = _BLANK_LINE.search(text, start + 1)
-            limit = len(text) if blank is None else blank.start()
+        if start >= limit:  # past the paragraph of the place before: where the one of this place ends
+            end_of_paragraph = _PARAGRAPH_END.search(text, start + 1)
+            limit = len(text) if end_of_paragraph is None else end_of_paragraph.start()
         opener = back = start
         while back > 0 and text[back - 1] == "\\":
             back -= 1
