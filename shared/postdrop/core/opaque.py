@@ -610,8 +610,8 @@ def _escape_broken_tags(block: str) -> str:
 
 def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     """Code spans, raw HTML span elements and ``$$`` math in a run of prose lines: each within
-    its paragraph (a blank line, or a line that opens another block, ends every span). ``raw_only``: raw HTML elements only (the
-    text of an HTML block is not Markdown)."""
+    its paragraph (a blank line, or a line that opens another block, ends every span).
+    ``raw_only``: raw HTML elements only (the text of an HTML block is not Markdown)."""
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
     limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
