@@ -72,7 +72,6 @@ TODO: dict[str, str] = {
     ),
     "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it ('*a *star')",
     "kramdown__span/02-emphasis-empty": "empty emphasis '****' as kramdown leaves it",
-    "kramdown__span/01-link-inline": "inline links with nested link text, parens in the URL, an empty title",
     "parser-gfm/strikethrough": (
         "strikethrough across emphasis ('~~is a *strike* through *test ~~with nesting~~ involved*"
         " here~~'): kramdown-parser-gfm pairs the delimiters in another order"

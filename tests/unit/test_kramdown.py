@@ -413,3 +413,19 @@ def test_a_line_that_opens_a_block_ends_the_paragraph_a_span_may_pair_in() -> No
     got = parse("With $$1\n+ 1$$ in between, and `a\n- b` too.\n")
     assert got.text.split("\n") == ["With $$1", "1$$ in between, and `a", "b` too."]
     assert "math" not in got.html and "<code>" not in got.html
+
+
+def test_inline_links_read_as_kramdown_reads_them() -> None:
+    got = parse(
+        "A [link with [no](inner.html) inside](outer.html).\n\n"
+        'A [paren](/to(do "doit") and [spaced](with (spaces).html).\n\n'
+        "Not [one with an empty title](x.html '') here.\n\n"
+        "[Some ![alt](/i.png) text](local.html)\n"
+    )
+    assert 'href="outer.html"' in got.html and 'href="inner.html"' not in got.html
+    assert "A link with [no](inner.html) inside." in got.text
+    assert 'href="/to(do" title="doit"' in got.html and 'href="with%20(spaces).html"' in got.html
+    assert "Not [one with an empty title](x.html ‘’) here." in got.text
+    assert (
+        '<a href="local.html" rel="noopener noreferrer nofollow">Some <img src="/i.png" alt="alt"> text</a>' in got.html
+    )

@@ -22,9 +22,11 @@ here, on the Markdown source around the tokens:
 - kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (a TeX ``\\,``);
   ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition,
   nor is ``: x`` two blank lines under a paragraph; link destinations and definitions may
-  hold spaces; e-mail autolinks show without ``mailto:``; a heading's ``{...}`` other than
-  `` {#id}`` is text; a rule line or setext underline under a paragraph of several lines
-  goes on with the paragraph, and long dash runs read as kramdown's typography writes them.
+  hold spaces; an inline link's text holds no link, its URL runs to the parenthesis that
+  balances the first, and a title is quoted and not empty; e-mail autolinks show without
+  ``mailto:``; a heading's ``{...}`` other than `` {#id}`` is text; a rule line or setext
+  underline under a paragraph of several lines goes on with the paragraph, and long dash runs
+  read as kramdown's typography writes them.
 - after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
@@ -1006,6 +1008,159 @@ def _stray_colons(text: str) -> str:
     return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
 
 
+# what the link reader steps over (an autolink, an HTML tag, an escaped character), a bracket, and
+# where a paragraph ends (a blank line): brackets pair within their paragraph
+_LINK_PART = _lazy(_AUTOLINK + r"(\\.)|(!?\[\^?)|(\])|(\n[ \t]*\n)")
+# in a link's parentheses: a parenthesis, or white space before a title's quote
+_LINK_PAREN_STOP = _lazy(r"(\()|(\))|\s(?=[\"'])")
+_LINK_TITLE = _lazy(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_LINK_ANGLE_URL = _lazy(r"\(<(.*?)>", re.DOTALL)
+_URL_CHARS = 4000  # a link's parentheses are looked into this far (kramdown's are far shorter)
+_TITLE_CHARS = 200  # and an angle-bracketed URL or a title this far
+_UNESCAPED_BRACKET = _lazy(r"(?<!\\)((?:\\\\)*)([\[\]])")
+
+
+def _inline_links(text: str) -> str:
+    """kramdown's inline links and images, ``[text](url "title")``, where CommonMark reads them
+    otherwise. Brackets pair within their paragraph (an image's too); a link holds no link, so
+    brackets in its text are text; the URL runs to the parenthesis that balances the first (it
+    may hold spaces and parentheses), or to white space before a title, which must then be
+    quoted, not empty, and followed by ``)``. Such a link is written in CommonMark's terms (its
+    URL in ``<>``, its text's brackets escaped) when CommonMark would read it otherwise; an
+    opening bracket kramdown reads as text is escaped."""
+    pairs: dict[int, int] = {}  # each "[" (or "![") to its "]"
+    opens: list[int] = []
+    places = 0
+    for match in _LINK_PART.finditer(text):
+        if match.group(2) is None and match.group(3) is None:
+            if match.group(4) is not None:
+                opens.clear()
+            continue  # an autolink, a tag or an escaped character: stepped over
+        if match.group(2) is not None:
+            places += 1  # a place a link may open
+            if places > MAX_REWRITES:
+                raise PostRejected(
+                    f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (links);"
+                    " postdrop reads no more in one post"
+                )
+            opens.append(-1 if match.group(2).endswith("^") else match.start())  # "[^": a footnote's
+        elif match.group(3) is not None and opens:
+            start = opens.pop()
+            if start >= 0:
+                pairs[start] = match.start()
+    if not pairs:
+        return text
+    starts = [at for at in sorted(pairs) if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
+    images = [at for at in starts if text[at] == "!"]
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    limits: dict[int, int] = {}  # where each link's parentheses must end: its paragraph's end, or before
+    for start in starts:
+        close = pairs[start]
+        k = bisect_left(blanks, close)
+        limits[start] = min(blanks[k] if k < len(blanks) else len(text), close + _URL_CHARS)
+    parens = _Parens(text, [(pairs[start] + 1, limits[start]) for start in starts])
+    pieces: list[str] = []
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue  # inside a link written out already
+        close, limit = pairs[start], limits[start]
+        bracket = start + 1 if text[start] == "!" else start
+        link = parens.target(text, close + 1, limit)
+        if link is None:
+            pieces += [text[pos:bracket], "\\["]
+            pos = bracket + 1
+            continue
+        url, title, end = link
+        if "<" in url or ">" in url or "\n" in url or not _differs(text[bracket + 1 : close], url, title):
+            continue  # as written, CommonMark reads what kramdown does (or no <> form could say it)
+        inner = _link_text(text, bracket + 1, close, (pairs, images, limits), parens)
+        target = url.replace("\\", "\\\\").replace("&", "&amp;")
+        titled = "" if title is None else ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        pieces += [text[pos:bracket], f"[{inner}](<{target}>{titled})"]
+        pos = end
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+def _link_text(
+    text: str, start: int, end: int, found: tuple[dict[int, int], list[int], dict[int, int]], parens: _Parens
+) -> str:
+    """A link's text, ``text[start:end]``, for CommonMark: its brackets escaped (a link holds no
+    link: they are text to kramdown), but for the images in it, kept as written. ``found``: the
+    bracket pairs, where images open (in order) and where each one's parentheses must end."""
+    pairs, images, limits = found
+    pieces: list[str] = []
+    pos = start
+    for at in images[bisect_left(images, start) : bisect_left(images, end)]:
+        image = parens.target(text, pairs[at] + 1, limits[at]) if at >= pos else None
+        if image is None or image[2] > end:
+            continue
+        pieces += [_escape_brackets(text[pos:at]), text[at : image[2]]]
+        pos = image[2]
+    return "".join(pieces) + _escape_brackets(text[pos:end])
+
+
+def _escape_brackets(text: str) -> str:
+    return _UNESCAPED_BRACKET.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text) if "[" in text or "]" in text else text
+
+
+class _Parens:
+    """Where each "(" of a text is closed, and where white space stands before a quote: what
+    kramdown's reading of a link's parentheses stops at, found once for the whole text (each
+    link's own scan would make a text of many unclosed ones quadratic)."""
+
+    def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
+        """``windows``: the stretches of text that links' parentheses may span."""
+        self.closes: dict[int, int] = {}
+        self.quotes: list[int] = []
+        merged: list[list[int]] = []
+        for start, end in sorted(windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            opened: list[int] = []
+            for stop in _LINK_PAREN_STOP.finditer(text, start, end):
+                if stop.group(1) is not None:
+                    opened.append(stop.start())
+                elif stop.group(2) is not None:
+                    if opened:
+                        self.closes[opened.pop()] = stop.start()
+                else:
+                    self.quotes.append(stop.start())
+
+    def target(self, text: str, at: int, limit: int) -> tuple[str, str | None, int] | None:
+        """kramdown's reading of the parentheses at ``at``: (url, title, the end), or None when
+        they make no link before ``limit``: to the parenthesis that closes the first, or to
+        white space before a quote, a title then following."""
+        near = min(limit, at + _TITLE_CHARS)
+        angle = _LINK_ANGLE_URL.match(text, at, near)
+        if angle is not None:
+            url, pos = angle.group(1), angle.end()
+            if text.startswith(")", pos):
+                return url, None, pos + 1
+        else:
+            close = self.closes.get(at, limit)
+            k = bisect_left(self.quotes, at)
+            quote = self.quotes[k] if k < len(self.quotes) else limit
+            if close < quote and close < limit:
+                return text[at + 1 : close].strip(), None, close + 1
+            if quote >= limit:
+                return None
+            url, pos = text[at + 1 : quote].strip(), quote + 1
+        title = _LINK_TITLE.match(text, pos, min(limit, pos + _TITLE_CHARS))
+        return None if title is None else (url, title.group(2), title.end())
+
+
+def _differs(inner: str, url: str, title: str | None) -> bool:
+    """Whether CommonMark may read ``[inner](url "title")`` as written otherwise than kramdown:
+    brackets in the text, white space or parentheses in the URL, quotes in the title."""
+    if "[" in inner or "]" in inner or any(ch in url for ch in " \t()"):
+        return True
+    return title is not None and any(ch in title for ch in "\"'\n")
+
+
 def _spaced_destinations(text: str) -> str:
     """``[a](with spaces.html)`` and ``[id]: with spaces.html``: kramdown's links; CommonMark's
     only with the destination in ``<>``."""
@@ -1183,6 +1338,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
     (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (lambda text: "](" in text, _inline_links),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
