@@ -1008,13 +1008,18 @@ def _stray_colons(text: str) -> str:
     return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
 
 
-# what the link reader steps over (an autolink, an HTML tag, an escaped character), a bracket, and
-# where a paragraph ends (a blank line): brackets pair within their paragraph
-_LINK_PART = _lazy(_AUTOLINK + r"(\\.)|(!?\[\^?)|(\])|(\n[ \t]*\n)")
+# an autolink or an HTML tag with a bracket inside: its brackets are no link's
+_BRACKETED_TAG = _lazy(
+    r"<(?=[^<>]*[\[\]])(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}|/?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?)>"
+)
 # in a link's parentheses: a parenthesis, or white space before a title's quote
 _LINK_PAREN_STOP = _lazy(r"(\()|(\))|\s(?=[\"'])")
 _LINK_TITLE = _lazy(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
 _LINK_ANGLE_URL = _lazy(r"\(<(.*?)>", re.DOTALL)
+# where kramdown's and CommonMark's readings of an inline link may part: white space or a
+# parenthesis in its parentheses (a title, spaces, nested parentheses), or a "[" inside brackets
+_ODD_TARGET = _lazy(r"\]\([^)\s]*[\s(]")
+_NESTED_BRACKET = _lazy(r"\[[^\]\n]*\[")
 _URL_CHARS = 4000  # a link's parentheses are looked into this far (kramdown's are far shorter)
 _TITLE_CHARS = 200  # and an angle-bracketed URL or a title this far
 _UNESCAPED_BRACKET = _lazy(r"(?<!\\)((?:\\\\)*)([\[\]])")
@@ -1028,26 +1033,7 @@ def _inline_links(text: str) -> str:
     quoted, not empty, and followed by ``)``. Such a link is written in CommonMark's terms (its
     URL in ``<>``, its text's brackets escaped) when CommonMark would read it otherwise; an
     opening bracket kramdown reads as text is escaped."""
-    pairs: dict[int, int] = {}  # each "[" (or "![") to its "]"
-    opens: list[int] = []
-    places = 0
-    for match in _LINK_PART.finditer(text):
-        if match.group(2) is None and match.group(3) is None:
-            if match.group(4) is not None:
-                opens.clear()
-            continue  # an autolink, a tag or an escaped character: stepped over
-        if match.group(2) is not None:
-            places += 1  # a place a link may open
-            if places > MAX_REWRITES:
-                raise PostRejected(
-                    f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (links);"
-                    " postdrop reads no more in one post"
-                )
-            opens.append(-1 if match.group(2).endswith("^") else match.start())  # "[^": a footnote's
-        elif match.group(3) is not None and opens:
-            start = opens.pop()
-            if start >= 0:
-                pairs[start] = match.start()
+    pairs = _bracket_pairs(text)
     if not pairs:
         return text
     starts = [at for at in sorted(pairs) if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
@@ -1080,6 +1066,57 @@ def _inline_links(text: str) -> str:
         pieces += [text[pos:bracket], f"[{inner}](<{target}>{titled})"]
         pos = end
     return "".join(pieces) + text[pos:] if pieces else text
+
+
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Where each "[" (or "![") that may open a link is closed: brackets pair within their
+    paragraph; one escaped (after an odd run of backslashes) or in a tag or autolink is text, and
+    "[^" opens a footnote's mark. Found by literal searches (each skips ahead in C), not by one
+    pattern tried at every character."""
+    tags = [(m.start(), m.end()) for m in _BRACKETED_TAG.finditer(text)] if "<" in text else []
+    events = sorted(
+        [(m.start(), 1) for m in _OPEN_BRACKET.finditer(text)]
+        + [(m.start(), 2) for m in _CLOSE_BRACKET.finditer(text)]
+        + [(m.start(), 0) for m in _BLANK_LINE.finditer(text)]
+    )
+    if len(events) > 3 * MAX_REWRITES:
+        raise PostRejected(
+            f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (links);"
+            " postdrop reads no more in one post"
+        )
+    pairs: dict[int, int] = {}
+    opens: list[int] = []
+    for at, kind in events:
+        if kind == 0:
+            opens.clear()  # a paragraph's end
+            continue
+        if _escaped(text, at):
+            continue
+        if tags:
+            k = bisect_left(tags, (at + 1, 0)) - 1
+            if k >= 0 and tags[k][0] < at < tags[k][1]:
+                continue  # in a tag
+        if kind == 1:
+            footnote = text.startswith("^", at + 1)
+            image = at > 0 and text[at - 1] == "!" and not _escaped(text, at - 1)
+            opens.append(-1 if footnote else at - 1 if image else at)
+        elif opens:
+            start = opens.pop()
+            if start >= 0:
+                pairs[start] = at
+    return pairs
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is escaped: an odd run of backslashes before it."""
+    back = at
+    while back > 0 and text[back - 1] == "\\":
+        back -= 1
+    return (at - back) % 2 == 1
+
+
+_OPEN_BRACKET = _lazy(r"\[")
+_CLOSE_BRACKET = _lazy(r"\]")
 
 
 def _link_text(
@@ -1338,7 +1375,10 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
     (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
-    (lambda text: "](" in text, _inline_links),
+    (
+        lambda text: "](" in text and (_ODD_TARGET.search(text) or _NESTED_BRACKET.search(text)) is not None,
+        _inline_links,
+    ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
