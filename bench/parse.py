@@ -1,5 +1,5 @@
 """Parse CPU per post: parse_post beside its peers, the library floor and the naive
-normalizer, alternating, in one process, over the corpus and jekyll-world together.
+normalizer, alternating, in one process, over the corpus, jekyll-world and kramdown's suite together.
 
     python -m bench.parse [--rounds N]    prints {"postdrop_us", "naive_us", "floor_us",
                                           "markdown_bleach_us", "markdown_it_nh3_us", "files"}
@@ -47,17 +47,30 @@ def jekyll_world_files() -> list[Path]:
     return [path for posts in sites.values() for path in posts]
 
 
+def kramdown_suite_files() -> list[Path]:
+    """The cases of ../shared/kramdown-suite, each a post, as the differential test finds them."""
+    from tests.conftest import KRAMDOWN_SUITE, kramdown_suite_files
+
+    cases = kramdown_suite_files()
+    if not cases:
+        print(f"bench: kramdown's suite not at {KRAMDOWN_SUITE}; parse rows go without it", file=sys.stderr)
+    return cases
+
+
 def posts_to_parse() -> list[Path]:
-    """The corpus and jekyll-world together: the first producer and fourteen ordinary blogs."""
-    return corpus_files() + jekyll_world_files()
+    """The corpus, jekyll-world and kramdown's suite together: the first producer, fourteen
+    ordinary blogs and every construct kramdown has."""
+    return corpus_files() + jekyll_world_files() + kramdown_suite_files()
 
 
 def _per_post_us(fn: Callable[[bytes, str], object], docs: list[tuple[bytes, str]], repeat: int) -> float:
-    start = time.perf_counter()
+    """The process's CPU time per post (not the wall clock's: on a shared machine that counts the
+    time other processes took the core, which the contender that happens to run then pays)."""
+    start = time.process_time()
     for _ in range(repeat):
         for data, key in docs:
             fn(data, key)
-    return (time.perf_counter() - start) / (repeat * len(docs)) * 1e6
+    return (time.process_time() - start) / (repeat * len(docs)) * 1e6
 
 
 def measure(rounds: int) -> dict[str, float]:

@@ -51,6 +51,16 @@ def jekyll_world_sites() -> dict[str, list[Path]]:
     return {d.name: sorted(p for p in d.iterdir() if p.is_file()) for d in sorted(JEKYLL_WORLD.iterdir()) if d.is_dir()}
 
 
+KRAMDOWN_SUITE = Path(os.environ.get("POSTDROP_KRAMDOWN_SUITE", REPO.parent / "shared" / "kramdown-suite"))
+
+
+def kramdown_suite_files() -> list[Path]:
+    """The cases of ../shared/kramdown-suite (each a post), folder by folder."""
+    if not KRAMDOWN_SUITE.is_dir():
+        return []
+    return [path for d in sorted(KRAMDOWN_SUITE.iterdir()) if d.is_dir() for path in sorted(d.glob("*.md"))]
+
+
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 

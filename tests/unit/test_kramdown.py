@@ -394,3 +394,38 @@ def test_options_change_how_later_html_and_footnotes_are_read() -> None:
 def test_many_unclosed_text_elements_are_rejected_in_time() -> None:
     with pytest.raises(PostRejected, match="more than 100,000"):
         parse('{::options parse_span_html="false" /}\n\n' + "<span>x " * 150_000)
+
+
+def test_white_space_after_an_item_marker_is_the_items_indentation_not_code() -> None:
+    got = parse("Mixed:\n\n* \t  \tsome text\n        * nested\n\nAfter.\n")
+    assert "<code>" not in got.html
+    assert got.text.split("\n") == ["Mixed:", "some text", "nested", "After."]
+
+
+def test_the_last_definition_of_a_label_wins_and_indented_lines_under_definitions_are_code() -> None:
+    got = parse("[1]: first.url\n [1]: last.url\n    [2]: nourl\n\nSee [1] and [2].\n")
+    assert 'href="last.url"' in got.html and "first.url" not in got.html
+    assert "<code>[2]: nourl\n</code>" in got.html
+    assert "See 1 and [2]." in got.text
+
+
+def test_a_line_that_opens_a_block_ends_the_paragraph_a_span_may_pair_in() -> None:
+    got = parse("With $$1\n+ 1$$ in between, and `a\n- b` too.\n")
+    assert got.text.split("\n") == ["With $$1", "1$$ in between, and `a", "b` too."]
+    assert "math" not in got.html and "<code>" not in got.html
+
+
+def test_inline_links_read_as_kramdown_reads_them() -> None:
+    got = parse(
+        "A [link with [no](inner.html) inside](outer.html).\n\n"
+        'A [paren](/to(do "doit") and [spaced](with (spaces).html).\n\n'
+        "Not [one with an empty title](x.html '') here.\n\n"
+        "[Some ![alt](/i.png) text](local.html)\n"
+    )
+    assert 'href="outer.html"' in got.html and 'href="inner.html"' not in got.html
+    assert "A link with [no](inner.html) inside." in got.text
+    assert 'href="/to(do" title="doit"' in got.html and 'href="with%20(spaces).html"' in got.html
+    assert "Not [one with an empty title](x.html ‘’) here." in got.text
+    assert (
+        '<a href="local.html" rel="noopener noreferrer nofollow">Some <img src="/i.png" alt="alt"> text</a>' in got.html
+    )

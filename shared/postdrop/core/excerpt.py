@@ -76,7 +76,38 @@ def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, rend
     separator = default_separator if separator is None or separator is False else str(separator)
     if not separator:
         return ""
-    return plain_text(render(excerpt_source(body, separator)))
+    source = excerpt_source(body, separator)
+    if source.startswith(">"):  # a quote (the first producer's digest): its text is its content's
+        source = _unquoted(source)
+    if _is_plain(source):  # what rendering it would give: its paragraphs' text as written
+        return "\n".join(text for paragraph in source.split("\n\n") if (text := " ".join(paragraph.split())))
+    return plain_text(render(source))
+
+
+def _unquoted(source: str) -> str:
+    """A block quote's content, when each of its lines opens with ``>`` (one ``>`` and one space
+    off each line); else ``source`` as it is (lazy lines are left to the renderer)."""
+    lines = source.rstrip("\n").split("\n")
+    if not all(line.startswith(">") for line in lines):
+        return source
+    return "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
+
+
+def _is_plain(source: str) -> bool:
+    """Whether ``source`` reads as its own text, whatever Liquid, kramdown and pulldown-cmark do:
+    words and sentence punctuation only (no character that Liquid, Markdown, HTML or typography
+    reads), no line that opens a block other than a paragraph, and no hard line break. Most
+    excerpts (a first paragraph of prose) are; they need not be rendered to be read."""
+    if not _PLAIN_CHARACTERS.fullmatch(source) or "_" in source or "  \n" in source:
+        return False
+    return "--" not in source and "..." not in source and _LINE_OPENS_BLOCK.search(source) is None
+
+
+# words (an underscore is emphasis: tested apart), spaces and punctuation no reader gives a meaning
+_PLAIN_CHARACTERS = re.compile(r"[\w \n,.;:?!%/@()+=\-“”‘’，。、；：？！（）《》「」『』【】—…·]*")
+# a line that opens indented, with what may open a list, a rule, an underline or a definition,
+# or with an ordered item's number
+_LINE_OPENS_BLOCK = re.compile(r"^(?:[ \-+=:]|\d+[.)])", re.MULTILINE)
 
 
 def plain_text(html: str) -> str:

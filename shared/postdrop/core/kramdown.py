@@ -22,9 +22,11 @@ here, on the Markdown source around the tokens:
 - kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (a TeX ``\\,``);
   ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition,
   nor is ``: x`` two blank lines under a paragraph; link destinations and definitions may
-  hold spaces; e-mail autolinks show without ``mailto:``; a heading's ``{...}`` other than
-  `` {#id}`` is text; a rule line or setext underline under a paragraph of several lines
-  goes on with the paragraph, and long dash runs read as kramdown's typography writes them.
+  hold spaces; an inline link's text holds no link, its URL runs to the parenthesis that
+  balances the first, and a title is quoted and not empty; e-mail autolinks show without
+  ``mailto:``; a heading's ``{...}`` other than `` {#id}`` is text; a rule line or setext
+  underline under a paragraph of several lines goes on with the paragraph, and long dash runs
+  read as kramdown's typography writes them.
 - after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
@@ -41,7 +43,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pyromark
 
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.opaque import Masked, mask
+from postdrop.core.opaque import Masked, after_definition, mask
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -740,6 +742,46 @@ def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, code  # one line out per line in: the code flags stand
 
 
+# searched in "\n" + text: a list item whose marker a tab or five spaces follow
+_WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)(?: {0,4}\t| {5})")
+_WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.))([ \t]+)(?=\S)")
+
+
+def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown counts all the white space after a list item's marker into the item's indentation
+    (a tab to the next multiple of four): the first line's text is never code, and the item's
+    lines are those indented as far as its text. CommonMark reads five columns or more after the
+    marker as indented code. Such an item is written with one space after its marker, and the
+    lines indented to its text are moved left by as much."""
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        match = None if code[i] else _WIDE_ITEM.match(lines[i])
+        if match is None:
+            i += 1
+            continue
+        marker = match.group(1).expandtabs(4)
+        text_column = len((match.group(1) + match.group(2)).expandtabs(4))  # kramdown's indentation
+        shift = text_column - (len(marker) + 1)  # CommonMark's, with one space after the marker
+        if shift < 4:  # four columns or fewer after the marker: CommonMark reads the same
+            i += 1
+            continue
+        out[i] = marker + " " + lines[i][match.end() :]
+        i += 1
+        blank_above = False
+        while i < len(lines) and not code[i]:  # the item's lines: indented to its text, or lazy
+            line = lines[i]
+            if not line.strip():
+                blank_above = True
+            elif _indent(line) >= text_column:
+                out[i] = " " * (_indent(line) - shift) + line.lstrip(" \t")
+                blank_above = False
+            elif blank_above or _LIST_ITEM.match(line):
+                break
+            i += 1
+    return out, code
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -966,6 +1008,196 @@ def _stray_colons(text: str) -> str:
     return _sub_in_prose(_STRAY_COLON, escape, "\n" + text)[1:]
 
 
+# an autolink or an HTML tag with a bracket inside: its brackets are no link's
+_BRACKETED_TAG = _lazy(
+    r"<(?=[^<>]*[\[\]])(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}|/?[A-Za-z][A-Za-z0-9-]{0,100}(?:\s[^<>]{0,2000})?)>"
+)
+# in a link's parentheses: a parenthesis, or white space before a title's quote
+_LINK_PAREN_STOP = _lazy(r"(\()|(\))|\s(?=[\"'])")
+_LINK_TITLE = _lazy(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_LINK_ANGLE_URL = _lazy(r"\(<(.*?)>", re.DOTALL)
+# where kramdown's and CommonMark's readings of an inline link may part: white space or a
+# parenthesis in its parentheses (a title, spaces, nested parentheses), or a "[" inside brackets
+_ODD_TARGET = _lazy(r"\]\([^)\s]*[\s(]")
+_NESTED_BRACKET = _lazy(r"\[[^\]\n]*\[")
+_URL_CHARS = 4000  # a link's parentheses are looked into this far (kramdown's are far shorter)
+_TITLE_CHARS = 200  # and an angle-bracketed URL or a title this far
+_UNESCAPED_BRACKET = _lazy(r"(?<!\\)((?:\\\\)*)([\[\]])")
+
+
+def _inline_links(text: str) -> str:
+    """kramdown's inline links and images, ``[text](url "title")``, where CommonMark reads them
+    otherwise. Brackets pair within their paragraph (an image's too); a link holds no link, so
+    brackets in its text are text; the URL runs to the parenthesis that balances the first (it
+    may hold spaces and parentheses), or to white space before a title, which must then be
+    quoted, not empty, and followed by ``)``. Such a link is written in CommonMark's terms (its
+    URL in ``<>``, its text's brackets escaped) when CommonMark would read it otherwise; an
+    opening bracket kramdown reads as text is escaped."""
+    pairs = _bracket_pairs(text)
+    if not pairs:
+        return text
+    starts = [at for at in sorted(pairs) if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
+    images = [at for at in starts if text[at] == "!"]
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    limits: dict[int, int] = {}  # where each link's parentheses must end: its paragraph's end, or before
+    for start in starts:
+        close = pairs[start]
+        k = bisect_left(blanks, close)
+        limits[start] = min(blanks[k] if k < len(blanks) else len(text), close + _URL_CHARS)
+    parens = _Parens(text, [(pairs[start] + 1, limits[start]) for start in starts])
+    pieces: list[str] = []
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue  # inside a link written out already
+        close, limit = pairs[start], limits[start]
+        bracket = start + 1 if text[start] == "!" else start
+        link = parens.target(text, close + 1, limit)
+        if link is None:
+            pieces += [text[pos:bracket], "\\["]
+            pos = bracket + 1
+            continue
+        url, title, end = link
+        if "<" in url or ">" in url or "\n" in url or not _differs(text[bracket + 1 : close], url, title):
+            continue  # as written, CommonMark reads what kramdown does (or no <> form could say it)
+        inner = _link_text(text, bracket + 1, close, (pairs, images, limits), parens)
+        target = url.replace("\\", "\\\\").replace("&", "&amp;")
+        titled = "" if title is None else ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        pieces += [text[pos:bracket], f"[{inner}](<{target}>{titled})"]
+        pos = end
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Where each "[" (or "![") that may open a link is closed: brackets pair within their
+    paragraph; one escaped (after an odd run of backslashes) or in a tag or autolink is text, and
+    "[^" opens a footnote's mark. Found by literal searches (each skips ahead in C), not by one
+    pattern tried at every character."""
+    tags = [(m.start(), m.end()) for m in _BRACKETED_TAG.finditer(text)] if "<" in text else []
+    events = sorted(
+        [(m.start(), 1) for m in _OPEN_BRACKET.finditer(text)]
+        + [(m.start(), 2) for m in _CLOSE_BRACKET.finditer(text)]
+        + [(m.start(), 0) for m in _BLANK_LINE.finditer(text)]
+    )
+    if len(events) > 3 * MAX_REWRITES:
+        raise PostRejected(
+            f"the body has more than {MAX_REWRITES:,} places for one kramdown rewrite (links);"
+            " postdrop reads no more in one post"
+        )
+    pairs: dict[int, int] = {}
+    opens: list[int] = []
+    for at, kind in events:
+        if kind == 0:
+            opens.clear()  # a paragraph's end
+            continue
+        if _escaped(text, at):
+            continue
+        if tags:
+            k = bisect_left(tags, (at + 1, 0)) - 1
+            if k >= 0 and tags[k][0] < at < tags[k][1]:
+                continue  # in a tag
+        if kind == 1:
+            footnote = text.startswith("^", at + 1)
+            image = at > 0 and text[at - 1] == "!" and not _escaped(text, at - 1)
+            opens.append(-1 if footnote else at - 1 if image else at)
+        elif opens:
+            start = opens.pop()
+            if start >= 0:
+                pairs[start] = at
+    return pairs
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is escaped: an odd run of backslashes before it."""
+    back = at
+    while back > 0 and text[back - 1] == "\\":
+        back -= 1
+    return (at - back) % 2 == 1
+
+
+_OPEN_BRACKET = _lazy(r"\[")
+_CLOSE_BRACKET = _lazy(r"\]")
+
+
+def _link_text(
+    text: str, start: int, end: int, found: tuple[dict[int, int], list[int], dict[int, int]], parens: _Parens
+) -> str:
+    """A link's text, ``text[start:end]``, for CommonMark: its brackets escaped (a link holds no
+    link: they are text to kramdown), but for the images in it, kept as written. ``found``: the
+    bracket pairs, where images open (in order) and where each one's parentheses must end."""
+    pairs, images, limits = found
+    pieces: list[str] = []
+    pos = start
+    for at in images[bisect_left(images, start) : bisect_left(images, end)]:
+        image = parens.target(text, pairs[at] + 1, limits[at]) if at >= pos else None
+        if image is None or image[2] > end:
+            continue
+        pieces += [_escape_brackets(text[pos:at]), text[at : image[2]]]
+        pos = image[2]
+    return "".join(pieces) + _escape_brackets(text[pos:end])
+
+
+def _escape_brackets(text: str) -> str:
+    return _UNESCAPED_BRACKET.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text) if "[" in text or "]" in text else text
+
+
+class _Parens:
+    """Where each "(" of a text is closed, and where white space stands before a quote: what
+    kramdown's reading of a link's parentheses stops at, found once for the whole text (each
+    link's own scan would make a text of many unclosed ones quadratic)."""
+
+    def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
+        """``windows``: the stretches of text that links' parentheses may span."""
+        self.closes: dict[int, int] = {}
+        self.quotes: list[int] = []
+        merged: list[list[int]] = []
+        for start, end in sorted(windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            opened: list[int] = []
+            for stop in _LINK_PAREN_STOP.finditer(text, start, end):
+                if stop.group(1) is not None:
+                    opened.append(stop.start())
+                elif stop.group(2) is not None:
+                    if opened:
+                        self.closes[opened.pop()] = stop.start()
+                else:
+                    self.quotes.append(stop.start())
+
+    def target(self, text: str, at: int, limit: int) -> tuple[str, str | None, int] | None:
+        """kramdown's reading of the parentheses at ``at``: (url, title, the end), or None when
+        they make no link before ``limit``: to the parenthesis that closes the first, or to
+        white space before a quote, a title then following."""
+        near = min(limit, at + _TITLE_CHARS)
+        angle = _LINK_ANGLE_URL.match(text, at, near)
+        if angle is not None:
+            url, pos = angle.group(1), angle.end()
+            if text.startswith(")", pos):
+                return url, None, pos + 1
+        else:
+            close = self.closes.get(at, limit)
+            k = bisect_left(self.quotes, at)
+            quote = self.quotes[k] if k < len(self.quotes) else limit
+            if close < quote and close < limit:
+                return text[at + 1 : close].strip(), None, close + 1
+            if quote >= limit:
+                return None
+            url, pos = text[at + 1 : quote].strip(), quote + 1
+        title = _LINK_TITLE.match(text, pos, min(limit, pos + _TITLE_CHARS))
+        return None if title is None else (url, title.group(2), title.end())
+
+
+def _differs(inner: str, url: str, title: str | None) -> bool:
+    """Whether CommonMark may read ``[inner](url "title")`` as written otherwise than kramdown:
+    brackets in the text, white space or parentheses in the URL, quotes in the title."""
+    if "[" in inner or "]" in inner or any(ch in url for ch in " \t()"):
+        return True
+    return title is not None and any(ch in title for ch in "\"'\n")
+
+
 def _spaced_destinations(text: str) -> str:
     """``[a](with spaces.html)`` and ``[id]: with spaces.html``: kramdown's links; CommonMark's
     only with the destination in ``<>``."""
@@ -1018,6 +1250,20 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
         run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
+
+
+def _break_line_under_text(text: str) -> bool:
+    """Whether a rule line or setext underline stands right under a line that is not blank: where
+    _paragraph_breaks may have work (a rule between blank lines, the common one, needs none)."""
+    lined = "\n" + text
+    for match in _BREAK_LINE_ANY.finditer(lined):
+        above = lined.rfind("\n", 0, match.start()) + 1
+        if _NON_SPACE.search(lined, above, match.start()) is not None:
+            return True
+    return False
+
+
+_NON_SPACE = _lazy(r"\S")
 
 
 def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -1086,6 +1332,28 @@ def _spaced_references(text: str) -> str:
     return _sub_in_prose(_SPACED_REFERENCE, join, text)
 
 
+def _shadowed_definitions(text: str) -> str:
+    """Of two link definitions with one label, kramdown keeps the last, CommonMark the first: the
+    earlier ones get a label no reference has (a definition is never shown). Only definitions
+    that open a block are definitions to either reader; one in a paragraph is its text."""
+    found: dict[str, list[re.Match[str]]] = {}
+    for match in _DEFINITION_LABEL.finditer(text):
+        found.setdefault(" ".join(match.group(1).lower().split()), []).append(match)
+    shadowed = []
+    for matches in found.values():
+        if len(matches) < 2:
+            continue
+        read = [m for m in matches if after_definition(text, m.start())]
+        shadowed += [m.start(1) for m in read[:-1]]
+    if not shadowed:
+        return text
+    pieces, pos = [], 0
+    for at in sorted(shadowed):
+        pieces += [text[pos:at], "\u2063shadowed\u2063"]
+        pos = at
+    return "".join(pieces) + text[pos:]
+
+
 _XML_MARKUP = _lazy(r"<(?=\?|!\[CDATA\[)")
 
 
@@ -1107,18 +1375,24 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
     (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (
+        lambda text: "](" in text and (_ODD_TARGET.search(text) or _NESTED_BRACKET.search(text)) is not None,
+        _inline_links,
+    ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
+    (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text, _tables),
+    (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
-    (lambda text: _BREAK_LINE_ANY.search("\n" + text) is not None, _paragraph_breaks),
+    (_break_line_under_text, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
     (lambda text: "----" in text, _long_dashes),
 )

@@ -48,7 +48,7 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["Masked", "mask"]
+__all__ = ["Masked", "after_definition", "mask"]
 
 _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
@@ -114,6 +114,13 @@ _KRAMDOWN_TAG = re.compile(
     rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+# where kramdown's paragraph ends (kramdown-parser-gfm's rule): a blank line, or a line that opens
+# a list item, an ATX heading, a definition or a fenced code block. (A quote's line too, but a
+# quote's own lines each open with ">": those are left to the blank lines.)
+_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?=\n)| {0,3}(?:[*+-][ \t]|\d{1,9}\.[ \t]|#{1,6}[ \t]|:[ \t]|```|~~~))")
+# a link definition's line (kramdown's: the URL may have spaces), and a title alone on its line
+_LINK_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\n\]]{1,999}\]:[ \t]*\S")
+_LINK_TITLE = re.compile(r"[ \t]*(?:\"[^\n]*\"|'[^\n]*')[ \t]*")
 
 
 @dataclass(slots=True)
@@ -268,7 +275,15 @@ def mask(text: str) -> Masked:
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
             pos = after_html = after
             continue
-        block_end = _block_end(text, pos, line, blank_before, out, prose, unclosed)
+        # a link definition ends its block in kramdown: indented lines under one are code
+        # (a quoted title under it is the definition's)
+        defined_above = (
+            not blank_before
+            and text.startswith(("[", " [", "  [", "   ["), above)
+            and after_definition(text, above)
+            and _LINK_TITLE.fullmatch(line) is None
+        )
+        block_end = _block_end(text, pos, line, blank_before or defined_above, out, prose, unclosed)
         if block_end is None:
             prose.append(line)
             pos = end + 1
@@ -288,6 +303,8 @@ def mask(text: str) -> Masked:
             code[1:-1] = [keep + code_line if code_line.strip() else code_line for code_line in code[1:-1]]
             out.append(tokens.source("\n".join(code), block=True))
         elif kind == "code":  # one token for the block: its lines go back to the source together
+            if defined_above:
+                out.append("")  # CommonMark would read the lines as the definition's paragraph
             out.append(tokens.source(region, block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
@@ -456,6 +473,23 @@ def _at_margin(entry: str, start: int, end: int) -> bool:
     return not (start + 1 < end and entry[start + 1].isspace())
 
 
+def after_definition(text: str, above: int) -> bool:
+    """Whether the line starting at ``above`` is a link definition that kramdown reads as one:
+    it and the definitions right above it follow a blank line (or open the text). Otherwise
+    they are lines of a paragraph. Looks back LOOK_BACK lines."""
+    end = _line_end(text, above)
+    for _ in range(LOOK_BACK):
+        if _LINK_DEFINITION.match(text, above, end) is None and not (
+            _LINK_TITLE.fullmatch(text, above, end) and above > 0
+        ):
+            return _NON_SPACE.search(text, above, end) is None
+        if above == 0:
+            return True
+        end = above - 1
+        above = text.rfind("\n", 0, end) + 1
+    return False
+
+
 def _in_list(out: list[str], prose: list[str]) -> bool:
     """Whether indented lines here continue a list item (then they are not code): above them, a
     list item comes before any line that starts at the margin. Looks back LOOK_BACK lines."""
@@ -576,8 +610,8 @@ def _escape_broken_tags(block: str) -> str:
 
 def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     """Code spans, raw HTML span elements and ``$$`` math in a run of prose lines: each within
-    its paragraph (a blank line ends every span). ``raw_only``: raw HTML elements only (the
-    text of an HTML block is not Markdown)."""
+    its paragraph (a blank line, or a line that opens another block, ends every span).
+    ``raw_only``: raw HTML elements only (the text of an HTML block is not Markdown)."""
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
     limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
@@ -600,9 +634,9 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             continue
         if raw_only and kind != "raw":
             continue
-        if start >= limit:  # past the paragraph of the place before: the next blank line after this one
-            blank = _BLANK_LINE.search(text, start + 1)
-            limit = len(text) if blank is None else blank.start()
+        if start >= limit:  # past the paragraph of the place before: where the one of this place ends
+            end_of_paragraph = _PARAGRAPH_END.search(text, start + 1)
+            limit = len(text) if end_of_paragraph is None else end_of_paragraph.start()
         opener = back = start
         while back > 0 and text[back - 1] == "\\":
             back -= 1
