@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from postdrop import parse_post
-from tests.conftest import KRAMDOWN_SUITE
+from tests.conftest import KRAMDOWN_SUITE, kramdown_suite_files
 from tests.differential.compare import text_problems
 from tests.differential.jekyll_site import JEKYLL, build
 
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 SUITE = KRAMDOWN_SUITE
-FOLDERS = sorted(d for d in SUITE.iterdir() if d.is_dir()) if SUITE.is_dir() else []
-CASES = [(folder.name, path) for folder in FOLDERS for path in sorted(folder.glob("*.md"))]
+CASES = [(path.parent.name, path) for path in kramdown_suite_files()]  # (folder, case), folder by folder
 pytestmark = [
     pytest.mark.skipif(not CASES, reason=f"kramdown's suite is not at {SUITE} (third-party text, never copied here)"),
     pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
@@ -103,10 +102,10 @@ def _params() -> list[Any]:
 
 @pytest.fixture(scope="module")
 def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, Any]]]:
-    return {
-        folder.name: build(sorted(folder.glob("*.md")), tmp_path_factory.mktemp(folder.name) / "site")
-        for folder in FOLDERS
-    }
+    folders: dict[str, list[Path]] = {}
+    for folder, path in CASES:
+        folders.setdefault(folder, []).append(path)
+    return {folder: build(paths, tmp_path_factory.mktemp(folder) / "site") for folder, paths in folders.items()}
 
 
 @pytest.mark.parametrize("case", _params())
