@@ -62,16 +62,7 @@ KEPT: dict[str, tuple[str, str, str]] = {
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
 TODO: dict[str, str] = {}
 # Jekyll's fields kept apart on purpose: the post, the field, and why (docs/reading.md).
-_CRLF = (
-    "CRLF line ends: Jekyll looks for its separator '\\n\\n' in the text as written, never finds it between "
-    "'\\r\\n' lines, and makes the whole post its excerpt; postdrop reads CRLF, CR and LF line ends as one post "
-    "(the same text, the same hash) and cuts at the first blank line"
-)
-KEPT_FIELDS: dict[str, dict[str, str]] = {
-    "poole__hyde/2012-02-06-whats-jekyll.md": {"excerpt": _CRLF},
-    "poole__hyde/2012-02-07-example-content.md": {"excerpt": _CRLF},
-    "poole__hyde/2013-12-28-introducing-hyde.md": {"excerpt": _CRLF},
-}
+KEPT_FIELDS: dict[str, dict[str, str]] = {}
 
 
 @pytest.fixture(scope="module")

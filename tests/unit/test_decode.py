@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from postdrop import PostRejected, parse_post
@@ -27,9 +29,34 @@ SAMPLE = post('title: "汇率小幅走高"\ndate: 2026-03-04 10:46:18 +0800', "�
 def test_encodings_and_line_ends_give_the_same_post(variant: bytes) -> None:
     expected = parse_post(SAMPLE, "posts/a.md")
     got = parse_post(variant, "posts/a.md")
-    assert got.content_hash == expected.content_hash
     assert got.title == "汇率小幅走高"
     assert got.text == "第一段。\n第二段。"
+    if b"\r\n\r\n" in variant or b"\r\r" in variant:  # the body's blank line as written: not Jekyll's "\n\n"
+        assert got.jekyll_excerpt == "第一段。\n第二段。"
+        moved = {"jekyll_excerpt", "content_hash"}
+        assert got.model_dump(exclude=moved) == expected.model_dump(exclude=moved)
+    else:
+        assert got.content_hash == expected.content_hash
+        assert got.jekyll_excerpt == "第一段。"
+
+
+@pytest.mark.parametrize(
+    ("separator", "body", "crlf_excerpt"),
+    [
+        ("<!--more-->", "one\n\ntwo <!--more--> three\n", "one\ntwo"),
+        ("\n\n\n", "one\n\n\ntwo\n\nthree\n", "one\ntwo\nthree"),
+    ],
+    ids=["no-line-end", "line-ends"],
+)
+def test_jekyll_looks_for_the_excerpt_separator_in_the_line_ends_as_written(
+    separator: str, body: str, crlf_excerpt: str
+) -> None:
+    """A separator without a line end is found whatever the line ends; one with line ends only
+    where the file has those very characters (Jekyll's rule: a CRLF file's excerpt is all of it)."""
+    lf = post(f"title: t\nexcerpt_separator: {json.dumps(separator)}", body)
+    lf_excerpt = parse_post(lf, "posts/a.md").jekyll_excerpt
+    assert lf_excerpt == ("one\ntwo" if separator == "<!--more-->" else "one")
+    assert parse_post(lf.replace(b"\n", b"\r\n"), "posts/a.md").jekyll_excerpt == crlf_excerpt
 
 
 def test_gb18030_is_said_in_a_warning() -> None:

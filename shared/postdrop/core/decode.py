@@ -58,7 +58,7 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["LEGACY_ENCODINGS", "MIN_EVIDENCE_BYTES", "decode_text"]
+__all__ = ["LEGACY_ENCODINGS", "MIN_EVIDENCE_BYTES", "as_read", "decode_text", "written_suffix"]
 
 # C0 controls other than tab, LF, FF and CR, plus DEL. A few are repaired; many mean binary.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
@@ -68,6 +68,7 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _MAX_CONTROL_RATIO = 0.01
 _NEWLINES = re.compile(r"\r\n?")
+_LINE_END = re.compile(r"\r\n?|\n")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 # Legacy text read as UTF-8 holds at most about one well-formed multi-byte character per two runs
 # of bytes that are not (0.6 at worst in the corpus saved as GB18030); UTF-8 with a stray byte
@@ -301,6 +302,37 @@ def _decode_bytes(data: bytes, warnings: list[str]) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
         return _decode_legacy(data, warnings, utf8_error)
+
+
+def as_read(written: str) -> str:
+    """Text as written (decoded, its own line ends) as ``decode_text`` reads it: LF line ends,
+    no stray control characters."""
+    return _CONTROL.sub("", _NEWLINES.sub("\n", written))
+
+
+def written_suffix(data: bytes, text: str, suffix: str) -> str | None:
+    """The end of the file ``data`` with its line ends as written (CRLF, CR) that reads as
+    ``suffix``, the end of ``text`` (``decode_text(data)``); None when it cannot be told.
+
+    Jekyll looks for the excerpt's separator in the file as written: in a file saved with CRLF
+    line ends the default one, a blank line (``"\n\n"``), is never there."""
+    if not text.endswith(suffix):
+        return None
+    start = len(text) - len(suffix)
+    line = text.count("\n", 0, start)
+    column = start - (text.rfind("\n", 0, start) + 1)
+    written = _decode_bytes(data, [])
+    at = 0
+    if line:
+        ends = _LINE_END.finditer(written)
+        for _ in range(line - 1):
+            next(ends, None)
+        last = next(ends, None)
+        if last is None:
+            return None
+        at = last.end()
+    part = written[at + column :]
+    return part if as_read(part) == suffix else None
 
 
 def decode_text(data: bytes, warnings: list[str]) -> str:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from postdrop.core.decode import as_read
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -42,12 +44,17 @@ _LEADING_BLANK_LINES = re.compile(r"\s*\n")
 _FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
 
 
-def excerpt_source(body: str, separator: str) -> str:
-    """The part of ``body`` (as written, before Liquid) that Jekyll renders as the excerpt."""
-    blank = _LEADING_BLANK_LINES.match(body)
-    if blank is not None:
-        body = body[blank.end() :]
-    head, _, tail = body.partition(separator)
+def excerpt_source(body: str, separator: str, written: str | None = None) -> str:
+    """The part of ``body`` (before Liquid) that Jekyll renders as the excerpt.
+
+    ``written`` is the same body with its line ends as written, when they are not all LF:
+    Jekyll looks for the separator there (``decode.written_suffix``)."""
+    blank = _LEADING_BLANK_LINES.match(body if written is None else written)
+    if written is None:
+        head, _, tail = body[blank.end() if blank else 0 :].partition(separator)
+    else:
+        head, _, tail = written[blank.end() if blank else 0 :].partition(separator)
+        head, tail = as_read(head), as_read(tail)
     if not tail:
         return head
     if "{%" in head:
@@ -65,18 +72,21 @@ def _definitions_used(head: str, tail: str) -> list[str]:
     return [label + rest for label, rest in _LINK_DEFINITION.findall(tail) if label in labels]
 
 
-def jekyll_excerpt(meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str]) -> str:
+def jekyll_excerpt(
+    meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str], written: str | None = None
+) -> str:
     """The excerpt's text; empty when the separator is (Jekyll makes none).
 
-    ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is."""
-    written = meta.get("excerpt")
-    if written is not None and written is not False:
-        return plain_text(str(written))
+    ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is;
+    ``written`` is the body with its line ends as written, when they are not all LF."""
+    chosen = meta.get("excerpt")
+    if chosen is not None and chosen is not False:
+        return plain_text(str(chosen))
     separator = meta.get("excerpt_separator")
     separator = default_separator if separator is None or separator is False else str(separator)
     if not separator:
         return ""
-    source = excerpt_source(body, separator)
+    source = excerpt_source(body, separator, written)
     if source.startswith(">"):  # a quote (the first producer's digest): its text is its content's
         source = _unquoted(source)
     if _is_plain(source):  # what rendering it would give: its paragraphs' text as written

@@ -13,7 +13,7 @@ import orjson
 from postdrop.core.body import read_body, render_markdown
 from postdrop.core.byline import authors_of, updated_at_of
 from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
-from postdrop.core.decode import decode_text
+from postdrop.core.decode import decode_text, written_suffix
 from postdrop.core.excerpt import jekyll_excerpt
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.headings import headings_of
@@ -99,6 +99,7 @@ def parse_post(
         rendered = _liquid(part, page, site, [])
         return rendered if is_html else render_markdown(rendered)
 
+    written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
     in_zone = date.astimezone(zone(default_zone)) if date is not None else None
     url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
     words, minutes = reading_of(plain)
@@ -117,7 +118,7 @@ def parse_post(
         "text": plain,
         "char_count": len(plain) - plain.count("\n"),
         "excerpt": _excerpt(plain),
-        "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render),
+        "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render, written),
         "url": None if url is None else absolute_url(url, site),
         "status": status_of(key, meta, date, now or datetime.now(UTC)),
         "updated_at": updated_at_of(meta, default_zone, warnings),
