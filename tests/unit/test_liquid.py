@@ -35,6 +35,19 @@ def _links(html: str) -> list[dict[str, str]]:
     return [{k: v or "" for k, v in a.attributes.items()} for a in LexborHTMLParser(html).css("a")]
 
 
+@pytest.mark.parametrize(
+    ("permalink", "url"),
+    [("", "/notes/2021/03/04/liquid-sample.html"), ("permalink: /p/:title/\n", "/p/liquid-sample/")],
+    ids=["site-default", "own-permalink"],
+)
+def test_page_url_is_the_posts_url_without_the_baseurl(permalink: str, url: str) -> None:
+    """Jekyll's page.url is post.url (its permalink, its categories), relative: themes add the baseurl."""
+    body = "At {{ page.url }}, linked as {{ page.url | relative_url }}."
+    got = parse_post(f"---\n{FRONT}\n{permalink}---\n{body}".encode(), "posts/2021-03-04-liquid-sample.md",
+                     site=Site(baseurl="/b"))  # fmt: skip
+    assert got.text == f"At {url}, linked as /b{url}."
+
+
 def test_raw_keeps_its_text_verbatim() -> None:
     got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
     assert got.text == "Write {{ page.title }} to show the title."

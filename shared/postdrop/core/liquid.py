@@ -201,8 +201,8 @@ def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     itself) ``content``, the body as written."""
     data = dict(page)
     data.setdefault("content", body)
-    name = data.get("path", "")
-    data.setdefault("url", post_url_of(str(name), site.baseurl) or "")
+    if "url" not in page:  # Jekyll's post.url, without the baseurl (parse_post gives it from the permalink)
+        data["url"] = post_url_of(str(data.get("path", ""))) or ""
     return data
 
 

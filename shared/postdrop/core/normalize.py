@@ -76,7 +76,10 @@ def parse_post(
     tags = _jekyll_list(meta, "tags", "tag", warnings)
     site = site or Site()
     date = datetime.fromisoformat(published_at) if published_at else None
-    page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags, "date": date}
+    in_zone = date.astimezone(zone(default_zone)) if date is not None else None
+    url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
+    page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags, "date": date,
+            "url": url or ""}  # fmt: skip
     source = _liquid(front.body, page, site, warnings)
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
@@ -100,8 +103,6 @@ def parse_post(
         return rendered if is_html else render_markdown(rendered)
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
-    in_zone = date.astimezone(zone(default_zone)) if date is not None else None
-    url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
     words, minutes = reading_of(plain)
     image = image_of(meta, clean_html, warnings)
     fields: dict[str, Any] = {
