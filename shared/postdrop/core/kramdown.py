@@ -44,6 +44,7 @@ import pyromark
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
+from postdrop.core.spanhtml import cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -622,12 +623,21 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
                 rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
             # a row that looks like a footnote or link definition is a row: kramdown reads tables first
             rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
+            rows = [_cells_tags(row) if "<" in row else row for row in rows]
         else:
             rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
+            if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
+                rows = text_tags("\n".join(rows)).split("\n")
         out += rows
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _cells_tags(row: str) -> str:
+    """A table row with each cell's tags read on their own (spanhtml.cell_tags): kramdown splits
+    the row at its borders before it reads any span, so an element never crosses a border."""
+    return "|".join(cell_tags(cell) for cell in _CELL_BORDER.split(row))
 
 
 _ITEM_OR_FOOTNOTE = frozenset("*+-0123456789[")  # what a list item or a footnote's label opens with
@@ -1384,6 +1394,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
+    (lambda text: "<" in text and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None), text_tags),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
