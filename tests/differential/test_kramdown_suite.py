@@ -49,11 +49,6 @@ KEPT: dict[str, tuple[str, str]] = {
 
 # Cases postdrop does not read as kramdown does yet: the case and what differs.
 TODO: dict[str, str] = {
-    "kramdown__block/08-list-lazy-and-nested": (
-        "'  * Back to second level' under '    * Third level' in a '1.' item: kramdown reads the line as a"
-        " lazy line of the nested list and indents it four more, so it is text of 'Third level' (the"
-        " rule of the oatcake post kept apart in test_jekyll_world.py)"
-    ),
     "kramdown__span/math-normal": (
         "'\\$$5+5$$' opening a paragraph: kramdown's block-math escape takes the backslash off and the"
         " paragraph reads '$$5+5$$' as inline math"

@@ -792,6 +792,75 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     return out, code
 
 
+# searched in "\n" + text: a bullet item's line and an ordered item's, both needed for a lazy item line
+_BULLET_LINE_ANY = _lazy(r"\n[ \t]*[*+-][ \t]")
+_ORDERED_LINE_ANY = _lazy(r"\n[ \t]*\d{1,9}\.[ \t]")
+_ITEM_MARKER = _lazy(r"( *)([*+-]|\d{1,9}\.)([ \t]+)(?=\S)")
+
+
+class _Item:
+    """A list item as kramdown's list reader holds it: where its list's lines start (``base``:
+    the content column of the item around it), its content column, whether its list is ordered,
+    and whether a list or a blank line has come inside it yet."""
+
+    __slots__ = ("base", "column", "nested", "ordered")
+
+    def __init__(self, base: int, column: int, *, ordered: bool) -> None:
+        self.base, self.column, self.ordered, self.nested = base, column, ordered, False
+
+
+def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A line right under an item's text, indented less than the item's content, that opens an
+    item of the other kind of list (``* x`` under a ``1.`` item, ``1. x`` under a ``*`` one) once
+    a list or a blank line has come inside the item: kramdown's list reader takes it as a lazy
+    line and indents it past the nested list's items, so it is text of the deepest paragraph.
+    CommonMark starts a list there. Its marker is escaped: CommonMark reads the lazy line too."""
+    out = list(lines)
+    open_items: list[_Item] = []
+    blank_above = True
+    for i, line in enumerate(lines):
+        if code[i]:
+            continue
+        if not line.strip():
+            for item in open_items:
+                item.nested = True
+            blank_above = True
+            continue
+        if line.lstrip().startswith(">"):
+            open_items, blank_above = [], False
+            continue
+        indent = _indent(line)
+        marker = _ITEM_MARKER.match(line.expandtabs(4)) if line.lstrip()[:1] in _ITEM_OR_FOOTNOTE else None
+        while open_items and indent < open_items[-1].column:
+            item = open_items[-1]
+            if indent < item.base or blank_above:
+                open_items.pop()  # the line is outside the item's list, or after a blank line: the item ends
+                continue
+            if marker is not None:
+                ordered = marker.group(2)[-1] == "."
+                if ordered == item.ordered and indent - item.base <= min(item.column - item.base - 1, 3):
+                    open_items.pop()  # a sibling: the item ends, and the new one opens below
+                    break
+                if item.nested and ordered != item.ordered and indent - item.base <= 3:
+                    out[i] = _escape_at(line, len(marker.group(1)) + len(marker.group(2)) - 1)
+                marker = None  # a lazy line: kramdown keeps it in the item (as text, or a list there)
+            break
+        if marker is not None:
+            base = open_items[-1].column if open_items else 0
+            if indent - base <= 3:
+                if open_items:
+                    open_items[-1].nested = True
+                open_items.append(_Item(base, len(marker.group(0)), ordered=marker.group(2)[-1] == "."))
+        blank_above = False
+    return out, code
+
+
+def _escape_at(line: str, at: int) -> str:
+    """``line`` with a backslash before its character at column ``at`` (tabs as four columns)."""
+    expanded = line.expandtabs(4)
+    return f"{expanded[:at]}\\{expanded[at:]}"
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -1401,6 +1470,12 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text, _tables),
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
+    (
+        lambda text: (
+            _BULLET_LINE_ANY.search("\n" + text) is not None and _ORDERED_LINE_ANY.search("\n" + text) is not None
+        ),
+        _lazy_items,
+    ),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (_break_line_under_text, _paragraph_breaks),
