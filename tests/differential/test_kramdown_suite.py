@@ -49,10 +49,6 @@ KEPT: dict[str, tuple[str, str]] = {
 
 # Cases postdrop does not read as kramdown does yet: the case and what differs.
 TODO: dict[str, str] = {
-    "kramdown__span/math-normal": (
-        "'\\$$5+5$$' opening a paragraph: kramdown's block-math escape takes the backslash off and the"
-        " paragraph reads '$$5+5$$' as inline math"
-    ),
     "kramdown__span/02-emphasis-normal": (
         "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
     ),

@@ -679,17 +679,21 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
                 pieces += [text[pos:opener], tokens.rendered(written, rendered)]
             pos = close + len(ticks)
         elif kind == "$":  # $$
-            if escaped:
+            # "\$$...$$" opening a block and ending a line: kramdown's block-math escape takes the
+            # backslash off, and the paragraph then reads inline math
+            unescaped = escaped and start - back == 1 and _opens_block(text, back)
+            if escaped and not unescaped:
                 continue
             if dollars is None:
                 dollars = [m.start() for m in re.finditer(r"(?<!\\)\$\$", text)]
             k = bisect_right(dollars, opener + 1)
             close = dollars[k] if k < len(dollars) else -1
-            if close < 0 or close >= limit:
+            if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
                 continue
             tex = text[opener + 2 : close]
             rendered = f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>'
-            pieces += [text[pos:opener], tokens.rendered(text[opener : close + 2], rendered)]
+            at = back if unescaped else opener
+            pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
         elif not raw_only and value.lower() in _RAW_SPAN_ELEMENTS:  # kramdown's span reading: tags, no Markdown
             if not _close_tag_between(text, value.lower(), closes, end, limit):
@@ -725,6 +729,21 @@ def _across_rows(text: str, opener: int, close: int) -> bool:
     return _CELL_BORDER.search(text, first, opener) is not None and (
         _CELL_BORDER.search(text, close, len(text) if last < 0 else last) is not None
     )
+
+
+def _opens_block(text: str, at: int) -> bool:
+    """Whether ``at`` opens a block: up to three spaces before it on its line, and a blank line
+    (or the start of the prose) above."""
+    line = text.rfind("\n", 0, at) + 1
+    if at - line > 3 or _NON_SPACE.search(text, line, at) is not None:
+        return False
+    return line == 0 or _NON_SPACE.search(text, text.rfind("\n", 0, line - 1) + 1, line - 1) is None
+
+
+def _ends_line(text: str, at: int) -> bool:
+    """Whether only spaces follow ``at`` on its line."""
+    end = text.find("\n", at)
+    return _NON_SPACE.search(text, at, len(text) if end < 0 else end) is None
 
 
 def _row_after(text: str, opener: int, close: int) -> bool:
