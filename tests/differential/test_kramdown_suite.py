@@ -52,8 +52,6 @@ TODO: dict[str, str] = {
     "kramdown__span/02-emphasis-normal": (
         "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
     ),
-    "kramdown__span/02-emphasis-errors": "unbalanced emphasis as kramdown leaves it ('*a *star')",
-    "kramdown__span/02-emphasis-empty": "empty emphasis '****' as kramdown leaves it",
     "parser-gfm/strikethrough": (
         "strikethrough across emphasis ('~~is a *strike* through *test ~~with nesting~~ involved*"
         " here~~'): kramdown-parser-gfm pairs the delimiters in another order"

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
+from postdrop.core.emphasis import emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
 from postdrop.core.spanhtml import cell_tags, text_tags
@@ -919,6 +920,69 @@ def _line_breaks(text: str) -> str:
     return _sub_in_prose(_BACKSLASH_BREAK, lambda match: match.group(0)[:-1], text)
 
 
+# what opens a line before its text: a quote's and an item's markers, a heading's
+_LINE_LEAD = _lazy(r"(?:[ \t>]*(?:[*+-]|\d{1,9}\.|:)(?=[ \t]))*[ \t>]*(?:#{1,6}(?=[ \t]|$))?[ \t]*")
+_NEW_SPAN_CONTEXT = _lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
+_RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
+
+
+def _kramdown_emphasis(text: str) -> str:
+    """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
+    or a heading's text on its own). Left to CommonMark and the rewrites after this one: a
+    paragraph with a link's brackets, a strikethrough, a cell border, a line that opens with a
+    tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at."""
+    pieces: list[str] = []
+    pos = 0
+    for match in _DELIMITER.finditer(text):
+        if match.start() < pos:
+            continue
+        start, end = _span_context(text, match.start())
+        start = max(start, pos)
+        pieces += [text[pos:start], _emphasis_context(text[start:end])]
+        pos = end
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+_DELIMITER = _lazy(r"[*_]")
+
+
+def _span_context(text: str, at: int) -> tuple[int, int]:
+    """The lines of the span context (a paragraph, an item's or a heading's text) around ``at``."""
+    start = text.rfind("\n", 0, at) + 1
+    while start > 0 and not _NEW_SPAN_CONTEXT.match(text, start):
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above : start - 1].strip():
+            break
+        start = above
+    end = text.find("\n", at)
+    while end >= 0:
+        below = text.find("\n", end + 1)
+        line = text[end + 1 : len(text) if below < 0 else below]
+        if not line.strip() or _NEW_SPAN_CONTEXT.match(line):
+            break
+        end = below
+    return start, len(text) if end < 0 else end
+
+
+def _emphasis_context(context: str) -> str:
+    """One span context's lines with kramdown's emphasis (as they are when it is left alone)."""
+    leads, texts = [], []
+    for line in context.split("\n"):
+        lead = _LINE_LEAD.match(line)
+        at = 0 if lead is None else lead.end()
+        leads.append(line[:at])
+        texts.append(line[at:])
+    joined = "\n".join(texts)
+    if ("*" not in joined and "_" not in joined) or any(ch in joined for ch in "[]|") or "~~" in joined:
+        return context
+    if "{#" in joined:  # a heading's id, read by _heading_attributes
+        return context
+    if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
+        return context
+    read = emphasis(joined).split("\n")
+    return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
+
+
 def _emphasis(text: str) -> str:
     """Emphasis pairs as kramdown reads them, in one pass: see _cjk_pair and _escape_inner."""
     return _sub_in_prose(_EMPHASIS, _emphasis_pair, text)
@@ -1447,6 +1511,7 @@ def _xml_markup(text: str) -> str:
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
+    (lambda text: "*" in text or "_" in text, _kramdown_emphasis),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
