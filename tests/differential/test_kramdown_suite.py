@@ -52,10 +52,6 @@ TODO: dict[str, str] = {
     "kramdown__span/02-emphasis-normal": (
         "kramdown's emphasis rules inside words and URLs (nested * inside **, intraword _)"
     ),
-    "parser-gfm/strikethrough": (
-        "strikethrough across emphasis ('~~is a *strike* through *test ~~with nesting~~ involved*"
-        " here~~'): kramdown-parser-gfm pairs the delimiters in another order"
-    ),
 }
 
 

@@ -25,9 +25,12 @@ from postdrop.core.spanhtml import KRAMDOWN_TAG
 
 __all__ = ["emphasis"]
 
-_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-")
+_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=~-")  # kramdown-parser-gfm's: "~" too
 _AUTOLINK = re.compile(r"<[^<>\s]{1,2000}>")
-_INTERESTING = re.compile(r"[*_\\<]")
+_INTERESTING = re.compile(r"[*_\\<~]")
+# kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
+# after something else (lines and all); its text is read on its own, emphasis and all
+_STRIKETHROUGH = re.compile(r"~~(?![\s~])(.*?[^\s~])~~", re.DOTALL)
 # A close is searched for from each delimiter, past each place that may open a span: a paragraph
 # whose delimiters times places are more than this is left to CommonMark (and the rewrites after).
 MAX_STEPS = 200_000
@@ -74,6 +77,14 @@ class _Reader:
                 return at + 2
             out.append(char)
             return at + 1
+        if char == "~":
+            strike = _STRIKETHROUGH.match(text, at) if text.startswith("~~", at) else None
+            if strike is None:
+                out.append("\\~")
+                return at + 1
+            _found, _end, inner = _Reader(strike.group(1)).spans(0, None, "")
+            out += ["<del>", *inner, "</del>"]
+            return strike.end()
         if char == "<":
             tag = KRAMDOWN_TAG.match(text, at) or _AUTOLINK.match(text, at)
             end = at + 1 if tag is None else tag.end()

@@ -928,8 +928,8 @@ _RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 
 def _kramdown_emphasis(text: str) -> str:
     """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
-    or a heading's text on its own). Left to CommonMark and the rewrites after this one: a
-    paragraph with a link's brackets, a strikethrough, a cell border, a line that opens with a
+    or a heading's text on its own), strikethrough with it. Left to CommonMark and the rewrites
+    after this one: a paragraph with a link's brackets, a cell border, a line that opens with a
     tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at."""
     pieces: list[str] = []
     pos = 0
@@ -973,7 +973,7 @@ def _emphasis_context(context: str) -> str:
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if ("*" not in joined and "_" not in joined) or any(ch in joined for ch in "[]|") or "~~" in joined:
+    if ("*" not in joined and "_" not in joined) or any(ch in joined for ch in "[]|"):
         return context
     if "{#" in joined:  # a heading's id, read by _heading_attributes
         return context
