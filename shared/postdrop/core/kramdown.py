@@ -819,7 +819,16 @@ def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     out = list(lines)
     open_items: list[_Item] = []
     blank_above = True
-    for i, line in enumerate(lines):
+    # the lines that may open an item: outside items, the scan goes from one to the next
+    starts = [k for k, line in enumerate(lines) if line.lstrip(" \t")[:1] in _ITEM_OR_FOOTNOTE and not code[k]]
+    i = -1
+    while (i := i + 1) < len(lines):
+        if not open_items:
+            k = bisect_left(starts, i)
+            if k == len(starts):
+                break
+            i = starts[k]
+        line = lines[i]
         if code[i]:
             continue
         if not line.strip():
@@ -933,14 +942,19 @@ def _kramdown_emphasis(text: str) -> str:
     tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at."""
     pieces: list[str] = []
     pos = 0
-    for match in _DELIMITER.finditer(text):
-        if match.start() < pos:
-            continue
+    while (match := _DELIMITER.search(text, pos)) is not None:
         start, end = _span_context(text, match.start())
         start = max(start, pos)
-        pieces += [text[pos:start], _emphasis_context(text[start:end])]
-        pos = end
+        context = text[start:end]
+        pieces += [text[pos:start], context if _LEFT_TO_COMMONMARK.search(context) else _emphasis_context(context)]
+        pos = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
+
+
+# a run of "_" not inside a word (a letter before it, a letter or digit after it)
+_LOOSE_UNDERSCORE = _lazy(r"(?<![^\W\d_])(?<!_)_+|_+(?!_)(?![^\W_])")
+# what leaves a paragraph to CommonMark: a link's bracket, a cell border, a heading's id
+_LEFT_TO_COMMONMARK = _lazy(r"[\[\]|]|\{#")
 
 
 _DELIMITER = _lazy(r"[*_]")
@@ -973,10 +987,8 @@ def _emphasis_context(context: str) -> str:
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if ("*" not in joined and "_" not in joined) or any(ch in joined for ch in "[]|"):
-        return context
-    if "{#" in joined:  # a heading's id, read by _heading_attributes
-        return context
+    if "*" not in joined and "~" not in joined and _LOOSE_UNDERSCORE.search(joined) is None:
+        return context  # no delimiter, or only "_" inside words: text to either reader
     if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
         return context
     read = emphasis(joined).split("\n")

@@ -54,54 +54,60 @@ WITHOUT_BODY = _names("area base br col command embed hr img input keygen link m
 _OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
 HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
 
-# searched in "\n" + text: where a paragraph ends and another block starts: a blank line (group
-# 1), a line that opens with a tag or a comment (group 2: where its "<" is), perhaps after a
-# quote's or an item's marker, a list item, an ATX heading, a definition
-_BREAK = re.compile(
-    r"\n(?:([ \t]*(?=\n|$))|[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(?=(<)(?:/?[A-Za-z]|!--))"
-    r"|[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1,6}|:)[ \t])"
-)
+# each searched in "\n" + text: a blank line; a line that opens a list item, an ATX heading or a
+# definition (a span context of its own); a line that opens with a tag or a comment, perhaps
+# after a quote's or an item's marker (group 1: where its "<" is)
+_BLANK = re.compile(r"\n[ \t]*(?=\n|$)")
+_CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1,6}|:)[ \t])")
+_TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
 _TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
 def text_tags(text: str) -> str:
     """``text`` with the tags kramdown's span parser reads as text escaped (``&lt;``), in each
-    paragraph. A paragraph whose every line has a cell border may be a table: its cells are
-    read on their own (``cell_tags``, by kramdown.py's tables)."""
-    breaks: list[int] = []  # where each paragraph starts (after the newline)
-    skips: list[bool] = []  # whether it is an HTML block's, left alone
-    lined = "\n" + text
-    for match in _BREAK.finditer(lined):
-        blank = match.group(1) is not None
-        if skips and skips[-1] and not blank:
-            continue  # an HTML block runs to a blank line
-        html_block = match.group(2) is not None and _opens_html_block(lined, match.start(2))
-        if match.group(2) is not None and not html_block and not match.group(0).strip(" \t\n>"):
-            continue  # a span element opening a line goes on with the paragraph
-        breaks.append(match.start())  # the line's start in text (lined has one character more)
-        skips.append(html_block)
+    paragraph (a list item's, a heading's text on its own). A line that opens with the tag of an
+    element that is not a span element opens an HTML block, to the next blank line: left alone.
+    A paragraph whose every line has a cell border may be a table: its cells are read on their
+    own (``cell_tags``, by kramdown.py's tables)."""
+    lined = "\n" + text  # positions in it are those in text of the line after the newline
+    blanks = [m.start() for m in _BLANK.finditer(lined)]
+    openers = [m.start() for m in _CONTEXT_OPENER.finditer(lined)]
+    html_blocks = [m.start() for m in _TAG_LINE.finditer(lined) if _opens_html_block(lined, m.start(1))]
     escapes: list[int] = []
-    paragraph = -2  # none yet (-1: the text before the first break)
-    stack: list[tuple[str, bool]] = []
-    skip = False
     pos = 0
-    for match in _TAG_OPEN.finditer(text):
+    while (match := _TAG_OPEN.search(text, pos)) is not None:
         at = match.start()
-        if at < pos:
+        blank = _last_before(blanks, at)
+        following_blank = _first_after(blanks, at, len(text))
+        if _last_before(html_blocks, at) > blank:  # in an HTML block
+            pos = following_blank
             continue
-        k = bisect_right(breaks, at) - 1
-        if k != paragraph:
-            paragraph, stack = k, []
-            start = breaks[k] if k >= 0 else 0
-            end = breaks[k + 1] if k + 1 < len(breaks) else len(text)
-            skip = (k >= 0 and skips[k]) or _table_like(text, start, end)
-        if skip:
+        start = max(blank, _last_before(openers, at), 0)
+        end = min(following_blank, _first_after(openers, at, len(text)), _first_after(html_blocks, at, len(text)))
+        if _table_like(text, start, end):
+            pos = end
             continue
-        pos, kept = _read_tag(text, at, stack, end)
-        if kept is False:
-            escapes.append(at)
+        stack: list[tuple[str, bool]] = []
+        pos = at
+        while (tag := _TAG_OPEN.search(text, pos, end)) is not None:
+            pos, kept = _read_tag(text, tag.start(), stack, end)
+            if kept is False:
+                escapes.append(tag.start())
+        pos = max(end, at + 1)
     return _escaped(text, escapes)
+
+
+def _last_before(starts: list[int], at: int) -> int:
+    """The last of the line starts ``starts`` at or before ``at``, or -1."""
+    k = bisect_right(starts, at) - 1
+    return starts[k] if k >= 0 else -1
+
+
+def _first_after(starts: list[int], at: int, default: int) -> int:
+    """The first of the line starts ``starts`` after ``at``, or ``default``."""
+    k = bisect_right(starts, at)
+    return starts[k] if k < len(starts) else default
 
 
 def cell_tags(cell: str) -> str:
@@ -186,8 +192,8 @@ def _opens_html_block(text: str, at: int) -> bool:
 def _table_like(text: str, start: int, end: int) -> bool:
     """Whether every line of ``text[start:end]`` has a ``|`` that is not escaped: a table's
     lines, whose cells kramdown.py's tables read."""
-    lines = text[start:end].strip("\n").split("\n")
-    return all(_PIPE.search(line) is not None for line in lines)
+    lines = [line for line in text[start:end].split("\n") if line.strip()]
+    return bool(lines) and all(_PIPE.search(line) is not None for line in lines)
 
 
 def _escaped(text: str, escapes: list[int]) -> str:
