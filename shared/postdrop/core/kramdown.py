@@ -27,6 +27,10 @@ here, on the Markdown source around the tokens:
   ``mailto:``; a heading's ``{...}`` other than `` {#id}`` is text; a rule line or setext
   underline under a paragraph of several lines goes on with the paragraph, and long dash runs
   read as kramdown's typography writes them.
+- HTML inside a paragraph as kramdown's span parser reads it (spanhtml.py: a close tag that
+  closes nothing, a block element's tag are text), a table row's cells each on its own;
+  emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs without a link's
+  brackets; a lazy item line of the other list's kind is text of the deepest item.
 - after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first

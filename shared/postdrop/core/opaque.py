@@ -20,8 +20,11 @@ What is opaque, as kramdown's grammar has it:
 - spans, found within a paragraph: a code span (a backtick run to the next run of the same
   length, not empty; one space off each end of a longer run's; one backtick between spaces
   is text); an XML-namespaced tag (``<some:tag>``: HTML to kramdown, text to CommonMark);
-  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>`` and the raw
-  blocks above); ``$$ ... $$`` math.
+  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, read as
+  spanhtml.raw_element reads them: tags nest, text is escaped; and the raw blocks above);
+  ``$$ ... $$`` math, and ``\\$$ ... $$`` opening a block and ending its line (kramdown's
+  block-math escape takes the backslash off: inline math). A code span does not cross from one
+  table row into the next.
 
 Code blocks are given back to the Markdown source before CommonMark renders it (pulldown-cmark
 reads fenced and indented code as kramdown does). Spans, math and raw HTML elements are
