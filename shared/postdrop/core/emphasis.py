@@ -20,8 +20,12 @@ and autolinks are read as they stand.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from postdrop.core.spanhtml import KRAMDOWN_TAG
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["emphasis"]
 
@@ -37,9 +41,14 @@ MAX_STEPS = 200_000
 MAX_SCANNED = 20_000_000  # characters the searches may pass over, at most, for one paragraph
 
 
+def _html_tag(tag: str) -> str:
+    return f"<{tag}>"
+
+
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tag: Callable[[str], str]) -> None:
         self.text = text
+        self.tag = tag  # what stands for an element's tag ("em", "/em") in the output
         self.open: list[str] = []  # the elements around the place read, innermost last
 
     def spans(self, pos: int, stop: str | None, kind: str) -> tuple[bool, int, list[str]]:
@@ -82,8 +91,8 @@ class _Reader:
             if strike is None:
                 out.append("\\~")
                 return at + 1
-            _found, _end, inner = _Reader(strike.group(1)).spans(0, None, "")
-            out += ["<del>", *inner, "</del>"]
+            _found, _end, inner = _Reader(strike.group(1), self.tag).spans(0, None, "")
+            out += [self.tag("del"), *inner, self.tag("/del")]
             return strike.end()
         if char == "<":
             tag = KRAMDOWN_TAG.match(text, at) or _AUTOLINK.match(text, at)
@@ -109,7 +118,7 @@ class _Reader:
             out.append("\\" + "\\".join(run))
             return after
         tag = "strong" if len(inner[0]) == 2 else "em"
-        out += [f"<{tag}>", *inner[1:], f"</{tag}>"]
+        out += [self.tag(tag), *inner[1:], self.tag(f"/{tag}")]
         return end
 
     def _element(self, pos: int, delimiter: str, kind: str) -> tuple[bool, int, list[str]]:
@@ -129,14 +138,15 @@ def _after_letter(text: str, at: int) -> bool:
     return before.isalpha()
 
 
-def emphasis(text: str) -> str:
+def emphasis(text: str, tag: Callable[[str], str] = _html_tag) -> str:
     """One span context's text with kramdown's emphasis written as HTML, every other ``*`` and
     ``_`` escaped; as it stands when reading it could take more than MAX_STEPS steps, or pass over
-    more than MAX_SCANNED characters."""
+    more than MAX_SCANNED characters. ``tag`` gives what stands for a tag (``"em"``, ``"/em"``):
+    the tag itself, or a token of it."""
     delimiters = text.count("*") + text.count("_")
     if delimiters * (delimiters + text.count("<") + text.count("\\")) > MAX_STEPS:
         return text
     if delimiters * len(text) > MAX_SCANNED:
         return text
-    _found, _end, out = _Reader(text).spans(0, None, "")
+    _found, _end, out = _Reader(text, tag).spans(0, None, "")
     return "".join(out)

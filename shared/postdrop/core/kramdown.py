@@ -271,6 +271,8 @@ def _rewrite(masked: Masked) -> str:
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
+        if rewrite is _guillemets and ("*" in markdown or "_" in markdown):  # after the attribute lists
+            markdown = _kramdown_emphasis(markdown, masked)
     if "<" in markdown and _BLANK_LINE.search(markdown):
         markdown = _join_html_blocks(markdown)
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
@@ -939,29 +941,62 @@ _NEW_SPAN_CONTEXT = _lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)
 _RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 
 
-def _kramdown_emphasis(text: str) -> str:
+def _kramdown_emphasis(text: str, masked: Masked) -> str:
     """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
     or a heading's text on its own), strikethrough with it. Left to CommonMark and the rewrites
     after this one: a paragraph with a link's brackets, a cell border, a line that opens with a
-    tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at."""
+    tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at.
+    The elements' tags are tokens (rendered after CommonMark): the rewrites after this one see no
+    new "<" (nor pay for one)."""
+    if "~~" not in text and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None:
+        return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
+    tags: dict[str, str] = {}
+
+    def tag(name: str) -> str:
+        if name not in tags:  # one token a kind of tag: a token stands for its HTML wherever it is
+            tags[name] = masked.raw(f"<{name}>", f"<{name}>")
+        return tags[name]
+
     pieces: list[str] = []
     pos = 0
-    while (match := _DELIMITER.search(text, pos)) is not None:
+    search = 0
+    while (match := _DELIMITER.search(text, search)) is not None:
+        search = match.end()
+        if _is_marker(text, match.start()):
+            continue  # a list item's marker, no delimiter
         start, end = _span_context(text, match.start())
         start = max(start, pos)
         context = text[start:end]
-        pieces += [text[pos:start], context if _LEFT_TO_COMMONMARK.search(context) else _emphasis_context(context)]
-        pos = max(end, match.end())
+        kept = _LEFT_TO_COMMONMARK.search(context) is not None
+        pieces += [text[pos:start], context if kept else _emphasis_context(context, tag)]
+        pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
 
 
-# a run of "_" not inside a word (a letter before it, a letter or digit after it)
-_LOOSE_UNDERSCORE = _lazy(r"(?<![^\W\d_])(?<!_)_+|_+(?!_)(?![^\W_])")
+# an emphasis pair both readers read alike: its delimiter after no word character and before no
+# white space, no delimiter, escape or line end inside, closed after no white space and before
+# no word character
+_SIMPLE_PAIR = _lazy(
+    r"(\*\*(?<![\w*\\]\*\*)|\*(?<![\w*\\]\*)|__(?<![\w*\\]__)|_(?<![\w*\\]_))"  # a literal first: re skips ahead
+    r"(?![\s*_])[^*_\n\\]*?[^\s*_\\]\1(?![\w*])"
+)
+# a delimiter no simple pair holds: a "*" before no white space or after a character of text (not
+# a list item's marker), or a "_" not inside a word
+_LOOSE_DELIMITER = _lazy(r"\*(?![ \t])|\*(?<=[^\s>]\*)|_(?<![^\W\d_]_)(?<!__)|_+(?!_)(?![^\W_])")
 # what leaves a paragraph to CommonMark: a link's bracket, a cell border, a heading's id
 _LEFT_TO_COMMONMARK = _lazy(r"[\[\]|]|\{#")
 
 
 _DELIMITER = _lazy(r"[*_]")
+
+
+def _is_marker(text: str, at: int) -> bool:
+    """Whether the ``*`` at ``at`` is a list item's marker: white space after it, and only white
+    space or a quote's ``>`` before it on its line."""
+    if text[at + 1 : at + 2] not in (" ", "\t"):
+        return False
+    line = text.rfind("\n", 0, at) + 1
+    return not text[line:at].strip(" \t>")
 
 
 def _span_context(text: str, at: int) -> tuple[int, int]:
@@ -982,8 +1017,10 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _emphasis_context(context: str) -> str:
+def _emphasis_context(context: str, tag: Callable[[str], str]) -> str:
     """One span context's lines with kramdown's emphasis (as they are when it is left alone)."""
+    if "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
+        return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
     leads, texts = [], []
     for line in context.split("\n"):
         lead = _LINE_LEAD.match(line)
@@ -991,11 +1028,9 @@ def _emphasis_context(context: str) -> str:
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if "*" not in joined and "~" not in joined and _LOOSE_UNDERSCORE.search(joined) is None:
-        return context  # no delimiter, or only "_" inside words: text to either reader
     if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
         return context
-    read = emphasis(joined).split("\n")
+    read = emphasis(joined, tag).split("\n")
     return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
 
 
@@ -1527,7 +1562,6 @@ def _xml_markup(text: str) -> str:
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
-    (lambda text: "*" in text or "_" in text, _kramdown_emphasis),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
