@@ -52,12 +52,6 @@ KEPT: dict[str, tuple[str, str, str]] = {
         "'2023-01-29 18:30:22 2023 -0800' is malformed: Ruby's Time.parse drops its offset; postdrop "
         "does not guess and takes the date in the file name, with a warning",
     ),
-    "seanh__jekyll-theme-oatcake/2019-08-01-basics.md": (
-        "text",
-        "* Integer non orci",
-        "a list indented 2 spaces under an item indented 5: kramdown keeps it as the text "
-        "'* Integer ...' inside the deeper item, CommonMark (and its author) as a list",
-    ),
 }
 # Posts postdrop does not read as Jekyll does yet: the post and what differs.
 TODO: dict[str, str] = {}

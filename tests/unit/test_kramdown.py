@@ -429,3 +429,47 @@ def test_inline_links_read_as_kramdown_reads_them() -> None:
     assert (
         '<a href="local.html" rel="noopener noreferrer nofollow">Some <img src="/i.png" alt="alt"> text</a>' in got.html
     )
+
+
+def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
+    got = parse(
+        "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"
+        "Keys <kbd><kbd>Ctrl</kbd>+<kbd>C</kbd></kbd> nest.\n\n<em>open\n\nclosed</em> later."
+    )
+    assert got.text.split("\n") == [
+        "An invalid </closing> tag.",
+        "A <p>block tag</p> inside.",
+        "This doit</some> test",
+        "Keys Ctrl+C nest.",
+        "open",
+        "closed</em> later.",  # an element ends with its paragraph: the close tag after it closes nothing
+    ]
+
+
+def test_a_table_row_is_split_into_cells_before_its_spans_are_read() -> None:
+    got = parse("| a <em>span | </em> here |\n| b | c |\n\n| x `code | y\n| z` | w\n")
+    assert "</em> here" in got.text
+    assert "x `code" in got.text and "z`" in got.text  # a code span never crosses a row
+
+
+def test_a_lazy_item_line_of_the_other_list_kind_is_text_of_the_deepest_item() -> None:
+    got = parse("1. Root level\n  * Second level\n    * Third level\n  * Back to second level\n")
+    assert "Third level * Back to second level" in got.text
+
+
+def test_an_escaped_block_math_line_is_inline_math() -> None:
+    got = parse("\\$$5+5$$\n\nAnd \\$$not math$$ here.\n")
+    assert '<span class="math">5+5</span>' in got.html  # kramdown's escape took the backslash off
+    assert "$$not math$$" in got.text  # not opening a block: the escape stays
+
+
+def test_emphasis_and_strikethrough_by_kramdowns_rules() -> None:
+    got = parse(
+        "This ****is empty.\n\nThis is **a *star*.\n\nAnd *nest**ed* like** this.\n\n"
+        "This ~~is a *strike* through *test ~~with nesting~~ involved* here~~.\n\nsnake_case_name stays.\n"
+    )
+    assert "This <em>**</em>is empty." in got.html
+    assert "This is <em>*a *star</em>." in got.html
+    assert "And *nest<strong>ed* like</strong> this." in got.html
+    assert "<del>is a <em>strike</em> through *test ~~with nesting</del> involved* here~~." in got.html
+    assert "snake_case_name stays." in got.text

@@ -27,6 +27,10 @@ here, on the Markdown source around the tokens:
   ``mailto:``; a heading's ``{...}`` other than `` {#id}`` is text; a rule line or setext
   underline under a paragraph of several lines goes on with the paragraph, and long dash runs
   read as kramdown's typography writes them.
+- HTML inside a paragraph as kramdown's span parser reads it (spanhtml.py: a close tag that
+  closes nothing, a block element's tag are text), a table row's cells each on its own;
+  emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs without a link's
+  brackets; a lazy item line of the other list's kind is text of the deepest item.
 - after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
@@ -42,8 +46,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
+from postdrop.core.emphasis import emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
+from postdrop.core.spanhtml import cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -265,6 +271,8 @@ def _rewrite(masked: Masked) -> str:
     for needed, rewrite in _TEXT_REWRITES:
         if needed(markdown):
             markdown = rewrite(markdown)
+        if rewrite is _guillemets and ("*" in markdown or "_" in markdown):  # after the attribute lists
+            markdown = _kramdown_emphasis(markdown, masked)
     if "<" in markdown and _BLANK_LINE.search(markdown):
         markdown = _join_html_blocks(markdown)
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
@@ -622,12 +630,21 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
                 rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
             # a row that looks like a footnote or link definition is a row: kramdown reads tables first
             rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
+            rows = [_cells_tags(row) if "<" in row else row for row in rows]
         else:
             rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
+            if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
+                rows = text_tags("\n".join(rows)).split("\n")
         out += rows
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _cells_tags(row: str) -> str:
+    """A table row with each cell's tags read on their own (spanhtml.cell_tags): kramdown splits
+    the row at its borders before it reads any span, so an element never crosses a border."""
+    return "|".join(cell_tags(cell) for cell in _CELL_BORDER.split(row))
 
 
 _ITEM_OR_FOOTNOTE = frozenset("*+-0123456789[")  # what a list item or a footnote's label opens with
@@ -782,6 +799,84 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     return out, code
 
 
+# searched in "\n" + text: a bullet item's line and an ordered item's, both needed for a lazy item line
+_BULLET_LINE_ANY = _lazy(r"\n[ \t]*[*+-][ \t]")
+_ORDERED_LINE_ANY = _lazy(r"\n[ \t]*\d{1,9}\.[ \t]")
+_ITEM_MARKER = _lazy(r"( *)([*+-]|\d{1,9}\.)([ \t]+)(?=\S)")
+
+
+class _Item:
+    """A list item as kramdown's list reader holds it: where its list's lines start (``base``:
+    the content column of the item around it), its content column, whether its list is ordered,
+    and whether a list or a blank line has come inside it yet."""
+
+    __slots__ = ("base", "column", "nested", "ordered")
+
+    def __init__(self, base: int, column: int, *, ordered: bool) -> None:
+        self.base, self.column, self.ordered, self.nested = base, column, ordered, False
+
+
+def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A line right under an item's text, indented less than the item's content, that opens an
+    item of the other kind of list (``* x`` under a ``1.`` item, ``1. x`` under a ``*`` one) once
+    a list or a blank line has come inside the item: kramdown's list reader takes it as a lazy
+    line and indents it past the nested list's items, so it is text of the deepest paragraph.
+    CommonMark starts a list there. Its marker is escaped: CommonMark reads the lazy line too."""
+    out = list(lines)
+    open_items: list[_Item] = []
+    blank_above = True
+    # the lines that may open an item: outside items, the scan goes from one to the next
+    starts = [k for k, line in enumerate(lines) if line.lstrip(" \t")[:1] in _ITEM_OR_FOOTNOTE and not code[k]]
+    i = -1
+    while (i := i + 1) < len(lines):
+        if not open_items:
+            k = bisect_left(starts, i)
+            if k == len(starts):
+                break
+            i = starts[k]
+        line = lines[i]
+        if code[i]:
+            continue
+        if not line.strip():
+            for item in open_items:
+                item.nested = True
+            blank_above = True
+            continue
+        if line.lstrip().startswith(">"):
+            open_items, blank_above = [], False
+            continue
+        indent = _indent(line)
+        marker = _ITEM_MARKER.match(line.expandtabs(4)) if line.lstrip()[:1] in _ITEM_OR_FOOTNOTE else None
+        while open_items and indent < open_items[-1].column:
+            item = open_items[-1]
+            if indent < item.base or blank_above:
+                open_items.pop()  # the line is outside the item's list, or after a blank line: the item ends
+                continue
+            if marker is not None:
+                ordered = marker.group(2)[-1] == "."
+                if ordered == item.ordered and indent - item.base <= min(item.column - item.base - 1, 3):
+                    open_items.pop()  # a sibling: the item ends, and the new one opens below
+                    break
+                if item.nested and ordered != item.ordered and indent - item.base <= 3:
+                    out[i] = _escape_at(line, len(marker.group(1)) + len(marker.group(2)) - 1)
+                marker = None  # a lazy line: kramdown keeps it in the item (as text, or a list there)
+            break
+        if marker is not None:
+            base = open_items[-1].column if open_items else 0
+            if indent - base <= 3:
+                if open_items:
+                    open_items[-1].nested = True
+                open_items.append(_Item(base, len(marker.group(0)), ordered=marker.group(2)[-1] == "."))
+        blank_above = False
+    return out, code
+
+
+def _escape_at(line: str, at: int) -> str:
+    """``line`` with a backslash before its character at column ``at`` (tabs as four columns)."""
+    expanded = line.expandtabs(4)
+    return f"{expanded[:at]}\\{expanded[at:]}"
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -838,6 +933,105 @@ def _line_breaks(text: str) -> str:
     """Two backslashes at a line's end are kramdown's line break (after any escaped pairs before
     them); CommonMark's is one. An even run gives one up; an odd run reads the same in both."""
     return _sub_in_prose(_BACKSLASH_BREAK, lambda match: match.group(0)[:-1], text)
+
+
+# what opens a line before its text: a quote's and an item's markers, a heading's
+_LINE_LEAD = _lazy(r"(?:[ \t>]*(?:[*+-]|\d{1,9}\.|:)(?=[ \t]))*[ \t>]*(?:#{1,6}(?=[ \t]|$))?[ \t]*")
+_NEW_SPAN_CONTEXT = _lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
+_RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
+
+
+def _kramdown_emphasis(text: str, masked: Masked) -> str:
+    """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
+    or a heading's text on its own), strikethrough with it. Left to CommonMark and the rewrites
+    after this one: a paragraph with a link's brackets, a cell border, a line that opens with a
+    tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at.
+    The elements' tags are tokens (rendered after CommonMark): the rewrites after this one see no
+    new "<" (nor pay for one)."""
+    if "~~" not in text and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None:
+        return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
+    tags: dict[str, str] = {}
+
+    def tag(name: str) -> str:
+        if name not in tags:  # one token a kind of tag: a token stands for its HTML wherever it is
+            tags[name] = masked.raw(f"<{name}>", f"<{name}>")
+        return tags[name]
+
+    pieces: list[str] = []
+    pos = 0
+    search = 0
+    while (match := _DELIMITER.search(text, search)) is not None:
+        search = match.end()
+        if _is_marker(text, match.start()):
+            continue  # a list item's marker, no delimiter
+        start, end = _span_context(text, match.start())
+        start = max(start, pos)
+        context = text[start:end]
+        kept = _LEFT_TO_COMMONMARK.search(context) is not None
+        pieces += [text[pos:start], context if kept else _emphasis_context(context, tag)]
+        pos = search = max(end, match.end())
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+# an emphasis pair both readers read alike: its delimiter after no word character and before no
+# white space, no delimiter, escape or line end inside, closed after no white space and before
+# no word character
+_SIMPLE_PAIR = _lazy(
+    r"(\*\*(?<![\w*\\]\*\*)|\*(?<![\w*\\]\*)|__(?<![\w*\\]__)|_(?<![\w*\\]_))"  # a literal first: re skips ahead
+    r"(?![\s*_])[^*_\n\\]*?[^\s*_\\]\1(?![\w*])"
+)
+# a delimiter no simple pair holds: a "*" before no white space or after a character of text (not
+# a list item's marker), or a "_" not inside a word
+_LOOSE_DELIMITER = _lazy(r"\*(?![ \t])|\*(?<=[^\s>]\*)|_(?<![^\W\d_]_)(?<!__)|_+(?!_)(?![^\W_])")
+# what leaves a paragraph to CommonMark: a link's bracket, a cell border, a heading's id
+_LEFT_TO_COMMONMARK = _lazy(r"[\[\]|]|\{#")
+
+
+_DELIMITER = _lazy(r"[*_]")
+
+
+def _is_marker(text: str, at: int) -> bool:
+    """Whether the ``*`` at ``at`` is a list item's marker: white space after it, and only white
+    space or a quote's ``>`` before it on its line."""
+    if text[at + 1 : at + 2] not in (" ", "\t"):
+        return False
+    line = text.rfind("\n", 0, at) + 1
+    return not text[line:at].strip(" \t>")
+
+
+def _span_context(text: str, at: int) -> tuple[int, int]:
+    """The lines of the span context (a paragraph, an item's or a heading's text) around ``at``."""
+    start = text.rfind("\n", 0, at) + 1
+    while start > 0 and not _NEW_SPAN_CONTEXT.match(text, start):
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above : start - 1].strip():
+            break
+        start = above
+    end = text.find("\n", at)
+    while end >= 0:
+        below = text.find("\n", end + 1)
+        line = text[end + 1 : len(text) if below < 0 else below]
+        if not line.strip() or _NEW_SPAN_CONTEXT.match(line):
+            break
+        end = below
+    return start, len(text) if end < 0 else end
+
+
+def _emphasis_context(context: str, tag: Callable[[str], str]) -> str:
+    """One span context's lines with kramdown's emphasis (as they are when it is left alone)."""
+    if "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
+        return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
+    leads, texts = [], []
+    for line in context.split("\n"):
+        lead = _LINE_LEAD.match(line)
+        at = 0 if lead is None else lead.end()
+        leads.append(line[:at])
+        texts.append(line[at:])
+    joined = "\n".join(texts)
+    if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
+        return context
+    read = emphasis(joined, tag).split("\n")
+    return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
 
 
 def _emphasis(text: str) -> str:
@@ -1384,12 +1578,19 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
+    (lambda text: "<" in text and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None), text_tags),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text, _tables),
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
+    (
+        lambda text: (
+            _BULLET_LINE_ANY.search("\n" + text) is not None and _ORDERED_LINE_ANY.search("\n" + text) is not None
+        ),
+        _lazy_items,
+    ),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (_break_line_under_text, _paragraph_breaks),

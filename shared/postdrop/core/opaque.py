@@ -20,8 +20,11 @@ What is opaque, as kramdown's grammar has it:
 - spans, found within a paragraph: a code span (a backtick run to the next run of the same
   length, not empty; one space off each end of a longer run's; one backtick between spaces
   is text); an XML-namespaced tag (``<some:tag>``: HTML to kramdown, text to CommonMark);
-  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>`` and the raw
-  blocks above); ``$$ ... $$`` math.
+  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, read as
+  spanhtml.raw_element reads them: tags nest, text is escaped; and the raw blocks above);
+  ``$$ ... $$`` math, and ``\\$$ ... $$`` opening a block and ending its line (kramdown's
+  block-math escape takes the backslash off: inline math). A code span does not cross from one
+  table row into the next.
 
 Code blocks are given back to the Markdown source before CommonMark renders it (pulldown-cmark
 reads fenced and indented code as kramdown does). Spans, math and raw HTML elements are
@@ -43,6 +46,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.spanhtml import KRAMDOWN_TAG, NAME_START, raw_element
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -102,18 +106,12 @@ _HTML_BLOCK_CLOSE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_ATTR = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)", re.IGNORECASE)
-# kramdown's HTML tag, after XML's names: an attribute value is quoted or word characters only.
-# Anything else after "<" is text to kramdown (and a browser would read it as a tag, to the next ">").
-_NAME_START = (
-    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_NAME = f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*+"
-_TAG_START = re.compile(f"<(/?)(?=[{_NAME_START}])")
-_KRAMDOWN_TAG = re.compile(
-    rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
-)
+_TAG_START = re.compile(f"<(/?)(?=[{NAME_START}])")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+# the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element); <pre>, <script>,
+# <style> and <textarea> run to their first close tag
+_RAW_SPAN_ELEMENTS = frozenset({"code", "kbd", "samp", "var"})
 # where kramdown's paragraph ends (kramdown-parser-gfm's rule): a blank line, or a line that opens
 # a list item, an ATX heading, a definition or a fenced code block. (A quote's line too, but a
 # quote's own lines each open with ">": those are left to the blank lines.)
@@ -308,7 +306,12 @@ def mask(text: str) -> Masked:
             out.append(tokens.source(region, block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
-            out.append(head + tokens.rendered(body, _render_block(kind, body), block=True) + tail)
+            token = tokens.rendered(body, _render_block(kind, body), block=True)
+            if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
+                out.append(head + token)
+                prose.append(tail)
+            else:
+                out.append(head + token + tail)
         pos = last + 1
     if pos <= size:
         prose.append(text[pos:])
@@ -594,7 +597,7 @@ def _escape_broken_tags(block: str) -> str:
         start = match.start()
         if start < pos:
             continue
-        tag = _KRAMDOWN_TAG.match(block, start)
+        tag = KRAMDOWN_TAG.match(block, start)
         if tag is not None:
             name = (tag.group(1) or tag.group(2)).lower()
             if tag.group(1) is not None:
@@ -657,7 +660,13 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             # one backtick between spaces is text to kramdown
             spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
             spaced = spaced and after < len(text) and text[after].isspace()
-            if spaced or close < 0 or close >= limit or not text[after:close].strip():
+            if (
+                spaced
+                or close < 0
+                or close >= limit
+                or not text[after:close].strip()
+                or _across_rows(text, opener, close)
+            ):
                 # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
                 pieces += [text[pos:opener], "\\`" * len(ticks)]
                 pos = opener + len(ticks)
@@ -666,22 +675,36 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if len(ticks) > 1:  # kramdown takes one space off each end
                 code = code.removeprefix(" ").removesuffix(" ")
             rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
-            pieces += [text[pos:opener], tokens.rendered(text[opener : close + len(ticks)], rendered)]
+            written = text[opener : close + len(ticks)]
+            if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
+                pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
+            else:
+                pieces += [text[pos:opener], tokens.rendered(written, rendered)]
             pos = close + len(ticks)
         elif kind == "$":  # $$
-            if escaped:
+            # "\$$...$$" opening a block and ending a line: kramdown's block-math escape takes the
+            # backslash off, and the paragraph then reads inline math
+            unescaped = escaped and start - back == 1 and _opens_block(text, back)
+            if escaped and not unescaped:
                 continue
             if dollars is None:
                 dollars = [m.start() for m in re.finditer(r"(?<!\\)\$\$", text)]
             k = bisect_right(dollars, opener + 1)
             close = dollars[k] if k < len(dollars) else -1
-            if close < 0 or close >= limit:
+            if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
                 continue
             tex = text[opener + 2 : close]
             rendered = f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>'
-            pieces += [text[pos:opener], tokens.rendered(text[opener : close + 2], rendered)]
+            at = back if unescaped else opener
+            pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
-        else:  # a raw HTML span element: its text is kept as written
+        elif not raw_only and value.lower() in _RAW_SPAN_ELEMENTS:  # kramdown's span reading: tags, no Markdown
+            if not _close_tag_between(text, value.lower(), closes, end, limit):
+                continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
+            close, rendered = raw_element(text, value, start, end, limit)
+            pieces += [text[pos:start], tokens.rendered(text[start:close], rendered)]
+            pos = close
+        else:  # a raw HTML element: its text is kept as written
             tag = value.lower()
             if tag not in closes:
                 closes[tag] = [m.end() for m in re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE)]
@@ -695,6 +718,63 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+def _across_rows(text: str, opener: int, close: int) -> bool:
+    """Whether a code span from ``opener`` to ``close`` would cross from one table row into the
+    next: it spans lines, and a cell border (an unescaped ``|``) stands before it on its first
+    line and after it on its last. kramdown splits a table's lines into cells before it reads
+    their spans: each backtick is text in its cell."""
+    if text.find("\n", opener, close) < 0:
+        return False
+    first = text.rfind("\n", 0, opener) + 1
+    last = text.find("\n", close)
+    return _CELL_BORDER.search(text, first, opener) is not None and (
+        _CELL_BORDER.search(text, close, len(text) if last < 0 else last) is not None
+    )
+
+
+def _opens_block(text: str, at: int) -> bool:
+    """Whether ``at`` opens a block: up to three spaces before it on its line, and a blank line
+    (or the start of the prose) above."""
+    line = text.rfind("\n", 0, at) + 1
+    if at - line > 3 or _NON_SPACE.search(text, line, at) is not None:
+        return False
+    return line == 0 or _NON_SPACE.search(text, text.rfind("\n", 0, line - 1) + 1, line - 1) is None
+
+
+def _ends_line(text: str, at: int) -> bool:
+    """Whether only spaces follow ``at`` on its line."""
+    end = text.find("\n", at)
+    return _NON_SPACE.search(text, at, len(text) if end < 0 else end) is None
+
+
+def _row_after(text: str, opener: int, close: int) -> bool:
+    """Whether a cell border (an unescaped ``|``) follows a code span that spans lines, on its
+    last line, and none stands before it on its first: kramdown's table reader takes no line
+    for a row there, so the lines read as a paragraph's."""
+    first = text.rfind("\n", 0, opener) + 1
+    last = text.find("\n", close)
+    return _CELL_BORDER.search(text, first, opener) is None and (
+        _CELL_BORDER.search(text, close, len(text) if last < 0 else last) is not None
+    )
+
+
+def _line_tokens(tokens: _Tokens, written: str, rendered: str) -> str:
+    """A span that spans lines as one token a line (its HTML cut at the same line ends), so the
+    lines stay lines to kramdown.py's line rewrites."""
+    return "\n".join(
+        tokens.rendered(part, out) for part, out in zip(written.split("\n"), rendered.split("\n"), strict=True)
+    )
+
+
+def _close_tag_between(text: str, tag: str, closes: dict[str, list[int]], start: int, end: int) -> bool:
+    """Whether a close tag of ``tag`` ends between ``start`` and ``end`` (``closes``: where each
+    tag's close tags end, found once a tag)."""
+    if tag not in closes:
+        closes[tag] = [m.end() for m in re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE)]
+    k = bisect_left(closes[tag], start)
+    return k < len(closes[tag]) and closes[tag][k] <= end
 
 
 def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]]:

@@ -1,0 +1,152 @@
+"""kramdown's emphasis, read as kramdown's span parser reads it.
+
+kramdown has no delimiter runs and no flanking rules: at a ``*``, ``**``, ``_`` or ``__`` it
+opens an element and reads the spans after it until the same delimiter closes it, where
+
+- the delimiter opens nothing before white space, ``_`` opens nothing after a letter (``a_b``,
+  ``a-_b``), and an element opens nothing inside an element of its own kind;
+- it closes only after a character that is not white space, not at once (the element holds
+  something), an ``_`` not before a letter or digit, and an emphasis not where a strong
+  delimiter stands (``**`` not followed by a third);
+- a ``**`` that finds no close is read again as ``*`` followed by the text (``**a *star*`` is
+  ``*a *star`` emphasized), but not inside an emphasis; a delimiter that opens nothing is text.
+
+CommonMark's rules read many of those otherwise (``****``, ``*a *star*``, ``*nest**ed* like**``).
+``emphasis`` reads one span context (a paragraph's text) and writes the elements as HTML and
+every other delimiter escaped, so that CommonMark pairs none. Escaped characters, tokens, tags
+and autolinks are read as they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from postdrop.core.spanhtml import KRAMDOWN_TAG
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["emphasis"]
+
+_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=~-")  # kramdown-parser-gfm's: "~" too
+_AUTOLINK = re.compile(r"<[^<>\s]{1,2000}>")
+_INTERESTING = re.compile(r"[*_\\<~]")
+# kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
+# after something else (lines and all); its text is read on its own, emphasis and all
+_STRIKETHROUGH = re.compile(r"~~(?![\s~])(.*?[^\s~])~~", re.DOTALL)
+# A close is searched for from each delimiter, past each place that may open a span: a paragraph
+# whose delimiters times places are more than this is left to CommonMark (and the rewrites after).
+MAX_STEPS = 200_000
+MAX_SCANNED = 20_000_000  # characters the searches may pass over, at most, for one paragraph
+
+
+def _html_tag(tag: str) -> str:
+    return f"<{tag}>"
+
+
+class _Reader:
+    def __init__(self, text: str, tag: Callable[[str], str]) -> None:
+        self.text = text
+        self.tag = tag  # what stands for an element's tag ("em", "/em") in the output
+        self.open: list[str] = []  # the elements around the place read, innermost last
+
+    def spans(self, pos: int, stop: str | None, kind: str) -> tuple[bool, int, list[str]]:
+        """Read from ``pos`` to ``stop`` (a delimiter that closes the element ``kind``) or the end:
+        (whether ``stop`` closed it, where the reading ended, the output)."""
+        text = self.text
+        out: list[str] = []
+        start = pos
+        while (match := _INTERESTING.search(text, pos)) is not None:
+            at = match.start()
+            out.append(text[pos:at])
+            if stop is not None and text.startswith(stop, at) and self._closes(at, stop, kind, start):
+                return True, at, out
+            pos = self._one(at, out)
+        out.append(text[pos:])
+        return False, len(text), out
+
+    def _closes(self, at: int, delimiter: str, kind: str, start: int) -> bool:
+        text = self.text
+        if at <= start or text[at - 1].isspace():
+            return False
+        after = at + len(delimiter)
+        if kind == "em" and text.startswith(delimiter * 2, at) and not text.startswith(delimiter * 3, at):
+            return False
+        return not (delimiter[0] == "_" and after < len(text) and text[after].isalnum())
+
+    def _one(self, at: int, out: list[str]) -> int:
+        """Read the span that may open at ``at`` (a delimiter, an escape, a tag); returns where
+        the reading goes on."""
+        text = self.text
+        char = text[at]
+        if char == "\\":
+            if at + 1 < len(text) and text[at + 1] in _ESCAPABLE:
+                out.append(text[at : at + 2])
+                return at + 2
+            out.append(char)
+            return at + 1
+        if char == "~":
+            strike = _STRIKETHROUGH.match(text, at) if text.startswith("~~", at) else None
+            if strike is None:
+                out.append("\\~")
+                return at + 1
+            _found, _end, inner = _Reader(strike.group(1), self.tag).spans(0, None, "")
+            out += [self.tag("del"), *inner, self.tag("/del")]
+            return strike.end()
+        if char == "<":
+            tag = KRAMDOWN_TAG.match(text, at) or _AUTOLINK.match(text, at)
+            end = at + 1 if tag is None else tag.end()
+            out.append(text[at:end])
+            return end
+        return self._emphasis(at, out)
+
+    def _emphasis(self, at: int, out: list[str]) -> int:
+        text = self.text
+        char = text[at]
+        run = char * 2 if text.startswith(char * 2, at) else char
+        kind = "strong" if len(run) == 2 else "em"
+        after = at + len(run)
+        letter_before = char == "_" and _after_letter(text, at)
+        if letter_before or (after < len(text) and text[after].isspace()) or kind in self.open:
+            out.append("\\" + "\\".join(run))
+            return after
+        found, end, inner = self._element(after, run, kind)
+        if not found and kind == "strong" and (not self.open or self.open[-1] != "em"):
+            found, end, inner = self._element(at + 1, char, "em")
+        if not found:
+            out.append("\\" + "\\".join(run))
+            return after
+        tag = "strong" if len(inner[0]) == 2 else "em"
+        out += [self.tag(tag), *inner[1:], self.tag(f"/{tag}")]
+        return end
+
+    def _element(self, pos: int, delimiter: str, kind: str) -> tuple[bool, int, list[str]]:
+        self.open.append(kind)
+        try:
+            found, end, inner = self.spans(pos, delimiter, kind)
+        finally:
+            self.open.pop()
+        return found, end + len(delimiter), [delimiter, *inner]
+
+
+def _after_letter(text: str, at: int) -> bool:
+    """Whether a letter ends the text before ``at``, or a letter and a hyphen."""
+    before = text[at - 1] if at > 0 else ""
+    if before == "-":
+        before = text[at - 2] if at > 1 else ""
+    return before.isalpha()
+
+
+def emphasis(text: str, tag: Callable[[str], str] = _html_tag) -> str:
+    """One span context's text with kramdown's emphasis written as HTML, every other ``*`` and
+    ``_`` escaped; as it stands when reading it could take more than MAX_STEPS steps, or pass over
+    more than MAX_SCANNED characters. ``tag`` gives what stands for a tag (``"em"``, ``"/em"``):
+    the tag itself, or a token of it."""
+    delimiters = text.count("*") + text.count("_")
+    if delimiters * (delimiters + text.count("<") + text.count("\\")) > MAX_STEPS:
+        return text
+    if delimiters * len(text) > MAX_SCANNED:
+        return text
+    _found, _end, out = _Reader(text, tag).spans(0, None, "")
+    return "".join(out)

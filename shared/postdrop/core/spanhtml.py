@@ -1,0 +1,207 @@
+"""kramdown's span-level HTML: which tags in a paragraph's text are tags, and which are text.
+
+kramdown reads the HTML inside a paragraph (a heading, a list item's text, a table cell) with
+its span parser: an open tag starts an element that runs to its own close tag (matched by name
+as written, but without regard to case for the names of HTML's elements) or, never closed, to
+the end of the paragraph. What that reading shows as text, CommonMark passes on as HTML, and a
+browser or the sanitizer would drop or act on it:
+
+- a close tag that closes nothing (no element is open, or the open one is another): ``An
+  invalid </closing> tag.``, ``<SoMe>doit</some>``;
+- a block-level element's tag: ``A <p>block tag</p>.``, ``<hR>``.
+
+``text_tags`` escapes those in a masked source (opaque.py has made code and raw elements
+tokens), paragraph by paragraph; ``cell_tags`` in one table cell. A line that opens with the
+tag of an element that is not a span element starts an HTML block to kramdown, not a paragraph:
+its lines, to the next blank line, are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+__all__ = ["KRAMDOWN_TAG", "NAME_START", "cell_tags", "raw_element", "text_tags"]
+
+# kramdown's HTML tag, after XML's names: an attribute value is quoted or word characters only.
+# Anything else after "<" is text to kramdown (and a browser would read it as a tag, to the next ">").
+NAME_START = (
+    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME = f"[{NAME_START}][{NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*+"
+KRAMDOWN_TAG = re.compile(
+    rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
+)
+
+
+def _names(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+# kramdown's (2.4) lists of HTML's elements
+SPAN_ELEMENTS = _names(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp"
+    " rt rtc ruby samp select small span strong sub sup tt u var"
+)
+BLOCK_ELEMENTS = _names(
+    "address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption footer"
+    " form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p pre"
+    " section summary table tbody td th thead tfoot tr ul"
+)
+WITHOUT_BODY = _names("area base br col command embed hr img input keygen link meta param source track wbr")
+# the other names kramdown knows as HTML's (its content models'): matched without regard to case
+_OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
+HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
+
+# each searched in "\n" + text: a blank line; a line that opens a list item, an ATX heading or a
+# definition (a span context of its own); a line that opens with a tag or a comment, perhaps
+# after a quote's or an item's marker (group 1: where its "<" is)
+_BLANK = re.compile(r"\n[ \t]*(?=\n|$)")
+_CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1,6}|:)[ \t])")
+_TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
+_TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def text_tags(text: str) -> str:
+    """``text`` with the tags kramdown's span parser reads as text escaped (``&lt;``), in each
+    paragraph (a list item's, a heading's text on its own). A line that opens with the tag of an
+    element that is not a span element opens an HTML block, to the next blank line: left alone.
+    A paragraph whose every line has a cell border may be a table: its cells are read on their
+    own (``cell_tags``, by kramdown.py's tables)."""
+    lined = "\n" + text  # positions in it are those in text of the line after the newline
+    blanks = [m.start() for m in _BLANK.finditer(lined)]
+    openers = [m.start() for m in _CONTEXT_OPENER.finditer(lined)]
+    html_blocks = [m.start() for m in _TAG_LINE.finditer(lined) if _opens_html_block(lined, m.start(1))]
+    escapes: list[int] = []
+    pos = 0
+    while (match := _TAG_OPEN.search(text, pos)) is not None:
+        at = match.start()
+        blank = _last_before(blanks, at)
+        following_blank = _first_after(blanks, at, len(text))
+        if _last_before(html_blocks, at) > blank:  # in an HTML block
+            pos = following_blank
+            continue
+        start = max(blank, _last_before(openers, at), 0)
+        end = min(following_blank, _first_after(openers, at, len(text)), _first_after(html_blocks, at, len(text)))
+        if _table_like(text, start, end):
+            pos = end
+            continue
+        stack: list[tuple[str, bool]] = []
+        pos = at
+        while (tag := _TAG_OPEN.search(text, pos, end)) is not None:
+            pos, kept = _read_tag(text, tag.start(), stack, end)
+            if kept is False:
+                escapes.append(tag.start())
+        pos = max(end, at + 1)
+    return _escaped(text, escapes)
+
+
+def _last_before(starts: list[int], at: int) -> int:
+    """The last of the line starts ``starts`` at or before ``at``, or -1."""
+    k = bisect_right(starts, at) - 1
+    return starts[k] if k >= 0 else -1
+
+
+def _first_after(starts: list[int], at: int, default: int) -> int:
+    """The first of the line starts ``starts`` after ``at``, or ``default``."""
+    k = bisect_right(starts, at)
+    return starts[k] if k < len(starts) else default
+
+
+def cell_tags(cell: str) -> str:
+    """One table cell's text with the tags kramdown reads as text escaped: kramdown splits a row
+    into cells before it reads their spans, so an element never crosses a cell border."""
+    if "<" not in cell:
+        return cell
+    escapes: list[int] = []
+    stack: list[tuple[str, bool]] = []
+    pos = 0
+    for match in _TAG_OPEN.finditer(cell):
+        if match.start() >= pos:
+            pos, kept = _read_tag(cell, match.start(), stack, len(cell))
+            if kept is False:
+                escapes.append(match.start())
+    return _escaped(cell, escapes)
+
+
+def raw_element(text: str, name: str, start: int, end: int, limit: int) -> tuple[int, str]:
+    """kramdown's reading of a raw span element (``<kbd>``, ``<code>``, ``<samp>``, ``<var>``)
+    whose open tag is ``text[start:end]``, in a paragraph that ends at ``limit``: its content is
+    no Markdown, but its tags are read as a paragraph's are (an element in it of its own name
+    nests, a close tag that closes nothing is text); never closed, it runs to the paragraph's
+    end. Returns where it ends, and its HTML (text escaped, tags as written)."""
+    stack = [(name.lower(), True)]
+    pieces = [text[start:end]]
+    pos = end
+    for match in _TAG_OPEN.finditer(text, end, limit):
+        at = match.start()
+        if at < pos:
+            continue
+        after, kept = _read_tag(text, at, stack, limit)
+        pieces += [_escape_text(text[pos:at]), text[at:after] if kept else _escape_text(text[at:after])]
+        pos = after
+        if not stack:
+            return pos, "".join(pieces)
+    pieces.append(_escape_text(text[pos:limit]))
+    pieces += [f"</{open_name}>" for open_name, _html in reversed(stack)]
+    return limit, "".join(pieces)
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;") if "<" in text or ">" in text else text
+
+
+def _read_tag(text: str, at: int, stack: list[tuple[str, bool]], limit: int) -> tuple[int, bool | None]:
+    """Read the tag (or comment) at ``at`` as kramdown's span parser does, with the elements
+    open around it (``stack``, innermost last: the name as kramdown keeps it, and whether it is
+    HTML's, matched without regard to case). Returns where the reading goes on, and whether
+    it read HTML (True), a tag that is text (False), or no tag (None: a "<" CommonMark reads too).
+    """
+    if text.startswith("<!--", at):
+        end = text.find("-->", at + 4, limit)
+        return (at + 1, None) if end < 0 else (end + 3, True)
+    tag = KRAMDOWN_TAG.match(text, at, limit)
+    if tag is None:
+        return at + 1, None
+    opened, closed = tag.group(1), tag.group(2)
+    if closed is not None:
+        if stack and (closed.lower() if stack[-1][1] else closed) == stack[-1][0]:
+            stack.pop()
+            return tag.end(), True
+        return tag.end(), False
+    html = opened.lower() in HTML_ELEMENTS
+    name = opened.lower() if html else opened
+    if name in BLOCK_ELEMENTS:
+        return tag.end(), False
+    if not tag.group(0).endswith("/>") and name not in WITHOUT_BODY:
+        stack.append((name, html))
+    return tag.end(), True
+
+
+def _opens_html_block(text: str, at: int) -> bool:
+    """Whether the tag or comment at ``at``, opening a line, opens an HTML block to kramdown: a
+    comment, or the tag of an element that is not a span element (an open tag, or a close tag)."""
+    if text.startswith("<!--", at):
+        return True
+    tag = KRAMDOWN_TAG.match(text, at)
+    return tag is not None and (tag.group(1) or tag.group(2)).lower() not in SPAN_ELEMENTS
+
+
+def _table_like(text: str, start: int, end: int) -> bool:
+    """Whether every line of ``text[start:end]`` has a ``|`` that is not escaped: a table's
+    lines, whose cells kramdown.py's tables read."""
+    lines = [line for line in text[start:end].split("\n") if line.strip()]
+    return bool(lines) and all(_PIPE.search(line) is not None for line in lines)
+
+
+def _escaped(text: str, escapes: list[int]) -> str:
+    if not escapes:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for at in escapes:
+        pieces += [text[pos:at], "&lt;"]
+        pos = at + 1
+    return "".join(pieces) + text[pos:]
