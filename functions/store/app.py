@@ -1,4 +1,5 @@
-"""StoreFunction: a batch of envelopes from StoreQueue in; items written, notifications out.
+"""StoreFunction: a batch of envelopes from StoreQueue in; items written (the table's stream
+carries each write to PublishFunction, which announces it).
 
 Partial batch failure: only the records that failed are reported in batchItemFailures and
 redelivered by SQS, until the queue's maxReceiveCount moves them to StoreDLQ. A record that
@@ -41,7 +42,7 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
             except Exception:
                 logger.exception("record failed; SQS will redeliver it", extra={"message_id": message_id})
                 failed.add(message_id)
-        failed |= set(batch.publish())
+        batch.finish()
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(failed)]}
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler  # as decorated
@@ -49,7 +50,5 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 
 
 # At Lambda init, at a full core: the clients every batch calls, each call rehearsed once (see
-# Clients.at_init); S3 is only handed to the notification, SQS (dead letters) made on first use.
-lambda_handler = make_handler(
-    Clients.at_init(dynamodb=("update_item", "transact_write_items"), sns=("publish_batch",), s3=())
-)
+# Clients.at_init); S3 (the archive) and SQS (dead letters) made on first use.
+lambda_handler = make_handler(Clients.at_init(dynamodb=("update_item",)))
