@@ -143,10 +143,9 @@ def test_a_failed_publish_after_the_write_is_published_on_the_retry(harness: Har
     state = _fail_once(harness, "PublishBatch")
     first = harness.store_envelopes(env)
     assert state["failed"] == 1
-    assert first == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
-    assert harness.told() == {}
-    assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it
+    assert first == {"batchItemFailures": []}  # the write is done: the stream retries the publish
     assert harness.told() == {"2026-03-01-story": "POST"}
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it: nothing to write
     notes = harness.notifications()
     assert [n["event_type"] for n in notes] == ["post.created"]  # created, not lost nor doubled
 
@@ -248,8 +247,8 @@ def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: 
     assert harness.queue("StoreQueue") == []
 
 
-def test_a_publish_that_keeps_failing_is_left_to_the_queues_redrive(harness: Harness) -> None:
-    # Given a record whose publish fails on every receive
+def test_a_publish_that_keeps_failing_is_left_to_the_stream_s_on_failure_destination(harness: Harness) -> None:
+    # Given a post whose publish fails on every try
     env = envelope(harness, KEY, V1, "0001")
     client = harness.pipeline.clients.sns
 
@@ -258,16 +257,14 @@ def test_a_publish_that_keeps_failing_is_left_to_the_queues_redrive(harness: Har
 
     client.meta.events.register("before-call.sns.PublishBatch", refuse)
     try:
-        # When it is received for the last time, Then StoreFunction still only fails it
-        assert harness.store_envelopes(env, receive_count=99) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
-        # and the queue's maxReceiveCount is what moves it to StoreDLQ
-        harness.stack.client("sqs").send_message(QueueUrl=harness.stack.ref("StoreQueue"), MessageBody=env)
-        harness.pipeline.drain()
+        # When it is stored, Then StoreFunction is done with it (its write is the only one)
+        assert harness.store_envelopes(env, receive_count=99) == {"batchItemFailures": []}
     finally:
         client.meta.events.unregister("before-call.sns.PublishBatch", refuse)
-    dead = harness.queue("StoreDLQ")  # with the envelope of the put's own S3 event, which failed alike
-    assert json.loads(env) in dead and {m["post_id"] for m in dead} == {"2026-03-01-story"}
-    assert harness.told() == {}  # a redrive will announce it
+    # and the stream's retries end with its range in PublishDLQ, not in StoreDLQ
+    assert harness.queue("StoreDLQ") == []
+    (failure,) = harness.queue("PublishDLQ")
+    assert failure["DDBStreamBatchInfo"]["batchSize"] >= 1 and harness.notifications() == []
 
 
 def _batch_task(h: Harness, key: str) -> tuple[dict[str, Any], str]:
