@@ -96,6 +96,7 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
         ("ParseFunction", "s3-put-rejected.json", {"rejected": 1, "keys": ["posts/not-a-post.md"]}),
         ("ParseFunction", "s3-delete.json", {"deleted": 1, "keys": ["posts/2026-03-02-NW0001.md"]}),
         ("StoreFunction", "sqs-store.json", {"batchItemFailures": []}),
+        ("PublishFunction", "dynamodb-stream.json", {"batchItemFailures": []}),
         ("ParseFunction", "eventbridge-object-created.json", {"parsed": 1, "keys": ["posts/2026-03-04-0003.md"]}),
         (
             "ParseFunction",
@@ -113,7 +114,7 @@ def test_every_event_file_goes_through_its_handler(
 
 def test_every_event_file_is_covered() -> None:
     covered = {"s3-put.json", "s3-put-rejected.json", "s3-delete.json", "sqs-store.json", "env.json",
-               "eventbridge-object-created.json", "s3-batch-invocation.json"}  # fmt: skip
+               "eventbridge-object-created.json", "s3-batch-invocation.json", "dynamodb-stream.json"}  # fmt: skip
     assert {p.name for p in EVENTS.glob("*.json")} == covered
 
 
