@@ -59,8 +59,9 @@ class Pipeline:
     stack: LocalStack
     quiet: bool = True
     on_parsed: Callable[[int], None] | None = None
-    # logical name -> makes a handler from clients, to run instead of the template's (the benchmarks' baselines)
-    handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]]] = field(default_factory=dict)
+    # logical name -> makes a handler from clients, to run instead of the template's (the benchmarks' baselines);
+    # None: the design has no such function, so it is not run
+    handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]] | None] = field(default_factory=dict)
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
     _next_schedule_poll: float = 0.0
@@ -81,6 +82,8 @@ class Pipeline:
         quiet = process_environment(self.stack, quiet=self.quiet)
         self.functions = {}
         for name, spec in self.stack.functions.items():
+            if name in self.handlers and self.handlers[name] is None:
+                continue
             make = self.handlers.get(name)
             self.functions[name] = LocalFunction(spec, make(self.clients) if make else None, self.clients, quiet)
         self.sqs = self.stack.client("sqs")
