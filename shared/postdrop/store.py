@@ -237,7 +237,7 @@ def outgoing_for(
 ) -> Outgoing:
     """The notification of what ``item`` shows, with the post for created and updated: the
     envelope's JSON when it carries this very post, else the item's, else read from its archive
-    (only when published). A replay builds the same one from the item and its ``told``."""
+    (only when published). A replay builds the same one from the item and its ``announcement``."""
     notification = notification_for(item, event_type, previous, change)
     if event_type not in POST_EVENTS:
         return Outgoing(notification)
