@@ -51,4 +51,4 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 
 # At Lambda init, at a full core: the clients every batch calls, each call rehearsed once (see
 # Clients.at_init); S3 (the archive) and SQS (dead letters) made on first use.
-lambda_handler = make_handler(Clients.at_init(dynamodb=("update_item",)))
+lambda_handler = make_handler(Clients.at_init(dynamodb=("get_item", "update_item")))

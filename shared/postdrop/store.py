@@ -24,6 +24,7 @@ from postdrop.adapters.objects import archive_key, read_archive, require_archive
 from postdrop.adapters.queue import dead_letter
 from postdrop.adapters.table import (
     MAX_ITEM_BYTES,
+    Written,
     item_bytes,
     read_item,
     stored_post_json,
@@ -155,7 +156,13 @@ class StoreBatch:
             require_archive(self.clients.s3, envelope.post_ref)
         record = item_for(envelope)
         same_change = envelope.change.backfill
-        result = write_first(db, table, self._fit(first_item(record)))
+        # A consistent read first: a post's first change is then one write, and a change to a post
+        # already stored one write too (a failed conditional write would be billed by the item's size).
+        held_item = read_item(db, table, envelope.post_id)
+        if held_item is None:
+            result = write_first(db, table, self._fit(first_item(record)))
+        else:
+            result = Written(False, held_item)
         for _ in range(WRITE_TRIES):
             if result.written or result.item is None:
                 break

@@ -3,9 +3,9 @@
 The item's shape, what a change makes of it and the announcement a write records are in
 ``postdrop.item`` (pure). Here:
 
-- ``write_first``: a post's first change in one UpdateItem, if the post has no item yet; when
-  it has one, the item comes back with the failed condition, so no read is needed to take the
-  general path.
+- ``write_first``: a post's first change in one UpdateItem, if the post has no item yet (the
+  store reads the item first: a consistent read costs a fifth of what a failed conditional write
+  of the item would); when it has one after all, the item comes back with the failed condition.
 - ``write_next``: the general path. The item ``next_item`` planned, written only if the
   item is still at the ``rev`` it was planned from (optimistic concurrency).
 
