@@ -167,6 +167,35 @@ def test_a_publisher_failing_every_retry_leaves_the_range_in_publish_dlq(harness
     assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
 
 
+def test_a_range_in_publish_dlq_is_announced_by_redrive_publish_once_the_fault_is_gone(harness: Harness) -> None:
+    from postdrop_tools.ops import redrive
+    from postdrop_tools.stack import stream_rewinds_queue
+    from postdrop_tools.target import Target
+
+    # Given a post whose publish failed every retry: its stream range waits in PublishDLQ
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, "PublishBatch")
+
+    sns = harness.pipeline.clients.sns
+    sns.meta.events.register("before-call.sns.PublishBatch", refuse)
+    try:
+        harness.store_envelopes(dropped(harness, KEY, version("一"), "0001"))
+        harness.store_envelopes(dropped(harness, "posts/other.md", version("别的"), "0001"))
+    finally:
+        sns.meta.events.unregister("before-call.sns.PublishBatch", refuse)
+    assert harness.notifications() == []
+    # When the operator redrives PublishDLQ
+    rewinds = harness.stack.client("sqs").get_queue_url(QueueName=stream_rewinds_queue())["QueueUrl"]
+    target = Target.from_outputs(harness.stack.outputs(), stream_rewinds=rewinds)
+    assert redrive(target, "publish") == 2  # two ranges: one a post
+    harness.pipeline.drain()
+    # Then each state is announced, once a state (copies share an id), and PublishDLQ is empty
+    notes = harness.notifications()
+    assert sorted(set(told_of(notes))) == [("post.created", "一"), ("post.created", "别的")]
+    assert all(copies == [copies[0]] * len(copies) for copies in _by_id(notes).values())
+    assert harness.queue("PublishDLQ") == []
+
+
 # 2. A backfill after a parser fix must announce the fixed post, whatever fails once.
 
 

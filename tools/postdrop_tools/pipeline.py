@@ -26,7 +26,7 @@ from postdrop.aws import Clients
 from postdrop_tools.emulator import REGION
 from postdrop_tools.faults import ProcessDied
 from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
-from postdrop_tools.stack import batch_jobs_queue
+from postdrop_tools.stack import batch_jobs_queue, stream_rewinds_queue
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -88,6 +88,7 @@ class Pipeline:
             self.functions[name] = LocalFunction(spec, make(self.clients) if make else None, self.clients, quiet)
         self.sqs = self.stack.client("sqs")
         self.batch_jobs = self.sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"]
+        self.stream_rewinds = self.sqs.get_queue_url(QueueName=stream_rewinds_queue())["QueueUrl"]
         self._count_handler_calls()
         self._count_log_bytes()
 
@@ -290,6 +291,23 @@ class Pipeline:
             self._send_to_dlq(fn.spec.on_failure_queue, json.dumps(_stream_failure(fn, reader, records)))
         reader.checkpoint, reader.attempts, reader.limit = records[-1]["dynamodb"]["SequenceNumber"], 0, 0
 
+    def _pump_rewinds(self) -> int:
+        """Deliver a stream range again, as `postdrop redrive publish` asks: the event source's
+        checkpoint goes back to just before the range (what follows it is delivered again too)."""
+        messages = self.sqs.receive_message(QueueUrl=self.stream_rewinds, MaxNumberOfMessages=10).get("Messages", [])
+        for message in messages:
+            info = json.loads(message["Body"])
+            for fn in self.functions.values():
+                if fn.spec.stream_source == info["streamArn"]:
+                    reader = self._streams.setdefault(fn.spec.logical, StreamReader(info["streamArn"]))
+                    start = int(info["startSequenceNumber"])
+                    current = int(reader.checkpoint) if reader.checkpoint is not None else start
+                    reader.checkpoint = str(min(current, start - 1))
+                    reader.attempts, reader.limit = 0, 0
+                    self._streams_idle = False
+            self.sqs.delete_message(QueueUrl=self.stream_rewinds, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
     def pump_streams(self, *, now: bool = False) -> int:
         """Every stream event source's next batch (all of them, until each is done, with ``now``)."""
         handled = 0
@@ -303,7 +321,7 @@ class Pipeline:
 
     def pump(self) -> int:
         """One round over every event source; returns how many messages it handled."""
-        handled = self._pump_batch_jobs() + self.fire_schedules()
+        handled = self._pump_batch_jobs() + self.fire_schedules() + self._pump_rewinds()
         written = 0
         for fn in self.functions.values():
             if fn.spec.s3_queue:
@@ -320,7 +338,7 @@ class Pipeline:
 
     def _sources(self) -> list[str]:
         """Every queue the runner reads: S3 and EventBridge triggers, SQS event sources, batch jobs."""
-        urls = [self.batch_jobs]
+        urls = [self.batch_jobs, self.stream_rewinds]
         for fn in self.functions.values():
             urls += [url for url in (fn.spec.s3_queue, fn.spec.sqs_source) if url]
         return urls

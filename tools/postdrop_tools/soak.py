@@ -426,7 +426,7 @@ def run_soak(config: SoakConfig) -> SoakReport:
         # is still in a DLQ failed without any fault, which no retry would ever fix.
         faults.rate = 0.0
         target = Target.local(str(emu.endpoint))
-        report.redriven = redrive(target, "parse") + redrive(target, "store")
+        report.redriven = redrive(target, "parse") + redrive(target, "store") + redrive(target, "publish")
         pipeline.drain(timeout=3600)
         left = _dead_letters(stack)
         report.dlq = len(left)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OUTPUTS_PARAMETER", "FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue",
+    "stream_rewinds_queue",
 ]  # fmt: skip
 
 STACK = "postdrop-local"
@@ -46,6 +47,11 @@ def s3_events_queue(function: str) -> str:
 def batch_jobs_queue() -> str:
     """The local queue that stands in for S3 Control's CreateJob (the runner does the jobs)."""
     return local_name("S3BatchOperations", "-jobs")
+
+
+def stream_rewinds_queue() -> str:
+    """The local queue that asks the runner to deliver a stream range again (postdrop redrive publish)."""
+    return local_name("StreamRewinds", "-requests")
 
 
 @dataclass
@@ -282,6 +288,7 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _functions(stack)
     _notifications(stack)
     stack.client("sqs").create_queue(QueueName=batch_jobs_queue())
+    stack.client("sqs").create_queue(QueueName=stream_rewinds_queue())
     _publish_outputs(stack)
     return stack
 
@@ -302,6 +309,7 @@ def _publish_outputs(stack: LocalStack) -> None:
     local = {
         "ParseFunctionEvents": sqs.get_queue_url(QueueName=s3_events_queue("ParseFunction"))["QueueUrl"],
         "BatchJobs": sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"],
+        "StreamRewinds": sqs.get_queue_url(QueueName=stream_rewinds_queue())["QueueUrl"],
     }
     stack.client("ssm").put_parameter(
         Name=OUTPUTS_PARAMETER, Type="String", Overwrite=True, Value=json.dumps({"outputs": outputs, "local": local})
