@@ -31,7 +31,9 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         batch = StoreBatch(store_settings(), clients)
         failed: set[str] = set()
-        for record in sqs_messages(event):  # anything but StoreQueue's messages fails the invocation, saying what
+        records = sqs_messages(event)  # anything but StoreQueue's messages fails the invocation, saying what
+        batch.read_ahead(records)  # the items of the batch's posts, in one read
+        for record in records:
             message_id = record["messageId"]
             try:
                 batch.write_message(message_id, record["body"])
@@ -51,4 +53,4 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 
 # At Lambda init, at a full core: the clients every batch calls, each call rehearsed once (see
 # Clients.at_init); S3 (the archive) and SQS (dead letters) made on first use.
-lambda_handler = make_handler(Clients.at_init(dynamodb=("get_item", "update_item")))
+lambda_handler = make_handler(Clients.at_init(dynamodb=("batch_get_item", "get_item", "update_item")))

@@ -147,6 +147,9 @@ _REHEARSAL_PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "update_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}},
     "get_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}, "ConsistentRead": True},
+    "batch_get_item": {
+        "RequestItems": {"postdrop-rehearsal": {"Keys": [{"post_id": {"S": "rehearsal"}}], "ConsistentRead": True}}
+    },
     "publish_batch": {
         "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
         "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],

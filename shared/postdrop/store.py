@@ -1,11 +1,13 @@
 """StoreFunction's logic: envelopes in, one conditional write each.
 
-Per record: write the file's change into its post's item (``postdrop.item`` decides what the
-item becomes; a change the item already holds, or an older one, writes nothing). A write that
-moves what the item shows records, in the same write, the announcement it implies, computed
-from the item as it was; the table's stream carries it to PublishFunction (``postdrop.publish``),
-which announces it. So a crash or a lost response anywhere here only delays an announcement:
-the write is in the stream or it is not, and a redelivered record finds it done or does it.
+Per batch: one consistent BatchGetItem of the items its envelopes' posts have (``read_ahead``),
+so each write starts from its item without a read of its own. Per record: write the file's
+change into its post's item (``postdrop.item`` decides what the item becomes; a change the item
+already holds, or an older one, writes nothing). A write that moves what the item shows
+records, in the same write, the announcement it implies, computed from the item as it was; the
+table's stream carries it to PublishFunction (``postdrop.publish``), which announces it. So a
+crash or a lost response anywhere here only delays an announcement: the write is in the stream
+or it is not, and a redelivered record finds it done or does it.
 
 Failures have one owner each: a record that can never be stored (not an envelope, an item
 too large for DynamoDB) goes to StoreDLQ at once with its reason; any other failure fails
@@ -27,6 +29,7 @@ from postdrop.adapters.table import (
     Written,
     item_bytes,
     read_item,
+    read_items,
     stored_post_json,
     stored_sequencer,
     write_first,
@@ -104,11 +107,34 @@ class StoreBatch:
     settings: StoreSettings
     clients: Clients
     counts: dict[str, int] = field(default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0})
+    # post_id -> the item as last read or written in this batch (None: no item); a post not here is read
+    held: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    _envelopes: dict[str, Envelope] = field(default_factory=dict)  # message id -> its envelope, parsed ahead
+
+    def read_ahead(self, records: list[dict[str, Any]]) -> None:
+        """Read the items of every post the batch's envelopes name, in one consistent BatchGetItem,
+        before any is written: each write then starts from its post's item. A read that fails
+        leaves each write to read its own item; one gone stale by its write only fails the write's
+        condition, which hands back the item as it now is."""
+        for record in records:
+            try:
+                self._envelopes[record["messageId"]] = Envelope.model_validate_json(record["body"])
+            except ValidationError:
+                continue  # a recheck, or no envelope: write_message says which
+        post_ids = {envelope.post_id for envelope in self._envelopes.values()}
+        if not post_ids:
+            return
+        try:
+            self.held = read_items(self.clients.dynamodb, self.settings.table_name, sorted(post_ids))
+        except Exception:
+            logger.warning("could not read the batch's items ahead; each write reads its own", exc_info=True)
 
     def write_message(self, record_id: str, body: str) -> None:
         """Write one SQS message's envelope. Raises PermanentFailure (with where) or what failed."""
+        envelope = self._envelopes.pop(record_id, None)
         try:
-            envelope = Envelope.model_validate_json(body)
+            if envelope is None:
+                envelope = Envelope.model_validate_json(body)
         except ValidationError as exc:
             recheck = _recheck(body)  # a scheduled post's schedule, at its date
             if recheck is None:
@@ -124,6 +150,7 @@ class StoreBatch:
         date fails, so SQS brings it back."""
         logger.set_correlation_id(recheck.post_id)
         db, table = self.clients.dynamodb, self.settings.table_name
+        self.held.pop(recheck.post_id, None)  # it reads its own; a later write of the post too
         for _ in range(WRITE_TRIES):
             item = read_item(db, table, recheck.post_id)
             if item is None:
@@ -156,9 +183,14 @@ class StoreBatch:
             require_archive(self.clients.s3, envelope.post_ref)
         record = item_for(envelope)
         same_change = envelope.change.backfill
-        # A consistent read first: a post's first change is then one write, and a change to a post
-        # already stored one write too (a failed conditional write would be billed by the item's size).
-        held_item = read_item(db, table, envelope.post_id)
+        # The item read first (ahead, for the whole batch): a post's first change is then one write,
+        # and a change to a post already stored one write too (a failed conditional write would be
+        # billed by the item's size). Until this write ends, its post's item is not held: should it
+        # fail, the next record of the post reads the item again.
+        if envelope.post_id in self.held:
+            held_item = self.held.pop(envelope.post_id)
+        else:
+            held_item = read_item(db, table, envelope.post_id)
         if held_item is None:
             result = write_first(db, table, self._fit(first_item(record)))
         else:
@@ -170,10 +202,12 @@ class StoreBatch:
             if planned is None:  # the item holds this change or a newer one of this file
                 held = result.item.get("files", {}).get(record["key"], result.item)
                 self.counts["replayed" if held.get("seq") == record["seq"] else "stale"] += 1
+                self.held[envelope.post_id] = result.item
                 return
             result = write_next(db, table, self._fit(planned), result.item)
         else:
             raise TransientError(f"{envelope.post_id}: the item kept changing during {WRITE_TRIES} tries")
+        self.held[envelope.post_id] = result.item  # the item the write left: the next record of the post starts there
         if result.written and result.item is not None:
             moved = int(result.item.get("since", 0)) == int(result.item.get("rev", -1))
             self.counts["stored" if moved else "unchanged"] += 1

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 KEY = "posts/2026-03-01-story.md"
 V1 = post('title: "第一版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>一。</p>\n")
 V2 = post('title: "第二版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>二。</p>\n")
+V3 = post('title: "第三版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>三。</p>\n")
 
 
 def envelope(h: Harness, key: str, body: bytes | None, sequencer: str) -> str:
@@ -190,6 +191,77 @@ def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
     assert dead["Body"] == "not an envelope"
     reason = dead["MessageAttributes"]["reason"]["StringValue"]
     assert reason.startswith("not an envelope: the body is not JSON (") and "line 1 column" in reason
+
+
+def _count_calls(h: Harness) -> dict[str, int]:
+    """StoreFunction's DynamoDB calls, by operation, from now on."""
+    calls: dict[str, int] = {}
+
+    def count(model: Any, **_: Any) -> None:
+        calls[model.name] = calls.get(model.name, 0) + 1
+
+    h.pipeline.clients.dynamodb.meta.events.register("before-call.dynamodb", count)
+    return calls
+
+
+def test_a_batch_reads_its_posts_items_in_one_call_and_each_write_starts_from_the_last(harness: Harness) -> None:
+    # Given a batch with two changes of one post (and a second post), its first change stored before
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    harness.notifications()
+    v2, v3, other = (envelope(harness, KEY, V2, "0002"), envelope(harness, KEY, V3, "0003"),
+                     envelope(harness, "posts/other.md", V1, "0001"))  # fmt: skip
+    calls = _count_calls(harness)
+    # When StoreFunction takes it
+    assert harness.store_envelopes(v2, v3, other) == {"batchItemFailures": []}
+    # Then the items are read once for the batch, and each change is one write: the second change
+    # of the post starts from the item the first one wrote
+    assert calls == {"BatchGetItem": 1, "UpdateItem": 3}
+    assert harness.items()["2026-03-01-story"]["title"] == "第三版"
+    assert sorted(events(harness)) == ["post.created", "post.updated", "post.updated"]
+
+
+def test_an_item_changed_after_the_batch_read_it_fails_the_condition_and_the_write_goes_on_from_it(
+    harness: Harness,
+) -> None:
+    from postdrop.adapters.table import read_item, write_next
+    from postdrop.envelope import Envelope
+    from postdrop.item import item_for, next_item
+
+    # Given a stored post, and a batch with its newest change
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    v2, v3 = envelope(harness, KEY, V2, "0002"), envelope(harness, KEY, V3, "0003")
+    table, db = harness.stack.ref("PostsTable"), harness.stack.client("dynamodb")  # another writer's client
+    written: list[bool] = []
+
+    def another_writer(**_: Any) -> None:  # between the batch's read and its write, once
+        if not written:
+            item = read_item(db, table, "2026-03-01-story")
+            assert item is not None
+            planned = next_item(item, item_for(Envelope.model_validate_json(v2)), same_change=False)
+            assert planned is not None
+            written.append(write_next(db, table, planned, item).written)
+
+    harness.pipeline.clients.dynamodb.meta.events.register("after-call.dynamodb.BatchGetItem", another_writer)
+    calls = _count_calls(harness)
+    # When StoreFunction writes from the item it read, which another writer has changed since
+    assert harness.store_envelopes(v3) == {"batchItemFailures": []}
+    # Then its write fails the condition, hands back the item as it now is, and the change is
+    # written over that, with no read of its own
+    assert written == [True]
+    assert calls == {"BatchGetItem": 1, "UpdateItem": 2}
+    item = harness.items()["2026-03-01-story"]
+    assert item["title"] == "第三版" and item["rev"] == 3
+    assert events(harness) == ["post.created", "post.updated", "post.updated"]
+
+
+def test_a_failed_read_ahead_leaves_each_write_to_read_its_own_item(harness: Harness) -> None:
+    v1, other = envelope(harness, KEY, V1, "0001"), envelope(harness, "posts/other.md", V2, "0001")
+    state = _fail_once(harness, "BatchGetItem")  # throttled past botocore's retries
+    calls = _count_calls(harness)
+    assert harness.store_envelopes(v1, other) == {"batchItemFailures": []}
+    assert state["failed"] == 1
+    assert calls == {"GetItem": 2, "UpdateItem": 2}  # the BatchGetItem failed before the count saw it
+    assert sorted(harness.items()) == ["2026-03-01-story", "other"]
 
 
 def test_subscribers_filter_by_message_attributes(harness: Harness) -> None:

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from postdrop.adapters.queue import MAX_BATCH_BYTES, _batches
-from postdrop.adapters.table import from_stream_image, write_first, write_next
+from postdrop.adapters.table import from_stream_image, read_items, write_first, write_next
 from postdrop.exceptions import PermanentFailure
 from postdrop_tools.emulator import REGION
 
@@ -67,6 +67,46 @@ def test_the_first_write_is_one_update_made_only_where_the_post_has_no_item(dyna
     stubber.add_response("update_item", {"Attributes": {"post_id": {"S": "x"}, "rev": {"N": "1"}}}, expected)
     written = write_first(client, "T", item)
     assert written.written and written.item == {"post_id": "x", "rev": 1}
+
+
+def _keys(*post_ids: str) -> list[dict[str, Any]]:
+    return [{"post_id": {"S": post_id}} for post_id in post_ids]
+
+
+def test_a_batch_s_items_are_read_in_one_consistent_request_each_key_once(dynamodb: tuple[Any, Stubber]) -> None:
+    client, stubber = dynamodb
+    request = {"RequestItems": {"T": {"Keys": _keys("a", "b", "c"), "ConsistentRead": True}}}
+    answer = {"Responses": {"T": [{"post_id": {"S": "a"}, "rev": {"N": "2"}}]}, "UnprocessedKeys": {}}
+    stubber.add_response("batch_get_item", answer, request)
+    assert read_items(client, "T", ["a", "b", "a", "c", "b"]) == {"a": {"post_id": "a", "rev": 2}, "b": None,
+                                                                    "c": None}  # fmt: skip
+
+
+def test_unprocessed_keys_are_asked_again_then_read_one_by_one(
+    dynamodb: tuple[Any, Stubber], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, stubber = dynamodb
+    from postdrop.adapters import table
+
+    monkeypatch.setattr(table, "BATCH_GET_BACKOFF", 0.0)
+    left = {"UnprocessedKeys": {"T": {"Keys": _keys("b"), "ConsistentRead": True}}}
+    stubber.add_response("batch_get_item", {"Responses": {"T": [{"post_id": {"S": "a"}}]}, **left},
+                         {"RequestItems": {"T": {"Keys": _keys("a", "b"), "ConsistentRead": True}}})  # fmt: skip
+    for _ in range(table.BATCH_GET_TRIES - 1):  # DynamoDB keeps leaving it out
+        stubber.add_response("batch_get_item", {"Responses": {"T": []}, **left},
+                             {"RequestItems": {"T": {"Keys": _keys("b"), "ConsistentRead": True}}})  # fmt: skip
+    stubber.add_response("get_item", {"Item": {"post_id": {"S": "b"}}},
+                         {"TableName": "T", "Key": {"post_id": {"S": "b"}}, "ConsistentRead": True})  # fmt: skip
+    assert read_items(client, "T", ["a", "b"]) == {"a": {"post_id": "a"}, "b": {"post_id": "b"}}
+
+
+def test_more_than_100_posts_are_read_100_keys_a_request(dynamodb: tuple[Any, Stubber]) -> None:
+    client, stubber = dynamodb
+    post_ids = [f"p{n:03}" for n in range(150)]
+    for chunk in (post_ids[:100], post_ids[100:]):
+        stubber.add_response("batch_get_item", {"Responses": {"T": []}},
+                             {"RequestItems": {"T": {"Keys": _keys(*chunk), "ConsistentRead": True}}})  # fmt: skip
+    assert read_items(client, "T", post_ids) == dict.fromkeys(post_ids)
 
 
 def test_a_stream_image_reads_as_the_item_it_is() -> None:

@@ -102,8 +102,9 @@ class Pipeline:
                 operation = f"{_service}.{model.name}"
                 self.calls[operation] += 1
                 batch = next((params[k] for k in _BATCH_PARAMETERS if k in params), None)
-                if "RequestItems" in params:
-                    batch = [r for requests in params["RequestItems"].values() for r in requests]
+                if "RequestItems" in params:  # BatchWriteItem: a list of requests a table; BatchGetItem: its Keys
+                    batch = [r for requests in params["RequestItems"].values()
+                             for r in (requests["Keys"] if isinstance(requests, dict) else requests)]  # fmt: skip
                 if batch is not None:
                     self.entries[operation] += len(batch)
                 if operation == "sns.PublishBatch":

@@ -8,7 +8,7 @@ its post is kept out of line) or a stray (``x.jpg`` beside: rejected for its typ
 an older version for good, some are deleted (a delete marker), and some of those restored (the
 marker removed). Every S3 event is delivered R times, shuffled when asked. At the real clients,
 a fraction P of calls fail each way AWS fails: throttled before sending; applied and then the
-answer lost (GetObject, SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch
+answer lost (GetObject, SendMessageBatch, BatchGetItem, UpdateItem, PublishBatch); one entry of a batch
 ``Failed`` (PublishBatch, SendMessageBatch); the process dying right after a write (its batch
 reappears after the visibility timeout) or a publish (PublishFunction's stream batch is retried
 from its checkpoint). The pipeline runs until its queues and the table's stream drain;
@@ -331,10 +331,10 @@ def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
     """Every fault kind at the handlers' real clients."""
     faults = FaultInjector(config.fault_rate, config.seed)
     s3, sqs, dynamodb, sns = clients.s3, clients.sqs, clients.dynamodb, clients.sns
-    faults.throttle(dynamodb, ["UpdateItem"])
+    faults.throttle(dynamodb, ["BatchGetItem", "UpdateItem"])  # StoreFunction's read ahead, and its write
     faults.throttle(sns, ["PublishBatch"])
     for client, operations in ((s3, ["GetObject"]), (sqs, ["SendMessageBatch"]),
-                               (dynamodb, ["UpdateItem"]), (sns, ["PublishBatch"])):  # fmt: skip
+                               (dynamodb, ["BatchGetItem", "UpdateItem"]), (sns, ["PublishBatch"])):  # fmt: skip
         faults.lose_responses(client, operations)
     faults.fail_entries(sns, ["PublishBatch"])
     faults.fail_entries(sqs, ["SendMessageBatch"])

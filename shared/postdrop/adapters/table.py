@@ -6,6 +6,9 @@ The item's shape, what a change makes of it and the announcement a write records
 - ``write_first``: a post's first change in one UpdateItem, if the post has no item yet (the
   store reads the item first: a consistent read costs a fifth of what a failed conditional write
   of the item would); when it has one after all, the item comes back with the failed condition.
+- ``read_items``: the items of a batch's posts, read in one BatchGetItem before its writes (the
+  store hands each write the item read for its post; a read gone stale only fails a condition,
+  which hands back the item as it now is).
 - ``write_next``: the general path. The item ``next_item`` planned, written only if the
   item is still at the ``rev`` it was planned from (optimistic concurrency).
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,15 +36,20 @@ from postdrop.exceptions import PermanentFailure
 from postdrop.item import ITEM_FIELDS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
 __all__ = [
-    "MARKER_PREFIX", "Written", "from_stream_image", "item_bytes", "read_item", "stored_post_json", "stored_sequencer",
-    "write_first", "write_next",
+    "MARKER_PREFIX", "Written", "from_stream_image", "item_bytes", "read_item", "read_items", "stored_post_json",
+    "stored_sequencer", "write_first", "write_next",
 ]  # fmt: skip
 
 MAX_ITEM_BYTES = 400 * 1024
+BATCH_GET_KEYS = 100  # BatchGetItem's most keys a request (and 16 MB an answer: the rest come back unprocessed)
+BATCH_GET_TRIES = 4  # requests for a chunk's unprocessed keys before each is read on its own (GetItem)
+BATCH_GET_BACKOFF = 0.05  # seconds before the first retry of unprocessed keys, doubling after
 # Earlier postdrop versions put one marker item per announced change under this prefix (they
 # expire through the table's TTL); scans skip them.
 MARKER_PREFIX = "/published/"
@@ -158,6 +167,36 @@ def read_item(client: DynamoDBClient, table: str, post_id: str) -> dict[str, Any
     """The post's item as it is now (a consistent read), None when there is none."""
     response = client.get_item(TableName=table, Key={"post_id": {"S": post_id}}, ConsistentRead=True)
     return _from_dynamo(response.get("Item"))
+
+
+def read_items(client: DynamoDBClient, table: str, post_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+    """The posts' items as they are now (consistent reads), by post_id; None for a post with none.
+
+    One BatchGetItem per 100 distinct post_ids (a key twice in one request is an error, so they
+    are deduplicated). Keys DynamoDB leaves unprocessed (throttled, or past its 16 MB an answer)
+    are asked again after a short backoff, a few times; those still unprocessed are read one by
+    one (GetItem), so every post_id asked for is in the answer.
+    """
+    wanted = list(dict.fromkeys(post_ids))
+    found: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), BATCH_GET_KEYS):
+        keys: list[Any] = [{"post_id": {"S": post_id}} for post_id in wanted[start : start + BATCH_GET_KEYS]]
+        for attempt in range(BATCH_GET_TRIES):
+            if attempt:
+                time.sleep(BATCH_GET_BACKOFF * 2 ** (attempt - 1))
+            response = client.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
+            for raw in response.get("Responses", {}).get(table, []):
+                item = _from_dynamo(raw)
+                if item is not None:
+                    found[str(item["post_id"])] = item
+            left = (response.get("UnprocessedKeys") or {}).get(table)
+            keys = list(left["Keys"]) if left else []
+            if not keys:
+                break
+        for key in keys:  # still unprocessed after every try
+            post_id = str(key["post_id"]["S"])
+            found[post_id] = read_item(client, table, post_id)
+    return found
 
 
 def from_stream_image(image: dict[str, Any]) -> dict[str, Any]:
