@@ -20,6 +20,17 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS"]
 
+_TOPICS: dict[str, str] = {}
+
+
+def topic_arn(clients: Clients) -> str:
+    """PostsTopic's ARN: StoreFunction's environment no longer names it (PublishFunction publishes),
+    so this design, which publishes from StoreFunction, looks it up once."""
+    if "arn" not in _TOPICS:
+        arns = [t["TopicArn"] for t in clients.sns.list_topics()["Topics"] if "PostsTopic" in t["TopicArn"]]
+        _TOPICS["arn"] = arns[0]
+    return _TOPICS["arn"]
+
 
 def parse_handler(clients: Clients, event: dict[str, Any], _context: Any) -> None:
     entries: list[Any] = []
@@ -32,7 +43,7 @@ def parse_handler(clients: Clients, event: dict[str, Any], _context: Any) -> Non
 
 
 def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    table, topic = os.environ["POSTS_TABLE"], os.environ["POSTS_TOPIC_ARN"]
+    table, topic = os.environ["POSTS_TABLE"], topic_arn(clients)
     post_ids = []
     for record in event["Records"]:
         key = json.loads(record["body"])["key"]
@@ -64,4 +75,5 @@ def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dic
 HANDLERS: dict[str, Any] = {
     "ParseFunction": lambda clients: partial(parse_handler, clients),
     "StoreFunction": lambda clients: partial(store_handler, clients),
+    "PublishFunction": None,  # this design publishes from StoreFunction: no stream publisher
 }

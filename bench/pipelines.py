@@ -40,7 +40,7 @@ def throughput(corpus: list[Path], posts: int) -> tuple[RunReport, RunReport]:
         return _run(folder), _run(folder, floor.HANDLERS)
 
 
-def _run(folder: Path, handlers: dict[str, Callable[[Any], Any]] | None = None) -> RunReport:
+def _run(folder: Path, handlers: dict[str, Callable[[Any], Any] | None] | None = None) -> RunReport:
     from postdrop_tools.run import run_pipeline
 
     report = run_pipeline(folder, handlers=handlers)

@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS"]
 
+_TOPICS: dict[str, str] = {}
+
+
+def topic_arn(clients: Clients) -> str:
+    """PostsTopic's ARN: StoreFunction's environment no longer names it (PublishFunction publishes),
+    so this design, which publishes from StoreFunction, looks it up once."""
+    if "arn" not in _TOPICS:
+        arns = [t["TopicArn"] for t in clients.sns.list_topics()["Topics"] if "PostsTopic" in t["TopicArn"]]
+        _TOPICS["arn"] = arns[0]
+    return _TOPICS["arn"]
+
+
 _serialize = TypeSerializer().serialize
 
 
@@ -41,7 +53,7 @@ def parse_handler(clients: Clients, event: dict[str, Any], _context: Any) -> Non
 
 
 def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    table, topic = os.environ["POSTS_TABLE"], os.environ["POSTS_TOPIC_ARN"]
+    table, topic = os.environ["POSTS_TABLE"], topic_arn(clients)
     for record in event["Records"]:
         message = json.loads(record["body"])
         post = message.get("post")
@@ -68,4 +80,5 @@ def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dic
 HANDLERS: dict[str, Any] = {
     "ParseFunction": lambda clients: partial(parse_handler, clients),
     "StoreFunction": lambda clients: partial(store_handler, clients),
+    "PublishFunction": None,  # this design publishes from StoreFunction: no stream publisher
 }

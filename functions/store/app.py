@@ -1,4 +1,5 @@
-"""StoreFunction: a batch of envelopes from StoreQueue in; items written, notifications out.
+"""StoreFunction: a batch of envelopes from StoreQueue in; items written (the table's stream
+carries each write to PublishFunction, which announces it).
 
 Partial batch failure: only the records that failed are reported in batchItemFailures and
 redelivered by SQS, until the queue's maxReceiveCount moves them to StoreDLQ. A record that
@@ -30,7 +31,9 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         batch = StoreBatch(store_settings(), clients)
         failed: set[str] = set()
-        for record in sqs_messages(event):  # anything but StoreQueue's messages fails the invocation, saying what
+        records = sqs_messages(event)  # anything but StoreQueue's messages fails the invocation, saying what
+        batch.read_ahead(records)  # the items of the batch's posts, in one read
+        for record in records:
             message_id = record["messageId"]
             try:
                 batch.write_message(message_id, record["body"])
@@ -41,7 +44,7 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
             except Exception:
                 logger.exception("record failed; SQS will redeliver it", extra={"message_id": message_id})
                 failed.add(message_id)
-        failed |= set(batch.publish())
+        batch.finish()
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in sorted(failed)]}
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler  # as decorated
@@ -49,7 +52,5 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 
 
 # At Lambda init, at a full core: the clients every batch calls, each call rehearsed once (see
-# Clients.at_init); S3 is only handed to the notification, SQS (dead letters) made on first use.
-lambda_handler = make_handler(
-    Clients.at_init(dynamodb=("update_item", "transact_write_items"), sns=("publish_batch",), s3=())
-)
+# Clients.at_init); S3 (the archive) and SQS (dead letters) made on first use.
+lambda_handler = make_handler(Clients.at_init(dynamodb=("batch_get_item", "get_item", "update_item")))

@@ -146,7 +146,10 @@ _REHEARSAL_PARAMETERS: dict[str, dict[str, Any]] = {
         "Entries": [{"Id": "0", "MessageBody": "{}"}],
     },
     "update_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}},
-    "transact_write_items": {"TransactItems": [{"Put": {"TableName": "postdrop-rehearsal", "Item": {}}}]},
+    "get_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}, "ConsistentRead": True},
+    "batch_get_item": {
+        "RequestItems": {"postdrop-rehearsal": {"Keys": [{"post_id": {"S": "rehearsal"}}], "ConsistentRead": True}}
+    },
     "publish_batch": {
         "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
         "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],

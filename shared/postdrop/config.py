@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from postdrop.adapters.schedules import ScheduleTarget
 
-__all__ = ["ParseSettings", "StoreSettings", "parse_settings", "store_settings"]
+__all__ = ["ParseSettings", "PublishSettings", "StoreSettings", "parse_settings", "publish_settings", "store_settings"]
 
 DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024
 
@@ -115,13 +115,19 @@ class ParseSettings(_Settings):
 @dataclass(frozen=True, slots=True)
 class StoreSettings(_Settings):
     table_name: str = _variable("POSTS_TABLE", _text(min_length=1))
+    # An item that would pass DynamoDB's 400 KB keeps its held posts here, under archive/.
+    payload_bucket: str = _variable("PAYLOAD_BUCKET", _text(min_length=1))
+    # A record that can never be stored goes here at once, with its reason (StoreQueue's
+    # maxReceiveCount alone decides when a failing one stops being retried).
+    dlq_url: str | None = _variable("STORE_DLQ_URL", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSettings(_Settings):
     topic_arn: str = _variable("POSTS_TOPIC_ARN", _text(pattern=r"^arn:aws[\w-]*:sns:"))
     # Notifications over SNS's 256 KB are stored here, under PAYLOAD_PREFIX, for subscribers to read.
     payload_bucket: str = _variable("PAYLOAD_BUCKET", _text(min_length=1))
     payload_prefix: str = _variable("PAYLOAD_PREFIX", default="payloads/")
-    # A record that can never be stored goes here at once, with its reason (StoreQueue's
-    # maxReceiveCount alone decides when a failing one stops being retried).
-    dlq_url: str | None = _variable("STORE_DLQ_URL", default=None)
     # A scheduled post's one-time schedule (#27): its group, the StoreQueue it sends a recheck
     # to, the role EventBridge Scheduler assumes for that, and the DLQ of failed deliveries.
     # Without a group, no schedule is kept (a scheduled post is published by its next change).
@@ -135,7 +141,7 @@ class StoreSettings(_Settings):
         """Where scheduled posts' schedules go; None when the stack keeps none."""
         if not (self.schedule_group and self.store_queue_arn and self.scheduler_role_arn):
             return None
-        from postdrop.adapters.schedules import ScheduleTarget  # noqa: PLC0415 - botocore: StoreFunction's only
+        from postdrop.adapters.schedules import ScheduleTarget  # noqa: PLC0415 - botocore: PublishFunction's only
 
         return ScheduleTarget(self.schedule_group, self.store_queue_arn, self.scheduler_role_arn,
                               self.schedule_dlq_arn or None)  # fmt: skip
@@ -147,6 +153,10 @@ def parse_settings() -> ParseSettings:
 
 def store_settings() -> StoreSettings:
     return _read(StoreSettings, _now(StoreSettings))  # type: ignore[no-any-return]
+
+
+def publish_settings() -> PublishSettings:
+    return _read(PublishSettings, _now(PublishSettings))  # type: ignore[no-any-return]
 
 
 def _now[S: _Settings](settings: type[S]) -> tuple[tuple[str, str], ...]:

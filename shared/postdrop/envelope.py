@@ -59,7 +59,7 @@ class PostHead(BaseModel):
     status: Status = Field(
         default="published", description="As parsed; the item holds the effective one (scheduled turns published)."
     )
-    # #27 item 4: what a post.updated says changed (core.changes); kept in ``told``, never in a notification
+    # #27 item 4: what a post.updated says changed (core.changes); compared by the next write, never in a notification
     field_hashes: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("published_at")

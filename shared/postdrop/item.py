@@ -14,19 +14,18 @@ or ``x.jpg`` beside ``x.md``), so the item keeps every file it has heard of unde
 - with no live file left the item is DELETED.
 
 Bookkeeping: ``rev`` counts the item's writes; ``since`` is the rev at which what the item
-shows (record type and content) last changed: a notification's ``revision``. ``told`` (set
-only after a publish succeeds) is what subscribers were last told; the next announcement is
-computed against it, never against the last write. ``announcing`` (set just before a
-publish) is what may have reached them since: a publish can take effect and the process die
-before ``told`` is recorded. While it is ahead of ``told`` it is unconfirmed, and a write
-that makes the item show something else keeps the record it announces (``record``), so a
-later record can announce it again, under the same id, before what follows.
+shows (record type, content, status) last changed: a notification's ``revision``. A write that
+moves ``since`` records the announcement it implies (``announcement``: ``since``, ``event_type``,
+``previous``, ``change``), computed from the item as it was; the table's stream carries each
+write, in order per item, to the publisher, which announces each record whose ``since`` moved
+(``announced``). A write that moves nothing carries the announcement over, so a replay of the
+item says what was said. Items of the version before hold ``told`` (what subscribers were last
+told): the write that next moves their state announces relative to it and drops it.
 
-What subscribers filter on follows the post: ``told`` and ``announcing`` hold, beside the
-state, its filter attributes (categories, tags, source: ``filters_of``), and ``announcing``
-the filters it was announced against (``previous``). A notification carries the filters of
-the state it announces and of the state subscribers were told before it, so a subscription
-that matched the post hears the change that takes it out of its filter.
+What subscribers filter on follows the post: ``previous`` holds the record type and filter
+attributes (categories, tags, source, status: ``filters_of``) of the state before, so a
+notification carries both and a subscription that matched the post hears the change that takes
+it out of its filter.
 
 ``origin`` is the file change (key, sequencer) that made the item show what it shows: a
 notification names it, so every delivery of one state is the same bytes, whichever later
@@ -46,17 +45,20 @@ import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from postdrop.core.changes import changed_fields
 from postdrop.core.keys import POST_SUFFIXES
 from postdrop.core.status import effective_status
 from postdrop.envelope import PostHead
 
 if TYPE_CHECKING:
     from postdrop.envelope import Envelope
+    from postdrop.notification import EventType
 
 __all__ = [
-    "FILE_FIELDS", "FILTER_FIELDS", "ITEM_FIELDS", "RECORD_FIELDS", "Shown", "entry_of", "files_of", "filters_of",
-    "held_records", "item_for", "next_item", "origin_of", "precedence", "rechecked", "rejection_hash", "shown",
-    "state_of", "status_of_record", "told", "told_state", "unconfirmed",
+    "FILE_FIELDS", "FILTER_FIELDS", "ITEM_FIELDS", "NOT_PUBLIC_EVENTS", "RECORD_FIELDS", "Shown", "announced",
+    "announcement_for", "entry_of", "event_type_for", "files_of", "filters_of", "first_item", "held_records",
+    "item_for", "known", "next_item", "origin_of", "precedence", "rechecked", "rejection_hash", "shown",
+    "status_of_record",
 ]  # fmt: skip
 
 # One file's record: what the top level holds for the file it shows. The post's head is
@@ -67,13 +69,13 @@ RECORD_FIELDS = (
 )  # fmt: skip
 # What a ``files`` entry holds of every file (its record too, for a live file not shown).
 FILE_FIELDS = ("seq", "sequencer", "record_type", "content_hash", "reason", "version_id")
-# Every attribute a write sets or removes (``told`` is written only when a publish succeeded,
-# ``announcing`` just before a publish, and by a write that supersedes what it announces).
-# ``post``, ``pending`` and ``prev_*`` are the shapes of earlier postdrop versions, removed on rewrite.
-ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "origin", "post", "pending", "prev_record_type",
-               "prev_content_hash", "prev_reason")  # fmt: skip
+# Every attribute a write sets or removes. ``post``, ``pending``, ``prev_*``, ``told`` and
+# ``announcing`` are the shapes of earlier postdrop versions, removed on rewrite (``told`` is kept
+# until the write that next moves the state announces relative to it).
+ITEM_FIELDS = (*RECORD_FIELDS, "files", "rev", "since", "origin", "announcement", "told", "post", "pending",
+               "prev_record_type", "prev_content_hash", "prev_reason", "announcing")  # fmt: skip
 # What subscribers filter on (the message attributes category, tags, source and status), as a
-# record, a ``told`` state and an ``announcing`` state hold them; empty ones are left out.
+# record and an announcement's ``previous`` hold them; empty ones are left out.
 FILTER_FIELDS = ("categories", "tags", "source_name", "status")
 
 ZLIB_LEVEL = 6
@@ -186,62 +188,11 @@ def shown(item: dict[str, Any] | None) -> Shown:
     return (record_type, item.get("content_hash"), status_of_record(item))
 
 
-def told(item: dict[str, Any] | None) -> tuple[Shown, int]:
-    """What subscribers were last told of the item, and at which ``since``. An item of an
-    earlier postdrop (no ``rev``) counts as told what it shows: those versions announced on write."""
-    if not item:
-        return ("DELETED", None, None), 0
-    if "told" in item:
-        last = item["told"]
-        record_type = str(last["record_type"])
-        content_hash = None if record_type == "DELETED" else last.get("content_hash")
-        return (record_type, content_hash, status_of_record(last)), int(last["since"])
-    if "rev" not in item:
-        return shown(item), 0
-    return ("DELETED", None, None), 0
-
-
 def filters_of(record: dict[str, Any] | None) -> dict[str, Any]:
     """The filter attributes a record or a state holds (a post's; none for a deletion)."""
     if not record:
         return {}
     return {name: record[name] for name in FILTER_FIELDS if record.get(name)}
-
-
-def state_of(item: dict[str, Any]) -> dict[str, Any]:
-    """What the item shows as ``told`` and ``announcing`` hold a state: record type, content
-    hash, since, origin, the filter attributes subscribers match it by, the short hash of each
-    field of a post and the etag and version of the file change shown (#27, item 4)."""
-    record_type, content_hash, _ = shown(item)
-    state: dict[str, Any] = {"record_type": record_type, "since": int(item.get("since", 0)), "origin": origin_of(item)}
-    if content_hash is not None:
-        state["content_hash"] = content_hash
-    if record_type == "POST" and item.get("field_hashes"):  # what the next post.updated says changed
-        state["fields"] = dict(item["field_hashes"])
-    # the file's own change it shows: a later state of the same change is postdrop reading it anew
-    state |= {name: item[name] for name in ("etag", "version_id") if item.get(name) not in (None, "", "null")}
-    return state | (filters_of(item) if record_type != "DELETED" else {})
-
-
-def told_state(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The state subscribers were last told, with its filter attributes (None: told nothing).
-    A ``told`` an earlier postdrop wrote has no filters; when it is still what the item shows,
-    they are the item's."""
-    if not item:
-        return None
-    last, since = told(item)
-    record_type, content_hash, _ = last
-    if "told" not in item and "rev" in item:
-        return None
-    state: dict[str, Any] = {"record_type": record_type, "since": since}
-    if content_hash is not None:
-        state["content_hash"] = content_hash
-    recorded = item.get("told", {})
-    if any(name in recorded for name in FILTER_FIELDS):
-        return state | filters_of(recorded)
-    if record_type != "DELETED" and last == shown(item):
-        return state | filters_of(item)
-    return state
 
 
 def origin_of(item: dict[str, Any]) -> dict[str, str]:
@@ -254,20 +205,10 @@ def origin_of(item: dict[str, Any]) -> dict[str, str]:
 
 def held_records(item: dict[str, Any]) -> list[dict[str, Any]]:
     """The records the item holds in full, the one it shows last: the files it does not show,
-    the copy an unconfirmed announcement keeps, then its own top level. Each is the dict inside
-    the item, so a caller can move a record's post out of line in place."""
+    then its own top level. Each is the dict inside the item, so a caller can move a record's
+    post out of line in place."""
     inner = [entry["record"] for entry in item.get("files", {}).values() if "record" in entry]
-    kept = item.get("announcing", {}).get("record")
-    return [*inner, *([kept] if kept else []), item]
-
-
-def unconfirmed(item: dict[str, Any]) -> dict[str, Any] | None:
-    """What may have been announced and is not yet recorded as told: ``announcing`` while it is
-    ahead of ``told`` (its ``since`` greater). None when every announcement is confirmed."""
-    announcing = item.get("announcing")
-    if announcing is None or int(announcing["since"]) <= told(item)[1]:
-        return None
-    return dict(announcing)
+    return [*inner, item]
 
 
 def next_item(
@@ -317,21 +258,123 @@ def rechecked(item: dict[str, Any], now: datetime) -> dict[str, Any] | None:
 
 def _advance(item: dict[str, Any], new: dict[str, Any], top_origin: dict[str, str]) -> dict[str, Any]:
     """``new`` (what the item shows, and its files) with the item's bookkeeping carried on:
-    ``rev`` counts the write, ``since`` and ``origin`` move when what it shows moves, and an
-    announcement that may have gone out keeps its record when superseded."""
+    ``rev`` counts the write; ``since``, ``origin`` and ``announcement`` move when what it shows
+    moves, and are carried over unchanged when it does not."""
     rev = int(item.get("rev", 0)) + 1
     new["rev"] = rev
-    was = shown(item)
-    new["since"] = rev if shown(new) != was or "since" not in item else int(item["since"])
-    new["origin"] = origin_of(item) if new["since"] == int(item.get("since", -1)) else top_origin
-    if "rev" not in item:  # an earlier postdrop's item: it announced what it shows when it wrote it
-        new["told"] = {"record_type": was[0], "content_hash": was[1], "since": 0}
-    pending = unconfirmed(item)
-    since = int(item.get("since", 0))
-    if pending is not None and "record" not in pending and int(pending["since"]) == since != new["since"]:
-        # what may have gone out is superseded: keep its record, so it can be announced again
-        kept = {n: item[n] for n in RECORD_FIELDS if n in item} | {"origin": origin_of(item)}
-        new["announcing"] = pending | {"record": kept}
-    elif pending is None and "record" in item.get("announcing", {}):  # confirmed since: drop the copy
-        new["announcing"] = {k: v for k, v in item["announcing"].items() if k != "record"}
+    moved = shown(new) != shown(item) or "since" not in item
+    new["since"] = rev if moved else int(item["since"])
+    new["origin"] = top_origin if moved else origin_of(item)
+    if not moved:
+        new |= {name: item[name] for name in ("announcement", "told") if name in item}
+        return new
+    was, before = known(item)
+    announcement = announcement_for(was, before, new)
+    if announcement is not None:
+        new["announcement"] = announcement
+    elif "announcement" in item:  # told nothing new (an earlier version's told is what it shows): keep the last
+        new["announcement"] = item["announcement"]
     return new
+
+
+# The event type of a post that is not public, by its status (#27): no subscription filtered on
+# post.created or post.updated starts to receive posts that are not public.
+NOT_PUBLIC_EVENTS: dict[str, EventType] = {
+    "scheduled": "post.scheduled", "unpublished": "post.unpublished", "draft": "post.draft",
+}  # fmt: skip
+NOTHING: Shown = ("DELETED", None, None)
+
+
+def _public(state: Shown) -> bool:
+    return state[0] == "POST" and state[2] == "published"
+
+
+def event_type_for(was: Shown, now: Shown) -> EventType | None:
+    """What subscribers told ``was`` must hear when the post now shows ``now``; None: nothing.
+
+    The public lifecycle: ``post.created`` when a post becomes public, ``post.updated`` while it
+    stays public, ``post.deleted`` when it stops being public (deleted, or its status moved:
+    the notification's ``status`` says which). A post that is not public is announced as
+    ``post.scheduled``, ``post.unpublished`` or ``post.draft``.
+    """
+    if now == was:
+        return None
+    if now[0] == "POST":
+        if _public(now):
+            return "post.updated" if _public(was) else "post.created"
+        if _public(was):
+            return "post.deleted"
+        return NOT_PUBLIC_EVENTS[str(now[2])]
+    if now[0] == "REJECTED":
+        return "post.rejected"
+    return "post.deleted" if was[0] in ("POST", "REJECTED") else None
+
+
+def known(item: dict[str, Any] | None) -> tuple[Shown, dict[str, Any] | None]:
+    """What subscribers know of the item before a write: the state, and the record that holds its
+    filters, field hashes and file change (None: they were told nothing of this post).
+
+    Every state a write moved to is announced through the stream, in order, so subscribers know
+    what the item shows, except a tombstone nobody was told of. An item of the version before
+    holds ``told``: they know that. An item of an earlier postdrop (no ``rev``) announced on write.
+    """
+    if not item or "record_type" not in item:
+        return NOTHING, None
+    if "told" in item:
+        last = dict(item["told"])
+        record_type = str(last["record_type"])
+        state: Shown = (record_type, None if record_type == "DELETED" else last.get("content_hash"),
+                        status_of_record(last))  # fmt: skip
+        if state == shown(item) and not any(name in last for name in FILTER_FIELDS):
+            last |= filters_of(item) | {"fields": item.get("field_hashes")}  # told before it kept them: the item's
+        return state, last | {"field_hashes": last.get("fields")}
+    now = shown(item)
+    if now[0] == "DELETED" and "announcement" not in item and "rev" in item:
+        return NOTHING, None
+    return now, item
+
+
+def announcement_for(was: Shown, before: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
+    """The announcement a write that makes the item ``new`` implies, when subscribers know ``was``
+    (held by ``before``, None when they were told nothing): its ``since``, ``event_type``,
+    ``previous`` (the record type and filter attributes of ``was``) and, for a post.updated,
+    ``change``. None when the move says nothing to subscribers."""
+    event_type = event_type_for(was, shown(new))
+    if event_type is None:
+        return None
+    announcement: dict[str, Any] = {"since": int(new["since"]), "event_type": event_type}
+    if before is not None:
+        announcement["previous"] = {"record_type": was[0], **(filters_of(before) if was[0] != "DELETED" else {})}
+    if event_type == "post.updated" and before is not None:
+        announcement["change"] = _change(before, new)
+    return announcement
+
+
+def _change(before: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What a post.updated says changed: ``changed``, the fields whose short hash moved (absent
+    when the state before has none), and ``cause``: ``reader`` when the file change shown is the
+    one shown before (the same key and sequencer, etag or version: postdrop read the same bytes
+    anew, a backfill after a reader fix), else ``source``."""
+    was = origin_of(before) if "origin" in before or "key" in before else {}
+    same_bytes = was.get("key") == new.get("key") and (
+        was.get("sequencer") == new.get("sequencer")
+        or any(before.get(n) not in (None, "", "null") and before.get(n) == new.get(n) for n in ("etag", "version_id"))
+    )
+    change: dict[str, Any] = {"cause": "reader" if same_bytes else "source"}
+    if before.get("field_hashes") and new.get("field_hashes"):
+        change["changed"] = changed_fields(before["field_hashes"], new["field_hashes"])
+    return change
+
+
+def first_item(record: dict[str, Any]) -> dict[str, Any]:
+    """The item a post's first change makes (the write that creates it): its only file, rev 1."""
+    return next_item({"post_id": record["post_id"]}, record) or {}
+
+
+def announced(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The announcement of the state the item shows, where it has one (None: a tombstone nobody
+    was told of, or an item of an earlier version)."""
+    announcement = (item or {}).get("announcement")
+    if announcement is None or int(announcement["since"]) != int((item or {}).get("since", -1)):
+        return None
+    return dict(announcement)

@@ -1,16 +1,13 @@
-"""StoreFunction's logic: envelopes in, conditional writes, then what subscribers must be told.
+"""StoreFunction's logic: envelopes in, one conditional write each.
 
-Per record: write the file's change into its post's item (``postdrop.item`` decides what the
-item becomes; a change the item already holds, or an older one, writes nothing). Then,
-whatever the write did, compare what the item shows with what subscribers were last told
-(``told``): when they differ, announce the difference. The batch records what it is about to
-announce (``announcing``), publishes, then records it as told. So a crash or a lost response
-anywhere only delays an announcement: the redelivered record (or any later one) finds the
-item ahead of ``told`` and announces it, under the same ``notification_id`` (it names the
-state, not the attempt). And when the item has moved on from an announcement that may have
-gone out unrecorded, that record first announces it again (the same id), records it as told,
-and announces what follows relative to it: subscribers never miss a change because a publish
-took effect just before a crash.
+Per batch: one consistent BatchGetItem of the items its envelopes' posts have (``read_ahead``),
+so each write starts from its item without a read of its own. Per record: write the file's
+change into its post's item (``postdrop.item`` decides what the item becomes; a change the item
+already holds, or an older one, writes nothing). A write that moves what the item shows
+records, in the same write, the announcement it implies, computed from the item as it was; the
+table's stream carries it to PublishFunction (``postdrop.publish``), which announces it. So a
+crash or a lost response anywhere here only delays an announcement: the write is in the stream
+or it is not, and a redelivered record finds it done or does it.
 
 Failures have one owner each: a record that can never be stored (not an envelope, an item
 too large for DynamoDB) goes to StoreDLQ at once with its reason; any other failure fails
@@ -27,35 +24,32 @@ from pydantic import ValidationError
 
 from postdrop.adapters.objects import archive_key, read_archive, require_archive, write_archive
 from postdrop.adapters.queue import dead_letter
-from postdrop.adapters.schedules import delete_schedule, put_schedule
 from postdrop.adapters.table import (
     MAX_ITEM_BYTES,
+    Written,
     item_bytes,
-    mark_announcing,
-    mark_told,
     read_item,
+    read_items,
     stored_post_json,
     stored_sequencer,
     write_first,
     write_next,
 )
-from postdrop.adapters.topic import Outgoing, publish_notifications
-from postdrop.core.changes import changed_fields
+from postdrop.adapters.topic import Outgoing
 from postdrop.core.status import due_of
 from postdrop.envelope import Envelope, PostHead, Recheck
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
 from postdrop.item import (
+    NOT_PUBLIC_EVENTS,
+    event_type_for,
     filters_of,
+    first_item,
     held_records,
     item_for,
     next_item,
     origin_of,
     rechecked,
     shown,
-    state_of,
-    told,
-    told_state,
-    unconfirmed,
 )
 from postdrop.model import NormalizedPost
 from postdrop.notification import EventType, Notification, notification_id
@@ -64,11 +58,8 @@ from postdrop.observability import MetricUnit, logger, metrics
 if TYPE_CHECKING:
     from postdrop.aws import Clients
     from postdrop.config import StoreSettings
-    from postdrop.item import Shown
 
-__all__ = [
-    "Announcement", "StoreBatch", "change_of", "event_type_for", "notification_for", "outgoing_for", "sqs_messages",
-]  # fmt: skip
+__all__ = ["NOT_PUBLIC_EVENTS", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
 # A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
@@ -76,44 +67,12 @@ WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to
 HELD_INLINE_BYTES = 16 * 1024
 
 
-# The event type of a post that is not public, by its status (#27): no subscription filtered on
-# post.created or post.updated starts to receive posts that are not public.
-NOT_PUBLIC_EVENTS: dict[str, EventType] = {
-    "scheduled": "post.scheduled", "unpublished": "post.unpublished", "draft": "post.draft",
-}  # fmt: skip
-
-
-def _public(state: Shown) -> bool:
-    return state[0] == "POST" and state[2] == "published"
-
-
-def event_type_for(was: Shown, now: Shown) -> EventType | None:
-    """What subscribers told ``was`` must hear when the post now shows ``now``; None: nothing.
-
-    The public lifecycle: ``post.created`` when a post becomes public, ``post.updated`` while it
-    stays public, ``post.deleted`` when it stops being public (deleted, or its status moved:
-    the notification's ``status`` says which). A post that is not public is announced as
-    ``post.scheduled``, ``post.unpublished`` or ``post.draft``.
-    """
-    if now == was:
-        return None
-    if now[0] == "POST":
-        if _public(now):
-            return "post.updated" if _public(was) else "post.created"
-        if _public(was):
-            return "post.deleted"
-        return NOT_PUBLIC_EVENTS[str(now[2])]
-    if now[0] == "REJECTED":
-        return "post.rejected"
-    return "post.deleted" if was[0] in ("POST", "REJECTED") else None
-
-
 def notification_for(
     item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None, change: dict[str, Any] | None = None
 ) -> Notification:
     """The notification of what ``item`` shows, as of its ``since``, told after ``previous``
-    (the state subscribers were told before it, as ``told_state`` gives it; None: nothing), and
-    for a post.updated what changed (``change_of``, kept with the announcement).
+    (the record type and filters of the state subscribers were told before it; None: nothing),
+    and for a post.updated what changed: the item's ``announcement`` holds all three.
 
     Every field is a function of the state and of ``previous``: each delivery of one
     announcement is the same bytes.
@@ -131,7 +90,7 @@ def notification_for(
     }
     if now[0] == "POST":  # the post's head, as the item holds it
         fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
-        fields.pop("field_hashes", None)  # kept in told to say what changed; not for subscribers
+        fields.pop("field_hashes", None)  # what the next change compares with; not for subscribers
     elif now[0] == "REJECTED":  # what the rejected file's front matter said, where it could be read
         fields |= filters_of(item)
     if previous is not None:
@@ -141,50 +100,41 @@ def notification_for(
     return Notification.model_validate(fields)
 
 
-def change_of(item: dict[str, Any], event_type: EventType) -> dict[str, Any] | None:
-    """What a post.updated says changed since what subscribers were told (``told``): ``changed``,
-    the fields whose short hash moved (absent when ``told`` predates the hashes), and ``cause``:
-    ``reader`` when the file change shown is the one told (the same sequencer, etag or version:
-    postdrop read the same bytes anew, a backfill after a reader fix), else ``source``."""
-    if event_type != "post.updated":
-        return None
-    last = item.get("told") or {}
-    was = last.get("origin") or {}
-    same_bytes = was.get("key") == item.get("key") and (
-        was.get("sequencer") == item.get("sequencer")
-        or any(last.get(n) not in (None, "", "null") and last.get(n) == item.get(n) for n in ("etag", "version_id"))
-    )
-    change: dict[str, Any] = {"cause": "reader" if same_bytes else "source"}
-    if last.get("fields") and item.get("field_hashes"):
-        change["changed"] = changed_fields(last["fields"], item["field_hashes"])
-    return change
-
-
-@dataclass(slots=True)
-class Announcement:
-    """The newest announcement a batch owes for one post, and the records waiting on it."""
-
-    since: int
-    state: dict[str, Any]  # what it announces, as ``announcing`` and then ``told`` hold it
-    outgoing: Outgoing
-    record_ids: list[str] = field(default_factory=list)
-
-
 @dataclass(slots=True)
 class StoreBatch:
-    """One SQS batch: write each record as it comes, publish together, then record what was told."""
+    """One SQS batch: write each record's change as it comes (the stream announces them)."""
 
     settings: StoreSettings
     clients: Clients
-    owed: dict[str, Announcement] = field(default_factory=dict)  # post_id -> its newest announcement
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0, "notified": 0, "offloaded": 0}
-    )
+    counts: dict[str, int] = field(default_factory=lambda: {"stored": 0, "unchanged": 0, "stale": 0, "replayed": 0})
+    # post_id -> the item as last read or written in this batch (None: no item); a post not here is read
+    held: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    _envelopes: dict[str, Envelope] = field(default_factory=dict)  # message id -> its envelope, parsed ahead
+
+    def read_ahead(self, records: list[dict[str, Any]]) -> None:
+        """Read the items of every post the batch's envelopes name, in one consistent BatchGetItem,
+        before any is written: each write then starts from its post's item. A read that fails
+        leaves each write to read its own item; one gone stale by its write only fails the write's
+        condition, which hands back the item as it now is."""
+        for record in records:
+            try:
+                self._envelopes[record["messageId"]] = Envelope.model_validate_json(record["body"])
+            except ValidationError:
+                continue  # a recheck, or no envelope: write_message says which
+        post_ids = {envelope.post_id for envelope in self._envelopes.values()}
+        if not post_ids:
+            return
+        try:
+            self.held = read_items(self.clients.dynamodb, self.settings.table_name, sorted(post_ids))
+        except Exception:
+            logger.warning("could not read the batch's items ahead; each write reads its own", exc_info=True)
 
     def write_message(self, record_id: str, body: str) -> None:
         """Write one SQS message's envelope. Raises PermanentFailure (with where) or what failed."""
+        envelope = self._envelopes.pop(record_id, None)
         try:
-            envelope = Envelope.model_validate_json(body)
+            if envelope is None:
+                envelope = Envelope.model_validate_json(body)
         except ValidationError as exc:
             recheck = _recheck(body)  # a scheduled post's schedule, at its date
             if recheck is None:
@@ -200,6 +150,7 @@ class StoreBatch:
         date fails, so SQS brings it back."""
         logger.set_correlation_id(recheck.post_id)
         db, table = self.clients.dynamodb, self.settings.table_name
+        self.held.pop(recheck.post_id, None)  # it reads its own; a later write of the post too
         for _ in range(WRITE_TRIES):
             item = read_item(db, table, recheck.post_id)
             if item is None:
@@ -211,17 +162,16 @@ class StoreBatch:
                 if item.get("status") == "scheduled" and due is not None and at < due <= recheck.due_at:
                     raise TransientError(f"{recheck.post_id}: its schedule fired before the post's date ({due})")
                 self.counts["replayed"] += 1
-                self._owe(record_id, item, None, written=False)  # whatever is not yet told, as any record does
                 return
             result = write_next(db, table, self._fit(planned), item)
             if result.written and result.item is not None:
                 logger.info("a scheduled post's date has come", extra={"post_id": recheck.post_id})
-                self._owe(record_id, result.item, None, written=True)
+                self.counts["stored"] += 1
                 return
         raise TransientError(f"{recheck.post_id}: the item kept changing during {WRITE_TRIES} tries")
 
     def write(self, record_id: str, envelope: Envelope) -> None:
-        """Write one envelope's change, then owe subscribers whatever they have not been told."""
+        """Write one envelope's change: the item and, when what it shows moves, its announcement."""
         logger.set_correlation_id(envelope.change.key)
         db, table = self.clients.dynamodb, self.settings.table_name
         if envelope.change.backfill and not envelope.change.sequencer:  # a Batch Operations task
@@ -233,7 +183,18 @@ class StoreBatch:
             require_archive(self.clients.s3, envelope.post_ref)
         record = item_for(envelope)
         same_change = envelope.change.backfill
-        result = write_first(db, table, record, same_change=same_change)
+        # The item read first (ahead, for the whole batch): a post's first change is then one write,
+        # and a change to a post already stored one write too (a failed conditional write would be
+        # billed by the item's size). Until this write ends, its post's item is not held: should it
+        # fail, the next record of the post reads the item again.
+        if envelope.post_id in self.held:
+            held_item = self.held.pop(envelope.post_id)
+        else:
+            held_item = read_item(db, table, envelope.post_id)
+        if held_item is None:
+            result = write_first(db, table, self._fit(first_item(record)))
+        else:
+            result = Written(False, held_item)
         for _ in range(WRITE_TRIES):
             if result.written or result.item is None:
                 break
@@ -241,17 +202,20 @@ class StoreBatch:
             if planned is None:  # the item holds this change or a newer one of this file
                 held = result.item.get("files", {}).get(record["key"], result.item)
                 self.counts["replayed" if held.get("seq") == record["seq"] else "stale"] += 1
-                break
+                self.held[envelope.post_id] = result.item
+                return
             result = write_next(db, table, self._fit(planned), result.item)
         else:
             raise TransientError(f"{envelope.post_id}: the item kept changing during {WRITE_TRIES} tries")
-        if result.item is not None:
-            self._owe(record_id, result.item, envelope, written=result.written)
+        self.held[envelope.post_id] = result.item  # the item the write left: the next record of the post starts there
+        if result.written and result.item is not None:
+            moved = int(result.item.get("since", 0)) == int(result.item.get("rev", -1))
+            self.counts["stored" if moved else "unchanged"] += 1
 
     def _fit(self, item: dict[str, Any]) -> dict[str, Any]:
         """The item with its size bounded by the post it shows: the records it holds beside that
-        one (files it does not show, a kept copy) keep a post larger than HELD_INLINE_BYTES in the
-        archive, content-addressed as ParseFunction archives a large post, and hold ``post_ref``.
+        one (files it does not show) keep a post larger than HELD_INLINE_BYTES in the archive,
+        content-addressed as ParseFunction archives a large post, and hold ``post_ref``.
         Should the item still pass DynamoDB's 400 KB, its own post goes there too; an item too
         large after that can never be stored, and the write says so (PermanentFailure)."""
         *held, top = held_records(item)
@@ -271,116 +235,10 @@ class StoreBatch:
         del record["post_zlib"]
         logger.info("a held post moved to the archive, to keep the item small", extra={"post_ref": key})
 
-    def _owe(self, record_id: str, item: dict[str, Any], envelope: Envelope | None, *, written: bool) -> None:
-        item = self._settle(item)
-        was, _ = told(item)
-        event_type = event_type_for(was, shown(item))
-        if written:
-            self.counts["stored" if event_type else "unchanged"] += 1
-        if event_type is None:
-            return
-        since = int(item.get("since", 0))
-        owed = self.owed.get(item["post_id"])
-        if owed is not None and owed.since >= since:
-            owed.record_ids.append(record_id)
-            return
-        self._keep_schedule(item, was)
-        previous = told_state(item)
-        change = change_of(item, event_type)
-        outgoing = self._outgoing(item, envelope, event_type, previous, change)
-        earlier = owed.record_ids if owed is not None else []
-        state = state_of(item) | {"event_type": event_type, "previous": outgoing.notification.previous_state()}
-        if change is not None:  # kept with the announcement: announced again, it says the same
-            state["change"] = change
-        self.owed[item["post_id"]] = Announcement(since, state, outgoing, [*earlier, record_id])
-
-    def _keep_schedule(self, item: dict[str, Any], was: Shown) -> None:
-        """Before a post's state is announced: a scheduled post has its schedule at its date (made,
-        or moved); a post that subscribers were told was scheduled and is not now has none. Raises
-        when Scheduler fails: the record is retried, and nothing was announced."""
-        target = self.settings.schedules
-        if target is None:
-            return
-        due = due_of(item.get("published_at"))
-        if shown(item)[2] == "scheduled" and due is not None:
-            body = Recheck(action="recheck", post_id=item["post_id"], due=due.isoformat()).model_dump_json()
-            put_schedule(self.clients.scheduler, target, item["post_id"], due, body)
-        elif was[2] == "scheduled":
-            delete_schedule(self.clients.scheduler, target, item["post_id"])
-
-    def _settle(self, item: dict[str, Any]) -> dict[str, Any]:
-        """Announce again what may have gone out for a state the item no longer shows, and record
-        it as told; return the item as now told. Raises when either call fails (SQS retries)."""
-        pending = unconfirmed(item)
-        if pending is None or "record" not in pending:
-            return item
-        post_id, since = item["post_id"], int(pending["since"])
-        then = {"post_id": post_id, **pending["record"], "since": since}
-        outgoing = self._outgoing(then, None, pending["event_type"], pending.get("previous"), pending.get("change"))
-        failed = publish_notifications(self.clients.sns, self.settings.topic_arn, [outgoing], self._offload)
-        if failed:
-            why = next(iter(failed.values()))
-            raise TransientError(f"{post_id}: could not announce again what it showed at {since}: {why}")
-        now = state_of(then)
-        mark_told(self.clients.dynamodb, self.settings.table_name, {post_id: now})
-        logger.info("announced again what may have gone out before a crash", extra={"post_id": post_id})
-        return item | {"told": now}
-
-    def _outgoing(
-        self, item: dict[str, Any], envelope: Envelope | None, event_type: EventType, previous: dict[str, Any] | None,
-        change: dict[str, Any] | None = None,
-    ) -> Outgoing:  # fmt: skip
-        return outgoing_for(item, event_type, previous, self.clients.s3, envelope=envelope, change=change)
-
-    def _mark_announcing(self) -> dict[str, str]:
-        """Record what the batch is about to announce; leave out (to retry) the posts that changed."""
-        owed = {p: a.state for p, a in self.owed.items()}
-        if not owed:
-            return {}
-        try:
-            changed = mark_announcing(self.clients.dynamodb, self.settings.table_name, owed)
-        except Exception:  # nothing is published: every record is retried
-            logger.exception("could not record what is about to be announced", extra={"posts": len(owed)})
-            changed, why = set(owed), "could not record what is about to be announced"
-        else:
-            why = "the post changed while it was being announced"
-        retry: dict[str, str] = {}
-        for post_id in changed:
-            retry |= dict.fromkeys(self.owed.pop(post_id).record_ids, why)
-        return retry
-
-    def _offload(self, notification_id: str, body: bytes) -> tuple[str, str]:
-        """Store a notification too large for SNS where its subscribers read it; return (bucket, key)."""
-        key = f"{self.settings.payload_prefix}{notification_id}.json"
-        write_archive(self.clients.s3, self.settings.payload_bucket, key, body)
-        self.counts["offloaded"] += 1
-        return self.settings.payload_bucket, key
-
-    def publish(self) -> dict[str, str]:
-        """Publish what is owed, record it as told; return the record ids to retry, with why."""
-        retry = self._mark_announcing()
-        failed: dict[str, str] = {}
-        if self.owed:
-            outgoing = [a.outgoing for a in self.owed.values()]
-            failed = publish_notifications(self.clients.sns, self.settings.topic_arn, outgoing, self._offload)
-        told: dict[str, dict[str, Any]] = {}
-        for post_id, owed in self.owed.items():
-            why = failed.get(owed.outgoing.notification.notification_id)
-            if why is not None:
-                retry |= dict.fromkeys(owed.record_ids, why)
-            else:
-                told[post_id] = owed.state
-        self.counts["notified"] = len(told)
-        if told:
-            try:
-                mark_told(self.clients.dynamodb, self.settings.table_name, told)
-            except Exception:  # the next record of those posts announces them again, under the same ids
-                logger.exception("could not record what subscribers were told", extra={"posts": len(told)})
-        if retry:
-            logger.warning("publish failed; those records will be retried", extra={"records": len(retry)})
-        for name, value in self.counts.items():  # stored, unchanged, stale, replayed, notified, offloaded
+    def finish(self) -> None:
+        """The batch's counts as metrics: stored, unchanged, stale, replayed."""
+        for name, value in self.counts.items():
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-        return retry
 
     def dead_letter(self, record: dict[str, Any], reason: str) -> bool:
         """Move a record that can never be stored to StoreDLQ with its reason; False if that failed."""
@@ -420,7 +278,7 @@ def outgoing_for(
 ) -> Outgoing:
     """The notification of what ``item`` shows, with the post for created and updated: the
     envelope's JSON when it carries this very post, else the item's, else read from its archive
-    (only when published). A replay builds the same one from the item and its ``told``."""
+    (only when published). A replay builds the same one from the item and its ``announcement``."""
     notification = notification_for(item, event_type, previous, change)
     if event_type not in POST_EVENTS:
         return Outgoing(notification)

@@ -41,8 +41,10 @@ class Harness:
         return {item["post_id"]: item for item in scan_table(self.stack)}
 
     def told(self) -> dict[str, str]:
-        """post_id -> the record type subscribers were last told, for the posts told anything."""
-        return {pid: str(item["told"]["record_type"]) for pid, item in self.items().items() if "told" in item}
+        """post_id -> the record type of the state last announced, for the posts announced anything."""
+        from postdrop.item import announced
+
+        return {pid: str(item["record_type"]) for pid, item in self.items().items() if announced(item)}
 
     def notifications(self) -> list[dict[str, Any]]:
         return drain_queue(self.stack, self.tap)
@@ -50,8 +52,10 @@ class Harness:
     def queue(self, logical: str) -> list[dict[str, Any]]:
         return drain_queue(self.stack, self.stack.ref(logical))
 
-    def store_envelopes(self, *bodies: str, receive_count: int = 1) -> dict[str, Any]:
-        """Invoke StoreFunction directly with an SQS event holding these message bodies."""
+    def store_envelopes(self, *bodies: str, receive_count: int = 1, publish: bool = True) -> dict[str, Any]:
+        """Invoke StoreFunction directly with an SQS event holding these message bodies; then,
+        unless told not to, let PublishFunction read the table's stream until it is done, as
+        Lambda's event source would (retrying what fails, from the failed record)."""
         attributes = {"ApproximateReceiveCount": str(receive_count)}
         records = [
             {"messageId": f"m{i}", "receiptHandle": f"r{i}", "body": body, "attributes": attributes,
@@ -59,8 +63,16 @@ class Harness:
              "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"}
             for i, body in enumerate(bodies)
         ]  # fmt: skip
-        result: dict[str, Any] = self.pipeline.functions["StoreFunction"].invoke({"Records": records})
+        try:
+            result: dict[str, Any] = self.pipeline.functions["StoreFunction"].invoke({"Records": records})
+        finally:
+            if publish:
+                self.publish()
         return result
+
+    def publish(self) -> int:
+        """PublishFunction over every stream record not yet done; how many it was given."""
+        return self.pipeline.pump_streams(now=True)
 
     def envelopes_sent(self) -> list[str]:
         """Take what ParseFunction sent to StoreQueue (leaving the queue empty)."""

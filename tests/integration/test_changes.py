@@ -38,9 +38,11 @@ def test_an_update_names_the_fields_that_changed_and_that_the_author_changed_the
     # tags and title together
     both = store(harness, version(title="再改", text="新的正文", tags="a, b"), "0A04")
     assert both["changed"] == ["title", "tags"]
-    # what told keeps is a few hundred bytes: the hashes, not the post
-    told = harness.items()[POST_ID]["told"]
-    assert set(told["fields"]) >= {"title", "body", "tags"} and len(json.dumps(told["fields"])) < 600
+    # what the item keeps to say it is a few hundred bytes: the hashes and the announcement, not the old post
+    item = harness.items()[POST_ID]
+    assert set(item["field_hashes"]) >= {"title", "body", "tags"} and len(json.dumps(item["field_hashes"])) < 600
+    assert item["announcement"]["change"] == {"changed": ["title", "tags"], "cause": "source"}
+    assert len(json.dumps(item["announcement"], ensure_ascii=False, default=str)) < 600
 
 
 def test_a_backfill_after_a_reader_fix_says_postdrop_read_it_anew(harness: Harness) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from postdrop.config import ParseSettings, StoreSettings
+from postdrop.config import ParseSettings, PublishSettings, StoreSettings
 from postdrop.exceptions import ConfigError
 from tests.conftest import post
 from tests.integration.conftest import as_json, s3_event
@@ -70,18 +70,20 @@ def test_the_s3_test_event_does_nothing(harness: Harness) -> None:
 def test_settings_name_what_is_missing() -> None:
     with pytest.raises(ConfigError, match="STORE_QUEUE_URL"):
         ParseSettings.from_env({})
+    with pytest.raises(ConfigError, match="PAYLOAD_BUCKET"):
+        StoreSettings.from_env({"POSTS_TABLE": "t"})
     with pytest.raises(ConfigError, match="POSTS_TOPIC_ARN"):
-        StoreSettings.from_env({"POSTS_TABLE": "t", "POSTS_TOPIC_ARN": "not-an-arn"})
+        PublishSettings.from_env({"POSTS_TOPIC_ARN": "not-an-arn", "PAYLOAD_BUCKET": "b"})
     with pytest.raises(ConfigError, match="MAX_OBJECT_BYTES"):
         ParseSettings.from_env({"STORE_QUEUE_URL": "u", "MAX_OBJECT_BYTES": "-1"})
 
 
-def test_the_store_keeps_schedules_only_when_its_settings_name_where() -> None:
-    base = {"POSTS_TABLE": "t", "POSTS_TOPIC_ARN": "arn:aws:sns:us-east-1:1:t", "PAYLOAD_BUCKET": "b"}
-    assert StoreSettings.from_env(base).schedules is None  # a stack without a schedule group: none kept
+def test_the_publisher_keeps_schedules_only_when_its_settings_name_where() -> None:
+    base = {"POSTS_TOPIC_ARN": "arn:aws:sns:us-east-1:1:t", "PAYLOAD_BUCKET": "b"}
+    assert PublishSettings.from_env(base).schedules is None  # a stack without a schedule group: none kept
     full = base | {"SCHEDULE_GROUP": "g", "STORE_QUEUE_ARN": "arn:aws:sqs:us-east-1:1:q",
                    "SCHEDULER_ROLE_ARN": "arn:aws:iam::1:role/r"}  # fmt: skip
-    target = StoreSettings.from_env(full).schedules
+    target = PublishSettings.from_env(full).schedules
     assert target is not None and (target.group, target.dlq_arn) == ("g", None)
     with pytest.raises(ConfigError, match="SCHEDULER_ROLE_ARN"):
-        StoreSettings.from_env(full | {"SCHEDULER_ROLE_ARN": "role"})
+        PublishSettings.from_env(full | {"SCHEDULER_ROLE_ARN": "role"})

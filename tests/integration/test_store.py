@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 KEY = "posts/2026-03-01-story.md"
 V1 = post('title: "第一版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>一。</p>\n")
 V2 = post('title: "第二版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>二。</p>\n")
+V3 = post('title: "第三版"\ndate: 2026-03-01 09:00:00 +0800\ncategories: emnews\ntags: 滚动新闻', "<p>三。</p>\n")
 
 
 def envelope(h: Harness, key: str, body: bytes | None, sequencer: str) -> str:
@@ -143,10 +144,9 @@ def test_a_failed_publish_after_the_write_is_published_on_the_retry(harness: Har
     state = _fail_once(harness, "PublishBatch")
     first = harness.store_envelopes(env)
     assert state["failed"] == 1
-    assert first == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
-    assert harness.told() == {}
-    assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it
+    assert first == {"batchItemFailures": []}  # the write is done: the stream retries the publish
     assert harness.told() == {"2026-03-01-story": "POST"}
+    assert harness.store_envelopes(env) == {"batchItemFailures": []}  # SQS redelivers it: nothing to write
     notes = harness.notifications()
     assert [n["event_type"] for n in notes] == ["post.created"]  # created, not lost nor doubled
 
@@ -191,6 +191,77 @@ def test_one_bad_record_fails_only_itself(harness: Harness) -> None:
     assert dead["Body"] == "not an envelope"
     reason = dead["MessageAttributes"]["reason"]["StringValue"]
     assert reason.startswith("not an envelope: the body is not JSON (") and "line 1 column" in reason
+
+
+def _count_calls(h: Harness) -> dict[str, int]:
+    """StoreFunction's DynamoDB calls, by operation, from now on."""
+    calls: dict[str, int] = {}
+
+    def count(model: Any, **_: Any) -> None:
+        calls[model.name] = calls.get(model.name, 0) + 1
+
+    h.pipeline.clients.dynamodb.meta.events.register("before-call.dynamodb", count)
+    return calls
+
+
+def test_a_batch_reads_its_posts_items_in_one_call_and_each_write_starts_from_the_last(harness: Harness) -> None:
+    # Given a batch with two changes of one post (and a second post), its first change stored before
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    harness.notifications()
+    v2, v3, other = (envelope(harness, KEY, V2, "0002"), envelope(harness, KEY, V3, "0003"),
+                     envelope(harness, "posts/other.md", V1, "0001"))  # fmt: skip
+    calls = _count_calls(harness)
+    # When StoreFunction takes it
+    assert harness.store_envelopes(v2, v3, other) == {"batchItemFailures": []}
+    # Then the items are read once for the batch, and each change is one write: the second change
+    # of the post starts from the item the first one wrote
+    assert calls == {"BatchGetItem": 1, "UpdateItem": 3}
+    assert harness.items()["2026-03-01-story"]["title"] == "第三版"
+    assert sorted(events(harness)) == ["post.created", "post.updated", "post.updated"]
+
+
+def test_an_item_changed_after_the_batch_read_it_fails_the_condition_and_the_write_goes_on_from_it(
+    harness: Harness,
+) -> None:
+    from postdrop.adapters.table import read_item, write_next
+    from postdrop.envelope import Envelope
+    from postdrop.item import item_for, next_item
+
+    # Given a stored post, and a batch with its newest change
+    harness.store_envelopes(envelope(harness, KEY, V1, "0001"))
+    v2, v3 = envelope(harness, KEY, V2, "0002"), envelope(harness, KEY, V3, "0003")
+    table, db = harness.stack.ref("PostsTable"), harness.stack.client("dynamodb")  # another writer's client
+    written: list[bool] = []
+
+    def another_writer(**_: Any) -> None:  # between the batch's read and its write, once
+        if not written:
+            item = read_item(db, table, "2026-03-01-story")
+            assert item is not None
+            planned = next_item(item, item_for(Envelope.model_validate_json(v2)), same_change=False)
+            assert planned is not None
+            written.append(write_next(db, table, planned, item).written)
+
+    harness.pipeline.clients.dynamodb.meta.events.register("after-call.dynamodb.BatchGetItem", another_writer)
+    calls = _count_calls(harness)
+    # When StoreFunction writes from the item it read, which another writer has changed since
+    assert harness.store_envelopes(v3) == {"batchItemFailures": []}
+    # Then its write fails the condition, hands back the item as it now is, and the change is
+    # written over that, with no read of its own
+    assert written == [True]
+    assert calls == {"BatchGetItem": 1, "UpdateItem": 2}
+    item = harness.items()["2026-03-01-story"]
+    assert item["title"] == "第三版" and item["rev"] == 3
+    assert events(harness) == ["post.created", "post.updated", "post.updated"]
+
+
+def test_a_failed_read_ahead_leaves_each_write_to_read_its_own_item(harness: Harness) -> None:
+    v1, other = envelope(harness, KEY, V1, "0001"), envelope(harness, "posts/other.md", V2, "0001")
+    state = _fail_once(harness, "BatchGetItem")  # throttled past botocore's retries
+    calls = _count_calls(harness)
+    assert harness.store_envelopes(v1, other) == {"batchItemFailures": []}
+    assert state["failed"] == 1
+    assert calls == {"GetItem": 2, "UpdateItem": 2}  # the BatchGetItem failed before the count saw it
+    assert sorted(harness.items()) == ["2026-03-01-story", "other"]
 
 
 def test_subscribers_filter_by_message_attributes(harness: Harness) -> None:
@@ -248,8 +319,8 @@ def test_a_record_that_keeps_failing_ends_in_store_dlq_with_its_reason(harness: 
     assert harness.queue("StoreQueue") == []
 
 
-def test_a_publish_that_keeps_failing_is_left_to_the_queues_redrive(harness: Harness) -> None:
-    # Given a record whose publish fails on every receive
+def test_a_publish_that_keeps_failing_is_left_to_the_stream_s_on_failure_destination(harness: Harness) -> None:
+    # Given a post whose publish fails on every try
     env = envelope(harness, KEY, V1, "0001")
     client = harness.pipeline.clients.sns
 
@@ -258,16 +329,14 @@ def test_a_publish_that_keeps_failing_is_left_to_the_queues_redrive(harness: Har
 
     client.meta.events.register("before-call.sns.PublishBatch", refuse)
     try:
-        # When it is received for the last time, Then StoreFunction still only fails it
-        assert harness.store_envelopes(env, receive_count=99) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
-        # and the queue's maxReceiveCount is what moves it to StoreDLQ
-        harness.stack.client("sqs").send_message(QueueUrl=harness.stack.ref("StoreQueue"), MessageBody=env)
-        harness.pipeline.drain()
+        # When it is stored, Then StoreFunction is done with it (its write is the only one)
+        assert harness.store_envelopes(env, receive_count=99) == {"batchItemFailures": []}
     finally:
         client.meta.events.unregister("before-call.sns.PublishBatch", refuse)
-    dead = harness.queue("StoreDLQ")  # with the envelope of the put's own S3 event, which failed alike
-    assert json.loads(env) in dead and {m["post_id"] for m in dead} == {"2026-03-01-story"}
-    assert harness.told() == {}  # a redrive will announce it
+    # and the stream's retries end with its range in PublishDLQ, not in StoreDLQ
+    assert harness.queue("StoreDLQ") == []
+    (failure,) = harness.queue("PublishDLQ")
+    assert failure["DDBStreamBatchInfo"]["batchSize"] >= 1 and harness.notifications() == []
 
 
 def _batch_task(h: Harness, key: str) -> tuple[dict[str, Any], str]:

@@ -78,9 +78,14 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     unread = 2  # .png and .jpg are rejected by their key, before any GetObject
     assert report.calls["s3.GetObject"] == report.dropped - unread
     assert report.calls["sqs.SendMessageBatch"] == report.invocations["ParseFunction"] == report.dropped
-    assert report.calls["dynamodb.UpdateItem"] == report.dropped  # one conditional write, no read before it
-    assert report.calls["sns.PublishBatch"] <= report.invocations["StoreFunction"]
-    assert "sns.Publish" not in report.calls and "dynamodb.GetItem" not in report.calls
+    # one consistent read a StoreFunction batch (BatchGetItem), then one conditional write a post (a
+    # failed conditional write would be billed by the item's size; the read costs a fifth of that),
+    # and the stream's publishes, batched
+    assert report.calls["dynamodb.UpdateItem"] == report.dropped
+    assert report.calls["dynamodb.BatchGetItem"] == report.invocations["StoreFunction"] < report.dropped
+    assert "dynamodb.GetItem" not in report.calls
+    assert report.calls["sns.PublishBatch"] <= report.invocations["PublishFunction"]
+    assert "sns.Publish" not in report.calls and "dynamodb.TransactWriteItems" not in report.calls
     assert report.calls_per_stored_post <= 3.5
     assert report.cost["usd_per_1000_posts"] == pytest.approx(sum(report.cost["breakdown"].values()), abs=1e-5)
     # and what the template's defaults add: postdrop's own log lines at INFO (the rejections', a few
@@ -96,6 +101,7 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
         ("ParseFunction", "s3-put-rejected.json", {"rejected": 1, "keys": ["posts/not-a-post.md"]}),
         ("ParseFunction", "s3-delete.json", {"deleted": 1, "keys": ["posts/2026-03-02-NW0001.md"]}),
         ("StoreFunction", "sqs-store.json", {"batchItemFailures": []}),
+        ("PublishFunction", "dynamodb-stream.json", {"batchItemFailures": []}),
         ("ParseFunction", "eventbridge-object-created.json", {"parsed": 1, "keys": ["posts/2026-03-04-0003.md"]}),
         (
             "ParseFunction",
@@ -113,7 +119,7 @@ def test_every_event_file_goes_through_its_handler(
 
 def test_every_event_file_is_covered() -> None:
     covered = {"s3-put.json", "s3-put-rejected.json", "s3-delete.json", "sqs-store.json", "env.json",
-               "eventbridge-object-created.json", "s3-batch-invocation.json"}  # fmt: skip
+               "eventbridge-object-created.json", "s3-batch-invocation.json", "dynamodb-stream.json"}  # fmt: skip
     assert {p.name for p in EVENTS.glob("*.json")} == covered
 
 

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from postdrop.adapters.queue import MAX_BATCH_BYTES, _batches
-from postdrop.adapters.table import mark_announcing, mark_told, write_first, write_next
+from postdrop.adapters.table import from_stream_image, read_items, write_first, write_next
 from postdrop.exceptions import PermanentFailure
 from postdrop_tools.emulator import REGION
 
@@ -28,74 +28,27 @@ def dynamodb() -> Iterator[tuple[Any, Stubber]]:
         stubber.assert_no_pending_responses()
 
 
-def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamodb: tuple[Any, Stubber]) -> None:
+def test_the_first_write_is_one_update_made_only_where_the_post_has_no_item(dynamodb: tuple[Any, Stubber]) -> None:
     client, stubber = dynamodb
+    from postdrop.item import ITEM_FIELDS, first_item
+
+    item = first_item(RECORD)
     entry = {"M": {"seq": {"S": RECORD["seq"]}, "sequencer": {"S": "0A"}, "record_type": {"S": "POST"},
                    "content_hash": {"S": "h1"}}}  # fmt: skip
+    held = ("seq", "sequencer", "key", "record_type", "title", "content_hash", "files", "rev", "since", "origin",
+            "announcement")  # fmt: skip
     expected = {
         "TableName": "T",
         "Key": {"post_id": {"S": "x"}},
         "UpdateExpression": (
-            "SET #seq = :seq, #sequencer = :sequencer, #key = :key, #record_type = :record_type, "
-            "#title = :title, #content_hash = :content_hash, #files = :files, #origin = :origin, "
-            "#rev = if_not_exists(#rev, :zero) + :one, #since = if_not_exists(#rev, :zero) + :one "
-            "REMOVE #bucket, #version_id, #etag, #updated_at, #published_at, #categories, #tags, #source_name, "
-            "#source_url, #excerpt, #jekyll_excerpt, #url, #status, #field_hashes, #published_utc, #category, "
-            "#post_zlib, #post_ref, #reason, #post, #pending, "
-            "#prev_record_type, #prev_content_hash, #prev_reason"
+            "SET "
+            + ", ".join(f"#{n} = :{n}" for n in ITEM_FIELDS if n in held)
+            + " REMOVE "
+            + ", ".join(f"#{n}" for n in ITEM_FIELDS if n not in held)
         ),
-        "ConditionExpression": (
-            "attribute_not_exists(post_id) OR (attribute_exists(#files) AND size(#files) = :one AND "
-            "#files.#file.#seq < :seq AND (attribute_not_exists(#content_hash) OR #content_hash <> :content_hash) AND "
-            "(attribute_not_exists(#announcing) OR #announcing.#since <= #told.#since))"  # else: the general path
-        ),
-        "ExpressionAttributeNames": {
-            "#file": "posts/x.md",
-            "#announcing": "announcing",
-            "#told": "told",
-            **{
-                f"#{n}": n
-                for n in (
-                    "seq",
-                    "sequencer",
-                    "key",
-                    "bucket",
-                    "version_id",
-                    "etag",
-                    "updated_at",
-                    "record_type",
-                    "title",
-                    "published_at",
-                    "categories",
-                    "tags",
-                    "source_name",
-                    "source_url",
-                    "excerpt",
-                    "content_hash",
-                    "jekyll_excerpt",
-                    "url",
-                    "status",
-                    "field_hashes",
-                    "published_utc",
-                    "category",
-                    "post_zlib",
-                    "post_ref",
-                    "reason",
-                    "files",
-                    "origin",
-                    "rev",
-                    "since",
-                    "post",
-                    "pending",
-                    "prev_record_type",
-                    "prev_content_hash",
-                    "prev_reason",
-                )
-            },
-        },
+        "ConditionExpression": "attribute_not_exists(post_id)",  # an item already there: the general path
+        "ExpressionAttributeNames": {f"#{n}": n for n in ITEM_FIELDS},
         "ExpressionAttributeValues": {
-            ":one": {"N": "1"},
-            ":zero": {"N": "0"},
             ":seq": {"S": RECORD["seq"]},
             ":sequencer": {"S": "0A"},
             ":key": {"S": "posts/x.md"},
@@ -104,13 +57,61 @@ def test_the_first_write_is_one_conditional_update_that_returns_the_item(dynamod
             ":title": {"S": "t"},
             ":files": {"M": {"posts/x.md": entry}},
             ":origin": {"M": {"key": {"S": "posts/x.md"}, "sequencer": {"S": "0A"}}},
+            ":rev": {"N": "1"},
+            ":since": {"N": "1"},
+            ":announcement": {"M": {"since": {"N": "1"}, "event_type": {"S": "post.created"}}},
         },
         "ReturnValues": "ALL_NEW",
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
     stubber.add_response("update_item", {"Attributes": {"post_id": {"S": "x"}, "rev": {"N": "1"}}}, expected)
-    written = write_first(client, "T", RECORD)
+    written = write_first(client, "T", item)
     assert written.written and written.item == {"post_id": "x", "rev": 1}
+
+
+def _keys(*post_ids: str) -> list[dict[str, Any]]:
+    return [{"post_id": {"S": post_id}} for post_id in post_ids]
+
+
+def test_a_batch_s_items_are_read_in_one_consistent_request_each_key_once(dynamodb: tuple[Any, Stubber]) -> None:
+    client, stubber = dynamodb
+    request = {"RequestItems": {"T": {"Keys": _keys("a", "b", "c"), "ConsistentRead": True}}}
+    answer = {"Responses": {"T": [{"post_id": {"S": "a"}, "rev": {"N": "2"}}]}, "UnprocessedKeys": {}}
+    stubber.add_response("batch_get_item", answer, request)
+    assert read_items(client, "T", ["a", "b", "a", "c", "b"]) == {"a": {"post_id": "a", "rev": 2}, "b": None,
+                                                                    "c": None}  # fmt: skip
+
+
+def test_unprocessed_keys_are_asked_again_then_read_one_by_one(
+    dynamodb: tuple[Any, Stubber], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, stubber = dynamodb
+    from postdrop.adapters import table
+
+    monkeypatch.setattr(table, "BATCH_GET_BACKOFF", 0.0)
+    left = {"UnprocessedKeys": {"T": {"Keys": _keys("b"), "ConsistentRead": True}}}
+    stubber.add_response("batch_get_item", {"Responses": {"T": [{"post_id": {"S": "a"}}]}, **left},
+                         {"RequestItems": {"T": {"Keys": _keys("a", "b"), "ConsistentRead": True}}})  # fmt: skip
+    for _ in range(table.BATCH_GET_TRIES - 1):  # DynamoDB keeps leaving it out
+        stubber.add_response("batch_get_item", {"Responses": {"T": []}, **left},
+                             {"RequestItems": {"T": {"Keys": _keys("b"), "ConsistentRead": True}}})  # fmt: skip
+    stubber.add_response("get_item", {"Item": {"post_id": {"S": "b"}}},
+                         {"TableName": "T", "Key": {"post_id": {"S": "b"}}, "ConsistentRead": True})  # fmt: skip
+    assert read_items(client, "T", ["a", "b"]) == {"a": {"post_id": "a"}, "b": {"post_id": "b"}}
+
+
+def test_more_than_100_posts_are_read_100_keys_a_request(dynamodb: tuple[Any, Stubber]) -> None:
+    client, stubber = dynamodb
+    post_ids = [f"p{n:03}" for n in range(150)]
+    for chunk in (post_ids[:100], post_ids[100:]):
+        stubber.add_response("batch_get_item", {"Responses": {"T": []}},
+                             {"RequestItems": {"T": {"Keys": _keys(*chunk), "ConsistentRead": True}}})  # fmt: skip
+    assert read_items(client, "T", post_ids) == dict.fromkeys(post_ids)
+
+
+def test_a_stream_image_reads_as_the_item_it_is() -> None:
+    image = {"post_id": {"S": "x"}, "rev": {"N": "2"}, "post_zlib": {"B": b"z"}, "files": {"M": {}}}
+    assert from_stream_image(image) == {"post_id": "x", "rev": 2, "post_zlib": b"z", "files": {}}
 
 
 def test_a_failed_condition_hands_back_the_item_as_it_was(dynamodb: tuple[Any, Stubber]) -> None:
@@ -139,61 +140,6 @@ def test_an_item_over_400_kb_is_a_permanent_failure_before_any_request(dynamodb:
     client, _ = dynamodb
     with pytest.raises(PermanentFailure, match="DynamoDB holds 409600"):
         write_first(client, "T", {**RECORD, "title": "x" * 410_000})
-
-
-def test_told_marks_go_in_one_transaction_and_a_later_told_is_left_alone(dynamodb: tuple[Any, Stubber]) -> None:
-    client, stubber = dynamodb
-    update = {
-        "TableName": "T", "Key": {"post_id": {"S": "a"}}, "UpdateExpression": "SET #told = :told",
-        "ConditionExpression": "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)",
-        "ExpressionAttributeNames": {"#told": "told", "#since": "since"},
-        "ExpressionAttributeValues": {
-            ":told": {"M": {"record_type": {"S": "POST"}, "since": {"N": "3"}, "content_hash": {"S": "h"},
-                            "categories": {"L": [{"S": "emnews"}]}}},  # what filters matched it by
-            ":since": {"N": "3"},
-        },
-    }  # fmt: skip
-    deleted = {**update, "Key": {"post_id": {"S": "b"}}, "ExpressionAttributeValues": {
-        ":told": {"M": {"record_type": {"S": "DELETED"}, "since": {"N": "5"}, "event_type": {"S": "post.deleted"}}},
-        ":since": {"N": "5"}}}  # fmt: skip
-    stubber.add_client_error(
-        "transact_write_items", "TransactionCanceledException", http_status_code=400,
-        expected_params={"TransactItems": [{"Update": update}, {"Update": deleted}]},
-        modeled_fields={"CancellationReasons": [{"Code": "None"}, {"Code": "ConditionalCheckFailed"}]},
-    )  # fmt: skip
-    stubber.add_response("transact_write_items", {}, {"TransactItems": [{"Update": update}]})  # only a, again
-    told = {"a": {"record_type": "POST", "since": 3, "content_hash": "h", "categories": ["emnews"], "tags": []},
-            "b": {"record_type": "DELETED", "since": 5, "event_type": "post.deleted"}}  # fmt: skip
-    mark_told(client, "T", told)
-
-
-def test_announcing_is_recorded_only_where_the_item_still_shows_it_and_bumps_rev(
-    dynamodb: tuple[Any, Stubber],
-) -> None:
-    client, stubber = dynamodb
-    update = {
-        "TableName": "T", "Key": {"post_id": {"S": "a"}},
-        "UpdateExpression": "SET #announcing = :announcing, #rev = #rev + :one",  # a write planned before replans
-        "ConditionExpression": (
-            "#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR "
-            "(attribute_exists(#told) AND #announcing.#since <= #told.#since))"
-        ),
-        "ExpressionAttributeNames": {"#announcing": "announcing", "#told": "told", "#since": "since", "#rev": "rev"},
-        "ExpressionAttributeValues": {
-            ":announcing": {"M": {"record_type": {"S": "DELETED"}, "since": {"N": "4"},
-                                  "event_type": {"S": "post.deleted"},
-                                  "previous": {"M": {"record_type": {"S": "POST"}, "tags": {"L": [{"S": "t"}]}}}}},
-            ":since": {"N": "4"}, ":one": {"N": "1"},
-        },
-    }  # fmt: skip
-    stubber.add_client_error(
-        "transact_write_items", "TransactionCanceledException", http_status_code=400,
-        expected_params={"TransactItems": [{"Update": update}]},
-        modeled_fields={"CancellationReasons": [{"Code": "ConditionalCheckFailed"}]},
-    )  # fmt: skip
-    state = {"record_type": "DELETED", "since": 4, "event_type": "post.deleted",
-             "previous": {"record_type": "POST", "tags": ["t"]}}  # fmt: skip
-    assert mark_announcing(client, "T", {"a": state}) == {"a"}
 
 
 @pytest.mark.parametrize(

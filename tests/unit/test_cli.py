@@ -48,7 +48,10 @@ def test_invoke_names_a_function_the_template_lacks_before_starting_anything(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["invoke", "FooFunction", "events/s3-put.json"]) == 1
-    assert "FooFunction is not a function of template.yaml (ParseFunction, StoreFunction)" in capsys.readouterr().err
+    assert (
+        "FooFunction is not a function of template.yaml (ParseFunction, StoreFunction, PublishFunction)"
+        in capsys.readouterr().err
+    )
 
 
 def test_store_function_says_what_an_event_is_when_it_is_not_its_own() -> None:

@@ -93,7 +93,7 @@ def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> 
 _APPS_REHEARSE = {  # what functions/*/app.py rehearse, by service
     "s3": ("get_object",),
     "sqs": ("send_message_batch",),
-    "dynamodb": ("update_item", "transact_write_items"),
+    "dynamodb": ("batch_get_item", "get_item", "update_item"),
     "sns": ("publish_batch",),
 }
 

@@ -46,6 +46,14 @@ def test_a_read_before_each_write_is_billed() -> None:
     )
 
 
+def test_a_batch_read_is_billed_by_the_items_it_reads() -> None:
+    base = {"posts": 1, "invocations": {}, "polled_batches": 0, "memory_mb": {}, "item_kb": 5.0}
+    batched = estimate_cost(calls={"dynamodb.BatchGetItem": 1}, entries={"dynamodb.BatchGetItem": 3}, **base)  # type: ignore[arg-type]
+    one_by_one = estimate_cost(calls={"dynamodb.GetItem": 3}, entries={}, **base)  # type: ignore[arg-type]
+    assert batched.breakdown["dynamodb"] > 0
+    assert batched.breakdown["dynamodb"] == pytest.approx(one_by_one.breakdown["dynamodb"], abs=1e-12)
+
+
 def test_log_lines_and_traces_are_billed_by_what_the_template_turns_on() -> None:
     base = {"posts": 1, "calls": {}, "entries": {}, "invocations": {"ParseFunction": [10.0]}, "polled_batches": 0,
             "memory_mb": {}, "item_kb": 1.0}  # fmt: skip

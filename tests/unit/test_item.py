@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from postdrop.item import next_item, precedence, rechecked, shown, told, unconfirmed
-from postdrop.store import event_type_for
+from postdrop.item import announced, event_type_for, first_item, known, next_item, precedence, rechecked, shown
 
 
 def record(key: str, seq: str, record_type: str = "POST", content_hash: str | None = "h1") -> dict[str, Any]:
@@ -80,12 +79,69 @@ def test_a_file_not_shown_keeps_its_record_to_show_it_later() -> None:
     assert "record" not in item["files"]["posts/x.md"]  # the shown file's record is the top level
 
 
-def test_an_item_an_earlier_version_wrote_counts_as_told_and_keeps_it() -> None:
+def test_an_item_an_earlier_version_wrote_counts_as_told_what_it_shows() -> None:
     legacy = {"post_id": "x", **{k: v for k, v in record("posts/x.md", "01").items() if k != "post_id"}}
-    assert told(legacy) == (("POST", "h1", "published"), 0)  # an earlier version announced it as published
+    assert known(legacy)[0] == ("POST", "h1", "published")  # an earlier version announced it as published
     rewritten = next_item(legacy, record("posts/x.md", "02", content_hash="h2"))
-    assert rewritten is not None and told(rewritten) == (("POST", "h1", "published"), 0)
-    assert shown(rewritten) == ("POST", "h2", "published")
+    assert rewritten is not None and shown(rewritten) == ("POST", "h2", "published")
+    assert rewritten["announcement"]["event_type"] == "post.updated"
+
+
+def test_an_item_of_the_version_before_is_announced_against_its_told_and_drops_it() -> None:
+    # Given an item whose told is behind what it shows (v2 written, the process died before it was told)
+    item = item_of(record("posts/x.md", "1"), record("posts/x.md", "2", content_hash="h2"))
+    del item["announcement"]
+    item["told"] = {"record_type": "POST", "content_hash": "h1", "since": 1, "categories": ["old"],
+                    "origin": {"key": "posts/x.md", "sequencer": "1"}}  # fmt: skip
+    # When a write moves nothing (a twin not shown), told stays; when one moves the state, it goes
+    twin = next_item(item, record("posts/x.html", "1", content_hash="hh"))
+    assert twin is not None and twin["told"] == item["told"] and "announcement" not in twin
+    moved = next_item(twin, record("posts/x.md", "3", content_hash="h3"))
+    assert moved is not None and "told" not in moved
+    # Then the announcement is against what subscribers were told: their categories, not v2's
+    assert moved["announcement"]["previous"] == {"record_type": "POST", "categories": ["old"]}
+    assert moved["announcement"]["event_type"] == "post.updated"
+
+
+def test_each_write_that_moves_the_state_records_its_announcement_against_the_state_before() -> None:
+    created = first_item(record("posts/x.md", "1") | {"categories": ["a"], "field_hashes": {"title": "1", "body": "1"}})
+    assert created["rev"] == created["since"] == 1
+    assert announced(created) == {"since": 1, "event_type": "post.created"}  # nothing before: no previous
+    updated = next_item(created, record("posts/x.md", "2", content_hash="h2")
+                        | {"categories": ["b"], "field_hashes": {"title": "1", "body": "2"}})  # fmt: skip
+    assert updated is not None and announced(updated) == {
+        "since": 2, "event_type": "post.updated",
+        "previous": {"record_type": "POST", "categories": ["a"]},
+        "change": {"cause": "source", "changed": ["body"]},
+    }  # fmt: skip
+    deleted = next_item(updated, record("posts/x.md", "3", "DELETED"))
+    assert deleted is not None and announced(deleted) == {
+        "since": 3, "event_type": "post.deleted",
+        "previous": {"record_type": "POST", "categories": ["b"]},
+    }  # fmt: skip
+    back = next_item(deleted, record("posts/x.md", "4"))
+    assert back is not None and announced(back) == {"since": 4, "event_type": "post.created",
+                                                    "previous": {"record_type": "DELETED"}}  # fmt: skip
+
+
+def test_a_write_that_moves_nothing_carries_the_announcement_over() -> None:
+    item = item_of(record("posts/x.md", "1"))
+    twin = next_item(item, record("posts/x.html", "1", content_hash="hh"))
+    assert twin is not None and twin["since"] == 1 and twin["rev"] == 2
+    assert twin["announcement"] == item["announcement"] and announced(twin) == announced(item)
+
+
+def test_a_tombstone_nobody_was_told_of_announces_nothing_and_is_no_previous() -> None:
+    tombstone = first_item(record("posts/x.md", "2", "DELETED"))
+    assert announced(tombstone) is None and "announcement" not in tombstone
+    late = next_item(tombstone, record("posts/x.md", "3"))
+    assert late is not None and announced(late) == {"since": 2, "event_type": "post.created"}
+
+
+def test_a_reader_change_of_the_same_bytes_says_reader() -> None:
+    item = item_of(record("posts/x.md", "1") | {"etag": "e1"})
+    again = next_item(item, record("posts/x.md", "1", content_hash="h2") | {"etag": "e1"}, same_change=True)
+    assert again is not None and again["announcement"]["change"]["cause"] == "reader"
 
 
 @pytest.mark.parametrize(
@@ -141,36 +197,6 @@ def test_every_attribute_a_record_can_have_is_one_a_write_sets_or_removes() -> N
         assert set(item_for(envelope)) - {"post_id"} <= set(RECORD_FIELDS) <= set(ITEM_FIELDS)
 
 
-def test_a_write_that_supersedes_an_unconfirmed_announcement_keeps_its_record() -> None:
-    item = item_of(record("posts/x.md", "1"), record("posts/x.md", "2", content_hash="h2"))
-    item["told"] = {"record_type": "POST", "content_hash": "h1", "since": 1}
-    item["announcing"] = {"record_type": "POST", "content_hash": "h2", "since": item["since"],
-                          "event_type": "post.updated"}  # fmt: skip
-    assert unconfirmed(item) == item["announcing"]
-    undone = next_item(item, record("posts/x.md", "3", content_hash="h1"))
-    assert undone is not None and shown(undone) == ("POST", "h1", "published")
-    kept = undone["announcing"]
-    assert kept["since"] == item["since"] and kept["record"]["content_hash"] == "h2"
-    assert kept["record"]["sequencer"] == "2"  # the record announced, as it was
-    # once confirmed, the next write drops the copy and keeps the mark
-    confirmed = undone | {"told": {"record_type": "POST", "content_hash": "h2", "since": item["since"]}}
-    assert unconfirmed(confirmed) is None
-    later = next_item(confirmed, record("posts/x.md", "4", content_hash="h4"))
-    assert later is not None and "record" not in later["announcing"]
-
-
-def test_an_announcement_already_told_or_still_shown_keeps_no_record() -> None:
-    item = item_of(record("posts/x.md", "1"))
-    item["announcing"] = {"record_type": "POST", "content_hash": "h1", "since": item["since"], "event_type": "x"}
-    item["told"] = item["announcing"] | {}
-    assert unconfirmed(item) is None
-    after = next_item(item, record("posts/x.md", "2", content_hash="h2"))
-    assert after is not None and "announcing" not in after  # told: nothing to keep, nothing written
-    del item["told"]
-    same = next_item(item, record("posts/x.md", "2"))  # a newer change of the same content: it still shows it
-    assert same is not None and "announcing" not in same
-
-
 def _scheduled(seq: str, date: str, content_hash: str = "h1") -> dict[str, Any]:
     return record("posts/x.md", seq, content_hash=content_hash) | {"status": "scheduled", "published_at": date}
 
@@ -191,16 +217,16 @@ def test_a_scheduled_post_whose_date_has_come_is_written_as_published() -> None:
     assert rechecked(due, after) is None
 
 
-def test_a_recheck_that_supersedes_an_unconfirmed_announcement_keeps_its_record() -> None:
+def test_a_recheck_records_post_created_against_the_scheduled_state() -> None:
     from datetime import UTC, datetime
 
     item = next_item({"post_id": "x"}, _scheduled("1", "2026-03-01T10:00:00+00:00"),
                      now=datetime(2026, 3, 1, tzinfo=UTC))  # fmt: skip
-    assert item is not None
-    item["announcing"] = {"record_type": "POST", "content_hash": "h1", "since": item["since"], "status": "scheduled",
-                          "event_type": "post.scheduled"}  # fmt: skip
+    assert item is not None and announced(item) == {"since": 1, "event_type": "post.scheduled"}
     due = rechecked(item, datetime(2026, 3, 1, 10, tzinfo=UTC))
-    assert due is not None and due["announcing"]["record"]["status"] == "scheduled"
+    assert due is not None and announced(due) == {
+        "since": 2, "event_type": "post.created", "previous": {"record_type": "POST", "status": "scheduled"},
+    }  # fmt: skip
 
 
 def test_a_new_change_writes_the_effective_status_of_the_post_it_shows() -> None:

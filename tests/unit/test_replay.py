@@ -16,8 +16,14 @@ def _item(**more: object) -> dict[str, object]:
 def test_a_settled_post_is_replayed_as_it_was_told() -> None:
     announced = _announced(_item())
     assert announced is not None
-    then, event_type, previous = announced
-    assert (then["since"], then["origin"], event_type, previous) == (1, TOLD["origin"], "post.created", None)
+    then, event_type, previous, change = announced
+    assert (then["since"], then["origin"], event_type, previous, change) == (
+        1,
+        TOLD["origin"],
+        "post.created",
+        None,
+        None,
+    )
 
 
 def test_a_post_changed_and_changed_back_is_replayed_at_the_revision_subscribers_heard() -> None:
@@ -30,3 +36,12 @@ def test_a_post_changed_and_changed_back_is_replayed_at_the_revision_subscribers
 def test_a_post_whose_change_is_still_being_announced_is_left_to_the_topic() -> None:
     assert _announced(_item(content_hash="b", since=2)) is None
     assert _announced({k: v for k, v in _item().items() if k != "told"}) is None
+
+
+def test_a_post_is_replayed_as_its_write_recorded_the_announcement() -> None:
+    announcement = {"since": 4, "event_type": "post.updated", "previous": {"record_type": "POST"},
+                    "change": {"cause": "source"}}  # fmt: skip
+    item = {k: v for k, v in _item(since=4, rev=5).items() if k != "told"} | {"announcement": announcement}
+    assert _announced(item) == (item, "post.updated", {"record_type": "POST"}, {"cause": "source"})
+    tombstone = {"post_id": "x", "record_type": "DELETED", "since": 1, "rev": 1}
+    assert _announced(tombstone) is None  # nobody was told of it

@@ -105,7 +105,7 @@ def cmd_redrive(args: argparse.Namespace) -> int:
     from postdrop_tools.ops import redrive
 
     target = _target(args)
-    for which in ["parse", "store"] if args.which == "both" else [args.which]:
+    for which in ["parse", "store", "publish"] if args.which == "both" else [args.which]:
         print(f"redrove {redrive(target, which)} message(s) from the {which} DLQ")
     return 0
 
@@ -328,7 +328,13 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     b.set_defaults(func=cmd_backfill)
 
     r2 = _verb(verbs, "redrive", parents=[where], help="move dead letters back for another try")
-    r2.add_argument("which", nargs="?", choices=["parse", "store", "both"], default="both")
+    r2.add_argument(
+        "which",
+        nargs="?",
+        choices=["parse", "store", "publish", "both"],
+        default="both",
+        help="ParseDLQ, StoreDLQ, PublishDLQ (stream ranges, within 24 hours), or all (default: %(default)s)",
+    )
     r2.set_defaults(func=cmd_redrive)
 
     t = _verb(verbs, "tail", parents=[where], help="print notifications as they arrive (Ctrl-C stops)")

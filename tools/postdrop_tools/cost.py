@@ -99,7 +99,8 @@ def estimate_cost(
     write_units = writes * units  # DynamoDB bills a write by the whole item's size
     write_units += writes  # the ByCategory index: its projection is small, one unit per item written
     write_units += 2 * entries.get("dynamodb.TransactWriteItems", 0) * units  # "told" marks, billed twice
-    read_units = calls.get("dynamodb.GetItem", 0) * math.ceil(item_kb / 4)
+    # a consistent read bills each item by its size: a GetItem's one, each key of a BatchGetItem
+    read_units = (calls.get("dynamodb.GetItem", 0) + entries.get("dynamodb.BatchGetItem", 0)) * math.ceil(item_kb / 4)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
     if publish_chunks is not None:
         published = publish_chunks + calls.get("sns.Publish", 0)

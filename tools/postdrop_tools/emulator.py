@@ -60,13 +60,18 @@ class Emulator:
 def local_client(service: str, endpoint: str | None) -> Any:
     """A boto3 client for the emulator at ``endpoint`` (None: in-process moto under ``mock_aws``)."""
     import boto3
+    from botocore.config import Config
 
+    # botocore sends a stream's calls to an endpoint named by the account in its ARN
+    # (123456789012.streams-ddb.…), which in-process moto does not serve: the regional one, as before.
+    config = Config(account_id_endpoint_mode="disabled") if service == "dynamodbstreams" else None
     return boto3.client(  # type: ignore[call-overload]
         service,
         endpoint_url=endpoint,
         region_name=REGION,
         aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        config=config,
     )
 
 

@@ -124,11 +124,16 @@ def notification_lines(notification: dict[str, Any]) -> list[str]:
 
 def dead_letter_line(which: str, message: dict[str, Any]) -> str:
     """One readable line for a message of ParseDLQ (a Lambda on-failure record: the S3 event and
-    the error) or StoreDLQ (an envelope, with the reason StoreFunction gave where it gave one)."""
+    the error), StoreDLQ (an envelope, with the reason StoreFunction gave where it gave one) or
+    PublishDLQ (a stream range PublishFunction failed on every retry)."""
     try:
         body = json.loads(message["Body"])
     except ValueError:
         body = {}
+    if which == "publish":  # a stream event source's on-failure record: the range, not the records
+        info = body.get("DDBStreamBatchInfo") or {}
+        what = f"stream records {info.get('startSequenceNumber', '?')}..{info.get('endSequenceNumber', '?')}"
+        return f"dead-letter    {what}  PublishFunction failed every retry (read them from the stream within 24 h)"
     if which == "parse":
         event = body.get("requestPayload") or {}
         keys = [r.get("s3", {}).get("object", {}).get("key", "?") for r in event.get("Records") or []]

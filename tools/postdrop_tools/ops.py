@@ -155,8 +155,11 @@ def _drain(target: Target, url: str) -> Iterator[dict[str, Any]]:
 
 
 def redrive(target: Target, which: str) -> int:
-    """Move dead letters back for another try; each leaves its DLQ only after it was re-sent."""
+    """Move dead letters back for another try; each leaves its DLQ only after it was re-sent.
+    ``publish``: each stream range in PublishDLQ is handed to PublishFunction again."""
     sqs = target.client("sqs")
+    if which == "publish":
+        return _redrive_publish(target)
     dlq = target.parse_dlq if which == "parse" else target.store_dlq
     moved = 0
     for message in _drain(target, dlq):
@@ -166,6 +169,18 @@ def redrive(target: Target, which: str) -> int:
             body = json.loads(message["Body"])
             target.deliver_to_parse(body.get("requestPayload", body))
         sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+        moved += 1
+    return moved
+
+
+def _redrive_publish(target: Target) -> int:
+    if not target.publish_dlq:
+        return 0  # a stack from before the table's stream: nothing to redrive
+    sqs, moved = target.client("sqs"), 0
+    for message in _drain(target, target.publish_dlq):
+        info = json.loads(message["Body"]).get("DDBStreamBatchInfo") or {}
+        target.redeliver_stream(info)
+        sqs.delete_message(QueueUrl=target.publish_dlq, ReceiptHandle=message["ReceiptHandle"])
         moved += 1
     return moved
 

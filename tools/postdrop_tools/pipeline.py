@@ -3,7 +3,10 @@
 S3 -> (bucket notification, a local queue) -> ParseFunction, invoked asynchronously with
 Lambda's retries and ParseDLQ; StoreQueue -> StoreFunction in batches with partial batch
 failure, failed records visible again after the queue's visibility timeout (the template's,
-scaled: stack.TIME_SCALE) and moved to StoreDLQ by the queue's own redrive policy. A scheduled
+scaled: stack.TIME_SCALE) and moved to StoreDLQ by the queue's own redrive policy; PostsTable's
+stream -> PublishFunction as Lambda reads a stream: in order, from a checkpoint, a batch retried
+from the first record it reports failed (in halves when the invocation failed outright), and
+after MaximumRetryAttempts its range sent to the on-failure destination. A scheduled
 post's one-time schedule (kept by the emulator) sends its recheck to StoreQueue when due. The
 emulator leaves ``sequencer`` out of S3 records; it is stamped here, in arrival order, as S3
 stamps it per key.
@@ -11,6 +14,7 @@ stamps it per key.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections import Counter
@@ -22,7 +26,7 @@ from postdrop.aws import Clients
 from postdrop_tools.emulator import REGION
 from postdrop_tools.faults import ProcessDied
 from postdrop_tools.runtime import LocalFunction, configure_environment, process_environment
-from postdrop_tools.stack import batch_jobs_queue
+from postdrop_tools.stack import batch_jobs_queue, stream_rewinds_queue
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +40,18 @@ __all__ = ["Pipeline", "sqs_record"]
 _BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "TransactItems")
 SNS_CHUNK = 64 * 1024
 SCHEDULE_POLL = 0.5  # seconds between looks at the emulator's schedules (Scheduler fires to the minute or better)
+STREAM_POLL = 0.25  # seconds between looks at a table's stream when nothing the runner ran could have written
+
+
+@dataclass
+class StreamReader:
+    """Lambda's part for one stream event source: the checkpoint, and the batch being retried."""
+
+    arn: str
+    shard: str = ""
+    checkpoint: str | None = None  # the sequence number of the last record done (None: the stream's start)
+    attempts: int = 0  # failed invocations of the batch at the checkpoint
+    limit: int = 0  # the batch's size while it is retried in halves (0: the function's BatchSize)
 
 
 @dataclass
@@ -43,12 +59,17 @@ class Pipeline:
     stack: LocalStack
     quiet: bool = True
     on_parsed: Callable[[int], None] | None = None
-    # logical name -> makes a handler from clients, to run instead of the template's (the benchmarks' baselines)
-    handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]]] = field(default_factory=dict)
+    # logical name -> makes a handler from clients, to run instead of the template's (the benchmarks' baselines);
+    # None: the design has no such function, so it is not run
+    handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]] | None] = field(default_factory=dict)
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     _sequence: int = 0
     _next_schedule_poll: float = 0.0
     _scheduler: Any = None
+    _streams: dict[str, StreamReader] = field(default_factory=dict)
+    _next_stream_poll: float = 0.0
+    _streams_client: Any = None
+    _streams_idle: bool = False  # the last look at every stream found nothing to do, and nothing wrote since
 
     calls: Counter[str] = field(default_factory=Counter)
     entries: Counter[str] = field(default_factory=Counter)  # the entries of batch calls
@@ -61,10 +82,13 @@ class Pipeline:
         quiet = process_environment(self.stack, quiet=self.quiet)
         self.functions = {}
         for name, spec in self.stack.functions.items():
+            if name in self.handlers and self.handlers[name] is None:
+                continue
             make = self.handlers.get(name)
             self.functions[name] = LocalFunction(spec, make(self.clients) if make else None, self.clients, quiet)
         self.sqs = self.stack.client("sqs")
         self.batch_jobs = self.sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"]
+        self.stream_rewinds = self.sqs.get_queue_url(QueueName=stream_rewinds_queue())["QueueUrl"]
         self._count_handler_calls()
         self._count_log_bytes()
 
@@ -78,8 +102,9 @@ class Pipeline:
                 operation = f"{_service}.{model.name}"
                 self.calls[operation] += 1
                 batch = next((params[k] for k in _BATCH_PARAMETERS if k in params), None)
-                if "RequestItems" in params:
-                    batch = [r for requests in params["RequestItems"].values() for r in requests]
+                if "RequestItems" in params:  # BatchWriteItem: a list of requests a table; BatchGetItem: its Keys
+                    batch = [r for requests in params["RequestItems"].values()
+                             for r in (requests["Keys"] if isinstance(requests, dict) else requests)]  # fmt: skip
                 if batch is not None:
                     self.entries[operation] += len(batch)
                 if operation == "sns.PublishBatch":
@@ -209,27 +234,122 @@ class Pipeline:
                 fired += 1
         return fired
 
+    def _stream_batch(self, fn: LocalFunction, reader: StreamReader) -> list[dict[str, Any]]:
+        """The records after ``reader``'s checkpoint, at most its batch size, as Lambda delivers them."""
+        if self._streams_client is None:
+            self._streams_client = self.stack.client("dynamodbstreams")
+        streams = self._streams_client
+        if not reader.shard:
+            shards = streams.describe_stream(StreamArn=reader.arn)["StreamDescription"]["Shards"]
+            if not shards:
+                return []
+            reader.shard = shards[0]["ShardId"]
+        where: dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if reader.checkpoint is not None:
+            where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": reader.checkpoint}
+        iterator = streams.get_shard_iterator(StreamArn=reader.arn, ShardId=reader.shard, **where)["ShardIterator"]
+        limit = reader.limit or fn.spec.batch_size
+        records = streams.get_records(ShardIterator=iterator, Limit=limit).get("Records", [])
+        return [stream_record(r, reader.arn) for r in records]
+
+    def pump_stream(self, fn: LocalFunction) -> int:
+        """Deliver ``fn`` one batch of its stream, as Lambda's event source does; return its records."""
+        arn = fn.spec.stream_source
+        if arn is None:
+            return 0
+        reader = self._streams.setdefault(fn.spec.logical, StreamReader(arn))
+        records = self._stream_batch(fn, reader)
+        if not records:
+            return 0
+        numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
+        try:
+            result = fn.invoke({"Records": records}) or {}
+        except (ProcessDied, Exception):  # no answer, or an error: the same records again, in halves
+            self._stream_failed(fn, reader, records, bisect=True)
+            return len(records)
+        failures = [f.get("itemIdentifier") for f in result.get("batchItemFailures") or []]
+        if not failures:
+            reader.checkpoint, reader.attempts, reader.limit = numbers[-1], 0, 0
+            return len(records)
+        first = min((numbers.index(n) for n in failures if n in numbers), default=0)
+        if first > 0:  # done up to the failed record: the checkpoint moves there, its retry starts anew
+            reader.checkpoint, reader.attempts, reader.limit = numbers[first - 1], 0, 0
+        self._stream_failed(fn, reader, records[first:], bisect=False)
+        return len(records)
+
+    def _stream_failed(self, fn: LocalFunction, reader: StreamReader, records: list[dict[str, Any]],
+                       *, bisect: bool) -> None:  # fmt: skip
+        """A batch at the checkpoint failed: retry it (halved, for a failed invocation, where the
+        source bisects), or after MaximumRetryAttempts send its range to the on-failure
+        destination and move past it, as Lambda does."""
+        reader.attempts += 1
+        if bisect and fn.spec.stream_bisect and len(records) > 1:
+            reader.limit = max(1, len(records) // 2)
+        retries = fn.spec.stream_retries
+        if retries < 0 or reader.attempts <= retries:
+            return
+        if fn.spec.on_failure_queue:
+            self._send_to_dlq(fn.spec.on_failure_queue, json.dumps(_stream_failure(fn, reader, records)))
+        reader.checkpoint, reader.attempts, reader.limit = records[-1]["dynamodb"]["SequenceNumber"], 0, 0
+
+    def _pump_rewinds(self) -> int:
+        """Deliver a stream range again, as `postdrop redrive publish` asks: the event source's
+        checkpoint goes back to just before the range (what follows it is delivered again too)."""
+        messages = self.sqs.receive_message(QueueUrl=self.stream_rewinds, MaxNumberOfMessages=10).get("Messages", [])
+        for message in messages:
+            info = json.loads(message["Body"])
+            for fn in self.functions.values():
+                if fn.spec.stream_source == info["streamArn"]:
+                    reader = self._streams.setdefault(fn.spec.logical, StreamReader(info["streamArn"]))
+                    start = int(info["startSequenceNumber"])
+                    current = int(reader.checkpoint) if reader.checkpoint is not None else start
+                    reader.checkpoint = str(min(current, start - 1))
+                    reader.attempts, reader.limit = 0, 0
+                    self._streams_idle = False
+            self.sqs.delete_message(QueueUrl=self.stream_rewinds, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+    def pump_streams(self, *, now: bool = False) -> int:
+        """Every stream event source's next batch (all of them, until each is done, with ``now``)."""
+        handled = 0
+        for fn in self.functions.values():
+            if fn.spec.stream_source:
+                while (count := self.pump_stream(fn)) and now:
+                    handled += count
+                handled += count
+        self._streams_idle = not handled and not any(r.attempts for r in self._streams.values())
+        return handled
+
     def pump(self) -> int:
         """One round over every event source; returns how many messages it handled."""
-        handled = self._pump_batch_jobs() + self.fire_schedules()
+        handled = self._pump_batch_jobs() + self.fire_schedules() + self._pump_rewinds()
+        written = 0
         for fn in self.functions.values():
             if fn.spec.s3_queue:
                 handled += self.pump_s3(fn)
             if fn.spec.sqs_source:
-                handled += self._pump_sqs(fn)
+                written += self._pump_sqs(fn)
+        handled += written
+        if written:
+            self._streams_idle = False
+        if not self._streams_idle or time.monotonic() >= self._next_stream_poll:
+            self._next_stream_poll = time.monotonic() + STREAM_POLL
+            handled += self.pump_streams()
         return handled
 
     def _sources(self) -> list[str]:
         """Every queue the runner reads: S3 and EventBridge triggers, SQS event sources, batch jobs."""
-        urls = [self.batch_jobs]
+        urls = [self.batch_jobs, self.stream_rewinds]
         for fn in self.functions.values():
             urls += [url for url in (fn.spec.s3_queue, fn.spec.sqs_source) if url]
         return urls
 
     def waiting(self) -> int:
         """Messages in the runner's queues, visible or in flight (received, not yet deleted, as a
-        failed record is until its visibility timeout ends): 0 means nothing is left to run."""
-        total = 0
+        failed record is until its visibility timeout ends), and stream records not yet done:
+        0 means nothing is left to run."""
+        streams = any(fn.spec.stream_source for fn in self.functions.values())
+        total = int(streams and not self._streams_idle)  # looked at by pump, at least every STREAM_POLL
         for url in self._sources():
             attributes = self.sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
@@ -257,6 +377,47 @@ def _one_time(expression: str) -> datetime | None:
     if not (expression.startswith("at(") and expression.endswith(")")):
         return None
     return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=UTC)
+
+
+def stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A GetRecords record in the shape Lambda's DynamoDB event source delivers: binary values
+    base64, the creation time in epoch seconds, the stream's ARN."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if created is not None and hasattr(created, "timestamp"):
+        change["ApproximateCreationDateTime"] = int(created.timestamp())
+    for image in ("NewImage", "OldImage", "Keys"):
+        if image in change:
+            change[image] = _base64_binary(change[image])
+    return {key: value for key, value in record.items() if key != "dynamodb"} | {
+        "dynamodb": change, "eventSourceARN": stream_arn,
+    }  # fmt: skip
+
+
+def _base64_binary(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"B"} and isinstance(value["B"], bytes | bytearray):
+            return {"B": base64.b64encode(value["B"]).decode()}
+        return {k: _base64_binary(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_base64_binary(v) for v in value]
+    return value
+
+
+def _stream_failure(fn: LocalFunction, reader: StreamReader, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record Lambda sends a stream event source's on-failure destination: the range, not the records."""
+    first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
+    return {
+        "requestContext": {"requestId": "local", "functionArn": f"arn:aws:lambda:{REGION}:function:{fn.spec.logical}",
+                           "condition": "RetryAttemptsExhausted", "approximateInvokeCount": reader.attempts},
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "version": "1.0",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "DDBStreamBatchInfo": {
+            "shardId": reader.shard, "startSequenceNumber": first["SequenceNumber"],
+            "endSequenceNumber": last["SequenceNumber"], "batchSize": len(records), "streamArn": reader.arn,
+        },
+    }  # fmt: skip
 
 
 def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:

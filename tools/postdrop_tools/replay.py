@@ -1,16 +1,17 @@
 """`postdrop replay`: catch a late subscriber up with what PostsTopic has announced.
 
-For every post whose announcement is settled (what the item shows is what subscribers were
-told), replay sends that announcement to one SQS queue, as the topic delivers it with raw
-message delivery: the same body (the same ``notification_id``, ``revision`` and ``previous``;
-offloaded through the payload pointer when it passes 256 KB) and the same message attributes.
+For every post whose state was announced (the ``announcement`` its write recorded; an item of
+the version before: its ``told``, when it is what the item shows), replay sends that
+announcement to one SQS queue, as the topic delivers it with raw message delivery: the same
+body (the same ``notification_id``, ``revision`` and ``previous``; offloaded through the
+payload pointer when it passes 256 KB) and the same message attributes.
 Only the posts a filter policy selects are sent, when one is given (the subscription's own,
 with ``--subscription``). Deleted posts are left out unless asked for.
 
 A subscriber that subscribes first and replays second ends with the table's current state,
 whatever overlaps: a post that changes during the replay is announced on the topic too, and
-the subscriber keeps, per post, the notification with the highest ``revision``; a post whose
-announcement is still in flight is skipped here (the topic brings it).
+the subscriber keeps, per post, the notification with the highest ``revision``; a state the
+stream has not yet published goes out here too, with the same id and body the topic gives it.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop.adapters.topic import MAX_MESSAGE_BYTES
-from postdrop.item import shown, status_of_record
-from postdrop.item import told as told_shown
+from postdrop.item import announced, event_type_for, known, shown, status_of_record
 from postdrop.notification import SIZE_ATTRIBUTE, pointer_message
-from postdrop.store import event_type_for, outgoing_for
+from postdrop.store import outgoing_for
 from postdrop_tools.read import SEGMENTS, scan_items
 from postdrop_tools.target import TargetError
 
@@ -46,7 +46,7 @@ class ReplayReport:
     sent: int = 0
     filtered: int = 0  # announced, but the filter policy does not select it
     deleted: int = 0  # announced as deleted, left out
-    in_flight: int = 0  # changed since its last announcement: the topic brings it
+    in_flight: int = 0  # an item of the version before, changed since its last announcement: the topic brings it
     never_told: int = 0
     offloaded: int = 0
     calls: dict[str, int] = field(default_factory=dict)
@@ -125,19 +125,25 @@ def queue_url(target: Target, queue: str) -> str:
     return str(target.client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
 
 
-def _announced(item: dict[str, Any]) -> tuple[dict[str, Any], EventType, dict[str, Any] | None] | None:
-    """The item as it was announced (at the revision and from the change subscribers were told
-    of), with its event type and previous; None when what it shows is not what they were told
-    (in flight) or it was never told. A post that changed and changed back shows what was told."""
+def _announced(
+    item: dict[str, Any],
+) -> tuple[dict[str, Any], EventType, dict[str, Any] | None, dict[str, Any] | None] | None:
+    """The item as it was announced, with its event type, previous and change; None when it
+    was never announced (a tombstone nobody was told of) or, for an item of the version before,
+    what it shows is not what subscribers were told (in flight). A post that changed and changed
+    back shows what was told, at the revision and from the change subscribers were told of."""
+    announcement = announced(item)
+    if announcement is not None:
+        return item, announcement["event_type"], announcement.get("previous"), announcement.get("change")
     told = item.get("told")
-    if told is None or told_shown(item)[0] != shown(item):
+    if told is None or known(item)[0] != shown(item):
         return None
     then = item | {"since": int(told["since"])} | ({"origin": told["origin"]} if "origin" in told else {})
     previous = told.get("previous")
     was = (str(previous["record_type"]), None, status_of_record(previous)) if previous else ("DELETED", None, None)
     # a told written before event types were kept: what the change was, from what came before it
     event_type = told.get("event_type") or event_type_for(was, shown(item)) or "post.deleted"
-    return then, event_type, previous
+    return then, event_type, previous, told.get("change")
 
 
 def replay(
@@ -163,16 +169,16 @@ def replay(
         report.scanned += 1
         if progress:
             progress(1)
-        announced = _announced(item)
-        if announced is None:
+        said = _announced(item)
+        if said is None:
             report.never_told += "told" not in item
             report.in_flight += "told" in item
             continue
-        then, event_type, previous = announced
+        then, event_type, previous, change = said
         if event_type == "post.deleted" and not deleted:
             report.deleted += 1
             continue
-        outgoing = outgoing_for(then, event_type, previous, s3, change=then["told"].get("change"))
+        outgoing = outgoing_for(then, event_type, previous, s3, change=change)
         attributes = outgoing.notification.message_attributes()
         if policy and not matches(policy, attributes):
             report.filtered += 1

@@ -67,7 +67,7 @@ class RunReport:
 
 
 def run_pipeline(
-    folder: Path, *, progress: bool = False, handlers: dict[str, Callable[[Clients], Any]] | None = None
+    folder: Path, *, progress: bool = False, handlers: dict[str, Callable[[Clients], Any] | None] | None = None
 ) -> RunReport:
     """Drop every file of ``folder`` into a fresh local stack and report what became of each.
 

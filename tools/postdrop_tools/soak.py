@@ -8,9 +8,10 @@ its post is kept out of line) or a stray (``x.jpg`` beside: rejected for its typ
 an older version for good, some are deleted (a delete marker), and some of those restored (the
 marker removed). Every S3 event is delivered R times, shuffled when asked. At the real clients,
 a fraction P of calls fail each way AWS fails: throttled before sending; applied and then the
-answer lost (GetObject, SendMessageBatch, UpdateItem, PublishBatch); one entry of a batch
-``Failed`` (PublishBatch, SendMessageBatch); the process dying right after a write or a publish
-(its batch reappears after the visibility timeout). The pipeline runs until its queues drain;
+answer lost (GetObject, SendMessageBatch, BatchGetItem, UpdateItem, PublishBatch); one entry of a batch
+``Failed`` (PublishBatch, SendMessageBatch); the process dying right after a write (its batch
+reappears after the visibility timeout) or a publish (PublishFunction's stream batch is retried
+from its checkpoint). The pipeline runs until its queues and the table's stream drain;
 then the faults stop, the DLQs are redriven once, and the table and a subscriber queue are read
 for real and checked against a model of S3 and of the precedence rule that is written here again, independently of
 the code under test:
@@ -29,7 +30,8 @@ the code under test:
   create them), which is no post and must be ignored
 - dlq: messages left in the dead-letter queues after the faults stop and the DLQs are redriven
   once (a message the faults dead-lettered is ``redriven``: the operator's recovery, which must
-  work; one that fails again without faults is a permanent failure misjudged as transient)
+  work; one that fails again without faults is a permanent failure misjudged as transient), and
+  any stream range in PublishDLQ (the publisher's retries never ran out)
 (duplicate_deliveries, the same notification_id again, is allowed: subscribers drop those.)
 """
 
@@ -329,15 +331,15 @@ def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
     """Every fault kind at the handlers' real clients."""
     faults = FaultInjector(config.fault_rate, config.seed)
     s3, sqs, dynamodb, sns = clients.s3, clients.sqs, clients.dynamodb, clients.sns
-    faults.throttle(dynamodb, ["UpdateItem", "TransactWriteItems"])
+    faults.throttle(dynamodb, ["BatchGetItem", "UpdateItem"])  # StoreFunction's read ahead, and its write
     faults.throttle(sns, ["PublishBatch"])
     for client, operations in ((s3, ["GetObject"]), (sqs, ["SendMessageBatch"]),
-                               (dynamodb, ["UpdateItem", "TransactWriteItems"]), (sns, ["PublishBatch"])):  # fmt: skip
+                               (dynamodb, ["BatchGetItem", "UpdateItem"]), (sns, ["PublishBatch"])):  # fmt: skip
         faults.lose_responses(client, operations)
     faults.fail_entries(sns, ["PublishBatch"])
     faults.fail_entries(sqs, ["SendMessageBatch"])
-    faults.die_after(dynamodb, ["UpdateItem", "TransactWriteItems"])  # between a write, the publish, the mark
-    faults.die_after(sns, ["PublishBatch"])  # between a publish and recording it as told
+    faults.die_after(dynamodb, ["UpdateItem"])  # StoreFunction, between its write and its answer to SQS
+    faults.die_after(sns, ["PublishBatch"])  # PublishFunction, between a publish and its answer to the stream
     return faults
 
 
@@ -379,9 +381,9 @@ def _feed(sqs: Any, stack: LocalStack, events: list[dict[str, Any]], pipeline: P
 
 
 def _dead_letters(stack: LocalStack) -> list[str]:
-    """A line for every message in ParseDLQ and StoreDLQ: what failed and why (each received once)."""
+    """A line for every message in ParseDLQ, StoreDLQ and PublishDLQ: what failed and why (each received once)."""
     sqs, lines = stack.client("sqs"), []
-    for which, logical in (("parse", "ParseDLQ"), ("store", "StoreDLQ")):
+    for which, logical in (("parse", "ParseDLQ"), ("store", "StoreDLQ"), ("publish", "PublishDLQ")):
         url = stack.ref(logical)
         while True:
             response = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600,
@@ -424,7 +426,7 @@ def run_soak(config: SoakConfig) -> SoakReport:
         # is still in a DLQ failed without any fault, which no retry would ever fix.
         faults.rate = 0.0
         target = Target.local(str(emu.endpoint))
-        report.redriven = redrive(target, "parse") + redrive(target, "store")
+        report.redriven = redrive(target, "parse") + redrive(target, "store") + redrive(target, "publish")
         pipeline.drain(timeout=3600)
         left = _dead_letters(stack)
         report.dlq = len(left)

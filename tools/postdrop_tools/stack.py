@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OUTPUTS_PARAMETER", "FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue",
+    "stream_rewinds_queue",
 ]  # fmt: skip
 
 STACK = "postdrop-local"
@@ -48,6 +49,11 @@ def batch_jobs_queue() -> str:
     return local_name("S3BatchOperations", "-jobs")
 
 
+def stream_rewinds_queue() -> str:
+    """The local queue that asks the runner to deliver a stream range again (postdrop redrive publish)."""
+    return local_name("StreamRewinds", "-requests")
+
+
 @dataclass
 class FunctionSpec:
     logical: str
@@ -61,6 +67,9 @@ class FunctionSpec:
     s3_queue: str | None = None  # URL of the queue that gets this function's S3 notifications
     sqs_source: str | None = None  # URL of an SQS event source
     batch_size: int = 10
+    stream_source: str | None = None  # ARN of a DynamoDB stream event source
+    stream_retries: int = -1  # its MaximumRetryAttempts (-1: until the record expires)
+    stream_bisect: bool = False  # its BisectBatchOnFunctionError
 
 
 @dataclass
@@ -142,8 +151,13 @@ def _create_tables(stack: LocalStack) -> None:
         }
         if props.get("GlobalSecondaryIndexes"):
             request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        arn = ddb.create_table(**request)["TableDescription"]["TableArn"]
-        t.physical[logical] = {"Ref": name, "Arn": arn}
+        stream = props.get("StreamSpecification")
+        if stream:
+            request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+        description = ddb.create_table(**request)["TableDescription"]
+        t.physical[logical] = {"Ref": name, "Arn": description["TableArn"]}
+        if stream:
+            t.physical[logical]["StreamArn"] = description["LatestStreamArn"]
 
 
 def _create_schedule_groups(stack: LocalStack) -> None:
@@ -204,6 +218,14 @@ def _functions(stack: LocalStack) -> None:
             if event["Type"] == "SQS":
                 fn.sqs_source = t.physical[event_props["Queue"]["Fn::GetAtt"][0]]["Ref"]
                 fn.batch_size = int(event_props.get("BatchSize", 10))
+            elif event["Type"] == "DynamoDB":
+                fn.stream_source = t.physical[event_props["Stream"]["Fn::GetAtt"][0]]["StreamArn"]
+                fn.batch_size = int(event_props.get("BatchSize", 100))
+                fn.stream_retries = int(event_props.get("MaximumRetryAttempts", -1))
+                fn.stream_bisect = bool(event_props.get("BisectBatchOnFunctionError", False))
+                failure = ((event_props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+                if failure:
+                    fn.on_failure_queue = t.physical[failure["Fn::GetAtt"][0]]["Ref"]
         stack.functions[logical] = fn
         arn = f"arn:aws:lambda:{t.pseudo['AWS::Region']}:{t.pseudo['AWS::AccountId']}:function:{logical}"
         alias = props.get("AutoPublishAlias", global_props.get("AutoPublishAlias"))
@@ -266,6 +288,7 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _functions(stack)
     _notifications(stack)
     stack.client("sqs").create_queue(QueueName=batch_jobs_queue())
+    stack.client("sqs").create_queue(QueueName=stream_rewinds_queue())
     _publish_outputs(stack)
     return stack
 
@@ -286,6 +309,7 @@ def _publish_outputs(stack: LocalStack) -> None:
     local = {
         "ParseFunctionEvents": sqs.get_queue_url(QueueName=s3_events_queue("ParseFunction"))["QueueUrl"],
         "BatchJobs": sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"],
+        "StreamRewinds": sqs.get_queue_url(QueueName=stream_rewinds_queue())["QueueUrl"],
     }
     stack.client("ssm").put_parameter(
         Name=OUTPUTS_PARAMETER, Type="String", Overwrite=True, Value=json.dumps({"outputs": outputs, "local": local})

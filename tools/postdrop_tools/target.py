@@ -46,6 +46,9 @@ class Target:
     parse_function_arn: str | None = None
     batch_role_arn: str | None = None  # the template's BatchOperationsRole
     payload_location: str | None = None  # s3://bucket/prefix/ of offloaded notifications
+    publish_dlq: str | None = None  # stream ranges PublishFunction failed on every retry
+    publish_function: str | None = None  # deployed: PublishFunction (its live alias's ARN)
+    stream_rewinds: str | None = None  # local: the queue that asks the runner to deliver a range again
 
     def client(self, service: str) -> Any:
         if self.endpoint:
@@ -62,6 +65,27 @@ class Target:
             )
         else:  # pragma: no cover - both constructors set one
             raise TargetError("no way to reach ParseFunction")
+
+    def redeliver_stream(self, info: dict[str, Any]) -> None:
+        """Hand PublishFunction the stream records of a range it failed on every retry (a
+        PublishDLQ record's ``DDBStreamBatchInfo``), as its event source would. Deployed: read
+        them from the stream (within its 24 hours) and invoke the function, failing when it fails
+        again; local: the runner's event source delivers the range again."""
+        if self.stream_rewinds:
+            self.client("sqs").send_message(QueueUrl=self.stream_rewinds, MessageBody=json.dumps(info))
+            return
+        if not self.publish_function:
+            raise TargetError("the stack has no PublishFunctionArn output: cannot hand PublishFunction its records")
+        from postdrop_tools.pipeline import stream_record
+
+        records = [stream_record(r, info["streamArn"]) for r in stream_range(self.client("dynamodbstreams"), info)]
+        for start in range(0, len(records), 100):
+            response = self.client("lambda").invoke(
+                FunctionName=self.publish_function, Payload=json.dumps({"Records": records[start : start + 100]})
+            )
+            answer = json.loads(response["Payload"].read() or b"{}")
+            if response.get("FunctionError") or (answer or {}).get("batchItemFailures"):
+                raise TargetError(f"PublishFunction failed again on {info.get('startSequenceNumber')}..: {answer}")
 
     def start_backfill_job(self, prefix: str) -> str:
         """Create an S3 Batch Operations job that runs ParseFunction over ``prefix``; its id.
@@ -110,6 +134,8 @@ class Target:
             parse_function_arn=outputs.get("ParseFunctionArn"),
             batch_role_arn=outputs.get("BatchOperationsRoleArn"),
             payload_location=outputs.get("PayloadLocation"),
+            publish_dlq=outputs.get("PublishDLQUrl"),
+            publish_function=outputs.get("PublishFunctionArn"),
             **({"parse_function": None, "parse_events": None} | where),
         )
 
@@ -131,7 +157,7 @@ class Target:
         local = published["local"]
         return cls.from_outputs(
             published["outputs"], endpoint=endpoint, parse_events=local["ParseFunctionEvents"],
-            batch_jobs=local["BatchJobs"],
+            batch_jobs=local["BatchJobs"], stream_rewinds=local.get("StreamRewinds"),
         )  # fmt: skip
 
     @classmethod
@@ -148,3 +174,23 @@ class Target:
             raise TargetError(f"stack {stack!r} is not a postdrop stack (no output {', '.join(sorted(missing))})")
         function = outputs.get("ParseFunctionArn")
         return cls.from_outputs(outputs, region=region, parse_function=function)
+
+
+def stream_range(client: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stream records from ``startSequenceNumber`` to ``endSequenceNumber`` of a shard."""
+    iterator = client.get_shard_iterator(
+        StreamArn=info["streamArn"], ShardId=info["shardId"], ShardIteratorType="AT_SEQUENCE_NUMBER",
+        SequenceNumber=info["startSequenceNumber"],
+    )["ShardIterator"]  # fmt: skip
+    end, records = int(info["endSequenceNumber"]), list[dict[str, Any]]()
+    while iterator:
+        response = client.get_records(ShardIterator=iterator, Limit=1000)
+        batch = response.get("Records", [])
+        for record in batch:
+            if int(record["dynamodb"]["SequenceNumber"]) > end:
+                return records
+            records.append(record)
+        if not batch:
+            return records
+        iterator = response.get("NextShardIterator")
+    return records

@@ -1,24 +1,23 @@
-"""PostsTable's calls: conditional writes so the newest change of each file wins, and ``told``.
+"""PostsTable's calls: conditional writes so the newest change of each file wins.
 
-The item's shape and what a change makes of it are in ``postdrop.item`` (pure). Here:
+The item's shape, what a change makes of it and the announcement a write records are in
+``postdrop.item`` (pure). Here:
 
-- ``write_first``: the common case in one UpdateItem. The post's only file (or a new post)
-  gets a newer change that shows something new; the condition says so, and the write
-  returns the item as it now is. When the condition fails, the item as it was comes back
-  with the error, so no read is needed to take the general path.
+- ``write_first``: a post's first change in one UpdateItem, if the post has no item yet (the
+  store reads the item first: a consistent read costs a fifth of what a failed conditional write
+  of the item would); when it has one after all, the item comes back with the failed condition.
+- ``read_items``: the items of a batch's posts, read in one BatchGetItem before its writes (the
+  store hands each write the item read for its post; a read gone stale only fails a condition,
+  which hands back the item as it now is).
 - ``write_next``: the general path. The item ``next_item`` planned, written only if the
   item is still at the ``rev`` it was planned from (optimistic concurrency).
-- ``mark_announcing``: just before a publish, what is about to be announced, if the item
-  still shows it; it bumps ``rev``, so a write planned before it plans again and keeps the
-  record it announces (``postdrop.item.next_item``).
-- ``mark_told``: after a publish succeeded, what subscribers were told; only ever forward.
-  Each is one transaction per batch (it bills twice the item's units, but it is one call,
-  not one per post).
+
+Each is the only write of a change: the table's stream carries it to the publisher.
 
 Stored, each record compresses its post (``post_zlib``: the NormalizedPost JSON, zlib, a
 quarter of the size and so of the write units) or points to it (``post_ref``, s3://… of a
 large post). Items of earlier postdrop versions hold ``post`` (the JSON as text);
-``stored_post_json`` reads both.
+``stored_post_json`` reads both; ``from_stream_image`` reads an item from a stream record.
 """
 
 from __future__ import annotations
@@ -33,26 +32,27 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from postdrop.exceptions import PermanentFailure, TransientError
-from postdrop.item import ITEM_FIELDS, entry_of, origin_of
+from postdrop.exceptions import PermanentFailure
+from postdrop.item import ITEM_FIELDS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
 __all__ = [
-    "MARKER_PREFIX", "Written", "item_bytes", "mark_announcing", "mark_told", "read_item", "stored_post_json",
+    "MARKER_PREFIX", "Written", "from_stream_image", "item_bytes", "read_item", "read_items", "stored_post_json",
     "stored_sequencer", "write_first", "write_next",
 ]  # fmt: skip
 
 MAX_ITEM_BYTES = 400 * 1024
-TRANSACTION_LIMIT = 100  # actions in one TransactWriteItems
+BATCH_GET_KEYS = 100  # BatchGetItem's most keys a request (and 16 MB an answer: the rest come back unprocessed)
+BATCH_GET_TRIES = 4  # requests for a chunk's unprocessed keys before each is read on its own (GetItem)
+BATCH_GET_BACKOFF = 0.05  # seconds before the first retry of unprocessed keys, doubling after
 # Earlier postdrop versions put one marker item per announced change under this prefix (they
 # expire through the table's TTL); scans skip them.
 MARKER_PREFIX = "/published/"
-ONE = {"N": "1"}
 _PLACEHOLDER = re.compile(r"[#:]\w+")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -101,22 +101,10 @@ def _from_dynamo(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: _deserializer.deserialize(v) for k, v in item.items()} if item else None
 
 
-def write_first(client: DynamoDBClient, table: str, record: dict[str, Any], *, same_change: bool = False) -> Written:
-    """Store ``record`` as the post's only file, if the item holds no other file, an older
-    change of this one (the same one too, for ``same_change``), and shows something else."""
-    item = {**record, "files": {record["key"]: entry_of(record)}, "origin": origin_of(record)}
-    changes = "attribute_exists(#content_hash)"  # a removal changes what a live post shows
-    values: dict[str, Any] = {":one": {"N": "1"}, ":zero": {"N": "0"}, ":seq": {"S": record["seq"]}}
-    if "content_hash" in record:
-        changes = "(attribute_not_exists(#content_hash) OR #content_hash <> :content_hash)"
-    settled = "(attribute_not_exists(#announcing) OR #announcing.#since <= #told.#since)"  # else: next_item
-    condition = (
-        "attribute_not_exists(post_id) OR (attribute_exists(#files) AND size(#files) = :one"
-        f" AND #files.#file.#seq {'<=' if same_change else '<'} :seq AND {changes} AND {settled})"
-    )
-    counters = "#rev = if_not_exists(#rev, :zero) + :one, #since = if_not_exists(#rev, :zero) + :one"
-    names = {"#file": record["key"], "#announcing": "announcing", "#told": "told"}
-    return _update(client, table, item, condition=condition, values=values, names=names, counters=counters)
+def write_first(client: DynamoDBClient, table: str, item: dict[str, Any]) -> Written:
+    """Store ``item`` (``postdrop.item.first_item``: a post's first change, rev 1) if the post
+    has no item yet; else the item as it is comes back, not written."""
+    return _update(client, table, item, condition="attribute_not_exists(post_id)", values={})
 
 
 def write_next(client: DynamoDBClient, table: str, item: dict[str, Any], planned_from: dict[str, Any]) -> Written:
@@ -125,25 +113,20 @@ def write_next(client: DynamoDBClient, table: str, item: dict[str, Any], planned
         condition, values = "#rev = :rev_was", {":rev_was": {"N": str(planned_from["rev"])}}
     else:  # written by an earlier postdrop: no rev yet
         condition, values = "attribute_not_exists(#rev) AND #seq = :seq_was", {":seq_was": {"S": planned_from["seq"]}}
-    return _update(client, table, item, condition=condition, values=values, names={}, counters="")
+    return _update(client, table, item, condition=condition, values=values)
 
 
-def _update(
-    client: DynamoDBClient, table: str, item: dict[str, Any], *, condition: str,
-    values: dict[str, Any], names: dict[str, str], counters: str,
-) -> Written:  # fmt: skip
-    """One UpdateItem: set the item's attributes, remove those it lacks; ``told`` and
-    ``announcing`` are set only when the item holds them, never removed."""
+def _update(client: DynamoDBClient, table: str, item: dict[str, Any], *, condition: str,
+            values: dict[str, Any]) -> Written:  # fmt: skip
+    """One UpdateItem: set the item's attributes, remove those it lacks."""
     encoded = _to_dynamo({k: v for k, v in item.items() if k != "post_id"})
-    size = _encoded_bytes(encoded) + 64  # the key and the counters
+    size = _encoded_bytes(encoded) + 64  # the key
     if size > MAX_ITEM_BYTES:
         raise PermanentFailure(f"{item['post_id']}: the item would be {size} bytes; DynamoDB holds {MAX_ITEM_BYTES}")
-    fields = (*ITEM_FIELDS, *(n for n in ("told", "announcing") if n in encoded))
-    names = names | {f"#{n}": n for n in fields}
-    sets = [f"#{n} = :{n}" for n in fields if n in encoded and not (counters and n in ("rev", "since"))]
-    sets += [counters] if counters else []
-    removes = [f"#{n}" for n in ITEM_FIELDS if n not in encoded and not (counters and n in ("rev", "since"))]
-    attribute_values = values | {f":{n}": encoded[n] for n in fields if n in encoded}
+    names = {f"#{n}": n for n in ITEM_FIELDS}
+    sets = [f"#{n} = :{n}" for n in ITEM_FIELDS if n in encoded]
+    removes = [f"#{n}" for n in ITEM_FIELDS if n not in encoded]
+    attribute_values = values | {f":{n}": encoded[n] for n in ITEM_FIELDS if n in encoded}
     expression = f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else "")
     used = set(_PLACEHOLDER.findall(expression + " " + condition))
     try:
@@ -162,84 +145,6 @@ def _update(
             raise
         return Written(False, _from_dynamo(exc.response.get("Item")))  # type: ignore[arg-type]
     return Written(True, _from_dynamo(response.get("Attributes")))
-
-
-def mark_announcing(client: DynamoDBClient, table: str, owed: Mapping[str, dict[str, Any]]) -> set[str]:
-    """Record what is about to be announced of each post (post_id -> the ``announcing`` state:
-    ``postdrop.item.state_of``'s fields, ``event_type`` and ``previous``), where the item still
-    shows it (its ``since``) and holds no other unconfirmed announcement. Returns the posts where
-    it does not: they changed meanwhile, so their records are retried."""
-    return _transact(client, {p: _announcing_update(table, p, state) for p, state in owed.items()})
-
-
-def mark_told(client: DynamoDBClient, table: str, told: Mapping[str, dict[str, Any]]) -> None:
-    """Record what subscribers were told of each post (post_id -> the state, as ``state_of``
-    gives it): only ever forward (a post told of a later state is left as it is)."""
-    _transact(client, {p: _told_update(table, p, state) for p, state in told.items()})
-
-
-def _transact(client: DynamoDBClient, actions: dict[str, dict[str, Any]]) -> set[str]:
-    """One conditional update per post, in a TransactWriteItems per 100 posts; returns the posts
-    whose condition failed. Raises TransientError when a transaction keeps failing for another
-    reason (a conflict, throttling)."""
-    pending, refused = dict(actions), set()
-    for attempt in range(4):
-        retry: dict[str, dict[str, Any]] = {}
-        names = list(pending)
-        for start in range(0, len(names), TRANSACTION_LIMIT):
-            chunk = names[start : start + TRANSACTION_LIMIT]
-            try:
-                client.transact_write_items(TransactItems=[pending[p] for p in chunk])  # type: ignore[misc]
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
-                reasons: Any = exc.response.get("CancellationReasons") or [{}] * len(chunk)
-                for post_id, reason in zip(chunk, reasons, strict=False):  # a cancelled one applies nothing
-                    if reason.get("Code") == "ConditionalCheckFailed":
-                        refused.add(post_id)
-                    else:  # fine itself ("None"), or a conflict or throttling: try again
-                        retry[post_id] = pending[post_id]
-        if not retry:
-            return refused
-        pending = retry
-        time.sleep(0.05 * 2**attempt)
-    raise TransientError(f"could not update {len(pending)} post(s) in a transaction")
-
-
-def _state(state: Mapping[str, Any]) -> dict[str, Any]:
-    """A state as ``told`` and ``announcing`` hold it (record type, content hash, since, filter
-    attributes, what else it names), in DynamoDB's types."""
-    kept = {k: v for k, v in state.items() if v is not None and v not in ([], "", {})}
-    return {"M": _to_dynamo(kept)}
-
-
-def _guarded(table: str, post_id: str, expression: str, condition: str, values: dict[str, Any]) -> dict[str, Any]:
-    """One conditional Update of a transaction; ``#name`` placeholders name attributes as written."""
-    used = set(_PLACEHOLDER.findall(f"{expression} {condition}"))
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": {"post_id": {"S": post_id}},
-            "UpdateExpression": expression,
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": {p: p[1:] for p in used if p.startswith("#")},
-            "ExpressionAttributeValues": values,
-        }
-    }
-
-
-def _announcing_update(table: str, post_id: str, state: Mapping[str, Any]) -> dict[str, Any]:
-    settled = "(attribute_exists(#told) AND #announcing.#since <= #told.#since)"
-    condition = f"#since = :since AND (attribute_not_exists(#announcing) OR #announcing.#since = :since OR {settled})"
-    values = {":announcing": _state(state), ":since": {"N": str(state["since"])}, ":one": ONE}
-    return _guarded(table, post_id, "SET #announcing = :announcing, #rev = #rev + :one", condition, values)
-
-
-def _told_update(table: str, post_id: str, state: Mapping[str, Any]) -> dict[str, Any]:
-    condition = "attribute_exists(post_id) AND (attribute_not_exists(#told) OR #told.#since < :since)"
-    told = {k: v for k, v in state.items() if k != "record"}  # event_type and previous: a replay says it again
-    values = {":told": _state(told), ":since": {"N": str(state["since"])}}
-    return _guarded(table, post_id, "SET #told = :told", condition, values)
 
 
 def stored_sequencer(client: DynamoDBClient, table: str, post_id: str, key: str) -> str:
@@ -262,3 +167,38 @@ def read_item(client: DynamoDBClient, table: str, post_id: str) -> dict[str, Any
     """The post's item as it is now (a consistent read), None when there is none."""
     response = client.get_item(TableName=table, Key={"post_id": {"S": post_id}}, ConsistentRead=True)
     return _from_dynamo(response.get("Item"))
+
+
+def read_items(client: DynamoDBClient, table: str, post_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+    """The posts' items as they are now (consistent reads), by post_id; None for a post with none.
+
+    One BatchGetItem per 100 distinct post_ids (a key twice in one request is an error, so they
+    are deduplicated). Keys DynamoDB leaves unprocessed (throttled, or past its 16 MB an answer)
+    are asked again after a short backoff, a few times; those still unprocessed are read one by
+    one (GetItem), so every post_id asked for is in the answer.
+    """
+    wanted = list(dict.fromkeys(post_ids))
+    found: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), BATCH_GET_KEYS):
+        keys: list[Any] = [{"post_id": {"S": post_id}} for post_id in wanted[start : start + BATCH_GET_KEYS]]
+        for attempt in range(BATCH_GET_TRIES):
+            if attempt:
+                time.sleep(BATCH_GET_BACKOFF * 2 ** (attempt - 1))
+            response = client.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
+            for raw in response.get("Responses", {}).get(table, []):
+                item = _from_dynamo(raw)
+                if item is not None:
+                    found[str(item["post_id"])] = item
+            left = (response.get("UnprocessedKeys") or {}).get(table)
+            keys = list(left["Keys"]) if left else []
+            if not keys:
+                break
+        for key in keys:  # still unprocessed after every try
+            post_id = str(key["post_id"]["S"])
+            found[post_id] = read_item(client, table, post_id)
+    return found
+
+
+def from_stream_image(image: dict[str, Any]) -> dict[str, Any]:
+    """An item as a DynamoDB stream record's ``NewImage`` holds it (DynamoDB's JSON), in Python's types."""
+    return _from_dynamo(image) or {}
