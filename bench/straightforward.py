@@ -17,6 +17,7 @@ from urllib.parse import unquote_plus
 
 from boto3.dynamodb.types import TypeSerializer
 
+from bench.floor import topic_arn
 from postdrop.core.normalize import parse_post
 from postdrop.exceptions import PostRejected
 
@@ -24,18 +25,6 @@ if TYPE_CHECKING:
     from postdrop.aws import Clients
 
 __all__ = ["HANDLERS"]
-
-_TOPICS: dict[str, str] = {}
-
-
-def topic_arn(clients: Clients) -> str:
-    """PostsTopic's ARN: StoreFunction's environment no longer names it (PublishFunction publishes),
-    so this design, which publishes from StoreFunction, looks it up once."""
-    if "arn" not in _TOPICS:
-        arns = [t["TopicArn"] for t in clients.sns.list_topics()["Topics"] if "PostsTopic" in t["TopicArn"]]
-        _TOPICS["arn"] = arns[0]
-    return _TOPICS["arn"]
-
 
 _serialize = TypeSerializer().serialize
 
