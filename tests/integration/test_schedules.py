@@ -18,6 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from postdrop.adapters.schedules import at_expression, schedule_name
+from postdrop.core.dates import DEFAULT_ZONE, zone
 from tests.conftest import post
 from tests.integration.conftest import s3_event
 
@@ -81,8 +82,8 @@ def test_a_scheduled_post_is_published_by_its_schedule_at_its_date(harness: Harn
     assert (created["event_type"], created["status"]) == ("post.created", "published")
     assert created["post"]["status"] == "published" and created["previous"]["status"] == "scheduled"
     assert created["revision"] > scheduled["revision"] and created["key"] == KEY
-    assert created["jekyll_excerpt"] == "正文。" and created["url"] == "/partners/" + due.strftime("%Y/%m/%d") + \
-        "/story.html"  # fmt: skip
+    day = due.astimezone(zone(DEFAULT_ZONE)).strftime("%Y/%m/%d")  # the url's date is in the site's zone, as Jekyll's
+    assert created["jekyll_excerpt"] == "正文。" and created["url"] == f"/partners/{day}/story.html"
     item = harness.items()[POST_ID]
     assert item["status"] == "published" and item["announcement"]["event_type"] == "post.created"
 
