@@ -89,9 +89,10 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     assert report.calls_per_stored_post <= 3.5
     assert report.cost["usd_per_1000_posts"] == pytest.approx(sum(report.cost["breakdown"].values()), abs=1e-5)
     # and what the template's defaults add: postdrop's own log lines at INFO (the rejections', a few
-    # hundred bytes each; a stored post logs nothing), X-Ray's traces
+    # hundred bytes each; a stored post logs nothing), and no X-Ray traces (TracingMode=PassThrough)
     assert 100 * report.rejected < report.log_bytes < 1000 * report.dropped
-    assert report.cost["breakdown"]["xray"] > 0
+    assert report.cost["breakdown"]["logs"] > 0
+    assert report.cost["breakdown"]["xray"] == 0
 
 
 @pytest.mark.parametrize(

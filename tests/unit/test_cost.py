@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postdrop_tools.cost import PER_INVOCATION_LOG_BYTES, PRICES, estimate_cost, floor_cost
+from postdrop_tools.cost import PER_INVOCATION_LOG_BYTES, PRICES, billed_item_bytes, estimate_cost, floor_cost
 
 
 def test_each_service_is_priced_by_its_own_unit() -> None:
@@ -17,6 +17,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
         polled_batches=1,  # the store batch, from StoreQueue
         memory_mb={"ParseFunction": 1024, "StoreFunction": 512},
         item_kb=2.5,
+        traced={"ParseFunction": True, "StoreFunction": True},  # Tracing: Active
     )
     # Then Lambda bills whole ms per GB, DynamoDB 3 WRU per write (and 1 in the index) and 6 per told mark,
     # SNS each entry of a batch, SQS the sends plus the poller's receive and delete
@@ -57,10 +58,10 @@ def test_a_batch_read_is_billed_by_the_items_it_reads() -> None:
 def test_log_lines_and_traces_are_billed_by_what_the_template_turns_on() -> None:
     base = {"posts": 1, "calls": {}, "entries": {}, "invocations": {"ParseFunction": [10.0]}, "polled_batches": 0,
             "memory_mb": {}, "item_kb": 1.0}  # fmt: skip
-    quiet = estimate_cost(**base, traced=0.0)  # type: ignore[arg-type]
-    chatty = estimate_cost(**base, log_bytes=2**30, traced=0.05)  # type: ignore[arg-type]  # a GiB of lines
+    quiet = estimate_cost(**base, traced={"ParseFunction": False})  # type: ignore[arg-type]
+    chatty = estimate_cost(**base, log_bytes=2**30, traced={"ParseFunction": True})  # type: ignore[arg-type]  # a GiB of lines
     assert quiet.breakdown["xray"] == 0.0
-    assert chatty.breakdown["xray"] == pytest.approx(1000 * 0.05 * PRICES["xray_trace"])
+    assert chatty.breakdown["xray"] == pytest.approx(1000 * PRICES["xray_trace"])
     assert chatty.breakdown["logs"] - quiet.breakdown["logs"] == pytest.approx(1000 * PRICES["logs_ingested_gb"])
 
 
@@ -79,3 +80,24 @@ def test_the_floor_is_the_calls_every_design_makes_and_each_post_writes_its_own_
     assert floor.breakdown == pytest.approx({k: 1000 * v for k, v in per_post.items()}, abs=1e-6)
     assert floor.usd_per_1000_posts == pytest.approx(sum(floor.breakdown.values()), abs=1e-6)
     assert "logs" not in floor.breakdown and "xray" not in floor.breakdown  # what a design turns on is its own cost
+
+
+def test_an_item_is_billed_by_dynamodbs_own_size_rules() -> None:
+    from decimal import Decimal
+
+    item = {
+        "post_id": "a",  # 7 + 1
+        "rev": Decimal(12345),  # 3 + (5 digits + 1) // 2 + 1 = 3 + 4
+        "ok": True,  # 2 + 1
+        "post_zlib": b"x" * 100,  # 9 + 100
+        "tags": ["ab", "c"],  # 4 + 3 + (1 + 2) + (1 + 1)
+        "origin": {"key": "k"},  # 6 + 3 + 1 + 3 + 1
+    }
+    assert billed_item_bytes(item) == 8 + 7 + 3 + 109 + 12 + 14
+
+
+def test_each_write_is_billed_by_its_own_items_rounded_up_kb() -> None:
+    base = {"posts": 2, "entries": {}, "invocations": {}, "polled_batches": 0, "memory_mb": {}}
+    two_sizes = estimate_cost(calls={"dynamodb.PutItem": 2}, item_kbs=[0.9, 1.1], **base)  # type: ignore[arg-type]
+    # 1 and 2 units (mean 1.5 a write), and one unit of the index each: not ceil(mean 1.0 KB) = 1
+    assert two_sizes.write_units_per_post == 2.5

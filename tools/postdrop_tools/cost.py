@@ -7,14 +7,19 @@ the template's default level (INFO). Prices are AWS's published on-demand prices
 us-east-1 (arm64 Lambda), copied on PRICES_AS_OF; they change, so the date is printed with
 every estimate.
 
-Two lines are what the template's defaults cost beyond the calls: CloudWatch Logs ingestion
+Two lines are what the template's settings cost beyond the calls: CloudWatch Logs ingestion
 (postdrop's lines, plus for every invocation Lambda's START/END/REPORT lines and Powertools'
-metrics line: PER_INVOCATION_LOG_BYTES) and X-Ray (``Tracing: Active``; X-Ray's default rule
-records the first request each second and 5 % of the rest, so a pipeline under one post a
-second, as most are, records every invocation: ``traced`` defaults to 1). Left out, because
+metrics line: PER_INVOCATION_LOG_BYTES) and X-Ray, for the functions deployed with
+``Tracing: Active`` (``traced``: Lambda records the first request each second and 5 % of the
+rest, a rate no sampling rule changes, so a pipeline under one post a second, as most are,
+records every invocation). Left out, because
 they are small, monthly rather than per post, or depend on the account: free tiers, the
 custom metrics' monthly charge, KMS requests (SNS and DynamoDB cache their data keys), data
 transfer, storage over time.
+
+DynamoDB bills a write by the size of the item it writes, rounded up to the KB, each item on
+its own: ``billed_item_bytes`` follows DynamoDB's documented rules, and a run's writes are
+priced at the mean of its items' rounded-up units (not the mean size rounded up).
 
 Durations come from this machine against the local emulator, so the Lambda figure is an
 estimate of the order of magnitude, not a bill.
@@ -24,9 +29,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "CostEstimate", "estimate_cost", "floor_cost"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "CostEstimate", "billed_item_bytes", "estimate_cost",
+    "floor_cost",
+]  # fmt: skip
 
 PRICES_AS_OF = "2025-06-01"
 PRICES = {  # USD, us-east-1
@@ -45,6 +57,34 @@ PRICES = {  # USD, us-east-1
 # lines with its XRAY line (about 420 bytes) and Powertools' EMF metrics line (343 bytes for
 # ParseFunction's metrics, 457 for StoreFunction's, serialized): the larger, rounded up.
 PER_INVOCATION_LOG_BYTES = 900
+
+
+def billed_item_bytes(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills it: each attribute's name and value in UTF-8; a number
+    about half its significant digits plus one; a binary its length; a boolean or null one byte;
+    a list or map 3 bytes plus one a member (a map's members count their names); a set its members."""
+    return sum(len(name.encode()) + _value_bytes(value) for name, value in item.items())
+
+
+def _value_bytes(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, bool) or value is None:
+        return 1
+    if isinstance(value, bytes | bytearray):
+        return len(value)
+    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3's Binary
+        return len(value.value)
+    if isinstance(value, int | float | Decimal):
+        digits = Decimal(value).normalize().as_tuple().digits
+        return (len(digits) + 1) // 2 + 1
+    if isinstance(value, dict):
+        return 3 + sum(1 + len(k.encode()) + _value_bytes(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return 3 + sum(1 + _value_bytes(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return sum(_value_bytes(v) for v in value)
+    raise TypeError(f"not a DynamoDB value: {type(value).__name__}")
 
 
 @dataclass(frozen=True)
@@ -71,22 +111,26 @@ def estimate_cost(
     invocations: dict[str, list[float]],
     polled_batches: int,
     memory_mb: dict[str, int],
-    item_kb: float,
+    item_kb: float = 1.0,
+    item_kbs: Sequence[float] = (),
     publish_chunks: int | None = None,
     log_bytes: int = 0,
-    traced: float = 1.0,
+    traced: dict[str, bool] | None = None,
 ) -> CostEstimate:
     """The cost of this run's work, scaled to 1,000 posts.
 
     ``calls`` and ``entries`` are keyed "service.Operation"; ``invocations`` maps a function
     to the duration of each of its invocations in ms; ``polled_batches`` counts the invocations
-    Lambda's SQS event source made; ``item_kb`` is the mean item size; ``publish_chunks``
+    Lambda's SQS event source made; ``item_kbs`` are the stored items' billed sizes (each write
+    is priced at their mean rounded-up units), ``item_kb`` one size for all; ``publish_chunks``
     the 64 KB chunks of the messages published (SNS's billing unit; one per entry if not given).
     Offloaded notifications and archived posts add their S3 PutObject; archive reads their GetObject.
-    ``log_bytes`` counts postdrop's own log lines; ``traced`` is the share of invocations X-Ray records.
+    ``log_bytes`` counts postdrop's own log lines; ``traced`` names the functions X-Ray traces
+    (every invocation of theirs recorded; default: none).
     """
     p = PRICES
     runs = sum(len(durations) for durations in invocations.values())
+    traced_runs = sum(len(durations) for name, durations in invocations.items() if (traced or {}).get(name))
     lambda_usd = 0.0
     for function, durations in invocations.items():
         gb = memory_mb.get(function, 128) / 1024
@@ -94,13 +138,15 @@ def estimate_cost(
         lambda_usd += len(durations) * p["lambda_request"] + billed_seconds * gb * p["lambda_gb_second_arm64"]
     # Lambda's SQS poller receives each batch and deletes it: about two requests per batch.
     sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * polled_batches
-    units = math.ceil(item_kb)
+    sizes = list(item_kbs) or [item_kb]
+    units = sum(math.ceil(kb) for kb in sizes) / len(sizes)
     writes = calls.get("dynamodb.UpdateItem", 0) + calls.get("dynamodb.PutItem", 0)
     write_units = writes * units  # DynamoDB bills a write by the whole item's size
     write_units += writes  # the ByCategory index: its projection is small, one unit per item written
     write_units += 2 * entries.get("dynamodb.TransactWriteItems", 0) * units  # "told" marks, billed twice
     # a consistent read bills each item by its size: a GetItem's one, each key of a BatchGetItem
-    read_units = (calls.get("dynamodb.GetItem", 0) + entries.get("dynamodb.BatchGetItem", 0)) * math.ceil(item_kb / 4)
+    reads = calls.get("dynamodb.GetItem", 0) + entries.get("dynamodb.BatchGetItem", 0)
+    read_units = reads * sum(max(1, math.ceil(kb / 4)) for kb in sizes) / len(sizes)
     published = entries.get("sns.PublishBatch", 0) + calls.get("sns.Publish", 0)
     if publish_chunks is not None:
         published = publish_chunks + calls.get("sns.Publish", 0)
@@ -112,7 +158,7 @@ def estimate_cost(
         "dynamodb": write_units * p["dynamodb_write_unit"] + read_units * p["dynamodb_read_unit"],
         "sns": published * p["sns_publish"],
         "logs": (log_bytes + runs * PER_INVOCATION_LOG_BYTES) / 2**30 * p["logs_ingested_gb"],
-        "xray": traced * runs * p["xray_trace"],
+        "xray": traced_runs * p["xray_trace"],
     }
     scale = 1000 / max(1, posts)
     scaled = {name: round(usd * scale, 6) for name, usd in breakdown.items()}

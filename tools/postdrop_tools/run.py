@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from postdrop_tools.cost import CostEstimate, estimate_cost, floor_cost
+from postdrop_tools.cost import CostEstimate, billed_item_bytes, estimate_cost, floor_cost
 from postdrop_tools.emulator import emulator
 from postdrop_tools.local import drain_queue, drop_files, post_files, scan_table, tap_topic
 from postdrop_tools.pipeline import Pipeline
@@ -123,9 +123,10 @@ def run_pipeline(
         invocations={name: fn.durations_ms for name, fn in pipeline.functions.items()},
         polled_batches=sum(len(fn.durations_ms) for fn in pipeline.functions.values() if fn.spec.sqs_source),
         memory_mb={name: fn.spec.memory_mb for name, fn in pipeline.functions.items()},
-        item_kb=_mean_item_kb(items.values()),
+        item_kbs=[billed_item_bytes(item) / 1024 for item in items.values()],
         publish_chunks=pipeline.publish_chunks,
         log_bytes=pipeline.log_bytes,
+        traced={name: fn.spec.traced for name, fn in pipeline.functions.items()},
     ).public()
     store = pipeline.functions.get("StoreFunction")
     report.floor_cost = floor_cost(
@@ -138,14 +139,6 @@ def _post_kbs(notifications: list[dict[str, Any]]) -> list[float]:
     """Each stored post's JSON compressed, in KB: the one write of it the floor makes."""
     return [len(zlib.compress(json.dumps(n["post"], ensure_ascii=False).encode())) / 1024
             for n in notifications if n.get("post")]  # fmt: skip
-
-
-def _mean_item_kb(items: Any) -> float:
-    """Mean size of the stored items as DynamoDB counts them, in KB."""
-    from postdrop.adapters.table import item_bytes
-
-    sizes = [item_bytes(item) for item in items]
-    return sum(sizes) / len(sizes) / 1024 if sizes else 1.0
 
 
 def _progress(total: int, enabled: bool) -> Any:

@@ -70,6 +70,7 @@ class FunctionSpec:
     stream_source: str | None = None  # ARN of a DynamoDB stream event source
     stream_retries: int = -1  # its MaximumRetryAttempts (-1: until the record expires)
     stream_bisect: bool = False  # its BisectBatchOnFunctionError
+    traced: bool = False  # Tracing: Active (X-Ray records its invocations)
 
 
 @dataclass
@@ -207,6 +208,7 @@ def _functions(stack: LocalStack) -> None:
             env=t.function_env(logical),
             timeout=int(props.get("Timeout", global_props.get("Timeout", 3))),
             memory_mb=int(props.get("MemorySize", global_props.get("MemorySize", 128))),
+            traced=t.resolve(props.get("Tracing", global_props.get("Tracing", "PassThrough"))) == "Active",
         )
         invoke = props.get("EventInvokeConfig") or {}
         fn.retries = int(invoke.get("MaximumRetryAttempts", 2))
