@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,6 +19,9 @@ from postdrop.core.changes import field_hashes
 from postdrop.core.limits import head_excerpt, head_problem
 from postdrop.model import NormalizedPost, Status  # noqa: TC001 - pydantic needs them at run time
 from postdrop.s3events import S3Change  # noqa: TC001
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["INLINE_POST_BYTES", "MAX_POST_ID_BYTES", "Envelope", "PostHead", "Recheck"]
 
@@ -59,8 +62,9 @@ class PostHead(BaseModel):
     status: Status = Field(
         default="published", description="As parsed; the item holds the effective one (scheduled turns published)."
     )
-    # #27 item 4: what a post.updated says changed (core.changes); compared by the next write, never in a notification
-    field_hashes: dict[str, str] = Field(default_factory=dict)
+    # #27 item 4: what a post.updated says changed (core.changes: one string; a map of names from
+    # an envelope of the version before); compared by the next write, never in a notification
+    field_hashes: str | dict[str, str] = ""
 
     @field_validator("published_at")
     @classmethod
@@ -102,6 +106,21 @@ class PostHead(BaseModel):
             status=post.status,
             field_hashes=field_hashes(post),
         )
+
+
+# The head's fields a post kept inline holds itself: an item with its post inline leaves them
+# out (#29: some 850 of a corpus item's 3,560 bytes, a write unit a post) and a notification
+# reads them back from the post (``inline_fields``), the same values PostHead.of takes.
+INLINE_FIELDS = ("excerpt", "jekyll_excerpt")
+
+
+def inline_fields(post: Mapping[str, Any]) -> dict[str, str]:
+    """INLINE_FIELDS of a head, from its post (as JSON-decoded); an empty one left out, as the item leaves it."""
+    fields = {
+        "excerpt": str(post.get("excerpt") or ""),
+        "jekyll_excerpt": head_excerpt(str(post.get("jekyll_excerpt") or "")),
+    }
+    return {name: value for name, value in fields.items() if value}
 
 
 class Envelope(BaseModel):

@@ -16,6 +16,7 @@ the record, SQS redelivers it, and the queue's maxReceiveCount alone decides whe
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,7 @@ from postdrop.adapters.table import (
 )
 from postdrop.adapters.topic import Outgoing
 from postdrop.core.status import due_of
-from postdrop.envelope import Envelope, PostHead, Recheck
+from postdrop.envelope import INLINE_FIELDS, Envelope, PostHead, Recheck, inline_fields
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
 from postdrop.item import (
     NOT_PUBLIC_EVENTS,
@@ -91,6 +92,9 @@ def notification_for(
     if now[0] == "POST":  # the post's head, as the item holds it
         fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
         fields.pop("field_hashes", None)  # what the next change compares with; not for subscribers
+        if not any(name in item for name in INLINE_FIELDS):  # left out beside an inline post: read from it
+            inline = stored_post_json(item)
+            fields |= inline_fields(json.loads(inline)) if inline is not None else {}
     elif now[0] == "REJECTED":  # what the rejected file's front matter said, where it could be read
         fields |= filters_of(item)
     if previous is not None:
@@ -233,6 +237,8 @@ class StoreBatch:
         text = stored_post_json(record) or ""
         record["post_ref"] = write_archive(self.clients.s3, self.settings.payload_bucket, key, text)
         del record["post_zlib"]
+        if text and not any(name in record for name in INLINE_FIELDS):  # no post beside them now: kept again
+            record |= inline_fields(json.loads(text))
         logger.info("a held post moved to the archive, to keep the item small", extra={"post_ref": key})
 
     def finish(self) -> None:

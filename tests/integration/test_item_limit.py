@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 
 from postdrop.adapters.table import MAX_ITEM_BYTES, item_bytes
+from postdrop.core.limits import head_excerpt
 from postdrop_tools.faults import FaultInjector
 from tests.conftest import post
 from tests.integration.conftest import Harness, s3_event
@@ -47,6 +48,10 @@ def test_three_large_twins_are_all_stored_and_the_last_one_standing_shows(harnes
     assert item["key"] == STEM + ".md" and set(item["files"]) == {STEM + s for s in (".md", ".markdown", ".html")}
     assert item_bytes(item) < MAX_ITEM_BYTES
     assert harness.queue("StoreDLQ") == []
+    # and a post moved to the archive has its head's excerpts kept beside it again (no post to read them from)
+    held = item["files"][STEM + ".html"]["record"]
+    assert "post_ref" in held and "post_zlib" not in held
+    assert {"excerpt", "jekyll_excerpt"} <= set(held)
     # When x.md and x.markdown are deleted
     store(harness, STEM + ".md", "0004", None)
     store(harness, STEM + ".markdown", "0005", None)
@@ -55,6 +60,8 @@ def test_three_large_twins_are_all_stored_and_the_last_one_standing_shows(harnes
     assert (item["record_type"], item["key"], item["title"]) == ("POST", STEM + ".html", "孪生3")
     last = sorted(harness.notifications(), key=lambda n: n["revision"])[-1]
     assert last["event_type"] == "post.updated" and last["post"]["title"] == "孪生3"
+    assert last["excerpt"] == last["post"]["excerpt"]
+    assert last["jekyll_excerpt"] == head_excerpt(last["post"]["jekyll_excerpt"])  # the head's is cut at 1,000
     assert len(last["post"]["text"]) > 20_000
 
 

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import pytest
 
-from postdrop.item import announced, event_type_for, first_item, known, next_item, precedence, rechecked, shown
+from postdrop.item import (
+    POST_DICTIONARY,
+    announced,
+    event_type_for,
+    first_item,
+    known,
+    next_item,
+    pack_post,
+    precedence,
+    rechecked,
+    shown,
+    unpack_post,
+)  # fmt: skip
 
 
 def record(key: str, seq: str, record_type: str = "POST", content_hash: str | None = "h1") -> dict[str, Any]:
@@ -236,3 +249,25 @@ def test_a_new_change_writes_the_effective_status_of_the_post_it_shows() -> None
     item = next_item({"post_id": "x"}, _scheduled("1", "2026-03-01T10:00:00+00:00"),
                      now=datetime(2026, 3, 2, tzinfo=UTC))  # fmt: skip
     assert item is not None and item["status"] == "published"
+
+
+def test_a_post_is_packed_against_postdrops_dictionary_and_every_packing_reads_back() -> None:
+    from pathlib import Path
+
+    from postdrop import parse_post
+
+    source = Path(__file__).resolve().parents[2] / "events" / "posts" / "2026-03-05-reading-notes.md"
+    post_json = parse_post(source.read_bytes(), "posts/2026-03-05-reading-notes.md").model_dump_json()
+    packed = pack_post(post_json)
+    # smaller than zlib alone (what postdrop stored before), and both read back
+    assert len(packed) < len(zlib.compress(post_json.encode(), 6))
+    assert unpack_post(packed) == post_json == unpack_post(zlib.compress(post_json.encode()))
+
+
+def test_the_dictionary_never_changes_and_an_unknown_one_is_named() -> None:
+    # every stored post names its dictionary by this checksum: editing POST_DICTIONARY would strand them
+    assert zlib.adler32(POST_DICTIONARY) == 1625749215
+    other = zlib.compressobj(6, zdict=b"another dictionary")
+    packed = other.compress(b'{"title":"t"}') + other.flush()
+    with pytest.raises(ValueError, match="dictionary this postdrop does not know"):
+        unpack_post(packed)
