@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
@@ -44,7 +45,7 @@ def parse_handler(clients: Clients, event: dict[str, Any], _context: Any) -> Non
 def store_handler(clients: Clients, event: dict[str, Any], _context: Any) -> dict[str, Any]:
     table, topic = os.environ["POSTS_TABLE"], topic_arn(clients)
     for record in event["Records"]:
-        message = json.loads(record["body"])
+        message = json.loads(record["body"], parse_float=Decimal)  # DynamoDB takes no float
         post = message.get("post")
         post_id = post["post_id"] if post else message["key"].removeprefix("posts/").rsplit(".", 1)[0]
         old = clients.dynamodb.get_item(TableName=table, Key={"post_id": {"S": post_id}}).get("Item")
