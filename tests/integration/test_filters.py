@@ -244,3 +244,25 @@ def test_a_subscriber_filters_on_status_and_hears_the_change_that_takes_a_post_o
     ]  # fmt: skip
     # and the scheduled one hears it in and out (previous.status says where it was)
     assert _heard(harness, queues["scheduled"]) == [("post.deleted", "scheduled"), ("post.created", "published")]
+
+
+def test_a_policy_on_an_attribute_postdrop_never_sends_hears_nothing_and_the_check_says_why(harness: Harness) -> None:
+    from postdrop_tools.policy import policy_problems
+    from postdrop_tools.replay import subscription_policy
+    from postdrop_tools.target import Target
+
+    # Given two subscribers of partners: one filtered on "category", one on "categories" (SNS takes both)
+    sqs, sns, topic = harness.stack.client("sqs"), harness.stack.client("sns"), harness.stack.ref("PostsTopic")
+    right, _ = subscribe_queue(sqs, sns, topic, "right", {"category": ["partners"]})
+    wrong, wrong_arn = subscribe_queue(sqs, sns, topic, "wrong", {"categories": ["partners"]})
+    # When a post filed under partners is stored
+    tell(harness, [Put(MD, version("partners", "a"))])
+    # Then only the first hears it, and `postdrop policy --subscription` names the second's mistake
+    assert [n["event_type"] for n in drain_queue(harness.stack, right)] == ["post.created"]
+    assert drain_queue(harness.stack, wrong) == []
+    target = Target(bucket=harness.bucket, table="", topic_arn=topic, store_queue="", store_dlq="", parse_dlq="",
+                    parse_function=None, parse_events=None)  # fmt: skip
+    policy, scope = subscription_policy(target, wrong_arn)
+    assert policy is not None and scope == "MessageAttributes"
+    (problem,) = policy_problems(policy, scope)
+    assert "did you mean 'category'?" in problem

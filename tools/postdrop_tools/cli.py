@@ -134,8 +134,19 @@ def cmd_tail(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_about(policy: dict[str, Any] | None) -> None:
+    """A warning for each name or value of a filter policy no notification carries: it would
+    select nothing, silently (postdrop policy)."""
+    if policy is not None:
+        from postdrop_tools.policy import policy_problems
+
+        for problem in policy_problems(policy):
+            print(f"postdrop: warning: {problem}", file=sys.stderr)
+
+
 def _policy(text: str | None) -> dict[str, Any] | None:
-    """A --filter value: an SNS filter policy as JSON (a usage error otherwise)."""
+    """A --filter value: an SNS filter policy as JSON (a usage error otherwise); warned about
+    when it names what no notification carries."""
     if not text:
         return None
     try:
@@ -144,6 +155,7 @@ def _policy(text: str | None) -> dict[str, Any] | None:
         raise UsageError(f'--filter is not JSON ({exc}); e.g. --filter \'{{"category": ["emnews"]}}\'') from None
     if not isinstance(policy, dict):
         raise UsageError("--filter must be a JSON object of attribute -> conditions")
+    _warn_about(policy)
     return policy
 
 
@@ -199,6 +211,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     target = _target(args)
     if args.subscription:
         queue, policy = subscription_target(target, args.subscription)
+        _warn_about(policy)
     elif args.queue:
         queue, policy = args.queue, _policy(args.filter)
     else:
@@ -215,6 +228,35 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     print(report.line())
+    return 0
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from postdrop_tools.policy import policy_problems, read_policy
+
+    scope = args.scope
+    if args.subscription:
+        from postdrop_tools.replay import subscription_policy
+
+        policy, scope = subscription_policy(_target(args), args.subscription)
+        if policy is None:
+            print(f"{args.subscription} has no filter policy: it hears every notification")
+            return 0
+    elif args.policy:
+        text = args.policy
+        if not text.lstrip().startswith("{"):  # a file holding it
+            if not Path(text).is_file():
+                raise UsageError(f"{text} is neither a JSON filter policy nor a file holding one")
+            text = Path(text).read_text(encoding="utf-8")
+        policy = read_policy(text)
+    else:
+        raise UsageError("give a filter policy (JSON, or a file holding it) or --subscription ARN")
+    problems = policy_problems(policy, scope)
+    for problem in problems:
+        print(f"postdrop: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"the filter policy ({scope}) names only what postdrop's notifications carry")
     return 0
 
 
@@ -369,6 +411,18 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     rp.add_argument("--deleted", action="store_true", help="send deletions too (default: only live posts)")
     rp.add_argument("--segments", type=int, default=4, help="parallel scan segments")
     rp.set_defaults(func=cmd_replay)
+
+    po = _verb(
+        verbs,
+        "policy",
+        parents=[where],
+        help="check a subscriber's SNS filter policy: names and values no notification carries match nothing",
+    )
+    po.add_argument("policy", nargs="?", help="the filter policy: its JSON, or a file holding it")
+    po.add_argument("--scope", choices=["MessageAttributes", "MessageBody"], default="MessageAttributes",
+                    help="the subscription's FilterPolicyScope")  # fmt: skip
+    po.add_argument("--subscription", help="check this subscription's own policy and scope (its ARN)")
+    po.set_defaults(func=cmd_policy)
 
     s = _verb(verbs, "soak", help="prove nothing is lost, doubled or stale under replays, disorder and faults")
     s.add_argument("--posts", type=int, default=30, help="posts written per seed")

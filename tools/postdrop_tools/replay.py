@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from postdrop.notification import EventType
     from postdrop_tools.target import Target
 
-__all__ = ["ReplayReport", "matches", "replay", "subscription_target"]
+__all__ = ["ReplayReport", "matches", "replay", "subscription_policy", "subscription_target"]
 
 MAX_BATCH = 10  # SendMessageBatch's entries
 MAX_BATCH_BYTES = 256 * 1024
@@ -101,13 +101,28 @@ def _condition(condition: Any, values: list[str] | None) -> bool:
     raise ValueError(f"replay cannot apply the filter condition {json.dumps(condition)}")
 
 
-def subscription_target(target: Target, subscription_arn: str) -> tuple[str, dict[str, Any] | None]:
-    """The queue URL and filter policy of an SQS subscription to PostsTopic (raw delivery only)."""
+def _subscription(target: Target, subscription_arn: str) -> dict[str, str]:
+    """The attributes of a subscription to PostsTopic."""
     try:
         attributes = target.client("sns").get_subscription_attributes(SubscriptionArn=subscription_arn)["Attributes"]
     except Exception as exc:
         raise TargetError(f"cannot read subscription {subscription_arn}: {exc}") from exc
-    if attributes.get("Protocol") != "sqs" or attributes.get("TopicArn") != target.topic_arn:
+    if attributes.get("TopicArn") != target.topic_arn:
+        raise TargetError(f"{subscription_arn} is not a subscription to {target.topic_arn}")
+    return dict(attributes)
+
+
+def subscription_policy(target: Target, subscription_arn: str) -> tuple[dict[str, Any] | None, str]:
+    """A subscription's filter policy (None: it has none) and its FilterPolicyScope."""
+    attributes = _subscription(target, subscription_arn)
+    policy = json.loads(attributes["FilterPolicy"]) if attributes.get("FilterPolicy") else None
+    return policy, attributes.get("FilterPolicyScope", "MessageAttributes")
+
+
+def subscription_target(target: Target, subscription_arn: str) -> tuple[str, dict[str, Any] | None]:
+    """The queue URL and filter policy of an SQS subscription to PostsTopic (raw delivery only)."""
+    attributes = _subscription(target, subscription_arn)
+    if attributes.get("Protocol") != "sqs":
         raise TargetError(f"{subscription_arn} is not an SQS subscription to {target.topic_arn}")
     if attributes.get("RawMessageDelivery", "false") != "true":
         raise TargetError(f"{subscription_arn} has RawMessageDelivery off: replay sends what raw delivery sends")

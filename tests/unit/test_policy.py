@@ -1,0 +1,98 @@
+"""`postdrop policy`: a filter policy on a name or value postdrop never sends is named, with what was meant."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from postdrop.notification import SIZE_ATTRIBUTE, Notification
+from postdrop_tools.cli import main
+from postdrop_tools.policy import ATTRIBUTES, policy_problems, read_policy
+from postdrop_tools.replay import matches
+from postdrop_tools.template import load_template
+
+
+@pytest.mark.parametrize(
+    ("policy", "said"),
+    [
+        ({"categories": ["emnews"]}, "no attribute 'categories'; did you mean 'category'?"),
+        ({"tag": ["a"]}, "did you mean 'tags'?"),
+        ({"event_type": ["post.create"]}, "no notification has 'post.create'; did you mean 'post.created'?"),
+        ({"status": ["publish"]}, "did you mean 'published'?"),
+        ({"event_type": [{"prefix": "created"}]}, "no value starts with 'created'"),
+        ({"event_type": [{"anything-but": "post.deletd"}]}, "so it leaves nothing out"),
+        ({"category": "emnews"}, "takes a list of conditions"),
+        ({"category": [{"contains": "em"}]}, "is not a condition SNS knows"),
+        ({"$or": [{"category": ["a"]}, {"Category": ["b"]}]}, "Category: postdrop's notifications have no attribute"),
+    ],
+)
+def test_a_mistake_is_named_where_it_stands(policy: dict[str, Any], said: str) -> None:
+    (problem,) = policy_problems(policy)
+    assert said in problem
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"category": ["emnews"], "event_type": ["post.created", "post.updated"]},
+        {"tags": [{"prefix": "滚动"}], "source": [{"exists": True}], "status": [{"anything-but": ["draft"]}]},
+        {"event_type": [{"prefix": "post."}], "category": [{"equals-ignore-case": "EMNEWS"}]},
+        {SIZE_ATTRIBUTE: [{"numeric": [">", 262144]}]},
+        {"$or": [{"category": ["a"]}, {"tags": ["b"]}]},
+    ],
+)
+def test_a_policy_on_what_postdrop_sends_passes(policy: dict[str, Any]) -> None:
+    assert policy_problems(policy) == []
+
+
+def test_the_templates_example_subscription_passes() -> None:
+    template = load_template(stack="t", account="123456789012", region="us-east-1")
+    policy = template.resources["ExampleSubscription"]["Properties"]["FilterPolicy"]
+    assert policy and policy_problems(policy) == []
+
+
+def test_the_attributes_it_knows_are_the_ones_a_notification_carries() -> None:
+    # a post that moved category, tag, source and status: every attribute is on its notification
+    note = Notification.model_validate({
+        "notification_id": "n", "event_type": "post.updated", "post_id": "p", "key": "posts/p.md", "sequencer": "1",
+        "categories": ["a"], "tags": ["t"], "source_name": "s", "status": "published",
+        "previous": {"record_type": "POST", "categories": ["b"], "status": "scheduled"},
+    })  # fmt: skip
+    attributes = note.message_attributes()
+    assert set(attributes) == set(ATTRIBUTES) - {SIZE_ATTRIBUTE}  # that one only on an offloaded message
+    for name in attributes:  # and a policy that passes the check matches it
+        assert matches({name: [{"exists": True}]}, attributes) and policy_problems({name: [{"exists": True}]}) == []
+
+
+def test_body_scope_checks_the_notifications_fields_and_the_posts() -> None:
+    assert policy_problems({"post": {"lang": ["zh"]}, "previous": {"record_type": ["POST"]}}, "MessageBody") == []
+    (problem,) = policy_problems({"lang": ["zh"]}, "MessageBody")
+    assert "under post" in problem
+    (problem,) = policy_problems({"event_type": ["post.delete"]}, "MessageBody")
+    assert "did you mean 'post.deleted'?" in problem
+
+
+def test_what_is_not_a_policy_says_so() -> None:
+    with pytest.raises(ValueError, match="not JSON"):
+        read_policy("{category: [a]}")
+    with pytest.raises(ValueError, match="JSON object of attribute names"):
+        read_policy('["category"]')
+
+
+def test_the_command_exits_1_with_each_problem_and_0_when_none(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", json.dumps({"categories": ["emnews"], "event_type": ["post.create"]})]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0].startswith("postdrop: categories:") and "post.created" in err[1]
+    assert main(["policy", json.dumps({"category": ["emnews"]})]) == 0
+    assert "names only what postdrop's notifications carry" in capsys.readouterr().out
+    assert main(["policy", "no-such-file.json"]) == 64
+    assert "neither a JSON filter policy nor a file" in capsys.readouterr().err
+
+
+def test_tail_and_replay_warn_about_a_filter_that_selects_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    from postdrop_tools.cli import _policy
+
+    assert _policy(json.dumps({"categories": ["emnews"]})) == {"categories": ["emnews"]}  # used as given
+    assert "warning: categories:" in capsys.readouterr().err

@@ -1,0 +1,152 @@
+"""`postdrop policy`: check a subscriber's SNS filter policy against what postdrop sends.
+
+SNS takes any attribute name and any value in a filter policy, so a policy on an attribute
+postdrop never sends (``categories`` where the attribute is ``category``) or on a value no
+notification carries (``post.create``) is accepted, and its subscriber silently hears nothing.
+``policy_problems`` names each such mistake, where it stands in the policy and, when one is
+close, what was meant. It knows the names and closed value sets of the notification contract
+(``postdrop.notification``): the message attributes for the default scope, the Notification's
+fields for ``FilterPolicyScope: MessageBody``. Open values (a category, a tag, a source) are
+the producer's to choose, so only their shape is checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import TYPE_CHECKING, Any, get_args
+
+from postdrop.model import NormalizedPost, Status
+from postdrop.notification import SIZE_ATTRIBUTE, EventType, Notification, Previous
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pydantic import BaseModel
+
+__all__ = ["ATTRIBUTES", "SCOPES", "policy_problems", "read_policy"]
+
+# The message attributes a notification carries (Notification.message_attributes) -> the values
+# they take, where the contract closes them (None: the producer's own, such as a category).
+ATTRIBUTES: dict[str, tuple[str, ...] | None] = {
+    "event_type": get_args(EventType),
+    "category": None,
+    "tags": None,
+    "source": None,
+    "status": get_args(Status),
+    SIZE_ATTRIBUTE: None,  # a number, on notifications offloaded to S3 (over 256 KB)
+}
+# Closed values of the message body's fields, by their path.
+_BODY_VALUES: dict[str, tuple[str, ...]] = {
+    "event_type": get_args(EventType),
+    "status": get_args(Status),
+    "previous.status": get_args(Status),
+    "previous.record_type": ("POST", "REJECTED", "DELETED"),
+    "post.status": get_args(Status),
+}
+_BODY_MODELS: dict[str, type[BaseModel]] = {"previous": Previous, "post": NormalizedPost}
+SCOPES = ("MessageAttributes", "MessageBody")
+# SNS's operators: an object condition has exactly one of these keys.
+_OPERATORS = ("prefix", "suffix", "anything-but", "equals-ignore-case", "exists", "numeric", "cidr", "wildcard")
+
+
+def read_policy(text: str) -> dict[str, Any]:
+    """A filter policy from its JSON text; ValueError saying what is wrong with it."""
+    try:
+        policy = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the filter policy is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if not isinstance(policy, dict) or not policy:
+        raise ValueError("a filter policy is a JSON object of attribute names, each with a list of conditions")
+    return policy
+
+
+def policy_problems(policy: dict[str, Any], scope: str = "MessageAttributes") -> list[str]:
+    """Each reason the policy cannot match what postdrop sends, as one line naming where; [] when none."""
+    if scope not in SCOPES:
+        raise ValueError(f"FilterPolicyScope is one of {', '.join(SCOPES)}, not {scope!r}")
+    return list(_problems(policy, scope, ""))
+
+
+def _problems(policy: dict[str, Any], scope: str, path: str) -> Iterator[str]:
+    for name, conditions in policy.items():
+        where = f"{path}{name}"
+        if name == "$or":
+            if not isinstance(conditions, list) or not all(isinstance(c, dict) for c in conditions):
+                yield f"{where}: $or takes a list of policies"
+                continue
+            for alternative in conditions:
+                yield from _problems(alternative, scope, path)
+            continue
+        known = _known_names(scope, path)
+        if known is not None and name not in known:
+            yield f"{where}: {_unknown(name, path, known, scope)}"
+            continue
+        if scope == "MessageBody" and isinstance(conditions, dict):
+            yield from _problems(conditions, scope, f"{where}.")
+            continue
+        if not isinstance(conditions, list) or not conditions:
+            yield f'{where}: takes a list of conditions, such as ["a value"] or [{{"prefix": "a"}}]'
+            continue
+        values = ATTRIBUTES.get(name) if scope == "MessageAttributes" else _BODY_VALUES.get(where)
+        for condition in conditions:
+            problem = _condition_problem(condition, values)
+            if problem is not None:
+                yield f"{where}: {problem}"
+
+
+def _known_names(scope: str, path: str) -> tuple[str, ...] | None:
+    """The names a policy may use at ``path``; None where postdrop does not check (deeper in a post)."""
+    if scope == "MessageAttributes":
+        return tuple(ATTRIBUTES)
+    model = _BODY_MODELS.get(path.rstrip(".")) if path else Notification
+    return tuple(model.model_fields) if model is not None else None
+
+
+def _unknown(name: str, path: str, known: tuple[str, ...], scope: str) -> str:
+    what = "attribute" if scope == "MessageAttributes" else "field"
+    line = f"postdrop's notifications have no {what} {name!r}"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        line += f"; did you mean {close[0]!r}?"
+    if scope == "MessageAttributes":
+        line += f" (they carry {', '.join(ATTRIBUTES)})"
+    elif not path and name in NormalizedPost.model_fields:
+        line += f'; the post\'s own fields are under post: {{"post": {{"{name}": [...]}}}}'
+    return line + ": no notification matches a condition on it"
+
+
+def _condition_problem(condition: Any, values: tuple[str, ...] | None) -> str | None:
+    if isinstance(condition, str):
+        return _value_problem(condition, values)
+    if isinstance(condition, bool | int | float) or condition is None:
+        return None
+    if not isinstance(condition, dict) or len(condition) != 1 or next(iter(condition)) not in _OPERATORS:
+        return f"{json.dumps(condition)} is not a condition SNS knows ({', '.join(_OPERATORS)})"
+    (operator, operand), = condition.items()  # fmt: skip
+    if values is None:
+        return None
+    if operator == "prefix" and isinstance(operand, str) and not any(v.startswith(operand) for v in values):
+        return f"no value starts with {operand!r}: {_values(values)}"
+    if operator == "suffix" and isinstance(operand, str) and not any(v.endswith(operand) for v in values):
+        return f"no value ends with {operand!r}: {_values(values)}"
+    if operator == "anything-but":
+        listed = operand if isinstance(operand, list) else [operand]
+        for value in listed:
+            if isinstance(value, str):
+                problem = _value_problem(value, values)
+                if problem is not None:
+                    return f"anything-but: {problem}, so it leaves nothing out"
+    return None
+
+
+def _value_problem(value: str, values: tuple[str, ...] | None) -> str | None:
+    if values is None or value in values:
+        return None
+    close = difflib.get_close_matches(value, values, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"no notification has {value!r}{hint} ({_values(values)})"
+
+
+def _values(values: tuple[str, ...]) -> str:
+    return "the values are " + ", ".join(values)
