@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from postdrop_tools.cost import PER_INVOCATION_LOG_BYTES, PRICES, billed_item_bytes, estimate_cost, floor_cost
+from postdrop_tools.cost import (
+    PER_INVOCATION_LOG_BYTES,
+    PRICES,
+    TRACED_LOG_BYTES,
+    billed_item_bytes,
+    estimate_cost,
+    floor_cost,
+)  # fmt: skip
 
 
 def test_each_service_is_priced_by_its_own_unit() -> None:
@@ -29,7 +36,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
         "dynamodb": (10 * 3 + 10 * 6 + 10) * PRICES["dynamodb_write_unit"],  # + the index, 1 unit a write
         "sns": 10 * PRICES["sns_publish"],
         # 11 invocations' platform and metrics lines, CloudWatch Logs by the GiB; X-Ray records each invocation
-        "logs": 11 * PER_INVOCATION_LOG_BYTES / 2**30 * PRICES["logs_ingested_gb"],
+        "logs": 11 * (PER_INVOCATION_LOG_BYTES + TRACED_LOG_BYTES) / 2**30 * PRICES["logs_ingested_gb"],
         "xray": 11 * PRICES["xray_trace"],
     }
     # scaled to 1,000 posts

@@ -9,7 +9,7 @@ every estimate.
 
 Two lines are what the template's settings cost beyond the calls: CloudWatch Logs ingestion
 (postdrop's lines, plus for every invocation Lambda's START/END/REPORT lines and Powertools'
-metrics line: PER_INVOCATION_LOG_BYTES) and X-Ray, for the functions deployed with
+metrics line: PER_INVOCATION_LOG_BYTES, and the XRAY line of a traced one) and X-Ray, for the functions deployed with
 ``Tracing: Active`` (``traced``: Lambda records the first request each second and 5 % of the
 rest, a rate no sampling rule changes, so a pipeline under one post a second, as most are,
 records every invocation). Left out, because
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = [
-    "PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "CostEstimate", "billed_item_bytes", "estimate_cost",
-    "floor_cost",
+    "PER_INVOCATION_LOG_BYTES", "PRICES", "PRICES_AS_OF", "TRACED_LOG_BYTES", "CostEstimate", "billed_item_bytes",
+    "estimate_cost", "floor_cost",
 ]  # fmt: skip
 
 PRICES_AS_OF = "2025-06-01"
@@ -54,9 +54,11 @@ PRICES = {  # USD, us-east-1
     "xray_trace": 5.00 / 1e6,  # X-Ray, per trace recorded
 }
 # Log bytes every invocation writes beyond postdrop's own lines: Lambda's START, END and REPORT
-# lines with its XRAY line (about 420 bytes) and Powertools' EMF metrics line (343 bytes for
-# ParseFunction's metrics, 457 for StoreFunction's, serialized): the larger, rounded up.
-PER_INVOCATION_LOG_BYTES = 900
+# lines (about 330 bytes) and Powertools' EMF metrics line (343 bytes for ParseFunction's
+# metrics, 457 for StoreFunction's, serialized): the larger, rounded up. A traced invocation's
+# REPORT adds an XRAY line (TraceId, SegmentId, Sampled: about 90 bytes).
+PER_INVOCATION_LOG_BYTES = 800
+TRACED_LOG_BYTES = 100
 
 
 def billed_item_bytes(item: dict[str, Any]) -> int:
@@ -157,7 +159,9 @@ def estimate_cost(
         "sqs": sqs_requests * p["sqs_request"],
         "dynamodb": write_units * p["dynamodb_write_unit"] + read_units * p["dynamodb_read_unit"],
         "sns": published * p["sns_publish"],
-        "logs": (log_bytes + runs * PER_INVOCATION_LOG_BYTES) / 2**30 * p["logs_ingested_gb"],
+        "logs": (log_bytes + runs * PER_INVOCATION_LOG_BYTES + traced_runs * TRACED_LOG_BYTES)
+        / 2**30
+        * p["logs_ingested_gb"],
         "xray": traced_runs * p["xray_trace"],
     }
     scale = 1000 / max(1, posts)
