@@ -65,12 +65,15 @@ def test_a_notification_line_is_followed_by_its_posts_warnings() -> None:
     notification = {"event_type": "post.created", "key": "posts/a.md", "title": "A", "categories": ["news"],
                     "post": {"warnings": warnings}}  # fmt: skip
     assert notification_lines(notification) == [
-        "post.created   posts/a.md  A  [news]",
+        "post.created     posts/a.md  A  [news]",
         "    warning: date dropped: 'soon' is not a date",
         "    warning: encoding guessed: cp1252",
     ]
     del notification["post"]  # a tail without the post, or a deletion: the line alone
-    assert notification_lines(notification) == ["post.created   posts/a.md  A  [news]"]
+    assert notification_lines(notification) == ["post.created     posts/a.md  A  [news]"]
+    # the widest event type keeps the keys in one column
+    unpublished = notification | {"event_type": "post.unpublished"}
+    assert notification_lines(unpublished) == ["post.unpublished posts/a.md  A  [news]"]
 
 
 def test_a_dead_letter_says_which_file_and_why() -> None:

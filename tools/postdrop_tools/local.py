@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
+from postdrop.notification import EventType
 from postdrop_tools.stack import local_name
 
 if TYPE_CHECKING:
@@ -103,11 +104,15 @@ def read_notification(s3: Any, body: str) -> dict[str, Any]:
     return dict(message)
 
 
+# The widest event type (post.unpublished), so the keys line up under each other.
+_EVENT_WIDTH = max(len(name) for name in get_args(EventType))
+
+
 def notification_line(notification: dict[str, Any]) -> str:
     """One readable line for a notification, whatever its size: what happened, to which file, its title
     (or why it was rejected), and what subscribers filter it by."""
     what = notification.get("title") or notification.get("reason") or ""
-    line = f"{notification.get('event_type', '?'):14} {notification.get('key', '?')}  {what}"
+    line = f"{notification.get('event_type', '?'):{_EVENT_WIDTH}} {notification.get('key', '?')}  {what}"
     for label, state in (("", notification), ("was ", notification.get("previous") or {})):
         filters = [*state.get("categories", []), *(f"#{t}" for t in state.get("tags", []))]
         if filters:
