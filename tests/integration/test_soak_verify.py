@@ -97,3 +97,22 @@ def test_verify_counts_a_folder_key_the_table_made_an_item_of(harness: Harness) 
     report = SoakReport()
     verify(harness.stack, model, [], report)
     assert report.folders_stored == 1 and not report.ok
+
+
+def test_verify_counts_a_scheduled_post_without_its_schedule(harness: Harness) -> None:
+    # Given a post dated in 2099, stored and announced: PublishFunction made its schedule
+    harness.put(KEY, post('title: "v1"\ndate: 2099-03-01 09:00:00 +0800\ncategories: emnews'))
+    harness.pipeline.functions["ParseFunction"].invoke(s3_event(harness.bucket, KEY, "0001"))
+    harness.store_envelopes(*harness.envelopes_sent())
+    told = harness.notifications()
+    model = [Change(KEY, "put", "0001", "v1", status="scheduled")]
+    report = SoakReport()
+    verify(harness.stack, model, told, report)
+    assert report.ok, report.problems
+    # When the schedule goes away, the soak says so
+    scheduler = harness.stack.client("scheduler")
+    (schedule,) = scheduler.list_schedules(GroupName=harness.stack.ref("ScheduleGroup"))["Schedules"]
+    scheduler.delete_schedule(Name=schedule["Name"], GroupName=harness.stack.ref("ScheduleGroup"))
+    report = SoakReport()
+    verify(harness.stack, model, told, report)
+    assert report.schedules_wrong == 1 and not report.ok

@@ -18,10 +18,14 @@ the code under test:
 
 - lost: a post with changes and no item at all
 - stale: an item not showing what its files' newest states say (record type, file, title,
-  and whether the post is public: some versions are saved with ``published: false``)
+  and its publication status: some versions are saved with ``published: false``, some dated
+  in 2099, so scheduled)
 - silent_drops: a file whose newest change the item does not hold (its entry in ``files``)
 - missing_notifications: posts whose newest notification (by revision) is not their state (a
-  post saved unpublished: ``post.unpublished``, or ``post.deleted`` with ``status`` when it was public)
+  post saved unpublished or scheduled: ``post.unpublished`` or ``post.scheduled``, or
+  ``post.deleted`` with that ``status`` when it was public)
+- schedules_wrong: a scheduled post without its schedule in EventBridge Scheduler, or a schedule
+  left for a post that is not scheduled (PublishFunction keeps them, under faults too)
 - duplicates_uncaught: two notifications of one state under different notification_ids,
   which a subscriber deduplicating by notification_id would process twice
 - one_id_two_bodies: one notification_id delivered with different bodies (the id is an
@@ -86,6 +90,7 @@ class SoakConfig:
     version_deletes: float = 0.15  # files that lose an older version for good
     restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
     unpublished: float = 0.1  # versions saved with `published: false`: a post leaving public view, or never in it
+    scheduled: float = 0.05  # versions dated in 2099: scheduled (a schedule kept for them), leaving public view too
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ class Change:
     version_id: str | None = None
     size: int = 0
     etag: str = ""
-    public: bool = True  # False: saved with `published: false`
+    status: str = "published"  # unpublished: saved with `published: false`; scheduled: dated in 2099
 
 
 @dataclass
@@ -121,6 +126,7 @@ class SoakReport:
     duplicates_uncaught: int = 0
     one_id_two_bodies: int = 0
     folders_stored: int = 0
+    schedules_wrong: int = 0
     duplicate_deliveries: int = 0
     dlq: int = 0
     seconds: float = 0.0
@@ -135,14 +141,16 @@ class SoakReport:
 
 
 def _post_text(
-    rng: random.Random, fmt: str, title: str, token: str, large: bool = False, *, public: bool = True
+    rng: random.Random, fmt: str, title: str, token: str, large: bool = False, *, status: str = "published"
 ) -> bytes:
     """A post in one of the producer's formats, unique by ``token``; ``large``: with about 60 KB
-    of random CJK text, which zlib cannot shrink much; not ``public``: saved with `published: false`."""
+    of random CJK text, which zlib cannot shrink much; ``status`` unpublished: saved with
+    `published: false`; scheduled: dated in 2099."""
     category = rng.choice(["emnews", "markets", "sitenews"])
-    date = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 0{rng.randint(0, 9)}:1{rng.randint(0, 9)}:00"
+    year = "2099" if status == "scheduled" else "2026"
+    date = f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 0{rng.randint(0, 9)}:1{rng.randint(0, 9)}:00"
     zone = rng.choice([" +0800", " +08:00", ""])
-    hidden = "" if public else "published: false\n"
+    hidden = "published: false\n" if status == "unpublished" else ""
     head = f'---\nlayout: post\ntitle: "{title}"\ndate: {date}{zone}\ncategories: {category}\ntags: 滚动新闻\n{hidden}'
     head += "---\n"
     para = f"第{token}段：示例正文，用于浸泡测试。"
@@ -192,15 +200,18 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
             for v in range(1 if key.endswith(".jpg") else config.updates):
                 token = f"{i}-{v}-{rng.randrange(10**9)}"
                 title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
-                public = hiding.random() >= config.unpublished
-                data = _post_text(rng, fmt, title, token, large, public=public) if not junk else (
+                draw = hiding.random()
+                status = "unpublished" if draw < config.unpublished else "published"
+                if status == "published" and draw < config.unpublished + config.scheduled:
+                    status = "scheduled"
+                data = _post_text(rng, fmt, title, token, large, status=status) if not junk else (
                     _post_text(rng, fmt, "长" * 100_000, token) if unstorable and key.endswith(".md")
                     else f"---\nnot a post {token}\n".encode()
                 )  # fmt: skip
                 put = s3.put_object(Bucket=bucket, Key=key, Body=data)
                 versions.append(put.get("VersionId"))
                 record(key, "put", None if junk else title, junk, put.get("VersionId"),
-                       size=len(data), etag=put["ETag"].strip('"'), public=public or junk)  # fmt: skip
+                       size=len(data), etag=put["ETag"].strip('"'), status="published" if junk else status)  # fmt: skip
             if len(versions) > 1 and rng.random() < config.version_deletes:  # an older version, for good
                 older = rng.choice(versions[:-1])
                 s3.delete_object(Bucket=bucket, Key=key, VersionId=older)
@@ -249,7 +260,7 @@ def _state(note: dict[str, Any]) -> tuple[Any, ...]:
         return ("POST", note["key"], note.get("content_hash"))
     if kind == "post.rejected":  # the reason, and the categories and tags its subscribers filter it by
         return (kind, note["key"], note.get("reason"), *(tuple(note.get(n) or ()) for n in ("categories", "tags")))
-    if kind != "post.deleted" or note.get("status"):  # a post not public (post.unpublished, or one leaving view)
+    if kind != "post.deleted" or note.get("status"):  # a post not public (unpublished, scheduled, or leaving view)
         return (kind, note["key"], note.get("content_hash"), note.get("status"))
     return (kind, None, note.get("reason"))
 
@@ -295,7 +306,7 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
         ok = item.get("record_type") == expected
         if ok and shows is not None:
             ok = item.get("key") == shows.key and (expected != "POST" or item.get("title") == shows.title)
-            ok = ok and (expected != "POST" or item.get("status") == ("published" if shows.public else "unpublished"))
+            ok = ok and (expected != "POST" or item.get("status") == shows.status)
         if not ok:
             report.stale += 1
             report.problems.append(f"stale: {post_id}: {item.get('record_type')} of {item.get('key')}, not {expected}")
@@ -312,9 +323,10 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
                 report.problems.append(f"one state, two ids: {a['notification_id']}, {b['notification_id']} ({where})")
         last = ordered[-1] if ordered else None
         if expected == "POST" and shows is not None:  # public: created or updated; else what took it out of view
-            wanted = ("post.created", "post.updated") if shows.public else ("post.unpublished", "post.deleted")
+            public = shows.status == "published"
+            wanted = ("post.created", "post.updated") if public else (f"post.{shows.status}", "post.deleted")
             ok = last is not None and last["event_type"] in wanted and last["title"] == shows.title
-            ok = ok and last is not None and (shows.public or last.get("status") == "unpublished")
+            ok = ok and last is not None and (public or last.get("status") == shows.status)
         elif expected == "REJECTED":
             ok = last is not None and last["event_type"] == "post.rejected"
         else:  # deleted: subscribers told of the post must also be told it is gone
@@ -325,6 +337,22 @@ def verify(stack: LocalStack, changes: list[Change], notifications: list[dict[st
             report.problems.append(f"missing notification: {post_id}: it is {expected}, the newest told is {said}")
     kinds = Counter(item.get("record_type") for item in items.values())
     report.stored, report.deleted, report.rejected = kinds["POST"], kinds["DELETED"], kinds["REJECTED"]
+    _verify_schedules(stack, items, report)
+
+
+def _verify_schedules(stack: LocalStack, items: dict[str, dict[str, Any]], report: SoakReport) -> None:
+    """Every scheduled post has its schedule, and no other post has one."""
+    from postdrop.adapters.schedules import schedule_name
+
+    scheduler, group = stack.client("scheduler"), stack.ref("ScheduleGroup")
+    held: set[str] = set()
+    for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
+        held |= {schedule["Name"] for schedule in page["Schedules"]}
+    for post_id, item in sorted(items.items()):
+        wanted = item.get("record_type") == "POST" and item.get("status") == "scheduled"
+        if wanted != (schedule_name(post_id) in held):
+            report.schedules_wrong += 1
+            report.problems.append(f"schedule {'missing' if wanted else 'left behind'}: {post_id}")
 
 
 def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
@@ -338,6 +366,9 @@ def _inject(config: SoakConfig, clients: Clients) -> FaultInjector:
         faults.lose_responses(client, operations)
     faults.fail_entries(sns, ["PublishBatch"])
     faults.fail_entries(sqs, ["SendMessageBatch"])
+    scheduler = ["CreateSchedule", "UpdateSchedule", "DeleteSchedule"]  # PublishFunction, before it publishes
+    faults.throttle(clients.scheduler, scheduler)
+    faults.lose_responses(clients.scheduler, scheduler)
     faults.die_after(dynamodb, ["UpdateItem"])  # StoreFunction, between its write and its answer to SQS
     faults.die_after(sns, ["PublishBatch"])  # PublishFunction, between a publish and its answer to the stream
     return faults
@@ -446,7 +477,7 @@ def _differing(bodies: set[str]) -> str:
 
 
 _COUNTS = ("lost", "stale", "silent_drops", "missing_notifications", "duplicates_uncaught", "one_id_two_bodies",
-           "folders_stored", "dlq")  # fmt: skip
+           "folders_stored", "schedules_wrong", "dlq")  # fmt: skip
 
 
 def _line(report: SoakReport) -> str:
