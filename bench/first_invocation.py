@@ -89,6 +89,7 @@ class Figures:
     first: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
     warm: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
     first_cpu: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)  # of the wall above
+    warm_cpu: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
 
     def floor(self, memory_mb: int) -> float:
         return statistics.median(self.floor_init) + statistics.median(self.floor_event[memory_mb])
@@ -125,6 +126,7 @@ class Figures:
                             "first_event_ms": med(self.first[variant][function][mb]),
                             "first_event_cpu_ms": med(self.first_cpu[variant][function][mb]),
                             "warm_event_ms": med(self.warm[variant][function][mb]),
+                            "warm_event_cpu_ms": med(self.warm_cpu[variant][function][mb]),
                             "first_invocation_ms": self.total(variant, function, mb),
                             "ratio_to_floor": self.total(variant, function, mb) / self.floor(mb),
                             "usd_per_cold_start": self.cold_start_usd(variant, function, mb),
@@ -264,6 +266,7 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
                         _add(figures.first, variant, name, mb, first["wall_ms"])
                         _add(figures.first_cpu, variant, name, mb, first["cpu_ms"])
                         _add(figures.warm, variant, name, mb, warm["wall_ms"])
+                        _add(figures.warm_cpu, variant, name, mb, warm["cpu_ms"])
     return figures
 
 
@@ -330,7 +333,7 @@ def table(figures: Figures) -> str:
         f"MemorySize/1769 of a core ({figures.method}, {cpu_limit.PERIOD_US // 1000} ms period); "
         f"a {figures.post_bytes}-byte post",
         f"{'':22} {'MB':>4} {'share':>6} {'init':>7} {'1st event':>9} {'(CPU)':>6} {'total':>7} {'floor':>7} "
-        f"{'ratio':>6} {'warm event':>10} {'$/cold start':>13} {'$/warm':>10}",
+        f"{'ratio':>6} {'warm event':>10} {'(CPU)':>6} {'$/cold start':>13} {'$/warm':>10}",
     ]
     for variant, functions in figures.init.items():
         for function in functions:
@@ -342,6 +345,7 @@ def table(figures: Figures) -> str:
                     f"{figures.total(variant, function, mb):>7.0f} {figures.floor(mb):>7.0f} "
                     f"{figures.total(variant, function, mb) / figures.floor(mb):>5.2f}x "
                     f"{med(figures.warm[variant][function][mb]):>10.0f} "
+                    f"{med(figures.warm_cpu[variant][function][mb]):>6.0f} "
                     f"{figures.cold_start_usd(variant, function, mb):>13.3g} "
                     f"{figures.warm_usd(variant, function, mb):>10.3g}"
                 )

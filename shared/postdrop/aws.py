@@ -21,20 +21,21 @@ clients from one thread.)
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-__all__ = ["SERVICES", "Clients"]
+__all__ = ["SERVICES", "Clients", "at_init", "in_lambda"]
 
 SERVICES = ("s3", "sqs", "dynamodb", "sns", "scheduler")  # every service postdrop calls
 
@@ -54,7 +55,10 @@ class Clients:
         A client that cannot be made now (no region, say) is left to its first use, which
         fails the invocation in the handler, where retries are decided."""
         clients = cls()
-        if os.environ.get("LAMBDA_TASK_ROOT"):
+        if in_lambda():
+            # socket.getaddrinfo encodes the endpoint's host name with the idna codec, whose module
+            # (with stringprep and unicodedata's 3.2 tables) would otherwise load in the first call
+            codecs.lookup("idna")
             from postdrop.observability import tracing_enabled  # noqa: PLC0415
 
             traced = tracing_enabled()  # the X-Ray SDK would trace a rehearsal outside any segment
@@ -100,6 +104,20 @@ class Clients:
     def scheduler(self) -> Any:
         """Only StoreFunction calls it, and only for a post whose date has not come."""
         return self._client("scheduler")
+
+
+def in_lambda() -> bool:
+    """Whether this process is a Lambda function's (its task root is set), where init has a full core."""
+    return bool(os.environ.get("LAMBDA_TASK_ROOT"))
+
+
+def at_init(rehearsal: Callable[[], object]) -> None:
+    """In Lambda, run ``rehearsal`` now, at init (a full core), so the first event does not make
+    what it makes; anywhere else, nothing. Whatever it raises is dropped: what failed in a
+    rehearsal fails again in the handler, where retries are decided."""
+    if in_lambda():
+        with contextlib.suppress(Exception):
+            rehearsal()
 
 
 def _loader(data_path: str | None) -> Any:

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 import botocore.session
 import pytest
 
-from postdrop.aws import SERVICES, Clients, _loader, _rehearse
+from postdrop.aws import SERVICES, Clients, _loader, _rehearse, at_init
+from postdrop.config import ParseSettings
+from postdrop.core.normalize import parse_post
+from postdrop.parse import _REHEARSAL_POST, rehearse
 from tests.conftest import REPO
 
 if TYPE_CHECKING:
@@ -146,3 +149,50 @@ def test_with_the_x_ray_sdk_on_the_clients_are_made_but_not_rehearsed(
     # Then the client is made at init, and nothing is rehearsed
     assert _made(clients) == {"s3"}
     assert rehearsed == []
+
+
+def test_at_init_runs_a_rehearsal_in_lambda_only_and_drops_its_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ran: list[str] = []
+
+    def rehearsal() -> None:
+        ran.append("ran")
+        raise RuntimeError("fails again, for real, in the handler")
+
+    # Given no task root (tests, tools): nothing runs
+    monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
+    at_init(rehearsal)
+    assert ran == []
+    # Given Lambda's: it runs, and what it raises stays there
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    at_init(rehearsal)
+    assert ran == ["ran"]
+
+
+def test_the_parse_rehearsal_parses_an_ordinary_post_and_calls_no_service() -> None:
+    # Given clients none of which is made yet
+    clients = Clients()
+    # When the parse rehearsal runs
+    rehearse(ParseSettings.from_env({"STORE_QUEUE_URL": "q"}), clients)
+    # Then its post is a post as authors write them (nothing repaired), and no client was made
+    post = parse_post(_REHEARSAL_POST, "posts/2026-01-01-rehearsal.md")
+    assert post.warnings == [] and post.headings and post.links is not None
+    assert _made(clients) == set()
+
+
+def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and_prints_nothing() -> None:
+    # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import app; from postdrop.core import kramdown; "
+            "print(kramdown._HTML_BLOCK_OPEN._compiled is not None, file=sys.stderr)")  # fmt: skip
+    env = {
+        "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse"),
+        "POWERTOOLS_METRICS_NAMESPACE": "Test", "STORE_QUEUE_URL": "http://127.0.0.1:9/q", **_LOCAL,
+    }  # fmt: skip
+    # When the handler module loads
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    # Then what a post's first parse compiles was compiled at init, and no log line was written
+    assert out.stderr.strip() == "True"
+    assert out.stdout == ""
