@@ -56,6 +56,8 @@ from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from postdrop.aws import Clients
     from postdrop.config import StoreSettings
 
@@ -271,14 +273,16 @@ def outgoing_for(
     item: dict[str, Any],
     event_type: EventType,
     previous: dict[str, Any] | None,
-    s3: Any,
+    s3: Callable[[], Any],
     *,
     envelope: Envelope | None = None,
     change: dict[str, Any] | None = None,
 ) -> Outgoing:
     """The notification of what ``item`` shows, with the post for created and updated: the
     envelope's JSON when it carries this very post, else the item's, else read from its archive
-    (only when published). A replay builds the same one from the item and its ``announcement``."""
+    (only when published), with the S3 client ``s3`` gives then (most posts never need one, so
+    PublishFunction does not make it at init). A replay builds the same one from the item and
+    its ``announcement``."""
     notification = notification_for(item, event_type, previous, change)
     if event_type not in POST_EVENTS:
         return Outgoing(notification)
@@ -292,7 +296,7 @@ def outgoing_for(
     if inline is not None:
         return Outgoing(notification, post_json=_with_status(inline, status))
     ref = str(item["post_ref"])
-    return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3, ref), status))
+    return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3(), ref), status))
 
 
 # The notifications that carry the whole post: a post's own states, public or not.

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import botocore.config
 import botocore.session
 import pytest
 
-from postdrop.aws import SERVICES, Clients, _loader, _rehearse, at_init
+from postdrop.aws import CLIENT_CONFIG, SERVICES, Clients, _loader, _rehearse, at_init, builtin_handler_kept
 from postdrop.config import ParseSettings
 from postdrop.core.normalize import parse_post
 from postdrop.parse import _REHEARSAL_POST, rehearse
@@ -196,3 +197,44 @@ def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and
     # Then what a post's first parse compiles was compiled at init, and no log line was written
     assert out.stderr.strip() == "True"
     assert out.stdout == ""
+
+
+_EVENTS = ("provide-client-params", "before-parameter-build", "before-endpoint-resolution", "before-call",
+           "request-created", "choose-signer", "before-sign", "before-send", "needs-retry", "before-parse",
+           "after-call")  # fmt: skip
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_clients_handlers_are_botocores_for_every_operation(monkeypatch: pytest.MonkeyPatch, service: str) -> None:
+    # Given a client of postdrop's session (its built-in handlers narrowed) and one of botocore's own
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    ours = Clients()._client(service)
+    config = botocore.config.Config(**CLIENT_CONFIG)
+    theirs = botocore.session.get_session().create_client(service, region_name="us-east-1", config=config)
+    model = theirs.meta.service_model
+    # Then every event of every operation reaches the same handlers, in the same order
+    for operation in model.operation_names:
+        for event in _EVENTS:
+            name = f"{event}.{model.service_id.hyphenize()}.{operation}"
+            assert _handlers(ours, name) == _handlers(theirs, name), name
+
+
+def _handlers(client: Any, event_name: str) -> list[Any]:
+    """The handlers an event reaches, in order, each by its module and name (a client's own objects
+    and closures are made anew for each client)."""
+    found = []
+    for handler in client.meta.events._emitter._handlers.prefix_search(event_name):
+        function = getattr(handler, "func", handler)  # a functools.partial's function
+        found.append((function.__module__, getattr(function, "__qualname__", type(function).__qualname__)))
+    return found
+
+
+def test_the_built_in_handlers_left_out_are_documentation_and_other_services() -> None:
+    from botocore import handlers
+
+    left_out = {spec[0] for spec in handlers.BUILTIN_HANDLERS if not builtin_handler_kept(spec[0])}
+    assert left_out
+    for name in left_out:
+        parts = name.split(".")
+        assert parts[0] == "docs" or parts[1] not in {*SERVICES, "*", "sts"}, name
+    assert builtin_handler_kept("choose-signer.sts.AssumeRoleWithWebIdentity")  # web identity credentials
