@@ -1,6 +1,6 @@
 """Each function's first invocation end to end, as deployed, at its memory size's CPU share.
 
-    python -m bench.first_invocation [--rounds N] [--against REF] [--json]
+    python -m bench.first_invocation [--rounds N] [--against REF] [--post FILE] [--json]
 
 What is measured: a fresh `python -S` process per function with only the bench's layer
 (bench/layer.py) and the function folder importable and the function's environment from
@@ -359,8 +359,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--against", help="a git ref whose functions and postdrop package run beside this tree's")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--post", type=Path, help="the post each event carries (default: the corpus's of median size)")
     args = parser.parse_args()
-    figures = measure(args.rounds, typical_post(), args.against)
+    figures = measure(args.rounds, args.post or typical_post(), args.against)
     print(json.dumps(figures.public(), indent=2) if args.json else table(figures))
 
 
