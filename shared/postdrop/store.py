@@ -35,7 +35,6 @@ from postdrop.adapters.table import (
     write_first,
     write_next,
 )
-from postdrop.adapters.topic import Outgoing
 from postdrop.core.status import due_of
 from postdrop.envelope import Envelope, PostHead, Recheck
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
@@ -52,14 +51,15 @@ from postdrop.item import (
     shown,
 )
 from postdrop.model import NormalizedPost
-from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from postdrop.adapters.topic import Outgoing
     from postdrop.aws import Clients
     from postdrop.config import StoreSettings
+    from postdrop.notification import EventType, Notification
 
 __all__ = ["NOT_PUBLIC_EVENTS", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
 
@@ -79,6 +79,9 @@ def notification_for(
     Every field is a function of the state and of ``previous``: each delivery of one
     announcement is the same bytes.
     """
+    # Only PublishFunction (and a replay) announce: StoreFunction's init builds no notification model.
+    from postdrop.notification import Notification, notification_id  # noqa: PLC0415
+
     now = shown(item)
     since = int(item.get("since", 0))
     fields: dict[str, Any] = {
@@ -283,6 +286,8 @@ def outgoing_for(
     (only when published), with the S3 client ``s3`` gives then (most posts never need one, so
     PublishFunction does not make it at init). A replay builds the same one from the item and
     its ``announcement``."""
+    from postdrop.adapters.topic import Outgoing  # noqa: PLC0415 - as in notification_for
+
     notification = notification_for(item, event_type, previous, change)
     if event_type not in POST_EVENTS:
         return Outgoing(notification)
