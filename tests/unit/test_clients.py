@@ -185,7 +185,8 @@ def test_the_parse_rehearsal_parses_an_ordinary_post_and_calls_no_service() -> N
 def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and_prints_nothing() -> None:
     # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import app; from postdrop.core import kramdown; "
-            "print(kramdown._HTML_BLOCK_OPEN._compiled is not None, file=sys.stderr)")  # fmt: skip
+            "print(kramdown._HTML_BLOCK_OPEN._compiled is not None, 'yaml' in sys.modules, "
+            "file=sys.stderr)")  # fmt: skip
     env = {
         "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse"),
@@ -194,8 +195,8 @@ def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and
     # When the handler module loads
     out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
                          capture_output=True, text=True, check=True)  # fmt: skip
-    # Then what a post's first parse compiles was compiled at init, and no log line was written
-    assert out.stderr.strip() == "True"
+    # Then what a post's first parse compiles was compiled at init, PyYAML loaded, and no log line written
+    assert out.stderr.strip() == "True True"
     assert out.stdout == ""
 
 
