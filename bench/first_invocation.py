@@ -1,6 +1,6 @@
 """Each function's first invocation end to end, as deployed, at its memory size's CPU share.
 
-    python -m bench.first_invocation [--rounds N] [--against REF] [--json]
+    python -m bench.first_invocation [--rounds N] [--against REF] [--post FILE] [--json]
 
 What is measured: a fresh `python -S` process per function with only the bench's layer
 (bench/layer.py) and the function folder importable and the function's environment from
@@ -9,8 +9,10 @@ moto server on 127.0.0.1 that this module starts and stops, provisioned as `post
 provisions it. Init is ``import app`` (the handler module and whatever it makes at load);
 then two invocations: the first event (the cold start's) and a second (warm). ParseFunction
 gets one S3 event per invocation for a corpus post just uploaded under a fresh key; StoreFunction
-the envelope each of those produced, one SQS record per invocation, so both do a real first
-write and publish every time.
+the envelope each of those produced, one SQS record per invocation, so it does a real first
+write every time; PublishFunction the stream record of each of those writes (the table's
+stream read as Lambda's event source delivers it, one record per invocation), so it publishes
+a real notification every time.
 
 The model of Lambda's CPU: init runs at a full core (the issue's premise: Lambda boosts
 init), so it runs unlimited and counts as its CPU time, which is what an idle core would take
@@ -44,6 +46,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +61,7 @@ __all__ = ["MEMORY_SIZES", "Figures", "measure"]
 
 _CHILD = Path(__file__).with_name("first_child.py")
 MEMORY_SIZES = (128, 192, 256, 512)
-FUNCTIONS = {"parse": "ParseFunction", "store": "StoreFunction"}
+FUNCTIONS = {"parse": "ParseFunction", "store": "StoreFunction", "publish": "PublishFunction"}
 # arm64, us-east-1 list prices: duration per GB-second (first tier) and per request.
 USD_PER_GB_S = 0.0000133334
 USD_PER_REQUEST = 0.20 / 1_000_000
@@ -86,6 +89,7 @@ class Figures:
     first: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
     warm: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
     first_cpu: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)  # of the wall above
+    warm_cpu: dict[str, dict[str, dict[int, list[float]]]] = field(default_factory=dict)
 
     def floor(self, memory_mb: int) -> float:
         return statistics.median(self.floor_init) + statistics.median(self.floor_event[memory_mb])
@@ -122,6 +126,7 @@ class Figures:
                             "first_event_ms": med(self.first[variant][function][mb]),
                             "first_event_cpu_ms": med(self.first_cpu[variant][function][mb]),
                             "warm_event_ms": med(self.warm[variant][function][mb]),
+                            "warm_event_cpu_ms": med(self.warm_cpu[variant][function][mb]),
                             "first_invocation_ms": self.total(variant, function, mb),
                             "ratio_to_floor": self.total(variant, function, mb) / self.floor(mb),
                             "usd_per_cold_start": self.cold_start_usd(variant, function, mb),
@@ -190,8 +195,8 @@ def _check(function: str, result: Any) -> None:
     """Each invocation did its job: the post queued, or stored with no failure."""
     if function == "parse" and not (isinstance(result, dict) and result.get("parsed") == 1):
         raise RuntimeError(f"parse handler did not queue the post: {result}")
-    if function == "store" and result != {"batchItemFailures": []}:
-        raise RuntimeError(f"store handler failed: {result}")
+    if function in ("store", "publish") and result != {"batchItemFailures": []}:
+        raise RuntimeError(f"{function} handler failed: {result}")
 
 
 def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
@@ -222,6 +227,7 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
             name: base | stack.functions[logical].env | {"LAMBDA_TASK_ROOT": str(layer.FUNCTIONS / name)}
             for name, logical in FUNCTIONS.items()
         }
+        stream = _Stream(stack.client("dynamodbstreams"), stack.functions["PublishFunction"].stream_source or "")
         sequence = 0
         for _ in range(rounds):
             for mb in MEMORY_SIZES:
@@ -245,7 +251,13 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
                             sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
                     store = _run_child(functions_dir / "store", paths, [{"Records": [r]} for r in records],
                                        envs["store"], mb)  # fmt: skip
-                    for name, got in (("parse", parse), ("store", store)):
+                    ran = [("parse", parse), ("store", store)]
+                    written = stream.announceable(2)  # what the two writes put on the table's stream
+                    if (functions_dir / "publish").is_dir():  # a ref from before PublishFunction has none
+                        stream_events = [{"Records": [r]} for r in written]
+                        publish = _run_child(functions_dir / "publish", paths, stream_events, envs["publish"], mb)
+                        ran.append(("publish", publish))
+                    for name, got in ran:
                         for invocation in got["invocations"]:
                             _check(name, invocation["result"])
                         figures.init.setdefault(variant, {}).setdefault(name, []).append(got["init_cpu_ms"])
@@ -254,7 +266,49 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
                         _add(figures.first, variant, name, mb, first["wall_ms"])
                         _add(figures.first_cpu, variant, name, mb, first["cpu_ms"])
                         _add(figures.warm, variant, name, mb, warm["wall_ms"])
+                        _add(figures.warm_cpu, variant, name, mb, warm["cpu_ms"])
     return figures
+
+
+class _Stream:
+    """PostsTable's stream, read from where the last read ended, as Lambda's event source reads it."""
+
+    def __init__(self, client: Any, arn: str) -> None:
+        self.client, self.arn = client, arn
+        self.shard = ""
+        self.checkpoint: str | None = None
+
+    def announceable(self, count: int) -> list[dict[str, Any]]:
+        """The next ``count`` records whose write PublishFunction announces, in the shape Lambda
+        delivers them (the other records, a marker's say, are passed over, as the function would)."""
+        from postdrop.publish import announceable
+
+        found: list[dict[str, Any]] = []
+        for _ in range(100):
+            for record in self._next():
+                if announceable(record) is not None:
+                    found.append(record)
+            if len(found) >= count:
+                return found[:count]
+            time.sleep(0.05)
+        raise RuntimeError(f"the table's stream holds {len(found)} announceable record(s), not {count}")
+
+    def _next(self) -> list[dict[str, Any]]:
+        from postdrop_tools.pipeline import stream_record
+
+        if not self.shard:
+            shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
+            if not shards:
+                return []
+            self.shard = shards[0]["ShardId"]
+        where: dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if self.checkpoint is not None:
+            where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self.checkpoint}
+        iterator = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=self.shard, **where)["ShardIterator"]
+        records = self.client.get_records(ShardIterator=iterator, Limit=100).get("Records", [])
+        if records:
+            self.checkpoint = records[-1]["dynamodb"]["SequenceNumber"]
+        return [stream_record(r, self.arn) for r in records]
 
 
 def _add(samples: dict[str, dict[str, dict[int, list[float]]]], variant: str, name: str, mb: int, ms: float) -> None:
@@ -279,7 +333,7 @@ def table(figures: Figures) -> str:
         f"MemorySize/1769 of a core ({figures.method}, {cpu_limit.PERIOD_US // 1000} ms period); "
         f"a {figures.post_bytes}-byte post",
         f"{'':22} {'MB':>4} {'share':>6} {'init':>7} {'1st event':>9} {'(CPU)':>6} {'total':>7} {'floor':>7} "
-        f"{'ratio':>6} {'warm event':>10} {'$/cold start':>13} {'$/warm':>10}",
+        f"{'ratio':>6} {'warm event':>10} {'(CPU)':>6} {'$/cold start':>13} {'$/warm':>10}",
     ]
     for variant, functions in figures.init.items():
         for function in functions:
@@ -291,6 +345,7 @@ def table(figures: Figures) -> str:
                     f"{figures.total(variant, function, mb):>7.0f} {figures.floor(mb):>7.0f} "
                     f"{figures.total(variant, function, mb) / figures.floor(mb):>5.2f}x "
                     f"{med(figures.warm[variant][function][mb]):>10.0f} "
+                    f"{med(figures.warm_cpu[variant][function][mb]):>6.0f} "
                     f"{figures.cold_start_usd(variant, function, mb):>13.3g} "
                     f"{figures.warm_usd(variant, function, mb):>10.3g}"
                 )
@@ -304,8 +359,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--against", help="a git ref whose functions and postdrop package run beside this tree's")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--post", type=Path, help="the post each event carries (default: the corpus's of median size)")
     args = parser.parse_args()
-    figures = measure(args.rounds, typical_post(), args.against)
+    figures = measure(args.rounds, args.post or typical_post(), args.against)
     print(json.dumps(figures.public(), indent=2) if args.json else table(figures))
 
 

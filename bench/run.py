@@ -36,6 +36,7 @@ from bench.parse import corpus_files, jekyll_world_files  # noqa: E402
 FLOOR_IMPORT = "import boto3, pydantic, aws_lambda_powertools; from pydantic import BaseModel"
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}  # nowhere valid: not a secret
 MAX_OBJECT_BYTES = 5 * 1024 * 1024  # ParseFunction's size cap (MAX_OBJECT_BYTES)
+FUNCTION_NAMES = tuple(first_invocation.FUNCTIONS)  # parse, store, publish: each function folder
 
 
 @dataclass
@@ -145,7 +146,7 @@ def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
     where _WHERE says. Also the parse handler with postdrop's own modules as source only,
     to show what shipping bytecode is worth."""
     cases: dict[str, tuple[str, list[Path], dict[str, str]]] = {"floor": (FLOOR_IMPORT, [lay], {})}
-    for name in ("parse", "store"):
+    for name in FUNCTION_NAMES:
         for where in _WHERE:
             folder = layer.FUNCTIONS / name
             cases[f"{name}-{where}"] = ("import app", [folder, lay], _where_env(where, folder))
@@ -161,7 +162,7 @@ def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
     # (LAMBDA_TASK_ROOT changes nothing the mandated packages do at import: one floor.)
     ms = {case: min(values) for case, values in samples.items()}
     rows = []
-    for name in ("parse", "store"):
+    for name in FUNCTION_NAMES:
         for where, (label, _) in _WHERE.items():
             what = label if where == "xray" else f"cold start: import {name} handler ({label})"
             row = Row(what, "ms", ms[f"{name}-{where}"], "mandated pkgs", ms["floor"])
@@ -175,14 +176,14 @@ def cold_start_rows(rounds: int, lay: Path) -> list[Row]:
 
 def first_invocation_rows(rounds: int) -> tuple[list[Row], dict[str, Any]]:
     """Each function's init plus first event, at its MemorySize's share of a core and at the
-    other function's, beside the floor (bench/first_invocation.py); the $ per cold start by
+    other functions', beside the floor (bench/first_invocation.py); the $ per cold start by
     MemorySize is printed under the table."""
     figures = first_invocation.measure(rounds, first_invocation.typical_post())
     sizes = _memory_sizes()
-    deployed = {"parse": sizes["ParseFunction"], "store": sizes["StoreFunction"]}
+    deployed = {name: sizes[logical] for name, logical in first_invocation.FUNCTIONS.items()}
     rows = []
-    for name in ("parse", "store"):
-        for mb in sorted({deployed["parse"], deployed["store"]}, reverse=True):
+    for name in FUNCTION_NAMES:
+        for mb in sorted(set(deployed.values()), reverse=True):
             share = cpu_limit.share_of(mb)
             what = f"first invocation: {name} at {mb} MB ({share:.3f} core)"
             row = Row(what, "ms", figures.total("postdrop", name, mb), "mandated pkgs", figures.floor(mb))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from postdrop.aws import Clients
+from postdrop.aws import Clients, at_init
 from postdrop.config import parse_settings
 from postdrop.observability import logger, metrics, tracer
-from postdrop.parse import parse_batch_job, parse_event
+from postdrop.parse import parse_batch_job, parse_event, rehearse
 from postdrop.s3events import batch_job
 
 if TYPE_CHECKING:
@@ -39,5 +39,8 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     return handler
 
 
-# At Lambda init, at a full core: the clients every event calls, each call rehearsed once (see Clients.at_init).
-lambda_handler = make_handler(Clients.at_init(s3=("get_object",), sqs=("send_message_batch",)))
+# At Lambda init, at a full core: the clients every event calls, each call rehearsed once (see
+# Clients.at_init), and one small post parsed (see postdrop.parse.rehearse).
+_clients = Clients.at_init(s3=("get_object",), sqs=("send_message_batch",))
+lambda_handler = make_handler(_clients)
+at_init(lambda: rehearse(parse_settings(), _clients))

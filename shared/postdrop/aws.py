@@ -21,22 +21,25 @@ clients from one thread.)
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-__all__ = ["SERVICES", "Clients"]
+__all__ = ["CLIENT_CONFIG", "SERVICES", "Clients", "at_init", "builtin_handler_kept", "in_lambda"]
 
 SERVICES = ("s3", "sqs", "dynamodb", "sns", "scheduler")  # every service postdrop calls
+CLIENT_CONFIG: dict[str, Any] = {"retries": {"mode": "adaptive", "max_attempts": 5}, "connect_timeout": 5,
+                                 "read_timeout": 20}  # fmt: skip  # botocore.config.Config's, for every client
 
 
 class Clients:
@@ -54,7 +57,10 @@ class Clients:
         A client that cannot be made now (no region, say) is left to its first use, which
         fails the invocation in the handler, where retries are decided."""
         clients = cls()
-        if os.environ.get("LAMBDA_TASK_ROOT"):
+        if in_lambda():
+            # socket.getaddrinfo encodes the endpoint's host name with the idna codec, whose module
+            # (with stringprep and unicodedata's 3.2 tables) would otherwise load in the first call
+            codecs.lookup("idna")
             from postdrop.observability import tracing_enabled  # noqa: PLC0415
 
             traced = tracing_enabled()  # the X-Ray SDK would trace a rehearsal outside any segment
@@ -68,17 +74,15 @@ class Clients:
     @cached_property
     def _session(self) -> Any:
         import boto3  # noqa: PLC0415 - the parse core never needs it
-        import botocore.session  # noqa: PLC0415
 
-        core = botocore.session.get_session()
+        core = _botocore_session()
         core.register_component("data_loader", _loader(core.get_config_variable("data_path")))
         return boto3.session.Session(botocore_session=core)
 
     def _client(self, service: str) -> Any:
         from botocore.config import Config  # noqa: PLC0415
 
-        config = Config(retries={"mode": "adaptive", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
-        return self._session.client(service, config=config)
+        return self._session.client(service, config=Config(**CLIENT_CONFIG))
 
     @cached_property
     def s3(self) -> S3Client:
@@ -102,17 +106,66 @@ class Clients:
         return self._client("scheduler")
 
 
+def in_lambda() -> bool:
+    """Whether this process is a Lambda function's (its task root is set), where init has a full core."""
+    return bool(os.environ.get("LAMBDA_TASK_ROOT"))
+
+
+def at_init(rehearsal: Callable[[], object]) -> None:
+    """In Lambda, run ``rehearsal`` now, at init (a full core), so the first event does not make
+    what it makes; anywhere else, nothing. Whatever it raises is dropped: what failed in a
+    rehearsal fails again in the handler, where retries are decided."""
+    if in_lambda():
+        with contextlib.suppress(Exception):
+            rehearsal()
+
+
+# The services whose events a session's built-in handlers are kept for: postdrop's, and those
+# botocore's credential providers call (STS for web identity and SAML, SSO's OIDC, Cognito).
+_HANDLED_SERVICES = frozenset(SERVICES) | {"sts", "sso-oidc", "signin", "cognito-identity"}
+
+
+def builtin_handler_kept(event_name: str) -> bool:
+    """Whether a session registers botocore's built-in handler of ``event_name``: not one that
+    only writes documentation (``docs.*``), nor one of another service's events, which no client
+    of this session emits. Registering each costs botocore an alias lookup and a signature check:
+    80 of its 127 were a third of making the session (some 10 ms of init)."""
+    parts = event_name.split(".")
+    return parts[0] != "docs" and (len(parts) < 2 or parts[1] == "*" or parts[1] in _HANDLED_SERVICES)
+
+
+def _botocore_session() -> Any:
+    """A botocore session, as ``botocore.session.get_session()`` makes it, with only the
+    built-in handlers ``builtin_handler_kept`` keeps."""
+    import botocore.session  # noqa: PLC0415
+    from botocore import handlers  # noqa: PLC0415
+
+    class _Session(botocore.session.Session):
+        def _register_builtin_handlers(self, events: Any) -> None:
+            for event_name, handler, *where in handlers.BUILTIN_HANDLERS:
+                if not builtin_handler_kept(event_name):
+                    continue
+                if not where:
+                    self.register(event_name, handler)
+                elif where[0] is handlers.REGISTER_FIRST:
+                    events.register_first(event_name, handler)
+                elif where[0] is handlers.REGISTER_LAST:
+                    events.register_last(event_name, handler)
+
+    return _Session()
+
+
 def _loader(data_path: str | None) -> Any:
     """botocore's data loader, as ``botocore.loaders.create_loader`` makes it, but
 
     - it lists only SERVICES as available: loading a model checks the name against that
       list, and botocore's own walks every service folder (some 450) to make it;
     - it reads JSON into plain dicts, not OrderedDicts (which a dict's order made
-      redundant): a third of the time on the 1.2 MB of endpoints.json and the service
-      models each first client reads, the largest part of making it.
+      redundant), with orjson: a third of the time on the 1.2 MB of endpoints.json and the
+      service models each first client reads, the largest part of making it, then half of
+      json's.
     """
-    import json  # noqa: PLC0415
-
+    import orjson  # noqa: PLC0415 - the parse core's already; read in half json's time
     from botocore.exceptions import DataNotFoundError  # noqa: PLC0415
     from botocore.loaders import JSONFileLoader, Loader  # noqa: PLC0415
 
@@ -121,7 +174,7 @@ def _loader(data_path: str | None) -> Any:
             if not os.path.isfile(full_path):
                 return None
             with open_method(full_path, "rb") as fp:
-                return json.loads(fp.read().decode("utf-8"))
+                return orjson.loads(fp.read())
 
     class _OnlyPostdropServices(Loader):
         def list_available_services(self, type_name: str) -> list[str]:

@@ -128,7 +128,7 @@ class StreamBatch:
         logger.set_correlation_id(item["post_id"])
         self._keep_schedule(item, previous)
         change = announcement.get("change")
-        return outgoing_for(item, event_type, previous, self.clients.s3, change=change)
+        return outgoing_for(item, event_type, previous, lambda: self.clients.s3, change=change)
 
     def _keep_schedule(self, item: dict[str, Any], previous: dict[str, Any] | None) -> None:
         """Before a post's state is announced: a scheduled post has its schedule at its date (made,

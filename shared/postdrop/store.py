@@ -36,7 +36,6 @@ from postdrop.adapters.table import (
     write_first,
     write_next,
 )
-from postdrop.adapters.topic import Outgoing
 from postdrop.core.status import due_of
 from postdrop.envelope import INLINE_FIELDS, Envelope, PostHead, Recheck, inline_fields
 from postdrop.exceptions import EventNotUnderstood, PermanentFailure, TransientError
@@ -53,12 +52,15 @@ from postdrop.item import (
     shown,
 )
 from postdrop.model import NormalizedPost
-from postdrop.notification import EventType, Notification, notification_id
 from postdrop.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from postdrop.adapters.topic import Outgoing
     from postdrop.aws import Clients
     from postdrop.config import StoreSettings
+    from postdrop.notification import EventType, Notification
 
 __all__ = ["NOT_PUBLIC_EVENTS", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
 
@@ -78,6 +80,9 @@ def notification_for(
     Every field is a function of the state and of ``previous``: each delivery of one
     announcement is the same bytes.
     """
+    # Only PublishFunction (and a replay) announce: StoreFunction's init builds no notification model.
+    from postdrop.notification import Notification, notification_id  # noqa: PLC0415
+
     now = shown(item)
     since = int(item.get("since", 0))
     fields: dict[str, Any] = {
@@ -277,14 +282,18 @@ def outgoing_for(
     item: dict[str, Any],
     event_type: EventType,
     previous: dict[str, Any] | None,
-    s3: Any,
+    s3: Callable[[], Any],
     *,
     envelope: Envelope | None = None,
     change: dict[str, Any] | None = None,
 ) -> Outgoing:
     """The notification of what ``item`` shows, with the post for created and updated: the
     envelope's JSON when it carries this very post, else the item's, else read from its archive
-    (only when published). A replay builds the same one from the item and its ``announcement``."""
+    (only when published), with the S3 client ``s3`` gives then (most posts never need one, so
+    PublishFunction does not make it at init). A replay builds the same one from the item and
+    its ``announcement``."""
+    from postdrop.adapters.topic import Outgoing  # noqa: PLC0415 - as in notification_for
+
     notification = notification_for(item, event_type, previous, change)
     if event_type not in POST_EVENTS:
         return Outgoing(notification)
@@ -298,7 +307,7 @@ def outgoing_for(
     if inline is not None:
         return Outgoing(notification, post_json=_with_status(inline, status))
     ref = str(item["post_ref"])
-    return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3, ref), status))
+    return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3(), ref), status))
 
 
 # The notifications that carry the whole post: a post's own states, public or not.

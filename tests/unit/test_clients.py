@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import botocore.config
 import botocore.session
 import pytest
 
-from postdrop.aws import SERVICES, Clients, _loader, _rehearse
+from postdrop.aws import CLIENT_CONFIG, SERVICES, Clients, _loader, _rehearse, at_init, builtin_handler_kept
+from postdrop.config import ParseSettings
+from postdrop.core.normalize import parse_post
+from postdrop.parse import _REHEARSAL_POST, rehearse
 from tests.conftest import REPO
 
 if TYPE_CHECKING:
@@ -146,3 +150,92 @@ def test_with_the_x_ray_sdk_on_the_clients_are_made_but_not_rehearsed(
     # Then the client is made at init, and nothing is rehearsed
     assert _made(clients) == {"s3"}
     assert rehearsed == []
+
+
+def test_at_init_runs_a_rehearsal_in_lambda_only_and_drops_its_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ran: list[str] = []
+
+    def rehearsal() -> None:
+        ran.append("ran")
+        raise RuntimeError("fails again, for real, in the handler")
+
+    # Given no task root (tests, tools): nothing runs
+    monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
+    at_init(rehearsal)
+    assert ran == []
+    # Given Lambda's: it runs, and what it raises stays there
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    at_init(rehearsal)
+    assert ran == ["ran"]
+
+
+def test_the_parse_rehearsal_parses_an_ordinary_post_and_calls_no_service() -> None:
+    # Given clients none of which is made yet
+    clients = Clients()
+    # When the parse rehearsal runs
+    rehearse(ParseSettings.from_env({"STORE_QUEUE_URL": "q"}), clients)
+    # Then its post is a post as authors write them (nothing repaired), and no client was made
+    post = parse_post(_REHEARSAL_POST, "posts/2026-01-01-rehearsal.md")
+    assert post.warnings == [] and post.headings and post.links is not None
+    assert _made(clients) == set()
+
+
+def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and_prints_nothing() -> None:
+    # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import app; from postdrop.core import kramdown; "
+            "print(kramdown._HTML_BLOCK_OPEN._compiled is not None, 'yaml' in sys.modules, "
+            "file=sys.stderr)")  # fmt: skip
+    env = {
+        "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse"),
+        "POWERTOOLS_METRICS_NAMESPACE": "Test", "STORE_QUEUE_URL": "http://127.0.0.1:9/q", **_LOCAL,
+    }  # fmt: skip
+    # When the handler module loads
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    # Then what a post's first parse compiles was compiled at init, PyYAML loaded, and no log line written
+    assert out.stderr.strip() == "True True"
+    assert out.stdout == ""
+
+
+_EVENTS = ("provide-client-params", "before-parameter-build", "before-endpoint-resolution", "before-call",
+           "request-created", "choose-signer", "before-sign", "before-send", "needs-retry", "before-parse",
+           "after-call")  # fmt: skip
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_clients_handlers_are_botocores_for_every_operation(monkeypatch: pytest.MonkeyPatch, service: str) -> None:
+    # Given a client of postdrop's session (its built-in handlers narrowed) and one of botocore's own
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    ours = Clients()._client(service)
+    config = botocore.config.Config(**CLIENT_CONFIG)
+    theirs = botocore.session.get_session().create_client(service, region_name="us-east-1", config=config)
+    model = theirs.meta.service_model
+    # Then every event of every operation reaches the same handlers, in the same order
+    for operation in model.operation_names:
+        for event in _EVENTS:
+            name = f"{event}.{model.service_id.hyphenize()}.{operation}"
+            assert _handlers(ours, name) == _handlers(theirs, name), name
+
+
+def _handlers(client: Any, event_name: str) -> list[Any]:
+    """The handlers an event reaches, in order, each by its module and name (a client's own objects
+    and closures are made anew for each client)."""
+    found = []
+    for handler in client.meta.events._emitter._handlers.prefix_search(event_name):
+        function = getattr(handler, "func", handler)  # a functools.partial's function
+        found.append((function.__module__, getattr(function, "__qualname__", type(function).__qualname__)))
+    return found
+
+
+def test_the_built_in_handlers_left_out_are_documentation_and_other_services() -> None:
+    from botocore import handlers
+
+    left_out = {spec[0] for spec in handlers.BUILTIN_HANDLERS if not builtin_handler_kept(spec[0])}
+    assert left_out
+    for name in left_out:
+        parts = name.split(".")
+        assert parts[0] == "docs" or parts[1] not in {*SERVICES, "*", "sts"}, name
+    assert builtin_handler_kept("choose-signer.sts.AssumeRoleWithWebIdentity")  # web identity credentials

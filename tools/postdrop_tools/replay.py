@@ -193,7 +193,7 @@ def replay(
         if event_type == "post.deleted" and not deleted:
             report.deleted += 1
             continue
-        outgoing = outgoing_for(then, event_type, previous, s3, change=change)
+        outgoing = outgoing_for(then, event_type, previous, lambda: s3, change=change)
         attributes = outgoing.notification.message_attributes()
         if policy and not matches(policy, attributes):
             report.filtered += 1

@@ -46,7 +46,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.spanhtml import KRAMDOWN_TAG, NAME_START, raw_element
+from postdrop.core.spanhtml import KRAMDOWN_TAG, NAME_START_CLASS, raw_element
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ _HTML_BLOCK_CLOSE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_ATTR = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)", re.IGNORECASE)
-_TAG_START = re.compile(f"<(/?)(?=[{NAME_START}])")
+_TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 # the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element); <pre>, <script>,

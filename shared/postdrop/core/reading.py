@@ -36,7 +36,9 @@ _UNSPACED = re.compile(
     r"[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f\U00020000-\U0003134f]+"
 )
-_BEYOND = re.compile("[\u2e80-\U0010ffff]")  # one range to test first: most texts have nothing past it
+# from the first of them on: one range to test first (most texts have nothing past it), written as
+# what it leaves out, which compiles in 2 ms, not 8 (re visits each character of a range below U+10000)
+_BEYOND = re.compile("[^\x00-\u2e7f]")
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
 # A run between spaces made only of punctuation and symbols ("--", "|", "…", "，") is no word.
 _NOT_A_WORD = re.compile(r"\s[^\w\s]+(?=\s)")

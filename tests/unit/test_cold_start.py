@@ -1,0 +1,40 @@
+"""What was rewritten for the cold start matches what it replaced, character for character."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from postdrop.core import reading, spanhtml
+from tests.conftest import REPO
+
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))  # lone surrogates too: a str can hold them
+
+
+@pytest.mark.parametrize("chars", [spanhtml.NAME_START, spanhtml._NAME_CHARS, "a-c\\-x", "\\--/", "\x00-\U0010ffff"])
+def test_a_negated_class_matches_the_characters_of_its_ranges(chars: str) -> None:
+    # Given a class's contents, as spanhtml writes them
+    # When it is written as the negation of its complement
+    negated = re.compile(spanhtml.negated_class(chars))
+    # Then every code point is matched by both or by neither
+    assert negated.findall(EVERY_CHARACTER) == re.findall(f"[{chars}]", EVERY_CHARACTER)
+
+
+def test_the_test_for_characters_past_u2e7f_is_the_range_it_replaced() -> None:
+    assert reading._BEYOND.findall(EVERY_CHARACTER) == re.findall("[\u2e80-\U0010ffff]", EVERY_CHARACTER)
+
+
+def test_the_store_handler_loads_without_the_notification_models() -> None:
+    # Given a fresh process as Lambda starts StoreFunction (its clients left to first use: no task root)
+    modules = ("postdrop.notification", "postdrop.adapters.topic")
+    code = f"import sys; sys.path.insert(0, sys.argv[1]); import app; print([m for m in {modules} if m in sys.modules])"
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1"}
+    # When the handler module loads
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "store")], env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    # Then no notification model was built: only PublishFunction (and a replay) announce
+    assert out.stdout.strip() == "[]"
