@@ -288,25 +288,34 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     html = _BLOCK_TAG.sub(_END, html)
     if "<br" in html:
         html = _BR.sub(_BREAK, html)
-    # white space folded once for the whole text, then around the marks
+    # white space folded once for the whole text; the one space a block or line may then have at
+    # either end (beside an end mark or a <br>) is taken off that piece alone, not by passes over
+    # the whole text
     text = " ".join(_plain(html).split())
-    for mark in (_END, _BREAK):
-        if f" {mark}" in text or f"{mark} " in text:
-            text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
     blocks: list[tuple[str, str]] = []
-    for block in filter(None, text.split(_END)):  # an empty block (tags back to back) holds nothing
-        mark, paragraph = block[:1], block
-        if mark in (_HEADING_MARK, _BOLD_MARK):
+    for block in text.split(_END):
+        if block[:1] == " " or block[-1:] == " ":
+            block = block.strip(" ")
+        if not block:  # an empty block (tags back to back) holds nothing
+            continue
+        mark = block[0]
+        if mark == _HEADING_MARK or mark == _BOLD_MARK:
             whole = _clean(block[1:].replace(_BREAK, " "))
             if mark == _HEADING_MARK or _is_heading_text(whole):
                 if whole:
                     blocks.append(("h", whole))
                 continue
-            paragraph = block[1:].strip()
-        if _BREAK in paragraph:
-            blocks.extend(("p", line) for line in paragraph.split(_BREAK) if line)
-        elif paragraph:
-            blocks.append(("p", paragraph))
+            block = block[1:].strip()
+            if not block:
+                continue
+        if _BREAK in block:
+            for line in block.split(_BREAK):
+                if line[:1] == " " or line[-1:] == " ":
+                    line = line.strip(" ")
+                if line:
+                    blocks.append(("p", line))
+        else:
+            blocks.append(("p", block))
     return blocks
 
 
