@@ -179,10 +179,15 @@ def _top_level_of(node: LexborNode, root_id: int) -> int:
 def _is_digest(quote: LexborNode, rest: list[LexborNode]) -> bool:
     """The producer's digest: a lead blockquote whose opening a paragraph of the article repeats. Any other
     lead blockquote (an epigraph, an abstract) is the article's own."""
-    opening = "".join(_text(quote).split())[:_DIGEST_PROBE]
+    opening = _squeezed(quote)[:_DIGEST_PROBE]
     if not opening:
         return False
-    return any(opening in "".join(_text(node).split()) for node in rest if node.tag == "p")
+    return any(opening in _squeezed(node) for node in rest if node.tag == "p")
+
+
+def _squeezed(node: LexborNode) -> str:
+    """The text of ``node`` without its white space (what folding it, then dropping the spaces, gives)."""
+    return "".join(node.text(deep=True).split())
 
 
 # --- trailer: source URL line and back links --------------------------------------------
@@ -293,29 +298,26 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     # the whole text
     text = " ".join(_plain(html).split())
     blocks: list[tuple[str, str]] = []
-    for block in text.split(_END):
-        if block[:1] == " " or block[-1:] == " ":
-            block = block.strip(" ")
+    for piece in text.split(_END):
+        block = piece.strip(" ") if piece[:1] == " " or piece[-1:] == " " else piece
         if not block:  # an empty block (tags back to back) holds nothing
             continue
         mark = block[0]
-        if mark == _HEADING_MARK or mark == _BOLD_MARK:
+        paragraph = block
+        if mark in (_HEADING_MARK, _BOLD_MARK):
             whole = _clean(block[1:].replace(_BREAK, " "))
             if mark == _HEADING_MARK or _is_heading_text(whole):
                 if whole:
                     blocks.append(("h", whole))
                 continue
-            block = block[1:].strip()
-            if not block:
-                continue
-        if _BREAK in block:
-            for line in block.split(_BREAK):
-                if line[:1] == " " or line[-1:] == " ":
-                    line = line.strip(" ")
+            paragraph = block[1:].strip()
+        if _BREAK in paragraph:
+            for part in paragraph.split(_BREAK):
+                line = part.strip(" ") if part[:1] == " " or part[-1:] == " " else part
                 if line:
                     blocks.append(("p", line))
-        else:
-            blocks.append(("p", block))
+        elif paragraph:
+            blocks.append(("p", paragraph))
     return blocks
 
 
