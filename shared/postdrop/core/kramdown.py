@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
@@ -1098,11 +1098,42 @@ def _has_cjk_delimiter(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=2)
+class _Last:
+    """The last text a function was given and its answer, kept by identity (a long text's hash
+    costs a pass over it): the tests of _rewrite ask about one text several times."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple[str | None, Any] = (None, None)
+
+
+_LINED = _Last()
+_NUMBERED = _Last()
+
+
+def _lined(text: str) -> str:
+    """``"\n" + text``, where the line patterns are searched (on a long post a copy costs about
+    what a search does)."""
+    key, lined = _LINED.last
+    if key is not text:
+        lined = "\n" + text
+        _LINED.last = (text, lined)
+    return cast("str", lined)
+
+
 def _numbered_lines(text: str) -> tuple[bool, bool]:
     """Whether ``text`` has a ``1)`` line, and an ordered item right under a paragraph's line:
-    one search for both (each line start it tries costs about as much as the whole test)."""
-    lined = "\n" + text
+    one search for both (each line start it tries costs about as much as the whole test). Its
+    two rewrites ask about one text: the last answer is kept."""
+    key, found = _NUMBERED.last
+    if key is not text:
+        found = _numbered_lines_of(_lined(text))
+        _NUMBERED.last = (text, found)
+    return cast("tuple[bool, bool]", found)
+
+
+def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
     paren = interrupt = False
     for match in _NUMBERED_LINE.finditer(lined):
         if match.group(2) == ")":
@@ -1449,7 +1480,7 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
 def _break_line_under_text(text: str) -> bool:
     """Whether a rule line or setext underline stands right under a line that is not blank: where
     _paragraph_breaks may have work (a rule between blank lines, the common one, needs none)."""
-    lined = "\n" + text
+    lined = _lined(text)
     for match in _BREAK_LINE_ANY.finditer(lined):
         above = lined.rfind("\n", 0, match.start()) + 1
         if _NON_SPACE.search(lined, above, match.start()) is not None:
@@ -1560,7 +1591,7 @@ def _xml_markup(text: str) -> str:
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
-    (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
+    (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search(_lined(text)) is not None), _drop_attributes),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
@@ -1568,7 +1599,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
-    (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search(_lined(text)) is not None, _stray_colons),
     (
         lambda text: "](" in text and (_ODD_TARGET.search(text) or _NESTED_BRACKET.search(text)) is not None,
         _inline_links,
@@ -1584,14 +1615,14 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text, _tables),
-    (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
+    (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search(_lined(text)) is not None, _wide_items),
     (
         lambda text: (
-            _BULLET_LINE_ANY.search("\n" + text) is not None and _ORDERED_LINE_ANY.search("\n" + text) is not None
+            _BULLET_LINE_ANY.search(_lined(text)) is not None and _ORDERED_LINE_ANY.search(_lined(text)) is not None
         ),
         _lazy_items,
     ),
-    (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
+    (lambda text: " #" in text and _HEADING_ITEM_ANY.search(_lined(text)) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (_break_line_under_text, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
