@@ -30,7 +30,8 @@ here, on the Markdown source around the tokens:
 - HTML inside a paragraph as kramdown's span parser reads it (spanhtml.py: a close tag that
   closes nothing, a block element's tag are text), a table row's cells each on its own;
   emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs without a link's
-  brackets; a lazy item line of the other list's kind is text of the deepest item.
+  brackets, and with them where an emphasis opened in a link's text runs past its brackets; a
+  lazy item line of the other list's kind is text of the deepest item.
 - after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
-from postdrop.core.emphasis import emphasis
+from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
 from postdrop.core.spanhtml import cell_tags, text_tags
@@ -944,11 +945,17 @@ _RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 def _kramdown_emphasis(text: str, masked: Masked) -> str:
     """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
     or a heading's text on its own), strikethrough with it. Left to CommonMark and the rewrites
-    after this one: a paragraph with a link's brackets, a cell border, a line that opens with a
-    tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at.
+    after this one: a paragraph with a cell border, a line that opens with a tag, a rule line, or
+    a heading's ``{#id}``, and one with a link's brackets unless an emphasis opened in a link's
+    text runs past them (emphasis.linked_emphasis). Only the paragraphs with a delimiter are
+    looked at.
     The elements' tags are tokens (rendered after CommonMark): the rewrites after this one see no
     new "<" (nor pay for one)."""
-    if "~~" not in text and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None:
+    if (
+        "~~" not in text
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None
+        and ("[" not in text or _DELIMITER_IN_BRACKETS.search(text) is None)
+    ):
         return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
     tags: dict[str, str] = {}
 
@@ -967,8 +974,12 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
         start, end = _span_context(text, match.start())
         start = max(start, pos)
         context = text[start:end]
-        kept = _LEFT_TO_COMMONMARK.search(context) is not None
-        pieces += [text[pos:start], context if kept else _emphasis_context(context, tag)]
+        kept = _LEFT_TO_COMMONMARK.search(context)
+        if kept is None:
+            context = _emphasis_context(context, tag)
+        elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
+            context = _emphasis_context(context, tag, links=True)  # CommonMark's, unless a link's text parts
+        pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
 
@@ -988,6 +999,9 @@ _LEFT_TO_COMMONMARK = _lazy(r"[\[\]|]|\{#")
 
 
 _DELIMITER = _lazy(r"[*_]")
+# a delimiter after a bracket, before the bracket that closes it: in a link's text, where kramdown's
+# emphasis may open and run past the link (a pair in there may be no pair to kramdown)
+_DELIMITER_IN_BRACKETS = _lazy(r"\[[^\]]{0,2000}?[*_]")
 
 
 def _is_marker(text: str, at: int) -> bool:
@@ -1017,9 +1031,15 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _emphasis_context(context: str, tag: Callable[[str], str]) -> str:
-    """One span context's lines with kramdown's emphasis (as they are when it is left alone)."""
-    if "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
+def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = False) -> str:
+    """One span context's lines with kramdown's emphasis (as they are when it is left alone).
+    With ``links``, a context with links' brackets: as it is unless an emphasis opened in a
+    link's text takes one of its brackets (emphasis.linked_emphasis)."""
+    if (
+        "~~" not in context
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None
+        and (not links or _DELIMITER_IN_BRACKETS.search(context) is None)
+    ):
         return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
     leads, texts = [], []
     for line in context.split("\n"):
@@ -1030,7 +1050,13 @@ def _emphasis_context(context: str, tag: Callable[[str], str]) -> str:
     joined = "\n".join(texts)
     if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
         return context
-    read = emphasis(joined, tag).split("\n")
+    if links:
+        linked = linked_emphasis(joined, tag)
+        if linked is None:
+            return context
+        read = linked.split("\n")
+    else:
+        read = emphasis(joined, tag).split("\n")
     return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
 
 
