@@ -37,6 +37,7 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
+_SOURCE_WORD = "来源"  # what _SOURCE_NAME needs, as written in the HTML (no named reference writes it)
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
 # A URL's scheme as a browser reads it (WHATWG URL): leading C0 controls and spaces are
 # ignored, tabs and newlines removed anywhere; without a scheme the URL is relative.
@@ -118,7 +119,9 @@ def _text(node: LexborNode) -> str:
 
 
 def _significant(nodes: list[LexborNode]) -> list[LexborNode]:
-    return [n for n in nodes if n.tag != "-comment" and not (n.tag == "-text" and not (n.text_content or "").strip())]
+    """Without comments and white space between blocks (each node's tag read once: lexbor makes
+    a new string each time)."""
+    return [n for n in nodes if (tag := n.tag) != "-comment" and (tag != "-text" or (n.text_content or "").strip())]
 
 
 def _children(node: LexborNode) -> list[LexborNode]:
@@ -143,7 +146,8 @@ def read_body(html: str, warnings: list[str]) -> Body:
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0].html or "") if p) or None
         nodes = nodes[1:]
     nodes = _take_trailer(nodes, out, warnings)
-    nodes = _take_source_name(nodes, out)
+    if _SOURCE_WORD in html or "&#" in html:  # no source name without it (or a character reference)
+        nodes = _take_source_name(nodes, out)
     out.html = "".join(n.html or "" for n in nodes)
     images = tree.tags("img")
     if images:
