@@ -999,9 +999,10 @@ _LEFT_TO_COMMONMARK = _lazy(r"[\[\]|]|\{#")
 
 
 _DELIMITER = _lazy(r"[*_]")
-# a delimiter after a bracket, before the bracket that closes it: in a link's text, where kramdown's
-# emphasis may open and run past the link (a pair in there may be no pair to kramdown)
-_DELIMITER_IN_BRACKETS = _lazy(r"\[[^\]]{0,2000}?[*_]")
+# a delimiter that may open an emphasis (before no white space; "_" after no letter) after a bracket,
+# before the bracket that closes it: in a link's text, where kramdown's emphasis may open and run past
+# the link (a pair in there may be no pair to kramdown)
+_DELIMITER_IN_BRACKETS = _lazy(r"\[[^\]]{0,2000}?(?:\*|(?<![^\W\d_])_)(?!\s)")
 
 
 def _is_marker(text: str, at: int) -> bool:
@@ -1035,11 +1036,10 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = 
     """One span context's lines with kramdown's emphasis (as they are when it is left alone).
     With ``links``, a context with links' brackets: as it is unless an emphasis opened in a
     link's text takes one of its brackets (emphasis.linked_emphasis)."""
-    if (
-        "~~" not in context
-        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None
-        and (not links or _DELIMITER_IN_BRACKETS.search(context) is None)
-    ):
+    if links:
+        if _DELIMITER_IN_BRACKETS.search(context) is None:
+            return context  # no emphasis can open in a link's text: none can run past its brackets
+    elif "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
         return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
     leads, texts = [], []
     for line in context.split("\n"):
