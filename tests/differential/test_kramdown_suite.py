@@ -48,14 +48,7 @@ KEPT: dict[str, tuple[str, str]] = {
 }
 
 # Cases postdrop does not read as kramdown does yet: the case and what differs.
-TODO: dict[str, str] = {
-    "kramdown__span/02-emphasis-normal": (
-        "six links whose text and URL hold '_' runs on consecutive lines: kramdown's emphasis, opened"
-        " in one link's text, closes inside that link's URL or the next link's text, and the links it"
-        " crosses fail to its bracket count and show as text; postdrop reads emphasis kramdown's way"
-        " only in paragraphs without a link's brackets (this one is CommonMark's: six links)"
-    ),
-}
+TODO: dict[str, str] = {}
 
 
 def _case_id(case: tuple[str, Path]) -> str:

@@ -473,3 +473,19 @@ def test_emphasis_and_strikethrough_by_kramdowns_rules() -> None:
     assert "And *nest<strong>ed* like</strong> this." in got.html
     assert "<del>is a <em>strike</em> through *test ~~with nesting</del> involved* here~~." in got.html
     assert "snake_case_name stays." in got.text
+
+
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [  # each as kramdown 2.4 with kramdown-parser-gfm 1.1 writes it
+        ("[a *b](c) d* e", "<p>[a <em>b](c) d</em> e</p>"),
+        ("[*a](b) [c*](d)", '<p><a href="d"><em>a](b) [c</em></a></p>'),
+        ("x [a _b](c) y_ z [d](e)", '<p>x [a <em>b](c) y</em> z <a href="e">d</a></p>'),
+        ("[a _b](c) [d](e_f) g_ h", '<p>[a <em>b](c) <a href="e_f">d</a> g</em> h</p>'),
+        ("[a *b* c](d) *e*", '<p><a href="d">a <em>b</em> c</a> <em>e</em></p>'),
+        ("[x _y](u_v) w", '<p><a href="u_v">x _y</a> w</p>'),
+        ("*foo [bar* baz](url)", '<p>*foo <a href="url">bar* baz</a></p>'),
+    ],
+)
+def test_emphasis_opened_in_a_links_text_may_run_past_its_brackets(body: str, html: str) -> None:
+    assert parse(body).html == html.replace('">', '" rel="noopener noreferrer nofollow">')

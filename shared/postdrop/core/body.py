@@ -37,6 +37,7 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _SOURCE_NAME = re.compile(r"[（(]\s*(?:文章)?来源\s*[：:]\s*(?P<name>.+?)\s*[）)]")
+_SOURCE_WORD = "来源"  # what _SOURCE_NAME needs, as written in the HTML (no named reference writes it)
 _LINK_SEPARATORS = frozenset("｜|/·•-–—,，、 \t\n\u3000\xa0")
 # A URL's scheme as a browser reads it (WHATWG URL): leading C0 controls and spaces are
 # ignored, tabs and newlines removed anywhere; without a scheme the URL is relative.
@@ -118,7 +119,9 @@ def _text(node: LexborNode) -> str:
 
 
 def _significant(nodes: list[LexborNode]) -> list[LexborNode]:
-    return [n for n in nodes if n.tag != "-comment" and not (n.tag == "-text" and not (n.text_content or "").strip())]
+    """Without comments and white space between blocks (each node's tag read once: lexbor makes
+    a new string each time)."""
+    return [n for n in nodes if (tag := n.tag) != "-comment" and (tag != "-text" or (n.text_content or "").strip())]
 
 
 def _children(node: LexborNode) -> list[LexborNode]:
@@ -143,7 +146,8 @@ def read_body(html: str, warnings: list[str]) -> Body:
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0].html or "") if p) or None
         nodes = nodes[1:]
     nodes = _take_trailer(nodes, out, warnings)
-    nodes = _take_source_name(nodes, out)
+    if _SOURCE_WORD in html or "&#" in html:  # no source name without it (or a character reference)
+        nodes = _take_source_name(nodes, out)
     out.html = "".join(n.html or "" for n in nodes)
     images = tree.tags("img")
     if images:
@@ -179,10 +183,15 @@ def _top_level_of(node: LexborNode, root_id: int) -> int:
 def _is_digest(quote: LexborNode, rest: list[LexborNode]) -> bool:
     """The producer's digest: a lead blockquote whose opening a paragraph of the article repeats. Any other
     lead blockquote (an epigraph, an abstract) is the article's own."""
-    opening = "".join(_text(quote).split())[:_DIGEST_PROBE]
+    opening = _squeezed(quote)[:_DIGEST_PROBE]
     if not opening:
         return False
-    return any(opening in "".join(_text(node).split()) for node in rest if node.tag == "p")
+    return any(opening in _squeezed(node) for node in rest if node.tag == "p")
+
+
+def _squeezed(node: LexborNode) -> str:
+    """The text of ``node`` without its white space (what folding it, then dropping the spaces, gives)."""
+    return "".join(node.text(deep=True).split())
 
 
 # --- trailer: source URL line and back links --------------------------------------------
@@ -288,14 +297,17 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     html = _BLOCK_TAG.sub(_END, html)
     if "<br" in html:
         html = _BR.sub(_BREAK, html)
-    # white space folded once for the whole text, then around the marks
+    # white space folded once for the whole text; the one space a block or line may then have at
+    # either end (beside an end mark or a <br>) is taken off that piece alone, not by passes over
+    # the whole text
     text = " ".join(_plain(html).split())
-    for mark in (_END, _BREAK):
-        if f" {mark}" in text or f"{mark} " in text:
-            text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
     blocks: list[tuple[str, str]] = []
-    for block in filter(None, text.split(_END)):  # an empty block (tags back to back) holds nothing
-        mark, paragraph = block[:1], block
+    for piece in text.split(_END):
+        block = piece.strip(" ") if piece[:1] == " " or piece[-1:] == " " else piece
+        if not block:  # an empty block (tags back to back) holds nothing
+            continue
+        mark = block[0]
+        paragraph = block
         if mark in (_HEADING_MARK, _BOLD_MARK):
             whole = _clean(block[1:].replace(_BREAK, " "))
             if mark == _HEADING_MARK or _is_heading_text(whole):
@@ -304,7 +316,10 @@ def _blocks(html: str) -> list[tuple[str, str]]:
                 continue
             paragraph = block[1:].strip()
         if _BREAK in paragraph:
-            blocks.extend(("p", line) for line in paragraph.split(_BREAK) if line)
+            for part in paragraph.split(_BREAK):
+                line = part.strip(" ") if part[:1] == " " or part[-1:] == " " else part
+                if line:
+                    blocks.append(("p", line))
         elif paragraph:
             blocks.append(("p", paragraph))
     return blocks

@@ -15,6 +15,14 @@ CommonMark's rules read many of those otherwise (``****``, ``*a *star*``, ``*nes
 ``emphasis`` reads one span context (a paragraph's text) and writes the elements as HTML and
 every other delimiter escaped, so that CommonMark pairs none. Escaped characters, tokens, tags
 and autolinks are read as they stand.
+
+In a span context with links (``links=True``) the inline links are read too, as kramdown's link
+parser reads them: the link's text to the bracket that balances its first (spans and all; a link
+holds no link), then its URL to the parenthesis that balances the first, or a quoted title. The
+emphasis read in a link's text knows nothing of its brackets: one opened there may close past
+them, in the URL or in the next link, and a link whose bracket it took shows as text. Only such a
+context is written out (links, their brackets as text escaped); any other is left to CommonMark,
+as is one with a reference link (its definitions are not known here).
 """
 
 from __future__ import annotations
@@ -27,11 +35,19 @@ from postdrop.core.spanhtml import KRAMDOWN_TAG
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["emphasis"]
+__all__ = ["emphasis", "linked_emphasis"]
 
 _ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=~-")  # kramdown-parser-gfm's: "~" too
 _AUTOLINK = re.compile(r"<[^<>\s]{1,2000}>")
 _INTERESTING = re.compile(r"[*_\\<~]")
+_INTERESTING_WITH_LINKS = re.compile(r"[*_\\<~\[\]]|!\[")
+# kramdown's inline link after its text: "(<url>)", or a URL to the parenthesis that balances the
+# first (white space before a quote ends it: a title follows), or a quoted title then ")"
+_LINK_PAREN_STOP = re.compile(r"(\()|(\))|\s(?=[\"'])")
+_LINK_TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_LINK_ANGLE_URL = re.compile(r"\(<(.*?)>", re.DOTALL)
+_LINKS = ("a", "img")
+_MAX_OPEN = 20
 # kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
 # after something else (lines and all); its text is read on its own, emphasis and all
 _STRIKETHROUGH = re.compile(r"~~(?![\s~])(.*?[^\s~])~~", re.DOTALL)
@@ -45,22 +61,40 @@ def _html_tag(tag: str) -> str:
     return f"<{tag}>"
 
 
+class _LeftToCommonMark(Exception):
+    """A link written by reference (what it is depends on the post's definitions), or images
+    nested past _MAX_OPEN: the context is left to CommonMark."""
+
+
 class _Reader:
-    def __init__(self, text: str, tag: Callable[[str], str]) -> None:
+    def __init__(self, text: str, tag: Callable[[str], str], *, links: bool = False) -> None:
         self.text = text
         self.tag = tag  # what stands for an element's tag ("em", "/em") in the output
         self.open: list[str] = []  # the elements around the place read, innermost last
+        self.interesting = _INTERESTING_WITH_LINKS if links else _INTERESTING
+        self.brackets: list[list[int]] = []  # for each link's text being read: its open brackets, its images
+        self.crossed = False  # whether an emphasis opened in a link's text took one of its brackets
 
     def spans(self, pos: int, stop: str | None, kind: str) -> tuple[bool, int, list[str]]:
-        """Read from ``pos`` to ``stop`` (a delimiter that closes the element ``kind``) or the end:
-        (whether ``stop`` closed it, where the reading ended, the output)."""
+        """Read from ``pos`` to ``stop`` (a delimiter that closes the element ``kind``; for a
+        link's text, the bracket that balances its first) or the end: (whether ``stop`` closed it,
+        where the reading ended, the output)."""
         text = self.text
         out: list[str] = []
         start = pos
-        while (match := _INTERESTING.search(text, pos)) is not None:
+        while (match := self.interesting.search(text, pos)) is not None:
             at = match.start()
             out.append(text[pos:at])
-            if stop is not None and text.startswith(stop, at) and self._closes(at, stop, kind, start):
+            if kind in _LINKS and text[at] in "[]!":  # kramdown's bracket count, images read aside
+                counts = self.brackets[-1]
+                counts[0] += -1 if text[at] == "]" else 1
+                if counts[0] - counts[1] == 0:
+                    return True, at, out
+                if text[at] == "]":
+                    out.append("\\]")
+                    pos = at + 1
+                    continue
+            elif stop is not None and text.startswith(stop, at) and self._closes(at, stop, kind, start):
                 return True, at, out
             pos = self._one(at, out)
         out.append(text[pos:])
@@ -99,7 +133,50 @@ class _Reader:
             end = at + 1 if tag is None else tag.end()
             out.append(text[at:end])
             return end
+        if char in "[!":  # only where links are read
+            return self._link(at, out)
+        if char == "]":
+            out.append("\\]")
+            return at + 1
         return self._emphasis(at, out)
+
+    def _link(self, at: int, out: list[str]) -> int:
+        """kramdown's parse_link at ``at`` (``[`` or ``![``): an inline link or image, or its
+        bracket as text (then the reading goes on after it)."""
+        text = self.text
+        image = text[at] == "!"
+        start = at + (2 if image else 1)
+        bracket = "!\\[" if image else "\\["
+        if not image and any(kind in _LINKS for kind in self.open):  # a link holds no link
+            out.append(bracket)
+            return start
+        if len(self.open) >= _MAX_OPEN:  # images in images (kramdown nests them): no deeper here
+            raise _LeftToCommonMark
+        parent_is_link = bool(self.open) and self.open[-1] in _LINKS
+        kind = "img" if image else "a"
+        self.open.append(kind)
+        self.brackets.append([1, 0])
+        try:
+            found, end, inner = self.spans(start, None, kind)
+        finally:
+            self.open.pop()
+            self.brackets.pop()
+        if not found:
+            out.append(bracket)
+            return start
+        if not text.startswith("(", end + 1):
+            raise _LeftToCommonMark
+        url_end = _url_end(text, end + 1)
+        if url_end is None:
+            out.append(bracket)
+            return start
+        if image:  # its alt text is no text of the post: as written
+            out.append(text[at:url_end])
+            if parent_is_link:
+                self.brackets[-1][1] += 1
+        else:
+            out += ["[", *inner, "]", text[end + 1 : url_end]]
+        return url_end
 
     def _emphasis(self, at: int, out: list[str]) -> int:
         text = self.text
@@ -117,6 +194,8 @@ class _Reader:
         if not found:
             out.append("\\" + "\\".join(run))
             return after
+        if "]" in text[at:end] and any(kind in _LINKS for kind in self.open):
+            self.crossed = True
         tag = "strong" if len(inner[0]) == 2 else "em"
         out += [self.tag(tag), *inner[1:], self.tag(f"/{tag}")]
         return end
@@ -128,6 +207,29 @@ class _Reader:
         finally:
             self.open.pop()
         return found, end + len(delimiter), [delimiter, *inner]
+
+
+def _url_end(text: str, at: int) -> int | None:
+    """Where kramdown's inline link whose ``(`` is at ``at`` ends (after its ``)``), or None."""
+    angle = _LINK_ANGLE_URL.match(text, at)
+    if angle is not None:
+        if text.startswith(")", angle.end()):
+            return angle.end() + 1
+        pos = angle.end()
+    else:
+        depth, pos = 0, at
+        while (stop := _LINK_PAREN_STOP.search(text, pos)) is not None:
+            pos = stop.end()
+            if stop.group(2):
+                depth -= 1
+                if depth == 0:
+                    return pos
+            elif stop.group(1):
+                depth += 1
+            else:
+                break
+    title = _LINK_TITLE.match(text, pos)
+    return None if title is None else title.end()
 
 
 def _after_letter(text: str, at: int) -> bool:
@@ -150,3 +252,26 @@ def emphasis(text: str, tag: Callable[[str], str] = _html_tag) -> str:
         return text
     _found, _end, out = _Reader(text, tag).spans(0, None, "")
     return "".join(out)
+
+
+def linked_emphasis(text: str, tag: Callable[[str], str] = _html_tag) -> str | None:
+    """``emphasis`` for a span context with links: its text with the links and kramdown's
+    emphasis, when an emphasis opened in a link's text takes one of its brackets (where
+    CommonMark, which reads a link's text on its own, parts from kramdown); else None, and None
+    for a context with a tag or an autolink (kramdown reads an unclosed element to the end)."""
+    if "<" in text or _too_long(text):  # an element's or an autolink's text is read otherwise in there
+        return None
+    reader = _Reader(text, tag, links=True)
+    try:
+        _found, _end, out = reader.spans(0, None, "")
+    except _LeftToCommonMark:
+        return None
+    return "".join(out) if reader.crossed else None
+
+
+def _too_long(text: str) -> bool:
+    delimiters = text.count("*") + text.count("_")
+    brackets = text.count("[")
+    if delimiters * (delimiters + brackets + text.count("<") + text.count("\\")) > MAX_STEPS:
+        return True
+    return (delimiters + brackets) * len(text) > MAX_SCANNED

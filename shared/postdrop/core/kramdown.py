@@ -30,7 +30,8 @@ here, on the Markdown source around the tokens:
 - HTML inside a paragraph as kramdown's span parser reads it (spanhtml.py: a close tag that
   closes nothing, a block element's tag are text), a table row's cells each on its own;
   emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs without a link's
-  brackets; a lazy item line of the other list's kind is text of the deepest item.
+  brackets, and with them where an emphasis opened in a link's text runs past its brackets; a
+  lazy item line of the other list's kind is text of the deepest item.
 - after CommonMark: footnotes no text refers to are not output.
 
 Each rewrite runs only when the source has the characters it looks for, so the first
@@ -41,12 +42,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
-from postdrop.core.emphasis import emphasis
+from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
 from postdrop.core.spanhtml import cell_tags, text_tags
@@ -944,11 +945,17 @@ _RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 def _kramdown_emphasis(text: str, masked: Masked) -> str:
     """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
     or a heading's text on its own), strikethrough with it. Left to CommonMark and the rewrites
-    after this one: a paragraph with a link's brackets, a cell border, a line that opens with a
-    tag, a rule line, or a heading's ``{#id}``. Only the paragraphs with a delimiter are looked at.
+    after this one: a paragraph with a cell border, a line that opens with a tag, a rule line, or
+    a heading's ``{#id}``, and one with a link's brackets unless an emphasis opened in a link's
+    text runs past them (emphasis.linked_emphasis). Only the paragraphs with a delimiter are
+    looked at.
     The elements' tags are tokens (rendered after CommonMark): the rewrites after this one see no
     new "<" (nor pay for one)."""
-    if "~~" not in text and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None:
+    if (
+        "~~" not in text
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None
+        and ("[" not in text or _DELIMITER_IN_BRACKETS.search(text) is None)
+    ):
         return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
     tags: dict[str, str] = {}
 
@@ -967,8 +974,12 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
         start, end = _span_context(text, match.start())
         start = max(start, pos)
         context = text[start:end]
-        kept = _LEFT_TO_COMMONMARK.search(context) is not None
-        pieces += [text[pos:start], context if kept else _emphasis_context(context, tag)]
+        kept = _LEFT_TO_COMMONMARK.search(context)
+        if kept is None:
+            context = _emphasis_context(context, tag)
+        elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
+            context = _emphasis_context(context, tag, links=True)  # CommonMark's, unless a link's text parts
+        pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
 
@@ -988,6 +999,10 @@ _LEFT_TO_COMMONMARK = _lazy(r"[\[\]|]|\{#")
 
 
 _DELIMITER = _lazy(r"[*_]")
+# a delimiter that may open an emphasis (before no white space; "_" after no letter) after a bracket,
+# before the bracket that closes it: in a link's text, where kramdown's emphasis may open and run past
+# the link (a pair in there may be no pair to kramdown)
+_DELIMITER_IN_BRACKETS = _lazy(r"\[[^\]]{0,2000}?(?:\*|(?<![^\W\d_])_)(?!\s)")
 
 
 def _is_marker(text: str, at: int) -> bool:
@@ -1017,9 +1032,14 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _emphasis_context(context: str, tag: Callable[[str], str]) -> str:
-    """One span context's lines with kramdown's emphasis (as they are when it is left alone)."""
-    if "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
+def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = False) -> str:
+    """One span context's lines with kramdown's emphasis (as they are when it is left alone).
+    With ``links``, a context with links' brackets: as it is unless an emphasis opened in a
+    link's text takes one of its brackets (emphasis.linked_emphasis)."""
+    if links:
+        if _DELIMITER_IN_BRACKETS.search(context) is None:
+            return context  # no emphasis can open in a link's text: none can run past its brackets
+    elif "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
         return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
     leads, texts = [], []
     for line in context.split("\n"):
@@ -1030,7 +1050,13 @@ def _emphasis_context(context: str, tag: Callable[[str], str]) -> str:
     joined = "\n".join(texts)
     if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
         return context
-    read = emphasis(joined, tag).split("\n")
+    if links:
+        linked = linked_emphasis(joined, tag)
+        if linked is None:
+            return context
+        read = linked.split("\n")
+    else:
+        read = emphasis(joined, tag).split("\n")
     return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
 
 
@@ -1098,11 +1124,42 @@ def _has_cjk_delimiter(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=2)
+class _Last:
+    """The last text a function was given and its answer, kept by identity (a long text's hash
+    costs a pass over it): the tests of _rewrite ask about one text several times."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple[str | None, Any] = (None, None)
+
+
+_LINED = _Last()
+_NUMBERED = _Last()
+
+
+def _lined(text: str) -> str:
+    """``"\n" + text``, where the line patterns are searched (on a long post a copy costs about
+    what a search does)."""
+    key, lined = _LINED.last
+    if key is not text:
+        lined = "\n" + text
+        _LINED.last = (text, lined)
+    return cast("str", lined)
+
+
 def _numbered_lines(text: str) -> tuple[bool, bool]:
     """Whether ``text`` has a ``1)`` line, and an ordered item right under a paragraph's line:
-    one search for both (each line start it tries costs about as much as the whole test)."""
-    lined = "\n" + text
+    one search for both (each line start it tries costs about as much as the whole test). Its
+    two rewrites ask about one text: the last answer is kept."""
+    key, found = _NUMBERED.last
+    if key is not text:
+        found = _numbered_lines_of(_lined(text))
+        _NUMBERED.last = (text, found)
+    return cast("tuple[bool, bool]", found)
+
+
+def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
     paren = interrupt = False
     for match in _NUMBERED_LINE.finditer(lined):
         if match.group(2) == ")":
@@ -1449,7 +1506,7 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
 def _break_line_under_text(text: str) -> bool:
     """Whether a rule line or setext underline stands right under a line that is not blank: where
     _paragraph_breaks may have work (a rule between blank lines, the common one, needs none)."""
-    lined = "\n" + text
+    lined = _lined(text)
     for match in _BREAK_LINE_ANY.finditer(lined):
         above = lined.rfind("\n", 0, match.start()) + 1
         if _NON_SPACE.search(lined, above, match.start()) is not None:
@@ -1560,7 +1617,7 @@ def _xml_markup(text: str) -> str:
 # Each rewrite with the test of the whole source that says it has work to do: a substring
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
-    (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
+    (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search(_lined(text)) is not None), _drop_attributes),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
@@ -1568,7 +1625,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
-    (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search("\n" + text) is not None, _stray_colons),
+    (lambda text: _colon_opens_a_line(text) and _STRAY_COLON.search(_lined(text)) is not None, _stray_colons),
     (
         lambda text: "](" in text and (_ODD_TARGET.search(text) or _NESTED_BRACKET.search(text)) is not None,
         _inline_links,
@@ -1584,14 +1641,14 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "|" in text, _tables),
-    (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search("\n" + text) is not None, _wide_items),
+    (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search(_lined(text)) is not None, _wide_items),
     (
         lambda text: (
-            _BULLET_LINE_ANY.search("\n" + text) is not None and _ORDERED_LINE_ANY.search("\n" + text) is not None
+            _BULLET_LINE_ANY.search(_lined(text)) is not None and _ORDERED_LINE_ANY.search(_lined(text)) is not None
         ),
         _lazy_items,
     ),
-    (lambda text: " #" in text and _HEADING_ITEM_ANY.search("\n" + text) is not None, _heading_items),
+    (lambda text: " #" in text and _HEADING_ITEM_ANY.search(_lined(text)) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (_break_line_under_text, _paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), _heading_attributes),
