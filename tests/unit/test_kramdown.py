@@ -473,3 +473,18 @@ def test_emphasis_and_strikethrough_by_kramdowns_rules() -> None:
     assert "And *nest<strong>ed* like</strong> this." in got.html
     assert "<del>is a <em>strike</em> through *test ~~with nesting</del> involved* here~~." in got.html
     assert "snake_case_name stays." in got.text
+
+
+def test_a_tag_kramdown_cannot_read_for_its_unquoted_value_is_text() -> None:
+    # kramdown reads an unquoted attribute value of word characters only; CommonMark any
+    got = parse(
+        "Read the <a href=other.html>other page</a> now.\n\nAn image <img src=a.png alt=x> inline.\n\n"
+        "<img src=/pic.jpg width=300>\n\nA <span class=hl>word</span> tag.\n"
+    )
+    assert got.text.split("\n") == [
+        "Read the <a href=other.html>other page</a> now.",
+        "An image <img src=a.png alt=x> inline.",
+        "<img src=/pic.jpg width=300>",
+        "A word tag.",
+    ]
+    assert "<img" not in got.html and "<a " not in got.html

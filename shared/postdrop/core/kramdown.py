@@ -49,7 +49,7 @@ import pyromark
 from postdrop.core.emphasis import emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
-from postdrop.core.spanhtml import cell_tags, text_tags
+from postdrop.core.spanhtml import UNQUOTED_VALUE, cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -1578,7 +1578,13 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
-    (lambda text: "<" in text and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None), text_tags),
+    (
+        lambda text: (
+            "<" in text
+            and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None or UNQUOTED_VALUE.search(text) is not None)
+        ),
+        text_tags,
+    ),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (

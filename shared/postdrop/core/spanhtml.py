@@ -8,7 +8,9 @@ browser or the sanitizer would drop or act on it:
 
 - a close tag that closes nothing (no element is open, or the open one is another): ``An
   invalid </closing> tag.``, ``<SoMe>doit</some>``;
-- a block-level element's tag: ``A <p>block tag</p>.``, ``<hR>``.
+- a block-level element's tag: ``A <p>block tag</p>.``, ``<hR>``;
+- a tag kramdown does not read as one, where CommonMark does: an attribute value unquoted
+  but for word characters (``<a href=x.html>``, ``<img src=/a.png>``).
 
 ``text_tags`` escapes those in a masked source (opaque.py has made code and raw elements
 tokens), paragraph by paragraph; ``cell_tags`` in one table cell. A line that opens with the
@@ -21,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["KRAMDOWN_TAG", "NAME_START", "cell_tags", "raw_element", "text_tags"]
+__all__ = ["KRAMDOWN_TAG", "NAME_START", "UNQUOTED_VALUE", "cell_tags", "raw_element", "text_tags"]
 
 # kramdown's HTML tag, after XML's names: an attribute value is quoted or word characters only.
 # Anything else after "<" is text to kramdown (and a browser would read it as a tag, to the next ">").
@@ -33,6 +35,16 @@ _NAME = f"[{NAME_START}][{NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*+"
 KRAMDOWN_TAG = re.compile(
     rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
 )
+# CommonMark's raw HTML tag (open or close). One that is no KRAMDOWN_TAG (an attribute value
+# unquoted but for word characters: <a href=x.html>, <img src=/a.png>) is text to kramdown, and
+# CommonMark would pass it on as a tag: escaped.
+_COMMONMARK_TAG = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*+(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+"
+    r"(?:\s*=\s*(?:[^\s\"'=<>`]++|'[^']{0,4000}'|\"[^\"]{0,4000}\"))?)*+\s*/?>|/[A-Za-z][A-Za-z0-9-]*\s*>)"
+)
+# what may be such a tag (an unquoted value with a character that is no word character): the test
+# that a source has one, for a text without close tags that text_tags would not otherwise be run on
+UNQUOTED_VALUE = re.compile(r"<[A-Za-z][^<>]{0,4000}?=[ \t]*+[^\s\"'=<>`]*?[^\w\s\"'=<>`]")
 
 
 def _names(names: str) -> frozenset[str]:
@@ -164,7 +176,8 @@ def _read_tag(text: str, at: int, stack: list[tuple[str, bool]], limit: int) -> 
         return (at + 1, None) if end < 0 else (end + 3, True)
     tag = KRAMDOWN_TAG.match(text, at, limit)
     if tag is None:
-        return at + 1, None
+        other = _COMMONMARK_TAG.match(text, at, limit)
+        return (at + 1, None) if other is None else (other.end(), False)
     opened, closed = tag.group(1), tag.group(2)
     if closed is not None:
         if stack and (closed.lower() if stack[-1][1] else closed) == stack[-1][0]:
