@@ -21,7 +21,9 @@ What is opaque, as kramdown's grammar has it:
   length, not empty; one space off each end of a longer run's; one backtick between spaces
   is text); an XML-namespaced tag (``<some:tag>``: HTML to kramdown, text to CommonMark);
   kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, read as
-  spanhtml.raw_element reads them: tags nest, text is escaped; and the raw blocks above);
+  spanhtml.raw_element reads them: tags nest, text is escaped; and the raw blocks above); a
+  fenced code block inside a block quote (its lines, markers and all, go back to the source,
+  as fenced code does);
   ``$$ ... $$`` math, and ``\\$$ ... $$`` opening a block and ending its line (kramdown's
   block-math escape takes the backslash off: inline math). A code span does not cross from one
   table row into the next.
@@ -66,9 +68,12 @@ _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
 _HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}")
+_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)")
 _NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
-_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4})")
+_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~))")
+# a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
+# (group 2) and what follows it on its line (group 3)
+_QUOTED_FENCE = re.compile(r"([ \t]*(?:> ?[ \t]{0,3})*> ?)[ \t]{0,3}(`{3,}|~{3,})(.*)")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
@@ -281,6 +286,12 @@ def mask(text: str) -> Masked:
             and after_definition(text, above)
             and _LINK_TITLE.fullmatch(line) is None
         )
+        quoted = _quoted_fence(text, pos, line) if ">" in line else None
+        if quoted is not None:  # code in a quote: its lines go back to the source, markers and all
+            flush()
+            out.append(tokens.source(text[pos:quoted], block=True))
+            pos = quoted + 1
+            continue
         block_end = _block_end(text, pos, line, blank_before or defined_above, out, prose, unclosed)
         if block_end is None:
             prose.append(line)
@@ -399,6 +410,30 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             at, start = end + 1, 0
         unclosed[close_tag] = 0
         return None
+    return None
+
+
+def _quoted_fence(text: str, pos: int, line: str) -> int | None:
+    """Where fenced code that opens inside a block quote at the line ``line`` (starting at ``pos``)
+    ends: kramdown reads a quote's lines, its markers taken off, as blocks, and so code; each line
+    to the closing fence must carry as many markers. None: no such code (a fence kramdown does not
+    read as one, more than one word after it, or never closed in the quote)."""
+    fence = _QUOTED_FENCE.fullmatch(line)
+    if fence is None or len(fence.group(3).split()) > 1 or fence.group(2)[0] in fence.group(3):
+        return None
+    depth = fence.group(1).count(">")
+    mark = fence.group(2)
+    prefix = re.compile(rf"[ \t]*(?:> ?[ \t]{{0,3}}){{{depth - 1}}}> ?")
+    at = pos + len(line) + 1
+    while at <= len(text):
+        end = _line_end(text, at)
+        marked = prefix.match(text, at, end)
+        if marked is None:
+            return None  # the quote (or its depth) ends before the code does
+        rest = text[marked.end() : end].strip(" \t")
+        if rest.startswith(mark) and not rest.strip(mark[0]):
+            return end
+        at = end + 1
     return None
 
 
