@@ -488,3 +488,17 @@ def test_a_tag_kramdown_cannot_read_for_its_unquoted_value_is_text() -> None:
         "A word tag.",
     ]
     assert "<img" not in got.html and "<a " not in got.html
+
+
+def test_an_element_whose_content_kramdown_reads_raw_keeps_its_markdown_as_written() -> None:
+    # <u>, <mark>, <s>, <font> and names HTML lacks hold no Markdown to kramdown; <small>, <span> do
+    got = parse(
+        "Some <u>under *x*</u> and <mark>**m** `c`</mark>, but <small>_s_</small> and <span>*e*</span>.\n\n"
+        "这是<s>删除的*字*</s>，<font color=red>红*色*</font>。\n\n<u>Start *raw*</u> then *em*.\n"
+    )
+    assert got.text.split("\n") == [
+        "Some under *x* and **m** `c`, but s and e.",
+        "这是删除的*字*，红*色*。",
+        "Start *raw* then em.",
+    ]
+    assert "<u>under *x*</u>" in got.html and "<small><em>s</em></small>" in got.html

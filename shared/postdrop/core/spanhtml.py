@@ -62,6 +62,14 @@ BLOCK_ELEMENTS = _names(
     " section summary table tbody td th thead tfoot tr ul"
 )
 WITHOUT_BODY = _names("area base br col command embed hr img input keygen link meta param source track wbr")
+# the elements whose content kramdown reads as Markdown in a paragraph (its span and block content
+# models); the content of any other element with a body is raw: text and tags (raw_element)
+MARKDOWN_CONTENT = _names(
+    "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup"
+    " p q rb rbc rp rt rtc ruby select small span strong sub sup th tt address applet article aside blockquote"
+    " body dd details div dl fieldset figure figcaption footer form header hgroup iframe li main map menu nav"
+    " noscript object section summary td"
+)
 # the other names kramdown knows as HTML's (its content models'): matched without regard to case
 _OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
 HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
@@ -139,12 +147,14 @@ def cell_tags(cell: str) -> str:
 
 
 def raw_element(text: str, name: str, start: int, end: int, limit: int) -> tuple[int, str]:
-    """kramdown's reading of a raw span element (``<kbd>``, ``<code>``, ``<samp>``, ``<var>``)
+    """kramdown's reading of a raw span element (``<kbd>``, ``<code>``, ``<samp>``, ``<var>``,
+    ``<u>``, ``<mark>``, any element whose content model is raw to kramdown)
     whose open tag is ``text[start:end]``, in a paragraph that ends at ``limit``: its content is
     no Markdown, but its tags are read as a paragraph's are (an element in it of its own name
     nests, a close tag that closes nothing is text); never closed, it runs to the paragraph's
     end. Returns where it ends, and its HTML (text escaped, tags as written)."""
-    stack = [(name.lower(), True)]
+    html = name.lower() in HTML_ELEMENTS  # its close tag matched without regard to case
+    stack = [(name.lower(), True) if html else (name, False)]
     pieces = [text[start:end]]
     pos = end
     for match in _TAG_OPEN.finditer(text, end, limit):
