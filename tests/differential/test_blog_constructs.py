@@ -13,7 +13,8 @@ around it: the title, and the date in its file name) is built with the real Jeky
 - the text both ways (compare.py): every text block Jekyll renders is in ``text``, every line
   of ``text`` is in Jekyll's text, and no syntax leaks that Jekyll's text lacks;
 - the elements a reader sees (emphasis, links, images, code, quotes, list items, headings,
-  tables, rules, breaks, the raw elements): as many of each in ``html`` as in Jekyll's;
+  tables, rules, breaks, the raw elements): as many of each in ``html`` as in Jekyll's, and
+  ordered lists starting at the same numbers;
 - Jekyll's fields (excerpt, url, status, heading ids), as test_jekyll_fields.py compares them.
 """
 
@@ -988,4 +989,9 @@ def _elements(html: str) -> Counter[str]:
     for node in tree.css(_NAVIGATION):
         node.decompose()
     body = tree.body
-    return Counter(node.tag for node in body.traverse() if node.tag in COUNTED) if body is not None else Counter()
+    if body is None:
+        return Counter()
+    counted = Counter(node.tag for node in body.traverse() if node.tag in COUNTED)
+    # the number each ordered list starts at, as a reader sees it
+    counted.update(f"ol start={node.attributes.get('start') or 1}" for node in body.css("ol"))
+    return counted

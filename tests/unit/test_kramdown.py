@@ -502,3 +502,9 @@ def test_an_element_whose_content_kramdown_reads_raw_keeps_its_markdown_as_writt
         "Start *raw* then em.",
     ]
     assert "<u>under *x*</u>" in got.html and "<small><em>s</em></small>" in got.html
+
+
+def test_an_ordered_list_starts_at_one_whatever_its_first_number() -> None:
+    # kramdown ignores the numbers of a list's items; a raw <ol start> is kept as written
+    assert '<ol start="' not in parse("Steps:\n\n3. Third\n4. Fourth\n\n- x\n\n  7. nested\n").html
+    assert '<ol start="5">' in parse('3. Third\n\n<ol start="5"><li>raw</li></ol>\n').html

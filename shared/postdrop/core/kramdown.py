@@ -165,6 +165,8 @@ def render_kramdown(markdown: str) -> str:
     first_footnote = _footnote_nr(masked.text) if "footnote_nr" in masked.text else 1
     source = masked.to_source(_rewrite(masked))
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
+    if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
+        html = _LIST_START.sub("<ol>", html)
     if 'class="footnote-definition"' in html:
         html = _unreferenced_footnotes(html)
         if first_footnote != 1:
@@ -172,6 +174,8 @@ def render_kramdown(markdown: str) -> str:
     return masked.to_html(html)
 
 
+# the number pulldown-cmark starts an ordered list at (its first item's): kramdown's lists start at 1
+_LIST_START = _lazy(r'<ol start="\d+">')
 # {::options key="value" /}: each option's name and value
 _OPTION = _lazy(r"(\w+)\s*=\s*(?:\"([^\"]{0,200})\"|'([^']{0,200})'|(\S+?))(?=\s|/\})")
 # the number pulldown-cmark gives a footnote, at its reference and at its definition
