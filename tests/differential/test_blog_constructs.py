@@ -12,6 +12,7 @@ around it: the title, and the date in its file name) is built with the real Jeky
 
 - the text both ways (compare.py): every text block Jekyll renders is in ``text``, every line
   of ``text`` is in Jekyll's text, and no syntax leaks that Jekyll's text lacks;
+- the text in Jekyll's order: each of Jekyll's text blocks after the ones before it;
 - the elements a reader sees (emphasis, links, images, code, quotes, list items, headings,
   tables, rules, breaks, the raw elements): as many of each in ``html`` as in Jekyll's, and
   ordered lists starting at the same numbers;
@@ -29,7 +30,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
 from postdrop.core.site import Site
-from tests.differential.compare import text_problems
+from tests.differential.compare import fold, jekyll_text, text_problems
 from tests.differential.jekyll_site import JEKYLL, build, field_problems
 
 if TYPE_CHECKING:
@@ -938,6 +939,12 @@ TODO: dict[str, str] = {
 }
 
 
+# posts whose text blocks are read in another order on purpose, and why
+ORDER_KEPT: dict[str, str] = {
+    "2024-01-25-highlight.md": "rouge's linenos table holds the whole code in one cell, then its lines",
+}
+
+
 def _params() -> list[Any]:
     return [
         pytest.param(name, marks=[pytest.mark.xfail(reason=TODO[name], strict=True)] if name in TODO else [])
@@ -970,7 +977,26 @@ def test_postdrop_reads_the_post_as_jekyll_does(name: str, jekyll: dict[str, dic
         want, got = _elements(theirs["content"]), _elements(ours.html)
         if want != got:
             problems.append(f"elements Jekyll's alone: {dict(want - got)}, postdrop's alone: {dict(got - want)}")
+    if name not in ORDER_KEPT:
+        problems += _order_problems(ours.text, theirs["content"])
     assert not problems, "\n".join(problems)
+
+
+def _order_problems(ours: str, html: str) -> list[str]:
+    """Jekyll's text blocks that are in ``ours`` only before a block they follow in Jekyll's."""
+    blocks, _whole = jekyll_text(html)
+    text = fold(ours)
+    pos = 0
+    out_of_order = []
+    for block in map(fold, blocks):
+        at = text.find(block, pos)
+        if at >= 0:
+            pos = at
+        elif block in text:
+            out_of_order.append(block)
+    if not out_of_order:
+        return []
+    return [f"{len(out_of_order)} Jekyll text blocks out of Jekyll's order, first: {out_of_order[:3]}"]
 
 
 @pytest.mark.parametrize("name", list(POSTS))
@@ -981,7 +1007,7 @@ def test_jekyll_fields_agree(name: str, jekyll: dict[str, dict[str, Any]]) -> No
 
 
 def test_every_listed_post_is_a_post_here() -> None:
-    assert set(COUNTS_KEPT) <= set(POSTS) and set(TODO) <= set(POSTS)
+    assert set(COUNTS_KEPT) | set(ORDER_KEPT) | set(TODO) <= set(POSTS)
 
 
 def _elements(html: str) -> Counter[str]:

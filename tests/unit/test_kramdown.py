@@ -508,3 +508,8 @@ def test_an_ordered_list_starts_at_one_whatever_its_first_number() -> None:
     # kramdown ignores the numbers of a list's items; a raw <ol start> is kept as written
     assert '<ol start="' not in parse("Steps:\n\n3. Third\n4. Fourth\n\n- x\n\n  7. nested\n").html
     assert '<ol start="5">' in parse('3. Third\n\n<ol start="5"><li>raw</li></ol>\n').html
+
+
+def test_footnotes_come_after_the_text_in_the_order_of_their_references() -> None:
+    got = parse("A[^b] and B[^a].\n\n[^a]: Note a.\n\n[^b]: Note b.\n\nMiddle.\n\n[^c]: Unused.\n\nEnd.\n")
+    assert got.text.split("\n") == ["A1 and B2.", "Middle.", "End.", "1", "Note b.", "2", "Note a."]

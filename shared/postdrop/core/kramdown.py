@@ -232,14 +232,16 @@ _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
 
 
 def _unreferenced_footnotes(html: str) -> str:
-    """kramdown outputs no footnote that the text never refers to; pulldown-cmark outputs each
-    definition where it stands. (Rendered spans and raw HTML are tokens here: every <div> is
-    pulldown-cmark's own.)"""
-    referenced = set(_FOOTNOTE_REFERENCE.findall(html))
+    """kramdown outputs no footnote that the text never refers to, and the others after the text,
+    in the order of their first references; pulldown-cmark outputs each definition where it
+    stands. (Rendered spans and raw HTML are tokens here: every <div> is pulldown-cmark's own.)"""
+    references = _FOOTNOTE_REFERENCE.findall(html)
+    order = {label: k for k, label in enumerate(dict.fromkeys(references))}
     pieces: list[str] = []
+    notes: list[tuple[int, str]] = []
     pos = 0
     for match in _FOOTNOTE_DEFINITION.finditer(html):
-        if match.start() < pos or match.group(1) in referenced:
+        if match.start() < pos:
             continue
         depth, end = 0, match.start()
         for tag in _DIV_TAG.finditer(html, match.start()):
@@ -249,9 +251,14 @@ def _unreferenced_footnotes(html: str) -> str:
                 break
         if end == match.start():
             break  # never closed: pulldown-cmark closes what it opens, so this is no definition of its
+        if match.group(1) in order:
+            notes.append((order[match.group(1)], html[match.start() : end]))
         pieces.append(html[pos : match.start()])
         pos = end
-    return "".join(pieces) + html[pos:] if pieces else html
+    if not pieces:
+        return html
+    notes.sort(key=lambda note: note[0])
+    return "".join(pieces) + html[pos:] + "\n".join(note for _k, note in notes)
 
 
 def to_commonmark(markdown: str) -> str:
