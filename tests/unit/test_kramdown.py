@@ -513,3 +513,9 @@ def test_an_ordered_list_starts_at_one_whatever_its_first_number() -> None:
 def test_footnotes_come_after_the_text_in_the_order_of_their_references() -> None:
     got = parse("A[^b] and B[^a].\n\n[^a]: Note a.\n\n[^b]: Note b.\n\nMiddle.\n\n[^c]: Unused.\n\nEnd.\n")
     assert got.text.split("\n") == ["A1 and B2.", "Middle.", "End.", "1", "Note b.", "2", "Note a."]
+
+
+def test_a_footnote_label_kramdown_does_not_read_is_text_and_its_definition_a_link_definition() -> None:
+    # kramdown's labels start with an ASCII word character: "[^注]" is no footnote to it
+    got = parse("A[^注] and B[^ok-1].\n\n[^注]: A note nobody sees.\n[^ok-1]: Shown.\n")
+    assert got.text.split("\n") == ["A[^注] and B1.", "1", "Shown."]

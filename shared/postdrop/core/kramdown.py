@@ -147,6 +147,10 @@ _FOOTNOTE_DEFINITION = _lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = _lazy(r"<(/?)div[\s>]")
 _DEFINITION_ROW = _lazy(r"^([ \t]*)\[(?=[^\]\n]*\]:)")
 _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
+# searched in "\n" + text: a footnote mark (or definition, opening a line) whose label kramdown
+# does not read as one: its labels are an ASCII word character, then those and "-" (Ruby's \w)
+_FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
+_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|{_FOREIGN_LABEL}")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -895,6 +899,16 @@ def _end_of_blocks(text: str) -> str:
     return _sub_in_prose(_END_OF_BLOCK, lambda match: f"\n{match.group(1)}<!-- -->", "\n" + text)[1:]
 
 
+def _foreign_footnotes(text: str) -> str:
+    """A footnote whose label kramdown does not read (``[^注]``): its mark is text, and its
+    definition a link definition to kramdown, which shows nothing (the line goes)."""
+
+    def one(match: re.Match[str]) -> str:
+        return "\n" if match.group(1) is not None else f"\\{match.group(0)}"  # a definition's line goes
+
+    return _sub_in_prose(_FOREIGN_FOOTNOTE, one, "\n" + text)[1:]
+
+
 def _paren_items(text: str) -> str:
     """``1)`` opens no list item in kramdown: its ``)`` is escaped, so CommonMark reads text too."""
     return _sub_in_prose(_PAREN_ITEM, lambda match: f"\n{match.group(1)}\\)", "\n" + text)[1:]
@@ -1572,6 +1586,7 @@ def _xml_markup(text: str) -> str:
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search("\n" + text) is not None), _drop_attributes),
+    (lambda text: "[^" in text and _FOREIGN_FOOTNOTE.search(text) is not None, _foreign_footnotes),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
