@@ -959,8 +959,8 @@ TODO: dict[str, str] = {
     "2024-04-02-raw-in-link.md": (
         "'<u>An **open** underline' never closed: kramdown reads a raw element to its paragraph's end"
         " (Jekyll shows the asterisks); postdrop reads a raw element only to its close tag and leaves an"
-        " unclosed one to CommonMark, since '<<word>>' (kramdown's guillemets, read before its tags) and"
-        " other unclosed '<' would otherwise swallow their paragraph"
+        " unclosed one to CommonMark: '<<word>>' (kramdown's guillemets) and a link's '(<my file.html>)'"
+        " destination, which kramdown reads before any tag, would otherwise swallow their paragraph"
     ),
 }
 
