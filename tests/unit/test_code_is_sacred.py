@@ -1,7 +1,7 @@
 """Code is sacred: no rule of the reader changes the inside of code, whatever it holds.
 
 Generated posts mix prose with every kind of code kramdown knows (fenced with ``` and ~~~,
-a fence inside a list item, indented, ``{% highlight %}``, ``<pre>``, code spans, ``<code>``
+a fence inside a list item or a block quote, indented, ``{% highlight %}``, ``<pre>``, code spans, ``<code>``
 and ``<kbd>`` elements), and the code holds every construct the reader rewrites elsewhere:
 attribute lists, extensions, abbreviations, math, guillemets, emphasis, tables, rules,
 end-of-block marks, line breaks, items, HTML. Given such a post, when it is parsed, then each
@@ -74,6 +74,9 @@ def _block(kind: str, lines: list[str]) -> tuple[str, str]:
     if kind == "listed":  # a fence one column into its list item: kramdown keeps that column
         inner = "\n".join("    " + line for line in lines)
         return f"1. Item:\n\n    ```\n{inner}\n    ```", "\n".join(" " + line for line in lines) + "\n"
+    if kind == "quoted":  # a fence inside a block quote: each line carries the quote's marker
+        inner = "\n".join(f"> {line}" for line in lines)
+        return f"> Quoted:\n>\n> ```\n{inner}\n> ```", code + "\n"
     if kind == "highlight":
         return f"{{% highlight ruby %}}\n{code}\n{{% endhighlight %}}", code
     return f"<pre><code>{_escape(code)}</code></pre>", code  # pre
@@ -90,7 +93,9 @@ def post_with_code(draw: st.DrawFn) -> tuple[str, list[str]]:
     for _ in range(draw(st.integers(1, 4))):
         parts.append(draw(prose))
         kind = draw(
-            st.sampled_from(["backticks", "tildes", "indented", "listed", "highlight", "pre", "span", "element"])
+            st.sampled_from(
+                ["backticks", "tildes", "indented", "listed", "quoted", "highlight", "pre", "span", "element"]
+            )
         )
         lines = draw(code_lines)
         if kind == "span":

@@ -489,3 +489,49 @@ def test_emphasis_and_strikethrough_by_kramdowns_rules() -> None:
 )
 def test_emphasis_opened_in_a_links_text_may_run_past_its_brackets(body: str, html: str) -> None:
     assert parse(body).html == html.replace('">', '" rel="noopener noreferrer nofollow">')
+
+
+def test_a_tag_kramdown_cannot_read_for_its_unquoted_value_is_text() -> None:
+    # kramdown reads an unquoted attribute value of word characters only; CommonMark any
+    got = parse(
+        "Read the <a href=other.html>other page</a> now.\n\nAn image <img src=a.png alt=x> inline.\n\n"
+        "<img src=/pic.jpg width=300>\n\nA <span class=hl>word</span> tag.\n"
+    )
+    assert got.text.split("\n") == [
+        "Read the <a href=other.html>other page</a> now.",
+        "An image <img src=a.png alt=x> inline.",
+        "<img src=/pic.jpg width=300>",
+        "A word tag.",
+    ]
+    assert "<img" not in got.html and "<a " not in got.html
+
+
+def test_an_element_whose_content_kramdown_reads_raw_keeps_its_markdown_as_written() -> None:
+    # <u>, <mark>, <s>, <font> and names HTML lacks hold no Markdown to kramdown; <small>, <span> do
+    got = parse(
+        "Some <u>under *x*</u> and <mark>**m** `c`</mark>, but <small>_s_</small> and <span>*e*</span>.\n\n"
+        "这是<s>删除的*字*</s>，<font color=red>红*色*</font>。\n\n<u>Start *raw*</u> then *em*.\n"
+    )
+    assert got.text.split("\n") == [
+        "Some under *x* and **m** `c`, but s and e.",
+        "这是删除的*字*，红*色*。",
+        "Start *raw* then em.",
+    ]
+    assert "<u>under *x*</u>" in got.html and "<small><em>s</em></small>" in got.html
+
+
+def test_an_ordered_list_starts_at_one_whatever_its_first_number() -> None:
+    # kramdown ignores the numbers of a list's items; a raw <ol start> is kept as written
+    assert '<ol start="' not in parse("Steps:\n\n3. Third\n4. Fourth\n\n- x\n\n  7. nested\n").html
+    assert '<ol start="5">' in parse('3. Third\n\n<ol start="5"><li>raw</li></ol>\n').html
+
+
+def test_footnotes_come_after_the_text_in_the_order_of_their_references() -> None:
+    got = parse("A[^b] and B[^a].\n\n[^a]: Note a.\n\n[^b]: Note b.\n\nMiddle.\n\n[^c]: Unused.\n\nEnd.\n")
+    assert got.text.split("\n") == ["A1 and B2.", "Middle.", "End.", "1", "Note b.", "2", "Note a."]
+
+
+def test_a_footnote_label_kramdown_does_not_read_is_text_and_its_definition_a_link_definition() -> None:
+    # kramdown's labels start with an ASCII word character: "[^注]" is no footnote to it
+    got = parse("A[^注] and B[^ok-1].\n\n[^注]: A note nobody sees.\n[^ok-1]: Shown.\n")
+    assert got.text.split("\n") == ["A[^注] and B1.", "1", "Shown."]

@@ -50,7 +50,7 @@ import pyromark
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
-from postdrop.core.spanhtml import cell_tags, text_tags
+from postdrop.core.spanhtml import UNQUOTED_VALUE, cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -148,6 +148,10 @@ _FOOTNOTE_DEFINITION = _lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = _lazy(r"<(/?)div[\s>]")
 _DEFINITION_ROW = _lazy(r"^([ \t]*)\[(?=[^\]\n]*\]:)")
 _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
+# searched in "\n" + text: a footnote mark (or definition, opening a line) whose label kramdown
+# does not read as one: its labels are an ASCII word character, then those and "-" (Ruby's \w)
+_FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
+_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|{_FOREIGN_LABEL}")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -166,6 +170,8 @@ def render_kramdown(markdown: str) -> str:
     first_footnote = _footnote_nr(masked.text) if "footnote_nr" in masked.text else 1
     source = masked.to_source(_rewrite(masked))
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
+    if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
+        html = _LIST_START.sub("<ol>", html)
     if 'class="footnote-definition"' in html:
         html = _unreferenced_footnotes(html)
         if first_footnote != 1:
@@ -173,6 +179,8 @@ def render_kramdown(markdown: str) -> str:
     return masked.to_html(html)
 
 
+# the number pulldown-cmark starts an ordered list at (its first item's): kramdown's lists start at 1
+_LIST_START = _lazy(r'<ol start="\d+">')
 # {::options key="value" /}: each option's name and value
 _OPTION = _lazy(r"(\w+)\s*=\s*(?:\"([^\"]{0,200})\"|'([^']{0,200})'|(\S+?))(?=\s|/\})")
 # the number pulldown-cmark gives a footnote, at its reference and at its definition
@@ -229,14 +237,16 @@ _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
 
 
 def _unreferenced_footnotes(html: str) -> str:
-    """kramdown outputs no footnote that the text never refers to; pulldown-cmark outputs each
-    definition where it stands. (Rendered spans and raw HTML are tokens here: every <div> is
-    pulldown-cmark's own.)"""
-    referenced = set(_FOOTNOTE_REFERENCE.findall(html))
+    """kramdown outputs no footnote that the text never refers to, and the others after the text,
+    in the order of their first references; pulldown-cmark outputs each definition where it
+    stands. (Rendered spans and raw HTML are tokens here: every <div> is pulldown-cmark's own.)"""
+    references = _FOOTNOTE_REFERENCE.findall(html)
+    order = {label: k for k, label in enumerate(dict.fromkeys(references))}
     pieces: list[str] = []
+    notes: list[tuple[int, str]] = []
     pos = 0
     for match in _FOOTNOTE_DEFINITION.finditer(html):
-        if match.start() < pos or match.group(1) in referenced:
+        if match.start() < pos:
             continue
         depth, end = 0, match.start()
         for tag in _DIV_TAG.finditer(html, match.start()):
@@ -246,9 +256,14 @@ def _unreferenced_footnotes(html: str) -> str:
                 break
         if end == match.start():
             break  # never closed: pulldown-cmark closes what it opens, so this is no definition of its
+        if match.group(1) in order:
+            notes.append((order[match.group(1)], html[match.start() : end]))
         pieces.append(html[pos : match.start()])
         pos = end
-    return "".join(pieces) + html[pos:] if pieces else html
+    if not pieces:
+        return html
+    notes.sort(key=lambda note: note[0])
+    return "".join(pieces) + html[pos:] + "\n".join(note for _k, note in notes)
 
 
 def to_commonmark(markdown: str) -> str:
@@ -883,6 +898,16 @@ def _end_of_blocks(text: str) -> str:
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
     block), and neither the text nor the sanitized HTML keeps it."""
     return _sub_in_prose(_END_OF_BLOCK, lambda match: f"\n{match.group(1)}<!-- -->", "\n" + text)[1:]
+
+
+def _foreign_footnotes(text: str) -> str:
+    """A footnote whose label kramdown does not read (``[^注]``): its mark is text, and its
+    definition a link definition to kramdown, which shows nothing (the line goes)."""
+
+    def one(match: re.Match[str]) -> str:
+        return "\n" if match.group(1) is not None else f"\\{match.group(0)}"  # a definition's line goes
+
+    return _sub_in_prose(_FOREIGN_FOOTNOTE, one, "\n" + text)[1:]
 
 
 def _paren_items(text: str) -> str:
@@ -1618,6 +1643,7 @@ def _xml_markup(text: str) -> str:
 # test first, then at most one search, so a post with none of these constructs pays for none.
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search(_lined(text)) is not None), _drop_attributes),
+    (lambda text: "[^" in text and _FOREIGN_FOOTNOTE.search(text) is not None, _foreign_footnotes),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
@@ -1635,7 +1661,13 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
-    (lambda text: "<" in text and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None), text_tags),
+    (
+        lambda text: (
+            "<" in text
+            and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None or UNQUOTED_VALUE.search(text) is not None)
+        ),
+        text_tags,
+    ),
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (

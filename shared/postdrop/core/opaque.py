@@ -20,8 +20,11 @@ What is opaque, as kramdown's grammar has it:
 - spans, found within a paragraph: a code span (a backtick run to the next run of the same
   length, not empty; one space off each end of a longer run's; one backtick between spaces
   is text); an XML-namespaced tag (``<some:tag>``: HTML to kramdown, text to CommonMark);
-  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, read as
-  spanhtml.raw_element reads them: tags nest, text is escaped; and the raw blocks above);
+  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, and every
+  element whose content kramdown does not read as Markdown in a paragraph: ``<u>``, ``<mark>``,
+  ``<s>``, ``<font>``, a name HTML does not have; read as spanhtml.raw_element reads them: tags
+  nest, text is escaped; and the raw blocks above); a fenced code block inside a block quote
+  (its lines, markers and all, go back to the source, as fenced code does);
   ``$$ ... $$`` math, and ``\\$$ ... $$`` opening a block and ending its line (kramdown's
   block-math escape takes the backslash off: inline math). A code span does not cross from one
   table row into the next.
@@ -46,7 +49,14 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.spanhtml import KRAMDOWN_TAG, NAME_START_CLASS, raw_element
+from postdrop.core.spanhtml import (
+    BLOCK_ELEMENTS,
+    KRAMDOWN_TAG,
+    MARKDOWN_CONTENT,
+    NAME_START_CLASS,
+    WITHOUT_BODY,
+    raw_element,
+)
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -66,9 +76,12 @@ _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
 _HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}")
+_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)")
 _NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
-_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4})")
+_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~))")
+# a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
+# (group 2) and what follows it on its line (group 3)
+_QUOTED_FENCE = re.compile(r"([ \t]*(?:> ?[ \t]{0,3})*> ?)[ \t]{0,3}(`{3,}|~{3,})(.*)")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
@@ -81,7 +94,7 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
     r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
-    r"|(<[A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",  # another tag: its attributes hold no span
+    r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
 # The same places, found by three searches that each skip ahead to their first character (a
@@ -91,7 +104,7 @@ _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ah
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
     r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
     r"|(/?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
-    r"|([A-Za-z][\w-]{0,100}\s[^<>]{0,2000}>))",
+    r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
 )
 _HTML_BLOCK_OPEN = re.compile(
@@ -112,6 +125,9 @@ _CELL_BORDER = re.compile(r"(?<!\\)\|")
 # the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element); <pre>, <script>,
 # <style> and <textarea> run to their first close tag
 _RAW_SPAN_ELEMENTS = frozenset({"code", "kbd", "samp", "var"})
+# every element with a body outside spanhtml.MARKDOWN_CONTENT (<u>, <mark>, <s>, <font>, a name
+# HTML does not have) holds text and tags but no Markdown in a paragraph, as <kbd> does
+_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
 # where kramdown's paragraph ends (kramdown-parser-gfm's rule): a blank line, or a line that opens
 # a list item, an ATX heading, a definition or a fenced code block. (A quote's line too, but a
 # quote's own lines each open with ">": those are left to the blank lines.)
@@ -281,6 +297,12 @@ def mask(text: str) -> Masked:
             and after_definition(text, above)
             and _LINK_TITLE.fullmatch(line) is None
         )
+        quoted = _quoted_fence(text, pos, line) if ">" in line else None
+        if quoted is not None:  # code in a quote: its lines go back to the source, markers and all
+            flush()
+            out.append(tokens.source(text[pos:quoted], block=True))
+            pos = quoted + 1
+            continue
         block_end = _block_end(text, pos, line, blank_before or defined_above, out, prose, unclosed)
         if block_end is None:
             prose.append(line)
@@ -399,6 +421,30 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             at, start = end + 1, 0
         unclosed[close_tag] = 0
         return None
+    return None
+
+
+def _quoted_fence(text: str, pos: int, line: str) -> int | None:
+    """Where fenced code that opens inside a block quote at the line ``line`` (starting at ``pos``)
+    ends: kramdown reads a quote's lines, its markers taken off, as blocks, and so code; each line
+    to the closing fence must carry as many markers. None: no such code (a fence kramdown does not
+    read as one, more than one word after it, or never closed in the quote)."""
+    fence = _QUOTED_FENCE.fullmatch(line)
+    if fence is None or len(fence.group(3).split()) > 1 or fence.group(2)[0] in fence.group(3):
+        return None
+    depth = fence.group(1).count(">")
+    mark = fence.group(2)
+    prefix = re.compile(rf"[ \t]*(?:> ?[ \t]{{0,3}}){{{depth - 1}}}> ?")
+    at = pos + len(line) + 1
+    while at <= len(text):
+        end = _line_end(text, at)
+        marked = prefix.match(text, at, end)
+        if marked is None:
+            return None  # the quote (or its depth) ends before the code does
+        rest = text[marked.end() : end].strip(" \t")
+        if rest.startswith(mark) and not rest.strip(mark[0]):
+            return end
+        at = end + 1
     return None
 
 
@@ -698,7 +744,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             at = back if unescaped else opener
             pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
-        elif not raw_only and value.lower() in _RAW_SPAN_ELEMENTS:  # kramdown's span reading: tags, no Markdown
+        elif not raw_only and (value.lower() in _RAW_SPAN_ELEMENTS or kind == "raw text"):  # tags, no Markdown
             if not _close_tag_between(text, value.lower(), closes, end, limit):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
             close, rendered = raw_element(text, value, start, end, limit)
@@ -779,14 +825,15 @@ def _close_tag_between(text: str, tag: str, closes: dict[str, list[int]], start:
 
 def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]]:
     """Where a span may open in ``text``, in order, as (start, end, kind, value): "`" (the
-    backtick run), "$" ("$$"), "raw" (a raw element's name), "ns" (an XML-namespaced tag, whole)
-    or "tag" (another tag, whose attributes hold no span). The places _SPAN_OPEN.finditer finds;
+    backtick run), "$" ("$$"), "raw" (a raw element's name), "raw text" (the name of another
+    element that holds no Markdown: _other_tag), "ns" (an XML-namespaced tag, whole) or "tag"
+    (another tag, whose attributes hold no span). The places _SPAN_OPEN.finditer finds;
     a text with more candidates than a post may have elements is scanned by _SPAN_OPEN itself,
     one place at a time (the caller stops it past MAX_ELEMENTS)."""
     ticks = 0 if raw_only else text.count("`")
     dollars = 0 if raw_only else text.count("$$")
     if ticks + dollars + text.count("<") > MAX_ELEMENTS:
-        return _each_opener(text)
+        return _each_opener(text, raw_only=raw_only)
     found: list[tuple[int, int, str, str]] = []
     if ticks:
         found += [(m.start(), m.end(), "`", m.group()) for m in _TICKS.finditer(text)]
@@ -800,8 +847,10 @@ def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]
             raw, namespaced, _other = m.groups()
             if raw is not None:
                 found.append((m.start(), m.end(), "raw", raw))
+            elif namespaced is not None:
+                found.append((m.start(), m.end(), "ns", m.group()))
             else:
-                found.append((m.start(), m.end(), "ns" if namespaced is not None else "tag", m.group()))
+                found.append(_other_tag(m.start(), m.end(), m.group(), text, raw_only=raw_only))
     if not (ticks or dollars):
         return found  # tags alone: one search's matches, in order, none inside another
     found.sort()
@@ -814,11 +863,34 @@ def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]
     return places
 
 
-def _each_opener(text: str) -> Iterator[tuple[int, int, str, str]]:
+def _each_opener(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, str]]:
     """_openers' places found by _SPAN_OPEN itself, one at a time (for a text with very many)."""
     for match in _SPAN_OPEN.finditer(text):
         kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
-        yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
+        if kind == "tag":
+            yield _other_tag(match.start(), match.end(), match.group(), text, raw_only=raw_only)
+        else:
+            yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
+
+
+def _other_tag(start: int, end: int, tag: str, text: str, *, raw_only: bool) -> tuple[int, int, str, str]:
+    """A tag _SPAN_TAG finds that is no code element nor namespaced: "raw text" (its name) when it
+    opens an element that holds no Markdown in a paragraph (kramdown's raw content model: not one
+    of spanhtml.MARKDOWN_CONTENT, nor a block element's tag, which is text there, nor one without a body),
+    and kramdown reads it as a tag; else "tag" (the tag whole)."""
+    if not raw_only and not tag.endswith("/>"):
+        name = _TAG_NAME.match(tag)
+        lowered = name.group(1).lower() if name is not None else ""
+        if (
+            name is not None
+            and lowered not in MARKDOWN_CONTENT
+            and lowered not in BLOCK_ELEMENTS
+            and lowered not in WITHOUT_BODY
+            and (kramdown_tag := KRAMDOWN_TAG.match(text, start)) is not None
+            and kramdown_tag.end() == end
+        ):
+            return start, end, "raw text", name.group(1)
+    return start, end, "tag", tag
 
 
 _KINDS = ("`", "$", "raw", "ns", "tag")

@@ -8,7 +8,9 @@ browser or the sanitizer would drop or act on it:
 
 - a close tag that closes nothing (no element is open, or the open one is another): ``An
   invalid </closing> tag.``, ``<SoMe>doit</some>``;
-- a block-level element's tag: ``A <p>block tag</p>.``, ``<hR>``.
+- a block-level element's tag: ``A <p>block tag</p>.``, ``<hR>``;
+- a tag kramdown does not read as one, where CommonMark does: an attribute value unquoted
+  but for word characters (``<a href=x.html>``, ``<img src=/a.png>``).
 
 ``text_tags`` escapes those in a masked source (opaque.py has made code and raw elements
 tokens), paragraph by paragraph; ``cell_tags`` in one table cell. A line that opens with the
@@ -22,7 +24,16 @@ import re
 import sys
 from bisect import bisect_right
 
-__all__ = ["KRAMDOWN_TAG", "NAME_START", "NAME_START_CLASS", "cell_tags", "negated_class", "raw_element", "text_tags"]
+__all__ = [
+    "KRAMDOWN_TAG",
+    "NAME_START",
+    "NAME_START_CLASS",
+    "UNQUOTED_VALUE",
+    "cell_tags",
+    "negated_class",
+    "raw_element",
+    "text_tags",
+]
 
 # kramdown's HTML tag, after XML's names: an attribute value is quoted or word characters only.
 # Anything else after "<" is text to kramdown (and a browser would read it as a tag, to the next ">").
@@ -61,6 +72,16 @@ _NAME = f"{NAME_START_CLASS}{negated_class(_NAME_CHARS)}*+"
 KRAMDOWN_TAG = re.compile(
     rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
 )
+# CommonMark's raw HTML tag (open or close). One that is no KRAMDOWN_TAG (an attribute value
+# unquoted but for word characters: <a href=x.html>, <img src=/a.png>) is text to kramdown, and
+# CommonMark would pass it on as a tag: escaped.
+_COMMONMARK_TAG = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*+(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+"
+    r"(?:\s*=\s*(?:[^\s\"'=<>`]++|'[^']{0,4000}'|\"[^\"]{0,4000}\"))?)*+\s*/?>|/[A-Za-z][A-Za-z0-9-]*\s*>)"
+)
+# what may be such a tag (an unquoted value with a character that is no word character): the test
+# that a source has one, for a text without close tags that text_tags would not otherwise be run on
+UNQUOTED_VALUE = re.compile(r"<[A-Za-z][^<>]{0,4000}?=[ \t]*+[^\s\"'=<>`]*?[^\w\s\"'=<>`]")
 
 
 def _names(names: str) -> frozenset[str]:
@@ -78,6 +99,14 @@ BLOCK_ELEMENTS = _names(
     " section summary table tbody td th thead tfoot tr ul"
 )
 WITHOUT_BODY = _names("area base br col command embed hr img input keygen link meta param source track wbr")
+# the elements whose content kramdown reads as Markdown in a paragraph (its span and block content
+# models); the content of any other element with a body is raw: text and tags (raw_element)
+MARKDOWN_CONTENT = _names(
+    "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup"
+    " p q rb rbc rp rt rtc ruby select small span strong sub sup th tt address applet article aside blockquote"
+    " body dd details div dl fieldset figure figcaption footer form header hgroup iframe li main map menu nav"
+    " noscript object section summary td"
+)
 # the other names kramdown knows as HTML's (its content models'): matched without regard to case
 _OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
 HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
@@ -155,12 +184,14 @@ def cell_tags(cell: str) -> str:
 
 
 def raw_element(text: str, name: str, start: int, end: int, limit: int) -> tuple[int, str]:
-    """kramdown's reading of a raw span element (``<kbd>``, ``<code>``, ``<samp>``, ``<var>``)
+    """kramdown's reading of a raw span element (``<kbd>``, ``<code>``, ``<samp>``, ``<var>``,
+    ``<u>``, ``<mark>``, any element whose content model is raw to kramdown)
     whose open tag is ``text[start:end]``, in a paragraph that ends at ``limit``: its content is
     no Markdown, but its tags are read as a paragraph's are (an element in it of its own name
     nests, a close tag that closes nothing is text); never closed, it runs to the paragraph's
     end. Returns where it ends, and its HTML (text escaped, tags as written)."""
-    stack = [(name.lower(), True)]
+    html = name.lower() in HTML_ELEMENTS  # its close tag matched without regard to case
+    stack = [(name.lower(), True) if html else (name, False)]
     pieces = [text[start:end]]
     pos = end
     for match in _TAG_OPEN.finditer(text, end, limit):
@@ -192,7 +223,8 @@ def _read_tag(text: str, at: int, stack: list[tuple[str, bool]], limit: int) -> 
         return (at + 1, None) if end < 0 else (end + 3, True)
     tag = KRAMDOWN_TAG.match(text, at, limit)
     if tag is None:
-        return at + 1, None
+        other = _COMMONMARK_TAG.match(text, at, limit)
+        return (at + 1, None) if other is None else (other.end(), False)
     opened, closed = tag.group(1), tag.group(2)
     if closed is not None:
         if stack and (closed.lower() if stack[-1][1] else closed) == stack[-1][0]:
