@@ -106,3 +106,8 @@ def test_a_long_text_run_sanitizes_to_what_it_would_unsplit(run: str) -> None:
 
     html = "<p>" + run * 5000 + "</p><pre>" + run * 3000 + "</pre>"
     assert sanitize_html(html) == _cleaner().clean(html).strip()
+
+
+def test_a_collapsed_section_keeps_its_shape_and_loses_its_handlers() -> None:
+    html = sanitize_html('<details open ontoggle="steal()"><summary>More</summary><p>Hidden <b>text</b>.</p></details>')
+    assert html == "<details><summary>More</summary><p>Hidden <b>text</b>.</p></details>"

@@ -1,6 +1,7 @@
 """The HTML allow-list. Everything not named here is removed by nh3 (ammonia).
 
-- Tags: text structure, lists, tables, links, images, quotes, code. No script, style,
+- Tags: text structure, lists, tables, links, images, quotes, code, and a collapsed
+  ``<details>`` with its ``<summary>`` (kept closed: no ``open``). No script, style,
   iframe, object, embed, form, input, svg or math: their content is dropped whole.
 - Attributes: href on links; src, alt, title, width, height on images; table spans.
   ``lang`` and ``title`` on every allowed tag (nh3's generic attributes: text, never a URL).
@@ -29,10 +30,10 @@ __all__ = [
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "caption", "center", "code", "dd", "del", "div", "dl", "dt",
-        "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-        "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table",
-        "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+        "a", "abbr", "b", "blockquote", "br", "caption", "center", "code", "dd", "del", "details", "div",
+        "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
+        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {
