@@ -71,11 +71,18 @@ HELD_INLINE_BYTES = 16 * 1024
 
 
 def notification_for(
-    item: dict[str, Any], event_type: EventType, previous: dict[str, Any] | None, change: dict[str, Any] | None = None
+    item: dict[str, Any],
+    event_type: EventType,
+    previous: dict[str, Any] | None,
+    change: dict[str, Any] | None = None,
+    *,
+    post_json: str | None = None,
 ) -> Notification:
     """The notification of what ``item`` shows, as of its ``since``, told after ``previous``
     (the record type and filters of the state subscribers were told before it; None: nothing),
     and for a post.updated what changed: the item's ``announcement`` holds all three.
+    ``post_json``: the post the item shows, when the caller has it already (else it is read
+    from the item, when the head's INLINE_FIELDS are left to it).
 
     Every field is a function of the state and of ``previous``: each delivery of one
     announcement is the same bytes.
@@ -98,7 +105,7 @@ def notification_for(
         fields |= {name: item[name] for name in PostHead.model_fields if item.get(name) is not None}
         fields.pop("field_hashes", None)  # what the next change compares with; not for subscribers
         if not any(name in item for name in INLINE_FIELDS):  # left out beside an inline post: read from it
-            inline = stored_post_json(item)
+            inline = post_json if post_json is not None else stored_post_json(item)
             fields |= inline_fields(json.loads(inline)) if inline is not None else {}
     elif now[0] == "REJECTED":  # what the rejected file's front matter said, where it could be read
         fields |= filters_of(item)
@@ -294,18 +301,18 @@ def outgoing_for(
     its ``announcement``."""
     from postdrop.adapters.topic import Outgoing  # noqa: PLC0415 - as in notification_for
 
-    notification = notification_for(item, event_type, previous, change)
-    if event_type not in POST_EVENTS:
-        return Outgoing(notification)
-    status = item.get("status")  # the effective status: the post's own is the one it was parsed with
     head = envelope.head if envelope is not None else None
     carried = (envelope is not None and head is not None and item["key"] == envelope.change.key
                and item["content_hash"] == head.content_hash)  # fmt: skip
-    if carried and envelope is not None and envelope.post_json is not None:  # no need to decompress
-        return Outgoing(notification, post_json=_with_status(envelope.post_json, status))
-    inline = stored_post_json(item)
-    if inline is not None:
-        return Outgoing(notification, post_json=_with_status(inline, status))
+    post_json = envelope.post_json if carried and envelope is not None else None  # no need to decompress
+    if post_json is None and shown(item)[0] == "POST":  # decompressed once: the head's excerpts and the post
+        post_json = stored_post_json(item)
+    notification = notification_for(item, event_type, previous, change, post_json=post_json)
+    if event_type not in POST_EVENTS:
+        return Outgoing(notification)
+    status = item.get("status")  # the effective status: the post's own is the one it was parsed with
+    if post_json is not None:
+        return Outgoing(notification, post_json=_with_status(post_json, status))
     ref = str(item["post_ref"])
     return Outgoing(notification, load_post=lambda: _with_status(read_archive(s3(), ref), status))
 

@@ -80,17 +80,23 @@ def test_the_loader_lists_only_postdrops_services_and_reads_the_same_models() ->
     assert ours.load_data("endpoints") == theirs.load_data("endpoints")
 
 
-def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> None:
-    # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
-    code = "import sys; sys.path.insert(0, sys.argv[1]); import app; print('botocore.client' in sys.modules)"
+def _load_parse_app(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (which imports app) in a fresh process as Lambda starts ParseFunction's, with
+    an endpoint nothing listens on."""
     env = {
         "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse"),
         "POWERTOOLS_METRICS_NAMESPACE": "Test", "STORE_QUEUE_URL": "http://127.0.0.1:9/q", **_LOCAL,
     }  # fmt: skip
+    return subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+
+
+def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> None:
+    # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import app; print('botocore.client' in sys.modules)"
     # When the handler module loads, then its clients are made (no request: nothing listens there)
-    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    out = _load_parse_app(code)
     assert out.stdout.strip() == "True"
 
 
@@ -187,14 +193,8 @@ def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import app; from postdrop.core import kramdown; "
             "print(kramdown._HTML_BLOCK_OPEN._compiled is not None, 'yaml' in sys.modules, "
             "file=sys.stderr)")  # fmt: skip
-    env = {
-        "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "LAMBDA_TASK_ROOT": str(REPO / "functions" / "parse"),
-        "POWERTOOLS_METRICS_NAMESPACE": "Test", "STORE_QUEUE_URL": "http://127.0.0.1:9/q", **_LOCAL,
-    }  # fmt: skip
     # When the handler module loads
-    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / "parse")], env=env,
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    out = _load_parse_app(code)
     # Then what a post's first parse compiles was compiled at init, PyYAML loaded, and no log line written
     assert out.stderr.strip() == "True True"
     assert out.stdout == ""

@@ -23,7 +23,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
         invocations={"ParseFunction": [100.2] * 10, "StoreFunction": [50.0]},
         polled_batches=1,  # the store batch, from StoreQueue
         memory_mb={"ParseFunction": 1024, "StoreFunction": 512},
-        item_kb=2.5,
+        item_kbs=[2.5],
         traced={"ParseFunction": True, "StoreFunction": True},  # Tracing: Active
     )
     # Then Lambda bills whole ms per GB, DynamoDB 3 WRU per write (and 1 in the index) and 6 per told mark,
@@ -46,7 +46,7 @@ def test_each_service_is_priced_by_its_own_unit() -> None:
 
 
 def test_a_read_before_each_write_is_billed() -> None:
-    base = {"posts": 1, "entries": {}, "invocations": {}, "polled_batches": 0, "memory_mb": {}, "item_kb": 5.0}
+    base = {"posts": 1, "entries": {}, "invocations": {}, "polled_batches": 0, "memory_mb": {}, "item_kbs": [5.0]}
     with_read = estimate_cost(calls={"dynamodb.GetItem": 1, "dynamodb.PutItem": 1}, **base)  # type: ignore[arg-type]
     without = estimate_cost(calls={"dynamodb.PutItem": 1}, **base)  # type: ignore[arg-type]
     assert with_read.breakdown["dynamodb"] - without.breakdown["dynamodb"] == pytest.approx(
@@ -55,7 +55,7 @@ def test_a_read_before_each_write_is_billed() -> None:
 
 
 def test_a_batch_read_is_billed_by_the_items_it_reads() -> None:
-    base = {"posts": 1, "invocations": {}, "polled_batches": 0, "memory_mb": {}, "item_kb": 5.0}
+    base = {"posts": 1, "invocations": {}, "polled_batches": 0, "memory_mb": {}, "item_kbs": [5.0]}
     batched = estimate_cost(calls={"dynamodb.BatchGetItem": 1}, entries={"dynamodb.BatchGetItem": 3}, **base)  # type: ignore[arg-type]
     one_by_one = estimate_cost(calls={"dynamodb.GetItem": 3}, entries={}, **base)  # type: ignore[arg-type]
     assert batched.breakdown["dynamodb"] > 0
@@ -64,7 +64,7 @@ def test_a_batch_read_is_billed_by_the_items_it_reads() -> None:
 
 def test_log_lines_and_traces_are_billed_by_what_the_template_turns_on() -> None:
     base = {"posts": 1, "calls": {}, "entries": {}, "invocations": {"ParseFunction": [10.0]}, "polled_batches": 0,
-            "memory_mb": {}, "item_kb": 1.0}  # fmt: skip
+            "memory_mb": {}, "item_kbs": [1.0]}  # fmt: skip
     quiet = estimate_cost(**base, traced={"ParseFunction": False})  # type: ignore[arg-type]
     chatty = estimate_cost(**base, log_bytes=2**30, traced={"ParseFunction": True})  # type: ignore[arg-type]  # a GiB of lines
     assert quiet.breakdown["xray"] == 0.0

@@ -113,8 +113,7 @@ def estimate_cost(
     invocations: dict[str, list[float]],
     polled_batches: int,
     memory_mb: dict[str, int],
-    item_kb: float = 1.0,
-    item_kbs: Sequence[float] = (),
+    item_kbs: Sequence[float] = (1.0,),
     publish_chunks: int | None = None,
     log_bytes: int = 0,
     traced: dict[str, bool] | None = None,
@@ -124,7 +123,7 @@ def estimate_cost(
     ``calls`` and ``entries`` are keyed "service.Operation"; ``invocations`` maps a function
     to the duration of each of its invocations in ms; ``polled_batches`` counts the invocations
     Lambda's SQS event source made; ``item_kbs`` are the stored items' billed sizes (each write
-    is priced at their mean rounded-up units), ``item_kb`` one size for all; ``publish_chunks``
+    is priced at their mean rounded-up units); ``publish_chunks``
     the 64 KB chunks of the messages published (SNS's billing unit; one per entry if not given).
     Offloaded notifications and archived posts add their S3 PutObject; archive reads their GetObject.
     ``log_bytes`` counts postdrop's own log lines; ``traced`` names the functions X-Ray traces
@@ -140,7 +139,7 @@ def estimate_cost(
         lambda_usd += len(durations) * p["lambda_request"] + billed_seconds * gb * p["lambda_gb_second_arm64"]
     # Lambda's SQS poller receives each batch and deletes it: about two requests per batch.
     sqs_requests = calls.get("sqs.SendMessageBatch", 0) + calls.get("sqs.SendMessage", 0) + 2 * polled_batches
-    sizes = list(item_kbs) or [item_kb]
+    sizes = list(item_kbs) or [1.0]
     units = sum(math.ceil(kb) for kb in sizes) / len(sizes)
     writes = calls.get("dynamodb.UpdateItem", 0) + calls.get("dynamodb.PutItem", 0)
     write_units = writes * units  # DynamoDB bills a write by the whole item's size
