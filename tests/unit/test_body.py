@@ -73,7 +73,7 @@ def test_markdown_body_headings_lists_and_images() -> None:
     got = parse_post(post("title: t", body), "posts/a.md")
     assert [(s.heading, s.paragraphs) for s in got.sections] == [("一", ["段落 强调。", "甲", "乙"]), ("二", ["code"])]
     assert got.images == ["https://img.example.org/b.png"]
-    assert "<h2>一</h2>" in got.html and "<em>强调</em>" in got.html
+    assert '<h2 id="一">一</h2>' in got.html and "<em>强调</em>" in got.html
 
 
 def test_unsafe_link_and_image_targets_are_dropped_with_a_warning() -> None:

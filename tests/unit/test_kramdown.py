@@ -214,7 +214,7 @@ def test_a_rule_line_under_a_paragraph_goes_on_with_it() -> None:
     got = parse("one\n---- ---\n\ntwo\nlines\n=====\n\nHead\n---\n")
     lines = got.text.split("\n")
     assert lines[0].startswith("one ") and lines[1:] == ["two lines =====", "Head"]
-    assert got.html.count("<hr") == 0 and "<h2>Head</h2>" in got.html
+    assert got.html.count("<hr") == 0 and '<h2 id="head">Head</h2>' in got.html
 
 
 def test_an_html_block_ends_at_its_close_tag_and_holds_no_markdown() -> None:

@@ -20,11 +20,11 @@ from collections import Counter
 from functools import cache
 from html import unescape
 
-__all__ = ["Heading", "headings_of"]
+__all__ = ["HEADING", "Heading", "headings_of"]
 
 Heading = tuple[int, str, str | None]  # level, text, id
 
-_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)  # lexbor writes tags in lower case
+HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)  # lexbor writes tags in lower case
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -45,7 +45,7 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
     out: list[Heading] = []
     depth, at = 0, 0
     nested = _HTML_ONLY_TAG.search(html) is not None
-    for match in _HEADING.finditer(html):
+    for match in HEADING.finditer(html):
         if nested:
             depth += _depth_change(html, at, match.start())
             at = match.end()

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from postdrop.core.anchors import anchored
 from postdrop.core.body import read_body, render_markdown
 from postdrop.core.byline import authors_of, updated_at_of
 from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
@@ -94,7 +95,8 @@ def parse_post(
     section_heads = [h for h, _ in body.sections if h]
     fallbacks = [] if jekyll_name else [body.summary, *section_heads[:1], *paragraphs[:1]]
     title = _title(meta.get("title"), fallbacks, slug, warnings)
-    clean_html = sanitize_html(body.html)
+    headings = headings_of(body.html, source, markdown=not is_html)
+    clean_html = sanitize_html(anchored(body.html, headings))
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
@@ -125,10 +127,7 @@ def parse_post(
         "updated_at": updated_at_of(meta, default_zone, warnings),
         "authors": authors_of(meta),
         "lang": lang_of(meta, plain),
-        "headings": [
-            {"level": level, "text": text, "id": ident}
-            for level, text, ident in headings_of(body.html, source, markdown=not is_html)
-        ],
+        "headings": [{"level": level, "text": text, "id": ident} for level, text, ident in headings],
         "image": None if image is None else {"url": image[0], "alt": image[1]},
         "word_count": words,
         "reading_minutes": minutes,

@@ -4,10 +4,12 @@
   ``<details>`` with its ``<summary>`` (kept closed: no ``open``). No script, style,
   iframe, object, embed, form, input, svg or math: their content is dropped whole.
 - Attributes: href on links; src, alt, title, width, height on images; table spans.
-  ``lang`` and ``title`` on every allowed tag (nh3's generic attributes: text, never a URL).
-  No event handlers, no style, no class or id (they belong to the source site), except
-  the classes that mark ``$$`` math (``<span class="math math-display">``): TeX source
-  a page can hand to MathJax or KaTeX.
+  ``lang``, ``title`` and ``id`` on every allowed tag (text, never a URL). ``id``: the
+  targets of the post's own links (``#setup``, a footnote), the ids Jekyll gives headings and
+  footnotes (core/anchors.py) and those the author wrote. On a page that shows the post an id
+  names a global (``window.setup``) but never replaces one, as on the blog itself.
+  No event handlers, no style, no class (they belong to the source site), except the classes that mark ``$$`` math
+  (``<span class="math math-display">``): TeX source a page can hand to MathJax or KaTeX.
 - URLs: http, https and mailto, or relative; never javascript:, vbscript: or data:.
 - Links get rel="noopener noreferrer nofollow"; comments are stripped.
 """
@@ -43,7 +45,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
 }
-GENERIC_ATTRIBUTES = frozenset({"lang", "title"})  # nh3 keeps these on any tag it keeps
+GENERIC_ATTRIBUTES = frozenset({"lang", "title", "id"})  # kept on any tag nh3 keeps
 ALLOWED_CLASSES = {"span": frozenset({"math", "math-display"})}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _EMPTY_CLASS = re.compile(r'(<span\b[^<>]*?) class=""')
@@ -56,7 +58,7 @@ def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(_CONTENT_DROPPED),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attributes={"*": set(GENERIC_ATTRIBUTES)} | {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",

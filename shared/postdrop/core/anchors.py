@@ -1,0 +1,63 @@
+"""The ids a post's own links point at: its headings' and its footnotes', as Jekyll's page has them.
+
+A post links inside itself: ``[setup](#setup)``, a table of contents, a footnote's mark and its
+note. Jekyll's kramdown writes the targets as ids (``<h2 id="setup">``, ``<sup id="fnref:1">``
+with ``<a href="#fn:1">``, the note in ``<li id="fn:1">``), so a subscriber's page that shows
+``html`` keeps those links working only if the ids are there, with the same names: a link to a
+section shared from the blog (``post.html#setup``) reaches the same heading.
+
+- Each heading gets the id ``headings_of`` gives it (kramdown's), unless it was written with one.
+- A footnote's mark gets ``fnref:NAME`` (``fnref:NAME:1``, ``:2`` for the same note's later
+  marks) and links to ``#fn:NAME``; the note gets ``fn:NAME``, NAME being the label as written.
+
+The ids an author wrote (``{: #id}``, ``<p id="build">``) are kept as written (core/sanitize.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import escape
+
+from postdrop.core.headings import HEADING, Heading
+
+__all__ = ["anchored"]
+
+# pulldown-cmark's footnote mark and note, as the kramdown pass leaves them
+_MARK = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
+_NOTE = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
+
+
+def anchored(html: str, headings: list[Heading]) -> str:
+    """``html`` (the article as rendered, before sanitizing) with its headings' and footnotes' ids."""
+    if any(ident is not None for _level, _text, ident in headings):
+        html = _heading_ids(html, headings)
+    if 'class="footnote-' in html:
+        html = _footnote_ids(html)
+    return html
+
+
+def _heading_ids(html: str, headings: list[Heading]) -> str:
+    ids = iter([ident for _level, _text, ident in headings])  # headings_of reads the same matches, in order
+
+    def tag(match: re.Match[str]) -> str:
+        ident = next(ids, None)
+        if ident is None or " id=" in (match[2] or ""):
+            return match[0]
+        return f'<h{match[1]} id="{escape(ident)}"{match[0][3:]}'
+
+    return HEADING.sub(tag, html)
+
+
+def _footnote_ids(html: str) -> str:
+    seen: Counter[str] = Counter()
+
+    def mark(match: re.Match[str]) -> str:
+        name = match[1]
+        repeat = seen[name]
+        seen[name] += 1
+        ident = f"fnref:{name}:{repeat}" if repeat else f"fnref:{name}"
+        return f'<sup class="footnote-reference" id="{ident}"><a href="#fn:{name}">'
+
+    html = _MARK.sub(mark, html)
+    return _NOTE.sub(r'<div class="footnote-definition" id="fn:\1">', html)

@@ -1,0 +1,123 @@
+"""A post's own links keep their targets in ``html``: headings' and footnotes' ids as Jekyll names
+them, and the ids the author wrote, on a page that shows the sanitized HTML."""
+
+from __future__ import annotations
+
+import html as markup
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from postdrop import parse_post
+from postdrop.exceptions import PostRejected
+from tests.conftest import corpus_files, jekyll_world_sites
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+POST = b"""---
+title: Notes
+---
+See [the setup](#setup) first.[^1]
+
+## Setup
+
+Install it[^tools] and read the manual[^1].
+
+## Setup
+
+Again, with a second heading of the same name.
+
+## Custom {#my-own}
+
+<p id="build">A target the author wrote.</p>
+
+[^1]: The first note.
+[^tools]: A named note.
+"""
+
+
+def _targets(html: str) -> tuple[Counter[str], list[str]]:
+    """The ids in ``html``, counted, and the fragments its links point at."""
+    tree = LexborHTMLParser(html)
+    ids = Counter(node.attributes["id"] or "" for node in tree.css("[id]"))
+    hrefs = [node.attributes["href"] or "" for node in tree.css("a[href]")]
+    return ids, [href[1:] for href in hrefs if href.startswith("#")]
+
+
+def test_every_in_page_link_reaches_one_target() -> None:
+    post = parse_post(POST, "2024-05-01-notes.md")
+    ids, fragments = _targets(post.html)
+    assert fragments, "the post links inside itself"
+    assert [f for f in fragments if f not in ids] == []
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_headings_carry_the_ids_the_headings_field_gives() -> None:
+    post = parse_post(POST, "2024-05-01-notes.md")
+    assert [h.id for h in post.headings] == ["setup", "setup-1", "my-own"]
+    assert re.findall(r"<h2 id=\"([^\"]*)\">", post.html) == ["setup", "setup-1", "my-own"]
+
+
+def test_footnote_marks_and_notes_are_named_as_kramdown_names_them() -> None:
+    html = parse_post(POST, "2024-05-01-notes.md").html
+    marks = re.findall(r'<sup id="([^"]*)"><a href="#([^"]*)"', html)
+    # the same note marked twice: its second mark is fnref:1:1, as kramdown writes it
+    assert marks == [("fnref:1", "fn:1"), ("fnref:tools", "fn:tools"), ("fnref:1:1", "fn:1")]
+    assert re.findall(r'<div id="(fn:[^"]*)">', html) == ["fn:1", "fn:tools"]
+
+
+def test_an_id_the_author_wrote_is_kept_and_other_attributes_are_not() -> None:
+    html = parse_post(POST, "2024-05-01-notes.md").html
+    assert '<p id="build">' in html
+    assert "class=" not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b'<h2 id=\'x" onmouseover="alert(1)\'>T</h2>\n<p id="a"><b>b</b></p>\n',
+        b'<h2 id="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">T</h2>\n',
+        b'<p id=""><img id=x src=x onerror=alert(1)></p>\n',
+    ],
+)
+def test_an_id_is_only_ever_an_id(source: bytes) -> None:
+    html = parse_post(b"---\ntitle: t\n---\n" + source, "2024-05-01-hostile.html").html
+    tree = LexborHTMLParser(html)
+    assert tree.css("script") == []
+    for node in tree.css("*"):
+        assert not any(name.startswith("on") for name in node.attributes), node.html
+
+
+def _written(name: str, source: str) -> int:
+    """How often ``source`` writes ``name`` as a whole word."""
+    return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", source))
+
+
+REAL_POSTS = {"jekyll-world": [p for posts in jekyll_world_sites().values() for p in posts], "corpus": corpus_files()}
+
+
+@pytest.mark.parametrize("folder", sorted(REAL_POSTS))
+def test_no_in_page_link_of_a_real_blog_is_dead(folder: str) -> None:
+    paths: list[Path] = REAL_POSTS[folder]
+    if not paths:
+        pytest.skip(f"../shared/{folder} is absent (third-party posts, never copied here)")
+    dead, read = [], 0
+    for path in paths:
+        try:
+            post = parse_post(path.read_bytes(), path.name)
+        except PostRejected:
+            continue  # the corpus's rejected files: tests/unit/test_corpus.py holds their reasons
+        read += 1
+        ids, fragments = _targets(post.html)
+        source = path.read_text("utf-8", errors="replace")
+        # a link whose name the source writes nowhere else has no target on Jekyll's page either
+        dead += [
+            f"{path.name}: #{f}"
+            for f in fragments
+            if f and markup.unescape(f) not in ids and _written(f, source) > fragments.count(f)
+        ]
+    assert read > len(paths) // 2 and dead == []
