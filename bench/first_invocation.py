@@ -227,7 +227,7 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
             name: base | stack.functions[logical].env | {"LAMBDA_TASK_ROOT": str(layer.FUNCTIONS / name)}
             for name, logical in FUNCTIONS.items()
         }
-        stream = _Stream(stack.client("dynamodbstreams"), stack.functions["PublishFunction"].stream_source or "")
+        stream = TableStream(stack.client("dynamodbstreams"), stack.functions["PublishFunction"].stream_source or "")
         sequence = 0
         for _ in range(rounds):
             for mb in MEMORY_SIZES:
@@ -270,7 +270,7 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
     return figures
 
 
-class _Stream:
+class TableStream:
     """PostsTable's stream, read from where the last read ended, as Lambda's event source reads it."""
 
     def __init__(self, client: Any, arn: str) -> None:
@@ -292,6 +292,15 @@ class _Stream:
                 return found[:count]
             time.sleep(0.05)
         raise RuntimeError(f"the table's stream holds {len(found)} announceable record(s), not {count}")
+
+    def drain(self) -> list[dict[str, Any]]:
+        """Every record on the stream now whose write PublishFunction announces."""
+        from postdrop.publish import announceable
+
+        found: list[dict[str, Any]] = []
+        while records := self._next():
+            found += [record for record in records if announceable(record) is not None]
+        return found
 
     def _next(self) -> list[dict[str, Any]]:
         from postdrop_tools.pipeline import stream_record

@@ -1,8 +1,10 @@
 """Peak RSS of each handler, each in its own process, as Lambda runs it.
 
 The emulator is started and the stack made as `postdrop run` makes them; the files are
-uploaded; ParseFunction's process then handles one S3 event per file, and
-StoreFunction's process the envelopes it queued, in batches of 10. Each process has only
+uploaded; ParseFunction's process then handles one S3 event per file,
+StoreFunction's process the envelopes it queued, in batches of 10, and PublishFunction's
+the table's stream records of those writes, in batches of 100 (the template's BatchSize:
+a post too large for its item is read back from S3 there). Each process has only
 the layer and its function folder to import from (bench/layer.py) and the function's
 environment from the template, with the local runner's quiet switches (so, as deployed by
 default, the X-Ray SDK is not loaded). The floor
@@ -19,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.first_invocation import TableStream
 from bench.layer import FUNCTIONS, LAYER
 
 __all__ = ["largest_post", "peak_rss"]
@@ -72,6 +75,12 @@ def peak_rss(files: list[Path]) -> dict[str, dict[str, float]]:
             for m in messages:
                 sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
         result["StoreFunction"] = _run("store", batches, env)
+        stream = TableStream(stack.client("dynamodbstreams"), stack.functions["PublishFunction"].stream_source or "")
+        if not (records := stream.drain()):
+            raise RuntimeError("the stores wrote nothing PublishFunction announces")
+        result["PublishFunction"] = _run(
+            "publish", [{"Records": records[i : i + 100]} for i in range(0, len(records), 100)], env
+        )
         (FUNCTIONS / "floor").mkdir(exist_ok=True)
         (FUNCTIONS / "floor" / "app.py").write_text(_FLOOR_APP, encoding="utf-8")
         result["floor"] = _run("floor", [], env)

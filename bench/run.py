@@ -228,6 +228,9 @@ def throughput_rows(corpus: list[Path], posts: int) -> tuple[list[Row], dict[str
 # --- 5. memory ----------------------------------------------------------------------------
 
 
+_HANDLERS = (("parse", "ParseFunction"), ("store", "StoreFunction"), ("publish", "PublishFunction"))
+
+
 def memory_rows(corpus: list[Path]) -> tuple[list[Row], dict[str, Any]]:
     """Runs the handlers from the layer folder ``layer.build()`` made (bench/memory.py)."""
     on_corpus = memory.peak_rss(corpus)
@@ -236,11 +239,11 @@ def memory_rows(corpus: list[Path]) -> tuple[list[Row], dict[str, Any]]:
     floor = on_corpus["floor"]["peak_mib"]
     rows = [
         Row(f"peak RSS: {name} handler, {len(corpus)} files", "MiB", on_corpus[fn]["peak_mib"], "floor process", floor)
-        for name, fn in (("parse", "ParseFunction"), ("store", "StoreFunction"))
+        for name, fn in _HANDLERS
     ]
     rows += [
         Row(f"peak RSS: {name} handler, one 5 MiB post", "MiB", largest[fn]["peak_mib"], "floor process", floor)
-        for name, fn in (("parse", "ParseFunction"), ("store", "StoreFunction"))
+        for name, fn in _HANDLERS
     ]
     return rows, {"corpus": on_corpus, "largest_post": largest, "memory_size_mb": _memory_sizes()}
 
