@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import os
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -191,48 +192,97 @@ def _loader(data_path: str | None) -> Any:
     return _OnlyPostdropServices(extra_search_paths=paths, file_loader=_PlainJSONFileLoader())
 
 
-# Parameters that pass validation, for each operation a handler rehearses at init.
-_REHEARSAL_PARAMETERS: dict[str, dict[str, Any]] = {
-    "get_object": {"Bucket": "postdrop-rehearsal", "Key": "posts/rehearsal.md"},
-    "send_message_batch": {
-        "QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/postdrop-rehearsal",
-        "Entries": [{"Id": "0", "MessageBody": "{}"}],
-    },
-    "update_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}},
-    "get_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}, "ConsistentRead": True},
-    "batch_get_item": {
-        "RequestItems": {"postdrop-rehearsal": {"Keys": [{"post_id": {"S": "rehearsal"}}], "ConsistentRead": True}}
-    },
-    "publish_batch": {
-        "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
-        "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],
-    },
-}
+def _attribute_values(depth: int) -> dict[str, Any]:
+    """A DynamoDB item's attributes (DynamoDB's JSON) as the store's are made: scalars, a list
+    of strings (a post's categories and tags) and a map of the same ``depth - 1`` deep (a post's
+    files, each file's record), so that a rehearsal walks the shapes theirs reach. Each path down
+    an item makes botocore shapes of its own, and each value costs every call that carries it:
+    one of each type on each path (sets and maps in lists, which postdrop's items do not hold,
+    are left to their first use)."""
+    values: dict[str, Any] = {"s": {"S": "x"}, "n": {"N": "1"}, "b": {"B": "eA=="}, "bool": {"BOOL": True},
+                              "null": {"NULL": True}, "l": {"L": [{"S": "x"}]}}  # fmt: skip
+    return values | {"m": {"M": _attribute_values(depth - 1)}} if depth > 1 else values
 
 
-def _rehearse(client: Any, operations: tuple[str, ...]) -> None:
+# How deep a rehearsal's item goes: 4 holds an item's announcement of an update (the
+# announcement, what was shown before, its tags, a tag) and its files (the files, a file, its
+# sequencer); a post's second file, held whole (the files, a file, its record, its tags, a
+# tag), is 5 down, and has its shapes made in its first write, as before.
+_REHEARSAL_DEPTH = 4
+_TABLE = "postdrop-rehearsal"
+
+
+@cache
+def _rehearsal_calls() -> tuple[dict[str, dict[str, Any]], dict[str, bytes]]:
+    """For each operation a handler rehearses at init, parameters that pass validation (those
+    postdrop's adapters pass, so the input shapes they reach are made at init too); and, by
+    operation name, the answer it gets where it has a body to parse, shaped as the real one.
+    (GetItem's is empty: the store reads an item on its own only where a batch's read failed.)"""
+    item = {"post_id": {"S": "rehearsal"}, **_attribute_values(_REHEARSAL_DEPTH)}
+    parameters: dict[str, dict[str, Any]] = {
+        "get_object": {"Bucket": "postdrop-rehearsal", "Key": "posts/rehearsal.md"},
+        "send_message_batch": {
+            "QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/postdrop-rehearsal",
+            "Entries": [{"Id": "0", "MessageBody": "{}"}],
+        },
+        "update_item": {
+            "TableName": _TABLE, "Key": {"post_id": {"S": "rehearsal"}}, "UpdateExpression": "SET #s = :s REMOVE #n",
+            "ConditionExpression": "#n = :n", "ExpressionAttributeNames": {"#s": "s", "#n": "n"},
+            "ExpressionAttributeValues": {f":{name}": value for name, value in item.items()},
+            "ReturnValues": "ALL_NEW", "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        },
+        "get_item": {"TableName": _TABLE, "Key": {"post_id": {"S": "rehearsal"}}, "ConsistentRead": True},
+        "batch_get_item": {"RequestItems": {_TABLE: {"Keys": [{"post_id": {"S": "rehearsal"}}],
+                                                     "ConsistentRead": True}}},
+        "publish_batch": {
+            "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
+            "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],
+        },
+    }  # fmt: skip
+    answers = {
+        "UpdateItem": json.dumps({"Attributes": item}).encode(),
+        "BatchGetItem": json.dumps({"Responses": {_TABLE: [item]}, "UnprocessedKeys": {}}).encode(),
+        "PublishBatch": (b"<PublishBatchResponse><PublishBatchResult><Successful><member><Id>0</Id>"
+                         b"<MessageId>m</MessageId><SequenceNumber>1</SequenceNumber></member></Successful>"
+                         b"<Failed><member><Id>1</Id><Code>c</Code><Message>m</Message><SenderFault>false"
+                         b"</SenderFault></member></Failed></PublishBatchResult></PublishBatchResponse>"),
+        "SendMessageBatch": json.dumps({
+            "Successful": [{"Id": "0", "MessageId": "m", "MD5OfMessageBody": "d"}],
+            "Failed": [{"Id": "1", "SenderFault": False, "Code": "c", "Message": "m"}],
+        }).encode(),
+    }  # fmt: skip
+    return parameters, answers
+
+
+def _rehearse(client: Any, operations: tuple[str, ...]) -> list[dict[str, Any]]:
     """Call each of ``operations`` once on ``client``, answered by a before-send hook (as
-    botocore's Stubber answers) with an empty success: the whole request path runs but the
-    network. The hook is removed before the client is used for real."""
+    botocore's Stubber answers) with a success shaped as the real one (``_rehearsal_calls``,
+    else an empty one): the whole request path runs but the network. The hook then answers
+    nothing, and stays: unregistering it would empty the client's cache of the handlers of each
+    event, which the first event would then build again."""
     from botocore.awsrequest import AWSResponse, HTTPHeaders  # noqa: PLC0415
 
     protocol = client.meta.service_model.protocol
+    parameters, answers = _rehearsal_calls()
+    rehearsing = [True]
 
-    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
+    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        if not rehearsing[0]:
+            return None  # a real call: sent
         operation = event_name.rsplit(".", 1)[-1]
-        if protocol in ("query", "ec2"):
+        body = answers.get(operation)
+        if body is None and protocol in ("query", "ec2"):
             body = f"<{operation}Response><{operation}Result/></{operation}Response>".encode()
-        else:
+        elif body is None:
             body = b"{}" if protocol.startswith("json") or protocol == "rest-json" else b""
         return AWSResponse(request.url, 200, HTTPHeaders(), _Raw(body))
 
-    events = client.meta.events
-    events.register("before-send", answer, unique_id="postdrop-rehearsal")
+    # its own id: a hook of an earlier rehearsal of this client, answering nothing now, stays too
+    client.meta.events.register("before-send", answer, unique_id=f"postdrop-rehearsal-{id(answer)}")
     try:
-        for operation in operations:
-            getattr(client, operation)(**_REHEARSAL_PARAMETERS[operation])
+        return [getattr(client, operation)(**parameters[operation]) for operation in operations]
     finally:
-        events.unregister("before-send", unique_id="postdrop-rehearsal")
+        rehearsing[0] = False
 
 
 class _Raw:

@@ -121,6 +121,26 @@ def test_a_rehearsal_runs_each_operation_without_a_request(monkeypatch: pytest.M
     _rehearse(client, _APPS_REHEARSE[service])
 
 
+def test_a_rehearsal_walks_the_shapes_of_real_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given clients pointed where nothing listens
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    clients = Clients()
+    # When the store's and the publisher's operations are rehearsed
+    table = _rehearse(clients.dynamodb, ("batch_get_item", "get_item", "update_item"))
+    (topic,) = _rehearse(clients.sns, ("publish_batch",))
+    # Then each answer holds what a real one holds, an item's maps nested as a stored item's are
+    # (its announcement, what was shown before, its tags, a tag), so botocore makes their shapes at init
+    batch, _, updated = table
+    item = updated["Attributes"]
+    assert batch["Responses"]["postdrop-rehearsal"] == [item]
+    assert item["m"]["M"]["m"]["M"]["l"]["L"][0] == {"S": "x"}
+    assert {"S", "N", "B", "BOOL", "NULL", "L", "M"} == {next(iter(v)) for v in item.values()}
+    assert topic["Successful"][0]["MessageId"] == "m" and topic["Failed"][0]["SenderFault"] is False
+
+
 def test_after_a_rehearsal_calls_reach_the_service_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Given a client rehearsed at init, in Lambda's environment, on in-process moto
     from moto import mock_aws
