@@ -210,6 +210,8 @@ def _attribute_values(depth: int) -> dict[str, Any]:
 # tag), is 5 down, and has its shapes made in its first write, as before.
 _REHEARSAL_DEPTH = 4
 _TABLE = "postdrop-rehearsal"
+# Printable ASCII, U+0080-U+00FF (UTF-8's continuation bytes) and the lead bytes of CJK text
+_MESSAGE_CHARACTERS = "".join(map(chr, range(0x20, 0x100))) + "中文のテキスト한국어"
 
 
 @cache
@@ -236,7 +238,14 @@ def _rehearsal_calls() -> tuple[dict[str, dict[str, Any]], dict[str, bytes]]:
                                                      "ConsistentRead": True}}},
         "publish_batch": {
             "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
-            "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],
+            "PublishBatchRequestEntries": [{
+                # as topic.entry_for makes them; the query protocol URL-encodes each byte of the
+                # message through a cache of its own, filled here with the bytes posts are made of
+                "Id": "0", "Message": _MESSAGE_CHARACTERS, "MessageStructure": "json", "Subject": "postdrop",
+                "MessageAttributes": {"event_type": {"DataType": "String", "StringValue": "x"},
+                                      "tags": {"DataType": "String.Array", "StringValue": "[]"},
+                                      "size": {"DataType": "Number", "StringValue": "1"}},
+            }],
         },
     }  # fmt: skip
     answers = {
