@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
 import json
 import os
 from functools import cache, cached_property
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-__all__ = ["CLIENT_CONFIG", "SERVICES", "Clients", "at_init", "builtin_handler_kept", "in_lambda"]
+__all__ = ["CLIENT_CONFIG", "SERVICES", "Clients", "at_init", "builtin_handler_kept", "end_of_init", "in_lambda"]
 
 SERVICES = ("s3", "sqs", "dynamodb", "sns", "scheduler")  # every service postdrop calls
 CLIENT_CONFIG: dict[str, Any] = {"retries": {"mode": "adaptive", "max_attempts": 5}, "connect_timeout": 5,
@@ -120,6 +121,17 @@ def at_init(rehearsal: Callable[[], object]) -> None:
     if in_lambda():
         with contextlib.suppress(Exception):
             rehearsal()
+
+
+def end_of_init() -> None:
+    """In Lambda, the handler module's last step: every object init made (modules, models,
+    clients: some 65,000 the collector tracks) is moved out of the garbage collector's
+    generations (``gc.freeze``). A collection of them found a handful of garbage objects and
+    took 35 to 50 ms of CPU: in an event, at 0.109 of a core, some 400 ms of wall; and the
+    younger ones, which init leaves full, 6 to 19 ms each. Each later collection looks at what
+    the events made only. Anywhere else (tests, tools), nothing."""
+    if in_lambda():
+        gc.freeze()
 
 
 # The services whose events a session's built-in handlers are kept for: postdrop's, and those

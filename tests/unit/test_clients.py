@@ -114,6 +114,24 @@ def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> 
     assert out.stdout.strip() == "True"
 
 
+def test_in_lambda_what_init_made_is_out_of_the_garbage_collectors_way_and_elsewhere_not(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given a fresh process as Lambda starts one
+    code = "import gc, sys; sys.path.insert(0, sys.argv[1]); import app; print(gc.get_freeze_count() > 10000)"
+    # When the handler module loads, then the objects it made are frozen (no collection looks at them again)
+    assert _load_parse_app(code).stdout.strip() == "True"
+    # And outside Lambda (tests, tools) the end of init leaves the collector as it was
+    import gc
+
+    from postdrop.aws import end_of_init
+
+    monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
+    frozen = gc.get_freeze_count()
+    end_of_init()
+    assert gc.get_freeze_count() == frozen
+
+
 _APPS_REHEARSE = {  # what functions/*/app.py rehearse, by service
     "s3": ("get_object",),
     "sqs": ("send_message_batch",),
