@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -29,9 +30,17 @@ from postdrop.parse import _REHEARSAL_POST, rehearse
 from tests.conftest import REPO
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 _LOCAL = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}  # not a secret
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """A test that makes clients as in Lambda freezes this process's objects (Clients.at_init): thawed after."""
+    yield
+    gc.unfreeze()
 
 
 def _made(clients: Clients) -> set[str]:
@@ -122,8 +131,6 @@ def test_in_lambda_what_init_made_is_out_of_the_garbage_collectors_way_and_elsew
     # When the handler module loads, then the objects it made are frozen (no collection looks at them again)
     assert _load_parse_app(code).stdout.strip() == "True"
     # And outside Lambda (tests, tools) the end of init leaves the collector as it was
-    import gc
-
     from postdrop.aws import end_of_init
 
     monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
