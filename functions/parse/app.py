@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from postdrop.aws import Clients, at_init
+from postdrop.aws import Clients, at_init, end_of_init
 from postdrop.config import parse_settings
 from postdrop.observability import logger, metrics, tracer
 from postdrop.parse import parse_batch_job, parse_event, rehearse
@@ -44,3 +44,4 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 _clients = Clients.at_init(s3=("get_object",), sqs=("send_message_batch",))
 lambda_handler = make_handler(_clients)
 at_init(lambda: rehearse(parse_settings(), _clients))
+end_of_init()  # what init made, out of the garbage collector's way (see end_of_init)

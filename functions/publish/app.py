@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from postdrop.aws import Clients
+from postdrop.aws import Clients, at_init, end_of_init
 from postdrop.config import publish_settings
 from postdrop.observability import logger, metrics, tracer
 from postdrop.publish import StreamBatch, stream_records
@@ -39,3 +39,5 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 # Clients.at_init); S3, for a post too large for its item or a notification too large for SNS,
 # is made on first use (some 20 ms of CPU at init that most cold starts never use).
 lambda_handler = make_handler(Clients.at_init(sns=("publish_batch",)))
+at_init(publish_settings)  # read (and its ARN patterns compiled) at init: each batch reads it again from a cache
+end_of_init()  # what init made, out of the garbage collector's way (see end_of_init)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from postdrop.aws import Clients
+from postdrop.aws import Clients, end_of_init
 from postdrop.config import store_settings
 from postdrop.exceptions import PermanentFailure
 from postdrop.observability import logger, metrics, tracer
@@ -54,3 +54,4 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
 # At Lambda init, at a full core: the clients every batch calls, each call rehearsed once (see
 # Clients.at_init); S3 (the archive) and SQS (dead letters) made on first use.
 lambda_handler = make_handler(Clients.at_init(dynamodb=("batch_get_item", "get_item", "update_item")))
+end_of_init()  # what init made, out of the garbage collector's way (see end_of_init)

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
+import json
 import os
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-__all__ = ["CLIENT_CONFIG", "SERVICES", "Clients", "at_init", "builtin_handler_kept", "in_lambda"]
+__all__ = ["CLIENT_CONFIG", "SERVICES", "Clients", "at_init", "builtin_handler_kept", "end_of_init", "in_lambda"]
 
 SERVICES = ("s3", "sqs", "dynamodb", "sns", "scheduler")  # every service postdrop calls
 CLIENT_CONFIG: dict[str, Any] = {"retries": {"mode": "adaptive", "max_attempts": 5}, "connect_timeout": 5,
@@ -58,6 +61,9 @@ class Clients:
         fails the invocation in the handler, where retries are decided."""
         clients = cls()
         if in_lambda():
+            # What the imports made, out of the way of the collections that making the clients and
+            # the rehearsals set off (see end_of_init): in ParseFunction some 10 ms of CPU less
+            gc.freeze()
             # socket.getaddrinfo encodes the endpoint's host name with the idna codec, whose module
             # (with stringprep and unicodedata's 3.2 tables) would otherwise load in the first call
             codecs.lookup("idna")
@@ -120,6 +126,17 @@ def at_init(rehearsal: Callable[[], object]) -> None:
             rehearsal()
 
 
+def end_of_init() -> None:
+    """In Lambda, the handler module's last step: every object init made (modules, models,
+    clients: some 65,000 the collector tracks) is moved out of the garbage collector's
+    generations (``gc.freeze``). A collection of them found a handful of garbage objects and
+    took 35 to 50 ms of CPU: in an event, at 0.109 of a core, some 400 ms of wall; and the
+    younger ones, which init leaves full, 6 to 19 ms each. Each later collection looks at what
+    the events made only. Anywhere else (tests, tools), nothing."""
+    if in_lambda():
+        gc.freeze()
+
+
 # The services whose events a session's built-in handlers are kept for: postdrop's, and those
 # botocore's credential providers call (STS for web identity and SAML, SSO's OIDC, Cognito).
 _HANDLED_SERVICES = frozenset(SERVICES) | {"sts", "sso-oidc", "signin", "cognito-identity"}
@@ -155,16 +172,53 @@ def _botocore_session() -> Any:
     return _Session()
 
 
+# Where the layer's build writes botocore's endpoints.json trimmed to the services a postdrop
+# process calls (``write_trimmed_endpoints``), in a folder named for the botocore it was made from.
+ENDPOINTS_DIR = Path(__file__).with_name("botocore-data")
+
+
+def trimmed_endpoints(endpoints: dict[str, Any]) -> dict[str, Any]:
+    """botocore's endpoint data (endpoints.json) with, in each partition, only the services a
+    postdrop process can call (SERVICES, and those botocore's credential providers call); every
+    other key as it is. Each lookup botocore makes for one of those services reads the same data."""
+    return endpoints | {
+        "partitions": [
+            partition | {"services": {n: s for n, s in partition["services"].items() if n in _HANDLED_SERVICES}}
+            for partition in endpoints["partitions"]
+        ]
+    }
+
+
+def write_trimmed_endpoints(botocore_dir: Path, target: Path = ENDPOINTS_DIR) -> Path:
+    """Write ``trimmed_endpoints`` of the endpoints.json of the botocore package at ``botocore_dir``
+    (the layer's) to TARGET/<its version>/endpoints.json; the layer's build runs it."""
+    import re  # noqa: PLC0415
+
+    source = (botocore_dir / "__init__.py").read_text(encoding="utf-8")
+    found = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", source, re.MULTILINE)
+    if found is None:
+        raise ValueError(f"{botocore_dir}: no __version__ in botocore's __init__.py")
+    endpoints = json.loads((botocore_dir / "data" / "endpoints.json").read_text(encoding="utf-8"))
+    path = target / found[1] / "endpoints.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(trimmed_endpoints(endpoints), separators=(",", ":")), encoding="utf-8")
+    return path
+
+
 def _loader(data_path: str | None) -> Any:
     """botocore's data loader, as ``botocore.loaders.create_loader`` makes it, but
 
     - it lists only SERVICES as available: loading a model checks the name against that
       list, and botocore's own walks every service folder (some 450) to make it;
     - it reads JSON into plain dicts, not OrderedDicts (which a dict's order made
-      redundant), with orjson: a third of the time on the 1.2 MB of endpoints.json and the
-      service models each first client reads, the largest part of making it, then half of
-      json's.
+      redundant), with orjson: half of json's time on the service models;
+    - where the layer holds botocore's endpoints.json trimmed to postdrop's services (made
+      by its build from the same botocore: ENDPOINTS_DIR/<botocore's version>), it reads that:
+      40 KB, not 1.2 MB, some 6 to 11 ms less of each init (a client's largest part). As
+      botocore's own data it counts as built in: botocore hands a ruleset the legacy endpoint
+      of any other endpoints.json, which would change what its rules resolve.
     """
+    import botocore  # noqa: PLC0415
     import orjson  # noqa: PLC0415 - the parse core's already; read in half json's time
     from botocore.exceptions import DataNotFoundError  # noqa: PLC0415
     from botocore.loaders import JSONFileLoader, Loader  # noqa: PLC0415
@@ -175,6 +229,8 @@ def _loader(data_path: str | None) -> Any:
                 return None
             with open_method(full_path, "rb") as fp:
                 return orjson.loads(fp.read())
+
+    trimmed = ENDPOINTS_DIR / botocore.__version__
 
     class _OnlyPostdropServices(Loader):
         def list_available_services(self, type_name: str) -> list[str]:
@@ -187,52 +243,117 @@ def _loader(data_path: str | None) -> Any:
                 found.append(service)
             return sorted(found)
 
+        def is_builtin_path(self, path: str) -> bool:
+            return super().is_builtin_path(path) or path.startswith(str(trimmed))
+
     paths = [os.path.expanduser(os.path.expandvars(p)) for p in (data_path or "").split(os.pathsep) if p]
-    return _OnlyPostdropServices(extra_search_paths=paths, file_loader=_PlainJSONFileLoader())
+    # as botocore orders them (a customer's data, then its own), the trimmed copy just before its own
+    paths += [Loader.CUSTOMER_DATA_PATH, *([str(trimmed)] if trimmed.is_dir() else []), Loader.BUILTIN_DATA_PATH]
+    return _OnlyPostdropServices(
+        extra_search_paths=paths, file_loader=_PlainJSONFileLoader(), include_default_search_paths=False
+    )
 
 
-# Parameters that pass validation, for each operation a handler rehearses at init.
-_REHEARSAL_PARAMETERS: dict[str, dict[str, Any]] = {
-    "get_object": {"Bucket": "postdrop-rehearsal", "Key": "posts/rehearsal.md"},
-    "send_message_batch": {
-        "QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/postdrop-rehearsal",
-        "Entries": [{"Id": "0", "MessageBody": "{}"}],
-    },
-    "update_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}},
-    "get_item": {"TableName": "postdrop-rehearsal", "Key": {"post_id": {"S": "rehearsal"}}, "ConsistentRead": True},
-    "batch_get_item": {
-        "RequestItems": {"postdrop-rehearsal": {"Keys": [{"post_id": {"S": "rehearsal"}}], "ConsistentRead": True}}
-    },
-    "publish_batch": {
-        "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
-        "PublishBatchRequestEntries": [{"Id": "0", "Message": "{}"}],
-    },
-}
+def _attribute_values(depth: int) -> dict[str, Any]:
+    """A DynamoDB item's attributes (DynamoDB's JSON) as the store's are made: scalars, a list
+    of strings (a post's categories and tags) and a map of the same ``depth - 1`` deep (a post's
+    files, each file's record), so that a rehearsal walks the shapes theirs reach. Each path down
+    an item makes botocore shapes of its own, and each value costs every call that carries it:
+    one of each type on each path (sets and maps in lists, which postdrop's items do not hold,
+    are left to their first use)."""
+    values: dict[str, Any] = {"s": {"S": "x"}, "n": {"N": "1"}, "b": {"B": "eA=="}, "bool": {"BOOL": True},
+                              "null": {"NULL": True}, "l": {"L": [{"S": "x"}]}}  # fmt: skip
+    return values | {"m": {"M": _attribute_values(depth - 1)}} if depth > 1 else values
 
 
-def _rehearse(client: Any, operations: tuple[str, ...]) -> None:
+# How deep a rehearsal's item goes: 4 holds an item's announcement of an update (the
+# announcement, what was shown before, its tags, a tag) and its files (the files, a file, its
+# sequencer); a post's second file, held whole (the files, a file, its record, its tags, a
+# tag), is 5 down, and has its shapes made in its first write, as before.
+_REHEARSAL_DEPTH = 4
+_TABLE = "postdrop-rehearsal"
+# Printable ASCII, U+0080-U+00FF (UTF-8's continuation bytes) and the lead bytes of CJK text
+_MESSAGE_CHARACTERS = "".join(map(chr, range(0x20, 0x100))) + "中文のテキスト한국어"
+
+
+@cache
+def _rehearsal_calls() -> tuple[dict[str, dict[str, Any]], dict[str, bytes]]:
+    """For each operation a handler rehearses at init, parameters that pass validation (those
+    postdrop's adapters pass, so the input shapes they reach are made at init too); and, by
+    operation name, the answer it gets where it has a body to parse, shaped as the real one.
+    (GetItem's is empty: the store reads an item on its own only where a batch's read failed.)"""
+    item = {"post_id": {"S": "rehearsal"}, **_attribute_values(_REHEARSAL_DEPTH)}
+    parameters: dict[str, dict[str, Any]] = {
+        "get_object": {"Bucket": "postdrop-rehearsal", "Key": "posts/rehearsal.md"},
+        "send_message_batch": {
+            "QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/postdrop-rehearsal",
+            "Entries": [{"Id": "0", "MessageBody": "{}"}],
+        },
+        "update_item": {
+            "TableName": _TABLE, "Key": {"post_id": {"S": "rehearsal"}}, "UpdateExpression": "SET #s = :s REMOVE #n",
+            "ConditionExpression": "#n = :n", "ExpressionAttributeNames": {"#s": "s", "#n": "n"},
+            "ExpressionAttributeValues": {f":{name}": value for name, value in item.items()},
+            "ReturnValues": "ALL_NEW", "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        },
+        "get_item": {"TableName": _TABLE, "Key": {"post_id": {"S": "rehearsal"}}, "ConsistentRead": True},
+        "batch_get_item": {"RequestItems": {_TABLE: {"Keys": [{"post_id": {"S": "rehearsal"}}],
+                                                     "ConsistentRead": True}}},
+        "publish_batch": {
+            "TopicArn": "arn:aws:sns:us-east-1:000000000000:postdrop-rehearsal",
+            "PublishBatchRequestEntries": [{
+                # as topic.entry_for makes them; the query protocol URL-encodes each byte of the
+                # message through a cache of its own, filled here with the bytes posts are made of
+                "Id": "0", "Message": _MESSAGE_CHARACTERS, "MessageStructure": "json", "Subject": "postdrop",
+                "MessageAttributes": {"event_type": {"DataType": "String", "StringValue": "x"},
+                                      "tags": {"DataType": "String.Array", "StringValue": "[]"},
+                                      "size": {"DataType": "Number", "StringValue": "1"}},
+            }],
+        },
+    }  # fmt: skip
+    answers = {
+        "UpdateItem": json.dumps({"Attributes": item}).encode(),
+        "BatchGetItem": json.dumps({"Responses": {_TABLE: [item]}, "UnprocessedKeys": {}}).encode(),
+        "PublishBatch": (b"<PublishBatchResponse><PublishBatchResult><Successful><member><Id>0</Id>"
+                         b"<MessageId>m</MessageId><SequenceNumber>1</SequenceNumber></member></Successful>"
+                         b"<Failed><member><Id>1</Id><Code>c</Code><Message>m</Message><SenderFault>false"
+                         b"</SenderFault></member></Failed></PublishBatchResult></PublishBatchResponse>"),
+        "SendMessageBatch": json.dumps({
+            "Successful": [{"Id": "0", "MessageId": "m", "MD5OfMessageBody": "d"}],
+            "Failed": [{"Id": "1", "SenderFault": False, "Code": "c", "Message": "m"}],
+        }).encode(),
+    }  # fmt: skip
+    return parameters, answers
+
+
+def _rehearse(client: Any, operations: tuple[str, ...]) -> list[dict[str, Any]]:
     """Call each of ``operations`` once on ``client``, answered by a before-send hook (as
-    botocore's Stubber answers) with an empty success: the whole request path runs but the
-    network. The hook is removed before the client is used for real."""
+    botocore's Stubber answers) with a success shaped as the real one (``_rehearsal_calls``,
+    else an empty one): the whole request path runs but the network. The hook then answers
+    nothing, and stays: unregistering it would empty the client's cache of the handlers of each
+    event, which the first event would then build again."""
     from botocore.awsrequest import AWSResponse, HTTPHeaders  # noqa: PLC0415
 
     protocol = client.meta.service_model.protocol
+    parameters, answers = _rehearsal_calls()
+    rehearsing = [True]
 
-    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
+    def answer(request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        if not rehearsing[0]:
+            return None  # a real call: sent
         operation = event_name.rsplit(".", 1)[-1]
-        if protocol in ("query", "ec2"):
+        body = answers.get(operation)
+        if body is None and protocol in ("query", "ec2"):
             body = f"<{operation}Response><{operation}Result/></{operation}Response>".encode()
-        else:
+        elif body is None:
             body = b"{}" if protocol.startswith("json") or protocol == "rest-json" else b""
         return AWSResponse(request.url, 200, HTTPHeaders(), _Raw(body))
 
-    events = client.meta.events
-    events.register("before-send", answer, unique_id="postdrop-rehearsal")
+    # its own id: a hook of an earlier rehearsal of this client, answering nothing now, stays too
+    client.meta.events.register("before-send", answer, unique_id=f"postdrop-rehearsal-{id(answer)}")
     try:
-        for operation in operations:
-            getattr(client, operation)(**_REHEARSAL_PARAMETERS[operation])
+        return [getattr(client, operation)(**parameters[operation]) for operation in operations]
     finally:
-        events.unregister("before-send", unique_id="postdrop-rehearsal")
+        rehearsing[0] = False
 
 
 class _Raw:

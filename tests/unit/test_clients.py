@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -11,16 +12,35 @@ import botocore.config
 import botocore.session
 import pytest
 
-from postdrop.aws import CLIENT_CONFIG, SERVICES, Clients, _loader, _rehearse, at_init, builtin_handler_kept
+from postdrop.aws import _HANDLED_SERVICES as HANDLED
+from postdrop.aws import (
+    CLIENT_CONFIG,
+    SERVICES,
+    Clients,
+    _loader,
+    _rehearse,
+    at_init,
+    builtin_handler_kept,
+    trimmed_endpoints,
+    write_trimmed_endpoints,
+)
 from postdrop.config import ParseSettings
 from postdrop.core.normalize import parse_post
 from postdrop.parse import _REHEARSAL_POST, rehearse
 from tests.conftest import REPO
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 _LOCAL = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}  # not a secret
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """A test that makes clients as in Lambda freezes this process's objects (Clients.at_init): thawed after."""
+    yield
+    gc.unfreeze()
 
 
 def _made(clients: Clients) -> set[str]:
@@ -68,8 +88,11 @@ def test_in_lambda_a_client_that_cannot_be_made_waits_for_its_first_use(
         _ = clients.sqs
 
 
-def test_the_loader_lists_only_postdrops_services_and_reads_the_same_models() -> None:
-    # Given botocore's own loader and postdrop's
+def test_the_loader_lists_only_postdrops_services_and_reads_the_same_models(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given botocore's own loader and postdrop's, without the layer's trimmed endpoints
+    monkeypatch.setattr("postdrop.aws.ENDPOINTS_DIR", tmp_path / "none")
     theirs = botocore.session.get_session().get_component("data_loader")
     ours = _loader(None)
     # Then only the four services are available, and each model reads the same
@@ -100,6 +123,22 @@ def test_in_lambda_importing_a_handler_makes_its_clients_without_a_request() -> 
     assert out.stdout.strip() == "True"
 
 
+def test_in_lambda_what_init_made_is_out_of_the_garbage_collectors_way_and_elsewhere_not(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given a fresh process as Lambda starts one
+    code = "import gc, sys; sys.path.insert(0, sys.argv[1]); import app; print(gc.get_freeze_count() > 10000)"
+    # When the handler module loads, then the objects it made are frozen (no collection looks at them again)
+    assert _load_parse_app(code).stdout.strip() == "True"
+    # And outside Lambda (tests, tools) the end of init leaves the collector as it was
+    from postdrop.aws import end_of_init
+
+    monkeypatch.delenv("LAMBDA_TASK_ROOT", raising=False)
+    frozen = gc.get_freeze_count()
+    end_of_init()
+    assert gc.get_freeze_count() == frozen
+
+
 _APPS_REHEARSE = {  # what functions/*/app.py rehearse, by service
     "s3": ("get_object",),
     "sqs": ("send_message_batch",),
@@ -119,6 +158,26 @@ def test_a_rehearsal_runs_each_operation_without_a_request(monkeypatch: pytest.M
     # When each operation is rehearsed, then each succeeds (answered in the process; a
     # request would have failed to connect)
     _rehearse(client, _APPS_REHEARSE[service])
+
+
+def test_a_rehearsal_walks_the_shapes_of_real_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given clients pointed where nothing listens
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    clients = Clients()
+    # When the store's and the publisher's operations are rehearsed
+    table = _rehearse(clients.dynamodb, ("batch_get_item", "get_item", "update_item"))
+    (topic,) = _rehearse(clients.sns, ("publish_batch",))
+    # Then each answer holds what a real one holds, an item's maps nested as a stored item's are
+    # (its announcement, what was shown before, its tags, a tag), so botocore makes their shapes at init
+    batch, _, updated = table
+    item = updated["Attributes"]
+    assert batch["Responses"]["postdrop-rehearsal"] == [item]
+    assert item["m"]["M"]["m"]["M"]["l"]["L"][0] == {"S": "x"}
+    assert {"S", "N", "B", "BOOL", "NULL", "L", "M"} == {next(iter(v)) for v in item.values()}
+    assert topic["Successful"][0]["MessageId"] == "m" and topic["Failed"][0]["SenderFault"] is False
 
 
 def test_after_a_rehearsal_calls_reach_the_service_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -239,3 +298,85 @@ def test_the_built_in_handlers_left_out_are_documentation_and_other_services() -
         parts = name.split(".")
         assert parts[0] == "docs" or parts[1] not in {*SERVICES, "*", "sts"}, name
     assert builtin_handler_kept("choose-signer.sts.AssumeRoleWithWebIdentity")  # web identity credentials
+
+
+def _endpoints() -> dict[str, Any]:
+    import json
+    from pathlib import Path
+
+    data: dict[str, Any] = json.loads(Path(botocore.__file__).with_name("data").joinpath("endpoints.json").read_text())
+    return data
+
+
+def test_the_trimmed_endpoints_resolve_each_service_postdrop_calls_as_botocore_s_own() -> None:
+    # Given botocore's endpoint data, and the layer's copy trimmed to the services postdrop calls
+    from botocore.regions import EndpointResolver
+
+    full = _endpoints()
+    mine, theirs = EndpointResolver(trimmed_endpoints(full), True), EndpointResolver(full, True)
+    regions = sorted({region for partition in full["partitions"] for region in partition["regions"]})
+    # Then every lookup of those services, in every region of every partition, finds the same
+    assert mine.get_available_partitions() == theirs.get_available_partitions()
+    variants = ((False, False), (True, False), (False, True), (True, True))
+    for service in sorted(HANDLED):
+        for name in theirs.get_available_partitions():
+            assert mine.get_available_endpoints(service, name) == theirs.get_available_endpoints(service, name)
+        for region in regions:
+            assert mine.get_partition_for_region(region) == theirs.get_partition_for_region(region)
+            for fips, dual in variants:
+                assert _outcome(mine, service, region, fips, dual) == _outcome(theirs, service, region, fips, dual)
+
+
+def _outcome(resolver: Any, service: str, region: str, fips: bool, dualstack: bool) -> Any:
+    """What a legacy endpoint lookup gives: the endpoint, or the error it raises."""
+    try:
+        return resolver.construct_endpoint(service, region, use_fips_endpoint=fips, use_dualstack_endpoint=dualstack)
+    except Exception as exc:  # an unmodelled variant, say: the same error either way
+        return type(exc).__name__, str(exc)
+
+
+def _request_urls(clients: Clients) -> list[str]:
+    """Where each of postdrop's calls goes, from these clients (each stopped before it is sent)."""
+
+    class Sent(Exception):
+        pass
+
+    urls: list[str] = []
+
+    def stop(request: Any, **_: Any) -> None:
+        urls.append(request.url)
+        raise Sent
+
+    calls: list[tuple[Any, str, dict[str, Any]]] = [(clients.s3, "get_object", {"Bucket": "b-1", "Key": "posts/a.md"}),
+             (clients.dynamodb, "get_item", {"TableName": "t", "Key": {"post_id": {"S": "p"}}}),
+             (clients.sqs, "send_message", {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q", "MessageBody": "m"}),
+             (clients.sns, "publish", {"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": "m"})]  # fmt: skip
+    for client, operation, parameters in calls:
+        client.meta.events.register("before-send", stop)
+        with pytest.raises(Sent):
+            getattr(client, operation)(**parameters)
+    return urls
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-central-1", "cn-north-1", "us-gov-west-1"])
+def test_a_layer_with_the_trimmed_endpoints_reads_them_and_calls_where_botocore_s_own_would(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, region: str
+) -> None:
+    # Given a layer whose build trimmed botocore's endpoints.json, and real AWS (no endpoint override)
+    from pathlib import Path
+
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    expected = _request_urls(Clients())
+    written = write_trimmed_endpoints(Path(botocore.__file__).parent, tmp_path)
+    monkeypatch.setattr("postdrop.aws.ENDPOINTS_DIR", tmp_path)
+    # When clients are made
+    clients = Clients()
+    # Then their session read the trimmed copy, as botocore's own data, and each call goes where it went
+    loader = clients._session._session.get_component("data_loader")
+    data, path = loader.load_data_with_path("endpoints")
+    assert path == str(written.with_suffix("")) and loader.is_builtin_path(path)
+    assert data == trimmed_endpoints(_endpoints())
+    assert _request_urls(clients) == expected

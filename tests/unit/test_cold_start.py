@@ -38,3 +38,17 @@ def test_the_store_handler_loads_without_the_notification_models() -> None:
                          capture_output=True, text=True, check=True)  # fmt: skip
     # Then no notification model was built: only PublishFunction (and a replay) announce
     assert out.stdout.strip() == "[]"
+
+
+def test_pydantic_looks_for_no_plugins_in_lambda_and_none_is_installed() -> None:
+    # Given the template's environment for every function (pydantic's plugin search, over every
+    # installed package's entry points, would cost each cold start its first model's few ms)
+    from importlib.metadata import entry_points
+
+    from postdrop_tools.template import load_template
+
+    template = load_template(stack="postdrop", account="123456789012", region="us-east-1")
+    env = template.body["Globals"]["Function"]["Environment"]["Variables"]
+    # Then it turns the search off, and that leaves nothing out: no installed package is a plugin
+    assert env["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    assert list(entry_points(group="pydantic")) == []
