@@ -937,6 +937,21 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: Quotes and paragraphs",
         ("A paragraph.\n> A quote right under it.\n\n> Quote one\n\n> Quote two after a blank line\n\nText.\n"),
     ),
+    "2024-05-04-paren-steps.md": (
+        "title: Numbered steps in bullets",
+        (
+            "How I set up the project:\n"
+            "\n"
+            "- 1) install the tools\n"
+            "- 2) clone the repository\n"
+            "  - 3) run the first build\n"
+            "- plain item\n"
+            "\n"
+            "> - 1) a step quoted\n"
+            "\n"
+            "1. 2) inside an ordered item\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -135,6 +135,12 @@ def test_an_ordered_item_ends_a_paragraph_and_1_paren_is_text() -> None:
     assert "<li>a\ncontinued</li>" in got.html  # a list's own lines stay as they are: a tight list
 
 
+def test_1_paren_is_text_inside_a_list_item_too() -> None:
+    got = parse("Steps:\n\n- 1) open the file\n- 2) save it\n  - 3) close it\n\n1. 4) numbered\n")
+    assert got.text.split("\n") == ["Steps:", "1) open the file", "2) save it", "3) close it", "4) numbered"]
+    assert got.html.count("<ol>") == 1  # only the outer "1." list
+
+
 def test_rules_inside_a_table_are_not_rows() -> None:
     got = parse(
         "| h | i |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n|===|===|\n| f | g |\n\n| x |\n|===|\n| y |\n\n"

@@ -137,8 +137,9 @@ _BACKSLASH_BREAK = _lazy(r"(?<!\\)(?:\\\\)+(?=\n)")
 # searched in "\n" + text: kramdown's end-of-block marker, "^" alone at the start of a line (of
 # a quote's line too); a "1)" item, which kramdown does not have; an ordered item's line
 _END_OF_BLOCK = _lazy(r"\n((?:>[ \t]?)*)\^[ \t]*(?=\n|$)")
-_PAREN_ITEM = _lazy(r"\n([ \t>]*\d{1,9})\)(?=[ \t\n]|$)")
-_NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
+# "1)" opening a line, or an item's text ("- 1)"): kramdown reads no list item there
+_PAREN_ITEM = _lazy(r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}\.)[ \t])*\d{1,9})\)(?=[ \t\n]|$)")
+_NUMBERED_LINE = _lazy(r"\n([ \t>]*)((?:(?:[*+-]|\d{1,9}\.)[ \t][ \t>]*)*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
 _BLOCK_TAG_IN_CELL = _lazy(rf"<(?=/?(?:{_BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
@@ -911,7 +912,8 @@ def _foreign_footnotes(text: str) -> str:
 
 
 def _paren_items(text: str) -> str:
-    """``1)`` opens no list item in kramdown: its ``)`` is escaped, so CommonMark reads text too."""
+    """``1)`` opens no list item in kramdown, at a line's start or at an item's (``- 1) x``): its
+    ``)`` is escaped, so CommonMark reads text too."""
     return _sub_in_prose(_PAREN_ITEM, lambda match: f"\n{match.group(1)}\\)", "\n" + text)[1:]
 
 
@@ -1187,9 +1189,9 @@ def _numbered_lines(text: str) -> tuple[bool, bool]:
 def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
     paren = interrupt = False
     for match in _NUMBERED_LINE.finditer(lined):
-        if match.group(2) == ")":
+        if match.group(3) == ")":
             paren = True
-        elif not interrupt and ">" not in match.group(1) and len(match.group(1)) < 4:
+        elif not interrupt and not match.group(2) and ">" not in match.group(1) and len(match.group(1)) < 4:
             interrupt = _is_text_line(lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()])
         if paren and interrupt:
             break
