@@ -952,6 +952,32 @@ POSTS: dict[str, tuple[str, str]] = {
             "1. 2) inside an ordered item\n"
         ),
     ),
+    "2024-05-05-shifted-headings.md": (
+        "title: Headings a space off",
+        (
+            "A code sample ends here:\n"
+            "\n"
+            "```java\n"
+            "class Shape {}\n"
+            "```\n"
+            "\n"
+            " ### Shape hierarchy\n"
+            "\n"
+            "Text under a heading typed one space in.\n"
+            "\n"
+            "- a list item\n"
+            "\n"
+            "  ### A heading inside the item\n"
+            "\n"
+            "   ### One column too far\n"
+            "\n"
+            "1. numbered\n"
+            "\n"
+            "  ### Left of the item's text\n"
+            "\n"
+            "## A real heading\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

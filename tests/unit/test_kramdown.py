@@ -141,6 +141,13 @@ def test_1_paren_is_text_inside_a_list_item_too() -> None:
     assert got.html.count("<ol>") == 1  # only the outer "1." list
 
 
+def test_a_heading_off_its_blocks_first_column_is_text() -> None:
+    got = parse(" ### top\n\n- item\n\n  ### held\n\n   ### shifted\n\n1. one\n\n  ### after\n\n- x\nlazy\n\n  ### lazy held\n")
+    lines = got.text.split("\n")
+    assert lines == ["### top", "item", "held", "### shifted", "one", "### after", "x lazy", "lazy held"]
+    assert got.html.count("<h3>") == 2
+
+
 def test_rules_inside_a_table_are_not_rows() -> None:
     got = parse(
         "| h | i |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n|===|===|\n| f | g |\n\n| x |\n|===|\n| y |\n\n"

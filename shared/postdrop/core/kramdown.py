@@ -776,6 +776,46 @@ def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, code  # one line out per line in: the code flags stand
 
 
+# searched in "\n" + text: a heading's "#" that white space puts off its column
+_SHIFTED_HEADING_ANY = _lazy(r"\n[ \t]+#{1,6}[ \t]")
+_SHIFTED_HEADING = _lazy(r"[ \t]+#{1,6}[ \t]")
+
+
+def _shifted_headings(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown reads ``#`` as a heading only in its block's first column (a list item's content
+    column): `` ### x`` at the top, or ``   ### x`` in a ``-`` item, is paragraph text.
+    CommonMark allows three spaces before it. Its first ``#`` is escaped there."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if code[i] or _SHIFTED_HEADING.match(line) is None:
+            continue
+        indent = _indent(line)
+        if 0 < indent - _content_column(lines, code, i, indent) < 4:  # four columns more are code
+            out[i] = _escape_at(line, indent)
+    return out, code
+
+
+def _content_column(lines: list[str], code: list[bool], i: int, indent: int) -> int:
+    """The content column of the list item that holds line ``i`` (indented ``indent``), as far as
+    a heading cares: the nearest item above whose marker is indented less and whose text is not
+    right of the line; 0 at the top. A paragraph's first line above, outside the items, is the top."""
+    below = indent  # what may hold the line is indented less than this
+    for k in range(i - 1, -1, -1):
+        line = lines[k]
+        if code[k] or not line.strip() or _indent(line) >= below:
+            continue
+        marker = _ITEM_MARKER.match(line.expandtabs(4)) if line.lstrip()[:1] in _ITEM_OR_FOOTNOTE else None
+        if marker is not None:
+            if len(marker.group(0)) <= indent:
+                return len(marker.group(0))
+            below = len(marker.group(1))  # the line is outside this item: only its list's holders are left
+            if below == 0:
+                return 0
+        elif k == 0 or not lines[k - 1].strip():
+            return 0  # a paragraph's first line (a lazy line goes on up to its item)
+    return 0
+
+
 # searched in "\n" + text: a list item whose marker a tab or five spaces follow
 _WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)(?: {0,4}\t| {5})")
 _WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.))([ \t]+)(?=\S)")
@@ -1682,6 +1722,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         ),
         _lazy_items,
     ),
+    (lambda text: "#" in text and _SHIFTED_HEADING_ANY.search(_lined(text)) is not None, _shifted_headings),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search(_lined(text)) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (_break_line_under_text, _paragraph_breaks),
