@@ -978,6 +978,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "## A real heading\n"
         ),
     ),
+    "2024-05-06-indented-title.md": (
+        ' title: "Front matter typed one space in"\ntags: [never, read]',
+        "Jekyll reads the title and stops there; the date is the file name's.\n",
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are
