@@ -982,6 +982,18 @@ POSTS: dict[str, tuple[str, str]] = {
         ' title: "Front matter typed one space in"\ntags: [never, read]',
         "Jekyll reads the title and stops there; the date is the file name's.\n",
     ),
+    "2024-05-07-backslash-urls.md": (
+        "title: Backslashes in link URLs",
+        (
+            "A regular expression as a [pattern](https://example.com/[a-z\\-]*\\) to match, then text.\n"
+            "\n"
+            "| what | where |\n"
+            "|---|---|\n"
+            "| notes | [the share](file://server\\notes\\){:target=\"_blank\"}, [home](/) |\n"
+            "\n"
+            "An [escaped underscore](https://example.com/a\\_b) in a URL.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

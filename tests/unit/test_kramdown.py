@@ -444,6 +444,12 @@ def test_inline_links_read_as_kramdown_reads_them() -> None:
     )
 
 
+def test_a_backslash_in_a_links_url_escapes_nothing() -> None:
+    got = parse("See [the docs](http://e.com/a\\)b) now.\n\nAnd [a file](C:\\dir\\name.txt) too.\n")
+    assert got.text.split("\n") == ["See the docsb) now.", "And a file too."]
+    assert 'href="http://e.com/a%5C"' in got.html
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

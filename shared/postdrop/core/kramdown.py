@@ -1336,7 +1336,7 @@ _LINK_TITLE = _lazy(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
 _LINK_ANGLE_URL = _lazy(r"\(<(.*?)>", re.DOTALL)
 # where kramdown's and CommonMark's readings of an inline link may part: white space or a
 # parenthesis in its parentheses (a title, spaces, nested parentheses), or a "[" inside brackets
-_ODD_TARGET = _lazy(r"\]\([^)\s]*[\s(]")
+_ODD_TARGET = _lazy(r"\]\([^)\s\\]*[\s(\\]")
 _NESTED_BRACKET = _lazy(r"\[[^\]\n]*\[")
 _URL_CHARS = 4000  # a link's parentheses are looked into this far (kramdown's are far shorter)
 _TITLE_CHARS = 200  # and an angle-bracketed URL or a title this far
@@ -1510,8 +1510,9 @@ class _Parens:
 
 def _differs(inner: str, url: str, title: str | None) -> bool:
     """Whether CommonMark may read ``[inner](url "title")`` as written otherwise than kramdown:
-    brackets in the text, white space or parentheses in the URL, quotes in the title."""
-    if "[" in inner or "]" in inner or any(ch in url for ch in " \t()"):
+    brackets in the text, white space, parentheses or a backslash (no escape to kramdown there) in
+    the URL, quotes in the title."""
+    if "[" in inner or "]" in inner or any(ch in url for ch in " \t()\\"):
         return True
     return title is not None and any(ch in title for ch in "\"'\n")
 
