@@ -994,6 +994,23 @@ POSTS: dict[str, tuple[str, str]] = {
             "An [escaped underscore](https://example.com/a\\_b) in a URL.\n"
         ),
     ),
+    "2024-05-08-nested-figure-ial.md": (
+        "title: A figure class in a nested item",
+        (
+            "* Setting up the editor\n"
+            "    * open the command palette\n"
+            "    \n"
+            "    ![palette](palette.png)\n"
+            "    The palette, open\n"
+            "    {:.figure}\n"
+            "    \n"
+            "    * type the command's name\n"
+            "\n"
+            "* Code in an item:\n"
+            "\n"
+            "      {:.not-an-attribute}\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -450,6 +450,14 @@ def test_a_backslash_in_a_links_url_escapes_nothing() -> None:
     assert 'href="http://e.com/a%5C"' in got.html
 
 
+def test_an_attribute_list_indented_in_a_nested_item_is_dropped_and_code_is_kept() -> None:
+    got = parse(
+        "* top\n    * nested\n    \n    ![](a.png)\n    a caption\n    {:.figure}\n\n"
+        "* item\n\n      {:.code}\n\npara\n\n    {:.top-code}\n"
+    )
+    assert got.text.split("\n") == ["top", "nested", "a caption", "item", "{:.code}", "para", "{:.top-code}"]
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -388,7 +388,28 @@ def _drop_attributes(text: str) -> str:
             lined = _sub_in_prose(pattern, _nothing, lined)
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
+        if _DEEP_IAL.search(lined) is not None:
+            lined = _deep_attributes(lined)
     return lined[1:]
+
+
+# searched in "\n" + text: an IAL line indented four columns or more, a list item's when it is in one
+_DEEP_IAL = _lazy(r"\n(?: {4}| {0,3}\t)[ \t]*\{:(?![:/])[^}\n]{0,200}\}[ \t]*(?=\n|$)")
+
+
+def _deep_attributes(lined: str) -> str:
+    """An IAL line in a list item is one up to three columns right of the item's text (kramdown
+    reads the item's lines without its indentation); four columns more, or outside any item, it
+    is code, and opaque.py has masked the top level's."""
+    lines = lined.split("\n")
+    code = [False] * len(lines)
+    keep = [True] * len(lines)
+    for i, line in enumerate(lines):
+        if line[:1] in " \t" and _DEEP_IAL.fullmatch("\n" + line) is not None:
+            indent = _indent(line)
+            column = _content_column(lines, code, i, indent)
+            keep[i] = not column or indent - column > 3
+    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
 
 
 # a span element with markdown="0": its content is not Markdown
