@@ -1011,6 +1011,14 @@ POSTS: dict[str, tuple[str, str]] = {
             "      {:.not-an-attribute}\n"
         ),
     ),
+    "2024-05-09-ial-after-parenthesis.md": (
+        "title: Attribute lists after parentheses",
+        (
+            "* Two talks are worth it (slides: [the first](https://example.com/one){:target=\"_blank\"},"
+            " [the second](https://example.com/two)){:target=\"_blank\"}\n"
+            "* A [link with (parentheses)](https://example.com/a_(b)){:.external} in an item\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

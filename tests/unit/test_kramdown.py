@@ -458,6 +458,12 @@ def test_an_attribute_list_indented_in_a_nested_item_is_dropped_and_code_is_kept
     assert got.text.split("\n") == ["top", "nested", "a caption", "item", "{:.code}", "para", "{:.top-code}"]
 
 
+def test_a_span_ial_after_a_parenthesis_that_closes_no_link_is_text() -> None:
+    got = parse('Some (see [a](http://x.com/a){:target="_blank"}, [b](/b(c))){:.x} end\n\nx ){:.y} z\n')
+    assert got.text.split("\n") == ["Some (see a, b){:.x} end", "x ){:.y} z"]
+    assert 'href="/b(c)"' in got.html
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -385,7 +385,7 @@ def _drop_attributes(text: str) -> str:
     lined = "\n" + text
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
-            lined = _sub_in_prose(pattern, _nothing, lined)
+            lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
         if _DEEP_IAL.search(lined) is not None:
@@ -529,6 +529,38 @@ def _standalone_images(text: str, masked: Masked) -> str:
         return "\n" + masked.raw(match.group(0)[1:], out, block=True)
 
     return _sub_in_prose(_IMAGE_LINE, figure, "\n" + text)[1:]
+
+
+_PAREN_BUDGET = 100_000  # characters one post's span IALs look back over for their link's "("
+
+
+def _span_ials() -> Callable[[re.Match[str]], str]:
+    """What becomes of each span IAL of one text: it goes, but one after a ``)`` that closes no
+    link's parentheses (``(see [a](x))`` then ``{:...}``) is text to kramdown. The look back is
+    bounded for the whole text: past it, an IAL after ``)`` goes."""
+    budget = _PAREN_BUDGET
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal budget
+        text, at = match.string, match.start()
+        if at == 0 or text[at - 1] != ")" or budget <= 0:
+            return ""
+        depth = 0
+        stop = max(at - min(_URL_CHARS, budget), 0)
+        budget -= at - stop
+        for k in range(at - 1, stop - 1, -1):
+            ch = text[k]
+            if ch == ")":
+                depth += 1
+            elif ch == "(":
+                depth -= 1
+                if depth == 0:
+                    return "" if k > 0 and text[k - 1] == "]" else match.group(0)
+            elif ch == "\n" and text.startswith("\n", k + 1):
+                return match.group(0)  # the paragraph's start, and no "(" for the ")"
+        return match.group(0) if stop == 0 else ""  # "" where the look back was cut short
+
+    return one
 
 
 def _nothing(_match: re.Match[str]) -> str:
