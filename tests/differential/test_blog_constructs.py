@@ -1019,6 +1019,37 @@ POSTS: dict[str, tuple[str, str]] = {
             "* A [link with (parentheses)](https://example.com/a_(b)){:.external} in an item\n"
         ),
     ),
+    "2024-05-10-table-under-text.md": (
+        "title: Tables right under a line of text",
+        (
+            "Latency of each layer, roughly:\n"
+            "| layer | latency |\n"
+            "|-------|---------|\n"
+            "| cache | 1 ns    |\n"
+            "| disk  | 10 ms   |\n"
+            "\n"
+            "1. The stack after each step:\n"
+            "    | step | stack |\n"
+            "    |:---:|:---|\n"
+            "    | a | [a] |\n"
+            "\n"
+            "### A table under a heading\n"
+            "| x | y |\n"
+            "|---|---|\n"
+            "| 1 | 2 |\n"
+            "\n"
+            "```\n"
+            "code\n"
+            "```\n"
+            "| under | a fence |\n"
+            "|---|---|\n"
+            "| 3 | 4 |\n"
+            "\n"
+            "| a real | table |\n"
+            "|---|---|\n"
+            "| 5 | 6 |\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

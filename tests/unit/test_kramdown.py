@@ -464,6 +464,18 @@ def test_a_span_ial_after_a_parenthesis_that_closes_no_link_is_text() -> None:
     assert 'href="/b(c)"' in got.html
 
 
+def test_table_lines_after_a_line_that_is_not_blank_are_text() -> None:
+    got = parse(
+        "Speeds compared\n| kind | time |\n|------|------|\n| CPU  | 3ns  |\n\n"
+        "1. item text\n    | x | y |\n    |---|---|\n\n## Heading\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    assert got.text.split("\n")[:2] == [
+        "Speeds compared | kind | time | |——|——| | CPU | 3ns |",  # dashes as kramdown's typography writes them
+        "item text | x | y | |—|—|",
+    ]
+    assert "<table>" not in got.html  # kramdown opens a table only after a blank line
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -683,6 +683,16 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         column = columns[-1] if columns else 0
         # a block opens after a blank line, or under a footnote's label with nothing after it
         starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
+        if not starts_block and not lines[i - 1].lstrip().startswith("<") and _opens_table(line, column):
+            # kramdown opens a table only after a blank line: under a paragraph's line (an item's),
+            # a heading or a fence, the lines are text (CommonMark's table would interrupt them)
+            j = i
+            while j < len(lines) and not code[j] and _in_table(lines[j]):
+                j += 1
+            out += [_CELL_BORDER.sub(r"\\|", row) for row in lines[i:j]]
+            flags += code[i:j]
+            i = j
+            continue
         if not starts_block or not _opens_table(line, column):
             out.append(line)
             flags.append(code[i])
