@@ -1050,6 +1050,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "| 5 | 6 |\n"
         ),
     ),
+    "2024-05-11-pipes-in-items.md": (
+        "title: Pipes in list items",
+        (
+            "The layers, top down:\n"
+            "\n"
+            "- **Applications**\n"
+            "- Native libraries | **Runtime**\n"
+            "- Kernel\n"
+            "\n"
+            "Operators:\n"
+            "\n"
+            "- AND(&&, &): both sides true\n"
+            "  - OR(||, |): either side true\n"
+            "  - NOT(!): the other value\n"
+            "- a | b\n"
+            "  a line that goes on\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -476,6 +476,12 @@ def test_table_lines_after_a_line_that_is_not_blank_are_text() -> None:
     assert "<table>" not in got.html  # kramdown opens a table only after a blank line
 
 
+def test_a_list_items_text_of_table_lines_is_a_table_when_the_item_ends_there() -> None:
+    got = parse("- Apps\n- Native libraries | **Runtime**\n- Kernel | HAL\n  more text\n- OR(a | b)\n  - nested\n")
+    assert got.html.count("<table>") == 2  # not the item whose paragraph goes on
+    assert got.text.split("\n") == ["Apps", "Native libraries", "Runtime", "Kernel | HAL more text", "OR(a", "b)", "nested"]
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -673,6 +673,12 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
                 item = _ANY_ITEM.match(line)
                 if item is not None:
                     columns.append(len(item.group(0).expandtabs(4)))
+                    table = _item_table(lines, code, i, item.end(), columns[-1]) if "|" in stripped else None
+                    if table is not None:
+                        out += table[0]
+                        flags += [False] * len(table[0])
+                        i = table[1]
+                        continue
                 elif _FOOTNOTE_OPEN.match(line):
                     columns.append(4)  # a footnote's content is indented four columns
         if "|" not in stripped:  # no cell border: no table opens here (nor in code)
@@ -704,13 +710,7 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         run = lines[i:j]
         ends_block = j == len(lines) or not lines[j].strip()
         if ends_block and not all(_is_rule_row(row) for row in run):
-            margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
-            rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
-            if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
-                rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
-            # a row that looks like a footnote or link definition is a row: kramdown reads tables first
-            rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
-            rows = [_cells_tags(row) if "<" in row else row for row in rows]
+            rows = _written_table(run)
         else:
             rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
             if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
@@ -719,6 +719,37 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _written_table(run: list[str]) -> list[str]:
+    """The lines of one kramdown table, as GFM's, at the first line's margin."""
+    margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
+    rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
+    if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
+        rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
+    # a row that looks like a footnote or link definition is a row: kramdown reads tables first
+    rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
+    return [_cells_tags(row) if "<" in row else row for row in rows]
+
+
+def _item_table(lines: list[str], code: list[bool], i: int, start: int, column: int) -> tuple[list[str], int] | None:
+    """A list item whose text (from ``start`` of line ``i``; the item's content at ``column``) is
+    table lines, and ends with them (a blank line, the end, or an item, nested or not, next): kramdown
+    reads a table there, as the item's content starts a block. The lines out, and the next line's
+    index; None when the item holds no table."""
+    content = lines[i][start:]
+    if content.lstrip()[:1] in ("", "#", ">", "<") or not _has_cell_border(content):
+        return None
+    j = i + 1
+    while j < len(lines) and not code[j] and _indent(lines[j]) >= column and _in_table(lines[j]):
+        j += 1
+    if j < len(lines) and lines[j].strip() and _ANY_ITEM.match(lines[j]) is None:
+        return None  # the item's paragraph goes on: its text is a paragraph
+    run = [content] + [row.expandtabs(4)[column:] for row in lines[i + 1 : j]]
+    if all(_is_rule_row(row) for row in run):
+        return None
+    rows = _written_table(run)
+    return [lines[i][:start] + rows[0]] + [" " * column + row for row in rows[1:]], j
 
 
 def _cells_tags(row: str) -> str:
