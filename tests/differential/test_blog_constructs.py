@@ -1068,6 +1068,27 @@ POSTS: dict[str, tuple[str, str]] = {
             "  a line that goes on\n"
         ),
     ),
+    "2024-05-12-markdown-0-block.md": (
+        "title: A raw block among Markdown blocks",
+        (
+            '{::options parse_block_html="true" /}\n'
+            '<div class="note">\n'
+            "\n"
+            "Markdown *inside* this one.\n"
+            "\n"
+            "</div>\n"
+            "\n"
+            '<div class="widget" markdown="0">\n'
+            '    <div class="row">\n'
+            "\n"
+            '        <div class="cell">**kept as written**</div>\n'
+            "\n"
+            "    </div>\n"
+            "</div>\n"
+            "\n"
+            "Text after.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -482,6 +482,15 @@ def test_a_list_items_text_of_table_lines_is_a_table_when_the_item_ends_there() 
     assert got.text.split("\n") == ["Apps", "Native libraries", "Runtime", "Kernel | HAL more text", "OR(a", "b)", "nested"]
 
 
+def test_markdown_0_keeps_an_html_block_raw_under_parse_block_html() -> None:
+    got = parse(
+        '{::options parse_block_html="true" /}\n\n<div class="outer" markdown="0">\n    <div class="row">\n\n'
+        '        <div id="chart">*not emphasis*</div>\n\n    </div>\n</div>\n\n<div>\n*emphasis*\n</div>\n'
+    )
+    assert got.text.split("\n") == ["*not emphasis*", "emphasis"]
+    assert "<pre>" not in got.html and got.html.count("<em>") == 1
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -227,14 +227,15 @@ def _html_options(text: str, masked: Masked) -> str:
         if token not in masked.html_blocks:
             return token
         block = masked.source[token]
-        if _MARKDOWN_ATTR_ANY.search(block.split(">", 1)[0]) is not None:
-            return token
+        if _ANY_MARKDOWN_ATTR.search(block.split(">", 1)[0]) is not None:
+            return token  # its own markdown="..." wins: markdown="0" keeps it raw
         return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', block, count=1)
 
     return text[:since] + _SOURCE_TOKEN_IN_TEXT.sub(markdown_on, text[since:])
 
 
 _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
+_ANY_MARKDOWN_ATTR = _lazy(r"\smarkdown\s*=", re.IGNORECASE)
 
 
 def _unreferenced_footnotes(html: str) -> str:
