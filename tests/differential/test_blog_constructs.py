@@ -1089,6 +1089,31 @@ POSTS: dict[str, tuple[str, str]] = {
             "Text after.\n"
         ),
     ),
+    "2024-05-13-block-html-code.md": (
+        "title: Code inside HTML read as Markdown",
+        (
+            '{::options parse_block_html="true" /}\n'
+            '<div class="row">\n'
+            '<div class="left">\n'
+            "\n"
+            '<img src="neuron.png" alt="a neuron"/>\n'
+            "\n"
+            "</div>\n"
+            '<div class="right">\n'
+            "\n"
+            "A function applied to the *weighted* sum:\n"
+            "\n"
+            "\n"
+            "    def step(x):\n"
+            "        return 1 if x > 0 else 0\n"
+            "\n"
+            "    total = weight * (a + b)\n"
+            "\n"
+            "Without it, layers add nothing.\n"
+            "</div>\n"
+            "</div>\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -491,6 +491,16 @@ def test_markdown_0_keeps_an_html_block_raw_under_parse_block_html() -> None:
     assert "<pre>" not in got.html and got.html.count("<em>") == 1
 
 
+def test_parse_block_html_reads_a_divs_paragraphs_and_indented_code_apart() -> None:
+    got = parse(
+        '{::options parse_block_html="true" /}\n<div class="row">\n<div class="side">\n\nFirst *para*.\n\n\n'
+        "    def f(x):\n        return x * 2\n\nAfter the code.\n</div>\n</div>\n\n"
+        '<div>\n<table>\n\n    <tr><td>cell</td></tr>\n</table>\n</div>\n'
+    )
+    assert got.text.split("\n") == ["First para.", "def f(x): return x * 2", "After the code.", "cell"]
+    assert "<pre><code>def f(x):\n    return x * 2\n</code></pre>" in got.html
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -49,7 +49,7 @@ import pyromark
 
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.opaque import Masked, after_definition, mask
+from postdrop.core.opaque import BLOCK_MODEL, Masked, after_definition, mask
 from postdrop.core.spanhtml import UNQUOTED_VALUE, cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
@@ -229,9 +229,59 @@ def _html_options(text: str, masked: Masked) -> str:
         block = masked.source[token]
         if _ANY_MARKDOWN_ATTR.search(block.split(">", 1)[0]) is not None:
             return token  # its own markdown="..." wins: markdown="0" keeps it raw
-        return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', block, count=1)
+        return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', _block_markdown(block, masked), count=1)
 
     return text[:since] + _SOURCE_TOKEN_IN_TEXT.sub(markdown_on, text[since:])
+
+
+_LINE_TAG = _lazy(r" {0,3}<(/?)([A-Za-z][\w-]{0,100})")
+
+
+def _block_markdown(block: str, masked: Masked) -> str:
+    """An HTML block read as Markdown (parse_block_html), as kramdown reads it: each element in it
+    whose content kramdown reads as blocks gets ``markdown="1"`` too, and its indented code blocks
+    become tokens, as opaque.py makes the top level's: lines indented four columns where a block
+    starts (after a blank line, or an element's open or close tag), to the last such line before
+    one that is less indented. Inside an element whose content kramdown does not read as blocks
+    (a table, a paragraph) there is none; nor in a block with a list item (an item's lines may be
+    indented as far)."""
+    lines = block.split("\n")
+    first = _LINE_TAG.match(lines[0])
+    if first is None or first.group(2).lower() not in BLOCK_MODEL or masked.tokens is None:
+        return block
+    find_code = ("\n    " in block or "\n\t" in block) and not any(_LIST_ITEM.match(line) for line in lines)
+    out = lines[:1]
+    boundary = True  # a block may start at the line
+    raw = ""  # the element whose close tag the lines wait for
+    i = 1
+    while i < len(lines) - 1:  # the content: the open tag's line and the close tag's are the block's
+        line = lines[i]
+        if raw:
+            raw = "" if f"</{raw}" in line.lower() else raw
+            boundary = not raw
+        elif not line.strip():
+            boundary = True
+        elif find_code and boundary and _indent(line) >= 4:
+            j = i + 1
+            while j < len(lines) - 1 and (not lines[j].strip() or _indent(lines[j]) >= 4):
+                j += 1
+            while not lines[j - 1].strip():
+                j -= 1
+            out.append(masked.tokens.source("\n".join(lines[i:j]), block=True))
+            i, boundary = j, False
+            continue
+        elif (tag := _LINE_TAG.match(line)) is not None:
+            name = tag.group(2).lower()
+            closed = tag.group(1) == "/" or name == "hr" or f"</{name}" in line.lower()
+            boundary = closed or name in BLOCK_MODEL
+            raw = "" if boundary or name not in _BLOCK_TAG_NAMES else name
+            if not tag.group(1) and name in BLOCK_MODEL and _ANY_MARKDOWN_ATTR.search(line.split(">", 1)[0]) is None:
+                line = f'{line[: tag.end()]} markdown="1"{line[tag.end() :]}'
+        else:
+            boundary = False
+        out.append(line)
+        i += 1
+    return "\n".join([*out, *lines[i:]])
 
 
 _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")

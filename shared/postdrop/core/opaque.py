@@ -62,7 +62,7 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["Masked", "after_definition", "mask"]
+__all__ = ["BLOCK_MODEL", "Masked", "after_definition", "mask"]
 
 _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
@@ -119,6 +119,15 @@ _HTML_BLOCK_CLOSE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_ATTR = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)", re.IGNORECASE)
+# the elements whose content kramdown reads as blocks (its HTML_CONTENT_MODEL_BLOCK) when it
+# reads HTML blocks as Markdown; the others' is text (span elements) or raw
+BLOCK_MODEL = frozenset(
+    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header"
+    " hgroup iframe li main map menu nav noscript object section summary td".split()
+)
+_MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or "1": not a block here)
+# kramdown's {::options parse_block_html="true" /} on a line of its own (kramdown.py's _html_options)
+_BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
@@ -259,6 +268,8 @@ def mask(text: str) -> Masked:
     pos = 0  # where the line the scan stands at starts; size + 1 past the last line
     unclosed: dict[str, int] = {}
     html_blocks = _HtmlBlocks(text)
+    on = _BLOCK_HTML_ON.search(text) if "parse_block_html" in text else None
+    markdown_from = size + 1 if on is None else on.start()  # where HTML blocks start to hold Markdown
     after_html = -1  # where the line after an HTML block starts: a blank line goes before it
     while (c := _next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
@@ -281,7 +292,9 @@ def mask(text: str) -> Masked:
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
-            block = "\n".join(part for part in block.split("\n") if part.strip())
+            if pos < markdown_from or _MARKDOWN_OFF.search(line) is not None or not _holds_blocks(line):
+                block = "\n".join(part for part in block.split("\n") if part.strip())
+            # else kramdown.py reads it as Markdown (parse_block_html): its blank lines part its blocks
             out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
             masked.html_blocks.add(token)
             after = last_html + 1
@@ -340,6 +353,12 @@ def mask(text: str) -> Masked:
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+def _holds_blocks(line: str) -> bool:
+    """Whether the HTML block ``line`` opens is an element whose content kramdown reads as blocks."""
+    match = _HTML_BLOCK_OPEN.match(line)
+    return match is not None and match.group(1).lower() in BLOCK_MODEL
 
 
 def _may_hold_planes_15_16(text: str) -> bool:
