@@ -1114,6 +1114,23 @@ POSTS: dict[str, tuple[str, str]] = {
             "</div>\n"
         ),
     ),
+    "2024-05-14-span-tag-lines.md": (
+        "title: Images with captions under them",
+        (
+            '<img src="/images/model.png"/>\n'
+            "The model at a glance -- its *inputs* on the left.\n"
+            "\n"
+            '<div class="figure" markdown="1">\n'
+            '  <img src="/images/step.png"/>\n'
+            "  <br />\n"
+            "  One training step: predict the **next** word.\n"
+            "</div>\n"
+            "\n"
+            '<a href="https://example.com/">\n'
+            "a linked *phrase*\n"
+            "</a>\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

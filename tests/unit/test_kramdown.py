@@ -501,6 +501,15 @@ def test_parse_block_html_reads_a_divs_paragraphs_and_indented_code_apart() -> N
     assert "<pre><code>def f(x):\n    return x * 2\n</code></pre>" in got.html
 
 
+def test_a_line_of_a_span_elements_tag_opens_a_paragraph_with_the_text_under_it() -> None:
+    got = parse(
+        '<img src="/x.png"/>\nA step -- a *modeling* task.\n\n<span class="note">\nsome **bold**\n</span>\n\n'
+        '<div class="fig" markdown="1">\n  <img src="/y.png"/>\n  <br />\n  A *caption*.\n</div>\n\n<img src="/z.png"/>\n'
+    )
+    assert got.text.split("\n") == ["A step – a modeling task.", "some bold", "A caption."]
+    assert got.html.count("<em>") == 2 and got.html.count("<strong>") == 1 and "<!--" not in got.html
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

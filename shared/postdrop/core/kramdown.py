@@ -921,6 +921,37 @@ def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, code  # one line out per line in: the code flags stand
 
 
+# kramdown's span elements (its HTML_SPAN_ELEMENTS) that CommonMark's type-7 HTML block may take:
+# a line of only one of their tags, a paragraph's lines under it
+_SPAN_ELEMENTS = (
+    "a|abbr|acronym|b|big|bdo|br|button|cite|del|dfn|em|i|img|input|ins|label|mark|q|rb|rbc|rp|rt|rtc|ruby|select"
+    "|small|span|strong|sub|sup|tt"
+)
+_SPAN_TAG_LINE_ANY = _lazy(
+    rf"\n {{0,3}}</?(?:{_SPAN_ELEMENTS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*\n[ \t]*[^\s]", re.IGNORECASE
+)
+_SPAN_TAG_LINE = _lazy(rf" {{0,3}}</?(?:{_SPAN_ELEMENTS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*", re.IGNORECASE)
+
+
+def _span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A line of only a span element's tag (``<img src="x"/>``, ``<span class="y">``) with text
+    under it opens a paragraph to kramdown, the tag an element in it; CommonMark opens a raw HTML
+    block there, to the next blank line, and reads no Markdown in it. An empty comment after the
+    tag makes the line one CommonMark's HTML block cannot open with (neither the text nor the
+    sanitized HTML keeps it)."""
+    out = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        if (
+            not code[i]
+            and line[:4].lstrip()[:1] == "<"
+            and lines[i + 1].strip()
+            and not code[i + 1]
+            and _SPAN_TAG_LINE.fullmatch(line) is not None
+        ):
+            out[i] = line.rstrip() + "<!-- -->"
+    return out, code
+
+
 # searched in "\n" + text: a heading's "#" that white space puts off its column
 _SHIFTED_HEADING_ANY = _lazy(r"\n[ \t]+#{1,6}[ \t]")
 _SHIFTED_HEADING = _lazy(r"[ \t]+#{1,6}[ \t]")
@@ -1860,6 +1891,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
+    (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
     (lambda text: "|" in text, _tables),
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search(_lined(text)) is not None, _wide_items),
     (
