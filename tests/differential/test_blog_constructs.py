@@ -1131,6 +1131,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "</a>\n"
         ),
     ),
+    "2024-05-15-bare-markers.md": (
+        "title: A lone asterisk",
+        (
+            "Release notes:\n"
+            "\n"
+            "* Faster startup\n"
+            "  * about 10% on large apps\n"
+            "* Many bug fixes\n"
+            "\n"
+            "*\n"
+            "\n"
+            "## Other changes\n"
+            "\n"
+            "1.\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -510,6 +510,12 @@ def test_a_line_of_a_span_elements_tag_opens_a_paragraph_with_the_text_under_it(
     assert got.html.count("<em>") == 2 and got.html.count("<strong>") == 1 and "<!--" not in got.html
 
 
+def test_a_list_marker_alone_on_its_line_is_text() -> None:
+    got = parse("*\nfirst line\n\n* a\n* b\n\n*\n\n-\n\n+ \n\n1.\n\nUnder text\n-\n")
+    assert got.text.split("\n") == ["* first line", "a", "b", "*", "-", "1.", "Under text"]
+    assert got.html.count("<li>") == 3 and "<li>\n<p>" not in got.html  # "+ " is an empty item; a tight list
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -1110,6 +1110,19 @@ def _escape_at(line: str, at: int) -> str:
     return f"{expanded[:at]}\\{expanded[at:]}"
 
 
+# searched in "\n" + text: a list marker alone on its line, at a block's start
+# (a literal first character: re skips ahead to each line end; the first line is "\n" + "\n" + text's)
+_BARE_MARKER = _lazy(r"\n[ \t]*\n {0,3}(?:[*+-]|\d{1,9}\.)(?=\n|$)")
+
+
+def _bare_markers(text: str) -> str:
+    """A list marker with nothing after it (``*`` alone on a line) opens no item in kramdown, whose
+    item needs white space after its marker: it is a paragraph's text. CommonMark opens an empty
+    item. Its last character is escaped (under a paragraph's line, ``-`` is a setext underline in
+    both, and ``*`` text in both: those lines are left alone)."""
+    return _sub_in_prose(_BARE_MARKER, lambda m: f"{m.group(0)[:-1]}\\{m.group(0)[-1]}", "\n\n" + text)[2:]
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -1867,6 +1880,10 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
+    (
+        lambda text: _BARE_MARKER.search("\n\n" + text[:12]) is not None or _BARE_MARKER.search(_lined(text)) is not None,
+        _bare_markers,
+    ),
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
