@@ -1149,6 +1149,19 @@ POSTS: dict[str, tuple[str, str]] = {
             "The end.\n"
         ),
     ),
+    "2024-05-16-triple-backtick-spans.md": (
+        "title: Triple backticks inline",
+        (
+            "```yaml\n"
+            "header:\n"
+            "  image: /cover.png\n"
+            "```\n"
+            "\n"
+            "```header``` holds the cover image's options.\n"
+            "\n"
+            "``` not a fence either\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -516,6 +516,12 @@ def test_a_list_marker_alone_on_its_line_is_text() -> None:
     assert got.html.count("<li>") == 3 and "<li>\n<p>" not in got.html  # "+ " is an empty item; a tight list
 
 
+def test_a_line_opening_with_a_triple_backtick_code_span_is_a_paragraph() -> None:
+    got = parse("```header``` sets the image.\n\n```js let x = `a` ```\n\n``` two words\n")
+    assert got.text.split("\n") == ["header sets the image.", "js let x = `a`", "``` two words"]
+    assert got.html.count("<code>") == 2
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -412,8 +412,11 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     fence = _FENCE.match(line)
     if fence and (indent < 4 or listed):
         mark = fence.group(1)
+        # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
+        # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
+        prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
         if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
-            return "text", first_end, "", ""  # a fence line kramdown does not read as one
+            return prose_line
         close = _fence_close(mark).search(text, first_end)
         if close is not None:
             last = _line_end(text, close.start() + 1)
@@ -422,7 +425,7 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
                 return f"fence:{indent - column}", last, "", ""
             return "code", last, "", ""
         unclosed[mark[0]] = len(mark)
-        return "text", first_end, "", ""  # never closed: kramdown reads text
+        return prose_line  # never closed: kramdown reads text
     if blank_before and indent < 4 and _MATH_OPEN.match(line):
         return _math_block(text, pos, line)
     raw = _RAW_BLOCK.match(line)
