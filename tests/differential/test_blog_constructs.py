@@ -1162,6 +1162,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "``` not a fence either\n"
         ),
     ),
+    "2024-05-17-fence-on-item-line.md": (
+        "title: Code fences opening list items",
+        (
+            "Ways to check for a key:\n"
+            "\n"
+            "- ```js\n"
+            "  let box = { size: undefined };\n"
+            "  \n"
+            "  alert( \"size\" in box ); // `in` sees it: *true*\n"
+            "  ```\n"
+            "\n"
+            "- a second item\n"
+            "\n"
+            "1. ~~~\n"
+            "   plain <b>text</b> kept\n"
+            "   ~~~\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

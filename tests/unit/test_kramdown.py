@@ -522,6 +522,16 @@ def test_a_line_opening_with_a_triple_backtick_code_span_is_a_paragraph() -> Non
     assert got.html.count("<code>") == 2
 
 
+def test_a_fence_opening_a_list_item_is_code_as_written() -> None:
+    got = parse(
+        "- Check a key:\n\n- ```js\n  let o = { a: 1 };\n  \n  alert( \"a\" in o ); // `in` *works* __here__\n  ```\n\n"
+        "1. ```\n   <b>x</b>\n   ```\n\n- ```js never closed\n"
+    )
+    assert '<pre><code>let o = { a: 1 };\n\nalert( "a" in o ); // `in` *works* __here__\n</code></pre>' in got.html
+    assert "<pre><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>" in got.html
+    assert got.text.split("\n")[-1] == "```js never closed"
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

@@ -76,13 +76,16 @@ _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
 _HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)")
+_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)")
 _NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
-_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~))")
+_NEXT_CANDIDATE = re.compile(
+    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
+)
 # a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
 # (group 2) and what follows it on its line (group 3)
 _QUOTED_FENCE = re.compile(r"([ \t]*(?:> ?[ \t]{0,3})*> ?)[ \t]{0,3}(`{3,}|~{3,})(.*)")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
+_ITEM_FENCE = re.compile(r"([ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+)(`{3,}|~{3,})(.*)")  # a fence opening a list item
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
 _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
@@ -338,7 +341,8 @@ def mask(text: str) -> Masked:
         elif kind == "code":  # one token for the block: its lines go back to the source together
             if defined_above:
                 out.append("")  # CommonMark would read the lines as the definition's paragraph
-            out.append(tokens.source(region, block=True))
+            # a fence opening a list item: the item's marker stays in view of the rewrites
+            out.append(head + tokens.source(region[len(head) :], block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
             token = tokens.rendered(body, _render_block(kind, body), block=True)
@@ -410,6 +414,12 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             at = end + 1
         return "code", last, "", ""
     fence = _FENCE.match(line)
+    item = None if fence else _ITEM_FENCE.match(line)
+    if item is not None and (indent < 4 or listed):
+        close = _fence_close(item.group(2)).search(text, first_end)
+        if len(item.group(3).strip().split()) > 1 or "`" in item.group(3) or close is None:
+            return None  # no fence to kramdown: the item's text
+        return "code", _line_end(text, close.start() + 1), item.group(1), ""
     if fence and (indent < 4 or listed):
         mark = fence.group(1)
         # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
