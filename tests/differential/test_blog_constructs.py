@@ -1066,6 +1066,12 @@ POSTS: dict[str, tuple[str, str]] = {
             "  - NOT(!): the other value\n"
             "- a | b\n"
             "  a line that goes on\n"
+            "\n"
+            "* remainder r, with 0≤r<d\n"
+            "* **n mod d = 0 exactly when `d|n`**\n"
+            "* `x|y` in code, then text\n"
+            "\n"
+            "And q > 0 here.\n"
         ),
     ),
     "2024-05-12-markdown-0-block.md": (

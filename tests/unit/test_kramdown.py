@@ -482,6 +482,12 @@ def test_a_list_items_text_of_table_lines_is_a_table_when_the_item_ends_there() 
     assert got.text.split("\n") == ["Apps", "Native libraries", "Runtime", "Kernel | HAL more text", "OR(a", "b)", "nested"]
 
 
+def test_a_pipe_in_a_code_span_of_an_items_text_makes_no_table() -> None:
+    got = parse("* **n mod d = 0 if `d|n`**\n* r: the rest, 0<d\n* **n mod d = 0 if `d|n`**\n* ` a | b`\n\na > b\n")
+    assert got.html.count("<table>") == 1  # the last: no code span to kramdown's table reader
+    assert got.html.count("<code>d|n</code>") == 2  # "<d" to "> b" is no tag: it crosses a blank line
+
+
 def test_markdown_0_keeps_an_html_block_raw_under_parse_block_html() -> None:
     got = parse(
         '{::options parse_block_html="true" /}\n\n<div class="outer" markdown="0">\n    <div class="row">\n\n'

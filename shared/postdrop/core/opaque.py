@@ -881,7 +881,7 @@ def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]
                 found.append((m.start(), m.end(), "raw", raw))
             elif namespaced is not None:
                 found.append((m.start(), m.end(), "ns", m.group()))
-            else:
+            elif _BLANK_LINE.search(text, m.start(), m.end()) is None:  # a tag never crosses a paragraph's end
                 found.append(_other_tag(m.start(), m.end(), m.group(), text, raw_only=raw_only))
     if not (ticks or dollars):
         return found  # tags alone: one search's matches, in order, none inside another
@@ -900,7 +900,8 @@ def _each_opener(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, 
     for match in _SPAN_OPEN.finditer(text):
         kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
         if kind == "tag":
-            yield _other_tag(match.start(), match.end(), match.group(), text, raw_only=raw_only)
+            if _BLANK_LINE.search(text, match.start(), match.end()) is None:  # as in _openers
+                yield _other_tag(match.start(), match.end(), match.group(), text, raw_only=raw_only)
         else:
             yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
 
