@@ -1186,6 +1186,22 @@ POSTS: dict[str, tuple[str, str]] = {
             "   ~~~\n"
         ),
     ),
+    "2024-05-18-unclosed-article.md": (
+        "title: An element never closed",
+        (
+            "The interactive part starts below.\n"
+            "\n"
+            "<article>\n"
+            "\n"
+            "    <p>An indented paragraph in the article.</p>\n"
+            "\n"
+            "    <figure>\n"
+            "        <figcaption><strong>Figure:</strong> the first explorable</figcaption>\n"
+            "    </figure>\n"
+            "\n"
+            "Text that *stays* as written.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

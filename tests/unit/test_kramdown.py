@@ -538,6 +538,14 @@ def test_a_fence_opening_a_list_item_is_code_as_written() -> None:
     assert got.text.split("\n")[-1] == "```js never closed"
 
 
+def test_a_block_element_never_closed_runs_to_the_end_as_raw_html() -> None:
+    got = parse("Intro *a*.\n\n<article>\n\n    <p>Some <b>x</b></p>\n\nText *em* after.\n\n## Heading\n")
+    assert got.text.split("\n") == ["Intro a.", "Some x", "Text *em* after. ## Heading"]
+    assert "<pre>" not in got.html and "<h2>" not in got.html
+    kept = parse("<div class=a>\n\ntext *em*\n\n</div>\n\n<hr>\n\nmore *x*\n\n<div/>\n\nlast *y*\n")
+    assert kept.html.count("<em>") == 2  # after one closed, one without a body, one self-closed: none swallowed
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

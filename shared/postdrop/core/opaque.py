@@ -642,9 +642,18 @@ class _HtmlBlocks:
             self.closes[tag] = _matched(self.text, tag)
         start = pos + match.start(1) - 1
         close = self.closes[tag].get(start)
+        if close is None and self._never_closed(tag, start, line):
+            return len(self.text)  # kramdown reads an element never closed to the end of the text
         if close is None or self._markdown_between(start, close):
-            return None  # never closed, or Markdown inside (read by kramdown.py's rules)
+            return None  # not closed (as far as this reads), or Markdown inside (read by kramdown.py's rules)
         return _line_end(self.text, close - 1)
+
+    def _never_closed(self, tag: str, start: int, line: str) -> bool:
+        """Whether the element opening at ``start`` is plainly never closed: no close tag of its
+        name comes after it, it has a body and its open tag is whole on its line."""
+        if tag in WITHOUT_BODY or ">" not in line or line.rstrip().endswith("/>") or _MARKDOWN_ATTR.search(line):
+            return False
+        return re.search(rf"</{tag}(?=[\s>])", self.text[start:], re.IGNORECASE) is None
 
 
 def _matched(text: str, tag: str) -> dict[int, int]:
