@@ -989,7 +989,7 @@ POSTS: dict[str, tuple[str, str]] = {
             "\n"
             "| what | where |\n"
             "|---|---|\n"
-            "| notes | [the share](file://server\\notes\\){:target=\"_blank\"}, [home](/) |\n"
+            '| notes | [the share](file://server\\notes\\){:target="_blank"}, [home](/) |\n'
             "\n"
             "An [escaped underscore](https://example.com/a\\_b) in a URL.\n"
         ),
@@ -1014,8 +1014,8 @@ POSTS: dict[str, tuple[str, str]] = {
     "2024-05-09-ial-after-parenthesis.md": (
         "title: Attribute lists after parentheses",
         (
-            "* Two talks are worth it (slides: [the first](https://example.com/one){:target=\"_blank\"},"
-            " [the second](https://example.com/two)){:target=\"_blank\"}\n"
+            '* Two talks are worth it (slides: [the first](https://example.com/one){:target="_blank"},'
+            ' [the second](https://example.com/two)){:target="_blank"}\n'
             "* A [link with (parentheses)](https://example.com/a_(b)){:.external} in an item\n"
         ),
     ),
@@ -1176,7 +1176,7 @@ POSTS: dict[str, tuple[str, str]] = {
             "- ```js\n"
             "  let box = { size: undefined };\n"
             "  \n"
-            "  alert( \"size\" in box ); // `in` sees it: *true*\n"
+            '  alert( "size" in box ); // `in` sees it: *true*\n'
             "  ```\n"
             "\n"
             "- a second item\n"

@@ -2,12 +2,12 @@
 
 Generated posts mix prose with every kind of code kramdown knows (fenced with ``` and ~~~,
 a fence inside a list item, on its marker's line or in a block quote, indented,
-``{% highlight %}``, ``<pre>``, code spans, ``<code>`` and ``<kbd>`` elements), and the code holds every construct the reader rewrites elsewhere:
-attribute lists, extensions, abbreviations, math, guillemets, emphasis, tables, rules,
-end-of-block marks, line breaks, items, HTML. Given such a post, when it is parsed, then each
-piece of code is in ``html`` as the text of a ``<code>`` element byte for byte, and in ``text``
-(white space folded), as Jekyll shows it. Liquid is not code to Jekyll (it runs first, inside
-code too): the code holds none.
+``{% highlight %}``, ``<pre>``, code spans, ``<code>`` and ``<kbd>`` elements), and the code
+holds every construct the reader rewrites elsewhere: attribute lists, extensions, abbreviations,
+math, guillemets, emphasis, tables, rules, end-of-block marks, line breaks, items, HTML. Given
+such a post, when it is parsed, then each piece of code is in ``html`` as the text of a ``<code>``
+element byte for byte, and in ``text`` (white space folded), as Jekyll shows it. Liquid is not
+code to Jekyll (it runs first, inside code too): the code holds none.
 """
 
 from __future__ import annotations

@@ -142,7 +142,9 @@ def test_1_paren_is_text_inside_a_list_item_too() -> None:
 
 
 def test_a_heading_off_its_blocks_first_column_is_text() -> None:
-    got = parse(" ### top\n\n- item\n\n  ### held\n\n   ### shifted\n\n1. one\n\n  ### after\n\n- x\nlazy\n\n  ### lazy held\n")
+    got = parse(
+        " ### top\n\n- item\n\n  ### held\n\n   ### shifted\n\n1. one\n\n  ### after\n\n- x\nlazy\n\n  ### lazy held\n"
+    )
     lines = got.text.split("\n")
     assert lines == ["### top", "item", "held", "### shifted", "one", "### after", "x lazy", "lazy held"]
     assert got.html.count("<h3>") == 2
@@ -479,7 +481,8 @@ def test_table_lines_after_a_line_that_is_not_blank_are_text() -> None:
 def test_a_list_items_text_of_table_lines_is_a_table_when_the_item_ends_there() -> None:
     got = parse("- Apps\n- Native libraries | **Runtime**\n- Kernel | HAL\n  more text\n- OR(a | b)\n  - nested\n")
     assert got.html.count("<table>") == 2  # not the item whose paragraph goes on
-    assert got.text.split("\n") == ["Apps", "Native libraries", "Runtime", "Kernel | HAL more text", "OR(a", "b)", "nested"]
+    want = ["Apps", "Native libraries", "Runtime", "Kernel | HAL more text", "OR(a", "b)", "nested"]
+    assert got.text.split("\n") == want
 
 
 def test_a_pipe_in_a_code_span_of_an_items_text_makes_no_table() -> None:
@@ -501,7 +504,7 @@ def test_parse_block_html_reads_a_divs_paragraphs_and_indented_code_apart() -> N
     got = parse(
         '{::options parse_block_html="true" /}\n<div class="row">\n<div class="side">\n\nFirst *para*.\n\n\n'
         "    def f(x):\n        return x * 2\n\nAfter the code.\n</div>\n</div>\n\n"
-        '<div>\n<table>\n\n    <tr><td>cell</td></tr>\n</table>\n</div>\n'
+        "<div>\n<table>\n\n    <tr><td>cell</td></tr>\n</table>\n</div>\n"
     )
     assert got.text.split("\n") == ["First para.", "def f(x): return x * 2", "After the code.", "cell"]
     assert "<pre><code>def f(x):\n    return x * 2\n</code></pre>" in got.html
@@ -510,7 +513,8 @@ def test_parse_block_html_reads_a_divs_paragraphs_and_indented_code_apart() -> N
 def test_a_line_of_a_span_elements_tag_opens_a_paragraph_with_the_text_under_it() -> None:
     got = parse(
         '<img src="/x.png"/>\nA step -- a *modeling* task.\n\n<span class="note">\nsome **bold**\n</span>\n\n'
-        '<div class="fig" markdown="1">\n  <img src="/y.png"/>\n  <br />\n  A *caption*.\n</div>\n\n<img src="/z.png"/>\n'
+        '<div class="fig" markdown="1">\n  <img src="/y.png"/>\n  <br />\n  A *caption*.\n</div>\n\n'
+        '<img src="/z.png"/>\n'
     )
     assert got.text.split("\n") == ["A step – a modeling task.", "some bold", "A caption."]
     assert got.html.count("<em>") == 2 and got.html.count("<strong>") == 1 and "<!--" not in got.html
@@ -530,7 +534,7 @@ def test_a_line_opening_with_a_triple_backtick_code_span_is_a_paragraph() -> Non
 
 def test_a_fence_opening_a_list_item_is_code_as_written() -> None:
     got = parse(
-        "- Check a key:\n\n- ```js\n  let o = { a: 1 };\n  \n  alert( \"a\" in o ); // `in` *works* __here__\n  ```\n\n"
+        '- Check a key:\n\n- ```js\n  let o = { a: 1 };\n  \n  alert( "a" in o ); // `in` *works* __here__\n  ```\n\n'
         "1. ```\n   <b>x</b>\n   ```\n\n- ```js never closed\n"
     )
     assert '<pre><code>let o = { a: 1 };\n\nalert( "a" in o ); // `in` *works* __here__\n</code></pre>' in got.html

@@ -49,8 +49,8 @@ import pyromark
 
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.opaque import BLOCK_MODEL, Masked, after_definition, mask
-from postdrop.core.spanhtml import UNQUOTED_VALUE, cell_tags, text_tags
+from postdrop.core.opaque import Masked, after_definition, mask
+from postdrop.core.spanhtml import BLOCK_MODEL, UNQUOTED_VALUE, cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -1119,6 +1119,10 @@ def _escape_at(line: str, at: int) -> str:
 _BARE_MARKER = _lazy(r"\n[ \t]*\n {0,3}(?:[*+-]|\d{1,9}\.)(?=\n|$)")
 
 
+def _has_bare_marker(text: str) -> bool:
+    return _BARE_MARKER.search(_lined(text)) is not None
+
+
 def _bare_markers(text: str) -> str:
     """A list marker with nothing after it (``*`` alone on a line) opens no item in kramdown, whose
     item needs white space after its marker: it is a paragraph's text. CommonMark opens an empty
@@ -1884,10 +1888,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
-    (
-        lambda text: _BARE_MARKER.search("\n\n" + text[:12]) is not None or _BARE_MARKER.search(_lined(text)) is not None,
-        _bare_markers,
-    ),
+    (lambda text: _BARE_MARKER.search("\n\n" + text[:12] + "\n") is not None or _has_bare_marker(text), _bare_markers),
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),

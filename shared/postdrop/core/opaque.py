@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.spanhtml import (
     BLOCK_ELEMENTS,
+    BLOCK_MODEL,
     KRAMDOWN_TAG,
     MARKDOWN_CONTENT,
     NAME_START_CLASS,
@@ -62,7 +63,7 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["BLOCK_MODEL", "Masked", "after_definition", "mask"]
+__all__ = ["Masked", "after_definition", "mask"]
 
 _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
@@ -122,12 +123,6 @@ _HTML_BLOCK_CLOSE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_ATTR = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)", re.IGNORECASE)
-# the elements whose content kramdown reads as blocks (its HTML_CONTENT_MODEL_BLOCK) when it
-# reads HTML blocks as Markdown; the others' is text (span elements) or raw
-BLOCK_MODEL = frozenset(
-    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header"
-    " hgroup iframe li main map menu nav noscript object section summary td".split()
-)
 _MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or "1": not a block here)
 # kramdown's {::options parse_block_html="true" /} on a line of its own (kramdown.py's _html_options)
 _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
