@@ -1202,6 +1202,23 @@ POSTS: dict[str, tuple[str, str]] = {
             "Text that *stays* as written.\n"
         ),
     ),
+    "2024-05-19-fence-then-figure-in-item.md": (
+        "title: A figure after a fence in a nested item",
+        (
+            "* Setting up snippets\n"
+            "    * open the settings file and add:\n"
+            "    ~~~json\n"
+            '    "hl": {"prefix": "hl"}\n'
+            "    ~~~\n"
+            "    * type the prefix and press Tab\n"
+            "    \n"
+            "    ![snippet](snippet.png)\n"
+            "    The snippet, *expanded*\n"
+            "    {:.figure}\n"
+            "\n"
+            "* Done\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -550,6 +550,15 @@ def test_a_block_element_never_closed_runs_to_the_end_as_raw_html() -> None:
     assert kept.html.count("<em>") == 2  # after one closed, one without a body, one self-closed: none swallowed
 
 
+def test_lines_after_a_fence_in_a_nested_item_stay_in_the_item() -> None:
+    got = parse(
+        '* Set it up:\n    * add the snippet:\n    ~~~json\n    {"a": 1}\n    ~~~\n    * then save it\n'
+        "    \n    ![](shot.png)\n    The *result*\n    {:.figure}\n\n* Done\n"
+    )
+    assert got.text.split("\n")[-3:] == ["then save it", "The result", "Done"]
+    assert '<pre><code>{"a": 1}\n</code></pre>' in got.html and "<em>result</em>" in got.html
+
+
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
     got = parse(
         "An invalid </closing> tag.\n\nA <p>block tag</p> inside.\n\nThis <SoMe>doit</some> test\n\n"

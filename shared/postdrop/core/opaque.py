@@ -332,12 +332,16 @@ def mask(text: str) -> Masked:
             keep = " " * int(kind[6:])
             code = region.split("\n")
             code[1:-1] = [keep + code_line if code_line.strip() else code_line for code_line in code[1:-1]]
-            out.append(tokens.source("\n".join(code), block=True))
+            written = "\n".join(code)
+            lead = written[: len(written) - len(written.lstrip(" \t"))]
+            out.append(lead + tokens.source(written[len(lead) :], block=True))
         elif kind == "code":  # one token for the block: its lines go back to the source together
             if defined_above:
                 out.append("")  # CommonMark would read the lines as the definition's paragraph
-            # a fence opening a list item: the item's marker stays in view of the rewrites
-            out.append(head + tokens.source(region[len(head) :], block=True))
+            # the token stands where the block's first line does (its indentation before it, a list
+            # item's marker when the fence opens the item): the lines below see the block's column
+            lead = head or region[: len(region) - len(region.lstrip(" \t"))]
+            out.append(lead + tokens.source(region[len(lead) :], block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
             token = tokens.rendered(body, _render_block(kind, body), block=True)
