@@ -937,6 +937,288 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: Quotes and paragraphs",
         ("A paragraph.\n> A quote right under it.\n\n> Quote one\n\n> Quote two after a blank line\n\nText.\n"),
     ),
+    "2024-05-04-paren-steps.md": (
+        "title: Numbered steps in bullets",
+        (
+            "How I set up the project:\n"
+            "\n"
+            "- 1) install the tools\n"
+            "- 2) clone the repository\n"
+            "  - 3) run the first build\n"
+            "- plain item\n"
+            "\n"
+            "> - 1) a step quoted\n"
+            "\n"
+            "1. 2) inside an ordered item\n"
+        ),
+    ),
+    "2024-05-05-shifted-headings.md": (
+        "title: Headings a space off",
+        (
+            "A code sample ends here:\n"
+            "\n"
+            "```java\n"
+            "class Shape {}\n"
+            "```\n"
+            "\n"
+            " ### Shape hierarchy\n"
+            "\n"
+            "Text under a heading typed one space in.\n"
+            "\n"
+            "- a list item\n"
+            "\n"
+            "  ### A heading inside the item\n"
+            "\n"
+            "   ### One column too far\n"
+            "\n"
+            "1. numbered\n"
+            "\n"
+            "  ### Left of the item's text\n"
+            "\n"
+            "## A real heading\n"
+        ),
+    ),
+    "2024-05-06-indented-title.md": (
+        ' title: "Front matter typed one space in"\ntags: [never, read]',
+        "Jekyll reads the title and stops there; the date is the file name's.\n",
+    ),
+    "2024-05-07-backslash-urls.md": (
+        "title: Backslashes in link URLs",
+        (
+            "A regular expression as a [pattern](https://example.com/[a-z\\-]*\\) to match, then text.\n"
+            "\n"
+            "| what | where |\n"
+            "|---|---|\n"
+            '| notes | [the share](file://server\\notes\\){:target="_blank"}, [home](/) |\n'
+            "\n"
+            "An [escaped underscore](https://example.com/a\\_b) in a URL.\n"
+        ),
+    ),
+    "2024-05-08-nested-figure-ial.md": (
+        "title: A figure class in a nested item",
+        (
+            "* Setting up the editor\n"
+            "    * open the command palette\n"
+            "    \n"
+            "    ![palette](palette.png)\n"
+            "    The palette, open\n"
+            "    {:.figure}\n"
+            "    \n"
+            "    * type the command's name\n"
+            "\n"
+            "* Code in an item:\n"
+            "\n"
+            "      {:.not-an-attribute}\n"
+        ),
+    ),
+    "2024-05-09-ial-after-parenthesis.md": (
+        "title: Attribute lists after parentheses",
+        (
+            '* Two talks are worth it (slides: [the first](https://example.com/one){:target="_blank"},'
+            ' [the second](https://example.com/two)){:target="_blank"}\n'
+            "* A [link with (parentheses)](https://example.com/a_(b)){:.external} in an item\n"
+        ),
+    ),
+    "2024-05-10-table-under-text.md": (
+        "title: Tables right under a line of text",
+        (
+            "Latency of each layer, roughly:\n"
+            "| layer | latency |\n"
+            "|-------|---------|\n"
+            "| cache | 1 ns    |\n"
+            "| disk  | 10 ms   |\n"
+            "\n"
+            "1. The stack after each step:\n"
+            "    | step | stack |\n"
+            "    |:---:|:---|\n"
+            "    | a | [a] |\n"
+            "\n"
+            "### A table under a heading\n"
+            "| x | y |\n"
+            "|---|---|\n"
+            "| 1 | 2 |\n"
+            "\n"
+            "```\n"
+            "code\n"
+            "```\n"
+            "| under | a fence |\n"
+            "|---|---|\n"
+            "| 3 | 4 |\n"
+            "\n"
+            "| a real | table |\n"
+            "|---|---|\n"
+            "| 5 | 6 |\n"
+        ),
+    ),
+    "2024-05-11-pipes-in-items.md": (
+        "title: Pipes in list items",
+        (
+            "The layers, top down:\n"
+            "\n"
+            "- **Applications**\n"
+            "- Native libraries | **Runtime**\n"
+            "- Kernel\n"
+            "\n"
+            "Operators:\n"
+            "\n"
+            "- AND(&&, &): both sides true\n"
+            "  - OR(||, |): either side true\n"
+            "  - NOT(!): the other value\n"
+            "- a | b\n"
+            "  a line that goes on\n"
+            "\n"
+            "* remainder r, with 0≤r<d\n"
+            "* **n mod d = 0 exactly when `d|n`**\n"
+            "* `x|y` in code, then text\n"
+            "\n"
+            "And q > 0 here.\n"
+        ),
+    ),
+    "2024-05-12-markdown-0-block.md": (
+        "title: A raw block among Markdown blocks",
+        (
+            '{::options parse_block_html="true" /}\n'
+            '<div class="note">\n'
+            "\n"
+            "Markdown *inside* this one.\n"
+            "\n"
+            "</div>\n"
+            "\n"
+            '<div class="widget" markdown="0">\n'
+            '    <div class="row">\n'
+            "\n"
+            '        <div class="cell">**kept as written**</div>\n'
+            "\n"
+            "    </div>\n"
+            "</div>\n"
+            "\n"
+            "Text after.\n"
+        ),
+    ),
+    "2024-05-13-block-html-code.md": (
+        "title: Code inside HTML read as Markdown",
+        (
+            '{::options parse_block_html="true" /}\n'
+            '<div class="row">\n'
+            '<div class="left">\n'
+            "\n"
+            '<img src="neuron.png" alt="a neuron"/>\n'
+            "\n"
+            "</div>\n"
+            '<div class="right">\n'
+            "\n"
+            "A function applied to the *weighted* sum:\n"
+            "\n"
+            "\n"
+            "    def step(x):\n"
+            "        return 1 if x > 0 else 0\n"
+            "\n"
+            "    total = weight * (a + b)\n"
+            "\n"
+            "Without it, layers add nothing.\n"
+            "</div>\n"
+            "</div>\n"
+        ),
+    ),
+    "2024-05-14-span-tag-lines.md": (
+        "title: Images with captions under them",
+        (
+            '<img src="/images/model.png"/>\n'
+            "The model at a glance -- its *inputs* on the left.\n"
+            "\n"
+            '<div class="figure" markdown="1">\n'
+            '  <img src="/images/step.png"/>\n'
+            "  <br />\n"
+            "  One training step: predict the **next** word.\n"
+            "</div>\n"
+            "\n"
+            '<a href="https://example.com/">\n'
+            "a linked *phrase*\n"
+            "</a>\n"
+        ),
+    ),
+    "2024-05-15-bare-markers.md": (
+        "title: A lone asterisk",
+        (
+            "Release notes:\n"
+            "\n"
+            "* Faster startup\n"
+            "  * about 10% on large apps\n"
+            "* Many bug fixes\n"
+            "\n"
+            "*\n"
+            "\n"
+            "## Other changes\n"
+            "\n"
+            "1.\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
+    "2024-05-16-triple-backtick-spans.md": (
+        "title: Triple backticks inline",
+        (
+            "```yaml\n"
+            "header:\n"
+            "  image: /cover.png\n"
+            "```\n"
+            "\n"
+            "```header``` holds the cover image's options.\n"
+            "\n"
+            "``` not a fence either\n"
+        ),
+    ),
+    "2024-05-17-fence-on-item-line.md": (
+        "title: Code fences opening list items",
+        (
+            "Ways to check for a key:\n"
+            "\n"
+            "- ```js\n"
+            "  let box = { size: undefined };\n"
+            "  \n"
+            '  alert( "size" in box ); // `in` sees it: *true*\n'
+            "  ```\n"
+            "\n"
+            "- a second item\n"
+            "\n"
+            "1. ~~~\n"
+            "   plain <b>text</b> kept\n"
+            "   ~~~\n"
+        ),
+    ),
+    "2024-05-18-unclosed-article.md": (
+        "title: An element never closed",
+        (
+            "The interactive part starts below.\n"
+            "\n"
+            "<article>\n"
+            "\n"
+            "    <p>An indented paragraph in the article.</p>\n"
+            "\n"
+            "    <figure>\n"
+            "        <figcaption><strong>Figure:</strong> the first explorable</figcaption>\n"
+            "    </figure>\n"
+            "\n"
+            "Text that *stays* as written.\n"
+        ),
+    ),
+    "2024-05-19-fence-then-figure-in-item.md": (
+        "title: A figure after a fence in a nested item",
+        (
+            "* Setting up snippets\n"
+            "    * open the settings file and add:\n"
+            "    ~~~json\n"
+            '    "hl": {"prefix": "hl"}\n'
+            "    ~~~\n"
+            "    * type the prefix and press Tab\n"
+            "    \n"
+            "    ![snippet](snippet.png)\n"
+            "    The snippet, *expanded*\n"
+            "    {:.figure}\n"
+            "\n"
+            "* Done\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -1,13 +1,13 @@
 """Code is sacred: no rule of the reader changes the inside of code, whatever it holds.
 
 Generated posts mix prose with every kind of code kramdown knows (fenced with ``` and ~~~,
-a fence inside a list item or a block quote, indented, ``{% highlight %}``, ``<pre>``, code spans, ``<code>``
-and ``<kbd>`` elements), and the code holds every construct the reader rewrites elsewhere:
-attribute lists, extensions, abbreviations, math, guillemets, emphasis, tables, rules,
-end-of-block marks, line breaks, items, HTML. Given such a post, when it is parsed, then each
-piece of code is in ``html`` as the text of a ``<code>`` element byte for byte, and in ``text``
-(white space folded), as Jekyll shows it. Liquid is not code to Jekyll (it runs first, inside
-code too): the code holds none.
+a fence inside a list item, on its marker's line or in a block quote, indented,
+``{% highlight %}``, ``<pre>``, code spans, ``<code>`` and ``<kbd>`` elements), and the code
+holds every construct the reader rewrites elsewhere: attribute lists, extensions, abbreviations,
+math, guillemets, emphasis, tables, rules, end-of-block marks, line breaks, items, HTML. Given
+such a post, when it is parsed, then each piece of code is in ``html`` as the text of a ``<code>``
+element byte for byte, and in ``text`` (white space folded), as Jekyll shows it. Liquid is not
+code to Jekyll (it runs first, inside code too): the code holds none.
 """
 
 from __future__ import annotations
@@ -74,6 +74,9 @@ def _block(kind: str, lines: list[str]) -> tuple[str, str]:
     if kind == "listed":  # a fence one column into its list item: kramdown keeps that column
         inner = "\n".join("    " + line for line in lines)
         return f"1. Item:\n\n    ```\n{inner}\n    ```", "\n".join(" " + line for line in lines) + "\n"
+    if kind == "item":  # a fence opening a list item, on the item's marker line
+        inner = "\n".join("  " + line for line in lines)
+        return f"- ```\n{inner}\n  ```", code + "\n"
     if kind == "quoted":  # a fence inside a block quote: each line carries the quote's marker
         inner = "\n".join(f"> {line}" for line in lines)
         return f"> Quoted:\n>\n> ```\n{inner}\n> ```", code + "\n"
@@ -94,7 +97,7 @@ def post_with_code(draw: st.DrawFn) -> tuple[str, list[str]]:
         parts.append(draw(prose))
         kind = draw(
             st.sampled_from(
-                ["backticks", "tildes", "indented", "listed", "quoted", "highlight", "pre", "span", "element"]
+                ["backticks", "tildes", "indented", "listed", "item", "quoted", "highlight", "pre", "span", "element"]
             )
         )
         lines = draw(code_lines)

@@ -34,6 +34,15 @@ def test_files_that_cannot_be_posts_are_rejected_saying_which_and_where(data: by
     assert fragment in info.value.reason
 
 
+def test_yaml_broken_after_its_first_document_is_read_up_to_there_as_jekyll_does() -> None:
+    # Ruby's Psych stops at the end of the first document: the second line, left of the first,
+    # would open another one, so Jekyll has the title and no tags
+    got = parse_post(b'---\n title: "Indented: by one"\ntags: [a, b]\n---\nbody\n', "posts/2020-01-02-x.md")
+    assert got.title == "Indented: by one"
+    assert got.tags == []
+    assert any("not valid YAML at line 3; read what comes before it" in w for w in got.warnings)
+
+
 @pytest.mark.parametrize(
     ("title_line", "expected"),
     [

@@ -135,6 +135,21 @@ def test_an_ordered_item_ends_a_paragraph_and_1_paren_is_text() -> None:
     assert "<li>a\ncontinued</li>" in got.html  # a list's own lines stay as they are: a tight list
 
 
+def test_1_paren_is_text_inside_a_list_item_too() -> None:
+    got = parse("Steps:\n\n- 1) open the file\n- 2) save it\n  - 3) close it\n\n1. 4) numbered\n")
+    assert got.text.split("\n") == ["Steps:", "1) open the file", "2) save it", "3) close it", "4) numbered"]
+    assert got.html.count("<ol>") == 1  # only the outer "1." list
+
+
+def test_a_heading_off_its_blocks_first_column_is_text() -> None:
+    got = parse(
+        " ### top\n\n- item\n\n  ### held\n\n   ### shifted\n\n1. one\n\n  ### after\n\n- x\nlazy\n\n  ### lazy held\n"
+    )
+    lines = got.text.split("\n")
+    assert lines == ["### top", "item", "held", "### shifted", "one", "### after", "x lazy", "lazy held"]
+    assert got.html.count("<h3>") == 2
+
+
 def test_rules_inside_a_table_are_not_rows() -> None:
     got = parse(
         "| h | i |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n|===|===|\n| f | g |\n\n| x |\n|===|\n| y |\n\n"
@@ -429,6 +444,119 @@ def test_inline_links_read_as_kramdown_reads_them() -> None:
     assert (
         '<a href="local.html" rel="noopener noreferrer nofollow">Some <img src="/i.png" alt="alt"> text</a>' in got.html
     )
+
+
+def test_a_backslash_in_a_links_url_escapes_nothing() -> None:
+    got = parse("See [the docs](http://e.com/a\\)b) now.\n\nAnd [a file](C:\\dir\\name.txt) too.\n")
+    assert got.text.split("\n") == ["See the docsb) now.", "And a file too."]
+    assert 'href="http://e.com/a%5C"' in got.html
+
+
+def test_an_attribute_list_indented_in_a_nested_item_is_dropped_and_code_is_kept() -> None:
+    got = parse(
+        "* top\n    * nested\n    \n    ![](a.png)\n    a caption\n    {:.figure}\n\n"
+        "* item\n\n      {:.code}\n\npara\n\n    {:.top-code}\n"
+    )
+    assert got.text.split("\n") == ["top", "nested", "a caption", "item", "{:.code}", "para", "{:.top-code}"]
+
+
+def test_a_span_ial_after_a_parenthesis_that_closes_no_link_is_text() -> None:
+    got = parse('Some (see [a](http://x.com/a){:target="_blank"}, [b](/b(c))){:.x} end\n\nx ){:.y} z\n')
+    assert got.text.split("\n") == ["Some (see a, b){:.x} end", "x ){:.y} z"]
+    assert 'href="/b(c)"' in got.html
+
+
+def test_table_lines_after_a_line_that_is_not_blank_are_text() -> None:
+    got = parse(
+        "Speeds compared\n| kind | time |\n|------|------|\n| CPU  | 3ns  |\n\n"
+        "1. item text\n    | x | y |\n    |---|---|\n\n## Heading\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    assert got.text.split("\n")[:2] == [
+        "Speeds compared | kind | time | |——|——| | CPU | 3ns |",  # dashes as kramdown's typography writes them
+        "item text | x | y | |—|—|",
+    ]
+    assert "<table>" not in got.html  # kramdown opens a table only after a blank line
+
+
+def test_a_list_items_text_of_table_lines_is_a_table_when_the_item_ends_there() -> None:
+    got = parse("- Apps\n- Native libraries | **Runtime**\n- Kernel | HAL\n  more text\n- OR(a | b)\n  - nested\n")
+    assert got.html.count("<table>") == 2  # not the item whose paragraph goes on
+    want = ["Apps", "Native libraries", "Runtime", "Kernel | HAL more text", "OR(a", "b)", "nested"]
+    assert got.text.split("\n") == want
+
+
+def test_a_pipe_in_a_code_span_of_an_items_text_makes_no_table() -> None:
+    got = parse("* **n mod d = 0 if `d|n`**\n* r: the rest, 0<d\n* **n mod d = 0 if `d|n`**\n* ` a | b`\n\na > b\n")
+    assert got.html.count("<table>") == 1  # the last: no code span to kramdown's table reader
+    assert got.html.count("<code>d|n</code>") == 2  # "<d" to "> b" is no tag: it crosses a blank line
+
+
+def test_markdown_0_keeps_an_html_block_raw_under_parse_block_html() -> None:
+    got = parse(
+        '{::options parse_block_html="true" /}\n\n<div class="outer" markdown="0">\n    <div class="row">\n\n'
+        '        <div id="chart">*not emphasis*</div>\n\n    </div>\n</div>\n\n<div>\n*emphasis*\n</div>\n'
+    )
+    assert got.text.split("\n") == ["*not emphasis*", "emphasis"]
+    assert "<pre>" not in got.html and got.html.count("<em>") == 1
+
+
+def test_parse_block_html_reads_a_divs_paragraphs_and_indented_code_apart() -> None:
+    got = parse(
+        '{::options parse_block_html="true" /}\n<div class="row">\n<div class="side">\n\nFirst *para*.\n\n\n'
+        "    def f(x):\n        return x * 2\n\nAfter the code.\n</div>\n</div>\n\n"
+        "<div>\n<table>\n\n    <tr><td>cell</td></tr>\n</table>\n</div>\n"
+    )
+    assert got.text.split("\n") == ["First para.", "def f(x): return x * 2", "After the code.", "cell"]
+    assert "<pre><code>def f(x):\n    return x * 2\n</code></pre>" in got.html
+
+
+def test_a_line_of_a_span_elements_tag_opens_a_paragraph_with_the_text_under_it() -> None:
+    got = parse(
+        '<img src="/x.png"/>\nA step -- a *modeling* task.\n\n<span class="note">\nsome **bold**\n</span>\n\n'
+        '<div class="fig" markdown="1">\n  <img src="/y.png"/>\n  <br />\n  A *caption*.\n</div>\n\n'
+        '<img src="/z.png"/>\n'
+    )
+    assert got.text.split("\n") == ["A step – a modeling task.", "some bold", "A caption."]
+    assert got.html.count("<em>") == 2 and got.html.count("<strong>") == 1 and "<!--" not in got.html
+
+
+def test_a_list_marker_alone_on_its_line_is_text() -> None:
+    got = parse("*\nfirst line\n\n* a\n* b\n\n*\n\n-\n\n+ \n\n1.\n\nUnder text\n-\n")
+    assert got.text.split("\n") == ["* first line", "a", "b", "*", "-", "1.", "Under text"]
+    assert got.html.count("<li>") == 3 and "<li>\n<p>" not in got.html  # "+ " is an empty item; a tight list
+
+
+def test_a_line_opening_with_a_triple_backtick_code_span_is_a_paragraph() -> None:
+    got = parse("```header``` sets the image.\n\n```js let x = `a` ```\n\n``` two words\n")
+    assert got.text.split("\n") == ["header sets the image.", "js let x = `a`", "``` two words"]
+    assert got.html.count("<code>") == 2
+
+
+def test_a_fence_opening_a_list_item_is_code_as_written() -> None:
+    got = parse(
+        '- Check a key:\n\n- ```js\n  let o = { a: 1 };\n  \n  alert( "a" in o ); // `in` *works* __here__\n  ```\n\n'
+        "1. ```\n   <b>x</b>\n   ```\n\n- ```js never closed\n"
+    )
+    assert '<pre><code>let o = { a: 1 };\n\nalert( "a" in o ); // `in` *works* __here__\n</code></pre>' in got.html
+    assert "<pre><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>" in got.html
+    assert got.text.split("\n")[-1] == "```js never closed"
+
+
+def test_a_block_element_never_closed_runs_to_the_end_as_raw_html() -> None:
+    got = parse("Intro *a*.\n\n<article>\n\n    <p>Some <b>x</b></p>\n\nText *em* after.\n\n## Heading\n")
+    assert got.text.split("\n") == ["Intro a.", "Some x", "Text *em* after. ## Heading"]
+    assert "<pre>" not in got.html and "<h2>" not in got.html
+    kept = parse("<div class=a>\n\ntext *em*\n\n</div>\n\n<hr>\n\nmore *x*\n\n<div/>\n\nlast *y*\n")
+    assert kept.html.count("<em>") == 2  # after one closed, one without a body, one self-closed: none swallowed
+
+
+def test_lines_after_a_fence_in_a_nested_item_stay_in_the_item() -> None:
+    got = parse(
+        '* Set it up:\n    * add the snippet:\n    ~~~json\n    {"a": 1}\n    ~~~\n    * then save it\n'
+        "    \n    ![](shot.png)\n    The *result*\n    {:.figure}\n\n* Done\n"
+    )
+    assert got.text.split("\n")[-3:] == ["then save it", "The result", "Done"]
+    assert '<pre><code>{"a": 1}\n</code></pre>' in got.html and "<em>result</em>" in got.html
 
 
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:

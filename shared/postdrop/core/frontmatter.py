@@ -120,9 +120,15 @@ def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, An
     try:
         data = yaml.load(block, Loader=loader)  # loader is a SafeLoader  # nosec B506
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
         recovered = _recover(block)
+        if recovered is None and (data := _first_document(block, loader)) is not None:
+            line = f" at line {first_line + mark.line}" if mark is not None else ""
+            warnings.append(f"front matter is not valid YAML{line}; read what comes before it, as Jekyll does")
+            _check_expansion(data, first_line)
+            _keep_text_scalars(block, data)
+            return {str(key): value for key, value in data.items()}
         if recovered is None:
-            mark = getattr(exc, "problem_mark", None)
             where = f" at line {first_line + mark.line}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise PostRejected(
@@ -139,6 +145,18 @@ def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, An
         )
     _keep_text_scalars(block, data)
     return {str(key): value for key, value in data.items()}
+
+
+def _first_document(block: str, loader: Any) -> dict[Any, Any] | None:
+    """The block's first YAML document when it is a mapping and the error comes after it: Jekyll
+    (Ruby's Psych) stops reading there. `` title: x`` then ``tags: y`` is one key: the second line,
+    left of the first, would need a new document."""
+    yaml, _ = _yaml()
+    try:
+        data = next(iter(yaml.load_all(block, Loader=loader)), None)  # nosec B506 (a SafeLoader)
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:

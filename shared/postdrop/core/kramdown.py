@@ -50,7 +50,7 @@ import pyromark
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
-from postdrop.core.spanhtml import UNQUOTED_VALUE, cell_tags, text_tags
+from postdrop.core.spanhtml import BLOCK_MODEL, UNQUOTED_VALUE, cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -137,8 +137,9 @@ _BACKSLASH_BREAK = _lazy(r"(?<!\\)(?:\\\\)+(?=\n)")
 # searched in "\n" + text: kramdown's end-of-block marker, "^" alone at the start of a line (of
 # a quote's line too); a "1)" item, which kramdown does not have; an ordered item's line
 _END_OF_BLOCK = _lazy(r"\n((?:>[ \t]?)*)\^[ \t]*(?=\n|$)")
-_PAREN_ITEM = _lazy(r"\n([ \t>]*\d{1,9})\)(?=[ \t\n]|$)")
-_NUMBERED_LINE = _lazy(r"\n([ \t>]*)\d{1,9}([.)])(?=[ \t\n]|$)")
+# "1)" opening a line, or an item's text ("- 1)"): kramdown reads no list item there
+_PAREN_ITEM = _lazy(r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}\.)[ \t])*\d{1,9})\)(?=[ \t\n]|$)")
+_NUMBERED_LINE = _lazy(r"\n([ \t>]*)((?:(?:[*+-]|\d{1,9}\.)[ \t][ \t>]*)*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _ORDERED_ITEM = _lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _CELL_BORDER = _lazy(r"(?<!\\)\|")
 _BLOCK_TAG_IN_CELL = _lazy(rf"<(?=/?(?:{_BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
@@ -226,14 +227,65 @@ def _html_options(text: str, masked: Masked) -> str:
         if token not in masked.html_blocks:
             return token
         block = masked.source[token]
-        if _MARKDOWN_ATTR_ANY.search(block.split(">", 1)[0]) is not None:
-            return token
-        return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', block, count=1)
+        if _ANY_MARKDOWN_ATTR.search(block.split(">", 1)[0]) is not None:
+            return token  # its own markdown="..." wins: markdown="0" keeps it raw
+        return re.sub(r"^(\s*<[A-Za-z][\w-]*)", r'\1 markdown="1"', _block_markdown(block, masked), count=1)
 
     return text[:since] + _SOURCE_TOKEN_IN_TEXT.sub(markdown_on, text[since:])
 
 
+_LINE_TAG = _lazy(r" {0,3}<(/?)([A-Za-z][\w-]{0,100})")
+
+
+def _block_markdown(block: str, masked: Masked) -> str:
+    """An HTML block read as Markdown (parse_block_html), as kramdown reads it: each element in it
+    whose content kramdown reads as blocks gets ``markdown="1"`` too, and its indented code blocks
+    become tokens, as opaque.py makes the top level's: lines indented four columns where a block
+    starts (after a blank line, or an element's open or close tag), to the last such line before
+    one that is less indented. Inside an element whose content kramdown does not read as blocks
+    (a table, a paragraph) there is none; nor in a block with a list item (an item's lines may be
+    indented as far)."""
+    lines = block.split("\n")
+    first = _LINE_TAG.match(lines[0])
+    if first is None or first.group(2).lower() not in BLOCK_MODEL or masked.tokens is None:
+        return block
+    find_code = ("\n    " in block or "\n\t" in block) and not any(_LIST_ITEM.match(line) for line in lines)
+    out = lines[:1]
+    boundary = True  # a block may start at the line
+    raw = ""  # the element whose close tag the lines wait for
+    i = 1
+    while i < len(lines) - 1:  # the content: the open tag's line and the close tag's are the block's
+        line = lines[i]
+        if raw:
+            raw = "" if f"</{raw}" in line.lower() else raw
+            boundary = not raw
+        elif not line.strip():
+            boundary = True
+        elif find_code and boundary and _indent(line) >= 4:
+            j = i + 1
+            while j < len(lines) - 1 and (not lines[j].strip() or _indent(lines[j]) >= 4):
+                j += 1
+            while not lines[j - 1].strip():
+                j -= 1
+            out.append(masked.tokens.source("\n".join(lines[i:j]), block=True))
+            i, boundary = j, False
+            continue
+        elif (tag := _LINE_TAG.match(line)) is not None:
+            name = tag.group(2).lower()
+            closed = tag.group(1) == "/" or name == "hr" or f"</{name}" in line.lower()
+            boundary = closed or name in BLOCK_MODEL
+            raw = "" if boundary or name not in _BLOCK_TAG_NAMES else name
+            if not tag.group(1) and name in BLOCK_MODEL and _ANY_MARKDOWN_ATTR.search(line.split(">", 1)[0]) is None:
+                line = f'{line[: tag.end()]} markdown="1"{line[tag.end() :]}'
+        else:
+            boundary = False
+        out.append(line)
+        i += 1
+    return "\n".join([*out, *lines[i:]])
+
+
 _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
+_ANY_MARKDOWN_ATTR = _lazy(r"\smarkdown\s*=", re.IGNORECASE)
 
 
 def _unreferenced_footnotes(html: str) -> str:
@@ -384,10 +436,31 @@ def _drop_attributes(text: str) -> str:
     lined = "\n" + text
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
-            lined = _sub_in_prose(pattern, _nothing, lined)
+            lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
+        if _DEEP_IAL.search(lined) is not None:
+            lined = _deep_attributes(lined)
     return lined[1:]
+
+
+# searched in "\n" + text: an IAL line indented four columns or more, a list item's when it is in one
+_DEEP_IAL = _lazy(r"\n(?: {4}| {0,3}\t)[ \t]*\{:(?![:/])[^}\n]{0,200}\}[ \t]*(?=\n|$)")
+
+
+def _deep_attributes(lined: str) -> str:
+    """An IAL line in a list item is one up to three columns right of the item's text (kramdown
+    reads the item's lines without its indentation); four columns more, or outside any item, it
+    is code, and opaque.py has masked the top level's."""
+    lines = lined.split("\n")
+    code = [False] * len(lines)
+    keep = [True] * len(lines)
+    for i, line in enumerate(lines):
+        if line[:1] in " \t" and _DEEP_IAL.fullmatch("\n" + line) is not None:
+            indent = _indent(line)
+            column = _content_column(lines, code, i, indent)
+            keep[i] = not column or indent - column > 3
+    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
 
 
 # a span element with markdown="0": its content is not Markdown
@@ -509,6 +582,38 @@ def _standalone_images(text: str, masked: Masked) -> str:
     return _sub_in_prose(_IMAGE_LINE, figure, "\n" + text)[1:]
 
 
+_PAREN_BUDGET = 100_000  # characters one post's span IALs look back over for their link's "("
+
+
+def _span_ials() -> Callable[[re.Match[str]], str]:
+    """What becomes of each span IAL of one text: it goes, but one after a ``)`` that closes no
+    link's parentheses (``(see [a](x))`` then ``{:...}``) is text to kramdown. The look back is
+    bounded for the whole text: past it, an IAL after ``)`` goes."""
+    budget = _PAREN_BUDGET
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal budget
+        text, at = match.string, match.start()
+        if at == 0 or text[at - 1] != ")" or budget <= 0:
+            return ""
+        depth = 0
+        stop = max(at - min(_URL_CHARS, budget), 0)
+        budget -= at - stop
+        for k in range(at - 1, stop - 1, -1):
+            ch = text[k]
+            if ch == ")":
+                depth += 1
+            elif ch == "(":
+                depth -= 1
+                if depth == 0:
+                    return "" if k > 0 and text[k - 1] == "]" else match.group(0)
+            elif ch == "\n" and text.startswith("\n", k + 1):
+                return match.group(0)  # the paragraph's start, and no "(" for the ")"
+        return match.group(0) if stop == 0 else ""  # "" where the look back was cut short
+
+    return one
+
+
 def _nothing(_match: re.Match[str]) -> str:
     return ""
 
@@ -619,6 +724,12 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
                 item = _ANY_ITEM.match(line)
                 if item is not None:
                     columns.append(len(item.group(0).expandtabs(4)))
+                    table = _item_table(lines, code, i, item.end(), columns[-1]) if "|" in stripped else None
+                    if table is not None:
+                        out += table[0]
+                        flags += [False] * len(table[0])
+                        i = table[1]
+                        continue
                 elif _FOOTNOTE_OPEN.match(line):
                     columns.append(4)  # a footnote's content is indented four columns
         if "|" not in stripped:  # no cell border: no table opens here (nor in code)
@@ -629,6 +740,16 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         column = columns[-1] if columns else 0
         # a block opens after a blank line, or under a footnote's label with nothing after it
         starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
+        if not starts_block and not lines[i - 1].lstrip().startswith("<") and _opens_table(line, column):
+            # kramdown opens a table only after a blank line: under a paragraph's line (an item's),
+            # a heading or a fence, the lines are text (CommonMark's table would interrupt them)
+            j = i
+            while j < len(lines) and not code[j] and _in_table(lines[j]):
+                j += 1
+            out += [_CELL_BORDER.sub(r"\\|", row) for row in lines[i:j]]
+            flags += code[i:j]
+            i = j
+            continue
         if not starts_block or not _opens_table(line, column):
             out.append(line)
             flags.append(code[i])
@@ -640,13 +761,7 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         run = lines[i:j]
         ends_block = j == len(lines) or not lines[j].strip()
         if ends_block and not all(_is_rule_row(row) for row in run):
-            margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
-            rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
-            if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
-                rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
-            # a row that looks like a footnote or link definition is a row: kramdown reads tables first
-            rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
-            rows = [_cells_tags(row) if "<" in row else row for row in rows]
+            rows = _written_table(run)
         else:
             rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
             if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
@@ -655,6 +770,41 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _written_table(run: list[str]) -> list[str]:
+    """The lines of one kramdown table, as GFM's, at the first line's margin."""
+    margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
+    rows = [row if row.startswith(margin) else margin + row for row in _gfm_table(run)]
+    if "<" in "".join(rows):  # a block-level tag in a cell is text to kramdown
+        rows = [_BLOCK_TAG_IN_CELL.sub("&lt;", row) for row in rows]
+    # a row that looks like a footnote or link definition is a row: kramdown reads tables first
+    rows = [_DEFINITION_ROW.sub(r"\1\\[", row) for row in rows]
+    return [_cells_tags(row) if "<" in row else row for row in rows]
+
+
+# a code span as kramdown's table reader skips it: no white space inside its backticks
+_ROW_CODE_SPAN = _lazy(r"(?<!`)(`+)(?![`\s])[^\n]*?(?<![`\s])\1(?!`)")
+
+
+def _item_table(lines: list[str], code: list[bool], i: int, start: int, column: int) -> tuple[list[str], int] | None:
+    """A list item whose text (from ``start`` of line ``i``; the item's content at ``column``) is
+    table lines, and ends with them (a blank line, the end, or an item, nested or not, next): kramdown
+    reads a table there, as the item's content starts a block. The lines out, and the next line's
+    index; None when the item holds no table."""
+    content = lines[i][start:]
+    if content.lstrip()[:1] in ("", "#", ">", "<") or not _has_cell_border(_ROW_CODE_SPAN.sub("", content)):
+        return None  # (a border inside a code span that opaque.py left in the text is none either)
+    j = i + 1
+    while j < len(lines) and not code[j] and _indent(lines[j]) >= column and _in_table(lines[j]):
+        j += 1
+    if j < len(lines) and lines[j].strip() and _ANY_ITEM.match(lines[j]) is None:
+        return None  # the item's paragraph goes on: its text is a paragraph
+    run = [content] + [row.expandtabs(4)[column:] for row in lines[i + 1 : j]]
+    if all(_is_rule_row(row) for row in run):
+        return None
+    rows = _written_table(run)
+    return [lines[i][:start] + rows[0]] + [" " * column + row for row in rows[1:]], j
 
 
 def _cells_tags(row: str) -> str:
@@ -775,6 +925,77 @@ def _heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, code  # one line out per line in: the code flags stand
 
 
+# kramdown's span elements (its HTML_SPAN_ELEMENTS) that CommonMark's type-7 HTML block may take:
+# a line of only one of their tags, a paragraph's lines under it
+_SPAN_ELEMENTS = (
+    "a|abbr|acronym|b|big|bdo|br|button|cite|del|dfn|em|i|img|input|ins|label|mark|q|rb|rbc|rp|rt|rtc|ruby|select"
+    "|small|span|strong|sub|sup|tt"
+)
+_SPAN_TAG_LINE_ANY = _lazy(
+    rf"\n {{0,3}}</?(?:{_SPAN_ELEMENTS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*\n[ \t]*[^\s]", re.IGNORECASE
+)
+_SPAN_TAG_LINE = _lazy(rf" {{0,3}}</?(?:{_SPAN_ELEMENTS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*", re.IGNORECASE)
+
+
+def _span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A line of only a span element's tag (``<img src="x"/>``, ``<span class="y">``) with text
+    under it opens a paragraph to kramdown, the tag an element in it; CommonMark opens a raw HTML
+    block there, to the next blank line, and reads no Markdown in it. An empty comment after the
+    tag makes the line one CommonMark's HTML block cannot open with (neither the text nor the
+    sanitized HTML keeps it)."""
+    out = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        if (
+            not code[i]
+            and line[:4].lstrip()[:1] == "<"
+            and lines[i + 1].strip()
+            and not code[i + 1]
+            and _SPAN_TAG_LINE.fullmatch(line) is not None
+        ):
+            out[i] = line.rstrip() + "<!-- -->"
+    return out, code
+
+
+# searched in "\n" + text: a heading's "#" that white space puts off its column
+_SHIFTED_HEADING_ANY = _lazy(r"\n[ \t]+#{1,6}[ \t]")
+_SHIFTED_HEADING = _lazy(r"[ \t]+#{1,6}[ \t]")
+
+
+def _shifted_headings(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown reads ``#`` as a heading only in its block's first column (a list item's content
+    column): `` ### x`` at the top, or ``   ### x`` in a ``-`` item, is paragraph text.
+    CommonMark allows three spaces before it. Its first ``#`` is escaped there."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if code[i] or _SHIFTED_HEADING.match(line) is None:
+            continue
+        indent = _indent(line)
+        if 0 < indent - _content_column(lines, code, i, indent) < 4:  # four columns more are code
+            out[i] = _escape_at(line, indent)
+    return out, code
+
+
+def _content_column(lines: list[str], code: list[bool], i: int, indent: int) -> int:
+    """The content column of the list item that holds line ``i`` (indented ``indent``), as far as
+    a heading cares: the nearest item above whose marker is indented less and whose text is not
+    right of the line; 0 at the top. A paragraph's first line above, outside the items, is the top."""
+    below = indent  # what may hold the line is indented less than this
+    for k in range(i - 1, -1, -1):
+        line = lines[k]
+        if code[k] or not line.strip() or _indent(line) >= below:
+            continue
+        marker = _ITEM_MARKER.match(line.expandtabs(4)) if line.lstrip()[:1] in _ITEM_OR_FOOTNOTE else None
+        if marker is not None:
+            if len(marker.group(0)) <= indent:
+                return len(marker.group(0))
+            below = len(marker.group(1))  # the line is outside this item: only its list's holders are left
+            if below == 0:
+                return 0
+        elif k == 0 or not lines[k - 1].strip():
+            return 0  # a paragraph's first line (a lazy line goes on up to its item)
+    return 0
+
+
 # searched in "\n" + text: a list item whose marker a tab or five spaces follow
 _WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)(?: {0,4}\t| {5})")
 _WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.))([ \t]+)(?=\S)")
@@ -893,6 +1114,23 @@ def _escape_at(line: str, at: int) -> str:
     return f"{expanded[:at]}\\{expanded[at:]}"
 
 
+# searched in "\n" + text: a list marker alone on its line, at a block's start
+# (a literal first character: re skips ahead to each line end; the first line is "\n" + "\n" + text's)
+_BARE_MARKER = _lazy(r"\n[ \t]*\n {0,3}(?:[*+-]|\d{1,9}\.)(?=\n|$)")
+
+
+def _has_bare_marker(text: str) -> bool:
+    return _BARE_MARKER.search(_lined(text)) is not None
+
+
+def _bare_markers(text: str) -> str:
+    """A list marker with nothing after it (``*`` alone on a line) opens no item in kramdown, whose
+    item needs white space after its marker: it is a paragraph's text. CommonMark opens an empty
+    item. Its last character is escaped (under a paragraph's line, ``-`` is a setext underline in
+    both, and ``*`` text in both: those lines are left alone)."""
+    return _sub_in_prose(_BARE_MARKER, lambda m: f"{m.group(0)[:-1]}\\{m.group(0)[-1]}", "\n\n" + text)[2:]
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -911,7 +1149,8 @@ def _foreign_footnotes(text: str) -> str:
 
 
 def _paren_items(text: str) -> str:
-    """``1)`` opens no list item in kramdown: its ``)`` is escaped, so CommonMark reads text too."""
+    """``1)`` opens no list item in kramdown, at a line's start or at an item's (``- 1) x``): its
+    ``)`` is escaped, so CommonMark reads text too."""
     return _sub_in_prose(_PAREN_ITEM, lambda match: f"\n{match.group(1)}\\)", "\n" + text)[1:]
 
 
@@ -1187,9 +1426,9 @@ def _numbered_lines(text: str) -> tuple[bool, bool]:
 def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
     paren = interrupt = False
     for match in _NUMBERED_LINE.finditer(lined):
-        if match.group(2) == ")":
+        if match.group(3) == ")":
             paren = True
-        elif not interrupt and ">" not in match.group(1) and len(match.group(1)) < 4:
+        elif not interrupt and not match.group(2) and ">" not in match.group(1) and len(match.group(1)) < 4:
             interrupt = _is_text_line(lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()])
         if paren and interrupt:
             break
@@ -1294,7 +1533,7 @@ _LINK_TITLE = _lazy(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
 _LINK_ANGLE_URL = _lazy(r"\(<(.*?)>", re.DOTALL)
 # where kramdown's and CommonMark's readings of an inline link may part: white space or a
 # parenthesis in its parentheses (a title, spaces, nested parentheses), or a "[" inside brackets
-_ODD_TARGET = _lazy(r"\]\([^)\s]*[\s(]")
+_ODD_TARGET = _lazy(r"\]\([^)\s\\]*[\s(\\]")
 _NESTED_BRACKET = _lazy(r"\[[^\]\n]*\[")
 _URL_CHARS = 4000  # a link's parentheses are looked into this far (kramdown's are far shorter)
 _TITLE_CHARS = 200  # and an angle-bracketed URL or a title this far
@@ -1468,8 +1707,9 @@ class _Parens:
 
 def _differs(inner: str, url: str, title: str | None) -> bool:
     """Whether CommonMark may read ``[inner](url "title")`` as written otherwise than kramdown:
-    brackets in the text, white space or parentheses in the URL, quotes in the title."""
-    if "[" in inner or "]" in inner or any(ch in url for ch in " \t()"):
+    brackets in the text, white space, parentheses or a backslash (no escape to kramdown there) in
+    the URL, quotes in the title."""
+    if "[" in inner or "]" in inner or any(ch in url for ch in " \t()\\"):
         return True
     return title is not None and any(ch in title for ch in "\"'\n")
 
@@ -1648,6 +1888,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
+    (lambda text: _BARE_MARKER.search("\n\n" + text[:12] + "\n") is not None or _has_bare_marker(text), _bare_markers),
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
     (lambda text: "~" in text and _SINGLE_TILDE.search(text) is not None, _single_tildes),
@@ -1672,6 +1913,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
+    (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
     (lambda text: "|" in text, _tables),
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search(_lined(text)) is not None, _wide_items),
     (
@@ -1680,6 +1922,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         ),
         _lazy_items,
     ),
+    (lambda text: "#" in text and _SHIFTED_HEADING_ANY.search(_lined(text)) is not None, _shifted_headings),
     (lambda text: " #" in text and _HEADING_ITEM_ANY.search(_lined(text)) is not None, _heading_items),
     (lambda text: _numbered_lines(text)[1], _ordered_items),
     (_break_line_under_text, _paragraph_breaks),

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.spanhtml import (
     BLOCK_ELEMENTS,
+    BLOCK_MODEL,
     KRAMDOWN_TAG,
     MARKDOWN_CONTENT,
     NAME_START_CLASS,
@@ -76,13 +77,16 @@ _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
 _HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)")
+_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)")
 _NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
-_NEXT_CANDIDATE = re.compile(r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~))")
+_NEXT_CANDIDATE = re.compile(
+    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
+)
 # a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
 # (group 2) and what follows it on its line (group 3)
 _QUOTED_FENCE = re.compile(r"([ \t]*(?:> ?[ \t]{0,3})*> ?)[ \t]{0,3}(`{3,}|~{3,})(.*)")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
+_ITEM_FENCE = re.compile(r"([ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+)(`{3,}|~{3,})(.*)")  # a fence opening a list item
 _RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
 _MATH_OPEN = re.compile(r" {0,3}\$\$")
 _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
@@ -119,6 +123,9 @@ _HTML_BLOCK_CLOSE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_ATTR = re.compile(r"markdown\s*=\s*[\"']?(?:1|block|span)", re.IGNORECASE)
+_MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or "1": not a block here)
+# kramdown's {::options parse_block_html="true" /} on a line of its own (kramdown.py's _html_options)
+_BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
@@ -259,6 +266,8 @@ def mask(text: str) -> Masked:
     pos = 0  # where the line the scan stands at starts; size + 1 past the last line
     unclosed: dict[str, int] = {}
     html_blocks = _HtmlBlocks(text)
+    on = _BLOCK_HTML_ON.search(text) if "parse_block_html" in text else None
+    markdown_from = size + 1 if on is None else on.start()  # where HTML blocks start to hold Markdown
     after_html = -1  # where the line after an HTML block starts: a blank line goes before it
     while (c := _next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
@@ -281,7 +290,9 @@ def mask(text: str) -> Masked:
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
-            block = "\n".join(part for part in block.split("\n") if part.strip())
+            if pos < markdown_from or _MARKDOWN_OFF.search(line) is not None or not _holds_blocks(line):
+                block = "\n".join(part for part in block.split("\n") if part.strip())
+            # else kramdown.py reads it as Markdown (parse_block_html): its blank lines part its blocks
             out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
             masked.html_blocks.add(token)
             after = last_html + 1
@@ -321,11 +332,16 @@ def mask(text: str) -> Masked:
             keep = " " * int(kind[6:])
             code = region.split("\n")
             code[1:-1] = [keep + code_line if code_line.strip() else code_line for code_line in code[1:-1]]
-            out.append(tokens.source("\n".join(code), block=True))
+            written = "\n".join(code)
+            lead = written[: len(written) - len(written.lstrip(" \t"))]
+            out.append(lead + tokens.source(written[len(lead) :], block=True))
         elif kind == "code":  # one token for the block: its lines go back to the source together
             if defined_above:
                 out.append("")  # CommonMark would read the lines as the definition's paragraph
-            out.append(tokens.source(region, block=True))
+            # the token stands where the block's first line does (its indentation before it, a list
+            # item's marker when the fence opens the item): the lines below see the block's column
+            lead = head or region[: len(region) - len(region.lstrip(" \t"))]
+            out.append(lead + tokens.source(region[len(lead) :], block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
             token = tokens.rendered(body, _render_block(kind, body), block=True)
@@ -340,6 +356,12 @@ def mask(text: str) -> Masked:
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+def _holds_blocks(line: str) -> bool:
+    """Whether the HTML block ``line`` opens is an element whose content kramdown reads as blocks."""
+    match = _HTML_BLOCK_OPEN.match(line)
+    return match is not None and match.group(1).lower() in BLOCK_MODEL
 
 
 def _may_hold_planes_15_16(text: str) -> bool:
@@ -391,10 +413,19 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             at = end + 1
         return "code", last, "", ""
     fence = _FENCE.match(line)
+    item = None if fence else _ITEM_FENCE.match(line)
+    if item is not None and (indent < 4 or listed):
+        close = _fence_close(item.group(2)).search(text, first_end)
+        if len(item.group(3).strip().split()) > 1 or "`" in item.group(3) or close is None:
+            return None  # no fence to kramdown: the item's text
+        return "code", _line_end(text, close.start() + 1), item.group(1), ""
     if fence and (indent < 4 or listed):
         mark = fence.group(1)
+        # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
+        # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
+        prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
         if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
-            return "text", first_end, "", ""  # a fence line kramdown does not read as one
+            return prose_line
         close = _fence_close(mark).search(text, first_end)
         if close is not None:
             last = _line_end(text, close.start() + 1)
@@ -403,7 +434,7 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
                 return f"fence:{indent - column}", last, "", ""
             return "code", last, "", ""
         unclosed[mark[0]] = len(mark)
-        return "text", first_end, "", ""  # never closed: kramdown reads text
+        return prose_line  # never closed: kramdown reads text
     if blank_before and indent < 4 and _MATH_OPEN.match(line):
         return _math_block(text, pos, line)
     raw = _RAW_BLOCK.match(line)
@@ -610,9 +641,18 @@ class _HtmlBlocks:
             self.closes[tag] = _matched(self.text, tag)
         start = pos + match.start(1) - 1
         close = self.closes[tag].get(start)
+        if close is None and self._never_closed(tag, start, line):
+            return len(self.text)  # kramdown reads an element never closed to the end of the text
         if close is None or self._markdown_between(start, close):
-            return None  # never closed, or Markdown inside (read by kramdown.py's rules)
+            return None  # not closed (as far as this reads), or Markdown inside (read by kramdown.py's rules)
         return _line_end(self.text, close - 1)
+
+    def _never_closed(self, tag: str, start: int, line: str) -> bool:
+        """Whether the element opening at ``start`` is plainly never closed: no close tag of its
+        name comes after it, it has a body and its open tag is whole on its line."""
+        if tag in WITHOUT_BODY or ">" not in line or line.rstrip().endswith("/>") or _MARKDOWN_ATTR.search(line):
+            return False
+        return re.search(rf"</{tag}(?=[\s>])", self.text[start:], re.IGNORECASE) is None
 
 
 def _matched(text: str, tag: str) -> dict[int, int]:
@@ -849,7 +889,7 @@ def _openers(text: str, *, raw_only: bool) -> Iterable[tuple[int, int, str, str]
                 found.append((m.start(), m.end(), "raw", raw))
             elif namespaced is not None:
                 found.append((m.start(), m.end(), "ns", m.group()))
-            else:
+            elif _BLANK_LINE.search(text, m.start(), m.end()) is None:  # a tag never crosses a paragraph's end
                 found.append(_other_tag(m.start(), m.end(), m.group(), text, raw_only=raw_only))
     if not (ticks or dollars):
         return found  # tags alone: one search's matches, in order, none inside another
@@ -868,7 +908,8 @@ def _each_opener(text: str, *, raw_only: bool) -> Iterator[tuple[int, int, str, 
     for match in _SPAN_OPEN.finditer(text):
         kind = next(k for k, group in zip(_KINDS, match.groups(), strict=True) if group is not None)
         if kind == "tag":
-            yield _other_tag(match.start(), match.end(), match.group(), text, raw_only=raw_only)
+            if _BLANK_LINE.search(text, match.start(), match.end()) is None:  # as in _openers
+                yield _other_tag(match.start(), match.end(), match.group(), text, raw_only=raw_only)
         else:
             yield match.start(), match.end(), kind, match.group(_KINDS.index(kind) + 1)
 

@@ -25,6 +25,7 @@ import sys
 from bisect import bisect_right
 
 __all__ = [
+    "BLOCK_MODEL",
     "KRAMDOWN_TAG",
     "NAME_START",
     "NAME_START_CLASS",
@@ -101,11 +102,14 @@ BLOCK_ELEMENTS = _names(
 WITHOUT_BODY = _names("area base br col command embed hr img input keygen link meta param source track wbr")
 # the elements whose content kramdown reads as Markdown in a paragraph (its span and block content
 # models); the content of any other element with a body is raw: text and tags (raw_element)
-MARKDOWN_CONTENT = _names(
+# (of those, the ones whose content is blocks: BLOCK_MODEL, read as blocks under parse_block_html)
+BLOCK_MODEL = _names(
+    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header"
+    " hgroup iframe li main map menu nav noscript object section summary td"
+)
+MARKDOWN_CONTENT = BLOCK_MODEL | _names(
     "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup"
-    " p q rb rbc rp rt rtc ruby select small span strong sub sup th tt address applet article aside blockquote"
-    " body dd details div dl fieldset figure figcaption footer form header hgroup iframe li main map menu nav"
-    " noscript object section summary td"
+    " p q rb rbc rp rt rtc ruby select small span strong sub sup th tt"
 )
 # the other names kramdown knows as HTML's (its content models'): matched without regard to case
 _OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
