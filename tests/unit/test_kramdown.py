@@ -147,7 +147,7 @@ def test_a_heading_off_its_blocks_first_column_is_text() -> None:
     )
     lines = got.text.split("\n")
     assert lines == ["### top", "item", "held", "### shifted", "one", "### after", "x lazy", "lazy held"]
-    assert got.html.count("<h3>") == 2
+    assert got.html.count("<h3 ") == 2
 
 
 def test_rules_inside_a_table_are_not_rows() -> None:
@@ -545,7 +545,7 @@ def test_a_fence_opening_a_list_item_is_code_as_written() -> None:
 def test_a_block_element_never_closed_runs_to_the_end_as_raw_html() -> None:
     got = parse("Intro *a*.\n\n<article>\n\n    <p>Some <b>x</b></p>\n\nText *em* after.\n\n## Heading\n")
     assert got.text.split("\n") == ["Intro a.", "Some x", "Text *em* after. ## Heading"]
-    assert "<pre>" not in got.html and "<h2>" not in got.html
+    assert "<pre>" not in got.html and "<h2" not in got.html
     kept = parse("<div class=a>\n\ntext *em*\n\n</div>\n\n<hr>\n\nmore *x*\n\n<div/>\n\nlast *y*\n")
     assert kept.html.count("<em>") == 2  # after one closed, one without a body, one self-closed: none swallowed
 
