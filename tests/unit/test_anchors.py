@@ -35,15 +35,19 @@ Again, with a second heading of the same name.
 
 <p id="build">A target the author wrote.</p>
 
+An old page's target: <a name="old">here</a>, and [a link to it](#old).
+
 [^1]: The first note.
 [^tools]: A named note.
 """
 
 
 def _targets(html: str) -> tuple[Counter[str], list[str]]:
-    """The ids in ``html``, counted, and the fragments its links point at."""
+    """The targets in ``html`` (ids, and the names of ``<a name>``), counted, and the fragments
+    its links point at."""
     tree = LexborHTMLParser(html)
     ids = Counter(node.attributes["id"] or "" for node in tree.css("[id]"))
+    ids += Counter(node.attributes["name"] or "" for node in tree.css("a[name]"))
     hrefs = [node.attributes["href"] or "" for node in tree.css("a[href]")]
     return ids, [href[1:] for href in hrefs if href.startswith("#")]
 

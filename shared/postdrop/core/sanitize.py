@@ -3,7 +3,7 @@
 - Tags: text structure, lists, tables, links, images, quotes, code, and a collapsed
   ``<details>`` with its ``<summary>`` (kept closed: no ``open``). No script, style,
   iframe, object, embed, form, input, svg or math: their content is dropped whole.
-- Attributes: href on links; src, alt, title, width, height on images; table spans.
+- Attributes: href and name on links; src, alt, title, width, height on images; table spans.
   ``lang``, ``title`` and ``id`` on every allowed tag (text, never a URL). ``id``: the
   targets of the post's own links (``#setup``, a footnote), the ids Jekyll gives headings and
   footnotes (core/anchors.py) and those the author wrote. On a page that shows the post an id
@@ -39,7 +39,7 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "name"},  # <a name="x">: an old page's link target (names no global)
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
