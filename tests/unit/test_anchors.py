@@ -74,6 +74,14 @@ def test_footnote_marks_and_notes_are_named_as_kramdown_names_them() -> None:
     assert re.findall(r'<div id="(fn:[^"]*)">', html) == ["fn:1", "fn:tools"]
 
 
+def test_each_note_links_back_to_each_of_its_marks_in_html_only() -> None:
+    post = parse_post(POST, "2024-05-01-notes.md")
+    backs = re.findall(r'<a href="#(fnref:[^"]*)"[^>]*>\u21a9(?:<sup>(\d+)</sup>)?</a>', post.html)
+    assert backs == [("fnref:1", ""), ("fnref:1:1", "2"), ("fnref:tools", "")]
+    assert "The first note. <a" in post.html  # at the end of the note's paragraph, as kramdown puts it
+    assert "\u21a9" not in post.text
+
+
 def test_an_id_the_author_wrote_is_kept_and_other_attributes_are_not() -> None:
     html = parse_post(POST, "2024-05-01-notes.md").html
     assert '<p id="build">' in html

@@ -8,7 +8,9 @@ section shared from the blog (``post.html#setup``) reaches the same heading.
 
 - Each heading gets the id ``headings_of`` gives it (kramdown's), unless it was written with one.
 - A footnote's mark gets ``fnref:NAME`` (``fnref:NAME:1``, ``:2`` for the same note's later
-  marks) and links to ``#fn:NAME``; the note gets ``fn:NAME``, NAME being the label as written.
+  marks) and links to ``#fn:NAME``; the note gets ``fn:NAME``, NAME being the label as written,
+  and ends with a link back to each of its marks (``↩``, then ``↩<sup>2</sup>``...), as
+  kramdown ends it. Only ``html`` has them: ``text`` is read before (they are navigation).
 
 The ids an author wrote (``{: #id}``, ``<p id="build">``) are kept as written (core/sanitize.py).
 """
@@ -26,6 +28,7 @@ __all__ = ["anchored"]
 # pulldown-cmark's footnote mark and note, as the kramdown pass leaves them
 _MARK = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
 _NOTE = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
+_DIV = re.compile(r"<(/?)div\b")
 
 
 def anchored(html: str, headings: list[Heading]) -> str:
@@ -60,4 +63,30 @@ def _footnote_ids(html: str) -> str:
         return f'<sup class="footnote-reference" id="{ident}"><a href="#fn:{name}">'
 
     html = _MARK.sub(mark, html)
-    return _NOTE.sub(r'<div class="footnote-definition" id="fn:\1">', html)
+    out: list[str] = []
+    at = 0
+    for note in _NOTE.finditer(html):
+        end = _note_end(html, note.end())
+        name = note[1]
+        backs = " ".join(
+            f'<a href="#fnref:{name}{f":{i}" if i else ""}">&#8617;{f"<sup>{i + 1}</sup>" if i else ""}</a>'
+            for i in range(seen[name])
+        )
+        last_p = html.rfind("</p>", note.end(), end)
+        cut = last_p if last_p >= 0 else end
+        out += [html[at : note.start()], f'<div class="footnote-definition" id="fn:{name}">', html[note.end() : cut]]
+        out.append(f" {backs}" if backs else "")
+        at = cut
+    out.append(html[at:])
+    return "".join(out)
+
+
+def _note_end(html: str, start: int) -> int:
+    """Where the note opened just before ``start`` closes: its ``</div>`` (the HTML is lexbor's,
+    so its divs are balanced), or the end of ``html``."""
+    depth = 1
+    for tag in _DIV.finditer(html, start):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return tag.start()
+    return len(html)
