@@ -25,6 +25,7 @@ from postdrop.adapters.objects import (
 from postdrop.adapters.queue import send_envelopes
 from postdrop.core.keys import key_problem, post_id_of
 from postdrop.core.normalize import front_matter_filters, parse_post
+from postdrop.core.sitefiles import site_file
 from postdrop.envelope import INLINE_POST_BYTES, Envelope, PostHead
 from postdrop.exceptions import PostRejected
 from postdrop.observability import MetricUnit, logger, metrics
@@ -54,6 +55,7 @@ class ParseResult:
     vanished: int = 0
     ignored: int = 0
     folders: int = 0  # keys ending in "/": folder markers, no post
+    site_files: int = 0  # a Jekyll site's files beside its posts (layouts, images...): see core/sitefiles.py
     envelopes: list[Envelope] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -64,6 +66,7 @@ class ParseResult:
             "vanished": self.vanished,
             "ignored": self.ignored,
             "folders": self.folders,
+            "site_files": self.site_files,
             "keys": [e.change.key for e in self.envelopes],
         }
 
@@ -149,6 +152,8 @@ def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseR
         if change.names_a_folder:
             _folder(result, change)
             continue
+        if _site_file(result, change):
+            continue
         envelope = envelope_for(change, settings, clients)
         if envelope is None:
             result.vanished += 1
@@ -164,6 +169,18 @@ def _folder(result: ParseResult, change: S3Change) -> None:
     """A folder marker (``posts/2024/``): no post, created or removed; counted and logged, never sent."""
     result.folders += 1
     logger.info("ignored: the key names a folder, not a post", extra={"key": change.key, "event": change.event_name})
+
+
+def _site_file(result: ParseResult, change: S3Change) -> bool:
+    """A file of a Jekyll site that Jekyll never reads as a post (``_layouts/post.html``, an image):
+    made, it is counted and logged, never sent. Its removal goes on to the store as any removal
+    does, so a record made of it before (a rejection, or a post by an older postdrop) ends."""
+    why = site_file(change.key) if change.kind == "created" else None
+    if why is None:
+        return False
+    result.site_files += 1
+    logger.info("ignored: a file of the site, not a post", extra={"key": change.key, "why": why})
+    return True
 
 
 def _add_metrics(result: ParseResult) -> None:
@@ -183,6 +200,9 @@ def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) ->
         if change.names_a_folder:
             _folder(result, change)
             outcome[task_id] = ("Succeeded", f"{change.key}: a folder, not a post; ignored")
+            continue
+        if _site_file(result, change):
+            outcome[task_id] = ("Succeeded", f"{change.key}: a file of the site, not a post; ignored")
             continue
         try:
             envelope = envelope_for(change, settings, clients)

@@ -255,7 +255,7 @@ def test_a_backfill_whose_write_response_is_lost_still_announces_the_fix(harness
 
 def test_a_stray_file_beside_a_post_never_touches_it(harness: Harness) -> None:
     harness.store_envelopes(dropped(harness, KEY, version("一"), "0001"))
-    stray = KEY.removesuffix(".md") + ".jpg"
+    stray = KEY.removesuffix(".md") + ".docx"
     harness.store_envelopes(dropped(harness, stray, b"\xff\xd8 not a post", "0001"))
     assert shows(harness) == ("POST", KEY, "一")
     harness.delete(stray)

@@ -34,7 +34,7 @@ def test_keys_are_decoded_once(harness: Harness, key: str) -> None:
 @pytest.mark.parametrize(
     ("key", "reason"),
     [
-        ("posts/photo.jpg", "not a post file type (.jpg)"),
+        ("posts/letter.docx", "not a post file type (.docx)"),
         ("drafts/a.md", "outside posts/"),
         ("posts/../etc/a.md", "'..' segment"),
     ],

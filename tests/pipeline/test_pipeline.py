@@ -30,12 +30,18 @@ def emu() -> Iterator[Emulator]:
 
 
 JUNK = {
-    "junk/image.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "junk/letter.docx": b"PK\x03\x04",
     "junk/empty.md": b"",
     "junk/notes.md": b"just some notes, no front matter\n",
     "junk/unclosed.md": b"---\ntitle: never closed\n",
     "junk/list.md": b"---\n- a\n- b\n---\nbody\n",
-    "junk/photo.jpg": b"\xff\xd8\xff\xe0",
+    "junk/README": b"notes",
+}
+# Files a Jekyll site keeps beside its posts: ignored, neither stored nor rejected (core/sitefiles.py)
+SITE = {
+    "assets/image.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "_layouts/post.html": b"---\nlayout: default\n---\n{{ content }}\n",
+    "_config.yml": b"title: blog\n",
 }
 ODD_NAMES = ["odd/with space.md", "odd/plus+sign.md", "odd/市场 快讯 2026.md"]
 WARNED = "odd/blank-line-first.md"  # stored with a warning (a blank line before its front matter), category emnews
@@ -46,7 +52,7 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     posts = corpus_files() or sorted(p for p in SAMPLES.glob("2*.md"))
     for path in posts:
         shutil.copy(path, tmp_path / path.name)  # into a temporary folder only, never the project
-    for name, data in JUNK.items():
+    for name, data in (JUNK | SITE).items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
     sample = (SAMPLES / "2026-03-03-0002.md").read_bytes()
@@ -58,15 +64,17 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     # When every file is dropped and the pipeline drains
     report = run_pipeline(tmp_path)
 
-    # Then every post is stored once, every junk file rejected with its reason, nothing lost
+    # Then every post is stored once, every junk file rejected with its reason, the site's files
+    # ignored, nothing lost
     good = len(posts) + len(ODD_NAMES) + 1
-    assert report.dropped == good + len(JUNK)
+    assert report.dropped == good + len(JUNK) + len(SITE)
     assert report.lost == 0, report.lost_keys
     assert report.stored == good
     assert report.rejected == len(JUNK)
+    assert report.ignored == len(SITE)
     assert set(report.reasons) == {f"posts/{name}" for name in JUNK}
     assert "before the front matter" in report.warnings[f"posts/{WARNED}"][0]  # what run prints
-    assert "not a post file type (.png)" in report.reasons["posts/junk/image.png"]
+    assert "not a post file type (.docx)" in report.reasons["posts/junk/letter.docx"]
     assert "empty" in report.reasons["posts/junk/empty.md"]
     assert "never closed" in report.reasons["posts/junk/unclosed.md"]
     # and one notification each, the example subscriber seeing only its category
@@ -75,13 +83,14 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     emnews = sum(1 for p in posts if "categories: emnews" in p.read_text(encoding="utf-8")) + len(ODD_NAMES) + 1
     assert report.subscriber == emnews
     # and the AWS calls of postdrop's code are the batched happy path (counts are exact)
-    unread = 2  # .png and .jpg are rejected by their key, before any GetObject
-    assert report.calls["s3.GetObject"] == report.dropped - unread
-    assert report.calls["sqs.SendMessageBatch"] == report.invocations["ParseFunction"] == report.dropped
+    unread = 2  # .docx and README are rejected by their key, before any GetObject
+    assert report.calls["s3.GetObject"] == report.dropped - unread - len(SITE)
+    assert report.invocations["ParseFunction"] == report.dropped
+    assert report.calls["sqs.SendMessageBatch"] == report.dropped - len(SITE)  # an ignored file sends nothing
     # one consistent read a StoreFunction batch (BatchGetItem), then one conditional write a post (a
     # failed conditional write would be billed by the item's size; the read costs a fifth of that),
     # and the stream's publishes, batched
-    assert report.calls["dynamodb.UpdateItem"] == report.dropped
+    assert report.calls["dynamodb.UpdateItem"] == report.stored + report.rejected
     assert report.calls["dynamodb.BatchGetItem"] == report.invocations["StoreFunction"] < report.dropped
     assert "dynamodb.GetItem" not in report.calls
     assert report.calls["sns.PublishBatch"] <= report.invocations["PublishFunction"]

@@ -1,8 +1,10 @@
-"""`postdrop drop` says what it does not drop (#30): a file ParseFunction would reject unread is
-not uploaded, and the report says why, instead of the file landing and being rejected unseen."""
+"""`postdrop drop` says what it does not drop (#30): a file ParseFunction would reject unread, or
+ignore as a file of a Jekyll site, is not uploaded, and the report says why, instead of the file
+landing and being rejected unseen."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
@@ -15,7 +17,6 @@ from tests.conftest import post
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from postdrop_tools.target import Target
 
@@ -61,11 +62,39 @@ def test_drop_refuses_what_postdrop_would_reject_unread_and_says_why(bucket: _Bu
     assert report.skipped == {
         str(tmp_path / "README"): "not a post file type (no extension): postdrop reads .md, .markdown, .html, .htm, "
         ".txt (ParseFunction would reject posts/README unread)",
-        str(tmp_path / "photo.jpg"): "not a post file type (.jpg): postdrop reads .md, .markdown, .html, .htm, .txt "
-        "(ParseFunction would reject posts/photo.jpg unread)",
-        str(tmp_path / "s3-put.json"): "not a post file type (.json): postdrop reads .md, .markdown, .html, .htm, "
-        ".txt (ParseFunction would reject posts/s3-put.json unread)",
+        str(tmp_path / "photo.jpg"): "a static file of the site (.jpg), which Jekyll copies as it is "
+        "(ParseFunction would ignore posts/photo.jpg)",
+        str(tmp_path / "s3-put.json"): "a static file of the site (.json), which Jekyll copies as it is "
+        "(ParseFunction would ignore posts/s3-put.json)",
     }
+
+
+def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket, tmp_path: Path) -> None:
+    # Given a Jekyll blog as it sits in its repository
+    for name, body in {
+        "_posts/2026-01-05-a.md": post('title: "a"'),
+        "_drafts/b.md": post('title: "b"'),
+        "_layouts/post.html": post("layout: default", "{{ content }}"),
+        "_config.yml": b"title: blog",
+        "assets/cat.png": b"\x89PNG",
+        "index.html": post("layout: default"),
+        ".gitignore": b"_site",  # a dot file: never listed
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(body)
+    # When the whole folder is dropped
+    report = drop(cast("Target", bucket), [tmp_path])
+    # Then its posts and drafts are uploaded, and each of the site's other files is named with why
+    assert bucket.keys() == ["posts/_drafts/b.md", "posts/_posts/2026-01-05-a.md"]
+    assert sorted(Path(path).relative_to(tmp_path).as_posix() for path in report.skipped) == [
+        "_config.yml",
+        "_layouts/post.html",
+        "assets/cat.png",
+        "index.html",
+    ]
+    assert report.skipped[str(tmp_path / "_layouts" / "post.html")] == (
+        "Jekyll reads no posts under _layouts/ (ParseFunction would ignore posts/_layouts/post.html)"
+    )
 
 
 def test_a_single_file_is_dropped_under_posts(bucket: _Bucket, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.adapters.table import stored_sequencer
 from postdrop.core.keys import POSTS_PREFIX, key_problem, post_id_of
+from postdrop.core.sitefiles import site_file
 from postdrop_tools.events import s3_event
 from postdrop_tools.local import content_type, read_notification, subscribe_queue
 from postdrop_tools.target import TargetError
@@ -68,9 +69,10 @@ class DropReport:
 def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropReport:
     """Upload files (folders recursively) under posts/ with safe keys and text content types.
 
-    A file ParseFunction would reject unread (outside posts/, or not a post file type: a .jpg,
-    a file without an extension) is not uploaded: it is reported in ``skipped`` with why, so the
-    one who dropped it hears it here rather than from a REJECTED record, or from nothing at all.
+    A file ParseFunction would reject unread (outside posts/, or not a post file type: a file
+    without an extension) or ignore (a Jekyll site's layouts, images, ``_config.yml``) is not
+    uploaded: it is reported in ``skipped`` with why, so the one who dropped it hears it here
+    rather than from a REJECTED record, or from nothing at all.
     """
     files = list(_files(paths))
     s3 = target.client("s3")
@@ -81,6 +83,10 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
             key = safe_key(relative)
         except UnsafeName as exc:
             report.skipped[str(file)] = str(exc)
+            continue
+        why = site_file(key)
+        if why is not None:
+            report.skipped[str(file)] = f"{why} (ParseFunction would ignore {key})"
             continue
         problem = key_problem(key)
         if problem is not None:

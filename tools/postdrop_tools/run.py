@@ -36,6 +36,7 @@ class RunReport:
     dropped: int = 0
     stored: int = 0
     rejected: int = 0
+    ignored: int = 0  # files of a Jekyll site that are no posts (core/sitefiles.py): ParseFunction ignores them
     deleted: int = 0
     notified: int = 0
     lost: int = 0
@@ -74,6 +75,7 @@ def run_pipeline(
     ``handlers`` replaces functions' handlers by logical name (the benchmarks' baselines).
     """
     from postdrop.core.keys import post_id_of
+    from postdrop.core.sitefiles import site_file
 
     files = post_files(folder)
     started = time.perf_counter()
@@ -106,6 +108,8 @@ def run_pipeline(
         elif kind == "REJECTED" and item is not None:
             report.rejected += 1
             report.reasons[key] = str(item.get("reason"))
+        elif item is None and site_file(key) is not None:
+            report.ignored += 1
         else:
             report.lost += 1
             report.lost_keys.append(key)
@@ -162,6 +166,8 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"  rejected  {report.rejected}",
     ]
     lines += [f"            {key}: {reason}" for key, reason in sorted(report.reasons.items())]
+    if report.ignored:
+        lines += [f"  ignored   {report.ignored} file(s) of the site that Jekyll reads as no post (layouts, images...)"]
     lines += [f"  warnings  {len(report.warnings)} post(s) stored with something repaired or assumed"]
     lines += [f"            {key}: {'; '.join(warnings)}" for key, warnings in sorted(report.warnings.items())]
     lines += [
@@ -191,7 +197,9 @@ def run_command(args: argparse.Namespace) -> int:
     report = run_pipeline(folder, progress=not args.json and sys.stderr.isatty())
     if args.json:
         public = report.public()
-        fields = ("dropped", "stored", "rejected", "deleted", "notified", "lost", "seconds", "pipeline_seconds")
+        fields = (
+            "dropped", "stored", "rejected", "ignored", "deleted", "notified", "lost", "seconds", "pipeline_seconds"
+        )  # fmt: skip
         more = (
             "posts_per_second",
             "events",

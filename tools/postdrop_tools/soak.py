@@ -4,7 +4,7 @@ The workload, in a versioned bucket: N posts of U versions each, in the producer
 fraction of them junk (never a post, or one whose 300 KB title could never be stored), some
 with a twin (``x.html`` beside ``x.md``: one post_id), some large (about 60 KB of text that
 does not compress, in three twins: an item near DynamoDB's limit unless what it holds beside
-its post is kept out of line) or a stray (``x.jpg`` beside: rejected for its type); some lose
+its post is kept out of line) or a stray (``x.docx`` beside: rejected for its type); some lose
 an older version for good, some are deleted (a delete marker), and some of those restored (the
 marker removed). Every S3 event is delivered R times, shuffled when asked. At the real clients,
 a fraction P of calls fail each way AWS fails: throttled before sending; applied and then the
@@ -86,7 +86,7 @@ class SoakConfig:
     folders: int = 3  # folder keys (zero bytes, ending in /) put and deleted among the posts
     paired: float = 0.2  # events delivered two records to one event (ParseFunction then sends a batch of two)
     unstorable: float = 0.5  # of the junk posts, those that parse but could never be stored (a 300 KB title)
-    strays: float = 0.1  # posts with an x.jpg beside x.md
+    strays: float = 0.1  # posts with an x.docx beside x.md
     version_deletes: float = 0.15  # files that lose an older version for good
     restores: float = 0.5  # of the deleted files, those whose delete marker is removed again
     unpublished: float = 0.1  # versions saved with `published: false`: a post leaving public view, or never in it
@@ -193,11 +193,11 @@ def _generate(stack: LocalStack, config: SoakConfig, rng: random.Random) -> list
         elif rng.random() < config.twins:
             files.append((f"{stem}.html", False))
         if rng.random() < config.strays:
-            files.append((f"{stem}.jpg", True))
+            files.append((f"{stem}.docx", True))
         fmt = rng.choice(FORMATS)
         for key, junk in files:
             versions = []
-            for v in range(1 if key.endswith(".jpg") else config.updates):
+            for v in range(1 if key.endswith(".docx") else config.updates):
                 token = f"{i}-{v}-{rng.randrange(10**9)}"
                 title = f"浸泡 {i} {key.rpartition('.')[2]} 第{v}版 {token}"
                 draw = hiding.random()

@@ -1,0 +1,68 @@
+"""The files of a Jekyll site that are no posts, for a whole blog dropped under ``posts/``.
+
+``aws s3 sync my-blog/ s3://bucket/posts/`` uploads the site's machinery and static files beside
+its posts: ``_config.yml``, ``_layouts/post.html`` (front matter and all), images, stylesheets.
+Jekyll reads none of them as a post, and neither does postdrop: ParseFunction ignores them
+(logged and counted, as it does folder markers), so they are neither stored as posts nor
+rejected one by one. Any other file that cannot be a post is still rejected with its reason.
+
+Jekyll's own rules (its EntryFilter and default ``exclude``): no folder whose name starts with
+``_`` (but ``_posts`` and ``_drafts``), ``.``, ``#`` or ``~``, or ends with ``~``, and no file so
+named, is read; nor ``node_modules``, ``vendor``, ``Gemfile``... A static file (an image, a
+font, a stylesheet) is copied as it is. ``index`` and ``404`` are the site's pages.
+
+The site's other pages at its top (``about.md``) cannot be told from a post dropped without a
+date in its name, so they are read as posts: sync ``_posts/`` for the posts alone.
+"""
+
+from __future__ import annotations
+
+from postdrop.core.keys import POSTS_PREFIX
+
+__all__ = ["site_file"]
+
+_POST_FOLDERS = frozenset({"_posts", "_drafts"})
+_EXCLUDED = frozenset({"node_modules", "vendor", "gemfiles", "Gemfile", "Gemfile.lock"})  # Jekyll's default exclude
+# Files a site keeps beside its posts, copied as they are: by extension, and by name.
+_STATIC_TYPES = frozenset({
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "heic", "apng",  # images
+    "woff", "woff2", "ttf", "otf", "eot",  # fonts
+    "css", "scss", "sass", "less", "js", "mjs", "cjs", "map", "ts", "coffee", "wasm",  # styles and scripts
+    "json", "yml", "yaml", "toml", "xml", "csv", "tsv", "rss", "atom", "webmanifest", "lock",  # data, feeds
+    "mp4", "webm", "mov", "m4v", "mp3", "m4a", "ogg", "oga", "wav", "flac",  # media
+    "pdf", "zip", "gz", "tgz", "tar", "7z",  # documents and archives
+})  # fmt: skip
+_STATIC_NAMES = frozenset({"CNAME", "LICENSE", "Rakefile", "robots.txt", "humans.txt", "ads.txt"})
+_PAGES = frozenset({"index", "404"})
+
+
+def site_file(key: str) -> str | None:
+    """Why ``key`` is a file of the site Jekyll never reads as a post; None when it may be one.
+
+    Keys that cannot be posts for another reason (outside ``posts/``, a ``..`` segment) are
+    left to ``keys.key_problem``, which rejects them."""
+    if not key.startswith(POSTS_PREFIX):
+        return None
+    *folders, name = key[len(POSTS_PREFIX) :].split("/")
+    if not name or any(part in (".", "..") for part in (*folders, name)):
+        return None
+    for folder in folders:
+        if folder in _EXCLUDED:
+            return f"Jekyll leaves {folder}/ out of a site"
+        if folder and folder not in _POST_FOLDERS and _special(folder):
+            return f"Jekyll reads no posts under {folder}/"
+    if name in _EXCLUDED or _special(name):
+        return f"Jekyll reads no post from a file named {name!r}"
+    if name in _STATIC_NAMES:
+        return f"{name} is a file of the site, which Jekyll copies as it is"
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() in _STATIC_TYPES:
+        return f"a static file of the site (.{extension}), which Jekyll copies as it is"
+    if dot and stem in _PAGES:
+        return f"{name} is a page of the site, not a post"
+    return None
+
+
+def _special(name: str) -> bool:
+    """A name Jekyll's EntryFilter passes over: a leading ``_ . # ~``, or a backup's trailing ``~``."""
+    return name[0] in "_.#~" or name.endswith("~")
