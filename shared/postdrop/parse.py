@@ -187,6 +187,7 @@ def _add_metrics(result: ParseResult) -> None:
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
     metrics.add_metric(name="folders", unit=MetricUnit.Count, value=result.folders)
+    metrics.add_metric(name="site_files", unit=MetricUnit.Count, value=result.site_files)
 
 
 def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:

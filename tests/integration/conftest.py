@@ -101,6 +101,22 @@ def harness() -> Iterator[Harness]:
         os.environ.update(saved)
 
 
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    """The metrics ParseFunction adds in one invocation, by name."""
+    from postdrop.observability import metrics
+
+    seen: dict[str, float] = {}
+    original = metrics.add_metric
+
+    def add_metric(*, name: str, unit: Any, value: float) -> None:
+        seen[name] = seen.get(name, 0) + value
+        original(name=name, unit=unit, value=value)
+
+    monkeypatch.setattr(metrics, "add_metric", add_metric)
+    return seen
+
+
 def s3_event(bucket: str, key: str, sequencer: str, name: str = "ObjectCreated:Put") -> dict[str, Any]:
     """An S3 notification record as S3 sends it (key URL-encoded with + for spaces)."""
     from postdrop_tools.events import s3_event as make

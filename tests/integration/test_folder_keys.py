@@ -5,7 +5,7 @@ envelope without a usable post_id is not an envelope, so StoreFunction dead-lett
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,22 +17,6 @@ if TYPE_CHECKING:
     from tests.integration.conftest import Harness
 
 FOLDERS = ["posts/", "posts/2024/", "posts/2024/03/"]
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
-    """The metrics ParseFunction adds in one invocation, by name."""
-    from postdrop.observability import metrics
-
-    seen: dict[str, float] = {}
-    original = metrics.add_metric
-
-    def add_metric(*, name: str, unit: Any, value: float) -> None:
-        seen[name] = seen.get(name, 0) + value
-        original(name=name, unit=unit, value=value)
-
-    monkeypatch.setattr(metrics, "add_metric", add_metric)
-    return seen
 
 
 @pytest.mark.parametrize("key", FOLDERS)

@@ -60,7 +60,7 @@ def test_a_synced_blog_stores_its_posts_and_ignores_the_site_around_them(harness
     ]
 
 
-def test_parse_counts_each_site_file_it_ignores_and_sends_nothing(harness: Harness) -> None:
+def test_parse_counts_each_site_file_it_ignores_and_sends_nothing(harness: Harness, counted: dict[str, float]) -> None:
     event: dict[str, list[dict[str, object]]] = {"Records": []}
     for n, (key, body) in enumerate(SITE_FILES.items()):
         harness.put(key, body)
@@ -68,6 +68,7 @@ def test_parse_counts_each_site_file_it_ignores_and_sends_nothing(harness: Harne
     summary = harness.pipeline.functions["ParseFunction"].invoke(event)
     assert harness.envelopes_sent() == []
     assert (summary["site_files"], summary["rejected"], summary["parsed"]) == (len(SITE_FILES), 0, 0)
+    assert (counted["site_files"], counted["rejected"]) == (len(SITE_FILES), 0)  # the dashboard's line, not the alarm's
 
 
 def test_the_removal_of_a_site_file_still_reaches_the_store(harness: Harness) -> None:
