@@ -79,6 +79,31 @@ def test_get_prints_the_stored_post_and_list_finds_it_under_each_category(
     assert "2026-03-01-a  第1篇  [markets partners]" in capsys.readouterr().out
 
 
+def test_list_rejected_shows_what_the_rejected_files_alarm_points_at(
+    stack: tuple[LocalStack, Pipeline, Target], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given two broken files beside a good one (the alarm's case: a producer sending broken files)
+    made, pipeline, target = stack
+    drop(made, {"posts/broken/a.md": b"---\ntitle: never closed\n",
+                "posts/broken/b.docx": b"PK\x03\x04",
+                "posts/broken/c.md": story(3, "partners", 3)})  # fmt: skip
+    pipeline.drain()
+    # When the operator lists the rejected files
+    rejected = list_posts(target, rejected=True)
+    # Then each broken file is there with why, latest first, and no post is
+    mine = [p for p in rejected if p["post_id"].startswith("broken/")]
+    reasons = {p["key"]: p["reason"] for p in mine}
+    assert set(reasons) == {"posts/broken/a.md", "posts/broken/b.docx"}
+    assert "never closed" in reasons["posts/broken/a.md"]
+    assert reasons["posts/broken/b.docx"].startswith("not a post file type (.docx)")
+    assert [p["updated_at"] for p in rejected] == sorted((p["updated_at"] for p in rejected), reverse=True)
+    assert all(p["record_type"] == "REJECTED" for p in rejected)
+    assert "broken/c" not in {p["post_id"] for p in rejected}
+    assert list_posts(target, rejected=True, since="2999-01-01") == []
+    assert main(["list", "--rejected", "--endpoint", str(target.endpoint)]) == 0
+    assert "posts/broken/b.docx  not a post file type (.docx)" in capsys.readouterr().out
+
+
 def subscriber_state(notifications: list[dict[str, Any]]) -> dict[str, str]:
     """What a subscriber holds after folding notifications by revision: post_id -> content_hash of
     the posts it has (live and inside its filter)."""

@@ -192,11 +192,13 @@ def _json_value(value: object) -> object:
 def cmd_list(args: argparse.Namespace) -> int:
     from postdrop_tools.read import list_posts
 
-    posts = list_posts(_target(args), category=args.category, tag=args.tag, since=args.since)
+    posts = list_posts(_target(args), category=args.category, tag=args.tag, since=args.since, rejected=args.rejected)
     shown = posts if args.limit <= 0 else posts[: args.limit]
     for p in shown:
         if args.json:
             print(json.dumps(p, ensure_ascii=False, default=_json_value))
+        elif args.rejected:
+            print(f"{p.get('updated_at', ''):25} {p.get('key', p['post_id'])}  {p.get('reason', '')}")
         else:
             labels = " ".join([*p.get("categories", []), *(f"#{t}" for t in p.get("tags", []))])
             print(f"{p.get('published_at') or '(no date)':25} {p['post_id']}  {p.get('title', '')}  [{labels}]")
@@ -391,10 +393,14 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     g.add_argument("--item", action="store_true", help="print the table's item instead (its state and bookkeeping)")
     g.set_defaults(func=cmd_get)
 
-    ls = _verb(verbs, "list", parents=[where], help="the stored posts, newest first (a filtered table scan)")
+    ls = _verb(verbs, "list", parents=[where], help="the stored posts, newest first, or the rejected files (a filtered table scan)")
     ls.add_argument("--category", help="only posts with this category (any of theirs)")
     ls.add_argument("--tag", help="only posts with this tag")
     ls.add_argument("--since", help="only posts published at or after this date (2026-03-01, or an ISO time)")
+    ls.add_argument(
+        "--rejected", action="store_true",
+        help="the rejected files instead, latest first, each with why (--since: rejected since then)",
+    )  # fmt: skip
     ls.add_argument("--limit", type=int, default=50, help="print at most this many (default 50; 0: all)")
     ls.add_argument("--json", action="store_true", help="one JSON object a line")
     ls.set_defaults(func=cmd_list)

@@ -112,11 +112,15 @@ def _utc(since: str) -> str:
 
 
 def list_posts(
-    target: Target, *, category: str | None = None, tag: str | None = None, since: str | None = None
-) -> list[dict[str, Any]]:
+    target: Target, *, category: str | None = None, tag: str | None = None, since: str | None = None,
+    rejected: bool = False,
+) -> list[dict[str, Any]]:  # fmt: skip
     """The stored posts (record type POST), newest first (undated ones last), under ``category``
-    and ``tag`` (any of the post's, not only its first) and published at ``since`` or later."""
-    conditions, values = ["#record_type = :post"], {":post": {"S": "POST"}}
+    and ``tag`` (any of the post's, not only its first) and published at ``since`` or later.
+    With ``rejected``, the files rejected instead (record type REJECTED, with their ``reason``),
+    the latest rejection first, ``since`` then being when it was recorded."""
+    record_type, when = ("REJECTED", "updated_at") if rejected else ("POST", "published_utc")
+    conditions, values = ["#record_type = :type"], {":type": {"S": record_type}}
     if category:
         conditions.append("contains(#categories, :category)")
         values[":category"] = {"S": category}
@@ -124,8 +128,9 @@ def list_posts(
         conditions.append("contains(#tags, :tag)")
         values[":tag"] = {"S": tag}
     if since:
-        conditions.append("#published_utc >= :since")
+        conditions.append(f"#{when} >= :since")
         values[":since"] = {"S": _utc(since)}
-    posts = list(scan_items(target, projection=LISTED, condition=" AND ".join(conditions), values=values))
-    posts.sort(key=lambda p: ("published_utc" in p, p.get("published_utc", ""), p["post_id"]), reverse=True)
+    projection = [*LISTED, "reason", "updated_at"] if rejected else LISTED
+    posts = list(scan_items(target, projection=projection, condition=" AND ".join(conditions), values=values))
+    posts.sort(key=lambda p: (when in p, p.get(when, ""), p["post_id"]), reverse=True)
     return posts
