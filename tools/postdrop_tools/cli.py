@@ -393,7 +393,12 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     g.add_argument("--item", action="store_true", help="print the table's item instead (its state and bookkeeping)")
     g.set_defaults(func=cmd_get)
 
-    ls = _verb(verbs, "list", parents=[where], help="the stored posts, newest first, or the rejected files (a filtered table scan)")
+    ls = _verb(
+        verbs,
+        "list",
+        parents=[where],
+        help="the stored posts, newest first, or the rejected files (a filtered table scan)",
+    )
     ls.add_argument("--category", help="only posts with this category (any of theirs)")
     ls.add_argument("--tag", help="only posts with this tag")
     ls.add_argument("--since", help="only posts published at or after this date (2026-03-01, or an ISO time)")
