@@ -173,9 +173,10 @@ def _folder(result: ParseResult, change: S3Change) -> None:
 
 def _site_file(result: ParseResult, change: S3Change) -> bool:
     """A file of a Jekyll site that Jekyll never reads as a post (``_layouts/post.html``, an image):
-    made, it is counted and logged, never sent. Its removal goes on to the store as any removal
-    does, so a record made of it before (a rejection, or a post by an older postdrop) ends."""
-    why = site_file(change.key) if change.kind == "created" else None
+    made, or an old version of it removed (lifecycle expiry), it is counted and logged, never sent.
+    Its removal (a delete marker) goes on to the store as any removal does, so a record made of it
+    before (a rejection, or a post by an older postdrop) ends."""
+    why = None if change.made_a_delete_marker else site_file(change.key)
     if why is None:
         return False
     result.site_files += 1

@@ -73,9 +73,25 @@ def test_parse_counts_each_site_file_it_ignores_and_sends_nothing(harness: Harne
 
 def test_the_removal_of_a_site_file_still_reaches_the_store(harness: Harness) -> None:
     # A record made of the file before (a rejection; a layout stored as a post by an older
-    # postdrop) must end when the file is removed: removals are never ignored.
+    # postdrop) must end when the file is removed (`aws s3 rm`: a delete marker in the bucket).
     key = "posts/_layouts/post.html"
-    event = s3_event(harness.bucket, key, "05", "ObjectRemoved:Delete")
-    harness.pipeline.functions["ParseFunction"].invoke(event)
+    harness.put(key, post("layout: default"))
+    harness.delete(key)
+    harness.pipeline.functions["ParseFunction"].invoke(
+        s3_event(harness.bucket, key, "05", "ObjectRemoved:DeleteMarkerCreated")
+    )
     (sent,) = harness.envelopes_sent()
     assert json.loads(sent)["action"] == "delete"
+
+
+def test_an_old_version_of_a_site_file_expiring_is_ignored(harness: Harness) -> None:
+    # The bucket's lifecycle expires old versions: an image replaced once, its old version gone.
+    # The image is still there and still no post: nothing is read, rejected or sent.
+    key = "posts/assets/cat.png"
+    harness.put(key, b"\x89PNG old")
+    harness.put(key, b"\x89PNG new")
+    summary = harness.pipeline.functions["ParseFunction"].invoke(
+        s3_event(harness.bucket, key, "06", "LifecycleExpiration:Delete")
+    )
+    assert harness.envelopes_sent() == []
+    assert (summary["site_files"], summary["rejected"]) == (1, 0)
