@@ -55,7 +55,7 @@ class ParseResult:
     vanished: int = 0
     ignored: int = 0
     folders: int = 0  # keys ending in "/": folder markers, no post
-    site_files: int = 0  # a Jekyll site's files beside its posts (layouts, images...): see core/sitefiles.py
+    site_files: list[str] = field(default_factory=list)  # keys of a site's files beside its posts (core/sitefiles.py)
     envelopes: list[Envelope] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -66,7 +66,8 @@ class ParseResult:
             "vanished": self.vanished,
             "ignored": self.ignored,
             "folders": self.folders,
-            "site_files": self.site_files,
+            "site_files": len(self.site_files),
+            "site_file_keys": self.site_files,
             "keys": [e.change.key for e in self.envelopes],
         }
 
@@ -179,7 +180,7 @@ def _site_file(result: ParseResult, change: S3Change) -> bool:
     why = None if change.made_a_delete_marker else site_file(change.key)
     if why is None:
         return False
-    result.site_files += 1
+    result.site_files.append(change.key)
     logger.info("ignored: a file of the site, not a post", extra={"key": change.key, "why": why})
     return True
 
@@ -188,7 +189,7 @@ def _add_metrics(result: ParseResult) -> None:
     metrics.add_metric(name="parsed", unit=MetricUnit.Count, value=result.parsed)
     metrics.add_metric(name="rejected", unit=MetricUnit.Count, value=result.rejected)
     metrics.add_metric(name="folders", unit=MetricUnit.Count, value=result.folders)
-    metrics.add_metric(name="site_files", unit=MetricUnit.Count, value=result.site_files)
+    metrics.add_metric(name="site_files", unit=MetricUnit.Count, value=len(result.site_files))
 
 
 def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:

@@ -120,6 +120,12 @@ def notification_line(notification: dict[str, Any]) -> str:
     return line
 
 
+def ignored_line(key: str, why: str) -> str:
+    """One line for a file ParseFunction ignored (a synced site's image or layout), aligned with
+    the notifications' lines."""
+    return f"{'ignored':{_EVENT_WIDTH}} {key}  {why}"
+
+
 def notification_lines(notification: dict[str, Any]) -> list[str]:
     """``notification_line``, then one indented line per warning of its post (a date dropped,
     an encoding guessed: what postdrop repaired or assumed), where the notification carries it."""

@@ -59,6 +59,7 @@ class Pipeline:
     stack: LocalStack
     quiet: bool = True
     on_parsed: Callable[[int], None] | None = None
+    on_parse_result: Callable[[dict[str, Any]], None] | None = None  # each S3 event's ParseFunction summary
     # logical name -> makes a handler from clients, to run instead of the template's (the benchmarks' baselines);
     # None: the design has no such function, so it is not run
     handlers: dict[str, Callable[[Clients], Callable[[dict[str, Any], Any], Any]] | None] = field(default_factory=dict)
@@ -159,7 +160,9 @@ class Pipeline:
             body = json.loads(message["Body"])
             if "Records" in body or "detail-type" in body:  # S3's test event carries no change
                 event = self._stamp(body)
-                fn.invoke_async(event, self._send_to_dlq)  # a failure ends in ParseDLQ, as in Lambda
+                result = fn.invoke_async(event, self._send_to_dlq)  # a failure ends in ParseDLQ, as in Lambda
+                if self.on_parse_result and isinstance(result, dict):
+                    self.on_parse_result(result)
                 if self.on_parsed:
                     self.on_parsed(len(event["Records"]))
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -139,20 +139,20 @@ class LocalFunction:
 
                 metrics.clear_metrics()  # with metrics off they are never flushed; do not let them pile up
 
-    def invoke_async(self, event: dict[str, Any], send_to_dlq: Callable[[str, str], None]) -> bool:
-        """An async invoke (Event): retried as Lambda retries, then sent to the on-failure destination."""
+    def invoke_async(self, event: dict[str, Any], send_to_dlq: Callable[[str, str], None]) -> Any:
+        """An async invoke (Event): retried as Lambda retries, then sent to the on-failure destination.
+        The handler's result, or None when every try failed."""
         error: Exception | None = None
         for attempt in range(self.spec.retries + 1):
             if attempt:  # Lambda waits about a minute before the first retry, two before the second
                 time.sleep(60 * attempt * TIME_SCALE)
             try:
-                self.invoke(event)
-                return True
+                return self.invoke(event)
             except Exception as exc:
                 error = exc
         if self.spec.on_failure_queue and error is not None:
             send_to_dlq(self.spec.on_failure_queue, json.dumps(_destination_record(self.spec, event, error)))
-        return False
+        return None
 
 
 def _destination_record(spec: FunctionSpec, event: dict[str, Any], error: Exception) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 
 Each notification is printed as subscribers receive it, one line each whatever its size (an
 offloaded one is read through its pointer), then the post's warnings; a file that failed every
-try is a ``dead-letter`` line with its reason and the DLQ it waits in. Showing is never in the pipeline's way: a
+try is a ``dead-letter`` line with its reason and the DLQ it waits in; a file of a synced site that is no post
+(an image, ``_config.yml``) an ``ignored`` line with why. Showing is never in the pipeline's way: a
 notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
 the emulator cleanly.
 """
@@ -16,10 +17,10 @@ import signal
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.emulator import emulator
-from postdrop_tools.local import drain_queue, new_dead_letters, notification_lines, tap_topic
+from postdrop_tools.local import drain_queue, ignored_line, new_dead_letters, notification_lines, tap_topic
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
 
@@ -38,7 +39,7 @@ def up_command(args: argparse.Namespace) -> int:
         with emulator(port=args.port or None) as emu:
             stack = provision(emu, {"NotificationSource": args.notifications})
             tap = tap_topic(stack, "up-tap")
-            pipeline = Pipeline(stack)
+            pipeline = Pipeline(stack, on_parse_result=_show_ignored)
             bucket = stack.ref("PostsBucket")
             queue = stack.ref("ExampleSubscriberQueue")
             print(
@@ -103,6 +104,15 @@ def _show(stack: LocalStack, tap: str, *, as_json: bool) -> None:
                 print(json.dumps(notification, ensure_ascii=False), flush=True)
         except Exception as exc:
             print(f"postdrop up: could not show a notification: {exc}", file=sys.stderr, flush=True)
+
+
+def _show_ignored(summary: dict[str, Any]) -> None:
+    """A line for each file of a synced site that ParseFunction ignored, with why: every file
+    dropped gets a line, a notification's or this one."""
+    from postdrop.core.sitefiles import site_file
+
+    for key in summary.get("site_file_keys", []):
+        print(ignored_line(key, site_file(key) or ""), flush=True)
 
 
 def _say(lines: Callable[[], list[str]]) -> None:
