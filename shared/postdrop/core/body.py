@@ -140,7 +140,9 @@ def read_body(html: str, warnings: list[str]) -> Body:
     out = Body()
     if root is None:
         return out
-    nodes = _significant(_children(root))
+    # lexbor skips the text nodes of ASCII white space alone (most of the root's: the line ends between
+    # blocks) without making a node object for each; _significant drops the rest of the blank ones
+    nodes = _significant(list(root.iter(include_text=True, skip_empty=True)))
     everything = nodes
     if nodes and nodes[0].tag == "blockquote" and _is_digest(nodes[0], nodes[1:]):
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0].html or "") if p) or None
