@@ -305,7 +305,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     text = " ".join(_plain(html).split())
     blocks: list[tuple[str, str]] = []
     for piece in text.split(_END):
-        block = piece.strip(" ") if piece[:1] == " " or piece[-1:] == " " else piece
+        block = piece.strip(" ")
         if not block:  # an empty block (tags back to back) holds nothing
             continue
         mark = block[0]
@@ -319,7 +319,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
             paragraph = block[1:].strip()
         if _BREAK in paragraph:
             for part in paragraph.split(_BREAK):
-                line = part.strip(" ") if part[:1] == " " or part[-1:] == " " else part
+                line = part.strip(" ")
                 if line:
                     blocks.append(("p", line))
         elif paragraph:
