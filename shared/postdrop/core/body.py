@@ -140,7 +140,9 @@ def read_body(html: str, warnings: list[str]) -> Body:
     out = Body()
     if root is None:
         return out
-    nodes = _significant(_children(root))
+    # lexbor skips the text nodes of ASCII white space alone (most of the root's: the line ends between
+    # blocks) without making a node object for each; _significant drops the rest of the blank ones
+    nodes = _significant(list(root.iter(include_text=True, skip_empty=True)))
     everything = nodes
     if nodes and nodes[0].tag == "blockquote" and _is_digest(nodes[0], nodes[1:]):
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0].html or "") if p) or None
@@ -303,7 +305,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     text = " ".join(_plain(html).split())
     blocks: list[tuple[str, str]] = []
     for piece in text.split(_END):
-        block = piece.strip(" ") if piece[:1] == " " or piece[-1:] == " " else piece
+        block = piece.strip(" ")
         if not block:  # an empty block (tags back to back) holds nothing
             continue
         mark = block[0]
@@ -317,7 +319,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
             paragraph = block[1:].strip()
         if _BREAK in paragraph:
             for part in paragraph.split(_BREAK):
-                line = part.strip(" ") if part[:1] == " " or part[-1:] == " " else part
+                line = part.strip(" ")
                 if line:
                     blocks.append(("p", line))
         elif paragraph:

@@ -76,11 +76,14 @@ def check_nesting(html: str, *, source_lines: bool) -> None:
     tags = html.count("<")
     if tags <= MAX_DEPTH:
         return
-    if tags - html.count("</") > MAX_ELEMENTS:  # opening tags, or about: each read costs ~10 µs
+    opening = tags - html.count("</")  # each tag that opens an element starts at a "<" not before a "/"
+    if opening > MAX_ELEMENTS:  # opening tags, or about: each read costs ~10 µs
         raise PostRejected(
             f"the body has more than {MAX_ELEMENTS:,} elements (paragraphs, list items, cells, HTML);"
             " postdrop reads no more in one post"
         )
+    if opening <= MAX_DEPTH:  # so few can nest no deeper than MAX_DEPTH, nor sum past MAX_DEPTH_SUM
+        return
     depth = total = elements = 0
     # one findall (the tags as tuples, built in C), then a short step a tag
     for number, (closing, name, self_closing) in enumerate(_TAG.findall(html)):

@@ -67,12 +67,13 @@ def parse_post(
     post_id = post_id_of(key)
     text = decode_text(bytes(data), warnings)
     filename = filename_of(key)
-    jekyll_name = date_from_filename(filename, default_zone) is not None
+    name_date = date_from_filename(filename, default_zone)  # Jekyll's YYYY-MM-DD- name, read once
+    jekyll_name = name_date is not None
     front = split_front_matter(text, warnings, required=not jekyll_name)
     meta = front.data
 
     slug = slug_of(key)
-    published_at = _published_at(meta, filename, default_zone, warnings)
+    published_at = _published_at(meta, name_date, default_zone, warnings)
     categories = _jekyll_list(meta, "categories", "category", warnings)
     tags = _jekyll_list(meta, "tags", "tag", warnings)
     site = site or Site()
@@ -214,7 +215,8 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
     return derived
 
 
-def _published_at(meta: dict[str, Any], filename: str, zone: str, warnings: list[str]) -> str | None:
+def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, warnings: list[str]) -> str | None:
+    """The front matter's date, else ``from_name`` (the file name's), as ISO 8601 with its offset."""
     raw = meta.get("date")
     if raw is not None and str(raw).strip():
         parsed = parse_date(str(raw), zone)
@@ -223,7 +225,6 @@ def _published_at(meta: dict[str, Any], filename: str, zone: str, warnings: list
         problem = f"date {str(raw).strip()!r} holds no usable date"
     else:
         problem = "front matter has no date"
-    from_name = date_from_filename(filename, zone)
     if from_name is not None:
         warnings.append(f"{problem}; took {from_name.date().isoformat()} from the file name")
         return from_name.isoformat()

@@ -39,7 +39,11 @@ _UNSPACED = re.compile(
 # from the first of them on: one range to test first (most texts have nothing past it), written as
 # what it leaves out, which compiles in 2 ms, not 8 (re visits each character of a range below U+10000)
 _BEYOND = re.compile("[^\x00-\u2e7f]")
-_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
+# Written "[kana][kana]*", not "[kana]+": a pattern that opens with a class lets re skip to the next
+# of its characters, where one that opens with a repeat is tried at every position (twice the time
+# over a Chinese text, which has none). The big classes (_UNSPACED, _HAN) are not written twice:
+# each costs 3 ms more to compile, at every cold start.
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f][\u3040-\u30ff\uff66-\uff9f]*")
 # A run between spaces made only of punctuation and symbols ("--", "|", "…", "，") is no word.
 _NOT_A_WORD = re.compile(r"\s[^\w\s]+(?=\s)")
 _ASCII = re.compile(r"[\x00-\x7f]+")
@@ -90,7 +94,10 @@ def lang_of(meta: dict[str, Any], text: str) -> str | None:
     sample = text[:_SAMPLE]
     if sample.isascii():
         return "und-Latn" if _ASCII_LETTER.search(sample) else None
-    han, kana = _letters(_HAN, sample), _letters(_KANA, sample)
+    if _BEYOND.search(sample) is None:  # Han and kana are all past U+2E7F: one quick scan says there are none
+        han = kana = 0
+    else:
+        han, kana = _letters(_HAN, sample), _letters(_KANA, sample)
     cjk = (han + kana) * _SCRIPT_WEIGHT
     if cjk and cjk >= len(sample) - han - kana:  # outweighs whatever else the sample holds
         return "ja" if kana * 10 >= han + kana else "zh"
