@@ -1219,6 +1219,16 @@ POSTS: dict[str, tuple[str, str]] = {
             "* Done\n"
         ),
     ),
+    "2024-05-20-emphasis-beside-links.md": (
+        "title: Emphasis beside links",
+        (
+            "Masking [a word] turns `cat` into *** and `fire` into ****, as [the docs][d] say.\n"
+            "\n"
+            "A vector of [size](https://example.com/n) 100_000_ and a *starred [note] here*.\n"
+            "\n"
+            "[d]: https://example.com/docs\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -619,6 +619,20 @@ def test_emphasis_opened_in_a_links_text_may_run_past_its_brackets(body: str, ht
     assert parse(body).html == html.replace('">', '" rel="noopener noreferrer nofollow">')
 
 
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [  # each as kramdown 2.4 with kramdown-parser-gfm 1.1 writes it
+        ("See [a] *** b ****.", "<p>See [a] <strong>* b **</strong>.</p>"),
+        ("Pay [x](y) 100_000_ or _5_000.", '<p>Pay <a href="y">x</a> 100<em>000</em> or _5_000.</p>'),
+        ("A [ref] *b [c] d* [^n].\n\n[ref]: /r", '<p>A <a href="/r">ref</a> <em>b [c] d</em> [^n].</p>'),
+        ("x [*a] [ref] b*\n\n[ref]: /r", '<p>x [<em>a] <a href="/r">ref</a> b</em></p>'),
+    ],
+)
+def test_emphasis_in_a_paragraph_with_links_is_kramdowns(body: str, html: str) -> None:
+    # a paragraph with a link's brackets, bare or a reference, is read by kramdown's rules too
+    assert parse(body).html == html.replace('">', '" rel="noopener noreferrer nofollow">')
+
+
 def test_a_tag_kramdown_cannot_read_for_its_unquoted_value_is_text() -> None:
     # kramdown reads an unquoted attribute value of word characters only; CommonMark any
     got = parse(

@@ -29,8 +29,9 @@ here, on the Markdown source around the tokens:
   read as kramdown's typography writes them.
 - HTML inside a paragraph as kramdown's span parser reads it (spanhtml.py: a close tag that
   closes nothing, a block element's tag are text), a table row's cells each on its own;
-  emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs without a link's
-  brackets, and with them where an emphasis opened in a link's text runs past its brackets; a
+  emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs with a link's
+  brackets too, read with the links (inline, or references to the post's definitions; a bracket
+  that opens no link is text), an emphasis opened in a link's text running past its brackets; a
   lazy item line of the other list's kind is text of the deepest item.
 - after CommonMark: footnotes no text refers to are not output.
 
@@ -1222,6 +1223,8 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
     ):
         return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
     tags: dict[str, str] = {}
+    found = _DEFINITION_LABEL.findall(text) if "]:" in text else []
+    labels = frozenset(" ".join(label.lower().split()) for label in found)  # the link definitions'
 
     def tag(name: str) -> str:
         if name not in tags:  # one token a kind of tag: a token stands for its HTML wherever it is
@@ -1242,7 +1245,7 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
         if kept is None:
             context = _emphasis_context(context, tag)
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
-            context = _emphasis_context(context, tag, links=True)  # CommonMark's, unless a link's text parts
+            context = _emphasis_context(context, tag, links=labels)
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
@@ -1296,14 +1299,15 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = False) -> str:
+def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozenset[str] | None = None) -> str:
     """One span context's lines with kramdown's emphasis (as they are when it is left alone).
-    With ``links``, a context with links' brackets: as it is unless an emphasis opened in a
-    link's text takes one of its brackets (emphasis.linked_emphasis)."""
-    if links:
-        if _DELIMITER_IN_BRACKETS.search(context) is None:
-            return context  # no emphasis can open in a link's text: none can run past its brackets
-    elif "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
+    With ``links`` (the labels of the post's link definitions), a context with links' brackets:
+    its links read with its emphasis, as kramdown reads them (emphasis.linked_emphasis)."""
+    if (
+        "~~" not in context
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None
+        and (links is None or _DELIMITER_IN_BRACKETS.search(context) is None)
+    ):
         return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
     leads, texts = [], []
     for line in context.split("\n"):
@@ -1314,8 +1318,14 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = 
     joined = "\n".join(texts)
     if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
         return context
-    if links:
-        linked = linked_emphasis(joined, tag)
+    if len(leads[0].expandtabs(4)) >= 4 and not leads[0].strip():
+        return context  # indented as CommonMark's code: as written
+    if links is not None:
+        if _DEFINITION_LABEL.search(joined) is not None:  # definitions' lines: the old reading
+            if _DELIMITER_IN_BRACKETS.search(context) is None:
+                return context
+            links = None
+        linked = linked_emphasis(joined, tag, links)
         if linked is None:
             return context
         read = linked.split("\n")
@@ -1830,7 +1840,7 @@ def _autolinks(text: str) -> str:
 
 
 _DEFINITION_LABEL = _lazy(r"^ {0,3}\[(?!\^)([^\]\n]{1,999})\]:", re.MULTILINE)
-_SPACED_REFERENCE = _lazy(r"(\[[^\[\]\n]{1,999}\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
+_SPACED_REFERENCE = _lazy(r"((?<!\\)\[[^\[\]\n]{1,999}(?<!\\)\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
 
 
 def _spaced_references(text: str) -> str:
