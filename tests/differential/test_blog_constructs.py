@@ -1229,6 +1229,21 @@ POSTS: dict[str, tuple[str, str]] = {
             "[d]: https://example.com/docs\n"
         ),
     ),
+    "2024-05-21-indented-code-in-item.md": (
+        "title: Indented code in a numbered list",
+        (
+            "1. Call it with a string:\n"
+            "\n"
+            "        /** a `plain` comment */\n"
+            '        run("a_b", *args);\n'
+            "\n"
+            "   which prints `ok`.\n"
+            "\n"
+            "2. Or with a map:\n"
+            "\n"
+            "        Map<String, String> m = new HashMap<>();\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -111,6 +111,13 @@ def test_indented_code_is_never_rewritten() -> None:
     assert to_commonmark(source) == source
 
 
+def test_indented_code_in_a_list_item_is_code() -> None:
+    # four columns past the item's text, after a blank line: code, its spans and asterisks as written
+    got = parse("1. Call it:\n\n       /** `x` */\n       a_b(*p*);\n\n2. Or not.\n")
+    assert "<pre><code>/** `x` */\na_b(*p*);\n</code></pre>" in got.html
+    assert "/** `x` */" in got.text and "a_b(*p*);" in got.text
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

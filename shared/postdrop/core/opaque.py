@@ -400,18 +400,21 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     first_end = pos + len(line)
     indent = _columns(line)
     listed = indent >= 4 and _in_list(out, prose)
-    if blank_before and indent >= 4 and not listed:
-        last = first_end
-        at = first_end + 1
-        while at <= size:
-            end = _line_end(text, at)
-            below = text[at:end]
-            if below.strip():
-                if _columns(below) < 4:
-                    break
-                last = end
-            at = end + 1
-        return "code", last, "", ""
+    if blank_before and indent >= 4:
+        # indented code: four columns in, of the page or of the list item it is in
+        column = 0 if not listed else _item_column(out, prose)
+        if column is not None and indent >= column + 4:
+            last = first_end
+            at = first_end + 1
+            while at <= size:
+                end = _line_end(text, at)
+                below = text[at:end]
+                if below.strip():
+                    if _columns(below) < column + 4:
+                        break
+                    last = end
+                at = end + 1
+            return "code", last, "", ""
     fence = _FENCE.match(line)
     item = None if fence else _ITEM_FENCE.match(line)
     if item is not None and (indent < 4 or listed):
