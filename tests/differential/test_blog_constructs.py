@@ -1244,6 +1244,20 @@ POSTS: dict[str, tuple[str, str]] = {
             "        Map<String, String> m = new HashMap<>();\n"
         ),
     ),
+    "2024-05-22-spans-across-quote-lines.md": (
+        "title: Spans across a quote's lines",
+        (
+            '> Export the service with `<service ref="a"\n'
+            '> timeout="5"/>` and press <kbd>Ctrl\n'
+            "> C</kbd> to stop.\n"
+            ">\n"
+            '>    <bean id="bar">\n'
+            '>        <property name="baz" />\n'
+            ">    </bean>\n"
+            "\n"
+            "Then go on.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

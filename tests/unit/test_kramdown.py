@@ -118,6 +118,12 @@ def test_indented_code_in_a_list_item_is_code() -> None:
     assert "/** `x` */" in got.text and "a_b(*p*);" in got.text
 
 
+def test_a_span_over_a_quotes_lines_holds_no_quote_markers() -> None:
+    got = parse("> a `x\n> y` b and <kbd>k\n> l</kbd> c\n>\n> > deep `m\n> > n`\n")
+    assert "<code>x\ny</code>" in got.html and "<kbd>k\nl</kbd>" in got.html and "<code>m\nn</code>" in got.html
+    assert "&gt;" not in got.html
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

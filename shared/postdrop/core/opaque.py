@@ -765,6 +765,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
                 code = code.removeprefix(" ").removesuffix(" ")
             rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
             written = text[opener : close + len(ticks)]
+            rendered = _unquoted(text, opener, rendered)
             if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
                 pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
             else:
@@ -783,7 +784,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
                 continue
             tex = text[opener + 2 : close]
-            rendered = f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>'
+            rendered = _unquoted(text, opener, f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>')
             at = back if unescaped else opener
             pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
@@ -791,7 +792,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if not _close_tag_between(text, value.lower(), closes, end, limit):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
             close, rendered = raw_element(text, value, start, end, limit)
-            pieces += [text[pos:start], tokens.rendered(text[start:close], rendered)]
+            pieces += [text[pos:start], tokens.rendered(text[start:close], _unquoted(text, start, rendered))]
             pos = close
         else:  # a raw HTML element: its text is kept as written
             tag = value.lower()
@@ -802,11 +803,28 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if close < 0:
                 continue
             element = text[start:close]
-            pieces += [text[pos:start], tokens.rendered(element, element)]
+            pieces += [text[pos:start], tokens.rendered(element, _unquoted(text, start, element))]
             pos = close
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+_QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
+
+
+def _unquoted(text: str, start: int, rendered: str) -> str:
+    """A span's HTML (``rendered``) without the block quote's markers that open its lines after
+    the first (kramdown reads a quote's text with its markers taken off): as many as open the
+    line of ``start``."""
+    if "\n" not in rendered:
+        return rendered
+    line = text.rfind("\n", 0, start) + 1
+    quote = _QUOTE_MARKERS.match(text, line, start)
+    if quote is None:
+        return rendered
+    depth = quote.group(0).count(">")
+    return re.sub(rf"\n(?:[ \t]{{0,3}}(?:>|&gt;)[ \t]?){{0,{depth}}}", "\n", rendered)
 
 
 def _across_rows(text: str, opener: int, close: int) -> bool:
