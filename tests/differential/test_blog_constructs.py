@@ -1258,6 +1258,37 @@ POSTS: dict[str, tuple[str, str]] = {
             "Then go on.\n"
         ),
     ),
+    "2024-05-23-comments-and-definitions.md": (
+        "title: Comments around definitions",
+        (
+            "Read the [guide][g] and the [notes][n].\n"
+            "\n"
+            "<!-- the old links\n"
+            "\n"
+            "[g]: https://example.com/old-guide\n"
+            "-->\n"
+            "\n"
+            "[g]: https://example.com/guide\n"
+            "[n]: https://example.com/notes\n"
+            "<!--\n"
+            "## A draft section\n"
+            "\n"
+            "Not published yet.\n"
+            "-->\n"
+            "\n"
+            "```sh\n"
+            "make\n"
+            "```\n"
+            "<!-- after the fence\n"
+            "\n"
+            "still hidden -->\n"
+            "\n"
+            "A line\n"
+            "<!-- opened under it\n"
+            "\n"
+            "and closed later -->\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

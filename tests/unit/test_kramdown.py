@@ -124,6 +124,17 @@ def test_a_span_over_a_quotes_lines_holds_no_quote_markers() -> None:
     assert "&gt;" not in got.html
 
 
+def test_an_html_comment_block_holds_no_markdown_and_one_under_a_paragraph_closes_in_it() -> None:
+    # a definition inside a comment defines nothing; a comment opening under a paragraph's line
+    # that closes past the paragraph is text to kramdown, as is one never closed
+    got = parse(
+        "See [gh][].\n\n<!-- old\n\n[gh]: /old\n-->\n\n[gh]: /new\n\n```\nx\n```\n<!--\nhidden\n-->\n\n"
+        "para\n<!-- open\n\nshown -->\n\n<!-- never\n\nend\n"
+    )
+    assert '<a href="/new"' in got.html and "hidden" not in got.text
+    assert got.text.split("\n")[-4:] == ["para <!– open", "shown –>", "<!– never", "end"]
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

@@ -286,6 +286,22 @@ def mask(text: str) -> Masked:
             prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
             pos = end + 1
             continue
+        comment = None
+        if "<!--" in line:  # a block opens after a blank line, a block the masking took, a heading
+            block_start = blank_before or not prose or text.startswith("#", above)
+            if not block_start and text.startswith(("[", " [", "  [", "   ["), above):
+                block_start = after_definition(text, above)  # a link definition ends its block
+            comment = _comment_end(text, pos, line, block_start)
+        if comment == -1:  # under a paragraph's line, closed past its end: text to kramdown
+            at = line.index("<")
+            prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+            pos = end + 1
+            continue
+        if comment is not None:  # a comment opening a block: read whole, to its close (no Markdown)
+            flush()
+            out.append(tokens.source(text[pos:comment], block=True))  # no Markdown under parse_block_html either
+            pos = comment + 1
+            continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
@@ -375,6 +391,35 @@ def _line_end(text: str, pos: int) -> int:
     """Where the line that starts at ``pos`` ends (its newline, or the end of the text)."""
     end = text.find("\n", pos)
     return len(text) if end < 0 else end
+
+
+_COMMENT_OPEN = re.compile(r" {0,3}<!--")
+_COMMENT_CLOSE = re.compile(r"-->[ \t]*(?=\n|$)")
+_BLANK_LINE_AFTER = re.compile(r"\n[ \t]*(?:\n|$)")
+
+
+def _comment_end(text: str, pos: int, line: str, block_start: bool) -> int | None:
+    """Where an HTML comment that opens a block at the line ``line`` (starting at ``pos``) ends,
+    with the line of its ``-->``, when nothing follows that on its line: its lines are no Markdown
+    to kramdown (a link definition in there defines nothing) nor to CommonMark. -1 for one under
+    a paragraph's line that closes past the paragraph's end (kramdown reads a comment there only
+    within the paragraph; CommonMark's HTML block would take the lines to its close), and for one
+    never closed. Else None."""
+    opened = _COMMENT_OPEN.match(line)
+    if opened is None:
+        return None
+    if not block_start:
+        close_at = text.find("-->", pos + opened.end())
+        end_of_paragraph = _BLANK_LINE_AFTER.search(text, pos)
+        if close_at >= 0 and (end_of_paragraph is None or close_at < end_of_paragraph.start()):
+            return None
+        return -1
+    if text.find("-->", pos + opened.end()) < 0:
+        return -1  # never closed: text to kramdown too
+    close = _COMMENT_CLOSE.search(text, pos + opened.end())
+    if close is None or text.find("-->", pos + opened.end(), close.start()) >= 0:
+        return None
+    return close.end()
 
 
 def _next_candidate(text: str, pos: int) -> int:
