@@ -1289,6 +1289,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "and closed later -->\n"
         ),
     ),
+    "2024-05-24-adjacent-code-spans.md": (
+        "title: Code spans side by side",
+        ("#### 4.`dl``dt``dd`\n\n- 先调用`init()``start()`再调用`stop()`。\n- Call ``a```b`` and `c``d` in turn.\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -135,6 +135,13 @@ def test_an_html_comment_block_holds_no_markdown_and_one_under_a_paragraph_close
     assert got.text.split("\n")[-4:] == ["para <!– open", "shown –>", "<!– never", "end"]
 
 
+def test_a_code_span_closes_at_the_first_run_of_its_backticks_in_a_longer_run() -> None:
+    # kramdown closes "`" at the next backtick, the start of "``" too; the rest opens the next span
+    got = parse("#### 7.`sup``sub`\n\nx `a``b` y ``c```d`` z\n")
+    assert "7.<code>sup</code><code>sub</code>" in got.html
+    assert "x <code>a</code><code>b</code> y <code>c</code><code>d</code>` z" in got.html
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

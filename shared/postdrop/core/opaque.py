@@ -752,7 +752,6 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
     limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
-    runs: dict[int, list[int]] = {}  # backtick runs by length: their starts
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
@@ -784,38 +783,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
                 if len(ticks) == 1:
                     continue
                 ticks, opener = ticks[1:], opener + 1
-            if not runs:
-                for run in _TICKS.finditer(text):  # a closer may follow a backslash: code has no escapes
-                    runs.setdefault(len(run.group(0)), []).append(run.start())
-            starts = runs.get(len(ticks), [])
-            k = bisect_right(starts, opener)
-            close = starts[k] if k < len(starts) else -1
-            after = opener + len(ticks)
-            # one backtick between spaces is text to kramdown
-            spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
-            spaced = spaced and after < len(text) and text[after].isspace()
-            if (
-                spaced
-                or close < 0
-                or close >= limit
-                or not text[after:close].strip()
-                or _across_rows(text, opener, close)
-            ):
-                # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
-                pieces += [text[pos:opener], "\\`" * len(ticks)]
-                pos = opener + len(ticks)
-                continue
-            code = text[after:close]
-            if len(ticks) > 1:  # kramdown takes one space off each end
-                code = code.removeprefix(" ").removesuffix(" ")
-            rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
-            written = text[opener : close + len(ticks)]
-            rendered = _unquoted(text, opener, rendered)
-            if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
-                pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
-            else:
-                pieces += [text[pos:opener], tokens.rendered(written, rendered)]
-            pos = close + len(ticks)
+            pos = _code_spans(text, pos, opener, ticks, limit, tokens, pieces)
         elif kind == "$":  # $$
             # "\$$...$$" opening a block and ending a line: kramdown's block-math escape takes the
             # backslash off, and the paragraph then reads inline math
@@ -853,6 +821,43 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
+    text: str, pos: int, opener: int, ticks: str, limit: int, tokens: _Tokens, pieces: list[str]
+) -> int:
+    """The code span the backticks ``ticks`` at ``opener`` open, and the ones that open right
+    after it (the rest of its closing run): each a token in ``pieces`` (the prose up to it from
+    ``pos`` before it), or its backticks as text. kramdown's close is the first run of as many
+    backticks after the opener, maybe the start of a longer run ("`a``b`" is two spans); a
+    closer may follow a backslash: code has no escapes. Returns where the reading goes on."""
+    while True:
+        after = opener + len(ticks)
+        close = text.find(ticks, after)
+        # one backtick between spaces is text to kramdown
+        spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
+        spaced = spaced and after < len(text) and text[after].isspace()
+        if spaced or close < 0 or close >= limit or not text[after:close].strip() or _across_rows(text, opener, close):
+            # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
+            pieces += [text[pos:opener], "\\`" * len(ticks)]
+            return opener + len(ticks)
+        code = text[after:close]
+        if len(ticks) > 1:  # kramdown takes one space off each end
+            code = code.removeprefix(" ").removesuffix(" ")
+        rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
+        written = text[opener : close + len(ticks)]
+        rendered = _unquoted(text, opener, rendered)
+        if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
+            pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
+        else:
+            pieces += [text[pos:opener], tokens.rendered(written, rendered)]
+        pos = close + len(ticks)
+        rest = pos
+        while rest < len(text) and text[rest] == "`":
+            rest += 1
+        if rest == pos:
+            return pos
+        opener, ticks = pos, text[pos:rest]
 
 
 _QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
