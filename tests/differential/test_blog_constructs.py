@@ -1293,6 +1293,25 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: Code spans side by side",
         ("#### 4.`dl``dt``dd`\n\n- 先调用`init()``start()`再调用`stop()`。\n- Call ``a```b`` and `c``d` in turn.\n"),
     ),
+    "2024-05-25-lazy-code-lines.md": (
+        "title: Code lines without their indentation",
+        (
+            "The handler:\n"
+            "\n"
+            "    function stop() {\n"
+            "        clear();\n"
+            "}\n"
+            "### Usage\n"
+            "\n"
+            "Call it twice.\n"
+            "\n"
+            "### 步骤\n"
+            "\t一、准备环境\n"
+            "\t二、运行脚本\n"
+            "### css\n"
+            "\t.button { display: block; }\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -142,6 +142,15 @@ def test_a_code_span_closes_at_the_first_run_of_its_backticks_in_a_longer_run() 
     assert "x <code>a</code><code>b</code> y <code>c</code><code>d</code>` z" in got.html
 
 
+def test_indented_code_goes_on_over_its_lazy_lines() -> None:
+    # kramdown's indented code takes the unindented lines right under it, joined with a space;
+    # under a heading it opens without a blank line
+    got = parse("Text.\n\n    a = 1\n}\n### not a heading\n\nAfter.\n\n### Steps\n\tone\n\ttwo\n")
+    assert "<pre><code>a = 1 } ### not a heading\n</code></pre>" in got.html
+    assert "<pre><code>one\ntwo\n</code></pre>" in got.html and "<h3" in got.html
+    assert got.text.split("\n")[:3] == ["Text.", "a = 1 } ### not a heading", "After."]
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

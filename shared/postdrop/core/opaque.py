@@ -330,7 +330,10 @@ def mask(text: str) -> Masked:
             out.append(tokens.source(text[pos:quoted], block=True))
             pos = quoted + 1
             continue
-        block_end = _block_end(text, pos, line, blank_before or defined_above, out, prose, unclosed)
+        heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
+        block_end = _block_end(
+            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
+        )
         if block_end is None:
             prose.append(line)
             pos = end + 1
@@ -358,6 +361,8 @@ def mask(text: str) -> Masked:
             # item's marker when the fence opens the item): the lines below see the block's column
             lead = head or region[: len(region) - len(region.lstrip(" \t"))]
             out.append(lead + tokens.source(region[len(lead) :], block=True))
+        elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
+            out.append(tokens.rendered(region, _lazy_code(region), block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
             token = tokens.rendered(body, _render_block(kind, body), block=True)
@@ -435,19 +440,32 @@ def _next_candidate(text: str, pos: int) -> int:
 
 
 def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
-    text: str, pos: int, line: str, blank_before: bool, out: list[str], prose: list[str], unclosed: dict[str, int]
+    text: str,
+    pos: int,
+    line: str,
+    blank_before: bool,
+    out: list[str],
+    prose: list[str],
+    unclosed: dict[str, int],
+    *,
+    code_may_open: bool = False,
 ) -> tuple[str, int, str, str] | None:
     """The opaque block opening at the line ``line`` that starts at ``pos``: (kind, where its
     last line ends, the text before it on its first line, after it on its last), or None.
     ``unclosed``: for a fence character or a raw tag, the shortest opening that found no close
-    below it (nor will any opening after it)."""
+    below it (nor will any opening after it). ``code_may_open``: indented code may open here
+    without a blank line (under a heading)."""
     size = len(text)
     first_end = pos + len(line)
     indent = _columns(line)
     listed = indent >= 4 and _in_list(out, prose)
-    if blank_before and indent >= 4:
+    if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
+        if column == 0 and line.startswith(("\t", "    ")):
+            lazy = _lazy_code_end(text, first_end)
+            if lazy is not None:
+                return "lazy code", lazy, "", ""
         if column is not None and indent >= column + 4:
             last = first_end
             at = first_end + 1
@@ -501,6 +519,48 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
         unclosed[close_tag] = 0
         return None
     return None
+
+
+_ATX_LINE = re.compile(r"#{1,6}(?:[ \t]|$)", re.MULTILINE)
+# a line kramdown's indented code takes on its own: a tab or four spaces first (its INDENT)
+_INDENT = re.compile(r"\t| {4}")
+# what ends the lazy lines of kramdown's indented code: an attribute list, an end-of-block mark,
+# a block-level element's open or close tag
+_SPAN_NAMES = (
+    "a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|kbd|label|mark|option|q|rb|rbc|"
+    "rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var"
+)
+_NO_LAZY_CODE = re.compile(rf"{{:| {{0,3}}\^|[ \t]*$| {{0,3}}</?(?!(?:{_SPAN_NAMES})\b)[A-Za-z_:]")
+_LAZY_JOIN = re.compile(r"\n( {0,3}\S)")
+_INDENT_AT_LINES = re.compile(r"^(?:\t| {4})", re.MULTILINE)
+
+
+def _lazy_code_end(text: str, first_end: int) -> int | None:
+    """kramdown's indented code at the page's margin goes on over lines right under it that are
+    not indented (its lazy lines), and after blank lines only over lines with its INDENT (a tab or
+    four spaces first). Where such a block ends when it has a lazy line; None when it has none
+    (CommonMark reads it alike)."""
+    size = len(text)
+    last, at, blank, lazy = first_end, first_end + 1, False, False
+    while at <= size:
+        end = _line_end(text, at)
+        if _NON_SPACE.search(text, at, end) is None:
+            blank = True
+        elif _INDENT.match(text, at) is not None:
+            last, blank = end, False
+        elif blank or _NO_LAZY_CODE.match(text, at, end) is not None:
+            break
+        else:
+            last, lazy = end, True
+        at = end + 1
+    return last if lazy else None
+
+
+def _lazy_code(region: str) -> str:
+    """The HTML of kramdown's indented code with lazy lines: a lazy line after up to three spaces
+    joins the line above with a space, and each line loses one INDENT."""
+    code = _INDENT_AT_LINES.sub("", _LAZY_JOIN.sub(r" \1", region + "\n"))
+    return f"<pre><code>{html.escape(code, quote=False)}</code></pre>"
 
 
 def _quoted_fence(text: str, pos: int, line: str) -> int | None:
