@@ -1312,6 +1312,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "\t.button { display: block; }\n"
         ),
     ),
+    "2024-05-26-star-runs-under-text.md": (
+        "title: Star runs under a line",
+        ("The password is hidden as\n****\n\nand the key as\n***\n\nor\n____\n\n****\n\nThe end.\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -151,6 +151,13 @@ def test_indented_code_goes_on_over_its_lazy_lines() -> None:
     assert got.text.split("\n")[:3] == ["Text.", "a = 1 } ### not a heading", "After."]
 
 
+def test_a_star_run_under_a_line_of_text_is_its_paragraphs_text_emphasis_and_all() -> None:
+    # no rule under a paragraph's line to kramdown: "****" is an emphasized "**", "***" text
+    got = parse("para\n****\n\nx\n***\n\ny\n____\n\n****\n")
+    assert "para\n<em>**</em>" in got.html and "x\n***" in got.html and "y\n<em>__</em>" in got.html
+    assert got.html.endswith("<hr>")
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

@@ -1205,6 +1205,7 @@ def _line_breaks(text: str) -> str:
 _LINE_LEAD = _lazy(r"(?:[ \t>]*(?:[*+-]|\d{1,9}\.|:)(?=[ \t]))*[ \t>]*(?:#{1,6}(?=[ \t]|$))?[ \t]*")
 _NEW_SPAN_CONTEXT = _lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
 _RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
+_STAR_RUN = _lazy(r"(?:\*{3,}|_{3,})[ \t]*")
 
 
 def _kramdown_emphasis(text: str, masked: Masked) -> str:
@@ -1316,8 +1317,12 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
-        return context
+    if any(t.startswith("<") for t in texts if t) or any(
+        _RULE_OR_UNDERLINE.fullmatch(t) and (i == 0 or not _STAR_RUN.fullmatch(t) or len(leads[i].expandtabs(4)) >= 4)
+        for i, t in enumerate(texts)
+        if t
+    ):
+        return context  # a rule line (but "****" under a line of text: text to kramdown, emphasis and all)
     if len(leads[0].expandtabs(4)) >= 4 and not leads[0].strip():
         return context  # indented as CommonMark's code: as written
     if links is not None:
