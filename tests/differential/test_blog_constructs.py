@@ -1316,6 +1316,17 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: Star runs under a line",
         ("The password is hidden as\n****\n\nand the key as\n***\n\nor\n____\n\n****\n\nThe end.\n"),
     ),
+    "2024-05-27-code-in-alt-text.md": (
+        "title: Code in an image's description",
+        (
+            "The sidebar groups functions:\n"
+            "\n"
+            "![The sidebar, showing grouped functions\n"
+            "in the `Repo` module](https://example.com/sidebar.png)\n"
+            "\n"
+            "Then `list/0` comes first.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks and rouge's line-number gutter are

@@ -158,6 +158,11 @@ def test_a_star_run_under_a_line_of_text_is_its_paragraphs_text_emphasis_and_all
     assert got.html.endswith("<hr>")
 
 
+def test_a_code_span_in_an_images_alt_text_is_its_source() -> None:
+    got = parse("See ![the `Repo` module and `x < y`](shot.png) here.\n")
+    assert '<img src="shot.png" alt="the `Repo` module and `x &lt; y`">' in got.html
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

@@ -196,7 +196,9 @@ class Masked:
             if out is None:
                 continue
             start, end = match.start(), match.end()
-            if (
+            if rendered.rfind("<", 0, start) > rendered.rfind(">", 0, start):  # inside a tag: an image's alt
+                out = html.escape(self.written.get(token, ""))  # kramdown's alt text is the source as written
+            elif (
                 token in self.blocks
                 and rendered.startswith("</p>", end)
                 and start >= pos + 3
