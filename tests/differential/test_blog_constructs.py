@@ -1327,15 +1327,35 @@ POSTS: dict[str, tuple[str, str]] = {
             "Then `list/0` comes first.\n"
         ),
     ),
+    "2024-05-28-toc-under-a-list.md": (
+        "title: A table of contents under a list",
+        (
+            "Summary:\n"
+            "\n"
+            "* the layers keep the platform **stable**\n"
+            "* each layer has one job\n"
+            "\n"
+            "* any list\n"
+            "{:toc}\n"
+            "\n"
+            "## Layers\n"
+            "\n"
+            "Text.\n"
+            "\n"
+            "- first\n"
+            "- second\n"
+            "{:toc}\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
-# The elements counted in both renderings (footnote marks and rouge's line-number gutter are
+# The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
 # navigation, left out of Jekyll's; postdrop's footnotes are written otherwise: COUNTS_KEPT).
 COUNTED = frozenset(
     {"a", "em", "strong", "img", "pre", "code", "u", "mark", "s", "del", "blockquote", "table", "li", "dt", "dd"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "br", "hr"}
 )
-_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter"
+_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter, #markdown-toc"
 # posts whose elements are counted otherwise, and why
 COUNTS_KEPT: dict[str, str] = {
     "2024-01-11-footnotes.md": "postdrop writes footnote marks as links and its notes where they are defined",

@@ -163,6 +163,13 @@ def test_a_code_span_in_an_images_alt_text_is_its_source() -> None:
     assert '<img src="shot.png" alt="the `Repo` module and `x &lt; y`">' in got.html
 
 
+def test_the_first_toc_takes_its_whole_list_and_a_later_one_leaves_its_list() -> None:
+    # kramdown puts the table of contents in the place of the whole list the first {:toc} is
+    # under (its items across blank lines too); a later {:toc} list is a list
+    got = parse("* kept out\n\n* any list\n{:toc}\n\n# H\n\n- x\n- y\n{:toc}\n\n*\n{:toc}\n")
+    assert got.text.split("\n") == ["H", "x", "y", "*"]
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

@@ -109,7 +109,11 @@ _SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])
 _ITEM_IAL = _lazy(r"(\n[ \t]*(?:[*+-]|\d{1,9}\.|:)[ \t]+)\{:(?![:/])[^}\n]{0,200}\}[ \t]*")
 # a one-item list under {:toc} or {:footnotes}: kramdown puts the table of contents (the footnotes)
 # in its place, whatever the item says
-_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*(?:toc|footnotes)[ \t]*\}[ \t]*(?=\n|$)")
+_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*footnotes[ \t]*\}[ \t]*(?=\n|$)")
+# the first {:toc} under a list: kramdown puts the table of contents in the place of the whole list
+# (its items across blank lines too); a later one is an attribute list of its list, which stays
+_TOC_IAL = _lazy(r"\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+_TOP_ITEM = _lazy(r" {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+\S")  # a marker alone on its line is text
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 _MARKDOWN_ATTR = _lazy(
     r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
@@ -435,6 +439,8 @@ def _drop_attributes(text: str) -> str:
     """Attribute lists, a ``{:toc}`` list, and abbreviation definitions, out of the prose
     (each line pattern is searched in "\n" + text, and removes the newline before the line)."""
     lined = "\n" + text
+    if "toc" in lined:
+        lined = _toc_list(lined)
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
@@ -443,6 +449,51 @@ def _drop_attributes(text: str) -> str:
         if _DEEP_IAL.search(lined) is not None:
             lined = _deep_attributes(lined)
     return lined[1:]
+
+
+def _toc_list(lined: str) -> str:
+    """The list the first ``{:toc}`` line is under, out of ``lined`` ("\n" + text) with the line:
+    kramdown writes its table of contents there (navigation, not text). The list runs up from the
+    line above to its first item, over blank lines between its items and lines inside them."""
+    match = _TOC_IAL.search(lined)
+    if match is not None:
+        lines = lined[: match.start()].split("\n")
+        start = _list_start(lines)
+        if start is None:
+            return lined  # no list above it: an attribute list of what it follows (dropped later)
+        return "\n".join(lines[:start]) + lined[match.end() :]
+    return lined
+
+
+def _list_start(lines: list[str]) -> int | None:
+    """The index of the first item of the list whose last line is ``lines[-1]``, or None."""
+    i = len(lines) - 1
+    start = None
+    while i > 0:
+        line = lines[i]
+        if not line.strip():
+            j = i
+            while j > 0 and not lines[j].strip():
+                j -= 1
+            below = lines[i + 1] if i + 1 < len(lines) else ""
+            if j == 0 or not (_TOP_ITEM.match(below) or below[:1] in (" ", "\t")):
+                break
+            i = j
+            continue
+        if _TOP_ITEM.match(line):
+            if start is not None and line.lstrip()[:1] in "*+-" and lines[start].lstrip()[:1] not in "*+-":
+                break  # an ordered list takes bullet items after it; a bullet list ends at an ordered item
+            start = i
+        elif line[:1] not in (" ", "\t"):  # at the margin: an item's lazy line, or the list ends
+            j = i
+            while j > 0 and lines[j].strip() and not _TOP_ITEM.match(lines[j]):
+                j -= 1
+            if j == 0 or not lines[j].strip():
+                break
+            i = j
+            continue
+        i -= 1
+    return start
 
 
 # searched in "\n" + text: an IAL line indented four columns or more, a list item's when it is in one
