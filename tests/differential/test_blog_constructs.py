@@ -1347,6 +1347,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "{:toc}\n"
         ),
     ),
+    "2024-05-29-fence-closed-with-a-tab.md": (
+        "title: A fence closed with a tab",
+        ("Write the script:\n\n```java\nclass Probe {\n}\t\n```\t\n\n**Tip** compile it first.\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

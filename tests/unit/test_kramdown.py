@@ -170,6 +170,11 @@ def test_the_first_toc_takes_its_whole_list_and_a_later_one_leaves_its_list() ->
     assert got.text.split("\n") == ["H", "x", "y", "*"]
 
 
+def test_a_fence_closes_with_a_tab_after_it() -> None:
+    got = parse("```java\nx = 1;\n}\t\n```\t\n\n**Tip** after.\n")
+    assert "<pre><code>x = 1;\n}\t\n</code></pre>" in got.html and "<strong>Tip</strong> after." in got.html
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

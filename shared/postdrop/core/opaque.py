@@ -362,6 +362,9 @@ def mask(text: str) -> Masked:
             # the token stands where the block's first line does (its indentation before it, a list
             # item's marker when the fence opens the item): the lines below see the block's column
             lead = head or region[: len(region) - len(region.lstrip(" \t"))]
+            closing = region[region.rfind("\n") + 1 :]
+            if closing.endswith("\t") and closing.lstrip(" \t")[:3] in ("```", "~~~"):
+                region = region.rstrip(" \t")  # a fence's close line: CommonMark takes no tab after it
             out.append(lead + tokens.source(region[len(lead) :], block=True))
         elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
             out.append(tokens.rendered(region, _lazy_code(region), block=True))
