@@ -1351,6 +1351,10 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: A fence closed with a tab",
         ("Write the script:\n\n```java\nclass Probe {\n}\t\n```\t\n\n**Tip** compile it first.\n"),
     ),
+    "2024-05-30-fence-with-nbsp-after.md": (
+        "title: A fence with a no-break space after it",
+        ("Example 2:\n\n```\ninput: nums = [1,2,3]\n```\u00a0\n\nHints: *n* is small\n```\n\nAfter.\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -175,6 +175,12 @@ def test_a_fence_closes_with_a_tab_after_it() -> None:
     assert "<pre><code>x = 1;\n}\t\n</code></pre>" in got.html and "<strong>Tip</strong> after." in got.html
 
 
+def test_a_no_break_space_after_a_closing_fence_leaves_it_open() -> None:
+    # kramdown's white space after a close is ASCII; with none closing it, the fence is no fence
+    got = parse("Case:\n\n```\nin: [1,2]\n```\u00a0\n\nNote *n*.\n```\n\nAfter.\n")
+    assert "<pre><code>in: [1,2]\n```&nbsp;\n\nNote *n*.\n</code></pre>" in got.html
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

@@ -595,8 +595,9 @@ def _quoted_fence(text: str, pos: int, line: str) -> int | None:
 @cache
 def _fence_close(mark: str) -> re.Pattern[str]:
     """A line that closes a fence opened by ``mark``: the fence's character, as many times or
-    more, and white space only around (searched from the newline before it)."""
-    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[^\S\n]*(?=\n|\Z)")
+    more, and white space only around (searched from the newline before it); ASCII white space
+    after it, as kramdown's (Ruby's) "\\s": a no-break space after the fence leaves it open."""
+    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
 
 
 def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
