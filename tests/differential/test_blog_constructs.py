@@ -1355,6 +1355,13 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: A fence with a no-break space after it",
         ("Example 2:\n\n```\ninput: nums = [1,2,3]\n```\u00a0\n\nHints: *n* is small\n```\n\nAfter.\n"),
     ),
+    "2024-05-31-generics-in-pre.md": (
+        "title: Generics in a pre block",
+        (
+            "The helper:\n\n<pre>\npublic static Map fields(Object o) {\n"
+            "\tMap map = new TreeMap<String, String>();\n\treturn map;\n}\n</pre>\n\nDone.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -181,6 +181,12 @@ def test_a_no_break_space_after_a_closing_fence_leaves_it_open() -> None:
     assert "<pre><code>in: [1,2]\n```&nbsp;\n\nNote *n*.\n</code></pre>" in got.html
 
 
+def test_a_lone_angle_bracket_in_a_pre_block_is_text() -> None:
+    got = parse("<pre>\nMap m = new TreeMap<String, String>();\nif (a < b) <b>x</b>\n</pre>\n")
+    assert "TreeMap&lt;String, String&gt;();" in got.html and "<b>x</b>" in got.html
+    assert "TreeMap<String, String>();" in got.text
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)

@@ -370,7 +370,10 @@ def mask(text: str) -> Masked:
             out.append(tokens.rendered(region, _lazy_code(region), block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
-            token = tokens.rendered(body, _render_block(kind, body), block=True)
+            out_html = _render_block(kind, body)
+            if kind == "raw" and body[:4].lower() == "<pre":  # a "<" opening no tag kramdown reads: text
+                out_html = _escape_broken_tags(out_html)
+            token = tokens.rendered(body, out_html, block=True)
             if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
                 out.append(head + token)
                 prose.append(tail)
