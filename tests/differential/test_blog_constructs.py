@@ -1219,15 +1219,158 @@ POSTS: dict[str, tuple[str, str]] = {
             "* Done\n"
         ),
     ),
+    "2024-05-20-emphasis-beside-links.md": (
+        "title: Emphasis beside links",
+        (
+            "Masking [a word] turns `cat` into *** and `fire` into ****, as [the docs][d] say.\n"
+            "\n"
+            "A vector of [size](https://example.com/n) 100_000_ and a *starred [note] here*.\n"
+            "\n"
+            "[d]: https://example.com/docs\n"
+        ),
+    ),
+    "2024-05-21-indented-code-in-item.md": (
+        "title: Indented code in a numbered list",
+        (
+            "1. Call it with a string:\n"
+            "\n"
+            "        /** a `plain` comment */\n"
+            '        run("a_b", *args);\n'
+            "\n"
+            "   which prints `ok`.\n"
+            "\n"
+            "2. Or with a map:\n"
+            "\n"
+            "        Map<String, String> m = new HashMap<>();\n"
+        ),
+    ),
+    "2024-05-22-spans-across-quote-lines.md": (
+        "title: Spans across a quote's lines",
+        (
+            '> Export the service with `<service ref="a"\n'
+            '> timeout="5"/>` and press <kbd>Ctrl\n'
+            "> C</kbd> to stop.\n"
+            ">\n"
+            '>    <bean id="bar">\n'
+            '>        <property name="baz" />\n'
+            ">    </bean>\n"
+            "\n"
+            "Then go on.\n"
+        ),
+    ),
+    "2024-05-23-comments-and-definitions.md": (
+        "title: Comments around definitions",
+        (
+            "Read the [guide][g] and the [notes][n].\n"
+            "\n"
+            "<!-- the old links\n"
+            "\n"
+            "[g]: https://example.com/old-guide\n"
+            "-->\n"
+            "\n"
+            "[g]: https://example.com/guide\n"
+            "[n]: https://example.com/notes\n"
+            "<!--\n"
+            "## A draft section\n"
+            "\n"
+            "Not published yet.\n"
+            "-->\n"
+            "\n"
+            "```sh\n"
+            "make\n"
+            "```\n"
+            "<!-- after the fence\n"
+            "\n"
+            "still hidden -->\n"
+            "\n"
+            "A line\n"
+            "<!-- opened under it\n"
+            "\n"
+            "and closed later -->\n"
+        ),
+    ),
+    "2024-05-24-adjacent-code-spans.md": (
+        "title: Code spans side by side",
+        ("#### 4.`dl``dt``dd`\n\n- 先调用`init()``start()`再调用`stop()`。\n- Call ``a```b`` and `c``d` in turn.\n"),
+    ),
+    "2024-05-25-lazy-code-lines.md": (
+        "title: Code lines without their indentation",
+        (
+            "The handler:\n"
+            "\n"
+            "    function stop() {\n"
+            "        clear();\n"
+            "}\n"
+            "### Usage\n"
+            "\n"
+            "Call it twice.\n"
+            "\n"
+            "### 步骤\n"
+            "\t一、准备环境\n"
+            "\t二、运行脚本\n"
+            "### css\n"
+            "\t.button { display: block; }\n"
+        ),
+    ),
+    "2024-05-26-star-runs-under-text.md": (
+        "title: Star runs under a line",
+        ("The password is hidden as\n****\n\nand the key as\n***\n\nor\n____\n\n****\n\nThe end.\n"),
+    ),
+    "2024-05-27-code-in-alt-text.md": (
+        "title: Code in an image's description",
+        (
+            "The sidebar groups functions:\n"
+            "\n"
+            "![The sidebar, showing grouped functions\n"
+            "in the `Repo` module](https://example.com/sidebar.png)\n"
+            "\n"
+            "Then `list/0` comes first.\n"
+        ),
+    ),
+    "2024-05-28-toc-under-a-list.md": (
+        "title: A table of contents under a list",
+        (
+            "Summary:\n"
+            "\n"
+            "* the layers keep the platform **stable**\n"
+            "* each layer has one job\n"
+            "\n"
+            "* any list\n"
+            "{:toc}\n"
+            "\n"
+            "## Layers\n"
+            "\n"
+            "Text.\n"
+            "\n"
+            "- first\n"
+            "- second\n"
+            "{:toc}\n"
+        ),
+    ),
+    "2024-05-29-fence-closed-with-a-tab.md": (
+        "title: A fence closed with a tab",
+        ("Write the script:\n\n```java\nclass Probe {\n}\t\n```\t\n\n**Tip** compile it first.\n"),
+    ),
+    "2024-05-30-fence-with-nbsp-after.md": (
+        "title: A fence with a no-break space after it",
+        ("Example 2:\n\n```\ninput: nums = [1,2,3]\n```\u00a0\n\nHints: *n* is small\n```\n\nAfter.\n"),
+    ),
+    "2024-05-31-generics-in-pre.md": (
+        "title: Generics in a pre block",
+        (
+            "The helper:\n\n<pre>\npublic static Map fields(Object o) {\n"
+            "\tMap map = new TreeMap<String, String>();\n\treturn map;\n}\n</pre>\n\nDone.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
-# The elements counted in both renderings (footnote marks and rouge's line-number gutter are
+# The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
 # navigation, left out of Jekyll's; postdrop's footnotes are written otherwise: COUNTS_KEPT).
 COUNTED = frozenset(
     {"a", "em", "strong", "img", "pre", "code", "u", "mark", "s", "del", "blockquote", "table", "li", "dt", "dd"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "br", "hr"}
 )
-_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter"
+_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter, #markdown-toc"
 # posts whose elements are counted otherwise, and why
 COUNTS_KEPT: dict[str, str] = {
     "2024-01-11-footnotes.md": "postdrop writes footnote marks as links and its notes where they are defined",

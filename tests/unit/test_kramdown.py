@@ -111,6 +111,82 @@ def test_indented_code_is_never_rewritten() -> None:
     assert to_commonmark(source) == source
 
 
+def test_indented_code_in_a_list_item_is_code() -> None:
+    # four columns past the item's text, after a blank line: code, its spans and asterisks as written
+    got = parse("1. Call it:\n\n       /** `x` */\n       a_b(*p*);\n\n2. Or not.\n")
+    assert "<pre><code>/** `x` */\na_b(*p*);\n</code></pre>" in got.html
+    assert "/** `x` */" in got.text and "a_b(*p*);" in got.text
+
+
+def test_a_span_over_a_quotes_lines_holds_no_quote_markers() -> None:
+    got = parse("> a `x\n> y` b and <kbd>k\n> l</kbd> c\n>\n> > deep `m\n> > n`\n")
+    assert "<code>x\ny</code>" in got.html and "<kbd>k\nl</kbd>" in got.html and "<code>m\nn</code>" in got.html
+    assert "&gt;" not in got.html
+
+
+def test_an_html_comment_block_holds_no_markdown_and_one_under_a_paragraph_closes_in_it() -> None:
+    # a definition inside a comment defines nothing; a comment opening under a paragraph's line
+    # that closes past the paragraph is text to kramdown, as is one never closed
+    got = parse(
+        "See [gh][].\n\n<!-- old\n\n[gh]: /old\n-->\n\n[gh]: /new\n\n```\nx\n```\n<!--\nhidden\n-->\n\n"
+        "para\n<!-- open\n\nshown -->\n\n<!-- never\n\nend\n"
+    )
+    assert '<a href="/new"' in got.html and "hidden" not in got.text
+    assert got.text.split("\n")[-4:] == ["para <!– open", "shown –>", "<!– never", "end"]
+
+
+def test_a_code_span_closes_at_the_first_run_of_its_backticks_in_a_longer_run() -> None:
+    # kramdown closes "`" at the next backtick, the start of "``" too; the rest opens the next span
+    got = parse("#### 7.`sup``sub`\n\nx `a``b` y ``c```d`` z\n")
+    assert "7.<code>sup</code><code>sub</code>" in got.html
+    assert "x <code>a</code><code>b</code> y <code>c</code><code>d</code>` z" in got.html
+
+
+def test_indented_code_goes_on_over_its_lazy_lines() -> None:
+    # kramdown's indented code takes the unindented lines right under it, joined with a space;
+    # under a heading it opens without a blank line
+    got = parse("Text.\n\n    a = 1\n}\n### not a heading\n\nAfter.\n\n### Steps\n\tone\n\ttwo\n")
+    assert "<pre><code>a = 1 } ### not a heading\n</code></pre>" in got.html
+    assert "<pre><code>one\ntwo\n</code></pre>" in got.html and "<h3" in got.html
+    assert got.text.split("\n")[:3] == ["Text.", "a = 1 } ### not a heading", "After."]
+
+
+def test_a_star_run_under_a_line_of_text_is_its_paragraphs_text_emphasis_and_all() -> None:
+    # no rule under a paragraph's line to kramdown: "****" is an emphasized "**", "***" text
+    got = parse("para\n****\n\nx\n***\n\ny\n____\n\n****\n")
+    assert "para\n<em>**</em>" in got.html and "x\n***" in got.html and "y\n<em>__</em>" in got.html
+    assert got.html.endswith("<hr>")
+
+
+def test_a_code_span_in_an_images_alt_text_is_its_source() -> None:
+    got = parse("See ![the `Repo` module and `x < y`](shot.png) here.\n")
+    assert '<img src="shot.png" alt="the `Repo` module and `x &lt; y`">' in got.html
+
+
+def test_the_first_toc_takes_its_whole_list_and_a_later_one_leaves_its_list() -> None:
+    # kramdown puts the table of contents in the place of the whole list the first {:toc} is
+    # under (its items across blank lines too); a later {:toc} list is a list
+    got = parse("* kept out\n\n* any list\n{:toc}\n\n# H\n\n- x\n- y\n{:toc}\n\n*\n{:toc}\n")
+    assert got.text.split("\n") == ["H", "x", "y", "*"]
+
+
+def test_a_fence_closes_with_a_tab_after_it() -> None:
+    got = parse("```java\nx = 1;\n}\t\n```\t\n\n**Tip** after.\n")
+    assert "<pre><code>x = 1;\n}\t\n</code></pre>" in got.html and "<strong>Tip</strong> after." in got.html
+
+
+def test_a_no_break_space_after_a_closing_fence_leaves_it_open() -> None:
+    # kramdown's white space after a close is ASCII; with none closing it, the fence is no fence
+    got = parse("Case:\n\n```\nin: [1,2]\n```\u00a0\n\nNote *n*.\n```\n\nAfter.\n")
+    assert "<pre><code>in: [1,2]\n```&nbsp;\n\nNote *n*.\n</code></pre>" in got.html
+
+
+def test_a_lone_angle_bracket_in_a_pre_block_is_text() -> None:
+    got = parse("<pre>\nMap m = new TreeMap<String, String>();\nif (a < b) <b>x</b>\n</pre>\n")
+    assert "TreeMap&lt;String, String&gt;();" in got.html and "<b>x</b>" in got.html
+    assert "TreeMap<String, String>();" in got.text
+
+
 def test_two_backslashes_at_a_line_end_break_the_line() -> None:
     got = parse("one\\\\\ntwo\\\\\\\\\nthree\\\\\\\nfour\\\\\n\nend\\\\\n\n`code\\\\`\n")
     # as Jekyll renders it: one<br>two\<br>three\<br>four\ (a paragraph's last line breaks nothing)
@@ -616,6 +692,20 @@ def test_emphasis_and_strikethrough_by_kramdowns_rules() -> None:
     ],
 )
 def test_emphasis_opened_in_a_links_text_may_run_past_its_brackets(body: str, html: str) -> None:
+    assert parse(body).html == html.replace('">', '" rel="noopener noreferrer nofollow">')
+
+
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [  # each as kramdown 2.4 with kramdown-parser-gfm 1.1 writes it
+        ("See [a] *** b ****.", "<p>See [a] <strong>* b **</strong>.</p>"),
+        ("Pay [x](y) 100_000_ or _5_000.", '<p>Pay <a href="y">x</a> 100<em>000</em> or _5_000.</p>'),
+        ("A [ref] *b [c] d* [^n].\n\n[ref]: /r", '<p>A <a href="/r">ref</a> <em>b [c] d</em> [^n].</p>'),
+        ("x [*a] [ref] b*\n\n[ref]: /r", '<p>x [<em>a] <a href="/r">ref</a> b</em></p>'),
+    ],
+)
+def test_emphasis_in_a_paragraph_with_links_is_kramdowns(body: str, html: str) -> None:
+    # a paragraph with a link's brackets, bare or a reference, is read by kramdown's rules too
     assert parse(body).html == html.replace('">', '" rel="noopener noreferrer nofollow">')
 
 

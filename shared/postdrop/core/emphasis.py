@@ -46,6 +46,10 @@ _INTERESTING_WITH_LINKS = re.compile(r"[*_\\<~\[\]]|!\[")
 _LINK_PAREN_STOP = re.compile(r"(\()|(\))|\s(?=[\"'])")
 _LINK_TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
 _LINK_ANGLE_URL = re.compile(r"\(<(.*?)>", re.DOTALL)
+# after a link's text: a reference to a definition, "[id]" or "[]" (white space, lines too, before it)
+_LINK_ID = re.compile(r"\s*?\[([^\]]+)?\]")
+# a footnote's mark: read before a link, as a whole
+_FOOTNOTE_MARK = re.compile(r"\[\^\w[\w-]*\]")
 _LINKS = ("a", "img")
 _MAX_OPEN = 20
 # kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
@@ -67,8 +71,11 @@ class _LeftToCommonMark(Exception):
 
 
 class _Reader:
-    def __init__(self, text: str, tag: Callable[[str], str], *, links: bool = False) -> None:
+    def __init__(
+        self, text: str, tag: Callable[[str], str], *, links: bool = False, labels: frozenset[str] | None = None
+    ) -> None:
         self.text = text
+        self.labels = labels  # the link definitions' labels (normalized), when references are read
         self.tag = tag  # what stands for an element's tag ("em", "/em") in the output
         self.open: list[str] = []  # the elements around the place read, innermost last
         self.interesting = _INTERESTING_WITH_LINKS if links else _INTERESTING
@@ -134,6 +141,10 @@ class _Reader:
             out.append(text[at:end])
             return end
         if char in "[!":  # only where links are read
+            mark = _FOOTNOTE_MARK.match(text, at) if char == "[" else None
+            if mark is not None:
+                out.append(mark.group(0))
+                return mark.end()
             return self._link(at, out)
         if char == "]":
             out.append("\\]")
@@ -165,7 +176,7 @@ class _Reader:
             out.append(bracket)
             return start
         if not text.startswith("(", end + 1):
-            raise _LeftToCommonMark
+            return self._reference(at, end, inner, out)
         url_end = _url_end(text, end + 1)
         if url_end is None:
             out.append(bracket)
@@ -177,6 +188,30 @@ class _Reader:
         else:
             out += ["[", *inner, "]", text[end + 1 : url_end]]
         return url_end
+
+    def _reference(self, at: int, end: int, inner: list[str], out: list[str]) -> int:
+        """A link or image whose text ends at ``end`` and no "(" follows: a reference to a
+        definition (``[id]``, ``[]``, or none: the text is the label), else its bracket is text."""
+        if self.labels is None:
+            raise _LeftToCommonMark
+        text = self.text
+        image = text[at] == "!"
+        start = at + (2 if image else 1)
+        ref = _LINK_ID.match(text, end + 1)
+        label = ref.group(1) if ref is not None and ref.group(1) else text[start:end]
+        if " ".join(label.lower().split()) not in self.labels:
+            out.append("!\\[" if image else "\\[")
+            return start
+        if "\\" in label or "[" in label or "]" in label:
+            raise _LeftToCommonMark  # labels CommonMark and kramdown match otherwise
+        close = end + 1 if ref is None else ref.end()
+        if image:  # its alt text is no text of the post: as written
+            out.append(text[at:close])
+            if len(self.open) > 0 and self.open[-1] in _LINKS:
+                self.brackets[-1][1] += 1
+        else:
+            out += ["[", *inner, "][", label, "]"]
+        return close
 
     def _emphasis(self, at: int, out: list[str]) -> int:
         text = self.text
@@ -254,19 +289,23 @@ def emphasis(text: str, tag: Callable[[str], str] = _html_tag) -> str:
     return "".join(out)
 
 
-def linked_emphasis(text: str, tag: Callable[[str], str] = _html_tag) -> str | None:
+def linked_emphasis(
+    text: str, tag: Callable[[str], str] = _html_tag, labels: frozenset[str] | None = None
+) -> str | None:
     """``emphasis`` for a span context with links: its text with the links and kramdown's
-    emphasis, when an emphasis opened in a link's text takes one of its brackets (where
-    CommonMark, which reads a link's text on its own, parts from kramdown); else None, and None
-    for a context with a tag or an autolink (kramdown reads an unclosed element to the end)."""
+    emphasis. Without ``labels``, only when an emphasis opened in a link's text takes one of its
+    brackets (where CommonMark, which reads a link's text on its own, parts from kramdown), and
+    never for a context with a reference; with ``labels`` (the link definitions' labels,
+    normalized), always, references read. None for a context with a tag or an autolink (kramdown
+    reads an unclosed element to the end)."""
     if "<" in text or _too_long(text):  # an element's or an autolink's text is read otherwise in there
         return None
-    reader = _Reader(text, tag, links=True)
+    reader = _Reader(text, tag, links=True, labels=labels)
     try:
         _found, _end, out = reader.spans(0, None, "")
     except _LeftToCommonMark:
         return None
-    return "".join(out) if reader.crossed else None
+    return "".join(out) if reader.crossed or labels is not None else None
 
 
 def _too_long(text: str) -> bool:

@@ -29,8 +29,9 @@ here, on the Markdown source around the tokens:
   read as kramdown's typography writes them.
 - HTML inside a paragraph as kramdown's span parser reads it (spanhtml.py: a close tag that
   closes nothing, a block element's tag are text), a table row's cells each on its own;
-  emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs without a link's
-  brackets, and with them where an emphasis opened in a link's text runs past its brackets; a
+  emphasis and strikethrough by kramdown's rules (emphasis.py), in paragraphs with a link's
+  brackets too, read with the links (inline, or references to the post's definitions; a bracket
+  that opens no link is text), an emphasis opened in a link's text running past its brackets; a
   lazy item line of the other list's kind is text of the deepest item.
 - after CommonMark: footnotes no text refers to are not output.
 
@@ -108,7 +109,11 @@ _SPAN_IAL = _lazy(r"(?:(?<=[)\]*_>}\U000f0000-\U0010ffff])|(?<=\n)|^)\{:(?![:/])
 _ITEM_IAL = _lazy(r"(\n[ \t]*(?:[*+-]|\d{1,9}\.|:)[ \t]+)\{:(?![:/])[^}\n]{0,200}\}[ \t]*")
 # a one-item list under {:toc} or {:footnotes}: kramdown puts the table of contents (the footnotes)
 # in its place, whatever the item says
-_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*(?:toc|footnotes)[ \t]*\}[ \t]*(?=\n|$)")
+_TOC = _lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*footnotes[ \t]*\}[ \t]*(?=\n|$)")
+# the first {:toc} under a list: kramdown puts the table of contents in the place of the whole list
+# (its items across blank lines too); a later one is an attribute list of its list, which stays
+_TOC_IAL = _lazy(r"\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+_TOP_ITEM = _lazy(r" {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+\S")  # a marker alone on its line is text
 _ABBREVIATION = _lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 _MARKDOWN_ATTR = _lazy(
     r"^ {0,3}<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"
@@ -434,6 +439,8 @@ def _drop_attributes(text: str) -> str:
     """Attribute lists, a ``{:toc}`` list, and abbreviation definitions, out of the prose
     (each line pattern is searched in "\n" + text, and removes the newline before the line)."""
     lined = "\n" + text
+    if "toc" in lined:
+        lined = _toc_list(lined)
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
@@ -442,6 +449,51 @@ def _drop_attributes(text: str) -> str:
         if _DEEP_IAL.search(lined) is not None:
             lined = _deep_attributes(lined)
     return lined[1:]
+
+
+def _toc_list(lined: str) -> str:
+    """The list the first ``{:toc}`` line is under, out of ``lined`` ("\n" + text) with the line:
+    kramdown writes its table of contents there (navigation, not text). The list runs up from the
+    line above to its first item, over blank lines between its items and lines inside them."""
+    match = _TOC_IAL.search(lined)
+    if match is not None:
+        lines = lined[: match.start()].split("\n")
+        start = _list_start(lines)
+        if start is None:
+            return lined  # no list above it: an attribute list of what it follows (dropped later)
+        return "\n".join(lines[:start]) + lined[match.end() :]
+    return lined
+
+
+def _list_start(lines: list[str]) -> int | None:
+    """The index of the first item of the list whose last line is ``lines[-1]``, or None."""
+    i = len(lines) - 1
+    start = None
+    while i > 0:
+        line = lines[i]
+        if not line.strip():
+            j = i
+            while j > 0 and not lines[j].strip():
+                j -= 1
+            below = lines[i + 1] if i + 1 < len(lines) else ""
+            if j == 0 or not (_TOP_ITEM.match(below) or below[:1] in (" ", "\t")):
+                break
+            i = j
+            continue
+        if _TOP_ITEM.match(line):
+            if start is not None and line.lstrip()[:1] in "*+-" and lines[start].lstrip()[:1] not in "*+-":
+                break  # an ordered list takes bullet items after it; a bullet list ends at an ordered item
+            start = i
+        elif line[:1] not in (" ", "\t"):  # at the margin: an item's lazy line, or the list ends
+            j = i
+            while j > 0 and lines[j].strip() and not _TOP_ITEM.match(lines[j]):
+                j -= 1
+            if j == 0 or not lines[j].strip():
+                break
+            i = j
+            continue
+        i -= 1
+    return start
 
 
 # searched in "\n" + text: an IAL line indented four columns or more, a list item's when it is in one
@@ -1204,6 +1256,7 @@ def _line_breaks(text: str) -> str:
 _LINE_LEAD = _lazy(r"(?:[ \t>]*(?:[*+-]|\d{1,9}\.|:)(?=[ \t]))*[ \t>]*(?:#{1,6}(?=[ \t]|$))?[ \t]*")
 _NEW_SPAN_CONTEXT = _lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
 _RULE_OR_UNDERLINE = _lazy(r"[ \t>]*[-*_=][-*_= \t]*")
+_STAR_RUN = _lazy(r"(?:\*{3,}|_{3,})[ \t]*")
 
 
 def _kramdown_emphasis(text: str, masked: Masked) -> str:
@@ -1222,6 +1275,8 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
     ):
         return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
     tags: dict[str, str] = {}
+    found = _DEFINITION_LABEL.findall(text) if "]:" in text else []
+    labels = frozenset(" ".join(label.lower().split()) for label in found)  # the link definitions'
 
     def tag(name: str) -> str:
         if name not in tags:  # one token a kind of tag: a token stands for its HTML wherever it is
@@ -1242,7 +1297,7 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
         if kept is None:
             context = _emphasis_context(context, tag)
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
-            context = _emphasis_context(context, tag, links=True)  # CommonMark's, unless a link's text parts
+            context = _emphasis_context(context, tag, links=labels)
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
@@ -1296,14 +1351,15 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = False) -> str:
+def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozenset[str] | None = None) -> str:
     """One span context's lines with kramdown's emphasis (as they are when it is left alone).
-    With ``links``, a context with links' brackets: as it is unless an emphasis opened in a
-    link's text takes one of its brackets (emphasis.linked_emphasis)."""
-    if links:
-        if _DELIMITER_IN_BRACKETS.search(context) is None:
-            return context  # no emphasis can open in a link's text: none can run past its brackets
-    elif "~~" not in context and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None:
+    With ``links`` (the labels of the post's link definitions), a context with links' brackets:
+    its links read with its emphasis, as kramdown reads them (emphasis.linked_emphasis)."""
+    if (
+        "~~" not in context
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None
+        and (links is None or _DELIMITER_IN_BRACKETS.search(context) is None)
+    ):
         return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
     leads, texts = [], []
     for line in context.split("\n"):
@@ -1312,10 +1368,20 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: bool = 
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if any(t.startswith("<") or _RULE_OR_UNDERLINE.fullmatch(t) for t in texts if t):
-        return context
-    if links:
-        linked = linked_emphasis(joined, tag)
+    if any(t.startswith("<") for t in texts if t) or any(
+        _RULE_OR_UNDERLINE.fullmatch(t) and (i == 0 or not _STAR_RUN.fullmatch(t) or len(leads[i].expandtabs(4)) >= 4)
+        for i, t in enumerate(texts)
+        if t
+    ):
+        return context  # a rule line (but "****" under a line of text: text to kramdown, emphasis and all)
+    if len(leads[0].expandtabs(4)) >= 4 and not leads[0].strip():
+        return context  # indented as CommonMark's code: as written
+    if links is not None:
+        if _DEFINITION_LABEL.search(joined) is not None:  # definitions' lines: the old reading
+            if _DELIMITER_IN_BRACKETS.search(context) is None:
+                return context
+            links = None
+        linked = linked_emphasis(joined, tag, links)
         if linked is None:
             return context
         read = linked.split("\n")
@@ -1830,7 +1896,7 @@ def _autolinks(text: str) -> str:
 
 
 _DEFINITION_LABEL = _lazy(r"^ {0,3}\[(?!\^)([^\]\n]{1,999})\]:", re.MULTILINE)
-_SPACED_REFERENCE = _lazy(r"(\[[^\[\]\n]{1,999}\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
+_SPACED_REFERENCE = _lazy(r"((?<!\\)\[[^\[\]\n]{1,999}(?<!\\)\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
 
 
 def _spaced_references(text: str) -> str:

@@ -196,7 +196,9 @@ class Masked:
             if out is None:
                 continue
             start, end = match.start(), match.end()
-            if (
+            if rendered.rfind("<", 0, start) > rendered.rfind(">", 0, start):  # inside a tag: an image's alt
+                out = html.escape(self.written.get(token, ""))  # kramdown's alt text is the source as written
+            elif (
                 token in self.blocks
                 and rendered.startswith("</p>", end)
                 and start >= pos + 3
@@ -286,6 +288,22 @@ def mask(text: str) -> Masked:
             prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
             pos = end + 1
             continue
+        comment = None
+        if "<!--" in line:  # a block opens after a blank line, a block the masking took, a heading
+            block_start = blank_before or not prose or text.startswith("#", above)
+            if not block_start and text.startswith(("[", " [", "  [", "   ["), above):
+                block_start = after_definition(text, above)  # a link definition ends its block
+            comment = _comment_end(text, pos, line, block_start)
+        if comment == -1:  # under a paragraph's line, closed past its end: text to kramdown
+            at = line.index("<")
+            prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+            pos = end + 1
+            continue
+        if comment is not None:  # a comment opening a block: read whole, to its close (no Markdown)
+            flush()
+            out.append(tokens.source(text[pos:comment], block=True))  # no Markdown under parse_block_html either
+            pos = comment + 1
+            continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
@@ -314,7 +332,10 @@ def mask(text: str) -> Masked:
             out.append(tokens.source(text[pos:quoted], block=True))
             pos = quoted + 1
             continue
-        block_end = _block_end(text, pos, line, blank_before or defined_above, out, prose, unclosed)
+        heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
+        block_end = _block_end(
+            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
+        )
         if block_end is None:
             prose.append(line)
             pos = end + 1
@@ -341,10 +362,18 @@ def mask(text: str) -> Masked:
             # the token stands where the block's first line does (its indentation before it, a list
             # item's marker when the fence opens the item): the lines below see the block's column
             lead = head or region[: len(region) - len(region.lstrip(" \t"))]
+            closing = region[region.rfind("\n") + 1 :]
+            if closing.endswith("\t") and closing.lstrip(" \t")[:3] in ("```", "~~~"):
+                region = region.rstrip(" \t")  # a fence's close line: CommonMark takes no tab after it
             out.append(lead + tokens.source(region[len(lead) :], block=True))
+        elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
+            out.append(tokens.rendered(region, _lazy_code(region), block=True))
         else:
             body = region[len(head) : len(region) - len(tail)]
-            token = tokens.rendered(body, _render_block(kind, body), block=True)
+            out_html = _render_block(kind, body)
+            if kind == "raw" and body[:4].lower() == "<pre":  # a "<" opening no tag kramdown reads: text
+                out_html = _escape_broken_tags(out_html)
+            token = tokens.rendered(body, out_html, block=True)
             if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
                 out.append(head + token)
                 prose.append(tail)
@@ -377,6 +406,35 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+_COMMENT_OPEN = re.compile(r" {0,3}<!--")
+_COMMENT_CLOSE = re.compile(r"-->[ \t]*(?=\n|$)")
+_BLANK_LINE_AFTER = re.compile(r"\n[ \t]*(?:\n|$)")
+
+
+def _comment_end(text: str, pos: int, line: str, block_start: bool) -> int | None:
+    """Where an HTML comment that opens a block at the line ``line`` (starting at ``pos``) ends,
+    with the line of its ``-->``, when nothing follows that on its line: its lines are no Markdown
+    to kramdown (a link definition in there defines nothing) nor to CommonMark. -1 for one under
+    a paragraph's line that closes past the paragraph's end (kramdown reads a comment there only
+    within the paragraph; CommonMark's HTML block would take the lines to its close), and for one
+    never closed. Else None."""
+    opened = _COMMENT_OPEN.match(line)
+    if opened is None:
+        return None
+    if not block_start:
+        close_at = text.find("-->", pos + opened.end())
+        end_of_paragraph = _BLANK_LINE_AFTER.search(text, pos)
+        if close_at >= 0 and (end_of_paragraph is None or close_at < end_of_paragraph.start()):
+            return None
+        return -1
+    if text.find("-->", pos + opened.end()) < 0:
+        return -1  # never closed: text to kramdown too
+    close = _COMMENT_CLOSE.search(text, pos + opened.end())
+    if close is None or text.find("-->", pos + opened.end(), close.start()) >= 0:
+        return None
+    return close.end()
+
+
 def _next_candidate(text: str, pos: int) -> int:
     """Where the first line from the one starting at ``pos`` on that may open an opaque block
     starts (one that starts, after up to three spaces, with one of ``` ` ~ $ < ``, a tab, or
@@ -390,28 +448,44 @@ def _next_candidate(text: str, pos: int) -> int:
 
 
 def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
-    text: str, pos: int, line: str, blank_before: bool, out: list[str], prose: list[str], unclosed: dict[str, int]
+    text: str,
+    pos: int,
+    line: str,
+    blank_before: bool,
+    out: list[str],
+    prose: list[str],
+    unclosed: dict[str, int],
+    *,
+    code_may_open: bool = False,
 ) -> tuple[str, int, str, str] | None:
     """The opaque block opening at the line ``line`` that starts at ``pos``: (kind, where its
     last line ends, the text before it on its first line, after it on its last), or None.
     ``unclosed``: for a fence character or a raw tag, the shortest opening that found no close
-    below it (nor will any opening after it)."""
+    below it (nor will any opening after it). ``code_may_open``: indented code may open here
+    without a blank line (under a heading)."""
     size = len(text)
     first_end = pos + len(line)
     indent = _columns(line)
     listed = indent >= 4 and _in_list(out, prose)
-    if blank_before and indent >= 4 and not listed:
-        last = first_end
-        at = first_end + 1
-        while at <= size:
-            end = _line_end(text, at)
-            below = text[at:end]
-            if below.strip():
-                if _columns(below) < 4:
-                    break
-                last = end
-            at = end + 1
-        return "code", last, "", ""
+    if (blank_before or code_may_open) and indent >= 4:
+        # indented code: four columns in, of the page or of the list item it is in
+        column = 0 if not listed else _item_column(out, prose)
+        if column == 0 and line.startswith(("\t", "    ")):
+            lazy = _lazy_code_end(text, first_end)
+            if lazy is not None:
+                return "lazy code", lazy, "", ""
+        if column is not None and indent >= column + 4:
+            last = first_end
+            at = first_end + 1
+            while at <= size:
+                end = _line_end(text, at)
+                below = text[at:end]
+                if below.strip():
+                    if _columns(below) < column + 4:
+                        break
+                    last = end
+                at = end + 1
+            return "code", last, "", ""
     fence = _FENCE.match(line)
     item = None if fence else _ITEM_FENCE.match(line)
     if item is not None and (indent < 4 or listed):
@@ -455,6 +529,48 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     return None
 
 
+_ATX_LINE = re.compile(r"#{1,6}(?:[ \t]|$)", re.MULTILINE)
+# a line kramdown's indented code takes on its own: a tab or four spaces first (its INDENT)
+_INDENT = re.compile(r"\t| {4}")
+# what ends the lazy lines of kramdown's indented code: an attribute list, an end-of-block mark,
+# a block-level element's open or close tag
+_SPAN_NAMES = (
+    "a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|kbd|label|mark|option|q|rb|rbc|"
+    "rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var"
+)
+_NO_LAZY_CODE = re.compile(rf"{{:| {{0,3}}\^|[ \t]*$| {{0,3}}</?(?!(?:{_SPAN_NAMES})\b)[A-Za-z_:]")
+_LAZY_JOIN = re.compile(r"\n( {0,3}\S)")
+_INDENT_AT_LINES = re.compile(r"^(?:\t| {4})", re.MULTILINE)
+
+
+def _lazy_code_end(text: str, first_end: int) -> int | None:
+    """kramdown's indented code at the page's margin goes on over lines right under it that are
+    not indented (its lazy lines), and after blank lines only over lines with its INDENT (a tab or
+    four spaces first). Where such a block ends when it has a lazy line; None when it has none
+    (CommonMark reads it alike)."""
+    size = len(text)
+    last, at, blank, lazy = first_end, first_end + 1, False, False
+    while at <= size:
+        end = _line_end(text, at)
+        if _NON_SPACE.search(text, at, end) is None:
+            blank = True
+        elif _INDENT.match(text, at) is not None:
+            last, blank = end, False
+        elif blank or _NO_LAZY_CODE.match(text, at, end) is not None:
+            break
+        else:
+            last, lazy = end, True
+        at = end + 1
+    return last if lazy else None
+
+
+def _lazy_code(region: str) -> str:
+    """The HTML of kramdown's indented code with lazy lines: a lazy line after up to three spaces
+    joins the line above with a space, and each line loses one INDENT."""
+    code = _INDENT_AT_LINES.sub("", _LAZY_JOIN.sub(r" \1", region + "\n"))
+    return f"<pre><code>{html.escape(code, quote=False)}</code></pre>"
+
+
 def _quoted_fence(text: str, pos: int, line: str) -> int | None:
     """Where fenced code that opens inside a block quote at the line ``line`` (starting at ``pos``)
     ends: kramdown reads a quote's lines, its markers taken off, as blocks, and so code; each line
@@ -482,8 +598,9 @@ def _quoted_fence(text: str, pos: int, line: str) -> int | None:
 @cache
 def _fence_close(mark: str) -> re.Pattern[str]:
     """A line that closes a fence opened by ``mark``: the fence's character, as many times or
-    more, and white space only around (searched from the newline before it)."""
-    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[^\S\n]*(?=\n|\Z)")
+    more, and white space only around (searched from the newline before it); ASCII white space
+    after it, as kramdown's (Ruby's) "\\s": a no-break space after the fence leaves it open."""
+    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
 
 
 def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
@@ -704,7 +821,6 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
     limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
-    runs: dict[int, list[int]] = {}  # backtick runs by length: their starts
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
@@ -736,37 +852,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
                 if len(ticks) == 1:
                     continue
                 ticks, opener = ticks[1:], opener + 1
-            if not runs:
-                for run in _TICKS.finditer(text):  # a closer may follow a backslash: code has no escapes
-                    runs.setdefault(len(run.group(0)), []).append(run.start())
-            starts = runs.get(len(ticks), [])
-            k = bisect_right(starts, opener)
-            close = starts[k] if k < len(starts) else -1
-            after = opener + len(ticks)
-            # one backtick between spaces is text to kramdown
-            spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
-            spaced = spaced and after < len(text) and text[after].isspace()
-            if (
-                spaced
-                or close < 0
-                or close >= limit
-                or not text[after:close].strip()
-                or _across_rows(text, opener, close)
-            ):
-                # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
-                pieces += [text[pos:opener], "\\`" * len(ticks)]
-                pos = opener + len(ticks)
-                continue
-            code = text[after:close]
-            if len(ticks) > 1:  # kramdown takes one space off each end
-                code = code.removeprefix(" ").removesuffix(" ")
-            rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
-            written = text[opener : close + len(ticks)]
-            if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
-                pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
-            else:
-                pieces += [text[pos:opener], tokens.rendered(written, rendered)]
-            pos = close + len(ticks)
+            pos = _code_spans(text, pos, opener, ticks, limit, tokens, pieces)
         elif kind == "$":  # $$
             # "\$$...$$" opening a block and ending a line: kramdown's block-math escape takes the
             # backslash off, and the paragraph then reads inline math
@@ -780,7 +866,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
                 continue
             tex = text[opener + 2 : close]
-            rendered = f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>'
+            rendered = _unquoted(text, opener, f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>')
             at = back if unescaped else opener
             pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
@@ -788,7 +874,7 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if not _close_tag_between(text, value.lower(), closes, end, limit):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
             close, rendered = raw_element(text, value, start, end, limit)
-            pieces += [text[pos:start], tokens.rendered(text[start:close], rendered)]
+            pieces += [text[pos:start], tokens.rendered(text[start:close], _unquoted(text, start, rendered))]
             pos = close
         else:  # a raw HTML element: its text is kept as written
             tag = value.lower()
@@ -799,11 +885,65 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             if close < 0:
                 continue
             element = text[start:close]
-            pieces += [text[pos:start], tokens.rendered(element, element)]
+            pieces += [text[pos:start], tokens.rendered(element, _unquoted(text, start, element))]
             pos = close
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
+    text: str, pos: int, opener: int, ticks: str, limit: int, tokens: _Tokens, pieces: list[str]
+) -> int:
+    """The code span the backticks ``ticks`` at ``opener`` open, and the ones that open right
+    after it (the rest of its closing run): each a token in ``pieces`` (the prose up to it from
+    ``pos`` before it), or its backticks as text. kramdown's close is the first run of as many
+    backticks after the opener, maybe the start of a longer run ("`a``b`" is two spans); a
+    closer may follow a backslash: code has no escapes. Returns where the reading goes on."""
+    while True:
+        after = opener + len(ticks)
+        close = text.find(ticks, after)
+        # one backtick between spaces is text to kramdown
+        spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
+        spaced = spaced and after < len(text) and text[after].isspace()
+        if spaced or close < 0 or close >= limit or not text[after:close].strip() or _across_rows(text, opener, close):
+            # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
+            pieces += [text[pos:opener], "\\`" * len(ticks)]
+            return opener + len(ticks)
+        code = text[after:close]
+        if len(ticks) > 1:  # kramdown takes one space off each end
+            code = code.removeprefix(" ").removesuffix(" ")
+        rendered = f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>'
+        written = text[opener : close + len(ticks)]
+        rendered = _unquoted(text, opener, rendered)
+        if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
+            pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
+        else:
+            pieces += [text[pos:opener], tokens.rendered(written, rendered)]
+        pos = close + len(ticks)
+        rest = pos
+        while rest < len(text) and text[rest] == "`":
+            rest += 1
+        if rest == pos:
+            return pos
+        opener, ticks = pos, text[pos:rest]
+
+
+_QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
+
+
+def _unquoted(text: str, start: int, rendered: str) -> str:
+    """A span's HTML (``rendered``) without the block quote's markers that open its lines after
+    the first (kramdown reads a quote's text with its markers taken off): as many as open the
+    line of ``start``."""
+    if "\n" not in rendered:
+        return rendered
+    line = text.rfind("\n", 0, start) + 1
+    quote = _QUOTE_MARKERS.match(text, line, start)
+    if quote is None:
+        return rendered
+    depth = quote.group(0).count(">")
+    return re.sub(rf"\n(?:[ \t]{{0,3}}(?:>|&gt;)[ \t]?){{0,{depth}}}", "\n", rendered)
 
 
 def _across_rows(text: str, opener: int, close: int) -> bool:
