@@ -82,6 +82,70 @@ def test_each_note_links_back_to_each_of_its_marks_in_html_only() -> None:
     assert "\u21a9" not in post.text
 
 
+TOC_POST = b"""---
+title: Guide
+---
+Intro.
+
+* A list kramdown replaces with the table of contents
+{:toc}
+
+## Install
+
+### On Linux & macOS
+
+### On Windows
+
+## Use `it`
+
+# Appendix
+"""
+
+
+def _toc(html: str) -> list[tuple[int, str, str]]:
+    """The table of contents in ``html``: each entry's depth, link target and own id, in order."""
+    toc = LexborHTMLParser(html).css_first("ul#markdown-toc")
+    assert toc is not None, html
+    entries = []
+    for a in toc.css("a"):
+        depth, node = 0, a.parent
+        while node is not None and node.attributes.get("id") != "markdown-toc":
+            depth += node.tag == "ul"
+            node = node.parent
+        entries.append((depth, a.attributes["href"] or "", a.attributes["id"] or ""))
+    return entries
+
+
+def test_a_toc_list_is_kramdowns_table_of_contents_in_html_only() -> None:
+    post = parse_post(TOC_POST, "2024-05-02-guide.md")
+    # nested by level under the last heading of a lower level, as kramdown nests it
+    assert _toc(post.html) == [
+        (0, "#install", "markdown-toc-install"),
+        (1, "#on-linux--macos", "markdown-toc-on-linux--macos"),
+        (1, "#on-windows", "markdown-toc-on-windows"),
+        (0, "#use-it", "markdown-toc-use-it"),
+        (0, "#appendix", "markdown-toc-appendix"),
+    ]
+    assert post.html.index('id="markdown-toc"') < post.html.index("<h2")  # where the list was
+    ids, fragments = _targets(post.html)
+    assert [f for f in fragments if f not in ids] == [] and [i for i, n in ids.items() if n > 1] == []
+    # it is navigation: text, sections and the excerpt have none of it
+    assert post.text == "Intro.\nInstall\nOn Linux & macOS\nOn Windows\nUse it\nAppendix"
+    assert "kramdown replaces" not in post.html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "* TOC\n{:toc}\n\nNo heading at all.\n",  # nothing to list: no empty list either
+        "```\n* TOC\n{:toc}\n```\n\n## A heading\n",  # in code: code, not a table
+    ],
+)
+def test_no_table_of_contents_where_kramdown_writes_none(body: str) -> None:
+    post = parse_post(b"---\ntitle: t\n---\n" + body.encode(), "2024-05-03-t.md")
+    assert "markdown-toc" not in post.html
+
+
 def test_an_id_the_author_wrote_is_kept_and_other_attributes_are_not() -> None:
     html = parse_post(POST, "2024-05-01-notes.md").html
     assert '<p id="build">' in html

@@ -11,6 +11,10 @@ section shared from the blog (``post.html#setup``) reaches the same heading.
   marks) and links to ``#fn:NAME``; the note gets ``fn:NAME``, NAME being the label as written,
   and ends with a link back to each of its marks (``↩``, then ``↩<sup>2</sup>``...), as
   kramdown ends it. Only ``html`` has them: ``text`` is read before (they are navigation).
+- A ``{:toc}`` list becomes kramdown's table of contents where it stood: ``<ul id="markdown-toc">``,
+  an entry for each heading with an id (``<a href="#setup" id="markdown-toc-setup">``), nested by
+  level. The kramdown pass leaves an empty ``<div id="markdown-toc">`` in its place (TOC_MARK);
+  ``html`` only, as above.
 
 The ids an author wrote (``{: #id}``, ``<p id="build">``) are kept as written (core/sanitize.py).
 """
@@ -20,10 +24,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html import escape
+from typing import NamedTuple
 
 from postdrop.core.headings import HEADING, Heading
 
-__all__ = ["anchored"]
+__all__ = ["TOC_MARK", "anchored"]
+
+# Where the kramdown pass leaves a {:toc} list's place (core/kramdown.py): an empty block, no text
+TOC_MARK = '<div id="markdown-toc"></div>'
 
 # pulldown-cmark's footnote mark and note, as the kramdown pass leaves them
 _MARK = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
@@ -37,7 +45,39 @@ def anchored(html: str, headings: list[Heading]) -> str:
         html = _heading_ids(html, headings)
     if 'class="footnote-' in html:
         html = _footnote_ids(html)
+    if TOC_MARK in html:
+        html = html.replace(TOC_MARK, _table_of_contents(headings), 1)
     return html
+
+
+def _table_of_contents(headings: list[Heading]) -> str:
+    """kramdown's table of contents: a list of links to the headings that have ids, nested by
+    level (a heading is under the last one above it of a lower level); each entry's id is its
+    heading's, after ``markdown-toc-``."""
+    roots: list[_Entry] = []
+    open_: list[_Entry] = []  # the entries a deeper heading can go under, outermost first
+    for level, text, ident in headings:
+        if ident is None:
+            continue
+        entry = _Entry(level, text, ident, [])
+        while open_ and open_[-1].level >= level:
+            open_.pop()
+        (open_[-1].children if open_ else roots).append(entry)
+        open_.append(entry)
+    return f'<ul id="markdown-toc">{"".join(map(_entry_html, roots))}</ul>' if roots else ""
+
+
+class _Entry(NamedTuple):
+    level: int
+    text: str
+    ident: str
+    children: list[_Entry]
+
+
+def _entry_html(entry: _Entry) -> str:
+    ident = escape(entry.ident)
+    nested = f"<ul>{''.join(map(_entry_html, entry.children))}</ul>" if entry.children else ""
+    return f'<li><a href="#{ident}" id="markdown-toc-{ident}">{escape(entry.text)}</a>{nested}</li>'
 
 
 def _heading_ids(html: str, headings: list[Heading]) -> str:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyromark
 
+from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
@@ -461,7 +462,9 @@ def _toc_list(lined: str) -> str:
         start = _list_start(lines)
         if start is None:
             return lined  # no list above it: an attribute list of what it follows (dropped later)
-        return "\n".join(lines[:start]) + lined[match.end() :]
+        # a comment stands where the list was: anchors.py writes the table there, once the
+        # headings have their ids; the text has none of it (a comment is no text)
+        return "\n".join(lines[:start]) + f"\n\n{TOC_MARK}\n" + lined[match.end() :]
     return lined
 
 
