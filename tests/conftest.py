@@ -88,3 +88,19 @@ def eventually(check: Callable[[], Any], *, what: str, timeout: float = 30.0, ev
             raise AssertionError(f"{what}: not within {timeout:.0f} s")
         time.sleep(every)
     return result
+
+
+def toc_entries(html: str) -> list[tuple[int, str, str]]:
+    """The ``{:toc}`` table of contents in ``html`` (``ul#markdown-toc``): each entry's depth, link
+    target and own id, in order; empty when there is none."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    toc = LexborHTMLParser(html).css_first("ul#markdown-toc")
+    entries = []
+    for a in toc.css("a") if toc is not None else []:
+        depth, node = 0, a.parent
+        while node is not None and node.attributes.get("id") != "markdown-toc":
+            depth += node.tag == "ul"
+            node = node.parent
+        entries.append((depth, a.attributes.get("href") or "", a.attributes.get("id") or ""))
+    return entries

@@ -26,10 +26,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
-from tests.conftest import jekyll_world_sites
+from tests.conftest import jekyll_world_sites, toc_entries
 from tests.differential.compare import TYPOGRAPHY, text_problems
 from tests.differential.jekyll_site import JEKYLL, build, field_problems
 
@@ -116,28 +115,13 @@ def _date_problems(path: Path, ours: str | None, theirs: str) -> list[str]:
     return []
 
 
-def _toc_entries(html: str) -> list[tuple[int, str]]:
-    """A ``{:toc}`` table of contents: each entry's depth and link target, in order."""
-    toc = LexborHTMLParser(html).css_first("ul#markdown-toc")
-    if toc is None:
-        return []
-    entries = []
-    for a in toc.css("a"):
-        depth, node = 0, a.parent
-        while node is not None and node.attributes.get("id") != "markdown-toc":
-            depth += node.tag == "ul"
-            node = node.parent
-        entries.append((depth, a.attributes.get("href") or ""))
-    return entries
-
-
 @pytest.mark.parametrize("case", [pytest.param(c, id=_path_id(c)) for c in CASES if b"{:toc}" in c[1].read_bytes()])
 def test_a_table_of_contents_is_jekylls(case: tuple[str, Path], jekyll: dict[str, dict[str, dict[str, Any]]]) -> None:
     site, path = case
     if path.name not in jekyll[site]:
         pytest.skip("Jekyll reads no post from a file name without a date (postdrop does)")
-    theirs = _toc_entries(jekyll[site][path.name]["content"])
-    ours = _toc_entries(parse_post(path.read_bytes(), f"posts/{path.name}").html)
+    theirs = toc_entries(jekyll[site][path.name]["content"])
+    ours = toc_entries(parse_post(path.read_bytes(), f"posts/{path.name}").html)
     assert ours == theirs
 
 

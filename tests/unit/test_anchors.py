@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from postdrop import parse_post
 from postdrop.exceptions import PostRejected
-from tests.conftest import corpus_files, jekyll_world_sites
+from tests.conftest import corpus_files, jekyll_world_sites, toc_entries
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -102,24 +102,10 @@ Intro.
 """
 
 
-def _toc(html: str) -> list[tuple[int, str, str]]:
-    """The table of contents in ``html``: each entry's depth, link target and own id, in order."""
-    toc = LexborHTMLParser(html).css_first("ul#markdown-toc")
-    assert toc is not None, html
-    entries = []
-    for a in toc.css("a"):
-        depth, node = 0, a.parent
-        while node is not None and node.attributes.get("id") != "markdown-toc":
-            depth += node.tag == "ul"
-            node = node.parent
-        entries.append((depth, a.attributes["href"] or "", a.attributes["id"] or ""))
-    return entries
-
-
 def test_a_toc_list_is_kramdowns_table_of_contents_in_html_only() -> None:
     post = parse_post(TOC_POST, "2024-05-02-guide.md")
     # nested by level under the last heading of a lower level, as kramdown nests it
-    assert _toc(post.html) == [
+    assert toc_entries(post.html) == [
         (0, "#install", "markdown-toc-install"),
         (1, "#on-linux--macos", "markdown-toc-on-linux--macos"),
         (1, "#on-windows", "markdown-toc-on-windows"),
