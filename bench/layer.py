@@ -49,10 +49,10 @@ def build() -> Path:
                            (SOURCE / "functions", REPO / "functions")):  # fmt: skip
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(source, target, ignore=no_pyc)
-    # as shared/Makefile builds the layer: botocore's endpoints.json trimmed to postdrop's services
-    from postdrop.aws import write_trimmed_endpoints
+    # as shared/Makefile builds the layer: the botocore data postdrop's clients read, trimmed
+    from postdrop.aws import write_botocore_data
 
-    write_trimmed_endpoints(LAYER / "botocore", LAYER / "postdrop" / "botocore-data")
+    write_botocore_data(LAYER / "botocore", LAYER / "postdrop" / "botocore-data")
     for folder in (LAYER / "postdrop", FUNCTIONS):
         compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=_UNCHECKED)
     return LAYER

@@ -172,9 +172,9 @@ def _botocore_session() -> Any:
     return _Session()
 
 
-# Where the layer's build writes botocore's endpoints.json trimmed to the services a postdrop
-# process calls (``write_trimmed_endpoints``), in a folder named for the botocore it was made from.
-ENDPOINTS_DIR = Path(__file__).with_name("botocore-data")
+# Where the layer's build writes its copy of botocore's data (``write_botocore_data``), in a
+# folder named for the botocore it was made from.
+BOTOCORE_DATA_DIR = Path(__file__).with_name("botocore-data")
 
 
 def trimmed_endpoints(endpoints: dict[str, Any]) -> dict[str, Any]:
@@ -189,20 +189,62 @@ def trimmed_endpoints(endpoints: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_trimmed_endpoints(botocore_dir: Path, target: Path = ENDPOINTS_DIR) -> Path:
-    """Write ``trimmed_endpoints`` of the endpoints.json of the botocore package at ``botocore_dir``
-    (the layer's) to TARGET/<its version>/endpoints.json; the layer's build runs it."""
+_PROSE = frozenset({"documentation", "documentationUrl"})
+
+
+def model_without_docs(model: dict[str, Any]) -> dict[str, Any]:
+    """A botocore service model without the documentation of its operations and shapes, which
+    botocore reads only to write docstrings on demand: S3's model is 1.4 MB with it, 0.23 MB
+    without. Prose botocore does read (a client context parameter's) is kept."""
+
+    def bare(node: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in node.items() if key not in _PROSE}
+
+    def operation(op: dict[str, Any]) -> dict[str, Any]:
+        refs = {k: bare(op[k]) for k in ("input", "output") if k in op}
+        return bare(op) | refs | ({"errors": [bare(e) for e in op["errors"]]} if "errors" in op else {})
+
+    def shape(node: dict[str, Any]) -> dict[str, Any]:
+        refs = {k: bare(node[k]) for k in ("member", "key", "value") if k in node}
+        members = {"members": {n: bare(m) for n, m in node["members"].items()}} if "members" in node else {}
+        return bare(node) | refs | members
+
+    return bare(model) | {
+        "operations": {name: operation(op) for name, op in model["operations"].items()},
+        "shapes": {name: shape(node) for name, node in model["shapes"].items()},
+    }
+
+
+def write_botocore_data(botocore_dir: Path, target: Path = BOTOCORE_DATA_DIR) -> Path:
+    """Write, from the botocore package at ``botocore_dir`` (the layer's), to TARGET/<its version>/
+    (returned): ``trimmed_endpoints`` of its endpoints.json, and for each service postdrop calls,
+    its latest model without documentation (``model_without_docs``) and its endpoint rules, as
+    plain compact JSON. The same data a client reads, in less to read: no gzip, no prose. The
+    layer's build runs it; ``_loader`` reads it."""
+    import gzip  # noqa: PLC0415
     import re  # noqa: PLC0415
 
     source = (botocore_dir / "__init__.py").read_text(encoding="utf-8")
     found = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", source, re.MULTILINE)
     if found is None:
         raise ValueError(f"{botocore_dir}: no __version__ in botocore's __init__.py")
-    endpoints = json.loads((botocore_dir / "data" / "endpoints.json").read_text(encoding="utf-8"))
-    path = target / found[1] / "endpoints.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(trimmed_endpoints(endpoints), separators=(",", ":")), encoding="utf-8")
-    return path
+    folder, data = target / found[1], botocore_dir / "data"
+
+    def read(path: Path) -> Any:
+        return json.loads(gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes())
+
+    def write(path: Path, value: Any) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+
+    write(folder / "endpoints.json", trimmed_endpoints(read(data / "endpoints.json")))
+    for service in SERVICES:
+        versions = sorted(p for p in (data / service).iterdir() if any(p.glob("service-2.json*")))
+        latest = versions[-1]  # the version botocore's loader picks (the latest)
+        for name, transform in (("service-2", model_without_docs), ("endpoint-rule-set-1", lambda rules: rules)):
+            (file,) = latest.glob(f"{name}.json*")
+            write(folder / service / latest.name / f"{name}.json", transform(read(file)))
+    return folder
 
 
 def _loader(data_path: str | None) -> Any:
@@ -212,11 +254,13 @@ def _loader(data_path: str | None) -> Any:
       list, and botocore's own walks every service folder (some 450) to make it;
     - it reads JSON into plain dicts, not OrderedDicts (which a dict's order made
       redundant), with orjson: half of json's time on the service models;
-    - where the layer holds botocore's endpoints.json trimmed to postdrop's services (made
-      by its build from the same botocore: ENDPOINTS_DIR/<botocore's version>), it reads that:
-      40 KB, not 1.2 MB, some 6 to 11 ms less of each init (a client's largest part). As
-      botocore's own data it counts as built in: botocore hands a ruleset the legacy endpoint
-      of any other endpoints.json, which would change what its rules resolve.
+    - where the layer holds its copy of botocore's data (``write_botocore_data``, made by its
+      build from the same botocore: BOTOCORE_DATA_DIR/<botocore's version>), it reads that:
+      endpoints.json trimmed to postdrop's services (40 KB, not 1.2 MB, some 6 to 11 ms less
+      of each init), and each service's model without its prose and its endpoint rules, not
+      gzipped (S3's client: some 10 ms less). As botocore's own data it counts as built in:
+      botocore hands a ruleset the legacy endpoint of any other endpoints.json, which would
+      change what its rules resolve.
     """
     import botocore  # noqa: PLC0415
     import orjson  # noqa: PLC0415 - the parse core's already; read in half json's time
@@ -230,7 +274,7 @@ def _loader(data_path: str | None) -> Any:
             with open_method(full_path, "rb") as fp:
                 return orjson.loads(fp.read())
 
-    trimmed = ENDPOINTS_DIR / botocore.__version__
+    trimmed = BOTOCORE_DATA_DIR / botocore.__version__
 
     class _OnlyPostdropServices(Loader):
         def list_available_services(self, type_name: str) -> list[str]:

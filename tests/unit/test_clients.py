@@ -21,8 +21,9 @@ from postdrop.aws import (
     _rehearse,
     at_init,
     builtin_handler_kept,
+    model_without_docs,
     trimmed_endpoints,
-    write_trimmed_endpoints,
+    write_botocore_data,
 )
 from postdrop.config import ParseSettings
 from postdrop.core.normalize import parse_post
@@ -92,7 +93,7 @@ def test_the_loader_lists_only_postdrops_services_and_reads_the_same_models(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # Given botocore's own loader and postdrop's, without the layer's trimmed endpoints
-    monkeypatch.setattr("postdrop.aws.ENDPOINTS_DIR", tmp_path / "none")
+    monkeypatch.setattr("postdrop.aws.BOTOCORE_DATA_DIR", tmp_path / "none")
     theirs = botocore.session.get_session().get_component("data_loader")
     ours = _loader(None)
     # Then only the four services are available, and each model reads the same
@@ -335,48 +336,136 @@ def _outcome(resolver: Any, service: str, region: str, fips: bool, dualstack: bo
         return type(exc).__name__, str(exc)
 
 
-def _request_urls(clients: Clients) -> list[str]:
-    """Where each of postdrop's calls goes, from these clients (each stopped before it is sent)."""
+def _requests(clients: Clients) -> list[tuple[str, dict[str, str], bytes | str]]:
+    """Where each of postdrop's calls goes and what it carries, from these clients (each
+    stopped before it is sent)."""
 
     class Sent(Exception):
         pass
 
-    urls: list[str] = []
+    sent: list[tuple[str, dict[str, str], bytes | str]] = []
+    varies = {"authorization", "x-amz-date", "user-agent", "amz-sdk-invocation-id", "x-amz-security-token"}
 
     def stop(request: Any, **_: Any) -> None:
-        urls.append(request.url)
+        body = request.body or b""
+        headers = {k.lower(): str(v) for k, v in request.headers.items() if k.lower() not in varies}
+        sent.append((request.url, headers, body if isinstance(body, bytes | str) else body.read()))
         raise Sent
 
-    calls: list[tuple[Any, str, dict[str, Any]]] = [(clients.s3, "get_object", {"Bucket": "b-1", "Key": "posts/a.md"}),
-             (clients.dynamodb, "get_item", {"TableName": "t", "Key": {"post_id": {"S": "p"}}}),
-             (clients.sqs, "send_message", {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q", "MessageBody": "m"}),
-             (clients.sns, "publish", {"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": "m"})]  # fmt: skip
+    item = {":a": {"M": {"l": {"L": [{"N": "1"}]}}}}
+    attributes = {"tags": {"DataType": "String.Array", "StringValue": '["a"]'}}
+    calls: list[tuple[Any, str, dict[str, Any]]] = [
+        (clients.s3, "get_object", {"Bucket": "b-1", "Key": "posts/a.md"}),
+        (clients.s3, "put_object", {"Bucket": "b-1", "Key": "archive/a.json", "Body": b"{}"}),
+        (clients.dynamodb, "get_item", {"TableName": "t", "Key": {"post_id": {"S": "p"}}}),
+        (clients.dynamodb, "update_item", {"TableName": "t", "Key": {"post_id": {"S": "p"}},
+                                           "UpdateExpression": "SET a = :a", "ExpressionAttributeValues": item}),
+        (clients.sqs, "send_message_batch", {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q",
+                                             "Entries": [{"Id": "1", "MessageBody": "m"}]}),
+        (clients.sns, "publish_batch", {"TopicArn": "arn:aws:sns:us-east-1:1:t", "PublishBatchRequestEntries": [
+            {"Id": "1", "Message": "m", "MessageAttributes": attributes}]}),
+    ]  # fmt: skip
     for client, operation, parameters in calls:
         client.meta.events.register("before-send", stop)
         with pytest.raises(Sent):
             getattr(client, operation)(**parameters)
-    return urls
+    return sent
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "eu-central-1", "cn-north-1", "us-gov-west-1"])
-def test_a_layer_with_the_trimmed_endpoints_reads_them_and_calls_where_botocore_s_own_would(
+def test_a_layer_with_its_botocore_data_reads_it_and_calls_as_botocore_s_own_would(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, region: str
 ) -> None:
-    # Given a layer whose build trimmed botocore's endpoints.json, and real AWS (no endpoint override)
+    # Given a layer whose build wrote its copy of botocore's data, and real AWS (no endpoint override)
     from pathlib import Path
 
     for name, value in _LOCAL.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", region)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    expected = _request_urls(Clients())
-    written = write_trimmed_endpoints(Path(botocore.__file__).parent, tmp_path)
-    monkeypatch.setattr("postdrop.aws.ENDPOINTS_DIR", tmp_path)
+    expected = _requests(Clients())
+    written = write_botocore_data(Path(botocore.__file__).parent, tmp_path)
+    monkeypatch.setattr("postdrop.aws.BOTOCORE_DATA_DIR", tmp_path)
     # When clients are made
     clients = Clients()
-    # Then their session read the trimmed copy, as botocore's own data, and each call goes where it went
+    # Then their session read the layer's copy, endpoints as botocore's own data, and each call
+    # goes where it went, carrying the same request
     loader = clients._session._session.get_component("data_loader")
     data, path = loader.load_data_with_path("endpoints")
-    assert path == str(written.with_suffix("")) and loader.is_builtin_path(path)
+    assert path == str(written / "endpoints") and loader.is_builtin_path(path)
     assert data == trimmed_endpoints(_endpoints())
-    assert _request_urls(clients) == expected
+    model, path = loader.load_data_with_path("s3/2006-03-01/service-2")
+    assert path == str(written / "s3" / "2006-03-01" / "service-2")
+    assert "documentation" not in model["operations"]["GetObject"]
+    assert _requests(clients) == expected
+
+
+def _shape_tree(shape: Any, seen: set[str]) -> Any:
+    """Everything botocore reads of a shape but its prose, its members' shapes the same way."""
+    if shape is None:
+        return None
+    head = (shape.name, shape.type_name, shape.serialization, shape.metadata, getattr(shape, "enum", None))
+    if shape.name in seen:
+        return head
+    seen.add(shape.name)
+    members = getattr(shape, "members", None) or {}
+    nested = [getattr(shape, name, None) for name in ("member", "key", "value")]
+    return head, {n: _shape_tree(m, seen) for n, m in members.items()}, [_shape_tree(n, seen) for n in nested]
+
+
+def _operation_head(operation: Any) -> Any:
+    """What botocore reads of an operation besides its shapes."""
+    context = [(p.name, p.member_name) for p in operation.context_parameters]
+    head = (operation.http, operation.metadata, operation.endpoint_discovery, operation.static_context_parameters)
+    return head, context
+
+
+def test_the_layer_s_models_are_botocore_s_without_their_prose(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Given postdrop's loader reading the layer's copy of botocore's data, and botocore's own
+    from pathlib import Path
+
+    from botocore.model import ServiceModel
+
+    written = write_botocore_data(Path(botocore.__file__).parent, tmp_path)
+    monkeypatch.setattr("postdrop.aws.BOTOCORE_DATA_DIR", tmp_path)
+    theirs, loader = botocore.session.get_session().get_component("data_loader"), _loader(None)
+    for service in SERVICES:
+        full = theirs.load_service_model(service, "service-2")
+        version = full["metadata"]["apiVersion"]
+        ours, path = loader.load_data_with_path(f"{service}/{version}/service-2")
+        assert path == str(written / service / version / "service-2")
+        ours = loader.load_service_model(service, "service-2")  # with botocore's extras, as a client reads it
+        # Then each is the same model less its documentation (an operation, a shape or a member
+        # called "documentation" kept), every operation's shapes read alike by botocore,
+        assert any("documentation" in shape for shape in full["shapes"].values())
+        assert not any("documentation" in shape for shape in ours["shapes"].values())
+        assert ours == model_without_docs(full)
+        mine, model = ServiceModel(ours, service), ServiceModel(full, service)
+        assert mine.operation_names == model.operation_names
+        for name in model.operation_names:
+            a, b = mine.operation_model(name), model.operation_model(name)
+            assert _operation_head(a) == _operation_head(b)
+            for shape in ("input_shape", "output_shape"):
+                assert _shape_tree(getattr(a, shape), set()) == _shape_tree(getattr(b, shape), set())
+            assert [e.name for e in a.error_shapes] == [e.name for e in b.error_shapes]
+        # and its endpoint rules the same rules
+        rules, path = loader.load_data_with_path(f"{service}/{version}/endpoint-rule-set-1")
+        assert path == str(written / service / version / "endpoint-rule-set-1")
+        assert rules == theirs.load_service_model(service, "endpoint-rule-set-1")
+
+
+def test_prose_goes_and_names_stay() -> None:
+    # Given a model whose shape has a member called "documentation", and a client context parameter
+    model = {"documentation": "about", "clientContextParams": {"P": {"type": "boolean", "documentation": "read"}},
+             "operations": {"documentation": {"documentation": "x", "http": {},
+                                              "input": {"shape": "S", "documentation": "in"},
+                                              "errors": [{"shape": "E", "documentation": "err"}]}},
+             "shapes": {"S": {"type": "structure", "documentation": "y", "documentationUrl": "u",
+                              "members": {"documentation": {"shape": "T", "documentation": "z"}}},
+                        "L": {"type": "list", "member": {"shape": "S", "documentation": "w"}}}}  # fmt: skip
+    # Then the operations' and shapes' prose goes, every name and the parameter's prose stay
+    assert model_without_docs(model) == {
+        "clientContextParams": {"P": {"type": "boolean", "documentation": "read"}},
+        "operations": {"documentation": {"http": {}, "input": {"shape": "S"}, "errors": [{"shape": "E"}]}},
+        "shapes": {"S": {"type": "structure", "members": {"documentation": {"shape": "T"}}},
+                   "L": {"type": "list", "member": {"shape": "S"}}}}  # fmt: skip
