@@ -210,7 +210,7 @@ class _Reader:
             if len(self.open) > 0 and self.open[-1] in _LINKS:
                 self.brackets[-1][1] += 1
         else:
-            out += ["[", *inner, "][", label, "]"]
+            out += ["[", *inner, "][", " ".join(label.split()), "]"]  # the label on one line: the lines stay
         return close
 
     def _emphasis(self, at: int, out: list[str]) -> int:
