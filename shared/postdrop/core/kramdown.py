@@ -851,7 +851,13 @@ def _item_table(lines: list[str], code: list[bool], i: int, start: int, column: 
     if content.lstrip()[:1] in ("", "#", ">", "<") or not _has_cell_border(_ROW_CODE_SPAN.sub("", content)):
         return None  # (a border inside a code span that opaque.py left in the text is none either)
     j = i + 1
-    while j < len(lines) and not code[j] and _indent(lines[j]) >= column and _in_table(lines[j]):
+    while (
+        j < len(lines)
+        and not code[j]
+        and _indent(lines[j]) >= column
+        and _in_table(lines[j])
+        and _ANY_ITEM.match(lines[j]) is None  # a nested item: kramdown reads the item's text before it alone
+    ):
         j += 1
     if j < len(lines) and lines[j].strip() and _ANY_ITEM.match(lines[j]) is None:
         return None  # the item's paragraph goes on: its text is a paragraph
@@ -895,6 +901,11 @@ def _has_cell_border(line: str) -> bool:
         return False
     if "<" in line:
         line = _HTML_SPAN.sub("", line)
+        for tag in _SPAN_ELEMENT_OPEN.finditer(line):  # an element never closed runs to the end
+            name = tag.group(1).lower()
+            if name not in _VOID_TAG_NAMES and name not in _BLOCK_TAG_NAMES:
+                line = line[: tag.start()]
+                break
     return _CELL_BORDER.search(line) is not None
 
 
