@@ -1124,7 +1124,10 @@ def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     item of the other kind of list (``* x`` under a ``1.`` item, ``1. x`` under a ``*`` one) once
     a list or a blank line has come inside the item: kramdown's list reader takes it as a lazy
     line and indents it past the nested list's items, so it is text of the deepest paragraph.
-    CommonMark starts a list there. Its marker is escaped: CommonMark reads the lazy line too."""
+    CommonMark starts a list there. Its marker is escaped: CommonMark reads the lazy line too.
+    Before that (``  - x`` right under ``1. a``), the lazy line is the item's content, where it
+    opens a list: CommonMark starts a list of its own after the item; the line is indented to
+    the item's content, so CommonMark nests it there too."""
     out = list(lines)
     open_items: list[_Item] = []
     blank_above = True
@@ -1160,8 +1163,11 @@ def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
                 if ordered == item.ordered and indent - item.base <= min(item.column - item.base - 1, 3):
                     open_items.pop()  # a sibling: the item ends, and the new one opens below
                     break
-                if item.nested and ordered != item.ordered and indent - item.base <= 3:
-                    out[i] = _escape_at(line, len(marker.group(1)) + len(marker.group(2)) - 1)
+                if ordered != item.ordered and indent - item.base <= 3:
+                    if item.nested:
+                        out[i] = _escape_at(line, len(marker.group(1)) + len(marker.group(2)) - 1)
+                    else:  # kramdown reads the item's lazy lines as its content: a list in it
+                        out[i] = " " * item.column + line.expandtabs(4)[indent:]
                 marker = None  # a lazy line: kramdown keeps it in the item (as text, or a list there)
             break
         if marker is not None:
