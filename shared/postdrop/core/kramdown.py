@@ -1186,9 +1186,10 @@ def _escape_at(line: str, at: int) -> str:
     return f"{expanded[:at]}\\{expanded[at:]}"
 
 
-# searched in "\n" + text: a list marker alone on its line, at a block's start
+# searched in "\n" + text: a list marker alone on its line, at a block's start, or a "*", "+" or
+# "1." one anywhere (right under an item's line too, where kramdown reads it as the item's lazy text)
 # (a literal first character: re skips ahead to each line end; the first line is "\n" + "\n" + text's)
-_BARE_MARKER = _lazy(r"\n[ \t]*\n {0,3}(?:[*+-]|\d{1,9}\.)(?=\n|$)")
+_BARE_MARKER = _lazy(r"\n(?:[ \t]*\n {0,3}-|[ \t]*(?:[*+]|\d{1,9}\.))(?=\n|$)")
 
 
 def _has_bare_marker(text: str) -> bool:
@@ -1197,9 +1198,10 @@ def _has_bare_marker(text: str) -> bool:
 
 def _bare_markers(text: str) -> str:
     """A list marker with nothing after it (``*`` alone on a line) opens no item in kramdown, whose
-    item needs white space after its marker: it is a paragraph's text. CommonMark opens an empty
-    item. Its last character is escaped (under a paragraph's line, ``-`` is a setext underline in
-    both, and ``*`` text in both: those lines are left alone)."""
+    item needs white space after its marker: it is a paragraph's text, or, right under a list
+    item's line (``30.`` under ``29. x``), the item's lazy text. CommonMark opens an empty item.
+    Its last character is escaped (under a paragraph's line, ``-`` is a setext underline in both:
+    left alone, as under an item's line, where kramdown reads a heading)."""
     return _sub_in_prose(_BARE_MARKER, lambda m: f"{m.group(0)[:-1]}\\{m.group(0)[-1]}", "\n\n" + text)[2:]
 
 
