@@ -1360,14 +1360,14 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, at) + 1
     while start > 0 and not _NEW_SPAN_CONTEXT.match(text, start):
         above = text.rfind("\n", 0, start - 1) + 1
-        if not text[above : start - 1].strip():
+        if not text[above : start - 1].strip(" \t>"):  # a blank line (in a quote: its markers alone)
             break
         start = above
     end = text.find("\n", at)
     while end >= 0:
         below = text.find("\n", end + 1)
         line = text[end + 1 : len(text) if below < 0 else below]
-        if not line.strip() or _NEW_SPAN_CONTEXT.match(line):
+        if not line.strip(" \t>") or _NEW_SPAN_CONTEXT.match(line):
             break
         end = below
     return start, len(text) if end < 0 else end
