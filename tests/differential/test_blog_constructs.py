@@ -1362,6 +1362,37 @@ POSTS: dict[str, tuple[str, str]] = {
             "\tMap map = new TreeMap<String, String>();\n\treturn map;\n}\n</pre>\n\nDone.\n"
         ),
     ),
+    "2024-06-01-reference-across-lines.md": (
+        "title: A reference whose text runs over two lines",
+        (
+            "*Thanks to [the kind\nreviewers][] and [the docs\nteam][], the release went out.*\n"
+            "\n"
+            "[the kind reviewers]: https://example.com/reviewers\n"
+            "[the docs team]: https://example.com/docs\n"
+        ),
+    ),
+    "2024-06-02-bare-marker-in-a-list.md": (
+        "title: A bare marker under an item",
+        ("Steps:\n\n7. open the box\n8.\n9. close the box\n\nAnd:\n\n* one\n*\n* two\n"),
+    ),
+    "2024-06-03-quote-paragraphs-with-stars.md": (
+        "title: Stars in two paragraphs of a quote",
+        ("Examples:\n\n> (a) pick {one/*two} here.\n>\n> (b) and {*three/four} there.\n\nDone.\n"),
+    ),
+    "2024-06-04-item-tables-and-tags.md": (
+        "title: Pipes in list items",
+        (
+            "- H:|-[left]-[right]-|\n"
+            "    - the bars '|' stand for the edges\n"
+            "\n"
+            "- width:<length>|auto; the default is auto\n"
+            "- height:<length>; no bar here\n"
+        ),
+    ),
+    "2024-06-05-sub-items-two-spaces.md": (
+        "title: Sub-items indented two spaces",
+        ("1. `Open`\n  - read the file\n  - parse it\n1. `Close`\n  - flush\n\nDone.\n\n* a bullet\n1. a number under it\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
