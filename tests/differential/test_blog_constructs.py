@@ -1391,7 +1391,34 @@ POSTS: dict[str, tuple[str, str]] = {
     ),
     "2024-06-05-sub-items-two-spaces.md": (
         "title: Sub-items indented two spaces",
-        ("1. `Open`\n  - read the file\n  - parse it\n1. `Close`\n  - flush\n\nDone.\n\n* a bullet\n1. a number under it\n"),
+        (
+            "1. `Open`\n  - read the file\n  - parse it\n1. `Close`\n  - flush\n"
+            "\nDone.\n\n* a bullet\n1. a number under it\n"
+        ),
+    ),
+    "2024-06-06-code-in-a-quote.md": (
+        "title: Indented code in a quote",
+        (
+            "> The call:\n"
+            ">\n"
+            ">     run(*args, **opts)  # my_var_name\n"
+            ">     done **\n"
+            "\n"
+            "> Notes:\n"
+            "> - first point\n"
+            "> - second point\n"
+            ">\n"
+            "> **Steps**\n"
+            ">\n"
+            "> \t- not an item but code, *as* written\n"
+            "> \t- the second_line\n"
+            "\n"
+            ">\tone tab after the marker *too*\n"
+            "\n"
+            "> > nested\n"
+            "> >\n"
+            "> >     deep_code *x*\n"
+        ),
     ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}

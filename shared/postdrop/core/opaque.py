@@ -77,10 +77,12 @@ _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
 _HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)")
+_CANDIDATE = re.compile(
+    r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)"
+)
 _NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
 _NEXT_CANDIDATE = re.compile(
-    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
+    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
 )
 # a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
 # (group 2) and what follows it on its line (group 3)
@@ -331,6 +333,12 @@ def mask(text: str) -> Masked:
             flush()
             out.append(tokens.source(text[pos:quoted], block=True))
             pos = quoted + 1
+            continue
+        indented = _quoted_code(text, pos, line, blank_before) if ">" in line[:4] else None
+        if indented is not None:  # indented code in a quote: its lines as CommonMark reads them alike
+            flush()
+            out.append(tokens.source(indented[1], block=True))
+            pos = indented[0] + 1
             continue
         heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
         block_end = _block_end(
@@ -593,6 +601,71 @@ def _quoted_fence(text: str, pos: int, line: str) -> int | None:
             return end
         at = end + 1
     return None
+
+
+_QUOTE_LEVEL = re.compile(r" {0,3}> ?")  # kramdown takes one quote level off a line: its BLOCKQUOTE_START
+_QUOTED_ITEM = re.compile(r"[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]")
+
+
+def _quote_content(line: str) -> tuple[int, str]:
+    """A quote's line as kramdown's quotes read it: the levels taken off, down to a content that
+    opens with a tab or four spaces (indented code at that depth) or with no quote marker."""
+    depth = 0
+    while not _INDENT.match(line) and (level := _QUOTE_LEVEL.match(line)) is not None:
+        line = line[level.end() :]
+        depth += 1
+    return depth, line
+
+
+def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int, str] | None:
+    """Indented code inside a block quote, opening at ``line`` (at ``pos``): kramdown takes the
+    quote's markers off (`` {0,3}> ?`` a level) and reads a content that opens with a tab or four
+    spaces, at the quote's start or after a blank line in it, as code. CommonMark expands a tab
+    after the marker from the marker's column (``> \t- x`` is a list item to it). Where the code's
+    last line ends, and its lines written as CommonMark reads the same code: each level ``> ``,
+    then four spaces. None where a list item opens in the quote above (its content column decides)
+    or no code opens."""
+    depth, content = _quote_content(line)
+    if depth == 0 or not _INDENT.match(content) or not content.strip():
+        return None
+    above_end = pos - 1
+    above = text.rfind("\n", 0, max(above_end, 0)) + 1
+    if not blank_before and text[above:above_end].strip(" \t>"):
+        return None  # under a line of text: a paragraph's lazy line, no code
+    back = above
+    blank_below = True
+    for _ in range(LOOK_BACK):  # the quote's lines above: a list item among them leaves the line be
+        if back <= 0 or back > above_end:
+            break
+        quote_line = text[back : text.find("\n", back)]
+        if not quote_line.lstrip().startswith(">"):
+            break
+        if _QUOTED_ITEM.match(quote_line):
+            return None
+        text_line = quote_line.strip(" \t>")
+        if text_line and blank_below and _quote_content(quote_line)[1][:1] not in (" ", "\t"):
+            break  # text at the quote's margin after a blank line: no list above it goes on
+        blank_below = not text_line
+        back = text.rfind("\n", 0, back - 1) + 1
+    lead = "> " * depth
+    written = [lead + "    " + content[_INDENT.match(content).end() :]]  # type: ignore[union-attr]
+    last = pos + len(line)
+    at = last + 1
+    pending: list[str] = []  # blank quote lines, kept when code follows them
+    while at <= len(text):
+        end = _line_end(text, at)
+        below = text[at:end]
+        below_depth, below_content = _quote_content(below)
+        if below_depth == depth and _INDENT.match(below_content) and below_content.strip():
+            written += [*pending, lead + "    " + below_content[_INDENT.match(below_content).end() :]]  # type: ignore[union-attr]
+            pending = []
+            last = end
+        elif below.strip() and not below.strip(" \t>") and below.count(">") == depth:
+            pending.append(lead.rstrip())
+        else:
+            break
+        at = end + 1
+    return last, "\n".join(written)
 
 
 @cache
