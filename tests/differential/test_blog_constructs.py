@@ -1420,6 +1420,21 @@ POSTS: dict[str, tuple[str, str]] = {
             "> >     deep_code *x*\n"
         ),
     ),
+    "2024-06-07-emphasis-in-cells.md": (
+        "title: Emphasis inside table cells",
+        (
+            "Converting step by step:\n"
+            "\n"
+            "|   position   | output | stack |\n"
+            "| :----------: | :----: | :---: |\n"
+            "| **A**+B*C    |   A    |       |\n"
+            "| A**+**B*C    |   A    |   +   |\n"
+            "| A+B**\\***C  |   AB   |  +\\*  |\n"
+            "| snake_case_name | *a*b | x |\n"
+            "\n"
+            "- step**+**one | two\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

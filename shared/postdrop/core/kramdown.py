@@ -1320,9 +1320,36 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
             context = _emphasis_context(context, tag)
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
             context = _emphasis_context(context, tag, links=labels)
+        elif "[" not in context and "]" not in context and "{#" not in context and _is_table(text, start, end):
+            context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
+
+
+def _is_table(text: str, start: int, end: int) -> bool:
+    """Whether the span context ``text[start:end]`` is a table kramdown reads: table lines from a
+    block's start (or a list item's text) to a blank line or the end."""
+    below = text.find("\n", end + 1)
+    if end < len(text) and text[end + 1 : len(text) if below < 0 else below].strip(" \t>"):
+        return False  # no block boundary after it: a paragraph
+    lines = text[start:end].split("\n")
+    lead = _LINE_LEAD.match(lines[0])
+    at = 0 if lead is None else lead.end()
+    if "#" in lines[0][:at] or ":" in lines[0][:at] or not _opens_table(lines[0][at:], 0):
+        return False
+    return all(_in_table(line.lstrip(" \t>")) for line in lines[1:])
+
+
+def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
+    """A table row with kramdown's emphasis read in each cell on its own, as kramdown reads a
+    row's spans once it has split it at its borders."""
+    cells = _CELL_BORDER.split(line)
+    for k, cell in enumerate(cells):
+        if "*" in cell or "_" in cell or "~~" in cell:
+            body = cell.lstrip(" \t")
+            cells[k] = cell[: len(cell) - len(body)] + _emphasis_context(body, tag)
+    return "|".join(cells)
 
 
 # an emphasis pair both readers read alike: its delimiter after no word character and before no
