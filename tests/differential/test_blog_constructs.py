@@ -1435,6 +1435,29 @@ POSTS: dict[str, tuple[str, str]] = {
             "- step**+**one | two\n"
         ),
     ),
+    "2024-06-08-markdown-block-edges.md": (
+        "title: The edges of a markdown block",
+        (
+            '<div class="report" markdown="1">\n'
+            "## Costs\n"
+            "\n"
+            "| Hosting        | 4.50 EUR\n"
+            "|----------------|---------\n"
+            "| **Total**      | 4.50 EUR\n"
+            "</div>\n"
+            "\n"
+            '<div class="quote" markdown="1">\n'
+            "> \"It works well\"\\\n"
+            "> ---a reader\n"
+            "\n"
+            "One line\\\n"
+            "and the next, <span>in a\\\nspan</span>.\n"
+            "</div>\n"
+            "\n"
+            "Outside\\\n"
+            "a break.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -675,19 +675,31 @@ def _nothing(_match: re.Match[str]) -> str:
 
 def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """``<div markdown="1">`` ... ``</div>``: blank lines around the content make CommonMark end
-    the HTML block and read the content as Markdown, as kramdown does."""
+    the HTML block and read the content as Markdown, as kramdown does. kramdown reads the content
+    in place, its close tag right under it (no table there: _no_table_before_close), and
+    kramdown-parser-gfm turns no backslash at a line's end into a line break inside an element."""
     out: list[str] = []
     flags: list[bool] = []
     closing: list[str] = []  # the close tags still awaited, innermost last
     for line, is_code in zip(lines, code, strict=True):
         match = None if is_code else _MARKDOWN_ATTR.match(line)
         if closing and not is_code and line.strip().lower().startswith(f"</{closing[-1]}"):
+            if out and out[-1].strip() and not flags[-1]:
+                _no_table_before_close(out, flags)
             out += ["", line.strip(), ""]
             flags += [False, False, False]
             closing.pop()
             continue
         if match is None:
-            out.append(line.strip() if closing and not is_code else line)
+            inner = line.strip() if closing and not is_code else line
+            if (
+                closing
+                and inner.endswith("\\")
+                and not inner.startswith("<")
+                and (len(inner) - len(inner.rstrip("\\"))) % 2
+            ):
+                inner += "\\"  # kramdown-parser-gfm makes no line break of it inside an element
+            out.append(inner)
             flags.append(is_code)
             continue
         tag = match["tag"]
@@ -704,6 +716,21 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
             flags.append(False)
         closing.append(tag.lower())
     return out, flags
+
+
+def _no_table_before_close(out: list[str], flags: list[bool]) -> None:
+    """The lines right above an element's close tag (``</div>`` under them): kramdown reads the
+    element's content in place, where a table needs a blank line (or the end) after it, so table
+    lines there are a paragraph: their borders escaped, so that CommonMark reads no table."""
+    k = len(out)
+    while k > 0 and out[k - 1].strip() and not flags[k - 1] and _in_table(out[k - 1]):
+        k -= 1
+    if k == len(out) or (k > 0 and out[k - 1].strip()) or not _opens_table(out[k], 0):
+        return
+    rows = [_CELL_BORDER.sub(r"\\|", row) for row in out[k:]]
+    if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
+        rows = text_tags("\n".join(rows)).split("\n")
+    out[k:] = rows
 
 
 def _join_html_blocks(text: str) -> str:
