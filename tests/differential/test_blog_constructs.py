@@ -1458,6 +1458,25 @@ POSTS: dict[str, tuple[str, str]] = {
             "a break.\n"
         ),
     ),
+    "2024-06-09-terms-of-several-lines.md": (
+        "title: Definition terms over several lines",
+        (
+            "Downloads:\n"
+            "\n"
+            "* [the archive][tar]\n"
+            "  SIZE\n"
+            "  : 1024 bytes\n"
+            "\n"
+            "  SHA256\n"
+            "  : 0a1b2c\n"
+            "\n"
+            "Term *one*\n"
+            "Term two\n"
+            ": what both mean\n"
+            "\n"
+            "[tar]: https://example.com/archive.tar.gz\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

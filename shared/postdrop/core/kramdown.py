@@ -179,11 +179,34 @@ def render_kramdown(markdown: str) -> str:
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
     if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
         html = _LIST_START.sub("<ol>", html)
+    if "<dt>" in html:
+        html = _TERM.sub(_term_lines, html)
     if 'class="footnote-definition"' in html:
         html = _unreferenced_footnotes(html)
         if first_footnote != 1:
             html = _FOOTNOTE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_footnote - 1}", html)
     return masked.to_html(html)
+
+
+# a definition list's term of more than one line, as pulldown-cmark writes it
+_TERM = _lazy(r"<dt>((?:(?!</dt>)[^\n])*\n(?:(?!</dt>).)*)</dt>", re.DOTALL)
+_TAG_IN_TERM = _lazy(r"<(/?)([a-z][a-z0-9]*)[^>]*>")
+
+
+def _term_lines(match: re.Match[str]) -> str:
+    """kramdown makes each line of the paragraph above a definition a term of its own (``<dt>``);
+    pulldown-cmark one term of the lines. A term whose element runs over a line end is left."""
+    lines = match.group(1).split("\n")
+    for line in lines:
+        depth = 0
+        for tag in _TAG_IN_TERM.finditer(line):
+            if tag.group(2) not in _VOID_TAG_NAMES:
+                depth += -1 if tag.group(1) else 1
+            if depth < 0:
+                return match.group(0)
+        if depth:
+            return match.group(0)
+    return "\n".join(f"<dt>{line}</dt>" for line in lines if line.strip())
 
 
 # the number pulldown-cmark starts an ordered list at (its first item's): kramdown's lists start at 1
