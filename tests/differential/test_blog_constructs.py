@@ -1447,7 +1447,7 @@ POSTS: dict[str, tuple[str, str]] = {
             "</div>\n"
             "\n"
             '<div class="quote" markdown="1">\n'
-            "> \"It works well\"\\\n"
+            '> "It works well"\\\n'
             "> ---a reader\n"
             "\n"
             "One line\\\n"
