@@ -1477,6 +1477,20 @@ POSTS: dict[str, tuple[str, str]] = {
             "[tar]: https://example.com/archive.tar.gz\n"
         ),
     ),
+    "2024-06-10-math-with-a-class.md": (
+        "title: Math blocks with an attribute list",
+        (
+            "The activation:\n"
+            "\n"
+            "$$h_t = \\tanh(W x_t + b)$$ {: .text-center }\n"
+            "\n"
+            "and the weights:\n"
+            "\n"
+            "$$a_t = \\frac{e^{u_t}}{\\sum_k e^{u_k}}$${: .text-center }\n"
+            "\n"
+            "Done.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -385,6 +385,8 @@ def mask(text: str) -> Masked:
             if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
                 out.append(head + token)
                 prose.append(tail)
+            elif kind == "math" and tail.strip():  # a block attribute list: its class goes, as every class does
+                out.append(head + token)
             else:
                 out.append(head + token + tail)
         pos = last + 1
@@ -676,8 +678,14 @@ def _fence_close(mark: str) -> re.Pattern[str]:
     return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
 
 
+# a block attribute list right after a math block's closing "$$": kramdown's scanner reads it at
+# once (its "^" matches where the scan stands), so the "$$" ends a block there
+_MATH_IAL = re.compile(r"[ \t]*\{:(?![:/])[^}\n]{1,200}\}[ \t]*")
+
+
 def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
-    """``$$`` opening a block, to the next ``$$`` that ends its line and a block."""
+    """``$$`` opening a block, to the next ``$$`` that ends its line (or that a block attribute
+    list follows) and a block."""
     head = first[: first.index("$$")]
     size = len(text)
     at, start = pos, len(head) + 2
@@ -686,9 +694,12 @@ def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | 
         line = text[at:end]
         found = line.find("$$", start)
         if found >= 0:
-            if line[found + 2 :].strip() or (end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))):
+            after = line[found + 2 :]
+            if (after.strip() and _MATH_IAL.fullmatch(after) is None) or (
+                end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))
+            ):
                 return None  # math inside a paragraph: inline, read with the spans
-            return "math", end, head, line[found + 2 :]
+            return "math", end, head, after
         at, start = end + 1, 0
     return None
 
