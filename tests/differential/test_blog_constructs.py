@@ -1491,6 +1491,28 @@ POSTS: dict[str, tuple[str, str]] = {
             "Done.\n"
         ),
     ),
+    "2024-06-11-quoted-commands.md": (
+        "title: Commands in quotes",
+        (
+            "Remove the old service:\n"
+            "> ps aux | grep nginx | xargs kill\n"
+            "\n"
+            "The usage:\n"
+            "\n"
+            "> build [options] [file|folder]\n"
+            "\n"
+            "Install the viewer:\n"
+            ">\tsudo apt-get install less\n"
+            "\n"
+            "> a quote\n"
+            "lazy text\n"
+            ">\tstill *its* text\n"
+            "\n"
+            "> | key | value |\n"
+            "> |-----|-------|\n"
+            "> | a   | 1     |\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

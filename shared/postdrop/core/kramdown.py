@@ -842,6 +842,13 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
             flags.append(code[i])
             i += 1
             continue
+        if stripped[0] == ">" and not columns:
+            quoted = _quoted_table(lines, code, i)
+            if quoted is not None:
+                out += quoted[0]
+                flags += [False] * len(quoted[0])
+                i = quoted[1]
+                continue
         column = columns[-1] if columns else 0
         # a block opens after a blank line, or under a footnote's label with nothing after it
         starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
@@ -875,6 +882,45 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+_QUOTE_LEVEL = _lazy(r" {0,3}> ?")  # one level of a block quote's markers, as kramdown takes it off
+
+
+def _quote_depth(line: str) -> tuple[int, str]:
+    """A quote's line: its depth and its content, the levels taken off."""
+    depth = 0
+    while (level := _QUOTE_LEVEL.match(line)) is not None:
+        line = line[level.end() :]
+        depth += 1
+    return depth, line
+
+
+def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str], int] | None:
+    """Table lines inside a block quote (``> a | b``), from the line ``i`` where a block opens in
+    it (the quote's start, or after a blank line of it) to a blank line or the quote's end: a
+    table to kramdown, which reads a quote's content, its markers taken off, as blocks. The lines
+    out (a GFM table under the quote's markers, or text: their borders escaped) and the next
+    line's index; None where the lines open no block."""
+    depth, content = _quote_depth(lines[i])
+    above = lines[i - 1] if i > 0 else ""
+    if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")):
+        return None  # under a line of the quote's text
+    contents = []
+    j = i
+    while j < len(lines) and not code[j]:
+        below_depth, below = _quote_depth(lines[j])
+        if below_depth != depth or not _in_table(below):
+            break
+        contents.append(below)
+        j += 1
+    if not _opens_table(content, 0):
+        return None
+    ends_block = j == len(lines) or not lines[j].strip(" \t>")
+    prefix = "> " * depth
+    if ends_block and not all(_is_rule_row(row) for row in contents):
+        return [prefix + row for row in _written_table(contents)], j
+    return [_CELL_BORDER.sub(r"\\|", row) for row in lines[i:j]], j
 
 
 def _written_table(run: list[str]) -> list[str]:

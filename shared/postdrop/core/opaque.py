@@ -619,6 +619,22 @@ def _quote_content(line: str) -> tuple[int, str]:
     return depth, line
 
 
+def _quote_opens(text: str, above: int, above_end: int) -> bool:
+    """Whether a quote opens under the paragraph whose last line is ``text[above:above_end]``:
+    no line of it, back to a blank line, is a quote's (a quote's lazy lines go on the quote)."""
+    for _ in range(LOOK_BACK):
+        line = text[above:above_end]
+        if not line.strip():
+            return True
+        if line.lstrip(" ").startswith(">"):
+            return False
+        if above == 0:
+            return True
+        above_end = above - 1
+        above = text.rfind("\n", 0, above_end) + 1
+    return False
+
+
 def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int, str] | None:
     """Indented code inside a block quote, opening at ``line`` (at ``pos``): kramdown takes the
     quote's markers off (`` {0,3}> ?`` a level) and reads a content that opens with a tab or four
@@ -632,7 +648,7 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
         return None
     above_end = pos - 1
     above = text.rfind("\n", 0, max(above_end, 0)) + 1
-    if not blank_before and text[above:above_end].strip(" \t>"):
+    if not blank_before and text[above:above_end].strip(" \t>") and not _quote_opens(text, above, above_end):
         return None  # under a line of text: a paragraph's lazy line, no code
     back = above
     blank_below = True
