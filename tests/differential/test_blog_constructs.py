@@ -1513,6 +1513,31 @@ POSTS: dict[str, tuple[str, str]] = {
             "> | a   | 1     |\n"
         ),
     ),
+    "2024-06-12-tag-like-text-in-pre.md": (
+        "title: A tag-like word in a pre block",
+        (
+            "A closed one first:\n"
+            "\n"
+            "<pre>\n"
+            "<b>bold</b> and 1 < 2\n"
+            "</pre>\n"
+            "\n"
+            "The program:\n"
+            "\n"
+            "<pre>\n"
+            "#include <stdio.h>\n"
+            "int main(void) { return 0; }\n"
+            "</pre>\n"
+            "\n"
+            "### Building it\n"
+            "\n"
+            "Run *make* and then:\n"
+            "\n"
+            "<pre>\n"
+            "./main\n"
+            "</pre>\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -52,6 +52,7 @@ from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.spanhtml import (
     BLOCK_ELEMENTS,
     BLOCK_MODEL,
+    HTML_ELEMENTS,
     KRAMDOWN_TAG,
     MARKDOWN_CONTENT,
     NAME_START_CLASS,
@@ -376,6 +377,9 @@ def mask(text: str) -> Masked:
             out.append(lead + tokens.source(region[len(lead) :], block=True))
         elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
             out.append(tokens.rendered(region, _lazy_code(region), block=True))
+        elif kind == "nested raw":  # a raw element whose close tag an element inside it holds
+            body = region[: len(region) - len(tail)]
+            out.append(tokens.rendered(body, _nested_raw_html(body), block=True) + tail)
         else:
             body = region[len(head) : len(region) - len(tail)]
             out_html = _render_block(kind, body)
@@ -532,11 +536,90 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             below = text[at:end]
             found = below.lower().find(close_tag, start)
             if found >= 0:
+                if raw.group(1).lower() in ("pre", "textarea") and "<" in text[pos + raw.end() : at + found]:
+                    nested = _nested_raw_end(text, pos, raw.group(1).lower())
+                    if nested != at + found + len(close_tag):  # a tag inside holds the close tag as text
+                        return _nested_raw_block(text, pos, nested)
                 return "raw", end, "", below[found + len(close_tag) :]
             at, start = end + 1, 0
         unclosed[close_tag] = 0
         return None
     return None
+
+
+def _nested_raw_html(body: str) -> str:
+    """The HTML of a raw element read as _nested_raw_end reads it: its tags as written, a close
+    tag that closes no element open in it and a "<" that opens no tag escaped (text), the
+    elements still open closed at its end."""
+    stack: list[str] = []
+    pieces: list[str] = []
+    pos = at = 0
+    while (found := body.find("<", at)) >= 0:
+        end = body.find("-->", found + 4) + 3 if body.startswith("<!--", found) else 2
+        tag = None if end > 2 else KRAMDOWN_TAG.match(body, found)
+        if end > 2:
+            at = end
+            continue
+        if tag is not None and tag.group(2) is not None:
+            closed = tag.group(2)
+            if stack and (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
+                stack.pop()
+                at = tag.end()
+                continue
+            tag = None
+        if tag is None:
+            pieces += [body[pos:found], "&lt;"]
+            pos = at = found + 1
+            continue
+        opened = tag.group(1)
+        tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
+        if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
+            stack.append(tag_name)
+        at = tag.end()
+    pieces.append(body[pos:])
+    pieces += [f"</{tag_name}>" for tag_name in reversed(stack)]
+    return "".join(pieces)
+
+
+def _nested_raw_end(text: str, pos: int, name: str) -> int | None:
+    """Where kramdown's raw element ``name`` (``<pre>``, ``<textarea>``), whose open tag starts at
+    ``pos``, ends (after its close tag), or None: kramdown reads the tags inside as elements that
+    nest (``#include <stdio.h>`` opens one), and a close tag that is not the innermost element's
+    is text, so an element never closed inside takes the rest of the text."""
+    opening = KRAMDOWN_TAG.match(text, pos + text[pos:].index("<"))
+    if opening is None:
+        return None
+    stack = [name]
+    at = opening.end()
+    while (found := text.find("<", at)) >= 0:
+        if text.startswith("<!--", found):
+            close = text.find("-->", found + 4)
+            at = found + 1 if close < 0 else close + 3
+            continue
+        tag = KRAMDOWN_TAG.match(text, found)
+        if tag is None:
+            at = found + 1
+            continue
+        at = tag.end()
+        opened, closed = tag.group(1), tag.group(2)
+        if closed is not None:
+            if (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
+                stack.pop()
+                if not stack:
+                    return at
+        else:
+            tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
+            if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
+                stack.append(tag_name)
+    return None
+
+
+def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, str, str]:
+    """The raw block from ``pos`` to ``end`` (_nested_raw_end; None: to the end of the text)."""
+    if end is None:
+        return "nested raw", len(text), "", ""
+    last = _line_end(text, end)
+    return "nested raw", last, "", text[end:last]
 
 
 _ATX_LINE = re.compile(r"#{1,6}(?:[ \t]|$)", re.MULTILINE)
