@@ -1538,6 +1538,21 @@ POSTS: dict[str, tuple[str, str]] = {
             "</pre>\n"
         ),
     ),
+    "2024-06-13-emphasis-inside-spans.md": (
+        "title: Emphasis inside span elements",
+        (
+            '<span class="red">_**Result: the model learns **_</span><span class="red">_**the structure**_</span>'
+            '<span class="red">_**itself**_</span>\n'
+            "\n"
+            "Open *a <span>b* c</span> d* here.\n"
+            "\n"
+            'Also **bold <a href="/x">link** text</a> end**.\n'
+            "\n"
+            "<strong>*x*</strong> and *y* and <em>_z_</em>.\n"
+            "\n"
+            '<abbr title="x">*y*</abbr> and <sup>**2**</sup> and <sub>_i_</sub> and <span>a_b_c</span>.\n'
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

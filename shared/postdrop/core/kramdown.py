@@ -52,7 +52,7 @@ from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
-from postdrop.core.spanhtml import BLOCK_MODEL, UNQUOTED_VALUE, cell_tags, text_tags
+from postdrop.core.spanhtml import BLOCK_MODEL, KRAMDOWN_TAG, SPAN_ELEMENTS, UNQUOTED_VALUE, cell_tags, text_tags
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -1513,7 +1513,7 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if any(t.startswith("<") for t in texts if t) or any(
+    if any(t.startswith("<") and not _opens_with_span_tag(t) for t in texts if t) or any(
         _RULE_OR_UNDERLINE.fullmatch(t) and (i == 0 or not _STAR_RUN.fullmatch(t) or len(leads[i].expandtabs(4)) >= 4)
         for i, t in enumerate(texts)
         if t
@@ -1533,6 +1533,18 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
     else:
         read = emphasis(joined, tag).split("\n")
     return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
+
+
+def _opens_with_span_tag(line: str) -> bool:
+    """Whether ``line`` opens with a span element's open tag and has text after it: a paragraph's
+    line to CommonMark too (a tag alone on its line may open an HTML block)."""
+    tag = KRAMDOWN_TAG.match(line)
+    return (
+        tag is not None
+        and tag.group(1) is not None
+        and tag.group(1).lower() in SPAN_ELEMENTS
+        and bool(line[tag.end() :].strip())
+    )
 
 
 def _emphasis(text: str) -> str:
