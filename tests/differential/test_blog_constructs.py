@@ -1553,6 +1553,29 @@ POSTS: dict[str, tuple[str, str]] = {
             '<abbr title="x">*y*</abbr> and <sup>**2**</sup> and <sub>_i_</sub> and <span>a_b_c</span>.\n'
         ),
     ),
+    "2024-06-14-spaces-then-a-tab.md": (
+        "title: Lines indented with spaces then a tab",
+        (
+            "Setup:\n"
+            "\n"
+            "  \tnot code but *text* here\n"
+            "\n"
+            "Then:\n"
+            "\n"
+            " \t- not an item *either*\n"
+            "\n"
+            "  \t2. nor a numbered one\n"
+            "\n"
+            "- an item\n"
+            " \t- its lazy text\n"
+            "- another\n"
+            "\n"
+            "Quoted:\n"
+            "\n"
+            ">\t1. code in a quote\n"
+            ">\t2. its second line\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

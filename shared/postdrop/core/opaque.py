@@ -355,6 +355,10 @@ def mask(text: str) -> Masked:
             prose.append(f"{line[:at]}\\{line[at:]}")
             pos = end + 1
             continue
+        if kind.startswith("loose"):  # text: its marker escaped (and at a block's start its indentation gone)
+            prose.append(_loose_line(line if kind == "loose marker" else line.lstrip(" \t")))
+            pos = end + 1
+            continue
         flush()
         region = text[pos:last]
         if kind.startswith("fence:"):  # a fence indented inside its list item
@@ -481,6 +485,13 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     first_end = pos + len(line)
     indent = _columns(line)
     listed = indent >= 4 and _in_list(out, prose)
+    if line[:1] == " " and _SPACES_THEN_TAB.match(line) is not None:
+        # no INDENT (a tab or four spaces) opens the line: no code to kramdown, nor a list item, a
+        # quote or a heading (their markers follow at most three spaces): a line of text
+        if (blank_before or code_may_open) and not listed:
+            return "loose", first_end, "", ""
+        if _LOOSE_MARKER.match(line) is not None:
+            return "loose marker", first_end, "", ""
     if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
@@ -620,6 +631,20 @@ def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, s
         return "nested raw", len(text), "", ""
     last = _line_end(text, end)
     return "nested raw", last, "", text[end:last]
+
+
+_SPACES_THEN_TAB = re.compile(r" {1,3}\t")
+_LOOSE_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_BLOCK_MARK = re.compile(r"([ \t]*)(?:(\d{1,9})(?=[.)])|(?=[*+\-#>~`=|<:]))")
+
+
+def _loose_line(line: str) -> str:
+    """A line of text whose first character CommonMark could read as a block's marker, escaped."""
+    mark = _BLOCK_MARK.match(line)
+    if mark is None:
+        return line
+    at = mark.end()
+    return f"{line[:at]}\\{line[at:]}"
 
 
 _ATX_LINE = re.compile(r"#{1,6}(?:[ \t]|$)", re.MULTILINE)
