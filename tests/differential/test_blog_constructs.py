@@ -1576,6 +1576,17 @@ POSTS: dict[str, tuple[str, str]] = {
             ">\t2. its second line\n"
         ),
     ),
+    "2024-06-15-dotted-tag-names.md": (
+        "title: Header names in angle brackets",
+        (
+            "- `--stdints` converts C <stdint.h> types to Nim's\n"
+            "- and <math.h> functions too\n"
+            "\n"
+            "Include <stdio.h> first, then <my.config>settings</my.config> and more.\n"
+            "\n"
+            "The header `<vector.h>` in code, and [a link](<my file.html>).\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -52,7 +52,15 @@ from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
-from postdrop.core.spanhtml import BLOCK_MODEL, KRAMDOWN_TAG, SPAN_ELEMENTS, UNQUOTED_VALUE, cell_tags, text_tags
+from postdrop.core.spanhtml import (
+    BLOCK_MODEL,
+    DOTTED_TAG,
+    KRAMDOWN_TAG,
+    SPAN_ELEMENTS,
+    UNQUOTED_VALUE,
+    cell_tags,
+    text_tags,
+)
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -2128,7 +2136,12 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (
         lambda text: (
             "<" in text
-            and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None or UNQUOTED_VALUE.search(text) is not None)
+            and (
+                "</" in text
+                or _BLOCK_TAG_IN_CELL.search(text) is not None
+                or UNQUOTED_VALUE.search(text) is not None
+                or DOTTED_TAG.search(text) is not None
+            )
         ),
         text_tags,
     ),
