@@ -1587,6 +1587,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "The header `<vector.h>` in code, and [a link](<my file.html>).\n"
         ),
     ),
+    "2024-06-16-bare-hashes-and-underlines.md": (
+        "title: Bare hashes and dashes under a paragraph",
+        ("Notes kept in the body:\nlayout: none here\n---\n\n#\nHave a good day\n\n#### \n\nHey there!\n\n##\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

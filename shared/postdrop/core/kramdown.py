@@ -1309,6 +1309,17 @@ def _bare_markers(text: str) -> str:
     return _sub_in_prose(_BARE_MARKER, lambda m: f"{m.group(0)[:-1]}\\{m.group(0)[-1]}", "\n\n" + text)[2:]
 
 
+# searched in "\n" + text: a line of only "#" marks (kramdown-parser-gfm's heading needs text)
+_EMPTY_HEADING = _lazy(r"\n {0,3}#{1,6}[ \t]*(?=\n|$)")
+
+
+def _empty_headings(text: str) -> str:
+    """A line of only ``#`` (``####``) is no heading to kramdown-parser-gfm, whose ATX heading
+    needs text: it is a paragraph's text. CommonMark reads an empty heading; the first ``#`` is
+    escaped."""
+    return _sub_in_prose(_EMPTY_HEADING, lambda m: m.group(0).replace("#", "\\#", 1), "\n" + text)[1:]
+
+
 def _end_of_blocks(text: str) -> str:
     """A line of only ``^`` is kramdown's end-of-block marker. An empty HTML comment in its place
     ends the block above as kramdown's marker does (a paragraph, a list, an indented code
@@ -1694,6 +1705,7 @@ _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
+_SETEXT_DASHES = _lazy(r"-{3,}")  # a paragraph's underline that is its text: "---" an em dash too
 # searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it)
 _SPACED_DEFINITION = _lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
@@ -1986,7 +1998,7 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
         if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
             if not setext or run > 1:
-                text = _DASH_RUN.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
+                text = _SETEXT_DASHES.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
                 if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
                     at = len(text) - len(text.lstrip())
                     text = f"{text[:at]}\\{text[at:]}"
@@ -2119,6 +2131,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
+    (lambda text: "#" in text and _EMPTY_HEADING.search(_lined(text)) is not None, _empty_headings),
     (lambda text: _BARE_MARKER.search("\n\n" + text[:12] + "\n") is not None or _has_bare_marker(text), _bare_markers),
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
