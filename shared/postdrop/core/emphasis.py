@@ -52,6 +52,8 @@ _LINK_ID = re.compile(r"\s*?\[([^\]]+)?\]")
 _FOOTNOTE_MARK = re.compile(r"\[\^\w[\w-]*\]")
 _LINKS = ("a", "img")
 _CLOSE_TAG = re.compile(r"</([^\s/>]{1,200})\s*>")
+_ELEMENT_BUDGET = 50_000
+_MAX_ELEMENTS_OPEN = 2  # span elements read on their own inside one another, at most
 _MAX_OPEN = 20
 # kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
 # after something else (lines and all); its text is read on its own, emphasis and all
@@ -82,6 +84,7 @@ class _Reader:
         self.interesting = _INTERESTING_WITH_LINKS if links else _INTERESTING
         self.brackets: list[list[int]] = []  # for each link's text being read: its open brackets, its images
         self.crossed = False  # whether an emphasis opened in a link's text took one of its brackets
+        self.element_budget = _ELEMENT_BUDGET  # characters span elements never closed may be read over
 
     def spans(self, pos: int, stop: str | None, kind: str) -> tuple[bool, int, list[str]]:
         """Read from ``pos`` to ``stop`` (a delimiter that closes the element ``kind``; for a
@@ -173,15 +176,20 @@ class _Reader:
         html = lower in HTML_ELEMENTS
         if lower in BLOCK_ELEMENTS or lower in WITHOUT_BODY or (html and lower not in MARKDOWN_CONTENT):
             return None
-        if len(self.open) >= _MAX_OPEN:
-            return None
+        if (
+            len(self.open) >= _MAX_OPEN
+            or self.element_budget <= 0
+            or sum(kind[0] == "<" for kind in self.open) >= _MAX_ELEMENTS_OPEN
+        ):
+            return None  # read as before: a reading never closed costs a reading of the rest each
         key = f"<{lower if html else name}"
         self.open.append(key)
         try:
             found, end, inner = self.spans(tag.end(), "</", key)
         finally:
             self.open.pop()
-        if not found:
+        if not found:  # read again as before: what it read is read twice, within a budget
+            self.element_budget -= end - tag.end()
             return None
         close = _CLOSE_TAG.match(self.text, end)
         assert close is not None  # noqa: S101 - found at a close tag

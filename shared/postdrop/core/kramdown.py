@@ -912,8 +912,8 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
     line's index; None where the lines open no block."""
     depth, content = _quote_depth(lines[i])
     above = lines[i - 1] if i > 0 else ""
-    if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")):
-        return None  # under a line of the quote's text
+    if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")) or not _opens_table(content, 0):
+        return None  # under a line of the quote's text, or no table line
     contents = []
     j = i
     while j < len(lines) and not code[j]:
@@ -922,8 +922,6 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
             break
         contents.append(below)
         j += 1
-    if not _opens_table(content, 0):
-        return None
     ends_block = j == len(lines) or not lines[j].strip(" \t>")
     prefix = "> " * depth
     if ends_block and not all(_is_rule_row(row) for row in contents):

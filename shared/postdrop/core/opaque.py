@@ -565,8 +565,10 @@ def _nested_raw_html(body: str) -> str:
     stack: list[str] = []
     pieces: list[str] = []
     pos = at = 0
+    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
     while (found := body.find("<", at)) >= 0:
-        end = body.find("-->", found + 4) + 3 if body.startswith("<!--", found) else 2
+        end = body.find("-->", found + 4) + 3 if comments_close and body.startswith("<!--", found) else 2
+        comments_close = comments_close and (end != 2 or not body.startswith("<!--", found))
         tag = None if end > 2 else KRAMDOWN_TAG.match(body, found)
         if end > 2:
             at = end
@@ -602,9 +604,11 @@ def _nested_raw_end(text: str, pos: int, name: str) -> int | None:
         return None
     stack = [name]
     at = opening.end()
+    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
     while (found := text.find("<", at)) >= 0:
-        if text.startswith("<!--", found):
+        if comments_close and text.startswith("<!--", found):
             close = text.find("-->", found + 4)
+            comments_close = close >= 0
             at = found + 1 if close < 0 else close + 3
             continue
         tag = KRAMDOWN_TAG.match(text, found)
