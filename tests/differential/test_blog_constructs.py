@@ -1362,6 +1362,235 @@ POSTS: dict[str, tuple[str, str]] = {
             "\tMap map = new TreeMap<String, String>();\n\treturn map;\n}\n</pre>\n\nDone.\n"
         ),
     ),
+    "2024-06-01-reference-across-lines.md": (
+        "title: A reference whose text runs over two lines",
+        (
+            "*Thanks to [the kind\nreviewers][] and [the docs\nteam][], the release went out.*\n"
+            "\n"
+            "[the kind reviewers]: https://example.com/reviewers\n"
+            "[the docs team]: https://example.com/docs\n"
+        ),
+    ),
+    "2024-06-02-bare-marker-in-a-list.md": (
+        "title: A bare marker under an item",
+        ("Steps:\n\n7. open the box\n8.\n9. close the box\n\nAnd:\n\n* one\n*\n* two\n"),
+    ),
+    "2024-06-03-quote-paragraphs-with-stars.md": (
+        "title: Stars in two paragraphs of a quote",
+        ("Examples:\n\n> (a) pick {one/*two} here.\n>\n> (b) and {*three/four} there.\n\nDone.\n"),
+    ),
+    "2024-06-04-item-tables-and-tags.md": (
+        "title: Pipes in list items",
+        (
+            "- H:|-[left]-[right]-|\n"
+            "    - the bars '|' stand for the edges\n"
+            "\n"
+            "- width:<length>|auto; the default is auto\n"
+            "- height:<length>; no bar here\n"
+        ),
+    ),
+    "2024-06-05-sub-items-two-spaces.md": (
+        "title: Sub-items indented two spaces",
+        (
+            "1. `Open`\n  - read the file\n  - parse it\n1. `Close`\n  - flush\n"
+            "\nDone.\n\n* a bullet\n1. a number under it\n"
+        ),
+    ),
+    "2024-06-06-code-in-a-quote.md": (
+        "title: Indented code in a quote",
+        (
+            "> The call:\n"
+            ">\n"
+            ">     run(*args, **opts)  # my_var_name\n"
+            ">     done **\n"
+            "\n"
+            "> Notes:\n"
+            "> - first point\n"
+            "> - second point\n"
+            ">\n"
+            "> **Steps**\n"
+            ">\n"
+            "> \t- not an item but code, *as* written\n"
+            "> \t- the second_line\n"
+            "\n"
+            ">\tone tab after the marker *too*\n"
+            "\n"
+            "> > nested\n"
+            "> >\n"
+            "> >     deep_code *x*\n"
+        ),
+    ),
+    "2024-06-07-emphasis-in-cells.md": (
+        "title: Emphasis inside table cells",
+        (
+            "Converting step by step:\n"
+            "\n"
+            "|   position   | output | stack |\n"
+            "| :----------: | :----: | :---: |\n"
+            "| **A**+B*C    |   A    |       |\n"
+            "| A**+**B*C    |   A    |   +   |\n"
+            "| A+B**\\***C  |   AB   |  +\\*  |\n"
+            "| snake_case_name | *a*b | x |\n"
+            "\n"
+            "- step**+**one | two\n"
+        ),
+    ),
+    "2024-06-08-markdown-block-edges.md": (
+        "title: The edges of a markdown block",
+        (
+            '<div class="report" markdown="1">\n'
+            "## Costs\n"
+            "\n"
+            "| Hosting        | 4.50 EUR\n"
+            "|----------------|---------\n"
+            "| **Total**      | 4.50 EUR\n"
+            "</div>\n"
+            "\n"
+            '<div class="quote" markdown="1">\n'
+            '> "It works well"\\\n'
+            "> ---a reader\n"
+            "\n"
+            "One line\\\n"
+            "and the next, <span>in a\\\nspan</span>.\n"
+            "</div>\n"
+            "\n"
+            "Outside\\\n"
+            "a break.\n"
+        ),
+    ),
+    "2024-06-09-terms-of-several-lines.md": (
+        "title: Definition terms over several lines",
+        (
+            "Downloads:\n"
+            "\n"
+            "* [the archive][tar]\n"
+            "  SIZE\n"
+            "  : 1024 bytes\n"
+            "\n"
+            "  SHA256\n"
+            "  : 0a1b2c\n"
+            "\n"
+            "Term *one*\n"
+            "Term two\n"
+            ": what both mean\n"
+            "\n"
+            "[tar]: https://example.com/archive.tar.gz\n"
+        ),
+    ),
+    "2024-06-10-math-with-a-class.md": (
+        "title: Math blocks with an attribute list",
+        (
+            "The activation:\n"
+            "\n"
+            "$$h_t = \\tanh(W x_t + b)$$ {: .text-center }\n"
+            "\n"
+            "and the weights:\n"
+            "\n"
+            "$$a_t = \\frac{e^{u_t}}{\\sum_k e^{u_k}}$${: .text-center }\n"
+            "\n"
+            "Done.\n"
+        ),
+    ),
+    "2024-06-11-quoted-commands.md": (
+        "title: Commands in quotes",
+        (
+            "Remove the old service:\n"
+            "> ps aux | grep nginx | xargs kill\n"
+            "\n"
+            "The usage:\n"
+            "\n"
+            "> build [options] [file|folder]\n"
+            "\n"
+            "Install the viewer:\n"
+            ">\tsudo apt-get install less\n"
+            "\n"
+            "> a quote\n"
+            "lazy text\n"
+            ">\tstill *its* text\n"
+            "\n"
+            "> | key | value |\n"
+            "> |-----|-------|\n"
+            "> | a   | 1     |\n"
+        ),
+    ),
+    "2024-06-12-tag-like-text-in-pre.md": (
+        "title: A tag-like word in a pre block",
+        (
+            "A closed one first:\n"
+            "\n"
+            "<pre>\n"
+            "<b>bold</b> and 1 < 2\n"
+            "</pre>\n"
+            "\n"
+            "The program:\n"
+            "\n"
+            "<pre>\n"
+            "#include <stdio.h>\n"
+            "int main(void) { return 0; }\n"
+            "</pre>\n"
+            "\n"
+            "### Building it\n"
+            "\n"
+            "Run *make* and then:\n"
+            "\n"
+            "<pre>\n"
+            "./main\n"
+            "</pre>\n"
+        ),
+    ),
+    "2024-06-13-emphasis-inside-spans.md": (
+        "title: Emphasis inside span elements",
+        (
+            '<span class="red">_**Result: the model learns **_</span><span class="red">_**the structure**_</span>'
+            '<span class="red">_**itself**_</span>\n'
+            "\n"
+            "Open *a <span>b* c</span> d* here.\n"
+            "\n"
+            'Also **bold <a href="/x">link** text</a> end**.\n'
+            "\n"
+            "<strong>*x*</strong> and *y* and <em>_z_</em>.\n"
+            "\n"
+            '<abbr title="x">*y*</abbr> and <sup>**2**</sup> and <sub>_i_</sub> and <span>a_b_c</span>.\n'
+        ),
+    ),
+    "2024-06-14-spaces-then-a-tab.md": (
+        "title: Lines indented with spaces then a tab",
+        (
+            "Setup:\n"
+            "\n"
+            "  \tnot code but *text* here\n"
+            "\n"
+            "Then:\n"
+            "\n"
+            " \t- not an item *either*\n"
+            "\n"
+            "  \t2. nor a numbered one\n"
+            "\n"
+            "- an item\n"
+            " \t- its lazy text\n"
+            "- another\n"
+            "\n"
+            "Quoted:\n"
+            "\n"
+            ">\t1. code in a quote\n"
+            ">\t2. its second line\n"
+        ),
+    ),
+    "2024-06-15-dotted-tag-names.md": (
+        "title: Header names in angle brackets",
+        (
+            "- `--stdints` converts C <stdint.h> types to Nim's\n"
+            "- and <math.h> functions too\n"
+            "\n"
+            "Include <stdio.h> first, then <my.config>settings</my.config> and more.\n"
+            "\n"
+            "The header `<vector.h>` in code, and [a link](<my file.html>).\n"
+        ),
+    ),
+    "2024-06-16-bare-hashes-and-underlines.md": (
+        "title: Bare hashes and dashes under a paragraph",
+        ("Notes kept in the body:\nlayout: none here\n---\n\n#\nHave a good day\n\n#### \n\nHey there!\n\n##\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

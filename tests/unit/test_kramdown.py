@@ -753,3 +753,30 @@ def test_a_footnote_label_kramdown_does_not_read_is_text_and_its_definition_a_li
     # kramdown's labels start with an ASCII word character: "[^注]" is no footnote to it
     got = parse("A[^注] and B[^ok-1].\n\n[^注]: A note nobody sees.\n[^ok-1]: Shown.\n")
     assert got.text.split("\n") == ["A[^注] and B1.", "1", "Shown."]
+
+
+def test_code_inside_a_quote_is_code_and_no_rule_changes_it() -> None:
+    got = parse("> The call:\n>\n>     run(*args, **opts)  # my_var_name\n\n> para\n>\n> \t- not_an *item*\n")
+    assert "<code>run(*args, **opts)  # my_var_name\n</code>" in got.html
+    assert "<code>- not_an *item*\n</code>" in got.html
+    assert "<li>" not in got.html and "<em>" not in got.html
+
+
+def test_a_pre_block_with_a_tag_like_word_runs_as_kramdown_nests_its_tags() -> None:
+    got = parse("<pre>\n#include <stdio.h>\n</pre>\n\n## After\n\nText *em*.\n")
+    assert "<h2" not in got.html and "<em>" not in got.html  # the rest of the post is the pre's
+    assert "## After" in got.text and "*em*" in got.text
+    closed = parse("<pre>\n<b>bold</b> and 1 < 2\n</pre>\n\n## After\n")
+    assert '<h2 id="after">After</h2>' in closed.html
+
+
+def test_emphasis_is_read_cell_by_cell_and_inside_span_elements() -> None:
+    got = parse("| a | b |\n|---|---|\n| A**+**B | x_y_z |\n\n<span>_**one **_</span><span>_**two**_</span>\n")
+    assert "<td>A<strong>+</strong>B</td>" in got.html
+    assert "<span><em>**one **</em></span><span><em><strong>two</strong></em></span>" in got.html
+
+
+def test_a_reference_over_two_lines_in_emphasis_keeps_the_paragraph() -> None:
+    got = parse("*Thanks to [the\nteam][] for it.*\n\n[the team]: https://example.com/team\n")
+    assert '<em>Thanks to <a href="https://example.com/team"' in got.html
+    assert "the\nteam</a>" in got.html

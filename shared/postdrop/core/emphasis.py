@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from postdrop.core.spanhtml import KRAMDOWN_TAG
+from postdrop.core.spanhtml import BLOCK_ELEMENTS, HTML_ELEMENTS, KRAMDOWN_TAG, MARKDOWN_CONTENT, WITHOUT_BODY
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,6 +51,9 @@ _LINK_ID = re.compile(r"\s*?\[([^\]]+)?\]")
 # a footnote's mark: read before a link, as a whole
 _FOOTNOTE_MARK = re.compile(r"\[\^\w[\w-]*\]")
 _LINKS = ("a", "img")
+_CLOSE_TAG = re.compile(r"</([^\s/>]{1,200})\s*>")
+_ELEMENT_BUDGET = 50_000
+_MAX_ELEMENTS_OPEN = 2  # span elements read on their own inside one another, at most
 _MAX_OPEN = 20
 # kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
 # after something else (lines and all); its text is read on its own, emphasis and all
@@ -81,6 +84,7 @@ class _Reader:
         self.interesting = _INTERESTING_WITH_LINKS if links else _INTERESTING
         self.brackets: list[list[int]] = []  # for each link's text being read: its open brackets, its images
         self.crossed = False  # whether an emphasis opened in a link's text took one of its brackets
+        self.element_budget = _ELEMENT_BUDGET  # characters span elements never closed may be read over
 
     def spans(self, pos: int, stop: str | None, kind: str) -> tuple[bool, int, list[str]]:
         """Read from ``pos`` to ``stop`` (a delimiter that closes the element ``kind``; for a
@@ -109,6 +113,12 @@ class _Reader:
 
     def _closes(self, at: int, delimiter: str, kind: str, start: int) -> bool:
         text = self.text
+        if kind[0] == "<":  # an element: its close tag (an HTML element's in any case)
+            close = _CLOSE_TAG.match(text, at)
+            if close is None:
+                return False
+            name = close.group(1)
+            return f"<{name.lower() if name.lower() in HTML_ELEMENTS else name}" == kind
         if at <= start or text[at - 1].isspace():
             return False
         after = at + len(delimiter)
@@ -136,7 +146,12 @@ class _Reader:
             out += [self.tag("del"), *inner, self.tag("/del")]
             return strike.end()
         if char == "<":
-            tag = KRAMDOWN_TAG.match(text, at) or _AUTOLINK.match(text, at)
+            tag = KRAMDOWN_TAG.match(text, at)
+            if tag is not None and tag.group(1) is not None and not tag.group(0).endswith("/>"):
+                element = self._span_element(tag, out)
+                if element is not None:
+                    return element
+            tag = tag or _AUTOLINK.match(text, at)
             end = at + 1 if tag is None else tag.end()
             out.append(text[at:end])
             return end
@@ -150,6 +165,36 @@ class _Reader:
             out.append("\\]")
             return at + 1
         return self._emphasis(at, out)
+
+    def _span_element(self, tag: re.Match[str], out: list[str]) -> int | None:
+        """A span element (``<span>``, ``<a>``, ``<strong>``) whose close tag the reading of its
+        content finds: kramdown reads its content as spans on their own, so no emphasis crosses its
+        tags (``<span>_**a **_</span>`` emphasizes ``**a **``). Where the reading goes on after it;
+        None for another element, or one not closed so (read as before: its tag as written)."""
+        name = tag.group(1)
+        lower = name.lower()
+        html = lower in HTML_ELEMENTS
+        if lower in BLOCK_ELEMENTS or lower in WITHOUT_BODY or (html and lower not in MARKDOWN_CONTENT):
+            return None
+        if (
+            len(self.open) >= _MAX_OPEN
+            or self.element_budget <= 0
+            or sum(kind[0] == "<" for kind in self.open) >= _MAX_ELEMENTS_OPEN
+        ):
+            return None  # read as before: a reading never closed costs a reading of the rest each
+        key = f"<{lower if html else name}"
+        self.open.append(key)
+        try:
+            found, end, inner = self.spans(tag.end(), "</", key)
+        finally:
+            self.open.pop()
+        if not found:  # read again as before: what it read is read twice, within a budget
+            self.element_budget -= end - tag.end()
+            return None
+        close = _CLOSE_TAG.match(self.text, end)
+        assert close is not None  # noqa: S101 - found at a close tag
+        out += [tag.group(0), *inner, close.group(0)]
+        return close.end()
 
     def _link(self, at: int, out: list[str]) -> int:
         """kramdown's parse_link at ``at`` (``[`` or ``![``): an inline link or image, or its
@@ -210,7 +255,7 @@ class _Reader:
             if len(self.open) > 0 and self.open[-1] in _LINKS:
                 self.brackets[-1][1] += 1
         else:
-            out += ["[", *inner, "][", label, "]"]
+            out += ["[", *inner, "][", " ".join(label.split()), "]"]  # the label on one line: the lines stay
         return close
 
     def _emphasis(self, at: int, out: list[str]) -> int:

@@ -52,7 +52,15 @@ from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque import Masked, after_definition, mask
-from postdrop.core.spanhtml import BLOCK_MODEL, UNQUOTED_VALUE, cell_tags, text_tags
+from postdrop.core.spanhtml import (
+    BLOCK_MODEL,
+    DOTTED_TAG,
+    KRAMDOWN_TAG,
+    SPAN_ELEMENTS,
+    UNQUOTED_VALUE,
+    cell_tags,
+    text_tags,
+)
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -179,11 +187,34 @@ def render_kramdown(markdown: str) -> str:
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
     if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
         html = _LIST_START.sub("<ol>", html)
+    if "<dt>" in html:
+        html = _TERM.sub(_term_lines, html)
     if 'class="footnote-definition"' in html:
         html = _unreferenced_footnotes(html)
         if first_footnote != 1:
             html = _FOOTNOTE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_footnote - 1}", html)
     return masked.to_html(html)
+
+
+# a definition list's term of more than one line, as pulldown-cmark writes it
+_TERM = _lazy(r"<dt>((?:(?!</dt>)[^\n])*\n(?:(?!</dt>).)*)</dt>", re.DOTALL)
+_TAG_IN_TERM = _lazy(r"<(/?)([a-z][a-z0-9]*)[^>]*>")
+
+
+def _term_lines(match: re.Match[str]) -> str:
+    """kramdown makes each line of the paragraph above a definition a term of its own (``<dt>``);
+    pulldown-cmark one term of the lines. A term whose element runs over a line end is left."""
+    lines = match.group(1).split("\n")
+    for line in lines:
+        depth = 0
+        for tag in _TAG_IN_TERM.finditer(line):
+            if tag.group(2) not in _VOID_TAG_NAMES:
+                depth += -1 if tag.group(1) else 1
+            if depth < 0:
+                return match.group(0)
+        if depth:
+            return match.group(0)
+    return "\n".join(f"<dt>{line}</dt>" for line in lines if line.strip())
 
 
 # the number pulldown-cmark starts an ordered list at (its first item's): kramdown's lists start at 1
@@ -675,19 +706,31 @@ def _nothing(_match: re.Match[str]) -> str:
 
 def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """``<div markdown="1">`` ... ``</div>``: blank lines around the content make CommonMark end
-    the HTML block and read the content as Markdown, as kramdown does."""
+    the HTML block and read the content as Markdown, as kramdown does. kramdown reads the content
+    in place, its close tag right under it (no table there: _no_table_before_close), and
+    kramdown-parser-gfm turns no backslash at a line's end into a line break inside an element."""
     out: list[str] = []
     flags: list[bool] = []
     closing: list[str] = []  # the close tags still awaited, innermost last
     for line, is_code in zip(lines, code, strict=True):
         match = None if is_code else _MARKDOWN_ATTR.match(line)
         if closing and not is_code and line.strip().lower().startswith(f"</{closing[-1]}"):
+            if out and out[-1].strip() and not flags[-1]:
+                _no_table_before_close(out, flags)
             out += ["", line.strip(), ""]
             flags += [False, False, False]
             closing.pop()
             continue
         if match is None:
-            out.append(line.strip() if closing and not is_code else line)
+            inner = line.strip() if closing and not is_code else line
+            if (
+                closing
+                and inner.endswith("\\")
+                and not inner.startswith("<")
+                and (len(inner) - len(inner.rstrip("\\"))) % 2
+            ):
+                inner += "\\"  # kramdown-parser-gfm makes no line break of it inside an element
+            out.append(inner)
             flags.append(is_code)
             continue
         tag = match["tag"]
@@ -704,6 +747,21 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
             flags.append(False)
         closing.append(tag.lower())
     return out, flags
+
+
+def _no_table_before_close(out: list[str], flags: list[bool]) -> None:
+    """The lines right above an element's close tag (``</div>`` under them): kramdown reads the
+    element's content in place, where a table needs a blank line (or the end) after it, so table
+    lines there are a paragraph: their borders escaped, so that CommonMark reads no table."""
+    k = len(out)
+    while k > 0 and out[k - 1].strip() and not flags[k - 1] and _in_table(out[k - 1]):
+        k -= 1
+    if k == len(out) or (k > 0 and out[k - 1].strip()) or not _opens_table(out[k], 0):
+        return
+    rows = [_CELL_BORDER.sub(r"\\|", row) for row in out[k:]]
+    if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
+        rows = text_tags("\n".join(rows)).split("\n")
+    out[k:] = rows
 
 
 def _join_html_blocks(text: str) -> str:
@@ -792,6 +850,13 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
             flags.append(code[i])
             i += 1
             continue
+        if stripped[0] == ">" and not columns:
+            quoted = _quoted_table(lines, code, i)
+            if quoted is not None:
+                out += quoted[0]
+                flags += [False] * len(quoted[0])
+                i = quoted[1]
+                continue
         column = columns[-1] if columns else 0
         # a block opens after a blank line, or under a footnote's label with nothing after it
         starts_block = i == 0 or not lines[i - 1].strip() or _FOOTNOTE_OPEN.fullmatch(lines[i - 1]) is not None
@@ -827,6 +892,43 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     return out, flags
 
 
+_QUOTE_LEVEL = _lazy(r" {0,3}> ?")  # one level of a block quote's markers, as kramdown takes it off
+
+
+def _quote_depth(line: str) -> tuple[int, str]:
+    """A quote's line: its depth and its content, the levels taken off."""
+    depth = 0
+    while (level := _QUOTE_LEVEL.match(line)) is not None:
+        line = line[level.end() :]
+        depth += 1
+    return depth, line
+
+
+def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str], int] | None:
+    """Table lines inside a block quote (``> a | b``), from the line ``i`` where a block opens in
+    it (the quote's start, or after a blank line of it) to a blank line or the quote's end: a
+    table to kramdown, which reads a quote's content, its markers taken off, as blocks. The lines
+    out (a GFM table under the quote's markers, or text: their borders escaped) and the next
+    line's index; None where the lines open no block."""
+    depth, content = _quote_depth(lines[i])
+    above = lines[i - 1] if i > 0 else ""
+    if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")) or not _opens_table(content, 0):
+        return None  # under a line of the quote's text, or no table line
+    contents = []
+    j = i
+    while j < len(lines) and not code[j]:
+        below_depth, below = _quote_depth(lines[j])
+        if below_depth != depth or not _in_table(below):
+            break
+        contents.append(below)
+        j += 1
+    ends_block = j == len(lines) or not lines[j].strip(" \t>")
+    prefix = "> " * depth
+    if ends_block and not all(_is_rule_row(row) for row in contents):
+        return [prefix + row for row in _written_table(contents)], j
+    return [_CELL_BORDER.sub(r"\\|", row) for row in lines[i:j]], j
+
+
 def _written_table(run: list[str]) -> list[str]:
     """The lines of one kramdown table, as GFM's, at the first line's margin."""
     margin = run[0][: len(run[0]) - len(run[0].lstrip(" "))]
@@ -851,7 +953,13 @@ def _item_table(lines: list[str], code: list[bool], i: int, start: int, column: 
     if content.lstrip()[:1] in ("", "#", ">", "<") or not _has_cell_border(_ROW_CODE_SPAN.sub("", content)):
         return None  # (a border inside a code span that opaque.py left in the text is none either)
     j = i + 1
-    while j < len(lines) and not code[j] and _indent(lines[j]) >= column and _in_table(lines[j]):
+    while (
+        j < len(lines)
+        and not code[j]
+        and _indent(lines[j]) >= column
+        and _in_table(lines[j])
+        and _ANY_ITEM.match(lines[j]) is None  # a nested item: kramdown reads the item's text before it alone
+    ):
         j += 1
     if j < len(lines) and lines[j].strip() and _ANY_ITEM.match(lines[j]) is None:
         return None  # the item's paragraph goes on: its text is a paragraph
@@ -895,6 +1003,11 @@ def _has_cell_border(line: str) -> bool:
         return False
     if "<" in line:
         line = _HTML_SPAN.sub("", line)
+        for tag in _SPAN_ELEMENT_OPEN.finditer(line):  # an element never closed runs to the end
+            name = tag.group(1).lower()
+            if name not in _VOID_TAG_NAMES and name not in _BLOCK_TAG_NAMES:
+                line = line[: tag.start()]
+                break
     return _CELL_BORDER.search(line) is not None
 
 
@@ -1113,7 +1226,10 @@ def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     item of the other kind of list (``* x`` under a ``1.`` item, ``1. x`` under a ``*`` one) once
     a list or a blank line has come inside the item: kramdown's list reader takes it as a lazy
     line and indents it past the nested list's items, so it is text of the deepest paragraph.
-    CommonMark starts a list there. Its marker is escaped: CommonMark reads the lazy line too."""
+    CommonMark starts a list there. Its marker is escaped: CommonMark reads the lazy line too.
+    Before that (``  - x`` right under ``1. a``), the lazy line is the item's content, where it
+    opens a list: CommonMark starts a list of its own after the item; the line is indented to
+    the item's content, so CommonMark nests it there too."""
     out = list(lines)
     open_items: list[_Item] = []
     blank_above = True
@@ -1149,8 +1265,11 @@ def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
                 if ordered == item.ordered and indent - item.base <= min(item.column - item.base - 1, 3):
                     open_items.pop()  # a sibling: the item ends, and the new one opens below
                     break
-                if item.nested and ordered != item.ordered and indent - item.base <= 3:
-                    out[i] = _escape_at(line, len(marker.group(1)) + len(marker.group(2)) - 1)
+                if ordered != item.ordered and indent - item.base <= 3:
+                    if item.nested:
+                        out[i] = _escape_at(line, len(marker.group(1)) + len(marker.group(2)) - 1)
+                    else:  # kramdown reads the item's lazy lines as its content: a list in it
+                        out[i] = " " * item.column + line.expandtabs(4)[indent:]
                 marker = None  # a lazy line: kramdown keeps it in the item (as text, or a list there)
             break
         if marker is not None:
@@ -1169,9 +1288,10 @@ def _escape_at(line: str, at: int) -> str:
     return f"{expanded[:at]}\\{expanded[at:]}"
 
 
-# searched in "\n" + text: a list marker alone on its line, at a block's start
+# searched in "\n" + text: a list marker alone on its line, at a block's start, or a "*", "+" or
+# "1." one anywhere (right under an item's line too, where kramdown reads it as the item's lazy text)
 # (a literal first character: re skips ahead to each line end; the first line is "\n" + "\n" + text's)
-_BARE_MARKER = _lazy(r"\n[ \t]*\n {0,3}(?:[*+-]|\d{1,9}\.)(?=\n|$)")
+_BARE_MARKER = _lazy(r"\n(?:[ \t]*\n {0,3}-|[ \t]*(?:[*+]|\d{1,9}\.))(?=\n|$)")
 
 
 def _has_bare_marker(text: str) -> bool:
@@ -1180,10 +1300,22 @@ def _has_bare_marker(text: str) -> bool:
 
 def _bare_markers(text: str) -> str:
     """A list marker with nothing after it (``*`` alone on a line) opens no item in kramdown, whose
-    item needs white space after its marker: it is a paragraph's text. CommonMark opens an empty
-    item. Its last character is escaped (under a paragraph's line, ``-`` is a setext underline in
-    both, and ``*`` text in both: those lines are left alone)."""
+    item needs white space after its marker: it is a paragraph's text, or, right under a list
+    item's line (``30.`` under ``29. x``), the item's lazy text. CommonMark opens an empty item.
+    Its last character is escaped (under a paragraph's line, ``-`` is a setext underline in both:
+    left alone, as under an item's line, where kramdown reads a heading)."""
     return _sub_in_prose(_BARE_MARKER, lambda m: f"{m.group(0)[:-1]}\\{m.group(0)[-1]}", "\n\n" + text)[2:]
+
+
+# searched in "\n" + text: a line of only "#" marks (kramdown-parser-gfm's heading needs text)
+_EMPTY_HEADING = _lazy(r"\n {0,3}#{1,6}[ \t]*(?=\n|$)")
+
+
+def _empty_headings(text: str) -> str:
+    """A line of only ``#`` (``####``) is no heading to kramdown-parser-gfm, whose ATX heading
+    needs text: it is a paragraph's text. CommonMark reads an empty heading; the first ``#`` is
+    escaped."""
+    return _sub_in_prose(_EMPTY_HEADING, lambda m: m.group(0).replace("#", "\\#", 1), "\n" + text)[1:]
 
 
 def _end_of_blocks(text: str) -> str:
@@ -1301,9 +1433,36 @@ def _kramdown_emphasis(text: str, masked: Masked) -> str:
             context = _emphasis_context(context, tag)
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
             context = _emphasis_context(context, tag, links=labels)
+        elif "[" not in context and "]" not in context and "{#" not in context and _is_table(text, start, end):
+            context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
+
+
+def _is_table(text: str, start: int, end: int) -> bool:
+    """Whether the span context ``text[start:end]`` is a table kramdown reads: table lines from a
+    block's start (or a list item's text) to a blank line or the end."""
+    below = text.find("\n", end + 1)
+    if end < len(text) and text[end + 1 : len(text) if below < 0 else below].strip(" \t>"):
+        return False  # no block boundary after it: a paragraph
+    lines = text[start:end].split("\n")
+    lead = _LINE_LEAD.match(lines[0])
+    at = 0 if lead is None else lead.end()
+    if "#" in lines[0][:at] or ":" in lines[0][:at] or not _opens_table(lines[0][at:], 0):
+        return False
+    return all(_in_table(line.lstrip(" \t>")) for line in lines[1:])
+
+
+def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
+    """A table row with kramdown's emphasis read in each cell on its own, as kramdown reads a
+    row's spans once it has split it at its borders."""
+    cells = _CELL_BORDER.split(line)
+    for k, cell in enumerate(cells):
+        if "*" in cell or "_" in cell or "~~" in cell:
+            body = cell.lstrip(" \t")
+            cells[k] = cell[: len(cell) - len(body)] + _emphasis_context(body, tag)
+    return "|".join(cells)
 
 
 # an emphasis pair both readers read alike: its delimiter after no word character and before no
@@ -1341,14 +1500,14 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, at) + 1
     while start > 0 and not _NEW_SPAN_CONTEXT.match(text, start):
         above = text.rfind("\n", 0, start - 1) + 1
-        if not text[above : start - 1].strip():
+        if not text[above : start - 1].strip(" \t>"):  # a blank line (in a quote: its markers alone)
             break
         start = above
     end = text.find("\n", at)
     while end >= 0:
         below = text.find("\n", end + 1)
         line = text[end + 1 : len(text) if below < 0 else below]
-        if not line.strip() or _NEW_SPAN_CONTEXT.match(line):
+        if not line.strip(" \t>") or _NEW_SPAN_CONTEXT.match(line):
             break
         end = below
     return start, len(text) if end < 0 else end
@@ -1371,7 +1530,7 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)
-    if any(t.startswith("<") for t in texts if t) or any(
+    if any(t.startswith("<") and not _opens_with_span_tag(t) for t in texts if t) or any(
         _RULE_OR_UNDERLINE.fullmatch(t) and (i == 0 or not _STAR_RUN.fullmatch(t) or len(leads[i].expandtabs(4)) >= 4)
         for i, t in enumerate(texts)
         if t
@@ -1391,6 +1550,18 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
     else:
         read = emphasis(joined, tag).split("\n")
     return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
+
+
+def _opens_with_span_tag(line: str) -> bool:
+    """Whether ``line`` opens with a span element's open tag and has text after it: a paragraph's
+    line to CommonMark too (a tag alone on its line may open an HTML block)."""
+    tag = KRAMDOWN_TAG.match(line)
+    return (
+        tag is not None
+        and tag.group(1) is not None
+        and tag.group(1).lower() in SPAN_ELEMENTS
+        and bool(line[tag.end() :].strip())
+    )
 
 
 def _emphasis(text: str) -> str:
@@ -1532,6 +1703,7 @@ _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
+_SETEXT_DASHES = _lazy(r"-{3,}")  # a paragraph's underline that is its text: "---" an em dash too
 # searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it)
 _SPACED_DEFINITION = _lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
@@ -1824,7 +1996,7 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
         if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
             if not setext or run > 1:
-                text = _DASH_RUN.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
+                text = _SETEXT_DASHES.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
                 if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
                     at = len(text) - len(text.lstrip())
                     text = f"{text[:at]}\\{text[at:]}"
@@ -1957,6 +2129,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), _end_of_blocks),
+    (lambda text: "#" in text and _EMPTY_HEADING.search(_lined(text)) is not None, _empty_headings),
     (lambda text: _BARE_MARKER.search("\n\n" + text[:12] + "\n") is not None or _has_bare_marker(text), _bare_markers),
     (lambda text: _numbered_lines(text)[0], _paren_items),
     (lambda text: "\\" in text and _ANY_FOREIGN_ESCAPE.search(text) is not None, _kramdown_escapes),
@@ -1974,7 +2147,12 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (
         lambda text: (
             "<" in text
-            and ("</" in text or _BLOCK_TAG_IN_CELL.search(text) is not None or UNQUOTED_VALUE.search(text) is not None)
+            and (
+                "</" in text
+                or _BLOCK_TAG_IN_CELL.search(text) is not None
+                or UNQUOTED_VALUE.search(text) is not None
+                or DOTTED_TAG.search(text) is not None
+            )
         ),
         text_tags,
     ),

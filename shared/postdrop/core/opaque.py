@@ -52,6 +52,7 @@ from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.spanhtml import (
     BLOCK_ELEMENTS,
     BLOCK_MODEL,
+    HTML_ELEMENTS,
     KRAMDOWN_TAG,
     MARKDOWN_CONTENT,
     NAME_START_CLASS,
@@ -77,10 +78,12 @@ _SOURCE_TOKEN = re.compile("\U000ffffa[\U00100000-\U0010fffd]{2}")
 _HTML_TOKEN = re.compile("\U000ffffb[\U00100000-\U0010fffd]{2}")
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)")
+_CANDIDATE = re.compile(
+    r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)"
+)
 _NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
 _NEXT_CANDIDATE = re.compile(
-    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~)| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
+    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
 )
 # a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
 # (group 2) and what follows it on its line (group 3)
@@ -332,6 +335,12 @@ def mask(text: str) -> Masked:
             out.append(tokens.source(text[pos:quoted], block=True))
             pos = quoted + 1
             continue
+        indented = _quoted_code(text, pos, line, blank_before) if ">" in line[:4] else None
+        if indented is not None:  # indented code in a quote: its lines as CommonMark reads them alike
+            flush()
+            out.append(tokens.source(indented[1], block=True))
+            pos = indented[0] + 1
+            continue
         heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
         block_end = _block_end(
             text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
@@ -344,6 +353,10 @@ def mask(text: str) -> Masked:
         if kind == "text":  # escaped, so that CommonMark reads text too
             at = len(line) - len(line.lstrip())
             prose.append(f"{line[:at]}\\{line[at:]}")
+            pos = end + 1
+            continue
+        if kind.startswith("loose"):  # text: its marker escaped (and at a block's start its indentation gone)
+            prose.append(_loose_line(line if kind == "loose marker" else line.lstrip(" \t")))
             pos = end + 1
             continue
         flush()
@@ -368,6 +381,9 @@ def mask(text: str) -> Masked:
             out.append(lead + tokens.source(region[len(lead) :], block=True))
         elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
             out.append(tokens.rendered(region, _lazy_code(region), block=True))
+        elif kind == "nested raw":  # a raw element whose close tag an element inside it holds
+            body = region[: len(region) - len(tail)]
+            out.append(tokens.rendered(body, _nested_raw_html(body), block=True) + tail)
         else:
             body = region[len(head) : len(region) - len(tail)]
             out_html = _render_block(kind, body)
@@ -377,6 +393,8 @@ def mask(text: str) -> Masked:
             if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
                 out.append(head + token)
                 prose.append(tail)
+            elif kind == "math" and tail.strip():  # a block attribute list: its class goes, as every class does
+                out.append(head + token)
             else:
                 out.append(head + token + tail)
         pos = last + 1
@@ -467,6 +485,13 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     first_end = pos + len(line)
     indent = _columns(line)
     listed = indent >= 4 and _in_list(out, prose)
+    if line[:1] == " " and _SPACES_THEN_TAB.match(line) is not None:
+        # no INDENT (a tab or four spaces) opens the line: no code to kramdown, nor a list item, a
+        # quote or a heading (their markers follow at most three spaces): a line of text
+        if (blank_before or code_may_open) and not listed:
+            return "loose", first_end, "", ""
+        if _LOOSE_MARKER.match(line) is not None:
+            return "loose marker", first_end, "", ""
     if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
@@ -522,11 +547,108 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             below = text[at:end]
             found = below.lower().find(close_tag, start)
             if found >= 0:
+                if raw.group(1).lower() in ("pre", "textarea") and "<" in text[pos + raw.end() : at + found]:
+                    nested = _nested_raw_end(text, pos, raw.group(1).lower())
+                    if nested != at + found + len(close_tag):  # a tag inside holds the close tag as text
+                        return _nested_raw_block(text, pos, nested)
                 return "raw", end, "", below[found + len(close_tag) :]
             at, start = end + 1, 0
         unclosed[close_tag] = 0
         return None
     return None
+
+
+def _nested_raw_html(body: str) -> str:
+    """The HTML of a raw element read as _nested_raw_end reads it: its tags as written, a close
+    tag that closes no element open in it and a "<" that opens no tag escaped (text), the
+    elements still open closed at its end."""
+    stack: list[str] = []
+    pieces: list[str] = []
+    pos = at = 0
+    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
+    while (found := body.find("<", at)) >= 0:
+        end = body.find("-->", found + 4) + 3 if comments_close and body.startswith("<!--", found) else 2
+        comments_close = comments_close and (end != 2 or not body.startswith("<!--", found))
+        tag = None if end > 2 else KRAMDOWN_TAG.match(body, found)
+        if end > 2:
+            at = end
+            continue
+        if tag is not None and tag.group(2) is not None:
+            closed = tag.group(2)
+            if stack and (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
+                stack.pop()
+                at = tag.end()
+                continue
+            tag = None
+        if tag is None:
+            pieces += [body[pos:found], "&lt;"]
+            pos = at = found + 1
+            continue
+        opened = tag.group(1)
+        tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
+        if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
+            stack.append(tag_name)
+        at = tag.end()
+    pieces.append(body[pos:])
+    pieces += [f"</{tag_name}>" for tag_name in reversed(stack)]
+    return "".join(pieces)
+
+
+def _nested_raw_end(text: str, pos: int, name: str) -> int | None:
+    """Where kramdown's raw element ``name`` (``<pre>``, ``<textarea>``), whose open tag starts at
+    ``pos``, ends (after its close tag), or None: kramdown reads the tags inside as elements that
+    nest (``#include <stdio.h>`` opens one), and a close tag that is not the innermost element's
+    is text, so an element never closed inside takes the rest of the text."""
+    opening = KRAMDOWN_TAG.match(text, pos + text[pos:].index("<"))
+    if opening is None:
+        return None
+    stack = [name]
+    at = opening.end()
+    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
+    while (found := text.find("<", at)) >= 0:
+        if comments_close and text.startswith("<!--", found):
+            close = text.find("-->", found + 4)
+            comments_close = close >= 0
+            at = found + 1 if close < 0 else close + 3
+            continue
+        tag = KRAMDOWN_TAG.match(text, found)
+        if tag is None:
+            at = found + 1
+            continue
+        at = tag.end()
+        opened, closed = tag.group(1), tag.group(2)
+        if closed is not None:
+            if (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
+                stack.pop()
+                if not stack:
+                    return at
+        else:
+            tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
+            if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
+                stack.append(tag_name)
+    return None
+
+
+def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, str, str]:
+    """The raw block from ``pos`` to ``end`` (_nested_raw_end; None: to the end of the text)."""
+    if end is None:
+        return "nested raw", len(text), "", ""
+    last = _line_end(text, end)
+    return "nested raw", last, "", text[end:last]
+
+
+_SPACES_THEN_TAB = re.compile(r" {1,3}\t")
+_LOOSE_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_BLOCK_MARK = re.compile(r"([ \t]*)(?:(\d{1,9})(?=[.)])|(?=[*+\-#>~`=|<:]))")
+
+
+def _loose_line(line: str) -> str:
+    """A line of text whose first character CommonMark could read as a block's marker, escaped."""
+    mark = _BLOCK_MARK.match(line)
+    if mark is None:
+        return line
+    at = mark.end()
+    return f"{line[:at]}\\{line[at:]}"
 
 
 _ATX_LINE = re.compile(r"#{1,6}(?:[ \t]|$)", re.MULTILINE)
@@ -595,6 +717,87 @@ def _quoted_fence(text: str, pos: int, line: str) -> int | None:
     return None
 
 
+_QUOTE_LEVEL = re.compile(r" {0,3}> ?")  # kramdown takes one quote level off a line: its BLOCKQUOTE_START
+_QUOTED_ITEM = re.compile(r"[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]")
+
+
+def _quote_content(line: str) -> tuple[int, str]:
+    """A quote's line as kramdown's quotes read it: the levels taken off, down to a content that
+    opens with a tab or four spaces (indented code at that depth) or with no quote marker."""
+    depth = 0
+    while not _INDENT.match(line) and (level := _QUOTE_LEVEL.match(line)) is not None:
+        line = line[level.end() :]
+        depth += 1
+    return depth, line
+
+
+def _quote_opens(text: str, above: int, above_end: int) -> bool:
+    """Whether a quote opens under the paragraph whose last line is ``text[above:above_end]``:
+    no line of it, back to a blank line, is a quote's (a quote's lazy lines go on the quote)."""
+    for _ in range(LOOK_BACK):
+        line = text[above:above_end]
+        if not line.strip():
+            return True
+        if line.lstrip(" ").startswith(">"):
+            return False
+        if above == 0:
+            return True
+        above_end = above - 1
+        above = text.rfind("\n", 0, above_end) + 1
+    return False
+
+
+def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int, str] | None:
+    """Indented code inside a block quote, opening at ``line`` (at ``pos``): kramdown takes the
+    quote's markers off (`` {0,3}> ?`` a level) and reads a content that opens with a tab or four
+    spaces, at the quote's start or after a blank line in it, as code. CommonMark expands a tab
+    after the marker from the marker's column (``> \t- x`` is a list item to it). Where the code's
+    last line ends, and its lines written as CommonMark reads the same code: each level ``> ``,
+    then four spaces. None where a list item opens in the quote above (its content column decides)
+    or no code opens."""
+    depth, content = _quote_content(line)
+    if depth == 0 or not _INDENT.match(content) or not content.strip():
+        return None
+    above_end = pos - 1
+    above = text.rfind("\n", 0, max(above_end, 0)) + 1
+    if not blank_before and text[above:above_end].strip(" \t>") and not _quote_opens(text, above, above_end):
+        return None  # under a line of text: a paragraph's lazy line, no code
+    back = above
+    blank_below = True
+    for _ in range(LOOK_BACK):  # the quote's lines above: a list item among them leaves the line be
+        if back <= 0 or back > above_end:
+            break
+        quote_line = text[back : text.find("\n", back)]
+        if not quote_line.lstrip().startswith(">"):
+            break
+        if _QUOTED_ITEM.match(quote_line):
+            return None
+        text_line = quote_line.strip(" \t>")
+        if text_line and blank_below and _quote_content(quote_line)[1][:1] not in (" ", "\t"):
+            break  # text at the quote's margin after a blank line: no list above it goes on
+        blank_below = not text_line
+        back = text.rfind("\n", 0, back - 1) + 1
+    lead = "> " * depth
+    written = [lead + "    " + content[_INDENT.match(content).end() :]]  # type: ignore[union-attr]
+    last = pos + len(line)
+    at = last + 1
+    pending: list[str] = []  # blank quote lines, kept when code follows them
+    while at <= len(text):
+        end = _line_end(text, at)
+        below = text[at:end]
+        below_depth, below_content = _quote_content(below)
+        if below_depth == depth and _INDENT.match(below_content) and below_content.strip():
+            written += [*pending, lead + "    " + below_content[_INDENT.match(below_content).end() :]]  # type: ignore[union-attr]
+            pending = []
+            last = end
+        elif below.strip() and not below.strip(" \t>") and below.count(">") == depth:
+            pending.append(lead.rstrip())
+        else:
+            break
+        at = end + 1
+    return last, "\n".join(written)
+
+
 @cache
 def _fence_close(mark: str) -> re.Pattern[str]:
     """A line that closes a fence opened by ``mark``: the fence's character, as many times or
@@ -603,8 +806,14 @@ def _fence_close(mark: str) -> re.Pattern[str]:
     return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
 
 
+# a block attribute list right after a math block's closing "$$": kramdown's scanner reads it at
+# once (its "^" matches where the scan stands), so the "$$" ends a block there
+_MATH_IAL = re.compile(r"[ \t]*\{:(?![:/])[^}\n]{1,200}\}[ \t]*")
+
+
 def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
-    """``$$`` opening a block, to the next ``$$`` that ends its line and a block."""
+    """``$$`` opening a block, to the next ``$$`` that ends its line (or that a block attribute
+    list follows) and a block."""
     head = first[: first.index("$$")]
     size = len(text)
     at, start = pos, len(head) + 2
@@ -613,9 +822,12 @@ def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | 
         line = text[at:end]
         found = line.find("$$", start)
         if found >= 0:
-            if line[found + 2 :].strip() or (end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))):
+            after = line[found + 2 :]
+            if (after.strip() and _MATH_IAL.fullmatch(after) is None) or (
+                end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))
+            ):
                 return None  # math inside a paragraph: inline, read with the spans
-            return "math", end, head, line[found + 2 :]
+            return "math", end, head, after
         at, start = end + 1, 0
     return None
 

@@ -123,6 +123,9 @@ _CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1
 _TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
 _TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
 _PIPE = re.compile(r"(?<!\\)\|")
+# a tag whose name has a "." (kramdown's names may, CommonMark's may not): DOTTED_TAG finds one
+_DOTTED_NAME = re.compile(r"</?[A-Za-z][\w-]*\.")
+DOTTED_TAG = re.compile(r"</?[A-Za-z][\w-]*\.[\w.-]*(?:\s[^<>]*)?/?>")
 
 
 def text_tags(text: str) -> str:
@@ -136,6 +139,7 @@ def text_tags(text: str) -> str:
     openers = [m.start() for m in _CONTEXT_OPENER.finditer(lined)]
     html_blocks = [m.start() for m in _TAG_LINE.finditer(lined) if _opens_html_block(lined, m.start(1))]
     escapes: list[int] = []
+    drops: list[tuple[int, int]] = []
     pos = 0
     while (match := _TAG_OPEN.search(text, pos)) is not None:
         at = match.start()
@@ -155,8 +159,30 @@ def text_tags(text: str) -> str:
             pos, kept = _read_tag(text, tag.start(), stack, end)
             if kept is False:
                 escapes.append(tag.start())
+            elif (
+                kept
+                and "." in text[tag.start() : pos]
+                and _DOTTED_NAME.match(text, tag.start()) is not None
+                and text[tag.start() - 1 : tag.start()] != "("  # a link's "(<url>)": no tag
+            ):
+                drops.append((tag.start(), pos))
         pos = max(end, at + 1)
+    if drops:
+        return _dropped(_escaped(text, escapes), escapes, drops)
     return _escaped(text, escapes)
+
+
+def _dropped(escaped: str, escapes: list[int], drops: list[tuple[int, int]]) -> str:
+    """``escaped`` (text with ``escapes`` made "&lt;") without the tags at ``drops`` (positions in
+    text): tags kramdown reads whose name CommonMark's tags cannot have (``<stdint.h>``), which a
+    browser shows nothing of (nor does the sanitizer keep)."""
+    pieces: list[str] = []
+    pos = 0
+    for start, end in drops:
+        shift = 3 * bisect_right(escapes, start)  # each escape before it made "<" four characters
+        pieces.append(escaped[pos : start + shift])
+        pos = end + shift
+    return "".join(pieces) + escaped[pos:]
 
 
 def _last_before(starts: list[int], at: int) -> int:
