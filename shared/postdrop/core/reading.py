@@ -44,8 +44,11 @@ _BEYOND = re.compile("[^\x00-\u2e7f]")
 # over a Chinese text, which has none). The big classes (_UNSPACED, _HAN) are not written twice:
 # each costs 3 ms more to compile, at every cold start.
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f][\u3040-\u30ff\uff66-\uff9f]*")
-# A run between spaces made only of punctuation and symbols ("--", "|", "…", "，") is no word.
-_NOT_A_WORD = re.compile(r"\s[^\w\s]+(?=\s)")
+# A run between spaces made only of punctuation and symbols ("--", "|", "…", "，") is no word. Read
+# in the runs joined by single spaces: a pattern that opens with a space (not with \s, a class)
+# lets re go from space to space, where \s has it try a match at every character (reading_of:
+# 175 -> 161 million instructions over the 493 files of the parse rows).
+_NOT_A_WORD = re.compile(r" [^\w\s]+(?= )")
 _ASCII = re.compile(r"[\x00-\x7f]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 # The letters of each script beyond ASCII, by Unicode block: (first, last) code points
@@ -76,7 +79,8 @@ def reading_of(text: str) -> tuple[int, int]:
     if not text.isascii() and _BEYOND.search(text):
         spaced, runs = _UNSPACED.subn(" ", text)
         unspaced = len(text) - len(spaced) + runs  # each run of characters became one space
-    words = len(spaced.split()) - len(_NOT_A_WORD.findall(f" {spaced} "))
+    runs_between_spaces = spaced.split()
+    words = len(runs_between_spaces) - len(_NOT_A_WORD.findall(f" {' '.join(runs_between_spaces)} "))
     if not words and not unspaced:
         return 0, 0
     japanese = unspaced > 0 and _KANA.search(text, 0, _SAMPLE * 2) is not None  # kana are all through Japanese
