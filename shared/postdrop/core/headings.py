@@ -24,7 +24,9 @@ __all__ = ["HEADING", "Heading", "headings_of"]
 
 Heading = tuple[int, str, str | None]  # level, text, id
 
-HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)  # lexbor writes tags in lower case
+# lexbor writes tags in lower case; the content runs to the first closing tag of the level, read a
+# run of text at a time (not, lazily, a character at a time)
+HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>((?:[^<]++|<(?!/h\1>))*+)</h\1>")
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -38,15 +40,17 @@ _HTML_ONLY_TAG = re.compile(rf"<(/?)(?:{_HTML_ONLY})(?=[\s>/])[^>]*>")
 def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
     """The headings of ``html`` (the article as rendered), in order. ``source`` is what was
     rendered (after Liquid): its own HTML headings are told apart from Markdown's."""
-    if "<h" not in html:
+    matches = list(HEADING.finditer(html)) if "<h" in html else []
+    if not matches:
         return []
     written = _written_in_html(source) if markdown else Counter()
     gfm: Counter[str] = Counter()
     converter: Counter[str] = Counter()
     out: list[Heading] = []
     depth, at = 0, 0
-    nested = _HTML_ONLY_TAG.search(html) is not None
-    for match in HEADING.finditer(html):
+    # an element past the last heading's start holds none of them: the search stops there
+    nested = _HTML_ONLY_TAG.search(html, 0, matches[-1].start()) is not None
+    for match in matches:
         if nested:
             depth += _depth_change(html, at, match.start())
             at = match.end()
