@@ -780,3 +780,11 @@ def test_a_reference_over_two_lines_in_emphasis_keeps_the_paragraph() -> None:
     got = parse("*Thanks to [the\nteam][] for it.*\n\n[the team]: https://example.com/team\n")
     assert '<em>Thanks to <a href="https://example.com/team"' in got.html
     assert "the\nteam</a>" in got.html
+
+
+def test_a_reference_whose_label_is_on_the_line_below_keeps_the_paragraph() -> None:
+    # kramdown reads "[text]" and "[label]" a line end apart as one reference link; the reading
+    # keeps the paragraph's lines (it made parse_post raise: 'zip() argument 2 is shorter')
+    got = parse("*a [x]\n[word ref] b*\n\n[word ref]: https://example.com/a\n")
+    assert '<em>a <a href="https://example.com/a"' in got.html and ">x</a>" in got.html
+    assert got.text == "a x b"  # as Jekyll shows it: <em>a <a href=...>x</a> b</em>

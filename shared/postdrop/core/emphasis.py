@@ -255,8 +255,9 @@ class _Reader:
             out.append(text[at:close])
             if len(self.open) > 0 and self.open[-1] in _LINKS:
                 self.brackets[-1][1] += 1
-        else:
-            out += ["[", *inner, "][", " ".join(label.split()), "]"]  # the label on one line: the lines stay
+        else:  # the label on one line, and a line end between "]" and "[" after the link: the lines stay
+            breaks = "" if ref is None else "\n" * text.count("\n", end + 1, ref.end())
+            out += ["[", *inner, "][", " ".join(label.split()), "]", breaks]
         return close
 
     def _emphasis(self, at: int, out: list[str]) -> int:
