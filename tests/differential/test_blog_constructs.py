@@ -1591,6 +1591,27 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: Bare hashes and dashes under a paragraph",
         ("Notes kept in the body:\nlayout: none here\n---\n\n#\nHave a good day\n\n#### \n\nHey there!\n\n##\n"),
     ),
+    "2024-06-17-underlines-in-items.md": (
+        "title: Underlines under a list item's lines",
+        (
+            "Shopping notes:\n"
+            "\n"
+            "* bread and\n"
+            "  milk\n"
+            "  ===\n"
+            "\n"
+            "- first line\n"
+            "  second line\n"
+            "  -\n"
+            "\n"
+            "- one more\n"
+            "  and more\n"
+            "  ---\n"
+            "\n"
+            "1. A heading in an item\n"
+            "   ---\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -2004,7 +2004,11 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
                 run += 1
                 continue
         content = line.lstrip(" >") if line.lstrip().startswith(">") else line  # a quote's paragraph too
-        run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
+        item = _ITEM_MARKER.match(content)
+        if item is not None:  # an item's line opens its paragraph (a list ends the one above: GFM's)
+            run = 1 if _is_text_line(content[item.end() :]) and not _BREAK_LINE.match(content) else 0
+        else:
+            run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
 
