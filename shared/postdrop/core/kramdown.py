@@ -51,7 +51,7 @@ import pyromark
 from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.opaque import Masked, after_definition, mask
+from postdrop.core.opaque import Masked, after_definition, mask, quote_content
 from postdrop.core.spanhtml import (
     BLOCK_MODEL,
     DOTTED_TAG,
@@ -758,10 +758,21 @@ def _no_table_before_close(out: list[str], flags: list[bool]) -> None:
         k -= 1
     if k == len(out) or (k > 0 and out[k - 1].strip()) or not _opens_table(out[k], 0):
         return
-    rows = [_CELL_BORDER.sub(r"\\|", row) for row in out[k:]]
-    if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
+    out[k:] = _table_as_text(out[k:])
+
+
+def _escaped_borders(rows: list[str]) -> list[str]:
+    """Table lines with their cell borders escaped, so that CommonMark reads no table in them."""
+    return [_CELL_BORDER.sub(r"\\|", row) for row in rows]
+
+
+def _table_as_text(rows: list[str]) -> list[str]:
+    """Table lines that are a paragraph to kramdown: no table (``_escaped_borders``), and their
+    tags read as text_tags reads a paragraph's."""
+    rows = _escaped_borders(rows)
+    if any("<" in row for row in rows):
         rows = text_tags("\n".join(rows)).split("\n")
-    out[k:] = rows
+    return rows
 
 
 def _join_html_blocks(text: str) -> str:
@@ -866,7 +877,7 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
             j = i
             while j < len(lines) and not code[j] and _in_table(lines[j]):
                 j += 1
-            out += [_CELL_BORDER.sub(r"\\|", row) for row in lines[i:j]]
+            out += _escaped_borders(lines[i:j])
             flags += code[i:j]
             i = j
             continue
@@ -880,28 +891,12 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
             j += 1
         run = lines[i:j]
         ends_block = j == len(lines) or not lines[j].strip()
-        if ends_block and not all(_is_rule_row(row) for row in run):
-            rows = _written_table(run)
-        else:
-            rows = [_CELL_BORDER.sub(r"\\|", row) for row in run]
-            if any("<" in row for row in rows):  # a paragraph: its tags read as text_tags reads them
-                rows = text_tags("\n".join(rows)).split("\n")
+        a_table = ends_block and not all(_is_rule_row(row) for row in run)
+        rows = _written_table(run) if a_table else _table_as_text(run)
         out += rows
         flags += [False] * len(rows)
         i = j
     return out, flags
-
-
-_QUOTE_LEVEL = _lazy(r" {0,3}> ?")  # one level of a block quote's markers, as kramdown takes it off
-
-
-def _quote_depth(line: str) -> tuple[int, str]:
-    """A quote's line: its depth and its content, the levels taken off."""
-    depth = 0
-    while (level := _QUOTE_LEVEL.match(line)) is not None:
-        line = line[level.end() :]
-        depth += 1
-    return depth, line
 
 
 def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str], int] | None:
@@ -910,14 +905,14 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
     table to kramdown, which reads a quote's content, its markers taken off, as blocks. The lines
     out (a GFM table under the quote's markers, or text: their borders escaped) and the next
     line's index; None where the lines open no block."""
-    depth, content = _quote_depth(lines[i])
+    depth, content = quote_content(lines[i], code_stops=False)
     above = lines[i - 1] if i > 0 else ""
     if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")) or not _opens_table(content, 0):
         return None  # under a line of the quote's text, or no table line
     contents = []
     j = i
     while j < len(lines) and not code[j]:
-        below_depth, below = _quote_depth(lines[j])
+        below_depth, below = quote_content(lines[j], code_stops=False)
         if below_depth != depth or not _in_table(below):
             break
         contents.append(below)
@@ -926,7 +921,7 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
     prefix = "> " * depth
     if ends_block and not all(_is_rule_row(row) for row in contents):
         return [prefix + row for row in _written_table(contents)], j
-    return [_CELL_BORDER.sub(r"\\|", row) for row in lines[i:j]], j
+    return _escaped_borders(lines[i:j]), j
 
 
 def _written_table(run: list[str]) -> list[str]:

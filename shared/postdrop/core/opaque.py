@@ -64,7 +64,7 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["Masked", "after_definition", "mask"]
+__all__ = ["Masked", "after_definition", "mask", "quote_content"]
 
 _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
@@ -721,11 +721,12 @@ _QUOTE_LEVEL = re.compile(r" {0,3}> ?")  # kramdown takes one quote level off a 
 _QUOTED_ITEM = re.compile(r"[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]")
 
 
-def _quote_content(line: str) -> tuple[int, str]:
-    """A quote's line as kramdown's quotes read it: the levels taken off, down to a content that
-    opens with a tab or four spaces (indented code at that depth) or with no quote marker."""
+def quote_content(line: str, *, code_stops: bool = True) -> tuple[int, str]:
+    """A quote's line as kramdown's quotes read it: its depth, and its content, the levels taken
+    off down to one with no quote marker (with ``code_stops``, or one that opens with a tab or
+    four spaces: indented code at that depth)."""
     depth = 0
-    while not _INDENT.match(line) and (level := _QUOTE_LEVEL.match(line)) is not None:
+    while not (code_stops and _INDENT.match(line)) and (level := _QUOTE_LEVEL.match(line)) is not None:
         line = line[level.end() :]
         depth += 1
     return depth, line
@@ -755,7 +756,7 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
     last line ends, and its lines written as CommonMark reads the same code: each level ``> ``,
     then four spaces. None where a list item opens in the quote above (its content column decides)
     or no code opens."""
-    depth, content = _quote_content(line)
+    depth, content = quote_content(line)
     if depth == 0 or not _INDENT.match(content) or not content.strip():
         return None
     above_end = pos - 1
@@ -773,7 +774,7 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
         if _QUOTED_ITEM.match(quote_line):
             return None
         text_line = quote_line.strip(" \t>")
-        if text_line and blank_below and _quote_content(quote_line)[1][:1] not in (" ", "\t"):
+        if text_line and blank_below and quote_content(quote_line)[1][:1] not in (" ", "\t"):
             break  # text at the quote's margin after a blank line: no list above it goes on
         blank_below = not text_line
         back = text.rfind("\n", 0, back - 1) + 1
@@ -785,7 +786,7 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
     while at <= len(text):
         end = _line_end(text, at)
         below = text[at:end]
-        below_depth, below_content = _quote_content(below)
+        below_depth, below_content = quote_content(below)
         if below_depth == depth and _INDENT.match(below_content) and below_content.strip():
             written += [*pending, lead + "    " + below_content[_INDENT.match(below_content).end() :]]  # type: ignore[union-attr]
             pending = []
