@@ -102,6 +102,9 @@ def test_list_rejected_shows_what_the_rejected_files_alarm_points_at(
     assert list_posts(target, rejected=True, since="2999-01-01") == []
     assert main(["list", "--rejected", "--endpoint", str(target.endpoint)]) == 0
     assert "posts/broken/b.docx  not a post file type (.docx)" in capsys.readouterr().out
+    # and an empty answer says so rather than printing nothing
+    assert main(["list", "--rejected", "--since", "2999-01-01", "--endpoint", str(target.endpoint)]) == 0
+    assert capsys.readouterr().err == "postdrop: no rejected files match\n"
 
 
 def subscriber_state(notifications: list[dict[str, Any]]) -> dict[str, str]:

@@ -204,6 +204,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"{p.get('published_at') or '(no date)':25} {p['post_id']}  {p.get('title', '')}  [{labels}]")
     if len(shown) < len(posts):
         print(f"postdrop: {len(posts) - len(shown)} more; --limit 0 lists them all", file=sys.stderr)
+    if not posts:  # an empty answer says so: "none" is an answer an operator at night can trust
+        print(f"postdrop: no {'rejected files' if args.rejected else 'stored posts'} match", file=sys.stderr)
     return 0
 
 
