@@ -10,6 +10,7 @@ JSON object: peak RSS (VmHWM) and RSS before the handler was imported, in MiB.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -49,7 +50,8 @@ def main() -> None:
     import app  # type: ignore[import-not-found]
 
     imported = _status_mib("VmRSS")
-    context = BenchContext(Path(function_dir).name)
+    # the memory size Lambda would give it (its share of a core sets ParseFunction's reading budget)
+    context = BenchContext(Path(function_dir).name, int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")))
     for event in events:
         app.lambda_handler(event, context)
     peak = _status_mib("VmHWM")

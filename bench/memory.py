@@ -66,7 +66,8 @@ def peak_rss(files: list[Path]) -> dict[str, dict[str, float]]:
             s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
             parse_events.append(s3_event(bucket, key, f"{i + 1:016X}", size=path.stat().st_size))
         env = function_environment(stack) | {"LAMBDA_TASK_ROOT": str(FUNCTIONS), "PATH": os.environ["PATH"]}
-        result = {"ParseFunction": _run("parse", parse_events, env)}
+        memory = {name: fn.memory_mb for name, fn in stack.functions.items()}
+        result = {"ParseFunction": _run("parse", parse_events, env, memory["ParseFunction"])}
         queue = stack.ref("StoreQueue")
         arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         batches = []
@@ -74,26 +75,30 @@ def peak_rss(files: list[Path]) -> dict[str, dict[str, float]]:
             batches.append({"Records": [sqs_record(m, arn) for m in messages]})
             for m in messages:
                 sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
-        result["StoreFunction"] = _run("store", batches, env)
+        result["StoreFunction"] = _run("store", batches, env, memory["StoreFunction"])
         stream = TableStream(stack.client("dynamodbstreams"), stack.functions["PublishFunction"].stream_source or "")
         if not (records := stream.drain()):
             raise RuntimeError("the stores wrote nothing PublishFunction announces")
         result["PublishFunction"] = _run(
-            "publish", [{"Records": records[i : i + 100]} for i in range(0, len(records), 100)], env
+            "publish",
+            [{"Records": records[i : i + 100]} for i in range(0, len(records), 100)],
+            env,
+            memory["PublishFunction"],
         )
         (FUNCTIONS / "floor").mkdir(exist_ok=True)
         (FUNCTIONS / "floor" / "app.py").write_text(_FLOOR_APP, encoding="utf-8")
-        result["floor"] = _run("floor", [], env)
+        result["floor"] = _run("floor", [], env, 128)
     return result
 
 
-def _run(function: str, events: list[dict[str, Any]], env: dict[str, str]) -> dict[str, float]:
+def _run(function: str, events: list[dict[str, Any]], env: dict[str, str], memory_mb: int) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(events, f)
     try:
         out = subprocess.run(
             [sys.executable, "-S", str(_CHILD), str(FUNCTIONS / function), str(LAYER), f.name],
-            capture_output=True, text=True, env=env, check=False, timeout=600,
+            capture_output=True, text=True, env=env | {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb)},
+            check=False, timeout=600,
         )  # fmt: skip
     finally:
         os.unlink(f.name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from postdrop.aws import Clients, at_init, end_of_init
+from postdrop.budget import cpu_seconds
 from postdrop.config import parse_settings
 from postdrop.observability import logger, metrics, tracer
 from postdrop.parse import parse_batch_job, parse_event, rehearse
@@ -30,10 +31,12 @@ def make_handler(clients: Clients) -> Callable[[dict[str, Any], LambdaContext], 
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         settings = parse_settings()
+        # each file's reading within this invocation's time (postdrop.budget): a slower one is rejected
+        budget = cpu_seconds(context.get_remaining_time_in_millis(), int(context.memory_limit_in_mb))
         job = batch_job(event)
         if job is not None:
-            return parse_batch_job(job, settings, clients)
-        return parse_event(event, settings, clients).summary()
+            return parse_batch_job(job, settings, clients, cpu_seconds=budget)
+        return parse_event(event, settings, clients, cpu_seconds=budget).summary()
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler  # as decorated
     return handler

@@ -23,6 +23,7 @@ from postdrop.adapters.objects import (
     write_archive,
 )
 from postdrop.adapters.queue import send_envelopes
+from postdrop.budget import cpu_limit
 from postdrop.core.keys import key_problem, post_id_of
 from postdrop.core.normalize import front_matter_filters, parse_post
 from postdrop.core.sitefiles import site_file
@@ -72,8 +73,11 @@ class ParseResult:
         }
 
 
-def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) -> Envelope | None:
-    """The envelope for one change; None only when the object vanished before it could be read."""
+def envelope_for(
+    change: S3Change, settings: ParseSettings, clients: Clients, *, cpu_seconds: float | None = None
+) -> Envelope | None:
+    """The envelope for one change; None only when the object vanished before it could be read.
+    ``cpu_seconds``: the CPU time its reading may take (``postdrop.budget``); past it, a reject."""
     try:
         post_id = post_id_of(change.key) or change.key
     except PostRejected:
@@ -103,7 +107,8 @@ def envelope_for(change: S3Change, settings: ParseSettings, clients: Clients) ->
             logger.warning("object gone before it was read; its delete event records it", extra={"key": change.key})
         return None
     try:
-        post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
+        with cpu_limit(cpu_seconds):
+            post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
     except PostRejected as exc:  # a head past its caps too: parse_post checks it
         filters = front_matter_filters(body.data, change.key)  # its subscribers hear of it too
         return Envelope(action="reject", post_id=post_id, change=change, reason=_sentence(exc.reason), **filters)
@@ -142,8 +147,11 @@ def _count(result: ParseResult, envelope: Envelope) -> None:
     result.envelopes.append(envelope)
 
 
-def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseResult:
-    """Every S3 change of an event to StoreQueue. Raises EventNotUnderstood for a shape that holds none."""
+def parse_event(
+    event: Any, settings: ParseSettings, clients: Clients, *, cpu_seconds: float | None = None
+) -> ParseResult:
+    """Every S3 change of an event to StoreQueue, each file read within ``cpu_seconds`` of CPU.
+    Raises EventNotUnderstood for a shape that holds none."""
     intake = read_event(event)
     result = ParseResult(ignored=len(intake.ignored))
     for what in intake.ignored:
@@ -155,7 +163,7 @@ def parse_event(event: Any, settings: ParseSettings, clients: Clients) -> ParseR
             continue
         if _site_file(result, change):
             continue
-        envelope = envelope_for(change, settings, clients)
+        envelope = envelope_for(change, settings, clients, cpu_seconds=cpu_seconds)
         if envelope is None:
             result.vanished += 1
             continue
@@ -192,9 +200,12 @@ def _add_metrics(result: ParseResult) -> None:
     metrics.add_metric(name="site_files", unit=MetricUnit.Count, value=len(result.site_files))
 
 
-def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) -> dict[str, Any]:
+def parse_batch_job(
+    job: BatchJob, settings: ParseSettings, clients: Clients, *, cpu_seconds: float | None = None
+) -> dict[str, Any]:
     """An S3 Batch Operations invocation: each task's object through parsing again (a backfill),
-    answered per task: Succeeded, TemporaryFailure (a retry can fix it) or PermanentFailure."""
+    each file read within ``cpu_seconds`` of CPU, answered per task: Succeeded, TemporaryFailure (a
+    retry can fix it) or PermanentFailure."""
     result = ParseResult()
     outcome: dict[str, tuple[str, str]] = {}
     sent: list[tuple[str, Envelope]] = []
@@ -208,7 +219,7 @@ def parse_batch_job(job: BatchJob, settings: ParseSettings, clients: Clients) ->
             outcome[task_id] = ("Succeeded", f"{change.key}: a file of the site, not a post; ignored")
             continue
         try:
-            envelope = envelope_for(change, settings, clients)
+            envelope = envelope_for(change, settings, clients, cpu_seconds=cpu_seconds)
         except Exception as exc:
             code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
             # connect and read timeouts, refused or dropped connections: a retry can succeed

@@ -87,3 +87,22 @@ def test_the_publisher_keeps_schedules_only_when_its_settings_name_where() -> No
     assert target is not None and (target.group, target.dlq_arn) == ("g", None)
     with pytest.raises(ConfigError, match="SCHEDULER_ROLE_ARN"):
         PublishSettings.from_env(full | {"SCHEDULER_ROLE_ARN": "role"})
+
+
+def test_a_file_that_takes_longer_than_the_function_has_is_rejected_on_the_first_attempt(harness: Harness) -> None:
+    # Given a ParseFunction with almost no CPU (a memory size of 1 MB: the least budget, 0.5 s of
+    # CPU) and a long quote (4 MB) that takes about 2 s of CPU to read on these machines
+    function = harness.pipeline.functions["ParseFunction"]
+    function.spec.memory_mb = 1
+    quote = "".join(f"> line {i} of a *long* quote, with words and more words in it\n" for i in range(70_000))
+    harness.put("posts/2026-01-01-long.md", post('title: "long"\ncategories: emnews', quote))
+    # When its S3 event is handled
+    (env,) = parse(harness, s3_event(harness.bucket, "posts/2026-01-01-long.md", "01"))
+    # Then, in one invocation, it is a rejection that says why, with the categories its subscribers filter on
+    assert env["action"] == "reject"
+    assert "took more than 0.5 s of CPU" in env["reason"]
+    assert env["categories"] == ["emnews"]
+    # and with the template's memory size the same post is read
+    function.spec.memory_mb = 256
+    (env,) = parse(harness, s3_event(harness.bucket, "posts/2026-01-01-long.md", "02"))
+    assert env["action"] == "upsert", env.get("reason")
