@@ -1,7 +1,9 @@
 """Hostile files end as rejections with a reason, before they can spend the function's time or memory.
 
 Each fixture here is written for postdrop. What is asserted is the rejection and its reason, never a
-time: `make bench` prints the worst case's CPU and memory beside the function's limits.
+time: `make bench` prints the worst case's CPU and memory beside the function's limits. Files that
+are read, not rejected, are held to what ParseFunction itself enforces: the CPU time it gives a
+file (postdrop.budget), which a quadratic reading of them passes many times over.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from postdrop import PostRejected, parse_post
+from postdrop.budget import cpu_limit, cpu_seconds
 from postdrop.core.limits import MAX_DEPTH
 
 LAUGHS = "".join(
@@ -69,3 +72,21 @@ def test_hostile_file_is_rejected_with_its_reason(name: str) -> None:
 )
 def test_ordinary_nesting_is_read(body: str) -> None:
     assert parse_post(_post("title: t", body), "posts/a.html").text
+
+
+# Lines each of which sent a search to the end of its quote or of the post: 16,000 of them took
+# 30 to 130 s of a core (as the construct repeats, quadratically); they take 0.1 to 0.6 s now.
+REPEATED_LINES = {
+    "a fence opened in a quote on every line": "> ```x\n",
+    "fences in a quote between comments": "> ```x\n<!--\n",
+    "a comment opened on every line": "<!--x\n",
+    "comments closed before text": "<!-- x -->term\n\n",
+    "comments opened under a paragraph": "a\n<!-- x\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPEATED_LINES))
+def test_a_construct_repeated_on_every_line_is_read_in_the_functions_time(name: str) -> None:
+    data = _post("title: t", REPEATED_LINES[name] * 16_000)
+    with cpu_limit(cpu_seconds(30_000, 256)):  # ParseFunction's own limit at the template's size: 3.6 s of CPU
+        assert parse_post(data, "posts/a.md").text
