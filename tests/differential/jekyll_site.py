@@ -67,15 +67,20 @@ _PLUGIN = "".join(
 )
 
 
-def build(posts: list[Path], site: Path, settings: str = "") -> dict[str, dict[str, Any]]:
+def build(
+    posts: list[Path], site: Path, settings: str = "", *, folders: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Jekyll's reading of ``posts``, by file name; ``published``: whether its default build
-    publishes it. ``settings``: lines of YAML added to the site's _config.yml."""
+    publishes it. ``settings``: lines of YAML added to the site's _config.yml; ``folders``: the
+    folder a post's file goes in, by its name, below the site (``_posts`` unless named)."""
     assert JEKYLL is not None
     (site / "_posts").mkdir(parents=True)
     names = {p.name for p in posts}
     stems = {p.name.rsplit(".", 1)[0] for p in posts}
     for path in posts:
-        shutil.copy(path, site / "_posts" / path.name)
+        folder = site / (folders or {}).get(path.name, "_posts")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / path.name)
         _stub_targets(path.read_text(encoding="utf-8", errors="replace"), site, names, stems)
     (site / "_config.yml").write_text(CONFIG + settings, encoding="utf-8")
     (site / "_plugins").mkdir()

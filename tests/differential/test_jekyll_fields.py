@@ -71,6 +71,7 @@ DEFAULTS: dict[str, str] = {
         '---\ntitle: Odd\ncategories: ["what?", "a#b", "x[1]", "100%"]\n---\nCategories URLs must escape.\n'
     ),
     "2024-03-19-date-wins.md": "---\ntitle: Date wins\ndate: 2024-05-01\n---\nIts own date.\n",
+    "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
 }
 PRETTY: dict[str, str] = {
     "2024-04-01-pretty.md": (
