@@ -71,6 +71,10 @@ DEFAULTS: dict[str, str] = {
         '---\ntitle: Odd\ncategories: ["what?", "a#b", "x[1]", "100%"]\n---\nCategories URLs must escape.\n'
     ),
     "2024-03-19-date-wins.md": "---\ntitle: Date wins\ndate: 2024-05-01\n---\nIts own date.\n",
+    "2024-03-20-heading-marks.md": (
+        "---\ntitle: Marks\n---\nLead.\n\n# Badge ![b](b.svg)\n\n## Claim[^c] made\n\n"
+        "## A ![x](x.png) B\n\n[^c]: Source.\n"
+    ),
     "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
 }
 PRETTY: dict[str, str] = {

@@ -31,6 +31,12 @@ def test_a_written_id_is_kept() -> None:
     assert _headings("## Custom {#my-id}\n") == [(2, "Custom", "my-id")]
 
 
+def test_a_heading_id_is_made_from_the_text_kramdown_reads() -> None:
+    """An image at the end leaves the space before it (``badge-``); a footnote's mark is no text."""
+    body = "# Badge ![b](b.svg)\n\n## Claim[^c] made\n\nText.\n\n[^c]: Source.\n"
+    assert [h.id for h in parse_post(post("title: t", body), "posts/x.md").headings] == ["badge-", "claim-made"]
+
+
 def test_headings_written_in_html_have_no_id_unless_written() -> None:
     body = '<h2>Raw</h2>\n\n<h3 id="kept">Raw with id</h3>\n\n## Markdown\n'
     assert _headings(body) == [(2, "Raw", None), (3, "Raw with id", "kept"), (2, "Markdown", "markdown")]

@@ -29,6 +29,8 @@ Heading = tuple[int, str, str | None]  # level, text, id
 HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>((?:[^<]++|<(?!/h\1>))*+)</h\1>")
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+# a footnote's mark (kramdown's <sup id="fnref:x"><a ...>1</a></sup>): no text of the heading's id
+_FOOTNOTE_MARK = re.compile(r"<sup\s[^>]*(?:fnref:|footnote-reference)[^>]*>(?:[^<]++|<(?!/sup>))*+</sup>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
 # Elements Markdown never makes: a heading inside one was in an HTML block of the post. Read in
@@ -55,6 +57,7 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
             depth += _depth_change(html, at, match.start())
             at = match.end()
         level, attrs, inner = int(match[1]), match[2] or "", match[3]
+        inner = inner.strip()  # kramdown's text ends where the heading's does: an image there leaves a space
         raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
         text = " ".join(raw.split())
         given = _ID.search(attrs)
@@ -66,9 +69,14 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
         elif depth > 0:
             ident = _kramdown_id(raw.strip(), converter)
         else:
-            ident = _gfm_id(raw.strip(), gfm)
+            ident = _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
         out.append((level, text, ident))
     return out
+
+
+def _without_marks(inner: str) -> str:
+    """The heading's text without its footnote marks, as kramdown's GFM parser reads it for an id."""
+    return unescape(_TAG.sub("", _FOOTNOTE_MARK.sub("", inner)))
 
 
 def _depth_change(html: str, start: int, end: int) -> int:
