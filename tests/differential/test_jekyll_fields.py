@@ -75,6 +75,7 @@ DEFAULTS: dict[str, str] = {
         "---\ntitle: Marks\n---\nLead.\n\n# Badge ![b](b.svg)\n\n## Claim[^c] made\n\n"
         "## A ![x](x.png) B\n\n[^c]: Source.\n"
     ),
+    "2024-03-21-untitled...md": "---\ncategories: [Untitled]\n---\nJekyll titles it from the name, without its dots.\n",
     "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
 }
 PRETTY: dict[str, str] = {

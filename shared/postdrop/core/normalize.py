@@ -196,7 +196,8 @@ def _stdlib_canonical(payload: dict[str, Any]) -> bytes:
 def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]) -> str:
     """The front matter's title; else the first sentence of the first of ``fallbacks`` with
     text (the producer's undated files); else Jekyll's title from the slug ("codeblocks-ahoy"
-    is "Codeblocks Ahoy"), which is what Jekyll gives every dated post file without one."""
+    is "Codeblocks Ahoy", its trailing dots dropped), which is what Jekyll gives every dated post
+    file without one."""
     title = "" if raw is None else " ".join(str(raw).split())
     if title:
         return title
@@ -208,7 +209,7 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
                 derived = derived[: TITLE_CHARS - 1].rstrip() + "…"
             warnings.append(f"title is missing or empty; derived {derived!r} from the body")
             return derived
-    derived = " ".join(word.capitalize() for word in slug.split("-") if word)
+    derived = " ".join(word.capitalize() for word in slug.rstrip(".").split("-") if word)
     if not derived:
         raise PostRejected("title is missing or empty, and neither the body nor the file name gives one")
     warnings.append(f"title is missing or empty; took {derived!r} from the file name, as Jekyll does")
