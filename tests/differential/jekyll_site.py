@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -155,6 +156,23 @@ def field_problems(ours: NormalizedPost, theirs: dict[str, Any], *, kept: dict[s
         got_headings = [(h.level, h.id) for h in ours.headings]
         if got_headings != want_headings:
             problems.append(f"headings {got_headings}\n != Jekyll's {want_headings}")
+    return problems
+
+
+def post_problems(ours: NormalizedPost, theirs: dict[str, Any], *, kept: dict[str, str]) -> list[str]:
+    """How postdrop's title, categories, tags and published_at differ from Jekyll's ``post.title``,
+    ``post.categories``, ``post.tags`` and ``post.date`` (the same instant); the fields in ``kept``
+    are left out."""
+    problems = []
+    title = "" if theirs["title"] is None else " ".join(str(theirs["title"]).split())
+    if "title" not in kept and fold(ours.title) != fold(title):
+        problems.append(f"title {ours.title!r} != {theirs['title']!r}")
+    for name in ("categories", "tags"):
+        if name not in kept and getattr(ours, name) != [str(v) for v in theirs[name]]:
+            problems.append(f"{name} {getattr(ours, name)!r} != {theirs[name]!r}")
+    when = ours.published_at and datetime.fromisoformat(ours.published_at)
+    if "published_at" not in kept and when != datetime.fromisoformat(theirs["date"]):
+        problems.append(f"published_at {ours.published_at!r} != {theirs['date']!r}")
     return problems
 
 
