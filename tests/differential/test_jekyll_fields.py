@@ -77,6 +77,7 @@ DEFAULTS: dict[str, str] = {
         "## A ![x](x.png) B\n\n[^c]: Source.\n"
     ),
     "2024-03-21-untitled...md": "---\ncategories: [Untitled]\n---\nJekyll titles it from the name, without its dots.\n",
+    "2024-03-22-numerals.md": "---\ntitle: Numerals\n---\nLead.\n\n# World War Ⅱ\n\n## Ⓐ team, ½ and ²\n",
     "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
 }
 PRETTY: dict[str, str] = {

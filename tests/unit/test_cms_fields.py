@@ -37,6 +37,13 @@ def test_a_heading_id_is_made_from_the_text_kramdown_reads() -> None:
     assert [h.id for h in parse_post(post("title: t", body), "posts/x.md").headings] == ["badge-", "claim-made"]
 
 
+def test_a_heading_id_keeps_letter_numbers_as_rubys_word_characters() -> None:
+    assert [h.id for h in parse_post(post("title: t", "# War Ⅱ\n\n## Ⓐ ½\n"), "posts/x.md").headings] == [
+        "war-ⅱ",
+        "ⓐ-",
+    ]
+
+
 def test_headings_written_in_html_have_no_id_unless_written() -> None:
     body = '<h2>Raw</h2>\n\n<h3 id="kept">Raw with id</h3>\n\n## Markdown\n'
     assert _headings(body) == [(2, "Raw", None), (3, "Raw with id", "kept"), (2, "Markdown", "markdown")]

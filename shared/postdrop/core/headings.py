@@ -114,9 +114,10 @@ _NOT_GFM_ASCII = re.compile(r"[^a-z0-9_ \t-]")
 
 @cache
 def _word(ch: str) -> bool:
-    """Ruby's ``\\p{Word}``: letters, marks, decimal digits, connector punctuation."""
+    """Ruby's ``\\p{Word}``: letters (Unicode's Alphabetic: with the letter numbers, ``Ⅱ``, and the
+    circled letters, ``Ⓐ``), marks, decimal digits, connector punctuation."""
     category = unicodedata.category(ch)
-    return category[0] in "LM" or category in ("Nd", "Pc")
+    return category[0] in "LM" or category in ("Nd", "Pc", "Nl") or "\u24b6" <= ch <= "\u24e9"
 
 
 def _gfm_id(text: str, counter: Counter[str]) -> str:
