@@ -6,8 +6,8 @@ have is stubbed: a plugin's tag renders nothing, each ``{% include %}`` is an em
 ``{% link %}`` target that is not in the folder is a stub post or page (left out of the
 dump). A Liquid page writes every post as JSON: file name, title, date, categories, tags,
 the rendered content, ``post.excerpt`` (rendered) and ``post.url``. A second build of the same
-folder with Jekyll's defaults (no future, no unpublished posts) says which posts Jekyll's
-default build publishes (``published``).
+folder with Jekyll's defaults (no future, no unpublished posts, unless the settings say so)
+says which posts Jekyll's default build publishes (``published``).
 """
 
 from __future__ import annotations
@@ -88,12 +88,18 @@ def build(
     (site / "_plugins" / "stubs.rb").write_text(_PLUGIN, encoding="utf-8")
     (site / "posts.json").write_text(DUMP, encoding="utf-8")
     (site / "published.json").write_text(PUBLISHED, encoding="utf-8")
-    (site / "_default.yml").write_text(DEFAULT_CONFIG, encoding="utf-8")
+    # the site's own future/unpublished settings stand in its default build too
+    default = [line for line in DEFAULT_CONFIG.splitlines(keepends=True) if not _sets(settings, line.split(":")[0])]
+    (site / "_default.yml").write_text("".join(default) or "postdrop_default: true\n", encoding="utf-8")
     _jekyll(site, "_site", "_config.yml")
     _jekyll(site, "_site_default", "_config.yml,_default.yml")
     dumped = json.loads((site / "_site" / "posts.json").read_text(encoding="utf-8"))
     published = set(json.loads((site / "_site_default" / "published.json").read_text(encoding="utf-8")))
     return {post["name"]: {**post, "published": post["name"] in published} for post in dumped if post is not None}
+
+
+def _sets(settings: str, name: str) -> bool:
+    return re.search(rf"^{name}[ \t]*:", settings, re.MULTILINE) is not None
 
 
 def _jekyll(site: Path, destination: str, config: str) -> None:

@@ -108,6 +108,13 @@ SCOPED: dict[str, str] = {
     "misc/deep/2024-06-04-deep.md": "---\ntitle: Deep\n---\nHidden by a glob's scope.\n",
     "2024-06-05-own-permalink.md": "---\ntitle: Own\npermalink: /own/:title/\n---\nIts own permalink wins.\n",
 }
+# A whole site synced below posts/: the folders above a _posts/ folder are categories; the site
+# builds future and unpublished posts.
+SYNCED: dict[str, str] = {
+    "blog/Tech/_posts/2024-07-01-folder.md": "---\ntitle: Folder\ncategories: [Extra, blog]\n---\nBody.\n",
+    "_posts/2999-01-01-later.md": "---\ntitle: Later\n---\nPublished now: the site builds the future.\n",
+    "_posts/2024-07-02-hidden.md": "---\ntitle: Hidden\npublished: false\n---\nPublished all the same.\n",
+}
 SITES: dict[str, tuple[dict[str, str], str, Site]] = {
     "defaults": (DEFAULTS, "", Site()),
     "pretty": (
@@ -116,6 +123,7 @@ SITES: dict[str, tuple[dict[str, str], str, Site]] = {
         Site(permalink="pretty", excerpt_separator="<!--more-->"),
     ),
     "scoped": (SCOPED, SCOPES, Site(defaults=yaml.safe_load(SCOPES)["defaults"])),
+    "synced": (SYNCED, "future: true\nunpublished: true\n", Site(future=True, unpublished=True)),
 }
 # Where postdrop reads a sample otherwise on purpose, with the reason.
 KEPT: dict[tuple[str, str], dict[str, str]] = {
@@ -136,7 +144,7 @@ def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict
             below, _, file = name.rpartition("/")
             (folder / file).write_text(text, encoding="utf-8")
             paths.append(folder / file)
-            folders[file] = f"_posts/{below}" if below else "_posts"
+            folders[file] = below if "_posts" in below.split("/") else f"_posts/{below}".rstrip("/")
         built[site] = build(paths, folder / "site", settings, folders=folders)
     return built
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from postdrop import parse_post
-from postdrop.core.site import Site, front_matter_defaults, site_path_of, with_defaults
+from postdrop.core.site import Site, folder_categories, front_matter_defaults, site_path_of, with_defaults
 
 
 def _site(*sets: Any) -> Site:
@@ -81,3 +81,40 @@ def test_parse_post_reads_the_defaults_of_its_scope() -> None:
 def test_no_defaults_is_the_front_matter_itself() -> None:
     meta = {"title": "t"}
     assert with_defaults(front_matter_defaults(Site(), "posts/a.md"), meta) is meta
+
+
+@pytest.mark.parametrize(
+    ("key", "categories"),
+    [
+        ("posts/2024-01-01-a.md", []),
+        ("posts/tech/2024-01-01-a.md", []),  # a folder below _posts/ is no category
+        ("posts/_posts/tech/2024-01-01-a.md", []),
+        ("posts/blog/Tech/_posts/2024-01-01-a.md", ["blog", "Tech"]),
+        ("posts/news/_drafts/a.md", ["news"]),
+    ],
+)
+def test_the_folders_above_posts_are_categories(key: str, categories: list[str]) -> None:
+    assert folder_categories(key) == categories
+
+
+def test_folder_categories_come_first_and_once() -> None:
+    got = parse_post(b"---\ntitle: t\ncategories: [x, blog]\n---\nBody.\n", "posts/blog/_posts/2024-01-01-a.md")
+    assert (got.categories, got.url) == (["blog", "x"], "/blog/x/2024/01/01/a.html")
+
+
+@pytest.mark.parametrize(
+    ("setting", "key", "front"),
+    [
+        ("show_drafts", "posts/_drafts/2024-01-01-a.md", ""),
+        ("unpublished", "posts/2024-01-01-a.md", "published: false\n"),
+        ("future", "posts/2999-01-01-a.md", ""),
+    ],
+)
+def test_a_site_that_builds_drafts_unpublished_or_future_posts_publishes_them(
+    setting: str, key: str, front: str
+) -> None:
+    text = f"---\ntitle: t\n{front}---\nBody.\n".encode()
+    assert parse_post(text, key).status != "published"
+    flags: dict[str, Any] = {setting: True}
+    site = Site(**flags)
+    assert parse_post(text, key, site=site).status == "published"

@@ -24,7 +24,7 @@ from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_head, check_ne
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
-from postdrop.core.site import Site, front_matter_defaults, with_defaults
+from postdrop.core.site import Site, folder_categories, front_matter_defaults, with_defaults
 from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -72,6 +72,8 @@ def parse_post(
     front = split_front_matter(text, warnings, required=not jekyll_name)
     site = site or Site()
     meta = with_defaults(front_matter_defaults(site, key), front.data)  # _config.yml's defaults: under it
+    if ("_posts/" in key or "_drafts/" in key) and (folders := folder_categories(key)):
+        meta = with_defaults({"categories": folders}, meta)  # a whole site synced: blog/_posts/ is "blog"
 
     slug = slug_of(key)
     published_at = _published_at(meta, name_date, default_zone, warnings)
@@ -124,7 +126,7 @@ def parse_post(
         "excerpt": _excerpt(plain),
         "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render, written),
         "url": None if url is None else absolute_url(url, site),
-        "status": status_of(key, meta, date, now or datetime.now(UTC)),
+        "status": status_of(key, meta, date, now or datetime.now(UTC), **site.builds()),
         "updated_at": updated_at_of(meta, default_zone, warnings),
         "authors": authors_of(meta),
         "lang": lang_of(meta, plain),

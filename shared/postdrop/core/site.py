@@ -1,11 +1,14 @@
 """What postdrop knows of the site a post belongs to: Jekyll's ``url``, ``baseurl``, ``title``,
-``permalink``, ``excerpt_separator`` and ``defaults`` settings.
+``permalink``, ``excerpt_separator``, ``defaults``, ``show_drafts``, ``unpublished`` and ``future``
+settings.
 
 Its own module, so that the settings (config.py, which StoreFunction loads too) name it
 without loading the Liquid step. A post's Liquid sees ``site.url``, ``site.baseurl`` and
 ``site.title``; ``permalink`` and ``excerpt_separator`` make its ``url`` and ``jekyll_excerpt``;
 ``defaults`` (the ``defaults:`` list of _config.yml, as written) gives every post in a scope
-front matter it does not write itself (``front_matter_defaults``, ``with_defaults``).
+front matter it does not write itself (``front_matter_defaults``, ``with_defaults``), and the
+folders above a ``_posts/`` folder are categories (``folder_categories``); ``show_drafts``,
+``unpublished`` and ``future`` say which posts the site publishes (its ``status``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ __all__ = [
     "DEFAULT_EXCERPT_SEPARATOR",
     "DEFAULT_PERMALINK",
     "Site",
+    "folder_categories",
     "front_matter_defaults",
     "site_path_of",
     "with_defaults",
@@ -43,6 +47,14 @@ class Site:
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR
     # _config.yml's ``defaults:``: each a mapping of ``scope`` (``path``, ``type``) and ``values``.
     defaults: Sequence[Mapping[str, Any]] = field(default=())
+    # Whether the site builds drafts, ``published: false`` posts and future ones (Jekyll: no).
+    show_drafts: bool = False
+    unpublished: bool = False
+    future: bool = False
+
+    def builds(self) -> dict[str, bool]:
+        """Which posts the site builds beyond Jekyll's defaults (status_of's flags)."""
+        return {"show_drafts": self.show_drafts, "unpublished": self.unpublished, "future": self.future}
 
 
 def site_path_of(key: str) -> str:
@@ -52,6 +64,18 @@ def site_path_of(key: str) -> str:
     rest = key[len(_POSTS_PREFIX) :] if key.startswith(_POSTS_PREFIX) else key
     rest = rest.lstrip("/")
     return rest if _SITE_FOLDERS.intersection(rest.split("/")[:-1]) else f"_posts/{rest}"
+
+
+def folder_categories(key: str) -> list[str]:
+    """Jekyll's categories from a post's path: the folders above its ``_posts/`` (``_drafts/``)
+    folder, as written (``blog/Tech/_posts/a.md``: blog, Tech); none for a key without one."""
+    path = site_path_of(key)
+    special = "_drafts" if "_drafts" in path.split("/")[:-1] else "_posts"
+    if path.startswith(special):
+        return []
+    name = path.rpartition("/")[2]
+    above = path[: path.find(special)]  # Jekyll cuts at the first "_posts" in the path's text
+    return [part for part in above.split("/") if part and part not in (special, name)]
 
 
 def front_matter_defaults(site: Site, key: str) -> dict[str, Any]:
