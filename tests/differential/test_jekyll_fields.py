@@ -78,6 +78,10 @@ DEFAULTS: dict[str, str] = {
     ),
     "2024-03-21-untitled...md": "---\ncategories: [Untitled]\n---\nJekyll titles it from the name, without its dots.\n",
     "2024-03-22-numerals.md": "---\ntitle: Numerals\n---\nLead.\n\n# World War Ⅱ\n\n## Ⓐ team, ½ and ²\n",
+    "2024-03-23-code-headings.md": (
+        "---\ntitle: Code\n---\nLead.\n\n# Real\n\n```html\n<h1>Real</h1>\n```\n\nUse `<h2>Inline</h2>` here.\n\n"
+        "## Inline\n\n<h2>Raw</h2>\n\n## Raw\n\n~~~\n<h3>Tilde</h3>\n~~~\n\n### Tilde\n"
+    ),
     "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
 }
 PRETTY: dict[str, str] = {

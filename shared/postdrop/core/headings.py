@@ -33,6 +33,8 @@ _TAG = re.compile(r"<[^>]*>")
 _FOOTNOTE_MARK = re.compile(r"<sup\s[^>]*(?:fnref:|footnote-reference)[^>]*>(?:[^<]++|<(?!/sup>))*+</sup>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
+# Code in the source: a fenced block (to its closing fence, or the end), a run of backticks to the next
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*?^ {0,3}\1[`~]*[ \t]*$|.*\Z)|`+[^`]*`+", re.MULTILINE | re.DOTALL)
 # Elements Markdown never makes: a heading inside one was in an HTML block of the post. Read in
 # lexbor's HTML, whose tag names are lower case: matched as written (IGNORECASE makes the scan 3x slower).
 _HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|figure|center"
@@ -87,11 +89,14 @@ def _depth_change(html: str, start: int, end: int) -> int:
 
 
 def _written_in_html(source: str) -> Counter[tuple[int, str]]:
-    """The headings ``source`` writes as HTML, as (level, text), counted."""
+    """The headings ``source`` writes as HTML, as (level, text), counted; not one shown in code
+    (a fenced block, a code span), which kramdown writes as text."""
     if not _SOURCE_OPEN.search(source):
         return Counter()
     if "<!--" in source:
         source = _without_comments(source)
+    if "`" in source or "~~~" in source:
+        source = _CODE.sub("", source)
     return Counter(
         (int(m[1]), " ".join(unescape(_TAG.sub("", m[2])).split())) for m in _SOURCE_HEADING.finditer(source)
     )
