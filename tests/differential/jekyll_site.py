@@ -6,8 +6,8 @@ have is stubbed: a plugin's tag renders nothing, each ``{% include %}`` is an em
 ``{% link %}`` target that is not in the folder is a stub post or page (left out of the
 dump). A Liquid page writes every post as JSON: file name, title, date, categories, tags,
 the rendered content, ``post.excerpt`` (rendered) and ``post.url``. A second build of the same
-folder with Jekyll's defaults (no future, no unpublished posts) says which posts Jekyll's
-default build publishes (``published``).
+folder with Jekyll's defaults (no future, no unpublished posts, unless the settings say so)
+says which posts Jekyll's default build publishes (``published``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -67,27 +68,38 @@ _PLUGIN = "".join(
 )
 
 
-def build(posts: list[Path], site: Path, settings: str = "") -> dict[str, dict[str, Any]]:
+def build(
+    posts: list[Path], site: Path, settings: str = "", *, folders: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Jekyll's reading of ``posts``, by file name; ``published``: whether its default build
-    publishes it. ``settings``: lines of YAML added to the site's _config.yml."""
+    publishes it. ``settings``: lines of YAML added to the site's _config.yml; ``folders``: the
+    folder a post's file goes in, by its name, below the site (``_posts`` unless named)."""
     assert JEKYLL is not None
     (site / "_posts").mkdir(parents=True)
     names = {p.name for p in posts}
     stems = {p.name.rsplit(".", 1)[0] for p in posts}
     for path in posts:
-        shutil.copy(path, site / "_posts" / path.name)
+        folder = site / (folders or {}).get(path.name, "_posts")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / path.name)
         _stub_targets(path.read_text(encoding="utf-8", errors="replace"), site, names, stems)
     (site / "_config.yml").write_text(CONFIG + settings, encoding="utf-8")
     (site / "_plugins").mkdir()
     (site / "_plugins" / "stubs.rb").write_text(_PLUGIN, encoding="utf-8")
     (site / "posts.json").write_text(DUMP, encoding="utf-8")
     (site / "published.json").write_text(PUBLISHED, encoding="utf-8")
-    (site / "_default.yml").write_text(DEFAULT_CONFIG, encoding="utf-8")
+    # the site's own future/unpublished settings stand in its default build too
+    default = [line for line in DEFAULT_CONFIG.splitlines(keepends=True) if not _sets(settings, line.split(":")[0])]
+    (site / "_default.yml").write_text("".join(default) or "postdrop_default: true\n", encoding="utf-8")
     _jekyll(site, "_site", "_config.yml")
     _jekyll(site, "_site_default", "_config.yml,_default.yml")
     dumped = json.loads((site / "_site" / "posts.json").read_text(encoding="utf-8"))
     published = set(json.loads((site / "_site_default" / "published.json").read_text(encoding="utf-8")))
     return {post["name"]: {**post, "published": post["name"] in published} for post in dumped if post is not None}
+
+
+def _sets(settings: str, name: str) -> bool:
+    return re.search(rf"^{name}[ \t]*:", settings, re.MULTILINE) is not None
 
 
 def _jekyll(site: Path, destination: str, config: str) -> None:
@@ -150,6 +162,23 @@ def field_problems(ours: NormalizedPost, theirs: dict[str, Any], *, kept: dict[s
         got_headings = [(h.level, h.id) for h in ours.headings]
         if got_headings != want_headings:
             problems.append(f"headings {got_headings}\n != Jekyll's {want_headings}")
+    return problems
+
+
+def post_problems(ours: NormalizedPost, theirs: dict[str, Any], *, kept: dict[str, str]) -> list[str]:
+    """How postdrop's title, categories, tags and published_at differ from Jekyll's ``post.title``,
+    ``post.categories``, ``post.tags`` and ``post.date`` (the same instant); the fields in ``kept``
+    are left out."""
+    problems = []
+    title = "" if theirs["title"] is None else " ".join(str(theirs["title"]).split())
+    if "title" not in kept and fold(ours.title) != fold(title):
+        problems.append(f"title {ours.title!r} != {theirs['title']!r}")
+    for name in ("categories", "tags"):
+        if name not in kept and getattr(ours, name) != [str(v) for v in theirs[name]]:
+            problems.append(f"{name} {getattr(ours, name)!r} != {theirs[name]!r}")
+    when = ours.published_at and datetime.fromisoformat(ours.published_at)
+    if "published_at" not in kept and when != datetime.fromisoformat(theirs["date"]):
+        problems.append(f"published_at {ours.published_at!r} != {theirs['date']!r}")
     return problems
 
 

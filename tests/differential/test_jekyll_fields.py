@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
 
 from postdrop import parse_post
 from postdrop.core.site import Site
-from tests.differential.jekyll_site import JEKYLL, build, field_problems
+from tests.differential.jekyll_site import JEKYLL, build, field_problems, post_problems
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -71,6 +72,17 @@ DEFAULTS: dict[str, str] = {
         '---\ntitle: Odd\ncategories: ["what?", "a#b", "x[1]", "100%"]\n---\nCategories URLs must escape.\n'
     ),
     "2024-03-19-date-wins.md": "---\ntitle: Date wins\ndate: 2024-05-01\n---\nIts own date.\n",
+    "2024-03-20-heading-marks.md": (
+        "---\ntitle: Marks\n---\nLead.\n\n# Badge ![b](b.svg)\n\n## Claim[^c] made\n\n"
+        "## A ![x](x.png) B\n\n[^c]: Source.\n"
+    ),
+    "2024-03-21-untitled...md": "---\ncategories: [Untitled]\n---\nJekyll titles it from the name, without its dots.\n",
+    "2024-03-22-numerals.md": "---\ntitle: Numerals\n---\nLead.\n\n# World War Ⅱ\n\n## Ⓐ team, ½ and ²\n",
+    "2024-03-23-code-headings.md": (
+        "---\ntitle: Code\n---\nLead.\n\n# Real\n\n```html\n<h1>Real</h1>\n```\n\nUse `<h2>Inline</h2>` here.\n\n"
+        "## Inline\n\n<h2>Raw</h2>\n\n## Raw\n\n~~~\n<h3>Tilde</h3>\n~~~\n\n### Tilde\n"
+    ),
+    "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
 }
 PRETTY: dict[str, str] = {
     "2024-04-01-pretty.md": (
@@ -79,6 +91,34 @@ PRETTY: dict[str, str] = {
     "2024-04-02-no-marker.md": "---\ntitle: No marker\n---\nAll of it.\n\nIs the excerpt.\n",
     "2024-04-03-own-template.md": "---\ntitle: Own\npermalink: /:collection/:name:output_ext\n---\nBody.\n",
 }
+# _config.yml's defaults, scoped by type, by folder and by a glob; a post's name with a folder
+# is a file in that folder below _posts/ (and below posts/ in its key).
+SCOPES = """defaults:
+  - scope: {path: "", type: posts}
+    values: {permalink: "/:categories/:year/:title/", author: Someone}
+  - scope: {path: _posts/notes}
+    values: {categories: notes, excerpt_separator: "<!--cut-->", tags: [short]}
+  - scope: {path: "_posts/*/deep"}
+    values: {published: false}
+  - scope: {type: drafts}
+    values: {permalink: "/drafts/:title/"}
+"""
+SCOPED: dict[str, str] = {
+    "2024-06-01-plain.md": "---\ntitle: Plain\n---\nUnder the type's defaults alone.\n",
+    "notes/2024-06-02-noted.md": (
+        "---\ntitle: Noted\ncategories: Extra\n---\nFirst.\n\nSecond.\n<!--cut-->\nAfter the cut.\n"
+    ),
+    "notes/2024-06-03-own-tags.md": "---\ntitle: Own tags\ntags: mine\n---\nIts own tags win.\n",
+    "misc/deep/2024-06-04-deep.md": "---\ntitle: Deep\n---\nHidden by a glob's scope.\n",
+    "2024-06-05-own-permalink.md": "---\ntitle: Own\npermalink: /own/:title/\n---\nIts own permalink wins.\n",
+}
+# A whole site synced below posts/: the folders above a _posts/ folder are categories; the site
+# builds future and unpublished posts.
+SYNCED: dict[str, str] = {
+    "blog/Tech/_posts/2024-07-01-folder.md": "---\ntitle: Folder\ncategories: [Extra, blog]\n---\nBody.\n",
+    "_posts/2999-01-01-later.md": "---\ntitle: Later\n---\nPublished now: the site builds the future.\n",
+    "_posts/2024-07-02-hidden.md": "---\ntitle: Hidden\npublished: false\n---\nPublished all the same.\n",
+}
 SITES: dict[str, tuple[dict[str, str], str, Site]] = {
     "defaults": (DEFAULTS, "", Site()),
     "pretty": (
@@ -86,6 +126,14 @@ SITES: dict[str, tuple[dict[str, str], str, Site]] = {
         'permalink: pretty\nexcerpt_separator: "<!--more-->"\n',
         Site(permalink="pretty", excerpt_separator="<!--more-->"),
     ),
+    "scoped": (SCOPED, SCOPES, Site(defaults=yaml.safe_load(SCOPES)["defaults"])),
+    "synced": (SYNCED, "future: true\nunpublished: true\n", Site(future=True, unpublished=True)),
+}
+# Where postdrop reads a sample otherwise on purpose, with the reason.
+KEPT: dict[tuple[str, str], dict[str, str]] = {
+    ("defaults", "2024-03-04-said-yes.md"): {
+        "title": "YAML 1.1 reads `title: Yes` as true (Jekyll's title); postdrop keeps a text field's text",
+    },
 }
 CASES = [(site, name) for site, (posts, _, _) in SITES.items() for name in posts]
 
@@ -95,11 +143,13 @@ def jekyll(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict
     built = {}
     for site, (posts, settings, _) in SITES.items():
         folder: Path = tmp_path_factory.mktemp(f"own-{site}")
-        paths = []
+        paths, folders = [], {}
         for name, text in posts.items():
-            (folder / name).write_text(text, encoding="utf-8")
-            paths.append(folder / name)
-        built[site] = build(paths, folder / "site", settings)
+            below, _, file = name.rpartition("/")
+            (folder / file).write_text(text, encoding="utf-8")
+            paths.append(folder / file)
+            folders[file] = below if "_posts" in below.split("/") else f"_posts/{below}".rstrip("/")
+        built[site] = build(paths, folder / "site", settings, folders=folders)
     return built
 
 
@@ -109,10 +159,11 @@ def test_jekyll_fields_agree_on_written_samples(
 ) -> None:
     site, name = case
     posts, _, settings = SITES[site]
-    theirs = jekyll[site][name]
+    theirs = jekyll[site][name.rpartition("/")[2]]
     now = datetime.now(UTC)
     ours = parse_post(posts[name].encode(), f"posts/{name}", default_zone="UTC", site=settings, now=now)
-    problems = field_problems(ours, theirs, kept={})
+    kept = KEPT.get(case, {})
+    problems = field_problems(ours, theirs, kept=kept) + post_problems(ours, theirs, kept=kept)
     assert not problems, "\n".join(problems)
 
 

@@ -3,6 +3,8 @@ reading_minutes; each from the front matter where the author wrote it, derived o
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from postdrop import parse_post
@@ -31,6 +33,19 @@ def test_a_written_id_is_kept() -> None:
     assert _headings("## Custom {#my-id}\n") == [(2, "Custom", "my-id")]
 
 
+def test_a_heading_id_is_made_from_the_text_kramdown_reads() -> None:
+    """An image at the end leaves the space before it (``badge-``); a footnote's mark is no text."""
+    body = "# Badge ![b](b.svg)\n\n## Claim[^c] made\n\nText.\n\n[^c]: Source.\n"
+    assert [h.id for h in parse_post(post("title: t", body), "posts/x.md").headings] == ["badge-", "claim-made"]
+
+
+def test_a_heading_id_keeps_letter_numbers_as_rubys_word_characters() -> None:
+    assert [h.id for h in parse_post(post("title: t", "# War Ⅱ\n\n## Ⓐ ½\n"), "posts/x.md").headings] == [
+        "war-ⅱ",
+        "ⓐ-",
+    ]
+
+
 def test_headings_written_in_html_have_no_id_unless_written() -> None:
     body = '<h2>Raw</h2>\n\n<h3 id="kept">Raw with id</h3>\n\n## Markdown\n'
     assert _headings(body) == [(2, "Raw", None), (3, "Raw with id", "kept"), (2, "Markdown", "markdown")]
@@ -49,6 +64,22 @@ def test_headings_in_an_html_element_read_as_markdown_have_the_converters_ids() 
 def test_an_html_post_has_only_the_ids_it_writes() -> None:
     body = '<h2>One</h2>\n<h2 id="two">Two</h2>\n'
     assert _headings(body, "posts/x.html") == [(2, "One", None), (2, "Two", "two")]
+
+
+def test_a_heading_shown_in_code_is_not_taken_for_one_written_in_html() -> None:
+    body = "```html\n<h2>Shown</h2>\n```\n\nSee `<h2>Span</h2>`.\n\n## Shown\n\n## Span\n"
+    assert _headings(body) == [(2, "Shown", "shown"), (2, "Span", "span")]
+
+
+def test_the_code_scan_for_written_headings_is_linear() -> None:
+    # Given an HTML heading and 40,000 fence openers, backtick runs and tildes, When the headings
+    # are read, Then the scan that drops code from the source takes well under a second
+    from postdrop.core.headings import _written_in_html
+
+    for noise in ("```\n" * 40_000, "`a " * 40_000, "```\n````\n" * 20_000, "~~~\n```x\n" * 20_000):
+        start = time.process_time()
+        assert _written_in_html(f"<h2>Kept</h2>\n{noise}") == {(2, "Kept"): 1}
+        assert time.process_time() - start < 1
 
 
 def test_a_heading_in_a_comment_is_not_taken_for_one_written_in_html() -> None:

@@ -33,6 +33,11 @@ def test_the_default_zone_is_configurable() -> None:
     assert got.published_at == "2021-12-08T10:46:18+00:00"
 
 
+def test_a_file_name_date_may_have_one_digit_months_and_days() -> None:
+    got = parse_post(b"---\ntitle: t\n---\nBody.\n", "posts/2016-8-2-short.md", default_zone="UTC")
+    assert (got.published_at, got.slug, got.url) == ("2016-08-02T00:00:00+00:00", "short", "/2016/08/02/short.html")
+
+
 @pytest.mark.parametrize("date", ["date:  +0800", "date: 2021-13-45 10:00:00", "date: soon", ""])
 def test_an_unusable_date_falls_back_to_the_file_name(date: str) -> None:
     got = parse_post(post(f"title: t\n{date}"), "posts/2022-05-26-abc.md")

@@ -19,6 +19,7 @@ BASE = post('title: "标题"\ndate: 2026-01-01 08:00:00 +0800\ncategories: a\nta
         ("posts/市场 快讯.md", "市场 快讯", "市场 快讯"),
         ("elsewhere/a.b.md", "elsewhere/a.b", "a.b"),
         ("posts/-2022.md", "-2022", "-2022"),
+        ("posts/2016-8-2-one-digit.md", "2016-8-2-one-digit", "one-digit"),  # Jekyll reads one-digit months, days
     ],
 )
 def test_post_id_and_slug(key: str, post_id: str, slug: str) -> None:

@@ -17,7 +17,7 @@ _DATE = re.compile(
     r"(?:[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6})\d*)?)?)?"
     r"\s*(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
 )
-_FILENAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+_FILENAME_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})-")  # Jekyll: 2016-8-20-title.md too
 
 
 @cache
@@ -63,6 +63,6 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
 
 
 def date_from_filename(filename: str, default_zone: str) -> datetime | None:
-    """Jekyll's post file name date (``YYYY-MM-DD-slug.ext``), midnight in the default zone."""
+    """Jekyll's post file name date (``YYYY-MM-DD-slug.ext``, or ``YYYY-M-D-``), midnight in the default zone."""
     match = _FILENAME_DATE.match(filename)
     return parse_date("-".join(match.groups()), default_zone) if match else None

@@ -29,8 +29,12 @@ Heading = tuple[int, str, str | None]  # level, text, id
 HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>((?:[^<]++|<(?!/h\1>))*+)</h\1>")
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+# a footnote's mark (kramdown's <sup id="fnref:x"><a ...>1</a></sup>): no text of the heading's id
+_FOOTNOTE_MARK = re.compile(r"<sup\s[^>]*(?:fnref:|footnote-reference)[^>]*>(?:[^<]++|<(?!/sup>))*+</sup>")
 _SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
+# Code in the source: a fenced block (to its closing fence, or the end), a run of backticks to the next
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*?^ {0,3}\1[`~]*[ \t]*$|.*\Z)|`+[^`]*`+", re.MULTILINE | re.DOTALL)
 # Elements Markdown never makes: a heading inside one was in an HTML block of the post. Read in
 # lexbor's HTML, whose tag names are lower case: matched as written (IGNORECASE makes the scan 3x slower).
 _HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|figure|center"
@@ -55,6 +59,7 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
             depth += _depth_change(html, at, match.start())
             at = match.end()
         level, attrs, inner = int(match[1]), match[2] or "", match[3]
+        inner = inner.strip()  # kramdown's text ends where the heading's does: an image there leaves a space
         raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
         text = " ".join(raw.split())
         given = _ID.search(attrs)
@@ -66,9 +71,14 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
         elif depth > 0:
             ident = _kramdown_id(raw.strip(), converter)
         else:
-            ident = _gfm_id(raw.strip(), gfm)
+            ident = _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
         out.append((level, text, ident))
     return out
+
+
+def _without_marks(inner: str) -> str:
+    """The heading's text without its footnote marks, as kramdown's GFM parser reads it for an id."""
+    return unescape(_TAG.sub("", _FOOTNOTE_MARK.sub("", inner)))
 
 
 def _depth_change(html: str, start: int, end: int) -> int:
@@ -79,11 +89,14 @@ def _depth_change(html: str, start: int, end: int) -> int:
 
 
 def _written_in_html(source: str) -> Counter[tuple[int, str]]:
-    """The headings ``source`` writes as HTML, as (level, text), counted."""
+    """The headings ``source`` writes as HTML, as (level, text), counted; not one shown in code
+    (a fenced block, a code span), which kramdown writes as text."""
     if not _SOURCE_OPEN.search(source):
         return Counter()
     if "<!--" in source:
         source = _without_comments(source)
+    if "`" in source or "~~~" in source:
+        source = _CODE.sub("", source)
     return Counter(
         (int(m[1]), " ".join(unescape(_TAG.sub("", m[2])).split())) for m in _SOURCE_HEADING.finditer(source)
     )
@@ -106,9 +119,10 @@ _NOT_GFM_ASCII = re.compile(r"[^a-z0-9_ \t-]")
 
 @cache
 def _word(ch: str) -> bool:
-    """Ruby's ``\\p{Word}``: letters, marks, decimal digits, connector punctuation."""
+    """Ruby's ``\\p{Word}``: letters (Unicode's Alphabetic: with the letter numbers, ``Ⅱ``, and the
+    circled letters, ``Ⓐ``), marks, decimal digits, connector punctuation."""
     category = unicodedata.category(ch)
-    return category[0] in "LM" or category in ("Nd", "Pc")
+    return category[0] in "LM" or category in ("Nd", "Pc", "Nl") or "\u24b6" <= ch <= "\u24e9"
 
 
 def _gfm_id(text: str, counter: Counter[str]) -> str:

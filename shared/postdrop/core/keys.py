@@ -10,7 +10,7 @@ from postdrop.exceptions import PostRejected
 __all__ = ["POSTS_PREFIX", "POST_SUFFIXES", "filename_of", "key_problem", "post_id_of", "slug_of"]
 
 POSTS_PREFIX = "posts/"
-_JEKYLL_NAME = re.compile(r"\d{4}-\d{2}-\d{2}-(?P<slug>.+)")
+_JEKYLL_NAME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-(?P<slug>.+)")  # Jekyll: one-digit months and days too
 
 
 def filename_of(key: str) -> str:

@@ -24,7 +24,7 @@ from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_head, check_ne
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
-from postdrop.core.site import Site
+from postdrop.core.site import Site, folder_categories, front_matter_defaults, with_defaults
 from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -57,9 +57,9 @@ def parse_post(
     ``key`` is the decoded object key; ``default_zone`` is the IANA zone of dates written
     without an offset (and the site's zone, which a URL's date parts are in); ``site`` is the
     site's settings (what the post's Liquid sees as ``site.*``, its permalink and excerpt
-    separator; Jekyll's defaults when None); ``now`` is the time a post dated after it is
-    ``scheduled`` at (default: the clock). Raises PostRejected, with a one-sentence reason,
-    for input that cannot be a post.
+    separator, the front matter its ``defaults`` give the post; Jekyll's defaults when None);
+    ``now`` is the time a post dated after it is ``scheduled`` at (default: the clock). Raises
+    PostRejected, with a one-sentence reason, for input that cannot be a post.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"parse_post takes bytes, not {type(data).__name__}")
@@ -70,13 +70,15 @@ def parse_post(
     name_date = date_from_filename(filename, default_zone)  # Jekyll's YYYY-MM-DD- name, read once
     jekyll_name = name_date is not None
     front = split_front_matter(text, warnings, required=not jekyll_name)
-    meta = front.data
+    site = site or Site()
+    meta = with_defaults(front_matter_defaults(site, key), front.data)  # _config.yml's defaults: under it
+    if ("_posts/" in key or "_drafts/" in key) and (folders := folder_categories(key)):
+        meta = with_defaults({"categories": folders}, meta)  # a whole site synced: blog/_posts/ is "blog"
 
     slug = slug_of(key)
     published_at = _published_at(meta, name_date, default_zone, warnings)
     categories = _jekyll_list(meta, "categories", "category", warnings)
     tags = _jekyll_list(meta, "tags", "tag", warnings)
-    site = site or Site()
     date = datetime.fromisoformat(published_at) if published_at else None
     in_zone = date.astimezone(zone(default_zone)) if date is not None else None
     url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
@@ -124,7 +126,7 @@ def parse_post(
         "excerpt": _excerpt(plain),
         "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render, written),
         "url": None if url is None else absolute_url(url, site),
-        "status": status_of(key, meta, date, now or datetime.now(UTC)),
+        "status": status_of(key, meta, date, now or datetime.now(UTC), **site.builds()),
         "updated_at": updated_at_of(meta, default_zone, warnings),
         "authors": authors_of(meta),
         "lang": lang_of(meta, plain),
@@ -196,7 +198,8 @@ def _stdlib_canonical(payload: dict[str, Any]) -> bytes:
 def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]) -> str:
     """The front matter's title; else the first sentence of the first of ``fallbacks`` with
     text (the producer's undated files); else Jekyll's title from the slug ("codeblocks-ahoy"
-    is "Codeblocks Ahoy"), which is what Jekyll gives every dated post file without one."""
+    is "Codeblocks Ahoy", its trailing dots dropped), which is what Jekyll gives every dated post
+    file without one."""
     title = "" if raw is None else " ".join(str(raw).split())
     if title:
         return title
@@ -208,7 +211,7 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
                 derived = derived[: TITLE_CHARS - 1].rstrip() + "…"
             warnings.append(f"title is missing or empty; derived {derived!r} from the body")
             return derived
-    derived = " ".join(word.capitalize() for word in slug.split("-") if word)
+    derived = " ".join(word.capitalize() for word in slug.rstrip(".").split("-") if word)
     if not derived:
         raise PostRejected("title is missing or empty, and neither the body nor the file name gives one")
     warnings.append(f"title is missing or empty; took {derived!r} from the file name, as Jekyll does")

@@ -5,7 +5,8 @@
 - ``unpublished``: the front matter says ``published: false`` (or ``published:`` with no
   value: Jekyll's publisher reads a missing value as no);
 - ``scheduled``: the post's date is after ``now`` (Jekyll's ``future: false`` hides it);
-- ``published``: anything else, a post without a date too.
+- ``published``: anything else, a post without a date too; and each of the above when the
+  site builds it (``show_drafts``, ``unpublished``, ``future`` in its _config.yml: ``Site``).
 
 That is the status at the parse. ``effective_status`` is what it is at a later moment: a
 scheduled post is published once its date has come (StoreFunction stores that, and
@@ -23,15 +24,25 @@ Status = Literal["published", "unpublished", "scheduled", "draft"]
 DRAFT_FOLDERS = frozenset({"_drafts", "drafts"})
 
 
-def status_of(key: str, meta: dict[str, Any], date: datetime | None, now: datetime) -> Status:
+def status_of(
+    key: str,
+    meta: dict[str, Any],
+    date: datetime | None,
+    now: datetime,
+    *,
+    show_drafts: bool = False,
+    unpublished: bool = False,
+    future: bool = False,
+) -> Status:
     """The status of the post at ``key`` with front matter ``meta`` and date ``date``, at ``now``
-    (both aware). Jekyll compares whole seconds."""
+    (both aware). Jekyll compares whole seconds. A site that builds drafts, unpublished posts or
+    future ones (_config.yml's ``show_drafts``, ``unpublished``, ``future``) publishes them."""
     folders = key.split("/")[1:-1]  # below posts/, without the file name
-    if DRAFT_FOLDERS.intersection(folders):
+    if not show_drafts and DRAFT_FOLDERS.intersection(folders):
         return "draft"
-    if "published" in meta and (meta["published"] is False or meta["published"] is None):
+    if not unpublished and "published" in meta and (meta["published"] is False or meta["published"] is None):
         return "unpublished"
-    if date is not None and int(date.timestamp()) > int(now.timestamp()):
+    if not future and date is not None and int(date.timestamp()) > int(now.timestamp()):
         return "scheduled"
     return "published"
 
