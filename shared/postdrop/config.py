@@ -8,13 +8,14 @@ settings are a handful of strings, and a pydantic model of them cost each cold s
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from typing import TYPE_CHECKING, Any, Self
 
-from postdrop.core.dates import DEFAULT_ZONE
+from postdrop.core.dates import DEFAULT_ZONE, zone
 from postdrop.core.site import DEFAULT_EXCERPT_SEPARATOR, DEFAULT_PERMALINK, Site
 from postdrop.exceptions import ConfigError
 
@@ -54,6 +55,34 @@ def _separator(value: str) -> str:
     return value.replace("\\n", "\n")
 
 
+def _zone_name(value: str) -> str:
+    """An IANA zone name, as Jekyll's ``timezone`` is written (an offset such as +0100 is none:
+    Jekyll quietly reads it as UTC; here every post without an offset would fail)."""
+    try:
+        zone(value)
+    except (KeyError, ValueError):  # zoneinfo's ZoneInfoNotFoundError is a KeyError
+        raise ValueError("must be an IANA zone name such as Asia/Shanghai, Europe/Berlin or UTC") from None
+    return value
+
+
+def _flag(value: str) -> bool:
+    """``true`` or ``false``, as a template's parameter passes a YAML boolean."""
+    if value.lower() not in ("true", "false"):
+        raise ValueError("must be true or false")
+    return value.lower() == "true"
+
+
+def _defaults(value: str) -> tuple[dict[str, Any], ...]:
+    """_config.yml's ``defaults:`` list written as JSON: each an object with ``values`` (and ``scope``)."""
+    try:
+        sets = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"must be a JSON list (of _config.yml's defaults): {exc}") from None
+    if not isinstance(sets, list) or not all(isinstance(s, dict) and isinstance(s.get("values"), dict) for s in sets):
+        raise ValueError('must be a JSON list of {"scope": {...}, "values": {...}} objects, as _config.yml\'s defaults')
+    return tuple(sets)
+
+
 def _variable(name: str, check: Callable[[str], Any] = str, default: Any = MISSING) -> Any:
     """A field read from the environment variable ``name``, through ``check``."""
     return field(default=default, metadata={"variable": name, "check": check})
@@ -91,7 +120,7 @@ class _Settings:
 class ParseSettings(_Settings):
     store_queue_url: str = _variable("STORE_QUEUE_URL", _text(min_length=1))
     max_object_bytes: int = _variable("MAX_OBJECT_BYTES", _positive_int, DEFAULT_MAX_OBJECT_BYTES)
-    default_zone: str = _variable("POSTDROP_TIMEZONE", _text(min_length=1), DEFAULT_ZONE)
+    default_zone: str = _variable("POSTDROP_TIMEZONE", _zone_name, DEFAULT_ZONE)
     # What a post's Liquid sees as site.url, site.baseurl and site.title (empty by default).
     site_url: str = _variable("POSTDROP_SITE_URL", default="")
     site_baseurl: str = _variable("POSTDROP_SITE_BASEURL", default="")
@@ -100,6 +129,12 @@ class ParseSettings(_Settings):
     # excerpt_separator: they make each post's url and jekyll_excerpt.
     site_permalink: str = _variable("POSTDROP_SITE_PERMALINK", _text(min_length=1), DEFAULT_PERMALINK)
     site_excerpt_separator: str = _variable("POSTDROP_SITE_EXCERPT_SEPARATOR", _separator, DEFAULT_EXCERPT_SEPARATOR)
+    # _config.yml's defaults: (front matter by scope), and whether the site builds future posts,
+    # published: false ones and drafts (each post's status: Jekyll's defaults say no).
+    site_defaults: tuple[dict[str, Any], ...] = _variable("POSTDROP_SITE_DEFAULTS", _defaults, ())
+    site_future: bool = _variable("POSTDROP_SITE_FUTURE", _flag, False)
+    site_unpublished: bool = _variable("POSTDROP_SITE_UNPUBLISHED", _flag, False)
+    site_show_drafts: bool = _variable("POSTDROP_SITE_SHOW_DRAFTS", _flag, False)
 
     @property
     def site(self) -> Site:
@@ -109,6 +144,10 @@ class ParseSettings(_Settings):
             title=self.site_title,
             permalink=self.site_permalink,
             excerpt_separator=self.site_excerpt_separator,
+            defaults=self.site_defaults,
+            future=self.site_future,
+            unpublished=self.site_unpublished,
+            show_drafts=self.site_show_drafts,
         )
 
 

@@ -106,3 +106,38 @@ def test_a_file_that_takes_longer_than_the_function_has_is_rejected_on_the_first
     function.spec.memory_mb = 256
     (env,) = parse(harness, s3_event(harness.bucket, "posts/2026-01-01-long.md", "02"))
     assert env["action"] == "upsert", env.get("reason")
+
+
+def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness) -> None:
+    # Given a stack deployed with SiteDefaults and SiteFuture set (the site's _config.yml, as JSON)
+    environment = harness.pipeline.functions["ParseFunction"].environment
+    environment["POSTDROP_SITE_DEFAULTS"] = json.dumps(
+        [{"scope": {"path": "_posts/notes"}, "values": {"categories": ["notes"], "tags": ["short"], "layout": "note"}}]
+    )
+    environment["POSTDROP_SITE_FUTURE"] = "true"
+    # When a post dated far ahead is dropped under the scope's folder (posts/notes/: _posts/notes/ to Jekyll)
+    harness.put("posts/notes/2999-01-01-later.md", post('title: "later"\ncategories: [own]', "Soon.\n"))
+    (env,) = parse(harness, s3_event(harness.bucket, "posts/notes/2999-01-01-later.md", "01"))
+    # Then it takes the scope's front matter (its own categories after the defaults') and is published now
+    assert env["action"] == "upsert"
+    assert (env["post"]["categories"], env["post"]["tags"], env["post"]["layout"]) == (
+        ["notes", "own"],
+        ["short"],
+        "note",
+    )
+    assert env["post"]["status"] == "published"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("POSTDROP_TIMEZONE", "+0100", "must be an IANA zone name"),
+        ("POSTDROP_SITE_FUTURE", "yes", "must be true or false"),
+        ("POSTDROP_SITE_DEFAULTS", "defaults: []", "must be a JSON list"),
+        ("POSTDROP_SITE_DEFAULTS", '[{"scope": {"path": ""}}]', '"values"'),
+    ],
+)
+def test_a_site_setting_jekyll_would_read_otherwise_is_a_config_error(variable: str, value: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=variable) as raised:
+        ParseSettings.from_env({"STORE_QUEUE_URL": "u", variable: value})
+    assert says in str(raised.value)
