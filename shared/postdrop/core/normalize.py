@@ -219,13 +219,17 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
 
 
 def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, warnings: list[str]) -> str | None:
-    """The front matter's date, else ``from_name`` (the file name's), as ISO 8601 with its offset."""
+    """The front matter's date, else ``from_name`` (the file name's), as ISO 8601 with its offset.
+    A post that writes no date takes its file name's without a warning: that is Jekyll's rule
+    (the front matter's ``date`` only overrides it), and most blogs' posts write none."""
     raw = meta.get("date")
     if raw is not None and str(raw).strip():
         parsed = parse_date(str(raw), zone)
         if parsed is not None:
             return parsed.isoformat()
         problem = f"date {str(raw).strip()!r} holds no usable date"
+    elif from_name is not None:
+        return from_name.isoformat()
     else:
         problem = "front matter has no date"
     if from_name is not None:
