@@ -82,6 +82,7 @@ REPEATED_LINES = {
     "a comment opened on every line": "<!--x\n",
     "comments closed before text": "<!-- x -->term\n\n",
     "comments opened under a paragraph": "a\n<!-- x\n",
+    "a fence opened in a list item on every line": "- ```x\n",
 }
 
 

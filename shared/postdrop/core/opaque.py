@@ -530,9 +530,17 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     fence = _FENCE.match(line)
     item = None if fence else _ITEM_FENCE.match(line)
     if item is not None and (indent < 4 or listed):
-        close = _fence_close(item.group(2)).search(text, first_end)
-        if len(item.group(3).strip().split()) > 1 or "`" in item.group(3) or close is None:
-            return None  # no fence to kramdown: the item's text
+        mark = item.group(2)
+        if (
+            len(item.group(3).strip().split()) > 1
+            or "`" in item.group(3)
+            or len(mark) >= unclosed.get(mark[0], 1 << 30)
+        ):
+            return None  # no fence to kramdown (or one that, as an opening above, finds no close): the item's text
+        close = _fence_close(mark).search(text, first_end)
+        if close is None:
+            unclosed[mark[0]] = len(mark)
+            return None
         return "code", _line_end(text, close.start() + 1), item.group(1), ""
     if fence and (indent < 4 or listed):
         mark = fence.group(1)
