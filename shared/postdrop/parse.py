@@ -110,7 +110,7 @@ def envelope_for(
         with cpu_limit(cpu_seconds):
             post = parse_post(body.data, change.key, default_zone=settings.default_zone, site=settings.site)
     except PostRejected as exc:  # a head past its caps too: parse_post checks it
-        filters = front_matter_filters(body.data, change.key)  # its subscribers hear of it too
+        filters = front_matter_filters(body.data, change.key, settings.site)  # its subscribers hear of it too
         return Envelope(action="reject", post_id=post_id, change=change, reason=_sentence(exc.reason), **filters)
     return upsert_envelope(post, change, clients)
 

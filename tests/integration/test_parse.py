@@ -141,3 +141,19 @@ def test_a_site_setting_jekyll_would_read_otherwise_is_a_config_error(variable: 
     with pytest.raises(ConfigError, match=variable) as raised:
         ParseSettings.from_env({"STORE_QUEUE_URL": "u", variable: value})
     assert says in str(raised.value)
+
+
+def test_a_rejected_post_is_announced_under_the_categories_its_site_gives_it(harness: Harness) -> None:
+    # Given a site whose defaults file every post under _posts/partners/ in "partners", synced whole
+    environment = harness.pipeline.functions["ParseFunction"].environment
+    environment["POSTDROP_SITE_DEFAULTS"] = json.dumps(
+        [{"scope": {"path": "blog/_posts/partners"}, "values": {"categories": ["partners"]}}]
+    )
+    # When a post there cannot be read (its head is past the title's cap)
+    key = "posts/blog/_posts/partners/2026-01-01-long.md"
+    harness.put(key, post(f'title: "{"x" * 5000}"\ntags: [deal]', "Body.\n"))
+    (env,) = parse(harness, s3_event(harness.bucket, key, "01"))
+    # Then its rejection carries the categories the site gives it (the defaults' and the folder above
+    # _posts/), so the "partners" subscriber hears of it as it would have heard of the post
+    assert env["action"] == "reject"
+    assert (env["categories"], env["tags"]) == (["blog", "partners"], ["deal"])
