@@ -1612,6 +1612,71 @@ POSTS: dict[str, tuple[str, str]] = {
             "   ---\n"
         ),
     ),
+    "2024-06-18-escaped-footnote-brackets.md": (
+        "title: Escaped brackets before a caret",
+        (
+            "A character class like \\[^0-9\\] matches anything but a digit, and \\[^abc] works too.\n"
+            "\n"
+            "Write the pattern as `[^x]` in code, or escape it: \\[^\\s\\].\n"
+        ),
+    ),
+    "2024-06-19-underscore-tag-names.md": (
+        "title: Tag names with an underscore",
+        (
+            "Call convert_to <target_type> (value) to change the type.\n"
+            "\n"
+            "The placeholder <file_name> stands for your own file, and <my_config>holds *these* words</my_config>"
+            " here.\n"
+        ),
+    ),
+    "2024-06-20-definitions-on-two-lines.md": (
+        "title: Link definitions with the URL on the next line",
+        (
+            "The helper [`format_date`][] turns a date into text, and [`parse_date`][] reads one back.\n"
+            "See also [the guide][guide].\n"
+            "\n"
+            "[`parse_date`]: https://example.com/api/parse_date\n"
+            "[`format_date`]:\n"
+            "  https://example.com/api/format_date\n"
+            "[guide]:\n"
+            "https://example.com/guide\n"
+        ),
+    ),
+    "2024-06-21-autolinks-with-spaces.md": (
+        "title: Autolinks holding spaces",
+        (
+            "The archive moved to <https://example.com/old files/archive.html> last year.\n"
+            "\n"
+            "Mail <mailto:team lead@example.org> for access, or see <http://example.com/a b> and <https://example.com/plain>.\n"
+            "\n"
+            "A link [with spaces](https://example.com/my page.html) stays a link.\n"
+        ),
+    ),
+    "2024-06-22-pipes-in-cell-spans.md": (
+        "title: Escaped pipes in the math of a table row",
+        (
+            "| symbol | meaning |\n"
+            "|--------|---------|\n"
+            "| the norm $$\\|x\\|$$ of x | a length |\n"
+            "| press <kbd>a\\|b</kbd> now | either key |\n"
+            "| code `a\\|b` too | code keeps it |\n"
+            "\n"
+            "Outside a table $$\\|y\\|$$ keeps its backslashes.\n"
+        ),
+    ),
+    "2024-06-23-rules-in-quotes.md": (
+        "title: Rule lines inside a quote",
+        (
+            "> ------------------------------------------\n"
+            ">\n"
+            "> A quote framed by two rules.\n"
+            ">\n"
+            "> ------------------------------------------\n"
+            "\n"
+            "> Text in a quote\n"
+            "> ---- and dashes after it.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

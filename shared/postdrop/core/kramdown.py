@@ -166,7 +166,7 @@ _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 # searched in "\n" + text: a footnote mark (or definition, opening a line) whose label kramdown
 # does not read as one: its labels are an ASCII word character, then those and "-" (Ruby's \w)
 _FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
-_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|{_FOREIGN_LABEL}")
+_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|(?<!\\){_FOREIGN_LABEL}")  # "\[^x]" is text
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -385,7 +385,10 @@ def _rewrite(masked: Masked) -> str:
         lines = markdown.split("\n")
         code = masked.code_lines(lines)
         for rewrite_lines in by_line:
-            lines, code = rewrite_lines(lines, code)
+            if rewrite_lines is _tables:
+                lines, code = _tables(lines, code, masked)
+            else:
+                lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
     return markdown
 
@@ -817,11 +820,12 @@ def _tag_pattern(tag: str) -> re.Pattern[str]:
     return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
 
 
-def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) -> tuple[list[str], list[bool]]:
     """kramdown's tables written as GFM's (_gfm_table). A table opens a block with a line that
     has a ``|`` (not escaped, not in code: code spans are tokens here) and runs over the lines
     that have one; it holds a row that is not a rule line, and a blank line (or the end) comes
-    after it. Lines that look like a table but are none are text: their pipes escaped."""
+    after it. Lines that look like a table but are none are text: their pipes escaped. The math
+    and raw elements in a table's rows read ``\\|`` as ``|`` (``masked.cell_spans``)."""
     out: list[str] = []
     flags: list[bool] = []
     columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
@@ -850,6 +854,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
                     columns.append(len(item.group(0).expandtabs(4)))
                     table = _item_table(lines, code, i, item.end(), columns[-1]) if "|" in stripped else None
                     if table is not None:
+                        if masked is not None:
+                            masked.cell_spans(table[0])
                         out += table[0]
                         flags += [False] * len(table[0])
                         i = table[1]
@@ -864,6 +870,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         if stripped[0] == ">" and not columns:
             quoted = _quoted_table(lines, code, i)
             if quoted is not None:
+                if masked is not None:
+                    masked.cell_spans(quoted[0])
                 out += quoted[0]
                 flags += [False] * len(quoted[0])
                 i = quoted[1]
@@ -893,6 +901,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         ends_block = j == len(lines) or not lines[j].strip()
         a_table = ends_block and not all(_is_rule_row(row) for row in run)
         rows = _written_table(run) if a_table else _table_as_text(run)
+        if a_table and masked is not None:
+            masked.cell_spans(rows)
         out += rows
         flags += [False] * len(rows)
         i = j
@@ -1969,10 +1979,13 @@ def _kramdown_dashes(match: re.Match[str]) -> str:
 
 def _long_dashes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """Runs of four dashes or more in a line of text, as kramdown's typography writes them (a
-    rule line, a table's rule or a setext underline is left alone)."""
+    rule line, a table's rule or a setext underline is left alone, in a quote too)."""
     out = list(lines)
     for i, line in enumerate(lines):
-        if not code[i] and "----" in line and line.strip(" \t|+:=-") and not line.lstrip().startswith("<"):
+        if code[i] or "----" not in line:
+            continue
+        body = line.lstrip(" \t>") if line.lstrip().startswith(">") else line  # a quote's line: its markers off
+        if body.strip(" \t|+:=-") and not body.lstrip().startswith("<"):
             out[i] = _DASH_RUN.sub(_kramdown_dashes, line)
     return out, code
 
@@ -2042,13 +2055,16 @@ def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], 
 
 
 _EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
+# kramdown's URL autolink runs to the first ">" on its line, spaces and all (CommonMark's has none)
+_URL_AUTOLINK = _lazy(r"(?<!\]\()<(mailto:|https?:|ftps?:)([^<>\n]+)>")  # not a link's "](<url>)"
 _ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
 _MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
 
 
 def _autolinks(text: str) -> str:
     """kramdown's autolinks where CommonMark's differ: an e-mail address shows without its
-    ``mailto:`` and may be non-ASCII; character references in a URL are read in its text."""
+    ``mailto:`` and may be non-ASCII; character references in a URL are read in its text; a URL
+    (``http(s)``, ``ftp(s)``, ``mailto``) may hold spaces, to the first ``>`` on its line."""
 
     def email(match: re.Match[str]) -> str:
         address = match.group(2)
@@ -2062,6 +2078,16 @@ def _autolinks(text: str) -> str:
         shown = html.unescape(match.group(1))
         return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{match.group(1)}>)"
 
+    def spaced(match: re.Match[str]) -> str:
+        scheme, rest = match.groups()
+        if " " not in rest and "\t" not in rest:
+            return match.group(0)  # CommonMark's autolink, or an e-mail one (below)
+        shown = rest if scheme == "mailto:" else scheme + rest
+        url = (scheme + rest).replace("\\", "\\\\")
+        return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{url}>)"
+
+    if "<http" in text or "<ftp" in text or "<mailto:" in text:
+        text = _sub_in_prose(_URL_AUTOLINK, spaced, text)
     if "@" in text:
         text = _sub_in_prose(_EMAIL_AUTOLINK, email, text)
     if "&" in text:
@@ -2086,6 +2112,17 @@ def _spaced_references(text: str) -> str:
         return f"{match.group(1)}[{match.group(2)}]"
 
     return _sub_in_prose(_SPACED_REFERENCE, join, text)
+
+
+# searched in "\n" + text: a link definition's label with nothing after its colon on the line (in
+# a quote or an item too): kramdown's definition has its URL on its first line
+_EMPTY_DEFINITION = _lazy(r"(\n[ \t>]*\[(?!\^)[^\]\n]{1,999}\]):(?=[ \t]*\n)")
+
+
+def _empty_definitions(text: str) -> str:
+    """``[id]:`` with its URL on the next line is no link definition to kramdown, but text of a
+    paragraph; CommonMark's may go on on the next line. Its colon escaped, both read text."""
+    return _sub_in_prose(_EMPTY_DEFINITION, lambda match: f"{match.group(1)}\\:", "\n" + text + "\n")[1:-1]
 
 
 def _shadowed_definitions(text: str) -> str:
@@ -2139,7 +2176,8 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
         _inline_links,
     ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
-    (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
+    (lambda text: "<" in text and ("@" in text or "&" in text or "<http" in text or "<ftp" in text), _autolinks),
+    (lambda text: "]:" in text and _EMPTY_DEFINITION.search("\n" + text + "\n") is not None, _empty_definitions),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),

@@ -98,9 +98,10 @@ _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 LOOK_BACK = 100
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
+# (an XML-namespaced tag: HTML to kramdown, but for a "<mailto:...>" autolink, which it reads first)
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
-    r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
+    r"|(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
@@ -110,7 +111,7 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
 _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
     r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
-    r"|(/?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
 )
@@ -165,6 +166,18 @@ class Masked:
             self.tokens = _Tokens(self)
         return self.tokens.rendered(written, out, block=block)
 
+    def cell_spans(self, rows: list[str]) -> None:
+        """kramdown reads each ``\\|`` of a table's row as ``|`` before the row's spans, but for
+        code's (code spans, ``<code>`` elements): the math and raw elements in ``rows`` are
+        rendered so."""
+        for row in rows:
+            if _HTML_MARK not in row:
+                continue
+            for match in _HTML_TOKEN.finditer(row):
+                out = self.rendered.get(match.group(0))
+                if out is not None and "\\|" in out and not out.startswith("<code"):
+                    self.rendered[match.group(0)] = out.replace("\\|", "|")
+
     def code_lines(self, lines: list[str]) -> list[bool]:
         """Whether each line is (a line of) an opaque block: line rewrites leave it alone."""
         blocks = self.blocks
@@ -218,6 +231,7 @@ class _Tokens:
     def __init__(self, masked: Masked) -> None:
         self.masked = masked
         self.count = 0
+        self.spans: dict[tuple[str, str], str] = {}  # a code span's written and HTML -> its token
 
     def new(self, kind: str) -> str:
         self.count += 1
@@ -233,6 +247,14 @@ class _Tokens:
         self.masked.source[token] = text
         if block:
             self.masked.blocks.add(token)
+        return token
+
+    def span(self, written: str, out: str) -> str:
+        """One token for each code span written alike: ``[`x`][]`` refers to ``[`x`]: url``
+        (kramdown's labels are the text as written; CommonMark's are the tokens here)."""
+        token = self.spans.get((written, out))
+        if token is None:
+            token = self.spans[written, out] = self.rendered(written, out)
         return token
 
     def rendered(self, written: str, out: str, *, block: bool = False) -> str:
@@ -1132,7 +1154,7 @@ def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
         if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
             pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
         else:
-            pieces += [text[pos:opener], tokens.rendered(written, rendered)]
+            pieces += [text[pos:opener], tokens.span(written, rendered)]
         pos = close + len(ticks)
         rest = pos
         while rest < len(text) and text[rest] == "`":

@@ -123,9 +123,10 @@ _CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1
 _TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
 _TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
 _PIPE = re.compile(r"(?<!\\)\|")
-# a tag whose name has a "." (kramdown's names may, CommonMark's may not): DOTTED_TAG finds one
-_DOTTED_NAME = re.compile(r"</?[A-Za-z][\w-]*\.")
-DOTTED_TAG = re.compile(r"</?[A-Za-z][\w-]*\.[\w.-]*(?:\s[^<>]*)?/?>")
+# a tag whose name has a "." or a "_" (kramdown's names may, CommonMark's may not: <stdint.h>,
+# <new_type>): DOTTED_TAG finds one
+_DOTTED_NAME = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[._]")
+DOTTED_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[._][\w.-]*(?:\s[^<>]*)?/?>")
 
 
 def text_tags(text: str) -> str:
@@ -161,7 +162,6 @@ def text_tags(text: str) -> str:
                 escapes.append(tag.start())
             elif (
                 kept
-                and "." in text[tag.start() : pos]
                 and _DOTTED_NAME.match(text, tag.start()) is not None
                 and text[tag.start() - 1 : tag.start()] != "("  # a link's "(<url>)": no tag
             ):
