@@ -1677,6 +1677,20 @@ POSTS: dict[str, tuple[str, str]] = {
             "> ---- and dashes after it.\n"
         ),
     ),
+    "2024-06-24-span-elements-left-open.md": (
+        "title: Span elements left open",
+        (
+            'Links: <a href="https://example.com/one"> One,\n'
+            '<a href="https://example.com/two"> Two\n'
+            "\n"
+            "After the list, <b>bold *and* more\n"
+            "\n"
+            "<span>a span left open\n"
+            "\n"
+            "- an item <em>with emphasis\n"
+            "- the next item\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -57,6 +57,7 @@ from postdrop.core.spanhtml import (
     DOTTED_TAG,
     KRAMDOWN_TAG,
     SPAN_ELEMENTS,
+    UNCLOSED_SPAN,
     UNQUOTED_VALUE,
     cell_tags,
     text_tags,
@@ -2189,6 +2190,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
                 or _BLOCK_TAG_IN_CELL.search(text) is not None
                 or UNQUOTED_VALUE.search(text) is not None
                 or DOTTED_TAG.search(text) is not None
+                or UNCLOSED_SPAN.search(text) is not None
             )
         ),
         text_tags,
