@@ -1691,6 +1691,22 @@ POSTS: dict[str, tuple[str, str]] = {
             "- the next item\n"
         ),
     ),
+    "2024-06-25-lazy-lines-under-quoted-code.md": (
+        "title: A lazy line under code in a quote",
+        (
+            "Its signature:\n"
+            "\n"
+            ">\tint open_file(const char *path, int flags)\n"
+            '> open_file("a.txt", O_RDONLY|O_CREAT);\n'
+            "\n"
+            "And with spaces:\n"
+            "\n"
+            ">     run(a|b)\n"
+            "> then(c)\n"
+            ">\n"
+            "> text after *it*\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -844,6 +844,12 @@ def test_a_rule_line_in_a_quote_is_a_rule() -> None:
     assert got.html.count("<hr") == 2 and got.text == "Framed."
 
 
+def test_a_lazy_line_under_code_in_a_quote_joins_the_code() -> None:
+    got = parse(">     run(a|b)\n> then(c)\n>\n> after *it*\n")
+    assert "<pre><code>run(a|b) then(c)\n</code></pre>" in got.html and "<table>" not in got.html
+    assert "<em>it</em>" in got.html
+
+
 def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     got = parse('Go <a href="https://example.com/1"> one,\n<a href="https://example.com/2"> two\n\nNext <b>bold\n')
     assert got.html.count("<a ") == 2 and got.html.count("<b>") == 1
@@ -855,6 +861,7 @@ def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     [
         "<b>x\n\n" * 10_000,  # span elements left open, a paragraph each
         "a <em>b\n" * 50_000,  # in one paragraph
+        ">     x\n" + "> y\n" * 50_000,  # lazy lines under code in a quote
         "<http://a b " * 50_000,  # autolinks never closed
         "[x]:\n" * 50_000,  # definitions without a URL
         "<a_b>x " * 50_000,  # tags with an underscore

@@ -776,8 +776,9 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
     spaces, at the quote's start or after a blank line in it, as code. CommonMark expands a tab
     after the marker from the marker's column (``> \t- x`` is a list item to it). Where the code's
     last line ends, and its lines written as CommonMark reads the same code: each level ``> ``,
-    then four spaces. None where a list item opens in the quote above (its content column decides)
-    or no code opens."""
+    then four spaces (a line of text right under the code is lazy: it joins the code's line with a
+    space). None where a list item opens in the quote above (its content column decides) or no
+    code opens."""
     depth, content = quote_content(line)
     if depth == 0 or not _INDENT.match(content) or not content.strip():
         return None
@@ -805,6 +806,7 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
     last = pos + len(line)
     at = last + 1
     pending: list[str] = []  # blank quote lines, kept when code follows them
+    joined: set[int] = set()  # the lines of written that join the line above
     while at <= len(text):
         end = _line_end(text, at)
         below = text[at:end]
@@ -813,11 +815,17 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
             written += [*pending, lead + "    " + below_content[_INDENT.match(below_content).end() :]]  # type: ignore[union-attr]
             pending = []
             last = end
+        elif below_depth == depth and not pending and _NO_LAZY_CODE.match(below_content) is None:
+            written.append(" " + below_content)  # a lazy line right under the code joins its line, as at the margin
+            joined.add(len(written) - 1)
+            last = end
         elif below.strip() and not below.strip(" \t>") and below.count(">") == depth:
             pending.append(lead.rstrip())
         else:
             break
         at = end + 1
+    if joined:
+        return last, "".join(line if k in joined else "\n" + line for k, line in enumerate(written))[1:]
     return last, "\n".join(written)
 
 
