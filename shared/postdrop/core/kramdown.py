@@ -22,7 +22,8 @@ here, on the Markdown source around the tokens:
 - kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (a TeX ``\\,``);
   ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition,
   nor is ``: x`` two blank lines under a paragraph; link destinations and definitions may
-  hold spaces; an inline link's text holds no link, its URL runs to the parenthesis that
+  hold spaces (a definition's URL is on its label's line; a URL autolink may hold spaces too); an
+  inline link's text holds no link, its URL runs to the parenthesis that
   balances the first, and a title is quoted and not empty; e-mail autolinks show without
   ``mailto:``; a heading's ``{...}`` other than `` {#id}`` is text; a rule line or setext
   underline under a paragraph of several lines goes on with the paragraph, and long dash runs
