@@ -1707,6 +1707,26 @@ POSTS: dict[str, tuple[str, str]] = {
             "> text after *it*\n"
         ),
     ),
+    "2024-06-26-span-elements-with-markdown.md": (
+        "title: Markdown inside a paragraph element",
+        (
+            '<aside markdown="1" class="quote">\n'
+            "  A thought worth keeping.\n"
+            '  <p markdown="1" class="credit">\n'
+            "- @someone, [a talk](https://example.com/talk)\n"
+            "  </p>\n"
+            "</aside>\n"
+            "\n"
+            '<p markdown="1">\n'
+            "1. not a list *but* text\n"
+            "# not a heading\n"
+            "</p>\n"
+            "\n"
+            '<div markdown="1">\n'
+            "- a real item\n"
+            "</div>\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -850,6 +850,12 @@ def test_a_lazy_line_under_code_in_a_quote_joins_the_code() -> None:
     assert "<em>it</em>" in got.html
 
 
+def test_markdown_in_a_paragraph_element_is_read_as_spans() -> None:
+    got = parse('<p markdown="1">\n- a *b*\n2. c\n## d\n</p>\n\n<div markdown="1">\n- e\n</div>\n')
+    assert got.html.count("<li>") == 1 and "<h2" not in got.html and "<em>b</em>" in got.html
+    assert "- a b" in got.text and "2. c" in got.text and "## d" in got.text
+
+
 def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     got = parse('Go <a href="https://example.com/1"> one,\n<a href="https://example.com/2"> two\n\nNext <b>bold\n')
     assert got.html.count("<a ") == 2 and got.html.count("<b>") == 1

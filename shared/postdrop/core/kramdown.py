@@ -57,6 +57,7 @@ from postdrop.core.spanhtml import (
     BLOCK_MODEL,
     DOTTED_TAG,
     KRAMDOWN_TAG,
+    MARKDOWN_CONTENT,
     SPAN_ELEMENTS,
     UNCLOSED_SPAN,
     UNQUOTED_VALUE,
@@ -718,6 +719,8 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
     flags: list[bool] = []
     closing: list[str] = []  # the close tags still awaited, innermost last
     for line, is_code in zip(lines, code, strict=True):
+        if closing and not is_code and closing[-1] in _SPAN_MODEL:
+            line = _span_content(line)  # noqa: PLW2901 - the line as the element's span content
         match = None if is_code else _MARKDOWN_ATTR.match(line)
         if closing and not is_code and line.strip().lower().startswith(f"</{closing[-1]}"):
             if out and out[-1].strip() and not flags[-1]:
@@ -744,6 +747,8 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
         rest = match["rest"]
         if rest.strip():
             close = rest.lower().rfind(f"</{tag.lower()}")
+            if tag.lower() in _SPAN_MODEL:
+                rest = _span_content(rest)
             if close >= 0:
                 out += [rest[:close], "", rest[close:], ""]
                 flags += [False] * 4
@@ -752,6 +757,24 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
             flags.append(False)
         closing.append(tag.lower())
     return out, flags
+
+
+# the elements whose content kramdown reads as spans, markdown="1" too (a <p>, a heading, a <span>)
+_SPAN_MODEL = MARKDOWN_CONTENT - BLOCK_MODEL
+# a line that opens a block: a list item, a heading, a quote, a rule or setext underline
+_BLOCK_START = _lazy(r"[ \t]*(?:[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|#|>|(?:[-=_*][ \t]*){3,}$)")
+
+
+def _span_content(line: str) -> str:
+    """A line of an element whose content kramdown reads as spans (``<p markdown="1">``, a
+    heading's): no block opens in it, its marker escaped (``- a`` is text)."""
+    start = _BLOCK_START.match(line)
+    if start is None:
+        return line
+    at = len(line) - len(line.lstrip(" \t"))
+    if line[at].isdigit():
+        at = start.end() - 1  # "1." : its "." escaped
+    return f"{line[:at]}\\{line[at:]}"
 
 
 def _no_table_before_close(out: list[str], flags: list[bool]) -> None:
