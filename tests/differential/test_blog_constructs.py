@@ -1727,6 +1727,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "</div>\n"
         ),
     ),
+    "2024-06-27-lines-under-wide-items.md": (
+        "title: Lines less indented than a wide item's text",
+        (
+            "Steps:\n"
+            "\n"
+            "1.       Start the tool with a flag:\n"
+            "\n"
+            "    tool --debug ~x~ a\\,b <<y>>\n"
+            "\n"
+            "2.       Then stop it.\n"
+            "\n"
+            "And bullets:\n"
+            "\n"
+            "-      wide item text\n"
+            "\n"
+            "  two spaces: a paragraph now\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -856,6 +856,12 @@ def test_markdown_in_a_paragraph_element_is_read_as_spans() -> None:
     assert "- a b" in got.text and "2. c" in got.text and "## d" in got.text
 
 
+def test_code_less_indented_than_a_wide_items_text_ends_the_list_and_is_code() -> None:
+    got = parse("1.       Start:\n\n    run ~b~ a\\,b <<g>> --x\n\n2.       Stop.\n")
+    assert "<pre><code>run ~b~ a\\,b &lt;&lt;g&gt;&gt; --x\n</code></pre>" in got.html  # code as written
+    assert got.html.count("<ol>") == 2
+
+
 def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     got = parse('Go <a href="https://example.com/1"> one,\n<a href="https://example.com/2"> two\n\nNext <b>bold\n')
     assert got.html.count("<a ") == 2 and got.html.count("<b>") == 1

@@ -1204,8 +1204,11 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     (a tab to the next multiple of four): the first line's text is never code, and the item's
     lines are those indented as far as its text. CommonMark reads five columns or more after the
     marker as indented code. Such an item is written with one space after its marker, and the
-    lines indented to its text are moved left by as much."""
+    lines indented to its text are moved left by as much. A line less indented than its text after
+    a blank line ends the list (code, four columns in: opaque.py made it a token), where CommonMark's
+    item would take it: an empty comment ends the list there."""
     out = list(lines)
+    ends: list[int] = []  # lines after a blank line, indented less than the item's text: out of its list
     i = 0
     while i < len(lines):
         match = None if code[i] else _WIDE_ITEM.match(lines[i])
@@ -1221,16 +1224,28 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
         out[i] = marker + " " + lines[i][match.end() :]
         i += 1
         blank_above = False
-        while i < len(lines) and not code[i]:  # the item's lines: indented to its text, or lazy
+        while i < len(lines):  # the item's lines: indented to its text, or lazy
             line = lines[i]
+            if code[i]:  # code: in the item (left as it is), or, less indented, after its list
+                if blank_above and len(marker) < _indent(line) < text_column and marker[0] != " ":
+                    ends.append(i)
+                break
             if not line.strip():
                 blank_above = True
             elif _indent(line) >= text_column:
                 out[i] = " " * (_indent(line) - shift) + line.lstrip(" \t")
                 blank_above = False
             elif blank_above or _LIST_ITEM.match(line):
+                if blank_above and not _LIST_ITEM.match(line) and _indent(line) > len(marker) and marker[0] != " ":
+                    ends.append(i)  # the list ends above it; CommonMark would go on with the item
                 break
             i += 1
+    if not ends:
+        return out, code
+    # an empty comment ends the list for CommonMark (as kramdown's "^"), a blank line after it
+    for at in reversed(ends):
+        out[at:at] = ["<!-- -->", ""]
+        code = [*code[:at], False, False, *code[at:]]
     return out, code
 
 

@@ -517,6 +517,8 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
+        if column is not None and indent < column and blank_before and _item_column(out, prose, margin=True):
+            column = 0  # less indented than a top item's text after a blank line: its list ended (kramdown)
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
             if lazy is not None:
@@ -944,14 +946,17 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
     return False
 
 
-def _item_column(out: list[str], prose: list[str]) -> int | None:
-    """The content column of the list item the lines here belong to, or None (as _in_list)."""
+def _item_column(out: list[str], prose: list[str], *, margin: bool = False) -> int | None:
+    """The content column of the list item the lines here belong to, or None (as _in_list).
+    ``margin``: 1 when that item's marker is at the margin (up to three spaces in), else 0."""
     for above in (prose, out):
         for entry, start, end in _lines_back(above):
             if _blank_at(entry, start, end):
                 continue
             item = _ITEM_CONTENT.match(entry, start, end)
             if item is not None:
+                if margin:
+                    return int(_LIST_ITEM.match(entry, start, end) is not None)
                 return len(item.group(0).expandtabs(4))
             if _at_margin(entry, start, end):
                 return None
