@@ -1745,6 +1745,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "  two spaces: a paragraph now\n"
         ),
     ),
+    "2024-06-28-deep-marker-in-an-item.md": (
+        "title: A marker too deep in a list item",
+        ("Gibbs:\n\n1. For each sample:\n    1. For each k:\n            1. Draw $x | y$ from it\n\n- a | b\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -862,6 +862,12 @@ def test_code_less_indented_than_a_wide_items_text_ends_the_list_and_is_code() -
     assert got.html.count("<ol>") == 2
 
 
+def test_a_marker_four_columns_past_its_items_text_is_the_paragraphs_text() -> None:
+    got = parse("1. For each:\n    1. For k:\n            1. Draw $x | y$ here\n")
+    assert "<table>" not in got.html and got.html.count("<li>") == 2
+    assert "1. Draw $x | y$ here" in got.text
+
+
 def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     got = parse('Go <a href="https://example.com/1"> one,\n<a href="https://example.com/2"> two\n\nNext <b>bold\n')
     assert got.html.count("<a ") == 2 and got.html.count("<b>") == 1

@@ -875,6 +875,8 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
                     columns.pop()  # the line is no longer inside this item
             if stripped[0] in _ITEM_OR_FOOTNOTE:  # the regular expressions only where one may match
                 item = _ANY_ITEM.match(line)
+                if item is not None and _indent(line) >= (columns[-1] if columns else 0) + 4:
+                    item = None  # a marker four columns past its block's: text (a paragraph's line) or code
                 if item is not None:
                     columns.append(len(item.group(0).expandtabs(4)))
                     table = _item_table(lines, code, i, item.end(), columns[-1]) if "|" in stripped else None
