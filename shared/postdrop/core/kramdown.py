@@ -2099,6 +2099,7 @@ def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], 
 _EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
 # kramdown's URL autolink runs to the first ">" on its line, spaces and all (CommonMark's has none)
 _URL_AUTOLINK = _lazy(r"(?<!\]\()<(mailto:|https?:|ftps?:)([^<>\n]+)>")  # not a link's "](<url>)"
+_SPACED_AUTOLINK = _lazy(r"<(?:mailto|https?|ftps?):[^<>\n \t]*[ \t]")  # the test that one holds a space
 _ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
 _MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
 
@@ -2128,7 +2129,7 @@ def _autolinks(text: str) -> str:
         url = (scheme + rest).replace("\\", "\\\\")
         return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{url}>)"
 
-    if "<http" in text or "<ftp" in text or "<mailto:" in text:
+    if ("<http" in text or "<ftp" in text or "<mailto:" in text) and _SPACED_AUTOLINK.search(text) is not None:
         text = _sub_in_prose(_URL_AUTOLINK, spaced, text)
     if "@" in text:
         text = _sub_in_prose(_EMAIL_AUTOLINK, email, text)
@@ -2159,6 +2160,7 @@ def _spaced_references(text: str) -> str:
 # searched in "\n" + text: a link definition's label with nothing after its colon on the line (in
 # a quote or an item too): kramdown's definition has its URL on its first line
 _EMPTY_DEFINITION = _lazy(r"(\n[ \t>]*\[(?!\^)[^\]\n]{1,999}\]):(?=[ \t]*\n)")
+_EMPTY_LABEL_END = _lazy(r"\]:[ \t]*(?:\n|$)")  # the test for one: a literal first, re skips ahead
 
 
 def _empty_definitions(text: str) -> str:
@@ -2219,7 +2221,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text or "<http" in text or "<ftp" in text), _autolinks),
-    (lambda text: "]:" in text and _EMPTY_DEFINITION.search("\n" + text + "\n") is not None, _empty_definitions),
+    (lambda text: "]:" in text and _EMPTY_LABEL_END.search(text) is not None, _empty_definitions),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),

@@ -169,6 +169,7 @@ def text_tags(text: str) -> str:
                 escapes.append(tag.start())
             elif (
                 kept
+                and ("." in text[tag.start() : pos] or "_" in text[tag.start() : pos])  # re only where one may match
                 and _DOTTED_NAME.match(text, tag.start()) is not None
                 and text[tag.start() - 1 : tag.start()] != "("  # a link's "(<url>)": no tag
             ):
