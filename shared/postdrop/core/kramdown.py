@@ -169,7 +169,8 @@ _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 # searched in "\n" + text: a footnote mark (or definition, opening a line) whose label kramdown
 # does not read as one: its labels are an ASCII word character, then those and "-" (Ruby's \w)
 _FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
-_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|(?<!\\){_FOREIGN_LABEL}")  # "\[^x]" is text
+# ("\[^x]" is text: the look-behind after the "[", so both alternatives open with a literal re skips to)
+_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|\[(?<!\\\[){_FOREIGN_LABEL[2:]}")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
