@@ -1612,6 +1612,143 @@ POSTS: dict[str, tuple[str, str]] = {
             "   ---\n"
         ),
     ),
+    "2024-06-18-escaped-footnote-brackets.md": (
+        "title: Escaped brackets before a caret",
+        (
+            "A character class like \\[^0-9\\] matches anything but a digit, and \\[^abc] works too.\n"
+            "\n"
+            "Write the pattern as `[^x]` in code, or escape it: \\[^\\s\\].\n"
+        ),
+    ),
+    "2024-06-19-underscore-tag-names.md": (
+        "title: Tag names with an underscore",
+        (
+            "Call convert_to <target_type> (value) to change the type.\n"
+            "\n"
+            "The placeholder <file_name> stands for your own file, and <my_config>holds *these* words</my_config>"
+            " here.\n"
+        ),
+    ),
+    "2024-06-20-definitions-on-two-lines.md": (
+        "title: Link definitions with the URL on the next line",
+        (
+            "The helper [`format_date`][] turns a date into text, and [`parse_date`][] reads one back.\n"
+            "See also [the guide][guide].\n"
+            "\n"
+            "[`parse_date`]: https://example.com/api/parse_date\n"
+            "[`format_date`]:\n"
+            "  https://example.com/api/format_date\n"
+            "[guide]:\n"
+            "https://example.com/guide\n"
+        ),
+    ),
+    "2024-06-21-autolinks-with-spaces.md": (
+        "title: Autolinks holding spaces",
+        (
+            "The archive moved to <https://example.com/old files/archive.html> last year.\n"
+            "\n"
+            "Mail <mailto:team lead@example.org> for access, or see <http://example.com/a b> and <https://example.com/plain>.\n"
+            "\n"
+            "A link [with spaces](https://example.com/my page.html) stays a link.\n"
+        ),
+    ),
+    "2024-06-22-pipes-in-cell-spans.md": (
+        "title: Escaped pipes in the math of a table row",
+        (
+            "| symbol | meaning |\n"
+            "|--------|---------|\n"
+            "| the norm $$\\|x\\|$$ of x | a length |\n"
+            "| press <kbd>a\\|b</kbd> now | either key |\n"
+            "| code `a\\|b` too | code keeps it |\n"
+            "\n"
+            "Outside a table $$\\|y\\|$$ keeps its backslashes.\n"
+        ),
+    ),
+    "2024-06-23-rules-in-quotes.md": (
+        "title: Rule lines inside a quote",
+        (
+            "> ------------------------------------------\n"
+            ">\n"
+            "> A quote framed by two rules.\n"
+            ">\n"
+            "> ------------------------------------------\n"
+            "\n"
+            "> Text in a quote\n"
+            "> ---- and dashes after it.\n"
+        ),
+    ),
+    "2024-06-24-span-elements-left-open.md": (
+        "title: Span elements left open",
+        (
+            'Links: <a href="https://example.com/one"> One,\n'
+            '<a href="https://example.com/two"> Two\n'
+            "\n"
+            "After the list, <b>bold *and* more\n"
+            "\n"
+            "<span>a span left open\n"
+            "\n"
+            "- an item <em>with emphasis\n"
+            "- the next item\n"
+        ),
+    ),
+    "2024-06-25-lazy-lines-under-quoted-code.md": (
+        "title: A lazy line under code in a quote",
+        (
+            "Its signature:\n"
+            "\n"
+            ">\tint open_file(const char *path, int flags)\n"
+            '> open_file("a.txt", O_RDONLY|O_CREAT);\n'
+            "\n"
+            "And with spaces:\n"
+            "\n"
+            ">     run(a|b)\n"
+            "> then(c)\n"
+            ">\n"
+            "> text after *it*\n"
+        ),
+    ),
+    "2024-06-26-span-elements-with-markdown.md": (
+        "title: Markdown inside a paragraph element",
+        (
+            '<aside markdown="1" class="quote">\n'
+            "  A thought worth keeping.\n"
+            '  <p markdown="1" class="credit">\n'
+            "- @someone, [a talk](https://example.com/talk)\n"
+            "  </p>\n"
+            "</aside>\n"
+            "\n"
+            '<p markdown="1">\n'
+            "1. not a list *but* text\n"
+            "# not a heading\n"
+            "</p>\n"
+            "\n"
+            '<div markdown="1">\n'
+            "- a real item\n"
+            "</div>\n"
+        ),
+    ),
+    "2024-06-27-lines-under-wide-items.md": (
+        "title: Lines less indented than a wide item's text",
+        (
+            "Steps:\n"
+            "\n"
+            "1.       Start the tool with a flag:\n"
+            "\n"
+            "    tool --debug ~x~ a\\,b <<y>>\n"
+            "\n"
+            "2.       Then stop it.\n"
+            "\n"
+            "And bullets:\n"
+            "\n"
+            "-      wide item text\n"
+            "\n"
+            "  two spaces: a paragraph now\n"
+        ),
+    ),
+    "2024-06-28-deep-marker-in-an-item.md": (
+        "title: A marker too deep in a list item",
+        ("Gibbs:\n\n1. For each sample:\n    1. For each k:\n            1. Draw $x | y$ from it\n\n- a | b\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

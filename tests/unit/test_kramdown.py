@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+
 import pytest
 
 from postdrop import NormalizedPost, PostRejected, parse_post
@@ -788,3 +791,103 @@ def test_a_reference_whose_label_is_on_the_line_below_keeps_the_paragraph() -> N
     got = parse("*a [x]\n[word ref] b*\n\n[word ref]: https://example.com/a\n")
     assert '<em>a <a href="https://example.com/a"' in got.html and ">x</a>" in got.html
     assert got.text == "a x b"  # as Jekyll shows it: <em>a <a href=...>x</a> b</em>
+
+
+def test_an_escaped_bracket_before_a_caret_is_no_footnote_mark() -> None:
+    got = parse("Matches \\[^0-9\\] and \\[^a] only.\n")
+    assert got.text == "Matches [^0-9] and [^a] only."
+
+
+def test_a_tag_name_with_an_underscore_is_a_tag_to_kramdown() -> None:
+    # kramdown's names are XML's; CommonMark's have no "_" and would show the tag as text
+    got = parse("Cast with as_type <new_type> (value) here.\n")
+    assert got.text == "Cast with as_type (value) here."
+
+
+def test_a_definition_whose_url_is_on_the_next_line_is_text() -> None:
+    got = parse("See [x][] and [y][].\n\n[y]: https://example.com/y\n[x]:\n  https://example.com/x\n")
+    assert '<a href="https://example.com/y"' in got.html and "https://example.com/x" not in got.html.split('"')
+    assert "[x][]" in got.text and "[x]:" in got.text
+
+
+def test_a_label_with_a_code_span_refers_to_its_definition() -> None:
+    got = parse("Call [`fmt`][] now.\n\n[`fmt`]: https://example.com/fmt\n")
+    assert '<a href="https://example.com/fmt"' in got.html
+    assert got.text == "Call fmt now."
+
+
+@pytest.mark.parametrize(
+    ("body", "href", "shown"),
+    [
+        ("Go to <https://example.com/a b> now.\n", "https://example.com/a%20b", "https://example.com/a b"),
+        ("Mail <mailto:the team@example.org> now.\n", "mailto:the%20team@example.org", "the team@example.org"),
+    ],
+)
+def test_an_autolink_may_hold_spaces(body: str, href: str, shown: str) -> None:
+    got = parse(body)
+    assert f'<a href="{href}"' in got.html and f">{shown}</a>" in got.html
+
+
+def test_a_spaced_link_destination_is_no_autolink() -> None:
+    got = parse("Mail [us](mailto:us@example.org?subject=Hello there) today.\n")
+    assert got.text == "Mail us today."
+
+
+def test_an_escaped_pipe_in_a_table_rows_math_and_raw_elements_is_a_pipe() -> None:
+    got = parse("| a | b |\n|---|---|\n| n $$\\|x\\|$$ | <kbd>p\\|q</kbd> `c\\|d` |\n\nOut $$\\|y\\|$$.\n")
+    assert "\\(|x|\\)" in got.text or "|x|" in got.text.replace("\\|", "")
+    assert "p|q" in got.text and "c\\|d" in got.text and "\\|y\\|" in got.text
+
+
+def test_a_rule_line_in_a_quote_is_a_rule() -> None:
+    got = parse("> ----------\n>\n> Framed.\n>\n> ----------\n")
+    assert got.html.count("<hr") == 2 and got.text == "Framed."
+
+
+def test_a_lazy_line_under_code_in_a_quote_joins_the_code() -> None:
+    got = parse(">     run(a|b)\n> then(c)\n>\n> after *it*\n")
+    assert "<pre><code>run(a|b) then(c)\n</code></pre>" in got.html and "<table>" not in got.html
+    assert "<em>it</em>" in got.html
+
+
+def test_markdown_in_a_paragraph_element_is_read_as_spans() -> None:
+    got = parse('<p markdown="1">\n- a *b*\n2. c\n## d\n</p>\n\n<div markdown="1">\n- e\n</div>\n')
+    assert got.html.count("<li>") == 1 and "<h2" not in got.html and "<em>b</em>" in got.html
+    assert "- a b" in got.text and "2. c" in got.text and "## d" in got.text
+
+
+def test_code_less_indented_than_a_wide_items_text_ends_the_list_and_is_code() -> None:
+    got = parse("1.       Start:\n\n    run ~b~ a\\,b <<g>> --x\n\n2.       Stop.\n")
+    assert "<pre><code>run ~b~ a\\,b &lt;&lt;g&gt;&gt; --x\n</code></pre>" in got.html  # code as written
+    assert got.html.count("<ol>") == 2
+
+
+def test_a_marker_four_columns_past_its_items_text_is_the_paragraphs_text() -> None:
+    got = parse("1. For each:\n    1. For k:\n            1. Draw $x | y$ here\n")
+    assert "<table>" not in got.html and got.html.count("<li>") == 2
+    assert "1. Draw $x | y$ here" in got.text
+
+
+def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
+    got = parse('Go <a href="https://example.com/1"> one,\n<a href="https://example.com/2"> two\n\nNext <b>bold\n')
+    assert got.html.count("<a ") == 2 and got.html.count("<b>") == 1
+    assert "</a></p>" in got.html and "<b>bold</b></p>" in got.html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<b>x\n\n" * 10_000,  # span elements left open, a paragraph each
+        "a <em>b\n" * 50_000,  # in one paragraph
+        ">     x\n" + "> y\n" * 50_000,  # lazy lines under code in a quote
+        "<http://a b " * 50_000,  # autolinks never closed
+        "[x]:\n" * 50_000,  # definitions without a URL
+        "<a_b>x " * 50_000,  # tags with an underscore
+        "| a $$\\|x\\|$$ |\n" * 50_000,  # a table's rows with math
+    ],
+)
+def test_the_new_readings_stay_linear(body: str) -> None:
+    started = time.process_time()
+    with contextlib.suppress(PostRejected):  # past a cap (elements): rejected, in time too
+        parse(body)
+    assert time.process_time() - started < 2.0

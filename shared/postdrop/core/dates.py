@@ -39,7 +39,8 @@ def _offset(tz: str) -> timezone:
 
 
 def parse_date(value: str, default_zone: str) -> datetime | None:
-    """Parse a front-matter date; None when it holds no usable calendar date.
+    """Parse a front-matter date; None when it holds no usable calendar date (nor does one that falls
+    off the calendar in UTC or in the default zone).
 
     A value without an offset is wall time in ``default_zone`` (the producer's zone).
     """
@@ -59,7 +60,12 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
         )
     except ValueError:
         return None
-    return naive.replace(tzinfo=_offset(g["tz"]) if g["tz"] else zone(default_zone))
+    aware = naive.replace(tzinfo=_offset(g["tz"]) if g["tz"] else zone(default_zone))
+    try:  # in UTC and in the default zone (where the post's URL and the store read it) on the calendar
+        aware.astimezone(UTC).astimezone(zone(default_zone))
+    except OverflowError:  # 0001-01-01 east of Greenwich, 9999-12-31 west: parse_post raised on it
+        return None
+    return aware
 
 
 def date_from_filename(filename: str, default_zone: str) -> datetime | None:

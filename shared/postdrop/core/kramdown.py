@@ -22,7 +22,8 @@ here, on the Markdown source around the tokens:
 - kramdown's escapes: a backslash before ``% & , / ; ? @ ^`` stays (a TeX ``\\,``);
   ``~one~`` is text (only ``~~`` strikes through); ``:x`` opening a line is no definition,
   nor is ``: x`` two blank lines under a paragraph; link destinations and definitions may
-  hold spaces; an inline link's text holds no link, its URL runs to the parenthesis that
+  hold spaces (a definition's URL is on its label's line; a URL autolink may hold spaces too); an
+  inline link's text holds no link, its URL runs to the parenthesis that
   balances the first, and a title is quoted and not empty; e-mail autolinks show without
   ``mailto:``; a heading's ``{...}`` other than `` {#id}`` is text; a rule line or setext
   underline under a paragraph of several lines goes on with the paragraph, and long dash runs
@@ -56,7 +57,9 @@ from postdrop.core.spanhtml import (
     BLOCK_MODEL,
     DOTTED_TAG,
     KRAMDOWN_TAG,
+    MARKDOWN_CONTENT,
     SPAN_ELEMENTS,
+    UNCLOSED_SPAN,
     UNQUOTED_VALUE,
     cell_tags,
     text_tags,
@@ -166,7 +169,8 @@ _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 # searched in "\n" + text: a footnote mark (or definition, opening a line) whose label kramdown
 # does not read as one: its labels are an ASCII word character, then those and "-" (Ruby's \w)
 _FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
-_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|{_FOREIGN_LABEL}")
+# ("\[^x]" is text: the look-behind after the "[", so both alternatives open with a literal re skips to)
+_FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|\[(?<!\\\[){_FOREIGN_LABEL[2:]}")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -385,7 +389,10 @@ def _rewrite(masked: Masked) -> str:
         lines = markdown.split("\n")
         code = masked.code_lines(lines)
         for rewrite_lines in by_line:
-            lines, code = rewrite_lines(lines, code)
+            if rewrite_lines is _tables:
+                lines, code = _tables(lines, code, masked)
+            else:
+                lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
     return markdown
 
@@ -713,6 +720,8 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
     flags: list[bool] = []
     closing: list[str] = []  # the close tags still awaited, innermost last
     for line, is_code in zip(lines, code, strict=True):
+        if closing and not is_code and closing[-1] in _SPAN_MODEL:
+            line = _span_content(line)  # noqa: PLW2901 - the line as the element's span content
         match = None if is_code else _MARKDOWN_ATTR.match(line)
         if closing and not is_code and line.strip().lower().startswith(f"</{closing[-1]}"):
             if out and out[-1].strip() and not flags[-1]:
@@ -739,6 +748,8 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
         rest = match["rest"]
         if rest.strip():
             close = rest.lower().rfind(f"</{tag.lower()}")
+            if tag.lower() in _SPAN_MODEL:
+                rest = _span_content(rest)
             if close >= 0:
                 out += [rest[:close], "", rest[close:], ""]
                 flags += [False] * 4
@@ -747,6 +758,24 @@ def _markdown_in_html(lines: list[str], code: list[bool]) -> tuple[list[str], li
             flags.append(False)
         closing.append(tag.lower())
     return out, flags
+
+
+# the elements whose content kramdown reads as spans, markdown="1" too (a <p>, a heading, a <span>)
+_SPAN_MODEL = MARKDOWN_CONTENT - BLOCK_MODEL
+# a line that opens a block: a list item, a heading, a quote, a rule or setext underline
+_BLOCK_START = _lazy(r"[ \t]*(?:[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|#|>|(?:[-=_*][ \t]*){3,}$)")
+
+
+def _span_content(line: str) -> str:
+    """A line of an element whose content kramdown reads as spans (``<p markdown="1">``, a
+    heading's): no block opens in it, its marker escaped (``- a`` is text)."""
+    start = _BLOCK_START.match(line)
+    if start is None:
+        return line
+    at = len(line) - len(line.lstrip(" \t"))
+    if line[at].isdigit():
+        at = start.end() - 1  # "1." : its "." escaped
+    return f"{line[:at]}\\{line[at:]}"
 
 
 def _no_table_before_close(out: list[str], flags: list[bool]) -> None:
@@ -817,11 +846,12 @@ def _tag_pattern(tag: str) -> re.Pattern[str]:
     return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
 
 
-def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) -> tuple[list[str], list[bool]]:
     """kramdown's tables written as GFM's (_gfm_table). A table opens a block with a line that
     has a ``|`` (not escaped, not in code: code spans are tokens here) and runs over the lines
     that have one; it holds a row that is not a rule line, and a blank line (or the end) comes
-    after it. Lines that look like a table but are none are text: their pipes escaped."""
+    after it. Lines that look like a table but are none are text: their pipes escaped. The math
+    and raw elements in a table's rows read ``\\|`` as ``|`` (``masked.cell_spans``)."""
     out: list[str] = []
     flags: list[bool] = []
     columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
@@ -846,10 +876,14 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
                     columns.pop()  # the line is no longer inside this item
             if stripped[0] in _ITEM_OR_FOOTNOTE:  # the regular expressions only where one may match
                 item = _ANY_ITEM.match(line)
+                if item is not None and _indent(line) >= (columns[-1] if columns else 0) + 4:
+                    item = None  # a marker four columns past its block's: text (a paragraph's line) or code
                 if item is not None:
                     columns.append(len(item.group(0).expandtabs(4)))
                     table = _item_table(lines, code, i, item.end(), columns[-1]) if "|" in stripped else None
                     if table is not None:
+                        if masked is not None:
+                            masked.cell_spans(table[0])
                         out += table[0]
                         flags += [False] * len(table[0])
                         i = table[1]
@@ -864,6 +898,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         if stripped[0] == ">" and not columns:
             quoted = _quoted_table(lines, code, i)
             if quoted is not None:
+                if masked is not None:
+                    masked.cell_spans(quoted[0])
                 out += quoted[0]
                 flags += [False] * len(quoted[0])
                 i = quoted[1]
@@ -893,6 +929,8 @@ def _tables(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
         ends_block = j == len(lines) or not lines[j].strip()
         a_table = ends_block and not all(_is_rule_row(row) for row in run)
         rows = _written_table(run) if a_table else _table_as_text(run)
+        if a_table and masked is not None:
+            masked.cell_spans(rows)
         out += rows
         flags += [False] * len(rows)
         i = j
@@ -1169,8 +1207,11 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
     (a tab to the next multiple of four): the first line's text is never code, and the item's
     lines are those indented as far as its text. CommonMark reads five columns or more after the
     marker as indented code. Such an item is written with one space after its marker, and the
-    lines indented to its text are moved left by as much."""
+    lines indented to its text are moved left by as much. A line less indented than its text after
+    a blank line ends the list (code, four columns in: opaque.py made it a token), where CommonMark's
+    item would take it: an empty comment ends the list there."""
     out = list(lines)
+    ends: list[int] = []  # lines after a blank line, indented less than the item's text: out of its list
     i = 0
     while i < len(lines):
         match = None if code[i] else _WIDE_ITEM.match(lines[i])
@@ -1186,16 +1227,28 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
         out[i] = marker + " " + lines[i][match.end() :]
         i += 1
         blank_above = False
-        while i < len(lines) and not code[i]:  # the item's lines: indented to its text, or lazy
+        while i < len(lines):  # the item's lines: indented to its text, or lazy
             line = lines[i]
+            if code[i]:  # code: in the item (left as it is), or, less indented, after its list
+                if blank_above and len(marker) < _indent(line) < text_column and marker[0] != " ":
+                    ends.append(i)
+                break
             if not line.strip():
                 blank_above = True
             elif _indent(line) >= text_column:
                 out[i] = " " * (_indent(line) - shift) + line.lstrip(" \t")
                 blank_above = False
             elif blank_above or _LIST_ITEM.match(line):
+                if blank_above and not _LIST_ITEM.match(line) and _indent(line) > len(marker) and marker[0] != " ":
+                    ends.append(i)  # the list ends above it; CommonMark would go on with the item
                 break
             i += 1
+    if not ends:
+        return out, code
+    # an empty comment ends the list for CommonMark (as kramdown's "^"), a blank line after it
+    for at in reversed(ends):
+        out[at:at] = ["<!-- -->", ""]
+        code = [*code[:at], False, False, *code[at:]]
     return out, code
 
 
@@ -1969,10 +2022,13 @@ def _kramdown_dashes(match: re.Match[str]) -> str:
 
 def _long_dashes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """Runs of four dashes or more in a line of text, as kramdown's typography writes them (a
-    rule line, a table's rule or a setext underline is left alone)."""
+    rule line, a table's rule or a setext underline is left alone, in a quote too)."""
     out = list(lines)
     for i, line in enumerate(lines):
-        if not code[i] and "----" in line and line.strip(" \t|+:=-") and not line.lstrip().startswith("<"):
+        if code[i] or "----" not in line:
+            continue
+        body = line.lstrip(" \t>") if line.lstrip().startswith(">") else line  # a quote's line: its markers off
+        if body.strip(" \t|+:=-") and not body.lstrip().startswith("<"):
             out[i] = _DASH_RUN.sub(_kramdown_dashes, line)
     return out, code
 
@@ -2042,13 +2098,17 @@ def _heading_attributes(lines: list[str], code: list[bool]) -> tuple[list[str], 
 
 
 _EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
+# kramdown's URL autolink runs to the first ">" on its line, spaces and all (CommonMark's has none)
+_URL_AUTOLINK = _lazy(r"(?<!\]\()<(mailto:|https?:|ftps?:)([^<>\n]+)>")  # not a link's "](<url>)"
+_SPACED_AUTOLINK = _lazy(r"<(?:mailto|https?|ftps?):[^<>\n \t]*[ \t]")  # the test that one holds a space
 _ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
 _MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
 
 
 def _autolinks(text: str) -> str:
     """kramdown's autolinks where CommonMark's differ: an e-mail address shows without its
-    ``mailto:`` and may be non-ASCII; character references in a URL are read in its text."""
+    ``mailto:`` and may be non-ASCII; character references in a URL are read in its text; a URL
+    (``http(s)``, ``ftp(s)``, ``mailto``) may hold spaces, to the first ``>`` on its line."""
 
     def email(match: re.Match[str]) -> str:
         address = match.group(2)
@@ -2062,6 +2122,16 @@ def _autolinks(text: str) -> str:
         shown = html.unescape(match.group(1))
         return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{match.group(1)}>)"
 
+    def spaced(match: re.Match[str]) -> str:
+        scheme, rest = match.groups()
+        if " " not in rest and "\t" not in rest:
+            return match.group(0)  # CommonMark's autolink, or an e-mail one (below)
+        shown = rest if scheme == "mailto:" else scheme + rest
+        url = (scheme + rest).replace("\\", "\\\\")
+        return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{url}>)"
+
+    if ("<http" in text or "<ftp" in text or "<mailto:" in text) and _SPACED_AUTOLINK.search(text) is not None:
+        text = _sub_in_prose(_URL_AUTOLINK, spaced, text)
     if "@" in text:
         text = _sub_in_prose(_EMAIL_AUTOLINK, email, text)
     if "&" in text:
@@ -2086,6 +2156,18 @@ def _spaced_references(text: str) -> str:
         return f"{match.group(1)}[{match.group(2)}]"
 
     return _sub_in_prose(_SPACED_REFERENCE, join, text)
+
+
+# searched in "\n" + text: a link definition's label with nothing after its colon on the line (in
+# a quote or an item too): kramdown's definition has its URL on its first line
+_EMPTY_DEFINITION = _lazy(r"(\n[ \t>]*\[(?!\^)[^\]\n]{1,999}\]):(?=[ \t]*\n)")
+_EMPTY_LABEL_END = _lazy(r"\]:[ \t]*(?:\n|$)")  # the test for one: a literal first, re skips ahead
+
+
+def _empty_definitions(text: str) -> str:
+    """``[id]:`` with its URL on the next line is no link definition to kramdown, but text of a
+    paragraph; CommonMark's may go on on the next line. Its colon escaped, both read text."""
+    return _sub_in_prose(_EMPTY_DEFINITION, lambda match: f"{match.group(1)}\\:", "\n" + text + "\n")[1:-1]
 
 
 def _shadowed_definitions(text: str) -> str:
@@ -2139,7 +2221,8 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
         _inline_links,
     ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
-    (lambda text: "<" in text and ("@" in text or "&" in text), _autolinks),
+    (lambda text: "<" in text and ("@" in text or "&" in text or "<http" in text or "<ftp" in text), _autolinks),
+    (lambda text: "]:" in text and _EMPTY_LABEL_END.search(text) is not None, _empty_definitions),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
     (lambda text: "<?" in text or "<![CDATA[" in text, _xml_markup),
@@ -2151,6 +2234,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
                 or _BLOCK_TAG_IN_CELL.search(text) is not None
                 or UNQUOTED_VALUE.search(text) is not None
                 or DOTTED_TAG.search(text) is not None
+                or UNCLOSED_SPAN.search(text) is not None
             )
         ),
         text_tags,

@@ -98,9 +98,10 @@ _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 LOOK_BACK = 100
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
+# (an XML-namespaced tag: HTML to kramdown, but for a "<mailto:...>" autolink, which it reads first)
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
-    r"|(</?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"  # an XML-namespaced tag
+    r"|(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
@@ -110,7 +111,7 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
 _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
     r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
-    r"|(/?[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
 )
@@ -165,6 +166,18 @@ class Masked:
             self.tokens = _Tokens(self)
         return self.tokens.rendered(written, out, block=block)
 
+    def cell_spans(self, rows: list[str]) -> None:
+        """kramdown reads each ``\\|`` of a table's row as ``|`` before the row's spans, but for
+        code's (code spans, ``<code>`` elements): the math and raw elements in ``rows`` are
+        rendered so."""
+        for row in rows:
+            if _HTML_MARK not in row:
+                continue
+            for match in _HTML_TOKEN.finditer(row):
+                out = self.rendered.get(match.group(0))
+                if out is not None and "\\|" in out and not out.startswith("<code"):
+                    self.rendered[match.group(0)] = out.replace("\\|", "|")
+
     def code_lines(self, lines: list[str]) -> list[bool]:
         """Whether each line is (a line of) an opaque block: line rewrites leave it alone."""
         blocks = self.blocks
@@ -218,6 +231,7 @@ class _Tokens:
     def __init__(self, masked: Masked) -> None:
         self.masked = masked
         self.count = 0
+        self.spans: dict[tuple[str, str], str] = {}  # a code span's written and HTML -> its token
 
     def new(self, kind: str) -> str:
         self.count += 1
@@ -233,6 +247,14 @@ class _Tokens:
         self.masked.source[token] = text
         if block:
             self.masked.blocks.add(token)
+        return token
+
+    def span(self, written: str, out: str) -> str:
+        """One token for each code span written alike: ``[`x`][]`` refers to ``[`x`]: url``
+        (kramdown's labels are the text as written; CommonMark's are the tokens here)."""
+        token = self.spans.get((written, out))
+        if token is None:
+            token = self.spans[written, out] = self.rendered(written, out)
         return token
 
     def rendered(self, written: str, out: str, *, block: bool = False) -> str:
@@ -511,6 +533,8 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
+        if column is not None and indent < column and blank_before and _item_column(out, prose, margin=True):
+            column = 0  # less indented than a top item's text after a blank line: its list ended (kramdown)
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
             if lazy is not None:
@@ -790,8 +814,9 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
     spaces, at the quote's start or after a blank line in it, as code. CommonMark expands a tab
     after the marker from the marker's column (``> \t- x`` is a list item to it). Where the code's
     last line ends, and its lines written as CommonMark reads the same code: each level ``> ``,
-    then four spaces. None where a list item opens in the quote above (its content column decides)
-    or no code opens."""
+    then four spaces (a line of text right under the code is lazy: it joins the code's line with a
+    space). None where a list item opens in the quote above (its content column decides) or no
+    code opens."""
     depth, content = quote_content(line)
     if depth == 0 or not _INDENT.match(content) or not content.strip():
         return None
@@ -819,6 +844,7 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
     last = pos + len(line)
     at = last + 1
     pending: list[str] = []  # blank quote lines, kept when code follows them
+    joined: set[int] = set()  # the lines of written that join the line above
     while at <= len(text):
         end = _line_end(text, at)
         below = text[at:end]
@@ -827,11 +853,17 @@ def _quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[in
             written += [*pending, lead + "    " + below_content[_INDENT.match(below_content).end() :]]  # type: ignore[union-attr]
             pending = []
             last = end
+        elif below_depth == depth and not pending and _NO_LAZY_CODE.match(below_content) is None:
+            written.append(" " + below_content)  # a lazy line right under the code joins its line, as at the margin
+            joined.add(len(written) - 1)
+            last = end
         elif below.strip() and not below.strip(" \t>") and below.count(">") == depth:
             pending.append(lead.rstrip())
         else:
             break
         at = end + 1
+    if joined:
+        return last, "".join(line if k in joined else "\n" + line for k, line in enumerate(written))[1:]
     return last, "\n".join(written)
 
 
@@ -950,14 +982,17 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
     return False
 
 
-def _item_column(out: list[str], prose: list[str]) -> int | None:
-    """The content column of the list item the lines here belong to, or None (as _in_list)."""
+def _item_column(out: list[str], prose: list[str], *, margin: bool = False) -> int | None:
+    """The content column of the list item the lines here belong to, or None (as _in_list).
+    ``margin``: 1 when that item's marker is at the margin (up to three spaces in), else 0."""
     for above in (prose, out):
         for entry, start, end in _lines_back(above):
             if _blank_at(entry, start, end):
                 continue
             item = _ITEM_CONTENT.match(entry, start, end)
             if item is not None:
+                if margin:
+                    return int(_LIST_ITEM.match(entry, start, end) is not None)
                 return len(item.group(0).expandtabs(4))
             if _at_margin(entry, start, end):
                 return None
@@ -1168,7 +1203,7 @@ def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
         if "\n" in written and _row_after(text, opener, close):  # a token a line: no row to the tables
             pieces += [text[pos:opener], _line_tokens(tokens, written, rendered)]
         else:
-            pieces += [text[pos:opener], tokens.rendered(written, rendered)]
+            pieces += [text[pos:opener], tokens.span(written, rendered)]
         pos = close + len(ticks)
         rest = pos
         while rest < len(text) and text[rest] == "`":

@@ -29,6 +29,7 @@ __all__ = [
     "KRAMDOWN_TAG",
     "NAME_START",
     "NAME_START_CLASS",
+    "UNCLOSED_SPAN",
     "UNQUOTED_VALUE",
     "cell_tags",
     "negated_class",
@@ -114,6 +115,11 @@ MARKDOWN_CONTENT = BLOCK_MODEL | _names(
 # the other names kramdown knows as HTML's (its content models'): matched without regard to case
 _OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
 HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
+# the span elements whose content is Markdown: open at a paragraph's end, kramdown closes them there
+# (a browser would carry an <a> or <b> on into the next paragraph)
+_CLOSED_AT_END = SPAN_ELEMENTS & MARKDOWN_CONTENT
+# the open tag of one of them: in a text without close tags, one never closed (text_tags' test)
+UNCLOSED_SPAN = re.compile(rf"<(?:{'|'.join(sorted(_CLOSED_AT_END))})(?=[\s>])", re.IGNORECASE)
 
 # each searched in "\n" + text: a blank line; a line that opens a list item, an ATX heading or a
 # definition (a span context of its own); a line that opens with a tag or a comment, perhaps
@@ -123,9 +129,10 @@ _CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1
 _TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
 _TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
 _PIPE = re.compile(r"(?<!\\)\|")
-# a tag whose name has a "." (kramdown's names may, CommonMark's may not): DOTTED_TAG finds one
-_DOTTED_NAME = re.compile(r"</?[A-Za-z][\w-]*\.")
-DOTTED_TAG = re.compile(r"</?[A-Za-z][\w-]*\.[\w.-]*(?:\s[^<>]*)?/?>")
+# a tag whose name has a "." or a "_" (kramdown's names may, CommonMark's may not: <stdint.h>,
+# <new_type>): DOTTED_TAG finds one
+_DOTTED_NAME = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[._]")
+DOTTED_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[._][\w.-]*(?:\s[^<>]*)?/?>")
 
 
 def text_tags(text: str) -> str:
@@ -140,6 +147,7 @@ def text_tags(text: str) -> str:
     html_blocks = [m.start() for m in _TAG_LINE.finditer(lined) if _opens_html_block(lined, m.start(1))]
     escapes: list[int] = []
     drops: list[tuple[int, int]] = []
+    closings: list[tuple[int, str]] = []  # where a paragraph ends with elements open, their close tags
     pos = 0
     while (match := _TAG_OPEN.search(text, pos)) is not None:
         at = match.start()
@@ -161,15 +169,32 @@ def text_tags(text: str) -> str:
                 escapes.append(tag.start())
             elif (
                 kept
-                and "." in text[tag.start() : pos]
+                and ("." in text[tag.start() : pos] or "_" in text[tag.start() : pos])  # re only where one may match
                 and _DOTTED_NAME.match(text, tag.start()) is not None
                 and text[tag.start() - 1 : tag.start()] != "("  # a link's "(<url>)": no tag
             ):
                 drops.append((tag.start(), pos))
+        closes = "".join(f"</{name}>" for name, html in reversed(stack) if html and name in _CLOSED_AT_END)
+        if closes:  # kramdown closes the span elements still open at their paragraph's end
+            closings.append((end - 1 if text[end - 1 : end] == "\n" else end, closes))
         pos = max(end, at + 1)
+    if closings:
+        edits = [(at, at + 1, "&lt;") for at in escapes] + [(a, b, "") for a, b in drops]
+        return _edited(text, sorted(edits + [(at, at, closes) for at, closes in closings]))
     if drops:
         return _dropped(_escaped(text, escapes), escapes, drops)
     return _escaped(text, escapes)
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``text[start:end]`` of ``edits`` (in order, none inside another)
+    replaced."""
+    pieces: list[str] = []
+    pos = 0
+    for start, end, replacement in edits:
+        pieces += [text[pos:start], replacement]
+        pos = end
+    return "".join(pieces) + text[pos:]
 
 
 def _dropped(escaped: str, escapes: list[int], drops: list[tuple[int, int]]) -> str:
