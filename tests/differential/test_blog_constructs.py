@@ -1749,6 +1749,27 @@ POSTS: dict[str, tuple[str, str]] = {
         "title: A marker too deep in a list item",
         ("Gibbs:\n\n1. For each sample:\n    1. For each k:\n            1. Draw $x | y$ from it\n\n- a | b\n"),
     ),
+    "2024-06-29-script-named-in-prose.md": (
+        "title: Naming <script> and <style> in a sentence",
+        (
+            "Load code with the <script> tag, not inline.\n"
+            "\n"
+            "## Styles\n"
+            "\n"
+            "Put rules in <style> and <SCRIPT> goes here too.\n"
+            "\n"
+            "* a <textarea> holds text\n"
+            "* the <title> names the page\n"
+            "\n"
+            "A later </script> is text, and the post goes on.\n"
+            "\n"
+            "The <iframe> tag and <noscript> too.\n"
+            "\n"
+            "在段落里写 <script> 标签，后文仍在。\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -56,6 +56,7 @@ from postdrop.core.spanhtml import (
     KRAMDOWN_TAG,
     MARKDOWN_CONTENT,
     NAME_START_CLASS,
+    SWALLOWING,
     WITHOUT_BODY,
     raw_element,
 )
@@ -1154,9 +1155,13 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             at = back if unescaped else opener
             pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
-        elif not raw_only and (value.lower() in _RAW_SPAN_ELEMENTS or kind == "raw text"):  # tags, no Markdown
-            if not _close_tag_between(text, value.lower(), closes, end, limit):
+        elif not raw_only and (
+            value.lower() in _RAW_SPAN_ELEMENTS or kind == "raw text" or value.lower() in SWALLOWING
+        ):  # tags, no Markdown
+            if value.lower() not in SWALLOWING and not _close_tag_between(text, value.lower(), closes, end, limit):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
+            # (a <script>, <title>… never closed in it runs to its end, as kramdown closes it: a browser
+            # would read the rest of the post as its text)
             close, rendered = raw_element(text, value, start, end, limit)
             pieces += [text[pos:start], tokens.rendered(text[start:close], _unquoted(text, start, rendered))]
             pos = close

@@ -29,6 +29,7 @@ __all__ = [
     "KRAMDOWN_TAG",
     "NAME_START",
     "NAME_START_CLASS",
+    "SWALLOWING",
     "UNCLOSED_SPAN",
     "UNQUOTED_VALUE",
     "cell_tags",
@@ -115,11 +116,17 @@ MARKDOWN_CONTENT = BLOCK_MODEL | _names(
 # the other names kramdown knows as HTML's (its content models'): matched without regard to case
 _OTHER_ELEMENTS = _names("details figure math noscript object script style textarea")
 HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
-# the span elements whose content is Markdown: open at a paragraph's end, kramdown closes them there
-# (a browser would carry an <a> or <b> on into the next paragraph)
-_CLOSED_AT_END = SPAN_ELEMENTS & MARKDOWN_CONTENT
-# the open tag of one of them: in a text without close tags, one never closed (text_tags' test)
-UNCLOSED_SPAN = re.compile(rf"<(?:{'|'.join(sorted(_CLOSED_AT_END))})(?=[\s>])", re.IGNORECASE)
+# the elements a browser reads to their close tag as text (raw text, RCDATA, plaintext): one left
+# open in a paragraph would take the rest of the post with it, where kramdown closes it at the
+# paragraph's end (<script>, <title>…: opaque reads those whose content is raw; <iframe>, a block
+# element's tag, is text in a paragraph)
+SWALLOWING = _names("iframe noembed noframes noscript plaintext script style textarea title xmp")
+# the span elements whose content is Markdown (and <noscript>): open at a paragraph's end, kramdown
+# closes them there (a browser would carry an <a> or <b> on into the next paragraph)
+_CLOSED_AT_END = (SPAN_ELEMENTS & MARKDOWN_CONTENT) | {"noscript"}
+# the open tag of one of them, or of a swallowing element: in a text without close tags, one never
+# closed (text_tags' test)
+UNCLOSED_SPAN = re.compile(rf"<(?:{'|'.join(sorted(_CLOSED_AT_END | SWALLOWING))})(?=[\s>])", re.IGNORECASE)
 
 # each searched in "\n" + text: a blank line; a line that opens a list item, an ATX heading or a
 # definition (a span context of its own); a line that opens with a tag or a comment, perhaps
