@@ -79,6 +79,21 @@ def test_get_prints_the_stored_post_and_list_finds_it_under_each_category(
     assert "2026-03-01-a  第1篇  [markets partners]" in capsys.readouterr().out
 
 
+def test_list_since_a_day_holds_that_days_posts_in_the_posts_zone(stack: tuple[LocalStack, Pipeline, Target]) -> None:
+    # Given a post dated by its file name alone: midnight of that day in the default zone (+08:00),
+    # the evening before in UTC
+    made, pipeline, target = stack
+    drop(made, {"posts/2026-04-03-midnight.md": post('title: "午夜"\ncategories: dawn', "<p>x</p>\n")})
+    pipeline.drain()
+    # When the operator lists the posts of that day and after, and of the next day and after
+    # Then the day holds it (it is the day's first moment where the post was dated), the next does not
+    assert [p["post_id"] for p in list_posts(target, category="dawn", since="2026-04-03")] == ["2026-04-03-midnight"]
+    assert list_posts(target, category="dawn", since="2026-04-04") == []
+    assert [p["post_id"] for p in list_posts(target, category="dawn", since="2026-04-02T16:00:00Z")] == [
+        "2026-04-03-midnight"
+    ]
+
+
 def test_list_rejected_shows_what_the_rejected_files_alarm_points_at(
     stack: tuple[LocalStack, Pipeline, Target], capsys: pytest.CaptureFixture[str]
 ) -> None:

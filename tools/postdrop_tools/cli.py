@@ -403,7 +403,11 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     )
     ls.add_argument("--category", help="only posts with this category (any of theirs)")
     ls.add_argument("--tag", help="only posts with this tag")
-    ls.add_argument("--since", help="only posts published at or after this date (2026-03-01, or an ISO time)")
+    ls.add_argument(
+        "--since",
+        help="only posts published at or after this date (2026-03-01, or an ISO time; without an offset, in"
+        " POSTDROP_TIMEZONE, default Asia/Shanghai, the zone of post dates written without one)",
+    )
     ls.add_argument(
         "--rejected", action="store_true",
         help="the rejected files instead, latest first, each with why (--since: rejected since then)",

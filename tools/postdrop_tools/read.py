@@ -12,6 +12,7 @@ prices, once per `list`.
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import threading
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from postdrop.adapters.table import MARKER_PREFIX, stored_post_json
+from postdrop.core.dates import DEFAULT_ZONE, zone
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -101,13 +103,15 @@ def scan_items(
 
 
 def _utc(since: str) -> str:
-    """A --since value as the items' published_utc is written (``2026-03-01``, or any ISO time)."""
+    """A --since value as the items' published_utc is written (``2026-03-01``, or any ISO time).
+    Without an offset it is a day or a wall clock in the posts' zone (POSTDROP_TIMEZONE, as
+    ParseFunction reads dates written without one): ``2026-03-01`` holds the posts of that day."""
     try:
         moment = datetime.fromisoformat(since)
     except ValueError:
         raise ValueError(f"--since {since!r} is not a date (write 2026-03-01 or 2026-03-01T08:00:00+08:00)") from None
     if moment.tzinfo is None:
-        return moment.isoformat()  # compared as written: a day or a wall clock in UTC
+        moment = moment.replace(tzinfo=zone(os.environ.get("POSTDROP_TIMEZONE") or DEFAULT_ZONE))
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

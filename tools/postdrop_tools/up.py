@@ -52,7 +52,7 @@ def up_command(args: argparse.Namespace) -> int:
                 f"  try:      aws s3 cp events/posts/2026-03-02-NW0001.md s3://{bucket}/posts/ "
                 f"--endpoint-url {emu.endpoint}\n"
                 f"  subscriber queue {queue}\n"
-                f"  read it:  python examples/subscriber.py {queue} --endpoint-url {emu.endpoint}\n"
+                f"  read it:  .venv/bin/python examples/subscriber.py {queue} --endpoint-url {emu.endpoint}\n"
                 f"  more:     postdrop tail, postdrop list, postdrop get POST_ID (docs/subscribers.md)\n"
                 "Ctrl-C stops it.",
                 flush=True,
