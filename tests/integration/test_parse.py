@@ -6,9 +6,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from moto import mock_aws
 
 from postdrop.config import ParseSettings, PublishSettings, StoreSettings
 from postdrop.exceptions import ConfigError
+from postdrop_tools.emulator import Emulator
+from postdrop_tools.stack import provision
 from tests.conftest import post
 from tests.integration.conftest import as_json, s3_event
 
@@ -157,3 +160,13 @@ def test_a_rejected_post_is_announced_under_the_categories_its_site_gives_it(har
     # _posts/), so the "partners" subscriber hears of it as it would have heard of the post
     assert env["action"] == "reject"
     assert (env["categories"], env["tags"]) == (["blog", "partners"], ["deal"])
+
+
+def test_the_local_stack_takes_the_templates_parameters_as_sam_deploy_does() -> None:
+    # postdrop up and run --parameter-overrides: the site's zone and permalink on a laptop too
+    with mock_aws():
+        stack = provision(Emulator(endpoint=None), {"DefaultTimeZone": "Europe/Berlin", "SitePermalink": "pretty"})
+        env = stack.functions["ParseFunction"].env
+        assert (env["POSTDROP_TIMEZONE"], env["POSTDROP_SITE_PERMALINK"]) == ("Europe/Berlin", "pretty")
+        with pytest.raises(ValueError, match="no parameter DefaultTimezone"):
+            provision(Emulator(endpoint=None), {"DefaultTimezone": "UTC"})

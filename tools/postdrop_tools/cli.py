@@ -304,6 +304,14 @@ def _version() -> str:
         return "unknown"
 
 
+def _parameter(value: str) -> tuple[str, str]:
+    """A template parameter's override, ``NAME=VALUE``."""
+    name, equals, setting = value.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=VALUE")
+    return name, setting
+
+
 def _verb(verbs: Any, name: str, *, help: str, **kwargs: Any) -> argparse.ArgumentParser:
     """A verb whose --help opens with what it does (the line `postdrop --help` lists)."""
     parser: argparse.ArgumentParser = verbs.add_parser(name, help=help, description=help, **kwargs)
@@ -333,18 +341,31 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     """The verbs that need the emulator or AWS; their modules load only when one runs."""
-    r = _verb(verbs, "run", help="the whole pipeline on the embedded emulator")
-    r.add_argument("dir", nargs="?", default="events/posts", metavar="DIR", help="folder of post files to drop")
+    template = argparse.ArgumentParser(add_help=False)
+    template.add_argument(
+        "--parameter-overrides", nargs="+", default=[], type=_parameter, metavar="NAME=VALUE",
+        help="template.yaml's parameters, as sam deploy takes them: DefaultTimeZone=Europe/Berlin SitePermalink=pretty",
+    )  # fmt: skip
+    r = _verb(verbs, "run", help="the whole pipeline on the embedded emulator", parents=[template])
+    r.add_argument(
+        "dir",
+        nargs="?",
+        default="events/posts",
+        metavar="DIR",
+        help="folder of post files to drop (default: events/posts)",
+    )
     r.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     r.set_defaults(func=cmd_run)
 
     i = _verb(verbs, "invoke", help="sam local invoke without Docker: one handler, one event, on the emulator")
-    i.add_argument("function", metavar="FUNCTION", help="ParseFunction or StoreFunction")
+    i.add_argument("function", metavar="FUNCTION", help="ParseFunction, StoreFunction or PublishFunction")
     i.add_argument("event", metavar="EVENT_FILE", help="an event JSON file, e.g. events/s3-put.json")
     i.add_argument("--env-vars", default="events/env.json", help="environment overrides (sam's env.json format)")
     i.set_defaults(func=cmd_invoke)
 
-    u = _verb(verbs, "up", help="a local stack that processes what any S3 client drops, until Ctrl-C")
+    u = _verb(
+        verbs, "up", help="a local stack that processes what any S3 client drops, until Ctrl-C", parents=[template]
+    )
     u.add_argument("--port", type=int, default=4566, help="the emulator's port on 127.0.0.1 (0: any free port)")
     u.add_argument("--json", action="store_true", help="also print each notification's JSON")
     u.add_argument(

@@ -68,11 +68,16 @@ class RunReport:
 
 
 def run_pipeline(
-    folder: Path, *, progress: bool = False, handlers: dict[str, Callable[[Clients], Any] | None] | None = None
+    folder: Path,
+    *,
+    progress: bool = False,
+    handlers: dict[str, Callable[[Clients], Any] | None] | None = None,
+    parameters: dict[str, str] | None = None,
 ) -> RunReport:
     """Drop every file of ``folder`` into a fresh local stack and report what became of each.
 
-    ``handlers`` replaces functions' handlers by logical name (the benchmarks' baselines).
+    ``handlers`` replaces functions' handlers by logical name (the benchmarks' baselines);
+    ``parameters`` overrides template.yaml's parameters (the site's zone, permalink…).
     """
     from postdrop.core.keys import post_id_of
     from postdrop.core.sitefiles import site_file
@@ -80,7 +85,7 @@ def run_pipeline(
     files = post_files(folder)
     started = time.perf_counter()
     with emulator() as emu:
-        stack = provision(emu)
+        stack = provision(emu, parameters)
         tap = tap_topic(stack)
         bar = _progress(len(files), progress)
         pipeline = Pipeline(stack, on_parsed=bar.update if bar else None, handlers=handlers or {})
@@ -194,7 +199,9 @@ def run_command(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"postdrop: {folder}: not a folder of post files", file=sys.stderr)
         return 1
-    report = run_pipeline(folder, progress=not args.json and sys.stderr.isatty())
+    report = run_pipeline(
+        folder, progress=not args.json and sys.stderr.isatty(), parameters=dict(args.parameter_overrides)
+    )
     if args.json:
         public = report.public()
         fields = (

@@ -278,6 +278,11 @@ def _notifications(stack: LocalStack) -> None:
 def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> LocalStack:
     """Create everything template.yaml declares on the emulator and return where it is."""
     template = load_template(stack=STACK, account=emulator.account, region=emulator.region)
+    unknown = sorted(set(parameters or {}) - set(template.body.get("Parameters") or {}))
+    if unknown:
+        raise ValueError(
+            f"template.yaml has no parameter {', '.join(unknown)} (it has: {', '.join(template.body['Parameters'])})"
+        )
     template.parameters.update(parameters or {})
     stack = LocalStack(template=template, emulator=emulator)
     _create_queues(stack)

@@ -37,7 +37,7 @@ def up_command(args: argparse.Namespace) -> int:
     stopping = _on_ctrl_c()
     try:
         with emulator(port=args.port or None) as emu:
-            stack = provision(emu, {"NotificationSource": args.notifications})
+            stack = provision(emu, {"NotificationSource": args.notifications, **dict(args.parameter_overrides)})
             tap = tap_topic(stack, "up-tap")
             pipeline = Pipeline(stack, on_parse_result=_show_ignored)
             bucket = stack.ref("PostsBucket")
