@@ -10,7 +10,7 @@ from moto import mock_aws
 
 from postdrop.config import ParseSettings, PublishSettings, StoreSettings
 from postdrop.exceptions import ConfigError
-from postdrop_tools.emulator import Emulator
+from postdrop_tools.emulator import LOCAL_CREDENTIALS, Emulator
 from postdrop_tools.stack import provision
 from tests.conftest import post
 from tests.integration.conftest import as_json, s3_event
@@ -162,11 +162,14 @@ def test_a_rejected_post_is_announced_under_the_categories_its_site_gives_it(har
     assert (env["categories"], env["tags"]) == (["blog", "partners"], ["deal"])
 
 
-def test_the_local_stack_takes_the_templates_parameters_as_sam_deploy_does() -> None:
+def test_the_local_stack_takes_the_templates_parameters_as_sam_deploy_does(monkeypatch: pytest.MonkeyPatch) -> None:
     # postdrop up and run --parameter-overrides: the site's zone and permalink on a laptop too
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # moto in this process, as the harness runs it
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
     with mock_aws():
-        stack = provision(Emulator(endpoint=None), {"DefaultTimeZone": "Europe/Berlin", "SitePermalink": "pretty"})
-        env = stack.functions["ParseFunction"].env
-        assert (env["POSTDROP_TIMEZONE"], env["POSTDROP_SITE_PERMALINK"]) == ("Europe/Berlin", "pretty")
         with pytest.raises(ValueError, match="no parameter DefaultTimezone"):
             provision(Emulator(endpoint=None), {"DefaultTimezone": "UTC"})
+        stack = provision(Emulator(endpoint=None), {"DefaultTimeZone": "Europe/Berlin", "SitePermalink": "pretty"})
+    env = stack.functions["ParseFunction"].env
+    assert (env["POSTDROP_TIMEZONE"], env["POSTDROP_SITE_PERMALINK"]) == ("Europe/Berlin", "pretty")
