@@ -31,6 +31,10 @@ def test_usage_errors_and_rejections_have_their_own_exit_codes(capsys: pytest.Ca
     assert main(["tail", "--filter", "{not json", "--stack", "s", "--region", "us-east-1"]) == EXIT_USAGE
     assert "--filter is not JSON" in capsys.readouterr().err
     assert main(["parse", str(SAMPLES / "not-a-post.md")]) == EXIT_REJECTED == 2  # the contract since the first version
+    assert main(["list", "--since", "yesterday"]) == EXIT_USAGE  # said before any stack is looked for
+    assert "--since 'yesterday' is not a date" in capsys.readouterr().err
+    assert main(["list", "--endpoint", "localhost:4566"]) == 1  # not "no local stack": the scheme is missing
+    assert "has no scheme: write http://localhost:4566" in capsys.readouterr().err
 
 
 def test_no_region_is_one_line_that_says_what_to_do(

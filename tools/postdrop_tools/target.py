@@ -142,6 +142,8 @@ class Target:
     @classmethod
     def local(cls, endpoint: str = DEFAULT_ENDPOINT) -> Target:
         """The local stack `postdrop up` (or a test) provisioned, as it published itself."""
+        if not endpoint.startswith(("http://", "https://")):
+            raise TargetError(f"--endpoint {endpoint!r} has no scheme: write http://{endpoint}")
         try:
             with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2):  # noqa: S310  # nosec B310
                 pass
