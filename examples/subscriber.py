@@ -56,6 +56,34 @@ def notifications(queue_url: str, *, endpoint_url: str | None = None, seconds: f
             idle_until = time.monotonic() + seconds
 
 
+def lines_for(n: dict[str, Any]) -> list[str]:
+    """What this subscriber prints of one notification: what happened, and where the post was
+    before when it moved (``previous``: a subscriber filtered on one of those drops its copy)."""
+    post = n.get("post") or {}
+    status = n.get("status") or ("published" if n["event_type"] in ("post.created", "post.updated") else None)
+    title = repr(n["title"]) if n.get("title") else ""
+    parts = (n["event_type"], n["post_id"], f"[{status}]" if status else "", title, n.get("url") or "")
+    lines = [" ".join(part for part in parts if part)]
+    if n["event_type"] == "post.deleted":
+        lines.append("    gone" if status is None else f"    no longer public: {status}")
+    previous = n.get("previous") or {}
+    for name in ("categories", "tags"):
+        was, now = previous.get(name, []), n.get(name, [])
+        if previous and sorted(was) != sorted(now):
+            lines.append(
+                f"    {name}: {', '.join(was) or '-'} -> {', '.join(now) or '-'} (filtered on one it left: drop it)"
+            )
+    teaser = n.get("jekyll_excerpt") or n.get("excerpt") or ""
+    if teaser:
+        lines.append(f"    {teaser[:200]}")
+    if post.get("reading_minutes"):
+        words = post["word_count"]
+        lines.append(
+            f"    {words} word{'' if words == 1 else 's'}, {post['reading_minutes']} min, lang {post.get('lang')}"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("queue_url")
@@ -63,16 +91,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="stop once the queue is empty this long")
     args = parser.parse_args()
     for n in notifications(args.queue_url, endpoint_url=args.endpoint_url, seconds=args.seconds):
-        post = n.get("post") or {}
-        status = n.get("status") or ("published" if n["event_type"] in ("post.created", "post.updated") else "-")
-        teaser = n.get("jekyll_excerpt") or n.get("excerpt") or ""
-        print(f"{n['event_type']} {n['post_id']} [{status}] {n.get('title')!r} {n.get('url') or ''}")
-        if n["event_type"] == "post.deleted":
-            print("    gone" if status == "-" else f"    no longer public: {status}")
-        if teaser:
-            print(f"    {teaser[:200]}")
-        if post.get("reading_minutes"):
-            print(f"    {post['word_count']} words, {post['reading_minutes']} min, lang {post.get('lang')}")
+        print("\n".join(lines_for(n)))
 
 
 if __name__ == "__main__":

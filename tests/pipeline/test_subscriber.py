@@ -83,3 +83,22 @@ def test_tail_prints_whole_posts_following_the_pointer() -> None:
                               {"s3BucketName": bucket, "s3Key": "payloads/n1.json"}])  # fmt: skip
         assert read_notification(s3, pointer) == {"post_id": "p", "post": {"text": "x"}}
         assert read_notification(s3, '{"post_id": "q"}') == {"post_id": "q"}
+
+
+def test_the_example_says_what_happened_and_where_a_post_moved_from() -> None:
+    lines_for = _example().lines_for
+    deleted = {"event_type": "post.deleted", "post_id": "2026-03-01-a", "categories": [], "tags": [],
+               "previous": {"record_type": "POST", "categories": ["partners"], "tags": []}}  # fmt: skip
+    assert lines_for(deleted) == [
+        "post.deleted 2026-03-01-a",
+        "    gone",
+        "    categories: partners -> - (filtered on one it left: drop it)",
+    ]
+    moved = {"event_type": "post.updated", "post_id": "b", "title": "B", "categories": ["markets"], "tags": ["x"],
+             "previous": {"record_type": "POST", "categories": ["partners"], "tags": ["x"]},
+             "post": {"word_count": 1, "reading_minutes": 1, "lang": "en"}}  # fmt: skip
+    assert lines_for(moved) == [
+        "post.updated b [published] 'B'",
+        "    categories: partners -> markets (filtered on one it left: drop it)",
+        "    1 word, 1 min, lang en",
+    ]
