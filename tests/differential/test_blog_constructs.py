@@ -1770,6 +1770,34 @@ POSTS: dict[str, tuple[str, str]] = {
             "The end.\n"
         ),
     ),
+    "2024-06-30-ial-heading-ids.md": (
+        "title: Heading ids from attribute lists",
+        (
+            "Lead.\n"
+            "\n"
+            "{:#own-id}\n"
+            "### Features\n"
+            "\n"
+            "Text.\n"
+            "\n"
+            "### Usage\n"
+            "{: .note #use}\n"
+            "\n"
+            "More, [to features](#own-id).\n"
+            "\n"
+            "## Mine {#mine}\n"
+            "{:#other}\n"
+            "\n"
+            "A paragraph.\n"
+            "{:#para}\n"
+            "### Right under it\n"
+            "\n"
+            "### Closed ###\n"
+            "{:#closed-id}\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -480,6 +480,9 @@ def _drop_attributes(text: str) -> str:
     lined = "\n" + text
     if "toc" in lined:
         lined = _toc_list(lined)
+    if "{:" in lined and "#" in lined:  # an id given a heading by the IAL on the line above or below it
+        lined = _sub_in_prose(_IAL_ABOVE_HEADING, lambda m: _with_id(m.group(2), m.group(1)), lined)
+        lined = _sub_in_prose(_IAL_UNDER_HEADING, lambda m: _with_id(m.group(1), m.group(2)), lined)
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
             lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
@@ -488,6 +491,20 @@ def _drop_attributes(text: str) -> str:
         if _DEEP_IAL.search(lined) is not None:
             lined = _deep_attributes(lined)
     return lined[1:]
+
+
+# a block IAL with an id, on its own line after a blank line and right above an ATX heading, or
+# right under one: kramdown gives the heading that id, over its own `` {#id}`` (and past closing
+# #s); written as the heading's " {#id}", which pulldown-cmark reads
+_IAL_ID = r"\{:[^}\n#]{0,200}#([A-Za-z][\w:-]{0,200})[^}\n]{0,200}\}[ \t]*"
+_ATX_TEXT = r"( {0,3}#{1,6}[ \t][^\n]{0,2000}?)(?:[ \t]+\{#[^}\n]{0,200}\}|[ \t]+#+)?[ \t]*"
+_IAL_ABOVE_HEADING = _lazy(rf"(?:(?<=\n\n)|(?<=\A\n)) {{0,3}}{_IAL_ID}\n{_ATX_TEXT}(?=\n|$)")
+_IAL_UNDER_HEADING = _lazy(rf"(?<=\n){_ATX_TEXT}\n {{0,3}}{_IAL_ID}(?=\n|$)")
+
+
+def _with_id(heading: str, ident: str) -> str:
+    """An ATX heading's line with ``ident`` as its id, as kramdown's `` {#id}`` writes it."""
+    return f"{heading} {{#{ident}}}"
 
 
 def _toc_list(lined: str) -> str:
