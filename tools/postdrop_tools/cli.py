@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -191,15 +190,13 @@ def _json_value(value: object) -> object:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from postdrop_tools.read import list_posts
+    from postdrop_tools.read import list_posts, since_utc
 
     if args.since:
         try:
-            datetime.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(
-                f"--since {args.since!r} is not a date: write 2026-03-01 or 2026-03-01T08:00:00+08:00"
-            ) from None
+            since_utc(args.since)  # said before any stack is looked for
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     posts = list_posts(_target(args), category=args.category, tag=args.tag, since=args.since, rejected=args.rejected)
     shown = posts if args.limit <= 0 else posts[: args.limit]
     for p in shown:

@@ -102,7 +102,7 @@ def scan_items(
             yield from (_plain(i) for i in page if not i["post_id"]["S"].startswith(MARKER_PREFIX))
 
 
-def _utc(since: str) -> str:
+def since_utc(since: str) -> str:
     """A --since value as the items' published_utc is written (``2026-03-01``, or any ISO time).
     Without an offset it is a day or a wall clock in the posts' zone (POSTDROP_TIMEZONE, as
     ParseFunction reads dates written without one): ``2026-03-01`` holds the posts of that day."""
@@ -133,7 +133,7 @@ def list_posts(
         values[":tag"] = {"S": tag}
     if since:
         conditions.append(f"#{when} >= :since")
-        values[":since"] = {"S": _utc(since)}
+        values[":since"] = {"S": since_utc(since)}
     projection = [*LISTED, "reason", "updated_at"] if rejected else LISTED
     posts = list(scan_items(target, projection=projection, condition=" AND ".join(conditions), values=values))
     posts.sort(key=lambda p: (when in p, p.get(when, ""), p["post_id"]), reverse=True)

@@ -24,7 +24,7 @@ from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_head, check_ne
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
-from postdrop.core.site import Site, folder_categories, front_matter_defaults, with_defaults
+from postdrop.core.site import Site, front_matter_in
 from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -71,7 +71,7 @@ def parse_post(
     jekyll_name = name_date is not None
     front = split_front_matter(text, warnings, required=not jekyll_name)
     site = site or Site()
-    meta = _as_the_site_sees_it(front.data, key, site)
+    meta = front_matter_in(site, key, front.data)
 
     slug = slug_of(key)
     published_at = _published_at(meta, name_date, default_zone, warnings)
@@ -154,15 +154,6 @@ def _liquid(source: str, page: dict[str, Any], site: Site, warnings: list[str]) 
     return render_liquid(source, page, site, warnings)
 
 
-def _as_the_site_sees_it(front: dict[str, Any], key: str, site: Site) -> dict[str, Any]:
-    """A post's front matter as Jekyll reads it in its site: _config.yml's defaults under it and,
-    for a whole site synced, the folders above its ``_posts/`` as categories (blog/_posts/: blog)."""
-    meta = with_defaults(front_matter_defaults(site, key), front)
-    if ("_posts/" in key or "_drafts/" in key) and (folders := folder_categories(key)):
-        meta = with_defaults({"categories": folders}, meta)
-    return meta
-
-
 def front_matter_filters(data: bytes, key: str, site: Site | None = None) -> dict[str, list[str]]:
     """The categories and tags a file's front matter names, as parse_post reads them in ``site``
     (its defaults and folders too), within the head's caps; {} when it cannot be read. A rejected
@@ -172,7 +163,7 @@ def front_matter_filters(data: bytes, key: str, site: Site | None = None) -> dic
         text = decode_text(bytes(data), warnings)
         jekyll_name = date_from_filename(filename_of(key), DEFAULT_ZONE) is not None
         front = split_front_matter(text, warnings, required=not jekyll_name).data
-        meta = _as_the_site_sees_it(front, key, site or Site())
+        meta = front_matter_in(site or Site(), key, front)
         terms = {"categories": _jekyll_list(meta, "categories", "category", warnings),
                  "tags": _jekyll_list(meta, "tags", "tag", warnings)}  # fmt: skip
     except PostRejected:

@@ -134,9 +134,11 @@ _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_b
 _TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
-# the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element); <pre>, <script>,
-# <style> and <textarea> run to their first close tag
-_RAW_SPAN_ELEMENTS = frozenset({"code", "kbd", "samp", "var"})
+# the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element), to their close
+# tag in it; the ones a browser reads to their close tag as text (spanhtml.SWALLOWING: <script>,
+# <title>…) to their paragraph's end when it holds none, as kramdown closes them; <pre> runs to its
+# first close tag
+_RAW_SPAN_ELEMENTS = frozenset({"code", "kbd", "samp", "var"}) | SWALLOWING
 # every element with a body outside spanhtml.MARKDOWN_CONTENT (<u>, <mark>, <s>, <font>, a name
 # HTML does not have) holds text and tags but no Markdown in a paragraph, as <kbd> does
 _TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
@@ -1155,13 +1157,10 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             at = back if unescaped else opener
             pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
             pos = close + 2
-        elif not raw_only and (
-            value.lower() in _RAW_SPAN_ELEMENTS or kind == "raw text" or value.lower() in SWALLOWING
-        ):  # tags, no Markdown
-            if value.lower() not in SWALLOWING and not _close_tag_between(text, value.lower(), closes, end, limit):
+        elif not raw_only and (kind == "raw text" or value.lower() in _RAW_SPAN_ELEMENTS):  # tags, no Markdown
+            name = value.lower()
+            if name not in SWALLOWING and not _close_tag_between(text, name, closes, end, limit):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
-            # (a <script>, <title>… never closed in it runs to its end, as kramdown closes it: a browser
-            # would read the rest of the post as its text)
             close, rendered = raw_element(text, value, start, end, limit)
             pieces += [text[pos:start], tokens.rendered(text[start:close], _unquoted(text, start, rendered))]
             pos = close

@@ -6,7 +6,7 @@ Its own module, so that the settings (config.py, which StoreFunction loads too) 
 without loading the Liquid step. A post's Liquid sees ``site.url``, ``site.baseurl`` and
 ``site.title``; ``permalink`` and ``excerpt_separator`` make its ``url`` and ``jekyll_excerpt``;
 ``defaults`` (the ``defaults:`` list of _config.yml, as written) gives every post in a scope
-front matter it does not write itself (``front_matter_defaults``, ``with_defaults``), and the
+front matter it does not write itself (``front_matter_in``), and the
 folders above a ``_posts/`` folder are categories (``folder_categories``); ``show_drafts``,
 ``unpublished`` and ``future`` say which posts the site publishes (its ``status``).
 """
@@ -25,6 +25,7 @@ __all__ = [
     "Site",
     "folder_categories",
     "front_matter_defaults",
+    "front_matter_in",
     "site_path_of",
     "with_defaults",
 ]
@@ -55,6 +56,16 @@ class Site:
     def builds(self) -> dict[str, bool]:
         """Which posts the site builds beyond Jekyll's defaults (status_of's flags)."""
         return {"show_drafts": self.show_drafts, "unpublished": self.unpublished, "future": self.future}
+
+
+def front_matter_in(site: Site, key: str, front: dict[str, Any]) -> dict[str, Any]:
+    """The front matter of the post at ``key`` as Jekyll reads it in ``site``: _config.yml's
+    defaults under it and, for a whole site synced, the folders above its ``_posts/`` as
+    categories (blog/_posts/: blog)."""
+    meta = with_defaults(front_matter_defaults(site, key), front)
+    if ("_posts/" in key or "_drafts/" in key) and (folders := folder_categories(key)):
+        meta = with_defaults({"categories": folders}, meta)
+    return meta
 
 
 def site_path_of(key: str) -> str:
