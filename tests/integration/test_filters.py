@@ -266,3 +266,18 @@ def test_a_policy_on_an_attribute_postdrop_never_sends_hears_nothing_and_the_che
     assert policy is not None and scope == "MessageAttributes"
     (problem,) = policy_problems(policy, scope)
     assert "did you mean 'category'?" in problem
+
+
+def test_a_post_with_as_many_tags_as_its_head_takes_reaches_a_subscriber_of_its_last_tag(harness: Harness) -> None:
+    # Given subscribers of the first and of the thousandth of a post's tags (ten characters each:
+    # the head's cap on tags in all), and of a tag only its edit has
+    tags = [f"pkg-{i:06}" for i in range(1_000)]
+    queues = _subscribers(harness, first={"tags": [tags[0]]}, last={"tags": [tags[-1]]}, new={"tags": ["pkg-new"]})
+    # When the post is dropped, then dropped again with one other tag
+    tell(harness, [Put(MD, version("partners", ", ".join(tags))), Put(MD, version("partners", "pkg-new"))])
+    # Then both subscribers of its old tags hear it created and leave it; the new tag's hears the edit
+    heard = {name: [event for event, _ in _heard(harness, url)] for name, url in queues.items()}
+    assert heard == {"first": ["post.created", "post.updated"], "last": ["post.created", "post.updated"],
+                     "new": ["post.updated"]}  # fmt: skip
+    created = min(harness.notifications(), key=lambda n: n["revision"])
+    assert created["tags"] == tags

@@ -17,9 +17,11 @@ from postdrop.core.limits import (
     MAX_SOURCE_URL_CHARS,
     MAX_TERM_CHARS,
     MAX_TERMS,
+    MAX_TERMS_CHARS,
     MAX_TITLE_CHARS,
     MAX_URL_CHARS,
     check_head,
+    within_caps,
 )
 from postdrop.envelope import Envelope, PostHead
 from postdrop.model import NormalizedPost
@@ -37,12 +39,19 @@ def _post(**fields: Any) -> NormalizedPost:
     return NormalizedPost.model_validate(base | fields)
 
 
-def test_a_head_at_every_cap_still_fits_one_sqs_message() -> None:
+def _terms(count: int) -> list[str]:
+    """``count`` distinct terms, as long as the caps let that many be, in four-byte characters."""
+    width = min(MAX_TERM_CHARS, MAX_TERMS_CHARS // count)
+    return [f"{i:04}"[-min(4, width) :] + WIDE * (width - min(4, width)) for i in range(count)]
+
+
+@pytest.mark.parametrize("count", [MAX_TERMS_CHARS // MAX_TERM_CHARS, MAX_TERMS], ids=["long-terms", "many-terms"])
+def test_a_head_at_every_cap_still_fits_one_sqs_message(count: int) -> None:
     # Given a post at every cap, in four-byte characters, under a key at S3's limit
     widest = _post(
         title=WIDE * MAX_TITLE_CHARS,
-        categories=[f"{i:03}" + WIDE * (MAX_TERM_CHARS - 3) for i in range(MAX_TERMS)],
-        tags=[f"{i:03}" + WIDE * (MAX_TERM_CHARS - 3) for i in range(MAX_TERMS)],
+        categories=_terms(count),
+        tags=_terms(count),
         source={"name": WIDE * MAX_SOURCE_NAME_CHARS, "url": "https://x/" + "%" * (MAX_SOURCE_URL_CHARS - 10)},
         excerpt=WIDE * 120,
         jekyll_excerpt=WIDE * 100_000,  # the post keeps it whole; its head carries the start
@@ -64,7 +73,11 @@ def test_a_head_at_every_cap_still_fits_one_sqs_message() -> None:
         ({"title": "标" * 100_000}, "the title is 100,000 characters long; postdrop takes titles of at most 2,000"),
         (
             {"categories": [f"c{i}" for i in range(MAX_TERMS + 1)]},
-            f"the post has 101 categories; postdrop takes at most {MAX_TERMS}",
+            f"the post has 1,001 categories; postdrop takes at most {MAX_TERMS}",
+        ),
+        (
+            {"tags": ["t" * MAX_TERM_CHARS] * (MAX_TERMS_CHARS // MAX_TERM_CHARS) + ["one more"]},
+            "the post's tags are 10,008 characters long in all; postdrop takes at most 10,000",
         ),
         (
             {"tags": ["ok", "t" * (MAX_TERM_CHARS + 1)]},
@@ -74,7 +87,7 @@ def test_a_head_at_every_cap_still_fits_one_sqs_message() -> None:
         ({"source": {"url": "https://" + "u" * 5000}}, "the source URL is 5,008 characters long"),
         ({"url": "/" + "u" * MAX_URL_CHARS}, "the post's url is 8,193 characters long; postdrop takes at most 8,192"),
     ],
-    ids=["title", "categories", "tag", "source-name", "source-url", "url"],
+    ids=["title", "categories", "tags-in-all", "tag", "source-name", "source-url", "url"],
 )
 def test_a_head_past_a_cap_is_rejected_naming_which(fields: dict[str, Any], fragment: str) -> None:
     with pytest.raises(PostRejected) as info:
@@ -85,6 +98,23 @@ def test_a_head_past_a_cap_is_rejected_naming_which(fields: dict[str, Any], frag
 def test_the_caps_leave_real_heads_alone() -> None:
     got = parse_post(post('title: "' + "长" * 496 + '"\ntags: ' + " ".join(f"t{i}" for i in range(41))), "posts/a.md")
     check_head(got)
+
+
+def test_a_post_with_as_many_tags_as_a_news_site_gives_it_is_read_whole() -> None:
+    # Given a release note tagged with each of the 128 packages it names, as Jekyll shows them all
+    tags = [f"package-{i}" for i in range(128)]
+    got = parse_post(post("title: Updates\ntags: [" + ", ".join(tags) + "]"), "posts/2024-01-02-updates.md")
+    # Then every tag is kept, and the head is one that can be stored
+    assert got.tags == tags
+    check_head(got)
+
+
+def test_a_rejection_is_filed_under_what_a_head_takes_of_its_terms() -> None:
+    many = [f"{i:05}" + "x" * 200 for i in range(2_000)]
+    kept = within_caps(many)
+    assert kept == [term[:MAX_TERM_CHARS] for term in many[: MAX_TERMS_CHARS // MAX_TERM_CHARS]]
+    assert within_caps(["a", "b"]) == ["a", "b"]
+    check_head(_post(categories=kept, tags=within_caps([f"t{i}" for i in range(5_000)])))
 
 
 def test_an_archive_key_stays_within_s3s_limit() -> None:

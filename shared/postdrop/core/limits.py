@@ -5,8 +5,11 @@ The head (title, categories, tags, source) travels whole in every envelope, item
 notification, even when the post itself is archived in S3: a 100,000-character title made
 every envelope of its post too large for SQS, on every attempt. Each part is capped, generously
 (the longest title in the corpus and the Jekyll sites postdrop is tested on is 496 characters,
-the most tags 41, the most categories 10, the longest category 27 characters), so that a head
-at every cap still fits an SQS message with room to spare; a post past a cap is rejected, saying which.
+the most categories 10, the longest category 27 characters; the most tags 128, on a news site
+that tags each post with every package it names), so that a head at every cap still fits an
+SQS message with room to spare; a post past a cap is rejected, saying which. Categories and
+tags are capped by their characters in all, not by their number: Jekyll takes any number, and
+a hundred short tags weigh less than ten long ones.
 
 Nesting: bounds checked before the HTML libraries see a body, so hostile input is rejected in time.
 
@@ -33,13 +36,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEAD_EXCERPT_CHARS",
-    "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERM_CHARS", "MAX_TITLE_CHARS", "MAX_URL_CHARS",
-    "check_head", "check_nesting", "head_excerpt", "head_problem",
+    "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERMS_CHARS", "MAX_TERM_CHARS",
+    "MAX_TITLE_CHARS", "MAX_URL_CHARS",
+    "check_head", "check_nesting", "head_excerpt", "head_problem", "within_caps",
 ]  # fmt: skip
 
 MAX_TITLE_CHARS = 2_000
-MAX_TERMS = 100  # categories, and tags, each
+MAX_TERMS = 1_000  # categories, and tags, each
 MAX_TERM_CHARS = 100  # one category or tag (the first category is an index key: at most 2,048 bytes)
+MAX_TERMS_CHARS = 10_000  # all of a post's categories, and all its tags, each
 MAX_SOURCE_NAME_CHARS = 500
 MAX_SOURCE_URL_CHARS = 4_096
 MAX_EXCERPT_CHARS = 1_000  # parse_post makes excerpts of 120 characters; an envelope's is held to this
@@ -117,12 +122,28 @@ def _line_of_tag(html: str, number: int) -> int:
     return html.count("\n") + 1
 
 
+def within_caps(terms: list[str]) -> list[str]:
+    """As many of ``terms`` as a head takes, each cut to its cap: what a rejection is filed under."""
+    kept: list[str] = []
+    chars = 0
+    for term in terms[:MAX_TERMS]:
+        cut = term[:MAX_TERM_CHARS]
+        chars += len(cut)
+        if chars > MAX_TERMS_CHARS:
+            break
+        kept.append(cut)
+    return kept
+
+
 def _terms_problem(kind: str, singular: str, terms: list[str]) -> str | None:
     if len(terms) > MAX_TERMS:
         return f"the post has {len(terms):,} {kind}; postdrop takes at most {MAX_TERMS}"
     for number, term in enumerate(terms, 1):
         if len(term) > MAX_TERM_CHARS:
             return f"{singular} {number} is {len(term):,} characters long; postdrop takes at most {MAX_TERM_CHARS}"
+    chars = sum(map(len, terms))
+    if chars > MAX_TERMS_CHARS:
+        return f"the post's {kind} are {chars:,} characters long in all; postdrop takes at most {MAX_TERMS_CHARS:,}"
     return None
 
 

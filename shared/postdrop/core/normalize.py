@@ -20,7 +20,7 @@ from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.headings import headings_of
 from postdrop.core.image import image_of
 from postdrop.core.keys import filename_of, post_id_of, slug_of
-from postdrop.core.limits import MAX_TERM_CHARS, MAX_TERMS, check_head, check_nesting
+from postdrop.core.limits import check_head, check_nesting, within_caps
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
@@ -168,7 +168,7 @@ def front_matter_filters(data: bytes, key: str, site: Site | None = None) -> dic
                  "tags": _jekyll_list(meta, "tags", "tag", warnings)}  # fmt: skip
     except PostRejected:
         return {}
-    return {name: [t[:MAX_TERM_CHARS] for t in values[:MAX_TERMS]] for name, values in terms.items() if values}
+    return {name: within_caps(values) for name, values in terms.items() if values}
 
 
 def content_hash_of(fields: dict[str, Any]) -> str:
