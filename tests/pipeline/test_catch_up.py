@@ -197,3 +197,22 @@ def test_replay_refuses_a_condition_it_cannot_apply() -> None:
     assert not matches({"category": [{"anything-but": ["x"]}]}, {"category": {"DataType": "String.Array",
                                                                              "StringValue": '["x"]'}})  # fmt: skip
     assert matches({"source": [{"exists": False}]}, {})
+
+
+def test_list_says_which_posts_are_not_on_the_site(
+    stack: tuple[LocalStack, Pipeline, Target], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a published post, one dated in the future and one its author unpublished, in one category
+    made, pipeline, target = stack
+    drop(made, {"posts/2026-03-05-live.md": post('title: "上线"\ncategories: status', "<p>x</p>\n"),
+                "posts/2099-01-01-later.md": post('title: "以后"\ncategories: status', "<p>x</p>\n"),
+                "posts/2026-03-06-held.md": post('title: "撤下"\ncategories: status\npublished: false',
+                                                 "<p>x</p>\n")})  # fmt: skip
+    pipeline.drain()
+    # When the operator lists that category
+    assert main(["list", "--category", "status", "--endpoint", str(target.endpoint)]) == 0
+    lines = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()}
+    # Then each post not on the site says why on its line; the published one has no mark
+    assert "上线  [status]" in lines["2026-03-05-live"]
+    assert "以后  (scheduled)  [status]" in lines["2099-01-01-later"]
+    assert "撤下  (unpublished)  [status]" in lines["2026-03-06-held"]

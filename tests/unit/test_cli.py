@@ -94,3 +94,11 @@ def test_a_dead_letter_says_which_file_and_why() -> None:
         "  (postdrop redrive store, after a fix)"
     )
     assert "an envelope" in dead_letter_line("store", {"Body": "not json"})
+
+
+def test_redrive_names_all_three_dlqs_all_and_still_takes_both() -> None:
+    from postdrop_tools.cli import _parser
+
+    assert _parser().parse_args(["redrive"]).which == "all"
+    assert _parser().parse_args(["redrive", "both"]).which == "all"  # the name before PublishDLQ, kept
+    assert _parser().parse_args(["redrive", "publish"]).which == "publish"

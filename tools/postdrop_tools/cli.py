@@ -105,7 +105,7 @@ def cmd_redrive(args: argparse.Namespace) -> int:
     from postdrop_tools.ops import redrive
 
     target = _target(args)
-    for which in ["parse", "store", "publish"] if args.which == "both" else [args.which]:
+    for which in ["parse", "store", "publish"] if args.which == "all" else [args.which]:
         print(f"redrove {redrive(target, which)} message(s) from the {which} DLQ")
     return 0
 
@@ -190,8 +190,12 @@ def _json_value(value: object) -> object:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from postdrop.core.status import effective_status
     from postdrop_tools.read import list_posts, since_utc
 
+    now = datetime.now(UTC)
     if args.since:
         try:
             since_utc(args.since)  # said before any stack is looked for
@@ -206,7 +210,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"{p.get('updated_at', ''):25} {p.get('key', p['post_id'])}  {p.get('reason', '')}")
         else:
             labels = " ".join([*p.get("categories", []), *(f"#{t}" for t in p.get("tags", []))])
-            print(f"{p.get('published_at') or '(no date)':25} {p['post_id']}  {p.get('title', '')}  [{labels}]")
+            status = effective_status(p.get("status") or "published", p.get("published_at"), now)
+            shown_status = "" if status == "published" else f"  ({status})"  # not on the site: said on its line
+            print(f"{p.get('published_at') or '(no date)':25} {p['post_id']}  {p.get('title', '')}{shown_status}"
+                  f"  [{labels}]")  # fmt: skip
     if len(shown) < len(posts):
         print(f"postdrop: {len(posts) - len(shown)} more; --limit 0 lists them all", file=sys.stderr)
     if not posts:  # an empty answer says so: "none" is an answer an operator at night can trust
@@ -403,9 +410,10 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     r2.add_argument(
         "which",
         nargs="?",
-        choices=["parse", "store", "publish", "both"],
-        default="both",
-        help="ParseDLQ, StoreDLQ, PublishDLQ (stream ranges, within 24 hours), or all (default: %(default)s)",
+        type=lambda name: "all" if name == "both" else name,  # "both": what "all" was called before PublishDLQ
+        choices=["parse", "store", "publish", "all"],
+        default="all",
+        help="ParseDLQ, StoreDLQ, PublishDLQ (stream ranges, within 24 hours), or all three (default: %(default)s)",
     )
     r2.set_defaults(func=cmd_redrive)
 

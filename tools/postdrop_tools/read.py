@@ -33,7 +33,7 @@ __all__ = ["SEGMENTS", "get_item", "list_posts", "post_json", "scan_items"]
 
 SEGMENTS = 4  # parallel scan segments: each a thread reading its own share of the table
 LISTED = ["post_id", "record_type", "title", "published_at", "published_utc", "categories", "tags", "key",
-          "source_name"]  # fmt: skip
+          "source_name", "status"]  # fmt: skip
 _deserializer = TypeDeserializer()
 _DONE = object()
 
