@@ -8,6 +8,8 @@ file (postdrop.budget), which a quadratic reading of them passes many times over
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from postdrop import PostRejected, parse_post
@@ -23,6 +25,10 @@ LAUGHS = "".join(
 def _post(front: str, body: str = "Body.\n") -> bytes:
     return f"---\n{front}\n---\n{body}".encode()
 
+
+_DOUBLED = "{{% assign s = {} %}}{{% for i in (1..26) %}}{{% {} %}}{{% endfor %}}{{{{ s | size }}}}"
+_TEN = "'xxxxxxxxxx'"
+_MEGABYTE = "{% assign s = 'xxxxxxxx' %}{% for i in (1..17) %}{% assign s = s | append: s %}{% endfor %}"
 
 HOSTILE = {
     "aliases in title": (_post(LAUGHS + "title: *g"), "posts/a.md", "expands to more than 10000 values"),
@@ -47,6 +53,39 @@ HOSTILE = {
                                                    "more than 100,000 places for one kramdown rewrite"),
     "a million kramdown line breaks": (_post("title: t", "a\\\\\n" * 1_000_000), "posts/a.md",
                                        "more than 100,000 places for one kramdown rewrite"),
+    # Liquid that grows a value in a loop: each of these reached 640 MB and more (a 256 MB function
+    # dies), and 40 doublings took the whole machine
+    "a string doubled in a Liquid loop": (
+        _post("title: t", _DOUBLED.format(_TEN, "assign s = s | append: s")), "posts/a.md",
+        "Liquid in the body runs past postdrop's limits (local namespace",
+    ),
+    "a capture doubled in a Liquid loop": (
+        _post("title: t", _DOUBLED.format(_TEN, "capture s %}{{ s }}{{ s }}{% endcapture")), "posts/a.md",
+        "(local namespace limit reached)",
+    ),
+    "an array doubled in a Liquid loop": (
+        _post("title: t", _DOUBLED.format("'a,b' | split: ','", "assign s = s | concat: s")),
+        "posts/a.md", "(local namespace limit reached)",
+    ),
+    # a value made many times larger by one filter, out of variables within their limit
+    "a join with a megabyte separator": (
+        _post("title: t", _MEGABYTE + "{% assign a = s | slice: 0, 100000 | split: '' %}{{ a | join: s | size }}"),
+        "posts/a.md",
+        "('join' would make a value past",
+    ),
+    "a replace at a million places": (
+        _post("title: t", _MEGABYTE + "{{ s | replace: 'x', s | size }}"), "posts/a.md",
+        "('replace' would make a value past",
+    ),
+    "a chain of appends": (
+        _post("title: t", _MEGABYTE + "{{ s" + " | append: s" * 24 + " | size }}"), "posts/a.md",
+        "('append' made a value past",
+    ),
+    # an offset that python-liquid walked in C, where no time limit reaches: 14 s of a core here
+    "a Liquid loop offset far into a range": (
+        _post("title: t", "{% for i in (1..300000000) offset: 299999990 %}{{ i }}{% endfor %}"), "posts/a.md",
+        "(loop iteration limit reached)",
+    ),
     "many blocks just under the depth": (
         _post("title: t", ("<div>" * 500 + "x" + "</div>" * 500 + "\n") * 200), "posts/a.html", "too deeply for",
     ),
@@ -59,6 +98,27 @@ def test_hostile_file_is_rejected_with_its_reason(name: str) -> None:
     with pytest.raises(PostRejected) as caught:
         parse_post(data, key)
     assert says in caught.value.reason, caught.value.reason
+
+
+def test_a_reversed_loop_over_a_long_range_is_rejected_before_it_is_listed() -> None:
+    # python-liquid listed the range whole to reverse it (30 million: some 1 GB) before the loop
+    # limit rejected it; a 256 MB function died first
+    tracemalloc.start()
+    try:
+        with pytest.raises(PostRejected, match="loop iteration limit reached"):
+            parse_post(_post("title: t", "{% for i in (1..30000000) reversed %}{{ i }}{% endfor %}"), "posts/a.md")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024 * 1024, f"{peak:,} bytes"
+
+
+def test_many_liquid_variables_and_a_loop_of_assigns_are_read_in_the_functions_time() -> None:
+    # the measure of a post's variables, if summed at each assign, makes this quadratic (280 s of a core)
+    body = "".join(f"{{% assign v{i} = {i} %}}" for i in range(3_000))
+    body += "{% for i in (1..99999) %}{% assign x = i %}{% endfor %}{{ x }}"
+    with cpu_limit(cpu_seconds(30_000, 256)):
+        assert parse_post(_post("title: t", body), "posts/a.md").text == "99999"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ Liquid that never reaches Python attributes, and bounds loops and output):
 - What a single post cannot know (``site.posts``, ``site.data``, ...) is empty, with a warning.
 - An unknown tag or any Liquid error never rejects the post and never leaks syntax: the
   broken part renders nothing and a warning names it and its line. Liquid's own limits
-  (loop iterations, output size, nesting) reject a post that would run away.
+  (loop iterations, output size, the variables' size, nesting) reject a post that would run
+  away, and a loop over a range longer than the loop limit is rejected before it starts.
 
 python-liquid costs ~300 ms to import, and this module some milliseconds, so both load on the
 first post that has ``{%`` or ``{{`` in its body (normalize.py imports this module there); a
@@ -29,11 +30,12 @@ import contextvars
 import html
 import json
 import re
+import sys
 import urllib.parse
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
 from postdrop.core.site import Site
@@ -57,6 +59,12 @@ MAX_LOOP_ITERATIONS = 100_000
 MAX_LIQUID_MARKUP = 10_000
 MAX_LIQUID_WARNINGS = 20  # then one line says how many more
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
+# What a post's variables may hold at once (python-liquid's measure: sys.getsizeof of each), so
+# that `{% assign s = s | append: s %}` in a loop is rejected before it takes the function's memory.
+MAX_LOCALS_BYTES = 8 * 1024 * 1024
+# An item of a list counted as this many characters of output: a split into 20 MB / 20 = a
+# million strings is about 60 MB of Python objects.
+_SPLIT_ITEM_CHARS = 20
 # site.* that a site has and one post cannot: empty, with a warning when a post reads them.
 SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections", "documents", "static_files")
 _JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{4})-(\d{1,2})-(\d{1,2})-([^/]+?)(?:\.[^./]+)?$")
@@ -213,15 +221,51 @@ def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
 def _environment() -> Any:
     import liquid  # noqa: PLC0415 - ~300 ms; only a post with Liquid in it gets here
     from liquid.ast import Node  # noqa: PLC0415
-    from liquid.exceptions import LiquidError, ResourceLimitError  # noqa: PLC0415
+    from liquid.builtin.expressions import LoopExpression  # noqa: PLC0415
+    from liquid.builtin.tags.for_tag import ForTag  # noqa: PLC0415
+    from liquid.builtin.tags.tablerow_tag import TablerowTag  # noqa: PLC0415
+    from liquid.context import RenderContext  # noqa: PLC0415
+    from liquid.exceptions import (  # noqa: PLC0415
+        LiquidError,
+        LoopIterationLimitError,
+        OutputStreamLimitError,
+        ResourceLimitError,
+    )
     from liquid.tag import Tag  # noqa: PLC0415
+    from liquid.template import BoundTemplate  # noqa: PLC0415
     from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG  # noqa: PLC0415
+
+    class Context(RenderContext):
+        """python-liquid's measure of the variables (sys.getsizeof of each), kept as they are
+        assigned: its own sums all of them at each assign, which 3,000 variables and a loop of
+        100,000 assigns made 280 s of CPU."""
+
+        __slots__ = ("_sizes", "_total")
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._sizes: dict[str, int] = {}
+            self._total = 0
+
+        def assign(self, key: str, val: Any) -> None:
+            size = sys.getsizeof(val, 1)
+            self._total += size - self._sizes.get(key, 0)
+            self._sizes[key] = size
+            super().assign(key, val)
+
+        def get_size_of_locals(self) -> int:
+            return self._total + self.local_namespace_size_carry
+
+    class Template(BoundTemplate):
+        context_class = Context
 
     class Environment(liquid.Environment):
         """Jekyll's Liquid: lax about unknown filters; every error a warning of the post."""
 
+        template_class = Template
         loop_iteration_limit = MAX_LOOP_ITERATIONS
         output_stream_limit = MAX_OUTPUT_CHARS
+        local_namespace_limit = MAX_LOCALS_BYTES
         context_depth_limit = 30
 
         def error(self, exc: Any, msg: str | None = None, token: Any = None) -> None:
@@ -337,13 +381,71 @@ def _environment() -> Any:
             stream.expect(TOKEN_TAG, value="endhighlight")
             return HighlightNode(token, language, block)
 
+    class BoundedLoop(LoopExpression):
+        """A loop over a range longer than the loop limit is past it before it starts: python-liquid
+        would walk an ``offset:`` into it in C (a signal cannot stop that) or list it whole for
+        ``reversed``, and Jekyll's Ruby walks it too."""
+
+        __slots__ = ()
+
+        def _to_iter(self, obj: object, context: Any) -> tuple[Any, int]:
+            if isinstance(obj, range) and obj.stop - obj.start > MAX_LOOP_ITERATIONS:  # a step of 1
+                raise LoopIterationLimitError("loop iteration limit reached", token=None)
+            return super()._to_iter(obj, context)
+
+    def bounded(tag: type[Any]) -> type[Any]:
+        class Bounded(tag):  # type: ignore[misc]
+            def parse(self, stream: Any) -> Any:
+                node = super().parse(stream)
+                node.expression.__class__ = BoundedLoop  # the same slots: the parsed loop, bounded
+                return node
+
+        return Bounded
+
     env = Environment(tolerance=liquid.Mode.WARN, strict_filters=False)
-    for tag in (PostUrlTag, LinkTag, IncludeTag, IncludeRelativeTag, HighlightTag):
+    for tag in (PostUrlTag, LinkTag, IncludeTag, IncludeRelativeTag, HighlightTag, bounded(ForTag),
+                bounded(TablerowTag)):  # fmt: skip
         env.add_tag(tag)
     env.tags[TOKEN_ILLEGAL] = UnknownTag(env)
     for name, func in _filters().items():
         env.add_filter(name, func)
+    for name, func in list(env.filters.items()):
+        env.filters[name] = _bounded(name, func, OutputStreamLimitError)
     return env
+
+
+def _bounded(name: str, func: Callable[..., Any], error: Callable[..., Exception]) -> Callable[..., Any]:
+    """``func``, refusing a value past the output limit: before it is made, for the filters
+    whose result can be many times their input (``join``'s separator between a million items,
+    ``replace``'s replacement at each of a million places, ``split`` into a million strings),
+    and after, for the rest (a chain of a thousand ``append: s``)."""
+
+    @wraps(func)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if _growth(name, value, args) > MAX_OUTPUT_CHARS:
+            raise error(f"'{name}' would make a value past {MAX_OUTPUT_CHARS:,} characters", token=None)
+        result = func(value, *args, **kwargs)
+        if isinstance(result, str | list) and len(result) > MAX_OUTPUT_CHARS:
+            raise error(f"'{name}' made a value past {MAX_OUTPUT_CHARS:,} characters", token=None)
+        return result
+
+    return bounded
+
+
+def _growth(name: str, value: Any, args: tuple[Any, ...]) -> int:
+    """At least how large filter ``name``'s result would be, in characters (a list's items as
+    ``_SPLIT_ITEM_CHARS`` each), where that can be many times ``value``; 0 for other filters."""
+    if name == "join" and isinstance(value, list | tuple):
+        separator = len(str(args[0])) if args else 1
+        return separator * max(len(value) - 1, 0) + sum(len(item) for item in value if isinstance(item, str))
+    if name == "replace" and isinstance(value, str) and len(args) > 1:
+        old, new = str(args[0]), str(args[1])
+        places = value.count(old) if old else len(value) + 1
+        return len(value) + places * max(len(new) - len(old), 0)
+    if name == "split" and isinstance(value, str) and args:
+        on = str(args[0]) if args[0] is not None else ""
+        return (value.count(on) + 1 if on else len(value)) * _SPLIT_ITEM_CHARS
+    return 0
 
 
 def _code_block(code: str, language: str) -> str:
