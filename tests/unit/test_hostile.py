@@ -81,6 +81,19 @@ HOSTILE = {
         _post("title: t", _MEGABYTE + "{{ s" + " | append: s" * 24 + " | size }}"), "posts/a.md",
         "('append' made a value past",
     ),
+    # python-liquid takes some 200 bytes of memory a character of markup: 5 MB in one output took 1.1 GB
+    "a megabyte string in one Liquid output": (
+        _post("title: t", "{{ '" + "x" * 1_000_000 + "' | size }}"), "posts/a.md",
+        "the Liquid output at body line 1 is 1,000,015 characters long; postdrop reads at most 10,000",
+    ),
+    "one Liquid tag of 20,000 lines": (
+        _post("title: t", "text\n{% liquid\n" + "assign x = 1\n" * 20_000 + "%}"), "posts/a.md",
+        "the Liquid tag at body line 2 is",
+    ),
+    "thirty long Liquid outputs": (
+        _post("title: t", ("{{ '" + "x" * 9_000 + "' | size }}\n") * 30), "posts/a.md",
+        "the body's Liquid tags and outputs are 270,450 characters long in all; postdrop reads at most 200,000",
+    ),
     # an offset that python-liquid walked in C, where no time limit reaches: 14 s of a core here
     "a Liquid loop offset far into a range": (
         _post("title: t", "{% for i in (1..300000000) offset: 299999990 %}{{ i }}{% endfor %}"), "posts/a.md",
