@@ -93,6 +93,23 @@ def test_a_liquid_error_is_a_warning_and_never_leaks_syntax() -> None:
     assert sum("Liquid:" in w for w in got.warnings) == 3
 
 
+def test_a_python_error_inside_a_filter_or_loop_is_a_liquid_error_of_that_part_alone() -> None:
+    # (and cols: nil, which a fuzzer of filters and loops found)
+    # python-liquid let these out as Python errors: parse_post failed on the post, on every attempt
+    got = parse(
+        "{{ page.title }}: {{ -99999999999 | date: '%Y' }}and {% for i in (1..5) limit: -5 %}{{ i }}{% endfor %}"
+        "{% for i in (1..3) %}{{ i }}{% endfor %}.{% tablerow i in (1..2) cols: nil %}{{ i }}{% endtablerow %}"
+    )
+    assert got.text == "Liquid sample: and 123."
+    assert [w for w in got.warnings if w.startswith("Liquid:")] == [
+        "Liquid: year -1199 is out of range (body line 1); it renders nothing",
+        "Liquid: Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize. (body line 1); it renders"
+        " nothing",
+        "Liquid: int() argument must be a string, a bytes-like object or a real number, not 'NoneType' (body line 1);"
+        " it renders nothing",
+    ]
+
+
 def test_markup_the_lexer_cannot_read_is_removed_and_the_text_kept() -> None:
     got = parse("Start {{ page.title }} then {% unclosed tag\n\nnext paragraph")
     assert "{" not in got.text and "next paragraph" in got.text

@@ -258,6 +258,7 @@ def _environment() -> Any:
     from liquid.builtin.tags.tablerow_tag import TablerowTag  # noqa: PLC0415
     from liquid.context import RenderContext  # noqa: PLC0415
     from liquid.exceptions import (  # noqa: PLC0415
+        FilterValueError,
         LiquidError,
         LoopIterationLimitError,
         OutputStreamLimitError,
@@ -288,8 +289,28 @@ def _environment() -> Any:
         def get_size_of_locals(self) -> int:
             return self._total + self.local_namespace_size_carry
 
+    class Guarded(Node):
+        """A node of the post whose Python errors are Liquid errors: python-liquid lets some out
+        as they are (a date before year 1, ``limit: -5``, ``cols: nil``), which failed the
+        post on every attempt; as a Liquid error the node renders nothing, with a warning."""
+
+        __slots__ = ("node",)
+
+        def __init__(self, node: Any) -> None:
+            super().__init__(node.token)
+            self.node = node
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            try:
+                return int(self.node.render(context, buffer) or 0)
+            except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+                raise FilterValueError(str(exc) or type(exc).__name__, token=self.token) from None
+
     class Template(BoundTemplate):
         context_class = Context
+
+        def __init__(self, env: Any, nodes: list[Any], *args: Any, **kwargs: Any) -> None:
+            super().__init__(env, [Guarded(node) for node in nodes], *args, **kwargs)
 
     class Environment(liquid.Environment):
         """Jekyll's Liquid: lax about unknown filters; every error a warning of the post."""
