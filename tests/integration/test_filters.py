@@ -63,6 +63,7 @@ STORIES: dict[str, list[Put | Delete]] = {
         Put(MD, version("partners")), Put(MD, version("partners, markets")), Put(MD, version("markets")),
     ],
     "tag change": [Put(MD, version("partners", "a, b")), Put(MD, version("partners", "c"))],
+    "Chinese tags": [Put(MD, version("要闻", "新闻, 财经")), Put(MD, version("要闻", "财经"))],
     "source change": [Put(MD, version(source="示例日报")), Put(MD, version(source="另一家报"))],
     "source dropped": [Put(MD, version("partners", source="示例日报")), Put(MD, version("partners"))],
     "delete": [Put(MD, version("partners", "a", "示例日报")), Delete(MD)],

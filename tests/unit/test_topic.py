@@ -57,6 +57,32 @@ def test_a_notification_over_the_limit_is_offloaded_with_the_extended_clients_po
     assert "标题" in message["email"] and size < 2048  # email subscribers still get the readable text
 
 
+@pytest.mark.parametrize("count", [100, 1_000], ids=["long-terms", "many-terms"])
+def test_an_update_between_two_heads_at_every_cap_fits_one_sns_message(count: int) -> None:
+    # Given a post moved from one widest head to another (its attributes carry both states' terms)
+    from postdrop.core.limits import MAX_SOURCE_NAME_CHARS, MAX_TERMS_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
+
+    wide = "\U0001f600"  # four bytes in UTF-8
+    width = MAX_TERMS_CHARS // count
+
+    def terms(tag: str) -> list[str]:
+        return [f"{tag}{i:03}"[-width:] + wide * (width - min(width, 4)) for i in range(count)]
+
+    before = {"record_type": "POST", "categories": terms("a"), "tags": terms("b"), "source_name": "s" * 500}
+    notification = _notification(
+        event_type="post.updated", title=wide * MAX_TITLE_CHARS, categories=terms("c"), tags=terms("d"),
+        source_name=wide * MAX_SOURCE_NAME_CHARS, url="/" + "%E6" * (MAX_URL_CHARS // 3), previous=before,
+        jekyll_excerpt=wide * 1_000,
+    )  # fmt: skip
+    # When its entry is made (the post offloaded: it is large)
+    entry, size = entry_for(Outgoing(notification, load_post=lambda: "{}" + " " * MAX_MESSAGE_BYTES),
+                            lambda notification_id, body: ("bucket", f"payloads/{notification_id}.json"))  # fmt: skip
+    # Then the pointer, the email text and the attributes of both states fit one message
+    assert json.loads(json.loads(entry["Message"])["default"])[0] == POINTER_CLASS
+    assert len(json.loads(entry["MessageAttributes"]["tags"]["StringValue"])) == 2 * count
+    assert size < MAX_MESSAGE_BYTES, size
+
+
 @pytest.mark.parametrize(
     ("sizes", "expected"),
     [
