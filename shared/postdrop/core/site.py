@@ -179,9 +179,12 @@ def _scope_path(scope: Mapping[str, Any]) -> str:
 
 
 def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Jekyll's ``Utils.deep_merge_hashes``: ``over`` wins, mappings in both are merged."""
+    """Jekyll's ``Utils.deep_merge_hashes``: ``over`` wins, mappings in both are merged, but a null
+    in ``over`` (``permalink:`` with no value) leaves ``base``'s value standing."""
     merged = dict(base)
     for name, value in over.items():
         here = merged.get(name)
+        if value is None and name in merged:
+            continue
         merged[name] = _deep_merge(here, value) if isinstance(here, Mapping) and isinstance(value, Mapping) else value
     return merged
