@@ -38,6 +38,21 @@ def test_a_file_name_date_may_have_one_digit_months_and_days() -> None:
     assert (got.published_at, got.slug, got.url) == ("2016-08-02T00:00:00+00:00", "short", "/2016/08/02/short.html")
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Jekyll 4.3's reading: a two-digit year is 1969-2068, a three-digit one as written
+        ("24-01-05-two.md", ("2024-01-05T00:00:00+00:00", "two", "/2024/01/05/two.html", "Two")),
+        ("99-12-31-old.md", ("1999-12-31T00:00:00+00:00", "old", "/1999/12/31/old.html", "Old")),
+        ("124-1-5-three.md", ("0124-01-05T00:00:00+00:00", "three", "/0124/01/05/three.html", "Three")),
+        ("12024-01-05-five.md", (None, "12024-01-05-five", None, "Body text.")),  # five digits: no date
+    ],
+)
+def test_a_file_name_year_may_have_two_or_three_digits(name: str, expected: tuple[str | None, ...]) -> None:
+    got = parse_post(b"---\n---\nBody text.\n", f"posts/{name}", default_zone="UTC")
+    assert (got.published_at, got.slug, got.url, got.title) == expected
+
+
 @pytest.mark.parametrize("date", ["date:  +0800", "date: 2021-13-45 10:00:00", "date: soon"])
 def test_an_unusable_date_falls_back_to_the_file_name(date: str) -> None:
     got = parse_post(post(f"title: t\n{date}"), "posts/2022-05-26-abc.md")

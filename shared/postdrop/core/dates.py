@@ -28,7 +28,8 @@ _NAMED_ZONES = {
     **{letter: -hours for hours, letter in enumerate("NOPQRSTUVWXY", 1)},
 }  # fmt: skip
 _NUMERIC_ZONE = re.compile(r"([+-])(\d\d)(:?)(\d\d)(?:\3(\d\d))?|([+-]\d\d)")
-_FILENAME_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})-")  # Jekyll: 2016-8-20-title.md too
+# Jekyll's DATE_FILENAME_MATCHER: 2016-8-20-title.md too, and a year of two or three digits
+_FILENAME_DATE = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-")
 
 
 @cache
@@ -110,6 +111,13 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
 
 
 def date_from_filename(filename: str, default_zone: str) -> datetime | None:
-    """Jekyll's post file name date (``YYYY-MM-DD-slug.ext``, or ``YYYY-M-D-``), midnight in the default zone."""
+    """Jekyll's post file name date (``YYYY-MM-DD-slug.ext``, or ``YYYY-M-D-``), midnight in the
+    default zone. Its ``Time.parse`` reads a year of two digits as 1969-2068 (``24-01-05-``: 2024,
+    ``99-12-31-``: 1999) and one of three as written (``124-1-5-``: the year 124)."""
     match = _FILENAME_DATE.match(filename)
-    return parse_date("-".join(match.groups()), default_zone) if match else None
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    if len(year) == 2:
+        year = str(int(year) + (1900 if int(year) >= 69 else 2000))
+    return parse_date(f"{year.zfill(4)}-{month}-{day}", default_zone)
