@@ -103,6 +103,8 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
         return None
     written = _offset(g["tz"], naive.year, default_zone) if g["tz"] else None
     aware = naive.replace(tzinfo=written or zone(default_zone))
+    if written is not None and (aware.utcoffset() or timedelta()) % timedelta(minutes=1):
+        aware = aware.astimezone(UTC)  # ISO 8601 (RFC 3339) offsets have no seconds: the instant in UTC
     try:  # in UTC and in the default zone (where the post's URL and the store read it) on the calendar
         aware.astimezone(UTC).astimezone(zone(default_zone))
     except OverflowError:  # 0001-01-01 east of Greenwich, 9999-12-31 west: parse_post raised on it
