@@ -83,6 +83,14 @@ DEFAULTS: dict[str, str] = {
         "## Inline\n\n<h2>Raw</h2>\n\n## Raw\n\n~~~\n<h3>Tilde</h3>\n~~~\n\n### Tilde\n"
     ),
     "2024-3-2-short-date.md": "---\ncategories: Short\n---\nA name with a one-digit month and day.\n",
+    "24-03-28-short-year.md": "---\ncategories: Short\n---\nA name with a two-digit year.\n",
+    "2024-03-24-zone-name.md": "---\ntitle: Zone\ndate: 2024-03-24 17:44:08 CDT -0500\n---\nA zone by name.\n",
+    "2024-03-25-date-then-offset.md": "---\ntitle: Day\ndate: 2024-03-25 +0800\n---\nAn offset after a day.\n",
+    "2024-03-26-twelve-hour.md": '---\ntitle: Clock\ndate: "2024-03-26 1:30 pm GMT+8"\n---\nHalf past one.\n',
+    "2024-03-27-both-tag-keys.md": "---\ntitle: Tags\ntags: [x, y]\ntag: z\n---\nThe singular wins.\n",
+    "2024-03-29-indented-html.md": (
+        "---\ntitle: Shown\n---\nAn indented block:\n\n    <h2>Shown</h2>\n\nThen in Markdown:\n\n## Shown\n"
+    ),
 }
 PRETTY: dict[str, str] = {
     "2024-04-01-pretty.md": (
@@ -111,6 +119,7 @@ SCOPED: dict[str, str] = {
     "notes/2024-06-03-own-tags.md": "---\ntitle: Own tags\ntags: mine\n---\nIts own tags win.\n",
     "misc/deep/2024-06-04-deep.md": "---\ntitle: Deep\n---\nHidden by a glob's scope.\n",
     "2024-06-05-own-permalink.md": "---\ntitle: Own\npermalink: /own/:title/\n---\nIts own permalink wins.\n",
+    "2024-06-06-empty-permalink.md": "---\ntitle: Empty\npermalink:\n---\nThe scope's permalink stands.\n",
 }
 # A whole site synced below posts/: the folders above a _posts/ folder are categories; the site
 # builds future and unpublished posts.

@@ -183,3 +183,16 @@ def test_no_in_page_link_of_a_real_blog_is_dead(folder: str) -> None:
             if f and markup.unescape(f) not in ids and _written(f, source) > fragments.count(f)
         ]
     assert read > len(paths) // 2 and dead == []
+
+
+def test_a_heading_shown_in_an_indented_code_block_leaves_the_markdown_one_its_id() -> None:
+    # kramdown writes an indented block as code: the <h2> there is text, and the Markdown heading
+    # of the same words keeps its id (as after a fenced block)
+    body = "A page:\n\n    <body>\n    \t<h2>Some title</h2>\n    </body>\n\nAs shown:\n\n## Some title\n"
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2024-01-01-a.md", default_zone="UTC")
+    assert [(h.level, h.id) for h in got.headings] == [(2, "some-title")]
+    assert '<h2 id="some-title">' in got.html
+    # one written as HTML, beside one shown as code, still has none
+    both = "<h2>Some title</h2>\n\n" + body
+    got = parse_post(f"---\ntitle: t\n---\n{both}".encode(), "posts/2024-01-01-a.md", default_zone="UTC")
+    assert [(h.level, h.id) for h in got.headings] == [(2, None), (2, "some-title")]

@@ -38,6 +38,21 @@ def test_a_file_name_date_may_have_one_digit_months_and_days() -> None:
     assert (got.published_at, got.slug, got.url) == ("2016-08-02T00:00:00+00:00", "short", "/2016/08/02/short.html")
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Jekyll 4.3's reading: a two-digit year is 1969-2068, a three-digit one as written
+        ("24-01-05-two.md", ("2024-01-05T00:00:00+00:00", "two", "/2024/01/05/two.html", "Two")),
+        ("99-12-31-old.md", ("1999-12-31T00:00:00+00:00", "old", "/1999/12/31/old.html", "Old")),
+        ("124-1-5-three.md", ("0124-01-05T00:00:00+00:00", "three", "/0124/01/05/three.html", "Three")),
+        ("12024-01-05-five.md", (None, "12024-01-05-five", None, "Body text.")),  # five digits: no date
+    ],
+)
+def test_a_file_name_year_may_have_two_or_three_digits(name: str, expected: tuple[str | None, ...]) -> None:
+    got = parse_post(b"---\n---\nBody text.\n", f"posts/{name}", default_zone="UTC")
+    assert (got.published_at, got.slug, got.url, got.title) == expected
+
+
 @pytest.mark.parametrize("date", ["date:  +0800", "date: 2021-13-45 10:00:00", "date: soon"])
 def test_an_unusable_date_falls_back_to_the_file_name(date: str) -> None:
     got = parse_post(post(f"title: t\n{date}"), "posts/2022-05-26-abc.md")
@@ -58,3 +73,41 @@ def test_no_date_anywhere_is_null_with_a_warning() -> None:
     got = parse_post(post("title: t\ndate:  +0800"), "posts/-202205262391921712.md")
     assert got.published_at is None
     assert any("published_at is null" in w for w in got.warnings)
+
+
+# Jekyll reads a front-matter date with Ruby's Time.parse; each expectation below is what Jekyll
+# 4.3 (Ruby 3.1) gave for the value, quoted, in the zone named.
+@pytest.mark.parametrize(
+    ("date", "site_zone", "expected"),
+    [
+        # a zone name Ruby knows, then an offset it never reads
+        ("2026-04-22 17:44:08 CDT -0500", "UTC", "2026-04-22T17:44:08-05:00"),
+        ("2026-04-22 17:44:08 PDT -0500", "UTC", "2026-04-22T17:44:08-07:00"),
+        ("2026-04-22 17:44:08 est", "UTC", "2026-04-22T17:44:08-05:00"),
+        ("2026-04-22 17:44:08 utc", "Europe/Berlin", "2026-04-22T17:44:08+00:00"),
+        ("2026-04-22 17:44:08 +08:00:30", "Europe/Berlin", "2026-04-22T09:43:38+00:00"),  # an offset's seconds: UTC
+        ("2026-04-22 17:44 +0800 (CST)", "UTC", "2026-04-22T17:44:00+08:00"),
+        ("2026-04-22T10:00:00+01:00k", "UTC", "2026-04-22T10:00:00+01:00"),
+        # the site zone's own names, in January and in July
+        ("2026-04-22 17:44:08 CEST", "Europe/Berlin", "2026-04-22T17:44:08+02:00"),
+        ("2026-04-22 17:44:08 CET", "Europe/Berlin", "2026-04-22T17:44:08+01:00"),
+        # a zone Ruby cannot read: wall time in the site's zone
+        ("2026-04-22 17:44:08 CEST", "UTC", "2026-04-22T17:44:08+00:00"),
+        ("2026-04-22 17:44:08 GMT+8", "Europe/Berlin", "2026-04-22T17:44:08+02:00"),
+        ("2026-04-22 17:44:08 +800", "UTC", "2026-04-22T17:44:08+00:00"),
+        ("2026-04-22 17:44:08 Eastern Daylight Time", "UTC", "2026-04-22T17:44:08+00:00"),
+        # a zone counts only right after a time
+        ("2023-04-14 +0800", "UTC", "2023-04-14T00:00:00+00:00"),
+        ("2026-04-22 20:00.000 +08:00", "UTC", "2026-04-22T20:00:00+00:00"),
+        ("2026-04-22 18:30:22 2023 -0800", "UTC", "2026-04-22T18:30:22+00:00"),
+        # a 12-hour clock
+        ("2026-04-22 1:30 pm", "UTC", "2026-04-22T13:30:00+00:00"),
+        ("2026-04-22 12:30 am", "UTC", "2026-04-22T00:30:00+00:00"),
+        ("2026-04-22 12:30 p.m.", "UTC", "2026-04-22T12:30:00+00:00"),
+        ("2026-04-22 1:30 PM +0200", "UTC", "2026-04-22T13:30:00+02:00"),
+    ],
+)
+def test_dates_read_as_rubys_time_parse_reads_them(date: str, site_zone: str, expected: str) -> None:
+    got = parse_post(post(f'title: t\ndate: "{date}"'), "posts/2020-01-01-x.md", default_zone=site_zone)
+    assert got.published_at == expected
+    assert not got.warnings

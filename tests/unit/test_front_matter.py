@@ -78,6 +78,10 @@ def test_unknown_keys_go_to_extra_as_given() -> None:
         ("category: solo one\ntag: t1", ["solo one"], ["t1"]),
         ("categories: a\ncategory: b\ntags: [1, 2.5]", ["a", "b"], ["1", "2.5"]),
         ("categories: a a\ntags:", ["a"], []),
+        # Jekyll reads tag before tags, and then not tags; category and categories both
+        ("tags: [x, y]\ntag: z\ncategories: [c1, c2]\ncategory: [c3, c1]", ["c1", "c2", "c3"], ["z"]),
+        ("tags: x y\ntag:\ncategory: one two", ["one two"], ["x", "y"]),
+        ("tags: x y\ntag: [p q, r]", [], ["p q", "r"]),
     ],
 )
 def test_categories_and_tags_follow_jekyll(front: str, categories: list[str], tags: list[str]) -> None:

@@ -66,6 +66,18 @@ def test_the_posts_own_front_matter_wins_deep_and_categories_are_joined() -> Non
     }  # fmt: skip
 
 
+def test_a_key_the_post_leaves_empty_keeps_the_defaults_value() -> None:
+    # Jekyll's deep_merge_hashes: a null over a value keeps the value (permalink: with nothing after)
+    defaults = {"permalink": "/:title/", "author": {"name": "N"}, "layout": "post"}
+    meta = {"permalink": None, "author": {"name": None}, "image": None}
+    assert with_defaults(defaults, meta) == {
+        "permalink": "/:title/", "author": {"name": "N"}, "layout": "post", "image": None,
+    }  # fmt: skip
+    site = Site(permalink="/:year/:title", defaults=[{"scope": {"type": "posts"}, "values": {"permalink": "/:title/"}}])
+    got = parse_post(b"---\ntitle: T\npermalink:\n---\nBody.\n", "posts/2024-01-01-a.md", default_zone="UTC", site=site)
+    assert got.url == "/a/"
+
+
 def test_parse_post_reads_the_defaults_of_its_scope() -> None:
     site = _site(
         {"scope": {"path": "", "type": "posts"}, "values": {"permalink": "/:categories/:title/", "lang": "fr"}},

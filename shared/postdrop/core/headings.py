@@ -47,7 +47,7 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
     matches = list(HEADING.finditer(html)) if "<h" in html else []
     if not matches:
         return []
-    written = _written_in_html(source) if markdown else Counter()
+    written = _written_in_html(source, html) if markdown else Counter()
     gfm: Counter[str] = Counter()
     converter: Counter[str] = Counter()
     out: list[Heading] = []
@@ -88,18 +88,45 @@ def _depth_change(html: str, start: int, end: int) -> int:
     return change
 
 
-def _written_in_html(source: str) -> Counter[tuple[int, str]]:
+def _written_in_html(source: str, html: str = "") -> Counter[tuple[int, str]]:
     """The headings ``source`` writes as HTML, as (level, text), counted; not one shown in code
-    (a fenced block, a code span), which kramdown writes as text."""
+    (a fenced block, a code span, and, as ``html`` shows it, an indented block), which kramdown
+    writes as text."""
     if not _SOURCE_OPEN.search(source):
         return Counter()
     if "<!--" in source:
         source = _without_comments(source)
+    fenced = ""
     if "`" in source or "~~~" in source:
+        fenced = "".join(m[0] for m in _CODE.finditer(source))
         source = _CODE.sub("", source)
+    written = _source_headings(source)
+    if written and "&lt;h" in html:
+        # shown as code in the article but not in a fenced block or span: an indented code block
+        for key, count in (_shown_in_code(html) - _source_headings(fenced)).items():
+            written[key] -= count
+    return written
+
+
+def _source_headings(source: str) -> Counter[tuple[int, str]]:
     return Counter(
         (int(m[1]), " ".join(unescape(_TAG.sub("", m[2])).split())) for m in _SOURCE_HEADING.finditer(source)
     )
+
+
+def _shown_in_code(html: str) -> Counter[tuple[int, str]]:
+    """The HTML headings the article shows as text in its ``<code>`` elements."""
+    shown: Counter[tuple[int, str]] = Counter()
+    at = 0
+    while (start := html.find("<code", at)) >= 0:
+        end = html.find("</code>", start)
+        if end < 0:
+            break
+        text = html[start:end]
+        if "&lt;h" in text:
+            shown += _source_headings(unescape(_TAG.sub("", text)))
+        at = end + 7
+    return shown
 
 
 def _without_comments(source: str) -> str:

@@ -10,7 +10,8 @@ from postdrop.exceptions import PostRejected
 __all__ = ["POSTS_PREFIX", "POST_SUFFIXES", "filename_of", "key_problem", "post_id_of", "slug_of"]
 
 POSTS_PREFIX = "posts/"
-_JEKYLL_NAME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-(?P<slug>.+)")  # Jekyll: one-digit months and days too
+# Jekyll's DATE_FILENAME_MATCHER: one-digit months and days too, and years of two or three digits
+_JEKYLL_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-(?P<slug>.+)")
 
 
 def filename_of(key: str) -> str:

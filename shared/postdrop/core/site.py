@@ -61,10 +61,14 @@ class Site:
 def front_matter_in(site: Site, key: str, front: dict[str, Any]) -> dict[str, Any]:
     """The front matter of the post at ``key`` as Jekyll reads it in ``site``: _config.yml's
     defaults under it and, for a whole site synced, the folders above its ``_posts/`` as
-    categories (blog/_posts/: blog)."""
+    categories (blog/_posts/: blog); a ``tag`` with a value leaves ``tags`` unread."""
     meta = with_defaults(front_matter_defaults(site, key), front)
     if ("_posts/" in key or "_drafts/" in key) and (folders := folder_categories(key)):
         meta = with_defaults({"categories": folders}, meta)
+    if meta.get("tag") is not None and "tags" in meta:
+        # Jekyll's pluralized_array_from_hash: a tag with a value stands for the post's tags, and
+        # tags is not read (category and categories are both read)
+        meta = {name: value for name, value in meta.items() if name != "tags"}
     return meta
 
 
@@ -179,9 +183,12 @@ def _scope_path(scope: Mapping[str, Any]) -> str:
 
 
 def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Jekyll's ``Utils.deep_merge_hashes``: ``over`` wins, mappings in both are merged."""
+    """Jekyll's ``Utils.deep_merge_hashes``: ``over`` wins, mappings in both are merged, but a null
+    in ``over`` (``permalink:`` with no value) leaves ``base``'s value standing."""
     merged = dict(base)
     for name, value in over.items():
         here = merged.get(name)
+        if value is None and name in merged:
+            continue
         merged[name] = _deep_merge(here, value) if isinstance(here, Mapping) and isinstance(value, Mapping) else value
     return merged
