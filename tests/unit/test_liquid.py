@@ -76,6 +76,9 @@ def test_post_url_and_link_give_jekylls_default_permalinks() -> None:
         "/blog/about.html",
     ]
     assert post_url_of("not-a-dated-name") is None
+    # a file name's year of two or three digits, as Jekyll reads it for the post's own url
+    assert post_url_of("24-1-5-short") == "/2024/01/05/short.html"
+    assert post_url_of("124-1-5-old.md") == "/0124/01/05/old.html"
 
 
 def test_include_and_unknown_tags_render_nothing_with_a_warning() -> None:
@@ -128,6 +131,11 @@ def test_jekyll_filters_on_page_data() -> None:
         "{{ page.categories | jsonify }}; {{ '<b>' | xml_escape }}; {{ page.slug }}"
     )
     assert got.text == "04 Mar 2021; 2021; hello-world; [“notes”]; <b>; liquid-sample"  # kramdown's quotes, as Jekyll's
+
+
+def test_a_date_shows_as_jekylls_ruby_time_shows_it() -> None:
+    got = parse("Posted {{ page.date }}, {{ page.date | date_to_xmlschema }}.")
+    assert got.text == "Posted 2021-03-04 05:06:07 +0000, 2021-03-04T05:06:07+00:00."
 
 
 def test_a_runaway_loop_is_rejected_within_liquids_limits() -> None:

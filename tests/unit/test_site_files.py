@@ -29,6 +29,8 @@ SITE_FILES = {
     "posts/fonts/a.woff2": "(.woff2)",
     "posts/CNAME": "CNAME is a file of the site",
     "posts/robots.txt": "robots.txt is a file of the site",
+    "posts/assets/img/Thumbs.db": "Thumbs.db is a file of the site",  # a blog synced from Windows
+    "posts/assets/desktop.ini": "desktop.ini is a file of the site",
     "posts/index.html": "index.html is a page",
     "posts/blog/404.md": "404.md is a page",
 }

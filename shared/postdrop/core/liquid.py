@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
+from postdrop.core.dates import date_from_filename
 from postdrop.core.site import Site
 from postdrop.exceptions import PostRejected
 
@@ -72,7 +73,7 @@ MAX_LOCALS_BYTES = 8 * 1024 * 1024
 _SPLIT_ITEM_CHARS = 20
 # site.* that a site has and one post cannot: empty, with a warning when a post reads them.
 SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections", "documents", "static_files")
-_JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{4})-(\d{1,2})-(\d{1,2})-([^/]+?)(?:\.[^./]+)?$")
+_JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{2,4}-\d{1,2}-\d{1,2}-([^/]+?))(?:\.[^./]+)?$")
 _OPENER = re.compile(r"\{\{|\{%")
 _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
 _NOT_SLUG = re.compile(r"[^\w]+|_+")
@@ -104,10 +105,10 @@ def post_url_of(name: str, baseurl: str = "") -> str | None:
     name is not a dated post name. The target's categories are not known here, so they are
     not in the URL (Jekyll puts them in front)."""
     match = _JEKYLL_NAME.match(name.strip())
-    if match is None:
+    date = date_from_filename(match[1], "UTC") if match else None
+    if match is None or date is None:
         return None
-    year, month, day, slug = match.groups()
-    return f"{baseurl.rstrip('/')}/{year}/{int(month):02d}/{int(day):02d}/{slug}.html"
+    return f"{baseurl.rstrip('/')}/{date.year:04d}/{date:%m/%d}/{match[2]}.html"
 
 
 def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: list[str]) -> str:
@@ -236,11 +237,24 @@ class _SiteData(dict[str, Any]):
         return super().__getitem__(key)
 
 
+class _RubyTime(datetime):
+    """A date as Liquid shows it in Jekyll: Ruby's Time#to_s, ``2008-11-21 00:00:00 +0000``."""
+
+    @classmethod
+    def of(cls, date: datetime) -> _RubyTime:
+        return cls.fromtimestamp(date.timestamp(), date.tzinfo)
+
+    def __str__(self) -> str:
+        return self.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
 def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     """``page.*``: the front matter, Jekyll's fields, and (as Jekyll gives a post rendering
     itself) ``content``, the body as written."""
     data = dict(page)
     data.setdefault("content", body)
+    if isinstance(data.get("date"), datetime):
+        data["date"] = _RubyTime.of(data["date"])
     if "url" not in page:  # Jekyll's post.url, without the baseurl (parse_post gives it from the permalink)
         data["url"] = post_url_of(str(data.get("path", ""))) or ""
     return data

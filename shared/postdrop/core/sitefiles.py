@@ -32,7 +32,9 @@ _STATIC_TYPES = frozenset({
     "mp4", "webm", "mov", "m4v", "mp3", "m4a", "ogg", "oga", "wav", "flac",  # media
     "pdf", "zip", "gz", "tgz", "tar", "7z",  # documents and archives
 })  # fmt: skip
-_STATIC_NAMES = frozenset({"CNAME", "LICENSE", "Rakefile", "robots.txt", "humans.txt", "ads.txt"})
+_STATIC_NAMES = frozenset(
+    {"CNAME", "LICENSE", "Rakefile", "robots.txt", "humans.txt", "ads.txt", "Thumbs.db", "ehthumbs.db", "desktop.ini"}
+)  # the last three: what Windows leaves in folders
 _PAGES = frozenset({"index", "404"})
 
 
