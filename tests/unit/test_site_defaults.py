@@ -130,3 +130,12 @@ def test_a_site_that_builds_drafts_unpublished_or_future_posts_publishes_them(
     flags: dict[str, Any] = {setting: True}
     site = Site(**flags)
     assert parse_post(text, key, site=site).status == "published"
+
+
+def test_a_sites_language_given_by_its_defaults_is_each_posts_own_unless_it_writes_one() -> None:
+    # Given a site whose defaults give every post its language (Jekyll gives posts none of its own)
+    site = Site(defaults=[{"scope": {"path": ""}, "values": {"lang": "en-GB"}}])
+    # Then a post in that site has it, rather than a guess from its script, and a post's own wins
+    assert parse_post(b"---\ntitle: t\n---\nColour and flavour.\n", "posts/2024-01-01-a.md", site=site).lang == "en-GB"
+    assert parse_post(b"---\ntitle: t\nlang: fr\n---\nBonjour.\n", "posts/2024-01-01-b.md", site=site).lang == "fr"
+    assert parse_post(b"---\ntitle: t\n---\nColour and flavour.\n", "posts/2024-01-01-a.md").lang == "und-Latn"
