@@ -179,3 +179,15 @@ def test_page_content_is_the_body_as_written() -> None:
     body = b"---\ntitle: t\n---\nfour words {{ page.content | number_of_words }}\n"
     got = parse_post(body, "posts/2020-01-01-t.md")
     assert got.text == "four words 7"  # as Jekyll counts it: the Liquid as written is words too
+
+
+def test_the_files_own_limits_reached_inside_liquid_reject_it() -> None:
+    # a PostRejected is a ValueError: a Liquid tag must not turn it into a warning and read on
+    from postdrop.budget import ReadTooLong, cpu_limit
+
+    long_break_lines = "{% capture s %}" + "a\\\\\n" * 100_001 + "{% endcapture %}{{ s | markdownify }}"
+    with pytest.raises(PostRejected, match="places for one kramdown rewrite"):
+        parse(long_break_lines)
+    loops = "{% for i in (1..99999) %}{% for j in (1..1) %}{{ i | plus: j | times: 3 }}{% endfor %}{% endfor %}"
+    with pytest.raises(ReadTooLong), cpu_limit(0.05):
+        parse(loops * 20)

@@ -317,6 +317,8 @@ def _environment() -> Any:
         def render_to_output(self, context: Any, buffer: Any) -> int:
             try:
                 return int(self.node.render(context, buffer) or 0)
+            except PostRejected:  # a ValueError too: the file's own limits (its CPU, markdownify's reader)
+                raise
             except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
                 raise FilterValueError(str(exc) or type(exc).__name__, token=self.token) from None
 
