@@ -17,6 +17,10 @@ runs a signal's handler between two bytecodes, so the exception is raised in pos
 library's Python code; a native call (lexbor, nh3) finishes first, and each is bounded by
 ``limits``. Only the main thread can take signals: elsewhere (a runner's worker thread) the
 limit is not set.
+
+ReadTooLong is a PostRejected, so a ValueError: code that catches ValueError around a
+conversion (python-liquid's argument casts, a date's parse) would swallow it where it happens to
+be raised. So the limit fires again every ``_AGAIN_S`` of CPU until it leaves the read.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from postdrop.exceptions import PostRejected
 
@@ -36,6 +40,7 @@ __all__ = ["LAMBDA_MB_PER_VCPU", "MARGIN_S", "ReadTooLong", "cpu_limit", "cpu_se
 LAMBDA_MB_PER_VCPU = 1769  # Lambda's memory size of one whole vCPU
 MARGIN_S = 5.0  # of the invocation's time, kept for what follows the read (the envelope, the archive, the send)
 _LEAST_S = 0.5  # of CPU, however little time is left: a small post is read in a few milliseconds
+_AGAIN_S = 0.05  # of CPU: how soon the limit fires again when code it was raised in swallowed it
 
 
 class ReadTooLong(PostRejected):
@@ -57,7 +62,11 @@ def cpu_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
-    def expired(_signum: int, _frame: Any) -> NoReturn:
+    over = False  # set first on the way out: a signal that fires in the finally raises nothing
+
+    def expired(_signum: int, _frame: Any) -> None:
+        if over:
+            return
         raise ReadTooLong(
             f"reading it took more than {seconds:.1f} s of CPU, the time ParseFunction has for one file at its "
             "MemorySize: the post repeats a construct past what can be read in time, or it is too large for that "
@@ -65,9 +74,10 @@ def cpu_limit(seconds: float | None) -> Iterator[None]:
         )
 
     previous = signal.signal(signal.SIGPROF, expired)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_PROF, seconds, _AGAIN_S)
     try:
         yield
     finally:
+        over = True
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)

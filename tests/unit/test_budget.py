@@ -42,6 +42,21 @@ def test_a_read_past_its_budget_is_a_rejection_saying_why() -> None:
     assert "MemorySize" in raised.value.reason
 
 
+def test_a_limit_swallowed_where_it_was_raised_fires_again() -> None:
+    # ReadTooLong is a ValueError: code catching ValueError around a conversion swallows it
+    def swallowing(seconds: float) -> None:
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            try:
+                spin(0.01)
+            except ValueError:
+                pass
+
+    with pytest.raises(ReadTooLong), cpu_limit(0.05):
+        swallowing(0.3)  # swallowed at 0.05 s, and every time after...
+        spin(5)  # ...but the read goes on past it: here it is raised again
+
+
 def test_the_limit_is_gone_after_its_block() -> None:
     before = signal.getsignal(signal.SIGPROF)
     with cpu_limit(0.5):
