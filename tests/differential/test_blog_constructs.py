@@ -1798,6 +1798,19 @@ POSTS: dict[str, tuple[str, str]] = {
             "The end.\n"
         ),
     ),
+    "2024-07-01-footnote-lazy-line.md": (
+        "title: A footnote's indented paragraph with a lazy line",
+        (
+            "Rivers carry silt to the sea.[^delta]\n"
+            "\n"
+            "[^delta]: A delta forms where the flow slows down.\n"
+            "\n"
+            "    Its second paragraph is indented four spaces, and its\n"
+            "last line is not, which kramdown still counts as the note's.\n"
+            "\n"
+            "After the note, *this* paragraph is the post's own.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
@@ -1811,6 +1824,7 @@ _NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter,
 COUNTS_KEPT: dict[str, str] = {
     "2024-01-11-footnotes.md": "postdrop writes footnote marks as links and its notes where they are defined",
     "2024-01-25-highlight.md": "rouge's linenos writes a table with the line numbers in a <pre> of their own",
+    "2024-07-01-footnote-lazy-line.md": "postdrop writes footnote marks as links (2024-01-11-footnotes.md)",
 }
 
 

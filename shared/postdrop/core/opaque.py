@@ -540,7 +540,7 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             column = 0  # less indented than a top item's text after a blank line: its list ended (kramdown)
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
-            if lazy is not None:
+            if lazy is not None and not _in_footnote(out, prose):
                 return "lazy code", lazy, "", ""
         if column is not None and indent >= column + 4:
             last = first_end
@@ -982,6 +982,21 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
                 return True
             if _at_margin(entry, start, end):
                 return False  # a paragraph of the page, not an item's
+    return False
+
+
+_FOOTNOTE_START = re.compile(r" {0,3}\[\^[^\]\n]{1,999}\]:")
+
+
+def _in_footnote(out: list[str], prose: list[str]) -> bool:
+    """Whether indented lines here go on a footnote's definition (kramdown's note takes them, and
+    the lazy lines under them, as its blocks: no code): above them, past blank and indented lines
+    only, a line opens a footnote definition. Looks back LOOK_BACK lines."""
+    for above in (prose, out):
+        for entry, start, end in _lines_back(above):
+            if _blank_at(entry, start, end) or _INDENT.match(entry, start, end) is not None:
+                continue
+            return _FOOTNOTE_START.match(entry, start, end) is not None
     return False
 
 
