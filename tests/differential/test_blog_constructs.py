@@ -1811,6 +1811,23 @@ POSTS: dict[str, tuple[str, str]] = {
             "After the note, *this* paragraph is the post's own.\n"
         ),
     ),
+    "2024-07-02-rule-tag-above-text.md": (
+        "title: A rule tag alone on its line, text right under it",
+        (
+            "The first section ends here.\n"
+            "<hr>\n"
+            "**Theorem:** the sum of \\\\(a\\\\) and _b_ is even.\n"
+            "\n"
+            "<hr/>\n"
+            " An indented line with a [link](/notes/) and *emphasis*.\n"
+            "\n"
+            "<hr class=\"thin\" />\n"
+            "- an item right under the rule\n"
+            "- and a second one\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

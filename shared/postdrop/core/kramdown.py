@@ -1174,6 +1174,43 @@ def _span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
     return out, code
 
 
+# kramdown's block-level elements without a body (its HTML_ELEMENTS_WITHOUT_BODY less the span
+# elements): a line of only one's tag is a block of its own, whatever follows on the next line
+_VOID_BLOCKS = "area|base|col|command|embed|hr|keygen|link|meta|param|source|track|wbr"
+_VOID_TAG_LINE_ANY = _lazy(rf"\n {{0,3}}<(?:{_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*\n[ \t]*\S", re.IGNORECASE)
+_VOID_TAG_LINE = _lazy(rf" {{0,3}}<({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*", re.IGNORECASE)
+# those whose tag opens CommonMark's HTML block under a paragraph's line too (its condition 6)
+_VOID_INTERRUPTING = frozenset({"base", "col", "hr", "link", "param", "track"})
+
+
+def _void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A line of only a body-less block element's tag (``<hr>``, ``<hr/>``, ``<meta ...>``) with
+    a line right under it: kramdown's element ends on its line, and the next line opens a block of
+    its own (a paragraph, a list); CommonMark's HTML block takes the lines under the tag up to a
+    blank line, as raw HTML. A blank line after the tag ends CommonMark's block there too (not
+    before indented text, which would become code)."""
+    out: list[str] = []
+    flags: list[bool] = []
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        out.append(line)
+        flags.append(code[i])
+        if (
+            i < last
+            and not code[i]
+            and line[:4].lstrip()[:1] == "<"
+            and lines[i + 1].strip()
+            and (code[i + 1] or not lines[i + 1].startswith(("    ", "\t")))
+        ):
+            tag = _VOID_TAG_LINE.fullmatch(line)
+            if tag is not None and (
+                tag.group(1).lower() in _VOID_INTERRUPTING or i == 0 or not lines[i - 1].strip()
+            ):
+                out.append("")
+                flags.append(False)
+    return out, flags
+
+
 # searched in "\n" + text: a heading's "#" that white space puts off its column
 _SHIFTED_HEADING_ANY = _lazy(r"\n[ \t]+#{1,6}[ \t]")
 _SHIFTED_HEADING = _lazy(r"[ \t]+#{1,6}[ \t]")
@@ -2261,6 +2298,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
+    (lambda text: "<" in text and _VOID_TAG_LINE_ANY.search(_lined(text)) is not None, _void_tag_lines),
     (lambda text: "|" in text, _tables),
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search(_lined(text)) is not None, _wide_items),
     (
