@@ -1828,6 +1828,21 @@ POSTS: dict[str, tuple[str, str]] = {
             "The end.\n"
         ),
     ),
+    "2024-07-03-close-tag-commented-out.md": (
+        "title: A close tag commented out inside a figure",
+        (
+            "A paragraph before the figure.\n"
+            "\n"
+            '<div class="figure">\n'
+            '<!-- <a href="/big.png"> -->\n'
+            '<img src="/small.png" alt="chart">\n'
+            "<!-- </div> -->\n"
+            '<div class="caption">The <b>chart</b> of rainfall.</div>\n'
+            "</div>\n"
+            "\n"
+            "After the figure, *words* with emphasis.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1075,16 +1075,43 @@ class _HtmlBlocks:
 
 
 def _matched(text: str, tag: str) -> dict[int, int]:
-    """Each open tag of ``tag``'s position, to the end of its matching close tag."""
+    """Each open tag of ``tag``'s position, to the end of its matching close tag. A tag inside
+    a comment on one line (``<!-- </div> -->``, a tag commented out) is the comment's: kramdown
+    reads the comment, not the tag."""
     matched: dict[int, int] = {}
     stack: list[int] = []
+    starts, ends = _line_comments(text) if "<!--" in text else ([], [])
     for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", text, re.IGNORECASE):
+        if starts:
+            k = bisect_right(starts, match.start()) - 1
+            if k >= 0 and match.start() < ends[k]:
+                continue
         if match.group(1):
             if stack:
                 matched[stack.pop()] = match.end()
         elif not match.group(0).endswith("/>"):
             stack.append(match.start())
     return matched
+
+
+def _line_comments(text: str) -> tuple[list[int], list[int]]:
+    """Where each comment closed on the line it opens on starts and ends, in order. One pass: a
+    line is searched for ``-->`` once from each ``<!--``, and not again after it finds none."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = text.find("<!--")
+    while pos >= 0:
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            line_end = len(text)
+        close = text.find("-->", pos + 4, line_end)
+        if close < 0:
+            pos = text.find("<!--", line_end)
+            continue
+        starts.append(pos)
+        ends.append(close + 3)
+        pos = text.find("<!--", close + 3)
+    return starts, ends
 
 
 def _escape_broken_tags(block: str) -> str:
@@ -1098,10 +1125,15 @@ def _escape_broken_tags(block: str) -> str:
     opened: dict[str, int] = {}
     pieces: list[str] = []
     pos = 0
+    starts, ends = _line_comments(block) if "<!--" in block else ([], [])
     for match in _TAG_START.finditer(block):
         start = match.start()
         if start < pos:
             continue
+        if starts:  # a tag in a comment is the comment's (as _matched reads it)
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and start < ends[k]:
+                continue
         tag = KRAMDOWN_TAG.match(block, start)
         if tag is not None:
             name = (tag.group(1) or tag.group(2)).lower()
