@@ -1843,6 +1843,16 @@ POSTS: dict[str, tuple[str, str]] = {
             "After the figure, *words* with emphasis.\n"
         ),
     ),
+    "2024-07-04-tilde-runs-in-equations.md": (
+        "title: Runs of tildes as spaces in equations",
+        (
+            "The first equation holds ~~~~(1) and the second one too ~~~~(2) in this note.\n"
+            "\n"
+            "Two runs ~~~~(3) with a closer c~~~~ later.\n"
+            "\n"
+            "A strike ~~that works~~ stays, and ~~~words~~~ too.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

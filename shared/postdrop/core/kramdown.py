@@ -1826,9 +1826,14 @@ def _kramdown_escapes(text: str) -> str:
 
 def _single_tildes(text: str) -> str:
     """kramdown-parser-gfm strikes through ``~~`` only: ``~a~`` is text, and a longer run
-    strikes with the two tildes next to the words (``~~~a~~~`` is ``~`` ~~a~~ ``~``)."""
+    strikes with the two tildes next to the words (``~~~a~~~`` is ``~`` ~~a~~ ``~``). A run that
+    opens one with no close in its paragraph (a ``~~`` after neither white space nor a tilde) is
+    text: CommonMark would close it at a later run's ``~~`` after the escaped tildes."""
+    closers: list[int] | None = None  # where a "~~" kramdown may close a strike at starts
+    blanks: list[int] = []  # where paragraphs end
 
     def escape(match: re.Match[str]) -> str:
+        nonlocal closers, blanks
         run = match.group(0)
         if run == "~":
             return "\\~"
@@ -1840,9 +1845,21 @@ def _single_tildes(text: str) -> str:
         extra = "\\~" * (len(run) - 2)
         if closes:
             return "~~" + extra
-        return extra + "~~" if opens else run
+        if not opens:
+            return run
+        if closers is None:
+            closers = [m.start() + 1 for m in _TILDE_CLOSER.finditer(whole)]
+            blanks = [m.start() for m in _BLANK_LINE.finditer(whole)]
+        k = bisect_left(closers, end + 1)  # a close after one character of content at least
+        b = bisect_left(blanks, end)
+        if k == len(closers) or (b < len(blanks) and blanks[b] < closers[k]):
+            return "\\~" * len(run)
+        return extra + "~~"
 
     return _sub_in_prose(_SINGLE_TILDE, escape, text)
+
+
+_TILDE_CLOSER = _lazy(r"[^\s~](?=~~)")
 
 
 def _colon_opens_a_line(text: str) -> bool:
