@@ -1179,6 +1179,8 @@ def _span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
 _VOID_BLOCKS = "area|base|col|command|embed|hr|keygen|link|meta|param|source|track|wbr"
 _VOID_TAG_LINE_ANY = _lazy(rf"\n {{0,3}}<(?:{_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*\n[ \t]*\S", re.IGNORECASE)
 _VOID_TAG_LINE = _lazy(rf" {{0,3}}<({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*", re.IGNORECASE)
+# what opens a line of markup: a tag, or a raw element's token (opaque.py's _HTML_MARK)
+_MARKUP_FIRST = ("<", "\U000ffffb")
 # those whose tag opens CommonMark's HTML block under a paragraph's line too (its condition 6)
 _VOID_INTERRUPTING = frozenset({"base", "col", "hr", "link", "param", "track"})
 
@@ -1188,7 +1190,8 @@ def _void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
     a line right under it: kramdown's element ends on its line, and the next line opens a block of
     its own (a paragraph, a list); CommonMark's HTML block takes the lines under the tag up to a
     blank line, as raw HTML. A blank line after the tag ends CommonMark's block there too (not
-    before indented text, which would become code)."""
+    before indented text, which would become code, nor before a tag or a raw element: HTML
+    either way, and raw elements in a paragraph of their own would leave an empty one)."""
     out: list[str] = []
     flags: list[bool] = []
     last = len(lines) - 1
@@ -1200,6 +1203,7 @@ def _void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
             and not code[i]
             and line[:4].lstrip()[:1] == "<"
             and lines[i + 1].strip()
+            and lines[i + 1].lstrip()[:1] not in _MARKUP_FIRST
             and (code[i + 1] or not lines[i + 1].startswith(("    ", "\t")))
         ):
             tag = _VOID_TAG_LINE.fullmatch(line)
