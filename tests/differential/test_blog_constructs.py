@@ -1853,6 +1853,22 @@ POSTS: dict[str, tuple[str, str]] = {
             "A strike ~~that works~~ stays, and ~~~words~~~ too.\n"
         ),
     ),
+    "2024-07-05-noscript-after-a-script.md": (
+        "title: A noscript fallback after a script embed",
+        (
+            "Watch the clip below.\n"
+            "\n"
+            '<script src="/clip.js" async></script><noscript><p><a href="/clip.html">Open the clip</a></p></noscript>\n'
+            "\n"
+            "The demo runs in the terminal.\n"
+            "\n"
+            "<noscript><p>Scripts are off, so the chart is hidden.</p></noscript>\n"
+            "\n"
+            "A line above\n"
+            "<noscript><div>Still hidden.</div></noscript>\n"
+            "and *one* below.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
@@ -1861,7 +1877,8 @@ COUNTED = frozenset(
     {"a", "em", "strong", "img", "pre", "code", "u", "mark", "s", "del", "blockquote", "table", "li", "dt", "dd"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "br", "hr"}
 )
-_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter, #markdown-toc"
+# (and <noscript>: what a reader sees only with scripts off; both texts leave it out)
+_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter, #markdown-toc, noscript"
 # posts whose elements are counted otherwise, and why
 COUNTS_KEPT: dict[str, str] = {
     "2024-01-11-footnotes.md": "postdrop writes footnote marks as links and its notes where they are defined",

@@ -132,6 +132,8 @@ _MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or
 # kramdown's {::options parse_block_html="true" /} on a line of its own (kramdown.py's _html_options)
 _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
+_NOSCRIPT = re.compile(r" {0,3}<noscript(?=[\s>])", re.IGNORECASE)
+_NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>[ \t]*$", re.IGNORECASE)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 # the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element), to their close
@@ -335,6 +337,18 @@ def mask(text: str) -> Masked:
             pos = comment + 1
             continue
         last_html = html_blocks.end(pos, line)
+        if last_html is not None and _NOSCRIPT.match(line) is not None:
+            # CommonMark opens no HTML block at <noscript> with more on its line: it would wrap
+            # the element in a paragraph that its first block inside closes, leaving that block
+            # (a browser's text when scripts are off) outside it. Raw, as kramdown writes it
+            flush()
+            if not blank_before:
+                out.append("")  # kramdown ends the paragraph above at the block's tag
+            out.append(tokens.rendered(text[pos:last_html], text[pos:last_html], block=True))
+            if last_html < size and _NON_SPACE.search(text, last_html + 1, _line_end(text, last_html + 1)) is not None:
+                out.append("")  # and the element at its close tag
+            pos = after_html = last_html + 1
+            continue
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
@@ -419,7 +433,12 @@ def mask(text: str) -> Masked:
             token = tokens.rendered(body, out_html, block=True)
             if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
                 out.append(head + token)
-                prose.append(tail)
+                if _NOSCRIPT.match(tail) is not None and _NOSCRIPT_CLOSE.search(tail) is not None:
+                    out += ["", tokens.rendered(tail, tail, block=True)]  # raw, as above, a block of its own
+                    if last < size and _NON_SPACE.search(text, last + 1, _line_end(text, last + 1)) is not None:
+                        out.append("")
+                else:
+                    prose.append(tail)
             elif kind == "math" and tail.strip():  # a block attribute list: its class goes, as every class does
                 out.append(head + token)
             else:
