@@ -1869,6 +1869,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "and *one* below.\n"
         ),
     ),
+    "2024-07-06-definition-wide-colon.md": (
+        "title: Definitions with wide space after the colon",
+        (
+            "A small glossary follows.\n"
+            "\n"
+            "kramdown\n"
+            ":     A converter written in *Ruby*\n"
+            "\n"
+            "Jekyll\n"
+            ": A site generator\n"
+            "\n"
+            "Rouge\n"
+            ":       A highlighter, seven spaces in\n"
+            "        and a second line under it\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1256,13 +1256,14 @@ def _content_column(lines: list[str], code: list[bool], i: int, indent: int) -> 
 
 
 # searched in "\n" + text: a list item whose marker a tab or five spaces follow
-_WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)(?: {0,4}\t| {5})")
-_WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.))([ \t]+)(?=\S)")
+_WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.|:)(?: {0,4}\t| {5})")
+_WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.|:))([ \t]+)(?=\S)")  # a definition's ":" too
 
 
 def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """kramdown counts all the white space after a list item's marker into the item's indentation
-    (a tab to the next multiple of four): the first line's text is never code, and the item's
+    """kramdown counts all the white space after a list item's marker (or a definition's colon)
+    into the item's indentation (a tab to the next multiple of four): the first line's text is
+    never code, and the item's
     lines are those indented as far as its text. CommonMark reads five columns or more after the
     marker as indented code. Such an item is written with one space after its marker, and the
     lines indented to its text are moved left by as much. A line less indented than its text after
