@@ -1887,6 +1887,19 @@ POSTS: dict[str, tuple[str, str]] = {
             "The end.\n"
         ),
     ),
+    "2024-07-07-images-and-brackets-in-link-text.md": (
+        "title: Reference images and brackets inside a link's text",
+        (
+            "See [the ![logo][img] site](/home/) for more.\n"
+            "\n"
+            "A [list [of] things](/about) and [an ![icon](/i.png) inside](/docs/guide.html).\n"
+            "\n"
+            "The [badge ![build]](/ci) and [an ![undefined][nope] image](/x/) too.\n"
+            "\n"
+            "[img]: /logo.png\n"
+            "[build]: /build.svg\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1916,8 +1916,9 @@ def _inline_links(text: str) -> str:
     pairs = _bracket_pairs(text)
     if not pairs:
         return text
-    starts = [at for at in sorted(pairs) if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
-    images = [at for at in starts if text[at] == "!"]
+    opens = sorted(pairs)
+    starts = [at for at in opens if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
+    images = [at for at in opens if text[at] == "!"]  # inline ones (in limits) and references
     blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
     limits: dict[int, int] = {}  # where each link's parentheses must end: its paragraph's end, or before
     for start in starts:
@@ -1942,6 +1943,8 @@ def _inline_links(text: str) -> str:
             continue  # as written, CommonMark reads what kramdown does (or no <> form could say it)
         inner = _link_text(text, bracket + 1, close, (pairs, images, limits), parens)
         target = url.replace("\\", "\\\\").replace("&", "&amp;")
+        if target[:1] == "/":
+            target = "\\" + target  # "</x>" would read as a close tag to the rewrites after this one
         titled = "" if title is None else ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
         pieces += [text[pos:bracket], f"[{inner}](<{target}>{titled})"]
         pos = end
@@ -2003,17 +2006,28 @@ def _link_text(
     text: str, start: int, end: int, found: tuple[dict[int, int], list[int], dict[int, int]], parens: _Parens
 ) -> str:
     """A link's text, ``text[start:end]``, for CommonMark: its brackets escaped (a link holds no
-    link: they are text to kramdown), but for the images in it, kept as written. ``found``: the
-    bracket pairs, where images open (in order) and where each one's parentheses must end."""
+    link: they are text to kramdown), but for the images in it, kept as written (a reference
+    image too). ``found``: the bracket pairs, where images open (in order) and where each inline
+    one's parentheses must end."""
     pairs, images, limits = found
     pieces: list[str] = []
     pos = start
     for at in images[bisect_left(images, start) : bisect_left(images, end)]:
-        image = parens.target(text, pairs[at] + 1, limits[at]) if at >= pos else None
-        if image is None or image[2] > end:
+        if at < pos:
             continue
-        pieces += [_escape_brackets(text[pos:at]), text[at : image[2]]]
-        pos = image[2]
+        if at in limits:  # an inline image: to its parentheses' close
+            image = parens.target(text, pairs[at] + 1, limits[at])
+            image_end = None if image is None else image[2]
+        else:  # a reference image: "![alt][ref]", "![alt][]" or "![alt]", kept for CommonMark to resolve
+            image_end = pairs[at] + 1
+            if image_end in pairs:
+                image_end = pairs[image_end] + 1
+            elif text.startswith("[]", image_end):
+                image_end += 2
+        if image_end is None or image_end > end:
+            continue
+        pieces += [_escape_brackets(text[pos:at]), text[at:image_end]]
+        pos = image_end
     return "".join(pieces) + _escape_brackets(text[pos:end])
 
 
