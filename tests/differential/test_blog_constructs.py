@@ -1900,6 +1900,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "[build]: /build.svg\n"
         ),
     ),
+    "2024-07-08-self-closed-block-tags.md": (
+        "title: Block tags closed by their slash, Markdown under them",
+        (
+            "Lead.\n"
+            "\n"
+            "<p/>\n"
+            "## A heading under an empty paragraph tag\n"
+            "\n"
+            "Text.\n"
+            "\n"
+            '<div class="clear"/>\n'
+            "A *paragraph* right under a closed div.\n"
+            "\n"
+            '<section id="s1" />\n'
+            "- an item\n"
+            "- another\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
