@@ -1284,6 +1284,9 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
         if match is None:
             i += 1
             continue
+        if match.group(1)[-1] == ":" and not _under_term(lines, code, i):
+            i += 1  # no definition: a paragraph's line, as written
+            continue
         marker = match.group(1).expandtabs(4)
         text_column = len((match.group(1) + match.group(2)).expandtabs(4))  # kramdown's indentation
         shift = text_column - (len(marker) + 1)  # CommonMark's, with one space after the marker
@@ -1316,6 +1319,17 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
         out[at:at] = ["<!-- -->", ""]
         code = [*code[:at], False, False, *code[at:]]
     return out, code
+
+
+_NO_TERM = _lazy(r"[ \t]|[*+-](?:[ \t]|$)|\d{1,9}\.(?:[ \t]|$)|[>#<|]")
+
+
+def _under_term(lines: list[str], code: list[bool], i: int) -> bool:
+    """Whether the ``:`` line ``i`` may be a definition: a paragraph's line at the margin right
+    above it, or one blank line between (kramdown's term; not a list item's, a quote's, a
+    heading's or an HTML block's line)."""
+    above = i - 1 if i > 0 and lines[i - 1].strip() else i - 2 if i > 1 else -1
+    return above >= 0 and bool(lines[above].strip()) and not code[above] and _NO_TERM.match(lines[above]) is None
 
 
 # searched in "\n" + text: a bullet item's line and an ordered item's, both needed for a lazy item line
