@@ -1821,7 +1821,7 @@ POSTS: dict[str, tuple[str, str]] = {
             "<hr/>\n"
             " An indented line with a [link](/notes/) and *emphasis*.\n"
             "\n"
-            "<hr class=\"thin\" />\n"
+            '<hr class="thin" />\n'
             "- an item right under the rule\n"
             "- and a second one\n"
             "\n"

@@ -158,7 +158,8 @@ def test_control_characters_from_character_references_are_not_read_as_marks() ->
     "body",
     [
         "<noscript><p>Scripts are off.</p></noscript>\n\nThe post itself.\n",
-        '<script src="/clip.js"></script><noscript><p><a href="/clip.html">Open it</a></p></noscript>\n\nThe post itself.\n',
+        '<script src="/clip.js"></script><noscript><p><a href="/clip.html">Open it</a></p></noscript>\n'
+        "\nThe post itself.\n",
     ],
 )
 def test_noscript_content_stays_out_where_the_post_opens_with_it(body: str) -> None:

@@ -1178,18 +1178,22 @@ def _span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
 # elements): a line of only one's tag is a block of its own, whatever follows on the next line
 _VOID_BLOCKS = "area|base|col|command|embed|hr|keygen|link|meta|param|source|track|wbr"
 # (and any other block-level tag closed by its "/>": kramdown reads <p/> as an element without a body)
-_VOID_TAG = rf"<(?:({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?|(?!(?:{_SPAN_ELEMENTS})\b)([A-Za-z][\w-]{{0,100}})(?:\s[^<>\n]{{0,2000}})?/)>"
+_VOID_TAG = (
+    rf"<(?:({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?"
+    rf"|(?!(?:{_SPAN_ELEMENTS})\b)([A-Za-z][\w-]{{0,100}})(?:\s[^<>\n]{{0,2000}})?/)>"
+)
 _VOID_TAG_LINE_ANY = _lazy(rf"\n {{0,3}}{_VOID_TAG}[ \t]*\n[ \t]*\S", re.IGNORECASE)
 _VOID_TAG_LINE = _lazy(rf" {{0,3}}{_VOID_TAG}[ \t]*", re.IGNORECASE)
 # what opens a line of markup: a tag, or a raw element's token (opaque.py's _HTML_MARK)
 _MARKUP_FIRST = ("<", "\U000ffffb")
 # those whose tag opens CommonMark's HTML block under a paragraph's line too (its condition 6)
-_VOID_INTERRUPTING = frozenset(
+_CONDITION_6 = (
     "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div"
     " dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe"
     " legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table"
-    " tbody td tfoot th thead title tr track ul".split()
+    " tbody td tfoot th thead title tr track ul"
 )
+_VOID_INTERRUPTING = frozenset(_CONDITION_6.split())
 
 
 def _void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
