@@ -1918,6 +1918,26 @@ POSTS: dict[str, tuple[str, str]] = {
             "- another\n"
         ),
     ),
+    "2024-07-09-indented-under-markdown-block-tag.md": (
+        "title: Indented lines right under a markdown block's open tag",
+        (
+            '<div markdown="1">\n'
+            "    indented *text* here\n"
+            "\n"
+            "    more indented\n"
+            "</div>\n"
+            "\n"
+            '<section markdown="1">\n'
+            "  two spaces *in*, a paragraph\n"
+            "</section>\n"
+            "\n"
+            '<div class="note" markdown="block">\n'
+            "\tA tab-indented line\n"
+            "</div>\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -383,6 +383,8 @@ def mask(text: str) -> Masked:
             pos = indented[0] + 1
             continue
         heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
+        if not blank_before and not heading_above and text.startswith("<", above) and "markdown" in text[above:pos]:
+            heading_above = _markdown_block_open(text[above : pos - 1])  # a block starts under it too
         block_end = _block_end(
             text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
         )
@@ -449,6 +451,26 @@ def mask(text: str) -> Masked:
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+# kramdown's elements whose content markdown="1" reads as blocks (its HTML_CONTENT_MODEL_BLOCK)
+_BLOCK_CONTENT_NAMES = (
+    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form"
+    " header hgroup iframe li main map menu nav noscript object section summary td"
+)
+_BLOCK_CONTENT = frozenset(_BLOCK_CONTENT_NAMES.split())
+_MARKDOWN_BLOCK = re.compile(r"\smarkdown\s*=\s*[\"']?(?:1|block)\b", re.IGNORECASE)
+
+
+def _markdown_block_open(line: str) -> bool:
+    """Whether ``line`` is only the open tag of an element whose content kramdown reads as blocks
+    (``<div markdown="1">``): its content starts a block, so indented lines right under it are
+    code, as under a blank line."""
+    line = line.rstrip()
+    if not line.endswith(">") or line.count("<") != 1 or line.count(">") != 1 or line.endswith("/>"):
+        return False
+    name = _TAG_NAME.match(line)
+    return name is not None and name.group(1).lower() in _BLOCK_CONTENT and _MARKDOWN_BLOCK.search(line) is not None
 
 
 def _holds_blocks(line: str) -> bool:
