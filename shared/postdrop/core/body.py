@@ -129,6 +129,8 @@ def _children(node: LexborNode) -> list[LexborNode]:
 
 
 _NOSCRIPT = re.compile(r"<noscript\b", re.IGNORECASE)
+# what a page's head may hold before a <noscript> (the parser puts them, and it, there)
+_HEAD_FIRST = ("<noscript", "<script", "<style", "<link", "<meta", "<base", "<title", "<template", "<!--")
 
 
 def in_body(html: str) -> str:
@@ -136,8 +138,8 @@ def in_body(html: str) -> str:
     what a page's head holds (``<script>``, ``<link>``, ...), would go to the head, where the first
     block inside ends it and its content lands in the body (text when scripts run nowhere; the
     post's HTML leaves <noscript> out)."""
-    if html.lstrip()[:1] != "<" or _NOSCRIPT.search(html) is None:
-        return html
+    if not html.lstrip()[:10].lower().startswith(_HEAD_FIRST) or _NOSCRIPT.search(html) is None:
+        return html  # (a post opening with <p>, a heading, text...: no search)
     return "<body>" + html
 
 
