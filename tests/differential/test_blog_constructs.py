@@ -1938,6 +1938,26 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-10-text-after-a-block-close-tag.md": (
+        "title: Text after a block element's close tag on its line",
+        (
+            "Lead.\n"
+            "\n"
+            "<p>first</p>**bold** tail<p>third</p>\n"
+            "\n"
+            "<div>a</div> text after *it*\n"
+            "and a next line\n"
+            "\n"
+            "Middle.\n"
+            "\n"
+            '<div class="box">\n'
+            "inside\n"
+            "</div> closing words\n"
+            "\n"
+            "<p>kept</p>   \n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -349,6 +349,21 @@ def mask(text: str) -> Masked:
                 out.append("")  # and the element at its close tag
             pos = after_html = last_html + 1
             continue
+        tail = ""
+        if last_html is not None and html_blocks.close_end < last_html:
+            tail = text[html_blocks.close_end : last_html]
+            if tail.strip() and tail.lstrip()[:1] not in ("<", "{"):
+                # text after the close tag on its line: kramdown ends the block at the tag and
+                # reads the rest as a paragraph (whose lines go on under it)
+                last_html = html_blocks.close_end
+            else:
+                tail = ""
+        if last_html is not None and tail:
+            flush()
+            out += [tokens.source(text[pos:last_html], block=True), ""]
+            prose.append(tail.lstrip(" \t"))
+            pos = _line_end(text, last_html) + 1
+            continue
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
@@ -1068,6 +1083,7 @@ class _HtmlBlocks:
         self.closes: dict[str, dict[int, int]] = {}
         self.closed: dict[str, set[int]] = {}  # the ends of the close tags some open tag matches
         self.markdown: list[int] | None = None  # where markdown="1" attributes are
+        self.close_end = 0  # where the close tag of the block end() found last ends
 
     def _markdown_between(self, start: int, end: int) -> bool:
         if self.markdown is None:
@@ -1102,9 +1118,11 @@ class _HtmlBlocks:
         start = pos + match.start(1) - 1
         close = self.closes[tag].get(start)
         if close is None and self._never_closed(tag, start, line):
+            self.close_end = len(self.text)
             return len(self.text)  # kramdown reads an element never closed to the end of the text
         if close is None or self._markdown_between(start, close):
             return None  # not closed (as far as this reads), or Markdown inside (read by kramdown.py's rules)
+        self.close_end = close  # where its close tag ends (end's answer: where that line ends)
         return _line_end(self.text, close - 1)
 
     def _never_closed(self, tag: str, start: int, line: str) -> bool:
