@@ -1958,6 +1958,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-11-close-tag-of-a-bodyless-tag.md": (
+        "title: A close tag after a body-less tag",
+        (
+            "Lead.\n"
+            "\n"
+            '<link rel="stylesheet" href="/a.css"></link>\n'
+            "Text after the link.\n"
+            "\n"
+            "<hr></hr>\n"
+            "\n"
+            '<meta charset="utf-8"></meta>\n'
+            "\n"
+            "A line\n"
+            '<link rel="icon" href="/i.png"></link> and more\n'
+            "\n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1182,8 +1182,12 @@ _VOID_TAG = (
     rf"<(?:({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?"
     rf"|(?!(?:{_SPAN_ELEMENTS})\b)([A-Za-z][\w-]{{0,100}})(?:\s[^<>\n]{{0,2000}})?/)>"
 )
-_VOID_TAG_LINE_ANY = _lazy(rf"\n {{0,3}}{_VOID_TAG}[ \t]*\n[ \t]*\S", re.IGNORECASE)
+_VOID_CLOSE = rf"<(?:{_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*</(?:{_VOID_BLOCKS})\s*>"
+_VOID_TAG_LINE_ANY = _lazy(rf"\n {{0,3}}(?:{_VOID_TAG}[ \t]*\n[ \t]*\S|{_VOID_CLOSE})", re.IGNORECASE)
 _VOID_TAG_LINE = _lazy(rf" {{0,3}}{_VOID_TAG}[ \t]*", re.IGNORECASE)
+# a body-less tag with a close tag after it (``<link ...></link>``): kramdown's element ends at
+# its open tag, and the close tag opens a paragraph, as text
+_VOID_CLOSED_LINE = _lazy(rf"( {{0,3}}<({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>)[ \t]*(</\2\s*>.*)", re.IGNORECASE)
 # what opens a line of markup: a tag, or a raw element's token (opaque.py's _HTML_MARK)
 _MARKUP_FIRST = ("<", "\U000ffffb")
 # those whose tag opens CommonMark's HTML block under a paragraph's line too (its condition 6)
@@ -1207,6 +1211,11 @@ def _void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
     flags: list[bool] = []
     last = len(lines) - 1
     for i, line in enumerate(lines):
+        closed = None if code[i] or "</" not in line else _VOID_CLOSED_LINE.fullmatch(line)
+        if closed is not None and (closed.group(2).lower() in _VOID_INTERRUPTING or i == 0 or not lines[i - 1].strip()):
+            out += [closed.group(1), "", "&lt;" + closed.group(3)[1:]]  # the close tag: a paragraph's text
+            flags += [False, False, False]
+            continue
         out.append(line)
         flags.append(code[i])
         if (

@@ -1138,6 +1138,8 @@ def _matched(text: str, tag: str) -> dict[int, int]:
     a comment on one line (``<!-- </div> -->``, a tag commented out) is the comment's: kramdown
     reads the comment, not the tag."""
     matched: dict[int, int] = {}
+    if tag in WITHOUT_BODY:
+        return matched  # <hr></hr>: the element ends at its open tag; its close tag is text (kramdown)
     stack: list[int] = []
     starts, ends = _line_comments(text) if "<!--" in text else ([], [])
     for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", text, re.IGNORECASE):
