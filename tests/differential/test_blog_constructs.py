@@ -1798,6 +1798,184 @@ POSTS: dict[str, tuple[str, str]] = {
             "The end.\n"
         ),
     ),
+    "2024-07-01-footnote-lazy-line.md": (
+        "title: A footnote's indented paragraph with a lazy line",
+        (
+            "Rivers carry silt to the sea.[^delta]\n"
+            "\n"
+            "[^delta]: A delta forms where the flow slows down.\n"
+            "\n"
+            "    Its second paragraph is indented four spaces, and its\n"
+            "last line is not, which kramdown still counts as the note's.\n"
+            "\n"
+            "After the note, *this* paragraph is the post's own.\n"
+        ),
+    ),
+    "2024-07-02-rule-tag-above-text.md": (
+        "title: A rule tag alone on its line, text right under it",
+        (
+            "The first section ends here.\n"
+            "<hr>\n"
+            "**Theorem:** the sum of \\\\(a\\\\) and _b_ is even.\n"
+            "\n"
+            "<hr/>\n"
+            " An indented line with a [link](/notes/) and *emphasis*.\n"
+            "\n"
+            '<hr class="thin" />\n'
+            "- an item right under the rule\n"
+            "- and a second one\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
+    "2024-07-03-close-tag-commented-out.md": (
+        "title: A close tag commented out inside a figure",
+        (
+            "A paragraph before the figure.\n"
+            "\n"
+            '<div class="figure">\n'
+            '<!-- <a href="/big.png"> -->\n'
+            '<img src="/small.png" alt="chart">\n'
+            "<!-- </div> -->\n"
+            '<div class="caption">The <b>chart</b> of rainfall.</div>\n'
+            "</div>\n"
+            "\n"
+            "After the figure, *words* with emphasis.\n"
+        ),
+    ),
+    "2024-07-04-tilde-runs-in-equations.md": (
+        "title: Runs of tildes as spaces in equations",
+        (
+            "The first equation holds ~~~~(1) and the second one too ~~~~(2) in this note.\n"
+            "\n"
+            "Two runs ~~~~(3) with a closer c~~~~ later.\n"
+            "\n"
+            "A strike ~~that works~~ stays, and ~~~words~~~ too.\n"
+        ),
+    ),
+    "2024-07-05-noscript-after-a-script.md": (
+        "title: A noscript fallback after a script embed",
+        (
+            "Watch the clip below.\n"
+            "\n"
+            '<script src="/clip.js" async></script><noscript><p><a href="/clip.html">Open the clip</a></p></noscript>\n'
+            "\n"
+            "The demo runs in the terminal.\n"
+            "\n"
+            "<noscript><p>Scripts are off, so the chart is hidden.</p></noscript>\n"
+            "\n"
+            "A line above\n"
+            "<noscript><div>Still hidden.</div></noscript>\n"
+            "and *one* below.\n"
+        ),
+    ),
+    "2024-07-06-definition-wide-colon.md": (
+        "title: Definitions with wide space after the colon",
+        (
+            "A small glossary follows.\n"
+            "\n"
+            "kramdown\n"
+            ":     A converter written in *Ruby*\n"
+            "\n"
+            "Jekyll\n"
+            ": A site generator\n"
+            "\n"
+            "Rouge\n"
+            ":       A highlighter, seven spaces in\n"
+            "        and a second line under it\n"
+            "\n"
+            "The end.\n"
+        ),
+    ),
+    "2024-07-07-images-and-brackets-in-link-text.md": (
+        "title: Reference images and brackets inside a link's text",
+        (
+            "See [the ![logo][img] site](/home/) for more.\n"
+            "\n"
+            "A [list [of] things](/about) and [an ![icon](/i.png) inside](/docs/guide.html).\n"
+            "\n"
+            "The [badge ![build]](/ci) and [an ![undefined][nope] image](/x/) too.\n"
+            "\n"
+            "[img]: /logo.png\n"
+            "[build]: /build.svg\n"
+        ),
+    ),
+    "2024-07-08-self-closed-block-tags.md": (
+        "title: Block tags closed by their slash, Markdown under them",
+        (
+            "Lead.\n"
+            "\n"
+            "<p/>\n"
+            "## A heading under an empty paragraph tag\n"
+            "\n"
+            "Text.\n"
+            "\n"
+            '<div class="clear"/>\n'
+            "A *paragraph* right under a closed div.\n"
+            "\n"
+            '<section id="s1" />\n'
+            "- an item\n"
+            "- another\n"
+        ),
+    ),
+    "2024-07-09-indented-under-markdown-block-tag.md": (
+        "title: Indented lines right under a markdown block's open tag",
+        (
+            '<div markdown="1">\n'
+            "    indented *text* here\n"
+            "\n"
+            "    more indented\n"
+            "</div>\n"
+            "\n"
+            '<section markdown="1">\n'
+            "  two spaces *in*, a paragraph\n"
+            "</section>\n"
+            "\n"
+            '<div class="note" markdown="block">\n'
+            "\tA tab-indented line\n"
+            "</div>\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
+    "2024-07-10-text-after-a-block-close-tag.md": (
+        "title: Text after a block element's close tag on its line",
+        (
+            "Lead.\n"
+            "\n"
+            "<p>first</p>**bold** tail<p>third</p>\n"
+            "\n"
+            "<div>a</div> text after *it*\n"
+            "and a next line\n"
+            "\n"
+            "Middle.\n"
+            "\n"
+            '<div class="box">\n'
+            "inside\n"
+            "</div> closing words\n"
+            "\n"
+            "<p>kept</p>   \n"
+            "End.\n"
+        ),
+    ),
+    "2024-07-11-close-tag-of-a-bodyless-tag.md": (
+        "title: A close tag after a body-less tag",
+        (
+            "Lead.\n"
+            "\n"
+            '<link rel="stylesheet" href="/a.css"></link>\n'
+            "Text after the link.\n"
+            "\n"
+            "<hr></hr>\n"
+            "\n"
+            '<meta charset="utf-8"></meta>\n'
+            "\n"
+            "A line\n"
+            '<link rel="icon" href="/i.png"></link> and more\n'
+            "\n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are
@@ -1806,11 +1984,13 @@ COUNTED = frozenset(
     {"a", "em", "strong", "img", "pre", "code", "u", "mark", "s", "del", "blockquote", "table", "li", "dt", "dd"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "br", "hr"}
 )
-_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter, #markdown-toc"
+# (and <noscript>: what a reader sees only with scripts off; both texts leave it out)
+_NAVIGATION = "div.footnotes, sup[role=doc-noteref], td.gutter, td.rouge-gutter, #markdown-toc, noscript"
 # posts whose elements are counted otherwise, and why
 COUNTS_KEPT: dict[str, str] = {
     "2024-01-11-footnotes.md": "postdrop writes footnote marks as links and its notes where they are defined",
     "2024-01-25-highlight.md": "rouge's linenos writes a table with the line numbers in a <pre> of their own",
+    "2024-07-01-footnote-lazy-line.md": "postdrop writes footnote marks as links (2024-01-11-footnotes.md)",
 }
 
 

@@ -152,3 +152,20 @@ def test_control_characters_from_character_references_are_not_read_as_marks() ->
     """The reader marks headings and breaks with controls; the post's own (&#1;) are dropped first."""
     got = parse_post(post('title: "t"', "<p>&#1;not a heading&#2;one</p><p>&#3;two</p>"), "posts/a.html")
     assert [(s.heading, s.paragraphs) for s in got.sections] == [(None, ["not a headingone", "two"])]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<noscript><p>Scripts are off.</p></noscript>\n\nThe post itself.\n",
+        '<script src="/clip.js"></script><noscript><p><a href="/clip.html">Open it</a></p></noscript>\n'
+        "\nThe post itself.\n",
+    ],
+)
+def test_noscript_content_stays_out_where_the_post_opens_with_it(body: str) -> None:
+    """A <noscript> first in the body is read in the body: parsed as a page, it went to the head,
+    its first block inside ended it, and what it hides for scripts was the post's text and html."""
+    got = parse_post(post('title: "t"', body), "posts/2024-01-01-a.md")
+    assert got.text == "The post itself."
+    assert "Open it" not in got.html
+    assert "Scripts are off" not in got.html

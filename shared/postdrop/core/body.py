@@ -24,7 +24,7 @@ from postdrop.core.kramdown import render_kramdown
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
-__all__ = ["Body", "read_body", "render_markdown"]
+__all__ = ["Body", "in_body", "read_body", "render_markdown"]
 
 _DROPPED_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "title", "head"]
 # Every tag that ends the text before it: headings, paragraphs and the other blocks, and
@@ -128,13 +128,28 @@ def _children(node: LexborNode) -> list[LexborNode]:
     return list(node.iter(include_text=True))
 
 
+_NOSCRIPT = re.compile(r"<noscript\b", re.IGNORECASE)
+# what a page's head may hold before a <noscript> (the parser puts them, and it, there)
+_HEAD_FIRST = ("<noscript", "<script", "<style", "<link", "<meta", "<base", "<title", "<template", "<!--")
+
+
+def in_body(html: str) -> str:
+    """``html`` to parse as a page's body: a ``<noscript>`` that opens it, or comes after only
+    what a page's head holds (``<script>``, ``<link>``, ...), would go to the head, where the first
+    block inside ends it and its content lands in the body (text when scripts run nowhere; the
+    post's HTML leaves <noscript> out)."""
+    if not html.lstrip()[:10].lower().startswith(_HEAD_FIRST) or _NOSCRIPT.search(html) is None:
+        return html  # (a post opening with <p>, a heading, text...: no search)
+    return "<body>" + html
+
+
 def read_body(html: str, warnings: list[str]) -> Body:
     """Split rendered body HTML into the parts of a post.
 
     Elements are found by tag name (lexbor's getElementsByTagName), not by CSS selector:
     a selector is compiled on every query, which costs more than the search.
     """
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(in_body(html))
     tree.strip_tags(_DROPPED_TAGS)
     root = tree.body
     out = Body()

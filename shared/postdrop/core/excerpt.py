@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from postdrop.core.body import in_body
 from postdrop.core.decode import as_read
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def plain_text(html: str) -> str:
     if "<!--" not in html and not _DROPPED_OPEN.search(html):  # only tags to remove: no parser needed
         text = unescape(_TAG.sub("", _BLOCK_END.sub(_BREAK, html)))
         return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
-    tree = LexborHTMLParser(_BLOCK_END.sub(_BREAK + r"\g<0>", html))
+    tree = LexborHTMLParser(in_body(_BLOCK_END.sub(_BREAK + r"\g<0>", html)))
     tree.strip_tags(_DROPPED)
     text = tree.body.text(deep=True) if tree.body is not None else ""
     return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))

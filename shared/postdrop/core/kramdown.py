@@ -1174,6 +1174,67 @@ def _span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list
     return out, code
 
 
+# kramdown's block-level elements without a body (its HTML_ELEMENTS_WITHOUT_BODY less the span
+# elements): a line of only one's tag is a block of its own, whatever follows on the next line
+_VOID_BLOCKS = "area|base|col|command|embed|hr|keygen|link|meta|param|source|track|wbr"
+# (and any other block-level tag closed by its "/>": kramdown reads <p/> as an element without a body)
+_VOID_TAG = (
+    rf"<(?:({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?"
+    rf"|(?!(?:{_SPAN_ELEMENTS})\b)([A-Za-z][\w-]{{0,100}})(?:\s[^<>\n]{{0,2000}})?/)>"
+)
+_VOID_CLOSE = rf"<(?:{_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>[ \t]*</(?:{_VOID_BLOCKS})\s*>"
+_VOID_TAG_LINE_ANY = _lazy(rf"\n {{0,3}}(?:{_VOID_TAG}[ \t]*\n[ \t]*\S|{_VOID_CLOSE})", re.IGNORECASE)
+_VOID_TAG_LINE = _lazy(rf" {{0,3}}{_VOID_TAG}[ \t]*", re.IGNORECASE)
+# a body-less tag with a close tag after it (``<link ...></link>``): kramdown's element ends at
+# its open tag, and the close tag opens a paragraph, as text
+_VOID_CLOSED_LINE = _lazy(rf"( {{0,3}}<({_VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>)[ \t]*(</\2\s*>.*)", re.IGNORECASE)
+# what opens a line of markup: a tag, or a raw element's token (opaque.py's _HTML_MARK)
+_MARKUP_FIRST = ("<", "\U000ffffb")
+# those whose tag opens CommonMark's HTML block under a paragraph's line too (its condition 6)
+_CONDITION_6 = (
+    "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div"
+    " dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe"
+    " legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table"
+    " tbody td tfoot th thead title tr track ul"
+)
+_VOID_INTERRUPTING = frozenset(_CONDITION_6.split())
+
+
+def _void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A line of only a body-less block element's tag (``<hr>``, ``<hr/>``, ``<meta ...>``) with
+    a line right under it: kramdown's element ends on its line, and the next line opens a block of
+    its own (a paragraph, a list); CommonMark's HTML block takes the lines under the tag up to a
+    blank line, as raw HTML. A blank line after the tag ends CommonMark's block there too (not
+    before indented text, which would become code, nor before a tag or a raw element: HTML
+    either way, and raw elements in a paragraph of their own would leave an empty one)."""
+    out: list[str] = []
+    flags: list[bool] = []
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        closed = None if code[i] or "</" not in line else _VOID_CLOSED_LINE.fullmatch(line)
+        if closed is not None and (closed.group(2).lower() in _VOID_INTERRUPTING or i == 0 or not lines[i - 1].strip()):
+            out += [closed.group(1), "", "&lt;" + closed.group(3)[1:]]  # the close tag: a paragraph's text
+            flags += [False, False, False]
+            continue
+        out.append(line)
+        flags.append(code[i])
+        if (
+            i < last
+            and not code[i]
+            and line[:4].lstrip()[:1] == "<"
+            and lines[i + 1].strip()
+            and lines[i + 1].lstrip()[:1] not in _MARKUP_FIRST
+            and (code[i + 1] or not lines[i + 1].startswith(("    ", "\t")))
+        ):
+            tag = _VOID_TAG_LINE.fullmatch(line)
+            if tag is not None and (
+                (tag.group(1) or tag.group(2)).lower() in _VOID_INTERRUPTING or i == 0 or not lines[i - 1].strip()
+            ):
+                out.append("")
+                flags.append(False)
+    return out, flags
+
+
 # searched in "\n" + text: a heading's "#" that white space puts off its column
 _SHIFTED_HEADING_ANY = _lazy(r"\n[ \t]+#{1,6}[ \t]")
 _SHIFTED_HEADING = _lazy(r"[ \t]+#{1,6}[ \t]")
@@ -1215,13 +1276,14 @@ def _content_column(lines: list[str], code: list[bool], i: int, indent: int) -> 
 
 
 # searched in "\n" + text: a list item whose marker a tab or five spaces follow
-_WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)(?: {0,4}\t| {5})")
-_WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.))([ \t]+)(?=\S)")
+_WIDE_ITEM_ANY = _lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.|:)(?: {0,4}\t| {5})")
+_WIDE_ITEM = _lazy(r"([ \t]*(?:[*+-]|\d{1,9}\.|:))([ \t]+)(?=\S)")  # a definition's ":" too
 
 
 def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """kramdown counts all the white space after a list item's marker into the item's indentation
-    (a tab to the next multiple of four): the first line's text is never code, and the item's
+    """kramdown counts all the white space after a list item's marker (or a definition's colon)
+    into the item's indentation (a tab to the next multiple of four): the first line's text is
+    never code, and the item's
     lines are those indented as far as its text. CommonMark reads five columns or more after the
     marker as indented code. Such an item is written with one space after its marker, and the
     lines indented to its text are moved left by as much. A line less indented than its text after
@@ -1234,6 +1296,9 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
         match = None if code[i] else _WIDE_ITEM.match(lines[i])
         if match is None:
             i += 1
+            continue
+        if match.group(1)[-1] == ":" and not _under_term(lines, code, i):
+            i += 1  # no definition: a paragraph's line, as written
             continue
         marker = match.group(1).expandtabs(4)
         text_column = len((match.group(1) + match.group(2)).expandtabs(4))  # kramdown's indentation
@@ -1267,6 +1332,17 @@ def _wide_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[boo
         out[at:at] = ["<!-- -->", ""]
         code = [*code[:at], False, False, *code[at:]]
     return out, code
+
+
+_NO_TERM = _lazy(r"[ \t]|[*+-](?:[ \t]|$)|\d{1,9}\.(?:[ \t]|$)|[>#<|]")
+
+
+def _under_term(lines: list[str], code: list[bool], i: int) -> bool:
+    """Whether the ``:`` line ``i`` may be a definition: a paragraph's line at the margin right
+    above it, or one blank line between (kramdown's term; not a list item's, a quote's, a
+    heading's or an HTML block's line)."""
+    above = i - 1 if i > 0 and lines[i - 1].strip() else i - 2 if i > 1 else -1
+    return above >= 0 and bool(lines[above].strip()) and not code[above] and _NO_TERM.match(lines[above]) is None
 
 
 # searched in "\n" + text: a bullet item's line and an ordered item's, both needed for a lazy item line
@@ -1789,9 +1865,14 @@ def _kramdown_escapes(text: str) -> str:
 
 def _single_tildes(text: str) -> str:
     """kramdown-parser-gfm strikes through ``~~`` only: ``~a~`` is text, and a longer run
-    strikes with the two tildes next to the words (``~~~a~~~`` is ``~`` ~~a~~ ``~``)."""
+    strikes with the two tildes next to the words (``~~~a~~~`` is ``~`` ~~a~~ ``~``). A run that
+    opens one with no close in its paragraph (a ``~~`` after neither white space nor a tilde) is
+    text: CommonMark would close it at a later run's ``~~`` after the escaped tildes."""
+    closers: list[int] | None = None  # where a "~~" kramdown may close a strike at starts
+    blanks: list[int] = []  # where paragraphs end
 
     def escape(match: re.Match[str]) -> str:
+        nonlocal closers, blanks
         run = match.group(0)
         if run == "~":
             return "\\~"
@@ -1803,9 +1884,21 @@ def _single_tildes(text: str) -> str:
         extra = "\\~" * (len(run) - 2)
         if closes:
             return "~~" + extra
-        return extra + "~~" if opens else run
+        if not opens:
+            return run
+        if closers is None:
+            closers = [m.start() + 1 for m in _TILDE_CLOSER.finditer(whole)]
+            blanks = [m.start() for m in _BLANK_LINE.finditer(whole)]
+        k = bisect_left(closers, end + 1)  # a close after one character of content at least
+        b = bisect_left(blanks, end)
+        if k == len(closers) or (b < len(blanks) and blanks[b] < closers[k]):
+            return "\\~" * len(run)
+        return extra + "~~"
 
     return _sub_in_prose(_SINGLE_TILDE, escape, text)
+
+
+_TILDE_CLOSER = _lazy(r"[^\s~](?=~~)")
 
 
 def _colon_opens_a_line(text: str) -> bool:
@@ -1857,8 +1950,9 @@ def _inline_links(text: str) -> str:
     pairs = _bracket_pairs(text)
     if not pairs:
         return text
-    starts = [at for at in sorted(pairs) if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
-    images = [at for at in starts if text[at] == "!"]
+    opens = sorted(pairs)
+    starts = [at for at in opens if text.startswith("(", pairs[at] + 1)]  # a reference: as CommonMark
+    images = [at for at in opens if text[at] == "!"]  # inline ones (in limits) and references
     blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
     limits: dict[int, int] = {}  # where each link's parentheses must end: its paragraph's end, or before
     for start in starts:
@@ -1883,6 +1977,8 @@ def _inline_links(text: str) -> str:
             continue  # as written, CommonMark reads what kramdown does (or no <> form could say it)
         inner = _link_text(text, bracket + 1, close, (pairs, images, limits), parens)
         target = url.replace("\\", "\\\\").replace("&", "&amp;")
+        if target[:1] == "/":
+            target = "\\" + target  # "</x>" would read as a close tag to the rewrites after this one
         titled = "" if title is None else ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
         pieces += [text[pos:bracket], f"[{inner}](<{target}>{titled})"]
         pos = end
@@ -1944,17 +2040,28 @@ def _link_text(
     text: str, start: int, end: int, found: tuple[dict[int, int], list[int], dict[int, int]], parens: _Parens
 ) -> str:
     """A link's text, ``text[start:end]``, for CommonMark: its brackets escaped (a link holds no
-    link: they are text to kramdown), but for the images in it, kept as written. ``found``: the
-    bracket pairs, where images open (in order) and where each one's parentheses must end."""
+    link: they are text to kramdown), but for the images in it, kept as written (a reference
+    image too). ``found``: the bracket pairs, where images open (in order) and where each inline
+    one's parentheses must end."""
     pairs, images, limits = found
     pieces: list[str] = []
     pos = start
     for at in images[bisect_left(images, start) : bisect_left(images, end)]:
-        image = parens.target(text, pairs[at] + 1, limits[at]) if at >= pos else None
-        if image is None or image[2] > end:
+        if at < pos:
             continue
-        pieces += [_escape_brackets(text[pos:at]), text[at : image[2]]]
-        pos = image[2]
+        if at in limits:  # an inline image: to its parentheses' close
+            image = parens.target(text, pairs[at] + 1, limits[at])
+            image_end = None if image is None else image[2]
+        else:  # a reference image: "![alt][ref]", "![alt][]" or "![alt]", kept for CommonMark to resolve
+            image_end = pairs[at] + 1
+            if image_end in pairs:
+                image_end = pairs[image_end] + 1
+            elif text.startswith("[]", image_end):
+                image_end += 2
+        if image_end is None or image_end > end:
+            continue
+        pieces += [_escape_brackets(text[pos:at]), text[at:image_end]]
+        pos = image_end
     return "".join(pieces) + _escape_brackets(text[pos:end])
 
 
@@ -2261,6 +2368,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
+    (lambda text: "<" in text and _VOID_TAG_LINE_ANY.search(_lined(text)) is not None, _void_tag_lines),
     (lambda text: "|" in text, _tables),
     (lambda text: ("\t" in text or "     " in text) and _WIDE_ITEM_ANY.search(_lined(text)) is not None, _wide_items),
     (

@@ -132,6 +132,8 @@ _MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or
 # kramdown's {::options parse_block_html="true" /} on a line of its own (kramdown.py's _html_options)
 _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
+_NOSCRIPT = re.compile(r" {0,3}<noscript(?=[\s>])", re.IGNORECASE)
+_NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>[ \t]*$", re.IGNORECASE)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 # the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element), to their close
@@ -335,6 +337,33 @@ def mask(text: str) -> Masked:
             pos = comment + 1
             continue
         last_html = html_blocks.end(pos, line)
+        if last_html is not None and _NOSCRIPT.match(line) is not None:
+            # CommonMark opens no HTML block at <noscript> with more on its line: it would wrap
+            # the element in a paragraph that its first block inside closes, leaving that block
+            # (a browser's text when scripts are off) outside it. Raw, as kramdown writes it
+            flush()
+            if not blank_before:
+                out.append("")  # kramdown ends the paragraph above at the block's tag
+            out.append(tokens.rendered(text[pos:last_html], text[pos:last_html], block=True))
+            if last_html < size and _NON_SPACE.search(text, last_html + 1, _line_end(text, last_html + 1)) is not None:
+                out.append("")  # and the element at its close tag
+            pos = after_html = last_html + 1
+            continue
+        tail = ""
+        if last_html is not None and html_blocks.close_end < last_html:
+            tail = text[html_blocks.close_end : last_html]
+            if tail.strip() and tail.lstrip()[:1] not in ("<", "{"):
+                # text after the close tag on its line: kramdown ends the block at the tag and
+                # reads the rest as a paragraph (whose lines go on under it)
+                last_html = html_blocks.close_end
+            else:
+                tail = ""
+        if last_html is not None and tail:
+            flush()
+            out += [tokens.source(text[pos:last_html], block=True), ""]
+            prose.append(tail.lstrip(" \t"))
+            pos = _line_end(text, last_html) + 1
+            continue
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = _escape_broken_tags(_mask_spans(text[pos:last_html], tokens, raw_only=True))
@@ -369,6 +398,8 @@ def mask(text: str) -> Masked:
             pos = indented[0] + 1
             continue
         heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
+        if not blank_before and not heading_above and text.startswith("<", above) and "markdown" in text[above:pos]:
+            heading_above = _markdown_block_open(text[above : pos - 1])  # a block starts under it too
         block_end = _block_end(
             text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
         )
@@ -419,7 +450,12 @@ def mask(text: str) -> Masked:
             token = tokens.rendered(body, out_html, block=True)
             if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
                 out.append(head + token)
-                prose.append(tail)
+                if _NOSCRIPT.match(tail) is not None and _NOSCRIPT_CLOSE.search(tail) is not None:
+                    out += ["", tokens.rendered(tail, tail, block=True)]  # raw, as above, a block of its own
+                    if last < size and _NON_SPACE.search(text, last + 1, _line_end(text, last + 1)) is not None:
+                        out.append("")
+                else:
+                    prose.append(tail)
             elif kind == "math" and tail.strip():  # a block attribute list: its class goes, as every class does
                 out.append(head + token)
             else:
@@ -430,6 +466,26 @@ def mask(text: str) -> Masked:
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+# kramdown's elements whose content markdown="1" reads as blocks (its HTML_CONTENT_MODEL_BLOCK)
+_BLOCK_CONTENT_NAMES = (
+    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form"
+    " header hgroup iframe li main map menu nav noscript object section summary td"
+)
+_BLOCK_CONTENT = frozenset(_BLOCK_CONTENT_NAMES.split())
+_MARKDOWN_BLOCK = re.compile(r"\smarkdown\s*=\s*[\"']?(?:1|block)\b", re.IGNORECASE)
+
+
+def _markdown_block_open(line: str) -> bool:
+    """Whether ``line`` is only the open tag of an element whose content kramdown reads as blocks
+    (``<div markdown="1">``): its content starts a block, so indented lines right under it are
+    code, as under a blank line."""
+    line = line.rstrip()
+    if not line.endswith(">") or line.count("<") != 1 or line.count(">") != 1 or line.endswith("/>"):
+        return False
+    name = _TAG_NAME.match(line)
+    return name is not None and name.group(1).lower() in _BLOCK_CONTENT and _MARKDOWN_BLOCK.search(line) is not None
 
 
 def _holds_blocks(line: str) -> bool:
@@ -540,7 +596,7 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             column = 0  # less indented than a top item's text after a blank line: its list ended (kramdown)
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
-            if lazy is not None:
+            if lazy is not None and not _in_footnote(out, prose):
                 return "lazy code", lazy, "", ""
         if column is not None and indent >= column + 4:
             last = first_end
@@ -985,6 +1041,21 @@ def _in_list(out: list[str], prose: list[str]) -> bool:
     return False
 
 
+_FOOTNOTE_START = re.compile(r" {0,3}\[\^[^\]\n]{1,999}\]:")
+
+
+def _in_footnote(out: list[str], prose: list[str]) -> bool:
+    """Whether indented lines here go on a footnote's definition (kramdown's note takes them, and
+    the lazy lines under them, as its blocks: no code): above them, past blank and indented lines
+    only, a line opens a footnote definition. Looks back LOOK_BACK lines."""
+    for above in (prose, out):
+        for entry, start, end in _lines_back(above):
+            if _blank_at(entry, start, end) or _INDENT.match(entry, start, end) is not None:
+                continue
+            return _FOOTNOTE_START.match(entry, start, end) is not None
+    return False
+
+
 def _item_column(out: list[str], prose: list[str], *, margin: bool = False) -> int | None:
     """The content column of the list item the lines here belong to, or None (as _in_list).
     ``margin``: 1 when that item's marker is at the margin (up to three spaces in), else 0."""
@@ -1012,6 +1083,7 @@ class _HtmlBlocks:
         self.closes: dict[str, dict[int, int]] = {}
         self.closed: dict[str, set[int]] = {}  # the ends of the close tags some open tag matches
         self.markdown: list[int] | None = None  # where markdown="1" attributes are
+        self.close_end = 0  # where the close tag of the block end() found last ends
 
     def _markdown_between(self, start: int, end: int) -> bool:
         if self.markdown is None:
@@ -1046,9 +1118,11 @@ class _HtmlBlocks:
         start = pos + match.start(1) - 1
         close = self.closes[tag].get(start)
         if close is None and self._never_closed(tag, start, line):
+            self.close_end = len(self.text)
             return len(self.text)  # kramdown reads an element never closed to the end of the text
         if close is None or self._markdown_between(start, close):
             return None  # not closed (as far as this reads), or Markdown inside (read by kramdown.py's rules)
+        self.close_end = close  # where its close tag ends (end's answer: where that line ends)
         return _line_end(self.text, close - 1)
 
     def _never_closed(self, tag: str, start: int, line: str) -> bool:
@@ -1060,16 +1134,45 @@ class _HtmlBlocks:
 
 
 def _matched(text: str, tag: str) -> dict[int, int]:
-    """Each open tag of ``tag``'s position, to the end of its matching close tag."""
+    """Each open tag of ``tag``'s position, to the end of its matching close tag. A tag inside
+    a comment on one line (``<!-- </div> -->``, a tag commented out) is the comment's: kramdown
+    reads the comment, not the tag."""
     matched: dict[int, int] = {}
+    if tag in WITHOUT_BODY:
+        return matched  # <hr></hr>: the element ends at its open tag; its close tag is text (kramdown)
     stack: list[int] = []
+    starts, ends = _line_comments(text) if "<!--" in text else ([], [])
     for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", text, re.IGNORECASE):
+        if starts:
+            k = bisect_right(starts, match.start()) - 1
+            if k >= 0 and match.start() < ends[k]:
+                continue
         if match.group(1):
             if stack:
                 matched[stack.pop()] = match.end()
         elif not match.group(0).endswith("/>"):
             stack.append(match.start())
     return matched
+
+
+def _line_comments(text: str) -> tuple[list[int], list[int]]:
+    """Where each comment closed on the line it opens on starts and ends, in order. One pass: a
+    line is searched for ``-->`` once from each ``<!--``, and not again after it finds none."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = text.find("<!--")
+    while pos >= 0:
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            line_end = len(text)
+        close = text.find("-->", pos + 4, line_end)
+        if close < 0:
+            pos = text.find("<!--", line_end)
+            continue
+        starts.append(pos)
+        ends.append(close + 3)
+        pos = text.find("<!--", close + 3)
+    return starts, ends
 
 
 def _escape_broken_tags(block: str) -> str:
@@ -1083,10 +1186,15 @@ def _escape_broken_tags(block: str) -> str:
     opened: dict[str, int] = {}
     pieces: list[str] = []
     pos = 0
+    starts, ends = _line_comments(block) if "<!--" in block else ([], [])
     for match in _TAG_START.finditer(block):
         start = match.start()
         if start < pos:
             continue
+        if starts:  # a tag in a comment is the comment's (as _matched reads it)
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and start < ends[k]:
+                continue
         tag = KRAMDOWN_TAG.match(block, start)
         if tag is not None:
             name = (tag.group(1) or tag.group(2)).lower()
