@@ -174,3 +174,13 @@ def test_a_construct_repeated_on_every_line_is_read_in_the_functions_time(name: 
     data = _post("title: t", REPEATED_LINES[name] * 16_000)
     with cpu_limit(cpu_seconds(30_000, 256)):  # ParseFunction's own limit at the template's size: 3.6 s of CPU
         assert parse_post(data, "posts/a.md").text
+
+
+# An open tag with no ">" anywhere after it: each search from a "<" to the next ">" went to the
+# text's end, again from the next "<" (a thousand of them in 2 MB: 1.5 to 4 s of a core reading it,
+# 72 s counting its nesting). Found by the reader-9 helper's fuzzing.
+@pytest.mark.parametrize("tag", ["div", "code", "pre", "script"])
+def test_open_tags_never_closed_by_a_gt_are_read_in_the_functions_time(tag: str) -> None:
+    data = _post("title: t", (f"<{tag} " + "a/" * 995 + "\nx\n") * 2_000)
+    with cpu_limit(cpu_seconds(30_000, 256)):
+        parse_post(data, "posts/a.md")

@@ -20,6 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from postdrop.core.body import in_body
 from postdrop.core.decode import as_read
+from postdrop.core.limits import tags_end
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -129,7 +130,9 @@ def plain_text(html: str) -> str:
         html = _FOOTNOTE_LABEL.sub("", html)
     html = html.replace(_BREAK, "")
     if "<!--" not in html and not _DROPPED_OPEN.search(html):  # only tags to remove: no parser needed
-        text = unescape(_TAG.sub("", _BLOCK_END.sub(_BREAK, html)))
+        marked = _BLOCK_END.sub(_BREAK, html)
+        end = tags_end(marked)
+        text = unescape(_TAG.sub("", marked[:end]) + marked[end:])
         return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
     tree = LexborHTMLParser(in_body(_BLOCK_END.sub(_BREAK + r"\g<0>", html)))
     tree.strip_tags(_DROPPED)

@@ -38,7 +38,7 @@ __all__ = [
     "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEAD_EXCERPT_CHARS",
     "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERMS_CHARS", "MAX_TERM_CHARS",
     "MAX_TITLE_CHARS", "MAX_URL_CHARS",
-    "check_head", "check_nesting", "head_excerpt", "head_problem", "within_caps",
+    "check_head", "check_nesting", "head_excerpt", "head_problem", "tags_end", "within_caps",
 ]  # fmt: skip
 
 MAX_TITLE_CHARS = 2_000
@@ -91,7 +91,7 @@ def check_nesting(html: str, *, source_lines: bool) -> None:
         return
     depth = total = elements = 0
     # one findall (the tags as tuples, built in C), then a short step a tag
-    for number, (closing, name, self_closing) in enumerate(_TAG.findall(html)):
+    for number, (closing, name, self_closing) in enumerate(_TAG.findall(html, 0, tags_end(html))):
         if self_closing or name.lower() in _NOT_NESTING:
             continue
         if closing:
@@ -114,9 +114,16 @@ def check_nesting(html: str, *, source_lines: bool) -> None:
             )
 
 
+def tags_end(text: str) -> int:
+    """Where a search for tags (``<`` then anything but ``>`` then ``>``) may stop: after the last
+    ``>``. Past it, each ``<`` would be searched to the text's end for a ``>`` it cannot find,
+    again from the next: 800 such ``<div`` in 1.6 MB took 72 s. Up to it, the same tags match."""
+    return text.rfind(">") + 1
+
+
 def _line_of_tag(html: str, number: int) -> int:
     """The line of ``html`` (from 1) where its tag ``number`` (from 0) opens."""
-    for seen, match in enumerate(_TAG.finditer(html)):
+    for seen, match in enumerate(_TAG.finditer(html, 0, tags_end(html))):
         if seen == number:
             return html.count("\n", 0, match.start()) + 1
     return html.count("\n") + 1

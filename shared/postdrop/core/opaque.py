@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.limits import MAX_ELEMENTS, tags_end
 from postdrop.core.spanhtml import (
     BLOCK_ELEMENTS,
     BLOCK_MODEL,
@@ -99,9 +99,11 @@ _ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 LOOK_BACK = 100
 _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # what can open a span: a backtick run (after any backslashes), a raw element, "$$"
+# (a raw element's open tag is read up to 10,000 characters: searched to the next ">" unbounded,
+# a thousand "<code " with none after them took each a search to the text's end)
 # (an XML-namespaced tag: HTML to kramdown, but for a "<mailto:...>" autolink, which it reads first)
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
-    r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
+    r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
     r"|(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
@@ -111,7 +113,7 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
 # character); _openers merges them as _SPAN_OPEN's one left-to-right scan would find them.
 _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
-    r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]*>"
+    r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
     r"|(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
@@ -1142,7 +1144,8 @@ def _matched(text: str, tag: str) -> dict[int, int]:
         return matched  # <hr></hr>: the element ends at its open tag; its close tag is text (kramdown)
     stack: list[int] = []
     starts, ends = _line_comments(text) if "<!--" in text else ([], [])
-    for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", text, re.IGNORECASE):
+    tags = re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
+    for match in tags.finditer(text, 0, tags_end(text)):
         if starts:
             k = bisect_right(starts, match.start()) - 1
             if k >= 0 and match.start() < ends[k]:
