@@ -78,6 +78,10 @@ def test_a_notification_line_is_followed_by_its_posts_warnings() -> None:
     # the widest event type keeps the keys in one column
     unpublished = notification | {"event_type": "post.unpublished"}
     assert notification_lines(unpublished) == ["post.unpublished posts/a.md  A  [news]"]
+    # a release note tagged with 128 packages: the first labels, then how many more
+    many = notification | {"tags": [f"p{i}" for i in range(128)]}
+    shown = " ".join(f"#p{i}" for i in range(11))
+    assert notification_lines(many) == [f"post.created     posts/a.md  A  [news {shown} (+117 more)]"]
 
 
 def test_a_dead_letter_says_which_file_and_why() -> None:

@@ -193,6 +193,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from postdrop.core.status import effective_status
+    from postdrop_tools.local import labels_of
     from postdrop_tools.read import list_posts, since_utc
 
     now = datetime.now(UTC)
@@ -209,7 +210,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         elif args.rejected:
             print(f"{p.get('updated_at', ''):25} {p.get('key', p['post_id'])}  {p.get('reason', '')}")
         else:
-            labels = " ".join([*p.get("categories", []), *(f"#{t}" for t in p.get("tags", []))])
+            labels = labels_of(p)
             status = effective_status(p.get("status") or "published", p.get("published_at"), now)
             shown_status = "" if status == "published" else f"  ({status})"  # not on the site: said on its line
             print(f"{p.get('published_at') or '(no date)':25} {p['post_id']}  {p.get('title', '')}{shown_status}"

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from postdrop_tools.stack import LocalStack
 
 __all__ = [
-    "content_type", "dead_letter_line", "drain_queue", "drop_files", "new_dead_letters", "notification_line",
+    "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "labels_of", "new_dead_letters",
+    "notification_line",
     "notification_lines", "post_files", "read_notification", "scan_table",
     "subscribe_queue", "tap_topic",
 ]  # fmt: skip
@@ -114,10 +115,20 @@ def notification_line(notification: dict[str, Any]) -> str:
     what = notification.get("title") or notification.get("reason") or ""
     line = f"{notification.get('event_type', '?'):{_EVENT_WIDTH}} {notification.get('key', '?')}  {what}"
     for label, state in (("", notification), ("was ", notification.get("previous") or {})):
-        filters = [*state.get("categories", []), *(f"#{t}" for t in state.get("tags", []))]
+        filters = labels_of(state)
         if filters:
-            return line + f"  [{label}{' '.join(filters)}]"
+            return line + f"  [{label}{filters}]"
     return line
+
+
+SHOWN_LABELS = 12  # categories and #tags on a line a person reads; a release note may carry 128 tags
+
+
+def labels_of(state: dict[str, Any]) -> str:
+    """A post's categories and #tags, as a line shows them: the first SHOWN_LABELS, then how many more."""
+    labels = [*state.get("categories", []), *(f"#{t}" for t in state.get("tags", []))]
+    more = len(labels) - SHOWN_LABELS
+    return " ".join(labels[:SHOWN_LABELS]) + (f" (+{more} more)" if more > 0 else "")
 
 
 def ignored_line(key: str, why: str) -> str:
