@@ -21,7 +21,7 @@ __all__ = ["MAX_FRONT_MATTER_CHARS", "MAX_VALUES", "FrontMatter", "split_front_m
 # counted without expanding it, and a block past this is rejected before any key is read.
 MAX_VALUES = 10_000
 # PyYAML takes 60 to 90 bytes of memory a character of a block (a 2.4 MB block of keys: 220 MB,
-# past what ParseFunction has); the longest of 5,081 front matters of 40 blogs is 1,188.
+# past what ParseFunction has); the longest of 5,081 front matters of 73 blogs is 1,188.
 MAX_FRONT_MATTER_CHARS = 256 * 1024
 
 

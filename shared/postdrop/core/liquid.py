@@ -60,7 +60,7 @@ __all__ = [
 MAX_LOOP_ITERATIONS = 100_000
 # python-liquid takes some 35 µs a tag or output; no post of an ordinary blog has 1,000.
 MAX_LIQUID_MARKUP = 10_000
-# ... and of their characters, one (the longest in 531 posts of 40 blogs: 252) and all (7,149)
+# ... and of their characters, one (the longest in 531 files of 73 blogs: 252) and all (7,149)
 MAX_LIQUID_TAG_CHARS = 10_000
 MAX_LIQUID_CHARS = 200_000
 MAX_LIQUID_WARNINGS = 20  # then one line says how many more
