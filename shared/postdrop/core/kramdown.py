@@ -51,8 +51,8 @@ import pyromark
 
 from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
-from postdrop.core.limits import MAX_ELEMENTS
-from postdrop.core.opaque import Masked, after_definition, mask, quote_content
+from postdrop.core.limits import MAX_ELEMENTS, tags_end
+from postdrop.core.opaque import Masked, after_definition, mask, quote_content, tag_pattern
 from postdrop.core.spanhtml import (
     BLOCK_MODEL,
     DOTTED_TAG,
@@ -848,7 +848,7 @@ def _join_html_blocks(text: str) -> str:
 def _element_end(text: str, start: int, tag: str) -> int | None:
     """The end of the element opened at ``start``: after its matching close tag."""
     depth = 0
-    for match in _tag_pattern(tag).finditer(text, start):
+    for match in tag_pattern(tag).finditer(text, start, tags_end(text)):
         if match.group(1):
             depth -= 1
             if depth == 0:
@@ -856,11 +856,6 @@ def _element_end(text: str, start: int, tag: str) -> int | None:
         elif not match.group(0).endswith("/>"):
             depth += 1
     return None
-
-
-@cache
-def _tag_pattern(tag: str) -> re.Pattern[str]:
-    return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
 
 
 def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) -> tuple[list[str], list[bool]]:

@@ -65,7 +65,7 @@ from postdrop.exceptions import PostRejected
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["Masked", "after_definition", "mask", "quote_content"]
+__all__ = ["Masked", "after_definition", "mask", "quote_content", "tag_pattern"]
 
 _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
 _HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
@@ -1135,6 +1135,13 @@ class _HtmlBlocks:
         return re.search(rf"</{tag}(?=[\s>])", self.text[start:], re.IGNORECASE) is None
 
 
+@cache
+def tag_pattern(tag: str) -> re.Pattern[str]:
+    """An open or close tag named ``tag`` (group 1: the close tag's ``/``); search it no further
+    than ``limits.tags_end``."""
+    return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
+
+
 def _matched(text: str, tag: str) -> dict[int, int]:
     """Each open tag of ``tag``'s position, to the end of its matching close tag. A tag inside
     a comment on one line (``<!-- </div> -->``, a tag commented out) is the comment's: kramdown
@@ -1144,8 +1151,7 @@ def _matched(text: str, tag: str) -> dict[int, int]:
         return matched  # <hr></hr>: the element ends at its open tag; its close tag is text (kramdown)
     stack: list[int] = []
     starts, ends = _line_comments(text) if "<!--" in text else ([], [])
-    tags = re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
-    for match in tags.finditer(text, 0, tags_end(text)):
+    for match in tag_pattern(tag).finditer(text, 0, tags_end(text)):
         if starts:
             k = bisect_right(starts, match.start()) - 1
             if k >= 0 and match.start() < ends[k]:
