@@ -5,7 +5,7 @@ or ``x.jpg`` beside ``x.md``), so the item keeps every file it has heard of unde
 (key -> that file's newest change) and shows one of them at the top level:
 
 - the file shown is the live one (not deleted) of highest precedence: post file types in
-  the order of ``POST_SUFFIXES`` (.md, .markdown, .html, .htm, .txt), then any other file
+  the order of ``POST_SUFFIXES`` (.md, .markdown, .html, .htm, .txt, .mkd, .mkdn, .mkdown), then any other file
   (rejected for its type), ties by key. Precedence depends on keys alone, so the item
   converges whatever order the changes arrive in; sequencers are compared per key only,
   as S3 orders them.

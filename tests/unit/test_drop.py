@@ -52,7 +52,7 @@ def test_drop_refuses_what_postdrop_would_reject_unread_and_says_why(bucket: _Bu
     (tmp_path / "2024").mkdir()
     (tmp_path / "2024" / "a.md").write_bytes(post('title: "a"'))
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    (tmp_path / "README").write_text("notes")
+    (tmp_path / "NOTES").write_text("notes")
     (tmp_path / "s3-put.json").write_text("{}")
     # When it is dropped
     report = drop(cast("Target", bucket), [tmp_path])
@@ -60,13 +60,14 @@ def test_drop_refuses_what_postdrop_would_reject_unread_and_says_why(bucket: _Bu
     assert report.dropped == ["posts/2024/a.md"]
     assert bucket.keys() == ["posts/2024/a.md"]
     assert report.skipped == {
-        str(tmp_path / "README"): "not a post file type (no extension): postdrop reads .md, .markdown, .html, .htm, "
-        ".txt (ParseFunction would reject posts/README unread)",
+        str(tmp_path / "NOTES"): "not a post file type (no extension): postdrop reads .md, .markdown, .html, .htm, "
+        ".txt, .mkd, .mkdn, .mkdown (ParseFunction would reject posts/NOTES unread)",
         str(tmp_path / "photo.jpg"): "a static file of the site (.jpg), which Jekyll copies as it is "
         "(ParseFunction would ignore posts/photo.jpg)",
         str(tmp_path / "s3-put.json"): "a static file of the site (.json), which Jekyll copies as it is "
         "(ParseFunction would ignore posts/s3-put.json)",
     }
+    assert report.refused == [str(tmp_path / "NOTES")]  # of those, the one ParseFunction would reject
 
 
 def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket, tmp_path: Path) -> None:
@@ -79,6 +80,9 @@ def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket
         "assets/cat.png": b"\x89PNG",
         "index.html": post("layout: default"),
         ".gitignore": b"_site",  # a dot file: never listed
+        "README.md": b"# my blog",  # the repository's own files
+        "Dockerfile": b"FROM ruby",
+        "scripts/new-post.sh": b"#!/bin/sh",
     }.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(body)
@@ -87,11 +91,15 @@ def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket
     # Then its posts and drafts are uploaded, and each of the site's other files is named with why
     assert bucket.keys() == ["posts/_drafts/b.md", "posts/_posts/2026-01-05-a.md"]
     assert sorted(Path(path).relative_to(tmp_path).as_posix() for path in report.skipped) == [
+        "Dockerfile",
+        "README.md",
         "_config.yml",
         "_layouts/post.html",
         "assets/cat.png",
         "index.html",
+        "scripts/new-post.sh",
     ]
+    assert report.refused == []
     assert report.skipped[str(tmp_path / "_layouts" / "post.html")] == (
         "Jekyll reads no posts under _layouts/ (ParseFunction would ignore posts/_layouts/post.html)"
     )
@@ -101,3 +109,22 @@ def test_a_single_file_is_dropped_under_posts(bucket: _Bucket, tmp_path: Path) -
     (tmp_path / "b.html").write_bytes(post('title: "b"'))
     report = drop(cast("Target", bucket), [tmp_path / "b.html"])
     assert report.dropped == ["posts/b.html"] and report.skipped == {}
+
+
+def test_the_drop_command_fails_only_for_files_parsefunction_would_reject(
+    bucket: _Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from postdrop_tools import cli
+
+    monkeypatch.setattr(cli, "_target", lambda _args: bucket)
+    # Given a blog whose repository holds its README and a theme's files beside the posts
+    (tmp_path / "blog" / "_posts").mkdir(parents=True)
+    (tmp_path / "blog" / "_posts" / "2026-01-05-a.md").write_bytes(post('title: "a"'))
+    (tmp_path / "blog" / "README.md").write_text("# my blog")
+    (tmp_path / "blog" / "main.scss").write_text("body {}")
+    # When it is dropped whole, it succeeds: leaving out the site's own files is no failure
+    assert cli.main(["drop", str(tmp_path / "blog")]) == 0
+    assert "skipped" in capsys.readouterr().err  # each still named, with why
+    # And a file ParseFunction would reject unread fails the command
+    (tmp_path / "NW0009").write_text("no extension")
+    assert cli.main(["drop", str(tmp_path / "NW0009")]) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from postdrop.core.keys import key_problem
@@ -33,6 +35,24 @@ SITE_FILES = {
     "posts/assets/desktop.ini": "desktop.ini is a file of the site",
     "posts/index.html": "index.html is a page",
     "posts/blog/404.md": "404.md is a page",
+    # a blog's repository, synced whole: its documents, tools and the code its posts talk about
+    "posts/README.md": "README.md is a file of the blog's repository",
+    "posts/docs/README-zh.md": "README-zh.md is a file of the blog's repository",
+    "posts/LICENSE": "LICENSE is a file of the blog's repository",
+    "posts/license.txt": "license.txt is a file of the blog's repository",
+    "posts/CONTRIBUTING.md": "CONTRIBUTING.md is a file",
+    "posts/CODE_OF_CONDUCT.md": "CODE_OF_CONDUCT.md is a file",
+    "posts/AGENTS.md": "AGENTS.md is a file",
+    "posts/Dockerfile": "Dockerfile is a file",
+    "posts/Makefile": "Makefile is a file",
+    "posts/requirements.txt": "requirements.txt is a file",
+    "posts/llms.txt": "llms.txt is a file",
+    "posts/google0123456789abcdef.html": "google0123456789abcdef.html is a file",
+    "posts/6ff2b87724ac930114bf05c74db50bb5.txt": "is a file of the blog's repository",
+    "posts/theme.gemspec": "(.gemspec)",
+    "posts/code/src/main/java/App.java": "(.java)",
+    "posts/assets/notebook.ipynb": "(.ipynb)",
+    "posts/scripts/deploy.sh": "(.sh)",
 }
 POST_KEYS = [
     "posts/2026-03-02-NW0001.md",
@@ -44,6 +64,11 @@ POST_KEYS = [
     "posts/about.md",  # a page at a site's top cannot be told from an undated post: read
     "posts/notes.txt",
     "posts/index-of-things.md",
+    "posts/_posts/2026-01-05-a.mkd",  # Jekyll's other Markdown extensions
+    "posts/_posts/2026-01-05-a.mkdown",
+    "posts/_posts/2026-01-05-readme.md",  # a dated name is a post, whatever it says
+    "posts/history-of-the-city.md",
+    "posts/security-notes.md",
 ]
 
 
@@ -63,14 +88,26 @@ def test_keys_that_cannot_be_posts_for_another_reason_are_left_to_key_problem(ke
     assert site_file(key) is None
 
 
-def test_documents_and_unknown_types_stay_rejections() -> None:
-    for key in ("posts/notes.docx", "posts/README", "posts/a.rtf"):
+def test_documents_and_files_without_an_extension_stay_rejections() -> None:
+    # a producer may have meant each of them as a post: it hears why it was not read
+    for key in ("posts/notes.docx", "posts/NW0009", "posts/a.rtf", "posts/a.rst", "posts/a.mdx", "posts/a.textile"):
         assert site_file(key) is None and key_problem(key) is not None
+
+
+def test_jekylls_markdown_extensions_are_post_file_types() -> None:
+    for key in ("posts/_posts/2026-01-05-a.mkd", "posts/_posts/2026-01-05-a.MKDN", "posts/_posts/2026-01-05-a.mkdown"):
+        assert site_file(key) is None and key_problem(key) is None
 
 
 def test_no_real_post_is_taken_for_a_site_file() -> None:
     keys = [f"posts/{path.name}" for path in corpus_files()]
-    keys += [f"posts/_posts/{path.name}" for posts in jekyll_world_sites().values() for path in posts]
+    # the blogs' posts Jekyll reads (a dated name): their README.md, which Jekyll reads as none, is a site file
+    keys += [
+        f"posts/_posts/{path.name}"
+        for posts in jekyll_world_sites().values()
+        for path in posts
+        if re.match(r"\d{2,4}-\d{1,2}-\d{1,2}-", path.name)
+    ]
     if not keys:
         pytest.skip("../shared/corpus and ../shared/jekyll-world are absent (third-party posts, never copied here)")
     assert [key for key in keys if site_file(key) is not None] == []

@@ -83,7 +83,7 @@ def cmd_drop(args: argparse.Namespace) -> int:
     for name, why in report.skipped.items():
         print(f"postdrop: skipped {name}: {why}", file=sys.stderr)
     print(f"dropped {len(report.dropped)} file(s) into the bucket under posts/")
-    return 0 if not report.skipped else 1
+    return 0 if not report.refused else 1  # a site's own files, left out, are no failure
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import json
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postdrop.adapters.table import stored_sequencer
@@ -63,7 +63,8 @@ def _bar(total: int, desc: str, enabled: bool) -> Any:
 @dataclass
 class DropReport:
     dropped: list[str]
-    skipped: dict[str, str]
+    skipped: dict[str, str]  # every file not uploaded, with why
+    refused: list[str] = field(default_factory=list)  # of those, the ones ParseFunction would reject (not a site's)
 
 
 def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropReport:
@@ -83,6 +84,7 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
             key = safe_key(relative)
         except UnsafeName as exc:
             report.skipped[str(file)] = str(exc)
+            report.refused.append(str(file))
             continue
         why = site_file(key)
         if why is not None:
@@ -91,6 +93,7 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
         problem = key_problem(key)
         if problem is not None:
             report.skipped[str(file)] = f"{problem} (ParseFunction would reject {key} unread)"
+            report.refused.append(str(file))
             continue
         s3.put_object(Bucket=target.bucket, Key=key, Body=file.read_bytes(), ContentType=content_type(file))
         report.dropped.append(key)

@@ -42,7 +42,8 @@ def slug_of(key: str) -> str:
     return match["slug"] if match else stem
 
 
-POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+# Jekyll reads .mkd, .mkdn and .mkdown as Markdown too (its markdown_ext); last, as they were added
+POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".mkd", ".mkdn", ".mkdown")
 
 
 def key_problem(key: str) -> str | None:

@@ -17,25 +17,34 @@ date in its name, so they are read as posts: sync ``_posts/`` for the posts alon
 
 from __future__ import annotations
 
-from postdrop.core.keys import POSTS_PREFIX
+import re
+
+from postdrop.core.keys import POST_SUFFIXES, POSTS_PREFIX
 
 __all__ = ["site_file"]
 
 _POST_FOLDERS = frozenset({"_posts", "_drafts"})
 _EXCLUDED = frozenset({"node_modules", "vendor", "gemfiles", "Gemfile", "Gemfile.lock"})  # Jekyll's default exclude
-# Files a site keeps beside its posts, copied as they are: by extension, and by name.
-_STATIC_TYPES = frozenset({
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "heic", "apng",  # images
-    "woff", "woff2", "ttf", "otf", "eot",  # fonts
-    "css", "scss", "sass", "less", "js", "mjs", "cjs", "map", "ts", "coffee", "wasm",  # styles and scripts
-    "json", "yml", "yaml", "toml", "xml", "csv", "tsv", "rss", "atom", "webmanifest", "lock",  # data, feeds
-    "mp4", "webm", "mov", "m4v", "mp3", "m4a", "ogg", "oga", "wav", "flac",  # media
-    "pdf", "zip", "gz", "tgz", "tar", "7z",  # documents and archives
-})  # fmt: skip
 _STATIC_NAMES = frozenset(
-    {"CNAME", "LICENSE", "Rakefile", "robots.txt", "humans.txt", "ads.txt", "Thumbs.db", "ehthumbs.db", "desktop.ini"}
+    {"CNAME", "Rakefile", "robots.txt", "humans.txt", "ads.txt", "Thumbs.db", "ehthumbs.db", "desktop.ini"}
 )  # the last three: what Windows leaves in folders
 _PAGES = frozenset({"index", "404"})
+_POST_TYPES = frozenset(suffix[1:] for suffix in POST_SUFFIXES)
+# Documents a producer may have meant as a post, in a format postdrop does not read: rejected, with why
+_DOCUMENT_TYPES = frozenset({
+    "doc", "docx", "odt", "rtf", "pages", "wps", "mdx", "rst", "adoc", "asciidoc", "org", "textile", "text",
+})  # fmt: skip
+# A repository's own documents and tools, never a post (a dated name is not one of them)
+_REPOSITORY_FILE = re.compile(
+    r"(?:(?i:readme|licen[cs]e|copying|changelog|contributing|code_of_conduct|codeowners)"
+    r"|AUTHORS|CONTRIBUTORS|MAINTAINERS|SECURITY|SUPPORT|NOTICE|HISTORY|CHANGES|FUNDING|AGENTS|CLAUDE|GEMINI|OFL)"
+    r"(?:[-_.].*)?"
+    r"|(?:Dockerfile|Containerfile|Makefile|GNUmakefile|Procfile|Vagrantfile|Guardfile|Jenkinsfile|Brewfile"
+    r"|Earthfile|Justfile|Pipfile|Capfile|gradlew|mvnw)(?:\..*)?"
+    r"|requirements(?:-\w+)?\.txt|llms(?:-full)?\.txt|security\.txt|keybase\.txt"
+    # search engines' site verification files
+    r"|google[0-9a-f]{16}\.html|[0-9a-fA-F]{32}\.txt|baidu_verify_[\w-]+\.html|yandex_[0-9a-f]{16}\.html"
+)
 
 
 def site_file(key: str) -> str | None:
@@ -57,8 +66,10 @@ def site_file(key: str) -> str | None:
         return f"Jekyll reads no post from a file named {name!r}"
     if name in _STATIC_NAMES:
         return f"{name} is a file of the site, which Jekyll copies as it is"
+    if _REPOSITORY_FILE.fullmatch(name):
+        return f"{name} is a file of the blog's repository, not a post"
     stem, dot, extension = name.rpartition(".")
-    if dot and extension.lower() in _STATIC_TYPES:
+    if stem and extension and extension.lower() not in _POST_TYPES and extension.lower() not in _DOCUMENT_TYPES:
         return f"a static file of the site (.{extension}), which Jekyll copies as it is"
     if dot and stem in _PAGES:
         return f"{name} is a page of the site, not a post"
