@@ -22,9 +22,11 @@ Publication state: ``post.created``, ``post.updated`` and ``post.deleted`` are a
 life. A post that is not public is announced as ``post.scheduled``, ``post.unpublished`` or
 ``post.draft``; when it stops being public it is ``post.deleted`` with ``status`` saying what it
 is now (absent: the file is gone); a scheduled post is ``post.created`` when its date comes.
-A subscriber of live posts filters ``{"event_type": ["post.created", "post.updated",
-"post.deleted"]}`` (or on the ``status`` attribute) and never sees a draft. A message without
-``status`` is from before it existed, and was published.
+A subscriber of live posts filters on the ``status`` attribute, ``{"status": ["published"]}``
+(the template's example subscription adds a category): it never sees a draft, and hears the
+change that takes a post out, including a ``post.rejected`` whose ``previous.status`` is
+``published`` (its file was replaced by one that cannot be read). A message without ``status``
+is from before it existed, and was published.
 """
 
 from __future__ import annotations
@@ -64,15 +66,17 @@ def lines_for(n: dict[str, Any]) -> list[str]:
     title = repr(n["title"]) if n.get("title") else ""
     parts = (n["event_type"], n["post_id"], f"[{status}]" if status else "", title, n.get("url") or "")
     lines = [" ".join(part for part in parts if part)]
+    previous = n.get("previous") or {}
     if n["event_type"] == "post.deleted":
         lines.append("    gone" if status is None else f"    no longer public: {status}")
-    previous = n.get("previous") or {}
+    elif n["event_type"] == "post.rejected" and previous.get("status") == "published":
+        lines.append(f"    no longer public: its file cannot be read ({n.get('reason', 'rejected')})")
     for name in ("categories", "tags"):
         was, now = previous.get(name, []), n.get(name, [])
         if previous and sorted(was) != sorted(now):
-            lines.append(
-                f"    {name}: {', '.join(was) or '-'} -> {', '.join(now) or '-'} (filtered on one it left: drop it)"
-            )
+            left = set(was) - set(now)  # a subscriber filtered on one of these drops its copy
+            note = " (filtered on one it left: drop it)" if left else ""
+            lines.append(f"    {name}: {', '.join(was) or '-'} -> {', '.join(now) or '-'}{note}")
     teaser = n.get("jekyll_excerpt") or n.get("excerpt") or ""
     if teaser:
         lines.append(f"    {teaser[:200]}")

@@ -282,3 +282,24 @@ def test_a_post_with_as_many_tags_as_its_head_takes_reaches_a_subscriber_of_its_
                      "new": ["post.updated"]}  # fmt: skip
     created = min(harness.notifications(), key=lambda n: n["revision"])
     assert created["tags"] == tags
+
+
+def test_the_templates_example_subscriber_hears_each_post_of_its_category_to_its_end(harness: Harness) -> None:
+    # Given a subscription with the filter policy template.yaml gives its example subscriber
+    from postdrop_tools.template import load_template
+
+    spec = load_template(stack="postdrop", account="123456789012", region="us-east-1").resources
+    props = spec["ExampleSubscription"]["Properties"]
+    assert props["FilterPolicyScope"] == "MessageAttributes"
+    (category,) = props["FilterPolicy"]["category"]
+    queues = _subscribers(harness, example=props["FilterPolicy"])
+    # When a post of its category is published, edited, replaced by a file that cannot be read,
+    # published again, then deleted; and another is scheduled for the future
+    tell(harness, [
+        Put(MD, version(category)), Put(MD, version(category, title="改")), Put(MD, BROKEN),
+        Put(MD, version(category)), Delete(MD), Put("posts/2026-03-02-other.md", version(category, date=FUTURE)),
+    ])  # fmt: skip
+    # Then it hears the first post's whole public life, its end each time included, and nothing of the other
+    assert [event for event, _status in _heard(harness, queues["example"])] == [
+        "post.created", "post.updated", "post.rejected", "post.created", "post.deleted",
+    ]  # fmt: skip

@@ -87,6 +87,12 @@ def test_drop_then_backfill_is_idempotent_and_redrive_returns_dead_letters(
         "dead-letter    posts/c.md  the item would pass 400 KB  (postdrop redrive store, after a fix)"
     ]
     assert new_dead_letters(stack, seen) == []  # said once
+    # a stream range PublishFunction failed on every retry is said too, with its command
+    failed_range = {"DDBStreamBatchInfo": {"startSequenceNumber": "7", "endSequenceNumber": "9"}}
+    sqs.send_message(QueueUrl=stack.ref("PublishDLQ"), MessageBody=json.dumps(failed_range))
+    (line,) = new_dead_letters(stack, seen)
+    assert line.startswith("dead-letter    stream records 7..9") and "postdrop redrive publish" in line
+    sqs.purge_queue(QueueUrl=stack.ref("PublishDLQ"))
     assert redrive(target, "store") == 1
     assert drain_queue(stack, target.store_dlq) == []
     pipeline.drain()

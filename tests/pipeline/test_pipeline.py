@@ -35,7 +35,7 @@ JUNK = {
     "junk/notes.md": b"just some notes, no front matter\n",
     "junk/unclosed.md": b"---\ntitle: never closed\n",
     "junk/list.md": b"---\n- a\n- b\n---\nbody\n",
-    "junk/README": b"notes",
+    "junk/NOTES": b"notes",  # no extension: rejected (a README would be a file of the blog's repository)
 }
 # Files a Jekyll site keeps beside its posts: ignored, neither stored nor rejected (core/sitefiles.py)
 SITE = {
@@ -253,12 +253,14 @@ def test_the_eventbridge_choice_runs_the_same_pipeline() -> None:
         s3.put_object(
             Bucket=bucket, Key="drafts/2026-03-03-0002.md", Body=(SAMPLES / "2026-03-03-0002.md").read_bytes()
         )
+        odd = "posts/2026-03-04-c++ tips 100%.md"  # a name S3 URL-encodes in its events, as AWS sends them
+        s3.put_object(Bucket=bucket, Key=odd, Body=(SAMPLES / "2026-03-02-NW0001.md").read_bytes())
         pipeline.drain()
         first = sorted(n["event_type"] for n in drain_queue(stack, tap))
         s3.delete_object(Bucket=bucket, Key="posts/2026-03-02-NW0001.md")
         pipeline.drain()
         # Then the rule's events went through ParseFunction as S3's notifications do
-        assert first == ["post.created", "post.rejected"]
+        assert first == ["post.created", "post.created", "post.rejected"]
         assert [n["event_type"] for n in drain_queue(stack, tap)] == ["post.deleted"]
         records = {item["post_id"]: item["record_type"] for item in scan_table(stack)}
-        assert records == {"2026-03-02-NW0001": "DELETED", "not-a-post": "REJECTED"}
+        assert records == {"2026-03-02-NW0001": "DELETED", "not-a-post": "REJECTED", "2026-03-04-c++ tips 100%": "POST"}

@@ -102,3 +102,10 @@ def test_the_example_says_what_happened_and_where_a_post_moved_from() -> None:
         "    categories: partners -> markets (filtered on one it left: drop it)",
         "    1 word, 1 min, lang en",
     ]
+    joined = {"event_type": "post.updated", "post_id": "c", "categories": ["news"], "tags": [],
+              "previous": {"record_type": "POST", "categories": [], "tags": []}}  # fmt: skip
+    assert lines_for(joined)[1] == "    categories: - -> news"  # it left nothing: nobody drops it
+    withdrawn = {"event_type": "post.rejected", "post_id": "d", "categories": [], "tags": [],
+                 "reason": "no front matter", "previous": {"record_type": "POST", "categories": [], "tags": [],
+                                                           "status": "published"}}  # fmt: skip
+    assert lines_for(withdrawn)[1] == "    no longer public: its file cannot be read (no front matter)"

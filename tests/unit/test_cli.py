@@ -98,6 +98,15 @@ def test_a_dead_letter_says_which_file_and_why() -> None:
         "  (postdrop redrive store, after a fix)"
     )
     assert "an envelope" in dead_letter_line("store", {"Body": "not json"})
+    stream = {"DDBStreamBatchInfo": {"startSequenceNumber": "100", "endSequenceNumber": "104"}}
+    assert dead_letter_line("publish", {"Body": json.dumps(stream)}) == (
+        "dead-letter    stream records 100..104  PublishFunction failed every retry"
+        "  (postdrop redrive publish, after a fix, within the stream's 24 h)"
+    )
+    recheck = {"post_id": "2099-01-01-later", "change": {"key": "posts/2099-01-01-later.md"}}
+    assert dead_letter_line("schedule", {"Body": json.dumps(recheck)}).startswith(
+        "dead-letter    posts/2099-01-01-later.md  its scheduled recheck could not reach StoreQueue"
+    )
 
 
 def test_redrive_names_all_three_dlqs_all_and_still_takes_both() -> None:
@@ -106,3 +115,44 @@ def test_redrive_names_all_three_dlqs_all_and_still_takes_both() -> None:
     assert _parser().parse_args(["redrive"]).which == "all"
     assert _parser().parse_args(["redrive", "both"]).which == "all"  # the name before PublishDLQ, kept
     assert _parser().parse_args(["redrive", "publish"]).which == "publish"
+
+
+def test_the_local_stacks_endpoint_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from postdrop_tools.cli import _parser
+
+    assert _parser().parse_args(["list"]).endpoint == "http://127.0.0.1:4566"  # `postdrop up`'s default port
+    monkeypatch.setenv("POSTDROP_ENDPOINT", "http://127.0.0.1:4599")  # `postdrop up --port 4599`
+    for verb in (["list"], ["tail"], ["get", "a"], ["drop", "a.md"], ["redrive"]):
+        assert _parser().parse_args(verb).endpoint == "http://127.0.0.1:4599", verb
+    assert _parser().parse_args(["list", "--endpoint", "http://127.0.0.1:5000"]).endpoint == "http://127.0.0.1:5000"
+
+
+def test_up_says_a_failed_round_once_and_stays_up(capsys: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    from postdrop_tools.up import _pumped
+
+    class _Gone:  # a pipeline whose queue was deleted by hand: every round fails the same way
+        def pump(self) -> int:
+            raise RuntimeError("AWS refused: NonExistentQueue on ReceiveMessage")
+
+    said: set[str] = set()
+    for _ in range(2):
+        assert _pumped(_Gone(), said, threading.Event()) is False  # type: ignore[arg-type]
+    assert capsys.readouterr().err.count("NonExistentQueue") == 1
+    stopping = threading.Event()
+    stopping.set()  # Ctrl-C under way: the failure is the emulator going, and up stops
+    with pytest.raises(RuntimeError):
+        _pumped(_Gone(), said, stopping)  # type: ignore[arg-type]
+
+
+def test_since_without_an_offset_is_the_posts_zone_for_posts_and_utc_for_rejections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from postdrop_tools.read import since_utc
+
+    monkeypatch.delenv("POSTDROP_TIMEZONE", raising=False)
+    assert since_utc("2026-12-07") == "2026-12-06T16:00:00Z"  # the day of the posts' dates (Asia/Shanghai)
+    # a rejection's time is listed in UTC, and an alarm's is shown in UTC: --since reads it so
+    assert since_utc("2026-12-07T09:05", recorded=True) == "2026-12-07T09:05:00Z"
+    assert since_utc("2026-12-07T17:05+08:00", recorded=True) == "2026-12-07T09:05:00Z"

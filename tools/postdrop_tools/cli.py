@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -199,7 +200,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     if args.since:
         try:
-            since_utc(args.since)  # said before any stack is looked for
+            since_utc(args.since, recorded=args.rejected)  # said before any stack is looked for
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     posts = list_posts(_target(args), category=args.category, tag=args.tag, since=args.since, rejected=args.rejected)
@@ -392,7 +393,11 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--stack", help="act on this deployed stack instead of the local one")
     where.add_argument("--region", help="the deployed stack's region (default: your AWS config)")
-    where.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help="the local stack of `postdrop up`")
+    where.add_argument(
+        "--endpoint",
+        default=os.environ.get("POSTDROP_ENDPOINT") or DEFAULT_ENDPOINT,
+        help=f"the local stack of `postdrop up` (default: $POSTDROP_ENDPOINT, else {DEFAULT_ENDPOINT})",
+    )
 
     d = _verb(verbs, "drop", parents=[where], help="upload post files or folders under posts/")
     d.add_argument("paths", nargs="+", metavar="PATH")
@@ -441,7 +446,8 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     ls.add_argument(
         "--since",
         help="only posts published at or after this date (2026-03-01, or an ISO time; without an offset, in"
-        " POSTDROP_TIMEZONE, default Asia/Shanghai, the zone of post dates written without one)",
+        " POSTDROP_TIMEZONE, default Asia/Shanghai, the zone of post dates written without one); with"
+        " --rejected, files rejected at or after this time, in UTC without an offset (as listed)",
     )
     ls.add_argument(
         "--rejected", action="store_true",

@@ -155,7 +155,14 @@ def dead_letter_line(which: str, message: dict[str, Any]) -> str:
     if which == "publish":  # a stream event source's on-failure record: the range, not the records
         info = body.get("DDBStreamBatchInfo") or {}
         what = f"stream records {info.get('startSequenceNumber', '?')}..{info.get('endSequenceNumber', '?')}"
-        return f"dead-letter    {what}  PublishFunction failed every retry (read them from the stream within 24 h)"
+        return (
+            f"dead-letter    {what}  PublishFunction failed every retry"
+            "  (postdrop redrive publish, after a fix, within the stream's 24 h)"
+        )
+    if which == "schedule":  # a scheduled post's recheck that Scheduler could not bring to StoreQueue
+        what = (body.get("change") or {}).get("key") or body.get("post_id") or "a recheck"
+        why = "its scheduled recheck could not reach StoreQueue"
+        return f"dead-letter    {what}  {why}  (send it to StoreQueue once fixed)"
     if which == "parse":
         event = body.get("requestPayload") or {}
         keys = [r.get("s3", {}).get("object", {}).get("key", "?") for r in event.get("Records") or []]
@@ -170,10 +177,12 @@ def dead_letter_line(which: str, message: dict[str, Any]) -> str:
 
 
 def new_dead_letters(stack: LocalStack, seen: set[str]) -> list[str]:
-    """A line for each message that reached ParseDLQ or StoreDLQ since ``seen`` (updated), left
-    where it is: looked at with a zero visibility timeout, so a redrive still finds it."""
+    """A line for each message that reached one of the stack's dead-letter queues (ParseDLQ,
+    StoreDLQ, PublishDLQ, ScheduleDLQ) since ``seen`` (updated), left where it is: looked at
+    with a zero visibility timeout, so a redrive still finds it."""
     sqs, lines = stack.client("sqs"), []
-    for which, logical in (("parse", "ParseDLQ"), ("store", "StoreDLQ")):
+    queues = (("parse", "ParseDLQ"), ("store", "StoreDLQ"), ("publish", "PublishDLQ"), ("schedule", "ScheduleDLQ"))
+    for which, logical in queues:
         response = sqs.receive_message(QueueUrl=stack.ref(logical), MaxNumberOfMessages=10, VisibilityTimeout=0,
                                        MessageAttributeNames=["All"])  # fmt: skip
         for message in response.get("Messages", []):

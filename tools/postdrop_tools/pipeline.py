@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus
 
 from postdrop.aws import Clients
 from postdrop_tools.emulator import REGION
@@ -41,6 +42,9 @@ _BATCH_PARAMETERS = ("Entries", "PublishBatchRequestEntries", "TransactItems")
 SNS_CHUNK = 64 * 1024
 SCHEDULE_POLL = 0.5  # seconds between looks at the emulator's schedules (Scheduler fires to the minute or better)
 STREAM_POLL = 0.25  # seconds between looks at a table's stream when nothing the runner ran could have written
+
+# the sequencer moto gives every EventBridge event of S3 (the runner stamps its own in its place)
+_MOTO_EVENTBRIDGE_SEQUENCER = "617f08299329d189"
 
 
 @dataclass
@@ -139,12 +143,17 @@ class Pipeline:
 
     def _stamp(self, body: dict[str, Any]) -> dict[str, Any]:
         """Sequencers in arrival order: moto leaves them out of S3 records and gives every
-        EventBridge event the same one."""
+        EventBridge event the same one. And an EventBridge event's key URL-encoded, as S3 sends
+        it (and Powertools reads it): moto's is the key as it is, so a '+' in it read as a space."""
         for record in body.get("Records") or []:
             obj = record.get("s3", {}).get("object", {})
             obj.setdefault("sequencer", self._next_sequencer())
         if "detail-type" in body:
-            body.setdefault("detail", {}).setdefault("object", {})["sequencer"] = self._next_sequencer()
+            obj = body.setdefault("detail", {}).setdefault("object", {})
+            if obj.get("sequencer") in (None, _MOTO_EVENTBRIDGE_SEQUENCER):  # as moto sent it, not redriven
+                obj["sequencer"] = self._next_sequencer()
+                if isinstance(obj.get("key"), str):
+                    obj["key"] = quote_plus(obj["key"])  # as moto encodes its S3 notifications' keys
         return body
 
     def _send_to_dlq(self, queue_url: str, body: str) -> None:

@@ -102,16 +102,18 @@ def scan_items(
             yield from (_plain(i) for i in page if not i["post_id"]["S"].startswith(MARKER_PREFIX))
 
 
-def since_utc(since: str) -> str:
-    """A --since value as the items' published_utc is written (``2026-03-01``, or any ISO time).
-    Without an offset it is a day or a wall clock in the posts' zone (POSTDROP_TIMEZONE, as
-    ParseFunction reads dates written without one): ``2026-03-01`` holds the posts of that day."""
+def since_utc(since: str, *, recorded: bool = False) -> str:
+    """A --since value as the items' times are written (``2026-03-01``, or any ISO time).
+    Without an offset, a post's publication time is a day or a wall clock in the posts' zone
+    (POSTDROP_TIMEZONE, as ParseFunction reads dates written without one): ``2026-03-01`` holds
+    the posts of that day. A time something was ``recorded`` (a rejection) is in UTC, as
+    ``list --rejected`` prints it and as CloudWatch shows an alarm's time."""
     try:
         moment = datetime.fromisoformat(since)
     except ValueError:
         raise ValueError(f"--since {since!r} is not a date (write 2026-03-01 or 2026-03-01T08:00:00+08:00)") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone(os.environ.get("POSTDROP_TIMEZONE") or DEFAULT_ZONE))
+        moment = moment.replace(tzinfo=UTC if recorded else zone(os.environ.get("POSTDROP_TIMEZONE") or DEFAULT_ZONE))
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -133,7 +135,7 @@ def list_posts(
         values[":tag"] = {"S": tag}
     if since:
         conditions.append(f"#{when} >= :since")
-        values[":since"] = {"S": since_utc(since)}
+        values[":since"] = {"S": since_utc(since, recorded=rejected)}
     projection = [*LISTED, "reason", "updated_at"] if rejected else LISTED
     posts = list(scan_items(target, projection=projection, condition=" AND ".join(conditions), values=values))
     posts.sort(key=lambda p: (when in p, p.get(when, ""), p["post_id"]), reverse=True)

@@ -19,7 +19,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from postdrop_tools.emulator import emulator
+from postdrop_tools.emulator import DEFAULT_ENDPOINT, emulator
 from postdrop_tools.local import drain_queue, ignored_line, new_dead_letters, notification_lines, tap_topic
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
@@ -54,13 +54,19 @@ def up_command(args: argparse.Namespace) -> int:
                 f"  subscriber queue {queue}\n"
                 f"  read it:  .venv/bin/python examples/subscriber.py {queue} --endpoint-url {emu.endpoint}\n"
                 f"  more:     postdrop tail, postdrop list, postdrop get POST_ID (docs/subscribers.md)\n"
-                "Ctrl-C stops it.",
+                + (
+                    ""
+                    if emu.endpoint == DEFAULT_ENDPOINT
+                    else f"  for them: export POSTDROP_ENDPOINT={emu.endpoint}   (or pass --endpoint {emu.endpoint})\n"
+                )
+                + "Ctrl-C stops it.",
                 flush=True,
             )
             dead: set[str] = set()
+            said: set[str] = set()
             looked = 0.0
             while True:
-                if not pipeline.pump():
+                if not _pumped(pipeline, said, stopping):
                     time.sleep(0.2)
                 _show(stack, tap, as_json=args.json)
                 if time.monotonic() - looked > 2:  # a file that failed every try: say so, and where it waits
@@ -76,6 +82,22 @@ def up_command(args: argparse.Namespace) -> int:
         # closed socket before this process's own KeyboardInterrupt is raised. Still a clean stop.
         print("postdrop up: stopped", file=sys.stderr)
         return 0
+
+
+def _pumped(pipeline: Pipeline, said: set[str], stopping: threading.Event) -> bool:
+    """One round of the pipeline; whether it did anything. A failure (a queue of the stack deleted
+    by hand, the emulator refusing a call) is said once, on stderr, and the stack stays up: what
+    the emulator holds is not thrown away with the process."""
+    try:
+        return bool(pipeline.pump())
+    except Exception as exc:
+        if stopping.is_set():
+            raise
+        if str(exc) not in said:
+            said.add(str(exc))
+            print(f"postdrop up: {exc} (the stack stays up; Ctrl-C stops it)", file=sys.stderr, flush=True)
+        time.sleep(1)
+        return False
 
 
 def _on_ctrl_c() -> threading.Event:
