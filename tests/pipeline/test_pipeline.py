@@ -97,6 +97,8 @@ def test_corpus_and_junk_end_to_end(tmp_path: Path) -> None:
     assert "sns.Publish" not in report.calls and "dynamodb.TransactWriteItems" not in report.calls
     assert report.calls_per_stored_post <= 3.5
     assert report.cost["usd_per_1000_posts"] == pytest.approx(sum(report.cost["breakdown"].values()), abs=1e-5)
+    # per post read, as the floor is: the site's files it ignored do not thin the cost below the floor
+    assert report.ignored and report.cost["usd_per_1000_posts"] > report.floor_cost["usd_per_1000_posts"]
     # and what the template's defaults add: postdrop's own log lines at INFO (the rejections', a few
     # hundred bytes each; a stored post logs nothing), and no X-Ray traces (TracingMode=PassThrough)
     assert 100 * report.rejected < report.log_bytes < 1000 * report.dropped

@@ -60,8 +60,8 @@ class RunReport:
 
     @property
     def posts_per_second(self) -> float:
-        """Drop to notification: posts through the pipeline per second of pipeline time."""
-        return round(self.dropped / self.pipeline_seconds, 1) if self.pipeline_seconds else 0.0
+        """Drop to notification: files read as posts (a site's other files left out) per second of pipeline time."""
+        return round((self.dropped - self.ignored) / self.pipeline_seconds, 1) if self.pipeline_seconds else 0.0
 
     def public(self) -> dict[str, Any]:
         return asdict(self) | {"calls_per_post": self.calls_per_stored_post, "posts_per_second": self.posts_per_second}
@@ -126,7 +126,7 @@ def run_pipeline(
     report.subscriber_filter = stack.template.resources["ExampleSubscription"]["Properties"]["FilterPolicy"]
     report.invocations = {name: len(fn.durations_ms) for name, fn in pipeline.functions.items()}
     report.cost = estimate_cost(
-        posts=report.dropped,
+        posts=report.dropped - report.ignored,  # a site's files, ignored unread, are no posts
         calls=report.calls,
         entries=dict(pipeline.entries),
         invocations={name: fn.durations_ms for name, fn in pipeline.functions.items()},
