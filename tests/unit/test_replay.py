@@ -45,3 +45,16 @@ def test_a_post_is_replayed_as_its_write_recorded_the_announcement() -> None:
     assert _announced(item) == (item, "post.updated", {"record_type": "POST"}, {"cause": "source"})
     tombstone = {"post_id": "x", "record_type": "DELETED", "since": 1, "rev": 1}
     assert _announced(tombstone) is None  # nobody was told of it
+
+
+def test_a_policy_replay_cannot_apply_is_refused_by_what_it_holds() -> None:
+    import pytest
+
+    from postdrop_tools.replay import matches
+
+    attributes = {"category": {"DataType": "String.Array", "StringValue": '["news"]'}}
+    assert matches({"category": [{"prefix": "ne"}]}, attributes)
+    with pytest.raises(ValueError, match=r"'\$or' \(an OR across attributes\): replay once for each branch"):
+        matches({"$or": [{"category": ["news"]}, {"tags": ["a"]}]}, attributes)
+    with pytest.raises(ValueError, match="not a list of conditions"):
+        matches({"category": "news"}, attributes)

@@ -67,7 +67,9 @@ def matches(policy: dict[str, Any], attributes: dict[str, Any]) -> bool:
     never guessed.
     """
     for name, conditions in policy.items():
-        if name.startswith("$") or not isinstance(conditions, list):
+        if name.startswith("$"):
+            raise ValueError(f"replay does not apply {name!r} (an OR across attributes): replay once for each branch")
+        if not isinstance(conditions, list):
             raise ValueError(f"the filter policy's {name!r} is not a list of conditions replay can apply")
         attribute = attributes.get(name)
         values = None
