@@ -26,6 +26,8 @@ from postdrop_tools.template import load_template
         ({"category": "emnews"}, "takes a list of conditions"),
         ({"category": [{"contains": "em"}]}, "is not a condition SNS knows"),
         ({"$or": [{"category": ["a"]}, {"Category": ["b"]}]}, "Category: postdrop's notifications have no attribute"),
+        ({"category": [{"numeric": [">", 1]}]}, "is numeric, and the attribute is text"),
+        ({"tags": [2026]}, "2026 is numeric, and the attribute is text"),
     ],
 )
 def test_a_mistake_is_named_where_it_stands(policy: dict[str, Any], said: str) -> None:

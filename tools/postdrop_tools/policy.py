@@ -89,8 +89,10 @@ def _problems(policy: dict[str, Any], scope: str, path: str) -> Iterator[str]:
             yield f'{where}: takes a list of conditions, such as ["a value"] or [{{"prefix": "a"}}]'
             continue
         values = ATTRIBUTES.get(name) if scope == "MessageAttributes" else _BODY_VALUES.get(where)
+        textual = scope == "MessageAttributes" and name != SIZE_ATTRIBUTE  # String or String.Array attributes
         for condition in conditions:
-            problem = _condition_problem(condition, values)
+            problem = _numeric_problem(condition) if textual else None
+            problem = problem or _condition_problem(condition, values)
             if problem is not None:
                 yield f"{where}: {problem}"
 
@@ -137,6 +139,15 @@ def _condition_problem(condition: Any, values: tuple[str, ...] | None) -> str | 
                 problem = _value_problem(value, values)
                 if problem is not None:
                     return f"anything-but: {problem}, so it leaves nothing out"
+    return None
+
+
+def _numeric_problem(condition: Any) -> str | None:
+    """A number, or a numeric condition, on an attribute postdrop sends as text: SNS never matches it."""
+    if (isinstance(condition, int | float) and not isinstance(condition, bool)) or (
+        isinstance(condition, dict) and "numeric" in condition
+    ):
+        return f"{json.dumps(condition)} is numeric, and the attribute is text (String, String.Array): it never matches"
     return None
 
 
