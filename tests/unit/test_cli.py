@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +12,9 @@ from postdrop.store import sqs_messages
 from postdrop_tools.cli import EXIT_REJECTED, EXIT_USAGE, main
 from postdrop_tools.local import dead_letter_line, notification_lines
 from tests.conftest import SAMPLES
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_version_and_help_say_what_postdrop_is(capsys: pytest.CaptureFixture[str]) -> None:
@@ -156,3 +160,14 @@ def test_since_without_an_offset_is_the_posts_zone_for_posts_and_utc_for_rejecti
     # a rejection's time is listed in UTC, and an alarm's is shown in UTC: --since reads it so
     assert since_utc("2026-12-07T09:05", recorded=True) == "2026-12-07T09:05:00Z"
     assert since_utc("2026-12-07T17:05+08:00", recorded=True) == "2026-12-07T09:05:00Z"
+
+
+def test_parse_of_a_sites_own_file_says_parsefunction_would_not_read_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "_config.yml"
+    config.write_text("title: my blog\n")
+    assert main(["parse", str(config)]) == EXIT_REJECTED  # not a post, as before
+    err = capsys.readouterr().err
+    assert err.startswith(f"postdrop: {config}: no front matter")
+    assert "(dropped as posts/_config.yml, ParseFunction would ignore it: Jekyll reads no post" in err

@@ -48,7 +48,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
         site = Site(url=args.site_url, baseurl=args.site_baseurl, title=args.site_title)
         post = parse_post(data, key, default_zone=args.zone, site=site)
     except PostRejected as exc:
-        return _fail(f"{args.file}: {exc.reason}", EXIT_REJECTED)
+        from postdrop.core.sitefiles import site_file
+
+        ignored = site_file(key)  # dropped under posts/, it would not be read at all
+        also = f" (dropped as {key}, ParseFunction would ignore it: {ignored})" if ignored else ""
+        return _fail(f"{args.file}: {exc.reason}{also}", EXIT_REJECTED)
     sys.stdout.write(post.model_dump_json(indent=2) + "\n")
     return 0
 
