@@ -874,6 +874,20 @@ def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     assert "</a></p>" in got.html and "<b>bold</b></p>" in got.html
 
 
+def test_a_definition_whose_url_has_a_quote_inside_a_word_defines_nothing_shown() -> None:
+    # kramdown's URL may hold a quote, only not after white space: the line is a definition
+    got = parse("Above.\n\n[//]: # a note the page doesn't show\n\nBelow.\n")
+    assert got.text == "Above.\nBelow."
+
+
+@pytest.mark.parametrize(
+    "definition", ["[1]: https://example.com/tables  (the list)", "[1]: <https://example.com/the tables>"]
+)
+def test_a_definitions_url_with_a_space_is_no_autolink(definition: str) -> None:
+    got = parse(f"Read [the tables][1] first.\n\n{definition}\n")
+    assert got.text == "Read the tables first." and got.html.count("<a ") == 1
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -1840,9 +1840,10 @@ _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
 _SETEXT_DASHES = _lazy(r"-{3,}")  # a paragraph's underline that is its text: "---" an em dash too
-# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it)
+# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it);
+# a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there)
 _SPACED_DEFINITION = _lazy(
-    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
 # searched in "\n" + text
@@ -2220,6 +2221,7 @@ _EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
 # kramdown's URL autolink runs to the first ">" on its line, spaces and all (CommonMark's has none)
 _URL_AUTOLINK = _lazy(r"(?<!\]\()<(mailto:|https?:|ftps?:)([^<>\n]+)>")  # not a link's "](<url>)"
 _SPACED_AUTOLINK = _lazy(r"<(?:mailto|https?|ftps?):[^<>\n \t]*[ \t]")  # the test that one holds a space
+_DEFINITION_HEAD = _lazy(r" {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*")  # a link definition's line, to its URL
 _ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
 _MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
 
@@ -2245,6 +2247,9 @@ def _autolinks(text: str) -> str:
         scheme, rest = match.groups()
         if " " not in rest and "\t" not in rest:
             return match.group(0)  # CommonMark's autolink, or an e-mail one (below)
+        whole = match.string
+        if _DEFINITION_HEAD.fullmatch(whole, whole.rfind("\n", 0, match.start()) + 1, match.start()) is not None:
+            return match.group(0)  # a link definition's URL (in "<>", spaces and all): no autolink
         shown = rest if scheme == "mailto:" else scheme + rest
         url = (scheme + rest).replace("\\", "\\\\")
         return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{url}>)"
