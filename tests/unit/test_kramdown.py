@@ -889,6 +889,25 @@ def test_a_definitions_url_with_a_space_is_no_autolink(definition: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("One line\n<!-- a remark -->then more  \nlast line\n", "One line then more\nlast line"),
+        ("One line\n<!-- a\nremark -->\nlast line\n", "One line last line"),
+        ("> Quoted\n<!-- a remark -->still quoted\n", "Quoted still quoted"),
+    ],
+)
+def test_a_comment_under_a_paragraphs_line_goes_on_the_paragraph(body: str, text: str) -> None:
+    got = parse(body)
+    assert got.html.count("<p>") == 1 and got.text == text
+
+
+def test_text_after_a_comment_that_opens_a_block_is_a_block_of_its_own() -> None:
+    got = parse("<!-- a remark -->Some *text*\ngoes on.\n\n<!-- b --># A heading\n")
+    assert "<p>Some <em>text</em>\ngoes on.</p>" in got.html
+    assert "<h1" in got.html and got.text == "Some text goes on.\nA heading"
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "<b>x\n\n" * 10_000,  # span elements left open, a paragraph each

@@ -328,15 +328,27 @@ def mask(text: str) -> Masked:
             if not block_start and text.startswith(("[", " [", "  [", "   ["), above):
                 block_start = after_definition(text, above)  # a link definition ends its block
             comment = _comment_end(line, pos, block_start, closers, blank_lines)
-        if comment == -1:  # under a paragraph's line, closed past its end: text to kramdown
+        if comment is not None:
+            kind, close = comment
             at = line.index("<")
-            prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
-            pos = end + 1
-            continue
-        if comment is not None:  # a comment opening a block: read whole, to its close (no Markdown)
+            if kind == "text":  # under a paragraph's line, closed past its end: text to kramdown
+                prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+                pos = end + 1
+                continue
+            close_line_end = _line_end(text, close)
+            if kind == "span":  # kramdown's paragraph goes on over it (CommonMark's HTML block would end it)
+                written = text[pos + at : close]
+                prose.append(line[:at] + tokens.rendered(written, written) + text[close:close_line_end])
+                pos = close_line_end + 1
+                continue
+            # a comment opening a block: read whole, to its close (no Markdown)
             flush()
-            out.append(tokens.source(text[pos:comment], block=True))  # no Markdown under parse_block_html either
-            pos = comment + 1
+            out.append(tokens.source(text[pos:close], block=True))  # no Markdown under parse_block_html either
+            rest = text[close:close_line_end]
+            if rest.strip():  # kramdown reads a block from its close on (a paragraph, a heading...)
+                out.append("")
+                prose.append(rest.lstrip(" \t"))
+            pos = close_line_end + 1
             continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None and _NOSCRIPT.match(line) is not None:
@@ -510,7 +522,6 @@ def _line_end(text: str, pos: int) -> int:
 
 
 _COMMENT_OPEN = re.compile(r" {0,3}<!--")
-_COMMENT_CLOSE = re.compile(r"-->[ \t]*(?=\n|$)")
 _COMMENT_CLOSER = re.compile("-->")
 _BLANK_LINE_AFTER = re.compile(r"\n[ \t]*(?:\n|$)")
 
@@ -532,24 +543,28 @@ class _NextMatch:
         return self.found
 
 
-def _comment_end(line: str, pos: int, block_start: bool, closers: _NextMatch, blank_lines: _NextMatch) -> int | None:
-    """Where an HTML comment that opens a block at the line ``line`` (starting at ``pos``) ends,
-    with the line of its ``-->``, when nothing follows that on its line: its lines are no Markdown
-    to kramdown (a link definition in there defines nothing) nor to CommonMark. -1 for one under
-    a paragraph's line that closes past the paragraph's end (kramdown reads a comment there only
-    within the paragraph; CommonMark's HTML block would take the lines to its close), and for one
-    never closed. Else None. ``closers`` finds each ``-->``, ``blank_lines`` each blank line."""
+def _comment_end(
+    line: str, pos: int, block_start: bool, closers: _NextMatch, blank_lines: _NextMatch
+) -> tuple[str, int] | None:
+    """How kramdown reads an HTML comment opening the line ``line`` (starting at ``pos``), and
+    where its ``-->`` ends: ("block", end) for one that opens a block (its lines are no Markdown
+    to kramdown, a link definition in there defines nothing, nor to CommonMark; what follows its
+    close on that line is read as a block of its own); ("span", end) for one under a paragraph's
+    line that closes within the paragraph (kramdown's paragraph goes on over it: no block ends it);
+    ("text", 0) for one under a paragraph's line that closes past the paragraph's end (kramdown
+    reads a comment there only within the paragraph; CommonMark's HTML block would take the lines
+    to its close), and for one never closed. None when the line opens no comment. ``closers``
+    finds each ``-->``, ``blank_lines`` each blank line."""
     opened = _COMMENT_OPEN.match(line)
     if opened is None:
         return None
     close_at = closers.at(pos + opened.end())
     if close_at < 0:
-        return -1  # never closed: text to kramdown too
+        return "text", 0  # never closed: text to kramdown too
     if not block_start:
         end_of_paragraph = blank_lines.at(pos)
-        return None if end_of_paragraph < 0 or close_at < end_of_paragraph else -1
-    close = _COMMENT_CLOSE.match(closers.text, close_at)  # the first "-->", with nothing after it on its line
-    return None if close is None else close.end()
+        return ("span", close_at + 3) if end_of_paragraph < 0 or close_at < end_of_paragraph else ("text", 0)
+    return "block", close_at + 3
 
 
 def _next_candidate(text: str, pos: int) -> int:
