@@ -907,6 +907,14 @@ def test_text_after_a_comment_that_opens_a_block_is_a_block_of_its_own() -> None
     assert "<h1" in got.html and got.text == "Some text goes on.\nA heading"
 
 
+def test_a_line_left_of_a_nested_items_text_goes_on_its_parent_item() -> None:
+    # past the blank line, four columns in is left of "- b"'s text but right of "1. a"'s: a quote
+    # in item a (and its attribute list the quote's), no code
+    got = parse("1. a\n   - b\n\n    > quoted *here*\n    {: .note}\n\n2. c\n")
+    assert "<pre>" not in got.html and "<em>here</em>" in got.html
+    assert got.text == "a\nb\nquoted here\nc"
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -609,8 +609,8 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
-        if column is not None and indent < column and blank_before and _item_column(out, prose, margin=True):
-            column = 0  # less indented than a top item's text after a blank line: its list ended (kramdown)
+        if column is not None and indent < column and blank_before:
+            column = _holding_column(out, prose, indent)  # that item ended (kramdown): which holds the line?
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
             if lazy is not None and not _in_footnote(out, prose):
@@ -1073,21 +1073,43 @@ def _in_footnote(out: list[str], prose: list[str]) -> bool:
     return False
 
 
-def _item_column(out: list[str], prose: list[str], *, margin: bool = False) -> int | None:
-    """The content column of the list item the lines here belong to, or None (as _in_list).
-    ``margin``: 1 when that item's marker is at the margin (up to three spaces in), else 0."""
+def _item_column(out: list[str], prose: list[str]) -> int | None:
+    """The content column of the list item the lines here belong to, or None (as _in_list)."""
     for above in (prose, out):
         for entry, start, end in _lines_back(above):
             if _blank_at(entry, start, end):
                 continue
             item = _ITEM_CONTENT.match(entry, start, end)
             if item is not None:
-                if margin:
-                    return int(_LIST_ITEM.match(entry, start, end) is not None)
                 return len(item.group(0).expandtabs(4))
             if _at_margin(entry, start, end):
                 return None
     return None
+
+
+def _holding_column(out: list[str], prose: list[str], indent: int) -> int:
+    """After a blank line, a line indented ``indent`` columns, left of the text of the list item
+    above it, is outside that item (kramdown): the content column of the item that holds it, an
+    item further up whose marker is indented less and whose text starts at ``indent`` or left of
+    it (a nested list's line goes on its parent item), or 0 when none does (its list ended)."""
+    below = -1  # the marker indentation of the nearest item the line is outside of (-1: none yet)
+    for above in (prose, out):
+        for entry, start, end in _lines_back(above):
+            if _blank_at(entry, start, end):
+                continue
+            item = _ITEM_CONTENT.match(entry, start, end)
+            if item is not None:
+                marker = _columns(entry[start:end])
+                if below < 0 or marker < below:
+                    content = len(item.group(0).expandtabs(4))
+                    if content <= indent:
+                        return content
+                    if marker == 0:
+                        return 0
+                    below = marker
+            elif _at_margin(entry, start, end):
+                return 0
+    return 0
 
 
 class _HtmlBlocks:
