@@ -915,6 +915,28 @@ def test_a_line_left_of_a_nested_items_text_goes_on_its_parent_item() -> None:
     assert got.text == "a\nb\nquoted here\nc"
 
 
+@pytest.mark.parametrize("underline", ["-", "---", "=="])
+def test_an_underline_at_the_margin_under_an_items_line_makes_the_item_a_heading(underline: str) -> None:
+    got = parse(f"* first step\n{underline}\n* second step\n")
+    assert got.html.count("<ul>") == 1 and got.html.count("<li>") == 2
+    assert "<h" in got.html and "<hr" not in got.html
+    assert got.text == "first step\nsecond step"
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("A line\n -\n", "A line -"),
+        ("A line\n  ===\n", "A line ==="),
+        ("1. An item\n ---\n2. Next\n", "An item —\nNext"),
+        ("* An item\n\n  Its line\n   --\n", "An item\nIts line –"),
+    ],
+)
+def test_an_underline_indented_from_its_blocks_margin_is_text(body: str, text: str) -> None:
+    got = parse(body)
+    assert "<h" not in got.html and got.text == text
+
+
 @pytest.mark.parametrize(
     "body",
     [

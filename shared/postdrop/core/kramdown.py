@@ -1839,7 +1839,7 @@ _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
-_SETEXT_DASHES = _lazy(r"-{3,}")  # a paragraph's underline that is its text: "---" an em dash too
+_SETEXT_DASHES = _lazy(r"-{2,}")  # a paragraph's underline that is its text: "---" an em dash, "--" an en dash
 # searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it);
 # a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there)
 _SPACED_DEFINITION = _lazy(
@@ -2155,17 +2155,31 @@ def _long_dashes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bo
 
 def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """A paragraph goes on over a rule line (``***``, ``---- ---``) in kramdown, and over a
-    setext underline under more than one line; CommonMark ends it there. The line is text:
-    its first character escaped."""
+    setext underline under more than one line or indented from its block's margin; CommonMark
+    ends it there. The line is text: its first character escaped. An underline at the page's
+    margin under a list item's line is the item's: indented to its text."""
     out: list[str] = []
     run = 0  # lines of the paragraph above (0: none)
-    for line, is_code in zip(lines, code, strict=True):
+    item_column = 0  # the content column of the list item whose line is the one above (0: none)
+    for i, (line, is_code) in enumerate(zip(lines, code, strict=True)):
         if is_code or not line.strip():
-            run = 0
+            run = item_column = 0
             out.append(line)
             continue
         if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
+            if setext and run == 1:
+                # kramdown's underline stands at its block's margin (a list item's text column):
+                # a lazy line at the page's margin under an item's line underlines the item's
+                # heading (CommonMark would open an item, a rule or go on with the text); one
+                # indented otherwise is the paragraph's text (CommonMark's underline may be)
+                indent = _indent(line)
+                if item_column and not indent:
+                    out.append(" " * item_column + line.lstrip())
+                    run = item_column = 0
+                    continue
+                if indent and indent != (item_column or _content_column(lines, code, i, indent)):
+                    setext = False
             if not setext or run > 1:
                 text = _SETEXT_DASHES.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
                 if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
@@ -2174,10 +2188,14 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
                 out.append(text)
                 run += 1
                 continue
-        content = line.lstrip(" >") if line.lstrip().startswith(">") else line  # a quote's paragraph too
+        quoted = line.lstrip().startswith(">")
+        content = line.lstrip(" >") if quoted else line  # a quote's paragraph too
         item = _ITEM_MARKER.match(content)
+        item_column = 0
         if item is not None:  # an item's line opens its paragraph (a list ends the one above: GFM's)
             run = 1 if _is_text_line(content[item.end() :]) and not _BREAK_LINE.match(content) else 0
+            if run and not quoted:
+                item_column = len(item.group(0).expandtabs(4))
         else:
             run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
         out.append(line)
