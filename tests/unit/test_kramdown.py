@@ -938,6 +938,19 @@ def test_an_underline_indented_from_its_blocks_margin_is_text(body: str, text: s
 
 
 @pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("Shift a << 2 and b >> 3 bits.\n", "Shift a « 2 and b » 3 bits."),
+        ("Runs <<< and >>>> too.\n", "Runs «< and »» too."),
+        ("> A quote >> in it\n>> and a deeper one\n", "A quote » in it\nand a deeper one"),
+        ("A <b>>> bold</b> run.\n", "A » bold run."),
+    ],
+)
+def test_every_double_angle_in_text_is_a_guillemet(body: str, text: str) -> None:
+    assert parse(body).text == text
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "<b>x\n\n" * 10_000,  # span elements left open, a paragraph each

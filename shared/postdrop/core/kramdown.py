@@ -1508,13 +1508,44 @@ def _guillemets(text: str) -> str:
 
 
 def _guillemet(match: re.Match[str]) -> str:
-    """``<<`` before a word, ``>>`` after one; longer runs and a line's ``>>`` prefix stay."""
-    text, run, start, end = match.string, match.group(0), match.start(), match.end()
-    if run == "<<" and end < len(text) and not text[end].isspace():
-        return "«"
-    if run == ">>" and start > 0 and not text[start - 1].isspace() and text[start - 1] != ">":
-        return "»"
-    return run
+    """kramdown's typography reads every ``<<`` and ``>>`` in a paragraph's text as a guillemet,
+    spaced or not, a longer run two characters at a time from its left (``<<<`` is ``«<``); left
+    as written: the ``>`` markers opening a line (a quote's), and a run's first ``>`` where it
+    closes a tag. (What is looked at before the run is bounded: no line is read over and over.)"""
+    text, run, start = match.string, match.group(0), match.start()
+    lead = ""
+    if run[0] == ">":
+        back = start
+        while back > 0 and start - back < _LOOK_BEHIND and text[back - 1] in " \t>":
+            back -= 1
+        if back == 0 or text[back - 1] == "\n":
+            return run  # a quote's markers
+        if _closes_tag(text, start):
+            lead, run = ">", run[1:]
+    pairs, odd = divmod(len(run), 2)
+    return lead + ("«" if run[0] == "<" else "»") * pairs + run[:odd] if run else lead
+
+
+_LOOK_BEHIND = 2_100  # characters: a tag's length at most (as _INNER_TAG reads one), and some
+
+
+def _closes_tag(text: str, at: int) -> bool:
+    """Whether the ``>`` at ``at`` closes a tag opened on its line: after the last ``<`` before it
+    and no ``>`` or line end between, that ``<`` opening a name (or ``/``, ``!``) and left over by
+    the ``<`` run it ends (an even run is guillemets only)."""
+    low = max(0, at - _LOOK_BEHIND)
+    opener = text.rfind("<", low, at)
+    if opener < 0 or text[opener + 1 : opener + 2] not in _TAG_NAME_START or text.find(">", opener, at) >= 0:
+        return False
+    if text.find("\n", opener, at) >= 0:
+        return False
+    run_start = opener
+    while run_start > low and text[run_start - 1] == "<":
+        run_start -= 1
+    return (opener - run_start) % 2 == 0
+
+
+_TAG_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/!")
 
 
 def _line_breaks(text: str) -> str:
