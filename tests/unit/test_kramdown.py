@@ -951,6 +951,26 @@ def test_every_double_angle_in_text_is_a_guillemet(body: str, text: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("body", "blocks"),
+    [
+        ("A paragraph.\n{: .lead}\nAnother one.\n", ["<p>A paragraph.</p>", "<p>Another one.</p>"]),
+        (
+            "> Said.\n{: .said}\n> Replied.\n",
+            ["<blockquote>\n<p>Said.</p>\n</blockquote>", "<blockquote>\n<p>Replied."],
+        ),
+        ("> Said.\n> {: .said}\n> Replied.\n", ["<p>Said.</p>\n<p>Replied.</p>"]),
+        ("| k | v |\n|---|---|\n| a | 1 |\n{: .grid}\nBelow.\n", ["<td>1</td>", "<p>Below.</p>"]),
+        ('1. one\n2. two\n{: start="3"}\n3. three\n', ["<li>two</li>\n</ol>", "<ol>\n<li>three</li>"]),
+        ("* one\n  {: .first}\n* two\n", ["<li>one</li>\n<li>two</li>"]),
+    ],
+)
+def test_a_block_attribute_list_ends_the_block_above_it(body: str, blocks: list[str]) -> None:
+    got = parse(body)
+    assert all(block in got.html for block in blocks), got.html
+    assert "{:" not in got.text
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "<b>x\n\n" * 10_000,  # span elements left open, a paragraph each

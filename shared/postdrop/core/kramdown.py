@@ -485,12 +485,32 @@ def _drop_attributes(text: str) -> str:
         lined = _sub_in_prose(_IAL_UNDER_HEADING, lambda m: _with_id(m.group(1), m.group(2)), lined)
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
-            lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
+            replace = _span_ials() if pattern is _SPAN_IAL else _block_ial if pattern is _BLOCK_IAL else _nothing
+            lined = _sub_in_prose(pattern, replace, lined)
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
         if _DEEP_IAL.search(lined) is not None:
             lined = _deep_attributes(lined)
     return lined[1:]
+
+
+def _block_ial(match: re.Match[str]) -> str:
+    """A block IAL's line goes. It ends the block above it in kramdown (its lazy end): a block
+    right under it is a new one, where CommonMark would go on with the paragraph, the list item's
+    text, the quote or the table's text: a blank line (a quote's, in a quote) takes its place, or,
+    at the margin above a list item, an empty comment, which ends the list (a new one starts)."""
+    text, end = match.string, match.end()
+    below_end = text.find("\n", end + 1)
+    below = text[end + 1 : below_end if below_end >= 0 else len(text)]
+    if end >= len(text) or not below.strip():
+        return ""
+    line = match.group(0)
+    quote = line[: line.rfind(">") + 1] if ">" in line[: line.find("{:")] else ""
+    if quote:
+        return quote.rstrip(" \t")  # a line of the quote's markers only: its paragraph ends
+    if _LIST_ITEM.match(below) is not None:
+        return "\n<!-- -->" if line.startswith("\n{:") else ""  # in an item: the list goes on
+    return "\n"
 
 
 # a block IAL with an id, on its own line after a blank line and right above an ATX heading, or
