@@ -894,6 +894,7 @@ def test_a_definitions_url_with_a_space_is_no_autolink(definition: str) -> None:
         ("One line\n<!-- a remark -->then more  \nlast line\n", "One line then more\nlast line"),
         ("One line\n<!-- a\nremark -->\nlast line\n", "One line last line"),
         ("> Quoted\n<!-- a remark -->still quoted\n", "Quoted still quoted"),
+        ("> Quoted\n> <!-- a remark --> in the quote\n> too\n", "Quoted in the quote too"),
     ],
 )
 def test_a_comment_under_a_paragraphs_line_goes_on_the_paragraph(body: str, text: str) -> None:

@@ -382,6 +382,8 @@ def _rewrite(masked: Masked) -> str:
             markdown = rewrite(markdown)
         if rewrite is _guillemets and ("*" in markdown or "_" in markdown):  # after the attribute lists
             markdown = _kramdown_emphasis(markdown, masked)
+    if "<!--" in markdown and _QUOTED_COMMENT.search(markdown) is not None:
+        markdown = _quoted_comments(markdown, masked)
     if "<" in markdown and _BLANK_LINE.search(markdown):
         markdown = _join_html_blocks(markdown)
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
@@ -395,6 +397,28 @@ def _rewrite(masked: Masked) -> str:
                 lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
     return markdown
+
+
+# a comment opening a quote's line, closed on it: its markers (group 1), the comment (group 2)
+_QUOTED_COMMENT = _lazy(r"\n((?:[ \t]{0,3}>[ \t]?)+)(<!--(?:(?!-->)[^\n]){0,2000}-->)")
+_QUOTE_MARKERS = _lazy(r"(?:[ \t]{0,3}>[ \t]?)+")
+
+
+def _quoted_comments(text: str, masked: Masked) -> str:
+    """A comment opening a quote's line under a line of the quote's paragraph goes on the
+    paragraph, as it does outside a quote (opaque.py): kramdown's paragraph ends at no comment,
+    where CommonMark's HTML block would. It is a token rendered as written."""
+
+    def one(match: re.Match[str]) -> str:
+        above_start = text.rfind("\n", 0, match.start()) + 1
+        markers = _QUOTE_MARKERS.match(text, above_start, match.start())
+        if markers is None or markers.group(0).count(">") != match.group(1).count(">"):
+            return match.group(0)
+        if not _is_text_line(text[markers.end() : match.start()]):
+            return match.group(0)  # no paragraph's line above (a blank quote line, a heading, a tag...)
+        return f"\n{match.group(1)}{masked.raw(match.group(2), match.group(2))}"
+
+    return _sub_in_prose(_QUOTED_COMMENT, one, text)
 
 
 def _sub_in_prose(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
