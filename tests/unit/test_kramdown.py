@@ -971,6 +971,12 @@ def test_a_block_attribute_list_ends_the_block_above_it(body: str, blocks: list[
     assert "{:" not in got.text
 
 
+@pytest.mark.parametrize("below", ["{: .equation}\n", "{: .equation}\nThen text.\n", "^\n"])
+def test_math_standing_alone_before_an_attribute_list_or_block_end_is_a_block(below: str) -> None:
+    got = parse(f"Before.\n\n$$\na^2 + b^2\n$$\n{below}")
+    assert '<span class="math math-display">' in got.html and "{:" not in got.text
+
+
 @pytest.mark.parametrize(
     "body",
     [

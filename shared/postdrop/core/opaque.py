@@ -958,7 +958,8 @@ _MATH_IAL = re.compile(r"[ \t]*\{:(?![:/])[^}\n]{1,200}\}[ \t]*")
 
 def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
     """``$$`` opening a block, to the next ``$$`` that ends its line (or that a block attribute
-    list follows) and a block."""
+    list follows) and a block boundary (kramdown's: a blank line, the end, a block attribute
+    list's line or an end-of-block ``^`` line)."""
     head = first[: first.index("$$")]
     size = len(text)
     at, start = pos, len(head) + 2
@@ -968,8 +969,9 @@ def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | 
         found = line.find("$$", start)
         if found >= 0:
             after = line[found + 2 :]
+            below = text[end + 1 : _line_end(text, end + 1)] if end < size else ""
             if (after.strip() and _MATH_IAL.fullmatch(after) is None) or (
-                end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))
+                below.strip() and _MATH_IAL.fullmatch(below) is None and below.strip() != "^"
             ):
                 return None  # math inside a paragraph: inline, read with the spans
             return "math", end, head, after
