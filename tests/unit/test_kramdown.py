@@ -977,6 +977,13 @@ def test_math_standing_alone_before_an_attribute_list_or_block_end_is_a_block(be
     assert '<span class="math math-display">' in got.html and "{:" not in got.text
 
 
+def test_a_fence_with_two_words_after_it_is_a_code_span_its_paragraph_closes() -> None:
+    # kramdown's fence takes one word at most: the line is text, its backticks a code span's
+    got = parse("Before.\n\n```shell session\n$ make all\n```\nAnd on.\n\nAfter.\n")
+    assert got.text == "Before.\nshell session $ make all And on.\nAfter."
+    assert "<pre>" not in got.html and got.html.count("<code") == 1
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -424,6 +424,20 @@ def mask(text: str) -> Masked:
         kind, last, head, tail = block_end
         if kind == "text":  # escaped, so that CommonMark reads text too
             at = len(line) - len(line.lstrip())
+            ticks = line[at : len(line) - len(line[at:].lstrip("`"))]
+            if ticks:  # a code span's opening, when its paragraph closes it (a fence line there opens no block)
+                paragraph_end = blank_lines.at(pos)
+                close = text.find(ticks, pos + len(line), size if paragraph_end < 0 else paragraph_end)
+                if close >= 0:
+                    code = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
+                    span = tokens.span(
+                        text[pos + at : close + len(ticks)],
+                        f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>',
+                    )
+                    close_end = _line_end(text, close)
+                    prose.append(line[:at] + span + text[close + len(ticks) : close_end])
+                    pos = close_end + 1
+                    continue
             prose.append(f"{line[:at]}\\{line[at:]}")
             pos = end + 1
             continue
