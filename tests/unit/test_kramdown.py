@@ -994,6 +994,10 @@ def test_a_fence_with_two_words_after_it_is_a_code_span_its_paragraph_closes() -
         "[x]:\n" * 50_000,  # definitions without a URL
         "<a_b>x " * 50_000,  # tags with an underscore
         "| a $$\\|x\\|$$ |\n" * 50_000,  # a table's rows with math
+        "> a\n> <!-- c -->\n" * 50_000,  # comments going on a quote's paragraph
+        "a\n<!-- c -->b\n" * 50_000,  # and on a paragraph
+        "a\n -\n" * 50_000,  # indented underlines
+        "p\n{: .x}\n" * 50_000,  # block IALs with a block right under each
     ],
 )
 def test_the_new_readings_stay_linear(body: str) -> None:

@@ -52,7 +52,7 @@ import pyromark
 from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS, tags_end
-from postdrop.core.opaque import Masked, after_definition, mask, quote_content, tag_pattern
+from postdrop.core.opaque import LOOK_BACK, Masked, after_definition, mask, quote_content, tag_pattern
 from postdrop.core.spanhtml import (
     BLOCK_MODEL,
     DOTTED_TAG,
@@ -2253,7 +2253,7 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
                     out.append(" " * item_column + line.lstrip())
                     run = item_column = 0
                     continue
-                if indent and indent != (item_column or _content_column(lines, code, i, indent)):
+                if indent and indent != (item_column or _near_content_column(lines, code, i, indent)):
                     setext = False
             if not setext or run > 1:
                 text = _SETEXT_DASHES.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
@@ -2275,6 +2275,13 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
             run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
+
+
+def _near_content_column(lines: list[str], code: list[bool], i: int, indent: int) -> int:
+    """_content_column looking back LOOK_BACK lines at most (a post of many underlined lines
+    reads each one's holder in bounded time)."""
+    low = max(0, i - LOOK_BACK)
+    return _content_column(lines[low : i + 1], code[low : i + 1], i - low, indent)
 
 
 def _break_line_under_text(text: str) -> bool:

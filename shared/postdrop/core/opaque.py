@@ -213,13 +213,18 @@ class Masked:
         # "<p>" would be tried at every position of the HTML
         pieces: list[str] = []
         pos = 0
+        last_open = last_close = -1  # the last "<" and ">" before the token (looked for since the one before)
+        seen = 0
         for match in _HTML_TOKEN.finditer(rendered):  # the source tokens went back before CommonMark
             token = match.group(0)
             out = self.rendered.get(token)
             if out is None:
                 continue
             start, end = match.start(), match.end()
-            if rendered.rfind("<", 0, start) > rendered.rfind(">", 0, start):  # inside a tag: an image's alt
+            last_open = max(last_open, rendered.rfind("<", seen, start))
+            last_close = max(last_close, rendered.rfind(">", seen, start))
+            seen = start
+            if last_open > last_close:  # inside a tag: an image's alt
                 out = html.escape(self.written.get(token, ""))  # kramdown's alt text is the source as written
             elif (
                 token in self.blocks
@@ -429,10 +434,10 @@ def mask(text: str) -> Masked:
                 paragraph_end = blank_lines.at(pos)
                 close = text.find(ticks, pos + len(line), size if paragraph_end < 0 else paragraph_end)
                 if close >= 0:
-                    code = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
+                    inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
                     span = tokens.span(
                         text[pos + at : close + len(ticks)],
-                        f'<code class="language-plaintext highlighter-rouge">{html.escape(code, quote=False)}</code>',
+                        f'<code class="language-plaintext highlighter-rouge">{html.escape(inner, quote=False)}</code>',
                     )
                     close_end = _line_end(text, close)
                     prose.append(line[:at] + span + text[close + len(ticks) : close_end])
