@@ -874,6 +874,116 @@ def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
     assert "</a></p>" in got.html and "<b>bold</b></p>" in got.html
 
 
+def test_a_definition_whose_url_has_a_quote_inside_a_word_defines_nothing_shown() -> None:
+    # kramdown's URL may hold a quote, only not after white space: the line is a definition
+    got = parse("Above.\n\n[//]: # a note the page doesn't show\n\nBelow.\n")
+    assert got.text == "Above.\nBelow."
+
+
+@pytest.mark.parametrize(
+    "definition", ["[1]: https://example.com/tables  (the list)", "[1]: <https://example.com/the tables>"]
+)
+def test_a_definitions_url_with_a_space_is_no_autolink(definition: str) -> None:
+    got = parse(f"Read [the tables][1] first.\n\n{definition}\n")
+    assert got.text == "Read the tables first." and got.html.count("<a ") == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("One line\n<!-- a remark -->then more  \nlast line\n", "One line then more\nlast line"),
+        ("One line\n<!-- a\nremark -->\nlast line\n", "One line last line"),
+        ("> Quoted\n<!-- a remark -->still quoted\n", "Quoted still quoted"),
+        ("> Quoted\n> <!-- a remark --> in the quote\n> too\n", "Quoted in the quote too"),
+    ],
+)
+def test_a_comment_under_a_paragraphs_line_goes_on_the_paragraph(body: str, text: str) -> None:
+    got = parse(body)
+    assert got.html.count("<p>") == 1 and got.text == text
+
+
+def test_text_after_a_comment_that_opens_a_block_is_a_block_of_its_own() -> None:
+    got = parse("<!-- a remark -->Some *text*\ngoes on.\n\n<!-- b --># A heading\n")
+    assert "<p>Some <em>text</em>\ngoes on.</p>" in got.html
+    assert "<h1" in got.html and got.text == "Some text goes on.\nA heading"
+
+
+def test_a_line_left_of_a_nested_items_text_goes_on_its_parent_item() -> None:
+    # past the blank line, four columns in is left of "- b"'s text but right of "1. a"'s: a quote
+    # in item a (and its attribute list the quote's), no code
+    got = parse("1. a\n   - b\n\n    > quoted *here*\n    {: .note}\n\n2. c\n")
+    assert "<pre>" not in got.html and "<em>here</em>" in got.html
+    assert got.text == "a\nb\nquoted here\nc"
+
+
+@pytest.mark.parametrize("underline", ["-", "---", "=="])
+def test_an_underline_at_the_margin_under_an_items_line_makes_the_item_a_heading(underline: str) -> None:
+    got = parse(f"* first step\n{underline}\n* second step\n")
+    assert got.html.count("<ul>") == 1 and got.html.count("<li>") == 2
+    assert "<h" in got.html and "<hr" not in got.html
+    assert got.text == "first step\nsecond step"
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("A line\n -\n", "A line -"),
+        ("A line\n  ===\n", "A line ==="),
+        ("1. An item\n ---\n2. Next\n", "An item —\nNext"),
+        ("* An item\n\n  Its line\n   --\n", "An item\nIts line –"),
+    ],
+)
+def test_an_underline_indented_from_its_blocks_margin_is_text(body: str, text: str) -> None:
+    got = parse(body)
+    assert "<h" not in got.html and got.text == text
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("Shift a << 2 and b >> 3 bits.\n", "Shift a « 2 and b » 3 bits."),
+        ("Runs <<< and >>>> too.\n", "Runs «< and »» too."),
+        ("> A quote >> in it\n>> and a deeper one\n", "A quote » in it\nand a deeper one"),
+        ("A <b>>> bold</b> run.\n", "A » bold run."),
+    ],
+)
+def test_every_double_angle_in_text_is_a_guillemet(body: str, text: str) -> None:
+    assert parse(body).text == text
+
+
+@pytest.mark.parametrize(
+    ("body", "blocks"),
+    [
+        ("A paragraph.\n{: .lead}\nAnother one.\n", ["<p>A paragraph.</p>", "<p>Another one.</p>"]),
+        (
+            "> Said.\n{: .said}\n> Replied.\n",
+            ["<blockquote>\n<p>Said.</p>\n</blockquote>", "<blockquote>\n<p>Replied."],
+        ),
+        ("> Said.\n> {: .said}\n> Replied.\n", ["<p>Said.</p>\n<p>Replied.</p>"]),
+        ("| k | v |\n|---|---|\n| a | 1 |\n{: .grid}\nBelow.\n", ["<td>1</td>", "<p>Below.</p>"]),
+        ('1. one\n2. two\n{: start="3"}\n3. three\n', ["<li>two</li>\n</ol>", "<ol>\n<li>three</li>"]),
+        ("* one\n  {: .first}\n* two\n", ["<li>one</li>\n<li>two</li>"]),
+    ],
+)
+def test_a_block_attribute_list_ends_the_block_above_it(body: str, blocks: list[str]) -> None:
+    got = parse(body)
+    assert all(block in got.html for block in blocks), got.html
+    assert "{:" not in got.text
+
+
+@pytest.mark.parametrize("below", ["{: .equation}\n", "{: .equation}\nThen text.\n", "^\n"])
+def test_math_standing_alone_before_an_attribute_list_or_block_end_is_a_block(below: str) -> None:
+    got = parse(f"Before.\n\n$$\na^2 + b^2\n$$\n{below}")
+    assert '<span class="math math-display">' in got.html and "{:" not in got.text
+
+
+def test_a_fence_with_two_words_after_it_is_a_code_span_its_paragraph_closes() -> None:
+    # kramdown's fence takes one word at most: the line is text, its backticks a code span's
+    got = parse("Before.\n\n```shell session\n$ make all\n```\nAnd on.\n\nAfter.\n")
+    assert got.text == "Before.\nshell session $ make all And on.\nAfter."
+    assert "<pre>" not in got.html and got.html.count("<code") == 1
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -884,6 +994,10 @@ def test_a_span_element_left_open_closes_at_its_paragraphs_end() -> None:
         "[x]:\n" * 50_000,  # definitions without a URL
         "<a_b>x " * 50_000,  # tags with an underscore
         "| a $$\\|x\\|$$ |\n" * 50_000,  # a table's rows with math
+        "> a\n> <!-- c -->\n" * 50_000,  # comments going on a quote's paragraph
+        "a\n<!-- c -->b\n" * 50_000,  # and on a paragraph
+        "a\n -\n" * 50_000,  # indented underlines
+        "p\n{: .x}\n" * 50_000,  # block IALs with a block right under each
     ],
 )
 def test_the_new_readings_stay_linear(body: str) -> None:

@@ -52,7 +52,7 @@ import pyromark
 from postdrop.core.anchors import TOC_MARK
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.limits import MAX_ELEMENTS, tags_end
-from postdrop.core.opaque import Masked, after_definition, mask, quote_content, tag_pattern
+from postdrop.core.opaque import LOOK_BACK, Masked, after_definition, mask, quote_content, tag_pattern
 from postdrop.core.spanhtml import (
     BLOCK_MODEL,
     DOTTED_TAG,
@@ -382,6 +382,8 @@ def _rewrite(masked: Masked) -> str:
             markdown = rewrite(markdown)
         if rewrite is _guillemets and ("*" in markdown or "_" in markdown):  # after the attribute lists
             markdown = _kramdown_emphasis(markdown, masked)
+    if "<!--" in markdown and _QUOTED_COMMENT.search(markdown) is not None:
+        markdown = _quoted_comments(markdown, masked)
     if "<" in markdown and _BLANK_LINE.search(markdown):
         markdown = _join_html_blocks(markdown)
     by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
@@ -395,6 +397,28 @@ def _rewrite(masked: Masked) -> str:
                 lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
     return markdown
+
+
+# a comment opening a quote's line, closed on it: its markers (group 1), the comment (group 2)
+_QUOTED_COMMENT = _lazy(r"\n((?:[ \t]{0,3}>[ \t]?)+)(<!--(?:(?!-->)[^\n]){0,2000}-->)")
+_QUOTE_MARKERS = _lazy(r"(?:[ \t]{0,3}>[ \t]?)+")
+
+
+def _quoted_comments(text: str, masked: Masked) -> str:
+    """A comment opening a quote's line under a line of the quote's paragraph goes on the
+    paragraph, as it does outside a quote (opaque.py): kramdown's paragraph ends at no comment,
+    where CommonMark's HTML block would. It is a token rendered as written."""
+
+    def one(match: re.Match[str]) -> str:
+        above_start = text.rfind("\n", 0, match.start()) + 1
+        markers = _QUOTE_MARKERS.match(text, above_start, match.start())
+        if markers is None or markers.group(0).count(">") != match.group(1).count(">"):
+            return match.group(0)
+        if not _is_text_line(text[markers.end() : match.start()]):
+            return match.group(0)  # no paragraph's line above (a blank quote line, a heading, a tag...)
+        return f"\n{match.group(1)}{masked.raw(match.group(2), match.group(2))}"
+
+    return _sub_in_prose(_QUOTED_COMMENT, one, text)
 
 
 def _sub_in_prose(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
@@ -485,12 +509,32 @@ def _drop_attributes(text: str) -> str:
         lined = _sub_in_prose(_IAL_UNDER_HEADING, lambda m: _with_id(m.group(1), m.group(2)), lined)
     for pattern, needed in ((_TOC, "{:"), (_BLOCK_IAL, "{:"), (_ABBREVIATION, "*["), (_SPAN_IAL, "{:")):
         if needed in lined:
-            lined = _sub_in_prose(pattern, _span_ials() if pattern is _SPAN_IAL else _nothing, lined)
+            replace = _span_ials() if pattern is _SPAN_IAL else _block_ial if pattern is _BLOCK_IAL else _nothing
+            lined = _sub_in_prose(pattern, replace, lined)
     if "{:" in lined:  # an IAL opening a list item or a definition belongs to it
         lined = _sub_in_prose(_ITEM_IAL, lambda m: m.group(1), lined)
         if _DEEP_IAL.search(lined) is not None:
             lined = _deep_attributes(lined)
     return lined[1:]
+
+
+def _block_ial(match: re.Match[str]) -> str:
+    """A block IAL's line goes. It ends the block above it in kramdown (its lazy end): a block
+    right under it is a new one, where CommonMark would go on with the paragraph, the list item's
+    text, the quote or the table's text: a blank line (a quote's, in a quote) takes its place, or,
+    at the margin above a list item, an empty comment, which ends the list (a new one starts)."""
+    text, end = match.string, match.end()
+    below_end = text.find("\n", end + 1)
+    below = text[end + 1 : below_end if below_end >= 0 else len(text)]
+    if end >= len(text) or not below.strip():
+        return ""
+    line = match.group(0)
+    quote = line[: line.rfind(">") + 1] if ">" in line[: line.find("{:")] else ""
+    if quote:
+        return quote.rstrip(" \t")  # a line of the quote's markers only: its paragraph ends
+    if _LIST_ITEM.match(below) is not None:
+        return "\n<!-- -->" if line.startswith("\n{:") else ""  # in an item: the list goes on
+    return "\n"
 
 
 # a block IAL with an id, on its own line after a blank line and right above an ATX heading, or
@@ -1508,13 +1552,44 @@ def _guillemets(text: str) -> str:
 
 
 def _guillemet(match: re.Match[str]) -> str:
-    """``<<`` before a word, ``>>`` after one; longer runs and a line's ``>>`` prefix stay."""
-    text, run, start, end = match.string, match.group(0), match.start(), match.end()
-    if run == "<<" and end < len(text) and not text[end].isspace():
-        return "«"
-    if run == ">>" and start > 0 and not text[start - 1].isspace() and text[start - 1] != ">":
-        return "»"
-    return run
+    """kramdown's typography reads every ``<<`` and ``>>`` in a paragraph's text as a guillemet,
+    spaced or not, a longer run two characters at a time from its left (``<<<`` is ``«<``); left
+    as written: the ``>`` markers opening a line (a quote's), and a run's first ``>`` where it
+    closes a tag. (What is looked at before the run is bounded: no line is read over and over.)"""
+    text, run, start = match.string, match.group(0), match.start()
+    lead = ""
+    if run[0] == ">":
+        back = start
+        while back > 0 and start - back < _LOOK_BEHIND and text[back - 1] in " \t>":
+            back -= 1
+        if back == 0 or text[back - 1] == "\n":
+            return run  # a quote's markers
+        if _closes_tag(text, start):
+            lead, run = ">", run[1:]
+    pairs, odd = divmod(len(run), 2)
+    return lead + ("«" if run[0] == "<" else "»") * pairs + run[:odd] if run else lead
+
+
+_LOOK_BEHIND = 2_100  # characters: a tag's length at most (as _INNER_TAG reads one), and some
+
+
+def _closes_tag(text: str, at: int) -> bool:
+    """Whether the ``>`` at ``at`` closes a tag opened on its line: after the last ``<`` before it
+    and no ``>`` or line end between, that ``<`` opening a name (or ``/``, ``!``) and left over by
+    the ``<`` run it ends (an even run is guillemets only)."""
+    low = max(0, at - _LOOK_BEHIND)
+    opener = text.rfind("<", low, at)
+    if opener < 0 or text[opener + 1 : opener + 2] not in _TAG_NAME_START or text.find(">", opener, at) >= 0:
+        return False
+    if text.find("\n", opener, at) >= 0:
+        return False
+    run_start = opener
+    while run_start > low and text[run_start - 1] == "<":
+        run_start -= 1
+    return (opener - run_start) % 2 == 0
+
+
+_TAG_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/!")
 
 
 def _line_breaks(text: str) -> str:
@@ -1839,10 +1914,11 @@ _KRAMDOWN_HEADER_ID = _lazy(r"[ \t]\{#[A-Za-z][\w:-]*\}")
 _SETEXT = _lazy(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _RULE_ITEM = _lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = _lazy(r"-{4,}")
-_SETEXT_DASHES = _lazy(r"-{3,}")  # a paragraph's underline that is its text: "---" an em dash too
-# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it)
+_SETEXT_DASHES = _lazy(r"-{2,}")  # a paragraph's underline that is its text: "---" an em dash, "--" an en dash
+# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it);
+# a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there)
 _SPACED_DEFINITION = _lazy(
-    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>\"']+(?:[ \t]+[^\s<>\"']+)+)"
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
 # searched in "\n" + text
@@ -2154,17 +2230,31 @@ def _long_dashes(lines: list[str], code: list[bool]) -> tuple[list[str], list[bo
 
 def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """A paragraph goes on over a rule line (``***``, ``---- ---``) in kramdown, and over a
-    setext underline under more than one line; CommonMark ends it there. The line is text:
-    its first character escaped."""
+    setext underline under more than one line or indented from its block's margin; CommonMark
+    ends it there. The line is text: its first character escaped. An underline at the page's
+    margin under a list item's line is the item's: indented to its text."""
     out: list[str] = []
     run = 0  # lines of the paragraph above (0: none)
-    for line, is_code in zip(lines, code, strict=True):
+    item_column = 0  # the content column of the list item whose line is the one above (0: none)
+    for i, (line, is_code) in enumerate(zip(lines, code, strict=True)):
         if is_code or not line.strip():
-            run = 0
+            run = item_column = 0
             out.append(line)
             continue
         if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
+            if setext and run == 1:
+                # kramdown's underline stands at its block's margin (a list item's text column):
+                # a lazy line at the page's margin under an item's line underlines the item's
+                # heading (CommonMark would open an item, a rule or go on with the text); one
+                # indented otherwise is the paragraph's text (CommonMark's underline may be)
+                indent = _indent(line)
+                if item_column and not indent:
+                    out.append(" " * item_column + line.lstrip())
+                    run = item_column = 0
+                    continue
+                if indent and indent != (item_column or _near_content_column(lines, code, i, indent)):
+                    setext = False
             if not setext or run > 1:
                 text = _SETEXT_DASHES.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
                 if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
@@ -2173,14 +2263,25 @@ def _paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], li
                 out.append(text)
                 run += 1
                 continue
-        content = line.lstrip(" >") if line.lstrip().startswith(">") else line  # a quote's paragraph too
+        quoted = line.lstrip().startswith(">")
+        content = line.lstrip(" >") if quoted else line  # a quote's paragraph too
         item = _ITEM_MARKER.match(content)
+        item_column = 0
         if item is not None:  # an item's line opens its paragraph (a list ends the one above: GFM's)
             run = 1 if _is_text_line(content[item.end() :]) and not _BREAK_LINE.match(content) else 0
+            if run and not quoted:
+                item_column = len(item.group(0).expandtabs(4))
         else:
             run = run + 1 if (run or (_is_text_line(content) and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
+
+
+def _near_content_column(lines: list[str], code: list[bool], i: int, indent: int) -> int:
+    """_content_column looking back LOOK_BACK lines at most (a post of many underlined lines
+    reads each one's holder in bounded time)."""
+    low = max(0, i - LOOK_BACK)
+    return _content_column(lines[low : i + 1], code[low : i + 1], i - low, indent)
 
 
 def _break_line_under_text(text: str) -> bool:
@@ -2220,6 +2321,7 @@ _EMAIL_AUTOLINK = _lazy(r"<(mailto:)?([^\s<>@()\[\]\\]+@[^\s<>@()\[\]\\]+)>")
 # kramdown's URL autolink runs to the first ">" on its line, spaces and all (CommonMark's has none)
 _URL_AUTOLINK = _lazy(r"(?<!\]\()<(mailto:|https?:|ftps?:)([^<>\n]+)>")  # not a link's "](<url>)"
 _SPACED_AUTOLINK = _lazy(r"<(?:mailto|https?|ftps?):[^<>\n \t]*[ \t]")  # the test that one holds a space
+_DEFINITION_HEAD = _lazy(r" {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*")  # a link definition's line, to its URL
 _ENTITY_AUTOLINK = _lazy(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*&[^\s<>]*)>")
 _MARKDOWN_SPECIAL = _lazy(r"([\\`*_\[\]<>&!])")
 
@@ -2245,6 +2347,9 @@ def _autolinks(text: str) -> str:
         scheme, rest = match.groups()
         if " " not in rest and "\t" not in rest:
             return match.group(0)  # CommonMark's autolink, or an e-mail one (below)
+        whole = match.string
+        if _DEFINITION_HEAD.fullmatch(whole, whole.rfind("\n", 0, match.start()) + 1, match.start()) is not None:
+            return match.group(0)  # a link definition's URL (in "<>", spaces and all): no autolink
         shown = rest if scheme == "mailto:" else scheme + rest
         url = (scheme + rest).replace("\\", "\\\\")
         return f"[{_MARKDOWN_SPECIAL.sub(r'\\\1', shown)}](<{url}>)"

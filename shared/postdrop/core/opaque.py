@@ -213,13 +213,18 @@ class Masked:
         # "<p>" would be tried at every position of the HTML
         pieces: list[str] = []
         pos = 0
+        last_open = last_close = -1  # the last "<" and ">" before the token (looked for since the one before)
+        seen = 0
         for match in _HTML_TOKEN.finditer(rendered):  # the source tokens went back before CommonMark
             token = match.group(0)
             out = self.rendered.get(token)
             if out is None:
                 continue
             start, end = match.start(), match.end()
-            if rendered.rfind("<", 0, start) > rendered.rfind(">", 0, start):  # inside a tag: an image's alt
+            last_open = max(last_open, rendered.rfind("<", seen, start))
+            last_close = max(last_close, rendered.rfind(">", seen, start))
+            seen = start
+            if last_open > last_close:  # inside a tag: an image's alt
                 out = html.escape(self.written.get(token, ""))  # kramdown's alt text is the source as written
             elif (
                 token in self.blocks
@@ -328,15 +333,27 @@ def mask(text: str) -> Masked:
             if not block_start and text.startswith(("[", " [", "  [", "   ["), above):
                 block_start = after_definition(text, above)  # a link definition ends its block
             comment = _comment_end(line, pos, block_start, closers, blank_lines)
-        if comment == -1:  # under a paragraph's line, closed past its end: text to kramdown
+        if comment is not None:
+            kind, close = comment
             at = line.index("<")
-            prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
-            pos = end + 1
-            continue
-        if comment is not None:  # a comment opening a block: read whole, to its close (no Markdown)
+            if kind == "text":  # under a paragraph's line, closed past its end: text to kramdown
+                prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+                pos = end + 1
+                continue
+            close_line_end = _line_end(text, close)
+            if kind == "span":  # kramdown's paragraph goes on over it (CommonMark's HTML block would end it)
+                written = text[pos + at : close]
+                prose.append(line[:at] + tokens.rendered(written, written) + text[close:close_line_end])
+                pos = close_line_end + 1
+                continue
+            # a comment opening a block: read whole, to its close (no Markdown)
             flush()
-            out.append(tokens.source(text[pos:comment], block=True))  # no Markdown under parse_block_html either
-            pos = comment + 1
+            out.append(tokens.source(text[pos:close], block=True))  # no Markdown under parse_block_html either
+            rest = text[close:close_line_end]
+            if rest.strip():  # kramdown reads a block from its close on (a paragraph, a heading...)
+                out.append("")
+                prose.append(rest.lstrip(" \t"))
+            pos = close_line_end + 1
             continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None and _NOSCRIPT.match(line) is not None:
@@ -412,6 +429,20 @@ def mask(text: str) -> Masked:
         kind, last, head, tail = block_end
         if kind == "text":  # escaped, so that CommonMark reads text too
             at = len(line) - len(line.lstrip())
+            ticks = line[at : len(line) - len(line[at:].lstrip("`"))]
+            if ticks:  # a code span's opening, when its paragraph closes it (a fence line there opens no block)
+                paragraph_end = blank_lines.at(pos)
+                close = text.find(ticks, pos + len(line), size if paragraph_end < 0 else paragraph_end)
+                if close >= 0:
+                    inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
+                    span = tokens.span(
+                        text[pos + at : close + len(ticks)],
+                        f'<code class="language-plaintext highlighter-rouge">{html.escape(inner, quote=False)}</code>',
+                    )
+                    close_end = _line_end(text, close)
+                    prose.append(line[:at] + span + text[close + len(ticks) : close_end])
+                    pos = close_end + 1
+                    continue
             prose.append(f"{line[:at]}\\{line[at:]}")
             pos = end + 1
             continue
@@ -510,7 +541,6 @@ def _line_end(text: str, pos: int) -> int:
 
 
 _COMMENT_OPEN = re.compile(r" {0,3}<!--")
-_COMMENT_CLOSE = re.compile(r"-->[ \t]*(?=\n|$)")
 _COMMENT_CLOSER = re.compile("-->")
 _BLANK_LINE_AFTER = re.compile(r"\n[ \t]*(?:\n|$)")
 
@@ -532,24 +562,28 @@ class _NextMatch:
         return self.found
 
 
-def _comment_end(line: str, pos: int, block_start: bool, closers: _NextMatch, blank_lines: _NextMatch) -> int | None:
-    """Where an HTML comment that opens a block at the line ``line`` (starting at ``pos``) ends,
-    with the line of its ``-->``, when nothing follows that on its line: its lines are no Markdown
-    to kramdown (a link definition in there defines nothing) nor to CommonMark. -1 for one under
-    a paragraph's line that closes past the paragraph's end (kramdown reads a comment there only
-    within the paragraph; CommonMark's HTML block would take the lines to its close), and for one
-    never closed. Else None. ``closers`` finds each ``-->``, ``blank_lines`` each blank line."""
+def _comment_end(
+    line: str, pos: int, block_start: bool, closers: _NextMatch, blank_lines: _NextMatch
+) -> tuple[str, int] | None:
+    """How kramdown reads an HTML comment opening the line ``line`` (starting at ``pos``), and
+    where its ``-->`` ends: ("block", end) for one that opens a block (its lines are no Markdown
+    to kramdown, a link definition in there defines nothing, nor to CommonMark; what follows its
+    close on that line is read as a block of its own); ("span", end) for one under a paragraph's
+    line that closes within the paragraph (kramdown's paragraph goes on over it: no block ends it);
+    ("text", 0) for one under a paragraph's line that closes past the paragraph's end (kramdown
+    reads a comment there only within the paragraph; CommonMark's HTML block would take the lines
+    to its close), and for one never closed. None when the line opens no comment. ``closers``
+    finds each ``-->``, ``blank_lines`` each blank line."""
     opened = _COMMENT_OPEN.match(line)
     if opened is None:
         return None
     close_at = closers.at(pos + opened.end())
     if close_at < 0:
-        return -1  # never closed: text to kramdown too
+        return "text", 0  # never closed: text to kramdown too
     if not block_start:
         end_of_paragraph = blank_lines.at(pos)
-        return None if end_of_paragraph < 0 or close_at < end_of_paragraph else -1
-    close = _COMMENT_CLOSE.match(closers.text, close_at)  # the first "-->", with nothing after it on its line
-    return None if close is None else close.end()
+        return ("span", close_at + 3) if end_of_paragraph < 0 or close_at < end_of_paragraph else ("text", 0)
+    return "block", close_at + 3
 
 
 def _next_candidate(text: str, pos: int) -> int:
@@ -594,8 +628,8 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
     if (blank_before or code_may_open) and indent >= 4:
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else _item_column(out, prose)
-        if column is not None and indent < column and blank_before and _item_column(out, prose, margin=True):
-            column = 0  # less indented than a top item's text after a blank line: its list ended (kramdown)
+        if column is not None and indent < column and blank_before:
+            column = _holding_column(out, prose, indent)  # that item ended (kramdown): which holds the line?
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
             if lazy is not None and not _in_footnote(out, prose):
@@ -943,7 +977,8 @@ _MATH_IAL = re.compile(r"[ \t]*\{:(?![:/])[^}\n]{1,200}\}[ \t]*")
 
 def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
     """``$$`` opening a block, to the next ``$$`` that ends its line (or that a block attribute
-    list follows) and a block."""
+    list follows) and a block boundary (kramdown's: a blank line, the end, a block attribute
+    list's line or an end-of-block ``^`` line)."""
     head = first[: first.index("$$")]
     size = len(text)
     at, start = pos, len(head) + 2
@@ -953,8 +988,9 @@ def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | 
         found = line.find("$$", start)
         if found >= 0:
             after = line[found + 2 :]
+            below = text[end + 1 : _line_end(text, end + 1)] if end < size else ""
             if (after.strip() and _MATH_IAL.fullmatch(after) is None) or (
-                end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1))
+                below.strip() and _MATH_IAL.fullmatch(below) is None and below.strip() != "^"
             ):
                 return None  # math inside a paragraph: inline, read with the spans
             return "math", end, head, after
@@ -1058,21 +1094,43 @@ def _in_footnote(out: list[str], prose: list[str]) -> bool:
     return False
 
 
-def _item_column(out: list[str], prose: list[str], *, margin: bool = False) -> int | None:
-    """The content column of the list item the lines here belong to, or None (as _in_list).
-    ``margin``: 1 when that item's marker is at the margin (up to three spaces in), else 0."""
+def _item_column(out: list[str], prose: list[str]) -> int | None:
+    """The content column of the list item the lines here belong to, or None (as _in_list)."""
     for above in (prose, out):
         for entry, start, end in _lines_back(above):
             if _blank_at(entry, start, end):
                 continue
             item = _ITEM_CONTENT.match(entry, start, end)
             if item is not None:
-                if margin:
-                    return int(_LIST_ITEM.match(entry, start, end) is not None)
                 return len(item.group(0).expandtabs(4))
             if _at_margin(entry, start, end):
                 return None
     return None
+
+
+def _holding_column(out: list[str], prose: list[str], indent: int) -> int:
+    """After a blank line, a line indented ``indent`` columns, left of the text of the list item
+    above it, is outside that item (kramdown): the content column of the item that holds it, an
+    item further up whose marker is indented less and whose text starts at ``indent`` or left of
+    it (a nested list's line goes on its parent item), or 0 when none does (its list ended)."""
+    below = -1  # the marker indentation of the nearest item the line is outside of (-1: none yet)
+    for above in (prose, out):
+        for entry, start, end in _lines_back(above):
+            if _blank_at(entry, start, end):
+                continue
+            item = _ITEM_CONTENT.match(entry, start, end)
+            if item is not None:
+                marker = _columns(entry[start:end])
+                if below < 0 or marker < below:
+                    content = len(item.group(0).expandtabs(4))
+                    if content <= indent:
+                        return content
+                    if marker == 0:
+                        return 0
+                    below = marker
+            elif _at_margin(entry, start, end):
+                return 0
+    return 0
 
 
 class _HtmlBlocks:
