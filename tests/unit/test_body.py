@@ -59,6 +59,22 @@ def test_links_without_a_source_line_before_them_stay_in_the_text() -> None:
     assert got.text == "The article.\nDiscuss on Hacker News\nHome"
 
 
+def test_a_link_written_with_its_url_as_text_is_no_source_line() -> None:
+    # A blog post that ends with a link to its source, written as a Markdown link, and one more link:
+    # the producer's source line is an autolink, <http://...>, so these are the article's own
+    body = "The article.\n\n[http://a.example.com/x](http://a.example.com/x)\n\n[The sheet](http://b.example.com/y)\n"
+    got = parse_post(post("title: t", body), "posts/2024-01-02-a.md")
+    assert got.source.url is None and got.links == []
+    assert got.text == "The article.\nhttp://a.example.com/x\nThe sheet"
+    # written as an autolink, the same ending is the producer's source line and back link
+    body = "The article.\n\n<http://a.example.com/x>\n\n[The sheet](http://b.example.com/y)\n"
+    got = parse_post(post("title: t", body), "posts/2024-01-02-a.md")
+    assert got.source.url == "http://a.example.com/x" and [link.href for link in got.links] == [
+        "http://b.example.com/y"
+    ]
+    assert got.text == "The article."
+
+
 def test_back_links_on_two_lines_with_relative_targets() -> None:
     got = parse_post(
         post("title: t", "正文。\n\n<http://e.example.org/1>\n\n[返回新闻](../emnews/)\n[返回首页](./)\n"), "posts/a.md"

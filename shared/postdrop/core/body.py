@@ -143,9 +143,13 @@ def in_body(html: str) -> str:
     return "<body>" + html
 
 
-def read_body(html: str, warnings: list[str]) -> Body:
+def read_body(html: str, warnings: list[str], source: str | None = None) -> Body:
     """Split rendered body HTML into the parts of a post.
 
+    ``source`` is the Markdown the HTML was rendered from, when it was: the producer writes its
+    source line as an autolink, ``<https://...>``, and a paragraph that is a link written
+    ``[https://...](https://...)`` renders the same, so only a URL written in ``<>`` there is
+    one (a Jekyll post that ends with such a link and a few more keeps them as text).
     Elements are found by tag name (lexbor's getElementsByTagName), not by CSS selector:
     a selector is compiled on every query, which costs more than the search.
     """
@@ -162,7 +166,7 @@ def read_body(html: str, warnings: list[str]) -> Body:
     if nodes and nodes[0].tag == "blockquote" and _is_digest(nodes[0], nodes[1:]):
         out.summary = "\n".join(p for p in _paragraphs_of(nodes[0].html or "") if p) or None
         nodes = nodes[1:]
-    nodes = _take_trailer(nodes, out, warnings)
+    nodes = _take_trailer(nodes, out, warnings, source)
     if _SOURCE_WORD in html or "&#" in html:  # no source name without it (or a character reference)
         nodes = _take_source_name(nodes, out)
     out.html = "".join(n.html or "" for n in nodes)
@@ -230,27 +234,28 @@ def _link_only(node: LexborNode) -> list[LexborNode] | None:
     return links or None
 
 
-def _source_line(node: LexborNode, links: list[LexborNode] | None) -> str | None:
-    """The URL of the producer's source line (``<https://...>`` alone, an autolink), "" for its
-    ``<>`` (no source), None when ``node`` (whose ``_link_only`` is ``links``) is not one."""
+def _source_line(node: LexborNode, links: list[LexborNode] | None, source: str | None) -> str | None:
+    """The URL of the producer's source line (``<https://...>`` alone, an autolink: written so in
+    ``source`` when it is given), "" for its ``<>`` (no source), None when ``node`` (whose
+    ``_link_only`` is ``links``) is not one."""
     if node.tag != "p":
         return None
     if links is None:
         return "" if node.text(deep=True).strip() == "<>" else None
     href = (links[0].attributes.get("href") or "").strip()
     if len(links) == 1 and href == _text(links[0]) and href.lower().startswith(("http://", "https://")):
-        return href
+        return href if source is None or f"<{href}>" in source else None
     return None
 
 
-def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str]) -> list[LexborNode]:
+def _take_trailer(nodes: list[LexborNode], out: Body, warnings: list[str], source: str | None) -> list[LexborNode]:
     """The producer's trailer: its source URL line, then paragraphs of back links, at the end.
     Paragraphs of links that no source line opens are the article's own."""
     back: list[list[LexborNode]] = []  # the back links, last paragraph first
     start = len(nodes)
     while start > 0:
         links = _link_only(nodes[start - 1])
-        url = _source_line(nodes[start - 1], links)
+        url = _source_line(nodes[start - 1], links, source)
         if url is not None:
             break
         if links is None:

@@ -86,7 +86,7 @@ def parse_post(
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
     check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
-    body = read_body(html, warnings)
+    body = read_body(html, warnings, None if is_html else source)  # the Markdown: where a source line is an autolink
     paragraphs = [p for _heading, paras in body.sections for p in paras]
     lines = [line for heading, paras in body.sections for line in ([heading] if heading else []) + paras]
     plain = "\n".join(lines)
