@@ -94,6 +94,14 @@ def test_documents_and_files_without_an_extension_stay_rejections() -> None:
         assert site_file(key) is None and key_problem(key) is not None
 
 
+def test_a_dated_file_in_posts_is_a_post_to_jekyll_whatever_its_extension() -> None:
+    # so one postdrop does not read is rejected with why, not ignored as a site's file
+    for key in ("posts/_posts/2014-11-24-notes.Rmd", "posts/blog/_drafts/2013-12-20-notes.text"):
+        assert site_file(key) is None and key_problem(key) is not None
+    assert site_file("posts/_posts/2014-11-24-chart.png") is not None  # an image beside its post is the site's
+    assert site_file("posts/assets/2014-11-24-run.Rmd") is not None  # outside _posts/, a dated name is no post
+
+
 def test_jekylls_markdown_extensions_are_post_file_types() -> None:
     for key in ("posts/_posts/2026-01-05-a.mkd", "posts/_posts/2026-01-05-a.MKDN", "posts/_posts/2026-01-05-a.mkdown"):
         assert site_file(key) is None and key_problem(key) is None

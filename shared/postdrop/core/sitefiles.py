@@ -25,6 +25,17 @@ __all__ = ["site_file"]
 
 _POST_FOLDERS = frozenset({"_posts", "_drafts"})
 _EXCLUDED = frozenset({"node_modules", "vendor", "gemfiles", "Gemfile", "Gemfile.lock"})  # Jekyll's default exclude
+# What a site keeps even among its posts (an image beside a post in _posts/), copied as it is
+_STATIC_TYPES = frozenset({
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "heic", "apng",  # images
+    "woff", "woff2", "ttf", "otf", "eot",  # fonts
+    "css", "scss", "sass", "less", "js", "mjs", "cjs", "map", "ts", "coffee", "wasm",  # styles and scripts
+    "json", "yml", "yaml", "toml", "xml", "csv", "tsv", "rss", "atom", "webmanifest", "lock",  # data, feeds
+    "mp4", "webm", "mov", "m4v", "mp3", "m4a", "ogg", "oga", "wav", "flac",  # media
+    "pdf", "zip", "gz", "tgz", "tar", "7z",  # documents and archives
+})  # fmt: skip
+# Jekyll's post name (DATE_FILENAME_MATCHER): in _posts/ or _drafts/, a post whatever its extension
+_DATED = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-")
 _STATIC_NAMES = frozenset(
     {"CNAME", "Rakefile", "robots.txt", "humans.txt", "ads.txt", "Thumbs.db", "ehthumbs.db", "desktop.ini"}
 )  # the last three: what Windows leaves in folders
@@ -69,7 +80,12 @@ def site_file(key: str) -> str | None:
     if _REPOSITORY_FILE.fullmatch(name):
         return f"{name} is a file of the blog's repository, not a post"
     stem, dot, extension = name.rpartition(".")
-    if stem and extension and extension.lower() not in _POST_TYPES and extension.lower() not in _DOCUMENT_TYPES:
+    kind = extension.lower()
+    if stem and kind in _STATIC_TYPES:
+        return f"a static file of the site (.{extension}), which Jekyll copies as it is"
+    # a dated file in _posts/ (2014-11-24-notes.Rmd) is a post to Jekyll: key_problem says why it is not read
+    post_named = _DATED.match(name) is not None and any(folder in _POST_FOLDERS for folder in folders)
+    if stem and kind and kind not in _POST_TYPES and kind not in _DOCUMENT_TYPES and not post_named:
         return f"a static file of the site (.{extension}), which Jekyll copies as it is"
     if dot and stem in _PAGES:
         return f"{name} is a page of the site, not a post"
