@@ -7,7 +7,7 @@ import re
 
 from postdrop.exceptions import PostRejected
 
-__all__ = ["POSTS_PREFIX", "POST_SUFFIXES", "filename_of", "key_problem", "post_id_of", "slug_of"]
+__all__ = ["POSTS_PREFIX", "POST_SUFFIXES", "filename_of", "is_dated", "key_problem", "post_id_of", "slug_of"]
 
 POSTS_PREFIX = "posts/"
 # Jekyll's DATE_FILENAME_MATCHER: one-digit months and days too, and years of two or three digits
@@ -33,6 +33,11 @@ def post_id_of(key: str) -> str:
     head = head.rstrip("/")
     stem = _stem(name)
     return f"{head}/{stem}" if head else stem
+
+
+def is_dated(name: str) -> bool:
+    """Whether a file name is Jekyll's post name, ``YYYY-MM-DD-slug.ext`` (its extension any)."""
+    return _JEKYLL_NAME.fullmatch(_stem(name)) is not None
 
 
 def slug_of(key: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from postdrop.core.keys import POST_SUFFIXES, POSTS_PREFIX
+from postdrop.core.keys import POST_SUFFIXES, POSTS_PREFIX, is_dated
 
 __all__ = ["site_file"]
 
@@ -34,8 +34,6 @@ _STATIC_TYPES = frozenset({
     "mp4", "webm", "mov", "m4v", "mp3", "m4a", "ogg", "oga", "wav", "flac",  # media
     "pdf", "zip", "gz", "tgz", "tar", "7z",  # documents and archives
 })  # fmt: skip
-# Jekyll's post name (DATE_FILENAME_MATCHER): in _posts/ or _drafts/, a post whatever its extension
-_DATED = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-")
 _STATIC_NAMES = frozenset(
     {"CNAME", "Rakefile", "robots.txt", "humans.txt", "ads.txt", "Thumbs.db", "ehthumbs.db", "desktop.ini"}
 )  # the last three: what Windows leaves in folders
@@ -81,11 +79,10 @@ def site_file(key: str) -> str | None:
         return f"{name} is a file of the blog's repository, not a post"
     stem, dot, extension = name.rpartition(".")
     kind = extension.lower()
-    if stem and kind in _STATIC_TYPES:
-        return f"a static file of the site (.{extension}), which Jekyll copies as it is"
-    # a dated file in _posts/ (2014-11-24-notes.Rmd) is a post to Jekyll: key_problem says why it is not read
-    post_named = _DATED.match(name) is not None and any(folder in _POST_FOLDERS for folder in folders)
-    if stem and kind and kind not in _POST_TYPES and kind not in _DOCUMENT_TYPES and not post_named:
+    # any type that is neither a post's nor a document's; but a dated file in _posts/ is a post to
+    # Jekyll whatever its extension (2014-11-24-notes.Rmd): key_problem says why it is not read
+    other = kind not in _POST_TYPES and kind not in _DOCUMENT_TYPES
+    if stem and kind and (kind in _STATIC_TYPES or (other and not (is_dated(name) and _POST_FOLDERS & set(folders)))):
         return f"a static file of the site (.{extension}), which Jekyll copies as it is"
     if dot and stem in _PAGES:
         return f"{name} is a page of the site, not a post"
