@@ -111,3 +111,30 @@ def test_dates_read_as_rubys_time_parse_reads_them(date: str, site_zone: str, ex
     got = parse_post(post(f'title: t\ndate: "{date}"'), "posts/2020-01-01-x.md", default_zone=site_zone)
     assert got.published_at == expected
     assert not got.warnings
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2019-05-06 07:08:09 +8", "2019-05-06T07:08:09+08:00"),
+        ("2019-05-06 07:08:09 -7", "2019-05-06T07:08:09-07:00"),
+        ("2019-05-06 07:08:09+8", "2019-05-06T07:08:09+08:00"),
+        ("2019-05-06 07:08:09 +5:30", "2019-05-06T07:08:09+05:30"),
+        ("2019-05-06 7:08:09 +09", "2019-05-06T07:08:09+09:00"),
+        # quoted, the same text is Time.parse's: "+8" is no zone it knows, so the site's
+        ('"2019-05-06 07:08:09 +8"', "2019-05-06T07:08:09+00:00"),
+        # without seconds it is no YAML timestamp: Time.parse's reading again
+        ("2019-05-06 07:08 +8", "2019-05-06T07:08:00+00:00"),
+    ],
+)
+def test_a_plain_yaml_timestamp_keeps_its_offset_of_hours(date: str, expected: str) -> None:
+    # Jekyll's YAML loader reads an unquoted date with seconds as a timestamp, whose offset may be
+    # hours alone; a quoted one goes to Time.parse, which does not read "+8"
+    got = parse_post(post(f"title: t\ndate: {date}"), "posts/2019-05-06-x.md", default_zone="UTC")
+    assert got.published_at == expected
+
+
+def test_a_plain_yaml_timestamp_with_an_offset_of_hours_in_a_block_yaml_reads() -> None:
+    # the same date in a block the fast reader leaves to YAML (a list of tags)
+    got = parse_post(post("title: t\ndate: 2019-05-06 07:08:09 +8\ntags:\n  - a"), "posts/x.md", default_zone="UTC")
+    assert got.published_at == "2019-05-06T07:08:09+08:00"

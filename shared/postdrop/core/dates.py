@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
-__all__ = ["DEFAULT_ZONE", "date_from_filename", "parse_date", "zone"]
+__all__ = ["DEFAULT_ZONE", "YamlTime", "date_from_filename", "parse_date", "yaml_time", "zone"]
 
 # The zone of dates written without an offset, unless configured (POSTDROP_TIMEZONE, the
 # template's DefaultTimezone): the first producer's. The Python code reads it from here.
@@ -30,6 +30,49 @@ _NAMED_ZONES = {
 _NUMERIC_ZONE = re.compile(r"([+-])(\d\d)(:?)(\d\d)(?:\3(\d\d))?|([+-]\d\d)")
 # Jekyll's DATE_FILENAME_MATCHER: 2016-8-20-title.md too, and a year of two or three digits
 _FILENAME_DATE = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-")
+
+
+# YAML's timestamp as Jekyll's loader (Psych, or SafeYAML before it) reads a plain scalar: a
+# date, a time with seconds, perhaps a fraction, perhaps Z or an offset of hours (``+8``,
+# ``-07``, ``+8:30``, ``+0800``); the whole scalar, nothing after it. Three digits (``+800``)
+# are left out: SafeYAML reads eight hours, Psych 80, which it refuses (the text goes to
+# Time.parse, as a quoted date does).
+_YAML_TIME = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?\s*(?P<tz>Z|[-+](?:\d{1,2}(?::\d\d)?|\d{4}))?"
+)
+
+
+class YamlTime(str):
+    """A front-matter value written as a plain (unquoted) YAML timestamp with a time of day:
+    ``2015-03-01 12:00:00 +8``. Its text is what was written. Jekyll's YAML loader reads its
+    offset as hours (``+8``, ``-7``, ``+8:30``), which ``Time.parse`` reads in a quoted date as
+    no zone at all."""
+
+    __slots__ = ()
+
+
+def yaml_time(text: str) -> str:
+    """``text``, a plain YAML scalar, as a YamlTime when YAML reads it as a timestamp with a time."""
+    return YamlTime(text) if text[:1].isdigit() and _YAML_TIME.fullmatch(text) else text
+
+
+def _yaml_instant(text: str) -> datetime | None:
+    """A YamlTime at the offset it writes (``+8``: eight hours), as Jekyll's YAML loader reads
+    it; None when it writes none, or ``Z`` (which ``parse_date`` reads alike)."""
+    match = _YAML_TIME.fullmatch(text.strip())
+    if match is None or not match["tz"] or match["tz"] == "Z":
+        return None
+    wall = parse_date(text.strip()[: match.start("tz")], "UTC")
+    sign, written = match["tz"][0], match["tz"][1:]
+    if ":" in written or len(written) <= 2:
+        hours, _, minutes = written.partition(":")
+    else:  # +0800
+        hours, minutes = written[:2], written[2:]
+    offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    try:
+        return wall and wall.replace(tzinfo=timezone(-offset if sign == "-" else offset))
+    except ValueError:  # an offset of a day or more
+        return None
 
 
 @cache
@@ -81,7 +124,12 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
     one whose zone Ruby does not know (``_offset``). A zone counts only right after a time: a
     date alone (``2023-04-14 +0800``) is midnight in the default zone; text after what is read
     (``17:44:08 CDT -0500``: ``-0500``) is ignored.
+
+    A YamlTime (a plain YAML timestamp) with an offset is at that offset, read as Jekyll's YAML
+    loader reads it (``+8`` is eight hours).
     """
+    if isinstance(value, YamlTime) and (instant := _yaml_instant(value)) is not None:
+        return instant
     match = _DATE.match(value.strip())
     if match is None:
         return None

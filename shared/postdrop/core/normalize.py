@@ -223,7 +223,7 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
     (the front matter's ``date`` only overrides it), and most blogs' posts write none."""
     raw = meta.get("date")
     if raw is not None and str(raw).strip():
-        parsed = parse_date(str(raw), zone)
+        parsed = parse_date(raw if isinstance(raw, str) else str(raw), zone)  # a YamlTime stays one
         if parsed is not None:
             return parsed.isoformat()
         problem = f"date {str(raw).strip()!r} holds no usable date"
