@@ -239,7 +239,9 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
 
 
 def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: list[str]) -> list[str]:
-    """Jekyll's rule: a string is split on white space; a list is kept; the singular key adds one."""
+    """Jekyll's rule: a string is split on white space; a list is kept, but for its nulls; the
+    singular key adds one. Categories are each kept once; tags as listed, a tag listed twice
+    twice (Jekyll's populate_tags keeps them all), and an empty one too (``tags: ['']``)."""
     values: list[str] = []
     for name in (plural, singular):
         raw = meta.get(name)
@@ -254,8 +256,10 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
             if isinstance(raw, dict):
                 warnings.append(f"{name}: a mapping is not a list; kept its text")
         for item in items:
-            text = " ".join(str(item).split()) if item is not None else ""
-            if text and text not in values:
+            if item is None:
+                continue
+            text = ("true" if item else "false") if isinstance(item, bool) else " ".join(str(item).split())
+            if plural == "tags" or text not in values:
                 values.append(text)
     return values
 
