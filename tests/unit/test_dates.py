@@ -138,3 +138,20 @@ def test_a_plain_yaml_timestamp_with_an_offset_of_hours_in_a_block_yaml_reads() 
     # the same date in a block the fast reader leaves to YAML (a list of tags)
     got = parse_post(post("title: t\ndate: 2019-05-06 07:08:09 +8\ntags:\n  - a"), "posts/x.md", default_zone="UTC")
     assert got.published_at == "2019-05-06T07:08:09+08:00"
+
+
+@pytest.mark.parametrize(
+    ("key", "date", "expected"),
+    [
+        # Ruby's Time.local carries a day past the month's end into the next month
+        ("posts/2018-06-31-x.md", None, "2018-07-01T00:00:00+00:00"),
+        ("posts/2018-02-30-x.md", None, "2018-03-02T00:00:00+00:00"),
+        ("posts/2018-01-01-x.md", '"2019-04-31 08:15"', "2019-05-01T08:15:00+00:00"),
+        ("posts/2018-01-01-x.md", "2019-02-29", "2019-03-01T00:00:00+00:00"),
+    ],
+)
+def test_a_day_past_the_months_end_is_carried_into_the_next_month(key: str, date: str | None, expected: str) -> None:
+    front = "title: t" if date is None else f"title: t\ndate: {date}"
+    got = parse_post(post(front), key, default_zone="UTC")
+    assert got.published_at == expected
+    assert not got.warnings

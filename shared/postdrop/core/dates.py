@@ -137,18 +137,17 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
     hour = int(g["h"] or 0)
     if g["ap"]:  # Ruby: 12 am is 0, 1 pm is 13 (and 13 pm stays 13)
         hour = hour % 12 + (12 if g["ap"][0] in "Pp" else 0)
+    year, month, day = int(g["y"]), int(g["mo"]), int(g["d"])
+    clock = (hour, int(g["mi"] or 0), int(g["s"] or 0), int((g["f"] or "0").ljust(6, "0")))
     try:
-        naive = datetime(
-            int(g["y"]),
-            int(g["mo"]),
-            int(g["d"]),
-            hour,
-            int(g["mi"] or 0),
-            int(g["s"] or 0),
-            int((g["f"] or "0").ljust(6, "0")),
-        )
+        naive = datetime(year, month, day, *clock)
     except ValueError:
-        return None
+        if not 1 <= day <= 31 or not 1 <= month <= 12:
+            return None
+        try:  # Ruby's Time.local carries a day past the month's end over: 2015-09-31 is October 1st
+            naive = datetime(year, month, 1, *clock) + timedelta(days=day - 1)
+        except (ValueError, OverflowError):
+            return None
     written = _offset(g["tz"], naive.year, default_zone) if g["tz"] else None
     aware = naive.replace(tzinfo=written or zone(default_zone))
     if written is not None and (aware.utcoffset() or timedelta()) % timedelta(minutes=1):
