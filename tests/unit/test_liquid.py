@@ -135,7 +135,8 @@ def test_jekyll_filters_on_page_data() -> None:
 
 def test_a_date_shows_as_jekylls_ruby_time_shows_it() -> None:
     got = parse("Posted {{ page.date }}, {{ page.date | date_to_xmlschema }}.")
-    assert got.text == "Posted 2021-03-04 05:06:07 +0000, 2021-03-04T05:06:07+00:00."
+    # its localtime: the site's zone (here the producer's, +0800), whatever offset was written
+    assert got.text == "Posted 2021-03-04 13:06:07 +0800, 2021-03-04T13:06:07+08:00."
 
 
 def test_a_runaway_loop_is_rejected_within_liquids_limits() -> None:
@@ -191,3 +192,39 @@ def test_the_files_own_limits_reached_inside_liquid_reject_it() -> None:
     loops = "{% for i in (1..99999) %}{% for j in (1..1) %}{{ i | plus: j | times: 3 }}{% endfor %}{% endfor %}"
     with pytest.raises(ReadTooLong), cpu_limit(0.05):
         parse(loops * 20)
+
+
+def _page(front: str, body: str, *, key: str = "posts/2021-03-04-liquid-sample.md", zone: str = "UTC") -> str:
+    return parse_post(f"---\n{front}\n---\n{body}".encode(), key, default_zone=zone).html
+
+
+def test_page_id_is_jekylls_the_folder_of_the_url_then_the_slug() -> None:
+    assert _page("title: t", "[{{ page.id }}]") == "<p>[/2021/03/04/liquid-sample]</p>"
+    # the front matter's slug is the page's slug (and its id's end); its id is not Jekyll's id
+    assert _page("title: t\nslug: own\nid: 7", "[{{ page.id }}] [{{ page.slug }}]") == "<p>[/2021/03/04/own] [own]</p>"
+    assert _page("title: t\npermalink: /p/:title/", "[{{ page.id }}]") == "<p>[/p/liquid-sample]</p>"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # a plain YAML timestamp is a Time in Jekyll: Ruby's Time#to_s, at the offset written
+        ("2020-07-08T09:10:11+02:00", "2020-07-08 09:10:11 +0200"),
+        ("2020-07-08 09:10:11.5 -3", "2020-07-08 09:10:11 -0300"),
+        ("2020-07-08T09:10:11Z", "2020-07-08 09:10:11 UTC"),
+        # without an offset YAML reads it as UTC; Jekyll shows it in the site's zone
+        ("2020-07-08 09:10:11", "2020-07-08 18:10:11 +0900"),
+        # quoted, or a day alone, it is text
+        ("'2020-07-08T09:10:11+02:00'", "2020-07-08T09:10:11+02:00"),
+        ("2020-07-08", "2020-07-08"),
+    ],
+)
+def test_a_yaml_time_in_the_front_matter_shows_as_rubys_time(value: str, shown: str) -> None:
+    got = _page(f"title: t\nedited: {value}", "[{{ page.edited }}]", zone="Asia/Tokyo")
+    assert got == f"<p>[{shown}]</p>"
+
+
+def test_page_date_shows_in_the_sites_zone() -> None:
+    # Jekyll's date is its localtime: in the site's zone, whatever offset it was written with
+    got = _page("title: t\ndate: 2020-07-08 09:10:11 +0000", "[{{ page.date }}]", zone="Asia/Tokyo")
+    assert got == "<p>[2020-07-08 18:10:11 +0900]</p>"

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
-__all__ = ["DEFAULT_ZONE", "YamlTime", "date_from_filename", "parse_date", "yaml_time", "zone"]
+__all__ = ["DEFAULT_ZONE", "YamlTime", "date_from_filename", "parse_date", "written_offset", "yaml_time", "zone"]
 
 # The zone of dates written without an offset, unless configured (POSTDROP_TIMEZONE, the
 # template's DefaultTimezone): the first producer's. The Python code reads it from here.
@@ -54,6 +54,12 @@ class YamlTime(str):
 def yaml_time(text: str) -> str:
     """``text``, a plain YAML scalar, as a YamlTime when YAML reads it as a timestamp with a time."""
     return YamlTime(text) if text[:1].isdigit() and _YAML_TIME.fullmatch(text) else text
+
+
+def written_offset(value: YamlTime) -> str | None:
+    """The zone a YamlTime writes (``Z``, ``+8``, ``-07:00``); None when it writes none."""
+    match = _YAML_TIME.fullmatch(value.strip())
+    return match["tz"] if match is not None else None
 
 
 def _yaml_instant(text: str) -> datetime | None:

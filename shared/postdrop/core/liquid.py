@@ -29,16 +29,17 @@ from __future__ import annotations
 import contextvars
 import html
 import json
+import posixpath
 import re
 import sys
 import urllib.parse
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
-from postdrop.core.dates import date_from_filename
+from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
 from postdrop.core.site import Site
 from postdrop.exceptions import PostRejected
 
@@ -248,15 +249,48 @@ class _RubyTime(datetime):
         return self.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
+class _RubyUtcTime(_RubyTime):
+    """A time YAML wrote in UTC (``...Z``): Ruby's Time#to_s names the zone, ``... 03:04:05 UTC``."""
+
+    def __str__(self) -> str:
+        return self.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _shown_time(value: YamlTime, local: tzinfo) -> Any:
+    """A plain YAML timestamp as Jekyll's page shows it: the Time its YAML loader made, at the
+    offset written (``Z``: in UTC), and one without an offset, which it reads as UTC, in the
+    site's zone."""
+    offset = written_offset(value)
+    instant = parse_date(value if offset else YamlTime(f"{value.strip()} Z"), "UTC")
+    if instant is None:
+        return value
+    if offset == "Z":
+        return _RubyUtcTime.of(instant)
+    return _RubyTime.of(instant if offset else instant.astimezone(local))
+
+
+def _page_id(url: str, slug: Any) -> str:
+    """Jekyll's Document#id: the folder of the post's URL, then its slug (``/2015/03/01/a``)."""
+    folder = posixpath.dirname(url.rstrip("/")) or "/"
+    return posixpath.join(folder, str(slug))
+
+
 def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     """``page.*``: the front matter, Jekyll's fields, and (as Jekyll gives a post rendering
     itself) ``content``, the body as written."""
     data = dict(page)
     data.setdefault("content", body)
-    if isinstance(data.get("date"), datetime):
-        data["date"] = _RubyTime.of(data["date"])
+    date = data.get("date")
+    local = date.tzinfo if isinstance(date, datetime) and date.tzinfo is not None else UTC
+    for name, value in page.items():
+        if isinstance(value, YamlTime):
+            data[name] = _shown_time(value, local)
+    if isinstance(date, datetime):
+        data["date"] = _RubyTime.of(date)
     if "url" not in page:  # Jekyll's post.url, without the baseurl (parse_post gives it from the permalink)
         data["url"] = post_url_of(str(data.get("path", ""))) or ""
+    if data["url"] and data.get("slug") is not None:  # Jekyll's own id, whatever the front matter says
+        data["id"] = _page_id(str(data["url"]), data["slug"])
     return data
 
 

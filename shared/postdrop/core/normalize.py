@@ -80,8 +80,10 @@ def parse_post(
     date = datetime.fromisoformat(published_at) if published_at else None
     in_zone = date.astimezone(zone(default_zone)) if date is not None else None
     url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
-    page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags, "date": date,
-            "url": url or ""}  # fmt: skip
+    # page.*: Jekyll's fields over the front matter, but for its slug (data["slug"] ||= the file's)
+    own_slug = meta.get("slug")
+    page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": f"_posts/{filename}",
+            "categories": categories, "tags": tags, "date": in_zone, "url": url or ""}  # fmt: skip
     source = _liquid(front.body, page, site, warnings)
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
