@@ -155,3 +155,34 @@ def test_a_day_past_the_months_end_is_carried_into_the_next_month(key: str, date
     got = parse_post(post(front), key, default_zone="UTC")
     assert got.published_at == expected
     assert not got.warnings
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        # the other forms Ruby's Time.parse reads (each checked against Ruby 3.1's)
+        ("2017/8/9", "2017-08-09T00:00:00+02:00"),
+        ("2017/08/09 14:15", "2017-08-09T14:15:00+02:00"),
+        ("9 August 2017", "2017-08-09T00:00:00+02:00"),
+        ("Aug 9th, 2017 2:15 PM", "2017-08-09T14:15:00+02:00"),
+        ("Wed, 09 Aug 2017 14:15:16 +0900", "2017-08-09T14:15:16+09:00"),
+        ("Wednesday, August 9, 2017 at 2:15 pm", "2017-08-09T14:15:00+02:00"),
+        ("9-Aug-2017", "2017-08-09T00:00:00+02:00"),
+        ("2017 Aug 9", "2017-08-09T00:00:00+02:00"),
+        ("Aug 2017", "2017-08-01T00:00:00+02:00"),
+        ("09.08.2017", "2017-08-09T00:00:00+02:00"),  # the last number the year: day, month
+        ("9/8/2017", "2017-08-09T00:00:00+02:00"),
+        ("8/9/17", "2008-09-17T00:00:00+02:00"),  # all short: year, month, day
+        ("20170809", "2017-08-09T00:00:00+02:00"),
+        ("14:15 2017-08-09", "2017-08-09T14:15:00+02:00"),
+        ("2017-08-09 at 14:15", "2017-08-09T14:15:00+02:00"),
+        ("2017/08/09 10h20", "2017-08-09T10:20:00+02:00"),
+        ("2017/08/09 14:15 EST", "2017-08-09T14:15:00-05:00"),
+        ("9 Aug 17", "2017-08-09T00:00:00+02:00"),
+        ("12/31/2017", None),  # day 12, month 31: Ruby has no date either
+    ],
+)
+def test_the_other_forms_rubys_time_parse_reads(date: str, expected: str | None) -> None:
+    got = parse_post(post(f'title: t\ndate: "{date}"'), "posts/2020-01-01-x.md", default_zone="Europe/Berlin")
+    assert got.published_at == (expected or "2020-01-01T00:00:00+01:00")
+    assert bool(got.warnings) == (expected is None)
