@@ -148,6 +148,8 @@ def test_a_plain_yaml_timestamp_with_an_offset_of_hours_in_a_block_yaml_reads() 
         ("posts/2018-02-30-x.md", None, "2018-03-02T00:00:00+00:00"),
         ("posts/2018-01-01-x.md", '"2019-04-31 08:15"', "2019-05-01T08:15:00+00:00"),
         ("posts/2018-01-01-x.md", "2019-02-29", "2019-03-01T00:00:00+00:00"),
+        ("posts/2018-01-01-x.md", '"2019-06-30 24:00"', "2019-07-01T00:00:00+00:00"),  # 24:00: next midnight
+        ("posts/2018-01-01-x.md", '"2019-12-31 24:00:00"', "2020-01-01T00:00:00+00:00"),
     ],
 )
 def test_a_day_past_the_months_end_is_carried_into_the_next_month(key: str, date: str | None, expected: str) -> None:

@@ -234,6 +234,9 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
         hour = hour % 12 + (12 if g["ap"][0] in "Pp" else 0)
     year, month, day = int(g["y"]), int(g["mo"]), int(g["d"])
     clock = (hour, int(g["mi"] or 0), int(g["s"] or 0), int((g["f"] or "0").ljust(6, "0")))
+    midnight_after = clock == (24, 0, 0, 0)  # Ruby's Time.local: 24:00 is the next day's midnight
+    if midnight_after:
+        clock = (0, 0, 0, 0)
     try:
         naive = datetime(year, month, day, *clock)
     except ValueError:
@@ -242,6 +245,11 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
         try:  # Ruby's Time.local carries a day past the month's end over: 2015-09-31 is October 1st
             naive = datetime(year, month, 1, *clock) + timedelta(days=day - 1)
         except (ValueError, OverflowError):
+            return None
+    if midnight_after:
+        try:
+            naive += timedelta(days=1)
+        except OverflowError:
             return None
     written = _offset(g["tz"], naive.year, default_zone) if g["tz"] else None
     aware = naive.replace(tzinfo=written or zone(default_zone))
