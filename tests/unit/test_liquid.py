@@ -228,3 +228,33 @@ def test_page_date_shows_in_the_sites_zone() -> None:
     # Jekyll's date is its localtime: in the site's zone, whatever offset it was written with
     got = _page("title: t\ndate: 2020-07-08 09:10:11 +0000", "[{{ page.date }}]", zone="Asia/Tokyo")
     assert got == "<p>[2020-07-08 18:10:11 +0900]</p>"
+
+
+@pytest.mark.parametrize(
+    ("liquid", "shown"),
+    [
+        ("{{ page.date | date: '%s' }}", "1588939690"),  # the time's own epoch seconds, not the machine's reading
+        ("{{ page.date | date: '%%s %s' }}", "%s 1588939690"),
+        ("{{ page.date | date_to_string: 'ordinal' }}", "8th May 2020"),
+        ("{{ page.date | date_to_string: 'ordinal', 'US' }}", "May 8th, 2020"),
+        ("{{ page.date | date_to_long_string: 'ordinal' }}", "8th May 2020"),
+        ("{{ page.date | date_to_long_string }}", "08 May 2020"),
+        ("{{ 'Ça va, Zoë_x!' | slugify }}", "ça-va-zoë-x"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'pretty' }}", "ça-va,-zoë_x!"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'latin' }}", "ca-va-zoe-x"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'ascii' }}", "a-va-zo-x"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'raw' }}", "ça-va,-zoë_x!"),
+        ("{{ 'Ça va' | slugify: 'none' }}", "ça va"),
+        ("{{ page.tags | jsonify }}", '["p","q"]'),  # Ruby's to_json: no spaces
+        ("{{ 'abcdef' | truncate: 2 }}", "..."),  # Ruby's Liquid: the ellipsis counts, nothing left of the text
+        ("{{ 'abcdef' | truncate: 5 }}", "ab..."),
+        (
+            "{{ page.name }}|{{ page.ext }}|{{ page.collection }}|{{ page.draft }}|{{ page.relative_path }}",
+            "2020-05-08-f.md|.md|posts|false|_posts/2020-05-08-f.md",
+        ),
+    ],
+)
+def test_jekyll_filters_and_page_fields_as_jekyll_shows_them(liquid: str, shown: str) -> None:
+    front = "title: t\ndate: 2020-05-08 12:08:10 +0000\ntags: [p, q]"
+    got = parse_post(f"---\n{front}\n---\n<p>[{liquid}]</p>\n".encode(), "posts/2020-05-08-f.md", default_zone="UTC")
+    assert got.html == f"<p>[{shown}]</p>"
