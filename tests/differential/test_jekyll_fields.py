@@ -91,6 +91,11 @@ DEFAULTS: dict[str, str] = {
     "2024-03-29-indented-html.md": (
         "---\ntitle: Shown\n---\nAn indented block:\n\n    <h2>Shown</h2>\n\nThen in Markdown:\n\n## Shown\n"
     ),
+    "2024-08-01-hours-offset.md": "---\ntitle: Hours\ndate: 2024-08-01 10:11:12 +8\n---\nYAML reads eight hours.\n",
+    "2024-08-02-tags-twice.md": "---\ntitle: Twice\ntags: [b, a, b, '']\ncategories: [c, '', c]\n---\nAs listed.\n",
+    "2024-06-31-past-the-month.md": "---\ntitle: Carried\n---\nThe first of July.\n",
+    "2024-08-03-spelled-date.md": '---\ntitle: Spelled\ndate: "Sat, 3 August 2024 4:05 PM"\n---\nIn words.\n',
+    "2024-08-04-blank-ids.md": "---\ntitle: Blank\n---\n## `&&`\n\nOne.\n\n## (())\n\nTwo.\n",
 }
 PRETTY: dict[str, str] = {
     "2024-04-01-pretty.md": (

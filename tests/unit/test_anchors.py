@@ -196,3 +196,11 @@ def test_a_heading_shown_in_an_indented_code_block_leaves_the_markdown_one_its_i
     both = "<h2>Some title</h2>\n\n" + body
     got = parse_post(f"---\ntitle: t\n---\n{both}".encode(), "posts/2024-01-01-a.md", default_zone="UTC")
     assert [(h.level, h.id) for h in got.headings] == [(2, None), (2, "some-title")]
+
+
+def test_a_heading_whose_id_would_be_blank_has_none_but_is_counted() -> None:
+    # kramdown's GFM id of "`&&`" is empty: it writes no id, yet the next empty one is "-1"
+    source = '## `&&`\n\none\n\n### (())\n\ntwo\n\n<h2 id=" ">three</h2>\n\nfour\n'
+    got = parse_post(b"---\ntitle: t\n---\n" + source.encode(), "posts/2020-01-01-x.md", default_zone="UTC")
+    assert [(h.level, h.id) for h in got.headings] == [(2, None), (3, "-1"), (2, None)]
+    assert got.html.startswith("<h2><code>")  # no id="" on it

@@ -111,3 +111,80 @@ def test_dates_read_as_rubys_time_parse_reads_them(date: str, site_zone: str, ex
     got = parse_post(post(f'title: t\ndate: "{date}"'), "posts/2020-01-01-x.md", default_zone=site_zone)
     assert got.published_at == expected
     assert not got.warnings
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2019-05-06 07:08:09 +8", "2019-05-06T07:08:09+08:00"),
+        ("2019-05-06 07:08:09 -7", "2019-05-06T07:08:09-07:00"),
+        ("2019-05-06 07:08:09+8", "2019-05-06T07:08:09+08:00"),
+        ("2019-05-06 07:08:09 +5:30", "2019-05-06T07:08:09+05:30"),
+        ("2019-05-06 7:08:09 +09", "2019-05-06T07:08:09+09:00"),
+        # quoted, the same text is Time.parse's: "+8" is no zone it knows, so the site's
+        ('"2019-05-06 07:08:09 +8"', "2019-05-06T07:08:09+00:00"),
+        # without seconds it is no YAML timestamp: Time.parse's reading again
+        ("2019-05-06 07:08 +8", "2019-05-06T07:08:00+00:00"),
+    ],
+)
+def test_a_plain_yaml_timestamp_keeps_its_offset_of_hours(date: str, expected: str) -> None:
+    # Jekyll's YAML loader reads an unquoted date with seconds as a timestamp, whose offset may be
+    # hours alone; a quoted one goes to Time.parse, which does not read "+8"
+    got = parse_post(post(f"title: t\ndate: {date}"), "posts/2019-05-06-x.md", default_zone="UTC")
+    assert got.published_at == expected
+
+
+def test_a_plain_yaml_timestamp_with_an_offset_of_hours_in_a_block_yaml_reads() -> None:
+    # the same date in a block the fast reader leaves to YAML (a list of tags)
+    got = parse_post(post("title: t\ndate: 2019-05-06 07:08:09 +8\ntags:\n  - a"), "posts/x.md", default_zone="UTC")
+    assert got.published_at == "2019-05-06T07:08:09+08:00"
+
+
+@pytest.mark.parametrize(
+    ("key", "date", "expected"),
+    [
+        # Ruby's Time.local carries a day past the month's end into the next month
+        ("posts/2018-06-31-x.md", None, "2018-07-01T00:00:00+00:00"),
+        ("posts/2018-02-30-x.md", None, "2018-03-02T00:00:00+00:00"),
+        ("posts/2018-01-01-x.md", '"2019-04-31 08:15"', "2019-05-01T08:15:00+00:00"),
+        ("posts/2018-01-01-x.md", "2019-02-29", "2019-03-01T00:00:00+00:00"),
+        ("posts/2018-01-01-x.md", '"2019-06-30 24:00"', "2019-07-01T00:00:00+00:00"),  # 24:00: next midnight
+        ("posts/2018-01-01-x.md", '"2019-12-31 24:00:00"', "2020-01-01T00:00:00+00:00"),
+    ],
+)
+def test_a_day_past_the_months_end_is_carried_into_the_next_month(key: str, date: str | None, expected: str) -> None:
+    front = "title: t" if date is None else f"title: t\ndate: {date}"
+    got = parse_post(post(front), key, default_zone="UTC")
+    assert got.published_at == expected
+    assert not got.warnings
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        # the other forms Ruby's Time.parse reads (each checked against Ruby 3.1's)
+        ("2017/8/9", "2017-08-09T00:00:00+02:00"),
+        ("2017/08/09 14:15", "2017-08-09T14:15:00+02:00"),
+        ("9 August 2017", "2017-08-09T00:00:00+02:00"),
+        ("Aug 9th, 2017 2:15 PM", "2017-08-09T14:15:00+02:00"),
+        ("Wed, 09 Aug 2017 14:15:16 +0900", "2017-08-09T14:15:16+09:00"),
+        ("Wednesday, August 9, 2017 at 2:15 pm", "2017-08-09T14:15:00+02:00"),
+        ("9-Aug-2017", "2017-08-09T00:00:00+02:00"),
+        ("2017 Aug 9", "2017-08-09T00:00:00+02:00"),
+        ("Aug 2017", "2017-08-01T00:00:00+02:00"),
+        ("09.08.2017", "2017-08-09T00:00:00+02:00"),  # the last number the year: day, month
+        ("9/8/2017", "2017-08-09T00:00:00+02:00"),
+        ("8/9/17", "2008-09-17T00:00:00+02:00"),  # all short: year, month, day
+        ("20170809", "2017-08-09T00:00:00+02:00"),
+        ("14:15 2017-08-09", "2017-08-09T14:15:00+02:00"),
+        ("2017-08-09 at 14:15", "2017-08-09T14:15:00+02:00"),
+        ("2017/08/09 10h20", "2017-08-09T10:20:00+02:00"),
+        ("2017/08/09 14:15 EST", "2017-08-09T14:15:00-05:00"),
+        ("9 Aug 17", "2017-08-09T00:00:00+02:00"),
+        ("12/31/2017", None),  # day 12, month 31: Ruby has no date either
+    ],
+)
+def test_the_other_forms_rubys_time_parse_reads(date: str, expected: str | None) -> None:
+    got = parse_post(post(f'title: t\ndate: "{date}"'), "posts/2020-01-01-x.md", default_zone="Europe/Berlin")
+    assert got.published_at == (expected or "2020-01-01T00:00:00+01:00")
+    assert bool(got.warnings) == (expected is None)

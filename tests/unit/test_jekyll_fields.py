@@ -237,3 +237,25 @@ def test_the_parse_settings_carry_the_sites_permalink_and_separator() -> None:
     assert (site.permalink, site.excerpt_separator) == ("pretty", "\n---\n")
     default = ParseSettings.from_env({"STORE_QUEUE_URL": "q"}).site
     assert (default.permalink, default.excerpt_separator) == ("date", "\n\n")
+
+
+# --- categories and tags -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("front", "categories", "tags"),
+    [
+        # Jekyll keeps each category once, but every tag as listed: one listed twice is there twice
+        ("categories: [p, q, p]\ntags: [m, n, m]", ["p", "q"], ["m", "n", "m"]),
+        ("tags: m n m", [], ["m", "n", "m"]),
+        # an empty one is kept (a null is not)
+        ("categories: ['']\ntags: ['']", [""], [""]),
+        ("categories: [p, '', q]\ntags: [m, null, '', n]", ["p", "", "q"], ["m", "", "n"]),
+        ("category: ''\ntags: ''", [""], []),
+        # Ruby's text of a value
+        ("tags: [yes, 3]", [], ["true", "3"]),
+    ],
+)
+def test_categories_and_tags_as_jekyll_lists_them(front: str, categories: list[str], tags: list[str]) -> None:
+    got = parse_post(post(f"title: t\n{front}"), "posts/2026-05-01-a.md", default_zone="UTC")
+    assert (got.categories, got.tags) == (categories, tags)

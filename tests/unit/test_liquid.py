@@ -135,7 +135,8 @@ def test_jekyll_filters_on_page_data() -> None:
 
 def test_a_date_shows_as_jekylls_ruby_time_shows_it() -> None:
     got = parse("Posted {{ page.date }}, {{ page.date | date_to_xmlschema }}.")
-    assert got.text == "Posted 2021-03-04 05:06:07 +0000, 2021-03-04T05:06:07+00:00."
+    # its localtime: the site's zone (here the producer's, +0800), whatever offset was written
+    assert got.text == "Posted 2021-03-04 13:06:07 +0800, 2021-03-04T13:06:07+08:00."
 
 
 def test_a_runaway_loop_is_rejected_within_liquids_limits() -> None:
@@ -191,3 +192,69 @@ def test_the_files_own_limits_reached_inside_liquid_reject_it() -> None:
     loops = "{% for i in (1..99999) %}{% for j in (1..1) %}{{ i | plus: j | times: 3 }}{% endfor %}{% endfor %}"
     with pytest.raises(ReadTooLong), cpu_limit(0.05):
         parse(loops * 20)
+
+
+def _page(front: str, body: str, *, key: str = "posts/2021-03-04-liquid-sample.md", zone: str = "UTC") -> str:
+    return parse_post(f"---\n{front}\n---\n{body}".encode(), key, default_zone=zone).html
+
+
+def test_page_id_is_jekylls_the_folder_of_the_url_then_the_slug() -> None:
+    assert _page("title: t", "[{{ page.id }}]") == "<p>[/2021/03/04/liquid-sample]</p>"
+    # the front matter's slug is the page's slug (and its id's end); its id is not Jekyll's id
+    assert _page("title: t\nslug: own\nid: 7", "[{{ page.id }}] [{{ page.slug }}]") == "<p>[/2021/03/04/own] [own]</p>"
+    assert _page("title: t\npermalink: /p/:title/", "[{{ page.id }}]") == "<p>[/p/liquid-sample]</p>"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # a plain YAML timestamp is a Time in Jekyll: Ruby's Time#to_s, at the offset written
+        ("2020-07-08T09:10:11+02:00", "2020-07-08 09:10:11 +0200"),
+        ("2020-07-08 09:10:11.5 -3", "2020-07-08 09:10:11 -0300"),
+        ("2020-07-08T09:10:11Z", "2020-07-08 09:10:11 UTC"),
+        # without an offset YAML reads it as UTC; Jekyll shows it in the site's zone
+        ("2020-07-08 09:10:11", "2020-07-08 18:10:11 +0900"),
+        # quoted, or a day alone, it is text
+        ("'2020-07-08T09:10:11+02:00'", "2020-07-08T09:10:11+02:00"),
+        ("2020-07-08", "2020-07-08"),
+    ],
+)
+def test_a_yaml_time_in_the_front_matter_shows_as_rubys_time(value: str, shown: str) -> None:
+    got = _page(f"title: t\nedited: {value}", "[{{ page.edited }}]", zone="Asia/Tokyo")
+    assert got == f"<p>[{shown}]</p>"
+
+
+def test_page_date_shows_in_the_sites_zone() -> None:
+    # Jekyll's date is its localtime: in the site's zone, whatever offset it was written with
+    got = _page("title: t\ndate: 2020-07-08 09:10:11 +0000", "[{{ page.date }}]", zone="Asia/Tokyo")
+    assert got == "<p>[2020-07-08 18:10:11 +0900]</p>"
+
+
+@pytest.mark.parametrize(
+    ("liquid", "shown"),
+    [
+        ("{{ page.date | date: '%s' }}", "1588939690"),  # the time's own epoch seconds, not the machine's reading
+        ("{{ page.date | date: '%%s %s' }}", "%s 1588939690"),
+        ("{{ page.date | date_to_string: 'ordinal' }}", "8th May 2020"),
+        ("{{ page.date | date_to_string: 'ordinal', 'US' }}", "May 8th, 2020"),
+        ("{{ page.date | date_to_long_string: 'ordinal' }}", "8th May 2020"),
+        ("{{ page.date | date_to_long_string }}", "08 May 2020"),
+        ("{{ 'Ça va, Zoë_x!' | slugify }}", "ça-va-zoë-x"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'pretty' }}", "ça-va,-zoë_x!"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'latin' }}", "ca-va-zoe-x"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'ascii' }}", "a-va-zo-x"),
+        ("{{ 'Ça va, Zoë_x!' | slugify: 'raw' }}", "ça-va,-zoë_x!"),
+        ("{{ 'Ça va' | slugify: 'none' }}", "ça va"),
+        ("{{ page.tags | jsonify }}", '["p","q"]'),  # Ruby's to_json: no spaces
+        ("{{ 'abcdef' | truncate: 2 }}", "..."),  # Ruby's Liquid: the ellipsis counts, nothing left of the text
+        ("{{ 'abcdef' | truncate: 5 }}", "ab..."),
+        (
+            "{{ page.name }}|{{ page.ext }}|{{ page.collection }}|{{ page.draft }}|{{ page.relative_path }}",
+            "2020-05-08-f.md|.md|posts|false|_posts/2020-05-08-f.md",
+        ),
+    ],
+)
+def test_jekyll_filters_and_page_fields_as_jekyll_shows_them(liquid: str, shown: str) -> None:
+    front = "title: t\ndate: 2020-05-08 12:08:10 +0000\ntags: [p, q]"
+    got = parse_post(f"---\n{front}\n---\n<p>[{liquid}]</p>\n".encode(), "posts/2020-05-08-f.md", default_zone="UTC")
+    assert got.html == f"<p>[{shown}]</p>"

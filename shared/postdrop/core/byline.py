@@ -38,7 +38,7 @@ def updated_at_of(meta: dict[str, Any], zone: str, warnings: list[str]) -> str |
         raw = meta.get(key)
         if raw is None or isinstance(raw, bool | dict | list) or not str(raw).strip():
             continue
-        parsed = parse_date(str(raw), zone)
+        parsed = parse_date(raw if isinstance(raw, str) else str(raw), zone)  # a YamlTime stays one
         if parsed is not None:
             return parsed.isoformat()
         warnings.append(f"{key} {str(raw).strip()[:60]!r} holds no usable date; updated_at is not from it")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
+from typing import Any
 
-__all__ = ["DEFAULT_ZONE", "date_from_filename", "parse_date", "zone"]
+__all__ = ["DEFAULT_ZONE", "YamlTime", "date_from_filename", "parse_date", "written_offset", "yaml_time", "zone"]
 
 # The zone of dates written without an offset, unless configured (POSTDROP_TIMEZONE, the
 # template's DefaultTimezone): the first producer's. The Python code reads it from here.
@@ -30,6 +31,139 @@ _NAMED_ZONES = {
 _NUMERIC_ZONE = re.compile(r"([+-])(\d\d)(:?)(\d\d)(?:\3(\d\d))?|([+-]\d\d)")
 # Jekyll's DATE_FILENAME_MATCHER: 2016-8-20-title.md too, and a year of two or three digits
 _FILENAME_DATE = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-")
+
+
+# YAML's timestamp as Jekyll's loader (Psych, or SafeYAML before it) reads a plain scalar: a
+# date, a time with seconds, perhaps a fraction, perhaps Z or an offset of hours (``+8``,
+# ``-07``, ``+8:30``, ``+0800``); the whole scalar, nothing after it. Three digits (``+800``)
+# are left out: SafeYAML reads eight hours, Psych 80, which it refuses (the text goes to
+# Time.parse, as a quoted date does).
+_YAML_TIME = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?\s*(?P<tz>Z|[-+](?:\d{1,2}(?::\d\d)?|\d{4}))?"
+)
+
+
+class YamlTime(str):
+    """A front-matter value written as a plain (unquoted) YAML timestamp with a time of day:
+    ``2015-03-01 12:00:00 +8``. Its text is what was written. Jekyll's YAML loader reads its
+    offset as hours (``+8``, ``-7``, ``+8:30``), which ``Time.parse`` reads in a quoted date as
+    no zone at all."""
+
+    __slots__ = ()
+
+
+def yaml_time(text: str) -> str:
+    """``text``, a plain YAML scalar, as a YamlTime when YAML reads it as a timestamp with a time."""
+    return YamlTime(text) if text[:1].isdigit() and _YAML_TIME.fullmatch(text) else text
+
+
+def written_offset(value: YamlTime) -> str | None:
+    """The zone a YamlTime writes (``Z``, ``+8``, ``-07:00``); None when it writes none."""
+    match = _YAML_TIME.fullmatch(value.strip())
+    return match["tz"] if match is not None else None
+
+
+def _yaml_instant(text: str) -> datetime | None:
+    """A YamlTime at the offset it writes (``+8``: eight hours), as Jekyll's YAML loader reads
+    it; None when it writes none, or ``Z`` (which ``parse_date`` reads alike)."""
+    match = _YAML_TIME.fullmatch(text.strip())
+    if match is None or not match["tz"] or match["tz"] == "Z":
+        return None
+    wall = parse_date(text.strip()[: match.start("tz")], "UTC")
+    sign, written = match["tz"][0], match["tz"][1:]
+    if ":" in written or len(written) <= 2:
+        hours, _, minutes = written.partition(":")
+    else:  # +0800
+        hours, minutes = written[:2], written[2:]
+    offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    try:
+        return wall and wall.replace(tzinfo=timezone(-offset if sign == "-" else offset))
+    except ValueError:  # an offset of a day or more
+        return None
+
+
+# Other forms Ruby's Date._parse (under Time.parse) reads, when the value does not start with
+# YYYY-MM-DD: a time anywhere (10:20, 10:20:30.5, 10h20, 10 pm, then perhaps a zone), a weekday
+# (dropped), then the date: "1 March 2015", "March 1st, 2015", "2015/3/1", "1/3/2015", "1.3.2015",
+# "20150301". Three numbers are year, month, day unless the last is the one with more than two
+# digits (then it is the year: "1/3/2015" is March 1st); a year of two digits is 1969-2068.
+_MON = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[^-\d\s']*"
+_ANY_TIME = re.compile(
+    r"(?:(?P<h>\d+)\s*:\s*(?P<mi>\d+)(?:\s*:\s*(?P<s>\d+)(?:[,.](?P<f>\d*))?)?"
+    r"|(?P<hh>\d+)\s*h(?:\s*(?P<hmi>\d+)m?(?:\s*(?P<hs>\d+)s?)?)?)(?:\s*(?P<ap>[ap](?:m\b|\.m\.)))?"
+    r"|(?P<h12>\d+)\s*(?P<ap12>[ap](?:m\b|\.m\.))",
+    re.IGNORECASE,
+)
+_ZONE_AFTER = re.compile(r"\s*((?i:(?:gmt|utc?)?[-+]\d+(?:[,.:]\d+(?::\d+)?)?)|[^\W\d_]+(?:\sdst)?\b)")
+_WEEKDAY = re.compile(r"\b(?:sun|mon|tue|wed|thu|fri|sat)[^-/\d\s]*", re.IGNORECASE)
+_DAY_FORMS = (
+    ("dmy", re.compile(r"'?\b(?P<d>\d+)[^-\d\s']*\s*" + _MON + r"(?:\s*(?P<y>'?-?\d+))?", re.IGNORECASE)),
+    ("mdy", re.compile(r"\b" + _MON + r"\s*(?P<d>'?\d+)[^-\d\s']*(?:\s*,?\s*(?P<y>'?-?\d+))?", re.IGNORECASE)),
+    ("ymd", re.compile(r"(?P<y>'?[-+]?\d+)-(?P<m>\d+)-(?P<d>'?-?\d+)")),
+    ("dmy", re.compile(r"(?P<d>'?-?\d+)-" + _MON + r"-(?P<y>'?-?\d+)", re.IGNORECASE)),
+    ("ymd", re.compile(r"(?P<y>'?-?\d+)/\s*(?P<m>'?\d+)(?:\D\s*(?P<d>'?-?\d+))?")),
+    ("ymd", re.compile(r"(?P<y>'?-?\d+)\.\s*(?P<m>'?\d+)\.\s*(?P<d>'?-?\d+)")),
+    ("ymd", re.compile(r"(?<!\d)(?P<y>\d{4})(?P<m>\d\d)(?P<d>\d\d)(?!\d)")),
+)
+_DIGIT = re.compile(r"\d")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NUMBER = {name: n for n, name in enumerate(_MONTHS, 1)}
+
+
+def _other_forms(value: str) -> dict[str, str | None] | None:
+    """``value`` read as Ruby's Date._parse reads the forms _DATE does not: the parts _DATE's
+    groups name, or None without a year, month and day."""
+    text = _WEEKDAY.sub(" ", re.sub(r"[^-+',./:@\w\[\]]+", " ", value), count=1)
+    parts, text = _clock(text)
+    for kind, form in _DAY_FORMS:
+        found = form.search(text)
+        if found is None:
+            continue
+        names = found.groupdict()
+        month = str(_MONTH_NUMBER[names["mon"].lower()]) if kind != "ymd" else names["m"]
+        year, day = _year_and_day(names["y"], month, names["d"], spelled=kind != "ymd")
+        if year is None or month is None or day is None:
+            return None
+        return {**parts, "y": year, "mo": month.lstrip("'"), "d": day}
+    return None
+
+
+def _clock(text: str) -> tuple[dict[str, str | None], str]:
+    """The first time of day in ``text`` (and the zone right after it), as Date._parse finds it,
+    and the text without them."""
+    parts: dict[str, str | None] = dict.fromkeys(("h", "mi", "s", "f", "ap", "tz"))
+    clock = _ANY_TIME.search(text)
+    if clock is None:
+        return parts, text
+    parts["h"] = clock["h"] or clock["hh"] or clock["h12"]
+    parts["mi"] = clock["mi"] or clock["hmi"]
+    parts["s"] = clock["s"] or clock["hs"]
+    parts["f"] = clock["f"] or None
+    parts["ap"] = clock["ap"] or clock["ap12"]
+    end = clock.end()
+    if (written := _ZONE_AFTER.match(text, end)) is not None:
+        parts["tz"], end = written[1], written.end()
+    return parts, text[: clock.start()] + " " + text[end:]
+
+
+def _year_and_day(y: str | None, m: str | None, d: str | None, *, spelled: bool) -> tuple[str | None, str | None]:
+    """Ruby's s3e, for a date of three numbers (or a month by name): which is the year, which the
+    day; a year of two digits written without a quote is 1969-2068."""
+    if y is not None and m is not None and d is None and not spelled:
+        y, m, d = d, y, m  # "3/1": month, day
+    if y is None and d is not None and (d.startswith("'") or len(d.lstrip("-")) > 2):
+        y, d = d, None
+    if not spelled and m is not None and (m.startswith("'") or len(m) > 2):
+        y, m, d = m, d, y
+    if d is not None and (d.startswith("'") or len(d.lstrip("-")) > 2):
+        y, d = d, y
+    if y is None:
+        return None, None
+    d = "1" if d is None else d  # "Mar 2015": the 1st
+    digits = y.lstrip("'")
+    if not y.startswith("'") and len(digits.lstrip("-")) <= 2 and not digits.startswith("-"):
+        digits = str(int(digits) + (1900 if int(digits) >= 69 else 2000))
+    return digits.zfill(4) if not digits.startswith("-") else None, d.lstrip("'")
 
 
 @cache
@@ -81,26 +215,42 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
     one whose zone Ruby does not know (``_offset``). A zone counts only right after a time: a
     date alone (``2023-04-14 +0800``) is midnight in the default zone; text after what is read
     (``17:44:08 CDT -0500``: ``-0500``) is ignored.
+
+    A YamlTime (a plain YAML timestamp) with an offset is at that offset, read as Jekyll's YAML
+    loader reads it (``+8`` is eight hours).
     """
+    if isinstance(value, YamlTime) and (instant := _yaml_instant(value)) is not None:
+        return instant
     match = _DATE.match(value.strip())
-    if match is None:
+    g: dict[str, Any] | None = match.groupdict() if match is not None else _other_forms(value)
+    if g is None or not g["y"] or not g["mo"] or not g["d"]:
         return None
-    g = match.groupdict()
+    if match is not None and g["h"] is None and _DIGIT.search(value, match.end()):  # "2015-11-05 at 10:00"
+        later, _ = _clock(re.sub(r"[^-+',./:@\w\[\]]+", " ", value[match.end() :]))
+        if later["h"] is not None:
+            g = {**g, **later}
     hour = int(g["h"] or 0)
     if g["ap"]:  # Ruby: 12 am is 0, 1 pm is 13 (and 13 pm stays 13)
         hour = hour % 12 + (12 if g["ap"][0] in "Pp" else 0)
+    year, month, day = int(g["y"]), int(g["mo"]), int(g["d"])
+    clock = (hour, int(g["mi"] or 0), int(g["s"] or 0), int((g["f"] or "0").ljust(6, "0")))
+    midnight_after = clock == (24, 0, 0, 0)  # Ruby's Time.local: 24:00 is the next day's midnight
+    if midnight_after:
+        clock = (0, 0, 0, 0)
     try:
-        naive = datetime(
-            int(g["y"]),
-            int(g["mo"]),
-            int(g["d"]),
-            hour,
-            int(g["mi"] or 0),
-            int(g["s"] or 0),
-            int((g["f"] or "0").ljust(6, "0")),
-        )
+        naive = datetime(year, month, day, *clock)
     except ValueError:
-        return None
+        if not 1 <= day <= 31 or not 1 <= month <= 12:
+            return None
+        try:  # Ruby's Time.local carries a day past the month's end over: 2015-09-31 is October 1st
+            naive = datetime(year, month, 1, *clock) + timedelta(days=day - 1)
+        except (ValueError, OverflowError):
+            return None
+    if midnight_after:
+        try:
+            naive += timedelta(days=1)
+        except OverflowError:
+            return None
     written = _offset(g["tz"], naive.year, default_zone) if g["tz"] else None
     aware = naive.replace(tzinfo=written or zone(default_zone))
     if written is not None and (aware.utcoffset() or timedelta()) % timedelta(minutes=1):

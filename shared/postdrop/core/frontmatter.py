@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from postdrop.core.dates import yaml_time
 from postdrop.exceptions import PostRejected
 
 __all__ = ["MAX_FRONT_MATTER_CHARS", "MAX_VALUES", "FrontMatter", "split_front_matter"]
@@ -35,7 +36,8 @@ def _yaml() -> tuple[Any, Any]:
 
     class Loader(base):  # type: ignore[misc]
         """Safe YAML, except that timestamps stay strings (dates.py reads them with the post's
-        zone), and so does an integer past the 4,300 digits Python converts (Jekyll reads it)."""
+        zone; one with a time is a YamlTime, whose offset Jekyll's loader reads), and so does
+        an integer past the 4,300 digits Python converts (Jekyll reads it)."""
 
         def construct_yaml_int(self, node: Any) -> Any:
             try:
@@ -43,7 +45,7 @@ def _yaml() -> tuple[Any, Any]:
             except ValueError:
                 return self.construct_scalar(node)
 
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: yaml_time(loader.construct_scalar(node)))
     Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
     return yaml, Loader
 
@@ -120,7 +122,7 @@ def _fast_load(block: str) -> dict[str, Any] | None:
         if match is None:
             return None
         plain = match["plain"]
-        data[match["key"]] = match["quoted"] if plain is None else plain
+        data[match["key"]] = match["quoted"] if plain is None else yaml_time(plain)
     return data
 
 

@@ -72,6 +72,8 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
             ident = _kramdown_id(raw.strip(), converter)
         else:
             ident = _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
+        if markdown and ident is not None and not ident.strip():
+            ident = None  # kramdown writes no blank id ("## `&&`" has none; its counter still counts it)
         out.append((level, text, ident))
     return out
 

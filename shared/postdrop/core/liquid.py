@@ -29,16 +29,19 @@ from __future__ import annotations
 import contextvars
 import html
 import json
+import posixpath
 import re
 import sys
+import unicodedata
 import urllib.parse
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
-from postdrop.core.dates import date_from_filename
+from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
+from postdrop.core.permalink import slugify
 from postdrop.core.site import Site
 from postdrop.exceptions import PostRejected
 
@@ -76,7 +79,6 @@ SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections
 _JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{2,4}-\d{1,2}-\d{1,2}-([^/]+?))(?:\.[^./]+)?$")
 _OPENER = re.compile(r"\{\{|\{%")
 _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
-_NOT_SLUG = re.compile(r"[^\w]+|_+")
 
 
 @dataclass(slots=True)
@@ -248,15 +250,53 @@ class _RubyTime(datetime):
         return self.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
+class _RubyUtcTime(_RubyTime):
+    """A time YAML wrote in UTC (``...Z``): Ruby's Time#to_s names the zone, ``... 03:04:05 UTC``."""
+
+    def __str__(self) -> str:
+        return self.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _shown_time(value: YamlTime, local: tzinfo) -> Any:
+    """A plain YAML timestamp as Jekyll's page shows it: the Time its YAML loader made, at the
+    offset written (``Z``: in UTC), and one without an offset, which it reads as UTC, in the
+    site's zone."""
+    offset = written_offset(value)
+    instant = parse_date(value if offset else YamlTime(f"{value.strip()} Z"), "UTC")
+    if instant is None:
+        return value
+    if offset == "Z":
+        return _RubyUtcTime.of(instant)
+    return _RubyTime.of(instant if offset else instant.astimezone(local))
+
+
+def _page_id(url: str, slug: Any) -> str:
+    """Jekyll's Document#id: the folder of the post's URL, then its slug (``/2015/03/01/a``)."""
+    folder = posixpath.dirname(url.rstrip("/")) or "/"
+    return posixpath.join(folder, str(slug))
+
+
 def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     """``page.*``: the front matter, Jekyll's fields, and (as Jekyll gives a post rendering
     itself) ``content``, the body as written."""
     data = dict(page)
     data.setdefault("content", body)
-    if isinstance(data.get("date"), datetime):
-        data["date"] = _RubyTime.of(data["date"])
+    date = data.get("date")
+    local = date.tzinfo if isinstance(date, datetime) and date.tzinfo is not None else UTC
+    for name, value in page.items():
+        if isinstance(value, YamlTime):
+            data[name] = _shown_time(value, local)
+    if isinstance(date, datetime):
+        data["date"] = _RubyTime.of(date)
     if "url" not in page:  # Jekyll's post.url, without the baseurl (parse_post gives it from the permalink)
         data["url"] = post_url_of(str(data.get("path", ""))) or ""
+    name = posixpath.basename(str(data.get("path", "")))  # the file's: Jekyll's own fields
+    data.update(relative_path=str(data.get("path", "")), collection="posts")
+    data.setdefault("name", name)
+    data.setdefault("ext", posixpath.splitext(name)[1])
+    data.setdefault("draft", False)
+    if data["url"] and data.get("slug") is not None:  # Jekyll's own id, whatever the front matter says
+        data["id"] = _page_id(str(data["url"]), data["slug"])
     return data
 
 
@@ -478,6 +518,7 @@ def _environment() -> Any:
     env.tags[TOKEN_ILLEGAL] = UnknownTag(env)
     for name, func in _filters().items():
         env.add_filter(name, func)
+    env.add_filter("date", _epoch_seconds(env.filters["date"]))
     for name, func in list(env.filters.items()):
         env.filters[name] = _bounded(name, func, OutputStreamLimitError)
     return env
@@ -550,17 +591,18 @@ def _filters() -> dict[str, Callable[..., Any]]:
     return {
         "relative_url": lambda v: _join_url(_site().baseurl, _text(v)),
         "absolute_url": lambda v: _site().url.rstrip("/") + _join_url(_site().baseurl, _text(v)),
-        "date_to_string": lambda v, *a: _strftime(v, "%d %b %Y"),
-        "date_to_long_string": lambda v, *a: _strftime(v, "%d %B %Y"),
+        "date_to_string": lambda v, *a: _date_string(v, "%b", *a),
+        "date_to_long_string": lambda v, *a: _date_string(v, "%B", *a),
         "date_to_xmlschema": lambda v: _strftime(v, "%Y-%m-%dT%H:%M:%S%:z"),
         "date_to_rfc822": lambda v: _strftime(v, "%a, %d %b %Y %H:%M:%S %z"),
-        "xml_escape": lambda v: html.escape(_text(v)),
+        "xml_escape": lambda v: html.escape(_text(v)).replace("&#x27;", "&apos;"),
+        "truncate": _truncate,
         "cgi_escape": lambda v: urllib.parse.quote_plus(_text(v)),
         "uri_escape": lambda v: urllib.parse.quote(_text(v), safe="!#$&'()*+,/:;=?@[]~"),
-        "slugify": lambda v, *a: _NOT_SLUG.sub("-", _text(v).lower()).strip("-"),
+        "slugify": _slugify,
         "markdownify": lambda v: render_markdown(_text(v)),
         "smartify": _text,
-        "jsonify": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        "jsonify": lambda v: json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":")),
         "inspect": lambda v: json.dumps(v, ensure_ascii=False, default=str),
         "number_of_words": lambda v, *a: len(_text(v).split()),
         "normalize_whitespace": lambda v: " ".join(_text(v).split()),
@@ -574,6 +616,64 @@ def _filters() -> dict[str, Callable[..., Any]]:
         "pop": lambda v, *a: _items(v)[:-1],
         "shift": lambda v, *a: _items(v)[1:],
     }
+
+
+def _epoch_seconds(date_filter: Callable[..., Any]) -> Callable[..., Any]:
+    """Liquid's ``date``, but ``%s`` is the time's own seconds since the epoch (Python's strftime
+    reads the clock fields in the machine's zone)."""
+
+    @wraps(date_filter)
+    def date(value: Any, fmt: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime) and isinstance(fmt, str) and "%s" in fmt:
+            seconds = str(int(value.timestamp()))
+            fmt = re.sub(r"%[%s]", lambda m: seconds if m[0] == "%s" else "%%", fmt)
+        return date_filter(value, fmt, *args, **kwargs)
+
+    return date
+
+
+def _date_string(value: Any, month: str, kind: Any = None, style: Any = None) -> str:
+    """Jekyll's date_to_string and date_to_long_string: ``01 Mar 2015``; with ``"ordinal"``,
+    ``1st Mar 2015``, and in the ``"US"`` style ``Mar 1st, 2015``."""
+    date = _as_date(value)
+    if date is None:
+        return _text(value)
+    if kind != "ordinal":
+        return date.strftime(f"%d {month} %Y")
+    day = date.day
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    if style == "US":
+        return date.strftime(f"{month} ") + f"{day}{suffix}, {date.year}"
+    return f"{day}{suffix} " + date.strftime(f"{month} %Y")
+
+
+def _slugify(value: Any, mode: Any = None) -> str:
+    """Jekyll's slugify filter in its modes: ``raw`` (white space), ``default``, ``pretty``,
+    ``ascii`` (every non-ASCII letter too) and ``latin`` (accents dropped first); any other
+    mode (``none``) leaves the text, lower-cased."""
+    text = _text(value)
+    if mode not in (None, "raw", "default", "pretty", "ascii", "latin"):
+        return text.lower()
+    if mode == "raw":
+        return re.sub(r"\s+", "-", text).strip("-").lower()
+    if mode in ("ascii", "latin"):
+        if mode == "latin":
+            text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return slugify(text, pretty=mode == "pretty")
+
+
+def _truncate(value: Any, length: Any = 50, end: Any = "...") -> str | None:
+    """Liquid's truncate (Ruby's): ``length`` characters in all, the ellipsis among them, and
+    nothing but the ellipsis when it is longer than that."""
+    if value is None:
+        return None
+    text, ellipsis = _text(value), _text(end)
+    try:
+        size = int(float(length))
+    except (TypeError, ValueError):
+        size = 50
+    return text[: max(size - len(ellipsis), 0)] + ellipsis if len(text) > size else text
 
 
 def _text(value: Any) -> str:

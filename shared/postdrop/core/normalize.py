@@ -80,8 +80,10 @@ def parse_post(
     date = datetime.fromisoformat(published_at) if published_at else None
     in_zone = date.astimezone(zone(default_zone)) if date is not None else None
     url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
-    page = {**meta, "slug": slug, "path": f"_posts/{filename}", "categories": categories, "tags": tags, "date": date,
-            "url": url or ""}  # fmt: skip
+    # page.*: Jekyll's fields over the front matter, but for its slug (data["slug"] ||= the file's)
+    own_slug = meta.get("slug")
+    page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": f"_posts/{filename}",
+            "categories": categories, "tags": tags, "date": in_zone, "url": url or ""}  # fmt: skip
     source = _liquid(front.body, page, site, warnings)
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
@@ -223,7 +225,7 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
     (the front matter's ``date`` only overrides it), and most blogs' posts write none."""
     raw = meta.get("date")
     if raw is not None and str(raw).strip():
-        parsed = parse_date(str(raw), zone)
+        parsed = parse_date(raw if isinstance(raw, str) else str(raw), zone)  # a YamlTime stays one
         if parsed is not None:
             return parsed.isoformat()
         problem = f"date {str(raw).strip()!r} holds no usable date"
@@ -239,7 +241,9 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
 
 
 def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: list[str]) -> list[str]:
-    """Jekyll's rule: a string is split on white space; a list is kept; the singular key adds one."""
+    """Jekyll's rule: a string is split on white space; a list is kept, but for its nulls; the
+    singular key adds one. Categories are each kept once; tags as listed, a tag listed twice
+    twice (Jekyll's populate_tags keeps them all), and an empty one too (``tags: ['']``)."""
     values: list[str] = []
     for name in (plural, singular):
         raw = meta.get(name)
@@ -254,8 +258,10 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
             if isinstance(raw, dict):
                 warnings.append(f"{name}: a mapping is not a list; kept its text")
         for item in items:
-            text = " ".join(str(item).split()) if item is not None else ""
-            if text and text not in values:
+            if item is None:
+                continue
+            text = ("true" if item else "false") if isinstance(item, bool) else " ".join(str(item).split())
+            if plural == "tags" or text not in values:
                 values.append(text)
     return values
 
