@@ -134,7 +134,9 @@ def _stub_targets(text: str, site: Path, names: set[str], stems: set[str]) -> No
         target.touch()
     for stem in _POST_URL.findall(live):
         if stem not in stems:
-            (site / "_posts" / f"{stem}.md").write_text(_STUB_POST, encoding="utf-8")
+            stub = site / "_posts" / f"{stem}.md"  # {% post_url folder/2021-08-26-x %} names a subfolder of _posts
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            stub.write_text(_STUB_POST, encoding="utf-8")
     for path in _LINK.findall(live):
         if path.startswith("_posts/") and path.removeprefix("_posts/") in names:
             continue
