@@ -171,3 +171,21 @@ def test_parse_of_a_sites_own_file_says_parsefunction_would_not_read_it(
     err = capsys.readouterr().err
     assert err.startswith(f"postdrop: {config}: no front matter")
     assert "(dropped as posts/_config.yml, ParseFunction would ignore it: Jekyll reads no post" in err
+
+
+def test_up_prints_a_functions_log_line_as_one_readable_line() -> None:
+    import logging
+
+    from postdrop_tools.up import LogLine
+
+    record = logging.LogRecord("postdrop", logging.WARNING, "parse.py", 1, "object gone before it was read", (), None)
+    record.key = "posts/a.md"
+    assert LogLine().format(record) == "warning        object gone before it was read  key=posts/a.md"
+    try:
+        raise TimeoutError("read timed out")
+    except TimeoutError:
+        import sys
+
+        failed = logging.LogRecord("postdrop", logging.ERROR, "store.py", 1, "record failed", (), sys.exc_info())
+    line = LogLine().format(failed)
+    assert line.endswith("record failed  error=TimeoutError: read timed out") and "Traceback" not in line

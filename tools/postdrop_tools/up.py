@@ -5,7 +5,8 @@
 Each notification is printed as subscribers receive it, one line each whatever its size (an
 offloaded one is read through its pointer), then the post's warnings; a file that failed every
 try is a ``dead-letter`` line with its reason and the DLQ it waits in; a file of a synced site that is no post
-(an image, ``_config.yml``) an ``ignored`` line with why. Showing is never in the pipeline's way: a
+(an image, ``_config.yml``) an ``ignored`` line with why; a function's warning or error one line
+(``warning  message  key=...``). Showing is never in the pipeline's way: a
 notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
 the emulator cleanly.
 """
@@ -13,6 +14,7 @@ the emulator cleanly.
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import threading
@@ -40,6 +42,7 @@ def up_command(args: argparse.Namespace) -> int:
             stack = provision(emu, {"NotificationSource": args.notifications, **dict(args.parameter_overrides)})
             tap = tap_topic(stack, "up-tap")
             pipeline = Pipeline(stack, on_parse_result=_show_ignored)
+            _readable_log_lines()
             bucket = stack.ref("PostsBucket")
             queue = stack.ref("ExampleSubscriberQueue")
             print(
@@ -82,6 +85,34 @@ def up_command(args: argparse.Namespace) -> int:
         # closed socket before this process's own KeyboardInterrupt is raised. Still a clean stop.
         print("postdrop up: stopped", file=sys.stderr)
         return 0
+
+
+class LogLine(logging.Formatter):
+    """A function's log line as a person reads it in up's output: its level, message and what it
+    names (``warning  the version the event names does not exist  key=posts/a.md``), and an
+    error's exception in one line, never a traceback; not Powertools' JSON, which Lambda keeps."""
+
+    _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        named = [f"{k}={v}" for k, v in record.__dict__.items() if k not in self._STANDARD and v not in (None, "")]
+        if record.exc_info and record.exc_info[1] is not None:
+            named.append(f"error={type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
+        return "  ".join([f"{record.levelname.lower():<13}", record.getMessage(), *named])
+
+
+def _readable_log_lines() -> None:
+    """The functions' log lines (warnings and errors, the local run's level) in up's own format.
+    Powertools' JSON handler stays the logger's first (its formatter holds the logger's keys and
+    state, which Powertools reaches through it) but writes nothing; a handler of up's prints."""
+    from postdrop.observability import logger
+
+    for handler in logger._logger.handlers:
+        if type(handler) is logging.StreamHandler:
+            handler.setLevel(logging.CRITICAL + 1)
+    readable = logging.StreamHandler(sys.stdout)
+    readable.setFormatter(LogLine())
+    logger._logger.addHandler(readable)
 
 
 def _pumped(pipeline: Pipeline, said: set[str], stopping: threading.Event) -> bool:
