@@ -258,3 +258,25 @@ def test_jekyll_filters_and_page_fields_as_jekyll_shows_them(liquid: str, shown:
     front = "title: t\ndate: 2020-05-08 12:08:10 +0000\ntags: [p, q]"
     got = parse_post(f"---\n{front}\n---\n<p>[{liquid}]</p>\n".encode(), "posts/2020-05-08-f.md", default_zone="UTC")
     assert got.html == f"<p>[{shown}]</p>"
+
+
+def test_a_hash_and_a_nested_list_output_as_rubys_liquid_writes_them() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    post = parse_post(
+        b"---\ntitle: Hash sample\nauthor: {name: Jo, n: 3, f: 1.5, ok: true, z: ~, l: [1, 'x'], s: 'a\"b#{c}'}\n"
+        b"list: [a, ~, true, [1, [2, 3]], {k: v}]\nimage: {path: /a.png, alt: A}\n---\n"
+        b"`{{ page.author }}`\n\n`{{ page.list }}`\n\n`{{ page.image | join: ',' }}`\n\n"
+        b"`{% for pair in page.image %}<{{ pair }}>{% endfor %}`\n\n`{{ page.list | join: '-' }}`\n\n"
+        b"`{{ page.image | inspect }}`\n",
+        "posts/2021-03-04-hash-sample.md",
+    )
+    codes = [node.text() for node in LexborHTMLParser(post.html).css("code")]
+    assert codes == [
+        '{"name"=>"Jo", "n"=>3, "f"=>1.5, "ok"=>true, "z"=>nil, "l"=>[1, "x"], "s"=>"a\\"b\\#{c}"}',
+        'atrue123{"k"=>"v"}',
+        '{"path"=>"/a.png", "alt"=>"A"}',
+        "<path/a.png><altA>",
+        'a--true-1-2-3-{"k"=>"v"}',
+        "{&quot;path&quot;=&gt;&quot;/a.png&quot;, &quot;alt&quot;=&gt;&quot;A&quot;}",  # inspect: xml-escaped
+    ]

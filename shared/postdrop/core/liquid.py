@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextvars
 import html
 import json
+import math
 import posixpath
 import re
 import sys
@@ -308,6 +309,7 @@ def _environment() -> Any:
     import liquid  # noqa: PLC0415 - ~300 ms; only a post with Liquid in it gets here
     from liquid.ast import Node  # noqa: PLC0415
     from liquid.builtin.expressions import LoopExpression  # noqa: PLC0415
+    from liquid.builtin.output import Output, OutputNode  # noqa: PLC0415
     from liquid.builtin.tags.for_tag import ForTag  # noqa: PLC0415
     from liquid.builtin.tags.tablerow_tag import TablerowTag  # noqa: PLC0415
     from liquid.context import RenderContext  # noqa: PLC0415
@@ -320,7 +322,7 @@ def _environment() -> Any:
     )
     from liquid.tag import Tag  # noqa: PLC0415
     from liquid.template import BoundTemplate  # noqa: PLC0415
-    from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG  # noqa: PLC0415
+    from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_OUTPUT, TOKEN_TAG  # noqa: PLC0415
 
     class Context(RenderContext):
         """python-liquid's measure of the variables (sys.getsizeof of each), kept as they are
@@ -490,6 +492,21 @@ def _environment() -> Any:
             stream.expect(TOKEN_TAG, value="endhighlight")
             return HighlightNode(token, language, block)
 
+    class RubyOutputNode(OutputNode):
+        """``{{ x }}`` as Ruby's Liquid writes it: a hash as Ruby shows one (``{"k"=>"v"}``), an
+        array joined flat, nil in it as nothing (python-liquid writes Python's repr)."""
+
+        __slots__ = ()
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            return int(buffer.write(_ruby_to_s(self.expression.evaluate(context))))
+
+    class RubyOutput(Output):
+        def parse(self, stream: Any) -> Any:
+            node = super().parse(stream)
+            node.__class__ = RubyOutputNode  # the same slots: the parsed output, written as Ruby does
+            return node
+
     class BoundedLoop(LoopExpression):
         """A loop over a range longer than the loop limit is past it before it starts: python-liquid
         would walk an ``offset:`` into it in C (a signal cannot stop that) or list it whole for
@@ -516,6 +533,7 @@ def _environment() -> Any:
                 bounded(TablerowTag)):  # fmt: skip
         env.add_tag(tag)
     env.tags[TOKEN_ILLEGAL] = UnknownTag(env)
+    env.tags[TOKEN_OUTPUT] = RubyOutput(env)
     for name, func in _filters().items():
         env.add_filter(name, func)
     env.add_filter("date", _epoch_seconds(env.filters["date"]))
@@ -603,7 +621,8 @@ def _filters() -> dict[str, Callable[..., Any]]:
         "markdownify": lambda v: render_markdown(_text(v)),
         "smartify": _text,
         "jsonify": lambda v: json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":")),
-        "inspect": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        "inspect": lambda v: html.escape(_ruby_inspect(v)),
+        "join": _join,
         "number_of_words": lambda v, *a: len(_text(v).split()),
         "normalize_whitespace": lambda v: " ".join(_text(v).split()),
         "array_to_sentence_string": _sentence,
@@ -710,3 +729,86 @@ def _sentence(value: Any, connector: str = "and") -> str:
     if len(items) <= 2:
         return f" {connector} ".join(items)
     return ", ".join(items[:-1]) + f", {connector} " + items[-1]
+
+
+def _ruby_to_s(value: Any) -> str:
+    """``value`` as Ruby's Liquid outputs it: an array joined flat (nil in it as nothing), a
+    hash as Ruby's ``inspect``, true and false in lower case, nil as nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "".join(_ruby_to_s(item) for item in value)
+    if isinstance(value, dict):
+        return _ruby_inspect(value)
+    if isinstance(value, range):
+        return f"{value.start}..{value.stop - 1}"
+    return str(value)
+
+
+def _join(value: Any, separator: Any = " ") -> str:
+    """Liquid's ``join``: a hash or a single value as one item; nested arrays flat, as Ruby's
+    Array#join has them."""
+    if value is None:
+        return ""
+    items: list[Any] = []
+
+    def flat(item: Any) -> None:
+        if isinstance(item, list | tuple):
+            for inner in item:
+                flat(inner)
+        else:
+            items.append(item)
+
+    flat(value if isinstance(value, list | tuple) else [value])
+    return _text(separator).join(_ruby_to_s(item) for item in items)
+
+
+_RUBY_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f",
+                 "\v": "\\v", "\a": "\\a", "\b": "\\b", "\x1b": "\\e"}  # fmt: skip
+
+
+def _ruby_string(text: str) -> str:
+    out = []
+    for i, char in enumerate(text):
+        if char in _RUBY_ESCAPES:
+            out.append(_RUBY_ESCAPES[char])
+        elif char == "#" and text[i + 1 : i + 2] in ("{", "$", "@"):
+            out.append("\\#")
+        elif not char.isprintable() and char != " ":
+            out.append(f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\u{{{ord(char):X}}}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _ruby_float(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    text = repr(number)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
+    return text
+
+
+def _ruby_inspect(value: Any) -> str:
+    """Ruby's ``inspect`` of a value YAML gives (Ruby 3.1: ``{"k"=>"v"}``)."""
+    if isinstance(value, str):
+        return _ruby_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nil"
+    if isinstance(value, float):
+        return _ruby_float(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_ruby_inspect(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_ruby_inspect(k)}=>{_ruby_inspect(v)}" for k, v in value.items()) + "}"
+    return str(value)
