@@ -280,3 +280,18 @@ def test_a_hash_and_a_nested_list_output_as_rubys_liquid_writes_them() -> None:
         'a--true-1-2-3-{"k"=>"v"}',
         "{&quot;path&quot;=&gt;&quot;/a.png&quot;, &quot;alt&quot;=&gt;&quot;A&quot;}",  # inspect: xml-escaped
     ]
+
+
+def test_date_filter_epoch_seconds_in_the_sites_zone_and_rubys_fraction_fields() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    post = parse_post(
+        b"---\ntitle: Epoch sample\ndate: 2015-03-01 09:05:07.25 +0100\n---\n"
+        b"`{{ 1425200000 | date: '%F %T %z' }}` `{{ '1425200000' | date: '%H:%M' }}` "
+        b"`{{ page.date | date: '%L|%N|%3N|%s|%%L' }}` `{{ 1.5 | date: '%Y' }}`\n",
+        "posts/2015-03-01-epoch-sample.md",
+        default_zone="Europe/Berlin",
+    )
+    codes = [node.text() for node in LexborHTMLParser(post.html).css("code")]
+    # page.date has no fraction of a second: Jekyll reads the date back from Ruby's Time#to_s
+    assert codes == ["2015-03-01 09:53:20 +0100", "09:53", "000|000000000|000|1425197107|%L", "1.5"]

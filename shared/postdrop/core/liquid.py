@@ -26,6 +26,7 @@ post without them never pays for either.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import html
 import json
@@ -84,10 +85,12 @@ _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
 
 @dataclass(slots=True)
 class _Run:
-    """The post being rendered: its site, and the warnings its Liquid gives."""
+    """The post being rendered: its site, the warnings its Liquid gives, and the zone its date
+    shows in (the site's: Jekyll runs with TZ set to it)."""
 
     site: Site
     warnings: list[str]
+    zone: tzinfo = UTC
 
 
 _run: contextvars.ContextVar[_Run] = contextvars.ContextVar("postdrop_liquid_run")
@@ -135,7 +138,9 @@ def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: 
 
     site = site or Site()
     found: list[str] = []
-    token = _run.set(_Run(site, found))
+    date = page.get("date")
+    zone = date.tzinfo if isinstance(date, datetime) and date.tzinfo is not None else UTC
+    token = _run.set(_Run(site, found, zone))
     try:
         try:
             template = env.from_string(body)
@@ -287,8 +292,8 @@ def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     for name, value in page.items():
         if isinstance(value, YamlTime):
             data[name] = _shown_time(value, local)
-    if isinstance(date, datetime):
-        data["date"] = _RubyTime.of(date)
+    if isinstance(date, datetime):  # Jekyll reads the date back from its to_s: no fraction of a second
+        data["date"] = _RubyTime.of(date.replace(microsecond=0))
     if "url" not in page:  # Jekyll's post.url, without the baseurl (parse_post gives it from the permalink)
         data["url"] = post_url_of(str(data.get("path", ""))) or ""
     name = posixpath.basename(str(data.get("path", "")))  # the file's: Jekyll's own fields
@@ -643,12 +648,36 @@ def _epoch_seconds(date_filter: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(date_filter)
     def date(value: Any, fmt: Any = None, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(value, datetime) and isinstance(fmt, str) and "%s" in fmt:
-            seconds = str(int(value.timestamp()))
-            fmt = re.sub(r"%[%s]", lambda m: seconds if m[0] == "%s" else "%%", fmt)
+        if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and _EPOCH.match(value)):
+            # Ruby's Time.at: seconds since the epoch, shown in the site's zone (Jekyll's TZ)
+            run = _run.get(None)
+            with contextlib.suppress(OverflowError, OSError, ValueError):  # past Python's years: as it is
+                value = datetime.fromtimestamp(int(value), run.zone if run is not None else UTC)
+        if isinstance(value, float):  # Liquid's to_date reads no float: the value as it is
+            return value
+        if isinstance(value, datetime) and isinstance(fmt, str) and re.search(r"%[sLN]|%\d+N", fmt):
+            fmt = re.sub(r"%%|%s|%L|%(\d*)N", lambda m: _ruby_field(value, m), fmt)
         return date_filter(value, fmt, *args, **kwargs)
 
     return date
+
+
+_EPOCH = re.compile(r"\A\d+\Z")
+
+
+def _ruby_field(value: datetime, match: re.Match[str]) -> str:
+    """What Ruby's strftime writes for ``%s`` (the time's own seconds since the epoch: Python's
+    reads the clock fields in the machine's zone), ``%L`` (milliseconds) and ``%N`` (nanoseconds,
+    ``%3N`` its first 3 digits), which Python's strftime lacks; ``%%`` kept."""
+    text = match[0]
+    if text == "%%":
+        return "%%"
+    if text == "%s":
+        return str(int(value.timestamp()))
+    digits = f"{value.microsecond:06d}000"
+    if text == "%L":
+        return digits[:3]
+    return digits[: int(match[1])] if match[1] else digits
 
 
 def _date_string(value: Any, month: str, kind: Any = None, style: Any = None) -> str:
