@@ -295,3 +295,12 @@ def test_date_filter_epoch_seconds_in_the_sites_zone_and_rubys_fraction_fields()
     codes = [node.text() for node in LexborHTMLParser(post.html).css("code")]
     # page.date has no fraction of a second: Jekyll reads the date back from Ruby's Time#to_s
     assert codes == ["2015-03-01 09:53:20 +0100", "09:53", "000|000000000|000|1425197107|%L", "1.5"]
+
+
+def test_a_float_outputs_as_ruby_writes_it() -> None:
+    post = parse_post(
+        b"---\ntitle: Float sample\nbig: 1.0e+20\nsmall: 0.00001\nr: 4.0\nl: [1.0e+20, 2.5]\n---\n"
+        b"`{{ page.big }}|{{ page.small }}|{{ page.r }}|{{ page.l }}|{{ page.l | join: ',' }}`\n",
+        "posts/2015-03-01-float-sample.md",
+    )
+    assert post.text == "1.0e+20|1.0e-05|4.0|1.0e+202.5|1.0e+20,2.5"

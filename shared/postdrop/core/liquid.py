@@ -762,7 +762,8 @@ def _sentence(value: Any, connector: str = "and") -> str:
 
 def _ruby_to_s(value: Any) -> str:
     """``value`` as Ruby's Liquid outputs it: an array joined flat (nil in it as nothing), a
-    hash as Ruby's ``inspect``, true and false in lower case, nil as nothing."""
+    hash as Ruby's ``inspect``, a float as Ruby writes one (``1.0e+20``), true and false in lower
+    case, nil as nothing."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -773,6 +774,8 @@ def _ruby_to_s(value: Any) -> str:
         return "".join(_ruby_to_s(item) for item in value)
     if isinstance(value, dict):
         return _ruby_inspect(value)
+    if isinstance(value, float):
+        return _ruby_float(value)
     if isinstance(value, range):
         return f"{value.start}..{value.stop - 1}"
     return str(value)
