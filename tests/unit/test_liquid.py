@@ -258,3 +258,49 @@ def test_jekyll_filters_and_page_fields_as_jekyll_shows_them(liquid: str, shown:
     front = "title: t\ndate: 2020-05-08 12:08:10 +0000\ntags: [p, q]"
     got = parse_post(f"---\n{front}\n---\n<p>[{liquid}]</p>\n".encode(), "posts/2020-05-08-f.md", default_zone="UTC")
     assert got.html == f"<p>[{shown}]</p>"
+
+
+def test_a_hash_and_a_nested_list_output_as_rubys_liquid_writes_them() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    post = parse_post(
+        b"---\ntitle: Hash sample\nauthor: {name: Jo, n: 3, f: 1.5, ok: true, z: ~, l: [1, 'x'], s: 'a\"b#{c}'}\n"
+        b"list: [a, ~, true, [1, [2, 3]], {k: v}]\nimage: {path: /a.png, alt: A}\n---\n"
+        b"`{{ page.author }}`\n\n`{{ page.list }}`\n\n`{{ page.image | join: ',' }}`\n\n"
+        b"`{% for pair in page.image %}<{{ pair }}>{% endfor %}`\n\n`{{ page.list | join: '-' }}`\n\n"
+        b"`{{ page.image | inspect }}`\n",
+        "posts/2021-03-04-hash-sample.md",
+    )
+    codes = [node.text() for node in LexborHTMLParser(post.html).css("code")]
+    assert codes == [
+        '{"name"=>"Jo", "n"=>3, "f"=>1.5, "ok"=>true, "z"=>nil, "l"=>[1, "x"], "s"=>"a\\"b\\#{c}"}',
+        'atrue123{"k"=>"v"}',
+        '{"path"=>"/a.png", "alt"=>"A"}',
+        "<path/a.png><altA>",
+        'a--true-1-2-3-{"k"=>"v"}',
+        "{&quot;path&quot;=&gt;&quot;/a.png&quot;, &quot;alt&quot;=&gt;&quot;A&quot;}",  # inspect: xml-escaped
+    ]
+
+
+def test_date_filter_epoch_seconds_in_the_sites_zone_and_rubys_fraction_fields() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    post = parse_post(
+        b"---\ntitle: Epoch sample\ndate: 2015-03-01 09:05:07.25 +0100\n---\n"
+        b"`{{ 1425200000 | date: '%F %T %z' }}` `{{ '1425200000' | date: '%H:%M' }}` "
+        b"`{{ page.date | date: '%L|%N|%3N|%s|%%L' }}` `{{ 1.5 | date: '%Y' }}`\n",
+        "posts/2015-03-01-epoch-sample.md",
+        default_zone="Europe/Berlin",
+    )
+    codes = [node.text() for node in LexborHTMLParser(post.html).css("code")]
+    # page.date has no fraction of a second: Jekyll reads the date back from Ruby's Time#to_s
+    assert codes == ["2015-03-01 09:53:20 +0100", "09:53", "000|000000000|000|1425197107|%L", "1.5"]
+
+
+def test_a_float_outputs_as_ruby_writes_it() -> None:
+    post = parse_post(
+        b"---\ntitle: Float sample\nbig: 1.0e+20\nsmall: 0.00001\nr: 4.0\nl: [1.0e+20, 2.5]\n---\n"
+        b"`{{ page.big }}|{{ page.small }}|{{ page.r }}|{{ page.l }}|{{ page.l | join: ',' }}`\n",
+        "posts/2015-03-01-float-sample.md",
+    )
+    assert post.text == "1.0e+20|1.0e-05|4.0|1.0e+202.5|1.0e+20,2.5"

@@ -26,9 +26,11 @@ post without them never pays for either.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import html
 import json
+import math
 import posixpath
 import re
 import sys
@@ -83,10 +85,12 @@ _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
 
 @dataclass(slots=True)
 class _Run:
-    """The post being rendered: its site, and the warnings its Liquid gives."""
+    """The post being rendered: its site, the warnings its Liquid gives, and the zone its date
+    shows in (the site's: Jekyll runs with TZ set to it)."""
 
     site: Site
     warnings: list[str]
+    zone: tzinfo = UTC
 
 
 _run: contextvars.ContextVar[_Run] = contextvars.ContextVar("postdrop_liquid_run")
@@ -134,7 +138,9 @@ def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: 
 
     site = site or Site()
     found: list[str] = []
-    token = _run.set(_Run(site, found))
+    date = page.get("date")
+    zone = date.tzinfo if isinstance(date, datetime) and date.tzinfo is not None else UTC
+    token = _run.set(_Run(site, found, zone))
     try:
         try:
             template = env.from_string(body)
@@ -286,8 +292,8 @@ def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     for name, value in page.items():
         if isinstance(value, YamlTime):
             data[name] = _shown_time(value, local)
-    if isinstance(date, datetime):
-        data["date"] = _RubyTime.of(date)
+    if isinstance(date, datetime):  # Jekyll reads the date back from its to_s: no fraction of a second
+        data["date"] = _RubyTime.of(date.replace(microsecond=0))
     if "url" not in page:  # Jekyll's post.url, without the baseurl (parse_post gives it from the permalink)
         data["url"] = post_url_of(str(data.get("path", ""))) or ""
     name = posixpath.basename(str(data.get("path", "")))  # the file's: Jekyll's own fields
@@ -308,6 +314,7 @@ def _environment() -> Any:
     import liquid  # noqa: PLC0415 - ~300 ms; only a post with Liquid in it gets here
     from liquid.ast import Node  # noqa: PLC0415
     from liquid.builtin.expressions import LoopExpression  # noqa: PLC0415
+    from liquid.builtin.output import Output, OutputNode  # noqa: PLC0415
     from liquid.builtin.tags.for_tag import ForTag  # noqa: PLC0415
     from liquid.builtin.tags.tablerow_tag import TablerowTag  # noqa: PLC0415
     from liquid.context import RenderContext  # noqa: PLC0415
@@ -320,7 +327,7 @@ def _environment() -> Any:
     )
     from liquid.tag import Tag  # noqa: PLC0415
     from liquid.template import BoundTemplate  # noqa: PLC0415
-    from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG  # noqa: PLC0415
+    from liquid.token import TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_OUTPUT, TOKEN_TAG  # noqa: PLC0415
 
     class Context(RenderContext):
         """python-liquid's measure of the variables (sys.getsizeof of each), kept as they are
@@ -490,6 +497,21 @@ def _environment() -> Any:
             stream.expect(TOKEN_TAG, value="endhighlight")
             return HighlightNode(token, language, block)
 
+    class RubyOutputNode(OutputNode):
+        """``{{ x }}`` as Ruby's Liquid writes it: a hash as Ruby shows one (``{"k"=>"v"}``), an
+        array joined flat, nil in it as nothing (python-liquid writes Python's repr)."""
+
+        __slots__ = ()
+
+        def render_to_output(self, context: Any, buffer: Any) -> int:
+            return int(buffer.write(_ruby_to_s(self.expression.evaluate(context))))
+
+    class RubyOutput(Output):
+        def parse(self, stream: Any) -> Any:
+            node = super().parse(stream)
+            node.__class__ = RubyOutputNode  # the same slots: the parsed output, written as Ruby does
+            return node
+
     class BoundedLoop(LoopExpression):
         """A loop over a range longer than the loop limit is past it before it starts: python-liquid
         would walk an ``offset:`` into it in C (a signal cannot stop that) or list it whole for
@@ -516,6 +538,7 @@ def _environment() -> Any:
                 bounded(TablerowTag)):  # fmt: skip
         env.add_tag(tag)
     env.tags[TOKEN_ILLEGAL] = UnknownTag(env)
+    env.tags[TOKEN_OUTPUT] = RubyOutput(env)
     for name, func in _filters().items():
         env.add_filter(name, func)
     env.add_filter("date", _epoch_seconds(env.filters["date"]))
@@ -603,7 +626,8 @@ def _filters() -> dict[str, Callable[..., Any]]:
         "markdownify": lambda v: render_markdown(_text(v)),
         "smartify": _text,
         "jsonify": lambda v: json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":")),
-        "inspect": lambda v: json.dumps(v, ensure_ascii=False, default=str),
+        "inspect": lambda v: html.escape(_ruby_inspect(v)),
+        "join": _join,
         "number_of_words": lambda v, *a: len(_text(v).split()),
         "normalize_whitespace": lambda v: " ".join(_text(v).split()),
         "array_to_sentence_string": _sentence,
@@ -624,12 +648,36 @@ def _epoch_seconds(date_filter: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(date_filter)
     def date(value: Any, fmt: Any = None, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(value, datetime) and isinstance(fmt, str) and "%s" in fmt:
-            seconds = str(int(value.timestamp()))
-            fmt = re.sub(r"%[%s]", lambda m: seconds if m[0] == "%s" else "%%", fmt)
+        if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and _EPOCH.match(value)):
+            # Ruby's Time.at: seconds since the epoch, shown in the site's zone (Jekyll's TZ)
+            run = _run.get(None)
+            with contextlib.suppress(OverflowError, OSError, ValueError):  # past Python's years: as it is
+                value = datetime.fromtimestamp(int(value), run.zone if run is not None else UTC)
+        if isinstance(value, float):  # Liquid's to_date reads no float: the value as it is
+            return value
+        if isinstance(value, datetime) and isinstance(fmt, str) and re.search(r"%[sLN]|%\d+N", fmt):
+            fmt = re.sub(r"%%|%s|%L|%(\d*)N", lambda m: _ruby_field(value, m), fmt)
         return date_filter(value, fmt, *args, **kwargs)
 
     return date
+
+
+_EPOCH = re.compile(r"\A\d+\Z")
+
+
+def _ruby_field(value: datetime, match: re.Match[str]) -> str:
+    """What Ruby's strftime writes for ``%s`` (the time's own seconds since the epoch: Python's
+    reads the clock fields in the machine's zone), ``%L`` (milliseconds) and ``%N`` (nanoseconds,
+    ``%3N`` its first 3 digits), which Python's strftime lacks; ``%%`` kept."""
+    text = match[0]
+    if text == "%%":
+        return "%%"
+    if text == "%s":
+        return str(int(value.timestamp()))
+    digits = f"{value.microsecond:06d}000"
+    if text == "%L":
+        return digits[:3]
+    return digits[: int(match[1])] if match[1] else digits
 
 
 def _date_string(value: Any, month: str, kind: Any = None, style: Any = None) -> str:
@@ -710,3 +758,89 @@ def _sentence(value: Any, connector: str = "and") -> str:
     if len(items) <= 2:
         return f" {connector} ".join(items)
     return ", ".join(items[:-1]) + f", {connector} " + items[-1]
+
+
+def _ruby_to_s(value: Any) -> str:
+    """``value`` as Ruby's Liquid outputs it: an array joined flat (nil in it as nothing), a
+    hash as Ruby's ``inspect``, a float as Ruby writes one (``1.0e+20``), true and false in lower
+    case, nil as nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "".join(_ruby_to_s(item) for item in value)
+    if isinstance(value, dict):
+        return _ruby_inspect(value)
+    if isinstance(value, float):
+        return _ruby_float(value)
+    if isinstance(value, range):
+        return f"{value.start}..{value.stop - 1}"
+    return str(value)
+
+
+def _join(value: Any, separator: Any = " ") -> str:
+    """Liquid's ``join``: a hash or a single value as one item; nested arrays flat, as Ruby's
+    Array#join has them."""
+    if value is None:
+        return ""
+    items: list[Any] = []
+
+    def flat(item: Any) -> None:
+        if isinstance(item, list | tuple):
+            for inner in item:
+                flat(inner)
+        else:
+            items.append(item)
+
+    flat(value if isinstance(value, list | tuple) else [value])
+    return _text(separator).join(_ruby_to_s(item) for item in items)
+
+
+_RUBY_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f",
+                 "\v": "\\v", "\a": "\\a", "\b": "\\b", "\x1b": "\\e"}  # fmt: skip
+
+
+def _ruby_string(text: str) -> str:
+    out = []
+    for i, char in enumerate(text):
+        if char in _RUBY_ESCAPES:
+            out.append(_RUBY_ESCAPES[char])
+        elif char == "#" and text[i + 1 : i + 2] in ("{", "$", "@"):
+            out.append("\\#")
+        elif not char.isprintable() and char != " ":
+            out.append(f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\u{{{ord(char):X}}}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _ruby_float(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    text = repr(number)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
+    return text
+
+
+def _ruby_inspect(value: Any) -> str:
+    """Ruby's ``inspect`` of a value YAML gives (Ruby 3.1: ``{"k"=>"v"}``)."""
+    if isinstance(value, str):
+        return _ruby_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nil"
+    if isinstance(value, float):
+        return _ruby_float(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_ruby_inspect(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_ruby_inspect(k)}=>{_ruby_inspect(v)}" for k, v in value.items()) + "}"
+    return str(value)
