@@ -1005,3 +1005,10 @@ def test_the_new_readings_stay_linear(body: str) -> None:
     with contextlib.suppress(PostRejected):  # past a cap (elements): rejected, in time too
         parse(body)
     assert time.process_time() - started < 2.0
+
+
+def test_a_footnote_mark_before_a_parenthesis_is_no_link() -> None:
+    # kramdown's link never opens at "[^": the mark is read (a note, or text with no note), then "(...)"
+    got = parse("See[^1](x) and [^n](y).\n\n[^1]: Note.\n")
+    assert '<a href="x"' not in got.html and '<a href="y"' not in got.html
+    assert got.text.split("\n") == ["See1(x) and [^n](y).", "1", "Note."]

@@ -171,6 +171,9 @@ _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 _FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
 # ("\[^x]" is text: the look-behind after the "[", so both alternatives open with a literal re skips to)
 _FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|\[(?<!\\\[){_FOREIGN_LABEL[2:]}")
+# a footnote mark kramdown reads, right before "(": kramdown's link never opens at "[^", so the
+# "(" and what follows are text; CommonMark reads "[^1](url)" as a link
+_MARK_BEFORE_PAREN = _lazy(r"\[(?<!\\\[)\^[A-Za-z0-9_][A-Za-z0-9_-]{0,998}\]\(")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -1515,6 +1518,13 @@ def _foreign_footnotes(text: str) -> str:
     return _sub_in_prose(_FOREIGN_FOOTNOTE, one, "\n" + text)[1:]
 
 
+def _marks_before_parens(text: str) -> str:
+    """A footnote mark right before ``(`` (``[^1](x)``): kramdown reads the mark (a footnote, or
+    its text when no note has that label) and ``(x)`` as text, for no link opens at ``[^``.
+    CommonMark reads a link: the ``(`` is escaped."""
+    return _sub_in_prose(_MARK_BEFORE_PAREN, lambda match: f"{match.group(0)[:-1]}\\(", text)
+
+
 def _paren_items(text: str) -> str:
     """``1)`` opens no list item in kramdown, at a line's start or at an item's (``- 1) x``): its
     ``)`` is escaped, so CommonMark reads text too."""
@@ -2430,6 +2440,7 @@ def _xml_markup(text: str) -> str:
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search(_lined(text)) is not None), _drop_attributes),
     (lambda text: "[^" in text and _FOREIGN_FOOTNOTE.search(text) is not None, _foreign_footnotes),
+    (lambda text: "](" in text and "[^" in text and _MARK_BEFORE_PAREN.search(text) is not None, _marks_before_parens),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
