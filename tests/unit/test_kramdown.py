@@ -1012,3 +1012,10 @@ def test_a_footnote_mark_before_a_parenthesis_is_no_link() -> None:
     got = parse("See[^1](x) and [^n](y).\n\n[^1]: Note.\n")
     assert '<a href="x"' not in got.html and '<a href="y"' not in got.html
     assert got.text.split("\n") == ["See1(x) and [^n](y).", "1", "Note."]
+
+
+def test_an_underscore_pair_next_to_code_span_is_emphasis() -> None:
+    # kramdown's "_" closes before "`" and opens after it; the code span is no letter
+    got = parse("Say _this_`now` or `then`_that_ here.\n")
+    assert "<em>this</em><code" in got.html and "</code><em>that</em>" in got.html
+    assert got.text == "Say thisnow or thenthat here."
