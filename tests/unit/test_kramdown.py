@@ -1019,3 +1019,12 @@ def test_an_underscore_pair_next_to_code_span_is_emphasis() -> None:
     got = parse("Say _this_`now` or `then`_that_ here.\n")
     assert "<em>this</em><code" in got.html and "</code><em>that</em>" in got.html
     assert got.text == "Say thisnow or thenthat here."
+
+
+def test_a_quote_takes_its_lazy_lines_under_html_and_headings() -> None:
+    # kramdown's quote runs to a blank line, unmarked lines and all, and reads them inside it
+    got = parse('> <div class="note"><a\ntitle="t" href="/x">Read\nmore</a> now</div>\n\nThen.\n')
+    assert got.html.count("<blockquote>") == 1 and "title=" not in got.text
+    assert got.text.split("\n") == ["Read more now", "Then."]
+    listed = parse("> Quote\n## Heading in it\n- item in it\n\nOut.\n")
+    assert listed.html.index("</blockquote>") > listed.html.index("<li>item in it</li>")

@@ -1404,6 +1404,45 @@ class _Item:
         self.base, self.column, self.ordered, self.nested = base, column, ordered, False
 
 
+# searched in "\n" + text: a quote's line, then a line of text without the quote's marker
+_LAZY_QUOTE_LINE_ANY = _lazy(r"\n {0,3}>[^\n]*\n(?! {0,3}>)[ \t]*[^\s]")
+# what ends a quote's lazy lines in kramdown, besides a blank line: an attribute list, an
+# end-of-block mark, a tag (or closing tag) opening the line, of an element that is not a span's
+_UNDERLINE_ONLY = _lazy(r" {0,3}(?:=+|-+)[ \t]*")
+_QUOTE_END = _lazy(r"[ \t]*(?:\{:|\^[ \t]*$|<!-- -->$)| {0,3}</?([A-Za-z][\w:-]*)")  # "^" as _end_of_blocks writes it
+
+
+def _lazy_quote_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown's quote runs from its first ``>`` line to a blank line, taking every line between,
+    marked or not (but an attribute list, an end-of-block mark or a line opening with a block
+    element's tag); it reads the lines without their markers. CommonMark keeps a line without a
+    marker only as a paragraph's lazy line: under an HTML block in the quote (``> <div><a``,
+    ``href="x">``) it ends the quote. Such a line gets the markers of the quote's line above."""
+    out = list(lines)
+    markers = ""
+    for i, line in enumerate(lines):
+        if not line.strip():
+            markers = ""
+            continue
+        quoted = _QUOTE_MARKERS.match(line) if line.lstrip(" ")[:1] == ">" and _indent(line) <= 3 else None
+        if code[i]:  # a code block's line: in the quote, or ending it
+            markers = "" if quoted is None else quoted.group(0).rstrip(" \t") + " "
+        elif quoted is not None:
+            markers = quoted.group(0).rstrip(" \t") + " "
+        elif markers:
+            end = _QUOTE_END.match(line)
+            if end is not None and (end.group(1) is None or end.group(1).lower() not in _LAZY_SPAN_TAGS):
+                markers = ""
+            elif _UNDERLINE_ONLY.fullmatch(line):  # text of the quote's paragraph to kramdown, a heading's
+                markers = ""  # underline with a marker to CommonMark: left as it was
+            else:
+                out[i] = markers + line
+    return out, code
+
+
+_LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
+
+
 def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """A line right under an item's text, indented less than the item's content, that opens an
     item of the other kind of list (``* x`` under a ``1.`` item, ``1. x`` under a ``*`` one) once
@@ -2479,6 +2518,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
+    (lambda text: ">" in text and _LAZY_QUOTE_LINE_ANY.search(_lined(text)) is not None, _lazy_quote_lines),
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
     (lambda text: "<" in text and _VOID_TAG_LINE_ANY.search(_lined(text)) is not None, _void_tag_lines),
