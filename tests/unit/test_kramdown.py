@@ -1005,3 +1005,26 @@ def test_the_new_readings_stay_linear(body: str) -> None:
     with contextlib.suppress(PostRejected):  # past a cap (elements): rejected, in time too
         parse(body)
     assert time.process_time() - started < 2.0
+
+
+def test_a_footnote_mark_before_a_parenthesis_is_no_link() -> None:
+    # kramdown's link never opens at "[^": the mark is read (a note, or text with no note), then "(...)"
+    got = parse("See[^1](x) and [^n](y).\n\n[^1]: Note.\n")
+    assert '<a href="x"' not in got.html and '<a href="y"' not in got.html
+    assert got.text.split("\n") == ["See1(x) and [^n](y).", "1", "Note."]
+
+
+def test_an_underscore_pair_next_to_code_span_is_emphasis() -> None:
+    # kramdown's "_" closes before "`" and opens after it; the code span is no letter
+    got = parse("Say _this_`now` or `then`_that_ here.\n")
+    assert "<em>this</em><code" in got.html and "</code><em>that</em>" in got.html
+    assert got.text == "Say thisnow or thenthat here."
+
+
+def test_a_quote_takes_its_lazy_lines_under_html_and_headings() -> None:
+    # kramdown's quote runs to a blank line, unmarked lines and all, and reads them inside it
+    got = parse('> <div class="note"><a\ntitle="t" href="/x">Read\nmore</a> now</div>\n\nThen.\n')
+    assert got.html.count("<blockquote>") == 1 and "title=" not in got.text
+    assert got.text.split("\n") == ["Read more now", "Then."]
+    listed = parse("> Quote\n## Heading in it\n- item in it\n\nOut.\n")
+    assert listed.html.index("</blockquote>") > listed.html.index("<li>item in it</li>")

@@ -171,6 +171,9 @@ _FOOTNOTE_OPEN = _lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 _FOREIGN_LABEL = r"\[\^(?![A-Za-z0-9_][A-Za-z0-9_-]{0,998}\])[^\]\n]{1,999}\]"
 # ("\[^x]" is text: the look-behind after the "[", so both alternatives open with a literal re skips to)
 _FOREIGN_FOOTNOTE = _lazy(rf"(\n {{0,3}}{_FOREIGN_LABEL}:[^\n]*)|\[(?<!\\\[){_FOREIGN_LABEL[2:]}")
+# a footnote mark kramdown reads, right before "(": kramdown's link never opens at "[^", so the
+# "(" and what follows are text; CommonMark reads "[^1](url)" as a link
+_MARK_BEFORE_PAREN = _lazy(r"\[(?<!\\\[)\^[A-Za-z0-9_][A-Za-z0-9_-]{0,998}\]\(")
 _HTML_SPAN = _lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = _lazy(r"[|+]")
 _MARKDOWN_ATTR_ANY = _lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
@@ -1401,6 +1404,45 @@ class _Item:
         self.base, self.column, self.ordered, self.nested = base, column, ordered, False
 
 
+# searched in "\n" + text: a quote's line, then a line of text without the quote's marker
+_LAZY_QUOTE_LINE_ANY = _lazy(r"\n {0,3}>[^\n]*\n(?! {0,3}>)[ \t]*[^\s]")
+# what ends a quote's lazy lines in kramdown, besides a blank line: an attribute list, an
+# end-of-block mark, a tag (or closing tag) opening the line, of an element that is not a span's
+_UNDERLINE_ONLY = _lazy(r" {0,3}(?:=+|-+)[ \t]*")
+_QUOTE_END = _lazy(r"[ \t]*(?:\{:|\^[ \t]*$|<!-- -->$)| {0,3}</?([A-Za-z][\w:-]*)")  # "^" as _end_of_blocks writes it
+
+
+def _lazy_quote_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """kramdown's quote runs from its first ``>`` line to a blank line, taking every line between,
+    marked or not (but an attribute list, an end-of-block mark or a line opening with a block
+    element's tag); it reads the lines without their markers. CommonMark keeps a line without a
+    marker only as a paragraph's lazy line: under an HTML block in the quote (``> <div><a``,
+    ``href="x">``) it ends the quote. Such a line gets the markers of the quote's line above."""
+    out = list(lines)
+    markers = ""
+    for i, line in enumerate(lines):
+        if not line.strip():
+            markers = ""
+            continue
+        quoted = _QUOTE_MARKERS.match(line) if line.lstrip(" ")[:1] == ">" and _indent(line) <= 3 else None
+        if code[i]:  # a code block's line: in the quote, or ending it
+            markers = "" if quoted is None else quoted.group(0).rstrip(" \t") + " "
+        elif quoted is not None:
+            markers = quoted.group(0).rstrip(" \t") + " "
+        elif markers:
+            end = _QUOTE_END.match(line)
+            if end is not None and (end.group(1) is None or end.group(1).lower() not in _LAZY_SPAN_TAGS):
+                markers = ""
+            elif _UNDERLINE_ONLY.fullmatch(line):  # text of the quote's paragraph to kramdown, a heading's
+                markers = ""  # underline with a marker to CommonMark: left as it was
+            else:
+                out[i] = markers + line
+    return out, code
+
+
+_LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
+
+
 def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """A line right under an item's text, indented less than the item's content, that opens an
     item of the other kind of list (``* x`` under a ``1.`` item, ``1. x`` under a ``*`` one) once
@@ -1513,6 +1555,13 @@ def _foreign_footnotes(text: str) -> str:
         return "\n" if match.group(1) is not None else f"\\{match.group(0)}"  # a definition's line goes
 
     return _sub_in_prose(_FOREIGN_FOOTNOTE, one, "\n" + text)[1:]
+
+
+def _marks_before_parens(text: str) -> str:
+    """A footnote mark right before ``(`` (``[^1](x)``): kramdown reads the mark (a footnote, or
+    its text when no note has that label) and ``(x)`` as text, for no link opens at ``[^``.
+    CommonMark reads a link: the ``(`` is escaped."""
+    return _sub_in_prose(_MARK_BEFORE_PAREN, lambda match: f"{match.group(0)[:-1]}\\(", text)
 
 
 def _paren_items(text: str) -> str:
@@ -1678,10 +1727,12 @@ def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
 
 # an emphasis pair both readers read alike: its delimiter after no word character and before no
 # white space, no delimiter, escape or line end inside, closed after no white space and before
-# no word character
+# no word character; nor next to a token (code's, as "_a_`x`"): CommonMark takes it for a letter,
+# so its "_" neither opens nor closes there; kramdown's does
 _SIMPLE_PAIR = _lazy(
-    r"(\*\*(?<![\w*\\]\*\*)|\*(?<![\w*\\]\*)|__(?<![\w*\\]__)|_(?<![\w*\\]_))"  # a literal first: re skips ahead
-    r"(?![\s*_])[^*_\n\\]*?[^\s*_\\]\1(?![\w*])"
+    r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb]\*\*)|\*(?<![\w*\\\U000ffffa\U000ffffb]\*)"  # a literal first: re skips ahead
+    r"|__(?<![\w*\\\U000ffffa\U000ffffb]__)|_(?<![\w*\\\U000ffffa\U000ffffb]_))"
+    r"(?![\s*_])[^*_\n\\]*?[^\s*_\\]\1(?![\w*\U000ffffa\U000ffffb])"
 )
 # a delimiter no simple pair holds: a "*" before no white space or after a character of text (not
 # a list item's marker), or a "_" not inside a word
@@ -2430,6 +2481,7 @@ def _xml_markup(text: str) -> str:
 _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] = (
     (lambda text: "{:" in text or ("*[" in text and _ABBREVIATION.search(_lined(text)) is not None), _drop_attributes),
     (lambda text: "[^" in text and _FOREIGN_FOOTNOTE.search(text) is not None, _foreign_footnotes),
+    (lambda text: "](" in text and "[^" in text and _MARK_BEFORE_PAREN.search(text) is not None, _marks_before_parens),
     (lambda text: "<<" in text or ">>" in text, _guillemets),
     (lambda text: "*" in text and ("_" in text or _has_cjk_delimiter(text)), _emphasis),
     (lambda text: "\\\\\n" in text, _line_breaks),
@@ -2466,6 +2518,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
+    (lambda text: ">" in text and _LAZY_QUOTE_LINE_ANY.search(_lined(text)) is not None, _lazy_quote_lines),
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
     (lambda text: "<" in text and _VOID_TAG_LINE_ANY.search(_lined(text)) is not None, _void_tag_lines),
