@@ -239,7 +239,7 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
         clock = (0, 0, 0, 0)
     try:
         naive = datetime(year, month, day, *clock)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a number past C's int (a day of 12 digits)
         if not 1 <= day <= 31 or not 1 <= month <= 12:
             return None
         try:  # Ruby's Time.local carries a day past the month's end over: 2015-09-31 is October 1st
