@@ -102,7 +102,7 @@ class LogLine(logging.Formatter):
 
 
 def _readable_log_lines() -> None:
-    """The functions' log lines (warnings and errors, the local run's level) in up's own format.
+    """The functions' warnings and errors in up's own format.
     Powertools' JSON handler stays the logger's first (its formatter holds the logger's keys and
     state, which Powertools reaches through it) but writes nothing; a handler of up's prints."""
     from postdrop.observability import logger
@@ -111,6 +111,7 @@ def _readable_log_lines() -> None:
         if type(handler) is logging.StreamHandler:
             handler.setLevel(logging.CRITICAL + 1)
     readable = logging.StreamHandler(sys.stdout)
+    readable.setLevel(logging.WARNING)  # up says what its INFO lines say (ignored files) in its own lines
     readable.setFormatter(LogLine())
     logger._logger.addHandler(readable)
 
