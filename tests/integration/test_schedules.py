@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 KEY, POST_ID = "posts/2026-03-01-story.md", "2026-03-01-story"
 
 
+SCHEDULED_AHEAD_S = 8  # seconds: a post dated this far ahead is scheduled when stored
+
+
 def _dated(when: datetime | str, title: str = "标题") -> bytes:
     date = when if isinstance(when, str) else when.isoformat()
     return post(f'title: "{title}"\ndate: {date}\ncategories: [partners]', "<p>正文。</p>\n\n<p>后文。</p>\n")
@@ -59,8 +62,8 @@ def _heard(h: Harness) -> list[dict[str, Any]]:
 
 
 def test_a_scheduled_post_is_published_by_its_schedule_at_its_date(harness: Harness) -> None:
-    # Given a post dated three seconds from now
-    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
+    # Given a post dated a few seconds from now
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=SCHEDULED_AHEAD_S)
     _drop(harness, _dated(due), 1)
     # Then it is announced as scheduled, and has one schedule at its date that rechecks it through StoreQueue
     (scheduled,) = _heard(harness)
@@ -152,7 +155,8 @@ def _fail_once(client: Any, event: str) -> dict[str, int]:
 
 
 def test_a_recheck_whose_publish_fails_is_announced_when_the_stream_retries_it(harness: Harness) -> None:
-    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    # far enough ahead that the post is still scheduled when a loaded machine has stored it (2 s was not)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=SCHEDULED_AHEAD_S)
     _drop(harness, _dated(due), 1)
     schedule = _schedule(harness)
     assert schedule is not None
