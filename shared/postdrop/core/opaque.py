@@ -1030,6 +1030,15 @@ def _lines_back(above: list[str]) -> Iterator[tuple[str, int, int]]:
             end = start - 1
 
 
+def _filled_lines_back(out: list[str], prose: list[str]) -> Iterator[tuple[str, int, int]]:
+    """The lines above here that are not blank, last first: ``prose``'s, then ``out``'s
+    (LOOK_BACK lines of each, as ``_lines_back``)."""
+    for above in (prose, out):
+        for entry, start, end in _lines_back(above):
+            if not _blank_at(entry, start, end):
+                yield entry, start, end
+
+
 def _blank_at(entry: str, start: int, end: int) -> bool:
     """Whether the line ``entry[start:end]`` is blank, read in place."""
     if start == 0 and end == len(entry):  # the entry is the line
@@ -1068,14 +1077,11 @@ def after_definition(text: str, above: int) -> bool:
 def _in_list(out: list[str], prose: list[str]) -> bool:
     """Whether indented lines here continue a list item (then they are not code): above them, a
     list item comes before any line that starts at the margin. Looks back LOOK_BACK lines."""
-    for above in (prose, out):
-        for entry, start, end in _lines_back(above):
-            if _blank_at(entry, start, end):
-                continue
-            if _LIST_ITEM.match(entry, start, end):
-                return True
-            if _at_margin(entry, start, end):
-                return False  # a paragraph of the page, not an item's
+    for entry, start, end in _filled_lines_back(out, prose):
+        if _LIST_ITEM.match(entry, start, end):
+            return True
+        if _at_margin(entry, start, end):
+            return False  # a paragraph of the page, not an item's
     return False
 
 
@@ -1086,25 +1092,20 @@ def _in_footnote(out: list[str], prose: list[str]) -> bool:
     """Whether indented lines here go on a footnote's definition (kramdown's note takes them, and
     the lazy lines under them, as its blocks: no code): above them, past blank and indented lines
     only, a line opens a footnote definition. Looks back LOOK_BACK lines."""
-    for above in (prose, out):
-        for entry, start, end in _lines_back(above):
-            if _blank_at(entry, start, end) or _INDENT.match(entry, start, end) is not None:
-                continue
+    for entry, start, end in _filled_lines_back(out, prose):
+        if _INDENT.match(entry, start, end) is None:
             return _FOOTNOTE_START.match(entry, start, end) is not None
     return False
 
 
 def _item_column(out: list[str], prose: list[str]) -> int | None:
     """The content column of the list item the lines here belong to, or None (as _in_list)."""
-    for above in (prose, out):
-        for entry, start, end in _lines_back(above):
-            if _blank_at(entry, start, end):
-                continue
-            item = _ITEM_CONTENT.match(entry, start, end)
-            if item is not None:
-                return len(item.group(0).expandtabs(4))
-            if _at_margin(entry, start, end):
-                return None
+    for entry, start, end in _filled_lines_back(out, prose):
+        item = _ITEM_CONTENT.match(entry, start, end)
+        if item is not None:
+            return len(item.group(0).expandtabs(4))
+        if _at_margin(entry, start, end):
+            return None
     return None
 
 
@@ -1114,22 +1115,19 @@ def _holding_column(out: list[str], prose: list[str], indent: int) -> int:
     item further up whose marker is indented less and whose text starts at ``indent`` or left of
     it (a nested list's line goes on its parent item), or 0 when none does (its list ended)."""
     below = -1  # the marker indentation of the nearest item the line is outside of (-1: none yet)
-    for above in (prose, out):
-        for entry, start, end in _lines_back(above):
-            if _blank_at(entry, start, end):
-                continue
-            item = _ITEM_CONTENT.match(entry, start, end)
-            if item is not None:
-                marker = _columns(entry[start:end])
-                if below < 0 or marker < below:
-                    content = len(item.group(0).expandtabs(4))
-                    if content <= indent:
-                        return content
-                    if marker == 0:
-                        return 0
-                    below = marker
-            elif _at_margin(entry, start, end):
-                return 0
+    for entry, start, end in _filled_lines_back(out, prose):
+        item = _ITEM_CONTENT.match(entry, start, end)
+        if item is not None:
+            marker = _columns(entry[start:end])
+            if below < 0 or marker < below:
+                content = len(item.group(0).expandtabs(4))
+                if content <= indent:
+                    return content
+                if marker == 0:
+                    return 0
+                below = marker
+        elif _at_margin(entry, start, end):
+            return 0
     return 0
 
 
