@@ -254,8 +254,16 @@ def test_the_parse_settings_carry_the_sites_permalink_and_separator() -> None:
         ("category: ''\ntags: ''", [""], []),
         # Ruby's text of a value
         ("tags: [yes, 3]", [], ["true", "3"]),
+        # each as written, its white space too (checked against Jekyll 4.3)
+        ("categories: ['x  y', z]\ntags: ['one  two', ' three ']", ["x  y", "z"], ["one  two", " three "]),
+        ("category: ' x  y '\ntag: ' one  two '", [" x  y "], [" one  two "]),
     ],
 )
 def test_categories_and_tags_as_jekyll_lists_them(front: str, categories: list[str], tags: list[str]) -> None:
     got = parse_post(post(f"title: t\n{front}"), "posts/2026-05-01-a.md", default_zone="UTC")
     assert (got.categories, got.tags) == (categories, tags)
+
+
+def test_a_category_written_with_two_spaces_keeps_them_in_the_url() -> None:
+    got = parse_post(post("title: t\ncategories: ['x  y']"), "posts/2026-05-01-a.md", default_zone="UTC")
+    assert got.url == "/x%20%20y/2026/05/01/a.html"  # Jekyll 4.3's url for this post

@@ -243,14 +243,16 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
 def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: list[str]) -> list[str]:
     """Jekyll's rule: a string is split on white space; a list is kept, but for its nulls; the
     singular key adds one. Categories are each kept once; tags as listed, a tag listed twice
-    twice (Jekyll's populate_tags keeps them all), and an empty one too (``tags: ['']``)."""
+    twice (Jekyll's populate_tags keeps them all), and an empty one too (``tags: ['']``). Each
+    is its text as written: ``'a  b'`` keeps both spaces (the key Jekyll's site.tags files it
+    under, and its url's ``:categories``)."""
     values: list[str] = []
     for name in (plural, singular):
         raw = meta.get(name)
         if raw is None:
             continue
         if isinstance(raw, str):
-            items: list[Any] = raw.split() if name == plural else [raw.strip()]
+            items: list[Any] = raw.split() if name == plural else [raw]
         elif isinstance(raw, list):
             items = raw
         else:
@@ -260,7 +262,7 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
         for item in items:
             if item is None:
                 continue
-            text = ("true" if item else "false") if isinstance(item, bool) else " ".join(str(item).split())
+            text = ("true" if item else "false") if isinstance(item, bool) else str(item)
             if plural == "tags" or text not in values:
                 values.append(text)
     return values
