@@ -257,6 +257,9 @@ def test_the_parse_settings_carry_the_sites_permalink_and_separator() -> None:
         # each as written, its white space too (checked against Jekyll 4.3)
         ("categories: ['x  y', z]\ntags: ['one  two', ' three ']", ["x  y", "z"], ["one  two", " three "]),
         ("category: ' x  y '\ntag: ' one  two '", [" x  y "], [" one  two "]),
+        # a list in the tags is opened where it stands, its nulls dropped (Jekyll's flatten)
+        ("tags:\n  - [one, two]\n  - [three, [four, null, '']]", [], ["one", "two", "three", "four", ""]),
+        ("tags: [[one, two], one]", [], ["one", "two", "one"]),
     ],
 )
 def test_categories_and_tags_as_jekyll_lists_them(front: str, categories: list[str], tags: list[str]) -> None:

@@ -254,7 +254,7 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
         if isinstance(raw, str):
             items: list[Any] = raw.split() if name == plural else [raw]
         elif isinstance(raw, list):
-            items = raw
+            items = _flat(raw) if plural == "tags" else raw
         else:
             items = [raw]
             if isinstance(raw, dict):
@@ -266,6 +266,25 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
             if plural == "tags" or text not in values:
                 values.append(text)
     return values
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    """The items, a list among them opened in its place: Jekyll flattens the tags (``tags: [[a, b], c]``
+    is a, b, c, as a YAML list item written ``- [a, b]`` gives). Front matter that refers to itself
+    was rejected when it was read."""
+    if not any(isinstance(item, list) for item in items):
+        return items
+    flat: list[Any] = []
+    stack = [iter(items)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, list):
+                stack.append(iter(item))
+                break
+            flat.append(item)
+        else:
+            stack.pop()
+    return flat
 
 
 def _excerpt(text: str) -> str:
