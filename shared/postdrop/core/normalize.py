@@ -84,7 +84,9 @@ def parse_post(
     own_slug = meta.get("slug")
     page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": f"_posts/{filename}",
             "categories": categories, "tags": tags, "date": in_zone, "url": url or ""}  # fmt: skip
-    source = _liquid(front.body, page, site, warnings)
+    # render_with_liquid: false (Jekyll 4): the body, and so its excerpt, is Markdown as written
+    liquid = meta.get("render_with_liquid") is not False
+    source = _liquid(front.body, page, site, warnings) if liquid else front.body
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
     check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
@@ -104,7 +106,7 @@ def parse_post(
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
             return html  # the whole body is the excerpt: rendered already
-        rendered = _liquid(part, page, site, [])
+        rendered = _liquid(part, page, site, []) if liquid else part
         return rendered if is_html else render_markdown(rendered)
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
