@@ -49,6 +49,20 @@ def test_page_url_is_the_posts_url_without_the_baseurl(permalink: str, url: str)
     assert got.text == f"At {url}, linked as /b{url}."
 
 
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [
+        ("posts/2021-03-04-liquid-sample.md", "_posts/2021-03-04-liquid-sample.md"),
+        ("posts/tech/2021-03-04-liquid-sample.md", "_posts/tech/2021-03-04-liquid-sample.md"),
+        ("posts/blog/_posts/2021-03-04-liquid-sample.md", "blog/_posts/2021-03-04-liquid-sample.md"),
+    ],
+)
+def test_page_path_is_the_posts_path_in_its_site_its_folders_too(key: str, path: str) -> None:
+    # Jekyll 4.3 gives a post in _posts/tech/ the page.path _posts/tech/2021-03-04-probe.md
+    got = parse("{{ page.path }} and {{ page.relative_path }}", key=key)
+    assert got.text == f"{path} and {path}"
+
+
 def test_raw_keeps_its_text_verbatim() -> None:
     got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
     assert got.text == "Write {{ page.title }} to show the title."

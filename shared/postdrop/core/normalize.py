@@ -24,7 +24,7 @@ from postdrop.core.limits import check_head, check_nesting, within_caps
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
-from postdrop.core.site import Site, front_matter_in
+from postdrop.core.site import Site, front_matter_in, site_path_of
 from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -82,7 +82,7 @@ def parse_post(
     url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
     # page.*: Jekyll's fields over the front matter, but for its slug (data["slug"] ||= the file's)
     own_slug = meta.get("slug")
-    page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": f"_posts/{filename}",
+    page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": site_path_of(key),
             "categories": categories, "tags": tags, "date": in_zone, "url": url or ""}  # fmt: skip
     # render_with_liquid: false (Jekyll 4): the body, and so its excerpt, is Markdown as written
     liquid = meta.get("render_with_liquid") is not False
