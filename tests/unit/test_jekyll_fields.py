@@ -223,6 +223,13 @@ def test_an_excerpt_with_many_definitions_and_open_tags_is_read_in_one_pass() ->
     assert got.jekyll_excerpt.startswith("a word a word")
 
 
+def test_an_excerpt_takes_its_link_definitions_after_a_footnotes_one() -> None:
+    # the definitions Jekyll appends, a note's first: kramdown (Jekyll 4.3) reads the link after it
+    body = "See [the page][0] now[^1].\n\nMore.\n\n[^1]: A note.\n[0]: https://example.com/page\n"
+    got = parse_post(post("title: t", body), "posts/x.md")
+    assert got.jekyll_excerpt == "See the page now1.\nA note."
+
+
 def test_script_in_an_excerpt_is_no_text() -> None:
     got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
     assert got.jekyll_excerpt == "Before after."

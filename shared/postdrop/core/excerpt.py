@@ -62,7 +62,9 @@ def excerpt_source(body: str, separator: str, written: str | None = None) -> str
     if "{%" in head:
         head = _close_liquid_blocks(head)
     definitions = _definitions_used(head, tail)
-    return head + "\n\n" + "\n".join(definitions) if definitions else head
+    # Jekyll joins them with "\n"; kramdown reads each line as a definition of its own, and so does
+    # postdrop's reader once they are apart (it would read "[0]: url" under "[^1]: note" as the note's)
+    return head + "\n\n" + "\n\n".join(definitions) if definitions else head
 
 
 def _definitions_used(head: str, tail: str) -> list[str]:
