@@ -230,6 +230,14 @@ def test_an_excerpt_takes_its_link_definitions_after_a_footnotes_one() -> None:
     assert got.jekyll_excerpt == "See the page now1.\nA note."
 
 
+def test_a_first_line_of_no_break_spaces_is_the_excerpt() -> None:
+    # Jekyll 4.3 skips the blank lines after the front matter, but a no-break space is no blank
+    got = parse_post(post("title: t", "\u00a0\n\n\u00a0\n\nReal text here.\n\nMore.\n"), "posts/x.md")
+    assert got.jekyll_excerpt == ""
+    got = parse_post(post("title: t", " \t\n\nReal text here.\n\nMore.\n"), "posts/x.md")
+    assert got.jekyll_excerpt == "Real text here."
+
+
 def test_script_in_an_excerpt_is_no_text() -> None:
     got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
     assert got.jekyll_excerpt == "Before after."

@@ -41,7 +41,9 @@ _BLOCK_END = re.compile(
     r"</(?:p|h[1-6]|li|dt|dd|pre|blockquote|div|tr|td|th|table|ul|ol|dl|figcaption|section|article)\s*>|<br\s*/?>",
     re.IGNORECASE,
 )
-_LEADING_BLANK_LINES = re.compile(r"\s*\n")
+# Ruby's \s, which Jekyll's front matter pattern takes after the closing "---": ASCII white space
+# alone (a line holding a no-break space is a paragraph, the excerpt when it comes first)
+_LEADING_BLANK_LINES = re.compile(r"[ \t\r\n\f\v]*\n")
 # a footnote's number before its text: a list number in kramdown's HTML, not text
 _FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
 
