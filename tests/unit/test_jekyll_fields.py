@@ -272,6 +272,12 @@ def test_the_parse_settings_carry_the_sites_permalink_and_separator() -> None:
         # each as written, its white space too (checked against Jekyll 4.3)
         ("categories: ['x  y', z]\ntags: ['one  two', ' three ']", ["x  y", "z"], ["one  two", " three "]),
         ("category: ' x  y '\ntag: ' one  two '", [" x  y "], [" one  two "]),
+        # a string is split on ASCII white space alone, as Ruby's split: an ideographic space is a letter
+        (
+            'categories: "x\u3000y z"\ntags: "one\u3000two three\u00a0four\tfive"',
+            ["x\u3000y", "z"],
+            ["one\u3000two", "three\u00a0four", "five"],
+        ),
         # a list in the tags is opened where it stands, its nulls dropped (Jekyll's flatten)
         ("tags:\n  - [one, two]\n  - [three, [four, null, '']]", [], ["one", "two", "three", "four", ""]),
         ("tags: [[one, two], one]", [], ["one", "two", "one"]),

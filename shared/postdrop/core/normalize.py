@@ -242,6 +242,10 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
     return None
 
 
+# Ruby's String#split splits on ASCII white space alone: "日本　中国" (an ideographic space) is one tag
+_RUBY_BLANKS = re.compile(r"[ \t\n\v\f\r]+")
+
+
 def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: list[str]) -> list[str]:
     """Jekyll's rule: a string is split on white space; a list is kept, but for its nulls; the
     singular key adds one. Categories are each kept once; tags as listed, a tag listed twice
@@ -254,7 +258,7 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
         if raw is None:
             continue
         if isinstance(raw, str):
-            items: list[Any] = raw.split() if name == plural else [raw]
+            items: list[Any] = [word for word in _RUBY_BLANKS.split(raw) if word] if name == plural else [raw]
         elif isinstance(raw, list):
             items = _flat(raw) if plural == "tags" else raw
         else:
