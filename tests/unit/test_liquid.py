@@ -63,6 +63,14 @@ def test_page_path_is_the_posts_path_in_its_site_its_folders_too(key: str, path:
     assert got.text == f"{path} and {path}"
 
 
+def test_split_drops_the_empty_strings_at_its_end_as_ruby_does() -> None:
+    # Jekyll 4.3: "a,,b," split on "," is a, "", b; on " " runs of spaces are one cut
+    got = parse(
+        '{{ "a,,b," | split: "," | size }} {{ "a,,b," | split: "," | join: "+" }} {{ "x  y " | split: " " | size }}'
+    )
+    assert got.text == "3 a++b 2"
+
+
 def test_raw_keeps_its_text_verbatim() -> None:
     got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
     assert got.text == "Write {{ page.title }} to show the title."
