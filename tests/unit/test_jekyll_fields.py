@@ -223,6 +223,21 @@ def test_an_excerpt_with_many_definitions_and_open_tags_is_read_in_one_pass() ->
     assert got.jekyll_excerpt.startswith("a word a word")
 
 
+def test_an_excerpt_takes_its_link_definitions_after_a_footnotes_one() -> None:
+    # the definitions Jekyll appends, a note's first: kramdown (Jekyll 4.3) reads the link after it
+    body = "See [the page][0] now[^1].\n\nMore.\n\n[^1]: A note.\n[0]: https://example.com/page\n"
+    got = parse_post(post("title: t", body), "posts/x.md")
+    assert got.jekyll_excerpt == "See the page now1.\nA note."
+
+
+def test_a_first_line_of_no_break_spaces_is_the_excerpt() -> None:
+    # Jekyll 4.3 skips the blank lines after the front matter, but a no-break space is no blank
+    got = parse_post(post("title: t", "\u00a0\n\n\u00a0\n\nReal text here.\n\nMore.\n"), "posts/x.md")
+    assert got.jekyll_excerpt == ""
+    got = parse_post(post("title: t", " \t\n\nReal text here.\n\nMore.\n"), "posts/x.md")
+    assert got.jekyll_excerpt == "Real text here."
+
+
 def test_script_in_an_excerpt_is_no_text() -> None:
     got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
     assert got.jekyll_excerpt == "Before after."
@@ -254,8 +269,25 @@ def test_the_parse_settings_carry_the_sites_permalink_and_separator() -> None:
         ("category: ''\ntags: ''", [""], []),
         # Ruby's text of a value
         ("tags: [yes, 3]", [], ["true", "3"]),
+        # each as written, its white space too (checked against Jekyll 4.3)
+        ("categories: ['x  y', z]\ntags: ['one  two', ' three ']", ["x  y", "z"], ["one  two", " three "]),
+        ("category: ' x  y '\ntag: ' one  two '", [" x  y "], [" one  two "]),
+        # a string is split on ASCII white space alone, as Ruby's split: an ideographic space is a letter
+        (
+            'categories: "x\u3000y z"\ntags: "one\u3000two three\u00a0four\tfive"',
+            ["x\u3000y", "z"],
+            ["one\u3000two", "three\u00a0four", "five"],
+        ),
+        # a list in the tags is opened where it stands, its nulls dropped (Jekyll's flatten)
+        ("tags:\n  - [one, two]\n  - [three, [four, null, '']]", [], ["one", "two", "three", "four", ""]),
+        ("tags: [[one, two], one]", [], ["one", "two", "one"]),
     ],
 )
 def test_categories_and_tags_as_jekyll_lists_them(front: str, categories: list[str], tags: list[str]) -> None:
     got = parse_post(post(f"title: t\n{front}"), "posts/2026-05-01-a.md", default_zone="UTC")
     assert (got.categories, got.tags) == (categories, tags)
+
+
+def test_a_category_written_with_two_spaces_keeps_them_in_the_url() -> None:
+    got = parse_post(post("title: t\ncategories: ['x  y']"), "posts/2026-05-01-a.md", default_zone="UTC")
+    assert got.url == "/x%20%20y/2026/05/01/a.html"  # Jekyll 4.3's url for this post

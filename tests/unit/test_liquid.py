@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -48,9 +49,52 @@ def test_page_url_is_the_posts_url_without_the_baseurl(permalink: str, url: str)
     assert got.text == f"At {url}, linked as /b{url}."
 
 
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [
+        ("posts/2021-03-04-liquid-sample.md", "_posts/2021-03-04-liquid-sample.md"),
+        ("posts/tech/2021-03-04-liquid-sample.md", "_posts/tech/2021-03-04-liquid-sample.md"),
+        ("posts/blog/_posts/2021-03-04-liquid-sample.md", "blog/_posts/2021-03-04-liquid-sample.md"),
+    ],
+)
+def test_page_path_is_the_posts_path_in_its_site_its_folders_too(key: str, path: str) -> None:
+    # Jekyll 4.3 gives a post in _posts/tech/ the page.path _posts/tech/2021-03-04-probe.md
+    got = parse("{{ page.path }} and {{ page.relative_path }}", key=key)
+    assert got.text == f"{path} and {path}"
+
+
+def test_split_drops_the_empty_strings_at_its_end_as_ruby_does() -> None:
+    # Jekyll 4.3: "a,,b," split on "," is a, "", b; on " " runs of spaces are one cut
+    got = parse(
+        '{{ "a,,b," | split: "," | size }} {{ "a,,b," | split: "," | join: "+" }} {{ "x  y " | split: " " | size }}'
+    )
+    assert got.text == "3 a++b 2"
+
+
 def test_raw_keeps_its_text_verbatim() -> None:
     got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
     assert got.text == "Write {{ page.title }} to show the title."
+
+
+_NO_LIQUID: dict[str, Any] = {"scope": {"path": "", "type": "posts"}, "values": {"render_with_liquid": False}}
+
+
+@pytest.mark.parametrize("defaults", [(), (_NO_LIQUID,)])
+def test_render_with_liquid_false_leaves_the_body_and_excerpt_as_written(defaults: tuple[dict[str, Any], ...]) -> None:
+    # Jekyll 4 renders no Liquid in such a post (checked against Jekyll 4.3): its text shows the tags
+    front = "" if defaults else "render_with_liquid: false\n"
+    body = "Show {{ page.title }} and {% raw %}a{% endraw %}.\n\nThen {% if true %}b{% endif %}.\n"
+    data = f"---\ntitle: Kept\n{front}---\n{body}"
+    got = parse_post(data.encode(), "posts/2021-03-04-kept.md", site=Site(defaults=list(defaults)))
+    assert got.text == "Show {{ page.title }} and {% raw %}a{% endraw %}.\nThen {% if true %}b{% endif %}."
+    assert got.jekyll_excerpt == "Show {{ page.title }} and {% raw %}a{% endraw %}."
+    assert not [w for w in got.warnings if "Liquid" in w]
+
+
+def test_render_with_liquid_other_than_false_renders_liquid() -> None:
+    for value in ("true", '"false"', "0"):  # only YAML's false turns it off, as Jekyll's == false
+        data = f"---\ntitle: On\nrender_with_liquid: {value}\n---\nShow {{{{ page.title }}}}.\n"
+        assert parse_post(data.encode(), "posts/2021-03-04-on.md").text == "Show On."
 
 
 def test_highlight_is_a_code_block_whose_lines_are_code() -> None:

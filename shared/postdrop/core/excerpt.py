@@ -41,7 +41,9 @@ _BLOCK_END = re.compile(
     r"</(?:p|h[1-6]|li|dt|dd|pre|blockquote|div|tr|td|th|table|ul|ol|dl|figcaption|section|article)\s*>|<br\s*/?>",
     re.IGNORECASE,
 )
-_LEADING_BLANK_LINES = re.compile(r"\s*\n")
+# Ruby's \s, which Jekyll's front matter pattern takes after the closing "---": ASCII white space
+# alone (a line holding a no-break space is a paragraph, the excerpt when it comes first)
+_LEADING_BLANK_LINES = re.compile(r"[ \t\r\n\f\v]*\n")
 # a footnote's number before its text: a list number in kramdown's HTML, not text
 _FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
 
@@ -62,7 +64,9 @@ def excerpt_source(body: str, separator: str, written: str | None = None) -> str
     if "{%" in head:
         head = _close_liquid_blocks(head)
     definitions = _definitions_used(head, tail)
-    return head + "\n\n" + "\n".join(definitions) if definitions else head
+    # Jekyll joins them with "\n"; kramdown reads each line as a definition of its own, and so does
+    # postdrop's reader once they are apart (it would read "[0]: url" under "[^1]: note" as the note's)
+    return head + "\n\n" + "\n\n".join(definitions) if definitions else head
 
 
 def _definitions_used(head: str, tail: str) -> list[str]:

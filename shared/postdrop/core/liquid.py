@@ -542,6 +542,7 @@ def _environment() -> Any:
     for name, func in _filters().items():
         env.add_filter(name, func)
     env.add_filter("date", _epoch_seconds(env.filters["date"]))
+    env.add_filter("split", _without_trailing_empties(env.filters["split"]))
     for name, func in list(env.filters.items()):
         env.filters[name] = _bounded(name, func, OutputStreamLimitError)
     return env
@@ -663,6 +664,21 @@ def _epoch_seconds(date_filter: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _EPOCH = re.compile(r"\A\d+\Z")
+
+
+def _without_trailing_empties(split_filter: Callable[..., Any]) -> Callable[..., Any]:
+    """Liquid's ``split`` as Ruby's String#split answers: no empty strings at the end (``"a,,b,"``
+    split on ``","`` is a, "", b)."""
+
+    @wraps(split_filter)
+    def split(value: Any, *args: Any, **kwargs: Any) -> Any:
+        parts = split_filter(value, *args, **kwargs)
+        if isinstance(parts, list):
+            while parts and parts[-1] == "":
+                parts.pop()
+        return parts
+
+    return split
 
 
 def _ruby_field(value: datetime, match: re.Match[str]) -> str:

@@ -24,7 +24,7 @@ from postdrop.core.limits import check_head, check_nesting, within_caps
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
-from postdrop.core.site import Site, front_matter_in
+from postdrop.core.site import Site, front_matter_in, site_path_of
 from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -82,9 +82,11 @@ def parse_post(
     url = post_url(meta, key, slug=slug, categories=categories, date=in_zone, site=site)
     # page.*: Jekyll's fields over the front matter, but for its slug (data["slug"] ||= the file's)
     own_slug = meta.get("slug")
-    page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": f"_posts/{filename}",
+    page = {**meta, "slug": slug if own_slug is None or own_slug is False else own_slug, "path": site_path_of(key),
             "categories": categories, "tags": tags, "date": in_zone, "url": url or ""}  # fmt: skip
-    source = _liquid(front.body, page, site, warnings)
+    # render_with_liquid: false (Jekyll 4): the body, and so its excerpt, is Markdown as written
+    liquid = meta.get("render_with_liquid") is not False
+    source = _liquid(front.body, page, site, warnings) if liquid else front.body
     is_html = key.lower().endswith(_HTML_SUFFIXES)
     html = source if is_html else render_markdown(source)
     check_nesting(html, source_lines=is_html)  # before lexbor and nh3, whose time grows with depth
@@ -104,7 +106,7 @@ def parse_post(
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
             return html  # the whole body is the excerpt: rendered already
-        rendered = _liquid(part, page, site, [])
+        rendered = _liquid(part, page, site, []) if liquid else part
         return rendered if is_html else render_markdown(rendered)
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
@@ -240,19 +242,25 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
     return None
 
 
+# Ruby's String#split splits on ASCII white space alone: "日本　中国" (an ideographic space) is one tag
+_RUBY_BLANKS = re.compile(r"[ \t\n\v\f\r]+")
+
+
 def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: list[str]) -> list[str]:
     """Jekyll's rule: a string is split on white space; a list is kept, but for its nulls; the
     singular key adds one. Categories are each kept once; tags as listed, a tag listed twice
-    twice (Jekyll's populate_tags keeps them all), and an empty one too (``tags: ['']``)."""
+    twice (Jekyll's populate_tags keeps them all), and an empty one too (``tags: ['']``). Each
+    is its text as written: ``'a  b'`` keeps both spaces (the key Jekyll's site.tags files it
+    under, and its url's ``:categories``)."""
     values: list[str] = []
     for name in (plural, singular):
         raw = meta.get(name)
         if raw is None:
             continue
         if isinstance(raw, str):
-            items: list[Any] = raw.split() if name == plural else [raw.strip()]
+            items: list[Any] = [word for word in _RUBY_BLANKS.split(raw) if word] if name == plural else [raw]
         elif isinstance(raw, list):
-            items = raw
+            items = _flat(raw) if plural == "tags" else raw
         else:
             items = [raw]
             if isinstance(raw, dict):
@@ -260,10 +268,29 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
         for item in items:
             if item is None:
                 continue
-            text = ("true" if item else "false") if isinstance(item, bool) else " ".join(str(item).split())
+            text = ("true" if item else "false") if isinstance(item, bool) else str(item)
             if plural == "tags" or text not in values:
                 values.append(text)
     return values
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    """The items, a list among them opened in its place: Jekyll flattens the tags (``tags: [[a, b], c]``
+    is a, b, c, as a YAML list item written ``- [a, b]`` gives). Front matter that refers to itself
+    was rejected when it was read."""
+    if not any(isinstance(item, list) for item in items):
+        return items
+    flat: list[Any] = []
+    stack = [iter(items)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, list):
+                stack.append(iter(item))
+                break
+            flat.append(item)
+        else:
+            stack.pop()
+    return flat
 
 
 def _excerpt(text: str) -> str:
