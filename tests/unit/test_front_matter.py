@@ -148,6 +148,15 @@ def test_text_fields_keep_the_text_written_not_a_yaml_type(front: str, title: st
     assert (got.title, got.tags) == (title, tags)
 
 
+@pytest.mark.parametrize("null", ["null", "~", "Null", "NULL"])
+def test_a_null_category_or_tag_is_none_as_jekyll_reads_it(null: str) -> None:
+    # Jekyll 4.3: category: null gives no category, and its url no /null/ folder
+    got = parse_post(post(f"title: t\ncategory: {null}\ntags: {null}"), "posts/2024-05-06-a.md", default_zone="UTC")
+    assert (got.categories, got.tags, got.url) == ([], [], "/2024/05/06/a.html")
+    got = parse_post(post(f"title: t\ncategories: {null}\ntag: {null}"), "posts/2024-05-06-a.md", default_zone="UTC")
+    assert (got.categories, got.tags) == ([], [])
+
+
 _fast_value = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30).map(
         lambda s: '"' + s + '"'

@@ -53,6 +53,7 @@ def _yaml() -> tuple[Any, Any]:
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
 TEXT_KEYS = ("title", "layout", "date", "categories", "category", "tags", "tag")
+_SCALAR_KEYS = frozenset(("title", "layout", "date"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +179,12 @@ def _first_document(block: str, loader: Any) -> dict[Any, Any] | None:
 
 
 def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:
-    """Text fields stay the text written: ``tags: 00`` is "00", ``title: yes`` is "yes", not 0 or True."""
+    """Text fields stay the text written: ``tags: 00`` is "00", ``title: yes`` is "yes", not 0 or True.
+    A null stays its word in a title, layout or date; in categories or tags it is no value, as
+    Jekyll reads it (``category: null`` is no category, and no ``/null/`` in the url)."""
     for name in TEXT_KEYS:
         value = data.get(name)
-        if isinstance(value, bool | int | float) or (value is None and name in data):
+        if isinstance(value, bool | int | float) or (value is None and name in data and name in _SCALAR_KEYS):
             written = re.findall(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)
             if written and not written[-1].startswith("#"):  # YAML keeps the last of repeated keys
                 data[name] = written[-1]
