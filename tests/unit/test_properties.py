@@ -13,7 +13,9 @@ from postdrop import PostRejected, parse_post
 from tests.conftest import corpus_files
 
 _WORD_ALPHABET = string.ascii_letters + string.digits + "中文新闻财经滚动"
-word = st.text(alphabet=_WORD_ALPHABET, min_size=1, max_size=12)
+# Not YAML's null alone ("categories: NULL"): Jekyll reads no category there, and so does postdrop
+# (test_front_matter.py::test_a_null_category_or_tag_is_none_as_jekyll_reads_it).
+word = st.text(alphabet=_WORD_ALPHABET, min_size=1, max_size=12).filter(lambda w: w not in ("null", "Null", "NULL"))
 # Producer titles: any printable text on one line, quotes included, unescaped. Not backslashes:
 # where the block is still valid YAML they are YAML escapes, read as Jekyll reads them
 # (test_front_matter.py::test_valid_yaml_is_read_as_yaml).
