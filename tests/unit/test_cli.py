@@ -96,6 +96,10 @@ def test_a_dead_letter_says_which_file_and_why() -> None:
     assert dead_letter_line("parse", {"Body": json.dumps(failed)}) == (
         "dead-letter    posts/a.md  Task timed out after 30.00 seconds  (postdrop redrive parse, after a fix)"
     )
+    failed["requestPayload"] = {"Records": [{"s3": {"object": {"key": "posts/2026-06-02+my%2Bpost.md"}}}]}
+    assert dead_letter_line("parse", {"Body": json.dumps(failed)}).startswith(  # as the file is named
+        "dead-letter    posts/2026-06-02 my+post.md  Task timed out"
+    )
     envelope = {"post_id": "a", "change": {"key": "posts/a.md"}}  # maxReceiveCount moved it: no reason given
     assert dead_letter_line("store", {"Body": json.dumps(envelope)}) == (
         "dead-letter    posts/a.md  StoreFunction failed on every receive (maxReceiveCount)"
@@ -169,8 +173,46 @@ def test_parse_of_a_sites_own_file_says_parsefunction_would_not_read_it(
     config.write_text("title: my blog\n")
     assert main(["parse", str(config)]) == EXIT_REJECTED  # not a post, as before
     err = capsys.readouterr().err
-    assert err.startswith(f"postdrop: {config}: no front matter")
-    assert "(dropped as posts/_config.yml, ParseFunction would ignore it: Jekyll reads no post" in err
+    assert err.startswith(f"postdrop: {config}: dropped as posts/_config.yml, ParseFunction would ignore it, unread:")
+    assert "Jekyll reads no post" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "verdict"),
+    [
+        ("x.textile", None, "would reject it, unread: not a post file type (.textile)"),
+        ("2026-05-01-y.mdown", None, "would ignore it, unread: a static file of the site (.mdown)"),
+        ("a.md", "posts/../a.md", "would reject it, unread: the object key has a '..' segment"),
+        ("a.md", "drafts/a.md", "would reject it, unread: the object key is outside posts/"),
+    ],
+)
+def test_parse_gives_parsefunctions_verdict_on_the_key_before_reading_the_post(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, key: str | None, verdict: str
+) -> None:
+    # Given a readable post, under a name or key ParseFunction never reads as a post
+    path = tmp_path / name
+    path.write_text("---\ntitle: t\n---\nText.\n")
+    # When parse reads it as that key, it says what the pipeline would do, and prints no post
+    assert main(["parse", str(path), *(["--key", key] if key else [])]) == EXIT_REJECTED
+    out = capsys.readouterr()
+    assert verdict in out.err and out.out == ""
+
+
+def test_a_zone_that_is_no_iana_name_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    for zone in ("Asia/Shangai", "asia/shanghai", ""):
+        with pytest.raises(SystemExit) as stopped:
+            main(["parse", str(SAMPLES / "2026-03-02-NW0001.md"), "--zone", zone])
+        assert stopped.value.code == EXIT_USAGE
+        assert "is no IANA zone name" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # postdrop list --json | head -1: the pipe closes under the next write
+    def closed_pipe(_args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("postdrop_tools.cli.cmd_parse", closed_pipe)
+    assert main(["parse", str(SAMPLES / "2026-03-02-NW0001.md")]) == 0
 
 
 def test_up_prints_a_functions_log_line_as_one_readable_line() -> None:

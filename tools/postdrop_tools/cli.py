@@ -44,15 +44,21 @@ def cmd_parse(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{args.file}: cannot read: {exc.strerror or exc}")
     key = args.key or f"posts/{path.name}"
+    # ParseFunction's verdict on the key comes first, before it reads a byte: the same here
+    from postdrop.core.keys import key_problem
+    from postdrop.core.sitefiles import site_file
+
+    ignored = site_file(key)
+    if ignored:
+        return _fail(f"{args.file}: dropped as {key}, ParseFunction would ignore it, unread: {ignored}", EXIT_REJECTED)
+    problem = key_problem(key)
+    if problem:
+        return _fail(f"{args.file}: dropped as {key}, ParseFunction would reject it, unread: {problem}", EXIT_REJECTED)
     try:
         site = Site(url=args.site_url, baseurl=args.site_baseurl, title=args.site_title)
         post = parse_post(data, key, default_zone=args.zone, site=site)
     except PostRejected as exc:
-        from postdrop.core.sitefiles import site_file
-
-        ignored = site_file(key)  # dropped under posts/, it would not be read at all
-        also = f" (dropped as {key}, ParseFunction would ignore it: {ignored})" if ignored else ""
-        return _fail(f"{args.file}: {exc.reason}{also}", EXIT_REJECTED)
+        return _fail(f"{args.file}: {exc.reason}", EXIT_REJECTED)
     sys.stdout.write(post.model_dump_json(indent=2) + "\n")
     return 0
 
@@ -347,7 +353,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _verb(verbs, "parse", help="print the NormalizedPost JSON of one post file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--key", help="the object key to parse it as (default: posts/<file name>)")
-    p.add_argument("--zone", default=DEFAULT_ZONE, help="zone of dates written without an offset")
+    p.add_argument("--zone", type=_zone_arg, default=DEFAULT_ZONE, help="zone of dates written without an offset")
     p.add_argument("--site-url", default="", help="site.url, as the post's Liquid sees it")
     p.add_argument("--site-baseurl", default="", help="site.baseurl, as the post's Liquid sees it")
     p.add_argument("--site-title", default="", help="site.title, as the post's Liquid sees it")
@@ -500,6 +506,19 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     s.set_defaults(func=cmd_soak)
 
 
+def _zone_arg(value: str) -> str:
+    """An IANA zone name, as ParseFunction's POSTDROP_TIMEZONE must be."""
+    from postdrop.core.dates import zone
+
+    try:
+        zone(value)
+    except (KeyError, ValueError):  # zoneinfo's ZoneInfoNotFoundError is a KeyError
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is no IANA zone name (Asia/Shanghai, Europe/Berlin, UTC: case counts)"
+        ) from None
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
@@ -507,6 +526,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except BrokenPipeError:  # the reader stopped early (postdrop list --json | head): done, quietly, as cat is
+        with contextlib.suppress(OSError):  # and no second error when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except UsageError as exc:
         return _fail(f"{exc} (see postdrop {args.verb} --help)", EXIT_USAGE)
     except Exception as exc:  # a user sees one line, never a traceback

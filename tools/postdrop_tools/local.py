@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import mimetypes
 from typing import TYPE_CHECKING, Any, get_args
+from urllib.parse import unquote_plus
 
 from postdrop.notification import EventType
 from postdrop_tools.stack import local_name
@@ -165,8 +166,9 @@ def dead_letter_line(which: str, message: dict[str, Any]) -> str:
         return f"dead-letter    {what}  {why}  (send it to StoreQueue once fixed)"
     if which == "parse":
         event = body.get("requestPayload") or {}
-        keys = [r.get("s3", {}).get("object", {}).get("key", "?") for r in event.get("Records") or []]
-        keys += [event["detail"]["object"]["key"]] if "detail" in event else []
+        # the event's keys as S3 and EventBridge write them, URL-encoded: shown as the file is named
+        keys = [unquote_plus(r.get("s3", {}).get("object", {}).get("key", "?")) for r in event.get("Records") or []]
+        keys += [unquote_plus(event["detail"]["object"]["key"])] if "detail" in event else []
         reason = (body.get("responsePayload") or {}).get("errorMessage", "ParseFunction failed on every retry")
         what = ", ".join(keys) or "an event"
     else:
