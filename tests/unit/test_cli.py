@@ -206,6 +206,13 @@ def test_a_zone_that_is_no_iana_name_is_a_usage_error_not_a_traceback(capsys: py
         assert "is no IANA zone name" in capsys.readouterr().err
 
 
+def test_backfill_takes_only_prefixes_under_posts(capsys: pytest.CaptureFixture[str]) -> None:
+    # outside posts/ nothing is a post: each object would be announced as rejected, for good
+    for prefix in ("batch-reports/", "blog/", ""):
+        assert main(["backfill", "--prefix", prefix]) == EXIT_USAGE
+        assert "under posts/ (e.g. posts/" in capsys.readouterr().err
+
+
 def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     # postdrop list --json | head -1: the pipe closes under the next write
     def closed_pipe(_args: object) -> int:

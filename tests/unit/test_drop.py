@@ -25,6 +25,7 @@ class _Bucket:
     """The part of a Target drop uses: a bucket and an S3 client (moto)."""
 
     bucket = "posts-bucket"
+    max_object_bytes = 5 * 1024 * 1024  # the template's default MaxObjectBytes
 
     def __init__(self) -> None:
         self.s3 = boto3.client("s3", region_name=REGION)
@@ -68,6 +69,21 @@ def test_drop_refuses_what_postdrop_would_reject_unread_and_says_why(bucket: _Bu
         "(ParseFunction would ignore posts/s3-put.json)",
     }
     assert report.refused == [str(tmp_path / "NOTES")]  # of those, the one ParseFunction would reject
+
+
+def test_drop_refuses_a_file_past_the_stacks_object_cap(bucket: _Bucket, tmp_path: Path) -> None:
+    # Given a post one byte past the stack's MaxObjectBytes, beside one at it
+    bucket.max_object_bytes = 1024
+    (tmp_path / "2024-01-01-big.md").write_bytes(post('title: "big"') + b"x" * (1025 - len(post('title: "big"'))))
+    (tmp_path / "2024-01-02-fits.md").write_bytes(post('title: "fits"') + b"x" * (1024 - len(post('title: "fits"'))))
+    # When the folder is dropped, the one ParseFunction would reject unread stays here, with why
+    report = drop(cast("Target", bucket), [tmp_path])
+    assert report.dropped == ["posts/2024-01-02-fits.md"]
+    assert report.refused == [str(tmp_path / "2024-01-01-big.md")]
+    assert report.skipped[str(tmp_path / "2024-01-01-big.md")] == (
+        "the file is 1,025 bytes; the stack's cap (MaxObjectBytes) is 1,024 bytes"
+        " (ParseFunction would reject posts/2024-01-01-big.md unread)"
+    )
 
 
 def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket, tmp_path: Path) -> None:

@@ -98,17 +98,27 @@ def cmd_drop(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
+    from postdrop.core.keys import POSTS_PREFIX
     from postdrop_tools.ops import backfill, backfill_job
 
+    if not args.prefix.startswith(POSTS_PREFIX):  # nothing outside it is a post: each would be announced rejected
+        raise UsageError(
+            f"--prefix is a key prefix from the bucket's root, under {POSTS_PREFIX}"
+            f" (e.g. {POSTS_PREFIX}{args.prefix.lstrip('/') or 'blog/'}): only objects there are posts"
+        )
     if args.direct:
         count = backfill(_target(args), args.prefix, progress=sys.stderr.isatty())
         print(f"sent {count} object(s) under {args.prefix} through the parse path")
+        if not count:
+            print(f"postdrop: no object under {args.prefix} (postdrop list shows what is stored)", file=sys.stderr)
         return 0
     status = backfill_job(_target(args), args.prefix, progress=sys.stderr.isatty())
     print(
         f"Batch Operations job {status.job_id}: {status.status}, {status.total} task(s) over {args.prefix}: "
         f"{status.succeeded} succeeded, {status.failed} failed; report {status.report}"
     )
+    if status.status == "Complete" and not status.total:
+        print(f"postdrop: no object under {args.prefix} (postdrop list shows what is stored)", file=sys.stderr)
     return 0 if status.status == "Complete" and not status.failed else 1
 
 
@@ -416,7 +426,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     b = _verb(
         verbs, "backfill", parents=[where], help="re-run every object through parsing, as an S3 Batch Operations job"
     )
-    b.add_argument("--prefix", default="posts/", help="only objects under this prefix")
+    b.add_argument("--prefix", default="posts/", help="only objects under this key prefix (posts/ or under it)")
     b.add_argument(
         "--direct", action="store_true", help="send each object from here instead of an S3 Batch Operations job"
     )

@@ -70,10 +70,10 @@ class DropReport:
 def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropReport:
     """Upload files (folders recursively) under posts/ with safe keys and text content types.
 
-    A file ParseFunction would reject unread (outside posts/, or not a post file type: a file
-    without an extension) or ignore (a Jekyll site's layouts, images, ``_config.yml``) is not
-    uploaded: it is reported in ``skipped`` with why, so the one who dropped it hears it here
-    rather than from a REJECTED record, or from nothing at all.
+    A file ParseFunction would reject unread (outside posts/, not a post file type, a file
+    without an extension, larger than the stack's MaxObjectBytes) or ignore (a Jekyll site's
+    layouts, images, ``_config.yml``) is not uploaded: it is reported in ``skipped`` with why, so
+    the one who dropped it hears it here rather than from a REJECTED record, or from nothing at all.
     """
     files = list(_files(paths))
     s3 = target.client("s3")
@@ -93,6 +93,14 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
         problem = key_problem(key)
         if problem is not None:
             report.skipped[str(file)] = f"{problem} (ParseFunction would reject {key} unread)"
+            report.refused.append(str(file))
+            continue
+        size = file.stat().st_size
+        if size > target.max_object_bytes:  # ParseFunction would not read it (the stack's MaxObjectBytes)
+            report.skipped[str(file)] = (
+                f"the file is {size:,} bytes; the stack's cap (MaxObjectBytes) is {target.max_object_bytes:,} bytes"
+                f" (ParseFunction would reject {key} unread)"
+            )
             report.refused.append(str(file))
             continue
         s3.put_object(Bucket=target.bucket, Key=key, Body=file.read_bytes(), ContentType=content_type(file))

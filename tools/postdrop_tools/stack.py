@@ -317,6 +317,7 @@ def _publish_outputs(stack: LocalStack) -> None:
         "ParseFunctionEvents": sqs.get_queue_url(QueueName=s3_events_queue("ParseFunction"))["QueueUrl"],
         "BatchJobs": sqs.get_queue_url(QueueName=batch_jobs_queue())["QueueUrl"],
         "StreamRewinds": sqs.get_queue_url(QueueName=stream_rewinds_queue())["QueueUrl"],
+        "MaxObjectBytes": str(t.resolve({"Ref": "MaxObjectBytes"})),  # what `drop` holds files to
     }
     stack.client("ssm").put_parameter(
         Name=OUTPUTS_PARAMETER, Type="String", Overwrite=True, Value=json.dumps({"outputs": outputs, "local": local})

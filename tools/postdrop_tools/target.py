@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from postdrop.config import DEFAULT_MAX_OBJECT_BYTES
 from postdrop_tools.emulator import DEFAULT_ENDPOINT, local_client
 from postdrop_tools.stack import OUTPUTS_PARAMETER
 
@@ -49,6 +50,7 @@ class Target:
     publish_dlq: str | None = None  # stream ranges PublishFunction failed on every retry
     publish_function: str | None = None  # deployed: PublishFunction (its live alias's ARN)
     stream_rewinds: str | None = None  # local: the queue that asks the runner to deliver a range again
+    max_object_bytes: int = DEFAULT_MAX_OBJECT_BYTES  # the template's MaxObjectBytes: ParseFunction reads no more
 
     def client(self, service: str) -> Any:
         if self.endpoint:
@@ -160,6 +162,7 @@ class Target:
         return cls.from_outputs(
             published["outputs"], endpoint=endpoint, parse_events=local["ParseFunctionEvents"],
             batch_jobs=local["BatchJobs"], stream_rewinds=local.get("StreamRewinds"),
+            max_object_bytes=int(local.get("MaxObjectBytes", DEFAULT_MAX_OBJECT_BYTES)),
         )  # fmt: skip
 
     @classmethod
@@ -175,7 +178,9 @@ class Target:
         if missing:
             raise TargetError(f"stack {stack!r} is not a postdrop stack (no output {', '.join(sorted(missing))})")
         function = outputs.get("ParseFunctionArn")
-        return cls.from_outputs(outputs, region=region, parse_function=function)
+        parameters = {p["ParameterKey"]: p.get("ParameterValue") for p in description.get("Parameters", [])}
+        cap = int(parameters.get("MaxObjectBytes") or DEFAULT_MAX_OBJECT_BYTES)
+        return cls.from_outputs(outputs, region=region, parse_function=function, max_object_bytes=cap)
 
 
 def stream_range(client: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
