@@ -234,3 +234,13 @@ def _running(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state not in ("Z", "X")
+
+
+def test_parameter_overrides_cloudformation_or_the_functions_would_refuse_stop_the_stack() -> None:
+    # Given values `sam deploy` refuses, and a zone name CloudFormation takes but ParseFunction cannot read
+    with emulator() as emu:
+        # When a local stack is made with them, it says so, once, where every file would have ended in ParseDLQ
+        with pytest.raises(ValueError, match=r"MaxObjectBytes=10 is below its MinValue 1024; SiteFuture='maybe'"):
+            provision(emu, {"MaxObjectBytes": "10", "SiteFuture": "maybe"})
+        with pytest.raises(ValueError, match=r"ParseFunction would fail every event: .*POSTDROP_TIMEZONE: must be an"):
+            provision(emu, {"DefaultTimeZone": "Asia/Shangai"})

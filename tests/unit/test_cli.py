@@ -213,6 +213,22 @@ def test_backfill_takes_only_prefixes_under_posts(capsys: pytest.CaptureFixture[
         assert "under posts/ (e.g. posts/" in capsys.readouterr().err
 
 
+def test_runs_summary_says_why_each_file_was_lost_and_prices_no_run_that_stored_nothing() -> None:
+    from pathlib import Path
+
+    from postdrop_tools.run import RunReport, _summary
+
+    line = (
+        "dead-letter    posts/a.md  POSTDROP_TIMEZONE: must be an IANA zone name  (postdrop redrive parse, after a fix)"
+    )
+    report = RunReport(dropped=1, lost=1, lost_keys=["posts/a.md"], dead_letters=[line],
+                       cost={"usd_per_1000_posts": 0.0067})  # fmt: skip
+    lines = _summary(Path("posts"), report).splitlines()
+    lost = next(i for i, text in enumerate(lines) if text.startswith("  lost"))
+    assert lines[lost : lost + 2] == ["  lost      1  posts/a.md", f"            {line}"]
+    assert "  cost      -" in lines  # nothing stored: no price per post
+
+
 def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     # postdrop list --json | head -1: the pipe closes under the next write
     def closed_pipe(_args: object) -> int:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.cost import CostEstimate, billed_item_bytes, estimate_cost, floor_cost
 from postdrop_tools.emulator import emulator
-from postdrop_tools.local import drain_queue, drop_files, post_files, scan_table, tap_topic
+from postdrop_tools.local import drain_queue, drop_files, new_dead_letters, post_files, scan_table, tap_topic
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from postdrop.aws import Clients
+    from postdrop_tools.stack import LocalStack
 
 __all__ = ["RunReport", "run_command", "run_pipeline"]
 
@@ -48,6 +49,7 @@ class RunReport:
     reasons: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)  # key -> what was repaired or assumed
     lost_keys: list[str] = field(default_factory=list)
+    dead_letters: list[str] = field(default_factory=list)  # a line for each dead letter: which file, and why
     calls: dict[str, int] = field(default_factory=dict)
     log_bytes: int = 0  # postdrop's own log lines at INFO, as CloudWatch Logs would ingest them
     invocations: dict[str, int] = field(default_factory=dict)
@@ -98,6 +100,7 @@ def run_pipeline(
         items = {item["post_id"]: item for item in scan_table(stack)}
         notifications = drain_queue(stack, tap)
         subscriber = drain_queue(stack, stack.ref("ExampleSubscriberQueue"))
+        dead_letters = _dead_letters(stack)
     report = RunReport(
         dropped=len(keys),
         seconds=round(time.perf_counter() - started, 2),
@@ -118,6 +121,7 @@ def run_pipeline(
         else:
             report.lost += 1
             report.lost_keys.append(key)
+    report.dead_letters = dead_letters
     report.deleted = sum(1 for item in items.values() if item.get("record_type") == "DELETED")
     report.warnings = {n["key"]: n["post"]["warnings"] for n in notifications if (n.get("post") or {}).get("warnings")}
     report.notified = len(notifications)
@@ -142,6 +146,18 @@ def run_pipeline(
         _post_kbs(notifications), batch_size=store.spec.batch_size if store is not None else 10
     ).public()
     return report
+
+
+def _dead_letters(stack: LocalStack) -> list[str]:
+    """A line for each message of the stack's dead-letter queues, each read once."""
+    seen: set[str] = set()
+    lines: list[str] = []
+    for _ in range(100):  # ten a queue a look; a run's dead letters are few
+        new = new_dead_letters(stack, seen)
+        if not new:
+            break
+        lines += new
+    return lines
 
 
 def _post_kbs(notifications: list[dict[str, Any]]) -> list[float]:
@@ -180,12 +196,13 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"  notified  {report.notified}  ({events})",
         f"            the example subscriber ({_policy(report.subscriber_filter)}) received {report.subscriber}",
         f"  lost      {report.lost}" + (f"  {', '.join(report.lost_keys)}" if report.lost_keys else ""),
+        *(f"            {line}" for line in report.dead_letters),
         f"  calls     {report.calls_per_stored_post} AWS calls per post by postdrop's code ("
         + ", ".join(f"{k} {v}" for k, v in report.calls.items())
         + ")",
         f"  seconds   {report.seconds}  (drop to notification {report.pipeline_seconds} s: "
         f"{report.posts_per_second} posts/s)",
-        f"  cost      {CostEstimate(**report.cost).line()}" if report.cost else "  cost      -",
+        f"  cost      {CostEstimate(**report.cost).line()}" if report.cost and report.stored else "  cost      -",
         "            (measured calls and durations, AWS list prices; see postdrop_tools/cost.py)",
         f"  floor     ${report.floor_cost['usd_per_1000_posts']:.4f} per 1,000 posts: the calls any design makes"
         if report.floor_cost
@@ -217,6 +234,7 @@ def run_command(args: argparse.Namespace) -> int:
             "invocations",
             "cost",
             "floor_cost",
+            "dead_letters",
         )
         print(json.dumps({k: public[k] for k in fields + more}, ensure_ascii=False))
     else:

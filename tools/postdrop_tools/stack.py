@@ -11,6 +11,7 @@ rule is created on the emulator with that same queue as its target.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -283,6 +284,9 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
         raise ValueError(
             f"template.yaml has no parameter {', '.join(unknown)} (it has: {', '.join(template.body['Parameters'])})"
         )
+    problems = [problem for name, value in (parameters or {}).items() if (problem := _refused(template, name, value))]
+    if problems:  # as CloudFormation refuses them, before anything is made
+        raise ValueError(f"--parameter-overrides: {'; '.join(problems)}")
     template.parameters.update(parameters or {})
     stack = LocalStack(template=template, emulator=emulator)
     _create_queues(stack)
@@ -297,7 +301,46 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     stack.client("sqs").create_queue(QueueName=batch_jobs_queue())
     stack.client("sqs").create_queue(QueueName=stream_rewinds_queue())
     _publish_outputs(stack)
+    _check_settings(template)
     return stack
+
+
+def _refused(template: Template, name: str, value: str) -> str | None:
+    """Why CloudFormation would refuse ``value`` for the parameter ``name``, or None."""
+    spec = template.body["Parameters"][name]
+    allowed = [str(v) for v in spec.get("AllowedValues") or []]
+    if allowed and value not in allowed:
+        return f"{name}={value!r} is not one of {', '.join(allowed)}"
+    if "AllowedPattern" in spec and not re.fullmatch(spec["AllowedPattern"], value):
+        return f"{name}={value!r} does not match {spec['AllowedPattern']}"
+    if spec.get("Type") == "Number":
+        try:
+            number = float(value)
+        except ValueError:
+            return f"{name}={value!r} is not a number"
+        if "MinValue" in spec and number < float(spec["MinValue"]):
+            return f"{name}={value} is below its MinValue {spec['MinValue']}"
+        if "MaxValue" in spec and number > float(spec["MaxValue"]):
+            return f"{name}={value} is above its MaxValue {spec['MaxValue']}"
+    return None
+
+
+def _check_settings(template: Template) -> None:
+    """Each function's settings, read from the environment the parameters give it, as the function
+    reads them on its first event: a value CloudFormation takes but the function cannot (a zone
+    name with a typo) fails here, once, not on every event of every file."""
+    from postdrop.config import ParseSettings, PublishSettings, StoreSettings
+    from postdrop.exceptions import ConfigError
+
+    settings: dict[str, type[ParseSettings | StoreSettings | PublishSettings]] = {
+        "ParseFunction": ParseSettings, "StoreFunction": StoreSettings, "PublishFunction": PublishSettings,
+    }  # fmt: skip
+    for logical, kind in settings.items():
+        if logical in template.resources:
+            try:
+                kind.from_env(template.function_env(logical))
+            except ConfigError as exc:
+                raise ValueError(f"--parameter-overrides: {logical} would fail every event: {exc}") from None
 
 
 def _roles(stack: LocalStack) -> None:
