@@ -19,6 +19,7 @@ for a disabled Tracer).
 from __future__ import annotations
 
 import os
+import warnings
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -83,3 +84,7 @@ tracer = (
     else Tracer(service=SERVICE, disabled=True, provider=_Untraced())
 )
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+# A batch that changes nothing (a stream batch of records PublishFunction passes over) adds no
+# metric, and prints nothing, as it should; Powertools then warns "No application metrics to
+# publish" to stderr, a line in the function's log and in every local run's output.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)

@@ -54,3 +54,16 @@ def test_in_lambda_asked_for_the_tracer_is_the_x_ray_one() -> None:
     task_root = str(REPO / "functions" / "parse")
     result = _tracer_in_fresh_process({"LAMBDA_TASK_ROOT": task_root, "POSTDROP_XRAY_SDK": "true"})
     assert result == "handled False True"
+
+
+def test_an_invocation_that_adds_no_metric_writes_no_warning() -> None:
+    # a stream batch PublishFunction passes over whole counts nothing: no EMF line, and no
+    # warning line either (a fresh process shows a UserWarning once, as a fresh Lambda does)
+    code = (
+        "from postdrop.observability import metrics\n"
+        "handler = metrics.log_metrics(lambda event, context: None)\n"
+        "handler({}, None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=os.environ | {"POWERTOOLS_METRICS_NAMESPACE": "postdrop"}, cwd=REPO)  # fmt: skip
+    assert (done.stdout, done.stderr) == ("", "")
