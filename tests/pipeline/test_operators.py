@@ -114,8 +114,11 @@ def test_tail_prints_what_its_filter_lets_through(up: tuple[LocalStack, Pipeline
     stack, pipeline, tap, target = up
     seen: list[dict[str, Any]] = []
     subscribed, stop = threading.Event(), threading.Event()
+    # as SNS reads it: a prefix of any of a list's values, anything-but (the emulator's own filter
+    # matches no prefix on a list, and its anything-but let everything through)
+    policy = {"category": [{"prefix": "mark"}], "event_type": [{"anything-but": ["post.deleted"]}]}
     thread = threading.Thread(
-        target=tail, args=(target, {"category": ["notes"]}, seen.append),
+        target=tail, args=(target, policy, seen.append),
         kwargs={"seconds": 60, "subscribed": subscribed.set, "stop": stop},
     )  # fmt: skip
     thread.start()

@@ -219,9 +219,14 @@ def tail(
     It runs until ``seconds`` pass or ``stop`` is set; ``subscribed`` is called once the
     queue is subscribed, so a caller knows from when on notifications reach it.
     """
+    from postdrop_tools.replay import matches
+
     sqs, sns = target.client("sqs"), target.client("sns")
     name = f"postdrop-tail-{uuid.uuid4().hex[:8]}"
-    url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, filter_policy)
+    # SNS applies the policy on AWS; the emulator's filter lacks some of SNS's rules (prefix on a
+    # list, anything-but), so locally the queue takes everything and replay's matcher decides
+    local_filter = filter_policy if target.endpoint else None
+    url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, None if local_filter else filter_policy)
     if subscribed is not None:
         subscribed()
     seen = 0
@@ -229,9 +234,13 @@ def tail(
     try:
         while (deadline is None or time.monotonic() < deadline) and not (stop is not None and stop.is_set()):
             wait = 1 if deadline is None else max(0, min(1, int(deadline - time.monotonic())))
-            for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get(
-                "Messages", []
-            ):
+            received = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait, MessageAttributeNames=["All"]
+            )
+            for message in received.get("Messages", []):
+                if local_filter and not matches(local_filter, message.get("MessageAttributes") or {}):
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                    continue
                 notification = read_notification(target.client("s3"), message["Body"])  # offloaded ones too
                 if not whole:
                     notification.pop("post", None)
