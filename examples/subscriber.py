@@ -53,7 +53,15 @@ def notifications(queue_url: str, *, endpoint_url: str | None = None, seconds: f
         wait = max(0, min(5, int(idle_until - time.monotonic())))
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait)
         for message in messages.get("Messages", []):
-            yield json.loads(message["Body"])
+            body = json.loads(message["Body"])
+            if body.get("Type") == "Notification" and "TopicArn" in body:  # SNS's envelope: no raw delivery
+                raise SystemExit(
+                    f"{queue_url}: its subscription delivers SNS's envelope; turn on RawMessageDelivery"
+                    " (aws sns set-subscription-attributes --attribute-name RawMessageDelivery"
+                    " --attribute-value true): the message attributes, and the pointer of a large"
+                    " notification, reach the queue only then"
+                )
+            yield body
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
             idle_until = time.monotonic() + seconds
 

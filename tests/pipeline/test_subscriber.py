@@ -6,9 +6,11 @@ import importlib.util
 import json
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
+from moto import mock_aws
 
-from postdrop_tools.emulator import LOCAL_CREDENTIALS, emulator
+from postdrop_tools.emulator import LOCAL_CREDENTIALS, REGION, emulator
 from postdrop_tools.local import subscribe_queue
 from postdrop_tools.ops import drop, read_notification
 from postdrop_tools.pipeline import Pipeline
@@ -109,3 +111,19 @@ def test_the_example_says_what_happened_and_where_a_post_moved_from() -> None:
                  "reason": "no front matter", "previous": {"record_type": "POST", "categories": [], "tags": [],
                                                            "status": "published"}}  # fmt: skip
     assert lines_for(withdrawn)[1] == "    no longer public: its file cannot be read (no front matter)"
+
+
+def test_the_example_subscriber_says_to_turn_on_raw_delivery_on_a_wrapped_queue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        # Given a queue whose subscription delivers SNS's envelope (RawMessageDelivery off)
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue = sqs.create_queue(QueueName="wrapped")["QueueUrl"]
+        envelope = {"Type": "Notification", "TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": "{}"}
+        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(envelope))
+        # When the example reads it, it stops with what to change, not a KeyError
+        with pytest.raises(SystemExit, match="turn on RawMessageDelivery"):
+            list(_example().notifications(queue, seconds=1))
