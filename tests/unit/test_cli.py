@@ -55,11 +55,21 @@ def test_no_region_is_one_line_that_says_what_to_do(
 def test_invoke_names_a_function_the_template_lacks_before_starting_anything(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["invoke", "FooFunction", "events/s3-put.json"]) == 1
+    assert main(["invoke", "FooFunction", "events/s3-put.json"]) == EXIT_USAGE
     assert (
         "FooFunction is not a function of template.yaml (ParseFunction, StoreFunction, PublishFunction)"
         in capsys.readouterr().err
     )
+
+
+def test_invoke_says_an_event_that_is_no_json_object_is_none_before_starting_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for text, kind in (("[]", "an array"), ('"s3"', "a string"), ("7", "a number")):
+        event = tmp_path / "event.json"
+        event.write_text(text)
+        assert main(["invoke", "ParseFunction", str(event)]) == 1
+        assert f"the event is {kind}, not a JSON object as Lambda's events are" in capsys.readouterr().err
 
 
 def test_store_function_says_what_an_event_is_when_it_is_not_its_own() -> None:

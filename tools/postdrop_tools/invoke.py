@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,17 +115,20 @@ def invoke_command(args: argparse.Namespace) -> int:
     names = _function_names()
     if args.function not in names:  # said before the emulator starts
         print(f"postdrop: {args.function} is not a function of template.yaml ({', '.join(names)})", file=sys.stderr)
-        return 1
+        return 64  # a usage error, as sam local invoke's unknown function is
     path = Path(args.event)
     try:
         event = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         print(f"postdrop: {path}: not a readable JSON event ({exc})", file=sys.stderr)
         return 1
+    if not isinstance(event, dict):  # Lambda hands a handler an object; sam local generate-event writes one
+        kind = {list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(event), "no object")
+        print(f"postdrop: {path}: the event is {kind}, not a JSON object as Lambda's events are", file=sys.stderr)
+        return 1
     try:
         # as sam local invoke does: the function's log lines on stderr, its result alone on stdout
-        with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="No application metrics to publish")
+        with contextlib.redirect_stdout(sys.stderr):
             result = invoke_event(args.function, event, env_file=Path(args.env_vars))
     except Exception as exc:  # the handler failed, as the invocation would in Lambda: one line, no traceback
         why = f"{type(exc).__name__}: {exc}" if isinstance(exc, KeyError | AttributeError | TypeError) else str(exc)
