@@ -346,6 +346,12 @@ def _not_an_envelope(exc: ValidationError) -> str:
     errors = exc.errors(include_input=False, include_url=False)
     if errors and errors[0]["type"] == "json_invalid":
         return f"not an envelope: the body is not JSON ({errors[0].get('ctx', {}).get('error', 'unreadable')})"
-    where = sorted({".".join(map(str, e["loc"])) or "the body itself" for e in errors})
+    if any(not e["loc"] for e in errors):
+        return "not an envelope: the body is no JSON object"
+    missing = sorted({".".join(map(str, e["loc"])) for e in errors if e["type"] == "missing"})
+    wrong = sorted({".".join(map(str, e["loc"])) for e in errors if e["type"] != "missing"})
+    parts = ([f"missing {', '.join(missing[:10])}"] if missing else []) + (
+        [f"wrong {', '.join(wrong[:10])}"] if wrong else []
+    )
     why = [e["msg"].removeprefix("Value error, ") for e in errors if e["type"] == "value_error"]  # ours: no input
-    return f"not an envelope (fields: {', '.join(where[:10])})" + (f": {'; '.join(why[:3])}" if why else "")
+    return f"not an envelope: {'; '.join(parts)}" + (f" ({'; '.join(why[:3])})" if why else "")

@@ -14,8 +14,9 @@ from postdrop.store import _not_an_envelope
     [
         ("Hello from SQS!", "not an envelope: the body is not JSON (expected value at line 1 column 1)"),
         ("", "not an envelope: the body is not JSON (EOF while parsing a value at line 1 column 0)"),
-        ("[1, 2]", "not an envelope (fields: the body itself)"),
-        ('{"secret": "s3cr3t"}', "not an envelope (fields: action, change, post_id)"),
+        ("[1, 2]", "not an envelope: the body is no JSON object"),
+        ('{"secret": "s3cr3t"}', "not an envelope: missing action, change, post_id"),
+        ('{"post_id": 7, "action": "upsert"}', "not an envelope: missing change; wrong post_id"),
     ],
 )
 def test_the_reason_names_what_is_wrong_and_never_quotes_the_body(body: str, reason: str) -> None:
