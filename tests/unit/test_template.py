@@ -65,3 +65,16 @@ def test_every_subscription_keeps_what_sns_could_not_deliver() -> None:
 
 def test_every_function_is_tagged_for_cost_allocation() -> None:
     assert GLOBALS["Tags"]["cost-centre"] == {"Ref": "CostCentre"}
+
+
+def test_each_alarms_command_names_its_stack_so_it_runs_as_written_on_an_operators_laptop() -> None:
+    # without --stack, postdrop acts on the local stack (make up), not on the one that raised the alarm
+    import re
+
+    commands = 0
+    for name, spec in TEMPLATE.of_type("AWS::CloudWatch::Alarm").items():
+        description = str(TEMPLATE.resolve(spec["Properties"]["AlarmDescription"]))
+        verbs = re.findall(r"postdrop (?:redrive|list|replay)\b", description)
+        commands += len(verbs)
+        assert description.count("--stack postdrop --region us-east-1") == len(verbs), (name, description)
+    assert commands >= 10
