@@ -78,3 +78,14 @@ def test_each_alarms_command_names_its_stack_so_it_runs_as_written_on_an_operato
         commands += len(verbs)
         assert description.count("--stack postdrop --region us-east-1") == len(verbs), (name, description)
     assert commands >= 10
+
+
+def test_docs_operations_names_every_parameter_with_its_default() -> None:
+    from tests.conftest import REPO
+
+    table = (REPO / "docs" / "operations.md").read_text(encoding="utf-8").split("## Parameters", 1)[1]
+    for name, spec in TEMPLATE.body["Parameters"].items():
+        default = str(spec.get("Default", ""))
+        row = next((line for line in table.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, f"docs/operations.md lists no parameter {name}"
+        assert (f"`{default}`" if default else "(empty)") in row, (name, default)
