@@ -239,6 +239,17 @@ def test_runs_summary_says_why_each_file_was_lost_and_prices_no_run_that_stored_
     assert "  cost      -" in lines  # nothing stored: no price per post
 
 
+def test_policy_warns_that_a_body_policy_misses_every_offloaded_notification(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "--scope", "MessageBody", '{"event_type": ["post.created"]}']) == 0
+    out = capsys.readouterr()
+    assert "names only what postdrop's notifications carry" in out.out
+    assert "never matches a notification over 256 KB" in out.err
+    assert main(["policy", '{"event_type": ["post.created"]}']) == 0  # attributes: no such warning
+    assert capsys.readouterr().err == ""
+
+
 def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     # postdrop list --json | head -1: the pipe closes under the next write
     def closed_pipe(_args: object) -> int:

@@ -295,6 +295,12 @@ def cmd_policy(args: argparse.Namespace) -> int:
     if problems:
         return 1
     print(f"the filter policy ({scope}) names only what postdrop's notifications carry")
+    if scope == "MessageBody":  # names that exist, on a body that is sometimes only a pointer
+        print(
+            "postdrop: but a MessageBody policy never matches a notification over 256 KB, whose body is"
+            " its S3 pointer (a JSON array): filter on the message attributes (docs/subscribers.md)",
+            file=sys.stderr,
+        )
     return 0
 
 
