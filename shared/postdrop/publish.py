@@ -96,6 +96,7 @@ class StreamBatch:
         stopped_at: str | None = None
         for record in records:
             number = str(record["dynamodb"].get("SequenceNumber", ""))
+            post_id = ((record["dynamodb"].get("Keys") or {}).get("post_id") or {}).get("S")  # in every log line
             try:
                 item = announceable(record)
                 if item is None:
@@ -103,7 +104,10 @@ class StreamBatch:
                     continue
                 ready.append((number, self._prepare(item)))
             except Exception:  # its schedule could not be kept, its image not read: retry from here
-                logger.exception("a stream record could not be prepared; retried from it", extra={"sequence": number})
+                logger.exception(
+                    "a stream record could not be prepared; retried from it",
+                    extra={"sequence": number, "post_id": post_id},
+                )
                 stopped_at = number
                 break
         failed: dict[str, str] = {}
@@ -113,7 +117,11 @@ class StreamBatch:
         for number, outgoing in ready:
             why = failed.get(outgoing.notification.notification_id)
             if why is not None:
-                logger.warning("publish failed; retried from this record", extra={"sequence": number, "why": why})
+                note = outgoing.notification
+                logger.warning(
+                    "publish failed; retried from this record",
+                    extra={"sequence": number, "post_id": note.post_id, "key": note.key, "why": why},
+                )
                 stopped_at = number
                 break
             self.counts["notified"] += 1

@@ -113,7 +113,9 @@ def test_a_crash_after_the_write_before_any_publish_only_delays_the_announcement
     assert harness.notifications() == []
 
 
-def test_a_publish_entry_failed_mid_batch_is_retried_from_its_record(harness: Harness) -> None:
+def test_a_publish_entry_failed_mid_batch_is_retried_from_its_record(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     harness.store_envelopes(dropped(harness, KEY, version("一"), "0001"))
     harness.notifications()
     faults = FaultInjector(rate=1.0, seed=1, limit=1)  # seed 1 leaves out the first entry
@@ -125,6 +127,10 @@ def test_a_publish_entry_failed_mid_batch_is_retried_from_its_record(harness: Ha
     notes = harness.notifications()
     assert ("post.updated", "二") in told_of(notes) and ("post.created", "别的") in told_of(notes)
     assert all(copies == [copies[0]] * len(copies) for copies in _by_id(notes).values())  # a retry: the same bodies
+    # and the operator's log line names the post it failed on, not only a stream sequence number
+    failed = [r for r in caplog.records if r.getMessage() == "publish failed; retried from this record"]
+    posts = {(KEY.removeprefix("posts/").removesuffix(".md"), KEY), ("other", "posts/other.md")}
+    assert failed and {(getattr(r, "post_id", None), getattr(r, "key", None)) for r in failed} <= posts
 
 
 def test_a_publish_whose_response_was_lost_goes_out_again_under_the_same_id(harness: Harness) -> None:
