@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -73,6 +74,10 @@ def test_gb18030_is_said_in_a_warning() -> None:
         (b"\xff\xfe-\x00-\x00-", "UTF-16"),
         (b"---\ntitle: x\n---\n\x80\xff\xfe abc", "byte 17 (line 4) is not"),
         (b"---\n" + bytes(range(1, 32)) * 8 + b"\n---\n", "control characters"),
+        # as files are saved and uploaded: Notepad's UTF-16 without its mark, a gzipped upload
+        ("---\r\ntitle: x\r\n---\r\nBody.\r\n".encode("utf-16-le"), "UTF-16 without a byte order mark"),
+        ("---\ntitle: x\n---\nBody.\n".encode("utf-16-be"), "UTF-16 without a byte order mark"),
+        (gzip.compress(SAMPLE), "the file is gzip-compressed (uploaded with Content-Encoding: gzip?)"),
     ],
 )
 def test_bytes_that_are_not_text_are_rejected_with_where(data: bytes, fragment: str) -> None:

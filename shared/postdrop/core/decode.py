@@ -193,6 +193,16 @@ def _in_gb2312(text: str) -> bool:
     return True
 
 
+def _utf16_without_mark(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-16 text saved without its mark: in its first 200 bytes, every
+    other byte (the even ones, or the odd ones) is NUL and the others hold text."""
+    head = data[:200] if len(data) % 2 == 0 else data[: min(200, len(data) - 1)]
+    for zeros, text in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):  # LE, then BE
+        if len(zeros) >= 4 and zeros.count(0) == len(zeros) and text.count(0) == 0:
+            return True
+    return False
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -294,8 +304,15 @@ def _decode_bytes(data: bytes, warnings: list[str]) -> str:
             ) from exc
         warnings.append("the file is UTF-16; decoded by its byte order mark")
         return text
+    if data.startswith(b"\x1f\x8b"):  # gzip's magic: a site tool's upload with Content-Encoding: gzip
+        raise PostRejected("the file is gzip-compressed (uploaded with Content-Encoding: gzip?): upload it as text")
     nul = data.find(b"\x00")
     if nul >= 0:
+        if _utf16_without_mark(data):
+            raise PostRejected(
+                "the file looks like UTF-16 without a byte order mark (a NUL beside each ASCII letter):"
+                " save it as UTF-8, or as UTF-16 with its mark"
+            )
         line = _line_of(data, nul)
         raise PostRejected(f"the file holds a NUL byte at byte {nul} (line {line}): it is binary, not text")
     try:
