@@ -195,3 +195,12 @@ def test_a_yaml_alias_bomb_is_rejected_not_expanded() -> None:
         lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [{', '.join(['*' + chr(96 + i)] * 10)}]")
     with pytest.raises(PostRejected, match="more than 10000 values"):
         parse_post(post("\n".join(lines)), "posts/a.md")
+
+
+def test_a_title_written_as_a_list_or_a_mapping_is_read_as_jekyll_prints_it_with_a_warning() -> None:
+    # Jekyll's {{ page.title }} prints a list as its items joined; a mapping is no title a post can show
+    got = parse_post(post("title: [Part, [One, Two]]"), "posts/2024-05-06-a-list.md", default_zone="UTC")
+    assert got.title == "PartOneTwo"
+    assert "title is a YAML list, not text; read as Jekyll prints it: 'PartOneTwo'" in got.warnings
+    got = parse_post(post("title: {en: Hello}"), "posts/2024-05-06-a-map.md", default_zone="UTC")
+    assert got.title == "A Map" and "title is a YAML mapping, not text; taken as no title" in got.warnings

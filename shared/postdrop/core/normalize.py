@@ -203,6 +203,12 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
     text (the producer's undated files); else Jekyll's title from the slug ("codeblocks-ahoy"
     is "Codeblocks Ahoy", its trailing dots dropped), which is what Jekyll gives every dated post
     file without one."""
+    if isinstance(raw, list):  # Liquid prints a list as its items joined, nested lists too: Jekyll's page.title
+        raw = "".join(map(str, _flat(raw)))
+        warnings.append(f"title is a YAML list, not text; read as Jekyll prints it: {raw!r}")
+    elif isinstance(raw, dict):
+        warnings.append("title is a YAML mapping, not text; taken as no title")
+        raw = None
     title = "" if raw is None else " ".join(str(raw).split())
     if title:
         return title
