@@ -237,6 +237,8 @@ def test_runs_summary_says_why_each_file_was_lost_and_prices_no_run_that_stored_
     lost = next(i for i, text in enumerate(lines) if text.startswith("  lost"))
     assert lines[lost : lost + 2] == ["  lost      1  posts/a.md", f"            {line}"]
     assert "  cost      -" in lines  # nothing stored: no price per post
+    report = RunReport(dropped=1, ignored=1, ignored_keys={"posts/a.mdown": "a static file of the site (.mdown)"})
+    assert "            posts/a.mdown: a static file of the site (.mdown)" in _summary(Path("p"), report).splitlines()
 
 
 def test_policy_warns_that_a_body_policy_misses_every_offloaded_notification(

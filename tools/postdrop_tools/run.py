@@ -50,6 +50,7 @@ class RunReport:
     warnings: dict[str, list[str]] = field(default_factory=dict)  # key -> what was repaired or assumed
     lost_keys: list[str] = field(default_factory=list)
     dead_letters: list[str] = field(default_factory=list)  # a line for each dead letter: which file, and why
+    ignored_keys: dict[str, str] = field(default_factory=dict)  # a site's file -> why ParseFunction ignored it
     calls: dict[str, int] = field(default_factory=dict)
     log_bytes: int = 0  # postdrop's own log lines at INFO, as CloudWatch Logs would ingest them
     invocations: dict[str, int] = field(default_factory=dict)
@@ -116,8 +117,9 @@ def run_pipeline(
         elif kind == "REJECTED" and item is not None:
             report.rejected += 1
             report.reasons[key] = str(item.get("reason"))
-        elif item is None and site_file(key) is not None:
+        elif item is None and (why := site_file(key)) is not None:
             report.ignored += 1
+            report.ignored_keys[key] = why
         else:
             report.lost += 1
             report.lost_keys.append(key)
@@ -189,6 +191,7 @@ def _summary(folder: Path, report: RunReport) -> str:
     lines += [f"            {key}: {reason}" for key, reason in sorted(report.reasons.items())]
     if report.ignored:
         lines += [f"  ignored   {report.ignored} file(s) of the site that Jekyll reads as no post (layouts, images...)"]
+        lines += [f"            {key}: {why}" for key, why in sorted(report.ignored_keys.items())]
     lines += [f"  warnings  {len(report.warnings)} post(s) stored with something repaired or assumed"]
     lines += [f"            {key}: {'; '.join(warnings)}" for key, warnings in sorted(report.warnings.items())]
     lines += [
