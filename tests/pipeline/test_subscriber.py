@@ -118,6 +118,7 @@ def test_the_example_subscriber_says_to_turn_on_raw_delivery_on_a_wrapped_queue(
 ) -> None:
     for name, value in LOCAL_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # moto's mock, not an emulator another test left set
     with mock_aws():
         # Given a queue whose subscription delivers SNS's envelope (RawMessageDelivery off)
         sqs = boto3.client("sqs", region_name=REGION)
