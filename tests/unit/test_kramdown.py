@@ -1028,3 +1028,17 @@ def test_a_quote_takes_its_lazy_lines_under_html_and_headings() -> None:
     assert got.text.split("\n") == ["Read more now", "Then."]
     listed = parse("> Quote\n## Heading in it\n- item in it\n\nOut.\n")
     assert listed.html.index("</blockquote>") > listed.html.index("<li>item in it</li>")
+
+
+def test_a_fence_right_under_an_item_line_is_the_items_code_when_it_closes_there() -> None:
+    # kramdown's item takes the lines under its text (lazy lines) to a blank line: the fence
+    # opens code inside the item when it closes among them, and the list goes on under it
+    got = parse("1. Set the key\n```yaml\nkey: on\n  deep: 2\n```\n2. Then run\n```\n<b>x</b> *y*\n```\n")
+    assert got.html.count("<ol>") == 1 and got.html.count("<li>") == 2
+    assert got.html.index("<pre>") < got.html.index("</li>")
+    assert "<code>key: on\n  deep: 2\n</code>" in got.html
+    assert "<code>&lt;b&gt;x&lt;/b&gt; *y*\n</code>" in got.html
+    # a blank line ends the item's lazy lines: a fence that has not closed by then is its text
+    open_ = parse("- Make a user\n```sh\n$ add me\n  $ log in\n\nNext part\n```\nlast\n")
+    assert "<pre>" not in open_.html and "<li>Make a user\n```sh\n$ add me\n$ log in</li>" in open_.html
+    assert open_.text.split("\n") == ["Make a user ```sh $ add me $ log in", "Next part ``` last"]

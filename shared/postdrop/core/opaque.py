@@ -452,7 +452,10 @@ def mask(text: str) -> Masked:
             continue
         flush()
         region = text[pos:last]
-        if kind.startswith("fence:"):  # a fence indented inside its list item
+        if kind.startswith("item fence:"):  # a fence on a lazy line of a list item: into the item
+            lead = " " * int(kind[11:])
+            out.append(lead + tokens.source(_into_item(region, lead)[len(lead) :], block=True))
+        elif kind.startswith("fence:"):  # a fence indented inside its list item
             # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
             keep = " " * int(kind[6:])
             code = region.split("\n")
@@ -668,6 +671,11 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
         prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
         if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
             return prose_line
+        if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
+            # a lazy line of the list item above (kramdown's item takes it): a fence only when it
+            # closes within the item's lines (CommonMark would end the list at it)
+            item_end = _item_fence_end(text, first_end, mark, *item_above)
+            return prose_line if item_end is None else (f"item fence:{item_above[0]}", item_end, "", "")
         close = _fence_close(mark).search(text, first_end)
         if close is not None:
             last = _line_end(text, close.start() + 1)
@@ -1107,6 +1115,76 @@ def _item_column(out: list[str], prose: list[str]) -> int | None:
         if _at_margin(entry, start, end):
             return None
     return None
+
+
+def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
+    """The list item a line right under a line of text belongs to as a lazy line: its content
+    column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None (as
+    _item_column; None too for an item whose marker is indented, as a nested list's is: its
+    lazy lines are its parent's first; and where CommonMark's content column is not kramdown's:
+    five spaces or more after the marker, or a tab)."""
+    for entry, start, end in _filled_lines_back(out, prose):
+        item = _ITEM_CONTENT.match(entry, start, end)
+        if item is not None:
+            opening = item.group(0)
+            if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
+                return None
+            return len(opening), "." if opening.lstrip(" ")[0].isdigit() else "-"
+        if _at_margin(entry, start, end):
+            return None
+    return None
+
+
+# a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
+# mark, a block-level element's open or close tag
+_NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
+_ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
+
+
+def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: str) -> int | None:
+    """Where a fence on a lazy line of a list item (content column ``column``) closes, as kramdown
+    reads the item: its lines go on over lines indented to the column (after blank lines too) and
+    lazy lines (not after a blank line), to an item of the list's kind; None when the fence does
+    not close within them (then its line is the item's text)."""
+    size = len(text)
+    close = re.compile(rf" {{0,3}}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*")
+    item_start = _ITEM_STARTS[marker]
+    at, blank = first_end + 1, False
+    while at <= size:
+        end = _line_end(text, at)
+        line = text[at:end]
+        if not line.strip():
+            blank = True
+        elif line[:1] == "^" and not line[1:].strip():
+            return None  # an end-of-block mark
+        elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
+            return None  # the list's next item
+        elif "\t" in line[: len(line) - len(line.lstrip())]:
+            return None  # (a tab: columns kramdown and CommonMark may count apart)
+        elif _columns(line) >= column:
+            blank = False
+            if close.fullmatch(line, column):
+                return end
+        elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
+            return None
+        else:
+            blank = False
+            if close.fullmatch(line):
+                return end
+        at = end + 1
+    return None
+
+
+def _into_item(region: str, lead: str) -> str:
+    """A fenced block that opened on a lazy line of a list item, its lines indented into the item
+    (``lead``: its content column) for CommonMark: the fence at the column, each line left of the
+    column moved past it; a line at the column or right of it is the item's (both take the column
+    off)."""
+    lines = region.split("\n")
+    lines[0] = lead + lines[0].lstrip(" ")
+    column = len(lead)
+    lines[1:] = [line if not line.strip() or _columns(line) >= column else lead + line for line in lines[1:]]
+    return "\n".join(lines)
 
 
 def _holding_column(out: list[str], prose: list[str], indent: int) -> int:
