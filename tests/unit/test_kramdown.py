@@ -1042,3 +1042,11 @@ def test_a_fence_right_under_an_item_line_is_the_items_code_when_it_closes_there
     open_ = parse("- Make a user\n```sh\n$ add me\n  $ log in\n\nNext part\n```\nlast\n")
     assert "<pre>" not in open_.html and "<li>Make a user\n```sh\n$ add me\n$ log in</li>" in open_.html
     assert open_.text.split("\n") == ["Make a user ```sh $ add me $ log in", "Next part ``` last"]
+
+
+def test_a_fence_under_an_items_lazy_line_is_the_items_code_too() -> None:
+    # the item's text goes on over an unindented line (lazy), and the fence under it is the item's
+    got = parse("1. Ask the host for a tunnel\nto the port:\n```\nOPEN host:443\n```\n2. Wait for it\n")
+    assert got.html.count("<ol>") == 1 and got.html.index("<pre>") < got.html.index("</li>")
+    assert got.text.split("\n") == ["Ask the host for a tunnel to the port:", "OPEN host:443", "Wait for it"]
+

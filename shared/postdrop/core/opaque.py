@@ -41,6 +41,7 @@ is always one of ours.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -1119,19 +1120,31 @@ def _item_column(out: list[str], prose: list[str]) -> int | None:
 
 def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
     """The list item a line right under a line of text belongs to as a lazy line: its content
-    column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None (as
-    _item_column; None too for an item whose marker is indented, as a nested list's is: its
-    lazy lines are its parent's first; and where CommonMark's content column is not kramdown's:
-    five spaces or more after the marker, or a tab)."""
-    for entry, start, end in _filled_lines_back(out, prose):
+    column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None. The lines
+    between the item and here are its own: indented to its column (after blank lines too), or
+    lazy lines (not after a blank line) that CommonMark reads as its paragraph's too. None for
+    an item whose marker is indented, as a nested list's is (its lazy lines are its parent's
+    first), and where CommonMark's content column is not kramdown's: five spaces or more after
+    the marker, or a tab. Looks back LOOK_BACK lines."""
+    between: list[str] = []  # the lines under the item, last first
+    for entry, start, end in itertools.chain(_lines_back(prose), _lines_back(out)):
         item = _ITEM_CONTENT.match(entry, start, end)
-        if item is not None:
-            opening = item.group(0)
-            if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
-                return None
-            return len(opening), "." if opening.lstrip(" ")[0].isdigit() else "-"
-        if _at_margin(entry, start, end):
+        if item is None:
+            between.append(entry[start:end])
+            continue
+        opening = item.group(0)
+        if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
             return None
+        column = len(opening)
+        blank = False
+        for line in reversed(between):
+            if not line.strip():
+                blank = True
+            elif _columns(line) >= column:
+                blank = False
+            elif blank or _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
+                return None
+        return column, "." if opening[0].isdigit() else "-"
     return None
 
 
