@@ -1050,3 +1050,12 @@ def test_a_fence_under_an_items_lazy_line_is_the_items_code_too() -> None:
     assert got.html.count("<ol>") == 1 and got.html.index("<pre>") < got.html.index("</li>")
     assert got.text.split("\n") == ["Ask the host for a tunnel to the port:", "OPEN host:443", "Wait for it"]
 
+
+def test_an_autolink_of_a_scheme_kramdown_has_none_for_is_text() -> None:
+    # kramdown's autolinks are http(s), ftp(s) and mailto; "<std::string>" is no tag to it either
+    got = parse("Use std::vector<std::string> or <irc://chat/room>, not <https://a.example/b>.\n")
+    assert (
+        got.html.count("<a ") == 1
+        and got.text == "Use std::vector<std::string> or <irc://chat/room>, not https://a.example/b."
+    )
+

@@ -2414,6 +2414,24 @@ def _autolinks(text: str) -> str:
     return text
 
 
+# CommonMark's autolink of a scheme kramdown has no autolink for (std::vector<std::string>: kramdown
+# reads "<std::string>" as no tag either, so as text); not a link's "](<url>)"
+_FOREIGN_AUTOLINK = _lazy(r"(?<!\]\()<(?!(?:mailto|https?|ftps?):)[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>")
+
+
+def _foreign_autolinks(text: str) -> str:
+    """``<scheme:...>`` with a scheme other than kramdown's (``http(s)``, ``ftp(s)``, ``mailto``):
+    text, its ``<`` escaped (a link definition's URL in ``<>`` stays)."""
+
+    def escape(match: re.Match[str]) -> str:
+        whole = match.string
+        if _DEFINITION_HEAD.fullmatch(whole, whole.rfind("\n", 0, match.start()) + 1, match.start()) is not None:
+            return match.group(0)
+        return "\\" + match.group(0)
+
+    return _sub_in_prose(_FOREIGN_AUTOLINK, escape, text)
+
+
 _DEFINITION_LABEL = _lazy(r"^ {0,3}\[(?!\^)([^\]\n]{1,999})\]:", re.MULTILINE)
 _SPACED_REFERENCE = _lazy(r"((?<!\\)\[[^\[\]\n]{1,999}(?<!\\)\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
 
@@ -2498,6 +2516,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text or "<http" in text or "<ftp" in text), _autolinks),
+    (lambda text: "<" in text and ":" in text and _FOREIGN_AUTOLINK.search(text) is not None, _foreign_autolinks),
     (lambda text: "]:" in text and _EMPTY_LABEL_END.search(text) is not None, _empty_definitions),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
