@@ -1059,3 +1059,8 @@ def test_an_autolink_of_a_scheme_kramdown_has_none_for_is_text() -> None:
         and got.text == "Use std::vector<std::string> or <irc://chat/room>, not https://a.example/b."
     )
 
+
+def test_a_link_destination_in_angle_brackets_with_a_colon_is_the_links() -> None:
+    # kramdown reads the link first: "<x:y>" there is its URL, no XML-namespaced tag
+    got = parse("See [the note](<note:one>) here.\n")
+    assert "\U000ffffb" not in got.html and "%F3" not in got.html and got.text == "See the note here."

@@ -105,7 +105,7 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # (an XML-namespaced tag: HTML to kramdown, but for a "<mailto:...>" autolink, which it reads first)
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
-    r"|(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|(?<!\]\()(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
@@ -115,7 +115,7 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
 _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
     r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
-    r"|(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|(?<!\]\(<)(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
 )
