@@ -1064,3 +1064,10 @@ def test_a_link_destination_in_angle_brackets_with_a_colon_is_the_links() -> Non
     # kramdown reads the link first: "<x:y>" there is its URL, no XML-namespaced tag
     got = parse("See [the note](<note:one>) here.\n")
     assert "\U000ffffb" not in got.html and "%F3" not in got.html and got.text == "See the note here."
+
+
+def test_a_definition_whose_url_runs_on_past_its_angle_brackets_is_hidden() -> None:
+    # kramdown's "<...>" URL is one only with white space or a title after it; else the URL is
+    # the rest of the line, and the line is a definition all the same (nothing shown)
+    got = parse("Text.\n\n[//]: <>### A hidden heading\n\n[//]: <>- [A hidden item] x\n[//]: <> (as usual)\n")
+    assert got.text == "Text." and "hidden" not in got.html

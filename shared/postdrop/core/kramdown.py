@@ -2256,7 +2256,29 @@ def _spaced_destinations(text: str) -> str:
         text = _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
     if "]:" in text:
         text = _sub_in_prose(_SPACED_DEFINITION, lambda m: f"{m.group(1)}<{m.group(2)}>{m.group(3)}", "\n" + text)[1:]
+        if "]:" in text and _BRACKETED_DEFINITION.search("\n" + text) is not None:
+            text = _sub_in_prose(_BRACKETED_DEFINITION, _bracketed_definition, "\n" + text)[1:]
     return text
+
+
+# searched in "\n" + text: a link definition whose URL opens with "<" (and perhaps a title after it)
+_BRACKETED_DEFINITION = _lazy(
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)(<[^\n]*?)"
+    r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
+)
+_ANGLE_URL = _lazy(r"<[^<>\n]*>")
+
+
+def _bracketed_definition(match: re.Match[str]) -> str:
+    """``[//]: <>### note``: kramdown's URL in ``<>`` is one only when white space (or a title)
+    follows it; else the URL is the whole rest of the line, and the line a definition still
+    (CommonMark read a paragraph): that URL, in ``<>`` with its own brackets escaped."""
+    head, url, tail = match.groups()
+    angle = _ANGLE_URL.match(url)
+    if angle is not None and angle.end() == len(url):
+        return match.group(0)
+    escaped = url.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>")
+    return f"{head}<{escaped}>{tail}"
 
 
 def _kramdown_dashes(match: re.Match[str]) -> str:
