@@ -1071,3 +1071,12 @@ def test_a_definition_whose_url_runs_on_past_its_angle_brackets_is_hidden() -> N
     # the rest of the line, and the line is a definition all the same (nothing shown)
     got = parse("Text.\n\n[//]: <>### A hidden heading\n\n[//]: <>- [A hidden item] x\n[//]: <> (as usual)\n")
     assert got.text == "Text." and "hidden" not in got.html
+
+
+def test_table_lines_under_a_quotes_text_are_text() -> None:
+    # kramdown opens a table only where a block starts: under a line of the quote's paragraph the
+    # rows are its text (CommonMark's table interrupted the paragraph)
+    got = parse("> A title line\n> | Road | Cost |\n> | :--- | ---: |\n> | Main | 3 |\n")
+    assert "<table>" not in got.html and got.text == "A title line | Road | Cost | | :— | —: | | Main | 3 |"
+    spaced = parse("> A title line\n>\n> | Road | Cost |\n> | :--- | ---: |\n> | Main | 3 |\n")
+    assert "<table>" in spaced.html

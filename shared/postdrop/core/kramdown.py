@@ -1004,8 +1004,12 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
     line's index; None where the lines open no block."""
     depth, content = quote_content(lines[i], code_stops=False)
     above = lines[i - 1] if i > 0 else ""
-    if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")) or not _opens_table(content, 0):
-        return None  # under a line of the quote's text, or no table line
+    if depth == 0 or not _opens_table(content, 0):
+        return None  # no table line
+    above_depth, above_content = quote_content(above, code_stops=False)
+    # under a line of the quote's text (a paragraph's, a heading's): text, as kramdown opens a
+    # table only where a block starts (CommonMark's table would interrupt the paragraph)
+    under_text = above_depth == depth and bool(above_content.strip()) and not above_content.lstrip().startswith("<")
     contents = []
     j = i
     while j < len(lines) and not code[j]:
@@ -1016,7 +1020,7 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
         j += 1
     ends_block = j == len(lines) or not lines[j].strip(" \t>")
     prefix = "> " * depth
-    if ends_block and not all(_is_rule_row(row) for row in contents):
+    if ends_block and not under_text and not all(_is_rule_row(row) for row in contents):
         return [prefix + row for row in _written_table(contents)], j
     return _escaped_borders(lines[i:j]), j
 
