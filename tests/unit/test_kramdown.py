@@ -1080,3 +1080,10 @@ def test_table_lines_under_a_quotes_text_are_text() -> None:
     assert "<table>" not in got.html and got.text == "A title line | Road | Cost | | :— | —: | | Main | 3 |"
     spaced = parse("> A title line\n>\n> | Road | Cost |\n> | :--- | ---: |\n> | Main | 3 |\n")
     assert "<table>" in spaced.html
+
+
+def test_an_attribute_list_after_an_underscore_that_closes_nothing_is_text() -> None:
+    # a span IAL applies to the element before it: after a "_" that closes no emphasis it is text
+    got = parse("Norm of $X_{:j}$ and snake_case_{:k}, but _this_{:.x} and __that__{:.y} go.\n")
+    assert got.text == "Norm of $X_{:j}$ and snake_case_{:k}, but this and that go."
+    assert "<em>this</em>" in got.html and "<strong>that</strong>" in got.html

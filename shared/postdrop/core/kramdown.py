@@ -744,13 +744,22 @@ _PAREN_BUDGET = 100_000  # characters one post's span IALs look back over for th
 
 def _span_ials() -> Callable[[re.Match[str]], str]:
     """What becomes of each span IAL of one text: it goes, but one after a ``)`` that closes no
-    link's parentheses (``(see [a](x))`` then ``{:...}``) is text to kramdown. The look back is
-    bounded for the whole text: past it, an IAL after ``)`` goes."""
+    link's parentheses (``(see [a](x))`` then ``{:...}``) is text to kramdown, and one after a
+    ``_`` that closes no emphasis (``X_{:j}``, no ``_`` that may open one before it in its
+    paragraph: only a ``_`` after no letter or digit opens). The look back is bounded for the
+    whole text: past it, an IAL after ``)`` or ``_`` goes."""
     budget = _PAREN_BUDGET
 
     def one(match: re.Match[str]) -> str:
         nonlocal budget
         text, at = match.string, match.start()
+        if at > 0 and text[at - 1] == "_" and budget > 0:
+            start = max(text.rfind("\n\n", 0, at - 1), at - 1 - min(_URL_CHARS, budget), 0)
+            budget -= at - 1 - start
+            closing = len(text[start:at].rstrip("_"))  # the "_" run before the IAL
+            if start <= text.rfind("\n\n", 0, at - 1) + 1 and not _emphasis_open(text, start, start + closing):
+                return match.group(0)
+            return ""
         if at == 0 or text[at - 1] != ")" or budget <= 0:
             return ""
         depth = 0
@@ -769,6 +778,24 @@ def _span_ials() -> Callable[[re.Match[str]], str]:
         return match.group(0) if stop == 0 else ""  # "" where the look back was cut short
 
     return one
+
+
+_UNDERSCORES = _lazy(r"_+")
+
+
+def _emphasis_open(text: str, start: int, end: int) -> bool:
+    """Whether an emphasis opened with ``_`` is open at ``end``, reading the ``_`` runs of
+    ``text[start:end]`` in turn: one after no letter or digit and before no white space opens,
+    one after no white space closes what is open."""
+    is_open = False
+    for run in _UNDERSCORES.finditer(text, start, end):
+        before = text[run.start() - 1] if run.start() > start else " "
+        after = text[run.end()] if run.end() < end else " "
+        if is_open:
+            is_open = before.isspace()
+        elif not (before.isalnum() or after.isspace()):
+            is_open = True
+    return is_open
 
 
 def _nothing(_match: re.Match[str]) -> str:
