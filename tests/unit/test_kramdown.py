@@ -1087,3 +1087,15 @@ def test_an_attribute_list_after_an_underscore_that_closes_nothing_is_text() -> 
     got = parse("Norm of $X_{:j}$ and snake_case_{:k}, but _this_{:.x} and __that__{:.y} go.\n")
     assert got.text == "Norm of $X_{:j}$ and snake_case_{:k}, but this and that go."
     assert "<em>this</em>" in got.html and "<strong>that</strong>" in got.html
+
+
+def test_math_with_a_bar_in_a_line_that_opens_a_table_is_split_into_cells() -> None:
+    # kramdown splits a table row at each "|" before it reads the row's spans, math's too
+    got = parse(
+        "The norm $$|v|$$ is small.\n\nIn a paragraph $$|v|$$ stays\nmath.\n\n| a | b |\n|---|---|\n| n | $$|v|$$ |\n"
+    )
+    assert got.html.count("<table>") == 2 and got.html.count('<span class="math') == 1
+    assert "<td>The norm $$</td><td>v</td><td>$$ is small.</td>" in got.html
+    assert "<td>n</td><td>$$</td><td>v</td><td>$$</td>" in got.html
+    escaped = parse("The norm $$\\|v\\|$$ is small.\n")
+    assert "<table>" not in escaped.html and '<span class="math' in escaped.html

@@ -329,6 +329,8 @@ def _block_markdown(block: str, masked: Masked) -> str:
 
 
 _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
+_HTML_MARK = "\U000ffffb"  # opens a token rendered into the HTML (opaque.py)
+_HTML_TOKEN_IN_TEXT = _lazy("\U000ffffb[\U00100000-\U0010fffd]{2}")
 _ANY_MARKDOWN_ATTR = _lazy(r"\smarkdown\s*=", re.IGNORECASE)
 
 
@@ -389,7 +391,11 @@ def _rewrite(masked: Masked) -> str:
         markdown = _quoted_comments(markdown, masked)
     if "<" in markdown and _BLANK_LINE.search(markdown):
         markdown = _join_html_blocks(markdown)
-    by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
+    by_line = [
+        rewrite
+        for needed, rewrite in _LINE_REWRITES
+        if needed(markdown) or (rewrite is _tables and masked.piped_math and _HTML_MARK in markdown)
+    ]
     if by_line:
         lines = markdown.split("\n")
         code = masked.code_lines(lines)
@@ -943,6 +949,9 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
     columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
     # the lines that matter outside list items: a cell border, or what may open an item or a footnote
     wanted = [k for k, line in enumerate(lines) if ("|" in line or line[:1] in _ITEM_LEAD) and not code[k]]
+    piped = masked.piped_math if masked is not None else set()
+    if piped:  # math whose "|" kramdown's table splits ($$|x|$$): the lines that hold one too
+        wanted = sorted({*wanted, *(k for k, line in enumerate(lines) if _HTML_MARK in line and not code[k])})
     i = 0
     while i < len(lines):
         if not columns:  # outside items, the lines up to the next wanted one go through as they are
@@ -976,6 +985,14 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
                         continue
                 elif _FOOTNOTE_OPEN.match(line):
                     columns.append(4)  # a footnote's content is indented four columns
+        if piped and not columns and _HTML_MARK in stripped and (i == 0 or not lines[i - 1].strip()):
+            table = _piped_math_table(lines, code, i, cast("Masked", masked))
+            if table is not None:
+                cast("Masked", masked).cell_spans(table[0])
+                out += table[0]
+                flags += [False] * len(table[0])
+                i = table[1]
+                continue
         if "|" not in stripped:  # no cell border: no table opens here (nor in code)
             out.append(line)
             flags.append(code[i])
@@ -1014,6 +1031,8 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
         run = lines[i:j]
         ends_block = j == len(lines) or not lines[j].strip()
         a_table = ends_block and not all(_is_rule_row(row) for row in run)
+        if a_table and piped:
+            run = [_with_piped_math(row, cast("Masked", masked)) for row in run]
         rows = _written_table(run) if a_table else _table_as_text(run)
         if a_table and masked is not None:
             masked.cell_spans(rows)
@@ -1021,6 +1040,34 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _with_piped_math(line: str, masked: Masked) -> str:
+    """``line`` with its math that holds a cell border written out (``$$|x|$$``)."""
+    if _HTML_MARK not in line:
+        return line
+    piped = masked.piped_math
+    return _HTML_TOKEN_IN_TEXT.sub(lambda m: masked.written[m.group(0)] if m.group(0) in piped else m.group(0), line)
+
+
+def _piped_math_table(lines: list[str], code: list[bool], i: int, masked: Masked) -> tuple[list[str], int] | None:
+    """A table that the ``|`` of math in its lines makes (kramdown splits a row's cells before it
+    reads the row's spans, math too: ``The value $$|x|$$ is`` opening a block is a row of three
+    cells): its rows, the math written out, and the next line's index; None where the lines,
+    so read, make no table (their math stays math)."""
+    view = _with_piped_math(lines[i], masked)
+    if view == lines[i] or not _opens_table(view, 0):
+        return None
+    run = [view]
+    j = i + 1
+    while j < len(lines) and not code[j] and _in_table(row := _with_piped_math(lines[j], masked)):
+        run.append(row)
+        j += 1
+    if j < len(lines) and lines[j].strip():
+        return None  # no block boundary after the lines: a paragraph's, math and all
+    if all(_is_rule_row(row) for row in run):
+        return None
+    return _written_table(run), j
 
 
 def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str], int] | None:

@@ -166,6 +166,7 @@ class Masked:
     written: dict[str, str] = field(default_factory=dict)  # token -> what it was in the source
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
     html_blocks: set[str] = field(default_factory=set)  # of those, the HTML blocks
+    piped_math: set[str] = field(default_factory=set)  # inline math with a cell border (kramdown.py's tables)
     tokens: _Tokens | None = None
 
     def raw(self, written: str, out: str, *, block: bool = False) -> str:
@@ -1419,7 +1420,10 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             tex = text[opener + 2 : close]
             rendered = _unquoted(text, opener, f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>')
             at = back if unescaped else opener
-            pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
+            token = tokens.rendered(text[at : close + 2], rendered)
+            if "|" in tex and "\n" not in tex and _CELL_BORDER.search(tex) is not None:
+                tokens.masked.piped_math.add(token)  # a table's row splits it (kramdown.py)
+            pieces += [text[pos:at], token]
             pos = close + 2
         elif not raw_only and (kind == "raw text" or value.lower() in _RAW_SPAN_ELEMENTS):  # tags, no Markdown
             name = value.lower()
