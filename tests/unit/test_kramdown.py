@@ -1099,3 +1099,19 @@ def test_math_with_a_bar_in_a_line_that_opens_a_table_is_split_into_cells() -> N
     assert "<td>n</td><td>$$</td><td>v</td><td>$$</td>" in got.html
     escaped = parse("The norm $$\\|v\\|$$ is small.\n")
     assert "<table>" not in escaped.html and '<span class="math' in escaped.html
+
+
+def test_each_abbreviation_in_the_text_is_an_abbr_element() -> None:
+    # kramdown marks each abbreviation of the text (not in code, nor in an HTML block) with <abbr>,
+    # between characters other than ASCII word characters, written as defined, the longest first
+    got = parse(
+        "The CPU and the CPUs, a Big Co (no Big  Co) and ОСь, not `CPU`.\n\n<div>\nCPU in a block\n</div>\n\n"
+        '*[CPU]: Central Processing Unit\n*[Big Co]: A "large" firm\n*[ОС]:\n'
+    )
+    assert got.html.count('<abbr title="Central Processing Unit">CPU</abbr>') == 1
+    assert (
+        '<abbr title="A &quot;large&quot; firm">Big Co</abbr> (no Big  Co)' in got.html
+        and "<abbr>ОС</abbr>ь" in got.html
+    )
+    assert "<code>CPU</code>" in got.html and "CPU in a block" in got.html
+    assert got.text.split("\n")[0] == "The CPU and the CPUs, a Big Co (no Big Co) and ОСь, not CPU."

@@ -10,7 +10,7 @@ here, on the Markdown source around the tokens:
 - attribute lists and ALDs (``{: .class}``, span IALs after the element they belong to;
   after a word an IAL is text), ``{:toc}`` and ``{:footnotes}`` lists (navigation, dropped
   whole), the extensions ``{::comment}``, ``{::nomarkdown}`` (content output as written)
-  and ``{::options /}``; abbreviation definitions (the text keeps the abbreviation).
+  and ``{::options /}``; abbreviation definitions (each abbreviation in the text an ``<abbr>``).
 - ``markdown="1"`` on an HTML block: its content is read as Markdown.
 - kramdown's tables: a block opened by a line with a cell border (leading pipe or not),
   header or not, ragged rows, rule and footer lines, inside list items too.
@@ -190,8 +190,15 @@ def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
     masked = mask(markdown)
     first_footnote = _footnote_nr(masked.text) if "footnote_nr" in masked.text else 1
-    source = masked.to_source(_rewrite(masked))
+    abbreviations = _abbreviations(masked.text) if "*[" in masked.text else {}
+    rewritten = _rewrite(masked)
+    source = masked.to_source(rewritten)
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
+    if abbreviations:
+        raw = [
+            masked.source[token] for token in _SOURCE_TOKEN_IN_TEXT.findall(rewritten) if token in masked.html_blocks
+        ]
+        html = _abbr_elements(html, abbreviations, raw)
     if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
         html = _LIST_START.sub("<ol>", html)
     if "<dt>" in html:
@@ -201,6 +208,66 @@ def render_kramdown(markdown: str) -> str:
         if first_footnote != 1:
             html = _FOOTNOTE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_footnote - 1}", html)
     return masked.to_html(html)
+
+
+# an abbreviation's definition, on a line of its own: the abbreviation, what it stands for
+_ABBREVIATION_DEFINITION = _lazy(r"^ {0,3}\*\[([^\]\n]+)\]:([^\n]*)$", re.MULTILINE)
+# the HTML's tags (and comments), between them its text
+_HTML_PIECE = _lazy(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+# elements whose text kramdown reads no abbreviation in: code, and raw text
+_NO_ABBR = frozenset({"pre", "code", "script", "style", "textarea", "abbr"})
+
+
+def _abbreviations(text: str) -> dict[str, str]:
+    """The post's abbreviations (``*[HTML]: Hyper Text Markup Language``) and what each stands
+    for; a later definition of one wins, as in kramdown."""
+    return {m.group(1): m.group(2).strip() for m in _ABBREVIATION_DEFINITION.finditer(text)}
+
+
+def _abbr_elements(html: str, abbreviations: dict[str, str], raw: list[str]) -> str:
+    """Each abbreviation in the HTML's text (not in code, nor in an element's tag, nor in the
+    HTML blocks ``raw``, which kramdown reads no Markdown in) as kramdown writes it:
+    ``<abbr title="...">HTML</abbr>``. It stands between a start or a character other than an
+    ASCII letter, digit or ``_`` (Ruby's ``\\W``) and no such character after it, written as
+    defined (white space and all); the longest abbreviation first."""
+    import html as html_module  # noqa: PLC0415 - only posts with abbreviations come here
+
+    keys = sorted(abbreviations, key=len, reverse=True)
+    shown = {html_module.escape(key, quote=False): key for key in keys}
+    pattern = re.compile(rf"(?<![A-Za-z0-9_])(?:{'|'.join(map(re.escape, shown))})(?![A-Za-z0-9_])")
+
+    def abbr(match: re.Match[str]) -> str:
+        title = abbreviations.get(shown.get(match.group(0), ""), "")
+        attribute = f' title="{html_module.escape(title)}"' if title else ""
+        return f"<abbr{attribute}>{match.group(0)}</abbr>"
+
+    def marked(part: str) -> str:
+        pieces: list[str] = []
+        pos = 0
+        skipping: list[str] = []  # the elements open around the text that hold no abbreviation
+        for tag in _HTML_PIECE.finditer(part):
+            text = part[pos : tag.start()]
+            pieces += [text if skipping or not text else pattern.sub(abbr, text), tag.group(0)]
+            pos = tag.end()
+            name = tag.group(0)[1:].split(">", 1)[0].split(None, 1)[0].lower() if len(tag.group(0)) > 2 else ""
+            if name.startswith("/") and name[1:] in _NO_ABBR:
+                if skipping and skipping[-1] == name[1:]:
+                    skipping.pop()
+            elif name in _NO_ABBR and not tag.group(0).endswith("/>"):
+                skipping.append(name)
+        text = part[pos:]
+        pieces.append(text if skipping or not text else pattern.sub(abbr, text))
+        return "".join(pieces)
+
+    out: list[str] = []
+    pos = 0
+    for block in raw:  # pulldown-cmark writes an HTML block as it stands
+        at = html.find(block, pos)
+        if at >= 0:
+            out += [marked(html[pos:at]), block]
+            pos = at + len(block)
+    out.append(marked(html[pos:]))
+    return "".join(out)
 
 
 # a definition list's term of more than one line, as pulldown-cmark writes it
