@@ -1115,3 +1115,15 @@ def test_each_abbreviation_in_the_text_is_an_abbr_element() -> None:
     )
     assert "<code>CPU</code>" in got.html and "CPU in a block" in got.html
     assert got.text.split("\n")[0] == "The CPU and the CPUs, a Big Co (no Big Co) and ОСь, not CPU."
+
+
+def test_an_attribute_lists_start_numbers_its_ordered_list() -> None:
+    # kramdown's lists start at 1 whatever their first number, but for an IAL's start="N": one
+    # after a blank line numbers the list right under it, one right under a list that list
+    got = parse(
+        'Text.\n\n{: start="3"}\n1. three\n2. four\n\nMore.\n\n5. again\n   1. inner\n{:start="7"}\n\n9. plain\n'
+    )
+    assert got.html.count('<ol start="3">') == 1 and got.html.count('<ol start="7">') == 1
+    assert got.html.count("<ol>") == 2 and "\U000ffffc" not in got.html and "<!--" not in got.html
+    assert got.text.split("\n") == ["Text.", "three", "four", "More.", "again", "inner", "plain"]
+    assert "\U000ffffc" not in to_commonmark('{: start="3"}\n1. three\n')

@@ -201,6 +201,8 @@ def render_kramdown(markdown: str) -> str:
         html = _abbr_elements(html, abbreviations, raw)
     if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
         html = _LIST_START.sub("<ol>", html)
+    if _START_MARK in html:  # but for an IAL's start="N"
+        html = _list_starts(html)
     if "<dt>" in html:
         html = _TERM.sub(_term_lines, html)
     if 'class="footnote-definition"' in html:
@@ -435,7 +437,8 @@ def to_commonmark(markdown: str) -> str:
     """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source; code and
     math as written."""
     masked = mask(markdown)
-    return masked.to_written(_rewrite(masked))
+    written = masked.to_written(_rewrite(masked))
+    return _START_MARK_LINE.sub("", written) if _START_MARK in written else written
 
 
 def _rewrite(masked: Masked) -> str:
@@ -602,15 +605,81 @@ def _block_ial(match: re.Match[str]) -> str:
     text, end = match.string, match.end()
     below_end = text.find("\n", end + 1)
     below = text[end + 1 : below_end if below_end >= 0 else len(text)]
+    line = match.group(0)
+    if "start" in line and (start := _IAL_START.search(line)) is not None and ">" not in line[: line.find("{:")]:
+        # an ordered list's first number (kramdown's lists start at 1 otherwise): a mark for
+        # render_kramdown, an HTML comment (it ends the list above, and opens no paragraph)
+        above_start = text.rfind("\n", 0, match.start()) + 1
+        if not text[above_start : match.start()].strip():  # after a blank line: the block below's
+            if _ORDERED_OPENING.match(below) is not None:
+                return f"\n<!--{_START_MARK}{int(start.group(1))}b-->"
+        elif _in_ordered_list(text, match.start()):  # right under a block: that block's
+            return f"\n<!--{_START_MARK}{int(start.group(1))}a-->"
     if end >= len(text) or not below.strip():
         return ""
-    line = match.group(0)
     quote = line[: line.rfind(">") + 1] if ">" in line[: line.find("{:")] else ""
     if quote:
         return quote.rstrip(" \t")  # a line of the quote's markers only: its paragraph ends
     if _LIST_ITEM.match(below) is not None:
         return "\n<!-- -->" if line.startswith("\n{:") else ""  # in an item: the list goes on
     return "\n"
+
+
+# an IAL's start="N" (an ordered list's first number), the item an ordered list opens with, and the
+# mark _block_ial leaves for render_kramdown (a character no post holds: opaque.py tokenizes those)
+_IAL_START = _lazy(r"(?<![\w-])start\s*=\s*[\"']?0*(\d{1,9})\b")
+_ORDERED_OPENING = _lazy(r" {0,3}\d{1,9}\.(?:[ \t]|$)")
+_START_MARK = "\U000ffffc"
+_START_MARK_LINE = _lazy("\n?<!--\U000ffffc\\d{1,9}[ab]-->")
+_START_MARK_HTML = _lazy("<!--\U000ffffc(\\d{1,9})([ab])-->\n?")
+_OL_TAG = _lazy(r"<(/?)ol\b[^>]*>")
+
+
+def _in_ordered_list(text: str, at: int) -> bool:
+    """Whether the line that ends at ``at`` is a line of a top-level ordered list: from it up,
+    past blank and indented lines, the first line at the margin opens an ordered item. Looks back
+    LOOK_BACK lines."""
+    end = at
+    for _ in range(LOOK_BACK):
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip() and line[:1] not in " \t":
+            return _ORDERED_OPENING.match(line) is not None
+        if start == 0:
+            return False
+        end = start - 1
+    return False
+
+
+def _list_starts(html: str) -> str:
+    """The ordered lists an IAL's ``start`` numbers, as kramdown writes them: ``<ol start="N">``
+    (_block_ial's marks say which: the list right after the mark, or the one that ends right
+    before it); the marks go."""
+    edits: list[tuple[int, int, str]] = []  # (from, to, what): the <ol> tags to number, the marks to drop
+    for mark in _START_MARK_HTML.finditer(html):
+        edits.append((mark.start(), mark.end(), ""))
+        number, where = mark.group(1), mark.group(2)
+        if where == "b":
+            after = len(html) - len(html[mark.end() :].lstrip())
+            tag = _OL_TAG.match(html, after)
+            if tag is not None and not tag.group(1):
+                edits.append((tag.start(), tag.end(), f'<ol start="{number}">'))
+            continue
+        before = html[: mark.start()].rstrip()
+        if not before.endswith("</ol>"):
+            continue
+        depth = 0
+        for tag in reversed(list(_OL_TAG.finditer(html, 0, len(before)))):
+            depth += 1 if tag.group(1) else -1
+            if depth == 0:
+                edits.append((tag.start(), tag.end(), f'<ol start="{number}">'))
+                break
+    pieces: list[str] = []
+    pos = 0
+    for start, end, what in sorted(edits):
+        pieces += [html[pos:start], what]
+        pos = end
+    return "".join(pieces) + html[pos:]
 
 
 # a block IAL with an id, on its own line after a blank line and right above an ATX heading, or
