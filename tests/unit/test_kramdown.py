@@ -1127,3 +1127,12 @@ def test_an_attribute_lists_start_numbers_its_ordered_list() -> None:
     assert got.html.count("<ol>") == 2 and "\U000ffffc" not in got.html and "<!--" not in got.html
     assert got.text.split("\n") == ["Text.", "three", "four", "More.", "again", "inner", "plain"]
     assert "\U000ffffc" not in to_commonmark('{: start="3"}\n1. three\n')
+
+
+def test_a_quote_right_under_an_items_line_is_in_the_item() -> None:
+    # kramdown's item takes the unindented quote under its text as a lazy line, and the quote's
+    # lazy lines to a blank line: a quote inside the item, and the list goes on after it
+    got = parse("1. What is its name?\n> the answer\nand on\n2. Next step\n\n- Loose\n\n> apart\n")
+    assert got.html.count("<ol>") == 1 and got.html.index("<blockquote>") < got.html.index("</li>")
+    assert got.text.split("\n") == ["What is its name?", "the answer and on", "Next step", "Loose", "apart"]
+    assert got.html.rindex("<blockquote>") > got.html.index("</ul>")

@@ -1655,6 +1655,49 @@ def _lazy_quote_lines(lines: list[str], code: list[bool]) -> tuple[list[str], li
 
 
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
+# a quote's line right under the line of a list item's marker (at the margin), left of its text
+_QUOTE_UNDER_ITEM_ANY = _lazy(r"\n(?:[*+-]|\d{1,9}\.) {1,4}\S[^\n]*\n {0,3}>")  # searched in "\n" + text
+_MARGIN_ITEM = _lazy(r"([*+-]|\d{1,9}\.) {1,4}(?=\S)")
+_ITEM_OF_KIND = {False: _lazy(r" {0,3}[*+-][ \t]"), True: _lazy(r" {0,3}\d{1,9}\.[ \t]")}
+# a line that is no lazy line of a list item: an attribute list, an end-of-block mark, a block tag
+_NO_LAZY_LINE = _lazy(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{'|'.join(sorted(_LAZY_SPAN_TAGS))})\b)[A-Za-z_:])")
+
+
+def _quotes_under_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A quote right under the line of a list item's marker, left of its text: kramdown's item
+    takes it (a lazy line, and the lines under it to a blank line) and reads a quote in it;
+    CommonMark ended the list at it. Its lines are moved to the item's text column; an item of
+    the list right under them (kramdown's next item) gets an empty comment in the item above it,
+    which ends the quote's paragraph (CommonMark would go on with it over a ``2.``)."""
+    out: list[str] = []
+    flags: list[bool] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        item = None
+        if i and not code[i] and line.lstrip(" ")[:1] == ">" and _indent(line) <= 3 and not code[i - 1]:
+            item = _MARGIN_ITEM.match(lines[i - 1])
+        if item is None or _indent(line) >= len(item.group(0)):
+            out.append(line)
+            flags.append(code[i])
+            i += 1
+            continue
+        lead = " " * len(item.group(0))
+        next_item = _ITEM_OF_KIND[item.group(1)[0].isdigit()]
+        j = i
+        while j < len(lines) and lines[j].strip() and not code[j]:
+            below = lines[j]
+            if j > i and next_item.match(below) is not None and _indent(below) < len(lead):
+                out.append(lead + "<!-- -->")
+                flags.append(False)
+                break
+            if j > i and _NO_LAZY_LINE.match(below) is not None:
+                break
+            out.append(below if _indent(below) >= len(lead) else lead + below)
+            flags.append(False)
+            j += 1
+        i = j
+    return out, flags
 
 
 def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -2773,6 +2816,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
+    (lambda text: ">" in text and _QUOTE_UNDER_ITEM_ANY.search(_lined(text)) is not None, _quotes_under_items),
     (lambda text: ">" in text and _LAZY_QUOTE_LINE_ANY.search(_lined(text)) is not None, _lazy_quote_lines),
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),
