@@ -1136,3 +1136,12 @@ def test_a_quote_right_under_an_items_line_is_in_the_item() -> None:
     assert got.html.count("<ol>") == 1 and got.html.index("<blockquote>") < got.html.index("</li>")
     assert got.text.split("\n") == ["What is its name?", "the answer and on", "Next step", "Loose", "apart"]
     assert got.html.rindex("<blockquote>") > got.html.index("</ul>")
+
+
+def test_an_unknown_element_closed_in_its_tag_is_a_block_of_its_own() -> None:
+    # kramdown reads a line-opening tag of an element HTML does not have as an HTML block: it
+    # ends the paragraph above, and a block starts under it (indented code too); a close tag of
+    # such a name that no open tag matches is text
+    got = parse("Para one\n<my-widget/>\nmore text\n\n<Conf />\n    indented code\n</Conf>\nthen text\n")
+    assert got.text.split("\n") == ["Para one", "more text", "indented code", "</Conf> then text"]
+    assert "<pre><code>indented code\n</code></pre>" in got.html and "&lt;/Conf&gt;" in got.html

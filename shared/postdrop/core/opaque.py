@@ -357,6 +357,26 @@ def mask(text: str) -> Masked:
                 prose.append(rest.lstrip(" \t"))
             pos = close_line_end + 1
             continue
+        if "/" in line and (unknown := _UNKNOWN_TAG_LINE.fullmatch(line)) is not None:
+            name = unknown.group(2).lower()
+            if name not in HTML_ELEMENTS and unknown.group(1):  # a close tag no open tag of its name matches
+                if _unknown_open_before(text, pos, unknown.group(2)) is None:
+                    at = line.index("<")
+                    prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")  # text to kramdown
+                    pos = end + 1
+                    continue
+            elif name not in HTML_ELEMENTS and unknown.group(3):
+                # an element HTML does not have, closed in its tag (<Directory />): kramdown's HTML
+                # block, which ends the paragraph above it; a block starts under it
+                flush()
+                if not blank_before:
+                    out.append("")
+                out.append(token := tokens.source(line.lstrip(" "), block=True))
+                masked.html_blocks.add(token)
+                if end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1)) is not None:
+                    out.append("")
+                pos = after_html = end + 1
+                continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None and _NOSCRIPT.match(line) is not None:
             # CommonMark opens no HTML block at <noscript> with more on its line: it would wrap
@@ -793,6 +813,15 @@ def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, s
 _SPACES_THEN_TAB = re.compile(r" {1,3}\t")
 _LOOSE_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _BLOCK_MARK = re.compile(r"([ \t]*)(?:(\d{1,9})(?=[.)])|(?=[*+\-#>~`=|<:]))")
+
+
+# a line that is one tag: a close tag (group 1), its name (group 2), closed in itself (group 3)
+_UNKNOWN_TAG_LINE = re.compile(r" {0,3}<(/)?([A-Za-z][\w.-]{0,100})(?:\s[^<>\n]{0,2000}?)?(/)?>[ \t]*")
+
+
+def _unknown_open_before(text: str, pos: int, name: str) -> re.Match[str] | None:
+    """An open tag of ``name`` (not closed in itself) before ``pos``, or None."""
+    return re.compile(rf"<{re.escape(name)}(?:\s[^<>]{{0,2000}})?(?<!/)>", re.IGNORECASE).search(text, 0, pos)
 
 
 def _loose_line(line: str) -> str:
