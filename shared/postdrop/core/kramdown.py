@@ -2695,7 +2695,8 @@ def _autolinks(text: str) -> str:
 
 # CommonMark's autolink of a scheme kramdown has no autolink for (std::vector<std::string>: kramdown
 # reads "<std::string>" as no tag either, so as text); not a link's "](<url>)"
-_FOREIGN_AUTOLINK = _lazy(r"(?<!\]\()<(?!(?:mailto|https?|ftps?):)[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>")
+# ("<" first: a literal re skips ahead to, where a look-behind first is tried at every character)
+_FOREIGN_AUTOLINK = _lazy(r"<(?<!\]\(<)(?!(?:mailto|https?|ftps?):)[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>")
 
 
 def _foreign_autolinks(text: str) -> str:
