@@ -1145,3 +1145,10 @@ def test_an_unknown_element_closed_in_its_tag_is_a_block_of_its_own() -> None:
     got = parse("Para one\n<my-widget/>\nmore text\n\n<Conf />\n    indented code\n</Conf>\nthen text\n")
     assert got.text.split("\n") == ["Para one", "more text", "indented code", "</Conf> then text"]
     assert "<pre><code>indented code\n</code></pre>" in got.html and "&lt;/Conf&gt;" in got.html
+
+
+def test_a_tab_indented_line_of_a_fence_under_an_items_text_loses_the_items_column() -> None:
+    # kramdown writes an item line's leading tabs as four spaces each, then takes the column off
+    got = parse("- Set it in the file\n```ini\n[alias]\n\tshort = log -1\n\t\tdeep = x\n```\n- next\n")
+    assert "<pre><code>[alias]\n  short = log -1\n      deep = x\n</code></pre>" in got.html
+    assert got.html.count("<li>") == 2

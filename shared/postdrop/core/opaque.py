@@ -1202,11 +1202,11 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
             return None  # an end-of-block mark
         elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
             return None  # the list's next item
-        elif "\t" in line[: len(line) - len(line.lstrip())]:
-            return None  # (a tab: columns kramdown and CommonMark may count apart)
+        elif " \t" in line[: _indent_end(line)]:
+            return None  # (tabs after spaces: columns kramdown and CommonMark may count apart)
         elif _columns(line) >= column:
             blank = False
-            if close.fullmatch(line, column):
+            if close.fullmatch(_tabs_as_spaces(line), column):
                 return end
         elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
             return None
@@ -1226,8 +1226,25 @@ def _into_item(region: str, lead: str) -> str:
     lines = region.split("\n")
     lines[0] = lead + lines[0].lstrip(" ")
     column = len(lead)
-    lines[1:] = [line if not line.strip() or _columns(line) >= column else lead + line for line in lines[1:]]
+    lines[1:] = [
+        line if not line.strip() else _tabs_as_spaces(line) if _columns(line) >= column else lead + line
+        for line in lines[1:]
+    ]
     return "\n".join(lines)
+
+
+def _tabs_as_spaces(line: str) -> str:
+    """A line of an item's content with its leading tabs as four spaces each: kramdown's list
+    reader writes them so before it takes the item's column off (CommonMark keeps what a tab
+    has past the column as a tab's)."""
+    if line[:1] != "\t":
+        return line
+    rest = line.lstrip("\t")
+    return " " * 4 * (len(line) - len(rest)) + rest
+
+
+def _indent_end(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _holding_column(out: list[str], prose: list[str], indent: int) -> int:
