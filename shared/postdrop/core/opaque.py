@@ -1157,10 +1157,21 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
     first), and where CommonMark's content column is not kramdown's: five spaces or more after
     the marker, or a tab. Looks back LOOK_BACK lines."""
     between: list[str] = []  # the lines under the item, last first
+    margin_below = False  # the line under this one is a line of text at the margin
     for entry, start, end in itertools.chain(_lines_back(prose), _lines_back(out)):
         item = _ITEM_CONTENT.match(entry, start, end)
         if item is None:
-            between.append(entry[start:end])
+            line = entry[start:end]
+            if not line.strip():
+                if margin_below:
+                    return None  # a paragraph at the margin after a blank line: no item's lines
+            elif line[:1] not in " \t":
+                if _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
+                    return None  # a block of the page's, or a line no item takes lazily
+                margin_below = True
+            else:
+                margin_below = False
+            between.append(line)
             continue
         opening = item.group(0)
         if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
