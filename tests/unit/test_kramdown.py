@@ -1152,3 +1152,12 @@ def test_a_tab_indented_line_of_a_fence_under_an_items_text_loses_the_items_colu
     got = parse("- Set it in the file\n```ini\n[alias]\n\tshort = log -1\n\t\tdeep = x\n```\n- next\n")
     assert "<pre><code>[alias]\n  short = log -1\n      deep = x\n</code></pre>" in got.html
     assert got.html.count("<li>") == 2
+
+
+def test_the_lines_right_under_an_items_lazy_fence_are_the_items_too() -> None:
+    # kramdown's item goes on over the unindented lines under the code to a blank line
+    got = parse(
+        "1. List them\n```sh\nls -l\n```\n![shot](/a.png)\n\n2. Use one\n```sh\nrun 1\n```\n> a note\n\nAfter.\n"
+    )
+    assert got.html.count("<ol>") == 1 and got.html.index("<img") < got.html.index("</li>")
+    assert got.html.index("<blockquote>") < got.html.rindex("</li>") < got.html.index("After.")

@@ -464,7 +464,9 @@ def _rewrite(masked: Masked) -> str:
     by_line = [
         rewrite
         for needed, rewrite in _LINE_REWRITES
-        if needed(markdown) or (rewrite is _tables and masked.piped_math and _HTML_MARK in markdown)
+        if needed(markdown)
+        or (rewrite is _tables and masked.piped_math and _HTML_MARK in markdown)
+        or (rewrite is _lines_under_item_code and masked.item_code)
     ]
     if by_line:
         lines = markdown.split("\n")
@@ -472,6 +474,8 @@ def _rewrite(masked: Masked) -> str:
         for rewrite_lines in by_line:
             if rewrite_lines is _tables:
                 lines, code = _tables(lines, code, masked)
+            elif rewrite_lines is _lines_under_item_code:
+                lines, code = _lines_under_item_code(lines, code, masked)
             else:
                 lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
@@ -1663,6 +1667,27 @@ _ITEM_OF_KIND = {False: _lazy(r" {0,3}[*+-][ \t]"), True: _lazy(r" {0,3}\d{1,9}\
 _NO_LAZY_LINE = _lazy(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{'|'.join(sorted(_LAZY_SPAN_TAGS))})\b)[A-Za-z_:])")
 
 
+def _lines_under_item_code(lines: list[str], code: list[bool], masked: Masked) -> tuple[list[str], list[bool]]:
+    """The lines right under a fence that opaque.py moved into a list item (it was a lazy line of
+    the item): kramdown's item takes them too, to a blank line (an image's line, a quote), as lazy
+    lines; CommonMark ended the list at them. They are moved to the item's text column."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not code[i] or (item := masked.item_code.get(line.strip())) is None:
+            continue
+        column, marker = item
+        next_item = _ITEM_OF_KIND[marker == "."]
+        j = i + 1
+        while j < len(lines) and lines[j].strip() and not code[j]:
+            below = lines[j]
+            if _indent(below) < column:
+                if next_item.match(below) is not None or _NO_LAZY_LINE.match(below) is not None:
+                    break
+                out[j] = " " * column + below
+            j += 1
+    return out, code
+
+
 def _has_quote_line(text: str) -> bool:
     """Whether a line of the text opens with a quote's ``>`` (substring searches: cheaper than a
     pattern tried at each line of a post whose tags hold ``>``)."""
@@ -2823,6 +2848,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
+    (lambda _text: False, _lines_under_item_code),  # (run where opaque.py put an item's fence: _rewrite)
     (
         lambda text: _has_quote_line(text) and _QUOTE_UNDER_ITEM_ANY.search(_lined(text)) is not None,
         _quotes_under_items,

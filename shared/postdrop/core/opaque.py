@@ -167,6 +167,7 @@ class Masked:
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
     html_blocks: set[str] = field(default_factory=set)  # of those, the HTML blocks
     piped_math: set[str] = field(default_factory=set)  # inline math with a cell border (kramdown.py's tables)
+    item_code: dict[str, tuple[int, str]] = field(default_factory=dict)  # a fence on an item's lazy line: its item
     tokens: _Tokens | None = None
 
     def raw(self, written: str, out: str, *, block: bool = False) -> str:
@@ -475,8 +476,9 @@ def mask(text: str) -> Masked:
         flush()
         region = text[pos:last]
         if kind.startswith("item fence:"):  # a fence on a lazy line of a list item: into the item
-            lead = " " * int(kind[11:])
-            out.append(lead + tokens.source(_into_item(region, lead)[len(lead) :], block=True))
+            lead = " " * int(kind[11:-1])
+            out.append(lead + (token := tokens.source(_into_item(region, lead)[len(lead) :], block=True)))
+            masked.item_code[token] = (len(lead), kind[-1])  # the lazy lines under it are the item's too
         elif kind.startswith("fence:"):  # a fence indented inside its list item
             # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
             keep = " " * int(kind[6:])
@@ -697,7 +699,7 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
             # a lazy line of the list item above (kramdown's item takes it): a fence only when it
             # closes within the item's lines (CommonMark would end the list at it)
             item_end = _item_fence_end(text, first_end, mark, *item_above)
-            return prose_line if item_end is None else (f"item fence:{item_above[0]}", item_end, "", "")
+            return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
         close = _fence_close(mark).search(text, first_end)
         if close is not None:
             last = _line_end(text, close.start() + 1)
