@@ -213,7 +213,9 @@ def render_kramdown(markdown: str) -> str:
 
 
 # an abbreviation's definition, on a line of its own: the abbreviation, what it stands for
-_ABBREVIATION_DEFINITION = _lazy(r"^ {0,3}\*\[([^\]\n]+)\]:([^\n]*)$", re.MULTILINE)
+# (searched in "\n" + text: a literal first re skips ahead to; "^" with MULTILINE is tried at every
+# character, and "*[" opens every bold link's text)
+_ABBREVIATION_DEFINITION = _lazy(r"\n {0,3}\*\[([^\]\n]+)\]:([^\n]*)")
 # the HTML's tags (and comments), between them its text
 _HTML_PIECE = _lazy(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 # elements whose text kramdown reads no abbreviation in: code, and raw text
@@ -223,7 +225,7 @@ _NO_ABBR = frozenset({"pre", "code", "script", "style", "textarea", "abbr"})
 def _abbreviations(text: str) -> dict[str, str]:
     """The post's abbreviations (``*[HTML]: Hyper Text Markup Language``) and what each stands
     for; a later definition of one wins, as in kramdown."""
-    return {m.group(1): m.group(2).strip() for m in _ABBREVIATION_DEFINITION.finditer(text)}
+    return {m.group(1): m.group(2).strip() for m in _ABBREVIATION_DEFINITION.finditer("\n" + text)}
 
 
 def _abbr_elements(html: str, abbreviations: dict[str, str], raw: list[str]) -> str:
