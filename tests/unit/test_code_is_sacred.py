@@ -1,7 +1,7 @@
 """Code is sacred: no rule of the reader changes the inside of code, whatever it holds.
 
 Generated posts mix prose with every kind of code kramdown knows (fenced with ``` and ~~~,
-a fence inside a list item, on its marker's line or in a block quote, indented,
+a fence inside a list item, on its marker's line, right under its text or in a block quote, indented,
 ``{% highlight %}``, ``<pre>``, code spans, ``<code>`` and ``<kbd>`` elements), and the code
 holds every construct the reader rewrites elsewhere: attribute lists, extensions, abbreviations,
 math, guillemets, emphasis, tables, rules, end-of-block marks, line breaks, items, HTML. Given
@@ -77,6 +77,9 @@ def _block(kind: str, lines: list[str]) -> tuple[str, str]:
     if kind == "item":  # a fence opening a list item, on the item's marker line
         inner = "\n".join("  " + line for line in lines)
         return f"- ```\n{inner}\n  ```", code + "\n"
+    if kind == "lazy":  # a fence right under an item's text, at the margin: the item's (kramdown)
+        inner = "\n".join("   " + line for line in lines)
+        return f"1. Item:\n```\n{inner}\n```", code + "\n"
     if kind == "quoted":  # a fence inside a block quote: each line carries the quote's marker
         inner = "\n".join(f"> {line}" for line in lines)
         return f"> Quoted:\n>\n> ```\n{inner}\n> ```", code + "\n"
@@ -97,7 +100,19 @@ def post_with_code(draw: st.DrawFn) -> tuple[str, list[str]]:
         parts.append(draw(prose))
         kind = draw(
             st.sampled_from(
-                ["backticks", "tildes", "indented", "listed", "item", "quoted", "highlight", "pre", "span", "element"]
+                [
+                    "backticks",
+                    "tildes",
+                    "indented",
+                    "listed",
+                    "item",
+                    "lazy",
+                    "quoted",
+                    "highlight",
+                    "pre",
+                    "span",
+                    "element",
+                ]
             )
         )
         lines = draw(code_lines)

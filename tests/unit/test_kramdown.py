@@ -1028,3 +1028,136 @@ def test_a_quote_takes_its_lazy_lines_under_html_and_headings() -> None:
     assert got.text.split("\n") == ["Read more now", "Then."]
     listed = parse("> Quote\n## Heading in it\n- item in it\n\nOut.\n")
     assert listed.html.index("</blockquote>") > listed.html.index("<li>item in it</li>")
+
+
+def test_a_fence_right_under_an_item_line_is_the_items_code_when_it_closes_there() -> None:
+    # kramdown's item takes the lines under its text (lazy lines) to a blank line: the fence
+    # opens code inside the item when it closes among them, and the list goes on under it
+    got = parse("1. Set the key\n```yaml\nkey: on\n  deep: 2\n```\n2. Then run\n```\n<b>x</b> *y*\n```\n")
+    assert got.html.count("<ol>") == 1 and got.html.count("<li>") == 2
+    assert got.html.index("<pre>") < got.html.index("</li>")
+    assert "<code>key: on\n  deep: 2\n</code>" in got.html
+    assert "<code>&lt;b&gt;x&lt;/b&gt; *y*\n</code>" in got.html
+    # a blank line ends the item's lazy lines: a fence that has not closed by then is its text
+    open_ = parse("- Make a user\n```sh\n$ add me\n  $ log in\n\nNext part\n```\nlast\n")
+    assert "<pre>" not in open_.html and "<li>Make a user\n```sh\n$ add me\n$ log in</li>" in open_.html
+    assert open_.text.split("\n") == ["Make a user ```sh $ add me $ log in", "Next part ``` last"]
+
+
+def test_a_fence_under_an_items_lazy_line_is_the_items_code_too() -> None:
+    # the item's text goes on over an unindented line (lazy), and the fence under it is the item's
+    got = parse("1. Ask the host for a tunnel\nto the port:\n```\nOPEN host:443\n```\n2. Wait for it\n")
+    assert got.html.count("<ol>") == 1 and got.html.index("<pre>") < got.html.index("</li>")
+    assert got.text.split("\n") == ["Ask the host for a tunnel to the port:", "OPEN host:443", "Wait for it"]
+
+
+def test_an_autolink_of_a_scheme_kramdown_has_none_for_is_text() -> None:
+    # kramdown's autolinks are http(s), ftp(s) and mailto; "<std::string>" is no tag to it either
+    got = parse("Use std::vector<std::string> or <irc://chat/room>, not <https://a.example/b>.\n")
+    assert (
+        got.html.count("<a ") == 1
+        and got.text == "Use std::vector<std::string> or <irc://chat/room>, not https://a.example/b."
+    )
+
+
+def test_a_link_destination_in_angle_brackets_with_a_colon_is_the_links() -> None:
+    # kramdown reads the link first: "<x:y>" there is its URL, no XML-namespaced tag
+    got = parse("See [the note](<note:one>) here.\n")
+    assert "\U000ffffb" not in got.html and "%F3" not in got.html and got.text == "See the note here."
+
+
+def test_a_definition_whose_url_runs_on_past_its_angle_brackets_is_hidden() -> None:
+    # kramdown's "<...>" URL is one only with white space or a title after it; else the URL is
+    # the rest of the line, and the line is a definition all the same (nothing shown)
+    got = parse("Text.\n\n[//]: <>### A hidden heading\n\n[//]: <>- [A hidden item] x\n[//]: <> (as usual)\n")
+    assert got.text == "Text." and "hidden" not in got.html
+
+
+def test_table_lines_under_a_quotes_text_are_text() -> None:
+    # kramdown opens a table only where a block starts: under a line of the quote's paragraph the
+    # rows are its text (CommonMark's table interrupted the paragraph)
+    got = parse("> A title line\n> | Road | Cost |\n> | :--- | ---: |\n> | Main | 3 |\n")
+    assert "<table>" not in got.html and got.text == "A title line | Road | Cost | | :— | —: | | Main | 3 |"
+    spaced = parse("> A title line\n>\n> | Road | Cost |\n> | :--- | ---: |\n> | Main | 3 |\n")
+    assert "<table>" in spaced.html
+
+
+def test_an_attribute_list_after_an_underscore_that_closes_nothing_is_text() -> None:
+    # a span IAL applies to the element before it: after a "_" that closes no emphasis it is text
+    got = parse("Norm of $X_{:j}$ and snake_case_{:k}, but _this_{:.x} and __that__{:.y} go.\n")
+    assert got.text == "Norm of $X_{:j}$ and snake_case_{:k}, but this and that go."
+    assert "<em>this</em>" in got.html and "<strong>that</strong>" in got.html
+
+
+def test_math_with_a_bar_in_a_line_that_opens_a_table_is_split_into_cells() -> None:
+    # kramdown splits a table row at each "|" before it reads the row's spans, math's too
+    got = parse(
+        "The norm $$|v|$$ is small.\n\nIn a paragraph $$|v|$$ stays\nmath.\n\n| a | b |\n|---|---|\n| n | $$|v|$$ |\n"
+    )
+    assert got.html.count("<table>") == 2 and got.html.count('<span class="math') == 1
+    assert "<td>The norm $$</td><td>v</td><td>$$ is small.</td>" in got.html
+    assert "<td>n</td><td>$$</td><td>v</td><td>$$</td>" in got.html
+    escaped = parse("The norm $$\\|v\\|$$ is small.\n")
+    assert "<table>" not in escaped.html and '<span class="math' in escaped.html
+
+
+def test_each_abbreviation_in_the_text_is_an_abbr_element() -> None:
+    # kramdown marks each abbreviation of the text (not in code, nor in an HTML block) with <abbr>,
+    # between characters other than ASCII word characters, written as defined, the longest first
+    got = parse(
+        "The CPU and the CPUs, a Big Co (no Big  Co) and ОСь, not `CPU`.\n\n<div>\nCPU in a block\n</div>\n\n"
+        '*[CPU]: Central Processing Unit\n*[Big Co]: A "large" firm\n*[ОС]:\n'
+    )
+    assert got.html.count('<abbr title="Central Processing Unit">CPU</abbr>') == 1
+    assert (
+        '<abbr title="A &quot;large&quot; firm">Big Co</abbr> (no Big  Co)' in got.html
+        and "<abbr>ОС</abbr>ь" in got.html
+    )
+    assert "<code>CPU</code>" in got.html and "CPU in a block" in got.html
+    assert got.text.split("\n")[0] == "The CPU and the CPUs, a Big Co (no Big Co) and ОСь, not CPU."
+
+
+def test_an_attribute_lists_start_numbers_its_ordered_list() -> None:
+    # kramdown's lists start at 1 whatever their first number, but for an IAL's start="N": one
+    # after a blank line numbers the list right under it, one right under a list that list
+    got = parse(
+        'Text.\n\n{: start="3"}\n1. three\n2. four\n\nMore.\n\n5. again\n   1. inner\n{:start="7"}\n\n9. plain\n'
+    )
+    assert got.html.count('<ol start="3">') == 1 and got.html.count('<ol start="7">') == 1
+    assert got.html.count("<ol>") == 2 and "\U000ffffc" not in got.html and "<!--" not in got.html
+    assert got.text.split("\n") == ["Text.", "three", "four", "More.", "again", "inner", "plain"]
+    assert "\U000ffffc" not in to_commonmark('{: start="3"}\n1. three\n')
+
+
+def test_a_quote_right_under_an_items_line_is_in_the_item() -> None:
+    # kramdown's item takes the unindented quote under its text as a lazy line, and the quote's
+    # lazy lines to a blank line: a quote inside the item, and the list goes on after it
+    got = parse("1. What is its name?\n> the answer\nand on\n2. Next step\n\n- Loose\n\n> apart\n")
+    assert got.html.count("<ol>") == 1 and got.html.index("<blockquote>") < got.html.index("</li>")
+    assert got.text.split("\n") == ["What is its name?", "the answer and on", "Next step", "Loose", "apart"]
+    assert got.html.rindex("<blockquote>") > got.html.index("</ul>")
+
+
+def test_an_unknown_element_closed_in_its_tag_is_a_block_of_its_own() -> None:
+    # kramdown reads a line-opening tag of an element HTML does not have as an HTML block: it
+    # ends the paragraph above, and a block starts under it (indented code too); a close tag of
+    # such a name that no open tag matches is text
+    got = parse("Para one\n<my-widget/>\nmore text\n\n<Conf />\n    indented code\n</Conf>\nthen text\n")
+    assert got.text.split("\n") == ["Para one", "more text", "indented code", "</Conf> then text"]
+    assert "<pre><code>indented code\n</code></pre>" in got.html and "&lt;/Conf&gt;" in got.html
+
+
+def test_a_tab_indented_line_of_a_fence_under_an_items_text_loses_the_items_column() -> None:
+    # kramdown writes an item line's leading tabs as four spaces each, then takes the column off
+    got = parse("- Set it in the file\n```ini\n[alias]\n\tshort = log -1\n\t\tdeep = x\n```\n- next\n")
+    assert "<pre><code>[alias]\n  short = log -1\n      deep = x\n</code></pre>" in got.html
+    assert got.html.count("<li>") == 2
+
+
+def test_the_lines_right_under_an_items_lazy_fence_are_the_items_too() -> None:
+    # kramdown's item goes on over the unindented lines under the code to a blank line
+    got = parse(
+        "1. List them\n```sh\nls -l\n```\n![shot](/a.png)\n\n2. Use one\n```sh\nrun 1\n```\n> a note\n\nAfter.\n"
+    )
+    assert got.html.count("<ol>") == 1 and got.html.index("<img") < got.html.index("</li>")
+    assert got.html.index("<blockquote>") < got.html.rindex("</li>") < got.html.index("After.")

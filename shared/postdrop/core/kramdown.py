@@ -10,7 +10,7 @@ here, on the Markdown source around the tokens:
 - attribute lists and ALDs (``{: .class}``, span IALs after the element they belong to;
   after a word an IAL is text), ``{:toc}`` and ``{:footnotes}`` lists (navigation, dropped
   whole), the extensions ``{::comment}``, ``{::nomarkdown}`` (content output as written)
-  and ``{::options /}``; abbreviation definitions (the text keeps the abbreviation).
+  and ``{::options /}``; abbreviation definitions (each abbreviation in the text an ``<abbr>``).
 - ``markdown="1"`` on an HTML block: its content is read as Markdown.
 - kramdown's tables: a block opened by a line with a cell border (leading pipe or not),
   header or not, ragged rows, rule and footer lines, inside list items too.
@@ -190,10 +190,19 @@ def render_kramdown(markdown: str) -> str:
     """kramdown Markdown to HTML; raw HTML passes through (it is sanitized later)."""
     masked = mask(markdown)
     first_footnote = _footnote_nr(masked.text) if "footnote_nr" in masked.text else 1
-    source = masked.to_source(_rewrite(masked))
+    abbreviations = _abbreviations(masked.text) if "*[" in masked.text else {}
+    rewritten = _rewrite(masked)
+    source = masked.to_source(rewritten)
     html = pyromark.html(source, options=PYROMARK_OPTIONS)
+    if abbreviations:
+        raw = [
+            masked.source[token] for token in _SOURCE_TOKEN_IN_TEXT.findall(rewritten) if token in masked.html_blocks
+        ]
+        html = _abbr_elements(html, abbreviations, raw)
     if '<ol start="' in html and '<ol start="' not in source:  # kramdown numbers every list from 1
         html = _LIST_START.sub("<ol>", html)
+    if _START_MARK in html:  # but for an IAL's start="N"
+        html = _list_starts(html)
     if "<dt>" in html:
         html = _TERM.sub(_term_lines, html)
     if 'class="footnote-definition"' in html:
@@ -201,6 +210,68 @@ def render_kramdown(markdown: str) -> str:
         if first_footnote != 1:
             html = _FOOTNOTE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_footnote - 1}", html)
     return masked.to_html(html)
+
+
+# an abbreviation's definition, on a line of its own: the abbreviation, what it stands for
+# (searched in "\n" + text: a literal first re skips ahead to; "^" with MULTILINE is tried at every
+# character, and "*[" opens every bold link's text)
+_ABBREVIATION_DEFINITION = _lazy(r"\n {0,3}\*\[([^\]\n]+)\]:([^\n]*)")
+# the HTML's tags (and comments), between them its text
+_HTML_PIECE = _lazy(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+# elements whose text kramdown reads no abbreviation in: code, and raw text
+_NO_ABBR = frozenset({"pre", "code", "script", "style", "textarea", "abbr"})
+
+
+def _abbreviations(text: str) -> dict[str, str]:
+    """The post's abbreviations (``*[HTML]: Hyper Text Markup Language``) and what each stands
+    for; a later definition of one wins, as in kramdown."""
+    return {m.group(1): m.group(2).strip() for m in _ABBREVIATION_DEFINITION.finditer("\n" + text)}
+
+
+def _abbr_elements(html: str, abbreviations: dict[str, str], raw: list[str]) -> str:
+    """Each abbreviation in the HTML's text (not in code, nor in an element's tag, nor in the
+    HTML blocks ``raw``, which kramdown reads no Markdown in) as kramdown writes it:
+    ``<abbr title="...">HTML</abbr>``. It stands between a start or a character other than an
+    ASCII letter, digit or ``_`` (Ruby's ``\\W``) and no such character after it, written as
+    defined (white space and all); the longest abbreviation first."""
+    import html as html_module  # noqa: PLC0415 - only posts with abbreviations come here
+
+    keys = sorted(abbreviations, key=len, reverse=True)
+    shown = {html_module.escape(key, quote=False): key for key in keys}
+    pattern = re.compile(rf"(?<![A-Za-z0-9_])(?:{'|'.join(map(re.escape, shown))})(?![A-Za-z0-9_])")
+
+    def abbr(match: re.Match[str]) -> str:
+        title = abbreviations.get(shown.get(match.group(0), ""), "")
+        attribute = f' title="{html_module.escape(title)}"' if title else ""
+        return f"<abbr{attribute}>{match.group(0)}</abbr>"
+
+    def marked(part: str) -> str:
+        pieces: list[str] = []
+        pos = 0
+        skipping: list[str] = []  # the elements open around the text that hold no abbreviation
+        for tag in _HTML_PIECE.finditer(part):
+            text = part[pos : tag.start()]
+            pieces += [text if skipping or not text else pattern.sub(abbr, text), tag.group(0)]
+            pos = tag.end()
+            name = tag.group(0)[1:].split(">", 1)[0].split(None, 1)[0].lower() if len(tag.group(0)) > 2 else ""
+            if name.startswith("/") and name[1:] in _NO_ABBR:
+                if skipping and skipping[-1] == name[1:]:
+                    skipping.pop()
+            elif name in _NO_ABBR and not tag.group(0).endswith("/>"):
+                skipping.append(name)
+        text = part[pos:]
+        pieces.append(text if skipping or not text else pattern.sub(abbr, text))
+        return "".join(pieces)
+
+    out: list[str] = []
+    pos = 0
+    for block in raw:  # pulldown-cmark writes an HTML block as it stands
+        at = html.find(block, pos)
+        if at >= 0:
+            out += [marked(html[pos:at]), block]
+            pos = at + len(block)
+    out.append(marked(html[pos:]))
+    return "".join(out)
 
 
 # a definition list's term of more than one line, as pulldown-cmark writes it
@@ -329,6 +400,8 @@ def _block_markdown(block: str, masked: Masked) -> str:
 
 
 _SOURCE_TOKEN_IN_TEXT = _lazy("\U000ffffa[\U00100000-\U0010fffd]{2}")
+_HTML_MARK = "\U000ffffb"  # opens a token rendered into the HTML (opaque.py)
+_HTML_TOKEN_IN_TEXT = _lazy("\U000ffffb[\U00100000-\U0010fffd]{2}")
 _ANY_MARKDOWN_ATTR = _lazy(r"\smarkdown\s*=", re.IGNORECASE)
 
 
@@ -366,7 +439,8 @@ def to_commonmark(markdown: str) -> str:
     """The kramdown constructs CommonMark lacks, rewritten (or removed) in the source; code and
     math as written."""
     masked = mask(markdown)
-    return masked.to_written(_rewrite(masked))
+    written = masked.to_written(_rewrite(masked))
+    return _START_MARK_LINE.sub("", written) if _START_MARK in written else written
 
 
 def _rewrite(masked: Masked) -> str:
@@ -389,13 +463,21 @@ def _rewrite(masked: Masked) -> str:
         markdown = _quoted_comments(markdown, masked)
     if "<" in markdown and _BLANK_LINE.search(markdown):
         markdown = _join_html_blocks(markdown)
-    by_line = [rewrite for needed, rewrite in _LINE_REWRITES if needed(markdown)]
+    by_line = [
+        rewrite
+        for needed, rewrite in _LINE_REWRITES
+        if needed(markdown)
+        or (rewrite is _tables and masked.piped_math and _HTML_MARK in markdown)
+        or (rewrite is _lines_under_item_code and masked.item_code)
+    ]
     if by_line:
         lines = markdown.split("\n")
         code = masked.code_lines(lines)
         for rewrite_lines in by_line:
             if rewrite_lines is _tables:
                 lines, code = _tables(lines, code, masked)
+            elif rewrite_lines is _lines_under_item_code:
+                lines, code = _lines_under_item_code(lines, code, masked)
             else:
                 lines, code = rewrite_lines(lines, code)
         markdown = "\n".join(lines)
@@ -529,15 +611,81 @@ def _block_ial(match: re.Match[str]) -> str:
     text, end = match.string, match.end()
     below_end = text.find("\n", end + 1)
     below = text[end + 1 : below_end if below_end >= 0 else len(text)]
+    line = match.group(0)
+    if "start" in line and (start := _IAL_START.search(line)) is not None and ">" not in line[: line.find("{:")]:
+        # an ordered list's first number (kramdown's lists start at 1 otherwise): a mark for
+        # render_kramdown, an HTML comment (it ends the list above, and opens no paragraph)
+        above_start = text.rfind("\n", 0, match.start()) + 1
+        if not text[above_start : match.start()].strip():  # after a blank line: the block below's
+            if _ORDERED_OPENING.match(below) is not None:
+                return f"\n<!--{_START_MARK}{int(start.group(1))}b-->"
+        elif _in_ordered_list(text, match.start()):  # right under a block: that block's
+            return f"\n<!--{_START_MARK}{int(start.group(1))}a-->"
     if end >= len(text) or not below.strip():
         return ""
-    line = match.group(0)
     quote = line[: line.rfind(">") + 1] if ">" in line[: line.find("{:")] else ""
     if quote:
         return quote.rstrip(" \t")  # a line of the quote's markers only: its paragraph ends
     if _LIST_ITEM.match(below) is not None:
         return "\n<!-- -->" if line.startswith("\n{:") else ""  # in an item: the list goes on
     return "\n"
+
+
+# an IAL's start="N" (an ordered list's first number), the item an ordered list opens with, and the
+# mark _block_ial leaves for render_kramdown (a character no post holds: opaque.py tokenizes those)
+_IAL_START = _lazy(r"(?<![\w-])start\s*=\s*[\"']?0*(\d{1,9})\b")
+_ORDERED_OPENING = _lazy(r" {0,3}\d{1,9}\.(?:[ \t]|$)")
+_START_MARK = "\U000ffffc"
+_START_MARK_LINE = _lazy("\n?<!--\U000ffffc\\d{1,9}[ab]-->")
+_START_MARK_HTML = _lazy("<!--\U000ffffc(\\d{1,9})([ab])-->\n?")
+_OL_TAG = _lazy(r"<(/?)ol\b[^>]*>")
+
+
+def _in_ordered_list(text: str, at: int) -> bool:
+    """Whether the line that ends at ``at`` is a line of a top-level ordered list: from it up,
+    past blank and indented lines, the first line at the margin opens an ordered item. Looks back
+    LOOK_BACK lines."""
+    end = at
+    for _ in range(LOOK_BACK):
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip() and line[:1] not in " \t":
+            return _ORDERED_OPENING.match(line) is not None
+        if start == 0:
+            return False
+        end = start - 1
+    return False
+
+
+def _list_starts(html: str) -> str:
+    """The ordered lists an IAL's ``start`` numbers, as kramdown writes them: ``<ol start="N">``
+    (_block_ial's marks say which: the list right after the mark, or the one that ends right
+    before it); the marks go."""
+    edits: list[tuple[int, int, str]] = []  # (from, to, what): the <ol> tags to number, the marks to drop
+    for mark in _START_MARK_HTML.finditer(html):
+        edits.append((mark.start(), mark.end(), ""))
+        number, where = mark.group(1), mark.group(2)
+        if where == "b":
+            after = len(html) - len(html[mark.end() :].lstrip())
+            tag = _OL_TAG.match(html, after)
+            if tag is not None and not tag.group(1):
+                edits.append((tag.start(), tag.end(), f'<ol start="{number}">'))
+            continue
+        before = html[: mark.start()].rstrip()
+        if not before.endswith("</ol>"):
+            continue
+        depth = 0
+        for tag in reversed(list(_OL_TAG.finditer(html, 0, len(before)))):
+            depth += 1 if tag.group(1) else -1
+            if depth == 0:
+                edits.append((tag.start(), tag.end(), f'<ol start="{number}">'))
+                break
+    pieces: list[str] = []
+    pos = 0
+    for start, end, what in sorted(edits):
+        pieces += [html[pos:start], what]
+        pos = end
+    return "".join(pieces) + html[pos:]
 
 
 # a block IAL with an id, on its own line after a blank line and right above an ATX heading, or
@@ -744,13 +892,22 @@ _PAREN_BUDGET = 100_000  # characters one post's span IALs look back over for th
 
 def _span_ials() -> Callable[[re.Match[str]], str]:
     """What becomes of each span IAL of one text: it goes, but one after a ``)`` that closes no
-    link's parentheses (``(see [a](x))`` then ``{:...}``) is text to kramdown. The look back is
-    bounded for the whole text: past it, an IAL after ``)`` goes."""
+    link's parentheses (``(see [a](x))`` then ``{:...}``) is text to kramdown, and one after a
+    ``_`` that closes no emphasis (``X_{:j}``, no ``_`` that may open one before it in its
+    paragraph: only a ``_`` after no letter or digit opens). The look back is bounded for the
+    whole text: past it, an IAL after ``)`` or ``_`` goes."""
     budget = _PAREN_BUDGET
 
     def one(match: re.Match[str]) -> str:
         nonlocal budget
         text, at = match.string, match.start()
+        if at > 0 and text[at - 1] == "_" and budget > 0:
+            start = max(text.rfind("\n\n", 0, at - 1), at - 1 - min(_URL_CHARS, budget), 0)
+            budget -= at - 1 - start
+            closing = len(text[start:at].rstrip("_"))  # the "_" run before the IAL
+            if start <= text.rfind("\n\n", 0, at - 1) + 1 and not _emphasis_open(text, start, start + closing):
+                return match.group(0)
+            return ""
         if at == 0 or text[at - 1] != ")" or budget <= 0:
             return ""
         depth = 0
@@ -769,6 +926,24 @@ def _span_ials() -> Callable[[re.Match[str]], str]:
         return match.group(0) if stop == 0 else ""  # "" where the look back was cut short
 
     return one
+
+
+_UNDERSCORES = _lazy(r"_+")
+
+
+def _emphasis_open(text: str, start: int, end: int) -> bool:
+    """Whether an emphasis opened with ``_`` is open at ``end``, reading the ``_`` runs of
+    ``text[start:end]`` in turn: one after no letter or digit and before no white space opens,
+    one after no white space closes what is open."""
+    is_open = False
+    for run in _UNDERSCORES.finditer(text, start, end):
+        before = text[run.start() - 1] if run.start() > start else " "
+        after = text[run.end()] if run.end() < end else " "
+        if is_open:
+            is_open = before.isspace()
+        elif not (before.isalnum() or after.isspace()):
+            is_open = True
+    return is_open
 
 
 def _nothing(_match: re.Match[str]) -> str:
@@ -916,6 +1091,9 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
     columns: list[int] = []  # the content columns of the list items the lines are in, innermost last
     # the lines that matter outside list items: a cell border, or what may open an item or a footnote
     wanted = [k for k, line in enumerate(lines) if ("|" in line or line[:1] in _ITEM_LEAD) and not code[k]]
+    piped = masked.piped_math if masked is not None else set()
+    if piped:  # math whose "|" kramdown's table splits ($$|x|$$): the lines that hold one too
+        wanted = sorted({*wanted, *(k for k, line in enumerate(lines) if _HTML_MARK in line and not code[k])})
     i = 0
     while i < len(lines):
         if not columns:  # outside items, the lines up to the next wanted one go through as they are
@@ -949,6 +1127,14 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
                         continue
                 elif _FOOTNOTE_OPEN.match(line):
                     columns.append(4)  # a footnote's content is indented four columns
+        if piped and not columns and _HTML_MARK in stripped and (i == 0 or not lines[i - 1].strip()):
+            table = _piped_math_table(lines, code, i, cast("Masked", masked))
+            if table is not None:
+                cast("Masked", masked).cell_spans(table[0])
+                out += table[0]
+                flags += [False] * len(table[0])
+                i = table[1]
+                continue
         if "|" not in stripped:  # no cell border: no table opens here (nor in code)
             out.append(line)
             flags.append(code[i])
@@ -987,6 +1173,8 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
         run = lines[i:j]
         ends_block = j == len(lines) or not lines[j].strip()
         a_table = ends_block and not all(_is_rule_row(row) for row in run)
+        if a_table and piped:
+            run = [_with_piped_math(row, cast("Masked", masked)) for row in run]
         rows = _written_table(run) if a_table else _table_as_text(run)
         if a_table and masked is not None:
             masked.cell_spans(rows)
@@ -994,6 +1182,34 @@ def _tables(lines: list[str], code: list[bool], masked: Masked | None = None) ->
         flags += [False] * len(rows)
         i = j
     return out, flags
+
+
+def _with_piped_math(line: str, masked: Masked) -> str:
+    """``line`` with its math that holds a cell border written out (``$$|x|$$``)."""
+    if _HTML_MARK not in line:
+        return line
+    piped = masked.piped_math
+    return _HTML_TOKEN_IN_TEXT.sub(lambda m: masked.written[m.group(0)] if m.group(0) in piped else m.group(0), line)
+
+
+def _piped_math_table(lines: list[str], code: list[bool], i: int, masked: Masked) -> tuple[list[str], int] | None:
+    """A table that the ``|`` of math in its lines makes (kramdown splits a row's cells before it
+    reads the row's spans, math too: ``The value $$|x|$$ is`` opening a block is a row of three
+    cells): its rows, the math written out, and the next line's index; None where the lines,
+    so read, make no table (their math stays math)."""
+    view = _with_piped_math(lines[i], masked)
+    if view == lines[i] or not _opens_table(view, 0):
+        return None
+    run = [view]
+    j = i + 1
+    while j < len(lines) and not code[j] and _in_table(row := _with_piped_math(lines[j], masked)):
+        run.append(row)
+        j += 1
+    if j < len(lines) and lines[j].strip():
+        return None  # no block boundary after the lines: a paragraph's, math and all
+    if all(_is_rule_row(row) for row in run):
+        return None
+    return _written_table(run), j
 
 
 def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str], int] | None:
@@ -1004,8 +1220,12 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
     line's index; None where the lines open no block."""
     depth, content = quote_content(lines[i], code_stops=False)
     above = lines[i - 1] if i > 0 else ""
-    if depth == 0 or (above.strip(" \t>") and above.lstrip(" ").startswith(">")) or not _opens_table(content, 0):
-        return None  # under a line of the quote's text, or no table line
+    if depth == 0 or not _opens_table(content, 0):
+        return None  # no table line
+    above_depth, above_content = quote_content(above, code_stops=False)
+    # under a line of the quote's text (a paragraph's, a heading's): text, as kramdown opens a
+    # table only where a block starts (CommonMark's table would interrupt the paragraph)
+    under_text = above_depth == depth and bool(above_content.strip()) and not above_content.lstrip().startswith("<")
     contents = []
     j = i
     while j < len(lines) and not code[j]:
@@ -1016,7 +1236,7 @@ def _quoted_table(lines: list[str], code: list[bool], i: int) -> tuple[list[str]
         j += 1
     ends_block = j == len(lines) or not lines[j].strip(" \t>")
     prefix = "> " * depth
-    if ends_block and not all(_is_rule_row(row) for row in contents):
+    if ends_block and not under_text and not all(_is_rule_row(row) for row in contents):
         return [prefix + row for row in _written_table(contents)], j
     return _escaped_borders(lines[i:j]), j
 
@@ -1441,6 +1661,76 @@ def _lazy_quote_lines(lines: list[str], code: list[bool]) -> tuple[list[str], li
 
 
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
+# a quote's line right under the line of a list item's marker (at the margin), left of its text
+_QUOTE_UNDER_ITEM_ANY = _lazy(r"\n(?:[*+-]|\d{1,9}\.) {1,4}\S[^\n]*\n {0,3}>")  # searched in "\n" + text
+_MARGIN_ITEM = _lazy(r"([*+-]|\d{1,9}\.) {1,4}(?=\S)")
+_ITEM_OF_KIND = {False: _lazy(r" {0,3}[*+-][ \t]"), True: _lazy(r" {0,3}\d{1,9}\.[ \t]")}
+# a line that is no lazy line of a list item: an attribute list, an end-of-block mark, a block tag
+_NO_LAZY_LINE = _lazy(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{'|'.join(sorted(_LAZY_SPAN_TAGS))})\b)[A-Za-z_:])")
+
+
+def _lines_under_item_code(lines: list[str], code: list[bool], masked: Masked) -> tuple[list[str], list[bool]]:
+    """The lines right under a fence that opaque.py moved into a list item (it was a lazy line of
+    the item): kramdown's item takes them too, to a blank line (an image's line, a quote), as lazy
+    lines; CommonMark ended the list at them. They are moved to the item's text column."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not code[i] or (item := masked.item_code.get(line.strip())) is None:
+            continue
+        column, marker = item
+        next_item = _ITEM_OF_KIND[marker == "."]
+        j = i + 1
+        while j < len(lines) and lines[j].strip() and not code[j]:
+            below = lines[j]
+            if _indent(below) < column:
+                if next_item.match(below) is not None or _NO_LAZY_LINE.match(below) is not None:
+                    break
+                out[j] = " " * column + below
+            j += 1
+    return out, code
+
+
+def _has_quote_line(text: str) -> bool:
+    """Whether a line of the text opens with a quote's ``>`` (substring searches: cheaper than a
+    pattern tried at each line of a post whose tags hold ``>``)."""
+    return ">" in text and ("\n>" in text or "\n >" in text or "\n  >" in text or "\n   >" in text)
+
+
+def _quotes_under_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A quote right under the line of a list item's marker, left of its text: kramdown's item
+    takes it (a lazy line, and the lines under it to a blank line) and reads a quote in it;
+    CommonMark ended the list at it. Its lines are moved to the item's text column; an item of
+    the list right under them (kramdown's next item) gets an empty comment in the item above it,
+    which ends the quote's paragraph (CommonMark would go on with it over a ``2.``)."""
+    out: list[str] = []
+    flags: list[bool] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        item = None
+        if i and not code[i] and line.lstrip(" ")[:1] == ">" and _indent(line) <= 3 and not code[i - 1]:
+            item = _MARGIN_ITEM.match(lines[i - 1])
+        if item is None or _indent(line) >= len(item.group(0)):
+            out.append(line)
+            flags.append(code[i])
+            i += 1
+            continue
+        lead = " " * len(item.group(0))
+        next_item = _ITEM_OF_KIND[item.group(1)[0].isdigit()]
+        j = i
+        while j < len(lines) and lines[j].strip() and not code[j]:
+            below = lines[j]
+            if j > i and next_item.match(below) is not None and _indent(below) < len(lead):
+                out.append(lead + "<!-- -->")
+                flags.append(False)
+                break
+            if j > i and _NO_LAZY_LINE.match(below) is not None:
+                break
+            out.append(below if _indent(below) >= len(lead) else lead + below)
+            flags.append(False)
+            j += 1
+        i = j
+    return out, flags
 
 
 def _lazy_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
@@ -2256,7 +2546,29 @@ def _spaced_destinations(text: str) -> str:
         text = _sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
     if "]:" in text:
         text = _sub_in_prose(_SPACED_DEFINITION, lambda m: f"{m.group(1)}<{m.group(2)}>{m.group(3)}", "\n" + text)[1:]
+        if "]:" in text and _BRACKETED_DEFINITION.search("\n" + text) is not None:
+            text = _sub_in_prose(_BRACKETED_DEFINITION, _bracketed_definition, "\n" + text)[1:]
     return text
+
+
+# searched in "\n" + text: a link definition whose URL opens with "<" (and perhaps a title after it)
+_BRACKETED_DEFINITION = _lazy(
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)(<[^\n]*?)"
+    r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
+)
+_ANGLE_URL = _lazy(r"<[^<>\n]*>")
+
+
+def _bracketed_definition(match: re.Match[str]) -> str:
+    """``[//]: <>### note``: kramdown's URL in ``<>`` is one only when white space (or a title)
+    follows it; else the URL is the whole rest of the line, and the line a definition still
+    (CommonMark read a paragraph): that URL, in ``<>`` with its own brackets escaped."""
+    head, url, tail = match.groups()
+    angle = _ANGLE_URL.match(url)
+    if angle is not None and angle.end() == len(url):
+        return match.group(0)
+    escaped = url.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>")
+    return f"{head}<{escaped}>{tail}"
 
 
 def _kramdown_dashes(match: re.Match[str]) -> str:
@@ -2414,6 +2726,25 @@ def _autolinks(text: str) -> str:
     return text
 
 
+# CommonMark's autolink of a scheme kramdown has no autolink for (std::vector<std::string>: kramdown
+# reads "<std::string>" as no tag either, so as text); not a link's "](<url>)"
+# ("<" first: a literal re skips ahead to, where a look-behind first is tried at every character)
+_FOREIGN_AUTOLINK = _lazy(r"<(?<!\]\(<)(?!(?:mailto|https?|ftps?):)[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>")
+
+
+def _foreign_autolinks(text: str) -> str:
+    """``<scheme:...>`` with a scheme other than kramdown's (``http(s)``, ``ftp(s)``, ``mailto``):
+    text, its ``<`` escaped (a link definition's URL in ``<>`` stays)."""
+
+    def escape(match: re.Match[str]) -> str:
+        whole = match.string
+        if _DEFINITION_HEAD.fullmatch(whole, whole.rfind("\n", 0, match.start()) + 1, match.start()) is not None:
+            return match.group(0)
+        return "\\" + match.group(0)
+
+    return _sub_in_prose(_FOREIGN_AUTOLINK, escape, text)
+
+
 _DEFINITION_LABEL = _lazy(r"^ {0,3}\[(?!\^)([^\]\n]{1,999})\]:", re.MULTILINE)
 _SPACED_REFERENCE = _lazy(r"((?<!\\)\[[^\[\]\n]{1,999}(?<!\\)\])(?:[ \t]+\n?|\n)[ \t]*\[([^\[\]\n]{1,999})\]")
 
@@ -2498,6 +2829,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     ),
     (lambda text: "](" in text or "]:" in text, _spaced_destinations),
     (lambda text: "<" in text and ("@" in text or "&" in text or "<http" in text or "<ftp" in text), _autolinks),
+    (lambda text: "<" in text and ":" in text and _FOREIGN_AUTOLINK.search(text) is not None, _foreign_autolinks),
     (lambda text: "]:" in text and _EMPTY_LABEL_END.search(text) is not None, _empty_definitions),
     (lambda text: "]:" in text and _SPACED_REFERENCE.search(text) is not None, _spaced_references),
     (lambda text: text.count("]:") > 1, _shadowed_definitions),
@@ -2518,6 +2850,11 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
 )
 # The rarer block constructs, read line by line.
 _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str], list[bool]]]], ...] = (
+    (lambda _text: False, _lines_under_item_code),  # (run where opaque.py put an item's fence: _rewrite)
+    (
+        lambda text: _has_quote_line(text) and _QUOTE_UNDER_ITEM_ANY.search(_lined(text)) is not None,
+        _quotes_under_items,
+    ),
     (lambda text: ">" in text and _LAZY_QUOTE_LINE_ANY.search(_lined(text)) is not None, _lazy_quote_lines),
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, _markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(_lined(text)) is not None, _span_tag_lines),

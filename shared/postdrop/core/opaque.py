@@ -41,6 +41,7 @@ is always one of ours.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -104,7 +105,7 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 # (an XML-namespaced tag: HTML to kramdown, but for a "<mailto:...>" autolink, which it reads first)
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
-    r"|(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|(?<!\]\()(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
@@ -114,7 +115,7 @@ _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, n
 _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ahead to
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
     r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
-    r"|(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
+    r"|(?<!\]\(<)(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
     r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
 )
@@ -165,6 +166,8 @@ class Masked:
     written: dict[str, str] = field(default_factory=dict)  # token -> what it was in the source
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
     html_blocks: set[str] = field(default_factory=set)  # of those, the HTML blocks
+    piped_math: set[str] = field(default_factory=set)  # inline math with a cell border (kramdown.py's tables)
+    item_code: dict[str, tuple[int, str]] = field(default_factory=dict)  # a fence on an item's lazy line: its item
     tokens: _Tokens | None = None
 
     def raw(self, written: str, out: str, *, block: bool = False) -> str:
@@ -355,6 +358,26 @@ def mask(text: str) -> Masked:
                 prose.append(rest.lstrip(" \t"))
             pos = close_line_end + 1
             continue
+        if "/" in line and (unknown := _UNKNOWN_TAG_LINE.fullmatch(line)) is not None:
+            name = unknown.group(2).lower()
+            if name not in HTML_ELEMENTS and unknown.group(1):  # a close tag no open tag of its name matches
+                if _unknown_open_before(text, pos, unknown.group(2)) is None:
+                    at = line.index("<")
+                    prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")  # text to kramdown
+                    pos = end + 1
+                    continue
+            elif name not in HTML_ELEMENTS and unknown.group(3):
+                # an element HTML does not have, closed in its tag (<Directory />): kramdown's HTML
+                # block, which ends the paragraph above it; a block starts under it
+                flush()
+                if not blank_before:
+                    out.append("")
+                out.append(token := tokens.source(line.lstrip(" "), block=True))
+                masked.html_blocks.add(token)
+                if end < size and _NON_SPACE.search(text, end + 1, _line_end(text, end + 1)) is not None:
+                    out.append("")
+                pos = after_html = end + 1
+                continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None and _NOSCRIPT.match(line) is not None:
             # CommonMark opens no HTML block at <noscript> with more on its line: it would wrap
@@ -452,7 +475,11 @@ def mask(text: str) -> Masked:
             continue
         flush()
         region = text[pos:last]
-        if kind.startswith("fence:"):  # a fence indented inside its list item
+        if kind.startswith("item fence:"):  # a fence on a lazy line of a list item: into the item
+            lead = " " * int(kind[11:-1])
+            out.append(lead + (token := tokens.source(_into_item(region, lead)[len(lead) :], block=True)))
+            masked.item_code[token] = (len(lead), kind[-1])  # the lazy lines under it are the item's too
+        elif kind.startswith("fence:"):  # a fence indented inside its list item
             # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
             keep = " " * int(kind[6:])
             code = region.split("\n")
@@ -668,6 +695,11 @@ def _block_end(  # noqa: PLR0917 - the scan's state, passed as it stands
         prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
         if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
             return prose_line
+        if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
+            # a lazy line of the list item above (kramdown's item takes it): a fence only when it
+            # closes within the item's lines (CommonMark would end the list at it)
+            item_end = _item_fence_end(text, first_end, mark, *item_above)
+            return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
         close = _fence_close(mark).search(text, first_end)
         if close is not None:
             last = _line_end(text, close.start() + 1)
@@ -783,6 +815,15 @@ def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, s
 _SPACES_THEN_TAB = re.compile(r" {1,3}\t")
 _LOOSE_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _BLOCK_MARK = re.compile(r"([ \t]*)(?:(\d{1,9})(?=[.)])|(?=[*+\-#>~`=|<:]))")
+
+
+# a line that is one tag: a close tag (group 1), its name (group 2), closed in itself (group 3)
+_UNKNOWN_TAG_LINE = re.compile(r" {0,3}<(/)?([A-Za-z][\w.-]{0,100})(?:\s[^<>\n]{0,2000}?)?(/)?>[ \t]*")
+
+
+def _unknown_open_before(text: str, pos: int, name: str) -> re.Match[str] | None:
+    """An open tag of ``name`` (not closed in itself) before ``pos``, or None."""
+    return re.compile(rf"<{re.escape(name)}(?:\s[^<>]{{0,2000}})?(?<!/)>", re.IGNORECASE).search(text, 0, pos)
 
 
 def _loose_line(line: str) -> str:
@@ -1109,6 +1150,116 @@ def _item_column(out: list[str], prose: list[str]) -> int | None:
     return None
 
 
+def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
+    """The list item a line right under a line of text belongs to as a lazy line: its content
+    column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None. The lines
+    between the item and here are its own: indented to its column (after blank lines too), or
+    lazy lines (not after a blank line) that CommonMark reads as its paragraph's too. None for
+    an item whose marker is indented, as a nested list's is (its lazy lines are its parent's
+    first), and where CommonMark's content column is not kramdown's: five spaces or more after
+    the marker, or a tab. Looks back LOOK_BACK lines."""
+    between: list[str] = []  # the lines under the item, last first
+    margin_below = False  # the line under this one is a line of text at the margin
+    for entry, start, end in itertools.chain(_lines_back(prose), _lines_back(out)):
+        item = _ITEM_CONTENT.match(entry, start, end)
+        if item is None:
+            line = entry[start:end]
+            if not line.strip():
+                if margin_below:
+                    return None  # a paragraph at the margin after a blank line: no item's lines
+            elif line[:1] not in " \t":
+                if _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
+                    return None  # a block of the page's, or a line no item takes lazily
+                margin_below = True
+            else:
+                margin_below = False
+            between.append(line)
+            continue
+        opening = item.group(0)
+        if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
+            return None
+        column = len(opening)
+        blank = False
+        for line in reversed(between):
+            if not line.strip():
+                blank = True
+            elif _columns(line) >= column:
+                blank = False
+            elif blank or _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
+                return None
+        return column, "." if opening[0].isdigit() else "-"
+    return None
+
+
+# a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
+# mark, a block-level element's open or close tag
+_NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
+_ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
+
+
+def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: str) -> int | None:
+    """Where a fence on a lazy line of a list item (content column ``column``) closes, as kramdown
+    reads the item: its lines go on over lines indented to the column (after blank lines too) and
+    lazy lines (not after a blank line), to an item of the list's kind; None when the fence does
+    not close within them (then its line is the item's text)."""
+    size = len(text)
+    close = re.compile(rf" {{0,3}}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*")
+    item_start = _ITEM_STARTS[marker]
+    at, blank = first_end + 1, False
+    while at <= size:
+        end = _line_end(text, at)
+        line = text[at:end]
+        if not line.strip():
+            blank = True
+        elif line[:1] == "^" and not line[1:].strip():
+            return None  # an end-of-block mark
+        elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
+            return None  # the list's next item
+        elif " \t" in line[: _indent_end(line)]:
+            return None  # (tabs after spaces: columns kramdown and CommonMark may count apart)
+        elif _columns(line) >= column:
+            blank = False
+            if close.fullmatch(_tabs_as_spaces(line), column):
+                return end
+        elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
+            return None
+        else:
+            blank = False
+            if close.fullmatch(line):
+                return end
+        at = end + 1
+    return None
+
+
+def _into_item(region: str, lead: str) -> str:
+    """A fenced block that opened on a lazy line of a list item, its lines indented into the item
+    (``lead``: its content column) for CommonMark: the fence at the column, each line left of the
+    column moved past it; a line at the column or right of it is the item's (both take the column
+    off)."""
+    lines = region.split("\n")
+    lines[0] = lead + lines[0].lstrip(" ")
+    column = len(lead)
+    lines[1:] = [
+        line if not line.strip() else _tabs_as_spaces(line) if _columns(line) >= column else lead + line
+        for line in lines[1:]
+    ]
+    return "\n".join(lines)
+
+
+def _tabs_as_spaces(line: str) -> str:
+    """A line of an item's content with its leading tabs as four spaces each: kramdown's list
+    reader writes them so before it takes the item's column off (CommonMark keeps what a tab
+    has past the column as a tab's)."""
+    if line[:1] != "\t":
+        return line
+    rest = line.lstrip("\t")
+    return " " * 4 * (len(line) - len(rest)) + rest
+
+
+def _indent_end(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
 def _holding_column(out: list[str], prose: list[str], indent: int) -> int:
     """After a blank line, a line indented ``indent`` columns, left of the text of the list item
     above it, is outside that item (kramdown): the content column of the item that holds it, an
@@ -1328,7 +1479,10 @@ def _mask_spans(text: str, tokens: _Tokens, *, raw_only: bool = False) -> str:
             tex = text[opener + 2 : close]
             rendered = _unquoted(text, opener, f'<span class="math math-inline">{html.escape(tex, quote=False)}</span>')
             at = back if unescaped else opener
-            pieces += [text[pos:at], tokens.rendered(text[at : close + 2], rendered)]
+            token = tokens.rendered(text[at : close + 2], rendered)
+            if "|" in tex and "\n" not in tex and _CELL_BORDER.search(tex) is not None:
+                tokens.masked.piped_math.add(token)  # a table's row splits it (kramdown.py)
+            pieces += [text[pos:at], token]
             pos = close + 2
         elif not raw_only and (kind == "raw text" or value.lower() in _RAW_SPAN_ELEMENTS):  # tags, no Markdown
             name = value.lower()
