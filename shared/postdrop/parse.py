@@ -278,8 +278,8 @@ A paragraph with *emphasis*, **strong** text, `code` and [a link](https://exampl
 def rehearse(settings: ParseSettings, clients: Clients) -> None:
     """Lambda's init runs at a full core, the first event at the memory size's share of one
     (0.145 at 256 MB): one small post read from an S3 event, parsed and enveloped here, at init,
-    so the first event does not make what most posts need (the regular expressions kramdown.py
-    compiles on first use, PyYAML, pydantic's and the HTML libraries' first calls). Nothing is
+    so the first event does not make what most posts need (the regular expressions the kramdown
+    package compiles on first use, PyYAML, pydantic's and the HTML libraries' first calls). Nothing is
     sent or logged, and the result is dropped; ``clients`` is not called (the post is inlined)."""
     key = "posts/2026-01-01-rehearsal.md"
     record = {"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",

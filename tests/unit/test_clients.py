@@ -250,8 +250,8 @@ def test_the_parse_rehearsal_parses_an_ordinary_post_and_calls_no_service() -> N
 
 def test_in_lambda_importing_the_parse_handler_makes_the_first_posts_regexes_and_prints_nothing() -> None:
     # Given a fresh process as Lambda starts one, with an endpoint nothing listens on
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import app; from postdrop.core import kramdown; "
-            "print(kramdown._HTML_BLOCK_OPEN._compiled is not None, 'yaml' in sys.modules, "
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import app; from postdrop.core.kramdown import html; "
+            "print(html._HTML_BLOCK_OPEN._compiled is not None, 'yaml' in sys.modules, "
             "file=sys.stderr)")  # fmt: skip
     # When the handler module loads
     out = _load_parse_app(code)

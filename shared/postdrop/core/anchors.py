@@ -30,7 +30,7 @@ from postdrop.core.headings import HEADING, Heading
 
 __all__ = ["TOC_MARK", "anchored"]
 
-# Where the kramdown pass leaves a {:toc} list's place (core/kramdown.py): an empty block, no text
+# Where the kramdown pass leaves a {:toc} list's place (core/kramdown/attributes.py): an empty block, no text
 TOC_MARK = '<div id="markdown-toc"></div>'
 
 # pulldown-cmark's footnote mark and note, as the kramdown pass leaves them

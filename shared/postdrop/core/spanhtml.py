@@ -12,7 +12,7 @@ browser or the sanitizer would drop or act on it:
 - a tag kramdown does not read as one, where CommonMark does: an attribute value unquoted
   but for word characters (``<a href=x.html>``, ``<img src=/a.png>``).
 
-``text_tags`` escapes those in a masked source (opaque.py has made code and raw elements
+``text_tags`` escapes those in a masked source (the opaque package has made code and raw elements
 tokens), paragraph by paragraph; ``cell_tags`` in one table cell. A line that opens with the
 tag of an element that is not a span element starts an HTML block to kramdown, not a paragraph:
 its lines, to the next blank line, are left as they are.
@@ -147,7 +147,7 @@ def text_tags(text: str) -> str:
     paragraph (a list item's, a heading's text on its own). A line that opens with the tag of an
     element that is not a span element opens an HTML block, to the next blank line: left alone.
     A paragraph whose every line has a cell border may be a table: its cells are read on their
-    own (``cell_tags``, by kramdown.py's tables)."""
+    own (``cell_tags``, by kramdown/tables.py)."""
     lined = "\n" + text  # positions in it are those in text of the line after the newline
     blanks = [m.start() for m in _BLANK.finditer(lined)]
     openers = [m.start() for m in _CONTEXT_OPENER.finditer(lined)]
@@ -313,7 +313,7 @@ def _opens_html_block(text: str, at: int) -> bool:
 
 def _table_like(text: str, start: int, end: int) -> bool:
     """Whether every line of ``text[start:end]`` has a ``|`` that is not escaped: a table's
-    lines, whose cells kramdown.py's tables read."""
+    lines, whose cells kramdown/tables.py reads."""
     lines = [line for line in text[start:end].split("\n") if line.strip()]
     return bool(lines) and all(_PIPE.search(line) is not None for line in lines)
 

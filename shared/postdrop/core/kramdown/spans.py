@@ -1,0 +1,307 @@
+"""Emphasis and guillemets, as kramdown's span parser reads them.
+
+kramdown's delimiter rules (emphasis.py) in a paragraph's context: with a link's brackets, a
+span tag opening the line, table cells each on their own; simple pairs both readers agree on
+are left to CommonMark. Emphasis next to CJK text (``**免责声明：**我之前`` is bold, which
+CommonMark's flanking rule cannot close). ``<<`` and ``>>`` are guillemets, unless they close
+a tag."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from postdrop.core.emphasis import emphasis, linked_emphasis
+from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, lazy, sub_in_prose
+from postdrop.core.kramdown.tables import is_table
+from postdrop.core.spanhtml import KRAMDOWN_TAG, SPAN_ELEMENTS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from postdrop.core.opaque import Masked
+
+__all__ = ["emphasis_pairs", "guillemets", "has_cjk_delimiter", "kramdown_emphasis"]
+
+# CJK letters and punctuation, fullwidth forms: ranges, not a regex class (that one takes 5 ms
+# to compile, on every cold start)
+_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+_CJK = bytearray(0x10000)  # 1 at each code point of _CJK_RANGES: one index, not four comparisons
+for _low, _high in _CJK_RANGES:
+    _CJK[_low : _high + 1] = b"\x01" * (_high + 1 - _low)
+_STARS = lazy(r"\*+")
+_GUILLEMET = lazy(r"(?<!\\)(?:<<+|>>+)")
+# an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
+# comes after it) so re can skip ahead, and the inside is possessive: linear time
+_EMPHASIS = lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
+
+
+def guillemets(text: str) -> str:
+    """kramdown's typographic ``<<`` and ``>>`` (not a blockquote's ``>>``)."""
+    return sub_in_prose(_GUILLEMET, _guillemet, text)
+
+
+def _guillemet(match: re.Match[str]) -> str:
+    """kramdown's typography reads every ``<<`` and ``>>`` in a paragraph's text as a guillemet,
+    spaced or not, a longer run two characters at a time from its left (``<<<`` is ``«<``); left
+    as written: the ``>`` markers opening a line (a quote's), and a run's first ``>`` where it
+    closes a tag. (What is looked at before the run is bounded: no line is read over and over.)"""
+    text, run, start = match.string, match.group(0), match.start()
+    lead = ""
+    if run[0] == ">":
+        back = start
+        while back > 0 and start - back < _LOOK_BEHIND and text[back - 1] in " \t>":
+            back -= 1
+        if back == 0 or text[back - 1] == "\n":
+            return run  # a quote's markers
+        if _closes_tag(text, start):
+            lead, run = ">", run[1:]
+    pairs, odd = divmod(len(run), 2)
+    return lead + ("«" if run[0] == "<" else "»") * pairs + run[:odd] if run else lead
+
+
+_LOOK_BEHIND = 2_100  # characters: a tag's length at most (as _INNER_TAG reads one), and some
+
+
+def _closes_tag(text: str, at: int) -> bool:
+    """Whether the ``>`` at ``at`` closes a tag opened on its line: after the last ``<`` before it
+    and no ``>`` or line end between, that ``<`` opening a name (or ``/``, ``!``) and left over by
+    the ``<`` run it ends (an even run is guillemets only)."""
+    low = max(0, at - _LOOK_BEHIND)
+    opener = text.rfind("<", low, at)
+    if opener < 0 or text[opener + 1 : opener + 2] not in _TAG_NAME_START or text.find(">", opener, at) >= 0:
+        return False
+    if text.find("\n", opener, at) >= 0:
+        return False
+    run_start = opener
+    while run_start > low and text[run_start - 1] == "<":
+        run_start -= 1
+    return (opener - run_start) % 2 == 0
+
+
+_TAG_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/!")
+_NEW_SPAN_CONTEXT = lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
+_RULE_OR_UNDERLINE = lazy(r"[ \t>]*[-*_=][-*_= \t]*")
+_STAR_RUN = lazy(r"(?:\*{3,}|_{3,})[ \t]*")
+
+
+def kramdown_emphasis(text: str, masked: Masked) -> str:
+    """Emphasis read as kramdown reads it (emphasis.py), paragraph by paragraph (a list item's
+    or a heading's text on its own), strikethrough with it. Left to CommonMark and the rewrites
+    after this one: a paragraph with a cell border, a line that opens with a tag, a rule line, or
+    a heading's ``{#id}``, and one with a link's brackets unless an emphasis opened in a link's
+    text runs past them (emphasis.linked_emphasis). Only the paragraphs with a delimiter are
+    looked at.
+    The elements' tags are tokens (rendered after CommonMark): the rewrites after this one see no
+    new "<" (nor pay for one)."""
+    if (
+        "~~" not in text
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", text)) is None
+        and ("[" not in text or _DELIMITER_IN_BRACKETS.search(text) is None)
+    ):
+        return text  # simple pairs, markers and "_" inside words only: CommonMark reads them alike
+    tags: dict[str, str] = {}
+    found = DEFINITION_LABEL.findall(text) if "]:" in text else []
+    labels = frozenset(" ".join(label.lower().split()) for label in found)  # the link definitions'
+
+    def tag(name: str) -> str:
+        if name not in tags:  # one token a kind of tag: a token stands for its HTML wherever it is
+            tags[name] = masked.raw(f"<{name}>", f"<{name}>")
+        return tags[name]
+
+    pieces: list[str] = []
+    pos = 0
+    search = 0
+    while (match := _DELIMITER.search(text, search)) is not None:
+        search = match.end()
+        if _is_marker(text, match.start()):
+            continue  # a list item's marker, no delimiter
+        start, end = _span_context(text, match.start())
+        start = max(start, pos)
+        context = text[start:end]
+        kept = _LEFT_TO_COMMONMARK.search(context)
+        if kept is None:
+            context = _emphasis_context(context, tag)
+        elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
+            context = _emphasis_context(context, tag, links=labels)
+        elif "[" not in context and "]" not in context and "{#" not in context and is_table(text, start, end):
+            context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
+        pieces += [text[pos:start], context]
+        pos = search = max(end, match.end())
+    return "".join(pieces) + text[pos:] if pieces else text
+
+
+def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
+    """A table row with kramdown's emphasis read in each cell on its own, as kramdown reads a
+    row's spans once it has split it at its borders."""
+    cells = CELL_BORDER.split(line)
+    for k, cell in enumerate(cells):
+        if "*" in cell or "_" in cell or "~~" in cell:
+            body = cell.lstrip(" \t")
+            cells[k] = cell[: len(cell) - len(body)] + _emphasis_context(body, tag)
+    return "|".join(cells)
+
+
+# an emphasis pair both readers read alike: its delimiter after no word character and before no
+# white space, no delimiter, escape or line end inside, closed after no white space and before
+# no word character; nor next to a token (code's, as "_a_`x`"): CommonMark takes it for a letter,
+# so its "_" neither opens nor closes there; kramdown's does
+_SIMPLE_PAIR = lazy(
+    r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb]\*\*)|\*(?<![\w*\\\U000ffffa\U000ffffb]\*)"  # a literal first: re skips ahead
+    r"|__(?<![\w*\\\U000ffffa\U000ffffb]__)|_(?<![\w*\\\U000ffffa\U000ffffb]_))"
+    r"(?![\s*_])[^*_\n\\]*?[^\s*_\\]\1(?![\w*\U000ffffa\U000ffffb])"
+)
+# a delimiter no simple pair holds: a "*" before no white space or after a character of text (not
+# a list item's marker), or a "_" not inside a word
+_LOOSE_DELIMITER = lazy(r"\*(?![ \t])|\*(?<=[^\s>]\*)|_(?<![^\W\d_]_)(?<!__)|_+(?!_)(?![^\W_])")
+# what leaves a paragraph to CommonMark: a link's bracket, a cell border, a heading's id
+_LEFT_TO_COMMONMARK = lazy(r"[\[\]|]|\{#")
+
+
+_DELIMITER = lazy(r"[*_]")
+# a delimiter that may open an emphasis (before no white space; "_" after no letter) after a bracket,
+# before the bracket that closes it: in a link's text, where kramdown's emphasis may open and run past
+# the link (a pair in there may be no pair to kramdown)
+_DELIMITER_IN_BRACKETS = lazy(r"\[[^\]]{0,2000}?(?:\*|(?<![^\W\d_])_)(?!\s)")
+
+
+def _is_marker(text: str, at: int) -> bool:
+    """Whether the ``*`` at ``at`` is a list item's marker: white space after it, and only white
+    space or a quote's ``>`` before it on its line."""
+    if text[at + 1 : at + 2] not in (" ", "\t"):
+        return False
+    line = text.rfind("\n", 0, at) + 1
+    return not text[line:at].strip(" \t>")
+
+
+def _span_context(text: str, at: int) -> tuple[int, int]:
+    """The lines of the span context (a paragraph, an item's or a heading's text) around ``at``."""
+    start = text.rfind("\n", 0, at) + 1
+    while start > 0 and not _NEW_SPAN_CONTEXT.match(text, start):
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above : start - 1].strip(" \t>"):  # a blank line (in a quote: its markers alone)
+            break
+        start = above
+    end = text.find("\n", at)
+    while end >= 0:
+        below = text.find("\n", end + 1)
+        line = text[end + 1 : len(text) if below < 0 else below]
+        if not line.strip(" \t>") or _NEW_SPAN_CONTEXT.match(line):
+            break
+        end = below
+    return start, len(text) if end < 0 else end
+
+
+def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozenset[str] | None = None) -> str:
+    """One span context's lines with kramdown's emphasis (as they are when it is left alone).
+    With ``links`` (the labels of the post's link definitions), a context with links' brackets:
+    its links read with its emphasis, as kramdown reads them (emphasis.linked_emphasis)."""
+    if (
+        "~~" not in context
+        and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None
+        and (links is None or _DELIMITER_IN_BRACKETS.search(context) is None)
+    ):
+        return context  # simple pairs, markers, "_" inside words: CommonMark reads them as kramdown does
+    leads, texts = [], []
+    for line in context.split("\n"):
+        lead = LINE_LEAD.match(line)
+        at = 0 if lead is None else lead.end()
+        leads.append(line[:at])
+        texts.append(line[at:])
+    joined = "\n".join(texts)
+    if any(t.startswith("<") and not _opens_with_span_tag(t) for t in texts if t) or any(
+        _RULE_OR_UNDERLINE.fullmatch(t) and (i == 0 or not _STAR_RUN.fullmatch(t) or len(leads[i].expandtabs(4)) >= 4)
+        for i, t in enumerate(texts)
+        if t
+    ):
+        return context  # a rule line (but "****" under a line of text: text to kramdown, emphasis and all)
+    if len(leads[0].expandtabs(4)) >= 4 and not leads[0].strip():
+        return context  # indented as CommonMark's code: as written
+    if links is not None:
+        if DEFINITION_LABEL.search(joined) is not None:  # definitions' lines: the old reading
+            if _DELIMITER_IN_BRACKETS.search(context) is None:
+                return context
+            links = None
+        linked = linked_emphasis(joined, tag, links)
+        if linked is None:
+            return context
+        read = linked.split("\n")
+    else:
+        read = emphasis(joined, tag).split("\n")
+    return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
+
+
+def _opens_with_span_tag(line: str) -> bool:
+    """Whether ``line`` opens with a span element's open tag and has text after it: a paragraph's
+    line to CommonMark too (a tag alone on its line may open an HTML block)."""
+    tag = KRAMDOWN_TAG.match(line)
+    return (
+        tag is not None
+        and tag.group(1) is not None
+        and tag.group(1).lower() in SPAN_ELEMENTS
+        and bool(line[tag.end() :].strip())
+    )
+
+
+def emphasis_pairs(text: str) -> str:
+    """Emphasis pairs as kramdown reads them, in one pass: see _cjk_pair and _escape_inner."""
+    return sub_in_prose(_EMPHASIS, _emphasis_pair, text)
+
+
+def _emphasis_pair(match: re.Match[str]) -> str:
+    cjk = _cjk_pair(match)
+    return cjk if cjk != match.group(0) else _escape_inner(match)
+
+
+def _escape_inner(match: re.Match[str]) -> str:
+    """kramdown does not nest emphasis in emphasis of its kind: in ``*does _not_ work*`` and
+    ``**does __not__ work**`` the inner delimiters are text."""
+    outer, inner = match.group(1), match.group(2)
+    if "_" not in inner:
+        return match.group(0)
+    twin = "__" if len(outer) == 2 else "_"
+    pattern = rf"(?<![\w_]){re.escape(twin)}(?!_)(\S(?:.*?\S)?){re.escape(twin)}(?![\w_])"
+    escaped = re.sub(pattern, lambda m: "\\_" * len(twin) + m.group(1) + "\\_" * len(twin), inner)
+    return outer + escaped + outer
+
+
+def _cjk_pair(match: re.Match[str]) -> str:
+    """A ``*``/``**`` pair that CommonMark leaves literal only because a CJK letter sits
+    against punctuation at a delimiter, written as the HTML kramdown gives it."""
+    text = match.string
+    delimiter, inner = match.group(1), match.group(2)
+    before = text[match.start() - 1] if match.start() > 0 else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    opens = not _is_punctuation(inner[0]) or before.isspace() or _is_punctuation(before)
+    closes = not _is_punctuation(inner[-1]) or after.isspace() or _is_punctuation(after)
+    if opens and closes:
+        return match.group(0)  # CommonMark reads this pair already
+    # markdown-it's cjk-friendly rule: a CJK character on either side of the delimiter lifts
+    # CommonMark's punctuation condition (kramdown has none).
+    cjk_edge = (opens or _is_cjk(before) or _is_cjk(inner[0])) and (closes or _is_cjk(after) or _is_cjk(inner[-1]))
+    if not cjk_edge:
+        return match.group(0)
+    tag = "strong" if delimiter == "**" else "em"
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def _is_punctuation(ch: str) -> bool:
+    import unicodedata  # noqa: PLC0415 - only lines with CJK and * come here
+
+    return unicodedata.category(ch)[0] in "PS"
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x10000 and _CJK[code] == 1
+
+
+def has_cjk_delimiter(text: str) -> bool:
+    """A ``*`` run between a CJK character and anything not a space: where CommonMark's
+    flanking rule and kramdown's reading can differ."""
+    for match in _STARS.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if (_is_cjk(before) and not after.isspace()) or (_is_cjk(after) and not before.isspace()):
+            return True
+    return False

@@ -1,0 +1,363 @@
+"""The parts of a kramdown source that no rewrite may change: code and math.
+
+kramdown reads a post block by block, and inside a block span by span; code and math are
+read as they stand, and nothing written inside them is Markdown, Liquid's leftovers or
+kramdown syntax. The rewrites of the kramdown package work on the source text, so before any of
+them runs, this package finds what kramdown would read as code or math and puts a token in
+its place; the rewrites cannot see inside, whatever their patterns are.
+
+What is opaque, as kramdown's grammar has it:
+
+- HTML blocks: a block-level element opening a line, to its matching close tag, is read as
+  HTML (its blank lines go: CommonMark would end the block there; a blank line after it, as
+  kramdown ends it at the close tag); a "<" in it that kramdown reads as no tag is text;
+- blocks, found line by line: fenced code (``` and ~~~, closed, with one word or none after
+  the fence: kramdown reads any other fence line as text, and so it is escaped); indented
+  code (four columns, after a blank line, not inside a list item);
+  ``$$ ... $$`` math standing alone between block boundaries (blank lines and all); an HTML
+  ``<pre>``, ``<script>``, ``<style>`` or ``<textarea>`` element opening a line (Jekyll's
+  ``{% highlight %}`` arrives as one);
+- spans, found within a paragraph: a code span (a backtick run to the next run of the same
+  length, not empty; one space off each end of a longer run's; one backtick between spaces
+  is text); an XML-namespaced tag (``<some:tag>``: HTML to kramdown, text to CommonMark);
+  kramdown's raw HTML span elements (``<code>``, ``<kbd>``, ``<samp>``, ``<var>``, and every
+  element whose content kramdown does not read as Markdown in a paragraph: ``<u>``, ``<mark>``,
+  ``<s>``, ``<font>``, a name HTML does not have; read as spanhtml.raw_element reads them: tags
+  nest, text is escaped; and the raw blocks above); a fenced code block inside a block quote
+  (its lines, markers and all, go back to the source, as fenced code does);
+  ``$$ ... $$`` math, and ``\\$$ ... $$`` opening a block and ending its line (kramdown's
+  block-math escape takes the backslash off: inline math). A code span does not cross from one
+  table row into the next.
+
+Code blocks are given back to the Markdown source before CommonMark renders it (pulldown-cmark
+reads fenced and indented code as kramdown does). Spans, math and raw HTML elements are
+rendered here, into the HTML, after it: CommonMark never sees their text.
+
+A token is two or three characters of Unicode planes 15 and 16 (private use). A post's own
+characters of those planes are tokens too, each rendering as itself, so a token in the output
+is always one of ours.
+
+The package, by what each module finds: blocks.py (code, math and raw blocks, line by line),
+htmlblocks.py (HTML blocks, to their close tag), spans.py (code spans, raw span elements and
+math in a paragraph), lookback.py (what the lines above a line say), tokens.py (the tokens and
+what they stand for), lines.py (reading by offsets); ``mask`` here runs them over a post.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+
+from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.opaque.blocks import (
+    LINK_TITLE,
+    FenceScans,
+    after_definition,
+    block_end_at,
+    comment_end,
+    holds_blocks,
+    into_item,
+    lazy_code,
+    loose_line,
+    markdown_block_open,
+    next_candidate,
+    quote_content,
+    quoted_code,
+    quoted_fence,
+)
+from postdrop.core.opaque.htmlblocks import (
+    HtmlBlocks,
+    escape_broken_tags,
+    nested_raw_html,
+    tag_pattern,
+    unknown_open_before,
+)
+from postdrop.core.opaque.lines import LOOK_BACK, NON_SPACE, NextMatch, line_end_at
+from postdrop.core.opaque.spans import mask_spans
+from postdrop.core.opaque.tokens import Masked, Tokens
+from postdrop.core.spanhtml import HTML_ELEMENTS
+from postdrop.exceptions import PostRejected
+
+__all__ = ["LOOK_BACK", "Masked", "after_definition", "mask", "quote_content", "tag_pattern"]
+
+# the size of a four-byte string, less its characters and their terminator
+_WIDE_STRING_HEADER = sys.getsizeof("\U00010000") - 4 * 2
+_PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
+_MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or "1": not a block here)
+# kramdown's {::options parse_block_html="true" /} on a line of its own (kramdown/html.py's html_options)
+_BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
+_NOSCRIPT = re.compile(r" {0,3}<noscript(?=[\s>])", re.IGNORECASE)
+_NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>[ \t]*$", re.IGNORECASE)
+
+
+def mask(text: str) -> Masked:
+    """``text`` with its code and math replaced by tokens (see the module's docstring).
+
+    The text is read by offsets, not split into lines: a line is cut out only where a block may
+    open, and prose between such lines is taken whole, so a post of a million short lines costs
+    no million strings (nor twice as many)."""
+    if text.count("<") > 2 * MAX_ELEMENTS:  # each is a place to look at: more than the element cap can hold
+        raise PostRejected(
+            f"the body has more than {2 * MAX_ELEMENTS:,} '<' (tags or guillemets), more than its"
+            f" {MAX_ELEMENTS:,} elements can hold; postdrop reads no more in one post"
+        )
+    masked = Masked(text)
+    tokens = masked.tokens = Tokens(masked)
+    if _may_hold_planes_15_16(text) and _PRIVATE.search(text):
+        text = _PRIVATE.sub(lambda m: tokens.rendered(m.group(0), m.group(0)), text)
+    out: list[str] = []  # the masked text: whole lines, one or more an entry
+    prose: list[str] = []  # the current run of prose (as out's entries), masked span by span at its end
+
+    def flush() -> None:
+        if prose:
+            out.append(mask_spans("\n".join(prose), tokens))
+            prose.clear()
+
+    size = len(text)
+    pos = 0  # where the line the scan stands at starts; size + 1 past the last line
+    unclosed: dict[str, int] = {}
+    html_blocks = HtmlBlocks(text)
+    on = _BLOCK_HTML_ON.search(text) if "parse_block_html" in text else None
+    markdown_from = size + 1 if on is None else on.start()  # where HTML blocks start to hold Markdown
+    after_html = -1  # where the line after an HTML block starts: a blank line goes before it
+    closers, blank_lines = NextMatch(text, _COMMENT_CLOSER), NextMatch(text, _BLANK_LINE_AFTER)
+    fences: FenceScans = {}  # _quoted_fence's scans
+    while (c := next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
+        if c > pos:
+            prose.append(text[pos : c - 1])
+        pos = c
+        end = line_end_at(text, pos)
+        line = text[pos:end]
+        if not line.strip():
+            prose.append(line)
+            pos = end + 1
+            continue
+        above = text.rfind("\n", 0, pos - 1) + 1  # where the line above starts
+        blank_before = pos in (0, after_html) or NON_SPACE.search(text, above, pos - 1) is None
+        if html_blocks.stray_close(pos, line):  # a close tag that closes nothing: text to kramdown
+            at = line.index("<")
+            prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+            pos = end + 1
+            continue
+        comment = None
+        if "<!--" in line:  # a block opens after a blank line, a block the masking took, a heading
+            block_start = blank_before or not prose or text.startswith("#", above)
+            if not block_start and text.startswith(("[", " [", "  [", "   ["), above):
+                block_start = after_definition(text, above)  # a link definition ends its block
+            comment = comment_end(line, pos, block_start, closers, blank_lines)
+        if comment is not None:
+            kind, close = comment
+            at = line.index("<")
+            if kind == "text":  # under a paragraph's line, closed past its end: text to kramdown
+                prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")
+                pos = end + 1
+                continue
+            close_line_end = line_end_at(text, close)
+            if kind == "span":  # kramdown's paragraph goes on over it (CommonMark's HTML block would end it)
+                written = text[pos + at : close]
+                prose.append(line[:at] + tokens.rendered(written, written) + text[close:close_line_end])
+                pos = close_line_end + 1
+                continue
+            # a comment opening a block: read whole, to its close (no Markdown)
+            flush()
+            out.append(tokens.source(text[pos:close], block=True))  # no Markdown under parse_block_html either
+            rest = text[close:close_line_end]
+            if rest.strip():  # kramdown reads a block from its close on (a paragraph, a heading...)
+                out.append("")
+                prose.append(rest.lstrip(" \t"))
+            pos = close_line_end + 1
+            continue
+        if "/" in line and (unknown := _UNKNOWN_TAG_LINE.fullmatch(line)) is not None:
+            name = unknown.group(2).lower()
+            if name not in HTML_ELEMENTS and unknown.group(1):  # a close tag no open tag of its name matches
+                if unknown_open_before(text, pos, unknown.group(2)) is None:
+                    at = line.index("<")
+                    prose.append(f"{line[:at]}&lt;{line[at + 1 :]}")  # text to kramdown
+                    pos = end + 1
+                    continue
+            elif name not in HTML_ELEMENTS and unknown.group(3):
+                # an element HTML does not have, closed in its tag (<Directory />): kramdown's HTML
+                # block, which ends the paragraph above it; a block starts under it
+                flush()
+                if not blank_before:
+                    out.append("")
+                out.append(token := tokens.source(line.lstrip(" "), block=True))
+                masked.html_blocks.add(token)
+                if end < size and NON_SPACE.search(text, end + 1, line_end_at(text, end + 1)) is not None:
+                    out.append("")
+                pos = after_html = end + 1
+                continue
+        last_html = html_blocks.end(pos, line)
+        if last_html is not None and _NOSCRIPT.match(line) is not None:
+            # CommonMark opens no HTML block at <noscript> with more on its line: it would wrap
+            # the element in a paragraph that its first block inside closes, leaving that block
+            # (a browser's text when scripts are off) outside it. Raw, as kramdown writes it
+            flush()
+            if not blank_before:
+                out.append("")  # kramdown ends the paragraph above at the block's tag
+            out.append(tokens.rendered(text[pos:last_html], text[pos:last_html], block=True))
+            if last_html < size and NON_SPACE.search(text, last_html + 1, line_end_at(text, last_html + 1)) is not None:
+                out.append("")  # and the element at its close tag
+            pos = after_html = last_html + 1
+            continue
+        tail = ""
+        if last_html is not None and html_blocks.close_end < last_html:
+            tail = text[html_blocks.close_end : last_html]
+            if tail.strip() and tail.lstrip()[:1] not in ("<", "{"):
+                # text after the close tag on its line: kramdown ends the block at the tag and
+                # reads the rest as a paragraph (whose lines go on under it)
+                last_html = html_blocks.close_end
+            else:
+                tail = ""
+        if last_html is not None and tail:
+            flush()
+            out += [tokens.source(text[pos:last_html], block=True), ""]
+            prose.append(tail.lstrip(" \t"))
+            pos = line_end_at(text, last_html) + 1
+            continue
+        if last_html is not None:  # an HTML block: read whole, to its close tag
+            flush()
+            block = escape_broken_tags(mask_spans(text[pos:last_html], tokens, raw_only=True))
+            if pos < markdown_from or _MARKDOWN_OFF.search(line) is not None or not holds_blocks(line):
+                block = "\n".join(part for part in block.split("\n") if part.strip())
+            # else the kramdown package reads it as Markdown (parse_block_html): its blank lines part its blocks
+            out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
+            masked.html_blocks.add(token)
+            after = last_html + 1
+            if last_html < size and NON_SPACE.search(text, after, line_end_at(text, after)) is not None:
+                out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
+            pos = after_html = after
+            continue
+        # a link definition ends its block in kramdown: indented lines under one are code
+        # (a quoted title under it is the definition's)
+        defined_above = (
+            not blank_before
+            and text.startswith(("[", " [", "  [", "   ["), above)
+            and after_definition(text, above)
+            and LINK_TITLE.fullmatch(line) is None
+        )
+        quoted = quoted_fence(text, pos, line, fences) if ">" in line else None
+        if quoted is not None:  # code in a quote: its lines go back to the source, markers and all
+            flush()
+            out.append(tokens.source(text[pos:quoted], block=True))
+            pos = quoted + 1
+            continue
+        indented = quoted_code(text, pos, line, blank_before) if ">" in line[:4] else None
+        if indented is not None:  # indented code in a quote: its lines as CommonMark reads them alike
+            flush()
+            out.append(tokens.source(indented[1], block=True))
+            pos = indented[0] + 1
+            continue
+        heading_above = not blank_before and text.startswith("#", above) and _ATX_LINE.match(text, above) is not None
+        if not blank_before and not heading_above and text.startswith("<", above) and "markdown" in text[above:pos]:
+            heading_above = markdown_block_open(text[above : pos - 1])  # a block starts under it too
+        block_end = block_end_at(
+            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
+        )
+        if block_end is None:
+            prose.append(line)
+            pos = end + 1
+            continue
+        kind, last, head, tail = block_end
+        if kind == "text":  # escaped, so that CommonMark reads text too
+            at = len(line) - len(line.lstrip())
+            ticks = line[at : len(line) - len(line[at:].lstrip("`"))]
+            if ticks:  # a code span's opening, when its paragraph closes it (a fence line there opens no block)
+                paragraph_end = blank_lines.at(pos)
+                close = text.find(ticks, pos + len(line), size if paragraph_end < 0 else paragraph_end)
+                if close >= 0:
+                    inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
+                    span = tokens.span(
+                        text[pos + at : close + len(ticks)],
+                        f'<code class="language-plaintext highlighter-rouge">{html.escape(inner, quote=False)}</code>',
+                    )
+                    close_end = line_end_at(text, close)
+                    prose.append(line[:at] + span + text[close + len(ticks) : close_end])
+                    pos = close_end + 1
+                    continue
+            prose.append(f"{line[:at]}\\{line[at:]}")
+            pos = end + 1
+            continue
+        if kind.startswith("loose"):  # text: its marker escaped (and at a block's start its indentation gone)
+            prose.append(loose_line(line if kind == "loose marker" else line.lstrip(" \t")))
+            pos = end + 1
+            continue
+        flush()
+        region = text[pos:last]
+        if kind.startswith("item fence:"):  # a fence on a lazy line of a list item: into the item
+            lead = " " * int(kind[11:-1])
+            out.append(lead + (token := tokens.source(into_item(region, lead)[len(lead) :], block=True)))
+            masked.item_code[token] = (len(lead), kind[-1])  # the lazy lines under it are the item's too
+        elif kind.startswith("fence:"):  # a fence indented inside its list item
+            # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
+            keep = " " * int(kind[6:])
+            code = region.split("\n")
+            code[1:-1] = [keep + code_line if code_line.strip() else code_line for code_line in code[1:-1]]
+            written = "\n".join(code)
+            lead = written[: len(written) - len(written.lstrip(" \t"))]
+            out.append(lead + tokens.source(written[len(lead) :], block=True))
+        elif kind == "code":  # one token for the block: its lines go back to the source together
+            if defined_above:
+                out.append("")  # CommonMark would read the lines as the definition's paragraph
+            # the token stands where the block's first line does (its indentation before it, a list
+            # item's marker when the fence opens the item): the lines below see the block's column
+            lead = head or region[: len(region) - len(region.lstrip(" \t"))]
+            closing = region[region.rfind("\n") + 1 :]
+            if closing.endswith("\t") and closing.lstrip(" \t")[:3] in ("```", "~~~"):
+                region = region.rstrip(" \t")  # a fence's close line: CommonMark takes no tab after it
+            out.append(lead + tokens.source(region[len(lead) :], block=True))
+        elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
+            out.append(tokens.rendered(region, lazy_code(region), block=True))
+        elif kind == "nested raw":  # a raw element whose close tag an element inside it holds
+            body = region[: len(region) - len(tail)]
+            out.append(tokens.rendered(body, nested_raw_html(body), block=True) + tail)
+        else:
+            body = region[len(head) : len(region) - len(tail)]
+            out_html = _render_block(kind, body)
+            if kind == "raw" and body[:4].lower() == "<pre":  # a "<" opening no tag kramdown reads: text
+                out_html = escape_broken_tags(out_html)
+            token = tokens.rendered(body, out_html, block=True)
+            if kind == "raw" and tail.startswith("<"):  # kramdown reads a block from there: an HTML block
+                out.append(head + token)
+                if _NOSCRIPT.match(tail) is not None and _NOSCRIPT_CLOSE.search(tail) is not None:
+                    out += ["", tokens.rendered(tail, tail, block=True)]  # raw, as above, a block of its own
+                    if last < size and NON_SPACE.search(text, last + 1, line_end_at(text, last + 1)) is not None:
+                        out.append("")
+                else:
+                    prose.append(tail)
+            elif kind == "math" and tail.strip():  # a block attribute list: its class goes, as every class does
+                out.append(head + token)
+            else:
+                out.append(head + token + tail)
+        pos = last + 1
+    if pos <= size:
+        prose.append(text[pos:])
+    flush()
+    masked.text = "\n".join(out)
+    return masked
+
+
+def _may_hold_planes_15_16(text: str) -> bool:
+    """False when ``text`` holds no character past U+FFFF, told from its size: CPython keeps a
+    string with one in four bytes a character, and the search for them is slow on CJK text
+    (a class tried at each character)."""
+    return not text.isascii() and sys.getsizeof(text) >= _WIDE_STRING_HEADER + 4 * (len(text) + 1)
+
+
+_COMMENT_CLOSER = re.compile("-->")
+_BLANK_LINE_AFTER = re.compile(r"\n[ \t]*(?:\n|$)")
+
+
+# a line that is one tag: a close tag (group 1), its name (group 2), closed in itself (group 3)
+_UNKNOWN_TAG_LINE = re.compile(r" {0,3}<(/)?([A-Za-z][\w.-]{0,100})(?:\s[^<>\n]{0,2000}?)?(/)?>[ \t]*")
+
+
+_ATX_LINE = re.compile(r"#{1,6}(?:[ \t]|$)", re.MULTILINE)
+
+
+def _render_block(kind: str, body: str) -> str:
+    if kind == "raw":
+        return body
+    tex = body[2:-2]
+    return f'<span class="math math-display">{html.escape(tex, quote=False)}</span>'

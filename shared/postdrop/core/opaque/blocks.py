@@ -1,0 +1,618 @@
+"""The opaque blocks, found line by line: fenced code (in a quote or a list item too), indented
+code, ``$$`` math blocks, HTML ``<pre>``, ``<script>``, ``<style>`` and ``<textarea>`` elements,
+HTML comments; where each ends, and the lines a block may open on."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from functools import cache
+
+from postdrop.core.opaque.lines import (
+    HTML_BLOCK_OPEN,
+    INDENT,
+    ITEM_CONTENT,
+    LOOK_BACK,
+    NON_SPACE,
+    TAG_NAME,
+    NextMatch,
+    columns,
+    line_end_at,
+)
+from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
+from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
+
+__all__ = [
+    "LINK_TITLE",
+    "FenceScans",
+    "after_definition",
+    "block_end_at",
+    "comment_end",
+    "holds_blocks",
+    "into_item",
+    "lazy_code",
+    "loose_line",
+    "markdown_block_open",
+    "next_candidate",
+    "quote_content",
+    "quoted_code",
+    "quoted_fence",
+]
+
+# a line that may open an opaque block: at the text's start, and after a newline (a literal first
+# character lets re skip ahead, where "^" with MULTILINE is tried at every position)
+_CANDIDATE = re.compile(
+    r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)"
+)
+_NEXT_CANDIDATE = re.compile(
+    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
+)
+# a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
+# (group 2) and what follows it on its line (group 3)
+_QUOTED_FENCE = re.compile(r"([ \t]*(?:> ?[ \t]{0,3})*> ?)[ \t]{0,3}(`{3,}|~{3,})(.*)")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
+_ITEM_FENCE = re.compile(r"([ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+)(`{3,}|~{3,})(.*)")  # a fence opening a list item
+_RAW_BLOCK = re.compile(r" {0,3}<(pre|script|style|textarea)(?=[\s>])", re.IGNORECASE)
+_MATH_OPEN = re.compile(r" {0,3}\$\$")
+# a link definition's line (kramdown's: the URL may have spaces), and a title alone on its line
+_LINK_DEFINITION = re.compile(r" {0,3}\[(?!\^)[^\n\]]{1,999}\]:[ \t]*\S")
+LINK_TITLE = re.compile(r"[ \t]*(?:\"[^\n]*\"|'[^\n]*')[ \t]*")
+
+
+# kramdown's elements whose content markdown="1" reads as blocks (its HTML_CONTENT_MODEL_BLOCK)
+_BLOCK_CONTENT_NAMES = (
+    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form"
+    " header hgroup iframe li main map menu nav noscript object section summary td"
+)
+_BLOCK_CONTENT = frozenset(_BLOCK_CONTENT_NAMES.split())
+_MARKDOWN_BLOCK = re.compile(r"\smarkdown\s*=\s*[\"']?(?:1|block)\b", re.IGNORECASE)
+
+
+def markdown_block_open(line: str) -> bool:
+    """Whether ``line`` is only the open tag of an element whose content kramdown reads as blocks
+    (``<div markdown="1">``): its content starts a block, so indented lines right under it are
+    code, as under a blank line."""
+    line = line.rstrip()
+    if not line.endswith(">") or line.count("<") != 1 or line.count(">") != 1 or line.endswith("/>"):
+        return False
+    name = TAG_NAME.match(line)
+    return name is not None and name.group(1).lower() in _BLOCK_CONTENT and _MARKDOWN_BLOCK.search(line) is not None
+
+
+def holds_blocks(line: str) -> bool:
+    """Whether the HTML block ``line`` opens is an element whose content kramdown reads as blocks."""
+    match = HTML_BLOCK_OPEN.match(line)
+    return match is not None and match.group(1).lower() in BLOCK_MODEL
+
+
+_COMMENT_OPEN = re.compile(r" {0,3}<!--")
+
+
+def comment_end(
+    line: str, pos: int, block_start: bool, closers: NextMatch, blank_lines: NextMatch
+) -> tuple[str, int] | None:
+    """How kramdown reads an HTML comment opening the line ``line`` (starting at ``pos``), and
+    where its ``-->`` ends: ("block", end) for one that opens a block (its lines are no Markdown
+    to kramdown, a link definition in there defines nothing, nor to CommonMark; what follows its
+    close on that line is read as a block of its own); ("span", end) for one under a paragraph's
+    line that closes within the paragraph (kramdown's paragraph goes on over it: no block ends it);
+    ("text", 0) for one under a paragraph's line that closes past the paragraph's end (kramdown
+    reads a comment there only within the paragraph; CommonMark's HTML block would take the lines
+    to its close), and for one never closed. None when the line opens no comment. ``closers``
+    finds each ``-->``, ``blank_lines`` each blank line."""
+    opened = _COMMENT_OPEN.match(line)
+    if opened is None:
+        return None
+    close_at = closers.at(pos + opened.end())
+    if close_at < 0:
+        return "text", 0  # never closed: text to kramdown too
+    if not block_start:
+        end_of_paragraph = blank_lines.at(pos)
+        return ("span", close_at + 3) if end_of_paragraph < 0 or close_at < end_of_paragraph else ("text", 0)
+    return "block", close_at + 3
+
+
+def next_candidate(text: str, pos: int) -> int:
+    """Where the first line from the one starting at ``pos`` on that may open an opaque block
+    starts (one that starts, after up to three spaces, with one of ``` ` ~ $ < ``, a tab, or
+    four spaces), or -1. One search: lines an opaque block took are not looked at."""
+    if pos > len(text):
+        return -1
+    if pos == 0 and _CANDIDATE.match(text):
+        return 0
+    match = _NEXT_CANDIDATE.search(text, max(pos - 1, 0))  # from the newline that ends the line before
+    return -1 if match is None else match.start() + 1
+
+
+def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
+    text: str,
+    pos: int,
+    line: str,
+    blank_before: bool,
+    out: list[str],
+    prose: list[str],
+    unclosed: dict[str, int],
+    *,
+    code_may_open: bool = False,
+) -> tuple[str, int, str, str] | None:
+    """The opaque block opening at the line ``line`` that starts at ``pos``: (kind, where its
+    last line ends, the text before it on its first line, after it on its last), or None.
+    ``unclosed``: for a fence character or a raw tag, the shortest opening that found no close
+    below it (nor will any opening after it). ``code_may_open``: indented code may open here
+    without a blank line (under a heading)."""
+    size = len(text)
+    first_end = pos + len(line)
+    indent = columns(line)
+    listed = indent >= 4 and in_list(out, prose)
+    if line[:1] == " " and _SPACES_THEN_TAB.match(line) is not None:
+        # no INDENT (a tab or four spaces) opens the line: no code to kramdown, nor a list item, a
+        # quote or a heading (their markers follow at most three spaces): a line of text
+        if (blank_before or code_may_open) and not listed:
+            return "loose", first_end, "", ""
+        if _LOOSE_MARKER.match(line) is not None:
+            return "loose marker", first_end, "", ""
+    if (blank_before or code_may_open) and indent >= 4:
+        # indented code: four columns in, of the page or of the list item it is in
+        column = 0 if not listed else item_column(out, prose)
+        if column is not None and indent < column and blank_before:
+            column = holding_column(out, prose, indent)  # that item ended (kramdown): which holds the line?
+        if column == 0 and line.startswith(("\t", "    ")):
+            lazy = _lazy_code_end(text, first_end)
+            if lazy is not None and not in_footnote(out, prose):
+                return "lazy code", lazy, "", ""
+        if column is not None and indent >= column + 4:
+            last = first_end
+            at = first_end + 1
+            while at <= size:
+                end = line_end_at(text, at)
+                below = text[at:end]
+                if below.strip():
+                    if columns(below) < column + 4:
+                        break
+                    last = end
+                at = end + 1
+            return "code", last, "", ""
+    fence = _FENCE.match(line)
+    item = None if fence else _ITEM_FENCE.match(line)
+    if item is not None and (indent < 4 or listed):
+        mark = item.group(2)
+        if (
+            len(item.group(3).strip().split()) > 1
+            or "`" in item.group(3)
+            or len(mark) >= unclosed.get(mark[0], 1 << 30)
+        ):
+            return None  # no fence to kramdown (or one that, as an opening above, finds no close): the item's text
+        close = _fence_close(mark).search(text, first_end)
+        if close is None:
+            unclosed[mark[0]] = len(mark)
+            return None
+        return "code", line_end_at(text, close.start() + 1), item.group(1), ""
+    if fence and (indent < 4 or listed):
+        mark = fence.group(1)
+        # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
+        # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
+        prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
+        if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
+            return prose_line
+        if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
+            # a lazy line of the list item above (kramdown's item takes it): a fence only when it
+            # closes within the item's lines (CommonMark would end the list at it)
+            item_end = _item_fence_end(text, first_end, mark, *item_above)
+            return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
+        close = _fence_close(mark).search(text, first_end)
+        if close is not None:
+            last = line_end_at(text, close.start() + 1)
+            column = item_column(out, prose) if indent else None
+            if column is not None and 0 < indent - column <= 3:
+                return f"fence:{indent - column}", last, "", ""
+            return "code", last, "", ""
+        unclosed[mark[0]] = len(mark)
+        return prose_line  # never closed: kramdown reads text
+    if blank_before and indent < 4 and _MATH_OPEN.match(line):
+        return _math_block(text, pos, line)
+    raw = _RAW_BLOCK.match(line)
+    if raw:
+        close_tag = f"</{raw.group(1).lower()}>"
+        if close_tag in unclosed:
+            return None
+        at, start = pos, raw.end()
+        while at <= size:
+            end = line_end_at(text, at)
+            below = text[at:end]
+            found = below.lower().find(close_tag, start)
+            if found >= 0:
+                if raw.group(1).lower() in ("pre", "textarea") and "<" in text[pos + raw.end() : at + found]:
+                    nested = _nested_raw_end(text, pos, raw.group(1).lower())
+                    if nested != at + found + len(close_tag):  # a tag inside holds the close tag as text
+                        return _nested_raw_block(text, pos, nested)
+                return "raw", end, "", below[found + len(close_tag) :]
+            at, start = end + 1, 0
+        unclosed[close_tag] = 0
+        return None
+    return None
+
+
+def _nested_raw_end(text: str, pos: int, name: str) -> int | None:
+    """Where kramdown's raw element ``name`` (``<pre>``, ``<textarea>``), whose open tag starts at
+    ``pos``, ends (after its close tag), or None: kramdown reads the tags inside as elements that
+    nest (``#include <stdio.h>`` opens one), and a close tag that is not the innermost element's
+    is text, so an element never closed inside takes the rest of the text."""
+    opening = KRAMDOWN_TAG.match(text, pos + text[pos:].index("<"))
+    if opening is None:
+        return None
+    stack = [name]
+    at = opening.end()
+    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
+    while (found := text.find("<", at)) >= 0:
+        if comments_close and text.startswith("<!--", found):
+            close = text.find("-->", found + 4)
+            comments_close = close >= 0
+            at = found + 1 if close < 0 else close + 3
+            continue
+        tag = KRAMDOWN_TAG.match(text, found)
+        if tag is None:
+            at = found + 1
+            continue
+        at = tag.end()
+        opened, closed = tag.group(1), tag.group(2)
+        if closed is not None:
+            if (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
+                stack.pop()
+                if not stack:
+                    return at
+        else:
+            tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
+            if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
+                stack.append(tag_name)
+    return None
+
+
+def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, str, str]:
+    """The raw block from ``pos`` to ``end`` (_nested_raw_end; None: to the end of the text)."""
+    if end is None:
+        return "nested raw", len(text), "", ""
+    last = line_end_at(text, end)
+    return "nested raw", last, "", text[end:last]
+
+
+_SPACES_THEN_TAB = re.compile(r" {1,3}\t")
+_LOOSE_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_BLOCK_MARK = re.compile(r"([ \t]*)(?:(\d{1,9})(?=[.)])|(?=[*+\-#>~`=|<:]))")
+
+
+def loose_line(line: str) -> str:
+    """A line of text whose first character CommonMark could read as a block's marker, escaped."""
+    mark = _BLOCK_MARK.match(line)
+    if mark is None:
+        return line
+    at = mark.end()
+    return f"{line[:at]}\\{line[at:]}"
+
+
+# what ends the lazy lines of kramdown's indented code: an attribute list, an end-of-block mark,
+# a block-level element's open or close tag
+_SPAN_NAMES = (
+    "a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|kbd|label|mark|option|q|rb|rbc|"
+    "rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var"
+)
+_NO_LAZY_CODE = re.compile(rf"{{:| {{0,3}}\^|[ \t]*$| {{0,3}}</?(?!(?:{_SPAN_NAMES})\b)[A-Za-z_:]")
+_LAZY_JOIN = re.compile(r"\n( {0,3}\S)")
+_INDENT_AT_LINES = re.compile(r"^(?:\t| {4})", re.MULTILINE)
+
+
+def _lazy_code_end(text: str, first_end: int) -> int | None:
+    """kramdown's indented code at the page's margin goes on over lines right under it that are
+    not indented (its lazy lines), and after blank lines only over lines with its INDENT (a tab or
+    four spaces first). Where such a block ends when it has a lazy line; None when it has none
+    (CommonMark reads it alike)."""
+    size = len(text)
+    last, at, blank, lazy = first_end, first_end + 1, False, False
+    while at <= size:
+        end = line_end_at(text, at)
+        if NON_SPACE.search(text, at, end) is None:
+            blank = True
+        elif INDENT.match(text, at) is not None:
+            last, blank = end, False
+        elif blank or _NO_LAZY_CODE.match(text, at, end) is not None:
+            break
+        else:
+            last, lazy = end, True
+        at = end + 1
+    return last if lazy else None
+
+
+def lazy_code(region: str) -> str:
+    """The HTML of kramdown's indented code with lazy lines: a lazy line after up to three spaces
+    joins the line above with a space, and each line loses one INDENT."""
+    code = _INDENT_AT_LINES.sub("", _LAZY_JOIN.sub(r" \1", region + "\n"))
+    return f"<pre><code>{html.escape(code, quote=False)}</code></pre>"
+
+
+FenceScans = dict[tuple[int, str], tuple[int, int, int | None]]  # (depth, fence) -> (from, stopped at, answer)
+
+
+def quoted_fence(text: str, pos: int, line: str, scans: FenceScans) -> int | None:
+    """Where fenced code that opens inside a block quote at the line ``line`` (starting at ``pos``)
+    ends: kramdown reads a quote's lines, its markers taken off, as blocks, and so code; each line
+    to the closing fence must carry as many markers. None: no such code (a fence kramdown does not
+    read as one, more than one word after it, or never closed in the quote). ``scans`` keeps each
+    scan's stretch by depth and fence (from, the line it stopped at, its answer): a fence opening
+    inside that stretch has the same answer, so a quote of many unclosed fences is read once, not
+    once a line (4,000 lines of ``> ```x`` took 17 s of a core)."""
+    fence = _QUOTED_FENCE.fullmatch(line)
+    if fence is None or len(fence.group(3).split()) > 1 or fence.group(2)[0] in fence.group(3):
+        return None
+    depth = fence.group(1).count(">")
+    mark = fence.group(2)
+    at = pos + len(line) + 1
+    scanned = scans.get((depth, mark))
+    if scanned is not None and scanned[0] <= at <= scanned[1]:
+        return scanned[2]
+    prefix = re.compile(rf"[ \t]*(?:> ?[ \t]{{0,3}}){{{depth - 1}}}> ?")
+    start, found = at, None
+    while at <= len(text):
+        end = line_end_at(text, at)
+        marked = prefix.match(text, at, end)
+        if marked is None:
+            break  # the quote (or its depth) ends before the code does
+        rest = text[marked.end() : end].strip(" \t")
+        if rest.startswith(mark) and not rest.strip(mark[0]):
+            found = end
+            break
+        at = end + 1
+    scans[(depth, mark)] = (start, at, found)
+    return found
+
+
+_QUOTE_LEVEL = re.compile(r" {0,3}> ?")  # kramdown takes one quote level off a line: its BLOCKQUOTE_START
+_QUOTED_ITEM = re.compile(r"[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]")
+
+
+def quote_content(line: str, *, code_stops: bool = True) -> tuple[int, str]:
+    """A quote's line as kramdown's quotes read it: its depth, and its content, the levels taken
+    off down to one with no quote marker (with ``code_stops``, or one that opens with a tab or
+    four spaces: indented code at that depth)."""
+    depth = 0
+    while not (code_stops and INDENT.match(line)) and (level := _QUOTE_LEVEL.match(line)) is not None:
+        line = line[level.end() :]
+        depth += 1
+    return depth, line
+
+
+def _quote_opens(text: str, above: int, above_end: int) -> bool:
+    """Whether a quote opens under the paragraph whose last line is ``text[above:above_end]``:
+    no line of it, back to a blank line, is a quote's (a quote's lazy lines go on the quote)."""
+    for _ in range(LOOK_BACK):
+        line = text[above:above_end]
+        if not line.strip():
+            return True
+        if line.lstrip(" ").startswith(">"):
+            return False
+        if above == 0:
+            return True
+        above_end = above - 1
+        above = text.rfind("\n", 0, above_end) + 1
+    return False
+
+
+def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int, str] | None:
+    """Indented code inside a block quote, opening at ``line`` (at ``pos``): kramdown takes the
+    quote's markers off (`` {0,3}> ?`` a level) and reads a content that opens with a tab or four
+    spaces, at the quote's start or after a blank line in it, as code. CommonMark expands a tab
+    after the marker from the marker's column (``> \t- x`` is a list item to it). Where the code's
+    last line ends, and its lines written as CommonMark reads the same code: each level ``> ``,
+    then four spaces (a line of text right under the code is lazy: it joins the code's line with a
+    space). None where a list item opens in the quote above (its content column decides) or no
+    code opens."""
+    depth, content = quote_content(line)
+    if depth == 0 or not INDENT.match(content) or not content.strip():
+        return None
+    above_end = pos - 1
+    above = text.rfind("\n", 0, max(above_end, 0)) + 1
+    if not blank_before and text[above:above_end].strip(" \t>") and not _quote_opens(text, above, above_end):
+        return None  # under a line of text: a paragraph's lazy line, no code
+    back = above
+    blank_below = True
+    for _ in range(LOOK_BACK):  # the quote's lines above: a list item among them leaves the line be
+        if back <= 0 or back > above_end:
+            break
+        quote_line = text[back : text.find("\n", back)]
+        if not quote_line.lstrip().startswith(">"):
+            break
+        if _QUOTED_ITEM.match(quote_line):
+            return None
+        text_line = quote_line.strip(" \t>")
+        if text_line and blank_below and quote_content(quote_line)[1][:1] not in (" ", "\t"):
+            break  # text at the quote's margin after a blank line: no list above it goes on
+        blank_below = not text_line
+        back = text.rfind("\n", 0, back - 1) + 1
+    lead = "> " * depth
+    written = [lead + "    " + content[INDENT.match(content).end() :]]  # type: ignore[union-attr]
+    last = pos + len(line)
+    at = last + 1
+    pending: list[str] = []  # blank quote lines, kept when code follows them
+    joined: set[int] = set()  # the lines of written that join the line above
+    while at <= len(text):
+        end = line_end_at(text, at)
+        below = text[at:end]
+        below_depth, below_content = quote_content(below)
+        if below_depth == depth and INDENT.match(below_content) and below_content.strip():
+            written += [*pending, lead + "    " + below_content[INDENT.match(below_content).end() :]]  # type: ignore[union-attr]
+            pending = []
+            last = end
+        elif below_depth == depth and not pending and _NO_LAZY_CODE.match(below_content) is None:
+            written.append(" " + below_content)  # a lazy line right under the code joins its line, as at the margin
+            joined.add(len(written) - 1)
+            last = end
+        elif below.strip() and not below.strip(" \t>") and below.count(">") == depth:
+            pending.append(lead.rstrip())
+        else:
+            break
+        at = end + 1
+    if joined:
+        return last, "".join(line if k in joined else "\n" + line for k, line in enumerate(written))[1:]
+    return last, "\n".join(written)
+
+
+@cache
+def _fence_close(mark: str) -> re.Pattern[str]:
+    """A line that closes a fence opened by ``mark``: the fence's character, as many times or
+    more, and white space only around (searched from the newline before it); ASCII white space
+    after it, as kramdown's (Ruby's) "\\s": a no-break space after the fence leaves it open."""
+    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+
+
+# a block attribute list right after a math block's closing "$$": kramdown's scanner reads it at
+# once (its "^" matches where the scan stands), so the "$$" ends a block there
+_MATH_IAL = re.compile(r"[ \t]*\{:(?![:/])[^}\n]{1,200}\}[ \t]*")
+
+
+def _math_block(text: str, pos: int, first: str) -> tuple[str, int, str, str] | None:
+    """``$$`` opening a block, to the next ``$$`` that ends its line (or that a block attribute
+    list follows) and a block boundary (kramdown's: a blank line, the end, a block attribute
+    list's line or an end-of-block ``^`` line)."""
+    head = first[: first.index("$$")]
+    size = len(text)
+    at, start = pos, len(head) + 2
+    while at <= size:
+        end = line_end_at(text, at)
+        line = text[at:end]
+        found = line.find("$$", start)
+        if found >= 0:
+            after = line[found + 2 :]
+            below = text[end + 1 : line_end_at(text, end + 1)] if end < size else ""
+            if (after.strip() and _MATH_IAL.fullmatch(after) is None) or (
+                below.strip() and _MATH_IAL.fullmatch(below) is None and below.strip() != "^"
+            ):
+                return None  # math inside a paragraph: inline, read with the spans
+            return "math", end, head, after
+        at, start = end + 1, 0
+    return None
+
+
+def after_definition(text: str, above: int) -> bool:
+    """Whether the line starting at ``above`` is a link definition that kramdown reads as one:
+    it and the definitions right above it follow a blank line (or open the text). Otherwise
+    they are lines of a paragraph. Looks back LOOK_BACK lines."""
+    end = line_end_at(text, above)
+    for _ in range(LOOK_BACK):
+        if _LINK_DEFINITION.match(text, above, end) is None and not (
+            LINK_TITLE.fullmatch(text, above, end) and above > 0
+        ):
+            return NON_SPACE.search(text, above, end) is None
+        if above == 0:
+            return True
+        end = above - 1
+        above = text.rfind("\n", 0, end) + 1
+    return False
+
+
+def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
+    """The list item a line right under a line of text belongs to as a lazy line: its content
+    column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None. The lines
+    between the item and here are its own: indented to its column (after blank lines too), or
+    lazy lines (not after a blank line) that CommonMark reads as its paragraph's too. None for
+    an item whose marker is indented, as a nested list's is (its lazy lines are its parent's
+    first), and where CommonMark's content column is not kramdown's: five spaces or more after
+    the marker, or a tab. Looks back LOOK_BACK lines."""
+    between: list[str] = []  # the lines under the item, last first
+    margin_below = False  # the line under this one is a line of text at the margin
+    for entry, start, end in itertools.chain(lines_back(prose), lines_back(out)):
+        item = ITEM_CONTENT.match(entry, start, end)
+        if item is None:
+            line = entry[start:end]
+            if not line.strip():
+                if margin_below:
+                    return None  # a paragraph at the margin after a blank line: no item's lines
+            elif line[:1] not in " \t":
+                if _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
+                    return None  # a block of the page's, or a line no item takes lazily
+                margin_below = True
+            else:
+                margin_below = False
+            between.append(line)
+            continue
+        opening = item.group(0)
+        if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
+            return None
+        column = len(opening)
+        blank = False
+        for line in reversed(between):
+            if not line.strip():
+                blank = True
+            elif columns(line) >= column:
+                blank = False
+            elif blank or _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
+                return None
+        return column, "." if opening[0].isdigit() else "-"
+    return None
+
+
+# a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
+# mark, a block-level element's open or close tag
+_NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
+_ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
+
+
+def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: str) -> int | None:
+    """Where a fence on a lazy line of a list item (content column ``column``) closes, as kramdown
+    reads the item: its lines go on over lines indented to the column (after blank lines too) and
+    lazy lines (not after a blank line), to an item of the list's kind; None when the fence does
+    not close within them (then its line is the item's text)."""
+    size = len(text)
+    close = re.compile(rf" {{0,3}}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*")
+    item_start = _ITEM_STARTS[marker]
+    at, blank = first_end + 1, False
+    while at <= size:
+        end = line_end_at(text, at)
+        line = text[at:end]
+        if not line.strip():
+            blank = True
+        elif line[:1] == "^" and not line[1:].strip():
+            return None  # an end-of-block mark
+        elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
+            return None  # the list's next item
+        elif " \t" in line[: _indent_end(line)]:
+            return None  # (tabs after spaces: columns kramdown and CommonMark may count apart)
+        elif columns(line) >= column:
+            blank = False
+            if close.fullmatch(_tabs_as_spaces(line), column):
+                return end
+        elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
+            return None
+        else:
+            blank = False
+            if close.fullmatch(line):
+                return end
+        at = end + 1
+    return None
+
+
+def into_item(region: str, lead: str) -> str:
+    """A fenced block that opened on a lazy line of a list item, its lines indented into the item
+    (``lead``: its content column) for CommonMark: the fence at the column, each line left of the
+    column moved past it; a line at the column or right of it is the item's (both take the column
+    off)."""
+    lines = region.split("\n")
+    lines[0] = lead + lines[0].lstrip(" ")
+    column = len(lead)
+    lines[1:] = [
+        line if not line.strip() else _tabs_as_spaces(line) if columns(line) >= column else lead + line
+        for line in lines[1:]
+    ]
+    return "\n".join(lines)
+
+
+def _tabs_as_spaces(line: str) -> str:
+    """A line of an item's content with its leading tabs as four spaces each: kramdown's list
+    reader writes them so before it takes the item's column off (CommonMark keeps what a tab
+    has past the column as a tab's)."""
+    if line[:1] != "\t":
+        return line
+    rest = line.lstrip("\t")
+    return " " * 4 * (len(line) - len(rest)) + rest
+
+
+def _indent_end(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))

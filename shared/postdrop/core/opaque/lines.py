@@ -1,0 +1,68 @@
+"""Reading the source by offsets: where a line ends, its indent in columns, and a pattern's
+next match for places asked in increasing order (each stretch of the text searched once)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "HTML_BLOCK_OPEN",
+    "INDENT",
+    "ITEM_CONTENT",
+    "LOOK_BACK",
+    "NON_SPACE",
+    "TAG_NAME",
+    "NextMatch",
+    "columns",
+    "line_end_at",
+]
+
+NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
+ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
+# Lines looked back at to tell whether indented lines continue a list item: each indented line
+# looks back, so this bounds a post of deep lists (one look-back each) to linear time.
+LOOK_BACK = 100
+HTML_BLOCK_OPEN = re.compile(
+    r" {0,3}<(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
+    r"footer|form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video"
+    r"|audio|canvas|noscript|object|map|math|svg)(?=[\s/>]|$)",
+    re.IGNORECASE,
+)
+# every element with a body outside spanhtml.MARKDOWN_CONTENT (<u>, <mark>, <s>, <font>, a name
+# HTML does not have) holds text and tags but no Markdown in a paragraph, as <kbd> does
+TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
+
+
+def line_end_at(text: str, pos: int) -> int:
+    """Where the line that starts at ``pos`` ends (its newline, or the end of the text)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+class NextMatch:
+    """Where a pattern first matches at or after a place, for places asked in increasing order:
+    each stretch of the text is searched once. (A search per line from that line on makes a post
+    of many such lines quadratic: 24,000 lines opening a comment took 15 s of a core.)"""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text, self.pattern = text, pattern
+        self.asked, self.found = len(text) + 1, -1  # nothing asked yet
+
+    def at(self, pos: int) -> int:
+        """The start of the first match at or after ``pos``, or -1."""
+        if not (self.asked <= pos and (self.found < 0 or pos <= self.found)):
+            match = self.pattern.search(self.text, pos)
+            self.asked, self.found = pos, -1 if match is None else match.start()
+        return self.found
+
+
+# a line kramdown's indented code takes on its own: a tab or four spaces first (its INDENT)
+INDENT = re.compile(r"\t| {4}")
+
+
+def columns(line: str) -> int:
+    """The line's indentation in columns (a tab to the next multiple of 4)."""
+    if "\t" not in line:  # the common case, without building the expanded line
+        return len(line) - len(line.lstrip())
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())

@@ -1,0 +1,119 @@
+"""What the lines above a line say, as kramdown reads indented lines: whether they continue a
+list item or a footnote (then they are no code), and at which column an item's text stands.
+Each look goes back at most LOOK_BACK lines that are not blank, so a post of deep lists costs
+linear time."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from postdrop.core.opaque.lines import INDENT, ITEM_CONTENT, LOOK_BACK, NON_SPACE, columns
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["holding_column", "in_footnote", "in_list", "item_column", "lines_back"]
+
+_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
+
+
+def lines_back(above: list[str]) -> Iterator[tuple[str, int, int]]:
+    """The last LOOK_BACK lines of ``above`` (entries of one or more whole lines), last first,
+    each as (the entry, where the line starts in it, where it ends): read in place, not copied."""
+    left = LOOK_BACK
+    for entry in reversed(above):
+        end = len(entry)
+        while True:
+            start = entry.rfind("\n", 0, end) + 1
+            yield entry, start, end
+            left -= 1
+            if left == 0:
+                return
+            if start == 0:
+                break
+            end = start - 1
+
+
+def _filled_lines_back(out: list[str], prose: list[str]) -> Iterator[tuple[str, int, int]]:
+    """The lines above here that are not blank, last first: ``prose``'s, then ``out``'s
+    (LOOK_BACK lines of each, as ``_lines_back``)."""
+    for above in (prose, out):
+        for entry, start, end in lines_back(above):
+            if not _blank_at(entry, start, end):
+                yield entry, start, end
+
+
+def _blank_at(entry: str, start: int, end: int) -> bool:
+    """Whether the line ``entry[start:end]`` is blank, read in place."""
+    if start == 0 and end == len(entry):  # the entry is the line
+        return not entry or entry.isspace()
+    return NON_SPACE.search(entry, start, end) is None
+
+
+def _at_margin(entry: str, start: int, end: int) -> bool:
+    """Whether the line ``entry[start:end]`` is indented less than two columns (``_columns < 2``),
+    from its first two characters: a tab first is four columns, two white space characters two."""
+    first = entry[start] if start < end else ""
+    if not first.isspace():
+        return True
+    if first == "\t":
+        return False
+    return not (start + 1 < end and entry[start + 1].isspace())
+
+
+def in_list(out: list[str], prose: list[str]) -> bool:
+    """Whether indented lines here continue a list item (then they are not code): above them, a
+    list item comes before any line that starts at the margin. Looks back LOOK_BACK lines."""
+    for entry, start, end in _filled_lines_back(out, prose):
+        if _LIST_ITEM.match(entry, start, end):
+            return True
+        if _at_margin(entry, start, end):
+            return False  # a paragraph of the page, not an item's
+    return False
+
+
+_FOOTNOTE_START = re.compile(r" {0,3}\[\^[^\]\n]{1,999}\]:")
+
+
+def in_footnote(out: list[str], prose: list[str]) -> bool:
+    """Whether indented lines here go on a footnote's definition (kramdown's note takes them, and
+    the lazy lines under them, as its blocks: no code): above them, past blank and indented lines
+    only, a line opens a footnote definition. Looks back LOOK_BACK lines."""
+    for entry, start, end in _filled_lines_back(out, prose):
+        if INDENT.match(entry, start, end) is None:
+            return _FOOTNOTE_START.match(entry, start, end) is not None
+    return False
+
+
+def item_column(out: list[str], prose: list[str]) -> int | None:
+    """The content column of the list item the lines here belong to, or None (as _in_list)."""
+    for entry, start, end in _filled_lines_back(out, prose):
+        item = ITEM_CONTENT.match(entry, start, end)
+        if item is not None:
+            return len(item.group(0).expandtabs(4))
+        if _at_margin(entry, start, end):
+            return None
+    return None
+
+
+def holding_column(out: list[str], prose: list[str], indent: int) -> int:
+    """After a blank line, a line indented ``indent`` columns, left of the text of the list item
+    above it, is outside that item (kramdown): the content column of the item that holds it, an
+    item further up whose marker is indented less and whose text starts at ``indent`` or left of
+    it (a nested list's line goes on its parent item), or 0 when none does (its list ended)."""
+    below = -1  # the marker indentation of the nearest item the line is outside of (-1: none yet)
+    for entry, start, end in _filled_lines_back(out, prose):
+        item = ITEM_CONTENT.match(entry, start, end)
+        if item is not None:
+            marker = columns(entry[start:end])
+            if below < 0 or marker < below:
+                content = len(item.group(0).expandtabs(4))
+                if content <= indent:
+                    return content
+                if marker == 0:
+                    return 0
+                below = marker
+        elif _at_margin(entry, start, end):
+            return 0
+    return 0
