@@ -8,7 +8,7 @@ import time
 import pytest
 
 from postdrop import NormalizedPost, PostRejected, parse_post
-from postdrop.core.kramdown import to_commonmark
+from postdrop.core.kramdown import render_kramdown, to_commonmark
 
 
 def parse(body: str) -> NormalizedPost:
@@ -1161,3 +1161,10 @@ def test_the_lines_right_under_an_items_lazy_fence_are_the_items_too() -> None:
     )
     assert got.html.count("<ol>") == 1 and got.html.index("<img") < got.html.index("</li>")
     assert got.html.index("<blockquote>") < got.html.rindex("</li>") < got.html.index("After.")
+
+
+def test_a_definitions_url_that_opens_with_a_processing_instruction_keeps_its_brackets() -> None:
+    # kramdown's URL is the rest of the line; the rewrite that makes "<?" text must not reach
+    # inside it (it put a literal "&lt;" into the href and the image's src)
+    html = render_kramdown('![i][r]\n\n[r]: <?x y="1"?><b/>\n')
+    assert 'src="%3C?x%20y=%221%22?%3E%3Cb/%3E"' in html and "&amp;lt;" not in html

@@ -460,7 +460,7 @@ def void_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     return out, flags
 
 
-_XML_MARKUP = lazy(r"<(?=\?|!\[CDATA\[)")
+_XML_MARKUP = lazy(r"(?<!\\)<(?=\?|!\[CDATA\[)")  # not an escaped "\<" (in a definition's URL)
 
 
 def xml_markup(text: str) -> str:
