@@ -117,7 +117,7 @@ from postdrop.core.kramdown.lists import (
     wide_items,
 )
 from postdrop.core.kramdown.spans import emphasis_pairs, guillemets, has_cjk_delimiter, kramdown_emphasis
-from postdrop.core.kramdown.tables import BLOCK_TAG_IN_CELL, HTML_MARK, read_tables
+from postdrop.core.kramdown.tables import BLOCK_TAG_IN_CELL, read_tables
 from postdrop.core.kramdown.text import (
     EMPTY_HEADING,
     SINGLE_TILDE,
@@ -131,6 +131,7 @@ from postdrop.core.kramdown.text import (
     single_tildes,
 )
 from postdrop.core.opaque import Masked, mask
+from postdrop.core.opaque.tokens import HTML_MARK
 from postdrop.core.spanhtml import DOTTED_TAG, UNCLOSED_SPAN, UNQUOTED_VALUE, text_tags
 
 if TYPE_CHECKING:

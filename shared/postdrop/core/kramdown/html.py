@@ -29,6 +29,7 @@ from postdrop.core.kramdown.lines import (
 from postdrop.core.kramdown.tables import in_table, opens_table, table_as_text
 from postdrop.core.limits import tags_end
 from postdrop.core.opaque import Masked, tag_pattern
+from postdrop.core.opaque.tokens import HTML_MARK
 from postdrop.core.spanhtml import BLOCK_MODEL, MARKDOWN_CONTENT
 from postdrop.exceptions import PostRejected
 
@@ -413,8 +414,8 @@ _VOID_TAG_LINE = lazy(rf" {{0,3}}{VOID_TAG}[ \t]*", re.IGNORECASE)
 # a body-less tag with a close tag after it (``<link ...></link>``): kramdown's element ends at
 # its open tag, and the close tag opens a paragraph, as text
 _VOID_CLOSED_LINE = lazy(rf"( {{0,3}}<({VOID_BLOCKS})(?:\s[^<>\n]{{0,2000}})?/?>)[ \t]*(</\2\s*>.*)", re.IGNORECASE)
-# what opens a line of markup: a tag, or a raw element's token (opaque/tokens.py's HTML_MARK)
-_MARKUP_FIRST = ("<", "\U000ffffb")
+# what opens a line of markup: a tag, or a raw element's token
+_MARKUP_FIRST = ("<", HTML_MARK)
 # those whose tag opens CommonMark's HTML block under a paragraph's line too (its condition 6)
 _CONDITION_6 = (
     "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div"

@@ -24,9 +24,10 @@ from postdrop.core.kramdown.lines import (
     lazy,
 )
 from postdrop.core.opaque import Masked, quote_content
+from postdrop.core.opaque.tokens import HTML_MARK
 from postdrop.core.spanhtml import cell_tags, text_tags
 
-__all__ = ["BLOCK_TAG_IN_CELL", "HTML_MARK", "in_table", "is_table", "opens_table", "read_tables", "table_as_text"]
+__all__ = ["BLOCK_TAG_IN_CELL", "in_table", "is_table", "opens_table", "read_tables", "table_as_text"]
 
 BLOCK_TAG_IN_CELL = lazy(rf"<(?=/?(?:{BLOCK_TAGS}|h[1-6]|pre)[\s/>])", re.IGNORECASE)
 _ANY_ITEM = lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")  # a list item at any depth, to its content
@@ -34,7 +35,6 @@ _DEFINITION_ROW = lazy(r"^([ \t]*)\[(?=[^\]\n]*\]:)")
 _FOOTNOTE_OPEN = lazy(r" {0,3}\[\^[^\]\n]{1,999}\]:[ \t]*")
 _HTML_SPAN = lazy(r"<([A-Za-z][\w-]*)\b[^<>]{0,500}>.{0,500}?</\1\s*>")
 _RULE_BORDER = lazy(r"[|+]")
-HTML_MARK = "\U000ffffb"  # opens a token rendered into the HTML (opaque/tokens.py)
 _HTML_TOKEN_IN_TEXT = lazy("\U000ffffb[\U00100000-\U0010fffd]{2}")
 
 

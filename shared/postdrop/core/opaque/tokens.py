@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.exceptions import PostRejected
 
-__all__ = ["Masked", "Tokens"]
+__all__ = ["HTML_MARK", "Masked", "Tokens"]
 
 
 _SOURCE_MARK = "\U000ffffa"  # given back to the source before CommonMark
-_HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
+HTML_MARK = "\U000ffffb"  # rendered into the HTML after it
 _DIGIT = 0x100000
 _BASE = 0xFFFD
 # each kind searched on its own: a literal first character is skipped to, a class is tried everywhere
@@ -50,7 +50,7 @@ class Masked:
         code's (code spans, ``<code>`` elements): the math and raw elements in ``rows`` are
         rendered so."""
         for row in rows:
-            if _HTML_MARK not in row:
+            if HTML_MARK not in row:
                 continue
             for match in _HTML_TOKEN.finditer(row):
                 out = self.rendered.get(match.group(0))
@@ -71,14 +71,14 @@ class Masked:
     def to_written(self, text: str) -> str:
         """``text`` with every token given back as it was written."""
         text = self.to_source(text)
-        if _HTML_MARK not in text:
+        if HTML_MARK not in text:
             return text
         return _HTML_TOKEN.sub(lambda m: self.written.get(m.group(0), m.group(0)), text)
 
     def to_html(self, rendered: str) -> str:
         """CommonMark's HTML with the spans, math and raw elements rendered in. A raw HTML block
         that CommonMark wrapped in a paragraph of its own comes out without the paragraph."""
-        if _HTML_MARK not in rendered:
+        if HTML_MARK not in rendered:
             return rendered
         # one search for the tokens (their first character is a class re skips to), and the
         # "<p>" and "</p>" around each looked at by hand: an alternation that also opens with
@@ -142,7 +142,7 @@ class Tokens:
         return token
 
     def rendered(self, written: str, out: str, *, block: bool = False) -> str:
-        token = self.new(_HTML_MARK)
+        token = self.new(HTML_MARK)
         self.masked.rendered[token] = out
         self.masked.written[token] = written
         if block:
