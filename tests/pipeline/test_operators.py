@@ -13,7 +13,7 @@ import pytest
 
 from postdrop_tools.emulator import ACCOUNT, REGION, emulator
 from postdrop_tools.local import drain_queue, new_dead_letters, scan_table, tap_topic
-from postdrop_tools.ops import backfill, drop, redrive, safe_key, tail
+from postdrop_tools.ops import backfill, dead_letters, drop, redrive, safe_key, tail
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
 from postdrop_tools.target import Target, TargetError
@@ -135,6 +135,51 @@ def test_tail_prints_what_its_filter_lets_through(up: tuple[LocalStack, Pipeline
     # and it cleaned up after itself
     queues = stack.client("sqs").list_queues().get("QueueUrls", [])
     assert not [q for q in queues if "postdrop-tail-" in q]
+
+
+def test_dead_letters_lists_what_waits_names_a_ranges_posts_and_leaves_all_for_redrive(
+    up: tuple[LocalStack, Pipeline, str, Target],
+) -> None:
+    stack, pipeline, tap, target = up
+    drop(target, [SAMPLES / "2026-03-07-市场 快讯.md"])
+    pipeline.drain()
+    drain_queue(stack, tap)
+    # the stream range of every change so far, as Lambda's on-failure record names it
+    streams, table = stack.client("dynamodbstreams"), stack.client("dynamodb").describe_table(TableName=target.table)
+    arn = table["Table"]["LatestStreamArn"]
+    (shard,) = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    ids = {r["dynamodb"]["Keys"]["post_id"]["S"] for r in records}
+    assert "2026-03-07-市场 快讯" in ids
+    first, last = records[0]["dynamodb"]["SequenceNumber"], records[-1]["dynamodb"]["SequenceNumber"]
+    info = {"shardId": shard["ShardId"], "streamArn": arn, "startSequenceNumber": first, "endSequenceNumber": last}
+    sqs = stack.client("sqs")
+    sqs.send_message(QueueUrl=target.publish_dlq, MessageBody=json.dumps({"DDBStreamBatchInfo": info}))
+    sqs.send_message(QueueUrl=target.parse_dlq, MessageBody=json.dumps({
+        "requestPayload": {"Records": [{"s3": {"object": {"key": "posts/x%2By.md"}}}]},
+        "responsePayload": {"errorMessage": "Task timed out after 30.00 seconds"}}))  # fmt: skip
+    try:
+        (publish,) = dead_letters(target, "publish")
+        assert publish.startswith("dead-letter    ") and "2026-03-07-市场 快讯" in publish
+        assert f"(stream records {first}..{last})" in publish and all(i in publish for i in ids)
+        assert dead_letters(target, "parse") == [
+            "dead-letter    posts/x+y.md  Task timed out after 30.00 seconds  (postdrop redrive parse, after a fix)"
+        ]
+        assert dead_letters(target, "store") == []
+        # listed, not taken: a second look and a redrive find them all at once
+        assert len(dead_letters(target, "publish")) == len(dead_letters(target, "parse")) == 1
+        cli = [sys.executable, "-m", "postdrop_tools.cli", "dead-letters", "--endpoint", target.endpoint or ""]
+        listing = subprocess.run(cli, capture_output=True, text=True, timeout=60, check=False)  # nosec
+        assert listing.returncode == 1, listing.stderr
+        assert listing.stdout.splitlines()[:2] == [
+            "parse DLQ: 1 waiting", "  dead-letter    posts/x+y.md  Task timed out after 30.00 seconds"
+            "  (postdrop redrive parse, after a fix)"]  # fmt: skip
+        assert "store DLQ: 0 waiting" in listing.stdout and "publish DLQ: 1 waiting" in listing.stdout
+        assert len(sqs.receive_message(QueueUrl=target.parse_dlq, MaxNumberOfMessages=10).get("Messages", [])) == 1
+    finally:  # (a purge of PublishDLQ was made less than 60 seconds ago: SQS would refuse another)
+        drain_queue(stack, target.publish_dlq or "")
+        drain_queue(stack, target.parse_dlq)
 
 
 def test_no_local_stack_is_a_clear_error() -> None:

@@ -131,6 +131,19 @@ def cmd_redrive(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dead_letters(args: argparse.Namespace) -> int:
+    from postdrop_tools.ops import dead_letters
+
+    target, waiting = _target(args), 0
+    for which in ["parse", "store", "publish"] if args.which == "all" else [args.which]:
+        lines = dead_letters(target, which)
+        waiting += len(lines)
+        print(f"{which} DLQ: {len(lines)} waiting")
+        for line in lines:
+            print(f"  {line}")
+    return 1 if waiting else 0
+
+
 def cmd_tail(args: argparse.Namespace) -> int:
     from postdrop_tools.local import notification_lines
     from postdrop_tools.ops import tail
@@ -448,6 +461,13 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
         help="ParseDLQ, StoreDLQ, PublishDLQ (stream ranges, within 24 hours), or all three (default: %(default)s)",
     )
     r2.set_defaults(func=cmd_redrive)
+
+    dl = _verb(verbs, "dead-letters", parents=[where], help="list what waits in the dead-letter queues, and why")
+    dl.add_argument(
+        "which", nargs="?", choices=["parse", "store", "publish", "all"], default="all",
+        help="ParseDLQ, StoreDLQ, PublishDLQ or all three (default: %(default)s); exits 1 when any waits",
+    )  # fmt: skip
+    dl.set_defaults(func=cmd_dead_letters)
 
     t = _verb(verbs, "tail", parents=[where], help="print notifications as they arrive (Ctrl-C stops)")
     t.add_argument("--filter", help='an SNS filter policy, e.g. \'{"category": ["emnews"]}\'')

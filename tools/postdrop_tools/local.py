@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "labels_of", "new_dead_letters",
     "notification_line",
-    "notification_lines", "post_files", "read_notification", "scan_table",
+    "notification_lines", "post_files", "range_posts", "read_notification", "scan_table",
     "subscribe_queue", "tap_topic",
 ]  # fmt: skip
 
@@ -145,10 +145,11 @@ def notification_lines(notification: dict[str, Any]) -> list[str]:
     return [notification_line(notification), *(f"    warning: {warning}" for warning in warnings)]
 
 
-def dead_letter_line(which: str, message: dict[str, Any]) -> str:
+def dead_letter_line(which: str, message: dict[str, Any], posts: list[str] | None = None) -> str:
     """One readable line for a message of ParseDLQ (a Lambda on-failure record: the S3 event and
     the error), StoreDLQ (an envelope, with the reason StoreFunction gave where it gave one) or
-    PublishDLQ (a stream range PublishFunction failed on every retry)."""
+    PublishDLQ (a stream range PublishFunction failed on every retry: ``posts`` names the posts
+    its records change, when the stream could be read for them)."""
     try:
         body = json.loads(message["Body"])
     except ValueError:
@@ -156,6 +157,8 @@ def dead_letter_line(which: str, message: dict[str, Any]) -> str:
     if which == "publish":  # a stream event source's on-failure record: the range, not the records
         info = body.get("DDBStreamBatchInfo") or {}
         what = f"stream records {info.get('startSequenceNumber', '?')}..{info.get('endSequenceNumber', '?')}"
+        if posts:
+            what = f"{', '.join(posts)} ({what})"
         return (
             f"dead-letter    {what}  PublishFunction failed every retry"
             "  (postdrop redrive publish, after a fix, within the stream's 24 h)"
@@ -190,8 +193,27 @@ def new_dead_letters(stack: LocalStack, seen: set[str]) -> list[str]:
         for message in response.get("Messages", []):
             if message["MessageId"] not in seen:
                 seen.add(message["MessageId"])
-                lines.append(dead_letter_line(which, message))
+                posts = range_posts(stack.client("dynamodbstreams"), message) if which == "publish" else None
+                lines.append(dead_letter_line(which, message, posts))
     return lines
+
+
+def range_posts(streams: Any, message: dict[str, Any]) -> list[str] | None:
+    """The post_ids a PublishDLQ record's stream range changes (its markers' records aside), read
+    from the table's stream; None when the range cannot be read (past the stream's 24 hours, or
+    no rights to read it)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from postdrop.adapters.table import MARKER_PREFIX
+    from postdrop_tools.target import stream_range
+
+    try:
+        info = json.loads(message["Body"])["DDBStreamBatchInfo"]
+        records = stream_range(streams, info)
+    except (ValueError, KeyError, TypeError, BotoCoreError, ClientError):
+        return None
+    ids = (((r.get("dynamodb") or {}).get("Keys") or {}).get("post_id") or {} for r in records)
+    return list(dict.fromkeys(i["S"] for i in ids if "S" in i and not i["S"].startswith(MARKER_PREFIX))) or None
 
 
 def scan_table(stack: LocalStack) -> list[dict[str, Any]]:
