@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 # CI replays the same examples every run (a red build is then a real regression, not a new
 # draw); `HYPOTHESIS_PROFILE=thorough make test` searches much harder, locally.
@@ -27,6 +27,17 @@ CORPUS = Path(os.environ.get("POSTDROP_CORPUS", REPO.parent / "shared" / "corpus
 
 
 JEKYLL_WORLD = Path(os.environ.get("POSTDROP_JEKYLL_WORLD", REPO.parent / "shared" / "jekyll-world"))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _environment_as_found() -> Iterator[None]:
+    """Each test module leaves the process's environment as it found it. A local pipeline points
+    boto3 at its emulator (AWS_ENDPOINT_URL and the emulator's credentials); left set, it sent a
+    later module's in-process moto calls to a stopped server."""
+    saved = os.environ.copy()
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
