@@ -177,6 +177,16 @@ def test_dead_letters_lists_what_waits_names_a_ranges_posts_and_leaves_all_for_r
             "  (postdrop redrive parse, after a fix)"]  # fmt: skip
         assert "store DLQ: 0 waiting" in listing.stdout and "publish DLQ: 1 waiting" in listing.stdout
         assert len(sqs.receive_message(QueueUrl=target.parse_dlq, MaxNumberOfMessages=10).get("Messages", [])) == 1
+        # a scheduled post's recheck Scheduler could not deliver: listed, then sent where Scheduler would have
+        recheck = {"action": "recheck", "post_id": "2099-01-01-later", "due": "2099-01-01T00:00:00+00:00"}
+        sqs.send_message(QueueUrl=target.schedule_dlq or "", MessageBody=json.dumps(recheck))
+        assert dead_letters(target, "schedule") == [
+            "dead-letter    2099-01-01-later  its scheduled recheck could not reach StoreQueue"
+            "  (postdrop redrive schedule, after a fix)"
+        ]
+        assert redrive(target, "schedule") == 1
+        assert dead_letters(target, "schedule") == []
+        assert drain_queue(stack, stack.ref("StoreQueue")) == [recheck]
     finally:  # (a purge of PublishDLQ was made less than 60 seconds ago: SQS would refuse another)
         drain_queue(stack, target.publish_dlq or "")
         drain_queue(stack, target.parse_dlq)

@@ -124,15 +124,19 @@ def test_a_dead_letter_says_which_file_and_why() -> None:
     recheck = {"post_id": "2099-01-01-later", "change": {"key": "posts/2099-01-01-later.md"}}
     assert dead_letter_line("schedule", {"Body": json.dumps(recheck)}).startswith(
         "dead-letter    posts/2099-01-01-later.md  its scheduled recheck could not reach StoreQueue"
+    ) and dead_letter_line("schedule", {"Body": json.dumps(recheck)}).endswith(
+        "(postdrop redrive schedule, after a fix)"
     )
 
 
-def test_redrive_names_all_three_dlqs_all_and_still_takes_both() -> None:
+def test_redrive_names_all_four_dlqs_all_and_still_takes_both() -> None:
     from postdrop_tools.cli import _parser
 
     assert _parser().parse_args(["redrive"]).which == "all"
     assert _parser().parse_args(["redrive", "both"]).which == "all"  # the name before PublishDLQ, kept
     assert _parser().parse_args(["redrive", "publish"]).which == "publish"
+    assert _parser().parse_args(["redrive", "schedule"]).which == "schedule"
+    assert _parser().parse_args(["dead-letters", "schedule"]).which == "schedule"
 
 
 def test_the_local_stacks_endpoint_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,6 +27,7 @@ __all__ = ["main"]
 EXIT_FAILED = 1
 EXIT_REJECTED = 2
 EXIT_USAGE = 64  # sysexits' EX_USAGE: apart from a rejection, which scripts have read as 2 since the first version
+DEAD_LETTER_QUEUES = ["parse", "store", "publish", "schedule"]  # what "all" means to redrive and dead-letters
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -126,7 +127,7 @@ def cmd_redrive(args: argparse.Namespace) -> int:
     from postdrop_tools.ops import redrive
 
     target = _target(args)
-    for which in ["parse", "store", "publish"] if args.which == "all" else [args.which]:
+    for which in DEAD_LETTER_QUEUES if args.which == "all" else [args.which]:
         print(f"redrove {redrive(target, which)} message(s) from the {which} DLQ")
     return 0
 
@@ -135,7 +136,7 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     from postdrop_tools.ops import dead_letters
 
     target, waiting = _target(args), 0
-    for which in ["parse", "store", "publish"] if args.which == "all" else [args.which]:
+    for which in DEAD_LETTER_QUEUES if args.which == "all" else [args.which]:
         lines = dead_letters(target, which)
         waiting += len(lines)
         print(f"{which} DLQ: {len(lines)} waiting")
@@ -456,16 +457,17 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
         "which",
         nargs="?",
         type=lambda name: "all" if name == "both" else name,  # "both": what "all" was called before PublishDLQ
-        choices=["parse", "store", "publish", "all"],
+        choices=[*DEAD_LETTER_QUEUES, "all"],
         default="all",
-        help="ParseDLQ, StoreDLQ, PublishDLQ (stream ranges, within 24 hours), or all three (default: %(default)s)",
+        help="ParseDLQ, StoreDLQ, PublishDLQ (stream ranges, within 24 hours), ScheduleDLQ (scheduled posts' "
+        "rechecks, to StoreQueue), or all four (default: %(default)s)",
     )
     r2.set_defaults(func=cmd_redrive)
 
     dl = _verb(verbs, "dead-letters", parents=[where], help="list what waits in the dead-letter queues, and why")
     dl.add_argument(
-        "which", nargs="?", choices=["parse", "store", "publish", "all"], default="all",
-        help="ParseDLQ, StoreDLQ, PublishDLQ or all three (default: %(default)s); exits 1 when any waits",
+        "which", nargs="?", choices=[*DEAD_LETTER_QUEUES, "all"], default="all",
+        help="ParseDLQ, StoreDLQ, PublishDLQ, ScheduleDLQ or all four (default: %(default)s); exits 1 when any waits",
     )  # fmt: skip
     dl.set_defaults(func=cmd_dead_letters)
 

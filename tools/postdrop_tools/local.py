@@ -166,7 +166,7 @@ def dead_letter_line(which: str, message: dict[str, Any], posts: list[str] | Non
     if which == "schedule":  # a scheduled post's recheck that Scheduler could not bring to StoreQueue
         what = (body.get("change") or {}).get("key") or body.get("post_id") or "a recheck"
         why = "its scheduled recheck could not reach StoreQueue"
-        return f"dead-letter    {what}  {why}  (send it to StoreQueue once fixed)"
+        return f"dead-letter    {what}  {why}  (postdrop redrive schedule, after a fix)"
     if which == "parse":
         event = body.get("requestPayload") or {}
         # the event's keys as S3 and EventBridge write them, URL-encoded: shown as the file is named

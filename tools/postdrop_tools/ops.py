@@ -175,15 +175,20 @@ def _drain(target: Target, url: str) -> Iterator[dict[str, Any]]:
         yield from messages
 
 
+def _dead_letter_queues(target: Target) -> dict[str, str | None]:
+    return {"parse": target.parse_dlq, "store": target.store_dlq, "publish": target.publish_dlq,
+            "schedule": target.schedule_dlq}  # fmt: skip
+
+
 def dead_letters(target: Target, which: str) -> list[str]:
-    """A line for each message waiting in ``which`` dead-letter queue (parse, store or publish):
+    """A line for each message waiting in ``which`` dead-letter queue (parse, store, publish, schedule):
     the file or the posts, and why. Each is left where it is: received out of sight for the
     listing, then made visible again at once, so a redrive still finds every one."""
     from postdrop_tools.local import dead_letter_line, range_posts
 
-    url = {"parse": target.parse_dlq, "store": target.store_dlq, "publish": target.publish_dlq}[which]
+    url = _dead_letter_queues(target)[which]
     if not url:
-        return []  # a stack from before PublishDLQ
+        return []  # a stack from before that queue
     sqs, seen = target.client("sqs"), dict[str, dict[str, Any]]()
     try:
         while messages := sqs.receive_message(
@@ -205,14 +210,17 @@ def dead_letters(target: Target, which: str) -> list[str]:
 
 def redrive(target: Target, which: str) -> int:
     """Move dead letters back for another try; each leaves its DLQ only after it was re-sent.
-    ``publish``: each stream range in PublishDLQ is handed to PublishFunction again."""
+    ``publish``: each stream range in PublishDLQ is handed to PublishFunction again; ``schedule``:
+    each scheduled post's recheck goes to StoreQueue, where Scheduler would have put it."""
     sqs = target.client("sqs")
     if which == "publish":
         return _redrive_publish(target)
-    dlq = target.parse_dlq if which == "parse" else target.store_dlq
+    dlq = _dead_letter_queues(target)[which]
+    if not dlq:
+        return 0  # a stack from before that queue
     moved = 0
     for message in _drain(target, dlq):
-        if which == "store":
+        if which in ("store", "schedule"):  # an envelope, or the recheck Scheduler was to send StoreQueue
             sqs.send_message(QueueUrl=target.store_queue, MessageBody=message["Body"])
         else:  # a Lambda on-failure destination record: the S3 event is its requestPayload
             body = json.loads(message["Body"])

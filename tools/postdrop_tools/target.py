@@ -48,6 +48,7 @@ class Target:
     batch_role_arn: str | None = None  # the template's BatchOperationsRole
     payload_location: str | None = None  # s3://bucket/prefix/ of offloaded notifications
     publish_dlq: str | None = None  # stream ranges PublishFunction failed on every retry
+    schedule_dlq: str | None = None  # scheduled posts' rechecks Scheduler could not bring to StoreQueue
     publish_function: str | None = None  # deployed: PublishFunction (its live alias's ARN)
     stream_rewinds: str | None = None  # local: the queue that asks the runner to deliver a range again
     max_object_bytes: int = DEFAULT_MAX_OBJECT_BYTES  # the template's MaxObjectBytes: ParseFunction reads no more
@@ -137,6 +138,7 @@ class Target:
             batch_role_arn=outputs.get("BatchOperationsRoleArn"),
             payload_location=outputs.get("PayloadLocation"),
             publish_dlq=outputs.get("PublishDLQUrl"),
+            schedule_dlq=outputs.get("ScheduleDLQUrl"),
             publish_function=outputs.get("PublishFunctionArn"),
             **({"parse_function": None, "parse_events": None} | where),
         )
