@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from postdrop_tools.emulator import ACCOUNT, REGION, emulator
-from postdrop_tools.local import drain_queue, new_dead_letters, scan_table, tap_topic
+from postdrop_tools.local import drain_queue, new_dead_letters, scan_table, subscribe_queue, tap_topic
 from postdrop_tools.ops import backfill, dead_letters, drop, redrive, safe_key, tail
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
@@ -190,6 +190,22 @@ def test_dead_letters_lists_what_waits_names_a_ranges_posts_and_leaves_all_for_r
     finally:  # (a purge of PublishDLQ was made less than 60 seconds ago: SQS would refuse another)
         drain_queue(stack, target.publish_dlq or "")
         drain_queue(stack, target.parse_dlq)
+
+
+def test_policy_of_a_local_subscription_says_what_the_emulator_will_not_deliver(
+    up: tuple[LocalStack, Pipeline, str, Target], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from postdrop_tools.cli import main
+
+    stack, _pipeline, _tap, target = up
+    sqs, sns = stack.client("sqs"), stack.client("sns")
+    _, by_prefix = subscribe_queue(sqs, sns, target.topic_arn, "by-prefix", {"tags": [{"prefix": "py"}]})
+    _, by_name = subscribe_queue(sqs, sns, target.topic_arn, "by-name", {"tags": ["python"]})
+    endpoint = ["--endpoint", target.endpoint or ""]
+    assert main(["policy", "--subscription", by_prefix, *endpoint]) == 0  # a right policy...
+    assert "the local emulator delivers nothing to it" in capsys.readouterr().err  # ...that moto never matches
+    assert main(["policy", "--subscription", by_name, *endpoint]) == 0
+    assert "emulator" not in capsys.readouterr().err
 
 
 def test_no_local_stack_is_a_clear_error() -> None:

@@ -34,11 +34,15 @@ def test_encodings_and_line_ends_give_the_same_post(variant: bytes) -> None:
     assert got.text == "第一段。\n第二段。"
     if b"\r\n\r\n" in variant or b"\r\r" in variant:  # the body's blank line as written: not Jekyll's "\n\n"
         assert got.jekyll_excerpt == "第一段。\n第二段。"
-        moved = {"jekyll_excerpt", "content_hash"}
+        # and the author hears why their teaser became the whole post
+        (said,) = (w for w in got.warnings if w not in expected.warnings)
+        assert "line ends are not LF" in said and "jekyll_excerpt is the whole post" in said
+        moved = {"jekyll_excerpt", "content_hash", "warnings"}
         assert got.model_dump(exclude=moved) == expected.model_dump(exclude=moved)
     else:
         assert got.content_hash == expected.content_hash
         assert got.jekyll_excerpt == "第一段。"
+        assert not any("line ends" in w for w in got.warnings)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +61,10 @@ def test_jekyll_looks_for_the_excerpt_separator_in_the_line_ends_as_written(
     lf = post(f"title: t\nexcerpt_separator: {json.dumps(separator)}", body)
     lf_excerpt = parse_post(lf, "posts/a.md").jekyll_excerpt
     assert lf_excerpt == ("one\ntwo" if separator == "<!--more-->" else "one")
-    assert parse_post(lf.replace(b"\n", b"\r\n"), "posts/a.md").jekyll_excerpt == crlf_excerpt
+    crlf = parse_post(lf.replace(b"\n", b"\r\n"), "posts/a.md")
+    assert crlf.jekyll_excerpt == crlf_excerpt
+    # a warning only where the line ends hid the separator
+    assert any("line ends are not LF" in w for w in crlf.warnings) == (separator != "<!--more-->")
 
 
 def test_gb18030_is_said_in_a_warning() -> None:

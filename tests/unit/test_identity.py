@@ -64,3 +64,15 @@ def test_hash_changes_with_any_field_a_reader_sees(old: bytes, new: bytes) -> No
 def test_parse_post_takes_bytes_only() -> None:
     with pytest.raises(TypeError):
         parse_post("text", "posts/x.md")  # type: ignore[arg-type]
+
+
+def test_a_key_not_in_nfc_is_one_post_of_its_own_and_says_so() -> None:
+    import unicodedata
+
+    data = b"---\ntitle: Caf\xc3\xa9\n---\nBody.\n"
+    composed = "posts/2024-01-05-café.md"
+    decomposed = unicodedata.normalize("NFD", composed)  # as macOS's HFS+ wrote the name
+    mac, windows = parse_post(data, decomposed), parse_post(data, composed)
+    assert mac.post_id != windows.post_id  # two keys in S3, two pages to Jekyll
+    assert [w for w in mac.warnings if "NFC" in w] and not [w for w in windows.warnings if "NFC" in w]
+    assert not parse_post(data, "posts/2024-01-05-市场.md").warnings  # CJK is NFC as written

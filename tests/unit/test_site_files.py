@@ -23,7 +23,12 @@ SITE_FILES = {
     "posts/_posts/2026-01-05-a.md~": "named '2026-01-05-a.md~'",
     "posts/_posts/#2026-01-05-a.md#": "named '#2026-01-05-a.md#'",
     "posts/_posts/_hidden.md": "named '_hidden.md'",
-    "posts/node_modules/pkg/readme.md": "leaves node_modules/ out",
+    "posts/node_modules/pkg/readme.md": "no posts under node_modules/",
+    "posts/assets/vendor/icons/a.md": "no posts under vendor/",
+    # Jekyll reads no undated file in _posts/ (a template kept beside the posts), at any depth
+    "posts/_posts/template.md": "only dated files (YYYY-MM-DD-title.md) in _posts/, not 'template.md'",
+    "posts/blog/_posts/2026/notes.markdown": "only dated files",
+    "posts/_posts/2026-01-a.md": "only dated files",
     "posts/Gemfile": "named 'Gemfile'",
     "posts/assets/img/cat.PNG": "(.PNG)",
     "posts/css/main.css": "(.css)",

@@ -286,11 +286,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_policy(args: argparse.Namespace) -> int:
     from postdrop_tools.policy import policy_problems, read_policy
 
-    scope = args.scope
+    scope, local = args.scope, False
     if args.subscription:
         from postdrop_tools.replay import subscription_policy
 
-        policy, scope = subscription_policy(_target(args), args.subscription)
+        target = _target(args)
+        local = bool(target.endpoint)
+        policy, scope = subscription_policy(target, args.subscription)
         if policy is None:
             print(f"{args.subscription} has no filter policy: it hears every notification")
             return 0
@@ -313,6 +315,12 @@ def cmd_policy(args: argparse.Namespace) -> int:
         print(
             "postdrop: but a MessageBody policy never matches a notification over 256 KB, whose body is"
             " its S3 pointer (a JSON array): filter on the message attributes (docs/subscribers.md)",
+            file=sys.stderr,
+        )
+    if local and (scope == "MessageBody" or '"prefix"' in json.dumps(policy)):
+        print(
+            "postdrop: and the local emulator delivers nothing to it: it matches no MessageBody policy and no"
+            " prefix on a list (categories, tags); postdrop tail --filter and replay apply it as SNS does",
             file=sys.stderr,
         )
     return 0

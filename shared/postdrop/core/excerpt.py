@@ -25,7 +25,7 @@ from postdrop.core.limits import tags_end
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["excerpt_source", "jekyll_excerpt", "plain_text"]
+__all__ = ["excerpt_source", "jekyll_excerpt", "plain_text", "separator_unseen"]
 
 _LIQUID_TAG = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.DOTALL)
 # Liquid's block tags (Jekyll's highlight among them): an excerpt that opens one is closed.
@@ -88,8 +88,7 @@ def jekyll_excerpt(
     chosen = meta.get("excerpt")
     if chosen is not None and chosen is not False:
         return plain_text(str(chosen))
-    separator = meta.get("excerpt_separator")
-    separator = default_separator if separator is None or separator is False else str(separator)
+    separator = _separator(meta, default_separator)
     if not separator:
         return ""
     source = excerpt_source(body, separator, written)
@@ -98,6 +97,26 @@ def jekyll_excerpt(
     if _is_plain(source):  # what rendering it would give: its paragraphs' text as written
         return "\n".join(text for paragraph in source.split("\n\n") if (text := " ".join(paragraph.split())))
     return plain_text(render(source))
+
+
+def _separator(meta: dict[str, Any], default_separator: str) -> str:
+    separator = meta.get("excerpt_separator")
+    return default_separator if separator is None or separator is False else str(separator)
+
+
+def separator_unseen(meta: dict[str, Any], body: str, default_separator: str, written: str | None) -> str | None:
+    """A warning for a file whose line ends (CRLF, CR) hide the excerpt's separator from Jekyll,
+    which looks for it in the file as written, when the body read with LF line ends has it: the
+    whole post is then the excerpt (what a re-save on Windows does to a teaser); else None."""
+    if written is None or meta.get("excerpt") not in (None, False):
+        return None
+    separator = _separator(meta, default_separator)
+    if not separator or separator in written or separator not in body.strip("\n"):
+        return None
+    return (
+        "the file's line ends are not LF, and Jekyll looks for the excerpt separator (a blank line by default)"
+        " in them: jekyll_excerpt is the whole post; save it with LF line ends, or set excerpt_separator"
+    )
 
 
 def _unquoted(source: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from postdrop.core.body import read_body, render_markdown
 from postdrop.core.byline import authors_of, updated_at_of
 from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
 from postdrop.core.decode import decode_text, written_suffix
-from postdrop.core.excerpt import jekyll_excerpt
+from postdrop.core.excerpt import jekyll_excerpt, separator_unseen
 from postdrop.core.frontmatter import split_front_matter
 from postdrop.core.headings import headings_of
 from postdrop.core.image import image_of
@@ -65,6 +66,11 @@ def parse_post(
         raise TypeError(f"parse_post takes bytes, not {type(data).__name__}")
     warnings: list[str] = []
     post_id = post_id_of(key)
+    if not key.isascii() and not unicodedata.is_normalized("NFC", key):
+        warnings.append(
+            "the object key is not in NFC (its accents are combining characters, as macOS wrote file names):"
+            " the same name saved in NFC is another key, so another post"
+        )
     text = decode_text(bytes(data), warnings)
     filename = filename_of(key)
     name_date = date_from_filename(filename, default_zone)  # Jekyll's YYYY-MM-DD- name, read once
@@ -110,6 +116,8 @@ def parse_post(
         return rendered if is_html else render_markdown(rendered)
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
+    if written is not None and (unseen := separator_unseen(meta, front.body, site.excerpt_separator, written)):
+        warnings.append(unseen)
     words, minutes = reading_of(plain)
     image = image_of(meta, clean_html, warnings)
     fields: dict[str, Any] = {

@@ -9,7 +9,9 @@ rejected one by one. Any other file that cannot be a post is still rejected with
 Jekyll's own rules (its EntryFilter and default ``exclude``): no folder whose name starts with
 ``_`` (but ``_posts`` and ``_drafts``), ``.``, ``#`` or ``~``, or ends with ``~``, and no file so
 named, is read; nor ``node_modules``, ``vendor``, ``Gemfile``... A static file (an image, a
-font, a stylesheet) is copied as it is. ``index`` and ``404`` are the site's pages.
+font, a stylesheet) is copied as it is. ``index`` and ``404`` are the site's pages. In ``_posts/``
+Jekyll reads only the files with a dated name (its DATE_FILENAME_MATCHER): a ``template.md``
+kept there is never read at all.
 
 The site's other pages at its top (``about.md``) cannot be told from a post dropped without a
 date in its name, so they are read as posts: sync ``_posts/`` for the posts alone.
@@ -68,7 +70,7 @@ def site_file(key: str) -> str | None:
         return None
     for folder in folders:
         if folder in _EXCLUDED:
-            return f"Jekyll leaves {folder}/ out of a site"
+            return f"Jekyll reads no posts under {folder}/"
         if folder and folder not in _POST_FOLDERS and _special(folder):
             return f"Jekyll reads no posts under {folder}/"
     if name in _EXCLUDED or _special(name):
@@ -86,6 +88,8 @@ def site_file(key: str) -> str | None:
         return f"a static file of the site (.{extension}), which Jekyll copies as it is"
     if dot and stem in _PAGES:
         return f"{name} is a page of the site, not a post"
+    if "_posts" in folders and "_drafts" not in folders and not is_dated(name):
+        return f"Jekyll reads only dated files (YYYY-MM-DD-title.md) in _posts/, not {name!r}"
     return None
 
 
