@@ -85,8 +85,7 @@ def split_front_matter(text: str, warnings: list[str], *, required: bool = True)
         # The reason names the line, not its text: reasons are stored and logged, bodies never are.
         raise PostRejected(
             f"no front matter: line {skipped + 1} should be '---' to open the YAML block"
-            " (a file without one is a post only with a dated name, YYYY-MM-DD-title.md, as in Jekyll,"
-            " which copies a page without front matter as it is)"
+            " (without one, only a dated name, YYYY-MM-DD-title.md, makes a file a post, as in Jekyll)"
         )
     if skipped:
         warnings.append(f"skipped {skipped} blank line(s) before the front matter (Jekyll would not read it)")
