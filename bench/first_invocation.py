@@ -1,6 +1,6 @@
 """Each function's first invocation end to end, as deployed, at its memory size's CPU share.
 
-    python -m bench.first_invocation [--rounds N] [--against REF] [--post FILE] [--json]
+    python -m bench.first_invocation [--rounds N] [--against REF] [--post FILE] [--json] [--port N]
 
 What is measured: a fresh `python -S` process per function with only the bench's layer
 (bench/layer.py) and the function folder importable and the function's environment from
@@ -140,6 +140,18 @@ class Figures:
         return out
 
 
+_WRITE_DATA = """import sys
+shared, lay = sys.argv[1:3]
+sys.path[:0] = [shared, lay]
+from pathlib import Path
+try:
+    from postdrop.aws import write_botocore_data
+except ImportError:
+    raise SystemExit(0)  # a ref from before the layer held botocore data
+write_botocore_data(Path(lay, "botocore"), Path(shared, "postdrop", "botocore-data"))
+"""
+
+
 def _variant_path(ref: str) -> list[Path]:
     """The postdrop package and functions of git ``ref``, compiled as the layer is, in .bench/against/."""
     root = layer.ROOT / "against" / ref.replace("/", "_")
@@ -155,6 +167,12 @@ def _variant_path(ref: str) -> list[Path]:
             tar.extractall(root, filter="data")
     import compileall
 
+    # as its layer's build would: the botocore data that ref's postdrop writes, from the layer's botocore
+    # (not in git; without it the ref's clients would read botocore's own, whole data)
+    subprocess.run(
+        [sys.executable, "-S", "-c", _WRITE_DATA, str(root / "shared"), str(layer.LAYER)], check=True,
+        env={"PATH": os.environ.get("PATH", "")},
+    )  # fmt: skip
     for folder in (root / "shared", root / "functions"):
         compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=layer._UNCHECKED)
     return [root / "shared", root / "functions"]
@@ -199,7 +217,7 @@ def _check(function: str, result: Any) -> None:
         raise RuntimeError(f"{function} handler failed: {result}")
 
 
-def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
+def measure(rounds: int, post: Path, against: str | None = None, port: int | None = None) -> Figures:
     """Every kind of process, ``rounds`` times, alternating."""
     from postdrop_tools.emulator import emulator
     from postdrop_tools.events import s3_event
@@ -216,7 +234,7 @@ def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
         variants[against] = (functions, [shared, lay])
     figures = Figures(method=cpu_limit.method(), rounds=rounds, post_bytes=post.stat().st_size)
     body = post.read_bytes()
-    with emulator() as emu:
+    with emulator(port) as emu:
         stack = provision(emu)
         s3, sqs = stack.client("s3"), stack.client("sqs")
         bucket, queue = stack.ref("PostsBucket"), stack.ref("StoreQueue")
@@ -369,8 +387,9 @@ def main() -> None:
     parser.add_argument("--against", help="a git ref whose functions and postdrop package run beside this tree's")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--post", type=Path, help="the post each event carries (default: the corpus's of median size)")
+    parser.add_argument("--port", type=int, help="the emulator's port on 127.0.0.1 (default: any free one)")
     args = parser.parse_args()
-    figures = measure(args.rounds, args.post or typical_post(), args.against)
+    figures = measure(args.rounds, args.post or typical_post(), args.against, args.port)
     print(json.dumps(figures.public(), indent=2) if args.json else table(figures))
 
 
