@@ -215,10 +215,49 @@ def model_without_docs(model: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Each operation a postdrop process calls, by service (botocore's names): the layer's models hold
+# these and the shapes they reach, no other (``model_for_operations``). A test holds this list to
+# every operation name postdrop's and the functions' code spells.
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "s3": ("GetObject", "HeadObject", "PutObject"),
+    "sqs": ("SendMessage", "SendMessageBatch"),
+    "dynamodb": ("BatchGetItem", "GetItem", "UpdateItem"),
+    "sns": ("Publish", "PublishBatch"),
+    "scheduler": ("CreateSchedule", "DeleteSchedule", "UpdateSchedule"),
+}
+
+
+def model_for_operations(model: dict[str, Any], operations: tuple[str, ...]) -> dict[str, Any]:
+    """A botocore service model with only ``operations`` and the shapes they reach (their input,
+    output and errors, and what those hold), and every exception shape of the service (an error's
+    code is looked up among them, whichever operation it answers): botocore's client class makes a
+    method of each operation, and its model reads each shape it is asked for. Calling any other
+    operation fails, as one the service does not have (AttributeError)."""
+    shapes = model["shapes"]
+    kept: set[str] = set()
+    todo = [name for name, shape in shapes.items() if shape.get("exception")]
+    for name in operations:
+        op = model["operations"][name]  # a KeyError: an operation the service does not have
+        todo += [op[k]["shape"] for k in ("input", "output") if k in op] + [e["shape"] for e in op.get("errors", ())]
+    while todo:
+        name = todo.pop()
+        if name in kept:
+            continue
+        kept.add(name)
+        shape = shapes[name]
+        todo += [shape[k]["shape"] for k in ("member", "key", "value") if k in shape]
+        todo += [member["shape"] for member in shape.get("members", {}).values()]
+    return model | {
+        "operations": {name: op for name, op in model["operations"].items() if name in operations},
+        "shapes": {name: shape for name, shape in shapes.items() if name in kept},
+    }
+
+
 def write_botocore_data(botocore_dir: Path, target: Path = BOTOCORE_DATA_DIR) -> Path:
     """Write, from the botocore package at ``botocore_dir`` (the layer's), to TARGET/<its version>/
     (returned): ``trimmed_endpoints`` of its endpoints.json, and for each service postdrop calls,
-    its latest model without documentation (``model_without_docs``) and its endpoint rules, as
+    its latest model with only the operations postdrop calls (``model_for_operations``) and
+    without documentation (``model_without_docs``), and its endpoint rules, as
     plain compact JSON. The same data a client reads, in less to read: no gzip, no prose. The
     layer's build runs it; ``_loader`` reads it."""
     import gzip  # noqa: PLC0415
@@ -241,7 +280,10 @@ def write_botocore_data(botocore_dir: Path, target: Path = BOTOCORE_DATA_DIR) ->
     for service in SERVICES:
         versions = sorted(p for p in (data / service).iterdir() if any(p.glob("service-2.json*")))
         latest = versions[-1]  # the version botocore's loader picks (the latest)
-        for name, transform in (("service-2", model_without_docs), ("endpoint-rule-set-1", lambda rules: rules)):
+        def model(value: dict[str, Any], service: str = service) -> dict[str, Any]:
+            return model_without_docs(model_for_operations(value, OPERATIONS[service]))
+
+        for name, transform in (("service-2", model), ("endpoint-rule-set-1", lambda rules: rules)):
             (file,) = latest.glob(f"{name}.json*")
             write(folder / service / latest.name / f"{name}.json", transform(read(file)))
     return folder
