@@ -555,3 +555,48 @@ def test_every_operation_postdrops_code_calls_is_in_the_layer_s_models() -> None
     kept = {(service, operation) for service, operations in OPERATIONS.items() for operation in operations}
     assert spelled <= kept, sorted(spelled - kept)
     assert ("s3", "GetObject") in spelled and ("scheduler", "CreateSchedule") in spelled
+
+
+def _credentials(session: Any) -> Any:
+    """What a session's credential chain gives: its credentials' values and method, or the error it raises."""
+    try:
+        found = session.get_credentials()
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+    return found and (found.get_frozen_credentials(), found.method)
+
+
+_NO_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                   "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "env-token"},
+        {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_PROFILE": "other"},
+        {"AWS_ACCESS_KEY_ID": "AKIDENV"},  # a partial set: an error either way
+        {},  # no key: the shared credentials file's default profile, by botocore's chain
+        {"AWS_PROFILE": "other"},
+    ],
+)
+def test_a_sessions_credentials_are_those_botocores_chain_finds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # Given an environment, and a shared credentials file with two profiles
+    for name in _NO_CREDENTIALS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    shared = tmp_path / "credentials"
+    shared.write_text("[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = file-secret\n"
+                      "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other-secret\n")  # fmt: skip
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(shared))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    # When postdrop's session and botocore's own look for credentials
+    ours = Clients()._session._session
+    # Then they find the same; with a key in the environment, from the environment's provider alone
+    assert _credentials(ours) == _credentials(botocore.session.get_session())
+    providers = [p.METHOD for p in ours.get_component("credential_provider").providers]
+    assert (providers == ["env"]) == ("AWS_ACCESS_KEY_ID" in env)
