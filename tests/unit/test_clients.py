@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import gc
 import os
 import subprocess
@@ -600,3 +601,54 @@ def test_a_sessions_credentials_are_those_botocores_chain_finds(
     assert _credentials(ours) == _credentials(botocore.session.get_session())
     providers = [p.METHOD for p in ours.get_component("credential_provider").providers]
     assert (providers == ["env"]) == ("AWS_ACCESS_KEY_ID" in env)
+
+
+def _event_names_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every event name postdrop's session and clients register or emit, making each client
+    and rehearsing each of its operations (the names are recorded as they are aliased)."""
+    from botocore.hooks import EventAliaser
+
+    seen: list[str] = []
+    original = EventAliaser._alias_event_name  # type: ignore[attr-defined]
+
+    def recording(self: Any, event_name: str) -> Any:
+        seen.append(event_name)
+        return original(self, event_name)
+
+    monkeypatch.setattr(EventAliaser, "_alias_event_name", recording)
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    clients = Clients()
+    for service in SERVICES:
+        client = getattr(clients, service)
+        _rehearse(client, tuple(o for o in _rehearsal_parameters() if hasattr(client, o)))
+    monkeypatch.undo()
+    return seen
+
+
+def _rehearsal_parameters() -> dict[str, dict[str, Any]]:
+    from postdrop.aws import _rehearsal_calls
+
+    return _rehearsal_calls()[0]
+
+
+def test_the_sessions_aliaser_names_each_event_as_botocores(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given every name a session and its clients register and emit, and names made to hold each of
+    # botocore's old service names (as a part, inside a part, across parts)
+    from botocore.handlers import BUILTIN_HANDLERS
+    from botocore.hooks import EventAliaser, HierarchicalEmitter
+    from botocore.utils import EVENT_ALIASES
+
+    names = _event_names_seen(monkeypatch) + [spec[0] for spec in BUILTIN_HANDLERS]
+    for old in EVENT_ALIASES:
+        names += [f"before-call.{old}.Op", old, f"x.{old}", f"before-call.{old}x.Op", f"a{old}.b", f"{old}.{old}"]
+    assert len(set(names)) > 600
+    # When postdrop's session's aliaser (and a client's copy of it) and botocore's name each
+    ours = Clients()._session._session.get_component("event_emitter")
+    theirs: Any = EventAliaser(HierarchicalEmitter())
+    # Then each name is the same event, renamed or not
+    for aliaser in (ours, copy.copy(ours)):
+        assert type(aliaser) is not EventAliaser
+        assert [aliaser._alias_event_name(n) for n in names] == [theirs._alias_event_name(n) for n in names]
+    assert ours._alias_event_name("before-call.api.sagemaker.Op") == "before-call.sagemaker.Op"
