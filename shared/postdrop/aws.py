@@ -201,16 +201,16 @@ def _botocore_session() -> Any:
 
         def _register_builtin_handlers(self, events: Any) -> None:
             # Session.__init__ calls this first thing after making its aliaser, before anything is registered
-            self._events = events = _QuickAliaser(vars(self)["_original_handler"])
+            emitter = vars(self)["_original_handler"]
+            self._events = events = _QuickAliaser(emitter)
+            # each where botocore's register, register_first and register_last put it, less their
+            # check that the handler takes keyword arguments (inspect's signature of each: some 1.5
+            # ms), which botocore's own handlers pass, or no botocore session could be made
+            where_to = {None: emitter._register, handlers.REGISTER_FIRST: emitter._register_first,
+                        handlers.REGISTER_LAST: emitter._register_last}  # fmt: skip
             for event_name, handler, *where in handlers.BUILTIN_HANDLERS:
-                if not builtin_handler_kept(event_name):
-                    continue
-                if not where:
-                    self.register(event_name, handler)
-                elif where[0] is handlers.REGISTER_FIRST:
-                    events.register_first(event_name, handler)
-                elif where[0] is handlers.REGISTER_LAST:
-                    events.register_last(event_name, handler)
+                if builtin_handler_kept(event_name):
+                    where_to[where[0] if where else None](events._alias_event_name(event_name), handler, None, False)
 
     return _Session()
 

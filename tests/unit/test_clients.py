@@ -652,3 +652,15 @@ def test_the_sessions_aliaser_names_each_event_as_botocores(monkeypatch: pytest.
         assert type(aliaser) is not EventAliaser
         assert [aliaser._alias_event_name(n) for n in names] == [theirs._alias_event_name(n) for n in names]
     assert ours._alias_event_name("before-call.api.sagemaker.Op") == "before-call.sagemaker.Op"
+
+
+def test_each_built_in_handler_the_session_registers_passes_botocores_check() -> None:
+    # Given the built-in handlers a session registers without botocore's check that each takes
+    # keyword arguments (which would raise ValueError on registering one that does not)
+    from botocore.compat import accepts_kwargs
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    kept = [spec[1] for spec in BUILTIN_HANDLERS if builtin_handler_kept(spec[0])]
+    # Then each passes it
+    assert len(kept) > 40
+    assert all(callable(handler) and accepts_kwargs(handler) for handler in kept)
