@@ -265,7 +265,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "s3": ("GetObject", "HeadObject", "PutObject"),
     "sqs": ("SendMessage", "SendMessageBatch"),
     "dynamodb": ("BatchGetItem", "GetItem", "UpdateItem"),
-    "sns": ("Publish", "PublishBatch"),
+    "sns": ("PublishBatch",),
     "scheduler": ("CreateSchedule", "DeleteSchedule", "UpdateSchedule"),
 }
 
