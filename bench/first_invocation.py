@@ -1,6 +1,7 @@
 """Each function's first invocation end to end, as deployed, at its memory size's CPU share.
 
-    python -m bench.first_invocation [--rounds N] [--against REF] [--post FILE] [--json]
+    python -m bench.first_invocation [--rounds N] [--against REF] [--post FILE] [--json] [--port N]
+    python -m bench.first_invocation --instructions [--against REF] [--port N]   needs valgrind
 
 What is measured: a fresh `python -S` process per function with only the bench's layer
 (bench/layer.py) and the function folder importable and the function's environment from
@@ -28,6 +29,11 @@ held to 1.25x the floor.
 
 Cost: AWS bills init since August 2025, at the duration rate. $ per cold start is
 (init + first invocation) x MemorySize at arm64's us-east-1 price, plus the request.
+
+With --instructions, each init (and the floor's) is counted in instructions instead, which a
+busy machine does not move: one fresh `python -S` process per function, as above, under
+callgrind (with PYTHONHASHSEED=0), from interpreter start to the end of init (the process then
+leaves with os._exit, skipping the interpreter's exit); nothing is invoked.
 
 Rounds alternate every process kind (the floor, each function, each variant, at each
 share), and figures are medians, because this machine is shared. ``--against REF`` adds
@@ -57,7 +63,7 @@ if str(REPO) not in sys.path:
 
 from bench import cpu_limit, layer  # noqa: E402
 
-__all__ = ["MEMORY_SIZES", "Figures", "measure"]
+__all__ = ["MEMORY_SIZES", "Figures", "count_init", "measure"]
 
 _CHILD = Path(__file__).with_name("first_child.py")
 MEMORY_SIZES = (128, 192, 256, 512)
@@ -140,6 +146,18 @@ class Figures:
         return out
 
 
+_WRITE_DATA = """import sys
+shared, lay = sys.argv[1:3]
+sys.path[:0] = [shared, lay]
+from pathlib import Path
+try:
+    from postdrop.aws import write_botocore_data
+except ImportError:
+    raise SystemExit(0)  # a ref from before the layer held botocore data
+write_botocore_data(Path(lay, "botocore"), Path(shared, "postdrop", "botocore-data"))
+"""
+
+
 def _variant_path(ref: str) -> list[Path]:
     """The postdrop package and functions of git ``ref``, compiled as the layer is, in .bench/against/."""
     root = layer.ROOT / "against" / ref.replace("/", "_")
@@ -155,9 +173,74 @@ def _variant_path(ref: str) -> list[Path]:
             tar.extractall(root, filter="data")
     import compileall
 
+    # as its layer's build would: the botocore data that ref's postdrop writes, from the layer's botocore
+    # (not in git; without it the ref's clients would read botocore's own, whole data)
+    subprocess.run(
+        [sys.executable, "-S", "-c", _WRITE_DATA, str(root / "shared"), str(layer.LAYER)], check=True,
+        env={"PATH": os.environ.get("PATH", "")},
+    )  # fmt: skip
     for folder in (root / "shared", root / "functions"):
         compileall.compile_dir(folder, quiet=1, force=True, invalidation_mode=layer._UNCHECKED)
     return [root / "shared", root / "functions"]
+
+
+def _environments(stack: Any) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The floor's environment, and each function's from the template, as deployed."""
+    from postdrop_tools.runtime import process_environment
+
+    base = process_environment(stack, quiet=False) | {"PATH": os.environ.get("PATH", "")}
+    base |= {k: v for k, v in os.environ.items() if k == "BENCH_PROFILE"}
+    return base, {
+        name: base | stack.functions[logical].env | {"LAMBDA_TASK_ROOT": str(layer.FUNCTIONS / name)}
+        for name, logical in FUNCTIONS.items()
+    }
+
+
+def _variants(against: str | None) -> tuple[Path, dict[str, tuple[Path, list[Path]]]]:
+    """The layer, and by variant ("postdrop": this tree; the --against ref) its functions and path."""
+    lay = layer.build()
+    (layer.FUNCTIONS / "floor").mkdir(exist_ok=True)
+    (layer.FUNCTIONS / "floor" / "app.py").write_text(_FLOOR_APP, encoding="utf-8")
+    variants: dict[str, tuple[Path, list[Path]]] = {"postdrop": (layer.FUNCTIONS, [lay])}
+    if against:
+        shared, functions = _variant_path(against)
+        variants[against] = (functions, [shared, lay])
+    return lay, variants
+
+
+# init, then out at once (os._exit): the floor's exit would collect all its imports made, which a
+# function's, frozen at the end of init (aws.end_of_init), skips: some 55 million instructions
+_INIT_ONLY = "import sys; sys.path[:0] = sys.argv[1:]; import app; import os; os._exit(0)"
+
+
+def count_init(against: str | None = None, port: int | None = None) -> dict[str, dict[str, int]]:
+    """Instructions of each init, and the floor's, by variant and function: a fresh ``python -S``
+    importing the handler, under callgrind, from start to the end of init."""
+    from postdrop_tools.emulator import emulator
+    from postdrop_tools.stack import provision
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("bench.first_invocation: valgrind not found; install it (apt install valgrind)")
+    lay, variants = _variants(against)
+    counts: dict[str, dict[str, int]] = {}
+    with emulator(port) as emu, tempfile.TemporaryDirectory() as tmp:
+        base, envs = _environments(provision(emu))
+        runs = [("floor", "floor", layer.FUNCTIONS / "floor", [lay], base)] + [
+            (variant, name, functions_dir / name, paths, envs[name])
+            for variant, (functions_dir, paths) in variants.items()
+            for name in FUNCTIONS
+        ]
+        for variant, name, function_dir, paths, env in runs:
+            out = Path(tmp, f"{variant}.{name}.out")
+            subprocess.run(
+                [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-S", "-c", _INIT_ONLY,
+                 str(function_dir), *map(str, paths)],
+                env=env | {"PYTHONHASHSEED": "0"}, cwd=tmp, capture_output=True, check=True,
+            )  # fmt: skip
+            totals = next(line for line in out.read_text(errors="replace").splitlines() if line.startswith("totals:"))
+            counts.setdefault(variant, {})[name] = int(totals.split()[1])
+    return counts
 
 
 def _run_child(
@@ -199,34 +282,22 @@ def _check(function: str, result: Any) -> None:
         raise RuntimeError(f"{function} handler failed: {result}")
 
 
-def measure(rounds: int, post: Path, against: str | None = None) -> Figures:
+def measure(rounds: int, post: Path, against: str | None = None, port: int | None = None) -> Figures:
     """Every kind of process, ``rounds`` times, alternating."""
     from postdrop_tools.emulator import emulator
     from postdrop_tools.events import s3_event
     from postdrop_tools.pipeline import sqs_record
-    from postdrop_tools.runtime import process_environment
     from postdrop_tools.stack import provision
 
-    lay = layer.build()
-    (layer.FUNCTIONS / "floor").mkdir(exist_ok=True)
-    (layer.FUNCTIONS / "floor" / "app.py").write_text(_FLOOR_APP, encoding="utf-8")
-    variants: dict[str, tuple[Path, list[Path]]] = {"postdrop": (layer.FUNCTIONS, [lay])}
-    if against:
-        shared, functions = _variant_path(against)
-        variants[against] = (functions, [shared, lay])
+    lay, variants = _variants(against)
     figures = Figures(method=cpu_limit.method(), rounds=rounds, post_bytes=post.stat().st_size)
     body = post.read_bytes()
-    with emulator() as emu:
+    with emulator(port) as emu:
         stack = provision(emu)
         s3, sqs = stack.client("s3"), stack.client("sqs")
         bucket, queue = stack.ref("PostsBucket"), stack.ref("StoreQueue")
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        base = process_environment(stack, quiet=False) | {"PATH": os.environ.get("PATH", "")}
-        base |= {k: v for k, v in os.environ.items() if k == "BENCH_PROFILE"}
-        envs = {
-            name: base | stack.functions[logical].env | {"LAMBDA_TASK_ROOT": str(layer.FUNCTIONS / name)}
-            for name, logical in FUNCTIONS.items()
-        }
+        base, envs = _environments(stack)
         stream = TableStream(stack.client("dynamodbstreams"), stack.functions["PublishFunction"].stream_source or "")
         sequence = 0
         for _ in range(rounds):
@@ -369,8 +440,22 @@ def main() -> None:
     parser.add_argument("--against", help="a git ref whose functions and postdrop package run beside this tree's")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--post", type=Path, help="the post each event carries (default: the corpus's of median size)")
+    parser.add_argument("--port", type=int, help="the emulator's port on 127.0.0.1 (default: any free one)")
+    parser.add_argument("--instructions", action="store_true", help="count each init in instructions (callgrind)")
     args = parser.parse_args()
-    figures = measure(args.rounds, args.post or typical_post(), args.against)
+    if args.instructions:
+        counts = count_init(args.against, args.port)
+        floor = counts.pop("floor")["floor"]
+        if args.json:
+            print(json.dumps({"floor": floor, **counts}, indent=2))
+            return
+        print(f"init, million instructions (callgrind; start to the end of init); floor {floor / 1e6:,.1f}")
+        for variant, functions in counts.items():
+            for name, count in functions.items():
+                print(f"{variant + ' ' + name:22} {count / 1e6:9,.1f}  above the floor {(count - floor) / 1e6:7,.1f}"
+                      f"  ratio {count / floor:.3f}")  # fmt: skip
+        return
+    figures = measure(args.rounds, args.post or typical_post(), args.against, args.port)
     print(json.dumps(figures.public(), indent=2) if args.json else table(figures))
 
 

@@ -153,21 +153,64 @@ def builtin_handler_kept(event_name: str) -> bool:
 
 def _botocore_session() -> Any:
     """A botocore session, as ``botocore.session.get_session()`` makes it, with only the
-    built-in handlers ``builtin_handler_kept`` keeps."""
+    built-in handlers ``builtin_handler_kept`` keeps, an event aliaser that finds a name with no
+    old service name in it at once (``_QuickAliaser``), and where the environment holds an access
+    key (Lambda's credentials are there), a credential chain of the environment's provider alone.
+
+    botocore's chain tries that provider first (unless the session is given a profile, which
+    postdrop's never is), and it either gives the environment's credentials or raises for a
+    partial set: the providers after it are never asked. Building them cost each init some 3 ms
+    (the instance and container providers each make an HTTP session, the profile providers read
+    the configuration). Without an access key in the environment, the chain is botocore's."""
     import botocore.session  # noqa: PLC0415
     from botocore import handlers  # noqa: PLC0415
+    from botocore.hooks import EventAliaser  # noqa: PLC0415
+
+    class _QuickAliaser(EventAliaser):
+        """botocore's event aliaser, which renames an event naming a service by an old name (its 65
+        EVENT_ALIASES) the first time each name is registered or emitted: it splits the name again
+        for each alias it tries. A name holding none of them (no part equal to an alias without a
+        dot, no alias with one as a substring) is the name unchanged, which botocore's loop finds
+        after trying all 65: here it is found at once, and any other name goes through botocore's
+        loop. Making the session registered some 55 names (some 4 ms of init), and every client and
+        first call emits new ones."""
+
+        def __init__(self, event_emitter: Any, event_aliases: Any = None) -> None:
+            super().__init__(event_emitter, event_aliases)
+            aliases: dict[str, str] = vars(self)["_event_aliases"]  # botocore's (or the copied) aliases
+            self._whole_parts = frozenset(old for old in aliases if "." not in old)
+            self._dotted = tuple(old for old in aliases if "." in old)
+
+        def _alias_event_name(self, event_name: str) -> Any:
+            cache: dict[str, str] = vars(self)["_alias_name_cache"]
+            if (
+                event_name not in cache
+                and self._whole_parts.isdisjoint(event_name.split("."))
+                and not any(old in event_name for old in self._dotted)
+            ):
+                cache[event_name] = event_name
+            return EventAliaser._alias_event_name(self, event_name)  # type: ignore[attr-defined]
 
     class _Session(botocore.session.Session):
+        def _create_credential_resolver(self) -> Any:
+            if not os.environ.get("AWS_ACCESS_KEY_ID") or self.instance_variables().get("profile") is not None:
+                return super()._create_credential_resolver()  # type: ignore[misc]
+            from botocore.credentials import CredentialResolver, EnvProvider  # noqa: PLC0415
+
+            return CredentialResolver(providers=[EnvProvider()])
+
         def _register_builtin_handlers(self, events: Any) -> None:
+            # Session.__init__ calls this first thing after making its aliaser, before anything is registered
+            emitter = vars(self)["_original_handler"]
+            self._events = events = _QuickAliaser(emitter)
+            # each where botocore's register, register_first and register_last put it, less their
+            # check that the handler takes keyword arguments (inspect's signature of each: some 1.5
+            # ms), which botocore's own handlers pass, or no botocore session could be made
+            where_to = {None: emitter._register, handlers.REGISTER_FIRST: emitter._register_first,
+                        handlers.REGISTER_LAST: emitter._register_last}  # fmt: skip
             for event_name, handler, *where in handlers.BUILTIN_HANDLERS:
-                if not builtin_handler_kept(event_name):
-                    continue
-                if not where:
-                    self.register(event_name, handler)
-                elif where[0] is handlers.REGISTER_FIRST:
-                    events.register_first(event_name, handler)
-                elif where[0] is handlers.REGISTER_LAST:
-                    events.register_last(event_name, handler)
+                if builtin_handler_kept(event_name):
+                    where_to[where[0] if where else None](events._alias_event_name(event_name), handler, None, False)
 
     return _Session()
 
@@ -215,10 +258,49 @@ def model_without_docs(model: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Each operation a postdrop process calls, by service (botocore's names): the layer's models hold
+# these and the shapes they reach, no other (``model_for_operations``). A test holds this list to
+# every operation name postdrop's and the functions' code spells.
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "s3": ("GetObject", "HeadObject", "PutObject"),
+    "sqs": ("SendMessage", "SendMessageBatch"),
+    "dynamodb": ("BatchGetItem", "GetItem", "UpdateItem"),
+    "sns": ("PublishBatch",),
+    "scheduler": ("CreateSchedule", "DeleteSchedule", "UpdateSchedule"),
+}
+
+
+def model_for_operations(model: dict[str, Any], operations: tuple[str, ...]) -> dict[str, Any]:
+    """A botocore service model with only ``operations`` and the shapes they reach (their input,
+    output and errors, and what those hold), and every exception shape of the service (an error's
+    code is looked up among them, whichever operation it answers): botocore's client class makes a
+    method of each operation, and its model reads each shape it is asked for. Calling any other
+    operation fails, as one the service does not have (AttributeError)."""
+    shapes = model["shapes"]
+    kept: set[str] = set()
+    todo = [name for name, shape in shapes.items() if shape.get("exception")]
+    for name in operations:
+        op = model["operations"][name]  # a KeyError: an operation the service does not have
+        todo += [op[k]["shape"] for k in ("input", "output") if k in op] + [e["shape"] for e in op.get("errors", ())]
+    while todo:
+        name = todo.pop()
+        if name in kept:
+            continue
+        kept.add(name)
+        shape = shapes[name]
+        todo += [shape[k]["shape"] for k in ("member", "key", "value") if k in shape]
+        todo += [member["shape"] for member in shape.get("members", {}).values()]
+    return model | {
+        "operations": {name: op for name, op in model["operations"].items() if name in operations},
+        "shapes": {name: shape for name, shape in shapes.items() if name in kept},
+    }
+
+
 def write_botocore_data(botocore_dir: Path, target: Path = BOTOCORE_DATA_DIR) -> Path:
     """Write, from the botocore package at ``botocore_dir`` (the layer's), to TARGET/<its version>/
     (returned): ``trimmed_endpoints`` of its endpoints.json, and for each service postdrop calls,
-    its latest model without documentation (``model_without_docs``) and its endpoint rules, as
+    its latest model with only the operations postdrop calls (``model_for_operations``) and
+    without documentation (``model_without_docs``), and its endpoint rules, as
     plain compact JSON. The same data a client reads, in less to read: no gzip, no prose. The
     layer's build runs it; ``_loader`` reads it."""
     import gzip  # noqa: PLC0415
@@ -241,7 +323,11 @@ def write_botocore_data(botocore_dir: Path, target: Path = BOTOCORE_DATA_DIR) ->
     for service in SERVICES:
         versions = sorted(p for p in (data / service).iterdir() if any(p.glob("service-2.json*")))
         latest = versions[-1]  # the version botocore's loader picks (the latest)
-        for name, transform in (("service-2", model_without_docs), ("endpoint-rule-set-1", lambda rules: rules)):
+
+        def model(value: dict[str, Any], service: str = service) -> dict[str, Any]:
+            return model_without_docs(model_for_operations(value, OPERATIONS[service]))
+
+        for name, transform in (("service-2", model), ("endpoint-rule-set-1", lambda rules: rules)):
             (file,) = latest.glob(f"{name}.json*")
             write(folder / service / latest.name / f"{name}.json", transform(read(file)))
     return folder

@@ -3,7 +3,9 @@ again whenever the variables they read have other values.
 
 Plain dataclasses, each field naming its variable and how it is checked: a function's
 settings are a handful of strings, and a pydantic model of them cost each cold start some
-10 ms of schema building for nothing a dataclass cannot say.
+10 ms of schema building for nothing a dataclass cannot say. ParseSettings' defaults and checks
+that come from the parse core (its dates and site modules: their regular expressions, some 7 ms
+to import) load it when ParseSettings are made, so StoreFunction and PublishFunction never do.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from typing import TYPE_CHECKING, Any, Self
 
-from postdrop.core.dates import DEFAULT_ZONE, zone
-from postdrop.core.site import DEFAULT_EXCERPT_SEPARATOR, DEFAULT_PERMALINK, Site
 from postdrop.exceptions import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from postdrop.adapters.schedules import ScheduleTarget
+    from postdrop.core.site import Site
 
 __all__ = ["ParseSettings", "PublishSettings", "StoreSettings", "parse_settings", "publish_settings", "store_settings"]
 
@@ -58,6 +59,8 @@ def _separator(value: str) -> str:
 def _zone_name(value: str) -> str:
     """An IANA zone name, as Jekyll's ``timezone`` is written (an offset such as +0100 is none:
     Jekyll quietly reads it as UTC; here every post without an offset would fail)."""
+    from postdrop.core.dates import zone  # noqa: PLC0415 - the parse core: ParseFunction's
+
     try:
         zone(value)
     except (KeyError, ValueError):  # zoneinfo's ZoneInfoNotFoundError is a KeyError
@@ -83,9 +86,30 @@ def _defaults(value: str) -> tuple[dict[str, Any], ...]:
     return tuple(sets)
 
 
-def _variable(name: str, check: Callable[[str], Any] = str, default: Any = MISSING) -> Any:
-    """A field read from the environment variable ``name``, through ``check``."""
-    return field(default=default, metadata={"variable": name, "check": check})
+def _variable(
+    name: str, check: Callable[[str], Any] = str, default: Any = MISSING, default_factory: Any = MISSING
+) -> Any:
+    """A field read from the environment variable ``name``, through ``check``; without it, ``default``
+    (or what ``default_factory`` gives), else required."""
+    return field(default=default, default_factory=default_factory, metadata={"variable": name, "check": check})
+
+
+def _default_zone() -> str:
+    from postdrop.core.dates import DEFAULT_ZONE  # noqa: PLC0415 - the parse core: ParseFunction's
+
+    return DEFAULT_ZONE
+
+
+def _default_permalink() -> str:
+    from postdrop.core.site import DEFAULT_PERMALINK  # noqa: PLC0415
+
+    return DEFAULT_PERMALINK
+
+
+def _default_excerpt_separator() -> str:
+    from postdrop.core.site import DEFAULT_EXCERPT_SEPARATOR  # noqa: PLC0415
+
+    return DEFAULT_EXCERPT_SEPARATOR
 
 
 class _Settings:
@@ -104,7 +128,7 @@ class _Settings:
         for f in fields(cls):  # type: ignore[arg-type]
             name = f.metadata["variable"]
             if name not in source:
-                if f.default is MISSING:
+                if f.default is MISSING and f.default_factory is MISSING:
                     problems.append(f"{name}: required")
                 continue
             try:
@@ -120,15 +144,17 @@ class _Settings:
 class ParseSettings(_Settings):
     store_queue_url: str = _variable("STORE_QUEUE_URL", _text(min_length=1))
     max_object_bytes: int = _variable("MAX_OBJECT_BYTES", _positive_int, DEFAULT_MAX_OBJECT_BYTES)
-    default_zone: str = _variable("POSTDROP_TIMEZONE", _zone_name, DEFAULT_ZONE)
+    default_zone: str = _variable("POSTDROP_TIMEZONE", _zone_name, default_factory=_default_zone)
     # What a post's Liquid sees as site.url, site.baseurl and site.title (empty by default).
     site_url: str = _variable("POSTDROP_SITE_URL", default="")
     site_baseurl: str = _variable("POSTDROP_SITE_BASEURL", default="")
     site_title: str = _variable("POSTDROP_SITE_TITLE", default="")
     # Jekyll's permalink (a style: date, pretty, ordinal, weekdate, none; or a template) and
     # excerpt_separator: they make each post's url and jekyll_excerpt.
-    site_permalink: str = _variable("POSTDROP_SITE_PERMALINK", _text(min_length=1), DEFAULT_PERMALINK)
-    site_excerpt_separator: str = _variable("POSTDROP_SITE_EXCERPT_SEPARATOR", _separator, DEFAULT_EXCERPT_SEPARATOR)
+    site_permalink: str = _variable("POSTDROP_SITE_PERMALINK", _text(min_length=1), default_factory=_default_permalink)
+    site_excerpt_separator: str = _variable(
+        "POSTDROP_SITE_EXCERPT_SEPARATOR", _separator, default_factory=_default_excerpt_separator
+    )
     # _config.yml's defaults: (front matter by scope), and whether the site builds future posts,
     # published: false ones and drafts (each post's status: Jekyll's defaults say no).
     site_defaults: tuple[dict[str, Any], ...] = _variable("POSTDROP_SITE_DEFAULTS", _defaults, ())
@@ -138,6 +164,8 @@ class ParseSettings(_Settings):
 
     @property
     def site(self) -> Site:
+        from postdrop.core.site import Site  # noqa: PLC0415
+
         return Site(
             url=self.site_url,
             baseurl=self.site_baseurl,

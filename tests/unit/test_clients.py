@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import copy
 import gc
 import os
 import subprocess
@@ -15,12 +17,14 @@ import pytest
 from postdrop.aws import _HANDLED_SERVICES as HANDLED
 from postdrop.aws import (
     CLIENT_CONFIG,
+    OPERATIONS,
     SERVICES,
     Clients,
     _loader,
     _rehearse,
     at_init,
     builtin_handler_kept,
+    model_for_operations,
     model_without_docs,
     trimmed_endpoints,
     write_botocore_data,
@@ -354,6 +358,9 @@ def _requests(clients: Clients) -> list[tuple[str, dict[str, str], bytes | str]]
 
     item = {":a": {"M": {"l": {"L": [{"N": "1"}]}}}}
     attributes = {"tags": {"DataType": "String.Array", "StringValue": '["a"]'}}
+    schedule = {"Name": "n", "GroupName": "g", "ScheduleExpression": "at(2030-01-01T00:00:00)",
+                "FlexibleTimeWindow": {"Mode": "OFF"}, "ClientToken": "c"}  # fmt: skip
+    target = {"Arn": "arn:aws:sqs:us-east-1:1:q", "RoleArn": "arn:aws:iam::1:role/r"}
     calls: list[tuple[Any, str, dict[str, Any]]] = [
         (clients.s3, "get_object", {"Bucket": "b-1", "Key": "posts/a.md"}),
         (clients.s3, "put_object", {"Bucket": "b-1", "Key": "archive/a.json", "Body": b"{}"}),
@@ -364,7 +371,17 @@ def _requests(clients: Clients) -> list[tuple[str, dict[str, str], bytes | str]]
                                              "Entries": [{"Id": "1", "MessageBody": "m"}]}),
         (clients.sns, "publish_batch", {"TopicArn": "arn:aws:sns:us-east-1:1:t", "PublishBatchRequestEntries": [
             {"Id": "1", "Message": "m", "MessageAttributes": attributes}]}),
+        (clients.s3, "head_object", {"Bucket": "b-1", "Key": "posts/a.md"}),
+        (clients.dynamodb, "batch_get_item", {"RequestItems": {"t": {"Keys": [{"post_id": {"S": "p"}}]}}}),
+        (clients.sqs, "send_message", {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q", "MessageBody": "m"}),
+        (clients.scheduler, "create_schedule", {**schedule, "Target": {**target, "Input": "{}"}}),
+        (clients.scheduler, "update_schedule", {**schedule, "Target": target}),
+        (clients.scheduler, "delete_schedule", {"Name": "n", "GroupName": "g", "ClientToken": "c"}),
     ]  # fmt: skip
+    # every operation the layer's models hold is sent here (each with botocore's data and the layer's)
+    assert {(c.meta.service_model.service_name, c.meta.method_to_api_mapping[o]) for c, o, _ in calls} == {
+        (service, operation) for service, operations in OPERATIONS.items() for operation in operations
+    }
     for client, operation, parameters in calls:
         client.meta.events.register("before-send", stop)
         with pytest.raises(Sent):
@@ -420,7 +437,9 @@ def _operation_head(operation: Any) -> Any:
     return head, context
 
 
-def test_the_layer_s_models_are_botocore_s_without_their_prose(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_layer_s_models_are_botocore_s_operations_postdrop_calls_without_their_prose(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # Given postdrop's loader reading the layer's copy of botocore's data, and botocore's own
     from pathlib import Path
 
@@ -439,10 +458,11 @@ def test_the_layer_s_models_are_botocore_s_without_their_prose(monkeypatch: pyte
         # called "documentation" kept), every operation's shapes read alike by botocore,
         assert any("documentation" in shape for shape in full["shapes"].values())
         assert not any("documentation" in shape for shape in ours["shapes"].values())
-        assert ours == model_without_docs(full)
+        assert ours == model_without_docs(model_for_operations(full, OPERATIONS[service]))
         mine, model = ServiceModel(ours, service), ServiceModel(full, service)
-        assert mine.operation_names == model.operation_names
-        for name in model.operation_names:
+        assert mine.operation_names == sorted(OPERATIONS[service])
+        assert [e.name for e in mine.error_shapes] == [e.name for e in model.error_shapes]
+        for name in mine.operation_names:
             a, b = mine.operation_model(name), model.operation_model(name)
             assert _operation_head(a) == _operation_head(b)
             for shape in ("input_shape", "output_shape"):
@@ -469,3 +489,180 @@ def test_prose_goes_and_names_stay() -> None:
         "operations": {"documentation": {"http": {}, "input": {"shape": "S"}, "errors": [{"shape": "E"}]}},
         "shapes": {"S": {"type": "structure", "members": {"documentation": {"shape": "T"}}},
                    "L": {"type": "list", "member": {"shape": "S"}}}}  # fmt: skip
+
+
+def test_a_model_for_operations_keeps_their_shapes_and_every_exception() -> None:
+    # Given a model of three operations, one reaching shapes through a list, a map and a structure
+    model: dict[str, Any] = {"metadata": {"protocol": "json"},
+             "operations": {"Get": {"name": "Get", "input": {"shape": "GetIn"}, "output": {"shape": "GetOut"},
+                                    "errors": [{"shape": "Gone"}]},
+                            "Put": {"name": "Put", "input": {"shape": "PutIn"}},
+                            "List": {"name": "List", "output": {"shape": "ListOut"}}},
+             "shapes": {"GetIn": {"type": "structure", "members": {"K": {"shape": "Keys"}}},
+                        "Keys": {"type": "list", "member": {"shape": "Key"}},
+                        "Key": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "Item"}},
+                        "Item": {"type": "structure", "members": {"Self": {"shape": "Item"}}},
+                        "GetOut": {"type": "structure", "members": {}}, "S": {"type": "string"},
+                        "Gone": {"type": "structure", "members": {"M": {"shape": "Message"}}, "exception": True},
+                        "Busy": {"type": "structure", "members": {"M": {"shape": "Message"}}, "exception": True},
+                        "Message": {"type": "string"}, "Blob": {"type": "blob"},
+                        "PutIn": {"type": "structure", "members": {"B": {"shape": "Blob"}}},
+                        "ListOut": {"type": "structure", "members": {}}}}  # fmt: skip
+    # When it is cut to Get
+    cut = model_for_operations(model, ("Get",))
+    # Then Get stays whole with every shape it reaches, and every exception (an error is found by its
+    # code, whichever operation it answers); the other operations and their own shapes go
+    assert cut["metadata"] == model["metadata"]
+    assert cut["operations"] == {"Get": model["operations"]["Get"]}
+    assert set(cut["shapes"]) == {"GetIn", "Keys", "Key", "S", "Item", "GetOut", "Gone", "Busy", "Message"}
+    assert all(cut["shapes"][name] == model["shapes"][name] for name in cut["shapes"])
+    # and an operation the service does not have is no model
+    with pytest.raises(KeyError):
+        model_for_operations(model, ("Delete",))
+
+
+def _spelled(node: ast.AST) -> str | None:
+    """A name the code could call an operation by: a method called, or a string (getattr's, a rehearsal's)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+# Words postdrop's code spells that are also an operation's name, and what they are there
+_NOT_CALLS = {
+    ("dynamodb", "query"): "botocore's query protocol, in a rehearsal's answer",
+    ("sns", "publish"): "StreamBatch.publish, PublishFunction's own",
+}
+
+
+def test_every_operation_postdrops_code_calls_is_in_the_layer_s_models() -> None:
+    # Given each operation of postdrop's services, by botocore's own models
+    from botocore import xform_name
+
+    session = botocore.session.get_session()
+    names: dict[str, set[tuple[str, str]]] = {}
+    for service in SERVICES:
+        for operation in session.get_service_model(service).operation_names:
+            names.setdefault(xform_name(operation), set()).add((service, operation))
+            names.setdefault(operation, set()).add((service, operation))
+    # When the package's and the functions' code is read for the names it calls them by
+    spelled = set()
+    for path in [*(REPO / "shared" / "postdrop").rglob("*.py"), *(REPO / "functions").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for service, operation in names.get(_spelled(node) or "", ()):
+                if (service, _spelled(node)) not in _NOT_CALLS:
+                    spelled.add((service, operation))
+    # Then each is in the layer's models (a missing one would be an AttributeError in Lambda only)
+    kept = {(service, operation) for service, operations in OPERATIONS.items() for operation in operations}
+    assert spelled <= kept, sorted(spelled - kept)
+    assert ("s3", "GetObject") in spelled and ("scheduler", "CreateSchedule") in spelled
+
+
+def _credentials(session: Any) -> Any:
+    """What a session's credential chain gives: its credentials' values and method, or the error it raises."""
+    try:
+        found = session.get_credentials()
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+    return found and (found.get_frozen_credentials(), found.method)
+
+
+_NO_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                   "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "env-token"},
+        {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_PROFILE": "other"},
+        {"AWS_ACCESS_KEY_ID": "AKIDENV"},  # a partial set: an error either way
+        {},  # no key: the shared credentials file's default profile, by botocore's chain
+        {"AWS_PROFILE": "other"},
+    ],
+)
+def test_a_sessions_credentials_are_those_botocores_chain_finds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # Given an environment, and a shared credentials file with two profiles
+    for name in _NO_CREDENTIALS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    shared = tmp_path / "credentials"
+    shared.write_text("[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = file-secret\n"
+                      "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other-secret\n")  # fmt: skip
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(shared))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    # When postdrop's session and botocore's own look for credentials
+    ours = Clients()._session._session
+    # Then they find the same; with a key in the environment, from the environment's provider alone
+    assert _credentials(ours) == _credentials(botocore.session.get_session())
+    providers = [p.METHOD for p in ours.get_component("credential_provider").providers]
+    assert (providers == ["env"]) == ("AWS_ACCESS_KEY_ID" in env)
+
+
+def _event_names_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every event name postdrop's session and clients register or emit, making each client
+    and rehearsing each of its operations (the names are recorded as they are aliased)."""
+    from botocore.hooks import EventAliaser
+
+    seen: list[str] = []
+    original = EventAliaser._alias_event_name  # type: ignore[attr-defined]
+
+    def recording(self: Any, event_name: str) -> Any:
+        seen.append(event_name)
+        return original(self, event_name)
+
+    monkeypatch.setattr(EventAliaser, "_alias_event_name", recording)
+    for name, value in _LOCAL.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    clients = Clients()
+    for service in SERVICES:
+        client = getattr(clients, service)
+        _rehearse(client, tuple(o for o in _rehearsal_parameters() if hasattr(client, o)))
+    monkeypatch.undo()
+    return seen
+
+
+def _rehearsal_parameters() -> dict[str, dict[str, Any]]:
+    from postdrop.aws import _rehearsal_calls
+
+    return _rehearsal_calls()[0]
+
+
+def test_the_sessions_aliaser_names_each_event_as_botocores(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given every name a session and its clients register and emit, and names made to hold each of
+    # botocore's old service names (as a part, inside a part, across parts)
+    from botocore.handlers import BUILTIN_HANDLERS
+    from botocore.hooks import EventAliaser, HierarchicalEmitter
+    from botocore.utils import EVENT_ALIASES
+
+    names = _event_names_seen(monkeypatch) + [spec[0] for spec in BUILTIN_HANDLERS]
+    for old in EVENT_ALIASES:
+        names += [f"before-call.{old}.Op", old, f"x.{old}", f"before-call.{old}x.Op", f"a{old}.b", f"{old}.{old}"]
+    assert len(set(names)) > 600
+    # When postdrop's session's aliaser (and a client's copy of it) and botocore's name each
+    ours = Clients()._session._session.get_component("event_emitter")
+    theirs: Any = EventAliaser(HierarchicalEmitter())
+    # Then each name is the same event, renamed or not
+    for aliaser in (ours, copy.copy(ours)):
+        assert type(aliaser) is not EventAliaser
+        assert [aliaser._alias_event_name(n) for n in names] == [theirs._alias_event_name(n) for n in names]
+    assert ours._alias_event_name("before-call.api.sagemaker.Op") == "before-call.sagemaker.Op"
+
+
+def test_each_built_in_handler_the_session_registers_passes_botocores_check() -> None:
+    # Given the built-in handlers a session registers without botocore's check that each takes
+    # keyword arguments (which would raise ValueError on registering one that does not)
+    from botocore.compat import accepts_kwargs
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    kept = [spec[1] for spec in BUILTIN_HANDLERS if builtin_handler_kept(spec[0])]
+    # Then each passes it
+    assert len(kept) > 40
+    assert all(callable(handler) and accepts_kwargs(handler) for handler in kept)

@@ -40,6 +40,35 @@ def test_the_store_handler_loads_without_the_notification_models() -> None:
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("function", ["store", "publish"])
+def test_the_store_and_publish_handlers_load_without_the_parse_cores_dates_and_site(function: str) -> None:
+    # Given a fresh process as Lambda starts the function (its clients left to first use: no task root)
+    modules = ("postdrop.core.dates", "postdrop.core.site")
+    code = f"import sys; sys.path.insert(0, sys.argv[1]); import app; print([m for m in {modules} if m in sys.modules])"
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO / "shared"), "AWS_DEFAULT_REGION": "us-east-1"}
+    # When the handler module loads
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "functions" / function)], env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    # Then neither was imported (their regular expressions are ParseFunction's): ParseSettings load
+    # them when they are made
+    assert out.stdout.strip() == "[]"
+
+
+def test_parse_settings_defaults_are_the_parse_cores() -> None:
+    from postdrop.config import ParseSettings
+    from postdrop.core.dates import DEFAULT_ZONE
+    from postdrop.core.site import DEFAULT_EXCERPT_SEPARATOR, DEFAULT_PERMALINK
+
+    made, read = ParseSettings(store_queue_url="q"), ParseSettings.from_env({"STORE_QUEUE_URL": "q"})
+    for settings in (made, read):
+        assert settings.default_zone == DEFAULT_ZONE
+        assert (settings.site_permalink, settings.site_excerpt_separator) == (
+            DEFAULT_PERMALINK,
+            DEFAULT_EXCERPT_SEPARATOR,
+        )
+    assert made == read
+
+
 def test_pydantic_looks_for_no_plugins_in_lambda_and_none_is_installed() -> None:
     # Given the template's environment for every function (pydantic's plugin search, over every
     # installed package's entry points, would cost each cold start its first model's few ms)
