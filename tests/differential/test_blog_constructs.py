@@ -365,6 +365,27 @@ POSTS: dict[str, tuple[str, str]] = {
             "After code.\n"
         ),
     ),
+    "2024-01-25-raw-headings.md": (
+        "title: Raw headings over Markdown",
+        (
+            "<h3>#為什麼寫</h3>   \n"
+            "**용어 정리**   \n"
+            "- 워킹트리 : 작업 공간\n"
+            "- 저장소 : *커밋*\n"
+            "\n"
+            '<h2 id="own">With an id</h2> then *text*\n'
+            "next line\n"
+            "\n"
+            "<h4>\n"
+            "Over *lines*\n"
+            "</h4>\n"
+            "1. first\n"
+            "\n"
+            "A paragraph\n"
+            "<H5>Under it</H5>\n"
+            "`code` after\n"
+        ),
+    ),
     "2024-01-26-tilde-fence.md": (
         "title: Tilde fences",
         (

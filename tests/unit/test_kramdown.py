@@ -316,6 +316,16 @@ def test_an_html_block_ends_at_its_close_tag_and_holds_no_markdown() -> None:
     assert got.text.split("\n") == ["a ~ b :x: `c` d", "Next para."]
 
 
+def test_a_raw_heading_ends_at_its_close_tag_and_markdown_goes_on_under_it() -> None:
+    # kramdown's HTML block of <h1>..<h6> ends at the close tag (CommonMark's would take the
+    # lines down to a blank one, as raw HTML)
+    got = parse("<h3>#Why</h3>   \n**Notes**   \n- one\n- two\n\npara\n<h2>Next</h2>\nafter *it*\n")
+    assert got.text.split("\n") == ["#Why", "Notes", "one", "two", "para", "Next", "after it"]
+    assert got.html.count("<li>") == 2
+    assert "<strong>Notes</strong>" in got.html
+    assert "<em>it</em>" in got.html
+
+
 def test_extensions_as_kramdown_reads_them() -> None:
     got = parse(
         "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"
