@@ -386,6 +386,22 @@ POSTS: dict[str, tuple[str, str]] = {
             "`code` after\n"
         ),
     ),
+    "2024-01-25-tag-line-breaks.md": (
+        "title: Lines of a tag with a line break",
+        (
+            "첫 줄   \n"
+            "<br>   \n"
+            "<br>   \n"
+            "- - -   \n"
+            "<br>   \n"
+            "<br>   \n"
+            "文字   \n"
+            '<img src="/x.png">   \n'
+            "after the image\n"
+            "<br>\t\n"
+            "a tab is no break\n"
+        ),
+    ),
     "2024-01-26-tilde-fence.md": (
         "title: Tilde fences",
         (

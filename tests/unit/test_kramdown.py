@@ -326,6 +326,13 @@ def test_a_raw_heading_ends_at_its_close_tag_and_markdown_goes_on_under_it() -> 
     assert "<em>it</em>" in got.html
 
 
+def test_a_line_of_a_span_tag_ending_in_two_spaces_breaks_the_line() -> None:
+    # kramdown: the tag, then the line break its trailing spaces make, as after any text
+    got = parse('First   \n<br>   \n<br>   \ntext   \n<img src="/x.png">   \nafter\n<br>\t\ntabbed\n')
+    assert got.html.count("<br>") == 8  # each tag, and a break after the first line and each tag but the last
+    assert got.text.split("\n") == ["First", "text", "after", "tabbed"]
+
+
 def test_extensions_as_kramdown_reads_them() -> None:
     got = parse(
         "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"
