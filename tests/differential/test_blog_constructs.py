@@ -402,6 +402,14 @@ POSTS: dict[str, tuple[str, str]] = {
             "a tab is no break\n"
         ),
     ),
+    "2024-01-25-code-no-break-space.md": (
+        "title: Code spans beside no-break spaces",
+        (
+            "따라서 아래\xa0처럼\xa0`\xa0cd\xa0/mnt/c` 명령어를 이용합니다.\n"
+            "\n"
+            "A ` lone backtick` between spaces, and `\xa0led` by one.\n"
+        ),
+    ),
     "2024-01-26-tilde-fence.md": (
         "title: Tilde fences",
         (

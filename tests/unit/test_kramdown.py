@@ -368,6 +368,13 @@ def test_code_spans_and_heading_ids_as_kramdown_reads_them() -> None:
     assert '<h1 id="ok">Good</h1>' in got.html or "<h1>Good</h1>" in got.html
 
 
+def test_a_backtick_beside_a_no_break_space_opens_a_code_span() -> None:
+    # kramdown's "one backtick between spaces is text" reads Ruby's \s: a no-break space is none
+    got = parse("a\xa0`\xa0cd\xa0/mnt/c` b\n\nc ` x /y` d\n\ne `\xa0z` f\n")
+    assert got.html.count("<code>") == 2
+    assert got.text.split("\n") == ["a cd /mnt/c b", "c ` x /y` d", "e z f"]
+
+
 def test_kramdown_tables_without_leading_pipes_and_rules_with_empty_cells() -> None:
     got = parse(
         "cell 1 | cell 2 \\| continued\n\n| a | b\n+ :-: |\n| c | d\n|----|||\n| e | f\n\n"
