@@ -375,6 +375,19 @@ def test_a_backtick_beside_a_no_break_space_opens_a_code_span() -> None:
     assert got.text.split("\n") == ["a cd /mnt/c b", "c ` x /y` d", "e z f"]
 
 
+def test_a_quote_after_a_character_of_text_is_a_closing_one() -> None:
+    # kramdown's typography closes a quote after any character of text but white space and "\\[{(-"
+    got = parse(
+        'UUID="80e5" TYPE=\'ext4\' 所谓"反射"机制 and "open" \'single\'\n\n'
+        '<a href="/x">a="b"</a> [l](/y?q="z") `c="d"` **e**"f" x..."g"\n'
+    )
+    assert got.text.split("\n") == [
+        "UUID=\u201d80e5\u201d TYPE=\u2019ext4\u2019 所谓\u201d反射\u201d机制 and \u201copen\u201d \u2018single\u2019",
+        'a=\u201db\u201d l c="d" e\u201cf\u201d x\u2026\u201cg\u201d',
+    ]
+    assert 'href="/y?q=%22z%22"' in got.html
+
+
 def test_kramdown_tables_without_leading_pipes_and_rules_with_empty_cells() -> None:
     got = parse(
         "cell 1 | cell 2 \\| continued\n\n| a | b\n+ :-: |\n| c | d\n|----|||\n| e | f\n\n"

@@ -116,7 +116,13 @@ from postdrop.core.kramdown.lists import (
     stray_colons,
     wide_items,
 )
-from postdrop.core.kramdown.spans import emphasis_pairs, guillemets, has_cjk_delimiter, kramdown_emphasis
+from postdrop.core.kramdown.spans import (
+    closing_quotes,
+    emphasis_pairs,
+    guillemets,
+    has_cjk_delimiter,
+    kramdown_emphasis,
+)
 from postdrop.core.kramdown.tables import BLOCK_TAG_IN_CELL, read_tables
 from postdrop.core.kramdown.text import (
     EMPTY_HEADING,
@@ -342,6 +348,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "[^" in text and FOREIGN_FOOTNOTE.search(text) is not None, foreign_footnotes),
     (lambda text: "](" in text and "[^" in text and MARK_BEFORE_PAREN.search(text) is not None, marks_before_parens),
     (lambda text: "<<" in text or ">>" in text, guillemets),
+    (lambda text: '"' in text or "'" in text, closing_quotes),
     (lambda text: "*" in text and ("_" in text or has_cjk_delimiter(text)), emphasis_pairs),
     (lambda text: "\\\\\n" in text, line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), end_of_blocks),
