@@ -432,6 +432,25 @@ POSTS: dict[str, tuple[str, str]] = {
             '- and `code="kept"` after="it"\n'
         ),
     ),
+    "2024-01-25-heading-under-item.md": (
+        "title: Headings right under list items",
+        (
+            "### 言论\n"
+            "1. 第一条。——某人\n"
+            "1.第二条没有空格\n"
+            "###### [领导力的阶段](https://example.com/lead)\n"
+            "1. 第一阶段：熟悉业务\n"
+            "1. 第二阶段：说服他人\n"
+            "###### Embrace and extend\n"
+            "1. 拥抱阶段\n"
+            "\n"
+            "- an item\n"
+            "its lazy line\n"
+            "## A heading in it\n"
+            "and a line after\n"
+            "- the next item\n"
+        ),
+    ),
     "2024-01-26-tilde-fence.md": (
         "title: Tilde fences",
         (

@@ -333,6 +333,15 @@ def test_a_line_of_a_span_tag_ending_in_two_spaces_breaks_the_line() -> None:
     assert got.text.split("\n") == ["First", "text", "after", "tabbed"]
 
 
+def test_a_heading_at_the_margin_under_an_items_line_is_the_items() -> None:
+    # kramdown keeps the unindented lines under an item's line in the item, a heading too
+    got = parse("1. a\n###### Six\n1. b\n\n- c\ncontinued\n## Two\nmore\n- d\n")
+    assert got.html.count("<ol>") == got.html.count("<ul>") == 1
+    assert got.html.count("<li>") == 4
+    assert [h.text for h in got.headings] == ["Six", "Two"]
+    assert got.text.split("\n") == ["a", "Six", "b", "c continued", "Two", "more", "d"]
+
+
 def test_extensions_as_kramdown_reads_them() -> None:
     got = parse(
         "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"

@@ -162,7 +162,8 @@ _FOOTNOTE_REFERENCE = lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">
 _FOOTNOTE_DEFINITION = lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = lazy(r"<(/?)div[\s>]")
 _MARKDOWN_ATTR_ANY = lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
-_HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
+# searched in "\n" + text: an item's heading, or a heading at the margin right under an item's line
+_HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)])(?: +#{1,6}[ \t]| [^\n]*\n#{1,6}[ \t])")
 
 
 def render_kramdown(markdown: str) -> str:
@@ -407,7 +408,10 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         lazy_items,
     ),
     (lambda text: "#" in text and _SHIFTED_HEADING_ANY.search(lined_text(text)) is not None, shifted_headings),
-    (lambda text: " #" in text and _HEADING_ITEM_ANY.search(lined_text(text)) is not None, heading_items),
+    (
+        lambda text: (" #" in text or "\n#" in text) and _HEADING_ITEM_ANY.search(lined_text(text)) is not None,
+        heading_items,
+    ),
     (lambda text: numbered_lines(text)[1], ordered_items),
     (break_line_under_text, paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), heading_attributes),

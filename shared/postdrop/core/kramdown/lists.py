@@ -53,23 +53,34 @@ __all__ = [
 _PAREN_ITEM = lazy(r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}\.)[ \t])*\d{1,9})\)(?=[ \t\n]|$)")
 _ORDERED_ITEM = lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _HEADING_ITEM = lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
+_ITEM_CONTENT = lazy(r" {0,3}(?:[*+-]|\d{1,9}\.) +(?=\S)")  # an item's line at the margin, to its text
+_MARGIN_HEADING = lazy(r"#{1,6}[ \t]")
 
 
 def heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """``- #### Heading`` then unindented lines: kramdown keeps those lines in the list item
-    (lazily, as it does after any first line); CommonMark ends the item after a heading.
-    Indent them to the item's content, as kramdown reads them."""
+    """``- #### Heading`` then unindented lines, or an unindented ``## Heading`` under an item's
+    lines: kramdown keeps those lines in the list item (lazily, as it does after any first line)
+    and reads the heading there; CommonMark ends the item after a heading, or at one. Indent them
+    to the item's content, as kramdown reads them."""
     out: list[str] = []
-    column = 0
+    column = 0  # the content column the lines go to, after a heading in an item
+    item = 0  # the content column of the item the lines are under (lazily), up to a blank line
     for line, is_code in zip(lines, code, strict=True):
         if is_code or not line.strip():
-            column = 0
+            column = item = 0
             out.append(line)
             continue
         match = _HEADING_ITEM.match(line)
+        opened = _ITEM_CONTENT.match(line) if match is None else None
         if match:
-            column = len(match.group(1))
+            column = item = len(match.group(1))
             out.append(line)
+        elif opened is not None:
+            column, item = 0, len(opened.group(0))
+            out.append(line)
+        elif item and not column and _MARGIN_HEADING.match(line):
+            column = item
+            out.append(" " * column + line)
         elif column and not LIST_ITEM.match(line) and not line.startswith(("\t", " " * column)):
             out.append(" " * column + line.lstrip(" "))
         else:
