@@ -451,6 +451,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "- the next item\n"
         ),
     ),
+    "2024-01-25-empty-item.md": (
+        "title: An empty item at a list's end",
+        (
+            "- 一个Master节点，一个Node节点\n"
+            "\n"
+            "- Master节点包括 API Server\n"
+            "- \n"
+            "\n"
+            "A paragraph.\n"
+            "\n"
+            "- one\n"
+            "-\n"
+            "\n"
+            "- two\n"
+            "+ \n"
+            "- three\n"
+        ),
+    ),
     "2024-01-26-tilde-fence.md": (
         "title: Tilde fences",
         (

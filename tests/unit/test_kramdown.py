@@ -342,6 +342,14 @@ def test_a_heading_at_the_margin_under_an_items_line_is_the_items() -> None:
     assert got.text.split("\n") == ["a", "Six", "b", "c continued", "Two", "more", "d"]
 
 
+def test_a_bullet_alone_under_an_items_line_is_an_empty_item() -> None:
+    # kramdown: a new, empty item (a bullet without the space is a setext underline, as on its own)
+    got = parse("- a\n- \n\npara\n\n- b\n-\n\n- c\n*  \n- d\n\ntext\n- \n")
+    assert got.html.count("<li>") == 6
+    assert [h.text for h in got.headings] == ["b", "text"]
+    assert got.text.split("\n") == ["a", "para", "b", "c", "d", "text"]
+
+
 def test_extensions_as_kramdown_reads_them() -> None:
     got = parse(
         "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"

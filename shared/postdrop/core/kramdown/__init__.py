@@ -103,6 +103,7 @@ from postdrop.core.kramdown.lists import (
     STRAY_COLON,
     bare_markers,
     colon_opens_a_line,
+    empty_items,
     has_bare_marker,
     has_quote_line,
     heading_items,
@@ -162,6 +163,8 @@ _FOOTNOTE_REFERENCE = lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">
 _FOOTNOTE_DEFINITION = lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = lazy(r"<(/?)div[\s>]")
 _MARKDOWN_ATTR_ANY = lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
+# a line of a bullet and white space only, right under a line of text
+_EMPTY_ITEM_ANY = lazy(r"\S[ \t]*\n {0,3}[*+-][ \t]+(?=\n|$)")
 # searched in "\n" + text: an item's heading, or a heading at the margin right under an item's line
 _HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)])(?: +#{1,6}[ \t]| [^\n]*\n#{1,6}[ \t])")
 
@@ -412,6 +415,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         lambda text: (" #" in text or "\n#" in text) and _HEADING_ITEM_ANY.search(lined_text(text)) is not None,
         heading_items,
     ),
+    (lambda text: " \n" in text and _EMPTY_ITEM_ANY.search(lined_text(text)) is not None, empty_items),
     (lambda text: numbered_lines(text)[1], ordered_items),
     (break_line_under_text, paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), heading_attributes),

@@ -35,6 +35,7 @@ __all__ = [
     "STRAY_COLON",
     "bare_markers",
     "colon_opens_a_line",
+    "empty_items",
     "has_bare_marker",
     "has_quote_line",
     "heading_items",
@@ -85,6 +86,26 @@ def heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
             out.append(" " * column + line.lstrip(" "))
         else:
             out.append(line)
+    return out, code  # one line out per line in: the code flags stand
+
+
+_EMPTY_ITEM = lazy(r" {0,3}[*+-][ \t]+")
+
+
+def empty_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """``- `` (a bullet and white space, nothing else) under a list item's lines: kramdown reads a
+    new, empty item; CommonMark's empty item cannot interrupt the item's paragraph, so the line
+    underlines it (a setext heading). An empty comment in the item lets it interrupt (the sanitized
+    HTML keeps no comment: the item is as empty)."""
+    out = list(lines)
+    item = False  # under an item's lines, up to a blank line
+    for i, line in enumerate(lines):
+        if code[i] or not line.strip():
+            item = False
+        elif item and _EMPTY_ITEM.fullmatch(line):
+            out[i] = line.rstrip() + " <!-- -->"
+        else:
+            item = item or LIST_ITEM.match(line) is not None
     return out, code  # one line out per line in: the code flags stand
 
 
