@@ -163,10 +163,34 @@ _FOOTNOTE_REFERENCE = lazy(r'<sup class="footnote-reference"><a href="#([^"]*)">
 _FOOTNOTE_DEFINITION = lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = lazy(r"<(/?)div[\s>]")
 _MARKDOWN_ATTR_ANY = lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
-# a line of a bullet and white space only, right under a line of text
-_EMPTY_ITEM_ANY = lazy(r"\S[ \t]*\n {0,3}[*+-][ \t]+(?=\n|$)")
-# searched in "\n" + text: an item's heading, or a heading at the margin right under an item's line
-_HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)])(?: +#{1,6}[ \t]| [^\n]*\n#{1,6}[ \t])")
+_HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
+# a heading's marks after its "#" at the margin, and a list item's line (each matched where it starts)
+_HEADING_MARKS = lazy(r"#{0,5}[ \t]")
+_ITEM_LINE = lazy(r" {0,3}(?:[*+-]|\d{1,9}[.)]) ")
+# a line of a bullet and white space only (searched in "\n" + text)
+_EMPTY_ITEM_ANY = lazy(r"\n {0,3}[*+-][ \t]+(?=\n|$)")
+
+
+def _heading_under_item(text: str) -> bool:
+    """Whether a heading at the margin is right under a list item's line (a literal search to each
+    line opening with "#", then a look at it and at the line above it)."""
+    at = text.find("\n#")
+    while at >= 0:
+        above = text.rfind("\n", 0, at) + 1
+        if _HEADING_MARKS.match(text, at + 2) is not None and _ITEM_LINE.match(text, above) is not None:
+            return True
+        at = text.find("\n#", at + 2)
+    return False
+
+
+def _empty_item_under_text(text: str) -> bool:
+    """Whether a line of a bullet and white space only is right under a line of text."""
+    lined = lined_text(text)
+    for match in _EMPTY_ITEM_ANY.finditer(lined):
+        above = lined.rfind("\n", 0, match.start()) + 1
+        if above and lined[above : match.start()].strip():
+            return True
+    return False
 
 
 def render_kramdown(markdown: str) -> str:
@@ -412,10 +436,12 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
     ),
     (lambda text: "#" in text and _SHIFTED_HEADING_ANY.search(lined_text(text)) is not None, shifted_headings),
     (
-        lambda text: (" #" in text or "\n#" in text) and _HEADING_ITEM_ANY.search(lined_text(text)) is not None,
+        lambda text: (
+            (" #" in text and _HEADING_ITEM_ANY.search(lined_text(text)) is not None) or _heading_under_item(text)
+        ),
         heading_items,
     ),
-    (lambda text: " \n" in text and _EMPTY_ITEM_ANY.search(lined_text(text)) is not None, empty_items),
+    (lambda text: ("- \n" in text or "* \n" in text) and _empty_item_under_text(text), empty_items),
     (lambda text: numbered_lines(text)[1], ordered_items),
     (break_line_under_text, paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), heading_attributes),

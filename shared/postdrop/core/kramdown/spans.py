@@ -79,7 +79,7 @@ def closing_quotes(text: str) -> str:
             pos = partner + 1
     if pieces:
         text = "".join(pieces) + text[pos:]
-    if "'" in text:
+    if "'" in text and _OPENED_SINGLE.search(text) is not None:
         text = sub_in_prose(_OPENED_SINGLE, _closing_single, text)
     return text
 
