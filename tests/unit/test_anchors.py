@@ -204,3 +204,29 @@ def test_a_heading_whose_id_would_be_blank_has_none_but_is_counted() -> None:
     got = parse_post(b"---\ntitle: t\n---\n" + source.encode(), "posts/2020-01-01-x.md", default_zone="UTC")
     assert [(h.level, h.id) for h in got.headings] == [(2, None), (3, "-1"), (2, None)]
     assert got.html.startswith("<h2><code>")  # no id="" on it
+
+
+def test_a_linenos_block_is_rouges_table_as_jekyll_writes_it() -> None:
+    # Jekyll 4.3's highlight tag with rouge: a number for each line, the code ended by a line end
+    from postdrop.core.anchors import anchored
+    from postdrop.core.body import render_markdown
+    from postdrop.core.liquid import render_liquid
+
+    body = render_liquid(
+        "{% highlight c++ linenos %}\n\nint a;\n\nif (a < b) {}\n  \n\n{% endhighlight %}", {}, None, []
+    )
+    assert anchored(render_markdown(body), []) == (
+        '<figure class="highlight"><pre><code class="language-c--" data-lang="c++"><table class="rouge-table">'
+        '<tbody><tr><td class="gutter gl"><pre class="lineno">1\n2\n3\n4\n</pre></td><td class="code"><pre>'
+        "int a;\n\nif (a &lt; b) {}\n  \n</pre></td></tr></tbody></table></code></pre></figure>\n"
+    )
+
+
+def test_an_empty_linenos_block_has_one_line() -> None:
+    from postdrop.core.anchors import anchored
+
+    assert anchored('<pre><code class="language-x" data-lang="x" data-linenos="table"></code></pre>', []) == (
+        '<figure class="highlight"><pre><code class="language-x" data-lang="x"><table class="rouge-table"><tbody><tr>'
+        '<td class="gutter gl"><pre class="lineno">1\n</pre></td><td class="code"><pre>\n</pre></td>'
+        "</tr></tbody></table></code></pre></figure>"
+    )

@@ -316,6 +316,40 @@ def test_an_html_block_ends_at_its_close_tag_and_holds_no_markdown() -> None:
     assert got.text.split("\n") == ["a ~ b :x: `c` d", "Next para."]
 
 
+def test_a_raw_heading_ends_at_its_close_tag_and_markdown_goes_on_under_it() -> None:
+    # kramdown's HTML block of <h1>..<h6> ends at the close tag (CommonMark's would take the
+    # lines down to a blank one, as raw HTML)
+    got = parse("<h3>#Why</h3>   \n**Notes**   \n- one\n- two\n\npara\n<h2>Next</h2>\nafter *it*\n")
+    assert got.text.split("\n") == ["#Why", "Notes", "one", "two", "para", "Next", "after it"]
+    assert got.html.count("<li>") == 2
+    assert "<strong>Notes</strong>" in got.html
+    assert "<em>it</em>" in got.html
+
+
+def test_a_line_of_a_span_tag_ending_in_two_spaces_breaks_the_line() -> None:
+    # kramdown: the tag, then the line break its trailing spaces make, as after any text
+    got = parse('First   \n<br>   \n<br>   \ntext   \n<img src="/x.png">   \nafter\n<br>\t\ntabbed\n')
+    assert got.html.count("<br>") == 8  # each tag, and a break after the first line and each tag but the last
+    assert got.text.split("\n") == ["First", "text", "after", "tabbed"]
+
+
+def test_a_heading_at_the_margin_under_an_items_line_is_the_items() -> None:
+    # kramdown keeps the unindented lines under an item's line in the item, a heading too
+    got = parse("1. a\n###### Six\n1. b\n\n- c\ncontinued\n## Two\nmore\n- d\n")
+    assert got.html.count("<ol>") == got.html.count("<ul>") == 1
+    assert got.html.count("<li>") == 4
+    assert [h.text for h in got.headings] == ["Six", "Two"]
+    assert got.text.split("\n") == ["a", "Six", "b", "c continued", "Two", "more", "d"]
+
+
+def test_a_bullet_alone_under_an_items_line_is_an_empty_item() -> None:
+    # kramdown: a new, empty item (a bullet without the space is a setext underline, as on its own)
+    got = parse("- a\n- \n\npara\n\n- b\n-\n\n- c\n*  \n- d\n\ntext\n- \n")
+    assert got.html.count("<li>") == 6
+    assert [h.text for h in got.headings] == ["b", "text"]
+    assert got.text.split("\n") == ["a", "para", "b", "c", "d", "text"]
+
+
 def test_extensions_as_kramdown_reads_them() -> None:
     got = parse(
         "A {::comment}gone{:/} b {::comment/} c.\n\n{::comment}\nhidden {:/} still {:/comment} hidden\n{:/comment}\n\n"
@@ -349,6 +383,26 @@ def test_code_spans_and_heading_ids_as_kramdown_reads_them() -> None:
         "See https://example.com/~me/ and ~tilde.",
     ]
     assert '<h1 id="ok">Good</h1>' in got.html or "<h1>Good</h1>" in got.html
+
+
+def test_a_backtick_beside_a_no_break_space_opens_a_code_span() -> None:
+    # kramdown's "one backtick between spaces is text" reads Ruby's \s: a no-break space is none
+    got = parse("a\xa0`\xa0cd\xa0/mnt/c` b\n\nc ` x /y` d\n\ne `\xa0z` f\n")
+    assert got.html.count("<code>") == 2
+    assert got.text.split("\n") == ["a cd /mnt/c b", "c ` x /y` d", "e z f"]
+
+
+def test_a_quote_after_a_character_of_text_is_a_closing_one() -> None:
+    # kramdown's typography closes a quote after any character of text but white space and "\\[{(-"
+    got = parse(
+        'UUID="80e5" TYPE=\'ext4\' 所谓"反射"机制 and "open" \'single\'\n\n'
+        '<a href="/x">a="b"</a> [l](/y?q="z") `c="d"` **e**"f" x..."g"\n'
+    )
+    assert got.text.split("\n") == [
+        "UUID=\u201d80e5\u201d TYPE=\u2019ext4\u2019 所谓\u201d反射\u201d机制 and \u201copen\u201d \u2018single\u2019",
+        'a=\u201db\u201d l c="d" e\u201cf\u201d x\u2026\u201cg\u201d',
+    ]
+    assert 'href="/y?q=%22z%22"' in got.html
 
 
 def test_kramdown_tables_without_leading_pipes_and_rules_with_empty_cells() -> None:

@@ -98,12 +98,45 @@ def test_render_with_liquid_other_than_false_renders_liquid() -> None:
 
 
 def test_highlight_is_a_code_block_whose_lines_are_code() -> None:
+    got = parse("Before.\n\n{% highlight ruby %}\n# not a heading\n<html>\n\ndef x = 1\n{% endhighlight %}\n\nAfter.")
+    assert got.text.split("\n") == ["Before.", "# not a heading <html> def x = 1", "After."]
+    assert "<pre><code># not a heading\n&lt;html&gt;\n\ndef x = 1</code></pre>" in got.html
+    assert "<h1" not in got.html
+
+
+def test_highlight_with_linenos_is_rouges_table_of_line_numbers_and_code() -> None:
+    # Jekyll 4.3: a one-row table in the code, the numbers in a <pre> of their own, the code in another
+    # with a line end after its last line; the text is the code's alone
     got = parse(
         "Before.\n\n{% highlight ruby linenos %}\n# not a heading\n<html>\n\ndef x = 1\n{% endhighlight %}\n\nAfter."
     )
     assert got.text.split("\n") == ["Before.", "# not a heading <html> def x = 1", "After."]
-    assert "<pre><code># not a heading\n&lt;html&gt;\n\ndef x = 1</code></pre>" in got.html
-    assert "<h1" not in got.html
+    assert got.html == (
+        "<p>Before.</p><figure><pre><code><table><tbody><tr><td><pre>1\n2\n3\n4\n</pre></td>"
+        "<td><pre># not a heading\n&lt;html&gt;\n\ndef x = 1\n</pre></td></tr></tbody></table></code></pre></figure>"
+        "<p>After.</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "table"),
+    [
+        ("ruby linenos", True),
+        ("ruby linenos=table", True),
+        ("ruby linenos=inline", True),  # rouge writes the table for any value
+        ("ruby linenos=false", True),
+        ('Ruby   mark_lines="1 2"  linenos  ', True),
+        ("c++ linenos", True),
+        ("ruby", False),
+        ("ruby LINENOS", False),  # an option by another name
+        ("linenos", False),  # the language's name
+        ("ruby linenos=1-3", False),  # not Jekyll's syntax (its build stops there)
+    ],
+)
+def test_linenos_is_read_as_jekylls_highlight_tag_reads_it(markup: str, table: bool) -> None:
+    got = parse(f"{{% highlight {markup} %}}\nx = 1\n{{% endhighlight %}}\n")
+    assert got.text == "x = 1"
+    assert ("<table>" in got.html) is table
 
 
 def test_post_url_and_link_give_jekylls_default_permalinks() -> None:

@@ -15,6 +15,11 @@ section shared from the blog (``post.html#setup``) reaches the same heading.
   an entry for each heading with an id (``<a href="#setup" id="markdown-toc-setup">``), nested by
   level. The kramdown pass leaves an empty ``<div id="markdown-toc">`` in its place (TOC_MARK);
   ``html`` only, as above.
+- A ``{% highlight LANG linenos %}`` block becomes rouge's table, as Jekyll's highlight tag
+  writes it: ``<figure class="highlight">``, then in its ``<code>`` a one-row table whose first
+  cell holds the line numbers (``<pre class="lineno">1\n2\n</pre>``) and whose second the code,
+  with a line end after its last line. The Liquid pass marks the block's ``<code>`` (LINENOS_MARK);
+  the line numbers are ``html`` only, as above (Jekyll's text is the code alone).
 
 The ids an author wrote (``{: #id}``, ``<p id="build">``) are kept as written (core/sanitize.py).
 """
@@ -28,7 +33,7 @@ from typing import NamedTuple
 
 from postdrop.core.headings import HEADING, Heading
 
-__all__ = ["TOC_MARK", "anchored"]
+__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored"]
 
 # Where the kramdown pass leaves a {:toc} list's place (core/kramdown/attributes.py): an empty block, no text
 TOC_MARK = '<div id="markdown-toc"></div>'
@@ -37,6 +42,11 @@ TOC_MARK = '<div id="markdown-toc"></div>'
 _MARK = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
 _NOTE = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV = re.compile(r"<(/?)div\b")
+
+# Where the Liquid pass (core/liquid.py) leaves a ``highlight ... linenos`` block: an attribute of its
+# <code>, whose content is the code, escaped (no tag in it)
+LINENOS_MARK = ' data-linenos="table"'
+_LINENOS_BLOCK = re.compile(rf"<pre><code([^<>]*?){re.escape(LINENOS_MARK)}>([^<]*)</code></pre>")
 
 
 def anchored(html: str, headings: list[Heading]) -> str:
@@ -47,7 +57,21 @@ def anchored(html: str, headings: list[Heading]) -> str:
         html = _footnote_ids(html)
     if TOC_MARK in html:
         html = html.replace(TOC_MARK, _table_of_contents(headings), 1)
+    if LINENOS_MARK in html:
+        html = _LINENOS_BLOCK.sub(_rouge_table, html)
     return html
+
+
+def _rouge_table(match: re.Match[str]) -> str:
+    """rouge's HTMLTable in Jekyll's figure: a number for each line of the code (its line ends
+    and one more: the code ends without one), then the code, ended by a line end."""
+    attributes, code = match.groups()
+    numbers = "".join(f"{n}\n" for n in range(1, code.count("\n") + 2))
+    return (
+        f'<figure class="highlight"><pre><code{attributes}><table class="rouge-table"><tbody><tr>'
+        f'<td class="gutter gl"><pre class="lineno">{numbers}</pre></td><td class="code"><pre>{code}\n</pre></td>'
+        "</tr></tbody></table></code></pre></figure>"
+    )
 
 
 def _table_of_contents(headings: list[Heading]) -> str:

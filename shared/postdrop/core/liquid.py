@@ -8,9 +8,9 @@ Liquid that never reaches Python attributes, and bounds loops and output):
   categories, tags, and content: the body as written, before Liquid); ``site.*`` is the
   settings' ``url``, ``baseurl`` and ``title``.
 - Jekyll's tags as Jekyll means them: ``raw``; ``highlight LANG`` (a code block in that
-  language; ``linenos`` ignored); ``post_url`` and ``link`` (the URL Jekyll's default
-  permalink gives the target); ``include`` and ``include_relative`` render nothing, with a
-  warning (a post has no includes).
+  language; with ``linenos``, marked for rouge's line-number table, core/anchors.py);
+  ``post_url`` and ``link`` (the URL Jekyll's default permalink gives the target); ``include``
+  and ``include_relative`` render nothing, with a warning (a post has no includes).
 - Jekyll's common filters (``relative_url``, ``absolute_url``, ``date_to_string``,
   ``xml_escape``, ``slugify``, ``markdownify``, ``jsonify``, ...), beside Liquid's own.
 - What a single post cannot know (``site.posts``, ``site.data``, ...) is empty, with a warning.
@@ -42,6 +42,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
+from postdrop.core.anchors import LINENOS_MARK
 from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
 from postdrop.core.permalink import slugify
 from postdrop.core.site import Site
@@ -81,6 +82,10 @@ SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections
 _JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{2,4}-\d{1,2}-\d{1,2}-([^/]+?))(?:\.[^./]+)?$")
 _OPENER = re.compile(r"\{\{|\{%")
 _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
+# Jekyll's highlight markup, whole: the language, then options (name, name=value, name="1 2");
+# ``linenos`` among them, with any value, is rouge's table
+_HIGHLIGHT_SYNTAX = re.compile(r'[a-zA-Z0-9.+#_-]+((?:\s+\w+(?:=(?:\w+|"(?:[0-9]+\s)*[0-9]+"))?)*)', re.ASCII)
+_HIGHLIGHT_OPTION = re.compile(r'(?:\w="[^"]*"|\w=\w|\w)+', re.ASCII)
 
 
 @dataclass(slots=True)
@@ -466,17 +471,17 @@ def _environment() -> Any:
             return NoteNode(token, f"Liquid: unknown tag '{token.value}'{_line_of(token)}; it renders nothing")
 
     class HighlightNode(Node):
-        __slots__ = ("block", "language")
+        __slots__ = ("block", "language", "linenos")
 
-        def __init__(self, token: Any, language: str, block: Any) -> None:
+        def __init__(self, token: Any, language: str, block: Any, *, linenos: bool) -> None:
             super().__init__(token)
-            self.language, self.block = language, block
+            self.language, self.block, self.linenos = language, block, linenos
 
         def render_to_output(self, context: Any, buffer: Any) -> int:
             inner = context.get_buffer(buffer)
             self.block.render(context, inner)
             code = inner.getvalue().strip("\r\n")
-            out = _code_block(code, self.language)
+            out = _code_block(code, self.language, linenos=self.linenos)
             buffer.write(out)
             return len(out)
 
@@ -495,7 +500,7 @@ def _environment() -> Any:
             language = match.group(1).lower() if match else ""
             block = get_parser(self.env).parse_block(stream, frozenset(("endhighlight", "end of expression")))
             stream.expect(TOKEN_TAG, value="endhighlight")
-            return HighlightNode(token, language, block)
+            return HighlightNode(token, language, block, linenos=_has_linenos(markup))
 
     class RubyOutputNode(OutputNode):
         """``{{ x }}`` as Ruby's Liquid writes it: a hash as Ruby shows one (``{"k"=>"v"}``), an
@@ -582,11 +587,23 @@ def _growth(name: str, value: Any, args: tuple[Any, ...]) -> int:
     return 0
 
 
-def _code_block(code: str, language: str) -> str:
+def _code_block(code: str, language: str, *, linenos: bool = False) -> str:
     """What Jekyll's highlight gives kramdown, in a form CommonMark keeps whole: a ``<pre>``
-    HTML block (it ends at ``</pre>``, blank lines and all), on lines of its own."""
+    HTML block (it ends at ``</pre>``, blank lines and all), on lines of its own. With
+    ``linenos``, its ``<code>`` has Jekyll's attributes and the mark that makes it rouge's table."""
     attribute = f' class="language-{html.escape(language.replace("+", "-"))}"' if language else ""
+    if linenos:
+        attribute += f' data-lang="{html.escape(language)}"{LINENOS_MARK}'
     return f"\n\n<pre><code{attribute}>{html.escape(code, quote=False)}</code></pre>\n\n"
+
+
+def _has_linenos(markup: str) -> bool:
+    """Whether Jekyll's highlight tag writes rouge's line-number table for ``markup``: it reads
+    as Jekyll's syntax and names ``linenos`` among its options."""
+    whole = _HIGHLIGHT_SYNTAX.fullmatch(markup.strip())
+    return whole is not None and any(
+        option.split("=", 1)[0] == "linenos" for option in _HIGHLIGHT_OPTION.findall(whole.group(1))
+    )
 
 
 def _link_url(path: str, baseurl: str) -> str | None:

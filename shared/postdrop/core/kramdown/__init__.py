@@ -103,6 +103,7 @@ from postdrop.core.kramdown.lists import (
     STRAY_COLON,
     bare_markers,
     colon_opens_a_line,
+    empty_items,
     has_bare_marker,
     has_quote_line,
     heading_items,
@@ -116,7 +117,13 @@ from postdrop.core.kramdown.lists import (
     stray_colons,
     wide_items,
 )
-from postdrop.core.kramdown.spans import emphasis_pairs, guillemets, has_cjk_delimiter, kramdown_emphasis
+from postdrop.core.kramdown.spans import (
+    closing_quotes,
+    emphasis_pairs,
+    guillemets,
+    has_cjk_delimiter,
+    kramdown_emphasis,
+)
 from postdrop.core.kramdown.tables import BLOCK_TAG_IN_CELL, read_tables
 from postdrop.core.kramdown.text import (
     EMPTY_HEADING,
@@ -157,6 +164,33 @@ _FOOTNOTE_DEFINITION = lazy(r'<div class="footnote-definition" id="([^"]*)">')
 _DIV_TAG = lazy(r"<(/?)div[\s>]")
 _MARKDOWN_ATTR_ANY = lazy(r"markdown\s*=\s*[\"']?(?:1|block|span)\b")
 _HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searched in "\n" + text
+# a heading's marks after its "#" at the margin, and a list item's line (each matched where it starts)
+_HEADING_MARKS = lazy(r"#{0,5}[ \t]")
+_ITEM_LINE = lazy(r" {0,3}(?:[*+-]|\d{1,9}[.)]) ")
+# a line of a bullet and white space only (searched in "\n" + text)
+_EMPTY_ITEM_ANY = lazy(r"\n {0,3}[*+-][ \t]+(?=\n|$)")
+
+
+def _heading_under_item(text: str) -> bool:
+    """Whether a heading at the margin is right under a list item's line (a literal search to each
+    line opening with "#", then a look at it and at the line above it)."""
+    at = text.find("\n#")
+    while at >= 0:
+        above = text.rfind("\n", 0, at) + 1
+        if _HEADING_MARKS.match(text, at + 2) is not None and _ITEM_LINE.match(text, above) is not None:
+            return True
+        at = text.find("\n#", at + 2)
+    return False
+
+
+def _empty_item_under_text(text: str) -> bool:
+    """Whether a line of a bullet and white space only is right under a line of text."""
+    lined = lined_text(text)
+    for match in _EMPTY_ITEM_ANY.finditer(lined):
+        above = lined.rfind("\n", 0, match.start()) + 1
+        if above and lined[above : match.start()].strip():
+            return True
+    return False
 
 
 def render_kramdown(markdown: str) -> str:
@@ -342,6 +376,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
     (lambda text: "[^" in text and FOREIGN_FOOTNOTE.search(text) is not None, foreign_footnotes),
     (lambda text: "](" in text and "[^" in text and MARK_BEFORE_PAREN.search(text) is not None, marks_before_parens),
     (lambda text: "<<" in text or ">>" in text, guillemets),
+    (lambda text: '"' in text or "'" in text, closing_quotes),
     (lambda text: "*" in text and ("_" in text or has_cjk_delimiter(text)), emphasis_pairs),
     (lambda text: "\\\\\n" in text, line_breaks),
     (lambda text: "\n^" in text or text.startswith("^"), end_of_blocks),
@@ -400,7 +435,13 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         lazy_items,
     ),
     (lambda text: "#" in text and _SHIFTED_HEADING_ANY.search(lined_text(text)) is not None, shifted_headings),
-    (lambda text: " #" in text and _HEADING_ITEM_ANY.search(lined_text(text)) is not None, heading_items),
+    (
+        lambda text: (
+            (" #" in text and _HEADING_ITEM_ANY.search(lined_text(text)) is not None) or _heading_under_item(text)
+        ),
+        heading_items,
+    ),
+    (lambda text: ("- \n" in text or "* \n" in text) and _empty_item_under_text(text), empty_items),
     (lambda text: numbered_lines(text)[1], ordered_items),
     (break_line_under_text, paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), heading_attributes),

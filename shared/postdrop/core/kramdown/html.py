@@ -388,7 +388,8 @@ def span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[
     under it opens a paragraph to kramdown, the tag an element in it; CommonMark opens a raw HTML
     block there, to the next blank line, and reads no Markdown in it. An empty comment after the
     tag makes the line one CommonMark's HTML block cannot open with (neither the text nor the
-    sanitized HTML keeps it)."""
+    sanitized HTML keeps it); two spaces or more after the tag stay after it, a line break there
+    as in any line of a paragraph."""
     out = list(lines)
     for i, line in enumerate(lines[:-1]):
         if (
@@ -398,7 +399,8 @@ def span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[
             and not code[i + 1]
             and _SPAN_TAG_LINE.fullmatch(line) is not None
         ):
-            out[i] = line.rstrip() + "<!-- -->"
+            tag = line.rstrip()
+            out[i] = tag + ("<!-- -->  " if line.endswith("  ", len(tag)) else "<!-- -->")
     return out, code
 
 

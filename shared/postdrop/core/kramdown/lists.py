@@ -35,6 +35,7 @@ __all__ = [
     "STRAY_COLON",
     "bare_markers",
     "colon_opens_a_line",
+    "empty_items",
     "has_bare_marker",
     "has_quote_line",
     "heading_items",
@@ -53,27 +54,58 @@ __all__ = [
 _PAREN_ITEM = lazy(r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}\.)[ \t])*\d{1,9})\)(?=[ \t\n]|$)")
 _ORDERED_ITEM = lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
 _HEADING_ITEM = lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
+_ITEM_CONTENT = lazy(r" {0,3}(?:[*+-]|\d{1,9}\.) +(?=\S)")  # an item's line at the margin, to its text
+_MARGIN_HEADING = lazy(r"#{1,6}[ \t]")
 
 
 def heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """``- #### Heading`` then unindented lines: kramdown keeps those lines in the list item
-    (lazily, as it does after any first line); CommonMark ends the item after a heading.
-    Indent them to the item's content, as kramdown reads them."""
+    """``- #### Heading`` then unindented lines, or an unindented ``## Heading`` under an item's
+    lines: kramdown keeps those lines in the list item (lazily, as it does after any first line)
+    and reads the heading there; CommonMark ends the item after a heading, or at one. Indent them
+    to the item's content, as kramdown reads them."""
     out: list[str] = []
-    column = 0
+    column = 0  # the content column the lines go to, after a heading in an item
+    item = 0  # the content column of the item the lines are under (lazily), up to a blank line
     for line, is_code in zip(lines, code, strict=True):
         if is_code or not line.strip():
-            column = 0
+            column = item = 0
             out.append(line)
             continue
         match = _HEADING_ITEM.match(line)
+        opened = _ITEM_CONTENT.match(line) if match is None else None
         if match:
-            column = len(match.group(1))
+            column = item = len(match.group(1))
             out.append(line)
+        elif opened is not None:
+            column, item = 0, len(opened.group(0))
+            out.append(line)
+        elif item and not column and _MARGIN_HEADING.match(line):
+            column = item
+            out.append(" " * column + line)
         elif column and not LIST_ITEM.match(line) and not line.startswith(("\t", " " * column)):
             out.append(" " * column + line.lstrip(" "))
         else:
             out.append(line)
+    return out, code  # one line out per line in: the code flags stand
+
+
+_EMPTY_ITEM = lazy(r" {0,3}[*+-][ \t]+")
+
+
+def empty_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """``- `` (a bullet and white space, nothing else) under a list item's lines: kramdown reads a
+    new, empty item; CommonMark's empty item cannot interrupt the item's paragraph, so the line
+    underlines it (a setext heading). An empty comment in the item lets it interrupt (the sanitized
+    HTML keeps no comment: the item is as empty)."""
+    out = list(lines)
+    item = False  # under an item's lines, up to a blank line
+    for i, line in enumerate(lines):
+        if code[i] or not line.strip():
+            item = False
+        elif item and _EMPTY_ITEM.fullmatch(line):
+            out[i] = line.rstrip() + " <!-- -->"
+        else:
+            item = item or LIST_ITEM.match(line) is not None
     return out, code  # one line out per line in: the code flags stand
 
 

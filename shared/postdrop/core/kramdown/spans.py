@@ -4,7 +4,8 @@ kramdown's delimiter rules (emphasis.py) in a paragraph's context: with a link's
 span tag opening the line, table cells each on their own; simple pairs both readers agree on
 are left to CommonMark. Emphasis next to CJK text (``**免责声明：**我之前`` is bold, which
 CommonMark's flanking rule cannot close). ``<<`` and ``>>`` are guillemets, unless they close
-a tag."""
+a tag. A straight quote after a character of text is kramdown's closing quote (``UUID="x"``,
+``所谓"反射"``), where CommonMark's smart punctuation opens one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from postdrop.core.emphasis import emphasis, linked_emphasis
-from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, lazy, sub_in_prose
+from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, MAX_REWRITES, lazy, sub_in_prose
 from postdrop.core.kramdown.tables import is_table
 from postdrop.core.spanhtml import KRAMDOWN_TAG, SPAN_ELEMENTS
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from postdrop.core.opaque import Masked
 
-__all__ = ["emphasis_pairs", "guillemets", "has_cjk_delimiter", "kramdown_emphasis"]
+__all__ = ["closing_quotes", "emphasis_pairs", "guillemets", "has_cjk_delimiter", "kramdown_emphasis"]
 
 # CJK letters and punctuation, fullwidth forms: ranges, not a regex class (that one takes 5 ms
 # to compile, on every cold start)
@@ -34,6 +35,78 @@ _GUILLEMET = lazy(r"(?<!\\)(?:<<+|>>+)")
 # an emphasis pair with no asterisk inside; it opens with a literal "*" (the look-behind
 # comes after it) so re can skip ahead, and the inside is possessive: linear time
 _EMPHASIS = lazy(r"(\*(?<![*\\]\*)\*?)(?![\s*])([^*\n]++)(?<![\s\\])\1(?!\*)")
+
+
+# A straight double quote CommonMark's smart punctuation reads as an opening one where kramdown's
+# typography closes it: after a character of text that is neither white space nor one of kramdown's
+# "\\ [ { ( -" (nor what ends a construct the quote then follows: a delimiter, a code span, a tag,
+# an entity, a link's bracket or parenthesis, another quote, a guillemet, an ellipsis, a cell's
+# border, a token), before one that is neither white space nor punctuation. Starting with the
+# quote, re skips ahead to each.
+_OPENED_DOUBLE = lazy('"(?<=[^\\s\\\\\\[{(\\-*_`\'"<>);|\\]«»\U000f0000-\U0010ffff]")(?=[^\\s!-/:-@\\[-`{-~])')
+# a straight single quote after punctuation, before such a character (``='b'``): kramdown's ’, CommonMark's ‘
+_OPENED_SINGLE = lazy("'(?<=[!#$%+,./:=?@^|}~]')(?=[^\\s!-/:-@\\[-`{-~])")
+_QUOTE_PARTNER_ENDS = frozenset(" \t\n*_`<>'\"\\")  # before a partner, these leave kramdown another reading
+
+
+def closing_quotes(text: str) -> str:
+    """kramdown's closing quotes where CommonMark would open one, written as the characters: a double
+    quote and its partner (the next in its paragraph, which CommonMark would leave unpaired: “),
+    a single quote alone (CommonMark's unpaired one is ’ already). Not in a tag, a link's
+    destination or an attribute list."""
+    pieces: list[str] = []
+    pos = 0
+    places = 0
+    for match in _OPENED_DOUBLE.finditer(text) if '"' in text else ():
+        at = match.start()
+        if at < pos or text.endswith("...", 0, at) or _in_markup(text, at):
+            continue
+        places += 1
+        if places > MAX_REWRITES:
+            break
+        end = text.find("\n\n", at)
+        partner = text.find('"', at + 1, len(text) if end < 0 else end)
+        if partner >= 0 and (
+            text[partner - 1] in _QUOTE_PARTNER_ENDS
+            or text[partner + 1 : partner + 2] in ("*", "_", "'")
+            or _in_markup(text, partner)
+        ):
+            continue  # kramdown reads that one otherwise (or it is markup's): left to CommonMark's pairing
+        pieces += [text[pos:at], "”"]
+        pos = at + 1
+        if partner >= 0:
+            pieces += [text[pos:partner], "”"]
+            pos = partner + 1
+    if pieces:
+        text = "".join(pieces) + text[pos:]
+    if "'" in text and _OPENED_SINGLE.search(text) is not None:
+        text = sub_in_prose(_OPENED_SINGLE, _closing_single, text)
+    return text
+
+
+def _closing_single(match: re.Match[str]) -> str:
+    at = match.start()
+    if _in_markup(match.string, at) or match.string.endswith("..", 0, at):  # "...": kramdown's ellipsis
+        return "'"
+    return "’"
+
+
+def _in_markup(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a tag or a processing instruction (after its ``<`` and a name or
+    ``?``, no ``>`` between), a link's destination (after ``](`` on its line, no ``)`` between), a
+    link definition's line or an attribute list."""
+    low = max(0, at - _LOOK_BEHIND)
+    opener = text.rfind("<", low, at)
+    if opener >= 0 and text[opener + 1 : opener + 2] in _MARKUP_START and text.find(">", opener, at) < 0:
+        return True
+    line_start = text.rfind("\n", low, at) + 1
+    if text.find("]:", line_start, at) >= 0:
+        return True
+    for start, end in (("](", ")"), ("{:", "}")):
+        begun = text.rfind(start, line_start, at)
+        if begun >= 0 and text.find(end, begun + len(start), at) < 0:
+            return True
+    return False
 
 
 def guillemets(text: str) -> str:
@@ -80,6 +153,7 @@ def _closes_tag(text: str, at: int) -> bool:
 
 
 _TAG_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/!")
+_MARKUP_START = _TAG_NAME_START | {"?"}
 _NEW_SPAN_CONTEXT = lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
 _RULE_OR_UNDERLINE = lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 _STAR_RUN = lazy(r"(?:\*{3,}|_{3,})[ \t]*")

@@ -24,7 +24,7 @@ ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 LOOK_BACK = 100
 HTML_BLOCK_OPEN = re.compile(
     r" {0,3}<(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
-    r"footer|form|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video"
+    r"footer|form|h[1-6]|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video"
     r"|audio|canvas|noscript|object|map|math|svg)(?=[\s/>]|$)",
     re.IGNORECASE,
 )

@@ -137,6 +137,9 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
     return "".join(pieces) + text[pos:]
 
 
+_RUBY_SPACE = frozenset(" \t\n\r\f\v")
+
+
 def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
     text: str, pos: int, opener: int, ticks: str, limit: int, tokens: Tokens, pieces: list[str]
 ) -> int:
@@ -148,9 +151,9 @@ def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
     while True:
         after = opener + len(ticks)
         close = text.find(ticks, after)
-        # one backtick between spaces is text to kramdown
-        spaced = len(ticks) == 1 and opener > 0 and text[opener - 1].isspace()
-        spaced = spaced and after < len(text) and text[after].isspace()
+        # one backtick between spaces is text to kramdown (Ruby's \s: a no-break space is none)
+        spaced = len(ticks) == 1 and opener > 0 and text[opener - 1] in _RUBY_SPACE
+        spaced = spaced and after < len(text) and text[after] in _RUBY_SPACE
         if spaced or close < 0 or close >= limit or not text[after:close].strip() or _across_rows(text, opener, close):
             # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
             pieces += [text[pos:opener], "\\`" * len(ticks)]
