@@ -259,6 +259,25 @@ def test_page_content_is_the_body_as_written() -> None:
     assert got.text == "four words 7"  # as Jekyll counts it: the Liquid as written is words too
 
 
+def test_number_of_words_counts_as_jekyll_does_in_each_mode() -> None:
+    # Jekyll 4.3's own counts of these lines (built with it): a run between ASCII white space is a
+    # word (U+3000 is none); with "cjk" each Han, kana and Hangul character is one, and so is each
+    # run of other characters (the prolonged sound mark and the middle dot are no kana)
+    mixed, plain, marks = (
+        "Hello 世界 こんにちは 안녕하세요 world\u3000wide x y",
+        "Hello world\u3000wide x",
+        ("カタカナー・ひらがな、漢字〇々。ㄱㄴ 123abc"),
+    )
+    lines = [f"{{{{ '{mixed}' | number_of_words }}}}", f"{{{{ '{mixed}' | number_of_words: 'cjk' }}}}",
+             f"{{{{ '{mixed}' | number_of_words: 'auto' }}}}", f"{{{{ '{plain}' | number_of_words: 'auto' }}}}",
+             f"{{{{ '{marks}' | number_of_words: 'cjk' }}}}", "{{ 'a b' | number_of_words: 'other' }}"]  # fmt: skip
+    got = parse_post(("---\ntitle: t\n---\n" + "\n\n".join(lines) + "\n").encode(), "posts/2020-01-01-t.md")
+    assert got.text.split("\n") == ["7", "16", "16", "3", "18", "2"]
+    # and normalize_whitespace folds Ruby's white space, not U+3000 (Jekyll: "a\u3000 b c")
+    spaced = parse_post("---\ntitle: t\n---\n[{{ ' a\u3000 b  c ' | normalize_whitespace }}]\n".encode(), "posts/t.md")
+    assert spaced.html == "<p>[a\u3000 b c]</p>"
+
+
 def test_the_files_own_limits_reached_inside_liquid_reject_it() -> None:
     # a PostRejected is a ValueError: a Liquid tag must not turn it into a warning and read on
     from postdrop.budget import ReadTooLong, cpu_limit
