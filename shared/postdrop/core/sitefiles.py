@@ -69,9 +69,7 @@ def site_file(key: str) -> str | None:
     if not name or any(part in (".", "..") for part in (*folders, name)):
         return None
     for folder in folders:
-        if folder in _EXCLUDED:
-            return f"Jekyll reads no posts under {folder}/"
-        if folder and folder not in _POST_FOLDERS and _special(folder):
+        if folder in _EXCLUDED or (folder and folder not in _POST_FOLDERS and _special(folder)):
             return f"Jekyll reads no posts under {folder}/"
     if name in _EXCLUDED or _special(name):
         return f"Jekyll reads no post from a file named {name!r}"
