@@ -14,7 +14,10 @@ import pytest
 
 from postdrop import PostRejected, parse_post
 from postdrop.budget import cpu_limit, cpu_seconds
+from postdrop.core.frontmatter import MAX_NESTING
 from postdrop.core.limits import MAX_DEPTH
+from postdrop.envelope import Envelope, PostHead
+from postdrop.s3events import S3Change
 
 LAUGHS = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
@@ -40,6 +43,16 @@ HOSTILE = {
                                      "front matter at line 1 is 3,188,900 characters long; postdrop reads front matters"
                                      " of at most 262,144"),
     "recursive alias": (_post("title: t\nloop: &x [*x]"), "posts/a.md", "refers to itself"),
+    # 199 levels and more: parse_post read it, then StoreFunction's JSON reader (or, from 254,
+    # ParseFunction's serializer) could not, and the file sat in a dead-letter queue, unannounced
+    "front matter nested 220 deep": (_post("title: t\nx: " + "[" * 220 + "]" * 220), "posts/a.md",
+                                     f"nests lists or mappings more than {MAX_NESTING} deep"),
+    "front matter nested past YAML's own limit": (_post("title: t\nx: " + "[" * 1000 + "]" * 1000), "posts/a.md",
+                                                  f"more than {MAX_NESTING} deep"),
+    "an alias used deeper than it was written": (
+        _post("title: t\na: &a " + "[" * 20 + "]" * 20 + "\nb: " + "[" * 13 + "*a" + "]" * 13), "posts/a.md",
+        f"more than {MAX_NESTING} deep",
+    ),
     "40,000 nested divs": (_post("title: t", "<div>" * 40_000 + "x" + "</div>" * 40_000), "posts/a.html",
                            f"more than {MAX_DEPTH} deep at line 1 of the body"),
     "80,000 nested quotes": (_post("title: t", ">" * 80_000 + " x\n"), "posts/a.md", f"more than {MAX_DEPTH} deep"),
@@ -128,6 +141,15 @@ def test_a_reversed_loop_over_a_long_range_is_rejected_before_it_is_listed() -> 
     finally:
         tracemalloc.stop()
     assert peak < 64 * 1024 * 1024, f"{peak:,} bytes"
+
+
+def test_front_matter_as_deep_as_postdrop_reads_goes_through_the_envelope_and_back() -> None:
+    deepest = "[" * (MAX_NESTING - 1) + "x" + "]" * (MAX_NESTING - 1)
+    post = parse_post(_post(f"title: t\nx: {deepest}\ny: {{a: {{b: [1, 2]}}}}"), "posts/a.md")
+    change = S3Change(bucket="b", key="posts/a.md", kind="created", event_name="ObjectCreated:Put", sequencer="1")
+    envelope = Envelope(action="upsert", post_id=post.post_id, change=change, post=post, head=PostHead.of(post))
+    assert Envelope.model_validate_json(envelope.body).post == post  # as StoreFunction reads it
+    assert post.extra["y"] == {"a": {"b": [1, 2]}}
 
 
 def test_an_integer_past_pythons_digits_in_front_matter_is_kept_as_written() -> None:

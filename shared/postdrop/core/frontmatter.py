@@ -15,12 +15,17 @@ from typing import Any
 from postdrop.core.dates import yaml_time
 from postdrop.exceptions import PostRejected
 
-__all__ = ["MAX_FRONT_MATTER_CHARS", "MAX_VALUES", "FrontMatter", "split_front_matter"]
+__all__ = ["MAX_FRONT_MATTER_CHARS", "MAX_NESTING", "MAX_VALUES", "FrontMatter", "split_front_matter"]
 
 # Front matter is a handful of keys; YAML aliases can make a 300-byte block stand for millions
 # of values ("billion laughs"). The loaded data shares the aliased parts, so its expanded size is
 # counted without expanding it, and a block past this is rejected before any key is read.
 MAX_VALUES = 10_000
+# Lists and mappings inside one another: a post's own keys go into ``extra``, then into the
+# envelope, the item and each notification, and a JSON reader on that path stops at some depth
+# (StoreFunction's at about 250 with the envelope's levels, a serializer at 254). Real front
+# matter nests two or three; DynamoDB's documents stop at 32, and so does postdrop.
+MAX_NESTING = 32
 # PyYAML takes 60 to 90 bytes of memory a character of a block (a 2.4 MB block of keys: 220 MB,
 # past what ParseFunction has); the longest of 5,081 front matters of 73 blogs is 1,188.
 MAX_FRONT_MATTER_CHARS = 256 * 1024
@@ -156,6 +161,7 @@ def _load_yaml(block: str, first_line: int, warnings: list[str]) -> dict[str, An
             raise PostRejected(
                 f"front matter is not valid YAML{where} ({problem}) nor plain 'key: value' lines"
             ) from None
+        _check_expansion(recovered, first_line)
         warnings.append("front matter is not valid YAML; recovered it line by line as 'key: value'")
         return recovered
     if data is None:
@@ -220,32 +226,44 @@ def _recover_value(raw: str, *, text: bool) -> Any:
 
 
 def _check_expansion(data: Any, first_line: int) -> None:
-    """Reject YAML whose aliases expand past MAX_VALUES values, or that refers to itself;
-    linear in the data as loaded (each shared part is counted once, times its uses)."""
-    sizes: dict[int, int] = {}
+    """Reject YAML whose aliases expand past MAX_VALUES values, that refers to itself, or that
+    nests deeper than MAX_NESTING; linear in the data as loaded (each shared part is measured
+    once: its values, times its uses, and its height, wherever it is used)."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (values, height)
     in_progress: set[int] = set()
+    too_deep = PostRejected(
+        f"front matter at line {first_line} nests lists or mappings more than {MAX_NESTING} deep;"
+        " postdrop reads no deeper (a post's keys are stored and announced as JSON)"
+    )
 
-    def size(value: Any) -> int:
+    def measure(value: Any, depth: int) -> tuple[int, int]:
         if not isinstance(value, dict | list):
-            return 1
+            return 1, 0
+        if depth >= MAX_NESTING:
+            raise too_deep
         ident = id(value)
-        if ident in sizes:
-            return sizes[ident]
+        if ident in measured:
+            values, height = measured[ident]
+            if depth + height > MAX_NESTING:  # an alias used deeper than it was written
+                raise too_deep
+            return values, height
         if ident in in_progress:
             raise PostRejected(f"front matter at line {first_line} refers to itself (a recursive YAML alias)")
         in_progress.add(ident)
-        items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
-        total = 1
-        for key, item in items:
-            total += size(key) + size(item) if key is not None else size(item)
+        members = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total, height = 1, 1
+        for member in members:
+            values, below = measure(member, depth + 1)
+            total += values
+            height = max(height, below + 1)
             if total > MAX_VALUES:
                 break
         in_progress.discard(ident)
-        sizes[ident] = total
+        measured[ident] = (total, height)
         if total > MAX_VALUES:
             raise PostRejected(
                 f"front matter at line {first_line} expands to more than {MAX_VALUES} values (YAML aliases?)"
             )
-        return total
+        return total, height
 
-    size(data)
+    measure(data, 0)
