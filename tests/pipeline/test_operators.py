@@ -87,6 +87,14 @@ def test_drop_then_backfill_is_idempotent_and_redrive_returns_dead_letters(
         "dead-letter    posts/c.md  the item would pass 400 KB  (postdrop redrive store, after a fix)"
     ]
     assert new_dead_letters(stack, seen) == []  # said once
+    # a dozen at once (one receive returns at most ten): each is said once, and each stays
+    for n in range(12):
+        sqs.send_message(QueueUrl=stack.ref("ScheduleDLQ"), MessageBody=json.dumps({"post_id": f"burst-{n:02}"}))
+    burst = new_dead_letters(stack, seen)
+    assert sorted(line.split()[1] for line in burst) == [f"burst-{n:02}" for n in range(12)]
+    assert new_dead_letters(stack, seen) == []
+    assert len(dead_letters(target, "schedule")) == 12
+    sqs.purge_queue(QueueUrl=stack.ref("ScheduleDLQ"))
     # a stream range PublishFunction failed on every retry is said too, with its command
     failed_range = {"DDBStreamBatchInfo": {"startSequenceNumber": "7", "endSequenceNumber": "9"}}
     sqs.send_message(QueueUrl=stack.ref("PublishDLQ"), MessageBody=json.dumps(failed_range))

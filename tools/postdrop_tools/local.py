@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "labels_of", "new_dead_letters",
-    "notification_line",
+    "notification_line", "peek_queue",
     "notification_lines", "post_files", "range_posts", "read_notification", "scan_table",
     "subscribe_queue", "tap_topic",
 ]  # fmt: skip
@@ -183,19 +183,42 @@ def dead_letter_line(which: str, message: dict[str, Any], posts: list[str] | Non
 
 def new_dead_letters(stack: LocalStack, seen: set[str]) -> list[str]:
     """A line for each message that reached one of the stack's dead-letter queues (ParseDLQ,
-    StoreDLQ, PublishDLQ, ScheduleDLQ) since ``seen`` (updated), left where it is: looked at
-    with a zero visibility timeout, so a redrive still finds it."""
+    StoreDLQ, PublishDLQ, ScheduleDLQ) since ``seen`` (updated), left where it is (peek_queue),
+    so a redrive still finds it."""
     sqs, lines = stack.client("sqs"), []
     queues = (("parse", "ParseDLQ"), ("store", "StoreDLQ"), ("publish", "PublishDLQ"), ("schedule", "ScheduleDLQ"))
     for which, logical in queues:
-        response = sqs.receive_message(QueueUrl=stack.ref(logical), MaxNumberOfMessages=10, VisibilityTimeout=0,
-                                       MessageAttributeNames=["All"])  # fmt: skip
-        for message in response.get("Messages", []):
+        for message in peek_queue(sqs, stack.ref(logical)):
             if message["MessageId"] not in seen:
                 seen.add(message["MessageId"])
                 posts = range_posts(stack.client("dynamodbstreams"), message) if which == "publish" else None
                 lines.append(dead_letter_line(which, message, posts))
     return lines
+
+
+# how long a message looked at is out of sight, should making it visible again fail
+_LOOK_SECONDS = 30
+
+
+def peek_queue(sqs: Any, url: str) -> list[dict[str, Any]]:
+    """Every message waiting in the queue at ``url``, left there: each is received out of sight
+    (so the next receive returns the next ten) and made visible again once all are read."""
+    seen: dict[str, dict[str, Any]] = {}
+    try:
+        while messages := sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0,
+            VisibilityTimeout=_LOOK_SECONDS,
+        ).get("Messages", []):  # fmt: skip
+            seen.update((m["MessageId"], m) for m in messages)
+    finally:
+        handles = [m["ReceiptHandle"] for m in seen.values()]
+        for start in range(0, len(handles), 10):
+            sqs.change_message_visibility_batch(
+                QueueUrl=url,
+                Entries=[{"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                         for i, h in enumerate(handles[start : start + 10])],
+            )  # fmt: skip
+    return list(seen.values())
 
 
 def range_posts(streams: Any, message: dict[str, Any]) -> list[str] | None:

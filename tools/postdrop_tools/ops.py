@@ -163,10 +163,6 @@ def backfill_job(
     return status
 
 
-# how long a listed dead letter is out of sight before it is made visible again (if that step fails)
-_LOOK_SECONDS = 30
-
-
 def _drain(target: Target, url: str) -> Iterator[dict[str, Any]]:
     sqs = target.client("sqs")
     while messages := sqs.receive_message(
@@ -184,28 +180,14 @@ def dead_letters(target: Target, which: str) -> list[str]:
     """A line for each message waiting in ``which`` dead-letter queue (parse, store, publish, schedule):
     the file or the posts, and why. Each is left where it is: received out of sight for the
     listing, then made visible again at once, so a redrive still finds every one."""
-    from postdrop_tools.local import dead_letter_line, range_posts
+    from postdrop_tools.local import dead_letter_line, peek_queue, range_posts
 
     url = _dead_letter_queues(target)[which]
     if not url:
         return []  # a stack from before that queue
-    sqs, seen = target.client("sqs"), dict[str, dict[str, Any]]()
-    try:
-        while messages := sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0,
-            VisibilityTimeout=_LOOK_SECONDS,
-        ).get("Messages", []):  # fmt: skip
-            seen.update((m["MessageId"], m) for m in messages)
-    finally:
-        handles = [m["ReceiptHandle"] for m in seen.values()]
-        for start in range(0, len(handles), 10):
-            sqs.change_message_visibility_batch(
-                QueueUrl=url,
-                Entries=[{"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                         for i, h in enumerate(handles[start : start + 10])],
-            )  # fmt: skip
     streams = target.client("dynamodbstreams") if which == "publish" else None
-    return [dead_letter_line(which, m, range_posts(streams, m) if streams else None) for m in seen.values()]
+    return [dead_letter_line(which, m, range_posts(streams, m) if streams else None)
+            for m in peek_queue(target.client("sqs"), url)]  # fmt: skip
 
 
 def redrive(target: Target, which: str) -> int:
