@@ -19,9 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "labels_of", "new_dead_letters",
-    "notification_line", "peek_queue",
-    "notification_lines", "post_files", "range_posts", "read_notification", "scan_table",
-    "subscribe_queue", "tap_topic",
+    "notification_line", "notification_lines", "peek_queue", "post_files", "range_posts", "read_notification",
+    "scan_table", "subscribe_queue", "tap_topic",
 ]  # fmt: skip
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
