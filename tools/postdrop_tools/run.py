@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from postdrop.aws import Clients
-    from postdrop_tools.stack import LocalStack
 
 __all__ = ["RunReport", "run_command", "run_pipeline"]
 
@@ -101,7 +100,7 @@ def run_pipeline(
         items = {item["post_id"]: item for item in scan_table(stack)}
         notifications = drain_queue(stack, tap)
         subscriber = drain_queue(stack, stack.ref("ExampleSubscriberQueue"))
-        dead_letters = _dead_letters(stack)
+        dead_letters = new_dead_letters(stack, set())
     report = RunReport(
         dropped=len(keys),
         seconds=round(time.perf_counter() - started, 2),
@@ -112,14 +111,14 @@ def run_pipeline(
     for key in keys:
         item = items.get(post_id_of(key))
         kind = item.get("record_type") if item else None
-        if kind == "POST" and item is not None and item.get("key") == key:
+        if (why := site_file(key)) is not None:  # ParseFunction ignores it by its key: its post_id may be a post's
+            report.ignored += 1
+            report.ignored_keys[key] = why
+        elif kind == "POST" and item is not None and item.get("key") == key:
             report.stored += 1
         elif kind == "REJECTED" and item is not None:
             report.rejected += 1
             report.reasons[key] = str(item.get("reason"))
-        elif item is None and (why := site_file(key)) is not None:
-            report.ignored += 1
-            report.ignored_keys[key] = why
         else:
             report.lost += 1
             report.lost_keys.append(key)
@@ -148,18 +147,6 @@ def run_pipeline(
         _post_kbs(notifications), batch_size=store.spec.batch_size if store is not None else 10
     ).public()
     return report
-
-
-def _dead_letters(stack: LocalStack) -> list[str]:
-    """A line for each message of the stack's dead-letter queues, each read once."""
-    seen: set[str] = set()
-    lines: list[str] = []
-    for _ in range(100):  # ten a queue a look; a run's dead letters are few
-        new = new_dead_letters(stack, seen)
-        if not new:
-            break
-        lines += new
-    return lines
 
 
 def _post_kbs(notifications: list[dict[str, Any]]) -> list[float]:
