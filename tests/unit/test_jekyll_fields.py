@@ -112,6 +112,23 @@ def test_url_as_jekyll(front: str, key: str, url: str) -> None:
     assert parse_post(post(front), key, now=NOW).url == url
 
 
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("posts/_posts/2024-01-05-flat.md", "/2024-01-05-flat/"),
+        ("posts/_posts/notes/2024-01-06-nested.md", "/notes/2024-01-06-nested/"),
+        ("posts/blog/_posts/2024-01-07-in-blog.md", "/blog/2024-01-07-in-blog/"),
+        ("posts/es/_posts/2024-01-09-dots...md", "/es/2024-01-09-dots/"),
+        # Ruby's sub: the first "_posts" of the path's text goes, inside a folder's name too
+        ("posts/my_posts_x/_posts/2024-01-08-odd-folder.md", "/my_x/_posts/2024-01-08-odd-folder/"),
+    ],
+)
+def test_the_path_placeholder_keeps_the_posts_folders(key: str, url: str) -> None:
+    # Jekyll 4.3.1 built these (a site whose permalink is /:path/, as a theme's defaults give
+    # its posts in language folders): :path is the post's path in the site, "_posts" cut out
+    assert parse_post(post("title: t"), key, site=Site(permalink="/:path/"), now=NOW).url == url
+
+
 def test_the_date_parts_are_in_the_sites_zone() -> None:
     # 23:30 in New York is the next day in Shanghai (the default zone) and in UTC
     data = post("title: t\ndate: 2026-05-01 23:30:00 -0400")

@@ -17,6 +17,8 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from postdrop.core.site import site_path_of
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -170,7 +172,10 @@ class _Placeholders:
             case "name":
                 return slugify(self.stem)
             case "path":
-                return f"/{self.stem}".rstrip(".")
+                # Jekyll's cleaned_relative_path: the path in the site without its extension, the
+                # first "_posts" of its text cut out (its folders stay: blog/_posts/a.md is blog//a)
+                path = posixpath.splitext(site_path_of(self.key))[0]
+                return path.replace("_posts", "", 1).rstrip(".")
             case "collection":
                 return "posts"
             case "output_ext":
