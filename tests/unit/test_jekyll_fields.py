@@ -212,6 +212,32 @@ def test_a_liquid_block_cut_by_the_separator_is_closed() -> None:
     assert not any("excerpt" in w for w in got.warnings)
 
 
+@pytest.mark.parametrize(
+    ("data", "excerpt"),
+    [
+        (b"---\ntitle: t\n---\n* content\n{:toc}\n## 2020-11-01\n\nText here.\n", "2020-11-01\n2020-11-01"),
+        (  # CRLF: the whole post is the excerpt (rendered once, with the body)
+            b"---\ntitle: t\r\n---\r\n* content\r\n{:toc}\r\n\r\n## One\r\n\r\nText.\r\n\r\n### Two\r\n\r\nMore.\r\n",
+            "One Two\nOne\nText.\nTwo\nMore.",
+        ),
+        (
+            b"---\ntitle: t\nexcerpt_separator: <!--more-->\n---\n* TOC\n{:toc}\n\n# Intro\n\nWords.\n\n"
+            b"## Part *one*\n\nMore words.\n<!--more-->\n## After\n\nRest.\n",
+            "Intro Part one\nIntro\nWords.\nPart one\nMore words.",
+        ),
+        (
+            b"---\ntitle: t\nexcerpt_separator: <!--more-->\n---\nLead.\n\n{% highlight ruby linenos %}\n"
+            b"def foo\n  puts 1\nend\n{% endhighlight %}\n\n<!--more-->\nMore.\n",
+            "Lead.\n1 2 3\ndef foo puts 1 end",
+        ),
+    ],
+)
+def test_an_excerpt_shows_its_table_of_contents_and_line_numbers(data: bytes, excerpt: str) -> None:
+    # Jekyll 4.3.1's post.excerpt of each (its text): kramdown renders the excerpt as a page, with
+    # the {:toc} list of its own headings, and rouge's linenos table has its gutter
+    assert parse_post(data, "posts/2024-02-01-x.md", now=NOW).jekyll_excerpt == excerpt
+
+
 def test_the_sites_excerpt_separator() -> None:
     site = Site(excerpt_separator="<!--more-->")
     got = parse_post(post("title: t", "One.\n\nTwo.\n<!--more-->\nThree.\n"), "posts/x.md", site=site)
