@@ -159,10 +159,22 @@ def test_the_sites_permalink(style: str, url: str) -> None:
         (Site(baseurl="/blog/"), "/blog/x/"),
         (Site(url="https://example.com/"), "https://example.com/x/"),
         (Site(url="https://example.com", baseurl="blog"), "https://example.com/blog/x/"),
+        # Jekyll 4.3.1's absolute_url (Addressable's normalize): scheme and host lower-cased, the
+        # scheme's own port dropped, a non-ASCII host in punycode; the path as written
+        (Site(url="HTTPS://Example.COM:443", baseurl="/Blog"), "https://example.com/Blog/x/"),
+        (Site(url="https://grenzenloseSchublade.github.io"), "https://grenzenloseschublade.github.io/x/"),
+        (Site(url="http://EXAMPLE.com:8080"), "http://example.com:8080/x/"),
+        (Site(url="https://Bücher.Example"), "https://xn--bcher-kva.example/x/"),
     ],
 )
 def test_absolute_url_under_the_sites_url_and_baseurl(site: Site, url: str) -> None:
     assert absolute_url("/x/", site) == url
+
+
+def test_the_absolute_url_filter_writes_the_sites_host_as_the_url_does() -> None:
+    data = post("title: t", 'See [home]({{ "/about/" | absolute_url }}).\n')
+    got = parse_post(data, "posts/2024-03-01-host.md", site=Site(url="HTTPS://Example.COM:443", baseurl="/Blog"))
+    assert 'href="https://example.com/Blog/about/"' in got.html
 
 
 def test_an_undated_post_has_no_url_when_its_permalink_needs_a_date() -> None:

@@ -11,6 +11,7 @@ postdrop's default zone), as Jekyll reads every date in its own zone.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import unicodedata
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from postdrop.core.site import Site
 
-__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "slugify"]
+__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "site_root", "slugify"]
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -130,7 +131,27 @@ def absolute_url(path: str, site: Site) -> str:
     """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``)."""
     base = site.baseurl.strip("/")
     relative = f"/{base}{path}" if base else path
-    return site.url.rstrip("/") + relative if site.url else relative
+    return site_root(site.url) + relative if site.url else relative
+
+
+@lru_cache(maxsize=8)
+def site_root(url: str) -> str:
+    """The site's ``url`` as Jekyll's ``absolute_url`` writes it (Addressable's ``normalize``):
+    scheme and host in lower case, the host's non-ASCII names in punycode, the scheme's own port
+    dropped; without its trailing ``/``."""
+    url = url.rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    userinfo, at, host = host.rpartition("@")
+    name, colon, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    if (scheme.lower(), port) in (("http", "80"), ("https", "443")):
+        colon = port = ""
+    if not name.isascii():
+        with contextlib.suppress(UnicodeError):
+            name = name.encode("idna").decode("ascii")
+    return f"{scheme.lower()}://{userinfo}{at}{name.lower()}{colon}{port}{slash}{path}"
 
 
 def _date_part(date: datetime, name: str) -> str:
