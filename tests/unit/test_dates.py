@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from postdrop import parse_post
+from postdrop.core.dates import parse_date
 from tests.conftest import post
 
 
@@ -197,3 +200,37 @@ def test_a_date_with_a_number_past_cs_int_is_no_date_not_a_crash(date: str) -> N
     # found by the fault fuzzer: datetime() raised OverflowError, which no rejection caught
     got = parse_post(post(f'title: t\ndate: "{date}"'), "posts/2020-01-01-x.md", default_zone="UTC")
     assert got.published_at == "2020-01-01T00:00:00+00:00" and got.warnings  # the file name's date, said
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "value", "instant"),
+    [
+        # Ruby 3.1's Time.parse (Jekyll's reading of a date with no offset, in its timezone) gives a
+        # wall time the clock shows twice its later instant
+        ("America/New_York", "2024-11-03 01:30:00", "2024-11-03T01:30:00-05:00"),
+        ("America/New_York", "2024-11-03 00:59:59", "2024-11-03T00:59:59-04:00"),
+        ("Europe/Berlin", "2024-10-27 02:30:00", "2024-10-27T02:30:00+01:00"),
+        ("Europe/Dublin", "2024-10-27 01:30:00", "2024-10-27T01:30:00+00:00"),
+        ("Australia/Lord_Howe", "2024-04-07 01:45:00", "2024-04-07T01:45:00+10:30"),
+        ("America/Caracas", "2007-12-09 02:45:00", "2007-12-09T02:45:00-04:30"),
+        ("America/Havana", "2023-11-05", "2023-11-05T00:00:00-05:00"),
+        # and one it skips the instant at the offset before: 02:30 is 03:30 EDT
+        ("America/New_York", "2024-03-10 02:30:00", "2024-03-10T03:30:00-04:00"),
+        ("Asia/Pyongyang", "2018-05-04 23:45:00", "2018-05-05T00:15:00+09:00"),
+    ],
+)
+def test_a_wall_time_shown_twice_is_its_later_instant_as_in_ruby(zone_name: str, value: str, instant: str) -> None:
+    got = parse_date(value, zone_name)
+    # by timestamp: Python's == never finds a time in a repeated hour equal to one of another zone
+    assert got is not None and got.timestamp() == datetime.fromisoformat(instant).timestamp()
+
+
+def test_a_post_dated_in_the_hour_set_back_has_jekylls_instant_and_url() -> None:
+    # Jekyll 4.3.1 built it with timezone: America/New_York
+    data = post('title: Fold\ndate: "2024-11-03 01:30:00"\npermalink: /:year/:month/:day/:hour/:minute/:title/')
+    got = parse_post(data, "posts/2024-11-03-fold.md", default_zone="America/New_York")
+    assert (
+        datetime.fromisoformat(got.published_at or "").timestamp()
+        == datetime.fromisoformat("2024-11-03T06:30:00Z").timestamp()
+    )
+    assert got.url == "/2024/11/03/01/30/fold/"

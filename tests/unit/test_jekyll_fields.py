@@ -112,6 +112,23 @@ def test_url_as_jekyll(front: str, key: str, url: str) -> None:
     assert parse_post(post(front), key, now=NOW).url == url
 
 
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("posts/_posts/2024-01-05-flat.md", "/2024-01-05-flat/"),
+        ("posts/_posts/notes/2024-01-06-nested.md", "/notes/2024-01-06-nested/"),
+        ("posts/blog/_posts/2024-01-07-in-blog.md", "/blog/2024-01-07-in-blog/"),
+        ("posts/es/_posts/2024-01-09-dots...md", "/es/2024-01-09-dots/"),
+        # Ruby's sub: the first "_posts" of the path's text goes, inside a folder's name too
+        ("posts/my_posts_x/_posts/2024-01-08-odd-folder.md", "/my_x/_posts/2024-01-08-odd-folder/"),
+    ],
+)
+def test_the_path_placeholder_keeps_the_posts_folders(key: str, url: str) -> None:
+    # Jekyll 4.3.1 built these (a site whose permalink is /:path/, as a theme's defaults give
+    # its posts in language folders): :path is the post's path in the site, "_posts" cut out
+    assert parse_post(post("title: t"), key, site=Site(permalink="/:path/"), now=NOW).url == url
+
+
 def test_the_date_parts_are_in_the_sites_zone() -> None:
     # 23:30 in New York is the next day in Shanghai (the default zone) and in UTC
     data = post("title: t\ndate: 2026-05-01 23:30:00 -0400")
@@ -142,10 +159,22 @@ def test_the_sites_permalink(style: str, url: str) -> None:
         (Site(baseurl="/blog/"), "/blog/x/"),
         (Site(url="https://example.com/"), "https://example.com/x/"),
         (Site(url="https://example.com", baseurl="blog"), "https://example.com/blog/x/"),
+        # Jekyll 4.3.1's absolute_url (Addressable's normalize): scheme and host lower-cased, the
+        # scheme's own port dropped, a non-ASCII host in punycode; the path as written
+        (Site(url="HTTPS://Example.COM:443", baseurl="/Blog"), "https://example.com/Blog/x/"),
+        (Site(url="https://grenzenloseSchublade.github.io"), "https://grenzenloseschublade.github.io/x/"),
+        (Site(url="http://EXAMPLE.com:8080"), "http://example.com:8080/x/"),
+        (Site(url="https://Bücher.Example"), "https://xn--bcher-kva.example/x/"),
     ],
 )
 def test_absolute_url_under_the_sites_url_and_baseurl(site: Site, url: str) -> None:
     assert absolute_url("/x/", site) == url
+
+
+def test_the_absolute_url_filter_writes_the_sites_host_as_the_url_does() -> None:
+    data = post("title: t", 'See [home]({{ "/about/" | absolute_url }}).\n')
+    got = parse_post(data, "posts/2024-03-01-host.md", site=Site(url="HTTPS://Example.COM:443", baseurl="/Blog"))
+    assert 'href="https://example.com/Blog/about/"' in got.html
 
 
 def test_an_undated_post_has_no_url_when_its_permalink_needs_a_date() -> None:
@@ -193,6 +222,32 @@ def test_a_liquid_block_cut_by_the_separator_is_closed() -> None:
     got = parse_post(post("title: t", body), "posts/x.md")
     assert got.jekyll_excerpt == "Inside the block."
     assert not any("excerpt" in w for w in got.warnings)
+
+
+@pytest.mark.parametrize(
+    ("data", "excerpt"),
+    [
+        (b"---\ntitle: t\n---\n* content\n{:toc}\n## 2020-11-01\n\nText here.\n", "2020-11-01\n2020-11-01"),
+        (  # CRLF: the whole post is the excerpt (rendered once, with the body)
+            b"---\ntitle: t\r\n---\r\n* content\r\n{:toc}\r\n\r\n## One\r\n\r\nText.\r\n\r\n### Two\r\n\r\nMore.\r\n",
+            "One Two\nOne\nText.\nTwo\nMore.",
+        ),
+        (
+            b"---\ntitle: t\nexcerpt_separator: <!--more-->\n---\n* TOC\n{:toc}\n\n# Intro\n\nWords.\n\n"
+            b"## Part *one*\n\nMore words.\n<!--more-->\n## After\n\nRest.\n",
+            "Intro Part one\nIntro\nWords.\nPart one\nMore words.",
+        ),
+        (
+            b"---\ntitle: t\nexcerpt_separator: <!--more-->\n---\nLead.\n\n{% highlight ruby linenos %}\n"
+            b"def foo\n  puts 1\nend\n{% endhighlight %}\n\n<!--more-->\nMore.\n",
+            "Lead.\n1 2 3\ndef foo puts 1 end",
+        ),
+    ],
+)
+def test_an_excerpt_shows_its_table_of_contents_and_line_numbers(data: bytes, excerpt: str) -> None:
+    # Jekyll 4.3.1's post.excerpt of each (its text): kramdown renders the excerpt as a page, with
+    # the {:toc} list of its own headings, and rouge's linenos table has its gutter
+    assert parse_post(data, "posts/2024-02-01-x.md", now=NOW).jekyll_excerpt == excerpt
 
 
 def test_the_sites_excerpt_separator() -> None:

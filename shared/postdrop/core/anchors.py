@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from postdrop.core.headings import HEADING, Heading
 
-__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored"]
+__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored", "with_contents"]
 
 # Where the kramdown pass leaves a {:toc} list's place (core/kramdown/attributes.py): an empty block, no text
 TOC_MARK = '<div id="markdown-toc"></div>'
@@ -57,6 +57,18 @@ def anchored(html: str, headings: list[Heading]) -> str:
         html = _footnote_ids(html)
     if TOC_MARK in html:
         html = html.replace(TOC_MARK, _table_of_contents(headings), 1)
+    if LINENOS_MARK in html:
+        html = _LINENOS_BLOCK.sub(_rouge_table, html)
+    return html
+
+
+def with_contents(html: str, headings: list[Heading]) -> str:
+    """``html`` with its ``{:toc}`` list and ``linenos`` tables made, and nothing else of
+    ``anchored`` (no ids, no footnote back-links): an excerpt, whose text Jekyll's shows them in
+    (its ``post.excerpt`` is rendered by kramdown and rouge as a page of its own)."""
+    if TOC_MARK in html:
+        # a line end before a nested list, as kramdown writes one: its entry's text is a word of its own
+        html = html.replace(TOC_MARK, _table_of_contents(headings).replace("</a><ul>", "</a>\n<ul>"), 1)
     if LINENOS_MARK in html:
         html = _LINENOS_BLOCK.sub(_rouge_table, html)
     return html

@@ -253,6 +253,8 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
             return None
     written = _offset(g["tz"], naive.year, default_zone) if g["tz"] else None
     aware = naive.replace(tzinfo=written or zone(default_zone))
+    if written is None and default_zone != "UTC":
+        aware = _later_when_twice(aware)
     if written is not None and (aware.utcoffset() or timedelta()) % timedelta(minutes=1):
         aware = aware.astimezone(UTC)  # ISO 8601 (RFC 3339) offsets have no seconds: the instant in UTC
     try:  # in UTC and in the default zone (where the post's URL and the store read it) on the calendar
@@ -260,6 +262,15 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
     except OverflowError:  # 0001-01-01 east of Greenwich, 9999-12-31 west: parse_post raised on it
         return None
     return aware
+
+
+def _later_when_twice(aware: datetime) -> datetime:
+    """A wall time the zone's clock shows twice (the hour a clock is set back) at its later
+    instant, as Ruby's ``Time.local`` reads it (2024-11-03 01:30 in New York is -05:00); a time
+    the clock skips (set forward) stays at the offset before (zoneinfo's fold 0, and Ruby's)."""
+    later = aware.replace(fold=1)
+    before, after = aware.utcoffset(), later.utcoffset()
+    return later if before is not None and after is not None and after < before else aware
 
 
 def date_from_filename(filename: str, default_zone: str) -> datetime | None:

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.core.anchors import LINENOS_MARK
 from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
-from postdrop.core.permalink import slugify
+from postdrop.core.permalink import site_root, slugify
 from postdrop.core.site import Site
 from postdrop.exceptions import PostRejected
 
@@ -663,7 +663,7 @@ def _filters() -> dict[str, Callable[..., Any]]:
 
     return {
         "relative_url": lambda v: _join_url(_site().baseurl, _text(v)),
-        "absolute_url": lambda v: _site().url.rstrip("/") + _join_url(_site().baseurl, _text(v)),
+        "absolute_url": lambda v: site_root(_site().url) + _join_url(_site().baseurl, _text(v)),
         "date_to_string": lambda v, *a: _date_string(v, "%b", *a),
         "date_to_long_string": lambda v, *a: _date_string(v, "%B", *a),
         "date_to_xmlschema": lambda v: _strftime(v, "%Y-%m-%dT%H:%M:%S%:z"),

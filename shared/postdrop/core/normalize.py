@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from postdrop.core.anchors import anchored
+from postdrop.core.anchors import LINENOS_MARK, TOC_MARK, anchored, with_contents
 from postdrop.core.body import read_body, render_markdown
 from postdrop.core.byline import authors_of, updated_at_of
 from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
@@ -111,9 +111,13 @@ def parse_post(
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
-            return html  # the whole body is the excerpt: rendered already
-        rendered = _liquid(part, page, site, []) if liquid else part
-        return rendered if is_html else render_markdown(rendered)
+            out, marks = html, headings  # the whole body is the excerpt: rendered already
+        else:
+            rendered = _liquid(part, page, site, []) if liquid else part
+            out, marks = (rendered if is_html else render_markdown(rendered)), None
+        if TOC_MARK in out or LINENOS_MARK in out:  # Jekyll's excerpt shows its table of contents, line numbers
+            out = with_contents(out, marks if marks is not None else headings_of(out, rendered, markdown=not is_html))
+        return out
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
     if written is not None and (unseen := separator_unseen(meta, front.body, site.excerpt_separator, written)):

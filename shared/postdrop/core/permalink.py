@@ -11,18 +11,21 @@ postdrop's default zone), as Jekyll reads every date in its own zone.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from postdrop.core.site import site_path_of
+
 if TYPE_CHECKING:
     from datetime import datetime
 
     from postdrop.core.site import Site
 
-__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "slugify"]
+__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "site_root", "slugify"]
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -128,7 +131,27 @@ def absolute_url(path: str, site: Site) -> str:
     """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``)."""
     base = site.baseurl.strip("/")
     relative = f"/{base}{path}" if base else path
-    return site.url.rstrip("/") + relative if site.url else relative
+    return site_root(site.url) + relative if site.url else relative
+
+
+@lru_cache(maxsize=8)
+def site_root(url: str) -> str:
+    """The site's ``url`` as Jekyll's ``absolute_url`` writes it (Addressable's ``normalize``):
+    scheme and host in lower case, the host's non-ASCII names in punycode, the scheme's own port
+    dropped; without its trailing ``/``."""
+    url = url.rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    userinfo, at, host = host.rpartition("@")
+    name, colon, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    if (scheme.lower(), port) in (("http", "80"), ("https", "443")):
+        colon = port = ""
+    if not name.isascii():
+        with contextlib.suppress(UnicodeError):
+            name = name.encode("idna").decode("ascii")
+    return f"{scheme.lower()}://{userinfo}{at}{name.lower()}{colon}{port}{slash}{path}"
 
 
 def _date_part(date: datetime, name: str) -> str:
@@ -170,7 +193,10 @@ class _Placeholders:
             case "name":
                 return slugify(self.stem)
             case "path":
-                return f"/{self.stem}".rstrip(".")
+                # Jekyll's cleaned_relative_path: the path in the site without its extension, the
+                # first "_posts" of its text cut out (its folders stay: blog/_posts/a.md is blog//a)
+                path = posixpath.splitext(site_path_of(self.key))[0]
+                return path.replace("_posts", "", 1).rstrip(".")
             case "collection":
                 return "posts"
             case "output_ext":
