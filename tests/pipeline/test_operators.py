@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess  # nosec B404
 import sys
 import threading
@@ -143,6 +144,25 @@ def test_tail_prints_what_its_filter_lets_through(up: tuple[LocalStack, Pipeline
     # and it cleaned up after itself
     queues = stack.client("sqs").list_queues().get("QueueUrls", [])
     assert not [q for q in queues if "postdrop-tail-" in q]
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP"])
+def test_tail_killed_or_hung_up_removes_its_queue_and_subscription(
+    up: tuple[LocalStack, Pipeline, str, Target], how: str
+) -> None:
+    stack, _, _, target = up
+    cli = [sys.executable, "-m", "postdrop_tools.cli", "tail", "--endpoint", target.endpoint or ""]
+    tailing = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # nosec
+    try:
+        assert tailing.stderr is not None and "listening" in tailing.stderr.readline()
+        tailing.send_signal(getattr(signal, how))  # a killed process, a closed terminal or ssh session
+        assert tailing.wait(timeout=30) == 0
+    finally:
+        tailing.kill()
+        tailing.wait()
+    assert not [q for q in stack.client("sqs").list_queues().get("QueueUrls", []) if "postdrop-tail-" in q]
+    subscriptions = stack.client("sns").list_subscriptions_by_topic(TopicArn=target.topic_arn)["Subscriptions"]
+    assert not [s for s in subscriptions if "postdrop-tail-" in s["Endpoint"]]
 
 
 def test_dead_letters_lists_what_waits_names_a_ranges_posts_and_leaves_all_for_redrive(

@@ -10,7 +10,7 @@ import pytest
 from postdrop.notification import SIZE_ATTRIBUTE, Notification
 from postdrop_tools.cli import main
 from postdrop_tools.policy import ATTRIBUTES, policy_problems, read_policy
-from postdrop_tools.replay import matches
+from postdrop_tools.replay import check_applicable, matches
 from postdrop_tools.template import load_template
 
 
@@ -28,6 +28,9 @@ from postdrop_tools.template import load_template
         ({"$or": [{"category": ["a"]}, {"Category": ["b"]}]}, "Category: postdrop's notifications have no attribute"),
         ({"category": [{"numeric": [">", 1]}]}, "is numeric, and the attribute is text"),
         ({"tags": [2026]}, "2026 is numeric, and the attribute is text"),
+        # SNS refuses EventBridge's wildcard when the policy is set; no attribute is an IP address
+        ({"category": [{"wildcard": "te*"}]}, "wildcard is EventBridge's, not SNS's; use prefix or suffix"),
+        ({"status": [{"cidr": "10.0.0.0/24"}]}, "matches IP addresses, and no attribute postdrop sends holds one"),
     ],
 )
 def test_a_mistake_is_named_where_it_stands(policy: dict[str, Any], said: str) -> None:
@@ -98,3 +101,19 @@ def test_tail_and_replay_warn_about_a_filter_that_selects_nothing(capsys: pytest
 
     assert _policy(json.dumps({"categories": ["emnews"]})) == {"categories": ["emnews"]}  # used as given
     assert "warning: categories:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("policy", "said"),
+    [
+        # each behind a condition that decides first: matching stops there, the check does not
+        ({"event_type": ["post.created"], "category": [{"wildcard": "te*"}]}, 'condition {"wildcard": "te*"}'),
+        ({"category": ["a", {"anything-but": {"prefix": "x"}}]}, '{"anything-but": {"prefix": "x"}}'),
+        ({"category": ["a"], "$or": [{"tags": ["b"]}]}, "does not apply '$or'"),
+    ],
+)
+def test_what_the_local_matcher_cannot_apply_is_found_before_any_message(policy: dict[str, Any], said: str) -> None:
+    assert matches(policy, {}) is False  # no error: the first attribute already fails
+    with pytest.raises(ValueError, match="tail on a local stack") as caught:
+        check_applicable(policy, "tail on a local stack")
+    assert said in str(caught.value)

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -164,9 +165,22 @@ def cmd_tail(args: argparse.Namespace) -> int:
         where = f"stack {args.stack}" if args.stack else target.endpoint
         print(f"postdrop tail: listening to {target.topic_arn} ({where}); Ctrl-C stops", file=sys.stderr, flush=True)
 
+    _interrupt_on(signal.SIGTERM, getattr(signal, "SIGHUP", None))  # a closed terminal cleans up as Ctrl-C does
     with contextlib.suppress(KeyboardInterrupt):
         tail(target, policy, emit, seconds=args.seconds, whole=True, subscribed=listening)
     return 0
+
+
+def _interrupt_on(*signals: signal.Signals | None) -> None:
+    """Each of ``signals`` raises KeyboardInterrupt, as Ctrl-C does, so that what a command made
+    on AWS (tail's queue and subscription) is removed when its terminal closes or it is killed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for number in signals:
+        if number is not None:
+            signal.signal(number, interrupt)
 
 
 def _warn_about(policy: dict[str, Any] | None) -> None:

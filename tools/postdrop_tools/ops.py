@@ -241,19 +241,21 @@ def tail(
     It runs until ``seconds`` pass or ``stop`` is set; ``subscribed`` is called once the
     queue is subscribed, so a caller knows from when on notifications reach it.
     """
-    from postdrop_tools.replay import matches
+    from postdrop_tools.replay import check_applicable, matches
 
     sqs, sns = target.client("sqs"), target.client("sns")
     name = f"postdrop-tail-{uuid.uuid4().hex[:8]}"
     # SNS applies the policy on AWS; the emulator's filter lacks some of SNS's rules (prefix on a
     # list, anything-but), so locally the queue takes everything and replay's matcher decides
     local_filter = filter_policy if target.endpoint else None
-    url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, None if local_filter else filter_policy)
-    if subscribed is not None:
-        subscribed()
-    seen = 0
+    if local_filter:
+        check_applicable(local_filter, "tail on a local stack")  # before subscribing, not at the first message
+    seen, url, subscription = 0, None, None
     deadline = None if seconds is None else time.monotonic() + seconds
-    try:
+    try:  # from the start: an interrupt right after subscribing (Ctrl-C, a closed terminal) still cleans up
+        url, subscription = subscribe_queue(sqs, sns, target.topic_arn, name, None if local_filter else filter_policy)
+        if subscribed is not None:
+            subscribed()
         while (deadline is None or time.monotonic() < deadline) and not (stop is not None and stop.is_set()):
             wait = 1 if deadline is None else max(0, min(1, int(deadline - time.monotonic())))
             received = sqs.receive_message(
@@ -272,6 +274,8 @@ def tail(
             if target.endpoint:
                 time.sleep(0.2)  # the emulator answers at once; do not spin
     finally:
-        sns.unsubscribe(SubscriptionArn=subscription)
-        sqs.delete_queue(QueueUrl=url)
+        if subscription is not None:
+            sns.unsubscribe(SubscriptionArn=subscription)
+        if url is not None:
+            sqs.delete_queue(QueueUrl=url)
     return seen

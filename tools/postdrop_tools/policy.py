@@ -47,7 +47,9 @@ _BODY_VALUES: dict[str, tuple[str, ...]] = {
 _BODY_MODELS: dict[str, type[BaseModel]] = {"previous": Previous, "post": NormalizedPost}
 SCOPES = ("MessageAttributes", "MessageBody")
 # SNS's operators: an object condition has exactly one of these keys.
-_OPERATORS = ("prefix", "suffix", "anything-but", "equals-ignore-case", "exists", "numeric", "cidr", "wildcard")
+_OPERATORS = ("prefix", "suffix", "anything-but", "equals-ignore-case", "exists", "numeric", "cidr")
+# Operators of other AWS filters that SNS refuses when the policy is set: what to write instead.
+_NOT_SNS = {"wildcard": "EventBridge's, not SNS's; use prefix or suffix"}
 
 
 def read_policy(text: str) -> dict[str, Any]:
@@ -123,9 +125,14 @@ def _condition_problem(condition: Any, values: tuple[str, ...] | None) -> str | 
         return _value_problem(condition, values)
     if isinstance(condition, bool | int | float) or condition is None:
         return None
-    if not isinstance(condition, dict) or len(condition) != 1 or next(iter(condition)) not in _OPERATORS:
+    operator = next(iter(condition)) if isinstance(condition, dict) and len(condition) == 1 else None
+    if operator in _NOT_SNS:
+        return f"{json.dumps(condition)}: {operator} is {_NOT_SNS[operator]}"
+    if operator not in _OPERATORS:
         return f"{json.dumps(condition)} is not a condition SNS knows ({', '.join(_OPERATORS)})"
-    (operator, operand), = condition.items()  # fmt: skip
+    operand = condition[operator]
+    if operator == "cidr":
+        return f"{json.dumps(condition)} matches IP addresses, and no attribute postdrop sends holds one"
     if values is None:
         return None
     if operator == "prefix" and isinstance(operand, str) and not any(v.startswith(operand) for v in values):

@@ -59,6 +59,21 @@ class ReplayReport:
                 f"{self.in_flight} in flight (the topic brings them), {self.offloaded} offloaded")  # fmt: skip
 
 
+def check_applicable(policy: dict[str, Any], who: str = "replay") -> None:
+    """ValueError naming the first part of ``policy`` that ``matches`` cannot apply, found
+    before anything is sent or read (``matches`` stops at the first attribute that fails)."""
+    for name, conditions in policy.items():
+        if name.startswith("$"):
+            raise ValueError(f"{who} does not apply {name!r} (an OR across attributes): use one policy for each branch")
+        if not isinstance(conditions, list):
+            raise ValueError(f"the filter policy's {name!r} is not a list of conditions {who} can apply")
+        for condition in conditions:
+            try:
+                _condition(condition, [""])  # a value, so that every operator's operand is looked at
+            except ValueError:
+                raise ValueError(f"{who} cannot apply the filter condition {json.dumps(condition)}") from None
+
+
 def matches(policy: dict[str, Any], attributes: dict[str, Any]) -> bool:
     """Whether an SNS filter policy (scope MessageAttributes) selects a message with these attributes.
 
@@ -170,7 +185,7 @@ def replay(
     """Send the settled announcement of every post (that ``policy`` selects) to ``queue``."""
     url = queue_url(target, queue)
     if policy:
-        matches(policy, {})  # a condition replay cannot apply is refused before anything is sent
+        check_applicable(policy)  # a condition replay cannot apply is refused before anything is sent
     report, started = ReplayReport(), time.monotonic()
     s3, sqs = target.client("s3"), target.client("sqs")
     batch: list[dict[str, Any]] = []
