@@ -134,13 +134,14 @@ def _stub_targets(text: str, site: Path, names: set[str], stems: set[str]) -> No
         target.touch()
     for stem in _POST_URL.findall(live):
         if stem not in stems:
-            stub = site / "_posts" / f"{stem}.md"  # {% post_url folder/2021-08-26-x %} names a subfolder of _posts
+            # {% post_url folder/2021-08-26-x %} names a subfolder of _posts; a leading '/' is no root
+            stub = site / "_posts" / f"{stem.lstrip('/')}.md"
             stub.parent.mkdir(parents=True, exist_ok=True)
             stub.write_text(_STUB_POST, encoding="utf-8")
     for path in _LINK.findall(live):
         if path.startswith("_posts/") and path.removeprefix("_posts/") in names:
             continue
-        target = site / path
+        target = site / path.lstrip("/")  # inside the site, whatever the tag writes
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_STUB_POST, encoding="utf-8")
 

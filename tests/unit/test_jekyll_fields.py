@@ -157,7 +157,9 @@ def test_the_sites_permalink(style: str, url: str) -> None:
     [
         (Site(), "/x/"),
         (Site(baseurl="/blog/"), "/blog/x/"),
-        (Site(url="https://example.com/"), "https://example.com/x/"),
+        # a url ending in '/': Jekyll 4.3.1 joins it to the path as written (6 of 55 unseen blogs)
+        (Site(url="https://example.com/"), "https://example.com//x/"),
+        (Site(url="https://example.com/", baseurl="/blog/"), "https://example.com//blog/x/"),
         (Site(url="https://example.com", baseurl="blog"), "https://example.com/blog/x/"),
         # Jekyll 4.3.1's absolute_url (Addressable's normalize): scheme and host lower-cased, the
         # scheme's own port dropped, a non-ASCII host in punycode; the path as written

@@ -138,8 +138,8 @@ def absolute_url(path: str, site: Site) -> str:
 def site_root(url: str) -> str:
     """The site's ``url`` as Jekyll's ``absolute_url`` writes it (Addressable's ``normalize``):
     scheme and host in lower case, the host's non-ASCII names in punycode, the scheme's own port
-    dropped; without its trailing ``/``."""
-    url = url.rstrip("/")
+    dropped. A trailing ``/`` stays: Jekyll joins the url and the path as written, so
+    ``https://me.github.io/`` gives ``https://me.github.io//about/``, in its feed too."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
