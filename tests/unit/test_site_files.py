@@ -58,6 +58,13 @@ SITE_FILES = {
     "posts/code/src/main/java/App.java": "(.java)",
     "posts/assets/notebook.ipynb": "(.ipynb)",
     "posts/scripts/deploy.sh": "(.sh)",
+    # an editor's, a merge's or a download's copy beside a post, in _posts/ too (Jekyll would publish it)
+    "posts/_posts/2026-04-01-x.md.bak": "an editor's or a tool's copy",
+    "posts/_posts/2026-04-01-x.md.orig": "an editor's or a tool's copy",
+    "posts/_posts/2026-04-01-x.md.rej": "an editor's or a tool's copy",
+    "posts/_posts/2026-04-01-x.md.swp": "an editor's or a tool's copy",
+    "posts/_posts/2026-04-01-x.md:Zone.Identifier": "an editor's or a tool's copy",
+    "posts/notes.md.tmp": "an editor's or a tool's copy",
 }
 POST_KEYS = [
     "posts/2026-03-02-NW0001.md",

@@ -39,6 +39,9 @@ _STATIC_TYPES = frozenset({
 _STATIC_NAMES = frozenset(
     {"CNAME", "Rakefile", "robots.txt", "humans.txt", "ads.txt", "Thumbs.db", "ehthumbs.db", "desktop.ini"}
 )  # the last three: what Windows leaves in folders
+# Copies editors, merges and downloads leave beside a file (a.md.bak, a.md.orig, a.md.swp): Jekyll
+# would publish a dated one in _posts/ as it is, as no reader wants; postdrop passes over them
+_COPY_TYPES = frozenset({"bak", "backup", "orig", "rej", "tmp", "temp", "swp", "swo", "old", "save", "sav"})
 _PAGES = frozenset({"index", "404"})
 _POST_TYPES = frozenset(suffix[1:] for suffix in POST_SUFFIXES)
 # Documents a producer may have meant as a post, in a format postdrop does not read: rejected, with why
@@ -79,6 +82,8 @@ def site_file(key: str) -> str | None:
         return f"{name} is a file of the blog's repository, not a post"
     stem, dot, extension = name.rpartition(".")
     kind = extension.lower()
+    if stem and (kind in _COPY_TYPES or name.endswith(":Zone.Identifier")):  # the second: Windows' mark of a download
+        return f"{name} is an editor's or a tool's copy of a file, not a post"
     # any type that is neither a post's nor a document's; but a dated file in _posts/ is a post to
     # Jekyll whatever its extension (2014-11-24-notes.Rmd): key_problem says why it is not read
     other = kind not in _POST_TYPES and kind not in _DOCUMENT_TYPES
