@@ -1222,3 +1222,18 @@ def test_a_definitions_url_that_opens_with_a_processing_instruction_keeps_its_br
     # inside it (it put a literal "&lt;" into the href and the image's src)
     html = render_kramdown('![i][r]\n\n[r]: <?x y="1"?><b/>\n')
     assert 'src="%3C?x%20y=%221%22?%3E%3Cb/%3E"' in html and "&amp;lt;" not in html
+
+
+def test_a_line_opening_with_a_tag_of_any_element_but_a_span_element_ends_its_paragraph() -> None:
+    # kramdown ends a paragraph at a line that opens with a tag of any name but its span
+    # elements' (<picture>, <video>, <time>), and reads the element as an HTML block to its close
+    # tag: the <a> left open above it is empty, its close tag under it text, and text after the
+    # close tag on its line a paragraph (CommonMark's paragraph went on over the lines)
+    got = parse(
+        'Made by [us](/about)\n<a href="/home">\n<picture>\n  <source srcset="dark.png">\n'
+        '  <img src="light.png" alt="logo">\n</picture>\n</a>\n\n'
+        'A clip below:\n<video src="clip.mp4" controls></video>\n\n'
+        'See the *time*\n<time datetime="2020-01-01">new year</time> then **more**\n'
+    )
+    assert got.text.split("\n") == ["Made by us", "</a>", "A clip below:", "See the time", "new year", "then more"]
+    assert '<a href="/home" rel="noopener noreferrer nofollow"></a></p>' in got.html
