@@ -1237,3 +1237,16 @@ def test_a_line_opening_with_a_tag_of_any_element_but_a_span_element_ends_its_pa
     )
     assert got.text.split("\n") == ["Made by us", "</a>", "A clip below:", "See the time", "new year", "then more"]
     assert '<a href="/home" rel="noopener noreferrer nofollow"></a></p>' in got.html
+
+
+def test_emphasis_in_an_items_paragraph_indented_four_columns_is_kramdowns() -> None:
+    # a paragraph of a list item indented four columns (its item's text two or three columns in)
+    # is no code to either reader: kramdown's emphasis is read there too ("**a *star*" is an
+    # emphasized "*a *star"); eight columns past a "- " item is code, left as written
+    got = parse(
+        "- item one\n- item two\n\n    <span>_**a **_</span><span>_**b**_</span> and *c*\n\n"
+        "1. Step\n\n    Note **a *star* here\n\n- a\n\n        code *x* _**t **_\n"
+    )
+    assert got.text.split("\n") == ["item one", "item two", "**a **b and c", "Step", "Note *a *star here", "a"] + [
+        "code *x* _**t **_"
+    ]
