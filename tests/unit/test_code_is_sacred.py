@@ -142,3 +142,18 @@ def test_code_in_html_and_text_is_as_written(case: tuple[str, list[str]]) -> Non
     for code in codes:
         assert code in shown, f"{code!r} is not the text of any <code> in {got.html!r}"
         assert " ".join(code.split()) in folded_text
+
+
+def test_a_fence_line_indented_four_columns_is_the_codes_not_its_close() -> None:
+    # outside a list item a fence closes at a line indented three spaces at most (kramdown's and
+    # CommonMark's rule): "    ```" is a line of the code, which runs on to the bare "```", code
+    # span and all; the masking closed it there and took the "`amazonaws.com`" below for a span
+    body = (
+        'Qiita writes a file name:\n\n```ruby\n    puts "Hello"\n    ```\n\nBut GFM has none, so:\n\n'
+        '    ```ruby\n    puts "Hello"\n    ```\n\nImages keep `amazonaws.com` names:\n\n```md\n![i](/a.png)\n```\n\n'
+        "After *that*.\n"
+    )
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    assert shown == [body[body.index("    puts") : body.index("\n```\n\nAfter") + 1]]
+    assert got.text.endswith("\nAfter that.")
