@@ -1247,6 +1247,17 @@ def test_emphasis_in_an_items_paragraph_indented_four_columns_is_kramdowns() -> 
         "- item one\n- item two\n\n    <span>_**a **_</span><span>_**b**_</span> and *c*\n\n"
         "1. Step\n\n    Note **a *star* here\n\n- a\n\n        code *x* _**t **_\n"
     )
-    assert got.text.split("\n") == ["item one", "item two", "**a **b and c", "Step", "Note *a *star here", "a"] + [
-        "code *x* _**t **_"
-    ]
+    texts = ["item one", "item two", "**a **b and c", "Step", "Note *a *star here", "a", "code *x* _**t **_"]
+    assert got.text.split("\n") == texts
+
+
+def test_a_line_opening_with_a_span_tag_counts_among_a_paragraphs_lines_above_an_underline() -> None:
+    # an underline under a paragraph of several lines is its text (an em dash for "---"), and a
+    # line that opens with a span element's tag is one of them: no heading under it
+    got = parse(
+        '## Joins\n<img src="concat.svg" alt="concat" />  \nSeveral tables can be joined by rows.\n---\n\n'
+        "<span>Plain</span> words\nunder a span\n===\n\nend\n"
+    )
+    assert [h.heading for h in got.sections if h.heading] == ["Joins"]
+    texts = ["Joins", "Several tables can be joined by rows. —", "Plain words under a span ===", "end"]
+    assert got.text.split("\n") == texts

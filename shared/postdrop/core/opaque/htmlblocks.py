@@ -19,7 +19,14 @@ from postdrop.core.spanhtml import (
     WITHOUT_BODY,
 )
 
-__all__ = ["HtmlBlocks", "ends_paragraph", "escape_broken_tags", "nested_raw_html", "tag_pattern", "unknown_open_before"]
+__all__ = [
+    "HtmlBlocks",
+    "ends_paragraph",
+    "escape_broken_tags",
+    "nested_raw_html",
+    "tag_pattern",
+    "unknown_open_before",
+]
 
 _HTML_BLOCK_CLOSE = re.compile(
     r" {0,3}</(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
