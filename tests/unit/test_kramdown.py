@@ -1261,3 +1261,17 @@ def test_a_line_opening_with_a_span_tag_counts_among_a_paragraphs_lines_above_an
     assert [h.heading for h in got.sections if h.heading] == ["Joins"]
     texts = ["Joins", "Several tables can be joined by rows. —", "Plain words under a span ===", "end"]
     assert got.text.split("\n") == texts
+
+
+def test_a_definitions_url_with_a_parenthesis_that_balances_none_is_the_whole_rest_of_its_line() -> None:
+    # kramdown's URL runs to the line's end, ")" and all; CommonMark's stopped before the ")" and
+    # read no definition there, nor in the lines under it: every reference was text
+    got = parse(
+        "The fix is in the [patch], see [notes] and [wiki].\n\n[patch]: https://example.com/commit/c94)\n"
+        '[notes]: https://example.com/notes\n[wiki]: https://en.example.org/wiki/Foo_(bar) "Foo"\n'
+    )
+    assert got.text == "The fix is in the patch, see notes and wiki."
+    assert (
+        'href="https://example.com/commit/c94)"' in got.html
+        and 'href="https://en.example.org/wiki/Foo_(bar)"' in got.html
+    )
