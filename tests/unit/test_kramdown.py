@@ -1275,3 +1275,12 @@ def test_a_definitions_url_with_a_parenthesis_that_balances_none_is_the_whole_re
         'href="https://example.com/commit/c94)"' in got.html
         and 'href="https://en.example.org/wiki/Foo_(bar)"' in got.html
     )
+
+
+def test_text_after_an_html_blocks_close_tag_in_a_list_item_stays_in_the_item() -> None:
+    # kramdown ends the block at its close tag and reads the rest of the line as a paragraph of
+    # the item the block is in; it lost the item's indentation and ended the list there
+    got = parse("- item\n  <div>2020</div> here\n- two\n  <time>2021</time> there\n\nend\n")
+    assert got.html.count("<ul>") == 1 and got.html.index("here") < got.html.index("two") < got.html.index("</ul>")
+    assert got.html.index("there") < got.html.index("</ul>")
+    assert got.text.split("\n") == ["item", "2020", "here", "two", "2021", "there", "end"]

@@ -216,7 +216,7 @@ def mask(text: str) -> Masked:
             if not blank_before and not ends_paragraph(line):
                 out.append("")  # as below
             out += [tokens.source(text[pos:last_html], block=True), ""]
-            prose.append(tail.lstrip(" \t"))
+            prose.append(line[: len(line) - len(line.lstrip(" \t"))] + tail.lstrip(" \t"))  # in its list item too
             pos = line_end_at(text, last_html) + 1
             continue
         if last_html is not None:  # an HTML block: read whole, to its close tag
