@@ -1284,3 +1284,10 @@ def test_text_after_an_html_blocks_close_tag_in_a_list_item_stays_in_the_item() 
     assert got.html.count("<ul>") == 1 and got.html.index("here") < got.html.index("two") < got.html.index("</ul>")
     assert got.html.index("there") < got.html.index("</ul>")
     assert got.text.split("\n") == ["item", "2020", "here", "two", "2021", "there", "end"]
+
+
+def test_a_line_opening_with_a_name_kramdown_reads_as_no_tag_opens_no_html_block() -> None:
+    # "<std::string>" is no tag to kramdown (a name has one colon at most), an autolink is a
+    # link: their lines stay in their paragraphs, and no block takes the rest of the post
+    got = parse("Type\n<std::string> is used\nhere\n\nSee\n<https://example.com>\nmore\n\nEnd *here*.\n")
+    assert got.text.split("\n") == ["Type <std::string> is used here", "See https://example.com more", "End here."]

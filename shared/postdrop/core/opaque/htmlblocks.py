@@ -76,7 +76,9 @@ def nested_raw_html(body: str) -> str:
 # a line opening with a tag of another name: kramdown's HTML block too, any name but its span
 # elements' (<picture>, <font>, <time>, a name HTML lacks); the raw ones (<pre>, <script>...) are
 # blocks.py's
-_OTHER_OPEN = re.compile(r" {0,3}<([A-Za-z][\w.:-]*)(?=[\s/>])")
+# (no colon in the name: <std::string> is no tag to kramdown, and a namespaced <some:tag> is read
+# in its paragraph, as spans.py reads it)
+_OTHER_OPEN = re.compile(r" {0,3}<([A-Za-z_][\w.-]*)(?=[\s/>])")
 _NOT_OTHER = SPAN_ELEMENTS | WITHOUT_BODY | SWALLOWING | {"pre"}
 
 
