@@ -1052,6 +1052,8 @@ def test_a_fence_with_two_words_after_it_is_a_code_span_its_paragraph_closes() -
         "a\n<!-- c -->b\n" * 50_000,  # and on a paragraph
         "a\n -\n" * 50_000,  # indented underlines
         "p\n{: .x}\n" * 50_000,  # block IALs with a block right under each
+        "- a\n\n" + "    **a *b* c\n\n" * 30_000,  # emphasis in an item's indented paragraphs (each looks back)
+        "x\n<picture>\n" * 50_000,  # elements of other names, never closed, each ending a paragraph
     ],
 )
 def test_the_new_readings_stay_linear(body: str) -> None:
