@@ -157,3 +157,13 @@ def test_a_fence_line_indented_four_columns_is_the_codes_not_its_close() -> None
     shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
     assert shown == [body[body.index("    puts") : body.index("\n```\n\nAfter") + 1]]
     assert got.text.endswith("\nAfter that.")
+
+
+def test_a_fence_line_indented_four_columns_past_its_items_text_is_the_codes() -> None:
+    # in a list item the close is indented three spaces at most past the item's text: a "```"
+    # six columns past it is a line of the code, and the code span under it is code too
+    body = "- item\n\n  ```ruby\n  puts 1\n        ```\n  `x` still code\n  ```\n\n- two\n"
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    assert shown == ["puts 1\n      ```\n`x` still code\n"]
+    assert got.html.count("<li>") == 2

@@ -201,9 +201,11 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             item_end = _item_fence_end(text, first_end, mark, *item_above)
             return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
         column = item_column(out, prose) if indent else None
-        # outside a list item, a line indented four columns or more closes no fence (kramdown's
-        # and CommonMark's close is indented three spaces at most): it is the code's
-        close = _fence_close(mark, margin=column is None and not listed).search(text, first_end)
+        # a line indented four columns or more past its block's margin (the page's, or the list
+        # item's text) closes no fence (kramdown's and CommonMark's close is indented three spaces
+        # at most): it is the code's
+        most = 3 if column is None and not listed else None if column is None else column + 3
+        close = _fence_close_at(mark, text, first_end, most)
         if close is not None:
             last = line_end_at(text, close.start() + 1)
             if column is not None and 0 < indent - column <= 3:
@@ -458,13 +460,21 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
 
 
 @cache
-def _fence_close(mark: str, *, margin: bool = False) -> re.Pattern[str]:
+def _fence_close(mark: str) -> re.Pattern[str]:
     """A line that closes a fence opened by ``mark``: the fence's character, as many times or
-    more, and white space only around (searched from the newline before it); ASCII white space
-    after it, as kramdown's (Ruby's) "\\s": a no-break space after the fence leaves it open.
-    ``margin``: a fence outside a list item, closed by a line indented three spaces at most."""
-    lead = " {0,3}" if margin else r"[^\S\n]*"
-    return re.compile(rf"\n{lead}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+    more, and white space only around (searched from the newline before it; group 1: the white
+    space before it); ASCII white space after it, as kramdown's (Ruby's) "\\s": a no-break space
+    after the fence leaves it open."""
+    return re.compile(rf"\n([^\S\n]*){re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+
+
+def _fence_close_at(mark: str, text: str, start: int, most: int | None) -> re.Match[str] | None:
+    """The first line from ``start`` on that closes the fence ``mark`` opened, indented ``most``
+    columns at most (None: any): one indented further is a line of the code."""
+    for close in _fence_close(mark).finditer(text, start):
+        if most is None or columns(close.group(1)) <= most:
+            return close
+    return None
 
 
 # a block attribute list right after a math block's closing "$$": kramdown's scanner reads it at
