@@ -167,3 +167,12 @@ def test_a_fence_line_indented_four_columns_past_its_items_text_is_the_codes() -
     shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
     assert shown == ["puts 1\n      ```\n`x` still code\n"]
     assert got.html.count("<li>") == 2
+
+
+def test_a_fence_line_indented_four_columns_in_a_quote_is_the_codes() -> None:
+    # in a block quote too the close is indented three spaces at most past the quote's marker
+    body = "> ```\n> code\n>     ```\n> `x` more\n> ```\n\nafter\n"
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    assert shown == ["code\n    ```\n`x` more\n"]
+    assert got.text.endswith("\nafter")

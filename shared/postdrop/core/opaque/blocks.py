@@ -360,8 +360,10 @@ def quoted_fence(text: str, pos: int, line: str, scans: FenceScans) -> int | Non
         marked = prefix.match(text, at, end)
         if marked is None:
             break  # the quote (or its depth) ends before the code does
-        rest = text[marked.end() : end].strip(" \t")
-        if rest.startswith(mark) and not rest.strip(mark[0]):
+        content = text[marked.end() : end]
+        rest = content.strip(" \t")
+        # (indented four columns or more in the quote: a line of the code)
+        if rest.startswith(mark) and not rest.strip(mark[0]) and columns(content) <= 3:
             found = end
             break
         at = end + 1
