@@ -142,3 +142,37 @@ def test_code_in_html_and_text_is_as_written(case: tuple[str, list[str]]) -> Non
     for code in codes:
         assert code in shown, f"{code!r} is not the text of any <code> in {got.html!r}"
         assert " ".join(code.split()) in folded_text
+
+
+def test_a_fence_line_indented_four_columns_is_the_codes_not_its_close() -> None:
+    # outside a list item a fence closes at a line indented three spaces at most (kramdown's and
+    # CommonMark's rule): "    ```" is a line of the code, which runs on to the bare "```", code
+    # span and all; the masking closed it there and took the "`amazonaws.com`" below for a span
+    body = (
+        'Qiita writes a file name:\n\n```ruby\n    puts "Hello"\n    ```\n\nBut GFM has none, so:\n\n'
+        '    ```ruby\n    puts "Hello"\n    ```\n\nImages keep `amazonaws.com` names:\n\n```md\n![i](/a.png)\n```\n\n'
+        "After *that*.\n"
+    )
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    assert shown == [body[body.index("    puts") : body.index("\n```\n\nAfter") + 1]]
+    assert got.text.endswith("\nAfter that.")
+
+
+def test_a_fence_line_indented_four_columns_past_its_items_text_is_the_codes() -> None:
+    # in a list item the close is indented three spaces at most past the item's text: a "```"
+    # six columns past it is a line of the code, and the code span under it is code too
+    body = "- item\n\n  ```ruby\n  puts 1\n        ```\n  `x` still code\n  ```\n\n- two\n"
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    assert shown == ["puts 1\n      ```\n`x` still code\n"]
+    assert got.html.count("<li>") == 2
+
+
+def test_a_fence_line_indented_four_columns_in_a_quote_is_the_codes() -> None:
+    # in a block quote too the close is indented three spaces at most past the quote's marker
+    body = "> ```\n> code\n>     ```\n> `x` more\n> ```\n\nafter\n"
+    got = parse_post(f"---\ntitle: t\n---\n{body}".encode(), "posts/2020-01-01-t.md")
+    shown = [node.text(deep=True) for node in LexborHTMLParser(got.html).css("code")]
+    assert shown == ["code\n    ```\n`x` more\n"]
+    assert got.text.endswith("\nafter")

@@ -1052,6 +1052,8 @@ def test_a_fence_with_two_words_after_it_is_a_code_span_its_paragraph_closes() -
         "a\n<!-- c -->b\n" * 50_000,  # and on a paragraph
         "a\n -\n" * 50_000,  # indented underlines
         "p\n{: .x}\n" * 50_000,  # block IALs with a block right under each
+        "- a\n\n" + "    **a *b* c\n\n" * 30_000,  # emphasis in an item's indented paragraphs (each looks back)
+        "x\n<picture>\n" * 50_000,  # elements of other names, never closed, each ending a paragraph
     ],
 )
 def test_the_new_readings_stay_linear(body: str) -> None:
@@ -1222,3 +1224,72 @@ def test_a_definitions_url_that_opens_with_a_processing_instruction_keeps_its_br
     # inside it (it put a literal "&lt;" into the href and the image's src)
     html = render_kramdown('![i][r]\n\n[r]: <?x y="1"?><b/>\n')
     assert 'src="%3C?x%20y=%221%22?%3E%3Cb/%3E"' in html and "&amp;lt;" not in html
+
+
+def test_a_line_opening_with_a_tag_of_any_element_but_a_span_element_ends_its_paragraph() -> None:
+    # kramdown ends a paragraph at a line that opens with a tag of any name but its span
+    # elements' (<picture>, <video>, <time>), and reads the element as an HTML block to its close
+    # tag: the <a> left open above it is empty, its close tag under it text, and text after the
+    # close tag on its line a paragraph (CommonMark's paragraph went on over the lines)
+    got = parse(
+        'Made by [us](/about)\n<a href="/home">\n<picture>\n  <source srcset="dark.png">\n'
+        '  <img src="light.png" alt="logo">\n</picture>\n</a>\n\n'
+        'A clip below:\n<video src="clip.mp4" controls></video>\n\n'
+        'See the *time*\n<time datetime="2020-01-01">new year</time> then **more**\n'
+    )
+    assert got.text.split("\n") == ["Made by us", "</a>", "A clip below:", "See the time", "new year", "then more"]
+    assert '<a href="/home" rel="noopener noreferrer nofollow"></a></p>' in got.html
+
+
+def test_emphasis_in_an_items_paragraph_indented_four_columns_is_kramdowns() -> None:
+    # a paragraph of a list item indented four columns (its item's text two or three columns in)
+    # is no code to either reader: kramdown's emphasis is read there too ("**a *star*" is an
+    # emphasized "*a *star"); eight columns past a "- " item is code, left as written
+    got = parse(
+        "- item one\n- item two\n\n    <span>_**a **_</span><span>_**b**_</span> and *c*\n\n"
+        "1. Step\n\n    Note **a *star* here\n\n- a\n\n        code *x* _**t **_\n"
+    )
+    texts = ["item one", "item two", "**a **b and c", "Step", "Note *a *star here", "a", "code *x* _**t **_"]
+    assert got.text.split("\n") == texts
+
+
+def test_a_line_opening_with_a_span_tag_counts_among_a_paragraphs_lines_above_an_underline() -> None:
+    # an underline under a paragraph of several lines is its text (an em dash for "---"), and a
+    # line that opens with a span element's tag is one of them: no heading under it
+    got = parse(
+        '## Joins\n<img src="concat.svg" alt="concat" />  \nSeveral tables can be joined by rows.\n---\n\n'
+        "<span>Plain</span> words\nunder a span\n===\n\nend\n"
+    )
+    assert [h.heading for h in got.sections if h.heading] == ["Joins"]
+    texts = ["Joins", "Several tables can be joined by rows. —", "Plain words under a span ===", "end"]
+    assert got.text.split("\n") == texts
+
+
+def test_a_definitions_url_with_a_parenthesis_that_balances_none_is_the_whole_rest_of_its_line() -> None:
+    # kramdown's URL runs to the line's end, ")" and all; CommonMark's stopped before the ")" and
+    # read no definition there, nor in the lines under it: every reference was text
+    got = parse(
+        "The fix is in the [patch], see [notes] and [wiki].\n\n[patch]: https://example.com/commit/c94)\n"
+        '[notes]: https://example.com/notes\n[wiki]: https://en.example.org/wiki/Foo_(bar) "Foo"\n'
+    )
+    assert got.text == "The fix is in the patch, see notes and wiki."
+    assert (
+        'href="https://example.com/commit/c94)"' in got.html
+        and 'href="https://en.example.org/wiki/Foo_(bar)"' in got.html
+    )
+
+
+def test_text_after_an_html_blocks_close_tag_in_a_list_item_stays_in_the_item() -> None:
+    # kramdown ends the block at its close tag and reads the rest of the line as a paragraph of
+    # the item the block is in; it lost the item's indentation and ended the list there
+    got = parse("- item\n  <div>2020</div> here\n- two\n  <time>2021</time> there\n\nend\n")
+    assert got.html.count("<ul>") == 1 and got.html.index("here") < got.html.index("two") < got.html.index("</ul>")
+    assert got.html.index("there") < got.html.index("</ul>")
+    assert got.text.split("\n") == ["item", "2020", "here", "two", "2021", "there", "end"]
+
+
+def test_a_line_opening_with_a_name_kramdown_reads_as_no_tag_opens_no_html_block() -> None:
+    # "<std::string>" is no tag to kramdown (a name has one colon at most), an autolink is a
+    # link: their lines stay in their paragraphs, and no block takes the rest of the post
+    got = parse("Type\n<std::string> is used\nhere\n\nSee\n<https://example.com>\nmore\n\nEnd *here*.\n")
+    assert got.text.split("\n") == ["Type <std::string> is used here", "See https://example.com more", "End here."]

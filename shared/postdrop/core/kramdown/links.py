@@ -279,7 +279,32 @@ def spaced_destinations(text: str) -> str:
         text = sub_in_prose(_SPACED_DEFINITION, lambda m: f"{m.group(1)}<{m.group(2)}>{m.group(3)}", "\n" + text)[1:]
         if "]:" in text and _BRACKETED_DEFINITION.search("\n" + text) is not None:
             text = sub_in_prose(_BRACKETED_DEFINITION, _bracketed_definition, "\n" + text)[1:]
+        if ")" in text or "(" in text:
+            text = sub_in_prose(_PAREN_DEFINITION, _paren_definition, "\n" + text)[1:]
     return text
+
+
+# searched in "\n" + text: a link definition whose URL holds a parenthesis (and perhaps a title)
+_PAREN_DEFINITION = lazy(
+    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>()]*+[()][^\s<>]*)"
+    r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
+)
+
+
+def _paren_definition(match: re.Match[str]) -> str:
+    """``[patch]: https://x/commit/c94)``: kramdown's URL is the rest of the line, parentheses and
+    all; CommonMark's ends before a parenthesis that balances none (and then reads no definition,
+    nor any under it): that URL in ``<>``."""
+    depth = 0
+    for char in match.group(2):
+        if char in "()":
+            depth += 1 if char == "(" else -1
+            if depth < 0:
+                break
+    if depth == 0:
+        return match.group(0)
+    head, url, tail = match.groups()
+    return f"{head}<{url}>{tail}"
 
 
 # searched in "\n" + text: a link definition whose URL opens with "<" (and perhaps a title after it)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, MAX_REWRITES, lazy, sub_in_prose
 from postdrop.core.kramdown.tables import is_table
+from postdrop.core.opaque.lines import ITEM_CONTENT, LOOK_BACK, columns
 from postdrop.core.spanhtml import KRAMDOWN_TAG, SPAN_ELEMENTS
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
         context = text[start:end]
         kept = _LEFT_TO_COMMONMARK.search(context)
         if kept is None:
-            context = _emphasis_context(context, tag)
+            context = _emphasis_context(context, tag, item_text=context[:4] == "    " and _in_item_text(text, start))
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
             context = _emphasis_context(context, tag, links=labels)
         elif "[" not in context and "]" not in context and "{#" not in context and is_table(text, start, end):
@@ -266,10 +267,13 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozenset[str] | None = None) -> str:
+def _emphasis_context(
+    context: str, tag: Callable[[str], str], *, links: frozenset[str] | None = None, item_text: bool = False
+) -> str:
     """One span context's lines with kramdown's emphasis (as they are when it is left alone).
     With ``links`` (the labels of the post's link definitions), a context with links' brackets:
-    its links read with its emphasis, as kramdown reads them (emphasis.linked_emphasis)."""
+    its links read with its emphasis, as kramdown reads them (emphasis.linked_emphasis).
+    ``item_text``: the context is a list item's paragraph, however far it is indented."""
     if (
         "~~" not in context
         and _LOOSE_DELIMITER.search(_SIMPLE_PAIR.sub("", context)) is None
@@ -289,7 +293,7 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
         if t
     ):
         return context  # a rule line (but "****" under a line of text: text to kramdown, emphasis and all)
-    if len(leads[0].expandtabs(4)) >= 4 and not leads[0].strip():
+    if len(leads[0].expandtabs(4)) >= 4 and not leads[0].strip() and not item_text:
         return context  # indented as CommonMark's code: as written
     if links is not None:
         if DEFINITION_LABEL.search(joined) is not None:  # definitions' lines: the old reading
@@ -303,6 +307,27 @@ def _emphasis_context(context: str, tag: Callable[[str], str], *, links: frozens
     else:
         read = emphasis(joined, tag).split("\n")
     return "\n".join(lead + t for lead, t in zip(leads, read, strict=True))
+
+
+def _in_item_text(text: str, start: int) -> bool:
+    """Whether the paragraph starting at ``start``, indented four columns or more (and no code to
+    kramdown: the masking took that), is a list item's to CommonMark too: the first line above it
+    indented less is an item's line whose text starts less than four columns left of it (the
+    lines between, blank or indented as far, the item's). Looks back LOOK_BACK lines at most."""
+    line_end = text.find("\n", start)
+    indent = columns(text[start : len(text) if line_end < 0 else line_end])
+    end = start - 1
+    for _ in range(LOOK_BACK):
+        if end <= 0:
+            return False
+        above = text.rfind("\n", 0, end) + 1
+        line = text[above:end]
+        end = above - 1
+        if not line.strip() or columns(line) >= indent:
+            continue
+        item = ITEM_CONTENT.match(line)
+        return item is not None and indent < len(line[: item.end()].expandtabs(4)) + 4
+    return False
 
 
 def _opens_with_span_tag(line: str) -> bool:

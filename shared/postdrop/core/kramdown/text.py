@@ -8,9 +8,10 @@ writes them."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING
 
+from postdrop.core.kramdown.html import SPAN_ALTERNATION
 from postdrop.core.kramdown.lines import (
     BLANK_LINE,
     ITEM_MARKER,
@@ -22,9 +23,6 @@ from postdrop.core.kramdown.lines import (
     sub_in_prose,
 )
 from postdrop.core.opaque import LOOK_BACK
-
-if TYPE_CHECKING:
-    import re
 
 __all__ = [
     "EMPTY_HEADING",
@@ -194,9 +192,14 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
             if run and not quoted:
                 item_column = len(item.group(0).expandtabs(4))
         else:
-            run = run + 1 if (run or (is_text_line(content) and not _BREAK_LINE.match(content))) else 0
+            opens = is_text_line(content) or (content[:4].lstrip()[:1] == "<" and _SPAN_TAG_OPEN.match(content))
+            run = run + 1 if (run or (opens and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
+
+
+# a line that opens with a span element's tag (<img .../>): a paragraph's first line to kramdown
+_SPAN_TAG_OPEN = lazy(rf" {{0,3}}<(?:{SPAN_ALTERNATION})(?=[\s/>])", re.IGNORECASE)
 
 
 def _near_content_column(lines: list[str], code: list[bool], i: int, indent: int) -> int:

@@ -68,6 +68,7 @@ from postdrop.core.opaque.blocks import (
 )
 from postdrop.core.opaque.htmlblocks import (
     HtmlBlocks,
+    ends_paragraph,
     escape_broken_tags,
     nested_raw_html,
     tag_pattern,
@@ -212,8 +213,10 @@ def mask(text: str) -> Masked:
                 tail = ""
         if last_html is not None and tail:
             flush()
+            if not blank_before and not ends_paragraph(line):
+                out.append("")  # as below
             out += [tokens.source(text[pos:last_html], block=True), ""]
-            prose.append(tail.lstrip(" \t"))
+            prose.append(line[: len(line) - len(line.lstrip(" \t"))] + tail.lstrip(" \t"))  # in its list item too
             pos = line_end_at(text, last_html) + 1
             continue
         if last_html is not None:  # an HTML block: read whole, to its close tag
@@ -222,6 +225,8 @@ def mask(text: str) -> Masked:
             if pos < markdown_from or _MARKDOWN_OFF.search(line) is not None or not holds_blocks(line):
                 block = "\n".join(part for part in block.split("\n") if part.strip())
             # else the kramdown package reads it as Markdown (parse_block_html): its blank lines part its blocks
+            if not blank_before and not ends_paragraph(line):
+                out.append("")  # kramdown ends a paragraph above at the tag (<picture>, <video>), CommonMark not
             out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
             masked.html_blocks.add(token)
             after = last_html + 1

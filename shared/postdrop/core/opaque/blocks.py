@@ -200,10 +200,14 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             # closes within the item's lines (CommonMark would end the list at it)
             item_end = _item_fence_end(text, first_end, mark, *item_above)
             return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
-        close = _fence_close(mark).search(text, first_end)
+        column = item_column(out, prose) if indent else None
+        # a line indented four columns or more past its block's margin (the page's, or the list
+        # item's text) closes no fence (kramdown's and CommonMark's close is indented three spaces
+        # at most): it is the code's
+        most = 3 if column is None and not listed else None if column is None else column + 3
+        close = _fence_close_at(mark, text, first_end, most)
         if close is not None:
             last = line_end_at(text, close.start() + 1)
-            column = item_column(out, prose) if indent else None
             if column is not None and 0 < indent - column <= 3:
                 return f"fence:{indent - column}", last, "", ""
             return "code", last, "", ""
@@ -356,8 +360,10 @@ def quoted_fence(text: str, pos: int, line: str, scans: FenceScans) -> int | Non
         marked = prefix.match(text, at, end)
         if marked is None:
             break  # the quote (or its depth) ends before the code does
-        rest = text[marked.end() : end].strip(" \t")
-        if rest.startswith(mark) and not rest.strip(mark[0]):
+        content = text[marked.end() : end]
+        rest = content.strip(" \t")
+        # (indented four columns or more in the quote: a line of the code)
+        if rest.startswith(mark) and not rest.strip(mark[0]) and columns(content) <= 3:
             found = end
             break
         at = end + 1
@@ -458,9 +464,19 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
 @cache
 def _fence_close(mark: str) -> re.Pattern[str]:
     """A line that closes a fence opened by ``mark``: the fence's character, as many times or
-    more, and white space only around (searched from the newline before it); ASCII white space
-    after it, as kramdown's (Ruby's) "\\s": a no-break space after the fence leaves it open."""
-    return re.compile(rf"\n[^\S\n]*{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+    more, and white space only around (searched from the newline before it; group 1: the white
+    space before it); ASCII white space after it, as kramdown's (Ruby's) "\\s": a no-break space
+    after the fence leaves it open."""
+    return re.compile(rf"\n([^\S\n]*){re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+
+
+def _fence_close_at(mark: str, text: str, start: int, most: int | None) -> re.Match[str] | None:
+    """The first line from ``start`` on that closes the fence ``mark`` opened, indented ``most``
+    columns at most (None: any): one indented further is a line of the code."""
+    for close in _fence_close(mark).finditer(text, start):
+        if most is None or columns(close.group(1)) <= most:
+            return close
+    return None
 
 
 # a block attribute list right after a math block's closing "$$": kramdown's scanner reads it at

@@ -10,9 +10,23 @@ from functools import cache
 
 from postdrop.core.limits import tags_end
 from postdrop.core.opaque.lines import HTML_BLOCK_OPEN, line_end_at
-from postdrop.core.spanhtml import HTML_ELEMENTS, KRAMDOWN_TAG, NAME_START_CLASS, WITHOUT_BODY
+from postdrop.core.spanhtml import (
+    HTML_ELEMENTS,
+    KRAMDOWN_TAG,
+    NAME_START_CLASS,
+    SPAN_ELEMENTS,
+    SWALLOWING,
+    WITHOUT_BODY,
+)
 
-__all__ = ["HtmlBlocks", "escape_broken_tags", "nested_raw_html", "tag_pattern", "unknown_open_before"]
+__all__ = [
+    "HtmlBlocks",
+    "ends_paragraph",
+    "escape_broken_tags",
+    "nested_raw_html",
+    "tag_pattern",
+    "unknown_open_before",
+]
 
 _HTML_BLOCK_CLOSE = re.compile(
     r" {0,3}</(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
@@ -59,6 +73,40 @@ def nested_raw_html(body: str) -> str:
     return "".join(pieces)
 
 
+# a line opening with a tag of another name: kramdown's HTML block too, any name but its span
+# elements' (<picture>, <font>, <time>, a name HTML lacks); the raw ones (<pre>, <script>...) are
+# blocks.py's
+# (no colon in the name: <std::string> is no tag to kramdown, and a namespaced <some:tag> is read
+# in its paragraph, as spans.py reads it)
+_OTHER_OPEN = re.compile(r" {0,3}<([A-Za-z_][\w.-]*)(?=[\s/>])")
+_NOT_OTHER = SPAN_ELEMENTS | WITHOUT_BODY | SWALLOWING | {"pre"}
+
+
+def _other_block_open(line: str) -> re.Match[str] | None:
+    """The open tag of an element of another name than HTML_BLOCK_OPEN's opening ``line``, whole as
+    kramdown reads a tag, or None."""
+    match = _OTHER_OPEN.match(line)
+    if match is None or match.group(1).lower() in _NOT_OTHER or KRAMDOWN_TAG.match(line, match.start(1) - 1) is None:
+        return None
+    return match
+
+
+# CommonMark's type-6 HTML blocks, which end a paragraph above them: kramdown ends it at any
+# element's tag but a span element's (a blank line goes before the others' blocks)
+_TYPE_6 = re.compile(
+    r" {0,3}<(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|"
+    r"dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|"
+    r"legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|"
+    r"tbody|td|tfoot|th|thead|title|tr|track|ul)(?=[\s/>]|$)",
+    re.IGNORECASE,
+)
+
+
+def ends_paragraph(line: str) -> bool:
+    """Whether CommonMark ends a paragraph at the HTML block ``line`` opens (a type-6 block)."""
+    return _TYPE_6.match(line) is not None
+
+
 def unknown_open_before(text: str, pos: int, name: str) -> re.Match[str] | None:
     """An open tag of ``name`` (not closed in itself) before ``pos``, or None."""
     return re.compile(rf"<{re.escape(name)}(?:\s[^<>]{{0,2000}})?(?<!/)>", re.IGNORECASE).search(text, 0, pos)
@@ -100,7 +148,7 @@ class HtmlBlocks:
         """Where the last line of the HTML block opening ``line`` (starting at ``pos``) ends, or None."""
         if "<" not in line:
             return None
-        match = HTML_BLOCK_OPEN.match(line)
+        match = HTML_BLOCK_OPEN.match(line) or _other_block_open(line)
         if match is None or _MARKDOWN_ATTR.search(line):
             return None
         tag = match.group(1).lower()
