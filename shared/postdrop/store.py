@@ -147,6 +147,7 @@ class StoreBatch:
 
     def write_message(self, record_id: str, body: str) -> None:
         """Write one SQS message's envelope. Raises PermanentFailure (with where) or what failed."""
+        logger.set_correlation_id(None)  # until this record names its file: not the record's before
         envelope = self._envelopes.pop(record_id, None)
         try:
             if envelope is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
@@ -380,3 +382,20 @@ def test_a_batch_operations_task_whose_object_is_gone_fails_permanently(harness:
         {"taskId": "t1", "resultCode": "PermanentFailure", "resultString": "posts/gone.md: the object does not exist"}
     ]
     assert harness.envelopes_sent() == []
+
+
+def test_a_record_that_can_never_be_stored_is_logged_under_no_other_posts_key(harness: Harness) -> None:
+    from postdrop.observability import logger
+
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(logger.registered_formatter)  # each line as CloudWatch Logs receives it
+    logging.getLogger(logger.name).addHandler(handler)
+    try:
+        # the record after a good one: its log lines carried the good one's key as correlation_id
+        harness.store_envelopes(envelope(harness, KEY, V1, "0001"), "not an envelope")
+    finally:
+        logging.getLogger(logger.name).removeHandler(handler)
+    lines = [line for line in map(json.loads, written.getvalue().splitlines()) if line.get("message_id") == "m1"]
+    assert [line["message"] for line in lines] == ["record can never be stored", "record dead-lettered"]
+    assert all(line.get("correlation_id") != KEY for line in lines), lines
