@@ -130,6 +130,14 @@ def test_every_event_file_goes_through_its_handler(
     assert {k: result[k] for k in expected} == expected
 
 
+@pytest.mark.parametrize("event", ["s3-put.json", "eventbridge-object-created.json"])
+def test_an_event_file_naming_another_bucket_reads_the_local_one(emu: Emulator, event: str) -> None:
+    # as a user edits an event file: S3's and EventBridge's shapes alike (EventBridge's failed, NoSuchBucket)
+    text = (EVENTS / event).read_text(encoding="utf-8").replace("postdrop-local-posts-123456789012-us-east-1", "x")
+    assert '"x"' in text
+    assert invoke_event("ParseFunction", json.loads(text), emu=emu)["parsed"] == 1
+
+
 def test_every_event_file_is_covered() -> None:
     covered = {"s3-put.json", "s3-put-rejected.json", "s3-delete.json", "sqs-store.json", "env.json",
                "eventbridge-object-created.json", "s3-batch-invocation.json", "dynamodb-stream.json"}  # fmt: skip

@@ -1,7 +1,8 @@
 """`postdrop invoke FUNCTION EVENT_FILE`: `sam local invoke` without Docker.
 
 The emulator comes up with the template's resources; the objects an S3 event names are
-uploaded from events/posts/ (its bucket is taken to mean the local PostsBucket); the
+uploaded from events/posts/ (the bucket of an S3 record or EventBridge event is taken to mean
+the local PostsBucket); the
 function's real handler is called in this process with the event and the environment of
 the template, overridden by events/env.json (an empty value there keeps the local
 resource's name); its result is printed as JSON on stdout, and each notification the
@@ -40,8 +41,9 @@ def _env_overrides(function: str, env_file: Path) -> dict[str, str]:
 
 
 def _prepare_s3_objects(stack: LocalStack, event: dict[str, Any], posts: Path) -> None:
-    """Point top-level S3 records at the local bucket, then upload from ``posts`` every object a
-    created change of the event names, whatever wraps it (SQS, SNS, EventBridge, Batch Operations).
+    """Point a top-level S3 record or EventBridge event at the local bucket, whatever bucket it
+    names (as `sam local invoke` users edit one event file), then upload from ``posts`` every
+    object a created change of the event names, whatever wraps it (SQS, SNS, Batch Operations).
     An event that carries no S3 change uploads nothing: the handler says what it is."""
     from postdrop.exceptions import EventNotUnderstood
     from postdrop.s3events import batch_job, read_event
@@ -52,6 +54,9 @@ def _prepare_s3_objects(stack: LocalStack, event: dict[str, Any], posts: Path) -
         if record.get("eventSource") == "aws:s3":
             record["s3"]["bucket"]["name"] = bucket
             record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
+    if event.get("source") == "aws.s3" and isinstance((event.get("detail") or {}).get("bucket"), dict):
+        event["detail"]["bucket"]["name"] = bucket
+        event["resources"] = [f"arn:aws:s3:::{bucket}"]
     try:
         job = batch_job(event)
         changes = [change for _, change in job.tasks] if job else read_event(event).changes
