@@ -68,6 +68,9 @@ def test_get_prints_the_stored_post_and_list_finds_it_under_each_category(
     assert stored == json.loads(parse_post(story(1, "markets, partners", 1), "posts/2026-03-01-a.md").model_dump_json())
     assert main(["get", "2026-03-01-a", "--endpoint", str(target.endpoint)]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "第1篇"
+    # and by its key, as up, run and list --rejected print it
+    assert main(["get", "posts/2026-03-01-a.md", "--endpoint", str(target.endpoint)]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "第1篇"
     assert main(["get", "nope", "--endpoint", str(target.endpoint)]) == 1
     assert "no post 'nope'" in capsys.readouterr().err
     # list: under its second category too, newest first, undated last; --since leaves older out

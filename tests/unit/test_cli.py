@@ -195,7 +195,7 @@ def test_parse_of_a_sites_own_file_says_parsefunction_would_not_read_it(
     ("name", "key", "verdict"),
     [
         ("x.textile", None, "would reject it, unread: not a post file type (.textile)"),
-        ("2026-05-01-y.mdown", None, "would ignore it, unread: a static file of the site (.mdown)"),
+        ("2026-05-01-y.mdown", None, "would ignore it, unread: a file of the site (.mdown)"),
         ("a.md", "posts/../a.md", "would reject it, unread: the object key has a '..' segment"),
         ("a.md", "drafts/a.md", "would reject it, unread: the object key is outside posts/"),
     ],

@@ -63,9 +63,9 @@ def test_drop_refuses_what_postdrop_would_reject_unread_and_says_why(bucket: _Bu
     assert report.skipped == {
         str(tmp_path / "NOTES"): "not a post file type (no extension): postdrop reads .md, .markdown, .html, .htm, "
         ".txt, .mkd, .mkdn, .mkdown (ParseFunction would reject posts/NOTES unread)",
-        str(tmp_path / "photo.jpg"): "a static file of the site (.jpg), which Jekyll copies as it is "
+        str(tmp_path / "photo.jpg"): "a file of the site (.jpg), which Jekyll reads as no post (a page or a copy) "
         "(ParseFunction would ignore posts/photo.jpg)",
-        str(tmp_path / "s3-put.json"): "a static file of the site (.json), which Jekyll copies as it is "
+        str(tmp_path / "s3-put.json"): "a file of the site (.json), which Jekyll reads as no post (a page or a copy) "
         "(ParseFunction would ignore posts/s3-put.json)",
     }
     assert report.refused == [str(tmp_path / "NOTES")]  # of those, the one ParseFunction would reject

@@ -213,6 +213,11 @@ def cmd_get(args: argparse.Namespace) -> int:
 
     target = _target(args)
     item = get_item(target, args.post_id)
+    if item is None and args.post_id.startswith("posts/"):  # a key, as up, run and list --rejected print them
+        from postdrop.core.keys import post_id_of
+
+        args.post_id = post_id_of(args.post_id)
+        item = get_item(target, args.post_id)
     if item is None:
         return _fail(f"no post {args.post_id!r} in {target.table} (post ids are keys under posts/ without extension)")
     if args.item:
@@ -501,7 +506,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     t.set_defaults(func=cmd_tail)
 
     g = _verb(verbs, "get", parents=[where], help="print a stored post's NormalizedPost JSON")
-    g.add_argument("post_id", metavar="POST_ID", help="the key under posts/ without its extension")
+    g.add_argument("post_id", metavar="POST_ID", help="the key under posts/ without its extension, or the key itself")
     g.add_argument("--item", action="store_true", help="print the table's item instead (its state and bookkeeping)")
     g.set_defaults(func=cmd_get)
 

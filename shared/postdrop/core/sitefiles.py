@@ -77,7 +77,7 @@ def site_file(key: str) -> str | None:
     if name in _EXCLUDED or _special(name):
         return f"Jekyll reads no post from a file named {name!r}"
     if name in _STATIC_NAMES:
-        return f"{name} is a file of the site, which Jekyll copies as it is"
+        return f"{name} is a file of the site, which Jekyll reads as no post"
     if _REPOSITORY_FILE.fullmatch(name):
         return f"{name} is a file of the blog's repository, not a post"
     stem, dot, extension = name.rpartition(".")
@@ -88,7 +88,7 @@ def site_file(key: str) -> str | None:
     # Jekyll whatever its extension (2014-11-24-notes.Rmd): key_problem says why it is not read
     other = kind not in _POST_TYPES and kind not in _DOCUMENT_TYPES
     if stem and kind and (kind in _STATIC_TYPES or (other and not (is_dated(name) and _POST_FOLDERS & set(folders)))):
-        return f"a static file of the site (.{extension}), which Jekyll copies as it is"
+        return f"a file of the site (.{extension}), which Jekyll reads as no post (a page or a copy)"
     if dot and stem in _PAGES:
         return f"{name} is a page of the site, not a post"
     if "_posts" in folders and "_drafts" not in folders and not is_dated(name):
