@@ -348,3 +348,29 @@ def test_categories_and_tags_as_jekyll_lists_them(front: str, categories: list[s
 def test_a_category_written_with_two_spaces_keeps_them_in_the_url() -> None:
     got = parse_post(post("title: t\ncategories: ['x  y']"), "posts/2026-05-01-a.md", default_zone="UTC")
     assert got.url == "/x%20%20y/2026/05/01/a.html"  # Jekyll 4.3's url for this post
+
+
+# --- title -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        # as Jekyll 4.3's post.title: white space as written, none folded
+        ('"Scala 3.8  released!"', "Scala 3.8  released!"),
+        ('"Scala\u00a03.8\u00a0released!"', "Scala\u00a03.8\u00a0released!"),
+        ('"  lead and trail  "', "  lead and trail  "),
+        ('"a\\tb\\nc"', "a\tb\nc"),
+        ("plain  two   spaces", "plain  two   spaces"),
+        (">\n  folded\n  two  lines", "folded two  lines\n"),
+        ('"\u3000ideographic\u2003em"', "\u3000ideographic\u2003em"),
+    ],
+)
+def test_a_title_keeps_its_white_space_as_jekyll_does(written: str, title: str) -> None:
+    data = f"---\ntitle: {written}\n---\nBody.\n".encode()
+    assert parse_post(data, "posts/2025-01-01-a.md", default_zone="UTC").title == title
+
+
+def test_a_title_of_white_space_alone_is_none() -> None:
+    # Jekyll keeps "  "; postdrop derives one (a post has a title), as for title: ''
+    assert parse_post(b'---\ntitle: "  "\n---\nBody.\n', "posts/2025-01-08-a-b.md").title == "A B"
