@@ -275,12 +275,15 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
     values: list[str] = []
     for name in (plural, singular):
         raw = meta.get(name)
-        if raw is None:
+        if raw is None or (raw is False and name == singular):  # Ruby's ||=: a false tag leaves tags to be read
             continue
         if isinstance(raw, str):
             items: list[Any] = [word for word in _RUBY_BLANKS.split(raw) if word] if name == plural else [raw]
         elif isinstance(raw, list):
             items = _flat(raw) if plural == "tags" else raw
+        elif name == "tags" and isinstance(raw, dict):  # Jekyll reads tags as text or a list alone
+            warnings.append("tags: a mapping is neither text nor a list; no tags, as Jekyll reads it")
+            continue
         else:
             items = [raw]
             if isinstance(raw, dict):
