@@ -348,3 +348,120 @@ def test_categories_and_tags_as_jekyll_lists_them(front: str, categories: list[s
 def test_a_category_written_with_two_spaces_keeps_them_in_the_url() -> None:
     got = parse_post(post("title: t\ncategories: ['x  y']"), "posts/2026-05-01-a.md", default_zone="UTC")
     assert got.url == "/x%20%20y/2026/05/01/a.html"  # Jekyll 4.3's url for this post
+
+
+# --- title -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        # as Jekyll 4.3's post.title: white space as written, none folded
+        ('"Scala 3.8  released!"', "Scala 3.8  released!"),
+        ('"Scala\u00a03.8\u00a0released!"', "Scala\u00a03.8\u00a0released!"),
+        ('"  lead and trail  "', "  lead and trail  "),
+        ('"a\\tb\\nc"', "a\tb\nc"),
+        ("plain  two   spaces", "plain  two   spaces"),
+        (">\n  folded\n  two  lines", "folded two  lines\n"),
+        ('"\u3000ideographic\u2003em"', "\u3000ideographic\u2003em"),
+    ],
+)
+def test_a_title_keeps_its_white_space_as_jekyll_does(written: str, title: str) -> None:
+    data = f"---\ntitle: {written}\n---\nBody.\n".encode()
+    assert parse_post(data, "posts/2025-01-01-a.md", default_zone="UTC").title == title
+
+
+def test_a_title_of_white_space_alone_is_none() -> None:
+    # Jekyll keeps "  "; postdrop derives one (a post has a title), as for title: ''
+    assert parse_post(b'---\ntitle: "  "\n---\nBody.\n', "posts/2025-01-08-a-b.md").title == "A B"
+
+
+# --- tags, booleans in any letter case, the excerpt as Ruby prints it ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("front", "tags"),
+    [
+        # Jekyll 4.3 reads `tags` as text or a list alone: a mapping is no tags
+        ("tags: {a: 1}", []),
+        # a single value is kept as written, on purpose (docs/reading.md: the producer's `tags: 2022`),
+        # where Jekyll gives no tags for a number, a boolean or a date
+        ("tags: 2022", ["2022"]),
+        ("tags: tRuE", ["tRuE"]),
+        # the singular key: false leaves the tags to be read (Ruby's ||=)
+        ("tag: false\ntags: [a, b]", ["a", "b"]),
+        ("tag: 42\ntags: [a, b]", ["42"]),
+        # booleans in a list in any letter case, as Ruby's Psych reads them
+        ("tags: [nO, tRuE, On, y]", ["false", "true", "true", "y"]),
+    ],
+)
+def test_tags_as_jekyll_reads_them(front: str, tags: list[str]) -> None:
+    got = parse_post(f"---\ntitle: t\n{front}\n---\nBody.\n".encode(), "posts/2025-02-01-a.md", default_zone="UTC")
+    assert got.tags == tags
+
+
+def test_tags_given_by_defaults_as_a_mapping_are_none() -> None:
+    site = Site(defaults=({"scope": {"path": ""}, "values": {"tags": {"a": 1}}},))
+    assert parse_post(post("title: t"), "posts/2025-02-01-a.md", site=site).tags == []
+
+
+@pytest.mark.parametrize("written", ["nO", "fAlSe", "oFf", "NO", "False", "off"])
+def test_published_false_in_any_letter_case_is_unpublished(written: str) -> None:
+    # Ruby's Psych reads yes/no/true/false/on/off in any case as booleans: Jekyll hides these posts
+    got = parse_post(post(f"title: t\npublished: {written}"), "posts/2026-05-01-a.md", now=NOW)
+    assert got.status == "unpublished"
+    assert got.extra["published"] is False
+
+
+@pytest.mark.parametrize("written", ["n", "N", "'no'", '"fAlSe"'])
+def test_published_that_ruby_reads_as_text_is_published(written: str) -> None:
+    assert parse_post(post(f"title: t\npublished: {written}"), "posts/2026-05-01-a.md", now=NOW).status == "published"
+
+
+@pytest.mark.parametrize(
+    ("front", "excerpt"),
+    [
+        # Jekyll's excerpt drop is the front matter's value's to_s: Ruby's inspect for a list or mapping
+        ("excerpt: [a, b]", '["a", "b"]'),
+        ("excerpt: {a: 1}", '{"a"=>1}'),
+        (
+            'excerpt: [1.0, 2.5e+20, "q\\"uote", {k: [v]}, null, true]',
+            '[1.0, 2.5e+20, "q\\"uote", {"k"=>["v"]}, nil, true]',
+        ),
+        ("excerpt: true", "true"),
+        ("excerpt: 42", "42"),
+    ],
+)
+def test_an_excerpt_that_is_no_text_is_as_ruby_prints_it(front: str, excerpt: str) -> None:
+    got = parse_post(post(f"title: t\n{front}", "Body.\n"), "posts/2025-03-01-a.md", default_zone="UTC")
+    assert got.jekyll_excerpt == excerpt
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["2025-04-01 20:00.000000000 +08:00", '"2025-04-01 20:00.5 +08:00"'])
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo"])
+def test_a_zone_after_minutes_with_a_fraction_is_not_read(written: str, zone: str) -> None:
+    # Ruby's Time.parse reads no zone after HH:MM.fraction: the wall time in the site's zone, as
+    # Jekyll 4.3 dates this post (20:00 +09:00 with timezone: Asia/Tokyo)
+    got = parse_post(post(f"title: t\ndate: {written}"), "posts/2025-04-01-a.md", default_zone=zone)
+    offset = "+00:00" if zone == "UTC" else "+09:00"
+    assert got.published_at == f"2025-04-01T20:00:00{offset}"
+
+
+# --- headings made by Liquid ---------------------------------------------------------------------
+
+
+def test_a_heading_markdownify_makes_has_its_id() -> None:
+    body = '{{ "#### New site features" | markdownify }}\n\n## Other\n\n{{ "### C" | markdownify }}\n\n### C\n'
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    # as Jekyll 4.3: markdownify renders a page of its own, so its ids are counted apart from the post's
+    assert [(h.level, h.id) for h in got.headings] == [(4, "new-site-features"), (2, "other"), (3, "c"), (3, "c")]
+    assert '<h4 id="new-site-features">' in got.html
+
+
+def test_a_heading_written_as_html_with_an_id_hides_no_markdown_heading() -> None:
+    body = '<h2 id="setup">Setup</h2>\n\n## Setup\n'
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert [(h.level, h.id) for h in got.headings] == [(2, "setup"), (2, "setup")]  # Jekyll 4.3's

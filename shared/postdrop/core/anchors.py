@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from postdrop.core.headings import HEADING, Heading
 
-__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored", "with_contents"]
+__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored", "with_contents", "with_heading_ids"]
 
 # Where the kramdown pass leaves a {:toc} list's place (core/kramdown/attributes.py): an empty block, no text
 TOC_MARK = '<div id="markdown-toc"></div>'
@@ -114,6 +114,14 @@ def _entry_html(entry: _Entry) -> str:
     ident = escape(entry.ident)
     nested = f"<ul>{''.join(map(_entry_html, entry.children))}</ul>" if entry.children else ""
     return f'<li><a href="#{ident}" id="markdown-toc-{ident}">{escape(entry.text)}</a>{nested}</li>'
+
+
+def with_heading_ids(html: str, headings: list[Heading]) -> str:
+    """``html`` with its headings' ids and nothing else of ``anchored``: Liquid's ``markdownify``,
+    whose HTML the post's own pass then reads as written (its footnotes' ids are made there)."""
+    if any(ident is not None for _level, _text, ident in headings):
+        html = _heading_ids(html, headings)
+    return html
 
 
 def _heading_ids(html: str, headings: list[Heading]) -> str:

@@ -86,8 +86,12 @@ def jekyll_excerpt(
     ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is;
     ``written`` is the body with its line ends as written, when they are not all LF."""
     chosen = meta.get("excerpt")
-    if chosen is not None and chosen is not False:
-        return plain_text(str(chosen))
+    if chosen is not None and chosen is not False:  # Jekyll's excerpt drop: its to_s (["a", "b"] for a list)
+        if isinstance(chosen, str):
+            return plain_text(chosen)
+        from postdrop.core.liquid import ruby_to_s  # noqa: PLC0415 - a post without Liquid never imports it
+
+        return plain_text(ruby_to_s(chosen))
     separator = _separator(meta, default_separator)
     if not separator:
         return ""

@@ -51,10 +51,14 @@ def _yaml() -> tuple[Any, Any]:
                 return self.construct_scalar(node)
 
     Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: yaml_time(loader.construct_scalar(node)))
+    # Ruby's Psych reads yes/no/true/false/on/off as booleans in any letter case (``published: fAlSe``
+    # hides the post from Jekyll); PyYAML only in three (no, No, NO). Tried after its own resolvers.
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _ANY_CASE_BOOL, list("yYnNtTfFoO"))
     Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
     return yaml, Loader
 
 
+_ANY_CASE_BOOL = re.compile(r"^(?i:yes|no|true|false|on|off)$")
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
 TEXT_KEYS = ("title", "layout", "date", "categories", "category", "tags", "tag")
@@ -193,6 +197,8 @@ def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:
     Jekyll reads it (``category: null`` is no category, and no ``/null/`` in the url)."""
     for name in TEXT_KEYS:
         value = data.get(name)
+        if name == "tag" and value is False:  # no tag: Jekyll reads the tags then (Ruby's ||=)
+            continue
         if isinstance(value, bool | int | float) or (value is None and name in data and name in _SCALAR_KEYS):
             written = re.findall(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)
             if written and not written[-1].startswith("#"):  # YAML keeps the last of repeated keys

@@ -31,7 +31,7 @@ _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNOREC
 _TAG = re.compile(r"<[^>]*>")
 # a footnote's mark (kramdown's <sup id="fnref:x"><a ...>1</a></sup>): no text of the heading's id
 _FOOTNOTE_MARK = re.compile(r"<sup\s[^>]*(?:fnref:|footnote-reference)[^>]*>(?:[^<]++|<(?!/sup>))*+</sup>")
-_SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])[^>]*>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_SOURCE_HEADING = re.compile(r"<h([1-6])(?=[\s>/])([^>]*)>((?:(?!<h[1-6]).)*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _SOURCE_OPEN = re.compile(r"<h[1-6]", re.IGNORECASE)
 # Code in the source: a fenced block (to its closing fence, or the end), a run of backticks to the next
 _CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*?^ {0,3}\1[`~]*[ \t]*$|.*\Z)|`+[^`]*`+", re.MULTILINE | re.DOTALL)
@@ -111,8 +111,12 @@ def _written_in_html(source: str, html: str = "") -> Counter[tuple[int, str]]:
 
 
 def _source_headings(source: str) -> Counter[tuple[int, str]]:
+    """The HTML headings ``source`` writes without an id (one written with its id keeps it: it
+    hides no Markdown heading of the same text, as a ``### C`` after ``markdownify``'s ``### C``)."""
     return Counter(
-        (int(m[1]), " ".join(unescape(_TAG.sub("", m[2])).split())) for m in _SOURCE_HEADING.finditer(source)
+        (int(m[1]), " ".join(unescape(_TAG.sub("", m[3])).split()))
+        for m in _SOURCE_HEADING.finditer(source)
+        if not m[2] or _ID.search(m[2]) is None
     )
 
 

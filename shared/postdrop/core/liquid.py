@@ -42,8 +42,9 @@ from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
-from postdrop.core.anchors import LINENOS_MARK
+from postdrop.core.anchors import LINENOS_MARK, with_heading_ids
 from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
+from postdrop.core.headings import headings_of
 from postdrop.core.permalink import site_root, slugify
 from postdrop.core.site import Site
 from postdrop.exceptions import PostRejected
@@ -673,7 +674,7 @@ def _filters() -> dict[str, Callable[..., Any]]:
         "cgi_escape": lambda v: urllib.parse.quote_plus(_text(v)),
         "uri_escape": lambda v: urllib.parse.quote(_text(v), safe="!#$&'()*+,/:;=?@[]~"),
         "slugify": _slugify,
-        "markdownify": lambda v: render_markdown(_text(v)),
+        "markdownify": lambda v: _markdownify(render_markdown, _text(v)),
         "smartify": _text,
         "jsonify": lambda v: json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":")),
         "inspect": lambda v: html.escape(_ruby_inspect(v)),
@@ -728,6 +729,16 @@ def _without_trailing_empties(split_filter: Callable[..., Any]) -> Callable[...,
         return parts
 
     return split
+
+
+def _markdownify(render_markdown: Callable[[str], str], text: str) -> str:
+    """Jekyll's ``markdownify``: kramdown renders the text as a page of its own, so its headings
+    have their ids (counted apart from the post's: ``{{ "### C" | markdownify }}`` and a ``### C``
+    of the post are both ``c``), which the post then shows as HTML written with an id."""
+    html = render_markdown(text)
+    if "<h" not in html:
+        return html
+    return with_heading_ids(html, headings_of(html, text, markdown=True))
 
 
 def _ruby_field(value: datetime, match: re.Match[str]) -> str:
@@ -892,6 +903,14 @@ def _ruby_float(number: float) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
     return text
+
+
+def ruby_to_s(value: Any) -> str:
+    """Ruby's ``to_s`` of a value YAML gives: a list or mapping as Ruby shows one (``["a", "b"]``,
+    ``{"k"=>"v"}``), true and false in lower case, nil as nothing, a float as Ruby writes it."""
+    if isinstance(value, list | tuple | dict):
+        return _ruby_inspect(value)
+    return _ruby_to_s(value)
 
 
 def _ruby_inspect(value: Any) -> str:

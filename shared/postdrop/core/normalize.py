@@ -211,7 +211,7 @@ def _stdlib_canonical(payload: dict[str, Any]) -> bytes:
 
 
 def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]) -> str:
-    """The front matter's title; else the first sentence of the first of ``fallbacks`` with
+    """The front matter's title, as written; else the first sentence of the first of ``fallbacks`` with
     text (the producer's undated files); else Jekyll's title from the slug ("codeblocks-ahoy"
     is "Codeblocks Ahoy", its trailing dots dropped), which is what Jekyll gives every dated post
     file without one."""
@@ -221,8 +221,10 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
     elif isinstance(raw, dict):
         warnings.append("title is a YAML mapping, not text; taken as no title")
         raw = None
-    title = "" if raw is None else " ".join(str(raw).split())
-    if title:
+    # as written: Jekyll's post.title keeps a double space, a no-break space, a tab, a line end
+    # (a folded ``>`` scalar's last one too); a title of white space alone is none (below)
+    title = "" if raw is None else str(raw)
+    if title.strip():
         return title
     for candidate in fallbacks:
         if candidate and candidate.strip():
@@ -273,12 +275,15 @@ def _jekyll_list(meta: dict[str, Any], plural: str, singular: str, warnings: lis
     values: list[str] = []
     for name in (plural, singular):
         raw = meta.get(name)
-        if raw is None:
+        if raw is None or (raw is False and name == singular):  # Ruby's ||=: a false tag leaves tags to be read
             continue
         if isinstance(raw, str):
             items: list[Any] = [word for word in _RUBY_BLANKS.split(raw) if word] if name == plural else [raw]
         elif isinstance(raw, list):
             items = _flat(raw) if plural == "tags" else raw
+        elif name == "tags" and isinstance(raw, dict):  # Jekyll reads tags as text or a list alone
+            warnings.append("tags: a mapping is neither text nor a list; no tags, as Jekyll reads it")
+            continue
         else:
             items = [raw]
             if isinstance(raw, dict):

@@ -65,7 +65,7 @@ def front_matter_in(site: Site, key: str, front: dict[str, Any]) -> dict[str, An
     meta = with_defaults(front_matter_defaults(site, key), front)
     if ("_posts/" in key or "_drafts/" in key) and (folders := folder_categories(key)):
         meta = with_defaults({"categories": folders}, meta)
-    if meta.get("tag") is not None and "tags" in meta:
+    if (tag := meta.get("tag")) is not None and tag is not False and "tags" in meta:  # Ruby's ||=: false is none
         # Jekyll's pluralized_array_from_hash: a tag with a value stands for the post's tags, and
         # tags is not read (category and categories are both read)
         meta = {name: value for name, value in meta.items() if name != "tags"}
