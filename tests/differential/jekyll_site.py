@@ -173,8 +173,8 @@ def post_problems(ours: NormalizedPost, theirs: dict[str, Any], *, kept: dict[st
     ``post.categories``, ``post.tags`` and ``post.date`` (the same instant); the fields in ``kept``
     are left out."""
     problems = []
-    title = "" if theirs["title"] is None else " ".join(str(theirs["title"]).split())
-    if "title" not in kept and fold(ours.title) != fold(title):
+    title = "" if theirs["title"] is None else str(theirs["title"])  # as written: white space and all
+    if "title" not in kept and ours.title != title:
         problems.append(f"title {ours.title!r} != {theirs['title']!r}")
     for name in ("categories", "tags"):
         if name not in kept and getattr(ours, name) != [str(v) for v in theirs[name]]:
