@@ -1293,3 +1293,11 @@ def test_a_line_opening_with_a_name_kramdown_reads_as_no_tag_opens_no_html_block
     # link: their lines stay in their paragraphs, and no block takes the rest of the post
     got = parse("Type\n<std::string> is used\nhere\n\nSee\n<https://example.com>\nmore\n\nEnd *here*.\n")
     assert got.text.split("\n") == ["Type <std::string> is used here", "See https://example.com more", "End here."]
+
+
+def test_a_tag_never_closed_takes_the_rest_of_its_paragraph_emphasis_and_all() -> None:
+    # kramdown reads <T> as an element to its close tag or the paragraph's end: the second "**" is
+    # the element's, so "**List<T>**" pairs nothing (Jekyll: "a **List<T>** and ...</T>")
+    got = parse("Takes a **List<T>** and *x<y>* here.\n\nThen **bold** *em*.\n")
+    assert got.text.split("\n") == ["Takes a **List** and *x* here.", "Then bold em."]
+    assert "<strong>List" not in got.html and "<em>x" not in got.html
