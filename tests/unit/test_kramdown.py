@@ -1301,3 +1301,10 @@ def test_a_tag_never_closed_takes_the_rest_of_its_paragraph_emphasis_and_all() -
     got = parse("Takes a **List<T>** and *x<y>* here.\n\nThen **bold** *em*.\n")
     assert got.text.split("\n") == ["Takes a **List** and *x* here.", "Then bold em."]
     assert "<strong>List" not in got.html and "<em>x" not in got.html
+
+
+def test_a_strong_pair_after_a_code_span_before_punctuation_is_kramdowns() -> None:
+    # CommonMark takes the code span for a letter: "`x`**(5)**" would not open; kramdown's does
+    got = parse("Use `uses`**(5)** and `opens`_(6)_ here.\n")
+    assert "</code><strong>(5)</strong>" in got.html and "</code><em>(6)</em>" in got.html
+    assert got.text == "Use uses(5) and opens(6) here."

@@ -220,11 +220,13 @@ def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
 # an emphasis pair both readers read alike: its delimiter after no word character and before no
 # white space, no delimiter, escape, tag or line end inside (a tag's element is read on its own by
 # kramdown, to its close tag or the paragraph's end: "**List<T>**" pairs nothing), closed after no white space and before
-# no word character; nor next to a token (code's, as "_a_`x`"): CommonMark takes it for a letter,
-# so its "_" neither opens nor closes there; kramdown's does
+# no word character; nor next to a token (code's, as "_a_`x`" or "`x`**(5)**", its mark before it
+# and its digits after: CommonMark takes them for letters, so a "_" neither opens nor closes there,
+# nor a "*" before punctuation; kramdown's does)
 _SIMPLE_PAIR = lazy(
-    r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb]\*\*)|\*(?<![\w*\\\U000ffffa\U000ffffb]\*)"  # a literal first: re skips ahead
-    r"|__(?<![\w*\\\U000ffffa\U000ffffb]__)|_(?<![\w*\\\U000ffffa\U000ffffb]_))"
+    r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]\*\*)"  # a literal first: re skips ahead
+    r"|\*(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]\*)"
+    r"|__(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]__)|_(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]_))"
     r"(?![\s*_])[^*_\n\\<]*?[^\s*_\\<]\1(?![\w*\U000ffffa\U000ffffb])"
 )
 # a delimiter no simple pair holds: a "*" before no white space or after a character of text (not
