@@ -1308,3 +1308,10 @@ def test_a_strong_pair_after_a_code_span_before_punctuation_is_kramdowns() -> No
     got = parse("Use `uses`**(5)** and `opens`_(6)_ here.\n")
     assert "</code><strong>(5)</strong>" in got.html and "</code><em>(6)</em>" in got.html
     assert got.text == "Use uses(5) and opens(6) here."
+
+
+def test_emphasis_in_a_paragraph_with_a_pipe_but_no_table_is_kramdowns() -> None:
+    # a table interrupts no paragraph in kramdown: the "|" is text, and "**Values:**left" strong
+    got = parse("Type: float\n**Values:**left | right | none\n**Initial:**none\n")
+    assert got.text == "Type: float Values:left | right | none Initial:none"
+    assert "<strong>Values:</strong>left" in got.html and "<strong>Initial:</strong>none" in got.html

@@ -199,8 +199,11 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
             context = _emphasis_context(context, tag, item_text=context[:4] == "    " and _in_item_text(text, start))
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
             context = _emphasis_context(context, tag, links=labels)
-        elif "[" not in context and "]" not in context and "{#" not in context and is_table(text, start, end):
-            context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
+        elif "[" not in context and "]" not in context and "{#" not in context:
+            if is_table(text, start, end):
+                context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
+            elif _PROSE_WITH_BORDERS.match(context) is not None and _DELIMITER_ROW.search(context) is None:
+                context = _emphasis_context(context, tag)  # its "|" is text: a paragraph's emphasis
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
@@ -234,6 +237,10 @@ _SIMPLE_PAIR = lazy(
 _LOOSE_DELIMITER = lazy(r"\*(?![ \t])|\*(?<=[^\s>]\*)|_(?<![^\W\d_]_)(?<!__)|_+(?!_)(?![^\W_])")
 # what leaves a paragraph to CommonMark: a link's bracket, a cell border, a heading's id
 _LEFT_TO_COMMONMARK = lazy(r"[\[\]|]|\{#")
+# a paragraph whose first line has no "|" (kramdown's table starts at none of its lines: a table
+# interrupts no paragraph) and with no line of a table's delimiter row (GFM's table): its "|" are text
+_PROSE_WITH_BORDERS = lazy(r"[^|\n]*\n")
+_DELIMITER_ROW = lazy(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
 
 
 _DELIMITER = lazy(r"[*_]")
