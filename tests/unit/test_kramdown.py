@@ -1315,3 +1315,15 @@ def test_emphasis_in_a_paragraph_with_a_pipe_but_no_table_is_kramdowns() -> None
     got = parse("Type: float\n**Values:**left | right | none\n**Initial:**none\n")
     assert got.text == "Type: float Values:left | right | none Initial:none"
     assert "<strong>Values:</strong>left" in got.html and "<strong>Initial:</strong>none" in got.html
+
+
+def test_a_raw_tag_never_closed_takes_its_paragraph_to_the_attribute_list() -> None:
+    # kramdown reads <size> (no HTML name: raw content) to its paragraph's end: the "**" after it
+    # are text; the paragraph ends at its attribute list, which is no text
+    got = parse("**Type:** t\n**Values:**none | <size>\n**Initial:** none\n{: .note}\n\nNext *em*.\n")
+    assert got.text.split("\n") == ["Type: t Values:none | **Initial:** none", "Next em."]
+    assert "{:" not in got.html
+    assert parse("Use List<T> and **b** here\n\nthen <<c>> and \\<d> **e**.\n").text.split("\n") == [
+        "Use List and **b** here",
+        "then «c» and <d> e.",
+    ]
