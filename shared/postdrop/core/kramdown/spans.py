@@ -222,10 +222,10 @@ def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
 
 # an emphasis pair both readers read alike: its delimiter after no word character and before no
 # white space, no delimiter, escape, tag or line end inside (a tag's element is read on its own by
-# kramdown, to its close tag or the paragraph's end: "**List<T>**" pairs nothing), closed after no white space and before
-# no word character; nor next to a token (code's, as "_a_`x`" or "`x`**(5)**", its mark before it
-# and its digits after: CommonMark takes them for letters, so a "_" neither opens nor closes there,
-# nor a "*" before punctuation; kramdown's does)
+# kramdown, to its close tag or the paragraph's end: "**List<T>**" pairs nothing), closed after no
+# white space and before no word character; nor next to a token (code's, as "_a_`x`" or
+# "`x`**(5)**", its mark before it and its digits after: CommonMark takes them for letters, so a
+# "_" neither opens nor closes there, nor a "*" before punctuation; kramdown's does)
 _SIMPLE_PAIR = lazy(
     r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]\*\*)"  # a literal first: re skips ahead
     r"|\*(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]\*)"

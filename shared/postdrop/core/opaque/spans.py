@@ -54,7 +54,8 @@ _RAW_SPAN_ELEMENTS = frozenset({"code", "kbd", "samp", "var"}) | SWALLOWING
 # ("{: .class}"). (A quote's line too, but a quote's own lines each open with ">": those are left
 # to the blank lines.)
 _PARAGRAPH_END = re.compile(
-    r"\n(?:[ \t]*(?=\n)| {0,3}(?:[*+-][ \t]|\d{1,9}\.[ \t]|#{1,6}[ \t]|:[ \t]|```|~~~|\{:(?![:/])[^\n]*\}[ \t]*(?=\n|$)))"
+    r"\n(?:[ \t]*(?=\n)| {0,3}(?:[*+-][ \t]|\d{1,9}\.[ \t]|#{1,6}[ \t]|:[ \t]|```|~~~"
+    r"|\{:(?![:/])[^\n]*\}[ \t]*(?=\n|$)))"
 )
 
 
