@@ -123,17 +123,11 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             if (
                 name not in SWALLOWING
                 and not _close_tag_between(text, name, closes, end, limit)
-                and (
-                    kind != "raw text"
-                    or escaped
-                    or text[start - 1 : start] == "<"
-                    or ("|" in text[text.rfind("\n", 0, start) + 1 : limit] and _in_table(text, start, limit))
-                )
+                and (kind != "raw text" or escaped or _no_element_to_the_end(text, start, limit))
             ):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
             # (but another, "<T>", "<mark>", never closed: its text is raw to the paragraph's end, as
-            # kramdown closes it there: "List<T> and **b**" emphasizes nothing; not "<<a>>", guillemets,
-            # nor "\<a>", text, nor one in a table's row, closed at its cell's end)
+            # kramdown closes it there: "List<T> and **b**" emphasizes nothing; not "\<a>", text)
             close, rendered = raw_element(text, value, start, end, limit)
             pieces += [text[pos:start], tokens.rendered(text[start:close], _unquoted(text, start, rendered))]
             pos = close
@@ -256,6 +250,19 @@ def _line_tokens(tokens: Tokens, written: str, rendered: str) -> str:
     return "\n".join(
         tokens.rendered(part, out) for part, out in zip(written.split("\n"), rendered.split("\n"), strict=True)
     )
+
+
+def _no_element_to_the_end(text: str, start: int, limit: int) -> bool:
+    """Whether the tag at ``start``, never closed in its paragraph (to ``limit``), is no raw
+    element running to its end: "<<a>>" (guillemets), a link's "(<my file.html>)" or a
+    definition's "]: <some spaces.html>" (read before any tag), or a tag in a table's row
+    (closed at its cell's end)."""
+    if text[start - 1 : start] in ("<", "("):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].rstrip(" \t").endswith("]:"):
+        return True
+    return "|" in text[line_start:limit] and _in_table(text, start, limit)
 
 
 def _in_table(text: str, at: int, limit: int) -> bool:
