@@ -2122,14 +2122,7 @@ COUNTS_KEPT: dict[str, str] = {
 
 # Posts whose text or elements postdrop does not read as Jekyll does yet: the post and what differs
 # (expected to fail, strictly: a post that starts agreeing must leave the list).
-TODO: dict[str, str] = {
-    "2024-04-02-raw-in-link.md": (
-        "'<u>An **open** underline' never closed: kramdown reads a raw element to its paragraph's end"
-        " (Jekyll shows the asterisks); postdrop reads a raw element only to its close tag and leaves an"
-        " unclosed one to CommonMark: '<<word>>' (kramdown's guillemets) and a link's '(<my file.html>)'"
-        " destination, which kramdown reads before any tag, would otherwise swallow their paragraph"
-    ),
-}
+TODO: dict[str, str] = {}
 
 
 # posts whose text blocks are read in another order on purpose, and why

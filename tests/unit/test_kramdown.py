@@ -1293,3 +1293,37 @@ def test_a_line_opening_with_a_name_kramdown_reads_as_no_tag_opens_no_html_block
     # link: their lines stay in their paragraphs, and no block takes the rest of the post
     got = parse("Type\n<std::string> is used\nhere\n\nSee\n<https://example.com>\nmore\n\nEnd *here*.\n")
     assert got.text.split("\n") == ["Type <std::string> is used here", "See https://example.com more", "End here."]
+
+
+def test_a_tag_never_closed_takes_the_rest_of_its_paragraph_emphasis_and_all() -> None:
+    # kramdown reads <T> as an element to its close tag or the paragraph's end: the second "**" is
+    # the element's, so "**List<T>**" pairs nothing (Jekyll: "a **List<T>** and ...</T>")
+    got = parse("Takes a **List<T>** and *x<y>* here.\n\nThen **bold** *em*.\n")
+    assert got.text.split("\n") == ["Takes a **List** and *x* here.", "Then bold em."]
+    assert "<strong>List" not in got.html and "<em>x" not in got.html
+
+
+def test_a_strong_pair_after_a_code_span_before_punctuation_is_kramdowns() -> None:
+    # CommonMark takes the code span for a letter: "`x`**(5)**" would not open; kramdown's does
+    got = parse("Use `uses`**(5)** and `opens`_(6)_ here.\n")
+    assert "</code><strong>(5)</strong>" in got.html and "</code><em>(6)</em>" in got.html
+    assert got.text == "Use uses(5) and opens(6) here."
+
+
+def test_emphasis_in_a_paragraph_with_a_pipe_but_no_table_is_kramdowns() -> None:
+    # a table interrupts no paragraph in kramdown: the "|" is text, and "**Values:**left" strong
+    got = parse("Type: float\n**Values:**left | right | none\n**Initial:**none\n")
+    assert got.text == "Type: float Values:left | right | none Initial:none"
+    assert "<strong>Values:</strong>left" in got.html and "<strong>Initial:</strong>none" in got.html
+
+
+def test_a_raw_tag_never_closed_takes_its_paragraph_to_the_attribute_list() -> None:
+    # kramdown reads <size> (no HTML name: raw content) to its paragraph's end: the "**" after it
+    # are text; the paragraph ends at its attribute list, which is no text
+    got = parse("**Type:** t\n**Values:**none | <size>\n**Initial:** none\n{: .note}\n\nNext *em*.\n")
+    assert got.text.split("\n") == ["Type: t Values:none | **Initial:** none", "Next em."]
+    assert "{:" not in got.html
+    assert parse("Use List<T> and **b** here\n\nthen <<c>> and \\<d> **e**.\n").text.split("\n") == [
+        "Use List and **b** here",
+        "then «c» and <d> e.",
+    ]

@@ -169,8 +169,10 @@ class _Reader:
     def _span_element(self, tag: re.Match[str], out: list[str]) -> int | None:
         """A span element (``<span>``, ``<a>``, ``<strong>``) whose close tag the reading of its
         content finds: kramdown reads its content as spans on their own, so no emphasis crosses its
-        tags (``<span>_**a **_</span>`` emphasizes ``**a **``). Where the reading goes on after it;
-        None for another element, or one not closed so (read as before: its tag as written)."""
+        tags (``<span>_**a **_</span>`` emphasizes ``**a **``); one never closed holds the rest of
+        the context (``**List<T>**`` pairs nothing: the second ``**`` is the element's). Where the
+        reading goes on after it; None for another element, or one past the budget (read as
+        before: its tag as written)."""
         name = tag.group(1)
         lower = name.lower()
         html = lower in HTML_ELEMENTS
@@ -188,9 +190,12 @@ class _Reader:
             found, end, inner = self.spans(tag.end(), "</", key)
         finally:
             self.open.pop()
-        if not found:  # read again as before: what it read is read twice, within a budget
+        if not found:  # never closed: kramdown's element holds the rest of the context (closed at its end)
             self.element_budget -= end - tag.end()
-            return None
+            if self.element_budget < 0:
+                return None  # read again as before: what it read is read twice, within a budget
+            out += [tag.group(0), *inner]
+            return end
         close = _CLOSE_TAG.match(self.text, end)
         if close is None:  # spans() stops only at a close tag; were it not one, read as before
             return None

@@ -199,8 +199,11 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
             context = _emphasis_context(context, tag, item_text=context[:4] == "    " and _in_item_text(text, start))
         elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
             context = _emphasis_context(context, tag, links=labels)
-        elif "[" not in context and "]" not in context and "{#" not in context and is_table(text, start, end):
-            context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
+        elif "[" not in context and "]" not in context and "{#" not in context:
+            if is_table(text, start, end):
+                context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
+            elif _PROSE_WITH_BORDERS.match(context) is not None and _DELIMITER_ROW.search(context) is None:
+                context = _emphasis_context(context, tag)  # its "|" is text: a paragraph's emphasis
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
     return "".join(pieces) + text[pos:] if pieces else text
@@ -218,19 +221,26 @@ def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
 
 
 # an emphasis pair both readers read alike: its delimiter after no word character and before no
-# white space, no delimiter, escape or line end inside, closed after no white space and before
-# no word character; nor next to a token (code's, as "_a_`x`"): CommonMark takes it for a letter,
-# so its "_" neither opens nor closes there; kramdown's does
+# white space, no delimiter, escape, tag or line end inside (a tag's element is read on its own by
+# kramdown, to its close tag or the paragraph's end: "**List<T>**" pairs nothing), closed after no
+# white space and before no word character; nor next to a token (code's, as "_a_`x`" or
+# "`x`**(5)**", its mark before it and its digits after: CommonMark takes them for letters, so a
+# "_" neither opens nor closes there, nor a "*" before punctuation; kramdown's does)
 _SIMPLE_PAIR = lazy(
-    r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb]\*\*)|\*(?<![\w*\\\U000ffffa\U000ffffb]\*)"  # a literal first: re skips ahead
-    r"|__(?<![\w*\\\U000ffffa\U000ffffb]__)|_(?<![\w*\\\U000ffffa\U000ffffb]_))"
-    r"(?![\s*_])[^*_\n\\]*?[^\s*_\\]\1(?![\w*\U000ffffa\U000ffffb])"
+    r"(\*\*(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]\*\*)"  # a literal first: re skips ahead
+    r"|\*(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]\*)"
+    r"|__(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]__)|_(?<![\w*\\\U000ffffa\U000ffffb\U00100000-\U0010fffd]_))"
+    r"(?![\s*_])[^*_\n\\<]*?[^\s*_\\<]\1(?![\w*\U000ffffa\U000ffffb])"
 )
 # a delimiter no simple pair holds: a "*" before no white space or after a character of text (not
 # a list item's marker), or a "_" not inside a word
 _LOOSE_DELIMITER = lazy(r"\*(?![ \t])|\*(?<=[^\s>]\*)|_(?<![^\W\d_]_)(?<!__)|_+(?!_)(?![^\W_])")
 # what leaves a paragraph to CommonMark: a link's bracket, a cell border, a heading's id
 _LEFT_TO_COMMONMARK = lazy(r"[\[\]|]|\{#")
+# a paragraph whose first line has no "|" (kramdown's table starts at none of its lines: a table
+# interrupts no paragraph) and with no line of a table's delimiter row (GFM's table): its "|" are text
+_PROSE_WITH_BORDERS = lazy(r"[^|\n]*\n")
+_DELIMITER_ROW = lazy(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
 
 
 _DELIMITER = lazy(r"[*_]")

@@ -50,9 +50,13 @@ _CELL_BORDER = re.compile(r"(?<!\\)\|")
 # first close tag
 _RAW_SPAN_ELEMENTS = frozenset({"code", "kbd", "samp", "var"}) | SWALLOWING
 # where kramdown's paragraph ends (kramdown-parser-gfm's rule): a blank line, or a line that opens
-# a list item, an ATX heading, a definition or a fenced code block. (A quote's line too, but a
-# quote's own lines each open with ">": those are left to the blank lines.)
-_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*(?=\n)| {0,3}(?:[*+-][ \t]|\d{1,9}\.[ \t]|#{1,6}[ \t]|:[ \t]|```|~~~))")
+# a list item, an ATX heading, a definition or a fenced code block, or a block's attribute list
+# ("{: .class}"). (A quote's line too, but a quote's own lines each open with ">": those are left
+# to the blank lines.)
+_PARAGRAPH_END = re.compile(
+    r"\n(?:[ \t]*(?=\n)| {0,3}(?:[*+-][ \t]|\d{1,9}\.[ \t]|#{1,6}[ \t]|:[ \t]|```|~~~"
+    r"|\{:(?![:/])[^\n]*\}[ \t]*(?=\n|$)))"
+)
 
 
 def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
@@ -116,8 +120,14 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             pos = close + 2
         elif not raw_only and (kind == "raw text" or value.lower() in _RAW_SPAN_ELEMENTS):  # tags, no Markdown
             name = value.lower()
-            if name not in SWALLOWING and not _close_tag_between(text, name, closes, end, limit):
+            if (
+                name not in SWALLOWING
+                and not _close_tag_between(text, name, closes, end, limit)
+                and (kind != "raw text" or escaped or _no_element_to_the_end(text, start, limit))
+            ):
                 continue  # no close tag in its paragraph: left to CommonMark (a list item's code, say)
+            # (but another, "<T>", "<mark>", never closed: its text is raw to the paragraph's end, as
+            # kramdown closes it there: "List<T> and **b**" emphasizes nothing; not "\<a>", text)
             close, rendered = raw_element(text, value, start, end, limit)
             pieces += [text[pos:start], tokens.rendered(text[start:close], _unquoted(text, start, rendered))]
             pos = close
@@ -240,6 +250,31 @@ def _line_tokens(tokens: Tokens, written: str, rendered: str) -> str:
     return "\n".join(
         tokens.rendered(part, out) for part, out in zip(written.split("\n"), rendered.split("\n"), strict=True)
     )
+
+
+def _no_element_to_the_end(text: str, start: int, limit: int) -> bool:
+    """Whether the tag at ``start``, never closed in its paragraph (to ``limit``), is no raw
+    element running to its end: "<<a>>" (guillemets), a link's "(<my file.html>)" or a
+    definition's "]: <some spaces.html>" (read before any tag), or a tag in a table's row
+    (closed at its cell's end)."""
+    if text[start - 1 : start] in ("<", "("):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].rstrip(" \t").endswith("]:"):
+        return True
+    return "|" in text[line_start:limit] and _in_table(text, start, limit)
+
+
+def _in_table(text: str, at: int, limit: int) -> bool:
+    """Whether the paragraph around ``at`` (to ``limit``), one of whose lines has a "|", may be a
+    table: its first line has a "|" (kramdown's table interrupts no paragraph) or a line of it is
+    a delimiter row (GFM's)."""
+    start = text.rfind("\n\n", 0, at) + 1
+    first = text[start : text.find("\n", start + 1, limit) if "\n" in text[start + 1 : limit] else limit]
+    return "|" in first or _DELIMITER_ROW.search(text, start, limit) is not None
+
+
+_DELIMITER_ROW = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
 
 
 def _close_tag_between(text: str, tag: str, closes: dict[str, list[int]], start: int, end: int) -> bool:
