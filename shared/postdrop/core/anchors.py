@@ -29,9 +29,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html import escape
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from postdrop.core.headings import HEADING, Heading
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["LINENOS_MARK", "TOC_MARK", "anchored", "with_contents", "with_heading_ids"]
 
@@ -51,24 +54,25 @@ _LINENOS_BLOCK = re.compile(rf"<pre><code([^<>]*?){re.escape(LINENOS_MARK)}>([^<
 
 def anchored(html: str, headings: list[Heading]) -> str:
     """``html`` (the article as rendered, before sanitizing) with its headings' and footnotes' ids."""
-    if any(ident is not None for _level, _text, ident in headings):
-        html = _heading_ids(html, headings)
+    html = with_heading_ids(html, headings)
     if 'class="footnote-' in html:
         html = _footnote_ids(html)
-    if TOC_MARK in html:
-        html = html.replace(TOC_MARK, _table_of_contents(headings), 1)
-    if LINENOS_MARK in html:
-        html = _LINENOS_BLOCK.sub(_rouge_table, html)
-    return html
+    return _contents(html, headings, toc=_table_of_contents)
 
 
 def with_contents(html: str, headings: list[Heading]) -> str:
     """``html`` with its ``{:toc}`` list and ``linenos`` tables made, and nothing else of
     ``anchored`` (no ids, no footnote back-links): an excerpt, whose text Jekyll's shows them in
     (its ``post.excerpt`` is rendered by kramdown and rouge as a page of its own)."""
+    # a line end before a nested list, as kramdown writes one: its entry's text is a word of its own
+    return _contents(html, headings, toc=lambda marks: _table_of_contents(marks).replace("</a><ul>", "</a>\n<ul>"))
+
+
+def _contents(html: str, headings: list[Heading], *, toc: Callable[[list[Heading]], str]) -> str:
+    """The blocks the kramdown and Liquid passes left marks for: the ``{:toc}`` list, as ``toc``
+    writes it, and rouge's ``linenos`` tables."""
     if TOC_MARK in html:
-        # a line end before a nested list, as kramdown writes one: its entry's text is a word of its own
-        html = html.replace(TOC_MARK, _table_of_contents(headings).replace("</a><ul>", "</a>\n<ul>"), 1)
+        html = html.replace(TOC_MARK, toc(headings), 1)
     if LINENOS_MARK in html:
         html = _LINENOS_BLOCK.sub(_rouge_table, html)
     return html
