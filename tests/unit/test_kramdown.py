@@ -1327,3 +1327,13 @@ def test_a_raw_tag_never_closed_takes_its_paragraph_to_the_attribute_list() -> N
         "Use List and **b** here",
         "then «c» and <d> e.",
     ]
+
+
+def test_emphasis_never_pairs_across_a_heading_and_the_line_under_it() -> None:
+    # a heading is a span context of its own line; the line right under it opens a paragraph:
+    # "# a *b" and "c* d" pair nothing (they were read as one context, <em> spilling between blocks)
+    got = parse("#### *nix\n在*nix系统下\n\n# a *b\nc* d\n\nText *x\n## y* z\n")
+    assert [h.text for h in got.headings] == ["*nix", "a *b", "y* z"]
+    assert got.text.split("\n") == ["*nix", "在*nix系统下", "a *b", "c* d", "Text *x", "y* z"]
+    assert "<em>" not in got.html
+    assert parse("# A *real* one\nunder *it*\n").html.count("<em>") == 2

@@ -156,6 +156,9 @@ def _closes_tag(text: str, at: int) -> bool:
 _TAG_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/!")
 _MARKUP_START = _TAG_NAME_START | {"?"}
 _NEW_SPAN_CONTEXT = lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
+# an ATX heading's line (kramdown-parser-gfm's: a "#" run, then white space); the line under it
+# starts a paragraph of its own, as a heading interrupts the paragraph above it
+_ATX_HEADING = lazy(r"[ \t>]*#{1,6}(?:[ \t]|$)")
 _RULE_OR_UNDERLINE = lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 _STAR_RUN = lazy(r"(?:\*{3,}|_{3,})[ \t]*")
 
@@ -262,12 +265,15 @@ def _is_marker(text: str, at: int) -> bool:
 def _span_context(text: str, at: int) -> tuple[int, int]:
     """The lines of the span context (a paragraph, an item's or a heading's text) around ``at``."""
     start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    if _ATX_HEADING.match(text, start):  # a heading is one line: its text is a context of its own
+        return start, len(text) if end < 0 else end
     while start > 0 and not _NEW_SPAN_CONTEXT.match(text, start):
         above = text.rfind("\n", 0, start - 1) + 1
-        if not text[above : start - 1].strip(" \t>"):  # a blank line (in a quote: its markers alone)
+        line = text[above : start - 1]
+        if not line.strip(" \t>") or _ATX_HEADING.match(line):  # a blank line (in a quote: its markers alone)
             break
         start = above
-    end = text.find("\n", at)
     while end >= 0:
         below = text.find("\n", end + 1)
         line = text[end + 1 : len(text) if below < 0 else below]
