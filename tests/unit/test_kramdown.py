@@ -1337,3 +1337,14 @@ def test_emphasis_never_pairs_across_a_heading_and_the_line_under_it() -> None:
     assert got.text.split("\n") == ["*nix", "在*nix系统下", "a *b", "c* d", "Text *x", "y* z"]
     assert "<em>" not in got.html
     assert parse("# A *real* one\nunder *it*\n").html.count("<em>") == 2
+
+
+def test_a_definition_with_spaces_opening_an_item_or_quote_is_one_and_inside_a_paragraph_is_text() -> None:
+    # "- [Tool]: what it does" opens the item with a link definition to kramdown: the line is
+    # never shown, and an item holding only that is empty; under a paragraph's line it is text
+    got = parse(
+        "Intro.\n\n- [First one]: does the first thing\n  and more of it\n\n- [Second]: the second\n\n"
+        "> [q]: r s\n> after\n\npara line\n[a]: b c\n\n> quoted\n> [p]: r s\n"
+    )
+    assert got.text.split("\n") == ["Intro.", "and more of it", "after", "para line [a]: b c", "quoted [p]: r s"]
+    assert "<li></li>" in got.html

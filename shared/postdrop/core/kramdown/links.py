@@ -62,10 +62,13 @@ def marks_before_parens(text: str) -> str:
 _SPACED_DESTINATION = lazy(
     r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)\)"
 )
-# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it);
-# a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there)
+# searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it),
+# at a line's start or opening a list item or a quote (kramdown reads the block there: "- [Tool]:
+# what it does" is a definition, the item empty); a quote may stand in a word of the URL, not after
+# its white space (kramdown's URL has none there)
 _SPACED_DEFINITION = lazy(
-    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
+    r"(\n {0,3}(?:(?:[*+-]|\d{1,9}\.)[ \t]+|>[ \t]?)*\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)"
+    r"([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
 
@@ -276,7 +279,7 @@ def spaced_destinations(text: str) -> str:
     if "](" in text:
         text = sub_in_prose(_SPACED_DESTINATION, lambda m: f"](<{m.group(1)}>{m.group(2)})", text)
     if "]:" in text:
-        text = sub_in_prose(_SPACED_DEFINITION, lambda m: f"{m.group(1)}<{m.group(2)}>{m.group(3)}", "\n" + text)[1:]
+        text = sub_in_prose(_SPACED_DEFINITION, _spaced_definition, "\n" + text)[1:]
         if "]:" in text and _BRACKETED_DEFINITION.search("\n" + text) is not None:
             text = sub_in_prose(_BRACKETED_DEFINITION, _bracketed_definition, "\n" + text)[1:]
         if ")" in text or "(" in text:
@@ -284,6 +287,22 @@ def spaced_destinations(text: str) -> str:
     return text
 
 
+def _spaced_definition(match: re.Match[str]) -> str:
+    """The definition's URL in ``<>``, where kramdown reads the line as a definition: opening a list
+    item, a quote or a block (a definition interrupts no paragraph: then the line is text)."""
+    head, url, tail = match.groups()
+    if _ITEM_MARKER.match(head) is None:
+        above = match.string.rfind("\n", 0, match.start()) + 1
+        if head.lstrip(" \n").startswith(">"):  # a quote's line: text under a line of its paragraph
+            line_above = match.string[above : match.start()].lstrip(" \t")
+            if line_above.startswith(">") and line_above.strip(" \t>"):
+                return match.group(0)
+        elif not after_definition(match.string, match.start() + 1):
+            return match.group(0)
+    return f"{head}<{url}>{tail}"
+
+
+_ITEM_MARKER = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}\.)[ \t]")
 # searched in "\n" + text: a link definition whose URL holds a parenthesis (and perhaps a title)
 _PAREN_DEFINITION = lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>()]*+[()][^\s<>]*)"
