@@ -1348,3 +1348,11 @@ def test_a_definition_with_spaces_opening_an_item_or_quote_is_one_and_inside_a_p
     )
     assert got.text.split("\n") == ["Intro.", "and more of it", "after", "para line [a]: b c", "quoted [p]: r s"]
     assert "<li></li>" in got.html
+
+
+def test_a_line_of_one_pipe_is_an_empty_table_row() -> None:
+    # kramdown reads "|" alone as a row of no cells (a table, nothing shown); GFM read no row there,
+    # so the "|" was text, and under a row it took the table apart
+    assert parse("Before.\n\n|\n\nAfter.\n").text == "Before.\nAfter."
+    got = parse("|\n| b |\n\n| c |\n|\n")
+    assert got.text == "b\nc" and got.html.count("<table>") == 2 and "|" not in got.html

@@ -319,7 +319,12 @@ def _gfm_table(rows: list[str]) -> list[str]:
         top = ["|" + " |" * cells, "|" + "---|" * cells]
     else:
         top, rows, rules = [_widened(rows[0], cells), _delimiter(header, cells)], rows[1:], rules[1:]
-    return top + [row for row, rule in zip(rows, rules, strict=True) if not rule]
+    # a row of one "|" is a row of no cells to kramdown; GFM reads that line as no row: one empty cell
+    return top + [
+        row.replace("|", "| |") if row.strip() == "|" else row
+        for row, rule in zip(rows, rules, strict=True)
+        if not rule
+    ]
 
 
 def _widened(row: str, cells: int) -> str:
