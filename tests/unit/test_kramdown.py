@@ -1356,3 +1356,12 @@ def test_a_line_of_one_pipe_is_an_empty_table_row() -> None:
     assert parse("Before.\n\n|\n\nAfter.\n").text == "Before.\nAfter."
     got = parse("|\n| b |\n\n| c |\n|\n")
     assert got.text == "b\nc" and got.html.count("<table>") == 2 and "|" not in got.html
+
+
+def test_an_underline_under_a_line_right_after_a_block_is_text_as_kramdown_opens_headings_at_boundaries() -> None:
+    # kramdown's setext heading opens only after a blank line (its after_block_boundary?): under a
+    # line right after a fence or a heading, "---" is the paragraph's text (an em dash)
+    got = parse("```\nx\n```\nb\n---\n\n# H\nc\n---\n\nd\n---\n")
+    assert [h.text for h in got.headings] == ["H", "d"]
+    assert got.text.split("\n") == ["x", "b —", "H", "c —", "d"]
+    assert parse("1. a\n   ```\n   x\n   ```\n   b\n---\n").text == "a\nx\nb —"

@@ -175,6 +175,9 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
                     continue
                 if indent and indent != (item_column or _near_content_column(lines, code, i, indent)):
                     setext = False
+                elif not item_column and not _after_block_boundary(lines, i - 1):
+                    setext = False  # kramdown's heading opens at a block boundary only: under code, a
+                    # heading or an HTML block right above it, the underline is the paragraph's text
             if not setext or run > 1:
                 text = _SETEXT_DASHES.sub(_kramdown_dashes, line) if not line.strip(" \t-") else line
                 if _BREAK_LINE.match(text):  # still a rule or an underline to CommonMark
@@ -196,6 +199,18 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
             run = run + 1 if (run or (opens and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
+
+
+def _after_block_boundary(lines: list[str], i: int) -> bool:
+    """Whether line ``i`` opens the text or follows a blank line, an end-of-block mark, or a block
+    attribute list that is the next block's (a blank line or the text's start above it): kramdown's
+    after_block_boundary?. An attribute list right under a block is that block's."""
+    if i == 0:
+        return True
+    above = lines[i - 1].strip()
+    if above.startswith("{:") and above.endswith("}"):
+        return i == 1 or not lines[i - 2].strip()
+    return not above or above == "^"
 
 
 # a line that opens with a span element's tag (<img .../>): a paragraph's first line to kramdown
