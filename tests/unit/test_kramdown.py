@@ -1365,3 +1365,14 @@ def test_an_underline_under_a_line_right_after_a_block_is_text_as_kramdown_opens
     assert [h.text for h in got.headings] == ["H", "d"]
     assert got.text.split("\n") == ["x", "b —", "H", "c —", "d"]
     assert parse("1. a\n   ```\n   x\n   ```\n   b\n---\n").text == "a\nx\nb —"
+
+
+def test_an_underline_at_the_margin_under_an_items_later_paragraph_is_the_items_lazy_line() -> None:
+    # kramdown keeps the line in the item: the heading of a one-line paragraph after a blank line,
+    # else the paragraph's text ("---" its em dash); CommonMark ended the list with a rule there
+    got = parse("- a\n\n  b\n===\n\n- c\n  ```\n  x\n  ```\n  d\n===\n\n1. e\n\n   f\n   g\n---\n")
+    assert [(h.level, h.text) for h in got.headings] == [(1, "b")]
+    assert got.text.split("\n") == ["a", "b", "c", "x", "d ===", "e", "f g —"]
+    assert "<hr" not in got.html
+    after_code = parse("3.  config\n    ```js\n    a = 1\n    ```\n    after\n---\n\nNext.\n")
+    assert after_code.text == "config\na = 1\nafter —\nNext."

@@ -161,6 +161,17 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
             run = item_column = 0
             out.append(line)
             continue
+        if i > 1 and _MARGIN_UNDERLINE.match(line) and (column := _item_paragraph_column(lines, code, i - 1)):
+            # an underline at the page's margin under a list item's later paragraph is the item's
+            # lazy line to kramdown: its heading when that paragraph is one line after a blank
+            # line, else the paragraph's text; CommonMark ends the list with a rule there
+            if not lines[i - 2].strip():
+                out.append(" " * column + line)
+            else:
+                text = _SETEXT_DASHES.sub(_kramdown_dashes, line)
+                out.append(text if text != line else f"\\{line}")
+            run = item_column = 0
+            continue
         if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
             if setext and run == 1:
@@ -199,6 +210,20 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
             run = run + 1 if (run or (opens and not _BREAK_LINE.match(content))) else 0
         out.append(line)
     return out, code
+
+
+_MARGIN_UNDERLINE = lazy(r"(?:-+|=+)[ \t]*$")
+
+
+def _item_paragraph_column(lines: list[str], code: list[bool], i: int) -> int:
+    """The content column of the list item whose paragraph line (not its marker's) line ``i`` is,
+    indented to that column at least; 0 for any other line."""
+    line = lines[i]
+    indent = indent_of(line)
+    if code[i] or not indent or line.lstrip()[:1] in ("", ">", "|", "#", "<") or ITEM_MARKER.match(line.expandtabs(4)):
+        return 0
+    column = _near_content_column(lines, code, i, indent)
+    return column if column and indent >= column else 0
 
 
 def _after_block_boundary(lines: list[str], i: int) -> bool:
