@@ -6,7 +6,10 @@ announcement to one SQS queue, as the topic delivers it with raw message deliver
 body (the same ``notification_id``, ``revision`` and ``previous``; offloaded through the
 payload pointer when it passes 256 KB) and the same message attributes.
 Only the posts a filter policy selects are sent, when one is given (the subscription's own,
-with ``--subscription``). Deleted posts are left out unless asked for.
+with ``--subscription``). Deleted posts are left out unless asked for, and so is a post whose
+last announcement took it out of the filter (the topic's filter matches the state before a change
+too, so that a subscriber hears a post leave; a late subscriber never held it): with ``deleted``
+both are sent, as the topic sent them.
 
 A subscriber that subscribes first and replays second ends with the table's current state,
 whatever overlaps: a post that changes during the replay is announced on the topic too, and
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.adapters.topic import MAX_MESSAGE_BYTES
 from postdrop.item import announced, event_type_for, known, shown, status_of_record
-from postdrop.notification import SIZE_ATTRIBUTE, pointer_message
+from postdrop.notification import SIZE_ATTRIBUTE, Notification, Previous, pointer_message
 from postdrop.store import outgoing_for
 from postdrop_tools.read import SEGMENTS, scan_items
 from postdrop_tools.target import TargetError
@@ -45,7 +48,8 @@ class ReplayReport:
     scanned: int = 0
     sent: int = 0
     filtered: int = 0  # announced, but the filter policy does not select it
-    deleted: int = 0  # announced as deleted, left out
+    deleted: int = 0  # announced as deleted, or as leaving the filter: left out (or, with deleted=True, sent)
+    with_deleted: bool = False
     in_flight: int = 0  # an item of the version before, changed since its last announcement: the topic brings it
     never_told: int = 0
     offloaded: int = 0
@@ -55,8 +59,13 @@ class ReplayReport:
     def line(self) -> str:
         rate = self.scanned / self.seconds if self.seconds else 0.0
         return (f"replayed {self.sent} notification(s) of {self.scanned} post(s) in {self.seconds:.1f} s "
-                f"({rate:.0f} posts/s): {self.filtered} not selected by the filter, {self.deleted} deleted, "
+                f"({rate:.0f} posts/s): {self.filtered} not selected by the filter, {self._deletions()}, "
                 f"{self.in_flight} in flight (the topic brings them), {self.offloaded} offloaded")  # fmt: skip
+
+    def _deletions(self) -> str:
+        if self.with_deleted:
+            return f"{self.deleted} of them deletion(s) or exits from the filter"
+        return f"{self.deleted} deletion(s) or exits from the filter left out (--deleted sends them)"
 
 
 def check_applicable(policy: dict[str, Any], who: str = "replay") -> None:
@@ -186,7 +195,7 @@ def replay(
     url = queue_url(target, queue)
     if policy:
         check_applicable(policy)  # a condition replay cannot apply is refused before anything is sent
-    report, started = ReplayReport(), time.monotonic()
+    report, started = ReplayReport(with_deleted=deleted), time.monotonic()
     s3, sqs = target.client("s3"), target.client("sqs")
     batch: list[dict[str, Any]] = []
     batch_bytes = 0
@@ -207,14 +216,15 @@ def replay(
             report.in_flight += "told" in item
             continue
         then, event_type, previous, change = said
-        if event_type == "post.deleted" and not deleted:
-            report.deleted += 1
-            continue
         outgoing = outgoing_for(then, event_type, previous, lambda: s3, change=change)
         attributes = outgoing.notification.message_attributes()
         if policy and not matches(policy, attributes):
             report.filtered += 1
             continue
+        if event_type == "post.deleted" or (policy and not matches(policy, _now(outgoing.notification))):
+            report.deleted += 1  # gone, or gone from the filter: what a late subscriber never held
+            if not deleted:
+                continue
         body = outgoing.body()
         data = body.encode()
         if len(data) > MAX_MESSAGE_BYTES:
@@ -231,6 +241,11 @@ def replay(
     flush()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _now(notification: Notification) -> dict[str, Any]:
+    """The message attributes of the post as it is now, without the state before the change."""
+    return notification.model_copy(update={"previous": Previous(record_type="DELETED")}).message_attributes()
 
 
 def _offload(target: Target, notification_id: str, data: bytes) -> str:
