@@ -39,6 +39,25 @@ def test_usage_errors_and_rejections_have_their_own_exit_codes(capsys: pytest.Ca
     assert "--since 'yesterday' is not a date" in capsys.readouterr().err
     assert main(["list", "--endpoint", "localhost:4566"]) == 1  # not "no local stack": the scheme is missing
     assert "has no scheme: write http://localhost:4566" in capsys.readouterr().err
+    # numbers out of range are usage errors, said in one line (a negative --segments hung, a port
+    # past 65535 was a traceback from bind())
+    for argv, said in ((["replay", "--segments", "-3"], "'-3' is not 1 or more"),
+                       (["replay", "--segments", "0"], "'0' is not 1 or more"),
+                       (["up", "--port", "99999"], "'99999' is no port (0 to 65535")):  # fmt: skip
+        with pytest.raises(SystemExit) as usage:
+            main(argv)
+        assert usage.value.code == EXIT_USAGE
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1
+
+
+def test_a_parameter_override_the_template_refuses_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tmp_path), "--parameter-overrides", "SiteFuture=maybe"]) == EXIT_USAGE
+    assert "SiteFuture='maybe' is not one of true, false (see postdrop run --help)" in capsys.readouterr().err
+    assert main(["run", str(tmp_path), "--parameter-overrides", "Nope=1"]) == EXIT_USAGE
+    assert "template.yaml has no parameter Nope" in capsys.readouterr().err
 
 
 def test_no_region_is_one_line_that_says_what_to_do(

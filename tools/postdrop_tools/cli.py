@@ -447,7 +447,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     u = _verb(
         verbs, "up", help="a local stack that processes what any S3 client drops, until Ctrl-C", parents=[template]
     )
-    u.add_argument("--port", type=int, default=4566, help="the emulator's port on 127.0.0.1 (0: any free port)")
+    u.add_argument("--port", type=_port, default=4566, help="the emulator's port on 127.0.0.1 (0: any free port)")
     u.add_argument("--json", action="store_true", help="also print each notification's JSON")
     u.add_argument(
         "--notifications", choices=["S3", "EventBridge"], default="S3",
@@ -542,7 +542,7 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     rp.add_argument("--filter", help="an SNS filter policy: only the posts it selects (default: all)")
     rp.add_argument("--subscription", help="an SQS subscription's ARN: its queue and its filter policy")
     rp.add_argument("--deleted", action="store_true", help="send deletions too (default: only live posts)")
-    rp.add_argument("--segments", type=int, default=4, help="parallel scan segments")
+    rp.add_argument("--segments", type=_positive, default=4, help="parallel scan segments")
     rp.set_defaults(func=cmd_replay)
 
     po = _verb(
@@ -569,6 +569,29 @@ def _add_pipeline_verbs(verbs: argparse._SubParsersAction[Any]) -> None:
     s.add_argument("--jobs", type=int, default=4, help="seeds run at once, each in its own process")
     s.add_argument("--json", action="store_true", help="one JSON report a seed instead of the summary")
     s.set_defaults(func=cmd_soak)
+
+
+def _positive(value: str) -> int:
+    """A count of one or more."""
+    number = _integer(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not 1 or more")
+    return number
+
+
+def _port(value: str) -> int:
+    """A TCP port, or 0 for any free one."""
+    number = _integer(value)
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is no port (0 to 65535; 0: any free port)")
+    return number
+
+
+def _integer(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
 
 
 def _zone_arg(value: str) -> str:
@@ -601,7 +624,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
         from postdrop_tools.emulator import EmulatorError
+        from postdrop_tools.stack import ParameterError
         from postdrop_tools.target import TargetError
+
+        if isinstance(exc, ParameterError):
+            return _fail(f"{exc} (see postdrop {args.verb} --help)", EXIT_USAGE)
 
         if isinstance(exc, NoRegionError):
             return _fail("no AWS region: pass --region REGION or set AWS_REGION (or AWS_DEFAULT_REGION)")

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from postdrop_tools.emulator import Emulator
 
 __all__ = [
-    "OUTPUTS_PARAMETER", "FunctionSpec", "LocalStack", "batch_jobs_queue", "local_name", "provision", "s3_events_queue",
-    "stream_rewinds_queue",
+    "OUTPUTS_PARAMETER", "FunctionSpec", "LocalStack", "ParameterError", "batch_jobs_queue", "local_name", "provision",
+    "s3_events_queue", "stream_rewinds_queue",
 ]  # fmt: skip
 
 STACK = "postdrop-local"
@@ -276,17 +276,21 @@ def _notifications(stack: LocalStack) -> None:
         t.physical[logical] = {"Ref": name, "Arn": arn}
 
 
+class ParameterError(ValueError):
+    """A ``--parameter-overrides`` value template.yaml refuses: the user's to correct."""
+
+
 def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> LocalStack:
     """Create everything template.yaml declares on the emulator and return where it is."""
     template = load_template(stack=STACK, account=emulator.account, region=emulator.region)
     unknown = sorted(set(parameters or {}) - set(template.body.get("Parameters") or {}))
     if unknown:
-        raise ValueError(
+        raise ParameterError(
             f"template.yaml has no parameter {', '.join(unknown)} (it has: {', '.join(template.body['Parameters'])})"
         )
     problems = [problem for name, value in (parameters or {}).items() if (problem := _refused(template, name, value))]
     if problems:  # as CloudFormation refuses them, before anything is made
-        raise ValueError(f"--parameter-overrides: {'; '.join(problems)}")
+        raise ParameterError(f"--parameter-overrides: {'; '.join(problems)}")
     template.parameters.update(parameters or {})
     stack = LocalStack(template=template, emulator=emulator)
     _create_queues(stack)
@@ -340,7 +344,7 @@ def _check_settings(template: Template) -> None:
             try:
                 kind.from_env(template.function_env(logical))
             except ConfigError as exc:
-                raise ValueError(f"--parameter-overrides: {logical} would fail every event: {exc}") from None
+                raise ParameterError(f"--parameter-overrides: {logical} would fail every event: {exc}") from None
 
 
 def _roles(stack: LocalStack) -> None:
