@@ -465,3 +465,18 @@ def test_a_heading_written_as_html_with_an_id_hides_no_markdown_heading() -> Non
     body = '<h2 id="setup">Setup</h2>\n\n## Setup\n'
     got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
     assert [(h.level, h.id) for h in got.headings] == [(2, "setup"), (2, "setup")]  # Jekyll 4.3's
+
+
+@pytest.mark.parametrize(
+    ("body", "ids"),
+    [
+        # Jekyll 4.3: the Markdown heading is "notes" whether the HTML one of its text comes before or after
+        ("## Notes\n\ntext\n\n<h2>Notes</h2>\n", ["notes", None]),
+        ("<h2>Notes</h2>\n\ntext\n\n## Notes\n", [None, "notes"]),
+        ("## Notes\n\n<h2>Notes</h2>\n\n## Notes\n", ["notes", None, "notes-1"]),
+        ("Notes\n-----\n\n<h2>Notes</h2>\n\n## *Notes*\n", ["notes", None, "notes-1"]),
+    ],
+)
+def test_an_html_heading_takes_no_id_from_a_markdown_heading_of_its_text(body: str, ids: list[str | None]) -> None:
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert [h.id for h in got.headings] == ids
