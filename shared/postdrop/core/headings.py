@@ -11,6 +11,10 @@ spaces made ``-``, lower-cased (``section`` when nothing is left), numbered apar
 written as HTML in the post, and every heading of an ``.html`` post, has no id unless it was
 written with one (kramdown leaves HTML as written): an HTML heading of a Markdown one's text
 takes no id from it, whichever comes first.
+
+The site's ``kramdown:`` settings change the ids: ``auto_ids: false`` gives none (but those
+written), and ``auto_id_prefix`` is put before each one made (``heading-setup``), the counting
+left as it was.
 """
 
 from __future__ import annotations
@@ -42,12 +46,14 @@ _HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|f
 _HTML_ONLY_TAG = re.compile(rf"<(/?)(?:{_HTML_ONLY})(?=[\s>/])[^>]*>")
 
 
-def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
+def headings_of(html: str, source: str, *, markdown: bool, auto_ids: bool = True, prefix: str = "") -> list[Heading]:
     """The headings of ``html`` (the article as rendered), in order. ``source`` is what was
-    rendered (after Liquid): its own HTML headings are told apart from Markdown's."""
+    rendered (after Liquid): its own HTML headings are told apart from Markdown's. ``auto_ids``
+    and ``prefix``: kramdown's settings of those names (``auto_id_prefix``)."""
     matches = list(HEADING.finditer(html)) if "<h" in html else []
     if not matches:
         return []
+    markdown = markdown and auto_ids  # without auto ids, a heading has the id it was written with alone
     written, turns = _written_and_turns(source, html, matches) if markdown else (Counter(), {})
     gfm: Counter[str] = Counter()
     converter: Counter[str] = Counter()
@@ -69,9 +75,9 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
         elif not markdown or _in_html(level, text, written, turns):
             ident = None
         elif depth > 0:
-            ident = _kramdown_id(raw.strip(), converter)
+            ident = prefix + _kramdown_id(raw.strip(), converter)
         else:
-            ident = _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
+            ident = prefix + _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
         if markdown and ident is not None and not ident.strip():
             ident = None  # kramdown writes no blank id ("## `&&`" has none; its counter still counts it)
         out.append((level, text, ident))
