@@ -560,3 +560,12 @@ def test_numbered_code_blocks_show_their_numbers_in_the_excerpt() -> None:
     plain = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
     assert "1 2 a" not in " ".join(plain.jekyll_excerpt.split())
     assert " ".join(got.text.split()) == " ".join(plain.text.split())  # the text is the code alone
+
+
+def test_numbered_code_spans_show_their_number_in_the_excerpt_alone() -> None:
+    # Jekyll 4.3 with syntax_highlighter_opts: {line_numbers: nil} (the text "nil", true to Ruby):
+    # each code span is rouge's table too, its excerpt text "1" then the code; the article keeps its span
+    site = Site(kramdown={"syntax_highlighter_opts": {"line_numbers": "nil"}})
+    got = parse_post(post("title: t", "Run `make` now.\n"), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert got.jekyll_excerpt.split() == ["Run", "1", "make", "now."]
+    assert "<p>Run <code>make</code> now.</p>" in got.html

@@ -24,7 +24,9 @@ section shared from the blog (``post.html#setup``) reaches the same heading.
   ``line_numbers``, as Chirpy's sites do), each code block of the Markdown that rouge
   highlights (a language rouge knows, or none: its plaintext) is rouge's table as kramdown
   writes it, numbered from ``start_line``; a highlight tag's block keeps its own rule. Its
-  numbers are ``html``'s and ``jekyll_excerpt``'s (Jekyll's excerpt text shows them).
+  numbers are ``html``'s and ``jekyll_excerpt``'s (Jekyll's excerpt text shows them). A site
+  whose common ``line_numbers`` reaches code spans too has each span's one number in
+  ``jekyll_excerpt`` alone (Jekyll's table inside a paragraph is no HTML a page keeps).
 - A ``{:toc}`` list shows the levels of the site's ``toc_levels`` alone.
 
 The ids an author wrote (``{: #id}``, ``<p id="build">``) are kept as written (core/sanitize.py).
@@ -62,6 +64,8 @@ _LINENOS_BLOCK = re.compile(rf"<pre><code([^<>]*?){re.escape(LINENOS_MARK)}>([^<
 # A code block of the Markdown, as the kramdown pass writes it: its code ends with a line end (a
 # highlight tag's, stripped, never does)
 _MARKDOWN_BLOCK = re.compile(r'<pre><code(?: class="language-([^"<>]*)")?>([^<]*\n)</code></pre>')
+# A code span of the Markdown (not a block's <code>, which follows <pre>)
+_CODE_SPAN = re.compile(r'(?<!<pre>)<code(?: class="language-([^"<> ]*)(?: highlighter-rouge)?")?>([^<]*)</code>')
 # The names rouge 3.30 finds a lexer by (its lexers' tags and aliases): a block in another language
 # is not highlighted, so not numbered; ``plaintext`` and ``text`` only when the site guesses languages
 _ROUGE_LEXERS = """Dockerfile HAML Isabelle LaTeX OCL R S TeX abap actionscript ada apache
@@ -114,28 +118,65 @@ def with_contents(html: str, headings: list[Heading], kramdown: Kramdown = _KRAM
     (its ``post.excerpt`` is rendered by kramdown and rouge as a page of its own)."""
     # a line end before a nested list, as kramdown writes one: its entry's text is a word of its own
     return _contents(
-        html, headings, kramdown, toc=lambda marks: _table_of_contents(marks).replace("</a><ul>", "</a>\n<ul>")
+        html,
+        headings,
+        kramdown,
+        toc=lambda marks: _table_of_contents(marks).replace("</a><ul>", "</a>\n<ul>"),
+        spans=True,
     )
 
 
 def has_contents(html: str, kramdown: Kramdown = _KRAMDOWN) -> bool:
     """Whether ``with_contents`` has anything to make in ``html``."""
-    return TOC_MARK in html or LINENOS_MARK in html or (kramdown.line_numbers is not None and "<pre><code" in html)
+    numbered = (kramdown.line_numbers is not None or kramdown.span_line_numbers is not None) and "<code" in html
+    return TOC_MARK in html or LINENOS_MARK in html or numbered
 
 
-def _contents(html: str, headings: list[Heading], kramdown: Kramdown, *, toc: Callable[[list[Heading]], str]) -> str:
+def _contents(
+    html: str, headings: list[Heading], kramdown: Kramdown, *, toc: Callable[[list[Heading]], str], spans: bool = False
+) -> str:
     """The blocks the kramdown and Liquid passes left marks for: the ``{:toc}`` list, as ``toc``
     writes it, and rouge's ``linenos`` tables; and, on a site that numbers them, the Markdown's
-    code blocks as rouge's tables."""
+    code blocks as rouge's tables, its code spans too with ``spans`` (an excerpt's text shows
+    their numbers; the article keeps its spans inline: a table in a paragraph is no HTML)."""
     if TOC_MARK in html:
         if kramdown.toc_levels != _KRAMDOWN.toc_levels:
             headings = [heading for heading in headings if heading[0] in kramdown.toc_levels]
         html = html.replace(TOC_MARK, toc(headings), 1)
     if kramdown.line_numbers is not None and "<pre><code" in html:
         html = _numbered_blocks(html, kramdown)
+    if spans and kramdown.span_line_numbers is not None and "<code" in html:
+        html = _numbered_spans(html, kramdown)
     if LINENOS_MARK in html:
         html = _LINENOS_BLOCK.sub(_rouge_table, html)
     return html
+
+
+def _highlighted(language: str | None, kramdown: Kramdown) -> bool:
+    """Whether kramdown's rouge highlights code in ``language`` (None: none written)."""
+    name = (language or "").split("?", 1)[0]
+    if name and name not in _ROUGE_NAMES:
+        return False  # rouge finds no lexer: kramdown writes the code as it is
+    return kramdown.guess_lang or bool(name and name not in _PLAIN)
+
+
+def _numbered_spans(html: str, kramdown: Kramdown) -> str:
+    """kramdown's rouge with ``line_numbers`` for spans (a site's common setting reaches them):
+    each code span is rouge's table too, its one line numbered."""
+    number = kramdown.span_line_numbers
+
+    def table(match: re.Match[str]) -> str:
+        language, code = match.groups()
+        if not _highlighted(language, kramdown):
+            return match[0]
+        return (
+            f"{match[0][: match[0].index('>') + 1]}"
+            '<table class="rouge-table"><tbody><tr><td class="rouge-gutter gl">'
+            f'<pre class="lineno">{number}\n</pre></td>'
+            f'<td class="rouge-code"><pre>{code}\n</pre></td></tr></tbody></table></code>'
+        )
+
+    return _CODE_SPAN.sub(table, html)
 
 
 def _numbered_blocks(html: str, kramdown: Kramdown) -> str:
@@ -146,10 +187,7 @@ def _numbered_blocks(html: str, kramdown: Kramdown) -> str:
 
     def table(match: re.Match[str]) -> str:
         language, code = match.groups()
-        name = (language or "").split("?", 1)[0]
-        if name and name not in _ROUGE_NAMES:
-            return match[0]  # rouge finds no lexer: kramdown writes the block as it is
-        if (not name or name in _PLAIN) and not kramdown.guess_lang:
+        if not _highlighted(language, kramdown):
             return match[0]
         numbers = "".join(f"{n}\n" for n in range(first, first + code.count("\n")))
         return (

@@ -77,6 +77,8 @@ class Kramdown:
     auto_id_prefix: str = ""
     toc_levels: frozenset[int] = frozenset(range(1, 7))
     line_numbers: int | None = None
+    # the same for code spans (the common ``line_numbers`` or the ``span`` options' set)
+    span_line_numbers: int | None = None
     # whether a block without a language gets rouge's plaintext lexer (Jekyll's guess_lang, default on)
     guess_lang: bool = True
 
@@ -96,7 +98,8 @@ def kramdown_of(site: Site) -> Kramdown:
         auto_ids=_ruby_flag(options.get("auto_ids", True)),
         auto_id_prefix=_option_text(options.get("auto_id_prefix", "")),
         toc_levels=_toc_levels(options.get("toc_levels")),
-        line_numbers=_line_numbers(options.get("syntax_highlighter_opts")),
+        line_numbers=_line_numbers(options.get("syntax_highlighter_opts"), "block"),
+        span_line_numbers=_line_numbers(options.get("syntax_highlighter_opts"), "span"),
         guess_lang=_ruby_flag(options.get("guess_lang", True)),
     )
 
@@ -141,13 +144,14 @@ def _toc_levels(value: Any) -> frozenset[int]:
     return frozenset(levels)
 
 
-def _line_numbers(value: Any) -> int | None:
-    """rouge's ``line_numbers`` for code blocks: the block options' over the common ones (Ruby's
-    truth: any value but null and false); the first number is ``start_line`` (default 1)."""
+def _line_numbers(value: Any, kind: str) -> int | None:
+    """rouge's ``line_numbers`` for code blocks (``kind`` block) or spans: that kind's options over
+    the common ones (Ruby's truth: any value but null and false); the first number is
+    ``start_line`` (default 1)."""
     if not isinstance(value, Mapping):
         return None
-    block = value.get("block")
-    merged = {**value, **(block if isinstance(block, Mapping) else {})}
+    own = value.get(kind)
+    merged = {**value, **(own if isinstance(own, Mapping) else {})}
     if merged.get("disable") not in (None, False):
         return None  # no highlighting at all
     if merged.get("line_numbers") in (None, False):
