@@ -569,3 +569,14 @@ def test_numbered_code_spans_show_their_number_in_the_excerpt_alone() -> None:
     got = parse_post(post("title: t", "Run `make` now.\n"), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
     assert got.jekyll_excerpt.split() == ["Run", "1", "make", "now."]
     assert "<p>Run <code>make</code> now.</p>" in got.html
+
+
+@pytest.mark.parametrize(
+    "noise", ["## " + "[" * 100_000, "## " + "[a](" * 30_000, "x" * 200_000, "## a" + " #" * 50_000]
+)
+def test_the_order_scan_of_headings_written_both_ways_is_linear(noise: str) -> None:
+    body = "<h2>A</h2>\n\n## A\n\n" + noise + "\n"
+    start = time.process_time()
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert [h.id for h in got.headings][:2] == [None, "a"]
+    assert time.process_time() - start < 2

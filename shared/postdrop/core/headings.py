@@ -147,11 +147,12 @@ def _written_and_turns(
 
 # A Markdown heading in the source: kramdown's ATX (from the line's start) or setext form; its text
 # read roughly (markup dropped), to be matched with an HTML heading's
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$|^([^\n]*\S[^\n]*)\n(=+|-+)[ \t]*$", re.MULTILINE)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# (each part read in one pass, without going back: a long line costs its length)
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]++([^\n]*+)|^([^\n]++)\n(=++|-++)[ \t]*+$", re.MULTILINE)
+_MD_LINK = re.compile(r"!?\[([^\][]*+)\]\([^()]*+\)")
 _MD_MARKUP = re.compile(r"[*_`]|\\(?=[^\w\s])")
-_IAL = re.compile(r"\s*\{[:#][^}]*\}\s*$")
-_OWN_ID = re.compile(r"\{:?[^}]*#[\w-]")
+_IAL = re.compile(r"\{[:#][^{}]*+\}[ \t]*+$")
+_OWN_ID = re.compile(r"\{:?[^{}]*?#[\w-]")
 
 
 def _turns(
@@ -171,9 +172,11 @@ def _turns(
             found.append((m.start(), key, True))
     for m in _MD_HEADING.finditer(source):
         if m[1] is not None:
-            level, content = len(m[1]), m[2]
+            level, content = len(m[1]), m[2].rstrip(" \t#")
         else:
             level, content = (1 if m[4][0] == "=" else 2), m[3]
+            if not content.strip():
+                continue
         if "{" in content:
             if _OWN_ID.search(content):
                 continue  # written with its id
@@ -183,11 +186,9 @@ def _turns(
             found.append((m.start(), (level, text), False))
     found.sort(key=lambda item: item[0])
     turns: dict[tuple[int, str], list[bool]] = {}
-    for key in shared:
-        order = [is_html for _at, each, is_html in found if each == key]
-        if len(order) == in_article[key] and sum(order) == written[key]:
-            turns[key] = order
-    return turns
+    for _at, key, is_html in found:
+        turns.setdefault(key, []).append(is_html)
+    return {key: order for key, order in turns.items() if len(order) == in_article[key] and sum(order) == written[key]}
 
 
 def _source_headings(source: str) -> Counter[tuple[int, str]]:
