@@ -580,3 +580,12 @@ def test_the_order_scan_of_headings_written_both_ways_is_linear(noise: str) -> N
     got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
     assert [h.id for h in got.headings][:2] == [None, "a"]
     assert time.process_time() - start < 2
+
+
+def test_code_written_in_html_is_not_numbered() -> None:
+    # kramdown leaves the HTML a post writes as it is: its <code> and <pre> get no rouge table
+    body = "<p>Set <code>path</code> first.</p>\n\n<pre><code>as written\n</code></pre>\n\n```sh\nls\n```\n"
+    site = Site(kramdown={"syntax_highlighter_opts": {"line_numbers": True}})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert got.jekyll_excerpt.split()[:3] == ["Set", "path", "first."]
+    assert got.html.count("<table") == 1  # the sh block's alone

@@ -64,8 +64,8 @@ _LINENOS_BLOCK = re.compile(rf"<pre><code([^<>]*?){re.escape(LINENOS_MARK)}>([^<
 # A code block of the Markdown, as the kramdown pass writes it: its code ends with a line end (a
 # highlight tag's, stripped, never does)
 _MARKDOWN_BLOCK = re.compile(r'<pre><code(?: class="language-([^"<>]*)")?>([^<]*\n)</code></pre>')
-# A code span of the Markdown (not a block's <code>, which follows <pre>)
-_CODE_SPAN = re.compile(r'(?<!<pre>)<code(?: class="language-([^"<> ]*)(?: highlighter-rouge)?")?>([^<]*)</code>')
+# A code span of the Markdown: the kramdown pass marks it as Jekyll's (a <code> written in HTML has no such class)
+_CODE_SPAN = re.compile(r'<code class="language-([^"<> ]*) highlighter-rouge">([^<]*)</code>')
 # The names rouge 3.30 finds a lexer by (its lexers' tags and aliases): a block in another language
 # is not highlighted, so not numbered; ``plaintext`` and ``text`` only when the site guesses languages
 _ROUGE_LEXERS = """Dockerfile HAML Isabelle LaTeX OCL R S TeX abap actionscript ada apache
@@ -103,16 +103,18 @@ _ROUGE_NAMES = frozenset(_ROUGE_LEXERS.split())
 _PLAIN = frozenset({"plaintext", "text"})
 
 
-def anchored(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN) -> str:
+def anchored(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN, *, own_pre: bool = False) -> str:
     """``html`` (the article as rendered, before sanitizing) with its headings' and footnotes' ids;
-    ``kramdown``: the site's options (its table of contents' levels, its code blocks' numbers)."""
+    ``kramdown``: the site's options (its table of contents' levels, its code blocks' numbers);
+    ``own_pre``: whether the post writes ``<pre>`` in HTML itself (kramdown numbers none of those,
+    and one without a language cannot be told from a Markdown block: none such is numbered)."""
     html = with_heading_ids(html, headings)
     if 'class="footnote-' in html:
         html = _footnote_ids(html)
-    return _contents(html, headings, kramdown, toc=_table_of_contents)
+    return _contents(html, headings, kramdown, toc=_table_of_contents, own_pre=own_pre)
 
 
-def with_contents(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN) -> str:
+def with_contents(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN, *, own_pre: bool = False) -> str:
     """``html`` with its ``{:toc}`` list and ``linenos`` tables made, and nothing else of
     ``anchored`` (no ids, no footnote back-links): an excerpt, whose text Jekyll's shows them in
     (its ``post.excerpt`` is rendered by kramdown and rouge as a page of its own)."""
@@ -123,6 +125,7 @@ def with_contents(html: str, headings: list[Heading], kramdown: Kramdown = _KRAM
         kramdown,
         toc=lambda marks: _table_of_contents(marks).replace("</a><ul>", "</a>\n<ul>"),
         spans=True,
+        own_pre=own_pre,
     )
 
 
@@ -133,7 +136,13 @@ def has_contents(html: str, kramdown: Kramdown = _KRAMDOWN) -> bool:
 
 
 def _contents(
-    html: str, headings: list[Heading], kramdown: Kramdown, *, toc: Callable[[list[Heading]], str], spans: bool = False
+    html: str,
+    headings: list[Heading],
+    kramdown: Kramdown,
+    *,
+    toc: Callable[[list[Heading]], str],
+    spans: bool = False,
+    own_pre: bool = False,
 ) -> str:
     """The blocks the kramdown and Liquid passes left marks for: the ``{:toc}`` list, as ``toc``
     writes it, and rouge's ``linenos`` tables; and, on a site that numbers them, the Markdown's
@@ -144,7 +153,7 @@ def _contents(
             headings = [heading for heading in headings if heading[0] in kramdown.toc_levels]
         html = html.replace(TOC_MARK, toc(headings), 1)
     if kramdown.line_numbers is not None and "<pre><code" in html:
-        html = _numbered_blocks(html, kramdown)
+        html = _numbered_blocks(html, kramdown, own_pre=own_pre)
     if spans and kramdown.span_line_numbers is not None and "<code" in html:
         html = _numbered_spans(html, kramdown)
     if LINENOS_MARK in html:
@@ -179,7 +188,7 @@ def _numbered_spans(html: str, kramdown: Kramdown) -> str:
     return _CODE_SPAN.sub(table, html)
 
 
-def _numbered_blocks(html: str, kramdown: Kramdown) -> str:
+def _numbered_blocks(html: str, kramdown: Kramdown, *, own_pre: bool) -> str:
     """kramdown's rouge with ``line_numbers``: each code block it highlights becomes rouge's
     HTMLLegacy table (gutter ``rouge-gutter gl``, code ``rouge-code``), numbered from
     ``line_numbers``; the code keeps its last line end."""
@@ -187,7 +196,7 @@ def _numbered_blocks(html: str, kramdown: Kramdown) -> str:
 
     def table(match: re.Match[str]) -> str:
         language, code = match.groups()
-        if not _highlighted(language, kramdown):
+        if not _highlighted(language, kramdown) or (own_pre and language is None):
             return match[0]
         numbers = "".join(f"{n}\n" for n in range(first, first + code.count("\n")))
         return (

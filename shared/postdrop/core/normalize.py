@@ -37,6 +37,8 @@ TITLE_CHARS = 60
 MAX_EXTRA_VALUES = 10_000
 _NAMED_KEYS = frozenset({"layout", "title", "date", "categories", "category", "tags", "tag"})
 _HTML_SUFFIXES = (".html", ".htm")
+# A <pre> the post writes in HTML itself (its code blocks then cannot all be told from the Markdown's)
+_OWN_PRE = re.compile(r"<pre[\s>]", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 # Fields a reader sees; ingestion metadata (key, post_id, warnings) stays out of the hash, and so
 # does status, which the clock changes (a scheduled post becomes published with the same bytes).
@@ -109,7 +111,8 @@ def parse_post(
     kramdown = kramdown_of(site)
     ids = {"auto_ids": kramdown.auto_ids, "prefix": kramdown.auto_id_prefix}
     headings = headings_of(body.html, source, markdown=not is_html, **ids)
-    clean_html = sanitize_html(anchored(body.html, headings, kramdown))
+    own_pre = kramdown.line_numbers is not None and _OWN_PRE.search(front.body) is not None
+    clean_html = sanitize_html(anchored(body.html, headings, kramdown, own_pre=own_pre))
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
@@ -119,7 +122,7 @@ def parse_post(
             out, marks = (rendered if is_html else render_markdown(rendered)), None
         if has_contents(out, kramdown):  # Jekyll's excerpt shows its table of contents, line numbers
             marks = marks if marks is not None else headings_of(out, rendered, markdown=not is_html, **ids)
-            out = with_contents(out, marks, kramdown)
+            out = with_contents(out, marks, kramdown, own_pre=own_pre)
         return out
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends
