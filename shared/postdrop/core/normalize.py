@@ -109,8 +109,8 @@ def parse_post(
     fallbacks = [] if jekyll_name else [body.summary, *section_heads[:1], *paragraphs[:1]]
     title = _title(meta.get("title"), fallbacks, slug, warnings)
     kramdown = kramdown_of(site)
-    ids = {"auto_ids": kramdown.auto_ids, "prefix": kramdown.auto_id_prefix}
-    headings = headings_of(body.html, source, markdown=not is_html, **ids)
+    auto_ids, prefix = kramdown.auto_ids, kramdown.auto_id_prefix
+    headings = headings_of(body.html, source, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
     own_pre = kramdown.line_numbers is not None and _OWN_PRE.search(front.body) is not None
     clean_html = sanitize_html(anchored(body.html, headings, kramdown, own_pre=own_pre))
 
@@ -121,7 +121,8 @@ def parse_post(
             rendered = _liquid(part, page, site, []) if liquid else part
             out, marks = (rendered if is_html else render_markdown(rendered)), None
         if has_contents(out, kramdown):  # Jekyll's excerpt shows its table of contents, line numbers
-            marks = marks if marks is not None else headings_of(out, rendered, markdown=not is_html, **ids)
+            if marks is None:
+                marks = headings_of(out, rendered, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
             out = with_contents(out, marks, kramdown, own_pre=own_pre)
         return out
 
