@@ -72,7 +72,9 @@ def headings_of(html: str, source: str, *, markdown: bool, auto_ids: bool = True
         given = _ID.search(attrs)
         if given is not None:
             ident: str | None = unescape(next(g for g in given.groups() if g is not None))
-        elif not markdown or _in_html(level, text, written, turns):
+        elif not markdown or (_in_html(level, text, written, turns) if turns else written[(level, text)] > 0):
+            if not turns:
+                written[(level, text)] -= 1
             ident = None
         elif depth > 0:
             ident = prefix + _kramdown_id(raw.strip(), converter)
