@@ -133,6 +133,25 @@ SYNCED: dict[str, str] = {
     "_posts/2999-01-01-later.md": "---\ntitle: Later\n---\nPublished now: the site builds the future.\n",
     "_posts/2024-07-02-hidden.md": "---\ntitle: Hidden\npublished: false\n---\nPublished all the same.\n",
 }
+# A site whose kramdown: block changes ids and code blocks: a prefix before each id made, a table
+# of contents of two levels, Chirpy's numbered code blocks (whose numbers the excerpt's text shows).
+KRAMDOWN = """kramdown:
+  auto_id_prefix: sec-
+  toc_levels: "2..3"
+  syntax_highlighter_opts:
+    block: {line_numbers: true}
+"""
+KRAMDOWN_POSTS: dict[str, str] = {
+    "2024-08-01-prefixed.md": (
+        "---\ntitle: Prefixed\n---\n* contents\n{:toc}\n\n# Top\n\n## Setup\n\n### Steps\n\n## Setup\n\n"
+        '<h2>Setup</h2>\n\n<div markdown="1">\n## Boxed\n</div>\n\n## Own {#own}\n'
+    ),
+    "2024-08-02-numbered.md": (
+        "---\ntitle: Numbered\n---\nAn opening with code:\n```python\nx = 1\ny = 2\n```\n"
+        "```madeuplanguage\nkept as is\n```\n```\nno language\n```\n\nThe rest.\n"
+    ),
+    "2024-08-03-html-first.md": "---\ntitle: HTML first\n---\n<h3>Twice</h3>\n\nText.\n\n### Twice\n",
+}
 SITES: dict[str, tuple[dict[str, str], str, Site]] = {
     "defaults": (DEFAULTS, "", Site()),
     "pretty": (
@@ -142,6 +161,7 @@ SITES: dict[str, tuple[dict[str, str], str, Site]] = {
     ),
     "scoped": (SCOPED, SCOPES, Site(defaults=yaml.safe_load(SCOPES)["defaults"])),
     "synced": (SYNCED, "future: true\nunpublished: true\n", Site(future=True, unpublished=True)),
+    "kramdown": (KRAMDOWN_POSTS, KRAMDOWN, Site(kramdown=yaml.safe_load(KRAMDOWN)["kramdown"])),
 }
 # Where postdrop reads a sample otherwise on purpose, with the reason.
 KEPT: dict[tuple[str, str], dict[str, str]] = {

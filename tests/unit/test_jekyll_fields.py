@@ -465,3 +465,127 @@ def test_a_heading_written_as_html_with_an_id_hides_no_markdown_heading() -> Non
     body = '<h2 id="setup">Setup</h2>\n\n## Setup\n'
     got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
     assert [(h.level, h.id) for h in got.headings] == [(2, "setup"), (2, "setup")]  # Jekyll 4.3's
+
+
+@pytest.mark.parametrize(
+    ("body", "ids"),
+    [
+        # Jekyll 4.3: the Markdown heading is "notes" whether the HTML one of its text comes before or after
+        ("## Notes\n\ntext\n\n<h2>Notes</h2>\n", ["notes", None]),
+        ("<h2>Notes</h2>\n\ntext\n\n## Notes\n", [None, "notes"]),
+        ("## Notes\n\n<h2>Notes</h2>\n\n## Notes\n", ["notes", None, "notes-1"]),
+        ("Notes\n-----\n\n<h2>Notes</h2>\n\n## *Notes*\n", ["notes", None, "notes-1"]),
+    ],
+)
+def test_an_html_heading_takes_no_id_from_a_markdown_heading_of_its_text(body: str, ids: list[str | None]) -> None:
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert [h.id for h in got.headings] == ids
+
+
+# --- the site's kramdown settings ----------------------------------------------------------------
+
+
+def test_the_sites_auto_id_prefix_starts_every_id_kramdown_makes() -> None:
+    body = '## Setup\n\n## Setup\n\n<div markdown="1">\n### Inside\n</div>\n\n## Own {#own}\n'
+    site = Site(kramdown={"auto_id_prefix": "heading-"})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    # as Jekyll 4.3 with kramdown: {auto_id_prefix: heading-}: counted as before, the prefix put before
+    assert [h.id for h in got.headings] == ["heading-setup", "heading-setup-1", "heading-inside", "own"]
+    assert '<h2 id="heading-setup">' in got.html
+
+
+def test_auto_ids_off_leaves_the_headings_without_ids_but_those_written() -> None:
+    body = '## Setup\n\n## Own {#own}\n\n<h3 id="x">X</h3>\n'
+    site = Site(kramdown={"auto_ids": False})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert [h.id for h in got.headings] == [None, "own", "x"]
+    assert "<h2>Setup</h2>" in got.html
+
+
+def test_a_table_of_contents_shows_the_sites_toc_levels() -> None:
+    body = "* list\n{:toc}\n\n# One\n\n## Two\n\n### Three\n"
+    site = Site(kramdown={"toc_levels": "2..3"})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert 'href="#one"' not in got.html
+    assert 'href="#two"' in got.html and 'href="#three"' in got.html
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, (True, "", frozenset(range(1, 7)), None)),
+        ({"auto_ids": "false", "auto_id_prefix": "h-"}, (False, "h-", frozenset(range(1, 7)), None)),
+        ({"toc_levels": "2"}, (True, "", frozenset({2}), None)),
+        ({"toc_levels": [1, 3]}, (True, "", frozenset({1, 3}), None)),
+        ({"toc_levels": "1..9"}, (True, "", frozenset(range(1, 7)), None)),  # kramdown refuses it
+        (
+            {"syntax_highlighter_opts": {"block": {"line_numbers": True, "start_line": 3}}},
+            (True, "", frozenset(range(1, 7)), 3),
+        ),
+        (
+            {"syntax_highlighter_opts": {"line_numbers": "nil"}},
+            (True, "", frozenset(range(1, 7)), 1),
+        ),  # Ruby: a string is true
+        (
+            {"syntax_highlighter_opts": {"line_numbers": True, "block": {"line_numbers": False}}},
+            (True, "", frozenset(range(1, 7)), None),
+        ),
+        (
+            {"syntax_highlighter_opts": {"disable": True, "block": {"line_numbers": True}}},
+            (True, "", frozenset(range(1, 7)), None),
+        ),
+    ],
+)
+def test_the_kramdown_options_read_as_kramdown_reads_them(
+    options: dict[str, object], expected: tuple[object, ...]
+) -> None:
+    from postdrop.core.site import kramdown_of
+
+    got = kramdown_of(Site(kramdown=options))
+    assert (got.auto_ids, got.auto_id_prefix, got.toc_levels, got.line_numbers) == expected
+
+
+def test_numbered_code_blocks_show_their_numbers_in_the_excerpt() -> None:
+    # Jekyll 4.3 with Chirpy's syntax_highlighter_opts (block line_numbers): every code block kramdown
+    # highlights is rouge's table, whose numbers the excerpt's text shows; a highlight tag's is not,
+    # nor is a block in a language rouge does not know
+    body = (
+        "Intro\n```python\na = 1\nb = 2\n```\n```nosuchlang\nc\n```\n"
+        "{% highlight ruby %}\nd = 4\n{% endhighlight %}\n\n    indented\n\nAfter\n"
+    )
+    site = Site(kramdown={"syntax_highlighter_opts": {"block": {"line_numbers": True}}})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert got.jekyll_excerpt.split() == ["Intro", "1", "2", "a", "=", "1", "b", "=", "2", "c", "d", "=", "4"]
+    assert got.html.count("<table") == 2  # the python block's and the indented one's
+    plain = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert "1 2 a" not in " ".join(plain.jekyll_excerpt.split())
+    assert " ".join(got.text.split()) == " ".join(plain.text.split())  # the text is the code alone
+
+
+def test_numbered_code_spans_show_their_number_in_the_excerpt_alone() -> None:
+    # Jekyll 4.3 with syntax_highlighter_opts: {line_numbers: nil} (the text "nil", true to Ruby):
+    # each code span is rouge's table too, its excerpt text "1" then the code; the article keeps its span
+    site = Site(kramdown={"syntax_highlighter_opts": {"line_numbers": "nil"}})
+    got = parse_post(post("title: t", "Run `make` now.\n"), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert got.jekyll_excerpt.split() == ["Run", "1", "make", "now."]
+    assert "<p>Run <code>make</code> now.</p>" in got.html
+
+
+@pytest.mark.parametrize(
+    "noise", ["## " + "[" * 100_000, "## " + "[a](" * 30_000, "x" * 200_000, "## a" + " #" * 50_000]
+)
+def test_the_order_scan_of_headings_written_both_ways_is_linear(noise: str) -> None:
+    body = "<h2>A</h2>\n\n## A\n\n" + noise + "\n"
+    start = time.process_time()
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert [h.id for h in got.headings][:2] == [None, "a"]
+    assert time.process_time() - start < 2
+
+
+def test_code_written_in_html_is_not_numbered() -> None:
+    # kramdown leaves the HTML a post writes as it is: its <code> and <pre> get no rouge table
+    body = "<p>Set <code>path</code> first.</p>\n\n<pre><code>as written\n</code></pre>\n\n```sh\nls\n```\n"
+    site = Site(kramdown={"syntax_highlighter_opts": {"line_numbers": True}})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert got.jekyll_excerpt.split()[:3] == ["Set", "path", "first."]
+    assert got.html.count("<table") == 1  # the sh block's alone

@@ -20,6 +20,14 @@ section shared from the blog (``post.html#setup``) reaches the same heading.
   cell holds the line numbers (``<pre class="lineno">1\n2\n</pre>``) and whose second the code,
   with a line end after its last line. The Liquid pass marks the block's ``<code>`` (LINENOS_MARK);
   the line numbers are ``html`` only, as above (Jekyll's text is the code alone).
+- On a site whose ``kramdown:`` settings number code blocks (``syntax_highlighter_opts``'
+  ``line_numbers``, as Chirpy's sites do), each code block of the Markdown that rouge
+  highlights (a language rouge knows, or none: its plaintext) is rouge's table as kramdown
+  writes it, numbered from ``start_line``; a highlight tag's block keeps its own rule. Its
+  numbers are ``html``'s and ``jekyll_excerpt``'s (Jekyll's excerpt text shows them). A site
+  whose common ``line_numbers`` reaches code spans too has each span's one number in
+  ``jekyll_excerpt`` alone (Jekyll's table inside a paragraph is no HTML a page keeps).
+- A ``{:toc}`` list shows the levels of the site's ``toc_levels`` alone.
 
 The ids an author wrote (``{: #id}``, ``<p id="build">``) are kept as written (core/sanitize.py).
 """
@@ -32,11 +40,14 @@ from html import escape
 from typing import TYPE_CHECKING, NamedTuple
 
 from postdrop.core.headings import HEADING, Heading
+from postdrop.core.site import Kramdown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored", "with_contents", "with_heading_ids"]
+_KRAMDOWN = Kramdown()
+
+__all__ = ["LINENOS_MARK", "TOC_MARK", "anchored", "has_contents", "with_contents", "with_heading_ids"]
 
 # Where the kramdown pass leaves a {:toc} list's place (core/kramdown/attributes.py): an empty block, no text
 TOC_MARK = '<div id="markdown-toc"></div>'
@@ -50,32 +61,152 @@ _DIV = re.compile(r"<(/?)div\b")
 # <code>, whose content is the code, escaped (no tag in it)
 LINENOS_MARK = ' data-linenos="table"'
 _LINENOS_BLOCK = re.compile(rf"<pre><code([^<>]*?){re.escape(LINENOS_MARK)}>([^<]*)</code></pre>")
+# A code block of the Markdown, as the kramdown pass writes it: its code ends with a line end (a
+# highlight tag's, stripped, never does)
+_MARKDOWN_BLOCK = re.compile(r'<pre><code(?: class="language-([^"<>]*)")?>([^<]*\n)</code></pre>')
+# A code span of the Markdown: the kramdown pass marks it as Jekyll's (a <code> written in HTML has no such class)
+_CODE_SPAN = re.compile(r'<code class="language-([^"<> ]*) highlighter-rouge">([^<]*)</code>')
+# The names rouge 3.30 finds a lexer by (its lexers' tags and aliases): a block in another language
+# is not highlighted, so not numbered; ``plaintext`` and ``text`` only when the site guesses languages
+_ROUGE_LEXERS = """Dockerfile HAML Isabelle LaTeX OCL R S TeX abap actionscript ada apache
+apex apib apiblueprint applescript armasm as as3 aug augeas awk bash bat
+batch batchfile bbcbasic behat bib bibtex biml bpf brainfuck brightscript brs bs
+bsdmake bsl c c# c++ ceylon cfc cfscript cl clean clj cljs
+clojure cmake cmhg cmm coffee coffee-script coffeescript common-lisp common_lisp conf config configuration
+console coq cpp cr crystal cs csharp css csvs cucumber cuda cypher
+cython d dafny dart datastudio diff digdag django dlang docker dockerfile dosbatch
+dot e-mail ecl eex eiffel elisp elixir elm emacs-lisp email eml epp
+eps erb erl erlang eruby esc escape ex exs factor fea ff
+fluent fortran freefem fsharp ftl gd gdscript ghc-cmm ghc-core gherkin glsl gnumake
+go golang gradle graphql groovy hack haml handlebars haskell haxe hbs hcl
+heex hh hlsl hocon hql hs html http hx hy hylang idlang
+idr idris igorpro ini io irb irb_output isa isabelle isbl j janet
+java javascript jdn jinja jl js jsl json json-doc jsonc jsonnet jsp
+jsx julia kdb+ kotlin ksh lasso lassoscript latex lean leex lhaskell lhs
+liquid lisp litcoffee literate_coffeescript literate_haskell lithaskell livescript llvm ls lua lustre lutin
+m m68k magik make makefile markdown mason mathematica matlab md meson mf
+microsoftshell minizinc mkd ml moon moonscript mosel msgtrans msshell mustache mxml nasm
+nes nesasm nginx nial nim nimrod nix nixos obj-c obj-c++ obj-cpp obj_c
+obj_c++ obj_cpp objc objc++ objcpp objective_c objective_cpp objectivec objectivec++ objectivecpp ocaml ocl
+openedge opentype opentype_feature_file opentypefeature pascal patch perl php php3 php4 php5 pl
+plaintext plist plsql pony posh postscr postscript powershell pp praat prolog prometheus
+properties proto protobuf pry ps puppet py pyrex python pyx q qml
+r racket rb react realbasic reasonml rego rescript rhtml robot robot-framework robot_framework
+rs rs,ignore rs,no_run rs,should_panic ruby rust rust,ignore rust,no_run rust,should_panic s sas sass
+scala scheme scss sed sh shell shell-session shell_session sieve slice slim smalltalk
+smarty sml solidity sparql sqf sql squeak ssh st stan stata supercollider
+swift systemd syzlang syzprog tap tcl terminal terraform tex text tf toml
+ts tsx ttcn3 tulip turtle twig typescript udiff unit-file vala varnish varnishconf
+vb vcl velocity verilog vhdl vim viml vimscript visualbasic vue vuejs winbatch
+wl wollok xml xojo xpath xquery yaml yang yml zig zir zsh"""
+_ROUGE_NAMES = frozenset(_ROUGE_LEXERS.split())
+_PLAIN = frozenset({"plaintext", "text"})
 
 
-def anchored(html: str, headings: list[Heading]) -> str:
-    """``html`` (the article as rendered, before sanitizing) with its headings' and footnotes' ids."""
+def anchored(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN, *, own_pre: bool = False) -> str:
+    """``html`` (the article as rendered, before sanitizing) with its headings' and footnotes' ids;
+    ``kramdown``: the site's options (its table of contents' levels, its code blocks' numbers);
+    ``own_pre``: whether the post writes ``<pre>`` in HTML itself (kramdown numbers none of those,
+    and one without a language cannot be told from a Markdown block: none such is numbered)."""
     html = with_heading_ids(html, headings)
     if 'class="footnote-' in html:
         html = _footnote_ids(html)
-    return _contents(html, headings, toc=_table_of_contents)
+    return _contents(html, headings, kramdown, toc=_table_of_contents, own_pre=own_pre)
 
 
-def with_contents(html: str, headings: list[Heading]) -> str:
+def with_contents(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN, *, own_pre: bool = False) -> str:
     """``html`` with its ``{:toc}`` list and ``linenos`` tables made, and nothing else of
     ``anchored`` (no ids, no footnote back-links): an excerpt, whose text Jekyll's shows them in
     (its ``post.excerpt`` is rendered by kramdown and rouge as a page of its own)."""
     # a line end before a nested list, as kramdown writes one: its entry's text is a word of its own
-    return _contents(html, headings, toc=lambda marks: _table_of_contents(marks).replace("</a><ul>", "</a>\n<ul>"))
+    return _contents(
+        html,
+        headings,
+        kramdown,
+        toc=lambda marks: _table_of_contents(marks).replace("</a><ul>", "</a>\n<ul>"),
+        spans=True,
+        own_pre=own_pre,
+    )
 
 
-def _contents(html: str, headings: list[Heading], *, toc: Callable[[list[Heading]], str]) -> str:
+def has_contents(html: str, kramdown: Kramdown = _KRAMDOWN) -> bool:
+    """Whether ``with_contents`` has anything to make in ``html``."""
+    numbered = (kramdown.line_numbers is not None or kramdown.span_line_numbers is not None) and "<code" in html
+    return TOC_MARK in html or LINENOS_MARK in html or numbered
+
+
+def _contents(
+    html: str,
+    headings: list[Heading],
+    kramdown: Kramdown,
+    *,
+    toc: Callable[[list[Heading]], str],
+    spans: bool = False,
+    own_pre: bool = False,
+) -> str:
     """The blocks the kramdown and Liquid passes left marks for: the ``{:toc}`` list, as ``toc``
-    writes it, and rouge's ``linenos`` tables."""
+    writes it, and rouge's ``linenos`` tables; and, on a site that numbers them, the Markdown's
+    code blocks as rouge's tables, its code spans too with ``spans`` (an excerpt's text shows
+    their numbers; the article keeps its spans inline: a table in a paragraph is no HTML)."""
     if TOC_MARK in html:
+        if kramdown.toc_levels != _KRAMDOWN.toc_levels:
+            headings = [heading for heading in headings if heading[0] in kramdown.toc_levels]
         html = html.replace(TOC_MARK, toc(headings), 1)
+    if kramdown.line_numbers is not None and "<pre><code" in html:
+        html = _numbered_blocks(html, kramdown, own_pre=own_pre)
+    if spans and kramdown.span_line_numbers is not None and "<code" in html:
+        html = _numbered_spans(html, kramdown)
     if LINENOS_MARK in html:
         html = _LINENOS_BLOCK.sub(_rouge_table, html)
     return html
+
+
+def _highlighted(language: str | None, kramdown: Kramdown) -> bool:
+    """Whether kramdown's rouge highlights code in ``language`` (None: none written)."""
+    name = (language or "").split("?", 1)[0]
+    if name and name not in _ROUGE_NAMES:
+        return False  # rouge finds no lexer: kramdown writes the code as it is
+    return kramdown.guess_lang or bool(name and name not in _PLAIN)
+
+
+def _numbered_spans(html: str, kramdown: Kramdown) -> str:
+    """kramdown's rouge with ``line_numbers`` for spans (a site's common setting reaches them):
+    each code span is rouge's table too, its one line numbered."""
+    number = kramdown.span_line_numbers
+
+    def table(match: re.Match[str]) -> str:
+        language, code = match.groups()
+        if not _highlighted(language, kramdown):
+            return match[0]
+        return (
+            f"{match[0][: match[0].index('>') + 1]}"
+            '<table class="rouge-table"><tbody><tr><td class="rouge-gutter gl">'
+            f'<pre class="lineno">{number}\n</pre></td>'
+            f'<td class="rouge-code"><pre>{code}\n</pre></td></tr></tbody></table></code>'
+        )
+
+    return _CODE_SPAN.sub(table, html)
+
+
+def _numbered_blocks(html: str, kramdown: Kramdown, *, own_pre: bool) -> str:
+    """kramdown's rouge with ``line_numbers``: each code block it highlights becomes rouge's
+    HTMLLegacy table (gutter ``rouge-gutter gl``, code ``rouge-code``), numbered from
+    ``line_numbers``; the code keeps its last line end."""
+    first = kramdown.line_numbers or 0
+
+    def table(match: re.Match[str]) -> str:
+        language, code = match.groups()
+        if not _highlighted(language, kramdown) or (own_pre and language is None):
+            return match[0]
+        numbers = "".join(f"{n}\n" for n in range(first, first + code.count("\n")))
+        return (
+            f"<pre><code{'' if language is None else f' class="language-{language}"'}>"
+            f'<table class="rouge-table"><tbody><tr><td class="rouge-gutter gl">'
+            f'<pre class="lineno">{numbers}</pre></td>'
+            f'<td class="rouge-code"><pre>{code}</pre></td></tr></tbody></table></code></pre>'
+        )
+
+    return _MARKDOWN_BLOCK.sub(table, html)
 
 
 def _rouge_table(match: re.Match[str]) -> str:

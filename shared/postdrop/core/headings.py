@@ -9,7 +9,12 @@ with one id gets ``-1``, the third ``-2``. Inside an HTML element read as Markdo
 the text from its first ASCII letter on, only ASCII letters, digits, spaces and ``-`` kept,
 spaces made ``-``, lower-cased (``section`` when nothing is left), numbered apart. A heading
 written as HTML in the post, and every heading of an ``.html`` post, has no id unless it was
-written with one (kramdown leaves HTML as written).
+written with one (kramdown leaves HTML as written): an HTML heading of a Markdown one's text
+takes no id from it, whichever comes first.
+
+The site's ``kramdown:`` settings change the ids: ``auto_ids: false`` gives none (but those
+written), and ``auto_id_prefix`` is put before each one made (``heading-setup``), the counting
+left as it was.
 """
 
 from __future__ import annotations
@@ -41,13 +46,15 @@ _HTML_ONLY = "div|section|article|details|summary|aside|header|footer|main|nav|f
 _HTML_ONLY_TAG = re.compile(rf"<(/?)(?:{_HTML_ONLY})(?=[\s>/])[^>]*>")
 
 
-def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
+def headings_of(html: str, source: str, *, markdown: bool, auto_ids: bool = True, prefix: str = "") -> list[Heading]:
     """The headings of ``html`` (the article as rendered), in order. ``source`` is what was
-    rendered (after Liquid): its own HTML headings are told apart from Markdown's."""
+    rendered (after Liquid): its own HTML headings are told apart from Markdown's. ``auto_ids``
+    and ``prefix``: kramdown's settings of those names (``auto_id_prefix``)."""
     matches = list(HEADING.finditer(html)) if "<h" in html else []
     if not matches:
         return []
-    written = _written_in_html(source, html) if markdown else Counter()
+    markdown = markdown and auto_ids  # without auto ids, a heading has the id it was written with alone
+    written, turns = _written_and_turns(source, html, matches) if markdown else (Counter(), {})
     gfm: Counter[str] = Counter()
     converter: Counter[str] = Counter()
     out: list[Heading] = []
@@ -65,17 +72,39 @@ def headings_of(html: str, source: str, *, markdown: bool) -> list[Heading]:
         given = _ID.search(attrs)
         if given is not None:
             ident: str | None = unescape(next(g for g in given.groups() if g is not None))
-        elif not markdown or written[(level, text)] > 0:
-            written[(level, text)] -= 1
+        elif not markdown or (_in_html(level, text, written, turns) if turns else written[(level, text)] > 0):
+            if not turns:
+                written[(level, text)] -= 1
             ident = None
         elif depth > 0:
-            ident = _kramdown_id(raw.strip(), converter)
+            ident = prefix + _kramdown_id(raw.strip(), converter)
         else:
-            ident = _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
+            ident = prefix + _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
         if markdown and ident is not None and not ident.strip():
             ident = None  # kramdown writes no blank id ("## `&&`" has none; its counter still counts it)
         out.append((level, text, ident))
     return out
+
+
+def _in_html(
+    level: int, text: str, written: Counter[tuple[int, str]], turns: dict[tuple[int, str], list[bool]]
+) -> bool:
+    """Whether the next heading of ``level`` and ``text`` without an id was written as HTML: as
+    ``turns`` says, in the source's order, for a text written both ways; else while ``written``
+    counts one left."""
+    key = (level, text)
+    if key in turns:
+        return bool(turns[key]) and turns[key].pop(0)
+    if written[key] > 0:
+        written[key] -= 1
+        return True
+    return False
+
+
+def _text_of(inner: str) -> str:
+    inner = inner.strip()
+    raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
+    return " ".join(raw.split())
 
 
 def _without_marks(inner: str) -> str:
@@ -94,8 +123,16 @@ def _written_in_html(source: str, html: str = "") -> Counter[tuple[int, str]]:
     """The headings ``source`` writes as HTML, as (level, text), counted; not one shown in code
     (a fenced block, a code span, and, as ``html`` shows it, an indented block), which kramdown
     writes as text."""
+    return _written_and_turns(source, html, None)[0]
+
+
+def _written_and_turns(
+    source: str, html: str, matches: list[re.Match[str]] | None
+) -> tuple[Counter[tuple[int, str]], dict[tuple[int, str], list[bool]]]:
+    """``_written_in_html``, and, for a text also written as a Markdown heading, its turns: whether
+    each heading of that text in ``matches`` (the article's, without an id) is HTML, in order."""
     if not _SOURCE_OPEN.search(source):
-        return Counter()
+        return Counter(), {}
     if "<!--" in source:
         source = _without_comments(source)
     fenced = ""
@@ -107,7 +144,53 @@ def _written_in_html(source: str, html: str = "") -> Counter[tuple[int, str]]:
         # shown as code in the article but not in a fenced block or span: an indented code block
         for key, count in (_shown_in_code(html) - _source_headings(fenced)).items():
             written[key] -= count
-    return written
+    return written, (_turns(source, written, matches) if written and matches else {})
+
+
+# A Markdown heading in the source: kramdown's ATX (from the line's start) or setext form; its text
+# read roughly (markup dropped), to be matched with an HTML heading's
+# (each part read in one pass, without going back: a long line costs its length)
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]++([^\n]*+)|^([^\n]++)\n(=++|-++)[ \t]*+$", re.MULTILINE)
+_MD_LINK = re.compile(r"!?\[([^\][]*+)\]\([^()]*+\)")
+_MD_MARKUP = re.compile(r"[*_`]|\\(?=[^\w\s])")
+_IAL = re.compile(r"\{[:#][^{}]*+\}[ \t]*+$")
+_OWN_ID = re.compile(r"\{:?[^{}]*?#[\w-]")
+
+
+def _turns(
+    source: str, written: Counter[tuple[int, str]], matches: list[re.Match[str]]
+) -> dict[tuple[int, str], list[bool]]:
+    """For each text ``source`` writes both as an HTML heading and as a Markdown one, whether each
+    heading of it is HTML, in the source's order; kept only when the article's headings of that
+    text (``matches``, those without an id) are as many, the HTML ones as ``written`` counts."""
+    in_article = Counter((int(m[1]), _text_of(m[3])) for m in matches if not m[2] or _ID.search(m[2]) is None)
+    shared = {key for key, count in written.items() if 0 < count < in_article[key]}
+    if not shared:
+        return {}
+    found: list[tuple[int, tuple[int, str], bool]] = []
+    for m in _SOURCE_HEADING.finditer(source):
+        key = (int(m[1]), " ".join(unescape(_TAG.sub("", m[3])).split()))
+        if key in shared and (not m[2] or _ID.search(m[2]) is None):
+            found.append((m.start(), key, True))
+    for m in _MD_HEADING.finditer(source):
+        if m[1] is not None:
+            level, content = len(m[1]), m[2].rstrip(" \t#")
+        else:
+            level, content = (1 if m[4][0] == "=" else 2), m[3]
+            if not content.strip():
+                continue
+        if "{" in content:
+            if _OWN_ID.search(content):
+                continue  # written with its id
+            content = _IAL.sub("", content)
+        text = " ".join(unescape(_TAG.sub("", _MD_MARKUP.sub("", _MD_LINK.sub(r"\1", content)))).split())
+        if (level, text) in shared:
+            found.append((m.start(), (level, text), False))
+    found.sort(key=lambda item: item[0])
+    turns: dict[tuple[int, str], list[bool]] = {}
+    for _at, key, is_html in found:
+        turns.setdefault(key, []).append(is_html)
+    return {key: order for key, order in turns.items() if len(order) == in_article[key] and sum(order) == written[key]}
 
 
 def _source_headings(source: str) -> Counter[tuple[int, str]]:

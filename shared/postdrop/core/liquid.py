@@ -46,7 +46,7 @@ from postdrop.core.anchors import LINENOS_MARK, with_heading_ids
 from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
 from postdrop.core.headings import headings_of
 from postdrop.core.permalink import site_root, slugify
-from postdrop.core.site import Site
+from postdrop.core.site import Site, kramdown_of
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -738,7 +738,10 @@ def _markdownify(render_markdown: Callable[[str], str], text: str) -> str:
     html = render_markdown(text)
     if "<h" not in html:
         return html
-    return with_heading_ids(html, headings_of(html, text, markdown=True))
+    kramdown = kramdown_of(_site())
+    return with_heading_ids(
+        html, headings_of(html, text, markdown=True, auto_ids=kramdown.auto_ids, prefix=kramdown.auto_id_prefix)
+    )
 
 
 def _ruby_field(value: datetime, match: re.Match[str]) -> str:

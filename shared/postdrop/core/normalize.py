@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from postdrop.core.anchors import LINENOS_MARK, TOC_MARK, anchored, with_contents
+from postdrop.core.anchors import anchored, has_contents, with_contents
 from postdrop.core.body import read_body, render_markdown
 from postdrop.core.byline import authors_of, updated_at_of
 from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
@@ -25,7 +25,7 @@ from postdrop.core.limits import check_head, check_nesting, within_caps
 from postdrop.core.permalink import absolute_url, post_url
 from postdrop.core.reading import lang_of, reading_of
 from postdrop.core.sanitize import sanitize_html
-from postdrop.core.site import Site, front_matter_in, site_path_of
+from postdrop.core.site import Site, front_matter_in, kramdown_of, site_path_of
 from postdrop.core.status import status_of
 from postdrop.exceptions import PostRejected
 from postdrop.model import NormalizedPost
@@ -37,6 +37,8 @@ TITLE_CHARS = 60
 MAX_EXTRA_VALUES = 10_000
 _NAMED_KEYS = frozenset({"layout", "title", "date", "categories", "category", "tags", "tag"})
 _HTML_SUFFIXES = (".html", ".htm")
+# A <pre> the post writes in HTML itself (its code blocks then cannot all be told from the Markdown's)
+_OWN_PRE = re.compile(r"<pre[\s>]", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 # Fields a reader sees; ingestion metadata (key, post_id, warnings) stays out of the hash, and so
 # does status, which the clock changes (a scheduled post becomes published with the same bytes).
@@ -106,8 +108,11 @@ def parse_post(
     section_heads = [h for h, _ in body.sections if h]
     fallbacks = [] if jekyll_name else [body.summary, *section_heads[:1], *paragraphs[:1]]
     title = _title(meta.get("title"), fallbacks, slug, warnings)
-    headings = headings_of(body.html, source, markdown=not is_html)
-    clean_html = sanitize_html(anchored(body.html, headings))
+    kramdown = kramdown_of(site)
+    auto_ids, prefix = kramdown.auto_ids, kramdown.auto_id_prefix
+    headings = headings_of(body.html, source, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+    own_pre = kramdown.line_numbers is not None and _OWN_PRE.search(front.body) is not None
+    clean_html = sanitize_html(anchored(body.html, headings, kramdown, own_pre=own_pre))
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
@@ -115,8 +120,10 @@ def parse_post(
         else:
             rendered = _liquid(part, page, site, []) if liquid else part
             out, marks = (rendered if is_html else render_markdown(rendered)), None
-        if TOC_MARK in out or LINENOS_MARK in out:  # Jekyll's excerpt shows its table of contents, line numbers
-            out = with_contents(out, marks if marks is not None else headings_of(out, rendered, markdown=not is_html))
+        if has_contents(out, kramdown):  # Jekyll's excerpt shows its table of contents, line numbers
+            if marks is None:
+                marks = headings_of(out, rendered, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+            out = with_contents(out, marks, kramdown, own_pre=own_pre)
         return out
 
     written = written_suffix(bytes(data), text, front.body) if b"\r" in data else None  # CRLF, CR line ends

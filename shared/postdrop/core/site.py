@@ -1,6 +1,6 @@
 """What postdrop knows of the site a post belongs to: Jekyll's ``url``, ``baseurl``, ``title``,
 ``permalink``, ``excerpt_separator``, ``defaults``, ``show_drafts``, ``unpublished`` and ``future``
-settings.
+settings, and its ``kramdown:`` block (the options that change a post's fields: ``kramdown_of``).
 
 Its own module, so that the settings (config.py, which StoreFunction loads too) name it
 without loading the Liquid step. A post's Liquid sees ``site.url``, ``site.baseurl`` and
@@ -22,10 +22,12 @@ from typing import Any
 __all__ = [
     "DEFAULT_EXCERPT_SEPARATOR",
     "DEFAULT_PERMALINK",
+    "Kramdown",
     "Site",
     "folder_categories",
     "front_matter_defaults",
     "front_matter_in",
+    "kramdown_of",
     "site_path_of",
     "with_defaults",
 ]
@@ -52,10 +54,110 @@ class Site:
     show_drafts: bool = False
     unpublished: bool = False
     future: bool = False
+    # _config.yml's ``kramdown:`` block, as written (what of it postdrop reads: ``kramdown_of``).
+    kramdown: Mapping[str, Any] = field(default_factory=dict)
 
     def builds(self) -> dict[str, bool]:
         """Which posts the site builds beyond Jekyll's defaults (status_of's flags)."""
         return {"show_drafts": self.show_drafts, "unpublished": self.unpublished, "future": self.future}
+
+
+@dataclass(frozen=True, slots=True)
+class Kramdown:
+    """The kramdown options of Jekyll's that change a post's fields, as kramdown reads them.
+
+    ``auto_ids`` (default true): whether headings get ids made from their text; ``auto_id_prefix``:
+    what each such id starts with; ``toc_levels``: the heading levels a ``{:toc}`` list shows
+    (``1..3``, ``2,3`` or a list); ``line_numbers``: the first line's number when every code
+    block kramdown highlights is rouge's table with line numbers
+    (``syntax_highlighter_opts: {block: {line_numbers: true}}``, Chirpy's setting), else None.
+    """
+
+    auto_ids: bool = True
+    auto_id_prefix: str = ""
+    toc_levels: frozenset[int] = frozenset(range(1, 7))
+    line_numbers: int | None = None
+    # the same for code spans (the common ``line_numbers`` or the ``span`` options' set)
+    span_line_numbers: int | None = None
+    # whether a block without a language gets rouge's plaintext lexer (Jekyll's guess_lang, default on)
+    guess_lang: bool = True
+
+
+_DEFAULT_KRAMDOWN = Kramdown()
+_TOC_RANGE = re.compile(r"(\d)\.\.(\d)")
+_TOC_LIST = re.compile(r"\d(?:,\d)*")
+
+
+def kramdown_of(site: Site) -> Kramdown:
+    """The ``kramdown:`` options of ``site`` that change fields; a value kramdown would refuse (and
+    the site not build) leaves the option at its default."""
+    options = site.kramdown
+    if not options or not isinstance(options, Mapping):
+        return _DEFAULT_KRAMDOWN
+    return Kramdown(
+        auto_ids=_ruby_flag(options.get("auto_ids", True)),
+        auto_id_prefix=_option_text(options.get("auto_id_prefix", "")),
+        toc_levels=_toc_levels(options.get("toc_levels")),
+        line_numbers=_line_numbers(options.get("syntax_highlighter_opts"), "block"),
+        span_line_numbers=_line_numbers(options.get("syntax_highlighter_opts"), "span"),
+        guess_lang=_ruby_flag(options.get("guess_lang", True)),
+    )
+
+
+def _ruby_flag(value: Any) -> bool:
+    """kramdown's Boolean option: true and false as given; any other value by its text, which is
+    false when empty or ``false`` (any case); Jekyll's Ruby reads a null as no value (false)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = str(value).strip()
+    return bool(text) and text.lower() != "false"
+
+
+def _option_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _toc_levels(value: Any) -> frozenset[int]:
+    levels: list[int] = []
+    if isinstance(value, str):
+        if whole := _TOC_RANGE.fullmatch(value):
+            levels = list(range(int(whole[1]), int(whole[2]) + 1))
+        elif _TOC_LIST.fullmatch(value):
+            levels = [int(level) for level in value.split(",")]
+        else:
+            return _DEFAULT_KRAMDOWN.toc_levels
+    elif isinstance(value, list):
+        try:
+            levels = [int(level) for level in value]
+        except (TypeError, ValueError):
+            return _DEFAULT_KRAMDOWN.toc_levels
+    else:
+        return _DEFAULT_KRAMDOWN.toc_levels
+    if not all(1 <= level <= 6 for level in levels):
+        return _DEFAULT_KRAMDOWN.toc_levels
+    return frozenset(levels)
+
+
+def _line_numbers(value: Any, kind: str) -> int | None:
+    """rouge's ``line_numbers`` for code blocks (``kind`` block) or spans: that kind's options over
+    the common ones (Ruby's truth: any value but null and false); the first number is
+    ``start_line`` (default 1)."""
+    if not isinstance(value, Mapping):
+        return None
+    own = value.get(kind)
+    merged = {**value, **(own if isinstance(own, Mapping) else {})}
+    if merged.get("disable") not in (None, False):
+        return None  # no highlighting at all
+    if merged.get("line_numbers") in (None, False):
+        return None
+    start = merged.get("start_line", 1)
+    return start if isinstance(start, int) and not isinstance(start, bool) else 1
 
 
 def front_matter_in(site: Site, key: str, front: dict[str, Any]) -> dict[str, Any]:
