@@ -86,6 +86,17 @@ def _defaults(value: str) -> tuple[dict[str, Any], ...]:
     return tuple(sets)
 
 
+def _kramdown(value: str) -> dict[str, Any]:
+    """_config.yml's ``kramdown:`` block written as a JSON object."""
+    try:
+        options = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"must be a JSON object (of _config.yml's kramdown: block): {exc}") from None
+    if not isinstance(options, dict):
+        raise ValueError('must be a JSON object, as _config.yml\'s kramdown: block (e.g. {"auto_id_prefix": "h-"})')
+    return options
+
+
 def _variable(
     name: str, check: Callable[[str], Any] = str, default: Any = MISSING, default_factory: Any = MISSING
 ) -> Any:
@@ -161,6 +172,8 @@ class ParseSettings(_Settings):
     site_future: bool = _variable("POSTDROP_SITE_FUTURE", _flag, False)
     site_unpublished: bool = _variable("POSTDROP_SITE_UNPUBLISHED", _flag, False)
     site_show_drafts: bool = _variable("POSTDROP_SITE_SHOW_DRAFTS", _flag, False)
+    # _config.yml's kramdown: block (its ids, toc levels, numbered code blocks change fields).
+    site_kramdown: Mapping[str, Any] = _variable("POSTDROP_SITE_KRAMDOWN", _kramdown, default_factory=dict)
 
     @property
     def site(self) -> Site:
@@ -176,6 +189,7 @@ class ParseSettings(_Settings):
             future=self.site_future,
             unpublished=self.site_unpublished,
             show_drafts=self.site_show_drafts,
+            kramdown=self.site_kramdown,
         )
 
 

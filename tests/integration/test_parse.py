@@ -118,8 +118,9 @@ def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness)
         [{"scope": {"path": "_posts/notes"}, "values": {"categories": ["notes"], "tags": ["short"], "layout": "note"}}]
     )
     environment["POSTDROP_SITE_FUTURE"] = "true"
+    environment["POSTDROP_SITE_KRAMDOWN"] = json.dumps({"auto_id_prefix": "n-", "toc_levels": "2..3"})
     # When a post dated far ahead is dropped under the scope's folder (posts/notes/: _posts/notes/ to Jekyll)
-    harness.put("posts/notes/2999-01-01-later.md", post('title: "later"\ncategories: [own]', "Soon.\n"))
+    harness.put("posts/notes/2999-01-01-later.md", post('title: "later"\ncategories: [own]', "## Soon\n\nSoon.\n"))
     (env,) = parse(harness, s3_event(harness.bucket, "posts/notes/2999-01-01-later.md", "01"))
     # Then it takes the scope's front matter (its own categories after the defaults') and is published now
     assert env["action"] == "upsert"
@@ -129,6 +130,8 @@ def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness)
         "note",
     )
     assert env["post"]["status"] == "published"
+    # and its heading's id has the prefix the site's kramdown: block gives every id kramdown makes
+    assert env["post"]["headings"] == [{"level": 2, "text": "Soon", "id": "n-soon"}]
 
 
 @pytest.mark.parametrize(
@@ -138,6 +141,8 @@ def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness)
         ("POSTDROP_SITE_FUTURE", "yes", "must be true or false"),
         ("POSTDROP_SITE_DEFAULTS", "defaults: []", "must be a JSON list"),
         ("POSTDROP_SITE_DEFAULTS", '[{"scope": {"path": ""}}]', '"values"'),
+        ("POSTDROP_SITE_KRAMDOWN", "auto_id_prefix: h-", "must be a JSON object"),
+        ("POSTDROP_SITE_KRAMDOWN", '["h-"]', "must be a JSON object"),
     ],
 )
 def test_a_site_setting_jekyll_would_read_otherwise_is_a_config_error(variable: str, value: str, says: str) -> None:
