@@ -300,3 +300,27 @@ def test_up_prints_a_functions_log_line_as_one_readable_line() -> None:
         failed = logging.LogRecord("postdrop", logging.ERROR, "store.py", 1, "record failed", (), sys.exc_info())
     line = LogLine().format(failed)
     assert line.endswith("record failed  error=TimeoutError: read timed out") and "Traceback" not in line
+
+
+def test_parse_reads_the_sites_settings_as_parsefunction_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a site whose permalink and zone are set as the template sets them for ParseFunction
+    path = tmp_path / "2026-03-02-a.md"
+    path.write_bytes(b"---\ntitle: a\ndate: 2026-03-02 23:30:00\n---\nText.\n")
+    monkeypatch.setenv("POSTDROP_SITE_PERMALINK", "pretty")
+    monkeypatch.setenv("POSTDROP_TIMEZONE", "UTC")
+    monkeypatch.setenv("POSTDROP_SITE_URL", "https://env.example")
+    # When a post is parsed, with and without a flag over one of them
+    assert main(["parse", str(path)]) == 0
+    read = json.loads(capsys.readouterr().out)
+    assert main(["parse", str(path), "--site-url", "https://flag.example", "--zone", "Asia/Shanghai"]) == 0
+    flagged = json.loads(capsys.readouterr().out)
+    # Then its url and date are the function's; a flag wins over the environment
+    assert (read["url"], read["published_at"]) == ("https://env.example/2026/03/02/a/", "2026-03-02T23:30:00+00:00")
+    assert flagged["url"] == "https://flag.example/2026/03/02/a/"
+    assert flagged["published_at"] == "2026-03-02T23:30:00+08:00"
+    # and a setting the function would refuse is a usage error, named
+    monkeypatch.setenv("POSTDROP_SITE_FUTURE", "maybe")
+    assert main(["parse", str(path)]) == EXIT_USAGE
+    assert "POSTDROP_SITE_FUTURE: must be true or false" in capsys.readouterr().err

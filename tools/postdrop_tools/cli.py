@@ -37,8 +37,11 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from postdrop import PostRejected, parse_post
-    from postdrop.core.site import Site
+    from postdrop.config import ParseSettings
+    from postdrop.exceptions import ConfigError
 
     path = Path(args.file)
     try:
@@ -56,9 +59,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
     problem = key_problem(key)
     if problem:
         return _fail(f"{args.file}: dropped as {key}, ParseFunction would reject it, unread: {problem}", EXIT_REJECTED)
+    try:  # the site's settings as ParseFunction reads them (POSTDROP_TIMEZONE, POSTDROP_SITE_*), then the flags
+        settings = ParseSettings.from_env({**os.environ, "STORE_QUEUE_URL": "-"})
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    flags = {"url": args.site_url, "baseurl": args.site_baseurl, "title": args.site_title}
+    site = dataclasses.replace(settings.site, **{name: value for name, value in flags.items() if value is not None})
     try:
-        site = Site(url=args.site_url, baseurl=args.site_baseurl, title=args.site_title)
-        post = parse_post(data, key, default_zone=args.zone, site=site)
+        post = parse_post(data, key, default_zone=args.zone or settings.default_zone, site=site)
     except PostRejected as exc:
         return _fail(f"{args.file}: {exc.reason}", EXIT_REJECTED)
     sys.stdout.write(post.model_dump_json(indent=2) + "\n")
@@ -409,11 +417,24 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _verb(verbs, "parse", help="print the NormalizedPost JSON of one post file")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--key", help="the object key to parse it as (default: posts/<file name>)")
-    p.add_argument("--zone", type=_zone_arg, default=DEFAULT_ZONE, help="zone of dates written without an offset")
-    p.add_argument("--site-url", default="", help="site.url, as the post's Liquid sees it")
-    p.add_argument("--site-baseurl", default="", help="site.baseurl, as the post's Liquid sees it")
-    p.add_argument("--site-title", default="", help="site.title, as the post's Liquid sees it")
+    p.add_argument(
+        "--key",
+        help="the object key to parse it as, folders and all (default: posts/<file name>; a file of _posts/ or"
+        " _drafts/ is read by those folders' rules only under them: --key posts/_drafts/a.md)",
+    )
+    p.add_argument(
+        "--zone",
+        type=_zone_arg,
+        help=f"zone of dates written without an offset (default: POSTDROP_TIMEZONE, else {DEFAULT_ZONE})",
+    )
+    p.add_argument("--site-url", help="site.url, as the post's Liquid sees it (default: POSTDROP_SITE_URL)")
+    p.add_argument("--site-baseurl", help="site.baseurl, as the post's Liquid sees it (default: POSTDROP_SITE_BASEURL)")
+    p.add_argument("--site-title", help="site.title, as the post's Liquid sees it (default: POSTDROP_SITE_TITLE)")
+    p.epilog = (
+        "The site's other settings are read from the environment as ParseFunction reads them: POSTDROP_SITE_PERMALINK,"
+        " POSTDROP_SITE_EXCERPT_SEPARATOR, POSTDROP_SITE_DEFAULTS, POSTDROP_SITE_KRAMDOWN, POSTDROP_SITE_FUTURE,"
+        " POSTDROP_SITE_UNPUBLISHED, POSTDROP_SITE_SHOW_DRAFTS (the template's Site* parameters)."
+    )
     p.set_defaults(func=cmd_parse)
 
     _add_pipeline_verbs(verbs)
