@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from postdrop_tools.emulator import ACCOUNT, REGION, emulator
-from postdrop_tools.local import drain_queue, new_dead_letters, scan_table, subscribe_queue, tap_topic
+from postdrop_tools.local import (
+    drain_queue,
+    new_dead_letters,
+    scan_table,
+    subscribe_queue,
+    tap_topic,
+    versioning_said,
+)
 from postdrop_tools.ops import backfill, dead_letters, drop, redrive, safe_key, tail
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
@@ -88,6 +95,18 @@ def test_drop_then_backfill_is_idempotent_and_redrive_returns_dead_letters(
         "dead-letter    posts/c.md  the item would pass 400 KB  (postdrop redrive store, after a fix)"
     ]
     assert new_dead_letters(stack, seen) == []  # said once
+    # versioning turned on by hand: said once, as deletes would go unheard here; again if turned on anew
+    s3, bucket = stack.client("s3"), stack.ref("PostsBucket")
+    warned: set[str] = set()
+    assert versioning_said(stack, warned) == []
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    try:
+        (warning,) = versioning_said(stack, warned)
+        assert "sends no event for a delete marker" in warning and f"--bucket {bucket}" in warning
+        assert versioning_said(stack, warned) == []
+    finally:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    assert versioning_said(stack, warned) == []
     # a dozen at once (one receive returns at most ten): each is said once, and each stays
     for n in range(12):
         sqs.send_message(QueueUrl=stack.ref("ScheduleDLQ"), MessageBody=json.dumps({"post_id": f"burst-{n:02}"}))

@@ -131,14 +131,14 @@ def test_a_dead_letter_says_which_file_and_why() -> None:
     )
     envelope = {"post_id": "a", "change": {"key": "posts/a.md"}}  # maxReceiveCount moved it: no reason given
     assert dead_letter_line("store", {"Body": json.dumps(envelope)}) == (
-        "dead-letter    posts/a.md  StoreFunction failed on every receive (maxReceiveCount)"
-        "  (postdrop redrive store, after a fix)"
+        "dead-letter    posts/a.md  StoreFunction failed on every receive (maxReceiveCount; its error:"
+        " StoreFunction's log, by this key)  (postdrop redrive store, after a fix)"
     )
     assert "an envelope" in dead_letter_line("store", {"Body": "not json"})
     stream = {"DDBStreamBatchInfo": {"startSequenceNumber": "100", "endSequenceNumber": "104"}}
     assert dead_letter_line("publish", {"Body": json.dumps(stream)}) == (
-        "dead-letter    stream records 100..104  PublishFunction failed every retry"
-        "  (postdrop redrive publish, after a fix, within the stream's 24 h)"
+        "dead-letter    stream records 100..104  PublishFunction failed every retry (its error: PublishFunction's"
+        " log)  (postdrop redrive publish, after a fix, within the stream's 24 h)"
     )
     recheck = {"post_id": "2099-01-01-later", "change": {"key": "posts/2099-01-01-later.md"}}
     assert dead_letter_line("schedule", {"Body": json.dumps(recheck)}).startswith(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "labels_of", "new_dead_letters",
     "notification_line", "notification_lines", "peek_queue", "post_files", "range_posts", "read_notification",
-    "scan_table", "subscribe_queue", "tap_topic",
+    "scan_table", "subscribe_queue", "tap_topic", "versioning_said",
 ]  # fmt: skip
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
@@ -159,7 +159,7 @@ def dead_letter_line(which: str, message: dict[str, Any], posts: list[str] | Non
         if posts:
             what = f"{', '.join(posts)} ({what})"
         return (
-            f"dead-letter    {what}  PublishFunction failed every retry"
+            f"dead-letter    {what}  PublishFunction failed every retry (its error: PublishFunction's log)"
             "  (postdrop redrive publish, after a fix, within the stream's 24 h)"
         )
     if which == "schedule":  # a scheduled post's recheck that Scheduler could not bring to StoreQueue
@@ -176,7 +176,9 @@ def dead_letter_line(which: str, message: dict[str, Any], posts: list[str] | Non
     else:
         what = (body.get("change") or {}).get("key") or body.get("post_id") or "an envelope"
         attribute = (message.get("MessageAttributes") or {}).get("reason") or {}
-        reason = attribute.get("StringValue") or "StoreFunction failed on every receive (maxReceiveCount)"
+        reason = attribute.get("StringValue") or (
+            "StoreFunction failed on every receive (maxReceiveCount; its error: StoreFunction's log, by this key)"
+        )
     return f"dead-letter    {what}  {reason}  (postdrop redrive {which}, after a fix)"
 
 
@@ -193,6 +195,24 @@ def new_dead_letters(stack: LocalStack, seen: set[str]) -> list[str]:
                 posts = range_posts(stack.client("dynamodbstreams"), message) if which == "publish" else None
                 lines.append(dead_letter_line(which, message, posts))
     return lines
+
+
+def versioning_said(stack: LocalStack, said: set[str]) -> list[str]:
+    """A line, once, when the posts bucket's versioning is turned on (PostsBucket on AWS is
+    versioned; the local one is not, because the emulator sends no event for a delete marker:
+    with versioning on, a delete here would go unheard and its post stay)."""
+    bucket = stack.ref("PostsBucket")
+    if stack.client("s3").get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
+        said.discard(bucket)
+        return []
+    if bucket in said:
+        return []
+    said.add(bucket)
+    return [
+        "warning        the bucket's versioning is on: the emulator (moto) sends no event for a delete marker, so"
+        " a delete here is not heard and its post stays (on AWS each is heard). Suspend it: aws s3api"
+        f" put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Suspended"
+    ]
 
 
 # how long a message looked at is out of sight, should making it visible again fail

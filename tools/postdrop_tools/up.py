@@ -22,7 +22,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from postdrop_tools.emulator import DEFAULT_ENDPOINT, emulator
-from postdrop_tools.local import drain_queue, ignored_line, new_dead_letters, notification_lines, tap_topic
+from postdrop_tools.local import (
+    drain_queue,
+    ignored_line,
+    new_dead_letters,
+    notification_lines,
+    tap_topic,
+    versioning_said,
+)
 from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.stack import provision
 
@@ -66,6 +73,7 @@ def up_command(args: argparse.Namespace) -> int:
                 flush=True,
             )
             dead: set[str] = set()
+            warned: set[str] = set()
             said: set[str] = set()
             looked = 0.0
             while True:
@@ -74,7 +82,7 @@ def up_command(args: argparse.Namespace) -> int:
                 _show(stack, tap, as_json=args.json)
                 if time.monotonic() - looked > 2:  # a file that failed every try: say so, and where it waits
                     looked = time.monotonic()
-                    _say(lambda: new_dead_letters(stack, dead))
+                    _say(lambda: new_dead_letters(stack, dead) + versioning_said(stack, warned))
     except KeyboardInterrupt:
         print("postdrop up: stopped", file=sys.stderr)
         return 0
@@ -175,4 +183,4 @@ def _say(lines: Callable[[], list[str]]) -> None:
         for line in lines():
             print(line, flush=True)
     except Exception as exc:
-        print(f"postdrop up: could not read the dead-letter queues: {exc}", file=sys.stderr, flush=True)
+        print(f"postdrop up: could not look at the dead-letter queues or bucket: {exc}", file=sys.stderr, flush=True)
