@@ -57,8 +57,9 @@ def notifications(queue_url: str, *, endpoint_url: str | None = None, seconds: f
             if body.get("Type") == "Notification" and "TopicArn" in body:  # SNS's envelope: no raw delivery
                 raise SystemExit(
                     f"{queue_url}: its subscription delivers SNS's envelope; turn on RawMessageDelivery"
-                    " (aws sns set-subscription-attributes --attribute-name RawMessageDelivery"
-                    " --attribute-value true): the message attributes, and the pointer of a large"
+                    " (aws sns set-subscription-attributes --subscription-arn ARN --attribute-name"
+                    " RawMessageDelivery --attribute-value true; aws sns list-subscriptions-by-topic gives the"
+                    " ARN): the message attributes, and the pointer of a large"
                     " notification, reach the queue only then"
                 )
             yield body

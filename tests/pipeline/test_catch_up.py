@@ -20,7 +20,7 @@ from postdrop_tools.pipeline import Pipeline
 from postdrop_tools.read import get_item, list_posts, post_json
 from postdrop_tools.replay import matches, replay
 from postdrop_tools.stack import provision
-from postdrop_tools.target import Target
+from postdrop_tools.target import Target, TargetError
 from tests.conftest import post
 
 if TYPE_CHECKING:
@@ -202,6 +202,15 @@ def test_replay_of_a_post_that_was_told_sends_the_same_notification(stack: tuple
     replay(target, live, {"category": ["same"]})
     (again,) = drain_queue(made, live)
     assert again == told[again["notification_id"]]
+
+
+def test_replay_to_a_queue_that_is_not_there_names_it(stack: tuple[LocalStack, Pipeline, Target]) -> None:
+    _, _, target = stack
+    missing = f"{target.endpoint}/123456789012/no-such-queue"
+    with pytest.raises(TargetError, match=f"no queue {missing}: "):
+        replay(target, missing)
+    with pytest.raises(TargetError, match="no queue arn:aws:sqs:us-east-1:123456789012:no-such-queue: "):
+        replay(target, "arn:aws:sqs:us-east-1:123456789012:no-such-queue")
 
 
 def test_replay_refuses_a_condition_it_cannot_apply() -> None:

@@ -257,7 +257,9 @@ def test_policy_of_a_local_subscription_says_what_the_emulator_will_not_deliver(
 
 def test_no_local_stack_is_a_clear_error() -> None:
     with pytest.raises(TargetError, match="start one with `make up`"):
-        Target.local("http://127.0.0.1:9")
+        Target.local()
+    with pytest.raises(TargetError, match=r"start one with `postdrop up --port 9` \(or pass --stack"):
+        Target.local("http://127.0.0.1:9")  # make up listens on 4566: the command that starts one here
 
 
 def test_up_refuses_a_busy_port() -> None:

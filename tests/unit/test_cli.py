@@ -35,6 +35,8 @@ def test_usage_errors_and_rejections_have_their_own_exit_codes(capsys: pytest.Ca
     assert main(["tail", "--filter", "{not json", "--stack", "s", "--region", "us-east-1"]) == EXIT_USAGE
     assert "--filter is not JSON" in capsys.readouterr().err
     assert main(["parse", str(SAMPLES / "not-a-post.md")]) == EXIT_REJECTED == 2  # the contract since the first version
+    assert main(["get", " "]) == EXIT_USAGE  # said before any stack is looked for (it was DynamoDB's refusal)
+    assert "POST_ID is empty" in capsys.readouterr().err
     assert main(["list", "--since", "yesterday"]) == EXIT_USAGE  # said before any stack is looked for
     assert "--since 'yesterday' is not a date" in capsys.readouterr().err
     assert main(["list", "--endpoint", "localhost:4566"]) == 1  # not "no local stack": the scheme is missing

@@ -219,6 +219,8 @@ def _policy(text: str | None) -> dict[str, Any] | None:
 def cmd_get(args: argparse.Namespace) -> int:
     from postdrop_tools.read import get_item, post_json
 
+    if not args.post_id.strip():
+        raise UsageError("POST_ID is empty: give a post id (2026-03-02-NW0001) or its key (posts/2026-03-02-NW0001.md)")
     target = _target(args)
     item = get_item(target, args.post_id)
     if item is None and args.post_id.startswith("posts/"):  # a key, as up, run and list --rejected print them

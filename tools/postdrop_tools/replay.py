@@ -160,10 +160,17 @@ def subscription_target(target: Target, subscription_arn: str) -> tuple[str, dic
 
 def queue_url(target: Target, queue: str) -> str:
     """A queue URL, or the URL of the queue an ARN (arn:aws:sqs:region:account:name) names."""
-    if not queue.startswith("arn:"):
-        return queue
-    _, _, _, _, account, name = queue.split(":", 5)
-    return str(target.client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
+    from botocore.exceptions import ClientError
+
+    sqs = target.client("sqs")
+    try:
+        if not queue.startswith("arn:"):
+            sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])  # there, before the table is read
+            return queue
+        _, _, _, _, account, name = queue.split(":", 5)
+        return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
+    except ClientError as exc:
+        raise TargetError(f"no queue {queue}: {exc.response.get('Error', {}).get('Message', exc)}") from None
 
 
 def _announced(

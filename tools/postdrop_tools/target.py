@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -152,8 +153,10 @@ class Target:
             with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2):  # noqa: S310  # nosec B310
                 pass
         except (urllib.error.URLError, OSError) as exc:
+            port = urllib.parse.urlsplit(endpoint).port
+            start = "`make up`" if endpoint == DEFAULT_ENDPOINT else f"`postdrop up --port {port}`"
             raise TargetError(
-                f"no local stack at {endpoint}: start one with `make up` (or pass --stack NAME for a deployed one)"
+                f"no local stack at {endpoint}: start one with {start} (or pass --stack NAME for a deployed one)"
             ) from exc
         ssm = local_client("ssm", endpoint)
         try:
