@@ -84,6 +84,7 @@ def test_gb18030_is_said_in_a_warning() -> None:
         # as files are saved and uploaded: Notepad's UTF-16 without its mark, a gzipped upload
         ("---\r\ntitle: x\r\n---\r\nBody.\r\n".encode("utf-16-le"), "UTF-16 without a byte order mark"),
         ("---\ntitle: x\n---\nBody.\n".encode("utf-16-be"), "UTF-16 without a byte order mark"),
+        ("---\ntitle: 你好\n---\n中文的正文。\n".encode("utf-16-le"), "UTF-16 without a byte order mark"),
         (gzip.compress(SAMPLE), "the file is gzip-compressed (uploaded with Content-Encoding: gzip?)"),
     ],
 )

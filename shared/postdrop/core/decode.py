@@ -194,12 +194,17 @@ def _in_gb2312(text: str) -> bool:
 
 
 def _utf16_without_mark(data: bytes) -> bool:
-    """Whether ``data`` reads as UTF-16 text saved without its mark: in its first 200 bytes, every
-    other byte (the even ones, or the odd ones) is NUL and the others hold text."""
-    head = data[:200] if len(data) % 2 == 0 else data[: min(200, len(data) - 1)]
-    for zeros, text in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):  # LE, then BE
-        if len(zeros) >= 4 and zeros.count(0) == len(zeros) and text.count(0) == 0:
-            return True
+    """Whether ``data`` reads as UTF-16 text saved without its mark: in its first 4,000 bytes the
+    NULs stand only at the high bytes of its characters (ASCII's; Chinese has none) and the whole
+    reads as UTF-16 text, white space its only control characters."""
+    head = data[:4000] if len(data) % 2 == 0 else data[: min(4000, len(data) - 1)]
+    for high, low, codec in ((head[1::2], head[0::2], "utf-16-le"), (head[0::2], head[1::2], "utf-16-be")):
+        if high.count(0) >= 4 and low.count(0) == 0:
+            try:
+                text = head.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return all(ch.isprintable() or ch in "\n\r\t" for ch in text)
     return False
 
 
@@ -310,7 +315,7 @@ def _decode_bytes(data: bytes, warnings: list[str]) -> str:
     if nul >= 0:
         if _utf16_without_mark(data):
             raise PostRejected(
-                "the file looks like UTF-16 without a byte order mark (a NUL beside each ASCII letter):"
+                "the file looks like UTF-16 without a byte order mark (a NUL beside each ASCII character):"
                 " save it as UTF-8, or as UTF-16 with its mark"
             )
         line = _line_of(data, nul)
