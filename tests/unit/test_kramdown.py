@@ -1327,3 +1327,12 @@ def test_a_raw_tag_never_closed_takes_its_paragraph_to_the_attribute_list() -> N
         "Use List and **b** here",
         "then «c» and <d> e.",
     ]
+
+
+def test_an_attribute_list_right_after_a_block_elements_close_tag_is_the_elements() -> None:
+    # kramdown reads "{: ...}" alone after the close tag as the element's block attribute list;
+    # with more after it on the line it is a paragraph's text
+    got = parse('Intro.\n\n<div class="box">inside</div>{: #boxed}\n\nTail.\n\n<hr>{: .x}\n<p>p</p> {: .c}\n')
+    assert got.text.split("\n") == ["Intro.", "inside", "Tail.", "p"]
+    assert "{:" not in got.html
+    assert parse("<div>x</div>{: #a} words after\n").text.split("\n") == ["x", "{: #a} words after"]

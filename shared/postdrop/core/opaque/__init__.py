@@ -90,6 +90,8 @@ _MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or
 _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _NOSCRIPT = re.compile(r" {0,3}<noscript(?=[\s>])", re.IGNORECASE)
 _NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>[ \t]*$", re.IGNORECASE)
+# a block attribute list alone on the rest of a line (kramdown's IAL_BLOCK: `\}` may be in it)
+_BLOCK_IAL = re.compile(r"[ \t]*\{:(?![:/])(?:\\\}|[^}\n])+\}[ \t]*")
 
 
 def mask(text: str) -> Masked:
@@ -202,7 +204,7 @@ def mask(text: str) -> Masked:
                 out.append("")  # and the element at its close tag
             pos = after_html = last_html + 1
             continue
-        tail = ""
+        tail = ial = ""
         if last_html is not None and html_blocks.close_end < last_html:
             tail = text[html_blocks.close_end : last_html]
             if tail.strip() and tail.lstrip()[:1] not in ("<", "{"):
@@ -210,6 +212,10 @@ def mask(text: str) -> Masked:
                 # reads the rest as a paragraph (whose lines go on under it)
                 last_html = html_blocks.close_end
             else:
+                if tail[:1] != "<" and _BLOCK_IAL.fullmatch(tail) is not None:
+                    # a block attribute list right after the close tag, alone (</iframe>{: height="3"}):
+                    # kramdown's, the element's, as on the line under it
+                    last_html, ial = html_blocks.close_end, tail.strip()
                 tail = ""
         if last_html is not None and tail:
             flush()
@@ -229,6 +235,10 @@ def mask(text: str) -> Masked:
                 out.append("")  # kramdown ends a paragraph above at the tag (<picture>, <video>), CommonMark not
             out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
             masked.html_blocks.add(token)
+            if ial:  # read as the attribute list's own line under the block
+                prose.append(ial)
+                pos = line_end_at(text, last_html) + 1
+                continue
             after = last_html + 1
             if last_html < size and NON_SPACE.search(text, after, line_end_at(text, after)) is not None:
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
