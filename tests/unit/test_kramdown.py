@@ -1336,3 +1336,14 @@ def test_an_attribute_list_right_after_a_block_elements_close_tag_is_the_element
     assert got.text.split("\n") == ["Intro.", "inside", "Tail.", "p"]
     assert "{:" not in got.html
     assert parse("<div>x</div>{: #a} words after\n").text.split("\n") == ["x", "{: #a} words after"]
+
+
+def test_emphasis_in_a_paragraph_with_a_reference_link_and_a_pipe_but_no_table_is_kramdowns() -> None:
+    # the "|" is on no first line: no table to kramdown, its "|" text; the links and the
+    # emphasis are read together as in any paragraph with brackets
+    got = parse(
+        "**Kind:**stacking\n**Accepted:**[a number][] | auto\\\\\n**Default:**auto\n{: .spec}\n\n"
+        "[a number]: https://example.com/n\n"
+    )
+    assert got.text == "Kind:stacking Accepted:a number | auto\nDefault:auto"
+    assert got.html.count("<strong>") == 3 and 'href="https://example.com/n"' in got.html
