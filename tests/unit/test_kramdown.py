@@ -1347,3 +1347,14 @@ def test_emphasis_in_a_paragraph_with_a_reference_link_and_a_pipe_but_no_table_i
     )
     assert got.text == "Kind:stacking Accepted:a number | auto\nDefault:auto"
     assert got.html.count("<strong>") == 3 and 'href="https://example.com/n"' in got.html
+
+
+def test_a_link_definition_opening_a_list_items_text_defines_and_shows_nothing() -> None:
+    # kramdown reads "[Task one]: build ..." in an item as a definition (its URL may hold spaces),
+    # the item's next line its paragraph; of two definitions of a label the last wins
+    got = parse(
+        "- [Task one]: build a small server\n  that keeps integers\n- [Task two]: see it\n\n"
+        "Words [Task one] here.\n\n[Task one]: https://example.com/one\n"
+    )
+    assert got.text.split("\n") == ["that keeps integers", "Words Task one here."]
+    assert 'href="https://example.com/one"' in got.html

@@ -63,9 +63,10 @@ _SPACED_DESTINATION = lazy(
     r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)\)"
 )
 # searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it);
-# a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there)
+# a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there);
+# opening a list item's text too (`- [Task one]: build a server`: a definition to kramdown)
 _SPACED_DEFINITION = lazy(
-    r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
+    r"(\n(?:[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+)? {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
 
@@ -421,6 +422,10 @@ def empty_definitions(text: str) -> str:
     return sub_in_prose(_EMPTY_DEFINITION, lambda match: f"{match.group(1)}\\:", "\n" + text + "\n")[1:-1]
 
 
+# a link definition opening a list item's text (kramdown's, and CommonMark's)
+_ITEM_DEFINITION = lazy(r"^[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+\[(?!\^)([^\]\n]{1,999})\]:[ \t]*\S", re.MULTILINE)
+
+
 def shadowed_definitions(text: str) -> str:
     """Of two link definitions with one label, kramdown keeps the last, CommonMark the first: the
     earlier ones get a label no reference has (a definition is never shown). Only definitions
@@ -428,11 +433,17 @@ def shadowed_definitions(text: str) -> str:
     found: dict[str, list[re.Match[str]]] = {}
     for match in DEFINITION_LABEL.finditer(text):
         found.setdefault(" ".join(match.group(1).lower().split()), []).append(match)
+    in_items = set()
+    if "- [" in text or "* [" in text or "+ [" in text or ". [" in text:
+        for match in _ITEM_DEFINITION.finditer(text):  # an item's first line opens a block: read
+            found.setdefault(" ".join(match.group(1).lower().split()), []).append(match)
+            in_items.add(match.start())
     shadowed = []
     for matches in found.values():
         if len(matches) < 2:
             continue
-        read = [m for m in matches if after_definition(text, m.start())]
+        matches.sort(key=lambda m: m.start())
+        read = [m for m in matches if m.start() in in_items or after_definition(text, m.start())]
         shadowed += [m.start(1) for m in read[:-1]]
     if not shadowed:
         return text
