@@ -1358,3 +1358,10 @@ def test_a_link_definition_opening_a_list_items_text_defines_and_shows_nothing()
     )
     assert got.text.split("\n") == ["that keeps integers", "Words Task one here."]
     assert 'href="https://example.com/one"' in got.html
+
+
+def test_a_fence_on_a_quotes_lazy_line_is_code_only_when_it_closes_before_a_blank_line() -> None:
+    # kramdown's quote takes the lines under it to a blank line: a fence in there that does not
+    # close before it is the quote's text, and the fence lines after it pair otherwise
+    got = parse("> Before\n~~~\ny\n\nz\n~~~\n\nEnd `c`.\n\n> After\n```\nx = 1\n```\n")
+    assert got.text.split("\n") == ["Before ~~~ y", "z ~~~", "End c.", "After", "x = 1"]

@@ -200,6 +200,13 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             # closes within the item's lines (CommonMark would end the list at it)
             item_end = _item_fence_end(text, first_end, mark, *item_above)
             return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
+        if not blank_before and indent < 4 and _lazy_quote(prose):
+            # a lazy line of the quote above (kramdown's quote takes its lines to a blank line): a
+            # fence only when it closes before that blank line, else text of the quote's paragraph
+            close = _fence_close_at(mark, text, first_end, 3)
+            blank = _BLANK_LINE_BELOW.search(text, first_end - 1)
+            if close is None or (blank is not None and blank.start() < close.start()):
+                return prose_line
         column = item_column(out, prose) if indent else None
         # a line indented four columns or more past its block's margin (the page's, or the list
         # item's text) closes no fence (kramdown's and CommonMark's close is indented three spaces
@@ -569,6 +576,24 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
 # mark, a block-level element's open or close tag
 _NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
 _ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
+
+
+_QUOTE_LINE = re.compile(r" {0,3}>")
+_BLANK_LINE_BELOW = re.compile(r"\n[ \t]*(?:\n|$)")
+
+
+def _lazy_quote(prose: list[str]) -> bool:
+    """Whether the line here is a lazy line of a block quote: a quote's line is above it in the
+    current run of prose, with no blank line between (kramdown's quote runs to a blank line)."""
+    for entry, start, end in lines_back(prose):
+        if _BLANK.fullmatch(entry, start, end) is not None:
+            return False
+        if _QUOTE_LINE.match(entry, start, end) is not None:
+            return True
+    return False
+
+
+_BLANK = re.compile(r"[ \t]*")
 
 
 def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: str) -> int | None:
