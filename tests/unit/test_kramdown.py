@@ -1365,3 +1365,19 @@ def test_a_fence_on_a_quotes_lazy_line_is_code_only_when_it_closes_before_a_blan
     # close before it is the quote's text, and the fence lines after it pair otherwise
     got = parse("> Before\n~~~\ny\n\nz\n~~~\n\nEnd `c`.\n\n> After\n```\nx = 1\n```\n")
     assert got.text.split("\n") == ["Before ~~~ y", "z ~~~", "End c.", "After", "x = 1"]
+
+
+def test_a_fence_right_under_an_items_text_over_a_lists_items_is_text() -> None:
+    # kramdown reads no fence there: the fence lines are the items' text, and the close does not
+    # open a fence that pairs with a later one
+    got = parse("- one\n- two\n  ```\n    1. alpha\n    2. beta\n  ```\n\n- three\n  ```\n  code a\n  ```\n")
+    assert got.text.split("\n") == ["one", "two ```", "alpha", "beta ```", "three", "code a"]
+    got = parse("* Opt\n```\n    * Adam\n    * SGD\n```\n\n* next\n")
+    assert got.text.split("\n") == ["Opt ```", "Adam", "SGD ```", "next"]
+
+
+def test_a_fence_on_the_lazy_line_of_an_item_with_an_indented_marker_is_the_items() -> None:
+    # "   * x" at the page's margin opens a list (no nested one): a fence on its lazy line that
+    # does not close within the item is its text, and no code span across the items either
+    got = parse("Step two\n\n   * shrink 32 to 16\n``` \n   * keep the largest\n``` \n\n# Next\n")
+    assert got.text.split("\n") == ["Step two", "shrink 32 to 16 ```", "keep the largest ```", "Next"]

@@ -90,6 +90,7 @@ _MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or
 _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _NOSCRIPT = re.compile(r" {0,3}<noscript(?=[\s>])", re.IGNORECASE)
 _NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>[ \t]*$", re.IGNORECASE)
+_ITEM_LINE = re.compile(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")  # a line that opens a list item
 # a block attribute list alone on the rest of a line (kramdown's IAL_BLOCK: `\}` may be in it)
 _BLOCK_IAL = re.compile(r"[ \t]*\{:(?![:/])(?:\\\}|[^}\n])+\}[ \t]*")
 
@@ -280,7 +281,10 @@ def mask(text: str) -> Masked:
             ticks = line[at : len(line) - len(line[at:].lstrip("`"))]
             if ticks:  # a code span's opening, when its paragraph closes it (a fence line there opens no block)
                 paragraph_end = blank_lines.at(pos)
-                close = text.find(ticks, pos + len(line), size if paragraph_end < 0 else paragraph_end)
+                limit = size if paragraph_end < 0 else paragraph_end
+                if (item := _ITEM_LINE.search(text, pos + len(line), limit)) is not None:
+                    limit = item.start()  # a list item's line ends the paragraph too
+                close = text.find(ticks, pos + len(line), limit)
                 if close >= 0:
                     inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
                     span = tokens.span(
@@ -291,7 +295,10 @@ def mask(text: str) -> Masked:
                     prose.append(line[:at] + span + text[close + len(ticks) : close_end])
                     pos = close_end + 1
                     continue
-            prose.append(f"{line[:at]}\\{line[at:]}")
+            # each of a backtick fence's marks escaped: no two fence lines' runs pair as a code span
+            # (a tilde run keeps its strike: kramdown's "~~~a~~~" strikes "~a~")
+            run = len(line) - at - len(line[at:].lstrip("`")) if ticks else 1
+            prose.append(line[:at] + "\\" + "\\".join(line[at : at + run]) + line[at + run :])
             pos = end + 1
             continue
         if kind.startswith("loose"):  # text: its marker escaped (and at a block's start its indentation gone)

@@ -8,6 +8,7 @@ import html
 import itertools
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from postdrop.core.opaque.lines import (
     HTML_BLOCK_OPEN,
@@ -22,6 +23,9 @@ from postdrop.core.opaque.lines import (
 )
 from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
 from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = [
     "LINK_TITLE",
@@ -193,7 +197,11 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
         # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
         prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
-        if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
+        if (
+            len(fence.group(2).strip().split()) > 1
+            or len(mark) >= unclosed.get(mark[0], 1 << 30)
+            or (unclosed and f"text@{pos}" in unclosed)
+        ):
             return prose_line
         if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
             # a lazy line of the list item above (kramdown's item takes it): a fence only when it
@@ -215,6 +223,10 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         close = _fence_close_at(mark, text, first_end, most)
         if close is not None:
             last = line_end_at(text, close.start() + 1)
+            if not blank_before and column is not None and _holds_item(text, first_end, close.start(), column):
+                # right under an item's text, over a list's items: kramdown's text, its close too
+                unclosed[f"text@{close.start() + 1}"] = 0
+                return prose_line
             if column is not None and 0 < indent - column <= 3:
                 return f"fence:{indent - column}", last, "", ""
             return "code", last, "", ""
@@ -541,7 +553,8 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
     the marker, or a tab. Looks back LOOK_BACK lines."""
     between: list[str] = []  # the lines under the item, last first
     margin_below = False  # the line under this one is a line of text at the margin
-    for entry, start, end in itertools.chain(lines_back(prose), lines_back(out)):
+    above = itertools.chain(lines_back(prose), lines_back(out))
+    for entry, start, end in above:
         item = ITEM_CONTENT.match(entry, start, end)
         if item is None:
             line = entry[start:end]
@@ -557,7 +570,9 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
             between.append(line)
             continue
         opening = item.group(0)
-        if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
+        if "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
+            return None
+        if opening[0] == " " and not _list_at_margin(above, len(opening) - len(opening.lstrip(" "))):
             return None
         column = len(opening)
         blank = False
@@ -572,12 +587,45 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def _list_at_margin(above: Iterator[tuple[str, int, int]], indent: int) -> bool:
+    """Whether an item whose marker is indented ``indent`` spaces (three at most) is one of a list
+    at the page's margin, no nested list: the lines ``above`` it hold no item indented less, up to
+    a paragraph at the margin after a blank line (or the text's start)."""
+    margin_line = False  # the line below the one looked at is a paragraph's line at the margin
+    for entry, start, end in above:
+        if NON_SPACE.search(entry, start, end) is None:
+            if margin_line:
+                return True
+            continue
+        if ITEM_CONTENT.match(entry, start, end) is not None:
+            if entry[start] == "\t" or len(entry[start:end]) - len(entry[start:end].lstrip(" ")) < indent:
+                return False  # a parent item's
+            margin_line = False
+        else:
+            margin_line = entry[start] not in " \t"
+    return True
+
+
 # a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
 # mark, a block-level element's open or close tag
 _NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
 _ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
 
 
+_ITEM_OPENING = re.compile(r"(?:[*+-]|\d{1,9}\.)[ \t]")
+_ITEM_LINE = re.compile(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
+
+
+def _holds_item(text: str, start: int, end: int, column: int) -> bool:
+    """Whether a line between ``start`` and ``end`` opens a list item up to three columns past
+    ``column`` (a fence right under an item's text over such lines is no fence to kramdown)."""
+    at = start
+    while (item := _ITEM_LINE.search(text, at, end)) is not None:
+        line = text[item.start() + 1 : line_end_at(text, item.start() + 1)]
+        if column <= columns(line) <= column + 3:
+            return True
+        at = item.end()
+    return False
 _QUOTE_LINE = re.compile(r" {0,3}>")
 _BLANK_LINE_BELOW = re.compile(r"\n[ \t]*(?:\n|$)")
 
@@ -620,6 +668,8 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
             blank = False
             if close.fullmatch(_tabs_as_spaces(line), column):
                 return end
+            if columns(line) - column <= 3 and _ITEM_OPENING.match(line.lstrip(" \t")) is not None:
+                return None  # an item of a list inside: kramdown reads none of it as the fence's
         elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
             return None
         else:
