@@ -295,10 +295,10 @@ def mask(text: str) -> Masked:
                     prose.append(line[:at] + span + text[close + len(ticks) : close_end])
                     pos = close_end + 1
                     continue
-            # each of a backtick fence's marks escaped: no two fence lines' runs pair as a code span
-            # (a tilde run keeps its strike: kramdown's "~~~a~~~" strikes "~a~")
-            run = len(line) - at - len(line[at:].lstrip("`")) if ticks else 1
-            prose.append(line[:at] + "\\" + "\\".join(line[at : at + run]) + line[at + run :])
+            if ticks:  # as entities: no two fence lines' runs pair as a code span, and no escape shows
+                prose.append(line[:at] + "&#96;" * len(ticks) + line[at + len(ticks) :])
+            else:  # (a tilde run keeps its strike: kramdown's "~~~a~~~" strikes "~a~")
+                prose.append(f"{line[:at]}\\{line[at:]}")
             pos = end + 1
             continue
         if kind.startswith("loose"):  # text: its marker escaped (and at a block's start its indentation gone)
