@@ -1381,3 +1381,10 @@ def test_a_fence_on_the_lazy_line_of_an_item_with_an_indented_marker_is_the_item
     # does not close within the item is its text, and no code span across the items either
     got = parse("Step two\n\n   * shrink 32 to 16\n``` \n   * keep the largest\n``` \n\n# Next\n")
     assert got.text.split("\n") == ["Step two", "shrink 32 to 16 ```", "keep the largest ```", "Next"]
+
+
+def test_a_tables_lines_right_under_a_heading_are_a_paragraph_and_its_rule_no_definition() -> None:
+    # no table opens under a heading's line (kramdown): the lines are text, ":-:|:-:" too
+    got = parse("### Compare\nA|B|C\n:-:|:-:|:-:\n**pos**|p.u|p.l\n")
+    assert got.text.split("\n") == ["Compare", "A|B|C :-:|:-:|:-: pos|p.u|p.l"]
+    assert "<dd>" not in got.html and "<table>" not in got.html
