@@ -1388,3 +1388,11 @@ def test_a_tables_lines_right_under_a_heading_are_a_paragraph_and_its_rule_no_de
     got = parse("### Compare\nA|B|C\n:-:|:-:|:-:\n**pos**|p.u|p.l\n")
     assert got.text.split("\n") == ["Compare", "A|B|C :-:|:-:|:-: pos|p.u|p.l"]
     assert "<dd>" not in got.html and "<table>" not in got.html
+
+
+def test_a_setext_underline_right_under_a_rule_or_code_is_text() -> None:
+    # kramdown opens a setext heading only at a block boundary (a blank line, the start): under a
+    # rule's or a fence's line the title and its underline are a paragraph; an ATX heading is one
+    got = parse("Intro.\n\n-----\nRefs\n-----\n* one\n\n-----\n## Atx\n\n```\ncode\n```\nAfter\n=====\n")
+    assert got.text.split("\n") == ["Intro.", "Refs —–", "one", "Atx", "code", "After ====="]
+    assert "<h1" not in got.html and "<h2" in got.html

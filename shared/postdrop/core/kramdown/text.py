@@ -156,13 +156,20 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
     out: list[str] = []
     run = 0  # lines of the paragraph above (0: none)
     item_column = 0  # the content column of the list item whose line is the one above (0: none)
+    block_above = False  # the line above is a rule's or code's: no block boundary (kramdown's)
+    unbounded = False  # the paragraph above opened right under a rule or code: no setext heading
     for i, (line, is_code) in enumerate(zip(lines, code, strict=True)):
         if is_code or not line.strip():
             run = item_column = 0
+            block_above = is_code
             out.append(line)
             continue
+        if not run:
+            unbounded, block_above = block_above, False
         if run and _BREAK_LINE.match(line) and not _RULE_ITEM.match(line):  # "* * *" ends it: a list's start
             setext = set(line.strip()) <= {"="} or set(line.strip()) <= {"-"}
+            if setext and run == 1 and unbounded and not item_column:
+                setext = False  # kramdown's setext heading opens only after a blank line or at the start
             if setext and run == 1:
                 # kramdown's underline stands at its block's margin (a list item's text column):
                 # a lazy line at the page's margin under an item's line underlines the item's
@@ -194,6 +201,8 @@ def paragraph_breaks(lines: list[str], code: list[bool]) -> tuple[list[str], lis
         else:
             opens = is_text_line(content) or (content[:4].lstrip()[:1] == "<" and _SPAN_TAG_OPEN.match(content))
             run = run + 1 if (run or (opens and not _BREAK_LINE.match(content))) else 0
+            if not run and _BREAK_LINE.match(content) and not quoted:
+                block_above = True  # a rule line
         out.append(line)
     return out, code
 
