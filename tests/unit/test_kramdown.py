@@ -1396,3 +1396,12 @@ def test_a_setext_underline_right_under_a_rule_or_code_is_text() -> None:
     got = parse("Intro.\n\n-----\nRefs\n-----\n* one\n\n-----\n## Atx\n\n```\ncode\n```\nAfter\n=====\n")
     assert got.text.split("\n") == ["Intro.", "Refs —–", "one", "Atx", "code", "After ====="]
     assert "<h1" not in got.html and "<h2" in got.html
+
+
+def test_a_fence_in_an_item_over_a_lists_line_after_a_blank_line_is_code() -> None:
+    # kramdown parts an item's lines at a nested list's first line only before any blank line
+    got = parse("- two\n  ```\n  a\n\n  1. alpha\n  ```\n")
+    assert "<pre><code>a\n\n1. alpha\n</code></pre>" in got.html and "<ol>" not in got.html
+    # and a list whose indented marker follows a rule takes a fence on its lazy line
+    got = parse("Intro\n\n---\n - one\n - code\n```\nx = 1\n```\n")
+    assert got.text.split("\n") == ["Intro", "one", "code", "x = 1"] and "<pre><code>x = 1" in got.html

@@ -590,7 +590,7 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
 def _list_at_margin(above: Iterator[tuple[str, int, int]], indent: int) -> bool:
     """Whether an item whose marker is indented ``indent`` spaces (three at most) is one of a list
     at the page's margin, no nested list: the lines ``above`` it hold no item indented less, up to
-    a paragraph at the margin after a blank line (or the text's start)."""
+    a paragraph at the margin after a blank line, a heading or a rule (or the text's start)."""
     margin_line = False  # the line below the one looked at is a paragraph's line at the margin
     for entry, start, end in above:
         if NON_SPACE.search(entry, start, end) is None:
@@ -601,9 +601,16 @@ def _list_at_margin(above: Iterator[tuple[str, int, int]], indent: int) -> bool:
             if entry[start] == "\t" or len(entry[start:end]) - len(entry[start:end].lstrip(" ")) < indent:
                 return False  # a parent item's
             margin_line = False
+        elif entry[start] in " \t":
+            margin_line = False
+        elif _ATX_OR_RULE.match(entry, start, end) is not None:
+            return True  # a heading or a rule at the margin: the list opens under it
         else:
-            margin_line = entry[start] not in " \t"
+            margin_line = True
     return True
+
+
+_ATX_OR_RULE = re.compile(r"#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$|=+[ \t]*$")
 
 
 # a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
@@ -618,7 +625,10 @@ _ITEM_LINE = re.compile(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
 
 def _holds_item(text: str, start: int, end: int, column: int) -> bool:
     """Whether a line between ``start`` and ``end`` opens a list item up to three columns past
-    ``column`` (a fence right under an item's text over such lines is no fence to kramdown)."""
+    ``column`` before any blank line (a fence right under an item's text over such lines is no
+    fence to kramdown: its list parts the item's lines there, and reads each part on its own)."""
+    if (blank := _BLANK_LINE_BELOW.search(text, start - 1, end)) is not None:
+        end = blank.start()
     at = start
     while (item := _ITEM_LINE.search(text, at, end)) is not None:
         line = text[item.start() + 1 : line_end_at(text, item.start() + 1)]
@@ -653,11 +663,12 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
     close = re.compile(rf" {{0,3}}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*")
     item_start = _ITEM_STARTS[marker]
     at, blank = first_end + 1, False
+    split = False  # a blank line came: kramdown parts the item's lines at no list's line after it
     while at <= size:
         end = line_end_at(text, at)
         line = text[at:end]
         if not line.strip():
-            blank = True
+            blank = split = True
         elif line[:1] == "^" and not line[1:].strip():
             return None  # an end-of-block mark
         elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
@@ -668,8 +679,10 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
             blank = False
             if close.fullmatch(_tabs_as_spaces(line), column):
                 return end
-            if columns(line) - column <= 3 and _ITEM_OPENING.match(line.lstrip(" \t")) is not None:
-                return None  # an item of a list inside: kramdown reads none of it as the fence's
+            if not split and columns(line) - column <= 3 and _ITEM_OPENING.match(line.lstrip(" \t")) is not None:
+                # an item of a list inside, no blank line above it in the item: kramdown parts the
+                # item's lines there and reads each part on its own (the fence cannot close)
+                return None
         elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
             return None
         else:
