@@ -1405,3 +1405,11 @@ def test_a_fence_in_an_item_over_a_lists_line_after_a_blank_line_is_code() -> No
     # and a list whose indented marker follows a rule takes a fence on its lazy line
     got = parse("Intro\n\n---\n - one\n - code\n```\nx = 1\n```\n")
     assert got.text.split("\n") == ["Intro", "one", "code", "x = 1"] and "<pre><code>x = 1" in got.html
+
+
+def test_an_emphasis_delimiter_in_a_heading_pairs_nothing_on_the_lines_under_it() -> None:
+    # a heading's span context is its own line: its "*" is text, and the paragraph under it
+    # pairs its own delimiters
+    got = parse("#### *nix\n在*nix系统下\n创建好*nix系统\n")
+    assert got.text.split("\n") == ["*nix", "在nix系统下 创建好nix系统"]
+    assert "<h4 id=\"nix\">*nix</h4>" in got.html and got.html.count("<em>") == 1

@@ -156,6 +156,7 @@ def _closes_tag(text: str, at: int) -> bool:
 _TAG_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/!")
 _MARKUP_START = _TAG_NAME_START | {"?"}
 _NEW_SPAN_CONTEXT = lazy(r"[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|#{1,6}(?:[ \t]|$)|:[ \t])")
+_HEADING_LINE = lazy(r"[ \t>]*#{1,6}(?:[ \t]|$)")
 _RULE_OR_UNDERLINE = lazy(r"[ \t>]*[-*_=][-*_= \t]*")
 _STAR_RUN = lazy(r"(?:\*{3,}|_{3,})[ \t]*")
 
@@ -273,8 +274,12 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
         above = text.rfind("\n", 0, start - 1) + 1
         if not text[above : start - 1].strip(" \t>"):  # a blank line (in a quote: its markers alone)
             break
+        if _HEADING_LINE.match(text, above):  # a heading's context is its line
+            break
         start = above
     end = text.find("\n", at)
+    if end >= 0 and _HEADING_LINE.match(text, start):
+        return start, end
     while end >= 0:
         below = text.find("\n", end + 1)
         line = text[end + 1 : len(text) if below < 0 else below]
