@@ -1413,3 +1413,13 @@ def test_an_emphasis_delimiter_in_a_heading_pairs_nothing_on_the_lines_under_it(
     got = parse("#### *nix\n在*nix系统下\n创建好*nix系统\n")
     assert got.text.split("\n") == ["*nix", "在nix系统下 创建好nix系统"]
     assert "<h4 id=\"nix\">*nix</h4>" in got.html and got.html.count("<em>") == 1
+
+
+def test_math_on_a_nested_items_lazy_lines_keeps_the_list_going() -> None:
+    # "$$" lines at the margin right under a nested item's line are its lazy lines (kramdown):
+    # the tab-indented items after the blank line go on with the nested list, no code
+    got = parse(
+        "- Outer\n\t- One:\n$$\n\t\\Delta w = \\eta (y - a)\n$$\n\n\t- Two:\n$$\n\tx_i * y\n$$\n\n\t- Three\n\t- Four\n"
+    )
+    assert "<pre>" not in got.html and got.html.count("<li>") == 5
+    assert got.text.split("\n")[-2:] == ["Three", "Four"]
