@@ -1423,3 +1423,9 @@ def test_math_on_a_nested_items_lazy_lines_keeps_the_list_going() -> None:
     )
     assert "<pre>" not in got.html and got.html.count("<li>") == 5
     assert got.text.split("\n")[-2:] == ["Three", "Four"]
+
+
+def test_an_ordered_item_whose_text_opens_with_no_break_spaces_ends_the_paragraph() -> None:
+    # a no-break space is text to kramdown: "2. \u00a0x" is an item, and it ends the paragraph above
+    got = parse("Intro copy1. uuid {\n2. \u00a0\u00a0 first = x;\n3. \u00a0\u00a0 return y;\n\nAfter\n")
+    assert got.html.count("<li>") == 2 and got.text.split("\n")[0] == "Intro copy1. uuid {"
