@@ -1429,3 +1429,9 @@ def test_an_ordered_item_whose_text_opens_with_no_break_spaces_ends_the_paragrap
     # a no-break space is text to kramdown: "2. \u00a0x" is an item, and it ends the paragraph above
     got = parse("Intro copy1. uuid {\n2. \u00a0\u00a0 first = x;\n3. \u00a0\u00a0 return y;\n\nAfter\n")
     assert got.html.count("<li>") == 2 and got.text.split("\n")[0] == "Intro copy1. uuid {"
+
+
+def test_a_no_break_space_beside_a_star_is_no_white_space_to_kramdowns_emphasis() -> None:
+    # Ruby's \s is ASCII: "*\u00a0result ... \u00a0*" opens and closes an emphasis
+    got = parse("A\u00a0*\u00a0result\u00a0=\u00a0(T\u00a0*)copy and *b\u00a0* c.\n")
+    assert got.html.count("<em>") == 2 and "*" not in got.text
