@@ -1435,3 +1435,11 @@ def test_a_no_break_space_beside_a_star_is_no_white_space_to_kramdowns_emphasis(
     # Ruby's \s is ASCII: "*\u00a0result ... \u00a0*" opens and closes an emphasis
     got = parse("A\u00a0*\u00a0result\u00a0=\u00a0(T\u00a0*)copy and *b\u00a0* c.\n")
     assert got.html.count("<em>") == 2 and "*" not in got.text
+
+
+def test_a_tag_whose_name_opens_past_ascii_is_kramdowns_element_shown_as_text() -> None:
+    # kramdown reads "<파드 이름>" as an element (XML's names) with raw content to its paragraph's
+    # end and writes its attribute as 이름=""; a browser shows that tag as text
+    got = parse("- logs <파드 이름> : 특정 **파드**의 로그\n- create -f <파일명> : *YAML*\n\n값 <名前>と**太字**\n")
+    assert got.text.split("\n") == ['logs <파드 이름=""> : 특정 **파드**의 로그', "create -f <파일명> : *YAML*", "값 <名前>と**太字**"]
+    assert parse("fwd <파드 이름> <로컬 포트>:<파드 포트> : 설정\n").text == 'fwd <파드 이름=""> <로컬 포트="">:<파드 포트=""> : 설정'
