@@ -1412,7 +1412,7 @@ def test_an_emphasis_delimiter_in_a_heading_pairs_nothing_on_the_lines_under_it(
     # pairs its own delimiters
     got = parse("#### *nix\n在*nix系统下\n创建好*nix系统\n")
     assert got.text.split("\n") == ["*nix", "在nix系统下 创建好nix系统"]
-    assert "<h4 id=\"nix\">*nix</h4>" in got.html and got.html.count("<em>") == 1
+    assert '<h4 id="nix">*nix</h4>' in got.html and got.html.count("<em>") == 1
 
 
 def test_math_on_a_nested_items_lazy_lines_keeps_the_list_going() -> None:
@@ -1441,5 +1441,12 @@ def test_a_tag_whose_name_opens_past_ascii_is_kramdowns_element_shown_as_text() 
     # kramdown reads "<파드 이름>" as an element (XML's names) with raw content to its paragraph's
     # end and writes its attribute as 이름=""; a browser shows that tag as text
     got = parse("- logs <파드 이름> : 특정 **파드**의 로그\n- create -f <파일명> : *YAML*\n\n값 <名前>と**太字**\n")
-    assert got.text.split("\n") == ['logs <파드 이름=""> : 특정 **파드**의 로그', "create -f <파일명> : *YAML*", "값 <名前>と**太字**"]
-    assert parse("fwd <파드 이름> <로컬 포트>:<파드 포트> : 설정\n").text == 'fwd <파드 이름=""> <로컬 포트="">:<파드 포트=""> : 설정'
+    assert got.text.split("\n") == [
+        'logs <파드 이름=""> : 특정 **파드**의 로그',
+        "create -f <파일명> : *YAML*",
+        "값 <名前>と**太字**",
+    ]
+    assert (
+        parse("fwd <파드 이름> <로컬 포트>:<파드 포트> : 설정\n").text
+        == 'fwd <파드 이름=""> <로컬 포트="">:<파드 포트=""> : 설정'
+    )

@@ -66,7 +66,8 @@ _SPACED_DESTINATION = lazy(
 # a quote may stand in a word of the URL, not after its white space (kramdown's URL has none there);
 # opening a list item's text too (`- [Task one]: build a server`: a definition to kramdown)
 _SPACED_DEFINITION = lazy(
-    r"(\n(?:[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+)? {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
+    r"(\n(?:[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+)? {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)"
+    r"([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
 

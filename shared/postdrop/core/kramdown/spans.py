@@ -244,8 +244,6 @@ _PROSE_WITH_BORDERS = lazy(r"[^|\n]*\n")
 _DELIMITER_ROW = lazy(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
 
 
-
-
 def _prose_with_borders(context: str) -> bool:
     """Whether the "|" in the paragraph ``context`` are text to kramdown and to CommonMark alike."""
     return _PROSE_WITH_BORDERS.match(context) is not None and _DELIMITER_ROW.search(context) is None

@@ -636,6 +636,8 @@ def _holds_item(text: str, start: int, end: int, column: int) -> bool:
             return True
         at = item.end()
     return False
+
+
 _QUOTE_LINE = re.compile(r" {0,3}>")
 _BLANK_LINE_BELOW = re.compile(r"\n[ \t]*(?:\n|$)")
 
