@@ -1450,3 +1450,9 @@ def test_a_tag_whose_name_opens_past_ascii_is_kramdowns_element_shown_as_text() 
         parse("fwd <파드 이름> <로컬 포트>:<파드 포트> : 설정\n").text
         == 'fwd <파드 이름=""> <로컬 포트="">:<파드 포트=""> : 설정'
     )
+
+
+def test_the_quotes_in_a_block_tag_shown_as_text_stay_straight() -> None:
+    # kramdown shows a block element's tag in a paragraph as the text written: no typographic quotes
+    got = parse('A <p class="x">para</p> and <hr class=\'y\'> "end".\n')
+    assert got.text == "A <p class=\"x\">para</p> and <hr class='y'> “end”."

@@ -157,6 +157,7 @@ def text_tags(text: str) -> str:
     escapes: list[int] = []
     drops: list[tuple[int, int]] = []
     closings: list[tuple[int, str]] = []  # where a paragraph ends with elements open, their close tags
+    quotes: list[int] = []  # the quotes in a tag that is text: kramdown writes them straight, as written
     pos = 0
     while (match := _TAG_OPEN.search(text, pos)) is not None:
         at = match.start()
@@ -176,6 +177,8 @@ def text_tags(text: str) -> str:
             pos, kept = _read_tag(text, tag.start(), stack, end)
             if kept is False:
                 escapes.append(tag.start())
+                if '"' in text[tag.start() : pos] or "'" in text[tag.start() : pos]:
+                    quotes += [at for at in range(tag.start(), pos) if text[at] in "\"'"]
             elif (
                 kept
                 and ("." in text[tag.start() : pos] or "_" in text[tag.start() : pos])  # re only where one may match
@@ -187,8 +190,9 @@ def text_tags(text: str) -> str:
         if closes:  # kramdown closes the span elements still open at their paragraph's end
             closings.append((end - 1 if text[end - 1 : end] == "\n" else end, closes))
         pos = max(end, at + 1)
-    if closings:
+    if closings or quotes:
         edits = [(at, at + 1, "&lt;") for at in escapes] + [(a, b, "") for a, b in drops]
+        edits += [(at, at + 1, "&quot;" if text[at] == '"' else "&#39;") for at in quotes]
         return _edited(text, sorted(edits + [(at, at, closes) for at, closes in closings]))
     if drops:
         return _dropped(_escaped(text, escapes), escapes, drops)
