@@ -1456,3 +1456,12 @@ def test_the_quotes_in_a_block_tag_shown_as_text_stay_straight() -> None:
     # kramdown shows a block element's tag in a paragraph as the text written: no typographic quotes
     got = parse('A <p class="x">para</p> and <hr class=\'y\'> "end".\n')
     assert got.text == "A <p class=\"x\">para</p> and <hr class='y'> “end”."
+
+
+def test_a_fence_line_read_as_text_opens_no_code_span_past_a_block_tags_line() -> None:
+    # "```xml" under an item's text is text there (the item's lazy lines end at "<property>", a
+    # block's tag: kramdown's paragraph ends there too), so no code span runs over the tags
+    got = parse(
+        '3. list kind \n```xml\n<property name="n">\n<value>C</value>\n</property>\n```\n\n4. Map\n```\nm\n```\n'
+    )
+    assert got.text.split("\n")[0] == "list kind ```xml" and "<code>xml" not in got.html

@@ -51,6 +51,7 @@ import sys
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque.blocks import (
+    LAZY_END_LINE,
     LINK_TITLE,
     FenceScans,
     after_definition,
@@ -284,6 +285,8 @@ def mask(text: str) -> Masked:
                 limit = size if paragraph_end < 0 else paragraph_end
                 if (item := _ITEM_LINE.search(text, pos + len(line), limit)) is not None:
                     limit = item.start()  # a list item's line ends the paragraph too
+                if (stop := LAZY_END_LINE.search(text, pos + len(line), limit)) is not None:
+                    limit = stop.start()  # and a line opening with a block's tag, an attribute list, a "^"
                 close = text.find(ticks, pos + len(line), limit)
                 if close >= 0:
                     inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __all__ = [
+    "LAZY_END_LINE",
     "LINK_TITLE",
     "FenceScans",
     "after_definition",
@@ -616,6 +617,10 @@ _ATX_OR_RULE = re.compile(r"#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$|=+[
 # a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
 # mark, a block-level element's open or close tag
 _NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
+# searched: a line that ends a paragraph as it ends an item's lazy lines (kramdown's LAZY_END)
+LAZY_END_LINE = re.compile(
+    rf"\n {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])", re.MULTILINE
+)
 _ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
 
 
