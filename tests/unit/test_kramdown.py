@@ -1465,3 +1465,10 @@ def test_a_fence_line_read_as_text_opens_no_code_span_past_a_block_tags_line() -
         '3. list kind \n```xml\n<property name="n">\n<value>C</value>\n</property>\n```\n\n4. Map\n```\nm\n```\n'
     )
     assert got.text.split("\n")[0] == "list kind ```xml" and "<code>xml" not in got.html
+
+
+def test_a_fence_on_the_lazy_line_of_a_wide_item_is_its_text_when_it_does_not_close_in_it() -> None:
+    # "*        soft" (many spaces after the marker) is an item to kramdown too; a fence on its
+    # lazy line that does not close within it is its text, so the next fence opens a block
+    got = parse("*        soft    core\n*        hard    nproc\n```\n\n+ mmsdk `/etc/x`\n\n```\nnet.a = 1\n```\n")
+    assert got.text.split("\n") == ["soft core", "hard nproc ```", "mmsdk /etc/x", "net.a = 1"]

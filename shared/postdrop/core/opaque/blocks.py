@@ -209,6 +209,13 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             # closes within the item's lines (CommonMark would end the list at it)
             item_end = _item_fence_end(text, first_end, mark, *item_above)
             return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
+        if (
+            not blank_before
+            and (wide := _lazy_item(out, prose, wide=True)) is not None
+            and indent < wide[0]
+            and _item_fence_end(text, first_end, mark, *wide) is None
+        ):
+            return prose_line  # (an item with five spaces or more after its marker: kramdown's text too)
         if not blank_before and indent < 4 and _lazy_quote(prose):
             # a lazy line of the quote above (kramdown's quote takes its lines to a blank line): a
             # fence only when it closes before that blank line, else text of the quote's paragraph
@@ -544,7 +551,7 @@ def after_definition(text: str, above: int) -> bool:
     return False
 
 
-def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
+def _lazy_item(out: list[str], prose: list[str], *, wide: bool = False) -> tuple[int, str] | None:
     """The list item a line right under a line of text belongs to as a lazy line: its content
     column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None. The lines
     between the item and here are its own: indented to its column (after blank lines too), or
@@ -571,8 +578,8 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
             between.append(line)
             continue
         opening = item.group(0)
-        if "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
-            return None
+        if "\t" in opening or (len(opening) - len(opening.rstrip(" ")) > 4) != wide:
+            return None  # (``wide``: only such an item, its column kramdown's)
         if opening[0] == " " and not _list_at_margin(above, len(opening) - len(opening.lstrip(" "))):
             return None
         column = len(opening)
