@@ -127,6 +127,7 @@ def mask(text: str) -> Masked:
     markdown_from = size + 1 if on is None else on.start()  # where HTML blocks start to hold Markdown
     after_html = -1  # where the line after an HTML block starts: a blank line goes before it
     closers, blank_lines = NextMatch(text, _COMMENT_CLOSER), NextMatch(text, _BLANK_LINE_AFTER)
+    item_lines, lazy_ends = NextMatch(text, _ITEM_LINE), NextMatch(text, LAZY_END_LINE)
     fences: FenceScans = {}  # _quoted_fence's scans
     while (c := next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
@@ -283,10 +284,11 @@ def mask(text: str) -> Masked:
             if ticks:  # a code span's opening, when its paragraph closes it (a fence line there opens no block)
                 paragraph_end = blank_lines.at(pos)
                 limit = size if paragraph_end < 0 else paragraph_end
-                if (item := _ITEM_LINE.search(text, pos + len(line), limit)) is not None:
-                    limit = item.start()  # a list item's line ends the paragraph too
-                if (stop := LAZY_END_LINE.search(text, pos + len(line), limit)) is not None:
-                    limit = stop.start()  # and a line opening with a block's tag, an attribute list, a "^"
+                # a list item's line ends the paragraph too, and so does a line opening with a
+                # block's tag, an attribute list or a "^"
+                for stops in (item_lines, lazy_ends):
+                    if 0 <= (stop := stops.at(pos + len(line))) < limit:
+                        limit = stop
                 close = text.find(ticks, pos + len(line), limit)
                 if close >= 0:
                     inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")

@@ -220,8 +220,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             # a lazy line of the quote above (kramdown's quote takes its lines to a blank line): a
             # fence only when it closes before that blank line, else text of the quote's paragraph
             close = _fence_close_at(mark, text, first_end, 3)
-            blank = _BLANK_LINE_BELOW.search(text, first_end - 1)
-            if close is None or (blank is not None and blank.start() < close.start()):
+            if close is None or _BLANK_LINE_BEFORE.search(text, first_end - 1, close.start() + 1) is not None:
                 return prose_line
         column = item_column(out, prose) if indent else None
         # a line indented four columns or more past its block's margin (the page's, or the list
@@ -652,6 +651,7 @@ def _holds_item(text: str, start: int, end: int, column: int) -> bool:
 
 _QUOTE_LINE = re.compile(r" {0,3}>")
 _BLANK_LINE_BELOW = re.compile(r"\n[ \t]*(?:\n|$)")
+_BLANK_LINE_BEFORE = re.compile(r"\n[ \t]*\n")  # (searched up to a close line: no "$" there)
 
 
 def _lazy_quote(prose: list[str]) -> bool:
