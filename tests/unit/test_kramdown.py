@@ -1376,3 +1376,148 @@ def test_an_underline_at_the_margin_under_an_items_later_paragraph_is_the_items_
     assert "<hr" not in got.html
     after_code = parse("3.  config\n    ```js\n    a = 1\n    ```\n    after\n---\n\nNext.\n")
     assert after_code.text == "config\na = 1\nafter —\nNext."
+
+
+def test_an_attribute_list_right_after_a_block_elements_close_tag_is_the_elements() -> None:
+    # kramdown reads "{: ...}" alone after the close tag as the element's block attribute list;
+    # with more after it on the line it is a paragraph's text
+    got = parse('Intro.\n\n<div class="box">inside</div>{: #boxed}\n\nTail.\n\n<hr>{: .x}\n<p>p</p> {: .c}\n')
+    assert got.text.split("\n") == ["Intro.", "inside", "Tail.", "p"]
+    assert "{:" not in got.html
+    assert parse("<div>x</div>{: #a} words after\n").text.split("\n") == ["x", "{: #a} words after"]
+
+
+def test_emphasis_in_a_paragraph_with_a_reference_link_and_a_pipe_but_no_table_is_kramdowns() -> None:
+    # the "|" is on no first line: no table to kramdown, its "|" text; the links and the
+    # emphasis are read together as in any paragraph with brackets
+    got = parse(
+        "**Kind:**stacking\n**Accepted:**[a number][] | auto\\\\\n**Default:**auto\n{: .spec}\n\n"
+        "[a number]: https://example.com/n\n"
+    )
+    assert got.text == "Kind:stacking Accepted:a number | auto\nDefault:auto"
+    assert got.html.count("<strong>") == 3 and 'href="https://example.com/n"' in got.html
+
+
+def test_a_link_definition_opening_a_list_items_text_defines_and_shows_nothing() -> None:
+    # kramdown reads "[Task one]: build ..." in an item as a definition (its URL may hold spaces),
+    # the item's next line its paragraph; of two definitions of a label the last wins
+    got = parse(
+        "- [Task one]: build a small server\n  that keeps integers\n- [Task two]: see it\n\n"
+        "Words [Task one] here.\n\n[Task one]: https://example.com/one\n"
+    )
+    assert got.text.split("\n") == ["that keeps integers", "Words Task one here."]
+    assert 'href="https://example.com/one"' in got.html
+
+
+def test_a_fence_on_a_quotes_lazy_line_is_code_only_when_it_closes_before_a_blank_line() -> None:
+    # kramdown's quote takes the lines under it to a blank line: a fence in there that does not
+    # close before it is the quote's text, and the fence lines after it pair otherwise
+    got = parse("> Before\n~~~\ny\n\nz\n~~~\n\nEnd `c`.\n\n> After\n```\nx = 1\n```\n")
+    assert got.text.split("\n") == ["Before ~~~ y", "z ~~~", "End c.", "After", "x = 1"]
+
+
+def test_a_fence_right_under_an_items_text_over_a_lists_items_is_text() -> None:
+    # kramdown reads no fence there: the fence lines are the items' text, and the close does not
+    # open a fence that pairs with a later one
+    got = parse("- one\n- two\n  ```\n    1. alpha\n    2. beta\n  ```\n\n- three\n  ```\n  code a\n  ```\n")
+    assert got.text.split("\n") == ["one", "two ```", "alpha", "beta ```", "three", "code a"]
+    got = parse("* Opt\n```\n    * Adam\n    * SGD\n```\n\n* next\n")
+    assert got.text.split("\n") == ["Opt ```", "Adam", "SGD ```", "next"]
+
+
+def test_a_fence_on_the_lazy_line_of_an_item_with_an_indented_marker_is_the_items() -> None:
+    # "   * x" at the page's margin opens a list (no nested one): a fence on its lazy line that
+    # does not close within the item is its text, and no code span across the items either
+    got = parse("Step two\n\n   * shrink 32 to 16\n``` \n   * keep the largest\n``` \n\n# Next\n")
+    assert got.text.split("\n") == ["Step two", "shrink 32 to 16 ```", "keep the largest ```", "Next"]
+
+
+def test_a_tables_lines_right_under_a_heading_are_a_paragraph_and_its_rule_no_definition() -> None:
+    # no table opens under a heading's line (kramdown): the lines are text, ":-:|:-:" too
+    got = parse("### Compare\nA|B|C\n:-:|:-:|:-:\n**pos**|p.u|p.l\n")
+    assert got.text.split("\n") == ["Compare", "A|B|C :-:|:-:|:-: pos|p.u|p.l"]
+    assert "<dd>" not in got.html and "<table>" not in got.html
+
+
+def test_a_setext_underline_right_under_a_rule_or_code_is_text() -> None:
+    # kramdown opens a setext heading only at a block boundary (a blank line, the start): under a
+    # rule's or a fence's line the title and its underline are a paragraph; an ATX heading is one
+    got = parse("Intro.\n\n-----\nRefs\n-----\n* one\n\n-----\n## Atx\n\n```\ncode\n```\nAfter\n=====\n")
+    assert got.text.split("\n") == ["Intro.", "Refs —–", "one", "Atx", "code", "After ====="]
+    assert "<h1" not in got.html and "<h2" in got.html
+
+
+def test_a_fence_in_an_item_over_a_lists_line_after_a_blank_line_is_code() -> None:
+    # kramdown parts an item's lines at a nested list's first line only before any blank line
+    got = parse("- two\n  ```\n  a\n\n  1. alpha\n  ```\n")
+    assert "<pre><code>a\n\n1. alpha\n</code></pre>" in got.html and "<ol>" not in got.html
+    # and a list whose indented marker follows a rule takes a fence on its lazy line
+    got = parse("Intro\n\n---\n - one\n - code\n```\nx = 1\n```\n")
+    assert got.text.split("\n") == ["Intro", "one", "code", "x = 1"] and "<pre><code>x = 1" in got.html
+
+
+def test_an_emphasis_delimiter_in_a_heading_pairs_nothing_on_the_lines_under_it() -> None:
+    # a heading's span context is its own line: its "*" is text, and the paragraph under it
+    # pairs its own delimiters
+    got = parse("#### *nix\n在*nix系统下\n创建好*nix系统\n")
+    assert got.text.split("\n") == ["*nix", "在nix系统下 创建好nix系统"]
+    assert '<h4 id="nix">*nix</h4>' in got.html and got.html.count("<em>") == 1
+
+
+def test_math_on_a_nested_items_lazy_lines_keeps_the_list_going() -> None:
+    # "$$" lines at the margin right under a nested item's line are its lazy lines (kramdown):
+    # the tab-indented items after the blank line go on with the nested list, no code
+    got = parse(
+        "- Outer\n\t- One:\n$$\n\t\\Delta w = \\eta (y - a)\n$$\n\n\t- Two:\n$$\n\tx_i * y\n$$\n\n\t- Three\n\t- Four\n"
+    )
+    assert "<pre>" not in got.html and got.html.count("<li>") == 5
+    assert got.text.split("\n")[-2:] == ["Three", "Four"]
+
+
+def test_an_ordered_item_whose_text_opens_with_no_break_spaces_ends_the_paragraph() -> None:
+    # a no-break space is text to kramdown: "2. \u00a0x" is an item, and it ends the paragraph above
+    got = parse("Intro copy1. uuid {\n2. \u00a0\u00a0 first = x;\n3. \u00a0\u00a0 return y;\n\nAfter\n")
+    assert got.html.count("<li>") == 2 and got.text.split("\n")[0] == "Intro copy1. uuid {"
+
+
+def test_a_no_break_space_beside_a_star_is_no_white_space_to_kramdowns_emphasis() -> None:
+    # Ruby's \s is ASCII: "*\u00a0result ... \u00a0*" opens and closes an emphasis
+    got = parse("A\u00a0*\u00a0result\u00a0=\u00a0(T\u00a0*)copy and *b\u00a0* c.\n")
+    assert got.html.count("<em>") == 2 and "*" not in got.text
+
+
+def test_a_tag_whose_name_opens_past_ascii_is_kramdowns_element_shown_as_text() -> None:
+    # kramdown reads "<파드 이름>" as an element (XML's names) with raw content to its paragraph's
+    # end and writes its attribute as 이름=""; a browser shows that tag as text
+    got = parse("- logs <파드 이름> : 특정 **파드**의 로그\n- create -f <파일명> : *YAML*\n\n값 <名前>と**太字**\n")
+    assert got.text.split("\n") == [
+        'logs <파드 이름=""> : 특정 **파드**의 로그',
+        "create -f <파일명> : *YAML*",
+        "값 <名前>と**太字**",
+    ]
+    assert (
+        parse("fwd <파드 이름> <로컬 포트>:<파드 포트> : 설정\n").text
+        == 'fwd <파드 이름=""> <로컬 포트="">:<파드 포트=""> : 설정'
+    )
+
+
+def test_the_quotes_in_a_block_tag_shown_as_text_stay_straight() -> None:
+    # kramdown shows a block element's tag in a paragraph as the text written: no typographic quotes
+    got = parse('A <p class="x">para</p> and <hr class=\'y\'> "end".\n')
+    assert got.text == "A <p class=\"x\">para</p> and <hr class='y'> “end”."
+
+
+def test_a_fence_line_read_as_text_opens_no_code_span_past_a_block_tags_line() -> None:
+    # "```xml" under an item's text is text there (the item's lazy lines end at "<property>", a
+    # block's tag: kramdown's paragraph ends there too), so no code span runs over the tags
+    got = parse(
+        '3. list kind \n```xml\n<property name="n">\n<value>C</value>\n</property>\n```\n\n4. Map\n```\nm\n```\n'
+    )
+    assert got.text.split("\n")[0] == "list kind ```xml" and "<code>xml" not in got.html
+
+
+def test_a_fence_on_the_lazy_line_of_a_wide_item_is_its_text_when_it_does_not_close_in_it() -> None:
+    # "*        soft" (many spaces after the marker) is an item to kramdown too; a fence on its
+    # lazy line that does not close within it is its text, so the next fence opens a block
+    got = parse("*        soft    core\n*        hard    nproc\n```\n\n+ mmsdk `/etc/x`\n\n```\nnet.a = 1\n```\n")
+    assert got.text.split("\n") == ["soft core", "hard nproc ```", "mmsdk /etc/x", "net.a = 1"]

@@ -57,7 +57,9 @@ _MAX_ELEMENTS_OPEN = 2  # span elements read on their own inside one another, at
 _MAX_OPEN = 20
 # kramdown-parser-gfm's strikethrough: "~~", no white space or tilde after it, to the first "~~"
 # after something else (lines and all); its text is read on its own, emphasis and all
-_STRIKETHROUGH = re.compile(r"~~(?![\s~])(.*?[^\s~])~~", re.DOTALL)
+_STRIKETHROUGH = re.compile(r"~~(?![ \t\n\r\f\v~])(.*?[^ \t\n\r\f\v~])~~", re.DOTALL)
+# white space to kramdown's emphasis and strikethrough (Ruby's \s): a no-break space is none
+_SPACE = frozenset(" \t\n\r\f\v")
 # A close is searched for from each delimiter, past each place that may open a span: a paragraph
 # whose delimiters times places are more than this is left to CommonMark (and the rewrites after).
 MAX_STEPS = 200_000
@@ -119,7 +121,7 @@ class _Reader:
                 return False
             name = close.group(1)
             return f"<{name.lower() if name.lower() in HTML_ELEMENTS else name}" == kind
-        if at <= start or text[at - 1].isspace():
+        if at <= start or text[at - 1] in _SPACE:
             return False
         after = at + len(delimiter)
         if kind == "em" and text.startswith(delimiter * 2, at) and not text.startswith(delimiter * 3, at):
@@ -272,7 +274,7 @@ class _Reader:
         kind = "strong" if len(run) == 2 else "em"
         after = at + len(run)
         letter_before = char == "_" and _after_letter(text, at)
-        if letter_before or (after < len(text) and text[after].isspace()) or kind in self.open:
+        if letter_before or (after < len(text) and text[after] in _SPACE) or kind in self.open:
             out.append("\\" + "\\".join(run))
             return after
         found, end, inner = self._element(after, run, kind)

@@ -20,6 +20,7 @@ its lines, to the next blank line, are left as they are.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from bisect import bisect_right
@@ -135,6 +136,7 @@ _BLANK = re.compile(r"\n[ \t]*(?=\n|$)")
 _CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1,6}|:)[ \t])")
 _TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
 _TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
+_RAW_TAG_OPEN = re.compile(r"<(?=/?(?:[A-Za-z]|[^\x00-\x7f\s]))|<!--")  # and a name past ASCII (raw_element)
 _PIPE = re.compile(r"(?<!\\)\|")
 # a tag whose name has a "." or a "_" (kramdown's names may, CommonMark's may not: <stdint.h>,
 # <new_type>): DOTTED_TAG finds one
@@ -155,6 +157,7 @@ def text_tags(text: str) -> str:
     escapes: list[int] = []
     drops: list[tuple[int, int]] = []
     closings: list[tuple[int, str]] = []  # where a paragraph ends with elements open, their close tags
+    quotes: list[int] = []  # the quotes in a tag that is text: kramdown writes them straight, as written
     pos = 0
     while (match := _TAG_OPEN.search(text, pos)) is not None:
         at = match.start()
@@ -174,6 +177,8 @@ def text_tags(text: str) -> str:
             pos, kept = _read_tag(text, tag.start(), stack, end)
             if kept is False:
                 escapes.append(tag.start())
+                if '"' in text[tag.start() : pos] or "'" in text[tag.start() : pos]:
+                    quotes += [at for at in range(tag.start(), pos) if text[at] in "\"'"]
             elif (
                 kept
                 and ("." in text[tag.start() : pos] or "_" in text[tag.start() : pos])  # re only where one may match
@@ -185,8 +190,9 @@ def text_tags(text: str) -> str:
         if closes:  # kramdown closes the span elements still open at their paragraph's end
             closings.append((end - 1 if text[end - 1 : end] == "\n" else end, closes))
         pos = max(end, at + 1)
-    if closings:
+    if closings or quotes:
         edits = [(at, at + 1, "&lt;") for at in escapes] + [(a, b, "") for a, b in drops]
+        edits += [(at, at + 1, "&quot;" if text[at] == '"' else "&#39;") for at in quotes]
         return _edited(text, sorted(edits + [(at, at, closes) for at, closes in closings]))
     if drops:
         return _dropped(_escaped(text, escapes), escapes, drops)
@@ -254,20 +260,45 @@ def raw_element(text: str, name: str, start: int, end: int, limit: int) -> tuple
     end. Returns where it ends, and its HTML (text escaped, tags as written)."""
     html = name.lower() in HTML_ELEMENTS  # its close tag matched without regard to case
     stack = [(name.lower(), True) if html else (name, False)]
-    pieces = [text[start:end]]
+    pieces = [text[start:end] if name[0].isascii() else _written_as_text(text[start:end])]
     pos = end
-    for match in _TAG_OPEN.finditer(text, end, limit):
+    for match in _RAW_TAG_OPEN.finditer(text, end, limit):
         at = match.start()
         if at < pos:
             continue
         after, kept = _read_tag(text, at, stack, limit)
-        pieces += [_escape_text(text[pos:at]), text[at:after] if kept else _escape_text(text[at:after])]
+        if kept and not text[at + 1].isascii():  # an element of such a name inside: as its tag is written
+            pieces += [_escape_text(text[pos:at]), _written_as_text(text[at:after])]
+        else:
+            pieces += [_escape_text(text[pos:at]), text[at:after] if kept else _escape_text(text[at:after])]
         pos = after
         if not stack:
             return pos, "".join(pieces)
     pieces.append(_escape_text(text[pos:limit]))
     pieces += [f"</{open_name}>" for open_name, _html in reversed(stack)]
     return limit, "".join(pieces)
+
+
+def _written_as_text(tag: str) -> str:
+    """The open tag of an element whose name opens with a letter past ASCII (``<파드 이름>``) as
+    kramdown writes it, each attribute with a quoted value (``<파드 이름="">``), escaped: a browser
+    reads no tag there but text (and its close tag as a comment, shown as nothing)."""
+    opened = _WIDE_OPEN_TAG.fullmatch(tag)
+    if opened is None:
+        return _escape_text(tag)
+    attributes = "".join(
+        f' {attribute.group(1)}="{html.escape(_unquoted_value(attribute.group(2) or ""))}"'
+        for attribute in _ATTRIBUTE.finditer(opened.group(2))
+    )
+    return f"&lt;{opened.group(1)}{attributes}{' /' if opened.group(3) else ''}&gt;"
+
+
+def _unquoted_value(value: str) -> str:
+    return value[1:-1] if value[:1] in ("'", '"') else value
+
+
+_WIDE_OPEN_TAG = re.compile(r"<([^\s/>]+)(.*?)\s*(/?)>", re.DOTALL)
+_ATTRIBUTE = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\w+|\"[^\"]*\"|'[^']*'))?")
 
 
 def _escape_text(text: str) -> str:

@@ -63,11 +63,11 @@ _SPACED_DESTINATION = lazy(
     r"\]\([ \t]*([^\s()<>\"']+(?:[ \t]+[^\s()<>\"']+)+)((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)\)"
 )
 # searched in "\n" + text: a link definition whose URL has a space (and perhaps a title after it),
-# at a line's start or opening a list item or a quote (kramdown reads the block there: "- [Tool]:
-# what it does" is a definition, the item empty); a quote may stand in a word of the URL, not after
-# its white space (kramdown's URL has none there)
+# at a line's start or opening a list item's text (nested too) or a quote (kramdown reads the block
+# there: "- [Tool]: what it does" is a definition, the item empty); a quote may stand in a word of
+# the URL, not after its white space (kramdown's URL has none there)
 _SPACED_DEFINITION = lazy(
-    r"(\n {0,3}(?:(?:[*+-]|\d{1,9}\.)[ \t]+|>[ \t]?)*\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)"
+    r"(\n(?:[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+|[ \t]*>[ \t]?)* {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)"
     r"([^\s<>]+(?:[ \t]+[^\s<>\"'][^\s<>]*)+)"
     r"((?:[ \t]+(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'))?[ \t]*)(?=\n|$)"
 )
@@ -302,7 +302,7 @@ def _spaced_definition(match: re.Match[str]) -> str:
     return f"{head}<{url}>{tail}"
 
 
-_ITEM_MARKER = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}\.)[ \t]")
+_ITEM_MARKER = lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
 # searched in "\n" + text: a link definition whose URL holds a parenthesis (and perhaps a title)
 _PAREN_DEFINITION = lazy(
     r"(\n {0,3}\[(?!\^)[^\]\n]{1,999}\]:[ \t]*)([^\s<>()]*+[()][^\s<>]*)"
@@ -440,6 +440,10 @@ def empty_definitions(text: str) -> str:
     return sub_in_prose(_EMPTY_DEFINITION, lambda match: f"{match.group(1)}\\:", "\n" + text + "\n")[1:-1]
 
 
+# a link definition opening a list item's text (kramdown's, and CommonMark's)
+_ITEM_DEFINITION = lazy(r"^[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+\[(?!\^)([^\]\n]{1,999})\]:[ \t]*\S", re.MULTILINE)
+
+
 def shadowed_definitions(text: str) -> str:
     """Of two link definitions with one label, kramdown keeps the last, CommonMark the first: the
     earlier ones get a label no reference has (a definition is never shown). Only definitions
@@ -447,11 +451,17 @@ def shadowed_definitions(text: str) -> str:
     found: dict[str, list[re.Match[str]]] = {}
     for match in DEFINITION_LABEL.finditer(text):
         found.setdefault(" ".join(match.group(1).lower().split()), []).append(match)
+    in_items = set()
+    if "- [" in text or "* [" in text or "+ [" in text or ". [" in text:
+        for match in _ITEM_DEFINITION.finditer(text):  # an item's first line opens a block: read
+            found.setdefault(" ".join(match.group(1).lower().split()), []).append(match)
+            in_items.add(match.start())
     shadowed = []
     for matches in found.values():
         if len(matches) < 2:
             continue
-        read = [m for m in matches if after_definition(text, m.start())]
+        matches.sort(key=lambda m: m.start())
+        read = [m for m in matches if m.start() in in_items or after_definition(text, m.start())]
         shadowed += [m.start(1) for m in read[:-1]]
     if not shadowed:
         return text

@@ -52,7 +52,7 @@ __all__ = [
 
 # "1)" opening a line, or an item's text ("- 1)"): kramdown reads no list item there
 _PAREN_ITEM = lazy(r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}\.)[ \t])*\d{1,9})\)(?=[ \t\n]|$)")
-_ORDERED_ITEM = lazy(r"^ {0,3}(\d{1,9})\.[ \t]+\S")
+_ORDERED_ITEM = lazy(r"^ {0,3}(\d{1,9})\.[ \t]+[^ \t\n]")  # (a no-break space is text to kramdown)
 _HEADING_ITEM = lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
 _ITEM_CONTENT = lazy(r" {0,3}(?:[*+-]|\d{1,9}\.) +(?=\S)")  # an item's line at the margin, to its text
 _MARGIN_HEADING = lazy(r"#{1,6}[ \t]")

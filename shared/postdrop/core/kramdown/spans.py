@@ -200,12 +200,12 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
         kept = _LEFT_TO_COMMONMARK.search(context)
         if kept is None:
             context = _emphasis_context(context, tag, item_text=context[:4] == "    " and _in_item_text(text, start))
-        elif kept.group(0) in "[]" and "|" not in context and "{#" not in context:
-            context = _emphasis_context(context, tag, links=labels)
+        elif kept.group(0) in "[]" and "{#" not in context and ("|" not in context or _prose_with_borders(context)):
+            context = _emphasis_context(context, tag, links=labels)  # its "|" are text, if any
         elif "[" not in context and "]" not in context and "{#" not in context:
             if is_table(text, start, end):
                 context = "\n".join(_cells_emphasis(line, tag) for line in context.split("\n"))
-            elif _PROSE_WITH_BORDERS.match(context) is not None and _DELIMITER_ROW.search(context) is None:
+            elif _prose_with_borders(context):
                 context = _emphasis_context(context, tag)  # its "|" is text: a paragraph's emphasis
         pieces += [text[pos:start], context]
         pos = search = max(end, match.end())
@@ -244,6 +244,11 @@ _LEFT_TO_COMMONMARK = lazy(r"[\[\]|]|\{#")
 # interrupts no paragraph) and with no line of a table's delimiter row (GFM's table): its "|" are text
 _PROSE_WITH_BORDERS = lazy(r"[^|\n]*\n")
 _DELIMITER_ROW = lazy(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
+
+
+def _prose_with_borders(context: str) -> bool:
+    """Whether the "|" in the paragraph ``context`` are text to kramdown and to CommonMark alike."""
+    return _PROSE_WITH_BORDERS.match(context) is not None and _DELIMITER_ROW.search(context) is None
 
 
 _DELIMITER = lazy(r"[*_]")

@@ -39,8 +39,13 @@ _HTML_TOKEN_IN_TEXT = lazy("\U000ffffb[\U00100000-\U0010fffd]{2}")
 
 
 def _escaped_borders(rows: list[str]) -> list[str]:
-    """Table lines with their cell borders escaped, so that CommonMark reads no table in them."""
-    return [CELL_BORDER.sub(r"\\|", row) for row in rows]
+    """Table lines with their cell borders escaped, so that CommonMark reads no table in them,
+    and a colon opening one escaped (``:-:|:-:`` under its header is no definition to kramdown,
+    which wants white space after the colon; pulldown-cmark's wants none)."""
+    return [_OPENING_COLON.sub(r"\1\\:", CELL_BORDER.sub(r"\\|", row), count=1) for row in rows]
+
+
+_OPENING_COLON = re.compile(r"^( {0,3}):(?=[^ \t])")
 
 
 def table_as_text(rows: list[str]) -> list[str]:

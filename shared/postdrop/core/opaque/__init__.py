@@ -51,6 +51,7 @@ import sys
 
 from postdrop.core.limits import MAX_ELEMENTS
 from postdrop.core.opaque.blocks import (
+    LAZY_END_LINE,
     LINK_TITLE,
     FenceScans,
     after_definition,
@@ -90,6 +91,9 @@ _MARKDOWN_OFF = re.compile(r"\smarkdown\s*=", re.IGNORECASE)  # markdown="0" (or
 _BLOCK_HTML_ON = re.compile(r"(?:^|\n) {0,3}\{::options\b[^}\n]{0,300}?\bparse_block_html\s*=\s*[\"']?true\b")
 _NOSCRIPT = re.compile(r" {0,3}<noscript(?=[\s>])", re.IGNORECASE)
 _NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>[ \t]*$", re.IGNORECASE)
+_ITEM_LINE = re.compile(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")  # a line that opens a list item
+# a block attribute list alone on the rest of a line (kramdown's IAL_BLOCK: `\}` may be in it)
+_BLOCK_IAL = re.compile(r"[ \t]*\{:(?![:/])(?:\\\}|[^}\n])+\}[ \t]*")
 
 
 def mask(text: str) -> Masked:
@@ -123,6 +127,7 @@ def mask(text: str) -> Masked:
     markdown_from = size + 1 if on is None else on.start()  # where HTML blocks start to hold Markdown
     after_html = -1  # where the line after an HTML block starts: a blank line goes before it
     closers, blank_lines = NextMatch(text, _COMMENT_CLOSER), NextMatch(text, _BLANK_LINE_AFTER)
+    item_lines, lazy_ends = NextMatch(text, _ITEM_LINE), NextMatch(text, LAZY_END_LINE)
     fences: FenceScans = {}  # _quoted_fence's scans
     while (c := next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
@@ -202,7 +207,7 @@ def mask(text: str) -> Masked:
                 out.append("")  # and the element at its close tag
             pos = after_html = last_html + 1
             continue
-        tail = ""
+        tail = ial = ""
         if last_html is not None and html_blocks.close_end < last_html:
             tail = text[html_blocks.close_end : last_html]
             if tail.strip() and tail.lstrip()[:1] not in ("<", "{"):
@@ -210,6 +215,10 @@ def mask(text: str) -> Masked:
                 # reads the rest as a paragraph (whose lines go on under it)
                 last_html = html_blocks.close_end
             else:
+                if tail[:1] != "<" and _BLOCK_IAL.fullmatch(tail) is not None:
+                    # a block attribute list right after the close tag, alone (</iframe>{: height="3"}):
+                    # kramdown's, the element's, as on the line under it
+                    last_html, ial = html_blocks.close_end, tail.strip()
                 tail = ""
         if last_html is not None and tail:
             flush()
@@ -229,6 +238,10 @@ def mask(text: str) -> Masked:
                 out.append("")  # kramdown ends a paragraph above at the tag (<picture>, <video>), CommonMark not
             out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
             masked.html_blocks.add(token)
+            if ial:  # read as the attribute list's own line under the block
+                prose.append(ial)
+                pos = line_end_at(text, last_html) + 1
+                continue
             after = last_html + 1
             if last_html < size and NON_SPACE.search(text, after, line_end_at(text, after)) is not None:
                 out.append("")  # kramdown ends the block at its close tag; CommonMark at a blank line
@@ -270,7 +283,13 @@ def mask(text: str) -> Masked:
             ticks = line[at : len(line) - len(line[at:].lstrip("`"))]
             if ticks:  # a code span's opening, when its paragraph closes it (a fence line there opens no block)
                 paragraph_end = blank_lines.at(pos)
-                close = text.find(ticks, pos + len(line), size if paragraph_end < 0 else paragraph_end)
+                limit = size if paragraph_end < 0 else paragraph_end
+                # a list item's line ends the paragraph too, and so does a line opening with a
+                # block's tag, an attribute list or a "^"
+                for stops in (item_lines, lazy_ends):
+                    if 0 <= (stop := stops.at(pos + len(line))) < limit:
+                        limit = stop
+                close = text.find(ticks, pos + len(line), limit)
                 if close >= 0:
                     inner = text[pos + at + len(ticks) : close].removeprefix(" ").removesuffix(" ")
                     span = tokens.span(
@@ -281,7 +300,10 @@ def mask(text: str) -> Masked:
                     prose.append(line[:at] + span + text[close + len(ticks) : close_end])
                     pos = close_end + 1
                     continue
-            prose.append(f"{line[:at]}\\{line[at:]}")
+            if ticks:  # as entities: no two fence lines' runs pair as a code span, and no escape shows
+                prose.append(line[:at] + "&#96;" * len(ticks) + line[at + len(ticks) :])
+            else:  # (a tilde run keeps its strike: kramdown's "~~~a~~~" strikes "~a~")
+                prose.append(f"{line[:at]}\\{line[at:]}")
             pos = end + 1
             continue
         if kind.startswith("loose"):  # text: its marker escaped (and at a block's start its indentation gone)

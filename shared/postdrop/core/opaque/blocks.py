@@ -8,6 +8,7 @@ import html
 import itertools
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from postdrop.core.opaque.lines import (
     HTML_BLOCK_OPEN,
@@ -23,7 +24,11 @@ from postdrop.core.opaque.lines import (
 from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
 from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 __all__ = [
+    "LAZY_END_LINE",
     "LINK_TITLE",
     "FenceScans",
     "after_definition",
@@ -193,13 +198,30 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
         # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
         prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
-        if len(fence.group(2).strip().split()) > 1 or len(mark) >= unclosed.get(mark[0], 1 << 30):
+        if (
+            len(fence.group(2).strip().split()) > 1
+            or len(mark) >= unclosed.get(mark[0], 1 << 30)
+            or (unclosed and f"text@{pos}" in unclosed)
+        ):
             return prose_line
         if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
             # a lazy line of the list item above (kramdown's item takes it): a fence only when it
             # closes within the item's lines (CommonMark would end the list at it)
             item_end = _item_fence_end(text, first_end, mark, *item_above)
             return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
+        if (
+            not blank_before
+            and (wide := _lazy_item(out, prose, wide=True)) is not None
+            and indent < wide[0]
+            and _item_fence_end(text, first_end, mark, *wide) is None
+        ):
+            return prose_line  # (an item with five spaces or more after its marker: kramdown's text too)
+        if not blank_before and indent < 4 and _lazy_quote(prose):
+            # a lazy line of the quote above (kramdown's quote takes its lines to a blank line): a
+            # fence only when it closes before that blank line, else text of the quote's paragraph
+            close = _fence_close_at(mark, text, first_end, 3)
+            if close is None or _BLANK_LINE_BEFORE.search(text, first_end - 1, close.start() + 1) is not None:
+                return prose_line
         column = item_column(out, prose) if indent else None
         # a line indented four columns or more past its block's margin (the page's, or the list
         # item's text) closes no fence (kramdown's and CommonMark's close is indented three spaces
@@ -208,6 +230,10 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         close = _fence_close_at(mark, text, first_end, most)
         if close is not None:
             last = line_end_at(text, close.start() + 1)
+            if not blank_before and column is not None and _holds_item(text, first_end, close.start(), column):
+                # right under an item's text, over a list's items: kramdown's text, its close too
+                unclosed[f"text@{close.start() + 1}"] = 0
+                return prose_line
             if column is not None and 0 < indent - column <= 3:
                 return f"fence:{indent - column}", last, "", ""
             return "code", last, "", ""
@@ -524,7 +550,7 @@ def after_definition(text: str, above: int) -> bool:
     return False
 
 
-def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
+def _lazy_item(out: list[str], prose: list[str], *, wide: bool = False) -> tuple[int, str] | None:
     """The list item a line right under a line of text belongs to as a lazy line: its content
     column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None. The lines
     between the item and here are its own: indented to its column (after blank lines too), or
@@ -534,7 +560,8 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
     the marker, or a tab. Looks back LOOK_BACK lines."""
     between: list[str] = []  # the lines under the item, last first
     margin_below = False  # the line under this one is a line of text at the margin
-    for entry, start, end in itertools.chain(lines_back(prose), lines_back(out)):
+    above = itertools.chain(lines_back(prose), lines_back(out))
+    for entry, start, end in above:
         item = ITEM_CONTENT.match(entry, start, end)
         if item is None:
             line = entry[start:end]
@@ -550,7 +577,9 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
             between.append(line)
             continue
         opening = item.group(0)
-        if opening[0] in " \t" or "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4:
+        if "\t" in opening or (len(opening) - len(opening.rstrip(" ")) > 4) != wide:
+            return None  # (``wide``: only such an item, its column kramdown's)
+        if opening[0] == " " and not _list_at_margin(above, len(opening) - len(opening.lstrip(" "))):
             return None
         column = len(opening)
         blank = False
@@ -565,10 +594,78 @@ def _lazy_item(out: list[str], prose: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def _list_at_margin(above: Iterator[tuple[str, int, int]], indent: int) -> bool:
+    """Whether an item whose marker is indented ``indent`` spaces (three at most) is one of a list
+    at the page's margin, no nested list: the lines ``above`` it hold no item indented less, up to
+    a paragraph at the margin after a blank line, a heading or a rule (or the text's start)."""
+    margin_line = False  # the line below the one looked at is a paragraph's line at the margin
+    for entry, start, end in above:
+        if NON_SPACE.search(entry, start, end) is None:
+            if margin_line:
+                return True
+            continue
+        if ITEM_CONTENT.match(entry, start, end) is not None:
+            if entry[start] == "\t" or len(entry[start:end]) - len(entry[start:end].lstrip(" ")) < indent:
+                return False  # a parent item's
+            margin_line = False
+        elif entry[start] in " \t":
+            margin_line = False
+        elif _ATX_OR_RULE.match(entry, start, end) is not None:
+            return True  # a heading or a rule at the margin: the list opens under it
+        else:
+            margin_line = True
+    return True
+
+
+_ATX_OR_RULE = re.compile(r"#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$|=+[ \t]*$")
+
+
 # a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
 # mark, a block-level element's open or close tag
 _NO_LAZY_ITEM_LINE = re.compile(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])")
+# searched: a line that ends a paragraph as it ends an item's lazy lines (kramdown's LAZY_END)
+LAZY_END_LINE = re.compile(
+    rf"\n {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{_SPAN_NAMES}|script)\b)[A-Za-z_:])", re.MULTILINE
+)
 _ITEM_STARTS = {"-": re.compile(r"( {0,3})[*+-][ \t]"), ".": re.compile(r"( {0,3})\d+\.[ \t]")}
+
+
+_ITEM_OPENING = re.compile(r"(?:[*+-]|\d{1,9}\.)[ \t]")
+_ITEM_LINE = re.compile(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
+
+
+def _holds_item(text: str, start: int, end: int, column: int) -> bool:
+    """Whether a line between ``start`` and ``end`` opens a list item up to three columns past
+    ``column`` before any blank line (a fence right under an item's text over such lines is no
+    fence to kramdown: its list parts the item's lines there, and reads each part on its own)."""
+    if (blank := _BLANK_LINE_BELOW.search(text, start - 1, end)) is not None:
+        end = blank.start()
+    at = start
+    while (item := _ITEM_LINE.search(text, at, end)) is not None:
+        line = text[item.start() + 1 : line_end_at(text, item.start() + 1)]
+        if column <= columns(line) <= column + 3:
+            return True
+        at = item.end()
+    return False
+
+
+_QUOTE_LINE = re.compile(r" {0,3}>")
+_BLANK_LINE_BELOW = re.compile(r"\n[ \t]*(?:\n|$)")
+_BLANK_LINE_BEFORE = re.compile(r"\n[ \t]*\n")  # (searched up to a close line: no "$" there)
+
+
+def _lazy_quote(prose: list[str]) -> bool:
+    """Whether the line here is a lazy line of a block quote: a quote's line is above it in the
+    current run of prose, with no blank line between (kramdown's quote runs to a blank line)."""
+    for entry, start, end in lines_back(prose):
+        if _BLANK.fullmatch(entry, start, end) is not None:
+            return False
+        if _QUOTE_LINE.match(entry, start, end) is not None:
+            return True
+    return False
+
+
+_BLANK = re.compile(r"[ \t]*")
 
 
 def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: str) -> int | None:
@@ -580,11 +677,12 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
     close = re.compile(rf" {{0,3}}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*")
     item_start = _ITEM_STARTS[marker]
     at, blank = first_end + 1, False
+    split = False  # a blank line came: kramdown parts the item's lines at no list's line after it
     while at <= size:
         end = line_end_at(text, at)
         line = text[at:end]
         if not line.strip():
-            blank = True
+            blank = split = True
         elif line[:1] == "^" and not line[1:].strip():
             return None  # an end-of-block mark
         elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
@@ -595,6 +693,10 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
             blank = False
             if close.fullmatch(_tabs_as_spaces(line), column):
                 return end
+            if not split and columns(line) - column <= 3 and _ITEM_OPENING.match(line.lstrip(" \t")) is not None:
+                # an item of a list inside, no blank line above it in the item: kramdown parts the
+                # item's lines there and reads each part on its own (the fence cannot close)
+                return None
         elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
             return None
         else:

@@ -5,6 +5,7 @@ linear time."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -64,13 +65,23 @@ def _at_margin(entry: str, start: int, end: int) -> bool:
 
 def in_list(out: list[str], prose: list[str]) -> bool:
     """Whether indented lines here continue a list item (then they are not code): above them, a
-    list item comes before any line that starts at the margin. Looks back LOOK_BACK lines."""
-    for entry, start, end in _filled_lines_back(out, prose):
-        if _LIST_ITEM.match(entry, start, end):
-            return True
-        if _at_margin(entry, start, end):
-            return False  # a paragraph of the page, not an item's
-    return False
+    list item comes before any line that starts at the margin, but for the item's lazy lines (at
+    the margin, right under its lines: kramdown's item takes them). Looks back LOOK_BACK lines."""
+    return _item_line_above(out, prose, _LIST_ITEM) is not None
+
+
+def _item_line_above(out: list[str], prose: list[str], item: re.Pattern[str]) -> tuple[str, int, int] | None:
+    """The line above here that ``item`` matches, the first before a paragraph of the page, or None."""
+    margin = False  # a line at the margin is below: a lazy line only if a filled line is right above it
+    for entry, start, end in itertools.chain(lines_back(prose), lines_back(out)):
+        if _blank_at(entry, start, end):
+            if margin:
+                return None  # a paragraph of the page, not an item's
+            continue
+        if item.match(entry, start, end):
+            return entry, start, end
+        margin = _at_margin(entry, start, end)  # (one below it is a lazy line: a filled line is above it)
+    return None
 
 
 _FOOTNOTE_START = re.compile(r" {0,3}\[\^[^\]\n]{1,999}\]:")
@@ -87,14 +98,10 @@ def in_footnote(out: list[str], prose: list[str]) -> bool:
 
 
 def item_column(out: list[str], prose: list[str]) -> int | None:
-    """The content column of the list item the lines here belong to, or None (as _in_list)."""
-    for entry, start, end in _filled_lines_back(out, prose):
-        item = ITEM_CONTENT.match(entry, start, end)
-        if item is not None:
-            return len(item.group(0).expandtabs(4))
-        if _at_margin(entry, start, end):
-            return None
-    return None
+    """The content column of the list item the lines here belong to, or None (as in_list)."""
+    line = _item_line_above(out, prose, ITEM_CONTENT)
+    item = None if line is None else ITEM_CONTENT.match(*line)
+    return None if item is None else len(item.group(0).expandtabs(4))
 
 
 def holding_column(out: list[str], prose: list[str], indent: int) -> int:
@@ -103,9 +110,15 @@ def holding_column(out: list[str], prose: list[str], indent: int) -> int:
     item further up whose marker is indented less and whose text starts at ``indent`` or left of
     it (a nested list's line goes on its parent item), or 0 when none does (its list ended)."""
     below = -1  # the marker indentation of the nearest item the line is outside of (-1: none yet)
-    for entry, start, end in _filled_lines_back(out, prose):
+    margin = False  # a line at the margin is below: an item's lazy line if a filled line is right above it
+    for entry, start, end in itertools.chain(lines_back(prose), lines_back(out)):
+        if _blank_at(entry, start, end):
+            if margin:
+                return 0  # a paragraph of the page
+            continue
         item = ITEM_CONTENT.match(entry, start, end)
         if item is not None:
+            margin = False
             marker = columns(entry[start:end])
             if below < 0 or marker < below:
                 content = len(item.group(0).expandtabs(4))
@@ -114,6 +127,6 @@ def holding_column(out: list[str], prose: list[str], indent: int) -> int:
                 if marker == 0:
                     return 0
                 below = marker
-        elif _at_margin(entry, start, end):
-            return 0
+        else:
+            margin = _at_margin(entry, start, end)
     return 0

@@ -29,7 +29,7 @@ __all__ = ["mask_spans"]
 _SPAN_OPEN = re.compile(  # the lookahead first: one class test at each place, not five alternatives
     r"(?=[`$<])(?:(`+)|(\$\$)|<(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
     r"|(?<!\]\()(</?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
-    r"|(<[A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
+    r"|(<(?:[A-Za-z]|[^\x00-\x7f\s])[\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",  # another tag: its attributes hold no span
     re.IGNORECASE,
 )
 # The same places, found by three searches that each skip ahead to their first character (a
@@ -39,7 +39,7 @@ _TICKS = re.compile(r"``*")  # not "`+": a repeat first is no literal to skip ah
 _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a literal first character
     r"<(?:(code|kbd|samp|var|pre|script|style|textarea)(?=[\s>])[^>]{0,10000}>"
     r"|(?<!\]\(<)(/?(?!(?-i:mailto|https?|ftps?):)[A-Za-z][\w.-]{0,100}:[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,500})?/?>)"
-    r"|([A-Za-z][\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
+    r"|((?:[A-Za-z]|[^\x00-\x7f\s])[\w-]{0,100}(?:\s[^<>]{0,2000})?/?>))",
     re.IGNORECASE,
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
@@ -343,7 +343,7 @@ def _other_tag(start: int, end: int, tag: str, text: str, *, raw_only: bool) -> 
     of spanhtml.MARKDOWN_CONTENT, nor a block element's tag, which is text there, nor one without a body),
     and kramdown reads it as a tag; else "tag" (the tag whole)."""
     if not raw_only and not tag.endswith("/>"):
-        name = TAG_NAME.match(tag)
+        name = TAG_NAME.match(tag) if tag[1].isascii() else _WIDE_TAG_NAME.match(tag)
         lowered = name.group(1).lower() if name is not None else ""
         if (
             name is not None
@@ -358,3 +358,5 @@ def _other_tag(start: int, end: int, tag: str, text: str, *, raw_only: bool) -> 
 
 
 _KINDS = ("`", "$", "raw", "ns", "tag")
+# a tag whose name opens with a letter past ASCII (<파일명>, <名前 값>): kramdown's, as XML names it
+_WIDE_TAG_NAME = re.compile(r"<([^\x00-\x7f\s][\w.-]*)")
