@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from postdrop_tools.replay import _announced
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from postdrop_tools.emulator import LOCAL_CREDENTIALS
+from postdrop_tools.replay import _announced, queue_url
+from postdrop_tools.target import Target, TargetError
 
 TOLD = {"record_type": "POST", "content_hash": "a", "since": 1, "event_type": "post.created",
         "origin": {"key": "posts/x.md", "sequencer": "01"}}  # fmt: skip
@@ -58,3 +64,20 @@ def test_a_policy_replay_cannot_apply_is_refused_by_what_it_holds() -> None:
         matches({"$or": [{"category": ["news"]}, {"tags": ["a"]}]}, attributes)
     with pytest.raises(ValueError, match="not a list of conditions"):
         matches({"category": "news"}, attributes)
+
+
+def test_a_queue_whose_attributes_the_operator_may_not_read_is_still_sent_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a subscriber's queue whose policy grants SendMessage alone (GetQueueAttributes refused),
+    # and one that is not there
+    sqs = boto3.client("sqs", region_name="us-east-1", aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                       aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])  # fmt: skip
+    target = Target("b", "t", "arn:aws:sns:us-east-1:1:t", "q", "d", "p", None, None, region="us-east-1")
+    monkeypatch.setattr(target, "client", lambda service: sqs)
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/theirs"
+    with Stubber(sqs) as stub:
+        stub.add_client_error("get_queue_attributes", "AccessDenied", http_status_code=403)
+        stub.add_client_error("get_queue_attributes", "AWS.SimpleQueueService.NonExistentQueue", "gone")
+        # Then the first is the queue to send to (SendMessage decides), the second is named as missing
+        assert queue_url(target, url) == url
+        with pytest.raises(TargetError, match=f"no queue {url}: gone"):
+            queue_url(target, url)

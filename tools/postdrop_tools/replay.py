@@ -170,7 +170,15 @@ def queue_url(target: Target, queue: str) -> str:
         _, _, _, _, account, name = queue.split(":", 5)
         return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
     except ClientError as exc:
-        raise TargetError(f"no queue {queue}: {exc.response.get('Error', {}).get('Message', exc)}") from None
+        error = exc.response.get("Error", {})
+        if error.get("Code") in _NO_QUEUE:
+            raise TargetError(f"no queue {queue}: {error.get('Message') or exc}") from None
+        if queue.startswith("arn:"):
+            raise
+        return queue  # not allowed to read its attributes (a queue policy may grant SendMessage alone)
+
+
+_NO_QUEUE = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "NonExistentQueue"})
 
 
 def _announced(
