@@ -75,12 +75,18 @@ def _flag(value: str) -> bool:
     return value.lower() == "true"
 
 
+def _json_setting(value: str, kind: str, setting: str) -> Any:
+    """A part of _config.yml written as JSON: the JSON, or a ValueError naming the ``kind`` of JSON
+    (``list``, ``object``) that ``setting`` is."""
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"must be a JSON {kind} (of _config.yml's {setting}): {exc}") from None
+
+
 def _defaults(value: str) -> tuple[dict[str, Any], ...]:
     """_config.yml's ``defaults:`` list written as JSON: each an object with ``values`` (and ``scope``)."""
-    try:
-        sets = json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"must be a JSON list (of _config.yml's defaults): {exc}") from None
+    sets = _json_setting(value, "list", "defaults")
     if not isinstance(sets, list) or not all(isinstance(s, dict) and isinstance(s.get("values"), dict) for s in sets):
         raise ValueError('must be a JSON list of {"scope": {...}, "values": {...}} objects, as _config.yml\'s defaults')
     return tuple(sets)
@@ -88,10 +94,7 @@ def _defaults(value: str) -> tuple[dict[str, Any], ...]:
 
 def _kramdown(value: str) -> dict[str, Any]:
     """_config.yml's ``kramdown:`` block written as a JSON object."""
-    try:
-        options = json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"must be a JSON object (of _config.yml's kramdown: block): {exc}") from None
+    options = _json_setting(value, "object", "kramdown: block")
     if not isinstance(options, dict):
         raise ValueError('must be a JSON object, as _config.yml\'s kramdown: block (e.g. {"auto_id_prefix": "h-"})')
     return options
