@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -25,7 +26,19 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.pipeline
 
 
-def _example() -> ModuleType:
+@pytest.fixture
+def example(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """examples/subscriber.py, loaded as its user runs it; the process's boto3 put back after the test.
+
+    Importing sqs_extended_client swaps boto3's Session class for the whole process (that is how it
+    teaches SQS clients to follow pointers): left in place, every later test's SQS client in this
+    worker would be built by it, and a Lambda's trimmed service model has none of the operations
+    it wraps. The import is undone here so each use of the example patches afresh.
+    """
+    for owner in (boto3, boto3.session):
+        monkeypatch.setattr(owner, "Session", owner.Session)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.DEFAULT_SESSION)
+    monkeypatch.delitem(sys.modules, "sqs_extended_client", raising=False)
     spec = importlib.util.spec_from_file_location("subscriber", REPO / "examples" / "subscriber.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -42,7 +55,7 @@ def _large_post() -> bytes:
 
 
 def test_extended_client_subscriber_receives_small_and_large_posts_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: ModuleType
 ) -> None:
     small = (corpus_files() or [SAMPLES / "2026-03-02-NW0001.md"])[0]  # a real corpus post where it is at hand
     large = tmp_path / "2026-03-09-large.md"
@@ -61,7 +74,7 @@ def test_extended_client_subscriber_receives_small_and_large_posts_whole(
         Pipeline(stack).drain()
         # Then the Extended Client reads both notifications whole, the large one through its pointer
         received: dict[str, dict[str, Any]] = {
-            n["post_id"]: n for n in _example().notifications(queue, endpoint_url=emu.endpoint, seconds=1)
+            n["post_id"]: n for n in example.notifications(queue, endpoint_url=emu.endpoint, seconds=1)
         }
         assert set(received) == {small.stem, "2026-03-09-large"}
         big = received["2026-03-09-large"]
@@ -87,8 +100,8 @@ def test_tail_prints_whole_posts_following_the_pointer() -> None:
         assert read_notification(s3, '{"post_id": "q"}') == {"post_id": "q"}
 
 
-def test_the_example_says_what_happened_and_where_a_post_moved_from() -> None:
-    lines_for = _example().lines_for
+def test_the_example_says_what_happened_and_where_a_post_moved_from(example: ModuleType) -> None:
+    lines_for = example.lines_for
     deleted = {"event_type": "post.deleted", "post_id": "2026-03-01-a", "categories": [], "tags": [],
                "previous": {"record_type": "POST", "categories": ["partners"], "tags": []}}  # fmt: skip
     assert lines_for(deleted) == [
@@ -114,7 +127,7 @@ def test_the_example_says_what_happened_and_where_a_post_moved_from() -> None:
 
 
 def test_the_example_subscriber_says_to_turn_on_raw_delivery_on_a_wrapped_queue(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, example: ModuleType
 ) -> None:
     for name, value in LOCAL_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
@@ -127,4 +140,4 @@ def test_the_example_subscriber_says_to_turn_on_raw_delivery_on_a_wrapped_queue(
         sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(envelope))
         # When the example reads it, it stops with what to change, not a KeyError
         with pytest.raises(SystemExit, match="turn on RawMessageDelivery"):
-            list(_example().notifications(queue, seconds=1))
+            list(example.notifications(queue, seconds=1))
