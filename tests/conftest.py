@@ -40,6 +40,22 @@ def _environment_as_found() -> Iterator[None]:
     os.environ.update(saved)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _boto3_as_found() -> Iterator[None]:
+    """Each test module leaves boto3's Session class as it found it. Importing sqs_extended_client
+    swaps it for the whole process; left swapped, a later module's clients in the same worker were
+    built by it, and one made from a Lambda's trimmed service models failed (KeyError:
+    'receive_message'), only when the workers happened to deal the modules in that order. A module
+    that leaves it swapped is put back and fails here, whatever the order."""
+    import boto3
+
+    found = boto3.session.Session, boto3.Session, boto3.DEFAULT_SESSION
+    yield
+    left = boto3.session.Session, boto3.Session, boto3.DEFAULT_SESSION
+    boto3.session.Session, boto3.Session, boto3.DEFAULT_SESSION = found  # type: ignore[misc]
+    assert left[:2] == found[:2], f"this module left boto3's Session swapped for {left[0]!r}; put it back"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Modules marked ``long`` run first, the longest first; the rest keep their order.
 
