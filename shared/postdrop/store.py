@@ -62,12 +62,18 @@ if TYPE_CHECKING:
     from postdrop.config import StoreSettings
     from postdrop.notification import EventType, Notification
 
-__all__ = ["NOT_PUBLIC_EVENTS", "StoreBatch", "event_type_for", "notification_for", "outgoing_for", "sqs_messages"]
+__all__ = [
+    "KEPT", "NOT_PUBLIC_EVENTS", "UNCHANGED", "StoreBatch", "event_type_for", "notification_for", "outgoing_for",
+    "sqs_messages",
+]  # fmt: skip
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
 # A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
 # a larger one is archived, so an item's size follows the post it shows, not its files times it.
 HELD_INLINE_BYTES = 16 * 1024
+# What a stored change that moved nothing subscribers see is logged as (INFO, with key and shows)
+KEPT = "stored behind the file the post shows: nothing to announce"
+UNCHANGED = "stored; what the post shows did not change: nothing to announce"
 
 
 def notification_for(
@@ -228,6 +234,9 @@ class StoreBatch:
         if result.written and result.item is not None:
             moved = int(result.item.get("since", 0)) == int(result.item.get("rev", -1))
             self.counts["stored" if moved else "unchanged"] += 1
+            if not moved:  # the operator asking what became of a file finds why nobody heard of it
+                shows = str(result.item.get("key", ""))
+                logger.info(KEPT if shows != record["key"] else UNCHANGED, extra={"key": record["key"], "shows": shows})
 
     def _fit(self, item: dict[str, Any]) -> dict[str, Any]:
         """The item with its size bounded by the post it shows: the records it holds beside that

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from postdrop_tools.stack import LocalStack
 
 __all__ = [
-    "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "labels_of", "new_dead_letters",
+    "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "file_line", "ignored_line",
+    "labels_of", "new_dead_letters",
     "notification_line", "notification_lines", "peek_queue", "post_files", "range_posts", "read_notification",
     "scan_table", "subscribe_queue", "tap_topic", "versioning_said",
 ]  # fmt: skip
@@ -134,7 +135,13 @@ def labels_of(state: dict[str, Any]) -> str:
 def ignored_line(key: str, why: str) -> str:
     """One line for a file ParseFunction ignored (a synced site's image or layout), aligned with
     the notifications' lines."""
-    return f"{'ignored':{_EVENT_WIDTH}} {key}  {why}"
+    return file_line("ignored", key, why)
+
+
+def file_line(what: str, key: str, why: str) -> str:
+    """One line for a file no notification names (ignored, kept behind its twin, unchanged),
+    aligned with the notifications' lines."""
+    return f"{what:{_EVENT_WIDTH}} {key}  {why}"
 
 
 def notification_lines(notification: dict[str, Any]) -> list[str]:

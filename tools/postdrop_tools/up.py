@@ -5,7 +5,9 @@
 Each notification is printed as subscribers receive it, one line each whatever its size (an
 offloaded one is read through its pointer), then the post's warnings; a file that failed every
 try is a ``dead-letter`` line with its reason and the DLQ it waits in; a file of a synced site that is no post
-(an image, ``_config.yml``) an ``ignored`` line with why; a function's warning or error one line
+(an image, ``_config.yml``) an ``ignored`` line with why; a change stored that subscribers do
+not hear of a ``kept`` line (a twin of the file the post shows: ``x.html`` beside ``x.md``) or an
+``unchanged`` one (a re-drop of the same post); a function's warning or error one line
 (``warning  message  key=...``). Showing is never in the pipeline's way: a
 notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
 the emulator cleanly.
@@ -21,9 +23,11 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from postdrop.store import KEPT, UNCHANGED
 from postdrop_tools.emulator import DEFAULT_ENDPOINT, emulator
 from postdrop_tools.local import (
     drain_queue,
+    file_line,
     ignored_line,
     new_dead_letters,
     notification_lines,
@@ -103,6 +107,10 @@ class LogLine(logging.Formatter):
     _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
+        if record.msg in (KEPT, UNCHANGED):
+            shows = getattr(record, "shows", "")
+            why = f"the post shows {shows}: nothing announced" if record.msg == KEPT else "nothing announced"
+            return file_line("kept" if record.msg == KEPT else "unchanged", getattr(record, "key", ""), why)
         named = [f"{k}={v}" for k, v in record.__dict__.items() if k not in self._STANDARD and v not in (None, "")]
         if record.exc_info and record.exc_info[1] is not None:
             named.append(f"error={type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
@@ -119,9 +127,17 @@ def _readable_log_lines() -> None:
         if type(handler) is logging.StreamHandler:
             handler.setLevel(logging.CRITICAL + 1)
     readable = logging.StreamHandler(sys.stdout)
-    readable.setLevel(logging.WARNING)  # up says what its INFO lines say (ignored files) in its own lines
+    readable.setLevel(logging.INFO)
+    readable.addFilter(_worth_a_line)
     readable.setFormatter(LogLine())
     logger._logger.addHandler(readable)
+
+
+def _worth_a_line(record: logging.LogRecord) -> bool:
+    """Warnings and errors, and the stored changes nobody hears of (a file kept behind its twin,
+    a re-drop of what the post shows): each file dropped gets a line. Other INFO lines are what
+    up already says in its own (a notification, an ignored file)."""
+    return record.levelno >= logging.WARNING or record.msg in (KEPT, UNCHANGED)
 
 
 def _pumped(pipeline: Pipeline, said: set[str], stopping: threading.Event) -> bool:
