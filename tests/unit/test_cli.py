@@ -326,3 +326,28 @@ def test_parse_reads_the_sites_settings_as_parsefunction_does(
     monkeypatch.setenv("POSTDROP_SITE_FUTURE", "maybe")
     assert main(["parse", str(path)]) == EXIT_USAGE
     assert "POSTDROP_SITE_FUTURE: must be true or false" in capsys.readouterr().err
+
+
+def test_parse_takes_the_template_s_parameters_as_a_stack_is_given_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a post with a heading, and a shell that sets the site's permalink one way
+    path = tmp_path / "2026-03-02-a.md"
+    path.write_bytes(b"---\ntitle: a\ndate: 2026-03-02 10:00:00 +0000\n---\n## One heading\n\nText.\n")
+    monkeypatch.setenv("POSTDROP_SITE_PERMALINK", "date")
+    # When it is parsed with the parameters sam deploy would be given
+    overrides = ["SitePermalink=/:title/", 'SiteKramdown={"auto_id_prefix": "h-"}']
+    assert main(["parse", str(path), "--parameter-overrides", *overrides]) == 0
+    read = json.loads(capsys.readouterr().out)
+    # Then they are read as ParseFunction reads them, over the environment
+    assert read["url"].endswith("/a/") and "/2026/" not in read["url"]
+    assert [h["id"] for h in read["headings"]] == ["h-one-heading"]
+    # and a parameter the template lacks, a value it refuses, or one ParseFunction never reads is a usage error
+    for bad, said in [
+        ("SitePermalnk=pretty", "template.yaml has no parameter SitePermalnk"),
+        ("SiteFuture=maybe", "SiteFuture='maybe' is not one of"),
+        ("StoreMaxReceiveCount=5", "StoreMaxReceiveCount does not change how a post is read"),
+        ('SiteKramdown=["x"]', "POSTDROP_SITE_KRAMDOWN"),
+    ]:
+        assert main(["parse", str(path), "--parameter-overrides", bad]) == EXIT_USAGE, bad
+        assert said in capsys.readouterr().err, bad

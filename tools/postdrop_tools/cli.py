@@ -59,8 +59,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     problem = key_problem(key)
     if problem:
         return _fail(f"{args.file}: dropped as {key}, ParseFunction would reject it, unread: {problem}", EXIT_REJECTED)
-    try:  # the site's settings as ParseFunction reads them (POSTDROP_TIMEZONE, POSTDROP_SITE_*), then the flags
-        settings = ParseSettings.from_env({**os.environ, "STORE_QUEUE_URL": "-"})
+    # the site's settings as ParseFunction reads them (POSTDROP_TIMEZONE, POSTDROP_SITE_*), the
+    # template's parameters over them, then the flags
+    environment = {**os.environ, **_parse_parameters(args.parameter_overrides), "STORE_QUEUE_URL": "-"}
+    try:
+        settings = ParseSettings.from_env(environment)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     flags = {"url": args.site_url, "baseurl": args.site_baseurl, "title": args.site_title}
@@ -71,6 +74,25 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return _fail(f"{args.file}: {exc.reason}", EXIT_REJECTED)
     sys.stdout.write(post.model_dump_json(indent=2) + "\n")
     return 0
+
+
+def _parse_parameters(overrides: list[tuple[str, str]]) -> dict[str, str]:
+    """ParseFunction's environment variables that template parameters set, from ``overrides``
+    (refused as CloudFormation refuses them); a parameter ParseFunction does not read is a usage error."""
+    if not overrides:
+        return {}
+    from postdrop_tools.stack import ParameterError, template_with
+
+    try:
+        template = template_with(dict(overrides))
+    except ParameterError as exc:
+        raise UsageError(str(exc)) from None
+    variables = template.parameter_variables("ParseFunction")
+    unread = sorted(set(dict(overrides)) - set(variables.values()))
+    if unread:
+        raise UsageError(f"--parameter-overrides: {', '.join(unread)} does not change how a post is read")
+    given = dict(overrides)
+    return {name: template.parameter(parameter) for name, parameter in variables.items() if parameter in given}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -370,7 +392,7 @@ class _Help(argparse.HelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if "default" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+        if "default" in text or action.default in (None, False, [], argparse.SUPPRESS) or not action.option_strings:
             return text
         return f"{text} (default: %(default)s)"
 
@@ -432,10 +454,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--site-url", help="site.url, as the post's Liquid sees it (default: POSTDROP_SITE_URL)")
     p.add_argument("--site-baseurl", help="site.baseurl, as the post's Liquid sees it (default: POSTDROP_SITE_BASEURL)")
     p.add_argument("--site-title", help="site.title, as the post's Liquid sees it (default: POSTDROP_SITE_TITLE)")
+    p.add_argument(
+        "--parameter-overrides", nargs="+", default=[], type=_parameter, metavar="NAME=VALUE",
+        help="template.yaml's parameters ParseFunction reads, as sam deploy takes them: SitePermalink=pretty"
+        " SiteKramdown='{\"auto_ids\": false}' (each over its POSTDROP_ variable)",
+    )  # fmt: skip
     p.epilog = (
         "The site's other settings are read from the environment as ParseFunction reads them: POSTDROP_SITE_PERMALINK,"
         " POSTDROP_SITE_EXCERPT_SEPARATOR, POSTDROP_SITE_DEFAULTS, POSTDROP_SITE_KRAMDOWN, POSTDROP_SITE_FUTURE,"
-        " POSTDROP_SITE_UNPUBLISHED, POSTDROP_SITE_SHOW_DRAFTS (the template's Site* parameters)."
+        " POSTDROP_SITE_UNPUBLISHED, POSTDROP_SITE_SHOW_DRAFTS (the template's Site* parameters, which"
+        " --parameter-overrides names as a stack's are named)."
     )
     p.set_defaults(func=cmd_parse)
 

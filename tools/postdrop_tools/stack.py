@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from postdrop_tools.emulator import local_client
+from postdrop_tools.emulator import ACCOUNT, REGION, local_client
 from postdrop_tools.template import Template, load_template
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OUTPUTS_PARAMETER", "FunctionSpec", "LocalStack", "ParameterError", "batch_jobs_queue", "local_name", "provision",
-    "s3_events_queue", "stream_rewinds_queue",
+    "s3_events_queue", "stream_rewinds_queue", "template_with",
 ]  # fmt: skip
 
 STACK = "postdrop-local"
@@ -282,16 +282,7 @@ class ParameterError(ValueError):
 
 def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> LocalStack:
     """Create everything template.yaml declares on the emulator and return where it is."""
-    template = load_template(stack=STACK, account=emulator.account, region=emulator.region)
-    unknown = sorted(set(parameters or {}) - set(template.body.get("Parameters") or {}))
-    if unknown:
-        raise ParameterError(
-            f"template.yaml has no parameter {', '.join(unknown)} (it has: {', '.join(template.body['Parameters'])})"
-        )
-    problems = [problem for name, value in (parameters or {}).items() if (problem := _refused(template, name, value))]
-    if problems:  # as CloudFormation refuses them, before anything is made
-        raise ParameterError(f"--parameter-overrides: {'; '.join(problems)}")
-    template.parameters.update(parameters or {})
+    template = template_with(parameters, account=emulator.account, region=emulator.region)
     stack = LocalStack(template=template, emulator=emulator)
     _create_queues(stack)
     _create_buckets(stack)
@@ -307,6 +298,22 @@ def provision(emulator: Emulator, parameters: dict[str, str] | None = None) -> L
     _publish_outputs(stack)
     _check_settings(template)
     return stack
+
+
+def template_with(parameters: dict[str, str] | None, *, account: str = ACCOUNT, region: str = REGION) -> Template:
+    """template.yaml with ``parameters`` over its defaults, refused as CloudFormation refuses
+    them (a name it lacks, a value outside its AllowedValues): ParameterError, before anything."""
+    template = load_template(stack=STACK, account=account, region=region)
+    unknown = sorted(set(parameters or {}) - set(template.body.get("Parameters") or {}))
+    if unknown:
+        raise ParameterError(
+            f"template.yaml has no parameter {', '.join(unknown)} (it has: {', '.join(template.body['Parameters'])})"
+        )
+    problems = [problem for name, value in (parameters or {}).items() if (problem := _refused(template, name, value))]
+    if problems:
+        raise ParameterError(f"--parameter-overrides: {'; '.join(problems)}")
+    template.parameters.update(parameters or {})
+    return template
 
 
 def _refused(template: Template, name: str, value: str) -> str | None:

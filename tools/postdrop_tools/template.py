@@ -123,11 +123,23 @@ class Template:
 
     def function_env(self, logical: str) -> dict[str, str]:
         """A function's environment as Lambda would see it: Globals, then its own variables."""
+        return {k: str(self.resolve(v)) for k, v in self._variables(logical).items()}
+
+    def parameter_variables(self, logical: str) -> dict[str, str]:
+        """The parameter each of a function's environment variables is, where it is one (``!Ref``)."""
+        parameters = self.body.get("Parameters") or {}
+        return {
+            name: value["Ref"]
+            for name, value in self._variables(logical).items()
+            if isinstance(value, dict) and value.get("Ref") in parameters
+        }
+
+    def _variables(self, logical: str) -> dict[str, Any]:
         globals_env = (((self.body.get("Globals") or {}).get("Function") or {}).get("Environment") or {}).get(
             "Variables"
         ) or {}
         own = ((self.resources[logical]["Properties"].get("Environment") or {}).get("Variables")) or {}
-        return {k: str(self.resolve(v)) for k, v in {**globals_env, **own}.items()}
+        return {**globals_env, **own}
 
 
 def load_template(path: Path = TEMPLATE, *, stack: str, account: str, region: str) -> Template:
