@@ -44,6 +44,21 @@ def test_yaml_broken_after_its_first_document_is_read_up_to_there_as_jekyll_does
 
 
 @pytest.mark.parametrize(
+    "broken",
+    ["title: Deploying: a guide", "description: it is: broken", 'title: "He said "no""'],
+)
+def test_a_list_written_in_brackets_beside_a_broken_line_is_still_a_list(broken: str) -> None:
+    # Given front matter YAML refuses for one line, with categories and tags written as [a, b]
+    front = f'layout: post\n{broken}\ncategories: [devops, aws]\ntags: [lambda, "s3 events", 00]'
+    # When it is read line by line
+    got = parse_post(post(front), "posts/_posts/2026-11-08-a.md")
+    # Then each list is its items, as YAML reads them, not words of the brackets' text
+    assert (got.categories, got.tags) == (["devops", "aws"], ["lambda", "s3 events", "00"])
+    assert got.url == "/devops/aws/2026/11/08/a.html"
+    assert any("recovered it line by line" in w for w in got.warnings)
+
+
+@pytest.mark.parametrize(
     ("title_line", "expected"),
     [
         ('title: "分析师称"稳中求进"仍是主基调"', '分析师称"稳中求进"仍是主基调'),

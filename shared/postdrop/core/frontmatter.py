@@ -63,6 +63,7 @@ _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
 TEXT_KEYS = ("title", "layout", "date", "categories", "category", "tags", "tag")
 _SCALAR_KEYS = frozenset(("title", "layout", "date"))
+_LIST_KEYS = frozenset(("categories", "category", "tags", "tag"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,14 +215,18 @@ def _recover(block: str) -> dict[str, Any] | None:
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None:
             return None
-        data[match["key"]] = _recover_value(match["value"] or "", text=match["key"] in TEXT_KEYS)
+        data[match["key"]] = _recover_value(match["value"] or "", key=match["key"])
     return data or None
 
 
-def _recover_value(raw: str, *, text: bool) -> Any:
+def _recover_value(raw: str, *, key: str) -> Any:
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
         return raw[1:-1]  # the producer's quotes, taken literally
-    if text:  # the text keys keep what was written, as on the YAML path
+    if key in _LIST_KEYS and raw.startswith("[") and raw.endswith("]"):  # `tags: [a, b]` beside a broken line
+        listed = _text_list(raw)
+        if listed is not None:
+            return listed
+    if key in TEXT_KEYS:  # the text keys keep what was written, as on the YAML path
         return raw or None
     yaml, loader = _yaml()
     try:
@@ -229,6 +234,19 @@ def _recover_value(raw: str, *, text: bool) -> Any:
     except yaml.YAMLError:
         return raw
     return raw if isinstance(value, dict) else value
+
+
+def _text_list(raw: str) -> list[str] | None:
+    """A YAML flow sequence of scalars, each kept as the text written (``[00, yes]`` is "00", "yes",
+    as the YAML path keeps text fields); None when it is anything else."""
+    yaml, _ = _yaml()
+    try:
+        value = yaml.load(raw, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))  # strings, lists, dicts  # nosec B506
+    except yaml.YAMLError:
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    return None
 
 
 def _check_expansion(data: Any, first_line: int) -> None:
