@@ -155,6 +155,23 @@ def test_postdrop_run_json_on_the_samples() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_run_says_a_twin_was_kept_behind_the_post_s_file_and_a_file_of_another_type_rejected(
+    tmp_path: Path,
+) -> None:
+    # Given a post, its twin in HTML and a document beside them: three files, one post_id
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2026-11-14-twin.md").write_bytes(b"---\ntitle: A\n---\nHello.\n")
+    (posts / "2026-11-14-twin.html").write_bytes(b"<p>Hello.</p>\n")
+    (posts / "2026-11-14-twin.docx").write_bytes(b"PK\x03\x04")
+    # When the folder is run through the pipeline
+    report = run_pipeline(tmp_path)
+    # Then the post is stored, the HTML kept behind it, the document rejected: nothing lost
+    assert (report.stored, report.kept, report.rejected, report.lost) == (1, 1, 1, 0), report.lost_keys
+    assert report.kept_keys == {"posts/_posts/2026-11-14-twin.html": "posts/_posts/2026-11-14-twin.md"}
+    assert "not a post file type (.docx)" in report.reasons["posts/_posts/2026-11-14-twin.docx"]
+
+
 def test_a_batch_operations_invocation_is_answered_per_task(emu: Emulator) -> None:
     result = invoke_event(
         "ParseFunction", json.loads((EVENTS / "s3-batch-invocation.json").read_text(encoding="utf-8")), emu=emu

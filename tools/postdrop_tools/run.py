@@ -40,6 +40,7 @@ class RunReport:
     deleted: int = 0
     notified: int = 0
     lost: int = 0
+    kept: int = 0  # files stored behind the file their post shows (x.html beside x.md): no notification
     seconds: float = 0.0  # the whole run: emulator up, stack made, drops, drain, read back, emulator down
     pipeline_seconds: float = 0.0  # from the first drop until every queue stayed empty
     events: dict[str, int] = field(default_factory=dict)
@@ -48,6 +49,7 @@ class RunReport:
     reasons: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)  # key -> what was repaired or assumed
     lost_keys: list[str] = field(default_factory=list)
+    kept_keys: dict[str, str] = field(default_factory=dict)  # a file kept -> the file its post shows
     dead_letters: list[str] = field(default_factory=list)  # a line for each dead letter: which file, and why
     ignored_keys: dict[str, str] = field(default_factory=dict)  # a site's file -> why ParseFunction ignored it
     calls: dict[str, int] = field(default_factory=dict)
@@ -67,6 +69,14 @@ class RunReport:
 
     def public(self) -> dict[str, Any]:
         return asdict(self) | {"calls_per_post": self.calls_per_stored_post, "posts_per_second": self.posts_per_second}
+
+
+def _held(item: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
+    """The file's entry in an item that shows another of its post's files (x.html beside x.md)."""
+    if item is None or item.get("key") == key or item.get("record_type") == "DELETED":
+        return None
+    entry = (item.get("files") or {}).get(key)
+    return entry if entry is not None and entry.get("record_type") != "DELETED" else None
 
 
 def run_pipeline(
@@ -116,9 +126,15 @@ def run_pipeline(
             report.ignored_keys[key] = why
         elif kind == "POST" and item is not None and item.get("key") == key:
             report.stored += 1
-        elif kind == "REJECTED" and item is not None:
+        elif kind == "REJECTED" and item is not None and item.get("key") == key:
             report.rejected += 1
             report.reasons[key] = str(item.get("reason"))
+        elif (held := _held(item, key)) is not None and held.get("record_type") == "REJECTED":
+            report.rejected += 1
+            report.reasons[key] = str(held.get("reason"))
+        elif held is not None and item is not None:
+            report.kept += 1
+            report.kept_keys[key] = str(item.get("key"))
         else:
             report.lost += 1
             report.lost_keys.append(key)
@@ -176,6 +192,9 @@ def _summary(folder: Path, report: RunReport) -> str:
         f"  rejected  {report.rejected}",
     ]
     lines += [f"            {key}: {reason}" for key, reason in sorted(report.reasons.items())]
+    if report.kept:
+        lines += [f"  kept      {report.kept} file(s) stored behind the file their post shows (no notification)"]
+        lines += [f"            {key}: the post shows {shown}" for key, shown in sorted(report.kept_keys.items())]
     if report.ignored:
         lines += [f"  ignored   {report.ignored} file(s) of the site that Jekyll reads as no post (layouts, images...)"]
         lines += [f"            {key}: {why}" for key, why in sorted(report.ignored_keys.items())]
@@ -212,7 +231,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.json:
         public = report.public()
         fields = (
-            "dropped", "stored", "rejected", "ignored", "deleted", "notified", "lost", "seconds", "pipeline_seconds"
+            "dropped", "stored", "rejected", "ignored", "kept", "deleted", "notified", "lost", "seconds",
+            "pipeline_seconds",
         )  # fmt: skip
         more = (
             "posts_per_second",
