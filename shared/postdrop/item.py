@@ -5,10 +5,10 @@ or ``x.jpg`` beside ``x.md``), so the item keeps every file it has heard of unde
 (key -> that file's newest change) and shows one of them at the top level:
 
 - the file shown is the live one (not deleted) of highest precedence: post file types in
-  the order of ``POST_SUFFIXES`` (.md, .markdown, .html, .htm, .txt, .mkd, .mkdn, .mkdown), then any other file
-  (rejected for its type), ties by key. Precedence depends on keys alone, so the item
-  converges whatever order the changes arrive in; sequencers are compared per key only,
-  as S3 orders them.
+  the order of ``POST_SUFFIXES`` (.md, .markdown, .html, .htm, .txt, .mkd, .mkdn, .mkdown),
+  then any other file (rejected for its type), a key without an empty folder name (``//``)
+  first, ties by key. Precedence depends on keys alone, so the item converges whatever order
+  the changes arrive in; sequencers are compared per key only, as S3 orders them.
 - a file not shown keeps its whole record inside its ``files`` entry (``record``), so the
   post can show it again when the file above it goes away.
 - with no live file left the item is DELETED.
@@ -186,11 +186,13 @@ def entry_of(record: dict[str, Any]) -> dict[str, Any]:
     return {name: record[name] for name in FILE_FIELDS if name in record}
 
 
-def precedence(key: str) -> tuple[int, str]:
-    """Lower shows first: post file types in POST_SUFFIXES order, then other files; ties by key."""
+def precedence(key: str) -> tuple[int, bool, str]:
+    """Lower shows first: post file types in POST_SUFFIXES order, then other files; then a key
+    with no empty folder name before one with (``posts//x.md``, a typo that names the post of
+    ``posts/x.md``: the file as written shows, whichever came first); ties by key."""
     lower = key.lower()
     rank = next((i for i, suffix in enumerate(POST_SUFFIXES) if lower.endswith(suffix)), len(POST_SUFFIXES))
-    return rank, key
+    return rank, "//" in key, key
 
 
 def files_of(item: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -76,3 +76,10 @@ def test_a_key_not_in_nfc_is_one_post_of_its_own_and_says_so() -> None:
     assert mac.post_id != windows.post_id  # two keys in S3, two pages to Jekyll
     assert [w for w in mac.warnings if "NFC" in w] and not [w for w in windows.warnings if "NFC" in w]
     assert not parse_post(data, "posts/2024-01-05-市场.md").warnings  # CJK is NFC as written
+
+
+def test_a_key_with_a_doubled_slash_names_the_post_without_it_and_says_so() -> None:
+    data = b"---\ntitle: A\n---\nBody.\n"
+    typo, written = parse_post(data, "posts//2024-01-05-a.md"), parse_post(data, "posts/2024-01-05-a.md")
+    assert typo.post_id == written.post_id  # one post: the item shows posts/2024-01-05-a.md first (test_item)
+    assert [w for w in typo.warnings if "empty folder name ('//')" in w] and not written.warnings

@@ -46,6 +46,9 @@ def item_of(*records: dict[str, Any]) -> dict[str, Any]:
         (["posts/x.jpg", "posts/x.txt"], "posts/x.txt"),  # any post type before a file rejected for its type
         (["posts/x.MD", "posts/x.html"], "posts/x.MD"),  # suffixes compare without case
         (["posts/x.png", "posts/x.jpg"], "posts/x.jpg"),  # then by key
+        (["posts//x.md", "posts/x.md"], "posts/x.md"),  # a doubled slash (a typo) never hides the key written
+        (["posts/a//x.md", "posts/a/x.md"], "posts/a/x.md"),
+        (["posts//x.md", "posts/x.html"], "posts//x.md"),  # but the post's type comes first
     ],
 )
 def test_precedence(keys: list[str], first: str) -> None:

@@ -73,6 +73,11 @@ def parse_post(
             "the object key is not in NFC (its accents are combining characters, as macOS wrote file names):"
             " the same name saved in NFC is another key, so another post"
         )
+    if "//" in key:
+        warnings.append(
+            "the object key has an empty folder name ('//'): it names the same post as the key without it,"
+            " whose file shows first when both are there"
+        )
     text = decode_text(bytes(data), warnings)
     filename = filename_of(key)
     name_date = date_from_filename(filename, default_zone)  # Jekyll's YYYY-MM-DD- name, read once
