@@ -139,3 +139,20 @@ def test_utf8_with_a_stray_byte_is_rejected_not_read_as_a_legacy_encoding(name: 
     assert info.value.reason.startswith(
         f"the file is UTF-8 but for {len(stray)} place(s) that are not, the first at byte {at} (line {line})"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("Add ½ cup, then 2³ more", "decoded as Windows-1252, the one reading"),  # numbers that are no digits
+        ("Takes 5 µs, the 1º try", "decoded as Windows-1252, the one reading"),  # letters past the accented ones
+        # punctuation alone reads the same in Windows-1251: named as the likelier, the other said
+        ("It’s “quoted” – fine…", "decoded as Windows-1252 (Windows-1251 reads them the same), the one reading"),
+    ],
+)
+def test_a_short_windows_1252_post_says_so_and_reads_as_written(line: str, said: str) -> None:
+    # Given a short post a Windows editor saved in its ANSI code page
+    warnings: list[str] = []
+    # When it is decoded, then it reads as written and the warning names the code page it was in
+    assert decode_text(post_text("Notes", line).encode("cp1252"), warnings) == post_text("Notes", line)
+    assert any(said in w for w in warnings), warnings

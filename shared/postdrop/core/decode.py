@@ -110,7 +110,8 @@ def _cyrillic(ch: str) -> bool:
 
 
 def _latin(ch: str) -> bool:
-    return "\u00c0" <= ch <= "\u024f" and ch not in "×÷"
+    """A Latin letter past ASCII: accented ones, and the micro sign and ordinal indicators (µs, 1º)."""
+    return ("\u00c0" <= ch <= "\u024f" and ch not in "×÷") or ch in "\u00b5\u00aa\u00ba"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,10 @@ def _words_written_as_words(text: str, letter: Callable[[str], bool]) -> bool:
         word = match.group(0)
         if word.isascii():
             continue
+        if not word.isalpha():  # a number that is no digit (½, ², ³) stands between words, not in one
+            if not all(_words_written_as_words(part, letter) for part in _letter_runs(word)):
+                return False
+            continue
         if not (word.islower() or word.isupper() or word.istitle()):
             return False
         ascii_letters = sum(ch.isascii() for ch in word)
@@ -170,6 +175,11 @@ def _words_written_as_words(text: str, letter: Callable[[str], bool]) -> bool:
     return True
 
 
+def _letter_runs(word: str) -> list[str]:
+    """``word``'s runs of letters, split where a character that is no letter stands (``a½b``: a, b)."""
+    return "".join(ch if ch.isalpha() else " " for ch in word).split()
+
+
 # In the order a tie is reported; GB18030 first, the first producer's.
 LEGACY_ENCODINGS: tuple[_Legacy, ...] = (
     _Legacy("gb18030", "GB18030", _han, None, telling=False),
@@ -177,9 +187,11 @@ LEGACY_ENCODINGS: tuple[_Legacy, ...] = (
     _Legacy("cp932", "Shift_JIS", _japanese, None, telling=True),
     _Legacy("euc_jp", "EUC-JP", _japanese, None, telling=True),
     _Legacy("euc_kr", "EUC-KR", _hangul, None, telling=True),
+    # Windows-1252 before the Cyrillic ones: text whose only non-ASCII bytes are punctuation
+    # (’ “ ” – … nbsp) reads the same in it and in Windows-1251, and is far likelier Latin text
+    _Legacy("cp1252", "Windows-1252", _latin, _LATIN_PUNCT, telling=True, cased=True),
     _Legacy("koi8_r", "KOI8-R", _cyrillic, _COMMON_PUNCT, telling=True, cased=True),
     _Legacy("cp1251", "Windows-1251", _cyrillic, _COMMON_PUNCT, telling=True, cased=True),
-    _Legacy("cp1252", "Windows-1252", _latin, _LATIN_PUNCT, telling=True, cased=True),
 )
 
 
@@ -268,9 +280,10 @@ def _decode_legacy(data: bytes, warnings: list[str], utf8_error: UnicodeDecodeEr
     candidates = telling or readings
     if len(candidates) == 1 and (telling or gb2312 or "GB18030" not in next(iter(candidates.values()))):
         ((text, names),) = candidates.items()
+        same = f" ({_names(names[1:])} reads them the same)" if len(names) > 1 else ""
         warnings.append(
-            f"the file is not UTF-8; decoded as {names[0]}, the one encoding that reads its"
-            f" {evidence} non-ASCII bytes as text"
+            f"the file is not UTF-8; decoded as {names[0]}{same}, the one reading of its"
+            f" {evidence} non-ASCII bytes that is text"
         )
         return text
     names = [names[0] for names in candidates.values()]
