@@ -248,11 +248,17 @@ def test_policy_of_a_local_subscription_says_what_the_emulator_will_not_deliver(
     sqs, sns = stack.client("sqs"), stack.client("sns")
     _, by_prefix = subscribe_queue(sqs, sns, target.topic_arn, "by-prefix", {"tags": [{"prefix": "py"}]})
     _, by_name = subscribe_queue(sqs, sns, target.topic_arn, "by-name", {"tags": ["python"]})
+    _, by_event = subscribe_queue(sqs, sns, target.topic_arn, "by-event", {"event_type": [{"prefix": "post.d"}]})
+    _, but = subscribe_queue(sqs, sns, target.topic_arn, "but", {"tags": [{"anything-but": ["boring"]}]})
     endpoint = ["--endpoint", target.endpoint or ""]
     assert main(["policy", "--subscription", by_prefix, *endpoint]) == 0  # a right policy...
-    assert "the local emulator delivers nothing to it" in capsys.readouterr().err  # ...that moto never matches
-    assert main(["policy", "--subscription", by_name, *endpoint]) == 0
-    assert "emulator" not in capsys.readouterr().err
+    said = capsys.readouterr().err  # ...that moto never matches
+    assert "on the local emulator, tags: prefix never matches (always a list)" in said
+    assert main(["policy", "--subscription", but, *endpoint]) == 0  # one moto lets too much through
+    assert "tags: anything-but reads the list's JSON text" in capsys.readouterr().err
+    for matched_as_sns_does in (by_name, by_event):  # a prefix on a String attribute moto applies right
+        assert main(["policy", "--subscription", matched_as_sns_does, *endpoint]) == 0
+        assert "emulator" not in capsys.readouterr().err
 
 
 def test_no_local_stack_is_a_clear_error() -> None:

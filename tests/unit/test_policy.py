@@ -9,7 +9,7 @@ import pytest
 
 from postdrop.notification import SIZE_ATTRIBUTE, Notification
 from postdrop_tools.cli import main
-from postdrop_tools.policy import ATTRIBUTES, policy_problems, read_policy
+from postdrop_tools.policy import ATTRIBUTES, emulator_differences, policy_problems, read_policy
 from postdrop_tools.replay import check_applicable, matches
 from postdrop_tools.template import load_template
 
@@ -117,3 +117,24 @@ def test_what_the_local_matcher_cannot_apply_is_found_before_any_message(policy:
     with pytest.raises(ValueError, match="tail on a local stack") as caught:
         check_applicable(policy, "tail on a local stack")
     assert said in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("policy", "scope", "said"),
+    [
+        ({"tags": [{"prefix": "py"}]}, "MessageAttributes", ["tags: prefix never matches (always a list)"]),
+        ({"$or": [{"status": [{"suffix": "ed"}]}, {"category": ["x"]}]}, "MessageAttributes",
+         ["status: suffix never matches when a change moved it (a list)"]),
+        ({"category": [{"anything-but": ["x"]}, {"anything-but": ["y"]}]}, "MessageAttributes",
+         ["category: anything-but reads the list's JSON text (always a list): it lets in what it excludes"]),
+        ({"event_type": [{"equals-ignore-case": "POST.CREATED"}]}, "MessageAttributes",
+         ["event_type: equals-ignore-case never matches"]),
+        ({"event_type": [{"prefix": "post.d"}], "source": [{"anything-but": ["x"]}]}, "MessageAttributes", []),
+        ({"event_type": ["post.created"]}, "MessageBody", ["the emulator delivers nothing to a MessageBody policy"]),
+    ],
+)  # fmt: skip
+def test_what_the_local_emulator_applies_otherwise_than_sns_is_named(
+    policy: dict[str, Any], scope: str, said: list[str]
+) -> None:
+    lines = emulator_differences(policy, scope)
+    assert len(lines) == len(said) and all(line.startswith(s) for line, s in zip(lines, said, strict=True)), lines

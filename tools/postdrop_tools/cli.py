@@ -335,7 +335,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
-    from postdrop_tools.policy import policy_problems, read_policy
+    from postdrop_tools.policy import emulator_differences, policy_problems, read_policy
 
     scope, local = args.scope, False
     if args.subscription:
@@ -368,12 +368,11 @@ def cmd_policy(args: argparse.Namespace) -> int:
             " its S3 pointer (a JSON array): filter on the message attributes (docs/subscribers.md)",
             file=sys.stderr,
         )
-    if local and (scope == "MessageBody" or '"prefix"' in json.dumps(policy)):
-        print(
-            "postdrop: and the local emulator delivers nothing to it: it matches no MessageBody policy and no"
-            " prefix on a list (categories, tags); postdrop tail --filter and replay apply it as SNS does",
-            file=sys.stderr,
-        )
+    differences = emulator_differences(policy, scope) if local else []
+    for line in differences:
+        print(f"postdrop: on the local emulator, {line}", file=sys.stderr)
+    if differences:
+        print("postdrop: (AWS's SNS applies it as written; postdrop tail --filter and replay do too)", file=sys.stderr)
     return 0
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from pydantic import BaseModel
 
-__all__ = ["ATTRIBUTES", "SCOPES", "policy_problems", "read_policy"]
+__all__ = ["ATTRIBUTES", "SCOPES", "emulator_differences", "policy_problems", "read_policy"]
 
 # The message attributes a notification carries (Notification.message_attributes) -> the values
 # they take, where the contract closes them (None: the producer's own, such as a category).
@@ -97,6 +97,43 @@ def _problems(policy: dict[str, Any], scope: str, path: str) -> Iterator[str]:
             problem = problem or _condition_problem(condition, values)
             if problem is not None:
                 yield f"{where}: {problem}"
+
+
+# Attributes sent as a String.Array, and when
+_LISTS = {"category": "(always a list)", "tags": "(always a list)", "status": "when a change moved it (a list)"}
+
+
+def emulator_differences(policy: dict[str, Any], scope: str = "MessageAttributes") -> list[str]:
+    """Each part of the policy the local emulator (moto) applies otherwise than SNS, as one line
+    saying what a local subscriber gets instead (docs/development.md, "What still differs")."""
+    if scope == "MessageBody":
+        return ["the emulator delivers nothing to a MessageBody policy (it reads the JSON of every protocol's message)"]
+    lines: list[str] = []
+    for name, operator in _operators(policy):
+        if operator == "equals-ignore-case":
+            line = f"{name}: equals-ignore-case never matches"
+        elif name in _LISTS and operator in ("prefix", "suffix"):
+            line = f"{name}: {operator} never matches {_LISTS[name]}"
+        elif name in _LISTS and operator == "anything-but":
+            line = f"{name}: anything-but reads the list's JSON text {_LISTS[name]}: it lets in what it excludes"
+        else:
+            continue
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def _operators(policy: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(attribute, operator) of each object condition, through $or."""
+    for name, conditions in policy.items():
+        if name == "$or" and isinstance(conditions, list):
+            for alternative in conditions:
+                if isinstance(alternative, dict):
+                    yield from _operators(alternative)
+        elif isinstance(conditions, list):
+            for condition in conditions:
+                if isinstance(condition, dict) and len(condition) == 1:
+                    yield name, next(iter(condition))
 
 
 def _known_names(scope: str, path: str) -> tuple[str, ...] | None:
