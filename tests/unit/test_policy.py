@@ -109,7 +109,8 @@ def test_tail_and_replay_warn_about_a_filter_that_selects_nothing(capsys: pytest
         # each behind a condition that decides first: matching stops there, the check does not
         ({"event_type": ["post.created"], "category": [{"wildcard": "te*"}]}, 'condition {"wildcard": "te*"}'),
         ({"category": ["a", {"anything-but": {"prefix": "x"}}]}, '{"anything-but": {"prefix": "x"}}'),
-        ({"category": ["a"], "$or": [{"tags": ["b"]}]}, "does not apply '$or'"),
+        ({"category": ["a"], "$or": [{"tags": ["b"]}]}, "'$or': it is not a list of two or more policies"),
+        ({"category": ["a"], "$and": [{"tags": ["b"]}]}, "does not apply '$and': SNS knows $or alone"),
     ],
 )
 def test_what_the_local_matcher_cannot_apply_is_found_before_any_message(policy: dict[str, Any], said: str) -> None:

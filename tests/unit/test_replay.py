@@ -53,6 +53,21 @@ def test_a_post_is_replayed_as_its_write_recorded_the_announcement() -> None:
     assert _announced(tombstone) is None  # nobody was told of it
 
 
+def test_an_or_of_policies_matches_as_sns_applies_it() -> None:
+    from postdrop_tools.replay import matches
+
+    news = {"category": {"DataType": "String.Array", "StringValue": '["news"]'},
+            "source": {"DataType": "String", "StringValue": "wire"}}  # fmt: skip
+    tagged = {"tags": {"DataType": "String.Array", "StringValue": '["a"]'},
+              "source": {"DataType": "String", "StringValue": "desk"}}  # fmt: skip
+    either = {"$or": [{"category": ["news"]}, {"tags": ["a"]}]}
+    assert matches(either, news) and matches(either, tagged) and not matches(either, {})
+    # beside another attribute, both must hold; and an $or may hold another
+    assert matches(either | {"source": ["wire"]}, news) and not matches(either | {"source": ["wire"]}, tagged)
+    nested = {"$or": [{"source": ["nobody"]}, {"$or": [{"tags": ["b"]}, {"category": [{"prefix": "ne"}]}]}]}
+    assert matches(nested, news) and not matches(nested, tagged)
+
+
 def test_a_policy_replay_cannot_apply_is_refused_by_what_it_holds() -> None:
     import pytest
 
@@ -60,8 +75,8 @@ def test_a_policy_replay_cannot_apply_is_refused_by_what_it_holds() -> None:
 
     attributes = {"category": {"DataType": "String.Array", "StringValue": '["news"]'}}
     assert matches({"category": [{"prefix": "ne"}]}, attributes)
-    with pytest.raises(ValueError, match=r"'\$or' \(an OR across attributes\): replay once for each branch"):
-        matches({"$or": [{"category": ["news"]}, {"tags": ["a"]}]}, attributes)
+    with pytest.raises(ValueError, match=r"does not apply '\$not': SNS knows \$or alone"):
+        matches({"$not": [{"category": ["news"]}]}, attributes)
     with pytest.raises(ValueError, match="not a list of conditions"):
         matches({"category": "news"}, attributes)
 

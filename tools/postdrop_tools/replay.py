@@ -72,8 +72,12 @@ def check_applicable(policy: dict[str, Any], who: str = "replay") -> None:
     """ValueError naming the first part of ``policy`` that ``matches`` cannot apply, found
     before anything is sent or read (``matches`` stops at the first attribute that fails)."""
     for name, conditions in policy.items():
+        if name == "$or":
+            for alternative in _alternatives(conditions, who):
+                check_applicable(alternative, who)
+            continue
         if name.startswith("$"):
-            raise ValueError(f"{who} does not apply {name!r} (an OR across attributes): use one policy for each branch")
+            raise ValueError(f"{who} does not apply {name!r}: SNS knows $or alone")
         if not isinstance(conditions, list):
             raise ValueError(f"the filter policy's {name!r} is not a list of conditions {who} can apply")
         for condition in conditions:
@@ -87,12 +91,17 @@ def matches(policy: dict[str, Any], attributes: dict[str, Any]) -> bool:
     """Whether an SNS filter policy (scope MessageAttributes) selects a message with these attributes.
 
     Exact strings, ``prefix``, ``suffix``, ``anything-but``, ``equals-ignore-case`` and ``exists``;
-    an array attribute matches when any of its values does. Anything else is refused by name,
-    never guessed.
+    an array attribute matches when any of its values does; ``$or`` holds policies one of which
+    must match, beside the policy's other attributes. Anything else is refused by name, never
+    guessed.
     """
     for name, conditions in policy.items():
+        if name == "$or":
+            if not any(matches(alternative, attributes) for alternative in _alternatives(conditions)):
+                return False
+            continue
         if name.startswith("$"):
-            raise ValueError(f"replay does not apply {name!r} (an OR across attributes): replay once for each branch")
+            raise ValueError(f"replay does not apply {name!r}: SNS knows $or alone")
         if not isinstance(conditions, list):
             raise ValueError(f"the filter policy's {name!r} is not a list of conditions replay can apply")
         attribute = attributes.get(name)
@@ -103,6 +112,13 @@ def matches(policy: dict[str, Any], attributes: dict[str, Any]) -> bool:
         if not any(_condition(c, values) for c in conditions):
             return False
     return True
+
+
+def _alternatives(conditions: Any, who: str = "replay") -> list[dict[str, Any]]:
+    """The policies of a ``$or``: a list of two or more, as SNS takes it."""
+    if not isinstance(conditions, list) or len(conditions) < 2 or not all(isinstance(c, dict) for c in conditions):
+        raise ValueError(f"{who} cannot apply the filter policy's '$or': it is not a list of two or more policies")
+    return conditions
 
 
 def _condition(condition: Any, values: list[str] | None) -> bool:
