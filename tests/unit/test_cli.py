@@ -119,6 +119,22 @@ def test_a_notification_line_is_followed_by_its_posts_warnings() -> None:
     assert notification_lines(many) == [f"post.created     posts/a.md  A  [news {shown} (+117 more)]"]
 
 
+def test_a_notification_line_says_why_a_post_left_and_what_an_update_changed() -> None:
+    head = {"key": "posts/a.md", "title": "A", "categories": ["news"]}
+    unpublished = head | {"event_type": "post.deleted", "status": "unpublished",
+                          "previous": {"record_type": "POST", "status": "published"}}  # fmt: skip
+    assert notification_lines(unpublished) == ["post.deleted     posts/a.md  A  (now unpublished)  [news]"]
+    rejected_gone = {"event_type": "post.deleted", "key": "posts/b.md", "categories": [],
+                     "previous": {"record_type": "REJECTED"}}  # fmt: skip
+    assert notification_lines(rejected_gone) == ["post.deleted     posts/b.md  (file gone; it was rejected)"]
+    draft_gone = rejected_gone | {"previous": {"record_type": "POST", "status": "draft", "categories": ["x"]}}
+    assert notification_lines(draft_gone) == ["post.deleted     posts/b.md  (file gone; it was a draft)  [was x]"]
+    post_gone = draft_gone | {"previous": {"record_type": "POST", "status": "published", "categories": ["x"]}}
+    assert notification_lines(post_gone) == ["post.deleted     posts/b.md    [was x]"]
+    updated = head | {"event_type": "post.updated", "changed": ["title", "body"]}
+    assert notification_lines(updated) == ["post.updated     posts/a.md  A  (changed: title, body)  [news]"]
+
+
 def test_a_dead_letter_says_which_file_and_why() -> None:
     failed = {  # a Lambda on-failure destination record, as ParseDLQ receives it
         "requestPayload": {"Records": [{"s3": {"object": {"key": "posts/a.md"}}}]},

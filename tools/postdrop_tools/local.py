@@ -114,12 +114,32 @@ def notification_line(notification: dict[str, Any]) -> str:
     """One readable line for a notification, whatever its size: what happened, to which file, its title
     (or why it was rejected), and what subscribers filter it by."""
     what = notification.get("title") or notification.get("reason") or ""
+    why = _why(notification)
+    what = f"{what}  ({why})" if what and why else what or (f"({why})" if why else "")
     line = f"{notification.get('event_type', '?'):{_EVENT_WIDTH}} {notification.get('key', '?')}  {what}"
     for label, state in (("", notification), ("was ", notification.get("previous") or {})):
         filters = labels_of(state)
         if filters:
             return line + f"  [{label}{filters}]"
     return line
+
+
+def _why(notification: dict[str, Any]) -> str:
+    """What a line adds to the event type: the fields an update changed, why a post was taken
+    out (its status now), or what a file that is gone had been."""
+    event, previous = notification.get("event_type"), notification.get("previous") or {}
+    if event == "post.updated" and notification.get("changed"):
+        return "changed: " + ", ".join(notification["changed"])
+    if event != "post.deleted":
+        return ""
+    if notification.get("status"):  # the post is there, no longer public
+        return f"now {notification['status']}"
+    if previous.get("record_type") == "REJECTED":
+        return "file gone; it was rejected"
+    status = previous.get("status")
+    if status in (None, "published"):
+        return ""
+    return f"file gone; it was {'a draft' if status == 'draft' else status}"
 
 
 SHOWN_LABELS = 12  # categories and #tags on a line a person reads; a release note may carry 128 tags
