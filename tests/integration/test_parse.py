@@ -53,7 +53,7 @@ def test_an_object_over_the_size_cap_is_rejected_unread(harness: Harness) -> Non
     harness.put("posts/big.md", BODY + b"x" * 5000)
     (env,) = parse(harness, s3_event(harness.bucket, "posts/big.md", "01"))
     assert env["action"] == "reject"
-    assert "the cap is 2048 bytes" in str(env["reason"])
+    assert "the cap is 2048 bytes (the stack's MaxObjectBytes)" in str(env["reason"])
 
 
 def test_wrapped_events_give_the_same_envelope(harness: Harness) -> None:

@@ -213,6 +213,20 @@ def test_replay_to_a_queue_that_is_not_there_names_it(stack: tuple[LocalStack, P
         replay(target, "arn:aws:sqs:us-east-1:123456789012:no-such-queue")
 
 
+def test_replay_to_a_wrapped_subscription_says_the_command_that_turns_raw_delivery_on(
+    stack: tuple[LocalStack, Pipeline, Target], capsys: pytest.CaptureFixture[str]
+) -> None:
+    made, _, target = stack
+    sqs, sns = made.client("sqs"), made.client("sns")
+    _, subscription = subscribe_queue(sqs, sns, target.topic_arn, "wrapped-replay")
+    sns.set_subscription_attributes(
+        SubscriptionArn=subscription, AttributeName="RawMessageDelivery", AttributeValue="false"
+    )
+    assert main(["replay", "--subscription", subscription, "--endpoint", target.endpoint or ""]) == 1
+    said = capsys.readouterr().err
+    assert "RawMessageDelivery off" in said and f"set-subscription-attributes --subscription-arn {subscription}" in said
+
+
 def test_replay_refuses_a_condition_it_cannot_apply() -> None:
     with pytest.raises(ValueError, match="numeric"):
         matches({"category": [{"numeric": [">", 1]}]}, {})

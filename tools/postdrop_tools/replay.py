@@ -167,7 +167,11 @@ def subscription_target(target: Target, subscription_arn: str) -> tuple[str, dic
     if attributes.get("Protocol") != "sqs":
         raise TargetError(f"{subscription_arn} is not an SQS subscription to {target.topic_arn}")
     if attributes.get("RawMessageDelivery", "false") != "true":
-        raise TargetError(f"{subscription_arn} has RawMessageDelivery off: replay sends what raw delivery sends")
+        raise TargetError(
+            f"{subscription_arn} has RawMessageDelivery off: replay sends what raw delivery sends; turn it on"
+            f" (aws sns set-subscription-attributes --subscription-arn {subscription_arn}"
+            " --attribute-name RawMessageDelivery --attribute-value true)"
+        )
     if attributes.get("FilterPolicyScope", "MessageAttributes") != "MessageAttributes":
         raise TargetError(f"{subscription_arn} filters on the message body: replay applies attribute policies only")
     policy = json.loads(attributes["FilterPolicy"]) if attributes.get("FilterPolicy") else None

@@ -33,7 +33,7 @@ class ObjectGone(Exception):
 
 class ObjectTooLarge(Exception):
     def __init__(self, size: int, cap: int) -> None:
-        super().__init__(f"the object is {size} bytes; the cap is {cap} bytes")
+        super().__init__(f"the object is {size} bytes; the cap is {cap} bytes (the stack's MaxObjectBytes)")
         self.size = size
         self.cap = cap
 
