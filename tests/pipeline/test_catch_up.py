@@ -254,3 +254,20 @@ def test_list_says_which_posts_are_not_on_the_site(
     assert "上线  [status]" in lines["2026-03-05-live"]
     assert "以后  (scheduled)  [status]" in lines["2099-01-01-later"]
     assert "撤下  (unpublished)  [status]" in lines["2026-03-06-held"]
+
+
+def test_get_finds_a_post_by_its_s3_url_and_names_the_other_unicode_form(
+    stack: tuple[LocalStack, Pipeline, Target], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import unicodedata
+
+    made, pipeline, target = stack
+    mac = unicodedata.normalize("NFD", "posts/2026-03-09-café.md")  # a name as a Mac saved it
+    drop(made, {mac: post('title: "Café"')})
+    pipeline.drain()
+    endpoint = ["--endpoint", str(target.endpoint)]
+    assert main(["get", f"s3://{made.ref('PostsBucket')}/{mac}", *endpoint]) == 0  # as `aws s3 ls` names it
+    assert json.loads(capsys.readouterr().out)["title"] == "Café"
+    assert main(["get", "2026-03-09-café", *endpoint]) == 1  # typed: its accents composed (NFC)
+    said = capsys.readouterr().err
+    assert "no post '2026-03-09-café'" in said and "accents written in NFD (as a Mac writes file names)" in said

@@ -244,6 +244,8 @@ def cmd_get(args: argparse.Namespace) -> int:
     if not args.post_id.strip():
         raise UsageError("POST_ID is empty: give a post id (2026-03-02-NW0001) or its key (posts/2026-03-02-NW0001.md)")
     target = _target(args)
+    if args.post_id.startswith("s3://"):  # the object's URL, as the AWS CLI prints it: its key
+        args.post_id = args.post_id.removeprefix("s3://").partition("/")[2]
     item = get_item(target, args.post_id)
     if item is None and args.post_id.startswith("posts/"):  # a key, as up, run and list --rejected print them
         from postdrop.core.keys import post_id_of
@@ -251,7 +253,8 @@ def cmd_get(args: argparse.Namespace) -> int:
         args.post_id = post_id_of(args.post_id)
         item = get_item(target, args.post_id)
     if item is None:
-        return _fail(f"no post {args.post_id!r} in {target.table} (post ids are keys under posts/ without extension)")
+        return _fail(f"no post {args.post_id!r} in {target.table} (post ids are keys under posts/ without extension)"
+                     + _other_form(target, args.post_id))  # fmt: skip
     if args.item:
         print(json.dumps(item, ensure_ascii=False, indent=2, default=_json_value))
         return 0
@@ -261,6 +264,21 @@ def cmd_get(args: argparse.Namespace) -> int:
         return _fail(f"{args.post_id} is {str(record_type).lower()}{why} (--item shows its record)")
     print(json.dumps(json.loads(post_json(target, item)), ensure_ascii=False, indent=2))
     return 0
+
+
+def _other_form(target: Target, post_id: str) -> str:
+    """A hint when the id in the other Unicode form is a post: a name saved on a Mac (NFD) and
+    the same name typed (NFC) are two keys, so two posts."""
+    import unicodedata
+
+    from postdrop_tools.read import get_item
+
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, post_id)
+        if other != post_id and get_item(target, other) is not None:
+            mac = " (as a Mac writes file names)" if form == "NFD" else ""
+            return f"; there is one under the same name with its accents written in {form}{mac}: {other!r}"
+    return ""
 
 
 def _json_value(value: object) -> object:
