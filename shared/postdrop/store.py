@@ -63,8 +63,8 @@ if TYPE_CHECKING:
     from postdrop.notification import EventType, Notification
 
 __all__ = [
-    "KEPT", "NOT_PUBLIC_EVENTS", "UNCHANGED", "StoreBatch", "event_type_for", "notification_for", "outgoing_for",
-    "sqs_messages",
+    "KEPT", "NOT_PUBLIC_EVENTS", "REMOVED", "UNCHANGED", "StoreBatch", "event_type_for", "notification_for",
+    "outgoing_for", "sqs_messages",
 ]  # fmt: skip
 
 WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to SQS's retry
@@ -73,6 +73,7 @@ WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to
 HELD_INLINE_BYTES = 16 * 1024
 # What a stored change that moved nothing subscribers see is logged as (INFO, with key and shows)
 KEPT = "stored behind the file the post shows: nothing to announce"
+REMOVED = "a file removed; the post shows another of its files: nothing to announce"
 UNCHANGED = "stored; what the post shows did not change: nothing to announce"
 
 
@@ -236,7 +237,10 @@ class StoreBatch:
             self.counts["stored" if moved else "unchanged"] += 1
             if not moved:  # the operator asking what became of a file finds why nobody heard of it
                 shows = str(result.item.get("key", ""))
-                logger.info(KEPT if shows != record["key"] else UNCHANGED, extra={"key": record["key"], "shows": shows})
+                said = (
+                    REMOVED if record.get("record_type") == "DELETED" else KEPT if shows != record["key"] else UNCHANGED
+                )
+                logger.info(said, extra={"key": record["key"], "shows": shows})
 
     def _fit(self, item: dict[str, Any]) -> dict[str, Any]:
         """The item with its size bounded by the post it shows: the records it holds beside that

@@ -67,6 +67,10 @@ def test_make_up_in_a_terminal_shows_a_drop_and_stops_on_ctrl_c() -> None:
         )
         s3.put_object(Bucket=banner.group(1), Key=f"posts/{sample.name}", Body=sample.read_bytes())
         _read_until(master, r"unchanged\s+posts/2026-03-02-NW0001\.md\s+nothing announced", 60, seen)
+        s3.delete_object(Bucket=banner.group(1), Key="posts/2026-03-02-NW0001.html")
+        _read_until(
+            master, r"removed\s+posts/2026-03-02-NW0001\.html\s+the post shows posts/2026-03-02-NW0001\.md", 60, seen
+        )
         # a synced blog's image: a line says it was ignored, and why
         s3.put_object(Bucket=banner.group(1), Key="posts/assets/cat.png", Body=b"\x89PNG\r\n\x1a\n")
         _read_until(master, r"ignored\s+posts/assets/cat\.png\s+a file of the site \(\.png\)", 60, seen)

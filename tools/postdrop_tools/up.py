@@ -6,8 +6,9 @@ Each notification is printed as subscribers receive it, one line each whatever i
 offloaded one is read through its pointer), then the post's warnings; a file that failed every
 try is a ``dead-letter`` line with its reason and the DLQ it waits in; a file of a synced site that is no post
 (an image, ``_config.yml``) an ``ignored`` line with why; a change stored that subscribers do
-not hear of a ``kept`` line (a twin of the file the post shows: ``x.html`` beside ``x.md``) or an
-``unchanged`` one (a re-drop of the same post); a function's warning or error one line
+not hear of a ``kept`` line (a twin of the file the post shows: ``x.html`` beside ``x.md``), a
+``removed`` one (such a twin deleted) or an ``unchanged`` one (a re-drop of the same post); a
+function's warning or error one line
 (``warning  message  key=...``). Showing is never in the pipeline's way: a
 notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
 the emulator cleanly.
@@ -23,7 +24,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from postdrop.store import KEPT, UNCHANGED
+from postdrop.store import KEPT, REMOVED, UNCHANGED
 from postdrop_tools.emulator import DEFAULT_ENDPOINT, emulator
 from postdrop_tools.local import (
     drain_queue,
@@ -99,6 +100,10 @@ def up_command(args: argparse.Namespace) -> int:
         return 0
 
 
+# StoreFunction's lines for a write no subscriber hears of, and what up calls each
+_QUIET_WRITES = {KEPT: "kept", REMOVED: "removed", UNCHANGED: "unchanged"}
+
+
 class LogLine(logging.Formatter):
     """A function's log line as a person reads it in up's output: its level, message and what it
     names (``warning  the version the event names does not exist  key=posts/a.md``), and an
@@ -107,10 +112,10 @@ class LogLine(logging.Formatter):
     _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
-        if record.msg in (KEPT, UNCHANGED):
+        if record.msg in _QUIET_WRITES:
             shows = getattr(record, "shows", "")
-            why = f"the post shows {shows}: nothing announced" if record.msg == KEPT else "nothing announced"
-            return file_line("kept" if record.msg == KEPT else "unchanged", getattr(record, "key", ""), why)
+            why = "nothing announced" if record.msg == UNCHANGED else f"the post shows {shows}: nothing announced"
+            return file_line(_QUIET_WRITES[record.msg], getattr(record, "key", ""), why)
         named = [f"{k}={v}" for k, v in record.__dict__.items() if k not in self._STANDARD and v not in (None, "")]
         if record.exc_info and record.exc_info[1] is not None:
             named.append(f"error={type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
@@ -137,7 +142,7 @@ def _worth_a_line(record: logging.LogRecord) -> bool:
     """Warnings and errors, and the stored changes nobody hears of (a file kept behind its twin,
     a re-drop of what the post shows): each file dropped gets a line. Other INFO lines are what
     up already says in its own (a notification, an ignored file)."""
-    return record.levelno >= logging.WARNING or record.msg in (KEPT, UNCHANGED)
+    return record.levelno >= logging.WARNING or record.msg in _QUIET_WRITES
 
 
 def _pumped(pipeline: Pipeline, said: set[str], stopping: threading.Event) -> bool:
