@@ -237,9 +237,10 @@ class StoreBatch:
             self.counts["stored" if moved else "unchanged"] += 1
             if not moved:  # the operator asking what became of a file finds why nobody heard of it
                 shows = str(result.item.get("key", ""))
-                said = (
-                    REMOVED if record.get("record_type") == "DELETED" else KEPT if shows != record["key"] else UNCHANGED
-                )
+                if record.get("record_type") == "DELETED":
+                    said = REMOVED
+                else:
+                    said = KEPT if shows != record["key"] else UNCHANGED
                 logger.info(said, extra={"key": record["key"], "shows": shows})
 
     def _fit(self, item: dict[str, Any]) -> dict[str, Any]:
