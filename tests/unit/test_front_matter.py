@@ -58,6 +58,17 @@ def test_a_list_written_in_brackets_beside_a_broken_line_is_still_a_list(broken:
     assert any("recovered it line by line" in w for w in got.warnings)
 
 
+@pytest.mark.parametrize("depth", [2, 1_000, 100_000])
+def test_nested_brackets_beside_a_broken_line_are_text_or_rejected_never_a_crash(depth: int) -> None:
+    data = post(f"title: Deploying: a guide\ntags: {'[' * depth}{']' * depth}")
+    try:
+        got = parse_post(data, "posts/_posts/2026-11-08-a.md")
+    except PostRejected as rejected:  # a tag past its cap
+        assert "characters long" in rejected.reason
+    else:
+        assert got.tags == ["[" * depth + "]" * depth]  # the text written, as before the lists were read
+
+
 @pytest.mark.parametrize(
     ("title_line", "expected"),
     [

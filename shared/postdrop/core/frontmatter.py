@@ -238,7 +238,10 @@ def _recover_value(raw: str, *, key: str) -> Any:
 
 def _text_list(raw: str) -> list[str] | None:
     """A YAML flow sequence of scalars, each kept as the text written (``[00, yes]`` is "00", "yes",
-    as the YAML path keeps text fields); None when it is anything else."""
+    as the YAML path keeps text fields); None when it is anything else. Only a flat list is
+    parsed: brackets inside it (a nested list, ten thousand deep) would recurse in the loader."""
+    if any(ch in raw[1:-1] for ch in "[]{}"):
+        return None
     yaml, _ = _yaml()
     try:
         value = yaml.load(raw, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))  # strings, lists, dicts  # nosec B506
