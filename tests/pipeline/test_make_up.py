@@ -71,6 +71,9 @@ def test_make_up_in_a_terminal_shows_a_drop_and_stops_on_ctrl_c() -> None:
         _read_until(
             master, r"removed\s+posts/2026-03-02-NW0001\.html\s+the post shows posts/2026-03-02-NW0001\.md", 60, seen
         )
+        # a blog's _posts/ synced to the bucket's root, where nothing reads it: said once, with the fix
+        s3.put_object(Bucket=banner.group(1), Key="_posts/2026-03-03-a.md", Body=sample.read_bytes())
+        _read_until(master, r"s3://\S+/_posts/ is outside posts/: nothing reads it.*aws s3 mv --recursive", 60, seen)
         # a synced blog's image: a line says it was ignored, and why
         s3.put_object(Bucket=banner.group(1), Key="posts/assets/cat.png", Body=b"\x89PNG\r\n\x1a\n")
         _read_until(master, r"ignored\s+posts/assets/cat\.png\s+a file of the site \(\.png\)", 60, seen)

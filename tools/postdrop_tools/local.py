@@ -19,9 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SHOWN_LABELS", "content_type", "dead_letter_line", "drain_queue", "drop_files", "file_line", "ignored_line",
-    "labels_of", "new_dead_letters",
-    "notification_line", "notification_lines", "peek_queue", "post_files", "range_posts", "read_notification",
-    "scan_table", "subscribe_queue", "tap_topic", "versioning_said",
+    "labels_of", "new_dead_letters", "notification_line", "notification_lines", "outside_said", "peek_queue",
+    "post_files", "range_posts", "read_notification", "scan_table", "subscribe_queue", "tap_topic", "versioning_said",
 ]  # fmt: skip
 
 CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
@@ -240,6 +239,33 @@ def versioning_said(stack: LocalStack, said: set[str]) -> list[str]:
         " a delete here is not heard and its post stays (on AWS each is heard). Suspend it: aws s3api"
         f" put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Suspended"
     ]
+
+
+# What the bucket holds outside posts/ by postdrop's own hand: offloaded notifications, archived
+# posts, Batch Operations' reports. Anything else there was dropped where nothing reads it.
+_OWN_PREFIXES = ("posts/", "payloads/", "archive/", "batch-reports/")
+
+
+def outside_said(stack: LocalStack, said: set[str]) -> list[str]:
+    """A line, once for each, for a file or folder dropped at the bucket's root outside posts/
+    (``aws s3 sync blog/_posts s3://BUCKET/_posts/``): the bucket's notification covers posts/
+    alone, so nothing reads it, and nothing else would say so."""
+    bucket = stack.ref("PostsBucket")
+    listed = stack.client("s3").list_objects_v2(Bucket=bucket, Delimiter="/", MaxKeys=1000)
+    names = [p["Prefix"] for p in listed.get("CommonPrefixes", [])] + [o["Key"] for o in listed.get("Contents", [])]
+    lines = []
+    for name in names:
+        if name in _OWN_PREFIXES or name in said:
+            continue
+        said.add(name)
+        lines.append(
+            f"warning        s3://{bucket}/{name} is outside posts/: nothing reads it. Drop posts under posts/"
+            f" (a blog's _posts/ as posts/_posts/): aws s3 mv --recursive s3://{bucket}/{name} s3://{bucket}/posts/{name}"
+            if name.endswith("/")
+            else f"warning        s3://{bucket}/{name} is outside posts/: nothing reads it. Drop posts under posts/:"
+            f" aws s3 mv s3://{bucket}/{name} s3://{bucket}/posts/{name}"
+        )
+    return lines
 
 
 # how long a message looked at is out of sight, should making it visible again fail

@@ -32,6 +32,7 @@ from postdrop_tools.local import (
     ignored_line,
     new_dead_letters,
     notification_lines,
+    outside_said,
     tap_topic,
     versioning_said,
 )
@@ -85,9 +86,9 @@ def up_command(args: argparse.Namespace) -> int:
                 if not _pumped(pipeline, said, stopping):
                     time.sleep(0.2)
                 _show(stack, tap, as_json=args.json)
-                if time.monotonic() - looked > 2:  # a file that failed every try: say so, and where it waits
+                if time.monotonic() - looked > 2:  # a file that failed every try, where it waits; the bucket
                     looked = time.monotonic()
-                    _say(lambda: new_dead_letters(stack, dead) + versioning_said(stack, warned))
+                    _say(lambda: new_dead_letters(stack, dead) + _bucket_said(stack, warned))
     except KeyboardInterrupt:
         print("postdrop up: stopped", file=sys.stderr)
         return 0
@@ -196,6 +197,12 @@ def _show_ignored(summary: dict[str, Any]) -> None:
 
     for key in summary.get("site_file_keys", []):
         print(ignored_line(key, site_file(key) or ""), flush=True)
+
+
+def _bucket_said(stack: LocalStack, said: set[str]) -> list[str]:
+    """What a person should hear of the bucket itself, once each: versioning turned on (deletes
+    go unheard here), files dropped outside posts/ (nothing reads them)."""
+    return versioning_said(stack, said) + outside_said(stack, said)
 
 
 def _say(lines: Callable[[], list[str]]) -> None:
