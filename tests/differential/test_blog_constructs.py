@@ -2099,6 +2099,29 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-12-tag-line-above-a-fence.md": (
+        "title: A line of one span tag right above a fence",
+        (
+            "Lead.\n"
+            "\n"
+            '<img src="/a.png" alt="diagram">\n'
+            "```python\n"
+            "print(1)\n"
+            "```\n"
+            "\n"
+            '<span class="note">\n'
+            "~~~\n"
+            "plain\n"
+            "~~~\n"
+            "\n"
+            "A line with <b>bold\n"
+            "```\n"
+            "tail code\n"
+            "```\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

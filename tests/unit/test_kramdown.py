@@ -1521,3 +1521,11 @@ def test_a_fence_on_the_lazy_line_of_a_wide_item_is_its_text_when_it_does_not_cl
     # lazy line that does not close within it is its text, so the next fence opens a block
     got = parse("*        soft    core\n*        hard    nproc\n```\n\n+ mmsdk `/etc/x`\n\n```\nnet.a = 1\n```\n")
     assert got.text.split("\n") == ["soft core", "hard nproc ```", "mmsdk /etc/x", "net.a = 1"]
+
+
+def test_a_line_of_one_span_tag_right_above_a_fence_is_a_paragraph_and_the_fence_code() -> None:
+    # kramdown: the tag's line is a paragraph (its element closed at the paragraph's end, where
+    # the fence ends it) and the fence opens code; CommonMark's HTML block would take the fence
+    got = parse('<img src="/a.png" alt="diagram">\n```\nprint(1)\n```\n\n<span class="note">\n~~~\nplain\n~~~\n')
+    assert got.text.split("\n") == ["print(1)", "plain"]
+    assert got.html.count("<pre><code>") == 2 and "</span></p><pre>" in got.html
