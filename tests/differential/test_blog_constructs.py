@@ -2122,6 +2122,10 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-13-fence-closed-by-a-shorter-run.md": (
+        "title: A fence that only a shorter run closes",
+        ("Lead.\n\n````\nfour over three\n\nstill code\n```\n\nBetween.\n\n~~~~~sh\necho five\n~~~~\n\nAfter.\n"),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

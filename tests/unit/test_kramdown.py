@@ -1529,3 +1529,13 @@ def test_a_line_of_one_span_tag_right_above_a_fence_is_a_paragraph_and_the_fence
     got = parse('<img src="/a.png" alt="diagram">\n```\nprint(1)\n```\n\n<span class="note">\n~~~\nplain\n~~~\n')
     assert got.text.split("\n") == ["print(1)", "plain"]
     assert got.html.count("<pre><code>") == 2 and "</span></p><pre>" in got.html
+
+
+def test_a_fence_no_run_as_long_closes_is_closed_by_a_shorter_one() -> None:
+    # kramdown's fence pattern backtracks: "````" under which only "```" closes opens with three,
+    # the fourth backtick its language; the longest shorter run below closes it
+    got = parse("````\nfour over three\n\nstill code\n```\n\nBetween.\n\n~~~~~sh\necho five\n~~~~\n\nAfter.\n")
+    assert got.text.split("\n") == ["four over three still code", "Between.", "echo five", "After."]
+    assert "<pre><code>four over three\n\nstill code\n</code></pre>" in got.html
+    # a word after a space is a second word: no fence at any length, the lines are text
+    assert parse("```` python\ntwo words\n```\n").html.count("<pre>") == 0
