@@ -1539,3 +1539,17 @@ def test_a_fence_no_run_as_long_closes_is_closed_by_a_shorter_one() -> None:
     assert "<pre><code>four over three\n\nstill code\n</code></pre>" in got.html
     # a word after a space is a second word: no fence at any length, the lines are text
     assert parse("```` python\ntwo words\n```\n").html.count("<pre>") == 0
+
+
+def test_an_ordered_item_under_a_bullet_items_text_is_a_list_inside_the_item() -> None:
+    # kramdown's item takes the line (lazily, left of its text too) and ends its paragraph there,
+    # whatever the number; CommonMark would read "3. third" as the paragraph's text
+    got = parse("- a bullet's text\n3. third step\n4. fourth step\n- next bullet\n  more of it\n  2. second\n")
+    assert got.text.split("\n") == [
+        "a bullet’s text",
+        "third step",
+        "fourth step",
+        "next bullet more of it",
+        "second",
+    ]
+    assert got.html.count("<ol>") == 2 and got.html.count("<li>") == 5 and "<p>" not in got.html
