@@ -2099,6 +2099,48 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-12-tag-line-above-a-fence.md": (
+        "title: A line of one span tag right above a fence",
+        (
+            "Lead.\n"
+            "\n"
+            '<img src="/a.png" alt="diagram">\n'
+            "```python\n"
+            "print(1)\n"
+            "```\n"
+            "\n"
+            '<span class="note">\n'
+            "~~~\n"
+            "plain\n"
+            "~~~\n"
+            "\n"
+            "A line with <b>bold\n"
+            "```\n"
+            "tail code\n"
+            "```\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
+    "2024-07-13-fence-closed-by-a-shorter-run.md": (
+        "title: A fence that only a shorter run closes",
+        ("Lead.\n\n````\nfour over three\n\nstill code\n```\n\nBetween.\n\n~~~~~sh\necho five\n~~~~\n\nAfter.\n"),
+    ),
+    "2024-07-14-ordered-item-under-a-bullet.md": (
+        "title: An ordered item under a bullet item's text",
+        (
+            "Lead.\n"
+            "\n"
+            "- a bullet's text\n"
+            "3. third step\n"
+            "4. fourth step\n"
+            "- next bullet\n"
+            "  more of it\n"
+            "2. second step\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

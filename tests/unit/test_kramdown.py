@@ -1521,3 +1521,35 @@ def test_a_fence_on_the_lazy_line_of_a_wide_item_is_its_text_when_it_does_not_cl
     # lazy line that does not close within it is its text, so the next fence opens a block
     got = parse("*        soft    core\n*        hard    nproc\n```\n\n+ mmsdk `/etc/x`\n\n```\nnet.a = 1\n```\n")
     assert got.text.split("\n") == ["soft core", "hard nproc ```", "mmsdk /etc/x", "net.a = 1"]
+
+
+def test_a_line_of_one_span_tag_right_above_a_fence_is_a_paragraph_and_the_fence_code() -> None:
+    # kramdown: the tag's line is a paragraph (its element closed at the paragraph's end, where
+    # the fence ends it) and the fence opens code; CommonMark's HTML block would take the fence
+    got = parse('<img src="/a.png" alt="diagram">\n```\nprint(1)\n```\n\n<span class="note">\n~~~\nplain\n~~~\n')
+    assert got.text.split("\n") == ["print(1)", "plain"]
+    assert got.html.count("<pre><code>") == 2 and "</span></p><pre>" in got.html
+
+
+def test_a_fence_no_run_as_long_closes_is_closed_by_a_shorter_one() -> None:
+    # kramdown's fence pattern backtracks: "````" under which only "```" closes opens with three,
+    # the fourth backtick its language; the longest shorter run below closes it
+    got = parse("````\nfour over three\n\nstill code\n```\n\nBetween.\n\n~~~~~sh\necho five\n~~~~\n\nAfter.\n")
+    assert got.text.split("\n") == ["four over three still code", "Between.", "echo five", "After."]
+    assert "<pre><code>four over three\n\nstill code\n</code></pre>" in got.html
+    # a word after a space is a second word: no fence at any length, the lines are text
+    assert parse("```` python\ntwo words\n```\n").html.count("<pre>") == 0
+
+
+def test_an_ordered_item_under_a_bullet_items_text_is_a_list_inside_the_item() -> None:
+    # kramdown's item takes the line (lazily, left of its text too) and ends its paragraph there,
+    # whatever the number; CommonMark would read "3. third" as the paragraph's text
+    got = parse("- a bullet's text\n3. third step\n4. fourth step\n- next bullet\n  more of it\n  2. second\n")
+    assert got.text.split("\n") == [
+        "a bullet’s text",
+        "third step",
+        "fourth step",
+        "next bullet more of it",
+        "second",
+    ]
+    assert got.html.count("<ol>") == 2 and got.html.count("<li>") == 5 and "<p>" not in got.html

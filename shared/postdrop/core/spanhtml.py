@@ -130,10 +130,11 @@ _CLOSED_AT_END = (SPAN_ELEMENTS & MARKDOWN_CONTENT) | {"noscript"}
 UNCLOSED_SPAN = re.compile(rf"<(?:{'|'.join(sorted(_CLOSED_AT_END | SWALLOWING))})(?=[\s>])", re.IGNORECASE)
 
 # each searched in "\n" + text: a blank line; a line that opens a list item, an ATX heading or a
-# definition (a span context of its own); a line that opens with a tag or a comment, perhaps
-# after a quote's or an item's marker (group 1: where its "<" is)
+# definition (a span context of its own), or a line that is a code block's token (the opaque
+# package's: a fence ends the paragraph above it); a line that opens with a tag or a comment,
+# perhaps after a quote's or an item's marker (group 1: where its "<" is)
 _BLANK = re.compile(r"\n[ \t]*(?=\n|$)")
-_CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}\.)[ \t]| {0,3}(?:#{1,6}|:)[ \t])")
+_CONTEXT_OPENER = re.compile(r"\n(?:[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]|\U000ffffa)| {0,3}(?:#{1,6}|:)[ \t])")
 _TAG_LINE = re.compile(r"\n[ \t>]*(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?(<)(?:/?[A-Za-z]|!--)")
 _TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])|<!--")
 _RAW_TAG_OPEN = re.compile(r"<(?=/?(?:[A-Za-z]|[^\x00-\x7f\s]))|<!--")  # and a name past ASCII (raw_element)

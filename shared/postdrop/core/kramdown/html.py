@@ -396,7 +396,6 @@ def span_tag_lines(lines: list[str], code: list[bool]) -> tuple[list[str], list[
             not code[i]
             and line[:4].lstrip()[:1] == "<"
             and lines[i + 1].strip()
-            and not code[i + 1]
             and _SPAN_TAG_LINE.fullmatch(line) is not None
         ):
             tag = line.rstrip()

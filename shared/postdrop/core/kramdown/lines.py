@@ -72,6 +72,7 @@ BLOCK_TAGS = (
 )
 BLANK_LINE = lazy(r"\n(?:[ \t]*\n)+")
 _NUMBERED_LINE = lazy(r"\n([ \t>]*)((?:(?:[*+-]|\d{1,9}\.)[ \t][ \t>]*)*)\d{1,9}([.)])(?=[ \t\n]|$)")
+_BULLET_TEXT = lazy(r"[ \t]*[*+-][ \t]+\S")  # a bullet item's line, its text on it
 CELL_BORDER = lazy(r"(?<!\\)\|")
 LIST_ITEM = lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 QUOTE_MARKERS = lazy(r"(?:[ \t]{0,3}>[ \t]?)+")
@@ -185,7 +186,8 @@ def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
         if match.group(3) == ")":
             paren = True
         elif not interrupt and not match.group(2) and ">" not in match.group(1) and len(match.group(1)) < 4:
-            interrupt = is_text_line(lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()])
+            above = lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()]
+            interrupt = is_text_line(above) or _BULLET_TEXT.match(above) is not None
         if paren and interrupt:
             break
     return paren, interrupt

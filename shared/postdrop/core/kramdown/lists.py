@@ -53,6 +53,7 @@ __all__ = [
 # "1)" opening a line, or an item's text ("- 1)"): kramdown reads no list item there
 _PAREN_ITEM = lazy(r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}\.)[ \t])*\d{1,9})\)(?=[ \t\n]|$)")
 _ORDERED_ITEM = lazy(r"^ {0,3}(\d{1,9})\.[ \t]+[^ \t\n]")  # (a no-break space is text to kramdown)
+_NESTED_ORDERED = lazy(r"[ \t]*(\d{1,9})\.[ \t]+[^ \t\n]")  # at any indentation
 _HEADING_ITEM = lazy(r"^( {0,3}(?:[*+-]|\d{1,9}[.)]) +)#{1,6}[ \t]")
 _ITEM_CONTENT = lazy(r" {0,3}(?:[*+-]|\d{1,9}\.) +(?=\S)")  # an item's line at the margin, to its text
 _MARGIN_HEADING = lazy(r"#{1,6}[ \t]")
@@ -398,24 +399,43 @@ def paren_items(text: str) -> str:
 
 def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """kramdown ends a paragraph at any ``N.`` item; CommonMark only at ``1.``: a blank line goes
-    between (not inside a list's own lines: a list item's lazy lines stay as they are)."""
+    between (not inside a list's own lines: a list item's lazy lines stay as they are). Under a
+    bullet item's text, at its content (lazy_items puts a lazy one there), the item is a list
+    inside the bullet's item to kramdown; an empty comment goes above it, at its column, which
+    ends CommonMark's paragraph as a blank line would, without making the list loose."""
     out: list[str] = []
     flags: list[bool] = []
     text_above = False  # the lines above, back to a blank one, are a paragraph (not a list's)
+    bullet = -1  # the content column of the bullet item whose text the lines above are (-1: none)
     for line, is_code in zip(lines, code, strict=True):
         if is_code or not line.strip():
             text_above = False
+            bullet = -1
             out.append(line)
             flags.append(is_code)
             continue
         first = not out or not out[-1].strip() or flags[-1]
         item = _ORDERED_ITEM.match(line) if line[:4].lstrip()[:1].isdigit() else None
+        if bullet >= 0 and line.lstrip(" \t")[:1].isdigit() and (nested := _NESTED_ORDERED.match(line)) is not None:
+            indent = indent_of(line)
+            if bullet <= indent < bullet + 4 and int(nested.group(1)) != 1:
+                out.append(" " * indent + "<!-- -->")
+                flags.append(False)
+            bullet = -1
+            text_above = False
+            out.append(line)
+            flags.append(False)
+            continue
         if item is not None and text_above and int(item.group(1)) != 1:
             out.append("")
             flags.append(False)
             first = True
         if first:
             text_above = is_text_line(line)
+        if line.lstrip(" \t")[:1] in "*+-" and (marker := ITEM_MARKER.match(line.expandtabs(4))) is not None:
+            bullet = len(marker.group(0)) if marker.group(2) in "*+-" else -1
+        elif item is not None or line.lstrip(" \t")[:1] in ">#":
+            bullet = -1
         out.append(line)
         flags.append(False)
     return out, flags

@@ -60,6 +60,7 @@ from postdrop.core.opaque.blocks import (
     holds_blocks,
     into_item,
     lazy_code,
+    lengthened_close,
     loose_line,
     markdown_block_open,
     next_candidate,
@@ -312,6 +313,8 @@ def mask(text: str) -> Masked:
             continue
         flush()
         region = text[pos:last]
+        if kind.startswith("short "):  # closed by a shorter run (kramdown's pattern backtracks): CommonMark's close too
+            kind, region = kind[6:], lengthened_close(region)
         if kind.startswith("item fence:"):  # a fence on a lazy line of a list item: into the item
             lead = " " * int(kind[11:-1])
             out.append(lead + (token := tokens.source(into_item(region, lead)[len(lead) :], block=True)))

@@ -37,6 +37,7 @@ __all__ = [
     "holds_blocks",
     "into_item",
     "lazy_code",
+    "lengthened_close",
     "loose_line",
     "markdown_block_open",
     "next_candidate",
@@ -198,28 +199,28 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
         # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
         prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
-        if (
-            len(fence.group(2).strip().split()) > 1
-            or len(mark) >= unclosed.get(mark[0], 1 << 30)
-            or (unclosed and f"text@{pos}" in unclosed)
-        ):
+        if len(fence.group(2).strip().split()) > 1 or (unclosed and f"text@{pos}" in unclosed):
+            return prose_line
+        # no close as long as the fence below (an opening above found none): a shorter one may close it
+        never_closed = len(mark) >= unclosed.get(mark[0], 1 << 30)
+        if never_closed and (unclosed[mark[0]] <= 3 or not _may_close_short(mark, fence.group(2))):
             return prose_line
         if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
             # a lazy line of the list item above (kramdown's item takes it): a fence only when it
             # closes within the item's lines (CommonMark would end the list at it)
-            item_end = _item_fence_end(text, first_end, mark, *item_above)
+            item_end = None if never_closed else _item_fence_end(text, first_end, mark, *item_above)
             return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
         if (
             not blank_before
             and (wide := _lazy_item(out, prose, wide=True)) is not None
             and indent < wide[0]
-            and _item_fence_end(text, first_end, mark, *wide) is None
+            and (never_closed or _item_fence_end(text, first_end, mark, *wide) is None)
         ):
             return prose_line  # (an item with five spaces or more after its marker: kramdown's text too)
         if not blank_before and indent < 4 and _lazy_quote(prose):
             # a lazy line of the quote above (kramdown's quote takes its lines to a blank line): a
             # fence only when it closes before that blank line, else text of the quote's paragraph
-            close = _fence_close_at(mark, text, first_end, 3)
+            close = None if never_closed else _fence_close_at(mark, text, first_end, 3)
             if close is None or _BLANK_LINE_BEFORE.search(text, first_end - 1, close.start() + 1) is not None:
                 return prose_line
         column = item_column(out, prose) if indent else None
@@ -227,7 +228,13 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         # item's text) closes no fence (kramdown's and CommonMark's close is indented three spaces
         # at most): it is the code's
         most = 3 if column is None and not listed else None if column is None else column + 3
-        close = _fence_close_at(mark, text, first_end, most)
+        close = None if never_closed else _fence_close_at(mark, text, first_end, most)
+        short = ""
+        if close is None:
+            if not never_closed:
+                unclosed[mark[0]] = len(mark)
+            if (close := _short_close(text, first_end, mark, fence.group(2), most=most, unclosed=unclosed)) is not None:
+                short = "short "
         if close is not None:
             last = line_end_at(text, close.start() + 1)
             if not blank_before and column is not None and _holds_item(text, first_end, close.start(), column):
@@ -235,9 +242,8 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
                 unclosed[f"text@{close.start() + 1}"] = 0
                 return prose_line
             if column is not None and 0 < indent - column <= 3:
-                return f"fence:{indent - column}", last, "", ""
-            return "code", last, "", ""
-        unclosed[mark[0]] = len(mark)
+                return f"{short}fence:{indent - column}", last, "", ""
+            return f"{short}code", last, "", ""
         return prose_line  # never closed: kramdown reads text
     if blank_before and indent < 4 and _MATH_OPEN.match(line):
         return _math_block(text, pos, line)
@@ -494,6 +500,53 @@ def _fence_close(mark: str) -> re.Pattern[str]:
     space before it); ASCII white space after it, as kramdown's (Ruby's) "\\s": a no-break space
     after the fence leaves it open."""
     return re.compile(rf"\n([^\S\n]*){re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+
+
+# the longest fence whose shorter closes are looked for (_short_close): each look that finds none
+# lowers the shortest opening known to find no close, so a post pays for a dozen at most
+_SHORT_FENCE_MOST = 16
+
+
+def _short_close(
+    text: str, start: int, mark: str, info: str, *, most: int | None, unclosed: dict[str, int]
+) -> re.Match[str] | None:
+    """The close of a fence ``mark`` that no run as long closes, as kramdown's fence pattern
+    finds it: it backtracks to a shorter opening run, the characters left over starting the code's
+    language (four backticks over three: code whose language is one backtick), so the first line
+    of the longest run below that is shorter than the fence closes it. The characters left over
+    and the info string must make one word. ``unclosed`` as block_end_at's."""
+    if not _may_close_short(mark, info):
+        return None
+    for k in range(min(len(mark), unclosed.get(mark[0], 1 << 30)) - 1, 2, -1):
+        close = _fence_close_at(mark[:k], text, start, most)
+        if close is not None:
+            return close
+        unclosed[mark[0]] = k
+    return None
+
+
+def _may_close_short(mark: str, info: str) -> bool:
+    """Whether kramdown may read the fence ``mark`` as a shorter one (_short_close): its info
+    string one word, right after the fence (CommonMark's fence has no backtick after its backticks:
+    no fence there), and the fence no longer than _SHORT_FENCE_MOST."""
+    return (
+        3 < len(mark) <= _SHORT_FENCE_MOST
+        and not (info[:1].isspace() and info.strip())
+        and len(info.split()) <= 1
+        and mark[0] not in info
+    )
+
+
+def lengthened_close(region: str) -> str:
+    """A fenced block that a run shorter than its opening's closes (_short_close), its close as
+    long as the opening: CommonMark's close too (the code's lines as they are)."""
+    opening = region.lstrip(" \t")
+    run = len(opening) - len(opening.lstrip(opening[0]))
+    at = region.rfind("\n") + 1
+    close = region[at:]
+    indent = len(close) - len(close.lstrip(" \t"))
+    written = len(close) - indent - len(close[indent:].lstrip(opening[0]))
+    return region[:at] + close[:indent] + opening[0] * run + close[indent + written :]
 
 
 def _fence_close_at(mark: str, text: str, start: int, most: int | None) -> re.Match[str] | None:
