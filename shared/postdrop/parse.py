@@ -56,6 +56,7 @@ class ParseResult:
     vanished: int = 0
     ignored: int = 0
     folders: int = 0  # keys ending in "/": folder markers, no post
+    folder_keys: list[str] = field(default_factory=list)
     site_files: list[str] = field(default_factory=list)  # keys of a site's files beside its posts (core/sitefiles.py)
     envelopes: list[Envelope] = field(default_factory=list)
 
@@ -67,6 +68,7 @@ class ParseResult:
             "vanished": self.vanished,
             "ignored": self.ignored,
             "folders": self.folders,
+            "folder_keys": self.folder_keys,
             "site_files": len(self.site_files),
             "site_file_keys": self.site_files,
             "keys": [e.change.key for e in self.envelopes],
@@ -177,6 +179,7 @@ def parse_event(
 def _folder(result: ParseResult, change: S3Change) -> None:
     """A folder marker (``posts/2024/``): no post, created or removed; counted and logged, never sent."""
     result.folders += 1
+    result.folder_keys.append(change.key)
     logger.info("ignored: the key names a folder, not a post", extra={"key": change.key, "event": change.event_name})
 
 

@@ -197,6 +197,8 @@ def _show_ignored(summary: dict[str, Any]) -> None:
 
     for key in summary.get("site_file_keys", []):
         print(ignored_line(key, site_file(key) or ""), flush=True)
+    for key in summary.get("folder_keys", []):
+        print(ignored_line(key, "a folder (a console or a sync tool made it), not a post"), flush=True)
 
 
 def _bucket_said(stack: LocalStack, said: set[str]) -> list[str]:
