@@ -295,6 +295,21 @@ def test_a_first_line_of_no_break_spaces_is_the_excerpt() -> None:
     assert got.jekyll_excerpt == "Real text here."
 
 
+@pytest.mark.parametrize(
+    ("data", "excerpt"),
+    [
+        (b"\n\nFirst words.\n\nMore.\n", ""),  # the separator opens the file: Jekyll's excerpt is empty
+        (b" \n\nFirst words.\n\nMore.\n", ""),
+        (b"\nFirst words.\n\nMore.\n", "First words."),
+        (b"---\ntitle: t\n---\n\n\nFirst words.\n\nMore.\n", "First words."),  # front matter takes them
+    ],
+)
+def test_a_file_without_front_matter_keeps_its_leading_blank_lines(data: bytes, excerpt: str) -> None:
+    # Jekyll 4.3.1's post.excerpt: a dated file without front matter is its body from its first
+    # byte; only the closing "---" of front matter takes the blank lines after it
+    assert parse_post(data, "posts/2024-02-01-x.md", now=NOW).jekyll_excerpt == excerpt
+
+
 def test_script_in_an_excerpt_is_no_text() -> None:
     got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
     assert got.jekyll_excerpt == "Before after."

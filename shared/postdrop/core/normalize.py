@@ -145,7 +145,9 @@ def parse_post(
         "text": plain,
         "char_count": len(plain) - plain.count("\n"),
         "excerpt": _excerpt(plain),
-        "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render, written),
+        "jekyll_excerpt": jekyll_excerpt(
+            meta, front.body, site.excerpt_separator, render, written, fenced=front.fenced
+        ),
         "url": None if url is None else absolute_url(url, site),
         "status": status_of(key, meta, date, now or datetime.now(UTC), **site.builds()),
         "updated_at": updated_at_of(meta, default_zone, warnings),
