@@ -96,6 +96,11 @@ DEFAULTS: dict[str, str] = {
     "2024-06-31-past-the-month.md": "---\ntitle: Carried\n---\nThe first of July.\n",
     "2024-08-03-spelled-date.md": '---\ntitle: Spelled\ndate: "Sat, 3 August 2024 4:05 PM"\n---\nIn words.\n',
     "2024-08-04-blank-ids.md": "---\ntitle: Blank\n---\n## `&&`\n\nOne.\n\n## (())\n\nTwo.\n",
+    "2024-08-05-blank-first.md": "\n\nNo front matter, and a blank line first.\n\nMore.\n",
+    "2024-08-06-listed.md": (
+        "---\ntitle: Listed\nexcerpt_separator: <!--more-->\n---\n* list\n{:toc}\n\n"
+        '<h2 id="own">Own</h2>\n\n## Made\n\nText.\n\n### Deeper\n'
+    ),
 }
 PRETTY: dict[str, str] = {
     "2024-04-01-pretty.md": (
@@ -152,6 +157,18 @@ KRAMDOWN_POSTS: dict[str, str] = {
     ),
     "2024-08-03-html-first.md": "---\ntitle: HTML first\n---\n<h3>Twice</h3>\n\nText.\n\n### Twice\n",
 }
+# A site whose kramdown moves the levels of the headings it makes (an HTML one keeps its own); its
+# table of contents still reads them as written.
+OFFSET = """kramdown:
+  header_offset: 2
+  toc_levels: "1..2"
+"""
+OFFSET_POSTS: dict[str, str] = {
+    "2024-09-01-moved.md": (
+        "---\ntitle: Moved\nexcerpt_separator: <!--more-->\n---\n* list\n{:toc}\n\n# One\n\n## Two\n\n"
+        '<h2>Html</h2>\n\n<div markdown="1">\n### Inside\n</div>\n\n#### Four {#four}\n\n<h3 id="own">Own</h3>\n'
+    ),
+}
 SITES: dict[str, tuple[dict[str, str], str, Site]] = {
     "defaults": (DEFAULTS, "", Site()),
     "pretty": (
@@ -162,6 +179,7 @@ SITES: dict[str, tuple[dict[str, str], str, Site]] = {
     "scoped": (SCOPED, SCOPES, Site(defaults=yaml.safe_load(SCOPES)["defaults"])),
     "synced": (SYNCED, "future: true\nunpublished: true\n", Site(future=True, unpublished=True)),
     "kramdown": (KRAMDOWN_POSTS, KRAMDOWN, Site(kramdown=yaml.safe_load(KRAMDOWN)["kramdown"])),
+    "offset": (OFFSET_POSTS, OFFSET, Site(kramdown=yaml.safe_load(OFFSET)["kramdown"])),
 }
 # Where postdrop reads a sample otherwise on purpose, with the reason.
 KEPT: dict[tuple[str, str], dict[str, str]] = {

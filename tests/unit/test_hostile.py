@@ -16,6 +16,7 @@ from postdrop import PostRejected, parse_post
 from postdrop.budget import cpu_limit, cpu_seconds
 from postdrop.core.frontmatter import MAX_NESTING
 from postdrop.core.limits import MAX_DEPTH
+from postdrop.core.site import Site
 from postdrop.envelope import Envelope, PostHead
 from postdrop.s3events import S3Change
 
@@ -206,3 +207,13 @@ def test_open_tags_never_closed_by_a_gt_are_read_in_the_functions_time(tag: str)
     data = _post("title: t", (f"<{tag} " + "a/" * 995 + "\nx\n") * 2_000)
     with cpu_limit(cpu_seconds(30_000, 256)):
         parse_post(data, "posts/a.md")
+
+
+def test_headings_written_both_ways_under_a_toc_and_a_header_offset_are_read_in_the_functions_time() -> None:
+    # each heading's origin (kramdown's, or written in HTML with its id) is read once: a {:toc}
+    # lists kramdown's alone, and the site's header_offset moves their levels
+    body = "* toc\n{:toc}\n\n" + "".join(f'<h2 id="h{i}">A</h2>\n\n## A {{#m{i}}}\n\n' for i in range(16_000))
+    site = Site(kramdown={"header_offset": 2})
+    with cpu_limit(cpu_seconds(30_000, 256)):
+        got = parse_post(_post("title: t", body), "posts/a.md", site=site)
+    assert len(got.headings) == 32_000 and got.headings[1].level == 4

@@ -3,6 +3,7 @@ in tests/differential; these say the rules one at a time)."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,7 @@ from postdrop import parse_post
 from postdrop.config import ParseSettings
 from postdrop.core.permalink import absolute_url, escape_path, slugify
 from postdrop.core.site import Site
-from tests.conftest import post
+from tests.conftest import post, toc_entries
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -295,6 +296,21 @@ def test_a_first_line_of_no_break_spaces_is_the_excerpt() -> None:
     assert got.jekyll_excerpt == "Real text here."
 
 
+@pytest.mark.parametrize(
+    ("data", "excerpt"),
+    [
+        (b"\n\nFirst words.\n\nMore.\n", ""),  # the separator opens the file: Jekyll's excerpt is empty
+        (b" \n\nFirst words.\n\nMore.\n", ""),
+        (b"\nFirst words.\n\nMore.\n", "First words."),
+        (b"---\ntitle: t\n---\n\n\nFirst words.\n\nMore.\n", "First words."),  # front matter takes them
+    ],
+)
+def test_a_file_without_front_matter_keeps_its_leading_blank_lines(data: bytes, excerpt: str) -> None:
+    # Jekyll 4.3.1's post.excerpt: a dated file without front matter is its body from its first
+    # byte; only the closing "---" of front matter takes the blank lines after it
+    assert parse_post(data, "posts/2024-02-01-x.md", now=NOW).jekyll_excerpt == excerpt
+
+
 def test_script_in_an_excerpt_is_no_text() -> None:
     got = parse_post(post("title: t", "Before <script>alert(1)</script> after.\n\nMore.\n"), "posts/x.md")
     assert got.jekyll_excerpt == "Before after."
@@ -508,6 +524,75 @@ def test_a_table_of_contents_shows_the_sites_toc_levels() -> None:
     got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
     assert 'href="#one"' not in got.html
     assert 'href="#two"' in got.html and 'href="#three"' in got.html
+
+
+_OFFSET_BODY = (
+    "* toc\n{:toc}\n\n# One\n\n## Two\n\n<h2>Html</h2>\n\n"
+    '<div markdown="1">\n### Inside\n</div>\n\n#### Four\n\n##### Five {#five}\n\n<h3 id="own">Own</h3>\n\n'
+    "Setext\n------\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("kramdown", "headings", "toc"),
+    [
+        (  # a Markdown heading's level moves, kept within 1..6; one written in HTML keeps its own
+            {"header_offset": 3},
+            [(4, "one"), (5, "two"), (2, None), (6, "inside"), (6, "four"), (6, "five"), (3, "own"), (5, "setext")],
+            ["one", "two", "inside", "four", "five", "setext"],
+        ),
+        (  # the table of contents reads the levels as written: toc_levels 2..3 is Two, Inside, Setext
+            {"header_offset": "-1", "toc_levels": "2..3"},
+            [(1, "one"), (1, "two"), (2, None), (2, "inside"), (3, "four"), (4, "five"), (3, "own"), (1, "setext")],
+            ["two", "inside", "setext"],
+        ),
+        (
+            {"header_offset": 1, "auto_ids": False},
+            [(2, None), (3, None), (2, None), (4, None), (5, None), (6, "five"), (3, "own"), (3, None)],
+            ["five"],
+        ),
+    ],
+)
+def test_the_sites_header_offset_moves_the_levels_of_the_headings_kramdown_makes(
+    kramdown: dict[str, object], headings: list[tuple[int, str | None]], toc: list[str]
+) -> None:
+    # Jekyll 4.3.1 (kramdown 2.4) with each kramdown: block: the levels of post.content's headings,
+    # and its {:toc} list (of kramdown's own headings alone)
+    got = parse_post(
+        post("title: t", _OFFSET_BODY), "posts/2025-06-01-a.md", default_zone="UTC", site=Site(kramdown=kramdown)
+    )
+    assert [(h.level, h.id) for h in got.headings] == headings
+    assert [(int(m[1]), m[2]) for m in re.finditer(r'<h(\d)(?: id="([^"]*)")?>', got.html)] == headings
+    assert [href for _depth, href, _id in toc_entries(got.html)] == [f"#{ident}" for ident in toc]
+
+
+def test_the_header_offset_moves_the_headings_markdownify_makes_too() -> None:
+    body = "{% capture x %}\n## From filter\n{% endcapture %}\n{{ x | markdownify }}\n\n# One\n\n<h2>Html</h2>\n"
+    site = Site(kramdown={"header_offset": 1})
+    got = parse_post(post("title: t", body), "posts/2025-06-01-a.md", default_zone="UTC", site=site)
+    assert [(h.level, h.id) for h in got.headings] == [(3, "from-filter"), (2, "one"), (2, None)]
+
+
+def test_a_table_of_contents_lists_no_heading_written_in_html() -> None:
+    # kramdown lists its own headings; one written as HTML (with its id) is in the article, not the list
+    body = '* toc\n{:toc}\n\n<h2 id="mine">Mine</h2>\n\n## Two\n\nText.\n\n### Three\n'
+    front = "title: t\nexcerpt_separator: <!--more-->"  # the whole post is the excerpt, its list too
+    got = parse_post(post(front, body), "posts/2025-06-01-a.md", default_zone="UTC")
+    assert [href for _depth, href, _id in toc_entries(got.html)] == ["#two", "#three"]
+    assert [h.id for h in got.headings] == ["mine", "two", "three"]
+    assert got.jekyll_excerpt == "Two Three\nMine\nTwo\nText.\nThree"
+
+
+@pytest.mark.parametrize(
+    ("written", "offset"),
+    [(3, 3), ("-2", -2), (" 1 ", 1), ("010", 8), ("0x2", 2), ("2.0", 0), (2.5, 0), (True, 0), (None, 0), ("two", 0)],
+)
+def test_the_header_offset_reads_as_rubys_integer(written: object, offset: int) -> None:
+    # kramdown's Integer option: a text through Ruby's Integer() (a leading 0 is octal); one it
+    # refuses fails the site's build, and postdrop keeps the default
+    from postdrop.core.site import kramdown_of
+
+    assert kramdown_of(Site(kramdown={"header_offset": written})).header_offset == offset
 
 
 @pytest.mark.parametrize(

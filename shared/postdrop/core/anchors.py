@@ -103,15 +103,26 @@ _ROUGE_NAMES = frozenset(_ROUGE_LEXERS.split())
 _PLAIN = frozenset({"plaintext", "text"})
 
 
-def anchored(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN, *, own_pre: bool = False) -> str:
+def anchored(
+    html: str,
+    headings: list[Heading],
+    kramdown: Kramdown = _KRAMDOWN,
+    *,
+    own_pre: bool = False,
+    levels: list[int] | None = None,
+    listed: list[Heading] | None = None,
+) -> str:
     """``html`` (the article as rendered, before sanitizing) with its headings' and footnotes' ids;
     ``kramdown``: the site's options (its table of contents' levels, its code blocks' numbers);
     ``own_pre``: whether the post writes ``<pre>`` in HTML itself (kramdown numbers none of those,
-    and one without a language cannot be told from a Markdown block: none such is numbered)."""
-    html = with_heading_ids(html, headings)
+    and one without a language cannot be told from a Markdown block: none such is numbered);
+    ``levels``: each heading's level as kramdown writes it, when the site's ``header_offset``
+    moves some (``headings`` keep those written: the table of contents reads them); ``listed``:
+    the headings a ``{:toc}`` list shows, when not all (kramdown's own, not those written in HTML)."""
+    html = with_heading_ids(html, headings, levels)
     if 'class="footnote-' in html:
         html = _footnote_ids(html)
-    return _contents(html, headings, kramdown, toc=_table_of_contents, own_pre=own_pre)
+    return _contents(html, headings if listed is None else listed, kramdown, toc=_table_of_contents, own_pre=own_pre)
 
 
 def with_contents(html: str, headings: list[Heading], kramdown: Kramdown = _KRAMDOWN, *, own_pre: bool = False) -> str:
@@ -251,22 +262,28 @@ def _entry_html(entry: _Entry) -> str:
     return f'<li><a href="#{ident}" id="markdown-toc-{ident}">{escape(entry.text)}</a>{nested}</li>'
 
 
-def with_heading_ids(html: str, headings: list[Heading]) -> str:
+def with_heading_ids(html: str, headings: list[Heading], levels: list[int] | None = None) -> str:
     """``html`` with its headings' ids and nothing else of ``anchored``: Liquid's ``markdownify``,
-    whose HTML the post's own pass then reads as written (its footnotes' ids are made there)."""
-    if any(ident is not None for _level, _text, ident in headings):
-        html = _heading_ids(html, headings)
+    whose HTML the post's own pass then reads as written (its footnotes' ids are made there);
+    ``levels``: each heading's level to write, when one differs from the level read."""
+    moved = levels is not None and any(level != heading[0] for level, heading in zip(levels, headings, strict=True))
+    if moved or any(ident is not None for _level, _text, ident in headings):
+        html = _heading_ids(html, headings, levels if moved else None)
     return html
 
 
-def _heading_ids(html: str, headings: list[Heading]) -> str:
+def _heading_ids(html: str, headings: list[Heading], levels: list[int] | None) -> str:
     ids = iter([ident for _level, _text, ident in headings])  # headings_of reads the same matches, in order
+    to = iter(levels or ())
 
     def tag(match: re.Match[str]) -> str:
         ident = next(ids, None)
+        element = match[0]
+        if levels is not None and (level := next(to, None)) is not None and str(level) != match[1]:
+            element = f"<h{level}{element[3:-5]}</h{level}>"  # HEADING ends with the closing tag: </hN>
         if ident is None or " id=" in (match[2] or ""):
-            return match[0]
-        return f'<h{match[1]} id="{escape(ident)}"{match[0][3:]}'
+            return element
+        return f'<h{element[2]} id="{escape(ident)}"{element[3:]}'
 
     return HEADING.sub(tag, html)
 

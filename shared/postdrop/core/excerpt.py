@@ -5,7 +5,8 @@ front matter is the excerpt, as written. Otherwise the separator is the front ma
 ``excerpt_separator``, else the site's (default ``"\\n\\n"``, the first blank line); an empty
 one means no excerpt. The excerpt is the body as written up to the separator (all of it when
 the separator is not there; Jekyll's body starts after the blank lines that follow the front
-matter); when the body goes on, Liquid blocks opened in it and not closed
+matter, and a file without front matter is its body from the first byte: a blank line first
+leaves the excerpt empty); when the body goes on, Liquid blocks opened in it and not closed
 are closed, and the reference-style link definitions from the rest that it uses are appended.
 Then it is rendered as the post is (Liquid, then Markdown) and its text taken.
 """
@@ -48,12 +49,13 @@ _LEADING_BLANK_LINES = re.compile(r"[ \t\r\n\f\v]*\n")
 _FOOTNOTE_LABEL = re.compile(r'<sup class="footnote-definition-label">[^<]*</sup>')
 
 
-def excerpt_source(body: str, separator: str, written: str | None = None) -> str:
+def excerpt_source(body: str, separator: str, written: str | None = None, *, fenced: bool = True) -> str:
     """The part of ``body`` (before Liquid) that Jekyll renders as the excerpt.
 
     ``written`` is the same body with its line ends as written, when they are not all LF:
-    Jekyll looks for the separator there (``decode.written_suffix``)."""
-    blank = _LEADING_BLANK_LINES.match(body if written is None else written)
+    Jekyll looks for the separator there (``decode.written_suffix``). ``fenced``: whether the
+    body follows front matter (its leading blank lines are then not Jekyll's)."""
+    blank = _LEADING_BLANK_LINES.match(body if written is None else written) if fenced else None
     if written is None:
         head, _, tail = body[blank.end() if blank else 0 :].partition(separator)
     else:
@@ -79,12 +81,19 @@ def _definitions_used(head: str, tail: str) -> list[str]:
 
 
 def jekyll_excerpt(
-    meta: dict[str, Any], body: str, default_separator: str, render: Callable[[str], str], written: str | None = None
+    meta: dict[str, Any],
+    body: str,
+    default_separator: str,
+    render: Callable[[str], str],
+    written: str | None = None,
+    *,
+    fenced: bool = True,
 ) -> str:
     """The excerpt's text; empty when the separator is (Jekyll makes none).
 
     ``render`` turns source as written (Liquid and Markdown) into HTML, as the post's body is;
-    ``written`` is the body with its line ends as written, when they are not all LF."""
+    ``written`` is the body with its line ends as written, when they are not all LF; ``fenced``:
+    whether the body follows front matter (a file without any is its body from its first byte)."""
     chosen = meta.get("excerpt")
     if chosen is not None and chosen is not False:  # Jekyll's excerpt drop: its to_s (["a", "b"] for a list)
         if isinstance(chosen, str):
@@ -95,7 +104,7 @@ def jekyll_excerpt(
     separator = _separator(meta, default_separator)
     if not separator:
         return ""
-    source = excerpt_source(body, separator, written)
+    source = excerpt_source(body, separator, written, fenced=fenced)
     if source.startswith(">"):  # a quote (the first producer's digest): its text is its content's
         source = _unquoted(source)
     if _is_plain(source):  # what rendering it would give: its paragraphs' text as written

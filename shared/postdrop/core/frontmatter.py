@@ -70,6 +70,9 @@ _LIST_KEYS = frozenset(("categories", "category", "tags", "tag"))
 class FrontMatter:
     data: dict[str, Any]
     body: str
+    # whether the file opens with front matter: Jekyll's body then starts after the blank lines
+    # that follow it (its closing ``---\s*`` takes them), else it is the whole file, blank lines and all
+    fenced: bool = True
 
 
 def _first_line(text: str, start: int) -> str:
@@ -91,7 +94,7 @@ def split_front_matter(text: str, warnings: list[str], *, required: bool = True)
     if line.rstrip() != "---":
         if not required:
             warnings.append("no front matter: read as Jekyll reads a dated post file (title and date from its name)")
-            return FrontMatter(data={}, body=text)
+            return FrontMatter(data={}, body=text, fenced=False)
         # The reason names the line, not its text: reasons are stored and logged, bodies never are.
         raise PostRejected(
             f"no front matter: line {skipped + 1} should be '---' to open the YAML block"

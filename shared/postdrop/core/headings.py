@@ -25,7 +25,7 @@ from collections import Counter
 from functools import cache
 from html import unescape
 
-__all__ = ["HEADING", "Heading", "headings_of"]
+__all__ = ["HEADING", "Heading", "headings_and_origins", "headings_of", "listed_in_contents", "shifted"]
 
 Heading = tuple[int, str, str | None]  # level, text, id
 
@@ -50,14 +50,50 @@ def headings_of(html: str, source: str, *, markdown: bool, auto_ids: bool = True
     """The headings of ``html`` (the article as rendered), in order. ``source`` is what was
     rendered (after Liquid): its own HTML headings are told apart from Markdown's. ``auto_ids``
     and ``prefix``: kramdown's settings of those names (``auto_id_prefix``)."""
+    return _read(html, source, markdown=markdown, auto_ids=auto_ids, prefix=prefix, origins=False)[0]
+
+
+def headings_and_origins(
+    html: str, source: str, *, markdown: bool, auto_ids: bool = True, prefix: str = ""
+) -> tuple[list[Heading], list[bool]]:
+    """``headings_of``, and whether kramdown made each (a Markdown heading, in an HTML block read
+    as Markdown too) rather than the post writing it in HTML: kramdown's ``header_offset`` moves
+    the level of those alone."""
+    return _read(html, source, markdown=markdown, auto_ids=auto_ids, prefix=prefix, origins=True)
+
+
+def shifted(headings: list[Heading], made: list[bool], offset: int) -> list[Heading]:
+    """``headings`` as kramdown writes them with ``header_offset``: the level of each it made
+    moved by ``offset``, kept within 1..6 (the others as written)."""
+    if not offset:
+        return headings
+    return [
+        (max(1, min(6, level + offset)) if by_kramdown else level, text, ident)
+        for (level, text, ident), by_kramdown in zip(headings, made, strict=True)
+    ]
+
+
+def listed_in_contents(headings: list[Heading], made: list[bool] | None) -> list[Heading]:
+    """The headings a ``{:toc}`` list can show: those kramdown made (``made``: which; None: all)."""
+    if made is None or all(made):
+        return headings
+    return [heading for heading, by_kramdown in zip(headings, made, strict=True) if by_kramdown]
+
+
+def _read(
+    html: str, source: str, *, markdown: bool, auto_ids: bool, prefix: str, origins: bool
+) -> tuple[list[Heading], list[bool]]:
     matches = list(HEADING.finditer(html)) if "<h" in html else []
     if not matches:
-        return []
-    markdown = markdown and auto_ids  # without auto ids, a heading has the id it was written with alone
-    written, turns = _written_and_turns(source, html, matches) if markdown else (Counter(), {})
+        return [], []
+    ids = markdown and auto_ids  # without auto ids, a heading has the id it was written with alone
+    classify = markdown and (auto_ids or origins)  # whether the HTML headings are told from Markdown's
+    written, turns = _written_and_turns(source, html, matches) if classify else (Counter(), {})
+    own_ids: set[str] | None = None  # the ids of the HTML headings written with one (read when needed)
     gfm: Counter[str] = Counter()
     converter: Counter[str] = Counter()
     out: list[Heading] = []
+    made: list[bool] = []
     depth, at = 0, 0
     # an element past the last heading's start holds none of them: the search stops there
     nested = _HTML_ONLY_TAG.search(html, 0, matches[-1].start()) is not None
@@ -70,20 +106,37 @@ def headings_of(html: str, source: str, *, markdown: bool, auto_ids: bool = True
         raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
         text = " ".join(raw.split())
         given = _ID.search(attrs)
+        by_kramdown = classify
         if given is not None:
             ident: str | None = unescape(next(g for g in given.groups() if g is not None))
-        elif not markdown or (_in_html(level, text, written, turns) if turns else written[(level, text)] > 0):
+            if origins and classify:
+                if own_ids is None:
+                    own_ids = _ids_written_in_html(source)
+                by_kramdown = ident not in own_ids
+        elif classify and (_in_html(level, text, written, turns) if turns else written[(level, text)] > 0):
             if not turns:
                 written[(level, text)] -= 1
+            ident, by_kramdown = None, False
+        elif not ids:
             ident = None
         elif depth > 0:
             ident = prefix + _kramdown_id(raw.strip(), converter)
         else:
             ident = prefix + _gfm_id(_without_marks(inner) if "<sup" in inner else raw, gfm)
-        if markdown and ident is not None and not ident.strip():
+        if ids and ident is not None and not ident.strip():
             ident = None  # kramdown writes no blank id ("## `&&`" has none; its counter still counts it)
         out.append((level, text, ident))
-    return out
+        made.append(by_kramdown)
+    return out, made
+
+
+def _ids_written_in_html(source: str) -> set[str]:
+    """The ids of the HTML headings ``source`` writes with one (``<h2 id="x">``)."""
+    found = set()
+    for m in _SOURCE_HEADING.finditer(source):
+        if m[2] and (given := _ID.search(m[2])) is not None:
+            found.add(unescape(next(g for g in given.groups() if g is not None)))
+    return found
 
 
 def _in_html(

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from postdrop.core.anchors import LINENOS_MARK, with_heading_ids
 from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
-from postdrop.core.headings import headings_of
+from postdrop.core.headings import headings_and_origins, headings_of, shifted
 from postdrop.core.permalink import site_root, slugify
 from postdrop.core.site import Site, kramdown_of
 from postdrop.exceptions import PostRejected
@@ -739,6 +739,12 @@ def _markdownify(render_markdown: Callable[[str], str], text: str) -> str:
     if "<h" not in html:
         return html
     kramdown = kramdown_of(_site())
+    if kramdown.header_offset:  # kramdown writes its own headings' levels moved
+        headings, made = headings_and_origins(
+            html, text, markdown=True, auto_ids=kramdown.auto_ids, prefix=kramdown.auto_id_prefix
+        )
+        levels = [level for level, _text, _ident in shifted(headings, made, kramdown.header_offset)]
+        return with_heading_ids(html, headings, levels)
     return with_heading_ids(
         html, headings_of(html, text, markdown=True, auto_ids=kramdown.auto_ids, prefix=kramdown.auto_id_prefix)
     )

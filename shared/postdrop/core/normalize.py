@@ -11,14 +11,14 @@ from typing import Any
 
 import orjson
 
-from postdrop.core.anchors import anchored, has_contents, with_contents
+from postdrop.core.anchors import TOC_MARK, anchored, has_contents, with_contents
 from postdrop.core.body import read_body, render_markdown
 from postdrop.core.byline import authors_of, updated_at_of
 from postdrop.core.dates import DEFAULT_ZONE, date_from_filename, parse_date, zone
 from postdrop.core.decode import decode_text, written_suffix
 from postdrop.core.excerpt import jekyll_excerpt, separator_unseen
 from postdrop.core.frontmatter import split_front_matter
-from postdrop.core.headings import headings_of
+from postdrop.core.headings import headings_and_origins, headings_of, listed_in_contents, shifted
 from postdrop.core.image import image_of
 from postdrop.core.keys import filename_of, post_id_of, slug_of
 from postdrop.core.limits import check_head, check_nesting, within_caps
@@ -115,19 +115,29 @@ def parse_post(
     title = _title(meta.get("title"), fallbacks, slug, warnings)
     kramdown = kramdown_of(site)
     auto_ids, prefix = kramdown.auto_ids, kramdown.auto_id_prefix
-    headings = headings_of(body.html, source, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+    # which headings kramdown made (not written in HTML): the levels its header_offset moves, and
+    # those its {:toc} lists; the others keep theirs
+    made = None
+    if kramdown.header_offset or TOC_MARK in body.html:
+        headings, made = headings_and_origins(body.html, source, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+    else:
+        headings = headings_of(body.html, source, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+    shown = shifted(headings, made, kramdown.header_offset) if made is not None else headings
     own_pre = kramdown.line_numbers is not None and _OWN_PRE.search(front.body) is not None
-    clean_html = sanitize_html(anchored(body.html, headings, kramdown, own_pre=own_pre))
+    levels = None if shown is headings else [level for level, _text, _ident in shown]
+    listed = listed_in_contents(headings, made)
+    clean_html = sanitize_html(anchored(body.html, headings, kramdown, own_pre=own_pre, levels=levels, listed=listed))
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
         if part == front.body:
-            out, marks = html, headings  # the whole body is the excerpt: rendered already
+            out, marks = html, listed  # the whole body is the excerpt: rendered already
         else:
             rendered = _liquid(part, page, site, []) if liquid else part
             out, marks = (rendered if is_html else render_markdown(rendered)), None
         if has_contents(out, kramdown):  # Jekyll's excerpt shows its table of contents, line numbers
             if marks is None:
-                marks = headings_of(out, rendered, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+                found = headings_and_origins(out, rendered, markdown=not is_html, auto_ids=auto_ids, prefix=prefix)
+                marks = listed_in_contents(*found)
             out = with_contents(out, marks, kramdown, own_pre=own_pre)
         return out
 
@@ -150,13 +160,15 @@ def parse_post(
         "text": plain,
         "char_count": len(plain) - plain.count("\n"),
         "excerpt": _excerpt(plain),
-        "jekyll_excerpt": jekyll_excerpt(meta, front.body, site.excerpt_separator, render, written),
+        "jekyll_excerpt": jekyll_excerpt(
+            meta, front.body, site.excerpt_separator, render, written, fenced=front.fenced
+        ),
         "url": None if url is None else absolute_url(url, site),
         "status": status_of(key, meta, date, now or datetime.now(UTC), **site.builds()),
         "updated_at": updated_at_of(meta, default_zone, warnings),
         "authors": authors_of(meta),
         "lang": lang_of(meta, plain),
-        "headings": [{"level": level, "text": text, "id": ident} for level, text, ident in headings],
+        "headings": [{"level": level, "text": text, "id": ident} for level, text, ident in shown],
         "image": None if image is None else {"url": image[0], "alt": image[1]},
         "word_count": words,
         "reading_minutes": minutes,

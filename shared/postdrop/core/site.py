@@ -70,7 +70,9 @@ class Kramdown:
     what each such id starts with; ``toc_levels``: the heading levels a ``{:toc}`` list shows
     (``1..3``, ``2,3`` or a list); ``line_numbers``: the first line's number when every code
     block kramdown highlights is rouge's table with line numbers
-    (``syntax_highlighter_opts: {block: {line_numbers: true}}``, Chirpy's setting), else None.
+    (``syntax_highlighter_opts: {block: {line_numbers: true}}``, Chirpy's setting), else None;
+    ``header_offset``: the number added to the level of each heading kramdown makes (``3``: a
+    ``#`` heading is an ``<h4>``).
     """
 
     auto_ids: bool = True
@@ -81,6 +83,9 @@ class Kramdown:
     span_line_numbers: int | None = None
     # whether a block without a language gets rouge's plaintext lexer (Jekyll's guess_lang, default on)
     guess_lang: bool = True
+    # what kramdown adds to the level of each heading it makes (not one written in HTML), the
+    # result kept within 1..6; its table of contents still reads the levels as written
+    header_offset: int = 0
 
 
 _DEFAULT_KRAMDOWN = Kramdown()
@@ -101,6 +106,7 @@ def kramdown_of(site: Site) -> Kramdown:
         line_numbers=_line_numbers(options.get("syntax_highlighter_opts"), "block"),
         span_line_numbers=_line_numbers(options.get("syntax_highlighter_opts"), "span"),
         guess_lang=_ruby_flag(options.get("guess_lang", True)),
+        header_offset=_ruby_integer(options.get("header_offset", 0)),
     )
 
 
@@ -113,6 +119,30 @@ def _ruby_flag(value: Any) -> bool:
         return False
     text = str(value).strip()
     return bool(text) and text.lower() != "false"
+
+
+# Ruby's Integer() of a text: a sign, a base's prefix (a leading 0 is octal), single underscores
+# between digits (white space around is stripped first)
+_RUBY_INTEGER = re.compile(
+    r"[-+]?(?:0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[bB][01]+(?:_[01]+)*|0[oO_]?[0-7]+(?:_[0-7]+)*"
+    r"|0[dD]\d+(?:_\d+)*|[1-9]\d*(?:_\d+)*|0)"
+)
+
+
+def _ruby_integer(value: Any) -> int:
+    """kramdown's Integer option: an integer as given, else its text as Ruby's ``Integer()`` reads
+    it; a value it refuses (a fraction, a word, a null: the site does not build) is the default, 0."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = "" if value is None or isinstance(value, bool | float) else str(value).strip()
+    if len(text) > 40 or not _RUBY_INTEGER.fullmatch(text):
+        return 0
+    sign, digits = ("-", text[1:]) if text[:1] == "-" else ("", text.lstrip("+"))
+    if digits[:2] in ("0d", "0D"):
+        digits = digits[2:]
+    elif len(digits) > 1 and digits[0] == "0" and digits[1] not in "xXbBoO":
+        digits = "0o" + digits[1:]
+    return int(sign + digits, 0)
 
 
 def _option_text(value: Any) -> str:
