@@ -46,6 +46,12 @@ def test_a_heading_id_keeps_letter_numbers_as_rubys_word_characters() -> None:
     ]
 
 
+def test_a_heading_id_lowers_a_capital_sigma_as_ruby_does() -> None:
+    # Ruby's downcase has no final form: ΔΔΣ is δδσ to Jekyll (Python's lower() gives δδς); a ς written stays
+    assert [h.id for h in parse_post(post("title: t", "# ΔΔΣ\n\n## λόγος\n"), "posts/x.md").headings] == [
+        "δδσ", "λόγος"]  # fmt: skip
+
+
 def test_headings_written_in_html_have_no_id_unless_written() -> None:
     body = '<h2>Raw</h2>\n\n<h3 id="kept">Raw with id</h3>\n\n## Markdown\n'
     assert _headings(body) == [(2, "Raw", None), (3, "Raw with id", "kept"), (2, "Markdown", "markdown")]

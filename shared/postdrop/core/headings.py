@@ -296,7 +296,8 @@ def _word(ch: str) -> bool:
 
 def _gfm_id(text: str, counter: Counter[str]) -> str:
     """kramdown-parser-gfm's ``generate_gfm_header_id``."""
-    lower = text.lower()
+    # Ruby's downcase maps Σ to σ everywhere; Python's lower() makes it ς at a word's end
+    lower = text.replace("Σ", "σ").lower()
     if lower.isascii():  # one substitution, not a test per character
         kept = _NOT_GFM_ASCII.sub("", lower)
     else:
