@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -184,7 +185,7 @@ def test_a_batch_operations_invocation_is_answered_per_task(emu: Emulator) -> No
     assert result["results"][1]["resultString"].startswith("posts/not-a-post.md: rejected: no front matter")
 
 
-AWS_EVENTS = REPO.parent / "shared" / "aws-events"
+AWS_EVENTS = Path(os.environ.get("POSTDROP_AWS_EVENTS", REPO.parent / "shared" / "aws-events"))
 # What each third-party fixture is, by what ParseFunction must make of it (read in place, never copied).
 FIXTURE_OUTCOMES: dict[str, dict[str, Any]] = {
     "docs-s3-test-event.json": {"ignored": 1},
