@@ -130,7 +130,7 @@ def test_a_notification_line_says_why_a_post_left_and_what_an_update_changed() -
     draft_gone = rejected_gone | {"previous": {"record_type": "POST", "status": "draft", "categories": ["x"]}}
     assert notification_lines(draft_gone) == ["post.deleted     posts/b.md  (file gone; it was a draft)  [was x]"]
     post_gone = draft_gone | {"previous": {"record_type": "POST", "status": "published", "categories": ["x"]}}
-    assert notification_lines(post_gone) == ["post.deleted     posts/b.md    [was x]"]
+    assert notification_lines(post_gone) == ["post.deleted     posts/b.md  (file gone)  [was x]"]
     updated = head | {"event_type": "post.updated", "changed": ["title", "body"]}
     assert notification_lines(updated) == ["post.updated     posts/a.md  A  (changed: title, body)  [news]"]
 

@@ -137,7 +137,7 @@ def _why(notification: dict[str, Any]) -> str:
         return "file gone; it was rejected"
     status = previous.get("status")
     if status in (None, "published"):
-        return ""
+        return "file gone"
     return f"file gone; it was {'a draft' if status == 'draft' else status}"
 
 
