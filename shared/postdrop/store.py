@@ -71,7 +71,8 @@ WRITE_TRIES = 8  # rounds of optimistic concurrency before the record is left to
 # A file the item does not show, or a kept copy, holds its post inline up to this (compressed);
 # a larger one is archived, so an item's size follows the post it shows, not its files times it.
 HELD_INLINE_BYTES = 16 * 1024
-# What a stored change that moved nothing subscribers see is logged as (INFO, with key and shows)
+# What a stored change that moved nothing subscribers see is logged as (INFO, with key and shows,
+# and the reason of a file rejected behind the post: x.docx beside x.md)
 KEPT = "stored behind the file the post shows: nothing to announce"
 REMOVED = "a file removed; the post shows another of its files: nothing to announce"
 UNCHANGED = "stored; what the post shows did not change: nothing to announce"
@@ -241,7 +242,8 @@ class StoreBatch:
                     said = REMOVED
                 else:
                     said = KEPT if shows != record["key"] else UNCHANGED
-                logger.info(said, extra={"key": record["key"], "shows": shows})
+                rejected = {"reason": record.get("reason")} if record.get("record_type") == "REJECTED" else {}
+                logger.info(said, extra={"key": record["key"], "shows": shows, **rejected})
 
     def _fit(self, item: dict[str, Any]) -> dict[str, Any]:
         """The item with its size bounded by the post it shows: the records it holds beside that

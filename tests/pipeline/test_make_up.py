@@ -67,6 +67,9 @@ def test_make_up_in_a_terminal_shows_a_drop_and_stops_on_ctrl_c() -> None:
         )
         s3.put_object(Bucket=banner.group(1), Key=f"posts/{sample.name}", Body=sample.read_bytes())
         _read_until(master, r"unchanged\s+posts/2026-03-02-NW0001\.md\s+nothing announced", 60, seen)
+        s3.put_object(Bucket=banner.group(1), Key="posts/2026-03-02-NW0001.docx", Body=b"PK\x03\x04")
+        stray = r"rejected\s+posts/2026-03-02-NW0001\.docx\s+not a post file type \(\.docx\).*the post shows"
+        _read_until(master, stray, 60, seen)
         s3.delete_object(Bucket=banner.group(1), Key="posts/2026-03-02-NW0001.html")
         _read_until(
             master, r"removed\s+posts/2026-03-02-NW0001\.html\s+the post shows posts/2026-03-02-NW0001\.md", 60, seen

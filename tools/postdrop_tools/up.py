@@ -114,8 +114,10 @@ class LogLine(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         if record.msg in _QUIET_WRITES:
-            shows = getattr(record, "shows", "")
+            shows, reason = getattr(record, "shows", ""), getattr(record, "reason", None)
             why = "nothing announced" if record.msg == UNCHANGED else f"the post shows {shows}: nothing announced"
+            if reason:  # a file of another type beside the post (x.docx beside x.md): rejected, and why
+                return file_line("rejected", getattr(record, "key", ""), f"{reason}; {why}")
             return file_line(_QUIET_WRITES[record.msg], getattr(record, "key", ""), why)
         named = [f"{k}={v}" for k, v in record.__dict__.items() if k not in self._STANDARD and v not in (None, "")]
         if record.exc_info and record.exc_info[1] is not None:
