@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
@@ -367,3 +367,39 @@ def test_parse_takes_the_template_s_parameters_as_a_stack_is_given_them(
     ]:
         assert main(["parse", str(path), "--parameter-overrides", bad]) == EXIT_USAGE, bad
         assert said in capsys.readouterr().err, bad
+
+
+def test_up_names_what_was_dropped_outside_posts_once_and_never_postdrops_own_prefixes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from postdrop_tools.local import outside_said
+
+    if TYPE_CHECKING:
+        from postdrop_tools.stack import LocalStack
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="bkt")
+        for key in ["posts/a.md", "payloads/n.json", "archive/posts/x.json.gz", "batch-reports/job-1/status.json",
+                    "_posts/2026-01-01-a.md", "README.md"]:  # fmt: skip
+            s3.put_object(Bucket="bkt", Key=key, Body=b"x")
+
+        class Stack:  # what outside_said reads of a LocalStack
+            def ref(self, logical: str) -> str:
+                return "bkt"
+
+            def client(self, service: str) -> object:
+                return s3
+
+        said: set[str] = set()
+        stack = cast("LocalStack", Stack())
+        lines = outside_said(stack, said)
+        assert [line.split()[1] for line in lines] == ["s3://bkt/_posts/", "s3://bkt/README.md"]
+        assert "aws s3 mv --recursive s3://bkt/_posts/ s3://bkt/posts/_posts/" in lines[0]
+        assert outside_said(stack, said) == []  # once each
