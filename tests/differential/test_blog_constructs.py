@@ -2141,6 +2141,29 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-15-html-block-in-a-quote-or-an-item.md": (
+        "title: An HTML block in a quote or a list item",
+        (
+            "Lead.\n"
+            "\n"
+            "> The quote opens.\n"
+            "> <p>Area is $$w h$$ and `raw` stays.</p>\n"
+            "> then *this* line\n"
+            "\n"
+            "- <div>first $$k$$</div> and a `tail`\n"
+            "- <p>second</p>\n"
+            "  goes on *here*\n"
+            "- third\n"
+            "\n"
+            "> <div>\n"
+            "> `kept` as written\n"
+            ">\n"
+            "> two\n"
+            "> </div>\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

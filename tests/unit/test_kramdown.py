@@ -1553,3 +1553,30 @@ def test_an_ordered_item_under_a_bullet_items_text_is_a_list_inside_the_item() -
         "second",
     ]
     assert got.html.count("<ol>") == 2 and got.html.count("<li>") == 5 and "<p>" not in got.html
+
+
+def test_an_html_block_in_a_quote_or_an_item_holds_raw_text() -> None:
+    # kramdown reads a quote's (an item's) content as blocks: a block tag opening it is an HTML
+    # block to its close tag, no math and no code span in it; what follows the close tag, on its
+    # line or under it, is a paragraph of the container's
+    got = parse(
+        "> Said first.\n> <p>$$m^2$$ and `raw` stay</p>\n> then *this* $$n$$\n\n"
+        "- <div>item $$k$$</div> tail `t`\n- plain\n\n> <div>\n> `one`\n>\n> two\n> </div>\n"
+    )
+    assert got.text.split("\n") == [
+        "Said first.",
+        "$$m^2$$ and `raw` stay",
+        "then this n",
+        "item $$k$$",
+        "tail t",
+        "plain",
+        "`one` two",
+    ]
+    assert "<div>\n`one`\n\ntwo\n</div>" in got.html and "<p><p>" not in got.html
+    assert got.html.count("<em>") == 1 and got.html.count("<code>") == 1
+    # a tag CommonMark reads as no HTML block (an element of another name, text after it): raw too
+    assert parse("<custom>$$c$$ *e*</custom>\n\n> <custom>`x` *y*</custom>\n").text.split("\n") == [
+        "$$c$$ *e*",
+        "`x` *y*",
+    ]
+
