@@ -2164,6 +2164,25 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-16-backslashes-over-an-items-block.md": (
+        "title: Two backslashes over a block of a list item",
+        (
+            "Lead.\n"
+            "\n"
+            "- run this\\\\\n"
+            "```sh\n"
+            "make all\n"
+            "```\n"
+            "- then\\\\\n"
+            "  - a nested step\n"
+            "- last\\\\\n"
+            "\n"
+            "End\\\\\n"
+            "```\n"
+            "done\n"
+            "```\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

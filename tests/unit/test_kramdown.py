@@ -1580,3 +1580,26 @@ def test_an_html_block_in_a_quote_or_an_item_holds_raw_text() -> None:
         "`x` *y*",
     ]
 
+
+def test_two_backslashes_ending_an_items_text_over_a_block_of_the_item_break_the_line() -> None:
+    # kramdown's list reader gives an item's first paragraph its line end back when a block of the
+    # item follows it (a lazy fence, a nested list, a quote): the pair is a line break there; at
+    # the end of the item, of a later paragraph or of a paragraph of the page, a backslash
+    got = parse(
+        "- item text\\\\\n```\ncode\n```\n\n- a\\\\\n  - nested\n\n- b\\\\\n- c\n\n"
+        "- d\n\n  e\\\\\n  ```\n  more\n  ```\n\nplain\\\\\n```\nlast\n```\n"
+    )
+    assert got.text.split("\n") == [
+        "item text",
+        "code",
+        "a",
+        "nested",
+        "b\\",
+        "c",
+        "d",
+        "e\\",
+        "more",
+        "plain\\",
+        "last",
+    ]
+    assert got.html.count("<br") == 2
