@@ -1603,3 +1603,9 @@ def test_two_backslashes_ending_an_items_text_over_a_block_of_the_item_break_the
         "last",
     ]
     assert got.html.count("<br") == 2
+
+
+def test_an_ordered_item_at_an_ordered_items_text_column_is_a_list_inside_it() -> None:
+    got = parse("1. six\n   2. seven\n10. eight\n    3. nine\n1. ten\n  2. sibling\n")
+    assert got.text.split("\n") == ["six", "seven", "eight", "nine", "ten", "sibling"]
+    assert got.html.count("<ol>") == 3

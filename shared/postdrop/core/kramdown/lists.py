@@ -400,13 +400,15 @@ def paren_items(text: str) -> str:
 def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """kramdown ends a paragraph at any ``N.`` item; CommonMark only at ``1.``: a blank line goes
     between (not inside a list's own lines: a list item's lazy lines stay as they are). Under a
-    bullet item's text, at its content (lazy_items puts a lazy one there), the item is a list
-    inside the bullet's item to kramdown; an empty comment goes above it, at its column, which
-    ends CommonMark's paragraph as a blank line would, without making the list loose."""
+    bullet item's text, at its content (lazy_items puts a lazy one there), or under an ordered
+    item's text at its content, the item is a list inside that item to kramdown; an empty
+    comment goes above it, at its column, which ends CommonMark's paragraph as a blank line
+    would, without making the list loose."""
     out: list[str] = []
     flags: list[bool] = []
     text_above = False  # the lines above, back to a blank one, are a paragraph (not a list's)
     bullet = -1  # the content column of the bullet item whose text the lines above are (-1: none)
+    ordered = False  # that item is an ordered one: only an item at its content is inside it
     for line, is_code in zip(lines, code, strict=True):
         if is_code or not line.strip():
             text_above = False
@@ -416,7 +418,12 @@ def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
             continue
         first = not out or not out[-1].strip() or flags[-1]
         item = _ORDERED_ITEM.match(line) if line[:4].lstrip()[:1].isdigit() else None
-        if bullet >= 0 and line.lstrip(" \t")[:1].isdigit() and (nested := _NESTED_ORDERED.match(line)) is not None:
+        if (
+            bullet >= 0
+            and line.lstrip(" \t")[:1].isdigit()
+            and (nested := _NESTED_ORDERED.match(line)) is not None
+            and (not ordered or bullet <= indent_of(line) < bullet + 4)
+        ):
             indent = indent_of(line)
             if bullet <= indent < bullet + 4 and int(nested.group(1)) != 1:
                 out.append(" " * indent + "<!-- -->")
@@ -434,6 +441,9 @@ def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
             text_above = is_text_line(line)
         if line.lstrip(" \t")[:1] in "*+-" and (marker := ITEM_MARKER.match(line.expandtabs(4))) is not None:
             bullet = len(marker.group(0)) if marker.group(2) in "*+-" else -1
+            ordered = False
+        elif item is not None and (marker := ITEM_MARKER.match(line.expandtabs(4))) is not None:
+            bullet, ordered = len(marker.group(0)), True  # (its lazy lines are left: no item there)
         elif item is not None or line.lstrip(" \t")[:1] in ">#":
             bullet = -1
         out.append(line)
