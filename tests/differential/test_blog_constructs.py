@@ -2183,6 +2183,29 @@ POSTS: dict[str, tuple[str, str]] = {
             "```\n"
         ),
     ),
+    "2024-07-17-items-with-no-text-on-the-marker-line.md": (
+        "title: List items with nothing after the marker",
+        (
+            "Steps.\n"
+            "\n"
+            "1. \n"
+            "\n"
+            "    Fetch the sources first.\n"
+            "\n"
+            "2. Build them.\n"
+            "\n"
+            "- packing\n"
+            "  1. \n"
+            "  fold the shirts\n"
+            "\n"
+            "1. outer step\n"
+            "   2. inner step\n"
+            "\n"
+            "Notes\n"
+            "4. \n"
+            "a lazy note\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

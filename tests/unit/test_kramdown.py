@@ -1605,6 +1605,27 @@ def test_two_backslashes_ending_an_items_text_over_a_block_of_the_item_break_the
     assert got.html.count("<br") == 2
 
 
+def test_an_item_with_no_text_on_its_line_takes_the_text_under_it() -> None:
+    # kramdown's text of such an item is four columns past its marker: after a blank line a line
+    # indented so far is the item's (CommonMark: code under an empty item); the line right under
+    # it too, and the item interrupts a paragraph (an ordered one anywhere, a bullet in an item)
+    got = parse(
+        "1. \n\n    first item's text\n\n2. second\n\n- \n\n      six columns in\n\n"
+        "- one\n  1. \n  nested text\n\nplain\n3. \nlazy text\n\n- \n\n  two columns: no item's\n"
+    )
+    assert got.text.split("\n") == [
+        "first item’s text",
+        "second",
+        "six columns in",
+        "one",
+        "nested text",
+        "plain",
+        "lazy text",
+        "two columns: no item’s",
+    ]
+    assert "<pre>" not in got.html and got.html.count("<li>") == 7
+
+
 def test_an_ordered_item_at_an_ordered_items_text_column_is_a_list_inside_it() -> None:
     got = parse("1. six\n   2. seven\n10. eight\n    3. nine\n1. ten\n  2. sibling\n")
     assert got.text.split("\n") == ["six", "seven", "eight", "nine", "ten", "sibling"]

@@ -167,8 +167,8 @@ _HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searc
 # a heading's marks after its "#" at the margin, and a list item's line (each matched where it starts)
 _HEADING_MARKS = lazy(r"#{0,5}[ \t]")
 _ITEM_LINE = lazy(r" {0,3}(?:[*+-]|\d{1,9}[.)]) ")
-# a line of a bullet and white space only (searched in "\n" + text)
-_EMPTY_ITEM_ANY = lazy(r"\n {0,3}[*+-][ \t]+(?=\n|$)")
+# a list item's marker and white space only on a line (searched in "\n" + text)
+_EMPTY_ITEM_ANY = lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\n|$)")
 
 
 def _heading_under_item(text: str) -> bool:
@@ -183,14 +183,9 @@ def _heading_under_item(text: str) -> bool:
     return False
 
 
-def _empty_item_under_text(text: str) -> bool:
-    """Whether a line of a bullet and white space only is right under a line of text."""
-    lined = lined_text(text)
-    for match in _EMPTY_ITEM_ANY.finditer(lined):
-        above = lined.rfind("\n", 0, match.start()) + 1
-        if above and lined[above : match.start()].strip():
-            return True
-    return False
+def _empty_item(text: str) -> bool:
+    """Whether a line holds a list item's marker and white space only."""
+    return _EMPTY_ITEM_ANY.search(lined_text(text)) is not None
 
 
 def render_kramdown(markdown: str) -> str:
@@ -441,7 +436,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         ),
         heading_items,
     ),
-    (lambda text: ("- \n" in text or "* \n" in text) and _empty_item_under_text(text), empty_items),
+    (_empty_item, empty_items),
     (lambda text: numbered_lines(text)[1], ordered_items),
     (break_line_under_text, paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), heading_attributes),

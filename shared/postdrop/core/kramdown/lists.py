@@ -90,24 +90,75 @@ def heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
     return out, code  # one line out per line in: the code flags stand
 
 
-_EMPTY_ITEM = lazy(r" {0,3}[*+-][ \t]+")
+_EMPTY_ITEM = lazy(r"([ \t]*)([*+-]|\d{1,9}\.)[ \t]+")  # an item's line with no text (fullmatch)
+_ANY_ITEM = lazy(r"(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")  # at a line's text
+_UNDERLINE = lazy(r"[ \t]*(?:=+|-+|\*+|_+)[ \t]*")
 
 
 def empty_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """``- `` (a bullet and white space, nothing else) under a list item's lines: kramdown reads a
-    new, empty item; CommonMark's empty item cannot interrupt the item's paragraph, so the line
-    underlines it (a setext heading). An empty comment in the item lets it interrupt (the sanitized
+    """An item with no text on its marker's line (``1. ``): kramdown reads it as an item wherever a
+    list may open (an ordered one under a paragraph's line too; a bullet there underlines a
+    setext heading, but under a list item's lines it is a new item), its text four columns past
+    its marker's indentation. Its text is the line right under it (indented or lazy), or, after
+    blank lines, a line indented to that column; CommonMark's empty item ends at a blank line
+    and cannot interrupt a paragraph. Such a line goes onto the marker's line; an item with no
+    text under a line of text gets an empty comment, which lets it interrupt (the sanitized
     HTML keeps no comment: the item is as empty)."""
-    out = list(lines)
+    out: list[str] = []
+    flags: list[bool] = []
     item = False  # under an item's lines, up to a blank line
-    for i, line in enumerate(lines):
-        if code[i] or not line.strip():
-            item = False
-        elif item and _EMPTY_ITEM.fullmatch(line):
-            out[i] = line.rstrip() + " <!-- -->"
-        else:
-            item = item or LIST_ITEM.match(line) is not None
-    return out, code  # one line out per line in: the code flags stand
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        empty = None if code[i] else _EMPTY_ITEM.fullmatch(line)
+        text_above = i > 0 and not code[i - 1] and lines[i - 1].strip() != ""
+        if (
+            empty is not None
+            and (item or indent_of(line) <= 3)
+            and (empty.group(2)[0].isdigit() or item or not text_above)
+        ):
+            joined = _item_text(lines, code, i, empty)
+            if joined is not None:
+                i, written = joined
+                out.append(written)
+                flags.append(False)
+                item = True
+                i += 1
+                continue
+            if text_above:
+                line = line.rstrip() + " <!-- -->"
+        # (an item's line at any indentation: a nested list's lines are items' lines)
+        item = bool(line.strip()) and not code[i] and (item or _ANY_ITEM.match(line.lstrip(" \t")) is not None)
+        out.append(line)
+        flags.append(code[i])
+        i += 1
+    return out, flags
+
+
+def _item_text(lines: list[str], code: list[bool], at: int, empty: re.Match[str]) -> tuple[int, str] | None:
+    """The line that is the text of the item with none on its line ``lines[at]`` (empty_items),
+    moved onto that line: (its index, the line written), or None."""
+    column = indent_of(lines[at]) + 4
+    head = empty.group(1) + empty.group(2)
+    written = head + " " * max(1, column - len(head.expandtabs(4)))
+    below = at + 1
+    if below < len(lines) and lines[below].strip():
+        line = lines[below]
+        text = line.lstrip()
+        if (
+            code[below]
+            or indent_of(line) >= column + 4
+            or text[:1] in (">", "#", "<", "|", "{")
+            or _ANY_ITEM.match(text) is not None
+            or _UNDERLINE.fullmatch(line) is not None
+        ):
+            return None  # a block of its own (or code, or a setext underline): no text of the item
+        return below, written + text
+    while below < len(lines) and not lines[below].strip():
+        below += 1
+    if below == at + 1 or below == len(lines) or not column <= indent_of(lines[below]) < column + 4:
+        return None
+    return below, written + lines[below].lstrip()
 
 
 _SHIFTED_HEADING = lazy(r"[ \t]+#{1,6}[ \t]")
