@@ -1630,3 +1630,9 @@ def test_an_ordered_item_at_an_ordered_items_text_column_is_a_list_inside_it() -
     got = parse("1. six\n   2. seven\n10. eight\n    3. nine\n1. ten\n  2. sibling\n")
     assert got.text.split("\n") == ["six", "seven", "eight", "nine", "ten", "sibling"]
     assert got.html.count("<ol>") == 3
+
+
+def test_a_pages_own_tag_in_a_paragraph_is_text() -> None:
+    # kramdown reads <html>, <head> and <body> in a paragraph as text; a browser would hide them
+    got = parse('Dark mode needs `<html class="dark"> on the root.\n\nThen a <body> tag.\n')
+    assert got.text.split("\n") == ['Dark mode needs `<html class="dark"> on the root.', "Then a <body> tag."]

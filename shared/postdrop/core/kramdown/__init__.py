@@ -358,6 +358,8 @@ _ANY_FOREIGN_ESCAPE = lazy(r"\\[%&,/;?@^]")  # what _FOREIGN_ESCAPE can rewrite:
 # parenthesis in its parentheses (a title, spaces, nested parentheses), or a "[" inside brackets
 _ODD_TARGET = lazy(r"\]\([^)\s\\]*[\s(\\]")
 _NESTED_BRACKET = lazy(r"\[[^\]\n]*\[")
+# a page's own element in a paragraph (<html class="dark">): text to kramdown, hidden by a browser
+_PAGE_TAG = lazy(r"<(?:html|head|body)(?=[\s/>])", re.IGNORECASE)
 _EMPTY_LABEL_END = lazy(r"\]:[ \t]*(?:\n|$)")  # the test for one: a literal first, re skips ahead
 
 
@@ -401,6 +403,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
                 or UNQUOTED_VALUE.search(text) is not None
                 or DOTTED_TAG.search(text) is not None
                 or UNCLOSED_SPAN.search(text) is not None
+                or _PAGE_TAG.search(text) is not None
             )
         ),
         text_tags,
