@@ -2206,6 +2206,21 @@ POSTS: dict[str, tuple[str, str]] = {
             "a lazy note\n"
         ),
     ),
+    "2024-07-18-definition-under-an-item-and-a-page-tag.md": (
+        "title: A definition under an item, a page tag in a paragraph",
+        (
+            "Glossary.\n"
+            "\n"
+            "- warm cache\n"
+            ": one filled by earlier reads\n"
+            ": also a cache after a restart\n"
+            "- cold cache\n"
+            "\n"
+            "Turn it on with `<html class=\"dark\"> on the root, or a <body> class.\n"
+            "\n"
+            "Then `run` it.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

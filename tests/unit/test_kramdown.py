@@ -1636,3 +1636,10 @@ def test_a_pages_own_tag_in_a_paragraph_is_text() -> None:
     # kramdown reads <html>, <head> and <body> in a paragraph as text; a browser would hide them
     got = parse('Dark mode needs `<html class="dark"> on the root.\n\nThen a <body> tag.\n')
     assert got.text.split("\n") == ['Dark mode needs `<html class="dark"> on the root.', "Then a <body> tag."]
+
+
+def test_a_definition_right_under_an_items_line_makes_a_definition_list_in_the_item() -> None:
+    # kramdown's item takes the ": meaning" line lazily and reads its text as the term
+    got = parse("- plain item\n- a term\n: its meaning\n: another meaning\n\nAfter.\n")
+    assert got.text.split("\n") == ["plain item", "a term", "its meaning", "another meaning", "After."]
+    assert got.html.count("<dd>") == 2 and "<li>\n<dl>" in got.html

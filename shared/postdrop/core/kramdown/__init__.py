@@ -103,6 +103,7 @@ from postdrop.core.kramdown.lists import (
     STRAY_COLON,
     bare_markers,
     colon_opens_a_line,
+    definitions_under_items,
     empty_items,
     has_bare_marker,
     has_quote_line,
@@ -352,6 +353,8 @@ _ORDERED_LINE_ANY = lazy(r"\n[ \t]*\d{1,9}\.[ \t]")
 # searched in "\n" + text: a quote's line, then a line of text without the quote's marker
 _LAZY_QUOTE_LINE_ANY = lazy(r"\n {0,3}>[^\n]*\n(?! {0,3}>)[ \t]*[^\s]")
 # a quote's line right under the line of a list item's marker (at the margin), left of its text
+# a definition's line right under the line of a list item's marker (at the margin), left of its text
+_DEFINITION_UNDER_ITEM_ANY = lazy(r"\n(?:[*+-]|\d{1,9}\.) {1,4}\S[^\n]*\n:[ \t]+\S")  # searched in "\n" + text
 _QUOTE_UNDER_ITEM_ANY = lazy(r"\n(?:[*+-]|\d{1,9}\.) {1,4}\S[^\n]*\n {0,3}>")  # searched in "\n" + text
 _ANY_FOREIGN_ESCAPE = lazy(r"\\[%&,/;?@^]")  # what _FOREIGN_ESCAPE can rewrite: a search that skips ahead
 # where kramdown's and CommonMark's readings of an inline link may part: white space or a
@@ -417,6 +420,10 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         quotes_under_items,
     ),
     (lambda text: ">" in text and _LAZY_QUOTE_LINE_ANY.search(lined_text(text)) is not None, lazy_quote_lines),
+    (
+        lambda text: "\n:" in text and _DEFINITION_UNDER_ITEM_ANY.search(lined_text(text)) is not None,
+        definitions_under_items,
+    ),
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(lined_text(text)) is not None, span_tag_lines),
     (lambda text: "<" in text and _VOID_TAG_LINE_ANY.search(lined_text(text)) is not None, void_tag_lines),

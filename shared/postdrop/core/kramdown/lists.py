@@ -35,6 +35,7 @@ __all__ = [
     "STRAY_COLON",
     "bare_markers",
     "colon_opens_a_line",
+    "definitions_under_items",
     "empty_items",
     "has_bare_marker",
     "has_quote_line",
@@ -293,6 +294,27 @@ def lazy_quote_lines(lines: list[str], code: list[bool]) -> tuple[list[str], lis
 
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
 _MARGIN_ITEM = lazy(r"([*+-]|\d{1,9}\.) {1,4}(?=\S)")
+_DEFINITION_LINE = lazy(r":[ \t]+\S")
+
+
+def definitions_under_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A definition's line (``: the meaning``) right under the line of a list item's marker (at
+    the margin), left of its text: kramdown's item takes it (a lazy line) and reads the item's
+    text as its term, a definition list in the item; CommonMark's item took it as text. It (and
+    a definition's line right under it) is moved to the item's text column."""
+    out = list(lines)
+    column = 0  # the text column of the item the line above was moved into (0: none)
+    for i in range(1, len(lines)):
+        if code[i] or code[i - 1] or _DEFINITION_LINE.match(lines[i]) is None:
+            column = 0
+            continue
+        item = _MARGIN_ITEM.match(lines[i - 1])
+        column = len(item.group(0)) if item is not None else column  # (a second definition goes there too)
+        if column:
+            out[i] = " " * column + lines[i]
+    return out, code  # one line out per line in: the code flags stand
+
+
 _ITEM_OF_KIND = {False: lazy(r" {0,3}[*+-][ \t]"), True: lazy(r" {0,3}\d{1,9}\.[ \t]")}
 # a line that is no lazy line of a list item: an attribute list, an end-of-block mark, a block tag
 _NO_LAZY_LINE = lazy(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{'|'.join(sorted(_LAZY_SPAN_TAGS))})\b)[A-Za-z_:])")
