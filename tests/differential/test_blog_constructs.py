@@ -2216,7 +2216,7 @@ POSTS: dict[str, tuple[str, str]] = {
             ": also a cache after a restart\n"
             "- cold cache\n"
             "\n"
-            "Turn it on with `<html class=\"dark\"> on the root, or a <body> class.\n"
+            'Turn it on with `<html class="dark"> on the root, or a <body> class.\n'
             "\n"
             "Then `run` it.\n"
         ),
