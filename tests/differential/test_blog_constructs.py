@@ -2141,6 +2141,86 @@ POSTS: dict[str, tuple[str, str]] = {
             "End.\n"
         ),
     ),
+    "2024-07-15-html-block-in-a-quote-or-an-item.md": (
+        "title: An HTML block in a quote or a list item",
+        (
+            "Lead.\n"
+            "\n"
+            "> The quote opens.\n"
+            "> <p>Area is $$w h$$ and `raw` stays.</p>\n"
+            "> then *this* line\n"
+            "\n"
+            "- <div>first $$k$$</div> and a `tail`\n"
+            "- <p>second</p>\n"
+            "  goes on *here*\n"
+            "- third\n"
+            "\n"
+            "> <div>\n"
+            "> `kept` as written\n"
+            ">\n"
+            "> two\n"
+            "> </div>\n"
+            "\n"
+            "End.\n"
+        ),
+    ),
+    "2024-07-16-backslashes-over-an-items-block.md": (
+        "title: Two backslashes over a block of a list item",
+        (
+            "Lead.\n"
+            "\n"
+            "- run this\\\\\n"
+            "```sh\n"
+            "make all\n"
+            "```\n"
+            "- then\\\\\n"
+            "  - a nested step\n"
+            "- last\\\\\n"
+            "\n"
+            "End\\\\\n"
+            "```\n"
+            "done\n"
+            "```\n"
+        ),
+    ),
+    "2024-07-17-items-with-no-text-on-the-marker-line.md": (
+        "title: List items with nothing after the marker",
+        (
+            "Steps.\n"
+            "\n"
+            "1. \n"
+            "\n"
+            "    Fetch the sources first.\n"
+            "\n"
+            "2. Build them.\n"
+            "\n"
+            "- packing\n"
+            "  1. \n"
+            "  fold the shirts\n"
+            "\n"
+            "1. outer step\n"
+            "   2. inner step\n"
+            "\n"
+            "Notes\n"
+            "4. \n"
+            "a lazy note\n"
+        ),
+    ),
+    "2024-07-18-definition-under-an-item-and-a-page-tag.md": (
+        "title: A definition under an item, a page tag in a paragraph",
+        (
+            "Glossary.\n"
+            "\n"
+            "- warm cache\n"
+            ": one filled by earlier reads\n"
+            ": also a cache after a restart\n"
+            "- cold cache\n"
+            "\n"
+            'Turn it on with `<html class="dark"> on the root, or a <body> class.\n'
+            "\n"
+            "Then `run` it.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

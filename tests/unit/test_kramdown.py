@@ -1553,3 +1553,93 @@ def test_an_ordered_item_under_a_bullet_items_text_is_a_list_inside_the_item() -
         "second",
     ]
     assert got.html.count("<ol>") == 2 and got.html.count("<li>") == 5 and "<p>" not in got.html
+
+
+def test_an_html_block_in_a_quote_or_an_item_holds_raw_text() -> None:
+    # kramdown reads a quote's (an item's) content as blocks: a block tag opening it is an HTML
+    # block to its close tag, no math and no code span in it; what follows the close tag, on its
+    # line or under it, is a paragraph of the container's
+    got = parse(
+        "> Said first.\n> <p>$$m^2$$ and `raw` stay</p>\n> then *this* $$n$$\n\n"
+        "- <div>item $$k$$</div> tail `t`\n- plain\n\n> <div>\n> `one`\n>\n> two\n> </div>\n"
+    )
+    assert got.text.split("\n") == [
+        "Said first.",
+        "$$m^2$$ and `raw` stay",
+        "then this n",
+        "item $$k$$",
+        "tail t",
+        "plain",
+        "`one` two",
+    ]
+    assert "<div>\n`one`\n\ntwo\n</div>" in got.html and "<p><p>" not in got.html
+    assert got.html.count("<em>") == 1 and got.html.count("<code>") == 1
+    # a tag CommonMark reads as no HTML block (an element of another name, text after it): raw too
+    assert parse("<custom>$$c$$ *e*</custom>\n\n> <custom>`x` *y*</custom>\n").text.split("\n") == [
+        "$$c$$ *e*",
+        "`x` *y*",
+    ]
+
+
+def test_two_backslashes_ending_an_items_text_over_a_block_of_the_item_break_the_line() -> None:
+    # kramdown's list reader gives an item's first paragraph its line end back when a block of the
+    # item follows it (a lazy fence, a nested list, a quote): the pair is a line break there; at
+    # the end of the item, of a later paragraph or of a paragraph of the page, a backslash
+    got = parse(
+        "- item text\\\\\n```\ncode\n```\n\n- a\\\\\n  - nested\n\n- b\\\\\n- c\n\n"
+        "- d\n\n  e\\\\\n  ```\n  more\n  ```\n\nplain\\\\\n```\nlast\n```\n"
+    )
+    assert got.text.split("\n") == [
+        "item text",
+        "code",
+        "a",
+        "nested",
+        "b\\",
+        "c",
+        "d",
+        "e\\",
+        "more",
+        "plain\\",
+        "last",
+    ]
+    assert got.html.count("<br") == 2
+
+
+def test_an_item_with_no_text_on_its_line_takes_the_text_under_it() -> None:
+    # kramdown's text of such an item is four columns past its marker: after a blank line a line
+    # indented so far is the item's (CommonMark: code under an empty item); the line right under
+    # it too, and the item interrupts a paragraph (an ordered one anywhere, a bullet in an item)
+    got = parse(
+        "1. \n\n    first item's text\n\n2. second\n\n- \n\n      six columns in\n\n"
+        "- one\n  1. \n  nested text\n\nplain\n3. \nlazy text\n\n- \n\n  two columns: no item's\n"
+    )
+    assert got.text.split("\n") == [
+        "first item’s text",
+        "second",
+        "six columns in",
+        "one",
+        "nested text",
+        "plain",
+        "lazy text",
+        "two columns: no item’s",
+    ]
+    assert "<pre>" not in got.html and got.html.count("<li>") == 7
+
+
+def test_an_ordered_item_at_an_ordered_items_text_column_is_a_list_inside_it() -> None:
+    got = parse("1. six\n   2. seven\n10. eight\n    3. nine\n1. ten\n  2. sibling\n")
+    assert got.text.split("\n") == ["six", "seven", "eight", "nine", "ten", "sibling"]
+    assert got.html.count("<ol>") == 3
+
+
+def test_a_pages_own_tag_in_a_paragraph_is_text() -> None:
+    # kramdown reads <html>, <head> and <body> in a paragraph as text; a browser would hide them
+    got = parse('Dark mode needs `<html class="dark"> on the root.\n\nThen a <body> tag.\n')
+    assert got.text.split("\n") == ['Dark mode needs `<html class="dark"> on the root.', "Then a <body> tag."]
+
+
+def test_a_definition_right_under_an_items_line_makes_a_definition_list_in_the_item() -> None:
+    # kramdown's item takes the ": meaning" line lazily and reads its text as the term
+    got = parse("- plain item\n- a term\n: its meaning\n: another meaning\n\nAfter.\n")
+    assert got.text.split("\n") == ["plain item", "a term", "its meaning", "another meaning", "After."]
+    assert got.html.count("<dd>") == 2 and "<li>\n<dl>" in got.html

@@ -103,6 +103,7 @@ from postdrop.core.kramdown.lists import (
     STRAY_COLON,
     bare_markers,
     colon_opens_a_line,
+    definitions_under_items,
     empty_items,
     has_bare_marker,
     has_quote_line,
@@ -167,8 +168,8 @@ _HEADING_ITEM_ANY = lazy(r"\n {0,3}(?:[*+-]|\d{1,9}[.)]) +#{1,6}[ \t]")  # searc
 # a heading's marks after its "#" at the margin, and a list item's line (each matched where it starts)
 _HEADING_MARKS = lazy(r"#{0,5}[ \t]")
 _ITEM_LINE = lazy(r" {0,3}(?:[*+-]|\d{1,9}[.)]) ")
-# a line of a bullet and white space only (searched in "\n" + text)
-_EMPTY_ITEM_ANY = lazy(r"\n {0,3}[*+-][ \t]+(?=\n|$)")
+# a list item's marker and white space only on a line (searched in "\n" + text)
+_EMPTY_ITEM_ANY = lazy(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\n|$)")
 
 
 def _heading_under_item(text: str) -> bool:
@@ -183,14 +184,9 @@ def _heading_under_item(text: str) -> bool:
     return False
 
 
-def _empty_item_under_text(text: str) -> bool:
-    """Whether a line of a bullet and white space only is right under a line of text."""
-    lined = lined_text(text)
-    for match in _EMPTY_ITEM_ANY.finditer(lined):
-        above = lined.rfind("\n", 0, match.start()) + 1
-        if above and lined[above : match.start()].strip():
-            return True
-    return False
+def _empty_item(text: str) -> bool:
+    """Whether a line holds a list item's marker and white space only."""
+    return _EMPTY_ITEM_ANY.search(lined_text(text)) is not None
 
 
 def render_kramdown(markdown: str) -> str:
@@ -357,12 +353,16 @@ _ORDERED_LINE_ANY = lazy(r"\n[ \t]*\d{1,9}\.[ \t]")
 # searched in "\n" + text: a quote's line, then a line of text without the quote's marker
 _LAZY_QUOTE_LINE_ANY = lazy(r"\n {0,3}>[^\n]*\n(?! {0,3}>)[ \t]*[^\s]")
 # a quote's line right under the line of a list item's marker (at the margin), left of its text
+# a definition's line right under the line of a list item's marker (at the margin), left of its text
+_DEFINITION_UNDER_ITEM_ANY = lazy(r"\n(?:[*+-]|\d{1,9}\.) {1,4}\S[^\n]*\n:[ \t]+\S")  # searched in "\n" + text
 _QUOTE_UNDER_ITEM_ANY = lazy(r"\n(?:[*+-]|\d{1,9}\.) {1,4}\S[^\n]*\n {0,3}>")  # searched in "\n" + text
 _ANY_FOREIGN_ESCAPE = lazy(r"\\[%&,/;?@^]")  # what _FOREIGN_ESCAPE can rewrite: a search that skips ahead
 # where kramdown's and CommonMark's readings of an inline link may part: white space or a
 # parenthesis in its parentheses (a title, spaces, nested parentheses), or a "[" inside brackets
 _ODD_TARGET = lazy(r"\]\([^)\s\\]*[\s(\\]")
 _NESTED_BRACKET = lazy(r"\[[^\]\n]*\[")
+# a page's own element in a paragraph (<html class="dark">): text to kramdown, hidden by a browser
+_PAGE_TAG = lazy(r"<(?:html|head|body)(?=[\s/>])", re.IGNORECASE)
 _EMPTY_LABEL_END = lazy(r"\]:[ \t]*(?:\n|$)")  # the test for one: a literal first, re skips ahead
 
 
@@ -406,6 +406,7 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
                 or UNQUOTED_VALUE.search(text) is not None
                 or DOTTED_TAG.search(text) is not None
                 or UNCLOSED_SPAN.search(text) is not None
+                or _PAGE_TAG.search(text) is not None
             )
         ),
         text_tags,
@@ -419,6 +420,10 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         quotes_under_items,
     ),
     (lambda text: ">" in text and _LAZY_QUOTE_LINE_ANY.search(lined_text(text)) is not None, lazy_quote_lines),
+    (
+        lambda text: "\n:" in text and _DEFINITION_UNDER_ITEM_ANY.search(lined_text(text)) is not None,
+        definitions_under_items,
+    ),
     (lambda text: "markdown" in text and _MARKDOWN_ATTR_ANY.search(text) is not None, markdown_in_html),
     (lambda text: "<" in text and _SPAN_TAG_LINE_ANY.search(lined_text(text)) is not None, span_tag_lines),
     (lambda text: "<" in text and _VOID_TAG_LINE_ANY.search(lined_text(text)) is not None, void_tag_lines),
@@ -441,7 +446,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str], bool], Callable[..., tuple[list[str]
         ),
         heading_items,
     ),
-    (lambda text: ("- \n" in text or "* \n" in text) and _empty_item_under_text(text), empty_items),
+    (_empty_item, empty_items),
     (lambda text: numbered_lines(text)[1], ordered_items),
     (break_line_under_text, paragraph_breaks),
     (lambda text: "{" in text and ("#" in text or "==" in text or "--" in text), heading_attributes),

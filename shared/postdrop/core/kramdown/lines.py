@@ -73,6 +73,7 @@ BLOCK_TAGS = (
 BLANK_LINE = lazy(r"\n(?:[ \t]*\n)+")
 _NUMBERED_LINE = lazy(r"\n([ \t>]*)((?:(?:[*+-]|\d{1,9}\.)[ \t][ \t>]*)*)\d{1,9}([.)])(?=[ \t\n]|$)")
 _BULLET_TEXT = lazy(r"[ \t]*[*+-][ \t]+\S")  # a bullet item's line, its text on it
+_ORDERED_TEXT = lazy(r"[ \t]*\d{1,9}\.[ \t]+(?=\S)")  # an ordered item's line, to its text
 CELL_BORDER = lazy(r"(?<!\\)\|")
 LIST_ITEM = lazy(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 QUOTE_MARKERS = lazy(r"(?:[ \t]{0,3}>[ \t]?)+")
@@ -185,9 +186,13 @@ def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
     for match in _NUMBERED_LINE.finditer(lined):
         if match.group(3) == ")":
             paren = True
-        elif not interrupt and not match.group(2) and ">" not in match.group(1) and len(match.group(1)) < 4:
+        elif not interrupt and not match.group(2) and ">" not in match.group(1):
             above = lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()]
-            interrupt = is_text_line(above) or _BULLET_TEXT.match(above) is not None
+            if len(match.group(1)) < 4:
+                interrupt = is_text_line(above) or _BULLET_TEXT.match(above) is not None
+            if not interrupt and (parent := _ORDERED_TEXT.match(above)) is not None:  # an item inside it
+                indent = len(match.group(1).expandtabs(4))
+                interrupt = len(parent.group(0).expandtabs(4)) <= indent < len(parent.group(0).expandtabs(4)) + 4
         if paren and interrupt:
             break
     return paren, interrupt

@@ -35,6 +35,7 @@ __all__ = [
     "STRAY_COLON",
     "bare_markers",
     "colon_opens_a_line",
+    "definitions_under_items",
     "empty_items",
     "has_bare_marker",
     "has_quote_line",
@@ -90,24 +91,75 @@ def heading_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
     return out, code  # one line out per line in: the code flags stand
 
 
-_EMPTY_ITEM = lazy(r" {0,3}[*+-][ \t]+")
+_EMPTY_ITEM = lazy(r"([ \t]*)([*+-]|\d{1,9}\.)[ \t]+")  # an item's line with no text (fullmatch)
+_ANY_ITEM = lazy(r"(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")  # at a line's text
+_UNDERLINE = lazy(r"[ \t]*(?:=+|-+|\*+|_+)[ \t]*")
 
 
 def empty_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
-    """``- `` (a bullet and white space, nothing else) under a list item's lines: kramdown reads a
-    new, empty item; CommonMark's empty item cannot interrupt the item's paragraph, so the line
-    underlines it (a setext heading). An empty comment in the item lets it interrupt (the sanitized
+    """An item with no text on its marker's line (``1. ``): kramdown reads it as an item wherever a
+    list may open (an ordered one under a paragraph's line too; a bullet there underlines a
+    setext heading, but under a list item's lines it is a new item), its text four columns past
+    its marker's indentation. Its text is the line right under it (indented or lazy), or, after
+    blank lines, a line indented to that column; CommonMark's empty item ends at a blank line
+    and cannot interrupt a paragraph. Such a line goes onto the marker's line; an item with no
+    text under a line of text gets an empty comment, which lets it interrupt (the sanitized
     HTML keeps no comment: the item is as empty)."""
-    out = list(lines)
+    out: list[str] = []
+    flags: list[bool] = []
     item = False  # under an item's lines, up to a blank line
-    for i, line in enumerate(lines):
-        if code[i] or not line.strip():
-            item = False
-        elif item and _EMPTY_ITEM.fullmatch(line):
-            out[i] = line.rstrip() + " <!-- -->"
-        else:
-            item = item or LIST_ITEM.match(line) is not None
-    return out, code  # one line out per line in: the code flags stand
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        empty = None if code[i] else _EMPTY_ITEM.fullmatch(line)
+        text_above = i > 0 and not code[i - 1] and lines[i - 1].strip() != ""
+        if (
+            empty is not None
+            and (item or indent_of(line) <= 3)
+            and (empty.group(2)[0].isdigit() or item or not text_above)
+        ):
+            joined = _item_text(lines, code, i, empty)
+            if joined is not None:
+                i, written = joined
+                out.append(written)
+                flags.append(False)
+                item = True
+                i += 1
+                continue
+            if text_above:
+                line = line.rstrip() + " <!-- -->"
+        # (an item's line at any indentation: a nested list's lines are items' lines)
+        item = bool(line.strip()) and not code[i] and (item or _ANY_ITEM.match(line.lstrip(" \t")) is not None)
+        out.append(line)
+        flags.append(code[i])
+        i += 1
+    return out, flags
+
+
+def _item_text(lines: list[str], code: list[bool], at: int, empty: re.Match[str]) -> tuple[int, str] | None:
+    """The line that is the text of the item with none on its line ``lines[at]`` (empty_items),
+    moved onto that line: (its index, the line written), or None."""
+    column = indent_of(lines[at]) + 4
+    head = empty.group(1) + empty.group(2)
+    written = head + " " * max(1, column - len(head.expandtabs(4)))
+    below = at + 1
+    if below < len(lines) and lines[below].strip():
+        line = lines[below]
+        text = line.lstrip()
+        if (
+            code[below]
+            or indent_of(line) >= column + 4
+            or text[:1] in (">", "#", "<", "|", "{")
+            or _ANY_ITEM.match(text) is not None
+            or _UNDERLINE.fullmatch(line) is not None
+        ):
+            return None  # a block of its own (or code, or a setext underline): no text of the item
+        return below, written + text
+    while below < len(lines) and not lines[below].strip():
+        below += 1
+    if below == at + 1 or below == len(lines) or not column <= indent_of(lines[below]) < column + 4:
+        return None
+    return below, written + lines[below].lstrip()
 
 
 _SHIFTED_HEADING = lazy(r"[ \t]+#{1,6}[ \t]")
@@ -242,6 +294,27 @@ def lazy_quote_lines(lines: list[str], code: list[bool]) -> tuple[list[str], lis
 
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
 _MARGIN_ITEM = lazy(r"([*+-]|\d{1,9}\.) {1,4}(?=\S)")
+_DEFINITION_LINE = lazy(r":[ \t]+\S")
+
+
+def definitions_under_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
+    """A definition's line (``: the meaning``) right under the line of a list item's marker (at
+    the margin), left of its text: kramdown's item takes it (a lazy line) and reads the item's
+    text as its term, a definition list in the item; CommonMark's item took it as text. It (and
+    a definition's line right under it) is moved to the item's text column."""
+    out = list(lines)
+    column = 0  # the text column of the item the line above was moved into (0: none)
+    for i in range(1, len(lines)):
+        if code[i] or code[i - 1] or _DEFINITION_LINE.match(lines[i]) is None:
+            column = 0
+            continue
+        item = _MARGIN_ITEM.match(lines[i - 1])
+        column = len(item.group(0)) if item is not None else column  # (a second definition goes there too)
+        if column:
+            out[i] = " " * column + lines[i]
+    return out, code  # one line out per line in: the code flags stand
+
+
 _ITEM_OF_KIND = {False: lazy(r" {0,3}[*+-][ \t]"), True: lazy(r" {0,3}\d{1,9}\.[ \t]")}
 # a line that is no lazy line of a list item: an attribute list, an end-of-block mark, a block tag
 _NO_LAZY_LINE = lazy(rf" {{0,3}}(?:\{{:(?![:/])|\^[ \t]*$|</?(?!(?:{'|'.join(sorted(_LAZY_SPAN_TAGS))})\b)[A-Za-z_:])")
@@ -400,13 +473,15 @@ def paren_items(text: str) -> str:
 def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[bool]]:
     """kramdown ends a paragraph at any ``N.`` item; CommonMark only at ``1.``: a blank line goes
     between (not inside a list's own lines: a list item's lazy lines stay as they are). Under a
-    bullet item's text, at its content (lazy_items puts a lazy one there), the item is a list
-    inside the bullet's item to kramdown; an empty comment goes above it, at its column, which
-    ends CommonMark's paragraph as a blank line would, without making the list loose."""
+    bullet item's text, at its content (lazy_items puts a lazy one there), or under an ordered
+    item's text at its content, the item is a list inside that item to kramdown; an empty
+    comment goes above it, at its column, which ends CommonMark's paragraph as a blank line
+    would, without making the list loose."""
     out: list[str] = []
     flags: list[bool] = []
     text_above = False  # the lines above, back to a blank one, are a paragraph (not a list's)
     bullet = -1  # the content column of the bullet item whose text the lines above are (-1: none)
+    ordered = False  # that item is an ordered one: only an item at its content is inside it
     for line, is_code in zip(lines, code, strict=True):
         if is_code or not line.strip():
             text_above = False
@@ -416,7 +491,12 @@ def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
             continue
         first = not out or not out[-1].strip() or flags[-1]
         item = _ORDERED_ITEM.match(line) if line[:4].lstrip()[:1].isdigit() else None
-        if bullet >= 0 and line.lstrip(" \t")[:1].isdigit() and (nested := _NESTED_ORDERED.match(line)) is not None:
+        if (
+            bullet >= 0
+            and line.lstrip(" \t")[:1].isdigit()
+            and (nested := _NESTED_ORDERED.match(line)) is not None
+            and (not ordered or bullet <= indent_of(line) < bullet + 4)
+        ):
             indent = indent_of(line)
             if bullet <= indent < bullet + 4 and int(nested.group(1)) != 1:
                 out.append(" " * indent + "<!-- -->")
@@ -434,6 +514,9 @@ def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
             text_above = is_text_line(line)
         if line.lstrip(" \t")[:1] in "*+-" and (marker := ITEM_MARKER.match(line.expandtabs(4))) is not None:
             bullet = len(marker.group(0)) if marker.group(2) in "*+-" else -1
+            ordered = False
+        elif item is not None and (marker := ITEM_MARKER.match(line.expandtabs(4))) is not None:
+            bullet, ordered = len(marker.group(0)), True  # (its lazy lines are left: no item there)
         elif item is not None or line.lstrip(" \t")[:1] in ">#":
             bullet = -1
         out.append(line)

@@ -64,8 +64,51 @@ def end_of_blocks(text: str) -> str:
 
 def line_breaks(text: str) -> str:
     """Two backslashes at a line's end are kramdown's line break (after any escaped pairs before
-    them); CommonMark's is one. An even run gives one up; an odd run reads the same in both."""
-    return sub_in_prose(_BACKSLASH_BREAK, lambda match: match.group(0)[:-1], text)
+    them); CommonMark's is one. An even run gives one up; an odd run reads the same in both.
+
+    At a paragraph's end the pair is a backslash to both, but for a list item's first paragraph
+    with a block of the item right under it (a fence, a nested list, a quote, a heading): kramdown
+    gives that paragraph's text back its line end (its list reader does), so the pair breaks the
+    line there, where CommonMark has no line to break: a ``<br />``."""
+
+    def one(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if _item_text_over_block(text, match.start(), match.end()):
+            return run[:-2] + "<br />"
+        return run[:-1]
+
+    return sub_in_prose(_BACKSLASH_BREAK, one, text)
+
+
+_SOURCE_MARK = "\U000ffffa"  # a code block's token (opaque/tokens.py): a fence in the item, here
+# a line that opens a block in an item right under its text (no paragraph's line): a quote, a heading
+_BLOCK_UNDER_TEXT = lazy(r"[ \t]*(?:>|#{1,6}(?:[ \t]|$))")
+_ITEM_TEXT = lazy(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
+
+
+def _item_text_over_block(text: str, start: int, end: int) -> bool:
+    """Whether the line ending at ``end`` (its backslashes from ``start``) is the last line of a
+    list item's first paragraph, a block of the item right under it (line_breaks). Looks back
+    over the paragraph's lines, LOOK_BACK at most (each paragraph once: a block line ends it)."""
+    below = text[end + 1 : text.find("\n", end + 1) % (len(text) + 1)]
+    stripped = below.strip()
+    code = len(stripped) == 3 and stripped[0] == _SOURCE_MARK
+    nested = None if code else _ITEM_TEXT.match(below)
+    if not code and nested is None and _BLOCK_UNDER_TEXT.match(below) is None:
+        return False
+    line_end = end
+    for _ in range(LOOK_BACK):
+        line_start = text.rfind("\n", 0, line_end) + 1
+        line = text[line_start:line_end]
+        if not line.strip() or line.lstrip()[:1] in (">", "#", _SOURCE_MARK):
+            return False  # not a first paragraph (or one in a quote: left as it was)
+        item = _ITEM_TEXT.match(line)
+        if item is not None:  # the block is the item's (lazily too); a list's item, in the item's text column
+            return nested is None or indent_of(below) >= len(item.group(0).expandtabs(4))
+        if line_start == 0:
+            return False
+        line_end = line_start - 1
+    return False
 
 
 # ASCII punctuation that kramdown does not escape: "\," is a backslash and a comma to it

@@ -73,6 +73,7 @@ from postdrop.core.opaque.htmlblocks import (
     ends_paragraph,
     escape_broken_tags,
     nested_raw_html,
+    opens_commonmark_block,
     tag_pattern,
     unknown_open_before,
 )
@@ -130,6 +131,7 @@ def mask(text: str) -> Masked:
     closers, blank_lines = NextMatch(text, _COMMENT_CLOSER), NextMatch(text, _BLANK_LINE_AFTER)
     item_lines, lazy_ends = NextMatch(text, _ITEM_LINE), NextMatch(text, LAZY_END_LINE)
     fences: FenceScans = {}  # _quoted_fence's scans
+    continued: dict[tuple[int, int], NextMatch] = {}  # _contained_html's, by container
     while (c := next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
             prose.append(text[pos : c - 1])
@@ -195,6 +197,22 @@ def mask(text: str) -> Masked:
                     out.append("")
                 pos = after_html = end + 1
                 continue
+        if line[:1] != "<" and pos < markdown_from and (contained := _CONTAINED_OPEN.match(line)) is not None:
+            found = _contained_html(text, pos, line, contained.group(1), html_blocks, continued)
+            if found is not None:
+                last, before, block, shown, lines_after = found
+                flush()
+                if before is not None:
+                    out.append(before)
+                # read as it stands, as HTML: CommonMark reads the token as a paragraph's text (a
+                # paragraph of its own, which to_html takes off)
+                shown = masked.to_html(escape_broken_tags(mask_spans(shown, tokens, raw_only=True)))
+                out.append(contained.group(1) + tokens.rendered(block, shown, block=True))
+                out += lines_after[:-1]
+                if lines_after[-1]:
+                    prose.append(lines_after[-1])
+                pos = last + 1
+                continue
         last_html = html_blocks.end(pos, line)
         if last_html is not None and _NOSCRIPT.match(line) is not None:
             # CommonMark opens no HTML block at <noscript> with more on its line: it would wrap
@@ -232,13 +250,18 @@ def mask(text: str) -> Masked:
         if last_html is not None:  # an HTML block: read whole, to its close tag
             flush()
             block = escape_broken_tags(mask_spans(text[pos:last_html], tokens, raw_only=True))
-            if pos < markdown_from or _MARKDOWN_OFF.search(line) is not None or not holds_blocks(line):
+            as_html = pos < markdown_from or _MARKDOWN_OFF.search(line) is not None or not holds_blocks(line)
+            if as_html:
                 block = "\n".join(part for part in block.split("\n") if part.strip())
             # else the kramdown package reads it as Markdown (parse_block_html): its blank lines part its blocks
             if not blank_before and not ends_paragraph(line):
                 out.append("")  # kramdown ends a paragraph above at the tag (<picture>, <video>), CommonMark not
-            out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
-            masked.html_blocks.add(token)
+            if as_html and not opens_commonmark_block(line):
+                # CommonMark would read the line as a paragraph's, its Markdown too: written as it is
+                out.append(tokens.rendered(text[pos:last_html], masked.to_html(block), block=True))
+            else:
+                out.append(token := tokens.source(block, block=True))  # one token: its lines are one block
+                masked.html_blocks.add(token)
             if ial:  # read as the attribute list's own line under the block
                 prose.append(ial)
                 pos = line_end_at(text, last_html) + 1
@@ -366,6 +389,77 @@ def mask(text: str) -> Masked:
     flush()
     masked.text = "\n".join(out)
     return masked
+
+
+# the markers of the containers a line's content stands in (quotes, list items: group 1), then
+# a tag opening the content (perhaps an HTML block's)
+_CONTAINED_OPEN = re.compile(r"((?: {0,3}(?:> ?|(?:[*+-]|\d{1,9}\.)[ \t]{1,4}))+)(?= {0,3}<)")
+_LIST_MARKER = re.compile(r"[*+-]|\d{1,9}\.")
+_QUOTE_MARKERS = re.compile(r"(?: {0,3}> ?)*")
+_WHITE_LINE = re.compile(r"\n[ \t]+(?=\n|$)")
+_CONTAINERS_MOST = 20  # the deepest quote, the widest item's text, whose lines a block goes on
+
+
+def _contained_html(  # noqa: PLR0917 - the scan's state, passed as it stands
+    text: str,
+    pos: int,
+    line: str,
+    prefix: str,
+    html_blocks: HtmlBlocks,
+    continued: dict[tuple[int, int], NextMatch],
+) -> tuple[int, str | None, str, str, list[str]] | None:
+    """An HTML block opening inside a quote or a list item (``> <p>$$x$$</p>``, ``- <div>``):
+    kramdown reads the container's content as blocks, and the block as HTML (no Markdown, no
+    math, no code span in it), to its close tag; what follows the close tag on its line, and the
+    container's lines under it, are blocks of their own. ``prefix``: the markers before the
+    content. The block's lines after the first must each go on the container (a quote's as
+    many markers, a list item's indentation to its text); a block in an item of a quote, on one
+    line only. (where the block's last line ends, a line to write above it or None, the block
+    from its tag on, its lines as kramdown reads them (the container's markers off), [the lines
+    to write under it..., a line of prose to read under them or ""]), or None (read as before:
+    a paragraph's)."""
+    if "\t" in prefix:
+        return None  # (columns kramdown and CommonMark may count apart)
+    content = line[len(prefix) :]
+    start = pos + len(prefix)
+    last = html_blocks.end(start, content)
+    if last is None or html_blocks.close_end >= len(text):
+        return None  # no block, or one never closed (to the container's end, as kramdown reads it)
+    depth = prefix.count(">")
+    listed = _LIST_MARKER.search(prefix) is not None
+    quoted = depth > 0 and not listed
+    first_end = pos + len(line)
+    if last > first_end:
+        key = (depth, 0) if quoted else (0, len(prefix))
+        if (listed and depth) or max(key) > _CONTAINERS_MOST:
+            return None  # (an item in a quote: one line only)
+        if key not in continued:
+            lead = f"(?: {{0,3}}> ?){{{depth}}}" if quoted else f" {{{len(prefix)}}}"
+            continued[key] = NextMatch(text, re.compile(rf"\n(?!{lead})"))
+        stop = continued[key].at(first_end)
+        if 0 <= stop < last:
+            return None  # a line of the block does not go on the container
+    block = text[start:last]
+    tail = text[html_blocks.close_end : last]
+    if not tail.strip() or tail.lstrip()[:1] in ("<", "{"):
+        tail = ""
+    else:  # text after the close tag on its line: a paragraph of the container's
+        block = block[: len(block) - len(tail)]
+    lead = rf"\n(?: {{0,3}}> ?){{{depth}}}" if quoted else rf"\n {{{len(prefix)}}}"
+    shown = _WHITE_LINE.sub("\n", re.sub(lead, "\n", block))  # (its blank lines kept, as kramdown keeps them)
+    # a line that goes on the container: its markers (a list marker's width as spaces)
+    goes_on = _LIST_MARKER.sub(lambda marker: " " * len(marker.group(0)), prefix)
+    blank = ">" * depth
+    after: list[str] = []
+    if quoted and (tail or (last < len(text) and NON_SPACE.search(text, last + 1, line_end_at(text, last + 1)))):
+        after = [blank]  # the block ends at its close tag: no lazy line of a paragraph
+    before = None
+    if quoted and pos > 0:
+        above = text[text.rfind("\n", 0, pos - 1) + 1 : pos - 1]
+        markers = _QUOTE_MARKERS.match(above).group(0)  # type: ignore[union-attr]
+        if markers.count(">") >= depth and above[len(markers) :].strip():
+            before = blank  # a paragraph's line above in the quote: kramdown ends it at the tag
+    return last, before, block, shown, [*after, goes_on + tail.lstrip(" \t") if tail else ""]
 
 
 def _may_hold_planes_15_16(text: str) -> bool:

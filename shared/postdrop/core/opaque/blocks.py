@@ -48,12 +48,13 @@ __all__ = [
 
 # a line that may open an opaque block: at the text's start, and after a newline (a literal first
 # character lets re skip ahead, where "^" with MULTILINE is tried at every position)
-_CANDIDATE = re.compile(
-    r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~)"
+# (a quote's or a list item's line whose content opens with a tag: an HTML block there, perhaps)
+_OPENINGS = (
+    r" {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4}|(?:(?:[*+-]|\d{1,9}\.)[ \t]+)?<)"
+    r"| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~|<)"
 )
-_NEXT_CANDIDATE = re.compile(
-    r"\n(?: {0,3}[`~$<\t]| {4}| {0,3}>[> \t]*(?:```|~~~|\t| {4})| {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+(?:```|~~~))"
-)
+_CANDIDATE = re.compile(_OPENINGS)
+_NEXT_CANDIDATE = re.compile(rf"\n(?:{_OPENINGS})")
 # a fence inside a block quote (in a list item, perhaps): the quote's markers (group 1), the fence
 # (group 2) and what follows it on its line (group 3)
 _QUOTED_FENCE = re.compile(r"([ \t]*(?:> ?[ \t]{0,3})*> ?)[ \t]{0,3}(`{3,}|~{3,})(.*)")

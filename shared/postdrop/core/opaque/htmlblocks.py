@@ -24,6 +24,7 @@ __all__ = [
     "ends_paragraph",
     "escape_broken_tags",
     "nested_raw_html",
+    "opens_commonmark_block",
     "tag_pattern",
     "unknown_open_before",
 ]
@@ -107,6 +108,16 @@ def ends_paragraph(line: str) -> bool:
     return _TYPE_6.match(line) is not None
 
 
+# CommonMark's type-7 HTML block: a whole open or close tag alone on its line (any name)
+_TYPE_7 = re.compile(r" {0,3}</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>[ \t]*")
+
+
+def opens_commonmark_block(line: str) -> bool:
+    """Whether CommonMark opens an HTML block at ``line`` (type 6, or a tag alone on it: type 7);
+    otherwise it reads the line as a paragraph, its Markdown too (``<video>a *b*</video>``)."""
+    return _TYPE_6.match(line) is not None or _TYPE_7.fullmatch(line) is not None
+
+
 def unknown_open_before(text: str, pos: int, name: str) -> re.Match[str] | None:
     """An open tag of ``name`` (not closed in itself) before ``pos``, or None."""
     return re.compile(rf"<{re.escape(name)}(?:\s[^<>]{{0,2000}})?(?<!/)>", re.IGNORECASE).search(text, 0, pos)
@@ -123,6 +134,7 @@ class HtmlBlocks:
         self.closed: dict[str, set[int]] = {}  # the ends of the close tags some open tag matches
         self.markdown: list[int] | None = None  # where markdown="1" attributes are
         self.close_end = 0  # where the close tag of the block end() found last ends
+        self.last_close: dict[str, int] = {}  # where the last close tag of each name starts (-1: none)
 
     def _markdown_between(self, start: int, end: int) -> bool:
         if self.markdown is None:
@@ -169,7 +181,12 @@ class HtmlBlocks:
         name comes after it, it has a body and its open tag is whole on its line."""
         if tag in WITHOUT_BODY or ">" not in line or line.rstrip().endswith("/>") or _MARKDOWN_ATTR.search(line):
             return False
-        return re.search(rf"</{tag}(?=[\s>])", self.text[start:], re.IGNORECASE) is None
+        if tag not in self.last_close:  # found once a tag: a line of each open tag would search the rest
+            last = -1
+            for last_match in re.finditer(rf"</{tag}(?=[\s>])", self.text, re.IGNORECASE):
+                last = last_match.start()
+            self.last_close[tag] = last
+        return self.last_close[tag] < start
 
 
 @cache

@@ -97,10 +97,18 @@ def in_footnote(out: list[str], prose: list[str]) -> bool:
     return False
 
 
+# an item's line, its text or nothing after its marker (group 1: the marker, indented)
+_ITEM_OR_EMPTY = re.compile(r"([ \t]*(?:[*+-]|\d{1,9}\.))[ \t]+(?=\S|$)")
+
+
 def item_column(out: list[str], prose: list[str]) -> int | None:
-    """The content column of the list item the lines here belong to, or None (as in_list)."""
-    line = _item_line_above(out, prose, ITEM_CONTENT)
+    """The content column of the list item the lines here belong to, or None (as in_list). An
+    item with nothing after its marker has its text four columns past the marker's indentation
+    (kramdown's list reader: its first line's content is white space only)."""
+    line = _item_line_above(out, prose, _ITEM_OR_EMPTY)
     item = None if line is None else ITEM_CONTENT.match(*line)
+    if item is None and line is not None:
+        return columns(line[0][line[1] : line[2]]) + 4
     return None if item is None else len(item.group(0).expandtabs(4))
 
 
