@@ -51,3 +51,19 @@ def worst_case() -> dict[str, Any]:
         "worst_peak_mib": max(f["peak_mib"] for f in figures.values()),
         "all_rejected": all(f["outcome"] == "rejected" for f in figures.values()),
     }
+
+
+def _print(result: dict[str, Any]) -> None:
+    """One line a fixture, then the worst beside ParseFunction's limits at 256 MB."""
+    share = 256 / LAMBDA_MB_PER_VCPU
+    for name, figures in sorted(result["fixtures"].items(), key=lambda item: -item[1]["cpu_s"]):
+        print(f"{name:<40} {figures['outcome']:<9} {figures['cpu_s']:7.3f} s CPU  {figures['peak_mib']:6.1f} MiB")
+    print(
+        f"{len(result['fixtures'])} fixtures, {'all' if result['all_rejected'] else 'NOT all'} rejected;"
+        f" worst {result['worst_cpu_s']:.2f} s CPU (ParseFunction at 256 MB: {30 * share:.1f} s of a core),"
+        f" worst peak {result['worst_peak_mib']:.1f} MiB (of 256 MB)"
+    )
+
+
+if __name__ == "__main__":
+    _print(worst_case())
