@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from postdrop.core.site import Site
 
-__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "site_root", "slugify"]
+__all__ = ["STYLES", "absolute_url", "escape_path", "normalize_url_path", "post_url", "site_root", "slugify"]
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -128,10 +128,74 @@ def _template(template: str) -> tuple[tuple[tuple[str, str | None], ...], bool]:
 
 
 def absolute_url(path: str, site: Site) -> str:
-    """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``)."""
+    """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``).
+
+    Under either, the path is as Addressable's ``normalize`` writes it (see
+    :func:`normalize_url_path`); with neither, it is ``post.url`` as written."""
     base = site.baseurl.strip("/")
-    relative = f"/{base}{path}" if base else path
+    if not base and not site.url:
+        return path
+    relative = normalize_url_path(f"/{base}{path}" if base else path)
     return site_root(site.url) + relative if site.url else relative
+
+
+# RFC 3986 classes as Addressable 2.8 writes them; a character outside is percent-encoded.
+_UNRESERVED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
+_PCHAR = frozenset(_UNRESERVED + "!$&'()*+,;=:@")
+_FRAGMENT = _PCHAR | {"/", "?"}
+_QUERY = frozenset(_UNRESERVED + "!$'()*+,=:@/?")  # no "&" (the pairs' separator) nor ";"
+_URI_CHARS = frozenset(_UNRESERVED + ":/?#[]@!$&'()*+,;=")
+_PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
+_RUBY_SPACE = " \t\n\v\f\r\0"  # Ruby's String#strip (NUL at the end only; the path starts with "/")
+
+
+def normalize_url_path(url: str) -> str:
+    """A site-relative URL (``/a/b/?q#f``) as Addressable's ``normalize`` writes it, in Jekyll's
+    ``absolute_url`` and ``relative_url``: the path's white space at either end cut off (a
+    permalink written as a folded YAML scalar ends in a line break; Jekyll's ``post.url`` keeps
+    it, its feed and SEO tags do not), then each path segment, the query's ``&``-separated pairs
+    and the fragment decoded, in Unicode NFKC and encoded again, in upper-case hex: what RFC 3986
+    allows there as written, any other character as its UTF-8 bytes (``é`` is ``%C3%A9``, a
+    space ``%20``, a stray ``%`` ``%25``). An empty query or fragment is dropped."""
+    path, hashmark, fragment = url.partition("#")
+    path, question, query = path.partition("?")
+    if _PLAIN_PATH.fullmatch(path) and not question and not hashmark:
+        return path
+    path = path.strip(_RUBY_SPACE)
+    out = "/".join(_normalize_component(segment, _PCHAR) for segment in path.split("/")) or "/"
+    if question and (query := "&".join(_normalize_component(pair, _QUERY, keep=b"+") for pair in query.split("&"))):
+        out += "?" + query
+    if hashmark and (fragment := _normalize_component(fragment, _FRAGMENT)):
+        out += "#" + fragment
+    return out
+
+
+def _unencode(escape: bytes, keep: bytes) -> bytes:
+    byte = int(escape[1:], 16).to_bytes()
+    return escape if byte in keep else byte
+
+
+def _normalize_component(text: str, safe: frozenset[str], *, keep: bytes = b"") -> str:
+    """Addressable's ``normalize_component``: ``%XX`` decoded (but a kept byte's), NFKC, and
+    encoded again; bytes that are not UTF-8 are encoded as Addressable's fallback does (what
+    is not a URI character)."""
+    if text.isascii() and "%" not in text and all(ch in safe for ch in text):
+        return text
+    raw = _PERCENT.sub(lambda m: _unencode(m[0], keep), text.encode(errors="surrogatepass"))
+    try:
+        decoded = unicodedata.normalize("NFKC", raw.decode())
+    except UnicodeDecodeError:
+        return "".join(chr(b) if chr(b) in _URI_CHARS else f"%{b:02X}" for b in raw)
+    out = []
+    for at, ch in enumerate(decoded):
+        if ch in safe:
+            out.append(ch)
+        elif ch == "%" and keep and decoded[at + 1 : at + 3].upper() == "2B":
+            out.append("%")  # a kept %2B (a "+" in a query), its hex upper-cased below
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode()))
+    result = "".join(out)
+    return result.replace("%2b", "%2B") if keep else result
 
 
 @lru_cache(maxsize=8)
