@@ -189,6 +189,13 @@ def test_absolute_url_under_the_sites_url_and_baseurl(site: Site, url: str) -> N
         ('"/x/#"', "http://example.com/b/x/"),
         ('"/x/\uff21\ufb01\uff08a\uff09/"', "http://example.com/b/x/Afi(a)/"),  # NFKC
         ('"/x/\u1112\u1161\u11ab/"', "http://example.com/b/x/%ED%95%9C/"),  # NFD Hangul, composed
+        # Addressable's own NFKC: Unicode 3.2's tables, the BMP alone, pairs composed one after another
+        ('"/x/\U0001d707AFL/"', "http://example.com/b/x/%F0%9D%9C%87AFL/"),
+        ('"/x/\uf951/"', "http://example.com/b/x/%E9%9B%BB/"),
+        ('"/x/a\u05d9\u05b4/"', "http://example.com/b/x/a%EF%AC%9D/"),
+        ('"/x/a\u0308\u0331/"', "http://example.com/b/x/a%CC%B1%CC%88/"),
+        ('"/x/\u0301e/"', "http://example.com/b/x/%CC%81e/"),
+        ('"/x/\u2460\u3251/"', "http://example.com/b/x/1%E3%89%91/"),
     ],
 )
 def test_the_absolute_url_path_as_addressable_normalizes_it(permalink: str, url: str) -> None:

@@ -12,6 +12,7 @@ postdrop's default zone), as Jekyll reads every date in its own zone.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import posixpath
 import re
 import unicodedata
@@ -146,6 +147,15 @@ _FRAGMENT = _PCHAR | {"/", "?"}
 _QUERY = frozenset(_UNRESERVED + "!$'()*+,=:@/?")  # no "&" (the pairs' separator) nor ";"
 _URI_CHARS = frozenset(_UNRESERVED + ":/?#[]@!$&'()*+,;=")
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
+# Addressable's own NFKC (its pure-Ruby IDNA, as Jekyll's Addressable 2.8 reads a URL) is Unicode 3.2's
+# but for what its tables lack, which it leaves as written and composes with nothing: what is
+# outside the BMP or unassigned in Unicode 3.2, and what Unicode 3.2 added (U+03F4, U+2047, the
+# circled numbers U+3251...; 21 combining marks among them). U+F951 maps to U+96FB, as before
+# Unicode 3.2's corrigendum, and U+05D9 U+05B4 compose to U+FB1D (excluded since Unicode 3.2).
+_ADDED_IN_3_2 = re.compile(
+    "[\u03f4\u03f5\u0363-\u036f\u1714\u1734\u2047\u2057\u205f\u2071\u20e5-\u20ea\u213d-\u2140\u2145-\u2149"
+    "\u2a0c\u2a74-\u2a76\u2adc\u309f\u30ff\u3251-\u325f\u32b1-\u32bf\ufa30-\ufa6a\ufdfc\uff5f\uff60]"
+)
 _RUBY_SPACE = " \t\n\v\f\r\0"  # Ruby's String#strip (NUL at the end only; the path starts with "/")
 
 
@@ -170,6 +180,47 @@ def normalize_url_path(url: str) -> str:
     return out
 
 
+def _lacks(ch: str) -> bool:
+    return ch > "\uffff" or bool(_ADDED_IN_3_2.match(ch)) or unicodedata.ucd_3_2_0.category(ch) == "Cn"
+
+
+def _nfkc(text: str) -> str:
+    """NFKC as Addressable 2.8 computes it (see ``_ADDED_IN_3_2``): Unicode 3.2's compatibility
+    decomposition in canonical order, then each character composed with the one before it alone,
+    as Addressable does (a mark after a mark of lower class stays apart; nothing composes when the
+    text begins with a combining mark)."""
+    if text.isascii():
+        return text
+    text = text.replace("\uf951", "\u96fb")
+    chars = "".join(
+        run if lacked else unicodedata.ucd_3_2_0.normalize("NFKD", run)
+        for lacked, group in itertools.groupby(text, _lacks)
+        for run in ("".join(group),)
+    )
+    if not chars or (unicodedata.ucd_3_2_0.combining(chars[0]) and not _lacks(chars[0])):
+        return chars
+    out, starter = [], chars[0]
+    for ch in chars[1:]:
+        if composed := _compose_pair(starter, ch):
+            starter = composed
+        else:
+            out.append(starter)
+            starter = ch
+    out.append(starter)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _compose_pair(first: str, second: str) -> str | None:
+    """The primary composite of two characters (Unicode 3.2's, Hangul's included), if any."""
+    if _lacks(first) or _lacks(second):
+        return None
+    if first + second == "\u05d9\u05b4":
+        return "\ufb1d"
+    composed = unicodedata.ucd_3_2_0.normalize("NFC", first + second)
+    return composed if len(composed) == 1 else None
+
+
 def _unencode(escape: bytes, keep: bytes) -> bytes:
     byte = int(escape[1:], 16).to_bytes()
     return escape if byte in keep else byte
@@ -183,7 +234,7 @@ def _normalize_component(text: str, safe: frozenset[str], *, keep: bytes = b"") 
         return text
     raw = _PERCENT.sub(lambda m: _unencode(m[0], keep), text.encode(errors="surrogatepass"))
     try:
-        decoded = unicodedata.normalize("NFKC", raw.decode())
+        decoded = _nfkc(raw.decode())
     except UnicodeDecodeError:
         return "".join(chr(b) if chr(b) in _URI_CHARS else f"%{b:02X}" for b in raw)
     out = []
