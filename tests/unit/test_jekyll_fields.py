@@ -196,6 +196,11 @@ def test_absolute_url_under_the_sites_url_and_baseurl(site: Site, url: str) -> N
         ('"/x/a\u0308\u0331/"', "http://example.com/b/x/a%CC%B1%CC%88/"),
         ('"/x/\u0301e/"', "http://example.com/b/x/%CC%81e/"),
         ('"/x/\u2460\u3251/"', "http://example.com/b/x/1%E3%89%91/"),
+        # dot segments, written or decoded from %2E, removed (RFC 3986)
+        ('"/x/."', "http://example.com/b/x/"),
+        ('"/x/%2E%2E/y/"', "http://example.com/b/y/"),
+        ('"/a/%2e/b"', "http://example.com/b/a/b"),
+        ('"/%2E%2E/%2E%2E/c/"', "http://example.com/c/"),
     ],
 )
 def test_the_absolute_url_path_as_addressable_normalizes_it(permalink: str, url: str) -> None:

@@ -169,14 +169,29 @@ def normalize_url_path(url: str) -> str:
     space ``%20``, a stray ``%`` ``%25``). An empty query or fragment is dropped."""
     path, hashmark, fragment = url.partition("#")
     path, question, query = path.partition("?")
-    if _PLAIN_PATH.fullmatch(path) and not question and not hashmark:
+    if _PLAIN_PATH.fullmatch(path) and "/." not in path and not question and not hashmark:
         return path
-    path = path.strip(_RUBY_SPACE)
-    out = "/".join(_normalize_component(segment, _PCHAR) for segment in path.split("/")) or "/"
+    segments = [_normalize_component(segment, _PCHAR) for segment in path.strip(_RUBY_SPACE).split("/")]
+    out = "/".join(_without_dot_segments(segments) if "." in segments or ".." in segments else segments) or "/"
     if question and (query := "&".join(_normalize_component(pair, _QUERY, keep=b"+") for pair in query.split("&"))):
         out += "?" + query
     if hashmark and (fragment := _normalize_component(fragment, _FRAGMENT)):
         out += "#" + fragment
+    return out
+
+
+def _without_dot_segments(segments: list[str]) -> list[str]:
+    """RFC 3986's remove_dot_segments (Addressable's ``normalize_path``): ``.`` dropped, ``..`` with
+    the segment before it; one at the end leaves the path ending in ``/``."""
+    out = segments[:1]
+    for at, segment in enumerate(segments[1:], 1):
+        if segment == ".." and len(out) > 1:
+            out.pop()
+        if segment in (".", ".."):
+            if at == len(segments) - 1:
+                out.append("")
+        else:
+            out.append(segment)
     return out
 
 
