@@ -217,3 +217,16 @@ def test_headings_written_both_ways_under_a_toc_and_a_header_offset_are_read_in_
     with cpu_limit(cpu_seconds(30_000, 256)):
         got = parse_post(_post("title: t", body), "posts/a.md", site=site)
     assert len(got.headings) == 32_000 and got.headings[1].level == 4
+
+
+def test_a_long_permalink_and_url_filters_of_percents_and_non_ascii_are_read_in_the_functions_time() -> None:
+    # the site's url sends the post's path and each url filter's through Addressable's normalize,
+    # decoded and encoded again once, segment by segment
+    permalink = "/%zz%41é a?b=%2b c&" * 8_000 + "#" + "%e2%82%ac/" * 8_000  # within the front matter cap
+    body = "".join(f'{{{{ "/x{i}/%41 é?q=%2b#f" | absolute_url }}}}\n' for i in range(4_000))  # within Liquid's caps
+    site = Site(url="https://example.com", baseurl="/b")
+    with cpu_limit(cpu_seconds(30_000, 256)), pytest.raises(PostRejected, match="url is 304,022 characters long"):
+        parse_post(_post(f'title: t\npermalink: "{permalink}"', body), "posts/2020-01-02-a.md", site=site)
+    with cpu_limit(cpu_seconds(30_000, 256)):
+        got = parse_post(_post("title: t", body), "posts/2020-01-02-a.md", site=site)
+    assert got.text.startswith("https://example.com/b/x0/A%20%C3%A9?q=%2B#f")

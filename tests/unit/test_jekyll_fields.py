@@ -174,6 +174,56 @@ def test_absolute_url_under_the_sites_url_and_baseurl(site: Site, url: str) -> N
     assert absolute_url("/x/", site) == url
 
 
+@pytest.mark.parametrize(
+    ("permalink", "url"),
+    [
+        # a folded scalar ends in a line break: post.url keeps it, absolute_url cuts it off
+        (">\n  /x/folded/\n", "http://example.com/b/x/folded/"),
+        ('"/x/a b/ "', "http://example.com/b/x/a%20b/"),
+        ('"/x/[i]{j}|/"', "http://example.com/b/x/%5Bi%5D%7Bj%7D%7C/"),
+        ('"/x/%41%zz%2F/"', "http://example.com/b/x/A%25zz%2F/"),
+        ('"/x/%e2%82%ac/"', "http://example.com/b/x/%E2%82%AC/"),
+        ('"/x/q?a=1 2&b=+%2b;c&&#f g?/"', "http://example.com/b/x/q?a=1%202&b=+%2B%3Bc&&#f%20g?/"),
+        ('"/x/a%2b?x=%2B"', "http://example.com/b/x/a+?x=%2B"),
+        ('"/x/?"', "http://example.com/b/x/"),
+        ('"/x/#"', "http://example.com/b/x/"),
+        ('"/x/\uff21\ufb01\uff08a\uff09/"', "http://example.com/b/x/Afi(a)/"),  # NFKC
+        ('"/x/\u1112\u1161\u11ab/"', "http://example.com/b/x/%ED%95%9C/"),  # NFD Hangul, composed
+        # Addressable's own NFKC: Unicode 3.2's tables, the BMP alone, pairs composed one after another
+        ('"/x/\U0001d707AFL/"', "http://example.com/b/x/%F0%9D%9C%87AFL/"),
+        ('"/x/\uf951/"', "http://example.com/b/x/%E9%9B%BB/"),
+        ('"/x/a\u05d9\u05b4/"', "http://example.com/b/x/a%EF%AC%9D/"),
+        ('"/x/a\u0308\u0331/"', "http://example.com/b/x/a%CC%B1%CC%88/"),
+        ('"/x/\u0301e/"', "http://example.com/b/x/%CC%81e/"),
+        ('"/x/\u2460\u3251/"', "http://example.com/b/x/1%E3%89%91/"),
+        # dot segments, written or decoded from %2E, removed (RFC 3986)
+        ('"/x/."', "http://example.com/b/x/"),
+        ('"/x/%2E%2E/y/"', "http://example.com/b/y/"),
+        ('"/a/%2e/b"', "http://example.com/b/a/b"),
+        ('"/%2E%2E/%2E%2E/c/"', "http://example.com/c/"),
+    ],
+)
+def test_the_absolute_url_path_as_addressable_normalizes_it(permalink: str, url: str) -> None:
+    """Jekyll 4.3.1's absolute_url (Addressable 2.8's normalize) of a front matter permalink."""
+    site = Site(url="http://Example.com", baseurl="/b", permalink="/blog/:title/")
+    assert parse_post(post(f"title: t\npermalink: {permalink}"), "posts/2020-01-02-a.md", site=site).url == url
+
+
+def test_without_url_or_baseurl_the_url_is_post_url_as_written() -> None:
+    assert parse_post(post('title: t\npermalink: "/x/a b/"'), "posts/2020-01-02-a.md").url == "/x/a b/"
+
+
+def test_the_url_filters_normalize_and_leave_a_url_with_a_scheme_as_it_is() -> None:
+    body = (
+        'A {{ "mailto:a b" | relative_url }} B {{ "https://x.y/a b" | absolute_url }} C {{ "a b/é" | relative_url }}'
+        ' D {{ "/c d/" | absolute_url }} E {{ "/x/q?a=1 2#f g" | relative_url }}\n\nmore\n'
+    )
+    got = parse_post(post("title: t", body), "posts/2020-01-01-l.md", site=Site(url="http://Example.com", baseurl="/b"))
+    assert got.jekyll_excerpt == (
+        "A mailto:a b B https://x.y/a b C /b/a%20b/%C3%A9 D http://example.com/b/c%20d/ E /b/x/q?a=1%202#f%20g"
+    )
+
+
 def test_the_absolute_url_filter_writes_the_sites_host_as_the_url_does() -> None:
     data = post("title: t", 'See [home]({{ "/about/" | absolute_url }}).\n')
     got = parse_post(data, "posts/2024-03-01-host.md", site=Site(url="HTTPS://Example.COM:443", baseurl="/Blog"))

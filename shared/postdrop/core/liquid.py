@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from postdrop.core.anchors import LINENOS_MARK, with_heading_ids
 from postdrop.core.dates import YamlTime, date_from_filename, parse_date, written_offset
 from postdrop.core.headings import headings_and_origins, headings_of, shifted
-from postdrop.core.permalink import site_root, slugify
+from postdrop.core.permalink import normalize_url_path, site_root, slugify
 from postdrop.core.site import Site, kramdown_of
 from postdrop.exceptions import PostRejected
 
@@ -83,6 +83,7 @@ SITE_COLLECTIONS = ("posts", "pages", "data", "categories", "tags", "collections
 _JEKYLL_NAME = re.compile(r"^(?:.*/)?(\d{2,4}-\d{1,2}-\d{1,2}-([^/]+?))(?:\.[^./]+)?$")
 _OPENER = re.compile(r"\{\{|\{%")
 _HIGHLIGHT = re.compile(r"\s*([a-zA-Z0-9.+#_-]+)")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # Addressable's absolute?: a scheme, then ":"
 # Jekyll's highlight markup, whole: the language, then options (name, name=value, name="1 2");
 # ``linenos`` among them, with any value, is rouge's table
 _HIGHLIGHT_SYNTAX = re.compile(r'[a-zA-Z0-9.+#_-]+((?:\s+\w+(?:=(?:\w+|"(?:[0-9]+\s)*[0-9]+"))?)*)', re.ASCII)
@@ -663,8 +664,8 @@ def _filters() -> dict[str, Callable[..., Any]]:
     from postdrop.core.body import render_markdown  # noqa: PLC0415
 
     return {
-        "relative_url": lambda v: _join_url(_site().baseurl, _text(v)),
-        "absolute_url": lambda v: site_root(_site().url) + _join_url(_site().baseurl, _text(v)),
+        "relative_url": _relative_url,
+        "absolute_url": _absolute_url,
         "date_to_string": lambda v, *a: _date_string(v, "%b", *a),
         "date_to_long_string": lambda v, *a: _date_string(v, "%B", *a),
         "date_to_xmlschema": lambda v: _strftime(v, "%Y-%m-%dT%H:%M:%S%:z"),
@@ -815,6 +816,23 @@ def _text(value: Any) -> str:
 
 def _items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _relative_url(value: Any) -> str:
+    """Jekyll's ``relative_url``: a URL with a scheme as it is, any other under the baseurl, as
+    Addressable's ``normalize`` writes it."""
+    text = _text(value)
+    if _SCHEME.match(text):
+        return text
+    return normalize_url_path(_join_url(_site().baseurl, text))
+
+
+def _absolute_url(value: Any) -> str:
+    """Jekyll's ``absolute_url``: ``relative_url``'s, after the site's url when it has one."""
+    text, url = _text(value), _site().url
+    if _SCHEME.match(text) or not url:
+        return _relative_url(text)
+    return site_root(url) + _relative_url(text)
 
 
 def _join_url(base: str, path: str) -> str:

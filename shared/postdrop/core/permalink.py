@@ -12,6 +12,7 @@ postdrop's default zone), as Jekyll reads every date in its own zone.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import posixpath
 import re
 import unicodedata
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from postdrop.core.site import Site
 
-__all__ = ["STYLES", "absolute_url", "escape_path", "post_url", "site_root", "slugify"]
+__all__ = ["STYLES", "absolute_url", "escape_path", "normalize_url_path", "post_url", "site_root", "slugify"]
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -128,10 +129,139 @@ def _template(template: str) -> tuple[tuple[tuple[str, str | None], ...], bool]:
 
 
 def absolute_url(path: str, site: Site) -> str:
-    """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``)."""
+    """``path`` under the site's baseurl, and its url when set (Jekyll's ``absolute_url``).
+
+    Under either, the path is as Addressable's ``normalize`` writes it (see
+    :func:`normalize_url_path`); with neither, it is ``post.url`` as written."""
     base = site.baseurl.strip("/")
-    relative = f"/{base}{path}" if base else path
+    if not base and not site.url:
+        return path
+    relative = normalize_url_path(f"/{base}{path}" if base else path)
     return site_root(site.url) + relative if site.url else relative
+
+
+# RFC 3986 classes as Addressable 2.8 writes them; a character outside is percent-encoded.
+_UNRESERVED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
+_PCHAR = frozenset(_UNRESERVED + "!$&'()*+,;=:@")
+_FRAGMENT = _PCHAR | {"/", "?"}
+_QUERY = frozenset(_UNRESERVED + "!$'()*+,=:@/?")  # no "&" (the pairs' separator) nor ";"
+_URI_CHARS = frozenset(_UNRESERVED + ":/?#[]@!$&'()*+,;=")
+_PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
+# Addressable's own NFKC (its pure-Ruby IDNA, as Jekyll's Addressable 2.8 reads a URL) is Unicode 3.2's
+# but for what its tables lack, which it leaves as written and composes with nothing: what is
+# outside the BMP or unassigned in Unicode 3.2, and what Unicode 3.2 added (U+03F4, U+2047, the
+# circled numbers U+3251...; 21 combining marks among them). U+F951 maps to U+96FB, as before
+# Unicode 3.2's corrigendum, and U+05D9 U+05B4 compose to U+FB1D (excluded since Unicode 3.2).
+_ADDED_IN_3_2 = re.compile(
+    "[\u03f4\u03f5\u0363-\u036f\u1714\u1734\u2047\u2057\u205f\u2071\u20e5-\u20ea\u213d-\u2140\u2145-\u2149"
+    "\u2a0c\u2a74-\u2a76\u2adc\u309f\u30ff\u3251-\u325f\u32b1-\u32bf\ufa30-\ufa6a\ufdfc\uff5f\uff60]"
+)
+_RUBY_SPACE = " \t\n\v\f\r\0"  # Ruby's String#strip (NUL at the end only; the path starts with "/")
+
+
+def normalize_url_path(url: str) -> str:
+    """A site-relative URL (``/a/b/?q#f``) as Addressable's ``normalize`` writes it, in Jekyll's
+    ``absolute_url`` and ``relative_url``: the path's white space at either end cut off (a
+    permalink written as a folded YAML scalar ends in a line break; Jekyll's ``post.url`` keeps
+    it, its feed and SEO tags do not), then each path segment, the query's ``&``-separated pairs
+    and the fragment decoded, in Unicode NFKC and encoded again, in upper-case hex: what RFC 3986
+    allows there as written, any other character as its UTF-8 bytes (``é`` is ``%C3%A9``, a
+    space ``%20``, a stray ``%`` ``%25``). An empty query or fragment is dropped."""
+    path, hashmark, fragment = url.partition("#")
+    path, question, query = path.partition("?")
+    if _PLAIN_PATH.fullmatch(path) and "/." not in path and not question and not hashmark:
+        return path
+    segments = [_normalize_component(segment, _PCHAR) for segment in path.strip(_RUBY_SPACE).split("/")]
+    out = "/".join(_without_dot_segments(segments) if "." in segments or ".." in segments else segments) or "/"
+    if question and (query := "&".join(_normalize_component(pair, _QUERY, keep=b"+") for pair in query.split("&"))):
+        out += "?" + query
+    if hashmark and (fragment := _normalize_component(fragment, _FRAGMENT)):
+        out += "#" + fragment
+    return out
+
+
+def _without_dot_segments(segments: list[str]) -> list[str]:
+    """RFC 3986's remove_dot_segments (Addressable's ``normalize_path``): ``.`` dropped, ``..`` with
+    the segment before it; one at the end leaves the path ending in ``/``."""
+    out = segments[:1]
+    for at, segment in enumerate(segments[1:], 1):
+        if segment == ".." and len(out) > 1:
+            out.pop()
+        if segment in (".", ".."):
+            if at == len(segments) - 1:
+                out.append("")
+        else:
+            out.append(segment)
+    return out
+
+
+def _lacks(ch: str) -> bool:
+    return ch > "\uffff" or bool(_ADDED_IN_3_2.match(ch)) or unicodedata.ucd_3_2_0.category(ch) == "Cn"
+
+
+def _nfkc(text: str) -> str:
+    """NFKC as Addressable 2.8 computes it (see ``_ADDED_IN_3_2``): Unicode 3.2's compatibility
+    decomposition in canonical order, then each character composed with the one before it alone,
+    as Addressable does (a mark after a mark of lower class stays apart; nothing composes when the
+    text begins with a combining mark)."""
+    if text.isascii():
+        return text
+    text = text.replace("\uf951", "\u96fb")
+    chars = "".join(
+        run if lacked else unicodedata.ucd_3_2_0.normalize("NFKD", run)
+        for lacked, group in itertools.groupby(text, _lacks)
+        for run in ("".join(group),)
+    )
+    if not chars or (unicodedata.ucd_3_2_0.combining(chars[0]) and not _lacks(chars[0])):
+        return chars
+    out, starter = [], chars[0]
+    for ch in chars[1:]:
+        if composed := _compose_pair(starter, ch):
+            starter = composed
+        else:
+            out.append(starter)
+            starter = ch
+    out.append(starter)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _compose_pair(first: str, second: str) -> str | None:
+    """The primary composite of two characters (Unicode 3.2's, Hangul's included), if any."""
+    if _lacks(first) or _lacks(second):
+        return None
+    if first + second == "\u05d9\u05b4":
+        return "\ufb1d"
+    composed = unicodedata.ucd_3_2_0.normalize("NFC", first + second)
+    return composed if len(composed) == 1 else None
+
+
+def _unencode(escape: bytes, keep: bytes) -> bytes:
+    byte = int(escape[1:], 16).to_bytes()
+    return escape if byte in keep else byte
+
+
+def _normalize_component(text: str, safe: frozenset[str], *, keep: bytes = b"") -> str:
+    """Addressable's ``normalize_component``: ``%XX`` decoded (but a kept byte's), NFKC, and
+    encoded again; bytes that are not UTF-8 are encoded as Addressable's fallback does (what
+    is not a URI character)."""
+    if text.isascii() and "%" not in text and all(ch in safe for ch in text):
+        return text
+    raw = _PERCENT.sub(lambda m: _unencode(m[0], keep), text.encode(errors="surrogatepass"))
+    try:
+        decoded = _nfkc(raw.decode())
+    except UnicodeDecodeError:
+        return "".join(chr(b) if chr(b) in _URI_CHARS else f"%{b:02X}" for b in raw)
+    out = []
+    for at, ch in enumerate(decoded):
+        if ch in safe:
+            out.append(ch)
+        elif ch == "%" and keep and decoded[at + 1 : at + 3].upper() == "2B":
+            out.append("%")  # a kept %2B (a "+" in a query), its hex upper-cased below
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode()))
+    result = "".join(out)
+    return result.replace("%2b", "%2B") if keep else result
 
 
 @lru_cache(maxsize=8)
