@@ -83,15 +83,15 @@ def _parse_parameters(overrides: list[tuple[str, str]]) -> dict[str, str]:
         return {}
     from postdrop_tools.stack import ParameterError, template_with
 
+    given = dict(overrides)
     try:
-        template = template_with(dict(overrides))
+        template = template_with(given)
     except ParameterError as exc:
         raise UsageError(str(exc)) from None
     variables = template.parameter_variables("ParseFunction")
-    unread = sorted(set(dict(overrides)) - set(variables.values()))
+    unread = sorted(set(given) - set(variables.values()))
     if unread:
         raise UsageError(f"--parameter-overrides: {', '.join(unread)} does not change how a post is read")
-    given = dict(overrides)
     return {name: template.parameter(parameter) for name, parameter in variables.items() if parameter in given}
 
 

@@ -114,7 +114,8 @@ def notification_line(notification: dict[str, Any]) -> str:
     (or why it was rejected), and what subscribers filter it by."""
     what = notification.get("title") or notification.get("reason") or ""
     why = _why(notification)
-    what = f"{what}  ({why})" if what and why else what or (f"({why})" if why else "")
+    if why:  # after the title, or in its place (a deletion carries none)
+        what = f"{what}  ({why})" if what else f"({why})"
     line = f"{notification.get('event_type', '?'):{_EVENT_WIDTH}} {notification.get('key', '?')}  {what}"
     for label, state in (("", notification), ("was ", notification.get("previous") or {})):
         filters = labels_of(state)
@@ -158,8 +159,8 @@ def ignored_line(key: str, why: str) -> str:
 
 
 def file_line(what: str, key: str, why: str) -> str:
-    """One line for a file no notification names (ignored, kept behind its twin, unchanged),
-    aligned with the notifications' lines."""
+    """One line for a file no notification names (ignored; kept, removed or rejected behind the
+    post's shown file; unchanged), aligned with the notifications' lines."""
     return f"{what:{_EVENT_WIDTH}} {key}  {why}"
 
 
@@ -258,12 +259,12 @@ def outside_said(stack: LocalStack, said: set[str]) -> list[str]:
         if name in _OWN_PREFIXES or name in said:
             continue
         said.add(name)
+        folder = name.endswith("/")
+        move = f"aws s3 mv{' --recursive' if folder else ''} s3://{bucket}/{name} s3://{bucket}/posts/{name}"
+        how = " (a blog's _posts/ as posts/_posts/)" if folder else ""
         lines.append(
-            f"warning        s3://{bucket}/{name} is outside posts/: nothing reads it. Drop posts under posts/"
-            f" (a blog's _posts/ as posts/_posts/): aws s3 mv --recursive s3://{bucket}/{name} s3://{bucket}/posts/{name}"
-            if name.endswith("/")
-            else f"warning        s3://{bucket}/{name} is outside posts/: nothing reads it. Drop posts under posts/:"
-            f" aws s3 mv s3://{bucket}/{name} s3://{bucket}/posts/{name}"
+            f"warning        s3://{bucket}/{name} is outside posts/: nothing reads it. Drop posts under posts/{how}:"
+            f" {move}"
         )
     return lines
 
