@@ -14,11 +14,14 @@ import pytest
 
 from postdrop import PostRejected, parse_post
 from postdrop.budget import cpu_limit, cpu_seconds
-from postdrop.core.frontmatter import MAX_NESTING
-from postdrop.core.limits import MAX_DEPTH
+from postdrop.core.body import render_markdown
+from postdrop.core.frontmatter import MAX_NESTING, split_front_matter
+from postdrop.core.limits import MAX_DEPTH, MAX_MARKDOWN_LINES
+from postdrop.core.opaque.lines import LOOK_BACK_BUDGET, look_back_spent
 from postdrop.core.site import Site
 from postdrop.envelope import Envelope, PostHead
 from postdrop.s3events import S3Change
+from tests.conftest import corpus_files, jekyll_world_sites, kramdown_suite_files
 
 LAUGHS = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
@@ -60,7 +63,9 @@ HOSTILE = {
     "deep lists": (_post("title: t", "".join("  " * i + "- x\n" for i in range(1200))), "posts/a.md", "deep"),
     "nested spans in markdown": (_post("title: t", "<span>" * 20_000 + "x"), "posts/a.md", "deep"),
     "200,000 one-word paragraphs": (_post("title: t", "x\n\n" * 200_000), "posts/a.md",
-                                    "more than 100,000 elements"),
+                                    "the Markdown body has 400,000 lines; postdrop reads at most 100,000"),
+    "four nested lists a line": (_post("title: t", "- - - - a\n" * 50_000), "posts/a.md",
+                                 "more than 100,000 elements"),
     "100,000 Liquid outputs": (_post("title: t", "{{ x }}" * 100_000), "posts/a.md",
                                "Liquid tags and outputs, more than the 10,000 postdrop reads"),
     "a million guillemets on one line": (_post("title: t", "<<a " * 1_000_000), "posts/a.md",
@@ -70,7 +75,7 @@ HOSTILE = {
     "half a million attribute lists on one line": (_post("title: t", "*x*{: .c} " * 500_000), "posts/a.md",
                                                    "more than 100,000 places for one kramdown rewrite"),
     "a million kramdown line breaks": (_post("title: t", "a\\\\\n" * 1_000_000), "posts/a.md",
-                                       "more than 100,000 places for one kramdown rewrite"),
+                                       "the Markdown body has 1,000,000 lines"),
     # Liquid that grows a value in a loop: each of these reached 640 MB and more (a 256 MB function
     # dies), and 40 doublings took the whole machine
     "a string doubled in a Liquid loop": (
@@ -116,6 +121,11 @@ HOSTILE = {
     "a Liquid loop offset far into a range": (
         _post("title: t", "{% for i in (1..300000000) offset: 299999990 %}{{ i }}{% endfor %}"), "posts/a.md",
         "(loop iteration limit reached)",
+    ),
+    # each line a list item over a fence: 350 MB and 7 s of a core before the element cap stopped it
+    "a million lines of Markdown": (
+        _post("title: t", "- a\n```\n" * 600_000), "posts/a.md",
+        "the Markdown body has 1,200,000 lines; postdrop reads at most 100,000 in one post",
     ),
     "many blocks just under the depth": (
         _post("title: t", ("<div>" * 500 + "x" + "</div>" * 500 + "\n") * 200), "posts/a.html", "too deeply for",
@@ -197,6 +207,44 @@ def test_a_construct_repeated_on_every_line_is_read_in_the_functions_time(name: 
     data = _post("title: t", REPEATED_LINES[name] * 16_000)
     with cpu_limit(cpu_seconds(30_000, 256)):  # ParseFunction's own limit at the template's size: 3.6 s of CPU
         assert parse_post(data, "posts/a.md").text
+
+
+# As many lines as postdrop reads, each looking back over the lines above it (whether a list item
+# there takes it): a hundred lines a line, 4 to 12 s of a core for these before the looks of one
+# post had a budget (postdrop.core.opaque.lines.LOOK_BACK_BUDGET).
+LOOKING_BACK = {
+    "a fence under a fence": "```\n",
+    "a tilde fence under a tilde fence": "~~~\n",
+    "a fence under a line of text": "a\n```\n",
+    "an indented line under a line of text": "a\n    b\n",
+    "a link definition under a link definition": "[a]: /b\n",
+    "quoted fences between comments": "> ```x\n<!--\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOOKING_BACK))
+def test_a_look_back_from_every_line_of_the_longest_post_is_read_in_the_functions_time(name: str) -> None:
+    unit = LOOKING_BACK[name]
+    data = _post("title: t", unit * (MAX_MARKDOWN_LINES // unit.count("\n")))
+    with cpu_limit(cpu_seconds(30_000, 256)):  # past it, ReadTooLong
+        parse_post(data, "posts/a.md")
+
+
+def test_real_posts_spend_a_fraction_of_the_look_back_budget() -> None:
+    """Past the budget a look goes back a few lines only, and reads lists differently: no post of
+    ../shared's blogs, kramdown's suite or the corpus comes near it."""
+    files = corpus_files() + kramdown_suite_files() + [p for ps in jekyll_world_sites().values() for p in ps]
+    if not files:
+        pytest.skip("../shared is not here")
+    spent = {}
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        try:
+            render_markdown(split_front_matter(text, [], required=False).body)
+        except PostRejected:
+            continue
+        spent[path.name] = look_back_spent()
+    assert max(spent.values()) < LOOK_BACK_BUDGET // 5, max(spent.items(), key=lambda item: item[1])
 
 
 # An open tag with no ">" anywhere after it: each search from a "<" to the next ">" went to the

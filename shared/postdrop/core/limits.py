@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
 
 __all__ = [
-    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEAD_EXCERPT_CHARS",
+    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEAD_EXCERPT_CHARS", "MAX_MARKDOWN_LINES",
     "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERMS_CHARS", "MAX_TERM_CHARS",
     "MAX_TITLE_CHARS", "MAX_URL_CHARS",
     "check_head", "check_nesting", "head_excerpt", "head_problem", "tags_end", "within_caps",
@@ -61,6 +61,11 @@ MAX_DEPTH_SUM = 10_000_000  # ~0.45 s on one core of the machine that measured i
 # Reading costs about 10 µs an element (lexbor, nh3 and the walk over the blocks): 5 MB of
 # one-word paragraphs is 1.7 million of them, some 17 s of a core. A post reads up to this many.
 MAX_ELEMENTS = 100_000
+# The reader's work and memory grow with a Markdown body's lines: one construct on each of a
+# million short lines (5 MB) took up to 350 MB and 20 s of a core before a cap above stopped it
+# (a 256 MB function dies). At this many, the worst construct found takes about 2.5 s of a core
+# and 110 MB (bench.hostile); the longest post of the blogs sampled has 4,480 lines.
+MAX_MARKDOWN_LINES = 100_000
 # a tag: whether it closes, its name, whether it closes itself ("/>": the lazy run stops before it)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 # Void elements never hold children; these close themselves when a sibling opens (<p>, <li>),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from postdrop.core.anchors import TOC_MARK
 from postdrop.core.kramdown.lines import LIST_ITEM, URL_CHARS, content_column, indent_of, lazy, sub_in_prose
-from postdrop.core.opaque import LOOK_BACK, Masked
+from postdrop.core.opaque import Masked, look_back
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -233,7 +233,7 @@ def _in_ordered_list(text: str, at: int) -> bool:
     past blank and indented lines, the first line at the margin opens an ordered item. Looks back
     LOOK_BACK lines."""
     end = at
-    for _ in range(LOOK_BACK):
+    for _ in range(look_back()):
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end]
         if line.strip() and line[:1] not in " \t":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, MAX_REWRITES, lazy, sub_in_prose
 from postdrop.core.kramdown.tables import is_table
-from postdrop.core.opaque.lines import ITEM_CONTENT, LOOK_BACK, columns
+from postdrop.core.opaque.lines import ITEM_CONTENT, columns, look_back
 from postdrop.core.spanhtml import KRAMDOWN_TAG, SPAN_ELEMENTS
 
 if TYPE_CHECKING:
@@ -338,7 +338,7 @@ def _in_item_text(text: str, start: int) -> bool:
     line_end = text.find("\n", start)
     indent = columns(text[start : len(text) if line_end < 0 else line_end])
     end = start - 1
-    for _ in range(LOOK_BACK):
+    for _ in range(look_back()):
         if end <= 0:
             return False
         above = text.rfind("\n", 0, end) + 1

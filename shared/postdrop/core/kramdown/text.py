@@ -22,7 +22,7 @@ from postdrop.core.kramdown.lines import (
     lined_text,
     sub_in_prose,
 )
-from postdrop.core.opaque import LOOK_BACK
+from postdrop.core.opaque import look_back
 
 __all__ = [
     "EMPTY_HEADING",
@@ -97,7 +97,7 @@ def _item_text_over_block(text: str, start: int, end: int) -> bool:
     if not code and nested is None and _BLOCK_UNDER_TEXT.match(below) is None:
         return False
     line_end = end
-    for _ in range(LOOK_BACK):
+    for _ in range(look_back()):
         line_start = text.rfind("\n", 0, line_end) + 1
         line = text[line_start:line_end]
         if not line.strip() or line.lstrip()[:1] in (">", "#", _SOURCE_MARK):
@@ -288,7 +288,7 @@ _SPAN_TAG_OPEN = lazy(rf" {{0,3}}<(?:{SPAN_ALTERNATION})(?=[\s/>])", re.IGNORECA
 def _near_content_column(lines: list[str], code: list[bool], i: int, indent: int) -> int:
     """_content_column looking back LOOK_BACK lines at most (a post of many underlined lines
     reads each one's holder in bounded time)."""
-    low = max(0, i - LOOK_BACK)
+    low = max(0, i - look_back())
     return content_column(lines[low : i + 1], code[low : i + 1], i - low, indent)
 
 

@@ -49,7 +49,7 @@ import html
 import re
 import sys
 
-from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.limits import MAX_ELEMENTS, MAX_MARKDOWN_LINES
 from postdrop.core.opaque.blocks import (
     LAZY_END_LINE,
     LINK_TITLE,
@@ -77,13 +77,13 @@ from postdrop.core.opaque.htmlblocks import (
     tag_pattern,
     unknown_open_before,
 )
-from postdrop.core.opaque.lines import LOOK_BACK, NON_SPACE, NextMatch, line_end_at
+from postdrop.core.opaque.lines import LOOK_BACK, NON_SPACE, NextMatch, line_end_at, look_back, new_look_budget
 from postdrop.core.opaque.spans import mask_spans
 from postdrop.core.opaque.tokens import Masked, Tokens
 from postdrop.core.spanhtml import HTML_ELEMENTS
 from postdrop.exceptions import PostRejected
 
-__all__ = ["LOOK_BACK", "Masked", "after_definition", "mask", "quote_content", "tag_pattern"]
+__all__ = ["LOOK_BACK", "Masked", "after_definition", "look_back", "mask", "quote_content", "tag_pattern"]
 
 # the size of a four-byte string, less its characters and their terminator
 _WIDE_STRING_HEADER = sys.getsizeof("\U00010000") - 4 * 2
@@ -109,6 +109,11 @@ def mask(text: str) -> Masked:
             f"the body has more than {2 * MAX_ELEMENTS:,} '<' (tags or guillemets), more than its"
             f" {MAX_ELEMENTS:,} elements can hold; postdrop reads no more in one post"
         )
+    if (lines := text.count("\n") + (not text.endswith("\n"))) > MAX_MARKDOWN_LINES:
+        raise PostRejected(
+            f"the Markdown body has {lines:,} lines; postdrop reads at most {MAX_MARKDOWN_LINES:,} in one post"
+        )
+    new_look_budget()  # this text's looks back, here and in the rewrites after the masking
     masked = Masked(text)
     tokens = masked.tokens = Tokens(masked)
     if _may_hold_planes_15_16(text) and _PRIVATE.search(text):

@@ -14,12 +14,12 @@ from postdrop.core.opaque.lines import (
     HTML_BLOCK_OPEN,
     INDENT,
     ITEM_CONTENT,
-    LOOK_BACK,
     NON_SPACE,
     TAG_NAME,
     NextMatch,
     columns,
     line_end_at,
+    look_back,
 )
 from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
 from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
@@ -422,7 +422,7 @@ def quote_content(line: str, *, code_stops: bool = True) -> tuple[int, str]:
 def _quote_opens(text: str, above: int, above_end: int) -> bool:
     """Whether a quote opens under the paragraph whose last line is ``text[above:above_end]``:
     no line of it, back to a blank line, is a quote's (a quote's lazy lines go on the quote)."""
-    for _ in range(LOOK_BACK):
+    for _ in range(look_back()):
         line = text[above:above_end]
         if not line.strip():
             return True
@@ -453,7 +453,7 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
         return None  # under a line of text: a paragraph's lazy line, no code
     back = above
     blank_below = True
-    for _ in range(LOOK_BACK):  # the quote's lines above: a list item among them leaves the line be
+    for _ in range(look_back()):  # the quote's lines above: a list item among them leaves the line be
         if back <= 0 or back > above_end:
             break
         quote_line = text[back : text.find("\n", back)]
@@ -592,7 +592,7 @@ def after_definition(text: str, above: int) -> bool:
     it and the definitions right above it follow a blank line (or open the text). Otherwise
     they are lines of a paragraph. Looks back LOOK_BACK lines."""
     end = line_end_at(text, above)
-    for _ in range(LOOK_BACK):
+    for _ in range(look_back()):
         if _LINK_DEFINITION.match(text, above, end) is None and not (
             LINK_TITLE.fullmatch(text, above, end) and above > 0
         ):

@@ -10,11 +10,15 @@ __all__ = [
     "INDENT",
     "ITEM_CONTENT",
     "LOOK_BACK",
+    "LOOK_BACK_BUDGET",
     "NON_SPACE",
     "TAG_NAME",
     "NextMatch",
     "columns",
     "line_end_at",
+    "look_back",
+    "look_back_spent",
+    "new_look_budget",
 ]
 
 NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
@@ -22,6 +26,15 @@ ITEM_CONTENT = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]+(?=\S)")
 # Lines looked back at to tell whether indented lines continue a list item: each indented line
 # looks back, so this bounds a post of deep lists (one look-back each) to linear time.
 LOOK_BACK = 100
+# Linear, but at up to a hundred lines a line: a file of one construct repeated on every line (a
+# fence under a fence, an indented line under text, a link definition under another) looked
+# back a hundred lines from each, 12 s of a core for 100,000 lines (ParseFunction has about 4).
+# So a text being read has LOOK_BACK_BUDGET lines of looking back in all; once they are spent,
+# each look goes back SHORT_LOOK_BACK lines. The most any post of the blogs sampled spends is
+# under a tenth of it (tests/unit/test_hostile.py).
+LOOK_BACK_BUDGET = 1_000_000
+SHORT_LOOK_BACK = 4
+_left = [LOOK_BACK_BUDGET]  # this text's lines of look-back left (one text is read at a time)
 HTML_BLOCK_OPEN = re.compile(
     r" {0,3}<(address|article|aside|blockquote|center|details|dialog|dd|div|dl|dt|fieldset|figcaption|figure|"
     r"footer|form|h[1-6]|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|iframe|video"
@@ -31,6 +44,23 @@ HTML_BLOCK_OPEN = re.compile(
 # every element with a body outside spanhtml.MARKDOWN_CONTENT (<u>, <mark>, <s>, <font>, a name
 # HTML does not have) holds text and tags but no Markdown in a paragraph, as <kbd> does
 TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
+
+
+def new_look_budget() -> None:
+    """A new text is read: it has the whole budget of look-back lines."""
+    _left[0] = LOOK_BACK_BUDGET
+
+
+def look_back() -> int:
+    """How many lines the next look back may go, charged to the budget: LOOK_BACK while it lasts."""
+    lines = LOOK_BACK if _left[0] > 0 else SHORT_LOOK_BACK
+    _left[0] -= lines
+    return lines
+
+
+def look_back_spent() -> int:
+    """The lines of look-back the text read last has spent (for the tests' bound on real posts)."""
+    return LOOK_BACK_BUDGET - _left[0]
 
 
 def line_end_at(text: str, pos: int) -> int:

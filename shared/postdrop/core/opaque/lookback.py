@@ -9,7 +9,7 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-from postdrop.core.opaque.lines import INDENT, ITEM_CONTENT, LOOK_BACK, NON_SPACE, columns
+from postdrop.core.opaque.lines import INDENT, ITEM_CONTENT, NON_SPACE, columns, look_back
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,7 +22,7 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 def lines_back(above: list[str]) -> Iterator[tuple[str, int, int]]:
     """The last LOOK_BACK lines of ``above`` (entries of one or more whole lines), last first,
     each as (the entry, where the line starts in it, where it ends): read in place, not copied."""
-    left = LOOK_BACK
+    left = look_back()
     for entry in reversed(above):
         end = len(entry)
         while True:
