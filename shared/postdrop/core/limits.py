@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
 
 __all__ = [
-    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEAD_EXCERPT_CHARS", "MAX_MARKDOWN_LINES",
+    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEADINGS", "MAX_HEAD_EXCERPT_CHARS",
+    "MAX_MARKDOWN_LINES",
     "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERMS_CHARS", "MAX_TERM_CHARS",
     "MAX_TITLE_CHARS", "MAX_URL_CHARS",
     "check_head", "check_nesting", "head_excerpt", "head_problem", "tags_end", "within_caps",
@@ -63,9 +64,13 @@ MAX_DEPTH_SUM = 10_000_000  # ~0.45 s on one core of the machine that measured i
 MAX_ELEMENTS = 100_000
 # The reader's work and memory grow with a Markdown body's lines: one construct on each of a
 # million short lines (5 MB) took up to 350 MB and 20 s of a core before a cap above stopped it
-# (a 256 MB function dies). At this many, the worst construct found takes about 2.5 s of a core
-# and 110 MB (bench.hostile); the longest post of the blogs sampled has 4,480 lines.
+# (a 256 MB function dies). At this many, the worst of 60 constructs takes about 1.7 s of a core
+# and 115 MB; the longest post of the blogs sampled has 4,480 lines.
 MAX_MARKDOWN_LINES = 100_000
+# A heading costs the post some 2 KB of memory (a section, an entry of headings, an anchor):
+# 100,000 of them took 270 MB. The most in a post of the blogs sampled is 195.
+MAX_HEADINGS = 10_000
+_HEADING_TAG = re.compile(r"<h[1-6][\s/>]", re.IGNORECASE)
 # a tag: whether it closes, its name, whether it closes itself ("/>": the lazy run stops before it)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 # Void elements never hold children; these close themselves when a sibling opens (<p>, <li>),
@@ -78,7 +83,8 @@ _NOT_NESTING = frozenset({
 
 
 def check_nesting(html: str, *, source_lines: bool) -> None:
-    """Raise PostRejected when ``html`` nests elements deeper than MAX_DEPTH.
+    """Raise PostRejected when ``html`` nests elements deeper than MAX_DEPTH, or holds more than
+    MAX_ELEMENTS elements or MAX_HEADINGS headings.
 
     ``source_lines``: ``html`` is the file's own body (an .html post), so the reason can name the
     line of the body where it goes too deep; rendered Markdown has no such line.
@@ -92,6 +98,8 @@ def check_nesting(html: str, *, source_lines: bool) -> None:
             f"the body has more than {MAX_ELEMENTS:,} elements (paragraphs, list items, cells, HTML);"
             " postdrop reads no more in one post"
         )
+    if opening > MAX_HEADINGS and (headings := len(_HEADING_TAG.findall(html))) > MAX_HEADINGS:
+        raise PostRejected(f"the body has {headings:,} headings; postdrop reads at most {MAX_HEADINGS:,} in one post")
     if opening <= MAX_DEPTH:  # so few can nest no deeper than MAX_DEPTH, nor sum past MAX_DEPTH_SUM
         return
     depth = total = elements = 0
