@@ -9,7 +9,7 @@ import pytest
 
 from postdrop.notification import SIZE_ATTRIBUTE, Notification
 from postdrop_tools.cli import main
-from postdrop_tools.policy import ATTRIBUTES, emulator_differences, policy_problems, read_policy
+from postdrop_tools.policy import ATTRIBUTES, emulator_differences, not_following, policy_problems, read_policy
 from postdrop_tools.replay import check_applicable, matches
 from postdrop_tools.template import load_template
 
@@ -139,3 +139,19 @@ def test_what_the_local_emulator_applies_otherwise_than_sns_is_named(
 ) -> None:
     lines = emulator_differences(policy, scope)
     assert len(lines) == len(said) and all(line.startswith(s) for line, s in zip(lines, said, strict=True)), lines
+
+
+def test_a_filter_that_does_not_follow_the_post_is_named_and_one_that_does_is_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # exists: false hears a post enter, never leave (the change that adds tags carries tags)
+    assert main(["policy", '{"tags": [{"exists": false}]}']) == 0
+    assert "tags: exists: false matches a post without tags" in capsys.readouterr().err
+    # two attributes: old and new values of each, so a change can match a pair the post never had
+    assert main(["policy", '{"category": ["emnews"], "status": ["published"]}']) == 0
+    assert "category and status together" in capsys.readouterr().err
+    # through $or, per branch; and a filter on one attribute, or on what a post has, follows it
+    assert not_following({"$or": [{"category": ["a"]}, {"tags": ["b"]}]}) == []
+    assert not_following({"event_type": ["post.created"], "$or": [{"tags": ["b"], "source": ["s"]}]}) != []
+    assert not_following({"tags": [{"exists": True}], "event_type": ["post.updated"]}) == []
+    assert not_following({"category": [{"anything-but": ["spam"]}]}) == []  # the way out carries the old value

@@ -353,7 +353,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
-    from postdrop_tools.policy import emulator_differences, policy_problems, read_policy
+    from postdrop_tools.policy import emulator_differences, not_following, policy_problems, read_policy
 
     scope, local = args.scope, False
     if args.subscription:
@@ -386,6 +386,8 @@ def cmd_policy(args: argparse.Namespace) -> int:
             " its S3 pointer (a JSON array): filter on the message attributes (docs/subscribers.md)",
             file=sys.stderr,
         )
+    for line in not_following(policy) if scope == "MessageAttributes" else []:
+        print(f"postdrop: {line}", file=sys.stderr)
     differences = emulator_differences(policy, scope) if local else []
     for line in differences:
         print(f"postdrop: on the local emulator, {line}", file=sys.stderr)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from pydantic import BaseModel
 
-__all__ = ["ATTRIBUTES", "SCOPES", "emulator_differences", "policy_problems", "read_policy"]
+__all__ = ["ATTRIBUTES", "SCOPES", "emulator_differences", "not_following", "policy_problems", "read_policy"]
 
 # The message attributes a notification carries (Notification.message_attributes) -> the values
 # they take, where the contract closes them (None: the producer's own, such as a category).
@@ -121,6 +121,58 @@ def emulator_differences(policy: dict[str, Any], scope: str = "MessageAttributes
         if line not in lines:
             lines.append(line)
     return lines
+
+
+# The attributes that carry the values of both the state announced and the one told before it
+_BOTH_STATES = ("category", "tags", "source", "status")
+
+
+def not_following(policy: dict[str, Any]) -> list[str]:
+    """Each part of an attribute policy that does not follow the post (docs/subscribers.md): a
+    condition on an attribute a post lacks, which the change giving it one does not match, and
+    two attributes together, which a change can match though the post never held both."""
+    lines: list[str] = []
+    for alternative in _alternatives(policy):
+        for name, operator in _lacking(alternative):
+            if name in _BOTH_STATES:
+                line = (
+                    f"{name}: {operator} matches a post without {name}, and the change that gives it one carries"
+                    f" {name}, so it does not match: the subscriber never hears the post leave (filter on what"
+                    " the posts you want have)"
+                )
+                if line not in lines:
+                    lines.append(line)
+        named = [name for name in _BOTH_STATES if name in alternative]
+        if len(named) > 1:
+            line = (
+                f"{' and '.join(named)} together: each matches the post's old or new values, so a change can"
+                " match them though the post never held both at once; keep a post only when the"
+                " notification's head (categories, tags, source_name, status) matches your filter"
+            )
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
+def _lacking(policy: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(attribute, operator) of each condition that matches a post by an attribute it lacks. (An
+    anything-but follows: the change that takes a post out still carries the value it matched.)"""
+    for name, conditions in policy.items():
+        for condition in conditions if isinstance(conditions, list) else []:
+            if isinstance(condition, dict) and condition.get("exists") is False:
+                yield name, "exists: false"
+
+
+def _alternatives(policy: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The policies ``policy`` is the union of: itself, each ``$or`` branch joined to the rest."""
+    branches = policy.get("$or")
+    rest = {name: conditions for name, conditions in policy.items() if name != "$or"}
+    if not isinstance(branches, list):
+        yield rest
+        return
+    for branch in branches:
+        if isinstance(branch, dict):
+            yield from _alternatives(rest | branch)
 
 
 def _operators(policy: dict[str, Any]) -> Iterator[tuple[str, str]]:
