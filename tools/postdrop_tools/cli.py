@@ -155,22 +155,29 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_redrive(args: argparse.Namespace) -> int:
-    from postdrop_tools.ops import redrive
+    from postdrop_tools.ops import out_of_sight, redrive
 
     target = _target(args)
     for which in DEAD_LETTER_QUEUES if args.which == "all" else [args.which]:
-        print(f"redrove {redrive(target, which)} message(s) from the {which} DLQ")
+        moved = redrive(target, which)
+        print(f"redrove {moved} message(s) from the {which} DLQ{_elsewhere(out_of_sight(target, which), 'more')}")
     return 0
 
 
+def _elsewhere(held: int, how: str) -> str:
+    """What a dead-letter line adds for messages another reader holds out of sight."""
+    return f" ({held} {how} out of sight, read elsewhere now: run again in a minute)" if held else ""
+
+
 def cmd_dead_letters(args: argparse.Namespace) -> int:
-    from postdrop_tools.ops import dead_letters
+    from postdrop_tools.ops import dead_letters, out_of_sight
 
     target, waiting = _target(args), 0
     for which in DEAD_LETTER_QUEUES if args.which == "all" else [args.which]:
         lines = dead_letters(target, which)
-        waiting += len(lines)
-        print(f"{which} DLQ: {len(lines)} waiting")
+        held = out_of_sight(target, which)  # after the listing, which made its own visible again
+        waiting += len(lines) + held
+        print(f"{which} DLQ: {len(lines) + held} waiting{_elsewhere(held, 'of them')}")
         for line in lines:
             print(f"  {line}")
     return 1 if waiting else 0

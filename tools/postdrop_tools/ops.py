@@ -190,6 +190,19 @@ def dead_letters(target: Target, which: str) -> list[str]:
             for m in peek_queue(target.client("sqs"), url)]  # fmt: skip
 
 
+def out_of_sight(target: Target, which: str) -> int:
+    """How many messages of ``which`` dead-letter queue another reader holds out of sight now (a
+    console, a second operator, a redrive): a listing or a redrive does not see them until
+    their visibility timeout ends."""
+    url = _dead_letter_queues(target)[which]
+    if not url:
+        return 0
+    attributes = target.client("sqs").get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
+
+
 def redrive(target: Target, which: str) -> int:
     """Move dead letters back for another try; each leaves its DLQ only after it was re-sent.
     ``publish``: each stream range in PublishDLQ is handed to PublishFunction again; ``schedule``:
