@@ -387,7 +387,7 @@ def test_up_names_what_was_dropped_outside_posts_once_and_never_postdrops_own_pr
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="bkt")
         for key in ["posts/a.md", "payloads/n.json", "archive/posts/x.json.gz", "batch-reports/job-1/status.json",
-                    "_posts/2026-01-01-a.md", "README.md"]:  # fmt: skip
+                    "_posts/2026-01-01-a.md", "README.md", "Posts/_posts/2026-01-02-b.md", "it's here.md"]:  # fmt: skip
             s3.put_object(Bucket="bkt", Key=key, Body=b"x")
 
         class Stack:  # what outside_said reads of a LocalStack
@@ -400,6 +400,15 @@ def test_up_names_what_was_dropped_outside_posts_once_and_never_postdrops_own_pr
         said: set[str] = set()
         stack = cast("LocalStack", Stack())
         lines = outside_said(stack, said)
-        assert [line.split()[1] for line in lines] == ["s3://bkt/_posts/", "s3://bkt/README.md"]
-        assert "aws s3 mv --recursive s3://bkt/_posts/ s3://bkt/posts/_posts/" in lines[0]
+        assert [line.split()[1] for line in lines] == [
+            "s3://bkt/Posts/",
+            "s3://bkt/_posts/",
+            "s3://bkt/README.md",
+            "s3://bkt/it's",
+        ]
+        # posts/ in another case is a typo of posts/ itself: moved onto it, not kept as a folder under it
+        assert lines[0].endswith("aws s3 mv --recursive s3://bkt/Posts/ s3://bkt/posts/")
+        assert "aws s3 mv --recursive s3://bkt/_posts/ s3://bkt/posts/_posts/" in lines[1]
+        # a name with a space or a quote, as a shell takes it
+        assert lines[3].endswith("""aws s3 mv 's3://bkt/it'"'"'s here.md' 's3://bkt/posts/it'"'"'s here.md'""")
         assert outside_said(stack, said) == []  # once each

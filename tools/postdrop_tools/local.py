@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import shlex
 from typing import TYPE_CHECKING, Any, get_args
 from urllib.parse import unquote_plus
 
+from postdrop.core.keys import POSTS_PREFIX
 from postdrop.notification import EventType
 from postdrop_tools.stack import local_name
 
@@ -260,7 +262,11 @@ def outside_said(stack: LocalStack, said: set[str]) -> list[str]:
             continue
         said.add(name)
         folder = name.endswith("/")
-        move = f"aws s3 mv{' --recursive' if folder else ''} s3://{bucket}/{name} s3://{bucket}/posts/{name}"
+        # posts/ written in another case (Posts/) is a typo of posts/ itself, not a folder to keep under it
+        into = "posts/" if folder and name.lower() == POSTS_PREFIX else f"posts/{name}"
+        move = f"aws s3 mv{' --recursive' if folder else ''} {shlex.quote(f's3://{bucket}/{name}')} " + shlex.quote(
+            f"s3://{bucket}/{into}"
+        )
         how = " (a blog's _posts/ as posts/_posts/)" if folder else ""
         lines.append(
             f"warning        s3://{bucket}/{name} is outside posts/: nothing reads it. Drop posts under posts/{how}:"
