@@ -80,6 +80,14 @@ def test_make_up_in_a_terminal_shows_a_drop_and_stops_on_ctrl_c() -> None:
         # a synced blog's image: a line says it was ignored, and why
         s3.put_object(Bucket=banner.group(1), Key="posts/assets/cat.png", Body=b"\x89PNG\r\n\x1a\n")
         _read_until(master, r"ignored\s+posts/assets/cat\.png\s+a file of the site \(\.png\)", 60, seen)
+        # a synced blog's _config.yml: ignored, and the parameters that would read its posts as its Jekyll does
+        s3.put_object(Bucket=banner.group(1), Key="posts/_config.yml", Body=b"timezone: Europe/Paris\n")
+        _read_until(
+            master,
+            r"posts/_config\.yml: a site's settings are the stack's parameters.*DefaultTimeZone=Europe/Paris",
+            60,
+            seen,
+        )
         s3.put_object(Bucket=banner.group(1), Key="posts/_posts/new/", Body=b"")  # a console's "create folder"
         _read_until(master, r"ignored\s+posts/_posts/new/\s+a folder", 60, seen)
         os.write(master, b"\x03")  # Ctrl-C, through the terminal's line discipline

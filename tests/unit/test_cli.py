@@ -412,3 +412,23 @@ def test_up_names_what_was_dropped_outside_posts_once_and_never_postdrops_own_pr
         # a name with a space or a quote, as a shell takes it
         assert lines[3].endswith("""aws s3 mv 's3://bkt/it'"'"'s here.md' 's3://bkt/posts/it'"'"'s here.md'""")
         assert outside_said(stack, said) == []  # once each
+
+
+def test_a_blogs_config_gives_the_parameters_that_read_its_posts_as_its_jekyll_does() -> None:
+    from postdrop_tools.local import config_line, site_overrides
+
+    config = (
+        b"title: Ma page\ntimezone: Europe/Paris\npermalink: /:year/:title/\nurl: https://blog.example\n"
+        b"future: true\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\ntheme: minima\n"
+    )
+    assert site_overrides(config) == [
+        "DefaultTimeZone=Europe/Paris", "SiteUrl=https://blog.example", "'SiteTitle=Ma page'",
+        "SitePermalink=/:year/:title/", """'SiteDefaults=[{"scope":{"path":""},"values":{"layout":"post"}}]'""",
+        "SiteFuture=true",
+    ]  # fmt: skip
+    line = config_line("posts/_config.yml", config)
+    assert line is not None and "not read from the bucket" in line
+    assert "postdrop up --parameter-overrides DefaultTimeZone=Europe/Paris SiteUrl=https://blog.example" in line
+    # one that sets nothing a post's fields follow, or that is no YAML: nothing more to say
+    assert config_line("posts/_config.yml", b"theme: minima\nplugins: [jekyll-feed]\n") is None
+    assert site_overrides(b"title: [unclosed\n") == []

@@ -120,11 +120,14 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def cmd_drop(args: argparse.Namespace) -> int:
+    from postdrop_tools.local import config_line
     from postdrop_tools.ops import drop
 
     report = drop(_target(args), [Path(p) for p in args.paths], progress=sys.stderr.isatty())
     for name, why in report.skipped.items():
         print(f"postdrop: skipped {name}: {why}", file=sys.stderr)
+        if Path(name).name == "_config.yml" and (line := config_line(name, Path(name).read_bytes())) is not None:
+            print(f"postdrop: {line.removeprefix('warning').strip()}", file=sys.stderr)
     print(f"dropped {len(report.dropped)} file(s) into the bucket under posts/")
     return 0 if not report.refused else 1  # a site's own files, left out, are no failure
 

@@ -275,6 +275,56 @@ def outside_said(stack: LocalStack, said: set[str]) -> list[str]:
     return lines
 
 
+# A Jekyll _config.yml's settings that change a post's fields -> the template parameter that carries each
+SITE_PARAMETERS = {
+    "timezone": "DefaultTimeZone", "url": "SiteUrl", "baseurl": "SiteBaseUrl", "title": "SiteTitle",
+    "permalink": "SitePermalink", "excerpt_separator": "SiteExcerptSeparator", "defaults": "SiteDefaults",
+    "kramdown": "SiteKramdown", "future": "SiteFuture", "unpublished": "SiteUnpublished",
+    "show_drafts": "SiteShowDrafts",
+}  # fmt: skip
+
+
+def site_overrides(config: bytes) -> list[str]:
+    """The ``--parameter-overrides`` that give a stack the settings of this Jekyll ``_config.yml``
+    (shell-quoted, as ``sam deploy`` and ``postdrop up`` take them); [] when it sets none or
+    cannot be read."""
+    import yaml
+
+    try:
+        settings = yaml.safe_load(config.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if not isinstance(settings, dict):
+        return []
+    overrides = []
+    for key, parameter in SITE_PARAMETERS.items():
+        value = settings.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            text = str(value).lower()
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+        else:
+            text = str(value)
+        overrides.append(shlex.quote(f"{parameter}={text}"))
+    return overrides
+
+
+def config_line(key: str, config: bytes) -> str | None:
+    """What a person who dropped a blog's ``_config.yml`` should hear: ParseFunction reads no
+    settings from the bucket, the stack's parameters are the site's; and the ones that carry
+    this file's. None when it sets nothing a post's fields follow."""
+    overrides = site_overrides(config)
+    if not overrides:
+        return None
+    return (
+        f"warning        {key}: a site's settings are the stack's parameters, not read from the bucket; to read"
+        f" the posts as this blog's Jekyll does: postdrop up --parameter-overrides {' '.join(overrides)}"
+        " (sam deploy takes the same)"
+    )
+
+
 # how long a message looked at is out of sight, should making it visible again fail
 _LOOK_SECONDS = 30
 

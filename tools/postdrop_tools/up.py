@@ -16,6 +16,7 @@ the emulator cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import signal
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from postdrop.store import KEPT, REMOVED, UNCHANGED
 from postdrop_tools.emulator import DEFAULT_ENDPOINT, emulator
 from postdrop_tools.local import (
+    config_line,
     drain_queue,
     file_line,
     ignored_line,
@@ -54,7 +56,7 @@ def up_command(args: argparse.Namespace) -> int:
         with emulator(port=args.port or None) as emu:
             stack = provision(emu, {"NotificationSource": args.notifications, **dict(args.parameter_overrides)})
             tap = tap_topic(stack, "up-tap")
-            pipeline = Pipeline(stack, on_parse_result=_show_ignored)
+            pipeline = Pipeline(stack, on_parse_result=lambda summary: _show_ignored(stack, summary))
             _readable_log_lines()
             bucket = stack.ref("PostsBucket")
             queue = stack.ref("ExampleSubscriberQueue")
@@ -192,13 +194,19 @@ def _show(stack: LocalStack, tap: str, *, as_json: bool) -> None:
             print(f"postdrop up: could not show a notification: {exc}", file=sys.stderr, flush=True)
 
 
-def _show_ignored(summary: dict[str, Any]) -> None:
+def _show_ignored(stack: LocalStack, summary: dict[str, Any]) -> None:
     """A line for each file of a synced site that ParseFunction ignored, with why: every file
-    dropped gets a line, a notification's or this one."""
+    dropped gets a line, a notification's or this one. A blog's _config.yml gets one more: the
+    parameters that would read its posts as its Jekyll does."""
     from postdrop.core.sitefiles import site_file
 
     for key in summary.get("site_file_keys", []):
         print(ignored_line(key, site_file(key) or ""), flush=True)
+        if key.rpartition("/")[2] == "_config.yml":
+            with contextlib.suppress(Exception):  # gone again, or unreadable: the ignored line said enough
+                body = stack.client("s3").get_object(Bucket=stack.ref("PostsBucket"), Key=key)["Body"].read()
+                if (line := config_line(key, body)) is not None:
+                    print(line, flush=True)
     for key in summary.get("folder_keys", []):
         print(ignored_line(key, "a folder (a console or a sync tool made it), not a post"), flush=True)
 
