@@ -73,6 +73,9 @@ def test_get_prints_the_stored_post_and_list_finds_it_under_each_category(
     assert json.loads(capsys.readouterr().out)["title"] == "第1篇"
     assert main(["get", "nope", "--endpoint", str(target.endpoint)]) == 1
     assert "no post 'nope'" in capsys.readouterr().err
+    # the key of a file ParseFunction ignores: why, not that the id is wrong
+    assert main(["get", "posts/_posts/forgot-the-date.md", "--endpoint", str(target.endpoint)]) == 1
+    assert "is no post: ParseFunction ignores it, Jekyll reads only dated files" in capsys.readouterr().err
     # list: under its second category too, newest first, undated last; --since leaves older out
     assert [p["post_id"] for p in list_posts(target, category="partners")] == [
         "2026-03-02-b", "2026-03-01-a", "undated"]  # fmt: skip

@@ -259,7 +259,10 @@ def cmd_get(args: argparse.Namespace) -> int:
     item = get_item(target, args.post_id)
     if item is None and args.post_id.startswith("posts/"):  # a key, as up, run and list --rejected print them
         from postdrop.core.keys import post_id_of
+        from postdrop.core.sitefiles import site_file
 
+        if (ignored := site_file(args.post_id)) is not None:  # never a post: say why, not that the id is wrong
+            return _fail(f"{args.post_id} is no post: ParseFunction ignores it, {ignored}")
         args.post_id = post_id_of(args.post_id)
         item = get_item(target, args.post_id)
     if item is None:
