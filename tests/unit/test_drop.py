@@ -95,7 +95,8 @@ def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket
         "_config.yml": b"title: blog",
         "assets/cat.png": b"\x89PNG",
         "index.html": post("layout: default"),
-        ".gitignore": b"_site",  # a dot file: never listed
+        ".gitignore": b"_site",  # a dot file, and a repository's own folder: counted, not listed one by one
+        ".git/config": b"[core]",
         "README.md": b"# my blog",  # the repository's own files
         "Dockerfile": b"FROM ruby",
         "scripts/new-post.sh": b"#!/bin/sh",
@@ -116,6 +117,8 @@ def test_drop_of_a_whole_blog_uploads_its_posts_and_drafts_alone(bucket: _Bucket
         "scripts/new-post.sh",
     ]
     assert report.refused == []
+    hidden = sorted(Path(path).relative_to(tmp_path).as_posix() for path in report.hidden)
+    assert hidden == [".git/config", ".gitignore"]
     assert report.skipped[str(tmp_path / "_layouts" / "post.html")] == (
         "Jekyll reads no posts under _layouts/ (ParseFunction would ignore posts/_layouts/post.html)"
     )

@@ -128,6 +128,12 @@ def cmd_drop(args: argparse.Namespace) -> int:
         print(f"postdrop: skipped {name}: {why}", file=sys.stderr)
         if Path(name).name == "_config.yml" and (line := config_line(name, Path(name).read_bytes())) is not None:
             print(f"postdrop: {line.removeprefix('warning').strip()}", file=sys.stderr)
+    if report.hidden:
+        print(
+            f"postdrop: skipped {len(report.hidden)} hidden file(s) (a name or a folder starting with '.',"
+            " such as .git/ or .DS_Store): no posts",
+            file=sys.stderr,
+        )
     print(f"dropped {len(report.dropped)} file(s) into the bucket under posts/")
     return 0 if not report.refused else 1  # a site's own files, left out, are no failure
 

@@ -41,11 +41,17 @@ def safe_key(relative: str) -> str:
     return POSTS_PREFIX + "/".join(parts)
 
 
-def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+def _files(paths: Iterable[Path], hidden: list[str]) -> Iterator[tuple[Path, str]]:
+    """Each file to drop and its path under posts/; a folder's hidden files (a name or a folder
+    starting with ".": .git/, .DS_Store) go to ``hidden`` instead."""
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                yield file, file.relative_to(path).as_posix()
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = file.relative_to(path).as_posix()
+                if any(part.startswith(".") for part in relative.split("/")):
+                    hidden.append(str(file))
+                else:
+                    yield file, relative
         elif path.is_file():
             yield path, path.name
         else:
@@ -65,6 +71,7 @@ class DropReport:
     dropped: list[str]
     skipped: dict[str, str]  # every file not uploaded, with why
     refused: list[str] = field(default_factory=list)  # of those, the ones ParseFunction would reject (not a site's)
+    hidden: list[str] = field(default_factory=list)  # a folder's hidden files, left out without a line each
 
 
 def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropReport:
@@ -75,9 +82,9 @@ def drop(target: Target, paths: list[Path], *, progress: bool = False) -> DropRe
     layouts, images, ``_config.yml``) is not uploaded: it is reported in ``skipped`` with why, so
     the one who dropped it hears it here rather than from a REJECTED record, or from nothing at all.
     """
-    files = list(_files(paths))
-    s3 = target.client("s3")
     report = DropReport(dropped=[], skipped={})
+    files = list(_files(paths, report.hidden))
+    s3 = target.client("s3")
     bar = _bar(len(files), "dropped", progress)
     for file, relative in files:
         try:
