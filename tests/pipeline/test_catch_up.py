@@ -80,6 +80,8 @@ def test_get_prints_the_stored_post_and_list_finds_it_under_each_category(
     assert [p["post_id"] for p in list_posts(target, category="partners")] == [
         "2026-03-02-b", "2026-03-01-a", "undated"]  # fmt: skip
     assert [p["post_id"] for p in list_posts(target, category="markets")] == ["2026-03-01-a"]
+    assert main(["list", "--category", "Partners", "--endpoint", str(target.endpoint)]) == 0  # another case
+    assert "no stored posts match; stored in another case: partners" in capsys.readouterr().err
     assert [p["post_id"] for p in list_posts(target, category="partners", since="2026-03-02")] == ["2026-03-02-b"]
     assert main(["list", "--category", "markets", "--endpoint", str(target.endpoint)]) == 0
     assert "2026-03-01-a  第1篇  [markets partners]" in capsys.readouterr().out

@@ -325,7 +325,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             since_utc(args.since, recorded=args.rejected)  # said before any stack is looked for
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    posts = list_posts(_target(args), category=args.category, tag=args.tag, since=args.since, rejected=args.rejected)
+    target = _target(args)
+    posts = list_posts(target, category=args.category, tag=args.tag, since=args.since, rejected=args.rejected)
     shown = posts if args.limit <= 0 else posts[: args.limit]
     for p in shown:
         if args.json:
@@ -341,8 +342,28 @@ def cmd_list(args: argparse.Namespace) -> int:
     if len(shown) < len(posts):
         print(f"postdrop: {len(posts) - len(shown)} more; --limit 0 lists them all", file=sys.stderr)
     if not posts:  # an empty answer says so: "none" is an answer an operator at night can trust
-        print(f"postdrop: no {'rejected files' if args.rejected else 'stored posts'} match", file=sys.stderr)
+        print(f"postdrop: no {'rejected files' if args.rejected else 'stored posts'} match"
+              f"{_written_otherwise(target, args) if args.category or args.tag else ''}", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def _written_otherwise(target: Target, args: argparse.Namespace) -> str:
+    """A hint when the category or tag asked for is stored in another case (list matches exactly,
+    as SNS filters do): one more scan, made only for an empty answer."""
+    from postdrop_tools.read import list_posts
+
+    asked = {"categories": args.category, "tags": args.tag}
+    found = {
+        value
+        for post in list_posts(target, since=args.since, rejected=args.rejected)
+        for field, wanted in asked.items()
+        if wanted
+        for value in post.get(field) or []
+        if value != wanted and value.casefold() == wanted.casefold()
+    }
+    if not found:
+        return ""
+    return f"; stored in another case: {', '.join(sorted(found))} (names match exactly, as SNS filters do)"
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
