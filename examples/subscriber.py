@@ -84,7 +84,7 @@ def lines_for(n: dict[str, Any]) -> list[str]:
         was, now = previous.get(name, []), n.get(name, [])
         if previous and sorted(was) != sorted(now):
             left = set(was) - set(now)  # a subscriber filtered on one of these drops its copy
-            note = " (filtered on one it left: drop it)" if left else ""
+            note = f" (a subscriber filtered on {', '.join(sorted(left))} drops its copy)" if left else ""
             lines.append(f"    {name}: {', '.join(was) or '-'} -> {', '.join(now) or '-'}{note}")
     teaser = n.get("jekyll_excerpt") or n.get("excerpt") or ""
     if teaser:

@@ -107,14 +107,14 @@ def test_the_example_says_what_happened_and_where_a_post_moved_from(example: Mod
     assert lines_for(deleted) == [
         "post.deleted 2026-03-01-a",
         "    gone",
-        "    categories: partners -> - (filtered on one it left: drop it)",
+        "    categories: partners -> - (a subscriber filtered on partners drops its copy)",
     ]
     moved = {"event_type": "post.updated", "post_id": "b", "title": "B", "categories": ["markets"], "tags": ["x"],
              "previous": {"record_type": "POST", "categories": ["partners"], "tags": ["x"]},
              "post": {"word_count": 1, "reading_minutes": 1, "lang": "en"}}  # fmt: skip
     assert lines_for(moved) == [
         "post.updated b [published] 'B'",
-        "    categories: partners -> markets (filtered on one it left: drop it)",
+        "    categories: partners -> markets (a subscriber filtered on partners drops its copy)",
         "    1 word, 1 min, lang en",
     ]
     joined = {"event_type": "post.updated", "post_id": "c", "categories": ["news"], "tags": [],
