@@ -376,24 +376,23 @@ def test_parameter_overrides_cloudformation_or_the_functions_would_refuse_stop_t
 
 
 def test_dead_letters_and_redrive_count_the_ones_another_reader_holds_out_of_sight(
-    up: tuple[LocalStack, Pipeline, str, Target], capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from postdrop_tools.cli import main
 
-    stack, _pipeline, _tap, target = up
-    assert target.parse_dlq is not None
-    sqs = stack.client("sqs")
-    sqs.send_message(QueueUrl=target.parse_dlq, MessageBody=json.dumps({"requestPayload": {"Records": []}}))
-    # Given another reader (up's console, a second operator) holding the dead letter out of sight
-    held = sqs.receive_message(QueueUrl=target.parse_dlq, VisibilityTimeout=120)["Messages"][0]
-    try:
+    with emulator() as emu:  # a stack of its own: the module's has dead letters of the tests above
+        stack, target = provision(emu), Target.local(str(emu.endpoint))
+        assert target.parse_dlq is not None
+        sqs = stack.client("sqs")
+        sqs.send_message(QueueUrl=target.parse_dlq, MessageBody=json.dumps({"requestPayload": {"Records": []}}))
+        # Given another reader (up's console, a second operator) holding the dead letter out of sight
+        held = sqs.receive_message(QueueUrl=target.parse_dlq, VisibilityTimeout=120)["Messages"][0]
         # Then the listing still counts it, and exits 1 as when anything waits
         assert main(["dead-letters", "parse", "--endpoint", str(target.endpoint)]) == 1
         assert "parse DLQ: 1 waiting (1 of them out of sight, read elsewhere now" in capsys.readouterr().out
         # and a redrive says it left one it could not see
         assert main(["redrive", "parse", "--endpoint", str(target.endpoint)]) == 0
         assert "redrove 0 message(s) from the parse DLQ (1 more out of sight" in capsys.readouterr().out
-    finally:
         sqs.delete_message(QueueUrl=target.parse_dlq, ReceiptHandle=held["ReceiptHandle"])
-    assert main(["dead-letters", "parse", "--endpoint", str(target.endpoint)]) == 0
-    assert capsys.readouterr().out == "parse DLQ: 0 waiting\n"
+        assert main(["dead-letters", "parse", "--endpoint", str(target.endpoint)]) == 0
+        assert capsys.readouterr().out == "parse DLQ: 0 waiting\n"
