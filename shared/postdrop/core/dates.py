@@ -17,7 +17,7 @@ DEFAULT_ZONE = "Asia/Shanghai"
 # as Ruby's Date._parse (Jekyll's Time.parse) finds them; text after them is ignored, as there.
 _DATE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?!\d)"
-    r"(?:[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6})\d*)?)?(?!\d)"
+    r"(?:[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{1,2})(?:\.(?P<f>\d{1,6})\d*)?)?(?!\d)"
     r"(?:\s*+(?P<ap>[AaPp](?:[Mm]\b|\.[Mm]\.)))?"
     r"(?:\s*+(?P<tz>(?i:(?:gmt|utc?)?[-+]\d+(?:[,.:]\d+(?::\d+)?)?|[^\W\d_]+(?:\sdst\b)?)))?)?"
 )
