@@ -466,6 +466,22 @@ def test_tags_as_jekyll_reads_them(front: str, tags: list[str]) -> None:
     assert got.tags == tags
 
 
+@pytest.mark.parametrize(
+    ("front", "categories", "url"),
+    [
+        # the singular key false is no category: Jekyll reads `categories` then (Ruby's ||=), and
+        # finds none, so no `/false/` in the url
+        ("category: false", [], "/2025/02/01/a.html"),
+        ("category: No", [], "/2025/02/01/a.html"),
+        ("category: false\ncategories: [Go, web]", ["Go", "web"], "/go/web/2025/02/01/a.html"),
+        ("category: Go", ["Go"], "/go/2025/02/01/a.html"),
+    ],
+)
+def test_a_false_category_is_none(front: str, categories: list[str], url: str) -> None:
+    got = parse_post(f"---\ntitle: t\n{front}\n---\nBody.\n".encode(), "posts/2025-02-01-a.md", default_zone="UTC")
+    assert (got.categories, got.url) == (categories, url)
+
+
 def test_tags_given_by_defaults_as_a_mapping_are_none() -> None:
     site = Site(defaults=({"scope": {"path": ""}, "values": {"tags": {"a": 1}}},))
     assert parse_post(post("title: t"), "posts/2025-02-01-a.md", site=site).tags == []
