@@ -338,6 +338,20 @@ def test_an_excerpt_takes_its_link_definitions_after_a_footnotes_one() -> None:
     assert got.jekyll_excerpt == "See the page now1.\nA note."
 
 
+@pytest.mark.parametrize(
+    ("definitions", "excerpt"),
+    [
+        ('[d]: https://example.org/docs "Docs | Example"\n[h]: https://example.org/\n', "See the docs and home."),
+        ('[h]: https://example.org/\n[d]: https://example.org/docs "Docs | Example"\n', "See the docs and home."),
+    ],
+)
+def test_an_excerpts_link_definition_whose_title_holds_a_bar_is_a_definition(definitions: str, excerpt: str) -> None:
+    # Jekyll 4.3.1 appends the definitions one a line, and kramdown reads each as a definition; a
+    # blank line between them made the one with "|" in its title a table's row (the link unread)
+    body = f"See [the docs][d] and [home][h].\n\nMore.\n\n{definitions}"
+    assert parse_post(post("title: t", body), "posts/x.md").jekyll_excerpt == excerpt
+
+
 def test_a_first_line_of_no_break_spaces_is_the_excerpt() -> None:
     # Jekyll 4.3 skips the blank lines after the front matter, but a no-break space is no blank
     got = parse_post(post("title: t", "\u00a0\n\n\u00a0\n\nReal text here.\n\nMore.\n"), "posts/x.md")
