@@ -23,6 +23,9 @@ from tests.conftest import post
         # Ruby reads seconds of one digit too: 10:46:5 is 10:46:05
         ("2021-12-08 10:46:5", "2021-12-08T10:46:05+08:00"),
         ("2021-12-08 10:46:5 +0100", "2021-12-08T10:46:05+01:00"),
+        # a 60th second is the next minute's first, as Ruby's Time.local reads it (Jekyll's date)
+        ("2021-12-08 10:46:60", "2021-12-08T10:47:00+08:00"),
+        ("'2021-12-31 23:59:60 +0100'", "2022-01-01T00:00:00+01:00"),
         ("2021-12-08", "2021-12-08T00:00:00+08:00"),
         # whole seconds: Jekyll's post.date drops the fraction (it reads the date back from Time#to_s)
         ("2021-12-08 10:46:18.250 +0800", "2021-12-08T10:46:18+08:00"),
