@@ -480,6 +480,12 @@ def test_tags_as_jekyll_reads_them(front: str, tags: list[str]) -> None:
     assert got.tags == tags
 
 
+def test_a_slug_drops_the_file_names_trailing_dots() -> None:
+    # Jekyll's populate_title cuts them (slug.gsub!(/\.*\z/, "")): post.slug and page.slug are "untitled"
+    got = parse_post(post("title: t", "{{ page.slug }}\n"), "posts/2024-03-21-untitled...md", default_zone="UTC")
+    assert (got.slug, got.text.strip(), got.url) == ("untitled", "untitled", "/2024/03/21/untitled.html")
+
+
 @pytest.mark.parametrize(
     ("front", "categories", "url"),
     [
