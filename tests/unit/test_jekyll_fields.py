@@ -338,6 +338,20 @@ def test_an_excerpt_takes_its_link_definitions_after_a_footnotes_one() -> None:
     assert got.jekyll_excerpt == "See the page now1.\nA note."
 
 
+@pytest.mark.parametrize(
+    ("definitions", "excerpt"),
+    [
+        ('[d]: https://example.org/docs "Docs | Example"\n[h]: https://example.org/\n', "See the docs and home."),
+        ('[h]: https://example.org/\n[d]: https://example.org/docs "Docs | Example"\n', "See the docs and home."),
+    ],
+)
+def test_an_excerpts_link_definition_whose_title_holds_a_bar_is_a_definition(definitions: str, excerpt: str) -> None:
+    # Jekyll 4.3.1 appends the definitions one a line, and kramdown reads each as a definition; a
+    # blank line between them made the one with "|" in its title a table's row (the link unread)
+    body = f"See [the docs][d] and [home][h].\n\nMore.\n\n{definitions}"
+    assert parse_post(post("title: t", body), "posts/x.md").jekyll_excerpt == excerpt
+
+
 def test_a_first_line_of_no_break_spaces_is_the_excerpt() -> None:
     # Jekyll 4.3 skips the blank lines after the front matter, but a no-break space is no blank
     got = parse_post(post("title: t", "\u00a0\n\n\u00a0\n\nReal text here.\n\nMore.\n"), "posts/x.md")
@@ -464,6 +478,28 @@ def test_a_title_of_white_space_alone_is_none() -> None:
 def test_tags_as_jekyll_reads_them(front: str, tags: list[str]) -> None:
     got = parse_post(f"---\ntitle: t\n{front}\n---\nBody.\n".encode(), "posts/2025-02-01-a.md", default_zone="UTC")
     assert got.tags == tags
+
+
+def test_a_slug_drops_the_file_names_trailing_dots() -> None:
+    # Jekyll's populate_title cuts them (slug.gsub!(/\.*\z/, "")): post.slug and page.slug are "untitled"
+    got = parse_post(post("title: t", "{{ page.slug }}\n"), "posts/2024-03-21-untitled...md", default_zone="UTC")
+    assert (got.slug, got.text.strip(), got.url) == ("untitled", "untitled", "/2024/03/21/untitled.html")
+
+
+@pytest.mark.parametrize(
+    ("front", "categories", "url"),
+    [
+        # the singular key false is no category: Jekyll reads `categories` then (Ruby's ||=), and
+        # finds none, so no `/false/` in the url
+        ("category: false", [], "/2025/02/01/a.html"),
+        ("category: No", [], "/2025/02/01/a.html"),
+        ("category: false\ncategories: [Go, web]", ["Go", "web"], "/go/web/2025/02/01/a.html"),
+        ("category: Go", ["Go"], "/go/2025/02/01/a.html"),
+    ],
+)
+def test_a_false_category_is_none(front: str, categories: list[str], url: str) -> None:
+    got = parse_post(f"---\ntitle: t\n{front}\n---\nBody.\n".encode(), "posts/2025-02-01-a.md", default_zone="UTC")
+    assert (got.categories, got.url) == (categories, url)
 
 
 def test_tags_given_by_defaults_as_a_mapping_are_none() -> None:

@@ -17,7 +17,7 @@ DEFAULT_ZONE = "Asia/Shanghai"
 # as Ruby's Date._parse (Jekyll's Time.parse) finds them; text after them is ignored, as there.
 _DATE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?!\d)"
-    r"(?:[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6})\d*)?)?(?!\d)"
+    r"(?:[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{1,2})(?:\.(?P<f>\d{1,6})\d*)?)?(?!\d)"
     r"(?:\s*+(?P<ap>[AaPp](?:[Mm]\b|\.[Mm]\.)))?"
     r"(?:\s*+(?P<tz>(?i:(?:gmt|utc?)?[-+]\d+(?:[,.:]\d+(?::\d+)?)?|[^\W\d_]+(?:\sdst\b)?)))?)?"
 )
@@ -235,8 +235,11 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
     year, month, day = int(g["y"]), int(g["mo"]), int(g["d"])
     clock = (hour, int(g["mi"] or 0), int(g["s"] or 0), int((g["f"] or "0").ljust(6, "0")))
     midnight_after = clock == (24, 0, 0, 0)  # Ruby's Time.local: 24:00 is the next day's midnight
+    leap = clock[2] == 60  # and a 60th second (a leap second's) the next minute's first
     if midnight_after:
         clock = (0, 0, 0, 0)
+    elif leap:
+        clock = (*clock[:2], 0, clock[3])
     try:
         naive = datetime(year, month, day, *clock)
     except (ValueError, OverflowError):  # OverflowError: a number past C's int (a day of 12 digits)
@@ -246,9 +249,9 @@ def parse_date(value: str, default_zone: str) -> datetime | None:
             naive = datetime(year, month, 1, *clock) + timedelta(days=day - 1)
         except (ValueError, OverflowError):
             return None
-    if midnight_after:
+    if midnight_after or leap:
         try:
-            naive += timedelta(days=1)
+            naive += timedelta(days=1) if midnight_after else timedelta(minutes=1)
         except OverflowError:
             return None
     written = _offset(g["tz"], naive.year, default_zone) if g["tz"] else None

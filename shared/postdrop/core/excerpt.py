@@ -66,9 +66,15 @@ def excerpt_source(body: str, separator: str, written: str | None = None, *, fen
     if "{%" in head:
         head = _close_liquid_blocks(head)
     definitions = _definitions_used(head, tail)
-    # Jekyll joins them with "\n"; kramdown reads each line as a definition of its own, and so does
-    # postdrop's reader once they are apart (it would read "[0]: url" under "[^1]: note" as the note's)
-    return head + "\n\n" + "\n\n".join(definitions) if definitions else head
+    if not definitions:
+        return head
+    # Jekyll joins them with "\n", and kramdown reads each line as a definition of its own (apart,
+    # one whose title holds a "|" would be a table's row). The footnotes' come last, each apart:
+    # postdrop's reader would read "[0]: url" under "[^1]: note" as the note's text, and where a
+    # note is defined does not change what kramdown makes of it
+    links = "\n".join(definition for definition in definitions if not definition.startswith("[^"))
+    notes = "\n\n".join(definition for definition in definitions if definition.startswith("[^"))
+    return head + "\n\n" + links + ("\n\n" + notes if links and notes else notes)
 
 
 def _definitions_used(head: str, tail: str) -> list[str]:

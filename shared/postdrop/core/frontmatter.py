@@ -64,6 +64,7 @@ _SIMPLE_LINE = re.compile(r"(?P<key>[A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(?P<valu
 TEXT_KEYS = ("title", "layout", "date", "categories", "category", "tags", "tag")
 _SCALAR_KEYS = frozenset(("title", "layout", "date"))
 _LIST_KEYS = frozenset(("categories", "category", "tags", "tag"))
+_SINGULAR_KEYS = frozenset(("category", "tag"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +126,10 @@ def split_front_matter(text: str, warnings: list[str], *, required: bool = True)
 _FAST_LINE = re.compile(
     r"(?P<key>title|layout|date|categories|category|tags|tag)[ \t]*:[ \t]+"
     r"(?:\"(?P<quoted>[^\"\\]*)\""
-    # a plain scalar that YAML reads as its text: not null/~, no ': ' or ' #' inside
-    r"|(?!(?:null|Null|NULL|~)[ \t]*$)(?P<plain>[^\s\"'\[\]{}#&*!|>%@`,?:-](?:(?!: | #)[^\n])*?))[ \t]*"
+    # a plain scalar that YAML reads as its text: not null/~ nor false (``category: false`` is no
+    # category, the YAML path's answer), no ': ' or ' #' inside
+    r"|(?!(?:null|Null|NULL|~|(?i:false|no|off))[ \t]*$)"
+    r"(?P<plain>[^\s\"'\[\]{}#&*!|>%@`,?:-](?:(?!: | #)[^\n])*?))[ \t]*"
 )
 
 
@@ -201,7 +204,7 @@ def _keep_text_scalars(block: str, data: dict[Any, Any]) -> None:
     Jekyll reads it (``category: null`` is no category, and no ``/null/`` in the url)."""
     for name in TEXT_KEYS:
         value = data.get(name)
-        if name == "tag" and value is False:  # no tag: Jekyll reads the tags then (Ruby's ||=)
+        if value is False and name in _SINGULAR_KEYS:  # none: Jekyll reads the plural key then (Ruby's ||=)
             continue
         if isinstance(value, bool | int | float) or (value is None and name in data and name in _SCALAR_KEYS):
             written = re.findall(rf"^{name}[ \t]*:[ \t]*(\S.*?)[ \t]*$", block, re.MULTILINE)

@@ -41,10 +41,12 @@ def is_dated(name: str) -> bool:
 
 
 def slug_of(key: str) -> str:
-    """Jekyll's rule: ``YYYY-MM-DD-slug.ext`` gives ``slug``; any other name gives its stem."""
+    """Jekyll's rule: ``YYYY-MM-DD-slug.ext`` gives ``slug``; any other name gives its stem; either
+    without its trailing dots, as Jekyll's ``page.slug`` (``2024-03-21-untitled...md``: ``untitled``)."""
     stem = _stem(filename_of(key))
     match = _JEKYLL_NAME.fullmatch(stem)
-    return match["slug"] if match else stem
+    slug = match["slug"] if match else stem
+    return slug.rstrip(".") if slug.endswith(".") else slug
 
 
 # Jekyll reads .mkd, .mkdn and .mkdown as Markdown too (its markdown_ext); last, as they were added

@@ -266,14 +266,15 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
 
 
 def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, warnings: list[str]) -> str | None:
-    """The front matter's date, else ``from_name`` (the file name's), as ISO 8601 with its offset.
+    """The front matter's date, else ``from_name`` (the file name's), as ISO 8601 with its offset,
+    in whole seconds as Jekyll's ``post.date`` (``14:15:00.001``, a Blogger import's, is 14:15:00).
     A post that writes no date takes its file name's without a warning: that is Jekyll's rule
     (the front matter's ``date`` only overrides it), and most blogs' posts write none."""
     raw = meta.get("date")
     if raw is not None and str(raw).strip():
         parsed = parse_date(raw if isinstance(raw, str) else str(raw), zone)  # a YamlTime stays one
-        if parsed is not None:
-            return parsed.isoformat()
+        if parsed is not None:  # whole seconds: Jekyll's post.date is its date read back from Time#to_s
+            return (parsed.replace(microsecond=0) if parsed.microsecond else parsed).isoformat()
         problem = f"date {str(raw).strip()!r} holds no usable date"
     elif from_name is not None:
         return from_name.isoformat()
