@@ -1643,3 +1643,12 @@ def test_a_definition_right_under_an_items_line_makes_a_definition_list_in_the_i
     got = parse("- plain item\n- a term\n: its meaning\n: another meaning\n\nAfter.\n")
     assert got.text.split("\n") == ["plain item", "a term", "its meaning", "another meaning", "After."]
     assert got.html.count("<dd>") == 2 and "<li>\n<dl>" in got.html
+
+
+def test_a_nested_items_unclosed_tag_ends_at_the_next_item_of_its_list() -> None:
+    # kramdown reads a nested item's lines with the outer item's column taken off: the next line
+    # of the nested list opens an item, whatever its indent in the page, and ends the paragraph
+    # (and the raw element "<T>" left open in it)
+    got = parse("- Types\n    - Box<T>, a pointer\n    - Rc\n\n1. Vec\n   1. Vec<u8> bytes\n   2. String\n")
+    assert got.text.split("\n") == ["Types", "Box, a pointer", "Rc", "Vec", "Vec bytes", "String"]
+    assert got.html.count("<li>") == 6

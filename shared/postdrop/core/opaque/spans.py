@@ -66,6 +66,8 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
     limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
+    paragraph_end = -1  # where _PARAGRAPH_END ends it (a nested item's line may end it before)
+    nested = "\n    " in text
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
@@ -85,8 +87,12 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
         if raw_only and kind != "raw":
             continue
         if start >= limit:  # past the paragraph of the place before: where the one of this place ends
-            end_of_paragraph = _PARAGRAPH_END.search(text, start + 1)
-            limit = len(text) if end_of_paragraph is None else end_of_paragraph.start()
+            if start >= paragraph_end:
+                end_of_paragraph = _PARAGRAPH_END.search(text, start + 1)
+                paragraph_end = len(text) if end_of_paragraph is None else end_of_paragraph.start()
+            limit = paragraph_end
+            if nested:  # a list item's line four spaces in or more ends it inside a list item
+                limit = _nested_item_end(text, start, limit)
         opener = back = start
         while back > 0 and text[back - 1] == "\\":
             back -= 1
@@ -145,6 +151,31 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
     if not pieces:
         return text
     return "".join(pieces) + text[pos:]
+
+
+# a list item's line four spaces in or more (group 1: its indent)
+_DEEP_ITEM = re.compile(r"\n( {4,})(?:[*+-]|\d{1,9}\.)[ \t]")
+# a line's indent, and a list item's marker with the spaces after it
+_LINE_OPENING = re.compile(r" *+(?:(?:[*+-]|\d{1,9}\.) +(?=\S))?")
+
+
+def _nested_item_end(text: str, start: int, limit: int) -> int:
+    """Where the paragraph around ``start`` ends before ``limit`` at a list item's line that is
+    indented four spaces or more: kramdown reads an item's lines with the item's indent taken
+    off, so inside an item a line opening another item (a nested one, or the next of a nested
+    list) ends the paragraph when it is at most three spaces further in than the text of the
+    paragraph's line (its text's column after an item's marker, else its indent)."""
+    line = text.rfind("\n", 0, start) + 1
+    opening = _LINE_OPENING.match(text, line)
+    if opening is None or opening.end() == line:
+        return limit
+    column = opening.end() - line
+    item = _DEEP_ITEM.search(text, start, limit)
+    while item is not None:
+        if len(item.group(1)) <= column + 3:
+            return item.start()
+        item = _DEEP_ITEM.search(text, item.end() - 1, limit)
+    return limit
 
 
 _RUBY_SPACE = frozenset(" \t\n\r\f\v")
