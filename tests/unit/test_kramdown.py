@@ -689,7 +689,9 @@ def test_lines_after_a_fence_in_a_nested_item_stay_in_the_item() -> None:
         "    \n    ![](shot.png)\n    The *result*\n    {:.figure}\n\n* Done\n"
     )
     assert got.text.split("\n")[-3:] == ["then save it", "The result", "Done"]
-    assert '<pre><code>{"a": 1}\n</code></pre>' in got.html and "<em>result</em>" in got.html
+    # (the fence is a lazy line of the nested item: its code keeps what is left of its indent
+    # once the outer item's column is taken off, as Jekyll's does)
+    assert '<pre><code>  {"a": 1}\n</code></pre>' in got.html and "<em>result</em>" in got.html
 
 
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
@@ -1652,3 +1654,16 @@ def test_a_nested_items_unclosed_tag_ends_at_the_next_item_of_its_list() -> None
     got = parse("- Types\n    - Box<T>, a pointer\n    - Rc\n\n1. Vec\n   1. Vec<u8> bytes\n   2. String\n")
     assert got.text.split("\n") == ["Types", "Box, a pointer", "Rc", "Vec", "Vec bytes", "String"]
     assert got.html.count("<li>") == 6
+
+
+def test_a_fence_on_a_nested_items_lazy_line_is_that_items_code() -> None:
+    # a fence right under a nested item's text, left of that text but inside the outer item: a
+    # lazy line of the nested item (kramdown), its code with the outer item's column taken off,
+    # and the lines indented into the nested item after it are the nested item's own
+    got = parse("- outer\n  - nested item\n  ```\n  code\n   more\n  ```\n      - deeper\n      - deepest\n")
+    assert got.text.split("\n") == ["outer", "nested item", "code more", "deeper", "deepest"]
+    assert "<li>nested item\n<pre><code>code\n more\n</code></pre>\n<ul>" in got.html
+    # one that does not close before a blank line is the nested item's text, as its lines are
+    got = parse("1. Lead\n    * nested text\n    ```python\n    x = 1\n\n    y = 2\n    ```\n")
+    assert got.text.split("\n") == ["Lead", "nested text ```python x = 1", "y = 2 ```"]
+    assert "<pre>" not in got.html
