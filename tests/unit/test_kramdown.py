@@ -1667,3 +1667,12 @@ def test_a_fence_on_a_nested_items_lazy_line_is_that_items_code() -> None:
     got = parse("1. Lead\n    * nested text\n    ```python\n    x = 1\n\n    y = 2\n    ```\n")
     assert got.text.split("\n") == ["Lead", "nested text ```python x = 1", "y = 2 ```"]
     assert "<pre>" not in got.html
+
+
+def test_a_tag_inside_an_inline_links_destination_is_the_links() -> None:
+    # kramdown reads the inline link before any tag in it: "<host>" in its URL opens no element
+    # that would take the rest of the paragraph as raw text
+    got = parse("Open [`Console`](https://a.example/go?to=https://<host>/) (then reload), pick `site`.\n")
+    assert got.text == "Open Console (then reload), pick site."
+    assert got.html.count("<code>") == 2 and 'href="https://a.example/go?to=https://' in got.html
+

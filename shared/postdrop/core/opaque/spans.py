@@ -285,14 +285,16 @@ def _line_tokens(tokens: Tokens, written: str, rendered: str) -> str:
 
 def _no_element_to_the_end(text: str, start: int, limit: int) -> bool:
     """Whether the tag at ``start``, never closed in its paragraph (to ``limit``), is no raw
-    element running to its end: "<<a>>" (guillemets), a link's "(<my file.html>)" or a
-    definition's "]: <some spaces.html>" (read before any tag), or a tag in a table's row
-    (closed at its cell's end)."""
+    element running to its end: "<<a>>" (guillemets), a link's "(<my file.html>)", a tag inside
+    a link's destination ("](https://<host>/)") or a definition's "]: <some spaces.html>" (read
+    before any tag), or a tag in a table's row (closed at its cell's end)."""
     if text[start - 1 : start] in ("<", "("):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].rstrip(" \t").endswith("]:"):
         return True
+    if (opener := text.rfind("](", line_start, start)) >= 0 and _DESTINATION.fullmatch(text, opener + 2, start):
+        return True  # in an inline link's destination ("](https://<host>/)"): kramdown's link reads it first
     return "|" in text[line_start:limit] and _in_table(text, start, limit)
 
 
@@ -305,6 +307,7 @@ def _in_table(text: str, at: int, limit: int) -> bool:
     return "|" in first or _DELIMITER_ROW.search(text, start, limit) is not None
 
 
+_DESTINATION = re.compile(r"[^\s()<>]*")  # a link's destination up to a tag in it: no white space, parenthesis or tag
 _DELIMITER_ROW = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
 
 
