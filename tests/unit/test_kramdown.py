@@ -1682,3 +1682,12 @@ def test_a_tag_with_an_underscore_in_its_name_in_a_table_cell_shows_nothing() ->
     # of it; CommonMark would have shown it as text (its tag names have no "_")
     got = parse("| flag | meaning |\n| --- | --- |\n| --cert <pem_file> | a `TLS` cert |\n| --rate <speed> | slow |\n")
     assert got.text.split("\n") == ["flag", "meaning", "–cert", "a TLS cert", "–rate", "slow"]
+
+
+def test_a_toc_reference_among_other_attributes_puts_the_table_of_contents_there() -> None:
+    # kramdown's "toc" is a reference of the attribute list, whatever else it holds: the list
+    # above "{:toc #markdown-toc}" is replaced by the table (navigation, no text); a later one
+    # is its list's attribute list
+    got = parse("* 目录\n{:toc #markdown-toc}\n\n## One\n\ntext\n\n* x\n{: .c toc}\n\n## Two\n")
+    assert got.text.split("\n") == ["One", "text", "x", "Two"]
+    assert got.html.startswith('<ul id="markdown-toc">')
