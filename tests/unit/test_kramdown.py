@@ -1691,3 +1691,11 @@ def test_a_toc_reference_among_other_attributes_puts_the_table_of_contents_there
     got = parse("* 目录\n{:toc #markdown-toc}\n\n## One\n\ntext\n\n* x\n{: .c toc}\n\n## Two\n")
     assert got.text.split("\n") == ["One", "text", "x", "Two"]
     assert got.html.startswith('<ul id="markdown-toc">')
+
+
+def test_a_task_items_box_stays_a_box_when_its_text_has_emphasis() -> None:
+    # "[ ]" opening an item's text is a task's box (kramdown's GFM parser), no link's bracket:
+    # the emphasis read beside CJK text after it leaves it as written
+    got = parse("- [ ] **角色**是否明确\n- [x] **格式**已指定\n\nA [ ] **非**任务\n")
+    assert got.text.split("\n") == ["角色是否明确", "格式已指定", "A [ ] 非任务"]
+    assert "[ ]" not in got.html.split("<p>")[0] and got.html.count("<strong>") == 3
