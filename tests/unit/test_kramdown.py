@@ -1699,3 +1699,11 @@ def test_a_task_items_box_stays_a_box_when_its_text_has_emphasis() -> None:
     got = parse("- [ ] **角色**是否明确\n- [x] **格式**已指定\n\nA [ ] **非**任务\n")
     assert got.text.split("\n") == ["角色是否明确", "格式已指定", "A [ ] 非任务"]
     assert "[ ]" not in got.html.split("<p>")[0] and got.html.count("<strong>") == 3
+
+
+def test_inline_math_closes_at_the_next_dollars_a_backslash_before_them_too() -> None:
+    # kramdown's inline math runs to the next "$$", whatever stands before it: "\$$" closes a
+    # math span (its TeX ends with the backslash), while "\$$" outside math is an escaped dollar
+    got = parse("Let $$Sx = a \\$$ and $$Sy = b \\$$, so $$a \\neq b$$.\n\nPrice \\$$5 and $$x$$.\n")
+    assert got.html.count('<span class="math">') == 4
+    assert got.text.split("\n") == ["Let Sx = a \\ and Sy = b \\, so a \\neq b.", "Price $$5 and x."]

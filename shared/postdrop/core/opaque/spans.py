@@ -111,7 +111,8 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             if escaped and not unescaped:
                 continue
             if dollars is None:
-                dollars = [m.start() for m in re.finditer(r"(?<!\\)\$\$", text)]
+                # any "$$" closes, a "\\$$" too: kramdown's math runs to the next "$$"
+                dollars = [m.start() for m in re.finditer(r"\$\$", text)]
             k = bisect_right(dollars, opener + 1)
             close = dollars[k] if k < len(dollars) else -1
             if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
