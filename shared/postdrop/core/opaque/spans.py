@@ -166,12 +166,14 @@ def _nested_item_end(text: str, start: int, limit: int) -> int:
     off, so inside an item a line opening another item (a nested one, or the next of a nested
     list) ends the paragraph when it is at most three spaces further in than the text of the
     paragraph's line (its text's column after an item's marker, else its indent)."""
+    item = _DEEP_ITEM.search(text, start, limit)
+    if item is None:
+        return limit
     line = text.rfind("\n", 0, start) + 1
     opening = _LINE_OPENING.match(text, line)
     if opening is None or opening.end() == line:
         return limit
     column = opening.end() - line
-    item = _DEEP_ITEM.search(text, start, limit)
     while item is not None:
         if len(item.group(1)) <= column + 3:
             return item.start()
