@@ -1707,3 +1707,10 @@ def test_inline_math_closes_at_the_next_dollars_a_backslash_before_them_too() ->
     got = parse("Let $$Sx = a \\$$ and $$Sy = b \\$$, so $$a \\neq b$$.\n\nPrice \\$$5 and $$x$$.\n")
     assert got.html.count('<span class="math">') == 4
     assert got.text.split("\n") == ["Let Sx = a \\ and Sy = b \\, so a \\neq b.", "Price $$5 and x."]
+
+
+def test_a_code_span_of_white_space_between_longer_runs_is_an_empty_code_span() -> None:
+    # kramdown takes one space off each end of a span of two backticks or more: "`` ``" and
+    # "``` ```" are empty code spans, no backticks as text (a lone "`" between spaces is text)
+    got = parse("a ``` ``` b and `` `` c and ` ` d\n")
+    assert got.text == "a b and c and ` ` d" and got.html.count("<code>") == 2

@@ -198,7 +198,7 @@ def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
         # one backtick between spaces is text to kramdown (Ruby's \s: a no-break space is none)
         spaced = len(ticks) == 1 and opener > 0 and text[opener - 1] in _RUBY_SPACE
         spaced = spaced and after < len(text) and text[after] in _RUBY_SPACE
-        if spaced or close < 0 or close >= limit or not text[after:close].strip() or _across_rows(text, opener, close):
+        if spaced or close < 0 or close >= limit or _across_rows(text, opener, close):
             # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
             pieces += [text[pos:opener], "\\`" * len(ticks)]
             return opener + len(ticks)
