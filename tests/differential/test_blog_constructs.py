@@ -2221,6 +2221,31 @@ POSTS: dict[str, tuple[str, str]] = {
             "Then `run` it.\n"
         ),
     ),
+    "2024-07-19-nested-items-fences-and-tags.md": (
+        "title: Fences and tags in nested list items",
+        (
+            "集合类型:\n"
+            "\n"
+            "- `List`\n"
+            "    - 实现 List<E>, 非线程安全\n"
+            "    - Collections.synchronizedList(...)\n"
+            "- Settings\n"
+            "  - keys: the file's keys\n"
+            "  ```json\n"
+            '  {"paths": ["/a/*"]}\n'
+            "  ```\n"
+            "      - paths: matched as a shell matches\n"
+            "      - `exclude`: leave a path out\n"
+            "\n"
+            "1. **Output**\n"
+            "    * ask for JSON\n"
+            "    ```python\n"
+            "    prompt = 'answer in JSON'\n"
+            "\n"
+            "    print(prompt)\n"
+            "    ```\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

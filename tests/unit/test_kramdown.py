@@ -689,7 +689,9 @@ def test_lines_after_a_fence_in_a_nested_item_stay_in_the_item() -> None:
         "    \n    ![](shot.png)\n    The *result*\n    {:.figure}\n\n* Done\n"
     )
     assert got.text.split("\n")[-3:] == ["then save it", "The result", "Done"]
-    assert '<pre><code>{"a": 1}\n</code></pre>' in got.html and "<em>result</em>" in got.html
+    # (the fence is a lazy line of the nested item: its code keeps what is left of its indent
+    # once the outer item's column is taken off, as Jekyll's does)
+    assert '<pre><code>  {"a": 1}\n</code></pre>' in got.html and "<em>result</em>" in got.html
 
 
 def test_html_in_a_paragraph_is_read_as_kramdowns_span_parser_reads_it() -> None:
@@ -1643,3 +1645,72 @@ def test_a_definition_right_under_an_items_line_makes_a_definition_list_in_the_i
     got = parse("- plain item\n- a term\n: its meaning\n: another meaning\n\nAfter.\n")
     assert got.text.split("\n") == ["plain item", "a term", "its meaning", "another meaning", "After."]
     assert got.html.count("<dd>") == 2 and "<li>\n<dl>" in got.html
+
+
+def test_a_nested_items_unclosed_tag_ends_at_the_next_item_of_its_list() -> None:
+    # kramdown reads a nested item's lines with the outer item's column taken off: the next line
+    # of the nested list opens an item, whatever its indent in the page, and ends the paragraph
+    # (and the raw element "<T>" left open in it)
+    got = parse("- Types\n    - Box<T>, a pointer\n    - Rc\n\n1. Vec\n   1. Vec<u8> bytes\n   2. String\n")
+    assert got.text.split("\n") == ["Types", "Box, a pointer", "Rc", "Vec", "Vec bytes", "String"]
+    assert got.html.count("<li>") == 6
+
+
+def test_a_fence_on_a_nested_items_lazy_line_is_that_items_code() -> None:
+    # a fence right under a nested item's text, left of that text but inside the outer item: a
+    # lazy line of the nested item (kramdown), its code with the outer item's column taken off,
+    # and the lines indented into the nested item after it are the nested item's own
+    got = parse("- outer\n  - nested item\n  ```\n  code\n   more\n  ```\n      - deeper\n      - deepest\n")
+    assert got.text.split("\n") == ["outer", "nested item", "code more", "deeper", "deepest"]
+    assert "<li>nested item\n<pre><code>code\n more\n</code></pre>\n<ul>" in got.html
+    # one that does not close before a blank line is the nested item's text, as its lines are
+    got = parse("1. Lead\n    * nested text\n    ```python\n    x = 1\n\n    y = 2\n    ```\n")
+    assert got.text.split("\n") == ["Lead", "nested text ```python x = 1", "y = 2 ```"]
+    assert "<pre>" not in got.html
+
+
+def test_a_tag_inside_an_inline_links_destination_is_the_links() -> None:
+    # kramdown reads the inline link before any tag in it: "<host>" in its URL opens no element
+    # that would take the rest of the paragraph as raw text
+    got = parse("Open [`Console`](https://a.example/go?to=https://<host>/) (then reload), pick `site`.\n")
+    assert got.text == "Open Console (then reload), pick site."
+    assert got.html.count("<code>") == 2 and 'href="https://a.example/go?to=https://' in got.html
+
+
+def test_a_tag_with_an_underscore_in_its_name_in_a_table_cell_shows_nothing() -> None:
+    # kramdown reads "<pem_file>" as an element in the cell (XML's names), a browser shows none
+    # of it; CommonMark would have shown it as text (its tag names have no "_")
+    got = parse("| flag | meaning |\n| --- | --- |\n| --cert <pem_file> | a `TLS` cert |\n| --rate <speed> | slow |\n")
+    assert got.text.split("\n") == ["flag", "meaning", "–cert", "a TLS cert", "–rate", "slow"]
+
+
+def test_a_toc_reference_among_other_attributes_puts_the_table_of_contents_there() -> None:
+    # kramdown's "toc" is a reference of the attribute list, whatever else it holds: the list
+    # above "{:toc #markdown-toc}" is replaced by the table (navigation, no text); a later one
+    # is its list's attribute list
+    got = parse("* 目录\n{:toc #markdown-toc}\n\n## One\n\ntext\n\n* x\n{: .c toc}\n\n## Two\n")
+    assert got.text.split("\n") == ["One", "text", "x", "Two"]
+    assert got.html.startswith('<ul id="markdown-toc">')
+
+
+def test_a_task_items_box_stays_a_box_when_its_text_has_emphasis() -> None:
+    # "[ ]" opening an item's text is a task's box (kramdown's GFM parser), no link's bracket:
+    # the emphasis read beside CJK text after it leaves it as written
+    got = parse("- [ ] **角色**是否明确\n- [x] **格式**已指定\n\nA [ ] **非**任务\n")
+    assert got.text.split("\n") == ["角色是否明确", "格式已指定", "A [ ] 非任务"]
+    assert "[ ]" not in got.html.split("<p>")[0] and got.html.count("<strong>") == 3
+
+
+def test_inline_math_closes_at_the_next_dollars_a_backslash_before_them_too() -> None:
+    # kramdown's inline math runs to the next "$$", whatever stands before it: "\$$" closes a
+    # math span (its TeX ends with the backslash), while "\$$" outside math is an escaped dollar
+    got = parse("Let $$Sx = a \\$$ and $$Sy = b \\$$, so $$a \\neq b$$.\n\nPrice \\$$5 and $$x$$.\n")
+    assert got.html.count('<span class="math">') == 4
+    assert got.text.split("\n") == ["Let Sx = a \\ and Sy = b \\, so a \\neq b.", "Price $$5 and x."]
+
+
+def test_a_code_span_of_white_space_between_longer_runs_is_an_empty_code_span() -> None:
+    # kramdown takes one space off each end of a span of two backticks or more: "`` ``" and
+    # "``` ```" are empty code spans, no backticks as text (a lone "`" between spaces is text)
+    got = parse("a ``` ``` b and `` `` c and ` ` d\n")
+    assert got.text == "a b and c and ` ` d" and got.html.count("<code>") == 2

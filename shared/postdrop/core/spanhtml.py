@@ -242,14 +242,18 @@ def cell_tags(cell: str) -> str:
     if "<" not in cell:
         return cell
     escapes: list[int] = []
+    drops: list[tuple[int, int]] = []
     stack: list[tuple[str, bool]] = []
     pos = 0
     for match in _TAG_OPEN.finditer(cell):
         if match.start() >= pos:
-            pos, kept = _read_tag(cell, match.start(), stack, len(cell))
+            at = match.start()
+            pos, kept = _read_tag(cell, at, stack, len(cell))
             if kept is False:
-                escapes.append(match.start())
-    return _escaped(cell, escapes)
+                escapes.append(at)
+            elif kept and ("." in cell[at:pos] or "_" in cell[at:pos]) and _DOTTED_NAME.match(cell, at) is not None:
+                drops.append((at, pos))  # a tag whose name CommonMark's cannot have (<pem_file>): as text_tags
+    return _dropped(_escaped(cell, escapes), escapes, drops) if drops else _escaped(cell, escapes)
 
 
 def raw_element(text: str, name: str, start: int, end: int, limit: int) -> tuple[int, str]:

@@ -50,7 +50,8 @@ _ITEM_IAL = lazy(r"(\n[ \t]*(?:[*+-]|\d{1,9}\.|:)[ \t]+)\{:(?![:/])[^}\n]{0,200}
 _TOC = lazy(r"\n {0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n {0,3}\{:[ \t]*footnotes[ \t]*\}[ \t]*(?=\n|$)")
 # the first {:toc} under a list: kramdown puts the table of contents in the place of the whole list
 # (its items across blank lines too); a later one is an attribute list of its list, which stays
-_TOC_IAL = lazy(r"\n {0,3}\{:[ \t]*toc[ \t]*\}[ \t]*(?=\n|$)")
+# (its reference "toc" among other attributes too: "{:toc #markdown-toc}", "{: .nav toc}")
+_TOC_IAL = lazy(r"\n {0,3}\{:[ \t]*(?:[^}\n\"']{0,200}[ \t])?toc(?=[ \t}])[^}\n\"']{0,200}\}[ \t]*(?=\n|$)")
 _TOP_ITEM = lazy(r" {0,3}(?:[*+-]|\d{1,9}\.)[ \t]+\S")  # a marker alone on its line is text
 ABBREVIATION = lazy(r"\n {0,3}\*\[[^\]\n]+\]:[^\n]*(?=\n|$)")
 

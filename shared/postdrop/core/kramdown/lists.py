@@ -23,6 +23,7 @@ from postdrop.core.kramdown.lines import (
     lined_text,
     sub_in_prose,
 )
+from postdrop.core.opaque.lines import unindented
 from postdrop.core.spanhtml import SPAN_ELEMENTS
 
 if TYPE_CHECKING:
@@ -328,15 +329,16 @@ def lines_under_item_code(lines: list[str], code: list[bool], masked: Masked) ->
     for i, line in enumerate(lines):
         if not code[i] or (item := masked.item_code.get(line.strip())) is None:
             continue
-        column, marker = item
+        column, marker, margin = item
         next_item = _ITEM_OF_KIND[marker == "."]
         j = i + 1
         while j < len(lines) and lines[j].strip() and not code[j]:
             below = lines[j]
             if indent_of(below) < column:
-                if next_item.match(below) is not None or _NO_LAZY_LINE.match(below) is not None:
+                lazy_line = unindented(below, margin)
+                if next_item.match(lazy_line) is not None or _NO_LAZY_LINE.match(lazy_line) is not None:
                     break
-                out[j] = " " * column + below
+                out[j] = " " * column + unindented(below, margin)
             j += 1
     return out, code
 

@@ -288,6 +288,10 @@ def _span_context(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+_TASK_MARK = lazy(r"\[[ xX]\][ \t]")
+_MARKER_ENDS = ("*", "+", "-", ".")  # the last character of a list item's marker
+
+
 def _emphasis_context(
     context: str, tag: Callable[[str], str], *, links: frozenset[str] | None = None, item_text: bool = False
 ) -> str:
@@ -305,6 +309,8 @@ def _emphasis_context(
     for line in context.split("\n"):
         lead = LINE_LEAD.match(line)
         at = 0 if lead is None else lead.end()
+        if line.startswith("[", at) and _TASK_MARK.match(line, at) and line[:at].rstrip(" \t")[-1:] in _MARKER_ENDS:
+            at += 3  # a task item's "[ ]" (GFM's, kramdown's parser too): no link's bracket, as written
         leads.append(line[:at])
         texts.append(line[at:])
     joined = "\n".join(texts)

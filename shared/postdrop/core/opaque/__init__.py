@@ -344,9 +344,10 @@ def mask(text: str) -> Masked:
         if kind.startswith("short "):  # closed by a shorter run (kramdown's pattern backtracks): CommonMark's close too
             kind, region = kind[6:], lengthened_close(region)
         if kind.startswith("item fence:"):  # a fence on a lazy line of a list item: into the item
-            lead = " " * int(kind[11:-1])
-            out.append(lead + (token := tokens.source(into_item(region, lead)[len(lead) :], block=True)))
-            masked.item_code[token] = (len(lead), kind[-1])  # the lazy lines under it are the item's too
+            column, margin = kind[11:-1].split(",")
+            lead = " " * int(column)
+            out.append(lead + (token := tokens.source(into_item(region, lead, int(margin))[len(lead) :], block=True)))
+            masked.item_code[token] = (len(lead), kind[-1], int(margin))  # the lazy lines under it are the item's too
         elif kind.startswith("fence:"):  # a fence indented inside its list item
             # kramdown keeps the fence's own indentation in its code; CommonMark takes it off
             keep = " " * int(kind[6:])

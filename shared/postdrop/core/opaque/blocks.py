@@ -20,6 +20,7 @@ from postdrop.core.opaque.lines import (
     columns,
     line_end_at,
     look_back,
+    unindented,
 )
 from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
 from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
@@ -197,6 +198,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         return "code", line_end_at(text, close.start() + 1), item.group(1), ""
     if fence and (indent < 4 or listed):
         mark = fence.group(1)
+        lazy_text = False  # a lazy line of a nested item that kramdown reads as text
         # a fence line kramdown does not read as one: text (escaped, so that CommonMark reads text
         # too; not where CommonMark reads no fence either: a backtick after "```" is a code span's)
         prose_line = None if mark[0] == "`" and "`" in fence.group(2) else ("text", first_end, "", "")
@@ -206,16 +208,28 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         never_closed = len(mark) >= unclosed.get(mark[0], 1 << 30)
         if never_closed and (unclosed[mark[0]] <= 3 or not _may_close_short(mark, fence.group(2))):
             return prose_line
-        if not blank_before and (item_above := _lazy_item(out, prose)) is not None and indent < item_above[0]:
+        if (
+            not blank_before
+            and (item_above := _lazy_item(out, prose)) is not None
+            and item_above[2] <= indent < item_above[0]
+        ):
             # a lazy line of the list item above (kramdown's item takes it): a fence only when it
             # closes within the item's lines (CommonMark would end the list at it)
             item_end = None if never_closed else _item_fence_end(text, first_end, mark, *item_above)
-            return prose_line if item_end is None else (f"item fence:{item_above[0]}{item_above[1]}", item_end, "", "")
+            column, marker, margin = item_above
+            if not margin and (item_end is None or item_end < 0):
+                return prose_line
+            if item_end is not None and item_end >= 0:
+                return f"item fence:{column},{margin}{marker}", item_end, "", ""
+            # a nested item's: its line is text when it does not close in the item's lines, but
+            # whether the close below is text too is read as for a fence in the item (None), and
+            # where the item's columns may count apart (-1), the line is read as CommonMark reads it
+            lazy_text = item_end is None
         if (
             not blank_before
             and (wide := _lazy_item(out, prose, wide=True)) is not None
             and indent < wide[0]
-            and (never_closed or _item_fence_end(text, first_end, mark, *wide) is None)
+            and (never_closed or (_item_fence_end(text, first_end, mark, *wide) or -1) < 0)
         ):
             return prose_line  # (an item with five spaces or more after its marker: kramdown's text too)
         if not blank_before and indent < 4 and _lazy_quote(prose):
@@ -241,6 +255,8 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             if not blank_before and column is not None and _holds_item(text, first_end, close.start(), column):
                 # right under an item's text, over a list's items: kramdown's text, its close too
                 unclosed[f"text@{close.start() + 1}"] = 0
+                return prose_line
+            if lazy_text:
                 return prose_line
             if column is not None and 0 < indent - column <= 3:
                 return f"{short}fence:{indent - column}", last, "", ""
@@ -604,14 +620,16 @@ def after_definition(text: str, above: int) -> bool:
     return False
 
 
-def _lazy_item(out: list[str], prose: list[str], *, wide: bool = False) -> tuple[int, str] | None:
+def _lazy_item(out: list[str], prose: list[str], *, wide: bool = False) -> tuple[int, str, int] | None:
     """The list item a line right under a line of text belongs to as a lazy line: its content
-    column and its kind of marker (``-`` for ``*+-``, ``.`` for numbers), or None. The lines
-    between the item and here are its own: indented to its column (after blank lines too), or
-    lazy lines (not after a blank line) that CommonMark reads as its paragraph's too. None for
-    an item whose marker is indented, as a nested list's is (its lazy lines are its parent's
-    first), and where CommonMark's content column is not kramdown's: five spaces or more after
-    the marker, or a tab. Looks back LOOK_BACK lines."""
+    column, its kind of marker (``-`` for ``*+-``, ``.`` for numbers) and the content column of
+    the item its list is nested in (0 for a list at the margin), or None. The lines between the
+    item and here are its own: indented to its column (after blank lines too), or lazy lines (not
+    after a blank line) that CommonMark reads as its paragraph's too. A nested item's lazy lines
+    are those its parent item holds (indented to the parent's column at least: kramdown reads
+    the parent's lines with that column taken off, then the nested list in them). None where
+    CommonMark's content column is not kramdown's: five spaces or more after the marker, or a
+    tab (and for ``wide``, an item of a nested list). Looks back LOOK_BACK lines."""
     between: list[str] = []  # the lines under the item, last first
     margin_below = False  # the line under this one is a line of text at the margin
     above = itertools.chain(lines_back(prose), lines_back(out))
@@ -633,7 +651,8 @@ def _lazy_item(out: list[str], prose: list[str], *, wide: bool = False) -> tuple
         opening = item.group(0)
         if "\t" in opening or (len(opening) - len(opening.rstrip(" ")) > 4) != wide:
             return None  # (``wide``: only such an item, its column kramdown's)
-        if opening[0] == " " and not _list_at_margin(above, len(opening) - len(opening.lstrip(" "))):
+        margin = 0 if opening[0] != " " else _parent_column(above, len(opening) - len(opening.lstrip(" ")))
+        if margin is None or (margin and wide):
             return None
         column = len(opening)
         blank = False
@@ -644,31 +663,37 @@ def _lazy_item(out: list[str], prose: list[str], *, wide: bool = False) -> tuple
                 blank = False
             elif blank or _BLOCK_MARK.match(line) is not None or _NO_LAZY_ITEM_LINE.match(line) is not None:
                 return None
-        return column, "." if opening[0].isdigit() else "-"
+        return column, "." if opening[0].isdigit() else "-", margin
     return None
 
 
-def _list_at_margin(above: Iterator[tuple[str, int, int]], indent: int) -> bool:
-    """Whether an item whose marker is indented ``indent`` spaces (three at most) is one of a list
-    at the page's margin, no nested list: the lines ``above`` it hold no item indented less, up to
-    a paragraph at the margin after a blank line, a heading or a rule (or the text's start)."""
+def _parent_column(above: Iterator[tuple[str, int, int]], indent: int) -> int | None:
+    """The content column of the item that holds the list of an item whose marker is indented
+    ``indent`` spaces: 0 for a list at the page's margin (the lines ``above`` it hold no item
+    indented less, up to a paragraph at the margin after a blank line, a heading or a rule, or
+    the text's start); the parent item's column when its marker is indented less and its text is
+    not right of the marker (else None, as for a parent whose column kramdown and CommonMark
+    may count apart: a tab, five spaces or more after its marker)."""
     margin_line = False  # the line below the one looked at is a paragraph's line at the margin
     for entry, start, end in above:
         if NON_SPACE.search(entry, start, end) is None:
             if margin_line:
-                return True
+                return 0
             continue
-        if ITEM_CONTENT.match(entry, start, end) is not None:
-            if entry[start] == "\t" or len(entry[start:end]) - len(entry[start:end].lstrip(" ")) < indent:
-                return False  # a parent item's
+        if (parent := ITEM_CONTENT.match(entry, start, end)) is not None:
+            opening = parent.group(0)
+            if entry[start] == "\t" or len(opening) - len(opening.lstrip(" ")) < indent:  # a parent item's
+                if "\t" in opening or len(opening) - len(opening.rstrip(" ")) > 4 or len(opening) > indent:
+                    return None
+                return len(opening)
             margin_line = False
         elif entry[start] in " \t":
             margin_line = False
         elif _ATX_OR_RULE.match(entry, start, end) is not None:
-            return True  # a heading or a rule at the margin: the list opens under it
+            return 0  # a heading or a rule at the margin: the list opens under it
         else:
             margin_line = True
-    return True
+    return 0
 
 
 _ATX_OR_RULE = re.compile(r"#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$|=+[ \t]*$")
@@ -722,11 +747,14 @@ def _lazy_quote(prose: list[str]) -> bool:
 _BLANK = re.compile(r"[ \t]*")
 
 
-def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: str) -> int | None:
-    """Where a fence on a lazy line of a list item (content column ``column``) closes, as kramdown
-    reads the item: its lines go on over lines indented to the column (after blank lines too) and
-    lazy lines (not after a blank line), to an item of the list's kind; None when the fence does
-    not close within them (then its line is the item's text)."""
+def _item_fence_end(  # noqa: PLR0917 - the item as _lazy_item gives it
+    text: str, first_end: int, mark: str, column: int, marker: str, margin: int
+) -> int | None:
+    """Where a fence on a lazy line of a list item (content column ``column``, its list nested
+    in an item whose column is ``margin``, or 0) closes, as kramdown reads the item: its lines go
+    on over lines indented to the column (after blank lines too) and lazy lines (not after a
+    blank line), to an item of the list's kind; None when the fence does not close within them
+    (then its line is the item's text); -1 where a line's indent has spaces then a tab."""
     size = len(text)
     close = re.compile(rf" {{0,3}}{re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*")
     item_start = _ITEM_STARTS[marker]
@@ -739,10 +767,12 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
             blank = split = True
         elif line[:1] == "^" and not line[1:].strip():
             return None  # an end-of-block mark
-        elif (start := item_start.match(line)) is not None and len(start.group(1)) < column:
+        elif (start := item_start.match(unindented(line, margin))) is not None and len(
+            start.group(1)
+        ) < column - margin:
             return None  # the list's next item
         elif " \t" in line[: _indent_end(line)]:
-            return None  # (tabs after spaces: columns kramdown and CommonMark may count apart)
+            return -1  # (tabs after spaces: columns kramdown and CommonMark may count apart)
         elif columns(line) >= column:
             blank = False
             if close.fullmatch(_tabs_as_spaces(line), column):
@@ -751,26 +781,31 @@ def _item_fence_end(text: str, first_end: int, mark: str, column: int, marker: s
                 # an item of a list inside, no blank line above it in the item: kramdown parts the
                 # item's lines there and reads each part on its own (the fence cannot close)
                 return None
-        elif blank or _NO_LAZY_ITEM_LINE.match(line) is not None:
+        elif blank or _NO_LAZY_ITEM_LINE.match(unindented(line, margin)) is not None:
             return None
         else:
             blank = False
-            if close.fullmatch(line):
+            if close.fullmatch(line, margin if columns(line) >= margin else 0):
                 return end
         at = end + 1
     return None
 
 
-def into_item(region: str, lead: str) -> str:
+def into_item(region: str, lead: str, margin: int = 0) -> str:
     """A fenced block that opened on a lazy line of a list item, its lines indented into the item
     (``lead``: its content column) for CommonMark: the fence at the column, each line left of the
-    column moved past it; a line at the column or right of it is the item's (both take the column
-    off)."""
+    column moved past it (past the column of the item its list is nested in, ``margin``: kramdown
+    reads the nested list with that column taken off); a line at the column or right of it is the
+    item's (both take the column off)."""
     lines = region.split("\n")
     lines[0] = lead + lines[0].lstrip(" ")
     column = len(lead)
     lines[1:] = [
-        line if not line.strip() else _tabs_as_spaces(line) if columns(line) >= column else lead + line
+        line
+        if not line.strip()
+        else _tabs_as_spaces(line)
+        if columns(line) >= column
+        else lead + unindented(line, margin)
         for line in lines[1:]
     ]
     return "\n".join(lines)

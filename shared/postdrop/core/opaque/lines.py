@@ -19,6 +19,7 @@ __all__ = [
     "look_back",
     "look_back_spent",
     "new_look_budget",
+    "unindented",
 ]
 
 NON_SPACE = re.compile(r"\S")  # a line with one is not blank (str.strip's white space is \s's)
@@ -96,3 +97,8 @@ def columns(line: str) -> int:
         return len(line) - len(line.lstrip())
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
+
+
+def unindented(line: str, margin: int) -> str:
+    """``line`` with up to ``margin`` of its leading spaces taken off."""
+    return line[min(margin, len(line) - len(line.lstrip(" "))) :] if margin else line

@@ -66,6 +66,8 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
     if "`" not in text and "<" not in text and "$$" not in text:
         return text
     limit = -1  # where the paragraph of the last place looked at ends (a blank line, or the end)
+    paragraph_end = -1  # where _PARAGRAPH_END ends it (a nested item's line may end it before)
+    nested = "\n    " in text
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
     pieces: list[str] = []
@@ -85,8 +87,12 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
         if raw_only and kind != "raw":
             continue
         if start >= limit:  # past the paragraph of the place before: where the one of this place ends
-            end_of_paragraph = _PARAGRAPH_END.search(text, start + 1)
-            limit = len(text) if end_of_paragraph is None else end_of_paragraph.start()
+            if start >= paragraph_end:
+                end_of_paragraph = _PARAGRAPH_END.search(text, start + 1)
+                paragraph_end = len(text) if end_of_paragraph is None else end_of_paragraph.start()
+            limit = paragraph_end
+            if nested:  # a list item's line four spaces in or more ends it inside a list item
+                limit = _nested_item_end(text, start, limit)
         opener = back = start
         while back > 0 and text[back - 1] == "\\":
             back -= 1
@@ -105,7 +111,8 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             if escaped and not unescaped:
                 continue
             if dollars is None:
-                dollars = [m.start() for m in re.finditer(r"(?<!\\)\$\$", text)]
+                # any "$$" closes, a "\\$$" too: kramdown's math runs to the next "$$"
+                dollars = [m.start() for m in re.finditer(r"\$\$", text)]
             k = bisect_right(dollars, opener + 1)
             close = dollars[k] if k < len(dollars) else -1
             if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
@@ -147,6 +154,33 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
     return "".join(pieces) + text[pos:]
 
 
+# a list item's line four spaces in or more (group 1: its indent)
+_DEEP_ITEM = re.compile(r"\n( {4,})(?:[*+-]|\d{1,9}\.)[ \t]")
+# a line's indent, and a list item's marker with the spaces after it
+_LINE_OPENING = re.compile(r" *+(?:(?:[*+-]|\d{1,9}\.) +(?=\S))?")
+
+
+def _nested_item_end(text: str, start: int, limit: int) -> int:
+    """Where the paragraph around ``start`` ends before ``limit`` at a list item's line that is
+    indented four spaces or more: kramdown reads an item's lines with the item's indent taken
+    off, so inside an item a line opening another item (a nested one, or the next of a nested
+    list) ends the paragraph when it is at most three spaces further in than the text of the
+    paragraph's line (its text's column after an item's marker, else its indent)."""
+    item = _DEEP_ITEM.search(text, start, limit)
+    if item is None:
+        return limit
+    line = text.rfind("\n", 0, start) + 1
+    opening = _LINE_OPENING.match(text, line)
+    if opening is None or opening.end() == line:
+        return limit
+    column = opening.end() - line
+    while item is not None:
+        if len(item.group(1)) <= column + 3:
+            return item.start()
+        item = _DEEP_ITEM.search(text, item.end() - 1, limit)
+    return limit
+
+
 _RUBY_SPACE = frozenset(" \t\n\r\f\v")
 
 
@@ -164,7 +198,7 @@ def _code_spans(  # noqa: PLR0917 - the scan's state, passed as it stands
         # one backtick between spaces is text to kramdown (Ruby's \s: a no-break space is none)
         spaced = len(ticks) == 1 and opener > 0 and text[opener - 1] in _RUBY_SPACE
         spaced = spaced and after < len(text) and text[after] in _RUBY_SPACE
-        if spaced or close < 0 or close >= limit or not text[after:close].strip() or _across_rows(text, opener, close):
+        if spaced or close < 0 or close >= limit or _across_rows(text, opener, close):
             # no span: the backticks are text to kramdown (escaped, so CommonMark pairs none)
             pieces += [text[pos:opener], "\\`" * len(ticks)]
             return opener + len(ticks)
@@ -254,14 +288,16 @@ def _line_tokens(tokens: Tokens, written: str, rendered: str) -> str:
 
 def _no_element_to_the_end(text: str, start: int, limit: int) -> bool:
     """Whether the tag at ``start``, never closed in its paragraph (to ``limit``), is no raw
-    element running to its end: "<<a>>" (guillemets), a link's "(<my file.html>)" or a
-    definition's "]: <some spaces.html>" (read before any tag), or a tag in a table's row
-    (closed at its cell's end)."""
+    element running to its end: "<<a>>" (guillemets), a link's "(<my file.html>)", a tag inside
+    a link's destination ("](https://<host>/)") or a definition's "]: <some spaces.html>" (read
+    before any tag), or a tag in a table's row (closed at its cell's end)."""
     if text[start - 1 : start] in ("<", "("):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].rstrip(" \t").endswith("]:"):
         return True
+    if (opener := text.rfind("](", line_start, start)) >= 0 and _DESTINATION.fullmatch(text, opener + 2, start):
+        return True  # in an inline link's destination ("](https://<host>/)"): kramdown's link reads it first
     return "|" in text[line_start:limit] and _in_table(text, start, limit)
 
 
@@ -274,6 +310,7 @@ def _in_table(text: str, at: int, limit: int) -> bool:
     return "|" in first or _DELIMITER_ROW.search(text, start, limit) is not None
 
 
+_DESTINATION = re.compile(r"[^\s()<>]*")  # a link's destination up to a tag in it: no white space, parenthesis or tag
 _DELIMITER_ROW = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*$", re.MULTILINE)
 
 

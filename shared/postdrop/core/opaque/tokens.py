@@ -36,7 +36,7 @@ class Masked:
     blocks: set[str] = field(default_factory=set)  # tokens that are a whole code line or block
     html_blocks: set[str] = field(default_factory=set)  # of those, the HTML blocks
     piped_math: set[str] = field(default_factory=set)  # inline math with a cell border (kramdown/tables.py)
-    item_code: dict[str, tuple[int, str]] = field(default_factory=dict)  # a fence on an item's lazy line: its item
+    item_code: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # a fence on an item's lazy line: its item
     tokens: Tokens | None = None
 
     def raw(self, written: str, out: str, *, block: bool = False) -> str:
