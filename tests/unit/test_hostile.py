@@ -197,41 +197,31 @@ def test_ordinary_nesting_is_read(body: str) -> None:
 
 # Lines each of which sent a search to the end of its quote or of the post: 16,000 of them took
 # 30 to 130 s of a core (as the construct repeats, quadratically); they take 0.1 to 0.6 s now.
-REPEATED_LINES = {
-    "a fence opened in a quote on every line": "> ```x\n",
-    "fences in a quote between comments": "> ```x\n<!--\n",
-    "a comment opened on every line": "<!--x\n",
-    "comments closed before text": "<!-- x -->term\n\n",
-    "comments opened under a paragraph": "a\n<!-- x\n",
-    "a fence opened in a list item on every line": "- ```x\n",
+# And as many lines as postdrop reads (MAX_MARKDOWN_LINES), each looking back over the lines above
+# it (whether a list item there takes it): a hundred lines a line, 4 to 12 s of a core for these
+# before the looks of one post had a budget (postdrop.core.opaque.lines.LOOK_BACK_BUDGET).
+_LONGEST = MAX_MARKDOWN_LINES
+REPEATED_LINES = {  # name: (the lines, how many lines in all)
+    "a fence opened in a quote on every line": ("> ```x\n", 16_000),
+    "fences in a quote between comments": ("> ```x\n<!--\n", 32_000),
+    "a comment opened on every line": ("<!--x\n", 16_000),
+    "comments closed before text": ("<!-- x -->term\n\n", 32_000),
+    "comments opened under a paragraph": ("a\n<!-- x\n", 32_000),
+    "a fence opened in a list item on every line": ("- ```x\n", 16_000),
+    "a fence under a fence": ("```\n", _LONGEST),
+    "a tilde fence under a tilde fence": ("~~~\n", _LONGEST),
+    "a fence under a line of text": ("a\n```\n", _LONGEST),
+    "an indented line under a line of text": ("a\n    b\n", _LONGEST),
+    "a link definition under a link definition": ("[a]: /b\n", _LONGEST),
+    "quoted fences between comments, as many as postdrop reads": ("> ```x\n<!--\n", _LONGEST),
 }
 
 
 @pytest.mark.parametrize("name", sorted(REPEATED_LINES))
 def test_a_construct_repeated_on_every_line_is_read_in_the_functions_time(name: str) -> None:
-    data = _post("title: t", REPEATED_LINES[name] * 16_000)
-    with cpu_limit(cpu_seconds(30_000, 256)):  # ParseFunction's own limit at the template's size: 3.6 s of CPU
-        assert parse_post(data, "posts/a.md").text
-
-
-# As many lines as postdrop reads, each looking back over the lines above it (whether a list item
-# there takes it): a hundred lines a line, 4 to 12 s of a core for these before the looks of one
-# post had a budget (postdrop.core.opaque.lines.LOOK_BACK_BUDGET).
-LOOKING_BACK = {
-    "a fence under a fence": "```\n",
-    "a tilde fence under a tilde fence": "~~~\n",
-    "a fence under a line of text": "a\n```\n",
-    "an indented line under a line of text": "a\n    b\n",
-    "a link definition under a link definition": "[a]: /b\n",
-    "quoted fences between comments": "> ```x\n<!--\n",
-}
-
-
-@pytest.mark.parametrize("name", sorted(LOOKING_BACK))
-def test_a_look_back_from_every_line_of_the_longest_post_is_read_in_the_functions_time(name: str) -> None:
-    unit = LOOKING_BACK[name]
-    data = _post("title: t", unit * (MAX_MARKDOWN_LINES // unit.count("\n")))
-    with cpu_limit(cpu_seconds(30_000, 256)):  # past it, ReadTooLong
+    unit, lines = REPEATED_LINES[name]
+    data = _post("title: t", unit * (lines // unit.count("\n")))
+    with cpu_limit(cpu_seconds(30_000, 256)):  # ParseFunction's own limit at the template's size; past it, ReadTooLong
         parse_post(data, "posts/a.md")
 
 
