@@ -127,7 +127,7 @@ def cmd_drop(args: argparse.Namespace) -> int:
     for name, why in report.skipped.items():
         print(f"postdrop: skipped {name}: {why}", file=sys.stderr)
         if Path(name).name == "_config.yml" and (line := config_line(name, Path(name).read_bytes())) is not None:
-            print(f"postdrop: {line.removeprefix('warning').strip()}", file=sys.stderr)
+            print(f"postdrop: {line}", file=sys.stderr)
     if report.hidden:
         print(
             f"postdrop: skipped {len(report.hidden)} hidden file(s) (a name or a folder starting with '.',"

@@ -319,9 +319,8 @@ def config_line(key: str, config: bytes) -> str | None:
     if not overrides:
         return None
     return (
-        f"warning        {key}: a site's settings are the stack's parameters, not read from the bucket; to read"
-        f" the posts as this blog's Jekyll does: postdrop up --parameter-overrides {' '.join(overrides)}"
-        " (sam deploy takes the same)"
+        f"{key}: a site's settings are the stack's parameters, not read from the bucket; to read the posts as"
+        f" this blog's Jekyll does: postdrop up --parameter-overrides {' '.join(overrides)} (sam deploy takes the same)"
     )
 
 

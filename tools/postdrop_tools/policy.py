@@ -133,10 +133,10 @@ def not_following(policy: dict[str, Any]) -> list[str]:
     two attributes together, which a change can match though the post never held both."""
     lines: list[str] = []
     for alternative in _alternatives(policy):
-        for name, operator in _lacking(alternative):
+        for name in _on_absence(alternative):
             if name in _BOTH_STATES:
                 line = (
-                    f"{name}: {operator} matches a post without {name}, and the change that gives it one carries"
+                    f"{name}: exists: false matches a post without {name}, and the change that gives it one carries"
                     f" {name}, so it does not match: the subscriber never hears the post leave (filter on what"
                     " the posts you want have)"
                 )
@@ -154,13 +154,13 @@ def not_following(policy: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _lacking(policy: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(attribute, operator) of each condition that matches a post by an attribute it lacks. (An
-    anything-but follows: the change that takes a post out still carries the value it matched.)"""
+def _on_absence(policy: dict[str, Any]) -> Iterator[str]:
+    """Each attribute the policy matches by its absence (``exists: false``). (An anything-but
+    follows the post: the change that takes a post out still carries the value it matched.)"""
     for name, conditions in policy.items():
         for condition in conditions if isinstance(conditions, list) else []:
             if isinstance(condition, dict) and condition.get("exists") is False:
-                yield name, "exists: false"
+                yield name
 
 
 def _alternatives(policy: dict[str, Any]) -> Iterator[dict[str, Any]]:

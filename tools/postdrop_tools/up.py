@@ -206,7 +206,7 @@ def _show_ignored(stack: LocalStack, summary: dict[str, Any]) -> None:
             with contextlib.suppress(Exception):  # gone again, or unreadable: the ignored line said enough
                 body = stack.client("s3").get_object(Bucket=stack.ref("PostsBucket"), Key=key)["Body"].read()
                 if (line := config_line(key, body)) is not None:
-                    print(line, flush=True)
+                    print(f"warning        {line}", flush=True)
     for key in summary.get("folder_keys", []):
         print(ignored_line(key, "a folder (a console or a sync tool made it), not a post"), flush=True)
 
