@@ -45,8 +45,7 @@ def slug_of(key: str) -> str:
     without its trailing dots, as Jekyll's ``page.slug`` (``2024-03-21-untitled...md``: ``untitled``)."""
     stem = _stem(filename_of(key))
     match = _JEKYLL_NAME.fullmatch(stem)
-    slug = match["slug"] if match else stem
-    return slug.rstrip(".") if slug.endswith(".") else slug
+    return (match["slug"] if match else stem).rstrip(".")
 
 
 # Jekyll reads .mkd, .mkdn and .mkdown as Markdown too (its markdown_ext); last, as they were added

@@ -274,7 +274,7 @@ def _published_at(meta: dict[str, Any], from_name: datetime | None, zone: str, w
     if raw is not None and str(raw).strip():
         parsed = parse_date(raw if isinstance(raw, str) else str(raw), zone)  # a YamlTime stays one
         if parsed is not None:  # whole seconds: Jekyll's post.date is its date read back from Time#to_s
-            return (parsed.replace(microsecond=0) if parsed.microsecond else parsed).isoformat()
+            return parsed.replace(microsecond=0).isoformat()
         problem = f"date {str(raw).strip()!r} holds no usable date"
     elif from_name is not None:
         return from_name.isoformat()

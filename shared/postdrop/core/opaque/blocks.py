@@ -229,7 +229,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             not blank_before
             and (wide := _lazy_item(out, prose, wide=True)) is not None
             and indent < wide[0]
-            and (never_closed or (_item_fence_end(text, first_end, mark, *wide) or -1) < 0)
+            and (never_closed or (wide_end := _item_fence_end(text, first_end, mark, *wide)) is None or wide_end < 0)
         ):
             return prose_line  # (an item with five spaces or more after its marker: kramdown's text too)
         if not blank_before and indent < 4 and _lazy_quote(prose):
