@@ -244,6 +244,44 @@ def versioning_said(stack: LocalStack, said: set[str]) -> list[str]:
     ]
 
 
+def tap_said(stack: LocalStack, tap: str, said: set[str]) -> list[str]:
+    """A line, once, when the tap queue no longer hears PostsTopic: the topic was deleted (each
+    notification then fails PublishFunction and waits in its DLQ) or deleted and made again by
+    hand, and SNS deleted every subscription with it. In the second case the tap subscribes
+    again, so the console goes on showing."""
+    from botocore.exceptions import ClientError
+
+    sns, sqs, topic = stack.client("sns"), stack.client("sqs"), stack.ref("PostsTopic")
+    arn = sqs.get_queue_attributes(QueueUrl=tap, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    try:
+        pages = sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic)
+        if any(s["Endpoint"] == arn for page in pages for s in page["Subscriptions"]):
+            return []
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "NotFound":
+            raise
+        return _once(
+            said,
+            "warning        PostsTopic does not exist: no subscriber hears a change, and each waits in"
+            " PublishDLQ (make the topic again, then postdrop redrive publish)",
+        )
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    said.clear()  # the topic is back: a second loss is said again
+    return [
+        "warning        PostsTopic was made again, and SNS deleted its subscriptions with the old one: up's"
+        " console subscribed again; subscribe each of your queues again, then postdrop replay"
+        " --subscription ARN --deleted brings it what it missed"
+    ]
+
+
+def _once(said: set[str], line: str) -> list[str]:
+    """``line`` the first time it is said, nothing after."""
+    if line in said:
+        return []
+    said.add(line)
+    return [line]
+
+
 # What the bucket holds outside posts/ by postdrop's own hand: offloaded notifications, archived
 # posts, Batch Operations' reports. Anything else there was dropped where nothing reads it.
 _OWN_PREFIXES = ("posts/", "payloads/", "archive/", "batch-reports/")

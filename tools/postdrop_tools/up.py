@@ -9,7 +9,8 @@ try is a ``dead-letter`` line with its reason and the DLQ it waits in; a file of
 not hear of a ``kept`` line (a twin of the file the post shows: ``x.html`` beside ``x.md``), a
 ``removed`` one (such a twin deleted) or an ``unchanged`` one (a re-drop of the same post); a
 function's warning or error one line
-(``warning  message  key=...``). Showing is never in the pipeline's way: a
+(``warning  message  key=...``); PostsTopic deleted, or made again (up's console then subscribes
+again), one line each. Showing is never in the pipeline's way: a
 notification that cannot be shown is a line on stderr, and the stack goes on. Ctrl-C stops
 the emulator cleanly.
 """
@@ -35,6 +36,7 @@ from postdrop_tools.local import (
     new_dead_letters,
     notification_lines,
     outside_said,
+    tap_said,
     tap_topic,
     versioning_said,
 )
@@ -83,14 +85,16 @@ def up_command(args: argparse.Namespace) -> int:
             dead: set[str] = set()
             warned: set[str] = set()
             said: set[str] = set()
+            topic_said: set[str] = set()
             looked = 0.0
             while True:
                 if not _pumped(pipeline, said, stopping):
                     time.sleep(0.2)
                 _show(stack, tap, as_json=args.json)
-                if time.monotonic() - looked > 2:  # a file that failed every try, where it waits; the bucket
+                if time.monotonic() - looked > 2:  # a file that failed every try, where it waits; the bucket; the topic
                     looked = time.monotonic()
                     _say(lambda: new_dead_letters(stack, dead) + _bucket_said(stack, warned))
+                    _say(lambda: tap_said(stack, tap, topic_said))
     except KeyboardInterrupt:
         print("postdrop up: stopped", file=sys.stderr)
         return 0
@@ -223,4 +227,8 @@ def _say(lines: Callable[[], list[str]]) -> None:
         for line in lines():
             print(line, flush=True)
     except Exception as exc:
-        print(f"postdrop up: could not look at the dead-letter queues or bucket: {exc}", file=sys.stderr, flush=True)
+        print(
+            f"postdrop up: could not look at the dead-letter queues, bucket or topic: {exc}",
+            file=sys.stderr,
+            flush=True,
+        )
