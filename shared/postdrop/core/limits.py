@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from postdrop.model import NormalizedPost
 
 __all__ = [
-    "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEADINGS", "MAX_HEAD_EXCERPT_CHARS",
-    "MAX_MARKDOWN_LINES",
+    "INLINE_MARKS", "MAX_DEPTH", "MAX_DEPTH_SUM", "MAX_ELEMENTS", "MAX_EXCERPT_CHARS", "MAX_HEADINGS",
+    "MAX_HEAD_EXCERPT_CHARS", "MAX_INLINE_MARKS", "MAX_MARKDOWN_LINES",
     "MAX_SOURCE_NAME_CHARS", "MAX_SOURCE_URL_CHARS", "MAX_TERMS", "MAX_TERMS_CHARS", "MAX_TERM_CHARS",
     "MAX_TITLE_CHARS", "MAX_URL_CHARS",
     "check_head", "check_nesting", "head_excerpt", "head_problem", "tags_end", "within_caps",
@@ -67,6 +67,13 @@ MAX_ELEMENTS = 100_000
 # (a 256 MB function dies). At this many, the worst of 60 constructs takes about 1.7 s of a core
 # and 115 MB; the longest post of the blogs sampled has 4,480 lines.
 MAX_MARKDOWN_LINES = 100_000
+# The Markdown engine (pulldown-cmark, in Rust) keeps 80 to 230 bytes for each mark that may open
+# or close a span or a cell (emphasis, links, code, strikethrough, escapes, entities, tables): a
+# million "~~a " took 172 MB. Rust ends the process when an allocation fails, so a read's memory
+# limit (postdrop.budget) cannot make a rejection of it: the marks are counted first. The most in
+# a post of ../shared is 1,542, in 39 KB.
+MAX_INLINE_MARKS = 400_000
+INLINE_MARKS = "*_~[]`!&\\|"
 # A heading costs the post some 2 KB of memory (a section, an entry of headings, an anchor):
 # 100,000 of them took 270 MB. The most in a post of the blogs sampled is 195.
 MAX_HEADINGS = 10_000

@@ -121,8 +121,10 @@ _RULE_ITEM = lazy(r" {0,3}[*+-][ \t]+\S")
 _DASH_RUN = lazy(r"-{4,}")
 _SETEXT_DASHES = lazy(r"-{2,}")  # a paragraph's underline that is its text: "---" an em dash, "--" an en dash
 # searched in "\n" + text
-_BREAK_LINE_ANY = lazy(r"\n {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*(?=\n|$)")
-_BREAK_LINE = lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}|=+|-+)[ \t]*$")
+# (the repeat possessive: a repeated group keeps a backtracking entry an iteration, some 145 bytes,
+# so a line of a million "_" took 875 MB)
+_BREAK_LINE_ANY = lazy(r"\n {0,3}(?:([-*_])(?:[ \t]*\1){2,}+|=+|-+)[ \t]*(?=\n|$)")
+_BREAK_LINE = lazy(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}+|=+|-+)[ \t]*$")
 
 
 def kramdown_escapes(text: str) -> str:

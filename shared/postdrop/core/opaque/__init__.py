@@ -49,7 +49,7 @@ import html
 import re
 import sys
 
-from postdrop.core.limits import MAX_ELEMENTS, MAX_MARKDOWN_LINES
+from postdrop.core.limits import INLINE_MARKS, MAX_ELEMENTS, MAX_INLINE_MARKS, MAX_MARKDOWN_LINES
 from postdrop.core.opaque.blocks import (
     LAZY_END_LINE,
     LINK_TITLE,
@@ -98,6 +98,27 @@ _ITEM_LINE = re.compile(r"\n[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")  # a line that open
 _BLOCK_IAL = re.compile(r"[ \t]*\{:(?![:/])(?:\\\}|[^}\n])+\}[ \t]*")
 
 
+# the quote and list markers that open a line (possessive: a line of a million "- " keeps no
+# backtracking entry for each)
+_CONTAINER_MARKERS = re.compile(r"^[ \t]*+(?:>[ \t]*+|(?:[*+-]|\d{1,9}[.)])[ \t]++)++", re.MULTILINE)
+
+
+def _containers(text: str) -> int:
+    """How many block quotes and list items the lines' markers could open, at most: each list
+    marker, and each quote marker past the quotes of the line above. The Markdown engine (in Rust,
+    which ends the process when an allocation fails) keeps each in memory before the element cap
+    can count them: a line of a million "- " took 300 MB."""
+    opened = quotes_above = 0
+    next_line = -1  # where the line after the last one with markers starts
+    for marks in _CONTAINER_MARKERS.finditer(text):
+        prefix = marks.group()
+        quotes = prefix.count(">")
+        held = quotes_above if marks.start() == next_line else 0  # the quotes a line right under keeps
+        opened += len(prefix.replace(">", " ").split()) + max(0, quotes - held)
+        quotes_above, next_line = quotes, text.find("\n", marks.end()) + 1
+    return opened
+
+
 def mask(text: str) -> Masked:
     """``text`` with its code and math replaced by tokens (see the module's docstring).
 
@@ -112,6 +133,16 @@ def mask(text: str) -> Masked:
     if (lines := text.count("\n") + (not text.endswith("\n"))) > MAX_MARKDOWN_LINES:
         raise PostRejected(
             f"the Markdown body has {lines:,} lines; postdrop reads at most {MAX_MARKDOWN_LINES:,} in one post"
+        )
+    if len(text) > MAX_INLINE_MARKS and (marks := sum(map(text.count, INLINE_MARKS))) > MAX_INLINE_MARKS:
+        raise PostRejected(
+            f"the Markdown body has {marks:,} marks of emphasis, links, code or tables ({' '.join(INLINE_MARKS)});"
+            f" postdrop reads at most {MAX_INLINE_MARKS:,} in one post"
+        )
+    if len(text) > 2 * MAX_ELEMENTS and (opened := _containers(text)) > MAX_ELEMENTS:  # two characters a marker
+        raise PostRejected(
+            f"the body opens {opened:,} block quotes and list items, more than the {MAX_ELEMENTS:,} elements postdrop"
+            " reads in one post"
         )
     new_look_budget()  # this text's looks back, here and in the rewrites after the masking
     masked = Masked(text)

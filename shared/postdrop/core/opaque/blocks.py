@@ -516,7 +516,7 @@ def _fence_close(mark: str) -> re.Pattern[str]:
     more, and white space only around (searched from the newline before it; group 1: the white
     space before it); ASCII white space after it, as kramdown's (Ruby's) "\\s": a no-break space
     after the fence leaves it open."""
-    return re.compile(rf"\n([^\S\n]*){re.escape(mark)}{re.escape(mark[0])}*[ \t\r\f\v]*(?=\n|\Z)")
+    return re.compile(rf"\n([^\S\n]*){re.escape(mark[0])}{{{len(mark)},}}[ \t\r\f\v]*(?=\n|\Z)")
 
 
 # the longest fence whose shorter closes are looked for (_short_close): each look that finds none
@@ -696,7 +696,9 @@ def _parent_column(above: Iterator[tuple[str, int, int]], indent: int) -> int | 
     return 0
 
 
-_ATX_OR_RULE = re.compile(r"#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$|=+[ \t]*$")
+# (the repeat possessive, as _BREAK_LINE in kramdown/text.py: a repeated group keeps a backtracking
+# entry an iteration, some 145 bytes, so a line of a million "_" took 875 MB)
+_ATX_OR_RULE = re.compile(r"#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}+[ \t]*$|=+[ \t]*$")
 
 
 # a line that is no lazy line of a list item (kramdown's lazy_re): an attribute list, an end-of-block
