@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from selectolax.lexbor import LexborHTMLParser
 
 from postdrop.core.kramdown import render_kramdown
+from postdrop.core.spaces import fold
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -322,7 +323,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
     # white space folded once for the whole text; the one space a block or line may then have at
     # either end (beside an end mark or a <br>) is taken off that piece alone, not by passes over
     # the whole text
-    text = " ".join(_plain(html).split())
+    text = fold(_plain(html))
     blocks: list[tuple[str, str]] = []
     for piece in text.split(_END):
         block = piece.strip(" ")

@@ -22,6 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 from postdrop.core.body import in_body
 from postdrop.core.decode import as_read
 from postdrop.core.limits import tags_end
+from postdrop.core.spaces import fold
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -167,7 +168,7 @@ _LINE_OPENS_BLOCK = re.compile(r"^(?:[ \-+=:]|\d+[.)])", re.MULTILINE)
 def plain_text(html: str) -> str:
     """The text of HTML: each block on a line, white space folded, what is not text dropped."""
     if "<" not in html and "&" not in html:
-        return " ".join(html.split())
+        return fold(html)
     if "footnote-definition-label" in html:
         html = _FOOTNOTE_LABEL.sub("", html)
     html = html.replace(_BREAK, "")
@@ -175,11 +176,11 @@ def plain_text(html: str) -> str:
         marked = _BLOCK_END.sub(_BREAK, html)
         end = tags_end(marked)
         text = unescape(_TAG.sub("", marked[:end]) + marked[end:])
-        return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
+        return "\n".join(folded for block in text.split(_BREAK) if (folded := fold(block)))
     tree = LexborHTMLParser(in_body(_BLOCK_END.sub(_BREAK + r"\g<0>", html)))
     tree.strip_tags(_DROPPED)
     text = tree.body.text(deep=True) if tree.body is not None else ""
-    return "\n".join(folded for block in text.split(_BREAK) if (folded := " ".join(block.split())))
+    return "\n".join(folded for block in text.split(_BREAK) if (folded := fold(block)))
 
 
 def _close_liquid_blocks(head: str) -> str:

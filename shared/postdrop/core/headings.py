@@ -25,6 +25,8 @@ from collections import Counter
 from functools import cache
 from html import unescape
 
+from postdrop.core.spaces import fold
+
 __all__ = ["HEADING", "Heading", "headings_and_origins", "headings_of", "listed_in_contents", "shifted"]
 
 Heading = tuple[int, str, str | None]  # level, text, id
@@ -104,7 +106,7 @@ def _read(
         level, attrs, inner = int(match[1]), match[2] or "", match[3]
         inner = inner.strip()  # kramdown's text ends where the heading's does: an image there leaves a space
         raw = unescape(_TAG.sub("", inner)) if "<" in inner or "&" in inner else inner
-        text = " ".join(raw.split())
+        text = fold(raw)
         given = _ID.search(attrs)
         by_kramdown = classify
         if given is not None:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from postdrop.core.spaces import pieces
+
 __all__ = ["CHINESE_PER_MINUTE", "JAPANESE_PER_MINUTE", "WORDS_PER_MINUTE", "lang_of", "reading_of"]
 
 WORDS_PER_MINUTE = 238
@@ -79,8 +81,10 @@ def reading_of(text: str) -> tuple[int, int]:
     if not text.isascii() and _BEYOND.search(text):
         spaced, runs = _UNSPACED.subn(" ", text)
         unspaced = len(text) - len(spaced) + runs  # each run of characters became one space
-    runs_between_spaces = spaced.split()
-    words = len(runs_between_spaces) - len(_NOT_A_WORD.findall(f" {' '.join(runs_between_spaces)} "))
+    words = 0
+    for piece in pieces(spaced):  # a long text a piece at a time: its list of runs is a string a word
+        runs_between_spaces = piece.split()
+        words += len(runs_between_spaces) - len(_NOT_A_WORD.findall(f" {' '.join(runs_between_spaces)} "))
     if not words and not unspaced:
         return 0, 0
     japanese = unspaced > 0 and _KANA.search(text, 0, _SAMPLE * 2) is not None  # kana are all through Japanese
