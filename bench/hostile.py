@@ -35,6 +35,54 @@ print(json.dumps({"cpu_s": cpu, "peak_mib": peak_mib, "outcome": outcome}))
 """
 
 
+_SWEEP_CHILD = """
+import json, sys, time
+import boto3, aws_lambda_powertools, pydantic  # what ParseFunction holds before it reads a file
+boto3.client("s3", region_name="us-east-1"), boto3.client("sqs", region_name="us-east-1")
+from postdrop import PostRejected, parse_post
+unit, one_a_line, size = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3])
+body = (unit + "\\n") * (size // (len(unit) + 1)) if one_a_line else unit * (size // len(unit))
+data = ("---\\ntitle: t\\n---\\n" + body).encode()
+start = time.process_time()
+try:
+    parse_post(data, "posts/a.md")
+    outcome = "read"
+except PostRejected:
+    outcome = "rejected"
+cpu = time.process_time() - start
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"cpu_s": cpu, "peak_mib": int(hwm.split()[1]) / 1024, "outcome": outcome}))
+"""
+# what a post's Markdown repeats: emphasis, code, links, HTML, math, attribute lists, rules,
+# tables, quotes and lists, entities, escapes, Liquid; each found something at 5 MB once
+SWEEP = [
+    "*a ", "**a ", "_", "*", "`", "``a ", "[", "[a](", "![a](", "<a ", "</a>", "<!-- ", "&amp;", "&#",
+    "\\", "$$", "$$ a ", "{: ", "{:.a}", "{::", "[^a]", "~~a ", "<http://a", "www.a.b ", "|", "| a ",
+    "*[a]: b ", "{{", "{%", "<span>*a ", "--", "<<", "a  ", "# ", "= ", "- ", ">", "1. ", "    ", "x = y; ",
+]  # fmt: skip
+SIZE = 5 * 1024 * 1024 - 100  # the object cap, less the front matter
+
+
+def sweep() -> dict[str, Any]:
+    """Each of SWEEP's constructs at the cap, on one line and once a line: CPU, peak RSS, outcome."""
+    figures: dict[str, dict[str, Any]] = {}
+    for unit in SWEEP:
+        for one_a_line in ("0", "1"):
+            argv = [sys.executable, "-c", _SWEEP_CHILD, unit, one_a_line, str(SIZE)]
+            done = subprocess.run(argv, capture_output=True, check=False)
+            name = f"{unit!r} {'a line each' if one_a_line == '1' else 'on one line'}"
+            if done.returncode != 0:  # killed or aborted: the worst outcome, said as such
+                figures[name] = {"cpu_s": 0.0, "peak_mib": float("inf"), "outcome": f"died ({done.returncode})"}
+            else:
+                figures[name] = json.loads(done.stdout)
+    return {
+        "files": figures,
+        "worst_cpu_s": max(f["cpu_s"] for f in figures.values()),
+        "worst_peak_mib": max(f["peak_mib"] for f in figures.values()),
+        "read": sum(f["outcome"] == "read" for f in figures.values()),
+    }
+
+
 def worst_case() -> dict[str, Any]:
     """Each fixture's CPU, peak RSS and outcome; and the worst CPU and RSS over them."""
     repo = Path(__file__).resolve().parents[1]
@@ -65,5 +113,19 @@ def _print(result: dict[str, Any]) -> None:
     )
 
 
+def _print_sweep(result: dict[str, Any]) -> None:
+    share = 256 / LAMBDA_MB_PER_VCPU
+    for name, figures in sorted(result["files"].items(), key=lambda item: -item[1]["peak_mib"])[:10]:
+        print(f"{name:<30} {figures['outcome']:<9} {figures['cpu_s']:7.3f} s CPU  {figures['peak_mib']:6.1f} MiB")
+    print(
+        f"{len(result['files'])} files at the cap ({result['read']} read, the others rejected); worst"
+        f" {result['worst_cpu_s']:.2f} s CPU (ParseFunction at 256 MB: {30 * share:.1f} s of a core), worst peak"
+        f" {result['worst_peak_mib']:.1f} MiB with the function's imports (of 256 MB)"
+    )
+
+
 if __name__ == "__main__":
-    _print(worst_case())
+    if "--sweep" in sys.argv[1:]:
+        _print_sweep(sweep())
+    else:
+        _print(worst_case())

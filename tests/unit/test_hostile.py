@@ -86,6 +86,11 @@ HOSTILE = {
                                       "the Markdown body has 4,900,000 marks"),
     "a million nested lists on one line": (_post("title: t", "- " * 1_000_000 + "a"), "posts/a.md",
                                            "the body opens 1,000,000 block quotes and list items"),
+    # each "$$" a place math may close: their positions were listed whole first (90 MB)
+    "five megabytes of math marks": (_post("title: t", "$$" * 2_450_000), "posts/a.md",
+                                     "more than 100,000 places where a code span, math or an HTML element may open"),
+    "a million ordered items on one line": (_post("title: t", "1. " * 1_000_000 + "a"), "posts/a.md",
+                                            "the body opens 1,000,000 block quotes and list items"),
     "nested quotes opened again on every line": (_post("title: t", (">" * 400 + " a\n\n") * 10_000), "posts/a.md",
                                                  "the body opens 4,000,000 block quotes and list items"),
     "a million kramdown line breaks": (_post("title: t", "a\\\\\n" * 1_000_000), "posts/a.md",

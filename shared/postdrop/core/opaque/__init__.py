@@ -101,6 +101,7 @@ _BLOCK_IAL = re.compile(r"[ \t]*\{:(?![:/])(?:\\\}|[^}\n])+\}[ \t]*")
 # the quote and list markers that open a line (possessive: a line of a million "- " keeps no
 # backtracking entry for each)
 _CONTAINER_MARKERS = re.compile(r"^[ \t]*+(?:>[ \t]*+|(?:[*+-]|\d{1,9}[.)])[ \t]++)++", re.MULTILINE)
+_ITEM_MARKER = re.compile(r"[*+-]|\d{1,9}[.)]")
 
 
 def _containers(text: str) -> int:
@@ -114,7 +115,7 @@ def _containers(text: str) -> int:
         prefix = marks.group()
         quotes = prefix.count(">")
         held = quotes_above if marks.start() == next_line else 0  # the quotes a line right under keeps
-        opened += len(prefix.replace(">", " ").split()) + max(0, quotes - held)
+        opened += sum(1 for _ in _ITEM_MARKER.finditer(prefix)) + max(0, quotes - held)  # no list of them
         quotes_above, next_line = quotes, text.find("\n", marks.end()) + 1
     return opened
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
@@ -111,8 +112,9 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             if escaped and not unescaped:
                 continue
             if dollars is None:
-                # any "$$" closes, a "\\$$" too: kramdown's math runs to the next "$$"
-                dollars = [m.start() for m in re.finditer(r"\$\$", text)]
+                # any "$$" closes, a "\\$$" too: kramdown's math runs to the next "$$"; no more of
+                # them than the places read before the cap above (5 MB of "$$" are 90 MB of positions)
+                dollars = [m.start() for m in islice(re.finditer(r"\$\$", text), 2 * MAX_ELEMENTS + 4)]
             k = bisect_right(dollars, opener + 1)
             close = dollars[k] if k < len(dollars) else -1
             if close < 0 or close >= limit or (unescaped and not _ends_line(text, close + 2)):
