@@ -258,7 +258,9 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
                 derived = derived[: TITLE_CHARS - 1].rstrip() + "…"
             warnings.append(f"title is missing or empty; derived {derived!r} from the body")
             return derived
-    derived = " ".join(word.capitalize() for word in slug.rstrip(".").split("-") if word)
+    # Jekyll's titleize_slug: Ruby's split("-") keeps the empty words between two dashes and before
+    # a first one (their spaces stay: "-a--b" is " A  B") and drops those after the last word
+    derived = " ".join(word.capitalize() for word in slug.rstrip(".").rstrip("-").split("-"))
     if not derived:
         raise PostRejected("title is missing or empty, and neither the body nor the file name gives one")
     warnings.append(f"title is missing or empty; took {derived!r} from the file name, as Jekyll does")
