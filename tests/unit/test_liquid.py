@@ -106,6 +106,21 @@ def test_round_rounds_as_ruby_liquid_does(markup: str, shown: str) -> None:
     assert parse(markup).text == shown
 
 
+def test_the_excerpts_page_is_jekylls_excerpt_drop() -> None:
+    # Jekyll 4.3 renders the excerpt with its own page: id "...#excerpt", path ".../#excerpt", no excerpt
+    got = parse("Here {{ page.id }} at {{ page.path }} [{{ page.excerpt }}].\n\nIn the body {{ page.id }}.")
+    own = "/notes/2021/03/04/liquid-sample#excerpt at _posts/2021-03-04-liquid-sample.md/#excerpt"
+    assert got.jekyll_excerpt == f"Here {own} []."
+    assert got.text.endswith("In the body /notes/2021/03/04/liquid-sample.")
+
+
+def test_a_whole_body_excerpt_naming_its_page_is_rendered_as_the_excerpt() -> None:
+    front = "---\ntitle: Whole\nexcerpt_separator: <!--cut-->\n---\n"
+    got = parse_post(f"{front}All of it: {{{{ page.relative_path }}}}.".encode(), "posts/2021-03-04-liquid-sample.md")
+    assert got.jekyll_excerpt == "All of it: _posts/2021-03-04-liquid-sample.md/#excerpt."
+    assert got.text == "All of it: _posts/2021-03-04-liquid-sample.md."
+
+
 def test_raw_keeps_its_text_verbatim() -> None:
     got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
     assert got.text == "Write {{ page.title }} to show the title."

@@ -125,9 +125,13 @@ def post_url_of(name: str, baseurl: str = "") -> str | None:
     return f"{baseurl.rstrip('/')}/{date.year:04d}/{date:%m/%d}/{match[2]}.html"
 
 
-def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: list[str]) -> str:
+def render_liquid(
+    body: str, page: dict[str, Any], site: Site | None, warnings: list[str], *, excerpt: bool = False
+) -> str:
     """``body`` with its Liquid rendered; ``body`` itself when it has none. ``site`` None: an
-    empty one."""
+    empty one. ``excerpt``: ``body`` is the post's excerpt, whose ``page`` is Jekyll's excerpt
+    drop: its ``id`` ends ``#excerpt``, its ``path`` and ``relative_path`` ``/#excerpt``, and it
+    has no ``excerpt``."""
     if not has_liquid(body):
         return body
     markup = body.count("{%") + body.count("{{")
@@ -153,7 +157,9 @@ def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: 
         try:
             template = env.from_string(body)
             out = template.render(
-                page=_page_data(page, site, body), site=_SiteData(site), jekyll={"environment": "production"}
+                page=_page_data(page, site, body, excerpt=excerpt),
+                site=_SiteData(site),
+                jekyll={"environment": "production"},
             )
         except ResourceLimitError as exc:
             raise PostRejected(f"Liquid in the body runs past postdrop's limits ({_first_line(exc)})") from None
@@ -290,7 +296,7 @@ def _page_id(url: str, slug: Any) -> str:
     return posixpath.join(folder, str(slug))
 
 
-def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
+def _page_data(page: dict[str, Any], site: Site, body: str, *, excerpt: bool = False) -> dict[str, Any]:
     """``page.*``: the front matter, Jekyll's fields, and (as Jekyll gives a post rendering
     itself) ``content``, the body as written."""
     data = dict(page)
@@ -311,6 +317,11 @@ def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     data.setdefault("draft", False)
     if data["url"] and data.get("slug") is not None:  # Jekyll's own id, whatever the front matter says
         data["id"] = _page_id(str(data["url"]), data["slug"])
+    if excerpt:  # Jekyll's Excerpt: its own id and path, no excerpt of its own
+        if "id" in data:
+            data["id"] = f"{data['id']}#excerpt"
+        data["path"] = data["relative_path"] = posixpath.join(str(data.get("path", "")), "#excerpt")
+        data["excerpt"] = None
     return data
 
 
