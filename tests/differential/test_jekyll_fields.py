@@ -101,6 +101,14 @@ DEFAULTS: dict[str, str] = {
         "---\ntitle: Listed\nexcerpt_separator: <!--more-->\n---\n* list\n{:toc}\n\n"
         '<h2 id="own">Own</h2>\n\n## Made\n\nText.\n\n### Deeper\n'
     ),
+    "2024-08-07--pinned--note-.md": "---\nlayout: post\n---\nTitled by its name, doubled dashes and all.\n",
+    "2024-08-08-numbers.md": (
+        '---\ntitle: Numbers\n---\n{{ "8px" | plus: 2 }}, {{ "9" | modulo: "4 left" }}, {{ 2.5 | round }}, '
+        "{{ 0.125 | round: 2 }} and {{ 7 | divided_by: 2.0 | round }}.\n\nMore.\n"
+    ),
+    "2024-08-09-own-page.md": (
+        "---\ntitle: Own page\n---\n{{ page.id }} at {{ page.path }}.\n\nThe body's own {{ page.id }}.\n"
+    ),
 }
 PRETTY: dict[str, str] = {
     "2024-04-01-pretty.md": (
@@ -108,6 +116,7 @@ PRETTY: dict[str, str] = {
     ),
     "2024-04-02-no-marker.md": "---\ntitle: No marker\n---\nAll of it.\n\nIs the excerpt.\n",
     "2024-04-03-own-template.md": "---\ntitle: Own\npermalink: /:collection/:name:output_ext\n---\nBody.\n",
+    "2024-04-04-whole-own.md": "---\ntitle: Whole\n---\nThe excerpt of {{ page.relative_path }}, all of it.\n",
 }
 # _config.yml's defaults, scoped by type, by folder and by a glob; a post's name with a folder
 # is a file in that folder below _posts/ (and below posts/ in its key).

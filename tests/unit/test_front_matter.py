@@ -142,6 +142,18 @@ def test_a_dated_post_with_no_title_takes_jekylls_title_from_the_slug() -> None:
     assert "title is missing or empty; took 'Codeblocks Ahoy' from the file name, as Jekyll does" in got.warnings
 
 
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("2021-06-02--pinned--note-.md", " Pinned  Note"),  # Ruby's split("-") keeps the empty words
+        ("2021-06-02-draft-.md", "Draft"),  # but not those after the last word
+        ("2021-06-02-a-.-.md", "A ."),
+    ],
+)
+def test_the_slugs_title_keeps_the_spaces_of_doubled_dashes_as_jekylls_titleize_slug(name: str, title: str) -> None:
+    assert parse_post(b"---\nlayout: post\n---\nBody.\n", f"posts/{name}").title == title
+
+
 def test_an_undated_file_with_no_title_takes_the_bodys_first_sentence() -> None:
     got = parse_post("---\n---\n第一句话在这里。第二句。\n".encode(), "posts/notes.md")
     assert got.title == "第一句话在这里。"

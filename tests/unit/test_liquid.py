@@ -71,6 +71,56 @@ def test_split_drops_the_empty_strings_at_its_end_as_ruby_does() -> None:
     assert got.text == "3 a++b 2"
 
 
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        ('{{ "8px" | plus: 2 }}', "10"),  # text is Ruby's to_i: its leading integer
+        ('{{ "2,500" | times: 2 }}', "4"),
+        ('{{ "3e2" | minus: 1 }}', "2"),
+        ('{{ ".25" | plus: 1 }}', "1"),
+        ('{{ "1_024" | plus: 0 }}', "1024"),
+        ('{{ "9" | modulo: "4 left" }}', "1"),  # arguments too
+        ('{{ "2.6cm" | ceil }} {{ "2.6" | ceil }}', "2 3"),  # "2.6" alone is a decimal
+        ('{{ "1.25" | round: "1 place" }}', "1.3"),
+        ('{{ "x" | at_least: 2 }}', "2"),
+    ],
+)
+def test_math_filters_read_text_as_ruby_liquids_to_number(markup: str, shown: str) -> None:
+    # Jekyll 4.3 (Liquid 5.4): Utils.to_number; python-liquid gave 0 or an error for some
+    assert parse(markup).text == shown
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        ("{{ 2.5 | round }} {{ -2.5 | round }} {{ 0.5 | round }}", "3 -3 1"),  # a tie away from zero
+        ("{{ 0.125 | round: 2 }} {{ 1.005 | round: 2 }}", "0.13 1.01"),  # the float's shortest text, exact
+        ("{{ 7 | divided_by: 2.0 | round }}", "4"),  # a reading time's minutes
+        ("{{ 25 | round: -1 }} {{ 1234.56 | round: -2 }}", "30 1200"),
+        ("{{ 2.0 | round: 1 }} {{ 3 | round: 2 }}", "2.0 3"),
+        ("{{ nil | round }} {{ 2.5 | round: nil }}", "0 3"),
+    ],
+)
+def test_round_rounds_as_ruby_liquid_does(markup: str, shown: str) -> None:
+    # Jekyll 4.3 (Liquid 5.4): BigDecimal's ROUND_HALF_UP; Python's round gave 2 for 2.5
+    assert parse(markup).text == shown
+
+
+def test_the_excerpts_page_is_jekylls_excerpt_drop() -> None:
+    # Jekyll 4.3 renders the excerpt with its own page: id "...#excerpt", path ".../#excerpt", no excerpt
+    got = parse("Here {{ page.id }} at {{ page.path }} [{{ page.excerpt }}].\n\nIn the body {{ page.id }}.")
+    own = "/notes/2021/03/04/liquid-sample#excerpt at _posts/2021-03-04-liquid-sample.md/#excerpt"
+    assert got.jekyll_excerpt == f"Here {own} []."
+    assert got.text.endswith("In the body /notes/2021/03/04/liquid-sample.")
+
+
+def test_a_whole_body_excerpt_naming_its_page_is_rendered_as_the_excerpt() -> None:
+    front = "---\ntitle: Whole\nexcerpt_separator: <!--cut-->\n---\n"
+    got = parse_post(f"{front}All of it: {{{{ page.relative_path }}}}.".encode(), "posts/2021-03-04-liquid-sample.md")
+    assert got.jekyll_excerpt == "All of it: _posts/2021-03-04-liquid-sample.md/#excerpt."
+    assert got.text == "All of it: _posts/2021-03-04-liquid-sample.md."
+
+
 def test_raw_keeps_its_text_verbatim() -> None:
     got = parse("Write `{% raw %}{{ page.title }}{% endraw %}` to show the title.")
     assert got.text == "Write {{ page.title }} to show the title."

@@ -39,6 +39,7 @@ import urllib.parse
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
@@ -124,9 +125,13 @@ def post_url_of(name: str, baseurl: str = "") -> str | None:
     return f"{baseurl.rstrip('/')}/{date.year:04d}/{date:%m/%d}/{match[2]}.html"
 
 
-def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: list[str]) -> str:
+def render_liquid(
+    body: str, page: dict[str, Any], site: Site | None, warnings: list[str], *, excerpt: bool = False
+) -> str:
     """``body`` with its Liquid rendered; ``body`` itself when it has none. ``site`` None: an
-    empty one."""
+    empty one. ``excerpt``: ``body`` is the post's excerpt, whose ``page`` is Jekyll's excerpt
+    drop: its ``id`` ends ``#excerpt``, its ``path`` and ``relative_path`` ``/#excerpt``, and it
+    has no ``excerpt``."""
     if not has_liquid(body):
         return body
     markup = body.count("{%") + body.count("{{")
@@ -152,7 +157,9 @@ def render_liquid(body: str, page: dict[str, Any], site: Site | None, warnings: 
         try:
             template = env.from_string(body)
             out = template.render(
-                page=_page_data(page, site, body), site=_SiteData(site), jekyll={"environment": "production"}
+                page=_page_data(page, site, body, excerpt=excerpt),
+                site=_SiteData(site),
+                jekyll={"environment": "production"},
             )
         except ResourceLimitError as exc:
             raise PostRejected(f"Liquid in the body runs past postdrop's limits ({_first_line(exc)})") from None
@@ -289,7 +296,7 @@ def _page_id(url: str, slug: Any) -> str:
     return posixpath.join(folder, str(slug))
 
 
-def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
+def _page_data(page: dict[str, Any], site: Site, body: str, *, excerpt: bool = False) -> dict[str, Any]:
     """``page.*``: the front matter, Jekyll's fields, and (as Jekyll gives a post rendering
     itself) ``content``, the body as written."""
     data = dict(page)
@@ -310,6 +317,11 @@ def _page_data(page: dict[str, Any], site: Site, body: str) -> dict[str, Any]:
     data.setdefault("draft", False)
     if data["url"] and data.get("slug") is not None:  # Jekyll's own id, whatever the front matter says
         data["id"] = _page_id(str(data["url"]), data["slug"])
+    if excerpt:  # Jekyll's Excerpt: its own id and path, no excerpt of its own
+        if "id" in data:
+            data["id"] = f"{data['id']}#excerpt"
+        data["path"] = data["relative_path"] = posixpath.join(str(data.get("path", "")), "#excerpt")
+        data["excerpt"] = None
     return data
 
 
@@ -550,6 +562,9 @@ def _environment() -> Any:
         env.add_filter(name, func)
     env.add_filter("date", _epoch_seconds(env.filters["date"]))
     env.add_filter("split", _without_trailing_empties(env.filters["split"]))
+    for name in _MATH_FILTERS:
+        env.add_filter(name, _ruby_numbers(env.filters[name]))
+    env.add_filter("round", _ruby_round(env.filters["round"]))
     for name, func in list(env.filters.items()):
         env.filters[name] = _bounded(name, func, OutputStreamLimitError)
     return env
@@ -715,6 +730,57 @@ def _epoch_seconds(date_filter: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _EPOCH = re.compile(r"\A\d+\Z")
+
+
+# Liquid's filters that read their input and arguments as numbers (Liquid's Utils.to_number)
+_MATH_FILTERS = ("plus", "minus", "times", "divided_by", "modulo", "abs", "ceil", "floor", "at_least", "at_most")
+_DECIMAL_TEXT = re.compile(r"\A[ \t\n\v\f\r]*-?\d+\.\d+[ \t\n\v\f\r]*\Z")
+_RUBY_INTEGER = re.compile(r"\A[ \t\n\v\f\r]*([+-]?\d+(?:_\d+)*)")
+
+
+def _ruby_numbers(math_filter: Callable[..., Any]) -> Callable[..., Any]:
+    """Liquid's math filter, its text values read as Ruby's Liquid reads them: ``1.5`` a decimal,
+    any other text Ruby's ``to_i`` (its leading integer, ``_`` between digits: ``"12px"`` is 12,
+    ``"1,234"`` 1, ``"1e3"`` 1, ``".5"`` 0), where python-liquid read some of them as 0 or failed."""
+
+    @wraps(math_filter)
+    def math(value: Any, *args: Any, **kwargs: Any) -> Any:
+        return math_filter(_ruby_number(value), *map(_ruby_number, args), **kwargs)
+
+    return math
+
+
+def _ruby_round(round_filter: Callable[..., Any]) -> Callable[..., Any]:
+    """Liquid's ``round`` as Ruby's Liquid rounds: the number as a BigDecimal (a float by its
+    shortest text), a tie away from zero (``2.5`` is 3, ``0.125`` to 2 places 0.13; Python's
+    round gave 2 and 0.12), an integer when rounded to 0 places; past Decimal (infinity) as python-liquid."""
+
+    @wraps(round_filter)
+    def round_(value: Any, places: Any = 0, *args: Any, **kwargs: Any) -> Any:
+        number, digits = (_numeric(_ruby_number(v)) for v in (value, places))  # nil, true, a list: 0
+        with contextlib.suppress(ArithmeticError, ValueError):
+            if args or kwargs:
+                raise ValueError  # more arguments than Ruby's round takes: python-liquid's error
+            exact = Decimal(repr(number) if isinstance(number, float) else str(number).strip())
+            digits = int(Decimal(repr(digits) if isinstance(digits, float) else str(digits).strip()))
+            rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+            if isinstance(number, int) or digits <= 0:  # Ruby: Integer#round, or the filter's to_i
+                return int(rounded)
+            return float(rounded)
+        return round_filter(value, places, *args, **kwargs)
+
+    return round_
+
+
+def _numeric(value: Any) -> int | float | str:
+    return value if isinstance(value, int | float | str) and not isinstance(value, bool) else 0
+
+
+def _ruby_number(value: Any) -> Any:
+    if not isinstance(value, str) or _DECIMAL_TEXT.match(value):
+        return value
+    integer = _RUBY_INTEGER.match(value)
+    return int(integer[1].replace("_", "")) if integer else 0
 
 
 def _without_trailing_empties(split_filter: Callable[..., Any]) -> Callable[..., Any]:

@@ -39,6 +39,8 @@ _NAMED_KEYS = frozenset({"layout", "title", "date", "categories", "category", "t
 _HTML_SUFFIXES = (".html", ".htm")
 # A <pre> the post writes in HTML itself (its code blocks then cannot all be told from the Markdown's)
 _OWN_PRE = re.compile(r"<pre[\s>]", re.IGNORECASE)
+# what the excerpt's page says of itself (Jekyll's excerpt drop): a whole-body excerpt naming it is rendered again
+_EXCERPT_OWN = re.compile(r"page\.(?:id|path|relative_path|excerpt)\b")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 # Fields a reader sees; ingestion metadata (key, post_id, warnings) stays out of the hash, and so
 # does status, which the clock changes (a scheduled post becomes published with the same bytes).
@@ -129,10 +131,10 @@ def parse_post(
     clean_html = sanitize_html(anchored(body.html, headings, kramdown, own_pre=own_pre, levels=levels, listed=listed))
 
     def render(part: str) -> str:  # an excerpt's source, rendered as the body is (its warnings are the body's)
-        if part == front.body:
+        if part == front.body and not (liquid and _EXCERPT_OWN.search(part)):
             out, marks = html, listed  # the whole body is the excerpt: rendered already
         else:
-            rendered = _liquid(part, page, site, []) if liquid else part
+            rendered = _liquid(part, page, site, [], excerpt=True) if liquid else part
             out, marks = (rendered if is_html else render_markdown(rendered)), None
         if has_contents(out, kramdown):  # Jekyll's excerpt shows its table of contents, line numbers
             if marks is None:
@@ -185,13 +187,14 @@ def parse_post(
     return post
 
 
-def _liquid(source: str, page: dict[str, Any], site: Site, warnings: list[str]) -> str:
-    """``source`` with its Liquid rendered (the Liquid step loads on the first post that has Liquid)."""
+def _liquid(source: str, page: dict[str, Any], site: Site, warnings: list[str], *, excerpt: bool = False) -> str:
+    """``source`` with its Liquid rendered (the Liquid step loads on the first post that has Liquid);
+    ``excerpt``: the excerpt's, whose ``page`` is Jekyll's excerpt drop."""
     if "{%" not in source and "{{" not in source:
         return source
     from postdrop.core.liquid import render_liquid  # noqa: PLC0415
 
-    return render_liquid(source, page, site, warnings)
+    return render_liquid(source, page, site, warnings, excerpt=excerpt)
 
 
 def front_matter_filters(data: bytes, key: str, site: Site | None = None) -> dict[str, list[str]]:
@@ -258,7 +261,9 @@ def _title(raw: Any, fallbacks: list[str | None], slug: str, warnings: list[str]
                 derived = derived[: TITLE_CHARS - 1].rstrip() + "…"
             warnings.append(f"title is missing or empty; derived {derived!r} from the body")
             return derived
-    derived = " ".join(word.capitalize() for word in slug.rstrip(".").split("-") if word)
+    # Jekyll's titleize_slug: Ruby's split("-") keeps the empty words between two dashes and before
+    # a first one (their spaces stay: "-a--b" is " A  B") and drops those after the last word
+    derived = " ".join(word.capitalize() for word in slug.rstrip(".").rstrip("-").split("-"))
     if not derived:
         raise PostRejected("title is missing or empty, and neither the body nor the file name gives one")
     warnings.append(f"title is missing or empty; took {derived!r} from the file name, as Jekyll does")
