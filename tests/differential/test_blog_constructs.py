@@ -1992,6 +1992,18 @@ POSTS: dict[str, tuple[str, str]] = {
             "and *one* below.\n"
         ),
     ),
+    "2024-07-05-generic-types-in-prose.md": (
+        "title: Generic types written in prose",
+        (
+            "A method that takes a List<object> and returns it sorted.\n"
+            "\n"
+            "## Why boxing costs\n"
+            "\n"
+            "Each value in a List<object> is boxed.\n"
+            "\n"
+            "A `List<int>` avoids it.\n"
+        ),
+    ),
     "2024-07-06-definition-wide-colon.md": (
         "title: Definitions with wide space after the colon",
         (

@@ -123,8 +123,9 @@ HTML_ELEMENTS = SPAN_ELEMENTS | BLOCK_ELEMENTS | WITHOUT_BODY | _OTHER_ELEMENTS
 # element's tag, is text in a paragraph)
 SWALLOWING = _names("iframe noembed noframes noscript plaintext script style textarea title xmp")
 # the span elements whose content is Markdown (and <noscript>): open at a paragraph's end, kramdown
-# closes them there (a browser would carry an <a> or <b> on into the next paragraph)
-_CLOSED_AT_END = (SPAN_ELEMENTS & MARKDOWN_CONTENT) | {"noscript"}
+# closes them there (a browser would carry an <a> or <b> on into the next paragraph); and <object>,
+# whose content the sanitizer drops: C#'s "List<object>" in prose took the rest of the post with it
+_CLOSED_AT_END = (SPAN_ELEMENTS & MARKDOWN_CONTENT) | {"noscript", "object"}
 # the open tag of one of them, or of a swallowing element: in a text without close tags, one never
 # closed (text_tags' test)
 UNCLOSED_SPAN = re.compile(rf"<(?:{'|'.join(sorted(_CLOSED_AT_END | SWALLOWING))})(?=[\s>])", re.IGNORECASE)
