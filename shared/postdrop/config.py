@@ -100,6 +100,14 @@ def _kramdown(value: str) -> dict[str, Any]:
     return options
 
 
+def _site_variables(value: str) -> dict[str, Any]:
+    """_config.yml's other settings (what a post's Liquid reads as ``site.*``) written as a JSON object."""
+    variables = _json_setting(value, "object", "settings")
+    if not isinstance(variables, dict):
+        raise ValueError('must be a JSON object of _config.yml\'s other settings (e.g. {"images": "/assets/img"})')
+    return variables
+
+
 def _variable(
     name: str, check: Callable[[str], Any] = str, default: Any = MISSING, default_factory: Any = MISSING
 ) -> Any:
@@ -177,6 +185,8 @@ class ParseSettings(_Settings):
     site_show_drafts: bool = _variable("POSTDROP_SITE_SHOW_DRAFTS", _flag, False)
     # _config.yml's kramdown: block (its ids, toc levels, numbered code blocks change fields).
     site_kramdown: Mapping[str, Any] = _variable("POSTDROP_SITE_KRAMDOWN", _kramdown, default_factory=dict)
+    # _config.yml's other settings, what a post's Liquid reads as site.* (site.author, site.images)
+    site_variables: Mapping[str, Any] = _variable("POSTDROP_SITE_VARIABLES", _site_variables, default_factory=dict)
 
     @property
     def site(self) -> Site:
@@ -193,6 +203,7 @@ class ParseSettings(_Settings):
             unpublished=self.site_unpublished,
             show_drafts=self.site_show_drafts,
             kramdown=self.site_kramdown,
+            variables=self.site_variables,
         )
 
 

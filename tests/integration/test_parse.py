@@ -119,8 +119,10 @@ def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness)
     )
     environment["POSTDROP_SITE_FUTURE"] = "true"
     environment["POSTDROP_SITE_KRAMDOWN"] = json.dumps({"auto_id_prefix": "n-", "toc_levels": "2..3"})
+    environment["POSTDROP_SITE_VARIABLES"] = json.dumps({"images": "/assets/img", "url": "not the site's url"})
     # When a post dated far ahead is dropped under the scope's folder (posts/notes/: _posts/notes/ to Jekyll)
-    harness.put("posts/notes/2999-01-01-later.md", post('title: "later"\ncategories: [own]', "## Soon\n\nSoon.\n"))
+    body = "## Soon\n\nSoon.\n\n![map]({{ site.images }}/map.png) on {{ site.url }}\n"
+    harness.put("posts/notes/2999-01-01-later.md", post('title: "later"\ncategories: [own]', body))
     (env,) = parse(harness, s3_event(harness.bucket, "posts/notes/2999-01-01-later.md", "01"))
     # Then it takes the scope's front matter (its own categories after the defaults') and is published now
     assert env["action"] == "upsert"
@@ -132,6 +134,8 @@ def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness)
     assert env["post"]["status"] == "published"
     # and its heading's id has the prefix the site's kramdown: block gives every id kramdown makes
     assert env["post"]["headings"] == [{"level": 2, "text": "Soon", "id": "n-soon"}]
+    # and its Liquid reads the site's other settings; site.url stays SiteUrl's (empty here)
+    assert env["post"]["images"] == ["/assets/img/map.png"] and env["post"]["text"].endswith("on")
 
 
 @pytest.mark.parametrize(
@@ -143,6 +147,8 @@ def test_the_sites_defaults_and_future_setting_reach_each_post(harness: Harness)
         ("POSTDROP_SITE_DEFAULTS", '[{"scope": {"path": ""}}]', '"values"'),
         ("POSTDROP_SITE_KRAMDOWN", "auto_id_prefix: h-", "must be a JSON object"),
         ("POSTDROP_SITE_KRAMDOWN", '["h-"]', "must be a JSON object"),
+        ("POSTDROP_SITE_VARIABLES", "images: /img", "must be a JSON object"),
+        ("POSTDROP_SITE_VARIABLES", '["/img"]', "must be a JSON object"),
     ],
 )
 def test_a_site_setting_jekyll_would_read_otherwise_is_a_config_error(variable: str, value: str, says: str) -> None:

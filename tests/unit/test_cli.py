@@ -432,3 +432,18 @@ def test_a_blogs_config_gives_the_parameters_that_read_its_posts_as_its_jekyll_d
     # one that sets nothing a post's fields follow, or that is no YAML: nothing more to say
     assert config_line("posts/_config.yml", b"theme: minima\nplugins: [jekyll-feed]\n") is None
     assert site_overrides(b"title: [unclosed\n") == []
+
+
+def test_a_blogs_other_settings_are_the_site_variables_its_posts_liquid_reads() -> None:
+    from postdrop_tools.local import PARAMETER_BYTES, site_overrides
+
+    config = b"title: T\nimages: /assets/img\nauthor: {name: Ada}\nplugins: [jekyll-feed]\nexclude: [x]\n"
+    assert site_overrides(config) == [
+        "SiteTitle=T", """'SiteVariables={"images":"/assets/img","author":{"name":"Ada"}}'""",
+    ]  # fmt: skip
+    # more than a parameter holds: the settings of one value are kept, a long menu is left out
+    menu = "".join(f"  - {{title: Page {n}, url: /page-{n}/}}\n" for n in range(200)).encode()
+    (variables,) = site_overrides(b"cdn: https://cdn.example\nnavigation:\n" + menu)
+    assert variables == """'SiteVariables={"cdn":"https://cdn.example"}'"""
+    huge = f"note: {'x' * PARAMETER_BYTES}\n".encode()
+    assert site_overrides(huge) == []  # nothing of it fits

@@ -521,8 +521,8 @@ def _parser() -> argparse.ArgumentParser:
     p.epilog = (
         "The site's other settings are read from the environment as ParseFunction reads them: POSTDROP_SITE_PERMALINK,"
         " POSTDROP_SITE_EXCERPT_SEPARATOR, POSTDROP_SITE_DEFAULTS, POSTDROP_SITE_KRAMDOWN, POSTDROP_SITE_FUTURE,"
-        " POSTDROP_SITE_UNPUBLISHED, POSTDROP_SITE_SHOW_DRAFTS (the template's Site* parameters, which"
-        " --parameter-overrides names as a stack's are named)."
+        " POSTDROP_SITE_UNPUBLISHED, POSTDROP_SITE_SHOW_DRAFTS, POSTDROP_SITE_VARIABLES (the template's Site*"
+        " parameters, which --parameter-overrides names as a stack's are named)."
     )
     p.set_defaults(func=cmd_parse)
 

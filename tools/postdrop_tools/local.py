@@ -322,6 +322,31 @@ SITE_PARAMETERS = {
 }  # fmt: skip
 
 
+# _config.yml's settings that are Jekyll's own (or its plugins'), about building the site, not what
+# a post shows: never in SiteVariables
+_BUILD_SETTINGS = frozenset({
+    "source", "destination", "collections_dir", "cache_dir", "plugins_dir", "layouts_dir", "data_dir",
+    "includes_dir", "collections", "safe", "include", "exclude", "keep_files", "encoding", "markdown_ext",
+    "strict_front_matter", "limit_posts", "lsi", "incremental", "profile", "port", "host", "livereload",
+    "detach", "webrick", "show_dir_listing", "markdown", "highlighter", "liquid", "sass", "plugins", "gems",
+    "whitelist", "theme", "remote_theme", "paginate", "paginate_path", "quiet", "verbose",
+})  # fmt: skip
+PARAMETER_BYTES = 4096  # the most a CloudFormation parameter's value holds
+
+
+def site_variables(settings: dict[str, Any]) -> str | None:
+    """_config.yml's other settings, as the SiteVariables parameter carries them (JSON); within
+    PARAMETER_BYTES its settings of one value (a setting of many, a menu or a list of links, left
+    out when all would not fit); None when it has none."""
+    skipped = SITE_PARAMETERS.keys() | _BUILD_SETTINGS
+    others = {k: v for k, v in settings.items() if k not in skipped and v is not None}
+    for kept in (others, {k: v for k, v in others.items() if not isinstance(v, dict | list)}):
+        text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"), default=str)
+        if kept and len(text.encode()) <= PARAMETER_BYTES:
+            return text
+    return None
+
+
 def site_overrides(config: bytes) -> list[str]:
     """The ``--parameter-overrides`` that give a stack the settings of this Jekyll ``_config.yml``
     (shell-quoted, as ``sam deploy`` and ``postdrop up`` take them); [] when it sets none or
@@ -346,6 +371,8 @@ def site_overrides(config: bytes) -> list[str]:
         else:
             text = str(value)
         overrides.append(shlex.quote(f"{parameter}={text}"))
+    if (variables := site_variables(settings)) is not None:
+        overrides.append(shlex.quote(f"SiteVariables={variables}"))
     return overrides
 
 

@@ -250,7 +250,8 @@ class _SiteData(dict[str, Any]):
     """site.*: the settings, plus empty collections that say so when read."""
 
     def __init__(self, site: Site) -> None:
-        super().__init__(url=site.url, baseurl=site.baseurl, title=site.title, time=datetime.now(UTC))
+        super().__init__(site.variables)  # the site's other settings (site.author, site.images): its own win
+        self.update(url=site.url, baseurl=site.baseurl, title=site.title, time=datetime.now(UTC))
         self.update({name: {} if name == "data" else [] for name in SITE_COLLECTIONS})
 
     def __getitem__(self, key: str) -> Any:

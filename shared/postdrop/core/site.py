@@ -56,6 +56,8 @@ class Site:
     future: bool = False
     # _config.yml's ``kramdown:`` block, as written (what of it postdrop reads: ``kramdown_of``).
     kramdown: Mapping[str, Any] = field(default_factory=dict)
+    # _config.yml's other settings: what a post's Liquid reads as site.* beside url, baseurl and title
+    variables: Mapping[str, Any] = field(default_factory=dict)
 
     def builds(self) -> dict[str, bool]:
         """Which posts the site builds beyond Jekyll's defaults (status_of's flags)."""
