@@ -1714,3 +1714,17 @@ def test_a_code_span_of_white_space_between_longer_runs_is_an_empty_code_span() 
     # "``` ```" are empty code spans, no backticks as text (a lone "`" between spaces is text)
     got = parse("a ``` ``` b and `` `` c and ` ` d\n")
     assert got.text == "a b and c and ` ` d" and got.html.count("<code>") == 2
+
+
+def test_a_pre_inside_a_pre_of_an_html_block_nests() -> None:
+    # a rouge table pasted as HTML: kramdown reads the tags inside the outer <pre> as elements
+    # that nest, so the gutter's <pre> closes first and the outer one at its own close tag; no
+    # close tag after the inner one is text
+    got = parse(
+        'Before.\n\n<figure class="highlight"><pre><code><table><tbody><tr><td><pre>1\n2\n</pre></td>'
+        '<td class="code"><pre>let a = 1;\nlet b = 2;\n</pre></td></tr></tbody></table></code></pre></figure>'
+        "\n\nAfter.\n"
+    )
+    assert "&lt;" not in got.html and "</" not in got.text
+    assert got.html.endswith("</pre></td></tr></tbody></table></code></pre></figure><p>After.</p>")
+    assert got.text.split("\n")[-1] == "After." and "let a = 1; let b = 2;" in got.text

@@ -10,6 +10,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from postdrop.core.opaque.htmlblocks import nested_raw_end
 from postdrop.core.opaque.lines import (
     HTML_BLOCK_OPEN,
     INDENT,
@@ -23,7 +24,7 @@ from postdrop.core.opaque.lines import (
     unindented,
 )
 from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
-from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
+from postdrop.core.spanhtml import BLOCK_MODEL
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -276,7 +277,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             found = below.lower().find(close_tag, start)
             if found >= 0:
                 if raw.group(1).lower() in ("pre", "textarea") and "<" in text[pos + raw.end() : at + found]:
-                    nested = _nested_raw_end(text, pos, raw.group(1).lower())
+                    nested = nested_raw_end(text, pos, raw.group(1).lower())
                     if nested != at + found + len(close_tag):  # a tag inside holds the close tag as text
                         return _nested_raw_block(text, pos, nested)
                 return "raw", end, "", below[found + len(close_tag) :]
@@ -286,43 +287,8 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
     return None
 
 
-def _nested_raw_end(text: str, pos: int, name: str) -> int | None:
-    """Where kramdown's raw element ``name`` (``<pre>``, ``<textarea>``), whose open tag starts at
-    ``pos``, ends (after its close tag), or None: kramdown reads the tags inside as elements that
-    nest (``#include <stdio.h>`` opens one), and a close tag that is not the innermost element's
-    is text, so an element never closed inside takes the rest of the text."""
-    opening = KRAMDOWN_TAG.match(text, pos + text[pos:].index("<"))
-    if opening is None:
-        return None
-    stack = [name]
-    at = opening.end()
-    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
-    while (found := text.find("<", at)) >= 0:
-        if comments_close and text.startswith("<!--", found):
-            close = text.find("-->", found + 4)
-            comments_close = close >= 0
-            at = found + 1 if close < 0 else close + 3
-            continue
-        tag = KRAMDOWN_TAG.match(text, found)
-        if tag is None:
-            at = found + 1
-            continue
-        at = tag.end()
-        opened, closed = tag.group(1), tag.group(2)
-        if closed is not None:
-            if (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
-                stack.pop()
-                if not stack:
-                    return at
-        else:
-            tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
-            if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
-                stack.append(tag_name)
-    return None
-
-
 def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, str, str]:
-    """The raw block from ``pos`` to ``end`` (_nested_raw_end; None: to the end of the text)."""
+    """The raw block from ``pos`` to ``end`` (htmlblocks.nested_raw_end; None: to the end of the text)."""
     if end is None:
         return "nested raw", len(text), "", ""
     last = line_end_at(text, end)
