@@ -2246,6 +2246,18 @@ POSTS: dict[str, tuple[str, str]] = {
             "    ```\n"
         ),
     ),
+    "2024-07-20-a-long-outline.md": (
+        "title: A nested list longer than a hundred lines",
+        (
+            "1. **Reading**\n"
+            "    - the first chapter\n"
+            + "".join(f"\n        A note on page {page}, with $$p_{{{page}}}$$ in it.\n" for page in range(1, 61))
+            + "\n    - the second chapter, where $$q$$ holds\n"
+            "2. **Writing**\n"
+            "\n"
+            "    A paragraph of the second item.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

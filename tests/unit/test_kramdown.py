@@ -1728,3 +1728,13 @@ def test_a_pre_inside_a_pre_of_an_html_block_nests() -> None:
     assert "&lt;" not in got.html and "</" not in got.text
     assert got.html.endswith("</pre></td></tr></tbody></table></code></pre></figure><p>After.</p>")
     assert got.text.split("\n")[-1] == "After." and "let a = 1; let b = 2;" in got.text
+
+
+def test_indented_lines_far_below_their_list_items_marker_are_the_items() -> None:
+    # more lines than the look back reads (a hundred) under an item at the margin: a line
+    # indented four columns after a blank line is still the item's (a nested item here, its
+    # math read as math), not code, and the next item at the margin goes on the list
+    notes = "".join(f"\n        note {n} of the first\n" for n in range(60))
+    got = parse(f"1. Top\n    - first\n{notes}\n    - second, where $$x_1$$ holds\n2. Next\n")
+    assert "<pre>" not in got.html and '<span class="math">x_1</span>' in got.html
+    assert got.text.split("\n")[-3:] == ["note 59 of the first", "second, where x_1 holds", "Next"]

@@ -78,6 +78,7 @@ from postdrop.core.opaque.htmlblocks import (
     unknown_open_before,
 )
 from postdrop.core.opaque.lines import LOOK_BACK, NON_SPACE, NextMatch, line_end_at, look_back, new_look_budget
+from postdrop.core.opaque.lookback import PageLines
 from postdrop.core.opaque.spans import mask_spans
 from postdrop.core.opaque.tokens import Masked, Tokens
 from postdrop.core.spanhtml import HTML_ELEMENTS
@@ -136,6 +137,7 @@ def mask(text: str) -> Masked:
     closers, blank_lines = NextMatch(text, _COMMENT_CLOSER), NextMatch(text, _BLANK_LINE_AFTER)
     item_lines, lazy_ends = NextMatch(text, _ITEM_LINE), NextMatch(text, LAZY_END_LINE)
     fences: FenceScans = {}  # _quoted_fence's scans
+    page = PageLines(text)  # a list item's line or a paragraph of the page, last above a line
     continued: dict[tuple[int, int], NextMatch] = {}  # _contained_html's, by container
     while (c := next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
@@ -300,7 +302,7 @@ def mask(text: str) -> Masked:
         if not blank_before and not heading_above and text.startswith("<", above) and "markdown" in text[above:pos]:
             heading_above = markdown_block_open(text[above : pos - 1])  # a block starts under it too
         block_end = block_end_at(
-            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
+            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above, page=page
         )
         if block_end is None:
             prose.append(line)

@@ -23,7 +23,7 @@ from postdrop.core.opaque.lines import (
     look_back,
     unindented,
 )
-from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
+from postdrop.core.opaque.lookback import PageLines, holding_column, in_footnote, in_list, item_column, lines_back
 from postdrop.core.spanhtml import BLOCK_MODEL
 
 if TYPE_CHECKING:
@@ -144,16 +144,18 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
     unclosed: dict[str, int],
     *,
     code_may_open: bool = False,
+    page: PageLines | None = None,
 ) -> tuple[str, int, str, str] | None:
     """The opaque block opening at the line ``line`` that starts at ``pos``: (kind, where its
     last line ends, the text before it on its first line, after it on its last), or None.
     ``unclosed``: for a fence character or a raw tag, the shortest opening that found no close
     below it (nor will any opening after it). ``code_may_open``: indented code may open here
-    without a blank line (under a heading)."""
+    without a blank line (under a heading). ``page``: what the text above holds last, where the
+    look back finds no list item nor a paragraph of the page (lookback.in_list)."""
     size = len(text)
     first_end = pos + len(line)
     indent = columns(line)
-    listed = indent >= 4 and in_list(out, prose)
+    listed = indent >= 4 and in_list(out, prose, page, pos)
     if line[:1] == " " and _SPACES_THEN_TAB.match(line) is not None:
         # no INDENT (a tab or four spaces) opens the line: no code to kramdown, nor a list item, a
         # quote or a heading (their markers follow at most three spaces): a line of text
@@ -165,7 +167,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else item_column(out, prose)
         if column is not None and indent < column and blank_before:
-            column = holding_column(out, prose, indent)  # that item ended (kramdown): which holds the line?
+            column = holding_column(out, prose, indent, page, pos)  # that item ended (kramdown): which holds the line?
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
             if lazy is not None and not in_footnote(out, prose):
