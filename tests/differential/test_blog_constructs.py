@@ -2258,6 +2258,28 @@ POSTS: dict[str, tuple[str, str]] = {
             "    A paragraph of the second item.\n"
         ),
     ),
+    "2024-07-21-html-blocks-in-list-items.md": (
+        "title: TeX in HTML blocks under list items",
+        (
+            "Exercises:\n"
+            "\n"
+            "1. Differentiate:\n"
+            "\t<div>\n"
+            "\t\t\\begin{align}\n"
+            "\t\t&f(x) = x^2 \\sin x && g(x) = e^{2x} \\\\\n"
+            "\t\t&h(x) = \\ln x && k(x) = \\( x^3 \\)\n"
+            "\t\t\\end{align}\n"
+            "\t</div>\n"
+            "\n"
+            "2. Integrate <span>\\\\( x \\\\)</span> over the interval.\n"
+            "\n"
+            "* The sum of the angles is:\n"
+            "    <div>\n"
+            "    \t\\begin{equation} a + b = 180 \\\\ \\end{equation}\n"
+            "    </div>\n"
+            "which gives the rule.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1738,3 +1738,19 @@ def test_indented_lines_far_below_their_list_items_marker_are_the_items() -> Non
     got = parse(f"1. Top\n    - first\n{notes}\n    - second, where $$x_1$$ holds\n2. Next\n")
     assert "<pre>" not in got.html and '<span class="math">x_1</span>' in got.html
     assert got.text.split("\n")[-3:] == ["note 59 of the first", "second, where x_1 holds", "Next"]
+
+
+def test_an_html_block_inside_a_list_item_holds_no_markdown() -> None:
+    # a block tag indented to a list item's text (under its line, a tab or spaces): kramdown's
+    # HTML block, whose "\\" at a line's end, "\(" and "*x*" are its text, as written
+    got = parse(
+        "1. Solve:\n\t<div>\n\t\t\\begin{align} a &= b \\\\\n\t\tc &= \\( d \\) *e*\n\t\t\\end{align}\n\t</div>\n\n"
+        "- Then:\n    <div>\n    f \\\\\n    g\n    </div>\nwhich follows.\n"
+    )
+    assert got.text.split("\n") == [
+        "Solve:",
+        "\\begin{align} a &= b \\\\ c &= \\( d \\) *e* \\end{align}",
+        "Then:",
+        "f \\\\ g",
+        "which follows.",
+    ]
