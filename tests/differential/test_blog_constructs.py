@@ -2280,6 +2280,29 @@ POSTS: dict[str, tuple[str, str]] = {
             "which gives the rule.\n"
         ),
     ),
+    "2024-07-22-code-in-items-in-a-quote.md": (
+        "title: Commands quoted from a manual",
+        (
+            "From the manual:\n"
+            "\n"
+            "> *   To verify a package file:\n"
+            ">\n"
+            ">         rpm -Vp pkg-1.0-1.el6.x86_64.rpm\n"
+            ">\n"
+            ">\n"
+            "> *   To find the owner of a file:\n"
+            ">\n"
+            ">         rpm -qf /usr/bin/some_tool\n"
+            ">\n"
+            "> 3.  Import the bundle:\n"
+            ">\n"
+            ">        For example:\n"
+            ">\n"
+            ">     \tImport-Depot C:\\path\\to\\offline_bundle.zip\n"
+            "\n"
+            "The rest is *ours*.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

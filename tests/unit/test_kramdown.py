@@ -1754,3 +1754,21 @@ def test_an_html_block_inside_a_list_item_holds_no_markdown() -> None:
         "f \\\\ g",
         "which follows.",
     ]
+
+
+def test_indented_code_in_a_list_item_inside_a_quote_is_code() -> None:
+    # kramdown takes the quote's markers off, then the item's indentation: a line four columns
+    # past the item's text after a blank quote line is code (a tab counted from the quote's
+    # content), whose "_" and "*" no rewrite reads as emphasis
+    got = parse(
+        "> *   To list the files:\n>\n>         ls lib_x86_64/*.so\n>\n"
+        "> 2.  Then copy:\n>\n>     \tcp a_b_c *.cfg\n>\n>     Done _here_.\n"
+    )
+    assert got.html.count("<pre><code>") == 2
+    assert got.text.split("\n") == [
+        "To list the files:",
+        "ls lib_x86_64/*.so",
+        "Then copy:",
+        "cp a_b_c *.cfg",
+        "Done here.",
+    ]

@@ -444,7 +444,9 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
         if not quote_line.lstrip().startswith(">"):
             break
         if _QUOTED_ITEM.match(quote_line):
-            return None
+            # (after a blank line of the quote: under a line of text, a paragraph's lazy line)
+            quote_blank = blank_before or not text[above:above_end].strip(" \t>")
+            return _quoted_item_code(text, pos, depth, quote_line) if quote_blank else None
         text_line = quote_line.strip(" \t>")
         if text_line and blank_below and quote_content(quote_line)[1][:1] not in (" ", "\t"):
             break  # text at the quote's margin after a blank line: no list above it goes on
@@ -476,6 +478,46 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
     if joined:
         return last, "".join(line if k in joined else "\n" + line for k, line in enumerate(written))[1:]
     return last, "\n".join(written)
+
+
+# a list item's marker and the one to four spaces after it (kramdown's and CommonMark's text column alike)
+_ITEM_TEXT = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.) {1,4}(?=\S)")
+
+
+def _quoted_item_code(text: str, pos: int, depth: int, item_line: str) -> tuple[int, str] | None:
+    """Indented code in a list item inside a block quote: the quote's content of the line at
+    ``pos`` (after a blank line) four columns or more past the text of the item that
+    ``item_line`` opens at the same depth (kramdown takes the quote's markers off, then the
+    item's indentation: a tab counts to the next four columns of the content). Where the code's
+    last line ends and its lines written as CommonMark reads the same code (each ``> `` a level,
+    then the item's column and four spaces), or None."""
+    item_depth, item_content = quote_content(item_line, code_stops=False)
+    item = _ITEM_TEXT.match(item_content)
+    if item_depth != depth or item is None:
+        return None
+    column = len(item.group(0)) + 4
+    lead = "> " * depth + " " * column
+    written: list[str] = []
+    pending: list[str] = []  # blank quote lines, kept when code follows them
+    last = at = pos
+    while at <= len(text):
+        end = line_end_at(text, at)
+        below = text[at:end]
+        below_depth, below_content = quote_content(below, code_stops=False)
+        if below_depth == depth and below_content.strip():
+            rest = below_content.lstrip(" \t")
+            indent = below_content[: len(below_content) - len(rest)].expandtabs(4)
+            if len(indent) < column:
+                break
+            written += [*pending, lead + indent[column:] + rest]
+            pending = []
+            last = end
+        elif below_depth == depth or (below.strip() and not below.strip(" \t>")):
+            pending.append(">" * depth)
+        else:
+            break
+        at = end + 1
+    return (last, "\n".join(written)) if written else None
 
 
 @cache
