@@ -2303,6 +2303,24 @@ POSTS: dict[str, tuple[str, str]] = {
             "The rest is *ours*.\n"
         ),
     ),
+    "2024-07-23-an-outline-pasted-from-notes.md": (
+        "title: An outline pasted from a notes app",
+        (
+            "## What to learn\n"
+            "- **Vectors**\n"
+            "  - A vector has a length and a direction\n"
+            "          - = an arrow from the origin\n"
+            "      - We add vectors head to tail\n"
+            "          - Scaling stretches the arrow\n"
+            "              - Example\n"
+            "\n"
+            "                  Moving by [1,2] then [3,1] ends at [4,3].\n"
+            "\n"
+            "                  $$[1,2] + [3,1] = [4,3]$$\n"
+            "\n"
+            "  - A basis spans the plane\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

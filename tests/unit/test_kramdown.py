@@ -1772,3 +1772,15 @@ def test_indented_code_in_a_list_item_inside_a_quote_is_code() -> None:
         "cp a_b_c *.cfg",
         "Done here.",
     ]
+
+
+def test_a_dash_line_four_columns_past_an_items_text_is_its_paragraphs_text() -> None:
+    # "- ..." lines right under an item's paragraph, four columns or more past its text, are
+    # the paragraph's lines (no nested item): a line four columns past the item's text after a
+    # blank line is the item's code, its "$$" as written
+    got = parse(
+        "- **Outline**\n  - Step one goes here\n          - a dash line of its text\n"
+        "              - and a deeper one\n\n                code of the item, $$a_1$$ as written\n\n  - Step two\n"
+    )
+    assert "<pre><code>        code of the item, $$a_1$$ as written\n</code></pre>" in got.html
+    assert got.html.count("<li>") == 3

@@ -155,12 +155,46 @@ _ITEM_OR_EMPTY = re.compile(r"([ \t]*(?:[*+-]|\d{1,9}\.))[ \t]+(?=\S|$)")
 def item_column(out: list[str], prose: list[str]) -> int | None:
     """The content column of the list item the lines here belong to, or None (as in_list). An
     item with nothing after its marker has its text four columns past the marker's indentation
-    (kramdown's list reader: its first line's content is white space only)."""
-    line = _item_line_above(out, prose, _ITEM_OR_EMPTY)
-    item = None if line is None else ITEM_CONTENT.match(*line)
-    if item is None and line is not None:
-        return columns(line[0][line[1] : line[2]]) + 4
-    return None if item is None else len(item.group(0).expandtabs(4))
+    (kramdown's list reader: its first line's content is white space only). An item's line
+    right under a line of an item's paragraph, four columns or more past that item's text, is
+    the paragraph's text (kramdown's list opens no item there, nor does CommonMark's): the item
+    is the one whose paragraph it goes on."""
+    margin = False  # as _item_line_above
+    run: list[tuple[str, int, int]] = []  # the item's line and the filled lines right above it, last first
+    for entry, start, end in itertools.chain(lines_back(prose), lines_back(out)):
+        blank = _blank_at(entry, start, end)
+        if run:
+            if blank:
+                break
+            run.append((entry, start, end))
+        elif blank:
+            if margin:
+                return None  # a paragraph of the page
+        elif _ITEM_OR_EMPTY.match(entry, start, end):
+            run.append((entry, start, end))
+        else:
+            margin = _at_margin(entry, start, end)
+    if not run:
+        return None
+    stack: list[tuple[int, int]] = []  # the items open down the run: (marker's indent, text's column)
+    for entry, start, end in reversed(run):
+        if _ITEM_OR_EMPTY.match(entry, start, end) is None:
+            continue  # a line of a paragraph
+        indent = columns(entry[start:end])
+        if stack and indent >= stack[-1][1] + 4:
+            continue  # text of the paragraph above, no item
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, _text_column(entry, start, end)))
+    return stack[-1][1] if stack else _text_column(*run[0])
+
+
+def _text_column(entry: str, start: int, end: int) -> int:
+    """The column of the text of the list item whose line is ``entry[start:end]``."""
+    item = ITEM_CONTENT.match(entry, start, end)
+    if item is None:
+        return columns(entry[start:end]) + 4
+    return len(item.group(0).expandtabs(4))
 
 
 def holding_column(out: list[str], prose: list[str], indent: int, page: PageLines | None = None, pos: int = 0) -> int:
