@@ -1784,3 +1784,13 @@ def test_a_dash_line_four_columns_past_an_items_text_is_its_paragraphs_text() ->
     )
     assert "<pre><code>        code of the item, $$a_1$$ as written\n</code></pre>" in got.html
     assert got.html.count("<li>") == 3
+
+
+def test_a_tag_with_no_space_between_two_attributes_is_text() -> None:
+    # kramdown's tag needs white space before each attribute: '<a href="x"title="y">' opens no
+    # element, its "<" is text and the rest is read as text (quotes typographic), so its close
+    # tag closes nothing and is text too
+    got = parse('See <a href="https://example.org/a"\ntitle="the page"target="_blank">the page</a> now.\n')
+    assert got.text.startswith("See <a href=\u201dhttps://example.org/a\u201d title=\u201dthe page\u201dtarget=")
+    assert got.text.endswith("_blank\u201d>the page</a> now.")
+    assert "<a " not in got.html and "&lt;/a&gt;" in got.html

@@ -99,7 +99,13 @@ def _in_markup(text: str, at: int) -> bool:
     low = max(0, at - _LOOK_BEHIND)
     opener = text.rfind("<", low, at)
     if opener >= 0 and text[opener + 1 : opener + 2] in _MARKUP_START and text.find(">", opener, at) < 0:
-        return True
+        if text[opener + 1] in "?/!":
+            return True
+        # a tag to kramdown (attributes after white space, values quoted or word characters);
+        # from a "<" that opens none, kramdown reads text, its quotes typographic
+        tag = KRAMDOWN_TAG.match(text, opener)
+        if tag is not None and tag.end() > at:
+            return True
     line_start = text.rfind("\n", low, at) + 1
     if text.find("]:", line_start, at) >= 0:
         return True
