@@ -2321,6 +2321,16 @@ POSTS: dict[str, tuple[str, str]] = {
             "  - A basis spans the plane\n"
         ),
     ),
+    "2024-07-24-an-image-over-its-caption.md": (
+        "title: An image over its caption",
+        (
+            "| ![A shell session](/assets/session.png) |\n"
+            "|:--:|\n"
+            "| *Saving images to and loading them from *.tar files* |\n"
+            "\n"
+            "Then the *steps*, with a [*reference*](https://example.org/ref).\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1794,3 +1794,11 @@ def test_a_tag_with_no_space_between_two_attributes_is_text() -> None:
     assert got.text.startswith("See <a href=\u201dhttps://example.org/a\u201d title=\u201dthe page\u201dtarget=")
     assert got.text.endswith("_blank\u201d>the page</a> now.")
     assert "<a " not in got.html and "&lt;/a&gt;" in got.html
+
+
+def test_emphasis_in_the_cells_of_a_table_with_an_image_is_kramdowns() -> None:
+    # an image over its caption: each cell's emphasis read on its own, as kramdown reads it (a
+    # "*" inside the caption's emphasis is text), in a table whose rows hold links' brackets too
+    got = parse("| ![chart](/chart.png) |\n|:--:|\n| *Sales in *.csv files, by month* |\n| [*raw*](/raw) data |\n")
+    assert got.text.split("\n") == ["Sales in *.csv files, by month", "raw data"]
+    assert "<td><em>Sales in *.csv files, by month</em></td>" in got.html

@@ -206,6 +206,11 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
         kept = _LEFT_TO_COMMONMARK.search(context)
         if kept is None:
             context = _emphasis_context(context, tag, item_text=context[:4] == "    " and _in_item_text(text, start))
+        elif (
+            "|" in context and ("[" in context or "]" in context) and "{#" not in context and is_table(text, start, end)
+        ):
+            # a table with a link or an image in a row (an image over its caption): each cell on its own
+            context = "\n".join(_cells_emphasis(line, tag, labels) for line in context.split("\n"))
         elif kept.group(0) in "[]" and "{#" not in context and ("|" not in context or _prose_with_borders(context)):
             context = _emphasis_context(context, tag, links=labels)  # its "|" are text, if any
         elif "[" not in context and "]" not in context and "{#" not in context:
@@ -218,14 +223,18 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
     return "".join(pieces) + text[pos:] if pieces else text
 
 
-def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
+def _cells_emphasis(line: str, tag: Callable[[str], str], links: frozenset[str] | None = None) -> str:
     """A table row with kramdown's emphasis read in each cell on its own, as kramdown reads a
-    row's spans once it has split it at its borders."""
+    row's spans once it has split it at its borders (``links``: the labels of the link
+    definitions, for a cell with a link's brackets)."""
     cells = CELL_BORDER.split(line)
     for k, cell in enumerate(cells):
         if "*" in cell or "_" in cell or "~~" in cell:
             body = cell.lstrip(" \t")
-            cells[k] = cell[: len(cell) - len(body)] + _emphasis_context(body, tag)
+            linked = links is not None and ("[" in body or "]" in body)
+            cells[k] = cell[: len(cell) - len(body)] + (
+                _emphasis_context(body, tag, links=links) if linked else _emphasis_context(body, tag)
+            )
     return "|".join(cells)
 
 
