@@ -1802,3 +1802,11 @@ def test_emphasis_in_the_cells_of_a_table_with_an_image_is_kramdowns() -> None:
     got = parse("| ![chart](/chart.png) |\n|:--:|\n| *Sales in *.csv files, by month* |\n| [*raw*](/raw) data |\n")
     assert got.text.split("\n") == ["Sales in *.csv files, by month", "raw data"]
     assert "<td><em>Sales in *.csv files, by month</em></td>" in got.html
+
+
+def test_a_link_whose_url_breaks_over_two_lines_is_a_link() -> None:
+    # kramdown reads the URL to its closing parenthesis, line break and all (a browser's URL
+    # parser takes the break out); CommonMark would read no link there
+    got = parse("See [the guide](https://example.org/gu\nide/intro.html) and ![a map](/img/m\nap.png) here.\n")
+    assert got.text == "See the guide and here."
+    assert 'href="https://example.org/guide/intro.html"' in got.html and 'src="/img/map.png"' in got.html
