@@ -1810,3 +1810,10 @@ def test_a_link_whose_url_breaks_over_two_lines_is_a_link() -> None:
     got = parse("See [the guide](https://example.org/gu\nide/intro.html) and ![a map](/img/m\nap.png) here.\n")
     assert got.text == "See the guide and here."
     assert 'href="https://example.org/guide/intro.html"' in got.html and 'src="/img/map.png"' in got.html
+
+
+def test_indented_code_in_a_nested_list_item_inside_a_quote_is_code() -> None:
+    # the item's text column counts from its own marker, however far in it is nested
+    got = parse("> 1.  Pick the updates:\n>     *   For every host, run:\n>\n>\t         umds -S --enable-host\n")
+    assert "<pre><code> umds -S --enable-host\n</code></pre>" in got.html
+    assert got.text.split("\n") == ["Pick the updates:", "For every host, run:", "umds -S --enable-host"]

@@ -480,8 +480,9 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
     return last, "\n".join(written)
 
 
-# a list item's marker and the one to four spaces after it (kramdown's and CommonMark's text column alike)
-_ITEM_TEXT = re.compile(r" {0,3}(?:[*+-]|\d{1,9}\.) {1,4}(?=\S)")
+# a list item's marker (a nested item's too) and the one to four spaces after it (kramdown's and
+# CommonMark's text column alike)
+_ITEM_TEXT = re.compile(r" *(?:[*+-]|\d{1,9}\.) {1,4}(?=\S)")
 
 
 def _quoted_item_code(text: str, pos: int, depth: int, item_line: str) -> tuple[int, str] | None:
