@@ -2331,6 +2331,20 @@ POSTS: dict[str, tuple[str, str]] = {
             "Then the *steps*, with a [*reference*](https://example.org/ref).\n"
         ),
     ),
+    "2024-07-25-code-under-an-item-and-a-line-under-it.md": (
+        "title: Steps with commands",
+        (
+            "5.\tBuild the app\n"
+            "\n"
+            "        npm run build\n"
+            "6.\tRun the app  \n"
+            "\n"
+            "        npm run start \n"
+            "![The app's window](/assets/app-window.png)\n"
+            "\n"
+            "[The guide](https://example.org/guide) has more.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

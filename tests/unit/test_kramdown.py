@@ -1817,3 +1817,20 @@ def test_indented_code_in_a_nested_list_item_inside_a_quote_is_code() -> None:
     got = parse("> 1.  Pick the updates:\n>     *   For every host, run:\n>\n>\t         umds -S --enable-host\n")
     assert "<pre><code> umds -S --enable-host\n</code></pre>" in got.html
     assert got.text.split("\n") == ["Pick the updates:", "For every host, run:", "umds -S --enable-host"]
+
+
+def test_indented_code_in_a_list_item_goes_on_over_its_lazy_lines() -> None:
+    # a line right under an item's code, indented less (at the page's margin too), is the code's
+    # lazy line to kramdown: it joins the line above with a space; a blank line or an item ends it
+    got = parse(
+        "1.\tRun the app\n\n        npm run start \n![screen](/img/s.png)\n\n"
+        "- Example\n\n        x = 1\n## Not a heading\n- Next\n"
+    )
+    assert got.html.count("<pre><code>") == 2 and "<h2" not in got.html
+    assert got.text.split("\n") == [
+        "Run the app",
+        "npm run start ![screen](/img/s.png)",
+        "Example",
+        "x = 1 ## Not a heading",
+        "Next",
+    ]

@@ -175,15 +175,20 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         if column is not None and indent >= column + 4:
             last = first_end
             at = first_end + 1
+            blank = lazy = False
             while at <= size:
                 end = line_end_at(text, at)
                 below = text[at:end]
                 if below.strip():
                     if columns(below) < column + 4:
-                        break
-                    last = end
+                        if blank or not column or _LOOSE_MARKER.match(below) or _NO_LAZY_CODE.match(below):
+                            break
+                        lazy = True  # right under the code: kramdown's code goes on over it (its lazy line)
+                    last, blank = end, False
+                else:
+                    blank = True
                 at = end + 1
-            return "code", last, "", ""
+            return (f"item lazy code:{column}" if lazy else "code"), last, "", ""
     fence = _FENCE.match(line)
     item = None if fence else _ITEM_FENCE.match(line)
     if item is not None and (indent < 4 or listed):
@@ -343,11 +348,20 @@ def _lazy_code_end(text: str, first_end: int) -> int | None:
     return last if lazy else None
 
 
-def lazy_code(region: str) -> str:
+def lazy_code(region: str, column: int = 0) -> str:
     """The HTML of kramdown's indented code with lazy lines: a lazy line after up to three spaces
-    joins the line above with a space, and each line loses one INDENT."""
+    joins the line above with a space, and each line loses one INDENT. In a list item whose text
+    is at ``column``, its lines first lose the item's indentation (a lazy line, as much as it has)."""
+    if column:
+        region = "\n".join(_unindented_columns(line, column) for line in region.split("\n"))
     code = _INDENT_AT_LINES.sub("", _LAZY_JOIN.sub(r" \1", region + "\n"))
     return f"<pre><code>{html.escape(code, quote=False)}</code></pre>"
+
+
+def _unindented_columns(line: str, column: int) -> str:
+    """``line`` with up to ``column`` columns of its indentation taken off (a tab to the next four)."""
+    rest = line.lstrip(" \t")
+    return line[: len(line) - len(rest)].expandtabs(4)[column:] + rest
 
 
 FenceScans = dict[tuple[int, str], tuple[int, int, int | None]]  # (depth, fence) -> (from, stopped at, answer)
