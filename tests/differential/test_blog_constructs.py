@@ -2345,6 +2345,20 @@ POSTS: dict[str, tuple[str, str]] = {
             "[The guide](https://example.org/guide) has more.\n"
         ),
     ),
+    "2024-07-26-anchors-over-numbered-steps.md": (
+        "title: Anchors over numbered steps",
+        (
+            "1. Create the project.\n"
+            "\n"
+            '<a id="step-consent"></a>\n'
+            "2. On the next screen, fill in the <code>App name</code>.\n"
+            "\n"
+            "    Click the <code>SAVE</code> button.\n"
+            "\n"
+            '<a id="step-scopes"></a>\n'
+            "3. Add the scopes, then click <strong>UPDATE</strong>.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

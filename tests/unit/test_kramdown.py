@@ -1834,3 +1834,11 @@ def test_indented_code_in_a_list_item_goes_on_over_its_lazy_lines() -> None:
         "x = 1 ## Not a heading",
         "Next",
     ]
+
+
+def test_an_ordered_item_under_a_line_opening_with_a_span_tag_is_an_item() -> None:
+    # a line opening with a span element's tag is kramdown's paragraph, and an item numbered
+    # other than 1 ends it (CommonMark's would not): an anchor above a numbered step
+    got = parse('<a id="step-3"></a>\n3. Open the settings\n\n    Then save them.\n')
+    assert got.text.split("\n") == ["Open the settings", "Then save them."]
+    assert "<ol" in got.html and got.html.count("<li>") == 1
