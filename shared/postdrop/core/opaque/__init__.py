@@ -388,8 +388,8 @@ def mask(text: str) -> Masked:
                 region = region.rstrip(" \t")  # a fence's close line: CommonMark takes no tab after it
             out.append(lead + tokens.source(region[len(lead) :], block=True))
         elif kind.startswith("item lazy code:"):  # in a list item: rendered, at the column of its text
-            column = int(kind[15:])
-            out.append(" " * column + tokens.rendered(region, lazy_code(region, column), block=True))
+            text_column = int(kind[15:])
+            out.append(" " * text_column + tokens.rendered(region, lazy_code(region, text_column), block=True))
         elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
             out.append(tokens.rendered(region, lazy_code(region), block=True))
         elif kind == "nested raw":  # a raw element whose close tag an element inside it holds

@@ -153,11 +153,11 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             if raw_only and tag in _NESTING and tag not in unnested and text.find("<", end, close) >= 0:
                 # in an HTML block, kramdown reads the tags inside a <pre> as elements that nest (a
                 # rouge table's <pre class="lineno"> closes before its own <pre> does)
-                nested = nested_raw_end(text, start, tag)
-                if nested is None:
+                nested_end = nested_raw_end(text, start, tag)
+                if nested_end is None:
                     unnested.add(tag)  # (nor will a later one close: read to its first close tag)
                 else:
-                    close, element = nested, text[start:nested]
+                    close, element = nested_end, text[start:nested_end]
                     pieces += [text[pos:start], tokens.rendered(element, nested_raw_html(element))]
                     pos = close
                     continue
