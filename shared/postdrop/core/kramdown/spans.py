@@ -10,7 +10,7 @@ a tag. A straight quote after a character of text is kramdown's closing quote (`
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, MAX_REWRITES, lazy, sub_in_prose
@@ -58,6 +58,7 @@ def closing_quotes(text: str) -> str:
     pieces: list[str] = []
     pos = 0
     places = 0
+    end = -2  # where the paragraph of the last quote looked at ends (-1: at the text's end)
     for match in _OPENED_DOUBLE.finditer(text) if '"' in text else ():
         at = match.start()
         if at < pos or text.endswith("...", 0, at) or _in_markup(text, at):
@@ -65,7 +66,8 @@ def closing_quotes(text: str) -> str:
         places += 1
         if places > MAX_REWRITES:
             break
-        end = text.find("\n\n", at)
+        if end == -2 or 0 <= end < at:  # (found once a paragraph: quotes come in order)
+            end = text.find("\n\n", at)
         partner = text.find('"', at + 1, len(text) if end < 0 else end)
         if partner >= 0 and (
             text[partner - 1] in _QUOTE_PARTNER_ENDS
@@ -92,6 +94,9 @@ def _closing_single(match: re.Match[str]) -> str:
     return "’"
 
 
+_LAST_TAG: list[Any] = [None, -1, -1]  # _in_markup's last tag: the text, where its "<" is, where it ends (-1: no tag)
+
+
 def _in_markup(text: str, at: int) -> bool:
     """Whether ``at`` is inside a tag or a processing instruction (after its ``<`` and a name or
     ``?``, no ``>`` between), a link's destination (after ``](`` on its line, no ``)`` between), a
@@ -103,8 +108,10 @@ def _in_markup(text: str, at: int) -> bool:
             return True
         # a tag to kramdown (attributes after white space, values quoted or word characters);
         # from a "<" that opens none, kramdown reads text, its quotes typographic
-        tag = KRAMDOWN_TAG.match(text, opener)
-        if tag is not None and tag.end() > at:
+        if _LAST_TAG[0] is not text or _LAST_TAG[1] != opener:  # each tag read once, for its quotes
+            tag = KRAMDOWN_TAG.match(text, opener, min(len(text), at + _LOOK_BEHIND))  # (read no further than that)
+            _LAST_TAG[:] = [text, opener, -1 if tag is None else tag.end()]
+        if _LAST_TAG[2] > at:
             return True
     line_start = text.rfind("\n", low, at) + 1
     if text.find("]:", line_start, at) >= 0:

@@ -86,6 +86,7 @@ from postdrop.core.opaque.lines import (
     line_end_at,
     look_back,
     new_look_budget,
+    spend,
 )
 from postdrop.core.opaque.lookback import PageLines, in_list, item_column
 from postdrop.core.opaque.spans import mask_spans
@@ -516,7 +517,12 @@ def _item_html(  # noqa: PLR0917 - the scan's state, passed as it stands
         return None
     shown = [content]
     blank = False
-    for below in text[start:last].split("\n")[1:]:
+    at = start + len(content)
+    while at < last:  # each line charged to the look-back budget: a block that fails is read again from its next line
+        if not spend(1):
+            return None
+        below_end = line_end_at(text, at + 1)
+        below, at = text[at + 1 : below_end], below_end
         if not below.strip():
             blank = True
             shown.append("")
