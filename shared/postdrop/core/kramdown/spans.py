@@ -113,7 +113,7 @@ def _in_markup(text: str, at: int) -> bool:
             _LAST_TAG[:] = [text, opener, -1 if tag is None else tag.end()]
         if _LAST_TAG[2] > at:
             return True
-    line_start = text.rfind("\n", low, at) + 1
+    line_start = max(text.rfind("\n", low, at) + 1, low)  # (a longer line: read no further back than low)
     if text.find("]:", line_start, at) >= 0:
         return True
     for start, end in (("](", ")"), ("{:", "}")):
