@@ -2258,6 +2258,119 @@ POSTS: dict[str, tuple[str, str]] = {
             "    ```\n"
         ),
     ),
+    "2024-07-20-a-long-outline.md": (
+        "title: A nested list longer than a hundred lines",
+        (
+            "1. **Reading**\n"
+            "    - the first chapter\n"
+            + "".join(f"\n        A note on page {page}, with $$p_{{{page}}}$$ in it.\n" for page in range(1, 61))
+            + "\n    - the second chapter, where $$q$$ holds\n"
+            "2. **Writing**\n"
+            "\n"
+            "    A paragraph of the second item.\n"
+        ),
+    ),
+    "2024-07-21-html-blocks-in-list-items.md": (
+        "title: TeX in HTML blocks under list items",
+        (
+            "Exercises:\n"
+            "\n"
+            "1. Differentiate:\n"
+            "\t<div>\n"
+            "\t\t\\begin{align}\n"
+            "\t\t&f(x) = x^2 \\sin x && g(x) = e^{2x} \\\\\n"
+            "\t\t&h(x) = \\ln x && k(x) = \\( x^3 \\)\n"
+            "\t\t\\end{align}\n"
+            "\t</div>\n"
+            "\n"
+            "2. Integrate <span>\\\\( x \\\\)</span> over the interval.\n"
+            "\n"
+            "* The sum of the angles is:\n"
+            "    <div>\n"
+            "    \t\\begin{equation} a + b = 180 \\\\ \\end{equation}\n"
+            "    </div>\n"
+            "which gives the rule.\n"
+        ),
+    ),
+    "2024-07-22-code-in-items-in-a-quote.md": (
+        "title: Commands quoted from a manual",
+        (
+            "From the manual:\n"
+            "\n"
+            "> *   To verify a package file:\n"
+            ">\n"
+            ">         rpm -Vp pkg-1.0-1.el6.x86_64.rpm\n"
+            ">\n"
+            ">\n"
+            "> *   To find the owner of a file:\n"
+            ">\n"
+            ">         rpm -qf /usr/bin/some_tool\n"
+            ">\n"
+            "> 3.  Import the bundle:\n"
+            ">\n"
+            ">        For example:\n"
+            ">\n"
+            ">     \tImport-Depot C:\\path\\to\\offline_bundle.zip\n"
+            "\n"
+            "The rest is *ours*.\n"
+        ),
+    ),
+    "2024-07-23-an-outline-pasted-from-notes.md": (
+        "title: An outline pasted from a notes app",
+        (
+            "## What to learn\n"
+            "- **Vectors**\n"
+            "  - A vector has a length and a direction\n"
+            "          - = an arrow from the origin\n"
+            "      - We add vectors head to tail\n"
+            "          - Scaling stretches the arrow\n"
+            "              - Example\n"
+            "\n"
+            "                  Moving by [1,2] then [3,1] ends at [4,3].\n"
+            "\n"
+            "                  $$[1,2] + [3,1] = [4,3]$$\n"
+            "\n"
+            "  - A basis spans the plane\n"
+        ),
+    ),
+    "2024-07-24-an-image-over-its-caption.md": (
+        "title: An image over its caption",
+        (
+            "| ![A shell session](/assets/session.png) |\n"
+            "|:--:|\n"
+            "| *Saving images to and loading them from *.tar files* |\n"
+            "\n"
+            "Then the *steps*, with a [*reference*](https://example.org/ref).\n"
+        ),
+    ),
+    "2024-07-25-code-under-an-item-and-a-line-under-it.md": (
+        "title: Steps with commands",
+        (
+            "5.\tBuild the app\n"
+            "\n"
+            "        npm run build\n"
+            "6.\tRun the app  \n"
+            "\n"
+            "        npm run start \n"
+            "![The app's window](/assets/app-window.png)\n"
+            "\n"
+            "[The guide](https://example.org/guide) has more.\n"
+        ),
+    ),
+    "2024-07-26-anchors-over-numbered-steps.md": (
+        "title: Anchors over numbered steps",
+        (
+            "1. Create the project.\n"
+            "\n"
+            '<a id="step-consent"></a>\n'
+            "2. On the next screen, fill in the <code>App name</code>.\n"
+            "\n"
+            "    Click the <code>SAVE</code> button.\n"
+            "\n"
+            '<a id="step-scopes"></a>\n'
+            "3. Add the scopes, then click <strong>UPDATE</strong>.\n"
+        ),
+    ),
 }
 SITE = Site(title="postdrop differential")  # jekyll_site.CONFIG's title, for {{ site.title }}
 # The elements counted in both renderings (footnote marks, rouge's line-number gutter and the {:toc} list are

@@ -1714,3 +1714,131 @@ def test_a_code_span_of_white_space_between_longer_runs_is_an_empty_code_span() 
     # "``` ```" are empty code spans, no backticks as text (a lone "`" between spaces is text)
     got = parse("a ``` ``` b and `` `` c and ` ` d\n")
     assert got.text == "a b and c and ` ` d" and got.html.count("<code>") == 2
+
+
+def test_a_pre_inside_a_pre_of_an_html_block_nests() -> None:
+    # a rouge table pasted as HTML: kramdown reads the tags inside the outer <pre> as elements
+    # that nest, so the gutter's <pre> closes first and the outer one at its own close tag; no
+    # close tag after the inner one is text
+    got = parse(
+        'Before.\n\n<figure class="highlight"><pre><code><table><tbody><tr><td><pre>1\n2\n</pre></td>'
+        '<td class="code"><pre>let a = 1;\nlet b = 2;\n</pre></td></tr></tbody></table></code></pre></figure>'
+        "\n\nAfter.\n"
+    )
+    assert "&lt;" not in got.html and "</" not in got.text
+    assert got.html.endswith("</pre></td></tr></tbody></table></code></pre></figure><p>After.</p>")
+    assert got.text.split("\n")[-1] == "After." and "let a = 1; let b = 2;" in got.text
+
+
+def test_indented_lines_far_below_their_list_items_marker_are_the_items() -> None:
+    # more lines than the look back reads (a hundred) under an item at the margin: a line
+    # indented four columns after a blank line is still the item's (a nested item here, its
+    # math read as math), not code, and the next item at the margin goes on the list
+    notes = "".join(f"\n        note {n} of the first\n" for n in range(60))
+    got = parse(f"1. Top\n    - first\n{notes}\n    - second, where $$x_1$$ holds\n2. Next\n")
+    assert "<pre>" not in got.html and '<span class="math">x_1</span>' in got.html
+    assert got.text.split("\n")[-3:] == ["note 59 of the first", "second, where x_1 holds", "Next"]
+
+
+def test_an_html_block_inside_a_list_item_holds_no_markdown() -> None:
+    # a block tag indented to a list item's text (under its line, a tab or spaces): kramdown's
+    # HTML block, whose "\\" at a line's end, "\(" and "*x*" are its text, as written
+    got = parse(
+        "1. Solve:\n\t<div>\n\t\t\\begin{align} a &= b \\\\\n\t\tc &= \\( d \\) *e*\n\t\t\\end{align}\n\t</div>\n\n"
+        "- Then:\n    <div>\n    f \\\\\n    g\n    </div>\nwhich follows.\n"
+    )
+    assert got.text.split("\n") == [
+        "Solve:",
+        "\\begin{align} a &= b \\\\ c &= \\( d \\) *e* \\end{align}",
+        "Then:",
+        "f \\\\ g",
+        "which follows.",
+    ]
+
+
+def test_indented_code_in_a_list_item_inside_a_quote_is_code() -> None:
+    # kramdown takes the quote's markers off, then the item's indentation: a line four columns
+    # past the item's text after a blank quote line is code (a tab counted from the quote's
+    # content), whose "_" and "*" no rewrite reads as emphasis
+    got = parse(
+        "> *   To list the files:\n>\n>         ls lib_x86_64/*.so\n>\n"
+        "> 2.  Then copy:\n>\n>     \tcp a_b_c *.cfg\n>\n>     Done _here_.\n"
+    )
+    assert got.html.count("<pre><code>") == 2
+    assert got.text.split("\n") == [
+        "To list the files:",
+        "ls lib_x86_64/*.so",
+        "Then copy:",
+        "cp a_b_c *.cfg",
+        "Done here.",
+    ]
+
+
+def test_a_dash_line_four_columns_past_an_items_text_is_its_paragraphs_text() -> None:
+    # "- ..." lines right under an item's paragraph, four columns or more past its text, are
+    # the paragraph's lines (no nested item): a line four columns past the item's text after a
+    # blank line is the item's code, its "$$" as written
+    got = parse(
+        "- **Outline**\n  - Step one goes here\n          - a dash line of its text\n"
+        "              - and a deeper one\n\n                code of the item, $$a_1$$ as written\n\n  - Step two\n"
+    )
+    assert "<pre><code>        code of the item, $$a_1$$ as written\n</code></pre>" in got.html
+    assert got.html.count("<li>") == 3
+
+
+def test_a_tag_with_no_space_between_two_attributes_is_text() -> None:
+    # kramdown's tag needs white space before each attribute: '<a href="x"title="y">' opens no
+    # element, its "<" is text and the rest is read as text (quotes typographic), so its close
+    # tag closes nothing and is text too
+    got = parse('See <a href="https://example.org/a"\ntitle="the page"target="_blank">the page</a> now.\n')
+    assert got.text.startswith("See <a href=\u201dhttps://example.org/a\u201d title=\u201dthe page\u201dtarget=")
+    assert got.text.endswith("_blank\u201d>the page</a> now.")
+    assert "<a " not in got.html and "&lt;/a&gt;" in got.html
+
+
+def test_emphasis_in_the_cells_of_a_table_with_an_image_is_kramdowns() -> None:
+    # an image over its caption: each cell's emphasis read on its own, as kramdown reads it (a
+    # "*" inside the caption's emphasis is text), in a table whose rows hold links' brackets too
+    got = parse("| ![chart](/chart.png) |\n|:--:|\n| *Sales in *.csv files, by month* |\n| [*raw*](/raw) data |\n")
+    assert got.text.split("\n") == ["Sales in *.csv files, by month", "raw data"]
+    assert "<td><em>Sales in *.csv files, by month</em></td>" in got.html
+
+
+def test_a_link_whose_url_breaks_over_two_lines_is_a_link() -> None:
+    # kramdown reads the URL to its closing parenthesis, line break and all (a browser's URL
+    # parser takes the break out); CommonMark would read no link there
+    got = parse("See [the guide](https://example.org/gu\nide/intro.html) and ![a map](/img/m\nap.png) here.\n")
+    assert got.text == "See the guide and here."
+    assert 'href="https://example.org/guide/intro.html"' in got.html and 'src="/img/map.png"' in got.html
+
+
+def test_indented_code_in_a_nested_list_item_inside_a_quote_is_code() -> None:
+    # the item's text column counts from its own marker, however far in it is nested
+    got = parse("> 1.  Pick the updates:\n>     *   For every host, run:\n>\n>\t         umds -S --enable-host\n")
+    assert "<pre><code> umds -S --enable-host\n</code></pre>" in got.html
+    assert got.text.split("\n") == ["Pick the updates:", "For every host, run:", "umds -S --enable-host"]
+
+
+def test_indented_code_in_a_list_item_goes_on_over_its_lazy_lines() -> None:
+    # a line right under an item's code, indented less (at the page's margin too), is the code's
+    # lazy line to kramdown: it joins the line above with a space; a blank line or an item ends it
+    got = parse(
+        "1.\tRun the app\n\n        npm run start \n![screen](/img/s.png)\n\n"
+        "- Example\n\n        x = 1\n## Not a heading\n- Next\n"
+    )
+    assert got.html.count("<pre><code>") == 2 and "<h2" not in got.html
+    assert got.text.split("\n") == [
+        "Run the app",
+        "npm run start ![screen](/img/s.png)",
+        "Example",
+        "x = 1 ## Not a heading",
+        "Next",
+    ]
+
+
+def test_an_ordered_item_under_a_line_opening_with_a_span_tag_is_an_item() -> None:
+    # a line opening with a span element's tag is kramdown's paragraph, and an item numbered
+    # other than 1 ends it (CommonMark's would not): an anchor above a numbered step
+    got = parse('<a id="step-3"></a>\n3. Open the settings\n\n    Then save them.\n')
+    assert got.text.split("\n") == ["Open the settings", "Then save them."]
+    assert "<ol" in got.html and got.html.count("<li>") == 1

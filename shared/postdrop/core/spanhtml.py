@@ -74,7 +74,7 @@ def negated_class(chars: str) -> str:
 NAME_START_CLASS = negated_class(NAME_START)  # [NAME_START]
 _NAME = f"{NAME_START_CLASS}{negated_class(_NAME_CHARS)}*+"
 KRAMDOWN_TAG = re.compile(
-    rf"<(?:({_NAME})(?:\s*+{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
+    rf"<(?:({_NAME})(?:\s++{_NAME}(?:\s*=\s*(?:\w++|\"[^\"]{{0,4000}}\"|'[^']{{0,4000}}'))?)*+\s*/?>|/({_NAME})\s*>)"
 )
 # CommonMark's raw HTML tag (open or close). One that is no KRAMDOWN_TAG (an attribute value
 # unquoted but for word characters: <a href=x.html>, <img src=/a.png>) is text to kramdown, and
@@ -179,7 +179,9 @@ def text_tags(text: str) -> str:
             pos, kept = _read_tag(text, tag.start(), stack, end)
             if kept is False:
                 escapes.append(tag.start())
-                if '"' in text[tag.start() : pos] or "'" in text[tag.start() : pos]:
+                if ('"' in text[tag.start() : pos] or "'" in text[tag.start() : pos]) and KRAMDOWN_TAG.match(
+                    text, tag.start(), end
+                ):  # (a tag kramdown does not read as one is text from its "<" on: its quotes typographic)
                     quotes += [at for at in range(tag.start(), pos) if text[at] in "\"'"]
             elif (
                 kept

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.spanhtml import SPAN_ELEMENTS
 from postdrop.exceptions import PostRejected
 
 if TYPE_CHECKING:
@@ -189,7 +190,7 @@ def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
         elif not interrupt and not match.group(2) and ">" not in match.group(1):
             above = lined[lined.rfind("\n", 0, match.start()) + 1 : match.start()]
             if len(match.group(1)) < 4:
-                interrupt = is_text_line(above) or _BULLET_TEXT.match(above) is not None
+                interrupt = is_text_line(above, span_tags=True) or _BULLET_TEXT.match(above) is not None
             if not interrupt and (parent := _ORDERED_TEXT.match(above)) is not None:  # an item inside it
                 indent = len(match.group(1).expandtabs(4))
                 interrupt = len(parent.group(0).expandtabs(4)) <= indent < len(parent.group(0).expandtabs(4)) + 4
@@ -198,11 +199,18 @@ def _numbered_lines_of(lined: str) -> tuple[bool, bool]:
     return paren, interrupt
 
 
-def is_text_line(line: str) -> bool:
+def is_text_line(line: str, *, span_tags: bool = False) -> bool:
     """A line that can open a paragraph: not blank, not a list item, quote, table row, heading,
-    HTML or indented code."""
+    HTML or indented code (with ``span_tags``, a line opening with a span element's tag is one:
+    kramdown's paragraph, ``<a id="x"></a>``)."""
     stripped = line.lstrip()
+    if span_tags and stripped[:1] == "<" and indent_of(line) < 4:
+        tag = _SPAN_TAG_OPEN.match(stripped)
+        return tag is not None and tag.group(1).lower() in SPAN_ELEMENTS
     return bool(stripped) and stripped[0] not in ">|#<" and indent_of(line) < 4 and LIST_ITEM.match(line) is None
+
+
+_SPAN_TAG_OPEN = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
 
 
 URL_CHARS = 4000  # a link's parentheses are looked into this far (kramdown's are far shorter)

@@ -119,8 +119,14 @@ def inline_links(text: str) -> str:
             pos = bracket + 1
             continue
         url, title, end = link
-        if "<" in url or ">" in url or "\n" in url or not _differs(text[bracket + 1 : close], url, title):
+        broken = "\n" in url and " " not in url and "\t" not in url
+        if broken:  # a URL broken over lines (kramdown keeps the line break in href, which a
+            # browser's URL parser takes out; CommonMark reads no link): written whole
+            url = url.replace("\r", "").replace("\n", "")
+        elif "<" in url or ">" in url or "\n" in url or not _differs(text[bracket + 1 : close], url, title):
             continue  # as written, CommonMark reads what kramdown does (or no <> form could say it)
+        if "<" in url or ">" in url:
+            continue  # (no <> form could say it)
         inner = _link_text(text, bracket + 1, close, (pairs, images, limits), parens)
         target = url.replace("\\", "\\\\").replace("&", "&amp;")
         if target[:1] == "/":

@@ -513,7 +513,7 @@ def ordered_items(lines: list[str], code: list[bool]) -> tuple[list[str], list[b
             flags.append(False)
             first = True
         if first:
-            text_above = is_text_line(line)
+            text_above = is_text_line(line, span_tags=True)
         if line.lstrip(" \t")[:1] in "*+-" and (marker := ITEM_MARKER.match(line.expandtabs(4))) is not None:
             bullet = len(marker.group(0)) if marker.group(2) in "*+-" else -1
             ordered = False

@@ -10,7 +10,7 @@ a tag. A straight quote after a character of text is kramdown's closing quote (`
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from postdrop.core.emphasis import emphasis, linked_emphasis
 from postdrop.core.kramdown.lines import CELL_BORDER, DEFINITION_LABEL, LINE_LEAD, MAX_REWRITES, lazy, sub_in_prose
@@ -58,6 +58,7 @@ def closing_quotes(text: str) -> str:
     pieces: list[str] = []
     pos = 0
     places = 0
+    end = -2  # where the paragraph of the last quote looked at ends (-1: at the text's end)
     for match in _OPENED_DOUBLE.finditer(text) if '"' in text else ():
         at = match.start()
         if at < pos or text.endswith("...", 0, at) or _in_markup(text, at):
@@ -65,7 +66,8 @@ def closing_quotes(text: str) -> str:
         places += 1
         if places > MAX_REWRITES:
             break
-        end = text.find("\n\n", at)
+        if end == -2 or 0 <= end < at:  # (found once a paragraph: quotes come in order)
+            end = text.find("\n\n", at)
         partner = text.find('"', at + 1, len(text) if end < 0 else end)
         if partner >= 0 and (
             text[partner - 1] in _QUOTE_PARTNER_ENDS
@@ -92,6 +94,9 @@ def _closing_single(match: re.Match[str]) -> str:
     return "’"
 
 
+_LAST_TAG: list[Any] = [None, -1, -1]  # _in_markup's last tag: the text, where its "<" is, where it ends (-1: no tag)
+
+
 def _in_markup(text: str, at: int) -> bool:
     """Whether ``at`` is inside a tag or a processing instruction (after its ``<`` and a name or
     ``?``, no ``>`` between), a link's destination (after ``](`` on its line, no ``)`` between), a
@@ -99,8 +104,16 @@ def _in_markup(text: str, at: int) -> bool:
     low = max(0, at - _LOOK_BEHIND)
     opener = text.rfind("<", low, at)
     if opener >= 0 and text[opener + 1 : opener + 2] in _MARKUP_START and text.find(">", opener, at) < 0:
-        return True
-    line_start = text.rfind("\n", low, at) + 1
+        if text[opener + 1] in "?/!":
+            return True
+        # a tag to kramdown (attributes after white space, values quoted or word characters);
+        # from a "<" that opens none, kramdown reads text, its quotes typographic
+        if _LAST_TAG[0] is not text or _LAST_TAG[1] != opener:  # each tag read once, for its quotes
+            tag = KRAMDOWN_TAG.match(text, opener, min(len(text), at + _LOOK_BEHIND))  # (read no further than that)
+            _LAST_TAG[:] = [text, opener, -1 if tag is None else tag.end()]
+        if _LAST_TAG[2] > at:
+            return True
+    line_start = max(text.rfind("\n", low, at) + 1, low)  # (a longer line: read no further back than low)
     if text.find("]:", line_start, at) >= 0:
         return True
     for start, end in (("](", ")"), ("{:", "}")):
@@ -200,6 +213,11 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
         kept = _LEFT_TO_COMMONMARK.search(context)
         if kept is None:
             context = _emphasis_context(context, tag, item_text=context[:4] == "    " and _in_item_text(text, start))
+        elif (
+            "|" in context and ("[" in context or "]" in context) and "{#" not in context and is_table(text, start, end)
+        ):
+            # a table with a link or an image in a row (an image over its caption): each cell on its own
+            context = "\n".join(_cells_emphasis(line, tag, labels) for line in context.split("\n"))
         elif kept.group(0) in "[]" and "{#" not in context and ("|" not in context or _prose_with_borders(context)):
             context = _emphasis_context(context, tag, links=labels)  # its "|" are text, if any
         elif "[" not in context and "]" not in context and "{#" not in context:
@@ -212,14 +230,18 @@ def kramdown_emphasis(text: str, masked: Masked) -> str:
     return "".join(pieces) + text[pos:] if pieces else text
 
 
-def _cells_emphasis(line: str, tag: Callable[[str], str]) -> str:
+def _cells_emphasis(line: str, tag: Callable[[str], str], links: frozenset[str] | None = None) -> str:
     """A table row with kramdown's emphasis read in each cell on its own, as kramdown reads a
-    row's spans once it has split it at its borders."""
+    row's spans once it has split it at its borders (``links``: the labels of the link
+    definitions, for a cell with a link's brackets)."""
     cells = CELL_BORDER.split(line)
     for k, cell in enumerate(cells):
         if "*" in cell or "_" in cell or "~~" in cell:
             body = cell.lstrip(" \t")
-            cells[k] = cell[: len(cell) - len(body)] + _emphasis_context(body, tag)
+            linked = links is not None and ("[" in body or "]" in body)
+            cells[k] = cell[: len(cell) - len(body)] + (
+                _emphasis_context(body, tag, links=links) if linked else _emphasis_context(body, tag)
+            )
     return "|".join(cells)
 
 

@@ -77,7 +77,18 @@ from postdrop.core.opaque.htmlblocks import (
     tag_pattern,
     unknown_open_before,
 )
-from postdrop.core.opaque.lines import LOOK_BACK, NON_SPACE, NextMatch, line_end_at, look_back, new_look_budget
+from postdrop.core.opaque.lines import (
+    HTML_BLOCK_OPEN,
+    LOOK_BACK,
+    NON_SPACE,
+    NextMatch,
+    columns,
+    line_end_at,
+    look_back,
+    new_look_budget,
+    spend,
+)
+from postdrop.core.opaque.lookback import PageLines, in_list, item_column
 from postdrop.core.opaque.spans import mask_spans
 from postdrop.core.opaque.tokens import Masked, Tokens
 from postdrop.core.spanhtml import HTML_ELEMENTS
@@ -168,6 +179,7 @@ def mask(text: str) -> Masked:
     closers, blank_lines = NextMatch(text, _COMMENT_CLOSER), NextMatch(text, _BLANK_LINE_AFTER)
     item_lines, lazy_ends = NextMatch(text, _ITEM_LINE), NextMatch(text, LAZY_END_LINE)
     fences: FenceScans = {}  # _quoted_fence's scans
+    page = PageLines(text)  # a list item's line or a paragraph of the page, last above a line
     continued: dict[tuple[int, int], NextMatch] = {}  # _contained_html's, by container
     while (c := next_candidate(text, pos)) >= 0:  # lines before it are prose: taken whole
         if c > pos:
@@ -248,6 +260,16 @@ def mask(text: str) -> Masked:
                 out += lines_after[:-1]
                 if lines_after[-1]:
                     prose.append(lines_after[-1])
+                pos = last + 1
+                continue
+        if line[:1] in (" ", "\t") and "<" in line and columns(line) >= 4:
+            item_html = _item_html(text, pos, line, out, prose, page, html_blocks)
+            if item_html is not None:  # an HTML block in a list item: read whole, as HTML
+                last, shown = item_html
+                flush()
+                lead = line[: len(line) - len(line.lstrip(" \t"))]
+                shown = masked.to_html(escape_broken_tags(mask_spans(shown, tokens, raw_only=True)))
+                out.append(lead + tokens.rendered(text[pos + len(lead) : last], shown, block=True))
                 pos = last + 1
                 continue
         last_html = html_blocks.end(pos, line)
@@ -332,7 +354,7 @@ def mask(text: str) -> Masked:
         if not blank_before and not heading_above and text.startswith("<", above) and "markdown" in text[above:pos]:
             heading_above = markdown_block_open(text[above : pos - 1])  # a block starts under it too
         block_end = block_end_at(
-            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above
+            text, pos, line, blank_before or defined_above, out, prose, unclosed, code_may_open=heading_above, page=page
         )
         if block_end is None:
             prose.append(line)
@@ -398,6 +420,9 @@ def mask(text: str) -> Masked:
             if closing.endswith("\t") and closing.lstrip(" \t")[:3] in ("```", "~~~"):
                 region = region.rstrip(" \t")  # a fence's close line: CommonMark takes no tab after it
             out.append(lead + tokens.source(region[len(lead) :], block=True))
+        elif kind.startswith("item lazy code:"):  # in a list item: rendered, at the column of its text
+            text_column = int(kind[15:])
+            out.append(" " * text_column + tokens.rendered(region, lazy_code(region, text_column), block=True))
         elif kind == "lazy code":  # rendered here: CommonMark ends it at its first lazy line
             out.append(tokens.rendered(region, lazy_code(region), block=True))
         elif kind == "nested raw":  # a raw element whose close tag an element inside it holds
@@ -498,6 +523,48 @@ def _contained_html(  # noqa: PLR0917 - the scan's state, passed as it stands
         if markers.count(">") >= depth and above[len(markers) :].strip():
             before = blank  # a paragraph's line above in the quote: kramdown ends it at the tag
     return last, before, block, shown, [*after, goes_on + tail.lstrip(" \t") if tail else ""]
+
+
+def _item_html(  # noqa: PLR0917 - the scan's state, passed as it stands
+    text: str, pos: int, line: str, out: list[str], prose: list[str], page: PageLines, html_blocks: HtmlBlocks
+) -> tuple[int, str] | None:
+    """An HTML block opening at ``line`` (at ``pos``) inside a list item: a block-level tag
+    indented four columns or more, at most three past the text of the item the line is in
+    (kramdown reads the item's lines with its indentation taken off, and there the tag opens an
+    HTML block, under a paragraph's line too), to its close tag, with nothing after that on its
+    line and no line under a blank line in it indented left of the item's text (which would end
+    the item). Where the block's last line ends and its lines as kramdown reads them (the item's
+    indentation off), or None. The rewrites must not read it as Markdown: ``\\`` at a line's end,
+    ``\\(`` and the like are its text."""
+    content = line.lstrip(" \t")
+    if content[:1] != "<" or HTML_BLOCK_OPEN.match(content) is None or not in_list(out, prose, page, pos):
+        return None
+    indent = columns(line)
+    column = item_column(out, prose)
+    if column is None or not column <= indent <= column + 3:
+        return None
+    start = pos + len(line) - len(content)
+    last = html_blocks.end(start, content)
+    if last is None or html_blocks.close_end >= len(text) or NON_SPACE.search(text, html_blocks.close_end, last):
+        return None
+    shown = [content]
+    blank = False
+    at = start + len(content)
+    while at < last:  # each line charged to the look-back budget: a block that fails is read again from its next line
+        if not spend(1):
+            return None
+        below_end = line_end_at(text, at + 1)
+        below, at = text[at + 1 : below_end], below_end
+        if not below.strip():
+            blank = True
+            shown.append("")
+            continue
+        if blank and columns(below) < column:
+            return None  # the item ends above it (kramdown): the block with it
+        blank = False
+        rest = below.lstrip(" \t")
+        shown.append(below[: len(below) - len(rest)].expandtabs(4)[column:] + rest)
+    return last, "\n".join(shown)
 
 
 def _may_hold_planes_15_16(text: str) -> bool:

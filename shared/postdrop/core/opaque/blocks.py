@@ -10,6 +10,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from postdrop.core.opaque.htmlblocks import nested_raw_end
 from postdrop.core.opaque.lines import (
     HTML_BLOCK_OPEN,
     INDENT,
@@ -22,8 +23,8 @@ from postdrop.core.opaque.lines import (
     look_back,
     unindented,
 )
-from postdrop.core.opaque.lookback import holding_column, in_footnote, in_list, item_column, lines_back
-from postdrop.core.spanhtml import BLOCK_MODEL, HTML_ELEMENTS, KRAMDOWN_TAG, WITHOUT_BODY
+from postdrop.core.opaque.lookback import PageLines, holding_column, in_footnote, in_list, item_column, lines_back
+from postdrop.core.spanhtml import BLOCK_MODEL
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -143,16 +144,18 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
     unclosed: dict[str, int],
     *,
     code_may_open: bool = False,
+    page: PageLines | None = None,
 ) -> tuple[str, int, str, str] | None:
     """The opaque block opening at the line ``line`` that starts at ``pos``: (kind, where its
     last line ends, the text before it on its first line, after it on its last), or None.
     ``unclosed``: for a fence character or a raw tag, the shortest opening that found no close
     below it (nor will any opening after it). ``code_may_open``: indented code may open here
-    without a blank line (under a heading)."""
+    without a blank line (under a heading). ``page``: what the text above holds last, where the
+    look back finds no list item nor a paragraph of the page (lookback.in_list)."""
     size = len(text)
     first_end = pos + len(line)
     indent = columns(line)
-    listed = indent >= 4 and in_list(out, prose)
+    listed = indent >= 4 and in_list(out, prose, page, pos)
     if line[:1] == " " and _SPACES_THEN_TAB.match(line) is not None:
         # no INDENT (a tab or four spaces) opens the line: no code to kramdown, nor a list item, a
         # quote or a heading (their markers follow at most three spaces): a line of text
@@ -164,7 +167,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         # indented code: four columns in, of the page or of the list item it is in
         column = 0 if not listed else item_column(out, prose)
         if column is not None and indent < column and blank_before:
-            column = holding_column(out, prose, indent)  # that item ended (kramdown): which holds the line?
+            column = holding_column(out, prose, indent, page, pos)  # that item ended (kramdown): which holds the line?
         if column == 0 and line.startswith(("\t", "    ")):
             lazy = _lazy_code_end(text, first_end)
             if lazy is not None and not in_footnote(out, prose):
@@ -172,15 +175,20 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
         if column is not None and indent >= column + 4:
             last = first_end
             at = first_end + 1
+            blank = lazy = False
             while at <= size:
                 end = line_end_at(text, at)
                 below = text[at:end]
                 if below.strip():
                     if columns(below) < column + 4:
-                        break
-                    last = end
+                        if blank or not column or _LOOSE_MARKER.match(below) or _NO_LAZY_CODE.match(below):
+                            break
+                        lazy = True  # right under the code: kramdown's code goes on over it (its lazy line)
+                    last, blank = end, False
+                else:
+                    blank = True
                 at = end + 1
-            return "code", last, "", ""
+            return (f"item lazy code:{column}" if lazy else "code"), last, "", ""
     fence = _FENCE.match(line)
     item = None if fence else _ITEM_FENCE.match(line)
     if item is not None and (indent < 4 or listed):
@@ -276,7 +284,7 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
             found = below.lower().find(close_tag, start)
             if found >= 0:
                 if raw.group(1).lower() in ("pre", "textarea") and "<" in text[pos + raw.end() : at + found]:
-                    nested = _nested_raw_end(text, pos, raw.group(1).lower())
+                    nested = nested_raw_end(text, pos, raw.group(1).lower())
                     if nested != at + found + len(close_tag):  # a tag inside holds the close tag as text
                         return _nested_raw_block(text, pos, nested)
                 return "raw", end, "", below[found + len(close_tag) :]
@@ -286,43 +294,8 @@ def block_end_at(  # noqa: PLR0917 - the scan's state, passed as it stands
     return None
 
 
-def _nested_raw_end(text: str, pos: int, name: str) -> int | None:
-    """Where kramdown's raw element ``name`` (``<pre>``, ``<textarea>``), whose open tag starts at
-    ``pos``, ends (after its close tag), or None: kramdown reads the tags inside as elements that
-    nest (``#include <stdio.h>`` opens one), and a close tag that is not the innermost element's
-    is text, so an element never closed inside takes the rest of the text."""
-    opening = KRAMDOWN_TAG.match(text, pos + text[pos:].index("<"))
-    if opening is None:
-        return None
-    stack = [name]
-    at = opening.end()
-    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
-    while (found := text.find("<", at)) >= 0:
-        if comments_close and text.startswith("<!--", found):
-            close = text.find("-->", found + 4)
-            comments_close = close >= 0
-            at = found + 1 if close < 0 else close + 3
-            continue
-        tag = KRAMDOWN_TAG.match(text, found)
-        if tag is None:
-            at = found + 1
-            continue
-        at = tag.end()
-        opened, closed = tag.group(1), tag.group(2)
-        if closed is not None:
-            if (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
-                stack.pop()
-                if not stack:
-                    return at
-        else:
-            tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
-            if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
-                stack.append(tag_name)
-    return None
-
-
 def _nested_raw_block(text: str, pos: int, end: int | None) -> tuple[str, int, str, str]:
-    """The raw block from ``pos`` to ``end`` (_nested_raw_end; None: to the end of the text)."""
+    """The raw block from ``pos`` to ``end`` (htmlblocks.nested_raw_end; None: to the end of the text)."""
     if end is None:
         return "nested raw", len(text), "", ""
     last = line_end_at(text, end)
@@ -375,11 +348,20 @@ def _lazy_code_end(text: str, first_end: int) -> int | None:
     return last if lazy else None
 
 
-def lazy_code(region: str) -> str:
+def lazy_code(region: str, column: int = 0) -> str:
     """The HTML of kramdown's indented code with lazy lines: a lazy line after up to three spaces
-    joins the line above with a space, and each line loses one INDENT."""
+    joins the line above with a space, and each line loses one INDENT. In a list item whose text
+    is at ``column``, its lines first lose the item's indentation (a lazy line, as much as it has)."""
+    if column:
+        region = "\n".join(_unindented_columns(line, column) for line in region.split("\n"))
     code = _INDENT_AT_LINES.sub("", _LAZY_JOIN.sub(r" \1", region + "\n"))
     return f"<pre><code>{html.escape(code, quote=False)}</code></pre>"
+
+
+def _unindented_columns(line: str, column: int) -> str:
+    """``line`` with up to ``column`` columns of its indentation taken off (a tab to the next four)."""
+    rest = line.lstrip(" \t")
+    return line[: len(line) - len(rest)].expandtabs(4)[column:] + rest
 
 
 FenceScans = dict[tuple[int, str], tuple[int, int, int | None]]  # (depth, fence) -> (from, stopped at, answer)
@@ -476,7 +458,9 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
         if not quote_line.lstrip().startswith(">"):
             break
         if _QUOTED_ITEM.match(quote_line):
-            return None
+            # (after a blank line of the quote: under a line of text, a paragraph's lazy line)
+            quote_blank = blank_before or not text[above:above_end].strip(" \t>")
+            return _quoted_item_code(text, pos, depth, quote_line) if quote_blank else None
         text_line = quote_line.strip(" \t>")
         if text_line and blank_below and quote_content(quote_line)[1][:1] not in (" ", "\t"):
             break  # text at the quote's margin after a blank line: no list above it goes on
@@ -508,6 +492,47 @@ def quoted_code(text: str, pos: int, line: str, blank_before: bool) -> tuple[int
     if joined:
         return last, "".join(line if k in joined else "\n" + line for k, line in enumerate(written))[1:]
     return last, "\n".join(written)
+
+
+# a list item's marker (a nested item's too) and the one to four spaces after it (kramdown's and
+# CommonMark's text column alike)
+_ITEM_TEXT = re.compile(r" *(?:[*+-]|\d{1,9}\.) {1,4}(?=\S)")
+
+
+def _quoted_item_code(text: str, pos: int, depth: int, item_line: str) -> tuple[int, str] | None:
+    """Indented code in a list item inside a block quote: the quote's content of the line at
+    ``pos`` (after a blank line) four columns or more past the text of the item that
+    ``item_line`` opens at the same depth (kramdown takes the quote's markers off, then the
+    item's indentation: a tab counts to the next four columns of the content). Where the code's
+    last line ends and its lines written as CommonMark reads the same code (each ``> `` a level,
+    then the item's column and four spaces), or None."""
+    item_depth, item_content = quote_content(item_line, code_stops=False)
+    item = _ITEM_TEXT.match(item_content)
+    if item_depth != depth or item is None:
+        return None
+    column = len(item.group(0)) + 4
+    lead = "> " * depth + " " * column
+    written: list[str] = []
+    pending: list[str] = []  # blank quote lines, kept when code follows them
+    last = at = pos
+    while at <= len(text):
+        end = line_end_at(text, at)
+        below = text[at:end]
+        below_depth, below_content = quote_content(below, code_stops=False)
+        if below_depth == depth and below_content.strip():
+            rest = below_content.lstrip(" \t")
+            indent = below_content[: len(below_content) - len(rest)].expandtabs(4)
+            if len(indent) < column:
+                break
+            written += [*pending, lead + indent[column:] + rest]
+            pending = []
+            last = end
+        elif below_depth == depth or (below.strip() and not below.strip(" \t>")):
+            pending.append(">" * depth)
+        else:
+            break
+        at = end + 1
+    return (last, "\n".join(written)) if written else None
 
 
 @cache

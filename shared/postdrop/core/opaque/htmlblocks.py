@@ -23,6 +23,7 @@ __all__ = [
     "HtmlBlocks",
     "ends_paragraph",
     "escape_broken_tags",
+    "nested_raw_end",
     "nested_raw_html",
     "opens_commonmark_block",
     "tag_pattern",
@@ -39,7 +40,7 @@ _TAG_START = re.compile(f"<(/?)(?={NAME_START_CLASS})")
 
 
 def nested_raw_html(body: str) -> str:
-    """The HTML of a raw element read as _nested_raw_end reads it: its tags as written, a close
+    """The HTML of a raw element read as nested_raw_end reads it: its tags as written, a close
     tag that closes no element open in it and a "<" that opens no tag escaped (text), the
     elements still open closed at its end."""
     stack: list[str] = []
@@ -72,6 +73,41 @@ def nested_raw_html(body: str) -> str:
     pieces.append(body[pos:])
     pieces += [f"</{tag_name}>" for tag_name in reversed(stack)]
     return "".join(pieces)
+
+
+def nested_raw_end(text: str, pos: int, name: str) -> int | None:
+    """Where kramdown's raw element ``name`` (``<pre>``, ``<textarea>``), whose open tag starts at
+    ``pos``, ends (after its close tag), or None: kramdown reads the tags inside as elements that
+    nest (``#include <stdio.h>`` opens one), and a close tag that is not the innermost element's
+    is text, so an element never closed inside takes the rest of the text."""
+    opening = KRAMDOWN_TAG.match(text, pos + text[pos:].index("<"))
+    if opening is None:
+        return None
+    stack = [name]
+    at = opening.end()
+    comments_close = True  # False once a comment finds no "-->" (nor will a later one)
+    while (found := text.find("<", at)) >= 0:
+        if comments_close and text.startswith("<!--", found):
+            close = text.find("-->", found + 4)
+            comments_close = close >= 0
+            at = found + 1 if close < 0 else close + 3
+            continue
+        tag = KRAMDOWN_TAG.match(text, found)
+        if tag is None:
+            at = found + 1
+            continue
+        at = tag.end()
+        opened, closed = tag.group(1), tag.group(2)
+        if closed is not None:
+            if (closed.lower() if stack[-1] in HTML_ELEMENTS else closed) == stack[-1]:
+                stack.pop()
+                if not stack:
+                    return at
+        else:
+            tag_name = opened.lower() if opened.lower() in HTML_ELEMENTS else opened
+            if not tag.group(0).endswith("/>") and tag_name not in WITHOUT_BODY:
+                stack.append(tag_name)
+    return None
 
 
 # a line opening with a tag of another name: kramdown's HTML block too, any name but its span

@@ -19,6 +19,7 @@ __all__ = [
     "look_back",
     "look_back_spent",
     "new_look_budget",
+    "spend",
     "unindented",
 ]
 
@@ -58,6 +59,15 @@ def look_back() -> int:
     lines = LOOK_BACK if _left[0] > 0 else SHORT_LOOK_BACK
     _left[0] -= lines
     return lines
+
+
+def spend(lines: int) -> bool:
+    """Charge ``lines`` read past a line (a scan forward that may fail and be tried again from
+    the next line) to the budget; False, charging nothing, once it is spent."""
+    if _left[0] <= 0:
+        return False
+    _left[0] -= lines
+    return True
 
 
 def look_back_spent() -> int:

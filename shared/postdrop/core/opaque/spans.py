@@ -12,6 +12,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from postdrop.core.limits import MAX_ELEMENTS
+from postdrop.core.opaque.htmlblocks import nested_raw_end, nested_raw_html
 from postdrop.core.opaque.lines import NON_SPACE, TAG_NAME
 from postdrop.core.spanhtml import BLOCK_ELEMENTS, KRAMDOWN_TAG, MARKDOWN_CONTENT, SWALLOWING, WITHOUT_BODY, raw_element
 from postdrop.exceptions import PostRejected
@@ -44,6 +45,7 @@ _SPAN_TAG = re.compile(  # _SPAN_OPEN's tags, its "<" taken out in front: a lite
     re.IGNORECASE,
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+_NESTING = frozenset({"pre", "textarea"})  # raw elements whose tags inside nest (htmlblocks.nested_raw_end)
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 # the raw elements kramdown reads in a paragraph as spans (spanhtml.raw_element), to their close
 # tag in it; the ones a browser reads to their close tag as text (spanhtml.SWALLOWING: <script>,
@@ -71,6 +73,7 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
     nested = "\n    " in text
     dollars: list[int] | None = None
     closes: dict[str, list[int]] = {}
+    unnested: set[str] = set()  # the raw elements of an HTML block found once never closed by nesting
     pieces: list[str] = []
     pos = 0
     for seen, (start, end, kind, value) in enumerate(_openers(text, raw_only=raw_only)):
@@ -149,6 +152,17 @@ def mask_spans(text: str, tokens: Tokens, *, raw_only: bool = False) -> str:
             if close < 0:
                 continue
             element = text[start:close]
+            if raw_only and tag in _NESTING and tag not in unnested and text.find("<", end, close) >= 0:
+                # in an HTML block, kramdown reads the tags inside a <pre> as elements that nest (a
+                # rouge table's <pre class="lineno"> closes before its own <pre> does)
+                nested_end = nested_raw_end(text, start, tag)
+                if nested_end is None:
+                    unnested.add(tag)  # (nor will a later one close: read to its first close tag)
+                else:
+                    close, element = nested_end, text[start:nested_end]
+                    pieces += [text[pos:start], tokens.rendered(element, nested_raw_html(element))]
+                    pos = close
+                    continue
             pieces += [text[pos:start], tokens.rendered(element, _unquoted(text, start, element))]
             pos = close
     if not pieces:
