@@ -2004,6 +2004,19 @@ POSTS: dict[str, tuple[str, str]] = {
             "A `List<int>` avoids it.\n"
         ),
     ),
+    "2024-07-05-footnote-under-a-paragraph.md": (
+        "title: Footnotes written right under their paragraph",
+        (
+            "The first claim needs a source[^1].\n"
+            "[^1]: written on the next line, so kramdown reads it as the paragraph's text\n"
+            "\n"
+            "The second claim has one too[^two].\n"
+            "\n"
+            "## Notes\n"
+            "[^two]: a heading above it ends no paragraph, so this one is a footnote\n"
+            "[^3]: and a second definition under it, never referred to\n"
+        ),
+    ),
     "2024-07-06-definition-wide-colon.md": (
         "title: Definitions with wide space after the colon",
         (
@@ -2389,6 +2402,7 @@ _NAVIGATION = (
 COUNTS_KEPT: dict[str, str] = {
     "2024-01-11-footnotes.md": "postdrop writes footnote marks as links and its notes where they are defined",
     "2024-07-01-footnote-lazy-line.md": "postdrop writes footnote marks as links (2024-01-11-footnotes.md)",
+    "2024-07-05-footnote-under-a-paragraph.md": "postdrop writes footnote marks as links (2024-01-11-footnotes.md)",
 }
 
 

@@ -1842,3 +1842,11 @@ def test_an_ordered_item_under_a_line_opening_with_a_span_tag_is_an_item() -> No
     got = parse('<a id="step-3"></a>\n3. Open the settings\n\n    Then save them.\n')
     assert got.text.split("\n") == ["Open the settings", "Then save them."]
     assert "<ol" in got.html and got.html.count("<li>") == 1
+
+
+def test_a_footnote_definition_right_under_a_paragraphs_line_is_its_text() -> None:
+    # kramdown's paragraph goes on over the line, and the mark above defines nothing; after a blank
+    # line, or under a heading, a definition is a footnote's
+    got = parse("A claim[^1].\n[^1]: the source\n\nAnother[^2].\n\n## Notes\n[^2]: its source\n")
+    assert got.text.split("\n") == ["A claim[^1]. [^1]: the source", "Another1.", "Notes", "1", "its source"]
+    assert 'class="footnote-definition"' not in got.html.split("Another")[0]

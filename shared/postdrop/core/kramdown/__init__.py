@@ -84,11 +84,13 @@ from postdrop.core.kramdown.html import (
 )
 from postdrop.core.kramdown.lines import BLANK_LINE, MAX_REWRITES, VOID_TAG_NAMES, lazy, lined_text, numbered_lines
 from postdrop.core.kramdown.links import (
+    DEFINITION_UNDER_TEXT,
     FOREIGN_AUTOLINK,
     FOREIGN_FOOTNOTE,
     MARK_BEFORE_PAREN,
     SPACED_REFERENCE,
     autolinks,
+    definitions_under_text,
     empty_definitions,
     foreign_autolinks,
     foreign_footnotes,
@@ -374,6 +376,10 @@ _TEXT_REWRITES: tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...] =
         drop_attributes,
     ),
     (lambda text: "[^" in text and FOREIGN_FOOTNOTE.search(text) is not None, foreign_footnotes),
+    (
+        lambda text: "[^" in text and "]:" in text and DEFINITION_UNDER_TEXT.search(lined_text(text)) is not None,
+        definitions_under_text,
+    ),
     (lambda text: "](" in text and "[^" in text and MARK_BEFORE_PAREN.search(text) is not None, marks_before_parens),
     (lambda text: "<<" in text or ">>" in text, guillemets),
     (lambda text: '"' in text or "'" in text, closing_quotes),

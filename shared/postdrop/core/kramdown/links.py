@@ -51,6 +51,21 @@ def foreign_footnotes(text: str) -> str:
     return sub_in_prose(FOREIGN_FOOTNOTE, one, "\n" + text)[1:]
 
 
+# searched in "\n" + text: a footnote definition right under a line of a paragraph (one that opens
+# with none of the marks of another block: a heading, quote, list, table, rule, tag, fence, link,
+# or code four columns in). kramdown's paragraph goes on over it: the definition is text, and so is
+# its mark above when no other line defines it; CommonMark lets a definition end the paragraph.
+DEFINITION_UNDER_TEXT = lazy(
+    r"(\n {0,3}(?![#>|*+=:<`~\[ \t-]|\d{1,9}[.)])[^\n]*\S[^\n]*\n {0,3})\[(?=\^[A-Za-z0-9_][A-Za-z0-9_-]{0,998}\]:)"
+)
+
+
+def definitions_under_text(text: str) -> str:
+    """A footnote definition right under a paragraph's line is the paragraph's text (its ``[``
+    escaped), as kramdown reads it."""
+    return sub_in_prose(DEFINITION_UNDER_TEXT, lambda match: f"{match.group(1)}\\[", "\n" + text)[1:]
+
+
 def marks_before_parens(text: str) -> str:
     """A footnote mark right before ``(`` (``[^1](x)``): kramdown reads the mark (a footnote, or
     its text when no note has that label) and ``(x)`` as text, for no link opens at ``[^``.
