@@ -253,3 +253,12 @@ def test_a_title_written_as_a_list_or_a_mapping_is_read_as_jekyll_prints_it_with
     assert "title is a YAML list, not text; read as Jekyll prints it: 'PartOneTwo'" in got.warnings
     got = parse_post(post("title: {en: Hello}"), "posts/2024-05-06-a-map.md", default_zone="UTC")
     assert got.title == "A Map" and "title is a YAML mapping, not text; taken as no title" in got.warnings
+
+
+def test_a_local_yaml_tag_on_a_value_is_dropped_as_psych_drops_it() -> None:
+    # Psych reads a scalar under a tag it does not know as if untagged, and Jekyll keeps the post:
+    # "!Important notes" is "notes", an empty "- !r" item is nil (no tag); postdrop rejected the post
+    got = parse_post(post('title: !Important notes\ntags:\n - !r\n - b\n - !k "1.0"', "Body."), "posts/a.md")
+    assert (got.title, got.tags) == ("notes", ["b", "1.0"])
+    with pytest.raises(PostRejected, match="tag '!seq'"):  # on a list Psych refuses too
+        parse_post(post("title: t\ntags: !seq\n  - a", "Body."), "posts/a.md")

@@ -55,7 +55,23 @@ def _yaml() -> tuple[Any, Any]:
     # hides the post from Jekyll); PyYAML only in three (no, No, NO). Tried after its own resolvers.
     Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _ANY_CASE_BOOL, list("yYnNtTfFoO"))
     Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+    Loader.add_multi_constructor("!", _untagged)
     return yaml, Loader
+
+
+def _untagged(loader: Any, _suffix: str, node: Any) -> Any:
+    """A value with a local tag no loader knows (``title: !Important notes``, ``- !r``): Ruby's
+    Psych reads a scalar as if untagged (``notes``; an empty one nil), so Jekyll keeps the post;
+    on a list or a mapping it refuses, and so does postdrop."""
+    import yaml  # noqa: PLC0415
+
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"could not determine a constructor for the tag {node.tag!r}", node.start_mark
+        )
+    tag = "tag:yaml.org,2002:str" if node.style else loader.resolve(yaml.ScalarNode, node.value, (True, False))
+    plain = yaml.ScalarNode(tag, node.value, node.start_mark, node.end_mark, node.style)
+    return loader.yaml_constructors[tag](loader, plain)
 
 
 _ANY_CASE_BOOL = re.compile(r"^(?i:yes|no|true|false|on|off)$")
