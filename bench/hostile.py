@@ -75,12 +75,7 @@ def sweep() -> dict[str, Any]:
                 figures[name] = {"cpu_s": 0.0, "peak_mib": float("inf"), "outcome": f"died ({done.returncode})"}
             else:
                 figures[name] = json.loads(done.stdout)
-    return {
-        "files": figures,
-        "worst_cpu_s": max(f["cpu_s"] for f in figures.values()),
-        "worst_peak_mib": max(f["peak_mib"] for f in figures.values()),
-        "read": sum(f["outcome"] == "read" for f in figures.values()),
-    }
+    return {"files": figures, **_worst(figures), "read": sum(f["outcome"] == "read" for f in figures.values())}
 
 
 def worst_case() -> dict[str, Any]:
@@ -93,11 +88,15 @@ def worst_case() -> dict[str, Any]:
     for name, (data, key, _) in HOSTILE.items():
         done = subprocess.run([sys.executable, "-c", _CHILD, key], input=data, capture_output=True, check=True)
         figures[name] = json.loads(done.stdout)
+    rejected = all(f["outcome"] == "rejected" for f in figures.values())
+    return {"fixtures": figures, **_worst(figures), "all_rejected": rejected}
+
+
+def _worst(figures: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """The most CPU and the highest peak over the files' figures."""
     return {
-        "fixtures": figures,
         "worst_cpu_s": max(f["cpu_s"] for f in figures.values()),
         "worst_peak_mib": max(f["peak_mib"] for f in figures.values()),
-        "all_rejected": all(f["outcome"] == "rejected" for f in figures.values()),
     }
 
 
