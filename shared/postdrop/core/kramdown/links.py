@@ -55,8 +55,9 @@ def foreign_footnotes(text: str) -> str:
 # with none of the marks of another block: a heading, quote, list, table, rule, tag, fence, link,
 # or code four columns in). kramdown's paragraph goes on over it: the definition is text, and so is
 # its mark above when no other line defines it; CommonMark lets a definition end the paragraph.
+# (The line's rest possessive: a line is read once, however long.)
 DEFINITION_UNDER_TEXT = lazy(
-    r"(\n {0,3}(?![#>|*+=:<`~\[ \t-]|\d{1,9}[.)])[^\n]*\S[^\n]*\n {0,3})\[(?=\^[A-Za-z0-9_][A-Za-z0-9_-]{0,998}\]:)"
+    r"(\n {0,3}(?![#>|*+=:<`~\[-]|\d{1,9}[.)])\S[^\n]*+\n {0,3})\[(?=\^[A-Za-z0-9_][A-Za-z0-9_-]{0,998}\]:)"
 )
 
 
