@@ -339,7 +339,7 @@ def site_variables(settings: dict[str, Any]) -> str | None:
     PARAMETER_BYTES its settings of one value (a setting of many, a menu or a list of links, left
     out when all would not fit); None when it has none."""
     skipped = SITE_PARAMETERS.keys() | _BUILD_SETTINGS
-    others = {k: v for k, v in settings.items() if k not in skipped and v is not None}
+    others = {k: v for k, v in settings.items() if isinstance(k, str) and k not in skipped and v is not None}
     for kept in (others, {k: v for k, v in others.items() if not isinstance(v, dict | list)}):
         text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"), default=str)
         if kept and len(text.encode()) <= PARAMETER_BYTES:
