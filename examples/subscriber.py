@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import sqs_extended_client  # noqa: F401 - teaches boto3's SQS client to follow S3 pointers
+from botocore.exceptions import NoCredentialsError, NoRegionError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -103,8 +105,11 @@ def main() -> None:
     parser.add_argument("--endpoint-url", help="the local stack's endpoint (postdrop up prints it)")
     parser.add_argument("--seconds", type=float, default=20, help="stop once the queue is empty this long")
     args = parser.parse_args()
-    for n in notifications(args.queue_url, endpoint_url=args.endpoint_url, seconds=args.seconds):
-        print("\n".join(lines_for(n)))
+    try:
+        for n in notifications(args.queue_url, endpoint_url=args.endpoint_url, seconds=args.seconds):
+            print("\n".join(lines_for(n)))
+    except (NoRegionError, NoCredentialsError) as exc:  # the one thing a first run lacks: said, not a traceback
+        sys.exit(f"subscriber.py: {exc} (postdrop up prints the AWS_ variables to export for its stack)")
 
 
 if __name__ == "__main__":
