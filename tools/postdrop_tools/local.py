@@ -260,26 +260,20 @@ def tap_said(stack: LocalStack, tap: str, said: set[str]) -> list[str]:
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "NotFound":
             raise
-        return _once(
-            said,
+        if topic in said:
+            return []  # said once, not every two seconds
+        said.add(topic)
+        return [
             "warning        PostsTopic does not exist: no subscriber hears a change, and each waits in"
-            " PublishDLQ (make the topic again, then postdrop redrive publish)",
-        )
+            " PublishDLQ (make the topic again, then postdrop redrive publish)"
+        ]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
     said.clear()  # the topic is back: a second loss is said again
     return [
-        "warning        PostsTopic was made again, and SNS deleted its subscriptions with the old one: up's"
-        " console subscribed again; subscribe each of your queues again, then postdrop replay"
-        " --subscription ARN --deleted brings it what it missed"
+        "warning        up's console was no longer subscribed to PostsTopic (a topic deleted and made again"
+        " loses every subscription): it subscribed again; if the topic was made again, subscribe each of your"
+        " queues again, then postdrop replay --subscription ARN --deleted brings it what it missed"
     ]
-
-
-def _once(said: set[str], line: str) -> list[str]:
-    """``line`` the first time it is said, nothing after."""
-    if line in said:
-        return []
-    said.add(line)
-    return [line]
 
 
 # What the bucket holds outside posts/ by postdrop's own hand: offloaded notifications, archived
