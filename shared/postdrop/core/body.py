@@ -110,13 +110,8 @@ def is_safe_url(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in ("http", "https")
 
 
-def _clean(text: str) -> str:
-    """Collapse white space (full-width indents and non-breaking spaces included)."""
-    return " ".join(text.split())
-
-
 def _text(node: LexborNode) -> str:
-    return _clean(node.text(deep=True))
+    return fold(node.text(deep=True))
 
 
 def _significant(nodes: list[LexborNode]) -> list[LexborNode]:
@@ -332,7 +327,7 @@ def _blocks(html: str) -> list[tuple[str, str]]:
         mark = block[0]
         paragraph = block
         if mark in (_HEADING_MARK, _BOLD_MARK):
-            whole = _clean(block[1:].replace(_BREAK, " "))
+            whole = fold(block[1:].replace(_BREAK, " "))
             if mark == _HEADING_MARK or _is_heading_text(whole):
                 if whole:
                     blocks.append(("h", whole))

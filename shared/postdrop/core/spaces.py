@@ -22,9 +22,9 @@ _SPACE = re.compile(r"\s")
 
 
 def fold(text: str) -> str:
-    """Each run of white space one space, none at either end: ``" ".join(text.split())``, a piece
-    at a time past LIST_FREE_FROM characters (``re.sub`` would not do: it joins a list of pieces
-    too, two a match)."""
+    """Each run of white space (full-width and no-break spaces too) one space, none at either end:
+    ``" ".join(text.split())``, a piece at a time past LIST_FREE_FROM characters (``re.sub`` would
+    not do: it joins a list of pieces too, two a match)."""
     if len(text) < LIST_FREE_FROM:
         return " ".join(text.split())
     return " ".join(folded for piece in pieces(text) if (folded := " ".join(piece.split())))
